@@ -1,0 +1,2 @@
+// Public entry point: `import * as fx from 'fluxion'`.
+export {};
