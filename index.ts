@@ -1,2 +1,3 @@
 // Public entry point: `import * as fx from 'fluxion'`.
-export {};
+export * from './core/index.js';
+export * as nn from './nn/index.js';

@@ -1,0 +1,149 @@
+// Public transformations: trace the user's function into a graph, then interpret it with a rule table.
+// Inside another transformation the interpretation is itself traced, which is how they compose.
+import { evalGraph, makeGraph } from './trace.js';
+import { Tensor } from './tensor.js';
+import * as ops from './ops.js';
+import { leaves, unflatten, type PyTree } from './pytree.js';
+import { vjpGraph } from './transforms/vjp.js';
+import { jvpGraph } from './transforms/jvp.js';
+import { jetGraph } from './transforms/jet.js';
+import { fmt } from './shape.js';
+import type { Graph } from './ir.js';
+
+type Avals = Array<{ shape: readonly number[]; dtype: Tensor['dtype'] }>;
+const avalsOf = (ts: readonly Tensor[]): Avals => ts.map((t) => ({ shape: t.shape, dtype: t.dtype }));
+
+function asScalarLoss(what: string, out: unknown): Tensor {
+  if (!(out instanceof Tensor)) throw new TypeError(`${what}: the function must return a Tensor, got ${typeof out}`);
+  if (out.size !== 1) throw new Error(`${what}: the function must return a scalar, got shape ${fmt(out.shape)}`);
+  return out;
+}
+
+/** Replaces args[argnums[i]] by the trees rebuilt from `flat`. */
+function withArgs(args: readonly unknown[], argnums: readonly number[], flat: readonly Tensor[]): unknown[] {
+  const out = [...args];
+  let at = 0;
+  for (const i of argnums) {
+    const tree = args[i] as PyTree;
+    const n = leaves(tree).length;
+    out[i] = unflatten(tree, flat.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+/** Cotangents for leaves the output does not depend on are zeros, not nulls. */
+const orZeros = (cts: ReadonlyArray<Tensor | null>, like: readonly Tensor[]): Tensor[] =>
+  cts.map((c, i) => c ?? ops.zerosLike(like[i]));
+
+export interface GradOptions {
+  /** f returns [loss, aux]; aux (any tree of Tensors) is returned beside the value */
+  hasAux?: boolean;
+}
+
+/**
+ * valueAndGrad(f, argnums)(...args) -> [value, grads] (with hasAux: [[value, aux], grads]).
+ * Differentiated arguments may be Tensors or nested arrays/objects of Tensors; grads keep their structure.
+ */
+export function valueAndGrad<Args extends unknown[]>(
+  f: (...args: Args) => Tensor | [Tensor, PyTree],
+  argnums: number | readonly number[] = 0,
+  options: GradOptions = {},
+): (...args: Args) => [Tensor | [Tensor, PyTree], PyTree | PyTree[]] {
+  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+  return (...args: Args) => {
+    nums.forEach((i) => {
+      if (i >= args.length) throw new RangeError(`grad: argnums ${i} but the function got ${args.length} arguments`);
+    });
+    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
+    let auxTree: PyTree | undefined;
+    const g = makeGraph((...xs) => {
+      const res = f(...(withArgs(args, nums, xs) as Args));
+      if (!options.hasAux) return [asScalarLoss('grad', res)];
+      if (!Array.isArray(res) || res.length !== 2) throw new TypeError('grad: with hasAux the function must return [loss, aux]');
+      auxTree = res[1] as PyTree;
+      return [asScalarLoss('grad', res[0]), ...leaves(auxTree)];
+    }, avalsOf(flat));
+    const { outs, pullback } = vjpGraph(g, flat);
+    const loss = outs[0];
+    const cts = orZeros(pullback([ops.broadcastTo(ops.scalar(1, loss.dtype), loss.shape), ...outs.slice(1).map(() => null)]), flat);
+    const grads = withArgs(args, nums, cts);
+    const gradOut = typeof argnums === 'number' ? (grads[nums[0]] as PyTree) : nums.map((i) => grads[i] as PyTree);
+    const value: Tensor | [Tensor, PyTree] = options.hasAux ? [loss, unflatten(auxTree as PyTree, outs.slice(1))] : loss;
+    return [value, gradOut];
+  };
+}
+
+/** grad(f, argnums)(...args): gradient of a scalar function, shaped like the differentiated argument(s). */
+export function grad<Args extends unknown[]>(f: (...args: Args) => Tensor, argnums: number = 0): (...args: Args) => PyTree {
+  const vg = valueAndGrad(f, argnums);
+  return (...args: Args) => vg(...args)[1] as PyTree;
+}
+
+/** vjp(f, ...primals) -> [out, pullback]; pullback(ct) gives one cotangent per primal. */
+export function vjp(f: (...xs: Tensor[]) => Tensor, ...primals: Tensor[]): [Tensor, (ct: Tensor) => Tensor[]] {
+  const g = makeGraph((...xs) => f(...xs), avalsOf(primals));
+  const { outs, pullback } = vjpGraph(g, primals);
+  return [outs[0], (ct: Tensor) => orZeros(pullback([ct]), primals)];
+}
+
+/** jvp(f, primals, tangents) -> [f(primals), directional derivative]. */
+export function jvp(f: (...xs: Tensor[]) => Tensor, primals: readonly Tensor[], tangents: readonly Tensor[]): [Tensor, Tensor] {
+  if (primals.length !== tangents.length) {
+    throw new Error(`jvp: ${primals.length} primals but ${tangents.length} tangents`);
+  }
+  primals.forEach((p, i) => {
+    if (fmt(p.shape) !== fmt(tangents[i].shape)) {
+      throw new Error(`jvp: tangent ${i} has shape ${fmt(tangents[i].shape)}, primal has ${fmt(p.shape)}`);
+    }
+  });
+  const g = makeGraph((...xs) => f(...xs), avalsOf(primals));
+  const [[out], [t]] = jvpGraph(g, primals, tangents);
+  return [out, t ?? ops.zerosLike(out)];
+}
+
+/**
+ * Taylor mode (JAX jet convention): series[k-1] is the k-th derivative of the input curve at 0
+ * (null = zero); returns f(primal) and the output curve's derivatives 1..K.
+ */
+export function jet(f: (x: Tensor) => Tensor, primal: Tensor, series: ReadonlyArray<Tensor | null>): [Tensor, Tensor[]] {
+  series.forEach((s, k) => {
+    if (s && fmt(s.shape) !== fmt(primal.shape)) {
+      throw new Error(`jet: series term ${k + 1} has shape ${fmt(s.shape)}, primal has ${fmt(primal.shape)}`);
+    }
+  });
+  const g = makeGraph((x) => f(x), avalsOf([primal]));
+  const [[out], [outSeries]] = jetGraph(g, [primal], [series], series.length);
+  return [out, outSeries.map((t) => t ?? ops.zerosLike(out))];
+}
+
+/**
+ * jit(f): traces f once per input shape signature and replays the graph. Concrete tensors that f
+ * closes over are baked in as constants at trace time (as in JAX).
+ */
+export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) => R): (...args: Args) => R {
+  const cache = new Map<string, { graph: Graph; outLike: R }>();
+  return (...args: Args) => {
+    const flat = args.flatMap((a) => leaves(a));
+    const key = flat.map((t) => `${t.dtype}${fmt(t.shape)}`).join(';') + `|${args.map((a) => leaves(a).length).join(',')}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      let outLike: R | undefined;
+      const graph = makeGraph((...xs) => {
+        let at = 0;
+        const rebuilt = args.map((a) => {
+          const n = leaves(a).length;
+          return unflatten(a, xs.slice((at += n) - n, at));
+        }) as Args;
+        outLike = f(...rebuilt);
+        return leaves(outLike);
+      }, avalsOf(flat));
+      entry = { graph, outLike: outLike as R };
+      // graphs that read values of an enclosing trace are only valid inside it: do not reuse them
+      if (!graph.captured.length) cache.set(key, entry);
+    }
+    return unflatten(entry.outLike, evalGraph(entry.graph, flat));
+  };
+}
+
+export { makeGraph };

@@ -1,0 +1,30 @@
+// Backends execute primitives on concrete buffers. The js backend is the reference oracle.
+import type { TypedArray } from '../dtype.js';
+import type { Aval, Params } from '../ir.js';
+import type { Tensor } from '../tensor.js';
+import { jsBackend } from './js.js';
+
+export interface Backend {
+  readonly name: string;
+  run(prim: string, inputs: readonly Tensor[], out: Aval, params: Params): TypedArray;
+}
+
+export type BackendName = 'js' | 'wasm' | 'gpu';
+
+const registry = new Map<string, Backend>([['js', jsBackend]]);
+let current: Backend = jsBackend;
+
+export function registerBackend(b: Backend): void {
+  registry.set(b.name, b);
+}
+
+export function setBackend(name: BackendName): void {
+  const b = registry.get(name);
+  if (!b) {
+    throw new Error(`setBackend: backend '${name}' is not available; available: ${[...registry.keys()].join(', ')}`);
+  }
+  current = b;
+}
+
+export const currentBackend = (): Backend => current;
+export const getBackend = (): string => current.name;

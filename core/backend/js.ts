@@ -1,0 +1,255 @@
+// Reference backend: plain loops over typed arrays. Kernels never mutate their inputs.
+import { allocate, type TypedArray } from '../dtype.js';
+import type { Aval, Params } from '../ir.js';
+import { sizeOf, stridesOf, type Shape } from '../shape.js';
+import { sampleInto } from '../random.js';
+import type { Tensor } from '../tensor.js';
+import type { Backend } from './index.js';
+
+type Kernel = (ins: TypedArray[], inShapes: Shape[], out: Aval, p: Params) => TypedArray;
+
+/** Copies src viewed with (srcOffset, srcStrides) into dst viewed with (dstOffset, dstStrides), over `shape`. */
+function copyStrided(
+  src: TypedArray, srcOffset: number, srcStrides: readonly number[],
+  dst: TypedArray, dstOffset: number, dstStrides: readonly number[],
+  shape: Shape,
+): void {
+  const rank = shape.length;
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  if (rank === 0) {
+    dst[dstOffset] = src[srcOffset];
+    return;
+  }
+  const idx = new Array<number>(rank).fill(0);
+  const last = rank - 1;
+  const len = shape[last];
+  const ss = srcStrides[last];
+  const ds = dstStrides[last];
+  let sp = srcOffset;
+  let dp = dstOffset;
+  for (let o = 0; o < n; o += len) {
+    for (let j = 0; j < len; j++) dst[dp + j * ds] = src[sp + j * ss];
+    // advance the multi-index over all but the last axis
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]++;
+      sp += srcStrides[d];
+      dp += dstStrides[d];
+      if (idx[d] < shape[d]) break;
+      sp -= srcStrides[d] * shape[d];
+      dp -= dstStrides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Gathers a strided view of src into a new contiguous buffer of shape `shape`. */
+function gatherStrided(src: TypedArray, offset: number, strides: readonly number[], shape: Shape, out: Aval): TypedArray {
+  const res = allocate(out.dtype, sizeOf(shape));
+  copyStrided(src, offset, strides, res, 0, stridesOf(shape), shape);
+  return res;
+}
+
+const unaryFns: Record<string, (x: number, p: Params) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sqrt: Math.sqrt,
+  powc: (x, p) => Math.pow(x, p.exponent as number),
+};
+
+const binaryFns: Record<string, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  max: (a, b) => (a >= b ? a : b),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  eq: (a, b) => (a === b ? 1 : 0),
+};
+
+function reduce(x: TypedArray, shape: Shape, out: Aval, axes: readonly number[], init: number, op: (acc: number, v: number) => number): TypedArray {
+  const res = allocate(out.dtype, sizeOf(out.shape)).fill(init);
+  // stride of each input axis inside the output (0 on reduced axes)
+  const outStrides = stridesOf(out.shape);
+  const strides: number[] = [];
+  let k = 0;
+  for (let d = 0; d < shape.length; d++) strides.push(axes.includes(d) ? 0 : outStrides[k++]);
+  const idx = new Array<number>(shape.length).fill(0);
+  let pos = 0;
+  for (let i = 0; i < x.length; i++) {
+    res[pos] = op(res[pos], x[i]);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      idx[d]++;
+      pos += strides[d];
+      if (idx[d] < shape[d]) break;
+      pos -= strides[d] * shape[d];
+      idx[d] = 0;
+    }
+  }
+  return res;
+}
+
+function transposeLast2(x: TypedArray, batch: number, r: number, c: number): TypedArray {
+  const out = allocate(x instanceof Float64Array ? 'f64' : 'f32', x.length);
+  for (let b = 0; b < batch; b++) {
+    const o = b * r * c;
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[o + j * r + i] = x[o + i * c + j];
+  }
+  return out;
+}
+
+function matmul(ins: TypedArray[], shapes: Shape[], out: Aval, p: Params): TypedArray {
+  const r = shapes[0].length;
+  const batch = sizeOf(out.shape.slice(0, r - 2));
+  const m = out.shape[r - 2];
+  const n = out.shape[r - 1];
+  const k = p.transA ? shapes[0][r - 2] : shapes[0][r - 1];
+  // materialise transposes so the inner loop walks both operands contiguously (i-k-j order)
+  const a = p.transA ? transposeLast2(ins[0], batch, k, m) : ins[0];
+  const b = p.transB ? transposeLast2(ins[1], batch, n, k) : ins[1];
+  const c = allocate(out.dtype, batch * m * n);
+  for (let bt = 0; bt < batch; bt++) {
+    const ao = bt * m * k;
+    const bo = bt * k * n;
+    const co = bt * m * n;
+    for (let i = 0; i < m; i++) {
+      const crow = co + i * n;
+      for (let q = 0; q < k; q++) {
+        const aiq = a[ao + i * k + q];
+        if (aiq === 0) continue;
+        const brow = bo + q * n;
+        for (let j = 0; j < n; j++) c[crow + j] += aiq * b[brow + j];
+      }
+    }
+  }
+  return c;
+}
+
+function checkIndex(op: string, i: number, n: number): void {
+  if (!(i >= 0 && i < n)) throw new RangeError(`${op}: index ${i} is out of range [0, ${n})`);
+}
+
+const kernels: Record<string, Kernel> = {
+  cast: ([x], _s, out) => {
+    const res = allocate(out.dtype, x.length);
+    if (out.dtype === 'i32') for (let i = 0; i < x.length; i++) res[i] = Math.trunc(x[i]);
+    else res.set(x);
+    return res;
+  },
+  where: ([c, a, b], _s, out) => {
+    const res = allocate(out.dtype, a.length);
+    for (let i = 0; i < a.length; i++) res[i] = c[i] !== 0 ? a[i] : b[i];
+    return res;
+  },
+  broadcast: ([x], [s], out) => {
+    const off = out.shape.length - s.length;
+    const xs = stridesOf(s);
+    const strides = out.shape.map((_, d) => (d < off || s[d - off] === 1 ? 0 : xs[d - off]));
+    return gatherStrided(x, 0, strides, out.shape, out);
+  },
+  stop_gradient: ([x]) => x,
+  reshape: ([x]) => x, // buffers are immutable, so a reshape can share its input's
+  transpose: ([x], [s], out, p) => {
+    const xs = stridesOf(s);
+    return gatherStrided(x, 0, (p.perm as number[]).map((a) => xs[a]), out.shape, out);
+  },
+  reduce_sum: ([x], [s], out, p) => reduce(x, s, out, p.axes as number[], 0, (a, v) => a + v),
+  reduce_max: ([x], [s], out, p) => reduce(x, s, out, p.axes as number[], -Infinity, (a, v) => (v > a ? v : a)),
+  matmul,
+  concat: (ins, shapes, out, p) => {
+    const axis = p.axis as number;
+    const outer = sizeOf(out.shape.slice(0, axis));
+    const inner = sizeOf(out.shape.slice(axis + 1));
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    const rowLen = out.shape[axis] * inner;
+    let colOff = 0;
+    ins.forEach((x, t) => {
+      const len = shapes[t][axis] * inner;
+      for (let o = 0; o < outer; o++) res.set(x.subarray(o * len, (o + 1) * len), o * rowLen + colOff);
+      colOff += len;
+    });
+    return res;
+  },
+  slice: ([x], [s], out, p) => {
+    const xs = stridesOf(s);
+    const offset = (p.start as number[]).reduce((acc, st, d) => acc + st * xs[d], 0);
+    return gatherStrided(x, offset, xs, out.shape, out);
+  },
+  pad: ([x], [s], out, p) => {
+    // copy x into the interior of a zero output: a strided copy seen from x's side
+    const os = stridesOf(out.shape);
+    const offset = (p.before as number[]).reduce((acc, b, d) => acc + b * os[d], 0);
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    copyStrided(x, 0, stridesOf(s), res, offset, os, s);
+    return res;
+  },
+  gather: ([x, idx], [s], out, p) => {
+    const axis = p.axis as number;
+    const outer = sizeOf(s.slice(0, axis));
+    const n = s[axis];
+    const inner = sizeOf(s.slice(axis + 1));
+    const m = idx.length;
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const src = idx[j];
+        checkIndex('gather', src, n);
+        res.set(x.subarray((o * n + src) * inner, (o * n + src + 1) * inner), (o * m + j) * inner);
+      }
+    }
+    return res;
+  },
+  scatter_add: ([idx, upd], [, us], out, p) => {
+    const axis = p.axis as number;
+    const n = p.size as number;
+    const outer = sizeOf(us.slice(0, axis));
+    const m = idx.length;
+    const inner = sizeOf(out.shape.slice(axis + 1));
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < m; j++) {
+        const dst = idx[j];
+        checkIndex('scatterAdd', dst, n);
+        const d0 = (o * n + dst) * inner;
+        const s0 = (o * m + j) * inner;
+        for (let i = 0; i < inner; i++) res[d0 + i] += upd[s0 + i];
+      }
+    }
+    return res;
+  },
+  random: ([key], _s, out, p) => sampleInto(p.dist ?? 'normal', key[0], sizeOf(out.shape), out.dtype),
+};
+
+for (const [name, f] of Object.entries(unaryFns)) {
+  kernels[name] = ([x], _s, out, p) => {
+    const res = allocate(out.dtype, x.length);
+    for (let i = 0; i < x.length; i++) res[i] = f(x[i], p);
+    return res;
+  };
+}
+for (const [name, f] of Object.entries(binaryFns)) {
+  kernels[name] = ([a, b], _s, out) => {
+    const res = allocate(out.dtype, a.length);
+    for (let i = 0; i < a.length; i++) res[i] = f(a[i], b[i]);
+    return res;
+  };
+}
+
+export const jsBackend: Backend = {
+  name: 'js',
+  run(prim, inputs: readonly Tensor[], out, params) {
+    const kernel = kernels[prim];
+    if (!kernel) throw new Error(`js backend: no kernel for primitive '${prim}'`);
+    return kernel(
+      inputs.map((t) => t.buffer as TypedArray),
+      inputs.map((t) => t.shape),
+      out,
+      params,
+    );
+  },
+};

@@ -1,0 +1,25 @@
+// The autodiff core's public surface.
+export { Tensor, tensor, fromBuffer, full, zeros, ones, arange, eye, type TensorLike } from './tensor.js';
+export * from './ops.js';
+export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions } from './api.js';
+export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
+export { stdeLaplacian, type StdeOptions } from './stde.js';
+export { setBackend, getBackend, registerBackend, type Backend, type BackendName } from './backend/index.js';
+export { printGraph, type Graph, type Eqn, type Var, type Params, type Aval } from './ir.js';
+export { leaves, unflatten, mapTree, type PyTree } from './pytree.js';
+export { Rng } from './random.js';
+export { ShapeError } from './errors.js';
+export type { DType, TypedArray } from './dtype.js';
+export type { Shape } from './shape.js';
+
+import { bind } from './trace.js';
+import * as ops from './ops.js';
+import type { Tensor as T } from './tensor.js';
+import type { DType } from './dtype.js';
+
+/** Seeded random tensors: the same (key, shape) always gives the same values, on every backend. */
+function draw(dist: 'normal' | 'uniform' | 'rademacher') {
+  return (key: number | T, shape: readonly number[], dtype: DType = 'f32'): T =>
+    bind('random', [typeof key === 'number' ? ops.scalar(key, 'i32') : key], { dist, shape: [...shape], dtype });
+}
+export const random = { normal: draw('normal'), uniform: draw('uniform'), rademacher: draw('rademacher') };

@@ -1,0 +1,77 @@
+// Fully connected networks with seeded Glorot initialisation.
+import { Tensor, zeros } from '../core/tensor.js';
+import * as ops from '../core/ops.js';
+import { sampleInto } from '../core/random.js';
+import type { DType } from '../core/dtype.js';
+
+export type Activation = 'tanh' | 'sin' | 'gelu' | 'relu' | 'sigmoid' | 'swish' | 'linear';
+
+export const activations: Record<Activation, (x: Tensor) => Tensor> = {
+  tanh: ops.tanh,
+  sin: ops.sin,
+  gelu: ops.gelu,
+  relu: ops.relu,
+  sigmoid: ops.sigmoid,
+  swish: (x) => ops.mul(x, ops.sigmoid(x)),
+  linear: (x) => x,
+};
+
+export interface DenseParams {
+  W: Tensor; // [fanIn, fanOut]
+  b: Tensor; // [fanOut]
+}
+export type MlpParams = DenseParams[];
+
+export interface MlpOptions {
+  /** widths including input and output, e.g. [2, 64, 64, 1] */
+  layers: readonly number[];
+  activation?: Activation;
+  seed?: number;
+  dtype?: DType;
+  init?: 'glorot-normal' | 'glorot-uniform';
+}
+
+export interface Mlp {
+  params: MlpParams;
+  apply(params: MlpParams, x: Tensor): Tensor;
+}
+
+/** Glorot (Xavier) weights for one layer, drawn from the counter-based generator with its own key. */
+export function glorot(fanIn: number, fanOut: number, key: number, dtype: DType, kind: MlpOptions['init']): Tensor {
+  const n = fanIn * fanOut;
+  if (kind === 'glorot-uniform') {
+    const a = Math.sqrt(6 / (fanIn + fanOut));
+    const u = sampleInto('uniform', key, n, dtype);
+    for (let i = 0; i < n; i++) u[i] = (2 * u[i] - 1) * a;
+    return new Tensor([fanIn, fanOut], dtype, u);
+  }
+  const std = Math.sqrt(2 / (fanIn + fanOut));
+  const g = sampleInto('normal', key, n, dtype);
+  for (let i = 0; i < n; i++) g[i] *= std;
+  return new Tensor([fanIn, fanOut], dtype, g);
+}
+
+export function mlp(opts: MlpOptions): Mlp {
+  const { layers, activation = 'tanh', seed = 0, dtype = 'f32', init = 'glorot-normal' } = opts;
+  if (layers.length < 2 || layers.some((w) => !Number.isInteger(w) || w < 1)) {
+    throw new Error(`mlp: layers must list at least two positive integer widths, got [${layers.join(',')}]`);
+  }
+  const act = activations[activation];
+  if (!act) throw new Error(`mlp: activation '${activation}' is not one of ${Object.keys(activations).join(', ')}`);
+  const params: MlpParams = [];
+  for (let l = 0; l + 1 < layers.length; l++) {
+    params.push({
+      W: glorot(layers[l], layers[l + 1], (seed * 7919 + l * 104729) | 0, dtype, init),
+      b: zeros([layers[l + 1]], dtype),
+    });
+  }
+  const apply = (ps: MlpParams, x: Tensor): Tensor => {
+    let h = x;
+    ps.forEach((p, l) => {
+      h = ops.add(ops.matmul(h, p.W), p.b);
+      if (l < ps.length - 1) h = act(h);
+    });
+    return h;
+  };
+  return { params, apply };
+}
