@@ -1,0 +1,32 @@
+// The Geometry contract shared by primitives, CSG combinations and space-time products.
+import type { BBox, Points } from '../points.js';
+import type { SamplerKind } from '../sampling/samplers.js';
+
+export interface BoundarySample {
+  readonly points: Points;
+  /** Outward unit normals, same layout as points. */
+  readonly normals: Points;
+}
+
+export interface Geometry {
+  readonly dim: number;
+  readonly bbox: BBox;
+  /** 1 where the point is inside or on the boundary (closed set), else 0. */
+  inside(points: Points): Uint8Array;
+  /** 1 where the point lies within `tol` of the boundary. */
+  onBoundary(points: Points, tol?: number): Uint8Array;
+  /** Outward unit normal of the nearest boundary piece (callers pass boundary points). */
+  boundaryNormal(points: Points): Points;
+  /**
+   * Signed distance, negative inside. Exact for primitives; for CSG the min/max combination
+   * is exact outside unions and inside intersections but in general only a bound
+   * (|sdf| <= true distance), which is what sphere tracing and BC weighting need.
+   */
+  sdf(points: Points): Float64Array;
+  /** Boundary measure (length, area, ...; count of points for 1D), used to mix CSG samples. */
+  boundaryMeasure(): number;
+  sampleInterior(n: number, sampler?: SamplerKind, seed?: number): Points;
+  sampleBoundary(n: number, sampler?: SamplerKind, seed?: number): BoundarySample;
+}
+
+export const DEFAULT_TOL = 1e-8;

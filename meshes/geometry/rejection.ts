@@ -1,0 +1,34 @@
+// Rejection sampling of a region inside a bounding box, streaming one sampler so that
+// low-discrepancy sequences stay low-discrepancy after rejection.
+import { type BBox, type Points, checkCount, scaleToBox } from '../points.js';
+import { createSampler, type SamplerKind } from '../sampling/samplers.js';
+
+const MAX_ROUNDS = 10_000;
+
+export function sampleByRejection(
+  n: number,
+  box: BBox,
+  accept: (p: Points) => Uint8Array,
+  sampler: SamplerKind,
+  seed: number,
+  what: string,
+): Points {
+  checkCount(n);
+  const dim = box.min.length;
+  const stream = createSampler(sampler, dim, seed);
+  const out = new Float64Array(n * dim);
+  let filled = 0;
+  let batch = Math.max(64, n);
+  for (let round = 0; filled < n; round++) {
+    if (round >= MAX_ROUNDS) throw new Error(`${what}: rejection sampling accepted only ${filled}/${n} points; is the region empty?`);
+    const cand = { data: scaleToBox(stream.next(batch), box), dim };
+    const mask = accept(cand);
+    for (let i = 0; i < batch && filled < n; i++) {
+      if (!mask[i]) continue;
+      out.set(cand.data.subarray(i * dim, (i + 1) * dim), filled * dim);
+      filled++;
+    }
+    batch = Math.min(batch * 2, 1 << 20);
+  }
+  return { data: out, dim };
+}
