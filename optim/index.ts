@@ -1,0 +1,42 @@
+// Public surface of optim/: optimizers on flat parameter vectors, loss-balancing methods, schedules.
+export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ObjectiveFn } from './types.js';
+export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule } from './schedules.js';
+export { Adam, type AdamOptions } from './adam.js';
+export { SGD, type SgdOptions } from './sgd.js';
+export { LBFGS, type LbfgsOptions, type MinimizeOptions, type LbfgsResult, type StopReason } from './lbfgs.js';
+export { strongWolfe, cubicMinimizer, type LinePoint, type LineSearchOptions, type LineSearchResult } from './line-search.js';
+export { MultiAdam, type MultiAdamOptions } from './multi-adam.js';
+export { ConFIG, configWeights, configWeightsFromGram, configDirection, configTwo } from './config.js';
+export { MConFIG, type MConfigOptions } from './mconfig.js';
+export { LearningRateAnnealing, type LraOptions } from './lra.js';
+export { ReLoBRaLo, relativeBalance, type ReLoBRaLoOptions } from './relobralo.js';
+export { PCGrad, pcgradDirection, pcgradWeightsFromGram } from './pcgrad.js';
+export { NtkWeighting, ntkTrace, ntkTraceWeights } from './ntk.js';
+export { CombinedGradientOptimizer } from './combined.js';
+export { makeOptimizer, optimizerNames, type OptimizerName, type OptimizerByName } from './factory.js';
+export { Mulberry32 } from './rng.js';
+
+import { Adam, type AdamOptions } from './adam.js';
+import { LBFGS, type LbfgsOptions } from './lbfgs.js';
+import { MultiAdam, type MultiAdamOptions } from './multi-adam.js';
+import { ConFIG } from './config.js';
+import { MConFIG, type MConfigOptions } from './mconfig.js';
+import { LearningRateAnnealing, type LraOptions } from './lra.js';
+import { ReLoBRaLo, type ReLoBRaLoOptions } from './relobralo.js';
+import { PCGrad } from './pcgrad.js';
+import { SGD, type SgdOptions } from './sgd.js';
+import { NtkWeighting } from './ntk.js';
+import type { Optimizer } from './types.js';
+
+// Lower-case constructors matching the design's `fx.optim.adam | lbfgs | multiAdam | config | ...`.
+export const adam = (o: AdamOptions = {}): Adam => new Adam(o);
+export const adamw = (o: AdamOptions = {}): Adam => new Adam({ weightDecay: 1e-2, ...o, decoupled: true });
+export const lbfgs = (o: LbfgsOptions = {}): LBFGS => new LBFGS(o);
+export const multiAdam = (o: MultiAdamOptions = {}): MultiAdam => new MultiAdam(o);
+export const config = (base: Optimizer = new Adam()): ConFIG => new ConFIG(base);
+export const mconfig = (o: MConfigOptions = {}): MConFIG => new MConFIG(o);
+export const lra = (o: LraOptions & { base?: Optimizer } = {}): LearningRateAnnealing => new LearningRateAnnealing(o.base ?? new Adam(), o);
+export const relobralo = (o: ReLoBRaLoOptions & { base?: Optimizer } = {}): ReLoBRaLo => new ReLoBRaLo(o.base ?? new Adam(), o);
+export const pcgrad = (o: { seed?: number; base?: Optimizer } = {}): PCGrad => new PCGrad(o.base ?? new Adam(), o);
+export const sgd = (o: SgdOptions = {}): SGD => new SGD(o);
+export const ntk = (base: Optimizer = new Adam()): NtkWeighting => new NtkWeighting(base);
