@@ -1,0 +1,286 @@
+// Typed loader and pointer-level API for the AssemblyScript SIMD kernels. All pointers are byte
+// offsets into one shared WebAssembly.Memory managed by a JS-side free-list heap.
+import { WasmHeap } from './allocator.js';
+import { HelperThread, type GemmKind } from './helper-thread.js';
+import { compileVariant, relaxedSimdAvailable, type Variant } from './module.js';
+
+export type Dtype = 'f32' | 'f64';
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sin' | 'cos' | 'sqrt';
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max';
+export type ReduceOp = 'sum' | 'max';
+
+export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sin', 'cos', 'sqrt'];
+export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max'];
+
+/** Raw exports of the kernel module (see core/wasm/assembly/index.ts). */
+interface RawKernels {
+  gemm_f32(...args: number[]): void;
+  gemm_f64(...args: number[]): void;
+  gemm_work_bytes(): number;
+  where_f32(cond: number, a: number, b: number, out: number, n: number): void;
+  sum_f32(x: number, out: number, outer: number, len: number, inner: number): void;
+  max_reduce_f32(x: number, out: number, outer: number, len: number, inner: number): void;
+  gather_f32(x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
+  gather_f64(x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
+  scatter_add_f32(y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
+  scatter_add_f64(y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
+  [name: string]: (...args: number[]) => number | void;
+}
+
+/** C = op(A) op(B) (+ C when accumulate), row-major; pointers are byte offsets, strides in elements. */
+export interface GemmArgs {
+  dtype?: Dtype;
+  transA?: boolean;
+  transB?: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  b: number;
+  c: number;
+  /** Leading dimensions; default to the packed row length of A, B, C as stored. */
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  /** Batched GEMM: `batch` problems, the q-th at a + q*strideA etc. (default: packed). */
+  batch?: number;
+  strideA?: number;
+  strideB?: number;
+  strideC?: number;
+  accumulate?: boolean;
+}
+
+export interface LoadOptions {
+  /** 'auto' (default): relaxed SIMD when the runtime validates it; true: require it; false: baseline. */
+  relaxed?: 'auto' | boolean;
+  /** Allow setting V8's --experimental-wasm-relaxed-simd at run time (Node 20). Default: env FLUXION_WASM_RELAXED=1. */
+  enableRelaxedFlag?: boolean;
+  /** Milliseconds the main thread waits for the helper thread before giving up (plus 1 ms per MFLOP). */
+  threadTimeoutMs?: number;
+}
+
+const MR = 4;
+const NR = { f32: 8, f64: 4 } as const;
+const BYTES = { f32: 4, f64: 8 } as const;
+/** Below this many flops a second thread costs more (wake-up, duplicate B packing) than it saves; see bench/gemm.ts. */
+export const DEFAULT_THREAD_MIN_FLOPS = 1 << 21;
+
+export class WasmKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly heap: WasmHeap;
+  readonly raw: RawKernels;
+  private readonly work: number;
+  private readonly workBytes: number;
+  private helper: HelperThread | null = null;
+  private helperWork = 0;
+  /** GEMMs with at least this many flops (2mnk per batch item) are split across two threads. */
+  threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
+
+  constructor(readonly module: WebAssembly.Module, readonly variant: Variant, private readonly threadTimeoutMs = 10_000) {
+    this.memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, sin: Math.sin, cos: Math.cos } });
+    this.raw = instance.exports as unknown as RawKernels;
+    this.heap = new WasmHeap(this.memory);
+    this.workBytes = this.raw.gemm_work_bytes();
+    this.work = this.heap.alloc(this.workBytes);
+  }
+
+  get relaxed(): boolean { return this.variant === 'relaxed'; }
+
+  // ---- memory ----
+  alloc(bytes: number): number { return this.heap.alloc(bytes); }
+  free(ptr: number): void { this.heap.free(ptr); }
+  /** Views are cheap; re-get them after any allocation (growth replaces memory.buffer; old views keep their old length). */
+  f32view(ptr: number, n: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, n); }
+  f64view(ptr: number, n: number): Float64Array { return new Float64Array(this.memory.buffer, ptr, n); }
+  i32view(ptr: number, n: number): Int32Array { return new Int32Array(this.memory.buffer, ptr, n); }
+
+  // ---- threads ----
+  get threads(): 1 | 2 { return this.helper ? 2 : 1; }
+
+  /** 2 starts one helper worker (blocking until it is ready); 1 stops it. */
+  setThreads(count: 1 | 2): void {
+    if (count !== 1 && count !== 2) throw new Error(`setThreads: count must be 1 or 2, got ${String(count)}`);
+    if (count === this.threads) return;
+    if (count === 1) { this.stopHelper(); return; }
+    const helperWork = this.heap.alloc(this.workBytes);
+    try {
+      this.helper = new HelperThread(this.module, this.memory, this.threadTimeoutMs);
+      this.helperWork = helperWork;
+    } catch (e) {
+      this.heap.free(helperWork);
+      throw e;
+    }
+  }
+
+  dispose(): void { this.stopHelper(); }
+
+  private stopHelper(): void {
+    if (!this.helper) return;
+    this.helper.close();
+    this.helper = null;
+    this.heap.free(this.helperWork);
+    this.helperWork = 0;
+  }
+
+  // ---- GEMM ----
+  gemm(g: GemmArgs): void {
+    const dtype = g.dtype ?? 'f32';
+    if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`gemm: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    const { m, n, k } = g;
+    for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) checkCount(`gemm: ${name}`, v);
+    const ta = !!g.transA, tb = !!g.transB;
+    const lda = g.lda ?? (ta ? m : k), ldb = g.ldb ?? (tb ? k : n), ldc = g.ldc ?? n;
+    checkLd('gemm: lda', lda, ta ? m : k);
+    checkLd('gemm: ldb', ldb, tb ? k : n);
+    checkLd('gemm: ldc', ldc, n);
+    const batch = g.batch ?? 1;
+    checkCount('gemm: batch', batch);
+    const sa = g.strideA ?? m * k, sb = g.strideB ?? k * n, sc = g.strideC ?? m * n;
+    for (const [name, v] of [['strideA', sa], ['strideB', sb], ['strideC', sc]] as const) checkCount(`gemm: ${name}`, v);
+    for (const [name, v] of [['a', g.a], ['b', g.b], ['c', g.c]] as const) checkPtr(`gemm: ${name}`, v);
+    if (m === 0 || n === 0 || batch === 0) return;
+    const beta = g.accumulate ? 1 : 0;
+    const args = [ta ? 1 : 0, tb ? 1 : 0, m, n, k, g.a, lda, sa, g.b, ldb, sb, g.c, ldc, sc, batch, beta];
+    const flops = 2 * m * n * k * batch;
+    const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
+    if (!split) { this.callGemm(dtype, args, this.work); return; }
+    this.runSplit(dtype, split[0], split[1], flops);
+  }
+
+  private callGemm(dtype: Dtype, args: number[], work: number): void {
+    (dtype === 'f32' ? this.raw.gemm_f32 : this.raw.gemm_f64)(...args, work);
+  }
+
+  private runSplit(dtype: GemmKind, mine: number[], theirs: number[], flops: number): void {
+    const helper = this.helper as HelperThread;
+    helper.post(dtype, [...theirs, this.helperWork]);
+    try {
+      this.callGemm(dtype, mine, this.work);
+    } finally {
+      try {
+        helper.wait();
+      } catch (e) {
+        // A broken helper is dropped so later calls run single-threaded instead of failing again.
+        this.stopHelper();
+        throw new Error(`${(e as Error).message} (GEMM of ${flops} flops; threading disabled, call setThreads(2) to retry)`);
+      }
+    }
+  }
+
+  // ---- elementwise (f32, contiguous, out may alias inputs) ----
+  unary(op: UnaryOp, x: number, out: number, n: number): void {
+    if (!UNARY_OPS.includes(op)) throw new Error(`unary: op must be one of ${UNARY_OPS.join(', ')}, got ${String(op)}`);
+    checkCount('unary: n', n);
+    this.raw[`${op}_f32`](x, out, n);
+  }
+
+  binary(op: BinaryOp, a: number, b: number, out: number, n: number): void {
+    if (!BINARY_OPS.includes(op)) throw new Error(`binary: op must be one of ${BINARY_OPS.join(', ')}, got ${String(op)}`);
+    checkCount('binary: n', n);
+    this.raw[`${op}_f32`](a, b, out, n);
+  }
+
+  /** out = cond != 0 ? a : b. */
+  where(cond: number, a: number, b: number, out: number, n: number): void {
+    checkCount('where: n', n);
+    this.raw.where_f32(cond, a, b, out, n);
+  }
+
+  /** Reduces the middle axis of a contiguous f32 [outer, len, inner] view into out[outer, inner]. */
+  reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
+    checkCount('reduce: outer', outer); checkCount('reduce: len', len); checkCount('reduce: inner', inner);
+    if (op === 'sum') this.raw.sum_f32(x, out, outer, len, inner);
+    else if (op === 'max') this.raw.max_reduce_f32(x, out, outer, len, inner);
+    else throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);
+  }
+
+  /** out[i, j, :] = x[i, idx[j], :] for x [outer, n, inner], idx i32 [m], out [outer, m, inner]. */
+  gather(dtype: Dtype, x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): void {
+    this.checkIndexed('gather', outer, n, inner, m);
+    const bad = (dtype === 'f64' ? this.raw.gather_f64 : this.raw.gather_f32)(x, idx, out, outer, n, inner, m);
+    if (bad >= 0) this.badIndex('gather', idx, bad, n);
+  }
+
+  /** out[i, idx[j], :] += y[i, j, :] for y [outer, m, inner], out [outer, n, inner] (repeated indices add up). */
+  scatterAdd(dtype: Dtype, y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): void {
+    this.checkIndexed('scatterAdd', outer, n, inner, m);
+    const bad = (dtype === 'f64' ? this.raw.scatter_add_f64 : this.raw.scatter_add_f32)(y, idx, out, outer, n, inner, m);
+    if (bad >= 0) this.badIndex('scatterAdd', idx, bad, n);
+  }
+
+  private checkIndexed(what: string, outer: number, n: number, inner: number, m: number): void {
+    checkCount(`${what}: outer`, outer); checkCount(`${what}: n`, n); checkCount(`${what}: inner`, inner); checkCount(`${what}: m`, m);
+  }
+
+  private badIndex(what: string, idx: number, j: number, n: number): never {
+    const v = this.i32view(idx + 4 * j, 1)[0];
+    throw new Error(`${what}: idx[${j}] = ${v} is out of range, expected 0 <= idx < ${n}`);
+  }
+}
+
+/** Splits one GEMM argument list into two halves: batches, else rows of C, else columns of C. */
+function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
+  const [ta, tb, m, n, , a, lda, sa, b, ldb, sb, c, ldc, sc, batch] = args;
+  const bytes = BYTES[dtype];
+  const mine = args.slice(), theirs = args.slice();
+  if (batch >= 2) {
+    const b0 = Math.ceil(batch / 2);
+    mine[14] = b0;
+    theirs[14] = batch - b0;
+    theirs[5] = a + b0 * sa * bytes; theirs[8] = b + b0 * sb * bytes; theirs[11] = c + b0 * sc * bytes;
+    return [mine, theirs];
+  }
+  if (m >= 2 * MR && m >= n / 4) {
+    const m0 = Math.ceil(m / 2 / MR) * MR;
+    mine[2] = m0;
+    theirs[2] = m - m0;
+    theirs[5] = a + (ta ? m0 : m0 * lda) * bytes;
+    theirs[11] = c + m0 * ldc * bytes;
+    return [mine, theirs];
+  }
+  const nr = NR[dtype];
+  if (n >= 2 * nr) {
+    const n0 = Math.ceil(n / 2 / nr) * nr;
+    mine[3] = n0;
+    theirs[3] = n - n0;
+    theirs[8] = b + (tb ? n0 * ldb : n0) * bytes;
+    theirs[11] = c + n0 * bytes;
+    return [mine, theirs];
+  }
+  return null;
+}
+
+function checkCount(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new Error(`${name} must be a non-negative integer, got ${v}`);
+}
+
+function checkLd(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < Math.max(1, min)) throw new Error(`${name} must be an integer >= ${Math.max(1, min)}, got ${v}`);
+}
+
+function checkPtr(name: string, v: number): void {
+  if (!Number.isInteger(v) || v <= 0 || v > 0xffffffff) throw new Error(`${name} must be a pointer returned by alloc, got ${v}`);
+}
+
+const loaded = new Map<Variant, WasmKernels>();
+
+function chooseVariant(opts: LoadOptions): Variant {
+  const want = opts.relaxed ?? 'auto';
+  if (want === false) return 'simd';
+  const enableFlag = opts.enableRelaxedFlag ?? process.env.FLUXION_WASM_RELAXED === '1';
+  const ok = relaxedSimdAvailable(enableFlag || want === true);
+  if (want === true && !ok) throw new Error(`loadKernels: relaxed SIMD requested but not supported by ${process.version}`);
+  return ok ? 'relaxed' : 'simd';
+}
+
+/** Loads (once per variant) the kernel module: relaxed SIMD when available, else baseline SIMD. */
+export function loadKernels(opts: LoadOptions = {}): WasmKernels {
+  const variant = chooseVariant(opts);
+  let k = loaded.get(variant);
+  if (!k) {
+    k = new WasmKernels(compileVariant(variant), variant, opts.threadTimeoutMs);
+    loaded.set(variant, k);
+  }
+  return k;
+}
