@@ -1,0 +1,117 @@
+// Taylor-mode coefficients against series built independently: f(x0 + q(t)) = sum_n c_n q(t)^n
+// with each function's known Taylor coefficients c_n at x0, for a polynomial curve q, up to order 6.
+import { expect } from 'chai';
+import * as fx from '../../index.js';
+import { rand64, relErr, t64 } from '../support/check.js';
+
+const K = 6;
+const fact = (n: number): number => (n <= 1 ? 1 : n * fact(n - 1));
+
+/** Truncated product of two coefficient lists. */
+function mulSeries(a: number[], b: number[]): number[] {
+  return a.map((_, k) => a.slice(0, k + 1).reduce((s, ai, j) => s + ai * b[k - j], 0));
+}
+
+/** Taylor coefficients of outer(x0 + q(t)) given outer's coefficients c_n around x0 and q_0 = 0. */
+function compose(c: number[], q: number[]): number[] {
+  const out = new Array<number>(K + 1).fill(0);
+  let qn = [1, ...new Array<number>(K).fill(0)];
+  for (let n = 0; n <= K; n++) {
+    qn.forEach((v, k) => (out[k] += c[n] * v));
+    qn = mulSeries(qn, q);
+  }
+  return out;
+}
+
+/** d^n/dT^n polynomials of tanh expressed in T = tanh(x): P_{n+1}(T) = P_n'(T) (1 - T^2). */
+function tanhDerivatives(T: number): number[] {
+  let p = [0, 1]; // P_0(T) = T, coefficients by power
+  const values: number[] = [];
+  for (let n = 0; n <= K; n++) {
+    values.push(p.reduce((s, a, i) => s + a * T ** i, 0));
+    const dp = p.slice(1).map((a, i) => a * (i + 1));
+    const next = new Array<number>(dp.length + 2).fill(0);
+    dp.forEach((a, i) => {
+      next[i] += a;
+      next[i + 2] -= a;
+    });
+    p = next;
+  }
+  return values;
+}
+
+const binom = (p: number, n: number): number => {
+  let r = 1;
+  for (let i = 0; i < n; i++) r *= (p - i) / (i + 1);
+  return r;
+};
+
+// Taylor coefficients c_n = f^(n)(x0) / n! of each function
+const known: Record<string, { f: (x: fx.Tensor) => fx.Tensor; x0: number; c: (n: number, x0: number) => number }> = {
+  exp: { f: fx.exp, x0: 0.4, c: (n, x) => Math.exp(x) / fact(n) },
+  sin: { f: fx.sin, x0: 0.7, c: (n, x) => Math.sin(x + (n * Math.PI) / 2) / fact(n) },
+  cos: { f: fx.cos, x0: -0.3, c: (n, x) => Math.cos(x + (n * Math.PI) / 2) / fact(n) },
+  log: { f: fx.log, x0: 1.3, c: (n, x) => (n === 0 ? Math.log(x) : ((-1) ** (n + 1)) / (n * x ** n)) },
+  sqrt: { f: fx.sqrt, x0: 1.7, c: (n, x) => binom(0.5, n) * x ** (0.5 - n) },
+  'pow 2.5': { f: (x) => fx.pow(x, 2.5), x0: 1.2, c: (n, x) => binom(2.5, n) * x ** (2.5 - n) },
+  'pow 3 (at 0)': { f: (x) => fx.pow(x, 3), x0: 0, c: (n) => (n === 3 ? 1 : 0) },
+  reciprocal: { f: (x) => fx.div(1, x), x0: 0.8, c: (n, x) => ((-1) ** n) / x ** (n + 1) },
+  tanh: { f: fx.tanh, x0: 0.35, c: (n, x) => tanhDerivatives(Math.tanh(x))[n] / fact(n) },
+};
+
+describe('jet: Taylor coefficients up to order 6', () => {
+  // a polynomial input curve x(t) = x0 + 0.9 t - 0.6 t^2 + 0.25 t^3 (normalised coefficients)
+  const q = [0, 0.9, -0.6, 0.25, 0, 0, 0];
+  const inputSeries = q.slice(1).map((qk, i) => t64([qk * fact(i + 1)], [1])); // JAX convention: derivatives
+
+  for (const [name, { f, x0, c }] of Object.entries(known)) {
+    it(`${name} of a polynomial curve`, () => {
+      const expected = compose([...Array(K + 1).keys()].map((n) => c(n, x0)), q);
+      const [y, ys] = fx.jet(f, t64([x0], [1]), inputSeries);
+      expect(y.item()).to.be.closeTo(expected[0], 1e-12);
+      ys.forEach((yk, i) => {
+        const want = expected[i + 1] * fact(i + 1);
+        expect(yk.item()).to.be.closeTo(want, 1e-9 * Math.max(1, Math.abs(want)), `order ${i + 1}`);
+      });
+    });
+  }
+
+  it('matches nested jvp for an MLP (orders 1-4) and keeps the JAX convention v^T H v at order 2', () => {
+    const net = fx.nn.mlp({ layers: [3, 8, 8, 2], seed: 3, dtype: 'f64' });
+    const u = (x: fx.Tensor) => net.apply(net.params, x);
+    const x = rand64([5, 3], 7);
+    const v = rand64([5, 3], 8);
+    const [, ys] = fx.jet(u, x, [v, null, null, null]);
+    let dk: (z: fx.Tensor) => fx.Tensor = u;
+    for (let k = 0; k < 4; k++) {
+      const prev = dk;
+      dk = (z) => fx.jvp(prev, [z], [v])[1];
+      expect(relErr(ys[k].dataSync(), dk(x).dataSync())).to.be.below(1e-10, `order ${k + 1}`);
+    }
+  });
+
+  it('propagates a second-order input term (curve acceleration)', () => {
+    // y = sin(x(t)), x(t) = x0 + v t + a t^2 / 2: y'' = -sin(x0) v^2 + cos(x0) a
+    const [, [, y2]] = fx.jet(fx.sin, t64([0.3], [1]), [t64([2], [1]), t64([0.5], [1])]);
+    expect(y2.item()).to.be.closeTo(-Math.sin(0.3) * 4 + Math.cos(0.3) * 0.5, 1e-12);
+  });
+
+  it('handles matmul, reductions, gather, concat, max and where inside the traced function', () => {
+    const W = rand64([3, 3], 12);
+    const f = (x: fx.Tensor) => {
+      const h = fx.tanh(fx.matmul(x, W));
+      const g = fx.gather(h, [2, 0], 1);
+      const m = fx.maximum(g, fx.mul(g, 0.5));
+      return fx.sum(fx.concat([m, fx.where(fx.greater(h, 0), h, fx.exp(h))], 1), 1);
+    };
+    const x = rand64([4, 3], 13);
+    const v = rand64([4, 3], 14);
+    const [, ys] = fx.jet(f, x, [v, null, null]);
+    let dk = f;
+    for (let k = 0; k < 3; k++) {
+      const prev = dk;
+      dk = (z) => fx.jvp(prev, [z], [v])[1];
+      expect(relErr(ys[k].dataSync(), dk(x).dataSync())).to.be.below(1e-10);
+    }
+  });
+});

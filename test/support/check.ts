@@ -1,0 +1,47 @@
+// Numerical checks shared by the core tests: finite differences and relative errors, in f64.
+import * as fx from '../../index.js';
+
+export const t64 = (data: number[] | number[][], shape?: number[]): fx.Tensor =>
+  fx.tensor(data as number[], shape, 'f64');
+
+/** Deterministic f64 tensor with entries in [lo, hi). */
+export function rand64(shape: number[], seed: number, lo = -1, hi = 1): fx.Tensor {
+  const u = fx.random.uniform(seed, shape, 'f64').dataSync();
+  return fx.tensor(Float64Array.from(u, (v) => lo + (hi - lo) * v), shape, 'f64');
+}
+
+/** ||a - b|| / max(||b||, floor): norm-wise relative error. */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
+}
+
+/** x with entry i shifted by h (a fresh tensor). */
+export function shifted(x: fx.Tensor, i: number, h: number): fx.Tensor {
+  const b = Float64Array.from(x.dataSync());
+  b[i] += h;
+  return fx.tensor(b, [...x.shape], 'f64');
+}
+
+/** Central-difference gradient of a scalar function of several tensors, w.r.t. input `which`. */
+export function fdGrad(f: (...xs: fx.Tensor[]) => number, xs: fx.Tensor[], which: number, h = 1e-6, entries?: number[]): number[] {
+  const idx = entries ?? [...Array(xs[which].size).keys()];
+  return idx.map((i) => {
+    const plus = xs.map((x, k) => (k === which ? shifted(x, i, h) : x));
+    const minus = xs.map((x, k) => (k === which ? shifted(x, i, -h) : x));
+    return (f(...plus) - f(...minus)) / (2 * h);
+  });
+}
+
+/** Central-difference directional derivative of a tensor function: (f(x+ht) - f(x-ht)) / 2h. */
+export function fdDirectional(f: (...xs: fx.Tensor[]) => fx.Tensor, xs: fx.Tensor[], ts: fx.Tensor[], h = 1e-6): Float64Array {
+  const step = (s: number) => xs.map((x, k) => fx.add(x, fx.mul(ts[k], s)));
+  const a = f(...step(h)).dataSync();
+  const b = f(...step(-h)).dataSync();
+  return Float64Array.from(a, (v, i) => (v - b[i]) / (2 * h));
+}
