@@ -15,3 +15,4 @@ export * from './geometry/timeDomain.js';
 export * from './rar.js';
 export * from './grid.js';
 export * from './trimesh.js';
+export * from './vtk/index.js';
