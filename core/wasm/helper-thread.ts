@@ -47,14 +47,14 @@ export class HelperThread {
   private readonly text: Uint8Array;
   private busy = false;
 
-  /** Starts the worker and blocks until it has instantiated the module (or `timeoutMs` passes). */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, private readonly timeoutMs: number) {
+  /** Starts the worker and blocks until it has instantiated the module (or `startTimeoutMs` passes). */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, startTimeoutMs = 10_000) {
     const control = new SharedArrayBuffer((ARGS + MAX_ARGS) * 4 + MESSAGE_BYTES);
     this.ctrl = new Int32Array(control, 0, ARGS + MAX_ARGS);
     this.text = new Uint8Array(control, (ARGS + MAX_ARGS) * 4);
     this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control } });
     this.worker.unref(); // never keeps the process alive
-    this.waitWhile(BOOT, 'start');
+    this.waitWhile(BOOT, 'start', startTimeoutMs);
     if (Atomics.load(this.ctrl, STATE) !== IDLE) this.raise('start');
   }
 
@@ -69,11 +69,11 @@ export class HelperThread {
     Atomics.notify(this.ctrl, STATE);
   }
 
-  /** Blocks until the posted job is done; throws (and the thread must be closed) on failure or timeout. */
-  wait(): void {
+  /** Blocks until the posted job is done; throws (and the thread must be closed) on failure or after `timeoutMs`. */
+  wait(timeoutMs: number): void {
     if (!this.busy) return;
     this.busy = false;
-    this.waitWhile(JOB, 'gemm job');
+    this.waitWhile(JOB, 'gemm job', timeoutMs);
     if (Atomics.load(this.ctrl, STATE) !== DONE) this.raise('gemm job');
     Atomics.store(this.ctrl, STATE, IDLE);
   }
@@ -84,13 +84,13 @@ export class HelperThread {
     void this.worker.terminate();
   }
 
-  private waitWhile(state: number, what: string): void {
-    const deadline = Date.now() + this.timeoutMs;
+  private waitWhile(state: number, what: string, timeoutMs: number): void {
+    const deadline = Date.now() + timeoutMs;
     while (Atomics.load(this.ctrl, STATE) === state) {
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.ctrl, STATE, state, left) === 'timed-out') {
         if (Atomics.load(this.ctrl, STATE) !== state) break;
-        throw new Error(`wasm helper thread: ${what} did not finish within ${this.timeoutMs} ms`);
+        throw new Error(`wasm helper thread: ${what} did not finish within ${timeoutMs} ms`);
       }
     }
   }

@@ -55,7 +55,7 @@ export interface LoadOptions {
   relaxed?: 'auto' | boolean;
   /** Allow setting V8's --experimental-wasm-relaxed-simd at run time (Node 20). Default: env FLUXION_WASM_RELAXED=1. */
   enableRelaxedFlag?: boolean;
-  /** Milliseconds the main thread waits for the helper thread before giving up (plus 1 ms per MFLOP). */
+  /** Milliseconds the main thread waits for a helper-thread GEMM before giving up, plus 1 ms per MFLOP (default 10000). */
   threadTimeoutMs?: number;
 }
 
@@ -105,7 +105,7 @@ export class WasmKernels {
     if (count === 1) { this.stopHelper(); return; }
     const helperWork = this.heap.alloc(this.workBytes);
     try {
-      this.helper = new HelperThread(this.module, this.memory, this.threadTimeoutMs);
+      this.helper = new HelperThread(this.module, this.memory);
       this.helperWork = helperWork;
     } catch (e) {
       this.heap.free(helperWork);
@@ -115,11 +115,12 @@ export class WasmKernels {
 
   dispose(): void { this.stopHelper(); }
 
-  private stopHelper(): void {
+  private stopHelper(failed = false): void {
     if (!this.helper) return;
     this.helper.close();
     this.helper = null;
-    this.heap.free(this.helperWork);
+    // A timed-out worker may still be writing its scratch until terminate() lands: never reuse it then.
+    if (!failed) this.heap.free(this.helperWork);
     this.helperWork = 0;
   }
 
@@ -130,7 +131,7 @@ export class WasmKernels {
     const { m, n, k } = g;
     for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) checkCount(`gemm: ${name}`, v);
     const ta = !!g.transA, tb = !!g.transB;
-    const lda = g.lda ?? (ta ? m : k), ldb = g.ldb ?? (tb ? k : n), ldc = g.ldc ?? n;
+    const lda = g.lda ?? Math.max(1, ta ? m : k), ldb = g.ldb ?? Math.max(1, tb ? k : n), ldc = g.ldc ?? Math.max(1, n);
     checkLd('gemm: lda', lda, ta ? m : k);
     checkLd('gemm: ldb', ldb, tb ? k : n);
     checkLd('gemm: ldc', ldc, n);
@@ -159,10 +160,10 @@ export class WasmKernels {
       this.callGemm(dtype, mine, this.work);
     } finally {
       try {
-        helper.wait();
+        helper.wait(this.threadTimeoutMs + flops / 1e6);
       } catch (e) {
         // A broken helper is dropped so later calls run single-threaded instead of failing again.
-        this.stopHelper();
+        this.stopHelper(true);
         throw new Error(`${(e as Error).message} (GEMM of ${flops} flops; threading disabled, call setThreads(2) to retry)`);
       }
     }

@@ -1,0 +1,53 @@
+import { expect } from 'chai';
+import { HelperThread } from '../../core/wasm/helper-thread.js';
+import { compileVariant } from '../../core/wasm/module.js';
+import { WasmKernels } from '../../core/wasm/kernels.js';
+import { ensureBuilt } from './helpers.js';
+
+describe('wasm/helper-thread', () => {
+  let kern: WasmKernels;
+  before(() => { ensureBuilt(); kern = new WasmKernels(compileVariant('simd'), 'simd'); });
+
+  it('runs a GEMM job on the shared memory', () => {
+    const work = kern.alloc(kern.raw.gemm_work_bytes());
+    const p = kern.alloc(3 * 16);
+    kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]); // A = [1 2; 3 4], B = [5 6; 7 8]
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      t.post('f32', [0, 0, 2, 2, 2, p, 2, 4, p + 16, 2, 4, p + 32, 2, 4, 1, 0, work]);
+      t.wait(5000);
+      expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
+    } finally { t.close(); }
+    kern.free(p); kern.free(work);
+  });
+
+  it('turns a trap in the worker into an Error naming it', () => {
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      const bad = 0xfffff000; // far outside the memory
+      t.post('f32', [0, 0, 8, 8, 8, bad, 8, 64, bad, 8, 64, bad, 8, 64, 1, 0, bad]);
+      expect(() => t.wait(5000)).to.throw(/gemm job failed: RuntimeError: memory access out of bounds/);
+    } finally { t.close(); }
+  });
+
+  it('times out instead of blocking forever', () => {
+    const n = 384;
+    const work = kern.alloc(kern.raw.gemm_work_bytes()), p = kern.alloc(3 * n * n * 4);
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      const args = [0, 0, n, n, n, p, n, 0, p, n, 0, p + n * n * 4, n, 0, 20, 0, work];
+      t.post('f32', args);
+      expect(() => t.wait(1)).to.throw(/did not finish within 1 ms/);
+    } finally { t.close(); }
+    // p and work stay allocated: the terminated worker may still write there for a moment.
+  });
+
+  it('a broken helper makes WasmKernels.gemm throw once and fall back to one thread', () => {
+    kern.setThreads(2);
+    kern.threadMinFlops = 0;
+    const bad = 0xfffff000;
+    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: bad, b: bad, c: bad })).to.throw(/memory access out of bounds/);
+    expect(kern.threads).to.equal(1);
+    kern.dispose();
+  });
+});
