@@ -1,0 +1,20 @@
+/** Young's modulus / Poisson ratio <-> Lamé parameters, and the chain rule back to (E, nu). */
+export interface Lame {
+  mu: number;
+  lambda: number;
+}
+
+export function lame(E: number, nu: number): Lame {
+  if (!(E > 0)) throw new Error(`Young's modulus E must be > 0, got ${E}`);
+  if (!(nu > -1 && nu < 0.5)) throw new Error(`Poisson ratio nu must be in (-1, 0.5), got ${nu}`);
+  return { mu: E / (2 * (1 + nu)), lambda: (E * nu) / ((1 + nu) * (1 - 2 * nu)) };
+}
+
+/** Map (d loss/d mu, d loss/d lambda) to (d loss/d E, d loss/d nu). */
+export function lameBackward(E: number, nu: number, muBar: number, lambdaBar: number): { E: number; nu: number } {
+  const q = (1 + nu) * (1 - 2 * nu);
+  return {
+    E: muBar / (2 * (1 + nu)) + (lambdaBar * nu) / q,
+    nu: (-muBar * E) / (2 * (1 + nu) * (1 + nu)) + (lambdaBar * E * (1 + 2 * nu * nu)) / (q * q),
+  };
+}

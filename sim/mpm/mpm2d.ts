@@ -1,0 +1,402 @@
+/**
+ * Differentiable 2D MLS-MPM (Hu et al. 2018 / ChainQueen / DiffTaichi mpm.py): quadratic
+ * B-splines, APIC affine momentum C, F updated in G2P as F' = (I + dt C') F, symplectic step.
+ * State layout (N particles): [x (2N), v (2N), C (4N), F (4N), Jp (N, snow only)].
+ * The hand-written adjoint recomputes the step's grid from s_t, then reverses G2P, the grid
+ * update and P2G. Parameter cotangents (E, nu, per-step actuation) accumulate in `grads`.
+ */
+import type { TimeStepper } from '../checkpoint.js';
+import { lame, lameBackward } from './lame.js';
+import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, type MpmMaterial, type StressBar, type StressParams } from './materials2d.js';
+
+export type MpmBoundary = 'sticky' | 'slip' | 'none';
+
+export interface MpmOptions {
+  /** Grid cells per side of the unit box. */
+  nGrid: number;
+  nParticles: number;
+  dt?: number;
+  E?: number;
+  nu?: number;
+  material?: MpmMaterial;
+  /** Particle volume; default (dx / 2)^dim (4 particles per cell in 2D). */
+  particleVolume?: number;
+  density?: number;
+  /** Gravity acceleration along the last axis (negative = down). */
+  gravity?: number;
+  boundary?: MpmBoundary;
+  /** Boundary layer thickness in cells. */
+  boundCells?: number;
+  /** Actuation stress scale: tau += strength * a_p * F d d^T F^T. */
+  actuationStrength?: number;
+  actuationDirection?: number[];
+  /** Snow: hardening coefficient and clamps of the singular values. */
+  hardening?: number;
+  thetaC?: number;
+  thetaS?: number;
+}
+
+export interface MpmGrads {
+  E: number;
+  nu: number;
+  /** d loss / d actuation, same layout as `actuation` (steps x N), or empty. */
+  actuation: Float64Array;
+}
+
+export function resolveMpmOptions(o: MpmOptions, dim: number): Required<MpmOptions> {
+  if (!Number.isInteger(o.nGrid) || o.nGrid < 4) throw new Error(`MPM: nGrid must be an integer >= 4, got ${o.nGrid}`);
+  if (!Number.isInteger(o.nParticles) || o.nParticles < 1) throw new Error(`MPM: nParticles must be a positive integer, got ${o.nParticles}`);
+  const dx = 1 / o.nGrid;
+  const r: Required<MpmOptions> = {
+    nGrid: o.nGrid, nParticles: o.nParticles, dt: o.dt ?? 1e-4, E: o.E ?? 1000, nu: o.nu ?? 0.2,
+    material: o.material ?? 'fixedCorotated', particleVolume: o.particleVolume ?? Math.pow(dx / 2, dim),
+    density: o.density ?? 1, gravity: o.gravity ?? -9.8, boundary: o.boundary ?? 'sticky', boundCells: o.boundCells ?? 3,
+    actuationStrength: o.actuationStrength ?? 0, actuationDirection: o.actuationDirection ?? (dim === 2 ? [0, 1] : [0, 1, 0]),
+    hardening: o.hardening ?? 10, thetaC: o.thetaC ?? 2.5e-2, thetaS: o.thetaS ?? 4.5e-3,
+  };
+  if (!(r.dt > 0)) throw new Error(`MPM: dt must be > 0, got ${r.dt}`);
+  lame(r.E, r.nu);
+  if (!['fixedCorotated', 'neoHookean', 'fluid', 'snow'].includes(r.material)) {
+    throw new Error(`MPM: material must be fixedCorotated | neoHookean | fluid | snow, got ${String(r.material)}`);
+  }
+  if (!['sticky', 'slip', 'none'].includes(r.boundary)) throw new Error(`MPM: boundary must be sticky | slip | none, got ${String(r.boundary)}`);
+  if (r.actuationDirection.length !== dim) throw new Error(`MPM: actuationDirection must have ${dim} entries, got ${r.actuationDirection.length}`);
+  const dn = Math.hypot(...r.actuationDirection);
+  if (!(dn > 0)) throw new Error('MPM: actuationDirection must be non-zero');
+  r.actuationDirection = r.actuationDirection.map((v) => v / dn);
+  return r;
+}
+
+/** Quadratic B-spline weights and their derivatives for fractional offset f in [0.5, 1.5). */
+function bspline(f: number, w: Float64Array, dw: Float64Array): void {
+  w[0] = 0.5 * (1.5 - f) * (1.5 - f); w[1] = 0.75 - (f - 1) * (f - 1); w[2] = 0.5 * (f - 0.5) * (f - 0.5);
+  dw[0] = f - 1.5; dw[1] = -2 * (f - 1); dw[2] = f - 0.5;
+}
+
+export class Mpm2D implements TimeStepper {
+  readonly opts: Required<MpmOptions>;
+  readonly n: number;
+  readonly stateSize: number;
+  readonly dx: number;
+  readonly invDx: number;
+  readonly pMass: number;
+  /** Per-step, per-particle actuation a[t * N + p] (empty = none). */
+  actuation: Float64Array = new Float64Array(0);
+  readonly grads: MpmGrads = { E: 0, nu: 0, actuation: new Float64Array(0) };
+  // grid: mass, momentum, velocity before boundary (with gravity), velocity after boundary
+  readonly gm: Float64Array;
+  readonly gmx: Float64Array;
+  readonly gmy: Float64Array;
+  private readonly ux: Float64Array;
+  private readonly uy: Float64Array;
+  private readonly gvx: Float64Array;
+  private readonly gvy: Float64Array;
+  private readonly bvx: Float64Array;
+  private readonly bvy: Float64Array;
+  private readonly bm: Float64Array;
+  private readonly wx = new Float64Array(3);
+  private readonly wy = new Float64Array(3);
+  private readonly dwx = new Float64Array(3);
+  private readonly dwy = new Float64Array(3);
+  private readonly tau = new Float64Array(4);
+  private readonly tauBar = new Float64Array(4);
+  private readonly sp: StressParams = { mu: 0, lambda: 0, alpha: 0, d0: 0, d1: 0 };
+  private readonly sb: StressBar = { mu: 0, lambda: 0, alpha: 0 };
+
+  constructor(options: MpmOptions) {
+    this.opts = resolveMpmOptions(options, 2);
+    const o = this.opts;
+    this.n = o.nParticles;
+    this.stateSize = 12 * this.n + (o.material === 'snow' ? this.n : 0);
+    this.dx = 1 / o.nGrid;
+    this.invDx = o.nGrid;
+    this.pMass = o.density * o.particleVolume;
+    const g = o.nGrid * o.nGrid;
+    this.gm = new Float64Array(g); this.gmx = new Float64Array(g); this.gmy = new Float64Array(g);
+    this.ux = new Float64Array(g); this.uy = new Float64Array(g);
+    this.gvx = new Float64Array(g); this.gvy = new Float64Array(g);
+    this.bvx = new Float64Array(g); this.bvy = new Float64Array(g); this.bm = new Float64Array(g);
+    this.sp.d0 = o.actuationDirection[0]; this.sp.d1 = o.actuationDirection[1];
+  }
+
+  /** State with given positions, zero velocity and C, F = I (Jp = 1 for snow). */
+  initialState(positions: Float64Array, velocities?: Float64Array): Float64Array {
+    const n = this.n;
+    if (positions.length !== 2 * n) throw new Error(`Mpm2D.initialState: positions has length ${positions.length}, expected ${2 * n}`);
+    if (velocities && velocities.length !== 2 * n) throw new Error(`Mpm2D.initialState: velocities has length ${velocities.length}, expected ${2 * n}`);
+    const s = new Float64Array(this.stateSize);
+    s.set(positions, 0);
+    if (velocities) s.set(velocities, 2 * n);
+    for (let p = 0; p < n; p++) { s[8 * n + 4 * p] = 1; s[8 * n + 4 * p + 3] = 1; }
+    if (this.opts.material === 'snow') s.fill(1, 12 * n);
+    return s;
+  }
+
+  /** Set per-step actuation (length steps * N) and size its gradient buffer. */
+  setActuation(a: Float64Array): void {
+    if (a.length % this.n !== 0) throw new Error(`Mpm2D.setActuation: length ${a.length} is not a multiple of nParticles ${this.n}`);
+    this.actuation = a;
+    this.grads.actuation = new Float64Array(a.length);
+  }
+
+  resetGrads(): void {
+    this.grads.E = 0; this.grads.nu = 0; this.grads.actuation.fill(0);
+  }
+
+  /** Lamé parameters of the current (E, nu), refreshed at the start of every step pass. */
+  private mu = 0;
+  private lambda = 0;
+  private refreshLame(): void {
+    const l = lame(this.opts.E, this.opts.nu);
+    this.mu = l.mu; this.lambda = l.lambda;
+  }
+
+  private stressParams(t: number, p: number, Jp: number): StressParams {
+    const o = this.opts;
+    const sp = this.sp;
+    const h = o.material === 'snow' ? Math.exp(o.hardening * (1 - Jp)) : 1;
+    sp.mu = this.mu * h; sp.lambda = this.lambda * h;
+    const k = t * this.n + p;
+    sp.alpha = k < this.actuation.length ? o.actuationStrength * this.actuation[k] : 0;
+    return sp;
+  }
+
+  private base(x: number, p: number): number {
+    const b = Math.floor(x * this.invDx - 0.5);
+    if (b < 0 || b > this.opts.nGrid - 3) {
+      throw new Error(`MPM: particle ${p} at ${x} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
+    }
+    return b;
+  }
+
+  /** P2G and grid update from state s (fills gm, gmx, gmy, ux, uy, gvx, gvy). */
+  private p2gAndGrid(t: number, s: Float64Array): void {
+    const o = this.opts, n = this.n, nG = o.nGrid, dx = this.dx, invDx = this.invDx, m = this.pMass;
+    const { gm, gmx, gmy, wx, wy, dwx, dwy, tau } = this;
+    this.refreshLame();
+    gm.fill(0); gmx.fill(0); gmy.fill(0);
+    const stressCoef = -o.dt * o.particleVolume * 4 * invDx * invDx;
+    const snow = o.material === 'snow';
+    for (let p = 0; p < n; p++) {
+      const xp = s[2 * p], yp = s[2 * p + 1];
+      const bx = this.base(xp, p), by = this.base(yp, p);
+      const fx = xp * invDx - bx, fy = yp * invDx - by;
+      bspline(fx, wx, dwx); bspline(fy, wy, dwy);
+      kirchhoff2(o.material, s, 8 * n + 4 * p, this.stressParams(t, p, snow ? s[12 * n + p] : 1), tau);
+      const c = 4 * n + 4 * p;
+      const M00 = stressCoef * tau[0] + m * s[c], M01 = stressCoef * tau[1] + m * s[c + 1];
+      const M10 = stressCoef * tau[2] + m * s[c + 2], M11 = stressCoef * tau[3] + m * s[c + 3];
+      const mvx = m * s[2 * n + 2 * p], mvy = m * s[2 * n + 2 * p + 1];
+      for (let i = 0; i < 3; i++) {
+        const dpx = (i - fx) * dx;
+        const row = (bx + i) * nG + by;
+        for (let j = 0; j < 3; j++) {
+          const w = wx[i] * wy[j];
+          const dpy = (j - fy) * dx;
+          const idx = row + j;
+          gm[idx] += w * m;
+          gmx[idx] += w * (mvx + M00 * dpx + M01 * dpy);
+          gmy[idx] += w * (mvy + M10 * dpx + M11 * dpy);
+        }
+      }
+    }
+    const { ux, uy, gvx, gvy } = this;
+    const b = o.boundCells, gdt = o.dt * o.gravity;
+    const sticky = o.boundary === 'sticky', none = o.boundary === 'none';
+    for (let i = 0; i < nG; i++) {
+      for (let j = 0; j < nG; j++) {
+        const idx = i * nG + j;
+        const mass = gm[idx];
+        if (mass <= 0) { ux[idx] = 0; uy[idx] = 0; gvx[idx] = 0; gvy[idx] = 0; continue; }
+        const vx = gmx[idx] / mass, vy = gmy[idx] / mass + gdt;
+        ux[idx] = vx; uy[idx] = vy;
+        let ox = vx, oy = vy;
+        if (!none) {
+          const hitX = (i < b && vx < 0) || (i >= nG - b && vx > 0);
+          const hitY = (j < b && vy < 0) || (j >= nG - b && vy > 0);
+          if (hitX) { ox = 0; if (sticky) oy = 0; }
+          if (hitY) { oy = 0; if (sticky) ox = 0; }
+        }
+        gvx[idx] = ox; gvy[idx] = oy;
+      }
+    }
+  }
+
+  forward(t: number, s: Float64Array, out: Float64Array): void {
+    this.p2gAndGrid(t, s);
+    const o = this.opts, n = this.n, nG = o.nGrid, dx = this.dx, invDx = this.invDx, dt = o.dt;
+    const { gvx, gvy, wx, wy, dwx, dwy } = this;
+    const cs = 4 * invDx * invDx;
+    const fluid = o.material === 'fluid', snow = o.material === 'snow';
+    for (let p = 0; p < n; p++) {
+      const xp = s[2 * p], yp = s[2 * p + 1];
+      const bx = this.base(xp, p), by = this.base(yp, p);
+      const fx = xp * invDx - bx, fy = yp * invDx - by;
+      bspline(fx, wx, dwx); bspline(fy, wy, dwy);
+      let vx = 0, vy = 0, b00 = 0, b01 = 0, b10 = 0, b11 = 0;
+      for (let i = 0; i < 3; i++) {
+        const dpx = (i - fx) * dx;
+        const row = (bx + i) * nG + by;
+        for (let j = 0; j < 3; j++) {
+          const w = wx[i] * wy[j];
+          const dpy = (j - fy) * dx;
+          const gx = gvx[row + j] * w, gy = gvy[row + j] * w;
+          vx += gx; vy += gy;
+          b00 += gx * dpx; b01 += gx * dpy; b10 += gy * dpx; b11 += gy * dpy;
+        }
+      }
+      const c00 = cs * b00, c01 = cs * b01, c10 = cs * b10, c11 = cs * b11;
+      out[2 * p] = xp + dt * vx; out[2 * p + 1] = yp + dt * vy;
+      out[2 * n + 2 * p] = vx; out[2 * n + 2 * p + 1] = vy;
+      const c = 4 * n + 4 * p;
+      out[c] = c00; out[c + 1] = c01; out[c + 2] = c10; out[c + 3] = c11;
+      const f = 8 * n + 4 * p;
+      const f00 = s[f], f01 = s[f + 1], f10 = s[f + 2], f11 = s[f + 3];
+      let g00 = f00 + dt * (c00 * f00 + c01 * f10), g01 = f01 + dt * (c00 * f01 + c01 * f11);
+      let g10 = f10 + dt * (c10 * f00 + c11 * f10), g11 = f11 + dt * (c10 * f01 + c11 * f11);
+      if (fluid) {
+        // Fluids keep only volume change: F = sqrt(J) I.
+        const r = Math.sqrt(g00 * g11 - g01 * g10);
+        g00 = r; g01 = 0; g10 = 0; g11 = r;
+      }
+      out[f] = g00; out[f + 1] = g01; out[f + 2] = g10; out[f + 3] = g11;
+      if (snow) out[12 * n + p] = snowPlasticity2(out, f, s[12 * n + p], o.thetaC, o.thetaS);
+    }
+  }
+
+  backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
+    const o = this.opts;
+    if (o.material === 'snow') throw new Error('Mpm2D.backward: snow plasticity has no adjoint (forward only)');
+    this.p2gAndGrid(t, s);
+    const n = this.n, nG = o.nGrid, dx = this.dx, invDx = this.invDx, dt = o.dt, m = this.pMass;
+    const { gm, gmx, gmy, ux, uy, gvx, gvy, bvx, bvy, bm, wx, wy, dwx, dwy } = this;
+    const cs = 4 * invDx * invDx;
+    const fluid = o.material === 'fluid';
+    bvx.fill(0); bvy.fill(0);
+    // ---- G2P reverse ----
+    for (let p = 0; p < n; p++) {
+      const xp = s[2 * p], yp = s[2 * p + 1];
+      const bx = this.base(xp, p), by = this.base(yp, p);
+      const fx = xp * invDx - bx, fy = yp * invDx - by;
+      bspline(fx, wx, dwx); bspline(fy, wy, dwy);
+      let b00 = 0, b01 = 0, b10 = 0, b11 = 0;
+      for (let i = 0; i < 3; i++) {
+        const dpx = (i - fx) * dx;
+        const row = (bx + i) * nG + by;
+        for (let j = 0; j < 3; j++) {
+          const w = wx[i] * wy[j];
+          const dpy = (j - fy) * dx;
+          const gx = gvx[row + j] * w, gy = gvy[row + j] * w;
+          b00 += gx * dpx; b01 += gx * dpy; b10 += gy * dpx; b11 += gy * dpy;
+        }
+      }
+      const c00 = cs * b00, c01 = cs * b01, c10 = cs * b10, c11 = cs * b11;
+      const f = 8 * n + 4 * p;
+      const f00 = s[f], f01 = s[f + 1], f10 = s[f + 2], f11 = s[f + 3];
+      // cotangent of G = (I + dt C') F before the fluid projection
+      let G00 = gOut[f], G01 = gOut[f + 1], G10 = gOut[f + 2], G11 = gOut[f + 3];
+      if (fluid) {
+        const g00 = f00 + dt * (c00 * f00 + c01 * f10), g01 = f01 + dt * (c00 * f01 + c01 * f11);
+        const g10 = f10 + dt * (c10 * f00 + c11 * f10), g11 = f11 + dt * (c10 * f01 + c11 * f11);
+        const J = g00 * g11 - g01 * g10;
+        const jb = (G00 + G11) / (2 * Math.sqrt(J));
+        G00 = jb * g11; G01 = -jb * g10; G10 = -jb * g01; G11 = jb * g00;
+      }
+      // F-bar (partial) = (I + dt C')^T G-bar ; C'-bar += dt G-bar F^T
+      gIn[f] = G00 + dt * (c00 * G00 + c10 * G10);
+      gIn[f + 1] = G01 + dt * (c00 * G01 + c10 * G11);
+      gIn[f + 2] = G10 + dt * (c01 * G00 + c11 * G10);
+      gIn[f + 3] = G11 + dt * (c01 * G01 + c11 * G11);
+      const c = 4 * n + 4 * p;
+      const q00 = cs * (gOut[c] + dt * (G00 * f00 + G01 * f01)), q01 = cs * (gOut[c + 1] + dt * (G00 * f10 + G01 * f11));
+      const q10 = cs * (gOut[c + 2] + dt * (G10 * f00 + G11 * f01)), q11 = cs * (gOut[c + 3] + dt * (G10 * f10 + G11 * f11));
+      const vbx = gOut[2 * n + 2 * p] + dt * gOut[2 * p], vby = gOut[2 * n + 2 * p + 1] + dt * gOut[2 * p + 1];
+      let fxb = 0, fyb = 0;
+      for (let i = 0; i < 3; i++) {
+        const dpx = (i - fx) * dx;
+        const row = (bx + i) * nG + by;
+        for (let j = 0; j < 3; j++) {
+          const idx = row + j;
+          const wij = wx[i] * wy[j];
+          const dpy = (j - fy) * dx;
+          const gx = gvx[idx], gy = gvy[idx];
+          // B-bar = q (already scaled by cs): B = sum w g dpos^T
+          const qx = q00 * dpx + q01 * dpy, qy = q10 * dpx + q11 * dpy;
+          bvx[idx] += wij * (vbx + qx);
+          bvy[idx] += wij * (vby + qy);
+          const wb = gx * (vbx + qx) + gy * (vby + qy);
+          fxb += wb * dwx[i] * wy[j] - wij * (gx * q00 + gy * q10) * dx;
+          fyb += wb * wx[i] * dwy[j] - wij * (gx * q01 + gy * q11) * dx;
+        }
+      }
+      gIn[2 * p] = gOut[2 * p] + fxb * invDx;
+      gIn[2 * p + 1] = gOut[2 * p + 1] + fyb * invDx;
+    }
+    // ---- grid reverse: v = mom / m (+ gravity), boundary mask ----
+    const b = o.boundCells, sticky = o.boundary === 'sticky', none = o.boundary === 'none';
+    for (let i = 0; i < nG; i++) {
+      for (let j = 0; j < nG; j++) {
+        const idx = i * nG + j;
+        const mass = gm[idx];
+        if (mass <= 0) { bvx[idx] = 0; bvy[idx] = 0; bm[idx] = 0; continue; }
+        let ax = bvx[idx], ay = bvy[idx];
+        if (!none) {
+          const vx = ux[idx], vy = uy[idx];
+          const hitX = (i < b && vx < 0) || (i >= nG - b && vx > 0);
+          const hitY = (j < b && vy < 0) || (j >= nG - b && vy > 0);
+          if (hitX) { ax = 0; if (sticky) ay = 0; }
+          if (hitY) { ay = 0; if (sticky) ax = 0; }
+        }
+        // reuse bvx/bvy as momentum cotangents and bm as mass cotangent
+        bvx[idx] = ax / mass; bvy[idx] = ay / mass;
+        bm[idx] = -(ax * gmx[idx] + ay * gmy[idx]) / (mass * mass);
+      }
+    }
+    // ---- P2G reverse ----
+    const stressCoef = -dt * o.particleVolume * 4 * invDx * invDx;
+    const { tau, tauBar, sb } = this;
+    sb.mu = 0; sb.lambda = 0;
+    for (let p = 0; p < n; p++) {
+      const xp = s[2 * p], yp = s[2 * p + 1];
+      const bx = this.base(xp, p), by = this.base(yp, p);
+      const fx = xp * invDx - bx, fy = yp * invDx - by;
+      bspline(fx, wx, dwx); bspline(fy, wy, dwy);
+      const sp = this.stressParams(t, p, 1);
+      kirchhoff2(o.material, s, 8 * n + 4 * p, sp, tau);
+      const c = 4 * n + 4 * p;
+      const M00 = stressCoef * tau[0] + m * s[c], M01 = stressCoef * tau[1] + m * s[c + 1];
+      const M10 = stressCoef * tau[2] + m * s[c + 2], M11 = stressCoef * tau[3] + m * s[c + 3];
+      const vx = s[2 * n + 2 * p], vy = s[2 * n + 2 * p + 1];
+      let vbx = 0, vby = 0, m00 = 0, m01 = 0, m10 = 0, m11 = 0, fxb = 0, fyb = 0;
+      for (let i = 0; i < 3; i++) {
+        const dpx = (i - fx) * dx;
+        const row = (bx + i) * nG + by;
+        for (let j = 0; j < 3; j++) {
+          const idx = row + j;
+          const wij = wx[i] * wy[j];
+          const dpy = (j - fy) * dx;
+          const ax = bvx[idx], ay = bvy[idx];
+          vbx += wij * ax; vby += wij * ay;
+          m00 += wij * ax * dpx; m01 += wij * ax * dpy; m10 += wij * ay * dpx; m11 += wij * ay * dpy;
+          const wb = ax * (m * vx + M00 * dpx + M01 * dpy) + ay * (m * vy + M10 * dpx + M11 * dpy) + m * bm[idx];
+          // dpos-bar = w M^T a
+          fxb += wb * dwx[i] * wy[j] - wij * (M00 * ax + M10 * ay) * dx;
+          fyb += wb * wx[i] * dwy[j] - wij * (M01 * ax + M11 * ay) * dx;
+        }
+      }
+      gIn[2 * p] += fxb * invDx;
+      gIn[2 * p + 1] += fyb * invDx;
+      gIn[2 * n + 2 * p] = m * vbx;
+      gIn[2 * n + 2 * p + 1] = m * vby;
+      gIn[c] = m * m00; gIn[c + 1] = m * m01; gIn[c + 2] = m * m10; gIn[c + 3] = m * m11;
+      tauBar[0] = stressCoef * m00; tauBar[1] = stressCoef * m01; tauBar[2] = stressCoef * m10; tauBar[3] = stressCoef * m11;
+      sb.alpha = 0;
+      kirchhoff2Backward(o.material, s, 8 * n + 4 * p, sp, tauBar, gIn, 8 * n + 4 * p, sb);
+      const k = t * n + p;
+      if (k < this.grads.actuation.length) this.grads.actuation[k] += o.actuationStrength * sb.alpha;
+    }
+    const eb = lameBackward(o.E, o.nu, sb.mu, sb.lambda);
+    this.grads.E += eb.E;
+    this.grads.nu += eb.nu;
+  }
+}

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import { Mpm2D, type MpmOptions } from '../../sim/mpm/mpm2d.js';
+import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
+import { makeRng } from '../../sim/rng.js';
+
+/** Particles on a jittered lattice filling [x0, x0 + w] x [y0, y0 + h]. */
+function block(nx: number, ny: number, x0: number, y0: number, w: number, h: number, seed: number): Float64Array {
+  const rng = makeRng(seed);
+  const out = new Float64Array(2 * nx * ny);
+  let k = 0;
+  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) {
+    out[k++] = x0 + ((i + 0.5 + 0.3 * (rng.uniform() - 0.5)) * w) / nx;
+    out[k++] = y0 + ((j + 0.5 + 0.3 * (rng.uniform() - 0.5)) * h) / ny;
+  }
+  return out;
+}
+
+/** Final-state loss sum_p c_p . x_p + 0.1 * d_p . v_p with seeded weights. */
+function makeLoss(n: number, steps: number, seed: number) {
+  const rng = makeRng(seed);
+  const cx = Float64Array.from({ length: 2 * n }, () => rng.normal());
+  const cv = Float64Array.from({ length: 2 * n }, () => 0.1 * rng.normal());
+  return (t: number, s: Float64Array, g: Float64Array): number => {
+    if (t !== steps) return 0;
+    let l = 0;
+    for (let i = 0; i < 2 * n; i++) {
+      l += cx[i] * s[i] + cv[i] * s[2 * n + i];
+      g[i] += cx[i];
+      g[2 * n + i] += cv[i];
+    }
+    return l;
+  };
+}
+
+const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
+
+describe('sim/mpm 2D', () => {
+  const steps = 120;
+  const pos = block(10, 10, 0.3, 0.3, 0.3, 0.3, 1);
+  const n = pos.length / 2;
+  const baseOpts: MpmOptions = { nGrid: 16, nParticles: n, dt: 2e-4, E: 400, nu: 0.3, gravity: -9.8 };
+  const rng = makeRng(2);
+  const vel = Float64Array.from({ length: 2 * n }, () => 0.5 + 0.3 * rng.normal());
+
+  for (const material of ['fixedCorotated', 'neoHookean', 'fluid'] as const) {
+    it(`${material}: gradients w.r.t. initial velocity, E and nu match central differences over ${steps} steps`, () => {
+      const mk = (E = 400, nu = 0.3) => new Mpm2D({ ...baseOpts, material, E, nu, boundary: 'sticky' });
+      const sim = mk();
+      const act = Float64Array.from({ length: steps * n }, () => 0);
+      sim.opts.actuationStrength = 50;
+      sim.setActuation(act);
+      const loss = makeLoss(n, steps, 3);
+      const run = (s: Mpm2D, v: Float64Array) => reverseThroughTime(s, s.initialState(pos, v), steps, loss).loss;
+      sim.resetGrads();
+      const r = reverseThroughTime(sim, sim.initialState(pos, vel), steps, loss);
+      const h = 1e-6;
+      // initial velocity along a random direction
+      const dir = Float64Array.from({ length: 2 * n }, () => rng.normal());
+      const vp = vel.map((v, i) => v + h * dir[i]), vm = vel.map((v, i) => v - h * dir[i]);
+      const fd = (run(mk(), vp) - run(mk(), vm)) / (2 * h);
+      let an = 0;
+      for (let i = 0; i < 2 * n; i++) an += r.initialStateGrad[2 * n + i] * dir[i];
+      expect(relErr(an, fd)).to.be.lessThan(1e-3);
+      // E and nu
+      const hE = 1e-3;
+      const fdE = (run(mk(400 + hE), vel) - run(mk(400 - hE), vel)) / (2 * hE);
+      expect(relErr(sim.grads.E, fdE)).to.be.lessThan(1e-3);
+      const hn = 1e-6;
+      const fdNu = (run(mk(400, 0.3 + hn), vel) - run(mk(400, 0.3 - hn), vel)) / (2 * hn);
+      expect(relErr(sim.grads.nu, fdNu)).to.be.lessThan(1e-3);
+      // actuation at one (t, p) and along a random direction
+      if (material !== 'fluid') {
+        const da = Float64Array.from({ length: steps * n }, () => rng.normal());
+        const runA = (sgn: number) => {
+          const s = mk();
+          s.opts.actuationStrength = 50;
+          s.setActuation(act.map((a, i) => a + sgn * h * da[i]));
+          return run(s, vel);
+        };
+        const fdA = (runA(1) - runA(-1)) / (2 * h);
+        let anA = 0;
+        for (let i = 0; i < da.length; i++) anA += sim.grads.actuation[i] * da[i];
+        expect(relErr(anA, fdA)).to.be.lessThan(1e-3);
+      }
+    });
+  }
+
+  it('gradient w.r.t. initial positions matches finite differences (fixedCorotated, slip walls)', () => {
+    const sim = new Mpm2D({ ...baseOpts, boundary: 'slip' });
+    const loss = makeLoss(n, steps, 4);
+    const r = reverseThroughTime(sim, sim.initialState(pos, vel), steps, loss);
+    const dir = Float64Array.from({ length: 2 * n }, () => rng.normal());
+    const h = 1e-7;
+    const run = (x: Float64Array) => reverseThroughTime(sim, sim.initialState(x, vel), steps, loss).loss;
+    const fd = (run(pos.map((v, i) => v + h * dir[i])) - run(pos.map((v, i) => v - h * dir[i]))) / (2 * h);
+    let an = 0;
+    for (let i = 0; i < 2 * n; i++) an += r.initialStateGrad[i] * dir[i];
+    expect(relErr(an, fd)).to.be.lessThan(1e-3);
+  });
+
+  it('sqrt checkpointing reproduces the stored-everything gradient exactly', () => {
+    const sim = new Mpm2D(baseOpts);
+    const loss = makeLoss(n, 50, 5);
+    const a = reverseThroughTime(sim, sim.initialState(pos, vel), 50, loss, 'all');
+    const ea = sim.grads.E;
+    sim.resetGrads();
+    const b = reverseThroughTime(sim, sim.initialState(pos, vel), 50, loss, 'sqrt');
+    expect(sim.grads.E).to.equal(ea);
+    for (let i = 0; i < a.initialStateGrad.length; i++) expect(b.initialStateGrad[i]).to.equal(a.initialStateGrad[i]);
+  });
+
+  it('conserves mass exactly and linear momentum to round-off without gravity and walls', () => {
+    const sim = new Mpm2D({ ...baseOpts, gravity: 0, boundary: 'none', E: 1000 });
+    const spin = new Float64Array(2 * n);
+    for (let p = 0; p < n; p++) {
+      spin[2 * p] = -(pos[2 * p + 1] - 0.45) * 5 + 0.3;
+      spin[2 * p + 1] = (pos[2 * p] - 0.45) * 5 - 0.2;
+    }
+    const s0 = sim.initialState(pos, spin);
+    const mom = (s: Float64Array) => {
+      let px = 0, py = 0;
+      for (let p = 0; p < n; p++) { px += sim.pMass * s[2 * n + 2 * p]; py += sim.pMass * s[2 * n + 2 * p + 1]; }
+      return [px, py];
+    };
+    const [px0, py0] = mom(s0);
+    let maxMassErr = 0, maxMomErr = 0;
+    rollout(sim, s0, 100, (t, s) => {
+      if (t === 0) return;
+      let gmSum = 0;
+      for (const v of sim.gm) gmSum += v;
+      maxMassErr = Math.max(maxMassErr, Math.abs(gmSum - n * sim.pMass) / (n * sim.pMass));
+      const [px, py] = mom(s);
+      maxMomErr = Math.max(maxMomErr, Math.hypot(px - px0, py - py0) / Math.hypot(px0, py0));
+    });
+    expect(maxMassErr).to.be.lessThan(1e-13);
+    expect(maxMomErr).to.be.lessThan(1e-12);
+  });
+
+  it('elastic block: energy stays bounded and decays only mildly (no blow-up)', () => {
+    const sim = new Mpm2D({ ...baseOpts, gravity: 0, boundary: 'none', E: 1000, material: 'neoHookean' });
+    // stretch the block initially: F = diag(1.05, 0.97) with matching positions
+    const s0 = sim.initialState(pos);
+    for (let p = 0; p < n; p++) {
+      s0[2 * p] = 0.45 + (pos[2 * p] - 0.45) * 1.05;
+      s0[2 * p + 1] = 0.45 + (pos[2 * p + 1] - 0.45) * 0.97;
+      s0[8 * n + 4 * p] = 1.05; s0[8 * n + 4 * p + 3] = 0.97;
+    }
+    const { mu, lambda } = { mu: 1000 / 2.6, lambda: (1000 * 0.3) / (1.3 * 0.4) };
+    const energy = (s: Float64Array) => {
+      let e = 0;
+      for (let p = 0; p < n; p++) {
+        const f = 8 * n + 4 * p;
+        const a = s[f], b = s[f + 1], c = s[f + 2], d = s[f + 3];
+        const J = a * d - b * c, lj = Math.log(J);
+        e += sim.opts.particleVolume * (0.5 * mu * (a * a + b * b + c * c + d * d - 2) - mu * lj + 0.5 * lambda * lj * lj);
+        e += 0.5 * sim.pMass * (s[2 * n + 2 * p] ** 2 + s[2 * n + 2 * p + 1] ** 2);
+      }
+      return e;
+    };
+    const e0 = energy(s0);
+    let emax = 0;
+    const es: number[] = [];
+    rollout(sim, s0, 400, (t, s) => { const e = energy(s); emax = Math.max(emax, e); es.push(e); });
+    const eEnd = es[es.length - 1];
+    expect(emax).to.be.lessThan(1.02 * e0);
+    expect(eEnd).to.be.lessThan(e0);
+    expect(eEnd).to.be.greaterThan(0.3 * e0);
+  });
+
+  it('rejects bad options and particles outside the grid', () => {
+    expect(() => new Mpm2D({ nGrid: 2, nParticles: 1 })).to.throw(/nGrid/);
+    expect(() => new Mpm2D({ nGrid: 16, nParticles: 1, nu: 0.5 })).to.throw(/Poisson ratio nu/);
+    const sim = new Mpm2D({ nGrid: 16, nParticles: 1 });
+    const s = sim.initialState(Float64Array.from([0.001, 0.5]));
+    expect(() => rollout(sim, s, 1)).to.throw(/left the grid/);
+  });
+});
