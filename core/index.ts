@@ -4,6 +4,7 @@ export * from './ops.js';
 export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions } from './api.js';
 export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
 export { stdeLaplacian, type StdeOptions } from './stde.js';
+export { rfft, irfft, fft, ifft } from './fft.js';
 export { setBackend, getBackend, registerBackend, type Backend, type BackendName } from './backend/index.js';
 export { printGraph, type Graph, type Eqn, type Var, type Params, type Aval } from './ir.js';
 export { leaves, unflatten, mapTree, type PyTree } from './pytree.js';

@@ -107,6 +107,21 @@ const rules: Record<string, ShapeRule> = {
     if (!ok) throw new ShapeError('scatterAdd', `updates ${fmt(upd.shape)} do not carry indices ${fmt(idx.shape)} at axis ${axis}`);
     return { shape: [...upd.shape.slice(0, axis), p.size as number, ...upd.shape.slice(axis + k)], dtype: upd.dtype };
   },
+  rfft: ([a]) => {
+    if (a.dtype === 'i32') throw new ShapeError('rfft', 'expected a float tensor');
+    const n = a.shape[a.shape.length - 1];
+    return { shape: [...a.shape.slice(0, -1), (n >> 1) + 1, 2], dtype: a.dtype };
+  },
+  irfft: ([a], p) => {
+    const n = p.size as number;
+    const m = a.shape[a.shape.length - 2];
+    if (!Number.isInteger(n) || n < 1 || (n >> 1) + 1 !== m) {
+      throw new ShapeError('irfft', `${m} bins cannot come from a real signal of length ${n}`);
+    }
+    return { shape: [...a.shape.slice(0, -2), n], dtype: a.dtype };
+  },
+  fft: ([a]) => ({ shape: a.shape, dtype: a.dtype }),
+  ifft: ([a]) => ({ shape: a.shape, dtype: a.dtype }),
   random: ([key], p) => {
     if (key.shape.length !== 0) throw new ShapeError('random', `key must be a scalar, got ${fmt(key.shape)}`);
     return { shape: p.shape as Shape, dtype: p.dtype as DType };

@@ -5,6 +5,7 @@ import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import { sampleInto } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import type { Backend } from './index.js';
+import * as fftKernels from '../kernels/fft.js';
 
 type Kernel = (ins: TypedArray[], inShapes: Shape[], out: Aval, p: Params) => TypedArray;
 
@@ -222,8 +223,56 @@ const kernels: Record<string, Kernel> = {
     }
     return res;
   },
+  rfft: ([x], [s], out) => {
+    const n = s[s.length - 1];
+    const m = (n >> 1) + 1;
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    for (let r = 0; r < x.length / n; r++) {
+      const { re, im } = fftKernels.rfft(Float64Array.from(x.subarray(r * n, (r + 1) * n)));
+      for (let k = 0; k < m; k++) {
+        res[2 * (r * m + k)] = re[k];
+        res[2 * (r * m + k) + 1] = im[k];
+      }
+    }
+    return res;
+  },
+  irfft: ([x], [s], out, p) => {
+    const n = p.size as number;
+    const m = s[s.length - 2];
+    const res = allocate(out.dtype, sizeOf(out.shape));
+    const re = new Float64Array(m);
+    const im = new Float64Array(m);
+    for (let r = 0; r < x.length / (2 * m); r++) {
+      for (let k = 0; k < m; k++) {
+        re[k] = x[2 * (r * m + k)];
+        im[k] = x[2 * (r * m + k) + 1];
+      }
+      res.set(fftKernels.irfft(re, im, n), r * n);
+    }
+    return res;
+  },
+  fft: ([x], [s], out) => complexTransform(x, s[s.length - 2], out, false),
+  ifft: ([x], [s], out) => complexTransform(x, s[s.length - 2], out, true),
   random: ([key], _s, out, p) => sampleInto(p.dist ?? 'normal', key[0], sizeOf(out.shape), out.dtype),
 };
+
+function complexTransform(x: TypedArray, n: number, out: Aval, inverse: boolean): TypedArray {
+  const res = allocate(out.dtype, x.length);
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let r = 0; r < x.length / (2 * n); r++) {
+    for (let k = 0; k < n; k++) {
+      re[k] = x[2 * (r * n + k)];
+      im[k] = x[2 * (r * n + k) + 1];
+    }
+    fftKernels.fftInPlace(re, im, inverse);
+    for (let k = 0; k < n; k++) {
+      res[2 * (r * n + k)] = re[k];
+      res[2 * (r * n + k) + 1] = im[k];
+    }
+  }
+  return res;
+}
 
 for (const [name, f] of Object.entries(unaryFns)) {
   kernels[name] = ([x], _s, out, p) => {

@@ -34,6 +34,7 @@ export function addMaybe(a: Tensor | null | undefined, b: Tensor | null | undefi
 const LINEAR: Record<string, readonly number[] | 'all'> = {
   add: 'all', sub: 'all', neg: 'all', cast: 'all', broadcast: 'all', reshape: 'all', transpose: 'all',
   reduce_sum: 'all', concat: 'all', slice: 'all', pad: 'all', gather: [0], scatter_add: [1], where: [1, 2],
+  rfft: 'all', irfft: 'all', fft: 'all', ifft: 'all',
 };
 
 export const isLinear = (prim: string): boolean => prim in LINEAR;

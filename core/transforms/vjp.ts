@@ -5,6 +5,7 @@ import { Var, type Graph, type Params } from '../ir.js';
 import * as ops from '../ops.js';
 import type { Tensor } from '../tensor.js';
 import { activeVars, addMaybe, keptShape, unbroadcast } from './common.js';
+import { fftAdjoints } from '../fft.js';
 
 /** Cotangents of the inputs (null: zero / not differentiable), given the output cotangent. */
 type VjpRule = (ct: Tensor, inputs: Tensor[], out: Tensor, p: Params) => Array<Tensor | null>;
@@ -67,6 +68,10 @@ const rules: Record<string, VjpRule> = {
   pad: (ct, [x], _, p) => [ops.slice(ct, p.before as number[], x.shape)],
   gather: (ct, [x, idx], _, p) => [bind('scatter_add', [idx, ct], { axis: p.axis, size: x.shape[p.axis as number] }), null],
   scatter_add: (ct, [idx], _, p) => [null, bind('gather', [ct, idx], { axis: p.axis })],
+  rfft: (ct, [x]) => [fftAdjoints.rfft(ct, x.shape[x.rank - 1])],
+  irfft: (ct, _, __, p) => [fftAdjoints.irfft(ct, p.size as number)],
+  fft: (ct) => [fftAdjoints.fft(ct)],
+  ifft: (ct) => [fftAdjoints.ifft(ct)],
   random: () => [null],
 };
 

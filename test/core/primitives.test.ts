@@ -47,6 +47,12 @@ const cases: Case[] = [
   { name: 'gather (repeated indices)', f: (a) => fx.gather(a, idx([2, 0, 2, 1]), 1), inputs: () => [rand64([2, 3, 2], 47)] },
   { name: 'gather 2-D indices', f: (a) => fx.gather(a, fx.tensor([[0, 1], [1, 1]], undefined, 'i32'), 0), inputs: () => [rand64([2, 3], 48)] },
   { name: 'scatterAdd', f: (a, u) => fx.scatterAdd(a, idx([1, 1, 0]), u, 0), inputs: () => [rand64([3, 2], 49), rand64([3, 2], 50)] },
+  { name: 'rfft (even n)', f: (a) => fx.rfft(a), inputs: () => [rand64([2, 8], 53)] },
+  { name: 'rfft (odd n)', f: (a) => fx.rfft(a), inputs: () => [rand64([3, 7], 54)] },
+  { name: 'irfft (even n)', f: (a) => fx.irfft(a, 8), inputs: () => [rand64([2, 5, 2], 55)] },
+  { name: 'irfft (odd n)', f: (a) => fx.irfft(a, 7), inputs: () => [rand64([4, 2], 56)] },
+  { name: 'fft', f: (a) => fx.fft(a), inputs: () => [rand64([2, 6, 2], 57)] },
+  { name: 'ifft', f: (a) => fx.ifft(a), inputs: () => [rand64([5, 2], 58)] },
   { name: 'sigmoid', f: (a) => fx.sigmoid(a), inputs: () => [rand64([4], 51)] },
   { name: 'gelu', f: (a) => fx.gelu(a), inputs: () => [rand64([4], 52)] },
 ];
