@@ -31,7 +31,7 @@ export class BandedCholesky {
   }
 
   /** Solves A x = rhs (rhs is not modified). */
-  solve(rhs: Float64Array, out = new Float64Array(this.size)): Float64Array {
+  solve(rhs: Float64Array, out: Float64Array = new Float64Array(this.size)): Float64Array {
     const { size: N, bandwidth: b, L } = this;
     const w = b + 1;
     if (rhs.length !== N) throw new RangeError(`BandedCholesky.solve: rhs must have length ${N}, got ${rhs.length}`);

@@ -53,22 +53,31 @@ export function sampleGrf1d(opts: Grf1dOptions): Float64Array {
   const lam = grf1dEigenvalues(n, opts);
   const rng = new Rng(seed);
   const out = new Float64Array(count * n);
-  const bins = lam.length;
-  const re = new Float64Array(bins);
-  const im = new Float64Array(bins);
   for (let s = 0; s < count; s++) {
-    // irfft divides by n and doubles interior bins: X_k = n sqrt(lam_k/2) (a - i b) gives
-    // sqrt(lam_k) (a sqrt2 cos + b sqrt2 sin); the Nyquist bin carries only its cosine.
-    re[0] = n * Math.sqrt(lam[0]) * rng.normal();
-    for (let k = 1; k < bins; k++) {
-      const nyquist = n % 2 === 0 && k === bins - 1;
-      const amp = n * Math.sqrt(nyquist ? 2 * lam[k] : lam[k] / 2);
-      re[k] = amp * rng.normal();
-      im[k] = nyquist ? 0 : -amp * rng.normal();
-    }
-    out.set(irfft(re, im, n), s * n);
+    const X = grf1dSpectrum(lam, n, rng);
+    out.set(irfft(X.re, X.im, n), s * n);
   }
   return out;
+}
+
+/**
+ * One draw of the rfft half-spectrum X of a periodic field with KL eigenvalues lam (n/2+1 bins).
+ * irfft divides by n and doubles interior bins: X_k = n sqrt(lam_k/2) (a - i b) gives
+ * sqrt(lam_k) (a sqrt2 cos + b sqrt2 sin); the Nyquist bin carries only its cosine.
+ */
+export function grf1dSpectrum(lam: Float64Array, n: number, rng: Rng): { re: Float64Array; im: Float64Array } {
+  const bins = (n >> 1) + 1;
+  if (lam.length !== bins) throw new RangeError(`grf1dSpectrum: expected ${bins} eigenvalues for n = ${n}, got ${lam.length}`);
+  const re = new Float64Array(bins);
+  const im = new Float64Array(bins);
+  re[0] = n * Math.sqrt(lam[0]) * rng.normal();
+  for (let k = 1; k < bins; k++) {
+    const nyquist = n % 2 === 0 && k === bins - 1;
+    const amp = n * Math.sqrt(nyquist ? 2 * lam[k] : lam[k] / 2);
+    re[k] = amp * rng.normal();
+    im[k] = nyquist ? 0 : -amp * rng.normal();
+  }
+  return { re, im };
 }
 
 export interface Grf2dOptions extends GrfParams {
