@@ -1,0 +1,64 @@
+/**
+ * Per-frame particle output as plain arrays, in the shape the meshes/ VTK PolyData writer takes:
+ * { points (dim per point), dim, lines (index pairs), pointData }.
+ */
+import { rollout, type TimeStepper } from './checkpoint.js';
+import type { MassSpringSim } from './massSpring/massSpring.js';
+import { springPairs } from './massSpring/robot.js';
+
+export interface SimFrame {
+  /** Time step index of this frame. */
+  step: number;
+  points: Float64Array;
+  dim: number;
+  lines?: Int32Array;
+  pointData: Record<string, Float64Array>;
+}
+
+function checkEvery(every: number): void {
+  if (!Number.isInteger(every) || every < 1) throw new Error(`frames: every must be a positive integer, got ${every}`);
+}
+
+/** Frames of a mass-spring rollout under controller params: positions, velocities, springs. */
+export function massSpringFrames(sim: MassSpringSim, params: Float64Array, steps: number, every = 1): SimFrame[] {
+  checkEvery(every);
+  if (params.length !== sim.nParams) throw new Error(`massSpringFrames: params has length ${params.length}, expected ${sim.nParams}`);
+  sim.params = params;
+  const n = sim.n;
+  const lines = springPairs(sim.model);
+  const frames: SimFrame[] = [];
+  rollout(sim, sim.initialState(), steps, (t, s) => {
+    if (t % every !== 0 && t !== steps) return;
+    frames.push({ step: t, points: s.slice(0, 2 * n), dim: 2, lines, pointData: { velocity: s.slice(2 * n, 4 * n) } });
+  });
+  return frames;
+}
+
+/** Anything laid out as MPM state: [x (dim N), v (dim N), C (dim^2 N), F (dim^2 N), ...]. */
+export interface MpmLike extends TimeStepper {
+  readonly n: number;
+}
+
+function det(F: Float64Array, o: number, dim: number): number {
+  if (dim === 2) return F[o] * F[o + 3] - F[o + 1] * F[o + 2];
+  return (
+    F[o] * (F[o + 4] * F[o + 8] - F[o + 5] * F[o + 7]) -
+    F[o + 1] * (F[o + 3] * F[o + 8] - F[o + 5] * F[o + 6]) +
+    F[o + 2] * (F[o + 3] * F[o + 7] - F[o + 4] * F[o + 6])
+  );
+}
+
+/** Frames of an MPM rollout: positions, velocities and J = det F per particle. */
+export function mpmFrames(sim: MpmLike, dim: 2 | 3, s0: Float64Array, steps: number, every = 1): SimFrame[] {
+  checkEvery(every);
+  const n = sim.n;
+  const fOff = (2 * dim + dim * dim) * n;
+  const frames: SimFrame[] = [];
+  rollout(sim, s0, steps, (t, s) => {
+    if (t % every !== 0 && t !== steps) return;
+    const J = new Float64Array(n);
+    for (let p = 0; p < n; p++) J[p] = det(s, fOff + dim * dim * p, dim);
+    frames.push({ step: t, points: s.slice(0, dim * n), dim, pointData: { velocity: s.slice(dim * n, 2 * dim * n), J } });
+  });
+  return frames;
+}
