@@ -16,3 +16,4 @@ export * from './rar.js';
 export * from './grid.js';
 export * from './trimesh.js';
 export * from './vtk/index.js';
+export * from './data/index.js';
