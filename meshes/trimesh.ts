@@ -18,8 +18,17 @@ export function triangulate(points: Points, domain?: Geometry): TriMesh {
   if (pointCount(points) < 3) throw new Error(`triangulate: expected at least 3 points, got ${pointCount(points)}`);
   const del = new Delaunator(points.data);
   if (del.triangles.length === 0) throw new Error('triangulate: points are collinear; no triangles');
-  if (!domain) return { points, triangles: del.triangles };
   const t = del.triangles;
+  // Delaunator orients triangles for y-down screens; flip to counter-clockwise in y-up math axes.
+  const x = points.data;
+  for (let e = 0; e < t.length; e += 3) {
+    const a = t[e], b = t[e + 1], c = t[e + 2];
+    if ((x[2 * b] - x[2 * a]) * (x[2 * c + 1] - x[2 * a + 1]) - (x[2 * c] - x[2 * a]) * (x[2 * b + 1] - x[2 * a + 1]) < 0) {
+      t[e + 1] = c;
+      t[e + 2] = b;
+    }
+  }
+  if (!domain) return { points, triangles: t };
   const m = t.length / 3;
   const cent = new Float64Array(m * 2);
   for (let e = 0; e < m; e++) {
