@@ -63,7 +63,7 @@ const MR = 4;
 const NR = { f32: 8, f64: 4 } as const;
 const BYTES = { f32: 4, f64: 8 } as const;
 /** Below this many flops a second thread costs more (wake-up, duplicate B packing) than it saves; see bench/gemm.ts. */
-export const DEFAULT_THREAD_MIN_FLOPS = 1 << 21;
+export const DEFAULT_THREAD_MIN_FLOPS = 1 << 20;
 
 export class WasmKernels {
   readonly memory: WebAssembly.Memory;

@@ -37,8 +37,13 @@ function packA<T>(ta: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i
         dst += MR * sizeof<T>();
       }
     } else if (rows == MR) {
+      // MR contiguous elements per step: one f32x4 or two f64x2 vectors.
+      let src = el<T>(a, p0 * lda + i);
+      const step = <usize>lda * sizeof<T>();
       for (let p = 0; p < kc; p++) {
-        memory.copy(dst, el<T>(a, (p0 + p) * lda + i), MR * sizeof<T>());
+        v128.store(dst, v128.load(src));
+        if (sizeof<T>() == 8) v128.store(dst, v128.load(src, 16), 16);
+        src += step;
         dst += MR * sizeof<T>();
       }
     } else {

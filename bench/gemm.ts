@@ -1,0 +1,139 @@
+// GEMM and elementwise throughput of the wasm kernels: 1 vs 2 threads, baseline vs relaxed SIMD, against
+// a naive JS triple loop. Writes bench/results-gemm.json. Run: npx tsx bench/gemm.ts [--quick]
+// The machine has 2 cores shared with other developers: numbers are noisy (load average is recorded).
+import { writeFileSync } from 'node:fs';
+import { loadavg, cpus } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_THREAD_MIN_FLOPS, loadKernels, type WasmKernels, type UnaryOp } from '../core/wasm/kernels.js';
+import { buildExists } from '../core/wasm/module.js';
+
+const quick = process.argv.includes('--quick');
+const MIN_MS = quick ? 150 : 400;
+const TRIALS = quick ? 2 : 3;
+
+/** Best-of-TRIALS mean time per call (ms), each trial running `fn` for at least MIN_MS. */
+function timeIt(fn: () => void): number {
+  fn();
+  let best = Infinity;
+  for (let t = 0; t < TRIALS; t++) {
+    let reps = 0;
+    const t0 = performance.now();
+    let dt = 0;
+    do { fn(); reps++; dt = performance.now() - t0; } while (dt < MIN_MS);
+    best = Math.min(best, dt / reps);
+  }
+  return best;
+}
+
+function fill(x: Float32Array, seed: number): void {
+  let s = seed;
+  for (let i = 0; i < x.length; i++) { s = (s * 1664525 + 1013904223) >>> 0; x[i] = s / 2 ** 32 - 0.5; }
+}
+
+function naiveGemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[p * n + j];
+      c[i * n + j] = s;
+    }
+  }
+}
+
+interface GemmRow { shape: string; trans: string; variant: string; threads: number; gflops: number; ms: number }
+
+function benchGemm(kern: WasmKernels, m: number, n: number, k: number, threads: 1 | 2, ta = false, tb = false): GemmRow {
+  kern.setThreads(threads);
+  const a = kern.alloc(m * k * 4), b = kern.alloc(k * n * 4), c = kern.alloc(m * n * 4);
+  fill(kern.f32view(a, m * k), 1); fill(kern.f32view(b, k * n), 2);
+  const ms = timeIt(() => kern.gemm({ m, n, k, a, b, c, transA: ta, transB: tb }));
+  for (const p of [a, b, c]) kern.free(p);
+  return { shape: `${m}x${n}x${k}`, trans: `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, variant: kern.variant, threads, gflops: (2 * m * n * k) / ms / 1e6, ms };
+}
+
+function benchNaive(m: number, n: number, k: number): { shape: string; gflops: number; ms: number } {
+  const a = new Float32Array(m * k), b = new Float32Array(k * n), c = new Float32Array(m * n);
+  fill(a, 1); fill(b, 2);
+  const ms = timeIt(() => naiveGemm(a, b, c, m, n, k));
+  return { shape: `${m}x${n}x${k}`, gflops: (2 * m * n * k) / ms / 1e6, ms };
+}
+
+/** Smallest flop count in a sweep from which two threads are consistently faster than one. */
+function thresholdSweep(kern: WasmKernels): { shape: string; flops: number; t1: number; t2: number }[] {
+  const rows = [];
+  for (const s of [8, 12, 16, 24, 32, 48, 64, 96]) {
+    const [m, n, k] = [s * 4, s, s];
+    kern.threadMinFlops = 0;
+    const t1 = benchGemm(kern, m, n, k, 1).ms, t2 = benchGemm(kern, m, n, k, 2).ms;
+    rows.push({ shape: `${m}x${n}x${k}`, flops: 2 * m * n * k, t1, t2 });
+  }
+  return rows;
+}
+
+function benchUnary(kern: WasmKernels, op: UnaryOp, n: number): number {
+  const x = kern.alloc(n * 4), y = kern.alloc(n * 4);
+  fill(kern.f32view(x, n), 3);
+  const ms = timeIt(() => kern.unary(op, x, y, n));
+  kern.free(x); kern.free(y);
+  return n / ms / 1e3; // Melem/s
+}
+
+function benchJsUnary(f: (v: number) => number, n: number): number {
+  const x = new Float32Array(n), y = new Float32Array(n);
+  fill(x, 3);
+  const ms = timeIt(() => { for (let i = 0; i < n; i++) y[i] = f(x[i]); });
+  return n / ms / 1e3;
+}
+
+function main(): void {
+  if (!buildExists()) execFileSync(process.execPath, [fileURLToPath(new URL('../core/wasm/build.mjs', import.meta.url))], { stdio: 'inherit' });
+  const load0 = loadavg();
+  const variants = [loadKernels({ relaxed: false }), loadKernels({ relaxed: true, enableRelaxedFlag: true })];
+  const shapes: [number, number, number][] = [[4096, 64, 64], [4096, 128, 128], [512, 512, 512]];
+  const gemm: GemmRow[] = [];
+  for (const kern of variants) {
+    for (const [m, n, k] of shapes) {
+      for (const th of [1, 2] as const) {
+        const r = benchGemm(kern, m, n, k, th);
+        gemm.push(r);
+        console.log(`gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=${th}: ${r.gflops.toFixed(1)} GFLOP/s`);
+      }
+    }
+    // Backward-pass shapes of a 4096x64 -> 64 layer: dW = X^T dY (TN), dX = dY W^T (NT).
+    for (const [m, n, k, ta, tb] of [[64, 64, 4096, true, false], [4096, 64, 64, false, true]] as const) {
+      const r = benchGemm(kern, m, n, k, 2, ta, tb);
+      gemm.push(r);
+      console.log(`gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=2: ${r.gflops.toFixed(1)} GFLOP/s`);
+    }
+    kern.setThreads(1);
+  }
+  const naive = shapes.map(([m, n, k]) => benchNaive(m, n, k));
+  for (const r of naive) console.log(`naive JS ${r.shape}: ${r.gflops.toFixed(2)} GFLOP/s`);
+  const best = variants[variants.length - 1];
+  const sweep = thresholdSweep(best);
+  best.setThreads(1);
+  best.threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
+  for (const r of sweep) console.log(`threads sweep ${r.shape} (${r.flops} flops): 1 thread ${(r.t1 * 1e3).toFixed(1)} us, 2 threads ${(r.t2 * 1e3).toFixed(1)} us`);
+  const n = 1 << 20;
+  const elementwise = variants.flatMap((kern) => (['tanh', 'exp', 'sin'] as const).map((op) => ({ op, variant: kern.variant, melemPerS: benchUnary(kern, op, n) })));
+  const jsPeer = { tanh: benchJsUnary(Math.tanh, n), exp: benchJsUnary(Math.exp, n), sin: benchJsUnary(Math.sin, n) };
+  for (const e of elementwise) console.log(`${e.op} ${e.variant}: ${e.melemPerS.toFixed(0)} Melem/s (JS Math.${e.op} loop: ${jsPeer[e.op].toFixed(0)})`);
+  const ghz = (cpus()[0]?.speed ?? 0) / 1000;
+  const result = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model, cores: cpus().length,
+    loadavgBefore: load0, loadavgAfter: loadavg(),
+    note: 'Shared 2-core machine, noisy. Peak estimate: 16 f32 flop/cycle/core with 128-bit SIMD (2 FMA or 2 mul + 2 add pipes) at the reported clock.',
+    peakEstimateGflopsPerCore: 16 * ghz,
+    gemm: gemm.map((r) => ({ ...r, vsNaive: r.gflops / (naive.find((x) => x.shape === r.shape)?.gflops ?? NaN) })),
+    naiveJs: naive,
+    threadSweep: sweep,
+    elementwise, jsPeerMelemPerS: jsPeer,
+  };
+  writeFileSync(fileURLToPath(new URL('./results-gemm.json', import.meta.url)), JSON.stringify(result, null, 2) + '\n');
+  console.log(`wrote bench/results-gemm.json (load average ${load0.map((v) => v.toFixed(2)).join(' ')})`);
+}
+
+main();
