@@ -71,9 +71,34 @@ function radix2(re: Float64Array, im: Float64Array, sign: number): void {
       t = im[i]; im[i] = im[j]; im[j] = t;
     }
   }
-  for (let size = 2; size <= n; size <<= 1) {
+  // size-2 stage: twiddle 1, no multiplications
+  for (let a = 0; a < n; a += 2) {
+    const xr = re[a + 1], xi = im[a + 1];
+    re[a + 1] = re[a] - xr;
+    im[a + 1] = im[a] - xi;
+    re[a] += xr;
+    im[a] += xi;
+  }
+  for (let size = 4; size <= n; size <<= 1) {
     const half = size >> 1;
     const step = n / size;
+    if (half < 64) {
+      // few twiddles, many blocks: hoist each twiddle out of the block loop
+      for (let k = 0, t = 0; k < half; k++, t += step) {
+        const wr = cos[t];
+        const wi = sign * sin[t];
+        for (let a = k; a < n; a += size) {
+          const b = a + half;
+          const xr = re[b] * wr - im[b] * wi;
+          const xi = re[b] * wi + im[b] * wr;
+          re[b] = re[a] - xr;
+          im[b] = im[a] - xi;
+          re[a] += xr;
+          im[a] += xi;
+        }
+      }
+      continue;
+    }
     for (let start = 0; start < n; start += size) {
       for (let k = 0, t = 0; k < half; k++, t += step) {
         const wr = cos[t];
