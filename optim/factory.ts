@@ -33,6 +33,21 @@ export const optimizerNames: readonly OptimizerName[] = [
   'adam', 'adamw', 'sgd', 'lbfgs', 'multiadam', 'config', 'mconfig', 'lra', 'relobralo', 'pcgrad', 'ntk',
 ];
 
+/** What each method's step() consumes, so a trainer knows which gradients to compute. */
+export const optimizerInputs: Readonly<Record<OptimizerName, 'gradient' | 'per-loss-gradients' | 'objective'>> = {
+  adam: 'gradient',
+  adamw: 'gradient',
+  sgd: 'gradient',
+  lbfgs: 'objective',
+  multiadam: 'per-loss-gradients',
+  config: 'per-loss-gradients',
+  mconfig: 'per-loss-gradients', // only grads[activeLoss(n)] is read
+  lra: 'per-loss-gradients',
+  relobralo: 'per-loss-gradients',
+  pcgrad: 'per-loss-gradients',
+  ntk: 'per-loss-gradients',
+};
+
 const baseNames = ['adam', 'adamw', 'sgd'] as const;
 
 /** Inner optimizer of a balancing method: `base: 'sgd'`, `base: { name: 'adam', lr: 1e-3 }`, or a top-level `lr` for the default Adam. */

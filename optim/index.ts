@@ -1,5 +1,5 @@
 // Public surface of optim/: optimizers on flat parameter vectors, loss-balancing methods, schedules.
-export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ObjectiveFn } from './types.js';
+export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ClosureOptimizer, ObjectiveFn } from './types.js';
 export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule } from './schedules.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';
@@ -13,7 +13,7 @@ export { ReLoBRaLo, relativeBalance, type ReLoBRaLoOptions } from './relobralo.j
 export { PCGrad, pcgradDirection, pcgradWeightsFromGram } from './pcgrad.js';
 export { NtkWeighting, ntkTrace, ntkTraceWeights } from './ntk.js';
 export { CombinedGradientOptimizer } from './combined.js';
-export { makeOptimizer, optimizerNames, type OptimizerName, type OptimizerByName } from './factory.js';
+export { makeOptimizer, optimizerNames, optimizerInputs, type OptimizerName, type OptimizerByName } from './factory.js';
 export { Mulberry32 } from './rng.js';
 
 import { Adam, type AdamOptions } from './adam.js';

@@ -2,7 +2,7 @@
 // `minimize` runs to convergence; `step` is the trainer-facing form: it evaluates the objective
 // at the current parameters (data may have been resampled since the last call), runs a few
 // iterations and writes the parameters back, keeping the curvature history between calls.
-import type { ObjectiveFn, OptimState, Vec } from './types.js';
+import type { ClosureOptimizer, ObjectiveFn, OptimState, Vec } from './types.js';
 import { strongWolfe, type LinePoint } from './line-search.js';
 import { OptionReader, type Options } from './options.js';
 import { expectKind, readNumber, readNumbers, readVecs, vecToJson } from './state.js';
@@ -41,7 +41,7 @@ interface Trial extends LinePoint {
   g: Float64Array;
 }
 
-export class LBFGS {
+export class LBFGS implements ClosureOptimizer {
   private readonly m: number;
   private readonly c1: number;
   private readonly c2: number;

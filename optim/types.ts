@@ -35,3 +35,10 @@ export interface MultiLossOptimizer {
 
 /** Objective for closure-based optimizers: value and gradient at `x`. */
 export type ObjectiveFn = (x: Float64Array) => { f: number; g: Float64Array };
+
+/** Optimizer that evaluates the objective itself (L-BFGS): one call runs one or more iterations. */
+export interface ClosureOptimizer {
+  step(params: Vec, fg: ObjectiveFn, o?: { maxIter?: number; tolGrad?: number; tolChange?: number }): { f: number; converged: boolean };
+  state(): OptimState;
+  load(s: OptimState): void;
+}
