@@ -18,6 +18,18 @@ export function polarAngle2(f00: number, f01: number, f10: number, f11: number):
   return Math.atan2(f10 - f01, f00 + f11);
 }
 
+const rot = { c: 1, s: 0 };
+/**
+ * cos and sin of the polar rotation angle, (x, y) / |(x, y)| with x = f00 + f11, y = f10 - f01:
+ * same as cos/sin(atan2(y, x)) without the transcendental calls. Returns a shared object.
+ */
+function polarCosSin(f00: number, f01: number, f10: number, f11: number): { c: number; s: number } {
+  const x = f00 + f11, y = f10 - f01;
+  const r = Math.sqrt(x * x + y * y);
+  if (r === 0) { rot.c = 1; rot.s = 0; } else { rot.c = x / r; rot.s = y / r; }
+  return rot;
+}
+
 /** Writes tau into out[0..4). Snow uses fixed-corotated with hardened (mu, lambda). */
 export function kirchhoff2(m: MpmMaterial, F: Float64Array, o: number, p: StressParams, out: Float64Array): void {
   const f00 = F[o], f01 = F[o + 1], f10 = F[o + 2], f11 = F[o + 3];
@@ -34,8 +46,7 @@ export function kirchhoff2(m: MpmMaterial, F: Float64Array, o: number, p: Stress
     const k = p.lambda + p.mu;
     t00 = k * J * (J - 1); t01 = 0; t10 = 0; t11 = t00;
   } else {
-    const th = polarAngle2(f00, f01, f10, f11);
-    const c = Math.cos(th), s = Math.sin(th);
+    const { c, s } = polarCosSin(f00, f01, f10, f11);
     // A = F - R, tau = 2 mu A F^T + lambda J (J - 1) I
     const a00 = f00 - c, a01 = f01 + s, a10 = f10 - s, a11 = f11 - c;
     const tm = 2 * p.mu;
@@ -84,8 +95,7 @@ export function kirchhoff2Backward(
     const kb = tr * J * (J - 1);
     pb.mu += kb; pb.lambda += kb;
   } else {
-    const th = polarAngle2(f00, f01, f10, f11);
-    const c = Math.cos(th), s = Math.sin(th);
+    const { c, s } = polarCosSin(f00, f01, f10, f11);
     const a00 = f00 - c, a01 = f01 + s, a10 = f10 - s, a11 = f11 - c;
     const tm = 2 * p.mu;
     // d(A F^T): A-bar = tm * tb F ; F-bar += tm * tb^T A
@@ -124,8 +134,7 @@ export function kirchhoff2Backward(
  */
 export function snowPlasticity2(F: Float64Array, o: number, Jp: number, thetaC: number, thetaS: number): number {
   const f00 = F[o], f01 = F[o + 1], f10 = F[o + 2], f11 = F[o + 3];
-  const th = polarAngle2(f00, f01, f10, f11);
-  const c = Math.cos(th), s = Math.sin(th);
+  const { c, s } = polarCosSin(f00, f01, f10, f11);
   // S = R^T F (symmetric), S = V diag(sig) V^T
   const s00 = c * f00 + s * f10, s01 = c * f01 + s * f11, s11 = -s * f01 + c * f11;
   const phi = 0.5 * Math.atan2(2 * s01, s00 - s11);
