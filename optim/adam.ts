@@ -68,6 +68,10 @@ export class Adam implements Optimizer {
     }
   }
 
+  currentLr(): number {
+    return this.lr(this.t);
+  }
+
   state(): OptimState {
     return { kind: this.kind, t: this.t, m: vecToJson(this.m), v: vecToJson(this.v) };
   }

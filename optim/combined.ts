@@ -38,6 +38,10 @@ export abstract class CombinedGradientOptimizer implements MultiLossOptimizer {
     return { weights: w };
   }
 
+  currentLr(): number {
+    return this.base.currentLr?.() ?? NaN;
+  }
+
   state(): OptimState {
     return { ...this.ownState(), kind: this.kind, base: this.base.state() };
   }

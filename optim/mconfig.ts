@@ -85,6 +85,10 @@ export class MConFIG implements MultiLossOptimizer {
     return { weights: w };
   }
 
+  currentLr(): number {
+    return this.lr(this.t);
+  }
+
   state(): OptimState {
     return {
       kind: 'mconfig',

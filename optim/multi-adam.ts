@@ -72,6 +72,10 @@ export class MultiAdam implements MultiLossOptimizer {
     return { weights: w.slice() };
   }
 
+  currentLr(): number {
+    return this.lr(this.t);
+  }
+
   state(): OptimState {
     return { kind: 'multiadam', t: this.t, m: this.m.map((x) => vecToJson(x) as number[]), v: this.v.map((x) => vecToJson(x) as number[]) };
   }

@@ -48,6 +48,10 @@ export class SGD implements Optimizer {
     this.t++;
   }
 
+  currentLr(): number {
+    return this.lr(this.t);
+  }
+
   state(): OptimState {
     return { kind: 'sgd', t: this.t, buf: vecToJson(this.buf) };
   }

@@ -23,6 +23,8 @@ export interface Optimizer {
   step(params: Vec, grad: Vec): void;
   state(): OptimState;
   load(s: OptimState): void;
+  /** Learning rate the next step() will use (for logging). */
+  currentLr?(): number;
 }
 
 /** Optimizer that needs every loss term's gradient (loss balancing / conflict resolution). */
@@ -31,6 +33,8 @@ export interface MultiLossOptimizer {
   step(params: Vec, losses: number[], grads: Vec[]): { weights: number[] };
   state(): OptimState;
   load(s: OptimState): void;
+  /** Learning rate the next step() will use (for logging). */
+  currentLr?(): number;
 }
 
 /** Objective for closure-based optimizers: value and gradient at `x`. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { constantLr, cosineDecay, exponentialDecay, linearDecay, makeSchedule, stepDecay, warmup, Adam } from '../../optim/index.js';
+import { constantLr, cosineDecay, exponentialDecay, linearDecay, makeOptimizer, makeSchedule, stepDecay, warmup, Adam } from '../../optim/index.js';
 
 describe('optim schedules', () => {
   it('constant', () => {
@@ -62,5 +62,15 @@ describe('optim schedules', () => {
     opt.step(p, new Float64Array([2]));
     expect(seen).to.deep.equal([0, 1]);
     expect(p[0]).to.be.closeTo(-1, 1e-12); // two steps of 0.5 with a constant gradient
+  });
+});
+
+describe('optim currentLr', () => {
+  it('reports the rate of the next step, through inner optimizers too', () => {
+    const opt = makeOptimizer('pcgrad', { lr: { type: 'step', lr: 1, stepSize: 1, gamma: 0.5 } });
+    expect(opt.currentLr()).to.equal(1);
+    const g = [new Float64Array([1]), new Float64Array([1])];
+    opt.step(new Float64Array(1), [1, 1], g);
+    expect(opt.currentLr()).to.equal(0.5);
   });
 });
