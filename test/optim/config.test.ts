@@ -53,6 +53,13 @@ describe('optim ConFIG', () => {
     expectClose(configDirection([g, g2x]), [3, 6], 1e-12);
   });
 
+  it('handles more losses than dimensions when U d = 1 is consistent (rank-deficient Gram)', () => {
+    // unit gradients e1, e2, (1,1)/sqrt2: d = (1,1) solves all three; projections 1/sqrt2 + 1/sqrt2 + 2/sqrt2
+    // = 4/sqrt2 along e = (1,1)/sqrt2 -> (2, 2)
+    const r = configDirection([new Float64Array([1, 0]), new Float64Array([0, 1]), new Float64Array([1, 1])]);
+    expectClose(r, [2, 2], 1e-12);
+  });
+
   it('ignores a zero gradient and returns zero for exactly opposing gradients', () => {
     const z = new Float64Array(2);
     expectClose(configDirection([new Float64Array([0, 3]), z]), [0, 3], 1e-14);
