@@ -53,38 +53,55 @@ export function matmul<T extends FloatArray>(kern: WasmKernels, a: T, b: T, o: M
   });
 }
 
-export function unaryF32(kern: WasmKernels, op: UnaryOp, x: Float32Array): Float32Array {
-  return withBuffers(kern, [x], ['f32'], ([px]) => {
-    kern.unary(op, px, px, x.length);
+export function unaryArr<T extends FloatArray>(kern: WasmKernels, op: UnaryOp, x: T): T {
+  const dtype = dtypeOf(x);
+  return withBuffers(kern, [x], [dtype], ([px]) => {
+    kern.unary(op, px, px, x.length, dtype);
     return readOut(kern, x, px, x.length);
   });
 }
 
-export function binaryF32(kern: WasmKernels, op: BinaryOp, a: Float32Array, b: Float32Array): Float32Array {
-  if (a.length !== b.length) throw new Error(`binaryF32: b has length ${b.length}, expected ${a.length} like a`);
-  return withBuffers(kern, [a, b], ['f32', 'f32'], ([pa, pb]) => {
-    kern.binary(op, pa, pb, pa, a.length);
+export function binaryArr<T extends FloatArray>(kern: WasmKernels, op: BinaryOp, a: T, b: T): T {
+  const dtype = dtypeOf(a);
+  if (dtypeOf(b) !== dtype) throw new Error(`binaryArr: b must have the dtype of a (${dtype})`);
+  if (a.length !== b.length) throw new Error(`binaryArr: b has length ${b.length}, expected ${a.length} like a`);
+  return withBuffers(kern, [a, b], [dtype, dtype], ([pa, pb]) => {
+    kern.binary(op, pa, pb, pa, a.length, dtype);
     return readOut(kern, a, pa, a.length);
   });
 }
 
-export function whereF32(kern: WasmKernels, cond: Float32Array, a: Float32Array, b: Float32Array): Float32Array {
+/** Broadcasting binary op on [outer, inner]: a and b are indexed with the given element strides (0 broadcasts). */
+export function binaryStridedArr<T extends FloatArray>(kern: WasmKernels, op: BinaryOp, a: T, aStrides: [number, number],
+  b: T, bStrides: [number, number], outer: number, inner: number): T {
+  const dtype = dtypeOf(a);
+  if (dtypeOf(b) !== dtype) throw new Error(`binaryStridedArr: b must have the dtype of a (${dtype})`);
+  const size = outer * inner;
+  return withBuffers(kern, [a, b, new Float64Array(size)], [dtype, dtype, dtype], ([pa, pb, po]) => {
+    kern.binaryStrided(op, { dtype, a: pa, aStrides, b: pb, bStrides, out: po, outer, inner });
+    return readOut(kern, a, po, size);
+  });
+}
+
+export function whereArr<T extends FloatArray>(kern: WasmKernels, cond: T, a: T, b: T): T {
   if (a.length !== cond.length || b.length !== cond.length) {
-    throw new Error(`whereF32: cond, a, b must have equal lengths, got ${cond.length}, ${a.length}, ${b.length}`);
+    throw new Error(`whereArr: cond, a, b must have equal lengths, got ${cond.length}, ${a.length}, ${b.length}`);
   }
-  return withBuffers(kern, [cond, a, b], ['f32', 'f32', 'f32'], ([pc, pa, pb]) => {
-    kern.where(pc, pa, pb, pc, a.length);
+  const dtype = dtypeOf(a);
+  return withBuffers(kern, [cond, a, b], [dtype, dtype, dtype], ([pc, pa, pb]) => {
+    kern.where(pc, pa, pb, pc, a.length, dtype);
     return readOut(kern, a, pc, a.length);
   });
 }
 
 /** Reduces axis 1 of x viewed as [outer, len, inner]. */
-export function reduceF32(kern: WasmKernels, op: ReduceOp, x: Float32Array, shape: [number, number, number]): Float32Array {
+export function reduceArr<T extends FloatArray>(kern: WasmKernels, op: ReduceOp, x: T, shape: [number, number, number]): T {
   const [outer, len, inner] = shape;
-  if (x.length !== outer * len * inner) throw new Error(`reduceF32: x has length ${x.length}, expected ${outer}*${len}*${inner}`);
-  return withBuffers(kern, [x, new Float32Array(outer * inner)], ['f32', 'f32'], ([px, po]) => {
-    kern.reduce(op, px, po, outer, len, inner);
-    return kern.f32view(po, outer * inner).slice();
+  if (x.length !== outer * len * inner) throw new Error(`reduceArr: x has length ${x.length}, expected ${outer}*${len}*${inner}`);
+  const dtype = dtypeOf(x);
+  return withBuffers(kern, [x, new Float64Array(outer * inner)], [dtype, dtype], ([px, po]) => {
+    kern.reduce(op, px, po, outer, len, inner, dtype);
+    return readOut(kern, x, po, outer * inner);
   });
 }
 

@@ -11,15 +11,13 @@ export type ReduceOp = 'sum' | 'max';
 
 export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'tanh', 'sin', 'cos', 'sqrt'];
 export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max'];
+export const F64_UNARY_OPS: readonly UnaryOp[] = ['neg', 'sqrt'];
 
 /** Raw exports of the kernel module (see core/wasm/assembly/index.ts). */
 interface RawKernels {
   gemm_f32(...args: number[]): void;
   gemm_f64(...args: number[]): void;
   gemm_work_bytes(): number;
-  where_f32(cond: number, a: number, b: number, out: number, n: number): void;
-  sum_f32(x: number, out: number, outer: number, len: number, inner: number): void;
-  max_reduce_f32(x: number, out: number, outer: number, len: number, inner: number): void;
   gather_f32(x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
   gather_f64(x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
   scatter_add_f32(y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
@@ -48,6 +46,19 @@ export interface GemmArgs {
   strideB?: number;
   strideC?: number;
   accumulate?: boolean;
+}
+
+export interface StridedBinaryArgs {
+  dtype?: Dtype;
+  a: number;
+  /** Element strides of a along (outer, inner); 0 broadcasts. */
+  aStrides: readonly [number, number];
+  b: number;
+  bStrides: readonly [number, number];
+  /** Contiguous output [outer, inner]. */
+  out: number;
+  outer: number;
+  inner: number;
 }
 
 export interface LoadOptions {
@@ -126,8 +137,7 @@ export class WasmKernels {
 
   // ---- GEMM ----
   gemm(g: GemmArgs): void {
-    const dtype = g.dtype ?? 'f32';
-    if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`gemm: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    const dtype = checkDtype('gemm', g.dtype ?? 'f32');
     const { m, n, k } = g;
     for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) checkCount(`gemm: ${name}`, v);
     const ta = !!g.transA, tb = !!g.transB;
@@ -169,31 +179,45 @@ export class WasmKernels {
     }
   }
 
-  // ---- elementwise (f32, contiguous, out may alias inputs) ----
-  unary(op: UnaryOp, x: number, out: number, n: number): void {
-    if (!UNARY_OPS.includes(op)) throw new Error(`unary: op must be one of ${UNARY_OPS.join(', ')}, got ${String(op)}`);
+  // ---- elementwise (contiguous unless strided; out may alias inputs) ----
+  /** f32: all unary ops; f64: neg and sqrt only. */
+  unary(op: UnaryOp, x: number, out: number, n: number, dtype: Dtype = 'f32'): void {
+    const ops = dtype === 'f64' ? F64_UNARY_OPS : UNARY_OPS;
+    if (!ops.includes(op)) throw new Error(`unary: op must be one of ${ops.join(', ')} for ${dtype}, got ${String(op)}`);
     checkCount('unary: n', n);
-    this.raw[`${op}_f32`](x, out, n);
+    this.raw[`${op}_${checkDtype('unary', dtype)}`](x, out, n);
   }
 
-  binary(op: BinaryOp, a: number, b: number, out: number, n: number): void {
-    if (!BINARY_OPS.includes(op)) throw new Error(`binary: op must be one of ${BINARY_OPS.join(', ')}, got ${String(op)}`);
+  binary(op: BinaryOp, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
+    checkBinaryOp('binary', op);
     checkCount('binary: n', n);
-    this.raw[`${op}_f32`](a, b, out, n);
+    this.raw[`${op}_${checkDtype('binary', dtype)}`](a, b, out, n);
   }
 
-  /** out = cond != 0 ? a : b. */
-  where(cond: number, a: number, b: number, out: number, n: number): void {
+  /** out[i, j] = a[i*aStrides[0] + j*aStrides[1]] op b[...] for a contiguous out [outer, inner]; stride 0 broadcasts. */
+  binaryStrided(op: BinaryOp, s: StridedBinaryArgs): void {
+    checkBinaryOp('binaryStrided', op);
+    checkCount('binaryStrided: outer', s.outer); checkCount('binaryStrided: inner', s.inner);
+    for (const [name, v] of [['aStrides', s.aStrides], ['bStrides', s.bStrides]] as const) {
+      if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 0)) {
+        throw new Error(`binaryStrided: ${name} must be two non-negative integers, got [${v.join(', ')}]`);
+      }
+    }
+    this.raw[`${op}_strided_${checkDtype('binaryStrided', s.dtype ?? 'f32')}`](
+      s.a, s.aStrides[0], s.aStrides[1], s.b, s.bStrides[0], s.bStrides[1], s.out, s.outer, s.inner);
+  }
+
+  /** out = cond != 0 ? a : b (cond has the same dtype). */
+  where(cond: number, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
     checkCount('where: n', n);
-    this.raw.where_f32(cond, a, b, out, n);
+    this.raw[`where_${checkDtype('where', dtype)}`](cond, a, b, out, n);
   }
 
-  /** Reduces the middle axis of a contiguous f32 [outer, len, inner] view into out[outer, inner]. */
-  reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number): void {
+  /** Reduces the middle axis of a contiguous [outer, len, inner] view into out[outer, inner] (len = 0 gives 0 for sum, -Infinity for max). */
+  reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number, dtype: Dtype = 'f32'): void {
     checkCount('reduce: outer', outer); checkCount('reduce: len', len); checkCount('reduce: inner', inner);
-    if (op === 'sum') this.raw.sum_f32(x, out, outer, len, inner);
-    else if (op === 'max') this.raw.max_reduce_f32(x, out, outer, len, inner);
-    else throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);
+    if (op !== 'sum' && op !== 'max') throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);
+    this.raw[`${op === 'sum' ? 'sum' : 'max_reduce'}_${checkDtype('reduce', dtype)}`](x, out, outer, len, inner);
   }
 
   /** out[i, j, :] = x[i, idx[j], :] for x [outer, n, inner], idx i32 [m], out [outer, m, inner]. */
@@ -250,6 +274,15 @@ function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
     return [mine, theirs];
   }
   return null;
+}
+
+function checkDtype(what: string, dtype: Dtype): Dtype {
+  if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`${what}: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+  return dtype;
+}
+
+function checkBinaryOp(what: string, op: BinaryOp): void {
+  if (!BINARY_OPS.includes(op)) throw new Error(`${what}: op must be one of ${BINARY_OPS.join(', ')}, got ${String(op)}`);
 }
 
 function checkCount(name: string, v: number): void {

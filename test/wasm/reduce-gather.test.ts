@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { allVariants, randomF32, rng } from './helpers.js';
-import { gatherArr, reduceF32, scatterAddArr } from '../../core/wasm/arrays.js';
+import { gatherArr, reduceArr, scatterAddArr } from '../../core/wasm/arrays.js';
 import type { WasmKernels } from '../../core/wasm/kernels.js';
 
-function refReduce(x: Float32Array, [outer, len, inner]: number[], isMax: boolean): Float64Array {
+function refReduce(x: Float32Array | Float64Array, [outer, len, inner]: number[], isMax: boolean): Float64Array {
   const out = new Float64Array(outer * inner).fill(isMax ? -Infinity : 0);
   for (let i = 0; i < outer; i++) for (let p = 0; p < len; p++) for (let k = 0; k < inner; k++) {
     const v = x[(i * len + p) * inner + k], o = i * inner + k;
@@ -26,23 +26,35 @@ describe('wasm/reduce and gather/scatter', () => {
     for (const kern of kernels) {
       shapes.forEach((shape, s) => {
         const x = randomF32(shape[0] * shape[1] * shape[2], 40 + s, -2, 3);
-        const sum = reduceF32(kern, 'sum', x, shape), ref = refReduce(x, shape, false);
+        const sum = reduceArr(kern, 'sum', x, shape), ref = refReduce(x, shape, false);
         sum.forEach((v, i) => expect(Math.abs(v - ref[i]), `sum ${shape}`).to.be.at.most(1e-6 * (shape[1] + 1) * 3));
-        const mx = reduceF32(kern, 'max', x, shape);
+        const mx = reduceArr(kern, 'max', x, shape);
         expect(Array.from(mx), `max ${shape}`).to.deep.equal(Array.from(refReduce(x, shape, true)).map(Math.fround));
+      });
+    }
+  });
+
+  it('f64 sum and max match the reference to f64 rounding', () => {
+    for (const kern of kernels) {
+      shapes.forEach((shape, s) => {
+        const x = Float64Array.from(randomF32(shape[0] * shape[1] * shape[2], 60 + s, -2, 3), (v) => v * Math.PI);
+        const sum = reduceArr(kern, 'sum', x, shape), ref = refReduce(x, shape, false);
+        expect(sum).to.be.instanceOf(Float64Array);
+        sum.forEach((v, i) => expect(Math.abs(v - ref[i]), `f64 sum ${shape}`).to.be.at.most(1e-13 * (shape[1] + 1) * 3));
+        expect(Array.from(reduceArr(kern, 'max', x, shape)), `f64 max ${shape}`).to.deep.equal(Array.from(refReduce(x, shape, true)));
       });
     }
   });
 
   it('a long full sum is accurate to f32 rounding of the exact value (f64 accumulation)', () => {
     const x = new Float32Array(1 << 20).fill(0.1);
-    expect(reduceF32(kernels[0], 'sum', x, [1, x.length, 1])[0]).to.equal(Math.fround(Math.fround(0.1) * x.length));
+    expect(reduceArr(kernels[0], 'sum', x, [1, x.length, 1])[0]).to.equal(Math.fround(Math.fround(0.1) * x.length));
   });
 
   it('max propagates NaN like Math.max', () => {
     const x = Float32Array.from([1, NaN, 3, 4, 5, 6]);
-    expect(Number.isNaN(reduceF32(kernels[0], 'max', x, [1, 6, 1])[0])).to.equal(true);
-    expect(Array.from(reduceF32(kernels[0], 'max', x, [1, 3, 2])).map(Number.isNaN)).to.deep.equal([false, true]); // NaN sits in column 1
+    expect(Number.isNaN(reduceArr(kernels[0], 'max', x, [1, 6, 1])[0])).to.equal(true);
+    expect(Array.from(reduceArr(kernels[0], 'max', x, [1, 3, 2])).map(Number.isNaN)).to.deep.equal([false, true]); // NaN sits in column 1
   });
 
   it('gather takes rows along the middle axis, f32 and f64, with repeated indices', () => {

@@ -1,4 +1,5 @@
-// Small v128 helpers shared by the kernels.
+// Small v128 helpers shared by the kernels. T is f32 (f32x4 lanes) or f64 (f64x2 lanes); every
+// `sizeof<T>()` test below is a compile-time constant, so each instantiation keeps one branch.
 
 /** Multiply-add a*b+c; the relaxed-SIMD build fuses it into one FMA (ASC_FEATURE_RELAXED_SIMD is a compile-time constant). */
 // @ts-ignore: decorator
@@ -13,8 +14,17 @@
   return f64x2.add(f64x2.mul(a, b), c);
 }
 
-/** Loads the first `rem` (< 4) f32 of p into a vector, other lanes 0: tails go through the same vector code as the body. */
-export function loadTail4(p: usize, rem: i32): v128 {
+// @ts-ignore: decorator
+@inline export function lanes<T>(): i32 { return 16 / sizeof<T>(); }
+
+// @ts-ignore: decorator
+@inline export function splat<T>(x: T): v128 {
+  return sizeof<T>() == 4 ? f32x4.splat(<f32>x) : f64x2.splat(<f64>x);
+}
+
+/** Loads the first `rem` (< lanes) elements at p into a vector, other lanes 0: tails reuse the vector code. */
+export function loadTail<T>(p: usize, rem: i32): v128 {
+  if (sizeof<T>() == 8) return f64x2.replace_lane(f64x2.splat(0), 0, load<f64>(p));
   let v = f32x4.splat(0);
   v = f32x4.replace_lane(v, 0, load<f32>(p));
   if (rem > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
@@ -22,7 +32,8 @@ export function loadTail4(p: usize, rem: i32): v128 {
   return v;
 }
 
-export function storeTail4(p: usize, v: v128, rem: i32): void {
+export function storeTail<T>(p: usize, v: v128, rem: i32): void {
+  if (sizeof<T>() == 8) { store<f64>(p, f64x2.extract_lane(v, 0)); return; }
   store<f32>(p, f32x4.extract_lane(v, 0));
   if (rem > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
   if (rem > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
