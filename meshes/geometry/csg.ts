@@ -21,14 +21,6 @@ function combineBox(op: CsgOp, a: BBox, b: BBox): BBox {
   return { min, max };
 }
 
-/** Strict interior: inside and not within tol of the boundary. */
-function interior(g: Geometry, p: Points, tol: number): Uint8Array {
-  const ins = g.inside(p);
-  const bd = g.onBoundary(p, tol);
-  for (let i = 0; i < ins.length; i++) ins[i] = ins[i] && !bd[i] ? 1 : 0;
-  return ins;
-}
-
 export class Csg implements Geometry {
   readonly dim: number;
   readonly bbox: BBox;
@@ -40,45 +32,52 @@ export class Csg implements Geometry {
     this.bbox = combineBox(op, a.bbox, b.bbox);
   }
 
+  /**
+   * Membership is read off the combined signed distance: its sign is exact for min/max
+   * combinations even where its magnitude is only a bound, and it costs one pass per leaf
+   * (testing children's inside/onBoundary separately grows exponentially with nesting depth).
+   */
   inside(points: Points): Uint8Array {
-    checkDim(points, this.dim);
-    const ia = this.a.inside(points);
-    if (this.op === 'difference') {
-      const ib = interior(this.b, points, DEFAULT_TOL);
-      return ia.map((v, i) => (v && !ib[i] ? 1 : 0));
-    }
-    const ib = this.b.inside(points);
-    return this.op === 'union' ? ia.map((v, i) => v | ib[i]) : ia.map((v, i) => v & ib[i]);
-  }
-
-  /** Which of A's boundary points survive on this boundary (mask per point). */
-  private keepFromA(p: Points, tol: number): Uint8Array {
-    if (this.op === 'intersection') return this.b.inside(p);
-    const ib = interior(this.b, p, tol);
-    return ib.map((v) => (v ? 0 : 1));
-  }
-
-  /** Which of B's boundary points survive on this boundary. */
-  private keepFromB(p: Points, tol: number): Uint8Array {
-    if (this.op === 'union') return interior(this.a, p, tol).map((v) => (v ? 0 : 1));
-    return this.a.inside(p);
+    const d = this.sdf(points);
+    const out = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) out[i] = d[i] <= DEFAULT_TOL ? 1 : 0;
+    return out;
   }
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
-    checkDim(points, this.dim);
-    const ba = this.a.onBoundary(points, tol);
-    const bb = this.b.onBoundary(points, tol);
-    const ka = this.keepFromA(points, tol);
-    const kb = this.keepFromB(points, tol);
-    return ba.map((v, i) => ((v && ka[i]) || (bb[i] && kb[i]) ? 1 : 0));
+    const d = this.sdf(points);
+    const out = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]) <= tol ? 1 : 0;
+    return out;
+  }
+
+  /** Which of A's boundary points survive on this boundary: outside B's interior (inside B for intersection). */
+  private keepFromA(p: Points, tol: number): Uint8Array {
+    const db = this.b.sdf(p);
+    const out = new Uint8Array(db.length);
+    const inter = this.op === 'intersection';
+    for (let i = 0; i < db.length; i++) out[i] = (inter ? db[i] <= tol : db[i] >= -tol) ? 1 : 0;
+    return out;
+  }
+
+  /** Which of B's boundary points survive: outside A's interior for union, inside A otherwise. */
+  private keepFromB(p: Points, tol: number): Uint8Array {
+    const da = this.a.sdf(p);
+    const out = new Uint8Array(da.length);
+    const uni = this.op === 'union';
+    for (let i = 0; i < da.length; i++) out[i] = (uni ? da[i] >= -tol : da[i] <= tol) ? 1 : 0;
+    return out;
   }
 
   sdf(points: Points): Float64Array {
+    checkDim(points, this.dim);
     const da = this.a.sdf(points);
     const db = this.b.sdf(points);
-    if (this.op === 'union') return da.map((v, i) => Math.min(v, db[i]));
-    if (this.op === 'intersection') return da.map((v, i) => Math.max(v, db[i]));
-    return da.map((v, i) => Math.max(v, -db[i]));
+    const op = this.op;
+    for (let i = 0; i < da.length; i++) {
+      da[i] = op === 'union' ? Math.min(da[i], db[i]) : op === 'intersection' ? Math.max(da[i], db[i]) : Math.max(da[i], -db[i]);
+    }
+    return da;
   }
 
   boundaryNormal(points: Points): Points {
@@ -122,35 +121,46 @@ export class Csg implements Geometry {
     const ma = this.a.boundaryMeasure();
     const mb = this.b.boundaryMeasure();
     const wa = ma / (ma + mb);
-    const pts: number[] = [];
-    const nrm: number[] = [];
-    let rate = 0.5;
-    for (let round = 0; pts.length < n * d; round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`${this.op}.sampleBoundary: kept only ${pts.length / d}/${n} points; is the boundary empty?`);
-      const need = n - pts.length / d;
-      const batch = Math.max(64, Math.ceil((need / rate) * 1.2));
+    // Expected acceptance from the (cached) measure, so nested CSG does not compound overshoot.
+    let rate = Math.min(1, Math.max(this.boundaryMeasure() / (ma + mb), 0.01));
+    let cap = Math.ceil(n * 1.5) + 64;
+    let pts = new Float64Array(cap * d);
+    let nrm = new Float64Array(cap * d);
+    let total = 0;
+    for (let round = 0; total < n; round++) {
+      if (round >= MAX_ROUNDS) throw new Error(`${this.op}.sampleBoundary: kept only ${total}/${n} points; is the boundary empty?`);
+      const batch = Math.ceil(((n - total) / rate) * 1.1) + 16;
       const na = Math.round(batch * wa);
       let kept = 0;
-      const parts: [Geometry, number, (p: Points) => Uint8Array, number][] = [
-        [this.a, na, (p) => this.keepFromA(p, DEFAULT_TOL), 1],
-        [this.b, batch - na, (p) => this.keepFromB(p, DEFAULT_TOL), this.op === 'difference' ? -1 : 1],
-      ];
-      for (const [g, m, keep, sign] of parts) {
+      for (const fromA of [true, false]) {
+        const m = fromA ? na : batch - na;
         if (m === 0) continue;
-        const s = g.sampleBoundary(m, sampler, hashSeed(seed * 1000003 + round * 2 + (g === this.a ? 0 : 1)));
-        const mask = keep(s.points);
+        const g = fromA ? this.a : this.b;
+        const s = g.sampleBoundary(m, sampler, hashSeed(seed * 1000003 + round * 2 + (fromA ? 0 : 1)));
+        const mask = fromA ? this.keepFromA(s.points, DEFAULT_TOL) : this.keepFromB(s.points, DEFAULT_TOL);
+        const sign = !fromA && this.op === 'difference' ? -1 : 1;
         for (let i = 0; i < m; i++) {
           if (!mask[i]) continue;
-          kept++;
-          for (let k = 0; k < d; k++) {
-            pts.push(s.points.data[i * d + k]);
-            nrm.push(sign * s.normals.data[i * d + k]);
+          if (total === cap) {
+            cap *= 2;
+            const grow = (old: Float64Array) => {
+              const bigger = new Float64Array(cap * d);
+              bigger.set(old);
+              return bigger;
+            };
+            pts = grow(pts);
+            nrm = grow(nrm);
           }
+          for (let k = 0; k < d; k++) {
+            pts[total * d + k] = s.points.data[i * d + k];
+            nrm[total * d + k] = sign * s.normals.data[i * d + k];
+          }
+          total++;
+          kept++;
         }
       }
       rate = Math.max(kept / batch, 0.01);
     }
-    const total = pts.length / d;
     const perm = permutation(total, mulberry32(seed ^ 0x5bd1e995));
     const outP = new Float64Array(n * d);
     const outN = new Float64Array(n * d);

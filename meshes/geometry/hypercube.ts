@@ -70,7 +70,10 @@ export class Hypercube implements Geometry {
   }
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
-    return Uint8Array.from(this.sdf(points), (v) => (Math.abs(v) <= tol ? 1 : 0));
+    const d = this.sdf(points);
+    const out = new Uint8Array(d.length);
+    for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]) <= tol ? 1 : 0;
+    return out;
   }
 
   boundaryNormal(points: Points): Points {

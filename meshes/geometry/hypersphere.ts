@@ -42,15 +42,23 @@ export class Hypersphere implements Geometry {
   }
 
   inside(points: Points): Uint8Array {
-    return Uint8Array.from(this.distances(points), (r) => (r <= this.radius ? 1 : 0));
+    const r = this.distances(points);
+    const out = new Uint8Array(r.length);
+    for (let i = 0; i < r.length; i++) out[i] = r[i] <= this.radius ? 1 : 0;
+    return out;
   }
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
-    return Uint8Array.from(this.distances(points), (r) => (Math.abs(r - this.radius) <= tol ? 1 : 0));
+    const r = this.distances(points);
+    const out = new Uint8Array(r.length);
+    for (let i = 0; i < r.length; i++) out[i] = Math.abs(r[i] - this.radius) <= tol ? 1 : 0;
+    return out;
   }
 
   sdf(points: Points): Float64Array {
-    return this.distances(points).map((r) => r - this.radius);
+    const r = this.distances(points);
+    for (let i = 0; i < r.length; i++) r[i] -= this.radius;
+    return r;
   }
 
   boundaryNormal(points: Points): Points {

@@ -19,16 +19,20 @@ export function sampleByRejection(
   const out = new Float64Array(n * dim);
   let filled = 0;
   let batch = Math.max(64, n);
+  let tried = 0;
   for (let round = 0; filled < n; round++) {
     if (round >= MAX_ROUNDS) throw new Error(`${what}: rejection sampling accepted only ${filled}/${n} points; is the region empty?`);
     const cand = { data: scaleToBox(stream.next(batch), box), dim };
     const mask = accept(cand);
+    tried += batch;
     for (let i = 0; i < batch && filled < n; i++) {
       if (!mask[i]) continue;
       out.set(cand.data.subarray(i * dim, (i + 1) * dim), filled * dim);
       filled++;
     }
-    batch = Math.min(batch * 2, 1 << 20);
+    // Size the next batch from the acceptance rate so far, with a 10% margin.
+    const rate = Math.max(filled / tried, 1e-3);
+    batch = Math.min(Math.ceil(((n - filled) / rate) * 1.1) + 64, 1 << 22);
   }
   return { data: out, dim };
 }
