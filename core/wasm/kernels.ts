@@ -86,6 +86,8 @@ export class WasmKernels {
   private helperWork = 0;
   /** GEMMs with at least this many flops (2mnk per batch item) are split across two threads. */
   threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
+  /** GEMM calls so far, and how many of them were split across two threads. */
+  readonly counters = { gemm: 0, gemmThreaded: 0 };
 
   constructor(readonly module: WebAssembly.Module, readonly variant: Variant, private readonly threadTimeoutMs = 10_000) {
     this.memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
@@ -151,11 +153,13 @@ export class WasmKernels {
     for (const [name, v] of [['strideA', sa], ['strideB', sb], ['strideC', sc]] as const) checkCount(`gemm: ${name}`, v);
     for (const [name, v] of [['a', g.a], ['b', g.b], ['c', g.c]] as const) checkPtr(`gemm: ${name}`, v);
     if (m === 0 || n === 0 || batch === 0) return;
+    this.counters.gemm++;
     const beta = g.accumulate ? 1 : 0;
     const args = [ta ? 1 : 0, tb ? 1 : 0, m, n, k, g.a, lda, sa, g.b, ldb, sb, g.c, ldc, sc, batch, beta];
     const flops = 2 * m * n * k * batch;
     const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
     if (!split) { this.callGemm(dtype, args, this.work); return; }
+    this.counters.gemmThreaded++;
     this.runSplit(dtype, split[0], split[1], flops);
   }
 
@@ -244,24 +248,27 @@ export class WasmKernels {
   }
 }
 
-/** Splits one GEMM argument list into two halves: batches, else rows of C, else columns of C. */
+/**
+ * Splits one GEMM argument list into two halves: rows of C (in every batch item) when there are enough,
+ * else batch items, else columns of C. Each half is itself a valid gemm_* argument list.
+ */
 function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
   const [ta, tb, m, n, , a, lda, sa, b, ldb, sb, c, ldc, sc, batch] = args;
   const bytes = BYTES[dtype];
   const mine = args.slice(), theirs = args.slice();
-  if (batch >= 2) {
-    const b0 = Math.ceil(batch / 2);
-    mine[14] = b0;
-    theirs[14] = batch - b0;
-    theirs[5] = a + b0 * sa * bytes; theirs[8] = b + b0 * sb * bytes; theirs[11] = c + b0 * sc * bytes;
-    return [mine, theirs];
-  }
   if (m >= 2 * MR && m >= n / 4) {
     const m0 = Math.ceil(m / 2 / MR) * MR;
     mine[2] = m0;
     theirs[2] = m - m0;
     theirs[5] = a + (ta ? m0 : m0 * lda) * bytes;
     theirs[11] = c + m0 * ldc * bytes;
+    return [mine, theirs];
+  }
+  if (batch >= 2) {
+    const b0 = Math.ceil(batch / 2);
+    mine[14] = b0;
+    theirs[14] = batch - b0;
+    theirs[5] = a + b0 * sa * bytes; theirs[8] = b + b0 * sb * bytes; theirs[11] = c + b0 * sc * bytes;
     return [mine, theirs];
   }
   const nr = NR[dtype];

@@ -114,7 +114,9 @@ describe('wasm/gemm', () => {
     const cases: { m: number; n: number; k: number; batch: number; f64?: boolean }[] = [
       { m: 37, n: 29, k: 41, batch: 1 },  // rows
       { m: 4, n: 70, k: 9, batch: 1 },    // columns
-      { m: 9, n: 11, k: 13, batch: 5 },   // batches
+      { m: 9, n: 11, k: 13, batch: 5 },   // rows of every batch item
+      { m: 3, n: 11, k: 13, batch: 5 },   // batches
+      { m: 2, n: 40, k: 5, batch: 3 },    // batches, odd count
       { m: 23, n: 9, k: 300, batch: 1, f64: true },
     ];
     const run = (kern: WasmKernels): number[][] => cases.flatMap(({ m, n, k, batch, f64 }) => VARIANTS.map(([ta, tb]) => {
@@ -127,7 +129,9 @@ describe('wasm/gemm', () => {
       const one = run(kern);
       kern.setThreads(2);
       kern.threadMinFlops = 0;
+      const split0 = kern.counters.gemmThreaded;
       const two = run(kern);
+      expect(kern.counters.gemmThreaded - split0, 'every case was split').to.equal(cases.length * VARIANTS.length);
       expect(kern.threads).to.equal(2);
       expect(two.length).to.equal(cases.length * VARIANTS.length);
       two.forEach((c, i) => expect(c, `${kern.variant} case ${i}`).to.deep.equal(one[i]));
