@@ -22,22 +22,28 @@ export function buildExists(): boolean {
 }
 
 /**
- * Whether the relaxed-SIMD build can run here. Node 20's V8 keeps relaxed SIMD behind
- * --experimental-wasm-relaxed-simd; with `enableFlag` we set it at run time (V8 reads wasm feature
- * flags at validation/compile time, so this works in practice, but it is an unofficial V8 knob).
+ * Runs `fn` with V8's --experimental-wasm-relaxed-simd set, then clears it again, so enabling the
+ * relaxed build has no process-wide side effect (a compiled module stays valid without the flag).
+ * Node 20's V8 keeps relaxed SIMD behind this flag; setting it at run time is an unofficial V8 knob.
  */
+function withRelaxedFlag<T>(fn: () => T): T {
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  try { return fn(); } finally { setFlagsFromString('--no-experimental-wasm-relaxed-simd'); }
+}
+
+/** Whether the relaxed-SIMD build can run here (natively, or with the flag when `enableFlag`). */
 export function relaxedSimdAvailable(enableFlag: boolean): boolean {
   const bytes = readFileSync(wasmPath('relaxed'));
   if (WebAssembly.validate(bytes)) return true;
-  if (!enableFlag) return false;
-  setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return WebAssembly.validate(bytes);
+  return enableFlag && withRelaxedFlag(() => WebAssembly.validate(bytes));
 }
 
 export function compileVariant(variant: Variant): WebAssembly.Module {
   const bytes = readFileSync(wasmPath(variant));
-  if (!WebAssembly.validate(bytes)) {
-    throw new Error(`wasm kernels: ${variant} build does not validate on this runtime (${process.version})`);
+  if (WebAssembly.validate(bytes)) return new WebAssembly.Module(bytes);
+  if (variant === 'relaxed') {
+    const mod = withRelaxedFlag(() => (WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null));
+    if (mod) return mod;
   }
-  return new WebAssembly.Module(bytes);
+  throw new Error(`wasm kernels: ${variant} build does not validate on this runtime (${process.version})`);
 }

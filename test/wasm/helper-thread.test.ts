@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { HelperThread } from '../../core/wasm/helper-thread.js';
-import { compileVariant } from '../../core/wasm/module.js';
+import { compileVariant, relaxedSimdAvailable } from '../../core/wasm/module.js';
 import { WasmKernels } from '../../core/wasm/kernels.js';
 import { ensureBuilt } from './helpers.js';
 
@@ -48,6 +48,28 @@ describe('wasm/helper-thread', () => {
     const bad = 0xfffff000;
     expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: bad, b: bad, c: bad })).to.throw(/memory access out of bounds/);
     expect(kern.threads).to.equal(1);
+    kern.dispose();
+  });
+});
+
+describe('wasm/module relaxed SIMD', () => {
+  before(ensureBuilt);
+
+  it('compiles the relaxed build without leaving V8\'s relaxed-SIMD flag set', () => {
+    const native = relaxedSimdAvailable(false);
+    const mod = compileVariant('relaxed');
+    expect(relaxedSimdAvailable(false)).to.equal(native); // no process-wide side effect
+    const kern = new WasmKernels(mod, 'relaxed');
+    kern.setThreads(2);
+    kern.threadMinFlops = 0;
+    const p = kern.alloc(64);
+    kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    kern.gemm({ m: 2, n: 2, k: 2, a: p, b: p + 16, c: p + 32 });
+    expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
+    expect(kern.counters.gemmThreaded).to.equal(0); // 2x2 cannot be split
+    kern.gemm({ m: 8, n: 1, k: 1, a: p, b: p, c: p + 32 });
+    expect(kern.counters.gemmThreaded).to.equal(1);
+    expect(Array.from(kern.f32view(p + 32, 8))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
     kern.dispose();
   });
 });
