@@ -9,6 +9,9 @@ import { jvpGraph } from './transforms/jvp.js';
 import { jetGraph } from './transforms/jet.js';
 import { fmt } from './shape.js';
 import type { Graph } from './ir.js';
+import { getBackend } from './backend/index.js';
+import { wasmKernels } from './backend/wasm.js';
+import { Executable } from './compile/executable.js';
 
 type Avals = Array<{ shape: readonly number[]; dtype: Tensor['dtype'] }>;
 const avalsOf = (ts: readonly Tensor[]): Avals => ts.map((t) => ({ shape: t.shape, dtype: t.dtype }));
@@ -122,7 +125,7 @@ export function jet(f: (x: Tensor) => Tensor, primal: Tensor, series: ReadonlyAr
  * closes over are baked in as constants at trace time (as in JAX).
  */
 export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) => R): (...args: Args) => R {
-  const cache = new Map<string, { graph: Graph; outLike: R }>();
+  const cache = new Map<string, { graph: Graph; outLike: R; exe?: Executable }>();
   return (...args: Args) => {
     const flat = args.flatMap((a) => leaves(a));
     const key = flat.map((t) => `${t.dtype}${fmt(t.shape)}`).join(';') + `|${args.map((a) => leaves(a).length).join(',')}`;
@@ -139,10 +142,16 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
         return leaves(outLike);
       }, avalsOf(flat));
       entry = { graph, outLike: outLike as R };
-      // graphs that read values of an enclosing trace are only valid inside it: do not reuse them
-      if (!graph.captured.length) cache.set(key, entry);
+      // graphs that read values of an enclosing trace are only valid inside it: neither reuse nor compile them
+      if (!graph.captured.length) {
+        const kernels = getBackend() === 'wasm' ? wasmKernels() : null;
+        if (kernels) entry.exe = new Executable(graph, kernels);
+        cache.set(key, entry);
+      }
     }
-    return unflatten(entry.outLike, evalGraph(entry.graph, flat));
+    const concrete = flat.every((t) => !t.isTracer);
+    const outs = entry.exe && concrete ? entry.exe.run(flat) : evalGraph(entry.graph, flat);
+    return unflatten(entry.outLike, outs);
   };
 }
 

@@ -3,6 +3,7 @@ import type { TypedArray } from '../dtype.js';
 import type { Aval, Params } from '../ir.js';
 import type { Tensor } from '../tensor.js';
 import { jsBackend } from './js.js';
+import { makeWasmBackend, wasmKernels } from './wasm.js';
 
 export interface Backend {
   readonly name: string;
@@ -12,7 +13,10 @@ export interface Backend {
 export type BackendName = 'js' | 'wasm' | 'gpu';
 
 const registry = new Map<string, Backend>([['js', jsBackend]]);
-let current: Backend = jsBackend;
+const kernels = wasmKernels();
+if (kernels) registry.set('wasm', makeWasmBackend(kernels));
+/** wasm by default on CPU when its kernels are built; the js reference backend otherwise. */
+let current: Backend = registry.get('wasm') ?? jsBackend;
 
 export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
@@ -21,7 +25,8 @@ export function registerBackend(b: Backend): void {
 export function setBackend(name: BackendName): void {
   const b = registry.get(name);
   if (!b) {
-    throw new Error(`setBackend: backend '${name}' is not available; available: ${[...registry.keys()].join(', ')}`);
+    const hint = name === 'wasm' ? ' (build the kernels with `npm run build:wasm`)' : '';
+    throw new Error(`setBackend: backend '${name}' is not available${hint}; available: ${[...registry.keys()].join(', ')}`);
   }
   current = b;
 }

@@ -1,0 +1,137 @@
+// A graph compiled for the wasm backend: fused elementwise loops, GEMM/SIMD kernels on pointers,
+// all values in one planned arena inside wasm memory. Built once per shape signature by fx.jit.
+import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
+import { Tensor } from '../tensor.js';
+import { allocate, type DType, type TypedArray } from '../dtype.js';
+import { sizeOf } from '../shape.js';
+import { jsBackend } from '../backend/js.js';
+import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
+import { planFusion, SIMD_UNARY, type FusedKernel } from './fusion.js';
+import { planOffsets, type Lifetime } from './memory.js';
+
+const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
+/** Ops whose output is the input's bytes unchanged: they share its buffer. */
+const ALIASES = new Set(['reshape', 'stop_gradient']);
+
+type Step = () => void;
+
+export class Executable {
+  private readonly slot = new Map<Atom, { offset: number; size: number; dtype: DType }>();
+  private readonly steps: Step[] = [];
+  private base = 0;
+  private viewsFor: ArrayBuffer | SharedArrayBuffer | null = null;
+  private views = new Map<Atom, TypedArray>();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly kernels: WasmKernels,
+  ) {
+    const plan = planFusion(graph, true);
+    const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
+    const owner = (a: Atom): Atom => root.get(a) ?? a;
+    const life = new Map<Atom, Lifetime>();
+    const touch = (a: Atom, at: number): void => {
+      const o = owner(a);
+      let l = life.get(o);
+      if (!l) {
+        const v = o as Var | Tensor;
+        l = { bytes: sizeOf(v.shape) * BYTES[v.dtype], first: o instanceof Var && !graph.inputs.includes(o) ? at : -1, last: at };
+        life.set(o, l);
+      }
+      l.last = Math.max(l.last, at);
+      if (!(o instanceof Var)) l.first = -1; // constants live for the whole run
+    };
+    graph.inputs.forEach((v) => touch(v, -1));
+    plan.steps.forEach(({ eqn, kernel }, i) => {
+      const reads = kernel ? kernel.inputs : eqn.inputs;
+      reads.forEach((a) => touch(a, i));
+      if (ALIASES.has(eqn.prim)) root.set(eqn.out, owner(eqn.inputs[0]));
+      else touch(eqn.out, i);
+    });
+    for (const a of graph.outputs) touch(a, Infinity);
+    const owners = [...life.keys()];
+    // constants never share: they are written once at compile time
+    const items = owners.map((o) => (o instanceof Var ? life.get(o) as Lifetime : { ...(life.get(o) as Lifetime), first: -1, last: Infinity }));
+    const { offsets, total } = planOffsets(items);
+    this.base = kernels.alloc(Math.max(total, 64));
+    owners.forEach((o, i) => {
+      const v = o as Var | Tensor;
+      this.slot.set(o, { offset: this.base + offsets[i], size: sizeOf(v.shape), dtype: v.dtype });
+    });
+    for (const [alias, o] of root) this.slot.set(alias, this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType });
+    for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
+    for (const { eqn, kernel } of plan.steps) if (!ALIASES.has(eqn.prim)) this.steps.push(this.compileStep(eqn, kernel));
+  }
+
+  /** Frees the arena; the executable must not be run afterwards. */
+  dispose(): void {
+    this.kernels.free(this.base);
+  }
+
+  private view(a: Atom): TypedArray {
+    const buf = this.kernels.memory.buffer;
+    if (buf !== this.viewsFor) {
+      this.views.clear();
+      this.viewsFor = buf;
+    }
+    let v = this.views.get(a);
+    if (!v) {
+      const s = this.slot.get(a);
+      if (!s) throw new Error(`internal: no buffer planned for ${String(a)}`);
+      v = s.dtype === 'f64' ? this.kernels.f64view(s.offset, s.size) : s.dtype === 'i32' ? this.kernels.i32view(s.offset, s.size) : this.kernels.f32view(s.offset, s.size);
+      this.views.set(a, v);
+    }
+    return v;
+  }
+  private ptr = (a: Atom): number => (this.slot.get(a) as { offset: number }).offset;
+
+  private compileStep(e: Eqn, kernel?: FusedKernel): Step {
+    const n = sizeOf(e.out.shape);
+    if (kernel) return () => kernel.fn(this.view(e.out), kernel.inputs.map((a) => this.view(a)), n);
+    const [a0, a1] = e.inputs;
+    if (e.prim === 'matmul' && e.out.dtype !== 'i32') {
+      const r = e.out.shape.length;
+      const sa = (a0 as Var).shape;
+      const g = {
+        dtype: e.out.dtype as 'f32' | 'f64',
+        m: e.out.shape[r - 2],
+        n: e.out.shape[r - 1],
+        k: e.params.transA ? sa[r - 2] : sa[r - 1],
+        transA: e.params.transA,
+        transB: e.params.transB,
+        batch: sizeOf(e.out.shape.slice(0, r - 2)),
+      };
+      return () => this.kernels.gemm({ ...g, a: this.ptr(a0), b: this.ptr(a1), c: this.ptr(e.out) });
+    }
+    if (e.out.dtype === 'f32' && SIMD_UNARY.has(e.prim)) {
+      return () => this.kernels.unary(e.prim as UnaryOp, this.ptr(a0), this.ptr(e.out), n);
+    }
+    const axes = e.params.axes ?? [];
+    const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
+    if (e.prim === 'reduce_sum' && e.out.dtype === 'f32' && contiguous && axes.length) {
+      const s = (a0 as Var).shape;
+      const outer = sizeOf(s.slice(0, axes[0]));
+      const len = sizeOf(s.slice(axes[0], axes[axes.length - 1] + 1));
+      const inner = sizeOf(s.slice(axes[axes.length - 1] + 1));
+      return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
+    }
+    // everything else on the reference loops, written into the planned buffer
+    return () => {
+      const ins = e.inputs.map((a) => new Tensor((a as Var).shape, (a as Var).dtype, this.view(a)));
+      this.view(e.out).set(jsBackend.run(e.prim, ins, e.out, e.params));
+    };
+  }
+
+  run(args: readonly Tensor[]): Tensor[] {
+    this.graph.inputs.forEach((v, i) => {
+      if (this.slot.has(v)) this.view(v).set(args[i].dataSync());
+    });
+    for (const step of this.steps) step();
+    return this.graph.outputs.map((a) => {
+      if (!(a instanceof Var)) return a;
+      const out = allocate(a.dtype, sizeOf(a.shape));
+      out.set(this.view(a));
+      return new Tensor(a.shape, a.dtype, out);
+    });
+  }
+}
