@@ -1,0 +1,78 @@
+// Spectral convolutions (the Fourier layers' global part): truncate to the lowest modes, mix channels by
+// learned complex weights, transform back. Complex numbers are trailing (real, imag) pairs, as in core/fft.
+import { Tensor } from '../core/tensor.js';
+import * as ops from '../core/ops.js';
+import { rfft, irfft, fft, ifft } from '../core/fft.js';
+import { ShapeError } from '../core/errors.js';
+import { fmt } from '../core/shape.js';
+
+/**
+ * Complex channel mixing out[b, o, k] = sum_i x[b, i, k] w[i, o, k] for every mode k, as one batched real
+ * matmul per mode: [xr, xi] @ [[wr, wi], [-wi, wr]] = [xr wr - xi wi, xr wi + xi wr].
+ * x: [B, Cin, K, 2], w: [Cin, Cout, K, 2] -> [B, Cout, K, 2].
+ */
+export function complexMix(x: Tensor, w: Tensor): Tensor {
+  const [B, cin, K] = x.shape;
+  const [win, cout, wk] = w.shape;
+  if (x.rank !== 4 || w.rank !== 4 || win !== cin || wk !== K || x.shape[3] !== 2 || w.shape[3] !== 2) {
+    throw new ShapeError('complexMix', `expected x [B, Cin, K, 2] and w [Cin, Cout, K, 2] with matching Cin and K, got ${fmt(x.shape)} and ${fmt(w.shape)}`);
+  }
+  const xm = ops.reshape(ops.transpose(x, [2, 0, 3, 1]), [K, B, 2 * cin]); // [K, B, (re|im) x Cin]
+  const wt = ops.transpose(w, [2, 0, 1, 3]); // [K, Cin, Cout, 2]
+  const wr = ops.reshape(ops.sliceAxis(wt, 3, 0, 1), [K, cin, cout]);
+  const wi = ops.reshape(ops.sliceAxis(wt, 3, 1, 2), [K, cin, cout]);
+  const block = ops.concat([ops.concat([wr, wi], 2), ops.concat([ops.neg(wi), wr], 2)], 1); // [K, 2Cin, 2Cout]
+  const y = ops.matmul(xm, block); // [K, B, 2Cout]
+  return ops.transpose(ops.reshape(y, [K, B, 2, cout]), [1, 3, 0, 2]);
+}
+
+/** Zero-pads axis `axis` at its end up to `size`. */
+function padTo(x: Tensor, axis: number, size: number): Tensor {
+  const after = x.shape.map((d, a) => (a === axis ? size - d : 0));
+  return ops.pad(x, x.shape.map(() => 0), after);
+}
+
+/**
+ * 1D spectral convolution: x [B, Cin, n] real, w [Cin, Cout, modes, 2] -> [B, Cout, n]. Keeps the lowest
+ * min(modes, n/2+1) rfft modes (the rest of the spectrum is zeroed), so any n works: the layer is a
+ * fixed operator on functions, evaluated at the resolution of its input.
+ */
+export function spectralConv1d(x: Tensor, w: Tensor): Tensor {
+  if (x.rank !== 3 || w.rank !== 4 || x.shape[1] !== w.shape[0]) {
+    throw new ShapeError('spectralConv1d', `expected x [B, Cin, n] and w [Cin, Cout, modes, 2], got ${fmt(x.shape)} and ${fmt(w.shape)}`);
+  }
+  const n = x.shape[2];
+  const half = (n >> 1) + 1;
+  const m = Math.min(w.shape[2], half);
+  const X = ops.sliceAxis(rfft(x), 2, 0, m);
+  const Y = complexMix(X, ops.sliceAxis(w, 2, 0, m));
+  return irfft(padTo(Y, 2, half), n);
+}
+
+/**
+ * 2D spectral convolution (FNO-2D): x [B, Cin, nx, ny], w1/w2 [Cin, Cout, m1, m2, 2] for the kx >= 0 and
+ * kx < 0 corners of the half spectrum (as in the reference code). rfft along y, truncation to m2 columns
+ * before the fft along x so only the kept columns are transformed.
+ */
+export function spectralConv2d(x: Tensor, w1: Tensor, w2: Tensor): Tensor {
+  if (x.rank !== 4 || w1.rank !== 5 || w1.shape.join() !== w2.shape.join() || x.shape[1] !== w1.shape[0]) {
+    throw new ShapeError('spectralConv2d', `expected x [B, Cin, nx, ny], w1 = w2 [Cin, Cout, m1, m2, 2], got ${fmt(x.shape)}, ${fmt(w1.shape)}, ${fmt(w2.shape)}`);
+  }
+  const [B, cin, nx, ny] = x.shape;
+  const [, cout, m1, m2] = w1.shape;
+  const half = (ny >> 1) + 1;
+  if (2 * m1 > nx || m2 > half) {
+    throw new ShapeError('spectralConv2d', `grid ${nx}x${ny} is too coarse for modes (${m1}, ${m2}): need nx >= ${2 * m1} and ny >= ${2 * m2 - 2}`);
+  }
+  const Xy = ops.sliceAxis(rfft(x), 3, 0, m2); // [B, Cin, nx, m2, 2]
+  const X = fft(ops.transpose(Xy, [0, 1, 3, 2, 4])); // [B, Cin, m2, nx, 2]
+  const kept = ops.concat([ops.sliceAxis(X, 3, 0, m1), ops.sliceAxis(X, 3, nx - m1, nx)], 3); // [B, Cin, m2, 2m1, 2]
+  const w = ops.transpose(ops.concat([w1, w2], 2), [0, 1, 3, 2, 4]); // [Cin, Cout, m2, 2m1, 2]
+  const K = 2 * m1 * m2;
+  const Y = ops.reshape(complexMix(ops.reshape(kept, [B, cin, K, 2]), ops.reshape(w, [cin, cout, K, 2])), [B, cout, m2, 2 * m1, 2]);
+  const parts = [ops.sliceAxis(Y, 3, 0, m1), ops.sliceAxis(Y, 3, m1, 2 * m1)];
+  if (nx > 2 * m1) parts.splice(1, 0, ops.broadcastTo(ops.scalar(0, Y.dtype), [B, cout, m2, nx - 2 * m1, 2]));
+  const full = ops.concat(parts, 3); // [B, Cout, m2, nx, 2]: the dropped middle frequencies are zero
+  const Yx = ops.transpose(ifft(full), [0, 1, 3, 2, 4]); // [B, Cout, nx, m2, 2]
+  return irfft(padTo(Yx, 3, half), ny);
+}
