@@ -1,0 +1,120 @@
+// The `fluxion` command line. main(argv) returns the exit code so tests can call it in-process;
+// errors are one line (key path + expectation), stacks only with --debug.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, DivergenceError, EXIT } from './errors.js';
+import { runConfig, validateFile } from './run.js';
+import type { TrainerFactory } from './trainer.js';
+import type { BackendName } from '../core/index.js';
+
+export interface MainDeps {
+  /** Replaces every kind's trainer (tests). */
+  trainerFactory?: TrainerFactory;
+  /** Output sinks (default process.stdout / process.stderr). */
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+}
+
+const BACKENDS: readonly BackendName[] = ['wasm', 'gpu', 'js'];
+
+function parseSteps(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new ConfigError(`--steps: expected a positive integer, got '${v}'`);
+  return n;
+}
+
+function parseBackend(v: string | undefined): BackendName | undefined {
+  if (v === undefined) return undefined;
+  if (!(BACKENDS as readonly string[]).includes(v)) throw new ConfigError(`--backend: expected one of ${BACKENDS.join(', ')}, got '${v}'`);
+  return v as BackendName;
+}
+
+interface RunFlags {
+  out?: string;
+  resume?: boolean;
+  backend?: string;
+  steps?: string;
+  quiet?: boolean;
+}
+
+export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<number> {
+  const out = deps.out ?? ((t: string) => void process.stdout.write(t));
+  const err = deps.err ?? ((t: string) => void process.stderr.write(t));
+  const debug = argv.includes('--debug');
+  let code: number = EXIT.ok;
+  const program = new Command()
+    .name('fluxion')
+    .description('Physics-informed PDE solving and differentiable simulation')
+    .option('--debug', 'print stack traces of errors')
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: err })
+    .showHelpAfterError(false);
+
+  program
+    .command('run')
+    .description('train the model a config describes; outputs go to runs/<name>/')
+    .argument('<config>', 'config file (.yaml)')
+    .option('--out <dir>', 'run directory (default runs/<name>)')
+    .option('--resume', 'continue from the latest checkpoint in the run directory')
+    .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`)
+    .option('--steps <n>', 'override training.steps')
+    .option('--quiet', 'no progress output')
+    .action(async (configPath: string, flags: RunFlags) => {
+      const r = await runConfig({
+        configPath, outDir: flags.out, resume: !!flags.resume, backend: parseBackend(flags.backend),
+        steps: flags.steps === undefined ? undefined : parseSteps(flags.steps), quiet: !!flags.quiet,
+        trainerFactory: deps.trainerFactory, log: (line) => err(`${line}\n`),
+      });
+      code = r.exitCode;
+    });
+
+  program
+    .command('validate')
+    .description('check a config and print nothing but a verdict (or the resolved config with --print)')
+    .argument('<config>', 'config file (.yaml)')
+    .option('--print', 'print the resolved config (all defaults filled)')
+    .action((configPath: string, flags: { print?: boolean }) => {
+      const { config, yaml } = validateFile(configPath);
+      out(flags.print ? yaml : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help / --version exit 0; usage errors (unknown option, missing argument) are bad input.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    const error = e as Error;
+    if (debug && error.stack) err(`${error.stack}\n`);
+    else err(`error: ${error.message}\n`);
+    if (e instanceof ConfigError) return EXIT.badInput;
+    if (e instanceof DivergenceError) return EXIT.diverged;
+    return EXIT.failure;
+  }
+}
+
+/** True when this module is the process entry (node dist/runner/cli.js, or bin/fluxion.js importing it). */
+function invokedAsCli(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  let real: string;
+  try {
+    real = realpathSync(entry);
+  } catch {
+    return false;
+  }
+  return real === fileURLToPath(import.meta.url) || /[\\/]bin[\\/]fluxion(\.js)?$/.test(real);
+}
+
+if (invokedAsCli()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`error: ${String(e)}\n`);
+      process.exit(EXIT.failure);
+    },
+  );
+}

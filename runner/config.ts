@@ -1,0 +1,169 @@
+// Load a YAML config, validate it, and turn the first problem into one line naming the key path.
+import { readFileSync } from 'node:fs';
+import { parseDocument, stringify } from 'yaml';
+import { z } from 'zod';
+import { configSchema, runKinds, type RunConfig } from './schema.js';
+import { ConfigError } from './errors.js';
+import { closest } from './suggest.js';
+import { checkOptimizer } from './optimizer.js';
+
+type PathKey = PropertyKey;
+
+/** `training.points.domain`, `conditions[0].value`. */
+export function formatPath(path: readonly PathKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s === '' ? String(k) : `.${String(k)}`;
+  return s === '' ? '(root)' : s;
+}
+
+function valueAt(data: unknown, path: readonly PathKey[]): unknown {
+  let v = data;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k as string];
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return `'${v}'`;
+  const s = JSON.stringify(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** Internal zod v4 definition, read only to list the keys an object accepts (for suggestions). */
+interface SchemaDef {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  discriminator?: string;
+  getter?: () => z.ZodType;
+  valueType?: z.ZodType;
+  items?: z.ZodType[];
+  in?: z.ZodType;
+}
+const defOf = (s: z.ZodType): SchemaDef => (s as unknown as { _zod: { def: SchemaDef } })._zod.def;
+
+/** The object schema reached by following `path` through `data` (unions resolved by the data's discriminator). */
+function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): z.ZodType | undefined {
+  let s: z.ZodType | undefined = schema;
+  let v = data;
+  let i = 0;
+  for (let guard = 0; s && guard < 200; guard++) {
+    const d = defOf(s);
+    if (d.type === 'default' || d.type === 'optional' || d.type === 'prefault' || d.type === 'nullable') { s = d.innerType; continue; }
+    if (d.type === 'pipe') { s = d.in; continue; }
+    if (d.type === 'lazy' && d.getter) { s = d.getter(); continue; }
+    if (d.type === 'union' && d.options) {
+      const disc = d.discriminator;
+      const tag = disc && v && typeof v === 'object' ? (v as Record<string, unknown>)[disc] : undefined;
+      s = d.options.find((o) => {
+        const field = disc === undefined ? undefined : defOf(o).shape?.[disc];
+        const values = field && (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
+        return values?.has(tag) ?? false;
+      }) ?? d.options[0];
+      continue;
+    }
+    if (i === path.length) return s;
+    const k = path[i++];
+    v = valueAt(v, [k]);
+    if (d.type === 'object' && d.shape) s = d.shape[k as string];
+    else if (d.type === 'array') s = d.element;
+    else if (d.type === 'record') s = d.valueType;
+    else if (d.type === 'tuple' && d.items) s = d.items[k as number];
+    else return undefined;
+  }
+  return undefined;
+}
+
+function typeName(t: string): string {
+  const names: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', record: 'a mapping', object: 'a mapping', array: 'a list', boolean: 'true or false', tuple: 'a list' };
+  return names[t] ?? t;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const path = formatPath(issue.path);
+  const got = valueAt(data, issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const obj = schemaAt(configSchema, data, issue.path);
+      const known = obj ? Object.keys(defOf(obj).shape ?? {}) : [];
+      const key = issue.keys[0];
+      const hint = closest(key, known);
+      const where = issue.path.length ? `${path}.${key}` : key;
+      return `${where}: unknown key${hint ? ` (did you mean '${hint}'?)` : ''}; expected one of ${known.join(', ')}`;
+    }
+    case 'invalid_value': {
+      const values = issue.values.map(String);
+      const hint = typeof got === 'string' ? closest(got, values) : undefined;
+      return `${path}: expected ${values.length === 1 ? show(issue.values[0]) : `one of ${values.join(', ')}`}, got ${show(got)}${hint ? ` (did you mean '${hint}'?)` : ''}`;
+    }
+    case 'invalid_union': {
+      const u = issue as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
+      if (u.options && u.discriminator !== undefined) {
+        const values = u.options.map(String);
+        const hint = typeof got === 'string' ? closest(got, values) : undefined;
+        return `${path}: expected one of ${values.join(', ')}, got ${show(got)}${hint ? ` (did you mean '${hint}'?)` : ''}`;
+      }
+      // A value matching none of the alternatives: report the alternative whose issues go deepest.
+      const deepest = u.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
+      if (deepest && deepest.path.length > 0) return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
+      return `${path}: expected ${u.errors.map((e) => e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value').join(' or ')}, got ${show(got)}`;
+    }
+    case 'invalid_type':
+      return `${path}: expected ${typeName(issue.expected)}, got ${got === undefined ? 'nothing (required)' : show(got)}`;
+    case 'too_small':
+    case 'too_big': {
+      const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
+      const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
+      const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      return what ? `${path}: expected ${op} ${String(bound)} ${what}, got ${show(got)}` : `${path}: expected a number ${op} ${String(bound)}, got ${show(got)}`;
+    }
+    default:
+      return `${path}: ${issue.message}${got !== undefined && issue.code !== 'custom' ? `, got ${show(got)}` : ''}`;
+  }
+}
+
+/** Validates plain data; throws ConfigError naming the first problem's key path. */
+export function validateConfig(data: unknown, source = 'config'): RunConfig {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${source}: expected a YAML mapping at the top level`);
+  const kind = (data as Record<string, unknown>).kind;
+  if (kind === undefined) throw new ConfigError(`kind: expected one of ${runKinds.join(', ')}, got nothing (required)`);
+  const r = configSchema.safeParse(data);
+  if (!r.success) {
+    // A misspelt key also shows up as a missing required one; the misspelling is the better message.
+    const issues = r.error.issues;
+    throw new ConfigError(describeIssue(issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0], data));
+  }
+  checkOptimizer(r.data.training);
+  return r.data;
+}
+
+/** Parses YAML text; syntax errors name the line and column. */
+export function parseConfigText(text: string, source = 'config'): RunConfig {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = e.linePos?.[0];
+    throw new ConfigError(`${source}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  return validateConfig(doc.toJS(), source);
+}
+
+export function loadConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  return parseConfigText(text, path);
+}
+
+/** The resolved config (all defaults filled) as YAML, written as config.resolved.yaml. */
+export function resolvedYaml(config: RunConfig): string {
+  return stringify(config, { lineWidth: 0 });
+}

@@ -1,0 +1,16 @@
+// Public surface of the runner: config schema/validation, the run loop, the Trainer contract.
+export { main, type MainDeps } from './cli.js';
+export { runConfig, validateFile, configHash, type RunOptions, type RunResult } from './run.js';
+export { loadConfig, parseConfigText, validateConfig, resolvedYaml, formatPath } from './config.js';
+export {
+  configSchema, pinnSchema, operatorSchema, simulationSchema, geometrySchema, conditionSchema, geometryDim, defaultCoords, runKinds,
+  type RunConfig, type PinnConfig, type OperatorConfig, type SimulationConfig, type TrainingConfig, type RunKind, type GeometryNode, type ConditionConfig,
+} from './schema.js';
+export { buildGeometry, buildDomain } from './geometry.js';
+export { buildOptimizer, optimizerOptions } from './optimizer.js';
+export { readCheckpoint, writeCheckpoint, writeFileAtomic, type Checkpoint } from './checkpoint.js';
+export { readMetrics, writeFields, gridFields, evaluationGrid, type MetricsRecord, type Summary, type RunStatus } from './outputs.js';
+export { createTrainer, kindAvailable, KindUnavailableError } from './kinds.js';
+export { createSimulationTrainer } from './simulation.js';
+export { ConfigError, DivergenceError, EXIT } from './errors.js';
+export type { Trainer, StepMetrics, EvalMetrics, FieldOutput, TrainerContext, TrainerFactory } from './trainer.js';

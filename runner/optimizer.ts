@@ -1,0 +1,53 @@
+// Builds the optimizer a config names, through optim's makeOptimizer (which validates the options).
+import { makeOptimizer, type OptimizerByName, type OptimizerName } from '../optim/factory.js';
+import { makeSchedule } from '../optim/schedules.js';
+import type { Options } from '../optim/options.js';
+import { ConfigError } from './errors.js';
+
+export interface TrainingOptimizerConfig {
+  optimizer: string;
+  optimizer_options: Record<string, unknown>;
+  lr?: number | Record<string, unknown>;
+}
+
+const OPTIONS_PATH = 'training.optimizer_options';
+
+/** `training.lr` folded into the options (inside `base` for balancing methods that wrap one). */
+export function optimizerOptions(t: TrainingOptimizerConfig): Options {
+  const opts: Options = { ...t.optimizer_options };
+  if (t.lr === undefined) return opts;
+  if ('lr' in opts) throw new ConfigError(`training.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.lr is also set`);
+  const base = opts.base;
+  if (base !== undefined) {
+    const b = typeof base === 'string' ? { name: base } : (base as Options);
+    if (typeof b === 'object' && b !== null && 'lr' in b) {
+      throw new ConfigError(`training.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.base.lr is also set`);
+    }
+    opts.base = { ...b, lr: t.lr };
+  } else {
+    opts.lr = t.lr;
+  }
+  return opts;
+}
+
+/** A fresh optimizer for these settings; option errors become ConfigError with their key path. */
+export function buildOptimizer(t: TrainingOptimizerConfig): OptimizerByName[OptimizerName] {
+  if (typeof t.lr === 'object') {
+    try {
+      makeSchedule(t.lr, 'training.lr');
+    } catch (e) {
+      throw new ConfigError((e as Error).message);
+    }
+  }
+  const opts = optimizerOptions(t);
+  try {
+    return makeOptimizer(t.optimizer as OptimizerName, opts, OPTIONS_PATH);
+  } catch (e) {
+    throw new ConfigError((e as Error).message.replace(`${OPTIONS_PATH}.name`, 'training.optimizer'));
+  }
+}
+
+/** Validation only (config load / `fluxion validate`). */
+export function checkOptimizer(t: TrainingOptimizerConfig): void {
+  buildOptimizer(t);
+}

@@ -1,0 +1,151 @@
+// Run directory outputs: metrics.jsonl, summary.json and fields/*.vti|.vtp (+ .pvd series).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeVtk, writePvd, uniformGrid, type Geometry, type VtkArrayInput } from '../meshes/index.js';
+import { writeFileAtomic } from './checkpoint.js';
+import type { EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
+
+export interface MetricsRecord {
+  step: number;
+  loss: number;
+  terms: Record<string, number>;
+  weights?: Record<string, number>;
+  lr?: number;
+  /** Cumulative training wall time in seconds. */
+  wall_time: number;
+  /** Test error (relative L2) when the trainer has an exact solution or reference. */
+  l2re?: number;
+  per_field?: Record<string, number>;
+  unknowns?: Record<string, number>;
+}
+
+export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
+  const r: MetricsRecord = { step: m.step, loss: m.loss, terms: m.terms, wall_time: wallTime };
+  if (m.weights) r.weights = m.weights;
+  if (m.lr !== undefined) r.lr = m.lr;
+  if (ev.l2re !== undefined) r.l2re = ev.l2re;
+  if (ev.perField) r.per_field = ev.perField;
+  if (ev.unknowns) r.unknowns = ev.unknowns;
+  return r;
+}
+
+/** Append-only metrics.jsonl; on resume, lines after the checkpoint's step are dropped first. */
+export class MetricsLog {
+  constructor(readonly path: string) {}
+
+  reset(): void {
+    writeFileAtomic(this.path, '');
+  }
+
+  truncateAfter(step: number): void {
+    if (!existsSync(this.path)) return this.reset();
+    const kept = readFileSync(this.path, 'utf8').split('\n').filter((line) => {
+      if (line.trim() === '') return false;
+      try {
+        return (JSON.parse(line) as MetricsRecord).step <= step;
+      } catch {
+        return false; // a torn last line from a killed run
+      }
+    });
+    writeFileAtomic(this.path, kept.map((l) => `${l}\n`).join(''));
+  }
+
+  append(r: MetricsRecord): void {
+    appendFileSync(this.path, `${JSON.stringify(r)}\n`);
+  }
+}
+
+export function readMetrics(path: string): MetricsRecord[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MetricsRecord);
+}
+
+export type RunStatus = 'completed' | 'interrupted' | 'diverged';
+
+export interface Summary {
+  name: string;
+  kind: string;
+  status: RunStatus;
+  steps: number;
+  wall_time: number;
+  backend: string;
+  loss?: number;
+  terms?: Record<string, number>;
+  l2re?: number;
+  per_field?: Record<string, number>;
+  unknowns?: Record<string, number>;
+  resumed_from?: number;
+  message?: string;
+  fields?: string[];
+}
+
+export function writeSummary(dir: string, s: Summary): void {
+  writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+/** The evaluation grid over the domain's bounding box (time is the last axis). */
+export function evaluationGrid(domain: Geometry, resolution: number | readonly number[]): { counts: number[]; origin: number[]; spacing: number[]; points: Float64Array; inside: Uint8Array } {
+  const d = domain.dim;
+  if (d > 3) throw new Error(`output: fields are written on grids of up to 3 axes, the domain has ${d}`);
+  const counts = typeof resolution === 'number' ? new Array<number>(d).fill(resolution) : [...resolution];
+  const g = uniformGrid(domain.bbox, counts);
+  return { counts, origin: Array.from(g.origin), spacing: Array.from(g.spacing), points: g.points.data, inside: domain.inside(g.points) };
+}
+
+/** Prediction (and reference/error, as the trainer returns them) on the evaluation grid. */
+export function gridFields(predict: (p: Float64Array, n: number) => Record<string, Float64Array>, domain: Geometry, resolution: number | readonly number[]): FieldOutput {
+  const g = evaluationGrid(domain, resolution);
+  const n = g.inside.length;
+  const values = predict(g.points, n);
+  const pointData: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v.length % n !== 0) throw new Error(`predict: field '${k}' has ${v.length} values for ${n} points`);
+    pointData[k] = Float64Array.from(v);
+  }
+  // Points in the bounding box but outside the geometry (CSG holes) are marked, not dropped.
+  pointData.inside = Float64Array.from(g.inside);
+  return { kind: 'grid', name: 'solution', counts: g.counts, origin: g.origin, spacing: g.spacing, pointData };
+}
+
+function pad3(v: readonly number[], fill: number): [number, number, number] {
+  return [v[0] ?? fill, v[1] ?? fill, v[2] ?? fill];
+}
+
+function arrays(pointData: Record<string, Float64Array>, nPoints: number): VtkArrayInput[] {
+  return Object.entries(pointData).map(([name, values]) => ({ name, values, components: values.length / nPoints }));
+}
+
+/** Writes every output under dir/fields (replacing earlier ones); returns the grid files and .pvd series. */
+export function writeFields(dir: string, outputs: readonly FieldOutput[]): string[] {
+  const fieldsDir = join(dir, 'fields');
+  rmSync(fieldsDir, { recursive: true, force: true });
+  mkdirSync(fieldsDir, { recursive: true });
+  const written: string[] = [];
+  const series = new Map<string, { file: string; time: number }[]>();
+  for (const o of outputs) {
+    if (o.kind === 'grid') {
+      const file = `${o.name}.vti`;
+      const n = o.counts.reduce((a, b) => a * b, 1);
+      writeVtk(join(fieldsDir, file), {
+        kind: 'ImageData', dims: pad3(o.counts, 1), origin: pad3(o.origin, 0), spacing: pad3(o.spacing, 1), pointData: arrays(o.pointData, n),
+      });
+      written.push(file);
+    } else {
+      const frames = series.get(o.name) ?? [];
+      const file = `${o.name}_${String(frames.length).padStart(4, '0')}.vtp`;
+      const n = o.points.length / o.dim;
+      const lines = o.lines && o.lines.length > 0 ? { connectivity: o.lines, offsets: Int32Array.from({ length: o.lines.length / 2 }, (_, i) => 2 * (i + 1)) } : undefined;
+      writeVtk(join(fieldsDir, file), {
+        kind: 'PolyData', points: o.points, pointDim: o.dim,
+        verts: { connectivity: Int32Array.from({ length: n }, (_, i) => i), offsets: Int32Array.from({ length: n }, (_, i) => i + 1) },
+        lines, pointData: arrays(o.pointData, n),
+      });
+      frames.push({ file, time: o.time ?? o.step });
+      series.set(o.name, frames);
+    }
+  }
+  for (const [name, frames] of series) {
+    writePvd(join(fieldsDir, `${name}.pvd`), frames.map((f) => ({ file: f.file, time: f.time })));
+    written.push(`${name}.pvd`);
+  }
+  return written;
+}

@@ -1,0 +1,214 @@
+// `fluxion run`: drive a Trainer step by step, log metrics, checkpoint, stop on divergence or
+// SIGINT, and write fields and summary at the end.
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { setBackend, getBackend, type BackendName } from '../core/index.js';
+import { loadConfig, resolvedYaml } from './config.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { ConfigError, DivergenceError, EXIT } from './errors.js';
+import { buildDomain } from './geometry.js';
+import { createTrainer } from './kinds.js';
+import { MetricsLog, gridFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
+import { makeProgress, type Progress } from './progress.js';
+import type { RunConfig } from './schema.js';
+import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
+
+export interface RunOptions {
+  configPath: string;
+  /** Run directory; default runs/<name>. */
+  outDir?: string;
+  resume?: boolean;
+  backend?: BackendName;
+  /** Overrides training.steps. */
+  steps?: number;
+  quiet?: boolean;
+  /** Replaces the kind's trainer (tests use a small double). */
+  trainerFactory?: TrainerFactory;
+  /** Where messages go (default stderr). */
+  log?: (line: string) => void;
+}
+
+export interface RunResult {
+  exitCode: number;
+  outDir: string;
+  summary?: Summary;
+}
+
+/** Hash of what must not change between a checkpoint and its resume. */
+export function configHash(config: RunConfig): string {
+  const { training, backend: _backend, ...rest } = config;
+  const { steps: _steps, log_every: _log, checkpoint_every: _ckpt, ...trainingRest } = training;
+  return createHash('sha256').update(JSON.stringify({ ...rest, training: trainingRest })).digest('hex').slice(0, 16);
+}
+
+function applyBackend(name: string): void {
+  if (name === 'auto') return;
+  try {
+    setBackend(name as BackendName);
+  } catch (e) {
+    throw new ConfigError(`backend: ${(e as Error).message}`);
+  }
+}
+
+/** First non-finite quantity of a step, for the divergence message. */
+function nonFinite(m: StepMetrics): string | undefined {
+  if (!Number.isFinite(m.loss)) return `loss is ${m.loss}`;
+  for (const [k, v] of Object.entries(m.terms)) if (!Number.isFinite(v)) return `loss term '${k}' is ${v}`;
+  return undefined;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+class RunLoop {
+  private interrupted = false;
+  private readonly onSigint = (): void => {
+    this.interrupted = true;
+  };
+
+  constructor(
+    private readonly config: RunConfig,
+    private readonly trainer: Trainer,
+    private readonly outDir: string,
+    private readonly progress: Progress,
+    private readonly metrics: MetricsLog,
+    private readonly hash: string,
+  ) {}
+
+  private wallBase = 0;
+  private t0 = performance.now();
+  private bestLoss = Infinity;
+  private lastCheckpointStep = -1;
+  private lastMetrics: StepMetrics | undefined;
+  private lastEval: EvalMetrics = {};
+
+  /** Cumulative training wall time in seconds (across resumes). */
+  wall(): number {
+    return this.wallBase + (performance.now() - this.t0) / 1000;
+  }
+
+  restore(ckpt: Checkpoint): void {
+    this.trainer.load(ckpt.trainer);
+    if (this.trainer.step !== ckpt.step) throw new Error(`resume: trainer reports step ${this.trainer.step} after loading a step-${ckpt.step} checkpoint`);
+    this.wallBase = ckpt.wallTime;
+    this.bestLoss = ckpt.bestLoss ?? Infinity;
+    this.lastCheckpointStep = ckpt.step;
+  }
+
+  private checkpoint(wall: number): void {
+    writeCheckpoint(join(this.outDir, 'checkpoint'), {
+      version: 1, step: this.trainer.step, wallTime: wall, bestLoss: this.bestLoss, configHash: this.hash, trainer: this.trainer.state(),
+    });
+    this.lastCheckpointStep = this.trainer.step;
+  }
+
+  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics }> {
+    const t = this.config.training;
+    this.t0 = performance.now();
+    const wall = (): number => this.wall();
+    process.on('SIGINT', this.onSigint);
+    this.progress.start(t.steps, this.trainer.step);
+    try {
+      while (this.trainer.step < t.steps) {
+        await yieldToEventLoop();
+        if (this.interrupted) {
+          this.checkpoint(wall());
+          return { status: 'interrupted', message: `interrupted at step ${this.trainer.step}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.lastEval };
+        }
+        const m = this.trainer.trainStep();
+        const bad = nonFinite(m);
+        const step = m.step;
+        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined;
+        const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
+        if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
+        const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
+        if (bad !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${bad}${good}`);
+        // Only meaningful for positive losses (simulation objectives such as -distance can be negative).
+        if (this.bestLoss > 0 && m.loss > t.divergence_factor * this.bestLoss) {
+          throw new DivergenceError(`training diverged at step ${step}: loss ${m.loss.toExponential(3)} exceeds ${t.divergence_factor} x the best loss ${this.bestLoss.toExponential(3)} (training.divergence_factor)${good}`);
+        }
+        this.bestLoss = Math.min(this.bestLoss, m.loss);
+        this.lastMetrics = m;
+        if (logged) this.lastEval = ev;
+        this.progress.update(step, m.loss, ev.l2re, logged);
+        if (step % t.checkpoint_every === 0) this.checkpoint(wall());
+      }
+      if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
+      return { status: 'completed', wall: wall(), last: this.lastMetrics, eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate() };
+    } finally {
+      process.off('SIGINT', this.onSigint);
+      this.progress.stop();
+    }
+  }
+}
+
+function fieldOutputs(config: RunConfig, trainer: Trainer): FieldOutput[] {
+  if (trainer.fields) return trainer.fields();
+  if (config.kind === 'pinn') {
+    return [gridFields((p, n) => trainer.predict(p, n), buildDomain(config.geometry, config.time), config.output.resolution)];
+  }
+  return [];
+}
+
+export async function runConfig(o: RunOptions): Promise<RunResult> {
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const config = loadConfig(o.configPath);
+  if (o.steps !== undefined) config.training.steps = o.steps;
+  if (o.backend !== undefined) config.backend = o.backend;
+  const outDir = resolve(o.outDir ?? join('runs', config.name));
+  applyBackend(config.backend);
+
+  const ckptDir = join(outDir, 'checkpoint');
+  const hash = configHash(config);
+  let ckpt: Checkpoint | undefined;
+  if (o.resume) {
+    ckpt = readCheckpoint(ckptDir);
+    if (!ckpt) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
+    if (ckpt.configHash !== hash) throw new ConfigError(`--resume: the checkpoint in ${ckptDir} was written for a different config (only training.steps, log_every, checkpoint_every and backend may change)`);
+    if (ckpt.step > config.training.steps) throw new ConfigError(`--steps: expected at least the checkpoint's step ${ckpt.step}, got ${config.training.steps}`);
+  }
+
+  const trainer = await (o.trainerFactory ?? createTrainer)(config, { configDir: dirname(resolve(o.configPath)) });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'config.resolved.yaml'), resolvedYaml(config));
+  const metrics = new MetricsLog(join(outDir, 'metrics.jsonl'));
+  if (ckpt) {
+    metrics.truncateAfter(ckpt.step);
+  } else {
+    rmSync(ckptDir, { recursive: true, force: true });
+    metrics.reset();
+  }
+
+  const progress = makeProgress({ quiet: !!o.quiet });
+  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash);
+  if (ckpt) loop.restore(ckpt);
+  const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = { name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}) };
+  let outcome: Awaited<ReturnType<RunLoop['run']>>;
+  try {
+    outcome = await loop.run();
+  } catch (e) {
+    if (e instanceof DivergenceError) {
+      writeSummary(outDir, { ...base, status: 'diverged', steps: trainer.step, wall_time: loop.wall(), message: e.message });
+    }
+    throw e;
+  }
+  const summary: Summary = {
+    ...base, status: outcome.status, steps: trainer.step, wall_time: outcome.wall,
+    loss: outcome.last?.loss, terms: outcome.last?.terms,
+    l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns,
+    ...(outcome.message ? { message: outcome.message } : {}),
+  };
+  if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer));
+  writeSummary(outDir, summary);
+  if (outcome.message) log(outcome.message);
+  else if (!o.quiet) log(`done: ${trainer.step} steps in ${outcome.wall.toFixed(1)} s${summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : ''}; outputs in ${outDir}`);
+  return { exitCode: outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok, outDir, summary };
+}
+
+/** `fluxion validate`: parse and check a config; returns the resolved YAML. */
+export function validateFile(path: string): { config: RunConfig; yaml: string } {
+  const config = loadConfig(path);
+  if (config.kind === 'pinn') buildDomain(config.geometry, config.time);
+  return { config, yaml: resolvedYaml(config) };
+}
+

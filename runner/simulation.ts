@@ -1,0 +1,141 @@
+// Trainers for `kind: simulation`: the sim/ simulators' losses and adjoints driven through the
+// Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
+import {
+  MassSpringSim, buildMassSpring, defaultRobot, walkLossAndGrad, massSpringFrames,
+  Mpm2D, blockParticles2D, reverseThroughTime, mpmFrames, type MpmOptions,
+} from '../sim/index.js';
+import type { Optimizer, OptimState } from '../optim/types.js';
+import { buildOptimizer } from './optimizer.js';
+import type { SimulationConfig } from './schema.js';
+import type { EvalMetrics, FieldOutput, StepMetrics, Trainer } from './trainer.js';
+
+interface SimState {
+  step: number;
+  params: number[];
+  optimizer: OptimState;
+}
+
+function readSimState(s: unknown, nParams: number): SimState {
+  const st = s as Partial<SimState> | null;
+  if (!st || typeof st.step !== 'number' || !Array.isArray(st.params) || typeof st.optimizer !== 'object') {
+    throw new Error('simulation checkpoint: expected { step, params, optimizer }');
+  }
+  if (st.params.length !== nParams) throw new Error(`simulation checkpoint: params has length ${st.params.length}, expected ${nParams}`);
+  return st as SimState;
+}
+
+/** Loss/gradient of one task at the current parameters, plus its field frames. */
+interface SimTask {
+  readonly termName: string;
+  lossAndGrad(params: Float64Array): { loss: number; grad: Float64Array };
+  frames(params: Float64Array): FieldOutput[];
+}
+
+class SimulationTrainer implements Trainer {
+  private stepCount = 0;
+  private readonly optimizer: Optimizer;
+
+  constructor(private readonly task: SimTask, private readonly params: Float64Array, config: SimulationConfig) {
+    this.optimizer = buildOptimizer(config.training) as Optimizer;
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  trainStep(): StepMetrics {
+    const { loss, grad } = this.task.lossAndGrad(this.params);
+    this.optimizer.step(this.params, grad);
+    this.stepCount++;
+    return { step: this.stepCount, loss, terms: { [this.task.termName]: loss } };
+  }
+
+  evaluate(): EvalMetrics {
+    return {};
+  }
+
+  predict(): Record<string, Float64Array> {
+    throw new Error('predict: a simulation has no field to query at points; its output is particle frames');
+  }
+
+  fields(): FieldOutput[] {
+    return this.task.frames(this.params);
+  }
+
+  state(): SimState {
+    return { step: this.stepCount, params: Array.from(this.params), optimizer: this.optimizer.state() };
+  }
+
+  load(state: unknown): void {
+    const s = readSimState(state, this.params.length);
+    this.params.set(s.params);
+    this.optimizer.load(s.optimizer);
+    this.stepCount = s.step;
+  }
+}
+
+function particleFrames(name: string, frames: ReturnType<typeof mpmFrames>, dt: number): FieldOutput[] {
+  return frames.map((f) => ({ kind: 'particles', name, step: f.step, time: f.step * dt, points: f.points, dim: f.dim, lines: f.lines, pointData: f.pointData }));
+}
+
+function massSpringWalk(c: SimulationConfig): SimulationTrainer {
+  const sc = c.simulator;
+  if (sc.type !== 'mass-spring' || c.task.type !== 'walk') throw new Error('massSpringWalk: expected a mass-spring simulator with a walk task');
+  const model = sc.robot === 'default'
+    ? defaultRobot()
+    : buildMassSpring(sc.robot.points, sc.robot.springs.map((s) => ({ ...s, restLength: s.rest_length })));
+  const sim = new MassSpringSim(model, {
+    dt: sc.dt, gravity: sc.gravity, drag: sc.drag, groundHeight: sc.ground_height, friction: sc.friction,
+    nSin: sc.n_sin, omega: sc.omega, nHidden: sc.n_hidden,
+  });
+  const { horizon, checkpointing } = c.task;
+  const task: SimTask = {
+    termName: 'walk',
+    lossAndGrad: (p) => walkLossAndGrad(sim, p, horizon, checkpointing),
+    frames: (p) => particleFrames('robot', massSpringFrames(sim, Float64Array.from(p), horizon, c.output.frame_every), sc.dt),
+  };
+  return new SimulationTrainer(task, sim.initController(c.seed), c);
+}
+
+/** Optimise one initial velocity shared by all particles so the final centre of mass hits the target. */
+function mpmTarget(c: SimulationConfig): SimulationTrainer {
+  const sc = c.simulator;
+  if (sc.type !== 'mpm' || c.task.type !== 'target') throw new Error('mpmTarget: expected an mpm simulator with a target task');
+  const { nx, ny, origin, size, jitter_seed } = sc.block;
+  const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
+  const opts: MpmOptions = {
+    nGrid: sc.n_grid, nParticles: nx * ny, dt: sc.dt, E: sc.E, nu: sc.nu, material: sc.material,
+    density: sc.density, gravity: sc.gravity, boundary: sc.boundary,
+  };
+  const sim = new Mpm2D(opts);
+  const n = sim.n;
+  const { target, horizon, checkpointing } = c.task;
+  const initial = (vel: Float64Array): Float64Array => {
+    const v = new Float64Array(2 * n);
+    for (let p = 0; p < n; p++) { v[2 * p] = vel[0]; v[2 * p + 1] = vel[1]; }
+    return sim.initialState(positions, v);
+  };
+  const task: SimTask = {
+    termName: 'target',
+    lossAndGrad: (vel) => {
+      const r = reverseThroughTime(sim, initial(vel), horizon, (t, s, g) => {
+        if (t !== horizon) return 0;
+        let cx = 0, cy = 0;
+        for (let p = 0; p < n; p++) { cx += s[2 * p]; cy += s[2 * p + 1]; }
+        const ex = cx / n - target[0], ey = cy / n - target[1];
+        for (let p = 0; p < n; p++) { g[2 * p] += (2 * ex) / n; g[2 * p + 1] += (2 * ey) / n; }
+        return ex * ex + ey * ey;
+      }, checkpointing);
+      // The shared velocity's gradient sums the per-particle velocity cotangents.
+      const grad = new Float64Array(2);
+      for (let p = 0; p < n; p++) { grad[0] += r.initialStateGrad[2 * n + 2 * p]; grad[1] += r.initialStateGrad[2 * n + 2 * p + 1]; }
+      return { loss: r.loss, grad };
+    },
+    frames: (vel) => particleFrames('particles', mpmFrames(sim, 2, initial(vel), horizon, c.output.frame_every), sc.dt),
+  };
+  return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
+}
+
+export function createSimulationTrainer(c: SimulationConfig): Trainer {
+  return c.simulator.type === 'mass-spring' ? massSpringWalk(c) : mpmTarget(c);
+}
