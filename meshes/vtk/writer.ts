@@ -21,6 +21,15 @@ class XmlBody {
       this.lines.push(`${indent}<DataArray ${attrs} format="ascii">`, `${indent}  ${formatAscii(values, type)}`, `${indent}</DataArray>`);
       return;
     }
+    // vtk.js views appended data in place, so each array's data must start 8-byte aligned in the
+    // file (the appended section itself starts aligned; see encodeVtk). Readers follow offsets,
+    // so the padding gaps are harmless.
+    const hsize = this.header === 'UInt64' ? 8 : 4;
+    const gap = (8 - ((this.offset + hsize) % 8)) % 8;
+    if (gap) {
+      this.blocks.push(new Uint8Array(gap));
+      this.offset += gap;
+    }
     this.lines.push(`${indent}<DataArray ${attrs} format="appended" offset="${this.offset}"/>`);
     const bytes = toBytes(values, type);
     const head = this.header === 'UInt64' ? new Uint8Array(new BigUint64Array([BigInt(bytes.length)]).buffer) : new Uint8Array(new Uint32Array([bytes.length]).buffer);
@@ -130,7 +139,11 @@ export function encodeVtk(ds: VtkDataset, options: VtkWriteOptions = {}): Uint8A
   }
   const enc = new TextEncoder();
   if (!binary) return enc.encode(L.join('\n') + '\n</VTKFile>\n');
-  const head = enc.encode(L.join('\n') + '\n  <AppendedData encoding="raw">\n   _');
+  let headText = L.join('\n') + '\n  <AppendedData encoding="raw">\n   ';
+  // Pad with spaces so the byte after '_' sits at a multiple of 8 (alignment for in-place views).
+  const headLen = enc.encode(headText).length + 1;
+  headText += ' '.repeat((8 - (headLen % 8)) % 8) + '_';
+  const head = enc.encode(headText);
   const tail = enc.encode('\n  </AppendedData>\n</VTKFile>\n');
   let len = head.length + tail.length;
   for (const b of body.blocks) len += b.length;

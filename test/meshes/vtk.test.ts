@@ -111,7 +111,10 @@ describe('meshes/vtk', () => {
     const payload = 50 * 3 * 8 + nTri * 3 * 4 + nTri * 4 + nTri + 50 * 4 + 5 * 4;
     const text = new TextDecoder('latin1').decode(bin);
     const xmlLen = text.indexOf('_', text.indexOf('<AppendedData')) + 1;
-    expect(bin.length - xmlLen).to.be.within(payload, payload + 40);
+    expect(bin.length - xmlLen).to.be.within(payload, payload + 40 + 7 * 7);
+    // Every appended array's data starts 8-byte aligned in the file (vtk.js views it in place).
+    expect(xmlLen % 8).to.equal(0);
+    for (const m of text.matchAll(/offset="(\d+)"/g)) expect((xmlLen + Number(m[1]) + 4) % 8).to.equal(0);
     const back = decodeVtk(bin);
     if (back.kind !== 'UnstructuredGrid') throw new Error('kind');
     expect(back.cells.connectivity.length).to.equal(mesh.triangles.length);
@@ -158,5 +161,23 @@ describe('meshes/vtk', () => {
     expect(() => readVtk(join(dir, 'missing.vtu'))).to.throw(/missing\.vtu/);
     expect(() => decodeVtk(new TextEncoder().encode('<VTKFile type="ImageData"><ImageData></VTKFile>'), 'bad.vti')).to.throw(/bad\.vti: malformed XML/);
     expect(() => decodeVtk(new TextEncoder().encode('<foo/>'), 'f.vtu')).to.throw(/not a VTK XML file/);
+  });
+});
+
+describe('meshes/vtk builders', () => {
+  it('imageDataFromGrid and polyDataFromParticles produce readable datasets', async () => {
+    const { imageDataFromGrid, polyDataFromParticles } = await import('../../meshes/index.js');
+    const g = uniformGrid({ min: [0, -1], max: [2, 1] }, [5, 3]);
+    const u = Float64Array.from({ length: 15 }, (_, i) => g.points.data[2 * i] * g.points.data[2 * i + 1]);
+    const img = decodeVtk(encodeVtk(imageDataFromGrid(g, [{ name: 'xy', values: u }])));
+    if (img.kind !== 'ImageData') throw new Error('kind');
+    expect(img.dims).to.deep.equal([5, 3, 1]);
+    expect(img.origin).to.deep.equal([0, -1, 0]);
+    expect(img.spacing).to.deep.equal([0.5, 1, 1]);
+    expect(Array.from(img.pointData[0].values)).to.deep.equal(Array.from(u));
+    const pd = decodeVtk(encodeVtk(polyDataFromParticles({ data: Float64Array.from([0, 0, 1, 0, 0, 1]), dim: 2 }, [0, 1, 1, 2], [], [{ name: 'k', values: [0, 0, 0, 5, 6] }]), { format: 'ascii' }));
+    if (pd.kind !== 'PolyData') throw new Error('kind');
+    expect(Array.from(pd.lines!.connectivity)).to.deep.equal([0, 1, 1, 2]);
+    expect(Array.from(pd.cellData[0].values)).to.deep.equal([0, 0, 0, 5, 6]);
   });
 });
