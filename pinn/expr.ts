@@ -1,0 +1,348 @@
+// The PDE expression compiler: mathjs strings such as `u_t + u*u_x - 0.01/pi*u_xx`, `-lap(u) = f`,
+// `div(grad(u))`, `u_t + dot([u, v], grad(u))`, compiled once into closures over a FieldContext.
+// The closures call c.d()/c.lap(), so the probe run of the context decides which jets to take.
+// `exact:` solutions produce missing source terms symbolically (mathjs derivative).
+import { parse, derivative as symDerivative, simplify, type MathNode } from 'mathjs';
+import { Tensor } from '../core/tensor.js';
+import * as ops from '../core/ops.js';
+import type { FieldContext } from './context.js';
+
+/** A compiled value: a constant, a per-point tensor, or a vector of those (grad, [u, v]). */
+export type Val = number | Tensor | Val[];
+
+export interface ExprScope {
+  coords: readonly string[];
+  fields: readonly string[];
+  /** index of the time coordinate (excluded from lap/grad/div), or -1 */
+  timeIndex?: number;
+  /** fixed named constants */
+  constants?: Readonly<Record<string, number>>;
+  /** trainable unknown constants (read through c.param) */
+  unknowns?: readonly string[];
+}
+
+export type Compiled = (c: FieldContext) => Val;
+
+const BUILTIN_CONSTANTS: Record<string, number> = { pi: Math.PI, e: Math.E };
+
+type Unary = (x: Tensor) => Tensor;
+const UNARY: Record<string, { t: Unary; n: (x: number) => number }> = {
+  sin: { t: ops.sin, n: Math.sin },
+  cos: { t: ops.cos, n: Math.cos },
+  tan: { t: (x) => ops.div(ops.sin(x), ops.cos(x)), n: Math.tan },
+  exp: { t: ops.exp, n: Math.exp },
+  log: { t: ops.log, n: Math.log },
+  tanh: { t: ops.tanh, n: Math.tanh },
+  sinh: { t: (x) => ops.mul(0.5, ops.sub(ops.exp(x), ops.exp(ops.neg(x)))), n: Math.sinh },
+  cosh: { t: (x) => ops.mul(0.5, ops.add(ops.exp(x), ops.exp(ops.neg(x)))), n: Math.cosh },
+  sqrt: { t: ops.sqrt, n: Math.sqrt },
+  abs: { t: ops.abs, n: Math.abs },
+};
+
+export class ExprError extends Error {}
+
+/** Splits `lhs = rhs` at a top-level single '=' (not ==, <=, >=, !=). */
+export function splitEquation(src: string): [string, string | null] {
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === '=' && depth === 0 && !'=<>!'.includes(src[i - 1] ?? '') && src[i + 1] !== '=') {
+      return [src.slice(0, i), src.slice(i + 1)];
+    }
+  }
+  return [src, null];
+}
+
+/** Parses an equation into one node `lhs - (rhs)`; errors name the label and expression. */
+export function parseEquation(src: string, label: string): MathNode {
+  const [lhs, rhs] = splitEquation(src);
+  try {
+    const l = parse(lhs);
+    return rhs === null ? l : parse(`(${lhs}) - (${rhs})`);
+  } catch (e) {
+    throw new ExprError(`${label}: cannot parse '${src}': ${(e as Error).message}`);
+  }
+}
+
+function coordSplit(scope: ExprScope, s: string): string[] | null {
+  const byLength = [...scope.coords].sort((a, b) => b.length - a.length);
+  const out: string[] = [];
+  let at = 0;
+  while (at < s.length) {
+    const hit = byLength.find((c) => s.startsWith(c, at));
+    if (!hit) return null;
+    out.push(hit);
+    at += hit.length;
+  }
+  return out.length ? out : null;
+}
+
+/** 'u_xt' -> ['u', ['x','t']] when u is a field and 'xt' splits into coordinates. */
+export function derivativeSymbol(scope: ExprScope, name: string): [string, string[]] | null {
+  const us = name.indexOf('_');
+  if (us <= 0) return null;
+  // fields may themselves contain underscores: try every split point, longest field first
+  for (let i = name.lastIndexOf('_'); i > 0; i = name.lastIndexOf('_', i - 1)) {
+    const field = name.slice(0, i);
+    if (!scope.fields.includes(field)) continue;
+    const wrt = coordSplit(scope, name.slice(i + 1));
+    if (wrt) return [field, wrt];
+  }
+  return null;
+}
+
+// ---- arithmetic on Val (numbers fold, vectors act elementwise) ----
+function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor, n: (x: number, y: number) => number, what: string): Val {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (Array.isArray(a) && Array.isArray(b)) {
+      if (a.length !== b.length) throw new ExprError(`${what}: vectors of lengths ${a.length} and ${b.length}`);
+      return a.map((ai, i) => lift(ai, b[i], t, n, what));
+    }
+    return Array.isArray(a) ? a.map((ai) => lift(ai, b, t, n, what)) : (b as Val[]).map((bi) => lift(a, bi, t, n, what));
+  }
+  if (typeof a === 'number' && typeof b === 'number') return n(a, b);
+  return t(a, b);
+}
+const addV = (a: Val, b: Val): Val => lift(a, b, ops.add, (x, y) => x + y, '+');
+const subV = (a: Val, b: Val): Val => lift(a, b, ops.sub, (x, y) => x - y, '-');
+const mulV = (a: Val, b: Val): Val => lift(a, b, ops.mul, (x, y) => x * y, '*');
+const divV = (a: Val, b: Val): Val => lift(a, b, ops.div, (x, y) => x / y, '/');
+function powV(a: Val, b: Val): Val {
+  return lift(a, b, (x, y) => (y === 2 && x instanceof Tensor ? ops.square(x) : ops.pow(x, y)), Math.pow, '^');
+}
+function mapV(a: Val, f: { t: Unary; n: (x: number) => number }): Val {
+  if (Array.isArray(a)) return a.map((v) => mapV(v, f));
+  return typeof a === 'number' ? f.n(a) : f.t(a);
+}
+function dotV(a: Val, b: Val, label: string): Val {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new ExprError(`${label}: dot(a, b) expects two vectors`);
+  return (mulV(a, b) as Val[]).reduce((s, v) => addV(s, v));
+}
+
+/** The scalar result of a compiled expression as an [N] tensor (constants broadcast). */
+export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
+  if (Array.isArray(v)) throw new ExprError(`${label}: the expression is a vector; expected a scalar (use dot/div or one component)`);
+  if (typeof v === 'number') return ops.broadcastTo(ops.scalar(v, c.dtype), [c.n]);
+  return v.rank === 0 ? ops.broadcastTo(v, [c.n]) : v;
+}
+
+/**
+ * Compiles a parsed expression. `label` and `src` appear in errors:
+ * `pde[0]: unknown symbol 'w' in 'u_t + w'`.
+ */
+export function compileNode(node: MathNode, scope: ExprScope, label: string, src: string): Compiled {
+  const consts = { ...BUILTIN_CONSTANTS, ...(scope.constants ?? {}) };
+  const unknowns = new Set(scope.unknowns ?? []);
+  const fail = (msg: string): never => {
+    throw new ExprError(`${label}: ${msg} in '${src}'`);
+  };
+  const fieldArg = (n: MathNode, fn: string): string => {
+    const name = n.type === 'SymbolNode' ? (n as unknown as { name: string }).name : '';
+    if (!scope.fields.includes(name)) fail(`${fn}() expects a field name (one of ${scope.fields.join(', ')}), got '${n.toString()}'`);
+    return name;
+  };
+
+  const walk = (n: MathNode): Compiled => {
+    switch (n.type) {
+      case 'ConstantNode': {
+        const v = (n as unknown as { value: unknown }).value;
+        if (typeof v !== 'number') fail(`unsupported constant ${String(v)}`);
+        return () => v as number;
+      }
+      case 'ParenthesisNode':
+        return walk((n as unknown as { content: MathNode }).content);
+      case 'SymbolNode': {
+        const name = (n as unknown as { name: string }).name;
+        if (scope.fields.includes(name)) return (c) => c.u(name);
+        if (scope.coords.includes(name)) return (c) => c.x(name);
+        if (unknowns.has(name)) return (c) => c.param(name);
+        if (name in consts) {
+          const v = consts[name];
+          return () => v;
+        }
+        const der = derivativeSymbol(scope, name);
+        if (der) return (c) => c.d(der[0], der[1]);
+        return fail(`unknown symbol '${name}'`);
+      }
+      case 'ArrayNode': {
+        const items = (n as unknown as { items: MathNode[] }).items.map(walk);
+        return (c) => items.map((f) => f(c));
+      }
+      case 'OperatorNode': {
+        const { fn, args } = n as unknown as { fn: string; args: MathNode[] };
+        const a = args.map(walk);
+        switch (fn) {
+          case 'unaryMinus':
+            return (c) => mulV(-1, a[0](c));
+          case 'unaryPlus':
+            return a[0];
+          case 'add':
+            return (c) => addV(a[0](c), a[1](c));
+          case 'subtract':
+            return (c) => subV(a[0](c), a[1](c));
+          case 'multiply':
+            return (c) => mulV(a[0](c), a[1](c));
+          case 'divide':
+            return (c) => divV(a[0](c), a[1](c));
+          case 'pow':
+            return (c) => powV(a[0](c), a[1](c));
+          default:
+            return fail(`unsupported operator '${(n as unknown as { op: string }).op}'`);
+        }
+      }
+      case 'FunctionNode': {
+        const { fn, args } = n as unknown as { fn: { name: string }; args: MathNode[] };
+        const name = fn.name;
+        const arity = (k: number): void => {
+          if (args.length !== k) fail(`${name}() expects ${k} argument${k > 1 ? 's' : ''}, got ${args.length}`);
+        };
+        if (name === 'lap' || name === 'laplacian') {
+          arity(1);
+          const f = fieldArg(args[0], name);
+          return (c) => c.lap(f);
+        }
+        if (name === 'grad') {
+          arity(1);
+          const f = fieldArg(args[0], name);
+          return (c) => c.grad(f);
+        }
+        if (name === 'div') {
+          arity(1);
+          const arg = args[0];
+          if (arg.type === 'FunctionNode' && (arg as unknown as { fn: { name: string } }).fn.name === 'grad') {
+            const f = fieldArg((arg as unknown as { args: MathNode[] }).args[0], 'grad');
+            return (c) => c.lap(f);
+          }
+          if (arg.type === 'ArrayNode') {
+            const fs = (arg as unknown as { items: MathNode[] }).items.map((it) => fieldArg(it, 'div'));
+            return (c) => c.div(fs);
+          }
+          return fail(`div() expects grad(field) or a list of fields [u, v], got '${arg.toString()}'`);
+        }
+        if (name === 'dot') {
+          arity(2);
+          const [a, b] = args.map(walk);
+          return (c) => dotV(a(c), b(c), label);
+        }
+        if (name === 'pow') {
+          arity(2);
+          const [a, b] = args.map(walk);
+          return (c) => powV(a(c), b(c));
+        }
+        const u = UNARY[name];
+        if (!u) return fail(`unknown function '${name}'`);
+        arity(1);
+        const a = walk(args[0]);
+        return (c) => mapV(a(c), u);
+      }
+      default:
+        return fail(`unsupported syntax '${n.toString()}' (${n.type})`);
+    }
+  };
+  return walk(node);
+}
+
+/** Compiles one equation string (`lhs = rhs` becomes lhs - rhs) to a scalar residual. */
+export function compileEquation(src: string, scope: ExprScope, label: string): (c: FieldContext) => Tensor {
+  const f = compileNode(parseEquation(src, label), scope, label, src);
+  return (c) => toTensor(f(c), c, label);
+}
+
+/** Free symbols of an expression that are none of fields, coordinates, derivatives, constants, unknowns. */
+export function unknownSymbols(src: string, scope: ExprScope, label: string): string[] {
+  const node = parseEquation(src, label);
+  const consts = { ...BUILTIN_CONSTANTS, ...(scope.constants ?? {}) };
+  const out = new Set<string>();
+  node.traverse((n, _path, parent) => {
+    if (n.type !== 'SymbolNode') return;
+    if (parent && parent.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n) return;
+    const name = (n as unknown as { name: string }).name;
+    if (scope.fields.includes(name) || scope.coords.includes(name) || name in consts) return;
+    if ((scope.unknowns ?? []).includes(name) || derivativeSymbol(scope, name)) return;
+    out.add(name);
+  });
+  return [...out];
+}
+
+// ---- manufactured solutions ----
+
+/** Replaces fields and their derivatives in `node` by the exact solutions' symbolic expressions. */
+function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Record<string, MathNode>>, label: string): MathNode {
+  const spatial = scope.coords.filter((_, i) => i !== (scope.timeIndex ?? -1));
+  const ex = (field: string): MathNode => {
+    const e = exact[field];
+    if (!e) throw new ExprError(`${label}: no exact solution for field '${field}'`);
+    return e;
+  };
+  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => symDerivative(acc, v), e);
+  const sum = (ns: MathNode[]): MathNode => parse(ns.map((k) => `(${k.toString()})`).join(' + '));
+  return node.transform((n) => {
+    if (n.type === 'FunctionNode') {
+      const { fn, args } = n as unknown as { fn: { name: string }; args: MathNode[] };
+      const argName = (a: MathNode): string => (a.type === 'SymbolNode' ? (a as unknown as { name: string }).name : '');
+      if (fn.name === 'lap' || fn.name === 'laplacian') return sum(spatial.map((v) => diff(ex(argName(args[0])), [v, v])));
+      if (fn.name === 'grad') return parse(`[${spatial.map((v) => diff(ex(argName(args[0])), [v]).toString()).join(', ')}]`);
+      if (fn.name === 'div') {
+        const a = args[0];
+        if (a.type === 'FunctionNode') return sum(spatial.map((v) => diff(ex(argName((a as unknown as { args: MathNode[] }).args[0])), [v, v])));
+        const items = (a as unknown as { items: MathNode[] }).items;
+        return sum(items.map((it, k) => diff(ex(argName(it)), [spatial[k]])));
+      }
+      return n;
+    }
+    if (n.type === 'SymbolNode') {
+      const name = (n as unknown as { name: string }).name;
+      if (scope.fields.includes(name)) return parse(`(${ex(name).toString()})`);
+      const der = derivativeSymbol(scope, name);
+      if (der) return parse(`(${diff(ex(der[0]), der[1]).toString()})`);
+    }
+    return n;
+  });
+}
+
+/**
+ * Source term `s` of an equation that makes the exact solution satisfy it, found symbolically:
+ * with R(s) the residual of the exact solution (linear in s), s = -R(0) / (R(1) - R(0)).
+ * Returns a simplified expression in the coordinates.
+ */
+export function deriveSource(src: string, source: string, scope: ExprScope, exact: Readonly<Record<string, string>>, label: string): string {
+  const exactNodes: Record<string, MathNode> = {};
+  for (const [f, e] of Object.entries(exact)) {
+    try {
+      exactNodes[f] = parse(e);
+    } catch (err) {
+      throw new ExprError(`${label}: cannot parse exact solution for '${f}': '${e}': ${(err as Error).message}`);
+    }
+  }
+  const R = substituteExact(parseEquation(src, label), scope, exactNodes, label);
+  const at = (v: number): MathNode =>
+    R.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === source ? parse(String(v)) : n));
+  const r0 = at(0).toString();
+  const slope = simplify(`(${at(1).toString()}) - (${r0})`);
+  if (slope.toString() === '0') throw new ExprError(`${label}: the source symbol '${source}' does not appear linearly in '${src}'`);
+  return simplify(`-(${r0}) / (${slope.toString()})`).toString();
+}
+
+/** Numeric (plain JS) evaluation of an expression in the coordinates and constants, per point. */
+export function compileNumeric(src: string, coords: readonly string[], constants: Readonly<Record<string, number>> = {}, label = 'exact'): (p: ArrayLike<number>) => number {
+  let code: ReturnType<MathNode['compile']>;
+  try {
+    code = parse(src).compile();
+  } catch (e) {
+    throw new ExprError(`${label}: cannot parse '${src}': ${(e as Error).message}`);
+  }
+  const scope: Record<string, number> = { ...BUILTIN_CONSTANTS, ...constants };
+  return (p) => {
+    coords.forEach((c, i) => (scope[c] = p[i]));
+    let v: unknown;
+    try {
+      v = code.evaluate(scope);
+    } catch (e) {
+      throw new ExprError(`${label}: cannot evaluate '${src}': ${(e as Error).message}`);
+    }
+    if (typeof v !== 'number') throw new ExprError(`${label}: '${src}' did not evaluate to a number`);
+    return v;
+  };
+}

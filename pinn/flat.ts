@@ -1,0 +1,39 @@
+// Parameter trees <-> one flat vector, the form optim/ works on.
+import { Tensor } from '../core/tensor.js';
+import { leaves, unflatten, type PyTree } from '../core/pytree.js';
+import type { DType } from '../core/dtype.js';
+
+export type FlatVec = Float32Array | Float64Array;
+
+export function allocVec(dtype: DType, n: number): FlatVec {
+  return dtype === 'f64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Total number of scalars in a tree. */
+export function treeSize(tree: PyTree): number {
+  return leaves(tree).reduce((s, t) => s + t.size, 0);
+}
+
+/** Concatenates every leaf (in leaves() order) into one vector of `dtype`. */
+export function flattenTree(tree: PyTree, dtype: DType, out?: FlatVec): FlatVec {
+  const ls = leaves(tree);
+  const v = out ?? allocVec(dtype, ls.reduce((s, t) => s + t.size, 0));
+  let at = 0;
+  for (const t of ls) {
+    v.set(t.dataSync(), at);
+    at += t.size;
+  }
+  return v;
+}
+
+/** Rebuilds `like`'s structure from a flat vector (fresh tensors, copies of the data). */
+export function unflattenTree<T extends PyTree>(like: T, v: FlatVec): T {
+  let at = 0;
+  const ts = leaves(like).map((t) => {
+    const data = t.dtype === 'f64' ? Float64Array.from(v.subarray(at, at + t.size)) : Float32Array.from(v.subarray(at, at + t.size));
+    at += t.size;
+    return new Tensor(t.shape, t.dtype, data);
+  });
+  if (at !== v.length) throw new Error(`unflattenTree: vector has ${v.length} entries, the tree needs ${at}`);
+  return unflatten(like, ts);
+}

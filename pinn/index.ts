@@ -1,0 +1,13 @@
+// Public surface of fluxion's PINN solver: problem specs, the expression compiler, the trainer and solve().
+export { type FieldContext, type FieldFn, type DerivativePlan, type ContextLayout, EvalContext, ProbeContext, planFor, multiIndex } from './context.js';
+export { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, splitEquation, unknownSymbols, derivativeSymbol, toTensor, ExprError, type ExprScope, type Val, type Compiled } from './expr.js';
+export {
+  compileProblem, type ProblemSpec, type ConditionSpec, type DirichletSpec, type NeumannSpec, type RobinSpec, type PeriodicSpec,
+  type InitialSpec, type DataSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
+  type CompiledProblem, type Term, type TermPoints,
+} from './problem.js';
+export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
+export { solve, type SolveOptions, type SolveResult } from './solve.js';
+export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
+export { column } from './transforms.js';
+export * as problems from './problems.js';

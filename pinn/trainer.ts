@@ -1,0 +1,526 @@
+// The PINN trainer: samples points per loss term (a pure function of (seed, epoch, term)), builds
+// jitted loss+grad functions over the parameter tree, hands flat vectors to optim/, and evaluates
+// against exact solutions or reference data. Implements the runner's Trainer contract.
+import { Tensor, tensor } from '../core/tensor.js';
+import * as ops from '../core/ops.js';
+import { jit, valueAndGrad } from '../core/api.js';
+import type { DType } from '../core/dtype.js';
+import type { PyTree } from '../core/pytree.js';
+import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
+import type { SamplerKind } from '../meshes/sampling/samplers.js';
+import { hashSeed } from '../meshes/rng.js';
+import { rarSelect } from '../meshes/rar.js';
+import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
+import { makeSchedule, resolveLr } from '../optim/schedules.js';
+import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
+import { NtkWeighting } from '../optim/ntk.js';
+import { MConFIG } from '../optim/mconfig.js';
+import { EvalContext, planFor, type DerivativePlan, type FieldContext } from './context.js';
+import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
+import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
+
+export interface StepMetrics {
+  step: number;
+  loss: number;
+  terms: Record<string, number>;
+  weights?: Record<string, number>;
+  lr?: number;
+}
+export interface EvalMetrics {
+  l2re?: number;
+  perField?: Record<string, number>;
+  unknowns?: Record<string, number>;
+}
+export interface Trainer {
+  readonly step: number;
+  trainStep(): StepMetrics;
+  evaluate(): EvalMetrics;
+  predict(points: Float64Array, n: number): Record<string, Float64Array>;
+  state(): unknown;
+  load(state: unknown): void;
+}
+
+export interface NetOptions {
+  /** hidden widths (input and output widths come from the problem); default [32, 32, 32] */
+  hidden?: readonly number[];
+  activation?: Activation;
+  seed?: number;
+}
+
+export type OptimizerSpec = OptimizerName | ({ name: OptimizerName } & Record<string, unknown>);
+
+export interface TrainerOptions {
+  net?: NetOptions;
+  dtype?: DType;
+  seed?: number;
+  sampler?: SamplerKind;
+  /** points per term kind (a condition's own `points` wins) */
+  points?: { domain?: number; boundary?: number; initial?: number };
+  /** redraw points every k steps (0 = fixed points) */
+  resampleEvery?: number;
+  /** residual-based adaptive refinement of the PDE points */
+  rar?: { every: number; candidates: number; add: number };
+  /** fixed weight per loss term name (default 1) */
+  weights?: Readonly<Record<string, number>>;
+  /** optimizer by name with options, e.g. { name: 'adam', lr: 1e-3 } or { name: 'lra', lr: 1e-3, alpha: 0.1 } */
+  optimizer?: OptimizerSpec;
+  /** NTK weighting: refresh the traces every `every` steps from `points` points per term */
+  ntk?: { every?: number; points?: number };
+  /** evaluation points sampled in the domain when only an exact solution is known */
+  evalPoints?: number;
+}
+
+type Params = { net: MlpParams; unknowns: Record<string, Tensor> };
+interface BatchTerm {
+  x: Tensor;
+  normals?: Tensor;
+  partner?: Tensor;
+  inputs?: Record<string, Tensor>;
+}
+type Batch = Record<string, BatchTerm>;
+
+interface TrainerState {
+  format: 'fluxion-pinn-1';
+  step: number;
+  params: number[];
+  optimizer: OptimState;
+  rarPoints: number[];
+}
+
+/** jit over our own parameter/batch trees (interfaces the PyTree type cannot see into). */
+const jitTree = <F>(f: F): F => jit(f as unknown as (...a: PyTree[]) => PyTree) as unknown as F;
+
+const DEFAULT_POINTS = { domain: 1000, boundary: 200, initial: 200, data: 0 };
+
+/** Squared-residual mean of one term (sum over its residual components). */
+function meanSquares(rs: Tensor[]): Tensor {
+  return rs.map((r) => ops.mean(ops.square(r))).reduce((a, b) => ops.add(a, b));
+}
+
+export class PinnTrainer implements Trainer {
+  readonly problem: CompiledProblem;
+  readonly dtype: DType;
+  readonly optimizerName: OptimizerName;
+  private readonly opts: TrainerOptions;
+  private readonly seed: number;
+  private readonly net: ReturnType<typeof mlp>;
+  private params: Params;
+  private flat: FlatVec;
+  private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
+  private readonly lrAt: ((step: number) => number) | null;
+  private readonly plans: DerivativePlan[];
+  private readonly termWeights: number[];
+  private stepCount = 0;
+  private rarPoints: number[] = [];
+  private batchCache: { epoch: number; rarLen: number; batch: Batch } | null = null;
+  private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
+  // jitted pure functions of (params, batch[, weights])
+  private readonly totalFn: (p: Params, b: Batch, w: Record<string, Tensor>) => [[Tensor, Record<string, Tensor>], Params];
+  private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
+  private readonly valuesFn: (p: Params, b: Batch) => Record<string, Tensor>;
+  private readonly pointGradFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
+
+  constructor(spec: ProblemSpec | CompiledProblem, options: TrainerOptions = {}) {
+    this.problem = 'terms' in spec ? spec : compileProblem(spec);
+    const { layout } = this.problem;
+    const ps = this.problem.spec;
+    this.opts = options;
+    this.dtype = options.dtype ?? 'f32';
+    if (this.dtype !== 'f32' && this.dtype !== 'f64') throw new Error(`dtype: expected 'f32' or 'f64', got '${String(this.dtype)}'`);
+    this.seed = options.seed ?? 0;
+    const hidden = options.net?.hidden ?? [32, 32, 32];
+    this.net = mlp({
+      layers: [ps.coords.length, ...hidden, ps.fields.length],
+      activation: options.net?.activation ?? 'tanh',
+      seed: options.net?.seed ?? this.seed,
+      dtype: this.dtype,
+    });
+    const unknowns: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v], [], this.dtype);
+    this.params = { net: this.net.params, unknowns };
+    this.flat = flattenTree(this.params as unknown as PyTree, this.dtype);
+
+    const names = this.problem.terms.map((t) => t.name);
+    for (const k of Object.keys(options.weights ?? {})) {
+      if (!names.includes(k)) throw new Error(`weights.${k}: no loss term named '${k}'; terms are ${names.join(', ')}`);
+    }
+    this.termWeights = names.map((n) => options.weights?.[n] ?? 1);
+
+    const spec0 = options.optimizer ?? 'adam';
+    const { name, ...optOpts } = typeof spec0 === 'string' ? { name: spec0 } : spec0;
+    this.optimizerName = name;
+    this.optimizer = makeOptimizer(name, optOpts);
+    const lr = optOpts.lr;
+    this.lrAt = name === 'lbfgs' ? null
+      : typeof lr === 'number' ? resolveLr(lr)
+      : lr && typeof lr === 'object' ? makeSchedule(lr as Record<string, unknown>, 'optimizer.lr')
+      : resolveLr(1e-3);
+
+    const paramValue = (n: string): number => {
+      if (n in (ps.unknowns ?? {})) return (ps.unknowns as Record<string, number>)[n];
+      if (n in (ps.constants ?? {})) return (ps.constants as Record<string, number>)[n];
+      throw new Error(`unknown constant '${n}'; declare it in problem.constants or problem.unknowns`);
+    };
+    this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c)));
+
+    const terms = this.problem.terms;
+    const termLoss = (i: number) => (p: Params, b: BatchTerm): Tensor => meanSquares(this.residuals(i, p, b));
+    this.totalFn = jitTree((p: Params, b: Batch, w: Record<string, Tensor>) =>
+      valueAndGrad(
+        (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
+          const ls: Record<string, Tensor> = {};
+          terms.forEach((t, i) => (ls[t.name] = termLoss(i)(q, bb[t.name])));
+          const total = terms.map((t) => ops.mul(ww[t.name], ls[t.name])).reduce((a, c) => ops.add(a, c));
+          return [total, ls];
+        },
+        0,
+        { hasAux: true },
+      )(p, b, w) as unknown as PyTree,
+    ) as unknown as PinnTrainer['totalFn'];
+    this.termFns = terms.map((_, i) =>
+      jitTree((p: Params, b: BatchTerm) => valueAndGrad(termLoss(i), 0)(p, b) as unknown as [Tensor, Params]),
+    );
+    this.valuesFn = jitTree((p: Params, b: Batch) => {
+      const ls: Record<string, Tensor> = {};
+      terms.forEach((t, i) => (ls[t.name] = termLoss(i)(p, b[t.name])));
+      return ls;
+    });
+    // NTK traces: gradient of the summed residuals at one point
+    this.pointGradFns = terms.map((_, i) =>
+      jitTree((p: Params, b: BatchTerm) =>
+        valueAndGrad((q: Params, bb: BatchTerm) => this.residuals(i, q, bb).map((r) => ops.sum(r)).reduce((a, c) => ops.add(a, c)), 0)(p, b) as unknown as [Tensor, Params],
+      ),
+    );
+  }
+
+  get step(): number {
+    return this.stepCount;
+  }
+
+  get termNames(): string[] {
+    return this.problem.terms.map((t) => t.name);
+  }
+
+  /** Row-wise network with the output transform: [N, d] -> [N, fields]. */
+  private netFn(p: Params): (x: Tensor) => Tensor {
+    const tr = this.problem.spec.transform;
+    return (x) => {
+      const y = this.net.apply(p.net, x);
+      return tr ? tr(x, y) : y;
+    };
+  }
+
+  private context(p: Params, x: Tensor, plan: DerivativePlan, normals?: Tensor, inputs?: Record<string, Tensor>): FieldContext {
+    const consts: Record<string, Tensor> = { ...p.unknowns };
+    for (const [k, v] of Object.entries(this.problem.spec.constants ?? {})) consts[k] ??= ops.scalar(v, this.dtype);
+    return new EvalContext(this.problem.layout, { net: this.netFn(p), x, normals, params: consts, inputs }, plan);
+  }
+
+  private residuals(i: number, p: Params, b: BatchTerm): Tensor[] {
+    const plan = this.plans[i];
+    const c = this.context(p, b.x, plan, b.normals, b.inputs);
+    const partner = b.partner ? this.context(p, b.partner, plan) : undefined;
+    return this.problem.terms[i].residual(c, partner);
+  }
+
+  // ---- points ----
+  private countFor(t: Term): number {
+    if (t.fixedCount !== undefined) return t.fixedCount;
+    const key = t.pointsKey;
+    const given = key === 'data' ? undefined : this.opts.points?.[key];
+    return given ?? DEFAULT_POINTS[key];
+  }
+
+  private toTensor(data: Float64Array, cols: number): Tensor {
+    return tensor(data, [data.length / cols, cols], this.dtype);
+  }
+
+  private termPoints(i: number, epoch: number): TermPoints {
+    const t = this.problem.terms[i];
+    const e = t.resample ? epoch : 0;
+    const seed = hashSeed(hashSeed(this.seed * 1000003 + e) + i * 7919);
+    const pts = t.draw(this.countFor(t), this.opts.sampler ?? 'uniform', seed);
+    if (i === 0 && this.rarPoints.length) {
+      const x = new Float64Array(pts.x.length + this.rarPoints.length);
+      x.set(pts.x);
+      x.set(this.rarPoints, pts.x.length);
+      return { ...pts, x };
+    }
+    return pts;
+  }
+
+  private toBatchTerm(pts: TermPoints): BatchTerm {
+    const d = this.problem.spec.coords.length;
+    const b: BatchTerm = { x: this.toTensor(pts.x, d) };
+    if (pts.normals) b.normals = this.toTensor(pts.normals, d);
+    if (pts.partner) b.partner = this.toTensor(pts.partner, d);
+    if (pts.inputs) b.inputs = Object.fromEntries(Object.entries(pts.inputs).map(([k, v]) => [k, tensor(v, [v.length], this.dtype)]));
+    return b;
+  }
+
+  private epochOf(step: number): number {
+    const k = this.opts.resampleEvery ?? 0;
+    return k > 0 ? Math.floor(step / k) : 0;
+  }
+
+  /** The batch used by step `step` (0-based), a pure function of (seed, epoch, RAR points). */
+  batchAt(step: number): Batch {
+    const epoch = this.epochOf(step);
+    const c = this.batchCache;
+    if (c && c.epoch === epoch && c.rarLen === this.rarPoints.length) return c.batch;
+    const batch: Batch = {};
+    this.problem.terms.forEach((t, i) => (batch[t.name] = this.toBatchTerm(this.termPoints(i, epoch))));
+    this.batchCache = { epoch, rarLen: this.rarPoints.length, batch };
+    return batch;
+  }
+
+  /** RAR: add the candidates with the largest PDE residual to the PDE points. */
+  private refine(): void {
+    const rar = this.opts.rar as NonNullable<TrainerOptions['rar']>;
+    const g = this.problem.spec.domain;
+    const d = g.dim;
+    const cand = g.sampleInterior(rar.candidates, this.opts.sampler ?? 'uniform', hashSeed(this.seed * 31 + this.stepCount + 0x5bd1e995));
+    const abs = this.residualAbs(cand.data);
+    const sel = rarSelect({ data: cand.data, dim: d }, abs, Math.min(rar.add, rar.candidates));
+    this.rarPoints.push(...sel.points.data);
+  }
+
+  /** |PDE residual| summed over equations at the given points (row-major n x d). */
+  residualAbs(points: Float64Array): Float64Array {
+    const d = this.problem.spec.coords.length;
+    const rs = this.residuals(0, this.params, { x: this.toTensor(points, d) });
+    const out = new Float64Array(points.length / d);
+    for (const r of rs) {
+      const v = r.dataSync();
+      for (let i = 0; i < out.length; i++) out[i] += Math.abs(v[i]);
+    }
+    return out;
+  }
+
+  // ---- training ----
+  private setFlat(v: FlatVec): void {
+    this.params = unflattenTree(this.params as unknown as PyTree, v) as unknown as Params;
+  }
+
+  private weightTensors(): Record<string, Tensor> {
+    const w: Record<string, Tensor> = {};
+    this.problem.terms.forEach((t, i) => (w[t.name] = ops.scalar(this.termWeights[i], this.dtype)));
+    return w;
+  }
+
+  private readTerms(ls: Record<string, Tensor>): Record<string, number> {
+    return Object.fromEntries(Object.entries(ls).map(([k, v]) => [k, v.item()]));
+  }
+
+  trainStep(): StepMetrics {
+    const rar = this.opts.rar;
+    if (rar && this.stepCount > 0 && this.stepCount % rar.every === 0) this.refine();
+    const batch = this.batchAt(this.stepCount);
+    const names = this.termNames;
+    const mode = optimizerInputs[this.optimizerName];
+    let loss: number;
+    let terms: Record<string, number>;
+    let weights: Record<string, number> | undefined;
+    const userWeighted = this.termWeights.some((w) => w !== 1);
+    if (mode === 'gradient') {
+      const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
+      loss = l.item();
+      terms = this.readTerms(ls);
+      (this.optimizer as Optimizer).step(this.flat, flattenTree(g as unknown as PyTree, this.dtype));
+      if (userWeighted) weights = Object.fromEntries(names.map((n, i) => [n, this.termWeights[i]]));
+    } else if (mode === 'objective') {
+      let first: { loss: number; terms: Record<string, number> } | null = null;
+      const wt = this.weightTensors();
+      const fg = (x: Float64Array): { f: number; g: Float64Array } => {
+        this.setFlat(x);
+        const [[l, ls], g] = this.totalFn(this.params, batch, wt);
+        const f = l.item();
+        first ??= { loss: f, terms: this.readTerms(ls) };
+        return { f, g: flattenTree(g as unknown as PyTree, 'f64') as Float64Array };
+      };
+      (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 });
+      ({ loss, terms } = first as unknown as { loss: number; terms: Record<string, number> });
+    } else {
+      const opt = this.optimizer as MultiLossOptimizer;
+      if (opt instanceof NtkWeighting) this.maybeRefreshNtk(opt, batch);
+      const losses: number[] = [];
+      const grads: FlatVec[] = [];
+      if (opt instanceof MConFIG) {
+        const vals = this.readTerms(this.valuesFn(this.params, batch));
+        const active = opt.activeLoss(names.length);
+        names.forEach((n, i) => {
+          losses.push(this.termWeights[i] * vals[n]);
+          if (i !== active) grads.push(new Float32Array(0));
+          else grads.push(this.scaledGrad(i, batch));
+        });
+        terms = vals;
+      } else {
+        terms = {};
+        names.forEach((n, i) => {
+          const [l, g] = this.termFns[i](this.params, batch[n]);
+          terms[n] = l.item();
+          losses.push(this.termWeights[i] * terms[n]);
+          const gf = flattenTree(g as unknown as PyTree, this.dtype);
+          if (this.termWeights[i] !== 1) for (let j = 0; j < gf.length; j++) gf[j] *= this.termWeights[i];
+          grads.push(gf);
+        });
+      }
+      const r = opt.step(this.flat, losses, grads);
+      weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
+      loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
+    }
+    this.setFlat(this.flat);
+    const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;
+    this.stepCount++;
+    const m: StepMetrics = { step: this.stepCount, loss, terms };
+    if (weights) m.weights = weights;
+    if (lr !== undefined) m.lr = lr;
+    return m;
+  }
+
+  private scaledGrad(i: number, batch: Batch): FlatVec {
+    const [, g] = this.termFns[i](this.params, batch[this.termNames[i]]);
+    const gf = flattenTree(g as unknown as PyTree, this.dtype);
+    if (this.termWeights[i] !== 1) for (let j = 0; j < gf.length; j++) gf[j] *= this.termWeights[i];
+    return gf;
+  }
+
+  /** NTK trace per term: mean over a few points of |d residual(x_p) / d params|^2. */
+  private maybeRefreshNtk(opt: NtkWeighting, batch: Batch): void {
+    const every = this.opts.ntk?.every ?? 100;
+    if (this.stepCount % every !== 0) return;
+    const m = this.opts.ntk?.points ?? 8;
+    const d = this.problem.spec.coords.length;
+    const traces = this.termNames.map((n, i) => {
+      const b = batch[n];
+      const rows = Math.min(m, b.x.shape[0]);
+      let s = 0;
+      for (let r = 0; r < rows; r++) {
+        const one: BatchTerm = { x: ops.sliceAxis(b.x, 0, r, r + 1) };
+        if (b.normals) one.normals = ops.sliceAxis(b.normals, 0, r, r + 1);
+        if (b.partner) one.partner = ops.sliceAxis(b.partner, 0, r, r + 1);
+        if (b.inputs) one.inputs = Object.fromEntries(Object.entries(b.inputs).map(([k, v]) => [k, ops.sliceAxis(v, 0, r, r + 1)]));
+        const [, g] = this.pointGradFns[i](this.params, one);
+        const gf = flattenTree(g as unknown as PyTree, 'f64');
+        for (let j = 0; j < gf.length; j++) s += gf[j] * gf[j];
+      }
+      void d;
+      return Math.max(s / rows, 1e-30);
+    });
+    opt.setTraces(traces);
+  }
+
+  // ---- evaluation ----
+  /** Network fields at points (row-major n x dim), plus `<field>_ref` and `<field>_err` where an exact solution is known. */
+  predict(points: Float64Array, n: number): Record<string, Float64Array> {
+    const d = this.problem.spec.coords.length;
+    if (points.length !== n * d) throw new Error(`predict: expected ${n} x ${d} = ${n * d} coordinates, got ${points.length}`);
+    const fields = this.problem.spec.fields;
+    const out: Record<string, Float64Array> = Object.fromEntries(fields.map((f) => [f, new Float64Array(n)]));
+    const chunk = 4096;
+    const f = this.netFn(this.params);
+    for (let s = 0; s < n; s += chunk) {
+      const m = Math.min(chunk, n - s);
+      const y = f(this.toTensor(points.subarray(s * d, (s + m) * d), d)).dataSync();
+      fields.forEach((name, j) => {
+        for (let r = 0; r < m; r++) out[name][s + r] = y[r * fields.length + j];
+      });
+    }
+    const exact = this.problem.exact;
+    if (exact) {
+      for (const [name, fn] of Object.entries(exact)) {
+        const ref = new Float64Array(n);
+        const err = new Float64Array(n);
+        for (let r = 0; r < n; r++) {
+          ref[r] = fn(points.subarray(r * d, (r + 1) * d));
+          err[r] = Math.abs(out[name][r] - ref[r]);
+        }
+        out[`${name}_ref`] = ref;
+        out[`${name}_err`] = err;
+      }
+    }
+    return out;
+  }
+
+  private evaluationSet(): { points: Float64Array; values: Record<string, Float64Array> } | null {
+    if (this.evalSet) return this.evalSet;
+    const spec = this.problem.spec;
+    if (spec.reference) {
+      this.evalSet = { points: spec.reference.points, values: { ...spec.reference.values } };
+    } else if (this.problem.exact) {
+      const d = spec.coords.length;
+      const n = this.opts.evalPoints ?? 2000;
+      const pts = spec.domain.sampleInterior(n, 'halton', 12345).data;
+      const values: Record<string, Float64Array> = {};
+      for (const [name, fn] of Object.entries(this.problem.exact)) {
+        values[name] = Float64Array.from({ length: n }, (_, r) => fn(pts.subarray(r * d, (r + 1) * d)));
+      }
+      this.evalSet = { points: pts, values };
+    }
+    return this.evalSet;
+  }
+
+  evaluate(): EvalMetrics {
+    const m: EvalMetrics = {};
+    const names = Object.keys(this.params.unknowns);
+    if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
+    const set = this.evaluationSet();
+    if (!set) return m;
+    const d = this.problem.spec.coords.length;
+    const n = set.points.length / d;
+    const pred = this.predict(set.points, n);
+    let num = 0;
+    let den = 0;
+    m.perField = {};
+    for (const [name, ref] of Object.entries(set.values)) {
+      let a = 0;
+      let b = 0;
+      for (let r = 0; r < n; r++) {
+        a += (pred[name][r] - ref[r]) ** 2;
+        b += ref[r] ** 2;
+      }
+      m.perField[name] = Math.sqrt(a / Math.max(b, 1e-300));
+      num += a;
+      den += b;
+    }
+    m.l2re = Math.sqrt(num / Math.max(den, 1e-300));
+    return m;
+  }
+
+  /** Current values of the trainable constants. */
+  unknowns(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.params.unknowns).map(([k, v]) => [k, v.item()]));
+  }
+
+  // ---- checkpoints ----
+  state(): TrainerState {
+    return {
+      format: 'fluxion-pinn-1',
+      step: this.stepCount,
+      params: Array.from(this.flat),
+      optimizer: this.optimizer.state(),
+      rarPoints: this.rarPoints.slice(),
+    };
+  }
+
+  load(state: unknown): void {
+    const s = state as Partial<TrainerState> | null;
+    if (!s || typeof s !== 'object' || s.format !== 'fluxion-pinn-1') {
+      throw new Error(`load: expected a PINN trainer state (format 'fluxion-pinn-1'), got ${JSON.stringify((s as { format?: unknown } | null)?.format)}`);
+    }
+    if (!Array.isArray(s.params) || s.params.length !== this.flat.length) {
+      throw new Error(`load: state.params must hold ${this.flat.length} numbers, got ${Array.isArray(s.params) ? s.params.length : typeof s.params}`);
+    }
+    if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0) throw new Error(`load: state.step must be a non-negative integer, got ${String(s.step)}`);
+    this.flat.set(s.params);
+    this.setFlat(this.flat);
+    this.optimizer.load(s.optimizer as OptimState);
+    this.stepCount = s.step;
+    this.rarPoints = Array.isArray(s.rarPoints) ? s.rarPoints.slice() : [];
+    this.batchCache = null;
+  }
+}
+
+export function createTrainer(spec: ProblemSpec, options: TrainerOptions = {}): PinnTrainer {
+  return new PinnTrainer(spec, options);
+}
