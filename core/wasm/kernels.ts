@@ -62,9 +62,12 @@ export interface StridedBinaryArgs {
 }
 
 export interface LoadOptions {
-  /** 'auto' (default): relaxed SIMD when the runtime validates it; true: require it; false: baseline. */
+  /** 'auto' (default): relaxed SIMD (FMA) when the runtime can run it, else baseline SIMD; true: require it; false: baseline. */
   relaxed?: 'auto' | boolean;
-  /** Allow setting V8's --experimental-wasm-relaxed-simd at run time (Node 20). Default: env FLUXION_WASM_RELAXED=1. */
+  /**
+   * Allow V8's --experimental-wasm-relaxed-simd while compiling (Node 20 needs it; it is cleared again
+   * afterwards). Default true unless env FLUXION_WASM_RELAXED=0.
+   */
   enableRelaxedFlag?: boolean;
   /** Milliseconds the main thread waits for a helper-thread GEMM before giving up, plus 1 ms per MFLOP (default 10000). */
   threadTimeoutMs?: number;
@@ -305,12 +308,15 @@ function checkPtr(name: string, v: number): void {
 }
 
 const loaded = new Map<Variant, WasmKernels>();
+const relaxedOk = new Map<boolean, boolean>(); // by enableFlag: validation is not free, the answer never changes
 
 function chooseVariant(opts: LoadOptions): Variant {
   const want = opts.relaxed ?? 'auto';
   if (want === false) return 'simd';
-  const enableFlag = opts.enableRelaxedFlag ?? process.env.FLUXION_WASM_RELAXED === '1';
-  const ok = relaxedSimdAvailable(enableFlag || want === true);
+  const enableFlag = opts.enableRelaxedFlag ?? process.env.FLUXION_WASM_RELAXED !== '0';
+  const flag = enableFlag || want === true;
+  const ok = relaxedOk.get(flag) ?? relaxedSimdAvailable(flag);
+  relaxedOk.set(flag, ok);
   if (want === true && !ok) throw new Error(`loadKernels: relaxed SIMD requested but not supported by ${process.version}`);
   return ok ? 'relaxed' : 'simd';
 }
