@@ -141,9 +141,27 @@ describe('meshes/data', () => {
     const x = getArray(r, 'x').data;
     const t = getArray(r, 't').data;
     expect([x[0], x[200], t[0], t[200]]).to.deep.equal([0, 1, 0, 10]);
+    // Ca is stored Fortran-ordered; values below were printed by NumPy (rounded to 7 digits).
+    const ca = getArray(r, 'Ca').data;
+    [1, 0.9271455, 0.8561764].forEach((v, j) => expect(ca[3 * 201 + j]).to.be.closeTo(v, 1e-7));
+    [0.7408182, 0.7614088, 0.7765974].forEach((v, i) => expect(ca[i * 201 + 3]).to.be.closeTo(v, 1e-7));
     const s = loadReference(join(DATA, 'stokes.npz'));
+    [-0.04568766, 0.00219647, -0.00013222].forEach((v, k) => expect(getArray(s, 'arr_0').data[5000 * 3 + k]).to.be.closeTo(v, 1e-8));
     expect(getArray(s, 'arr_0').shape).to.deep.equal([10201, 3]);
     expect(getArray(s, 'arr_0').data.every(Number.isFinite)).to.equal(true);
+  });
+
+  it('reads an npz written by numpy.savez_compressed (Fortran f4, big-endian i8, bool, 0-d)', () => {
+    // fixtures/numpy_compressed.npz: a = asfortranarray(arange(12, f4).reshape(3, 4) / 8),
+    // b = [[1, -2], [3, -4]] as '>i8', c = [True, False, True], scalar = float64(2.5).
+    const r = loadReference(join(import.meta.dirname, 'fixtures', 'numpy_compressed.npz'));
+    expect(r.names).to.deep.equal(['a', 'b', 'c', 'scalar']);
+    expect(getArray(r, 'a').shape).to.deep.equal([3, 4]);
+    expect(Array.from(getArray(r, 'a').data)).to.deep.equal(Array.from({ length: 12 }, (_, i) => i / 8));
+    expect(Array.from(getArray(r, 'b').data)).to.deep.equal([1, -2, 3, -4]);
+    expect(Array.from(getArray(r, 'c').data)).to.deep.equal([1, 0, 1]);
+    expect(getArray(r, 'scalar').shape).to.deep.equal([]);
+    expect(Array.from(getArray(r, 'scalar').data)).to.deep.equal([2.5]);
   });
 
   it('npy: dtypes, Fortran order, and a deflated npz written here', () => {
