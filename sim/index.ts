@@ -14,3 +14,6 @@ export {
   type HitTargetOptions, type HitTargetResult, type IdentifyEOptions, type IdentifyEResult,
 } from './mpm/tasks.js';
 export { massSpringFrames, mpmFrames, type SimFrame, type MpmLike } from './frames.js';
+export { Mpm3D } from './mpm/mpm3d.js';
+export { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './mpm/materials3d.js';
+export { polar3, det3 } from './mpm/mat3.js';

@@ -43,7 +43,7 @@ describe('sim/mpm 2D', () => {
   const vel = Float64Array.from({ length: 2 * n }, () => 0.5 + 0.3 * rng.normal());
 
   for (const material of ['fixedCorotated', 'neoHookean', 'fluid'] as const) {
-    it(`${material}: gradients w.r.t. initial velocity, E and nu match central differences over ${steps} steps`, () => {
+    it(`${material}: gradients w.r.t. initial velocity, E, nu and actuation match central differences over ${steps} steps`, () => {
       const mk = (E = 400, nu = 0.3) => new Mpm2D({ ...baseOpts, material, E, nu, boundary: 'sticky' });
       const sim = mk();
       const act = Float64Array.from({ length: steps * n }, () => 0);
@@ -165,6 +165,27 @@ describe('sim/mpm 2D', () => {
     expect(emax).to.be.lessThan(1.02 * e0);
     expect(eEnd).to.be.lessThan(e0);
     expect(eEnd).to.be.greaterThan(0.3 * e0);
+  });
+
+  it('snow plasticity keeps singular values of F inside the clamp and hardens Jp; its adjoint is refused', () => {
+    const sim = new Mpm2D({ ...baseOpts, material: 'snow', E: 2000, boundary: 'sticky' });
+    const down = new Float64Array(2 * n).map((_, i) => (i % 2 === 1 ? -3 : 0));
+    const sT = rollout(sim, sim.initialState(pos, down), 400);
+    let minJp = Infinity, maxJp = -Infinity;
+    for (let p = 0; p < n; p++) {
+      const f = 8 * n + 4 * p;
+      const a = sT[f], b = sT[f + 1], c = sT[f + 2], d = sT[f + 3];
+      // singular values of a 2x2 matrix from its invariants
+      const q = a * a + b * b + c * c + d * d, det = a * d - b * c;
+      const disc = Math.sqrt(Math.max(q * q - 4 * det * det, 0));
+      const s1 = Math.sqrt((q + disc) / 2), s2 = Math.sqrt(Math.max((q - disc) / 2, 0));
+      expect(s1).to.be.at.most(1 + 4.5e-3 + 1e-12);
+      expect(s2).to.be.at.least(1 - 2.5e-2 - 1e-12);
+      minJp = Math.min(minJp, sT[12 * n + p]); maxJp = Math.max(maxJp, sT[12 * n + p]);
+    }
+    expect(minJp).to.be.lessThan(0.999); // compacted on impact: plastic flow happened
+    expect(Number.isFinite(maxJp)).to.equal(true);
+    expect(() => reverseThroughTime(sim, sim.initialState(pos, down), 2, () => 0)).to.throw(/snow plasticity has no adjoint/);
   });
 
   it('rejects bad options and particles outside the grid', () => {
