@@ -42,7 +42,7 @@ describe('wasm/elementwise f32', () => {
   before(() => { kernels = allVariants(); });
 
   for (const [op, f, lo, hi, logScale] of UNARY) {
-    it(`${op} on [${lo}, ${hi}] (incl. inf, NaN, subnormals) is within 2 ulp of Math.${op === 'neg' ? '-' : op}`, () => {
+    it(`${op} on [${lo}, ${hi}] (incl. inf, NaN, subnormals) is within 2 ulp of ${op === 'neg' ? 'JS negation' : `Math.${op}`}`, () => {
       const x = inputs(op.length * 7 + lo, lo, hi, logScale);
       for (const kern of kernels) {
         const { ulp, at } = maxUlp(unaryArr(kern, op, x), x, f);
