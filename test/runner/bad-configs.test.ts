@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import { main } from '../../runner/cli.js';
+import { pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
+
+const sim = (extra: string): string => `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
+const op = (extra: string): string => `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;
+
+// [description, YAML, the message must start with this key path, and contain this expectation]
+const cases: [string, string, string, string][] = [
+  ['unknown optimizer', pinnYaml(['training: { optimizer: adamm }']), 'training.optimizer:', "expected one of adam, adamw, sgd, lbfgs, multiadam, config, mconfig, lra, relobralo, pcgrad, ntk, got 'adamm' (did you mean 'adam'?)"],
+  ['misspelt top-level key', pinnYaml(['trainig: { steps: 3 }']), 'trainig:', "unknown key (did you mean 'training'?)"],
+  ['misspelt nested key', pinnYaml(['training: { stepz: 3 }']), 'training.stepz:', "did you mean 'steps'?"],
+  ['negative steps', pinnYaml(['training: { steps: -5 }']), 'training.steps:', 'expected a number > 0'],
+  ['fractional seed', pinnYaml(['seed: 1.5']).replace('seed: 3\n', ''), 'seed:', 'expected an integer'],
+  ['missing kind', 'name: x\npde: [u]', 'kind:', 'expected one of pinn, operator, simulation'],
+  ['misspelt kind', pinnYaml().replace('kind: pinn', 'kind: pin'), 'kind:', "did you mean 'pinn'?"],
+  ['unknown geometry type', pinnYaml().replace('type: rectangle', 'type: rectangel'), 'geometry.type:', "did you mean 'rectangle'?"],
+  ['empty box', pinnYaml().replace('max: [1, 1]', 'max: [1, 0]'), 'geometry.max[1]:', 'expected a value greater than min'],
+  ['CSG of mixed dimensions', pinnYaml().replace('geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
+    'geometry: { type: difference, of: [{ type: rectangle, min: [0, 0], max: [1, 1] }, { type: interval, min: 0, max: 1 }] }'), 'geometry.of[1]:', 'expected a 2D geometry'],
+  ['misspelt key deep in CSG', pinnYaml().replace('geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
+    'geometry: { type: union, of: [{ type: rectangle, min: [0, 0], max: [1, 1] }, { type: disk, center: [1, 1], raduis: 0.5 }] }'), 'geometry.of[1].raduis:', "did you mean 'radius'?"],
+  ['empty pde list', pinnYaml().replace("pde: ['u - (1 + 2*x - 3*y)']", 'pde: []'), 'pde:', 'expected >= 1 entries'],
+  ['condition on an unknown field', pinnYaml(['conditions: [{ type: dirichlet, field: v, value: 0 }]']), 'conditions[0].field:', "expected one of u, got 'v'"],
+  ['unknown condition type', pinnYaml(['conditions: [{ type: dirichlett, value: 0 }]']), 'conditions[0].type:', "did you mean 'dirichlet'?"],
+  ['initial condition without time', pinnYaml(['conditions: [{ type: initial, value: 0 }]']), 'conditions[0].type:', 'time: [t0, t1]'],
+  ['periodic on an unknown axis', pinnYaml(['conditions: [{ type: periodic, axis: t }]']), 'conditions[0].axis:', "expected one of x, y, got 't'"],
+  ['unsupported reference format', pinnYaml(['reference: data/u.xlsx']).replace("exact: '1 + 2*x - 3*y'\n", ''), 'reference:', 'expected a .dat/'],
+  ['exact and reference together', pinnYaml(['reference: data/u.dat']), 'reference:', 'either exact or reference'],
+  ['unknown estimator', pinnYaml(['derivatives: { estimator: stde }']), 'derivatives.estimator:', 'expected one of exact, stde-sparse, stde-dense'],
+  ['unknown activation', pinnYaml(['network: { activation: tanhh }']), 'network.activation:', "did you mean 'tanh'?"],
+  ['resolution with the wrong axis count', pinnYaml().replace('resolution: [9, 7]', 'resolution: [9, 7, 5]'), 'output.resolution:', 'expected 2 entries'],
+  ['bad optimizer option (checked by optim)', pinnYaml(['training: { optimizer_options: { betas: [2, 0.9] } }']), 'training.optimizer_options.betas:', 'expected two numbers'],
+  ['learning rate twice', pinnYaml(['training: { lr: 0.01, optimizer_options: { lr: 0.1 } }']), 'training.lr:', 'in one place'],
+  ['incomplete lr schedule', pinnYaml(['training: { lr: { type: cosine, lr: 0.01 } }']), 'training.lr.totalSteps:', 'expected an integer'],
+  ['simulation task does not fit the simulator', sim('').replace('type: walk, horizon: 10', 'type: target, target: [0.5, 0.5]'), 'task.type:', "expected a task for simulator 'mass-spring'"],
+  ['multi-loss optimizer on a simulation', sim('training: { optimizer: pcgrad }'), 'training.optimizer:', 'expected one of adam, adamw, sgd'],
+  ['FNO modes above Nyquist', op('').replace('modes: 8', 'modes: 40'), 'model.modes:', 'expected at most resolution/2 + 1 = 17'],
+  ['batch larger than the training set', op('').replace('batch_size: 5', 'batch_size: 50'), 'training.batch_size:', 'expected at most data.train = 10'],
+  ['unknown operator model', op('').replace('type: fno', 'type: fnoo'), 'model.type:', "did you mean 'fno'?"],
+  ['YAML syntax error', 'kind: pinn\nname: [unclosed', 'config.yaml:', 'invalid YAML'],
+  ['duplicate key', pinnYaml(['seed: 4']), 'config.yaml:', 'invalid YAML'],
+];
+
+describe('runner: invalid configs exit 2 naming the key path', () => {
+  const dir = tempDir();
+  for (const [what, yaml, path, expectation] of cases) {
+    it(what, async () => {
+      const file = writeConfig(dir, yaml);
+      const s = sinks();
+      const code = await main(['validate', file], s.deps);
+      const msg = s.err.join('');
+      expect(code, msg).to.equal(2);
+      expect(msg.split('\n').filter((l) => l !== '')).to.have.length(1); // one line, no stack
+      const body = msg.replace(/^error: /, '').replace(`${dir}/`, '');
+      expect(body.startsWith(path), body).to.equal(true);
+      expect(body).to.contain(expectation);
+    });
+  }
+
+  it('`run` rejects the same way and creates no run directory', async () => {
+    const file = writeConfig(dir, pinnYaml(['training: { optimizer: adamm }']));
+    const out = `${dir}/never`;
+    const s = sinks();
+    const code = await main(['run', file, '--out', out, '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() });
+    expect(code).to.equal(2);
+    expect(s.err.join('')).to.match(/^error: training\.optimizer: expected one of/);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(out)).to.equal(false);
+  });
+
+  it('bad CLI values exit 2: --steps, --backend, missing file, unknown option', async () => {
+    const file = writeConfig(dir, pinnYaml());
+    for (const [argv, text] of [
+      [['run', file, '--steps', 'ten'], "--steps: expected a positive integer, got 'ten'"],
+      [['run', file, '--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, got 'cuda'"],
+      [['validate', `${dir}/missing.yaml`], 'cannot read config (ENOENT)'],
+      [['run', file, '--stepz', '3'], "unknown option '--stepz'"],
+    ] as [string[], string][]) {
+      const s = sinks();
+      expect(await main(argv, { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(2);
+      expect(s.err.join('')).to.contain(text);
+    }
+  });
+
+  it('--debug prints the stack instead of the one-line message', async () => {
+    const file = writeConfig(dir, pinnYaml(['training: { optimizer: adamm }']));
+    const s = sinks();
+    expect(await main(['validate', file, '--debug'], s.deps)).to.equal(2);
+    expect(s.err.join('')).to.match(/ConfigError: training\.optimizer[\s\S]*\n\s+at /);
+  });
+});
