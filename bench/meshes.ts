@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { difference, disk, encodeVtk, rectangle, unionAll, type SamplerKind, type VtkDataset } from '../meshes/index.js';
 
 function best(reps: number, f: () => void): number {
+  f(); // warm-up: JIT and caches (e.g. the CSG boundary measure)
   let b = Infinity;
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();

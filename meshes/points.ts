@@ -38,7 +38,7 @@ export function selectRows(p: Points, mask: Uint8Array, limit = Infinity): Point
   let j = 0;
   for (let i = 0; i < n && j < kept; i++) {
     if (!mask[i]) continue;
-    out.set(p.data.subarray(i * p.dim, (i + 1) * p.dim), j * p.dim);
+    for (let k = 0; k < p.dim; k++) out[j * p.dim + k] = p.data[i * p.dim + k];
     j++;
   }
   return { data: out, dim: p.dim };
@@ -62,9 +62,10 @@ export function concatPoints(parts: readonly Points[], dim: number): Points {
 /** Maps unit-cube samples in place onto the box. */
 export function scaleToBox(unit: Float64Array, box: BBox): Float64Array {
   const d = box.min.length;
-  for (let i = 0; i < unit.length; i++) {
-    const k = i % d;
-    unit[i] = box.min[k] + (box.max[k] - box.min[k]) * unit[i];
+  for (let k = 0; k < d; k++) {
+    const lo = box.min[k];
+    const w = box.max[k] - lo;
+    for (let i = k; i < unit.length; i += d) unit[i] = lo + w * unit[i];
   }
   return unit;
 }

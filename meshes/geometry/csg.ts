@@ -139,25 +139,28 @@ export class Csg implements Geometry {
         const s = g.sampleBoundary(m, sampler, hashSeed(seed * 1000003 + round * 2 + (fromA ? 0 : 1)));
         const mask = fromA ? this.keepFromA(s.points, DEFAULT_TOL) : this.keepFromB(s.points, DEFAULT_TOL);
         const sign = !fromA && this.op === 'difference' ? -1 : 1;
+        let accepted = 0;
+        for (let i = 0; i < m; i++) accepted += mask[i];
+        if (total + accepted > cap) {
+          cap = Math.max(2 * cap, total + accepted);
+          const p2 = new Float64Array(cap * d);
+          const n2 = new Float64Array(cap * d);
+          p2.set(pts);
+          n2.set(nrm);
+          pts = p2;
+          nrm = n2;
+        }
+        const sp = s.points.data;
+        const sn = s.normals.data;
         for (let i = 0; i < m; i++) {
           if (!mask[i]) continue;
-          if (total === cap) {
-            cap *= 2;
-            const grow = (old: Float64Array) => {
-              const bigger = new Float64Array(cap * d);
-              bigger.set(old);
-              return bigger;
-            };
-            pts = grow(pts);
-            nrm = grow(nrm);
-          }
           for (let k = 0; k < d; k++) {
-            pts[total * d + k] = s.points.data[i * d + k];
-            nrm[total * d + k] = sign * s.normals.data[i * d + k];
+            pts[total * d + k] = sp[i * d + k];
+            nrm[total * d + k] = sign * sn[i * d + k];
           }
           total++;
-          kept++;
         }
+        kept += accepted;
       }
       rate = Math.max(kept / batch, 0.01);
     }

@@ -11,7 +11,11 @@ export interface BoundarySample {
 export interface Geometry {
   readonly dim: number;
   readonly bbox: BBox;
-  /** 1 where the point is inside or on the boundary (closed set), else 0. */
+  /**
+   * 1 where the point is inside or on the boundary (closed set), else 0. Polygons and CSG
+   * combinations also accept points up to DEFAULT_TOL outside, so that sampled boundary points
+   * count as inside despite rounding.
+   */
   inside(points: Points): Uint8Array;
   /** 1 where the point lies within `tol` of the boundary. */
   onBoundary(points: Points, tol?: number): Uint8Array;

@@ -25,9 +25,11 @@ export function sampleByRejection(
     const cand = { data: scaleToBox(stream.next(batch), box), dim };
     const mask = accept(cand);
     tried += batch;
+    const src = cand.data;
     for (let i = 0; i < batch && filled < n; i++) {
       if (!mask[i]) continue;
-      out.set(cand.data.subarray(i * dim, (i + 1) * dim), filled * dim);
+      // Plain copy loop: a subarray per point would dominate the cost.
+      for (let k = 0; k < dim; k++) out[filled * dim + k] = src[i * dim + k];
       filled++;
     }
     // Size the next batch from the acceptance rate so far, with a 10% margin.
