@@ -2,7 +2,7 @@
 // `div(grad(u))`, `u_t + dot([u, v], grad(u))`, compiled once into closures over a FieldContext.
 // The closures call c.d()/c.lap(), so the probe run of the context decides which jets to take.
 // `exact:` solutions produce missing source terms symbolically (mathjs derivative).
-import { parse, derivative as symDerivative, simplify, type MathNode } from 'mathjs';
+import { parse, derivative as symDerivative, type MathNode } from 'mathjs';
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { FieldContext } from './context.js';
@@ -276,7 +276,7 @@ function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Recor
     if (!e) throw new ExprError(`${label}: no exact solution for field '${field}'`);
     return e;
   };
-  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => symDerivative(acc, v), e);
+  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => symDerivative(acc, v, { simplify: false }), e);
   const sum = (ns: MathNode[]): MathNode => parse(ns.map((k) => `(${k.toString()})`).join(' + '));
   return node.transform((n) => {
     if (n.type === 'FunctionNode') {
@@ -320,11 +320,22 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   const at = (v: number): MathNode =>
     R.transform((n) => (n.type === 'SymbolNode' && (n as unknown as { name: string }).name === source ? parse(String(v)) : n));
   const r0 = at(0).toString();
-  const slope = simplify(`(${at(1).toString()}) - (${r0})`);
-  if (slope.toString() === '0') throw new ExprError(`${label}: the source symbol '${source}' does not appear linearly in '${src}'`);
-  return simplify(`-(${r0}) / (${slope.toString()})`).toString();
+  const r1 = at(1).toString();
+  // linear in s <=> R(2) - 2 R(1) + R(0) = 0; checked numerically at a few points (no mathjs simplify:
+  // it costs seconds on long derivative chains)
+  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(e, scope.coords, scope.constants ?? {}, label);
+  const curv = num(`(${at(2).toString()}) - 2*(${r1}) + (${r0})`);
+  const slopeAt = num(`(${r1}) - (${r0})`);
+  const scale = num(`abs(${r1}) + abs(${r0}) + 1`);
+  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => scope.coords.map((_, i) => v + 0.1 * ((i + k) % 3)));
+  const slopes = probes.map(slopeAt);
+  if (slopes.every((v) => v === 0) || probes.some((p) => Math.abs(curv(p)) > 1e-8 * scale(p))) {
+    throw new ExprError(`${label}: the source symbol '${source}' must appear linearly in '${src}' to be derived from the exact solution`);
+  }
+  const constSlope = slopes.every((v) => Math.abs(v - slopes[0]) <= 1e-12 * Math.abs(slopes[0]));
+  const slope = constSlope ? `(${slopes[0]})` : `((${r1}) - (${r0}))`;
+  return `-(${r0}) / ${slope}`;
 }
-
 /** Numeric (plain JS) evaluation of an expression in the coordinates and constants, per point. */
 export function compileNumeric(src: string, coords: readonly string[], constants: Readonly<Record<string, number>> = {}, label = 'exact'): (p: ArrayLike<number>) => number {
   let code: ReturnType<MathNode['compile']>;

@@ -179,23 +179,23 @@ export function diffusionReaction(): ProblemSpec {
 export function lorenzRk4(o: { sigma?: number; rho?: number; beta?: number; x0?: [number, number, number]; tEnd?: number; dt?: number; samples?: number } = {}): { t: Float64Array; xyz: Float64Array } {
   const { sigma = 10, rho = 15, beta = 8 / 3, x0 = [-8, 7, 27], tEnd = 3, dt = 1e-3, samples = 40 } = o;
   const f = (s: number[]): number[] => [sigma * (s[1] - s[0]), s[0] * (rho - s[2]) - s[1], s[0] * s[1] - beta * s[2]];
-  const steps = Math.round(tEnd / dt);
-  const every = steps / (samples - 1);
-  const t = new Float64Array(samples);
+  // integrate each sampling interval with a whole number of steps of size <= dt
+  const gap = tEnd / (samples - 1);
+  const sub = Math.ceil(gap / dt - 1e-9);
+  const h = gap / sub;
+  const t = Float64Array.from({ length: samples }, (_, k) => k * gap);
   const xyz = new Float64Array(samples * 3);
   let s = [...x0];
-  let k = 0;
-  for (let i = 0; i <= steps; i++) {
-    if (k < samples && i >= Math.round(k * every)) {
-      t[k] = i * dt;
-      xyz.set(s, 3 * k);
-      k++;
+  xyz.set(s, 0);
+  for (let k = 1; k < samples; k++) {
+    for (let i = 0; i < sub; i++) {
+      const k1 = f(s);
+      const k2 = f(s.map((v, j) => v + 0.5 * h * k1[j]));
+      const k3 = f(s.map((v, j) => v + 0.5 * h * k2[j]));
+      const k4 = f(s.map((v, j) => v + h * k3[j]));
+      s = s.map((v, j) => v + (h / 6) * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]));
     }
-    const k1 = f(s);
-    const k2 = f(s.map((v, j) => v + 0.5 * dt * k1[j]));
-    const k3 = f(s.map((v, j) => v + 0.5 * dt * k2[j]));
-    const k4 = f(s.map((v, j) => v + dt * k3[j]));
-    s = s.map((v, j) => v + (dt / 6) * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]));
+    xyz.set(s, 3 * k);
   }
   return { t, xyz };
 }

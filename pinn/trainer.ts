@@ -285,16 +285,28 @@ export class PinnTrainer implements Trainer {
     this.rarPoints.push(...sel.points.data);
   }
 
-  /** |PDE residual| summed over equations at the given points (row-major n x d). */
-  residualAbs(points: Float64Array): Float64Array {
+  /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
+  pdeResiduals(points: Float64Array): Float64Array[] {
     const d = this.problem.spec.coords.length;
-    const rs = this.residuals(0, this.params, { x: this.toTensor(points, d) });
-    const out = new Float64Array(points.length / d);
-    for (const r of rs) {
-      const v = r.dataSync();
-      for (let i = 0; i < out.length; i++) out[i] += Math.abs(v[i]);
-    }
+    return this.residuals(0, this.params, { x: this.toTensor(points, d) }).map((r) => Float64Array.from(r.dataSync()));
+  }
+
+  /** |PDE residual| summed over equations at the given points. */
+  residualAbs(points: Float64Array): Float64Array {
+    const rs = this.pdeResiduals(points);
+    const out = new Float64Array(rs[0].length);
+    for (const r of rs) for (let i = 0; i < out.length; i++) out[i] += Math.abs(r[i]);
     return out;
+  }
+
+  /** Every loss term (unweighted) at the current parameters on the points of the next step. */
+  losses(): Record<string, number> {
+    return this.readTerms(this.valuesFn(this.params, this.batchAt(this.stepCount)));
+  }
+
+  /** The derivative plan of each loss term (which jets run), by term name. */
+  derivativePlans(): Record<string, DerivativePlan> {
+    return Object.fromEntries(this.problem.terms.map((t, i) => [t.name, this.plans[i]]));
   }
 
   // ---- training ----
