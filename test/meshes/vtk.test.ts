@@ -145,6 +145,31 @@ describe('meshes/vtk', () => {
     expect(b2.origin).to.deep.equal([1, 0, 0]);
   });
 
+  it('reads appended base64 data, uncompressed (joint header+data) and zlib (header encoded separately)', () => {
+    const a = Float64Array.from([0.25, -1, 3e-9, 7]);
+    const b = Int32Array.from([5, 6, 7]);
+    const joint = (arr: Float64Array | Int32Array) => Buffer.concat([Buffer.from(new Uint32Array([arr.byteLength]).buffer), Buffer.from(arr.buffer)]).toString('base64');
+    const zipped = (arr: Float64Array | Int32Array) => {
+      const z = deflateSync(Buffer.from(arr.buffer));
+      const head = Buffer.from(new Uint32Array([1, arr.byteLength, arr.byteLength, z.length]).buffer).toString('base64');
+      return head + z.toString('base64');
+    };
+    for (const [label, enc, comp] of [['plain', joint, ''], ['zlib', zipped, ' compressor="vtkZLibDataCompressor"']] as const) {
+      const sa = enc(a);
+      const sb = enc(b);
+      const xml = `<VTKFile type="UnstructuredGrid" version="0.1" byte_order="LittleEndian"${comp}><UnstructuredGrid><Piece NumberOfPoints="1" NumberOfCells="1">
+        <PointData><DataArray type="Float64" Name="a" NumberOfComponents="4" format="appended" offset="0"/></PointData>
+        <Points><DataArray type="Float64" NumberOfComponents="3" format="ascii">1 2 3</DataArray></Points>
+        <Cells><DataArray type="Int32" Name="connectivity" format="ascii">0</DataArray><DataArray type="Int32" Name="offsets" format="ascii">1</DataArray>
+        <DataArray type="Int32" Name="types" format="appended" offset="${sa.length}"/></Cells></Piece></UnstructuredGrid>
+        <AppendedData encoding="base64">\n   _${sa}${sb}\n</AppendedData></VTKFile>`;
+      const back = decodeVtk(new TextEncoder().encode(xml), `${label}.vtu`);
+      if (back.kind !== 'UnstructuredGrid') throw new Error('kind');
+      expect(Array.from(back.pointData[0].values), label).to.deep.equal(Array.from(a));
+      expect(Array.from(back.types), label).to.deep.equal([5, 6, 7]);
+    }
+  });
+
   it('writes and reads a .pvd time series', () => {
     const frames = [0, 0.5, 1].map((t, i) => ({ time: t, file: `frame_${i}.vti` }));
     const path = join(dir, 'series.pvd');
