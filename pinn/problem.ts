@@ -221,11 +221,15 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
   });
 
   const counts = new Map<string, number>();
+  const prefixOf = (c: ConditionSpec): string => (c.kind === 'initial' ? 'ic' : c.kind === 'data' ? 'data' : c.kind === 'periodic' ? 'periodic' : 'bc');
+  const totals = new Map<string, number>();
+  (spec.conditions ?? []).forEach((c) => totals.set(prefixOf(c), (totals.get(prefixOf(c)) ?? 0) + 1));
   (spec.conditions ?? []).forEach((cond, i) => {
-    const prefix = cond.kind === 'initial' ? 'ic' : cond.kind === 'data' ? 'data' : cond.kind === 'periodic' ? 'periodic' : 'bc';
+    const prefix = prefixOf(cond);
     const k = counts.get(prefix) ?? 0;
     counts.set(prefix, k + 1);
-    const name = cond.name ?? `${prefix}${k}`;
+    // a lone condition of its kind is just 'bc' / 'ic' / 'data'; several are numbered bc0, bc1, ...
+    const name = cond.name ?? (totals.get(prefix) === 1 ? prefix : `${prefix}${k}`);
     const label = `conditions[${i}]`;
     if (terms.some((t) => t.name === name)) throw new Error(`${label}.name: duplicate loss term name '${name}'`);
     const base = { name, kind: cond.kind, fixedCount: cond.kind === 'data' ? undefined : cond.count };
