@@ -10,7 +10,7 @@ import { jetGraph } from './transforms/jet.js';
 import { fmt } from './shape.js';
 import type { Graph } from './ir.js';
 import { getBackend } from './backend/index.js';
-import { wasmKernels } from './backend/wasm.js';
+import { ensureThreads, wasmKernels } from './backend/wasm.js';
 import { Executable } from './compile/executable.js';
 
 type Avals = Array<{ shape: readonly number[]; dtype: Tensor['dtype'] }>;
@@ -145,7 +145,10 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
       // graphs that read values of an enclosing trace are only valid inside it: neither reuse nor compile them
       if (!graph.captured.length) {
         const kernels = getBackend() === 'wasm' ? wasmKernels() : null;
-        if (kernels) entry.exe = new Executable(graph, kernels);
+        if (kernels) {
+          ensureThreads(kernels);
+          entry.exe = new Executable(graph, kernels);
+        }
         cache.set(key, entry);
       }
     }

@@ -5,6 +5,7 @@ import { jsBackend } from './js.js';
 import type { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
+import { availableParallelism } from 'node:os';
 import { buildExists } from '../wasm/module.js';
 import { loadKernels, type WasmKernels, UNARY_OPS, BINARY_OPS, type UnaryOp, type BinaryOp } from '../wasm/kernels.js';
 import { matmul as wasmMatmul, unaryArr, binaryArr } from '../wasm/arrays.js';
@@ -20,6 +21,7 @@ export function makeWasmBackend(kernels: WasmKernels): Backend {
     run(prim, inputs: readonly Tensor[], out, params) {
       const bufs = inputs.map((t) => t.buffer as TypedArray);
       if (prim === 'matmul' && out.dtype !== 'i32') {
+        if (sizeOf(out.shape) >= ELEMENTWISE_MIN) ensureThreads(kernels);
         const r = out.shape.length;
         const a = inputs[0].shape;
         return wasmMatmul(kernels, bufs[0] as Float32Array | Float64Array, bufs[1] as Float32Array | Float64Array, {
@@ -38,6 +40,15 @@ export function makeWasmBackend(kernels: WasmKernels): Backend {
       return jsBackend.run(prim, inputs, out, params);
     },
   };
+}
+
+/**
+ * Starts the GEMM helper thread on first heavy use (not at import: a worker costs tens of ms).
+ * FLUXION_THREADS=1 keeps everything on the calling thread.
+ */
+export function ensureThreads(k: WasmKernels): void {
+  const want = process.env.FLUXION_THREADS === '1' || availableParallelism() < 2 ? 1 : 2;
+  if (k.threads !== want) k.setThreads(want);
 }
 
 let cached: WasmKernels | null | undefined;

@@ -7,6 +7,8 @@ import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import { planFusion, SIMD_UNARY, type FusedKernel } from './fusion.js';
+import { jsLoop } from './jsgen.js';
+import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
@@ -22,9 +24,13 @@ export class Executable {
   private viewsFor: ArrayBuffer | SharedArrayBuffer | null = null;
   private views = new Map<Atom, TypedArray>();
 
+  /** How many fused loops run as generated wasm SIMD (the rest as generated JS). */
+  readonly wasmLoopCount: number;
+
   constructor(
     private readonly graph: Graph,
     private readonly kernels: WasmKernels,
+    options: { fusion?: 'wasm' | 'js' } = {},
   ) {
     const plan = planFusion(graph, true);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
@@ -60,7 +66,15 @@ export class Executable {
     });
     for (const [alias, o] of root) this.slot.set(alias, this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType });
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
-    for (const { eqn, kernel } of plan.steps) if (!ALIASES.has(eqn.prim)) this.steps.push(this.compileStep(eqn, kernel));
+    const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
+    const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
+    const wasmLoop = new Map(loops.map((k, i) => [k, compiled[i]]));
+    this.wasmLoopCount = loops.length;
+    for (const { eqn, kernel } of plan.steps) {
+      if (ALIASES.has(eqn.prim)) continue;
+      const loop = kernel && wasmLoop.get(kernel);
+      this.steps.push(loop ?? this.compileStep(eqn, kernel));
+    }
   }
 
   /** Frees the arena; the executable must not be run afterwards. */
@@ -87,7 +101,10 @@ export class Executable {
 
   private compileStep(e: Eqn, kernel?: FusedKernel): Step {
     const n = sizeOf(e.out.shape);
-    if (kernel) return () => kernel.fn(this.view(e.out), kernel.inputs.map((a) => this.view(a)), n);
+    if (kernel) {
+      const loop = jsLoop(kernel);
+      return () => loop(this.view(e.out), kernel.inputs.map((a) => this.view(a)));
+    }
     const [a0, a1] = e.inputs;
     if (e.prim === 'matmul' && e.out.dtype !== 'i32') {
       const r = e.out.shape.length;

@@ -1,59 +1,47 @@
-// Fusion plan: which variables are materialised in memory, and the generated loop for each fused
-// elementwise group. A single-use elementwise value feeding an elementwise consumer of the same size is
+// Fusion plan: which variables are materialised in memory, and an expression tree per fused
+// elementwise loop. A single-use elementwise value feeding an elementwise consumer of the same size is
 // computed inline; scalar and trailing-suffix broadcasts are read in place with an index expression.
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { sizeOf, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
-const UNARY_JS: Record<string, (a: string) => string> = {
-  neg: (a) => `(-${a})`,
-  exp: (a) => `Math.exp(${a})`,
-  log: (a) => `Math.log(${a})`,
-  sin: (a) => `Math.sin(${a})`,
-  cos: (a) => `Math.cos(${a})`,
-  tanh: (a) => `Math.tanh(${a})`,
-  sqrt: (a) => `Math.sqrt(${a})`,
-  stop_gradient: (a) => a,
-};
-const BINARY_JS: Record<string, (a: string, b: string) => string> = {
-  add: (a, b) => `(${a} + ${b})`,
-  sub: (a, b) => `(${a} - ${b})`,
-  mul: (a, b) => `(${a} * ${b})`,
-  div: (a, b) => `(${a} / ${b})`,
-  max: (a, b) => `(${a} >= ${b} ? ${a} : ${b})`,
-  gt: (a, b) => `(${a} > ${b} ? 1 : 0)`,
-  ge: (a, b) => `(${a} >= ${b} ? 1 : 0)`,
-  eq: (a, b) => `(${a} === ${b} ? 1 : 0)`,
-};
-/** Transcendentals in f32 run on the wasm SIMD kernels rather than inside a JS loop. */
+export const UNARY_OPS = ['neg', 'exp', 'log', 'sin', 'cos', 'tanh', 'sqrt', 'stop_gradient'] as const;
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'max', 'gt', 'ge', 'eq'] as const;
+/** Transcendentals in f32 run on the wasm SIMD kernels rather than inside a fused loop. */
 export const SIMD_UNARY = new Set(['exp', 'log', 'sin', 'cos', 'tanh']);
 
-/** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
-export function inlineBroadcast(e: Eqn): boolean {
-  if (e.prim !== 'broadcast') return false;
-  const inShape = (e.inputs[0] as Var | Tensor).shape;
-  const s = [...inShape];
-  while (s.length && s[0] === 1) s.shift();
-  return sameShape(s, e.out.shape.slice(e.out.shape.length - s.length));
-}
+/** How a fused loop reads input k at element i: i itself, element 0, or i modulo a period. */
+export type Read = { input: number; at: 'same' | 'scalar' | number };
+export type FusedNode =
+  | { kind: 'read'; read: Read }
+  | { kind: 'const'; value: number }
+  | { kind: 'op'; prim: string; args: FusedNode[]; exponent?: number; toDtype?: string };
 
-export function isElementwise(e: Eqn, simdUnary: boolean): boolean {
-  if (e.prim in BINARY_JS || e.prim === 'where' || e.prim === 'powc' || e.prim === 'cast') return true;
-  if (e.prim in UNARY_JS) return !(simdUnary && e.out.dtype === 'f32' && SIMD_UNARY.has(e.prim));
-  return inlineBroadcast(e);
-}
-
-/** One generated loop: out[i] = body over `inputs` (materialised variables or literal tensors). */
+/** One fused loop: out[i] = tree, over `inputs` (materialised variables or literal tensors). */
 export interface FusedKernel {
   out: Var;
   inputs: Atom[];
-  fn: (out: ArrayLike<number>, ins: ArrayLike<number>[], n: number) => void;
-  source: string;
+  tree: FusedNode;
+  size: number;
 }
 
 export interface FusionPlan {
   /** equations that own a materialised output, in order; fused ones carry their kernel */
   steps: Array<{ eqn: Eqn; kernel?: FusedKernel }>;
+}
+
+/** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
+export function inlineBroadcast(e: Eqn): boolean {
+  if (e.prim !== 'broadcast') return false;
+  const s = [...(e.inputs[0] as Var | Tensor).shape];
+  while (s.length && s[0] === 1) s.shift();
+  return sameShape(s, e.out.shape.slice(e.out.shape.length - s.length));
+}
+
+export function isElementwise(e: Eqn, simdUnary: boolean): boolean {
+  if ((BINARY_OPS as readonly string[]).includes(e.prim) || ['where', 'powc', 'cast'].includes(e.prim)) return true;
+  if ((UNARY_OPS as readonly string[]).includes(e.prim)) return !(simdUnary && e.out.dtype === 'f32' && SIMD_UNARY.has(e.prim));
+  return inlineBroadcast(e);
 }
 
 export function planFusion(g: Graph, simdUnary: boolean): FusionPlan {
@@ -85,41 +73,21 @@ export function planFusion(g: Graph, simdUnary: boolean): FusionPlan {
 
 function buildKernel(root: Eqn, producer: Map<Var, Eqn>, inlined: (v: Var) => boolean): FusedKernel {
   const inputs: Atom[] = [];
-  const lines: string[] = [];
-  const f32 = root.out.dtype === 'f32';
-  const n = sizeOf(root.out.shape);
-  let tmp = 0;
-
-  /** Reads atom `a` at `index`: literal scalars become constants, the rest kernel inputs. */
-  const load = (a: Atom, index: string): string => {
-    if (!(a instanceof Var) && a.size === 1) return `(${a.dataSync()[0]})`;
+  const size = sizeOf(root.out.shape);
+  const read = (a: Atom, at: Read['at']): FusedNode => {
+    if (!(a instanceof Var) && a.size === 1) return { kind: 'const', value: a.dataSync()[0] };
     let k = inputs.indexOf(a);
     if (k < 0) k = inputs.push(a) - 1;
-    return `in${k}[${index}]`;
+    return { kind: 'read', read: { input: k, at } };
   };
-  const emit = (a: Atom): string => (a instanceof Var && inlined(a) ? emitNode(producer.get(a) as Eqn) : load(a, 'i'));
-  const emitNode = (e: Eqn): string => {
+  const node = (e: Eqn): FusedNode => {
     if (e.prim === 'broadcast') {
       const src = e.inputs[0];
-      const size = sizeOf((src as Var).shape);
-      return load(src, size === 1 ? '0' : size === n ? 'i' : `i % ${size}`);
+      const n = sizeOf((src as Var).shape);
+      return read(src, n === 1 ? 'scalar' : n === size ? 'same' : n);
     }
-    const args = e.inputs.map(emit);
-    let expr: string;
-    if (e.prim in UNARY_JS) expr = UNARY_JS[e.prim](args[0]);
-    else if (e.prim in BINARY_JS) expr = BINARY_JS[e.prim](args[0], args[1]);
-    else if (e.prim === 'where') expr = `(${args[0]} !== 0 ? ${args[1]} : ${args[2]})`;
-    else if (e.prim === 'powc') expr = `Math.pow(${args[0]}, ${e.params.exponent})`;
-    else if (e.prim === 'cast') expr = e.params.dtype === 'i32' ? `Math.trunc(${args[0]})` : args[0];
-    else throw new Error(`fusion: '${e.prim}' is not elementwise`);
-    // round like the unfused f32 backend does after every op
-    const name = `t${tmp++}`;
-    lines.push(`const ${name} = ${f32 && e.out.dtype === 'f32' ? `Math.fround(${expr})` : expr};`);
-    return name;
+    const args = e.inputs.map((a) => (a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn) : read(a, 'same')));
+    return { kind: 'op', prim: e.prim, args, exponent: e.params.exponent, toDtype: e.params.dtype };
   };
-  const result = emitNode(root);
-  const source = `for (let i = 0; i < n; i++) {\n  ${lines.join('\n  ')}\n  out[i] = ${result};\n}`;
-  const header = inputs.map((_, k) => `const in${k} = ins[${k}];`).join(' ');
-  const fn = new Function('out', 'ins', 'n', `${header}\n${source}`) as FusedKernel['fn'];
-  return { out: root.out, inputs, fn, source };
+  return { out: root.out, inputs, tree: node(root), size };
 }
