@@ -187,17 +187,18 @@ export class Mpm2D implements TimeStepper {
       const M00 = stressCoef * tau[0] + m * s[c], M01 = stressCoef * tau[1] + m * s[c + 1];
       const M10 = stressCoef * tau[2] + m * s[c + 2], M11 = stressCoef * tau[3] + m * s[c + 3];
       const mvx = m * s[2 * n + 2 * p], mvy = m * s[2 * n + 2 * p + 1];
+      const wy0 = wy[0], wy1 = wy[1], wy2 = wy[2];
+      const dpy0 = -fy * dx, dpy1 = dpy0 + dx, dpy2 = dpy1 + dx;
+      // per-row momentum terms are affine in dpy: q + M[:,1] * dpy (j unrolled for speed)
       for (let i = 0; i < 3; i++) {
         const dpx = (i - fx) * dx;
-        const row = (bx + i) * nG + by;
-        for (let j = 0; j < 3; j++) {
-          const w = wx[i] * wy[j];
-          const dpy = (j - fy) * dx;
-          const idx = row + j;
-          gm[idx] += w * m;
-          gmx[idx] += w * (mvx + M00 * dpx + M01 * dpy);
-          gmy[idx] += w * (mvy + M10 * dpx + M11 * dpy);
-        }
+        const idx = (bx + i) * nG + by;
+        const wi = wx[i];
+        const qx = mvx + M00 * dpx, qy = mvy + M10 * dpx;
+        const w0 = wi * wy0, w1 = wi * wy1, w2 = wi * wy2;
+        gm[idx] += w0 * m; gm[idx + 1] += w1 * m; gm[idx + 2] += w2 * m;
+        gmx[idx] += w0 * (qx + M01 * dpy0); gmx[idx + 1] += w1 * (qx + M01 * dpy1); gmx[idx + 2] += w2 * (qx + M01 * dpy2);
+        gmy[idx] += w0 * (qy + M11 * dpy0); gmy[idx + 1] += w1 * (qy + M11 * dpy1); gmy[idx + 2] += w2 * (qy + M11 * dpy2);
       }
     }
     const { ux, uy, gvx, gvy } = this;
@@ -234,16 +235,20 @@ export class Mpm2D implements TimeStepper {
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       let vx = 0, vy = 0, b00 = 0, b01 = 0, b10 = 0, b11 = 0;
+      const wy0 = wy[0], wy1 = wy[1], wy2 = wy[2];
+      const dpy0 = -fy * dx, dpy1 = dpy0 + dx, dpy2 = dpy1 + dx;
       for (let i = 0; i < 3; i++) {
         const dpx = (i - fx) * dx;
-        const row = (bx + i) * nG + by;
-        for (let j = 0; j < 3; j++) {
-          const w = wx[i] * wy[j];
-          const dpy = (j - fy) * dx;
-          const gx = gvx[row + j] * w, gy = gvy[row + j] * w;
-          vx += gx; vy += gy;
-          b00 += gx * dpx; b01 += gx * dpy; b10 += gy * dpx; b11 += gy * dpy;
-        }
+        const idx = (bx + i) * nG + by;
+        const wi = wx[i];
+        // j unrolled: row sums of w v and w v dpy
+        const ax0 = gvx[idx] * wy0, ax1 = gvx[idx + 1] * wy1, ax2 = gvx[idx + 2] * wy2;
+        const ay0 = gvy[idx] * wy0, ay1 = gvy[idx + 1] * wy1, ay2 = gvy[idx + 2] * wy2;
+        const sx = wi * (ax0 + ax1 + ax2), sy = wi * (ay0 + ay1 + ay2);
+        vx += sx; vy += sy;
+        b00 += sx * dpx; b10 += sy * dpx;
+        b01 += wi * (ax0 * dpy0 + ax1 * dpy1 + ax2 * dpy2);
+        b11 += wi * (ay0 * dpy0 + ay1 * dpy1 + ay2 * dpy2);
       }
       const c00 = cs * b00, c01 = cs * b01, c10 = cs * b10, c11 = cs * b11;
       out[2 * p] = xp + dt * vx; out[2 * p + 1] = yp + dt * vy;
