@@ -1,0 +1,230 @@
+// The inseparable two-body problems of the STDE paper (Shi et al. 2024, sec. 5.1) in the unit ball of R^d:
+//   u*(x) = (1 - |x|^2) sum_{i<d} c_i sin(x_i + cos(x_{i+1}) + x_{i+1} cos(x_i)),  c_i ~ N(0, 1) seeded,
+// with Poisson (lap u = f), Allen-Cahn (lap u + u - u^3 = f) or Sine-Gordon (lap u + sin u = f) and the
+// source f from the closed-form Laplacian of u*. Ansatz (1 - |x|^2) MLP(x), so u = 0 on the sphere.
+// Usage: npx tsx examples/stde/twobody.ts [--d 100] [--steps 1000] [--op poisson|allen-cahn|sine-gordon]
+//   [--method stde-sparse|stde-dense|exact|hessian] [--samples 16] [--batch 100] [--seed 0] [--f64] [--no-jit]
+import { pathToFileURL } from 'node:url';
+import * as fx from '../../index.js';
+import { coordinateProbes, denseProbes, probeSum } from '../../core/stde.js';
+import { Adam, linearDecay } from '../../optim/index.js';
+import { flattenTree, unflattenTree } from '../../pinn/flat.js';
+import { sampleInto } from '../../core/random.js';
+
+export type TwoBodyOp = 'poisson' | 'allen-cahn' | 'sine-gordon';
+export type TwoBodyMethod = 'stde-sparse' | 'stde-dense' | 'exact' | 'hessian';
+export const twoBodyOps: readonly TwoBodyOp[] = ['poisson', 'allen-cahn', 'sine-gordon'];
+export const twoBodyMethods: readonly TwoBodyMethod[] = ['stde-sparse', 'stde-dense', 'exact', 'hessian'];
+
+/** The nonlinear term N(u) of each operator: residual = lap u + N(u) - f. */
+const nonlinear: Record<TwoBodyOp, { host: (u: number) => number; traced: (u: fx.Tensor) => fx.Tensor | null }> = {
+  poisson: { host: () => 0, traced: () => null },
+  'allen-cahn': { host: (u) => u - u ** 3, traced: (u) => fx.sub(u, fx.pow(u, 3)) },
+  'sine-gordon': { host: (u) => Math.sin(u), traced: (u) => fx.sin(u) },
+};
+
+export interface TwoBody {
+  d: number;
+  /** the d - 1 coefficients c_i */
+  c: Float64Array;
+  /** u* on the host, one point (length d) */
+  u(x: ArrayLike<number>): number;
+  /** closed-form lap u* at one point */
+  laplacian(x: ArrayLike<number>): number;
+  /** source term f = lap u* + N(u*) of an operator */
+  source(op: TwoBodyOp, x: ArrayLike<number>): number;
+  /** u* as a row-wise traced function [N, d] -> [N, 1] (the check on the closed form) */
+  uTraced(x: fx.Tensor): fx.Tensor;
+}
+
+export function twoBody(d: number, seed = 0): TwoBody {
+  if (!Number.isInteger(d) || d < 2) throw new Error(`twoBody: d must be an integer >= 2, got ${d}`);
+  const c = sampleInto('normal', 7777 + seed, d - 1, 'f64') as Float64Array;
+  const u = (x: ArrayLike<number>): number => {
+    let g = 0;
+    let r2 = 0;
+    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
+    for (let i = 0; i + 1 < d; i++) g += c[i] * Math.sin(x[i] + Math.cos(x[i + 1]) + x[i + 1] * Math.cos(x[i]));
+    return (1 - r2) * g;
+  };
+  // lap((1 - |x|^2) g) = (1 - |x|^2) lap g - 4 x.grad g - 2 d g; term i depends on a = x_i, b = x_{i+1}:
+  // psi = a + cos b + b cos a, lap sin psi = -sin psi (psi_a^2 + psi_b^2) + cos psi (psi_aa + psi_bb)
+  const laplacian = (x: ArrayLike<number>): number => {
+    let g = 0;
+    let lapG = 0;
+    let xGradG = 0;
+    let r2 = 0;
+    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
+    for (let i = 0; i + 1 < d; i++) {
+      const a = x[i];
+      const b = x[i + 1];
+      const psi = a + Math.cos(b) + b * Math.cos(a);
+      const s = Math.sin(psi);
+      const co = Math.cos(psi);
+      const pa = 1 - b * Math.sin(a);
+      const pb = -Math.sin(b) + Math.cos(a);
+      const paa = -b * Math.cos(a);
+      const pbb = -Math.cos(b);
+      g += c[i] * s;
+      lapG += c[i] * (-s * (pa * pa + pb * pb) + co * (paa + pbb));
+      xGradG += c[i] * co * (a * pa + b * pb);
+    }
+    return (1 - r2) * lapG - 4 * xGradG - 2 * d * g;
+  };
+  const source = (op: TwoBodyOp, x: ArrayLike<number>): number => laplacian(x) + nonlinear[op].host(u(x));
+  const cT = fx.tensor(c, [1, d - 1], 'f64');
+  const uTraced = (x: fx.Tensor): fx.Tensor => {
+    const a = fx.sliceAxis(x, 1, 0, d - 1);
+    const b = fx.sliceAxis(x, 1, 1, d);
+    const psi = fx.add(fx.add(a, fx.cos(b)), fx.mul(b, fx.cos(a)));
+    const g = fx.sum(fx.mul(fx.sin(psi), fx.cast(cT, x.dtype)), 1, true);
+    return fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), g);
+  };
+  return { d, c, u, laplacian, source, uTraced };
+}
+
+/** N points in the unit ball: r ~ U(0, 1) times a normalized Gaussian direction (as in the paper). */
+export function ballPoints(N: number, d: number, seed: number): Float64Array {
+  const g = sampleInto('normal', seed, N * d, 'f64');
+  const r = sampleInto('uniform', seed ^ 0x5bd1e995, N, 'f64');
+  const out = new Float64Array(N * d);
+  for (let n = 0; n < N; n++) {
+    let norm = 0;
+    for (let i = 0; i < d; i++) norm += g[n * d + i] ** 2;
+    const s = r[n] / Math.sqrt(norm);
+    for (let i = 0; i < d; i++) out[n * d + i] = g[n * d + i] * s;
+  }
+  return out;
+}
+
+export interface TrainOptions {
+  d: number;
+  steps: number;
+  op?: TwoBodyOp;
+  method?: TwoBodyMethod;
+  /** residual points per step */
+  batch?: number;
+  /** |J| (sparse) or probes (dense) */
+  samples?: number;
+  width?: number;
+  /** linear layers of the MLP */
+  depth?: number;
+  lr?: number;
+  seed?: number;
+  dtype?: 'f32' | 'f64';
+  testPoints?: number;
+  jit?: boolean;
+  /** called every `logEvery` steps and after the last */
+  log?: (step: number, loss: number, seconds: number) => void;
+  logEvery?: number;
+}
+
+export interface TrainResult {
+  /** relative L2 error of u on held-out points */
+  l2re: number;
+  finalLoss: number;
+  seconds: number;
+  stepsPerSecond: number;
+}
+
+type Params = fx.nn.MlpParams;
+
+/** Residual loss of one step; `dirs` carries the STDE directions as a jit argument (fresh every step). */
+function makeLoss(net: fx.nn.Mlp, d: number, op: TwoBodyOp, method: TwoBodyMethod, weights: number[]) {
+  return (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor): fx.Tensor => {
+    const u = (z: fx.Tensor): fx.Tensor => fx.mul(fx.sub(1, fx.sum(fx.square(z), 1, true)), net.apply(params, z));
+    const lap =
+      method === 'exact' ? fx.laplacian(u, x)
+      : method === 'hessian' ? fx.hessianTrace(u, x)
+      : probeSum(u, x, { dirs, weights }, 2);
+    const n = nonlinear[op].traced(u(x));
+    const r = fx.sub(n ? fx.add(lap, n) : lap, f);
+    return fx.mean(fx.square(r));
+  };
+}
+
+/** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
+export function trainTwoBody(o: TrainOptions): TrainResult {
+  const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
+  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, logEvery = 100 } = o;
+  if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
+  if (!twoBodyMethods.includes(method)) throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
+  const problem = twoBody(d, seed);
+  const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
+  const P = Math.min(samples, d);
+  const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
+  const loss = makeLoss(net, d, op, method, weights);
+  const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
+  const step = jit ? fx.jit(stepFn) : stepFn;
+  const noDirs = fx.zeros([1, d], dtype);
+  const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
+  const theta = flattenTree(net.params, dtype);
+  let params = net.params;
+  let last = NaN;
+  const t0 = performance.now();
+  for (let s = 0; s < steps; s++) {
+    const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s);
+    const fs = Float64Array.from({ length: batch }, (_, n) => problem.source(op, xs.subarray(n * d, (n + 1) * d)));
+    const x = fx.tensor(xs, [batch, d], dtype);
+    const f = fx.tensor(fs, [batch, 1], dtype);
+    const dirs =
+      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: s + 1 }, dtype).dirs
+      : method === 'stde-dense' ? denseProbes(d, batch, { samples: P, rng: s + 1 }, dtype).dirs
+      : noDirs;
+    const [value, grads] = step(params, x, f, dirs);
+    last = (value as fx.Tensor).item();
+    opt.step(theta, flattenTree(grads as Params, dtype));
+    params = unflattenTree(net.params, theta);
+    if (o.log && ((s + 1) % logEvery === 0 || s + 1 === steps)) o.log(s + 1, last, (performance.now() - t0) / 1000);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { l2re: relativeL2(net, params, problem, testPoints, seed, dtype), finalLoss: last, seconds, stepsPerSecond: steps / seconds };
+}
+
+/** ||u_theta - u*|| / ||u*|| over held-out ball points (a seed stream disjoint from training). */
+export function relativeL2(net: fx.nn.Mlp, params: Params, problem: TwoBody, n: number, seed: number, dtype: 'f32' | 'f64'): number {
+  const d = problem.d;
+  const chunk = Math.max(1, Math.min(n, Math.floor(2e6 / d)));
+  let num = 0;
+  let den = 0;
+  for (let at = 0; at < n; at += chunk) {
+    const m = Math.min(chunk, n - at);
+    const xs = ballPoints(m, d, -1 - seed * 7919 - at);
+    const x = fx.tensor(xs, [m, d], dtype);
+    const r2 = fx.sub(1, fx.sum(fx.square(x), 1, true));
+    const pred = fx.mul(r2, net.apply(params, x)).dataSync();
+    for (let k = 0; k < m; k++) {
+      const ref = problem.u(xs.subarray(k * d, (k + 1) * d));
+      num += (pred[k] - ref) ** 2;
+      den += ref ** 2;
+    }
+  }
+  return Math.sqrt(num / den);
+}
+
+function cli(): void {
+  const arg = (name: string, fallback: string): string => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+  };
+  const num = (name: string, fallback: number): number => {
+    const v = Number(arg(name, String(fallback)));
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got '${arg(name, '')}'`);
+    return v;
+  };
+  const op = arg('op', 'poisson') as TwoBodyOp;
+  const method = arg('method', 'stde-sparse') as TwoBodyMethod;
+  const d = num('d', 100);
+  const steps = num('steps', 1000);
+  console.log(`two-body ${op}, d = ${d}, ${method}, ${steps} steps (${process.argv.includes('--f64') ? 'f64' : 'f32'}, backend ${fx.getBackend()})`);
+  const res = trainTwoBody({
+    d, steps, op, method,
+    samples: num('samples', 16), batch: num('batch', 100), seed: Number(arg('seed', '0')),
+    dtype: process.argv.includes('--f64') ? 'f64' : 'f32', jit: !process.argv.includes('--no-jit'),
+    logEvery: num('log-every', 100),
+    log: (s, l, t) => console.log(`step ${s}  loss ${l.toExponential(3)}  ${(s / t).toFixed(2)} it/s`),
+  });
+  console.log(`relative L2 error ${res.l2re.toExponential(3)}, ${res.stepsPerSecond.toFixed(2)} it/s, ${res.seconds.toFixed(1)} s`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) cli();

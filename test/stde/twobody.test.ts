@@ -1,0 +1,42 @@
+// The two-body example: closed-form Laplacian of u* against jets, and the training loop's estimators agreeing.
+import { expect } from 'chai';
+import * as fx from '../../index.js';
+import { ballPoints, trainTwoBody, twoBody } from '../../examples/stde/twobody.js';
+
+describe('stde: two-body example', () => {
+  const d = 5;
+  const problem = twoBody(d, 3);
+  const N = 6;
+  const xs = ballPoints(N, d, 11);
+  const x = fx.tensor(xs, [N, d], 'f64');
+  const row = (n: number) => xs.subarray(n * d, (n + 1) * d);
+
+  it('points lie in the unit ball; the traced u* equals the host u*', () => {
+    for (let n = 0; n < N; n++) expect(Math.hypot(...row(n))).to.be.below(1);
+    const ut = problem.uTraced(x).dataSync();
+    for (let n = 0; n < N; n++) expect(ut[n]).to.be.closeTo(problem.u(row(n)), 1e-13);
+  });
+
+  it('the closed-form Laplacian equals fx.laplacian (exact jets) of u* to 1e-10, and the sources follow', () => {
+    const lap = fx.laplacian(problem.uTraced, x).dataSync();
+    for (let n = 0; n < N; n++) {
+      const closed = problem.laplacian(row(n));
+      expect(closed).to.be.closeTo(lap[n], 1e-10 * (1 + Math.abs(lap[n])));
+      const u = problem.u(row(n));
+      expect(problem.source('poisson', row(n))).to.equal(closed);
+      expect(problem.source('allen-cahn', row(n))).to.be.closeTo(closed + u - u ** 3, 1e-12);
+      expect(problem.source('sine-gordon', row(n))).to.be.closeTo(closed + Math.sin(u), 1e-12);
+    }
+  });
+
+  it('training: sparse STDE with |J| = d takes the same steps as the exact Laplacian; bad options are named', () => {
+    const base = { d: 4, steps: 3, width: 8, depth: 3, batch: 5, dtype: 'f64' as const, testPoints: 50, op: 'allen-cahn' as const };
+    const exact = trainTwoBody({ ...base, method: 'exact' });
+    const sparse = trainTwoBody({ ...base, method: 'stde-sparse', samples: 4 });
+    const hess = trainTwoBody({ ...base, method: 'hessian', jit: false });
+    expect(sparse.finalLoss).to.be.closeTo(exact.finalLoss, 1e-9 * exact.finalLoss);
+    expect(hess.l2re).to.be.closeTo(exact.l2re, 1e-9);
+    expect(Number.isFinite(exact.l2re) && exact.l2re > 0).to.equal(true);
+    expect(() => trainTwoBody({ ...base, method: 'nope' as never })).to.throw(/method must be one of/);
+  });
+});
