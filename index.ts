@@ -1,3 +1,10 @@
 // Public entry point: `import * as fx from 'fluxion'`.
 export * from './core/index.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as meshes from './meshes/index.js';
+export * as solvers from './solvers/index.js';
+
+import { writeVtk, readVtk, writePvd, readPvd, loadReference } from './meshes/index.js';
+/** File formats: VTK XML (vti/vtu/vtp/pvd) and reference data (.dat tables, .npy/.npz, .mat v5, VTK). */
+export const io = { writeVTK: writeVtk, readVTK: readVtk, writePVD: writePvd, readPVD: readPvd, loadReference };
