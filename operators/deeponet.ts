@@ -15,15 +15,17 @@ export interface DeepOnetOptions {
   /** trunk widths, first = coordinate dimension d, last = p */
   trunk: number[];
   activation?: Activation;
+  /** branch activation when it should differ (e.g. 'linear' for operators linear in the input) */
+  branchActivation?: Activation;
   seed?: number;
   dtype?: DType;
 }
 
-export interface DeepOnetParams {
+export type DeepOnetParams = {
   branch: MlpParams;
   trunk: MlpParams;
   bias: Tensor;
-}
+};
 
 export interface DeepOnet extends OperatorModel<DeepOnetParams> {
   /** branch input a [B, m], queries y [P, d] -> [B, P] */
@@ -32,12 +34,13 @@ export interface DeepOnet extends OperatorModel<DeepOnetParams> {
 
 export function deeponet(o: DeepOnetOptions): DeepOnet {
   const { branch, trunk, activation = 'tanh', seed = 0, dtype = 'f32' } = o;
+  const branchActivation = o.branchActivation ?? activation;
   if (branch.length < 2 || trunk.length < 2 || branch[branch.length - 1] !== trunk[trunk.length - 1]) {
     throw new RangeError(`deeponet: branch [${branch.join(',')}] and trunk [${trunk.join(',')}] must have at least two widths each and the same last width`);
   }
   const act = activations[activation];
   if (!act) throw new RangeError(`deeponet: activation '${activation}' is not one of ${Object.keys(activations).join(', ')}`);
-  const b = mlp({ layers: branch, activation, seed: 2 * seed + 1, dtype, init: 'glorot-normal' });
+  const b = mlp({ layers: branch, activation: branchActivation, seed: 2 * seed + 1, dtype, init: 'glorot-normal' });
   const t = mlp({ layers: trunk, activation, seed: 2 * seed + 2, dtype, init: 'glorot-normal' });
   const params: DeepOnetParams = { branch: b.params, trunk: t.params, bias: zeros([], dtype) };
   const m = branch[0];

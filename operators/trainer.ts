@@ -21,7 +21,7 @@ export interface PhysicsLoss {
   residual(pred: Tensor, input: Tensor, coords: Tensor): Tensor;
 }
 
-export interface OperatorTrainerOptions<P extends PyTree> {
+export interface OperatorTrainerOptions<P> {
   model: OperatorModel<P>;
   train: OperatorSamples;
   test: OperatorSamples;
@@ -79,7 +79,7 @@ export function epochPermutation(n: number, seed: number, epoch: number): number
   return p;
 }
 
-export class OperatorTrainer<P extends PyTree> implements Trainer {
+export class OperatorTrainer<P> implements Trainer {
   private stepCount = 0;
   private readonly flat: Float64Array;
   private readonly like: P;
@@ -97,7 +97,7 @@ export class OperatorTrainer<P extends PyTree> implements Trainer {
   constructor(private readonly o: OperatorTrainerOptions<P>) {
     const { model, train } = o;
     this.like = model.params;
-    const ls = leaves(model.params);
+    const ls = leaves(model.params as PyTree);
     this.dtype = ls[0].dtype;
     this.flat = new Float64Array(ls.reduce((n, t) => n + t.size, 0));
     let at = 0;
@@ -133,7 +133,10 @@ export class OperatorTrainer<P extends PyTree> implements Trainer {
       }
       return [total, terms];
     };
-    this.gradStep = jit((p: P, a: Tensor, y: Tensor, raw: Tensor) => valueAndGrad(loss, 0, { hasAux: true })(p, a, y, raw) as [[Tensor, PyTree], PyTree]);
+    // P is any tree of Tensors; the core's PyTree type is stricter than interfaces with named fields
+    const step = jit((p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
+      valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [[Tensor, PyTree], PyTree]);
+    this.gradStep = (p, a, y, raw) => step(p as PyTree, a, y, raw);
   }
 
   get step(): number {
@@ -144,13 +147,13 @@ export class OperatorTrainer<P extends PyTree> implements Trainer {
   params(): P {
     const out: Tensor[] = [];
     let at = 0;
-    for (const t of leaves(this.like)) {
+    for (const t of leaves(this.like as PyTree)) {
       const b = allocate(this.dtype, t.size);
       b.set(this.flat.subarray(at, at + t.size));
       out.push(new Tensor(t.shape, this.dtype, b));
       at += t.size;
     }
-    return unflatten(this.like, out);
+    return unflatten(this.like as PyTree, out) as P;
   }
 
   /** Training-sample indices of minibatch `step` (0-based): a pure function of (seed, step). */
@@ -188,7 +191,8 @@ export class OperatorTrainer<P extends PyTree> implements Trainer {
     let fwd = this.forwards.get(s);
     if (!fwd) {
       const coords = gridCoords(s.gridShape, s.grid, this.dtype);
-      fwd = jit((p: P, a: Tensor) => this.outNorm.decode(this.o.model.apply(p, a, coords)));
+      const f = jit((p: PyTree, a: Tensor) => this.outNorm.decode(this.o.model.apply(p as P, a, coords)));
+      fwd = (p: P, a: Tensor) => f(p as PyTree, a);
       this.forwards.set(s, fwd);
     }
     const enc = this.inNorm.encode(s.inputs, s.count);

@@ -1,6 +1,7 @@
 // DeepONet (unstacked) learning the antiderivative operator v -> u(x) = int_0^x v (Lu et al. 2021 / DeepXDE):
 // v ~ GRF sampled at m = 64 sensors, outputs on the same grid; target relative L2 <= 1e-2 on held-out v.
 // Usage: npx tsx examples/operators/deeponet-antiderivative.ts [--train 500] [--test 100] [--steps 3000] [--m 64]
+//   [--width 40] [--batch 50] [--lr 2e-3] [--relu] [--mse] [--branch-linear]
 import { antiderivativeDataset } from '../../solvers/index.js';
 import { deeponet, OperatorTrainer, splitSamples } from '../../operators/index.js';
 
@@ -15,7 +16,7 @@ const activation = process.argv.includes('--relu') ? 'relu' : 'tanh';
 const lr = arg('lr', 2e-3);
 
 const { train, test } = splitSamples(antiderivativeDataset({ n: nTrain + nTest, resolution: m, seed: 3 }), nTrain);
-const model = deeponet({ branch: [m, width, width], trunk: [1, width, width], activation, seed });
+const model = deeponet({ branch: [m, width, width], trunk: [1, width, width], activation, branchActivation: process.argv.includes('--branch-linear') ? 'linear' : activation, seed });
 const stepsPerEpoch = Math.floor(nTrain / batch);
 const trainer = new OperatorTrainer({
   model, train, test, batchSize: batch, loss: lossKind, lr, weightDecay: 0,

@@ -5,17 +5,17 @@ import { fno, deeponet, gridCoords, type FnoParams, type DeepOnetParams } from '
 import { rand64, relErr, shifted } from '../support/check.js';
 
 /** Central differences of loss w.r.t. a few entries of one leaf of a parameter tree. */
-function fdLeaf<P extends fx.PyTree>(loss: (p: P) => number, params: P, leaf: number, entries: number[], h = 1e-6): number[] {
-  const ls = fx.leaves(params);
+function fdLeaf<P>(loss: (p: P) => number, params: P, leaf: number, entries: number[], h = 1e-6): number[] {
+  const ls = fx.leaves(params as unknown as fx.PyTree);
   return entries.map((i) => {
-    const at = (s: number) => loss(fx.unflatten(params, ls.map((t, k) => (k === leaf ? shifted(t, i, s) : t))));
+    const at = (s: number) => loss(fx.unflatten(params as unknown as fx.PyTree, ls.map((t, k) => (k === leaf ? shifted(t, i, s) : t))) as P);
     return (at(h) - at(-h)) / (2 * h);
   });
 }
 
-function checkGrads<P extends fx.PyTree>(loss: (p: P) => fx.Tensor, params: P): void {
-  const grads = fx.leaves(fx.grad(loss)(params) as P);
-  const ls = fx.leaves(params);
+function checkGrads<P>(loss: (p: P) => fx.Tensor, params: P): void {
+  const grads = fx.leaves(fx.grad((q: fx.PyTree) => loss(q as P))(params as unknown as fx.PyTree));
+  const ls = fx.leaves(params as unknown as fx.PyTree);
   expect(grads.length).to.equal(ls.length);
   ls.forEach((t, leaf) => {
     const entries = [0, Math.floor(t.size / 2), t.size - 1];
@@ -97,8 +97,8 @@ describe('operators: DeepONet', () => {
     const y = rand64([5, 1], 8);
     const w = rand64([3, 5], 9);
     const loss = (p: DeepOnetParams) => fx.sum(fx.mul(net.evaluate(p, a, y), w));
-    const bias = fdLeaf((p: DeepOnetParams) => loss(p).item(), net.params, fx.leaves(net.params).length - 1, [0]);
-    expect(bias[0]).to.be.closeTo(w.dataSync().reduce((s, v) => s + v, 0), 1e-8); // d/db0 = sum of weights
+    const bias = fdLeaf((p: DeepOnetParams) => loss(p).item(), net.params, fx.leaves(net.params as unknown as unknown as fx.PyTree).length - 1, [0]);
+    expect(bias[0]).to.be.closeTo(Array.from(w.dataSync()).reduce((s, v) => s + v, 0), 1e-8); // d/db0 = sum of weights
     checkGrads(loss, net.params);
   });
 
