@@ -1,0 +1,111 @@
+// Core benchmarks: the compiled PINN training step against PyTorch run side by side, and the
+// throughput of a fused tanh-jet loop (eager js / compiled with JS loops / compiled with wasm SIMD loops).
+// Writes bench/results-core.json. Run: npx tsx bench/core.ts [--quick]
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as fx from '../index.js';
+import { Executable } from '../core/compile/executable.js';
+import { wasmKernels } from '../core/backend/wasm.js';
+
+const quick = process.argv.includes('--quick');
+const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
+
+/** Median of `reps` timed calls (ms) after one warm-up. */
+function median(fn: () => void, reps: number): number {
+  fn();
+  const ts: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
+/** The PINN step of the issue: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian, Adam. */
+function pinnStep(): () => number {
+  const net = fx.nn.mlp({ layers: [2, 64, 64, 64, 1], seed: 0 });
+  const x = fx.random.uniform(1, [4096, 2]);
+  const col = (i: number) => fx.mul(fx.sliceAxis(x, 1, i, i + 1), Math.PI);
+  const f = fx.mul(fx.mul(fx.sin(col(0)), fx.sin(col(1))), 2 * Math.PI ** 2);
+  const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), f)));
+  const valueAndGrad = fx.jit(fx.valueAndGrad(loss));
+  let params = net.params;
+  const flat = Float32Array.from(fx.leaves(params).flatMap((t) => Array.from(t.dataSync())));
+  const adam = fx.optim.adam({ lr: 1e-3 });
+  return () => {
+    const [value, grads] = valueAndGrad(params);
+    const g = Float32Array.from(fx.leaves(grads as fx.PyTree).flatMap((t) => Array.from(t.dataSync())));
+    adam.step(flat, g);
+    let at = 0;
+    params = fx.unflatten(params, fx.leaves(params).map((t) => fx.tensor(flat.subarray(at, (at += t.size)), [...t.shape])));
+    return (value as fx.Tensor).item();
+  };
+}
+
+function torchStep(threads: number, steps: number): { ms_per_step: number; torch: string } | string {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'skipped: python3-torch not installed (apt-get install python3-torch)';
+  const r = spawnSync('/usr/bin/python3', [here('./baselines/pinn_step.py'), String(threads), String(steps)], { encoding: 'utf8' });
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string);
+}
+
+function tanhJet(n: number): Record<string, number> {
+  const x = fx.random.normal(1, [n, 64]);
+  const v = fx.random.normal(2, [n, 64]);
+  const f = (z: fx.Tensor, w: fx.Tensor) => {
+    const [, [y1, y2]] = fx.jet(fx.tanh, z, [w, null]);
+    return fx.add(y1, y2);
+  };
+  const g = fx.makeGraph(f, [x, v].map((t) => ({ shape: t.shape, dtype: t.dtype })));
+  const kernels = wasmKernels();
+  const rows: Record<string, number> = {};
+  fx.setBackend('js');
+  rows['eager js'] = median(() => f(x, v), 5);
+  fx.setBackend('wasm');
+  if (kernels) {
+    for (const fusion of ['js', 'wasm'] as const) {
+      const exe = new Executable(g, kernels, { fusion });
+      rows[`compiled, ${fusion} loops`] = median(() => exe.run([x, v]), 15);
+      exe.dispose();
+    }
+  }
+  return Object.fromEntries(Object.entries(rows).map(([k, ms]) => [k, (n * 64) / (ms / 1e3)]));
+}
+
+const load0 = loadavg();
+const step = pinnStep();
+const reps = quick ? 5 : 15;
+// interleave ours and PyTorch's so both see the same machine load
+const ours: number[] = [];
+const theirs: Array<number | string> = [];
+for (let round = 0; round < (quick ? 1 : 3); round++) {
+  ours.push(median(step, reps));
+  // PyTorch's best of 1 and 2 threads: on a loaded 2-core machine one thread is often faster
+  const runs = [1, 2].map((threads) => torchStep(threads, reps));
+  const times = runs.flatMap((t) => (typeof t === 'string' ? [] : [t.ms_per_step]));
+  theirs.push(times.length ? Math.min(...times) : (runs[0] as string));
+}
+const oursMs = Math.min(...ours);
+const torchMs = theirs.every((t) => typeof t === 'number') ? Math.min(...(theirs as number[])) : null;
+const jet = tanhJet(quick ? 8192 : 32768);
+const results = {
+  date: new Date().toISOString(),
+  loadavgBefore: load0,
+  loadavgAfter: loadavg(),
+  pinnStep: {
+    problem: '2D Poisson, 4096 points, 2-64-64-64-1 tanh, exact Laplacian (jets), Adam; f32',
+    fluxionMs: oursMs,
+    pytorchMs: torchMs,
+    pytorchNote: torchMs === null ? theirs.find((t) => typeof t === 'string') : 'Debian python3-torch, best of 1 and 2 threads, Laplacian by double backward',
+    ratio: torchMs ? oursMs / torchMs : null,
+  },
+  tanhJetElementsPerSecond: jet,
+};
+writeFileSync(here('./results-core.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms, ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
+for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
+console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
