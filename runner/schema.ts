@@ -118,7 +118,7 @@ export const conditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('initial'), value: expr, order: z.union([z.literal(0), z.literal(1)]).default(0), ...conditionCommon }),
   z.strictObject({
     type: z.literal('data'),
-    /** Observation file (.dat/.npz/.mat/.vtu/.vti); the run's reference when absent. */
+    /** Observation file (.dat/.npz/.mat/.vtu/.vti); else sampled from the reference, else from the exact solution. */
     file: z.string().min(1).optional(),
     n: posInt.default(100),
     noise: z.number().nonnegative().default(0),
@@ -158,10 +158,9 @@ export const pinnSchema = z
     reference: referenceSchema.optional(),
     network: z
       .strictObject({
-        type: z.enum(['mlp', 'modified-mlp']).default('mlp'),
+        /** Hidden widths (input and output widths come from coords and fields). */
         layers: z.array(posInt).min(1).default([64, 64, 64]),
         activation: z.enum(['tanh', 'sin', 'gelu', 'relu', 'sigmoid', 'swish']).default('tanh'),
-        init: z.enum(['glorot-normal', 'glorot-uniform']).default('glorot-normal'),
       })
       .prefault({}),
     training: z
@@ -170,7 +169,6 @@ export const pinnSchema = z
         points: z
           .strictObject({ domain: posInt.default(2000), boundary: posInt.default(400), initial: posInt.default(400), test: posInt.default(2000) })
           .prefault({}),
-        batch_size: posInt.optional(),
         sampler: z.enum(SAMPLER_KINDS as unknown as [string, ...string[]]).default('uniform'),
         /** Redraw collocation points every N steps (0 = never); a pure function of (seed, step). */
         resample_every: nonNegInt.default(0),
@@ -208,8 +206,8 @@ export const pinnSchema = z
       if (bc.type === 'initial' && !c.time) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: "expected a `time: [t0, t1]` interval for an initial condition" });
       }
-      if (bc.type === 'data' && bc.file === undefined && c.reference === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'file'], message: 'expected a data file (or a top-level reference to sample from)' });
+      if (bc.type === 'data' && bc.file === undefined && c.reference === undefined && c.exact === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'file'], message: 'expected a data file (or a top-level reference or exact solution to sample from)' });
       }
     });
     if (c.exact !== undefined && c.reference !== undefined) {
@@ -241,6 +239,9 @@ export function defaultCoords(spaceDim: number, time: boolean): string[] {
 }
 
 // ---------- operator learning ----------
+/** Operator and simulation training have one loss and one gradient per step. */
+export const singleGradientOptimizers = ['adam', 'adamw', 'sgd'] as const;
+
 const grfSchema = z.strictObject({ alpha: z.number().positive().optional(), tau: z.number().positive().optional(), sigma: z.number().positive().optional() });
 
 export const operatorDataSchema = z.discriminatedUnion('type', [
@@ -261,7 +262,9 @@ export const operatorDataSchema = z.discriminatedUnion('type', [
 export const operatorModelSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('fno'), modes: posInt.default(16), width: posInt.default(64), depth: posInt.default(4),
-    activation: z.enum(['gelu', 'tanh', 'relu', 'sin']).default('gelu'),
+    projection: posInt.default(128),
+    /** Zero padding per axis for non-periodic problems (FNO Darcy: 9). */
+    padding: nonNegInt.default(0),
   }),
   z.strictObject({
     type: z.literal('deeponet'), branch: z.array(posInt).min(1).default([40, 40]), trunk: z.array(posInt).min(1).default([40, 40]),
@@ -276,12 +279,19 @@ export const operatorSchema = z
     dtype: dtypeEnum.default('f32'),
     model: operatorModelSchema,
     data: operatorDataSchema,
-    /** Physics-informed (PINO) residual weight; 0 = pure data loss. */
-    physics_weight: z.number().nonnegative().default(0),
-    training: z.strictObject({ ...trainingShape(500, 10, 100), batch_size: posInt.default(20) }).prefault({}),
+    loss: z.enum(['relL2', 'mse']).default('relL2'),
+    training: z.strictObject({
+      ...trainingShape(500, 10, 100),
+      batch_size: posInt.default(20),
+      /** Default optimizer (no optimizer options and no lr given): Adam, weight decay 1e-4, lr halved every decay_every epochs. */
+      decay_every: posInt.default(100),
+    }).prefault({}),
     output: z.strictObject({ samples: posInt.default(4) }).prefault({}),
   })
   .superRefine((c, ctx) => {
+    if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
+      ctx.addIssue({ code: 'custom', path: ['training', 'optimizer'], message: `expected one of ${singleGradientOptimizers.join(', ')} for operator learning (one loss), got '${c.training.optimizer}'` });
+    }
     if (c.model.type === 'fno' && c.data.type !== 'file' && c.model.modes > Math.floor(c.data.resolution / 2) + 1) {
       ctx.addIssue({ code: 'custom', path: ['model', 'modes'], message: `expected at most resolution/2 + 1 = ${Math.floor(c.data.resolution / 2) + 1} modes, got ${c.model.modes}` });
     }
@@ -334,9 +344,6 @@ export const simTaskSchema = z.discriminatedUnion('type', [
     checkpointing: z.enum(['all', 'sqrt']).default('sqrt'),
   }),
 ]);
-
-/** Simulation tasks have one loss and one gradient per step. */
-export const singleGradientOptimizers = ['adam', 'adamw', 'sgd'] as const;
 
 export const simulationSchema = z
   .strictObject({

@@ -1,0 +1,138 @@
+// `kind: pinn` config -> pinn/ ProblemSpec + TrainerOptions -> PinnTrainer.
+import { resolve } from 'node:path';
+import { createTrainer as createPinnTrainer, compileNumeric, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
+import { mulberry32, permutation } from '../meshes/index.js';
+import type { Geometry } from '../meshes/index.js';
+import { ConfigError } from './errors.js';
+import { buildDomain } from './geometry.js';
+import { optimizerOptions } from './optimizer.js';
+import { loadPointSet, type PointSet } from './reference.js';
+import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
+import type { Trainer, TrainerContext } from './trainer.js';
+
+/** Face names for `on:` (axis index, min or max face of the bounding box). */
+const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
+
+/** `on:` -> point filter: 'boundary' (all), a face name, or a mathjs boolean expression in the coordinates. */
+export function boundarySelector(on: string, coords: readonly string[], constants: Record<string, number>, domain: Geometry, where: string): PointFilter | undefined {
+  if (on === 'boundary') return undefined;
+  const face = FACES[on];
+  if (face) {
+    const [axis, side] = face;
+    if (axis >= domain.dim) throw new ConfigError(`${where}: face '${on}' needs at least ${axis + 1} coordinates, the domain has ${domain.dim}`);
+    const v = domain.bbox[side][axis];
+    const tol = 1e-7 * Math.max(1, domain.bbox.max[axis] - domain.bbox.min[axis]);
+    return (p) => Math.abs(p[axis] - v) <= tol;
+  }
+  let fn: (p: ArrayLike<number>) => number;
+  try {
+    fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where);
+    fn(new Float64Array(coords.length).map((_, k) => domain.bbox.min[k])); // surface unknown symbols now
+  } catch (e) {
+    throw new ConfigError(`${where}: expected 'boundary', a face (${Object.keys(FACES).join(', ')}) or a boolean expression in ${coords.join(', ')}; ${(e as Error).message}`);
+  }
+  return (p) => fn(p) !== 0;
+}
+
+function robinValue(bc: Extract<ConditionConfig, { type: 'robin' }>, field: string): string {
+  // alpha u + beta du/dn = value  <=>  du/dn = (value - alpha u) / beta (pinn's Robin form).
+  return `((${bc.value}) - (${bc.alpha}) * ${field}) / (${bc.beta})`;
+}
+
+/** n rows drawn without replacement (seeded), plus optional Gaussian noise of std `noise`. */
+function observations(set: PointSet, dim: number, n: number, noise: number, seed: number): { points: Float64Array; values: Record<string, Float64Array> } {
+  const total = set.points.length / dim;
+  const rand = mulberry32(seed);
+  const pick = permutation(total, rand).subarray(0, Math.min(n, total));
+  const points = new Float64Array(pick.length * dim);
+  pick.forEach((r, i) => points.set(set.points.subarray(r * dim, (r + 1) * dim), i * dim));
+  const gauss = (): number => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
+  const values = Object.fromEntries(Object.entries(set.values).map(([f, v]) => [f, Float64Array.from(pick, (r) => v[r] + (noise > 0 ? noise * gauss() : 0))]));
+  return { points, values };
+}
+
+function exactExprs(c: PinnConfig): Record<string, string> {
+  if (c.exact === undefined) throw new ConfigError('exact: expected an exact solution to sample data from');
+  return typeof c.exact === 'string' ? { [c.fields[0]]: c.exact } : c.exact;
+}
+
+/** Synthetic observations: exact solution values at seeded Halton points of the domain. */
+function exactSamples(domain: Geometry, coords: readonly string[], exact: Record<string, string>, constants: Record<string, number>, n: number, seed: number): PointSet {
+  const points = domain.sampleInterior(n, 'halton', seed).data;
+  const d = coords.length;
+  const values = Object.fromEntries(Object.entries(exact).map(([f, src]) => {
+    const fn = compileNumeric(src, coords, constants, `exact.${f}`);
+    return [f, Float64Array.from({ length: points.length / d }, (_, r) => fn(points.subarray(r * d, (r + 1) * d)))];
+  }));
+  return { points, values };
+}
+
+export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: ProblemSpec; options: TrainerOptions } {
+  const domain = buildDomain(c.geometry, c.time);
+  const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+  const fields = c.fields;
+  const refCfg = c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
+  let refSet: PointSet | undefined;
+  const reference = (): PointSet => {
+    if (!refCfg) throw new Error('reference: not configured');
+    refSet ??= loadPointSet(resolve(ctx.configDir, refCfg.file), coords, fields, refCfg.columns, 'reference');
+    return refSet;
+  };
+  const weights: Record<string, number> = {};
+  const conditions: ConditionSpec[] = c.conditions.map((bc, i) => {
+    const where = `conditions[${i}]`;
+    const name = bc.name ?? `${bc.type}${i}`;
+    weights[name] = bc.weight;
+    const field = bc.field ?? fields[0];
+    const base = { name, count: bc.points };
+    switch (bc.type) {
+      case 'dirichlet':
+      case 'neumann':
+        return { ...base, kind: bc.type, field, value: bc.value, where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`) };
+      case 'robin':
+        return { ...base, kind: 'robin', field, value: robinValue(bc, field), where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`) };
+      case 'periodic':
+        return { ...base, kind: 'periodic', field, coord: bc.axis };
+      case 'initial':
+        return { ...base, kind: 'initial', field, value: bc.value, derivative: bc.order };
+      case 'data': {
+        const set = bc.file !== undefined
+          ? loadPointSet(resolve(ctx.configDir, bc.file), coords, fields, undefined, `${where}.file`)
+          : refCfg ? reference() : exactSamples(domain, coords, exactExprs(c), c.constants, bc.n, c.seed + 104729 * (i + 1));
+        return { ...base, kind: 'data', ...observations(set, coords.length, bc.n, bc.noise, c.seed + 7919 * (i + 1)) };
+      }
+    }
+  });
+  const exact = c.exact === undefined ? undefined : exactExprs(c);
+  const spec: ProblemSpec = {
+    coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
+    constants: c.constants, unknowns: c.unknowns, pde: c.pde, conditions, exact,
+    reference: refCfg ? reference() : undefined,
+  };
+  const t = c.training;
+  const options: TrainerOptions = {
+    net: { hidden: c.network.layers, activation: c.network.activation, seed: c.seed },
+    dtype: c.dtype, seed: c.seed, sampler: t.sampler as TrainerOptions['sampler'],
+    points: { domain: t.points.domain, boundary: t.points.boundary, initial: t.points.initial },
+    resampleEvery: t.resample_every, weights,
+    optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
+    evalPoints: t.points.test,
+  };
+  return { spec, options };
+}
+
+/** Errors from the expression compiler (`pde[0]: unknown symbol ...`) are config errors. */
+export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
+  if (c.derivatives.estimator !== 'exact') {
+    throw new ConfigError(`derivatives.estimator: the PINN trainer supports only 'exact' so far, got '${c.derivatives.estimator}'`);
+  }
+  const { spec, options } = pinnProblem(c, ctx);
+  try {
+    return createPinnTrainer(spec, options);
+  } catch (e) {
+    // pinn/ labels a single equation 'pde'; the config path is pde[0].
+    const msg = (e as Error).message.replace(/^pde:/, 'pde[0]:');
+    if (e instanceof ExprError || /^(pde|exact|conditions|constants|unknowns)\b/.test(msg)) throw new ConfigError(msg);
+    throw e;
+  }
+}
