@@ -7,6 +7,7 @@
  * The machine has 2 cores shared with other developers: numbers are noisy (best of repeats).
  */
 import { Mpm2D } from '../sim/mpm/mpm2d.js';
+import { Mpm3D } from '../sim/mpm/mpm3d.js';
 import { blockParticles2D } from '../sim/mpm/tasks.js';
 import { reverseThroughTime, rollout } from '../sim/checkpoint.js';
 import { MassSpringSim } from '../sim/massSpring/massSpring.js';
@@ -124,6 +125,25 @@ function benchMassSpring(steps: number): void {
   console.log(`  forward ${(steps / tf / 1e3).toFixed(1)} k steps/s; forward+backward ${(steps / tfb / 1e3).toFixed(1)} k steps/s (ratio ${(tfb / tf).toFixed(2)}; sqrt checkpoints ${(tfbS / tf).toFixed(2)})`);
 }
 
+function benchMpm3D(nGrid: number, side: number, steps: number): void {
+  const pos = new Float64Array(3 * side ** 3);
+  let q = 0;
+  for (let i = 0; i < side; i++) for (let j = 0; j < side; j++) for (let k = 0; k < side; k++) {
+    pos[q++] = 0.3 + (0.4 * (i + 0.5)) / side; pos[q++] = 0.3 + (0.4 * (j + 0.5)) / side; pos[q++] = 0.3 + (0.4 * (k + 0.5)) / side;
+  }
+  const n = side ** 3;
+  for (const material of ['neoHookean', 'fixedCorotated'] as const) {
+    const sim = new Mpm3D({ nGrid, nParticles: n, dt: 1e-4, E: 1000, nu: 0.2, material });
+    const s0 = sim.initialState(pos);
+    rollout(sim, s0, 2);
+    const tf = best(2, () => rollout(sim, s0, steps));
+    const loss = (t: number, s: Float64Array, g: Float64Array): number => { if (t === steps) g.fill(1, 0, 3 * n); return 0; };
+    const tfb = best(1, () => reverseThroughTime(sim, s0, steps, loss, 'sqrt'));
+    console.log(`MPM 3D ${material} ${n} particles, ${nGrid}^3 grid: forward ${((n * steps) / tf / 1e6).toFixed(2)} M particle-steps/s, forward+backward / forward ${(tfb / tf).toFixed(2)}`);
+  }
+}
+
 benchMpm(64, 8192, 100);
 benchMpm(128, 8192, 100);
+benchMpm3D(32, 20, 20);
 benchMassSpring(1000);

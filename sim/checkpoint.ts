@@ -42,7 +42,7 @@ export function rollout(
 ): Float64Array {
   checkSteps(steps);
   if (s0.length !== stepper.stateSize) throw new Error(`rollout: s0 has length ${s0.length}, expected ${stepper.stateSize}`);
-  let a = Float64Array.from(s0);
+  let a = s0.slice();
   let b = new Float64Array(stepper.stateSize);
   onState?.(0, a);
   for (let t = 0; t < steps; t++) {
@@ -70,18 +70,18 @@ export function reverseThroughTime(
   // Forward pass: keep s_t for t % every === 0 (all states when every = 1).
   const saved: Float64Array[] = [];
   let lossValue = 0;
-  let cur = Float64Array.from(s0);
+  let cur = s0.slice();
   let next = new Float64Array(n);
   const scratchGrad = new Float64Array(n);
   for (let t = 0; t < steps; t++) {
-    if (t % every === 0) saved.push(Float64Array.from(cur));
+    if (t % every === 0) saved.push(cur.slice());
     lossValue += loss(t, cur, scratchGrad);
     stepper.forward(t, cur, next);
     const tmp = cur;
     cur = next;
     next = tmp;
   }
-  const finalState = Float64Array.from(cur);
+  const finalState = cur.slice();
   let g = new Float64Array(n);
   lossValue += loss(steps, finalState, g);
   let gPrev = new Float64Array(n);

@@ -17,3 +17,4 @@ export { massSpringFrames, mpmFrames, type SimFrame, type MpmLike } from './fram
 export { Mpm3D } from './mpm/mpm3d.js';
 export { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './mpm/materials3d.js';
 export { polar3, det3 } from './mpm/mat3.js';
+export { mpm, massSpring } from './api.js';

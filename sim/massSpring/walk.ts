@@ -42,7 +42,7 @@ export function walkLossAndGrad(sim: MassSpringSim, params: Float64Array, steps:
     for (let i = 0; i < n; i++) g[2 * i] -= 1 / n;
     return -centerX(s, n);
   }, mode);
-  return { loss: r.loss, grad: Float64Array.from(sim.paramGrad), distance: centerX(r.finalState, n) - centerX(s0, n) };
+  return { loss: r.loss, grad: sim.paramGrad.slice(), distance: centerX(r.finalState, n) - centerX(s0, n) };
 }
 
 export interface TrainWalkOptions {

@@ -38,3 +38,13 @@ describe('sim tasks and frames', () => {
     expect(() => mpmFrames(mpm, 2, mpm.initialState(pos), 4, 0)).to.throw(/every must be a positive integer/);
   });
 });
+
+describe('sim factories', () => {
+  it('mpm() picks the dimension and massSpring() defaults to the walker robot', async () => {
+    const { mpm, massSpring, Mpm3D: M3 } = await import('../../sim/index.js');
+    expect(mpm({ nGrid: 8, nParticles: 2 }).stateSize).to.equal(24);
+    expect(mpm({ nGrid: 8, nParticles: 2, dim: 3 })).to.be.instanceOf(M3);
+    expect(() => mpm({ nGrid: 8, nParticles: 2, dim: 4 as 3 })).to.throw(/dim must be 2 or 3, got 4/);
+    expect(massSpring().n).to.equal(6);
+  });
+});

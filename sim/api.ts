@@ -1,0 +1,19 @@
+/** Factory entry points named in DESIGN.md: fx.sim.mpm(...) and fx.sim.massSpring(...). */
+import { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
+import { defaultRobot, type MassSpringModel } from './massSpring/robot.js';
+import { Mpm2D, type MpmOptions } from './mpm/mpm2d.js';
+import { Mpm3D } from './mpm/mpm3d.js';
+
+export function mpm(options: MpmOptions & { dim?: 2 }): Mpm2D;
+export function mpm(options: MpmOptions & { dim: 3 }): Mpm3D;
+export function mpm(options: MpmOptions & { dim?: 2 | 3 }): Mpm2D | Mpm3D {
+  const dim = options.dim ?? 2;
+  if (dim === 2) return new Mpm2D(options);
+  if (dim === 3) return new Mpm3D(options);
+  throw new Error(`sim.mpm: dim must be 2 or 3, got ${String(dim)}`);
+}
+
+/** A mass-spring simulator for `model` (DiffTaichi's default walker when omitted). */
+export function massSpring(model: MassSpringModel = defaultRobot(), options: MassSpringOptions = {}): MassSpringSim {
+  return new MassSpringSim(model, options);
+}
