@@ -34,7 +34,7 @@ const msJet = timeSteps(() => void tr.trainStep(), timedSteps);
 const layers = [2, ...hidden, 1];
 const perRow = layers.slice(1).reduce((s, w, i) => s + 2 * layers[i] * w, 0);
 const flops = 3 * (3 * 2 * N * perRow);
-console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBackend().name}): ${msJet.toFixed(1)} ms/step, ~${(flops / msJet / 1e6).toFixed(2)} GFLOP/s (matmul-only estimate; the wasm GEMM peak on this machine is ~23-72 GFLOP/s)`);
+console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBackend()}): ${msJet.toFixed(1)} ms/step, ~${(flops / msJet / 1e6).toFixed(2)} GFLOP/s (matmul-only estimate; the wasm GEMM peak on this machine is ~23-72 GFLOP/s)`);
 
 // naive peer of our own: the same loss with the Laplacian by forward-over-reverse (hessianTrace)
 {
@@ -45,10 +45,12 @@ console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBacke
   const u = (p: fx.nn.MlpParams) => (z: fx.Tensor) => fx.reshape(net.apply(p, z), [z.shape[0]]);
   const lossH = (p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.mean(fx.square(fx.add(fx.hessianTrace(u(p), xx), ff)));
   const lossJ = (p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.mean(fx.square(fx.add(fx.laplacian(u(p), xx), ff)));
-  const stepH = fx.jit((p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.valueAndGrad(lossH)(p, xx, ff) as unknown as fx.PyTree);
-  const stepJ = fx.jit((p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.valueAndGrad(lossJ)(p, xx, ff) as unknown as fx.PyTree);
-  const msH = timeSteps(() => void stepH(net.params, x, f), timedSteps);
-  const msJ = timeSteps(() => void stepJ(net.params, x, f), timedSteps);
+  type Step = (p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.PyTree;
+  const jitStep = (loss: typeof lossH): Step => fx.jit(((p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.valueAndGrad(loss)(p as unknown as fx.nn.MlpParams, xx, ff) as unknown as fx.PyTree) as (...a: fx.PyTree[]) => fx.PyTree) as Step;
+  const stepH = jitStep(lossH);
+  const stepJ = jitStep(lossJ);
+  const msH = timeSteps(() => void stepH(net.params as unknown as fx.PyTree, x, f), timedSteps);
+  const msJ = timeSteps(() => void stepJ(net.params as unknown as fx.PyTree, x, f), timedSteps);
   console.log(`  loss+grad only: jet Laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> jets ${(msH / msJ).toFixed(2)}x faster; trainer overhead (sampling cache, flatten, Adam) ${(msJet - msJ).toFixed(1)} ms`);
 }
 
