@@ -154,7 +154,11 @@ export class WasmKernels {
     checkCount('gemm: batch', batch);
     const sa = g.strideA ?? m * k, sb = g.strideB ?? k * n, sc = g.strideC ?? m * n;
     for (const [name, v] of [['strideA', sa], ['strideB', sb], ['strideC', sc]] as const) checkCount(`gemm: ${name}`, v);
-    for (const [name, v] of [['a', g.a], ['b', g.b], ['c', g.c]] as const) checkPtr(`gemm: ${name}`, v);
+    const bytes = BYTES[dtype];
+    const [ar, ac] = ta ? [k, m] : [m, k], [br, bc] = tb ? [n, k] : [k, n];
+    this.checkSpan('gemm: a', g.a, matrixExtent(batch, sa, ar, ac, lda) * bytes);
+    this.checkSpan('gemm: b', g.b, matrixExtent(batch, sb, br, bc, ldb) * bytes);
+    this.checkSpan('gemm: c', g.c, matrixExtent(batch, sc, m, n, ldc) * bytes);
     if (m === 0 || n === 0 || batch === 0) return;
     this.counters.gemm++;
     const beta = g.accumulate ? 1 : 0;
@@ -192,13 +196,15 @@ export class WasmKernels {
     const ops = dtype === 'f64' ? F64_UNARY_OPS : UNARY_OPS;
     if (!ops.includes(op)) throw new Error(`unary: op must be one of ${ops.join(', ')} for ${dtype}, got ${String(op)}`);
     checkCount('unary: n', n);
+    this.checkSpan('unary: x', x, n * BYTES[dtype]); this.checkSpan('unary: out', out, n * BYTES[dtype]);
     this.raw[`${op}_${checkDtype('unary', dtype)}`](x, out, n);
   }
 
   binary(op: BinaryOp, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
     checkBinaryOp('binary', op);
     checkCount('binary: n', n);
-    this.raw[`${op}_${checkDtype('binary', dtype)}`](a, b, out, n);
+    for (const [name, p] of [['a', a], ['b', b], ['out', out]] as const) this.checkSpan(`binary: ${name}`, p, n * BYTES[checkDtype('binary', dtype)]);
+    this.raw[`${op}_${dtype}`](a, b, out, n);
   }
 
   /** out[i, j] = a[i*aStrides[0] + j*aStrides[1]] op b[...] for a contiguous out [outer, inner]; stride 0 broadcasts. */
@@ -210,38 +216,61 @@ export class WasmKernels {
         throw new Error(`binaryStrided: ${name} must be two non-negative integers, got [${v.join(', ')}]`);
       }
     }
-    this.raw[`${op}_strided_${checkDtype('binaryStrided', s.dtype ?? 'f32')}`](
+    const dtype = checkDtype('binaryStrided', s.dtype ?? 'f32');
+    const extent = (st: readonly [number, number]): number => (s.outer && s.inner ? (s.outer - 1) * st[0] + (s.inner - 1) * st[1] + 1 : 0);
+    this.checkSpan('binaryStrided: a', s.a, extent(s.aStrides) * BYTES[dtype]);
+    this.checkSpan('binaryStrided: b', s.b, extent(s.bStrides) * BYTES[dtype]);
+    this.checkSpan('binaryStrided: out', s.out, s.outer * s.inner * BYTES[dtype]);
+    this.raw[`${op}_strided_${dtype}`](
       s.a, s.aStrides[0], s.aStrides[1], s.b, s.bStrides[0], s.bStrides[1], s.out, s.outer, s.inner);
   }
 
   /** out = cond != 0 ? a : b (cond has the same dtype). */
   where(cond: number, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
     checkCount('where: n', n);
-    this.raw[`where_${checkDtype('where', dtype)}`](cond, a, b, out, n);
+    for (const [name, p] of [['cond', cond], ['a', a], ['b', b], ['out', out]] as const) this.checkSpan(`where: ${name}`, p, n * BYTES[checkDtype('where', dtype)]);
+    this.raw[`where_${dtype}`](cond, a, b, out, n);
   }
 
   /** Reduces the middle axis of a contiguous [outer, len, inner] view into out[outer, inner] (len = 0 gives 0 for sum, -Infinity for max). */
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number, dtype: Dtype = 'f32'): void {
     checkCount('reduce: outer', outer); checkCount('reduce: len', len); checkCount('reduce: inner', inner);
     if (op !== 'sum' && op !== 'max') throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);
-    this.raw[`${op === 'sum' ? 'sum' : 'max_reduce'}_${checkDtype('reduce', dtype)}`](x, out, outer, len, inner);
+    this.checkSpan('reduce: x', x, outer * len * inner * BYTES[checkDtype('reduce', dtype)]);
+    this.checkSpan('reduce: out', out, outer * inner * BYTES[dtype]);
+    this.raw[`${op === 'sum' ? 'sum' : 'max_reduce'}_${dtype}`](x, out, outer, len, inner);
   }
 
   /** out[i, j, :] = x[i, idx[j], :] for x [outer, n, inner], idx i32 [m], out [outer, m, inner]. */
   gather(dtype: Dtype, x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): void {
-    this.checkIndexed('gather', outer, n, inner, m);
+    this.checkIndexed('gather', dtype, outer, n, inner, m);
+    this.checkSpan('gather: x', x, outer * n * inner * BYTES[dtype]);
+    this.checkSpan('gather: idx', idx, 4 * m);
+    this.checkSpan('gather: out', out, outer * m * inner * BYTES[dtype]);
     const bad = (dtype === 'f64' ? this.raw.gather_f64 : this.raw.gather_f32)(x, idx, out, outer, n, inner, m);
     if (bad >= 0) this.badIndex('gather', idx, bad, n);
   }
 
   /** out[i, idx[j], :] += y[i, j, :] for y [outer, m, inner], out [outer, n, inner] (repeated indices add up). */
   scatterAdd(dtype: Dtype, y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): void {
-    this.checkIndexed('scatterAdd', outer, n, inner, m);
+    this.checkIndexed('scatterAdd', dtype, outer, n, inner, m);
+    this.checkSpan('scatterAdd: y', y, outer * m * inner * BYTES[dtype]);
+    this.checkSpan('scatterAdd: idx', idx, 4 * m);
+    this.checkSpan('scatterAdd: out', out, outer * n * inner * BYTES[dtype]);
     const bad = (dtype === 'f64' ? this.raw.scatter_add_f64 : this.raw.scatter_add_f32)(y, idx, out, outer, n, inner, m);
     if (bad >= 0) this.badIndex('scatterAdd', idx, bad, n);
   }
 
-  private checkIndexed(what: string, outer: number, n: number, inner: number, m: number): void {
+  /** Throws unless [ptr, ptr + bytes) is a valid non-null range of the wasm memory. */
+  private checkSpan(name: string, ptr: number, bytes: number): void {
+    const size = this.memory.buffer.byteLength;
+    if (!Number.isInteger(ptr) || ptr <= 0 || ptr + bytes > size) {
+      throw new Error(`${name} must point to ${bytes} bytes inside the wasm memory (${size} bytes), got pointer ${ptr}`);
+    }
+  }
+
+  private checkIndexed(what: string, dtype: Dtype, outer: number, n: number, inner: number, m: number): void {
+    checkDtype(what, dtype);
     checkCount(`${what}: outer`, outer); checkCount(`${what}: n`, n); checkCount(`${what}: inner`, inner); checkCount(`${what}: m`, m);
   }
 
@@ -303,8 +332,10 @@ function checkLd(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < Math.max(1, min)) throw new Error(`${name} must be an integer >= ${Math.max(1, min)}, got ${v}`);
 }
 
-function checkPtr(name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0 || v > 0xffffffff) throw new Error(`${name} must be a pointer returned by alloc, got ${v}`);
+/** Elements spanned by `batch` row-major rows x cols matrices with leading dimension ld and batch stride. */
+function matrixExtent(batch: number, stride: number, rows: number, cols: number, ld: number): number {
+  if (rows === 0 || cols === 0) return 0;
+  return (batch - 1) * stride + (rows - 1) * ld + cols;
 }
 
 const loaded = new Map<Variant, WasmKernels>();

@@ -152,7 +152,12 @@ describe('wasm/gemm', () => {
     const p = kern.alloc(64);
     expect(() => kern.gemm({ m: -1, n: 1, k: 1, a: p, b: p, c: p })).to.throw(/gemm: m must be a non-negative integer, got -1/);
     expect(() => kern.gemm({ m: 2, n: 2, k: 3, a: p, b: p, c: p, lda: 2 })).to.throw(/gemm: lda must be an integer >= 3/);
-    expect(() => kern.gemm({ m: 1, n: 1, k: 1, a: 0, b: p, c: p })).to.throw(/gemm: a must be a pointer/);
+    expect(() => kern.gemm({ m: 1, n: 1, k: 1, a: 0, b: p, c: p })).to.throw(/gemm: a must point to 4 bytes inside the wasm memory/);
+    const end = kern.memory.buffer.byteLength;
+    expect(() => kern.gemm({ m: 4, n: 4, k: 4, a: p, b: end - 60, c: p, transB: true })).to.throw(/gemm: b must point to 64 bytes .* got pointer/);
+    expect(() => kern.gemm({ m: 2, n: 2, k: 2, a: p, b: p, c: end - 4, batch: 2, strideC: 0 })).to.throw(/gemm: c must point to 16 bytes/);
+    expect(() => kern.unary('exp', p, end - 8, 4)).to.throw(/unary: out must point to 16 bytes/);
+    expect(() => kern.reduce('sum', p, p, 1, 1, 1, 'f16' as 'f32')).to.throw(/reduce: dtype must be 'f32' or 'f64', got f16/);
     expect(() => kern.gemm({ m: 1, n: 1, k: 1, a: p, b: p, c: p, dtype: 'f16' as 'f32' })).to.throw(/dtype/);
     expect(() => matmul(kern, new Float32Array(3), new Float32Array(2), { m: 1, n: 1, k: 2 })).to.throw(/a has length 3/);
     expect(() => kern.setThreads(3 as 2)).to.throw(/setThreads: count must be 1 or 2, got 3/);

@@ -45,8 +45,11 @@ describe('wasm/helper-thread', () => {
   it('a broken helper makes WasmKernels.gemm throw once and fall back to one thread', () => {
     kern.setThreads(2);
     kern.threadMinFlops = 0;
-    const bad = 0xfffff000;
-    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: bad, b: bad, c: bad })).to.throw(/memory access out of bounds/);
+    const p = kern.alloc(3 * 64 * 8 * 4);
+    // Test seam: point the helper's packing scratch outside the memory so only the worker traps.
+    (kern as unknown as { helperWork: number }).helperWork = 0xfffff000;
+    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: p, b: p, c: p + 64 * 8 * 4 }))
+      .to.throw(/gemm job failed: RuntimeError: memory access out of bounds.*threading disabled/s);
     expect(kern.threads).to.equal(1);
     kern.dispose();
   });
