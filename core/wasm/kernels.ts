@@ -232,7 +232,7 @@ export class WasmKernels {
     this.raw[`where_${dtype}`](cond, a, b, out, n);
   }
 
-  /** Reduces the middle axis of a contiguous [outer, len, inner] view into out[outer, inner] (len = 0 gives 0 for sum, -Infinity for max). */
+  /** Reduces the middle axis of a contiguous [outer, len, inner] view into out[outer, inner] (must not overlap x; len = 0 gives 0 for sum, -Infinity for max). */
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number, dtype: Dtype = 'f32'): void {
     checkCount('reduce: outer', outer); checkCount('reduce: len', len); checkCount('reduce: inner', inner);
     if (op !== 'sum' && op !== 'max') throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);

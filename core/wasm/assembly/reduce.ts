@@ -44,28 +44,28 @@ function maxRun<T>(p: usize, len: i32): T {
 
 // @ts-ignore: decorator
 @inline function strided<T>(isMax: bool, x: usize, out: usize, len: i32, inner: i32): void {
-  // out[k] = reduce_p x[p, k]; vectorised across k.
+  // out[k] = reduce_p x[p, k], streaming x row by row (one pass over memory); out stays in L1.
   const L = lanes<T>();
   const body = inner & ~(L - 1);
   const row = <usize>inner * sizeof<T>();
-  for (let k = 0; k < body; k += L) {
-    const o = <usize>k * sizeof<T>();
-    let acc = splat<T>(<T>(isMax ? -Infinity : 0));
-    for (let p = 0; p < len; p++) {
-      const v = v128.load(x + <usize>p * row + o);
-      if (sizeof<T>() == 4) acc = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v);
-      else acc = isMax ? f64x2.max(acc, v) : f64x2.add(acc, v);
+  const init = splat<T>(<T>(isMax ? -Infinity : 0));
+  for (let k = 0; k < body; k += L) v128.store(out + <usize>k * sizeof<T>(), init);
+  for (let k = body; k < inner; k++) store<T>(out + <usize>k * sizeof<T>(), <T>(isMax ? -Infinity : 0));
+  for (let p = 0; p < len; p++) {
+    const src = x + <usize>p * row;
+    for (let k = 0; k < body; k += L) {
+      const o = <usize>k * sizeof<T>();
+      const acc = v128.load(out + o), v = v128.load(src + o);
+      let r: v128;
+      if (sizeof<T>() == 4) r = isMax ? f32x4.max(acc, v) : f32x4.add(acc, v);
+      else r = isMax ? f64x2.max(acc, v) : f64x2.add(acc, v);
+      v128.store(out + o, r);
     }
-    v128.store(out + o, acc);
-  }
-  for (let k = body; k < inner; k++) {
-    const o = <usize>k * sizeof<T>();
-    let acc: T = <T>(isMax ? -Infinity : 0);
-    for (let p = 0; p < len; p++) {
-      const v = load<T>(x + <usize>p * row + o);
-      acc = isMax ? max<T>(acc, v) : acc + v;
+    for (let k = body; k < inner; k++) {
+      const o = <usize>k * sizeof<T>();
+      const acc = load<T>(out + o), v = load<T>(src + o);
+      store<T>(out + o, isMax ? max<T>(acc, v) : acc + v);
     }
-    store<T>(out + o, acc);
   }
 }
 
