@@ -4,6 +4,7 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as meshes from './meshes/index.js';
 export * as solvers from './solvers/index.js';
+export * as pinn from './pinn/index.js';
 
 import { writeVtk, readVtk, writePvd, readPvd, loadReference } from './meshes/index.js';
 /** File formats: VTK XML (vti/vtu/vtp/pvd) and reference data (.dat tables, .npy/.npz, .mat v5, VTK). */

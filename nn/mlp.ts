@@ -16,10 +16,11 @@ export const activations: Record<Activation, (x: Tensor) => Tensor> = {
   linear: (x) => x,
 };
 
-export interface DenseParams {
+// a type alias (not an interface) so parameter lists are assignable to PyTree
+export type DenseParams = {
   W: Tensor; // [fanIn, fanOut]
   b: Tensor; // [fanOut]
-}
+};
 export type MlpParams = DenseParams[];
 
 export interface MlpOptions {
