@@ -90,6 +90,7 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
 
     if (pathname === '/' || pathname === '/index.html') return sendApp(res, 'index.html');
+    if (pathname === '/favicon.ico') return send(res, 204, '');
     if (pathname.startsWith('/app/')) return sendApp(res, pathname.slice(5));
     if (pathname.startsWith('/run/')) {
       const file = runFile(res, pathname.slice(5));

@@ -1,5 +1,5 @@
 // Loss / error curves drawn on a plain 2D canvas (no chart library): log y axis with decade ticks.
-import { chartScale } from './chartScale.js';
+import { chartScale, niceTicks } from './chartScale.js';
 import type { Curve } from './metrics.js';
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -32,14 +32,14 @@ export function drawChart(canvas: HTMLCanvasElement, curves: readonly Curve[]): 
   g.fillStyle = '#444';
   g.font = '11px sans-serif';
   g.textAlign = 'right';
-  const yTicks = s.log ? range(s.yMin, s.yMax, Math.max(1, Math.ceil((s.yMax - s.yMin) / 6))) : range(s.yMin, s.yMax, (s.yMax - s.yMin) / 4);
+  const yTicks = s.log ? niceTicks(s.yMin, s.yMax, 6).filter(Number.isInteger) : niceTicks(s.yMin, s.yMax, 4);
   for (const t of yTicks) {
     const y = PAD.top + (1 - (t - s.yMin) / (s.yMax - s.yMin)) * ph;
     line(g, PAD.left, y, PAD.left + pw, y);
-    g.fillText(s.log ? `1e${t}` : t.toPrecision(3), PAD.left - 4, y + 4);
+    g.fillText(s.log ? `1e${t}` : String(t), PAD.left - 4, y + 4);
   }
   g.textAlign = 'center';
-  for (const t of range(s.xMin, s.xMax, (s.xMax - s.xMin) / 4)) g.fillText(String(Math.round(t)), X(t), h - 8);
+  for (const t of niceTicks(s.xMin, s.xMax, 5)) g.fillText(String(t), X(t), h - 8);
 
   curves.forEach((c, i) => {
     g.strokeStyle = COLOURS[i % COLOURS.length];
@@ -51,12 +51,6 @@ export function drawChart(canvas: HTMLCanvasElement, curves: readonly Curve[]): 
     g.textAlign = 'left';
     g.fillText(c.name, PAD.left + 8, PAD.top + 12 + 13 * i);
   });
-}
-
-function range(a: number, b: number, step: number): number[] {
-  const out: number[] = [];
-  for (let t = a; t <= b + 1e-9 * Math.abs(step); t += step) out.push(t);
-  return out;
 }
 
 function line(g: CanvasRenderingContext2D, x0: number, y0: number, x1: number, y1: number): void {

@@ -9,7 +9,7 @@ import { metricCurves, parseMetrics } from './metrics.js';
 import { type RunInfo, runInfo } from './runInfo.js';
 import { type PanelSpec, FieldScene } from './scene.js';
 import { type Source, viewableSources } from './sources.js';
-import { scalarRange, toSurface } from './surface.js';
+import { type Bounds, scalarRange, toSurface, unionBounds } from './surface.js';
 
 const POLL_MS = 1500;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -27,6 +27,8 @@ const state = {
   series: undefined as WireSeries | undefined,
   cache: new Map<string, Dataset>(),
   steps: 1,
+  /** Camera framing for the current source, set when it is opened. */
+  bounds: undefined as Bounds | undefined,
   stamps: new Map<string, number>(), // path -> mtime, to notice rewritten files
   renders: 0,
 };
@@ -42,19 +44,19 @@ async function dataset(path: string): Promise<Dataset> {
 }
 
 function timeLabel(ds: Dataset, t: number): string {
-  if (state.series) return `t = ${state.series.frames[t]?.time ?? '?'}`;
+  if (state.series) return `t = ${Number(state.series.frames[t]?.time.toPrecision(6))}`;
   if (ds.kind === 'ImageData' && state.steps > 1) return `${state.info.timeDependent ? 't' : 'z'} = ${(ds.origin[2] + t * ds.spacing[2]).toPrecision(4)}`;
   return '';
 }
 
 /** Draws the current source at the slider's time index. */
-async function render(resetCamera: boolean): Promise<void> {
+async function render(reframe: boolean): Promise<void> {
   if (!state.source) return;
   const t = Number(ui.time.value);
   const ds = await dataset(state.series ? state.series.frames[t].file : state.source.path);
   const surface = toSurface(ds, state.series ? 0 : t);
   const groups = groupFields(ds.pointData.map((f) => f.name));
-  if (ui.field.options.length !== groups.length || [...ui.field.options].some((o, i) => o.value !== groups[i].base)) {
+  if (ui.field.options.length !== groups.length || Array.from(ui.field.options).some((o, i) => o.value !== groups[i].base)) {
     const keep = ui.field.value;
     ui.field.replaceChildren(...groups.map((g) => new Option(g.base, g.base)));
     if (groups.some((g) => g.base === keep)) ui.field.value = keep;
@@ -69,7 +71,7 @@ async function render(resetCamera: boolean): Promise<void> {
     if (g.reference) panels.push({ title: `reference: ${g.reference}`, surface, array: g.reference, range, preset: 'Cool to Warm' });
     if (g.error) panels.push({ title: `error: ${g.error}`, surface, array: g.error, range: scalarRange([surface.scalars.get(g.error)!]), preset: 'Black-Body Radiation' });
   }
-  scene.show(panels, resetCamera);
+  scene.show(panels, reframe ? (state.bounds ?? unionBounds([surface])) : undefined);
   ui.timeLabel.textContent = timeLabel(ds, t);
   state.renders++;
   document.body.dataset.renders = String(state.renders);
@@ -81,6 +83,13 @@ async function openSource(path: string, keepTime: boolean): Promise<void> {
   state.series = undefined;
   if (!source) return;
   state.series = source.series ? await fetchSeries(source.path) : undefined;
+  state.bounds = undefined;
+  if (state.series) {
+    // Frames are fetched up front: playback then needs no requests, and the camera can frame
+    // the whole motion.
+    const frames = await Promise.all(state.series.frames.map((f) => dataset(f.file)));
+    state.bounds = unionBounds(frames.map((ds) => toSurface(ds)));
+  }
   state.steps = state.series ? state.series.frames.length : sliceCount(await dataset(source.path));
   const t = keepTime ? Math.min(Number(ui.time.value), state.steps - 1) : 0;
   ui.time.max = String(Math.max(0, state.steps - 1));

@@ -14,7 +14,7 @@ import vtkRenderWindowInteractor from '@kitware/vtk.js/Rendering/Core/RenderWind
 import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
 import vtkScalarBarActor from '@kitware/vtk.js/Rendering/Core/ScalarBarActor';
 import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
-import type { Surface } from './surface.js';
+import type { Bounds, Surface } from './surface.js';
 
 export interface PanelSpec {
   readonly title: string;
@@ -52,8 +52,11 @@ export class FieldScene {
     this.resize();
   }
 
-  /** Shows the panels side by side; `resetCamera` re-frames the data (a new dataset). */
-  show(specs: readonly PanelSpec[], resetCamera: boolean): void {
+  /**
+   * Shows the panels side by side. `frame` re-aims the shared camera at these bounds (a new
+   * dataset; for a series, the bounds of all frames, so motion stays in view).
+   */
+  show(specs: readonly PanelSpec[], frame?: Bounds): void {
     while (this.panels.length < specs.length) this.panels.push(this.createPanel());
     this.panels.forEach((p, i) => {
       const attached = this.window.getRenderers().includes(p.renderer);
@@ -64,9 +67,7 @@ export class FieldScene {
       } else if (attached) this.window.removeRenderer(p.renderer);
     });
     this.titles.replaceChildren(...specs.map((s) => Object.assign(document.createElement('div'), { textContent: s.title })));
-    if (resetCamera && specs.length > 0) {
-      this.panels[0].renderer.resetCamera();
-    }
+    if (frame && specs.length > 0) this.panels[0].renderer.resetCamera(frame);
     for (const p of this.panels.slice(0, specs.length)) p.renderer.resetCameraClippingRange();
     this.window.render();
   }
@@ -100,6 +101,7 @@ export class FieldScene {
     renderer.addActor(actor);
     const scalarBar = vtkScalarBarActor.newInstance();
     scalarBar.setScalarsToColors(colours);
+    scalarBar.setDrawNanAnnotation(false);
     renderer.addActor(scalarBar);
     return { renderer, polyData, mapper, colours, scalarBar };
   }

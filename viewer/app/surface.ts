@@ -127,3 +127,19 @@ export function scalarRange(arrays: readonly Float32Array[]): [number, number] {
   if (lo === Infinity) return [0, 1];
   return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
 }
+
+export type Bounds = [number, number, number, number, number, number];
+
+/** Axis-aligned bounds [xmin, xmax, ymin, ymax, zmin, zmax] enclosing every surface given. */
+export function unionBounds(surfaces: readonly Surface[]): Bounds {
+  const b: Bounds = [Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity];
+  for (const s of surfaces) {
+    for (let i = 0; i < s.points.length; i += 3) {
+      for (let k = 0; k < 3; k++) {
+        b[2 * k] = Math.min(b[2 * k], s.points[i + k]);
+        b[2 * k + 1] = Math.max(b[2 * k + 1], s.points[i + k]);
+      }
+    }
+  }
+  return b;
+}

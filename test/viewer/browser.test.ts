@@ -1,0 +1,195 @@
+// End-to-end: the bundled app in real headless Chromium (Debian's /usr/bin/chromium, driven by
+// playwright-core) against a fixture run served by serveRun. Skips, saying why, when Chromium,
+// playwright-core or esbuild is missing, so machines without a browser stay green.
+import { expect } from 'chai';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { writeVtk } from '../../meshes/index.js';
+import { serveRun, type ViewerServer } from '../../viewer/index.js';
+import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const shots = join(repoRoot, 'build', 'screenshots');
+// The machine's network is closed: without the background-networking flags Chromium keeps
+// dialling out (see the node machine notes).
+const distDir = join(repoRoot, 'viewer', 'dist');
+
+function newestMtime(dir: string): number {
+  return Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+}
+
+function bundleIsFresh(): boolean {
+  const bundle = join(distDir, 'app.js');
+  if (!existsSync(bundle) || !existsSync(join(distDir, 'index.html'))) return false;
+  const sources = Math.max(newestMtime(join(repoRoot, 'viewer', 'app')), statSync(join(repoRoot, 'viewer', 'wire.ts')).mtimeMs);
+  return statSync(bundle).mtimeMs > sources;
+}
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+interface PixelStats {
+  width: number;
+  height: number;
+  distinct: number;
+  /** Fraction of pixels that differ from the other image (when one is given). */
+  changed: number;
+}
+
+/** Decodes PNG data URLs in the page and compares them pixel by pixel. */
+function pixelStats(page: Page, a: string, b?: string): Promise<PixelStats> {
+  return page.evaluate(async ([a, b]) => {
+    const pixels = async (url: string) => {
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      return g.getImageData(0, 0, c.width, c.height);
+    };
+    const pa = await pixels(a);
+    const colours = new Set<number>();
+    const d = new Uint32Array(pa.data.buffer);
+    for (let i = 0; i < d.length; i++) colours.add(d[i]);
+    let changed = 0;
+    if (b) {
+      const pb = new Uint32Array((await pixels(b)).data.buffer);
+      for (let i = 0; i < d.length; i++) if (d[i] !== pb[i]) changed++;
+    }
+    return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length };
+  }, [a, b] as const);
+}
+
+const capture = (page: Page) => page.evaluate(() => (window as unknown as { fluxionViewer: { capture(): Promise<string> } }).fluxionViewer.capture());
+const renders = async (page: Page) => Number(await page.getAttribute('body', 'data-renders'));
+
+/** Presses a key on the time slider and waits for the app to draw the new frame. */
+async function stepSlider(page: Page, key: string): Promise<void> {
+  const before = await renders(page);
+  await page.focus('#time');
+  await page.keyboard.press(key);
+  await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+}
+
+describe('viewer in headless Chromium', function () {
+  let tmp: string;
+  let run: string;
+  let server: ViewerServer;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the viewer end-to-end tests)`);
+      return this.skip();
+    }
+    let chromium: typeof import('playwright-core').chromium;
+    let buildViewer: (o: { outdir: string; minify: boolean }) => Promise<unknown>;
+    try {
+      ({ chromium } = await import('playwright-core'));
+      // @ts-expect-error build.mjs is plain JavaScript without type declarations
+      ({ buildViewer } = await import('../../viewer/build.mjs'));
+    } catch (e) {
+      console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
+      return this.skip();
+    }
+    tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
+    // Reuse viewer/dist when it is newer than every app source (the prepare step builds it);
+    // otherwise bundle the current sources into the temp folder.
+    const appDir = bundleIsFresh() ? distDir : join(tmp, 'app');
+    if (appDir !== distDir) await buildViewer({ outdir: appDir, minify: false });
+    run = writeFixtureRun(join(tmp, 'run'));
+    server = await serveRun(run, { appDir });
+    mkdirSync(shots, { recursive: true });
+    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
+      executablePath: CHROMIUM, args: FLAGS, headless: true, viewport: { width: 960, height: 640 },
+    });
+    // tsx compiles this file with esbuild's keepNames, which wraps named functions in the
+    // callbacks we send to page.evaluate in a `__name(...)` helper that the page lacks.
+    await context.addInitScript('globalThis.__name = (f) => f;');
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  });
+
+  after(async () => {
+    await context?.close();
+    await server?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('loads the fixture run: title, summary, three panels, no errors', async () => {
+    expect(await page.textContent('#title')).to.equal('run');
+    expect(await page.textContent('#summary')).to.contain('completed').and.contain('L2RE 1.20e-2');
+    expect(await page.textContent('#status')).to.equal('');
+    expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal(['prediction: u', 'reference: u_ref', 'error: u_err']);
+    expect(await page.$$eval('#source option', (o) => o.map((x) => (x as HTMLOptionElement).value))).to.deep.equal(['fields/solution.vti', 'fields/mesh.vtu', 'fields/robot.pvd']);
+    expect(pageErrors).to.deep.equal([]);
+    await page.screenshot({ path: join(shots, 'viewer-fields.png') });
+  });
+
+  it('renders the fields: the WebGL canvas is far from blank', async () => {
+    const s = await pixelStats(page, await capture(page));
+    expect(s.width).to.be.greaterThan(500);
+    // Two smooth colour-mapped fields, an error map and three scalar bars: hundreds of colours.
+    expect(s.distinct).to.be.greaterThan(200);
+  });
+
+  it('the time slider shows another slice of the space-time field', async () => {
+    const t0 = await capture(page);
+    expect(await page.textContent('#timeLabel')).to.equal('t = 0.000');
+    await stepSlider(page, 'ArrowRight');
+    await stepSlider(page, 'ArrowRight');
+    expect(await page.textContent('#timeLabel')).to.equal('t = 0.5000');
+    const t2 = await capture(page);
+    const diff = await pixelStats(page, t0, t2);
+    // The wave travels 0.3 of the domain: most field pixels change colour.
+    expect(diff.changed).to.be.greaterThan(0.1);
+    await page.screenshot({ path: join(shots, 'viewer-fields-t2.png') });
+    // Back to slice 0 gives the first picture again, pixel for pixel.
+    await stepSlider(page, 'Home');
+    expect((await pixelStats(page, t0, await capture(page))).changed).to.equal(0);
+  });
+
+  it('plays simulation frames from a .pvd series (particles and springs)', async () => {
+    const before = await renders(page);
+    await page.selectOption('#source', 'fields/robot.pvd');
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    expect(await page.getAttribute('#time', 'max')).to.equal(String(FRAMES - 1));
+    const f0 = await capture(page);
+    expect((await pixelStats(page, f0)).distinct).to.be.greaterThan(20);
+    await stepSlider(page, 'End');
+    expect(await page.textContent('#timeLabel')).to.match(/^t = 0\.3/);
+    const diff = await pixelStats(page, f0, await capture(page));
+    expect(diff.changed).to.be.greaterThan(0.002);
+    await page.screenshot({ path: join(shots, 'viewer-particles.png') });
+  });
+
+  it('draws the metrics chart and follows a run in progress', async () => {
+    // 20 steps x (loss, two terms, l2re).
+    expect(await page.getAttribute('#chart', 'data-points')).to.equal('80');
+    const inked = await page.$eval('#chart', (c) => {
+      const cv = c as HTMLCanvasElement;
+      const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+      return n / (d.length / 4);
+    });
+    expect(inked).to.be.greaterThan(0.005);
+    // The runner appends lines and writes new fields; the page polls and catches up.
+    appendFileSync(join(run, 'metrics.jsonl'), [20, 21, 22, 23, 24].map(metricsLine).join(''));
+    writeVtk(join(run, 'fields', 'late.vtu'), { kind: 'UnstructuredGrid', points: [0, 0, 1, 0, 0, 1], pointDim: 2, cells: { connectivity: [0, 1, 2], offsets: [3] }, types: [5] });
+    await page.waitForFunction(() => document.getElementById('chart')!.dataset.points === '100', undefined, { timeout: 10000 });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/late.vtu'), undefined, { timeout: 10000 });
+    await page.screenshot({ path: join(shots, 'viewer-live.png') });
+    expect(pageErrors).to.deep.equal([]);
+  });
+});
