@@ -1,11 +1,10 @@
 // PINN benchmarks: `npx tsx bench/pinn.ts [--steps N] [--quick]`.
 // 1) training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 collocation points, 2-64-64-64-1 tanh,
 //    exact Laplacian by jets, Adam; peers: our own grad-of-grad (hessianTrace) Laplacian step and PyTorch
-//    (bench/baselines/pinn_poisson.py, skipped when python3-torch is missing); machine limit: matmul GFLOP/s.
+//    (PyTorch side by side: bench/core.ts with bench/baselines/pinn_step.py); machine limit: matmul GFLOP/s.
 // 2) Helmholtz 4x50: plain Adam vs learning-rate annealing (L2 relative error after N steps).
 // 3) Burgers: L2 relative error against the PINNacle data after N steps.
 // The machine is shared with other developers: timings are noisy.
-import { spawnSync } from 'node:child_process';
 import * as fx from '../index.js';
 import * as pinn from '../pinn/index.js';
 
@@ -54,17 +53,7 @@ console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBacke
   console.log(`  loss+grad only: jet Laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> jets ${(msH / msJ).toFixed(2)}x faster; trainer overhead (sampling cache, flatten, Adam) ${(msJet - msJ).toFixed(1)} ms`);
 }
 
-// PyTorch peer
-{
-  const probe = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) {
-    console.log(`  pytorch: skipped: python3-torch not installed (our time: ${msJet.toFixed(1)} ms/step)`);
-  } else {
-    const r = spawnSync('python3', ['bench/baselines/pinn_poisson.py', '2'], { encoding: 'utf8' });
-    const ms = (JSON.parse(r.stdout.trim().split('\n').pop() as string) as { ms_per_step: number }).ms_per_step;
-    console.log(`  pytorch: ${ms.toFixed(1)} ms/step -> ours/pytorch = ${(msJet / ms).toFixed(2)}`);
-  }
-}
+// The PyTorch peer of this step runs side by side in bench/core.ts (bench/baselines/pinn_step.py).
 
 // ---- 2) Helmholtz plain vs LRA ----
 for (const [label, optimizer] of [['plain Adam', { name: 'adam', lr: 1e-3 }], ['LRA', { name: 'lra', lr: 1e-3, alpha: 0.1 }]] as Array<[string, pinn.OptimizerSpec]>) {
