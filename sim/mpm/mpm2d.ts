@@ -94,6 +94,8 @@ export class Mpm2D implements TimeStepper {
   private readonly bvx: Float64Array;
   private readonly bvy: Float64Array;
   private readonly bm: Float64Array;
+  /** Per-particle APIC affine matrix M = -dt V 4/dx^2 tau + m C of the last P2G (4N). */
+  private readonly affine: Float64Array;
   private readonly wx = new Float64Array(3);
   private readonly wy = new Float64Array(3);
   private readonly dwx = new Float64Array(3);
@@ -116,6 +118,7 @@ export class Mpm2D implements TimeStepper {
     this.ux = new Float64Array(g); this.uy = new Float64Array(g);
     this.gvx = new Float64Array(g); this.gvy = new Float64Array(g);
     this.bvx = new Float64Array(g); this.bvy = new Float64Array(g); this.bm = new Float64Array(g);
+    this.affine = new Float64Array(4 * this.n);
     this.sp.d0 = o.actuationDirection[0]; this.sp.d1 = o.actuationDirection[1];
   }
 
@@ -186,6 +189,8 @@ export class Mpm2D implements TimeStepper {
       const c = 4 * n + 4 * p;
       const M00 = stressCoef * tau[0] + m * s[c], M01 = stressCoef * tau[1] + m * s[c + 1];
       const M10 = stressCoef * tau[2] + m * s[c + 2], M11 = stressCoef * tau[3] + m * s[c + 3];
+      const aff = this.affine;
+      aff[4 * p] = M00; aff[4 * p + 1] = M01; aff[4 * p + 2] = M10; aff[4 * p + 3] = M11;
       const mvx = m * s[2 * n + 2 * p], mvy = m * s[2 * n + 2 * p + 1];
       const wy0 = wy[0], wy1 = wy[1], wy2 = wy[2];
       const dpy0 = -fy * dx, dpy1 = dpy0 + dx, dpy2 = dpy1 + dx;
@@ -359,7 +364,7 @@ export class Mpm2D implements TimeStepper {
     }
     // ---- P2G reverse ----
     const stressCoef = -dt * o.particleVolume * 4 * invDx * invDx;
-    const { tau, tauBar, sb } = this;
+    const { tauBar, sb } = this;
     sb.mu = 0; sb.lambda = 0;
     for (let p = 0; p < n; p++) {
       const xp = s[2 * p], yp = s[2 * p + 1];
@@ -367,10 +372,10 @@ export class Mpm2D implements TimeStepper {
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       const sp = this.stressParams(t, p, 1);
-      kirchhoff2(o.material, s, 8 * n + 4 * p, sp, tau);
       const c = 4 * n + 4 * p;
-      const M00 = stressCoef * tau[0] + m * s[c], M01 = stressCoef * tau[1] + m * s[c + 1];
-      const M10 = stressCoef * tau[2] + m * s[c + 2], M11 = stressCoef * tau[3] + m * s[c + 3];
+      // affine matrix cached by the P2G recompute at the top of backward
+      const aff = this.affine;
+      const M00 = aff[4 * p], M01 = aff[4 * p + 1], M10 = aff[4 * p + 2], M11 = aff[4 * p + 3];
       const vx = s[2 * n + 2 * p], vy = s[2 * n + 2 * p + 1];
       let vbx = 0, vby = 0, m00 = 0, m01 = 0, m10 = 0, m11 = 0, fxb = 0, fyb = 0;
       for (let i = 0; i < 3; i++) {
