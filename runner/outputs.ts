@@ -37,12 +37,17 @@ export class MetricsLog {
     writeFileAtomic(this.path, '');
   }
 
-  truncateAfter(step: number): void {
+  /**
+   * Keeps the lines an uninterrupted run would have at `step`: earlier steps, and `step` itself only
+   * on the logging grid (the stopped run's extra final-step line is not part of a longer run).
+   */
+  truncateAfter(step: number, logEvery: number): void {
     if (!existsSync(this.path)) return this.reset();
     const kept = readFileSync(this.path, 'utf8').split('\n').filter((line) => {
       if (line.trim() === '') return false;
       try {
-        return (JSON.parse(line) as MetricsRecord).step <= step;
+        const s = (JSON.parse(line) as MetricsRecord).step;
+        return s < step || (s === step && s % logEvery === 0);
       } catch {
         return false; // a torn last line from a killed run
       }

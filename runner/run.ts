@@ -173,7 +173,7 @@ export async function runConfig(o: RunOptions): Promise<RunResult> {
   writeFileSync(join(outDir, 'config.resolved.yaml'), resolvedYaml(config));
   const metrics = new MetricsLog(join(outDir, 'metrics.jsonl'));
   if (ckpt) {
-    metrics.truncateAfter(ckpt.step);
+    metrics.truncateAfter(ckpt.step, config.training.log_every);
   } else {
     rmSync(ckptDir, { recursive: true, force: true });
     metrics.reset();
