@@ -127,7 +127,8 @@ export interface TrainResult {
   stepsPerSecond: number;
 }
 
-type Params = fx.nn.MlpParams;
+// a type alias (not an interface) so the parameter list is structurally a PyTree for jit and unflattenTree
+type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
 
 /** Residual loss of one step; `dirs` carries the STDE directions as a jit argument (fresh every step). */
 function makeLoss(net: fx.nn.Mlp, d: number, op: TwoBodyOp, method: TwoBodyMethod, weights: number[]) {
@@ -143,10 +144,17 @@ function makeLoss(net: fx.nn.Mlp, d: number, op: TwoBodyOp, method: TwoBodyMetho
   };
 }
 
-/** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
-export function trainTwoBody(o: TrainOptions): TrainResult {
+export interface TwoBodyTrainer {
+  /** one Adam step on fresh points and fresh STDE directions; returns the loss */
+  step(): number;
+  /** relative L2 error of the current parameters on held-out points */
+  evaluate(): number;
+}
+
+/** The training loop's state: network, jitted value-and-grad, Adam with linear decay to 0 over `steps`. */
+export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
-  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, logEvery = 100 } = o;
+  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true } = o;
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
   if (!twoBodyMethods.includes(method)) throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
   const problem = twoBody(d, seed);
@@ -155,30 +163,43 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
   const loss = makeLoss(net, d, op, method, weights);
   const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
-  const step = jit ? fx.jit(stepFn) : stepFn;
+  const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
   const noDirs = fx.zeros([1, d], dtype);
   const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
-  const theta = flattenTree(net.params, dtype);
-  let params = net.params;
-  let last = NaN;
-  const t0 = performance.now();
-  for (let s = 0; s < steps; s++) {
+  const init: Params = net.params;
+  const theta = flattenTree(init, dtype);
+  let params = init;
+  let s = 0;
+  const step = (): number => {
     const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s);
     const fs = Float64Array.from({ length: batch }, (_, n) => problem.source(op, xs.subarray(n * d, (n + 1) * d)));
     const x = fx.tensor(xs, [batch, d], dtype);
     const f = fx.tensor(fs, [batch, 1], dtype);
+    s++;
     const dirs =
-      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: s + 1 }, dtype).dirs
-      : method === 'stde-dense' ? denseProbes(d, batch, { samples: P, rng: s + 1 }, dtype).dirs
+      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: s }, dtype).dirs
+      : method === 'stde-dense' ? denseProbes(d, batch, { samples: P, rng: s }, dtype).dirs
       : noDirs;
-    const [value, grads] = step(params, x, f, dirs);
-    last = (value as fx.Tensor).item();
+    const [value, grads] = valueAndGrad(params, x, f, dirs);
     opt.step(theta, flattenTree(grads as Params, dtype));
-    params = unflattenTree(net.params, theta);
-    if (o.log && ((s + 1) % logEvery === 0 || s + 1 === steps)) o.log(s + 1, last, (performance.now() - t0) / 1000);
+    params = unflattenTree(init, theta);
+    return (value as fx.Tensor).item();
+  };
+  return { step, evaluate: () => relativeL2(net, params, problem, testPoints, seed, dtype) };
+}
+
+/** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
+export function trainTwoBody(o: TrainOptions): TrainResult {
+  const trainer = twoBodyTrainer(o);
+  const logEvery = o.logEvery ?? 100;
+  let last = NaN;
+  const t0 = performance.now();
+  for (let s = 1; s <= o.steps; s++) {
+    last = trainer.step();
+    if (o.log && (s % logEvery === 0 || s === o.steps)) o.log(s, last, (performance.now() - t0) / 1000);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { l2re: relativeL2(net, params, problem, testPoints, seed, dtype), finalLoss: last, seconds, stepsPerSecond: steps / seconds };
+  return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
 }
 
 /** ||u_theta - u*|| / ||u*|| over held-out ball points (a seed stream disjoint from training). */

@@ -1,0 +1,149 @@
+// STDE vs exact Laplacians on the two-body Poisson problem (examples/stde/twobody.ts): training iterations/s
+// and peak memory at d = 100 .. 100k, then held-out relative L2 errors after training at 100D and 1kD.
+// Each (method, d) runs in its own child process so its peak RSS (process.resourceUsage().maxRSS) is its own.
+// Usage: npx tsx bench/stde.ts [--dims 100,1000,10000,100000] [--steps 5] [--train-steps 400]
+//   [--train-dims 100,1000] [--mem-limit-gb 6] [--child-timeout 420] [--skip-train]
+// The peer is the grad-of-grad Hessian trace (fx.hessianTrace) and the exact Taylor Laplacian (d jets);
+// no PyTorch/JAX here. The machine (2 cores) is shared with other developers: timings are noisy.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as fx from '../index.js';
+import { twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
+
+const methods: readonly TwoBodyMethod[] = ['stde-sparse', 'stde-dense', 'exact', 'hessian'];
+const BATCH = 100;
+const SAMPLES = 16;
+const WIDTH = 128;
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+};
+
+interface Timing {
+  method: TwoBodyMethod;
+  d: number;
+  itPerSec: number;
+  firstStepS: number;
+  peakRssMB: number;
+  baseRssMB: number;
+  heapDeltaMB: number;
+}
+
+/** Child: one warm-up step (trace + compile), then `steps` timed steps. */
+function child(method: TwoBodyMethod, d: number, steps: number): void {
+  const baseRss = process.memoryUsage().rss;
+  const mem = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers + m.external;
+  };
+  const base = mem();
+  const trainer = twoBodyTrainer({ d, steps: steps + 1, method, batch: BATCH, samples: SAMPLES, width: WIDTH });
+  let t0 = performance.now();
+  trainer.step();
+  const firstStepS = (performance.now() - t0) / 1000;
+  let heapPeak = mem();
+  t0 = performance.now();
+  for (let s = 0; s < steps; s++) {
+    trainer.step();
+    heapPeak = Math.max(heapPeak, mem());
+  }
+  const itPerSec = steps / ((performance.now() - t0) / 1000);
+  const out: Timing = {
+    method, d, itPerSec, firstStepS,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    baseRssMB: baseRss / 2 ** 20,
+    heapDeltaMB: (heapPeak - base) / 2 ** 20,
+  };
+  console.log(`RESULT ${JSON.stringify(out)}`);
+}
+
+/**
+ * Rough peak bytes of one step, used only to skip hopeless runs: the tiled points and directions [P*N, d]
+ * (primal, tangent, second coefficient and their copies) and ~60 live [P*N, width] activations.
+ */
+function estimateBytes(method: TwoBodyMethod, d: number): number {
+  const rows = (method === 'exact' || method === 'hessian' ? d : SAMPLES) * BATCH;
+  return 4 * rows * (6 * d + 60 * WIDTH);
+}
+
+const tiledEntries = (method: TwoBodyMethod, d: number): number => (method === 'exact' || method === 'hessian' ? d : SAMPLES) * BATCH * d;
+
+function runChild(method: TwoBodyMethod, d: number, steps: number, timeoutS: number): Timing | string {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--child', method, String(d), String(steps)], {
+    encoding: 'utf8',
+    timeout: timeoutS * 1000,
+    maxBuffer: 1 << 24,
+  });
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+  if (line) return JSON.parse(line.slice(7)) as Timing;
+  if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return `timed out after ${timeoutS} s`;
+  const why = (r.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? '';
+  return `failed (${r.signal ?? `exit ${r.status}`}): ${why.trim().slice(0, 160)}`;
+}
+
+/** Other developers edit this working tree while benchmarks run: retry a failed child once. */
+function runChildRetry(method: TwoBodyMethod, d: number, steps: number, timeoutS: number): Timing | string {
+  const first = runChild(method, d, steps, timeoutS);
+  return typeof first === 'string' && first.startsWith('failed') ? runChild(method, d, steps, timeoutS) : first;
+}
+
+function speedTable(): void {
+  const dims = arg('dims', '100,1000,10000,100000').split(',').map(Number);
+  const steps = Number(arg('steps', '5'));
+  const memLimit = Number(arg('mem-limit-gb', '6')) * 2 ** 30;
+  const timeoutS = Number(arg('child-timeout', '420'));
+  console.log(`\nTraining step (value and grad of the Poisson residual loss, 4-layer tanh MLP width ${WIDTH}, ${BATCH} points,`);
+  console.log(`|J| = ${SAMPLES}), f32, fx.jit, backend ${fx.getBackend()}; ${steps} timed steps (1 for the largest cases) after one warm-up step.`);
+  console.log('peak RSS = process maxRSS of a child running only that case (includes ~base RSS of the runtime)\n');
+  console.log('method        d        it/s     first step s   peak RSS MB   heap+buffers delta MB   vs hessian it/s');
+  const hessRate = new Map<number, number>();
+  const rows: Array<Timing | { method: TwoBodyMethod; d: number; reason: string }> = [];
+  for (const d of dims) {
+    for (const method of [...methods].reverse()) {
+      const est = estimateBytes(method, d);
+      let res: Timing | string;
+      if (est > memLimit) res = `skipped: estimated ${(est / 2 ** 30).toFixed(1)} GB per step > --mem-limit-gb ${memLimit / 2 ** 30}`;
+      // one timed step where a step touches more than 5e7 tiled input entries (seconds to minutes each)
+      else res = runChildRetry(method, d, tiledEntries(method, d) > 5e7 ? 1 : steps, timeoutS);
+      if (typeof res === 'string') rows.push({ method, d, reason: res });
+      else {
+        rows.push(res);
+        if (method === 'hessian') hessRate.set(d, res.itPerSec);
+      }
+      const row = rows[rows.length - 1];
+      if ('reason' in row) console.log(`${method.padEnd(12)}  ${String(d).padEnd(7)}  ${row.reason}`);
+      else {
+        const ratio = hessRate.get(d) ? (row.itPerSec / (hessRate.get(d) as number)).toFixed(1) + 'x' : '-';
+        console.log(
+          `${method.padEnd(12)}  ${String(d).padEnd(7)}  ${row.itPerSec.toFixed(3).padStart(8)}  ${row.firstStepS.toFixed(2).padStart(12)}` +
+            `  ${row.peakRssMB.toFixed(0).padStart(12)}  ${row.heapDeltaMB.toFixed(0).padStart(22)}  ${ratio.padStart(16)}`,
+        );
+      }
+    }
+  }
+}
+
+function accuracy(): void {
+  const dims = arg('train-dims', '100,1000').split(',').map(Number);
+  const steps = Number(arg('train-steps', '400'));
+  console.log(`\nRelative L2 error after ${steps} Adam steps (lr 1e-3 linearly decayed to 0), sparse STDE |J| = ${SAMPLES}, Poisson:`);
+  for (const d of dims) {
+    const trainer = twoBodyTrainer({ d, steps, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH, testPoints: 2000 });
+    const t0 = performance.now();
+    let loss = NaN;
+    for (let s = 1; s <= steps; s++) {
+      loss = trainer.step();
+      if (s % Math.max(1, Math.floor(steps / 4)) === 0) console.log(`  d=${d} step ${s} loss ${loss.toExponential(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+    }
+    const err = trainer.evaluate();
+    console.log(`d=${d}: relative L2 ${err.toExponential(3)} (target 1e-2) after ${steps} steps, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  }
+}
+
+if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
+else {
+  speedTable();
+  if (!process.argv.includes('--skip-train')) accuracy();
+}
