@@ -77,19 +77,20 @@ function thresholdSweep(kern: WasmKernels): { shape: string; flops: number; t1: 
   return rows;
 }
 
-function benchUnary(kern: WasmKernels, op: UnaryOp, n: number): number {
+/** Million elements per wall second and per CPU-second. */
+function benchUnary(kern: WasmKernels, op: UnaryOp, n: number): { melemPerS: number; melemPerCpuS: number } {
   const x = kern.alloc(n * 4), y = kern.alloc(n * 4);
   fill(kern.f32view(x, n), 3);
-  const { ms } = timeIt(() => kern.unary(op, x, y, n));
+  const { ms, cpuMs } = timeIt(() => kern.unary(op, x, y, n));
   kern.free(x); kern.free(y);
-  return n / ms / 1e3; // Melem/s
+  return { melemPerS: n / ms / 1e3, melemPerCpuS: n / cpuMs / 1e3 };
 }
 
-function benchJsUnary(f: (v: number) => number, n: number): number {
+function benchJsUnary(f: (v: number) => number, n: number): { melemPerS: number; melemPerCpuS: number } {
   const x = new Float32Array(n), y = new Float32Array(n);
   fill(x, 3);
-  const { ms } = timeIt(() => { for (let i = 0; i < n; i++) y[i] = f(x[i]); });
-  return n / ms / 1e3;
+  const { ms, cpuMs } = timeIt(() => { for (let i = 0; i < n; i++) y[i] = f(x[i]); });
+  return { melemPerS: n / ms / 1e3, melemPerCpuS: n / cpuMs / 1e3 };
 }
 
 function main(): void {
@@ -122,9 +123,12 @@ function main(): void {
   best.threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
   for (const r of sweep) console.log(`threads sweep ${r.shape} (${r.flops} flops): 1 thread ${(r.t1 * 1e3).toFixed(1)} us, 2 threads ${(r.t2 * 1e3).toFixed(1)} us`);
   const n = 1 << 20;
-  const elementwise = variants.flatMap((kern) => (['tanh', 'exp', 'sin'] as const).map((op) => ({ op, variant: kern.variant, melemPerS: benchUnary(kern, op, n) })));
+  const elementwise = variants.flatMap((kern) => (['tanh', 'exp', 'sin'] as const).map((op) => ({ op, variant: kern.variant, ...benchUnary(kern, op, n) })));
   const jsPeer = { tanh: benchJsUnary(Math.tanh, n), exp: benchJsUnary(Math.exp, n), sin: benchJsUnary(Math.sin, n) };
-  for (const e of elementwise) console.log(`${e.op} ${e.variant}: ${e.melemPerS.toFixed(0)} Melem/s (JS Math.${e.op} loop: ${jsPeer[e.op].toFixed(0)})`);
+  for (const e of elementwise) {
+    const js = jsPeer[e.op];
+    console.log(`${e.op} ${e.variant}: ${e.melemPerS.toFixed(0)} Melem/s, ${e.melemPerCpuS.toFixed(0)} per CPU-s (JS Math.${e.op} loop: ${js.melemPerS.toFixed(0)}, ${js.melemPerCpuS.toFixed(0)} per CPU-s)`);
+  }
   const ghz = (cpus()[0]?.speed ?? 0) / 1000;
   const result = {
     date: new Date().toISOString(),
