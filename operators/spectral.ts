@@ -18,18 +18,29 @@ export function complexMix(x: Tensor, w: Tensor): Tensor {
     throw new ShapeError('complexMix', `expected x [B, Cin, K, 2] and w [Cin, Cout, K, 2] with matching Cin and K, got ${fmt(x.shape)} and ${fmt(w.shape)}`);
   }
   const xm = ops.reshape(ops.transpose(x, [2, 0, 3, 1]), [K, B, 2 * cin]); // [K, B, (re|im) x Cin]
-  const wt = ops.transpose(w, [2, 0, 1, 3]); // [K, Cin, Cout, 2]
-  const wr = ops.reshape(ops.sliceAxis(wt, 3, 0, 1), [K, cin, cout]);
-  const wi = ops.reshape(ops.sliceAxis(wt, 3, 1, 2), [K, cin, cout]);
+  // real/imag planes first so the slices below are contiguous blocks (strided copies with a trailing
+  // axis of 2 are the slowest kind on the reference backend)
+  const wt = ops.transpose(w, [3, 2, 0, 1]); // [2, K, Cin, Cout]
+  const wr = ops.reshape(ops.sliceAxis(wt, 0, 0, 1), [K, cin, cout]);
+  const wi = ops.reshape(ops.sliceAxis(wt, 0, 1, 2), [K, cin, cout]);
   const block = ops.concat([ops.concat([wr, wi], 2), ops.concat([ops.neg(wi), wr], 2)], 1); // [K, 2Cin, 2Cout]
   const y = ops.matmul(xm, block); // [K, B, 2Cout]
   return ops.transpose(ops.reshape(y, [K, B, 2, cout]), [1, 3, 0, 2]);
 }
 
-/** Zero-pads axis `axis` at its end up to `size`. */
-function padTo(x: Tensor, axis: number, size: number): Tensor {
-  const after = x.shape.map((d, a) => (a === axis ? size - d : 0));
-  return ops.pad(x, x.shape.map(() => 0), after);
+/** Complex [..., m, 2] -> its first `keep` bins, sliced on the merged last axis (one contiguous run per row). */
+function keepBins(x: Tensor, keep: number): Tensor {
+  const lead = x.shape.slice(0, -2);
+  const merged = ops.reshape(x, [...lead, 2 * x.shape[x.rank - 2]]);
+  return ops.reshape(ops.sliceAxis(merged, -1, 0, 2 * keep), [...lead, keep, 2]);
+}
+
+/** Complex [..., k, 2] zero-padded at the end to [..., size, 2], on the merged last axis. */
+function padBins(x: Tensor, size: number): Tensor {
+  const lead = x.shape.slice(0, -2);
+  const merged = ops.reshape(x, [...lead, 2 * x.shape[x.rank - 2]]);
+  const padded = ops.pad(merged, merged.shape.map(() => 0), merged.shape.map((d, a) => (a === merged.rank - 1 ? 2 * size - d : 0)));
+  return ops.reshape(padded, [...lead, size, 2]);
 }
 
 /**
@@ -44,9 +55,9 @@ export function spectralConv1d(x: Tensor, w: Tensor): Tensor {
   const n = x.shape[2];
   const half = (n >> 1) + 1;
   const m = Math.min(w.shape[2], half);
-  const X = ops.sliceAxis(rfft(x), 2, 0, m);
-  const Y = complexMix(X, ops.sliceAxis(w, 2, 0, m));
-  return irfft(padTo(Y, 2, half), n);
+  const X = keepBins(rfft(x), m);
+  const Y = complexMix(X, m === w.shape[2] ? w : keepBins(w, m));
+  return irfft(padBins(Y, half), n);
 }
 
 /**
@@ -64,7 +75,7 @@ export function spectralConv2d(x: Tensor, w1: Tensor, w2: Tensor): Tensor {
   if (2 * m1 > nx || m2 > half) {
     throw new ShapeError('spectralConv2d', `grid ${nx}x${ny} is too coarse for modes (${m1}, ${m2}): need nx >= ${2 * m1} and ny >= ${2 * m2 - 2}`);
   }
-  const Xy = ops.sliceAxis(rfft(x), 3, 0, m2); // [B, Cin, nx, m2, 2]
+  const Xy = keepBins(rfft(x), m2); // [B, Cin, nx, m2, 2]
   const X = fft(ops.transpose(Xy, [0, 1, 3, 2, 4])); // [B, Cin, m2, nx, 2]
   const kept = ops.concat([ops.sliceAxis(X, 3, 0, m1), ops.sliceAxis(X, 3, nx - m1, nx)], 3); // [B, Cin, m2, 2m1, 2]
   const w = ops.transpose(ops.concat([w1, w2], 2), [0, 1, 3, 2, 4]); // [Cin, Cout, m2, 2m1, 2]
@@ -74,5 +85,5 @@ export function spectralConv2d(x: Tensor, w1: Tensor, w2: Tensor): Tensor {
   if (nx > 2 * m1) parts.splice(1, 0, ops.broadcastTo(ops.scalar(0, Y.dtype), [B, cout, m2, nx - 2 * m1, 2]));
   const full = ops.concat(parts, 3); // [B, Cout, m2, nx, 2]: the dropped middle frequencies are zero
   const Yx = ops.transpose(ifft(full), [0, 1, 3, 2, 4]); // [B, Cout, nx, m2, 2]
-  return irfft(padTo(Yx, 3, half), ny);
+  return irfft(padBins(Yx, half), ny);
 }

@@ -1,7 +1,7 @@
 // FNO and DeepONet: parameter gradients against central differences (f64), resolution consistency, errors.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { fno, deeponet, gridCoords, type FnoParams, type DeepOnetParams } from '../../operators/index.js';
+import { fno, deeponet, fourierFeatures, gridCoords, type FnoParams, type DeepOnetParams } from '../../operators/index.js';
 import { rand64, relErr, shifted } from '../support/check.js';
 
 /** Central differences of loss w.r.t. a few entries of one leaf of a parameter tree. */
@@ -100,6 +100,15 @@ describe('operators: DeepONet', () => {
     const bias = fdLeaf((p: DeepOnetParams) => loss(p).item(), net.params, fx.leaves(net.params as unknown as unknown as fx.PyTree).length - 1, [0]);
     expect(bias[0]).to.be.closeTo(Array.from(w.dataSync()).reduce((s, v) => s + v, 0), 1e-8); // d/db0 = sum of weights
     checkGrads(loss, net.params);
+  });
+
+  it('trunk Fourier features are [y, cos(2 pi k y), sin(2 pi k y)] and the trunk width is checked', () => {
+    const f = fourierFeatures(fx.tensor([0.1, 0.3], [2, 1], 'f64'), 2).dataSync();
+    const want = [0.1, 0.3].flatMap((y) => [y, Math.cos(2 * Math.PI * y), Math.cos(4 * Math.PI * y), Math.sin(2 * Math.PI * y), Math.sin(4 * Math.PI * y)]);
+    expect(relErr(f, want)).to.be.below(1e-15);
+    expect(() => deeponet({ branch: [4, 3], trunk: [2, 3], trunkFeatures: 2 })).to.throw(/trunk input width 2/);
+    const net = deeponet({ branch: [4, 3], trunk: [5, 3], trunkFeatures: 2, dtype: 'f64' });
+    expect(net.evaluate(net.params, rand64([2, 4], 1), rand64([3, 1], 2)).shape).to.deep.equal([2, 3]);
   });
 
   it('apply() on grid coords equals evaluate() on the flattened queries; mismatched sensors are rejected', () => {
