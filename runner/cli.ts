@@ -1,6 +1,6 @@
 // The `fluxion` command line. main(argv) returns the exit code so tests can call it in-process;
 // errors are one line (key path + expectation), stacks only with --debug.
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DivergenceError, EXIT } from './errors.js';
@@ -11,6 +11,8 @@ import type { BackendName } from '../core/index.js';
 export interface MainDeps {
   /** Replaces every kind's trainer (tests). */
   trainerFactory?: TrainerFactory;
+  /** `view` serves until this settles (default: until SIGINT). */
+  viewUntil?: Promise<void>;
   /** Output sinks (default process.stdout / process.stderr). */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -77,6 +79,22 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .action((configPath: string, flags: { print?: boolean }) => {
       const { config, yaml } = validateFile(configPath);
       out(flags.print ? yaml : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
+    });
+
+  program
+    .command('view')
+    .description('serve the run viewer (fields, metrics) for a run directory on http://127.0.0.1')
+    .argument('<run dir>', 'a run directory written by `fluxion run`')
+    .option('--port <n>', 'port (default: any free port)')
+    .action(async (runDir: string, flags: { port?: string }) => {
+      if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new ConfigError(`<run dir>: expected a run directory, got '${runDir}'`);
+      const port = flags.port === undefined ? 0 : Number(flags.port);
+      if (!/^\d+$/.test(flags.port ?? '0') || port > 65535) throw new ConfigError(`--port: expected an integer in 0..65535, got '${flags.port}'`);
+      const { serveRun } = await import('../viewer/index.js');
+      const server = await serveRun(runDir, { port });
+      out(`viewing ${runDir} at ${server.url} (Ctrl-C to stop)\n`);
+      await (deps.viewUntil ?? new Promise<void>((r) => process.once('SIGINT', () => r())));
+      await server.close();
     });
 
   try {

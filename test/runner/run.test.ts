@@ -118,3 +118,29 @@ describe('runner: run loop with a test-double trainer', () => {
     expect(summaryOf(out).resumed_from).to.equal(undefined);
   });
 });
+
+describe('runner: fluxion view', () => {
+  it('serves a run directory on loopback until stopped, listing its outputs', async () => {
+    const dir = tempDir();
+    const cfg = writeConfig(dir, pinnYaml(['training: { steps: 10, log_every: 5 }']));
+    const out = join(dir, 'run');
+    expect(await main(['run', cfg, '--out', out, '--quiet'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(0);
+    let stop!: () => void;
+    const s = sinks();
+    const done = main(['view', out], { ...s.deps, viewUntil: new Promise<void>((r) => (stop = r)) });
+    for (let i = 0; i < 200 && s.out.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(s.out.join(''))?.[1];
+    expect(url, s.out.join('') + s.err.join('')).to.be.a('string');
+    const listing = JSON.stringify(await (await fetch(`${url}api/list`)).json());
+    expect(listing).to.contain('metrics.jsonl');
+    expect(listing).to.contain('solution.vti');
+    stop();
+    expect(await done).to.equal(0);
+  });
+
+  it('rejects a missing run directory with exit 2', async () => {
+    const s = sinks();
+    expect(await main(['view', '/nonexistent/run'], s.deps)).to.equal(2);
+    expect(s.err.join('')).to.contain("<run dir>: expected a run directory, got '/nonexistent/run'");
+  });
+});
