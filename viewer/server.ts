@@ -1,7 +1,7 @@
 // `fluxion view`: a loopback-only HTTP server for one run directory. It serves the bundled app
 // (viewer/dist), the run's own files under /run/, and three JSON endpoints:
 //   /api/list                     files with sizes and mtimes (polled by the app for live runs)
-//   /api/dataset?path=fields/x.vtu  a VTK file decoded by meshes/ (wire.ts format)
+//   /api/dataset?path=fields/x.vtu  a VTK file decoded by meshes/ (binary, see wire.ts)
 //   /api/series?path=fields/f.pvd   a .pvd collection with run-relative frame paths
 // Nothing outside the run directory is ever read: see safePath.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeVtk, readPvd } from '../meshes/index.js';
-import { toWire } from './encode.js';
+import { encodeWire } from './encode.js';
 import { listRun } from './listing.js';
 import { resolveInside } from './safePath.js';
 import type { WireSeries } from './wire.js';
@@ -106,7 +106,7 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
       const ext = extname(file).toLowerCase();
       if (pathname === '/api/dataset') {
         if (!VTK_EXT.has(ext)) return send(res, 400, `400: expected a .vti/.vtu/.vtp path, got '${rel}'\n`);
-        return sendJson(res, toWire(decodeVtk(readFileSync(file), rel)));
+        return send(res, 200, encodeWire(decodeVtk(readFileSync(file), rel)), 'application/octet-stream');
       }
       if (ext !== '.pvd') return send(res, 400, `400: expected a .pvd path, got '${rel}'\n`);
       const dir = posix.dirname(rel);

@@ -1,24 +1,40 @@
-// The JSON shape in which the server hands decoded VTK datasets to the browser app.
-// Numeric arrays travel as base64 of little-endian Float64 (values) or Int32 (indices), so the
-// app never parses VTK XML itself (the meshes/ reader does it once, on the server).
+// What the server hands the browser app. Decoded VTK datasets travel in one binary body,
+//   [u32 LE: header byte length H][H bytes of JSON header][zero pad to 8][8-aligned arrays]
+// so the app views the numbers in place (no base64, no JSON of numbers) and never parses VTK
+// XML itself: the meshes/ reader does that once, on the server.
+
+/** A numeric array in the body: `length` elements of `type` at byte `offset` of the data section. */
+export interface WireBlock {
+  readonly type: 'f64' | 'i32';
+  readonly offset: number;
+  readonly length: number;
+}
 
 export interface WireArray {
   readonly name: string;
   readonly components: number;
-  /** base64 of a Float64Array. */
-  readonly values: string;
+  readonly values: WireBlock;
 }
 
 export interface WireCells {
-  /** base64 of Int32Arrays. */
-  readonly connectivity: string;
-  readonly offsets: string;
+  readonly connectivity: WireBlock;
+  readonly offsets: WireBlock;
 }
 
-export type WireDataset =
+/** The JSON header of a dataset body. */
+export type WireHeader =
   | { readonly kind: 'ImageData'; readonly dims: [number, number, number]; readonly origin: [number, number, number]; readonly spacing: [number, number, number]; readonly pointData: WireArray[]; readonly cellData: WireArray[] }
-  | { readonly kind: 'UnstructuredGrid'; readonly points: string; readonly cells: WireCells; readonly types: string; readonly pointData: WireArray[]; readonly cellData: WireArray[] }
-  | { readonly kind: 'PolyData'; readonly points: string; readonly verts?: WireCells; readonly lines?: WireCells; readonly polys?: WireCells; readonly pointData: WireArray[]; readonly cellData: WireArray[] };
+  | { readonly kind: 'UnstructuredGrid'; readonly points: WireBlock; readonly cells: WireCells; readonly types: WireBlock; readonly pointData: WireArray[]; readonly cellData: WireArray[] }
+  | { readonly kind: 'PolyData'; readonly points: WireBlock; readonly verts?: WireCells; readonly lines?: WireCells; readonly polys?: WireCells; readonly pointData: WireArray[]; readonly cellData: WireArray[] };
+
+/** Splits a dataset body into its header and the data section (8-byte aligned). */
+export function splitBody(body: ArrayBuffer): { header: WireHeader; data: { buffer: ArrayBuffer; start: number } } {
+  if (body.byteLength < 4) throw new Error(`dataset body: expected at least 4 bytes, got ${body.byteLength}`);
+  const h = new DataView(body).getUint32(0, true);
+  if (4 + h > body.byteLength) throw new Error(`dataset body: header length ${h} exceeds the body (${body.byteLength} bytes)`);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(body, 4, h))) as WireHeader;
+  return { header, data: { buffer: body, start: Math.ceil((4 + h) / 8) * 8 } };
+}
 
 /** One file of the run directory as listed by /api/list. */
 export interface ListedFile {

@@ -81,6 +81,7 @@ describe('viewer in headless Chromium', function () {
   let tmp: string;
   let run: string;
   let server: ViewerServer;
+  let appDir: string;
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
@@ -103,7 +104,7 @@ describe('viewer in headless Chromium', function () {
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
     // Reuse viewer/dist when it is newer than every app source (the prepare step builds it);
     // otherwise bundle the current sources into the temp folder.
-    const appDir = bundleIsFresh() ? distDir : join(tmp, 'app');
+    appDir = bundleIsFresh() ? distDir : join(tmp, 'app');
     if (appDir !== distDir) await buildViewer({ outdir: appDir, minify: false });
     run = writeFixtureRun(join(tmp, 'run'));
     server = await serveRun(run, { appDir });
@@ -191,5 +192,26 @@ describe('viewer in headless Chromium', function () {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/late.vtu'), undefined, { timeout: 10000 });
     await page.screenshot({ path: join(shots, 'viewer-live.png') });
     expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('starts on an empty run directory and shows outputs as the run writes them', async () => {
+    const fresh = join(tmp, 'fresh');
+    mkdirSync(fresh);
+    const live = await serveRun(fresh, { appDir });
+    const p2 = await context.newPage();
+    try {
+      await p2.goto(live.url);
+      await p2.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+      expect(await p2.textContent('#status')).to.equal('no fields yet');
+      expect(await p2.getAttribute('#chart', 'data-points')).to.equal('0');
+      writeFixtureRun(fresh, 3);
+      await p2.waitForFunction(() => Number(document.body.dataset.renders) > 0, undefined, { timeout: 15000 });
+      await p2.waitForFunction(() => document.getElementById('chart')!.dataset.points === '12', undefined, { timeout: 15000 });
+      expect(await p2.textContent('#status')).to.equal('');
+      expect(await p2.$$eval('#titles > div', (d) => d.length)).to.equal(3);
+    } finally {
+      await p2.close();
+      await live.close();
+    }
   });
 });

@@ -1,22 +1,27 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
-import type { RunListing, WireDataset, WireSeries } from '../../viewer/wire.js';
+import type { RunListing, WireSeries } from '../../viewer/wire.js';
 import { decodeDataset } from '../../viewer/app/dataset.js';
+import { encodeWire } from '../../viewer/encode.js';
+import { decodeVtk } from '../../meshes/index.js';
 import { FRAMES, GRID, writeFixtureRun } from './fixture.js';
 
 /** Raw HTTP GET: the target is sent verbatim (fetch/URL would normalise '..' away). */
-function rawGet(base: string, target: string, host?: string): Promise<{ status: number; body: string }> {
+function rawGet(base: string, target: string, host?: string): Promise<{ status: number; body: string; bytes: ArrayBuffer }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, path: target, method: 'GET', headers: host ? { host } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        const bytes = all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
+        resolve({ status: res.statusCode ?? 0, body: all.toString('utf8'), bytes });
+      });
     });
     req.on('error', reject);
     req.end();
@@ -99,9 +104,8 @@ describe('viewer server', () => {
     expect((await rawGet(server.url, '/api/list', `localhost:${port}`)).status).to.equal(200);
   });
 
-  it('decodes datasets to the wire format, losslessly', async () => {
-    const w = JSON.parse((await rawGet(server.url, '/api/dataset?path=fields/solution.vti')).body) as WireDataset;
-    const ds = decodeDataset(w);
+  it('sends decoded datasets as one binary body, losslessly', async () => {
+    const ds = decodeDataset((await rawGet(server.url, '/api/dataset?path=fields/solution.vti')).bytes);
     if (ds.kind !== 'ImageData') throw new Error(`expected ImageData, got ${ds.kind}`);
     expect(ds.dims).to.deep.equal([GRID.nx, GRID.ny, GRID.nt]);
     const u = ds.pointData.find((f) => f.name === 'u')!;
@@ -111,10 +115,27 @@ describe('viewer server', () => {
     const x = i / (GRID.nx - 1), y = j / (GRID.ny - 1), t = k / (GRID.nt - 1);
     expect(ref.values[(k * GRID.ny + j) * GRID.nx + i]).to.equal(Math.sin(2 * Math.PI * (x - 0.6 * t)) * Math.sin(Math.PI * y));
     expect(u.values.length).to.equal(GRID.nx * GRID.ny * GRID.nt);
-    const mesh = decodeDataset(JSON.parse((await rawGet(server.url, '/api/dataset?path=fields/mesh.vtu')).body) as WireDataset);
+    const mesh = decodeDataset((await rawGet(server.url, '/api/dataset?path=fields/mesh.vtu')).bytes);
     if (mesh.kind !== 'UnstructuredGrid') throw new Error('expected UnstructuredGrid');
     expect(mesh.types.length).to.equal(32);
     expect([...mesh.types].every((c) => c === 5)).to.equal(true);
+    expect([...mesh.cells.connectivity.subarray(0, 6)]).to.deep.equal([0, 1, 6, 0, 6, 5]);
+    expect([...mesh.points.subarray(3 * 7, 3 * 7 + 3)]).to.deep.equal([0.5, 0.25, 0]); // point (i, j) = (2, 1)
+    const robot = decodeDataset((await rawGet(server.url, '/api/dataset?path=fields/robot_0001.vtp')).bytes);
+    if (robot.kind !== 'PolyData') throw new Error('expected PolyData');
+    expect(robot.verts?.offsets.length).to.equal(12);
+    expect(robot.lines?.offsets.length).to.equal(17); // 3x4 lattice: 9 horizontal + 8 vertical springs
+    expect(robot.pointData[0].components).to.equal(3);
+  });
+
+  it('rejects truncated dataset bodies with a message saying where', () => {
+    const ds = decodeVtk(readFileSync(join(run, 'fields', 'mesh.vtu')));
+    const body = encodeWire(ds);
+    const whole = body.buffer.slice(body.byteOffset, body.byteOffset + body.length) as ArrayBuffer;
+    expect(decodeDataset(whole).kind).to.equal('UnstructuredGrid');
+    expect(() => decodeDataset(whole.slice(0, whole.byteLength - 8))).to.throw(/runs past the end/);
+    expect(() => decodeDataset(whole.slice(0, 2))).to.throw(/at least 4 bytes/);
+    expect(() => decodeDataset(whole.slice(0, 20))).to.throw(/header length \d+ exceeds/);
   });
 
   it('lists .pvd frames relative to the run directory', async () => {

@@ -1,5 +1,5 @@
 // Requests to viewer/server.ts.
-import type { RunListing, WireDataset, WireSeries } from '../wire.js';
+import type { RunListing, WireSeries } from '../wire.js';
 import { type Dataset, decodeDataset } from './dataset.js';
 
 async function get(url: string): Promise<Response> {
@@ -11,7 +11,7 @@ async function get(url: string): Promise<Response> {
 export const fetchListing = async (): Promise<RunListing> => (await get('/api/list')).json() as Promise<RunListing>;
 
 export async function fetchDataset(path: string): Promise<Dataset> {
-  return decodeDataset((await (await get(`/api/dataset?path=${encodeURIComponent(path)}`)).json()) as WireDataset);
+  return decodeDataset(await (await get(`/api/dataset?path=${encodeURIComponent(path)}`)).arrayBuffer());
 }
 
 export const fetchSeries = async (path: string): Promise<WireSeries> => (await get(`/api/series?path=${encodeURIComponent(path)}`)).json() as Promise<WireSeries>;

@@ -1,5 +1,5 @@
-// The server's wire format (../wire.ts) back into typed arrays.
-import type { WireArray, WireCells, WireDataset } from '../wire.js';
+// The server's binary dataset body (../wire.ts) as typed-array views into it (no copies).
+import { type WireArray, type WireBlock, type WireCells, splitBody } from '../wire.js';
 
 export interface Field {
   readonly name: string;
@@ -17,25 +17,23 @@ export type Dataset =
   | { readonly kind: 'UnstructuredGrid'; readonly points: Float64Array; readonly cells: Cells; readonly types: Int32Array; readonly pointData: Field[] }
   | { readonly kind: 'PolyData'; readonly points: Float64Array; readonly verts?: Cells; readonly lines?: Cells; readonly polys?: Cells; readonly pointData: Field[] };
 
-function bytes(b64: string): ArrayBuffer {
-  const s = atob(b64);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out.buffer;
-}
-
-const f64 = (b64: string) => new Float64Array(bytes(b64));
-const i32 = (b64: string) => new Int32Array(bytes(b64));
-const fields = (list: readonly WireArray[]): Field[] => list.map((a) => ({ name: a.name, components: a.components, values: f64(a.values) }));
-const cells = (c: WireCells): Cells => ({ connectivity: i32(c.connectivity), offsets: i32(c.offsets) });
-
-export function decodeDataset(w: WireDataset): Dataset {
-  const pointData = fields(w.pointData);
-  if (w.kind === 'ImageData') return { kind: w.kind, dims: w.dims, origin: w.origin, spacing: w.spacing, pointData };
-  if (w.kind === 'UnstructuredGrid') return { kind: w.kind, points: f64(w.points), cells: cells(w.cells), types: i32(w.types), pointData };
+export function decodeDataset(body: ArrayBuffer): Dataset {
+  const { header: h, data } = splitBody(body);
+  const view = (b: WireBlock) => {
+    const at = data.start + b.offset;
+    const size = b.type === 'f64' ? 8 : 4;
+    if (at + b.length * size > data.buffer.byteLength) throw new Error(`dataset body: block at ${b.offset} (${b.length} x ${b.type}) runs past the end`);
+    return at;
+  };
+  const f64 = (b: WireBlock) => new Float64Array(data.buffer, view(b), b.length);
+  const i32 = (b: WireBlock) => new Int32Array(data.buffer, view(b), b.length);
+  const cells = (c: WireCells): Cells => ({ connectivity: i32(c.connectivity), offsets: i32(c.offsets) });
+  const pointData = h.pointData.map((a: WireArray): Field => ({ name: a.name, components: a.components, values: f64(a.values) }));
+  if (h.kind === 'ImageData') return { kind: h.kind, dims: h.dims, origin: h.origin, spacing: h.spacing, pointData };
+  if (h.kind === 'UnstructuredGrid') return { kind: h.kind, points: f64(h.points), cells: cells(h.cells), types: i32(h.types), pointData };
   return {
-    kind: w.kind, points: f64(w.points), pointData,
-    ...(w.verts ? { verts: cells(w.verts) } : {}), ...(w.lines ? { lines: cells(w.lines) } : {}), ...(w.polys ? { polys: cells(w.polys) } : {}),
+    kind: h.kind, points: f64(h.points), pointData,
+    ...(h.verts ? { verts: cells(h.verts) } : {}), ...(h.lines ? { lines: cells(h.lines) } : {}), ...(h.polys ? { polys: cells(h.polys) } : {}),
   };
 }
 
