@@ -3,10 +3,11 @@
 // with Poisson (lap u = f), Allen-Cahn (lap u + u - u^3 = f) or Sine-Gordon (lap u + sin u = f) and the
 // source f from the closed-form Laplacian of u*. Ansatz (1 - |x|^2) MLP(x), so u = 0 on the sphere.
 // Usage: npx tsx examples/stde/twobody.ts [--d 100] [--steps 1000] [--op poisson|allen-cahn|sine-gordon]
-//   [--method stde-sparse|stde-dense|exact|hessian] [--samples 16] [--batch 100] [--seed 0] [--f64] [--no-jit]
+//   [--method stde-sparse|stde-dense|exact|hessian] [--loss biased|unbiased] [--samples 16] [--batch 100]
+//   [--seed 0] [--f64] [--no-jit]
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
-import { coordinateProbes, denseProbes, probeSum } from '../../core/stde.js';
+import { coordinateProbes, denseProbes, independentSeeds, probeSum, residualLosses } from '../../core/stde.js';
 import { Adam, linearDecay } from '../../optim/index.js';
 import { flattenTree, unflattenTree } from '../../pinn/flat.js';
 import { sampleInto } from '../../core/random.js';
@@ -114,6 +115,8 @@ export interface TrainOptions {
   dtype?: 'f32' | 'f64';
   testPoints?: number;
   jit?: boolean;
+  /** residual loss: mean r^2 (default) or the unbiased mean r_1 r_2 over two independent STDE draws */
+  loss?: 'biased' | 'unbiased';
   /** called every `logEvery` steps and after the last */
   log?: (step: number, loss: number, seconds: number) => void;
   logEvery?: number;
@@ -130,17 +133,25 @@ export interface TrainResult {
 // a type alias (not an interface) so the parameter list is structurally a PyTree for jit and unflattenTree
 type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
 
-/** Residual loss of one step; `dirs` carries the STDE directions as a jit argument (fresh every step). */
-function makeLoss(net: fx.nn.Mlp, d: number, op: TwoBodyOp, method: TwoBodyMethod, weights: number[]) {
+/**
+ * Residual loss of one step; `dirs` ([draws, P, ...]: one or two independent draws) carries the STDE directions as a
+ * jit argument, so every step gets fresh ones. Biased: mean r_1^2; unbiased: mean r_1 r_2 (STDE paper).
+ */
+function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights: number[], kind: 'biased' | 'unbiased') {
   return (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor): fx.Tensor => {
     const u = (z: fx.Tensor): fx.Tensor => fx.mul(fx.sub(1, fx.sum(fx.square(z), 1, true)), net.apply(params, z));
-    const lap =
-      method === 'exact' ? fx.laplacian(u, x)
-      : method === 'hessian' ? fx.hessianTrace(u, x)
-      : probeSum(u, x, { dirs, weights }, 2);
     const n = nonlinear[op].traced(u(x));
-    const r = fx.sub(n ? fx.add(lap, n) : lap, f);
-    return fx.mean(fx.square(r));
+    const residual = (draw: number): fx.Tensor => {
+      const probes = { dirs: fx.reshape(fx.sliceAxis(dirs, 0, draw, draw + 1), dirs.shape.slice(1)), weights };
+      const lap =
+        method === 'exact' ? fx.laplacian(u, x)
+        : method === 'hessian' ? fx.hessianTrace(u, x)
+        : probeSum(u, x, probes, 2);
+      return fx.sub(n ? fx.add(lap, n) : lap, f);
+    };
+    const stochastic = method === 'stde-sparse' || method === 'stde-dense';
+    const losses = residualLosses(residual(0), stochastic && kind === 'unbiased' ? residual(1) : residual(0));
+    return kind === 'unbiased' ? losses.unbiased : losses.biased;
   };
 }
 
@@ -154,17 +165,19 @@ export interface TwoBodyTrainer {
 /** The training loop's state: network, jitted value-and-grad, Adam with linear decay to 0 over `steps`. */
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
-  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true } = o;
+  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased' } = o;
+  if (lossKind !== 'biased' && lossKind !== 'unbiased') throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
   if (!twoBodyMethods.includes(method)) throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
   const problem = twoBody(d, seed);
   const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
   const P = Math.min(samples, d);
   const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
-  const loss = makeLoss(net, d, op, method, weights);
+  const loss = makeLoss(net, op, method, weights, lossKind);
   const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
   const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
-  const noDirs = fx.zeros([1, d], dtype);
+  const noDirs = fx.zeros([1, 1, d], dtype);
+  const draws = lossKind === 'unbiased' ? 2 : 1;
   const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
   const init: Params = net.params;
   const theta = flattenTree(init, dtype);
@@ -176,10 +189,11 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     const x = fx.tensor(xs, [batch, d], dtype);
     const f = fx.tensor(fs, [batch, 1], dtype);
     s++;
-    const dirs =
-      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: s }, dtype).dirs
-      : method === 'stde-dense' ? denseProbes(d, batch, { samples: P, rng: s }, dtype).dirs
-      : noDirs;
+    const draw = (seed: number): fx.Tensor =>
+      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: seed }, dtype).dirs
+      : denseProbes(d, batch, { samples: P, rng: seed }, dtype).dirs;
+    const dirs = method === 'exact' || method === 'hessian' ? noDirs
+      : fx.stack(independentSeeds(s).slice(0, draws).map(draw));
     const [value, grads] = valueAndGrad(params, x, f, dirs);
     opt.step(theta, flattenTree(grads as Params, dtype));
     params = unflattenTree(init, theta);
@@ -242,6 +256,7 @@ function cli(): void {
     d, steps, op, method,
     samples: num('samples', 16), batch: num('batch', 100), seed: Number(arg('seed', '0')),
     dtype: process.argv.includes('--f64') ? 'f64' : 'f32', jit: !process.argv.includes('--no-jit'),
+    loss: arg('loss', 'biased') as 'biased' | 'unbiased',
     logEvery: num('log-every', 100),
     log: (s, l, t) => console.log(`step ${s}  loss ${l.toExponential(3)}  ${(s / t).toFixed(2)} it/s`),
   });

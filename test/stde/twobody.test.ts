@@ -39,4 +39,15 @@ describe('stde: two-body example', () => {
     expect(Number.isFinite(exact.l2re) && exact.l2re > 0).to.equal(true);
     expect(() => trainTwoBody({ ...base, method: 'nope' as never })).to.throw(/method must be one of/);
   });
+
+  it('the unbiased loss option trains with two independent draws (exact at |J| = d, like the biased loss)', () => {
+    const base = { d: 4, steps: 2, width: 8, depth: 3, batch: 5, dtype: 'f64' as const, testPoints: 50, op: 'sine-gordon' as const };
+    const exact = trainTwoBody({ ...base, method: 'exact' });
+    const unbiased = trainTwoBody({ ...base, method: 'stde-sparse', samples: 4, loss: 'unbiased' });
+    expect(unbiased.finalLoss).to.be.closeTo(exact.finalLoss, 1e-9 * exact.finalLoss);
+    const noisy = trainTwoBody({ ...base, method: 'stde-dense', samples: 2, loss: 'unbiased' });
+    expect(Number.isFinite(noisy.l2re)).to.equal(true);
+    expect(noisy.finalLoss).to.not.be.closeTo(exact.finalLoss, 1e-6 * exact.finalLoss);
+    expect(() => trainTwoBody({ ...base, loss: 'nope' as never })).to.throw(/loss must be 'biased' or 'unbiased'/);
+  });
 });
