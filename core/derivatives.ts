@@ -4,6 +4,7 @@ import * as ops from './ops.js';
 import { grad, jet, jvp } from './api.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
 import { stdeLaplacian, type StdeOptions } from './stde.js';
+import { collapsedSecondOrder, NotCollapsible } from './transforms/collapsed.js';
 
 export type RowFn = (x: Tensor) => Tensor;
 
@@ -63,8 +64,22 @@ export function laplacian(f: RowFn, x: Tensor, opts: LaplacianOptions = {}): Ten
   const estimator = opts.estimator ?? 'exact';
   if (estimator !== 'exact') return stdeLaplacian(f, x, { ...opts, estimator });
   const d = x.shape[1];
-  const dirs = Array.from({ length: d }, (_, i) => unitVector(d, i));
-  return weightedBlockSum(directional(f, x, dirs, 2), d, dirs.map(() => 1));
+  return sumOfSecondDerivatives(f, x, Array.from({ length: d }, (_, i) => unitVector(d, i)));
+}
+
+/**
+ * sum_k v_k^T H v_k at every point, directions as rows: collapsed Taylor mode (primal once, first order
+ * per direction, second order summed) when f allows it, else one tiled second-order jet.
+ */
+export function sumOfSecondDerivatives(f: RowFn, x: Tensor, dirs: readonly (readonly number[])[]): Tensor {
+  const [N] = x.shape;
+  const V = tileDirections(dirs, N, x.dtype);
+  try {
+    return collapsedSecondOrder(f, x, V);
+  } catch (e) {
+    if (!(e instanceof NotCollapsible)) throw e;
+    return weightedBlockSum(jet(f, tileRows(x, dirs.length), [V, null])[1][1], dirs.length, dirs.map(() => 1));
+  }
 }
 
 /** Trace of the Hessian by forward-over-reverse (jvp of grad): the check on jet-based Laplacians. */

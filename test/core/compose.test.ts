@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { fdGrad, rand64, relErr, shifted, t64 } from '../support/check.js';
+import { collapsedSecondOrder, NotCollapsible } from '../../core/transforms/collapsed.js';
 
 describe('composed transformations', () => {
   it('Laplacian of a 2-64-64-1 tanh MLP from jets equals the Hessian trace from grad-of-grad to 1e-10', () => {
@@ -13,6 +14,24 @@ describe('composed transformations', () => {
     expect(lapJet.length).to.equal(32);
     expect(relErr(lapJet, lapHess)).to.be.below(1e-10);
     expect(Math.max(...Array.from(lapJet, Math.abs))).to.be.above(1e-3); // not trivially zero
+  });
+
+  it('collapsed second-order mode equals tiled jets for every rule (exp, sin, div, sqrt, pow, max, where, gelu)', () => {
+    const W = rand64([3, 5], 21);
+    const f = (x: fx.Tensor) => {
+      const h = fx.matmul(x, W);
+      const g = fx.div(fx.exp(fx.mul(h, 0.3)), fx.add(fx.sqrt(fx.add(fx.square(h), 1)), fx.sin(h)));
+      const m = fx.where(fx.greater(h, 0), fx.maximum(g, fx.mul(h, 0.5)), fx.pow(fx.add(fx.square(h), 2), 1.5));
+      return fx.sum(fx.add(fx.gelu(m), fx.log(fx.add(fx.square(g), 1))), 1, true);
+    };
+    const x = rand64([6, 3], 22);
+    const dirs = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const tiled = fx.sum(fx.reshape(fx.jet(f, fx.concat([x, x, x], 0), [fx.concat(dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])), 0), null])[1][1], [3, 6, 1]), 0);
+    expect(relErr(fx.laplacian(f, x).dataSync(), tiled.dataSync())).to.be.below(1e-12);
+    // a function that mixes rows is refused (fx.laplacian then falls back to tiled jets)
+    const mixing = (z: fx.Tensor) => fx.mul(f(z), fx.mean(z));
+    const V = fx.concat(dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])), 0);
+    expect(() => collapsedSecondOrder(mixing, x, V)).to.throw(NotCollapsible);
   });
 
   it('grad(jet(...)): parameter gradient of an MLP Laplacian loss equals finite differences of the exact Laplacian', () => {
