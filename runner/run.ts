@@ -151,6 +151,16 @@ function fieldOutputs(config: RunConfig, trainer: Trainer): FieldOutput[] {
 }
 
 export async function runConfig(o: RunOptions): Promise<RunResult> {
+  // The backend is process-wide: put it back afterwards so in-process callers (tests) are unaffected.
+  const previous = getBackend() as BackendName;
+  try {
+    return await runInDir(o);
+  } finally {
+    setBackend(previous);
+  }
+}
+
+async function runInDir(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const config = loadConfig(o.configPath);
   if (o.steps !== undefined) config.training.steps = o.steps;

@@ -6,6 +6,7 @@ import { main } from '../../runner/cli.js';
 import { readCheckpoint } from '../../runner/checkpoint.js';
 import { readMetrics, type MetricsRecord, type Summary } from '../../runner/outputs.js';
 import { readVtk } from '../../meshes/index.js';
+import { getBackend } from '../../core/index.js';
 import { QuadraticTrainer, TRUE_W, pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
 
 const withoutWall = (ms: MetricsRecord[]) => ms.map(({ wall_time: _w, ...rest }) => rest);
@@ -142,5 +143,20 @@ describe('runner: fluxion view', () => {
     const s = sinks();
     expect(await main(['view', '/nonexistent/run'], s.deps)).to.equal(2);
     expect(s.err.join('')).to.contain("<run dir>: expected a run directory, got '/nonexistent/run'");
+  });
+});
+
+describe('runner: --backend', () => {
+  it('runs on the js backend when asked, records it, and restores the previous backend', async () => {
+    const before = getBackend();
+    const dir = tempDir();
+    const cfg = writeConfig(dir, pinnYaml(['training: { steps: 4, log_every: 2 }']));
+    let seen = '';
+    const factory = quadraticFactory();
+    const spy: typeof factory = (c, ctx) => { seen = getBackend(); return factory(c, ctx); };
+    expect(await main(['run', cfg, '--out', join(dir, 'js'), '--backend', 'js', '--quiet'], { ...sinks().deps, trainerFactory: spy })).to.equal(0);
+    expect(seen).to.equal('js');
+    expect(summaryOf(join(dir, 'js')).backend).to.equal('js');
+    expect(getBackend()).to.equal(before);
   });
 });
