@@ -92,12 +92,12 @@ describe('stde: estimators', () => {
     }
     const exact = biharmonic(g, x).dataSync();
     exact.forEach((v, n) => expect(v).to.be.closeTo(ref[n], 1e-8 * (1 + Math.abs(ref[n]))));
-    const gauss = seeds(300, 900).map((r) => biharmonic(g, x, { estimator: 'stde-dense', samples: 4, rng: r }).dataSync());
+    const gauss = seeds(60, 900).map((r) => biharmonic(g, x, { estimator: 'stde-dense', samples: 20, rng: r }).dataSync());
     expectUnbiased(gauss, ref, 'gaussian');
     // Rademacher: (1/3) E[D^4 f[v]] = lap^2 f - (2/3) sum_i f_iiii, many standard errors off
     const quartic = exactDiagonal(g, x, 4);
-    const rad = seeds(300, 900).map((r) => {
-      const p = denseProbes(d, x.shape[0], { samples: 16, rng: r, distribution: 'rademacher' }, 'f64');
+    const rad = seeds(60, 900).map((r) => {
+      const p = denseProbes(d, x.shape[0], { samples: 80, rng: r, distribution: 'rademacher' }, 'f64');
       return probeSum(g, x, { dirs: p.dirs, weights: p.weights.map((w) => w / 3) }, 4).dataSync();
     });
     const { mean, se } = meanAndSe(rad);
