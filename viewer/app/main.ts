@@ -45,7 +45,7 @@ async function dataset(path: string): Promise<Dataset> {
 
 function timeLabel(ds: Dataset, t: number): string {
   if (state.series) return `t = ${Number(state.series.frames[t]?.time.toPrecision(6))}`;
-  if (ds.kind === 'ImageData' && state.steps > 1) return `${state.info.timeDependent ? 't' : 'z'} = ${(ds.origin[2] + t * ds.spacing[2]).toPrecision(4)}`;
+  if (ds.kind === 'ImageData' && state.steps > 1) return `${state.info.timeDependent ? 't' : 'z'} = ${Number((ds.origin[2] + t * ds.spacing[2]).toPrecision(4))}`;
   return '';
 }
 
