@@ -79,7 +79,8 @@ function runChild(method: TwoBodyMethod, d: number, steps: number, timeoutS: num
   const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
   if (line) return JSON.parse(line.slice(7)) as Timing;
   if (r.error && (r.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return `timed out after ${timeoutS} s`;
-  const why = (r.stderr ?? '').split('\n').find((l) => /Error/.test(l)) ?? '';
+  const lines = (r.stderr ?? '').split('\n');
+  const why = lines.find((l) => /^\s*\w*Error: /.test(l)) ?? lines.find((l) => /Error/.test(l)) ?? '';
   return `failed (${r.signal ?? `exit ${r.status}`}): ${why.trim().slice(0, 160)}`;
 }
 
