@@ -59,6 +59,8 @@ function nonFinite(m: StepMetrics): string | undefined {
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+/** Steps are synchronous; the loop yields this often so a SIGINT handler can run. */
+const YIELD_EVERY_MS = 10;
 
 class RunLoop {
   private interrupted = false;
@@ -109,8 +111,12 @@ class RunLoop {
     process.on('SIGINT', this.onSigint);
     this.progress.start(t.steps, this.trainer.step);
     try {
+      let lastYield = -Infinity;
       while (this.trainer.step < t.steps) {
-        await yieldToEventLoop();
+        if (performance.now() - lastYield >= YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
         if (this.interrupted) {
           this.checkpoint(wall());
           return { status: 'interrupted', message: `interrupted at step ${this.trainer.step}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.lastEval };
