@@ -5,6 +5,8 @@ export * as optim from './optim/index.js';
 export * as meshes from './meshes/index.js';
 export * as solvers from './solvers/index.js';
 export * as pinn from './pinn/index.js';
+export * as operators from './operators/index.js';
+export * as sim from './sim/index.js';
 
 import { writeVtk, readVtk, writePvd, readPvd, loadReference } from './meshes/index.js';
 /** File formats: VTK XML (vti/vtu/vtp/pvd) and reference data (.dat tables, .npy/.npz, .mat v5, VTK). */
