@@ -98,8 +98,8 @@ function speedTable(): void {
   console.log(`\nTraining step (value and grad of the Poisson residual loss, 4-layer tanh MLP width ${WIDTH}, ${BATCH} points,`);
   console.log(`|J| = ${SAMPLES}), f32, fx.jit, backend ${fx.getBackend()}; ${steps} timed steps (1 for the largest cases) after one warm-up step.`);
   console.log('peak RSS = process maxRSS of a child running only that case (includes ~base RSS of the runtime)\n');
-  console.log('method        d        it/s     first step s   peak RSS MB   heap+buffers delta MB   vs hessian it/s');
-  const hessRate = new Map<number, number>();
+  console.log('method        d        it/s     first step s   peak RSS MB   heap+buffers delta MB   vs hessian   vs exact');
+  const rate = { hessian: new Map<number, number>(), exact: new Map<number, number>() };
   const rows: Array<Timing | { method: TwoBodyMethod; d: number; reason: string }> = [];
   for (const d of dims) {
     for (const method of [...methods].reverse()) {
@@ -111,15 +111,15 @@ function speedTable(): void {
       if (typeof res === 'string') rows.push({ method, d, reason: res });
       else {
         rows.push(res);
-        if (method === 'hessian') hessRate.set(d, res.itPerSec);
+        if (method === 'hessian' || method === 'exact') rate[method].set(d, res.itPerSec);
       }
       const row = rows[rows.length - 1];
       if ('reason' in row) console.log(`${method.padEnd(12)}  ${String(d).padEnd(7)}  ${row.reason}`);
       else {
-        const ratio = hessRate.get(d) ? (row.itPerSec / (hessRate.get(d) as number)).toFixed(1) + 'x' : '-';
+        const vs = (m: Map<number, number>) => (m.get(d) ? (row.itPerSec / (m.get(d) as number)).toFixed(1) + 'x' : '-');
         console.log(
           `${method.padEnd(12)}  ${String(d).padEnd(7)}  ${row.itPerSec.toFixed(3).padStart(8)}  ${row.firstStepS.toFixed(2).padStart(12)}` +
-            `  ${row.peakRssMB.toFixed(0).padStart(12)}  ${row.heapDeltaMB.toFixed(0).padStart(22)}  ${ratio.padStart(16)}`,
+            `  ${row.peakRssMB.toFixed(0).padStart(12)}  ${row.heapDeltaMB.toFixed(0).padStart(22)}  ${vs(rate.hessian).padStart(11)}  ${vs(rate.exact).padStart(9)}`,
         );
       }
     }
