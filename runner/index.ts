@@ -11,7 +11,7 @@ export { buildOptimizer, optimizerOptions } from './optimizer.js';
 export { readCheckpoint, writeCheckpoint, writeFileAtomic, type Checkpoint } from './checkpoint.js';
 export { readMetrics, writeFields, gridFields, evaluationGrid, type MetricsRecord, type Summary, type RunStatus } from './outputs.js';
 export { createTrainer } from './kinds.js';
-export { createPinnTrainerFromConfig, pinnProblem, boundarySelector } from './pinnAdapter.js';
+export { createPinnTrainerFromConfig, checkPinnConfig, pinnProblem, boundarySelector } from './pinnAdapter.js';
 export { createOperatorTrainerFromConfig } from './operatorAdapter.js';
 export { loadPointSet, type PointSet } from './reference.js';
 export { createSimulationTrainer } from './simulation.js';

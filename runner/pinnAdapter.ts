@@ -1,6 +1,6 @@
 // `kind: pinn` config -> pinn/ ProblemSpec + TrainerOptions -> PinnTrainer.
 import { resolve } from 'node:path';
-import { createTrainer as createPinnTrainer, compileNumeric, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
+import { createTrainer as createPinnTrainer, compileNumeric, compileProblem, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
 import { mulberry32, permutation } from '../meshes/index.js';
 import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
@@ -121,18 +121,36 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   return { spec, options };
 }
 
-/** Errors from the expression compiler (`pde[0]: unknown symbol ...`) are config errors. */
-export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
+/** Expression-compiler errors (`pde[0]: unknown symbol ...`) are config errors; pinn/ labels a single equation 'pde'. */
+function asConfigError(e: unknown): unknown {
+  const msg = (e as Error).message.replace(/^pde:/, 'pde[0]:');
+  if (e instanceof ExprError || /^(pde|exact|conditions|constants|unknowns)\b/.test(msg)) return new ConfigError(msg);
+  return e;
+}
+
+function checkEstimator(c: PinnConfig): void {
   if (c.derivatives.estimator !== 'exact') {
     throw new ConfigError(`derivatives.estimator: the PINN trainer supports only 'exact' so far, got '${c.derivatives.estimator}'`);
   }
+}
+
+/** `fluxion validate`: builds the problem (geometry, data files) and compiles every expression, without training. */
+export function checkPinnConfig(c: PinnConfig, ctx: TrainerContext): void {
+  checkEstimator(c);
+  const { spec } = pinnProblem(c, ctx);
+  try {
+    compileProblem(spec);
+  } catch (e) {
+    throw asConfigError(e);
+  }
+}
+
+export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
+  checkEstimator(c);
   const { spec, options } = pinnProblem(c, ctx);
   try {
     return createPinnTrainer(spec, options);
   } catch (e) {
-    // pinn/ labels a single equation 'pde'; the config path is pde[0].
-    const msg = (e as Error).message.replace(/^pde:/, 'pde[0]:');
-    if (e instanceof ExprError || /^(pde|exact|conditions|constants|unknowns)\b/.test(msg)) throw new ConfigError(msg);
-    throw e;
+    throw asConfigError(e);
   }
 }

@@ -57,8 +57,11 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
   const lens = coordArrays.map(size);
   const scatteredSpace = shape.length === 2 && lens.slice(0, -1).every((l) => l === shape[0]) && lens[d - 1] === shape[1];
   const distinct = new Set(lens).size === lens.length;
+  // Time-stamped tables are always [space rows, times].
+  const stampedTable = ref.times !== undefined && scatteredSpace;
   let axisOf: number[]; // axisOf[k] = field axis of coordinate k (space coords share axis 0 when scattered)
-  if (shape.length === d && distinct && lens.every((l, k) => l === shape[k])) axisOf = coords.map((_, k) => k);
+  if (stampedTable) axisOf = coords.map((_, k) => (k < d - 1 ? 0 : 1));
+  else if (shape.length === d && distinct && lens.every((l, k) => l === shape[k])) axisOf = coords.map((_, k) => k);
   else if (shape.length === d && lens.every((l, k) => l === shape[d - 1 - k])) axisOf = coords.map((_, k) => d - 1 - k);
   else if (scatteredSpace) axisOf = coords.map((_, k) => (k < d - 1 ? 0 : 1));
   else throw new ConfigError(`${where}: cannot lay out field shape [${fieldArrays[0].shape.join(', ')}] over coordinates ${coords.map((c, k) => `${c} (${lens[k]})`).join(', ')}`);

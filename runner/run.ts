@@ -9,6 +9,7 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.j
 import { ConfigError, DivergenceError, EXIT } from './errors.js';
 import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
+import { checkPinnConfig } from './pinnAdapter.js';
 import { MetricsLog, gridFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
 import type { RunConfig } from './schema.js';
@@ -224,7 +225,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
 /** `fluxion validate`: parse and check a config; returns the resolved YAML. */
 export function validateFile(path: string): { config: RunConfig; yaml: string } {
   const config = loadConfig(path);
-  if (config.kind === 'pinn') buildDomain(config.geometry, config.time);
+  if (config.kind === 'pinn') checkPinnConfig(config, { configDir: dirname(resolve(path)) });
   return { config, yaml: resolvedYaml(config) };
 }
 
