@@ -62,7 +62,7 @@ describe('operators: FNO', () => {
     const fine = net.applyOnGrid(net.params, smoothInputs(128, 2)).dataSync();
     const shared = Array.from({ length: 2 * 64 }, (_, i) => fine[Math.floor(i / 64) * 128 + 2 * (i % 64)]);
     const err = relErr(coarse, shared);
-    expect(err).to.be.below(2e-2);
+    expect(err).to.be.below(2e-3); // measured 2.6e-4: the GELU and grid channel alias slightly differently per resolution
     // and the check can fail: a different input function is far away
     const other = net.applyOnGrid(net.params, fx.mul(smoothInputs(64, 2), -1)).dataSync();
     expect(relErr(other, shared)).to.be.above(20 * err);
