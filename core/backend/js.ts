@@ -229,10 +229,7 @@ const kernels: Record<string, Kernel> = {
     const res = allocate(out.dtype, sizeOf(out.shape));
     for (let r = 0; r < x.length / n; r++) {
       const { re, im } = fftKernels.rfft(Float64Array.from(x.subarray(r * n, (r + 1) * n)));
-      for (let k = 0; k < m; k++) {
-        res[2 * (r * m + k)] = re[k];
-        res[2 * (r * m + k) + 1] = im[k];
-      }
+      interleave(re, im, res, r * m);
     }
     return res;
   },
@@ -243,10 +240,7 @@ const kernels: Record<string, Kernel> = {
     const re = new Float64Array(m);
     const im = new Float64Array(m);
     for (let r = 0; r < x.length / (2 * m); r++) {
-      for (let k = 0; k < m; k++) {
-        re[k] = x[2 * (r * m + k)];
-        im[k] = x[2 * (r * m + k) + 1];
-      }
+      deinterleave(x, r * m, re, im);
       res.set(fftKernels.irfft(re, im, n), r * n);
     }
     return res;
@@ -256,20 +250,28 @@ const kernels: Record<string, Kernel> = {
   random: ([key], _s, out, p) => sampleInto(p.dist ?? 'normal', key[0], sizeOf(out.shape), out.dtype),
 };
 
+/** Complex values stored as (re, im) pairs: row `row` of length re.length <-> split arrays. */
+function deinterleave(x: TypedArray, row: number, re: Float64Array, im: Float64Array): void {
+  for (let k = 0; k < re.length; k++) {
+    re[k] = x[2 * (row + k)];
+    im[k] = x[2 * (row + k) + 1];
+  }
+}
+function interleave(re: Float64Array, im: Float64Array, out: TypedArray, row: number): void {
+  for (let k = 0; k < re.length; k++) {
+    out[2 * (row + k)] = re[k];
+    out[2 * (row + k) + 1] = im[k];
+  }
+}
+
 function complexTransform(x: TypedArray, n: number, out: Aval, inverse: boolean): TypedArray {
   const res = allocate(out.dtype, x.length);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   for (let r = 0; r < x.length / (2 * n); r++) {
-    for (let k = 0; k < n; k++) {
-      re[k] = x[2 * (r * n + k)];
-      im[k] = x[2 * (r * n + k) + 1];
-    }
+    deinterleave(x, r * n, re, im);
     fftKernels.fftInPlace(re, im, inverse);
-    for (let k = 0; k < n; k++) {
-      res[2 * (r * n + k)] = re[k];
-      res[2 * (r * n + k) + 1] = im[k];
-    }
+    interleave(re, im, res, r * n);
   }
   return res;
 }
