@@ -96,6 +96,21 @@ export function evaluationGrid(domain: Geometry, resolution: number | readonly n
   return { counts, origin: Array.from(g.origin), spacing: Array.from(g.spacing), points: g.points.data, inside: domain.inside(g.points) };
 }
 
+/** Prediction, reference and absolute error at the reference data's own points (no interpolation). */
+export function referenceFields(predict: (p: Float64Array, n: number) => Record<string, Float64Array>, ref: { points: Float64Array; values: Record<string, Float64Array> }, dim: number): FieldOutput {
+  const n = ref.points.length / dim;
+  const pred = predict(ref.points, n);
+  const pointData: Record<string, Float64Array> = {};
+  for (const [f, v] of Object.entries(ref.values)) {
+    const p = pred[f];
+    if (!p) continue;
+    pointData[f] = Float64Array.from(p.subarray(0, n));
+    pointData[`${f}_reference`] = v;
+    pointData[`${f}_error`] = Float64Array.from(v, (r, i) => Math.abs(p[i] - r));
+  }
+  return { kind: 'points', name: 'reference', points: ref.points, dim, pointData };
+}
+
 /** Prediction (and reference/error, as the trainer returns them) on the evaluation grid. */
 export function gridFields(predict: (p: Float64Array, n: number) => Record<string, Float64Array>, domain: Geometry, resolution: number | readonly number[]): FieldOutput {
   const g = evaluationGrid(domain, resolution);
@@ -132,6 +147,15 @@ export function writeFields(dir: string, outputs: readonly FieldOutput[]): strin
       const n = o.counts.reduce((a, b) => a * b, 1);
       writeVtk(join(fieldsDir, file), {
         kind: 'ImageData', dims: pad3(o.counts, 1), origin: pad3(o.origin, 0), spacing: pad3(o.spacing, 1), pointData: arrays(o.pointData, n),
+      });
+      written.push(file);
+    } else if (o.kind === 'points') {
+      const file = `${o.name}.vtp`;
+      const n = o.points.length / o.dim;
+      writeVtk(join(fieldsDir, file), {
+        kind: 'PolyData', points: o.points, pointDim: o.dim,
+        verts: { connectivity: Int32Array.from({ length: n }, (_, i) => i), offsets: Int32Array.from({ length: n }, (_, i) => i + 1) },
+        pointData: arrays(o.pointData, n),
       });
       written.push(file);
     } else {

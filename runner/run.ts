@@ -9,8 +9,8 @@ import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.j
 import { ConfigError, DivergenceError, EXIT } from './errors.js';
 import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
-import { checkPinnConfig } from './pinnAdapter.js';
-import { MetricsLog, gridFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
+import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
+import { MetricsLog, gridFields, referenceFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
 import type { RunConfig } from './schema.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
@@ -149,10 +149,16 @@ class RunLoop {
   }
 }
 
-function fieldOutputs(config: RunConfig, trainer: Trainer): FieldOutput[] {
+function fieldOutputs(config: RunConfig, trainer: Trainer, configDir: string): FieldOutput[] {
   if (trainer.fields) return trainer.fields();
   if (config.kind === 'pinn') {
-    return [gridFields((p, n) => trainer.predict(p, n), buildDomain(config.geometry, config.time), config.output.resolution)];
+    const predict = (p: Float64Array, n: number) => trainer.predict(p, n);
+    const out = [gridFields(predict, buildDomain(config.geometry, config.time), config.output.resolution)];
+    if (config.reference !== undefined) {
+      const { spec } = pinnProblem(config, { configDir });
+      if (spec.reference) out.push(referenceFields(predict, spec.reference, spec.coords.length));
+    }
+    return out;
   }
   return [];
 }
@@ -215,7 +221,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
     l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns,
     ...(outcome.message ? { message: outcome.message } : {}),
   };
-  if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer));
+  if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
   writeSummary(outDir, summary);
   if (outcome.message) log(outcome.message);
   else if (!o.quiet) log(`done: ${trainer.step} steps in ${outcome.wall.toFixed(1)} s${summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : ''}; outputs in ${outDir}`);

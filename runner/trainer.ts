@@ -31,6 +31,14 @@ export type FieldOutput =
       pointData: Record<string, Float64Array>;
     }
   | {
+      /** Scattered points (e.g. reference data locations), written as one name.vtp. */
+      kind: 'points';
+      name: string;
+      points: Float64Array;
+      dim: number;
+      pointData: Record<string, Float64Array>;
+    }
+  | {
       kind: 'particles';
       /** Frames sharing a name form one time series (name_0000.vtp ... + name.pvd). */
       name: string;
