@@ -1,4 +1,5 @@
-// Small seeded PRNGs: everything random in meshes/ is reproducible from an integer seed.
+// Small seeded PRNGs: everything random in meshes/ (and the stateful streams of optim/ and sim/)
+// is reproducible from an integer seed.
 
 /** splitmix32-style hash of a seed, used to decorrelate derived seeds. */
 export function hashSeed(seed: number): number {
@@ -8,28 +9,66 @@ export function hashSeed(seed: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** mulberry32: fast 32-bit state generator returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = hashSeed(seed);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+/**
+ * mulberry32: the library's one small stateful generator (used where a stream must continue across
+ * calls or serialise as a single uint32, e.g. optimizer checkpoints; counter-based draws live in
+ * core/random.ts). The state is used as given: `mulberry32(seed)` below hashes its seed first.
+ */
+export class Mulberry32 {
+  private s: number;
+  constructor(state: number) {
+    if (!Number.isFinite(state)) throw new Error(`Mulberry32: state must be a finite number, got ${state}`);
+    this.s = state >>> 0;
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    let t = this.s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }
+  /** Standard normal by Box-Muller on two draws (the first clamped away from 0 for the log). */
+  normal(): number {
+    const u1 = Math.max(this.next(), 1e-300);
+    const u2 = this.next();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+  /** Fisher-Yates shuffle in place. */
+  shuffle<T>(xs: T[]): T[] {
+    return shuffleInPlace(xs, () => this.next());
+  }
+  /** The whole state: one uint32, so it round-trips through JSON checkpoints. */
+  get seedState(): number {
+    return this.s;
+  }
+  set seedState(s: number) {
+    this.s = s >>> 0;
+  }
+}
+
+/** mulberry32 over a hashed seed, as a function returning floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  const g = new Mulberry32(hashSeed(seed));
+  return () => g.next();
+}
+
+/** Fisher-Yates shuffle in place (from the back: j = floor(rand() * (i + 1))). */
+export function shuffleInPlace<A extends { length: number; [i: number]: unknown }>(xs: A, rand: () => number): A {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = xs[i];
+    xs[i] = xs[j];
+    xs[j] = t;
+  }
+  return xs;
 }
 
 /** Fisher-Yates shuffle of an index permutation 0..n-1. */
 export function permutation(n: number, rand: () => number): Uint32Array {
   const p = new Uint32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i];
-    p[i] = p[j];
-    p[j] = t;
-  }
-  return p;
+  return shuffleInPlace(p, rand);
 }
 
 /** Acklam's rational approximation of the standard normal quantile (rel. error < 1.2e-9). */

@@ -1,5 +1,4 @@
 /** Differentiable simulators: mass-spring robots and MLS-MPM, with hand-written adjoints. */
-export { makeRng, type Rng } from './rng.js';
 export { flatAdam, type FlatAdam, type FlatAdamOptions } from './adam.js';
 export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, type StateLoss, type ReverseResult } from './checkpoint.js';
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';

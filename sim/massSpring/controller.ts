@@ -4,7 +4,7 @@
  * (scaled by sensorScale); output act = tanh(W2 tanh(W1 u + b1) + b2), one value per spring.
  * Parameters live in one flat Float64Array: W1 (nHidden x nIn, row-major), b1, W2 (nOut x nHidden), b2.
  */
-import { makeRng } from '../rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 
 export interface ControllerShape {
   nSin: number;
@@ -27,7 +27,7 @@ export function initController(shape: ControllerShape, seed: number): Float64Arr
   for (const [k, v] of Object.entries(shape)) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`initController: ${k} must be a non-negative integer, got ${v}`);
   }
-  const rng = makeRng(seed);
+  const rng = new Mulberry32(seed);
   const nIn = controllerInputs(shape);
   const p = new Float64Array(controllerParamCount(shape));
   const s1 = Math.sqrt(2 / (nIn + shape.nHidden));

@@ -1,18 +1,18 @@
 /** MPM optimisation tasks: hit a target by initial velocity, identify Young's modulus. */
 import { flatAdam } from '../adam.js';
 import { reverseThroughTime, type CheckpointMode } from '../checkpoint.js';
-import { makeRng } from '../rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 import { Mpm2D, type MpmOptions } from './mpm2d.js';
 
 /** Particles on a lattice (optionally jittered) filling [x0, x0 + w] x [y0, y0 + h]. */
 export function blockParticles2D(nx: number, ny: number, x0: number, y0: number, w: number, h: number, jitterSeed?: number): Float64Array {
   if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1) throw new Error(`blockParticles2D: nx, ny must be positive integers, got ${nx}, ${ny}`);
-  const rng = jitterSeed === undefined ? null : makeRng(jitterSeed);
+  const rng = jitterSeed === undefined ? null : new Mulberry32(jitterSeed);
   const out = new Float64Array(2 * nx * ny);
   let k = 0;
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
-      const jx = rng ? 0.3 * (rng.uniform() - 0.5) : 0, jy = rng ? 0.3 * (rng.uniform() - 0.5) : 0;
+      const jx = rng ? 0.3 * (rng.next() - 0.5) : 0, jy = rng ? 0.3 * (rng.next() - 0.5) : 0;
       out[k++] = x0 + ((i + 0.5 + jx) * w) / nx;
       out[k++] = y0 + ((j + 0.5 + jy) * h) / ny;
     }

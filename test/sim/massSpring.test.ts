@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MassSpringSim } from '../../sim/massSpring/massSpring.js';
 import { defaultRobot } from '../../sim/massSpring/robot.js';
 import { walkLossAndGrad, walkDistance, trainWalk } from '../../sim/massSpring/walk.js';
-import { makeRng } from '../../sim/rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 
 describe('sim/massSpring', () => {
   it('controller-weight gradient matches central finite differences over 150 steps', () => {
@@ -12,7 +12,7 @@ describe('sim/massSpring', () => {
       const p = sim.initController(3);
       const steps = 150;
       const { grad } = walkLossAndGrad(sim, p, steps);
-      const rng = makeRng(11);
+      const rng = new Mulberry32(11);
       // a random direction plus a few single coordinates
       const dirs: Float64Array[] = [];
       const d = new Float64Array(p.length);

@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { polar3, det3, cofactor3 } from '../../sim/mpm/mat3.js';
-import { makeRng } from '../../sim/rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 
 describe('sim/mpm 3x3 helpers', () => {
   it('polar3 returns a proper rotation with symmetric positive S = R^T F', () => {
-    const rng = makeRng(5);
+    const rng = new Mulberry32(5);
     for (let trial = 0; trial < 20; trial++) {
       const F = Float64Array.from({ length: 9 }, (_, k) => (k % 4 === 0 ? 1 : 0) + 0.4 * rng.normal());
       if (det3(F) <= 0.05) continue;
@@ -21,7 +21,7 @@ describe('sim/mpm 3x3 helpers', () => {
   });
 
   it('cofactor3 is the derivative of det3 (central differences)', () => {
-    const rng = makeRng(6);
+    const rng = new Mulberry32(6);
     const A = Float64Array.from({ length: 9 }, () => rng.normal());
     const cof = new Float64Array(9);
     cofactor3(A, 0, cof);

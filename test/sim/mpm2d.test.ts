@@ -1,23 +1,23 @@
 import { expect } from 'chai';
 import { Mpm2D, type MpmOptions } from '../../sim/mpm/mpm2d.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
-import { makeRng } from '../../sim/rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 
 /** Particles on a jittered lattice filling [x0, x0 + w] x [y0, y0 + h]. */
 function block(nx: number, ny: number, x0: number, y0: number, w: number, h: number, seed: number): Float64Array {
-  const rng = makeRng(seed);
+  const rng = new Mulberry32(seed);
   const out = new Float64Array(2 * nx * ny);
   let k = 0;
   for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) {
-    out[k++] = x0 + ((i + 0.5 + 0.3 * (rng.uniform() - 0.5)) * w) / nx;
-    out[k++] = y0 + ((j + 0.5 + 0.3 * (rng.uniform() - 0.5)) * h) / ny;
+    out[k++] = x0 + ((i + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / nx;
+    out[k++] = y0 + ((j + 0.5 + 0.3 * (rng.next() - 0.5)) * h) / ny;
   }
   return out;
 }
 
 /** Final-state loss sum_p c_p . x_p + 0.1 * d_p . v_p with seeded weights. */
 function makeLoss(n: number, steps: number, seed: number) {
-  const rng = makeRng(seed);
+  const rng = new Mulberry32(seed);
   const cx = Float64Array.from({ length: 2 * n }, () => rng.normal());
   const cv = Float64Array.from({ length: 2 * n }, () => 0.1 * rng.normal());
   return (t: number, s: Float64Array, g: Float64Array): number => {
@@ -39,7 +39,7 @@ describe('sim/mpm 2D', () => {
   const pos = block(10, 10, 0.3, 0.3, 0.3, 0.3, 1);
   const n = pos.length / 2;
   const baseOpts: MpmOptions = { nGrid: 16, nParticles: n, dt: 2e-4, E: 400, nu: 0.3, gravity: -9.8 };
-  const rng = makeRng(2);
+  const rng = new Mulberry32(2);
   const vel = Float64Array.from({ length: 2 * n }, () => 0.5 + 0.3 * rng.normal());
 
   for (const material of ['fixedCorotated', 'neoHookean', 'fluid'] as const) {

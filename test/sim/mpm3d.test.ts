@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import { Mpm3D } from '../../sim/mpm/mpm3d.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
-import { makeRng } from '../../sim/rng.js';
+import { Mulberry32 } from '../../meshes/rng.js';
 
 function block3(k: number, x0: number, w: number, seed: number): Float64Array {
-  const rng = makeRng(seed);
+  const rng = new Mulberry32(seed);
   const out = new Float64Array(3 * k * k * k);
   let q = 0;
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let l = 0; l < k; l++) {
-    for (const c of [i, j, l]) out[q++] = x0 + ((c + 0.5 + 0.3 * (rng.uniform() - 0.5)) * w) / k;
+    for (const c of [i, j, l]) out[q++] = x0 + ((c + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / k;
   }
   return out;
 }
@@ -19,7 +19,7 @@ describe('sim/mpm 3D', () => {
   const steps = 100;
   const pos = block3(4, 0.35, 0.25, 1);
   const n = pos.length / 3;
-  const rng = makeRng(7);
+  const rng = new Mulberry32(7);
   const vel = Float64Array.from({ length: 3 * n }, () => 0.4 * rng.normal());
   const cx = Float64Array.from({ length: 3 * n }, () => rng.normal());
   const loss = (t: number, s: Float64Array, g: Float64Array): number => {
