@@ -26,7 +26,10 @@ export class Adam implements Optimizer {
   private t = 0;
 
   constructor(o: AdamOptions = {}) {
-    this.lr = resolveLr(o.lr ?? 1e-3);
+    const lr = o.lr ?? 1e-3;
+    // same bound as the config reader (optimizer.lr in (0, inf)) for direct callers such as sim/
+    if (typeof lr === 'number' && !(lr > 0 && Number.isFinite(lr))) throw new Error(`Adam: lr must be a finite number > 0, got ${lr}`);
+    this.lr = resolveLr(lr);
     [this.b1, this.b2] = o.betas ?? [0.9, 0.999];
     this.eps = o.eps ?? 1e-8;
     this.wd = o.weightDecay ?? 0;

@@ -1,5 +1,4 @@
 /** Differentiable simulators: mass-spring robots and MLS-MPM, with hand-written adjoints. */
-export { flatAdam, type FlatAdam, type FlatAdamOptions } from './adam.js';
 export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, type StateLoss, type ReverseResult } from './checkpoint.js';
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';
 export { MlpController, initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';

@@ -4,7 +4,8 @@
  * The per-particle actuation gradient from the simulator is chained to (w, b) by hand.
  * Run: npx tsx sim/examples/softRobot.ts [iterations]
  */
-import { Mpm2D, blockParticles2D, flatAdam, reverseThroughTime } from '../index.js';
+import { Adam } from '../../optim/adam.js';
+import { Mpm2D, blockParticles2D, reverseThroughTime } from '../index.js';
 
 const iterations = Number(process.argv[2] ?? 30);
 const pos = blockParticles2D(16, 8, 0.1, 0.1 + 3 / 64, 0.2, 0.1);
@@ -14,7 +15,7 @@ const sim = new Mpm2D({ nGrid: 64, nParticles: n, dt: 2e-4, E: 2000, nu: 0.3, gr
 const K = 4, omega = 40, groups = 2;
 const group = Int32Array.from({ length: n }, (_, p) => (pos[2 * p] < 0.2 ? 0 : 1));
 const theta = new Float64Array(groups * (K + 1)).map((_, i) => 0.3 * Math.sin(1.7 * i + 0.3));
-const adam = flatAdam(theta.length, { lr: 0.1 });
+const adam = new Adam({ lr: 0.1 });
 const actuation = new Float64Array(steps * n);
 const basis = (t: number, k: number): number => Math.sin(omega * t * sim.opts.dt + (2 * Math.PI * k) / K);
 

@@ -1,5 +1,5 @@
 /** The walk task: loss = -(x of the centre of mass at the end); Adam on controller weights. */
-import { flatAdam } from '../adam.js';
+import { Adam } from '../../optim/adam.js';
 import { reverseThroughTime, rollout, type CheckpointMode } from '../checkpoint.js';
 import type { MassSpringSim } from './massSpring.js';
 
@@ -69,7 +69,7 @@ export function trainWalk(sim: MassSpringSim, opts: TrainWalkOptions): TrainWalk
     throw new Error(`trainWalk: iterations must be a non-negative integer, got ${opts.iterations}`);
   }
   const params = opts.initialParams ? Float64Array.from(opts.initialParams) : sim.initController(opts.seed ?? 0);
-  const adam = flatAdam(params.length, { lr: opts.lr ?? 0.01 });
+  const adam = new Adam({ lr: opts.lr ?? 0.01 });
   const history: number[] = [];
   for (let it = 0; it < opts.iterations; it++) {
     const r = walkLossAndGrad(sim, params, opts.steps, opts.mode ?? 'all');

@@ -1,5 +1,5 @@
 /** MPM optimisation tasks: hit a target by initial velocity, identify Young's modulus. */
-import { flatAdam } from '../adam.js';
+import { Adam } from '../../optim/adam.js';
 import { reverseThroughTime, type CheckpointMode } from '../checkpoint.js';
 import { Mulberry32 } from '../../meshes/rng.js';
 import { Mpm2D, type MpmOptions } from './mpm2d.js';
@@ -48,7 +48,7 @@ export function hitTarget(opts: MpmOptions, positions: Float64Array, target: [nu
   const sim = new Mpm2D(opts);
   const n = sim.n;
   const vel = Float64Array.from(o.initialVelocity ?? [0, 0]);
-  const adam = flatAdam(2, { lr: o.lr ?? 0.3, beta1: 0.5 });
+  const adam = new Adam({ lr: o.lr ?? 0.3, betas: [0.5, 0.999] });
   const history: number[] = [];
   const evaluate = (): { loss: number; grad: Float64Array } => {
     const v = new Float64Array(2 * n);
@@ -118,7 +118,7 @@ export function identifyYoungsModulus(
     throw new Error(`identifyYoungsModulus: observed has ${observed.length} frames, expected ${Math.floor(o.steps / every) + 1} (steps / observeEvery + 1)`);
   }
   const logE = Float64Array.of(Math.log(o.E0));
-  const adam = flatAdam(1, { lr: o.lr ?? 0.1, beta1: 0.5 });
+  const adam = new Adam({ lr: o.lr ?? 0.1, betas: [0.5, 0.999] });
   const history: { E: number; loss: number }[] = [];
   const grad = new Float64Array(1);
   for (let it = 0; it <= o.iterations; it++) {

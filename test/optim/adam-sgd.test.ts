@@ -17,6 +17,12 @@ describe('optim Adam / AdamW / SGD', () => {
     expect(opt.steps).to.equal(2);
   });
 
+  it('Adam rejects a non-positive or non-finite constant lr, naming it', () => {
+    expect(() => new Adam({ lr: 0 })).to.throw('Adam: lr must be a finite number > 0, got 0');
+    expect(() => new Adam({ lr: -0.1 })).to.throw('Adam: lr must be a finite number > 0, got -0.1');
+    expect(() => new Adam({ lr: Number.NaN })).to.throw('Adam: lr must be a finite number > 0, got NaN');
+  });
+
   it('Adam with L2 weight decay adds wd*p to the gradient; AdamW shrinks p by (1 - lr*wd)', () => {
     const l2 = new Adam({ lr: 0.1, weightDecay: 1 });
     const a = new Float64Array([2]);
