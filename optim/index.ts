@@ -40,3 +40,4 @@ export const relobralo = (o: ReLoBRaLoOptions & { base?: Optimizer } = {}): ReLo
 export const pcgrad = (o: { seed?: number; base?: Optimizer } = {}): PCGrad => new PCGrad(o.base ?? new Adam(), o);
 export const sgd = (o: SgdOptions = {}): SGD => new SGD(o);
 export const ntk = (base: Optimizer = new Adam()): NtkWeighting => new NtkWeighting(base);
+export type { StepMetrics, EvalMetrics, Trainer } from './trainer.js';

@@ -1,23 +1,9 @@
-// The Trainer contract (notes/contracts.md) the runner drives step by step, plus the optional
-// field output hook that kinds without a natural evaluation grid (operators, simulators) provide.
+// What the runner drives: the shared Trainer contract (optim/trainer.ts) plus an optional field-output hook
+// for kinds without a natural evaluation grid (operators, simulators).
 import type { RunConfig } from './schema.js';
+import type { Trainer as BaseTrainer } from '../optim/trainer.js';
 
-export interface StepMetrics {
-  /** 1-based count of completed steps. */
-  step: number;
-  /** Total (weighted) loss. */
-  loss: number;
-  /** Every loss term by name, unweighted. */
-  terms: Record<string, number>;
-  weights?: Record<string, number>;
-  lr?: number;
-}
-
-export interface EvalMetrics {
-  l2re?: number;
-  perField?: Record<string, number>;
-  unknowns?: Record<string, number>;
-}
+export type { StepMetrics, EvalMetrics } from '../optim/trainer.js';
 
 /** A regular grid (VTK ImageData, up to 3 axes) or a particle frame (VTK PolyData). */
 export type FieldOutput =
@@ -51,15 +37,8 @@ export type FieldOutput =
       pointData: Record<string, Float64Array>;
     };
 
-export interface Trainer {
-  readonly step: number;
-  trainStep(): StepMetrics;
-  evaluate(): EvalMetrics;
-  /** Fields on row-major points (n x dim): prediction, and reference/error where known. */
-  predict(points: Float64Array, n: number): Record<string, Float64Array>;
-  /** JSON-serialisable snapshot; load(state()) then trainStep() continues bit-for-bit. */
-  state(): unknown;
-  load(state: unknown): void;
+/** The shared contract, plus an optional field-output hook for kinds without an evaluation grid. */
+export interface Trainer extends BaseTrainer {
   /** Optional: the trainer's own field output (operators, simulators). */
   fields?(): FieldOutput[];
 }

@@ -1,0 +1,32 @@
+// The contract every trainable kind (pinn/, operators/, sim trainers) implements and runner/ drives
+// step by step: one definition, imported by all of them.
+
+export interface StepMetrics {
+  /** 1-based count of completed steps. */
+  step: number;
+  /** Total (weighted) loss. */
+  loss: number;
+  /** Every loss term by name, unweighted. */
+  terms: Record<string, number>;
+  weights?: Record<string, number>;
+  lr?: number;
+}
+
+export interface EvalMetrics {
+  /** relative L2 error, all fields together */
+  l2re?: number;
+  perField?: Record<string, number>;
+  /** current values of trainable constants (inverse problems) */
+  unknowns?: Record<string, number>;
+}
+
+export interface Trainer {
+  readonly step: number;
+  trainStep(): StepMetrics;
+  evaluate(): EvalMetrics;
+  /** Fields on row-major points (n x dim): prediction, and reference/error where known. */
+  predict(points: Float64Array, n: number): Record<string, Float64Array>;
+  /** JSON-serialisable snapshot; load(state()) then trainStep() continues bit-for-bit. */
+  state(): unknown;
+  load(state: unknown): void;
+}
