@@ -1,19 +1,45 @@
-// PINN benchmarks: `npx tsx bench/pinn.ts [--steps N] [--quick]`.
-// 1) training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 collocation points, 2-64-64-64-1 tanh,
-//    exact Laplacian by jets, Adam; peers: our own grad-of-grad (hessianTrace) Laplacian step and PyTorch
-//    (PyTorch side by side: bench/core.ts with bench/baselines/pinn_step.py); machine limit: matmul GFLOP/s.
-// 2) Helmholtz 4x50: plain Adam vs learning-rate annealing (L2 relative error after N steps).
-// 3) Burgers: L2 relative error against the PINNacle data after N steps.
-// The machine is shared with other developers: timings are noisy.
+// PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,burgers]
+//   [--steps N] [--lbfgs-seconds S]`. Every case merges its result into bench/results-pinn.json
+// (partial results are written while a case runs, so a long run that is stopped still leaves numbers).
+// 1) step: training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 points, 2-64-64-64-1 tanh, exact
+//    Laplacian in collapsed Taylor mode; peer: our own grad-of-grad (hessianTrace) Laplacian step
+//    (PyTorch side by side: bench/core.ts with bench/baselines/pinn_step.py); machine limit: GEMM GFLOP/s.
+// 2) helmholtz-plain / helmholtz-lra: Wang, Teng & Perdikaris 2021 (SIAM J. Sci. Comput.), section 2.3 / 5:
+//    2-50-50-50-50-1 tanh, Adam lr 1e-3 decayed 0.9 per 1000 steps, 40000 steps, 128 fresh residual and
+//    4 x 128 boundary points per step, loss L_r + lambda * sum of the four edge losses (our one boundary
+//    term is their mean, hence weight 4), LRA alpha 0.1 every 10 steps. Paper: 1.81e-1 plain, 1.27e-2 LRA.
+// 3) burgers: Adam then f64 L-BFGS on fixed points (DeepXDE's recipe), L2 relative error against the
+//    PINNacle COMSOL data; target <= 1.4e-2 (PINNacle's vanilla PINN: 1.45e-2).
+// The machine is shared with other developers (2 cores): timings are noisy; the load average is recorded.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import * as pinn from '../pinn/index.js';
 
-const arg = (name: string, fallback: number): number => {
+const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  return i >= 0 ? process.argv[i + 1] : undefined;
 };
+const numberArg = (name: string, fallback: number): number => {
+  const v = argValue(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a non-negative number, got '${v}'`);
+  return n;
+};
+const CASES = ['step', 'helmholtz-plain', 'helmholtz-lra', 'burgers'] as const;
+type Case = (typeof CASES)[number];
 const quick = process.argv.includes('--quick');
-const trainSteps = arg('--steps', quick ? 50 : 500);
+const only = (argValue('--only') ?? CASES.join(',')).split(',') as Case[];
+for (const c of only) if (!CASES.includes(c)) throw new Error(`--only: unknown case '${c}'; cases are ${CASES.join(', ')}`);
+const RESULTS = new URL('./results-pinn.json', import.meta.url);
+
+/** Read-modify-write of one case's entry, so parallel processes running different cases can share the file. */
+function record(name: Case, entry: Record<string, unknown>): void {
+  const all: Record<string, unknown> = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
+  all[name] = { ...entry, quick, backend: fx.getBackend(), loadavg1: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
+  writeFileSync(RESULTS, JSON.stringify(all, null, 2) + '\n');
+}
 
 function timeSteps(step: () => void, n: number): number {
   step();
@@ -22,21 +48,16 @@ function timeSteps(step: () => void, n: number): number {
   return (performance.now() - t0) / n;
 }
 
-// ---- 1) Poisson step time ----
-const N = 4096;
-const hidden = [64, 64, 64];
-const tr = new pinn.PinnTrainer(pinn.problems.poisson2dSine(), { net: { hidden }, points: { domain: N, boundary: 256 }, optimizer: { name: 'adam', lr: 1e-3 } });
-const timedSteps = quick ? 2 : 5;
-const msJet = timeSteps(() => void tr.trainStep(), timedSteps);
-// matmul FLOPs of one step: jet of order 2 along 2 axes runs 3 coefficient matmuls per layer on 2N rows,
-// the reverse pass costs about twice the forward pass
-const layers = [2, ...hidden, 1];
-const perRow = layers.slice(1).reduce((s, w, i) => s + 2 * layers[i] * w, 0);
-const flops = 3 * (3 * 2 * N * perRow);
-console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBackend()}): ${msJet.toFixed(1)} ms/step, ~${(flops / msJet / 1e6).toFixed(2)} GFLOP/s (matmul-only estimate; the wasm GEMM peak on this machine is ~23-72 GFLOP/s)`);
+const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toExponential(3));
 
-// naive peer of our own: the same loss with the Laplacian by forward-over-reverse (hessianTrace)
-{
+// ---- 1) Poisson step time ----
+function stepCase(): void {
+  const N = 4096;
+  const hidden = [64, 64, 64];
+  const tr = new pinn.PinnTrainer(pinn.problems.poisson2dSine(), { net: { hidden }, points: { domain: N, boundary: 256 }, optimizer: { name: 'adam', lr: 1e-3 } });
+  const timedSteps = quick ? 2 : 10;
+  const msStep = timeSteps(() => void tr.trainStep(), timedSteps);
+  const layers = [2, ...hidden, 1];
   const net = fx.nn.mlp({ layers, activation: 'tanh', seed: 0 });
   const pts = pinn.problems.poisson2dSine().domain.sampleInterior(N, 'uniform', 1).data;
   const x = fx.tensor(pts, [N, 2], 'f32');
@@ -47,29 +68,93 @@ console.log(`poisson2d step (jets, ${N} pts, 2-64-64-64-1, backend ${fx.getBacke
   type Step = (p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.PyTree;
   const jitStep = (loss: typeof lossH): Step => fx.jit(((p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.valueAndGrad(loss)(p as unknown as fx.nn.MlpParams, xx, ff) as unknown as fx.PyTree) as (...a: fx.PyTree[]) => fx.PyTree) as Step;
   const stepH = jitStep(lossH);
-  const stepJ = jitStep(lossJ);
   const msH = timeSteps(() => void stepH(net.params as unknown as fx.PyTree, x, f), timedSteps);
+  const stepJ = jitStep(lossJ);
   const msJ = timeSteps(() => void stepJ(net.params as unknown as fx.PyTree, x, f), timedSteps);
-  console.log(`  loss+grad only: jet Laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> jets ${(msH / msJ).toFixed(2)}x faster; trainer overhead (sampling cache, flatten, Adam) ${(msJet - msJ).toFixed(1)} ms`);
+  // matmul FLOPs of a collapsed-Laplacian step: primal N rows + first order 2N + second order N per layer, reverse ~2x
+  const perRow = layers.slice(1).reduce((s, w, i) => s + 2 * layers[i] * w, 0);
+  const gflops = (3 * 4 * N * perRow) / msStep / 1e6;
+  console.log(`poisson2d trainer step (${N} pts, 2-64-64-64-1, collapsed Laplacian, backend ${fx.getBackend()}): ${msStep.toFixed(1)} ms/step, ~${gflops.toFixed(2)} GFLOP/s matmul-only (wasm GEMM peak here ~23-72)`);
+  console.log(`  loss+grad only: fx.laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> ${(msH / msJ).toFixed(2)}x; trainer overhead ${(msStep - msJ).toFixed(1)} ms`);
+  record('step', { msPerTrainerStep: msStep, msLossGradLaplacian: msJ, msLossGradHessianTrace: msH, gflopsEstimate: gflops, points: N, layers });
 }
-
-// The PyTorch peer of this step runs side by side in bench/core.ts (bench/baselines/pinn_step.py).
 
 // ---- 2) Helmholtz plain vs LRA ----
-for (const [label, optimizer] of [['plain Adam', { name: 'adam', lr: 1e-3 }], ['LRA', { name: 'lra', lr: 1e-3, alpha: 0.1 }]] as Array<[string, pinn.OptimizerSpec]>) {
+function helmholtzCase(lra: boolean): void {
+  const name: Case = lra ? 'helmholtz-lra' : 'helmholtz-plain';
+  const steps = numberArg('--steps', quick ? 200 : 40000);
+  const batch = quick ? 32 : 128;
+  const lr = { type: 'exponential', lr: 1e-3, decayRate: 0.9, decaySteps: 1000 };
+  const settings = {
+    net: { hidden: [50, 50, 50, 50], seed: 1 }, points: { domain: batch, boundary: 4 * batch }, resampleEvery: 1,
+    weights: { bc: 4 }, evalPoints: quick ? 2000 : 10000,
+    optimizer: (lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10 } : { name: 'adam', lr }) as pinn.OptimizerSpec,
+  };
+  const every = Math.max(1, Math.floor(steps / 20));
+  const history: Array<{ step: number; l2re?: number; loss: number; weights?: Record<string, number>; wallS: number }> = [];
+  const t0 = performance.now();
   const res = pinn.solve(pinn.problems.helmholtz2d(), {
-    net: { hidden: [50, 50, 50, 50] }, points: { domain: quick ? 128 : 512, boundary: quick ? 64 : 256 }, resampleEvery: 1,
-    optimizer, steps: trainSteps, evalPoints: 2000,
+    ...settings, steps,
+    onStep: (m, tr) => {
+      if (m.step % every !== 0) return;
+      const e = tr.evaluate();
+      const wallS = (performance.now() - t0) / 1000;
+      history.push({ step: m.step, l2re: e.l2re, loss: m.loss, weights: m.weights, wallS });
+      console.log(`${name} step ${m.step}: loss ${fmt(m.loss)} l2re ${fmt(e.l2re)}${m.weights ? ` weights ${JSON.stringify(m.weights)}` : ''} (${wallS.toFixed(0)} s)`);
+      if (m.step < steps) record(name, { partial: true, step: m.step, l2re: e.l2re, settings, history });
+    },
   });
   const w = res.history[res.history.length - 1].weights;
-  console.log(`helmholtz 4x50 ${label}: ${trainSteps} steps, l2re ${res.final.l2re?.toExponential(3)}, ${(res.final.wallTimeS * 1000 / trainSteps).toFixed(1)} ms/step${w ? `, final weights ${JSON.stringify(w)}` : ''}`);
+  const paper = lra ? 1.27e-2 : 1.81e-1;
+  console.log(`helmholtz 4x50 ${lra ? 'LRA' : 'plain Adam'}: ${steps} steps, l2re ${fmt(res.final.l2re)} (paper ${paper}), ${res.final.wallTimeS.toFixed(0)} s, ${(res.final.wallTimeS * 1000 / steps).toFixed(1)} ms/step${w ? `, final weights ${JSON.stringify(w)} (lambda per edge loss = bc/4)` : ''}`);
+  record(name, { steps, l2re: res.final.l2re, paperL2re: paper, finalWeights: w, wallTimeS: res.final.wallTimeS, msPerStep: (res.final.wallTimeS * 1000) / steps, settings, history });
 }
 
-// ---- 3) Burgers ----
-{
-  const res = pinn.solve(pinn.problems.burgers1d(), {
-    net: { hidden: [32, 32, 32] }, points: { domain: quick ? 256 : 1024, boundary: 100, initial: 200 }, resampleEvery: 50,
-    optimizer: { name: 'adam', lr: 1e-3 }, steps: trainSteps,
-  });
-  console.log(`burgers: ${trainSteps} steps, l2re vs PINNacle data ${res.final.l2re?.toExponential(3)}, ${(res.final.wallTimeS * 1000 / trainSteps).toFixed(1)} ms/step`);
+// ---- 3) Burgers: Adam, then f64 L-BFGS ----
+function burgersCase(): void {
+  const adamSteps = numberArg('--steps', quick ? 100 : 10000);
+  const lbfgsMax = quick ? 50 : 20000;
+  const lbfgsSeconds = numberArg('--lbfgs-seconds', quick ? 30 : 1200);
+  const base = { net: { hidden: [32, 32, 32], seed: 1 }, points: { domain: quick ? 500 : 2540, boundary: 80, initial: 160 }, sampler: 'sobol' as const, seed: 1 };
+  const spec = pinn.problems.burgers1d();
+  if (!spec.reference) throw new Error(`burgers: reference data ${pinn.problems.DATA_DIR}/burgers1d.dat not found`);
+  const history: Array<{ phase: string; step: number; l2re?: number; loss: number; wallS: number }> = [];
+  const t0 = performance.now();
+  const log = (phase: string, step: number, loss: number, tr: pinn.PinnTrainer): void => {
+    const e = tr.evaluate();
+    const wallS = (performance.now() - t0) / 1000;
+    history.push({ phase, step, l2re: e.l2re, loss, wallS });
+    console.log(`burgers ${phase} step ${step}: loss ${fmt(loss)} l2re ${fmt(e.l2re)} (${wallS.toFixed(0)} s)`);
+    record('burgers', { partial: true, phase, step, l2re: e.l2re, settings: { ...base, adamSteps, lbfgsMax, lbfgsSeconds }, history });
+  };
+  const adam = new pinn.PinnTrainer(spec, { ...base, optimizer: { name: 'adam', lr: 1e-3 } });
+  let loss = NaN;
+  for (let s = 1; s <= adamSteps; s++) {
+    loss = adam.trainStep().loss;
+    if (s % Math.max(1, Math.floor(adamSteps / 10)) === 0) log('adam', s, loss, adam);
+  }
+  const adamWall = (performance.now() - t0) / 1000;
+  const lbfgs = new pinn.PinnTrainer(spec, { ...base, dtype: 'f64', optimizer: { name: 'lbfgs', history: 50 } });
+  lbfgs.setParameters(adam.parameters());
+  const t1 = performance.now();
+  let it = 0;
+  let stall = 0;
+  while (it < lbfgsMax && (performance.now() - t1) / 1000 < lbfgsSeconds && stall < 20) {
+    const l = lbfgs.trainStep().loss;
+    stall = Math.abs(l - loss) <= 1e-12 * Math.max(1, Math.abs(l)) ? stall + 1 : 0;
+    loss = l;
+    it++;
+    if (it % 500 === 0) log('lbfgs', it, loss, lbfgs);
+  }
+  const e = lbfgs.evaluate();
+  const wallTimeS = (performance.now() - t0) / 1000;
+  console.log(`burgers (3x32 tanh, ${base.points.domain}+${base.points.boundary}+${base.points.initial} points): Adam ${adamSteps} steps (${adamWall.toFixed(0)} s) + L-BFGS ${it} iterations (${((performance.now() - t1) / 1000).toFixed(0)} s): l2re ${fmt(e.l2re)} (target 1.4e-2), loss ${fmt(loss)}`);
+  record('burgers', { adamSteps, lbfgsIterations: it, l2re: e.l2re, target: 1.4e-2, loss, wallTimeS, adamWallS: adamWall, settings: { ...base, adamSteps, lbfgsMax, lbfgsSeconds }, history });
+}
+
+for (const c of only) {
+  if (c === 'step') stepCase();
+  else if (c === 'helmholtz-plain') helmholtzCase(false);
+  else if (c === 'helmholtz-lra') helmholtzCase(true);
+  else burgersCase();
 }

@@ -5,7 +5,7 @@
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jet } from '../core/api.js';
-import { derivative } from '../core/derivatives.js';
+import { derivative, sumOfSecondDerivatives } from '../core/derivatives.js';
 import { tileDirections, tileRows } from '../core/directions.js';
 import type { DType } from '../core/dtype.js';
 
@@ -50,6 +50,11 @@ export interface DerivativePlan {
   /** mixed multi-indices (two or more nonzero entries), deduplicated */
   mixed: number[][];
   normal: boolean;
+  /**
+   * lap() is the only use of spatial derivatives, so it runs in collapsed second-order Taylor mode
+   * (primal, first order per direction, second order summed) instead of one tiled jet per axis.
+   */
+  collapsedLaplacian: boolean;
 }
 
 /** Parses 'xt' / 'xx' / ['x','t'] into a multi-index; multi-letter coordinate names match greedily. */
@@ -136,7 +141,29 @@ export class ProbeContext extends ContextBase {
 
   constructor(layout: ContextLayout, readonly dtype: DType, private readonly params: (name: string) => number) {
     super(layout);
-    this.plan = { pureOrder: new Array<number>(layout.coords.length).fill(0), mixed: [], normal: false };
+    this.plan = { pureOrder: new Array<number>(layout.coords.length).fill(0), mixed: [], normal: false, collapsedLaplacian: false };
+  }
+
+  /**
+   * Set when lap() was asked for; finish() decides between collapsed mode and tiled jets. An object,
+   * not a boolean field: residuals may call through Object.create(probe) wrappers, which would
+   * shadow an assigned field instead of updating ours.
+   */
+  private readonly seen = { lap: false };
+
+  override lap(field: string): Tensor {
+    checkField(this.layout, field);
+    this.seen.lap = true;
+    return this.dummy();
+  }
+
+  /** The plan after the residual ran: lap() folds into the pure jets unless nothing else needs spatial derivatives. */
+  finish(): DerivativePlan {
+    if (!this.seen.lap) return this.plan;
+    const sp = spatial(this.layout);
+    if (sp.every((i) => this.plan.pureOrder[i] === 0)) this.plan.collapsedLaplacian = true;
+    else for (const i of sp) this.plan.pureOrder[i] = Math.max(this.plan.pureOrder[i], 2);
+    return this.plan;
   }
 
   private dummy(): Tensor {
@@ -204,7 +231,7 @@ export class EvalContext extends ContextBase {
   private readonly mixedCache = new Map<string, Tensor>();
   private normalCache: Tensor | null = null;
 
-  constructor(layout: ContextLayout, private readonly inp: EvalInputs, plan: DerivativePlan) {
+  constructor(layout: ContextLayout, private readonly inp: EvalInputs, private readonly plan: DerivativePlan) {
     super(layout);
     this.n = inp.x.shape[0];
     this.dtype = inp.x.dtype;
@@ -225,6 +252,20 @@ export class EvalContext extends ContextBase {
         for (let k = 1; k <= K; k++) this.pure.set(`${i}:${k}`, ops.sliceAxis(ys[k - 1], 0, p * N, (p + 1) * N));
       });
     }
+  }
+
+  override lap(field: string): Tensor {
+    if (!this.plan.collapsedLaplacian) return super.lap(field);
+    checkField(this.layout, field);
+    // cached in a map (shared with Object.create wrappers of this context), all fields at once
+    let y = this.mixedCache.get('lap');
+    if (!y) {
+      const d = this.layout.coords.length;
+      const dirs = spatial(this.layout).map((i) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)));
+      y = sumOfSecondDerivatives(this.inp.net, this.inp.x, dirs);
+      this.mixedCache.set('lap', y);
+    }
+    return this.column(y, field);
   }
 
   private column(y: Tensor, field: string): Tensor {
@@ -284,7 +325,7 @@ export class EvalContext extends ContextBase {
 export function planFor(layout: ContextLayout, dtype: DType, params: (name: string) => number, residual: (c: FieldContext) => unknown): DerivativePlan {
   const probe = new ProbeContext(layout, dtype, params);
   residual(probe);
-  return probe.plan;
+  return probe.finish();
 }
 
 export const asTensorLike = (v: Tensor | number, c: FieldContext): Tensor =>

@@ -92,6 +92,12 @@ const jitTree = <F>(f: F): F => jit(f as unknown as (...a: PyTree[]) => PyTree) 
 
 const DEFAULT_POINTS = { domain: 1000, boundary: 200, initial: 200, data: 0 };
 
+function sameVector(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Squared-residual mean of one term (sum over its residual components). */
 function meanSquares(rs: Tensor[]): Tensor {
   return rs.map((r) => ops.mean(ops.square(r))).reduce((a, b) => ops.add(a, b));
@@ -114,6 +120,8 @@ export class PinnTrainer implements Trainer {
   private rarPoints: number[] = [];
   private batchCache: { epoch: number; rarLen: number; batch: Batch } | null = null;
   private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
+  /** L-BFGS: the last objective evaluation, reused when the next step starts at the same point */
+  private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
   // jitted pure functions of (params, batch[, weights])
   private readonly totalFn: (p: Params, b: Batch, w: Record<string, Tensor>) => [[Tensor, Record<string, Tensor>], Params];
   private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
@@ -344,11 +352,20 @@ export class PinnTrainer implements Trainer {
       let first: { loss: number; terms: Record<string, number> } | null = null;
       const wt = this.weightTensors();
       const fg = (x: Float64Array): { f: number; g: Float64Array } => {
+        // each L-BFGS step re-evaluates its start point, usually the point the previous line search accepted
+        const last = this.lastObjective;
+        if (last && last.batch === batch && sameVector(last.x, x)) {
+          first ??= { loss: last.f, terms: last.terms };
+          return { f: last.f, g: last.g };
+        }
         this.setFlat(x);
         const [[l, ls], g] = this.totalFn(this.params, batch, wt);
         const f = l.item();
-        first ??= { loss: f, terms: this.readTerms(ls) };
-        return { f, g: flattenTree(g as unknown as PyTree, 'f64') as Float64Array };
+        const terms = this.readTerms(ls);
+        first ??= { loss: f, terms };
+        const gv = flattenTree(g as unknown as PyTree, 'f64') as Float64Array;
+        this.lastObjective = { batch, x: Float64Array.from(x), f, g: gv, terms };
+        return { f, g: gv };
       };
       (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 });
       ({ loss, terms } = first as unknown as { loss: number; terms: Record<string, number> });
@@ -499,6 +516,19 @@ export class PinnTrainer implements Trainer {
     return m;
   }
 
+  /** All trainable scalars (network, then unknowns) as one f64 vector, e.g. to hand an Adam run to an f64 L-BFGS trainer. */
+  parameters(): Float64Array {
+    return Float64Array.from(this.flat);
+  }
+
+  /** Overwrites every trainable scalar from a vector laid out as parameters(); optimizer state is kept. */
+  setParameters(values: ArrayLike<number>): void {
+    if (values.length !== this.flat.length) throw new Error(`setParameters: expected ${this.flat.length} values, got ${values.length}`);
+    for (let i = 0; i < values.length; i++) this.flat[i] = values[i];
+    this.setFlat(this.flat);
+    this.lastObjective = null;
+  }
+
   /** Current values of the trainable constants. */
   unknowns(): Record<string, number> {
     return Object.fromEntries(Object.entries(this.params.unknowns).map(([k, v]) => [k, v.item()]));
@@ -530,6 +560,7 @@ export class PinnTrainer implements Trainer {
     this.stepCount = s.step;
     this.rarPoints = Array.isArray(s.rarPoints) ? s.rarPoints.slice() : [];
     this.batchCache = null;
+    this.lastObjective = null;
   }
 }
 

@@ -79,18 +79,47 @@ describe('pinn: residuals of exact solutions', () => {
 
   it('derivative plans: one jet per order along each axis, mixed partials separate', () => {
     const burgers = new pinn.PinnTrainer(pinn.problems.burgers1d('/nonexistent.dat'), opts).derivativePlans();
-    expect(burgers.pde).to.deep.equal({ pureOrder: [2, 1], mixed: [], normal: false });
+    expect(burgers.pde).to.deep.equal({ pureOrder: [2, 1], mixed: [], normal: false, collapsedLaplacian: false });
     expect(burgers.ic.pureOrder).to.deep.equal([0, 0]);
     const wave = new pinn.PinnTrainer(pinn.problems.wave1d(), opts).derivativePlans();
     expect(wave.pde.pureOrder).to.deep.equal([2, 2]);
     expect(wave.ic_t.pureOrder).to.deep.equal([0, 1]);
     const mixedSpec: pinn.ProblemSpec = { coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1), pde: 'u_xt + u_tx + u_x' };
     const mixed = new pinn.PinnTrainer(mixedSpec, opts).derivativePlans();
-    expect(mixed.pde).to.deep.equal({ pureOrder: [1, 0], mixed: [[1, 1]], normal: false });
+    expect(mixed.pde).to.deep.equal({ pureOrder: [1, 0], mixed: [[1, 1]], normal: false, collapsedLaplacian: false });
     // u_xt through polarization matches the analytic mixed partial
     const tr = new pinn.PinnTrainer(exactly(mixedSpec, { u: 'sin(2*x)*exp(t)' }), opts);
     const r = tr.pdeResiduals(Float64Array.from([0.3, 0.4]))[0][0];
     expect(r).to.be.closeTo(2 * 2 * Math.cos(0.6) * Math.exp(0.4) + 2 * Math.cos(0.6) * Math.exp(0.4), 1e-10);
+  });
+});
+
+describe('pinn: collapsed Laplacian', () => {
+  it('lap() alone runs in collapsed mode (also behind the derived-source wrapper); with u_x it joins the tiled jets', () => {
+    // regression: helmholtz2d's pde derives q and calls the residual through Object.create(context)
+    const helm = new pinn.PinnTrainer(pinn.problems.helmholtz2d(), opts).derivativePlans();
+    expect(helm.pde).to.deep.equal({ pureOrder: [0, 0], mixed: [], normal: false, collapsedLaplacian: true });
+    const kov = new pinn.PinnTrainer(pinn.problems.kovasznay(), opts).derivativePlans();
+    expect(kov.pde).to.deep.include({ pureOrder: [2, 2], collapsedLaplacian: false });
+    // spatial Laplacian only: the time axis keeps its own jet
+    const heat: pinn.ProblemSpec = { coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1), pde: 'u_t - lap(u)' };
+    expect(new pinn.PinnTrainer(heat, opts).derivativePlans().pde).to.deep.include({ pureOrder: [0, 1], collapsedLaplacian: true });
+  });
+
+  it('collapsed and tiled-jet Laplacians of a network agree (f64), and match the exact solution residual', () => {
+    const layout = { coords: ['x', 'y'], fields: ['u', 'v'], timeIndex: -1 };
+    const net = fx.nn.mlp({ layers: [2, 8, 8, 2], activation: 'tanh', seed: 3, dtype: 'f64' });
+    const x = fx.tensor([0.1, -0.4, 0.7, 0.2, -0.9, 0.5], [3, 2], 'f64');
+    const inputs = { net: (z: fx.Tensor) => net.apply(net.params, z), x, params: {} };
+    const collapsed = new pinn.EvalContext(layout, inputs, { pureOrder: [0, 0], mixed: [], normal: false, collapsedLaplacian: true });
+    const tiled = new pinn.EvalContext(layout, inputs, { pureOrder: [2, 2], mixed: [], normal: false, collapsedLaplacian: false });
+    for (const f of ['u', 'v']) {
+      const a = collapsed.lap(f).dataSync();
+      const b = tiled.lap(f).dataSync();
+      for (let i = 0; i < 3; i++) expect(a[i]).to.be.closeTo(b[i], 1e-12);
+    }
+    const tr = new pinn.PinnTrainer(exactly(pinn.problems.helmholtz2d()), { ...opts, dtype: 'f64' });
+    for (const r of tr.pdeResiduals(Float64Array.from([0.3, -0.2, -0.7, 0.9]))[0]) expect(Math.abs(r)).to.be.below(1e-9);
   });
 });
 

@@ -69,6 +69,39 @@ describe('pinn: training', () => {
     });
   }
 
+  it('L-BFGS steps reuse the evaluation at their start point (one fewer loss+grad per step)', () => {
+    const o: pinn.TrainerOptions = { ...small, dtype: 'f64', optimizer: 'lbfgs' };
+    const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);
+    const inner = tr as unknown as { totalFn: (...a: unknown[]) => unknown };
+    const fn = inner.totalFn;
+    let calls = 0;
+    inner.totalFn = (...a: unknown[]) => {
+      calls++;
+      return fn(...a);
+    };
+    const losses: number[] = [];
+    for (let i = 0; i < 5; i++) losses.push(tr.trainStep().loss);
+    const lbfgs = (tr as unknown as { optimizer: { counters: { evaluations: number } } }).optimizer;
+    // the optimizer asked for every evaluation; the trainer answered each step's start point from the cache
+    expect(calls).to.equal(lbfgs.counters.evaluations - 4);
+    for (let i = 1; i < 5; i++) expect(losses[i]).to.be.below(losses[i - 1]);
+  });
+
+  it('parameters()/setParameters(): an f32 Adam run hands over to an f64 L-BFGS trainer that lowers the loss further', () => {
+    const adam = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, optimizer: { name: 'adam', lr: 1e-2 } });
+    for (let i = 0; i < 50; i++) adam.trainStep();
+    const lbfgs = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, dtype: 'f64', optimizer: 'lbfgs' });
+    lbfgs.setParameters(adam.parameters());
+    expect(Array.from(lbfgs.parameters())).to.deep.equal(Array.from(adam.parameters()));
+    const l0 = lbfgs.losses();
+    const a0 = adam.losses();
+    expect(l0.pde).to.be.closeTo(a0.pde, 1e-4 * a0.pde);
+    let l = Infinity;
+    for (let i = 0; i < 20; i++) l = lbfgs.trainStep().loss;
+    expect(l).to.be.below((l0.pde + l0.bc) / 5);
+    expect(() => lbfgs.setParameters([1, 2])).to.throw(/setParameters: expected \d+ values, got 2/);
+  });
+
   it('load() rejects foreign states and wrong parameter counts', () => {
     const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), small);
     expect(() => tr.load({ format: 'x' })).to.throw(/format 'fluxion-pinn-1'/);
