@@ -1,7 +1,8 @@
 /** Factory entry points named in DESIGN.md: fx.sim.mpm(...) and fx.sim.massSpring(...). */
 import { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
 import { defaultRobot, type MassSpringModel } from './massSpring/robot.js';
-import { Mpm2D, type MpmOptions } from './mpm/mpm2d.js';
+import { Mpm2D } from './mpm/mpm2d.js';
+import type { MpmOptions } from './mpm/mpmBase.js';
 import { Mpm3D } from './mpm/mpm3d.js';
 
 export function mpm(options: MpmOptions & { dim?: 2 }): Mpm2D;

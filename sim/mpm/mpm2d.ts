@@ -6,83 +6,11 @@
  * update and P2G. Parameter cotangents (E, nu, per-step actuation) accumulate in `grads`.
  */
 import type { TimeStepper } from '../checkpoint.js';
-import { lame, lameBackward } from './lame.js';
-import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, type MpmMaterial, type StressBar, type StressParams } from './materials2d.js';
+import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, type StressParams } from './materials2d.js';
+import { MpmBase, boundaryZeroMask, bspline, movesIntoWall, type MpmOptions } from './mpmBase.js';
 
-export type MpmBoundary = 'sticky' | 'slip' | 'none';
-
-export interface MpmOptions {
-  /** Grid cells per side of the unit box. */
-  nGrid: number;
-  nParticles: number;
-  dt?: number;
-  E?: number;
-  nu?: number;
-  material?: MpmMaterial;
-  /** Particle volume; default (dx / 2)^dim (4 particles per cell in 2D). */
-  particleVolume?: number;
-  density?: number;
-  /** Gravity acceleration along the last axis (negative = down). */
-  gravity?: number;
-  boundary?: MpmBoundary;
-  /** Boundary layer thickness in cells. */
-  boundCells?: number;
-  /** Actuation stress scale: tau += strength * a_p * F d d^T F^T. */
-  actuationStrength?: number;
-  actuationDirection?: number[];
-  /** Snow: hardening coefficient and clamps of the singular values. */
-  hardening?: number;
-  thetaC?: number;
-  thetaS?: number;
-}
-
-export interface MpmGrads {
-  E: number;
-  nu: number;
-  /** d loss / d actuation, same layout as `actuation` (steps x N), or empty. */
-  actuation: Float64Array;
-}
-
-export function resolveMpmOptions(o: MpmOptions, dim: number): Required<MpmOptions> {
-  if (!Number.isInteger(o.nGrid) || o.nGrid < 4) throw new Error(`MPM: nGrid must be an integer >= 4, got ${o.nGrid}`);
-  if (!Number.isInteger(o.nParticles) || o.nParticles < 1) throw new Error(`MPM: nParticles must be a positive integer, got ${o.nParticles}`);
-  const dx = 1 / o.nGrid;
-  const r: Required<MpmOptions> = {
-    nGrid: o.nGrid, nParticles: o.nParticles, dt: o.dt ?? 1e-4, E: o.E ?? 1000, nu: o.nu ?? 0.2,
-    material: o.material ?? 'fixedCorotated', particleVolume: o.particleVolume ?? Math.pow(dx / 2, dim),
-    density: o.density ?? 1, gravity: o.gravity ?? -9.8, boundary: o.boundary ?? 'sticky', boundCells: o.boundCells ?? 3,
-    actuationStrength: o.actuationStrength ?? 0, actuationDirection: o.actuationDirection ?? (dim === 2 ? [0, 1] : [0, 1, 0]),
-    hardening: o.hardening ?? 10, thetaC: o.thetaC ?? 2.5e-2, thetaS: o.thetaS ?? 4.5e-3,
-  };
-  if (!(r.dt > 0)) throw new Error(`MPM: dt must be > 0, got ${r.dt}`);
-  lame(r.E, r.nu);
-  if (!['fixedCorotated', 'neoHookean', 'fluid', 'snow'].includes(r.material)) {
-    throw new Error(`MPM: material must be fixedCorotated | neoHookean | fluid | snow, got ${String(r.material)}`);
-  }
-  if (!['sticky', 'slip', 'none'].includes(r.boundary)) throw new Error(`MPM: boundary must be sticky | slip | none, got ${String(r.boundary)}`);
-  if (r.actuationDirection.length !== dim) throw new Error(`MPM: actuationDirection must have ${dim} entries, got ${r.actuationDirection.length}`);
-  const dn = Math.hypot(...r.actuationDirection);
-  if (!(dn > 0)) throw new Error('MPM: actuationDirection must be non-zero');
-  r.actuationDirection = r.actuationDirection.map((v) => v / dn);
-  return r;
-}
-
-/** Quadratic B-spline weights and their derivatives for fractional offset f in [0.5, 1.5). */
-function bspline(f: number, w: Float64Array, dw: Float64Array): void {
-  w[0] = 0.5 * (1.5 - f) * (1.5 - f); w[1] = 0.75 - (f - 1) * (f - 1); w[2] = 0.5 * (f - 0.5) * (f - 0.5);
-  dw[0] = f - 1.5; dw[1] = -2 * (f - 1); dw[2] = f - 0.5;
-}
-
-export class Mpm2D implements TimeStepper {
-  readonly opts: Required<MpmOptions>;
-  readonly n: number;
+export class Mpm2D extends MpmBase implements TimeStepper {
   readonly stateSize: number;
-  readonly dx: number;
-  readonly invDx: number;
-  readonly pMass: number;
-  /** Per-step, per-particle actuation a[t * N + p] (empty = none). */
-  actuation: Float64Array = new Float64Array(0);
-  readonly grads: MpmGrads = { E: 0, nu: 0, actuation: new Float64Array(0) };
   // grid: mass, momentum, velocity before boundary (with gravity), velocity after boundary
   readonly gm: Float64Array;
   readonly gmx: Float64Array;
@@ -103,16 +31,11 @@ export class Mpm2D implements TimeStepper {
   private readonly tau = new Float64Array(4);
   private readonly tauBar = new Float64Array(4);
   private readonly sp: StressParams = { mu: 0, lambda: 0, alpha: 0, d0: 0, d1: 0 };
-  private readonly sb: StressBar = { mu: 0, lambda: 0, alpha: 0 };
 
   constructor(options: MpmOptions) {
-    this.opts = resolveMpmOptions(options, 2);
+    super(options, 2, 'Mpm2D');
     const o = this.opts;
-    this.n = o.nParticles;
     this.stateSize = 12 * this.n + (o.material === 'snow' ? this.n : 0);
-    this.dx = 1 / o.nGrid;
-    this.invDx = o.nGrid;
-    this.pMass = o.density * o.particleVolume;
     const g = o.nGrid * o.nGrid;
     this.gm = new Float64Array(g); this.gmx = new Float64Array(g); this.gmy = new Float64Array(g);
     this.ux = new Float64Array(g); this.uy = new Float64Array(g);
@@ -135,41 +58,21 @@ export class Mpm2D implements TimeStepper {
     return s;
   }
 
-  /** Set per-step actuation (length steps * N) and size its gradient buffer. */
-  setActuation(a: Float64Array): void {
-    if (a.length % this.n !== 0) throw new Error(`Mpm2D.setActuation: length ${a.length} is not a multiple of nParticles ${this.n}`);
-    this.actuation = a;
-    this.grads.actuation = new Float64Array(a.length);
-  }
-
-  resetGrads(): void {
-    this.grads.E = 0; this.grads.nu = 0; this.grads.actuation.fill(0);
-  }
-
-  /** Lamé parameters of the current (E, nu), refreshed at the start of every step pass. */
-  private mu = 0;
-  private lambda = 0;
-  private refreshLame(): void {
-    const l = lame(this.opts.E, this.opts.nu);
-    this.mu = l.mu; this.lambda = l.lambda;
-  }
-
   private stressParams(t: number, p: number, Jp: number): StressParams {
     const o = this.opts;
     const sp = this.sp;
     const h = o.material === 'snow' ? Math.exp(o.hardening * (1 - Jp)) : 1;
     sp.mu = this.mu * h; sp.lambda = this.lambda * h;
-    const k = t * this.n + p;
-    sp.alpha = k < this.actuation.length ? o.actuationStrength * this.actuation[k] : 0;
+    sp.alpha = this.actuationAlpha(t, p);
     return sp;
   }
 
-  private base(x: number, p: number): number {
-    const b = Math.floor(x * this.invDx - 0.5);
-    if (b < 0 || b > this.opts.nGrid - 3) {
-      throw new Error(`MPM: particle ${p} at ${x} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
-    }
-    return b;
+  /** Bit 0/1 set = the boundary zeroes the x/y velocity of node (i, j) moving at (vx, vy). */
+  private boundaryMask(i: number, j: number, vx: number, vy: number): number {
+    const o = this.opts, nG = o.nGrid, b = o.boundCells;
+    if (o.boundary === 'none') return 0;
+    const hits = (movesIntoWall(i, vx, nG, b) ? 1 : 0) | (movesIntoWall(j, vy, nG, b) ? 2 : 0);
+    return boundaryZeroMask(o.boundary, hits, 3);
   }
 
   /** P2G and grid update from state s (fills gm, gmx, gmy, ux, uy, gvx, gvy). */
@@ -182,7 +85,7 @@ export class Mpm2D implements TimeStepper {
     const snow = o.material === 'snow';
     for (let p = 0; p < n; p++) {
       const xp = s[2 * p], yp = s[2 * p + 1];
-      const bx = this.base(xp, p), by = this.base(yp, p);
+      const bx = this.gridBase(xp, p), by = this.gridBase(yp, p);
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       kirchhoff2(o.material, s, 8 * n + 4 * p, this.stressParams(t, p, snow ? s[12 * n + p] : 1), tau);
@@ -207,8 +110,7 @@ export class Mpm2D implements TimeStepper {
       }
     }
     const { ux, uy, gvx, gvy } = this;
-    const b = o.boundCells, gdt = o.dt * o.gravity;
-    const sticky = o.boundary === 'sticky', none = o.boundary === 'none';
+    const gdt = o.dt * o.gravity;
     for (let i = 0; i < nG; i++) {
       for (let j = 0; j < nG; j++) {
         const idx = i * nG + j;
@@ -216,14 +118,8 @@ export class Mpm2D implements TimeStepper {
         if (mass <= 0) { ux[idx] = 0; uy[idx] = 0; gvx[idx] = 0; gvy[idx] = 0; continue; }
         const vx = gmx[idx] / mass, vy = gmy[idx] / mass + gdt;
         ux[idx] = vx; uy[idx] = vy;
-        let ox = vx, oy = vy;
-        if (!none) {
-          const hitX = (i < b && vx < 0) || (i >= nG - b && vx > 0);
-          const hitY = (j < b && vy < 0) || (j >= nG - b && vy > 0);
-          if (hitX) { ox = 0; if (sticky) oy = 0; }
-          if (hitY) { oy = 0; if (sticky) ox = 0; }
-        }
-        gvx[idx] = ox; gvy[idx] = oy;
+        const mask = this.boundaryMask(i, j, vx, vy);
+        gvx[idx] = mask & 1 ? 0 : vx; gvy[idx] = mask & 2 ? 0 : vy;
       }
     }
   }
@@ -236,7 +132,7 @@ export class Mpm2D implements TimeStepper {
     const fluid = o.material === 'fluid', snow = o.material === 'snow';
     for (let p = 0; p < n; p++) {
       const xp = s[2 * p], yp = s[2 * p + 1];
-      const bx = this.base(xp, p), by = this.base(yp, p);
+      const bx = this.gridBase(xp, p), by = this.gridBase(yp, p);
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       let vx = 0, vy = 0, b00 = 0, b01 = 0, b10 = 0, b11 = 0;
@@ -286,7 +182,7 @@ export class Mpm2D implements TimeStepper {
     // ---- G2P reverse ----
     for (let p = 0; p < n; p++) {
       const xp = s[2 * p], yp = s[2 * p + 1];
-      const bx = this.base(xp, p), by = this.base(yp, p);
+      const bx = this.gridBase(xp, p), by = this.gridBase(yp, p);
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       let b00 = 0, b01 = 0, b10 = 0, b11 = 0;
@@ -343,20 +239,13 @@ export class Mpm2D implements TimeStepper {
       gIn[2 * p + 1] = gOut[2 * p + 1] + fyb * invDx;
     }
     // ---- grid reverse: v = mom / m (+ gravity), boundary mask ----
-    const b = o.boundCells, sticky = o.boundary === 'sticky', none = o.boundary === 'none';
     for (let i = 0; i < nG; i++) {
       for (let j = 0; j < nG; j++) {
         const idx = i * nG + j;
         const mass = gm[idx];
         if (mass <= 0) { bvx[idx] = 0; bvy[idx] = 0; bm[idx] = 0; continue; }
-        let ax = bvx[idx], ay = bvy[idx];
-        if (!none) {
-          const vx = ux[idx], vy = uy[idx];
-          const hitX = (i < b && vx < 0) || (i >= nG - b && vx > 0);
-          const hitY = (j < b && vy < 0) || (j >= nG - b && vy > 0);
-          if (hitX) { ax = 0; if (sticky) ay = 0; }
-          if (hitY) { ay = 0; if (sticky) ax = 0; }
-        }
+        const mask = this.boundaryMask(i, j, ux[idx], uy[idx]);
+        const ax = mask & 1 ? 0 : bvx[idx], ay = mask & 2 ? 0 : bvy[idx];
         // reuse bvx/bvy as momentum cotangents and bm as mass cotangent
         bvx[idx] = ax / mass; bvy[idx] = ay / mass;
         bm[idx] = -(ax * gmx[idx] + ay * gmy[idx]) / (mass * mass);
@@ -368,7 +257,7 @@ export class Mpm2D implements TimeStepper {
     sb.mu = 0; sb.lambda = 0;
     for (let p = 0; p < n; p++) {
       const xp = s[2 * p], yp = s[2 * p + 1];
-      const bx = this.base(xp, p), by = this.base(yp, p);
+      const bx = this.gridBase(xp, p), by = this.gridBase(yp, p);
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
       const sp = this.stressParams(t, p, 1);
@@ -402,11 +291,8 @@ export class Mpm2D implements TimeStepper {
       tauBar[0] = stressCoef * m00; tauBar[1] = stressCoef * m01; tauBar[2] = stressCoef * m10; tauBar[3] = stressCoef * m11;
       sb.alpha = 0;
       kirchhoff2Backward(o.material, s, 8 * n + 4 * p, sp, tauBar, gIn, 8 * n + 4 * p, sb);
-      const k = t * n + p;
-      if (k < this.grads.actuation.length) this.grads.actuation[k] += o.actuationStrength * sb.alpha;
+      this.addActuationGrad(t, p);
     }
-    const eb = lameBackward(o.E, o.nu, sb.mu, sb.lambda);
-    this.grads.E += eb.E;
-    this.grads.nu += eb.nu;
+    this.addLameGrads();
   }
 }

@@ -4,26 +4,12 @@
  * Materials: fixedCorotated (Newton polar + exact adjoint), neoHookean, fluid. Snow is 2D only.
  */
 import type { TimeStepper } from '../checkpoint.js';
-import { lame, lameBackward } from './lame.js';
-import type { StressBar } from './materials2d.js';
 import { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './materials3d.js';
 import { det3 } from './mat3.js';
-import { resolveMpmOptions, type MpmGrads, type MpmOptions } from './mpm2d.js';
+import { MpmBase, boundaryZeroMask, bspline, movesIntoWall, type MpmOptions } from './mpmBase.js';
 
-function bspline(f: number, w: Float64Array, dw: Float64Array, o: number): void {
-  w[o] = 0.5 * (1.5 - f) * (1.5 - f); w[o + 1] = 0.75 - (f - 1) * (f - 1); w[o + 2] = 0.5 * (f - 0.5) * (f - 0.5);
-  dw[o] = f - 1.5; dw[o + 1] = -2 * (f - 1); dw[o + 2] = f - 0.5;
-}
-
-export class Mpm3D implements TimeStepper {
-  readonly opts: Required<MpmOptions>;
-  readonly n: number;
+export class Mpm3D extends MpmBase implements TimeStepper {
   readonly stateSize: number;
-  readonly dx: number;
-  readonly invDx: number;
-  readonly pMass: number;
-  actuation: Float64Array = new Float64Array(0);
-  readonly grads: MpmGrads = { E: 0, nu: 0, actuation: new Float64Array(0) };
   readonly gm: Float64Array;
   /** grid momentum, then velocity before boundary, after boundary, and cotangents (3 per node) */
   readonly gmv: Float64Array;
@@ -43,19 +29,12 @@ export class Mpm3D implements TimeStepper {
   private readonly Bm = new Float64Array(9);
   private readonly Q = new Float64Array(9);
   private readonly sp: StressParams3;
-  private readonly sb: StressBar = { mu: 0, lambda: 0, alpha: 0 };
-  private mu = 0;
-  private lambda = 0;
 
   constructor(options: MpmOptions) {
-    this.opts = resolveMpmOptions(options, 3);
+    super(options, 3, 'Mpm3D');
     const o = this.opts;
     if (o.material === 'snow') throw new Error('Mpm3D: material snow is only implemented in 2D');
-    this.n = o.nParticles;
     this.stateSize = 24 * this.n;
-    this.dx = 1 / o.nGrid;
-    this.invDx = o.nGrid;
-    this.pMass = o.density * o.particleVolume;
     const g = o.nGrid ** 3;
     this.gm = new Float64Array(g); this.gmv = new Float64Array(3 * g);
     this.u = new Float64Array(3 * g); this.gv = new Float64Array(3 * g);
@@ -74,31 +53,18 @@ export class Mpm3D implements TimeStepper {
     return s;
   }
 
-  setActuation(a: Float64Array): void {
-    if (a.length % this.n !== 0) throw new Error(`Mpm3D.setActuation: length ${a.length} is not a multiple of nParticles ${this.n}`);
-    this.actuation = a;
-    this.grads.actuation = new Float64Array(a.length);
-  }
-
-  resetGrads(): void {
-    this.grads.E = 0; this.grads.nu = 0; this.grads.actuation.fill(0);
-  }
-
   private stressParams(t: number, p: number): StressParams3 {
     const sp = this.sp;
     sp.mu = this.mu; sp.lambda = this.lambda;
-    const k = t * this.n + p;
-    sp.alpha = k < this.actuation.length ? this.opts.actuationStrength * this.actuation[k] : 0;
+    sp.alpha = this.actuationAlpha(t, p);
     return sp;
   }
 
   /** Fill base, fractional offsets and weights for particle p. */
   private stencil(s: Float64Array, p: number): void {
-    const nG = this.opts.nGrid;
     for (let a = 0; a < 3; a++) {
       const x = s[3 * p + a];
-      const b = Math.floor(x * this.invDx - 0.5);
-      if (b < 0 || b > nG - 3) throw new Error(`MPM: particle ${p} at ${x} (axis ${a}) left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
+      const b = this.gridBase(x, p, a);
       this.base[a] = b;
       this.fr[a] = x * this.invDx - b;
       bspline(this.fr[a], this.w, this.dw, 3 * a);
@@ -107,8 +73,7 @@ export class Mpm3D implements TimeStepper {
 
   private p2gAndGrid(t: number, s: Float64Array): void {
     const o = this.opts, n = this.n, nG = o.nGrid, dx = this.dx, m = this.pMass;
-    const l = lame(o.E, o.nu);
-    this.mu = l.mu; this.lambda = l.lambda;
+    this.refreshLame();
     const { gm, gmv, w, fr, base, tau, M } = this;
     gm.fill(0); gmv.fill(0);
     const stressCoef = -o.dt * o.particleVolume * 4 * this.invDx * this.invDx;
@@ -153,11 +118,8 @@ export class Mpm3D implements TimeStepper {
     const nG = o.nGrid, b = o.boundCells, u = this.u;
     const cell0 = Math.floor(idx / (nG * nG)), cell1 = Math.floor(idx / nG) % nG, cell2 = idx % nG;
     const v0 = u[3 * idx], v1 = u[3 * idx + 1], v2 = u[3 * idx + 2];
-    let mask = 0;
-    if ((cell0 < b && v0 < 0) || (cell0 >= nG - b && v0 > 0)) mask |= 1;
-    if ((cell1 < b && v1 < 0) || (cell1 >= nG - b && v1 > 0)) mask |= 2;
-    if ((cell2 < b && v2 < 0) || (cell2 >= nG - b && v2 > 0)) mask |= 4;
-    return o.boundary === 'sticky' && mask !== 0 ? 7 : mask;
+    const hits = (movesIntoWall(cell0, v0, nG, b) ? 1 : 0) | (movesIntoWall(cell1, v1, nG, b) ? 2 : 0) | (movesIntoWall(cell2, v2, nG, b) ? 4 : 0);
+    return boundaryZeroMask(o.boundary, hits, 7);
   }
 
   private applyBoundary(idx: number, u: Float64Array, out: Float64Array): void {
@@ -332,11 +294,8 @@ export class Mpm3D implements TimeStepper {
       for (let k = 0; k < 9; k++) { gIn[c + k] = m * Mb[k]; tauBar[k] = stressCoef * Mb[k]; }
       sb.alpha = 0;
       kirchhoff3Backward(o.material, s, 15 * n + 9 * p, sp, tauBar, gIn, 15 * n + 9 * p, sb);
-      const ka = t * n + p;
-      if (ka < this.grads.actuation.length) this.grads.actuation[ka] += o.actuationStrength * sb.alpha;
+      this.addActuationGrad(t, p);
     }
-    const eb = lameBackward(o.E, o.nu, sb.mu, sb.lambda);
-    this.grads.E += eb.E;
-    this.grads.nu += eb.nu;
+    this.addLameGrads();
   }
 }

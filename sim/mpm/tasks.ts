@@ -2,7 +2,8 @@
 import { Adam } from '../../optim/adam.js';
 import { reverseThroughTime, type CheckpointMode } from '../checkpoint.js';
 import { Mulberry32 } from '../../meshes/rng.js';
-import { Mpm2D, type MpmOptions } from './mpm2d.js';
+import { Mpm2D } from './mpm2d.js';
+import type { MpmOptions } from './mpmBase.js';
 
 /** Particles on a lattice (optionally jittered) filling [x0, x0 + w] x [y0, y0 + h]. */
 export function blockParticles2D(nx: number, ny: number, x0: number, y0: number, w: number, h: number, jitterSeed?: number): Float64Array {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Mpm2D, type MpmOptions } from '../../sim/mpm/mpm2d.js';
+import { Mpm2D } from '../../sim/mpm/mpm2d.js';
+import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
 import { Mulberry32 } from '../../meshes/rng.js';
 
