@@ -11,17 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { difference, disk, encodeVtk, rectangle, unionAll, type SamplerKind, type VtkDataset } from '../meshes/index.js';
-
-function best(reps: number, f: () => void): number {
-  f(); // warm-up: JIT and caches (e.g. the CSG boundary measure)
-  let b = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    b = Math.min(b, (performance.now() - t0) / 1000);
-  }
-  return b;
-}
+import { best } from './timing.js';
 
 const R = 0.1;
 const CENTERS = [[0.3, 0.3], [-0.3, 0.3], [0.3, -0.3], [-0.3, -0.3]];
@@ -46,13 +36,13 @@ function naiveSample(n: number): Float64Array {
 
 const N = 200_000;
 console.log(`Interior sampling, square minus 4 disks, ${N} points (best of 3):`);
-const tNaive = best(3, () => naiveSample(N));
+const tNaive = best(3, () => naiveSample(N), true);
 console.log(`  naive inline loop (peer)  ${(N / tNaive / 1e6).toFixed(2)} Mpoints/s`);
 for (const s of ['uniform', 'lhs', 'halton', 'sobol'] as SamplerKind[]) {
-  const t = best(3, () => domain.sampleInterior(N, s, 1));
+  const t = best(3, () => domain.sampleInterior(N, s, 1), true);
   console.log(`  meshes ${s.padEnd(8)}          ${(N / t / 1e6).toFixed(2)} Mpoints/s  (${(tNaive / t).toFixed(2)}x peer)`);
 }
-const tb = best(3, () => domain.sampleBoundary(20_000, 'uniform', 1));
+const tb = best(3, () => domain.sampleBoundary(20_000, 'uniform', 1), true);
 console.log(`  boundary sampling (uniform) ${(20_000 / tb / 1e6).toFixed(2)} Mpoints/s`);
 
 const n = 256;
@@ -71,12 +61,12 @@ for (const format of ['binary', 'ascii'] as const) {
     const bytes = encodeVtk(ds, { format });
     size = bytes.length;
     writeFileSync(join(dir, `b.vti`), bytes);
-  });
+  }, true);
   results[format] = payloadMB / t;
   console.log(`  ${format.padEnd(6)}  ${(payloadMB / t).toFixed(1)} MB/s of payload, file ${(size / 1e6).toFixed(1)} MB, ${(t * 1000).toFixed(0)} ms`);
 }
 const src = Buffer.alloc(u.byteLength + vel.byteLength, 1);
 const dst = Buffer.alloc(src.length);
-const tc = best(5, () => src.copy(dst));
+const tc = best(5, () => src.copy(dst), true);
 console.log(`  binary/ascii speedup ${(results.binary / results.ascii).toFixed(1)}x; memcpy limit ${(payloadMB / tc / 1e3).toFixed(1)} GB/s -> binary at ${((100 * results.binary) / (payloadMB / tc)).toFixed(1)}% of it`);
 rmSync(dir, { recursive: true, force: true });

@@ -13,16 +13,7 @@ import { reverseThroughTime, rollout } from '../sim/checkpoint.js';
 import { MassSpringSim } from '../sim/massSpring/massSpring.js';
 import { defaultRobot } from '../sim/massSpring/robot.js';
 import { walkDistance, walkLossAndGrad } from '../sim/massSpring/walk.js';
-
-function best(reps: number, f: () => void): number {
-  let b = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    b = Math.min(b, (performance.now() - t0) / 1000);
-  }
-  return b;
-}
+import { best } from './timing.js';
 
 /** Naive peer: the 88-line MLS-MPM structure with nested arrays and small matrix helpers. */
 function naiveMpmStep(x: number[][], v: number[][], C: number[][][], F: number[][][], nG: number, dt: number, mu: number, la: number, vol: number, m: number, gravity: number): void {

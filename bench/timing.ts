@@ -1,0 +1,17 @@
+// Timing helper shared by the benchmark scripts. The machine is shared, so the minimum over
+// repeats is reported: it is the run least disturbed by other load.
+
+/**
+ * Best (minimum) wall time in seconds of `reps` calls of `f`. With `warmup`, one untimed call
+ * first (JIT, caches); leave it off where a single call is already long.
+ */
+export function best(reps: number, f: () => void, warmup = false): number {
+  if (warmup) f();
+  let b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    f();
+    b = Math.min(b, (performance.now() - t0) / 1000);
+  }
+  return b;
+}
