@@ -18,14 +18,15 @@ function fnoForwardFlops(n: number, width: number, modes: number, layers: number
   return 2 * n * 2 * width + layers * layer + 2 * n * width * proj + 2 * n * proj;
 }
 
-function deeponetForwardFlops(m: number, P: number, widths: number[]): number {
+/** Forward FLOPs of one DeepONet batch: the branch per sample, the trunk once per batch, the B x P dot products. */
+function deeponetForwardFlops(B: number, m: number, P: number, widths: number[]): number {
   let branch = 0;
   let trunk = 0;
   for (let l = 0; l + 1 < widths.length; l++) {
     branch += 2 * (l === 0 ? m : widths[l]) * widths[l + 1];
-    trunk += 2 * P * (l === 0 ? 1 : widths[l]) * widths[l + 1];
+    trunk += 2 * (l === 0 ? 1 : widths[l]) * widths[l + 1];
   }
-  return branch + trunk / 1 + 2 * P * widths[widths.length - 1];
+  return B * branch + P * trunk + 2 * B * P * widths[widths.length - 1];
 }
 
 /** Median ms of `reps` calls after one warm-up (compilation) call. */
@@ -89,7 +90,7 @@ const load0 = loadavg()[0];
   const a = fx.random.normal(3, [B, m]);
   const y = fx.random.normal(4, [B, m]);
   const coords = gridCoords([m], Float64Array.from({ length: m }, (_, j) => j / m), 'f32');
-  const flops = 3 * B * deeponetForwardFlops(m, m, [width, width, width]);
+  const flops = 3 * deeponetForwardFlops(B, m, m, [width, width, width]);
   for (const useJit of [true, false]) report(`DeepONet ${N}x${m} w${width} b${B}`, fx.getBackend(), useJit, timeStep(stepFn(model, a, y, coords, useJit), REPS * 4), flops, N / B);
 }
 console.table(rows);
