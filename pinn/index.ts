@@ -6,8 +6,8 @@ export {
   type InitialSpec, type DataSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
   type CompiledProblem, type Term, type TermPoints,
 } from './problem.js';
-export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
-export { solve, type SolveOptions, type SolveResult } from './solve.js';
+export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type OptimizerInputs, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
+export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
 export * as problems from './problems.js';

@@ -1,9 +1,27 @@
 // solve(): the whole training loop for library users (the CLI runner drives trainers step by step instead).
-import { PinnTrainer, type EvalMetrics, type StepMetrics, type TrainerOptions } from './trainer.js';
+import type { DType } from '../core/dtype.js';
+import { PinnTrainer, type EvalMetrics, type OptimizerSpec, type StepMetrics, type TrainerOptions } from './trainer.js';
 import type { ProblemSpec } from './problem.js';
+
+export interface FinetuneOptions {
+  /** at most this many steps of the second optimizer */
+  steps: number;
+  /** default 'lbfgs' */
+  optimizer?: OptimizerSpec;
+  /** default 'f64' (L-BFGS line searches stall on f32 round-off) */
+  dtype?: DType;
+  /** stop early after this much wall time (seconds) */
+  maxSeconds?: number;
+}
 
 export interface SolveOptions extends TrainerOptions {
   steps: number;
+  /**
+   * Then continue from the trained parameters with a second optimizer on a fresh trainer (same problem,
+   * network and the first phase's initial points, held fixed), DeepXDE's Adam-then-L-BFGS recipe. Its steps
+   * are numbered after the first phase.
+   */
+  finetune?: FinetuneOptions;
   /** keep every k-th step's metrics in the history (default 1) */
   logEvery?: number;
   /** evaluate every k steps into history entries' `eval` (0 = only at the end) */
@@ -12,25 +30,46 @@ export interface SolveOptions extends TrainerOptions {
 }
 
 export interface SolveResult {
+  /** the trainer of the last phase */
   trainer: PinnTrainer;
   history: Array<StepMetrics & { eval?: EvalMetrics }>;
-  final: EvalMetrics & { loss: number; steps: number; wallTimeS: number };
+  final: EvalMetrics & { loss: number; steps: number; wallTimeS: number; finetuneSteps?: number };
 }
 
 export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
-  const { steps, logEvery = 1, evalEvery = 0, onStep, ...trainerOptions } = options;
+  const { steps, finetune, logEvery = 1, evalEvery = 0, onStep, ...trainerOptions } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`solve: steps must be a non-negative integer, got ${steps}`);
-  const trainer = new PinnTrainer(spec, trainerOptions);
+  if (finetune && (!Number.isInteger(finetune.steps) || finetune.steps < 0)) throw new Error(`solve: finetune.steps must be a non-negative integer, got ${finetune.steps}`);
   const history: SolveResult['history'] = [];
   const t0 = performance.now();
   let last: StepMetrics | null = null;
-  for (let s = 0; s < steps; s++) {
-    const m: StepMetrics & { eval?: EvalMetrics } = trainer.trainStep();
-    last = m;
-    if (evalEvery > 0 && m.step % evalEvery === 0) m.eval = trainer.evaluate();
-    if (m.step % logEvery === 0 || s === steps - 1) history.push(m);
-    onStep?.(m, trainer);
+  const run = (trainer: PinnTrainer, n: number, offset: number, deadline: number): number => {
+    let s = 0;
+    for (; s < n && performance.now() < deadline; s++) {
+      const m: StepMetrics & { eval?: EvalMetrics } = trainer.trainStep();
+      m.step += offset;
+      last = m;
+      if (evalEvery > 0 && m.step % evalEvery === 0) m.eval = trainer.evaluate();
+      if (m.step % logEvery === 0 || s === n - 1) history.push(m);
+      onStep?.(m, trainer);
+    }
+    return s;
+  };
+  let trainer = new PinnTrainer(spec, trainerOptions);
+  run(trainer, steps, 0, Infinity);
+  let finetuneSteps: number | undefined;
+  if (finetune) {
+    const second = new PinnTrainer(spec, {
+      ...trainerOptions, optimizer: finetune.optimizer ?? 'lbfgs', dtype: finetune.dtype ?? 'f64', customOptimizer: undefined,
+      resampleEvery: 0, rar: undefined, // quasi-Newton curvature pairs need one fixed objective
+    });
+    second.setParameters(trainer.parameters());
+    trainer = second;
+    const deadline = finetune.maxSeconds === undefined ? Infinity : performance.now() + finetune.maxSeconds * 1000;
+    finetuneSteps = run(trainer, finetune.steps, steps, deadline);
   }
   const wallTimeS = (performance.now() - t0) / 1000;
-  return { trainer, history, final: { ...trainer.evaluate(), loss: last?.loss ?? NaN, steps, wallTimeS } };
+  const final: SolveResult['final'] = { ...trainer.evaluate(), loss: (last as StepMetrics | null)?.loss ?? NaN, steps, wallTimeS };
+  if (finetuneSteps !== undefined) final.finetuneSteps = finetuneSteps;
+  return { trainer, history, final };
 }

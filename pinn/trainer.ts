@@ -68,7 +68,14 @@ export interface TrainerOptions {
   ntk?: { every?: number; points?: number };
   /** evaluation points sampled in the domain when only an exact solution is known */
   evalPoints?: number;
+  /**
+   * A ready-made optimizer object (a method optim/ does not name, e.g. a published variant), used
+   * instead of `optimizer`; `inputs` says what its step() consumes.
+   */
+  customOptimizer?: { optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer; inputs: OptimizerInputs };
 }
+
+export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
 type Params = { net: MlpParams; unknowns: Record<string, Tensor> };
 interface BatchTerm {
@@ -106,7 +113,9 @@ function meanSquares(rs: Tensor[]): Tensor {
 export class PinnTrainer implements Trainer {
   readonly problem: CompiledProblem;
   readonly dtype: DType;
-  readonly optimizerName: OptimizerName;
+  /** the named optimizer, or 'custom' for options.customOptimizer */
+  readonly optimizerName: OptimizerName | 'custom';
+  private readonly inputs: OptimizerInputs;
   private readonly opts: TrainerOptions;
   private readonly seed: number;
   private readonly net: ReturnType<typeof mlp>;
@@ -156,10 +165,12 @@ export class PinnTrainer implements Trainer {
 
     const spec0 = options.optimizer ?? 'adam';
     const { name, ...optOpts } = typeof spec0 === 'string' ? { name: spec0 } : spec0;
-    this.optimizerName = name;
-    this.optimizer = makeOptimizer(name, optOpts);
+    const custom = options.customOptimizer;
+    this.optimizerName = custom ? 'custom' : name;
+    this.inputs = custom ? custom.inputs : optimizerInputs[name];
+    this.optimizer = custom ? custom.optimizer : makeOptimizer(name, optOpts);
     const lr = optOpts.lr;
-    this.lrAt = name === 'lbfgs' ? null
+    this.lrAt = custom || name === 'lbfgs' ? null
       : typeof lr === 'number' ? resolveLr(lr)
       : lr && typeof lr === 'object' ? makeSchedule(lr as Record<string, unknown>, 'optimizer.lr')
       : resolveLr(1e-3);
@@ -337,7 +348,7 @@ export class PinnTrainer implements Trainer {
     if (rar && this.stepCount > 0 && this.stepCount % rar.every === 0) this.refine();
     const batch = this.batchAt(this.stepCount);
     const names = this.termNames;
-    const mode = optimizerInputs[this.optimizerName];
+    const mode = this.inputs;
     let loss: number;
     let terms: Record<string, number>;
     let weights: Record<string, number> | undefined;

@@ -1,11 +1,11 @@
-// Shared driver for the PINN examples: `npx tsx examples/pinn/<name>.ts [--steps N]`.
+// Shared driver for the PINN examples: `npx tsx examples/pinn/<name>.ts [--steps N] [--finetune-steps N]`.
 import * as pinn from '../../pinn/index.js';
 
-export function stepsArg(fallback: number): number {
-  const i = process.argv.indexOf('--steps');
+export function stepsArg(fallback: number, flag = '--steps'): number {
+  const i = process.argv.indexOf(flag);
   if (i < 0) return fallback;
   const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--steps: expected a non-negative integer, got '${process.argv[i + 1]}'`);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${flag}: expected a non-negative integer, got '${process.argv[i + 1]}'`);
   return n;
 }
 
@@ -14,10 +14,12 @@ const fmt = (v: number): string => v.toExponential(3);
 /** Trains, printing the loss terms about ten times, then the final errors / recovered constants. */
 export function runExample(title: string, spec: pinn.ProblemSpec, options: Omit<pinn.SolveOptions, 'steps'>, defaultSteps: number): pinn.SolveResult {
   const steps = stepsArg(defaultSteps);
+  const finetune = options.finetune ? { ...options.finetune, steps: stepsArg(options.finetune.steps, '--finetune-steps') } : undefined;
   const every = Math.max(1, Math.floor(steps / 10));
   console.log(`${title}: ${steps} steps`);
   const res = pinn.solve(spec, {
     ...options,
+    finetune,
     steps,
     onStep: (m, tr) => {
       if (m.step % every !== 0 && m.step !== steps) return;

@@ -102,6 +102,16 @@ describe('pinn: training', () => {
     expect(() => lbfgs.setParameters([1, 2])).to.throw(/setParameters: expected \d+ values, got 2/);
   });
 
+  it('solve() with finetune: Adam, then f64 L-BFGS from the Adam parameters, steps numbered on, loss lower', () => {
+    const res = pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 30, optimizer: { name: 'adam', lr: 1e-2 }, finetune: { steps: 15 } });
+    expect(res.history.map((m) => m.step)).to.deep.equal(Array.from({ length: 45 }, (_, i) => i + 1));
+    expect(res.trainer.optimizerName).to.equal('lbfgs');
+    expect(res.trainer.dtype).to.equal('f64');
+    expect(res.final.finetuneSteps).to.equal(15);
+    expect(res.history[44].loss).to.be.below(res.history[29].loss / 3);
+    expect(() => pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 1, finetune: { steps: -1 } })).to.throw(/finetune.steps must be a non-negative integer/);
+  });
+
   it('load() rejects foreign states and wrong parameter counts', () => {
     const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), small);
     expect(() => tr.load({ format: 'x' })).to.throw(/format 'fluxion-pinn-1'/);
