@@ -2,7 +2,7 @@
 import { type BBox, type Points, checkCount, checkDim } from '../points.js';
 import { hashSeed, mulberry32, permutation } from '../rng.js';
 import type { SamplerKind } from '../sampling/samplers.js';
-import { type BoundarySample, type Geometry, DEFAULT_TOL } from './geometry.js';
+import { type BoundarySample, type Geometry, DEFAULT_TOL, sdfNearZero } from './geometry.js';
 import { sampleByRejection } from './rejection.js';
 
 export type CsgOp = 'union' | 'difference' | 'intersection';
@@ -45,10 +45,7 @@ export class Csg implements Geometry {
   }
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
-    const d = this.sdf(points);
-    const out = new Uint8Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]) <= tol ? 1 : 0;
-    return out;
+    return sdfNearZero(this.sdf(points), tol);
   }
 
   /** Which of A's boundary points survive on this boundary: outside B's interior (inside B for intersection). */

@@ -34,3 +34,10 @@ export interface Geometry {
 }
 
 export const DEFAULT_TOL = 1e-8;
+
+/** onBoundary from a signed distance: 1 where |d| <= tol. */
+export function sdfNearZero(d: Float64Array, tol: number): Uint8Array {
+  const out = new Uint8Array(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]) <= tol ? 1 : 0;
+  return out;
+}

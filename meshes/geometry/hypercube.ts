@@ -1,7 +1,7 @@
 // Axis-aligned boxes in any dimension: interval (1D), rectangle (2D), box (3D), hypercube (dD).
 import { type BBox, type Points, checkCount, checkDim, pointCount, scaleToBox } from '../points.js';
 import { createSampler, type SamplerKind } from '../sampling/samplers.js';
-import { type BoundarySample, type Geometry, DEFAULT_TOL } from './geometry.js';
+import { type BoundarySample, type Geometry, DEFAULT_TOL, sdfNearZero } from './geometry.js';
 
 function toArray(v: ArrayLike<number>, what: string): Float64Array {
   const a = Float64Array.from(v);
@@ -70,10 +70,7 @@ export class Hypercube implements Geometry {
   }
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
-    const d = this.sdf(points);
-    const out = new Uint8Array(d.length);
-    for (let i = 0; i < d.length; i++) out[i] = Math.abs(d[i]) <= tol ? 1 : 0;
-    return out;
+    return sdfNearZero(this.sdf(points), tol);
   }
 
   boundaryNormal(points: Points): Points {
