@@ -1,6 +1,6 @@
 // Heat equation u_t = kappa Delta u + f with Dirichlet boundaries, Crank-Nicolson in time
 // (second order, unconditionally stable) and second-order finite differences in space.
-import { solveTridiagonal } from './tridiagonal.js';
+import { dirichletTridiagonal } from './tridiagonal.js';
 import { laplacianOperator, interiorOf, withZeroBoundary } from './stencil2d.js';
 import { solveFivePoint, type SpdSolveOptions } from './spdSolve.js';
 
@@ -30,12 +30,10 @@ export function solveHeat1d(u0: Float64Array, opts: Heat1dOptions): Float64Array
   const dt = opts.T / steps;
   const r = (opts.kappa * dt * n * n) / 2; // (dt/2) kappa / h^2
   const m = n - 1;
-  const lower = new Float64Array(m).fill(-r);
-  const upper = new Float64Array(m).fill(-r);
-  const diag = new Float64Array(m).fill(1 + 2 * r);
+  const solve = dirichletTridiagonal(n, r, 1 + 2 * r);
   const left = opts.left ?? (() => 0), right = opts.right ?? (() => 0);
   const f = opts.source ?? (() => 0);
-  let u = Float64Array.from(u0);
+  let u: Float64Array = Float64Array.from(u0);
   for (let s = 0; s < steps; s++) {
     const t0 = s * dt, t1 = (s + 1) * dt;
     const rhs = new Float64Array(m);
@@ -43,14 +41,7 @@ export function solveHeat1d(u0: Float64Array, opts: Heat1dOptions): Float64Array
       const x = i / n;
       rhs[i - 1] = u[i] + r * (u[i - 1] - 2 * u[i] + u[i + 1]) + 0.5 * dt * (f(x, t0) + f(x, t1));
     }
-    const l1 = left(t1), r1 = right(t1);
-    rhs[0] += r * l1;
-    rhs[m - 1] += r * r1;
-    const next = new Float64Array(n + 1);
-    next.set(solveTridiagonal(lower, diag, upper, rhs), 1);
-    next[0] = l1;
-    next[n] = r1;
-    u = next;
+    u = solve(rhs, left(t1), right(t1));
   }
   return u;
 }

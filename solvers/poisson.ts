@@ -1,6 +1,6 @@
 // Poisson problems -u'' = f on [0, 1] and -Delta u = f on the unit square, second-order
 // finite differences on node grids x_i = i/n.
-import { solveTridiagonal } from './tridiagonal.js';
+import { dirichletTridiagonal } from './tridiagonal.js';
 import { laplacianOperator, interiorOf, withZeroBoundary } from './stencil2d.js';
 import { factorFivePoint } from './bandedCholesky.js';
 import { solveFivePoint, type GridSolveResult, type SpdSolveOptions } from './spdSolve.js';
@@ -16,18 +16,8 @@ export function solvePoisson1d(f: Float64Array, opts: Poisson1dOptions = {}): Fl
   const n = f.length - 1;
   if (n < 2) throw new RangeError(`solvePoisson1d: f must have at least 3 node values, got ${f.length}`);
   const left = opts.left ?? 0, right = opts.right ?? 0;
-  const m = n - 1, h2 = n * n;
-  const lower = new Float64Array(m).fill(-h2);
-  const upper = new Float64Array(m).fill(-h2);
-  const diag = new Float64Array(m).fill(2 * h2);
-  const rhs = f.slice(1, n);
-  rhs[0] += h2 * left;
-  rhs[m - 1] += h2 * right;
-  const out = new Float64Array(n + 1);
-  out.set(solveTridiagonal(lower, diag, upper, rhs), 1);
-  out[0] = left;
-  out[n] = right;
-  return out;
+  const h2 = n * n;
+  return dirichletTridiagonal(n, h2, 2 * h2)(f.slice(1, n), left, right);
 }
 
 export interface Poisson2dOptions extends SpdSolveOptions {

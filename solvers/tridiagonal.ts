@@ -24,3 +24,25 @@ export function solveTridiagonal(lower: Float64Array, diag: Float64Array, upper:
   for (let i = N - 2; i >= 0; i--) x[i] -= c[i] * x[i + 1];
   return x;
 }
+
+/**
+ * Solver for the constant-coefficient Dirichlet system on nodes 0..n (1D diffusion stencils):
+ * interior rows -off u[i-1] + diag u[i] - off u[i+1] = rhs[i-1] for i = 1..n-1, u[0] = left,
+ * u[n] = right. The returned function adds the boundary terms to `rhs` (length n-1, modified
+ * in place) and returns all n+1 node values.
+ */
+export function dirichletTridiagonal(n: number, off: number, diag: number): (rhs: Float64Array, left: number, right: number) => Float64Array {
+  const m = n - 1;
+  const lower = new Float64Array(m).fill(-off);
+  const upper = new Float64Array(m).fill(-off);
+  const main = new Float64Array(m).fill(diag);
+  return (rhs, left, right) => {
+    rhs[0] += off * left;
+    rhs[m - 1] += off * right;
+    const u = new Float64Array(n + 1);
+    u.set(solveTridiagonal(lower, main, upper, rhs), 1);
+    u[0] = left;
+    u[n] = right;
+    return u;
+  };
+}

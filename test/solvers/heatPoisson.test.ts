@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { solveTridiagonal } from '../../solvers/tridiagonal.js';
+import { dirichletTridiagonal, solveTridiagonal } from '../../solvers/tridiagonal.js';
 import { solvePoisson1d, solvePoisson2d } from '../../solvers/poisson.js';
 import { solveHeat1d, solveHeat2d } from '../../solvers/heat.js';
 
@@ -34,6 +34,17 @@ describe('solvers/heat and poisson (finite differences)', () => {
     const rhs = x.map((xi, i) => (i > 0 ? lower[i] * x[i - 1] : 0) + diag[i] * xi + (i < 4 ? upper[i] * x[i + 1] : 0));
     expect(maxDiff(solveTridiagonal(lower, diag, upper, rhs), x)).to.be.below(1e-14);
     expect(() => solveTridiagonal(lower, diag, upper.slice(1), rhs)).to.throw(/upper/);
+  });
+
+  it('Dirichlet tridiagonal solve keeps the boundary values and satisfies every interior row', () => {
+    const n = 6, off = 2.5, d = 7, left = 0.75, right = -1.5;
+    const u = Float64Array.from({ length: n + 1 }, (_, i) => (i === 0 ? left : i === n ? right : Math.cos(i)));
+    const rhs = Float64Array.from({ length: n - 1 }, (_, k) => -off * u[k] + d * u[k + 1] - off * u[k + 2]);
+    const got = dirichletTridiagonal(n, off, d)(rhs.slice(), left, right);
+    expect(got.length).to.equal(n + 1);
+    expect(got[0]).to.equal(left);
+    expect(got[n]).to.equal(right);
+    expect(maxDiff(got, u)).to.be.below(1e-14);
   });
 
   it('Poisson 1D with Dirichlet values converges at second order', () => {
