@@ -1,5 +1,5 @@
-// PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,burgers]
-//   [--steps N] [--lbfgs-seconds S]`. Every case merges its result into bench/results-pinn.json
+// PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,helmholtz-lra-code,burgers]
+//   [--steps N] [--lbfgs-seconds S] [--lbfgs-dtype f32|f64] [--tag SUFFIX]`. Every case merges its result into bench/results-pinn.json
 // (partial results are written while a case runs, so a long run that is stopped still leaves numbers).
 // 1) step: training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 points, 2-64-64-64-1 tanh, exact
 //    Laplacian in collapsed Taylor mode; peer: our own grad-of-grad (hessianTrace) Laplacian step
@@ -35,12 +35,14 @@ type Case = (typeof CASES)[number];
 const quick = process.argv.includes('--quick');
 const only = (argValue('--only') ?? CASES.join(',')).split(',') as Case[];
 for (const c of only) if (!CASES.includes(c)) throw new Error(`--only: unknown case '${c}'; cases are ${CASES.join(', ')}`);
+/** suffix of the result keys, to keep variants of a case apart (e.g. --tag -f32) */
+const tag = argValue('--tag') ?? '';
 const RESULTS = new URL('./results-pinn.json', import.meta.url);
 
 /** Read-modify-write of one case's entry, so parallel processes running different cases can share the file. */
 function record(name: Case, entry: Record<string, unknown>): void {
   const all: Record<string, unknown> = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-  all[name] = { ...entry, quick, backend: fx.getBackend(), loadavg1: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
+  all[name + tag] = { ...entry, quick, backend: fx.getBackend(), loadavg1: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
   writeFileSync(RESULTS, JSON.stringify(all, null, 2) + '\n');
 }
 
@@ -172,8 +174,10 @@ function burgersCase(): void {
   const adamSteps = numberArg('--steps', quick ? 100 : 10000);
   const lbfgsMax = quick ? 50 : 20000;
   const lbfgsSeconds = numberArg('--lbfgs-seconds', quick ? 30 : 1200);
+  const lbfgsDtype = argValue('--lbfgs-dtype') ?? 'f64';
+  if (lbfgsDtype !== 'f32' && lbfgsDtype !== 'f64') throw new Error(`--lbfgs-dtype: expected f32 or f64, got '${lbfgsDtype}'`);
   const base = { net: { hidden: [32, 32, 32], seed: 1 }, points: { domain: quick ? 500 : 2540, boundary: 80, initial: 160 }, sampler: 'sobol' as const, seed: 1 };
-  const settings = { ...base, optimizer: { name: 'adam' as const, lr: 1e-3 }, adamSteps, finetune: { steps: lbfgsMax, optimizer: { name: 'lbfgs' as const, history: 50 }, dtype: 'f64' as const, maxSeconds: lbfgsSeconds } };
+  const settings = { ...base, optimizer: { name: 'adam' as const, lr: 1e-3 }, adamSteps, finetune: { steps: lbfgsMax, optimizer: { name: 'lbfgs' as const, history: 50 }, dtype: lbfgsDtype as 'f32' | 'f64', maxSeconds: lbfgsSeconds } };
   const spec = pinn.problems.burgers1d();
   if (!spec.reference) throw new Error(`burgers: reference data ${pinn.problems.DATA_DIR}/burgers1d.dat not found`);
   const history: Array<{ phase: string; step: number; l2re?: number; loss: number; wallS: number }> = [];
