@@ -3,7 +3,11 @@ export { Tensor, tensor, fromBuffer, full, zeros, ones, arange, eye, type Tensor
 export * from './ops.js';
 export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions } from './api.js';
 export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
-export { stdeLaplacian, type StdeOptions } from './stde.js';
+export {
+  stdeLaplacian, coordinateProbes, denseProbes, directionalDerivatives, probeSum, diagonalOperator, sigmaTrace, biharmonic,
+  partitionsInto, faaDiBrunoWeight, slotPattern, jetPartial, residualLosses, stdeLosses, independentSeeds,
+  type StdeOptions, type Probes, type Sigma, type SlotPattern, type JetPartialOptions, type ResidualLosses,
+} from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
 export { setBackend, getBackend, registerBackend, type Backend, type BackendName } from './backend/index.js';
 export { printGraph, type Graph, type Eqn, type Var, type Params, type Aval } from './ir.js';
