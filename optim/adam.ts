@@ -87,11 +87,18 @@ export class Adam implements Optimizer {
   }
 }
 
-export function adamOptionsFrom(r: OptionReader, decoupled: boolean): AdamOptions {
+/** lr (default 1e-3), betas and eps (default 1e-8): the options every Adam-style method reads. */
+export function adamMomentOptions(r: OptionReader, betas: [number, number]): { lr: LearningRate; betas: [number, number]; eps: number } {
   return {
     lr: r.lr('lr', 1e-3),
-    betas: r.betas('betas', [0.9, 0.999]),
+    betas: r.betas('betas', betas),
     eps: r.number('eps', 1e-8, { min: 0 }),
+  };
+}
+
+export function adamOptionsFrom(r: OptionReader, decoupled: boolean): AdamOptions {
+  return {
+    ...adamMomentOptions(r, [0.9, 0.999]),
     weightDecay: r.number('weightDecay', decoupled ? 1e-2 : 0, { min: 0 }),
     decoupled,
   };

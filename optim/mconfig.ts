@@ -5,7 +5,8 @@
 import type { LearningRate, MultiLossOptimizer, OptimState, Schedule, Vec } from './types.js';
 import { resolveLr } from './schedules.js';
 import { OptionReader, type Options } from './options.js';
-import { expectKind, readNumber, readNumbers, readVec, readVecs, vecToJson } from './state.js';
+import { expectKind, readNumber, readNumbers, readVec, readVecs, vecToJson, vecsToJson } from './state.js';
+import { adamMomentOptions } from './adam.js';
 import { checkLosses } from './combined.js';
 import { configWeightsFromGram } from './config.js';
 import { gram } from './linalg.js';
@@ -95,7 +96,7 @@ export class MConFIG implements MultiLossOptimizer {
       calls: this.calls,
       t: this.t,
       counts: this.counts.slice(),
-      m: this.m.map((x) => vecToJson(x) as number[]),
+      m: vecsToJson(this.m),
       s: vecToJson(this.s),
       fakeM: vecToJson(this.fakeM),
     };
@@ -114,11 +115,7 @@ export class MConFIG implements MultiLossOptimizer {
 
 export function parseMConfig(opts: Options, path: string): MConFIG {
   const r = new OptionReader(opts, path);
-  const o: MConfigOptions = {
-    lr: r.lr('lr', 1e-3),
-    betas: r.betas('betas', [0.9, 0.999]),
-    eps: r.number('eps', 1e-8, { min: 0 }),
-  };
+  const o: MConfigOptions = adamMomentOptions(r, [0.9, 0.999]);
   r.done();
   return new MConFIG(o);
 }

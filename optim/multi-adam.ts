@@ -4,7 +4,8 @@
 import type { LearningRate, MultiLossOptimizer, OptimState, Schedule, Vec } from './types.js';
 import { resolveLr } from './schedules.js';
 import { OptionReader, type Options } from './options.js';
-import { checkShapes, expectKind, readNumber, readVecs, vecToJson } from './state.js';
+import { checkShapes, expectKind, readNumber, readVecs, vecsToJson } from './state.js';
+import { adamMomentOptions } from './adam.js';
 import { checkLosses } from './combined.js';
 
 export interface MultiAdamOptions {
@@ -77,7 +78,7 @@ export class MultiAdam implements MultiLossOptimizer {
   }
 
   state(): OptimState {
-    return { kind: 'multiadam', t: this.t, m: this.m.map((x) => vecToJson(x) as number[]), v: this.v.map((x) => vecToJson(x) as number[]) };
+    return { kind: 'multiadam', t: this.t, m: vecsToJson(this.m), v: vecsToJson(this.v) };
   }
 
   load(s: OptimState): void {
@@ -91,9 +92,7 @@ export class MultiAdam implements MultiLossOptimizer {
 export function parseMultiAdam(opts: Options, path: string): MultiAdam {
   const r = new OptionReader(opts, path);
   const o: MultiAdamOptions = {
-    lr: r.lr('lr', 1e-3),
-    betas: r.betas('betas', [0.99, 0.99]),
-    eps: r.number('eps', 1e-8, { min: 0 }),
+    ...adamMomentOptions(r, [0.99, 0.99]),
     weights: r.numbers('weights', { min: 0 }),
   };
   r.done();

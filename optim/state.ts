@@ -6,6 +6,11 @@ export function vecToJson(v: Vec | null): number[] | null {
   return v === null ? null : Array.from(v);
 }
 
+/** A list of vectors (per-loss moments) as JSON arrays. */
+export function vecsToJson(vs: readonly Vec[]): number[][] {
+  return vs.map((v) => Array.from(v));
+}
+
 export function expectKind(s: OptimState, kind: string): void {
   if (s === null || typeof s !== 'object' || s.kind !== kind) {
     throw new Error(`optimizer state: expected kind '${kind}', got ${JSON.stringify(s?.kind)}`);
