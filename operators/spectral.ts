@@ -44,6 +44,35 @@ function padBins(x: Tensor, size: number): Tensor {
 }
 
 /**
+ * Truncated real DFT as matrices, cached per (n, m, dtype): `forward` [n, 2m] maps a real signal to its m
+ * lowest rfft bins (numpy convention, (re, im) pairs), `inverse` [2m, n] is irfft of a spectrum whose
+ * other bins are zero. With few modes a GEMM beats FFT + slice + pad by far, and stays exact.
+ */
+const dftCache = new Map<string, { forward: Tensor; inverse: Tensor }>();
+function truncatedDft(n: number, m: number, dtype: Tensor['dtype']): { forward: Tensor; inverse: Tensor } {
+  const key = `${n}:${m}:${dtype}`;
+  let d = dftCache.get(key);
+  if (!d) {
+    const fwd = new Float64Array(n * 2 * m);
+    const inv = new Float64Array(2 * m * n);
+    for (let k = 0; k < m; k++) {
+      const twice = k === 0 || 2 * k === n ? 1 : 2; // irfft counts every bin but DC and Nyquist twice
+      for (let j = 0; j < n; j++) {
+        const t = (2 * Math.PI * j * k) / n;
+        fwd[j * 2 * m + 2 * k] = Math.cos(t);
+        fwd[j * 2 * m + 2 * k + 1] = -Math.sin(t);
+        inv[2 * k * n + j] = (twice * Math.cos(t)) / n;
+        inv[(2 * k + 1) * n + j] = (-twice * Math.sin(t)) / n;
+      }
+    }
+    const cast = (a: Float64Array): Float32Array | Float64Array => (dtype === 'f64' ? a : Float32Array.from(a));
+    d = { forward: new Tensor([n, 2 * m], dtype, cast(fwd)), inverse: new Tensor([2 * m, n], dtype, cast(inv)) };
+    dftCache.set(key, d);
+  }
+  return d;
+}
+
+/**
  * 1D spectral convolution: x [B, Cin, n] real, w [Cin, Cout, modes, 2] -> [B, Cout, n]. Keeps the lowest
  * min(modes, n/2+1) rfft modes (the rest of the spectrum is zeroed), so any n works: the layer is a
  * fixed operator on functions, evaluated at the resolution of its input.
@@ -52,12 +81,13 @@ export function spectralConv1d(x: Tensor, w: Tensor): Tensor {
   if (x.rank !== 3 || w.rank !== 4 || x.shape[1] !== w.shape[0]) {
     throw new ShapeError('spectralConv1d', `expected x [B, Cin, n] and w [Cin, Cout, modes, 2], got ${fmt(x.shape)} and ${fmt(w.shape)}`);
   }
-  const n = x.shape[2];
-  const half = (n >> 1) + 1;
-  const m = Math.min(w.shape[2], half);
-  const X = keepBins(rfft(x), m);
-  const Y = complexMix(X, m === w.shape[2] ? w : keepBins(w, m));
-  return irfft(padBins(Y, half), n);
+  const [B, cin, n] = x.shape;
+  const cout = w.shape[1];
+  const m = Math.min(w.shape[2], (n >> 1) + 1);
+  const { forward, inverse } = truncatedDft(n, m, x.dtype);
+  const X = ops.reshape(ops.matmul(ops.reshape(x, [B * cin, n]), forward), [B, cin, m, 2]);
+  const Y = complexMix(X, m === w.shape[2] ? w : keepBins(w, m)); // [B, Cout, m, 2]
+  return ops.reshape(ops.matmul(ops.reshape(Y, [B * cout, 2 * m]), inverse), [B, cout, n]);
 }
 
 /**
