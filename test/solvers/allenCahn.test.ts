@@ -2,12 +2,7 @@ import { expect } from 'chai';
 import { solveAllenCahn1d, allenCahnEnergy } from '../../solvers/allenCahn.js';
 import { periodicGrid } from '../../solvers/spectral.js';
 import { Rng } from '../../core/random.js';
-
-function maxDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxDiff } from './helpers.js';
 
 describe('solvers/allenCahn (spectral ETDRK4)', () => {
   const n = 128;

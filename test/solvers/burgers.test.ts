@@ -3,12 +3,7 @@ import { solveBurgers1d } from '../../solvers/burgers.js';
 import { burgersSineExact } from '../../solvers/burgersExact.js';
 import { periodicGrid } from '../../solvers/spectral.js';
 import { etdrk4Coefficients } from '../../solvers/etdrk4.js';
-
-function maxAbsDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
+import { maxDiff } from './helpers.js';
 
 describe('solvers/burgers (spectral ETDRK4)', () => {
   it('ETDRK4 contour coefficients match the closed forms for moderate hL', () => {
@@ -39,7 +34,7 @@ describe('solvers/burgers (spectral ETDRK4)', () => {
     const T = 0.5;
     const { u } = solveBurgers1d(u0, { nu: 0.1, T, dt: 1e-3 });
     const exact = burgersSineExact(x, T, 0.1);
-    expect(maxAbsDiff(u, exact)).to.be.below(1e-10);
+    expect(maxDiff(u, exact)).to.be.below(1e-10);
   });
 
   it('converges at fourth order in dt', () => {
@@ -49,7 +44,7 @@ describe('solvers/burgers (spectral ETDRK4)', () => {
     const u0 = x.map((xi) => Math.sin(2 * Math.PI * xi) + 0.5 * Math.cos(4 * Math.PI * xi));
     const T = 0.3;
     const ref = solveBurgers1d(u0, { nu, T, dt: T / 1200 }).u;
-    const errs = [20, 40, 80].map((steps) => maxAbsDiff(solveBurgers1d(u0, { nu, T, dt: T / steps }).u, ref));
+    const errs = [20, 40, 80].map((steps) => maxDiff(solveBurgers1d(u0, { nu, T, dt: T / steps }).u, ref));
     const orders = [Math.log2(errs[0] / errs[1]), Math.log2(errs[1] / errs[2])];
     expect(orders[0]).to.be.within(3.5, 4.6);
     expect(orders[1]).to.be.within(3.5, 4.6);
@@ -60,7 +55,7 @@ describe('solvers/burgers (spectral ETDRK4)', () => {
     const r = solveBurgers1d(u0, { nu: 0.1, T: 0.2, dt: 0.01, snapshots: 4 });
     expect(r.times.length).to.equal(4);
     expect(r.times[3]).to.be.closeTo(0.2, 1e-14);
-    expect(maxAbsDiff(r.snapshots[3], r.u)).to.equal(0);
+    expect(maxDiff(r.snapshots[3], r.u)).to.equal(0);
     expect(() => solveBurgers1d(u0, { nu: -1, T: 1 })).to.throw(/nu/);
     expect(() => solveBurgers1d(u0, { nu: 0.1, T: 0 })).to.throw(/T/);
   });

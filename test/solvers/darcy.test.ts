@@ -5,6 +5,7 @@ import { factorFivePoint } from '../../solvers/bandedCholesky.js';
 import { Multigrid } from '../../solvers/multigrid.js';
 import { pcg } from '../../solvers/cg.js';
 import { Rng } from '../../core/random.js';
+import { nodes2d } from './helpers.js';
 
 // manufactured: u = sin(pi x) sin(pi y) x, a = 1 + 0.5 sin(2 pi x) cos(pi y) + 0.3 y
 const U = (x: number, y: number) => x * Math.sin(Math.PI * x) * Math.sin(Math.PI * y);
@@ -16,12 +17,6 @@ const A = (x: number, y: number) => 1 + 0.5 * Math.sin(2 * Math.PI * x) * Math.c
 const Ax = (x: number, y: number) => Math.PI * Math.cos(2 * Math.PI * x) * Math.cos(Math.PI * y);
 const Ay = (x: number, y: number) => -0.5 * Math.PI * Math.sin(2 * Math.PI * x) * Math.sin(Math.PI * y) + 0.3;
 const F = (x: number, y: number) => -(Ax(x, y) * Ux(x, y) + Ay(x, y) * Uy(x, y) + A(x, y) * Lap(x, y));
-
-function onNodes(s: number, g: (x: number, y: number) => number): Float64Array {
-  const out = new Float64Array(s * s);
-  for (let j = 0; j < s; j++) for (let i = 0; i < s; i++) out[j * s + i] = g(i / (s - 1), j / (s - 1));
-  return out;
-}
 
 function maxErr(u: Float64Array, s: number): number {
   let m = 0;
@@ -38,7 +33,7 @@ describe('solvers/darcy (5-point FD + PCG)', () => {
   it('converges at second order for a smooth coefficient (manufactured solution)', () => {
     const errs = [16, 32, 64].map((n) => {
       const s = n + 1;
-      const r = solveDarcy(onNodes(s, A), { f: onNodes(s, F), tol: 1e-12 });
+      const r = solveDarcy(nodes2d(s, A), { f: nodes2d(s, F), tol: 1e-12 });
       expect(r.converged).to.equal(true);
       return maxErr(r.u, s);
     });
@@ -66,7 +61,7 @@ describe('solvers/darcy (5-point FD + PCG)', () => {
 
   it('multigrid-PCG iteration count stays bounded as the grid is refined', () => {
     const its = [32, 64, 128].map((n) => {
-      const a = onNodes(n + 1, (x, y) => (Math.sin(7 * x) * Math.cos(5 * y) > 0 ? 12 : 3));
+      const a = nodes2d(n + 1, (x, y) => (Math.sin(7 * x) * Math.cos(5 * y) > 0 ? 12 : 3));
       return solveDarcy(a, { preconditioner: 'multigrid', tol: 1e-8 }).iterations;
     });
     expect(its[2]).to.be.at.most(its[0] + 4);
@@ -75,7 +70,7 @@ describe('solvers/darcy (5-point FD + PCG)', () => {
 
   it('the V-cycle is a symmetric operator and the banded Cholesky solve is exact', () => {
     const n = 16;
-    const a = onNodes(n + 1, (x, y) => 1 + x * y + (x > 0.5 ? 4 : 0));
+    const a = nodes2d(n + 1, (x, y) => 1 + x * y + (x > 0.5 ? 4 : 0));
     const op = diffusionOperator(a, n);
     const mg = new Multigrid(op);
     const u = randomVector(1, op.size), v = randomVector(2, op.size);

@@ -3,18 +3,12 @@ import { Rng } from '../../core/random.js';
 import {
   fft, ifft, rfft, irfft, fftAlongAxis, fft2, ifft2, rfft2, irfft2, naiveDft, fftInPlace,
 } from '../../core/kernels/fft.js';
+import { maxDiff } from './helpers.js';
 
 function randomArray(rng: Rng, n: number): Float64Array {
   const a = new Float64Array(n);
   for (let i = 0; i < n; i++) a[i] = rng.normal();
   return a;
-}
-
-function maxDiff(a: Float64Array, b: Float64Array): number {
-  expect(a.length).to.equal(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 const lengths = [1, 2, 3, 4, 5, 6, 7, 8, 12, 15, 16, 17, 31, 64, 97, 100, 128, 210];

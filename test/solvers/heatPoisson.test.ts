@@ -2,23 +2,12 @@ import { expect } from 'chai';
 import { dirichletTridiagonal, solveTridiagonal } from '../../solvers/tridiagonal.js';
 import { solvePoisson1d, solvePoisson2d } from '../../solvers/poisson.js';
 import { solveHeat1d, solveHeat2d } from '../../solvers/heat.js';
+import { maxDiff, nodes2d } from './helpers.js';
 
 const PI = Math.PI;
 
 function nodes1d(n: number, g: (x: number) => number): Float64Array {
   return Float64Array.from({ length: n + 1 }, (_, i) => g(i / n));
-}
-
-function nodes2d(s: number, g: (x: number, y: number) => number): Float64Array {
-  const out = new Float64Array(s * s);
-  for (let j = 0; j < s; j++) for (let i = 0; i < s; i++) out[j * s + i] = g(i / (s - 1), j / (s - 1));
-  return out;
-}
-
-function maxDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 function orders(errs: number[]): number[] {
