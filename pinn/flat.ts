@@ -30,7 +30,9 @@ export function flattenTree(tree: PyTree, dtype: DType, out?: FlatVec): FlatVec 
 export function unflattenTree<T extends PyTree>(like: T, v: FlatVec): T {
   let at = 0;
   const ts = leaves(like).map((t) => {
-    const data = t.dtype === 'f64' ? Float64Array.from(v.subarray(at, at + t.size)) : Float32Array.from(v.subarray(at, at + t.size));
+    // typed-array constructors copy (and convert) typed arrays in bulk; Float32Array.from iterates element by element
+    const part = v.subarray(at, at + t.size);
+    const data = t.dtype === 'f64' ? new Float64Array(part) : new Float32Array(part);
     at += t.size;
     return new Tensor(t.shape, t.dtype, data);
   });
