@@ -12,6 +12,8 @@ export interface FinetuneOptions {
   dtype?: DType;
   /** stop early after this much wall time (seconds) */
   maxSeconds?: number;
+  /** stop early once the loss has not decreased for this many consecutive steps (default 50; L-BFGS stalls at round-off) */
+  patience?: number;
 }
 
 export interface SolveOptions extends TrainerOptions {
@@ -43,10 +45,14 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
   const history: SolveResult['history'] = [];
   const t0 = performance.now();
   let last: StepMetrics | null = null;
-  const run = (trainer: PinnTrainer, n: number, offset: number, deadline: number): number => {
+  const run = (trainer: PinnTrainer, n: number, offset: number, deadline: number, patience: number): number => {
     let s = 0;
-    for (; s < n && performance.now() < deadline; s++) {
+    let best = Infinity;
+    let flat = 0;
+    for (; s < n && performance.now() < deadline && flat < patience; s++) {
       const m: StepMetrics & { eval?: EvalMetrics } = trainer.trainStep();
+      flat = m.loss < best ? 0 : flat + 1;
+      best = Math.min(best, m.loss);
       m.step += offset;
       last = m;
       if (evalEvery > 0 && m.step % evalEvery === 0) m.eval = trainer.evaluate();
@@ -56,7 +62,7 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
     return s;
   };
   let trainer = new PinnTrainer(spec, trainerOptions);
-  run(trainer, steps, 0, Infinity);
+  run(trainer, steps, 0, Infinity, Infinity);
   let finetuneSteps: number | undefined;
   if (finetune) {
     const second = new PinnTrainer(spec, {
@@ -66,7 +72,7 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
     second.setParameters(trainer.parameters());
     trainer = second;
     const deadline = finetune.maxSeconds === undefined ? Infinity : performance.now() + finetune.maxSeconds * 1000;
-    finetuneSteps = run(trainer, finetune.steps, steps, deadline);
+    finetuneSteps = run(trainer, finetune.steps, steps, deadline, finetune.patience ?? 50);
   }
   const wallTimeS = (performance.now() - t0) / 1000;
   const final: SolveResult['final'] = { ...trainer.evaluate(), loss: (last as StepMetrics | null)?.loss ?? NaN, steps, wallTimeS };

@@ -110,6 +110,12 @@ describe('pinn: training', () => {
     expect(res.final.finetuneSteps).to.equal(15);
     expect(res.history[44].loss).to.be.below(res.history[29].loss / 3);
     expect(() => pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 1, finetune: { steps: -1 } })).to.throw(/finetune.steps must be a non-negative integer/);
+    // patience: a converged fine-tune stops once its loss stops decreasing
+    const tiny: pinn.ProblemSpec = { ...pinn.problems.poisson1d(), pde: 'u_xx' };
+    const stalled = pinn.solve(tiny, { net: { hidden: [2] }, points: { domain: 4, boundary: 2 }, seed: 1, steps: 0, finetune: { steps: 500, patience: 3 } });
+    expect(stalled.final.finetuneSteps).to.be.below(500);
+    const tail = stalled.history.slice(-3).map((m) => m.loss);
+    expect(Math.min(...tail)).to.be.at.least(Math.min(...stalled.history.slice(0, -3).map((m) => m.loss)));
   });
 
   it('load() rejects foreign states and wrong parameter counts', () => {
