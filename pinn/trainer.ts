@@ -19,26 +19,8 @@ import { EvalContext, planFor, type DerivativePlan, type FieldContext } from './
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 
-export interface StepMetrics {
-  step: number;
-  loss: number;
-  terms: Record<string, number>;
-  weights?: Record<string, number>;
-  lr?: number;
-}
-export interface EvalMetrics {
-  l2re?: number;
-  perField?: Record<string, number>;
-  unknowns?: Record<string, number>;
-}
-export interface Trainer {
-  readonly step: number;
-  trainStep(): StepMetrics;
-  evaluate(): EvalMetrics;
-  predict(points: Float64Array, n: number): Record<string, Float64Array>;
-  state(): unknown;
-  load(state: unknown): void;
-}
+import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
+export type { StepMetrics, EvalMetrics, Trainer };
 
 export interface NetOptions {
   /** hidden widths (input and output widths come from the problem); default [32, 32, 32] */
