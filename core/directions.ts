@@ -5,11 +5,14 @@ import { allocate } from './dtype.js';
 import { ShapeError } from './errors.js';
 import { fmt } from './shape.js';
 
-/** x [N, d] repeated P times -> [P*N, d] (block p holds all N points). */
-export function tileRows(x: Tensor, P: number): Tensor {
-  const [N, d] = x.shape;
-  return ops.reshape(ops.broadcastTo(ops.reshape(x, [1, N, d]), [P, N, d]), [P * N, d]);
+/** t [N, ...] repeated P times along the rows -> [P*N, ...] (block p holds all N rows). */
+export function repeatRows(t: Tensor, P: number): Tensor {
+  const [N, ...rest] = t.shape;
+  return ops.reshape(ops.broadcastTo(ops.reshape(t, [1, ...t.shape]), [P, ...t.shape]), [P * N, ...rest]);
 }
+
+/** Points x [N, d] repeated P times -> [P*N, d], one block per direction. */
+export const tileRows = repeatRows;
 
 /** Directions [P, d] (rows) repeated for each of N points -> [P*N, d], matching tileRows. */
 export function tileDirections(dirs: readonly (readonly number[])[], N: number, dtype: Tensor['dtype']): Tensor {

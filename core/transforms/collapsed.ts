@@ -8,6 +8,7 @@ import * as ops from '../ops.js';
 import type { Tensor } from '../tensor.js';
 import { addMaybe, applyLinear, isLinear } from './common.js';
 import { sameShape } from '../shape.js';
+import { repeatRows } from '../directions.js';
 
 /** Raised when f is not row-wise in the way this mode needs; callers fall back to tiled jets. */
 export class NotCollapsible extends Error {}
@@ -44,7 +45,7 @@ export function collapsedSecondOrder(f: (x: Tensor) => Tensor, x: Tensor, direct
   const tile = (t: Tensor, like: readonly number[]): Tensor => {
     if (sameShape(t.shape, like)) return t;
     if (like[0] !== P * t.shape[0] || !sameShape(like.slice(1), t.shape.slice(1))) throw new NotCollapsible(`cannot tile ${t.shape} to ${like}`);
-    return ops.reshape(ops.broadcastTo(ops.reshape(t, [1, ...t.shape]), [P, ...t.shape]), like);
+    return repeatRows(t, P);
   };
   /** Sum over directions of a per-direction value: [P*N, ...] -> [N, ...]. */
   const sumDirs = (t: Tensor, like: readonly number[]): Tensor => {
