@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { setBackend, getBackend, type BackendName } from '../core/index.js';
+// the package entry, so that 'gpu' is available to setBackend in Node (see index.ts)
+import { setBackend, getBackend, type BackendName } from '../index.js';
 import { loadConfig, resolvedYaml } from './config.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { ConfigError, DivergenceError, EXIT } from './errors.js';

@@ -22,7 +22,15 @@ export function registerBackend(b: Backend): void {
   registry.set(b.name, b);
 }
 
+/** Backends built on first `setBackend(name)`, e.g. the gpu backend's gpu.js instance in Node. */
+const factories = new Map<string, () => Backend>();
+export function registerBackendFactory(name: BackendName, make: () => Backend): void {
+  factories.set(name, make);
+}
+
 export function setBackend(name: BackendName): void {
+  const make = factories.get(name);
+  if (!registry.has(name) && make) registerBackend(make());
   const b = registry.get(name);
   if (!b) {
     const hint = name === 'wasm' ? ' (build the kernels with `npm run build:wasm`)' : '';

@@ -1,0 +1,84 @@
+// The gpu backend: each f32 primitive runs as a gpu.js kernel generated for its shapes (source.ts),
+// compiled once and cached. gpu.js picks WebGL2/WebGL in a browser and headless-gl in Node where it is
+// installed; its 'cpu' and 'webasm' modes run the very same kernels on the CPU, which is how CI checks
+// parity without a GPU. Random draws, FFTs, scatter-add and f64/i32 results stay on the reference loops.
+import type { GPU, IKernelRunShortcut, KernelOutput, Texture } from 'gpu.js';
+import type { TypedArray } from '../dtype.js';
+import type { Aval, Params } from '../ir.js';
+import { sizeOf, type Shape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { registerBackend, type Backend } from './index.js';
+import { jsBackend } from './js.js';
+import { primitiveSource } from './gpu/source.js';
+
+/** What a kernel accepts and returns: host arrays, or textures that stay on the device (pipeline). */
+export type GpuValue = Float32Array | Texture;
+
+export interface GpuBackend extends Backend {
+  readonly name: 'gpu';
+  /** The gpu.js kernel mode actually in use: 'webgl2', 'webgl', 'headlessgl', 'webgpu', 'webasm' or 'cpu'. */
+  readonly mode: string;
+  /**
+   * A compiled kernel for `source` over `size` output elements. Eager kernels are cached by source;
+   * pipeline kernels are always fresh, because each owns the output texture it rewrites every call
+   * and two steps of one graph must not share it.
+   */
+  kernel(source: string, size: number, pipeline: boolean): IKernelRunShortcut;
+}
+
+/** gpu.js returns a typed array, a plain array or a texture depending on mode and settings. */
+export function toHost(v: KernelOutput | GpuValue): Float32Array {
+  if (v instanceof Float32Array) return v;
+  if (Array.isArray(v)) return Float32Array.from(v as number[]);
+  if (v && typeof (v as Texture).toArray === 'function') return toHost((v as Texture).toArray() as KernelOutput);
+  throw new Error(`gpu backend: unexpected kernel result ${Object.prototype.toString.call(v)}`);
+}
+
+/** Kernel arguments are f32; gather's i32 indices are exact in f32 below 2^24. */
+export const asKernelArg = (b: TypedArray): Float32Array => (b instanceof Float32Array ? b : Float32Array.from(b));
+
+/** Whether `prim` can run as a kernel here: f32 in and out (i32 only as gather's indices). */
+export function onDevice(prim: string, ins: readonly Aval[], out: Aval): boolean {
+  if (out.dtype !== 'f32' || sizeOf(out.shape) === 0) return false;
+  return ins.every((a, k) => a.dtype === 'f32' || (prim === 'gather' && k === 1 && a.dtype === 'i32'));
+}
+
+export function makeGpuBackend(gpu: GPU): GpuBackend {
+  const cache = new Map<string, IKernelRunShortcut>();
+  const kernel = (source: string, size: number, pipeline: boolean): IKernelRunShortcut => {
+    const key = `${size}|${source}`;
+    let k = pipeline ? undefined : cache.get(key);
+    if (!k) {
+      k = gpu.createKernel(source, {
+        output: [size],
+        pipeline,
+        precision: 'single',
+        tactic: 'precision',
+        dynamicOutput: false,
+        dynamicArguments: false,
+      });
+      if (!pipeline) cache.set(key, k);
+    }
+    return k;
+  };
+  const mode = (gpu as unknown as { Kernel?: { mode?: string } }).Kernel?.mode ?? (gpu as unknown as { mode: string }).mode;
+  return {
+    name: 'gpu',
+    mode,
+    kernel,
+    run(prim: string, inputs: readonly Tensor[], out: Aval, params: Params): TypedArray {
+      const source = onDevice(prim, inputs, out) ? primitiveSource(prim, inputs.map((t) => t.shape as Shape), out.shape, params) : null;
+      if (!source) return jsBackend.run(prim, inputs, out, params);
+      const args = inputs.map((t) => asKernelArg(t.buffer as TypedArray));
+      // a fresh copy: gpu.js may hand back its own reusable output buffer
+      return Float32Array.from(toHost(kernel(source, sizeOf(out.shape), false)(...args)));
+    },
+  };
+}
+
+/** Makes `gpu` the engine behind `setBackend('gpu')`. */
+export function registerGpuBackend(gpu: GPU): GpuBackend {
+  const b = makeGpuBackend(gpu);
+  registerBackend(b);
+  return b;
+}

@@ -1,0 +1,131 @@
+// The gpu backend (gpu.js kernels generated per primitive and per fused chain) against the wasm
+// backend, run through gpu.js's 'cpu' and 'webasm' modes: the same kernel sources gpu.js translates
+// to GLSL on a real GPU (the browser demo's end-to-end test covers WebGL2).
+import { expect } from 'chai';
+import * as fx from '../../index.js';
+import { cases } from '../support/cases.js';
+import { relErr } from '../support/check.js';
+import { createNodeGpuBackend } from '../../core/backend/gpu-node.js';
+import type { GpuBackend } from '../../core/backend/gpu.js';
+import { GpuExecutable } from '../../core/compile/gpuExecutable.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
+
+type Name = 'js' | 'wasm' | 'gpu';
+/** The peer: the wasm backend where its kernels are built, else the js reference. */
+const peer: Name = wasmKernels() ? 'wasm' : 'js';
+
+function on<T>(backend: Name, f: () => T): T {
+  const before = fx.getBackend() as Name;
+  fx.setBackend(backend);
+  try {
+    return f();
+  } finally {
+    fx.setBackend(before);
+  }
+}
+
+const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
+const values = (ts: readonly fx.Tensor[]): number[] => ts.flatMap((t) => Array.from(t.dataSync()));
+const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonly fx.Tensor[]) =>
+  fx.makeGraph(f, xs.map((t) => ({ shape: t.shape, dtype: t.dtype })));
+
+/**
+ * No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
+ * and the shared `where` case's condition is an f64 literal (an f32 one is tested on device below).
+ */
+const HOST_ONLY = /scatterAdd|fft|reshape|^where$/;
+
+for (const mode of ['cpu', 'webasm'] as const) {
+  describe(`gpu backend (gpu.js '${mode}' mode) vs ${peer}`, function () {
+    let gpu: GpuBackend;
+    before(() => {
+      gpu = createNodeGpuBackend(mode);
+    });
+    after(() => fx.setBackend(peer));
+
+    it(`runs in gpu.js '${mode}' mode`, () => {
+      expect(gpu.name).to.equal('gpu');
+      expect(gpu.mode).to.equal(mode);
+    });
+
+    for (const c of cases) {
+      it(`${c.name}: eager and compiled agree to 1e-5${HOST_ONLY.test(c.name) ? ' (host loops)' : ', on device'}`, () => {
+        const xs = c.inputs().map(f32);
+        const ref = on(peer, () => c.f(...xs));
+        const eager = on('gpu', () => c.f(...xs));
+        const compiled = on('gpu', () => fx.jit((...ys: fx.Tensor[]) => c.f(...ys))(...xs));
+        expect(eager.shape).to.deep.equal(ref.shape);
+        expect(compiled.shape).to.deep.equal(ref.shape);
+        expect(relErr(eager.dataSync(), ref.dataSync())).to.be.below(1e-5);
+        expect(relErr(compiled.dataSync(), ref.dataSync())).to.be.below(1e-5);
+        const exe = new GpuExecutable(graphOf(c.f, xs), gpu);
+        if (!HOST_ONLY.test(c.name)) expect(exe.kernelCount, 'device kernels').to.be.above(0);
+      });
+    }
+
+    it('where with an f32 condition and comparisons run on device', () => {
+      const a = fx.tensor([0.5, -1, 2, 0.25], [4]);
+      const b = fx.tensor([1, 1, -3, 0.25], [4]);
+      const f = (p: fx.Tensor, q: fx.Tensor) => fx.where(fx.greater(p, q), fx.mul(p, 2), fx.sub(q, p));
+      const exe = new GpuExecutable(graphOf(f, [a, b]), gpu);
+      expect(exe.hostSteps).to.deep.equal([]);
+      expect(Array.from(exe.run([a, b])[0].dataSync())).to.deep.equal([0.5, 2, 4, 0]);
+    });
+
+    const net = fx.nn.mlp({ layers: [2, 32, 32, 1], seed: 4 });
+    const x = fx.random.uniform(3, [256, 2]);
+    const pinnLoss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
+    const flat = (r: [unknown, unknown]) => values([r[0] as fx.Tensor, ...fx.leaves(r[1] as fx.PyTree)]);
+
+    it('whole transformed graph: grad of a jet-Laplacian PINN loss, compiled, every step on device', () => {
+      const ref = on(peer, () => fx.jit(fx.valueAndGrad(pinnLoss))(net.params));
+      const step = on('gpu', () => fx.jit(fx.valueAndGrad(pinnLoss)));
+      const first = on('gpu', () => flat(step(net.params)));
+      const again = on('gpu', () => flat(step(net.params)));
+      expect(relErr(first, flat(ref))).to.be.below(1e-4);
+      expect(again, 'a rerun reuses the kernels and their outputs').to.deep.equal(first);
+      const ps = fx.leaves(net.params);
+      const g = graphOf((...qs) => {
+        const [v, grads] = fx.valueAndGrad(pinnLoss)(fx.unflatten(net.params, qs));
+        return [v as fx.Tensor, ...fx.leaves(grads as fx.PyTree)];
+      }, ps);
+      const exe = new GpuExecutable(g, gpu);
+      // every equation of this graph is an f32 primitive the backend has a kernel for
+      expect(exe.hostSteps).to.deep.equal([]);
+      expect(exe.kernelCount).to.be.above(20);
+    });
+
+    it('f64 and i32 results and random draws fall back to the reference loops, unchanged', () => {
+      const a = fx.tensor([1.5, -2, 3], [3], 'f64');
+      expect(Array.from(on('gpu', () => fx.tanh(a)).dataSync())).to.deep.equal(Array.from(on('js', () => fx.tanh(a)).dataSync()));
+      const r = (): number[] => Array.from(fx.random.normal(7, [5]).dataSync());
+      expect(on('gpu', r)).to.deep.equal(on('js', r));
+    });
+  });
+}
+
+describe('gpu backend selection in Node', () => {
+  after(() => fx.setBackend(peer));
+
+  it('names the bad FLUXION_GPU_MODE value and the accepted ones', () => {
+    expect(() => createNodeGpuBackend('vulkan')).to.throw(/FLUXION_GPU_MODE: expected one of gpu, headlessgl, webgpu, webasm, cpu, got 'vulkan'/);
+  });
+
+  it("mode 'gpu' takes the best kernel gpu.js finds here and setBackend('gpu') reports it", () => {
+    const b = createNodeGpuBackend('gpu');
+    expect(['headlessgl', 'webgpu', 'webasm']).to.include(b.mode);
+    fx.setBackend('gpu');
+    expect(fx.getBackend()).to.equal('gpu');
+  });
+
+  it('an explicitly requested mode that is missing explains how to run the kernels on the CPU', () => {
+    let message = '';
+    try {
+      createNodeGpuBackend('headlessgl');
+      return; // a machine with headless-gl installed: nothing to explain
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.match(/setBackend\('gpu'\): gpu.js has no 'headlessgl' context.*FLUXION_GPU_MODE=webasm or cpu/);
+  });
+});
