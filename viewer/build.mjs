@@ -1,4 +1,5 @@
-// Bundles the browser app (viewer/app) with esbuild into viewer/dist: app.js, app.css, index.html.
+// Bundles the browser app (viewer/app) with esbuild into viewer/dist: app.js, app.css, index.html,
+// and the in-browser training demo (viewer/demo) beside it: demo.js, demo.css, demo.html.
 // Run: node viewer/build.mjs   (also imported by the end-to-end tests to build on demand)
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,9 +28,43 @@ export async function buildViewer({ outdir = distDir, minify = true } = {}) {
   return result;
 }
 
+/**
+ * core/ imports a few Node built-ins (node:fs, node:url, node:os, node:v8, node:worker_threads,
+ * node:path) to locate and thread the wasm kernels; the browser has none of them. Every `node:*`
+ * import resolves to one shim whose answers ("no such file", one core) leave the wasm backend
+ * unregistered, so the demo runs on the js or gpu backend.
+ */
+const nodeBuiltinsShim = {
+  name: 'node-builtins-shim',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, () => ({ path: join(here, 'demo', 'nodeShim.ts') }));
+  },
+};
+
+export async function buildDemo({ outdir = distDir, minify = true } = {}) {
+  const esbuild = await import('esbuild');
+  mkdirSync(outdir, { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: [join(here, 'demo', 'main.ts')],
+    outfile: join(outdir, 'demo.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify,
+    sourcemap: true,
+    logLevel: 'warning',
+    metafile: true,
+    plugins: [nodeBuiltinsShim],
+  });
+  copyFileSync(join(here, 'demo', 'index.html'), join(outdir, 'demo.html'));
+  copyFileSync(join(here, 'demo', 'style.css'), join(outdir, 'demo.css'));
+  return result;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = Date.now();
-  const r = await buildViewer();
-  const bytes = Object.values(r.metafile.outputs).reduce((s, o) => s + o.bytes, 0);
-  console.log(`viewer: bundled into ${distDir} (${(bytes / 1e6).toFixed(2)} MB incl. source map) in ${Date.now() - t0} ms`);
+  const [app, demo] = await Promise.all([buildViewer(), buildDemo()]);
+  const mb = (r) => (Object.values(r.metafile.outputs).reduce((s, o) => s + o.bytes, 0) / 1e6).toFixed(2);
+  console.log(`viewer: bundled into ${distDir} (app ${mb(app)} MB, demo ${mb(demo)} MB incl. source maps) in ${Date.now() - t0} ms`);
 }

@@ -1,5 +1,6 @@
 // `fluxion view`: a loopback-only HTTP server for one run directory. It serves the bundled app
-// (viewer/dist), the run's own files under /run/, and three JSON endpoints:
+// (viewer/dist), the in-browser training demo at /demo.html (viewer/demo), the run's own files under
+// /run/, and three JSON endpoints:
 //   /api/list                     files with sizes and mtimes (polled by the app for live runs)
 //   /api/dataset?path=fields/x.vtu  a VTK file decoded by meshes/ (binary, see wire.ts)
 //   /api/series?path=fields/f.pvd   a .pvd collection with run-relative frame paths
@@ -36,6 +37,8 @@ const MIME: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8', '.map': 'application/json; charset=utf-8', '.png': 'image/png',
 };
 const APP_FILES = new Set(['index.html', 'app.js', 'app.css', 'app.js.map']);
+/** The in-browser training demo (viewer/demo), bundled into the same folder and served at the root. */
+const DEMO_FILES = new Set(['demo.html', 'demo.js', 'demo.css', 'demo.js.map']);
 const VTK_EXT = new Set(['.vti', '.vtu', '.vtp']);
 
 /** The bundle sits in viewer/dist next to the sources; compiled code lives in dist/viewer/. */
@@ -92,6 +95,7 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
     if (pathname === '/' || pathname === '/index.html') return sendApp(res, 'index.html');
     if (pathname === '/favicon.ico') return send(res, 204, '');
     if (pathname.startsWith('/app/')) return sendApp(res, pathname.slice(5));
+    if (DEMO_FILES.has(pathname.slice(1))) return sendApp(res, pathname.slice(1));
     if (pathname.startsWith('/run/')) {
       const file = runFile(res, pathname.slice(5));
       if (file) send(res, 200, readFileSync(file), MIME[extname(file).toLowerCase()] ?? 'application/octet-stream');
@@ -117,7 +121,7 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
   };
 
   const sendApp = (res: ServerResponse, name: string): void => {
-    if (!APP_FILES.has(name)) return send(res, 404, '404: not an app file\n');
+    if (!APP_FILES.has(name) && !DEMO_FILES.has(name)) return send(res, 404, '404: not an app file\n');
     const file = `${appDir}/${name}`;
     if (!existsSync(file)) return send(res, 500, `500: viewer app not built (missing ${file}); run 'node viewer/build.mjs'\n`);
     send(res, 200, readFileSync(file), MIME[extname(name)]);
