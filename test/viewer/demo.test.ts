@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
+import { getBackend, setBackend, type BackendName } from '../../core/backend/index.js';
+import { createPoissonDemo, grid } from '../../viewer/demo/poisson.js';
 
 const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -55,6 +57,34 @@ function canvasInk(page: Page, id: string): Promise<{ distinct: number; inked: n
     return { distinct: colours.size, inked: inked / d.length };
   }, id);
 }
+
+// The page's training problem without the page, on the js reference backend in Node.
+describe('demo problem (viewer/demo/poisson.ts)', () => {
+  let previous: string;
+  before(() => {
+    previous = getBackend();
+    setBackend('js');
+  });
+  after(() => setBackend(previous as BackendName));
+
+  it('Adam on the Poisson PINN lowers loss and error against sin(pi x) within 60 steps', () => {
+    const demo = createPoissonDemo({ seed: 0 });
+    const before = demo.evaluate();
+    expect(before.x).to.have.length(101);
+    expect(before.exact[50]).to.be.closeTo(1, 1e-12);
+    const losses = Array.from({ length: 60 }, () => demo.step());
+    const after = demo.evaluate();
+    expect(losses[59]).to.be.below(0.3 * losses[0]);
+    expect(after.l2re).to.be.below(0.5 * before.l2re);
+  });
+
+  it('rejects bad sizes and rates with messages naming them', () => {
+    expect(() => createPoissonDemo({ points: 1 })).to.throw(/points: expected an integer >= 2, got 1/);
+    expect(() => createPoissonDemo({ lr: 0 })).to.throw(/lr: expected a number > 0, got 0/);
+    expect(() => grid(1.5, 0, 1)).to.throw(/grid: n must be an integer >= 2, got 1.5/);
+    expect(grid(3, 0, 1)).to.deep.equal([0, 0.5, 1]);
+  });
+});
 
 describe('in-browser training demo (headless Chromium)', function () {
   this.timeout(120000);
