@@ -26,6 +26,7 @@ interface DemoState {
   losses: number[];
   l2re: number;
   l2res: number[];
+  l2reSteps: number[];
   backend: string;
   mode: string;
   msPerStep: number;
@@ -169,6 +170,12 @@ describe('in-browser training demo (headless Chromium)', function () {
       expect(ink.inked, id).to.be.within(0.01, 0.5);
     }
     expect(Number(await page.textContent('#step'))).to.equal(GPU_STEPS);
+  });
+
+  it('plots live: the page repainted many times while training, not only at the end', () => {
+    const during = gpuRun.l2reSteps.filter((s) => s < GPU_STEPS);
+    expect(during.length).to.be.at.least(5);
+    expect(new Set(during).size).to.equal(during.length);
   });
 
   it('the js backend starts from the same loss (same seed) and is timed for comparison', async () => {
