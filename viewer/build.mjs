@@ -34,7 +34,7 @@ export async function buildViewer({ outdir = distDir, minify = true } = {}) {
  * import resolves to one shim whose answers ("no such file", one core) leave the wasm backend
  * unregistered, so the demo runs on the js or gpu backend.
  */
-const nodeBuiltinsShim = {
+export const nodeBuiltinsShim = {
   name: 'node-builtins-shim',
   setup(build) {
     build.onResolve({ filter: /^node:/ }, () => ({ path: join(here, 'demo', 'nodeShim.ts') }));

@@ -43,6 +43,23 @@ export function onDevice(prim: string, ins: readonly Aval[], out: Aval): boolean
   return ins.every((a, k) => a.dtype === 'f32' || (prim === 'gather' && k === 1 && a.dtype === 'i32'));
 }
 
+type ContextClass = abstract new (...args: never[]) => unknown;
+
+/**
+ * The kernel mode gpu.js settled on. Its GL kernel classes all report 'gpu', so those are told apart
+ * by the context they probed the platform with.
+ */
+function kernelMode(gpu: GPU): string {
+  const chosen = (gpu as unknown as { Kernel?: { mode: string; testContext?: unknown } }).Kernel;
+  const mode = chosen?.mode ?? (gpu as unknown as { mode: string }).mode;
+  if (mode !== 'gpu' || !chosen) return mode;
+  const isA = (name: string): boolean => {
+    const cls = (globalThis as Record<string, unknown>)[name] as ContextClass | undefined;
+    return !!cls && chosen.testContext instanceof cls;
+  };
+  return isA('WebGL2RenderingContext') ? 'webgl2' : isA('WebGLRenderingContext') ? 'webgl' : 'headlessgl';
+}
+
 export function makeGpuBackend(gpu: GPU): GpuBackend {
   const cache = new Map<string, IKernelRunShortcut>();
   const kernel = (source: string, size: number, pipeline: boolean): IKernelRunShortcut => {
@@ -61,7 +78,7 @@ export function makeGpuBackend(gpu: GPU): GpuBackend {
     }
     return k;
   };
-  const mode = (gpu as unknown as { Kernel?: { mode?: string } }).Kernel?.mode ?? (gpu as unknown as { mode: string }).mode;
+  const mode = kernelMode(gpu);
   return {
     name: 'gpu',
     mode,

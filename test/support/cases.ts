@@ -1,5 +1,6 @@
 // One example call of every primitive (f64 inputs), shared by the derivative and backend-parity tests.
-import * as fx from '../../index.js';
+// the core entry only, so the cases also bundle for the browser (test/viewer/gpu-webgl.test.ts)
+import * as fx from '../../core/index.js';
 import { rand64, t64 } from './check.js';
 
 export type Case = { name: string; f: (...xs: fx.Tensor[]) => fx.Tensor; inputs: () => fx.Tensor[] };

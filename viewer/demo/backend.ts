@@ -1,7 +1,7 @@
 // Picks the engine the demo trains on. 'gpu' makes a gpu.js instance for WebGL2 (falling back to
 // gpu.js's own choice) and registers the core's gpu backend on it; failures surface to the page
 // as errors rather than a silent switch to the CPU, so the page never claims a GPU it is not using.
-import { GPU, WebGL2Kernel, WebGLKernel } from 'gpu.js';
+import { GPU } from 'gpu.js';
 import { registerGpuBackend } from '../../core/backend/gpu.js';
 import { setBackend } from '../../core/backend/index.js';
 
@@ -33,25 +33,13 @@ function makeGpu(): GPU {
   }
 }
 
-/**
- * The kernel mode gpu.js actually runs. GPU#mode holds the requested mode ('webgl2' when that
- * worked, 'gpu' after auto-selection) and the GL kernel classes all report the static mode 'gpu',
- * so auto-selection is resolved by the chosen kernel class.
- */
-export function kernelMode(gpu: GPU): string {
-  const chosen = (gpu as unknown as { Kernel: unknown }).Kernel;
-  if (chosen === WebGL2Kernel) return 'webgl2';
-  if (chosen === WebGLKernel) return 'webgl';
-  return (gpu as unknown as { mode: string }).mode;
-}
-
 export function activate(backend: DemoBackend): ActiveBackend {
   if (backend === 'js') {
     setBackend('js');
     return { backend, mode: 'cpu', note: null };
   }
   const gpu = makeGpu();
-  registerGpuBackend(gpu);
+  const { mode } = registerGpuBackend(gpu);
   setBackend('gpu');
-  return { backend, mode: kernelMode(gpu), note: webgl2Failure && `WebGL2 unavailable (${webgl2Failure})` };
+  return { backend, mode, note: webgl2Failure && `WebGL2 unavailable (${webgl2Failure})` };
 }

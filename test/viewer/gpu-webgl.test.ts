@@ -1,0 +1,87 @@
+// The gpu backend's kernels as real WebGL2 shaders: headless Chromium (SwiftShader, no GPU needed)
+// runs every primitive case and a whole PINN gradient on gpu.js's webgl2 mode, against the js
+// reference backend in the same tab (pages/gpu-parity.page.ts). Skips, saying why, when Chromium,
+// playwright-core or esbuild is missing.
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ParityReport } from './pages/gpu-parity.page.js';
+
+const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+const PAGE = fileURLToPath(new URL('./pages/gpu-parity.page.ts', import.meta.url));
+/** No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
+ * and the shared `where` case's condition is an f64 literal. */
+const HOST_ONLY = /scatterAdd|fft|reshape|^where$/;
+/**
+ * Relative error allowed against the f32 reference loops. GLSL leaves the precision of sin and cos
+ * to the implementation; SwiftShader's are good to ~1e-4 (measured 4.5e-5 and 8.1e-5 here), the
+ * rest to a few ulp.
+ */
+const tolerance = (name: string): number => (/^(sin|cos)$/.test(name) ? 2e-4 : 1e-5);
+
+describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
+  this.timeout(180000);
+  let report: ParityReport;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the WebGL2 parity tests)`);
+      return this.skip();
+    }
+    let chromium: typeof import('playwright-core').chromium;
+    let esbuild: typeof import('esbuild');
+    let shim: import('esbuild').Plugin;
+    try {
+      ({ chromium } = await import('playwright-core'));
+      esbuild = await import('esbuild');
+      // @ts-expect-error build.mjs is plain JavaScript without type declarations
+      ({ nodeBuiltinsShim: shim } = await import('../../viewer/build.mjs'));
+    } catch (e) {
+      console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
+      return this.skip();
+    }
+    const bundle = await esbuild.build({
+      entryPoints: [PAGE], bundle: true, write: false, format: 'iife', platform: 'browser', target: ['es2022'],
+      plugins: [shim], logLevel: 'warning',
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.setContent('<!doctype html><title>gpu parity</title>');
+      await page.addScriptTag({ content: bundle.outputFiles[0].text });
+      await page.waitForFunction(() => 'fluxionParity' in globalThis, null, { timeout: 150000 });
+      report = await page.evaluate(() => (globalThis as unknown as { fluxionParity: ParityReport }).fluxionParity);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('runs in gpu.js webgl2 mode', () => {
+    expect(report.mode).to.equal('webgl2');
+    expect(report.rows.length).to.be.above(40);
+  });
+
+  it('every primitive case, eager and compiled, matches the js reference', () => {
+    const bad = report.rows.filter((r) => r.error || !(r.eager < tolerance(r.name) && r.compiled < tolerance(r.name)));
+    expect(bad, JSON.stringify(bad, null, 1)).to.deep.equal([]);
+  });
+
+  it('every case outside the host-only ones ran as at least one shader', () => {
+    const missing = report.rows.filter((r) => !HOST_ONLY.test(r.name) && r.kernels === 0).map((r) => r.name);
+    expect(missing).to.deep.equal([]);
+  });
+
+  it('a whole PINN gradient (jets + reverse mode, pipelined textures) matches to 1e-4, all on device', () => {
+    const p = report.pinn;
+    if ('error' in p) expect.fail(p.error);
+    else {
+      expect(p.relErr).to.be.below(1e-4);
+      expect(p.hostSteps).to.deep.equal([]);
+      console.log(`    PINN value-and-grad (256 pts, 2-32-32-1): ${p.kernels} shaders, ${p.msPerStep.toFixed(1)} ms/step on SwiftShader, rel err ${p.relErr.toExponential(1)}`);
+    }
+  });
+});
