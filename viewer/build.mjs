@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(here, 'dist');
 
-export async function buildViewer({ outdir = distDir, minify = true } = {}) {
+/** One esbuild browser bundle (ESM, source map) of `entry` into `outfile`. */
+async function bundle(entry, outfile, { minify, plugins = [] }) {
   const esbuild = await import('esbuild');
-  mkdirSync(outdir, { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: [join(here, 'app', 'main.ts')],
-    outfile: join(outdir, 'app.js'),
+  mkdirSync(dirname(outfile), { recursive: true });
+  return esbuild.build({
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -22,7 +23,12 @@ export async function buildViewer({ outdir = distDir, minify = true } = {}) {
     sourcemap: true,
     logLevel: 'warning',
     metafile: true,
+    plugins,
   });
+}
+
+export async function buildViewer({ outdir = distDir, minify = true } = {}) {
+  const result = await bundle(join(here, 'app', 'main.ts'), join(outdir, 'app.js'), { minify });
   copyFileSync(join(here, 'app', 'index.html'), join(outdir, 'index.html'));
   copyFileSync(join(here, 'app', 'style.css'), join(outdir, 'app.css'));
   return result;
@@ -42,21 +48,7 @@ export const nodeBuiltinsShim = {
 };
 
 export async function buildDemo({ outdir = distDir, minify = true } = {}) {
-  const esbuild = await import('esbuild');
-  mkdirSync(outdir, { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: [join(here, 'demo', 'main.ts')],
-    outfile: join(outdir, 'demo.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022'],
-    minify,
-    sourcemap: true,
-    logLevel: 'warning',
-    metafile: true,
-    plugins: [nodeBuiltinsShim],
-  });
+  const result = await bundle(join(here, 'demo', 'main.ts'), join(outdir, 'demo.js'), { minify, plugins: [nodeBuiltinsShim] });
   copyFileSync(join(here, 'demo', 'index.html'), join(outdir, 'demo.html'));
   copyFileSync(join(here, 'demo', 'style.css'), join(outdir, 'demo.css'));
   return result;

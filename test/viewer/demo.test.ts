@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { getBackend, setBackend, type BackendName } from '../../core/backend/index.js';
 import { createPoissonDemo, grid } from '../../viewer/demo/poisson.js';
+import type { DemoState } from '../../viewer/demo/main.js';
 
 const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,18 +22,6 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-backgro
 const GPU_STEPS = 150;
 const JS_STEPS = 40;
 
-interface DemoState {
-  step: number;
-  losses: number[];
-  l2re: number;
-  l2res: number[];
-  l2reSteps: number[];
-  backend: string;
-  mode: string;
-  msPerStep: number;
-  done: boolean;
-  error: string | null;
-}
 
 const demoState = (page: Page): Promise<DemoState> => page.evaluate(() => (window as unknown as { fluxionDemo: DemoState }).fluxionDemo);
 
