@@ -1,4 +1,4 @@
-// PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,helmholtz-lra-code,burgers]
+// PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,helmholtz-lra-raw,burgers]
 //   [--steps N] [--lbfgs-seconds S] [--lbfgs-dtype f32|f64] [--tag SUFFIX]`. Every case merges its result into bench/results-pinn.json
 // (partial results are written while a case runs, so a long run that is stopped still leaves numbers).
 // 1) step: training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 points, 2-64-64-64-1 tanh, exact
@@ -8,8 +8,8 @@
 //    2-50-50-50-50-1 tanh, Adam lr 1e-3 decayed 0.9 per 1000 steps, 40000 steps, 128 fresh residual and
 //    4 x 128 boundary points per step, loss L_r + lambda * sum of the four edge losses (our one boundary
 //    term is their mean, hence weight 4), LRA alpha 0.1 every 10 steps. Paper: 1.81e-1 plain, 1.27e-2 LRA.
-//    helmholtz-lra runs optim/lra.ts (the paper's formula); helmholtz-lra-code the authors' code's variant
-//    (AuthorsCodeLra below), which is the one that produced the paper's numbers.
+//    helmholtz-lra runs optim/lra.ts as the pinn trainer configures it by default (the authors' code's
+//    statistic on the weight matrices); helmholtz-lra-raw the paper's formula on raw gradients (statistic 'raw').
 // 3) burgers: 3x32 tanh, 2540 domain + 80 boundary + 160 initial Sobol points held fixed, Adam lr 1e-3 for
 //    5000 steps, then L-BFGS (history 50, f32 by default, up to 20000 iterations / 1500 s) from the Adam
 //    parameters (DeepXDE's recipe); L2 relative error against the PINNacle COMSOL data; target <= 1.4e-2
@@ -19,7 +19,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import * as pinn from '../pinn/index.js';
-import { Adam, CombinedGradientOptimizer, exponentialDecay, type JsonValue, type Optimizer, type OptimState, type Vec } from '../optim/index.js';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -32,7 +31,7 @@ const numberArg = (name: string, fallback: number): number => {
   if (!Number.isFinite(n) || n < 0) throw new Error(`${name}: expected a non-negative number, got '${v}'`);
   return n;
 };
-const CASES = ['step', 'helmholtz-plain', 'helmholtz-lra', 'helmholtz-lra-code', 'burgers'] as const;
+const CASES = ['step', 'helmholtz-plain', 'helmholtz-lra', 'helmholtz-lra-raw', 'burgers'] as const;
 type Case = (typeof CASES)[number];
 const quick = process.argv.includes('--quick');
 const only = (argValue('--only') ?? CASES.join(',')).split(',') as Case[];
@@ -86,57 +85,8 @@ function stepCase(): void {
   record('step', { msPerTrainerStep: msStep, msLossGradLaplacian: msJ, msLossGradHessianTrace: msH, gflopsEstimate: gflops, points: N, layers });
 }
 
-/**
- * Learning-rate annealing as the authors' code computes it (GradientPathologiesPINNs, Helmholtz2D_model_tf.py),
- * which differs from the paper's formula that optim/lra.ts implements: lambda_hat = max over layers of
- * max|dL_r/dW_l| / mean over layers of mean|d(lambda L_b)/dW_l|, weight matrices only, the boundary
- * gradient taken of the already weighted loss (this current lambda in the denominator is what keeps lambda
- * bounded: without it lambda grows without limit on this problem). EMA lambda <- 0.9 lambda + 0.1 lambda_hat every 10 steps.
- */
-class AuthorsCodeLra extends CombinedGradientOptimizer {
-  private lambda = 1;
-  private t = 0;
-  constructor(base: Optimizer, private readonly weightSegments: ReadonlyArray<readonly [number, number]>, private readonly alpha = 0.1, private readonly every = 10) {
-    super('lra-authors-code', base);
-  }
-  protected weights(_losses: number[], grads: Vec[]): number[] {
-    if (this.t++ % this.every === 0) {
-      let top = 0;
-      let mean = 0;
-      for (const [a, b] of this.weightSegments) {
-        let m = 0;
-        for (let i = a; i < b; i++) {
-          top = Math.max(top, Math.abs(grads[0][i]));
-          m += Math.abs(this.lambda * grads[1][i]);
-        }
-        mean += m / (b - a) / this.weightSegments.length;
-      }
-      if (mean > 0) this.lambda = (1 - this.alpha) * this.lambda + (this.alpha * top) / mean;
-    }
-    return [1, this.lambda];
-  }
-  protected ownState(): Record<string, JsonValue> {
-    return { t: this.t, lambda: this.lambda };
-  }
-  protected loadOwn(s: OptimState): void {
-    this.t = s.t as number;
-    this.lambda = s.lambda as number;
-  }
-}
-
-/** [start, end) of every weight matrix in the trainer's flat parameter vector (leaves: W_0, b_0, W_1, b_1, ...). */
-function weightSegments(layers: readonly number[]): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let at = 0;
-  for (let l = 0; l + 1 < layers.length; l++) {
-    out.push([at, at + layers[l] * layers[l + 1]]);
-    at += layers[l] * layers[l + 1] + layers[l + 1];
-  }
-  return out;
-}
-
 // ---- 2) Helmholtz plain vs LRA ----
-function helmholtzCase(name: 'helmholtz-plain' | 'helmholtz-lra' | 'helmholtz-lra-code'): void {
+function helmholtzCase(name: 'helmholtz-plain' | 'helmholtz-lra' | 'helmholtz-lra-raw'): void {
   const lra = name !== 'helmholtz-plain';
   const steps = numberArg('--steps', quick ? 200 : 40000);
   const batch = quick ? 32 : 128;
@@ -144,31 +94,26 @@ function helmholtzCase(name: 'helmholtz-plain' | 'helmholtz-lra' | 'helmholtz-lr
   const settings = {
     net: { hidden: [50, 50, 50, 50], seed: 1 }, points: { domain: batch, boundary: 4 * batch }, resampleEvery: 1,
     weights: { bc: 4 }, evalPoints: quick ? 2000 : 10000,
-    optimizer: (lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10 } : { name: 'adam', lr }) as pinn.OptimizerSpec,
+    optimizer: (lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10, statistic: name === 'helmholtz-lra-raw' ? 'raw' : 'weighted' } : { name: 'adam', lr }) as pinn.OptimizerSpec,
   };
-  const hidden = settings.net.hidden;
-  const custom = name === 'helmholtz-lra-code'
-    ? { optimizer: new AuthorsCodeLra(new Adam({ lr: exponentialDecay({ lr: 1e-3, decayRate: 0.9, decaySteps: 1000 }) }), weightSegments([2, ...hidden, 1])), inputs: 'per-loss-gradients' as const }
-    : undefined;
-  const shown = { ...settings, optimizer: custom ? 'AuthorsCodeLra (alpha 0.1, every 10, Adam with the same decay)' : settings.optimizer };
   const every = Math.max(1, Math.floor(steps / 20));
   const history: Array<{ step: number; l2re?: number; loss: number; weights?: Record<string, number>; wallS: number }> = [];
   const t0 = performance.now();
   const res = pinn.solve(pinn.problems.helmholtz2d(), {
-    ...settings, customOptimizer: custom, steps,
+    ...settings, steps,
     onStep: (m, tr) => {
       if (m.step % every !== 0) return;
       const e = tr.evaluate();
       const wallS = (performance.now() - t0) / 1000;
       history.push({ step: m.step, l2re: e.l2re, loss: m.loss, weights: m.weights, wallS });
       console.log(`${name} step ${m.step}: loss ${fmt(m.loss)} l2re ${fmt(e.l2re)}${m.weights ? ` weights ${JSON.stringify(m.weights)}` : ''} (${wallS.toFixed(0)} s)`);
-      if (m.step < steps) record(name, { partial: true, step: m.step, l2re: e.l2re, settings: shown, history });
+      if (m.step < steps) record(name, { partial: true, step: m.step, l2re: e.l2re, settings, history });
     },
   });
   const w = res.history[res.history.length - 1].weights;
   const paper = lra ? 1.27e-2 : 1.81e-1;
   console.log(`helmholtz 4x50 ${name}: ${steps} steps, l2re ${fmt(res.final.l2re)} (paper ${paper}), ${res.final.wallTimeS.toFixed(0)} s, ${(res.final.wallTimeS * 1000 / steps).toFixed(1)} ms/step${w ? `, final weights ${JSON.stringify(w)} (lambda per edge loss = bc/4)` : ''}`);
-  record(name, { steps, l2re: res.final.l2re, paperL2re: paper, finalWeights: w, lambdaPerEdge: w ? w.bc / 4 : undefined, wallTimeS: res.final.wallTimeS, msPerStep: (res.final.wallTimeS * 1000) / steps, settings: shown, history });
+  record(name, { steps, l2re: res.final.l2re, paperL2re: paper, finalWeights: w, lambdaPerEdge: w ? w.bc / 4 : undefined, wallTimeS: res.final.wallTimeS, msPerStep: (res.final.wallTimeS * 1000) / steps, settings, history });
 }
 
 // ---- 3) Burgers: Adam, then f64 L-BFGS ----

@@ -70,6 +70,15 @@ function parseBase(r: OptionReader): Optimizer {
   return makeOptimizer(name as (typeof baseNames)[number], opts, path);
 }
 
+/** Optional list of [start, end) integer pairs. */
+function parseRanges(v: unknown, path: string): Array<[number, number]> | undefined {
+  if (v === undefined) return undefined;
+  const isPair = (p: unknown): p is [number, number] =>
+    Array.isArray(p) && p.length === 2 && p.every(Number.isInteger) && p[0] >= 0 && p[1] > p[0];
+  if (!Array.isArray(v) || !v.every(isPair)) throw optionError(path, 'a list of [start, end) integer pairs with 0 <= start < end', v);
+  return v;
+}
+
 function build(name: OptimizerName, opts: Options, path: string): OptimizerByName[OptimizerName] {
   switch (name) {
     case 'adam':
@@ -96,6 +105,8 @@ function build(name: OptimizerName, opts: Options, path: string): OptimizerByNam
         alpha: r.number('alpha', 0.1, { min: 0, minExclusive: true, max: 1 }),
         residualIndex: r.number('residualIndex', 0, { min: 0, integer: true }),
         updateEvery: r.number('updateEvery', 1, { min: 1, integer: true }),
+        statistic: r.oneOf('statistic', ['weighted', 'raw'] as const, 'weighted'),
+        ranges: parseRanges(r.raw('ranges'), r.sub('ranges')),
       });
       break;
     case 'relobralo':

@@ -5,7 +5,7 @@ import { Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
-import type { PyTree } from '../core/pytree.js';
+import { leaves, type PyTree } from '../core/pytree.js';
 import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
@@ -150,7 +150,9 @@ export class PinnTrainer implements Trainer {
     const custom = options.customOptimizer;
     this.optimizerName = custom ? 'custom' : name;
     this.inputs = custom ? custom.inputs : optimizerInputs[name];
-    this.optimizer = custom ? custom.optimizer : makeOptimizer(name, optOpts);
+    // LRA reads its gradient statistics on the weight matrices, as the method's authors' code does
+    const lraRanges = name === 'lra' && optOpts.ranges === undefined ? { ranges: matrixRanges(this.params as unknown as PyTree) } : {};
+    this.optimizer = custom ? custom.optimizer : makeOptimizer(name, { ...optOpts, ...lraRanges });
     const lr = optOpts.lr;
     this.lrAt = custom || name === 'lbfgs' ? null
       : typeof lr === 'number' ? resolveLr(lr)
@@ -559,4 +561,15 @@ export class PinnTrainer implements Trainer {
 
 export function createTrainer(spec: ProblemSpec, options: TrainerOptions = {}): PinnTrainer {
   return new PinnTrainer(spec, options);
+}
+
+/** [start, end) of every rank-2 leaf (the weight matrices) in the flattened parameter vector. */
+export function matrixRanges(params: PyTree): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let at = 0;
+  for (const t of leaves(params)) {
+    if (t.rank === 2) out.push([at, at + t.size]);
+    at += t.size;
+  }
+  return out;
 }

@@ -8,8 +8,8 @@ import { expectClose, randomVec } from './helpers.js';
 const sgd1 = () => new SGD({ lr: 1 }); // params -= direction, so the direction is visible in params
 
 describe('optim learning-rate annealing (LRA)', () => {
-  it('lambda_hat = max|g_r| / mean|g_b|, moving average with alpha = 0.1, by hand', () => {
-    const opt = new LearningRateAnnealing(sgd1());
+  it("statistic 'raw' (the paper's formula): lambda_hat = max|g_r| / mean|g_b|, moving average with alpha = 0.1, by hand", () => {
+    const opt = new LearningRateAnnealing(sgd1(), { statistic: 'raw' });
     const p = new Float64Array([0, 0, 0]);
     const gr = new Float64Array([0.5, -2, 1]); // max |.| = 2
     const gb = new Float64Array([0.1, -0.1, 0.4]); // mean |.| = 0.2 -> lambda_hat = 10
@@ -21,13 +21,45 @@ describe('optim learning-rate annealing (LRA)', () => {
   });
 
   it('holds the weights between updates with updateEvery and honours residualIndex', () => {
-    const opt = new LearningRateAnnealing(sgd1(), { residualIndex: 1, updateEvery: 2, alpha: 0.5 });
+    const opt = new LearningRateAnnealing(sgd1(), { residualIndex: 1, updateEvery: 2, alpha: 0.5, statistic: 'raw' });
     const p = new Float64Array(2);
     const gb = new Float64Array([1, 1]); // mean 1
     const gr = new Float64Array([4, 0]); // max 4
     expectClose(opt.step(p, [1, 1], [gb, gr]).weights, [2.5, 1], 1e-15); // 0.5*1 + 0.5*4
     expectClose(opt.step(p, [1, 1], [gb, gr]).weights, [2.5, 1], 1e-15); // held
     expectClose(opt.step(p, [1, 1], [gb, gr]).weights, [3.25, 1], 1e-15);
+  });
+
+  it("statistic 'weighted' (default, the authors' code): the mean is of |lambda g_b|, by hand", () => {
+    const opt = new LearningRateAnnealing(sgd1());
+    const p = new Float64Array(3);
+    const gr = new Float64Array([0.5, -2, 1]); // max |.| = 2
+    const gb = new Float64Array([0.1, -0.1, 0.4]); // mean |.| = 0.2
+    expectClose(opt.step(p, [1, 1], [gr, gb]).weights, [1, 1.9], 1e-14); // 0.9 + 0.1 * 2 / (1 * 0.2)
+    expectClose(opt.step(p, [1, 1], [gr, gb]).weights, [1, 0.9 * 1.9 + (0.1 * 2) / (1.9 * 0.2)], 1e-14);
+  });
+
+  it("with fixed gradients 'weighted' settles at sqrt(max/mean) while 'raw' settles at max/mean", () => {
+    const gr = new Float64Array([0, 100]); // max 100
+    const gb = new Float64Array([1, 1]); // mean 1
+    const settle = (statistic: 'weighted' | 'raw'): number => {
+      const opt = new LearningRateAnnealing(new SGD({ lr: 0 }), { statistic, alpha: 0.5 });
+      let w = 0;
+      for (let i = 0; i < 200; i++) w = opt.step(new Float64Array(2), [1, 1], [gr, gb]).weights[1];
+      return w;
+    };
+    expect(settle('weighted')).to.be.closeTo(10, 1e-9);
+    expect(settle('raw')).to.be.closeTo(100, 1e-9);
+  });
+
+  it('ranges restrict the statistics: max over all ranges, mean per range averaged over ranges', () => {
+    const opt = new LearningRateAnnealing(sgd1(), { statistic: 'raw', alpha: 1, ranges: [[0, 2], [3, 4]] });
+    const gr = new Float64Array([1, -3, 50, 2]); // 50 lies outside the ranges: max 3
+    const gb = new Float64Array([1, 3, 99, 4]); // range means 2 and 4 -> 3
+    expectClose(opt.step(new Float64Array(4), [1, 1], [gr, gb]).weights, [1, 1], 1e-15);
+    expect(() => new LearningRateAnnealing(sgd1(), { ranges: [[2, 2]] })).to.throw(/optimizer.ranges\[0\]: expected integers 0 <= start < end, got \[2, 2\]/);
+    const tooLong = new LearningRateAnnealing(sgd1(), { ranges: [[0, 9]] });
+    expect(() => tooLong.step(new Float64Array(4), [1, 1], [gr, gb])).to.throw(/range end 9 exceeds the 4 parameters/);
   });
 });
 

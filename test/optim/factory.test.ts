@@ -32,6 +32,8 @@ describe('optim makeOptimizer', () => {
     ['multiadam', { weights: [1, -1] }, 'optimizer.weights[1]: expected a number in [0,inf), got -1'],
     ['mconfig', { betas: 0.9 }, 'optimizer.betas: expected two numbers in [0,1), got 0.9'],
     ['lra', { alpha: 0 }, 'optimizer.alpha: expected a number in (0,1], got 0'],
+    ['lra', { statistic: 'mean' }, "optimizer.statistic: expected one of 'weighted', 'raw', got \"mean\""],
+    ['lra', { ranges: [[0, 4], [5]] }, 'optimizer.ranges: expected a list of [start, end) integer pairs with 0 <= start < end'],
     ['lra', { base: 'lbfgs' }, "optimizer.base.name: expected one of 'adam', 'adamw', 'sgd', got \"lbfgs\""],
     ['lra', { base: { name: 'adam', betas: [2, 0] } }, 'optimizer.base.betas: expected two numbers in [0,1)'],
     ['lra', { base: 'adam', lr: 0.1 }, 'optimizer.lr: give the learning rate inside optimizer.base'],

@@ -2,6 +2,10 @@
 import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import { interval } from '../../meshes/index.js';
+import { matrixRanges } from '../../pinn/trainer.js';
+import { mlp } from '../../nn/mlp.js';
+import { tensor } from '../../core/tensor.js';
+import type { PyTree } from '../../core/pytree.js';
 
 const small: pinn.TrainerOptions = { net: { hidden: [16, 16] }, points: { domain: 48, boundary: 2 }, seed: 1 };
 
@@ -127,5 +131,13 @@ describe('pinn: training', () => {
   it('bad options name the option', () => {
     expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { weights: { nope: 2 } })).to.throw(/weights.nope: no loss term named 'nope'/);
     expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { optimizer: 'adamx' as 'adam' })).to.throw(/optimizer.name/);
+  });
+});
+
+describe('pinn: LRA statistics on the weight matrices', () => {
+  it('matrixRanges covers exactly the rank-2 leaves of the flattened parameters', () => {
+    const net = mlp({ layers: [2, 3, 1], seed: 0 });
+    // leaves in flattening order: W0 [2,3] (6), b0 [3], W1 [3,1] (3), b1 [1]; then a scalar unknown
+    expect(matrixRanges({ net: net.params, unknowns: { k: tensor([1], []) } } as unknown as PyTree)).to.deep.equal([[0, 6], [9, 12]]);
   });
 });
