@@ -40,6 +40,15 @@ describe('runner: example configs', () => {
     }
   });
 
+  it("the README's example, configs/poisson2d.yaml as shipped, reaches l2re < 1e-2 against sin(pi x) sin(pi y)", async () => {
+    const out = join(dir, 'poisson2d-full');
+    const r = sinks();
+    expect(await main(['run', join(CONFIGS, 'poisson2d.yaml'), '--out', out, '--quiet'], r.deps), r.err.join('')).to.equal(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.steps).to.equal(2000);
+    expect(summary.l2re).to.be.below(1e-2); // 2.9e-3 measured
+  });
+
   for (const file of files) {
     it(`${file}: validates and runs --steps 5`, async () => {
       const s = sinks();
