@@ -2,7 +2,7 @@
 // Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
 import {
   MassSpringSim, buildMassSpring, defaultRobot, walkLossAndGrad, massSpringFrames,
-  Mpm2D, blockParticles2D, reverseThroughTime, mpmFrames, type MpmOptions,
+  Mpm2D, blockParticles2D, targetLoss, sharedVelocityState, mpmFrames, type MpmOptions,
 } from '../sim/index.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import { buildOptimizer } from './optimizer.js';
@@ -108,30 +108,11 @@ function mpmTarget(c: SimulationConfig): SimulationTrainer {
     density: sc.density, gravity: sc.gravity, boundary: sc.boundary,
   };
   const sim = new Mpm2D(opts);
-  const n = sim.n;
   const { target, horizon, checkpointing } = c.task;
-  const initial = (vel: Float64Array): Float64Array => {
-    const v = new Float64Array(2 * n);
-    for (let p = 0; p < n; p++) { v[2 * p] = vel[0]; v[2 * p + 1] = vel[1]; }
-    return sim.initialState(positions, v);
-  };
   const task: SimTask = {
     termName: 'target',
-    lossAndGrad: (vel) => {
-      const r = reverseThroughTime(sim, initial(vel), horizon, (t, s, g) => {
-        if (t !== horizon) return 0;
-        let cx = 0, cy = 0;
-        for (let p = 0; p < n; p++) { cx += s[2 * p]; cy += s[2 * p + 1]; }
-        const ex = cx / n - target[0], ey = cy / n - target[1];
-        for (let p = 0; p < n; p++) { g[2 * p] += (2 * ex) / n; g[2 * p + 1] += (2 * ey) / n; }
-        return ex * ex + ey * ey;
-      }, checkpointing);
-      // The shared velocity's gradient sums the per-particle velocity cotangents.
-      const grad = new Float64Array(2);
-      for (let p = 0; p < n; p++) { grad[0] += r.initialStateGrad[2 * n + 2 * p]; grad[1] += r.initialStateGrad[2 * n + 2 * p + 1]; }
-      return { loss: r.loss, grad };
-    },
-    frames: (vel) => particleFrames('particles', mpmFrames(sim, 2, initial(vel), horizon, c.output.frame_every), sc.dt),
+    lossAndGrad: targetLoss(sim, positions, target, horizon, checkpointing),
+    frames: (vel) => particleFrames('particles', mpmFrames(sim, 2, sharedVelocityState(sim, positions, vel), horizon, c.output.frame_every), sc.dt),
   };
   return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
 }

@@ -9,7 +9,7 @@ export { Mpm2D } from './mpm/mpm2d.js';
 export { kirchhoff2, kirchhoff2Backward, snowPlasticity2, polarAngle2, type MpmMaterial, type StressParams, type StressBar } from './mpm/materials2d.js';
 export { lame, lameBackward, type Lame } from './mpm/lame.js';
 export {
-  blockParticles2D, hitTarget, observeTrajectory, identifyYoungsModulus,
+  blockParticles2D, hitTarget, targetLoss, sharedVelocityState, observeTrajectory, identifyYoungsModulus,
   type HitTargetOptions, type HitTargetResult, type IdentifyEOptions, type IdentifyEResult,
 } from './mpm/tasks.js';
 export { massSpringFrames, mpmFrames, type SimFrame, type MpmLike } from './frames.js';

@@ -41,36 +41,47 @@ export interface HitTargetResult {
   history: number[];
 }
 
+/** The initial state with every particle moving at the one velocity `vel`. */
+export function sharedVelocityState(sim: Mpm2D, positions: Float64Array, vel: ArrayLike<number>): Float64Array {
+  const v = new Float64Array(2 * sim.n);
+  for (let p = 0; p < sim.n; p++) { v[2 * p] = vel[0]; v[2 * p + 1] = vel[1]; }
+  return sim.initialState(positions, v);
+}
+
 /**
- * Optimise one initial velocity shared by all particles so the final centre of mass lands on
- * `target`. The gradient w.r.t. the shared velocity is the sum of the per-particle ones.
+ * |centre of mass after `steps` - target|^2 as a function of one initial velocity shared by all
+ * particles, with its gradient: the sum of the per-particle velocity cotangents.
  */
-export function hitTarget(opts: MpmOptions, positions: Float64Array, target: [number, number], o: HitTargetOptions): HitTargetResult {
-  const sim = new Mpm2D(opts);
+export function targetLoss(
+  sim: Mpm2D, positions: Float64Array, target: readonly [number, number], steps: number, mode: CheckpointMode = 'sqrt',
+): (vel: ArrayLike<number>) => { loss: number; grad: Float64Array } {
   const n = sim.n;
-  const vel = Float64Array.from(o.initialVelocity ?? [0, 0]);
-  const adam = new Adam({ lr: o.lr ?? 0.3, betas: [0.5, 0.999] });
-  const history: number[] = [];
-  const evaluate = (): { loss: number; grad: Float64Array } => {
-    const v = new Float64Array(2 * n);
-    for (let p = 0; p < n; p++) { v[2 * p] = vel[0]; v[2 * p + 1] = vel[1]; }
-    const r = reverseThroughTime(sim, sim.initialState(positions, v), o.steps, (t, s, g) => {
-      if (t !== o.steps) return 0;
+  return (vel) => {
+    const r = reverseThroughTime(sim, sharedVelocityState(sim, positions, vel), steps, (t, s, g) => {
+      if (t !== steps) return 0;
       const [cx, cy] = centre(s, n);
       const ex = cx - target[0], ey = cy - target[1];
       for (let p = 0; p < n; p++) { g[2 * p] += (2 * ex) / n; g[2 * p + 1] += (2 * ey) / n; }
       return ex * ex + ey * ey;
-    }, o.mode ?? 'sqrt');
+    }, mode);
     const grad = new Float64Array(2);
     for (let p = 0; p < n; p++) { grad[0] += r.initialStateGrad[2 * n + 2 * p]; grad[1] += r.initialStateGrad[2 * n + 2 * p + 1]; }
     return { loss: r.loss, grad };
   };
+}
+
+/** Optimise one initial velocity shared by all particles so the final centre of mass lands on `target`. */
+export function hitTarget(opts: MpmOptions, positions: Float64Array, target: [number, number], o: HitTargetOptions): HitTargetResult {
+  const evaluate = targetLoss(new Mpm2D(opts), positions, target, o.steps, o.mode ?? 'sqrt');
+  const vel = Float64Array.from(o.initialVelocity ?? [0, 0]);
+  const adam = new Adam({ lr: o.lr ?? 0.3, betas: [0.5, 0.999] });
+  const history: number[] = [];
   for (let it = 0; it < o.iterations; it++) {
-    const { loss, grad } = evaluate();
+    const { loss, grad } = evaluate(vel);
     history.push(loss);
     adam.step(vel, grad);
   }
-  history.push(evaluate().loss);
+  history.push(evaluate(vel).loss);
   return { velocity: [vel[0], vel[1]], history };
 }
 
