@@ -3,7 +3,7 @@ import { bind } from './trace.js';
 import { Tensor, type TensorLike } from './tensor.js';
 import { ShapeError } from './errors.js';
 import { promote, type DType } from './dtype.js';
-import { broadcastShapes, fmt, invertPerm, normAxes, sameShape, sizeOf } from './shape.js';
+import { broadcastShapes, fmt, normAxes, sameShape, sizeOf } from './shape.js';
 import { allocate } from './dtype.js';
 
 /** A JS number as a scalar tensor of the given dtype. */

@@ -5,18 +5,12 @@ import { expect } from 'chai';
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeVtk } from '../../meshes/index.js';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
+import { browserTools, launchContext, repoRoot, shots } from './chromium.js';
 
-/** Debian's package; FLUXION_CHROMIUM points elsewhere (or at nothing, to check the skip). */
-const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const shots = join(repoRoot, 'build', 'screenshots');
-// The machine's network is closed: without the background-networking flags Chromium keeps
-// dialling out (see the node machine notes).
 const distDir = join(repoRoot, 'viewer', 'dist');
 
 function newestMtime(dir: string): number {
@@ -30,7 +24,6 @@ function bundleIsFresh(): boolean {
   return statSync(bundle).mtimeMs > sources;
 }
 
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 
 interface PixelStats {
   width: number;
@@ -88,34 +81,16 @@ describe('viewer in headless Chromium', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the viewer end-to-end tests)`);
-      return this.skip();
-    }
-    let chromium: typeof import('playwright-core').chromium;
-    let buildViewer: (o: { outdir: string; minify: boolean }) => Promise<unknown>;
-    try {
-      ({ chromium } = await import('playwright-core'));
-      // @ts-expect-error build.mjs is plain JavaScript without type declarations
-      ({ buildViewer } = await import('../../viewer/build.mjs'));
-    } catch (e) {
-      console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
+    const tools = await browserTools('viewer end-to-end tests');
+    if (!tools) return this.skip();
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
     // Reuse viewer/dist when it is newer than every app source (the prepare step builds it);
     // otherwise bundle the current sources into the temp folder.
     appDir = bundleIsFresh() ? distDir : join(tmp, 'app');
-    if (appDir !== distDir) await buildViewer({ outdir: appDir, minify: false });
+    if (appDir !== distDir) await tools.build.buildViewer({ outdir: appDir, minify: false });
     run = writeFixtureRun(join(tmp, 'run'));
     server = await serveRun(run, { appDir });
-    mkdirSync(shots, { recursive: true });
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: CHROMIUM, args: FLAGS, headless: true, viewport: { width: 960, height: 640 },
-    });
-    // tsx compiles this file with esbuild's keepNames, which wraps named functions in the
-    // callbacks we send to page.evaluate in a `__name(...)` helper that the page lacks.
-    await context.addInitScript('globalThis.__name = (f) => f;');
+    context = await launchContext(tools, join(tmp, 'profile'), { width: 960, height: 640 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(server.url);

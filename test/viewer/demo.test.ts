@@ -3,21 +3,16 @@
 // kernels as real WebGL2 shaders here. Skips, saying why, when Chromium, playwright-core or esbuild
 // is missing.
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { getBackend, setBackend, type BackendName } from '../../core/backend/index.js';
 import { createPoissonDemo, grid } from '../../viewer/demo/poisson.js';
 import type { DemoState } from '../../viewer/demo/main.js';
+import { browserTools, launchContext, shots } from './chromium.js';
 
-const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const shots = join(repoRoot, 'build', 'screenshots');
-// The machine's network is closed: without the background-networking flags Chromium keeps dialling out.
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
 /** Enough Adam steps for the loss to fall by two decades (0.52 -> ~5e-3 at step 150 on both backends). */
 const GPU_STEPS = 150;
 const JS_STEPS = 40;
@@ -86,34 +81,16 @@ describe('in-browser training demo (headless Chromium)', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the demo end-to-end tests)`);
-      return this.skip();
-    }
-    let chromium: typeof import('playwright-core').chromium;
-    let buildDemo: (o: { outdir: string; minify: boolean }) => Promise<unknown>;
-    try {
-      ({ chromium } = await import('playwright-core'));
-      // @ts-expect-error build.mjs is plain JavaScript without type declarations
-      ({ buildDemo } = await import('../../viewer/build.mjs'));
-    } catch (e) {
-      console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
+    const tools = await browserTools('demo end-to-end tests');
+    if (!tools) return this.skip();
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-demo-e2e-'));
     // The demo bundles core/, nn/ and optim/ too, so a freshness check would have to cover them all;
     // bundling takes about a second, so the test always bundles the current sources.
     const appDir = join(tmp, 'app');
-    await buildDemo({ outdir: appDir, minify: false });
+    await tools.build.buildDemo({ outdir: appDir, minify: false });
     mkdirSync(join(tmp, 'run'));
     server = await serveRun(join(tmp, 'run'), { appDir });
-    mkdirSync(shots, { recursive: true });
-    context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-      executablePath: CHROMIUM, args: FLAGS, headless: true, viewport: { width: 1280, height: 560 },
-    });
-    // tsx compiles this file with keepNames, which wraps named functions in page.evaluate callbacks
-    // in a `__name(...)` helper that the page lacks.
-    await context.addInitScript('globalThis.__name = (f) => f;');
+    context = await launchContext(tools, join(tmp, 'profile'), { width: 1280, height: 560 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
     gpuRun = await runDemo(page, `${server.url}demo.html?steps=${GPU_STEPS}`, 100000);

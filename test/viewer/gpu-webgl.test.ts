@@ -3,12 +3,10 @@
 // reference backend in the same tab (pages/gpu-parity.page.ts). Skips, saying why, when Chromium,
 // playwright-core or esbuild is missing.
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ParityReport } from './pages/gpu-parity.page.js';
+import { browserTools, CHROMIUM, FLAGS } from './chromium.js';
 
-const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const PAGE = fileURLToPath(new URL('./pages/gpu-parity.page.ts', import.meta.url));
 /** No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
  * and the shared `where` case's condition is an f64 literal. */
@@ -25,27 +23,14 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
   let report: ParityReport;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the WebGL2 parity tests)`);
-      return this.skip();
-    }
-    let chromium: typeof import('playwright-core').chromium;
-    let esbuild: typeof import('esbuild');
-    let shim: import('esbuild').Plugin;
-    try {
-      ({ chromium } = await import('playwright-core'));
-      esbuild = await import('esbuild');
-      // @ts-expect-error build.mjs is plain JavaScript without type declarations
-      ({ nodeBuiltinsShim: shim } = await import('../../viewer/build.mjs'));
-    } catch (e) {
-      console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
-      return this.skip();
-    }
+    const tools = await browserTools('WebGL2 parity tests');
+    if (!tools) return this.skip();
+    const esbuild = await import('esbuild');
     const bundle = await esbuild.build({
       entryPoints: [PAGE], bundle: true, write: false, format: 'iife', platform: 'browser', target: ['es2022'],
-      plugins: [shim], logLevel: 'warning',
+      plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
     });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+    const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -1,0 +1,54 @@
+// Shared set-up of the end-to-end tests in real headless Chromium (Debian's /usr/bin/chromium driven by
+// playwright-core): what to launch, with which flags, and a skip that says why when a piece is missing,
+// so machines without a browser stay green.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext } from 'playwright-core';
+import type { Plugin } from 'esbuild';
+
+/** Debian's package; FLUXION_CHROMIUM points elsewhere (or at nothing, to check the skip). */
+export const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
+// The machine's network is closed: without the background-networking flags Chromium keeps dialling out.
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+/** Screenshots the tests save (build/ is git-ignored). */
+export const shots = join(repoRoot, 'build', 'screenshots');
+
+type BuildOptions = { outdir: string; minify: boolean };
+export interface BrowserTools {
+  chromium: typeof import('playwright-core').chromium;
+  /** viewer/build.mjs */
+  build: {
+    buildViewer(o: BuildOptions): Promise<unknown>;
+    buildDemo(o: BuildOptions): Promise<unknown>;
+    nodeBuiltinsShim: Plugin;
+  };
+}
+
+/** playwright-core and the bundler, or null after printing why the tests of `what` skip. */
+export async function browserTools(what: string): Promise<BrowserTools | null> {
+  if (!existsSync(CHROMIUM)) {
+    console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the ${what})`);
+    return null;
+  }
+  try {
+    const { chromium } = await import('playwright-core');
+    // @ts-expect-error build.mjs is plain JavaScript without type declarations
+    const build = (await import('../../viewer/build.mjs')) as BrowserTools['build'];
+    mkdirSync(shots, { recursive: true });
+    return { chromium, build };
+  } catch (e) {
+    console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
+    return null;
+  }
+}
+
+/** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx. */
+export async function launchContext(tools: BrowserTools, dir: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
+  const context = await tools.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: FLAGS, headless: true, viewport });
+  // tsx compiles the tests with esbuild's keepNames, which wraps named functions in the callbacks
+  // sent to page.evaluate in a `__name(...)` helper that the page lacks.
+  await context.addInitScript('globalThis.__name = (f) => f;');
+  return context;
+}
