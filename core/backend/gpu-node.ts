@@ -14,7 +14,7 @@ export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new Error(`FLUXION_GPU_MODE: expected one of ${MODES.join(', ')}, got '${mode}'`);
   }
-  const { GPU: GpuClass } = createRequire(import.meta.url)('gpu.js') as { GPU: new (s: { mode: GPUMode | GPUInternalMode }) => GPU };
+  const GpuClass = loadGpuJs();
   let gpu: GPU;
   try {
     gpu = new GpuClass({ mode: mode as GPUMode | GPUInternalMode });
@@ -34,4 +34,18 @@ export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE
     );
   }
   return backend;
+}
+
+type GpuConstructor = new (s: { mode: GPUMode | GPUInternalMode }) => GPU;
+
+/** gpu.js is an optional peer dependency: only the gpu backend needs it. */
+function loadGpuJs(): GpuConstructor {
+  try {
+    return (createRequire(import.meta.url)('gpu.js') as { GPU: GpuConstructor }).GPU;
+  } catch (e) {
+    throw new Error(
+      `setBackend('gpu'): the gpu backend runs on gpu.js, which is not installed (${(e as Error).message.split('\n')[0]}); ` +
+        'install it with `npm install gpu.js@^2.24.1` (optionally with overrides skipping its native `gl` and `webgpu` dependencies, as this repository does)',
+    );
+  }
 }
