@@ -1,14 +1,17 @@
 // The gpu backend in Node, where no GPU context exists: gpu.js runs the same generated kernels in
 // its 'webasm' (WebAssembly f32x4) and 'cpu' (JavaScript) modes. Measured side by side with the wasm
 // backend (our hand-written SIMD kernels) on a compiled PINN step and on one 512^3 matmul, plus the
-// matmul's GFLOP/s against the machine's GEMM figure. WebGL2 timings come from the browser demo's
-// end-to-end test (test/viewer/demo.test.ts prints them). Run: npx tsx bench/gpu.ts [--quick]
+// matmul's GFLOP/s against the machine's GEMM figure. Where Debian's chromium is installed, the same
+// problems also run in a headless tab on gpu.js's webgl2 mode (SwiftShader: WebGL2 emulated on the CPU,
+// so these are not GPU speeds) beside the js backend in that tab. Run: npx tsx bench/gpu.ts [--quick]
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { createNodeGpuBackend } from '../core/backend/gpu-node.js';
 import { best } from './timing.js';
+import { browserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
+import type { BrowserBench } from './pages/gpu-webgl.page.js';
 
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -50,16 +53,40 @@ for (const [name, make] of Object.entries(problems)) {
     table[name][backend] = best(reps, run, true) * 1e3;
   }
 }
+Object.assign(table, await browserTable());
+
+/** The problems in headless Chromium (bench/pages/gpu-webgl.page.ts), merged into the table's rows. */
+async function browserTable(): Promise<Record<string, Record<string, number>>> {
+  const tools = await browserTools('browser part of bench/gpu.ts');
+  if (!tools) return {};
+  const esbuild = await import('esbuild');
+  const bundle = await esbuild.build({
+    entryPoints: [here('./pages/gpu-webgl.page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
+    target: ['es2022'], plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
+  });
+  const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<!doctype html><title>gpu bench</title>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+    await page.waitForFunction(() => 'fluxionBench' in globalThis, null, { timeout: 600000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { fluxionBench: BrowserBench }).fluxionBench);
+    return Object.fromEntries(Object.entries(table).map(([name, row]) => [name, { ...row, ...r.ms[name] }]));
+  } finally {
+    await browser.close();
+  }
+}
+
 const flops = 2 * 256 ** 3;
 const gflops = Object.fromEntries(Object.entries(table['matmul 256^3']).map(([b, ms]) => [b, flops / (ms / 1e3) / 1e9]));
 const results = { date: new Date().toISOString(), loadavgBefore: load0, loadavgAfter: loadavg(), msBest: table, matmulGflops: gflops };
 writeFileSync(here('./results-gpu.json'), JSON.stringify(results, null, 2) + '\n');
 
-console.log('| problem | ' + backends.map(([b]) => b).join(' | ') + ' |');
-console.log('|---|' + backends.map(() => '---|').join(''));
+const columns = Object.keys(Object.values(table)[0]);
+console.log('| problem | ' + columns.join(' | ') + ' |');
+console.log('|---|' + columns.map(() => '---|').join(''));
 for (const [name, row] of Object.entries(table)) {
-  const wasm = row.wasm;
-  console.log(`| ${name} | ` + backends.map(([b]) => `${row[b].toFixed(1)} ms (${(row[b] / wasm).toFixed(1)}x)`).join(' | ') + ' |');
+  console.log(`| ${name} | ` + columns.map((b) => `${row[b].toFixed(1)} ms (${(row[b] / row.wasm).toFixed(1)}x)`).join(' | ') + ' |');
 }
 console.log('matmul 256^3 GFLOP/s: ' + Object.entries(gflops).map(([b, g]) => `${b} ${g.toFixed(2)}`).join(', '));
 console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const quick = process.argv.includes('--quick');
 // each script prints its own table and may write bench/results-<name>.json
-const scripts = ['gemm', 'core', 'solvers', 'meshes', 'optim', 'operators', 'sim', 'pinn', 'stde', 'runner'];
+const scripts = ['gemm', 'core', 'gpu', 'solvers', 'meshes', 'optim', 'operators', 'sim', 'pinn', 'stde', 'runner'];
 
 const summary: Record<string, unknown> = { date: new Date().toISOString(), quick };
 for (const name of scripts) {

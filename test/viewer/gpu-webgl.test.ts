@@ -27,7 +27,7 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
     if (!tools) return this.skip();
     const esbuild = await import('esbuild');
     const bundle = await esbuild.build({
-      entryPoints: [PAGE], bundle: true, write: false, format: 'iife', platform: 'browser', target: ['es2022'],
+      entryPoints: [PAGE], bundle: true, write: false, format: 'esm', platform: 'browser', target: ['es2022'],
       plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
     });
     const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -36,7 +36,7 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.setContent('<!doctype html><title>gpu parity</title>');
-      await page.addScriptTag({ content: bundle.outputFiles[0].text });
+      await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
       await page.waitForFunction(() => 'fluxionParity' in globalThis, null, { timeout: 150000 });
       report = await page.evaluate(() => (globalThis as unknown as { fluxionParity: ParityReport }).fluxionParity);
       expect(errors).to.deep.equal([]);
