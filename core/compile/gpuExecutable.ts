@@ -1,6 +1,7 @@
 // A graph compiled for the gpu backend: every fused elementwise chain and every other f32 primitive
 // is one gpu.js kernel; kernels run in pipeline mode, so intermediate values stay on the device as
 // textures and only the graph's outputs (and inputs of ops left on the reference loops) are read back.
+import type { IKernelRunShortcut } from 'gpu.js';
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { Tensor } from '../tensor.js';
 import { allocate, type TypedArray } from '../dtype.js';
@@ -20,6 +21,9 @@ type Step = (values: Map<Atom, Value>) => void;
 
 export class GpuExecutable {
   private readonly steps: Step[] = [];
+  /** The kernels this executable owns (each holds its output texture on the device). */
+  private readonly kernels: IKernelRunShortcut[] = [];
+  private disposed = false;
   /** How many steps run as device kernels. */
   kernelCount = 0;
   /** The primitives of the steps left on the reference loops, in order. */
@@ -42,6 +46,7 @@ export class GpuExecutable {
         this.steps.push((v) => v.set(eqn.out, v.get(eqn.inputs[0]) ?? (eqn.inputs[0] as Tensor).dataSync()));
       } else if (source) {
         const run = backend.kernel(source, sizeOf(eqn.out.shape), true);
+        this.kernels.push(run);
         this.kernelCount++;
         this.steps.push((v) => v.set(eqn.out, run(...ins.map((a) => deviceArg(v, a))) as GpuValue));
       } else {
@@ -51,7 +56,15 @@ export class GpuExecutable {
     }
   }
 
+  /** Frees the kernels and their device textures; the executable must not be run afterwards. */
+  dispose(): void {
+    for (const k of this.kernels.splice(0)) k.destroy();
+    this.steps.length = 0;
+    this.disposed = true;
+  }
+
   run(args: readonly Tensor[]): Tensor[] {
+    if (this.disposed) throw new Error('GpuExecutable.run: this executable was disposed (its kernels and textures are freed)');
     const values = new Map<Atom, Value>();
     this.graph.inputs.forEach((v, i) => values.set(v, args[i].dataSync()));
     for (const step of this.steps) step(values);

@@ -93,6 +93,9 @@ for (const mode of ['cpu', 'webasm'] as const) {
       // every equation of this graph is an f32 primitive the backend has a kernel for
       expect(exe.hostSteps).to.deep.equal([]);
       expect(exe.kernelCount).to.be.above(20);
+      expect(relErr(values(exe.run(ps)), first)).to.be.below(1e-6);
+      exe.dispose();
+      expect(() => exe.run(ps)).to.throw(/was disposed/);
     });
 
     it('f64 and i32 results and random draws fall back to the reference loops, unchanged', () => {
