@@ -6,7 +6,7 @@ export { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.j
 export { walkDistance, walkLossAndGrad, trainWalk, type WalkResult, type TrainWalkOptions, type TrainWalkResult } from './massSpring/walk.js';
 export { resolveMpmOptions, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
 export { Mpm2D } from './mpm/mpm2d.js';
-export { kirchhoff2, kirchhoff2Backward, snowPlasticity2, polarAngle2, type MpmMaterial, type StressParams, type StressBar } from './mpm/materials2d.js';
+export { kirchhoff2, kirchhoff2Backward, snowPlasticity2, snowPlasticity2Backward, polarAngle2, type MpmMaterial, type StressParams, type StressBar } from './mpm/materials2d.js';
 export { lame, lameBackward, type Lame } from './mpm/lame.js';
 export {
   blockParticles2D, hitTarget, targetLoss, sharedVelocityState, observeTrajectory, identifyYoungsModulus,

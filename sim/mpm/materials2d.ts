@@ -149,3 +149,68 @@ export function snowPlasticity2(F: Float64Array, o: number, Jp: number, thetaC: 
   F[o + 2] = s * q00 + c * q01; F[o + 3] = s * q01 + c * q11;
   return (Jp * (sig0 * sig1)) / (n0 * n1);
 }
+
+/**
+ * Tangent of snowPlasticity2 at (F[o..o+4), Jp) along (dF, dJp): writes dF' into dOut[0..4) and returns dJp'.
+ * Singular values strictly inside the clamp leave F and Jp unchanged (the map is the identity there, also where
+ * S is a multiple of I and its eigenvectors are not unique); a clamped singular value has zero derivative.
+ */
+function snowPlasticity2Tangent(
+  F: Float64Array, o: number, Jp: number, thetaC: number, thetaS: number, dF: ArrayLike<number>, dJp: number, dOut: Float64Array,
+): number {
+  const f00 = F[o], f01 = F[o + 1], f10 = F[o + 2], f11 = F[o + 3];
+  const [d00, d01, d10, d11] = [dF[0], dF[1], dF[2], dF[3]];
+  const x = f00 + f11, y = f10 - f01, r = Math.sqrt(x * x + y * y);
+  const c = x / r, s = y / r;
+  const dx = d00 + d11, dy = d10 - d01, dr = (x * dx + y * dy) / r;
+  const dc = (dx - c * dr) / r, ds = (dy - s * dr) / r;
+  const s00 = c * f00 + s * f10, s01 = c * f01 + s * f11, s11 = -s * f01 + c * f11;
+  const ds00 = dc * f00 + c * d00 + ds * f10 + s * d10;
+  const ds01 = dc * f01 + c * d01 + ds * f11 + s * d11;
+  const ds11 = -ds * f01 - s * d01 + dc * f11 + c * d11;
+  const a = 2 * s01, b = s00 - s11, ab = a * a + b * b;
+  const phi = 0.5 * Math.atan2(a, b);
+  const dphi = ab > 1e-300 ? (0.5 * (b * 2 * ds01 - a * (ds00 - ds11))) / ab : 0;
+  const cp = Math.cos(phi), sp = Math.sin(phi), dcp = -sp * dphi, dsp = cp * dphi;
+  const sig0 = cp * cp * s00 + 2 * cp * sp * s01 + sp * sp * s11;
+  const sig1 = sp * sp * s00 - 2 * cp * sp * s01 + cp * cp * s11;
+  const lo = 1 - thetaC, hi = 1 + thetaS;
+  const in0 = sig0 > lo && sig0 < hi, in1 = sig1 > lo && sig1 < hi;
+  if (in0 && in1) {
+    dOut[0] = d00; dOut[1] = d01; dOut[2] = d10; dOut[3] = d11;
+    return dJp;
+  }
+  const dsig0 = 2 * cp * dcp * s00 + cp * cp * ds00 + 2 * (dcp * sp + cp * dsp) * s01 + 2 * cp * sp * ds01 + 2 * sp * dsp * s11 + sp * sp * ds11;
+  const dsig1 = 2 * sp * dsp * s00 + sp * sp * ds00 - 2 * (dcp * sp + cp * dsp) * s01 - 2 * cp * sp * ds01 + 2 * cp * dcp * s11 + cp * cp * ds11;
+  const n0 = Math.min(Math.max(sig0, lo), hi), n1 = Math.min(Math.max(sig1, lo), hi);
+  const dn0 = in0 ? dsig0 : 0, dn1 = in1 ? dsig1 : 0;
+  const q00 = cp * cp * n0 + sp * sp * n1, q01 = cp * sp * (n0 - n1), q11 = sp * sp * n0 + cp * cp * n1;
+  const dq00 = 2 * cp * dcp * n0 + cp * cp * dn0 + 2 * sp * dsp * n1 + sp * sp * dn1;
+  const dq01 = (dcp * sp + cp * dsp) * (n0 - n1) + cp * sp * (dn0 - dn1);
+  const dq11 = 2 * sp * dsp * n0 + sp * sp * dn0 + 2 * cp * dcp * n1 + cp * cp * dn1;
+  dOut[0] = dc * q00 + c * dq00 - ds * q01 - s * dq01;
+  dOut[1] = dc * q01 + c * dq01 - ds * q11 - s * dq11;
+  dOut[2] = ds * q00 + s * dq00 + dc * q01 + c * dq01;
+  dOut[3] = ds * q01 + s * dq01 + dc * q11 + c * dq11;
+  const jpNew = (Jp * sig0 * sig1) / (n0 * n1);
+  return (dJp * sig0 * sig1 + Jp * (dsig0 * sig1 + sig0 * dsig1)) / (n0 * n1) - jpNew * (dn0 / n0 + dn1 / n1);
+}
+
+const unitTangents = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] as const;
+const noTangent = [0, 0, 0, 0] as const;
+const tangentOut = new Float64Array(4);
+
+/**
+ * Adjoint of snowPlasticity2 at the pre-clamp (F[o..o+4), Jp): given the cotangents of F' (fBar[0..4)) and Jp'
+ * (jpBar), writes the cotangent of F into gBar[go..go+4) and returns that of Jp. The 5x5 Jacobian comes from
+ * five tangents (snowPlasticity2Tangent), each row of J^T times the cotangent.
+ */
+export function snowPlasticity2Backward(
+  F: Float64Array, o: number, Jp: number, thetaC: number, thetaS: number,
+  fBar: ArrayLike<number>, jpBar: number, gBar: Float64Array, go: number,
+): number {
+  const dot = (dJpOut: number): number =>
+    tangentOut[0] * fBar[0] + tangentOut[1] * fBar[1] + tangentOut[2] * fBar[2] + tangentOut[3] * fBar[3] + dJpOut * jpBar;
+  for (let k = 0; k < 4; k++) gBar[go + k] = dot(snowPlasticity2Tangent(F, o, Jp, thetaC, thetaS, unitTangents[k], 0, tangentOut));
+  return dot(snowPlasticity2Tangent(F, o, Jp, thetaC, thetaS, noTangent, 1, tangentOut));
+}

@@ -6,7 +6,7 @@
  * update and P2G. Parameter cotangents (E, nu, per-step actuation) accumulate in `grads`.
  */
 import type { TimeStepper } from '../checkpoint.js';
-import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, type StressParams } from './materials2d.js';
+import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, snowPlasticity2Backward, type StressParams } from './materials2d.js';
 import { MpmBase, boundaryZeroMask, bspline, movesIntoWall, type MpmOptions } from './mpmBase.js';
 
 export class Mpm2D extends MpmBase implements TimeStepper {
@@ -24,6 +24,9 @@ export class Mpm2D extends MpmBase implements TimeStepper {
   private readonly bm: Float64Array;
   /** Per-particle APIC affine matrix M = -dt V 4/dx^2 tau + m C of the last P2G (4N). */
   private readonly affine: Float64Array;
+  /** Snow's backward: F before the plasticity clamp, and its cotangent. */
+  private readonly preClamp = new Float64Array(4);
+  private readonly preClampBar = new Float64Array(4);
   private readonly wx = new Float64Array(3);
   private readonly wy = new Float64Array(3);
   private readonly dwx = new Float64Array(3);
@@ -172,12 +175,13 @@ export class Mpm2D extends MpmBase implements TimeStepper {
 
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
     const o = this.opts;
-    if (o.material === 'snow') throw new Error('Mpm2D.backward: snow plasticity has no adjoint (forward only)');
     this.p2gAndGrid(t, s);
     const n = this.n, nG = o.nGrid, dx = this.dx, invDx = this.invDx, dt = o.dt, m = this.pMass;
     const { gm, gmx, gmy, ux, uy, gvx, gvy, bvx, bvy, bm, wx, wy, dwx, dwy } = this;
     const cs = 4 * invDx * invDx;
-    const fluid = o.material === 'fluid';
+    const fluid = o.material === 'fluid', snow = o.material === 'snow';
+    const jp = 12 * n;
+    const { preClamp: G, preClampBar: GBar } = this;
     bvx.fill(0); bvy.fill(0);
     // ---- G2P reverse ----
     for (let p = 0; p < n; p++) {
@@ -201,6 +205,12 @@ export class Mpm2D extends MpmBase implements TimeStepper {
       const f00 = s[f], f01 = s[f + 1], f10 = s[f + 2], f11 = s[f + 3];
       // cotangent of G = (I + dt C') F before the fluid projection
       let G00 = gOut[f], G01 = gOut[f + 1], G10 = gOut[f + 2], G11 = gOut[f + 3];
+      if (snow) {
+        G[0] = f00 + dt * (c00 * f00 + c01 * f10); G[1] = f01 + dt * (c00 * f01 + c01 * f11);
+        G[2] = f10 + dt * (c10 * f00 + c11 * f10); G[3] = f11 + dt * (c10 * f01 + c11 * f11);
+        gIn[jp + p] = snowPlasticity2Backward(G, 0, s[jp + p], o.thetaC, o.thetaS, gOut.subarray(f, f + 4), gOut[jp + p], GBar, 0);
+        G00 = GBar[0]; G01 = GBar[1]; G10 = GBar[2]; G11 = GBar[3];
+      }
       if (fluid) {
         const g00 = f00 + dt * (c00 * f00 + c01 * f10), g01 = f01 + dt * (c00 * f01 + c01 * f11);
         const g10 = f10 + dt * (c10 * f00 + c11 * f10), g11 = f11 + dt * (c10 * f01 + c11 * f11);
@@ -260,7 +270,7 @@ export class Mpm2D extends MpmBase implements TimeStepper {
       const bx = this.gridBase(xp, p), by = this.gridBase(yp, p);
       const fx = xp * invDx - bx, fy = yp * invDx - by;
       bspline(fx, wx, dwx); bspline(fy, wy, dwy);
-      const sp = this.stressParams(t, p, 1);
+      const sp = this.stressParams(t, p, snow ? s[jp + p] : 1);
       const c = 4 * n + 4 * p;
       // affine matrix cached by the P2G recompute at the top of backward
       const aff = this.affine;
@@ -290,7 +300,15 @@ export class Mpm2D extends MpmBase implements TimeStepper {
       gIn[c] = m * m00; gIn[c + 1] = m * m01; gIn[c + 2] = m * m10; gIn[c + 3] = m * m11;
       tauBar[0] = stressCoef * m00; tauBar[1] = stressCoef * m01; tauBar[2] = stressCoef * m10; tauBar[3] = stressCoef * m11;
       sb.alpha = 0;
+      const [mu0, lambda0] = [sb.mu, sb.lambda];
       kirchhoff2Backward(o.material, s, 8 * n + 4 * p, sp, tauBar, gIn, 8 * n + 4 * p, sb);
+      if (snow) {
+        // hardened moduli mu h, lambda h with h = exp(k (1 - Jp)): chain the per-particle cotangents
+        const h = Math.exp(o.hardening * (1 - s[jp + p]));
+        const muBar = sb.mu - mu0, lambdaBar = sb.lambda - lambda0;
+        sb.mu = mu0 + muBar * h; sb.lambda = lambda0 + lambdaBar * h;
+        gIn[jp + p] -= o.hardening * h * (muBar * this.mu + lambdaBar * this.lambda);
+      }
       this.addActuationGrad(t, p);
     }
     this.addLameGrads();
