@@ -92,7 +92,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       if (!/^\d+$/.test(flags.port ?? '0') || port > 65535) throw new ConfigError(`--port: expected an integer in 0..65535, got '${flags.port}'`);
       const { serveRun } = await import('../viewer/index.js');
       const server = await serveRun(runDir, { port });
-      out(`viewing ${runDir} at ${server.url} (Ctrl-C to stop)\n`);
+      out(`viewing ${runDir} at ${server.url} (Ctrl-C to stop); in-browser GPU training demo: ${server.url}demo.html\n`);
       await (deps.viewUntil ?? new Promise<void>((r) => process.once('SIGINT', () => r())));
       await server.close();
     });
