@@ -10,34 +10,14 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { createNodeGpuBackend } from '../core/backend/gpu-node.js';
 import { best } from './timing.js';
+import { gpuBenchProblems, MATMUL_N } from './gpu-problems.js';
 import { browserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
 import type { BrowserBench } from './pages/gpu-webgl.page.js';
 
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-/** A compiled value-and-grad of a 2D Poisson PINN loss (exact Laplacian), called on fixed params. */
-function pinnStep(points: number, layers: number[]): () => void {
-  const net = fx.nn.mlp({ layers, seed: 0 });
-  const x = fx.random.uniform(1, [points, 2]);
-  const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
-  const step = fx.jit(fx.valueAndGrad(loss));
-  return () => void step(net.params);
-}
-
-function matmul(n: number): () => void {
-  const a = fx.random.normal(1, [n, n]);
-  const b = fx.random.normal(2, [n, n]);
-  const f = fx.jit((p: fx.Tensor, q: fx.Tensor) => fx.matmul(p, q));
-  return () => void f(a, b);
-}
-
 const load0 = loadavg();
-const problems = {
-  'PINN step (1024 pts, 2-32-32-1)': () => pinnStep(1024, [2, 32, 32, 1]),
-  'PINN step (4096 pts, 2-64-64-64-1)': () => pinnStep(4096, [2, 64, 64, 64, 1]),
-  'matmul 256^3': () => matmul(256),
-};
 const backends: Array<[string, () => void]> = [
   ['wasm', () => fx.setBackend('wasm')],
   ['gpu (gpu.js webasm)', () => (createNodeGpuBackend('webasm'), fx.setBackend('gpu'))],
@@ -45,7 +25,7 @@ const backends: Array<[string, () => void]> = [
 ];
 const reps = quick ? 2 : 5;
 const table: Record<string, Record<string, number>> = {};
-for (const [name, make] of Object.entries(problems)) {
+for (const [name, make] of Object.entries(gpuBenchProblems)) {
   table[name] = {};
   for (const [backend, use] of backends) {
     use();
@@ -77,8 +57,8 @@ async function browserTable(): Promise<Record<string, Record<string, number>>> {
   }
 }
 
-const flops = 2 * 256 ** 3;
-const gflops = Object.fromEntries(Object.entries(table['matmul 256^3']).map(([b, ms]) => [b, flops / (ms / 1e3) / 1e9]));
+const flops = 2 * MATMUL_N ** 3;
+const gflops = Object.fromEntries(Object.entries(table[`matmul ${MATMUL_N}^3`]).map(([b, ms]) => [b, flops / (ms / 1e3) / 1e9]));
 const results = { date: new Date().toISOString(), loadavgBefore: load0, loadavgAfter: loadavg(), msBest: table, matmulGflops: gflops };
 writeFileSync(here('./results-gpu.json'), JSON.stringify(results, null, 2) + '\n');
 
@@ -88,5 +68,5 @@ console.log('|---|' + columns.map(() => '---|').join(''));
 for (const [name, row] of Object.entries(table)) {
   console.log(`| ${name} | ` + columns.map((b) => `${row[b].toFixed(1)} ms (${(row[b] / row.wasm).toFixed(1)}x)`).join(' | ') + ' |');
 }
-console.log('matmul 256^3 GFLOP/s: ' + Object.entries(gflops).map(([b, g]) => `${b} ${g.toFixed(2)}`).join(', '));
+console.log(`matmul ${MATMUL_N}^3 GFLOP/s: ` + Object.entries(gflops).map(([b, g]) => `${b} ${g.toFixed(2)}`).join(', '));
 console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
