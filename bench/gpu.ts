@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { createNodeGpuBackend } from '../core/backend/gpu-node.js';
 import { best } from './timing.js';
-import { gpuBenchProblems, MATMUL_N } from './gpu-problems.js';
+import { benchProblems, MATMUL_N } from '../runner/benchProblems.js';
 import { browserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
 import type { BrowserBench } from './pages/gpu-webgl.page.js';
 
@@ -25,7 +25,7 @@ const backends: Array<[string, () => void]> = [
 ];
 const reps = quick ? 2 : 5;
 const table: Record<string, Record<string, number>> = {};
-for (const [name, make] of Object.entries(gpuBenchProblems)) {
+for (const [name, make] of Object.entries(benchProblems)) {
   table[name] = {};
   for (const [backend, use] of backends) {
     use();

@@ -20,9 +20,9 @@ export interface MainDeps {
 
 const BACKENDS: readonly BackendName[] = ['wasm', 'gpu', 'js'];
 
-function parseSteps(v: string): number {
+function parseSteps(v: string, option = '--steps'): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new ConfigError(`--steps: expected a positive integer, got '${v}'`);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${option}: expected a positive integer, got '${v}'`);
   return n;
 }
 
@@ -95,6 +95,19 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       out(`viewing ${runDir} at ${server.url} (Ctrl-C to stop); in-browser GPU training demo: ${server.url}demo.html\n`);
       await (deps.viewUntil ?? new Promise<void>((r) => process.once('SIGINT', () => r())));
       await server.close();
+    });
+
+  program
+    .command('bench')
+    .description("time this machine's hot paths (compiled PINN step, matmul GFLOP/s) on each backend")
+    .option('--backend <names>', `comma-separated backends (default wasm): ${BACKENDS.join(', ')}`)
+    .option('--reps <n>', 'timed repeats per problem, best is reported (default 5)')
+    .action(async (flags: { backend?: string; reps?: string }) => {
+      const backends = (flags.backend ?? 'wasm').split(',').map((b) => parseBackend(b.trim()) as BackendName);
+      const reps = flags.reps === undefined ? 5 : parseSteps(flags.reps, '--reps');
+      const { runBench, formatBenchRow } = await import('./bench.js');
+      out(`backend     problem${' '.repeat(30)}best of ${reps}\n`);
+      runBench(backends, reps, (r) => out(`${formatBenchRow(r)}\n`));
     });
 
   try {

@@ -3,7 +3,7 @@
 import { GPU } from 'gpu.js';
 import * as fx from '../../core/index.js';
 import { registerGpuBackend } from '../../core/backend/gpu.js';
-import { gpuBenchProblems } from '../gpu-problems.js';
+import { benchProblems } from '../../runner/benchProblems.js';
 import { best } from '../timing.js';
 
 export interface BrowserBench {
@@ -14,7 +14,7 @@ export interface BrowserBench {
 
 const { mode } = registerGpuBackend(new GPU({ mode: 'webgl2' }));
 const ms: BrowserBench['ms'] = {};
-for (const [name, make] of Object.entries(gpuBenchProblems)) {
+for (const [name, make] of Object.entries(benchProblems)) {
   ms[name] = {};
   for (const backend of ['js', 'gpu'] as const) {
     fx.setBackend(backend);

@@ -160,3 +160,22 @@ describe('runner: --backend', () => {
     expect(getBackend()).to.equal(before);
   });
 });
+
+describe('runner: fluxion bench', () => {
+  it('times the compiled PINN step and the matmul on the chosen backend, with GFLOP/s', async () => {
+    const s = sinks();
+    expect(await main(['bench', '--backend', 'wasm', '--reps', '1'], s.deps), s.err.join('')).to.equal(0);
+    const rows = s.out.join('').trim().split('\n').slice(1);
+    expect(rows).to.have.length(3);
+    for (const row of rows) expect(Number(/([\d.]+) ms/.exec(row)?.[1])).to.be.above(0);
+    expect(Number(/([\d.]+) GFLOP\/s/.exec(rows[2])?.[1])).to.be.above(0.1);
+  });
+
+  it('rejects an unknown backend and a bad repeat count with exit 2', async () => {
+    for (const [args, msg] of [[['--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, got 'cuda'"], [['--reps', '0'], "--reps: expected a positive integer, got '0'"]] as const) {
+      const s = sinks();
+      expect(await main(['bench', ...args], s.deps)).to.equal(2);
+      expect(s.err.join('')).to.contain(msg);
+    }
+  });
+});

@@ -1,5 +1,5 @@
-// The compiled problems bench/gpu.ts times, shared by its Node part and its browser page
-// (pages/gpu-webgl.page.ts), so both measure the same graphs. Core-only imports: it bundles for a tab.
+// The compiled hot paths that `fluxion bench` and bench/gpu.ts (its Node part and its browser page) time,
+// so all of them measure the same graphs. Core-only imports: it bundles for a browser tab too.
 import * as fx from '../core/index.js';
 import { mlp, type MlpParams } from '../nn/mlp.js';
 
@@ -21,8 +21,8 @@ function matmul(n: number): () => void {
 
 export const MATMUL_N = 256;
 
-/** Each entry builds (traces, on the current backend when first called) a step to time. */
-export const gpuBenchProblems: Record<string, () => () => void> = {
+/** Each entry builds a step to time (traced and compiled for the current backend on its first call). */
+export const benchProblems: Record<string, () => () => void> = {
   'PINN step (1024 pts, 2-32-32-1)': () => pinnStep(1024, [2, 32, 32, 1]),
   'PINN step (4096 pts, 2-64-64-64-1)': () => pinnStep(4096, [2, 64, 64, 64, 1]),
   [`matmul ${MATMUL_N}^3`]: () => matmul(MATMUL_N),
