@@ -7,6 +7,7 @@ import * as ops from '../core/ops.js';
 import { jet } from '../core/api.js';
 import { derivative, sumOfSecondDerivatives } from '../core/derivatives.js';
 import { tileDirections, tileRows } from '../core/directions.js';
+import { probeSum, type Probes } from '../core/stde.js';
 import type { DType } from '../core/dtype.js';
 
 export interface FieldContext {
@@ -55,6 +56,11 @@ export interface DerivativePlan {
    * (primal, first order per direction, second order summed) instead of one tiled jet per axis.
    */
   collapsedLaplacian: boolean;
+  /**
+   * lap() is estimated from random probes handed to each training batch (STDE); without probes (evaluation,
+   * RAR) it runs exactly in collapsed mode. Other derivatives keep their own jets.
+   */
+  lapByProbes?: boolean;
 }
 
 /** Parses 'xt' / 'xx' / ['x','t'] into a multi-index; multi-letter coordinate names match greedily. */
@@ -89,7 +95,7 @@ function checkField(layout: ContextLayout, field: string): number {
   return j;
 }
 
-function spatial(layout: ContextLayout): number[] {
+export function spatial(layout: ContextLayout): number[] {
   return layout.coords.map((_, i) => i).filter((i) => i !== layout.timeIndex);
 }
 
@@ -139,7 +145,10 @@ export class ProbeContext extends ContextBase {
   readonly plan: DerivativePlan;
   private readonly mixedKeys = new Set<string>();
 
-  constructor(layout: ContextLayout, readonly dtype: DType, private readonly params: (name: string) => number) {
+  constructor(
+    layout: ContextLayout, readonly dtype: DType, private readonly params: (name: string) => number,
+    private readonly lapByProbes = false,
+  ) {
     super(layout);
     this.plan = { pureOrder: new Array<number>(layout.coords.length).fill(0), mixed: [], normal: false, collapsedLaplacian: false };
   }
@@ -160,6 +169,7 @@ export class ProbeContext extends ContextBase {
   /** The plan after the residual ran: lap() folds into the pure jets unless nothing else needs spatial derivatives. */
   finish(): DerivativePlan {
     if (!this.seen.lap) return this.plan;
+    if (this.lapByProbes) return { ...this.plan, lapByProbes: true };
     const sp = spatial(this.layout);
     if (sp.every((i) => this.plan.pureOrder[i] === 0)) this.plan.collapsedLaplacian = true;
     else for (const i of sp) this.plan.pureOrder[i] = Math.max(this.plan.pureOrder[i], 2);
@@ -219,6 +229,8 @@ export interface EvalInputs {
   params: Record<string, Tensor>;
   /** per-point data columns [N] */
   inputs?: Record<string, Tensor>;
+  /** STDE probes for lap() (plan.lapByProbes), drawn afresh for every training batch */
+  lapProbes?: Probes;
 }
 
 /** Evaluates fields and derivatives following a plan: one jet per distinct pure order, all fields at once. */
@@ -255,14 +267,15 @@ export class EvalContext extends ContextBase {
   }
 
   override lap(field: string): Tensor {
-    if (!this.plan.collapsedLaplacian) return super.lap(field);
+    if (!this.plan.collapsedLaplacian && !this.plan.lapByProbes) return super.lap(field);
     checkField(this.layout, field);
     // cached in a map (shared with Object.create wrappers of this context), all fields at once
     let y = this.mixedCache.get('lap');
     if (!y) {
+      const { lapProbes, net, x } = this.inp;
       const d = this.layout.coords.length;
       const dirs = spatial(this.layout).map((i) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)));
-      y = sumOfSecondDerivatives(this.inp.net, this.inp.x, dirs);
+      y = lapProbes && this.plan.lapByProbes ? probeSum(net, x, lapProbes, 2) : sumOfSecondDerivatives(net, x, dirs);
       this.mixedCache.set('lap', y);
     }
     return this.column(y, field);
@@ -322,8 +335,10 @@ export class EvalContext extends ContextBase {
 }
 
 /** Runs `residual` on a probe context and returns the derivative plan it needs. */
-export function planFor(layout: ContextLayout, dtype: DType, params: (name: string) => number, residual: (c: FieldContext) => unknown): DerivativePlan {
-  const probe = new ProbeContext(layout, dtype, params);
+export function planFor(
+  layout: ContextLayout, dtype: DType, params: (name: string) => number, residual: (c: FieldContext) => unknown, lapByProbes = false,
+): DerivativePlan {
+  const probe = new ProbeContext(layout, dtype, params, lapByProbes);
   residual(probe);
   return probe.finish();
 }

@@ -8,6 +8,7 @@ export {
 } from './problem.js';
 export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type OptimizerInputs, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
 export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
+export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
 export * as problems from './problems.js';

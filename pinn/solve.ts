@@ -1,15 +1,11 @@
 // solve(): the whole training loop for library users (the CLI runner drives trainers step by step instead).
-import type { DType } from '../core/dtype.js';
-import { PinnTrainer, type EvalMetrics, type OptimizerSpec, type StepMetrics, type TrainerOptions } from './trainer.js';
+import { PinnTrainer, type EvalMetrics, type StepMetrics, type TrainerOptions } from './trainer.js';
+import { secondPhaseTrainer, type SecondPhase } from './phased.js';
 import type { ProblemSpec } from './problem.js';
 
-export interface FinetuneOptions {
+export interface FinetuneOptions extends SecondPhase {
   /** at most this many steps of the second optimizer */
   steps: number;
-  /** default 'lbfgs' */
-  optimizer?: OptimizerSpec;
-  /** default 'f64' (robust near round-off); f32 costs ~2.5x less per step on wasm and reached the Burgers target in bench/pinn.ts */
-  dtype?: DType;
   /** stop early after this much wall time (seconds) */
   maxSeconds?: number;
   /** stop early once the loss has not decreased for this many consecutive steps (default 50; L-BFGS stalls at round-off) */
@@ -65,12 +61,7 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
   run(trainer, steps, 0, Infinity, Infinity);
   let finetuneSteps: number | undefined;
   if (finetune) {
-    const second = new PinnTrainer(spec, {
-      ...trainerOptions, optimizer: finetune.optimizer ?? 'lbfgs', dtype: finetune.dtype ?? 'f64', customOptimizer: undefined,
-      resampleEvery: 0, rar: undefined, // quasi-Newton curvature pairs need one fixed objective
-    });
-    second.setParameters(trainer.parameters());
-    trainer = second;
+    trainer = secondPhaseTrainer(spec, trainerOptions, finetune, trainer);
     const deadline = finetune.maxSeconds === undefined ? Infinity : performance.now() + finetune.maxSeconds * 1000;
     finetuneSteps = run(trainer, finetune.steps, steps, deadline, finetune.patience ?? 50);
   }

@@ -9,13 +9,14 @@ import { leaves, type PyTree } from '../core/pytree.js';
 import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
+import { Rng } from '../core/random.js';
 import { rarSelect } from '../meshes/rar.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
 import { NtkWeighting } from '../optim/ntk.js';
 import { MConFIG } from '../optim/mconfig.js';
-import { EvalContext, planFor, type DerivativePlan, type FieldContext } from './context.js';
+import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 
@@ -48,6 +49,12 @@ export interface TrainerOptions {
   optimizer?: OptimizerSpec;
   /** NTK weighting: refresh the traces every `every` steps from `points` points per term */
   ntk?: { every?: number; points?: number };
+  /**
+   * How lap() is computed while training: 'exact' (collapsed Taylor mode, default) or an STDE estimate from
+   * `samples` fresh random probes per step: 'stde-sparse' (|J| coordinate directions without replacement,
+   * weight d/|J|) or 'stde-dense' (Rademacher directions, weight 1/S). Evaluation stays exact.
+   */
+  derivatives?: { estimator?: LapEstimator; samples?: number };
   /** evaluation points sampled in the domain when only an exact solution is known */
   evalPoints?: number;
   /**
@@ -60,8 +67,13 @@ export interface TrainerOptions {
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
 type Params = { net: MlpParams; unknowns: Record<string, Tensor> };
+export type LapEstimator = 'exact' | 'stde-sparse' | 'stde-dense';
+const LAP_ESTIMATORS: readonly LapEstimator[] = ['exact', 'stde-sparse', 'stde-dense'];
+
 interface BatchTerm {
   x: Tensor;
+  /** STDE directions for lap() at this step ([P, d] sparse, [S, N, d] dense) */
+  probes?: Tensor;
   normals?: Tensor;
   partner?: Tensor;
   inputs?: Record<string, Tensor>;
@@ -106,6 +118,8 @@ export class PinnTrainer implements Trainer {
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
   private readonly lrAt: ((step: number) => number) | null;
   private readonly plans: DerivativePlan[];
+  /** STDE settings for lap() while training; null for the exact Laplacian */
+  private readonly stde: { estimator: Exclude<LapEstimator, 'exact'>; samples: number } | null;
   private readonly termWeights: number[];
   private stepCount = 0;
   private rarPoints: number[] = [];
@@ -164,7 +178,12 @@ export class PinnTrainer implements Trainer {
       if (n in (ps.constants ?? {})) return (ps.constants as Record<string, number>)[n];
       throw new Error(`unknown constant '${n}'; declare it in problem.constants or problem.unknowns`);
     };
-    this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c)));
+    const est = options.derivatives?.estimator ?? 'exact';
+    if (!LAP_ESTIMATORS.includes(est)) throw new Error(`derivatives.estimator: expected one of ${LAP_ESTIMATORS.join(', ')}, got '${String(est)}'`);
+    const samples = options.derivatives?.samples ?? 16;
+    if (!Number.isInteger(samples) || samples < 1) throw new Error(`derivatives.samples: expected a positive integer, got ${samples}`);
+    this.stde = est === 'exact' ? null : { estimator: est, samples };
+    this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c), this.stde !== null));
 
     const terms = this.problem.terms;
     const termLoss = (i: number) => (p: Params, b: BatchTerm): Tensor => meanSquares(this.residuals(i, p, b));
@@ -213,15 +232,54 @@ export class PinnTrainer implements Trainer {
     };
   }
 
-  private context(p: Params, x: Tensor, plan: DerivativePlan, normals?: Tensor, inputs?: Record<string, Tensor>): FieldContext {
+  private context(p: Params, x: Tensor, plan: DerivativePlan, normals?: Tensor, inputs?: Record<string, Tensor>, probes?: Tensor): FieldContext {
     const consts: Record<string, Tensor> = { ...p.unknowns };
     for (const [k, v] of Object.entries(this.problem.spec.constants ?? {})) consts[k] ??= ops.scalar(v, this.dtype);
-    return new EvalContext(this.problem.layout, { net: this.netFn(p), x, normals, params: consts, inputs }, plan);
+    const lapProbes = probes ? { dirs: probes, weights: this.probeWeights(probes) } : undefined;
+    return new EvalContext(this.problem.layout, { net: this.netFn(p), x, normals, params: consts, inputs, lapProbes }, plan);
+  }
+
+  /** Every STDE probe weighs the same: d_spatial/|J| (sparse) or 1/S (dense). */
+  private probeWeights(probes: Tensor): number[] {
+    const P = probes.shape[0];
+    const w = this.stde?.estimator === 'stde-sparse' ? spatial(this.problem.layout).length / P : 1 / P;
+    return new Array<number>(P).fill(w);
+  }
+
+  /**
+   * `batch` with fresh STDE directions for every term whose lap() is estimated, a pure function of
+   * (seed, step, term) so that resumed runs draw the same ones.
+   */
+  private withProbes(batch: Batch, step: number): Batch {
+    const stde = this.stde;
+    if (!stde) return batch;
+    const out: Batch = { ...batch };
+    const sp = spatial(this.problem.layout);
+    const d = this.problem.spec.coords.length;
+    this.problem.terms.forEach((t, i) => {
+      if (!this.plans[i].lapByProbes) return;
+      const rng = new Rng(hashSeed(hashSeed(this.seed * 2654435761 + step) + i * 104729));
+      const term = batch[t.name];
+      let dirs: Tensor;
+      if (stde.estimator === 'stde-sparse') {
+        const J = rng.choose(sp.length, Math.min(stde.samples, sp.length));
+        const v = new Float64Array(J.length * d);
+        J.forEach((j, p) => (v[p * d + sp[j]] = 1));
+        dirs = tensor(v, [J.length, d], this.dtype);
+      } else {
+        const N = term.x.shape[0];
+        const v = new Float64Array(stde.samples * N * d);
+        for (let k = 0; k < stde.samples * N; k++) for (const j of sp) v[k * d + j] = rng.uniform() < 0.5 ? -1 : 1;
+        dirs = tensor(v, [stde.samples, N, d], this.dtype);
+      }
+      out[t.name] = { ...term, probes: dirs };
+    });
+    return out;
   }
 
   private residuals(i: number, p: Params, b: BatchTerm): Tensor[] {
     const plan = this.plans[i];
-    const c = this.context(p, b.x, plan, b.normals, b.inputs);
+    const c = this.context(p, b.x, plan, b.normals, b.inputs, b.probes);
     const partner = b.partner ? this.context(p, b.partner, plan) : undefined;
     return this.problem.terms[i].residual(c, partner);
   }
@@ -330,7 +388,7 @@ export class PinnTrainer implements Trainer {
   trainStep(): StepMetrics {
     const rar = this.opts.rar;
     if (rar && this.stepCount > 0 && this.stepCount % rar.every === 0) this.refine();
-    const batch = this.batchAt(this.stepCount);
+    const batch = this.withProbes(this.batchAt(this.stepCount), this.stepCount);
     const names = this.termNames;
     const mode = this.inputs;
     let loss: number;

@@ -139,6 +139,7 @@ export function validateConfig(data: unknown, source = 'config'): RunConfig {
     throw new ConfigError(describeIssue(issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0], data));
   }
   checkOptimizer(r.data.training);
+  if (r.data.kind === 'pinn' && r.data.training.finetune) checkOptimizer(r.data.training.finetune, 'training.finetune');
   return r.data;
 }
 

@@ -10,18 +10,17 @@ export interface TrainingOptimizerConfig {
   lr?: number | Record<string, unknown>;
 }
 
-const OPTIONS_PATH = 'training.optimizer_options';
-
 /** `training.lr` folded into the options (inside `base` for balancing methods that wrap one). */
-export function optimizerOptions(t: TrainingOptimizerConfig): Options {
+export function optimizerOptions(t: TrainingOptimizerConfig, path = 'training'): Options {
+  const OPTIONS_PATH = `${path}.optimizer_options`;
   const opts: Options = { ...t.optimizer_options };
   if (t.lr === undefined) return opts;
-  if ('lr' in opts) throw new ConfigError(`training.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.lr is also set`);
+  if ('lr' in opts) throw new ConfigError(`${path}.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.lr is also set`);
   const base = opts.base;
   if (base !== undefined) {
     const b = typeof base === 'string' ? { name: base } : (base as Options);
     if (typeof b === 'object' && b !== null && 'lr' in b) {
-      throw new ConfigError(`training.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.base.lr is also set`);
+      throw new ConfigError(`${path}.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.base.lr is also set`);
     }
     opts.base = { ...b, lr: t.lr };
   } else {
@@ -30,24 +29,27 @@ export function optimizerOptions(t: TrainingOptimizerConfig): Options {
   return opts;
 }
 
-/** A fresh optimizer for these settings; option errors become ConfigError with their key path. */
-export function buildOptimizer(t: TrainingOptimizerConfig): OptimizerByName[OptimizerName] {
+/**
+ * A fresh optimizer for these settings; option errors become ConfigError with their key path (`path` is
+ * where the settings sit: 'training', or 'training.finetune').
+ */
+export function buildOptimizer(t: TrainingOptimizerConfig, path = 'training'): OptimizerByName[OptimizerName] {
   if (typeof t.lr === 'object') {
     try {
-      makeSchedule(t.lr, 'training.lr');
+      makeSchedule(t.lr, `${path}.lr`);
     } catch (e) {
       throw new ConfigError((e as Error).message);
     }
   }
-  const opts = optimizerOptions(t);
+  const opts = optimizerOptions(t, path);
   try {
-    return makeOptimizer(t.optimizer as OptimizerName, opts, OPTIONS_PATH);
+    return makeOptimizer(t.optimizer as OptimizerName, opts, `${path}.optimizer_options`);
   } catch (e) {
-    throw new ConfigError((e as Error).message.replace(`${OPTIONS_PATH}.name`, 'training.optimizer'));
+    throw new ConfigError((e as Error).message.replace(`${path}.optimizer_options.name`, `${path}.optimizer`));
   }
 }
 
 /** Validation only (config load / `fluxion validate`). */
-export function checkOptimizer(t: TrainingOptimizerConfig): void {
-  buildOptimizer(t);
+export function checkOptimizer(t: TrainingOptimizerConfig, path = 'training'): void {
+  buildOptimizer(t, path);
 }

@@ -1,6 +1,6 @@
 // `kind: pinn` config -> pinn/ ProblemSpec + TrainerOptions -> PinnTrainer.
 import { resolve } from 'node:path';
-import { createTrainer as createPinnTrainer, compileNumeric, compileProblem, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
+import { PhasedTrainer, createTrainer as createPinnTrainer, compileNumeric, compileProblem, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
 import { mulberry32, permutation } from '../meshes/index.js';
 import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
@@ -117,6 +117,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     resampleEvery: t.resample_every, weights,
     optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
     evalPoints: t.points.test,
+    derivatives: { estimator: c.derivatives.estimator, samples: c.derivatives.samples },
   };
   return { spec, options };
 }
@@ -128,15 +129,8 @@ function asConfigError(e: unknown): unknown {
   return e;
 }
 
-function checkEstimator(c: PinnConfig): void {
-  if (c.derivatives.estimator !== 'exact') {
-    throw new ConfigError(`derivatives.estimator: the PINN trainer supports only 'exact' so far, got '${c.derivatives.estimator}'`);
-  }
-}
-
 /** `fluxion validate`: builds the problem (geometry, data files) and compiles every expression, without training. */
 export function checkPinnConfig(c: PinnConfig, ctx: TrainerContext): void {
-  checkEstimator(c);
   const { spec } = pinnProblem(c, ctx);
   try {
     compileProblem(spec);
@@ -146,10 +140,12 @@ export function checkPinnConfig(c: PinnConfig, ctx: TrainerContext): void {
 }
 
 export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
-  checkEstimator(c);
   const { spec, options } = pinnProblem(c, ctx);
+  const f = c.training.finetune;
   try {
-    return createPinnTrainer(spec, options);
+    if (!f) return createPinnTrainer(spec, options);
+    const optimizer = { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
+    return new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype });
   } catch (e) {
     throw asConfigError(e);
   }

@@ -172,6 +172,18 @@ export const pinnSchema = z
         sampler: z.enum(SAMPLER_KINDS as unknown as [string, ...string[]]).default('uniform'),
         /** Redraw collocation points every N steps (0 = never); a pure function of (seed, step). */
         resample_every: nonNegInt.default(0),
+        /**
+         * From step `at` on, a second optimizer (default L-BFGS, in f64 unless dtype says otherwise) continues from
+         * the trained parameters on the initial collocation points, held fixed; training.steps counts both phases.
+         */
+        finetune: z
+          .strictObject({
+            at: nonNegInt,
+            optimizer: optimizerEnum.default('lbfgs'),
+            optimizer_options: z.record(z.string(), z.unknown()).default({}),
+            dtype: dtypeEnum.default('f64'),
+          })
+          .optional(),
       })
       .prefault({}),
     derivatives: z

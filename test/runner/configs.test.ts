@@ -21,6 +21,8 @@ function testCopy(file: string, dir: string): string {
   if (c.kind === 'pinn') {
     c.training = { ...c.training, points: { domain: 128, boundary: 32, initial: 32, test: 256 } };
     c.output = { resolution: 9 };
+    // switch to the second optimizer inside the short test runs
+    if (c.training.finetune) c.training.finetune = { ...c.training.finetune, at: 2 };
     if (typeof c.reference === 'string') c.reference = join(CONFIGS, c.reference);
   } else if (c.kind === 'operator') {
     c.data = { ...c.data, train: 8, test: 4, resolution: c.data.type === 'burgers' ? 32 : c.data.resolution };
@@ -85,7 +87,7 @@ describe('runner: example configs', () => {
     expect(Math.abs(ms.at(-1)!.unknowns!.D - 0.5)).to.be.below(0.1); // 5 Adam steps move it a little
   });
 
-  for (const file of ['poisson2d.yaml', 'mass-spring-walk.yaml']) {
+  for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml']) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);
       const a = join(dir, `full-${file}`), b = join(dir, `half-${file}`);
