@@ -87,13 +87,25 @@ export function writeSummary(dir: string, s: Summary): void {
   writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify(s, null, 2)}\n`);
 }
 
-/** The evaluation grid over the domain's bounding box (time is the last axis). */
+/**
+ * The evaluation grid over the domain's bounding box (time is the last axis). A domain of more than 3 axes
+ * is shown on the plane of its first two axes through the centre of the box (the other coordinates fixed).
+ */
 export function evaluationGrid(domain: Geometry, resolution: number | readonly number[]): { counts: number[]; origin: number[]; spacing: number[]; points: Float64Array; inside: Uint8Array } {
   const d = domain.dim;
-  if (d > 3) throw new Error(`output: fields are written on grids of up to 3 axes, the domain has ${d}`);
-  const counts = typeof resolution === 'number' ? new Array<number>(d).fill(resolution) : [...resolution];
-  const g = uniformGrid(domain.bbox, counts);
-  return { counts, origin: Array.from(g.origin), spacing: Array.from(g.spacing), points: g.points.data, inside: domain.inside(g.points) };
+  const axes = d > 3 ? 2 : d;
+  const counts = typeof resolution === 'number' ? new Array<number>(axes).fill(resolution) : resolution.slice(0, axes);
+  const { min, max } = domain.bbox;
+  const g = uniformGrid({ min: Array.from(min).slice(0, axes), max: Array.from(max).slice(0, axes) }, counts);
+  let points = g.points.data;
+  if (axes < d) {
+    const n = points.length / axes;
+    points = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < d; k++) points[i * d + k] = k < axes ? g.points.data[i * axes + k] : 0.5 * (min[k] + max[k]);
+    }
+  }
+  return { counts, origin: Array.from(g.origin), spacing: Array.from(g.spacing), points, inside: domain.inside({ data: points, dim: d }) };
 }
 
 /** Prediction, reference and absolute error at the reference data's own points (no interpolation). */

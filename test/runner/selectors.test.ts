@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { boundarySelector } from '../../runner/pinnAdapter.js';
 import { buildDomain, buildGeometry } from '../../runner/geometry.js';
 import { loadPointSet } from '../../runner/reference.js';
-import { encodeNpy, readZip } from '../../meshes/index.js';
+import { encodeNpy, hypercube, readZip } from '../../meshes/index.js';
+import { evaluationGrid } from '../../runner/outputs.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from './helpers.js';
@@ -70,3 +71,15 @@ function zipStore(files: Record<string, Uint8Array>): Uint8Array {
   end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...parts, cd, end]));
 }
+
+describe('runner: evaluation grids', () => {
+  it('a domain of more than 3 axes is written on the (first, second) axis plane through the box centre', () => {
+    const g = evaluationGrid(hypercube([0, 0, 0, 0, -1], [1, 2, 1, 1, 1]), 3);
+    expect(g.counts).to.deep.equal([3, 3]);
+    expect(g.points.length).to.equal(9 * 5);
+    // first axis fastest (VTK ImageData order); the other three coordinates at the centre (0.5, 0.5, 0)
+    expect(Array.from(g.points.subarray(5, 10))).to.deep.equal([0.5, 0, 0.5, 0.5, 0]);
+    expect(Array.from(g.points.subarray(40, 45))).to.deep.equal([1, 2, 0.5, 0.5, 0]);
+    expect(Array.from(g.inside)).to.deep.equal(new Array(9).fill(1));
+  });
+});
