@@ -7,6 +7,7 @@ import { jet } from './api.js';
 import { Rng } from './random.js';
 import { allocate, type DType } from './dtype.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
+import { collapsedSecondOrder, NotCollapsible } from './transforms/collapsed.js';
 import { fmt } from './shape.js';
 
 export interface StdeOptions {
@@ -90,6 +91,16 @@ export function directionalDerivatives(f: RowFn, x: Tensor, dirs: Tensor, order:
 export function probeSum(f: RowFn, x: Tensor, probes: Probes, order: number): Tensor {
   const P = probes.dirs.shape[0];
   if (probes.weights.length !== P) throw new Error(`probeSum: ${probes.weights.length} weights for ${P} directions`);
+  const w = probes.weights[0];
+  if (order === 2 && probes.weights.every((v) => v === w)) {
+    // equal weights (every estimator here): the collapsed mode sums the second order over probes on the fly
+    try {
+      const [N, d] = x.shape;
+      return ops.mul(collapsedSecondOrder(f, x, tileDirs('probeSum', ops.cast(probes.dirs, x.dtype), N, d)), w);
+    } catch (e) {
+      if (!(e instanceof NotCollapsible)) throw e;
+    }
+  }
   return weightedBlockSum(directionalDerivatives(f, x, probes.dirs, order), P, probes.weights);
 }
 
