@@ -11,26 +11,30 @@ type Kernel = (ins: TypedArray[], inShapes: Shape[], out: Aval, p: Params) => Ty
 
 /** Copies src viewed with (srcOffset, srcStrides) into dst viewed with (dstOffset, dstStrides), over `shape`. */
 function copyStrided(
-  src: TypedArray, srcOffset: number, srcStrides: readonly number[],
-  dst: TypedArray, dstOffset: number, dstStrides: readonly number[],
-  shape: Shape,
+  src: TypedArray, srcOffset: number, srcStrides0: readonly number[],
+  dst: TypedArray, dstOffset: number, dstStrides0: readonly number[],
+  shape0: Shape,
 ): void {
-  const rank = shape.length;
-  const n = sizeOf(shape);
+  const n = sizeOf(shape0);
   if (n === 0) return;
-  if (rank === 0) {
+  if (shape0.length === 0) {
     dst[dstOffset] = src[srcOffset];
     return;
   }
+  const { shape, srcStrides, dstStrides } = mergeContiguous(shape0, srcStrides0, dstStrides0);
+  const rank = shape.length;
   const idx = new Array<number>(rank).fill(0);
   const last = rank - 1;
   const len = shape[last];
   const ss = srcStrides[last];
   const ds = dstStrides[last];
+  // rows contiguous on both sides move as block copies (broadcasts, slices, pads, concats)
+  const rows = ss === 1 && ds === 1 && len >= 16 && src.constructor === dst.constructor;
   let sp = srcOffset;
   let dp = dstOffset;
   for (let o = 0; o < n; o += len) {
-    for (let j = 0; j < len; j++) dst[dp + j * ds] = src[sp + j * ss];
+    if (rows) dst.set(src.subarray(sp, sp + len), dp);
+    else for (let j = 0; j < len; j++) dst[dp + j * ds] = src[sp + j * ss];
     // advance the multi-index over all but the last axis
     for (let d = last - 1; d >= 0; d--) {
       idx[d]++;
@@ -44,10 +48,49 @@ function copyStrided(
   }
 }
 
-/** Gathers a strided view of src into a new contiguous buffer of shape `shape`. */
-function gatherStrided(src: TypedArray, offset: number, strides: readonly number[], shape: Shape, out: Aval): TypedArray {
-  const res = allocate(out.dtype, sizeOf(shape));
-  copyStrided(src, offset, strides, res, 0, stridesOf(shape), shape);
+/** Folds trailing axes that are laid out contiguously on both sides into one longer last axis. */
+function mergeContiguous(shape: Shape, srcStrides: readonly number[], dstStrides: readonly number[]) {
+  const sh = [...shape];
+  const st = [...srcStrides];
+  const dt = [...dstStrides];
+  while (sh.length > 1) {
+    const k = sh.length - 1;
+    if (st[k - 1] !== st[k] * sh[k] || dt[k - 1] !== dt[k] * sh[k]) break;
+    sh.splice(k - 1, 2, sh[k - 1] * sh[k]);
+    st.splice(k - 1, 2, st[k]);
+    dt.splice(k - 1, 2, dt[k]);
+  }
+  return { shape: sh, srcStrides: st, dstStrides: dt };
+}
+
+/** Where output element (i0, i1, ...) of a view-like primitive reads its input: offset + sum_k i_k strides[k]. */
+export interface StridedView {
+  offset: number;
+  strides: number[];
+}
+
+/** The input view that broadcast, transpose and slice copy out; null for other primitives. */
+export function stridedView(prim: string, s: Shape, out: Aval, p: Params): StridedView | null {
+  const xs = stridesOf(s);
+  switch (prim) {
+    case 'broadcast': {
+      const off = out.shape.length - s.length;
+      return { offset: 0, strides: out.shape.map((_, d) => (d < off || s[d - off] === 1 ? 0 : xs[d - off])) };
+    }
+    case 'transpose': return { offset: 0, strides: (p.perm as number[]).map((a) => xs[a]) };
+    case 'slice': return { offset: (p.start as number[]).reduce((acc, st, d) => acc + st * xs[d], 0), strides: xs };
+    default: return null;
+  }
+}
+
+/** Copies the view of src into dst (contiguous, of the output's shape). */
+export function copyView(src: TypedArray, view: StridedView, dst: TypedArray, shape: Shape): void {
+  copyStrided(src, view.offset, view.strides, dst, 0, stridesOf(shape), shape);
+}
+
+function gatherView(src: TypedArray, view: StridedView, out: Aval): TypedArray {
+  const res = allocate(out.dtype, sizeOf(out.shape));
+  copyView(src, view, res, out.shape);
   return res;
 }
 
@@ -147,18 +190,10 @@ const kernels: Record<string, Kernel> = {
     for (let i = 0; i < a.length; i++) res[i] = c[i] !== 0 ? a[i] : b[i];
     return res;
   },
-  broadcast: ([x], [s], out) => {
-    const off = out.shape.length - s.length;
-    const xs = stridesOf(s);
-    const strides = out.shape.map((_, d) => (d < off || s[d - off] === 1 ? 0 : xs[d - off]));
-    return gatherStrided(x, 0, strides, out.shape, out);
-  },
+  broadcast: ([x], [s], out, p) => gatherView(x, stridedView('broadcast', s, out, p) as StridedView, out),
   stop_gradient: ([x]) => x,
   reshape: ([x]) => x, // buffers are immutable, so a reshape can share its input's
-  transpose: ([x], [s], out, p) => {
-    const xs = stridesOf(s);
-    return gatherStrided(x, 0, (p.perm as number[]).map((a) => xs[a]), out.shape, out);
-  },
+  transpose: ([x], [s], out, p) => gatherView(x, stridedView('transpose', s, out, p) as StridedView, out),
   reduce_sum: ([x], [s], out, p) => reduce(x, s, out, p.axes as number[], 0, (a, v) => a + v),
   reduce_max: ([x], [s], out, p) => reduce(x, s, out, p.axes as number[], -Infinity, (a, v) => (v > a ? v : a)),
   matmul,
@@ -176,11 +211,7 @@ const kernels: Record<string, Kernel> = {
     });
     return res;
   },
-  slice: ([x], [s], out, p) => {
-    const xs = stridesOf(s);
-    const offset = (p.start as number[]).reduce((acc, st, d) => acc + st * xs[d], 0);
-    return gatherStrided(x, offset, xs, out.shape, out);
-  },
+  slice: ([x], [s], out, p) => gatherView(x, stridedView('slice', s, out, p) as StridedView, out),
   pad: ([x], [s], out, p) => {
     // copy x into the interior of a zero output: a strided copy seen from x's side
     const os = stridesOf(out.shape);
