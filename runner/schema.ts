@@ -225,6 +225,10 @@ export const pinnSchema = z
     if (c.exact !== undefined && c.reference !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either exact or reference, not both' });
     }
+    const ft = c.training.finetune;
+    if (ft && ft.at >= c.training.steps) {
+      ctx.addIssue({ code: 'custom', path: ['training', 'finetune', 'at'], message: `expected a step below training.steps (${c.training.steps}), got ${ft.at}` });
+    }
     if (typeof c.exact === 'object') {
       for (const k of Object.keys(c.exact)) {
         if (!c.fields.includes(k)) ctx.addIssue({ code: 'custom', path: ['exact', k], message: `expected one of the fields ${c.fields.join(', ')}` });

@@ -9,6 +9,7 @@ const op = (extra: string): string => `kind: operator\nname: o\nmodel: { type: f
 const cases: [string, string, string, string][] = [
   ['unknown optimizer', pinnYaml(['training: { optimizer: adamm }']), 'training.optimizer:', "expected one of adam, adamw, sgd, lbfgs, multiadam, config, mconfig, lra, relobralo, pcgrad, ntk, got 'adamm' (did you mean 'adam'?)"],
   ['finetune with a bad L-BFGS option', pinnYaml(['training: { steps: 6, finetune: { at: 3, optimizer_options: { history: 0 } } }']), 'training.finetune.optimizer_options.history:', 'expected'],
+  ['finetune that never starts', pinnYaml(['training: { steps: 6, finetune: { at: 6 } }']), 'training.finetune.at:', 'expected a step below training.steps (6), got 6'],
   ['finetune with an unknown optimizer', pinnYaml(['training: { steps: 6, finetune: { at: 3, optimizer: lbgfs } }']), 'training.finetune.optimizer:', "did you mean 'lbfgs'?"],
   ['misspelt top-level key', pinnYaml(['trainig: { steps: 3 }']), 'trainig:', "unknown key (did you mean 'training'?)"],
   ['misspelt nested key', pinnYaml(['training: { stepz: 3 }']), 'training.stepz:', "did you mean 'steps'?"],
