@@ -2,7 +2,6 @@
 // compiled once and cached. gpu.js picks WebGL2/WebGL in a browser and headless-gl in Node where it is
 // installed; its 'cpu' and 'webasm' modes run the very same kernels on the CPU, which is how CI checks
 // parity without a GPU. Random draws, FFTs, scatter-add and f64/i32 results stay on the reference loops.
-import type { GPU, IKernelRunShortcut, KernelOutput, Texture } from 'gpu.js';
 import type { TypedArray } from '../dtype.js';
 import type { Aval, Params } from '../ir.js';
 import { sizeOf, type Shape } from '../shape.js';
@@ -11,8 +10,36 @@ import { registerBackend, type Backend } from './index.js';
 import { jsBackend } from './js.js';
 import { primitiveSource } from './gpu/source.js';
 
+// The parts of gpu.js this backend uses, written structurally: gpu.js is an optional peer dependency, so
+// the published types must not need it (a gpu.js GPU instance satisfies GpuJs).
+
+/** A gpu.js texture: a kernel output that stays on the device (pipeline mode). */
+export interface GpuTexture {
+  toArray(): unknown;
+}
+
 /** What a kernel accepts and returns: host arrays, or textures that stay on the device (pipeline). */
-export type GpuValue = Float32Array | Texture;
+export type GpuValue = Float32Array | GpuTexture;
+
+/** A compiled gpu.js kernel: call it with its arguments; destroy() frees it. */
+export interface GpuKernel {
+  (...args: GpuValue[]): unknown;
+  destroy(): void;
+}
+
+export interface GpuKernelSettings {
+  output: number[];
+  pipeline: boolean;
+  precision: 'single';
+  tactic: 'precision';
+  dynamicOutput: boolean;
+  dynamicArguments: boolean;
+}
+
+/** A gpu.js `GPU` instance. */
+export interface GpuJs {
+  createKernel(source: string, settings: GpuKernelSettings): object;
+}
 
 export interface GpuBackend extends Backend {
   readonly name: 'gpu';
@@ -23,14 +50,14 @@ export interface GpuBackend extends Backend {
    * pipeline kernels are always fresh, because each owns the output texture it rewrites every call
    * and two steps of one graph must not share it.
    */
-  kernel(source: string, size: number, pipeline: boolean): IKernelRunShortcut;
+  kernel(source: string, size: number, pipeline: boolean): GpuKernel;
 }
 
 /** gpu.js returns a typed array, a plain array or a texture depending on mode and settings. */
-export function toHost(v: KernelOutput | GpuValue): Float32Array {
+export function toHost(v: unknown): Float32Array {
   if (v instanceof Float32Array) return v;
   if (Array.isArray(v)) return Float32Array.from(v as number[]);
-  if (v && typeof (v as Texture).toArray === 'function') return toHost((v as Texture).toArray() as KernelOutput);
+  if (v && typeof (v as GpuTexture).toArray === 'function') return toHost((v as GpuTexture).toArray());
   throw new Error(`gpu backend: unexpected kernel result ${Object.prototype.toString.call(v)}`);
 }
 
@@ -49,7 +76,7 @@ type ContextClass = abstract new (...args: never[]) => unknown;
  * The kernel mode gpu.js settled on. Its GL kernel classes all report 'gpu', so those are told apart
  * by the context they probed the platform with.
  */
-function kernelMode(gpu: GPU): string {
+function kernelMode(gpu: GpuJs): string {
   const chosen = (gpu as unknown as { Kernel?: { mode: string; testContext?: unknown } }).Kernel;
   const mode = chosen?.mode ?? (gpu as unknown as { mode: string }).mode;
   if (mode !== 'gpu' || !chosen) return mode;
@@ -60,20 +87,16 @@ function kernelMode(gpu: GPU): string {
   return isA('WebGL2RenderingContext') ? 'webgl2' : isA('WebGLRenderingContext') ? 'webgl' : 'headlessgl';
 }
 
-export function makeGpuBackend(gpu: GPU): GpuBackend {
-  const cache = new Map<string, IKernelRunShortcut>();
-  const kernel = (source: string, size: number, pipeline: boolean): IKernelRunShortcut => {
+export function makeGpuBackend(gpu: GpuJs): GpuBackend {
+  const cache = new Map<string, GpuKernel>();
+  const kernel = (source: string, size: number, pipeline: boolean): GpuKernel => {
     const key = `${size}|${source}`;
     let k = pipeline ? undefined : cache.get(key);
     if (!k) {
-      k = gpu.createKernel(source, {
-        output: [size],
-        pipeline,
-        precision: 'single',
-        tactic: 'precision',
-        dynamicOutput: false,
-        dynamicArguments: false,
-      });
+      const settings: GpuKernelSettings = {
+        output: [size], pipeline, precision: 'single', tactic: 'precision', dynamicOutput: false, dynamicArguments: false,
+      };
+      k = gpu.createKernel(source, settings) as GpuKernel;
       if (!pipeline) cache.set(key, k);
     }
     return k;
@@ -94,7 +117,7 @@ export function makeGpuBackend(gpu: GPU): GpuBackend {
 }
 
 /** Makes `gpu` the engine behind `setBackend('gpu')`. */
-export function registerGpuBackend(gpu: GPU): GpuBackend {
+export function registerGpuBackend(gpu: GpuJs): GpuBackend {
   const b = makeGpuBackend(gpu);
   registerBackend(b);
   return b;

@@ -1,13 +1,12 @@
 // A graph compiled for the gpu backend: every fused elementwise chain and every other f32 primitive
 // is one gpu.js kernel; kernels run in pipeline mode, so intermediate values stay on the device as
 // textures and only the graph's outputs (and inputs of ops left on the reference loops) are read back.
-import type { IKernelRunShortcut } from 'gpu.js';
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { Tensor } from '../tensor.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
-import { asKernelArg, onDevice, toHost, type GpuBackend, type GpuValue } from '../backend/gpu.js';
+import { asKernelArg, onDevice, toHost, type GpuBackend, type GpuKernel, type GpuValue } from '../backend/gpu.js';
 import { primitiveSource } from '../backend/gpu/source.js';
 import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
@@ -22,7 +21,7 @@ type Step = (values: Map<Atom, Value>) => void;
 export class GpuExecutable {
   private readonly steps: Step[] = [];
   /** The kernels this executable owns (each holds its output texture on the device). */
-  private readonly kernels: IKernelRunShortcut[] = [];
+  private readonly kernels: GpuKernel[] = [];
   private disposed = false;
   /** How many steps run as device kernels. */
   kernelCount = 0;
