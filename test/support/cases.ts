@@ -54,6 +54,15 @@ export const cases: Case[] = [
   { name: 'fft', f: (a) => fx.fft(a), inputs: () => [rand64([2, 6, 2], 57)] },
   { name: 'ifft', f: (a) => fx.ifft(a), inputs: () => [rand64([5, 2], 58)] },
   { name: 'sigmoid', f: (a) => fx.sigmoid(a), inputs: () => [rand64([4], 51)] },
+  // higher-rank layouts: every index computation of a strided or reduced kernel gets a non-trivial stride
+  { name: 'sum over axes 0 and 2 of rank 3', f: (a) => fx.sum(a, [0, 2]), inputs: () => [rand64([3, 4, 5], 59)] },
+  { name: 'max over the middle axis of rank 4', f: (a) => fx.max(a, 2), inputs: () => [rand64([2, 3, 4, 2], 60)] },
+  { name: 'transpose rank 4', f: (a) => fx.transpose(a, [3, 1, 0, 2]), inputs: () => [rand64([2, 3, 4, 5], 61)] },
+  { name: 'broadcast into a middle axis', f: (a) => fx.broadcastTo(a, [4, 3, 5, 2]), inputs: () => [rand64([3, 1, 2], 62)] },
+  { name: 'slice rank 3 with offsets on every axis', f: (a) => fx.slice(a, [1, 2, 1], [2, 3, 3]), inputs: () => [rand64([4, 6, 5], 63)] },
+  { name: 'pad rank 3 on two axes', f: (a) => fx.pad(a, [0, 2, 1], [1, 0, 2]), inputs: () => [rand64([2, 3, 2], 64)] },
+  { name: 'concat of three along axis 0', f: (a, b) => fx.concat([a, b, a], 0), inputs: () => [rand64([2, 3, 2], 65), rand64([1, 3, 2], 66)] },
+  { name: 'matmul batched TT', f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }), inputs: () => [rand64([2, 4, 3], 67), rand64([2, 5, 4], 68)] },
   { name: 'gelu', f: (a) => fx.gelu(a), inputs: () => [rand64([4], 52)] },
 ];
 
