@@ -225,7 +225,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
   writeSummary(outDir, summary);
   if (outcome.message) log(outcome.message);
-  else if (!o.quiet) log(`done: ${trainer.step} steps in ${outcome.wall.toFixed(1)} s${summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : ''}; outputs in ${outDir}`);
+  else if (!o.quiet) log(`done: ${trainer.step} steps in ${outcome.wall.toFixed(1)} s${summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : ''}; outputs in ${outDir} (look: fluxion view ${outDir})`);
   return { exitCode: outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok, outDir, summary };
 }
 
