@@ -4,7 +4,7 @@ import * as ops from './ops.js';
 import { grad, jet, jvp } from './api.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
 import { stdeLaplacian, type StdeOptions } from './stde.js';
-import { collapsedSecondOrder, NotCollapsible } from './transforms/collapsed.js';
+import { collapsedTaylor2, NotCollapsible } from './transforms/collapsed.js';
 
 export type RowFn = (x: Tensor) => Tensor;
 
@@ -72,13 +72,22 @@ export function laplacian(f: RowFn, x: Tensor, opts: LaplacianOptions = {}): Ten
  * per direction, second order summed) when f allows it, else one tiled second-order jet.
  */
 export function sumOfSecondDerivatives(f: RowFn, x: Tensor, dirs: readonly (readonly number[])[]): Tensor {
+  return firstAndSummedSecond(f, x, dirs).second;
+}
+
+/**
+ * The value, first directional derivatives along every direction ([P*N, ...], block k = direction k) and the
+ * summed second order sum_k v_k^T H v_k ([N, ...]) in one pass: collapsed Taylor mode, or a tiled jet as fallback.
+ */
+export function firstAndSummedSecond(f: RowFn, x: Tensor, dirs: readonly (readonly number[])[]): { value: Tensor; first: Tensor; second: Tensor } {
   const [N] = x.shape;
   const V = tileDirections(dirs, N, x.dtype);
   try {
-    return collapsedSecondOrder(f, x, V);
+    return collapsedTaylor2(f, x, V);
   } catch (e) {
     if (!(e instanceof NotCollapsible)) throw e;
-    return weightedBlockSum(jet(f, tileRows(x, dirs.length), [V, null])[1][1], dirs.length, dirs.map(() => 1));
+    const [value, [first, second]] = jet(f, tileRows(x, dirs.length), [V, null]);
+    return { value: ops.sliceAxis(value, 0, 0, N), first, second: weightedBlockSum(second, dirs.length, dirs.map(() => 1)) };
   }
 }
 

@@ -5,7 +5,7 @@
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jet } from '../core/api.js';
-import { derivative, sumOfSecondDerivatives } from '../core/derivatives.js';
+import { derivative, firstAndSummedSecond } from '../core/derivatives.js';
 import { tileDirections, tileRows } from '../core/directions.js';
 import { probeSum, type Probes } from '../core/stde.js';
 import type { DType } from '../core/dtype.js';
@@ -56,6 +56,8 @@ export interface DerivativePlan {
    * (primal, first order per direction, second order summed) instead of one tiled jet per axis.
    */
   collapsedLaplacian: boolean;
+  /** spatial axes whose first derivatives come from that same collapsed pass (no jet of their own) */
+  collapsedFirst?: number[];
   /**
    * lap() is estimated from random probes handed to each training batch (STDE); without probes (evaluation,
    * RAR) it runs exactly in collapsed mode. Other derivatives keep their own jets.
@@ -171,8 +173,13 @@ export class ProbeContext extends ContextBase {
     if (!this.seen.lap) return this.plan;
     if (this.lapByProbes) return { ...this.plan, lapByProbes: true };
     const sp = spatial(this.layout);
-    if (sp.every((i) => this.plan.pureOrder[i] === 0)) this.plan.collapsedLaplacian = true;
-    else for (const i of sp) this.plan.pureOrder[i] = Math.max(this.plan.pureOrder[i], 2);
+    if (sp.every((i) => this.plan.pureOrder[i] <= 1)) {
+      // lap and any first spatial derivatives come out of one collapsed pass along the spatial axes
+      this.plan.collapsedLaplacian = true;
+      const first = sp.filter((i) => this.plan.pureOrder[i] === 1);
+      if (first.length) this.plan.collapsedFirst = first;
+      for (const i of first) this.plan.pureOrder[i] = 0;
+    } else for (const i of sp) this.plan.pureOrder[i] = Math.max(this.plan.pureOrder[i], 2);
     return this.plan;
   }
 
@@ -248,6 +255,21 @@ export class EvalContext extends ContextBase {
     this.n = inp.x.shape[0];
     this.dtype = inp.x.dtype;
     this.runPureJets(plan);
+    if (plan.collapsedFirst?.length && !(plan.lapByProbes && inp.lapProbes)) this.runCollapsed();
+  }
+
+  /** The collapsed pass along every spatial axis: lap, and the first derivatives the plan routed here. */
+  private runCollapsed(): Tensor {
+    const sp = spatial(this.layout);
+    const d = this.layout.coords.length;
+    const dirs = sp.map((i) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)));
+    const { value, first, second } = firstAndSummedSecond(this.inp.net, this.inp.x, dirs);
+    this.values ??= value;
+    sp.forEach((i, p) => {
+      if (this.plan.collapsedFirst?.includes(i)) this.pure.set(`${i}:1`, ops.sliceAxis(first, 0, p * this.n, (p + 1) * this.n));
+    });
+    this.mixedCache.set('lap', second);
+    return second;
   }
 
   private runPureJets(plan: DerivativePlan): void {
@@ -273,10 +295,8 @@ export class EvalContext extends ContextBase {
     let y = this.mixedCache.get('lap');
     if (!y) {
       const { lapProbes, net, x } = this.inp;
-      const d = this.layout.coords.length;
-      const dirs = spatial(this.layout).map((i) => Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)));
-      y = lapProbes && this.plan.lapByProbes ? probeSum(net, x, lapProbes, 2) : sumOfSecondDerivatives(net, x, dirs);
-      this.mixedCache.set('lap', y);
+      if (lapProbes && this.plan.lapByProbes) this.mixedCache.set('lap', (y = probeSum(net, x, lapProbes, 2)));
+      else y = this.runCollapsed();
     }
     return this.column(y, field);
   }

@@ -32,7 +32,16 @@ const unaryDerivs: Record<string, (x: Tensor, y: Tensor, p: Eqn['params']) => [T
   },
 };
 
+/** sum_k v_k^T H v_k per point ([N, ...]) for P directions per point given as rows of `directions` ([P*N, d]). */
 export function collapsedSecondOrder(f: (x: Tensor) => Tensor, x: Tensor, directions: Tensor): Tensor {
+  return collapsedTaylor2(f, x, directions).second;
+}
+
+/**
+ * The whole collapsed pass: value f(x) [N, ...], first order J v_k per direction ([P*N, ...], block k =
+ * direction k) and the summed second order sum_k v_k^T H v_k [N, ...].
+ */
+export function collapsedTaylor2(f: (x: Tensor) => Tensor, x: Tensor, directions: Tensor): { value: Tensor; first: Tensor; second: Tensor } {
   const [N] = x.shape;
   const P = directions.shape[0] / N;
   if (!Number.isInteger(P) || P < 1) throw new NotCollapsible(`directions ${directions.shape} do not tile ${x.shape}`);
@@ -111,7 +120,9 @@ export function collapsedSecondOrder(f: (x: Tensor) => Tensor, x: Tensor, direct
   });
   const out = a.outputs[0];
   const y0 = read(env, out);
+  const outB = b.outputs[0];
   const s = out instanceof Var ? second.get(out) : undefined;
-  return s ?? ops.zerosLike(y0);
+  const f1 = outB instanceof Var ? first.get(outB) : undefined;
+  return { value: y0, first: f1 ?? ops.zerosLike(tile(y0, [P * N, ...y0.shape.slice(1)])), second: s ?? ops.zerosLike(y0) };
 }
 

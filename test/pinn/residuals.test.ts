@@ -95,12 +95,16 @@ describe('pinn: residuals of exact solutions', () => {
 });
 
 describe('pinn: collapsed Laplacian', () => {
-  it('lap() alone runs in collapsed mode (also behind the derived-source wrapper); with u_x it joins the tiled jets', () => {
+  it('lap() runs in collapsed mode (also behind the derived-source wrapper), with first spatial derivatives from the same pass', () => {
     // regression: helmholtz2d's pde derives q and calls the residual through Object.create(context)
     const helm = new pinn.PinnTrainer(pinn.problems.helmholtz2d(), opts).derivativePlans();
     expect(helm.pde).to.deep.equal({ pureOrder: [0, 0], mixed: [], normal: false, collapsedLaplacian: true });
+    // Navier-Stokes: u_x, u_y, p_x, p_y and lap(u), lap(v) all come out of one collapsed pass
     const kov = new pinn.PinnTrainer(pinn.problems.kovasznay(), opts).derivativePlans();
-    expect(kov.pde).to.deep.include({ pureOrder: [2, 2], collapsedLaplacian: false });
+    expect(kov.pde).to.deep.include({ pureOrder: [0, 0], collapsedLaplacian: true, collapsedFirst: [0, 1] });
+    // a second derivative along one axis still needs its own jets
+    const aniso: pinn.ProblemSpec = { coords: ['x', 'y'], fields: ['u'], domain: rectangle([0, 0], [1, 1]), pde: 'u_xx + lap(u)' };
+    expect(new pinn.PinnTrainer(aniso, opts).derivativePlans().pde).to.deep.include({ pureOrder: [2, 2], collapsedLaplacian: false });
     // spatial Laplacian only: the time axis keeps its own jet
     const heat: pinn.ProblemSpec = { coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1), pde: 'u_t - lap(u)' };
     expect(new pinn.PinnTrainer(heat, opts).derivativePlans().pde).to.deep.include({ pureOrder: [0, 1], collapsedLaplacian: true });
@@ -120,6 +124,18 @@ describe('pinn: collapsed Laplacian', () => {
     }
     const tr = new pinn.PinnTrainer(exactly(pinn.problems.helmholtz2d()), { ...opts, dtype: 'f64' });
     for (const r of tr.pdeResiduals(Float64Array.from([0.3, -0.2, -0.7, 0.9]))[0]) expect(Math.abs(r)).to.be.below(1e-9);
+    // first derivatives from the collapsed pass equal those of the tiled jets
+    const withFirst = new pinn.EvalContext(layout, inputs, { pureOrder: [0, 0], mixed: [], normal: false, collapsedLaplacian: true, collapsedFirst: [0, 1] });
+    for (const f of ['u', 'v']) {
+      for (const wrt of ['x', 'y']) {
+        const a = withFirst.d(f, wrt).dataSync();
+        const b = tiled.d(f, wrt).dataSync();
+        for (let i = 0; i < 3; i++) expect(a[i]).to.be.closeTo(b[i], 1e-12);
+      }
+      const a = withFirst.lap(f).dataSync();
+      const b = tiled.lap(f).dataSync();
+      for (let i = 0; i < 3; i++) expect(a[i]).to.be.closeTo(b[i], 1e-12);
+    }
   });
 });
 
