@@ -33,12 +33,12 @@ const EVAL_EVERY = 10;
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
-function numberParam(q: URLSearchParams, name: string, fallback: number, integer: boolean): number {
+function numberParam(q: URLSearchParams, name: string, fallback: number, integer: boolean, zeroAllowed = false): number {
   const raw = q.get(name);
   if (raw === null) return fallback;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
-    throw new Error(`?${name}=${raw}: expected a positive ${integer ? 'integer' : 'number'}`);
+  if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroAllowed) || (integer && !Number.isInteger(v))) {
+    throw new Error(`?${name}=${raw}: expected a ${zeroAllowed ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}`);
   }
   return v;
 }
@@ -84,7 +84,7 @@ function start(): void {
   state.mode = active.mode;
   if (active.note) console.warn(active.note);
   byId('backend').textContent = `backend: ${active.backend} (gpu.js mode: ${active.backend === 'gpu' ? active.mode : 'none, CPU reference loops'})`;
-  const demo = createPoissonDemo({ lr: numberParam(q, 'lr', 5e-3, false), seed: numberParam(q, 'seed', 1, true) - 1 });
+  const demo = createPoissonDemo({ lr: numberParam(q, 'lr', 5e-3, false), seed: numberParam(q, 'seed', 0, true, true) });
   let timed = 0;
   let timedSteps = 0;
   let lastEval = -Infinity;
