@@ -1,5 +1,6 @@
 // Fused loops as generated JavaScript: works for every dtype and every elementwise primitive.
 import type { FusedKernel, FusedNode } from './fusion.js';
+import { smallIntegerPower } from './wasmgen.js';
 
 export type LoopFn = (out: ArrayLike<number>, ins: ArrayLike<number>[]) => void;
 
@@ -24,6 +25,14 @@ const BINARY: Record<string, (a: string, b: string) => string> = {
   eq: (a, b) => `(${a} === ${b} ? 1 : 0)`,
 };
 
+/** x^e as the wasm loops compute it in f32: a left fold of rounded multiplications (then 1/x^|e|). */
+function f32Power(x: string, e: number): string {
+  if (e === 0) return '1';
+  let code = x;
+  for (let k = 1; k < Math.abs(e); k++) code = `Math.fround(${code} * ${x})`;
+  return e > 0 ? code : `(1 / ${code})`;
+}
+
 export function jsSource(k: FusedKernel): string {
   const lines: string[] = [];
   const f32 = k.out.dtype === 'f32';
@@ -39,7 +48,7 @@ export function jsSource(k: FusedKernel): string {
     if (n.prim in UNARY) expr = UNARY[n.prim](a[0]);
     else if (n.prim in BINARY) expr = BINARY[n.prim](a[0], a[1]);
     else if (n.prim === 'where') expr = `(${a[0]} !== 0 ? ${a[1]} : ${a[2]})`;
-    else if (n.prim === 'powc') expr = `Math.pow(${a[0]}, ${n.exponent})`;
+    else if (n.prim === 'powc') expr = f32 && smallIntegerPower(n.exponent) ? f32Power(a[0], n.exponent) : `Math.pow(${a[0]}, ${n.exponent})`;
     else if (n.prim === 'cast') expr = n.toDtype === 'i32' ? `Math.trunc(${a[0]})` : a[0];
     else throw new Error(`jsgen: '${n.prim}' is not elementwise`);
     const name = `t${tmp++}`;

@@ -39,6 +39,12 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 
+/**
+ * Integer exponents that both generators expand into multiplications, in the same order, so wasm and JS
+ * loops stay bit-identical (x^3 = (x*x)*x, x^-2 = 1/(x*x)); other exponents stay on Math.pow in JS.
+ */
+export const smallIntegerPower = (e: number | undefined): e is number => e !== undefined && Number.isInteger(e) && Math.abs(e) <= 8;
+
 /** Whether a fused loop can be generated as f32x4 code. */
 export function wasmEligible(k: FusedKernel): boolean {
   if (k.out.dtype !== 'f32' || k.size % 4 !== 0 || k.size === 0) return false;
@@ -48,7 +54,7 @@ export function wasmEligible(k: FusedKernel): boolean {
       const src = k.inputs[n.read.input];
       return src.dtype === 'f32' && (typeof n.read.at !== 'number' || n.read.at % 4 === 0);
     }
-    if (n.prim === 'powc') return n.exponent === 2 && n.args.every(ok);
+    if (n.prim === 'powc') return smallIntegerPower(n.exponent) && n.args.every(ok);
     if (n.prim === 'cast' || n.prim === 'stop_gradient') return false;
     return (n.prim in F32X4 || n.prim === 'where') && n.args.every(ok);
   };
@@ -69,6 +75,8 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
     return [0x20, ...uleb(l)];
   };
   const ONE = (): number[] => splat('c1', f32const(1));
+  /** A fresh v128 local (initialised like the splats, then overwritten inside the loop). */
+  const scratch = (): number => hoisted.push([...f32const(0), ...simd(F32X4_SPLAT)]);
   const ZERO = (): number[] => splat('c0', f32const(0));
   const emit = (n: FusedNode): number[] => {
     if (n.kind === 'const') return splat(`c${n.value}`, f32const(n.value));
@@ -80,8 +88,16 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
     }
     const a = n.args.map(emit);
     switch (n.prim) {
-      case 'powc':
-        return [...a[0], ...a[0], ...simd(F32X4.mul)];
+      case 'powc': {
+        const e = n.exponent as number;
+        if (e === 0) return ONE();
+        // the base once into a scratch local, then a left fold of multiplications
+        const t = scratch();
+        const get = [0x20, ...uleb(t)];
+        let code = [...a[0], 0x22, ...uleb(t)];
+        for (let k = 1; k < Math.abs(e); k++) code = [...code, ...get, ...simd(F32X4.mul)];
+        return e > 0 ? code : [...ONE(), ...code, ...simd(F32X4.div)];
+      }
       case 'where': // cond != 0 ? a : b
         return [...a[1], ...a[2], ...a[0], ...ZERO(), ...simd(F32X4.ne), ...simd(V128_BITSELECT)];
       case 'gt':
