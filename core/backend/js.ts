@@ -88,6 +88,28 @@ export function copyView(src: TypedArray, view: StridedView, dst: TypedArray, sh
   copyStrided(src, view.offset, view.strides, dst, 0, stridesOf(shape), shape);
 }
 
+/**
+ * Writes concat's or pad's output into `dst` (zeroed where pad adds nothing): each input lands in its own
+ * region of the output. Returns false for other primitives.
+ */
+export function placeInto(prim: string, ins: readonly TypedArray[], shapes: readonly Shape[], out: Aval, p: Params, dst: TypedArray): boolean {
+  const os = stridesOf(out.shape);
+  if (prim === 'pad') {
+    dst.fill(0);
+    const offset = (p.before as number[]).reduce((acc, b, d) => acc + b * os[d], 0);
+    copyStrided(ins[0], 0, stridesOf(shapes[0]), dst, offset, os, shapes[0]);
+    return true;
+  }
+  if (prim !== 'concat') return false;
+  const axis = p.axis as number;
+  let start = 0;
+  ins.forEach((x, k) => {
+    copyStrided(x, 0, stridesOf(shapes[k]), dst, start * os[axis], os, shapes[k]);
+    start += shapes[k][axis];
+  });
+  return true;
+}
+
 function gatherView(src: TypedArray, view: StridedView, out: Aval): TypedArray {
   const res = allocate(out.dtype, sizeOf(out.shape));
   copyView(src, view, res, out.shape);
@@ -198,26 +220,14 @@ const kernels: Record<string, Kernel> = {
   reduce_max: ([x], [s], out, p) => reduce(x, s, out, p.axes as number[], -Infinity, (a, v) => (v > a ? v : a)),
   matmul,
   concat: (ins, shapes, out, p) => {
-    const axis = p.axis as number;
-    const outer = sizeOf(out.shape.slice(0, axis));
-    const inner = sizeOf(out.shape.slice(axis + 1));
     const res = allocate(out.dtype, sizeOf(out.shape));
-    const rowLen = out.shape[axis] * inner;
-    let colOff = 0;
-    ins.forEach((x, t) => {
-      const len = shapes[t][axis] * inner;
-      for (let o = 0; o < outer; o++) res.set(x.subarray(o * len, (o + 1) * len), o * rowLen + colOff);
-      colOff += len;
-    });
+    placeInto('concat', ins, shapes, out, p, res);
     return res;
   },
   slice: ([x], [s], out, p) => gatherView(x, stridedView('slice', s, out, p) as StridedView, out),
-  pad: ([x], [s], out, p) => {
-    // copy x into the interior of a zero output: a strided copy seen from x's side
-    const os = stridesOf(out.shape);
-    const offset = (p.before as number[]).reduce((acc, b, d) => acc + b * os[d], 0);
+  pad: (ins, shapes, out, p) => {
     const res = allocate(out.dtype, sizeOf(out.shape));
-    copyStrided(x, 0, stridesOf(s), res, offset, os, s);
+    placeInto('pad', ins, shapes, out, p, res);
     return res;
   },
   gather: ([x, idx], [s], out, p) => {

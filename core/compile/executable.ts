@@ -4,7 +4,7 @@ import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { Tensor } from '../tensor.js';
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { copyView, jsBackend, stridedView } from '../backend/js.js';
+import { copyView, jsBackend, placeInto, stridedView } from '../backend/js.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import { planFusion, SIMD_UNARY, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
@@ -132,9 +132,13 @@ export class Executable {
       const inner = sizeOf(s.slice(axes[axes.length - 1] + 1));
       return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
     }
-    // view-like ops (broadcast, transpose, slice) copy straight into the planned buffer
+    // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
     const view = stridedView(e.prim, (a0 as Var).shape, e.out, e.params);
     if (view) return () => copyView(this.view(a0), view, this.view(e.out), e.out.shape);
+    if (e.prim === 'concat' || e.prim === 'pad') {
+      const shapes = e.inputs.map((a) => (a as Var).shape);
+      return () => placeInto(e.prim, e.inputs.map((a) => this.view(a)), shapes, e.out, e.params, this.view(e.out));
+    }
     // everything else on the reference loops, written into the planned buffer
     return () => {
       const ins = e.inputs.map((a) => new Tensor((a as Var).shape, (a as Var).dtype, this.view(a)));
