@@ -10,6 +10,8 @@ export interface StepMetrics {
   terms: Record<string, number>;
   weights?: Record<string, number>;
   lr?: number;
+  /** Set on the first step of a new training phase, e.g. 'finetune: lbfgs (f32)'. */
+  phase?: string;
 }
 
 export interface EvalMetrics {

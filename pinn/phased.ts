@@ -54,9 +54,15 @@ export class PhasedTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    if (!this.second && this.first.step >= this.at) this.second = secondPhaseTrainer(this.spec, this.options, this.phase2, this.first);
+    let phase: string | undefined;
+    if (!this.second && this.first.step >= this.at) {
+      this.second = secondPhaseTrainer(this.spec, this.options, this.phase2, this.first);
+      const opt = this.phase2.optimizer ?? 'lbfgs';
+      phase = `finetune: ${typeof opt === 'string' ? opt : opt.name} (${this.phase2.dtype ?? 'f64'})`;
+    }
     const m = this.current.trainStep();
-    return this.second ? { ...m, step: this.at + m.step } : m;
+    if (!this.second) return m;
+    return phase ? { ...m, step: this.at + m.step, phase } : { ...m, step: this.at + m.step };
   }
 
   evaluate(): EvalMetrics {

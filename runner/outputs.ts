@@ -17,6 +17,8 @@ export interface MetricsRecord {
   l2re?: number;
   per_field?: Record<string, number>;
   unknowns?: Record<string, number>;
+  /** The training phase that starts at this step (e.g. 'finetune: lbfgs (f32)'). */
+  phase?: string;
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -26,6 +28,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.l2re !== undefined) r.l2re = ev.l2re;
   if (ev.perField) r.per_field = ev.perField;
   if (ev.unknowns) r.unknowns = ev.unknowns;
+  if (m.phase) r.phase = m.phase;
   return r;
 }
 
@@ -39,15 +42,16 @@ export class MetricsLog {
 
   /**
    * Keeps the lines an uninterrupted run would have at `step`: earlier steps, and `step` itself only
-   * on the logging grid (the stopped run's extra final-step line is not part of a longer run).
+   * on the logging grid or at a phase start (the stopped run's extra final-step line is not part of a longer run).
    */
   truncateAfter(step: number, logEvery: number): void {
     if (!existsSync(this.path)) return this.reset();
     const kept = readFileSync(this.path, 'utf8').split('\n').filter((line) => {
       if (line.trim() === '') return false;
       try {
-        const s = (JSON.parse(line) as MetricsRecord).step;
-        return s < step || (s === step && s % logEvery === 0);
+        const r = JSON.parse(line) as MetricsRecord;
+        // phase starts are logged by every run, like the grid steps
+        return r.step < step || (r.step === step && (r.step % logEvery === 0 || r.phase !== undefined));
       } catch {
         return false; // a torn last line from a killed run
       }

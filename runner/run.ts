@@ -126,7 +126,8 @@ class RunLoop {
         const m = this.trainer.trainStep();
         const bad = nonFinite(m);
         const step = m.step;
-        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined;
+        if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
+        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined;
         const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
         if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
         const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';

@@ -152,6 +152,8 @@ describe('pinn: Adam then L-BFGS as one trainer (PhasedTrainer)', () => {
     expect(losses.map((m) => m.step)).to.deep.equal(Array.from({ length: 80 }, (_, i) => i + 1));
     expect(tr.step).to.equal(80);
     expect(losses[59].lr).to.equal(5e-3); // Adam reports its rate; L-BFGS does not
+    expect(losses.map((m) => m.phase).filter(Boolean)).to.deep.equal(['finetune: lbfgs (f64)']);
+    expect(losses[60].phase).to.equal('finetune: lbfgs (f64)');
     expect(losses[79].lr).to.equal(undefined);
     expect(losses[79].loss).to.be.below(0.5 * losses[60].loss);
   });
