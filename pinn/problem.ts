@@ -94,16 +94,6 @@ export interface CompiledProblem {
 
 const dimOf = (g: Geometry): number => g.dim;
 
-function rows(p: Float64Array, dim: number, keep: PointFilter): Float64Array {
-  const n = p.length / dim;
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = p.subarray(i * dim, (i + 1) * dim);
-    if (keep(row)) out.push(...row);
-  }
-  return Float64Array.from(out);
-}
-
 /** Boundary points passing `where` (oversampling until enough are found, or a clear error). */
 function boundaryDraw(g: Geometry, n: number, sampler: SamplerKind, seed: number, where: PointFilter | undefined, name: string): TermPoints {
   if (g.dim === 1) {

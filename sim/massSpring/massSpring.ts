@@ -4,7 +4,7 @@
  * State layout: [x (2n), v (2n)]. Reverse mode is hand-written per step (recomputing the step's
  * intermediates from s_t), then chained through time by checkpoint.ts.
  */
-import { reverseThroughTime, rollout, type CheckpointMode, type TimeStepper } from '../checkpoint.js';
+import type { TimeStepper } from '../checkpoint.js';
 import { MlpController, controllerParamCount, initController, type ControllerShape } from './controller.js';
 import type { MassSpringModel } from './robot.js';
 

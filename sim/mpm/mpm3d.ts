@@ -185,7 +185,7 @@ export class Mpm3D extends MpmBase implements TimeStepper {
     this.p2gAndGrid(t, s);
     const o = this.opts, n = this.n, nG = o.nGrid, dx = this.dx, invDx = this.invDx, dt = o.dt, m = this.pMass;
     const cs = 4 * invDx * invDx;
-    const { gm, gmv, u, gv, bv, bm, w, dw, fr, base, Bm, Q, G, Gp } = this;
+    const { gm, gmv, gv, bv, bm, w, dw, fr, base, Bm, Q, G, Gp } = this;
     const v = this.vTmp;
     bv.fill(0);
     // ---- G2P reverse ----
