@@ -32,8 +32,11 @@ function copyStrided(
   const rows = ss === 1 && ds === 1 && len >= 16 && src.constructor === dst.constructor;
   let sp = srcOffset;
   let dp = dstOffset;
+  // a run that repeats one source value (a broadcast along the last axis) is a fill
+  const fills = ss === 0 && ds === 1;
   for (let o = 0; o < n; o += len) {
     if (rows) dst.set(src.subarray(sp, sp + len), dp);
+    else if (fills) dst.fill(src[sp], dp, dp + len);
     else for (let j = 0; j < len; j++) dst[dp + j * ds] = src[sp + j * ss];
     // advance the multi-index over all but the last axis
     for (let d = last - 1; d >= 0; d--) {
@@ -145,11 +148,26 @@ function reduce(x: TypedArray, shape: Shape, out: Aval, axes: readonly number[],
   const strides: number[] = [];
   let k = 0;
   for (let d = 0; d < shape.length; d++) strides.push(axes.includes(d) ? 0 : outStrides[k++]);
-  const idx = new Array<number>(shape.length).fill(0);
+  const rank = shape.length;
+  if (rank === 0) {
+    res[0] = op(res[0], x[0]);
+    return res;
+  }
+  // one run along the last axis at a time: a reduced last axis accumulates in a local (in double precision)
+  const last = rank - 1;
+  const len = shape[last];
+  const sl = strides[last];
+  const idx = new Array<number>(rank).fill(0);
   let pos = 0;
-  for (let i = 0; i < x.length; i++) {
-    res[pos] = op(res[pos], x[i]);
-    for (let d = shape.length - 1; d >= 0; d--) {
+  for (let i = 0; i < x.length; i += len) {
+    if (sl === 0) {
+      let acc = res[pos];
+      for (let j = 0; j < len; j++) acc = op(acc, x[i + j]);
+      res[pos] = acc;
+    } else {
+      for (let j = 0; j < len; j++) res[pos + j * sl] = op(res[pos + j * sl], x[i + j]);
+    }
+    for (let d = last - 1; d >= 0; d--) {
       idx[d]++;
       pos += strides[d];
       if (idx[d] < shape[d]) break;
