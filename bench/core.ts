@@ -8,21 +8,10 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { Executable } from '../core/compile/executable.js';
 import { wasmKernels } from '../core/backend/wasm.js';
+import { medianMs } from './timing.js';
 
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
-
-/** Median of `reps` timed calls (ms) after one warm-up. */
-function median(fn: () => void, reps: number): number {
-  fn();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    fn();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
 
 /** The PINN step of the issue: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian, Adam. */
 function pinnStep(): () => number {
@@ -64,12 +53,12 @@ function tanhJet(n: number): Record<string, number> {
   const kernels = wasmKernels();
   const rows: Record<string, number> = {};
   fx.setBackend('js');
-  rows['eager js'] = median(() => f(x, v), 5);
+  rows['eager js'] = medianMs(5, () => f(x, v));
   fx.setBackend('wasm');
   if (kernels) {
     for (const fusion of ['js', 'wasm'] as const) {
       const exe = new Executable(g, kernels, { fusion });
-      rows[`compiled, ${fusion} loops`] = median(() => exe.run([x, v]), 15);
+      rows[`compiled, ${fusion} loops`] = medianMs(15, () => exe.run([x, v]));
       exe.dispose();
     }
   }
@@ -83,7 +72,7 @@ const reps = quick ? 5 : 15;
 const ours: number[] = [];
 const theirs: Array<number | string> = [];
 for (let round = 0; round < (quick ? 1 : 3); round++) {
-  ours.push(median(step, reps));
+  ours.push(medianMs(reps, step));
   // PyTorch's best of 1 and 2 threads: on a loaded 2-core machine one thread is often faster
   const runs = [1, 2].map((threads) => torchStep(threads, reps));
   const times = runs.flatMap((t) => (typeof t === 'string' ? [] : [t.ms_per_step]));

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import { fno, deeponet, gridCoords, relativeL2, type OperatorModel } from '../operators/index.js';
+import { medianMs } from './timing.js';
 
 const quick = process.argv.includes('--quick');
 const REPS = quick ? 2 : 5;
@@ -27,18 +28,6 @@ function deeponetForwardFlops(B: number, m: number, P: number, widths: number[])
     trunk += 2 * (l === 0 ? 1 : widths[l]) * widths[l + 1];
   }
   return B * branch + P * trunk + 2 * B * P * widths[widths.length - 1];
-}
-
-/** Median ms of `reps` calls after one warm-up (compilation) call. */
-function timeStep(step: () => void, reps: number): number {
-  step();
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    step();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
 }
 
 function stepFn<P>(model: OperatorModel<P>, a: fx.Tensor, y: fx.Tensor, coords: fx.Tensor, useJit: boolean): () => void {
@@ -79,7 +68,7 @@ const load0 = loadavg()[0];
   for (const [backend, useJit] of configs) {
     if (quick && backend === 'js') continue;
     fx.setBackend(backend as fx.BackendName);
-    report(`FNO-1D ${N}x${n} w${width} m${modes} b${B}`, backend, useJit, timeStep(stepFn(model, a, y, coords, useJit), backend === 'js' ? 2 : REPS), flops, N / B);
+    report(`FNO-1D ${N}x${n} w${width} m${modes} b${B}`, backend, useJit, medianMs(backend === 'js' ? 2 : REPS, stepFn(model, a, y, coords, useJit)), flops, N / B);
   }
   fx.setBackend('wasm');
 }
@@ -91,7 +80,7 @@ const load0 = loadavg()[0];
   const y = fx.random.normal(4, [B, m]);
   const coords = gridCoords([m], Float64Array.from({ length: m }, (_, j) => j / m), 'f32');
   const flops = 3 * deeponetForwardFlops(B, m, m, [width, width, width]);
-  for (const useJit of [true, false]) report(`DeepONet ${N}x${m} w${width} b${B}`, fx.getBackend(), useJit, timeStep(stepFn(model, a, y, coords, useJit), REPS * 4), flops, N / B);
+  for (const useJit of [true, false]) report(`DeepONet ${N}x${m} w${width} b${B}`, fx.getBackend(), useJit, medianMs(REPS * 4, stepFn(model, a, y, coords, useJit)), flops, N / B);
 }
 console.table(rows);
 console.log(`GEMM peak from bench/results-gemm.json: ${gemmPeak.toFixed(1)} GFLOP/s; load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on 2 shared cores (noisy).`);

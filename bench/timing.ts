@@ -15,3 +15,15 @@ export function best(reps: number, f: () => void, warmup = false): number {
   }
   return b;
 }
+
+/** Median wall time in milliseconds of `reps` calls of `f`, after one untimed warm-up (compile) call. */
+export function medianMs(reps: number, f: () => void): number {
+  f();
+  const ts: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
