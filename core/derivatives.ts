@@ -4,7 +4,7 @@ import * as ops from './ops.js';
 import { grad, jet, jvp } from './api.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
 import { stdeLaplacian, type StdeOptions } from './stde.js';
-import { collapsedTaylor2, NotCollapsible } from './transforms/collapsed.js';
+import { taylor2Along } from './transforms/collapsed.js';
 
 export type RowFn = (x: Tensor) => Tensor;
 
@@ -80,15 +80,7 @@ export function sumOfSecondDerivatives(f: RowFn, x: Tensor, dirs: readonly (read
  * summed second order sum_k v_k^T H v_k ([N, ...]) in one pass: collapsed Taylor mode, or a tiled jet as fallback.
  */
 export function firstAndSummedSecond(f: RowFn, x: Tensor, dirs: readonly (readonly number[])[]): { value: Tensor; first: Tensor; second: Tensor } {
-  const [N] = x.shape;
-  const V = tileDirections(dirs, N, x.dtype);
-  try {
-    return collapsedTaylor2(f, x, V);
-  } catch (e) {
-    if (!(e instanceof NotCollapsible)) throw e;
-    const [value, [first, second]] = jet(f, tileRows(x, dirs.length), [V, null]);
-    return { value: ops.sliceAxis(value, 0, 0, N), first, second: weightedBlockSum(second, dirs.length, dirs.map(() => 1)) };
-  }
+  return taylor2Along(f, x, tileDirections(dirs, x.shape[0], x.dtype));
 }
 
 /** Trace of the Hessian by forward-over-reverse (jvp of grad): the check on jet-based Laplacians. */

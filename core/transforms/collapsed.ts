@@ -8,7 +8,8 @@ import * as ops from '../ops.js';
 import type { Tensor } from '../tensor.js';
 import { addMaybe, applyLinear, isLinear } from './common.js';
 import { sameShape } from '../shape.js';
-import { repeatRows } from '../directions.js';
+import { repeatRows, tileRows, weightedBlockSum } from '../directions.js';
+import { jet } from '../api.js';
 
 /** Raised when f is not row-wise in the way this mode needs; callers fall back to tiled jets. */
 export class NotCollapsible extends Error {}
@@ -126,3 +127,15 @@ export function collapsedTaylor2(f: (x: Tensor) => Tensor, x: Tensor, directions
   return { value: y0, first: f1 ?? ops.zerosLike(tile(y0, [P * N, ...y0.shape.slice(1)])), second: s ?? ops.zerosLike(y0) };
 }
 
+/** collapsedTaylor2, or the same three values from one tiled second-order jet where f does not collapse. */
+export function taylor2Along(f: (x: Tensor) => Tensor, x: Tensor, directions: Tensor): { value: Tensor; first: Tensor; second: Tensor } {
+  try {
+    return collapsedTaylor2(f, x, directions);
+  } catch (e) {
+    if (!(e instanceof NotCollapsible)) throw e;
+    const [N] = x.shape;
+    const P = directions.shape[0] / N;
+    const [value, [first, second]] = jet(f, tileRows(x, P), [directions, null]);
+    return { value: ops.sliceAxis(value, 0, 0, N), first, second: weightedBlockSum(second, P, new Array<number>(P).fill(1)) };
+  }
+}
