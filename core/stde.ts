@@ -17,6 +17,8 @@ export interface StdeOptions {
   rng?: number;
   /** dense probe distribution */
   distribution?: 'rademacher' | 'gaussian';
+  /** the coordinates probed (e.g. the spatial ones of a space-time input); default all d */
+  axes?: readonly number[];
 }
 
 type RowFn = (x: Tensor) => Tensor;
@@ -55,8 +57,9 @@ export interface Probes {
 
 /** Coordinate directions e_j: all d with weight 1 (samples >= d), else |J| drawn without replacement, weight d/|J|. */
 export function coordinateProbes(d: number, opts: StdeOptions = {}, dtype: DType = 'f32'): Probes {
-  const J = new Rng(opts.rng ?? 0).choose(d, Math.min(samplesOf('coordinateProbes', opts), d));
-  return { dirs: tileDirections(J.map((j) => unitVector(d, j)), 1, dtype), weights: J.map(() => d / J.length) };
+  const axes = opts.axes ?? [...Array(d).keys()];
+  const J = new Rng(opts.rng ?? 0).choose(axes.length, Math.min(samplesOf('coordinateProbes', opts), axes.length)).map((j) => axes[j]);
+  return { dirs: tileDirections(J.map((j) => unitVector(d, j)), 1, dtype), weights: J.map(() => axes.length / J.length) };
 }
 
 /** Per-point probes [S, N, d] with E[v v^T] = I (Rademacher by default, or Gaussian), weights 1/S. */
@@ -65,8 +68,11 @@ export function denseProbes(d: number, N: number, opts: StdeOptions = {}, dtype:
   const dist = opts.distribution ?? 'rademacher';
   if (dist !== 'rademacher' && dist !== 'gaussian') throw new Error(`denseProbes: distribution must be 'rademacher' or 'gaussian', got '${String(dist)}'`);
   const rng = new Rng(opts.rng ?? 0);
+  const axes = opts.axes ?? [...Array(d).keys()];
   const v = allocate(dtype, samples * N * d);
-  for (let i = 0; i < v.length; i++) v[i] = dist === 'gaussian' ? rng.normal() : rng.uniform() < 0.5 ? -1 : 1;
+  for (let k = 0; k < samples * N; k++) {
+    for (const j of axes) v[k * d + j] = dist === 'gaussian' ? rng.normal() : rng.uniform() < 0.5 ? -1 : 1;
+  }
   return { dirs: new Tensor([samples, N, d], dtype, v), weights: Array<number>(samples).fill(1 / samples) };
 }
 

@@ -9,7 +9,7 @@ import { leaves, type PyTree } from '../core/pytree.js';
 import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
-import { Rng } from '../core/random.js';
+import { coordinateProbes, denseProbes } from '../core/stde.js';
 import { rarSelect } from '../meshes/rar.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';
@@ -258,20 +258,11 @@ export class PinnTrainer implements Trainer {
     const d = this.problem.spec.coords.length;
     this.problem.terms.forEach((t, i) => {
       if (!this.plans[i].lapByProbes) return;
-      const rng = new Rng(hashSeed(hashSeed(this.seed * 2654435761 + step) + i * 104729));
+      const opts = { samples: stde.samples, rng: hashSeed(hashSeed(this.seed * 2654435761 + step) + i * 104729), axes: sp };
       const term = batch[t.name];
-      let dirs: Tensor;
-      if (stde.estimator === 'stde-sparse') {
-        const J = rng.choose(sp.length, Math.min(stde.samples, sp.length));
-        const v = new Float64Array(J.length * d);
-        J.forEach((j, p) => (v[p * d + sp[j]] = 1));
-        dirs = tensor(v, [J.length, d], this.dtype);
-      } else {
-        const N = term.x.shape[0];
-        const v = new Float64Array(stde.samples * N * d);
-        for (let k = 0; k < stde.samples * N; k++) for (const j of sp) v[k * d + j] = rng.uniform() < 0.5 ? -1 : 1;
-        dirs = tensor(v, [stde.samples, N, d], this.dtype);
-      }
+      const { dirs } = stde.estimator === 'stde-sparse'
+        ? coordinateProbes(d, opts, this.dtype)
+        : denseProbes(d, term.x.shape[0], opts, this.dtype);
       out[t.name] = { ...term, probes: dirs };
     });
     return out;

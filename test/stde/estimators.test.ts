@@ -122,4 +122,16 @@ describe('stde: estimators', () => {
     a.forEach((v, i) => expect(v).to.be.closeTo(a2[i], 1e-12));
     b.forEach((v, i) => expect(v).to.be.closeTo(b2[i], 1e-12));
   });
+
+  it('probes restricted to some axes (the spatial ones of a space-time input) never touch the others', () => {
+    const sparse = coordinateProbes(4, { samples: 2, rng: 5, axes: [0, 2, 3] }, 'f64');
+    const s = sparse.dirs.dataSync();
+    expect([1, 5].map((i) => s[i])).to.deep.equal([0, 0]); // axis 1 of both rows
+    expect(sparse.weights).to.deep.equal([1.5, 1.5]); // 3 probed axes / 2 samples
+    const dense = denseProbes(4, 3, { samples: 2, rng: 5, axes: [0, 2, 3] }, 'f64').dirs.dataSync();
+    for (let k = 0; k < 6; k++) {
+      expect(dense[k * 4 + 1]).to.equal(0);
+      for (const j of [0, 2, 3]) expect(Math.abs(dense[k * 4 + j])).to.equal(1);
+    }
+  });
 });
