@@ -23,8 +23,6 @@ export class GpuExecutable {
   /** The kernels this executable owns (each holds its output texture on the device). */
   private readonly kernels: GpuKernel[] = [];
   private disposed = false;
-  /** How many steps run as device kernels. */
-  kernelCount = 0;
   /** The primitives of the steps left on the reference loops, in order. */
   readonly hostSteps: string[] = [];
 
@@ -36,23 +34,28 @@ export class GpuExecutable {
     const plan = planFusion(graph, false);
     for (const { eqn, kernel } of plan.steps) {
       const ins = kernel ? kernel.inputs : eqn.inputs;
+      if (ALIASES.has(eqn.prim) && !kernel) {
+        this.steps.push((v) => v.set(eqn.out, v.get(eqn.inputs[0]) ?? (eqn.inputs[0] as Tensor).dataSync()));
+        continue;
+      }
       const avals = ins.map((a) => a as Var | Tensor);
       const source = !onDevice(eqn.prim, avals, eqn.out) ? null
         : kernel ? gpuSource(kernel)
-        : ALIASES.has(eqn.prim) ? null
         : primitiveSource(eqn.prim, avals.map((a) => a.shape), eqn.out.shape, eqn.params);
-      if (ALIASES.has(eqn.prim) && !kernel) {
-        this.steps.push((v) => v.set(eqn.out, v.get(eqn.inputs[0]) ?? (eqn.inputs[0] as Tensor).dataSync()));
-      } else if (source) {
+      if (source) {
         const run = backend.kernel(source, sizeOf(eqn.out.shape), true);
         this.kernels.push(run);
-        this.kernelCount++;
         this.steps.push((v) => v.set(eqn.out, run(...ins.map((a) => deviceArg(v, a))) as GpuValue));
       } else {
         this.hostSteps.push(eqn.prim);
         this.steps.push(kernel ? hostLoop(kernel) : referenceStep(eqn));
       }
     }
+  }
+
+  /** How many steps run as device kernels. */
+  get kernelCount(): number {
+    return this.kernels.length;
   }
 
   /** Frees the kernels and their device textures; the executable must not be run afterwards. */
