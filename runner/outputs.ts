@@ -98,7 +98,7 @@ export function writeSummary(dir: string, s: Summary): void {
 export function evaluationGrid(domain: Geometry, resolution: number | readonly number[]): { counts: number[]; origin: number[]; spacing: number[]; points: Float64Array; inside: Uint8Array } {
   const d = domain.dim;
   const axes = d > 3 ? 2 : d;
-  const counts = typeof resolution === 'number' ? new Array<number>(axes).fill(resolution) : resolution.slice(0, axes);
+  const counts = typeof resolution === 'number' ? new Array<number>(axes).fill(resolution) : axes < d ? resolution.slice(0, axes) : [...resolution];
   const { min, max } = domain.bbox;
   const g = uniformGrid({ min: Array.from(min).slice(0, axes), max: Array.from(max).slice(0, axes) }, counts);
   let points = g.points.data;

@@ -117,7 +117,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     resampleEvery: t.resample_every, weights,
     optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
     evalPoints: t.points.test,
-    derivatives: { estimator: c.derivatives.estimator, samples: c.derivatives.samples },
+    derivatives: c.derivatives,
   };
   return { spec, options };
 }
