@@ -89,7 +89,7 @@ describe('nn: networks', () => {
     // tiny hand example: 1 -> 1 -> 1, W1 = 2, b1 = 0.5, a = 0.3, n = 10; W2 = 1.5, b2 = -0.2
     const tiny = nn.buildNetwork({ type: 'mlp', hidden: [1], adaptiveActivation: { kind: 'laaf', scale: 10 } }, 1, 1, { dtype: 'f64' });
     const s = (v: number) => fx.tensor([v], [1, 1], 'f64');
-    const p = [{ W: s(2), b: fx.tensor([0.5], [1], 'f64'), a: fx.tensor(0.3, [], 'f64') }, { W: s(1.5), b: fx.tensor([-0.2], [1], 'f64') }];
+    const p: fx.nn.LayerParams[] = [{ W: s(2), b: fx.tensor([0.5], [1], 'f64'), a: fx.tensor(0.3, [], 'f64') }, { W: s(1.5), b: fx.tensor([-0.2], [1], 'f64') }];
     const x = 0.4;
     expect(tiny.apply(p, s(x)).item()).to.be.closeTo(1.5 * Math.tanh(10 * 0.3 * (2 * x + 0.5)) - 0.2, 1e-15);
   });
