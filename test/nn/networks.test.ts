@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { flattenTree, unflattenTree } from '../../pinn/flat.js';
 import { relErr } from '../support/check.js';
+import { collapsedTaylor2 } from '../../core/transforms/collapsed.js';
 
 const { nn } = fx;
 type Spec = fx.nn.NetworkSpec;
@@ -49,6 +50,18 @@ describe('nn: networks', () => {
       expect(relErr(idx.map((i) => g[i]), fd)).to.be.below(1e-7);
     });
   }
+
+  it('the collapsed Laplacian (forward Laplacian) goes through every network without falling back, and matches grad-of-grad', () => {
+    for (const [name, spec] of Object.entries(SPECS)) {
+      const net = nn.buildNetwork(spec, 2, 3, { seed: 2, dtype: 'f64' });
+      const f = (x: fx.Tensor) => net.apply(net.params, x);
+      const dirs = fx.tensor([1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1], [6, 2], 'f64'); // e_x then e_y for the 3 points
+      const { second } = collapsedTaylor2(f, pts, dirs); // throws NotCollapsible instead of falling back
+      const ref = [0, 1, 2].map((j) => fx.hessianTrace((x: fx.Tensor) => fx.sliceAxis(f(x), 1, j, j + 1), pts).dataSync());
+      const want = [0, 1, 2].flatMap((r) => [0, 1, 2].map((j) => ref[j][r]));
+      expect(relErr(second.dataSync(), want), name).to.be.below(1e-12);
+    }
+  });
 
   it('the default spec gives exactly nn.mlp: same parameters, same outputs (f32 and f64)', () => {
     for (const dtype of ['f32', 'f64'] as const) {
