@@ -46,7 +46,7 @@ export interface Network {
   apply(params: PyTree, x: Tensor): Tensor;
 }
 
-/** The trainable parts of a body, the GAAF slope beside them when it is on. */
+/** A network body: its trainable parameters and its forward pass (given the shared GAAF slope, if any). */
 type Body<P> = { params: P; apply(p: P, h: Tensor, shared: Tensor | undefined): Tensor };
 
 function stack(f: LayerFactory, widths: readonly number[]): Body<LayerParams[]> {
