@@ -11,4 +11,6 @@ export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
+export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';
+export { trainerNetwork } from './network.js';
 export * as problems from './problems.js';

@@ -6,7 +6,8 @@ import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
 import { leaves, type PyTree } from '../core/pytree.js';
-import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
+import type { Network } from '../nn/index.js';
+import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
@@ -23,12 +24,7 @@ import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
 
-export interface NetOptions {
-  /** hidden widths (input and output widths come from the problem); default [32, 32, 32] */
-  hidden?: readonly number[];
-  activation?: Activation;
-  seed?: number;
-}
+export type { NetOptions };
 
 export type OptimizerSpec = OptimizerName | ({ name: OptimizerName } & Record<string, unknown>);
 
@@ -66,7 +62,7 @@ export interface TrainerOptions {
 
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
-type Params = { net: MlpParams; unknowns: Record<string, Tensor> };
+type Params = { net: PyTree; unknowns: Record<string, Tensor> };
 export type LapEstimator = 'exact' | 'stde-sparse' | 'stde-dense';
 const LAP_ESTIMATORS: readonly LapEstimator[] = ['exact', 'stde-sparse', 'stde-dense'];
 
@@ -112,7 +108,7 @@ export class PinnTrainer implements Trainer {
   private readonly inputs: OptimizerInputs;
   private readonly opts: TrainerOptions;
   private readonly seed: number;
-  private readonly net: ReturnType<typeof mlp>;
+  private readonly net: Network;
   private params: Params;
   private flat: FlatVec;
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
@@ -141,13 +137,7 @@ export class PinnTrainer implements Trainer {
     this.dtype = options.dtype ?? 'f32';
     if (this.dtype !== 'f32' && this.dtype !== 'f64') throw new Error(`dtype: expected 'f32' or 'f64', got '${String(this.dtype)}'`);
     this.seed = options.seed ?? 0;
-    const hidden = options.net?.hidden ?? [32, 32, 32];
-    this.net = mlp({
-      layers: [ps.coords.length, ...hidden, ps.fields.length],
-      activation: options.net?.activation ?? 'tanh',
-      seed: options.net?.seed ?? this.seed,
-      dtype: this.dtype,
-    });
+    this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype);
     const unknowns: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v], [], this.dtype);
     this.params = { net: this.net.params, unknowns };

@@ -6,6 +6,7 @@ import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
 import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
+import { configTransform, netOptions } from './networkConfig.js';
 import { loadPointSet, type PointSet } from './reference.js';
 import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
@@ -108,10 +109,11 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
     constants: c.constants, unknowns: c.unknowns, pde: c.pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
+    transform: configTransform(c.network, { coords, fields, constants: c.constants }),
   };
   const t = c.training;
   const options: TrainerOptions = {
-    net: { hidden: c.network.layers, activation: c.network.activation, seed: c.seed },
+    net: netOptions(c.network, c.seed),
     dtype: c.dtype, seed: c.seed, sampler: t.sampler as TrainerOptions['sampler'],
     points: { domain: t.points.domain, boundary: t.points.boundary, initial: t.points.initial },
     resampleEvery: t.resample_every, weights,

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
+import { checkNetwork, networkShape } from './networkConfig.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -161,6 +162,7 @@ export const pinnSchema = z
         /** Hidden widths (input and output widths come from coords and fields). */
         layers: z.array(posInt).min(1).default([64, 64, 64]),
         activation: z.enum(['tanh', 'sin', 'gelu', 'relu', 'sigmoid', 'swish']).default('tanh'),
+        ...networkShape,
       })
       .prefault({}),
     training: z
@@ -204,6 +206,7 @@ export const pinnSchema = z
       ctx.addIssue({ code: 'custom', path: ['coords'], message: `expected ${dim} names (geometry dimension${c.time ? ' + time' : ''}), got ${c.coords.length}` });
     }
     const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+    checkNetwork(c.network, coords, c.fields, ctx);
     const names = new Set([...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns)]);
     if (names.size !== coords.length + c.fields.length + Object.keys(c.constants).length + Object.keys(c.unknowns).length) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'expected coordinate, field, constant and unknown names to be distinct' });
