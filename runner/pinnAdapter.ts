@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
 import { loadPointSet, type PointSet } from './reference.js';
+import { pdeFromConfig } from './pdeEntries.js';
 import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
 
@@ -79,6 +80,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     return refSet;
   };
   const weights: Record<string, number> = {};
+  const pde = pdeFromConfig(c.pde, weights);
   const conditions: ConditionSpec[] = c.conditions.map((bc, i) => {
     const where = `conditions[${i}]`;
     const name = bc.name ?? `${bc.type}${i}`;
@@ -106,7 +108,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, unknowns: c.unknowns, pde: c.pde, conditions, exact,
+    constants: c.constants, unknowns: c.unknowns, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
   };
   const t = c.training;

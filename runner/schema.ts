@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
+import { pdeLossName } from '../pinn/equations.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -110,6 +111,13 @@ const conditionCommon = {
 /** `on:` selects boundary points: 'boundary' (all) or a mathjs boolean expression such as `x == -1`. */
 const onSelector = z.string().min(1).default('boundary');
 
+/** One PDE equation: 'u_t - u_xx' or { eq: 'u_t - u_xx', name: heat, weight: 2 }. */
+export const pdeEntrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({ eq: z.string().min(1), name: identifier.optional(), weight: z.number().nonnegative().default(1) }),
+]);
+export type PdeEntryConfig = z.infer<typeof pdeEntrySchema>;
+
 export const conditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dirichlet'), on: onSelector, value: expr, ...conditionCommon }),
   z.strictObject({ type: z.literal('neumann'), on: onSelector, value: expr, ...conditionCommon }),
@@ -152,7 +160,8 @@ export const pinnSchema = z
     constants: z.record(identifier, finite).default({}),
     /** Trainable constants of inverse problems with their initial values. */
     unknowns: z.record(identifier, finite).default({}),
-    pde: z.array(z.string().min(1)).min(1),
+    /** Equations: strings, or `{ eq, name, weight }` (each equation is its own loss term). */
+    pde: z.array(pdeEntrySchema).min(1),
     conditions: z.array(conditionSchema).default([]),
     exact: z.union([z.string().min(1), z.record(identifier, z.string().min(1))]).optional(),
     reference: referenceSchema.optional(),
@@ -208,6 +217,15 @@ export const pinnSchema = z
     if (names.size !== coords.length + c.fields.length + Object.keys(c.constants).length + Object.keys(c.unknowns).length) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'expected coordinate, field, constant and unknown names to be distinct' });
     }
+    // every loss term (equations, then conditions as the adapter names them) needs its own name
+    const lossNames = c.pde.map((e, i) => pdeLossName(typeof e === 'object' ? e.name : undefined, i, c.pde.length));
+    lossNames.forEach((n, i) => {
+      if (lossNames.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['pde', i, 'name'], message: `expected a loss name not used by another equation, got '${n}'` });
+    });
+    c.conditions.forEach((bc, i) => {
+      const n = bc.name ?? `${bc.type}${i}`;
+      if (lossNames.includes(n)) ctx.addIssue({ code: 'custom', path: ['conditions', i, 'name'], message: `expected a loss name not used by an equation, got '${n}'` });
+    });
     c.conditions.forEach((bc, i) => {
       if (bc.field !== undefined && !c.fields.includes(bc.field)) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'field'], message: `expected one of ${c.fields.join(', ')}, got '${bc.field}'` });
