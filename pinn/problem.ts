@@ -3,7 +3,7 @@
 import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { Geometry } from '../meshes/geometry/geometry.js';
-import { TimeDomainProduct } from '../meshes/geometry/timeDomain.js';
+import { isTimeGeometry, TimeInterval } from '../meshes/geometry/timeInterval.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
 import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
@@ -235,6 +235,9 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     const label = `conditions[${i}]`;
     if (terms.some((t) => t.name === name || t.losses?.includes(name))) throw new Error(`${label}.name: duplicate loss term name '${name}'`);
     const base = { name, kind: cond.kind, fixedCount: cond.kind === 'data' ? undefined : cond.count };
+    if (g instanceof TimeInterval && cond.kind !== 'initial' && cond.kind !== 'data') {
+      throw new Error(`${label}: a ${cond.kind} condition needs a spatial boundary, but the domain is the time interval of an ODE; use an initial condition`);
+    }
     switch (cond.kind) {
       case 'dirichlet':
       case 'neumann':
@@ -261,7 +264,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       }
       case 'initial': {
         checkField(spec, cond.field, label);
-        if (!(g instanceof TimeDomainProduct)) throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain)`);
+        if (!isTimeGeometry(g)) throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain or timeInterval)`);
         if (timeIndex !== d - 1) throw new Error(`${label}: the time coordinate must be the last coordinate`);
         const value = valueFn(cond.value, scope, `${label}.value`);
         const field = cond.field;

@@ -402,6 +402,7 @@ export class PinnTrainer implements Trainer {
     let loss: number;
     let terms: Record<string, number>;
     let weights: Record<string, number> | undefined;
+    let converged: StepMetrics['converged'];
     const userWeighted = this.termWeights.some((w) => w !== 1);
     if (mode === 'gradient') {
       const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
@@ -428,7 +429,7 @@ export class PinnTrainer implements Trainer {
         this.lastObjective = { batch, x: Float64Array.from(x), f, g: gv, terms };
         return { f, g: gv };
       };
-      (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 });
+      converged = (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 }).stop;
       ({ loss, terms } = first as unknown as { loss: number; terms: Record<string, number> });
     } else {
       const opt = this.optimizer as MultiLossOptimizer;
@@ -466,6 +467,7 @@ export class PinnTrainer implements Trainer {
     const m: StepMetrics = { step: this.stepCount, loss, terms };
     if (weights) m.weights = weights;
     if (lr !== undefined) m.lr = lr;
+    if (converged) m.converged = converged;
     return m;
   }
 

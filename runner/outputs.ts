@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeVtk, writePvd, uniformGrid, type Geometry, type VtkArrayInput } from '../meshes/index.js';
 import { writeFileAtomic } from './checkpoint.js';
 import type { EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
+import type { Convergence } from '../optim/types.js';
 
 export interface MetricsRecord {
   step: number;
@@ -19,6 +20,8 @@ export interface MetricsRecord {
   unknowns?: Record<string, number>;
   /** The training phase that starts at this step (e.g. 'finetune: lbfgs (f32)'). */
   phase?: string;
+  /** The optimizer's tolerance that was met at this step (the run stops here). */
+  converged?: Convergence;
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -29,6 +32,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.perField) r.per_field = ev.perField;
   if (ev.unknowns) r.unknowns = ev.unknowns;
   if (m.phase) r.phase = m.phase;
+  if (m.converged) r.converged = m.converged;
   return r;
 }
 
@@ -85,6 +89,8 @@ export interface Summary {
   resumed_from?: number;
   message?: string;
   fields?: string[];
+  /** Why the run ended before training.steps: the optimizer's tolerance was met at `step`. */
+  stopped?: { reason: 'converged'; criterion: Convergence; step: number };
 }
 
 export function writeSummary(dir: string, s: Summary): void {

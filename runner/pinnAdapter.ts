@@ -8,7 +8,7 @@ import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
 import { loadPointSet, type PointSet } from './reference.js';
 import { pdeFromConfig } from './pdeEntries.js';
-import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
+import { defaultCoords, spaceDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
@@ -70,7 +70,7 @@ function exactSamples(domain: Geometry, coords: readonly string[], exact: Record
 
 export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: ProblemSpec; options: TrainerOptions } {
   const domain = buildDomain(c.geometry, c.time);
-  const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+  const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const fields = c.fields;
   const refCfg = c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
   let refSet: PointSet | undefined;

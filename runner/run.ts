@@ -106,7 +106,7 @@ class RunLoop {
     this.lastCheckpointStep = this.trainer.step;
   }
 
-  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics }> {
+  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics; stopped?: Summary['stopped'] }> {
     const t = this.config.training;
     this.t0 = performance.now();
     const wall = (): number => this.wall();
@@ -127,7 +127,7 @@ class RunLoop {
         const bad = nonFinite(m);
         const step = m.step;
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
-        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined;
+        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined || m.converged !== undefined;
         const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
         if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
         const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
@@ -141,6 +141,12 @@ class RunLoop {
         if (logged) this.lastEval = ev;
         this.progress.update(step, m.loss, ev.l2re, logged);
         if (step % t.checkpoint_every === 0) this.checkpoint(wall());
+        if (m.converged) {
+          // the optimizer's configured tolerance is met: further steps would not change the result
+          if (this.lastCheckpointStep !== step) this.checkpoint(wall());
+          this.progress.log(`step ${step}: converged (${m.converged}); stopping early`);
+          return { status: 'completed', wall: wall(), last: m, eval: this.lastEval, stopped: { reason: 'converged', criterion: m.converged, step } };
+        }
       }
       if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
       return { status: 'completed', wall: wall(), last: this.lastMetrics, eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate() };
@@ -221,6 +227,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
     ...base, status: outcome.status, steps: trainer.step, wall_time: outcome.wall,
     loss: outcome.last?.loss, terms: outcome.last?.terms,
     l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns,
+    ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };
   if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));

@@ -151,7 +151,8 @@ export const pinnSchema = z
     kind: z.literal('pinn'),
     ...common,
     dtype: dtypeEnum.default('f32'),
-    geometry: geometrySchema,
+    /** Spatial domain; may be omitted with `time` for an ODE (the domain is then the time interval, coords [t]). */
+    geometry: geometrySchema.optional(),
     /** Time interval [t0, t1] for evolution problems (adds the coordinate `t`). */
     time: vec2.optional(),
     /** Coordinate names, default x, y, z (by dimension) then t. */
@@ -206,13 +207,14 @@ export const pinnSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
-    checkCsgDims(c.geometry, ['geometry'], ctx);
-    const dim = geometryDim(c.geometry) + (c.time ? 1 : 0);
+    if (c.geometry) checkCsgDims(c.geometry, ['geometry'], ctx);
+    else if (!c.time) ctx.addIssue({ code: 'custom', path: ['geometry'], message: 'expected a geometry (or `time: [t0, t1]` alone for an ODE)' });
+    const dim = spaceDim(c) + (c.time ? 1 : 0);
     if (c.time && !(c.time[1] > c.time[0])) ctx.addIssue({ code: 'custom', path: ['time', 1], message: `expected t1 > t0 (${c.time[0]}), got ${c.time[1]}` });
     if (c.coords && c.coords.length !== dim) {
       ctx.addIssue({ code: 'custom', path: ['coords'], message: `expected ${dim} names (geometry dimension${c.time ? ' + time' : ''}), got ${c.coords.length}` });
     }
-    const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+    const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
     const names = new Set([...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns)]);
     if (names.size !== coords.length + c.fields.length + Object.keys(c.constants).length + Object.keys(c.unknowns).length) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'expected coordinate, field, constant and unknown names to be distinct' });
@@ -232,6 +234,9 @@ export const pinnSchema = z
       }
       if (bc.type === 'periodic' && !coords.includes(bc.axis)) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'axis'], message: `expected one of ${coords.join(', ')}, got '${bc.axis}'` });
+      }
+      if (!c.geometry && bc.type !== 'initial' && bc.type !== 'data') {
+        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: `expected an initial or data condition: an ODE (time without geometry) has no spatial boundary for '${bc.type}'` });
       }
       if (bc.type === 'initial' && !c.time) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: "expected a `time: [t0, t1]` interval for an initial condition" });
@@ -266,6 +271,11 @@ export const pinnSchema = z
       ctx.addIssue({ code: 'custom', path: ['unknowns'], message: 'expected observations (a data condition or reference) to identify unknowns from' });
     }
   });
+
+/** Spatial dimension of a PINN config: 0 for an ODE (no geometry). */
+export function spaceDim(c: { geometry?: GeometryNode }): number {
+  return c.geometry ? geometryDim(c.geometry) : 0;
+}
 
 export function defaultCoords(spaceDim: number, time: boolean): string[] {
   const space = spaceDim <= 3 ? ['x', 'y', 'z'].slice(0, spaceDim) : Array.from({ length: spaceDim }, (_, i) => `x${i + 1}`);
