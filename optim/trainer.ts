@@ -23,6 +23,8 @@ export interface EvalMetrics {
   perField?: Record<string, number>;
   /** current values of trainable constants (inverse problems) */
   unknowns?: Record<string, number>;
+  /** relative error of each unknown whose true value is known */
+  unknownErrors?: Record<string, number>;
 }
 
 export interface Trainer {

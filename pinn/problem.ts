@@ -6,6 +6,7 @@ import type { Geometry } from '../meshes/geometry/geometry.js';
 import { isTimeGeometry, TimeInterval } from '../meshes/geometry/timeInterval.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
+import { checkTrueValues } from './unknowns.js';
 import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
 import { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, toTensor, unknownSymbols, type ExprScope } from './expr.js';
 
@@ -53,6 +54,8 @@ export interface ProblemSpec {
   constants?: Readonly<Record<string, number>>;
   /** trainable constants with their initial values (inverse problems) */
   unknowns?: Readonly<Record<string, number>>;
+  /** known values of (some) unknowns, e.g. { D: 0.1 }: evaluation reports each one's relative error */
+  trueValues?: Readonly<Record<string, number>>;
   /**
    * residual equations: strings (`lhs = rhs` allowed), functions returning one or more residuals, or
    * `{ residual, name }`; each entry is one loss term ('pde' alone, else pde0, pde1, ... or its name)
@@ -176,6 +179,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     constants: spec.constants ?? {},
     unknowns: Object.keys(spec.unknowns ?? {}),
   };
+  checkTrueValues(spec.trueValues ?? {}, Object.keys(spec.unknowns ?? {}), 'trueValues');
   const exactStrings: Record<string, string> = {};
   for (const [f, e] of Object.entries(spec.exact ?? {})) {
     checkField(spec, f, `exact.${f}`);

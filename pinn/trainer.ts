@@ -20,6 +20,7 @@ import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext }
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 import { valuesAndGrads } from './multigrad.js';
+import { unknownErrors } from './unknowns.js';
 
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
@@ -572,6 +573,8 @@ export class PinnTrainer implements Trainer {
     const m: EvalMetrics = {};
     const names = Object.keys(this.params.unknowns);
     if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
+    const truth = this.problem.spec.trueValues;
+    if (m.unknowns && truth && Object.keys(truth).length) m.unknownErrors = unknownErrors(m.unknowns, truth);
     const set = this.evaluationSet();
     if (!set) return m;
     const d = this.problem.spec.coords.length;

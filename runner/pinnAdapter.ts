@@ -108,7 +108,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, unknowns: c.unknowns, pde, conditions, exact,
+    constants: c.constants, unknowns: c.unknowns, trueValues: c.true_values, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
   };
   const t = c.training;

@@ -161,6 +161,8 @@ export const pinnSchema = z
     constants: z.record(identifier, finite).default({}),
     /** Trainable constants of inverse problems with their initial values. */
     unknowns: z.record(identifier, finite).default({}),
+    /** Known values of unknowns (benchmarks): metrics and summary report each one's relative error. */
+    true_values: z.record(identifier, finite).optional(),
     /** Equations: strings, or `{ eq, name, weight }` (each equation is its own loss term). */
     pde: z.array(pdeEntrySchema).min(1),
     conditions: z.array(conditionSchema).default([]),
@@ -245,6 +247,9 @@ export const pinnSchema = z
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'file'], message: 'expected a data file (or a top-level reference or exact solution to sample from)' });
       }
     });
+    for (const k of Object.keys(c.true_values ?? {})) {
+      if (!(k in c.unknowns)) ctx.addIssue({ code: 'custom', path: ['true_values', k], message: `expected one of the unknowns (${Object.keys(c.unknowns).join(', ') || 'none declared'}), got '${k}'` });
+    }
     if (c.exact !== undefined && c.reference !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either exact or reference, not both' });
     }

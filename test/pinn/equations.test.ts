@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PinnTrainer, type ProblemSpec } from '../../pinn/index.js';
-import { interval } from '../../meshes/index.js';
+import { interval, timeInterval } from '../../meshes/index.js';
 import { makeOptimizer } from '../../optim/factory.js';
 import type { MultiLossOptimizer, Optimizer, OptimState, Vec } from '../../optim/types.js';
 import { parseConfigText } from '../../runner/config.js';
@@ -131,5 +131,29 @@ describe('pinn: one loss term per PDE equation', () => {
     expect(() => parseConfigText(yaml("[{ eq: u, name: a }, { eq: v, name: a }]"))).to.throw(/pde\[1\]\.name: expected a loss name not used by another equation, got 'a'/);
     expect(() => parseConfigText(yaml("[{ eq: u, name: dirichlet0 }, v]"))).to.throw(/conditions\[0\]\.name: expected a loss name not used by an equation/);
     expect(() => parseConfigText(yaml("[{ eq: u, weight: -1 }]"))).to.throw(/pde\[0\]/);
+  });
+});
+
+describe('pinn: true values of unknowns and ODE domains (library API)', () => {
+  it('evaluate() reports the relative error of each unknown with a true value; unknown keys are rejected', () => {
+    const spec: ProblemSpec = {
+      coords: ['t'], fields: ['u'], domain: timeInterval(0, 1), unknowns: { k: 1, c: 0.2 }, trueValues: { k: 0.5, c: 0 },
+      pde: 'u_t + k*u - c', conditions: [{ kind: 'initial', field: 'u', value: 1 }],
+    };
+    const ev = new PinnTrainer(spec, { net: { hidden: [4] } }).evaluate();
+    expect(ev.unknowns).to.deep.equal({ k: 1, c: ev.unknowns!.c });
+    expect(ev.unknownErrors!.k).to.equal(1);
+    expect(ev.unknownErrors!.c).to.be.closeTo(0.2, 1e-7); // absolute where the truth is 0
+    expect(() => new PinnTrainer({ ...spec, trueValues: { D: 0.1 } })).to.throw("trueValues.D: expected one of the unknowns (k, c), got 'D'");
+  });
+
+  it('timeInterval: initial points at t0, interior in [t0, t1], and boundary conditions are refused', () => {
+    const g = timeInterval(1, 3);
+    expect(Array.from(g.sampleInitial(3).data)).to.deep.equal([1, 1, 1]);
+    const x = g.sampleInterior(50, 'uniform', 1).data;
+    expect(Math.min(...x)).to.be.at.least(1);
+    expect(Math.max(...x)).to.be.at.most(3);
+    const spec: ProblemSpec = { coords: ['t'], fields: ['u'], domain: g, pde: 'u_t + u', conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }] };
+    expect(() => new PinnTrainer(spec)).to.throw('conditions[0]: a dirichlet condition needs a spatial boundary');
   });
 });
