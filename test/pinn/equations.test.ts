@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PinnTrainer, type ProblemSpec } from '../../pinn/index.js';
+import { PinnTrainer, solve, type ProblemSpec } from '../../pinn/index.js';
 import { interval, timeInterval } from '../../meshes/index.js';
 import { makeOptimizer } from '../../optim/factory.js';
 import type { MultiLossOptimizer, Optimizer, OptimState, Vec } from '../../optim/types.js';
@@ -155,5 +155,19 @@ describe('pinn: true values of unknowns and ODE domains (library API)', () => {
     expect(Math.max(...x)).to.be.at.most(3);
     const spec: ProblemSpec = { coords: ['t'], fields: ['u'], domain: g, pde: 'u_t + u', conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }] };
     expect(() => new PinnTrainer(spec)).to.throw('conditions[0]: a dirichlet condition needs a spatial boundary');
+  });
+});
+
+describe('pinn: solve() stops when L-BFGS meets its tolerance', () => {
+  it('finetune with tolerance_change ends before its step budget and says why', () => {
+    const spec: ProblemSpec = { coords: ['t'], fields: ['u'], domain: timeInterval(0, 2), pde: 'u_t + u', conditions: [{ kind: 'initial', field: 'u', value: 1 }], exact: { u: 'exp(-t)' } };
+    const r = solve(spec, {
+      steps: 100, net: { hidden: [16, 16] }, optimizer: { name: 'adam', lr: 0.01 }, points: { domain: 64, initial: 1 },
+      finetune: { steps: 1000, optimizer: { name: 'lbfgs', tolerance_change: 1e-10 }, patience: 1000 },
+    });
+    expect(r.final.converged).to.equal('tolerance_change');
+    expect(r.final.finetuneSteps!).to.be.below(300);
+    expect(r.history.at(-1)!.converged).to.equal('tolerance_change');
+    expect(r.final.l2re!).to.be.below(1e-3);
   });
 });
