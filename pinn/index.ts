@@ -6,6 +6,8 @@ export {
   type InitialSpec, type DataSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
   type CompiledProblem, type Term, type TermPoints,
 } from './problem.js';
+export { pdeEntries, pdeLossNames, type PdeEntry, type PdeEquation } from './equations.js';
+export { valuesAndGrads } from './multigrad.js';
 export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type OptimizerInputs, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
 export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';

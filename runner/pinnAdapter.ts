@@ -8,7 +8,8 @@ import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
 import { configTransform, netOptions } from './networkConfig.js';
 import { loadPointSet, type PointSet } from './reference.js';
-import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
+import { pdeFromConfig } from './pdeEntries.js';
+import { defaultCoords, spaceDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
@@ -70,7 +71,7 @@ function exactSamples(domain: Geometry, coords: readonly string[], exact: Record
 
 export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: ProblemSpec; options: TrainerOptions } {
   const domain = buildDomain(c.geometry, c.time);
-  const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+  const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const fields = c.fields;
   const refCfg = c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
   let refSet: PointSet | undefined;
@@ -80,6 +81,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     return refSet;
   };
   const weights: Record<string, number> = {};
+  const pde = pdeFromConfig(c.pde, weights);
   const conditions: ConditionSpec[] = c.conditions.map((bc, i) => {
     const where = `conditions[${i}]`;
     const name = bc.name ?? `${bc.type}${i}`;
@@ -107,7 +109,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, unknowns: c.unknowns, pde: c.pde, conditions, exact,
+    constants: c.constants, unknowns: c.unknowns, trueValues: c.true_values, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
     transform: configTransform(c.network, { coords, fields, constants: c.constants }),
   };
