@@ -12,6 +12,10 @@ export interface StepMetrics {
   lr?: number;
   /** Set on the first step of a new training phase, e.g. 'finetune: lbfgs (f32)'. */
   phase?: string;
+  /** Causal training: the epsilon this step used and the smallest chunk weight. */
+  causal?: { epsilon: number; minWeight: number };
+  /** Messages for the user (the runner prints each distinct one once and records them in metrics.jsonl). */
+  warnings?: string[];
 }
 
 export interface EvalMetrics {
@@ -20,6 +24,10 @@ export interface EvalMetrics {
   perField?: Record<string, number>;
   /** current values of trainable constants (inverse problems) */
   unknowns?: Record<string, number>;
+  /** PINNs on fixed points: RMS PDE residual on fresh points over the one on the training points */
+  residualRatio?: number;
+  /** Messages for the user, as StepMetrics.warnings. */
+  warnings?: string[];
 }
 
 export interface Trainer {

@@ -12,3 +12,8 @@ export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
 export * as problems from './problems.js';
+export { AdaptivePoints, checkAdaptive, ADAPTIVE_METHODS, type AdaptiveMethod, type AdaptiveOptions, type AdaptiveState } from './adaptive.js';
+export { CausalSchedule, causalLoss, chunkMatrix, checkCausal, splitStats, type CausalOptions, type CausalInputs } from './causal.js';
+export { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
+export { anchorRows } from './anchors.js';
+export { UNDER_RESOLVED, RATIO_LIMIT, residualRatio, rmsResidual } from './resolution.js';

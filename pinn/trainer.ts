@@ -10,7 +10,6 @@ import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
-import { rarSelect } from '../meshes/rar.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
@@ -19,6 +18,11 @@ import { MConFIG } from '../optim/mconfig.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
+import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
+import { CausalSchedule, causalLoss, chunkMatrix, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
+import { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
+import { anchorRows, appendRows } from './anchors.js';
+import { RATIO_LIMIT, UNDER_RESOLVED, residualRatio, strideRows } from './resolution.js';
 
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
@@ -41,8 +45,21 @@ export interface TrainerOptions {
   points?: { domain?: number; boundary?: number; initial?: number };
   /** redraw points every k steps (0 = fixed points) */
   resampleEvery?: number;
-  /** residual-based adaptive refinement of the PDE points */
+  /** residual-based adaptive refinement of the PDE points (greedy RAR; the same as adaptive: { method: 'rar-g', ... }) */
   rar?: { every: number; candidates: number; add: number };
+  /** residual-based adaptive sampling of the PDE points: rar-g, rar-d or rad (see adaptive.ts) */
+  adaptive?: AdaptiveOptions;
+  /** causal weighting of the PDE loss over time chunks, with an epsilon schedule (see causal.ts) */
+  causal?: CausalOptions;
+  /** curriculum time-marching over growing time windows (see timeWindows.ts) */
+  timeMarching?: TimeMarchingOptions;
+  /** fixed extra PDE points used at every step (row-major n x dim, or one array per point) */
+  anchors?: Float64Array | ReadonlyArray<readonly number[]>;
+  /**
+   * With fixed points (resampleEvery 0), evaluate() compares the PDE residual on this many fresh random
+   * points with the training points' and warns past 10x (default 256; 0 = off).
+   */
+  residualCheck?: number;
   /** fixed weight per loss term name (default 1) */
   weights?: Readonly<Record<string, number>>;
   /** optimizer by name with options, e.g. { name: 'adam', lr: 1e-3 } or { name: 'lra', lr: 1e-3, alpha: 0.1 } */
@@ -77,6 +94,8 @@ interface BatchTerm {
   normals?: Tensor;
   partner?: Tensor;
   inputs?: Record<string, Tensor>;
+  /** causal weighting inputs of PDE terms (chunk matrix, eps) */
+  causal?: CausalInputs;
 }
 type Batch = Record<string, BatchTerm>;
 
@@ -86,6 +105,10 @@ interface TrainerState {
   params: number[];
   optimizer: OptimState;
   rarPoints: number[];
+  /** RAD's current PDE point set */
+  radPoints?: number[] | null;
+  /** position in the causal epsilon schedule */
+  causalIndex?: number;
 }
 
 /** jit over our own parameter/batch trees (interfaces the PyTree type cannot see into). */
@@ -122,8 +145,12 @@ export class PinnTrainer implements Trainer {
   private readonly stde: { estimator: Exclude<LapEstimator, 'exact'>; samples: number } | null;
   private readonly termWeights: number[];
   private stepCount = 0;
-  private rarPoints: number[] = [];
-  private batchCache: { epoch: number; rarLen: number; batch: Batch } | null = null;
+  private readonly adaptive: AdaptivePoints | null;
+  private readonly causal: CausalSchedule | null;
+  private readonly windows: TimeWindows | null;
+  private readonly anchors: Float64Array | null;
+  private batchCache: { key: string; batch: Batch } | null = null;
+  private causalCache: { base: Batch; index: number; chunks: Tensor | null; batch: Batch } | null = null;
   private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
   /** L-BFGS: the last objective evaluation, reused when the next step starts at the same point */
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
@@ -184,14 +211,31 @@ export class PinnTrainer implements Trainer {
     if (!Number.isInteger(samples) || samples < 1) throw new Error(`derivatives.samples: expected a positive integer, got ${samples}`);
     this.stde = est === 'exact' ? null : { estimator: est, samples };
     this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c), this.stde !== null));
+    const d = ps.coords.length;
+    const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
+    const adaptive = options.adaptive ?? (options.rar ? { method: 'rar-g' as const, ...options.rar } : undefined);
+    this.adaptive = adaptive ? new AdaptivePoints(adaptive, this.seed, this.countFor(pde)) : null;
+    const { min, max } = ps.domain.bbox;
+    const ti = layout.timeIndex;
+    if ((options.causal || options.timeMarching) && ti < 0) throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
+    this.causal = options.causal ? new CausalSchedule(options.causal) : null;
+    this.windows = options.timeMarching ? new TimeWindows(options.timeMarching, min[ti], max[ti], ti, d) : null;
+    this.anchors = options.anchors ? anchorRows(options.anchors, d) : null;
 
     const terms = this.problem.terms;
-    const termLoss = (i: number) => (p: Params, b: BatchTerm): Tensor => meanSquares(this.residuals(i, p, b));
+    // aux (when given) collects statistics such as the causal minimum weight alongside the loss terms
+    const termLoss = (i: number) => (p: Params, b: BatchTerm, aux?: Record<string, Tensor>): Tensor => {
+      const rs = this.residuals(i, p, b);
+      if (!b.causal) return meanSquares(rs);
+      const c = causalLoss(rs, b.causal);
+      putStat(aux, terms[i].name, c.minWeight);
+      return c.loss;
+    };
     this.totalFn = jitTree((p: Params, b: Batch, w: Record<string, Tensor>) =>
       valueAndGrad(
         (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
           const ls: Record<string, Tensor> = {};
-          terms.forEach((t, i) => (ls[t.name] = termLoss(i)(q, bb[t.name])));
+          terms.forEach((t, i) => (ls[t.name] = termLoss(i)(q, bb[t.name], ls)));
           const total = terms.map((t) => ops.mul(ww[t.name], ls[t.name])).reduce((a, c) => ops.add(a, c));
           return [total, ls];
         },
@@ -200,11 +244,11 @@ export class PinnTrainer implements Trainer {
       )(p, b, w) as unknown as PyTree,
     ) as unknown as PinnTrainer['totalFn'];
     this.termFns = terms.map((_, i) =>
-      jitTree((p: Params, b: BatchTerm) => valueAndGrad(termLoss(i), 0)(p, b) as unknown as [Tensor, Params]),
+      jitTree((p: Params, b: BatchTerm) => valueAndGrad((q: Params, bb: BatchTerm) => termLoss(i)(q, bb), 0)(p, b) as unknown as [Tensor, Params]),
     );
     this.valuesFn = jitTree((p: Params, b: Batch) => {
       const ls: Record<string, Tensor> = {};
-      terms.forEach((t, i) => (ls[t.name] = termLoss(i)(p, b[t.name])));
+      terms.forEach((t, i) => (ls[t.name] = termLoss(i)(p, b[t.name], ls)));
       return ls;
     });
     // NTK traces: gradient of the summed residuals at one point
@@ -287,16 +331,17 @@ export class PinnTrainer implements Trainer {
     return tensor(data, [data.length / cols, cols], this.dtype);
   }
 
-  private termPoints(i: number, epoch: number): TermPoints {
+  private termPoints(i: number, epoch: number, window: number): TermPoints {
     const t = this.problem.terms[i];
     const e = t.resample ? epoch : 0;
     const seed = hashSeed(hashSeed(this.seed * 1000003 + e) + i * 7919);
-    const pts = t.draw(this.countFor(t), this.opts.sampler ?? 'uniform', seed);
-    if (i === 0 && this.rarPoints.length) {
-      const x = new Float64Array(pts.x.length + this.rarPoints.length);
-      x.set(pts.x);
-      x.set(this.rarPoints, pts.x.length);
-      return { ...pts, x };
+    let pts = t.draw(this.countFor(t), this.opts.sampler ?? 'uniform', seed);
+    const w = this.windows;
+    if (w && (t.pointsKey === 'domain' || t.pointsKey === 'boundary')) {
+      pts = { ...pts, x: w.restrict(pts.x, window), ...(pts.partner ? { partner: w.restrict(pts.partner, window) } : {}) };
+    }
+    if (t.kind === 'pde' && (this.adaptive || this.anchors)) {
+      pts = { ...pts, x: appendRows(this.adaptive ? this.adaptive.apply(pts.x) : pts.x, this.anchors) };
     }
     return pts;
   }
@@ -315,26 +360,52 @@ export class PinnTrainer implements Trainer {
     return k > 0 ? Math.floor(step / k) : 0;
   }
 
-  /** The batch used by step `step` (0-based), a pure function of (seed, epoch, RAR points). */
+  /** The batch used by step `step` (0-based), a pure function of (seed, epoch, time window, adaptive points). */
   batchAt(step: number): Batch {
     const epoch = this.epochOf(step);
+    const window = this.windows ? this.windows.windowAt(step) : 0;
+    const key = `${epoch}:${window}:${this.adaptive ? this.adaptive.version : 0}`;
     const c = this.batchCache;
-    if (c && c.epoch === epoch && c.rarLen === this.rarPoints.length) return c.batch;
+    if (c && c.key === key) return c.batch;
     const batch: Batch = {};
-    this.problem.terms.forEach((t, i) => (batch[t.name] = this.toBatchTerm(this.termPoints(i, epoch))));
-    this.batchCache = { epoch, rarLen: this.rarPoints.length, batch };
+    this.problem.terms.forEach((t, i) => (batch[t.name] = this.toBatchTerm(this.termPoints(i, epoch, window))));
+    this.batchCache = { key, batch };
     return batch;
   }
 
-  /** RAR: add the candidates with the largest PDE residual to the PDE points. */
-  private refine(): void {
-    const rar = this.opts.rar as NonNullable<TrainerOptions['rar']>;
-    const g = this.problem.spec.domain;
-    const d = g.dim;
-    const cand = g.sampleInterior(rar.candidates, this.opts.sampler ?? 'uniform', hashSeed(this.seed * 31 + this.stepCount + 0x5bd1e995));
-    const abs = this.residualAbs(cand.data);
-    const sel = rarSelect({ data: cand.data, dim: d }, abs, Math.min(rar.add, rar.candidates));
-    this.rarPoints.push(...sel.points.data);
+  /** Fresh domain points (in the current time window), e.g. adaptive candidates. */
+  private freshPoints(n: number, seed: number, sampler = this.opts.sampler ?? 'uniform'): Float64Array {
+    const x = this.problem.spec.domain.sampleInterior(n, sampler, seed).data;
+    return this.windows ? this.windows.restrict(x, this.windows.windowAt(this.stepCount)) : x;
+  }
+
+  /**
+   * `batch` with the causal inputs of every PDE term: the chunk matrix of its points' times (rebuilt only
+   * when the points change) and the current eps; the same object while neither changes (L-BFGS's cache).
+   */
+  private withCausal(batch: Batch): Batch {
+    const sched = this.causal;
+    if (!sched) return batch;
+    const c = this.causalCache;
+    if (c && c.base === batch && c.index === sched.index) return c.batch;
+    const ti = this.problem.layout.timeIndex;
+    const d = this.problem.spec.coords.length;
+    const { min, max } = this.problem.spec.domain.bbox;
+    const out: Batch = { ...batch };
+    const eps = ops.scalar(sched.epsilon, this.dtype);
+    let chunks = c && c.base === batch ? c.chunks : null;
+    this.problem.terms.forEach((t) => {
+      if (t.kind !== 'pde') return;
+      const term = batch[t.name];
+      if (!chunks) {
+        const x = term.x.dataSync();
+        const times = Float64Array.from({ length: term.x.shape[0] }, (_, r) => x[r * d + ti]);
+        chunks = chunkMatrix(times, min[ti], max[ti], sched.options.chunks, this.dtype);
+      }
+      out[t.name] = { ...term, causal: { chunks, eps } };
+    });
+    this.causalCache = { base: batch, index: sched.index, chunks, batch: out };
+    return out;
   }
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
@@ -353,7 +424,7 @@ export class PinnTrainer implements Trainer {
 
   /** Every loss term (unweighted) at the current parameters on the points of the next step. */
   losses(): Record<string, number> {
-    return this.readTerms(this.valuesFn(this.params, this.batchAt(this.stepCount)));
+    return splitStats(this.readTerms(this.valuesFn(this.params, this.batchAt(this.stepCount)))).terms;
   }
 
   /** The derivative plan of each loss term (which jets run), by term name. */
@@ -377,9 +448,9 @@ export class PinnTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    const rar = this.opts.rar;
-    if (rar && this.stepCount > 0 && this.stepCount % rar.every === 0) this.refine();
-    const batch = this.withProbes(this.batchAt(this.stepCount), this.stepCount);
+    const ad = this.adaptive;
+    if (ad?.due(this.stepCount)) ad.refine(this.stepCount, this.problem.spec.coords.length, (n, seed) => this.freshPoints(n, seed), (x) => this.residualAbs(x));
+    const batch = this.withProbes(this.withCausal(this.batchAt(this.stepCount)), this.stepCount);
     const names = this.termNames;
     const mode = this.inputs;
     let loss: number;
@@ -438,6 +509,8 @@ export class PinnTrainer implements Trainer {
           grads.push(gf);
         });
       }
+      // per-term gradients carry no statistics: read the causal weights from a forward pass
+      if (this.causal && !(opt instanceof MConFIG)) Object.assign(terms, this.readTerms(this.valuesFn(this.params, batch)), terms);
       const r = opt.step(this.flat, losses, grads);
       weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
       loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
@@ -445,7 +518,12 @@ export class PinnTrainer implements Trainer {
     this.setFlat(this.flat);
     const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;
     this.stepCount++;
-    const m: StepMetrics = { step: this.stepCount, loss, terms };
+    const split = splitStats(terms);
+    const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };
+    if (this.causal && split.minWeight !== undefined) {
+      m.causal = { epsilon: this.causal.epsilon, minWeight: split.minWeight };
+      this.causal.observe(split.minWeight);
+    }
     if (weights) m.weights = weights;
     if (lr !== undefined) m.lr = lr;
     return m;
@@ -533,8 +611,27 @@ export class PinnTrainer implements Trainer {
     return this.evalSet;
   }
 
+  /**
+   * With fixed points: RMS PDE residual on fresh random points (a pure function of (seed, step)) over the one
+   * on (a spread-out subset of) the training PDE points; null when the check is off.
+   */
+  residualRatio(): number | null {
+    const n = this.opts.residualCheck ?? 256;
+    if (n <= 0 || (this.opts.resampleEvery ?? 0) > 0 || this.adaptive?.options.method === 'rad') return null;
+    const d = this.problem.spec.coords.length;
+    const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
+    const train = strideRows(Float64Array.from(this.batchAt(this.stepCount)[pde.name].x.dataSync()), d, 512);
+    const fresh = this.freshPoints(n, hashSeed(this.seed * 40503 + this.stepCount + 0x2545f491), 'uniform');
+    return residualRatio(this.pdeResiduals(fresh), this.pdeResiduals(train));
+  }
+
   evaluate(): EvalMetrics {
     const m: EvalMetrics = {};
+    const ratio = this.residualRatio();
+    if (ratio !== null) {
+      m.residualRatio = ratio;
+      if (ratio > RATIO_LIMIT) m.warnings = [UNDER_RESOLVED];
+    }
     const names = Object.keys(this.params.unknowns);
     if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
     const set = this.evaluationSet();
@@ -585,7 +682,9 @@ export class PinnTrainer implements Trainer {
       step: this.stepCount,
       params: Array.from(this.flat),
       optimizer: this.optimizer.state(),
-      rarPoints: this.rarPoints.slice(),
+      rarPoints: this.adaptive ? this.adaptive.state().added : [],
+      radPoints: this.adaptive ? this.adaptive.state().replaced : null,
+      causalIndex: this.causal ? this.causal.index : 0,
     };
   }
 
@@ -602,8 +701,10 @@ export class PinnTrainer implements Trainer {
     this.setFlat(this.flat);
     this.optimizer.load(s.optimizer as OptimState);
     this.stepCount = s.step;
-    this.rarPoints = Array.isArray(s.rarPoints) ? s.rarPoints.slice() : [];
+    this.adaptive?.load({ added: s.rarPoints, replaced: s.radPoints ?? null });
+    this.causal?.load(s.causalIndex);
     this.batchCache = null;
+    this.causalCache = null;
     this.lastObjective = null;
   }
 }

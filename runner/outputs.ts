@@ -19,6 +19,12 @@ export interface MetricsRecord {
   unknowns?: Record<string, number>;
   /** The training phase that starts at this step (e.g. 'finetune: lbfgs (f32)'). */
   phase?: string;
+  /** Causal training: the epsilon of this step and the smallest chunk weight. */
+  causal?: { epsilon: number; min_weight: number };
+  /** PINNs on fixed points: RMS PDE residual on fresh points / on the training points. */
+  residual_ratio?: number;
+  /** Warnings raised at this step (step and evaluation). */
+  warnings?: string[];
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -29,6 +35,10 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.perField) r.per_field = ev.perField;
   if (ev.unknowns) r.unknowns = ev.unknowns;
   if (m.phase) r.phase = m.phase;
+  if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
+  if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
+  const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];
+  if (warnings.length) r.warnings = warnings;
   return r;
 }
 
@@ -85,6 +95,8 @@ export interface Summary {
   resumed_from?: number;
   message?: string;
   fields?: string[];
+  /** Every distinct warning of the run (this invocation). */
+  warnings?: string[];
 }
 
 export function writeSummary(dir: string, s: Summary): void {

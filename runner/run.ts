@@ -77,7 +77,20 @@ class RunLoop {
     private readonly progress: Progress,
     private readonly metrics: MetricsLog,
     private readonly hash: string,
+    /** prints a warning without garbling the progress bar */
+    private readonly warn: (line: string) => void,
   ) {}
+
+  /** Distinct warnings so far, each printed once. */
+  readonly warnings = new Set<string>();
+
+  private noteWarnings(list: readonly string[] | undefined): void {
+    for (const w of list ?? []) {
+      if (this.warnings.has(w)) continue;
+      this.warnings.add(w);
+      this.warn(`warning: ${w}`);
+    }
+  }
 
   private wallBase = 0;
   private t0 = performance.now();
@@ -129,6 +142,8 @@ class RunLoop {
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
         const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined;
         const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
+        this.noteWarnings(m.warnings);
+        this.noteWarnings(ev.warnings);
         if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
         const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
         if (bad !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${bad}${good}`);
@@ -205,7 +220,8 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   }
 
   const progress = makeProgress({ quiet: !!o.quiet });
-  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash);
+  const warn = (line: string): void => (o.quiet ? log(line) : progress.log(line));
+  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash, warn);
   if (ckpt) loop.restore(ckpt);
   const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = { name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}) };
   let outcome: Awaited<ReturnType<RunLoop['run']>>;
@@ -222,6 +238,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
     loss: outcome.last?.loss, terms: outcome.last?.terms,
     l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns,
     ...(outcome.message ? { message: outcome.message } : {}),
+    ...(loop.warnings.size ? { warnings: [...loop.warnings] } : {}),
   };
   if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
   writeSummary(outDir, summary);
