@@ -2,7 +2,6 @@
 import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import { tensor, type Tensor } from '../../core/tensor.js';
-import * as ops from '../../core/ops.js';
 import { valueAndGrad } from '../../core/api.js';
 import { interval, timeDomain } from '../../meshes/index.js';
 

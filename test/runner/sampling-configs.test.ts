@@ -8,6 +8,7 @@ import { loadConfig } from '../../runner/config.js';
 import { pinnProblem } from '../../runner/pinnAdapter.js';
 import { readCheckpoint } from '../../runner/checkpoint.js';
 import { readMetrics, type MetricsRecord, type Summary } from '../../runner/outputs.js';
+import type { PinnConfig } from '../../runner/schema.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
 
 const heat = (training: string, extra: string[] = []): string => [
@@ -30,7 +31,7 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
   it('maps every key onto the trainer options (anchors inline and from a file)', () => {
     writeFileSync(join(dir, 'pts.dat'), 'xx tt\n0.5 0.1\n0.25 0.9\n');
     const file = writeConfig(dir, heat(full.replace('anchors: [[0.5, 0.1], [0.25, 0.9]]', 'anchors: { file: pts.dat, columns: [xx, tt] }')), 'map.yaml');
-    const { options } = pinnProblem(loadConfig(file), { configDir: dir });
+    const { options } = pinnProblem(loadConfig(file) as PinnConfig, { configDir: dir });
     expect(options.adaptive).to.deep.equal({ method: 'rad', every: 2, candidates: 64, add: 100, k: 1, c: 1 });
     expect(options.causal).to.deep.equal({ chunks: 4, epsilon: [1e-9, 1e-8, 1], delta: 0.99 });
     expect(options.timeMarching).to.deep.equal({ windows: 3, steps: 6 });
