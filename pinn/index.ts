@@ -16,4 +16,4 @@ export { AdaptivePoints, checkAdaptive, ADAPTIVE_METHODS, type AdaptiveMethod, t
 export { CausalSchedule, causalLoss, chunkMatrix, checkCausal, splitStats, type CausalOptions, type CausalInputs } from './causal.js';
 export { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
 export { anchorRows } from './anchors.js';
-export { UNDER_RESOLVED, RATIO_LIMIT, residualRatio, rmsResidual } from './resolution.js';
+export { UNDER_RESOLVED, RATIO_LIMIT, rmsRatio } from './resolution.js';

@@ -5,20 +5,12 @@
 export const UNDER_RESOLVED = 'collocation points under-resolve the solution: set resample_every or raise points.domain';
 export const RATIO_LIMIT = 10;
 
-/** sqrt(sum over residual components of mean(r^2)), the RMS matching a term's squared-residual loss. */
-export function rmsResidual(rs: readonly Float64Array[]): number {
-  let s = 0;
-  for (const r of rs) {
-    let a = 0;
-    for (const v of r) a += v * v;
-    s += a / Math.max(r.length, 1);
-  }
-  return Math.sqrt(s);
-}
-
-/** Fresh-point RMS residual over training-point RMS residual. */
-export function residualRatio(fresh: readonly Float64Array[], train: readonly Float64Array[]): number {
-  return rmsResidual(fresh) / Math.max(rmsResidual(train), 1e-300);
+/**
+ * Fresh-point RMS residual over training-point RMS residual, from the mean squared residuals (summed over
+ * residual components and PDE terms, as the loss sums them).
+ */
+export function rmsRatio(freshMse: number, trainMse: number): number {
+  return Math.sqrt(freshMse / Math.max(trainMse, 1e-300));
 }
 
 /** Every `stride`-th row (at most `max` rows) of row-major points: a spread-out subset even for sequences ordered along one axis. */

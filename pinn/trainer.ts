@@ -22,7 +22,7 @@ import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
 import { CausalSchedule, causalLoss, chunkMatrix, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
 import { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
 import { anchorRows, appendRows } from './anchors.js';
-import { RATIO_LIMIT, UNDER_RESOLVED, residualRatio, strideRows } from './resolution.js';
+import { RATIO_LIMIT, UNDER_RESOLVED, rmsRatio, strideRows } from './resolution.js';
 
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
@@ -159,6 +159,8 @@ export class PinnTrainer implements Trainer {
   private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
   private readonly valuesFn: (p: Params, b: Batch) => Record<string, Tensor>;
   private readonly pointGradFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
+  /** summed squared-residual means of the PDE terms on one point set (the under-resolution check) */
+  private readonly pdeMseFn: (p: Params, b: BatchTerm) => Tensor;
 
   constructor(spec: ProblemSpec | CompiledProblem, options: TrainerOptions = {}) {
     this.problem = 'terms' in spec ? spec : compileProblem(spec);
@@ -251,6 +253,9 @@ export class PinnTrainer implements Trainer {
       terms.forEach((t, i) => (ls[t.name] = termLoss(i)(p, b[t.name], ls)));
       return ls;
     });
+    this.pdeMseFn = jitTree((p: Params, b: BatchTerm) =>
+      terms.map((t, i) => (t.kind === 'pde' ? meanSquares(this.residuals(i, p, b)) : null)).filter((l): l is Tensor => l !== null).reduce((a, c) => ops.add(a, c)),
+    );
     // NTK traces: gradient of the summed residuals at one point
     this.pointGradFns = terms.map((_, i) =>
       jitTree((p: Params, b: BatchTerm) =>
@@ -622,7 +627,8 @@ export class PinnTrainer implements Trainer {
     const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
     const train = strideRows(Float64Array.from(this.batchAt(this.stepCount)[pde.name].x.dataSync()), d, 512);
     const fresh = this.freshPoints(n, hashSeed(this.seed * 40503 + this.stepCount + 0x2545f491), 'uniform');
-    return residualRatio(this.pdeResiduals(fresh), this.pdeResiduals(train));
+    const mse = (x: Float64Array): number => this.pdeMseFn(this.params, { x: this.toTensor(x, d) }).item();
+    return rmsRatio(mse(fresh), mse(train));
   }
 
   evaluate(): EvalMetrics {

@@ -126,8 +126,15 @@ describe('pinn: under-resolution warning (fixed points)', () => {
     expect(dense.warnings).to.equal(undefined);
   });
 
-  it('residualRatio is the ratio of RMS residuals (sum of component mean squares)', () => {
-    expect(pinn.residualRatio([Float64Array.of(3, 4)], [Float64Array.of(1, 1)])).to.be.closeTo(Math.sqrt(12.5), 1e-12);
-    expect(pinn.rmsResidual([Float64Array.of(1, 1), Float64Array.of(2)])).to.be.closeTo(Math.sqrt(5), 1e-12);
+  it('residualRatio() is the ratio of RMS PDE residuals: fresh uniform points over (a stride of) the training points', () => {
+    const tr = new pinn.PinnTrainer(wiggle, { ...o, points: { domain: 1000 }, residualCheck: 300 });
+    const rms = (x: Float64Array): number => Math.sqrt(tr.pdeResiduals(x)[0].reduce((s, v) => s + v * v, 0) / x.length);
+    const all = pdeX(tr);
+    const train = Float64Array.from({ length: 512 }, (_, i) => all[Math.floor((i * 1000) / 512)]);
+    const fresh = interval(0, 1).sampleInterior(300, 'uniform', hashSeed(1 * 40503 + 0x2545f491)).data;
+    expect(train.length).to.equal(512);
+    expect(tr.residualRatio()).to.be.closeTo(rms(fresh) / rms(train), 1e-5);
+    expect(new pinn.PinnTrainer(wiggle, { ...o, residualCheck: 0 }).residualRatio()).to.equal(null);
+    expect(pinn.rmsRatio(8, 2)).to.equal(2);
   });
 });
