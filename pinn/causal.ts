@@ -109,3 +109,41 @@ export class CausalSchedule {
     this.index = Math.min(Math.max(i, 0), this.options.epsilon.length - 1);
   }
 }
+
+type TermLike = { x: Tensor; causal?: CausalInputs };
+
+/**
+ * Adds the causal inputs to the named terms of a batch: each term's chunk matrix (built once per point tensor)
+ * and the current eps. Returns the same object while neither the batch nor eps changes, so caches keyed on the
+ * batch (L-BFGS's start-point evaluation) keep working.
+ */
+export class CausalBatches {
+  readonly schedule: CausalSchedule;
+  private chunks = new WeakMap<Tensor, Tensor>();
+  private last: { base: object; index: number; out: object } | null = null;
+
+  constructor(options: CausalOptions, private readonly timeIndex: number, private readonly t0: number, private readonly t1: number, private readonly dtype: DType) {
+    this.schedule = new CausalSchedule(options);
+  }
+
+  private chunksOf(x: Tensor): Tensor {
+    let c = this.chunks.get(x);
+    if (!c) {
+      const [n, d] = x.shape;
+      const v = x.dataSync();
+      c = chunkMatrix(Float64Array.from({ length: n }, (_, r) => v[r * d + this.timeIndex]), this.t0, this.t1, this.schedule.options.chunks, this.dtype);
+      this.chunks.set(x, c);
+    }
+    return c;
+  }
+
+  with<B extends Record<string, TermLike>>(batch: B, names: readonly string[]): B {
+    const s = this.schedule;
+    if (this.last && this.last.base === batch && this.last.index === s.index) return this.last.out as B;
+    const eps = tensor([s.epsilon], [], this.dtype);
+    const out: Record<string, TermLike> = { ...batch };
+    for (const n of names) out[n] = { ...batch[n], causal: { chunks: this.chunksOf(batch[n].x), eps } };
+    this.last = { base: batch, index: s.index, out };
+    return out as B;
+  }
+}

@@ -13,7 +13,7 @@ export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
 export * as problems from './problems.js';
 export { AdaptivePoints, checkAdaptive, ADAPTIVE_METHODS, type AdaptiveMethod, type AdaptiveOptions, type AdaptiveState } from './adaptive.js';
-export { CausalSchedule, causalLoss, chunkMatrix, checkCausal, splitStats, type CausalOptions, type CausalInputs } from './causal.js';
+export { CausalSchedule, CausalBatches, causalLoss, chunkMatrix, checkCausal, splitStats, type CausalOptions, type CausalInputs } from './causal.js';
 export { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
 export { anchorRows } from './anchors.js';
 export { UNDER_RESOLVED, RATIO_LIMIT, rmsRatio } from './resolution.js';

@@ -19,7 +19,7 @@ import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext }
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
-import { CausalSchedule, causalLoss, chunkMatrix, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
+import { CausalBatches, causalLoss, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
 import { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
 import { anchorRows, appendRows } from './anchors.js';
 import { RATIO_LIMIT, UNDER_RESOLVED, rmsRatio, strideRows } from './resolution.js';
@@ -146,11 +146,10 @@ export class PinnTrainer implements Trainer {
   private readonly termWeights: number[];
   private stepCount = 0;
   private readonly adaptive: AdaptivePoints | null;
-  private readonly causal: CausalSchedule | null;
+  private readonly causal: CausalBatches | null;
   private readonly windows: TimeWindows | null;
   private readonly anchors: Float64Array | null;
   private batchCache: { key: string; batch: Batch } | null = null;
-  private causalCache: { base: Batch; index: number; chunks: Tensor | null; batch: Batch } | null = null;
   private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
   /** L-BFGS: the last objective evaluation, reused when the next step starts at the same point */
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
@@ -220,7 +219,7 @@ export class PinnTrainer implements Trainer {
     const { min, max } = ps.domain.bbox;
     const ti = layout.timeIndex;
     if ((options.causal || options.timeMarching) && ti < 0) throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
-    this.causal = options.causal ? new CausalSchedule(options.causal) : null;
+    this.causal = options.causal ? new CausalBatches(options.causal, ti, min[ti], max[ti], this.dtype) : null;
     this.windows = options.timeMarching ? new TimeWindows(options.timeMarching, min[ti], max[ti], ti, d) : null;
     this.anchors = options.anchors ? anchorRows(options.anchors, d) : null;
 
@@ -384,33 +383,9 @@ export class PinnTrainer implements Trainer {
     return this.windows ? this.windows.restrict(x, this.windows.windowAt(this.stepCount)) : x;
   }
 
-  /**
-   * `batch` with the causal inputs of every PDE term: the chunk matrix of its points' times (rebuilt only
-   * when the points change) and the current eps; the same object while neither changes (L-BFGS's cache).
-   */
+  /** `batch` with the causal inputs (chunk matrix, eps) of every PDE term. */
   private withCausal(batch: Batch): Batch {
-    const sched = this.causal;
-    if (!sched) return batch;
-    const c = this.causalCache;
-    if (c && c.base === batch && c.index === sched.index) return c.batch;
-    const ti = this.problem.layout.timeIndex;
-    const d = this.problem.spec.coords.length;
-    const { min, max } = this.problem.spec.domain.bbox;
-    const out: Batch = { ...batch };
-    const eps = ops.scalar(sched.epsilon, this.dtype);
-    let chunks = c && c.base === batch ? c.chunks : null;
-    this.problem.terms.forEach((t) => {
-      if (t.kind !== 'pde') return;
-      const term = batch[t.name];
-      if (!chunks) {
-        const x = term.x.dataSync();
-        const times = Float64Array.from({ length: term.x.shape[0] }, (_, r) => x[r * d + ti]);
-        chunks = chunkMatrix(times, min[ti], max[ti], sched.options.chunks, this.dtype);
-      }
-      out[t.name] = { ...term, causal: { chunks, eps } };
-    });
-    this.causalCache = { base: batch, index: sched.index, chunks, batch: out };
-    return out;
+    return this.causal ? this.causal.with(batch, this.problem.terms.filter((t) => t.kind === 'pde').map((t) => t.name)) : batch;
   }
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
@@ -525,9 +500,10 @@ export class PinnTrainer implements Trainer {
     this.stepCount++;
     const split = splitStats(terms);
     const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };
-    if (this.causal && split.minWeight !== undefined) {
-      m.causal = { epsilon: this.causal.epsilon, minWeight: split.minWeight };
-      this.causal.observe(split.minWeight);
+    const sched = this.causal?.schedule;
+    if (sched && split.minWeight !== undefined) {
+      m.causal = { epsilon: sched.epsilon, minWeight: split.minWeight };
+      sched.observe(split.minWeight);
     }
     if (weights) m.weights = weights;
     if (lr !== undefined) m.lr = lr;
@@ -690,7 +666,7 @@ export class PinnTrainer implements Trainer {
       optimizer: this.optimizer.state(),
       rarPoints: this.adaptive ? this.adaptive.state().added : [],
       radPoints: this.adaptive ? this.adaptive.state().replaced : null,
-      causalIndex: this.causal ? this.causal.index : 0,
+      causalIndex: this.causal ? this.causal.schedule.index : 0,
     };
   }
 
@@ -708,9 +684,8 @@ export class PinnTrainer implements Trainer {
     this.optimizer.load(s.optimizer as OptimState);
     this.stepCount = s.step;
     this.adaptive?.load({ added: s.rarPoints, replaced: s.radPoints ?? null });
-    this.causal?.load(s.causalIndex);
+    this.causal?.schedule.load(s.causalIndex);
     this.batchCache = null;
-    this.causalCache = null;
     this.lastObjective = null;
   }
 }
