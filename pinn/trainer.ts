@@ -245,7 +245,7 @@ export class PinnTrainer implements Trainer {
       )(p, b, w) as unknown as PyTree,
     ) as unknown as PinnTrainer['totalFn'];
     this.termFns = terms.map((_, i) =>
-      jitTree((p: Params, b: BatchTerm) => valueAndGrad((q: Params, bb: BatchTerm) => termLoss(i)(q, bb), 0)(p, b) as unknown as [Tensor, Params]),
+      jitTree((p: Params, b: BatchTerm) => valueAndGrad(termLoss(i), 0)(p, b) as unknown as [Tensor, Params]),
     );
     this.valuesFn = jitTree((p: Params, b: Batch) => {
       const ls: Record<string, Tensor> = {};
@@ -665,8 +665,8 @@ export class PinnTrainer implements Trainer {
       params: Array.from(this.flat),
       optimizer: this.optimizer.state(),
       rarPoints: this.adaptive ? this.adaptive.state().added : [],
-      radPoints: this.adaptive ? this.adaptive.state().replaced : null,
-      causalIndex: this.causal ? this.causal.schedule.index : 0,
+      ...(this.adaptive?.options.method === 'rad' ? { radPoints: this.adaptive.state().replaced } : {}),
+      ...(this.causal ? { causalIndex: this.causal.schedule.index } : {}),
     };
   }
 
