@@ -5,6 +5,7 @@ export * from './sampling/samplers.js';
 export { sobolPoints, SobolSequence } from './sampling/sobol.js';
 export { SOBOL_MAX_DIM } from './sampling/sobolDirections.js';
 export { haltonPoints, HaltonSequence, radicalInverse } from './sampling/halton.js';
+export { hammersleyPoints, HammersleySequence } from './sampling/hammersley.js';
 export type { Geometry, BoundarySample } from './geometry/geometry.js';
 export { DEFAULT_TOL } from './geometry/geometry.js';
 export * from './geometry/hypercube.js';

@@ -15,6 +15,10 @@ export interface StepMetrics {
   phase?: string;
   /** Set when the optimizer's configured tolerance is met: training has converged and the runner stops. */
   converged?: Convergence;
+  /** Causal training: the epsilon this step used and the smallest chunk weight. */
+  causal?: { epsilon: number; minWeight: number };
+  /** Messages for the user (the runner prints each distinct one once and records them in metrics.jsonl). */
+  warnings?: string[];
 }
 
 export interface EvalMetrics {
@@ -25,6 +29,10 @@ export interface EvalMetrics {
   unknowns?: Record<string, number>;
   /** relative error of each unknown whose true value is known */
   unknownErrors?: Record<string, number>;
+  /** PINNs on fixed points: RMS PDE residual on fresh points over the one on the training points */
+  residualRatio?: number;
+  /** Messages for the user, as StepMetrics.warnings. */
+  warnings?: string[];
 }
 
 export interface Trainer {

@@ -19,6 +19,9 @@ export function secondPhaseTrainer(spec: ProblemSpec, options: TrainerOptions, p
   const second = new PinnTrainer(spec, {
     ...options, optimizer: phase.optimizer ?? 'lbfgs', dtype: phase.dtype ?? 'f64', customOptimizer: undefined,
     resampleEvery: 0, rar: undefined, // quasi-Newton curvature pairs need one fixed objective
+    adaptive: undefined, causal: undefined, timeMarching: undefined,
+    // fixed here by design: the under-resolution advice only applies when the first phase had fixed points too
+    residualCheck: options.resampleEvery || options.adaptive?.method === 'rad' ? 0 : options.residualCheck,
   });
   if (first) second.setParameters(first.parameters());
   return second;

@@ -63,6 +63,9 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
     }
     return s;
   };
+  const tm = trainerOptions.timeMarching;
+  // time windows share this phase's steps unless told otherwise
+  if (tm && tm.steps === undefined) trainerOptions.timeMarching = { ...tm, steps };
   let trainer = new PinnTrainer(spec, trainerOptions);
   run(trainer, steps, 0, Infinity, Infinity);
   let finetuneSteps: number | undefined;

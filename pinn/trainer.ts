@@ -11,7 +11,6 @@ import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
-import { rarSelect } from '../meshes/rar.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
@@ -22,6 +21,11 @@ import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 import { valuesAndGrads } from './multigrad.js';
 import { unknownErrors } from './unknowns.js';
+import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
+import { CausalBatches, causalLoss, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
+import { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
+import { anchorRows, appendRows } from './anchors.js';
+import { RATIO_LIMIT, UNDER_RESOLVED, rmsRatio, strideRows } from './resolution.js';
 
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
@@ -39,8 +43,21 @@ export interface TrainerOptions {
   points?: { domain?: number; boundary?: number; initial?: number };
   /** redraw points every k steps (0 = fixed points) */
   resampleEvery?: number;
-  /** residual-based adaptive refinement of the PDE points */
+  /** residual-based adaptive refinement of the PDE points (greedy RAR; the same as adaptive: { method: 'rar-g', ... }) */
   rar?: { every: number; candidates: number; add: number };
+  /** residual-based adaptive sampling of the PDE points: rar-g, rar-d or rad (see adaptive.ts) */
+  adaptive?: AdaptiveOptions;
+  /** causal weighting of the PDE loss over time chunks, with an epsilon schedule (see causal.ts) */
+  causal?: CausalOptions;
+  /** curriculum time-marching over growing time windows (see timeWindows.ts) */
+  timeMarching?: TimeMarchingOptions;
+  /** fixed extra PDE points used at every step (row-major n x dim, or one array per point) */
+  anchors?: Float64Array | ReadonlyArray<readonly number[]>;
+  /**
+   * With fixed points (resampleEvery 0), evaluate() compares the PDE residual on this many fresh random
+   * points with the training points' and warns past 10x (default 256; 0 = off).
+   */
+  residualCheck?: number;
   /** fixed weight per loss term name (default 1) */
   weights?: Readonly<Record<string, number>>;
   /** optimizer by name with options, e.g. { name: 'adam', lr: 1e-3 } or { name: 'lra', lr: 1e-3, alpha: 0.1 } */
@@ -75,6 +92,8 @@ interface BatchTerm {
   normals?: Tensor;
   partner?: Tensor;
   inputs?: Record<string, Tensor>;
+  /** causal weighting inputs of PDE terms (chunk matrix, eps) */
+  causal?: CausalInputs;
 }
 type Batch = Record<string, BatchTerm>;
 
@@ -84,6 +103,10 @@ interface TrainerState {
   params: number[];
   optimizer: OptimState;
   rarPoints: number[];
+  /** RAD's current PDE point set */
+  radPoints?: number[] | null;
+  /** position in the causal epsilon schedule */
+  causalIndex?: number;
 }
 
 /** jit over our own parameter/batch trees (interfaces the PyTree type cannot see into). */
@@ -125,8 +148,11 @@ export class PinnTrainer implements Trainer {
   /** indices into lossNames of each term's losses */
   private readonly lossesOf: number[][];
   private stepCount = 0;
-  private rarPoints: number[] = [];
-  private batchCache: { epoch: number; rarLen: number; batch: Batch } | null = null;
+  private readonly adaptive: AdaptivePoints | null;
+  private readonly causal: CausalBatches | null;
+  private readonly windows: TimeWindows | null;
+  private readonly anchors: Float64Array | null;
+  private batchCache: { key: string; batch: Batch } | null = null;
   private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
   /** L-BFGS: the last objective evaluation, reused when the next step starts at the same point */
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
@@ -136,6 +162,8 @@ export class PinnTrainer implements Trainer {
   private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor[], Params[]]>;
   private readonly valuesFn: (p: Params, b: Batch) => Record<string, Tensor>;
   private readonly pointGradFns: Array<(p: Params, b: BatchTerm) => [Tensor[], Params[]]>;
+  /** summed squared-residual means of the PDE terms on one point set (the under-resolution check) */
+  private readonly pdeMseFn: (p: Params, b: BatchTerm) => Tensor;
 
   constructor(spec: ProblemSpec | CompiledProblem, options: TrainerOptions = {}) {
     this.problem = 'terms' in spec ? spec : compileProblem(spec);
@@ -184,12 +212,30 @@ export class PinnTrainer implements Trainer {
     if (!Number.isInteger(samples) || samples < 1) throw new Error(`derivatives.samples: expected a positive integer, got ${samples}`);
     this.stde = est === 'exact' ? null : { estimator: est, samples };
     this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c), this.stde !== null));
+    const d = ps.coords.length;
+    const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
+    const adaptive = options.adaptive ?? (options.rar ? { method: 'rar-g' as const, ...options.rar } : undefined);
+    this.adaptive = adaptive ? new AdaptivePoints(adaptive, this.seed, this.countFor(pde)) : null;
+    const { min, max } = ps.domain.bbox;
+    const ti = layout.timeIndex;
+    if ((options.causal || options.timeMarching) && ti < 0) throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
+    this.causal = options.causal ? new CausalBatches(options.causal, ti, min[ti], max[ti], this.dtype) : null;
+    this.windows = options.timeMarching ? new TimeWindows(options.timeMarching, min[ti], max[ti], ti, d) : null;
+    this.anchors = options.anchors ? anchorRows(options.anchors, d) : null;
 
     const terms = this.problem.terms;
-    const termLosses = (i: number) => (p: Params, b: BatchTerm): Tensor[] => this.residualGroups(i, p, b).map(meanSquares);
+    // one loss per residual group (equation); aux (when given) collects statistics such as the causal
+    // minimum weight alongside the loss terms
+    const termLosses = (i: number) => (p: Params, b: BatchTerm, aux?: Record<string, Tensor>): Tensor[] =>
+      this.residualGroups(i, p, b).map((rs, j) => {
+        if (!b.causal) return meanSquares(rs);
+        const c = causalLoss(rs, b.causal);
+        putStat(aux, names[this.lossesOf[i][j]], c.minWeight);
+        return c.loss;
+      });
     const allLosses = (q: Params, bb: Batch): Record<string, Tensor> => {
       const ls: Record<string, Tensor> = {};
-      terms.forEach((t, i) => termLosses(i)(q, bb[t.name]).forEach((l, j) => (ls[names[this.lossesOf[i][j]]] = l)));
+      terms.forEach((t, i) => termLosses(i)(q, bb[t.name], ls).forEach((l, j) => (ls[names[this.lossesOf[i][j]]] = l)));
       return ls;
     };
     this.totalFn = jitTree((p: Params, b: Batch, w: Record<string, Tensor>) =>
@@ -214,6 +260,9 @@ export class PinnTrainer implements Trainer {
     // NTK traces: gradient of the summed residuals at one point, per loss
     const sumOf = (rs: Tensor[]): Tensor => rs.map((r) => ops.sum(r)).reduce((a, c) => ops.add(a, c));
     this.pointGradFns = terms.map((_, i) => jitTree(perLoss(i, (q: Params, bb: BatchTerm) => this.residualGroups(i, q, bb).map(sumOf))));
+    this.pdeMseFn = jitTree((p: Params, b: BatchTerm) =>
+      terms.map((t, i) => (t.kind === 'pde' ? meanSquares(this.residuals(i, p, b)) : null)).filter((l): l is Tensor => l !== null).reduce((a, c) => ops.add(a, c)),
+    );
   }
 
   get step(): number {
@@ -295,16 +344,17 @@ export class PinnTrainer implements Trainer {
     return tensor(data, [data.length / cols, cols], this.dtype);
   }
 
-  private termPoints(i: number, epoch: number): TermPoints {
+  private termPoints(i: number, epoch: number, window: number): TermPoints {
     const t = this.problem.terms[i];
     const e = t.resample ? epoch : 0;
     const seed = hashSeed(hashSeed(this.seed * 1000003 + e) + i * 7919);
-    const pts = t.draw(this.countFor(t), this.opts.sampler ?? 'uniform', seed);
-    if (i === 0 && this.rarPoints.length) {
-      const x = new Float64Array(pts.x.length + this.rarPoints.length);
-      x.set(pts.x);
-      x.set(this.rarPoints, pts.x.length);
-      return { ...pts, x };
+    let pts = t.draw(this.countFor(t), this.opts.sampler ?? 'uniform', seed);
+    const w = this.windows;
+    if (w && (t.pointsKey === 'domain' || t.pointsKey === 'boundary')) {
+      pts = { ...pts, x: w.restrict(pts.x, window), ...(pts.partner ? { partner: w.restrict(pts.partner, window) } : {}) };
+    }
+    if (t.kind === 'pde' && (this.adaptive || this.anchors)) {
+      pts = { ...pts, x: appendRows(this.adaptive ? this.adaptive.apply(pts.x) : pts.x, this.anchors) };
     }
     return pts;
   }
@@ -323,26 +373,28 @@ export class PinnTrainer implements Trainer {
     return k > 0 ? Math.floor(step / k) : 0;
   }
 
-  /** The batch used by step `step` (0-based), a pure function of (seed, epoch, RAR points). */
+  /** The batch used by step `step` (0-based), a pure function of (seed, epoch, time window, adaptive points). */
   batchAt(step: number): Batch {
     const epoch = this.epochOf(step);
+    const window = this.windows ? this.windows.windowAt(step) : 0;
+    const key = `${epoch}:${window}:${this.adaptive ? this.adaptive.version : 0}`;
     const c = this.batchCache;
-    if (c && c.epoch === epoch && c.rarLen === this.rarPoints.length) return c.batch;
+    if (c && c.key === key) return c.batch;
     const batch: Batch = {};
-    this.problem.terms.forEach((t, i) => (batch[t.name] = this.toBatchTerm(this.termPoints(i, epoch))));
-    this.batchCache = { epoch, rarLen: this.rarPoints.length, batch };
+    this.problem.terms.forEach((t, i) => (batch[t.name] = this.toBatchTerm(this.termPoints(i, epoch, window))));
+    this.batchCache = { key, batch };
     return batch;
   }
 
-  /** RAR: add the candidates with the largest PDE residual to the PDE points. */
-  private refine(): void {
-    const rar = this.opts.rar as NonNullable<TrainerOptions['rar']>;
-    const g = this.problem.spec.domain;
-    const d = g.dim;
-    const cand = g.sampleInterior(rar.candidates, this.opts.sampler ?? 'uniform', hashSeed(this.seed * 31 + this.stepCount + 0x5bd1e995));
-    const abs = this.residualAbs(cand.data);
-    const sel = rarSelect({ data: cand.data, dim: d }, abs, Math.min(rar.add, rar.candidates));
-    this.rarPoints.push(...sel.points.data);
+  /** Fresh domain points (in the current time window), e.g. adaptive candidates. */
+  private freshPoints(n: number, seed: number, sampler = this.opts.sampler ?? 'uniform'): Float64Array {
+    const x = this.problem.spec.domain.sampleInterior(n, sampler, seed).data;
+    return this.windows ? this.windows.restrict(x, this.windows.windowAt(this.stepCount)) : x;
+  }
+
+  /** `batch` with the causal inputs (chunk matrix, eps) of every PDE term. */
+  private withCausal(batch: Batch): Batch {
+    return this.causal ? this.causal.with(batch, this.problem.terms.filter((t) => t.kind === 'pde').map((t) => t.name)) : batch;
   }
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
@@ -361,7 +413,7 @@ export class PinnTrainer implements Trainer {
 
   /** Every loss term (unweighted) at the current parameters on the points of the next step. */
   losses(): Record<string, number> {
-    return this.readTerms(this.valuesFn(this.params, this.batchAt(this.stepCount)));
+    return splitStats(this.readTerms(this.valuesFn(this.params, this.batchAt(this.stepCount)))).terms;
   }
 
   /** The derivative plan of each loss term (which jets run), by term name. */
@@ -385,9 +437,9 @@ export class PinnTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    const rar = this.opts.rar;
-    if (rar && this.stepCount > 0 && this.stepCount % rar.every === 0) this.refine();
-    const batch = this.withProbes(this.batchAt(this.stepCount), this.stepCount);
+    const ad = this.adaptive;
+    if (ad?.due(this.stepCount)) ad.refine(this.stepCount, this.problem.spec.coords.length, (n, seed) => this.freshPoints(n, seed), (x) => this.residualAbs(x));
+    const batch = this.withProbes(this.withCausal(this.batchAt(this.stepCount)), this.stepCount);
     const names = this.termNames;
     const mode = this.inputs;
     let loss: number;
@@ -448,6 +500,8 @@ export class PinnTrainer implements Trainer {
           });
         });
       }
+      // per-term gradients carry no statistics: read the causal weights from a forward pass
+      if (this.causal && !(opt instanceof MConFIG)) Object.assign(terms, this.readTerms(this.valuesFn(this.params, batch)), terms);
       const r = opt.step(this.flat, losses, grads);
       weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
       loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
@@ -455,7 +509,13 @@ export class PinnTrainer implements Trainer {
     this.setFlat(this.flat);
     const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;
     this.stepCount++;
-    const m: StepMetrics = { step: this.stepCount, loss, terms };
+    const split = splitStats(terms);
+    const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };
+    const sched = this.causal?.schedule;
+    if (sched && split.minWeight !== undefined) {
+      m.causal = { epsilon: sched.epsilon, minWeight: split.minWeight };
+      sched.observe(split.minWeight);
+    }
     if (weights) m.weights = weights;
     if (lr !== undefined) m.lr = lr;
     if (converged) m.converged = converged;
@@ -559,8 +619,28 @@ export class PinnTrainer implements Trainer {
     return this.evalSet;
   }
 
+  /**
+   * With fixed points: RMS PDE residual on fresh random points (a pure function of (seed, step)) over the one
+   * on (a spread-out subset of) the training PDE points; null when the check is off.
+   */
+  residualRatio(): number | null {
+    const n = this.opts.residualCheck ?? 256;
+    if (n <= 0 || (this.opts.resampleEvery ?? 0) > 0 || this.adaptive?.options.method === 'rad') return null;
+    const d = this.problem.spec.coords.length;
+    const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
+    const train = strideRows(Float64Array.from(this.batchAt(this.stepCount)[pde.name].x.dataSync()), d, 512);
+    const fresh = this.freshPoints(n, hashSeed(this.seed * 40503 + this.stepCount + 0x2545f491), 'uniform');
+    const mse = (x: Float64Array): number => this.pdeMseFn(this.params, { x: this.toTensor(x, d) }).item();
+    return rmsRatio(mse(fresh), mse(train));
+  }
+
   evaluate(): EvalMetrics {
     const m: EvalMetrics = {};
+    const ratio = this.residualRatio();
+    if (ratio !== null) {
+      m.residualRatio = ratio;
+      if (ratio > RATIO_LIMIT) m.warnings = [UNDER_RESOLVED];
+    }
     const names = Object.keys(this.params.unknowns);
     if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
     const truth = this.problem.spec.trueValues;
@@ -613,7 +693,9 @@ export class PinnTrainer implements Trainer {
       step: this.stepCount,
       params: Array.from(this.flat),
       optimizer: this.optimizer.state(),
-      rarPoints: this.rarPoints.slice(),
+      rarPoints: this.adaptive ? this.adaptive.state().added : [],
+      ...(this.adaptive?.options.method === 'rad' ? { radPoints: this.adaptive.state().replaced } : {}),
+      ...(this.causal ? { causalIndex: this.causal.schedule.index } : {}),
     };
   }
 
@@ -630,7 +712,8 @@ export class PinnTrainer implements Trainer {
     this.setFlat(this.flat);
     this.optimizer.load(s.optimizer as OptimState);
     this.stepCount = s.step;
-    this.rarPoints = Array.isArray(s.rarPoints) ? s.rarPoints.slice() : [];
+    this.adaptive?.load({ added: s.rarPoints, replaced: s.radPoints ?? null });
+    this.causal?.schedule.load(s.causalIndex);
     this.batchCache = null;
     this.lastObjective = null;
   }

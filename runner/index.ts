@@ -17,3 +17,4 @@ export { loadPointSet, type PointSet } from './reference.js';
 export { createSimulationTrainer } from './simulation.js';
 export { ConfigError, DivergenceError, EXIT } from './errors.js';
 export type { Trainer, StepMetrics, EvalMetrics, FieldOutput, TrainerContext, TrainerFactory } from './trainer.js';
+export { loadAnchors, type AnchorsConfig } from './anchors.js';

@@ -24,6 +24,12 @@ export interface MetricsRecord {
   phase?: string;
   /** The optimizer's tolerance that was met at this step (the run stops here). */
   converged?: Convergence;
+  /** Causal training: the epsilon of this step and the smallest chunk weight. */
+  causal?: { epsilon: number; min_weight: number };
+  /** PINNs on fixed points: RMS PDE residual on fresh points / on the training points. */
+  residual_ratio?: number;
+  /** Warnings raised at this step (step and evaluation). */
+  warnings?: string[];
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -36,6 +42,10 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.unknownErrors) r.unknowns_rel_error = ev.unknownErrors;
   if (m.phase) r.phase = m.phase;
   if (m.converged) r.converged = m.converged;
+  if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
+  if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
+  const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];
+  if (warnings.length) r.warnings = warnings;
   return r;
 }
 
@@ -93,7 +103,10 @@ export interface Summary {
   resumed_from?: number;
   message?: string;
   fields?: string[];
-  /** Settings that were valid but probably unintended (also printed before training). */
+  /**
+   * Every distinct warning of the run (this invocation): settings that were valid but probably unintended
+   * (printed before training) and warnings raised while training.
+   */
   warnings?: string[];
   /** Why the run ended before training.steps: the optimizer's tolerance was met at `step`. */
   stopped?: { reason: 'converged'; criterion: Convergence; step: number };

@@ -4,6 +4,7 @@ import { PhasedTrainer, createTrainer as createPinnTrainer, compileNumeric, comp
 import { mulberry32, permutation } from '../meshes/index.js';
 import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
+import { loadAnchors } from './anchors.js';
 import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
 import { configTransform, netOptions } from './networkConfig.js';
@@ -122,8 +123,21 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
     evalPoints: t.points.test,
     derivatives: c.derivatives,
+    ...trainingExtras(c, ctx, coords, domain),
   };
   return { spec, options };
+}
+
+/** training.adaptive / causal / time_marching / anchors as trainer options. */
+function trainingExtras(c: PinnConfig, ctx: TrainerContext, coords: readonly string[], domain: Geometry): TrainerOptions {
+  const t = c.training;
+  const o: TrainerOptions = {};
+  if (t.adaptive) o.adaptive = { ...t.adaptive, method: t.adaptive.method as NonNullable<TrainerOptions['adaptive']>['method'] };
+  if (t.causal) o.causal = t.causal;
+  // the windows share the first phase's steps (a fine-tune runs on the whole interval)
+  if (t.time_marching) o.timeMarching = { windows: t.time_marching.windows, steps: Math.max(1, t.finetune ? t.finetune.at : t.steps) };
+  if (t.anchors) o.anchors = loadAnchors(t.anchors, coords, domain, ctx.configDir);
+  return o;
 }
 
 /** Expression-compiler errors (`pde[0]: unknown symbol ...`) are config errors; pinn/ labels a single equation 'pde'. */

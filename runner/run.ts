@@ -78,7 +78,20 @@ class RunLoop {
     private readonly progress: Progress,
     private readonly metrics: MetricsLog,
     private readonly hash: string,
+    /** prints a warning without garbling the progress bar */
+    private readonly warn: (line: string) => void,
   ) {}
+
+  /** Distinct warnings so far, each printed once. */
+  readonly warnings = new Set<string>();
+
+  private noteWarnings(list: readonly string[] | undefined): void {
+    for (const w of list ?? []) {
+      if (this.warnings.has(w)) continue;
+      this.warnings.add(w);
+      this.warn(`warning: ${w}`);
+    }
+  }
 
   private wallBase = 0;
   private t0 = performance.now();
@@ -131,6 +144,8 @@ class RunLoop {
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
         const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined || m.converged !== undefined;
         const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
+        this.noteWarnings(m.warnings);
+        this.noteWarnings(ev.warnings);
         if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
         const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
         if (bad !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${bad}${good}`);
@@ -215,7 +230,8 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   }
 
   const progress = makeProgress({ quiet: !!o.quiet });
-  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash);
+  const warn = (line: string): void => (o.quiet ? log(line) : progress.log(line));
+  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash, warn);
   if (ckpt) loop.restore(ckpt);
   const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = {
     name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}), ...(warnings.length ? { warnings } : {}),
@@ -236,6 +252,8 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
     ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };
+  const allWarnings = [...new Set([...warnings, ...loop.warnings])];
+  if (allWarnings.length) summary.warnings = allWarnings;
   if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
   writeSummary(outDir, summary);
   if (outcome.message) log(outcome.message);

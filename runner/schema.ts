@@ -5,6 +5,7 @@ import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
 import { checkNetwork, networkShape } from './networkConfig.js';
 import { pdeLossName } from '../pinn/equations.js';
+import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -198,6 +199,28 @@ export const pinnSchema = z
             dtype: dtypeEnum.default('f64'),
           })
           .optional(),
+        /** Residual-based adaptive sampling of the PDE points: rar-g (greedy), rar-d, rad (Wu et al. 2023). */
+        adaptive: z
+          .strictObject({
+            method: z.enum(ADAPTIVE_METHODS as unknown as [string, ...string[]]),
+            every: posInt.default(1000), candidates: posInt.default(10000), add: posInt.default(100),
+            k: z.number().nonnegative().default(1), c: z.number().nonnegative().default(1),
+          })
+          .optional(),
+        /** Causal weighting of the PDE loss over time chunks (Wang et al. 2022), with an epsilon schedule. */
+        causal: z
+          .strictObject({
+            chunks: posInt.default(32),
+            epsilon: z.array(z.number().nonnegative().refine(Number.isFinite, 'expected a finite number')).min(1).default([0.01, 0.1, 1, 10, 100]),
+            delta: z.number().gt(0).lt(1).default(0.99),
+          })
+          .optional(),
+        /** Curriculum time-marching: PDE and boundary points in [t0, t0 + k (t1 - t0) / windows] during the k-th share of the steps. */
+        time_marching: z.strictObject({ windows: posInt }).optional(),
+        /** Extra PDE points used at every step: a list of points or a file of coordinate columns. */
+        anchors: z
+          .union([z.array(z.array(finite).min(1)).min(1), z.strictObject({ file: z.string().min(1), columns: z.array(z.string().min(1)).optional() })])
+          .optional(),
       })
       .prefault({}),
     derivatives: z
@@ -260,6 +283,7 @@ export const pinnSchema = z
     if (ft && ft.at >= c.training.steps) {
       ctx.addIssue({ code: 'custom', path: ['training', 'finetune', 'at'], message: `expected a step below training.steps (${c.training.steps}), got ${ft.at}` });
     }
+    checkTrainingExtras(c, dim, ctx);
     if (typeof c.exact === 'object') {
       for (const k of Object.keys(c.exact)) {
         if (!c.fields.includes(k)) ctx.addIssue({ code: 'custom', path: ['exact', k], message: `expected one of the fields ${c.fields.join(', ')}` });
@@ -283,6 +307,26 @@ export const pinnSchema = z
 /** Spatial dimension of a PINN config: 0 for an ODE (no geometry). */
 export function spaceDim(c: { geometry?: GeometryNode }): number {
   return c.geometry ? geometryDim(c.geometry) : 0;
+}
+
+/** Cross-field rules of training.adaptive / causal / time_marching / anchors. */
+function checkTrainingExtras(c: PinnConfig, dim: number, ctx: z.RefinementCtx): void {
+  const t = c.training;
+  for (const key of ['causal', 'time_marching'] as const) {
+    if (t[key] && !c.time) ctx.addIssue({ code: 'custom', path: ['training', key], message: 'expected a `time: [t0, t1]` interval (an evolution problem)' });
+  }
+  const a = t.adaptive;
+  if (a && a.method === 'rad' && a.candidates < t.points.domain) {
+    ctx.addIssue({ code: 'custom', path: ['training', 'adaptive', 'candidates'], message: `expected at least training.points.domain (${t.points.domain}) candidates for rad, got ${a.candidates}` });
+  }
+  if (a && a.method !== 'rad' && a.add > a.candidates) {
+    ctx.addIssue({ code: 'custom', path: ['training', 'adaptive', 'add'], message: `expected at most candidates (${a.candidates}), got ${a.add}` });
+  }
+  if (Array.isArray(t.anchors)) {
+    t.anchors.forEach((p, i) => {
+      if (p.length !== dim) ctx.addIssue({ code: 'custom', path: ['training', 'anchors', i], message: `expected ${dim} coordinates, got ${p.length}` });
+    });
+  }
 }
 
 export function defaultCoords(spaceDim: number, time: boolean): string[] {

@@ -1,6 +1,6 @@
 // Halton sequence: radical inverse in the first `dim` primes.
 
-function firstPrimes(count: number): number[] {
+export function firstPrimes(count: number): number[] {
   const primes: number[] = [];
   for (let c = 2; primes.length < count; c++) {
     if (primes.every((p) => p * p > c || c % p !== 0)) primes.push(c);

@@ -3,10 +3,11 @@
 import { mulberry32, permutation } from '../rng.js';
 import { HaltonSequence } from './halton.js';
 import { SobolSequence } from './sobol.js';
+import { HammersleySequence } from './hammersley.js';
 import { checkCount } from '../points.js';
 
-export type SamplerKind = 'uniform' | 'lhs' | 'halton' | 'sobol';
-export const SAMPLER_KINDS: readonly SamplerKind[] = ['uniform', 'lhs', 'halton', 'sobol'];
+export type SamplerKind = 'uniform' | 'lhs' | 'halton' | 'sobol' | 'hammersley';
+export const SAMPLER_KINDS: readonly SamplerKind[] = ['uniform', 'lhs', 'halton', 'sobol', 'hammersley'];
 
 export interface UnitSampler {
   readonly dim: number;
@@ -36,7 +37,7 @@ export function latinHypercube(n: number, dim: number, seed = 0): Float64Array {
 
 /**
  * Streaming sampler. For halton/sobol the leading origin point is skipped (it sits on the
- * domain corner); seed 0 gives the plain sequence, any other seed a Cranley-Patterson random
+ * domain corner); hammersley gives an n-point set per next(n) (see hammersley.ts); seed 0 gives the plain sequence, any other seed a Cranley-Patterson random
  * shift (mod 1), which keeps the low discrepancy on average while decorrelating runs.
  */
 export function createSampler(kind: SamplerKind, dim: number, seed = 0): UnitSampler {
@@ -58,7 +59,7 @@ export function createSampler(kind: SamplerKind, dim: number, seed = 0): UnitSam
     let batch = 0;
     return { dim, kind, next: (n) => latinHypercube(n, dim, seed * 7919 + batch++) };
   }
-  const seq = kind === 'sobol' ? new SobolSequence(dim, 1) : new HaltonSequence(dim, 1);
+  const seq = kind === 'sobol' ? new SobolSequence(dim, 1) : kind === 'hammersley' ? new HammersleySequence(dim) : new HaltonSequence(dim, 1);
   if (seed === 0) return { dim, kind, next: (n) => seq.next(n) };
   const rand = mulberry32(seed);
   const shift = Float64Array.from({ length: dim }, () => rand());

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createSampler, haltonPoints, l2StarDiscrepancySq, latinHypercube, sampleUnitCube, sobolPoints, SOBOL_MAX_DIM, radicalInverse } from '../../meshes/index.js';
+import { createSampler, hammersleyPoints, rectangle, haltonPoints, l2StarDiscrepancySq, latinHypercube, sampleUnitCube, sobolPoints, SOBOL_MAX_DIM, radicalInverse } from '../../meshes/index.js';
 
 describe('meshes/samplers', () => {
   it('Sobol first points match the Joe-Kuo / SciPy unscrambled sequence', () => {
@@ -69,5 +69,28 @@ describe('meshes/samplers', () => {
     const shifted = sampleUnitCube(100, 2, 'sobol', 5);
     expect(shifted.every((v) => v >= 0 && v < 1)).to.equal(true);
     expect(() => sampleUnitCube(3, 2, 'bogus' as 'uniform')).to.throw(/sampler: expected one of/);
+  });
+
+  it('Hammersley: first coordinate exactly i/n, the others radical inverses in 2, 3, ...; distinct points of low discrepancy', () => {
+    const n = 256;
+    const d = 3;
+    const p = hammersleyPoints(n, d);
+    for (let i = 0; i < n; i++) {
+      expect(p[i * d]).to.equal(i / n);
+      expect(p[i * d + 1]).to.equal(radicalInverse(i + 1, 2));
+      expect(p[i * d + 2]).to.equal(radicalInverse(i + 1, 3));
+    }
+    expect(p.every((v) => v >= 0 && v < 1)).to.equal(true);
+    expect(new Set(Array.from({ length: n }, (_, i) => Array.from(p.subarray(i * d, (i + 1) * d)).join(','))).size).to.equal(n);
+    let uniformMean = 0;
+    for (let s = 1; s <= 5; s++) uniformMean += Math.sqrt(l2StarDiscrepancySq(sampleUnitCube(n, d, 'uniform', s), d)) / 5;
+    expect(Math.sqrt(l2StarDiscrepancySq(sampleUnitCube(n, d, 'hammersley', 0), d))).to.be.lessThan(uniformMean / 3);
+    // through a geometry: in the box, distinct, and seeded draws are shifted copies
+    const q = rectangle([-1, 2], [3, 4]).sampleInterior(100, 'hammersley', 7).data;
+    for (let i = 0; i < 100; i++) {
+      expect(q[2 * i]).to.be.within(-1, 3);
+      expect(q[2 * i + 1]).to.be.within(2, 4);
+    }
+    expect(new Set(Array.from({ length: 100 }, (_, i) => `${q[2 * i]},${q[2 * i + 1]}`)).size).to.equal(100);
   });
 });
