@@ -2,10 +2,11 @@
 // `div(grad(u))`, `u_t + dot([u, v], grad(u))`, compiled once into closures over a FieldContext.
 // The closures call c.d()/c.lap(), so the probe run of the context decides which jets to take.
 // `exact:` solutions produce missing source terms symbolically (mathjs derivative).
-import { parse, derivative as symDerivative, type MathNode } from 'mathjs';
+import { parse, type MathNode } from 'mathjs';
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { FieldContext } from './context.js';
+import { branchDerivative, NUMERIC_FUNCTIONS } from './branches.js';
 
 /** A compiled value: a constant, a per-point tensor, or a vector of those (grad, [u, v]). */
 export type Val = number | Tensor | Val[];
@@ -94,7 +95,7 @@ export function derivativeSymbol(scope: ExprScope, name: string): [string, strin
 }
 
 // ---- arithmetic on Val (numbers fold, vectors act elementwise) ----
-function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor, n: (x: number, y: number) => number, what: string): Val {
+function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor | number, n: (x: number, y: number) => number, what: string): Val {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (Array.isArray(a) && Array.isArray(b)) {
       if (a.length !== b.length) throw new ExprError(`${what}: vectors of lengths ${a.length} and ${b.length}`);
@@ -120,6 +121,45 @@ function dotV(a: Val, b: Val, label: string): Val {
   if (!Array.isArray(a) || !Array.isArray(b)) throw new ExprError(`${label}: dot(a, b) expects two vectors`);
   return (mulV(a, b) as Val[]).reduce((s, v) => addV(s, v));
 }
+
+// ---- comparisons and branches: truth values are 0/1 numbers or tensors (the core's gt/ge/eq/where) ----
+type Comparison = 'smaller' | 'smallerEq' | 'larger' | 'largerEq' | 'equal' | 'unequal';
+type Scalar = Tensor | number;
+const COMPARE: Record<Comparison, { t: (x: Scalar, y: Scalar) => Tensor; n: (x: number, y: number) => boolean }> = {
+  larger: { t: ops.greater, n: (x, y) => x > y },
+  largerEq: { t: ops.greaterEqual, n: (x, y) => x >= y },
+  smaller: { t: (x, y) => ops.greater(y, x), n: (x, y) => x < y },
+  smallerEq: { t: (x, y) => ops.greaterEqual(y, x), n: (x, y) => x <= y },
+  equal: { t: ops.equal, n: (x, y) => x === y },
+  unequal: { t: (x, y) => ops.sub(1, ops.equal(x, y)), n: (x, y) => x !== y },
+};
+function compareV(op: Comparison, a: Val, b: Val): Val {
+  const f = COMPARE[op];
+  return lift(a, b, f.t, (x, y) => (f.n(x, y) ? 1 : 0), op);
+}
+const truthT = (x: Scalar): Scalar => (typeof x === 'number' ? (x !== 0 ? 1 : 0) : ops.where(x, 1, 0));
+/** cond ? a : b per point; a constant condition evaluates only the branch it selects (folds). */
+function branchV(k: Val, a: () => Val, b: () => Val): Val {
+  if (typeof k === 'number') return k !== 0 ? a() : b();
+  const [x, y] = [a(), b()];
+  if (Array.isArray(k) || Array.isArray(x) || Array.isArray(y)) {
+    const len = [k, x, y].find((v): v is Val[] => Array.isArray(v))?.length ?? 0;
+    const at = (v: Val, i: number): Val => (Array.isArray(v) ? v[i] : v);
+    if ([k, x, y].some((v) => Array.isArray(v) && v.length !== len)) throw new ExprError('?: vectors of different lengths');
+    return Array.from({ length: len }, (_, i) => branchV(at(k, i), () => at(x, i), () => at(y, i)));
+  }
+  return ops.where(k, x, y);
+}
+const andV = (a: Val, b: Val): Val =>
+  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? truthT(y) : 0) : ops.where(x, truthT(y), 0)), (x, y) => (x !== 0 && y !== 0 ? 1 : 0), 'and');
+const orV = (a: Val, b: Val): Val =>
+  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? 1 : truthT(y)) : ops.where(x, 1, truthT(y))), (x, y) => (x !== 0 || y !== 0 ? 1 : 0), 'or');
+const notV = (a: Val): Val => mapV(a, { t: (x) => ops.where(x, 0, 1), n: (x) => (x !== 0 ? 0 : 1) });
+const minV = (a: Val, b: Val): Val => lift(a, b, ops.minimum, Math.min, 'min');
+const maxV = (a: Val, b: Val): Val => lift(a, b, ops.maximum, Math.max, 'max');
+/** pos where x > 0, neg where x < 0, zero at 0: sign(x) and heaviside(x); piecewise constant, so its derivative is 0. */
+const heavisideLike = (x: Val, pos: Val, neg: Val, zero: Val): Val =>
+  branchV(compareV('larger', x, 0), () => pos, () => branchV(compareV('smaller', x, 0), () => neg, () => zero));
 
 /** The scalar result of a compiled expression as an [N] tensor (constants broadcast). */
 export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
@@ -153,6 +193,20 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
       }
       case 'ParenthesisNode':
         return walk((n as unknown as { content: MathNode }).content);
+      case 'ConditionalNode': {
+        const { condition, trueExpr, falseExpr } = n as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
+        const [k, a, b] = [walk(condition), walk(trueExpr), walk(falseExpr)];
+        return (c) => branchV(k(c), () => a(c), () => b(c));
+      }
+      case 'RelationalNode': {
+        // chained comparisons: 0 < x < 1 is (0 < x) and (x < 1)
+        const { conditionals, params } = n as unknown as { conditionals: string[]; params: MathNode[] };
+        const ps = params.map(walk);
+        return (c) => {
+          const vs = ps.map((f) => f(c));
+          return conditionals.map((op, i) => compareV(op as Comparison, vs[i], vs[i + 1])).reduce((x, y) => andV(x, y));
+        };
+      }
       case 'SymbolNode': {
         const name = (n as unknown as { name: string }).name;
         if (scope.fields.includes(name)) return (c) => c.u(name);
@@ -188,6 +242,19 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
             return (c) => divV(a[0](c), a[1](c));
           case 'pow':
             return (c) => powV(a[0](c), a[1](c));
+          case 'smaller':
+          case 'smallerEq':
+          case 'larger':
+          case 'largerEq':
+          case 'equal':
+          case 'unequal':
+            return (c) => compareV(fn, a[0](c), a[1](c));
+          case 'and':
+            return (c) => andV(a[0](c), a[1](c));
+          case 'or':
+            return (c) => orV(a[0](c), a[1](c));
+          case 'not':
+            return (c) => notV(a[0](c));
           default:
             return fail(`unsupported operator '${(n as unknown as { op: string }).op}'`);
         }
@@ -230,6 +297,29 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
           arity(2);
           const [a, b] = args.map(walk);
           return (c) => powV(a(c), b(c));
+        }
+        if (name === 'min' || name === 'max') {
+          if (args.length < 2) fail(`${name}() expects at least 2 arguments, got ${args.length}`);
+          const fs = args.map(walk);
+          const pick = name === 'min' ? minV : maxV;
+          return (c) => fs.map((f) => f(c)).reduce(pick);
+        }
+        if (name === 'sign') {
+          arity(1);
+          const a = walk(args[0]);
+          return (c) => heavisideLike(a(c), 1, -1, 0);
+        }
+        if (name === 'heaviside') {
+          // H(0) = 0.5 unless a second argument gives it (numpy.heaviside(x, h0))
+          if (args.length !== 1 && args.length !== 2) fail(`heaviside() expects 1 or 2 arguments (x[, value at 0]), got ${args.length}`);
+          const [a, h0] = args.map(walk);
+          return (c) => heavisideLike(a(c), 1, 0, h0 ? h0(c) : 0.5);
+        }
+        if (name === 'piecewise') {
+          if (args.length < 3 || args.length % 2 === 0) fail(`piecewise() expects pairs (condition, value) then an otherwise value (an odd count >= 3), got ${args.length} arguments`);
+          const fs = args.map(walk);
+          const from = (c: FieldContext, i: number): Val => (i === fs.length - 1 ? fs[i](c) : branchV(fs[i](c), () => fs[i + 1](c), () => from(c, i + 2)));
+          return (c) => from(c, 0);
         }
         const u = UNARY[name];
         if (!u) return fail(`unknown function '${name}'`);
@@ -276,7 +366,8 @@ function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Recor
     if (!e) throw new ExprError(`${label}: no exact solution for field '${field}'`);
     return e;
   };
-  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => symDerivative(acc, v, { simplify: false }), e);
+  // branchDerivative: mathjs' derivative, also through ?:, sign, heaviside, piecewise, min, max
+  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => branchDerivative(acc, v), e);
   const sum = (ns: MathNode[]): MathNode => parse(ns.map((k) => `(${k.toString()})`).join(' + '));
   return node.transform((n) => {
     if (n.type === 'FunctionNode') {
@@ -344,7 +435,7 @@ export function compileNumeric(src: string, coords: readonly string[], constants
   } catch (e) {
     throw new ExprError(`${label}: cannot parse '${src}': ${(e as Error).message}`);
   }
-  const scope: Record<string, number> = { ...BUILTIN_CONSTANTS, ...constants };
+  const scope: Record<string, unknown> = { ...NUMERIC_FUNCTIONS, ...BUILTIN_CONSTANTS, ...constants };
   return (p) => {
     coords.forEach((c, i) => (scope[c] = p[i]));
     let v: unknown;
