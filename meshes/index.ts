@@ -15,5 +15,6 @@ export * from './geometry/timeDomain.js';
 export * from './rar.js';
 export * from './grid.js';
 export * from './trimesh.js';
+export * from './interpolate.js';
 export * from './vtk/index.js';
 export * from './data/index.js';

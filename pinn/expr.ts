@@ -20,6 +20,8 @@ export interface ExprScope {
   constants?: Readonly<Record<string, number>>;
   /** trainable unknown constants (read through c.param) */
   unknowns?: readonly string[];
+  /** per-point coefficients evaluated on the host (data, never differentiated), read through c.input */
+  coefficients?: readonly string[];
 }
 
 export type Compiled = (c: FieldContext) => Val;
@@ -175,6 +177,7 @@ export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
 export function compileNode(node: MathNode, scope: ExprScope, label: string, src: string): Compiled {
   const consts = { ...BUILTIN_CONSTANTS, ...(scope.constants ?? {}) };
   const unknowns = new Set(scope.unknowns ?? []);
+  const coefficients = new Set(scope.coefficients ?? []);
   const fail = (msg: string): never => {
     throw new ExprError(`${label}: ${msg} in '${src}'`);
   };
@@ -212,6 +215,7 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
         if (scope.fields.includes(name)) return (c) => c.u(name);
         if (scope.coords.includes(name)) return (c) => c.x(name);
         if (unknowns.has(name)) return (c) => c.param(name);
+        if (coefficients.has(name)) return (c) => c.input(name);
         if (name in consts) {
           const v = consts[name];
           return () => v;
@@ -269,6 +273,12 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
           arity(1);
           const f = fieldArg(args[0], name);
           return (c) => c.lap(f);
+        }
+        if (coefficients.has(name)) {
+          // a(x, y): the coefficient at the point itself (it is data on the host, not a function of tensors)
+          const own = args.length === scope.coords.length && args.every((a, k) => a.type === 'SymbolNode' && (a as unknown as { name: string }).name === scope.coords[k]);
+          if (!own) fail(`coefficient ${name}() is only evaluated at the point itself: write ${name} or ${name}(${scope.coords.join(', ')})`);
+          return (c) => c.input(name);
         }
         if (name === 'grad') {
           arity(1);
@@ -350,7 +360,7 @@ export function unknownSymbols(src: string, scope: ExprScope, label: string): st
     if (parent && parent.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n) return;
     const name = (n as unknown as { name: string }).name;
     if (scope.fields.includes(name) || scope.coords.includes(name) || name in consts) return;
-    if ((scope.unknowns ?? []).includes(name) || derivativeSymbol(scope, name)) return;
+    if ((scope.unknowns ?? []).includes(name) || (scope.coefficients ?? []).includes(name) || derivativeSymbol(scope, name)) return;
     out.add(name);
   });
   return [...out];
@@ -414,11 +424,13 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   const r1 = at(1).toString();
   // linear in s <=> R(2) - 2 R(1) + R(0) = 0; checked numerically at a few points (no mathjs simplify:
   // it costs seconds on long derivative chains)
-  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(e, scope.coords, scope.constants ?? {}, label);
+  // coefficients enter as extra variables with values that vary across probes (so a slope a(x) never folds)
+  const vars = [...scope.coords, ...(scope.coefficients ?? [])];
+  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(withoutCalls(e, scope.coefficients ?? []), vars, scope.constants ?? {}, label);
   const curv = num(`(${at(2).toString()}) - 2*(${r1}) + (${r0})`);
   const slopeAt = num(`(${r1}) - (${r0})`);
   const scale = num(`abs(${r1}) + abs(${r0}) + 1`);
-  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => scope.coords.map((_, i) => v + 0.1 * ((i + k) % 3)));
+  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => vars.map((_, i) => v + 0.1 * ((i + k) % 3) + (i >= scope.coords.length ? 0.37 * i * (k + 1) : 0)));
   const slopes = probes.map(slopeAt);
   if (slopes.every((v) => v === 0) || probes.some((p) => Math.abs(curv(p)) > 1e-8 * scale(p))) {
     throw new ExprError(`${label}: the source symbol '${source}' must appear linearly in '${src}' to be derived from the exact solution`);
@@ -427,6 +439,14 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   const slope = constSlope ? `(${slopes[0]})` : `((${r1}) - (${r0}))`;
   return `-(${r0}) / ${slope}`;
 }
+/** `a(x, y)` -> `a` for the coefficient names (the numeric evaluator holds their values as numbers). */
+function withoutCalls(src: string, coefficients: readonly string[]): string {
+  if (!coefficients.length) return src;
+  return parse(src)
+    .transform((n) => (n.type === 'FunctionNode' && coefficients.includes((n as unknown as { fn: { name: string } }).fn.name) ? parse((n as unknown as { fn: { name: string } }).fn.name) : n))
+    .toString();
+}
+
 /** Numeric (plain JS) evaluation of an expression in the coordinates and constants, per point. */
 export function compileNumeric(src: string, coords: readonly string[], constants: Readonly<Record<string, number>> = {}, label = 'exact'): (p: ArrayLike<number>) => number {
   let code: ReturnType<MathNode['compile']>;
