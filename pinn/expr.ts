@@ -190,7 +190,8 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
   const walk = (n: MathNode): Compiled => {
     switch (n.type) {
       case 'ConstantNode': {
-        const v = (n as unknown as { value: unknown }).value;
+        const raw = (n as unknown as { value: unknown }).value;
+        const v = typeof raw === 'boolean' ? Number(raw) : raw; // true/false are 1/0, as comparisons yield
         if (typeof v !== 'number') fail(`unsupported constant ${String(v)}`);
         return () => v as number;
       }
