@@ -24,14 +24,16 @@ export function fileCoefficients(dir: string, cfg: Readonly<Record<string, Table
   const space = time ? coords.slice(0, -1) : coords;
   return Object.fromEntries(Object.entries(cfg).map(([name, t]) => {
     const where = `coefficients.${name}`;
-    if (!time || t.columns?.length === space.length + 1) return [name, interpolated(dir, t, t.columns?.length === space.length + 1 ? space : coords, name, where)];
+    // columns say which coordinates the file has; without them, a file lacking the time column is spatial
+    const over = !time ? coords : t.columns ? (t.columns.length === space.length + 1 ? space : coords) : null;
+    if (over) return [name, interpolated(dir, t, over, name, where)];
     try {
       return [name, interpolated(dir, t, coords, name, where)];
     } catch (e) {
       try {
         return [name, interpolated(dir, t, space, name, where)];
       } catch {
-        throw e;
+        throw e; // the error about the full coordinates is the one to show
       }
     }
   }));
@@ -42,7 +44,7 @@ export function initialFromFile(dir: string, t: TableConfig, coords: readonly st
   return interpolated(dir, t, coords.slice(0, -1), field, where);
 }
 
-/** Name under which condition i's tabulated values enter expressions (not a valid YAML identifier clash: leading __). */
+/** Name under which condition i's tabulated initial values enter its value expression (a reserved-looking __ name). */
 export const initialName = (i: number): string => `__initial${i}`;
 
 /** Fields a data condition observes: `fields:`, or `field:`, or every field. */

@@ -153,6 +153,15 @@ describe('runner: coefficients and initial conditions from files', () => {
     expect(a(Float64Array.of(0.9, 0.1))).to.be.closeTo(1 + 1 + 0, 1e-15);
   });
 
+  it('a coefficient file without the time column serves a time-dependent problem', () => {
+    put('ax.dat', ['x a', '0 1', '0.5 2', '1 4'].join('\n'));
+    const head = 'geometry: { type: interval, min: 0, max: 1 }\ntime: [0, 1]';
+    for (const coef of ['{ a: { file: ax.dat } }', '{ a: { file: ax.dat, columns: [x, a] } }']) {
+      const a = problemOf(["pde: ['u_t - a * u_xx']", `coefficients: ${coef}`], head).spec.coefficients?.a as pinn.PointCoefficient;
+      expect(a(Float64Array.of(0.75, 0.3)), coef).to.be.closeTo(3, 1e-15);
+    }
+  });
+
   it('a tabulated initial condition equals the analytic one at its nodes (and nearly between them)', () => {
     const xs = Array.from({ length: 201 }, (_, i) => i / 200);
     put('u0.dat', ['xx uu', ...xs.map((x) => `${x} ${Math.sin(Math.PI * x)}`)].join('\n'));
