@@ -12,6 +12,7 @@ export * from './geometry/hypersphere.js';
 export * from './geometry/polygon.js';
 export * from './geometry/csg.js';
 export * from './geometry/timeDomain.js';
+export * from './geometry/timeInterval.js';
 export * from './rar.js';
 export * from './grid.js';
 export * from './trimesh.js';

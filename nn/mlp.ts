@@ -1,7 +1,7 @@
-// Fully connected networks with seeded Glorot initialisation.
+// Fully connected networks with seeded initialisation (Glorot by default).
 import { Tensor, zeros } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
-import { sampleInto } from '../core/random.js';
+import { initWeights, layerKey, type InitKind } from './init.js';
 import type { DType } from '../core/dtype.js';
 
 export type Activation = 'tanh' | 'sin' | 'gelu' | 'relu' | 'sigmoid' | 'swish' | 'linear';
@@ -29,7 +29,7 @@ export interface MlpOptions {
   activation?: Activation;
   seed?: number;
   dtype?: DType;
-  init?: 'glorot-normal' | 'glorot-uniform';
+  init?: InitKind;
 }
 
 export interface Mlp {
@@ -39,17 +39,7 @@ export interface Mlp {
 
 /** Glorot (Xavier) weights for one layer, drawn from the counter-based generator with its own key. */
 export function glorot(fanIn: number, fanOut: number, key: number, dtype: DType, kind: MlpOptions['init']): Tensor {
-  const n = fanIn * fanOut;
-  if (kind === 'glorot-uniform') {
-    const a = Math.sqrt(6 / (fanIn + fanOut));
-    const u = sampleInto('uniform', key, n, dtype);
-    for (let i = 0; i < n; i++) u[i] = (2 * u[i] - 1) * a;
-    return new Tensor([fanIn, fanOut], dtype, u);
-  }
-  const std = Math.sqrt(2 / (fanIn + fanOut));
-  const g = sampleInto('normal', key, n, dtype);
-  for (let i = 0; i < n; i++) g[i] *= std;
-  return new Tensor([fanIn, fanOut], dtype, g);
+  return initWeights(kind ?? 'glorot-normal', fanIn, fanOut, key, dtype);
 }
 
 export function mlp(opts: MlpOptions): Mlp {
@@ -62,7 +52,7 @@ export function mlp(opts: MlpOptions): Mlp {
   const params: MlpParams = [];
   for (let l = 0; l + 1 < layers.length; l++) {
     params.push({
-      W: glorot(layers[l], layers[l + 1], (seed * 7919 + l * 104729) | 0, dtype, init),
+      W: initWeights(init, layers[l], layers[l + 1], layerKey(seed, l), dtype),
       b: zeros([layers[l + 1]], dtype),
     });
   }

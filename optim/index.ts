@@ -1,5 +1,5 @@
 // Public surface of optim/: optimizers on flat parameter vectors, loss-balancing methods, schedules.
-export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ClosureOptimizer, ObjectiveFn } from './types.js';
+export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ClosureOptimizer, ObjectiveFn, Convergence } from './types.js';
 export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule } from './schedules.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';

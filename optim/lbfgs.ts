@@ -2,7 +2,7 @@
 // `minimize` runs to convergence; `step` is the trainer-facing form: it evaluates the objective
 // at the current parameters (data may have been resampled since the last call), runs a few
 // iterations and writes the parameters back, keeping the curvature history between calls.
-import type { ClosureOptimizer, ObjectiveFn, OptimState, Vec } from './types.js';
+import type { ClosureOptimizer, Convergence, ObjectiveFn, OptimState, Vec } from './types.js';
 import { strongWolfe, type LinePoint } from './line-search.js';
 import { OptionReader, type Options } from './options.js';
 import { expectKind, readNumber, readNumbers, readVecs, vecToJson } from './state.js';
@@ -15,6 +15,13 @@ export interface LbfgsOptions {
   c2?: number;
   /** Objective evaluations allowed per line search. */
   maxLineSearch?: number;
+  /**
+   * Trainer form (step): converged when max|g| <= toleranceGrad (scipy's gtol, PyTorch's tolerance_grad);
+   * the result then carries `stop`, so a trainer can end the run.
+   */
+  toleranceGrad?: number;
+  /** Trainer form: converged when the relative loss change (f_k - f_k+1) / max(|f_k|, |f_k+1|, 1) <= toleranceChange (scipy's ftol). */
+  toleranceChange?: number;
 }
 
 export interface MinimizeOptions {
@@ -35,6 +42,8 @@ export interface LbfgsResult {
   evaluations: number;
   converged: boolean;
   reason: StopReason;
+  /** set by step() when a configured tolerance (toleranceGrad / toleranceChange) is met */
+  stop?: Convergence;
 }
 
 interface Trial extends LinePoint {
@@ -46,6 +55,7 @@ export class LBFGS implements ClosureOptimizer {
   private readonly c1: number;
   private readonly c2: number;
   private readonly maxLs: number;
+  private readonly tolerances: { grad?: number; change?: number };
   private S: Float64Array[] = [];
   private Y: Float64Array[] = [];
   private rho: number[] = [];
@@ -57,6 +67,10 @@ export class LBFGS implements ClosureOptimizer {
     this.c1 = o.c1 ?? 1e-4;
     this.c2 = o.c2 ?? 0.9;
     this.maxLs = o.maxLineSearch ?? 25;
+    this.tolerances = { grad: o.toleranceGrad, change: o.toleranceChange };
+    for (const [k, v] of [['toleranceGrad', o.toleranceGrad], ['toleranceChange', o.toleranceChange]] as const) {
+      if (v !== undefined && !(v >= 0)) throw new Error(`optimizer.${k}: expected a number >= 0, got ${v}`);
+    }
     if (!(Number.isInteger(this.m) && this.m >= 1)) throw new Error(`optimizer.history: expected an integer >= 1, got ${this.m}`);
     if (!(0 < this.c1 && this.c1 < this.c2 && this.c2 < 1)) {
       throw new Error(`optimizer.c1/c2: expected 0 < c1 < c2 < 1, got c1=${this.c1}, c2=${this.c2}`);
@@ -78,8 +92,12 @@ export class LBFGS implements ClosureOptimizer {
   /** Trainer form: `iterations` L-BFGS iterations from `params`, which are updated in place. */
   step(params: Vec, fg: ObjectiveFn, o: MinimizeOptions = {}): LbfgsResult {
     const x = Float64Array.from(params);
-    const r = this.run(fg, x, o.maxIter ?? 1, o.tolGrad ?? 1e-7, o.tolChange ?? 1e-9);
+    const { grad, change } = this.tolerances;
+    const r = this.run(fg, x, o.maxIter ?? 1, o.tolGrad ?? grad ?? 1e-7, o.tolChange ?? change ?? 1e-9, change !== undefined);
     params.set(r.x);
+    // only configured tolerances end a training run; the defaults keep stepping as before
+    if (r.reason === 'gradient' && grad !== undefined) r.stop = 'tolerance_grad';
+    if (r.reason === 'change' && change !== undefined) r.stop = 'tolerance_change';
     return r;
   }
 
@@ -118,7 +136,8 @@ export class LBFGS implements ClosureOptimizer {
     return q;
   }
 
-  private run(fg: ObjectiveFn, x: Float64Array, maxIter: number, tolGrad: number, tolChange: number): LbfgsResult {
+  /** `relChange`: stop on scipy's relative loss change only, instead of |step| or |f change| <= tolChange. */
+  private run(fg: ObjectiveFn, x: Float64Array, maxIter: number, tolGrad: number, tolChange: number, relChange = false): LbfgsResult {
     const evals0 = this.evals;
     let { f, g } = this.evaluate(fg, x);
     const done = (iterations: number, reason: StopReason): LbfgsResult => ({
@@ -180,12 +199,13 @@ export class LBFGS implements ClosureOptimizer {
       }
       axpy(1, s, x);
       const df = Math.abs(p.f - f);
+      const rel = (f - p.f) / Math.max(Math.abs(f), Math.abs(p.f), 1);
       f = p.f;
       g = p.g;
       it++;
       this.iters++;
       if (maxAbs(g) <= tolGrad) return done(it, 'gradient');
-      if (maxAbs(s) <= tolChange || df <= tolChange) return done(it, 'change');
+      if (relChange ? rel <= tolChange : maxAbs(s) <= tolChange || df <= tolChange) return done(it, 'change');
     }
     return done(maxIter, 'maxIter');
   }
@@ -218,6 +238,9 @@ export function parseLbfgs(opts: Options, path: string): LBFGS {
     c1: r.number('c1', 1e-4, { min: 0, minExclusive: true, max: 1, maxExclusive: true }),
     c2: r.number('c2', 0.9, { min: 0, minExclusive: true, max: 1, maxExclusive: true }),
     maxLineSearch: r.number('maxLineSearch', 25, { min: 1, integer: true }),
+    // PyTorch's names, as YAML writes them: `optimizer_options: { tolerance_grad: 1e-7 }`
+    toleranceGrad: r.has('tolerance_grad') ? r.number('tolerance_grad', undefined, { min: 0 }) : undefined,
+    toleranceChange: r.has('tolerance_change') ? r.number('tolerance_change', undefined, { min: 0 }) : undefined,
   };
   r.done();
   if (!((o.c1 as number) < (o.c2 as number))) throw new Error(`${path}.c2: expected a number greater than ${path}.c1 (${o.c1}), got ${o.c2}`);

@@ -1,5 +1,6 @@
 // The contract every trainable kind (pinn/, operators/, sim trainers) implements and runner/ drives
 // step by step: one definition, imported by all of them.
+import type { Convergence } from './types.js';
 
 export interface StepMetrics {
   /** 1-based count of completed steps. */
@@ -12,6 +13,8 @@ export interface StepMetrics {
   lr?: number;
   /** Set on the first step of a new training phase, e.g. 'finetune: lbfgs (f32)'. */
   phase?: string;
+  /** Set when the optimizer's configured tolerance is met: training has converged and the runner stops. */
+  converged?: Convergence;
 }
 
 export interface EvalMetrics {
@@ -20,6 +23,8 @@ export interface EvalMetrics {
   perField?: Record<string, number>;
   /** current values of trainable constants (inverse problems) */
   unknowns?: Record<string, number>;
+  /** relative error of each unknown whose true value is known */
+  unknownErrors?: Record<string, number>;
 }
 
 export interface Trainer {

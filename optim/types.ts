@@ -3,6 +3,9 @@
 
 export type Vec = Float32Array | Float64Array;
 
+/** Why a closure optimizer considers training converged (its configured tolerance, by YAML option name). */
+export type Convergence = 'tolerance_grad' | 'tolerance_change';
+
 /** JSON-serialisable plain data (typed arrays are stored as number[] so checkpoints round-trip). */
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -42,7 +45,8 @@ export type ObjectiveFn = (x: Float64Array) => { f: number; g: Float64Array };
 
 /** Optimizer that evaluates the objective itself (L-BFGS): one call runs one or more iterations. */
 export interface ClosureOptimizer {
-  step(params: Vec, fg: ObjectiveFn, o?: { maxIter?: number; tolGrad?: number; tolChange?: number }): { f: number; converged: boolean };
+  /** `stop` says which configured tolerance was met: training has converged and may end. */
+  step(params: Vec, fg: ObjectiveFn, o?: { maxIter?: number; tolGrad?: number; tolChange?: number }): { f: number; converged: boolean; stop?: Convergence };
   state(): OptimState;
   load(s: OptimState): void;
 }

@@ -6,6 +6,8 @@ export {
   type InitialSpec, type DataSpec, type PointSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
   type CompiledProblem, type Term, type TermPoints,
 } from './problem.js';
+export { pdeEntries, pdeLossNames, type PdeEntry, type PdeEquation } from './equations.js';
+export { valuesAndGrads } from './multigrad.js';
 export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type OptimizerInputs, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
 export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
@@ -13,4 +15,6 @@ export { withPointInputs, type PointCoefficient } from './coefficients.js';
 export { HEAVISIDE_AT_ZERO } from './branches.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
+export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';
+export { trainerNetwork } from './network.js';
 export * as problems from './problems.js';

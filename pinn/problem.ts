@@ -3,9 +3,11 @@
 import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { Geometry } from '../meshes/geometry/geometry.js';
-import { TimeDomainProduct } from '../meshes/geometry/timeDomain.js';
+import { isTimeGeometry, TimeInterval } from '../meshes/geometry/timeInterval.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
+import { checkTrueValues } from './unknowns.js';
+import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
 import { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, toTensor, unknownSymbols, type ExprScope } from './expr.js';
 import { attachCoefficients, type PointCoefficient } from './coefficients.js';
 
@@ -58,8 +60,13 @@ export interface ProblemSpec {
   constants?: Readonly<Record<string, number>>;
   /** trainable constants with their initial values (inverse problems) */
   unknowns?: Readonly<Record<string, number>>;
-  /** residual equations: strings (`lhs = rhs` allowed) or functions returning one or more residuals */
-  pde: string | ResidualFn | ReadonlyArray<string | ResidualFn>;
+  /** known values of (some) unknowns, e.g. { D: 0.1 }: evaluation reports each one's relative error */
+  trueValues?: Readonly<Record<string, number>>;
+  /**
+   * residual equations: strings (`lhs = rhs` allowed), functions returning one or more residuals, or
+   * `{ residual, name }`; each entry is one loss term ('pde' alone, else pde0, pde1, ... or its name)
+   */
+  pde: PdeEntry | ReadonlyArray<PdeEntry>;
   conditions?: readonly ConditionSpec[];
   /** hard constraints: u = transform(x [N,d], netOut [N,fields]) -> [N,fields] */
   transform?: (x: Tensor, out: Tensor) => Tensor;
@@ -94,6 +101,10 @@ export interface Term {
   residual(c: FieldContext, partner?: FieldContext): Tensor[];
   /** per-point inputs (coefficients) at the term's points x (n x dim); set when the residual reads any */
   pointInputs?: (x: Float64Array) => Record<string, Float64Array>;
+  /** loss names of this term's points, one per residual group (default [name]); a PDE system has one per equation */
+  losses?: readonly string[];
+  /** residuals grouped by loss (one group per entry of `losses`); absent: all residuals feed one loss */
+  residualGroups?(c: FieldContext, partner?: FieldContext): Tensor[][];
 }
 
 export interface CompiledProblem {
@@ -187,6 +198,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     if (taken.has(k)) throw new Error(`coefficients.${k}: the name is already a coordinate, field, constant or unknown`);
     if (typeof f !== 'function') throw new Error(`coefficients.${k}: expected a function of a point, got ${typeof f}`);
   }
+  checkTrueValues(spec.trueValues ?? {}, Object.keys(spec.unknowns ?? {}), 'trueValues');
   const exactStrings: Record<string, string> = {};
   for (const [f, e] of Object.entries(spec.exact ?? {})) {
     checkField(spec, f, `exact.${f}`);
@@ -197,7 +209,9 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
   const terms: Term[] = [];
 
   // PDE residuals: strings may leave one source symbol free when every field has an exact expression
-  const pdes = Array.isArray(spec.pde) ? spec.pde : [spec.pde as string | ResidualFn];
+  const entries = pdeEntries(spec.pde);
+  const pdes = entries.map(entryResidual);
+  const pdeNames = pdeLossNames(entries);
   const pdeFns = pdes.map((p, i): ((c: FieldContext) => Tensor[]) => {
     const label = pdes.length > 1 ? `pde[${i}]` : 'pde';
     if (typeof p === 'function') return (c) => residualList(p(c), c, label);
@@ -227,6 +241,8 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     resample: true,
     draw: (n, sampler, seed) => ({ x: g.sampleInterior(n, sampler, seed).data }),
     residual: (c) => pdeFns.flatMap((f) => f(c)),
+    losses: pdeNames,
+    residualGroups: (c) => pdeFns.map((f) => f(c)),
   });
 
   const counts = new Map<string, number>();
@@ -240,8 +256,11 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     // a lone condition of its kind is just 'bc' / 'ic' / 'data'; several are numbered bc0, bc1, ...
     const name = cond.name ?? (totals.get(prefix) === 1 ? prefix : `${prefix}${k}`);
     const label = `conditions[${i}]`;
-    if (terms.some((t) => t.name === name)) throw new Error(`${label}.name: duplicate loss term name '${name}'`);
+    if (terms.some((t) => t.name === name || t.losses?.includes(name))) throw new Error(`${label}.name: duplicate loss term name '${name}'`);
     const base = { name, kind: cond.kind, fixedCount: cond.kind === 'data' ? undefined : cond.count };
+    if (g instanceof TimeInterval && cond.kind !== 'initial' && cond.kind !== 'data') {
+      throw new Error(`${label}: a ${cond.kind} condition needs a spatial boundary, but the domain is the time interval of an ODE; use an initial condition`);
+    }
     switch (cond.kind) {
       case 'dirichlet':
       case 'neumann':
@@ -268,7 +287,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       }
       case 'initial': {
         checkField(spec, cond.field, label);
-        if (!(g instanceof TimeDomainProduct)) throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain)`);
+        if (!isTimeGeometry(g)) throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain or timeInterval)`);
         if (timeIndex !== d - 1) throw new Error(`${label}: the time coordinate must be the last coordinate`);
         const value = valueFn(cond.value, scope, `${label}.value`);
         const field = cond.field;

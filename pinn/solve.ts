@@ -31,7 +31,7 @@ export interface SolveResult {
   /** the trainer of the last phase */
   trainer: PinnTrainer;
   history: Array<StepMetrics & { eval?: EvalMetrics }>;
-  final: EvalMetrics & { loss: number; steps: number; wallTimeS: number; finetuneSteps?: number };
+  final: EvalMetrics & { loss: number; steps: number; wallTimeS: number; finetuneSteps?: number; converged?: StepMetrics['converged'] };
 }
 
 export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
@@ -41,6 +41,7 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
   const history: SolveResult['history'] = [];
   const t0 = performance.now();
   let last: StepMetrics | null = null;
+  let converged: StepMetrics['converged'];
   const run = (trainer: PinnTrainer, n: number, offset: number, deadline: number, patience: number): number => {
     let s = 0;
     let best = Infinity;
@@ -52,15 +53,20 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
       m.step += offset;
       last = m;
       if (evalEvery > 0 && m.step % evalEvery === 0) m.eval = trainer.evaluate();
-      if (m.step % logEvery === 0 || s === n - 1) history.push(m);
+      if (m.step % logEvery === 0 || s === n - 1 || m.converged) history.push(m);
       onStep?.(m, trainer);
+      // the optimizer's configured tolerance (L-BFGS tolerance_grad / tolerance_change) is met
+      if (m.converged) {
+        converged = m.converged;
+        return s + 1;
+      }
     }
     return s;
   };
   let trainer = new PinnTrainer(spec, trainerOptions);
   run(trainer, steps, 0, Infinity, Infinity);
   let finetuneSteps: number | undefined;
-  if (finetune) {
+  if (finetune && !converged) {
     trainer = secondPhaseTrainer(spec, trainerOptions, finetune, trainer);
     const deadline = finetune.maxSeconds === undefined ? Infinity : performance.now() + finetune.maxSeconds * 1000;
     finetuneSteps = run(trainer, finetune.steps, steps, deadline, finetune.patience ?? 50);
@@ -68,5 +74,6 @@ export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
   const wallTimeS = (performance.now() - t0) / 1000;
   const final: SolveResult['final'] = { ...trainer.evaluate(), loss: (last as StepMetrics | null)?.loss ?? NaN, steps, wallTimeS };
   if (finetuneSteps !== undefined) final.finetuneSteps = finetuneSteps;
+  if (converged) final.converged = converged;
   return { trainer, history, final };
 }

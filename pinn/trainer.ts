@@ -6,7 +6,8 @@ import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
 import { leaves, type PyTree } from '../core/pytree.js';
-import { mlp, type Activation, type MlpParams } from '../nn/mlp.js';
+import type { Network } from '../nn/index.js';
+import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../meshes/rng.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
@@ -20,16 +21,13 @@ import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext }
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
 import { withPointInputs } from './coefficients.js';
+import { valuesAndGrads } from './multigrad.js';
+import { unknownErrors } from './unknowns.js';
 
 import type { StepMetrics, EvalMetrics, Trainer } from '../optim/trainer.js';
 export type { StepMetrics, EvalMetrics, Trainer };
 
-export interface NetOptions {
-  /** hidden widths (input and output widths come from the problem); default [32, 32, 32] */
-  hidden?: readonly number[];
-  activation?: Activation;
-  seed?: number;
-}
+export type { NetOptions };
 
 export type OptimizerSpec = OptimizerName | ({ name: OptimizerName } & Record<string, unknown>);
 
@@ -67,7 +65,7 @@ export interface TrainerOptions {
 
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
-type Params = { net: MlpParams; unknowns: Record<string, Tensor> };
+type Params = { net: PyTree; unknowns: Record<string, Tensor> };
 export type LapEstimator = 'exact' | 'stde-sparse' | 'stde-dense';
 const LAP_ESTIMATORS: readonly LapEstimator[] = ['exact', 'stde-sparse', 'stde-dense'];
 
@@ -113,7 +111,7 @@ export class PinnTrainer implements Trainer {
   private readonly inputs: OptimizerInputs;
   private readonly opts: TrainerOptions;
   private readonly seed: number;
-  private readonly net: ReturnType<typeof mlp>;
+  private readonly net: Network;
   private params: Params;
   private flat: FlatVec;
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
@@ -121,7 +119,12 @@ export class PinnTrainer implements Trainer {
   private readonly plans: DerivativePlan[];
   /** STDE settings for lap() while training; null for the exact Laplacian */
   private readonly stde: { estimator: Exclude<LapEstimator, 'exact'>; samples: number } | null;
+  /** one weight per loss (see lossNames) */
   private readonly termWeights: number[];
+  /** loss names in order: each term's residual groups (a PDE system: one per equation) */
+  private readonly lossNames: string[];
+  /** indices into lossNames of each term's losses */
+  private readonly lossesOf: number[][];
   private stepCount = 0;
   private rarPoints: number[] = [];
   private batchCache: { epoch: number; rarLen: number; batch: Batch } | null = null;
@@ -130,9 +133,10 @@ export class PinnTrainer implements Trainer {
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
   // jitted pure functions of (params, batch[, weights])
   private readonly totalFn: (p: Params, b: Batch, w: Record<string, Tensor>) => [[Tensor, Record<string, Tensor>], Params];
-  private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
+  /** per term: its losses and their gradients, from one evaluation of the residuals */
+  private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor[], Params[]]>;
   private readonly valuesFn: (p: Params, b: Batch) => Record<string, Tensor>;
-  private readonly pointGradFns: Array<(p: Params, b: BatchTerm) => [Tensor, Params]>;
+  private readonly pointGradFns: Array<(p: Params, b: BatchTerm) => [Tensor[], Params[]]>;
 
   constructor(spec: ProblemSpec | CompiledProblem, options: TrainerOptions = {}) {
     this.problem = 'terms' in spec ? spec : compileProblem(spec);
@@ -142,19 +146,15 @@ export class PinnTrainer implements Trainer {
     this.dtype = options.dtype ?? 'f32';
     if (this.dtype !== 'f32' && this.dtype !== 'f64') throw new Error(`dtype: expected 'f32' or 'f64', got '${String(this.dtype)}'`);
     this.seed = options.seed ?? 0;
-    const hidden = options.net?.hidden ?? [32, 32, 32];
-    this.net = mlp({
-      layers: [ps.coords.length, ...hidden, ps.fields.length],
-      activation: options.net?.activation ?? 'tanh',
-      seed: options.net?.seed ?? this.seed,
-      dtype: this.dtype,
-    });
+    this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype);
     const unknowns: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v], [], this.dtype);
     this.params = { net: this.net.params, unknowns };
     this.flat = flattenTree(this.params as unknown as PyTree, this.dtype);
 
-    const names = this.problem.terms.map((t) => t.name);
+    this.lossNames = [];
+    this.lossesOf = this.problem.terms.map((t) => (t.losses ?? [t.name]).map((n) => this.lossNames.push(n) - 1));
+    const names = this.lossNames;
     for (const k of Object.keys(options.weights ?? {})) {
       if (!names.includes(k)) throw new Error(`weights.${k}: no loss term named '${k}'; terms are ${names.join(', ')}`);
     }
@@ -187,41 +187,43 @@ export class PinnTrainer implements Trainer {
     this.plans = this.problem.terms.map((t) => planFor(layout, this.dtype, paramValue, (c) => t.residual(c, c), this.stde !== null));
 
     const terms = this.problem.terms;
-    const termLoss = (i: number) => (p: Params, b: BatchTerm): Tensor => meanSquares(this.residuals(i, p, b));
+    const termLosses = (i: number) => (p: Params, b: BatchTerm): Tensor[] => this.residualGroups(i, p, b).map(meanSquares);
+    const allLosses = (q: Params, bb: Batch): Record<string, Tensor> => {
+      const ls: Record<string, Tensor> = {};
+      terms.forEach((t, i) => termLosses(i)(q, bb[t.name]).forEach((l, j) => (ls[names[this.lossesOf[i][j]]] = l)));
+      return ls;
+    };
     this.totalFn = jitTree((p: Params, b: Batch, w: Record<string, Tensor>) =>
       valueAndGrad(
         (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
-          const ls: Record<string, Tensor> = {};
-          terms.forEach((t, i) => (ls[t.name] = termLoss(i)(q, bb[t.name])));
-          const total = terms.map((t) => ops.mul(ww[t.name], ls[t.name])).reduce((a, c) => ops.add(a, c));
+          const ls = allLosses(q, bb);
+          const total = names.map((n) => ops.mul(ww[n], ls[n])).reduce((a, c) => ops.add(a, c));
           return [total, ls];
         },
         0,
         { hasAux: true },
       )(p, b, w) as unknown as PyTree,
     ) as unknown as PinnTrainer['totalFn'];
-    this.termFns = terms.map((_, i) =>
-      jitTree((p: Params, b: BatchTerm) => valueAndGrad(termLoss(i), 0)(p, b) as unknown as [Tensor, Params]),
-    );
-    this.valuesFn = jitTree((p: Params, b: Batch) => {
-      const ls: Record<string, Tensor> = {};
-      terms.forEach((t, i) => (ls[t.name] = termLoss(i)(p, b[t.name])));
-      return ls;
-    });
-    // NTK traces: gradient of the summed residuals at one point
-    this.pointGradFns = terms.map((_, i) =>
-      jitTree((p: Params, b: BatchTerm) =>
-        valueAndGrad((q: Params, bb: BatchTerm) => this.residuals(i, q, bb).map((r) => ops.sum(r)).reduce((a, c) => ops.add(a, c)), 0)(p, b) as unknown as [Tensor, Params],
-      ),
-    );
+    // a one-loss term keeps plain valueAndGrad; a PDE system's equations share one forward evaluation
+    const perLoss = (i: number, f: (q: Params, bb: BatchTerm) => Tensor[]) => (p: Params, b: BatchTerm): [Tensor[], Params[]] => {
+      if (this.lossesOf[i].length > 1) return valuesAndGrads(f)(p, b);
+      const [l, g] = valueAndGrad((q: Params, bb: BatchTerm) => f(q, bb)[0], 0)(p, b) as unknown as [Tensor, Params];
+      return [[l], [g]];
+    };
+    this.termFns = terms.map((_, i) => jitTree(perLoss(i, termLosses(i))));
+    this.valuesFn = jitTree((p: Params, b: Batch) => allLosses(p, b));
+    // NTK traces: gradient of the summed residuals at one point, per loss
+    const sumOf = (rs: Tensor[]): Tensor => rs.map((r) => ops.sum(r)).reduce((a, c) => ops.add(a, c));
+    this.pointGradFns = terms.map((_, i) => jitTree(perLoss(i, (q: Params, bb: BatchTerm) => this.residualGroups(i, q, bb).map(sumOf))));
   }
 
   get step(): number {
     return this.stepCount;
   }
 
+  /** Loss term names (one per PDE equation, then the conditions). */
   get termNames(): string[] {
-    return this.problem.terms.map((t) => t.name);
+    return this.lossNames.slice();
   }
 
   /** Row-wise network with the output transform: [N, d] -> [N, fields]. */
@@ -270,10 +272,16 @@ export class PinnTrainer implements Trainer {
   }
 
   private residuals(i: number, p: Params, b: BatchTerm): Tensor[] {
+    return this.residualGroups(i, p, b).flat();
+  }
+
+  /** Term i's residuals, one group per loss of the term. */
+  private residualGroups(i: number, p: Params, b: BatchTerm): Tensor[][] {
     const plan = this.plans[i];
     const c = this.context(p, b.x, plan, b.normals, b.inputs, b.probes);
     const partner = b.partner ? this.context(p, b.partner, plan) : undefined;
-    return this.problem.terms[i].residual(c, partner);
+    const t = this.problem.terms[i];
+    return t.residualGroups ? t.residualGroups(c, partner) : [t.residual(c, partner)];
   }
 
   // ---- points ----
@@ -369,7 +377,7 @@ export class PinnTrainer implements Trainer {
 
   private weightTensors(): Record<string, Tensor> {
     const w: Record<string, Tensor> = {};
-    this.problem.terms.forEach((t, i) => (w[t.name] = ops.scalar(this.termWeights[i], this.dtype)));
+    this.lossNames.forEach((n, i) => (w[n] = ops.scalar(this.termWeights[i], this.dtype)));
     return w;
   }
 
@@ -386,6 +394,7 @@ export class PinnTrainer implements Trainer {
     let loss: number;
     let terms: Record<string, number>;
     let weights: Record<string, number> | undefined;
+    let converged: StepMetrics['converged'];
     const userWeighted = this.termWeights.some((w) => w !== 1);
     if (mode === 'gradient') {
       const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
@@ -412,7 +421,7 @@ export class PinnTrainer implements Trainer {
         this.lastObjective = { batch, x: Float64Array.from(x), f, g: gv, terms };
         return { f, g: gv };
       };
-      (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 });
+      converged = (this.optimizer as ClosureOptimizer).step(this.flat, fg, { maxIter: 1 }).stop;
       ({ loss, terms } = first as unknown as { loss: number; terms: Record<string, number> });
     } else {
       const opt = this.optimizer as MultiLossOptimizer;
@@ -430,13 +439,14 @@ export class PinnTrainer implements Trainer {
         terms = vals;
       } else {
         terms = {};
-        names.forEach((n, i) => {
-          const [l, g] = this.termFns[i](this.params, batch[n]);
-          terms[n] = l.item();
-          losses.push(this.termWeights[i] * terms[n]);
-          const gf = flattenTree(g as unknown as PyTree, this.dtype);
-          if (this.termWeights[i] !== 1) for (let j = 0; j < gf.length; j++) gf[j] *= this.termWeights[i];
-          grads.push(gf);
+        this.problem.terms.forEach((t, ti) => {
+          const [ls, gs] = this.termFns[ti](this.params, batch[t.name]);
+          this.lossesOf[ti].forEach((i, j) => {
+            const n = names[i];
+            terms[n] = ls[j].item();
+            losses.push(this.termWeights[i] * terms[n]);
+            grads.push(this.weighted(i, gs[j]));
+          });
         });
       }
       const r = opt.step(this.flat, losses, grads);
@@ -449,11 +459,24 @@ export class PinnTrainer implements Trainer {
     const m: StepMetrics = { step: this.stepCount, loss, terms };
     if (weights) m.weights = weights;
     if (lr !== undefined) m.lr = lr;
+    if (converged) m.converged = converged;
     return m;
   }
 
+  /** Term index and position within the term of loss i. */
+  private slotOf(i: number): [number, number] {
+    const ti = this.lossesOf.findIndex((ls) => ls.includes(i));
+    return [ti, this.lossesOf[ti].indexOf(i)];
+  }
+
   private scaledGrad(i: number, batch: Batch): FlatVec {
-    const [, g] = this.termFns[i](this.params, batch[this.termNames[i]]);
+    const [ti, j] = this.slotOf(i);
+    const [, gs] = this.termFns[ti](this.params, batch[this.problem.terms[ti].name]);
+    return this.weighted(i, gs[j]);
+  }
+
+  /** Flat gradient of loss i times its fixed weight. */
+  private weighted(i: number, g: Params): FlatVec {
     const gf = flattenTree(g as unknown as PyTree, this.dtype);
     if (this.termWeights[i] !== 1) for (let j = 0; j < gf.length; j++) gf[j] *= this.termWeights[i];
     return gf;
@@ -465,23 +488,26 @@ export class PinnTrainer implements Trainer {
     if (this.stepCount % every !== 0) return;
     const m = this.opts.ntk?.points ?? 8;
     const d = this.problem.spec.coords.length;
-    const traces = this.termNames.map((n, i) => {
-      const b = batch[n];
+    const sums = new Array<number>(this.lossNames.length).fill(0);
+    const counts = new Array<number>(this.lossNames.length).fill(1);
+    this.problem.terms.forEach((t, ti) => {
+      const b = batch[t.name];
       const rows = Math.min(m, b.x.shape[0]);
-      let s = 0;
       for (let r = 0; r < rows; r++) {
         const one: BatchTerm = { x: ops.sliceAxis(b.x, 0, r, r + 1) };
         if (b.normals) one.normals = ops.sliceAxis(b.normals, 0, r, r + 1);
         if (b.partner) one.partner = ops.sliceAxis(b.partner, 0, r, r + 1);
         if (b.inputs) one.inputs = Object.fromEntries(Object.entries(b.inputs).map(([k, v]) => [k, ops.sliceAxis(v, 0, r, r + 1)]));
-        const [, g] = this.pointGradFns[i](this.params, one);
-        const gf = flattenTree(g as unknown as PyTree, 'f64');
-        for (let j = 0; j < gf.length; j++) s += gf[j] * gf[j];
+        const [, gs] = this.pointGradFns[ti](this.params, one);
+        this.lossesOf[ti].forEach((i, j) => {
+          const gf = flattenTree(gs[j] as unknown as PyTree, 'f64');
+          for (let k = 0; k < gf.length; k++) sums[i] += gf[k] * gf[k];
+          counts[i] = rows;
+        });
       }
-      void d;
-      return Math.max(s / rows, 1e-30);
     });
-    opt.setTraces(traces);
+    void d;
+    opt.setTraces(sums.map((s, i) => Math.max(s / counts[i], 1e-30)));
   }
 
   // ---- evaluation ----
@@ -538,6 +564,8 @@ export class PinnTrainer implements Trainer {
     const m: EvalMetrics = {};
     const names = Object.keys(this.params.unknowns);
     if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
+    const truth = this.problem.spec.trueValues;
+    if (m.unknowns && truth && Object.keys(truth).length) m.unknownErrors = unknownErrors(m.unknowns, truth);
     const set = this.evaluationSet();
     if (!set) return m;
     const d = this.problem.spec.coords.length;

@@ -64,7 +64,7 @@ function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): z
         const field = disc === undefined ? undefined : defOf(o).shape?.[disc];
         const values = field && (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
         return values?.has(tag) ?? false;
-      }) ?? d.options[0];
+      }) ?? (v !== null && typeof v === 'object' ? d.options.find((o) => defOf(o).type === 'object') : undefined) ?? d.options[0];
       continue;
     }
     if (i === path.length) return s;

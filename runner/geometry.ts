@@ -1,6 +1,6 @@
 // Builds a meshes/ Geometry from the config's CSG tree (and the time interval, when given).
 import {
-  interval, rectangle, box, hypercube, disk, sphere, hypersphere, polygon, union, intersection, difference, timeDomain,
+  interval, rectangle, box, hypercube, disk, sphere, hypersphere, polygon, union, intersection, difference, timeDomain, timeInterval,
   type Geometry,
 } from '../meshes/index.js';
 import type { GeometryNode } from './schema.js';
@@ -29,8 +29,12 @@ export function buildGeometry(g: GeometryNode, path = 'geometry'): Geometry {
   }
 }
 
-/** Space geometry, or the space-time product when `time` is given. */
-export function buildDomain(g: GeometryNode, time?: readonly [number, number]): Geometry {
+/** Space geometry, or the space-time product when `time` is given, or the time interval alone (an ODE). */
+export function buildDomain(g: GeometryNode | undefined, time?: readonly [number, number]): Geometry {
+  if (!g) {
+    if (!time) throw new ConfigError('geometry: expected a geometry (or `time: [t0, t1]` alone for an ODE)');
+    return timeInterval(time[0], time[1]);
+  }
   const space = buildGeometry(g);
   return time ? timeDomain(space, time[0], time[1]) : space;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { writeVtk, writePvd, uniformGrid, type Geometry, type VtkArrayInput } from '../meshes/index.js';
 import { writeFileAtomic } from './checkpoint.js';
 import type { EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
+import type { Convergence } from '../optim/types.js';
 
 export interface MetricsRecord {
   step: number;
@@ -17,8 +18,12 @@ export interface MetricsRecord {
   l2re?: number;
   per_field?: Record<string, number>;
   unknowns?: Record<string, number>;
+  /** Relative error of each unknown named in the config's true_values. */
+  unknowns_rel_error?: Record<string, number>;
   /** The training phase that starts at this step (e.g. 'finetune: lbfgs (f32)'). */
   phase?: string;
+  /** The optimizer's tolerance that was met at this step (the run stops here). */
+  converged?: Convergence;
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -28,7 +33,9 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.l2re !== undefined) r.l2re = ev.l2re;
   if (ev.perField) r.per_field = ev.perField;
   if (ev.unknowns) r.unknowns = ev.unknowns;
+  if (ev.unknownErrors) r.unknowns_rel_error = ev.unknownErrors;
   if (m.phase) r.phase = m.phase;
+  if (m.converged) r.converged = m.converged;
   return r;
 }
 
@@ -82,9 +89,14 @@ export interface Summary {
   l2re?: number;
   per_field?: Record<string, number>;
   unknowns?: Record<string, number>;
+  unknowns_rel_error?: Record<string, number>;
   resumed_from?: number;
   message?: string;
   fields?: string[];
+  /** Settings that were valid but probably unintended (also printed before training). */
+  warnings?: string[];
+  /** Why the run ended before training.steps: the optimizer's tolerance was met at `step`. */
+  stopped?: { reason: 'converged'; criterion: Convergence; step: number };
 }
 
 export function writeSummary(dir: string, s: Summary): void {

@@ -6,8 +6,10 @@ import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
 import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
+import { configTransform, netOptions } from './networkConfig.js';
 import { loadPointSet, type PointSet } from './reference.js';
-import { defaultCoords, geometryDim, type ConditionConfig, type PinnConfig } from './schema.js';
+import { pdeFromConfig } from './pdeEntries.js';
+import { defaultCoords, spaceDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
 import { exactAt, fileCoefficients, initialFromFile, initialName, selectFields } from './tabulated.js';
 
@@ -70,7 +72,7 @@ function exactSamples(domain: Geometry, coords: readonly string[], exact: Record
 
 export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: ProblemSpec; options: TrainerOptions } {
   const domain = buildDomain(c.geometry, c.time);
-  const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+  const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const fields = c.fields;
   const refCfg = c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
   let refSet: PointSet | undefined;
@@ -81,6 +83,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   };
   const weights: Record<string, number> = {};
   const coefficients = fileCoefficients(ctx.configDir, c.coefficients, coords, !!c.time);
+  const pde = pdeFromConfig(c.pde, weights);
   const conditions: ConditionSpec[] = c.conditions.map((bc, i) => {
     const where = `conditions[${i}]`;
     const name = bc.name ?? `${bc.type}${i}`;
@@ -119,13 +122,14 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, unknowns: c.unknowns, pde: c.pde, conditions, exact,
+    constants: c.constants, unknowns: c.unknowns, trueValues: c.true_values, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
     coefficients,
+    transform: configTransform(c.network, { coords, fields, constants: c.constants }),
   };
   const t = c.training;
   const options: TrainerOptions = {
-    net: { hidden: c.network.layers, activation: c.network.activation, seed: c.seed },
+    net: netOptions(c.network, c.seed),
     dtype: c.dtype, seed: c.seed, sampler: t.sampler as TrainerOptions['sampler'],
     points: { domain: t.points.domain, boundary: t.points.boundary, initial: t.points.initial },
     resampleEvery: t.resample_every, weights,

@@ -13,6 +13,7 @@ import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
 import { MetricsLog, gridFields, referenceFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
+import { runWarnings } from './warnings.js';
 import type { RunConfig } from './schema.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
 
@@ -106,7 +107,7 @@ class RunLoop {
     this.lastCheckpointStep = this.trainer.step;
   }
 
-  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics }> {
+  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics; stopped?: Summary['stopped'] }> {
     const t = this.config.training;
     this.t0 = performance.now();
     const wall = (): number => this.wall();
@@ -121,13 +122,14 @@ class RunLoop {
         }
         if (this.interrupted) {
           this.checkpoint(wall());
-          return { status: 'interrupted', message: `interrupted at step ${this.trainer.step}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.lastEval };
+          // evaluated now: the last logged evaluation may be steps old (unknowns moved since)
+          return { status: 'interrupted', message: `interrupted at step ${this.trainer.step}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.trainer.evaluate() };
         }
         const m = this.trainer.trainStep();
         const bad = nonFinite(m);
         const step = m.step;
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
-        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined;
+        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined || m.converged !== undefined;
         const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
         if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
         const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
@@ -141,6 +143,12 @@ class RunLoop {
         if (logged) this.lastEval = ev;
         this.progress.update(step, m.loss, ev.l2re, logged);
         if (step % t.checkpoint_every === 0) this.checkpoint(wall());
+        if (m.converged) {
+          // the optimizer's configured tolerance is met: further steps would not change the result
+          if (this.lastCheckpointStep !== step) this.checkpoint(wall());
+          this.progress.log(`step ${step}: converged (${m.converged}); stopping early`);
+          return { status: 'completed', wall: wall(), last: m, eval: this.lastEval, stopped: { reason: 'converged', criterion: m.converged, step } };
+        }
       }
       if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
       return { status: 'completed', wall: wall(), last: this.lastMetrics, eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate() };
@@ -179,6 +187,8 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const config = loadConfig(o.configPath);
   if (o.steps !== undefined) config.training.steps = o.steps;
+  const warnings = runWarnings(config, o.steps);
+  for (const w of warnings) log(`warning: ${w}`);
   if (o.backend !== undefined) config.backend = o.backend;
   const outDir = resolve(o.outDir ?? join('runs', config.name));
   applyBackend(config.backend);
@@ -207,7 +217,9 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   const progress = makeProgress({ quiet: !!o.quiet });
   const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash);
   if (ckpt) loop.restore(ckpt);
-  const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = { name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}) };
+  const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = {
+    name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}), ...(warnings.length ? { warnings } : {}),
+  };
   let outcome: Awaited<ReturnType<RunLoop['run']>>;
   try {
     outcome = await loop.run();
@@ -220,14 +232,27 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   const summary: Summary = {
     ...base, status: outcome.status, steps: trainer.step, wall_time: outcome.wall,
     loss: outcome.last?.loss, terms: outcome.last?.terms,
-    l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns,
+    l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns, unknowns_rel_error: outcome.eval.unknownErrors,
+    ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };
   if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
   writeSummary(outDir, summary);
   if (outcome.message) log(outcome.message);
-  else if (!o.quiet) log(`done: ${trainer.step} steps in ${outcome.wall.toFixed(1)} s${summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : ''}; outputs in ${outDir} (look: fluxion view ${outDir})`);
+  else if (!o.quiet) {
+    const l2re = summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : '';
+    const stopped = summary.stopped ? ` (converged: ${summary.stopped.criterion})` : '';
+    log(`done: ${trainer.step} steps${stopped} in ${outcome.wall.toFixed(1)} s${l2re}${unknownsText(summary)}; outputs in ${outDir} (look: fluxion view ${outDir})`);
+  }
   return { exitCode: outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok, outDir, summary };
+}
+
+/** ', unknowns D = 0.0998 (rel. error 2.0e-3)' for the final console line; '' without unknowns. */
+function unknownsText(s: Summary): string {
+  const u = Object.entries(s.unknowns ?? {});
+  if (!u.length) return '';
+  const err = (k: string): string => (s.unknowns_rel_error?.[k] !== undefined ? ` (rel. error ${s.unknowns_rel_error[k].toExponential(1)})` : '');
+  return `, unknowns ${u.map(([k, v]) => `${k} = ${v.toPrecision(4)}${err(k)}`).join(', ')}`;
 }
 
 /** `fluxion validate`: parse and check a config; returns the resolved YAML. */

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
+import { checkNetwork, networkShape } from './networkConfig.js';
+import { pdeLossName } from '../pinn/equations.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -119,6 +121,13 @@ const tabulated = {
 /** `on:` selects boundary points: 'boundary' (all) or a mathjs boolean expression such as `x == -1`. */
 const onSelector = z.string().min(1).default('boundary');
 
+/** One PDE equation: 'u_t - u_xx' or { eq: 'u_t - u_xx', name: heat, weight: 2 }. */
+export const pdeEntrySchema = z.union([
+  z.string().min(1),
+  z.strictObject({ eq: z.string().min(1), name: identifier.optional(), weight: z.number().nonnegative().default(1) }),
+]);
+export type PdeEntryConfig = z.infer<typeof pdeEntrySchema>;
+
 export const conditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dirichlet'), on: onSelector, value: expr, ...conditionCommon }),
   z.strictObject({ type: z.literal('neumann'), on: onSelector, value: expr, ...conditionCommon }),
@@ -170,7 +179,8 @@ export const pinnSchema = z
     kind: z.literal('pinn'),
     ...common,
     dtype: dtypeEnum.default('f32'),
-    geometry: geometrySchema,
+    /** Spatial domain; may be omitted with `time` for an ODE (the domain is then the time interval, coords [t]). */
+    geometry: geometrySchema.optional(),
     /** Time interval [t0, t1] for evolution problems (adds the coordinate `t`). */
     time: vec2.optional(),
     /** Coordinate names, default x, y, z (by dimension) then t. */
@@ -179,7 +189,10 @@ export const pinnSchema = z
     constants: z.record(identifier, finite).default({}),
     /** Trainable constants of inverse problems with their initial values. */
     unknowns: z.record(identifier, finite).default({}),
-    pde: z.array(z.string().min(1)).min(1),
+    /** Known values of unknowns (benchmarks): metrics and summary report each one's relative error. */
+    true_values: z.record(identifier, finite).optional(),
+    /** Equations: strings, or `{ eq, name, weight }` (each equation is its own loss term). */
+    pde: z.array(pdeEntrySchema).min(1),
     conditions: z.array(conditionSchema).default([]),
     exact: z.union([z.string().min(1), z.record(identifier, z.string().min(1))]).optional(),
     reference: referenceSchema.optional(),
@@ -190,6 +203,7 @@ export const pinnSchema = z
         /** Hidden widths (input and output widths come from coords and fields). */
         layers: z.array(posInt).min(1).default([64, 64, 64]),
         activation: z.enum(['tanh', 'sin', 'gelu', 'relu', 'sigmoid', 'swish']).default('tanh'),
+        ...networkShape,
       })
       .prefault({}),
     training: z
@@ -226,23 +240,37 @@ export const pinnSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
-    checkCsgDims(c.geometry, ['geometry'], ctx);
-    const dim = geometryDim(c.geometry) + (c.time ? 1 : 0);
+    if (c.geometry) checkCsgDims(c.geometry, ['geometry'], ctx);
+    else if (!c.time) ctx.addIssue({ code: 'custom', path: ['geometry'], message: 'expected a geometry (or `time: [t0, t1]` alone for an ODE)' });
+    const dim = spaceDim(c) + (c.time ? 1 : 0);
     if (c.time && !(c.time[1] > c.time[0])) ctx.addIssue({ code: 'custom', path: ['time', 1], message: `expected t1 > t0 (${c.time[0]}), got ${c.time[1]}` });
     if (c.coords && c.coords.length !== dim) {
       ctx.addIssue({ code: 'custom', path: ['coords'], message: `expected ${dim} names (geometry dimension${c.time ? ' + time' : ''}), got ${c.coords.length}` });
     }
-    const coords = c.coords ?? defaultCoords(geometryDim(c.geometry), !!c.time);
+    const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
+    checkNetwork(c.network, coords, c.fields, ctx);
     const names = new Set([...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns)]);
     if (names.size !== coords.length + c.fields.length + Object.keys(c.constants).length + Object.keys(c.unknowns).length) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'expected coordinate, field, constant and unknown names to be distinct' });
     }
+    // every loss term (equations, then conditions as the adapter names them) needs its own name
+    const lossNames = c.pde.map((e, i) => pdeLossName(typeof e === 'object' ? e.name : undefined, i, c.pde.length));
+    lossNames.forEach((n, i) => {
+      if (lossNames.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['pde', i, 'name'], message: `expected a loss name not used by another equation, got '${n}'` });
+    });
+    c.conditions.forEach((bc, i) => {
+      const n = bc.name ?? `${bc.type}${i}`;
+      if (lossNames.includes(n)) ctx.addIssue({ code: 'custom', path: ['conditions', i, 'name'], message: `expected a loss name not used by an equation, got '${n}'` });
+    });
     c.conditions.forEach((bc, i) => {
       if (bc.field !== undefined && !c.fields.includes(bc.field)) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'field'], message: `expected one of ${c.fields.join(', ')}, got '${bc.field}'` });
       }
       if (bc.type === 'periodic' && !coords.includes(bc.axis)) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'axis'], message: `expected one of ${coords.join(', ')}, got '${bc.axis}'` });
+      }
+      if (!c.geometry && bc.type !== 'initial' && bc.type !== 'data') {
+        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: `expected an initial or data condition: an ODE (time without geometry) has no spatial boundary for '${bc.type}'` });
       }
       if (bc.type === 'initial' && !c.time) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: "expected a `time: [t0, t1]` interval for an initial condition" });
@@ -255,6 +283,9 @@ export const pinnSchema = z
     for (const [k, co] of Object.entries(c.coefficients)) {
       if (names.has(k)) ctx.addIssue({ code: 'custom', path: ['coefficients', k], message: 'expected a name distinct from the coordinates, fields, constants and unknowns' });
       checkExtension(co.file, ['coefficients', k, 'file'], ctx);
+    }
+    for (const k of Object.keys(c.true_values ?? {})) {
+      if (!(k in c.unknowns)) ctx.addIssue({ code: 'custom', path: ['true_values', k], message: `expected one of the unknowns (${Object.keys(c.unknowns).join(', ') || 'none declared'}), got '${k}'` });
     }
     if (c.exact !== undefined && c.reference !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either exact or reference, not both' });
@@ -312,6 +343,11 @@ function checkTabularCondition(bc: ConditionConfig, path: (string | number)[], f
       if (r.length !== dim) issue(rows === bc.at ? ['at', k] : ['at'], `expected ${dim} coordinates (one per axis), got ${r.length}`);
     });
   }
+}
+
+/** Spatial dimension of a PINN config: 0 for an ODE (no geometry). */
+export function spaceDim(c: { geometry?: GeometryNode }): number {
+  return c.geometry ? geometryDim(c.geometry) : 0;
 }
 
 export function defaultCoords(spaceDim: number, time: boolean): string[] {

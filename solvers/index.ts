@@ -28,3 +28,5 @@ export { solveHeat1d, solveHeat2d } from './heat.js';
 export type { Heat1dOptions, Heat2dOptions } from './heat.js';
 export { burgersDataset, darcyDataset, antiderivativeDataset } from './datasets.js';
 export type { OperatorDataset, BurgersDatasetOptions, DarcyDatasetOptions, AntiderivativeDatasetOptions } from './datasets.js';
+export { solveReactionDiffusion1d } from './reactionDiffusion.js';
+export type { ReactionDiffusionOptions } from './reactionDiffusion.js';

@@ -85,6 +85,8 @@ describe('runner: example configs', () => {
     const ms = readMetrics(join(dir, 'heat-inverse', 'metrics.jsonl'));
     expect(ms.at(-1)!.unknowns!.D).to.be.a('number');
     expect(Math.abs(ms.at(-1)!.unknowns!.D - 0.5)).to.be.below(0.1); // 5 Adam steps move it a little
+    // true_values: { D: 0.1 } in the shipped config
+    expect(ms.at(-1)!.unknowns_rel_error!.D).to.equal(Math.abs(ms.at(-1)!.unknowns!.D - 0.1) / 0.1);
   });
 
   for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml']) {
