@@ -17,5 +17,6 @@ export * from './geometry/timeInterval.js';
 export * from './rar.js';
 export * from './grid.js';
 export * from './trimesh.js';
+export * from './interpolate.js';
 export * from './vtk/index.js';
 export * from './data/index.js';

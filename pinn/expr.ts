@@ -2,10 +2,11 @@
 // `div(grad(u))`, `u_t + dot([u, v], grad(u))`, compiled once into closures over a FieldContext.
 // The closures call c.d()/c.lap(), so the probe run of the context decides which jets to take.
 // `exact:` solutions produce missing source terms symbolically (mathjs derivative).
-import { parse, derivative as symDerivative, type MathNode } from 'mathjs';
+import { parse, type MathNode } from 'mathjs';
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { FieldContext } from './context.js';
+import { branchDerivative, NUMERIC_FUNCTIONS } from './branches.js';
 
 /** A compiled value: a constant, a per-point tensor, or a vector of those (grad, [u, v]). */
 export type Val = number | Tensor | Val[];
@@ -19,6 +20,8 @@ export interface ExprScope {
   constants?: Readonly<Record<string, number>>;
   /** trainable unknown constants (read through c.param) */
   unknowns?: readonly string[];
+  /** per-point coefficients evaluated on the host (data, never differentiated), read through c.input */
+  coefficients?: readonly string[];
 }
 
 export type Compiled = (c: FieldContext) => Val;
@@ -94,7 +97,7 @@ export function derivativeSymbol(scope: ExprScope, name: string): [string, strin
 }
 
 // ---- arithmetic on Val (numbers fold, vectors act elementwise) ----
-function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor, n: (x: number, y: number) => number, what: string): Val {
+function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor | number, n: (x: number, y: number) => number, what: string): Val {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (Array.isArray(a) && Array.isArray(b)) {
       if (a.length !== b.length) throw new ExprError(`${what}: vectors of lengths ${a.length} and ${b.length}`);
@@ -121,6 +124,45 @@ function dotV(a: Val, b: Val, label: string): Val {
   return (mulV(a, b) as Val[]).reduce((s, v) => addV(s, v));
 }
 
+// ---- comparisons and branches: truth values are 0/1 numbers or tensors (the core's gt/ge/eq/where) ----
+type Comparison = 'smaller' | 'smallerEq' | 'larger' | 'largerEq' | 'equal' | 'unequal';
+type Scalar = Tensor | number;
+const COMPARE: Record<Comparison, { t: (x: Scalar, y: Scalar) => Tensor; n: (x: number, y: number) => boolean }> = {
+  larger: { t: ops.greater, n: (x, y) => x > y },
+  largerEq: { t: ops.greaterEqual, n: (x, y) => x >= y },
+  smaller: { t: (x, y) => ops.greater(y, x), n: (x, y) => x < y },
+  smallerEq: { t: (x, y) => ops.greaterEqual(y, x), n: (x, y) => x <= y },
+  equal: { t: ops.equal, n: (x, y) => x === y },
+  unequal: { t: (x, y) => ops.sub(1, ops.equal(x, y)), n: (x, y) => x !== y },
+};
+function compareV(op: Comparison, a: Val, b: Val): Val {
+  const f = COMPARE[op];
+  return lift(a, b, f.t, (x, y) => (f.n(x, y) ? 1 : 0), op);
+}
+const truthT = (x: Scalar): Scalar => (typeof x === 'number' ? (x !== 0 ? 1 : 0) : ops.where(x, 1, 0));
+/** cond ? a : b per point; a constant condition evaluates only the branch it selects (folds). */
+function branchV(k: Val, a: () => Val, b: () => Val): Val {
+  if (typeof k === 'number') return k !== 0 ? a() : b();
+  const [x, y] = [a(), b()];
+  if (Array.isArray(k) || Array.isArray(x) || Array.isArray(y)) {
+    const len = [k, x, y].find((v): v is Val[] => Array.isArray(v))?.length ?? 0;
+    const at = (v: Val, i: number): Val => (Array.isArray(v) ? v[i] : v);
+    if ([k, x, y].some((v) => Array.isArray(v) && v.length !== len)) throw new ExprError('?: vectors of different lengths');
+    return Array.from({ length: len }, (_, i) => branchV(at(k, i), () => at(x, i), () => at(y, i)));
+  }
+  return ops.where(k, x, y);
+}
+const andV = (a: Val, b: Val): Val =>
+  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? truthT(y) : 0) : ops.where(x, truthT(y), 0)), (x, y) => (x !== 0 && y !== 0 ? 1 : 0), 'and');
+const orV = (a: Val, b: Val): Val =>
+  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? 1 : truthT(y)) : ops.where(x, 1, truthT(y))), (x, y) => (x !== 0 || y !== 0 ? 1 : 0), 'or');
+const notV = (a: Val): Val => mapV(a, { t: (x) => ops.where(x, 0, 1), n: (x) => (x !== 0 ? 0 : 1) });
+const minV = (a: Val, b: Val): Val => lift(a, b, ops.minimum, Math.min, 'min');
+const maxV = (a: Val, b: Val): Val => lift(a, b, ops.maximum, Math.max, 'max');
+/** pos where x > 0, neg where x < 0, zero at 0: sign(x) and heaviside(x); piecewise constant, so its derivative is 0. */
+const heavisideLike = (x: Val, pos: Val, neg: Val, zero: Val): Val =>
+  branchV(compareV('larger', x, 0), () => pos, () => branchV(compareV('smaller', x, 0), () => neg, () => zero));
+
 /** The scalar result of a compiled expression as an [N] tensor (constants broadcast). */
 export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
   if (Array.isArray(v)) throw new ExprError(`${label}: the expression is a vector; expected a scalar (use dot/div or one component)`);
@@ -135,6 +177,7 @@ export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
 export function compileNode(node: MathNode, scope: ExprScope, label: string, src: string): Compiled {
   const consts = { ...BUILTIN_CONSTANTS, ...(scope.constants ?? {}) };
   const unknowns = new Set(scope.unknowns ?? []);
+  const coefficients = new Set(scope.coefficients ?? []);
   const fail = (msg: string): never => {
     throw new ExprError(`${label}: ${msg} in '${src}'`);
   };
@@ -147,17 +190,33 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
   const walk = (n: MathNode): Compiled => {
     switch (n.type) {
       case 'ConstantNode': {
-        const v = (n as unknown as { value: unknown }).value;
+        const raw = (n as unknown as { value: unknown }).value;
+        const v = typeof raw === 'boolean' ? Number(raw) : raw; // true/false are 1/0, as comparisons yield
         if (typeof v !== 'number') fail(`unsupported constant ${String(v)}`);
         return () => v as number;
       }
       case 'ParenthesisNode':
         return walk((n as unknown as { content: MathNode }).content);
+      case 'ConditionalNode': {
+        const { condition, trueExpr, falseExpr } = n as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
+        const [k, a, b] = [walk(condition), walk(trueExpr), walk(falseExpr)];
+        return (c) => branchV(k(c), () => a(c), () => b(c));
+      }
+      case 'RelationalNode': {
+        // chained comparisons: 0 < x < 1 is (0 < x) and (x < 1)
+        const { conditionals, params } = n as unknown as { conditionals: string[]; params: MathNode[] };
+        const ps = params.map(walk);
+        return (c) => {
+          const vs = ps.map((f) => f(c));
+          return conditionals.map((op, i) => compareV(op as Comparison, vs[i], vs[i + 1])).reduce((x, y) => andV(x, y));
+        };
+      }
       case 'SymbolNode': {
         const name = (n as unknown as { name: string }).name;
         if (scope.fields.includes(name)) return (c) => c.u(name);
         if (scope.coords.includes(name)) return (c) => c.x(name);
         if (unknowns.has(name)) return (c) => c.param(name);
+        if (coefficients.has(name)) return (c) => c.input(name);
         if (name in consts) {
           const v = consts[name];
           return () => v;
@@ -188,6 +247,19 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
             return (c) => divV(a[0](c), a[1](c));
           case 'pow':
             return (c) => powV(a[0](c), a[1](c));
+          case 'smaller':
+          case 'smallerEq':
+          case 'larger':
+          case 'largerEq':
+          case 'equal':
+          case 'unequal':
+            return (c) => compareV(fn, a[0](c), a[1](c));
+          case 'and':
+            return (c) => andV(a[0](c), a[1](c));
+          case 'or':
+            return (c) => orV(a[0](c), a[1](c));
+          case 'not':
+            return (c) => notV(a[0](c));
           default:
             return fail(`unsupported operator '${(n as unknown as { op: string }).op}'`);
         }
@@ -202,6 +274,12 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
           arity(1);
           const f = fieldArg(args[0], name);
           return (c) => c.lap(f);
+        }
+        if (coefficients.has(name)) {
+          // a(x, y): the coefficient at the point itself (it is data on the host, not a function of tensors)
+          const own = args.length === scope.coords.length && args.every((a, k) => a.type === 'SymbolNode' && (a as unknown as { name: string }).name === scope.coords[k]);
+          if (!own) fail(`coefficient ${name}() is only evaluated at the point itself: write ${name} or ${name}(${scope.coords.join(', ')})`);
+          return (c) => c.input(name);
         }
         if (name === 'grad') {
           arity(1);
@@ -230,6 +308,29 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
           arity(2);
           const [a, b] = args.map(walk);
           return (c) => powV(a(c), b(c));
+        }
+        if (name === 'min' || name === 'max') {
+          if (args.length < 2) fail(`${name}() expects at least 2 arguments, got ${args.length}`);
+          const fs = args.map(walk);
+          const pick = name === 'min' ? minV : maxV;
+          return (c) => fs.map((f) => f(c)).reduce(pick);
+        }
+        if (name === 'sign') {
+          arity(1);
+          const a = walk(args[0]);
+          return (c) => heavisideLike(a(c), 1, -1, 0);
+        }
+        if (name === 'heaviside') {
+          // H(0) = 0.5 unless a second argument gives it (numpy.heaviside(x, h0))
+          if (args.length !== 1 && args.length !== 2) fail(`heaviside() expects 1 or 2 arguments (x[, value at 0]), got ${args.length}`);
+          const [a, h0] = args.map(walk);
+          return (c) => heavisideLike(a(c), 1, 0, h0 ? h0(c) : 0.5);
+        }
+        if (name === 'piecewise') {
+          if (args.length < 3 || args.length % 2 === 0) fail(`piecewise() expects pairs (condition, value) then an otherwise value (an odd count >= 3), got ${args.length} arguments`);
+          const fs = args.map(walk);
+          const from = (c: FieldContext, i: number): Val => (i === fs.length - 1 ? fs[i](c) : branchV(fs[i](c), () => fs[i + 1](c), () => from(c, i + 2)));
+          return (c) => from(c, 0);
         }
         const u = UNARY[name];
         if (!u) return fail(`unknown function '${name}'`);
@@ -260,7 +361,7 @@ export function unknownSymbols(src: string, scope: ExprScope, label: string): st
     if (parent && parent.type === 'FunctionNode' && (parent as unknown as { fn: MathNode }).fn === n) return;
     const name = (n as unknown as { name: string }).name;
     if (scope.fields.includes(name) || scope.coords.includes(name) || name in consts) return;
-    if ((scope.unknowns ?? []).includes(name) || derivativeSymbol(scope, name)) return;
+    if ((scope.unknowns ?? []).includes(name) || (scope.coefficients ?? []).includes(name) || derivativeSymbol(scope, name)) return;
     out.add(name);
   });
   return [...out];
@@ -276,7 +377,8 @@ function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Recor
     if (!e) throw new ExprError(`${label}: no exact solution for field '${field}'`);
     return e;
   };
-  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => symDerivative(acc, v, { simplify: false }), e);
+  // branchDerivative: mathjs' derivative, also through ?:, sign, heaviside, piecewise, min, max
+  const diff = (e: MathNode, wrt: readonly string[]): MathNode => wrt.reduce((acc, v) => branchDerivative(acc, v), e);
   const sum = (ns: MathNode[]): MathNode => parse(ns.map((k) => `(${k.toString()})`).join(' + '));
   return node.transform((n) => {
     if (n.type === 'FunctionNode') {
@@ -323,11 +425,13 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   const r1 = at(1).toString();
   // linear in s <=> R(2) - 2 R(1) + R(0) = 0; checked numerically at a few points (no mathjs simplify:
   // it costs seconds on long derivative chains)
-  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(e, scope.coords, scope.constants ?? {}, label);
+  // coefficients enter as extra variables with values that vary across probes (so a slope a(x) never folds)
+  const vars = [...scope.coords, ...(scope.coefficients ?? [])];
+  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(withoutCalls(e, scope.coefficients ?? []), vars, scope.constants ?? {}, label);
   const curv = num(`(${at(2).toString()}) - 2*(${r1}) + (${r0})`);
   const slopeAt = num(`(${r1}) - (${r0})`);
   const scale = num(`abs(${r1}) + abs(${r0}) + 1`);
-  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => scope.coords.map((_, i) => v + 0.1 * ((i + k) % 3)));
+  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => vars.map((_, i) => v + 0.1 * ((i + k) % 3) + (i >= scope.coords.length ? 0.37 * i * (k + 1) : 0)));
   const slopes = probes.map(slopeAt);
   if (slopes.every((v) => v === 0) || probes.some((p) => Math.abs(curv(p)) > 1e-8 * scale(p))) {
     throw new ExprError(`${label}: the source symbol '${source}' must appear linearly in '${src}' to be derived from the exact solution`);
@@ -336,6 +440,14 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   const slope = constSlope ? `(${slopes[0]})` : `((${r1}) - (${r0}))`;
   return `-(${r0}) / ${slope}`;
 }
+/** `a(x, y)` -> `a` for the coefficient names (the numeric evaluator holds their values as numbers). */
+function withoutCalls(src: string, coefficients: readonly string[]): string {
+  if (!coefficients.length) return src;
+  return parse(src)
+    .transform((n) => (n.type === 'FunctionNode' && coefficients.includes((n as unknown as { fn: { name: string } }).fn.name) ? parse((n as unknown as { fn: { name: string } }).fn.name) : n))
+    .toString();
+}
+
 /** Numeric (plain JS) evaluation of an expression in the coordinates and constants, per point. */
 export function compileNumeric(src: string, coords: readonly string[], constants: Readonly<Record<string, number>> = {}, label = 'exact'): (p: ArrayLike<number>) => number {
   let code: ReturnType<MathNode['compile']>;
@@ -344,7 +456,7 @@ export function compileNumeric(src: string, coords: readonly string[], constants
   } catch (e) {
     throw new ExprError(`${label}: cannot parse '${src}': ${(e as Error).message}`);
   }
-  const scope: Record<string, number> = { ...BUILTIN_CONSTANTS, ...constants };
+  const scope: Record<string, unknown> = { ...NUMERIC_FUNCTIONS, ...BUILTIN_CONSTANTS, ...constants };
   return (p) => {
     coords.forEach((c, i) => (scope[c] = p[i]));
     let v: unknown;

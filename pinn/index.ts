@@ -3,7 +3,7 @@ export { type FieldContext, type FieldFn, type DerivativePlan, type ContextLayou
 export { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, splitEquation, unknownSymbols, derivativeSymbol, toTensor, ExprError, type ExprScope, type Val, type Compiled } from './expr.js';
 export {
   compileProblem, type ProblemSpec, type ConditionSpec, type DirichletSpec, type NeumannSpec, type RobinSpec, type PeriodicSpec,
-  type InitialSpec, type DataSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
+  type InitialSpec, type DataSpec, type PointSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,
   type CompiledProblem, type Term, type TermPoints,
 } from './problem.js';
 export { pdeEntries, pdeLossNames, type PdeEntry, type PdeEquation } from './equations.js';
@@ -11,6 +11,8 @@ export { valuesAndGrads } from './multigrad.js';
 export { PinnTrainer, createTrainer, type Trainer, type TrainerOptions, type OptimizerInputs, type StepMetrics, type EvalMetrics, type NetOptions, type OptimizerSpec } from './trainer.js';
 export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
+export { withPointInputs, type PointCoefficient } from './coefficients.js';
+export { HEAVISIDE_AT_ZERO } from './branches.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
 export { column } from './transforms.js';
 export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';

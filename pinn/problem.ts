@@ -9,6 +9,7 @@ import type { FieldContext, FieldFn, ContextLayout } from './context.js';
 import { checkTrueValues } from './unknowns.js';
 import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
 import { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, toTensor, unknownSymbols, type ExprScope } from './expr.js';
+import { attachCoefficients, type PointCoefficient } from './coefficients.js';
 
 /** A value on points: a constant, a mathjs expression (coordinates, fields, constants), or a function of the context. */
 export type ValueSpec = number | string | FieldFn;
@@ -30,12 +31,17 @@ export interface RobinSpec extends ConditionBase { kind: 'robin'; field: string;
 export interface PeriodicSpec extends ConditionBase { kind: 'periodic'; field: string; coord: string; derivative?: 0 | 1 }
 /** u(x, t0) = value, or u_t(x, t0) = value with derivative 1. */
 export interface InitialSpec extends ConditionBase { kind: 'initial'; field: string; value: ValueSpec; derivative?: 0 | 1 }
-/** Observations for inverse problems: rows of `points` (n x dim) with values per field. */
-export interface DataSpec extends ConditionBase { kind: 'data'; points: Float64Array; values: Readonly<Record<string, Float64Array>> }
+/**
+ * Observations for inverse problems: rows of `points` (n x dim) with values per field. `fields` observes only
+ * those of the values (default: every field with values), so an unknown coefficient field stays unobserved.
+ */
+export interface DataSpec extends ConditionBase { kind: 'data'; points: Float64Array; values: Readonly<Record<string, Float64Array>>; fields?: readonly string[] }
+/** u(at) = value at given points, e.g. pinning the pressure p(0, 0) = 0; `at` is one point or a list. */
+export interface PointSpec extends ConditionBase { kind: 'point'; field: string; at: readonly number[] | ReadonlyArray<readonly number[]>; value: ValueSpec }
 /** Any residual on boundary points (normals available through c.dn). */
 export interface BoundaryResidualSpec extends ConditionBase { kind: 'boundary'; residual: ResidualFn; where?: PointFilter }
 
-export type ConditionSpec = DirichletSpec | NeumannSpec | RobinSpec | PeriodicSpec | InitialSpec | DataSpec | BoundaryResidualSpec;
+export type ConditionSpec = DirichletSpec | NeumannSpec | RobinSpec | PeriodicSpec | InitialSpec | DataSpec | PointSpec | BoundaryResidualSpec;
 
 export interface ReferenceSet {
   /** row-major n x dim coordinates */
@@ -67,6 +73,11 @@ export interface ProblemSpec {
   /** exact solution per field (expressions in the coordinates, or functions of a point) */
   exact?: Readonly<Record<string, string | ((p: Float64Array) => number)>>;
   reference?: ReferenceSet;
+  /**
+   * Per-point coefficients by name, usable in PDEs and condition values as `a` or `a(x, y)`: functions of a
+   * point (e.g. meshes' tableInterpolator over a data file), evaluated on the host at each term's points.
+   */
+  coefficients?: Readonly<Record<string, PointCoefficient>>;
 }
 
 /** Points for one term: main points, optional normals, partner points (periodic), per-point inputs. */
@@ -88,6 +99,8 @@ export interface Term {
   draw(n: number, sampler: SamplerKind, seed: number): TermPoints;
   /** residuals on the main context (and the partner context for periodic terms) */
   residual(c: FieldContext, partner?: FieldContext): Tensor[];
+  /** per-point inputs (coefficients) at the term's points x (n x dim); set when the residual reads any */
+  pointInputs?: (x: Float64Array) => Record<string, Float64Array>;
   /** loss names of this term's points, one per residual group (default [name]); a PDE system has one per equation */
   losses?: readonly string[];
   /** residuals grouped by loss (one group per entry of `losses`); absent: all residuals feed one loss */
@@ -178,7 +191,13 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     timeIndex,
     constants: spec.constants ?? {},
     unknowns: Object.keys(spec.unknowns ?? {}),
+    coefficients: Object.keys(spec.coefficients ?? {}),
   };
+  const taken = new Set([...spec.coords, ...spec.fields, ...Object.keys(spec.constants ?? {}), ...Object.keys(spec.unknowns ?? {})]);
+  for (const [k, f] of Object.entries(spec.coefficients ?? {})) {
+    if (taken.has(k)) throw new Error(`coefficients.${k}: the name is already a coordinate, field, constant or unknown`);
+    if (typeof f !== 'function') throw new Error(`coefficients.${k}: expected a function of a point, got ${typeof f}`);
+  }
   checkTrueValues(spec.trueValues ?? {}, Object.keys(spec.unknowns ?? {}), 'trueValues');
   const exactStrings: Record<string, string> = {};
   for (const [f, e] of Object.entries(spec.exact ?? {})) {
@@ -227,7 +246,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
   });
 
   const counts = new Map<string, number>();
-  const prefixOf = (c: ConditionSpec): string => (c.kind === 'initial' ? 'ic' : c.kind === 'data' ? 'data' : c.kind === 'periodic' ? 'periodic' : 'bc');
+  const prefixOf = (c: ConditionSpec): string => (c.kind === 'initial' ? 'ic' : c.kind === 'data' || c.kind === 'point' ? c.kind : c.kind === 'periodic' ? 'periodic' : 'bc');
   const totals = new Map<string, number>();
   (spec.conditions ?? []).forEach((c) => totals.set(prefixOf(c), (totals.get(prefixOf(c)) ?? 0) + 1));
   (spec.conditions ?? []).forEach((cond, i) => {
@@ -306,23 +325,39 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       case 'data': {
         const n = cond.points.length / d;
         if (!Number.isInteger(n) || n < 1) throw new Error(`${label}.points: expected n x ${d} coordinates, got ${cond.points.length} numbers`);
-        const fields = Object.keys(cond.values);
+        const fields = cond.fields ? [...cond.fields] : Object.keys(cond.values);
         if (!fields.length) throw new Error(`${label}.values: expected values for at least one field`);
         fields.forEach((f) => {
           checkField(spec, f, `${label}.values`);
+          if (!cond.values[f]) throw new Error(`${label}.fields: no observed values for field '${f}'; values hold ${Object.keys(cond.values).join(', ') || 'none'}`);
           if (cond.values[f].length !== n) throw new Error(`${label}.values.${f}: expected ${n} values (one per point), got ${cond.values[f].length}`);
         });
         terms.push({
           ...base, pointsKey: 'data', resample: false, fixedCount: n,
-          draw: () => ({ x: cond.points, inputs: { ...cond.values } }),
+          draw: () => ({ x: cond.points, inputs: Object.fromEntries(fields.map((f) => [f, cond.values[f]])) }),
           residual: (c) => fields.map((f) => ops.sub(c.u(f), c.input(f))),
         });
         break;
       }
+      case 'point': {
+        checkField(spec, cond.field, label);
+        const x = pointRows(cond.at, d, `${label}.at`);
+        const value = valueFn(cond.value, scope, `${label}.value`);
+        const field = cond.field;
+        terms.push({
+          ...base, pointsKey: 'data', resample: false, fixedCount: x.length / d,
+          draw: () => ({ x }),
+          residual: (c) => [ops.sub(c.u(field), value(c))],
+        });
+        break;
+      }
       default:
-        throw new Error(`${label}.kind: expected dirichlet, neumann, robin, periodic, initial, data or boundary, got '${(cond as { kind: string }).kind}'`);
+        throw new Error(`${label}.kind: expected dirichlet, neumann, robin, periodic, initial, data, point or boundary, got '${(cond as { kind: string }).kind}'`);
     }
   });
+
+  const paramValue = (k: string): number => spec.unknowns?.[k] ?? spec.constants?.[k] ?? 0;
+  attachCoefficients(terms, spec.coefficients ?? {}, layout, paramValue);
 
   let exact: CompiledProblem['exact'] = null;
   if (spec.exact && Object.keys(spec.exact).length) {
@@ -332,6 +367,16 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     }
   }
   return { spec, layout, scope, terms, exact };
+}
+
+/** One point [x, y] or a list [[x, y], ...] as row-major n x d coordinates. */
+function pointRows(at: PointSpec['at'], d: number, label: string): Float64Array {
+  const rows = (at.length > 0 && Array.isArray(at[0]) ? at : [at]) as ReadonlyArray<readonly number[]>;
+  if (!rows.length) throw new Error(`${label}: expected at least one point`);
+  rows.forEach((r, k) => {
+    if (!Array.isArray(r) || r.length !== d || !r.every(Number.isFinite)) throw new Error(`${label}${rows === at ? `[${k}]` : ''}: expected ${d} finite coordinates, got ${JSON.stringify(r)}`);
+  });
+  return Float64Array.from(rows.flat());
 }
 
 function numericExact(src: string, spec: ProblemSpec): (p: Float64Array) => number {

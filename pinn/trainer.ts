@@ -19,6 +19,7 @@ import { MConFIG } from '../optim/mconfig.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
+import { withPointInputs } from './coefficients.js';
 import { valuesAndGrads } from './multigrad.js';
 import { unknownErrors } from './unknowns.js';
 import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
@@ -356,7 +357,7 @@ export class PinnTrainer implements Trainer {
     if (t.kind === 'pde' && (this.adaptive || this.anchors)) {
       pts = { ...pts, x: appendRows(this.adaptive ? this.adaptive.apply(pts.x) : pts.x, this.anchors) };
     }
-    return pts;
+    return withPointInputs(t, pts);
   }
 
   private toBatchTerm(pts: TermPoints): BatchTerm {
@@ -399,8 +400,8 @@ export class PinnTrainer implements Trainer {
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
   pdeResiduals(points: Float64Array): Float64Array[] {
-    const d = this.problem.spec.coords.length;
-    return this.residuals(0, this.params, { x: this.toTensor(points, d) }).map((r) => Float64Array.from(r.dataSync()));
+    const b = this.toBatchTerm(withPointInputs(this.problem.terms[0], { x: points }));
+    return this.residuals(0, this.params, b).map((r) => Float64Array.from(r.dataSync()));
   }
 
   /** |PDE residual| summed over equations at the given points. */

@@ -12,6 +12,7 @@ import { loadPointSet, type PointSet } from './reference.js';
 import { pdeFromConfig } from './pdeEntries.js';
 import { defaultCoords, spaceDim, type ConditionConfig, type PinnConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
+import { exactAt, fileCoefficients, initialFromFile, initialName, selectFields } from './tabulated.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
 const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
@@ -82,6 +83,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     return refSet;
   };
   const weights: Record<string, number> = {};
+  const coefficients = fileCoefficients(ctx.configDir, c.coefficients, coords, !!c.time);
   const pde = pdeFromConfig(c.pde, weights);
   const conditions: ConditionSpec[] = c.conditions.map((bc, i) => {
     const where = `conditions[${i}]`;
@@ -98,12 +100,23 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
       case 'periodic':
         return { ...base, kind: 'periodic', field, coord: bc.axis };
       case 'initial':
-        return { ...base, kind: 'initial', field, value: bc.value, derivative: bc.order };
+        if (bc.file === undefined) return { ...base, kind: 'initial', field, value: bc.value ?? 0, derivative: bc.order };
+        // tabulated initial values: an interpolated coefficient under a reserved name
+        coefficients[initialName(i)] = initialFromFile(ctx.configDir, { ...bc, file: bc.file }, coords, field, where);
+        return { ...base, kind: 'initial', field, value: initialName(i) };
+      case 'point':
+        return { ...base, kind: 'point', field, at: bc.at, value: bc.value };
       case 'data': {
-        const set = bc.file !== undefined
-          ? loadPointSet(resolve(ctx.configDir, bc.file), coords, fields, undefined, `${where}.file`)
-          : refCfg ? reference() : exactSamples(domain, coords, exactExprs(c), c.constants, bc.n, c.seed + 104729 * (i + 1));
-        return { ...base, kind: 'data', ...observations(set, coords.length, bc.n, bc.noise, c.seed + 7919 * (i + 1)) };
+        // only the observed fields (field:/fields:), so an unknown coefficient field never leaks into the data term
+        const obs = bc.fields ?? (bc.field !== undefined ? [bc.field] : undefined);
+        const file = bc.file === undefined ? undefined : resolve(ctx.configDir, bc.file);
+        const set = file === undefined
+          ? refCfg ? reference() : exactSamples(domain, coords, exactExprs(c), c.constants, bc.n, c.seed + 104729 * (i + 1))
+          : bc.values === 'exact'
+            ? exactAt(loadPointSet(file, coords, [], bc.columns, where).points, coords, exactExprs(c), obs ?? Object.keys(exactExprs(c)), c.constants, where)
+            : loadPointSet(file, coords, obs ?? fields, bc.columns, where);
+        const picked = obs ? selectFields(set, obs, where) : set;
+        return { ...base, kind: 'data', fields: obs, ...observations(picked, coords.length, bc.n, bc.noise, c.seed + 7919 * (i + 1)) };
       }
     }
   });
@@ -112,6 +125,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
     constants: c.constants, unknowns: c.unknowns, trueValues: c.true_values, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
+    coefficients,
     transform: configTransform(c.network, { coords, fields, constants: c.constants }),
   };
   const t = c.training;
@@ -143,7 +157,7 @@ function trainingExtras(c: PinnConfig, ctx: TrainerContext, coords: readonly str
 /** Expression-compiler errors (`pde[0]: unknown symbol ...`) are config errors; pinn/ labels a single equation 'pde'. */
 function asConfigError(e: unknown): unknown {
   const msg = (e as Error).message.replace(/^pde:/, 'pde[0]:');
-  if (e instanceof ExprError || /^(pde|exact|conditions|constants|unknowns)\b/.test(msg)) return new ConfigError(msg);
+  if (e instanceof ExprError || /^(pde|exact|conditions|constants|unknowns|coefficients)\b/.test(msg)) return new ConfigError(msg);
   return e;
 }
 

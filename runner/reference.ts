@@ -19,9 +19,28 @@ function find(ref: ReferenceData, name: string, where: string): ReferenceArray {
 }
 
 /**
+ * A file holding one 2-D array [n, k] (an .npy, or an .npz with only arr_0, e.g. columns t, x, u) as k named
+ * columns: `columns` names them in order (default: coords then fields). Null for any other file.
+ */
+function splitSingleArray(ref: ReferenceData, coords: readonly string[], fields: readonly string[], columns: readonly string[] | undefined, where: string): ReferenceData | null {
+  if (ref.names.length !== 1) return null;
+  const a = ref.arrays[ref.names[0]];
+  const names = [...coords, ...fields];
+  if (a.shape.length !== 2 || names.some((n) => n === ref.names[0])) return null;
+  const [n, k] = a.shape;
+  const cols = columns ?? names;
+  if (cols.length !== k) {
+    throw new ConfigError(`${where}${columns ? '.columns' : ''}: '${ref.source}' holds one [${n}, ${k}] array; expected ${columns ? `${k} column names` : `${k} = ${names.length} columns (${names.join(', ')}) or columns: naming its ${k} columns`}, got ${cols.length}`);
+  }
+  const arrays = Object.fromEntries(cols.map((name, j) => [name, { data: Float64Array.from({ length: n }, (_, i) => a.data[i * k + j]), shape: [n] }]));
+  return { source: ref.source, format: ref.format, names: cols, arrays };
+}
+
+/**
  * Reads `file` as values of `fields` over `coords`. `columns` renames: the file's names for
  * coords then fields, in that order. A field shaped [a, b] over vector coordinates takes its axes
- * by matching lengths; equal lengths follow numpy's meshgrid default (last coordinate first).
+ * by matching lengths; equal lengths follow numpy's meshgrid default (last coordinate first). A file of one
+ * 2-D array is split into columns first (splitSingleArray), with `columns` naming the array's columns.
  */
 export function loadPointSet(file: string, coords: readonly string[], fields: readonly string[], columns: readonly string[] | undefined, where: string): PointSet {
   let ref: ReferenceData;
@@ -30,6 +49,8 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
   } catch (e) {
     throw new ConfigError(`${where}: ${(e as Error).message}`);
   }
+  const split = splitSingleArray(ref, coords, fields, columns, where);
+  if (split) [ref, columns] = [split, undefined]; // the columns now carry our own names
   const names = [...coords, ...fields];
   if (columns && columns.length !== names.length) {
     throw new ConfigError(`${where}.columns: expected ${names.length} names (${names.join(', ')}), got ${columns.length}`);
@@ -41,7 +62,8 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
   });
   const fieldArrays = fields.map((_, j) => find(ref, fileName(coords.length + j), where));
   const size = (a: ReferenceArray): number => a.data.length;
-  const n0 = size(fieldArrays[0]);
+  // no fields: the file only lists points (observations computed elsewhere)
+  const n0 = size(fieldArrays[0] ?? coordArrays[0]);
   fieldArrays.forEach((a, j) => {
     if (size(a) !== n0) throw new ConfigError(`${where}: field '${fields[j]}' has ${size(a)} values, '${fields[0]}' has ${n0}`);
   });
@@ -52,6 +74,7 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
     coordArrays.forEach((a, k) => { for (let i = 0; i < n0; i++) points[i * d + k] = a.data[i]; });
     return { points, values: Object.fromEntries(fields.map((f, j) => [f, Float64Array.from(fieldArrays[j].data)])) };
   }
+  if (!fieldArrays.length) throw new ConfigError(`${where}: expected one value of each coordinate (${coords.join(', ')}) per point, got ${coordArrays.map((c) => size(c)).join(', ')}`);
   // Tensor-product grid: field axes are the coordinate vectors (or the scattered space points x time).
   const shape = fieldArrays[0].shape.filter((s) => s !== 1);
   const lens = coordArrays.map(size);

@@ -110,6 +110,15 @@ const conditionCommon = {
   /** Collocation points for this condition (default training.points.boundary / initial). */
   points: posInt.optional(),
 };
+const columnNames = z.array(z.string().min(1)).min(1);
+/** Values read from a data file and interpolated (multilinear/nearest on grids, Delaunay/nearest when scattered). */
+const tabulated = {
+  file: z.string().min(1).optional(),
+  /** The file's names for the coordinates then the value (or, for one 2-D array, its columns in order). */
+  columns: columnNames.optional(),
+  interpolation: z.enum(['linear', 'nearest']).default('linear'),
+};
+
 /** `on:` selects boundary points: 'boundary' (all) or a mathjs boolean expression such as `x == -1`. */
 const onSelector = z.string().min(1).default('boundary');
 
@@ -125,13 +134,31 @@ export const conditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('neumann'), on: onSelector, value: expr, ...conditionCommon }),
   z.strictObject({ type: z.literal('robin'), on: onSelector, alpha: expr.default(1), beta: expr.default(1), value: expr, ...conditionCommon }),
   z.strictObject({ type: z.literal('periodic'), axis: identifier, ...conditionCommon }),
-  z.strictObject({ type: z.literal('initial'), value: expr, order: z.union([z.literal(0), z.literal(1)]).default(0), ...conditionCommon }),
+  z.strictObject({
+    type: z.literal('initial'), value: expr.optional(), order: z.union([z.literal(0), z.literal(1)]).default(0),
+    /** Tabulated initial values (spatial coordinates and the field), interpolated, instead of `value`. */
+    ...tabulated,
+    ...conditionCommon,
+  }),
   z.strictObject({
     type: z.literal('data'),
     /** Observation file (.dat/.npz/.mat/.vtu/.vti); else sampled from the reference, else from the exact solution. */
     file: z.string().min(1).optional(),
     n: posInt.default(100),
     noise: z.number().nonnegative().default(0),
+    /** Observed fields (default: every field; `field:` observes one). */
+    fields: z.array(identifier).min(1).optional(),
+    /** The file's names for the coordinates then the observed fields (or, for one 2-D array, its columns in order). */
+    columns: columnNames.optional(),
+    /** `exact`: observe the exact solution at the file's points (the file then only needs coordinates). */
+    values: z.enum(['file', 'exact']).default('file'),
+    ...conditionCommon,
+  }),
+  z.strictObject({
+    type: z.literal('point'),
+    /** One point [x, y] or a list [[x, y], ...]. */
+    at: z.union([z.array(finite).min(1), z.array(z.array(finite).min(1)).min(1)]),
+    value: expr.default(0),
     ...conditionCommon,
   }),
 ]);
@@ -170,6 +197,8 @@ export const pinnSchema = z
     conditions: z.array(conditionSchema).default([]),
     exact: z.union([z.string().min(1), z.record(identifier, z.string().min(1))]).optional(),
     reference: referenceSchema.optional(),
+    /** Coefficient fields read from data files, usable in PDEs and condition values by name. */
+    coefficients: z.record(identifier, z.strictObject({ ...tabulated, file: z.string().min(1) })).default({}),
     network: z
       .strictObject({
         /** Hidden widths (input and output widths come from coords and fields). */
@@ -272,7 +301,12 @@ export const pinnSchema = z
       if (bc.type === 'data' && bc.file === undefined && c.reference === undefined && c.exact === undefined) {
         ctx.addIssue({ code: 'custom', path: ['conditions', i, 'file'], message: 'expected a data file (or a top-level reference or exact solution to sample from)' });
       }
+      checkTabularCondition(bc, ['conditions', i], c.fields, c.exact !== undefined, dim, ctx);
     });
+    for (const [k, co] of Object.entries(c.coefficients)) {
+      if (names.has(k)) ctx.addIssue({ code: 'custom', path: ['coefficients', k], message: 'expected a name distinct from the coordinates, fields, constants and unknowns' });
+      checkExtension(co.file, ['coefficients', k, 'file'], ctx);
+    }
     for (const k of Object.keys(c.true_values ?? {})) {
       if (!(k in c.unknowns)) ctx.addIssue({ code: 'custom', path: ['true_values', k], message: `expected one of the unknowns (${Object.keys(c.unknowns).join(', ') || 'none declared'}), got '${k}'` });
     }
@@ -303,6 +337,37 @@ export const pinnSchema = z
       ctx.addIssue({ code: 'custom', path: ['unknowns'], message: 'expected observations (a data condition or reference) to identify unknowns from' });
     }
   });
+
+function checkExtension(file: string, path: (string | number)[], ctx: z.RefinementCtx): void {
+  const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
+  if (!referenceExtensions.includes(ext)) ctx.addIssue({ code: 'custom', path, message: `expected a ${referenceExtensions.join('/')} file, got '${file}'` });
+}
+
+/** Rules of initial (value or file), data (fields, values: exact) and point conditions. */
+function checkTabularCondition(bc: ConditionConfig, path: (string | number)[], fields: readonly string[], hasExact: boolean, dim: number, ctx: z.RefinementCtx): void {
+  const issue = (at: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: [...path, ...at], message });
+  if (bc.type === 'initial') {
+    if ((bc.value === undefined) === (bc.file === undefined)) issue([bc.file === undefined ? 'value' : 'file'], 'expected either value or file (tabulated initial values), not both or neither');
+    if (bc.file === undefined && bc.columns !== undefined) issue(['columns'], 'expected a file to name columns of');
+    if (bc.file !== undefined) checkExtension(bc.file, [...path, 'file'], ctx);
+    if (bc.file !== undefined && bc.order === 1) issue(['order'], 'expected order 0 for tabulated initial values');
+  }
+  if (bc.type === 'data') {
+    if (bc.fields !== undefined && bc.field !== undefined) issue(['fields'], 'expected either field or fields, not both');
+    bc.fields?.forEach((f, k) => {
+      if (!fields.includes(f)) issue(['fields', k], `expected one of ${fields.join(', ')}, got '${f}'`);
+    });
+    if (bc.values === 'exact' && !hasExact) issue(['values'], 'expected a top-level exact solution to take the values from');
+    if (bc.values === 'exact' && bc.file === undefined) issue(['file'], 'expected a file listing the points to observe the exact solution at');
+    if (bc.file !== undefined) checkExtension(bc.file, [...path, 'file'], ctx);
+  }
+  if (bc.type === 'point') {
+    const rows = Array.isArray(bc.at[0]) ? (bc.at as number[][]) : [bc.at as number[]];
+    rows.forEach((r, k) => {
+      if (r.length !== dim) issue(rows === bc.at ? ['at', k] : ['at'], `expected ${dim} coordinates (one per axis), got ${r.length}`);
+    });
+  }
+}
 
 /** Spatial dimension of a PINN config: 0 for an ODE (no geometry). */
 export function spaceDim(c: { geometry?: GeometryNode }): number {

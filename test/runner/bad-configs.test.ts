@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
+import { encodeNpy } from '../../meshes/index.js';
 import { pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
 
 const sim = (extra: string): string => `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
@@ -28,6 +31,14 @@ const cases: [string, string, string, string][] = [
   ['unknown condition type', pinnYaml(['conditions: [{ type: dirichlett, value: 0 }]']), 'conditions[0].type:', "did you mean 'dirichlet'?"],
   ['initial condition without time', pinnYaml(['conditions: [{ type: initial, value: 0 }]']), 'conditions[0].type:', 'time: [t0, t1]'],
   ['periodic on an unknown axis', pinnYaml(['conditions: [{ type: periodic, axis: t }]']), 'conditions[0].axis:', "expected one of x, y, got 't'"],
+  ['data condition observing an unknown field', pinnYaml(['conditions: [{ type: data, fields: [v] }]']), 'conditions[0].fields[0]:', "expected one of u, got 'v'"],
+  ['values: exact without a file of points', pinnYaml(['conditions: [{ type: data, values: exact }]']), 'conditions[0].file:', 'expected a file listing the points'],
+  ['point constraint with the wrong number of coordinates', pinnYaml(['conditions: [{ type: point, at: [0.5] }]']), 'conditions[0].at:', 'expected 2 coordinates (one per axis), got 1'],
+  ['initial condition with both value and file', pinnYaml(['time: [0, 1]', 'conditions: [{ type: initial, value: 0, file: u0.dat }]']), 'conditions[0].file:', 'expected either value or file'],
+  ['missing coefficient file', pinnYaml(['coefficients: { a: { file: nothere.dat } }']), 'coefficients.a:', 'file does not exist'],
+  ['coefficient named like a field', pinnYaml(['coefficients: { u: { file: a.dat } }']), 'coefficients.u:', 'expected a name distinct'],
+  ['unknown coefficient interpolation', pinnYaml(['coefficients: { a: { file: a.dat, interpolation: cubic } }']), 'coefficients.a.interpolation:', 'expected one of linear, nearest'],
+  ['bad data columns of a one-array file', pinnYaml(['conditions: [{ type: data, file: one.npy, columns: [x, y] }]']), 'conditions[0].columns:', 'holds one [2, 3] array; expected 3 column names, got 2'],
   ['unsupported reference format', pinnYaml(['reference: data/u.xlsx']).replace("exact: '1 + 2*x - 3*y'\n", ''), 'reference:', 'expected a .dat/'],
   ['exact and reference together', pinnYaml(['reference: data/u.dat']), 'reference:', 'either exact or reference'],
   ['unknown estimator', pinnYaml(['derivatives: { estimator: stde }']), 'derivatives.estimator:', 'expected one of exact, stde-sparse, stde-dense'],
@@ -50,6 +61,7 @@ const cases: [string, string, string, string][] = [
 
 describe('runner: invalid configs exit 2 naming the key path', () => {
   const dir = tempDir();
+  writeFileSync(join(dir, 'one.npy'), encodeNpy(Float64Array.from([0, 0, 1, 1, 1, 2]), [2, 3])); // one [2, 3] array
   for (const [what, yaml, path, expectation] of cases) {
     it(what, async () => {
       const file = writeConfig(dir, yaml);
