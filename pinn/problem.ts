@@ -6,7 +6,7 @@ import type { Geometry } from '../meshes/geometry/geometry.js';
 import { isTimeGeometry, TimeInterval } from '../meshes/geometry/timeInterval.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
-import { checkTrueValues } from './unknowns.js';
+import { checkTrueValues, checkUnknownScales } from './unknowns.js';
 import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
 import { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, toTensor, unknownSymbols, type ExprScope } from './expr.js';
 import { attachCoefficients, type PointCoefficient } from './coefficients.js';
@@ -60,6 +60,11 @@ export interface ProblemSpec {
   constants?: Readonly<Record<string, number>>;
   /** trainable constants with their initial values (inverse problems) */
   unknowns?: Readonly<Record<string, number>>;
+  /**
+   * per-unknown scale s: the optimizer trains value / s, so a step moves the unknown s times as far (for
+   * unknowns far from 1 in size, e.g. a coefficient of 10 starting at 1: scale 10)
+   */
+  unknownScales?: Readonly<Record<string, number>>;
   /** known values of (some) unknowns, e.g. { D: 0.1 }: evaluation reports each one's relative error */
   trueValues?: Readonly<Record<string, number>>;
   /**
@@ -199,6 +204,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     if (typeof f !== 'function') throw new Error(`coefficients.${k}: expected a function of a point, got ${typeof f}`);
   }
   checkTrueValues(spec.trueValues ?? {}, Object.keys(spec.unknowns ?? {}), 'trueValues');
+  checkUnknownScales(spec.unknownScales ?? {}, Object.keys(spec.unknowns ?? {}), 'unknownScales');
   const exactStrings: Record<string, string> = {};
   for (const [f, e] of Object.entries(spec.exact ?? {})) {
     checkField(spec, f, `exact.${f}`);

@@ -176,7 +176,7 @@ export class PinnTrainer implements Trainer {
     this.seed = options.seed ?? 0;
     this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype);
     const unknowns: Record<string, Tensor> = {};
-    for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v], [], this.dtype);
+    for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v / this.unknownScale(k)], [], this.dtype);
     this.params = { net: this.net.params, unknowns };
     this.flat = flattenTree(this.params as unknown as PyTree, this.dtype);
 
@@ -285,7 +285,8 @@ export class PinnTrainer implements Trainer {
   }
 
   private context(p: Params, x: Tensor, plan: DerivativePlan, normals?: Tensor, inputs?: Record<string, Tensor>, probes?: Tensor): FieldContext {
-    const consts: Record<string, Tensor> = { ...p.unknowns };
+    const consts: Record<string, Tensor> = {};
+    for (const [k, v] of Object.entries(p.unknowns)) consts[k] = this.unknownScale(k) === 1 ? v : ops.mul(v, this.unknownScale(k));
     for (const [k, v] of Object.entries(this.problem.spec.constants ?? {})) consts[k] ??= ops.scalar(v, this.dtype);
     const lapProbes = probes ? { dirs: probes, weights: this.probeWeights(probes) } : undefined;
     return new EvalContext(this.problem.layout, { net: this.netFn(p), x, normals, params: consts, inputs, lapProbes }, plan);
@@ -642,8 +643,7 @@ export class PinnTrainer implements Trainer {
       m.residualRatio = ratio;
       if (ratio > RATIO_LIMIT) m.warnings = [UNDER_RESOLVED];
     }
-    const names = Object.keys(this.params.unknowns);
-    if (names.length) m.unknowns = Object.fromEntries(names.map((k) => [k, this.params.unknowns[k].item()]));
+    if (Object.keys(this.params.unknowns).length) m.unknowns = this.unknowns();
     const truth = this.problem.spec.trueValues;
     if (m.unknowns && truth && Object.keys(truth).length) m.unknownErrors = unknownErrors(m.unknowns, truth);
     const set = this.evaluationSet();
@@ -684,7 +684,12 @@ export class PinnTrainer implements Trainer {
 
   /** Current values of the trainable constants. */
   unknowns(): Record<string, number> {
-    return Object.fromEntries(Object.entries(this.params.unknowns).map(([k, v]) => [k, v.item()]));
+    return Object.fromEntries(Object.entries(this.params.unknowns).map(([k, v]) => [k, v.item() * this.unknownScale(k)]));
+  }
+
+  /** The factor between an unknown and the scalar the optimizer trains (problem.unknownScales, default 1). */
+  private unknownScale(name: string): number {
+    return this.problem.spec.unknownScales?.[name] ?? 1;
   }
 
   // ---- checkpoints ----

@@ -71,6 +71,16 @@ function exactSamples(domain: Geometry, coords: readonly string[], exact: Record
   return { points, values };
 }
 
+/** YAML unknowns (a number, or { init, scale }) -> ProblemSpec unknowns and unknownScales. */
+function unknownSpecs(u: PinnConfig['unknowns']): Pick<ProblemSpec, 'unknowns' | 'unknownScales'> {
+  const entries = Object.entries(u);
+  const scales = entries.filter(([, v]) => typeof v === 'object').map(([k, v]) => [k, (v as { scale: number }).scale]);
+  return {
+    unknowns: Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'number' ? v : v.init])),
+    ...(scales.length ? { unknownScales: Object.fromEntries(scales) } : {}),
+  };
+}
+
 export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: ProblemSpec; options: TrainerOptions } {
   const domain = buildDomain(c.geometry, c.time);
   const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
@@ -123,7 +133,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
     coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, unknowns: c.unknowns, trueValues: c.true_values, pde, conditions, exact,
+    constants: c.constants, ...unknownSpecs(c.unknowns), trueValues: c.true_values, pde, conditions, exact,
     reference: refCfg ? reference() : undefined,
     coefficients,
     transform: configTransform(c.network, { coords, fields, constants: c.constants }),

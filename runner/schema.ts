@@ -188,8 +188,8 @@ export const pinnSchema = z
     coords: z.array(identifier).min(1).optional(),
     fields: z.array(identifier).min(1).default(['u']),
     constants: z.record(identifier, finite).default({}),
-    /** Trainable constants of inverse problems with their initial values. */
-    unknowns: z.record(identifier, finite).default({}),
+    /** Trainable constants of inverse problems: an initial value, or { init, scale } (the optimizer trains value / scale). */
+    unknowns: z.record(identifier, z.union([finite, z.strictObject({ init: finite, scale: z.number().positive() })])).default({}),
     /** Known values of unknowns (benchmarks): metrics and summary report each one's relative error. */
     true_values: z.record(identifier, finite).optional(),
     /** Equations: strings, or `{ eq, name, weight }` (each equation is its own loss term). */
