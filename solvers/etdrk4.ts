@@ -66,6 +66,17 @@ function divRe(ar: number, ai: number, br: number, bi: number): number {
 export type SpectralNonlinearity = (vRe: Float64Array, vIm: Float64Array, outRe: Float64Array, outIm: Float64Array) => void;
 
 /** Advances the rfft half-spectrum of a real periodic field by ETDRK4 steps of size h. */
+/** A nonlinearity N(u) applied pointwise in physical space: irfft, f at every point, rfft (reaction terms). */
+export function pointwiseNonlinearity(n: number, f: (u: number) => number): SpectralNonlinearity {
+  return (vRe, vIm, outRe, outIm) => {
+    const u = irfft(vRe, vIm, n);
+    for (let j = 0; j < n; j++) u[j] = f(u[j]);
+    const w = rfft(u);
+    outRe.set(w.re);
+    outIm.set(w.im);
+  };
+}
+
 export class Etdrk4Stepper {
   readonly coefficients: Etdrk4Coefficients;
   private readonly bins: number;

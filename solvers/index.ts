@@ -1,6 +1,6 @@
 // Classical reference solvers: spectral, finite-difference, CG/multigrid, plus data generators.
 export { rfftWavenumbers, twoThirdsMask, periodicGrid } from './spectral.js';
-export { etdrk4Coefficients, Etdrk4Stepper, etdrk4Integrate } from './etdrk4.js';
+export { etdrk4Coefficients, Etdrk4Stepper, etdrk4Integrate, pointwiseNonlinearity } from './etdrk4.js';
 export type { Etdrk4Coefficients, SpectralNonlinearity, Etdrk4RunOptions, Etdrk4Result } from './etdrk4.js';
 export { burgersOperators, solveBurgers1d, burgersStepper } from './burgers.js';
 export type { BurgersOptions } from './burgers.js';

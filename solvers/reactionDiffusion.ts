@@ -2,9 +2,8 @@
 // spectral in space, ETDRK4 in time with the stiff linear part (rho - nu k^2) treated exactly and
 // -rho u^2 as the nonlinearity. The stiff regime (large rho, nu) is a known PINN failure case
 // (Krishnapriyan et al. 2021), so this is the reference for configs/reaction-diffusion.yaml.
-import { rfft, irfft } from '../core/kernels/fft.js';
 import { rfftWavenumbers } from './spectral.js';
-import { etdrk4Integrate, type Etdrk4Result, type SpectralNonlinearity } from './etdrk4.js';
+import { etdrk4Integrate, pointwiseNonlinearity, type Etdrk4Result } from './etdrk4.js';
 
 export interface ReactionDiffusionOptions {
   /** diffusivity, >= 0 */
@@ -26,12 +25,5 @@ export function solveReactionDiffusion1d(u0: Float64Array, opts: ReactionDiffusi
   const k = rfftWavenumbers(n, opts.length ?? 2 * Math.PI);
   const L = k.map((kk) => opts.rho - opts.nu * kk * kk);
   const rho = opts.rho;
-  const nonlinear: SpectralNonlinearity = (vRe, vIm, outRe, outIm) => {
-    const u = irfft(vRe, vIm, n);
-    for (let j = 0; j < n; j++) u[j] = -rho * u[j] * u[j];
-    const w = rfft(u);
-    outRe.set(w.re);
-    outIm.set(w.im);
-  };
-  return etdrk4Integrate(u0, L, nonlinear, { T: opts.T, dt: opts.dt, snapshots: opts.snapshots });
+  return etdrk4Integrate(u0, L, pointwiseNonlinearity(n, (u) => -rho * u * u), { T: opts.T, dt: opts.dt, snapshots: opts.snapshots });
 }
