@@ -44,6 +44,27 @@ describe('pinn: causal weighting', () => {
     expect(Array.from(small.dataSync())).to.deep.equal(r.map((v) => v / 3)); // eps 0: mean of chunk means
   });
 
+  it('a system gets one causal loss per equation (pde0, pde1), each from its own residual', () => {
+    // u_t = 0.1 u_xx and v = u: two equations on the same points, causal weights per equation
+    const system: pinn.ProblemSpec = { ...heat, fields: ['u', 'v'], pde: ['u_t - 0.1*u_xx', 'v - u'], exact: undefined };
+    const tr = new pinn.PinnTrainer(system, { ...small, dtype: 'f64', causal: { chunks: 4, epsilon: [1e6] } });
+    const x = rows((tr.batchAt(0) as unknown as BatchOf).pde);
+    const [r0, r1] = tr.pdeResiduals(x);
+    const firstChunk = (r: Float64Array): number => {
+      let s = 0;
+      let n = 0;
+      r.forEach((v, i) => {
+        if (x[2 * i + 1] < 0.25) { s += v * v; n++; }
+      });
+      return s / n / 4;
+    };
+    const m = tr.trainStep();
+    expect(m.terms).to.have.keys('pde0', 'pde1', 'bc', 'ic');
+    expect(m.terms.pde0).to.be.closeTo(firstChunk(r0), 1e-12);
+    expect(m.terms.pde1).to.be.closeTo(firstChunk(r1), 1e-12);
+    expect(m.causal?.minWeight).to.be.below(1e-6);
+  });
+
   it('in the trainer, the PDE term is the causal loss of the batch residuals (eps huge: first chunk / M)', () => {
     const tr = new pinn.PinnTrainer(heat, { ...small, dtype: 'f64', causal: { chunks: 4, epsilon: [1e6] } });
     const x = rows((tr.batchAt(0) as unknown as BatchOf).pde);
