@@ -7,6 +7,7 @@ import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { FieldContext } from './context.js';
 import { branchDerivative, NUMERIC_FUNCTIONS } from './branches.js';
+import { pointFunction } from './numeric.js';
 
 /** A compiled value: a constant, a per-point tensor, or a vector of those (grad, [u, v]). */
 export type Val = number | Tensor | Val[];
@@ -456,6 +457,8 @@ export function compileNumeric(src: string, coords: readonly string[], constants
   } catch (e) {
     throw new ExprError(`${label}: cannot parse '${src}': ${(e as Error).message}`);
   }
+  const fast = pointFunction(parse(src), coords, { ...BUILTIN_CONSTANTS, ...constants });
+  if (fast) return fast;
   const scope: Record<string, unknown> = { ...NUMERIC_FUNCTIONS, ...BUILTIN_CONSTANTS, ...constants };
   return (p) => {
     coords.forEach((c, i) => (scope[c] = p[i]));
