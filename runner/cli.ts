@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { ConfigError, DivergenceError, EXIT } from './errors.js';
+import { ConfigError, DivergenceError, EXIT, IoError } from './errors.js';
 import { runConfig, validateFile } from './run.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
@@ -123,6 +123,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     else err(`error: ${error.message}\n`);
     if (e instanceof ConfigError) return EXIT.badInput;
     if (e instanceof DivergenceError) return EXIT.diverged;
+    if (e instanceof IoError) return EXIT.io;
     return EXIT.failure;
   }
 }

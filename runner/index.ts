@@ -8,13 +8,15 @@ export {
 } from './schema.js';
 export { buildGeometry, buildDomain } from './geometry.js';
 export { buildOptimizer, optimizerOptions } from './optimizer.js';
-export { readCheckpoint, writeCheckpoint, writeFileAtomic, type Checkpoint } from './checkpoint.js';
-export { readMetrics, writeFields, gridFields, evaluationGrid, type MetricsRecord, type Summary, type RunStatus } from './outputs.js';
+export { readCheckpoint, writeCheckpoint, writeFileAtomic, type Checkpoint, type CheckpointEntry, type CheckpointManifest, type ReadCheckpointOptions } from './checkpoint.js';
+export { lockRunDir, RunDirLock, type LockInfo } from './runDir.js';
+export type { StopSignal } from './signals.js';
+export { readMetrics, writeFields, gridFields, evaluationGrid, type MetricsRecord, type Summary, type RunStatus, type StopReason } from './outputs.js';
 export { createTrainer } from './kinds.js';
 export { createPinnTrainerFromConfig, checkPinnConfig, pinnProblem, boundarySelector } from './pinnAdapter.js';
 export { createOperatorTrainerFromConfig } from './operatorAdapter.js';
 export { loadPointSet, type PointSet } from './reference.js';
 export { createSimulationTrainer } from './simulation.js';
-export { ConfigError, DivergenceError, EXIT } from './errors.js';
+export { ConfigError, DivergenceError, IoError, EXIT, type DivergenceCriterion } from './errors.js';
 export type { Trainer, StepMetrics, EvalMetrics, FieldOutput, TrainerContext, TrainerFactory } from './trainer.js';
 export { loadAnchors, type AnchorsConfig } from './anchors.js';

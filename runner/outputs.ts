@@ -1,8 +1,10 @@
 // Run directory outputs: metrics.jsonl, summary.json and fields/*.vti|.vtp (+ .pvd series).
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeVtk, writePvd, uniformGrid, type Geometry, type VtkArrayInput } from '../meshes/index.js';
-import { writeFileAtomic } from './checkpoint.js';
+import { appendFileIo, writeFileAtomic } from './fsio.js';
+import type { DivergenceCriterion } from './errors.js';
+import type { StopSignal } from './signals.js';
 import type { EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
 import type { Convergence } from '../optim/types.js';
 
@@ -24,6 +26,8 @@ export interface MetricsRecord {
   phase?: string;
   /** The optimizer's tolerance that was met at this step (the run stops here). */
   converged?: Convergence;
+  /** The divergence test that stopped the run at this step (its message is in summary.json). */
+  diverged?: DivergenceCriterion;
   /** Causal training: the epsilon of this step and the smallest chunk weight. */
   causal?: { epsilon: number; min_weight: number };
   /** PINNs on fixed points: RMS PDE residual on fresh points / on the training points. */
@@ -77,7 +81,7 @@ export class MetricsLog {
   }
 
   append(r: MetricsRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(r)}\n`);
+    appendFileIo(this.path, `${JSON.stringify(r)}\n`);
   }
 }
 
@@ -85,7 +89,14 @@ export function readMetrics(path: string): MetricsRecord[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MetricsRecord);
 }
 
-export type RunStatus = 'completed' | 'interrupted' | 'diverged';
+/** 'failed': an output could not be written (exit 4; written only if the disk still takes it). */
+export type RunStatus = 'completed' | 'interrupted' | 'diverged' | 'failed';
+
+/** Why a run ended before training.steps, and at which step. */
+export type StopReason =
+  | { reason: 'converged'; criterion: Convergence; step: number }
+  | { reason: 'diverged'; criterion: DivergenceCriterion; step: number }
+  | { reason: 'interrupted'; signal: StopSignal; step: number };
 
 export interface Summary {
   name: string;
@@ -108,8 +119,8 @@ export interface Summary {
    * (printed before training) and warnings raised while training.
    */
   warnings?: string[];
-  /** Why the run ended before training.steps: the optimizer's tolerance was met at `step`. */
-  stopped?: { reason: 'converged'; criterion: Convergence; step: number };
+  /** Why the run ended before training.steps: the optimizer's tolerance was met, it diverged, or a signal. */
+  stopped?: StopReason;
 }
 
 export function writeSummary(dir: string, s: Summary): void {

@@ -1,13 +1,16 @@
 // `fluxion run`: drive a Trainer step by step, log metrics, checkpoint, stop on divergence or
-// SIGINT, and write fields and summary at the end.
+// SIGINT/SIGTERM, and write fields and summary at the end.
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 // the package entry, so that 'gpu' is available to setBackend in Node (see index.ts)
 import { setBackend, getBackend, type BackendName } from '../index.js';
 import { loadConfig, resolvedYaml } from './config.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { ConfigError, DivergenceError, EXIT } from './errors.js';
+import { ConfigError, DivergenceError, EXIT, IoError, type DivergenceCriterion } from './errors.js';
+import { withIo, writeFileAtomic } from './fsio.js';
+import { lockRunDir } from './runDir.js';
+import { StopSignals, signalExitCode } from './signals.js';
 import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
@@ -61,16 +64,22 @@ function nonFinite(m: StepMetrics): string | undefined {
   return undefined;
 }
 
+/** The divergence test a step fails, with its message, or undefined. */
+function divergence(m: StepMetrics, bestLoss: number, factor: number): { criterion: DivergenceCriterion; detail: string } | undefined {
+  const bad = nonFinite(m);
+  if (bad !== undefined) return { criterion: 'non_finite', detail: bad };
+  // Only meaningful for positive losses (simulation objectives such as -distance can be negative).
+  if (bestLoss > 0 && m.loss > factor * bestLoss) {
+    return { criterion: 'divergence_factor', detail: `loss ${m.loss.toExponential(3)} exceeds ${factor} x the best loss ${bestLoss.toExponential(3)} (training.divergence_factor)` };
+  }
+  return undefined;
+}
+
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
-/** Steps are synchronous; the loop yields this often so a SIGINT handler can run. */
+/** Steps are synchronous; the loop yields this often so a signal handler can run. */
 const YIELD_EVERY_MS = 10;
 
 class RunLoop {
-  private interrupted = false;
-  private readonly onSigint = (): void => {
-    this.interrupted = true;
-  };
-
   constructor(
     private readonly config: RunConfig,
     private readonly trainer: Trainer,
@@ -80,6 +89,7 @@ class RunLoop {
     private readonly hash: string,
     /** prints a warning without garbling the progress bar */
     private readonly warn: (line: string) => void,
+    private readonly signals: StopSignals,
   ) {}
 
   /** Distinct warnings so far, each printed once. */
@@ -113,10 +123,20 @@ class RunLoop {
     this.lastCheckpointStep = ckpt.step;
   }
 
+  /** '; last good checkpoint: step N in DIR' (or that none was written), for error messages. */
+  lastGood(): string {
+    return this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
+  }
+
   private checkpoint(wall: number): void {
-    writeCheckpoint(join(this.outDir, 'checkpoint'), {
-      version: 1, step: this.trainer.step, wallTime: wall, bestLoss: this.bestLoss, configHash: this.hash, trainer: this.trainer.state(),
-    });
+    try {
+      writeCheckpoint(join(this.outDir, 'checkpoint'), {
+        version: 1, step: this.trainer.step, wallTime: wall, bestLoss: this.bestLoss, configHash: this.hash, trainer: this.trainer.state(),
+      });
+    } catch (e) {
+      if (e instanceof IoError) throw new IoError(`${e.message}${this.lastGood()}`);
+      throw e;
+    }
     this.lastCheckpointStep = this.trainer.step;
   }
 
@@ -124,7 +144,6 @@ class RunLoop {
     const t = this.config.training;
     this.t0 = performance.now();
     const wall = (): number => this.wall();
-    process.on('SIGINT', this.onSigint);
     this.progress.start(t.steps, this.trainer.step);
     try {
       let lastYield = -Infinity;
@@ -133,26 +152,24 @@ class RunLoop {
           await yieldToEventLoop();
           lastYield = performance.now();
         }
-        if (this.interrupted) {
+        const signal = this.signals.received;
+        if (signal !== undefined) {
           this.checkpoint(wall());
+          const step = this.trainer.step;
+          const by = signal === 'SIGINT' ? '' : ` by ${signal}`;
           // evaluated now: the last logged evaluation may be steps old (unknowns moved since)
-          return { status: 'interrupted', message: `interrupted at step ${this.trainer.step}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.trainer.evaluate() };
+          return { status: 'interrupted', message: `interrupted at step ${step}${by}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.trainer.evaluate(), stopped: { reason: 'interrupted', signal, step } };
         }
         const m = this.trainer.trainStep();
-        const bad = nonFinite(m);
+        const div = divergence(m, this.bestLoss, t.divergence_factor);
         const step = m.step;
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
-        const logged = step % t.log_every === 0 || step === t.steps || bad !== undefined || m.phase !== undefined || m.converged !== undefined;
-        const ev = logged && bad === undefined ? this.trainer.evaluate() : {};
+        const logged = step % t.log_every === 0 || step === t.steps || div !== undefined || m.phase !== undefined || m.converged !== undefined;
+        const ev = logged && div?.criterion !== 'non_finite' ? this.trainer.evaluate() : {};
         this.noteWarnings(m.warnings);
         this.noteWarnings(ev.warnings);
-        if (logged) this.metrics.append(metricsRecord(m, ev, wall()));
-        const good = this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
-        if (bad !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${bad}${good}`);
-        // Only meaningful for positive losses (simulation objectives such as -distance can be negative).
-        if (this.bestLoss > 0 && m.loss > t.divergence_factor * this.bestLoss) {
-          throw new DivergenceError(`training diverged at step ${step}: loss ${m.loss.toExponential(3)} exceeds ${t.divergence_factor} x the best loss ${this.bestLoss.toExponential(3)} (training.divergence_factor)${good}`);
-        }
+        if (logged) this.metrics.append({ ...metricsRecord(m, ev, wall()), ...(div ? { diverged: div.criterion } : {}) });
+        if (div !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${div.detail}${this.lastGood()}`, { criterion: div.criterion, step });
         this.bestLoss = Math.min(this.bestLoss, m.loss);
         this.lastMetrics = m;
         if (logged) this.lastEval = ev;
@@ -168,7 +185,6 @@ class RunLoop {
       if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
       return { status: 'completed', wall: wall(), last: this.lastMetrics, eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate() };
     } finally {
-      process.off('SIGINT', this.onSigint);
       this.progress.stop();
     }
   }
@@ -208,40 +224,58 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   const outDir = resolve(o.outDir ?? join('runs', config.name));
   applyBackend(config.backend);
 
+  // held until this function returns or throws; a signal before training starts releases it and ends the process
+  const lock = lockRunDir(outDir);
+  const signals = new StopSignals(() => lock.release());
+  try {
+    return await runLocked(o, config, warnings, outDir, signals, log);
+  } finally {
+    signals.dispose();
+    lock.release();
+  }
+}
+
+async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], outDir: string, signals: StopSignals, log: (line: string) => void): Promise<RunResult> {
   const ckptDir = join(outDir, 'checkpoint');
   const hash = configHash(config);
   let ckpt: Checkpoint | undefined;
   if (o.resume) {
-    ckpt = readCheckpoint(ckptDir);
+    ckpt = readCheckpoint(ckptDir, { warn: (w) => log(`warning: ${w}`) });
     if (!ckpt) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
     if (ckpt.configHash !== hash) throw new ConfigError(`--resume: the checkpoint in ${ckptDir} was written for a different config (only training.steps, log_every, checkpoint_every and backend may change)`);
     if (ckpt.step > config.training.steps) throw new ConfigError(`--steps: expected at least the checkpoint's step ${ckpt.step}, got ${config.training.steps}`);
   }
 
   const trainer = await (o.trainerFactory ?? createTrainer)(config, { configDir: dirname(resolve(o.configPath)) });
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'config.resolved.yaml'), resolvedYaml(config));
+  writeFileAtomic(join(outDir, 'config.resolved.yaml'), resolvedYaml(config));
   const metrics = new MetricsLog(join(outDir, 'metrics.jsonl'));
   if (ckpt) {
     metrics.truncateAfter(ckpt.step, config.training.log_every);
   } else {
-    rmSync(ckptDir, { recursive: true, force: true });
+    withIo(ckptDir, () => rmSync(ckptDir, { recursive: true, force: true }));
     metrics.reset();
   }
 
   const progress = makeProgress({ quiet: !!o.quiet });
   const warn = (line: string): void => (o.quiet ? log(line) : progress.log(line));
-  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash, warn);
+  const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash, warn, signals);
   if (ckpt) loop.restore(ckpt);
   const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = {
     name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}), ...(warnings.length ? { warnings } : {}),
   };
   let outcome: Awaited<ReturnType<RunLoop['run']>>;
   try {
-    outcome = await loop.run();
+    outcome = await signals.defer(() => loop.run());
   } catch (e) {
     if (e instanceof DivergenceError) {
-      writeSummary(outDir, { ...base, status: 'diverged', steps: trainer.step, wall_time: loop.wall(), message: e.message });
+      const stopped = e.stop ? { stopped: { reason: 'diverged' as const, ...e.stop } } : {};
+      writeSummary(outDir, { ...base, status: 'diverged', steps: trainer.step, wall_time: loop.wall(), ...stopped, message: e.message });
+    } else if (e instanceof IoError) {
+      try {
+        writeSummary(outDir, { ...base, status: 'failed', steps: trainer.step, wall_time: loop.wall(), message: e.message });
+      } catch {
+        // the disk that failed may refuse this too; the error itself is what the user sees
+      }
     }
     throw e;
   }
@@ -254,15 +288,19 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   };
   const allWarnings = [...new Set([...warnings, ...loop.warnings])];
   if (allWarnings.length) summary.warnings = allWarnings;
-  if (outcome.status === 'completed') summary.fields = writeFields(outDir, fieldOutputs(config, trainer, dirname(resolve(o.configPath))));
+  if (outcome.status === 'completed') {
+    const fields = fieldOutputs(config, trainer, dirname(resolve(o.configPath)));
+    summary.fields = withIo(join(outDir, 'fields'), () => writeFields(outDir, fields));
+  }
   writeSummary(outDir, summary);
   if (outcome.message) log(outcome.message);
   else if (!o.quiet) {
     const l2re = summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : '';
-    const stopped = summary.stopped ? ` (converged: ${summary.stopped.criterion})` : '';
+    const stopped = summary.stopped?.reason === 'converged' ? ` (converged: ${summary.stopped.criterion})` : '';
     log(`done: ${trainer.step} steps${stopped} in ${outcome.wall.toFixed(1)} s${l2re}${unknownsText(summary)}; outputs in ${outDir} (look: fluxion view ${outDir})`);
   }
-  return { exitCode: outcome.status === 'interrupted' ? EXIT.interrupted : EXIT.ok, outDir, summary };
+  const exitCode = outcome.stopped?.reason === 'interrupted' ? signalExitCode(outcome.stopped.signal) : EXIT.ok;
+  return { exitCode, outDir, summary };
 }
 
 /** ', unknowns D = 0.0998 (rel. error 2.0e-3)' for the final console line; '' without unknowns. */

@@ -26,6 +26,8 @@ export interface QuadraticOptions {
   batch?: number;
   /** Make trainStep return NaN from this step on (divergence tests). */
   nanAtStep?: number;
+  /** Extra characters in state() (checkpoint size for disk-full tests); ignored by load(). */
+  statePadding?: number;
 }
 
 /** Fits u(x,y) = w0 + w1 x + w2 y to u* on random minibatches with Adam (mean squared error). */
@@ -76,8 +78,9 @@ export class QuadraticTrainer implements Trainer {
   params(): Float64Array {
     return Float64Array.from(this.w);
   }
-  state(): { step: number; w: number[]; adam: OptimState } {
-    return { step: this.n, w: Array.from(this.w), adam: this.adam.state() };
+  state(): { step: number; w: number[]; adam: OptimState; padding?: string } {
+    const pad = this.o.statePadding ? { padding: 'x'.repeat(this.o.statePadding) } : {};
+    return { step: this.n, w: Array.from(this.w), adam: this.adam.state(), ...pad };
   }
   load(s: unknown): void {
     const st = s as { step: number; w: number[]; adam: OptimState };

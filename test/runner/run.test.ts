@@ -91,7 +91,10 @@ describe('runner: run loop with a test-double trainer', () => {
     expect(ck.step).to.equal(100);
     expect((ck.trainer as { w: number[] }).w.every(Number.isFinite)).to.equal(true);
     expect(summaryOf(out)).to.include({ status: 'diverged', steps: 123 });
-    expect(readdirSync(join(out, 'checkpoint'))).to.deep.equal(['state.json']); // no temp files left
+    // the two newest checkpoints and their manifest; no temp files left
+    expect(readdirSync(join(out, 'checkpoint')).sort()).to.deep.equal(['manifest.json', 'state-100.json', 'state-50.json']);
+    expect(summaryOf(out).stopped).to.deep.equal({ reason: 'diverged', criterion: 'non_finite', step: 123 });
+    expect(readMetrics(join(out, 'metrics.jsonl')).at(-1)).to.include({ step: 123, diverged: 'non_finite' });
   });
 
   it('a loss blow-up beyond divergence_factor x best also stops with exit 3', async () => {
@@ -99,6 +102,14 @@ describe('runner: run loop with a test-double trainer', () => {
     const s = sinks();
     expect(await main(['run', c3, '--out', join(dir, 'blow'), '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(3);
     expect(s.err.join('')).to.match(/exceeds 1000 x the best loss .*training\.divergence_factor/);
+    // logged like NaN: the step that tripped the test is in metrics.jsonl (off the log_every grid) and summary.json
+    const step = Number(/diverged at step (\d+)/.exec(s.err.join(''))![1]);
+    const last = readMetrics(join(dir, 'blow', 'metrics.jsonl')).at(-1)!;
+    expect(last).to.include({ step, diverged: 'divergence_factor' });
+    const sum = summaryOf(join(dir, 'blow'));
+    expect(sum).to.include({ status: 'diverged', steps: step });
+    expect(sum.stopped).to.deep.equal({ reason: 'diverged', criterion: 'divergence_factor', step });
+    expect(sum.message).to.contain('training.divergence_factor');
   });
 
   it('--resume refuses a changed problem and a missing checkpoint (exit 2)', async () => {
