@@ -6,6 +6,8 @@ import { configSchema, runKinds, type RunConfig } from './schema.js';
 import { ConfigError } from './errors.js';
 import { closest } from './suggest.js';
 import { checkOptimizer } from './optimizer.js';
+import { checkPinnSymbols } from './symbolCheck.js';
+import { checkPinnLimits } from './limits.js';
 
 type PathKey = PropertyKey;
 
@@ -28,7 +30,8 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'string') return `'${v}'`;
-  const s = JSON.stringify(v);
+  // JSON writes NaN and Infinity (YAML .nan, .inf) as null; name them
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))?.replace(/"(NaN|-?Infinity)"/g, '$1') ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -140,10 +143,18 @@ export function validateConfig(data: unknown, source = 'config'): RunConfig {
   }
   checkOptimizer(r.data.training);
   if (r.data.kind === 'pinn' && r.data.training.finetune) checkOptimizer(r.data.training.finetune, 'training.finetune');
+  if (r.data.kind === 'pinn') {
+    // expressions symbolically (unknown symbols, derived sources), then sizes and the memory estimate
+    const readings = checkPinnSymbols(r.data);
+    checkPinnLimits(r.data, Math.max(0, ...readings.map((e) => e.order)));
+  }
   return r.data;
 }
 
 /** Parses YAML text; syntax errors name the line and column. */
+/** Alias expansions allowed per document: a few hundred anchors is plenty, a "billion laughs" bomb is not. */
+export const MAX_YAML_ALIASES = 100;
+
 export function parseConfigText(text: string, source = 'config'): RunConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -151,7 +162,16 @@ export function parseConfigText(text: string, source = 'config'): RunConfig {
     const pos = e.linePos?.[0];
     throw new ConfigError(`${source}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  return validateConfig(doc.toJS(), source);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // undefined aliases (*name without &name) and alias bombs surface only when the document is resolved
+    const msg = (e as Error).message;
+    const bomb = /alias count/i.test(msg);
+    throw new ConfigError(`${source}: invalid YAML: ${bomb ? `more than ${MAX_YAML_ALIASES} alias expansions (*name), refused as a resource exhaustion risk (an alias bomb?)` : msg.replace(/^Unresolved alias[^:]*: ?(.*)$/, "undefined alias '*$1' (define the anchor &$1 before using it)")}`);
+  }
+  return validateConfig(data, source);
 }
 
 export function loadConfig(path: string): RunConfig {

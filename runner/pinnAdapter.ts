@@ -30,8 +30,7 @@ export function boundarySelector(on: string, coords: readonly string[], constant
   }
   let fn: (p: ArrayLike<number>) => number;
   try {
-    fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where);
-    fn(new Float64Array(coords.length).map((_, k) => domain.bbox.min[k])); // surface unknown symbols now
+    fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where); // unknown symbols are found on the tree
   } catch (e) {
     throw new ConfigError(`${where}: expected 'boundary', a face (${Object.keys(FACES).join(', ')}) or a boolean expression in ${coords.join(', ')}; ${(e as Error).message}`);
   }
