@@ -47,7 +47,7 @@ const UNARY: Record<string, { t: Unary; n: (x: number) => number }> = {
 export class ExprError extends Error {}
 
 /** Functions the tensor compiler knows (compileNode); coefficient names are callable too. */
-export const EXPR_FUNCTIONS: readonly string[] = ['lap', 'laplacian', 'grad', 'div', 'dot', 'pow', 'min', 'max', 'sign', 'heaviside', 'piecewise', ...Object.keys(UNARY)];
+export const EXPR_FUNCTIONS: readonly string[] = [...Object.keys(UNARY), 'lap', 'laplacian', 'grad', 'div', 'dot', 'pow', 'min', 'max', 'sign', 'heaviside', 'piecewise'];
 
 /** pi and e, known to every expression. */
 export const BUILTIN_CONSTANT_NAMES: readonly string[] = Object.keys(BUILTIN_CONSTANTS);

@@ -62,9 +62,11 @@ export function estimateMemory(c: PinnConfig, order: number): MemoryEstimate {
   return { bytes: Math.max(training, evaluation) + parameters, path, detail };
 }
 
+/** Points of the output grid: above 3 axes it is a 2-D slice through the centre (outputs.ts evaluationGrid). */
 function gridPoints(c: PinnConfig, dim: number): number {
   const r = c.output.resolution;
-  return Array.isArray(r) ? r.reduce((a, b) => a * b, 1) : r ** dim;
+  const axes = dim > 3 ? 2 : dim;
+  return Array.isArray(r) ? r.slice(0, axes).reduce((a, b) => a * b, 1) : r ** axes;
 }
 
 const gib = (b: number): string => `${(b / 2 ** 30).toPrecision(3)} GiB`;
@@ -83,7 +85,7 @@ export function checkPinnLimits(c: PinnConfig, order: number, memoryBytes = tota
   if (c.training.adaptive) tooMany('training.adaptive.candidates', c.training.adaptive.candidates);
   const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const grid = gridPoints(c, coords.length);
-  if (grid > MAX_GRID_POINTS) throw new ConfigError(`output.resolution: expected an evaluation grid of at most ${MAX_GRID_POINTS} points, got ${grid.toPrecision(3)} (${JSON.stringify(c.output.resolution)} over ${coords.length} axes)`);
+  if (grid > MAX_GRID_POINTS) throw new ConfigError(`output.resolution: expected an evaluation grid of at most ${MAX_GRID_POINTS} points, got ${grid.toPrecision(3)} (${JSON.stringify(c.output.resolution)} per axis)`);
   const m = estimateMemory(c, order);
   if (m.bytes > memoryBytes) {
     throw new ConfigError(`${m.path}: the run needs about ${gib(m.bytes)} of memory (${m.detail}), above this machine's ${gib(memoryBytes)}; lower training.points, output.resolution or network.layers`);

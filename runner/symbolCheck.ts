@@ -7,7 +7,7 @@ import type { MathNode } from 'mathjs';
 import { BUILTIN_CONSTANT_NAMES, EXPR_FUNCTIONS, derivativeSymbol, isAffineIn, isReservedName, parseEquation, rawOutputName, symbolUse, ExprError, type ExprScope } from '../pinn/index.js';
 import { NUMERIC_FUNCTIONS } from '../pinn/branches.js';
 import { ConfigError } from './errors.js';
-import { closest } from './suggest.js';
+import { closest, editDistance } from './suggest.js';
 import { defaultCoords, spaceDim, type PinnConfig } from './schema.js';
 
 /** What one PDE was understood as. */
@@ -174,7 +174,9 @@ export function derivedSourceNotes(readings: readonly EquationReading[], c: Pinn
   return readings.filter((r) => r.source !== undefined).map((r) => {
     const s = r.source as string;
     const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
-    const hint = closest(s, [...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns), ...Object.keys(c.coefficients)]);
+    // a one-letter source (f, s) is a usual name, not a typo: hint only within half the name's length
+    const near = closest(s, [...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns), ...Object.keys(c.coefficients)]);
+    const hint = near !== undefined && editDistance(s, near) <= Math.floor(s.length / 2) ? near : undefined;
     return `${r.path}: '${s}' is not declared; it is derived from the exact solution as the source term${hint ? ` (a typo of '${hint}'?)` : ''}`;
   });
 }
