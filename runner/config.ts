@@ -8,6 +8,7 @@ import { closest } from './suggest.js';
 import { checkOptimizer } from './optimizer.js';
 import { checkPinnSymbols } from './symbolCheck.js';
 import { checkPinnLimits } from './limits.js';
+import { isReservedName } from '../pinn/symbols.js';
 
 type PathKey = PropertyKey;
 
@@ -116,6 +117,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       if (deepest && deepest.path.length > 0) return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
       return `${path}: expected ${u.errors.map((e) => e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value').join(' or ')}, got ${show(got)}`;
     }
+    case 'invalid_key':
+      // a record key failing its schema (an identifier): the key's own message
+      return `${path}: ${issue.issues[0]?.message ?? 'invalid key'}`;
     case 'invalid_type':
       return `${path}: expected ${typeName(issue.expected)}, got ${got === undefined ? 'nothing (required)' : show(got)}`;
     case 'too_small':
@@ -130,11 +134,25 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+/** The path of the first mapping key such as __proto__ or constructor (YAML makes them own keys; zod drops them silently). */
+function reservedKeyPath(v: unknown, path: PathKey[] = []): PathKey[] | undefined {
+  if (v === null || typeof v !== 'object' || path.length > 64) return undefined;
+  for (const k of Object.keys(v)) {
+    const here = [...path, Array.isArray(v) ? Number(k) : k];
+    if (!Array.isArray(v) && isReservedName(k)) return here;
+    const deeper = reservedKeyPath((v as Record<string, unknown>)[k], here);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
 /** Validates plain data; throws ConfigError naming the first problem's key path. */
 export function validateConfig(data: unknown, source = 'config'): RunConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${source}: expected a YAML mapping at the top level`);
   const kind = (data as Record<string, unknown>).kind;
   if (kind === undefined) throw new ConfigError(`kind: expected one of ${runKinds.join(', ')}, got nothing (required)`);
+  const reserved = reservedKeyPath(data);
+  if (reserved) throw new ConfigError(`${formatPath(reserved)}: expected a key other than a JS object internal (__proto__, constructor, prototype, ...)`);
   const r = configSchema.safeParse(data);
   if (!r.success) {
     // A misspelt key also shows up as a missing required one; the misspelling is the better message.

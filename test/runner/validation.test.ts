@@ -49,6 +49,9 @@ const cases: [string, string, string, string[]][] = [
   ['value: constructor', pinnYaml(['conditions: [{ type: dirichlet, value: constructor }]']), 'conditions[0].value:', ["'constructor' is a reserved name"]],
   ['a reserved function name in on:', pinnYaml(["conditions: [{ type: dirichlet, on: 'toString(x) > 0', value: 0 }]"]), 'conditions[0].on:', ["'toString' is a reserved name"]],
   ['prototype in exact', pinnYaml().replace("exact: '1 + 2*x - 3*y'", "exact: 'prototype + x'"), 'exact:', ["'prototype' is a reserved name"]],
+  ['a __proto__ key (YAML makes it an own key, zod would drop it)', pinnYaml(['constants: { __proto__: 1 }']), 'constants.__proto__:', ['expected a key other than a JS object internal']],
+  ['a field named constructor', pinnYaml(['fields: [constructor]']), 'fields[0]:', ['expected a name other than a JS object internal']],
+  ['a constant named like a number', pinnYaml(['constants: { 2k: 1 }']), 'constants.2k:', ['expected an identifier (letters, digits, _)']],
   ['a device file as reference data', noExact(['reference: zero.dat']), 'reference:', ["is not a regular file"]],
   ['a device file as observations', pinnYaml(['conditions: [{ type: data, file: zero.dat }]']), 'conditions[0]:', ['is not a regular file']],
 ];
