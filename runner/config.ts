@@ -1,5 +1,4 @@
 // Load a YAML config, validate it, and turn the first problem into one line naming the key path.
-import { readFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { configSchema, runKinds, type RunConfig } from './schema.js';
@@ -9,6 +8,10 @@ import { checkOptimizer } from './optimizer.js';
 import { checkPinnSymbols } from './symbolCheck.js';
 import { checkPinnLimits } from './limits.js';
 import { isReservedName } from '../pinn/symbols.js';
+import { readDataFile } from '../meshes/data/reference.js';
+
+/** Largest config file read (16 MiB). */
+const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 
 type PathKey = PropertyKey;
 
@@ -195,9 +198,11 @@ export function parseConfigText(text: string, source = 'config'): RunConfig {
 export function loadConfig(path: string): RunConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // a regular file of bounded size: `fluxion validate /dev/zero` must not read forever
+    text = new TextDecoder().decode(readDataFile(path, MAX_CONFIG_BYTES));
   } catch (e) {
-    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: cannot read config (${code ?? (e as Error).message})`);
   }
   return parseConfigText(text, path);
 }

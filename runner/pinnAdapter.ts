@@ -15,7 +15,7 @@ import type { Trainer, TrainerContext } from './trainer.js';
 import { exactAt, fileCoefficients, initialFromFile, initialName, selectFields } from './tabulated.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
-const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
+export const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
 
 /** `on:` -> point filter: 'boundary' (all), a face name, or a mathjs boolean expression in the coordinates. */
 export function boundarySelector(on: string, coords: readonly string[], constants: Record<string, number>, domain: Geometry, where: string): PointFilter | undefined {

@@ -7,6 +7,7 @@ import type { MathNode } from 'mathjs';
 import { BUILTIN_CONSTANT_NAMES, EXPR_FUNCTIONS, derivativeSymbol, isAffineIn, isReservedName, parseEquation, rawOutputName, symbolUse, ExprError, type ExprScope } from '../pinn/index.js';
 import { NUMERIC_FUNCTIONS } from '../pinn/branches.js';
 import { ConfigError } from './errors.js';
+import { FACES } from './pinnAdapter.js';
 import { closest, editDistance } from './suggest.js';
 import { defaultCoords, spaceDim, type PinnConfig } from './schema.js';
 
@@ -35,6 +36,7 @@ interface Context {
   groups: Groups;
   /** field derivatives (u_x, lap(u)) allowed */
   derivatives: boolean;
+  /** callable names: functions, and coefficients (`a(x, y)`) */
   functions: readonly string[];
 }
 
@@ -66,7 +68,8 @@ function check(src: string, path: string, ctx: Context, scope: ExprScope): { nod
   if (use.unsupported.length) throw new ConfigError(`${path}: unsupported syntax '${use.unsupported[0]}' in '${src}'; expected arithmetic, comparisons, ?: and function calls`);
   const known = new Set(ctx.groups.flatMap(([, l]) => l));
   for (const f of use.functions) {
-    if (ctx.functions.includes(f) || known.has(f)) continue;
+    if (ctx.functions.includes(f)) continue;
+    if (known.has(f)) throw new ConfigError(`${path}: '${f}' is not a function in '${src}'; write ${f} itself (fields and coordinates are evaluated at the point)`);
     const hint = closest(f, ctx.functions);
     throw new ConfigError(`${path}: unknown function '${f}' in '${src}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }
@@ -124,7 +127,7 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
   const consts: [string, readonly string[]] = ['constants', [...Object.keys(c.constants), ...BUILTIN_CONSTANT_NAMES]];
   const full: Context = {
     groups: [['coordinates', coords], ['fields', c.fields], consts, ['unknowns', Object.keys(c.unknowns)], ['coefficients', Object.keys(c.coefficients)]],
-    derivatives: true, functions: EXPR_FUNCTIONS,
+    derivatives: true, functions: [...EXPR_FUNCTIONS, ...Object.keys(c.coefficients)],
   };
   const numericNames = Object.keys(math).filter(numericFunction);
   const numeric: Context = { groups: [['coordinates', coords], consts], derivatives: false, functions: [...Object.keys(NUMERIC_FUNCTIONS), ...numericNames] };
@@ -158,7 +161,7 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
 
   c.conditions.forEach((bc, i) => {
     const at = `conditions[${i}]`;
-    if ('on' in bc && bc.on !== 'boundary' && !/^(left|right|bottom|top|front|back)$/.test(bc.on)) closed(bc.on, `${at}.on`, numeric);
+    if ('on' in bc && bc.on !== 'boundary' && !Object.hasOwn(FACES, bc.on)) closed(bc.on, `${at}.on`, numeric);
     if (bc.type === 'robin') {
       closed(bc.alpha, `${at}.alpha`, full);
       closed(bc.beta, `${at}.beta`, full);

@@ -29,9 +29,10 @@ const cases: [string, string, string, string[]][] = [
   ['a typo in an equation object', poisson('x').replace("pde: ['x']", "pde: [{ eq: 'lap(uu) + 1', name: heat }]").replace(/exact: .*/, ''), 'pde[0].eq:', ["unknown symbol 'uu'", "(did you mean 'u'?)"]],
   ['an undeclared field names the declared ones', noExact([]).replace("pde: ['u - (1 + 2*x - 3*y)']", "pde: ['v_x + u']"), 'pde[0]:', ["unknown symbol 'v_x'", "(did you mean 'u_x'?)", 'fields u']],
   ['an unknown function', noExact([]).replace("pde: ['u - (1 + 2*x - 3*y)']", "pde: ['lap(u) + sinn(x)']"), 'pde[0]:', ["unknown function 'sinn'", "(did you mean 'sin'?)"]],
+  ['a field called like a function', noExact([]).replace("pde: ['u - (1 + 2*x - 3*y)']", "pde: ['u(x, y) - 1']"), 'pde[0]:', ["'u' is not a function"]],
   ['a typo in exact (was exit 1 at run time)', pinnYaml().replace("exact: '1 + 2*x - 3*y'", "exact: '1 + 2*x - 3*yy'"), 'exact:', ["unknown symbol 'yy'", "(did you mean 'y'?)", 'declared: coordinates x, y; constants pi, e']],
   ['a typo in exact of one field', pinnYaml().replace("exact: '1 + 2*x - 3*y'", "exact: { u: '1 + 2*xx' }"), 'exact.u:', ["unknown symbol 'xx'"]],
-  ['a typo in a condition value', pinnYaml(["conditions: [{ type: dirichlet, value: 'sin(pi*xq)' }]"]), 'conditions[0].value:', ["unknown symbol 'xq'"]],
+  ['a typo in a condition value', pinnYaml(["conditions: [{ type: dirichlet, value: 'sin(pi*xq)' }]"]), 'conditions[0].value:', ["unknown symbol 'xq'", "(did you mean 'x'?)", 'declared: coordinates x, y; fields u']],
   ['a typo in a robin alpha', pinnYaml(["conditions: [{ type: robin, alpha: 'kk', value: 0 }]"]), 'conditions[0].alpha:', ["unknown symbol 'kk'"]],
   ['a typo behind a short-circuit in on:', pinnYaml(["conditions: [{ type: dirichlet, on: 'x == 0 or q > 1', value: 0 }]"]), 'conditions[0].on:', ["unknown symbol 'q'"]],
   ['a typo in an output transform', pinnYaml(["network: { output_transform: { u: 'x*(1 - x)*N_uu' } }"]), 'network.output_transform.u:', ["unknown symbol 'N_uu'", "(did you mean 'N_u'?)"]],
@@ -105,6 +106,12 @@ describe('runner: validation catches mistakes before training (exit 2, key path)
     expect(estimateMemory(c, 2).bytes).to.equal(4_680_000 * 6 + 137_232);
     expect(() => checkPinnLimits(c, 0, 4_000_000)).to.throw(/^training\.points: the run needs about 0\.00449 GiB of memory \(2000 points per step x 195 activations per point x 4 bytes x 1 derivative terms x 3\), above this machine's 0\.00373 GiB/);
     expect(() => checkPinnLimits(c, 0, 5_000_000)).not.to.throw();
+  });
+
+  it('a config that is a device file exits 2 instead of reading forever', async () => {
+    const s = sinks();
+    expect(await main(['validate', join(dir, 'zero.dat')], s.deps)).to.equal(2);
+    expect(s.err.join('')).to.match(/zero\.dat: cannot read config \('.*zero\.dat' is not a regular file \(a device, pipe or socket\)\)\n$/);
   });
 
   it('data files: a size cap, not a read of everything', () => {
