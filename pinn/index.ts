@@ -1,6 +1,7 @@
 // Public surface of fluxion's PINN solver: problem specs, the expression compiler, the trainer and solve().
 export { type FieldContext, type FieldFn, type DerivativePlan, type ContextLayout, EvalContext, ProbeContext, planFor, multiIndex } from './context.js';
-export { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, splitEquation, unknownSymbols, derivativeSymbol, toTensor, ExprError, type ExprScope, type Val, type Compiled } from './expr.js';
+export { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, splitEquation, unknownSymbols, derivativeSymbol, toTensor, ExprError, EXPR_FUNCTIONS, BUILTIN_CONSTANT_NAMES, type ExprScope, type Val, type Compiled } from './expr.js';
+export { isAffineIn, isReservedName, symbolUse, type SymbolUse } from './symbols.js';
 export {
   compileProblem, type ProblemSpec, type ConditionSpec, type DirichletSpec, type NeumannSpec, type RobinSpec, type PeriodicSpec,
   type InitialSpec, type DataSpec, type PointSpec, type BoundaryResidualSpec, type ValueSpec, type PointFilter, type ResidualFn, type ReferenceSet,

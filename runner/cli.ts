@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DivergenceError, EXIT, IoError } from './errors.js';
 import { runConfig, validateFile } from './run.js';
+import { runWarnings } from './warnings.js';
+import { checkPinnSymbols, describeReadings } from './symbolCheck.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -78,7 +80,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--print', 'print the resolved config (all defaults filled)')
     .action((configPath: string, flags: { print?: boolean }) => {
       const { config, yaml } = validateFile(configPath);
-      out(flags.print ? yaml : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
+      for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
+      // --print: the resolved config, then what each PDE was understood as (YAML comments)
+      const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';
+      out(flags.print ? yaml + readings : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
     });
 
   program
@@ -120,12 +125,17 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     }
     const error = e as Error;
     if (debug && error.stack) err(`${error.stack}\n`);
-    else err(`error: ${error.message}\n`);
+    else err(`error: ${tidyMessage(error.message)}\n`);
     if (e instanceof ConfigError) return EXIT.badInput;
     if (e instanceof DivergenceError) return EXIT.diverged;
     if (e instanceof IoError) return EXIT.io;
     return EXIT.failure;
   }
+}
+
+/** A message without a dangling ':' (one whose detail came back empty). */
+export function tidyMessage(message: string): string {
+  return message.replace(/[\s:;,]+$/, '') || 'unknown error';
 }
 
 /** True when this module is the process entry (node dist/runner/cli.js, or bin/fluxion.js importing it). */

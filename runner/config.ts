@@ -1,11 +1,17 @@
 // Load a YAML config, validate it, and turn the first problem into one line naming the key path.
-import { readFileSync } from 'node:fs';
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { configSchema, runKinds, type RunConfig } from './schema.js';
 import { ConfigError } from './errors.js';
 import { closest } from './suggest.js';
 import { checkOptimizer } from './optimizer.js';
+import { checkPinnSymbols } from './symbolCheck.js';
+import { checkPinnLimits } from './limits.js';
+import { isReservedName } from '../pinn/symbols.js';
+import { readDataFile } from '../meshes/data/reference.js';
+
+/** Largest config file read (16 MiB). */
+const MAX_CONFIG_BYTES = 16 * 2 ** 20;
 
 type PathKey = PropertyKey;
 
@@ -28,7 +34,8 @@ function valueAt(data: unknown, path: readonly PathKey[]): unknown {
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'string') return `'${v}'`;
-  const s = JSON.stringify(v);
+  // JSON writes NaN and Infinity (YAML .nan, .inf) as null; name them
+  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))?.replace(/"(NaN|-?Infinity)"/g, '$1') ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -113,6 +120,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       if (deepest && deepest.path.length > 0) return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
       return `${path}: expected ${u.errors.map((e) => e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value').join(' or ')}, got ${show(got)}`;
     }
+    case 'invalid_key':
+      // a record key failing its schema (an identifier): the key's own message
+      return `${path}: ${issue.issues[0]?.message ?? 'invalid key'}`;
     case 'invalid_type':
       return `${path}: expected ${typeName(issue.expected)}, got ${got === undefined ? 'nothing (required)' : show(got)}`;
     case 'too_small':
@@ -127,11 +137,25 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   }
 }
 
+/** The path of the first mapping key such as __proto__ or constructor (YAML makes them own keys; zod drops them silently). */
+function reservedKeyPath(v: unknown, path: PathKey[] = []): PathKey[] | undefined {
+  if (v === null || typeof v !== 'object' || path.length > 64) return undefined;
+  for (const k of Object.keys(v)) {
+    const here = [...path, Array.isArray(v) ? Number(k) : k];
+    if (!Array.isArray(v) && isReservedName(k)) return here;
+    const deeper = reservedKeyPath((v as Record<string, unknown>)[k], here);
+    if (deeper) return deeper;
+  }
+  return undefined;
+}
+
 /** Validates plain data; throws ConfigError naming the first problem's key path. */
 export function validateConfig(data: unknown, source = 'config'): RunConfig {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${source}: expected a YAML mapping at the top level`);
   const kind = (data as Record<string, unknown>).kind;
   if (kind === undefined) throw new ConfigError(`kind: expected one of ${runKinds.join(', ')}, got nothing (required)`);
+  const reserved = reservedKeyPath(data);
+  if (reserved) throw new ConfigError(`${formatPath(reserved)}: expected a key other than a JS object internal (__proto__, constructor, prototype, ...)`);
   const r = configSchema.safeParse(data);
   if (!r.success) {
     // A misspelt key also shows up as a missing required one; the misspelling is the better message.
@@ -140,10 +164,18 @@ export function validateConfig(data: unknown, source = 'config'): RunConfig {
   }
   checkOptimizer(r.data.training);
   if (r.data.kind === 'pinn' && r.data.training.finetune) checkOptimizer(r.data.training.finetune, 'training.finetune');
+  if (r.data.kind === 'pinn') {
+    // expressions symbolically (unknown symbols, derived sources), then sizes and the memory estimate
+    const readings = checkPinnSymbols(r.data);
+    checkPinnLimits(r.data, Math.max(0, ...readings.map((e) => e.order)));
+  }
   return r.data;
 }
 
 /** Parses YAML text; syntax errors name the line and column. */
+/** Alias expansions allowed per document: a few hundred anchors is plenty, a "billion laughs" bomb is not. */
+export const MAX_YAML_ALIASES = 100;
+
 export function parseConfigText(text: string, source = 'config'): RunConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -151,15 +183,26 @@ export function parseConfigText(text: string, source = 'config'): RunConfig {
     const pos = e.linePos?.[0];
     throw new ConfigError(`${source}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
-  return validateConfig(doc.toJS(), source);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (e) {
+    // undefined aliases (*name without &name) and alias bombs surface only when the document is resolved
+    const msg = (e as Error).message;
+    const bomb = /alias count/i.test(msg);
+    throw new ConfigError(`${source}: invalid YAML: ${bomb ? `more than ${MAX_YAML_ALIASES} alias expansions (*name), refused as a resource exhaustion risk (an alias bomb?)` : msg.replace(/^Unresolved alias[^:]*: ?(.*)$/, "undefined alias '*$1' (define the anchor &$1 before using it)")}`);
+  }
+  return validateConfig(data, source);
 }
 
 export function loadConfig(path: string): RunConfig {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // a regular file of bounded size: `fluxion validate /dev/zero` must not read forever
+    text = new TextDecoder().decode(readDataFile(path, MAX_CONFIG_BYTES));
   } catch (e) {
-    throw new ConfigError(`${path}: cannot read config (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: cannot read config (${code ?? (e as Error).message})`);
   }
   return parseConfigText(text, path);
 }

@@ -6,7 +6,33 @@ import {
 import type { GeometryNode } from './schema.js';
 import { ConfigError } from './errors.js';
 
+/** Candidates of the bounding box tried before a CSG or polygon region is called empty. */
+const EMPTY_PROBES = 1 << 16;
+
+/** Throws naming `path` when none of a bounded set of bounding-box points lies inside (rejection sampling would hang). */
+function checkNonEmpty(geo: Geometry, path: string): void {
+  const d = geo.dim;
+  const data = new Float64Array(EMPTY_PROBES * d);
+  // a regular-ish lattice via the golden-ratio (Kronecker) sequence: deterministic, no sampler state
+  for (let i = 0; i < EMPTY_PROBES; i++) {
+    for (let k = 0; k < d; k++) {
+      const frac = ((i + 0.5) * (Math.SQRT2 + k * 0.618033988749895 + k * k * 0.1)) % 1;
+      data[i * d + k] = geo.bbox.min[k] + frac * (geo.bbox.max[k] - geo.bbox.min[k]);
+    }
+  }
+  if (!geo.inside({ data, dim: d }).includes(1)) {
+    throw new ConfigError(`${path}: the region is empty (none of ${EMPTY_PROBES} points of its bounding box lies inside); a difference or intersection removes everything?`);
+  }
+}
+
+/** The geometry of a config's CSG tree; an empty CSG or polygon region is a ConfigError naming `path`. */
 export function buildGeometry(g: GeometryNode, path = 'geometry'): Geometry {
+  const geo = buildNode(g, path);
+  if (g.type === 'union' || g.type === 'intersection' || g.type === 'difference' || g.type === 'polygon') checkNonEmpty(geo, path);
+  return geo;
+}
+
+function buildNode(g: GeometryNode, path: string): Geometry {
   try {
     switch (g.type) {
       case 'interval': return interval(g.min, g.max);
@@ -20,7 +46,7 @@ export function buildGeometry(g: GeometryNode, path = 'geometry'): Geometry {
       default: {
         const op = { union, intersection, difference }[g.type];
         // difference(a, b, c) = a - b - c; union/intersection fold left.
-        return g.of.slice(1).reduce<Geometry>((acc, child, i) => op(acc, buildGeometry(child, `${path}.of[${i + 1}]`)), buildGeometry(g.of[0], `${path}.of[0]`));
+        return g.of.slice(1).reduce<Geometry>((acc, child, i) => op(acc, buildNode(child, `${path}.of[${i + 1}]`)), buildNode(g.of[0], `${path}.of[0]`));
       }
     }
   } catch (e) {

@@ -20,3 +20,5 @@ export { createSimulationTrainer } from './simulation.js';
 export { ConfigError, DivergenceError, IoError, EXIT, type DivergenceCriterion } from './errors.js';
 export type { Trainer, StepMetrics, EvalMetrics, FieldOutput, TrainerContext, TrainerFactory } from './trainer.js';
 export { loadAnchors, type AnchorsConfig } from './anchors.js';
+export { checkPinnSymbols, describeReadings, derivedSourceNotes, type EquationReading } from './symbolCheck.js';
+export { checkPinnLimits, estimateMemory, MAX_POINTS, MAX_GRID_POINTS, type MemoryEstimate } from './limits.js';

@@ -15,7 +15,7 @@ import type { Trainer, TrainerContext } from './trainer.js';
 import { exactAt, fileCoefficients, initialFromFile, initialName, selectFields } from './tabulated.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
-const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
+export const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
 
 /** `on:` -> point filter: 'boundary' (all), a face name, or a mathjs boolean expression in the coordinates. */
 export function boundarySelector(on: string, coords: readonly string[], constants: Record<string, number>, domain: Geometry, where: string): PointFilter | undefined {
@@ -30,8 +30,7 @@ export function boundarySelector(on: string, coords: readonly string[], constant
   }
   let fn: (p: ArrayLike<number>) => number;
   try {
-    fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where);
-    fn(new Float64Array(coords.length).map((_, k) => domain.bbox.min[k])); // surface unknown symbols now
+    fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where); // unknown symbols are found on the tree
   } catch (e) {
     throw new ConfigError(`${where}: expected 'boundary', a face (${Object.keys(FACES).join(', ')}) or a boolean expression in ${coords.join(', ')}; ${(e as Error).message}`);
   }

@@ -6,13 +6,15 @@ import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
 import { checkNetwork, networkShape } from './networkConfig.js';
 import { pdeLossName } from '../pinn/equations.js';
 import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
+import { isReservedName } from '../pinn/symbols.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 /** A constant or a mathjs expression in the coordinates, fields and constants. */
 const expr = z.union([finite, z.string().min(1)]);
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifier (letters, digits, _)');
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifier (letters, digits, _)')
+  .refine((s) => !isReservedName(s), 'expected a name other than a JS object internal (__proto__, constructor, prototype, toString, ...)');
 const vec2 = z.tuple([finite, finite]);
 const vec3 = z.tuple([finite, finite, finite]);
 

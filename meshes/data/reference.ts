@@ -1,5 +1,5 @@
 // loadReference(path): one entry point for reference solutions in any supported format.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { decodeVtk } from '../vtk/reader.js';
 import { parseMat } from './mat.js';
 import { parseNpy } from './npy.js';
@@ -44,6 +44,33 @@ function vtkReference(bytes: Uint8Array, source: string): ReferenceData {
   return { source, format: 'vtk', names, arrays };
 }
 
+/** Largest data file read (1 GiB): beyond it a mistake (a wrong path, a device) is likelier than data. */
+export const MAX_DATA_FILE_BYTES = 2 ** 30;
+
+/**
+ * The bytes of a regular file of at most `maxBytes`. A device (a symlink to /dev/zero), FIFO or directory would
+ * block or never end, so it is refused before reading; the size is taken from the open descriptor.
+ */
+export function readDataFile(path: string, maxBytes = MAX_DATA_FILE_BYTES): Uint8Array {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat could refuse it
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error(`'${path}' is not a regular file (${st.isDirectory() ? 'a directory' : 'a device, pipe or socket'})`);
+    if (st.size > maxBytes) throw new Error(`'${path}' has ${st.size} bytes, above the limit of ${maxBytes} bytes for a data file`);
+    const bytes = new Uint8Array(st.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const got = readSync(fd, bytes, at, bytes.length - at, at);
+      if (got === 0) break;
+      at += got;
+    }
+    return at === bytes.length ? bytes : bytes.subarray(0, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Loads a reference data file, dispatching on the extension, as named Float64 arrays in C order.
  * Errors name the file and what was wrong with it.
@@ -53,9 +80,10 @@ export function loadReference(path: string): ReferenceData {
   if (!ext || !FORMATS.includes(`.${ext}`)) throw new Error(`loadReference: '${path}' has an unsupported extension; expected one of ${FORMATS}`);
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readDataFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw new Error(`loadReference: ${(e as Error).message}`);
     throw new Error(`loadReference: cannot read '${path}'${code === 'ENOENT' ? ': file does not exist' : `: ${(e as Error).message}`}`);
   }
   switch (ext) {

@@ -4,6 +4,8 @@ import { type BBox, type Points, checkCount, scaleToBox } from '../points.js';
 import { createSampler, type SamplerKind } from '../sampling/samplers.js';
 
 const MAX_ROUNDS = 10_000;
+/** Candidates drawn without one acceptance before a region is declared empty (an acceptance rate below ~1e-6). */
+export const EMPTY_REGION_CANDIDATES = 1 << 20;
 
 export function sampleByRejection(
   n: number,
@@ -25,6 +27,9 @@ export function sampleByRejection(
     const cand = { data: scaleToBox(stream.next(batch), box), dim };
     const mask = accept(cand);
     tried += batch;
+    if (filled === 0 && tried >= EMPTY_REGION_CANDIDATES && !mask.includes(1)) {
+      throw new Error(`${what}: rejection sampling accepted none of ${tried} candidates in the bounding box; the region is empty (e.g. a difference that removes everything)`);
+    }
     const src = cand.data;
     for (let i = 0; i < batch && filled < n; i++) {
       if (!mask[i]) continue;

@@ -53,7 +53,7 @@ const cases: [string, string, string, string][] = [
   ['batch larger than the training set', op('').replace('batch_size: 5', 'batch_size: 50'), 'training.batch_size:', 'expected at most data.train = 10'],
   ['unknown operator model', op('').replace('type: fno', 'type: fnoo'), 'model.type:', "did you mean 'fno'?"],
   ['unknown symbol in a PDE (pinn/ expression compiler)', pinnYaml().replace("pde: ['u - (1 + 2*x - 3*y)']", "pde: ['lap(u) + w']").replace("exact: '1 + 2*x - 3*y'\n", ''), 'pde[0]:', "unknown symbol 'w'"],
-  ['unknown symbol in an on: selector', pinnYaml(["conditions: [{ type: dirichlet, on: 'x == 0 and q > 1', value: 0 }]"]), 'conditions[0].on:', 'Undefined symbol q'],
+  ['unknown symbol in an on: selector', pinnYaml(["conditions: [{ type: dirichlet, on: 'x == 0 and q > 1', value: 0 }]"]), 'conditions[0].on:', "unknown symbol 'q'"],
   ['missing reference file', pinnYaml(['reference: nothere.dat']).replace("exact: '1 + 2*x - 3*y'\n", ''), 'reference:', 'file does not exist'],
   ['YAML syntax error', 'kind: pinn\nname: [unclosed', 'config.yaml:', 'invalid YAML'],
   ['duplicate key', pinnYaml(['seed: 4']), 'config.yaml:', 'invalid YAML'],
