@@ -32,7 +32,7 @@ export type Mutation =
 export interface FuzzCase { base: string; mutations: Mutation[] }
 
 const jsonValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.constant(null), fc.boolean(), fc.constantFrom(...NUMBERS), fc.constantFrom(...STRINGS), fc.constant([]), fc.constant({}), fc.constant([1, 2]),
+  fc.constant(null), fc.boolean(), fc.constantFrom(...NUMBERS), fc.constantFrom(...STRINGS), fc.constant<Json>([]), fc.constant<Json>({}), fc.constant<Json>([1, 2]),
 );
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
