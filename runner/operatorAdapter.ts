@@ -31,6 +31,11 @@ function fileDataset(d: Extract<OperatorConfig['data'], { type: 'file' }>, ctx: 
   return { all: { inputs: a.data, outputs: u.data, count, gridShape, grid: Float64Array.from({ length: s }, (_, j) => j / (s - 1)) }, nTrain: count - nTest };
 }
 
+/** `fluxion validate`: a `data.type: file` dataset is read and its arrays and shapes checked (no training data is made). */
+export function checkOperatorConfig(c: OperatorConfig, ctx: TrainerContext): void {
+  if (c.data.type === 'file') fileDataset(c.data, ctx);
+}
+
 function dataset(c: OperatorConfig, ctx: TrainerContext): { train: OperatorSamples; test: OperatorSamples } {
   const d = c.data;
   if (d.type === 'file') {

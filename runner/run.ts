@@ -14,6 +14,7 @@ import { StopSignals, signalExitCode } from './signals.js';
 import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
+import { checkOperatorConfig } from './operatorAdapter.js';
 import { MetricsLog, gridFields, referenceFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
 import { runWarnings } from './warnings.js';
@@ -314,7 +315,9 @@ function unknownsText(s: Summary): string {
 /** `fluxion validate`: parse and check a config; returns the resolved YAML. */
 export function validateFile(path: string): { config: RunConfig; yaml: string } {
   const config = loadConfig(path);
-  if (config.kind === 'pinn') checkPinnConfig(config, { configDir: dirname(resolve(path)) });
+  const ctx = { configDir: dirname(resolve(path)) };
+  if (config.kind === 'pinn') checkPinnConfig(config, ctx);
+  if (config.kind === 'operator') checkOperatorConfig(config, ctx);
   return { config, yaml: resolvedYaml(config) };
 }
 
