@@ -80,3 +80,30 @@ describe('random and init', () => {
     expect(a.apply(a.params, fx.zeros([5, 100])).shape).to.deep.equal([5, 1]);
   });
 });
+
+describe('clear errors: the call site is the user frame however the library is installed', () => {
+  const frames = (...files: string[]) => ['Error', ...files.map((f, i) => `    at fn${i} (${f}:${10 + i}:${5 + i})`)].join('\n');
+
+  it('run from dist/ with source maps: frames of dist/ and of the mapped .ts sources are both skipped', async () => {
+    const { libraryFolders, userCallSite } = await import('../../core/errors.js');
+    const folders = libraryFolders('/opt/app/node_modules/fluxion/dist/core');
+    const stack = frames('/opt/app/node_modules/fluxion/dist/core/ops.js', '/opt/app/node_modules/fluxion/core/trace.ts', '/opt/app/node_modules/fluxion/pinn/context.ts', '/opt/app/src/model.ts');
+    // node_modules frames are skipped anyway; the same layout outside node_modules (a linked checkout):
+    const linked = libraryFolders('/home/me/fluxion/dist/core');
+    const local = frames('/home/me/fluxion/dist/core/ops.js', '/home/me/fluxion/core/trace.ts', '/home/me/fluxion/pinn/context.ts', '/home/me/fluxion/index.ts', '/home/me/app/model.ts');
+    expect(userCallSite(stack, folders)).to.match(/src\/model\.ts:13:8$/);
+    expect(userCallSite(local, linked)).to.match(/app\/model\.ts:14:9$/);
+  });
+
+  it('a symlinked library: frames through the link resolve to the library and are skipped', async () => {
+    const { mkdtempSync, symlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join, resolve } = await import('node:path');
+    const { libraryFolders, userCallSite } = await import('../../core/errors.js');
+    const link = join(mkdtempSync(join(tmpdir(), 'fluxion-link-')), 'fluxion');
+    const repo = resolve('.');
+    symlinkSync(repo, link);
+    const stack = frames(join(link, 'core', 'ops.ts'), join(link, 'pinn', 'context.ts'), join(repo, 'test', 'core', 'errors.test.ts'));
+    expect(userCallSite(stack, libraryFolders(join(repo, 'core')))).to.match(/test\/core\/errors\.test\.ts:12:7$/);
+  });
+});
