@@ -504,9 +504,14 @@ export class PinnTrainer implements Trainer {
       }
       // per-term gradients carry no statistics: read the causal weights from a forward pass
       if (this.causal && !(opt instanceof MConFIG)) Object.assign(terms, this.readTerms(this.valuesFn(this.params, batch)), terms);
-      const r = opt.step(this.flat, losses, grads);
-      weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
-      loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
+      if (losses.every(Number.isFinite)) {
+        const r = opt.step(this.flat, losses, grads);
+        weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
+        loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
+      } else {
+        // a non-finite loss term is a divergence: no update, and the runner stops with exit 3
+        loss = losses.reduce((a, b) => a + b, 0);
+      }
     }
     this.setFlat(this.flat);
     const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;

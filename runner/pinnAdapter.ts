@@ -173,16 +173,38 @@ function asConfigError(e: unknown): unknown {
 /** `fluxion validate`: builds the problem (geometry, data files) and compiles every expression, without training. */
 export function checkPinnConfig(c: PinnConfig, ctx: TrainerContext): void {
   const { spec } = pinnProblem(c, ctx);
+  let problem: ReturnType<typeof compileProblem>;
   try {
-    compileProblem(spec);
+    problem = compileProblem(spec);
   } catch (e) {
     throw asConfigError(e);
   }
+  checkBoundarySelectors(c, problem);
+}
+
+/** A boundary selector that matches no point of the geometry fails before training, not at the first step. */
+function checkBoundarySelectors(c: PinnConfig, problem: ReturnType<typeof compileProblem>): void {
+  problem.terms.forEach((t) => {
+    if (t.pointsKey !== 'boundary') return;
+    const i = c.conditions.findIndex((b, k) => (b.name ?? `${b.type}${k}`) === t.name);
+    try {
+      t.draw(16, 'uniform', c.seed);
+    } catch (e) {
+      throw new ConfigError(`conditions[${i}].on: ${(e as Error).message}`);
+    }
+  });
 }
 
 export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
   const { spec, options } = pinnProblem(c, ctx);
   const f = c.training.finetune;
+  let problem: ReturnType<typeof compileProblem>;
+  try {
+    problem = compileProblem(spec);
+  } catch (e) {
+    throw asConfigError(e);
+  }
+  checkBoundarySelectors(c, problem);
   try {
     if (!f) return createPinnTrainer(spec, options);
     const optimizer = { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };

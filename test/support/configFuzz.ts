@@ -70,7 +70,7 @@ function applyTree(root: Json, m: Exclude<Mutation, { kind: 'yaml' }>): void {
       parent[key] = structuredClone(parentOf(root, all[m.to % all.length])[all[m.to % all.length].at(-1) as string]) ?? null;
       return;
     case 'number': case 'string': case 'retype':
-      parent[key] = m.value;
+      parent[key] = structuredClone(m.value); // a copy: fast-check shares constant values between cases
   }
 }
 
