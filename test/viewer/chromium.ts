@@ -27,12 +27,11 @@ export interface BrowserTools {
   };
 }
 
-/** playwright-core and the bundler; otherwise prints why and skips the tests of `what` (the caller's suite, from
- * its before() hook), counted as "skipped (no chromium)" or "(no playwright-core)" in the summary line. */
-export async function browserTools(what: string, ctx: Mocha.Context): Promise<BrowserTools> {
+/** playwright-core and the bundler, or (after printing why the tests of `what` cannot run) the short reason. */
+export async function findBrowserTools(what: string): Promise<BrowserTools | 'no chromium' | 'no playwright-core'> {
   if (!existsSync(CHROMIUM)) {
     console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the ${what})`);
-    return skipBecause(ctx, 'no chromium');
+    return 'no chromium';
   }
   try {
     const { chromium } = await import('playwright-core');
@@ -42,8 +41,14 @@ export async function browserTools(what: string, ctx: Mocha.Context): Promise<Br
     return { chromium, build };
   } catch (e) {
     console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
-    return skipBecause(ctx, 'no playwright-core');
+    return 'no playwright-core';
   }
+}
+
+/** The tools, or skips the caller's suite (from its before() hook), counted as "skipped (<reason>)" in the summary line. */
+export async function browserTools(what: string, ctx: Mocha.Context): Promise<BrowserTools> {
+  const tools = await findBrowserTools(what);
+  return typeof tools === 'string' ? skipBecause(ctx, tools) : tools;
 }
 
 /** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx. */
