@@ -95,6 +95,6 @@ const results = {
   tanhJetElementsPerSecond: jet,
 };
 writeResults('core', results);
-console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms, ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
+console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (best && torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
 for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
 console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
