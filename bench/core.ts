@@ -1,14 +1,14 @@
 // Core benchmarks: the compiled PINN training step against PyTorch run side by side, and the
 // throughput of a fused tanh-jet loop (eager js / compiled with JS loops / compiled with wasm SIMD loops).
-// Writes bench/results-core.json. Run: npx tsx bench/core.ts [--quick]
-import { writeFileSync } from 'node:fs';
+// Run: npx tsx bench/core.ts [--quick] [--write] (--write updates bench/results-core.json)
 import { loadavg } from 'node:os';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { Executable } from '../core/compile/executable.js';
 import { wasmKernels } from '../core/backend/wasm.js';
 import { medianMs } from './timing.js';
+import { writeResults } from './results.js';
+import { configLabel, fastest, torchConfigs, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -32,14 +32,6 @@ function pinnStep(): () => number {
     params = fx.unflatten(params, fx.leaves(params).map((t) => fx.tensor(flat.subarray(at, (at += t.size)), [...t.shape])));
     return (value as fx.Tensor).item();
   };
-}
-
-function torchStep(threads: number, steps: number): { ms_per_step: number; torch: string } | string {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return 'skipped: python3-torch not installed (apt-get install python3-torch)';
-  const r = spawnSync('/usr/bin/python3', [here('./baselines/pinn_step.py'), String(threads), String(steps)], { encoding: 'utf8' });
-  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
 function tanhJet(n: number): Record<string, number> {
@@ -68,18 +60,22 @@ function tanhJet(n: number): Record<string, number> {
 const load0 = loadavg();
 const step = pinnStep();
 const reps = quick ? 5 : 15;
-// interleave ours and PyTorch's so both see the same machine load
+// interleave ours and PyTorch's so both see the same machine load; PyTorch in every configuration of
+// bench/torchConfigs.ts (BLAS, malloc, threads), keeping each one's best round
+const missing = torchMissing();
 const ours: number[] = [];
-const theirs: Array<number | string> = [];
+const torchRuns = new Map<string, TorchResult>();
 for (let round = 0; round < (quick ? 1 : 3); round++) {
   ours.push(medianMs(reps, step));
-  // PyTorch's best of 1 and 2 threads: on a loaded 2-core machine one thread is often faster
-  const runs = [1, 2].map((threads) => torchStep(threads, reps));
-  const times = runs.flatMap((t) => (typeof t === 'string' ? [] : [t.ms_per_step]));
-  theirs.push(times.length ? Math.min(...times) : (runs[0] as string));
+  // later rounds repeat only the configurations within 2x of the fastest (the reference BLAS takes ~1 s a step)
+  const lead = fastest(torchRuns.values());
+  const configs = round === 0 || !lead ? torchConfigs() : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
+  if (!missing) tryTorchConfigs(here('./baselines/pinn_step.py'), [String(reps)], torchRuns, configs);
 }
 const oursMs = Math.min(...ours);
-const torchMs = theirs.every((t) => typeof t === 'number') ? Math.min(...(theirs as number[])) : null;
+const best = fastest(torchRuns.values());
+const torchMs = best?.ms ?? null;
+for (const r of torchRuns.values()) console.log(`PyTorch, ${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms`}`);
 const jet = tanhJet(quick ? 8192 : 32768);
 const results = {
   date: new Date().toISOString(),
@@ -89,12 +85,16 @@ const results = {
     problem: '2D Poisson, 4096 points, 2-64-64-64-1 tanh, exact Laplacian (jets), Adam; f32',
     fluxionMs: oursMs,
     pytorchMs: torchMs,
-    pytorchNote: torchMs === null ? theirs.find((t) => typeof t === 'string') : 'Debian python3-torch, best of 1 and 2 threads, Laplacian by double backward',
+    pytorchNote: best
+      ? `Debian python3-torch (${best.note}), median step, Laplacian by double backward; fastest configuration: ${configLabel(best.config)}`
+      : (missing ?? [...torchRuns.values()].map((r) => `${r.label}: ${r.note}`).join('; ')),
+    pytorchConfig: best?.config ?? null,
+    pytorchConfigsMs: Object.fromEntries([...torchRuns.values()].map((r) => [r.label, r.ms])),
     ratio: torchMs ? oursMs / torchMs : null,
   },
   tanhJetElementsPerSecond: jet,
 };
-writeFileSync(here('./results-core.json'), JSON.stringify(results, null, 2) + '\n');
-console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms, ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
+writeResults('core', results);
+console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (best && torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
 for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
 console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

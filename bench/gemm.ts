@@ -1,12 +1,12 @@
 // GEMM and elementwise throughput of the wasm kernels: 1 vs 2 threads, baseline vs relaxed SIMD, against
-// a naive JS triple loop. Writes bench/results-gemm.json. Run: npx tsx bench/gemm.ts [--quick]
+// a naive JS triple loop. Run: npx tsx bench/gemm.ts [--quick] [--write] (--write updates bench/results-gemm.json)
 // The machine has 2 cores shared with other developers: numbers are noisy (load average is recorded).
-import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_THREAD_MIN_FLOPS, loadKernels, type WasmKernels, type UnaryOp } from '../core/wasm/kernels.js';
 import { buildExists } from '../core/wasm/module.js';
+import { writeResults } from './results.js';
 
 const quick = process.argv.includes('--quick');
 const MIN_MS = quick ? 150 : 400;
@@ -147,8 +147,8 @@ function main(): void {
     threadSweep: sweep,
     elementwise, jsPeerMelemPerS: jsPeer,
   };
-  writeFileSync(fileURLToPath(new URL('./results-gemm.json', import.meta.url)), JSON.stringify(result, null, 2) + '\n');
-  console.log(`wrote bench/results-gemm.json (load average ${load0.map((v) => v.toFixed(2)).join(' ')})`);
+  writeResults('gemm', result);
+  console.log(`load average ${load0.map((v) => v.toFixed(2)).join(' ')}`);
 }
 
 main();

@@ -3,15 +3,15 @@
 // backend (our hand-written SIMD kernels) on a compiled PINN step and on one 512^3 matmul, plus the
 // matmul's GFLOP/s against the machine's GEMM figure. Where Debian's chromium is installed, the same
 // problems also run in a headless tab on gpu.js's webgl2 mode (SwiftShader: WebGL2 emulated on the CPU,
-// so these are not GPU speeds) beside the js backend in that tab. Run: npx tsx bench/gpu.ts [--quick]
-import { writeFileSync } from 'node:fs';
+// so these are not GPU speeds) beside the js backend in that tab. Run: npx tsx bench/gpu.ts [--quick] [--write]
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { createNodeGpuBackend } from '../core/backend/gpu-node.js';
 import { best } from './timing.js';
+import { writeResults } from './results.js';
 import { benchProblems, MATMUL_N } from '../runner/benchProblems.js';
-import { browserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
+import { findBrowserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
 import type { BrowserBench } from './pages/gpu-webgl.page.js';
 
 const quick = process.argv.includes('--quick');
@@ -37,8 +37,8 @@ Object.assign(table, await browserTable());
 
 /** The problems in headless Chromium (bench/pages/gpu-webgl.page.ts), merged into the table's rows. */
 async function browserTable(): Promise<Record<string, Record<string, number>>> {
-  const tools = await browserTools('browser part of bench/gpu.ts');
-  if (!tools) return {};
+  const tools = await findBrowserTools('browser part of bench/gpu.ts');
+  if (typeof tools === 'string') return {};
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
     entryPoints: [here('./pages/gpu-webgl.page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
@@ -60,7 +60,7 @@ async function browserTable(): Promise<Record<string, Record<string, number>>> {
 const flops = 2 * MATMUL_N ** 3;
 const gflops = Object.fromEntries(Object.entries(table[`matmul ${MATMUL_N}^3`]).map(([b, ms]) => [b, flops / (ms / 1e3) / 1e9]));
 const results = { date: new Date().toISOString(), loadavgBefore: load0, loadavgAfter: loadavg(), msBest: table, matmulGflops: gflops };
-writeFileSync(here('./results-gpu.json'), JSON.stringify(results, null, 2) + '\n');
+writeResults('gpu', results);
 
 const columns = Object.keys(Object.values(table)[0]);
 console.log('| problem | ' + columns.join(' | ') + ' |');

@@ -1,5 +1,5 @@
 // PINN benchmarks: `npx tsx bench/pinn.ts [--quick] [--only step,helmholtz-plain,helmholtz-lra,helmholtz-lra-raw,burgers]
-//   [--steps N] [--lbfgs-seconds S] [--lbfgs-dtype f32|f64] [--tag SUFFIX]`. Every case merges its result into bench/results-pinn.json
+//   [--steps N] [--lbfgs-seconds S] [--lbfgs-dtype f32|f64] [--tag SUFFIX] [--write]`. With --write every case merges its result into bench/results-pinn.json
 // (partial results are written while a case runs, so a long run that is stopped still leaves numbers).
 // 1) step: training-step time, 2D Poisson u = sin(pi x) sin(pi y), 4096 points, 2-64-64-64-1 tanh, exact
 //    Laplacian in collapsed Taylor mode; peer: our own grad-of-grad (hessianTrace) Laplacian step
@@ -19,6 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import * as pinn from '../pinn/index.js';
+import { resultsFile } from './results.js';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -38,10 +39,11 @@ const only = (argValue('--only') ?? CASES.join(',')).split(',') as Case[];
 for (const c of only) if (!CASES.includes(c)) throw new Error(`--only: unknown case '${c}'; cases are ${CASES.join(', ')}`);
 /** suffix of the result keys, to keep variants of a case apart (e.g. --tag -f32) */
 const tag = argValue('--tag') ?? '';
-const RESULTS = new URL('./results-pinn.json', import.meta.url);
+const RESULTS = resultsFile('pinn');
 
 /** Read-modify-write of one case's entry, so parallel processes running different cases can share the file. */
 function record(name: Case, entry: Record<string, unknown>): void {
+  if (!RESULTS) return void console.log(`(${name} not recorded: pass --write to update bench/results-pinn.json)`);
   const all: Record<string, unknown> = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
   all[name + tag] = { ...entry, quick, backend: fx.getBackend(), loadavg1: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
   writeFileSync(RESULTS, JSON.stringify(all, null, 2) + '\n');

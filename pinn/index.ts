@@ -19,6 +19,7 @@ export { column } from './transforms.js';
 export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';
 export { trainerNetwork } from './network.js';
 export * as problems from './problems.js';
+export { findPackageRoot, PACKAGE_DATA_DIR } from './packageData.js';
 export { AdaptivePoints, checkAdaptive, ADAPTIVE_METHODS, type AdaptiveMethod, type AdaptiveOptions, type AdaptiveState } from './adaptive.js';
 export { CausalSchedule, CausalBatches, causalLoss, chunkMatrix, checkCausal, splitStats, type CausalOptions, type CausalInputs } from './causal.js';
 export { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';

@@ -9,8 +9,10 @@ import { loadReference } from '../meshes/data/reference.js';
 import { getArray } from '../meshes/data/types.js';
 import type { ProblemSpec, ReferenceSet } from './problem.js';
 import { column } from './transforms.js';
+import { PACKAGE_DATA_DIR } from './packageData.js';
 
-export const DATA_DIR = '/work/shared/data';
+/** The reference data shipped with the package (data/ next to package.json). */
+export const DATA_DIR = PACKAGE_DATA_DIR;
 const near = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6;
 
 /** 1D Poisson -u_xx = f on [-1, 1], u(+-1) = 0, exact sin(pi x); f derived symbolically. */

@@ -43,5 +43,6 @@ export function runBench(backends: readonly BackendName[], reps: number, onRow: 
   return rows;
 }
 
+// GFLOP/s depend on the shape (README's GEMM figures are bench/gemm.ts's other shapes), so each names its own.
 export const formatBenchRow = (r: BenchRow): string =>
-  `${r.backend.padEnd(11)} ${r.problem.padEnd(36)} ${r.ms.toFixed(1).padStart(9)} ms${r.gflops ? `  ${r.gflops.toFixed(1)} GFLOP/s` : ''}`;
+  `${r.backend.padEnd(11)} ${r.problem.padEnd(36)} ${r.ms.toFixed(1).padStart(9)} ms${r.gflops ? `  ${r.gflops.toFixed(1)} GFLOP/s (f32, ${MATMUL_N}x${MATMUL_N}x${MATMUL_N})` : ''}`;

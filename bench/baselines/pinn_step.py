@@ -1,6 +1,11 @@
 """PyTorch peer of bench/core.ts's PINN step: 2D Poisson, u = sin(pi x) sin(pi y), 4096 collocation
-points, 2-64-64-64-1 tanh MLP, exact Laplacian by double backward, Adam. Prints one JSON line."""
+points, 2-64-64-64-1 tanh MLP, exact Laplacian by double backward, Adam. Prints one JSON line with the
+median step time and the configuration it really ran with (the BLAS and malloc mapped into the process),
+so the spawner (bench/torchConfigs.ts) can try BLAS/malloc/thread settings and check each one took effect.
+Usage: python3 pinn_step.py [aten_threads] [steps]"""
 import json
+import os
+import statistics
 import sys
 import time
 
@@ -38,10 +43,29 @@ def step():
     return loss.item()
 
 
+def runtime_config():
+    """The BLAS and malloc actually loaded (from /proc/self/maps), not the ones asked for."""
+    with open("/proc/self/maps") as maps:
+        libs = {line.split()[5] for line in maps if len(line.split()) >= 6}
+    blas = sorted(p for p in libs if os.path.basename(p).startswith(("libblas.so", "libopenblas")))
+    name = "openblas" if any("openblas" in p for p in blas) else "reference" if blas else "none"
+    malloc = "tcmalloc" if any("tcmalloc" in p for p in libs) else "glibc"
+    return {"blas": name, "blas_libs": blas, "malloc": malloc}
+
+
 for _ in range(3):
     step()
-t0 = time.perf_counter()
+times = []
 for _ in range(steps):
+    t0 = time.perf_counter()
     loss = step()
-ms = (time.perf_counter() - t0) / steps * 1e3
-print(json.dumps({"ms_per_step": ms, "threads": torch.get_num_threads(), "torch": torch.__version__, "loss": loss}))
+    times.append((time.perf_counter() - t0) * 1e3)
+print(json.dumps({
+    "ms_per_step": statistics.median(times),
+    "mean_ms": statistics.fmean(times),
+    "threads": torch.get_num_threads(),
+    "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+    **runtime_config(),
+    "torch": torch.__version__,
+    "loss": loss,
+}))

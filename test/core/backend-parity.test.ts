@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { cases } from '../support/cases.js';
 import { rand64, relErr } from '../support/check.js';
+import { skipBecause } from '../support/skip.js';
 import { Executable } from '../../core/compile/executable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 
@@ -25,7 +26,7 @@ describe('backend parity: wasm vs js reference', function () {
     try {
       on('wasm', () => 0);
     } catch {
-      this.skip(); // kernels not built on this machine
+      skipBecause(this, 'no wasm build'); // kernels not built on this machine
     }
   });
 

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, deflateSync } from 'node:zlib';
 import { encodeNpy, encodeVtk, getArray, loadReference, parseMat, parseNpy, parseTable } from '../../meshes/index.js';
+import { DATA_DIR } from '../../pinn/problems.js';
 
-const DATA = '/work/shared/data';
+// the reference data that ships with the package (data/, sources in data/README.md)
+const DATA = DATA_DIR;
 
 // ---- tiny MATLAB v5 fixture generator (hand-built bytes; scipy is not available) ----
 function pad8(b: Buffer): Buffer {

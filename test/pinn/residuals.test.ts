@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import * as pinn from '../../pinn/index.js';
 import { interval, rectangle, timeDomain, loadReference } from '../../meshes/index.js';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A context that only knows coordinates: evaluates exact-solution expressions as tensors. */
 function coordContext(x: fx.Tensor, coords: readonly string[]): pinn.FieldContext {
@@ -194,8 +194,8 @@ describe('pinn: boundary, initial, Neumann, Robin, periodic terms', () => {
 });
 
 describe('pinn: benchmark problem data', () => {
-  const poissonData = '/work/shared/data/poisson1_cg_data.dat';
-  (existsSync(poissonData) ? it : it.skip)('Poisson with four holes: the geometry matches the reference nodes', () => {
+  const poissonData = join(pinn.problems.DATA_DIR, 'poisson1_cg_data.dat');
+  it('Poisson with four holes: the geometry matches the reference nodes', () => {
     const spec = pinn.problems.poisson2dHoles(poissonData);
     const ref = loadReference(poissonData);
     const X = ref.arrays.X.data;
@@ -217,7 +217,7 @@ describe('pinn: benchmark problem data', () => {
     expect(spec.reference?.values.u.length).to.equal(1246);
   });
 
-  (existsSync('/work/shared/data/burgers1d.dat') ? it : it.skip)('Burgers: the reference holds 101 x 11 nodes with u(x, 0) = -sin(pi x)', () => {
+  it('Burgers: the reference holds 101 x 11 nodes with u(x, 0) = -sin(pi x)', () => {
     const ref = pinn.problems.burgers1d().reference as pinn.ReferenceSet;
     expect(ref.values.u.length).to.equal(1111);
     for (let r = 0; r < 1111; r++) {

@@ -81,8 +81,7 @@ describe('viewer in headless Chromium', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    const tools = await browserTools('viewer end-to-end tests');
-    if (!tools) return this.skip();
+    const tools = await browserTools('viewer end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
     // Reuse viewer/dist when it is newer than every app source (the prepare step builds it);
     // otherwise bundle the current sources into the temp folder.

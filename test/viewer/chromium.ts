@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import type { Plugin } from 'esbuild';
+import { skipBecause } from '../support/skip.js';
 
 /** Debian's package; FLUXION_CHROMIUM points elsewhere (or at nothing, to check the skip). */
 export const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
@@ -26,11 +27,11 @@ export interface BrowserTools {
   };
 }
 
-/** playwright-core and the bundler, or null after printing why the tests of `what` skip. */
-export async function browserTools(what: string): Promise<BrowserTools | null> {
+/** playwright-core and the bundler, or (after printing why the tests of `what` cannot run) the short reason. */
+export async function findBrowserTools(what: string): Promise<BrowserTools | 'no chromium' | 'no playwright-core'> {
   if (!existsSync(CHROMIUM)) {
     console.log(`    (skipped: ${CHROMIUM} not found; install Debian's chromium package to run the ${what})`);
-    return null;
+    return 'no chromium';
   }
   try {
     const { chromium } = await import('playwright-core');
@@ -40,8 +41,14 @@ export async function browserTools(what: string): Promise<BrowserTools | null> {
     return { chromium, build };
   } catch (e) {
     console.log(`    (skipped: playwright-core or esbuild is not installed: ${(e as Error).message.split('\n')[0]})`);
-    return null;
+    return 'no playwright-core';
   }
+}
+
+/** The tools, or skips the caller's suite (from its before() hook), counted as "skipped (<reason>)" in the summary line. */
+export async function browserTools(what: string, ctx: Mocha.Context): Promise<BrowserTools> {
+  const tools = await findBrowserTools(what);
+  return typeof tools === 'string' ? skipBecause(ctx, tools) : tools;
 }
 
 /** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx. */

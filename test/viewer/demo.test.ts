@@ -81,8 +81,7 @@ describe('in-browser training demo (headless Chromium)', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    const tools = await browserTools('demo end-to-end tests');
-    if (!tools) return this.skip();
+    const tools = await browserTools('demo end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-demo-e2e-'));
     // The demo bundles core/, nn/ and optim/ too, so a freshness check would have to cover them all;
     // bundling takes about a second, so the test always bundles the current sources.

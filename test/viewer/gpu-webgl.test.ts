@@ -23,8 +23,7 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
   let report: ParityReport;
 
   before(async function () {
-    const tools = await browserTools('WebGL2 parity tests');
-    if (!tools) return this.skip();
+    const tools = await browserTools('WebGL2 parity tests', this);
     const esbuild = await import('esbuild');
     const bundle = await esbuild.build({
       entryPoints: [PAGE], bundle: true, write: false, format: 'esm', platform: 'browser', target: ['es2022'],
