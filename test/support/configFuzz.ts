@@ -3,7 +3,7 @@
 // random symbols and expressions, or its YAML text broken. The allowed outcomes of `fluxion validate` are exit 0
 // or 2 with a message, never exit 1, a stack trace or a hang.
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -95,10 +95,16 @@ export function mutatedText(c: FuzzCase): string {
   return stringify(tree);
 }
 
-/** A scratch folder with `data` pointing at configs/data, so relative file references resolve as shipped. */
+/**
+ * A scratch `configs` folder laid out like the repository's (its `data` and the package's `../data` linked), so
+ * relative file references resolve as shipped.
+ */
 export function fuzzDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'fluxion-fuzz-'));
+  const root = mkdtempSync(join(tmpdir(), 'fluxion-fuzz-'));
+  const dir = join(root, 'configs');
+  mkdirSync(dir);
   symlinkSync(join(CONFIGS, 'data'), join(dir, 'data'));
+  symlinkSync(join(CONFIGS, '..', 'data'), join(root, 'data'));
   return dir;
 }
 
