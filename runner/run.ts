@@ -15,6 +15,7 @@ import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
 import { checkOperatorConfig } from './operatorAdapter.js';
+import { checkSimulationConfig } from './simulation.js';
 import { MetricsLog, gridFields, referenceFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
 import { runWarnings } from './warnings.js';
@@ -318,6 +319,7 @@ export function validateFile(path: string): { config: RunConfig; yaml: string } 
   const ctx = { configDir: dirname(resolve(path)) };
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);
+  if (config.kind === 'simulation') checkSimulationConfig(config);
   return { config, yaml: resolvedYaml(config) };
 }
 

@@ -2,8 +2,9 @@
 // Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
 import {
   MassSpringSim, buildMassSpring, defaultRobot, walkLossAndGrad, massSpringFrames,
-  Mpm2D, blockParticles2D, targetLoss, sharedVelocityState, mpmFrames, type MpmOptions,
+  Mpm2D, blockParticles2D, targetLoss, sharedVelocityState, mpmFrames, ParticleLeftGridError, type MpmOptions,
 } from '../sim/index.js';
+import { ConfigError, DivergenceError } from './errors.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import { buildOptimizer } from './optimizer.js';
 import type { SimulationConfig } from './schema.js';
@@ -44,7 +45,17 @@ class SimulationTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    const { loss, grad } = this.task.lossAndGrad(this.params);
+    let r: ReturnType<SimTask['lossAndGrad']>;
+    try {
+      r = this.task.lossAndGrad(this.params);
+    } catch (e) {
+      // the body left the simulation box during training: a divergence of this run (exit 3), with the knobs named
+      if (e instanceof ParticleLeftGridError) {
+        throw new DivergenceError(`${e.message} at training step ${this.stepCount + 1}; the parameters being trained sent it there: lower training.lr, simulator.dt or task.horizon, or start the block further from the walls`);
+      }
+      throw e;
+    }
+    const { loss, grad } = r;
     this.optimizer.step(this.params, grad);
     this.stepCount++;
     return { step: this.stepCount, loss, terms: { [this.task.termName]: loss } };
@@ -103,6 +114,7 @@ function mpmTarget(c: SimulationConfig): SimulationTrainer {
   if (sc.type !== 'mpm' || c.task.type !== 'target') throw new Error('mpmTarget: expected an mpm simulator with a target task');
   const { nx, ny, origin, size, jitter_seed } = sc.block;
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
+  checkSimulationConfig(c);
   const opts: MpmOptions = {
     nGrid: sc.n_grid, nParticles: nx * ny, dt: sc.dt, E: sc.E, nu: sc.nu, material: sc.material,
     density: sc.density, gravity: sc.gravity, boundary: sc.boundary,
@@ -115,6 +127,21 @@ function mpmTarget(c: SimulationConfig): SimulationTrainer {
     frames: (vel) => particleFrames('particles', mpmFrames(sim, 2, sharedVelocityState(sim, positions, vel), horizon, c.output.frame_every), sc.dt),
   };
   return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
+}
+
+/** `fluxion validate` (and trainer construction): what can be known wrong before simulating. */
+export function checkSimulationConfig(c: SimulationConfig): void {
+  const sc = c.simulator;
+  if (sc.type !== 'mpm') return;
+  // the B-splines need 0.5 dx <= x < 1 - 1.5 dx: a block outside that box cannot start
+  const { origin, size } = sc.block;
+  const dx = 1 / sc.n_grid;
+  for (let k = 0; k < 2; k++) {
+    const lo = origin[k], hi = origin[k] + size[k];
+    if (lo < 0.5 * dx || hi >= 1 - 1.5 * dx) {
+      throw new ConfigError(`simulator.block: the block spans [${lo}, ${hi}] on axis ${k}, outside the grid's interior [${0.5 * dx}, ${1 - 1.5 * dx}) for n_grid ${sc.n_grid} (move block.origin or shrink block.size)`);
+    }
+  }
 }
 
 export function createSimulationTrainer(c: SimulationConfig): Trainer {

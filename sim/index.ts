@@ -4,7 +4,7 @@ export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type 
 export { MlpController, initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
 export { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
 export { walkDistance, walkLossAndGrad, trainWalk, type WalkResult, type TrainWalkOptions, type TrainWalkResult } from './massSpring/walk.js';
-export { resolveMpmOptions, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
+export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
 export { Mpm2D } from './mpm/mpm2d.js';
 export { kirchhoff2, kirchhoff2Backward, snowPlasticity2, snowPlasticity2Backward, polarAngle2, type MpmMaterial, type StressParams, type StressBar } from './mpm/materials2d.js';
 export { lame, lameBackward, type Lame } from './mpm/lame.js';

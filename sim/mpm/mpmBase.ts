@@ -6,6 +6,14 @@
 import { lame, lameBackward } from './lame.js';
 import type { MpmMaterial, StressBar } from './materials2d.js';
 
+/** A particle moved outside the grid the B-splines cover (the simulation blew up or the body flew away). */
+export class ParticleLeftGridError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ParticleLeftGridError';
+  }
+}
+
 export type MpmBoundary = 'sticky' | 'slip' | 'none';
 
 export interface MpmOptions {
@@ -122,7 +130,7 @@ export abstract class MpmBase {
   protected gridBase(x: number, p: number, axis?: number): number {
     const b = Math.floor(x * this.invDx - 0.5);
     if (b < 0 || b > this.opts.nGrid - 3) {
-      throw new Error(`MPM: particle ${p} at ${x}${axis === undefined ? '' : ` (axis ${axis})`} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
+      throw new ParticleLeftGridError(`MPM: particle ${p} at ${x}${axis === undefined ? '' : ` (axis ${axis})`} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
     }
     return b;
   }
