@@ -3,6 +3,7 @@
 // sites in errors; in the tab existsSync() says "no kernels", so the wasm backend is never
 // registered and the core runs on the js (or gpu) backend. Each export answers "nothing here".
 export const existsSync = (_path: string): boolean => false;
+export const realpathSync = (path: string): string => path;
 export function readFileSync(path: string): never {
   throw new Error(`readFileSync('${path}'): there is no file system in the browser`);
 }
@@ -24,6 +25,7 @@ const path = {
   resolve: join,
   dirname: (p: string): string => p.slice(0, Math.max(0, p.lastIndexOf(sep))),
   relative: (_from: string, to: string): string => to,
+  basename: (p: string): string => p.slice(p.lastIndexOf(sep) + 1),
   // stack frames in a tab are http(s) URLs, never absolute file paths
   isAbsolute: (_p: string): boolean => false,
 };
