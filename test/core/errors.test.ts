@@ -89,8 +89,8 @@ describe('clear errors: the call site is the user frame however the library is i
     const folders = libraryFolders('/opt/app/node_modules/fluxion/dist/core');
     const stack = frames('/opt/app/node_modules/fluxion/dist/core/ops.js', '/opt/app/node_modules/fluxion/core/trace.ts', '/opt/app/node_modules/fluxion/pinn/context.ts', '/opt/app/src/model.ts');
     // node_modules frames are skipped anyway; the same layout outside node_modules (a linked checkout):
-    const linked = libraryFolders('/home/me/fluxion/dist/core');
-    const local = frames('/home/me/fluxion/dist/core/ops.js', '/home/me/fluxion/core/trace.ts', '/home/me/fluxion/pinn/context.ts', '/home/me/fluxion/index.ts', '/home/me/app/model.ts');
+    const linked = libraryFolders('/opt/linked/fluxion/dist/core');
+    const local = frames('/opt/linked/fluxion/dist/core/ops.js', '/opt/linked/fluxion/core/trace.ts', '/opt/linked/fluxion/pinn/context.ts', '/opt/linked/fluxion/index.ts', '/opt/linked/app/model.ts');
     expect(userCallSite(stack, folders)).to.match(/src\/model\.ts:13:8$/);
     expect(userCallSite(local, linked)).to.match(/app\/model\.ts:14:9$/);
   });
