@@ -172,18 +172,20 @@ function asConfigError(e: unknown): unknown {
 
 /** `fluxion validate`: builds the problem (geometry, data files) and compiles every expression, without training. */
 export function checkPinnConfig(c: PinnConfig, ctx: TrainerContext): void {
-  const { spec } = pinnProblem(c, ctx);
+  checkProblem(c, pinnProblem(c, ctx).spec);
+}
+
+/**
+ * What can fail before training, as config errors: every expression compiles, and every boundary selector matches
+ * points of the geometry (else it would fail at the first step).
+ */
+function checkProblem(c: PinnConfig, spec: ProblemSpec): void {
   let problem: ReturnType<typeof compileProblem>;
   try {
     problem = compileProblem(spec);
   } catch (e) {
     throw asConfigError(e);
   }
-  checkBoundarySelectors(c, problem);
-}
-
-/** A boundary selector that matches no point of the geometry fails before training, not at the first step. */
-function checkBoundarySelectors(c: PinnConfig, problem: ReturnType<typeof compileProblem>): void {
   problem.terms.forEach((t) => {
     if (t.pointsKey !== 'boundary') return;
     const i = c.conditions.findIndex((b, k) => (b.name ?? `${b.type}${k}`) === t.name);
@@ -198,13 +200,7 @@ function checkBoundarySelectors(c: PinnConfig, problem: ReturnType<typeof compil
 export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext): Trainer {
   const { spec, options } = pinnProblem(c, ctx);
   const f = c.training.finetune;
-  let problem: ReturnType<typeof compileProblem>;
-  try {
-    problem = compileProblem(spec);
-  } catch (e) {
-    throw asConfigError(e);
-  }
-  checkBoundarySelectors(c, problem);
+  checkProblem(c, spec);
   try {
     if (!f) return createPinnTrainer(spec, options);
     const optimizer = { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
