@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { encodeNpy } from '../../meshes/index.js';
-import { pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
+import { pinnYaml, quadraticFactory, rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
 
 const sim = (extra: string): string => `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
 const op = (extra: string): string => `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;
@@ -64,14 +64,7 @@ describe('runner: invalid configs exit 2 naming the key path', () => {
   writeFileSync(join(dir, 'one.npy'), encodeNpy(Float64Array.from([0, 0, 1, 1, 1, 2]), [2, 3])); // one [2, 3] array
   for (const [what, yaml, path, expectation] of cases) {
     it(what, async () => {
-      const file = writeConfig(dir, yaml);
-      const s = sinks();
-      const code = await main(['validate', file], s.deps);
-      const msg = s.err.join('');
-      expect(code, msg).to.equal(2);
-      expect(msg.split('\n').filter((l) => l !== '')).to.have.length(1); // one line, no stack
-      const body = msg.replace(/^error: /, '').replace(`${dir}/`, '');
-      expect(body.startsWith(path), body).to.equal(true);
+      const body = await rejectedAt(dir, yaml, path);
       expect(body).to.contain(expectation);
     });
   }

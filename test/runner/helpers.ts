@@ -1,5 +1,6 @@
 // Test doubles and fixtures for the runner: a small seeded linear least-squares Trainer, so the
 // runner machinery (resume, divergence, outputs) is proven without pinn/ or operators/.
+import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { Adam } from '../../optim/adam.js';
 import type { OptimState } from '../../optim/types.js';
 import type { EvalMetrics, StepMetrics, Trainer, TrainerFactory } from '../../runner/trainer.js';
 import type { RunConfig } from '../../runner/schema.js';
+import { main } from '../../runner/cli.js';
 
 /** splitmix32-style hash of (seed, step, i) -> [0, 1): minibatches are a pure function of the step. */
 export function hash01(seed: number, step: number, i: number): number {
@@ -123,4 +125,20 @@ export function writeConfig(dir: string, text: string, file = 'config.yaml'): st
 export function sinks(): { out: string[]; err: string[]; deps: { out: (t: string) => void; err: (t: string) => void } } {
   const out: string[] = [], err: string[] = [];
   return { out, err, deps: { out: (t) => void out.push(t), err: (t) => void err.push(t) } };
+}
+
+/**
+ * `fluxion validate` on a config text in `dir`: asserts exit 2 with one line (no stack) that starts at the key
+ * path `path`; returns that line without the `error: ` prefix and the folder.
+ */
+export async function rejectedAt(dir: string, yaml: string, path: string): Promise<string> {
+  const file = writeConfig(dir, yaml);
+  const s = sinks();
+  const code = await main(['validate', file], s.deps);
+  const msg = s.err.join('');
+  expect(code, msg).to.equal(2);
+  expect(msg.split('\n').filter((l) => l !== '')).to.have.length(1); // one line, no stack
+  const body = msg.replace(/^error: /, '').replace(`${dir}/`, '');
+  expect(body.startsWith(path), body).to.equal(true);
+  return body;
 }

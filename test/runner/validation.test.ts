@@ -11,7 +11,7 @@ import { checkPinnLimits, estimateMemory } from '../../runner/limits.js';
 import { difference, rectangle, readDataFile } from '../../meshes/index.js';
 import * as pinn from '../../pinn/index.js';
 import type { PinnConfig } from '../../runner/schema.js';
-import { pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
+import { pinnYaml, quadraticFactory, rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
 
 const sq = 'geometry: { type: rectangle, min: [0, 0], max: [1, 1] }';
 /** A config whose exact solution and PDE are replaced. */
@@ -62,14 +62,7 @@ describe('runner: validation catches mistakes before training (exit 2, key path)
   symlinkSync('/dev/zero', join(dir, 'zero.dat')); // would be read forever
   for (const [what, yaml, path, expectations] of cases) {
     it(what, async () => {
-      const file = writeConfig(dir, yaml);
-      const s = sinks();
-      const code = await main(['validate', file], s.deps);
-      const msg = s.err.join('');
-      expect(code, msg).to.equal(2);
-      expect(msg.split('\n').filter((l) => l !== '')).to.have.length(1);
-      const body = msg.replace(/^error: /, '').replace(`${dir}/`, '');
-      expect(body.startsWith(path), body).to.equal(true);
+      const body = await rejectedAt(dir, yaml, path);
       for (const e of expectations) expect(body).to.contain(e);
       expect(body.trimEnd()).not.to.match(/:$/);
     });
