@@ -9,11 +9,7 @@ import { jvpGraph } from './transforms/jvp.js';
 import { jetGraph } from './transforms/jet.js';
 import { fmt } from './shape.js';
 import type { Graph } from './ir.js';
-import { currentBackend, type Backend } from './backend/index.js';
-import { ensureThreads, wasmKernels } from './backend/wasm.js';
-import type { GpuBackend } from './backend/gpu.js';
-import { Executable } from './compile/executable.js';
-import { GpuExecutable } from './compile/gpuExecutable.js';
+import { currentBackend, withBackend, type Backend, type Compiled } from './backend/index.js';
 
 type Avals = Array<{ shape: readonly number[]; dtype: Tensor['dtype'] }>;
 const avalsOf = (ts: readonly Tensor[]): Avals => ts.map((t) => ({ shape: t.shape, dtype: t.dtype }));
@@ -122,28 +118,20 @@ export function jet(f: (x: Tensor) => Tensor, primal: Tensor, series: ReadonlyAr
   return [out, outSeries.map((t) => t ?? ops.zerosLike(out))];
 }
 
-interface Compiled {
-  run(args: readonly Tensor[]): Tensor[];
-}
-
-/** `graph` compiled for the current backend; undefined where graphs are interpreted (js). */
-function compile(graph: Graph, backend: Backend): Compiled | undefined {
-  if (backend.name === 'gpu') return new GpuExecutable(graph, backend as GpuBackend);
-  const kernels = backend.name === 'wasm' ? wasmKernels() : null;
-  if (!kernels) return undefined;
-  ensureThreads(kernels);
-  return new Executable(graph, kernels);
+export interface JitOptions {
+  /** run on this backend instead of the current one (compiled by it when it can compile graphs) */
+  backend?: Backend;
 }
 
 /**
  * jit(f): traces f once per input shape signature and replays the graph. Concrete tensors that f
  * closes over are baked in as constants at trace time (as in JAX).
  */
-export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) => R): (...args: Args) => R {
+export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) => R, options: JitOptions = {}): (...args: Args) => R {
   // compiled graphs belong to the backend they were built for
   const caches = new WeakMap<Backend, Map<string, { graph: Graph; outLike: R; exe?: Compiled }>>();
   return (...args: Args) => {
-    const backend = currentBackend();
+    const backend = options.backend ?? currentBackend();
     let cache = caches.get(backend);
     if (!cache) caches.set(backend, (cache = new Map()));
     const flat = args.flatMap((a) => leaves(a));
@@ -163,12 +151,13 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
       entry = { graph, outLike: outLike as R };
       // graphs that read values of an enclosing trace are only valid inside it: neither reuse nor compile them
       if (!graph.captured.length) {
-        entry.exe = compile(graph, backend);
+        entry.exe = backend.compile?.(graph);
         cache.set(key, entry);
       }
     }
     const concrete = flat.every((t) => !t.isTracer);
-    const outs = entry.exe && concrete ? entry.exe.run(flat) : evalGraph(entry.graph, flat);
+    const graph = entry.graph;
+    const outs = entry.exe && concrete ? entry.exe.run(flat) : options.backend ? withBackend(options.backend, () => evalGraph(graph, flat)) : evalGraph(graph, flat);
     return unflatten(entry.outLike, outs);
   };
 }

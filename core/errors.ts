@@ -50,3 +50,6 @@ export class ShapeError extends Error {
     this.name = 'ShapeError';
   }
 }
+
+/** Raised when a function is not row-wise in the way collapsed Taylor mode needs; callers fall back to tiled jets. */
+export class NotCollapsible extends Error {}

@@ -1,7 +1,7 @@
 // The autodiff core's public surface.
 export { Tensor, tensor, fromBuffer, full, zeros, ones, arange, eye, type TensorLike } from './tensor.js';
 export * from './ops.js';
-export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions } from './api.js';
+export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions, type JitOptions } from './api.js';
 export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
 export {
   stdeLaplacian, coordinateProbes, denseProbes, directionalDerivatives, probeSum, diagonalOperator, sigmaTrace, biharmonic,
@@ -9,7 +9,9 @@ export {
   type StdeOptions, type Probes, type Sigma, type SlotPattern, type JetPartialOptions, type ResidualLosses,
 } from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
-export { setBackend, getBackend, registerBackend, type Backend, type BackendName } from './backend/index.js';
+export { setBackend, withBackend, getBackend, registerBackend, findBackend, type Backend, type BackendName, type Compiled } from './backend/index.js';
+export { primitiveNames } from './prims/registry.js';
+export type { PrimName, PrimParams, PrimDef } from './prims/types.js';
 export { printGraph, type Graph, type Eqn, type Var, type Params, type Aval } from './ir.js';
 export { leaves, unflatten, mapTree, type PyTree } from './pytree.js';
 export { Rng } from './random.js';

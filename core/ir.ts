@@ -2,28 +2,15 @@
 import type { DType } from './dtype.js';
 import type { Shape } from './shape.js';
 import type { Tensor } from './tensor.js';
+import type { AnyParams, PrimName } from './prims/types.js';
 
 export interface Aval {
   readonly shape: Shape;
   readonly dtype: DType;
 }
 
-/** Parameters of a primitive; each primitive reads only its own fields. */
-export interface Params {
-  readonly shape?: readonly number[]; // broadcast, reshape, random
-  readonly perm?: readonly number[]; // transpose
-  readonly axes?: readonly number[]; // reduce_sum, reduce_max
-  readonly axis?: number; // concat, gather, scatter_add
-  readonly size?: number; // scatter_add: length of the output axis
-  readonly start?: readonly number[]; // slice
-  readonly before?: readonly number[]; // pad
-  readonly after?: readonly number[]; // pad
-  readonly transA?: boolean; // matmul
-  readonly transB?: boolean;
-  readonly exponent?: number; // powc
-  readonly dtype?: DType; // cast, random
-  readonly dist?: 'normal' | 'uniform' | 'rademacher'; // random
-}
+/** Parameters of some primitive (each primitive's own type is PrimParams[name], core/prims/). */
+export type Params = AnyParams;
 
 let nextVarId = 0;
 
@@ -42,7 +29,7 @@ export class Var implements Aval {
 export type Atom = Var | Tensor;
 
 export interface Eqn {
-  readonly prim: string;
+  readonly prim: PrimName;
   readonly inputs: readonly Atom[];
   readonly out: Var;
   readonly params: Params;
@@ -68,7 +55,7 @@ export function printGraph(g: Graph): string {
   ];
   for (const e of g.eqns) {
     const ps = Object.entries(e.params)
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .map(([k, v]) => `${k}=${typeof v === 'function' ? 'fn' : v && typeof v === 'object' && 'eqns' in v ? 'graph' : JSON.stringify(v)}`)
       .join(' ');
     lines.push(`  ${e.out}:${fmtAval(e.out)} = ${e.prim}${ps ? `[${ps}]` : ''} ${e.inputs.map(atom).join(' ')}`);
   }

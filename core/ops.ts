@@ -44,7 +44,8 @@ function align(op: string, xs: TensorLike[]): Tensor[] {
   return ts.map((t) => broadcastTo(t, shape));
 }
 
-const binary = (prim: string) => (a: TensorLike, b: TensorLike): Tensor => bind(prim, align(prim, [a, b]));
+type BinaryPrim = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'gt' | 'ge' | 'eq' | 'atan2';
+const binary = (prim: BinaryPrim) => (a: TensorLike, b: TensorLike): Tensor => bind(prim, align(prim, [a, b]));
 export const add = binary('add');
 export const sub = binary('sub');
 export const mul = binary('mul');
@@ -53,6 +54,8 @@ export const maximum = binary('max');
 export const greater = binary('gt');
 export const greaterEqual = binary('ge');
 export const equal = binary('eq');
+/** atan2(y, x): the angle of the point (x, y), in (-pi, pi]. */
+export const atan2 = binary('atan2');
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => neg(maximum(neg(asT(a)), neg(asT(b))));
 const asT = (x: TensorLike): Tensor => asTensor(x, x instanceof Tensor ? x.dtype : 'f32');
 
@@ -66,7 +69,16 @@ export const sqrt = (x: Tensor): Tensor => bind('sqrt', [x]);
 export const square = (x: Tensor): Tensor => bind('mul', [x, x]);
 export const relu = (x: Tensor): Tensor => maximum(x, 0);
 export const sigmoid = (x: Tensor): Tensor => div(1, add(exp(neg(x)), 1));
-export const abs = (x: Tensor): Tensor => sqrt(square(x));
+/** |x|; its derivative sign(x) is 0 at x = 0. */
+export const abs = (x: Tensor): Tensor => bind('abs', [x]);
+/** -1, 0 or 1; zero derivative. */
+export const sign = (x: Tensor): Tensor => bind('sign', [x]);
+/** Rounds down; zero derivative. */
+export const floor = (x: Tensor): Tensor => bind('floor', [x]);
+/** The error function, 2/sqrt(pi) int_0^x e^{-t^2} dt. */
+export const erf = (x: Tensor): Tensor => bind('erf', [x]);
+/** log(1 + e^x), computed without overflow. */
+export const softplus = (x: Tensor): Tensor => bind('softplus', [x]);
 /** GELU, tanh approximation (as in BERT/FNO code). */
 export const gelu = (x: Tensor): Tensor =>
   mul(mul(x, 0.5), add(tanh(mul(add(x, mul(bind('powc', [x], { exponent: 3 }), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
@@ -208,3 +220,66 @@ export function scatterAdd(x: Tensor, indices: Tensor | readonly number[], updat
 export const stopGradient = (x: Tensor): Tensor => (x.isTracer ? bind('stop_gradient', [x]) : x);
 
 export const zerosLike = (x: Tensor): Tensor => broadcastTo(scalar(0, x.dtype), x.shape);
+
+// Tensor methods (t.add(u), t.T, ...), installed here because tensor.ts may not import this module.
+declare module './tensor.js' {
+  interface Tensor {
+    add(o: TensorLike): Tensor;
+    sub(o: TensorLike): Tensor;
+    mul(o: TensorLike): Tensor;
+    div(o: TensorLike): Tensor;
+    pow(o: TensorLike): Tensor;
+    maximum(o: TensorLike): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    tanh(): Tensor;
+    sqrt(): Tensor;
+    square(): Tensor;
+    relu(): Tensor;
+    abs(): Tensor;
+    matmul(o: Tensor): Tensor;
+    sum(axis?: number | number[], keepDims?: boolean): Tensor;
+    mean(axis?: number | number[], keepDims?: boolean): Tensor;
+    max(axis?: number | number[], keepDims?: boolean): Tensor;
+    reshape(shape: readonly number[]): Tensor;
+    transpose(perm?: readonly number[]): Tensor;
+    readonly T: Tensor;
+    broadcastTo(shape: readonly number[]): Tensor;
+    slice(start: readonly number[], size: readonly number[]): Tensor;
+    gather(indices: Tensor, axis?: number): Tensor;
+    cast(dtype: DType): Tensor;
+  }
+}
+const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
+  add(o: TensorLike) { return add(this, o); },
+  sub(o: TensorLike) { return sub(this, o); },
+  mul(o: TensorLike) { return mul(this, o); },
+  div(o: TensorLike) { return div(this, o); },
+  pow(o: TensorLike) { return pow(this, o); },
+  maximum(o: TensorLike) { return maximum(this, o); },
+  neg() { return neg(this); },
+  exp() { return exp(this); },
+  log() { return log(this); },
+  sin() { return sin(this); },
+  cos() { return cos(this); },
+  tanh() { return tanh(this); },
+  sqrt() { return sqrt(this); },
+  square() { return square(this); },
+  relu() { return relu(this); },
+  abs() { return abs(this); },
+  matmul(o: Tensor) { return matmul(this, o); },
+  sum(axis?: number | number[], keepDims = false) { return sum(this, axis, keepDims); },
+  mean(axis?: number | number[], keepDims = false) { return mean(this, axis, keepDims); },
+  max(axis?: number | number[], keepDims = false) { return max(this, axis, keepDims); },
+  reshape(shape: readonly number[]) { return reshape(this, shape); },
+  transpose(perm?: readonly number[]) { return transpose(this, perm); },
+  broadcastTo(shape: readonly number[]) { return broadcastTo(this, shape); },
+  slice(start: readonly number[], size: readonly number[]) { return slice(this, start, size); },
+  gather(indices: Tensor, axis = 0) { return gather(this, indices, axis); },
+  cast(dtype: DType) { return cast(this, dtype); },
+};
+for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+Object.defineProperty(Tensor.prototype, 'T', { get(this: Tensor) { return transpose(this); }, configurable: true });

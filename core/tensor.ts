@@ -1,9 +1,10 @@
 // Tensor: a concrete array, or (while a function is being traced) a stand-in for an IR variable.
+// A leaf module: the op methods come from ops.ts (declaration merging), so tensor -> ops -> trace -> tensor
+// is not an import cycle.
 import { allocate, dtypeOf, isFloat, type DType, type TypedArray } from './dtype.js';
 import { fmt, sizeOf, type Shape } from './shape.js';
 import type { Var } from './ir.js';
 import type { Trace } from './trace.js';
-import * as ops from './ops.js';
 
 export type Scalar = number;
 export type TensorLike = Tensor | number;
@@ -57,33 +58,7 @@ export class Tensor {
       ? `Tensor(${this.dtype}${fmt(this.shape)} ${Array.from(this.buffer.slice(0, 8)).join(', ')}${this.size > 8 ? ', ...' : ''})`
       : `Tracer(${this.dtype}${fmt(this.shape)} ${this.node})`;
   }
-
-  add(o: TensorLike): Tensor { return ops.add(this, o); }
-  sub(o: TensorLike): Tensor { return ops.sub(this, o); }
-  mul(o: TensorLike): Tensor { return ops.mul(this, o); }
-  div(o: TensorLike): Tensor { return ops.div(this, o); }
-  pow(o: TensorLike): Tensor { return ops.pow(this, o); }
-  maximum(o: TensorLike): Tensor { return ops.maximum(this, o); }
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  square(): Tensor { return ops.square(this); }
-  relu(): Tensor { return ops.relu(this); }
-  matmul(o: Tensor): Tensor { return ops.matmul(this, o); }
-  sum(axis?: number | number[], keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
-  mean(axis?: number | number[], keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
-  max(axis?: number | number[], keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  get T(): Tensor { return ops.transpose(this); }
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  slice(start: readonly number[], size: readonly number[]): Tensor { return ops.slice(this, start, size); }
-  gather(indices: Tensor, axis = 0): Tensor { return ops.gather(this, indices, axis); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  // op methods (t.add(u), t.T, ...) are installed by ops.ts, which this module must not import
 }
 
 function flatten(data: unknown): number[] {

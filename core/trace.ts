@@ -1,8 +1,13 @@
 // Tracing: record a function over Tensors into a Graph; bind() is the one door every primitive goes through.
-import { Var, type Atom, type Eqn, type Graph, type Params } from './ir.js';
+import { Var, type Atom, type Eqn, type Graph } from './ir.js';
 import { Tensor } from './tensor.js';
-import { abstractEval } from './prims.js';
+import { abstractEval } from './prims/registry.js';
+import type { NoParams, PrimName, PrimParams } from './prims/types.js';
 import { currentBackend } from './backend/index.js';
+
+/** Parameters are optional exactly for the primitives that take none. */
+export type ParamArgs<K extends PrimName> = PrimParams[K] extends NoParams ? [params?: PrimParams[K]] : [params: PrimParams[K]];
+const NONE: NoParams = {};
 
 export class Trace {
   readonly inputs: Var[] = [];
@@ -37,7 +42,8 @@ export class Trace {
 const traceStack: Trace[] = [];
 
 /** Applies a primitive: computes now when every input is concrete, otherwise records it in the open trace. */
-export function bind(prim: string, inputs: readonly Tensor[], params: Params = {}): Tensor {
+export function bind<K extends PrimName>(prim: K, inputs: readonly Tensor[], ...rest: ParamArgs<K>): Tensor {
+  const params = (rest[0] ?? NONE) as PrimParams[K];
   const aval = abstractEval(prim, inputs, params);
   const trace = traceStack[traceStack.length - 1];
   if (inputs.every((t) => t.buffer)) {
@@ -49,7 +55,7 @@ export function bind(prim: string, inputs: readonly Tensor[], params: Params = {
     throw new Error(`${prim}: ${dead} is a traced tensor used after its transformation finished`);
   }
   const out = new Var(aval.shape, aval.dtype);
-  trace.eqns.push({ prim, inputs: inputs.map((t) => trace.atomFor(t)), out, params });
+  trace.eqns.push({ prim, inputs: inputs.map((t) => trace.atomFor(t)), out, params } as Eqn);
   return new Tensor(out.shape, out.dtype, undefined, out, trace);
 }
 
@@ -95,9 +101,9 @@ export function bindInputs(g: Graph, args: readonly Tensor[]): Map<Var, Tensor> 
 /** Evaluates a graph; inside an open trace this inlines it (that is how transformations compose). */
 export function evalGraph(g: Graph, args: readonly Tensor[]): Tensor[] {
   const env = bindInputs(g, args);
-  for (const e of g.eqns) env.set(e.out, bind(e.prim, e.inputs.map((a) => read(env, a)), e.params));
+  for (const e of g.eqns) env.set(e.out, rebind(e, e.inputs.map((a) => read(env, a))));
   return g.outputs.map((a) => read(env, a));
 }
 
-/** Re-applies an equation's primitive to new inputs (used by linear transformation rules). */
-export const rebind = (e: Eqn, inputs: readonly Tensor[]): Tensor => bind(e.prim, inputs, e.params);
+/** Re-applies an equation's primitive to new inputs (interpreters, linear rules). */
+export const rebind = (e: Eqn, inputs: readonly Tensor[]): Tensor => bind<PrimName>(e.prim, inputs, e.params);

@@ -3,43 +3,14 @@
 // installed; its 'cpu' and 'webasm' modes run the very same kernels on the CPU, which is how CI checks
 // parity without a GPU. Random draws, FFTs, scatter-add and f64/i32 results stay on the reference loops.
 import type { TypedArray } from '../dtype.js';
-import type { Aval, Params } from '../ir.js';
 import { sizeOf, type Shape } from '../shape.js';
-import type { Tensor } from '../tensor.js';
 import { registerBackend, type Backend } from './index.js';
 import { jsBackend } from './js.js';
 import { primitiveSource } from './gpu/source.js';
+import { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings } from './gpu/device.js';
+import { GpuExecutable } from '../compile/gpuExecutable.js';
 
-// The parts of gpu.js this backend uses, written structurally: gpu.js is an optional peer dependency, so
-// the published types must not need it (a gpu.js GPU instance satisfies GpuJs).
-
-/** A gpu.js texture: a kernel output that stays on the device (pipeline mode). */
-export interface GpuTexture {
-  toArray(): unknown;
-}
-
-/** What a kernel accepts and returns: host arrays, or textures that stay on the device (pipeline). */
-export type GpuValue = Float32Array | GpuTexture;
-
-/** A compiled gpu.js kernel: call it with its arguments; destroy() frees it. */
-export interface GpuKernel {
-  (...args: GpuValue[]): unknown;
-  destroy(): void;
-}
-
-export interface GpuKernelSettings {
-  output: number[];
-  pipeline: boolean;
-  precision: 'single';
-  tactic: 'precision';
-  dynamicOutput: boolean;
-  dynamicArguments: boolean;
-}
-
-/** A gpu.js `GPU` instance. */
-export interface GpuJs {
-  createKernel(source: string, settings: GpuKernelSettings): object;
-}
+export { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings, type GpuTexture, type GpuValue } from './gpu/device.js';
 
 export interface GpuBackend extends Backend {
   readonly name: 'gpu';
@@ -51,23 +22,6 @@ export interface GpuBackend extends Backend {
    * and two steps of one graph must not share it.
    */
   kernel(source: string, size: number, pipeline: boolean): GpuKernel;
-}
-
-/** gpu.js returns a typed array, a plain array or a texture depending on mode and settings. */
-export function toHost(v: unknown): Float32Array {
-  if (v instanceof Float32Array) return v;
-  if (Array.isArray(v)) return Float32Array.from(v as number[]);
-  if (v && typeof (v as GpuTexture).toArray === 'function') return toHost((v as GpuTexture).toArray());
-  throw new Error(`gpu backend: unexpected kernel result ${Object.prototype.toString.call(v)}`);
-}
-
-/** Kernel arguments are f32; gather's i32 indices are exact in f32 below 2^24. */
-export const asKernelArg = (b: TypedArray): Float32Array => (b instanceof Float32Array ? b : Float32Array.from(b));
-
-/** Whether `prim` can run as a kernel here: f32 in and out (i32 only as gather's indices). */
-export function onDevice(prim: string, ins: readonly Aval[], out: Aval): boolean {
-  if (out.dtype !== 'f32' || sizeOf(out.shape) === 0) return false;
-  return ins.every((a, k) => a.dtype === 'f32' || (prim === 'gather' && k === 1 && a.dtype === 'i32'));
 }
 
 type ContextClass = abstract new (...args: never[]) => unknown;
@@ -102,11 +56,12 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
     return k;
   };
   const mode = kernelMode(gpu);
-  return {
+  const backend: GpuBackend = {
     name: 'gpu',
     mode,
     kernel,
-    run(prim: string, inputs: readonly Tensor[], out: Aval, params: Params): TypedArray {
+    compile: (graph) => new GpuExecutable(graph, backend),
+    run(prim, inputs, out, params): TypedArray {
       const source = onDevice(prim, inputs, out) ? primitiveSource(prim, inputs.map((t) => t.shape as Shape), out.shape, params) : null;
       if (!source) return jsBackend.run(prim, inputs, out, params);
       const args = inputs.map((t) => asKernelArg(t.buffer as TypedArray));
@@ -114,6 +69,7 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
       return Float32Array.from(toHost(kernel(source, sizeOf(out.shape), false)(...args)));
     },
   };
+  return backend;
 }
 
 /** Makes `gpu` the engine behind `setBackend('gpu')`. */

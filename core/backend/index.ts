@@ -1,42 +1,67 @@
-// Backends execute primitives on concrete buffers. The js backend is the reference oracle.
+// Backends execute primitives on concrete buffers; those that can also compile a whole graph (jit) say so
+// by having `compile`. Backends are plain objects: the current one is chosen with setBackend or, for the
+// duration of one function, withBackend. Nothing registers itself by being imported.
 import type { TypedArray } from '../dtype.js';
-import type { Aval, Params } from '../ir.js';
+import type { Aval, Graph } from '../ir.js';
 import type { Tensor } from '../tensor.js';
+import type { AnyParams, PrimName } from '../prims/types.js';
 import { jsBackend } from './js.js';
 import { makeWasmBackend, wasmKernels } from './wasm.js';
 
+/** A graph compiled once for repeated runs on concrete inputs. */
+export interface Compiled {
+  run(args: readonly Tensor[]): Tensor[];
+}
+
 export interface Backend {
   readonly name: string;
-  run(prim: string, inputs: readonly Tensor[], out: Aval, params: Params): TypedArray;
+  /** evaluates one primitive on concrete inputs */
+  run(prim: PrimName, inputs: readonly Tensor[], out: Aval, params: AnyParams): TypedArray;
+  /** compiles a graph for `jit`; backends without it have their graphs interpreted one primitive at a time */
+  compile?(graph: Graph): Compiled;
 }
 
 export type BackendName = 'js' | 'wasm' | 'gpu';
 
-const registry = new Map<string, Backend>([['js', jsBackend]]);
+/** Backends known by name: js always, wasm when its kernels are built, others once made (registerBackend). */
+const known = new Map<string, Backend>([['js', jsBackend]]);
 const kernels = wasmKernels();
-if (kernels) registry.set('wasm', makeWasmBackend(kernels));
+if (kernels) known.set('wasm', makeWasmBackend(kernels));
 /** wasm by default on CPU when its kernels are built; the js reference backend otherwise. */
-let current: Backend = registry.get('wasm') ?? jsBackend;
+let current: Backend = known.get('wasm') ?? jsBackend;
 
+/** Makes `b` selectable by its name (setBackend('gpu') after registerGpuBackend(...), for example). */
 export function registerBackend(b: Backend): void {
-  registry.set(b.name, b);
+  known.set(b.name, b);
 }
 
-/** Backends built on first `setBackend(name)`, e.g. the gpu backend's gpu.js instance in Node. */
-const factories = new Map<string, () => Backend>();
-export function registerBackendFactory(name: BackendName, make: () => Backend): void {
-  factories.set(name, make);
-}
+/** The backend with this name, if it is known. */
+export const findBackend = (name: string): Backend | undefined => known.get(name);
 
-export function setBackend(name: BackendName): void {
-  const make = factories.get(name);
-  if (!registry.has(name) && make) registerBackend(make());
-  const b = registry.get(name);
-  if (!b) {
-    const hint = name === 'wasm' ? ' (build the kernels with `npm run build:wasm`)' : '';
-    throw new Error(`setBackend: backend '${name}' is not available${hint}; available: ${[...registry.keys()].join(', ')}`);
+function resolve(b: BackendName | Backend, what: string): Backend {
+  if (typeof b !== 'string') return b;
+  const found = known.get(b);
+  if (!found) {
+    const hint = b === 'wasm' ? ' (build the kernels with `npm run build:wasm`)' : b === 'gpu' ? ' (make it with registerGpuBackend(gpu), or use the Node entry point, which builds it on demand)' : '';
+    throw new Error(`${what}: backend '${b}' is not available${hint}; available: ${[...known.keys()].join(', ')}`);
   }
-  current = b;
+  return found;
+}
+
+/** Makes `b` (a name or a backend object) the backend every later operation runs on. */
+export function setBackend(b: BackendName | Backend): void {
+  current = resolve(b, 'setBackend');
+}
+
+/** Runs `fn` with `b` as the current backend, then restores the previous one (also when fn throws). */
+export function withBackend<R>(b: BackendName | Backend, fn: () => R): R {
+  const previous = current;
+  current = resolve(b, 'withBackend');
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
 }
 
 export const currentBackend = (): Backend => current;

@@ -2,6 +2,8 @@
 // reference loops. Eager calls copy operands in and out of wasm memory; compiled graphs (jit) avoid that.
 import type { Backend } from './index.js';
 import { jsBackend } from './js.js';
+import { Executable } from '../compile/executable.js';
+import type { PrimParams } from '../prims/types.js';
 import type { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
@@ -18,18 +20,23 @@ const ELEMENTWISE_MIN = 4096;
 export function makeWasmBackend(kernels: WasmKernels): Backend {
   return {
     name: 'wasm',
+    compile(graph) {
+      ensureThreads(kernels);
+      return new Executable(graph, kernels);
+    },
     run(prim, inputs: readonly Tensor[], out, params) {
       const bufs = inputs.map((t) => t.buffer as TypedArray);
       if (prim === 'matmul' && out.dtype !== 'i32') {
         if (sizeOf(out.shape) >= ELEMENTWISE_MIN) ensureThreads(kernels);
         const r = out.shape.length;
         const a = inputs[0].shape;
+        const { transA, transB } = params as PrimParams['matmul'];
         return wasmMatmul(kernels, bufs[0] as Float32Array | Float64Array, bufs[1] as Float32Array | Float64Array, {
           m: out.shape[r - 2],
           n: out.shape[r - 1],
-          k: params.transA ? a[r - 2] : a[r - 1],
-          transA: params.transA,
-          transB: params.transB,
+          k: transA ? a[r - 2] : a[r - 1],
+          transA,
+          transB,
           batch: sizeOf(out.shape.slice(0, r - 2)),
         });
       }

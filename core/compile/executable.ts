@@ -4,16 +4,19 @@ import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { Tensor } from '../tensor.js';
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { copyView, jsBackend, placeInto, stridedView } from '../backend/js.js';
+import { jsBackend } from '../backend/js.js';
+import { copyView } from '../kernels/strided.js';
+import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
-import { planFusion, SIMD_UNARY, type FusedKernel } from './fusion.js';
+import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
+import type { PrimParams } from '../prims/types.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
-/** Ops whose output is the input's bytes unchanged: they share its buffer. */
-const ALIASES = new Set(['reshape', 'stop_gradient']);
+/** Ops whose output is the input's bytes unchanged share its buffer. */
+const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_gradient';
 
 type Step = () => void;
 
@@ -51,7 +54,7 @@ export class Executable {
     plan.steps.forEach(({ eqn, kernel }, i) => {
       const reads = kernel ? kernel.inputs : eqn.inputs;
       reads.forEach((a) => touch(a, i));
-      if (ALIASES.has(eqn.prim)) root.set(eqn.out, owner(eqn.inputs[0]));
+      if (aliases(eqn)) root.set(eqn.out, owner(eqn.inputs[0]));
       else touch(eqn.out, i);
     });
     for (const a of graph.outputs) touch(a, Infinity);
@@ -71,7 +74,7 @@ export class Executable {
     const wasmLoop = new Map(loops.map((k, i) => [k, compiled[i]]));
     this.wasmLoopCount = loops.length;
     for (const { eqn, kernel } of plan.steps) {
-      if (ALIASES.has(eqn.prim)) continue;
+      if (aliases(eqn)) continue;
       const loop = kernel && wasmLoop.get(kernel);
       this.steps.push(loop ?? this.compileStep(eqn, kernel));
     }
@@ -109,21 +112,23 @@ export class Executable {
     if (e.prim === 'matmul' && e.out.dtype !== 'i32') {
       const r = e.out.shape.length;
       const sa = (a0 as Var).shape;
+      const { transA, transB } = e.params as PrimParams['matmul'];
       const g = {
         dtype: e.out.dtype as 'f32' | 'f64',
         m: e.out.shape[r - 2],
         n: e.out.shape[r - 1],
-        k: e.params.transA ? sa[r - 2] : sa[r - 1],
-        transA: e.params.transA,
-        transB: e.params.transB,
+        k: transA ? sa[r - 2] : sa[r - 1],
+        transA,
+        transB,
         batch: sizeOf(e.out.shape.slice(0, r - 2)),
       };
       return () => this.kernels.gemm({ ...g, a: this.ptr(a0), b: this.ptr(a1), c: this.ptr(e.out) });
     }
-    if (e.out.dtype === 'f32' && SIMD_UNARY.has(e.prim)) {
+    const def = defOf(e.prim);
+    if (e.out.dtype === 'f32' && def.simdKernel) {
       return () => this.kernels.unary(e.prim as UnaryOp, this.ptr(a0), this.ptr(e.out), n);
     }
-    const axes = e.params.axes ?? [];
+    const axes = e.prim === 'reduce_sum' ? (e.params as PrimParams['reduce_sum']).axes : [];
     const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
     if (e.prim === 'reduce_sum' && e.out.dtype === 'f32' && contiguous && axes.length) {
       const s = (a0 as Var).shape;
@@ -133,11 +138,14 @@ export class Executable {
       return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
     }
     // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
-    const view = stridedView(e.prim, (a0 as Var).shape, e.out, e.params);
-    if (view) return () => copyView(this.view(a0), view, this.view(e.out), e.out.shape);
-    if (e.prim === 'concat' || e.prim === 'pad') {
+    if (def.view) {
+      const view = def.view((a0 as Var).shape, e.out, e.params);
+      return () => copyView(this.view(a0), view, this.view(e.out), e.out.shape);
+    }
+    const place = def.place;
+    if (place) {
       const shapes = e.inputs.map((a) => (a as Var).shape);
-      return () => placeInto(e.prim, e.inputs.map((a) => this.view(a)), shapes, e.out, e.params, this.view(e.out));
+      return () => place(e.inputs.map((a) => this.view(a)), shapes, e.out, e.params, this.view(e.out));
     }
     // everything else on the reference loops, written into the planned buffer
     return () => {

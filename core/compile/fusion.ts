@@ -4,18 +4,16 @@
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { sizeOf, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-
-export const UNARY_OPS = ['neg', 'exp', 'log', 'sin', 'cos', 'tanh', 'sqrt', 'stop_gradient'] as const;
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'max', 'gt', 'ge', 'eq'] as const;
-/** Transcendentals in f32 run on the wasm SIMD kernels rather than inside a fused loop. */
-export const SIMD_UNARY = new Set(['exp', 'log', 'sin', 'cos', 'tanh']);
+import type { DType } from '../dtype.js';
+import type { AnyParams, PrimName } from '../prims/types.js';
+import { defOf } from '../prims/registry.js';
 
 /** How a fused loop reads input k at element i: i itself, element 0, or i modulo a period. */
 export type Read = { input: number; at: 'same' | 'scalar' | number };
 export type FusedNode =
   | { kind: 'read'; read: Read }
   | { kind: 'const'; value: number }
-  | { kind: 'op'; prim: string; args: FusedNode[]; exponent?: number; toDtype?: string };
+  | { kind: 'op'; prim: PrimName; args: FusedNode[]; params: AnyParams; dtype: DType };
 
 /** One fused loop: out[i] = tree, over `inputs` (materialised variables or literal tensors). */
 export interface FusedKernel {
@@ -38,9 +36,13 @@ export function inlineBroadcast(e: Eqn): boolean {
   return sameShape(s, e.out.shape.slice(e.out.shape.length - s.length));
 }
 
+/**
+ * Whether an equation can run inside a fused loop: elementwise primitives, except (with `simdUnary`)
+ * f32 transcendentals that the wasm backend runs on its SIMD kernels, and in-place broadcasts.
+ */
 export function isElementwise(e: Eqn, simdUnary: boolean): boolean {
-  if ((BINARY_OPS as readonly string[]).includes(e.prim) || ['where', 'powc', 'cast'].includes(e.prim)) return true;
-  if ((UNARY_OPS as readonly string[]).includes(e.prim)) return !(simdUnary && e.out.dtype === 'f32' && SIMD_UNARY.has(e.prim));
+  const def = defOf(e.prim);
+  if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel);
   return inlineBroadcast(e);
 }
 
@@ -87,7 +89,7 @@ function buildKernel(root: Eqn, producer: Map<Var, Eqn>, inlined: (v: Var) => bo
       return read(src, n === 1 ? 'scalar' : n === size ? 'same' : n);
     }
     const args = e.inputs.map((a) => (a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn) : read(a, 'same')));
-    return { kind: 'op', prim: e.prim, args, exponent: e.params.exponent, toDtype: e.params.dtype };
+    return { kind: 'op', prim: e.prim, args, params: e.params, dtype: e.out.dtype };
   };
   return { out: root.out, inputs, tree: node(root), size };
 }

@@ -6,14 +6,16 @@ import { Tensor } from '../tensor.js';
 import { allocate, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
-import { asKernelArg, onDevice, toHost, type GpuBackend, type GpuKernel, type GpuValue } from '../backend/gpu.js';
+import { asKernelArg, onDevice, toHost, type GpuKernel, type GpuValue } from '../backend/gpu/device.js';
+import type { GpuBackend } from '../backend/gpu.js';
 import { primitiveSource } from '../backend/gpu/source.js';
 import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { gpuSource } from './gpugen.js';
+import { defOf } from '../prims/registry.js';
 
-/** Ops whose output is the input's values unchanged: they pass the same buffer or texture on. */
-const ALIASES = new Set(['reshape', 'stop_gradient']);
+/** Ops whose output is the input's values unchanged pass the same buffer or texture on. */
+const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_gradient';
 
 type Value = GpuValue | TypedArray;
 type Step = (values: Map<Atom, Value>) => void;
@@ -34,7 +36,7 @@ export class GpuExecutable {
     const plan = planFusion(graph, false);
     for (const { eqn, kernel } of plan.steps) {
       const ins = kernel ? kernel.inputs : eqn.inputs;
-      if (ALIASES.has(eqn.prim) && !kernel) {
+      if (aliases(eqn) && !kernel) {
         this.steps.push((v) => v.set(eqn.out, v.get(eqn.inputs[0]) ?? (eqn.inputs[0] as Tensor).dataSync()));
         continue;
       }

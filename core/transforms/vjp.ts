@@ -1,102 +1,80 @@
-// Reverse mode: evaluate a graph forward, then pull cotangents back through the VJP rule table.
-// Rules are written in primitives, so the backward pass can itself be traced and transformed again.
-import { bind, bindInputs, read } from '../trace.js';
-import { Var, type Graph, type Params } from '../ir.js';
+// Reverse mode: evaluate a graph forward, then pull cotangents back through each primitive's rule
+// (derived from its one definition of the derivative, core/prims/). Rules are written in primitives,
+// so the backward pass can itself be traced and transformed again.
+import { bindInputs, makeGraph, read, rebind } from '../trace.js';
+import { Var, type Eqn, type Graph } from '../ir.js';
 import * as ops from '../ops.js';
 import type { Tensor } from '../tensor.js';
-import { activeVars, addMaybe, keptShape, unbroadcast } from './common.js';
-import { fftAdjoints } from '../fft.js';
+import { lax } from '../lax.js';
+import { defOf } from '../prims/registry.js';
+import type { CustomParams } from '../prims/custom.js';
+import { activeVars, addMaybe } from './common.js';
 
-/** Cotangents of the inputs (null: zero / not differentiable), given the output cotangent. */
-type VjpRule = (ct: Tensor, inputs: Tensor[], out: Tensor, p: Params) => Array<Tensor | null>;
+type T = Tensor | null;
 
-const rules: Record<string, VjpRule> = {
-  add: (ct) => [ct, ct],
-  sub: (ct) => [ct, ops.neg(ct)],
-  mul: (ct, [a, b]) => [ops.mul(ct, b), ops.mul(ct, a)],
-  div: (ct, [, b], y) => [ops.div(ct, b), ops.neg(ops.div(ops.mul(ct, y), b))],
-  max: (ct, [a, b]) => {
-    const takeA = bind('ge', [a, b]);
-    return [ops.where(takeA, ct, 0), ops.where(takeA, 0, ct)];
-  },
-  gt: () => [null, null],
-  ge: () => [null, null],
-  eq: () => [null, null],
-  where: (ct, [c]) => [null, ops.where(c, ct, 0), ops.where(c, 0, ct)],
-  stop_gradient: () => [null],
-  neg: (ct) => [ops.neg(ct)],
-  exp: (ct, _, y) => [ops.mul(ct, y)],
-  log: (ct, [x]) => [ops.div(ct, x)],
-  sin: (ct, [x]) => [ops.mul(ct, ops.cos(x))],
-  cos: (ct, [x]) => [ops.neg(ops.mul(ct, ops.sin(x)))],
-  tanh: (ct, _, y) => [ops.mul(ct, ops.sub(1, ops.square(y)))],
-  sqrt: (ct, _, y) => [ops.div(ops.mul(ct, 0.5), y)],
-  powc: (ct, [x], _, p) => {
-    const e = p.exponent as number;
-    return [ops.mul(ct, ops.mul(ops.pow(x, e - 1), e))];
-  },
-  cast: (ct, [x]) => [x.dtype === 'i32' ? null : ops.cast(ct, x.dtype)],
-  broadcast: (ct, [x]) => [unbroadcast(ct, x.shape)],
-  reshape: (ct, [x]) => [ops.reshape(ct, x.shape)],
-  transpose: (ct, _, __, p) => [ops.transpose(ct, invert(p.perm as number[]))],
-  reduce_sum: (ct, [x], _, p) => [ops.broadcastTo(ops.reshape(ct, keptShape(x.shape, p.axes as number[])), x.shape)],
-  reduce_max: (ct, [x], y, p) => {
-    const kept = keptShape(x.shape, p.axes as number[]);
-    const isMax = bind('eq', [x, ops.broadcastTo(ops.reshape(y, kept), x.shape)]);
-    return [ops.where(isMax, ops.broadcastTo(ops.reshape(ct, kept), x.shape), 0)];
-  },
-  matmul: (ct, [a, b], _, p) => {
-    // C = op(A) op(B): dA = ct op(B)^T (transposed back if A was), dB = op(A)^T ct (likewise)
-    const da = p.transA ? bind('matmul', [b, ct], { transA: p.transB, transB: true }) : bind('matmul', [ct, b], { transA: false, transB: !p.transB });
-    const db = p.transB ? bind('matmul', [ct, a], { transA: true, transB: p.transA }) : bind('matmul', [a, ct], { transA: !p.transA, transB: false });
-    return [da, db];
-  },
-  concat: (ct, inputs, _, p) => {
-    const axis = p.axis as number;
-    let from = 0;
-    return inputs.map((x) => {
-      const part = ops.sliceAxis(ct, axis, from, from + x.shape[axis]);
-      from += x.shape[axis];
-      return part;
-    });
-  },
-  slice: (ct, [x], _, p) => {
-    const start = p.start as number[];
-    const size = p.shape as number[];
-    return [ops.pad(ct, start, x.shape.map((d, i) => d - start[i] - size[i]))];
-  },
-  pad: (ct, [x], _, p) => [ops.slice(ct, p.before as number[], x.shape)],
-  gather: (ct, [x, idx], _, p) => [bind('scatter_add', [idx, ct], { axis: p.axis, size: x.shape[p.axis as number] }), null],
-  scatter_add: (ct, [idx], _, p) => [null, bind('gather', [ct, idx], { axis: p.axis })],
-  rfft: (ct, [x]) => [fftAdjoints.rfft(ct, x.shape[x.rank - 1])],
-  irfft: (ct, _, __, p) => [fftAdjoints.irfft(ct, p.size as number)],
-  fft: (ct) => [fftAdjoints.fft(ct)],
-  ifft: (ct) => [fftAdjoints.ifft(ct)],
-  random: () => [null],
-};
+/** Input cotangents of one equation (null: zero or not differentiable). `saved`: what a custom fwd kept. */
+function cotangents(e: Eqn, ct: Tensor, ins: Tensor[], out: Tensor, saved: Tensor[] | undefined): T[] {
+  const diff = defOf(e.prim).diff;
+  switch (diff.kind) {
+    case 'linear':
+      return diff.transpose(lax, ct, ins, e.params);
+    case 'zero':
+      return ins.map(() => null);
+    case 'unary': {
+      const [d1] = diff.derivatives(lax, ins[0], out, 1, e.params);
+      return [d1 ? ops.mul(ct, d1) : null];
+    }
+    case 'binary':
+      return diff.partials(lax, ins[0], ins[1]).map((d) => ops.mul(ct, d));
+    case 'rules':
+      return diff.vjp(lax, ct, ins, out, e.params);
+    case 'custom':
+      return customCotangents(e, ct, ins, saved);
+  }
+}
 
-function invert(perm: readonly number[]): number[] {
-  const inv = new Array<number>(perm.length);
-  perm.forEach((q, i) => (inv[q] = i));
-  return inv;
+/** custom_vjp: the user's bwd on the residuals; custom_jvp: the transpose of its (linear) jvp rule. */
+function customCotangents(e: Eqn, ct: Tensor, ins: Tensor[], saved: Tensor[] | undefined): T[] {
+  if (e.prim === 'custom_vjp') {
+    const p = e.params as CustomParams['custom_vjp'];
+    const cts = p.bwd(saved ?? p.fwd(...ins)[1], ct);
+    if (!Array.isArray(cts) || cts.length !== ins.length) {
+      throw new Error(`customVjp '${p.name}': bwd must return one cotangent (or null) per input (${ins.length}), got ${Array.isArray(cts) ? cts.length : typeof cts}`);
+    }
+    return cts;
+  }
+  // the jvp is linear in the tangents, so its vjp with respect to them (at zero) is its transpose
+  const p = e.params as CustomParams['custom_jvp'];
+  const zeros = ins.map((x) => ops.zerosLike(x));
+  const tangentMap = makeGraph((...ts) => p.jvp(ins, ts)[1], zeros.map((z) => ({ shape: z.shape, dtype: z.dtype })));
+  return vjpGraph(tangentMap, zeros).pullback([ct]);
 }
 
 export interface Linearized {
   outs: Tensor[];
   /** cotangents of the explicit inputs for the given output cotangents (null = zero) */
-  pullback(cts: ReadonlyArray<Tensor | null>): Array<Tensor | null>;
+  pullback(cts: ReadonlyArray<T>): T[];
 }
 
 /** Runs g forward on `args` and returns its outputs with the pullback. `wrt` selects differentiated inputs. */
 export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boolean[]): Linearized {
   const env = bindInputs(g, args);
-  for (const e of g.eqns) env.set(e.out, bind(e.prim, e.inputs.map((a) => read(env, a)), e.params));
   const active = activeVars(g, wrt);
+  const residuals = new Map<Eqn, Tensor[]>();
+  for (const e of g.eqns) {
+    const ins = e.inputs.map((a) => read(env, a));
+    if (e.prim === 'custom_vjp' && active.has(e.out)) {
+      // the user's forward pass, keeping its residuals for the backward one
+      const [y, saved] = (e.params as CustomParams['custom_vjp']).fwd(...ins);
+      env.set(e.out, y);
+      residuals.set(e, saved);
+    } else env.set(e.out, rebind(e, ins));
+  }
   const outs = g.outputs.map((a) => read(env, a));
 
-  const pullback = (cts: ReadonlyArray<Tensor | null>): Array<Tensor | null> => {
+  const pullback = (cts: ReadonlyArray<T>): T[] => {
     const ctEnv = new Map<Var, Tensor>();
-    const accumulate = (v: Var, ct: Tensor | null): void => {
+    const accumulate = (v: Var, ct: T): void => {
       const sum = addMaybe(ctEnv.get(v), ct);
       if (sum) ctEnv.set(v, sum);
     };
@@ -108,10 +86,8 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
       const ct = ctEnv.get(e.out);
       if (!ct || !active.has(e.out)) continue;
       ctEnv.delete(e.out); // free as we go
-      const rule = rules[e.prim];
-      if (!rule) throw new Error(`vjp: no rule for primitive '${e.prim}'`);
       const ins = e.inputs.map((a) => read(env, a));
-      rule(ct, ins, read(env, e.out), e.params).forEach((c, i) => {
+      cotangents(e, ct, ins, read(env, e.out), residuals.get(e)).forEach((c, i) => {
         const a = e.inputs[i];
         if (a instanceof Var && active.has(a)) accumulate(a, c);
       });
@@ -120,5 +96,3 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
   };
   return { outs, pullback };
 }
-
-export const hasVjpRule = (prim: string): boolean => prim in rules;

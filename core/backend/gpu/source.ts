@@ -2,56 +2,12 @@
 // one-dimensional over the flattened output (thread i computes out[i]); shapes and strides are baked
 // in as literals, so each kernel is straight-line arithmetic plus constant-bound loops, which gpu.js
 // translates to GLSL (webgl/webgl2), WGSL, WebAssembly or plain JS (cpu) alike.
-import type { Params } from '../../ir.js';
+import type { AnyParams, PrimName, PrimParams } from '../../prims/types.js';
+import { defOf } from '../../prims/registry.js';
+import { lit } from '../../kernels/glsl.js';
 import { sizeOf, stridesOf, type Shape } from '../../shape.js';
 
-/** A float literal that GLSL accepts (it rejects `2` where a float is expected). */
-export function lit(v: number): string {
-  if (Number.isNaN(v)) return '(0.0 / 0.0)';
-  if (!Number.isFinite(v)) return v > 0 ? '3.4e38' : '-3.4e38';
-  const s = String(v);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
-
-/** Elementwise expressions shared by the per-primitive kernels and the fused loops (gpugen.ts). */
-export function unaryExpr(prim: string, a: string, exponent?: number): string | null {
-  switch (prim) {
-    case 'neg': return `(-${a})`;
-    case 'stop_gradient': return a;
-    case 'exp': return `Math.exp(${a})`;
-    case 'log': return `Math.log(${a})`;
-    case 'sin': return `Math.sin(${a})`;
-    case 'cos': return `Math.cos(${a})`;
-    // GLSL's tanh overflows to NaN for large |x| on some drivers; tanh(15) is 1 in f32 anyway
-    case 'tanh': return `Math.tanh(Math.min(Math.max(${a}, -15.0), 15.0))`;
-    case 'sqrt': return `Math.sqrt(${a})`;
-    case 'powc': return powExpr(a, exponent as number);
-    default: return null;
-  }
-}
-
-/** GLSL's pow is undefined for negative bases, so integer exponents keep the sign by hand. */
-function powExpr(a: string, p: number): string {
-  if (p === 1) return a;
-  if (p === 2) return `(${a} * ${a})`;
-  if (!Number.isInteger(p)) return `Math.pow(${a}, ${lit(p)})`;
-  const mag = `Math.pow(Math.abs(${a}), ${lit(p)})`;
-  return p % 2 === 0 ? mag : `(${a} < 0.0 ? -${mag} : ${mag})`;
-}
-
-export function binaryExpr(prim: string, a: string, b: string): string | null {
-  switch (prim) {
-    case 'add': return `(${a} + ${b})`;
-    case 'sub': return `(${a} - ${b})`;
-    case 'mul': return `(${a} * ${b})`;
-    case 'div': return `(${a} / ${b})`;
-    case 'max': return `Math.max(${a}, ${b})`;
-    case 'gt': return `(${a} > ${b} ? 1.0 : 0.0)`;
-    case 'ge': return `(${a} >= ${b} ? 1.0 : 0.0)`;
-    case 'eq': return `(${a} == ${b} ? 1.0 : 0.0)`;
-    default: return null;
-  }
-}
+export { lit };
 
 /**
  * Lines that split the flat index `flat` into per-axis indices `${name}0..` of `shape`. Floating-point
@@ -105,7 +61,7 @@ function reduction(inShape: Shape, axes: readonly number[], max: boolean): strin
   return body(1, lines, 'acc');
 }
 
-function matmul(aShape: Shape, outShape: Shape, p: Params): string {
+function matmul(aShape: Shape, outShape: Shape, p: PrimParams['matmul']): string {
   const r = outShape.length;
   const [m, n] = [outShape[r - 2], outShape[r - 1]];
   const k = p.transA ? aShape[r - 2] : aShape[r - 1];
@@ -138,8 +94,7 @@ function concat(inShapes: readonly Shape[], outShape: Shape, axis: number): stri
   return body(inShapes.length, lines, expr);
 }
 
-function pad(inShape: Shape, outShape: Shape, p: Params): string {
-  const before = p.before as readonly number[];
+function pad(inShape: Shape, outShape: Shape, { before }: PrimParams['pad']): string {
   const strides = stridesOf(inShape);
   const lines = decompose('i', outShape, 'o');
   const inside = inShape.map((d, k) => `o${k} >= ${lit(before[k])} && o${k} < ${lit(before[k] + d)}`).join(' && ') || 'true';
@@ -154,40 +109,41 @@ function gather(xShape: Shape, idxShape: Shape, axis: number): string {
   return body(2, lines, `x0[o0 * ${lit(xShape[axis] * inner)} + x1[o1] * ${lit(inner)} + o2]`);
 }
 
+/** Kernels of the primitives that are not elementwise, per primitive (absent: stays on the reference loops). */
+type KernelText<K extends PrimName> = (inShapes: readonly Shape[], outShape: Shape, p: PrimParams[K]) => string;
+const KERNELS: { [K in PrimName]?: KernelText<K> } = {
+  reshape: () => body(1, [], 'x0[i]'),
+  broadcast: ([s0], outShape) => {
+    const off = outShape.length - s0.length;
+    const strides = stridesOf(s0);
+    return stridedRead(outShape, 0, outShape.map((_, d) => (d < off || s0[d - off] === 1 ? 0 : strides[d - off])));
+  },
+  transpose: ([s0], outShape, { perm }) => {
+    const strides = stridesOf(s0);
+    return stridedRead(outShape, 0, perm.map((a) => strides[a]));
+  },
+  slice: ([s0], outShape, { start }) => {
+    const strides = stridesOf(s0);
+    return stridedRead(outShape, start.reduce((acc, st, d) => acc + st * strides[d], 0), strides);
+  },
+  reduce_sum: ([s0], _o, { axes }) => reduction(s0, axes, false),
+  reduce_max: ([s0], _o, { axes }) => reduction(s0, axes, true),
+  matmul: ([s0], outShape, p) => matmul(s0, outShape, p),
+  concat: (inShapes, outShape, { axis }) => concat(inShapes, outShape, axis),
+  pad: ([s0], outShape, p) => pad(s0, outShape, p),
+  gather: ([s0, s1], _o, { axis }) => gather(s0, s1, axis),
+};
+
 /**
  * The kernel source computing `prim` for these shapes, or null when the primitive stays on the
  * reference loops (random draws, FFTs, scatter-add, and anything not f32 in and out).
  */
-export function primitiveSource(prim: string, inShapes: readonly Shape[], outShape: Shape, p: Params): string | null {
-  const [s0] = inShapes;
-  const unary = unaryExpr(prim, 'x0[i]', p.exponent);
-  if (unary) return body(1, [], unary);
-  const binary = binaryExpr(prim, 'x0[i]', 'x1[i]');
-  if (binary) return body(2, [], binary);
-  switch (prim) {
-    case 'where': return body(3, [], '(x0[i] != 0.0 ? x1[i] : x2[i])');
-    case 'reshape':
-    case 'cast': return body(1, [], 'x0[i]');
-    case 'broadcast': {
-      const off = outShape.length - s0.length;
-      const strides = stridesOf(s0);
-      return stridedRead(outShape, 0, outShape.map((_, d) => (d < off || s0[d - off] === 1 ? 0 : strides[d - off])));
-    }
-    case 'transpose': {
-      const strides = stridesOf(s0);
-      return stridedRead(outShape, 0, (p.perm as readonly number[]).map((a) => strides[a]));
-    }
-    case 'slice': {
-      const strides = stridesOf(s0);
-      const base = (p.start as readonly number[]).reduce((acc, st, d) => acc + st * strides[d], 0);
-      return stridedRead(outShape, base, strides);
-    }
-    case 'reduce_sum':
-    case 'reduce_max': return reduction(s0, p.axes ?? [], prim === 'reduce_max');
-    case 'matmul': return matmul(s0, outShape, p);
-    case 'concat': return concat(inShapes, outShape, p.axis as number);
-    case 'pad': return pad(s0, outShape, p);
-    case 'gather': return gather(s0, inShapes[1], p.axis as number);
-    default: return null;
+export function primitiveSource(prim: PrimName, inShapes: readonly Shape[], outShape: Shape, p: AnyParams): string | null {
+  const ew = defOf(prim).elementwise;
+  if (ew) {
+    const expr = ew.render.gpu(inShapes.map((_, k) => `x${k}[i]`), p);
+    return expr === null ? null : body(inShapes.length, [], expr);
   }
+  const kernel = KERNELS[prim] as KernelText<PrimName> | undefined;
+  return kernel ? kernel(inShapes, outShape, p) : null;
 }

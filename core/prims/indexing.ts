@@ -1,0 +1,72 @@
+// Indexed reads and writes along one axis: gather (numpy take) and its transpose, scatter-add.
+import { ShapeError } from '../errors.js';
+import { allocate } from '../dtype.js';
+import { sameShape, sizeOf } from '../shape.js';
+import type { PrimTable } from './types.js';
+
+export interface IndexingParams {
+  gather: { readonly axis: number };
+  /** size: the length of the output axis */
+  scatter_add: { readonly axis: number; readonly size: number };
+}
+
+function checkIndex(op: string, i: number, n: number): void {
+  if (!(i >= 0 && i < n)) throw new RangeError(`${op}: index ${i} is out of range [0, ${n})`);
+}
+
+export const indexingPrims: PrimTable<keyof IndexingParams> = {
+  gather: {
+    name: 'gather',
+    shape: ([x, idx], { axis }) => {
+      if (idx.dtype !== 'i32') throw new ShapeError('gather', `indices must be i32, got ${idx.dtype}`);
+      return { shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)], dtype: x.dtype };
+    },
+    impl: ([x, idx], [s], out, { axis }) => {
+      const outer = sizeOf(s.slice(0, axis));
+      const n = s[axis];
+      const inner = sizeOf(s.slice(axis + 1));
+      const m = idx.length;
+      const res = allocate(out.dtype, sizeOf(out.shape));
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < m; j++) {
+          const src = idx[j];
+          checkIndex('gather', src, n);
+          res.set(x.subarray((o * n + src) * inner, (o * n + src + 1) * inner), (o * m + j) * inner);
+        }
+      }
+      return res;
+    },
+    diff: {
+      kind: 'linear',
+      in: [0],
+      transpose: (lax, ct, [x, idx], { axis }) => [lax.bind('scatter_add', [idx, ct], { axis, size: x.shape[axis] }), null],
+    },
+  },
+  scatter_add: {
+    name: 'scatter_add',
+    shape: ([idx, upd], { axis, size }) => {
+      if (idx.dtype !== 'i32') throw new ShapeError('scatterAdd', `indices must be i32, got ${idx.dtype}`);
+      const k = idx.shape.length;
+      const ok = sameShape(upd.shape.slice(axis, axis + k), idx.shape);
+      if (!ok) throw new ShapeError('scatterAdd', `updates [${upd.shape.join(',')}] do not carry indices [${idx.shape.join(',')}] at axis ${axis}`);
+      return { shape: [...upd.shape.slice(0, axis), size, ...upd.shape.slice(axis + k)], dtype: upd.dtype };
+    },
+    impl: ([idx, upd], [, us], out, { axis, size: n }) => {
+      const outer = sizeOf(us.slice(0, axis));
+      const m = idx.length;
+      const inner = sizeOf(out.shape.slice(axis + 1));
+      const res = allocate(out.dtype, sizeOf(out.shape));
+      for (let o = 0; o < outer; o++) {
+        for (let j = 0; j < m; j++) {
+          const dst = idx[j];
+          checkIndex('scatterAdd', dst, n);
+          const d0 = (o * n + dst) * inner;
+          const s0 = (o * m + j) * inner;
+          for (let i = 0; i < inner; i++) res[d0 + i] += upd[s0 + i];
+        }
+      }
+      return res;
+    },
+    diff: { kind: 'linear', in: [1], transpose: (lax, ct, [idx], { axis }) => [null, lax.bind('gather', [ct, idx], { axis })] },
+  },
+};

@@ -1,0 +1,122 @@
+// What a primitive is: one typed object holding its shape rule, its reference evaluation, its
+// derivative story and (for elementwise primitives) how each backend renders it in a fused loop.
+// Every family module (elementwise.ts, layout.ts, ...) declares its parameter types in PrimParams
+// and exports a table of definitions; registry.ts joins the tables, typed so that a primitive named
+// in PrimParams without a definition, or a definition without a rule, fails to compile.
+import type { Aval } from '../ir.js';
+import type { DType, TypedArray } from '../dtype.js';
+import type { Shape } from '../shape.js';
+import type { StridedView } from '../kernels/strided.js';
+import type { Tensor } from '../tensor.js';
+import type { Lax } from '../lax.js';
+import type { ElementwiseParams } from './elementwise.js';
+import type { LayoutParams } from './layout.js';
+import type { ReduceParams } from './reduce.js';
+import type { MatmulParams } from './matmul.js';
+import type { IndexingParams } from './indexing.js';
+import type { FftParams } from './fft.js';
+import type { RandomParams } from './random.js';
+import type { CustomParams } from './custom.js';
+
+/** Parameters of every primitive, by name (each family contributes its own). */
+export interface PrimParams
+  extends ElementwiseParams, LayoutParams, ReduceParams, MatmulParams, IndexingParams, FftParams, RandomParams, CustomParams {}
+export type PrimName = keyof PrimParams;
+/** The parameters of some primitive (what an untyped equation carries). */
+export type AnyParams = PrimParams[PrimName];
+/** For primitives without parameters. */
+export type NoParams = Record<string, never>;
+
+/** A truncated Taylor series in normalised coefficients: entry 0 is the primal, null is zero. */
+export type Series = Array<Tensor | null>;
+type T = Tensor | null;
+
+/**
+ * How a primitive is differentiated; the transformations derive jvp, vjp, jet (any order) and the
+ * collapsed second-order mode from it.
+ * - linear: the primitive is linear in the inputs `in`; perturbations go through the primitive itself,
+ *   and `transpose` maps an output cotangent to input cotangents (the vjp).
+ * - zero: piecewise constant (comparisons, rounding, random draws): every derivative is zero.
+ * - unary: elementwise y = f(x); `derivatives` gives f', f'', ... f^(n) at x (y = f(x) given).
+ * - binary: elementwise y = f(a, b); `partials` gives [df/da, df/db] written in primitives of their own
+ *   (not in terms of f), so higher orders come from differentiating them in turn.
+ * - rules: explicit Taylor rule (jvp is its first order) and vjp, and optionally the collapsed rule.
+ * - custom: user rules carried in the parameters (custom_vjp, custom_jvp); each transformation reads them.
+ */
+export type Differentiation<P> =
+  | { kind: 'linear'; in: 'all' | readonly number[]; transpose: (lax: Lax, ct: Tensor, inputs: Tensor[], p: P) => T[] }
+  | { kind: 'zero' }
+  | { kind: 'custom' }
+  | { kind: 'unary'; derivatives: (lax: Lax, x: Tensor, y: Tensor, n: number, p: P) => T[] }
+  | { kind: 'binary'; partials: (lax: Lax, a: Tensor, b: Tensor) => [Tensor, Tensor] }
+  | {
+      kind: 'rules';
+      /** output coefficients 1..K (entry 0 is the primal) from the input series */
+      jet: (lax: Lax, xs: Series[], y0: Tensor, K: number, p: P) => Series;
+      vjp: (lax: Lax, ct: Tensor, inputs: Tensor[], out: Tensor, p: P) => T[];
+      /** collapsed second-order rule; without one, functions using the primitive fall back to tiled jets */
+      collapsed?: CollapsedRule<P>;
+    };
+
+/**
+ * Collapsed Taylor mode for one equation: xs and y0 are the primal inputs and output, t1 the per-direction
+ * first-order inputs, t2 the summed second-order inputs; `tiledIn(k)` is input k and `tiledOut(t)` a value
+ * shaped like the output brought to the per-direction row count, `sumDirs` sums a per-direction value over
+ * directions. Returns [first, second] (null = zero).
+ */
+export type CollapsedRule<P> = (
+  lax: Lax,
+  c: { xs: Tensor[]; y0: Tensor; t1: T[]; t2: T[]; tiledIn: (k: number) => Tensor; tiledOut: (t: Tensor) => Tensor; sumDirs: (t: Tensor) => Tensor },
+  p: P,
+) => [T, T];
+
+/** Source text of an elementwise operation for the generated-code backends. */
+export interface Renderers<P> {
+  /** a JavaScript expression; f32 loops round the result themselves */
+  js: (args: string[], p: P, f32: boolean) => string;
+  /** a gpu.js (GLSL/WGSL-translatable) expression, or null to keep the op off the device */
+  gpu: (args: string[], p: P) => string | null;
+  /** f32x4 WebAssembly code, or null to leave the loop on the JS generator */
+  wasm: (w: WasmEmitter, args: number[][], p: P) => number[] | null;
+}
+
+/** What a wasm renderer may use: opcodes and constants of the enclosing loop. */
+export interface WasmEmitter {
+  /** a SIMD instruction by its f32x4 name (add, sub, mul, div, max, min, neg, abs, sqrt, floor, gt, ge, eq, ne, and, bitselect) */
+  op(name: string): number[];
+  /** a splatted f32 constant, hoisted out of the loop */
+  splat(value: number): number[];
+  /** stores the value on the stack into a fresh local and returns [store-and-keep code, load code] */
+  local(): [number[], number[]];
+}
+
+export interface ElementwiseImpl<P> {
+  /** the value for one element from up to three inputs (unused ones are 0); fixed arity keeps loops allocation-free */
+  scalar: (a: number, b: number, c: number, p: P) => number;
+  render: Renderers<P>;
+}
+
+export interface PrimDef<K extends PrimName> {
+  readonly name: K;
+  /** abstract evaluation: output shape and dtype, with a ShapeError for bad inputs */
+  shape: (inputs: readonly Aval[], p: PrimParams[K]) => Aval;
+  /** the reference evaluation on host arrays (the js backend; the oracle for the others) */
+  impl: (ins: TypedArray[], shapes: Shape[], out: Aval, p: PrimParams[K]) => TypedArray;
+  diff: Differentiation<PrimParams[K]>;
+  /** elementwise primitives: per-element value and the generated-code renderers (fusion reads these) */
+  elementwise?: ElementwiseImpl<PrimParams[K]>;
+  /** whether the wasm backend has a SIMD kernel for it in f32 (then it is not fused on CPU) */
+  simdKernel?: boolean;
+  /** the output is the input's bytes unchanged (reshape, stop_gradient): compiled graphs share the buffer */
+  alias?: boolean;
+  /** view-like primitives: where each output element reads input 0 (compiled graphs copy it in place) */
+  view?: (inShape: Shape, out: Aval, p: PrimParams[K]) => StridedView;
+  /** primitives that place their inputs into regions of the output (concat, pad), written into `dst` */
+  place?: (ins: readonly TypedArray[], shapes: readonly Shape[], out: Aval, p: PrimParams[K], dst: TypedArray) => void;
+}
+
+/** A family's table: one definition per name. */
+export type PrimTable<N extends PrimName> = { readonly [K in N]: PrimDef<K> };
+
+/** The dtype of an elementwise output from its inputs. */
+export type DTypeOf = (ins: readonly DType[]) => DType;
