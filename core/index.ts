@@ -9,6 +9,7 @@ export {
   type StdeOptions, type Probes, type Sigma, type SlotPattern, type JetPartialOptions, type ResidualLosses,
 } from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
+export { customVjp, customJvp } from './custom.js';
 export { setBackend, withBackend, getBackend, registerBackend, findBackend, type Backend, type BackendName, type Compiled } from './backend/index.js';
 export { primitiveNames } from './prims/registry.js';
 export type { PrimName, PrimParams, PrimDef } from './prims/types.js';

@@ -40,6 +40,32 @@ function tanhDerivatives(T: number): number[] {
   return values;
 }
 
+/** d^n/dx^n of erf: (-1)^(n-1) H_(n-1)(x) 2/sqrt(pi) e^(-x^2), H the physicists' Hermite polynomials (numerically). */
+function erfDerivative(n: number, x: number): number {
+  if (n === 0) return 0.6038560908479259; // erf(0.6), the only point used
+  const h = [1, 2 * x];
+  for (let k = 1; k < n; k++) h.push(2 * x * h[k] - 2 * k * h[k - 1]);
+  return (-1) ** (n - 1) * h[n - 1] * (2 / Math.sqrt(Math.PI)) * Math.exp(-x * x);
+}
+
+/** Derivatives of softplus: log(1 + e^x), then those of the sigmoid S as polynomials, P_{n+1}(S) = P_n'(S) (S - S^2). */
+function softplusDerivatives(x: number): number[] {
+  const S = 1 / (1 + Math.exp(-x));
+  let p = [0, 1]; // S itself
+  const values = [Math.log1p(Math.exp(x))];
+  for (let n = 1; n <= K; n++) {
+    values.push(p.reduce((s, a, i) => s + a * S ** i, 0));
+    const dp = p.slice(1).map((a, i) => a * (i + 1));
+    const next = new Array<number>(dp.length + 2).fill(0);
+    dp.forEach((a, i) => {
+      next[i + 1] += a;
+      next[i + 2] -= a;
+    });
+    p = next;
+  }
+  return values;
+}
+
 const binom = (p: number, n: number): number => {
   let r = 1;
   for (let i = 0; i < n; i++) r *= (p - i) / (i + 1);
@@ -57,7 +83,23 @@ const known: Record<string, { f: (x: fx.Tensor) => fx.Tensor; x0: number; c: (n:
   'pow 3 (at 0)': { f: (x) => fx.pow(x, 3), x0: 0, c: (n) => (n === 3 ? 1 : 0) },
   reciprocal: { f: (x) => fx.div(1, x), x0: 0.8, c: (n, x) => ((-1) ** n) / x ** (n + 1) },
   tanh: { f: fx.tanh, x0: 0.35, c: (n, x) => tanhDerivatives(Math.tanh(x))[n] / fact(n) },
+  erf: { f: fx.erf, x0: 0.6, c: (n, x) => erfDerivative(n, x) / fact(n) },
+  softplus: { f: fx.softplus, x0: 0.3, c: (n, x) => softplusDerivatives(x)[n] / fact(n) },
+  abs: { f: fx.abs, x0: -0.8, c: (n) => [0.8, -1][n] ?? 0 },
+  floor: { f: fx.floor, x0: 1.3, c: (n) => (n === 0 ? 1 : 0) },
+  sign: { f: fx.sign, x0: -2, c: (n) => (n === 0 ? -1 : 0) },
+  // atan2 (binary, jet from its partials): atan2(x, 1) = atan(x), whose derivatives are those of 1/(1+x^2) integrated
+  'atan2(x, 1)': { f: (x) => fx.atan2(x, 1), x0: 0.4, c: (n, x) => atanCoefficient(n, x) },
 };
+
+/** Taylor coefficients of atan at x: atan(x) for n = 0, else the (n-1)-th coefficient of 1/(1+x^2) divided by n. */
+function atanCoefficient(n: number, x: number): number {
+  if (n === 0) return Math.atan(x);
+  // 1/(1+(x+t)^2) = 1/(a + b t + t^2) with a = 1+x^2, b = 2x: coefficients by long division
+  const r = [1 / (1 + x * x)];
+  for (let k = 1; k < n; k++) r.push(-(2 * x * r[k - 1] + (k >= 2 ? r[k - 2] : 0)) / (1 + x * x));
+  return r[n - 1] / n;
+}
 
 describe('jet: Taylor coefficients up to order 6', () => {
   // a polynomial input curve x(t) = x0 + 0.9 t - 0.6 t^2 + 0.25 t^3 (normalised coefficients)
@@ -88,6 +130,17 @@ describe('jet: Taylor coefficients up to order 6', () => {
       dk = (z) => fx.jvp(prev, [z], [v])[1];
       expect(relErr(ys[k].dataSync(), dk(x).dataSync())).to.be.below(1e-10, `order ${k + 1}`);
     }
+  });
+
+  it('atan2 with both arguments moving: r sin(atan2(a, b)) reproduces a(t) to order 6', () => {
+    // a(x) = x^2 + 1, b(x) = 2 - x^3: the identity sqrt(a^2 + b^2) sin(atan2(a, b)) = a holds along any curve
+    const a = (x: fx.Tensor) => fx.add(fx.mul(x, x), 1);
+    const b = (x: fx.Tensor) => fx.sub(2, fx.mul(fx.mul(x, x), x));
+    const viaAngle = (x: fx.Tensor) => fx.mul(fx.sqrt(fx.add(fx.square(a(x)), fx.square(b(x)))), fx.sin(fx.atan2(a(x), b(x))));
+    const [y, ys] = fx.jet(viaAngle, t64([0.3], [1]), inputSeries);
+    const [y0, want] = fx.jet(a, t64([0.3], [1]), inputSeries);
+    expect(y.item()).to.be.closeTo(y0.item(), 1e-12);
+    ys.forEach((t, i) => expect(t.item()).to.be.closeTo(want[i].item(), 1e-9 * Math.max(1, Math.abs(want[i].item())), `order ${i + 1}`));
   });
 
   it('propagates a second-order input term (curve acceleration)', () => {

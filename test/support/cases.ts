@@ -64,5 +64,11 @@ export const cases: Case[] = [
   { name: 'concat of three along axis 0', f: (a, b) => fx.concat([a, b, a], 0), inputs: () => [rand64([2, 3, 2], 65), rand64([1, 3, 2], 66)] },
   { name: 'matmul batched TT', f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }), inputs: () => [rand64([2, 4, 3], 67), rand64([2, 5, 4], 68)] },
   { name: 'gelu', f: (a) => fx.gelu(a), inputs: () => [rand64([4], 52)] },
+  { name: 'erf', f: (a) => fx.erf(a), inputs: () => [rand64([6], 69, -2.5, 2.5)] },
+  { name: 'softplus', f: (a) => fx.softplus(a), inputs: () => [t64([-30, -1.2, 0.3, 2, 40])] },
+  { name: 'atan2 (all quadrants)', f: (a, b) => fx.atan2(a, b), inputs: () => [t64([0.5, 0.7, -0.4, -0.9]), t64([1.2, -0.3, -0.8, 0.6])] },
+  { name: 'abs', f: (a) => fx.abs(a), inputs: () => [t64([0.3, -1, 2, -0.1])] },
+  { name: 'floor (zero derivative)', f: (a) => fx.floor(a), inputs: () => [t64([0.3, -1.5, 2.7, -0.1])] },
+  { name: 'sign (zero derivative)', f: (a) => fx.sign(a), inputs: () => [t64([0.3, -1.5, 2.7, -0.1])] },
 ];
 
