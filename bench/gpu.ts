@@ -17,11 +17,17 @@ import type { BrowserBench } from './pages/gpu-webgl.page.js';
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
+/** Selects the gpu backend in one of gpu.js's Node modes. */
+function useGpu(mode: 'webasm' | 'cpu'): void {
+  createNodeGpuBackend(mode);
+  fx.setBackend('gpu');
+}
+
 const load0 = loadavg();
 const backends: Array<[string, () => void]> = [
   ['wasm', () => fx.setBackend('wasm')],
-  ['gpu (gpu.js webasm)', () => (createNodeGpuBackend('webasm'), fx.setBackend('gpu'))],
-  ['gpu (gpu.js cpu)', () => (createNodeGpuBackend('cpu'), fx.setBackend('gpu'))],
+  ['gpu (gpu.js webasm)', () => useGpu('webasm')],
+  ['gpu (gpu.js cpu)', () => useGpu('cpu')],
 ];
 const reps = quick ? 2 : 5;
 const table: Record<string, Record<string, number>> = {};
