@@ -9,7 +9,7 @@ export * as operators from './operators/index.js';
 export * as sim from './sim/index.js';
 
 import { registerBackendFactory } from './core/backend/index.js';
-import { createNodeGpuBackend } from './core/backend/gpu-node.js';
+import { createNodeGpuBackend } from './core/backend/gpuNode.js';
 // Node entry: `setBackend('gpu')` creates its gpu.js instance on first use (browsers call registerGpuBackend).
 registerBackendFactory('gpu', () => createNodeGpuBackend());
 export { registerGpuBackend, type GpuBackend } from './core/backend/gpu.js';
