@@ -9,7 +9,7 @@ export * as operators from './operators/index.js';
 export * as sim from './sim/index.js';
 
 import * as backends from './core/backend/index.js';
-import { createNodeGpuBackend } from './core/backend/gpu-node.js';
+import { createNodeGpuBackend } from './core/backend/gpuNode.js';
 export { registerGpuBackend, type GpuBackend } from './core/backend/gpu.js';
 
 /** In Node, 'gpu' is made on first use: gpu.js loads (~100 ms) only when asked for (browsers call registerGpuBackend). */

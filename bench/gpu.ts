@@ -7,21 +7,27 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { createNodeGpuBackend } from '../core/backend/gpu-node.js';
+import { createNodeGpuBackend } from '../core/backend/gpuNode.js';
 import { best } from './timing.js';
 import { writeResults } from './results.js';
 import { benchProblems, MATMUL_N } from '../runner/benchProblems.js';
 import { findBrowserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
-import type { BrowserBench } from './pages/gpu-webgl.page.js';
+import type { BrowserBench } from './pages/gpuWebgl.page.js';
 
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
+/** Selects the gpu backend in one of gpu.js's Node modes. */
+function useGpu(mode: 'webasm' | 'cpu'): void {
+  createNodeGpuBackend(mode);
+  fx.setBackend('gpu');
+}
+
 const load0 = loadavg();
 const backends: Array<[string, () => void]> = [
   ['wasm', () => fx.setBackend('wasm')],
-  ['gpu (gpu.js webasm)', () => (createNodeGpuBackend('webasm'), fx.setBackend('gpu'))],
-  ['gpu (gpu.js cpu)', () => (createNodeGpuBackend('cpu'), fx.setBackend('gpu'))],
+  ['gpu (gpu.js webasm)', () => useGpu('webasm')],
+  ['gpu (gpu.js cpu)', () => useGpu('cpu')],
 ];
 const reps = quick ? 2 : 5;
 const table: Record<string, Record<string, number>> = {};
@@ -35,13 +41,13 @@ for (const [name, make] of Object.entries(benchProblems)) {
 }
 Object.assign(table, await browserTable());
 
-/** The problems in headless Chromium (bench/pages/gpu-webgl.page.ts), merged into the table's rows. */
+/** The problems in headless Chromium (bench/pages/gpuWebgl.page.ts), merged into the table's rows. */
 async function browserTable(): Promise<Record<string, Record<string, number>>> {
   const tools = await findBrowserTools('browser part of bench/gpu.ts');
   if (typeof tools === 'string') return {};
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [here('./pages/gpu-webgl.page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
+    entryPoints: [here('./pages/gpuWebgl.page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
     target: ['es2022'], plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
   });
   const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });

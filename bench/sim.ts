@@ -82,7 +82,7 @@ function benchMpm(nGrid: number, nParticles: number, steps: number): void {
   rollout(sim, s0, 5); // warm-up
   const tf = best(3, () => rollout(sim, s0, steps));
   const rate = (n * steps) / tf;
-  const loss = (t: number, s: Float64Array, g: Float64Array): number => {
+  const loss = (t: number, _s: Float64Array, g: Float64Array): number => {
     if (t !== steps) return 0;
     for (let i = 0; i < 2 * n; i++) g[i] += 1;
     return 0;
@@ -128,7 +128,7 @@ function benchMpm3D(nGrid: number, side: number, steps: number): void {
     const s0 = sim.initialState(pos);
     rollout(sim, s0, 2);
     const tf = best(2, () => rollout(sim, s0, steps));
-    const loss = (t: number, s: Float64Array, g: Float64Array): number => { if (t === steps) g.fill(1, 0, 3 * n); return 0; };
+    const loss = (t: number, _s: Float64Array, g: Float64Array): number => { if (t === steps) g.fill(1, 0, 3 * n); return 0; };
     const tfb = best(1, () => reverseThroughTime(sim, s0, steps, loss, 'sqrt'));
     console.log(`MPM 3D ${material} ${n} particles, ${nGrid}^3 grid: forward ${((n * steps) / tf / 1e6).toFixed(2)} M particle-steps/s, forward+backward / forward ${(tfb / tf).toFixed(2)}`);
   }

@@ -8,5 +8,5 @@ export {
   type OperatorSamples, type NormalizerKind,
 } from './data.js';
 export { OperatorTrainer, epochPermutation, interpolateGrid, type OperatorTrainerOptions, type OperatorTrainerState, type PhysicsLoss } from './trainer.js';
-export type { StepMetrics, EvalMetrics, Trainer } from './trainer-types.js';
+export type { StepMetrics, EvalMetrics, Trainer } from './trainerTypes.js';
 export { pointwiseInit, uniformTensor, type PointwiseParams } from './init.js';

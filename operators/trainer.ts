@@ -12,7 +12,7 @@ import { stepDecay } from '../optim/schedules.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import type { OperatorModel } from './fno.js';
 import { gridCoords, Normalizer, relativeL2, relativeL2Host, type NormalizerKind, type OperatorSamples } from './data.js';
-import type { EvalMetrics, StepMetrics, Trainer } from './trainer-types.js';
+import type { EvalMetrics, StepMetrics, Trainer } from './trainerTypes.js';
 
 export interface PhysicsLoss {
   /** weight of mean(residual^2) in the total loss */

@@ -4,7 +4,7 @@ import type { Optimizer } from './types.js';
 import { Adam, parseAdam } from './adam.js';
 import { SGD, parseSgd } from './sgd.js';
 import { LBFGS, parseLbfgs } from './lbfgs.js';
-import { MultiAdam, parseMultiAdam } from './multi-adam.js';
+import { MultiAdam, parseMultiAdam } from './multiAdam.js';
 import { ConFIG } from './config.js';
 import { MConFIG, parseMConfig } from './mconfig.js';
 import { LearningRateAnnealing } from './lra.js';

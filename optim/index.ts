@@ -4,8 +4,8 @@ export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warm
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';
 export { LBFGS, type LbfgsOptions, type MinimizeOptions, type LbfgsResult, type StopReason } from './lbfgs.js';
-export { strongWolfe, cubicMinimizer, type LinePoint, type LineSearchOptions, type LineSearchResult } from './line-search.js';
-export { MultiAdam, type MultiAdamOptions } from './multi-adam.js';
+export { strongWolfe, cubicMinimizer, type LinePoint, type LineSearchOptions, type LineSearchResult } from './lineSearch.js';
+export { MultiAdam, type MultiAdamOptions } from './multiAdam.js';
 export { ConFIG, configWeights, configWeightsFromGram, configDirection, configTwo } from './config.js';
 export { MConFIG, type MConfigOptions } from './mconfig.js';
 export { LearningRateAnnealing, type LraOptions } from './lra.js';
@@ -18,7 +18,7 @@ export { Mulberry32 } from '../meshes/rng.js';
 
 import { Adam, type AdamOptions } from './adam.js';
 import { LBFGS, type LbfgsOptions } from './lbfgs.js';
-import { MultiAdam, type MultiAdamOptions } from './multi-adam.js';
+import { MultiAdam, type MultiAdamOptions } from './multiAdam.js';
 import { ConFIG } from './config.js';
 import { MConFIG, type MConfigOptions } from './mconfig.js';
 import { LearningRateAnnealing, type LraOptions } from './lra.js';

@@ -3,7 +3,7 @@
 // at the current parameters (data may have been resampled since the last call), runs a few
 // iterations and writes the parameters back, keeping the curvature history between calls.
 import type { ClosureOptimizer, Convergence, ObjectiveFn, OptimState, Vec } from './types.js';
-import { strongWolfe, type LinePoint } from './line-search.js';
+import { strongWolfe, type LinePoint } from './lineSearch.js';
 import { OptionReader, type Options } from './options.js';
 import { expectKind, readNumber, readNumbers, readVecs, vecToJson } from './state.js';
 import { axpy, dot, maxAbs } from './vec.js';

@@ -1,7 +1,7 @@
 // Typed loader and pointer-level API for the AssemblyScript SIMD kernels. All pointers are byte
 // offsets into one shared WebAssembly.Memory managed by a JS-side free-list heap.
 import { WasmHeap } from './allocator.js';
-import { HelperThread, type GemmKind } from './helper-thread.js';
+import { HelperThread, type GemmKind } from './helperThread.js';
 import { compileVariant, relaxedSimdAvailable, type Variant } from './module.js';
 
 export type Dtype = 'f32' | 'f64';

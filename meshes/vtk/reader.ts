@@ -213,7 +213,7 @@ export function decodeVtk(bytes: Uint8Array, where = 'vtk'): VtkReadDataset {
     const verts = readCells(piece, 'Verts', ctx);
     const lines = readCells(piece, 'Lines', ctx);
     const polys = readCells(piece, 'Polys', ctx);
-    return { ...out, ...(verts && verts.offsets.length ? { verts } : {}), ...(lines && lines.offsets.length ? { lines } : {}), ...(polys && polys.offsets.length ? { polys } : {}) };
+    return { ...out, ...(verts?.offsets.length ? { verts } : {}), ...(lines?.offsets.length ? { lines } : {}), ...(polys?.offsets.length ? { polys } : {}) };
   }
   throw new Error(`${where}: unsupported VTK file type '${kind ?? '(none)'}'`);
 }

@@ -7,7 +7,7 @@ export interface XmlElement {
   text: string;
 }
 
-function unescape(s: string): string {
+function unescapeXml(s: string): string {
   return s.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
 
@@ -27,7 +27,7 @@ export function parseXml(text: string, where: string): XmlElement {
       continue;
     }
     const attrs: Record<string, string> = {};
-    for (const a of m[3].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1]] = unescape(a[2] ?? a[3]);
+    for (const a of m[3].matchAll(/([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[a[1]] = unescapeXml(a[2] ?? a[3]);
     const el: XmlElement = { name: m[2], attrs, children: [], text: '' };
     top.children.push(el);
     if (m[4] !== '/') stack.push(el);

@@ -127,8 +127,8 @@ export class Mpm3D extends MpmBase implements TimeStepper {
     for (let a = 0; a < 3; a++) out[3 * idx + a] = mask & (1 << a) ? 0 : u[3 * idx + a];
   }
 
-  /** G2P gather for particle p (stencil set): velocity into vOut[0..3), B = sum w v dpos^T into Bm. */
-  private gather(p: number, vOut: Float64Array): void {
+  /** G2P gather for the particle whose stencil is set: velocity into vOut[0..3), B = sum w v dpos^T into Bm. */
+  private gather(vOut: Float64Array): void {
     const nG = this.opts.nGrid, dx = this.dx;
     const { gv, w, fr, base, Bm } = this;
     vOut[0] = 0; vOut[1] = 0; vOut[2] = 0;
@@ -162,7 +162,7 @@ export class Mpm3D extends MpmBase implements TimeStepper {
     const v = this.vTmp, Bm = this.Bm;
     for (let p = 0; p < n; p++) {
       this.stencil(s, p);
-      this.gather(p, v);
+      this.gather(v);
       for (let a = 0; a < 3; a++) { out[3 * p + a] = s[3 * p + a] + dt * v[a]; out[3 * n + 3 * p + a] = v[a]; }
       const c = 6 * n + 9 * p, f = 15 * n + 9 * p;
       for (let k = 0; k < 9; k++) out[c + k] = cs * Bm[k];
@@ -191,7 +191,7 @@ export class Mpm3D extends MpmBase implements TimeStepper {
     // ---- G2P reverse ----
     for (let p = 0; p < n; p++) {
       this.stencil(s, p);
-      this.gather(p, v);
+      this.gather(v);
       const c = 6 * n + 9 * p, f = 15 * n + 9 * p;
       for (let k = 0; k < 9; k++) { G[k] = gOut[f + k]; Gp[k] = cs * Bm[k]; } // Gp = C'
       if (o.material === 'fluid') {

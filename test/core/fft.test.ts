@@ -43,7 +43,7 @@ describe('fft primitives', () => {
     const xs = Array.from({ length: n }, (_, j) => (2 * Math.PI * j) / n);
     const u = fx.tensor(xs.map((x) => Math.sin(3 * x)), [n], 'f64');
     const ik = fx.tensor(
-      Array.from({ length: n / 2 + 1 }, (_, k) => [0, k]).flatMap(([a, b]) => [a, b]),
+      Array.from({ length: n / 2 + 1 }, (_, k) => [0, k]).flat(),
       [n / 2 + 1, 2],
       'f64',
     );

@@ -12,7 +12,7 @@ describe('primitive derivatives vs central finite differences (f64)', () => {
       const L = (...ys: fx.Tensor[]) => fx.sum(fx.mul(c.f(...ys), w)).item();
       const [, pullback] = fx.vjp(c.f, ...xs);
       const cts = pullback(w);
-      xs.forEach((x, k) => {
+      xs.forEach((_, k) => {
         expect(relErr(cts[k].dataSync(), fdGrad(L, xs, k))).to.be.below(1e-6, `input ${k}`);
       });
     });

@@ -56,7 +56,13 @@ describe('optim schedules', () => {
   it('an optimizer reads the schedule at the number of steps already taken', () => {
     // SGD-like check through Adam's first step: |update| = lr(0) * g/(|g|+eps)
     const seen: number[] = [];
-    const opt = new Adam({ lr: (t) => (seen.push(t), 0.5), eps: 0 });
+    const opt = new Adam({
+      lr: (t) => {
+        seen.push(t);
+        return 0.5;
+      },
+      eps: 0,
+    });
     const p = new Float64Array([0]);
     opt.step(p, new Float64Array([2]));
     opt.step(p, new Float64Array([2]));

@@ -17,6 +17,7 @@ const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.yaml')).sort();
 /** Smaller data/horizons for the test copy; returns the path to run. */
 function testCopy(file: string, dir: string): string {
   const path = join(CONFIGS, file);
+  // biome-ignore lint/suspicious/noExplicitAny: the test edits arbitrary keys of each example's parsed YAML in place
   const c = parse(readFileSync(path, 'utf8')) as Record<string, any>;
   if (c.kind === 'pinn') {
     c.training = { ...c.training, points: { domain: 128, boundary: 32, initial: 32, test: 256 } };

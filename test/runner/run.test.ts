@@ -21,7 +21,10 @@ describe('runner: run loop with a test-double trainer', () => {
     const out = join(dir, 'full');
     const s = sinks();
     expect(await main(['run', cfg, '--out', out, '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(0);
-    const resolved = parse(readFileSync(join(out, 'config.resolved.yaml'), 'utf8')) as Record<string, any>;
+    const resolved = parse(readFileSync(join(out, 'config.resolved.yaml'), 'utf8')) as {
+      training: { optimizer: string; points: { domain: number } };
+      network: { layers: number[] };
+    };
     expect(resolved.training.optimizer).to.equal('adam'); // default filled
     expect(resolved.training.points.domain).to.equal(2000);
     expect(resolved.network.layers).to.deep.equal([64, 64, 64]);

@@ -164,7 +164,7 @@ describe('sim/mpm 2D', () => {
       };
       const e0 = energy(s0);
       let max = 0, end = 0;
-      rollout(sim, s0, Math.round(0.04 / dt), (t, s) => { end = energy(s) / e0; max = Math.max(max, end); });
+      rollout(sim, s0, Math.round(0.04 / dt), (_t, s) => { end = energy(s) / e0; max = Math.max(max, end); });
       return { max, end };
     };
     const coarse = lossAt(16, 10, 2e-4);

@@ -1,5 +1,5 @@
 // One example call of every primitive (f64 inputs), shared by the derivative and backend-parity tests.
-// the core entry only, so the cases also bundle for the browser (test/viewer/gpu-webgl.test.ts)
+// the core entry only, so the cases also bundle for the browser (test/viewer/gpuWebgl.test.ts)
 import * as fx from '../../core/index.js';
 import { rand64, t64 } from './check.js';
 

@@ -1,5 +1,5 @@
 // Numerical checks shared by the core tests: finite differences and relative errors, in f64.
-// the core entry only, so the cases also bundle for the browser (test/viewer/gpu-webgl.test.ts)
+// the core entry only, so the cases also bundle for the browser (test/viewer/gpuWebgl.test.ts)
 import * as fx from '../../core/index.js';
 
 export const t64 = (data: number[] | number[][], shape?: number[]): fx.Tensor =>

@@ -1,7 +1,7 @@
-// Skips that say why in the closing summary line (test/support/summary-reporter.cjs counts skipped tests
+// Skips that say why in the closing summary line (test/support/summaryReporter.cjs counts skipped tests
 // by the reason stored on their suite), not only in a log line that scrolls away.
 
-/** The property of a suite that summary-reporter.cjs reads; keep the two in step. */
+/** The property of a suite that summaryReporter.cjs reads; keep the two in step. */
 export const SKIP_REASON_KEY = 'skipReason';
 
 /** Skips the current test, or from a before() hook every test of its suite, counting them under `reason`. */

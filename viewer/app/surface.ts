@@ -78,7 +78,7 @@ function imageSurface(ds: Extract<Dataset, { kind: 'ImageData' }>, slice: number
     }
   }
   const inside = ds.pointData.find((f) => f.name === 'inside');
-  const keep = (p: number) => !inside || inside.values[slice * n + p] !== 0;
+  const keep = (p: number) => inside?.values[slice * n + p] !== 0;
   const lines = new CellWriter();
   const polys = new CellWriter();
   if (ny === 1) lines.add(Int32Array.from({ length: nx }, (_, i) => i));

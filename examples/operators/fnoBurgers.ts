@@ -1,6 +1,6 @@
 // FNO-1D on viscous Burgers (FNO paper setup): u0 ~ GRF (alpha 2, tau 5, sigma 25), nu = 0.1, learn
 // u0 -> u(., 1) at 256 points; report the test relative-L2 curve, time per epoch and the zero-shot error at
-// 512 points. Usage: npx tsx examples/operators/fno-burgers.ts [--train 1000] [--test 100] [--epochs 30]
+// 512 points. Usage: npx tsx examples/operators/fnoBurgers.ts [--train 1000] [--test 100] [--epochs 30]
 //   [--width 32] [--modes 16] [--batch 20] [--res 256] [--lr 2e-3] [--decay-every 4] [--seed 0]
 // (the learning rate is halved every decay-every epochs: the paper's 100 epochs is for 500-epoch runs)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { HelperThread } from '../../core/wasm/helper-thread.js';
+import { HelperThread } from '../../core/wasm/helperThread.js';
 import { compileVariant, relaxedSimdAvailable } from '../../core/wasm/module.js';
 import { WasmKernels } from '../../core/wasm/kernels.js';
 import { ensureBuilt } from './helpers.js';

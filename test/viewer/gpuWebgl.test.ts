@@ -1,13 +1,13 @@
 // The gpu backend's kernels as real WebGL2 shaders: headless Chromium (SwiftShader, no GPU needed)
 // runs every primitive case and a whole PINN gradient on gpu.js's webgl2 mode, against the js
-// reference backend in the same tab (pages/gpu-parity.page.ts). Skips, saying why, when Chromium,
+// reference backend in the same tab (pages/gpuParity.page.ts). Skips, saying why, when Chromium,
 // playwright-core or esbuild is missing.
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
-import type { ParityReport } from './pages/gpu-parity.page.js';
+import type { ParityReport } from './pages/gpuParity.page.js';
 import { browserTools, CHROMIUM, FLAGS } from './chromium.js';
 
-const PAGE = fileURLToPath(new URL('./pages/gpu-parity.page.ts', import.meta.url));
+const PAGE = fileURLToPath(new URL('./pages/gpuParity.page.ts', import.meta.url));
 /** No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
  * and the shared `where` case's condition is an f64 literal. */
 const HOST_ONLY = /scatterAdd|fft|reshape|^where$/;

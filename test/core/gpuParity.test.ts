@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { cases } from '../support/cases.js';
 import { relErr } from '../support/check.js';
-import { createNodeGpuBackend } from '../../core/backend/gpu-node.js';
+import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
 import type { GpuBackend } from '../../core/backend/gpu.js';
 import { GpuExecutable } from '../../core/compile/gpuExecutable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';

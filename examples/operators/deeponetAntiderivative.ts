@@ -1,6 +1,6 @@
 // DeepONet (unstacked) learning the antiderivative operator v -> u(x) = int_0^x v (Lu et al. 2021 / DeepXDE):
 // v ~ GRF sampled at m = 64 sensors, outputs on the same grid; target relative L2 <= 1e-2 on held-out v.
-// Usage: npx tsx examples/operators/deeponet-antiderivative.ts [--train 500] [--test 100] [--steps 4000] [--m 64]
+// Usage: npx tsx examples/operators/deeponetAntiderivative.ts [--train 500] [--test 100] [--steps 4000] [--m 64]
 //   [--width 40] [--batch 50] [--lr 2e-3] [--relu] [--mse] [--branch-tanh] [--features 8]
 // Defaults: a linear branch (the operator is linear in v) and 8 Fourier features in the trunk (a plain tanh
 // trunk on x alone plateaus near 4e-2 here: its features are too smooth for the periodic part of u).

@@ -2,7 +2,7 @@
 // u_t = nu u_xx + rho u (1 - u) on x in [0, 2 pi) periodic, t in [0, 1], u0 = exp(-(x - pi)^2 / (2 (pi/4)^2)),
 // solved by solvers/reactionDiffusion.ts (spectral, ETDRK4; 512 modes, dt = 1e-4: converged to ~1e-12)
 // and written on 129 x-points (x = 2 pi repeats x = 0) x 51 times as rows `x t u`.
-// Usage: npx tsx examples/data/reaction-diffusion.ts [nu] [rho]
+// Usage: npx tsx examples/data/reactionDiffusion.ts [nu] [rho]
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const reporter = require('./summary-reporter.cjs') as { summaryLine(passes: number, failures: number, skipped: Map<string, number>): string };
-const REPORTER = fileURLToPath(new URL('./summary-reporter.cjs', import.meta.url));
+const reporter = require('./summaryReporter.cjs') as { summaryLine(passes: number, failures: number, skipped: Map<string, number>): string };
+const REPORTER = fileURLToPath(new URL('./summaryReporter.cjs', import.meta.url));
 const SKIP = fileURLToPath(new URL('./skip.ts', import.meta.url));
 const MOCHA = require.resolve('mocha/bin/mocha.js');
 const CI_SUMMARY = /^[0-9]+ passed, [0-9]+ failed/; // .ci/run's grep -E

@@ -1,4 +1,4 @@
-// Browser page (bundled by test/viewer/gpu-webgl.test.ts): every primitive case and a whole PINN
+// Browser page (bundled by test/viewer/gpuWebgl.test.ts): every primitive case and a whole PINN
 // gradient on the gpu backend with gpu.js in WebGL2 mode, against the js reference backend in the
 // same tab. Publishes the report on globalThis.fluxionParity.
 import { GPU } from 'gpu.js';
