@@ -6,7 +6,7 @@ import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import { leaves, unflatten, type PyTree } from '../core/pytree.js';
 import { allocate, type DType } from '../core/dtype.js';
-import { uniformAt } from '../core/random.js';
+import { shuffleInPlace, uniformAt } from '../core/random.js';
 import { Adam } from '../optim/adam.js';
 import { stepDecay } from '../optim/schedules.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
@@ -71,12 +71,8 @@ function rows(values: Float64Array, per: number, idx: readonly number[], shape: 
 /** A seeded permutation of [0, n) for (seed, epoch): Fisher-Yates on counter-based uniforms. */
 export function epochPermutation(n: number, seed: number, epoch: number): number[] {
   const key = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) | 0;
-  const p = [...Array(n).keys()];
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(uniformAt(key, i) * (i + 1)));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
+  let i = n; // the swap at position i draws counter i (n-1 down to 1)
+  return shuffleInPlace([...Array(n).keys()], () => uniformAt(key, --i));
 }
 
 export class OperatorTrainer<P> implements Trainer {

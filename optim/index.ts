@@ -14,7 +14,7 @@ export { PCGrad, pcgradDirection, pcgradWeightsFromGram } from './pcgrad.js';
 export { NtkWeighting, ntkTrace, ntkTraceWeights } from './ntk.js';
 export { CombinedGradientOptimizer } from './combined.js';
 export { makeOptimizer, optimizerNames, optimizerInputs, type OptimizerName, type OptimizerByName } from './factory.js';
-export { Mulberry32 } from '../meshes/rng.js';
+export { Mulberry32 } from '../core/random.js';
 
 import { Adam, type AdamOptions } from './adam.js';
 import { LBFGS, type LbfgsOptions } from './lbfgs.js';

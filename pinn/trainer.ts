@@ -9,7 +9,7 @@ import { leaves, type PyTree } from '../core/pytree.js';
 import type { Network } from '../nn/index.js';
 import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
-import { hashSeed } from '../meshes/rng.js';
+import { hashSeed } from '../core/random.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';

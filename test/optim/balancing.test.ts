@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   LearningRateAnnealing, NtkWeighting, PCGrad, ReLoBRaLo, SGD, ntkTrace, ntkTraceWeights, pcgradDirection, relativeBalance,
 } from '../../optim/index.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { expectClose, randomVec } from './helpers.js';
 
 const sgd1 = () => new SGD({ lr: 1 }); // params -= direction, so the direction is visible in params
