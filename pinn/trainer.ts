@@ -11,6 +11,7 @@ import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import { hashSeed } from '../core/random.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
+import { ESTIMATORS, type Estimator } from '../core/estimators.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
@@ -70,7 +71,7 @@ export interface TrainerOptions {
    * `samples` fresh random probes per step: 'stde-sparse' (|J| coordinate directions without replacement,
    * weight d/|J|) or 'stde-dense' (Rademacher directions, weight 1/S). Evaluation stays exact.
    */
-  derivatives?: { estimator?: LapEstimator; samples?: number };
+  derivatives?: { estimator?: Estimator; samples?: number };
   /** evaluation points sampled in the domain when only an exact solution is known */
   evalPoints?: number;
   /**
@@ -83,8 +84,6 @@ export interface TrainerOptions {
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
 type Params = { net: PyTree; unknowns: Record<string, Tensor> };
-export type LapEstimator = 'exact' | 'stde-sparse' | 'stde-dense';
-const LAP_ESTIMATORS: readonly LapEstimator[] = ['exact', 'stde-sparse', 'stde-dense'];
 
 interface BatchTerm {
   x: Tensor;
@@ -141,7 +140,7 @@ export class PinnTrainer implements Trainer {
   private readonly lrAt: ((step: number) => number) | null;
   private readonly plans: DerivativePlan[];
   /** STDE settings for lap() while training; null for the exact Laplacian */
-  private readonly stde: { estimator: Exclude<LapEstimator, 'exact'>; samples: number } | null;
+  private readonly stde: { estimator: Exclude<Estimator, 'exact'>; samples: number } | null;
   /** one weight per loss (see lossNames) */
   private readonly termWeights: number[];
   /** loss names in order: each term's residual groups (a PDE system: one per equation) */
@@ -208,7 +207,7 @@ export class PinnTrainer implements Trainer {
       throw new Error(`unknown constant '${n}'; declare it in problem.constants or problem.unknowns`);
     };
     const est = options.derivatives?.estimator ?? 'exact';
-    if (!LAP_ESTIMATORS.includes(est)) throw new Error(`derivatives.estimator: expected one of ${LAP_ESTIMATORS.join(', ')}, got '${String(est)}'`);
+    if (!ESTIMATORS.includes(est)) throw new Error(`derivatives.estimator: expected one of ${ESTIMATORS.join(', ')}, got '${String(est)}'`);
     const samples = options.derivatives?.samples ?? 16;
     if (!Number.isInteger(samples) || samples < 1) throw new Error(`derivatives.samples: expected a positive integer, got ${samples}`);
     this.stde = est === 'exact' ? null : { estimator: est, samples };

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
+import { ESTIMATORS } from '../core/estimators.js';
 import { checkNetwork, networkShape } from './networkConfig.js';
 import { pdeLossName } from '../pinn/equations.js';
 import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
@@ -255,7 +256,7 @@ export const pinnSchema = z
       })
       .prefault({}),
     derivatives: z
-      .strictObject({ estimator: z.enum(['exact', 'stde-sparse', 'stde-dense']).default('exact'), samples: posInt.default(16) })
+      .strictObject({ estimator: z.enum(ESTIMATORS).default('exact'), samples: posInt.default(16) })
       .prefault({}),
     output: z
       .strictObject({
