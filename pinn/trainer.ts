@@ -5,7 +5,7 @@ import { Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
-import { leaves, type PyTree } from '../core/pytree.js';
+import type { PyTree } from '../core/pytree.js';
 import type { Network } from '../nn/index.js';
 import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
@@ -19,7 +19,7 @@ import { NtkWeighting } from '../optim/ntk.js';
 import { MConFIG } from '../optim/mconfig.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
-import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
+import { flattenTree, matrixRanges, unflattenTree, type FlatVec } from '../nn/flat.js';
 import { withPointInputs } from './coefficients.js';
 import { valuesAndGrads } from './multigrad.js';
 import { unknownErrors } from './unknowns.js';
@@ -469,7 +469,7 @@ export class PinnTrainer implements Trainer {
         const f = l.item();
         const terms = this.readTerms(ls);
         first ??= { loss: f, terms };
-        const gv = flattenTree(g as unknown as PyTree, 'f64') as Float64Array;
+        const gv = flattenTree(g as unknown as PyTree, 'f64');
         this.lastObjective = { batch, x: Float64Array.from(x), f, g: gv, terms };
         return { f, g: gv };
       };
@@ -731,15 +731,4 @@ export class PinnTrainer implements Trainer {
 
 export function createTrainer(spec: ProblemSpec, options: TrainerOptions = {}): PinnTrainer {
   return new PinnTrainer(spec, options);
-}
-
-/** [start, end) of every rank-2 leaf (the weight matrices) in the flattened parameter vector. */
-export function matrixRanges(params: PyTree): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let at = 0;
-  for (const t of leaves(params)) {
-    if (t.rank === 2) out.push([at, at + t.size]);
-    at += t.size;
-  }
-  return out;
 }

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
 import { coordinateProbes, denseProbes, independentSeeds, probeSum, residualLosses } from '../../core/stde.js';
 import { Adam, linearDecay } from '../../optim/index.js';
-import { flattenTree, unflattenTree } from '../../pinn/flat.js';
+import { flattenTree, unflattenTree } from '../../nn/flat.js';
 import { sampleInto } from '../../core/random.js';
 import type { Estimator } from '../../core/estimators.js';
 

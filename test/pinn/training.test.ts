@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import { hypercube, interval } from '../../meshes/index.js';
-import { matrixRanges } from '../../pinn/trainer.js';
+import { matrixRanges } from '../../nn/flat.js';
 import { mlp } from '../../nn/mlp.js';
 import { tensor } from '../../core/tensor.js';
 import type { PyTree } from '../../core/pytree.js';

@@ -7,7 +7,7 @@ import { jit, valueAndGrad } from '../../core/api.js';
 import { laplacian } from '../../core/derivatives.js';
 import { mlp, type MlpParams } from '../../nn/mlp.js';
 import { Adam } from '../../optim/adam.js';
-import { flattenTree, unflattenTree } from '../../pinn/flat.js';
+import { flattenTree, unflattenTree } from '../../nn/flat.js';
 
 export interface PoissonDemoOptions {
   /** Interior collocation points (a uniform grid, fixed). */
