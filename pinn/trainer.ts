@@ -13,7 +13,6 @@ import { hashSeed } from '../core/random.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
 import { ESTIMATORS, type Estimator } from '../core/estimators.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
-import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
 import { NtkWeighting } from '../optim/ntk.js';
 import { MConFIG } from '../optim/mconfig.js';
@@ -137,7 +136,6 @@ export class PinnTrainer implements Trainer {
   private params: Params;
   private flat: FlatVec;
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
-  private readonly lrAt: ((step: number) => number) | null;
   private readonly plans: DerivativePlan[];
   /** STDE settings for lap() while training; null for the exact Laplacian */
   private readonly stde: { estimator: Exclude<Estimator, 'exact'>; samples: number } | null;
@@ -195,11 +193,6 @@ export class PinnTrainer implements Trainer {
     // LRA reads its gradient statistics on the weight matrices, as the method's authors' code does
     const lraRanges = name === 'lra' && optOpts.ranges === undefined ? { ranges: matrixRanges(this.params as unknown as PyTree) } : {};
     this.optimizer = custom ? custom.optimizer : makeOptimizer(name, { ...optOpts, ...lraRanges });
-    const lr = optOpts.lr;
-    this.lrAt = custom || name === 'lbfgs' ? null
-      : typeof lr === 'number' ? resolveLr(lr)
-      : lr && typeof lr === 'object' ? makeSchedule(lr as Record<string, unknown>, 'optimizer.lr')
-      : resolveLr(1e-3);
 
     const paramValue = (n: string): number => {
       if (n in (ps.unknowns ?? {})) return (ps.unknowns as Record<string, number>)[n];
@@ -448,6 +441,8 @@ export class PinnTrainer implements Trainer {
     let weights: Record<string, number> | undefined;
     let converged: StepMetrics['converged'];
     const userWeighted = this.termWeights.some((w) => w !== 1);
+    // the optimizer's rate for this update, read before it is taken (L-BFGS reports none)
+    const lr = 'currentLr' in this.optimizer ? this.optimizer.currentLr?.() : undefined;
     if (mode === 'gradient') {
       const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
       loss = l.item();
@@ -513,7 +508,6 @@ export class PinnTrainer implements Trainer {
       }
     }
     this.setFlat(this.flat);
-    const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;
     this.stepCount++;
     const split = splitStats(terms);
     const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };

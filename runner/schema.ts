@@ -80,7 +80,8 @@ function checkCsgDims(g: GeometryNode, path: (string | number)[], ctx: z.Refinem
 
 // ---------- shared training / output blocks ----------
 const optimizerEnum = z.enum(optimizerNames as unknown as [string, ...string[]]);
-const lrSpec = z.union([z.number().positive(), z.record(z.string(), z.unknown())]);
+// the shape only: range and schedule keys are checked by optim's parseLr (checkOptimizer), with the key path
+const lrSpec = z.union([z.number(), z.record(z.string(), z.unknown())]);
 
 const trainingShape = (steps: number, logEvery: number, checkpointEvery: number) => ({
   steps: posInt.default(steps),
