@@ -2,9 +2,9 @@
 // operators/), the benchmarks and the examples.
 import { Tensor } from '../core/tensor.js';
 import { leaves, unflatten, type PyTree } from '../core/pytree.js';
-import type { DType } from '../core/dtype.js';
+import type { DType, FloatArray } from '../core/dtype.js';
 
-export type FlatVec = Float32Array | Float64Array;
+export type FlatVec = FloatArray;
 
 export function allocVec(dtype: DType, n: number): FlatVec {
   return dtype === 'f64' ? new Float64Array(n) : new Float32Array(n);
@@ -21,7 +21,7 @@ export function flattenTree(tree: PyTree, dtype: 'f32', out?: Float32Array): Flo
 export function flattenTree(tree: PyTree, dtype: DType, out?: FlatVec): FlatVec;
 export function flattenTree(tree: PyTree, dtype: DType, out?: FlatVec): FlatVec {
   const ls = leaves(tree);
-  const v = out ?? allocVec(dtype, ls.reduce((s, t) => s + t.size, 0));
+  const v = out ?? allocVec(dtype, treeSize(tree));
   let at = 0;
   for (const t of ls) {
     v.set(t.dataSync(), at);
