@@ -54,6 +54,7 @@ export function resolveLr(lr: LearningRate, path = 'lr'): Schedule {
 }
 
 const positive = { min: 0, minExclusive: true };
+const positiveInt = { min: 1, integer: true };
 
 /**
  * The learning rate at `path` of untyped options (YAML/JSON or a caller's object): a finite number > 0,
@@ -66,7 +67,6 @@ export function parseLr(v: unknown, path: string, fallback?: LearningRate): Lear
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) return makeSchedule(v as Options, path);
   return checkNumber(v, path, positive);
 }
-const positiveInt = { min: 1, integer: true };
 
 /** Builds a schedule from a config object `{ type: 'cosine', lr: 1e-3, totalSteps: 1000 }`. */
 export function makeSchedule(spec: Options, path: string): Schedule {
