@@ -22,14 +22,12 @@ function pinnStep(): () => number {
   const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), f)));
   const valueAndGrad = fx.jit(fx.valueAndGrad(loss));
   let params = net.params;
-  const flat = Float32Array.from(fx.leaves(params).flatMap((t) => Array.from(t.dataSync())));
+  const flat = fx.nn.flattenTree(params, 'f32');
   const adam = fx.optim.adam({ lr: 1e-3 });
   return () => {
     const [value, grads] = valueAndGrad(params);
-    const g = Float32Array.from(fx.leaves(grads as fx.PyTree).flatMap((t) => Array.from(t.dataSync())));
-    adam.step(flat, g);
-    let at = 0;
-    params = fx.unflatten(params, fx.leaves(params).map((t) => fx.tensor(flat.subarray(at, (at += t.size)), [...t.shape])));
+    adam.step(flat, fx.nn.flattenTree(grads as fx.PyTree, 'f32'));
+    params = fx.nn.unflattenTree(params, flat);
     return (value as fx.Tensor).item();
   };
 }

@@ -3,7 +3,7 @@
 // measured in the same process (the practical memory limit for plain JS loops).
 // Run: npx tsx bench/optim.ts   (2-core shared machine: numbers are noisy, compare ratios)
 import { Adam, MultiAdam, configDirection } from '../optim/index.js';
-import { Mulberry32 } from '../meshes/rng.js';
+import { Mulberry32 } from '../core/random.js';
 
 const P = 100_000;
 

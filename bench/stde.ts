@@ -8,9 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
+import { twoBodyMethods as methods, twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
 
-const methods: readonly TwoBodyMethod[] = ['stde-sparse', 'stde-dense', 'exact', 'hessian'];
 const BATCH = 100;
 const SAMPLES = 16;
 const WIDTH = 128;

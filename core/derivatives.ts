@@ -4,6 +4,7 @@ import * as ops from './ops.js';
 import { grad, jet, jvp } from './api.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
 import { stdeLaplacian, type StdeOptions } from './stde.js';
+import type { Estimator } from './estimators.js';
 import { taylor2Along } from './transforms/collapsed.js';
 
 export type RowFn = (x: Tensor) => Tensor;
@@ -55,7 +56,7 @@ export function derivative(f: RowFn, x: Tensor, multiIndex: readonly number[]): 
 }
 
 export interface LaplacianOptions extends StdeOptions {
-  estimator?: 'exact' | 'stde-sparse' | 'stde-dense';
+  estimator?: Estimator;
 }
 
 /** Laplacian of a row-wise f at points x [N, d]: exact (d second-order jets) or an STDE estimate. */

@@ -5,6 +5,7 @@ import { Tensor } from './tensor.js';
 import * as ops from './ops.js';
 import { jet } from './api.js';
 import { Rng } from './random.js';
+import type { Estimator } from './estimators.js';
 import { allocate, type DType } from './dtype.js';
 import { checkPoints, tileDirections, tileRows, unitVector, weightedBlockSum } from './directions.js';
 import { taylor2Along } from './transforms/collapsed.js';
@@ -33,7 +34,7 @@ function samplesOf(what: string, opts: StdeOptions): number {
  * Laplacian estimate. Sparse: (d/|J|) sum_{j in J} d2f/dx_j^2 over |J| coordinates drawn without replacement.
  * Dense: (1/S) sum_s v_s^T H v_s with E[v v^T] = I (Rademacher or Gaussian probes), one probe set per point.
  */
-export function stdeLaplacian(f: RowFn, x: Tensor, opts: StdeOptions & { estimator: 'stde-sparse' | 'stde-dense' }): Tensor {
+export function stdeLaplacian(f: RowFn, x: Tensor, opts: StdeOptions & { estimator: Exclude<Estimator, 'exact'> }): Tensor {
   const [N, d] = x.shape;
   const samples = samplesOf('laplacian', opts);
   if (opts.estimator === 'stde-sparse') return probeSum(f, x, coordinateProbes(d, { ...opts, samples }, x.dtype), 2);
@@ -134,7 +135,7 @@ function sigmaAt(x: Tensor, sigma: Sigma): Tensor {
  * weight m/|J|) or dense (directions sigma v, E[v v^T] = I_m). sigma may depend on x (evaluated at the
  * points, not differentiated along the jet: the operator is linear in Hess f).
  */
-export function sigmaTrace(f: RowFn, x: Tensor, sigma: Sigma, opts: StdeOptions & { estimator?: 'exact' | 'stde-sparse' | 'stde-dense' } = {}): Tensor {
+export function sigmaTrace(f: RowFn, x: Tensor, sigma: Sigma, opts: StdeOptions & { estimator?: Estimator } = {}): Tensor {
   checkPoints('sigmaTrace', x);
   const [N, d] = x.shape;
   const s = sigmaAt(x, sigma);

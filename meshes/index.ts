@@ -1,6 +1,6 @@
 // Public surface of fluxion meshes: geometry + CSG, samplers, RAR, grids, triangle meshes, VTK and data I/O.
 export * from './points.js';
-export { Mulberry32, mulberry32, hashSeed, shuffleInPlace, permutation, normalQuantile } from './rng.js';
+export { Mulberry32, mulberry32, hashSeed, shuffleInPlace, permutation, normalQuantile } from '../core/random.js';
 export * from './sampling/samplers.js';
 export { sobolPoints, SobolSequence } from './sampling/sobol.js';
 export { SOBOL_MAX_DIM } from './sampling/sobolDirections.js';

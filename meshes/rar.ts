@@ -1,6 +1,6 @@
 // Residual-based adaptive refinement: pick new collocation points where the PDE residual is large.
 import { type Points, checkCount, pointCount } from './points.js';
-import { mulberry32 } from './rng.js';
+import { mulberry32 } from '../core/random.js';
 
 export interface RarSelection {
   readonly points: Points;

@@ -4,9 +4,10 @@
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
-import { leaves, unflatten, type PyTree } from '../core/pytree.js';
+import { leaves, type PyTree } from '../core/pytree.js';
+import { flattenTree, unflattenTree } from '../nn/flat.js';
 import { allocate, type DType } from '../core/dtype.js';
-import { uniformAt } from '../core/random.js';
+import { shuffleInPlace, uniformAt } from '../core/random.js';
 import { Adam } from '../optim/adam.js';
 import { stepDecay } from '../optim/schedules.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
@@ -71,12 +72,8 @@ function rows(values: Float64Array, per: number, idx: readonly number[], shape: 
 /** A seeded permutation of [0, n) for (seed, epoch): Fisher-Yates on counter-based uniforms. */
 export function epochPermutation(n: number, seed: number, epoch: number): number[] {
   const key = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) | 0;
-  const p = [...Array(n).keys()];
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(uniformAt(key, i) * (i + 1)));
-    [p[i], p[j]] = [p[j], p[i]];
-  }
-  return p;
+  let i = n; // the swap at position i draws counter i (n-1 down to 1)
+  return shuffleInPlace([...Array(n).keys()], () => uniformAt(key, --i));
 }
 
 export class OperatorTrainer<P> implements Trainer {
@@ -97,14 +94,8 @@ export class OperatorTrainer<P> implements Trainer {
   constructor(private readonly o: OperatorTrainerOptions<P>) {
     const { model, train } = o;
     this.like = model.params;
-    const ls = leaves(model.params as PyTree);
-    this.dtype = ls[0].dtype;
-    this.flat = new Float64Array(ls.reduce((n, t) => n + t.size, 0));
-    let at = 0;
-    for (const t of ls) {
-      this.flat.set(t.dataSync(), at);
-      at += t.size;
-    }
+    this.dtype = leaves(model.params as PyTree)[0].dtype;
+    this.flat = flattenTree(model.params as PyTree, 'f64');
     this.batchSize = o.batchSize ?? 20;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > train.count) {
       throw new RangeError(`operator trainer: batchSize must be an integer in [1, ${train.count}] (the training samples), got ${this.batchSize}`);
@@ -145,15 +136,7 @@ export class OperatorTrainer<P> implements Trainer {
 
   /** Current parameters as the model's tree. */
   params(): P {
-    const out: Tensor[] = [];
-    let at = 0;
-    for (const t of leaves(this.like as PyTree)) {
-      const b = allocate(this.dtype, t.size);
-      b.set(this.flat.subarray(at, at + t.size));
-      out.push(new Tensor(t.shape, this.dtype, b));
-      at += t.size;
-    }
-    return unflatten(this.like as PyTree, out) as P;
+    return unflattenTree(this.like as PyTree, this.flat) as P;
   }
 
   /** Training-sample indices of minibatch `step` (0-based): a pure function of (seed, step). */
@@ -172,13 +155,7 @@ export class OperatorTrainer<P> implements Trainer {
     const raw = this.o.physics ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype) : a;
     const lr = this.optimizer.currentLr?.();
     const [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
-    const g = new Float64Array(this.flat.length);
-    let at = 0;
-    for (const t of leaves(grads)) {
-      g.set(t.dataSync(), at);
-      at += t.size;
-    }
-    this.optimizer.step(this.flat, g);
+    this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
     this.stepCount++;
     const terms = Object.fromEntries(Object.entries(aux as Record<string, Tensor>).map(([k, t]) => [k, t.item()]));
     const m: StepMetrics = { step: this.stepCount, loss: loss.item(), terms };

@@ -1,6 +1,6 @@
 // Adam (Kingma & Ba) and AdamW (decoupled weight decay, Loshchilov & Hutter), PyTorch conventions.
 import type { LearningRate, Optimizer, OptimState, Schedule, Vec } from './types.js';
-import { resolveLr } from './schedules.js';
+import { parseLr, resolveLr } from './schedules.js';
 import { OptionReader, type Options } from './options.js';
 import { checkShapes, expectKind, readNumber, readVec, vecToJson } from './state.js';
 
@@ -26,14 +26,12 @@ export class Adam implements Optimizer {
   private t = 0;
 
   constructor(o: AdamOptions = {}) {
-    const lr = o.lr ?? 1e-3;
-    // same bound as the config reader (optimizer.lr in (0, inf)) for direct callers such as sim/
-    if (typeof lr === 'number' && !(lr > 0 && Number.isFinite(lr))) throw new Error(`Adam: lr must be a finite number > 0, got ${lr}`);
-    this.lr = resolveLr(lr);
     [this.b1, this.b2] = o.betas ?? [0.9, 0.999];
     this.eps = o.eps ?? 1e-8;
     this.wd = o.weightDecay ?? 0;
     this.decoupled = o.decoupled ?? false;
+    // checked as configs are (lr in (0, inf)) for direct callers such as sim/
+    this.lr = resolveLr(o.lr ?? 1e-3, `${this.kind}.lr`);
   }
 
   get kind(): string {
@@ -90,7 +88,7 @@ export class Adam implements Optimizer {
 /** lr (default 1e-3), betas and eps (default 1e-8): the options every Adam-style method reads. */
 export function adamMomentOptions(r: OptionReader, betas: [number, number]): { lr: LearningRate; betas: [number, number]; eps: number } {
   return {
-    lr: r.lr('lr', 1e-3),
+    lr: parseLr(r.raw('lr'), r.sub('lr'), 1e-3),
     betas: r.betas('betas', betas),
     eps: r.number('eps', 1e-8, { min: 0 }),
   };

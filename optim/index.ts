@@ -1,6 +1,6 @@
 // Public surface of optim/: optimizers on flat parameter vectors, loss-balancing methods, schedules.
 export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ClosureOptimizer, ObjectiveFn, Convergence } from './types.js';
-export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule } from './schedules.js';
+export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule, parseLr } from './schedules.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';
 export { LBFGS, type LbfgsOptions, type MinimizeOptions, type LbfgsResult, type StopReason } from './lbfgs.js';
@@ -14,7 +14,7 @@ export { PCGrad, pcgradDirection, pcgradWeightsFromGram } from './pcgrad.js';
 export { NtkWeighting, ntkTrace, ntkTraceWeights } from './ntk.js';
 export { CombinedGradientOptimizer } from './combined.js';
 export { makeOptimizer, optimizerNames, optimizerInputs, type OptimizerName, type OptimizerByName } from './factory.js';
-export { Mulberry32 } from '../meshes/rng.js';
+export { Mulberry32 } from '../core/random.js';
 
 import { Adam, type AdamOptions } from './adam.js';
 import { LBFGS, type LbfgsOptions } from './lbfgs.js';

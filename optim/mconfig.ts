@@ -30,7 +30,7 @@ export class MConFIG implements MultiLossOptimizer {
   private t = 0;
 
   constructor(o: MConfigOptions = {}) {
-    this.lr = resolveLr(o.lr ?? 1e-3);
+    this.lr = resolveLr(o.lr ?? 1e-3, 'mconfig.lr');
     [this.b1, this.b2] = o.betas ?? [0.9, 0.999];
     this.eps = o.eps ?? 1e-8;
   }

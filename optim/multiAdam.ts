@@ -28,7 +28,7 @@ export class MultiAdam implements MultiLossOptimizer {
   private t = 0;
 
   constructor(o: MultiAdamOptions = {}) {
-    this.lr = resolveLr(o.lr ?? 1e-3);
+    this.lr = resolveLr(o.lr ?? 1e-3, 'multiadam.lr');
     [this.b1, this.b2] = o.betas ?? [0.99, 0.99];
     this.eps = o.eps ?? 1e-8;
     this.fixedWeights = o.weights;

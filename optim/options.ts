@@ -1,7 +1,5 @@
 // Runtime validation of optimizer options coming from configs (untyped YAML/JSON). Every error
 // names the full option path, e.g. `optimizer.betas: expected two numbers in [0,1), got [0.9]`.
-import type { LearningRate } from './types.js';
-import { makeSchedule } from './schedules.js';
 
 export type Options = Record<string, unknown>;
 
@@ -17,6 +15,7 @@ export interface NumberRule {
 
 function show(v: unknown): string {
   if (typeof v === 'function') return 'a function';
+  if (typeof v === 'number') return String(v); // JSON would print NaN and Infinity as null
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
@@ -102,15 +101,6 @@ export class OptionReader {
     if (v === undefined) return undefined;
     if (!Array.isArray(v)) throw optionError(this.sub(key), 'an array of numbers', v);
     return v.map((x, i) => checkNumber(x, `${this.sub(key)}[${i}]`, rule));
-  }
-
-  /** A learning rate: a positive number, a schedule function, or a schedule spec object. */
-  lr(key: string, fallback: number | undefined): LearningRate {
-    const v = this.take(key);
-    if (v === undefined && fallback !== undefined) return fallback;
-    if (typeof v === 'function') return v as LearningRate;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return makeSchedule(v as Options, this.sub(key));
-    return checkNumber(v, this.sub(key), { min: 0, minExclusive: true });
   }
 
   /** Required string out of a fixed set. */

@@ -6,7 +6,7 @@
 import type { JsonValue, Optimizer, OptimState, Vec } from './types.js';
 import { CombinedGradientOptimizer } from './combined.js';
 import { gram } from './linalg.js';
-import { Mulberry32 } from '../meshes/rng.js';
+import { Mulberry32 } from '../core/random.js';
 import { readNumber } from './state.js';
 import { weightedSum } from './vec.js';
 

@@ -6,7 +6,7 @@
 // The first step records L(0) and uses weights 1.
 import type { JsonValue, Optimizer, OptimState, Vec } from './types.js';
 import { CombinedGradientOptimizer } from './combined.js';
-import { Mulberry32 } from '../meshes/rng.js';
+import { Mulberry32 } from '../core/random.js';
 import { readNumber, readNumbers } from './state.js';
 
 export interface ReLoBRaLoOptions {

@@ -1,6 +1,8 @@
-// Learning-rate schedules. `step` counts updates already taken, so step 0 is the first update.
+// Learning rates: schedules, and parseLr, the one parser of a learning rate (a number, a schedule function or a
+// schedule spec) that optimizers, configs and trainers go through. `step` counts updates already taken, so
+// step 0 is the first update.
 import type { LearningRate, Schedule } from './types.js';
-import { OptionReader, type Options } from './options.js';
+import { checkNumber, OptionReader, type Options } from './options.js';
 
 export function constantLr(lr: number): Schedule {
   return () => lr;
@@ -45,12 +47,26 @@ export function warmup(o: { warmupSteps: number; after: LearningRate }): Schedul
   return (step) => (step < o.warmupSteps ? ((step + 1) / o.warmupSteps) * after(0) : after(step - o.warmupSteps));
 }
 
-export function resolveLr(lr: LearningRate): Schedule {
-  return typeof lr === 'number' ? constantLr(lr) : lr;
+/** A learning rate as a schedule; a number must be finite and > 0 (errors name `path`). */
+export function resolveLr(lr: LearningRate, path = 'lr'): Schedule {
+  const v = parseLr(lr, path);
+  return typeof v === 'number' ? constantLr(v) : v;
 }
 
 const positive = { min: 0, minExclusive: true };
 const positiveInt = { min: 1, integer: true };
+
+/**
+ * The learning rate at `path` of untyped options (YAML/JSON or a caller's object): a finite number > 0,
+ * a schedule function, or a schedule spec such as `{ type: cosine, lr: 1e-3, totalSteps: 1000 }`;
+ * `fallback` when absent. Errors name the key path, e.g. `training.lr.totalSteps: expected an integer ...`.
+ */
+export function parseLr(v: unknown, path: string, fallback?: LearningRate): LearningRate {
+  if (v === undefined && fallback !== undefined) return fallback;
+  if (typeof v === 'function') return v as Schedule;
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) return makeSchedule(v as Options, path);
+  return checkNumber(v, path, positive);
+}
 
 /** Builds a schedule from a config object `{ type: 'cosine', lr: 1e-3, totalSteps: 1000 }`. */
 export function makeSchedule(spec: Options, path: string): Schedule {
@@ -91,7 +107,7 @@ export function makeSchedule(spec: Options, path: string): Schedule {
       });
       break;
     case 'warmup':
-      s = warmup({ warmupSteps: r.number('warmupSteps', undefined, positiveInt), after: r.lr('after', undefined) });
+      s = warmup({ warmupSteps: r.number('warmupSteps', undefined, positiveInt), after: parseLr(r.raw('after'), r.sub('after')) });
       break;
   }
   r.done();

@@ -1,6 +1,6 @@
 // SGD with (Nesterov) momentum and L2 weight decay, PyTorch conventions.
 import type { LearningRate, Optimizer, OptimState, Schedule, Vec } from './types.js';
-import { resolveLr } from './schedules.js';
+import { parseLr, resolveLr } from './schedules.js';
 import { OptionReader, type Options } from './options.js';
 import { checkShapes, expectKind, readNumber, readVec, vecToJson } from './state.js';
 
@@ -20,7 +20,7 @@ export class SGD implements Optimizer {
   private t = 0;
 
   constructor(o: SgdOptions = {}) {
-    this.lr = resolveLr(o.lr ?? 1e-2);
+    this.lr = resolveLr(o.lr ?? 1e-2, 'sgd.lr');
     this.mu = o.momentum ?? 0;
     this.nesterov = o.nesterov ?? false;
     this.wd = o.weightDecay ?? 0;
@@ -66,7 +66,7 @@ export class SGD implements Optimizer {
 export function parseSgd(opts: Options, path: string): SGD {
   const r = new OptionReader(opts, path);
   const o: SgdOptions = {
-    lr: r.lr('lr', 1e-2),
+    lr: parseLr(r.raw('lr'), r.sub('lr'), 1e-2),
     momentum: r.number('momentum', 0, { min: 0, max: 1, maxExclusive: true }),
     nesterov: r.boolean('nesterov', false),
     weightDecay: r.number('weightDecay', 0, { min: 0 }),

@@ -5,7 +5,7 @@
 //   rar-d: `add` candidates drawn with p ~ |r|^k / mean(|r|^k) + c join them,
 //   rad:   the PDE points are replaced by a draw of as many candidates with that same p.
 // Draws are a pure function of (seed, step), and the point set is part of the trainer's checkpoint.
-import { hashSeed } from '../meshes/rng.js';
+import { hashSeed } from '../core/random.js';
 import { rarDSelect, rarSelect } from '../meshes/rar.js';
 
 export type AdaptiveMethod = 'rar-g' | 'rar-d' | 'rad';

@@ -14,7 +14,7 @@ export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
 export { withPointInputs, type PointCoefficient } from './coefficients.js';
 export { HEAVISIDE_AT_ZERO } from './branches.js';
-export { flattenTree, unflattenTree, treeSize, type FlatVec } from './flat.js';
+export { flattenTree, unflattenTree, treeSize, type FlatVec } from '../nn/flat.js';
 export { column } from './transforms.js';
 export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';
 export { trainerNetwork } from './network.js';

@@ -5,20 +5,20 @@ import { Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
-import { leaves, type PyTree } from '../core/pytree.js';
+import type { PyTree } from '../core/pytree.js';
 import type { Network } from '../nn/index.js';
 import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
-import { hashSeed } from '../meshes/rng.js';
+import { hashSeed } from '../core/random.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
+import { ESTIMATORS, type Estimator } from '../core/estimators.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
-import { makeSchedule, resolveLr } from '../optim/schedules.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
 import { NtkWeighting } from '../optim/ntk.js';
 import { MConFIG } from '../optim/mconfig.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
-import { flattenTree, unflattenTree, type FlatVec } from './flat.js';
+import { flattenTree, matrixRanges, unflattenTree, type FlatVec } from '../nn/flat.js';
 import { withPointInputs } from './coefficients.js';
 import { valuesAndGrads } from './multigrad.js';
 import { unknownErrors } from './unknowns.js';
@@ -70,7 +70,7 @@ export interface TrainerOptions {
    * `samples` fresh random probes per step: 'stde-sparse' (|J| coordinate directions without replacement,
    * weight d/|J|) or 'stde-dense' (Rademacher directions, weight 1/S). Evaluation stays exact.
    */
-  derivatives?: { estimator?: LapEstimator; samples?: number };
+  derivatives?: { estimator?: Estimator; samples?: number };
   /** evaluation points sampled in the domain when only an exact solution is known */
   evalPoints?: number;
   /**
@@ -83,8 +83,6 @@ export interface TrainerOptions {
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
 
 type Params = { net: PyTree; unknowns: Record<string, Tensor> };
-export type LapEstimator = 'exact' | 'stde-sparse' | 'stde-dense';
-const LAP_ESTIMATORS: readonly LapEstimator[] = ['exact', 'stde-sparse', 'stde-dense'];
 
 interface BatchTerm {
   x: Tensor;
@@ -138,10 +136,9 @@ export class PinnTrainer implements Trainer {
   private params: Params;
   private flat: FlatVec;
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
-  private readonly lrAt: ((step: number) => number) | null;
   private readonly plans: DerivativePlan[];
   /** STDE settings for lap() while training; null for the exact Laplacian */
-  private readonly stde: { estimator: Exclude<LapEstimator, 'exact'>; samples: number } | null;
+  private readonly stde: { estimator: Exclude<Estimator, 'exact'>; samples: number } | null;
   /** one weight per loss (see lossNames) */
   private readonly termWeights: number[];
   /** loss names in order: each term's residual groups (a PDE system: one per equation) */
@@ -196,11 +193,6 @@ export class PinnTrainer implements Trainer {
     // LRA reads its gradient statistics on the weight matrices, as the method's authors' code does
     const lraRanges = name === 'lra' && optOpts.ranges === undefined ? { ranges: matrixRanges(this.params as unknown as PyTree) } : {};
     this.optimizer = custom ? custom.optimizer : makeOptimizer(name, { ...optOpts, ...lraRanges });
-    const lr = optOpts.lr;
-    this.lrAt = custom || name === 'lbfgs' ? null
-      : typeof lr === 'number' ? resolveLr(lr)
-      : lr && typeof lr === 'object' ? makeSchedule(lr as Record<string, unknown>, 'optimizer.lr')
-      : resolveLr(1e-3);
 
     const paramValue = (n: string): number => {
       if (n in (ps.unknowns ?? {})) return (ps.unknowns as Record<string, number>)[n];
@@ -208,7 +200,7 @@ export class PinnTrainer implements Trainer {
       throw new Error(`unknown constant '${n}'; declare it in problem.constants or problem.unknowns`);
     };
     const est = options.derivatives?.estimator ?? 'exact';
-    if (!LAP_ESTIMATORS.includes(est)) throw new Error(`derivatives.estimator: expected one of ${LAP_ESTIMATORS.join(', ')}, got '${String(est)}'`);
+    if (!ESTIMATORS.includes(est)) throw new Error(`derivatives.estimator: expected one of ${ESTIMATORS.join(', ')}, got '${String(est)}'`);
     const samples = options.derivatives?.samples ?? 16;
     if (!Number.isInteger(samples) || samples < 1) throw new Error(`derivatives.samples: expected a positive integer, got ${samples}`);
     this.stde = est === 'exact' ? null : { estimator: est, samples };
@@ -449,6 +441,8 @@ export class PinnTrainer implements Trainer {
     let weights: Record<string, number> | undefined;
     let converged: StepMetrics['converged'];
     const userWeighted = this.termWeights.some((w) => w !== 1);
+    // the optimizer's rate for this update, read before it is taken (L-BFGS reports none)
+    const lr = 'currentLr' in this.optimizer ? this.optimizer.currentLr?.() : undefined;
     if (mode === 'gradient') {
       const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
       loss = l.item();
@@ -470,7 +464,7 @@ export class PinnTrainer implements Trainer {
         const f = l.item();
         const terms = this.readTerms(ls);
         first ??= { loss: f, terms };
-        const gv = flattenTree(g as unknown as PyTree, 'f64') as Float64Array;
+        const gv = flattenTree(g as unknown as PyTree, 'f64');
         this.lastObjective = { batch, x: Float64Array.from(x), f, g: gv, terms };
         return { f, g: gv };
       };
@@ -514,7 +508,6 @@ export class PinnTrainer implements Trainer {
       }
     }
     this.setFlat(this.flat);
-    const lr = this.lrAt ? this.lrAt(this.stepCount) : undefined;
     this.stepCount++;
     const split = splitStats(terms);
     const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };
@@ -732,15 +725,4 @@ export class PinnTrainer implements Trainer {
 
 export function createTrainer(spec: ProblemSpec, options: TrainerOptions = {}): PinnTrainer {
   return new PinnTrainer(spec, options);
-}
-
-/** [start, end) of every rank-2 leaf (the weight matrices) in the flattened parameter vector. */
-export function matrixRanges(params: PyTree): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let at = 0;
-  for (const t of leaves(params)) {
-    if (t.rank === 2) out.push([at, at + t.size]);
-    at += t.size;
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
 // Builds the optimizer a config names, through optim's makeOptimizer (which validates the options).
 import { makeOptimizer, type OptimizerByName, type OptimizerName } from '../optim/factory.js';
-import { makeSchedule } from '../optim/schedules.js';
+import { parseLr } from '../optim/schedules.js';
 import type { Options } from '../optim/options.js';
 import { ConfigError } from './errors.js';
 
@@ -34,9 +34,10 @@ export function optimizerOptions(t: TrainingOptimizerConfig, path = 'training'):
  * where the settings sit: 'training', or 'training.finetune').
  */
 export function buildOptimizer(t: TrainingOptimizerConfig, path = 'training'): OptimizerByName[OptimizerName] {
-  if (typeof t.lr === 'object') {
+  // checked at its own key path before it is folded into the options (possibly inside `base`)
+  if (t.lr !== undefined) {
     try {
-      makeSchedule(t.lr, `${path}.lr`);
+      parseLr(t.lr, `${path}.lr`);
     } catch (e) {
       throw new ConfigError((e as Error).message);
     }

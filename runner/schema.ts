@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
+import { ESTIMATORS } from '../core/estimators.js';
 import { checkNetwork, networkShape } from './networkConfig.js';
 import { pdeLossName } from '../pinn/equations.js';
 import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
@@ -79,7 +80,8 @@ function checkCsgDims(g: GeometryNode, path: (string | number)[], ctx: z.Refinem
 
 // ---------- shared training / output blocks ----------
 const optimizerEnum = z.enum(optimizerNames as unknown as [string, ...string[]]);
-const lrSpec = z.union([z.number().positive(), z.record(z.string(), z.unknown())]);
+// the shape only: range and schedule keys are checked by optim's parseLr (checkOptimizer), with the key path
+const lrSpec = z.union([z.number(), z.record(z.string(), z.unknown())]);
 
 const trainingShape = (steps: number, logEvery: number, checkpointEvery: number) => ({
   steps: posInt.default(steps),
@@ -255,7 +257,7 @@ export const pinnSchema = z
       })
       .prefault({}),
     derivatives: z
-      .strictObject({ estimator: z.enum(['exact', 'stde-sparse', 'stde-dense']).default('exact'), samples: posInt.default(16) })
+      .strictObject({ estimator: z.enum(ESTIMATORS).default('exact'), samples: posInt.default(16) })
       .prefault({}),
     output: z
       .strictObject({

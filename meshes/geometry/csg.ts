@@ -1,6 +1,6 @@
 // Constructive solid geometry: union, difference and intersection of any two geometries.
 import { type BBox, type Points, checkCount, checkDim } from '../points.js';
-import { hashSeed, mulberry32, permutation } from '../rng.js';
+import { hashSeed, mulberry32, permutation } from '../../core/random.js';
 import type { SamplerKind } from '../sampling/samplers.js';
 import { type BoundarySample, type Geometry, DEFAULT_TOL, sdfNearZero } from './geometry.js';
 import { sampleByRejection } from './rejection.js';

@@ -1,6 +1,6 @@
 // Balls in any dimension: disk (2D), sphere (3D), hypersphere (dD).
 import { type BBox, type Points, checkCount, checkDim, pointCount } from '../points.js';
-import { normalQuantile } from '../rng.js';
+import { normalQuantile } from '../../core/random.js';
 import { createSampler, type SamplerKind } from '../sampling/samplers.js';
 import { type BoundarySample, type Geometry, DEFAULT_TOL } from './geometry.js';
 

@@ -1,6 +1,6 @@
 // Space-time product geometry x [t0, t1]: the last coordinate is time.
 import { type BBox, type Points, checkCount, checkDim, pointCount } from '../points.js';
-import { hashSeed, mulberry32, permutation } from '../rng.js';
+import { hashSeed, mulberry32, permutation } from '../../core/random.js';
 import type { SamplerKind } from '../sampling/samplers.js';
 import { type BoundarySample, type Geometry, DEFAULT_TOL } from './geometry.js';
 import { Hypercube } from './hypercube.js';

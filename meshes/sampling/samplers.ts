@@ -1,6 +1,6 @@
 // Unit-cube samplers behind one streaming interface, so rejection sampling can keep drawing
 // from the same low-discrepancy sequence instead of restarting it.
-import { mulberry32, permutation } from '../rng.js';
+import { mulberry32, permutation } from '../../core/random.js';
 import { HaltonSequence } from './halton.js';
 import { SobolSequence } from './sobol.js';
 import { HammersleySequence } from './hammersley.js';

@@ -4,7 +4,7 @@
  * (scaled by sensorScale); output act = tanh(W2 tanh(W1 u + b1) + b2), one value per spring.
  * Parameters live in one flat Float64Array: W1 (nHidden x nIn, row-major), b1, W2 (nOut x nHidden), b2.
  */
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 
 export interface ControllerShape {
   nSin: number;

@@ -1,7 +1,7 @@
 /** MPM optimisation tasks: hit a target by initial velocity, identify Young's modulus. */
 import { Adam } from '../../optim/adam.js';
 import { reverseThroughTime, type CheckpointMode } from '../checkpoint.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { Mpm2D } from './mpm2d.js';
 import type { MpmOptions } from './mpmBase.js';
 

@@ -2,7 +2,7 @@
 // seeded determinism, initialisation statistics and errors naming the bad option.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { flattenTree, unflattenTree } from '../../pinn/flat.js';
+import { flattenTree, unflattenTree } from '../../nn/flat.js';
 import { relErr } from '../support/check.js';
 import { collapsedTaylor2 } from '../../core/transforms/collapsed.js';
 

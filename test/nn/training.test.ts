@@ -2,7 +2,7 @@
 // trains from TrainerOptions (short runs lower the loss), checkpoints round-trip the flat parameter vector.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { flattenTree } from '../../pinn/flat.js';
+import { flattenTree } from '../../nn/flat.js';
 
 const { pinn, nn } = fx;
 const small: fx.pinn.TrainerOptions = { points: { domain: 48, boundary: 2 }, seed: 1, optimizer: { name: 'adam', lr: 5e-3 } };

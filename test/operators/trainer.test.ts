@@ -50,6 +50,8 @@ describe('operators: trainer', () => {
     expect(make(3).batchIndices(5)).to.deep.equal(t.batchIndices(5));
     expect(make(4).batchIndices(5)).to.not.deep.equal(t.batchIndices(5));
     expect(epochPermutation(25, 3, 0).slice().sort((x, y) => x - y)).to.deep.equal([...Array(25).keys()]);
+    // recorded before the shuffle moved onto core/random's shuffleInPlace: minibatch order must not change
+    expect(epochPermutation(12, 3, 2)).to.deep.equal([11, 0, 2, 5, 3, 9, 8, 7, 6, 10, 4, 1]);
   });
 
   it('evaluates an FNO at a finer resolution and predicts on arbitrary points', () => {

@@ -17,10 +17,12 @@ describe('optim Adam / AdamW / SGD', () => {
     expect(opt.steps).to.equal(2);
   });
 
-  it('Adam rejects a non-positive or non-finite constant lr, naming it', () => {
-    expect(() => new Adam({ lr: 0 })).to.throw('Adam: lr must be a finite number > 0, got 0');
-    expect(() => new Adam({ lr: -0.1 })).to.throw('Adam: lr must be a finite number > 0, got -0.1');
-    expect(() => new Adam({ lr: Number.NaN })).to.throw('Adam: lr must be a finite number > 0, got NaN');
+  it('Adam, AdamW and SGD reject a non-positive or non-finite constant lr, naming it', () => {
+    expect(() => new Adam({ lr: 0 })).to.throw('adam.lr: expected a number in (0,inf), got 0');
+    expect(() => new Adam({ lr: -0.1 })).to.throw('adam.lr: expected a number in (0,inf), got -0.1');
+    expect(() => new Adam({ lr: Number.NaN })).to.throw('adam.lr: expected a number in (0,inf), got NaN');
+    expect(() => new Adam({ lr: Infinity, decoupled: true })).to.throw('adamw.lr: expected a number in (0,inf), got Infinity');
+    expect(() => new SGD({ lr: -1 })).to.throw('sgd.lr: expected a number in (0,inf), got -1');
   });
 
   it('Adam with L2 weight decay adds wd*p to the gradient; AdamW shrinks p by (1 - lr*wd)', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConFIG, MConFIG, SGD, configDirection, configTwo, configWeights } from '../../optim/index.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { cosine, expectClose, randomVec } from './helpers.js';
 
 describe('optim ConFIG', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { LBFGS, cubicMinimizer, strongWolfe, type LinePoint } from '../../optim/index.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 
 function rosenbrock(x: Float64Array): { f: number; g: Float64Array } {
   const [a, b] = x;

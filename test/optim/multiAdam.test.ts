@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Adam, MultiAdam } from '../../optim/index.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { expectClose, randomVec } from './helpers.js';
 
 describe('optim MultiAdam', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { constantLr, cosineDecay, exponentialDecay, linearDecay, makeOptimizer, makeSchedule, stepDecay, warmup, Adam } from '../../optim/index.js';
+import { constantLr, cosineDecay, exponentialDecay, linearDecay, makeOptimizer, makeSchedule, parseLr, resolveLr, stepDecay, warmup, Adam } from '../../optim/index.js';
 
 describe('optim schedules', () => {
   it('constant', () => {
@@ -51,6 +51,24 @@ describe('optim schedules', () => {
     );
     expect(() => makeSchedule({ type: 'cosin', lr: 1 }, 'optimizer.lr')).to.throw('optimizer.lr.type: expected one of');
     expect(() => makeSchedule({ type: 'linear', lr: 1, totalSteps: 3, end: 0 }, 'x')).to.throw('x.end: unknown option');
+  });
+
+  it('parseLr reads every form of a learning rate and rejects a bad one at its key path', () => {
+    expect(parseLr(0.01, 'training.lr')).to.equal(0.01);
+    expect(parseLr(undefined, 'training.lr', 1e-3)).to.equal(1e-3);
+    const f = (t: number) => 1 / (t + 1);
+    expect(parseLr(f, 'training.lr')).to.equal(f);
+    const s = parseLr({ type: 'step', lr: 1, stepSize: 2, gamma: 0.5 }, 'training.lr') as (t: number) => number;
+    expect([0, 1, 2, 4].map(s)).to.deep.equal([1, 1, 0.5, 0.25]);
+    expect(() => parseLr(0, 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got 0');
+    expect(() => parseLr(Number.NaN, 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got NaN');
+    expect(() => parseLr('fast', 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got "fast"');
+    expect(() => parseLr([0.1], 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got [0.1]');
+    expect(() => parseLr(undefined, 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got undefined');
+    expect(() => parseLr({ type: 'warmup', warmupSteps: 2, after: -1 }, 'training.lr')).to.throw('training.lr.after: expected a number in (0,inf), got -1');
+    expect(() => resolveLr(-2, 'mconfig.lr')).to.throw('mconfig.lr: expected a number in (0,inf), got -2');
+    expect(makeOptimizer('multiadam', { lr: 0.5 }).currentLr()).to.equal(0.5);
+    expect(() => makeOptimizer('lra', { base: { name: 'sgd', lr: { type: 'cosine', lr: 1 } } })).to.throw('optimizer.base.lr.totalSteps: expected an integer');
   });
 
   it('an optimizer reads the schedule at the number of steps already taken', () => {

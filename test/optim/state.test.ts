@@ -1,7 +1,7 @@
 // state() -> JSON -> load() into a fresh instance must give bit-identical subsequent steps.
 import { expect } from 'chai';
 import { makeOptimizer, type MultiLossOptimizer, type Optimizer, type OptimState } from '../../optim/index.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { randomVec } from './helpers.js';
 
 const P = 6;

@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import * as ops from '../../core/ops.js';
 import { interval } from '../../meshes/index.js';
-import { hashSeed } from '../../meshes/rng.js';
+import { hashSeed } from '../../core/random.js';
 
 // u is held at 0 by the output transform, so the PDE residual is -g(x): a bump at x = 0.7 of width 0.05
 const bump = (x: number): number => 10 * Math.exp(-(((x - 0.7) / 0.05) ** 2));

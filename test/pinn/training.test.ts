@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import { hypercube, interval } from '../../meshes/index.js';
-import { matrixRanges } from '../../pinn/trainer.js';
+import { matrixRanges } from '../../nn/flat.js';
 import { mlp } from '../../nn/mlp.js';
 import { tensor } from '../../core/tensor.js';
 import type { PyTree } from '../../core/pytree.js';
@@ -17,6 +17,16 @@ describe('pinn: training', () => {
     expect(res.final.l2re).to.be.below(2e-2);
     expect(res.history[0].terms).to.have.keys('pde', 'bc');
     expect(res.history[0].lr).to.equal(5e-3);
+  });
+
+  it('logs the rate the optimizer used: its own default, a base optimizer\'s, or the schedule at each step', () => {
+    const lrs = (optimizer: pinn.TrainerOptions['optimizer']) => {
+      const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, optimizer });
+      return [1, 2, 3].map(() => tr.trainStep().lr);
+    };
+    expect(lrs('sgd')).to.deep.equal([1e-2, 1e-2, 1e-2]);
+    expect(lrs({ name: 'lra', base: { name: 'sgd', lr: 0.02 } })).to.deep.equal([0.02, 0.02, 0.02]);
+    expect(lrs({ name: 'adam', lr: { type: 'step', lr: 0.1, stepSize: 2, gamma: 0.5 } })).to.deep.equal([0.1, 0.1, 0.05]);
   });
 
   it('inverse problem: u_x = a u with data from exp(0.5 x) recovers a = 0.5 (L-BFGS, 40 steps)', () => {

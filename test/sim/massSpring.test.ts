@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MassSpringSim } from '../../sim/massSpring/massSpring.js';
 import { defaultRobot } from '../../sim/massSpring/robot.js';
 import { walkLossAndGrad, walkDistance, trainWalk } from '../../sim/massSpring/walk.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 
 describe('sim/massSpring', () => {
   it('controller-weight gradient matches central finite differences over 150 steps', () => {

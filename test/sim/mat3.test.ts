@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { polar3, det3, cofactor3 } from '../../sim/mpm/mat3.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 
 describe('sim/mpm 3x3 helpers', () => {
   it('polar3 returns a proper rotation with symmetric positive S = R^T F', () => {

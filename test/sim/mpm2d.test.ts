@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { Mpm2D } from '../../sim/mpm/mpm2d.js';
 import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 import { snowPlasticity2, snowPlasticity2Backward } from '../../sim/mpm/materials2d.js';
 
 /** Particles on a jittered lattice filling [x0, x0 + w] x [y0, y0 + h]. */

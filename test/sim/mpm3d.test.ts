@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Mpm3D } from '../../sim/mpm/mpm3d.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
-import { Mulberry32 } from '../../meshes/rng.js';
+import { Mulberry32 } from '../../core/random.js';
 
 function block3(k: number, x0: number, w: number, seed: number): Float64Array {
   const rng = new Mulberry32(seed);

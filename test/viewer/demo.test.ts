@@ -65,7 +65,7 @@ describe('demo problem (viewer/demo/poisson.ts)', () => {
 
   it('rejects bad sizes and rates with messages naming them', () => {
     expect(() => createPoissonDemo({ points: 1 })).to.throw(/points: expected an integer >= 2, got 1/);
-    expect(() => createPoissonDemo({ lr: 0 })).to.throw(/lr: expected a number > 0, got 0/);
+    expect(() => createPoissonDemo({ lr: 0 })).to.throw(/createPoissonDemo lr: expected a number in \(0,inf\), got 0/);
     expect(() => grid(1.5, 0, 1)).to.throw(/grid: n must be an integer >= 2, got 1.5/);
     expect(grid(3, 0, 1)).to.deep.equal([0, 0.5, 1]);
   });

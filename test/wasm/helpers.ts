@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildExists } from '../../core/wasm/module.js';
 import { loadKernels, type WasmKernels } from '../../core/wasm/kernels.js';
+import { Mulberry32 } from '../../core/random.js';
 
 /** Builds core/wasm/build/ if missing (call from a mocha `before`). */
 export function ensureBuilt(): void {
@@ -17,16 +18,10 @@ export function allVariants(): WasmKernels[] {
   return [loadKernels({ relaxed: false }), loadKernels({ relaxed: true, enableRelaxedFlag: true })];
 }
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
+/** mulberry32 from a raw state: small seeded PRNG, uniform in [0, 1). */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Mulberry32(seed);
+  return () => g.next();
 }
 
 export function randomF32(n: number, seed: number, lo = -1, hi = 1): Float32Array {

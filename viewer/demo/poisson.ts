@@ -7,7 +7,8 @@ import { jit, valueAndGrad } from '../../core/api.js';
 import { laplacian } from '../../core/derivatives.js';
 import { mlp, type MlpParams } from '../../nn/mlp.js';
 import { Adam } from '../../optim/adam.js';
-import { flattenTree, unflattenTree } from '../../pinn/flat.js';
+import { parseLr } from '../../optim/schedules.js';
+import { flattenTree, unflattenTree } from '../../nn/flat.js';
 
 export interface PoissonDemoOptions {
   /** Interior collocation points (a uniform grid, fixed). */
@@ -39,7 +40,7 @@ export function grid(n: number, from: number, to: number): number[] {
 export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
   const { points = 64, hidden = [32, 32], lr = 5e-3, seed = 0, boundaryWeight = 1, plotPoints = 101 } = o;
   if (!Number.isInteger(points) || points < 2) throw new Error(`createPoissonDemo points: expected an integer >= 2, got ${points}`);
-  if (!(lr > 0)) throw new Error(`createPoissonDemo lr: expected a number > 0, got ${lr}`);
+  parseLr(lr, 'createPoissonDemo lr');
   const net = mlp({ layers: [1, ...hidden, 1], activation: 'tanh', seed });
   // Interior points strictly inside (0, 1); the residual is divided by pi^2 so both loss terms start O(1).
   const xs = grid(points + 2, 0, 1).slice(1, -1);
