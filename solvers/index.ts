@@ -30,3 +30,11 @@ export { burgersDataset, darcyDataset, antiderivativeDataset } from './datasets.
 export type { OperatorDataset, BurgersDatasetOptions, DarcyDatasetOptions, AntiderivativeDatasetOptions } from './datasets.js';
 export { solveReactionDiffusion1d } from './reactionDiffusion.js';
 export type { ReactionDiffusionOptions } from './reactionDiffusion.js';
+export { solveKuramotoSivashinsky1d } from './kuramotoSivashinsky.js';
+export type { KuramotoSivashinskyOptions } from './kuramotoSivashinsky.js';
+export { solveGrayScott2d } from './grayScott.js';
+export type { GrayScottOptions, GrayScottResult } from './grayScott.js';
+export { solveWave2dNeumann } from './wave2d.js';
+export type { Wave2dOptions, Wave2dResult } from './wave2d.js';
+export { solveChannelFlow } from './navierStokesChannel.js';
+export type { ChannelFlowOptions, ChannelFlowFrame } from './navierStokesChannel.js';
