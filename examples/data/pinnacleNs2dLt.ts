@@ -6,7 +6,7 @@
 // Solved by solvers/navierStokesChannel.ts (MAC grid 256 x 128, central differences, RK2 projection, dt = 1e-3) and
 // written at every 4th cell centre (64 x 32) x 21 times (every 0.25) as rows `x y t u v p`. The run also solves
 // on 128 x 64 cells and prints the relative L2 difference per frame and field (the reference's error estimate).
-// Usage: npx tsx examples/data/pinnacle-ns2d-lt.ts
+// Usage: npx tsx examples/data/pinnacleNs2dLt.ts
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +37,7 @@ function main(): void {
     console.log(`t=${f.t.toFixed(2)}: 128x64 vs 256x128 rel ${parts.join(', ')}`);
   });
   const lines = ['% Model: PINNacle NS2d-LT, Navier-Stokes nu = 0.01 in [0, 2] x [0, 1], oscillating inflow, body force f_y = -sin(pi x) sin(pi y) sin(pi t)',
-    '% Source: fluxion solvers/navierStokesChannel.ts (MAC 256 x 128, RK2 projection, dt 1e-3); examples/data/pinnacle-ns2d-lt.ts', '% x  y  t  u  v  p'];
+    '% Source: fluxion solvers/navierStokesChannel.ts (MAC 256 x 128, RK2 projection, dt 1e-3); examples/data/pinnacleNs2dLt.ts', '% x  y  t  u  v  p'];
   const zero = { t: 0, u: new Float64Array(nx * ny), v: new Float64Array(nx * ny), p: new Float64Array(nx * ny) };
   for (const f of [zero, ...fine]) {
     for (let j = 1; j < ny; j += every) for (let i = 1; i < nx; i += every) {

@@ -9,7 +9,7 @@
 // du/dn = 0 on the walls, solved by solvers/wave2d.ts (second-order finite differences, 511 x 511 nodes, c
 // bilinear in the pixel grid, leapfrog dt = 5e-4) and written on every 10th node (52 x 52) x 21 times (every 0.25)
 // as rows `x y t u`. The run also solves on 256 x 256 nodes and prints the relative L2 difference per frame.
-// Usage: npx tsx examples/data/pinnacle-wave2d-cg.ts
+// Usage: npx tsx examples/data/pinnacleWave2dCg.ts
 import { readFileSync, writeFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -93,7 +93,7 @@ function main(): void {
     console.log(`t=${s.t.toFixed(2)}: 256 vs 511 nodes rel ${Math.sqrt(num / den).toExponential(2)}`);
   });
   const lines = ['% Model: PINNacle Wave2d-CG u_tt = c lap u, Neumann walls, u0 Gaussian at (-0.5, 0), u_t(0) = 0; c from wave2d_cg_coef.dat',
-    '% Source: fluxion solvers/wave2d.ts (finite differences, 511^2 nodes, leapfrog dt 5e-4); examples/data/pinnacle-wave2d-cg.ts', '% x  y  t  u'];
+    '% Source: fluxion solvers/wave2d.ts (finite differences, 511^2 nodes, leapfrog dt 5e-4); examples/data/pinnacleWave2dCg.ts', '% x  y  t  u'];
   for (const fr of [{ t: 0, u: fine.u0 }, ...fine.snapshots]) {
     for (let j = 0; j < W; j += every) for (let i = 0; i < W; i += every) {
       lines.push(`${(-1 + (2 * i) / cells).toPrecision(6)} ${(-1 + (2 * j) / cells).toPrecision(6)} ${fr.t.toPrecision(6)} ${fr.u[j * W + i].toPrecision(7)}`);

@@ -7,7 +7,7 @@
 // written on every 8th grid point (65 x 65, x = 1 repeats x = -1) x 21 times (every 10) as rows `x y t tau u v`,
 // tau = t / 200 being the scaled time coordinate of bench/pinnacle/gs.yaml.
 // The run also solves on 256^2 and prints the relative L2 difference per frame (the reference's error estimate).
-// Usage: npx tsx examples/data/pinnacle-gs.ts
+// Usage: npx tsx examples/data/pinnacleGs.ts
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,7 +45,7 @@ function main(): void {
   }
   const all = [{ t: 0, u: fine.u0, v: fine.v0 }, ...fine.snapshots];
   const lines = ['% Model: Gray-Scott u_t = 1e-5 lap u + 0.04 (1 - u) - u v^2, v_t = 5e-6 lap v - 0.1 v + u v^2, periodic on [-1, 1)^2, PINNacle initial state',
-    '% Source: fluxion solvers/grayScott.ts (Fourier spectral ETDRK4, 512^2 modes, dt 0.5); examples/data/pinnacle-gs.ts', '% x  y  t  tau  u  v'];
+    '% Source: fluxion solvers/grayScott.ts (Fourier spectral ETDRK4, 512^2 modes, dt 0.5); examples/data/pinnacleGs.ts', '% x  y  t  tau  u  v'];
   for (const fr of all) {
     for (let r = 0; r <= n; r += every) for (let c = 0; c <= n; c += every) {
       const i = (r % n) * n + (c % n);
