@@ -7,6 +7,7 @@ import * as fx from '../index.js';
 import { Executable } from '../core/compile/executable.js';
 import { wasmKernels } from '../core/backend/wasm.js';
 import { medianMs } from './timing.js';
+import { poissonStepProblem } from './stepProbe.js';
 import { writeResults } from './results.js';
 import { configLabel, fastest, torchConfigs, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 
@@ -15,11 +16,7 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 /** The PINN step of the issue: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian, Adam. */
 function pinnStep(): () => number {
-  const net = fx.nn.mlp({ layers: [2, 64, 64, 64, 1], seed: 0 });
-  const x = fx.random.uniform(1, [4096, 2]);
-  const col = (i: number) => fx.mul(fx.sliceAxis(x, 1, i, i + 1), Math.PI);
-  const f = fx.mul(fx.mul(fx.sin(col(0)), fx.sin(col(1))), 2 * Math.PI ** 2);
-  const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), f)));
+  const { net, loss } = poissonStepProblem();
   const valueAndGrad = fx.jit(fx.valueAndGrad(loss));
   let params = net.params;
   const flat = fx.nn.flattenTree(params, 'f32');

@@ -1,25 +1,22 @@
 // One process's measurement of the core's hot paths through the public API only (so the same file runs
 // against any checkout): the PINN training step (compile time of jit and median step), and GEMM through
 // fx.matmul. Prints one JSON line. Used by bench/sideBySide.ts; run alone: npx tsx bench/stepProbe.ts
+import { pathToFileURL } from 'node:url';
 import * as fx from '../index.js';
+import { medianMs as median } from './timing.js';
 
-function median(reps: number, f: () => void): number {
-  const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
-}
-
-/** 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian, value and gradient (bench/core.ts's step). */
-function pinnStep(): { compileMs: number; stepMs: number } {
+/** The PINN step's problem: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian (also bench/core.ts's). */
+export function poissonStepProblem() {
   const net = fx.nn.mlp({ layers: [2, 64, 64, 64, 1], seed: 0 });
   const x = fx.random.uniform(1, [4096, 2]);
   const col = (i: number) => fx.mul(fx.sliceAxis(x, 1, i, i + 1), Math.PI);
   const f = fx.mul(fx.mul(fx.sin(col(0)), fx.sin(col(1))), 2 * Math.PI ** 2);
   const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), f)));
+  return { net, loss };
+}
+
+function pinnStep(): { compileMs: number; stepMs: number } {
+  const { net, loss } = poissonStepProblem();
   const valueAndGrad = fx.jit(fx.valueAndGrad(loss));
   const t0 = performance.now();
   valueAndGrad(net.params);
@@ -36,5 +33,7 @@ function gemmGflops(n: number): number {
   return (2 * n ** 3) / (ms * 1e6);
 }
 
-const pinn = pinnStep();
-console.log(JSON.stringify({ ...pinn, gemm256: gemmGflops(256), gemm1024: gemmGflops(1024) }));
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const pinn = pinnStep();
+  console.log(JSON.stringify({ ...pinn, gemm256: gemmGflops(256), gemm1024: gemmGflops(1024) }));
+}
