@@ -36,7 +36,10 @@ function tanhJet(n: number): Record<string, number> {
     const [, [y1, y2]] = fx.jet(fx.tanh, z, [w, null]);
     return fx.add(y1, y2);
   };
-  const g = fx.makeGraph(f, [x, v].map((t) => ({ shape: t.shape, dtype: t.dtype })));
+  const g = fx.makeGraph(
+    f,
+    [x, v].map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
   const kernels = wasmKernels();
   const rows: Record<string, number> = {};
   fx.setBackend('js');
@@ -64,7 +67,10 @@ for (let round = 0; round < (quick ? 1 : 3); round++) {
   ours.push(medianMs(reps, step));
   // later rounds repeat only the configurations within 2x of the fastest (the reference BLAS takes ~1 s a step)
   const lead = fastest(torchRuns.values());
-  const configs = round === 0 || !lead ? torchConfigs() : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
+  const configs =
+    round === 0 || !lead
+      ? torchConfigs()
+      : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
   if (!missing) tryTorchConfigs(here('./baselines/pinn_step.py'), [String(reps)], torchRuns, configs);
 }
 const oursMs = Math.min(...ours);
@@ -90,6 +96,15 @@ const results = {
   tanhJetElementsPerSecond: jet,
 };
 writeResults('core', results);
-console.log(`PINN step: fluxion ${oursMs.toFixed(1)} ms` + (best && torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}` : ` (${results.pinnStep.pytorchNote})`));
+console.log(
+  `PINN step: fluxion ${oursMs.toFixed(1)} ms` +
+    (best && torchMs
+      ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}`
+      : ` (${results.pinnStep.pytorchNote})`),
+);
 for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
-console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

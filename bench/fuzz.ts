@@ -31,21 +31,23 @@ if (process.argv.includes('--child')) {
   const dir = fuzzDir();
   const cases = fuzzCases(count, seed);
   let child: ChildProcess | null = null;
-  const start = (): ChildProcess => fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
-  const exec = (argv: string[]): Promise<{ code: number | 'hang'; stackTrace: boolean; message: string }> => new Promise((resolve) => {
-    child ??= start();
-    const c = child;
-    const timer = setTimeout(() => {
-      c.kill('SIGKILL');
-      child = null;
-      resolve({ code: 'hang', stackTrace: false, message: '' });
-    }, HANG_MS);
-    c.once('message', (r: { code: number; stackTrace: boolean; message: string }) => {
-      clearTimeout(timer);
-      resolve(r);
+  const start = (): ChildProcess =>
+    fork(fileURLToPath(import.meta.url), ['--child'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const exec = (argv: string[]): Promise<{ code: number | 'hang'; stackTrace: boolean; message: string }> =>
+    new Promise((resolve) => {
+      child ??= start();
+      const c = child;
+      const timer = setTimeout(() => {
+        c.kill('SIGKILL');
+        child = null;
+        resolve({ code: 'hang', stackTrace: false, message: '' });
+      }, HANG_MS);
+      c.once('message', (r: { code: number; stackTrace: boolean; message: string }) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      c.send({ argv });
     });
-    c.send({ argv });
-  });
   const table = new Map<string, number>();
   const bad: string[] = [];
   const validated: Array<[number, FuzzCase]> = [];
@@ -65,14 +67,19 @@ if (process.argv.includes('--child')) {
   for (const [i] of validated) {
     if (ran >= runs) break;
     const path = join(dir, `case${i}.yaml`);
-    const c = parse(mutatedText(cases[i])) as { kind?: string; training?: { points?: Record<string, number> }; output?: { resolution?: unknown } };
+    const c = parse(mutatedText(cases[i])) as {
+      kind?: string;
+      training?: { points?: Record<string, number> };
+      output?: { resolution?: unknown };
+    };
     const pts = Object.values(c.training?.points ?? {});
     if (c.kind !== 'pinn' || pts.some((n) => n > 5000)) continue;
     ran++;
     const r = await exec(['run', path, '--steps', '3', '--quiet', '--out', join(dir, `run${i}`)]);
     const key = `run exit ${r.code}${r.stackTrace ? ' (stack trace)' : ''}`;
     table.set(key, (table.get(key) ?? 0) + 1);
-    if (!(r.code === 0 || r.code === 2 || r.code === 3) || r.stackTrace) bad.push(`case ${i} ${JSON.stringify(cases[i])}: ${key}: ${r.message}`);
+    if (!(r.code === 0 || r.code === 2 || r.code === 3) || r.stackTrace)
+      bad.push(`case ${i} ${JSON.stringify(cases[i])}: ${key}: ${r.message}`);
   }
   (child as ChildProcess | null)?.kill();
   console.log(`fuzz: ${count} validate cases (seed ${seed}) + ${ran} runs in ${((performance.now() - t0) / 1000).toFixed(0)} s`);

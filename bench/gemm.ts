@@ -22,9 +22,14 @@ function timeIt(fn: () => void): { ms: number; cpuMs: number } {
   let best = { ms: Infinity, cpuMs: Infinity };
   for (let t = 0; t < TRIALS; t++) {
     let reps = 0;
-    const t0 = performance.now(), c0 = process.cpuUsage();
+    const t0 = performance.now(),
+      c0 = process.cpuUsage();
     let dt = 0;
-    do { fn(); reps++; dt = performance.now() - t0; } while (dt < MIN_MS);
+    do {
+      fn();
+      reps++;
+      dt = performance.now() - t0;
+    } while (dt < MIN_MS);
     const c = process.cpuUsage(c0);
     if (dt / reps < best.ms) best = { ms: dt / reps, cpuMs: (c.user + c.system) / 1e3 / reps };
   }
@@ -33,7 +38,10 @@ function timeIt(fn: () => void): { ms: number; cpuMs: number } {
 
 function fill(x: Float32Array, seed: number): void {
   let s = seed;
-  for (let i = 0; i < x.length; i++) { s = (s * 1664525 + 1013904223) >>> 0; x[i] = s / 2 ** 32 - 0.5; }
+  for (let i = 0; i < x.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    x[i] = s / 2 ** 32 - 0.5;
+  }
 }
 
 function naiveGemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number): void {
@@ -46,21 +54,43 @@ function naiveGemm(a: Float32Array, b: Float32Array, c: Float32Array, m: number,
   }
 }
 
-interface GemmRow { shape: string; trans: string; variant: string; threads: number; gflops: number; ms: number; gflopPerCpuSecond: number }
+interface GemmRow {
+  shape: string;
+  trans: string;
+  variant: string;
+  threads: number;
+  gflops: number;
+  ms: number;
+  gflopPerCpuSecond: number;
+}
 
 function benchGemm(kern: WasmKernels, m: number, n: number, k: number, threads: 1 | 2, ta = false, tb = false): GemmRow {
   kern.setThreads(threads);
-  const a = kern.alloc(m * k * 4), b = kern.alloc(k * n * 4), c = kern.alloc(m * n * 4);
-  fill(kern.f32view(a, m * k), 1); fill(kern.f32view(b, k * n), 2);
+  const a = kern.alloc(m * k * 4),
+    b = kern.alloc(k * n * 4),
+    c = kern.alloc(m * n * 4);
+  fill(kern.f32view(a, m * k), 1);
+  fill(kern.f32view(b, k * n), 2);
   const { ms, cpuMs } = timeIt(() => kern.gemm({ m, n, k, a, b, c, transA: ta, transB: tb }));
   for (const p of [a, b, c]) kern.free(p);
   const flops = 2 * m * n * k;
-  return { shape: `${m}x${n}x${k}`, trans: `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`, variant: kern.variant, threads, gflops: flops / ms / 1e6, ms, gflopPerCpuSecond: flops / cpuMs / 1e6 };
+  return {
+    shape: `${m}x${n}x${k}`,
+    trans: `${ta ? 'T' : 'N'}${tb ? 'T' : 'N'}`,
+    variant: kern.variant,
+    threads,
+    gflops: flops / ms / 1e6,
+    ms,
+    gflopPerCpuSecond: flops / cpuMs / 1e6,
+  };
 }
 
 function benchNaive(m: number, n: number, k: number): { shape: string; gflops: number; ms: number; gflopPerCpuSecond: number } {
-  const a = new Float32Array(m * k), b = new Float32Array(k * n), c = new Float32Array(m * n);
-  fill(a, 1); fill(b, 2);
+  const a = new Float32Array(m * k),
+    b = new Float32Array(k * n),
+    c = new Float32Array(m * n);
+  fill(a, 1);
+  fill(b, 2);
   const { ms, cpuMs } = timeIt(() => naiveGemm(a, b, c, m, n, k));
   return { shape: `${m}x${n}x${k}`, gflops: (2 * m * n * k) / ms / 1e6, ms, gflopPerCpuSecond: (2 * m * n * k) / cpuMs / 1e6 };
 }
@@ -71,7 +101,8 @@ function thresholdSweep(kern: WasmKernels): { shape: string; flops: number; t1: 
   for (const s of [8, 12, 16, 24, 32, 48, 64, 96]) {
     const [m, n, k] = [s * 4, s, s];
     kern.threadMinFlops = 0;
-    const t1 = benchGemm(kern, m, n, k, 1).ms, t2 = benchGemm(kern, m, n, k, 2).ms; // wall time is what threads buy
+    const t1 = benchGemm(kern, m, n, k, 1).ms,
+      t2 = benchGemm(kern, m, n, k, 2).ms; // wall time is what threads buy
     rows.push({ shape: `${m}x${n}x${k}`, flops: 2 * m * n * k, t1, t2 });
   }
   return rows;
@@ -79,41 +110,62 @@ function thresholdSweep(kern: WasmKernels): { shape: string; flops: number; t1: 
 
 /** Million elements per wall second and per CPU-second. */
 function benchUnary(kern: WasmKernels, op: UnaryOp, n: number): { melemPerS: number; melemPerCpuS: number } {
-  const x = kern.alloc(n * 4), y = kern.alloc(n * 4);
+  const x = kern.alloc(n * 4),
+    y = kern.alloc(n * 4);
   fill(kern.f32view(x, n), 3);
-  kern.f32view(x, n).forEach((v, i, xs) => { xs[i] = 6 * v; }); // [-3, 3]: tanh takes both of its branches
+  kern.f32view(x, n).forEach((v, i, xs) => {
+    xs[i] = 6 * v;
+  }); // [-3, 3]: tanh takes both of its branches
   const { ms, cpuMs } = timeIt(() => kern.unary(op, x, y, n));
-  kern.free(x); kern.free(y);
+  kern.free(x);
+  kern.free(y);
   return { melemPerS: n / ms / 1e3, melemPerCpuS: n / cpuMs / 1e3 };
 }
 
 function benchJsUnary(f: (v: number) => number, n: number): { melemPerS: number; melemPerCpuS: number } {
-  const x = new Float32Array(n), y = new Float32Array(n);
+  const x = new Float32Array(n),
+    y = new Float32Array(n);
   fill(x, 3);
-  x.forEach((v, i, xs) => { xs[i] = 6 * v; });
-  const { ms, cpuMs } = timeIt(() => { for (let i = 0; i < n; i++) y[i] = f(x[i]); });
+  x.forEach((v, i, xs) => {
+    xs[i] = 6 * v;
+  });
+  const { ms, cpuMs } = timeIt(() => {
+    for (let i = 0; i < n; i++) y[i] = f(x[i]);
+  });
   return { melemPerS: n / ms / 1e3, melemPerCpuS: n / cpuMs / 1e3 };
 }
 
 function main(): void {
-  if (!buildExists()) execFileSync(process.execPath, [fileURLToPath(new URL('../core/wasm/build.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (!buildExists())
+    execFileSync(process.execPath, [fileURLToPath(new URL('../core/wasm/build.mjs', import.meta.url))], { stdio: 'inherit' });
   const load0 = loadavg();
   const variants = [loadKernels({ relaxed: false }), loadKernels({ relaxed: true, enableRelaxedFlag: true })];
-  const shapes: [number, number, number][] = [[4096, 64, 64], [4096, 128, 128], [512, 512, 512]];
+  const shapes: [number, number, number][] = [
+    [4096, 64, 64],
+    [4096, 128, 128],
+    [512, 512, 512],
+  ];
   const gemm: GemmRow[] = [];
   for (const kern of variants) {
     for (const [m, n, k] of shapes) {
       for (const th of [1, 2] as const) {
         const r = benchGemm(kern, m, n, k, th);
         gemm.push(r);
-        console.log(`gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=${th}: ${r.gflops.toFixed(1)} GFLOP/s (${r.gflopPerCpuSecond.toFixed(1)} per CPU-s)`);
+        console.log(
+          `gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=${th}: ${r.gflops.toFixed(1)} GFLOP/s (${r.gflopPerCpuSecond.toFixed(1)} per CPU-s)`,
+        );
       }
     }
     // Backward-pass shapes of a 4096x64 -> 64 layer: dW = X^T dY (TN), dX = dY W^T (NT).
-    for (const [m, n, k, ta, tb] of [[64, 64, 4096, true, false], [4096, 64, 64, false, true]] as const) {
+    for (const [m, n, k, ta, tb] of [
+      [64, 64, 4096, true, false],
+      [4096, 64, 64, false, true],
+    ] as const) {
       const r = benchGemm(kern, m, n, k, 2, ta, tb);
       gemm.push(r);
-      console.log(`gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=2: ${r.gflops.toFixed(1)} GFLOP/s (${r.gflopPerCpuSecond.toFixed(1)} per CPU-s)`);
+      console.log(
+        `gemm ${r.shape} ${r.trans} ${r.variant.padEnd(7)} threads=2: ${r.gflops.toFixed(1)} GFLOP/s (${r.gflopPerCpuSecond.toFixed(1)} per CPU-s)`,
+      );
     }
     kern.setThreads(1);
   }
@@ -123,29 +175,43 @@ function main(): void {
   const sweep = thresholdSweep(best);
   best.setThreads(1);
   best.threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
-  for (const r of sweep) console.log(`threads sweep ${r.shape} (${r.flops} flops): 1 thread ${(r.t1 * 1e3).toFixed(1)} us, 2 threads ${(r.t2 * 1e3).toFixed(1)} us`);
+  for (const r of sweep)
+    console.log(
+      `threads sweep ${r.shape} (${r.flops} flops): 1 thread ${(r.t1 * 1e3).toFixed(1)} us, 2 threads ${(r.t2 * 1e3).toFixed(1)} us`,
+    );
   const n = 1 << 20;
-  const elementwise = variants.flatMap((kern) => (['tanh', 'exp', 'sin'] as const).map((op) => ({ op, variant: kern.variant, ...benchUnary(kern, op, n) })));
+  const elementwise = variants.flatMap((kern) =>
+    (['tanh', 'exp', 'sin'] as const).map((op) => ({ op, variant: kern.variant, ...benchUnary(kern, op, n) })),
+  );
   const jsPeer = { tanh: benchJsUnary(Math.tanh, n), exp: benchJsUnary(Math.exp, n), sin: benchJsUnary(Math.sin, n) };
   for (const e of elementwise) {
     const js = jsPeer[e.op];
-    console.log(`${e.op} ${e.variant}: ${e.melemPerS.toFixed(0)} Melem/s, ${e.melemPerCpuS.toFixed(0)} per CPU-s (JS Math.${e.op} loop: ${js.melemPerS.toFixed(0)}, ${js.melemPerCpuS.toFixed(0)} per CPU-s)`);
+    console.log(
+      `${e.op} ${e.variant}: ${e.melemPerS.toFixed(0)} Melem/s, ${e.melemPerCpuS.toFixed(0)} per CPU-s (JS Math.${e.op} loop: ${js.melemPerS.toFixed(0)}, ${js.melemPerCpuS.toFixed(0)} per CPU-s)`,
+    );
   }
   const ghz = (cpus()[0]?.speed ?? 0) / 1000;
   const result = {
     date: new Date().toISOString(),
     node: process.version,
-    cpu: cpus()[0]?.model, cores: cpus().length,
-    loadavgBefore: load0, loadavgAfter: loadavg(),
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    loadavgBefore: load0,
+    loadavgAfter: loadavg(),
     note: 'Shared 2-core machine, noisy. Peak estimate: 16 f32 flop/cycle/core with 128-bit SIMD (2 FMA or 2 mul + 2 add pipes) at the reported clock.',
     peakEstimateGflopsPerCore: 16 * ghz,
     gemm: gemm.map((r) => {
       const peer = naive.find((x) => x.shape === r.shape);
-      return { ...r, vsNaive: r.gflops / (peer?.gflops ?? NaN), vsNaivePerCpuSecond: r.gflopPerCpuSecond / (peer?.gflopPerCpuSecond ?? NaN) };
+      return {
+        ...r,
+        vsNaive: r.gflops / (peer?.gflops ?? NaN),
+        vsNaivePerCpuSecond: r.gflopPerCpuSecond / (peer?.gflopPerCpuSecond ?? NaN),
+      };
     }),
     naiveJs: naive,
     threadSweep: sweep,
-    elementwise, jsPeerMelemPerS: jsPeer,
+    elementwise,
+    jsPeerMelemPerS: jsPeer,
   };
   writeResults('gemm', result);
   console.log(`load average ${load0.map((v) => v.toFixed(2)).join(' ')}`);

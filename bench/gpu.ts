@@ -47,8 +47,14 @@ async function browserTable(): Promise<Record<string, Record<string, number>>> {
   if (typeof tools === 'string') return {};
   const esbuild = await import('esbuild');
   const bundle = await esbuild.build({
-    entryPoints: [here('./pages/gpuWebgl.page.ts')], bundle: true, write: false, format: 'esm', platform: 'browser',
-    target: ['es2022'], plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
+    entryPoints: [here('./pages/gpuWebgl.page.ts')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    plugins: [tools.build.nodeBuiltinsShim],
+    logLevel: 'warning',
   });
   const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   try {
@@ -74,5 +80,14 @@ console.log('|---|' + columns.map(() => '---|').join(''));
 for (const [name, row] of Object.entries(table)) {
   console.log(`| ${name} | ` + columns.map((b) => `${row[b].toFixed(1)} ms (${(row[b] / row.wasm).toFixed(1)}x)`).join(' | ') + ' |');
 }
-console.log(`matmul ${MATMUL_N}^3 GFLOP/s: ` + Object.entries(gflops).map(([b, g]) => `${b} ${g.toFixed(2)}`).join(', '));
-console.log(`load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `matmul ${MATMUL_N}^3 GFLOP/s: ` +
+    Object.entries(gflops)
+      .map(([b, g]) => `${b} ${g.toFixed(2)}`)
+      .join(', '),
+);
+console.log(
+  `load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

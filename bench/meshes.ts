@@ -14,7 +14,12 @@ import { difference, disk, encodeVtk, rectangle, unionAll, type SamplerKind, typ
 import { best } from './timing.js';
 
 const R = 0.1;
-const CENTERS = [[0.3, 0.3], [-0.3, 0.3], [0.3, -0.3], [-0.3, -0.3]];
+const CENTERS = [
+  [0.3, 0.3],
+  [-0.3, 0.3],
+  [0.3, -0.3],
+  [-0.3, -0.3],
+];
 const domain = difference(rectangle([-0.5, -0.5], [0.5, 0.5]), unionAll(CENTERS.map((c) => disk([c[0], c[1]], R))));
 
 function naiveSample(n: number): Float64Array {
@@ -50,23 +55,42 @@ const dims: [number, number, number] = [n, n, 4];
 const count = n * n * 4;
 const u = Float64Array.from({ length: count }, (_, i) => Math.sin(i * 1e-3));
 const vel = Float32Array.from({ length: 3 * count }, (_, i) => Math.cos(i * 1e-3));
-const ds: VtkDataset = { kind: 'ImageData', dims, origin: [0, 0, 0], spacing: [1, 1, 1], pointData: [{ name: 'u', values: u }, { name: 'vel', values: vel, components: 3 }] };
+const ds: VtkDataset = {
+  kind: 'ImageData',
+  dims,
+  origin: [0, 0, 0],
+  spacing: [1, 1, 1],
+  pointData: [
+    { name: 'u', values: u },
+    { name: 'vel', values: vel, components: 3 },
+  ],
+};
 const payloadMB = (u.byteLength + vel.byteLength) / 1e6;
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-'));
-console.log(`\nVTK ImageData write, ${dims.join('x')} points, Float64 scalar + Float32 vector = ${payloadMB.toFixed(1)} MB payload (best of 3):`);
+console.log(
+  `\nVTK ImageData write, ${dims.join('x')} points, Float64 scalar + Float32 vector = ${payloadMB.toFixed(1)} MB payload (best of 3):`,
+);
 const results: Record<string, number> = {};
 for (const format of ['binary', 'ascii'] as const) {
   let size = 0;
-  const t = best(3, () => {
-    const bytes = encodeVtk(ds, { format });
-    size = bytes.length;
-    writeFileSync(join(dir, `b.vti`), bytes);
-  }, true);
+  const t = best(
+    3,
+    () => {
+      const bytes = encodeVtk(ds, { format });
+      size = bytes.length;
+      writeFileSync(join(dir, `b.vti`), bytes);
+    },
+    true,
+  );
   results[format] = payloadMB / t;
-  console.log(`  ${format.padEnd(6)}  ${(payloadMB / t).toFixed(1)} MB/s of payload, file ${(size / 1e6).toFixed(1)} MB, ${(t * 1000).toFixed(0)} ms`);
+  console.log(
+    `  ${format.padEnd(6)}  ${(payloadMB / t).toFixed(1)} MB/s of payload, file ${(size / 1e6).toFixed(1)} MB, ${(t * 1000).toFixed(0)} ms`,
+  );
 }
 const src = Buffer.alloc(u.byteLength + vel.byteLength, 1);
 const dst = Buffer.alloc(src.length);
 const tc = best(5, () => src.copy(dst), true);
-console.log(`  binary/ascii speedup ${(results.binary / results.ascii).toFixed(1)}x; memcpy limit ${(payloadMB / tc / 1e3).toFixed(1)} GB/s -> binary at ${((100 * results.binary) / (payloadMB / tc)).toFixed(1)}% of it`);
+console.log(
+  `  binary/ascii speedup ${(results.binary / results.ascii).toFixed(1)}x; memcpy limit ${(payloadMB / tc / 1e3).toFixed(1)} GB/s -> binary at ${((100 * results.binary) / (payloadMB / tc)).toFixed(1)}% of it`,
+);
 rmSync(dir, { recursive: true, force: true });

@@ -52,7 +52,16 @@ const gemmPeak = (() => {
 const rows: Array<Record<string, string | number>> = [];
 function report(name: string, backend: string, jit: boolean, ms: number, flops: number, stepsPerEpoch: number): void {
   const gflops = flops / ms / 1e6;
-  rows.push({ name, backend, jit: String(jit), 'ms/step': +ms.toFixed(1), 's/epoch': +((ms * stepsPerEpoch) / 1000).toFixed(1), 'MFLOP/step': +(flops / 1e6).toFixed(0), 'GFLOP/s': +gflops.toFixed(2), '% GEMM peak': +((100 * gflops) / gemmPeak).toFixed(1) });
+  rows.push({
+    name,
+    backend,
+    jit: String(jit),
+    'ms/step': +ms.toFixed(1),
+    's/epoch': +((ms * stepsPerEpoch) / 1000).toFixed(1),
+    'MFLOP/step': +(flops / 1e6).toFixed(0),
+    'GFLOP/s': +gflops.toFixed(2),
+    '% GEMM peak': +((100 * gflops) / gemmPeak).toFixed(1),
+  });
 }
 
 const load0 = loadavg()[0];
@@ -62,13 +71,28 @@ const load0 = loadavg()[0];
   const model = fno({ dim: 1, modes, width, layers, projection: proj, seed: 0 });
   const a = fx.random.normal(1, [B, n]);
   const y = fx.random.normal(2, [B, n]);
-  const coords = gridCoords([n], Float64Array.from({ length: n }, (_, j) => j / n), 'f32');
+  const coords = gridCoords(
+    [n],
+    Float64Array.from({ length: n }, (_, j) => j / n),
+    'f32',
+  );
   const flops = 3 * B * fnoForwardFlops(n, width, modes, layers, proj); // backward ~ 2x forward
-  const configs: Array<[string, boolean]> = [[fx.getBackend(), true], [fx.getBackend(), false], ['js', true]];
+  const configs: Array<[string, boolean]> = [
+    [fx.getBackend(), true],
+    [fx.getBackend(), false],
+    ['js', true],
+  ];
   for (const [backend, useJit] of configs) {
     if (quick && backend === 'js') continue;
     fx.setBackend(backend as fx.BackendName);
-    report(`FNO-1D ${N}x${n} w${width} m${modes} b${B}`, backend, useJit, medianMs(backend === 'js' ? 2 : REPS, stepFn(model, a, y, coords, useJit)), flops, N / B);
+    report(
+      `FNO-1D ${N}x${n} w${width} m${modes} b${B}`,
+      backend,
+      useJit,
+      medianMs(backend === 'js' ? 2 : REPS, stepFn(model, a, y, coords, useJit)),
+      flops,
+      N / B,
+    );
   }
   fx.setBackend('wasm');
 }
@@ -78,9 +102,23 @@ const load0 = loadavg()[0];
   const model = deeponet({ branch: [m, width, width], trunk: [1, width, width], seed: 0 });
   const a = fx.random.normal(3, [B, m]);
   const y = fx.random.normal(4, [B, m]);
-  const coords = gridCoords([m], Float64Array.from({ length: m }, (_, j) => j / m), 'f32');
+  const coords = gridCoords(
+    [m],
+    Float64Array.from({ length: m }, (_, j) => j / m),
+    'f32',
+  );
   const flops = 3 * deeponetForwardFlops(B, m, m, [width, width, width]);
-  for (const useJit of [true, false]) report(`DeepONet ${N}x${m} w${width} b${B}`, fx.getBackend(), useJit, medianMs(REPS * 4, stepFn(model, a, y, coords, useJit)), flops, N / B);
+  for (const useJit of [true, false])
+    report(
+      `DeepONet ${N}x${m} w${width} b${B}`,
+      fx.getBackend(),
+      useJit,
+      medianMs(REPS * 4, stepFn(model, a, y, coords, useJit)),
+      flops,
+      N / B,
+    );
 }
 console.table(rows);
-console.log(`GEMM peak from bench/results-gemm.json: ${gemmPeak.toFixed(1)} GFLOP/s; load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on 2 shared cores (noisy).`);
+console.log(
+  `GEMM peak from bench/results-gemm.json: ${gemmPeak.toFixed(1)} GFLOP/s; load average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on 2 shared cores (noisy).`,
+);

@@ -45,8 +45,8 @@ function naiveAdamStep(ps: NaiveParam[], grads: number[], t: number, lr = 1e-3, 
     const g = grads[i];
     p.m = b1 * p.m + (1 - b1) * g;
     p.v = b2 * p.v + (1 - b2) * g * g;
-    const mHat = p.m / (1 - Math.pow(b1, t));
-    const vHat = p.v / (1 - Math.pow(b2, t));
+    const mHat = p.m / (1 - b1 ** t);
+    const vHat = p.v / (1 - b2 ** t);
     p.value -= (lr * mHat) / (Math.sqrt(vHat) + eps);
   }
 }
@@ -59,7 +59,7 @@ function naiveMultiAdamStep(ps: NaiveParam[][], grads: number[][], params: numbe
       const g = grads[i][j];
       s.m = b * s.m + (1 - b) * g;
       s.v = b * s.v + (1 - b) * g * g;
-      u += (1 / n) * (s.m / (1 - Math.pow(b, t))) / (Math.sqrt(s.v / (1 - Math.pow(b, t))) + eps);
+      u += ((1 / n) * (s.m / (1 - b ** t))) / (Math.sqrt(s.v / (1 - b ** t)) + eps);
     }
     params[j] -= lr * u;
   }
@@ -91,7 +91,9 @@ console.log(`note: shared 2-core machine, other jobs running: expect +-30% noise
   let t = 0;
   const naive = time(() => naiveAdamStep(ps, gs, ++t));
   const gbs = (44 * P) / sec / 1e9;
-  console.log(`Adam, ${P} params: ${fmt(sec * 1e3, 3)} ms/step = ${fmt(P / sec / 1e6, 1)} M param-updates/s, ${fmt(gbs)} GB/s state traffic (${fmt((100 * gbs) / streamGBs, 0)}% of triad)`);
+  console.log(
+    `Adam, ${P} params: ${fmt(sec * 1e3, 3)} ms/step = ${fmt(P / sec / 1e6, 1)} M param-updates/s, ${fmt(gbs)} GB/s state traffic (${fmt((100 * gbs) / streamGBs, 0)}% of triad)`,
+  );
   console.log(`  naive object-per-parameter: ${fmt(naive * 1e3, 3)} ms/step -> typed-array version ${fmt(naive / sec, 1)}x faster`);
 }
 
@@ -109,7 +111,9 @@ for (const n of [2, 4]) {
   const naive = time(() => naiveMultiAdamStep(nps, ngs, np, ++t));
   const bytes = (8 + 36 * n) * P;
   const gbs = bytes / sec / 1e9;
-  console.log(`MultiAdam, ${n} losses, ${P} params: ${fmt(sec * 1e3, 3)} ms/step = ${fmt(P / sec / 1e6, 1)} M param-updates/s, ${fmt(gbs)} GB/s (${fmt((100 * gbs) / streamGBs, 0)}% of triad)`);
+  console.log(
+    `MultiAdam, ${n} losses, ${P} params: ${fmt(sec * 1e3, 3)} ms/step = ${fmt(P / sec / 1e6, 1)} M param-updates/s, ${fmt(gbs)} GB/s (${fmt((100 * gbs) / streamGBs, 0)}% of triad)`,
+  );
   console.log(`  naive object-per-parameter: ${fmt(naive * 1e3, 3)} ms/step -> ${fmt(naive / sec, 1)}x faster`);
 }
 

@@ -45,7 +45,13 @@ const RESULTS = resultsFile('pinn');
 function record(name: Case, entry: Record<string, unknown>): void {
   if (!RESULTS) return void console.log(`(${name} not recorded: pass --write to update bench/results-pinn.json)`);
   const all: Record<string, unknown> = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-  all[name + tag] = { ...entry, quick, backend: fx.getBackend(), loadavg1: Number(loadavg()[0].toFixed(2)), date: new Date().toISOString() };
+  all[name + tag] = {
+    ...entry,
+    quick,
+    backend: fx.getBackend(),
+    loadavg1: Number(loadavg()[0].toFixed(2)),
+    date: new Date().toISOString(),
+  };
   writeFileSync(RESULTS, JSON.stringify(all, null, 2) + '\n');
 }
 
@@ -62,19 +68,31 @@ const fmt = (v: number | undefined): string => (v === undefined ? 'n/a' : v.toEx
 function stepCase(): void {
   const N = 4096;
   const hidden = [64, 64, 64];
-  const tr = new pinn.PinnTrainer(pinn.problems.poisson2dSine(), { net: { hidden }, points: { domain: N, boundary: 256 }, optimizer: { name: 'adam', lr: 1e-3 } });
+  const tr = new pinn.PinnTrainer(pinn.problems.poisson2dSine(), {
+    net: { hidden },
+    points: { domain: N, boundary: 256 },
+    optimizer: { name: 'adam', lr: 1e-3 },
+  });
   const timedSteps = quick ? 2 : 10;
   const msStep = timeSteps(() => void tr.trainStep(), timedSteps);
   const layers = [2, ...hidden, 1];
   const net = fx.nn.mlp({ layers, activation: 'tanh', seed: 0 });
   const pts = pinn.problems.poisson2dSine().domain.sampleInterior(N, 'uniform', 1).data;
   const x = fx.tensor(pts, [N, 2], 'f32');
-  const f = fx.tensor(Float32Array.from({ length: N }, (_, i) => 2 * Math.PI ** 2 * Math.sin(Math.PI * pts[2 * i]) * Math.sin(Math.PI * pts[2 * i + 1])), [N], 'f32');
+  const f = fx.tensor(
+    Float32Array.from({ length: N }, (_, i) => 2 * Math.PI ** 2 * Math.sin(Math.PI * pts[2 * i]) * Math.sin(Math.PI * pts[2 * i + 1])),
+    [N],
+    'f32',
+  );
   const u = (p: fx.nn.MlpParams) => (z: fx.Tensor) => fx.reshape(net.apply(p, z), [z.shape[0]]);
   const lossH = (p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.mean(fx.square(fx.add(fx.hessianTrace(u(p), xx), ff)));
   const lossJ = (p: fx.nn.MlpParams, xx: fx.Tensor, ff: fx.Tensor) => fx.mean(fx.square(fx.add(fx.laplacian(u(p), xx), ff)));
   type Step = (p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.PyTree;
-  const jitStep = (loss: typeof lossH): Step => fx.jit(((p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) => fx.valueAndGrad(loss)(p as unknown as fx.nn.MlpParams, xx, ff) as unknown as fx.PyTree) as (...a: fx.PyTree[]) => fx.PyTree) as Step;
+  const jitStep = (loss: typeof lossH): Step =>
+    fx.jit(
+      ((p: fx.PyTree, xx: fx.Tensor, ff: fx.Tensor) =>
+        fx.valueAndGrad(loss)(p as unknown as fx.nn.MlpParams, xx, ff) as unknown as fx.PyTree) as (...a: fx.PyTree[]) => fx.PyTree,
+    ) as Step;
   const stepH = jitStep(lossH);
   const msH = timeSteps(() => void stepH(net.params as unknown as fx.PyTree, x, f), timedSteps);
   const stepJ = jitStep(lossJ);
@@ -82,9 +100,20 @@ function stepCase(): void {
   // matmul FLOPs of a collapsed-Laplacian step: primal N rows + first order 2N + second order N per layer, reverse ~2x
   const perRow = layers.slice(1).reduce((s, w, i) => s + 2 * layers[i] * w, 0);
   const gflops = (3 * 4 * N * perRow) / msStep / 1e6;
-  console.log(`poisson2d trainer step (${N} pts, 2-64-64-64-1, collapsed Laplacian, backend ${fx.getBackend()}): ${msStep.toFixed(1)} ms/step, ~${gflops.toFixed(2)} GFLOP/s matmul-only (wasm GEMM peak here ~23-72)`);
-  console.log(`  loss+grad only: fx.laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> ${(msH / msJ).toFixed(2)}x; trainer overhead ${(msStep - msJ).toFixed(1)} ms`);
-  record('step', { msPerTrainerStep: msStep, msLossGradLaplacian: msJ, msLossGradHessianTrace: msH, gflopsEstimate: gflops, points: N, layers });
+  console.log(
+    `poisson2d trainer step (${N} pts, 2-64-64-64-1, collapsed Laplacian, backend ${fx.getBackend()}): ${msStep.toFixed(1)} ms/step, ~${gflops.toFixed(2)} GFLOP/s matmul-only (wasm GEMM peak here ~23-72)`,
+  );
+  console.log(
+    `  loss+grad only: fx.laplacian ${msJ.toFixed(1)} ms, grad-of-grad (hessianTrace) ${msH.toFixed(1)} ms -> ${(msH / msJ).toFixed(2)}x; trainer overhead ${(msStep - msJ).toFixed(1)} ms`,
+  );
+  record('step', {
+    msPerTrainerStep: msStep,
+    msLossGradLaplacian: msJ,
+    msLossGradHessianTrace: msH,
+    gflopsEstimate: gflops,
+    points: N,
+    layers,
+  });
 }
 
 // ---- 2) Helmholtz plain vs LRA ----
@@ -94,28 +123,48 @@ function helmholtzCase(name: 'helmholtz-plain' | 'helmholtz-lra' | 'helmholtz-lr
   const batch = quick ? 32 : 128;
   const lr = { type: 'exponential', lr: 1e-3, decayRate: 0.9, decaySteps: 1000 };
   const settings = {
-    net: { hidden: [50, 50, 50, 50], seed: 1 }, points: { domain: batch, boundary: 4 * batch }, resampleEvery: 1,
-    weights: { bc: 4 }, evalPoints: quick ? 2000 : 10000,
-    optimizer: (lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10, statistic: name === 'helmholtz-lra-raw' ? 'raw' : 'weighted' } : { name: 'adam', lr }) as pinn.OptimizerSpec,
+    net: { hidden: [50, 50, 50, 50], seed: 1 },
+    points: { domain: batch, boundary: 4 * batch },
+    resampleEvery: 1,
+    weights: { bc: 4 },
+    evalPoints: quick ? 2000 : 10000,
+    optimizer: (lra
+      ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10, statistic: name === 'helmholtz-lra-raw' ? 'raw' : 'weighted' }
+      : { name: 'adam', lr }) as pinn.OptimizerSpec,
   };
   const every = Math.max(1, Math.floor(steps / 20));
   const history: Array<{ step: number; l2re?: number; loss: number; weights?: Record<string, number>; wallS: number }> = [];
   const t0 = performance.now();
   const res = pinn.solve(pinn.problems.helmholtz2d(), {
-    ...settings, steps,
+    ...settings,
+    steps,
     onStep: (m, tr) => {
       if (m.step % every !== 0) return;
       const e = tr.evaluate();
       const wallS = (performance.now() - t0) / 1000;
       history.push({ step: m.step, l2re: e.l2re, loss: m.loss, weights: m.weights, wallS });
-      console.log(`${name} step ${m.step}: loss ${fmt(m.loss)} l2re ${fmt(e.l2re)}${m.weights ? ` weights ${JSON.stringify(m.weights)}` : ''} (${wallS.toFixed(0)} s)`);
+      console.log(
+        `${name} step ${m.step}: loss ${fmt(m.loss)} l2re ${fmt(e.l2re)}${m.weights ? ` weights ${JSON.stringify(m.weights)}` : ''} (${wallS.toFixed(0)} s)`,
+      );
       if (m.step < steps) record(name, { partial: true, step: m.step, l2re: e.l2re, settings, history });
     },
   });
   const w = res.history[res.history.length - 1].weights;
   const paper = lra ? 1.27e-2 : 1.81e-1;
-  console.log(`helmholtz 4x50 ${name}: ${steps} steps, l2re ${fmt(res.final.l2re)} (paper ${paper}), ${res.final.wallTimeS.toFixed(0)} s, ${(res.final.wallTimeS * 1000 / steps).toFixed(1)} ms/step${w ? `, final weights ${JSON.stringify(w)} (lambda per edge loss = bc/4)` : ''}`);
-  record(name, { steps, l2re: res.final.l2re, paperL2re: paper, finalWeights: w, lambdaPerEdge: w ? w.bc / 4 : undefined, wallTimeS: res.final.wallTimeS, msPerStep: (res.final.wallTimeS * 1000) / steps, settings, history });
+  console.log(
+    `helmholtz 4x50 ${name}: ${steps} steps, l2re ${fmt(res.final.l2re)} (paper ${paper}), ${res.final.wallTimeS.toFixed(0)} s, ${((res.final.wallTimeS * 1000) / steps).toFixed(1)} ms/step${w ? `, final weights ${JSON.stringify(w)} (lambda per edge loss = bc/4)` : ''}`,
+  );
+  record(name, {
+    steps,
+    l2re: res.final.l2re,
+    paperL2re: paper,
+    finalWeights: w,
+    lambdaPerEdge: w ? w.bc / 4 : undefined,
+    wallTimeS: res.final.wallTimeS,
+    msPerStep: (res.final.wallTimeS * 1000) / steps,
+    settings,
+    history,
+  });
 }
 
 // ---- 3) Burgers: Adam, then f64 L-BFGS ----
@@ -126,15 +175,34 @@ function burgersCase(): void {
   // f32 L-BFGS (as DeepXDE runs it) kept descending here and its steps cost ~2.5x less than f64 ones
   const lbfgsDtype = argValue('--lbfgs-dtype') ?? 'f32';
   if (lbfgsDtype !== 'f32' && lbfgsDtype !== 'f64') throw new Error(`--lbfgs-dtype: expected f32 or f64, got '${lbfgsDtype}'`);
-  const base = { net: { hidden: [32, 32, 32], seed: 1 }, points: { domain: quick ? 500 : 2540, boundary: 80, initial: 160 }, sampler: 'sobol' as const, seed: 1 };
-  const settings = { ...base, optimizer: { name: 'adam' as const, lr: 1e-3 }, adamSteps, finetune: { steps: lbfgsMax, optimizer: { name: 'lbfgs' as const, history: 50 }, dtype: lbfgsDtype as 'f32' | 'f64', maxSeconds: lbfgsSeconds } };
+  const base = {
+    net: { hidden: [32, 32, 32], seed: 1 },
+    points: { domain: quick ? 500 : 2540, boundary: 80, initial: 160 },
+    sampler: 'sobol' as const,
+    seed: 1,
+  };
+  const settings = {
+    ...base,
+    optimizer: { name: 'adam' as const, lr: 1e-3 },
+    adamSteps,
+    finetune: {
+      steps: lbfgsMax,
+      optimizer: { name: 'lbfgs' as const, history: 50 },
+      dtype: lbfgsDtype as 'f32' | 'f64',
+      maxSeconds: lbfgsSeconds,
+    },
+  };
   const spec = pinn.problems.burgers1d();
   if (!spec.reference) throw new Error(`burgers: reference data ${pinn.problems.DATA_DIR}/burgers1d.dat not found`);
   const history: Array<{ phase: string; step: number; l2re?: number; loss: number; wallS: number }> = [];
   const t0 = performance.now();
   let adamWallS = NaN;
   const res = pinn.solve(spec, {
-    ...base, optimizer: settings.optimizer, steps: adamSteps, finetune: settings.finetune, logEvery: 1000,
+    ...base,
+    optimizer: settings.optimizer,
+    steps: adamSteps,
+    finetune: settings.finetune,
+    logEvery: 1000,
     onStep: (m, tr) => {
       if (m.step === adamSteps) adamWallS = (performance.now() - t0) / 1000;
       const phase = m.step <= adamSteps ? 'adam' : 'lbfgs';
@@ -149,8 +217,21 @@ function burgersCase(): void {
   });
   const it = res.final.finetuneSteps ?? 0;
   const lbfgsWallS = res.final.wallTimeS - adamWallS;
-  console.log(`burgers (3x32 tanh, ${base.points.domain}+${base.points.boundary}+${base.points.initial} points): Adam ${adamSteps} steps (${adamWallS.toFixed(0)} s) + ${lbfgsDtype} L-BFGS ${it} iterations (${lbfgsWallS.toFixed(0)} s): l2re ${fmt(res.final.l2re)} (target 1.4e-2), loss ${fmt(res.final.loss)}`);
-  record('burgers', { adamSteps, lbfgsIterations: it, l2re: res.final.l2re, target: 1.4e-2, loss: res.final.loss, wallTimeS: res.final.wallTimeS, adamWallS, lbfgsWallS, settings, history });
+  console.log(
+    `burgers (3x32 tanh, ${base.points.domain}+${base.points.boundary}+${base.points.initial} points): Adam ${adamSteps} steps (${adamWallS.toFixed(0)} s) + ${lbfgsDtype} L-BFGS ${it} iterations (${lbfgsWallS.toFixed(0)} s): l2re ${fmt(res.final.l2re)} (target 1.4e-2), loss ${fmt(res.final.loss)}`,
+  );
+  record('burgers', {
+    adamSteps,
+    lbfgsIterations: it,
+    l2re: res.final.l2re,
+    target: 1.4e-2,
+    loss: res.final.loss,
+    wallTimeS: res.final.wallTimeS,
+    adamWallS,
+    lbfgsWallS,
+    settings,
+    history,
+  });
 }
 
 for (const c of only) {

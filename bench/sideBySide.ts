@@ -47,6 +47,10 @@ const [b, t] = [bestOf(results.base), bestOf(results.this)];
 console.log(`base: ${resolve(base)}\nthis: ${here}\nbest of ${rounds} interleaved rounds (ratio > 1: this checkout is faster)`);
 console.log('| measure | base | this | ratio |\n|---|---|---|---|');
 console.log(`| PINN step (ms) | ${b.stepMs.toFixed(1)} | ${t.stepMs.toFixed(1)} | ${(b.stepMs / t.stepMs).toFixed(3)} |`);
-console.log(`| jit compile + first PINN step (ms) | ${b.compileMs.toFixed(0)} | ${t.compileMs.toFixed(0)} | ${(b.compileMs / t.compileMs).toFixed(3)} |`);
+console.log(
+  `| jit compile + first PINN step (ms) | ${b.compileMs.toFixed(0)} | ${t.compileMs.toFixed(0)} | ${(b.compileMs / t.compileMs).toFixed(3)} |`,
+);
 console.log(`| fx.matmul 256^3 (GFLOP/s) | ${b.gemm256.toFixed(1)} | ${t.gemm256.toFixed(1)} | ${(t.gemm256 / b.gemm256).toFixed(3)} |`);
-console.log(`| fx.matmul 1024^3 (GFLOP/s) | ${b.gemm1024.toFixed(1)} | ${t.gemm1024.toFixed(1)} | ${(t.gemm1024 / b.gemm1024).toFixed(3)} |`);
+console.log(
+  `| fx.matmul 1024^3 (GFLOP/s) | ${b.gemm1024.toFixed(1)} | ${t.gemm1024.toFixed(1)} | ${(t.gemm1024 / b.gemm1024).toFixed(3)} |`,
+);

@@ -32,11 +32,25 @@ function scalarPeakGflops(): number {
   const n = 1 << 22;
   let sink = 0;
   const kernel = (): number => {
-    let a0 = 1, a1 = 1, a2 = 1, a3 = 1, a4 = 1, a5 = 1, a6 = 1, a7 = 1;
-    const m = 0.9999999, c = 1e-7;
+    let a0 = 1,
+      a1 = 1,
+      a2 = 1,
+      a3 = 1,
+      a4 = 1,
+      a5 = 1,
+      a6 = 1,
+      a7 = 1;
+    const m = 0.9999999,
+      c = 1e-7;
     for (let i = 0; i < n; i++) {
-      a0 = a0 * m + c; a1 = a1 * m + c; a2 = a2 * m + c; a3 = a3 * m + c;
-      a4 = a4 * m + c; a5 = a5 * m + c; a6 = a6 * m + c; a7 = a7 * m + c;
+      a0 = a0 * m + c;
+      a1 = a1 * m + c;
+      a2 = a2 * m + c;
+      a3 = a3 * m + c;
+      a4 = a4 * m + c;
+      a5 = a5 * m + c;
+      a6 = a6 * m + c;
+      a7 = a7 * m + c;
     }
     return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
   };
@@ -60,12 +74,14 @@ log(`scalar JS multiply-add peak (1 core, measured): ${peak.toFixed(2)} GFLOP/s`
 
 // ---- 1D complex FFT
 for (const n of [4096, 4095]) {
-  const re = random(n), im = random(n);
+  const re = random(n),
+    im = random(n);
   // forward + inverse per call keeps the values bounded (repeated forward transforms overflow)
-  const ms = timeIt(() => {
-    fftInPlace(re, im);
-    fftInPlace(re, im, true);
-  }) / 2;
+  const ms =
+    timeIt(() => {
+      fftInPlace(re, im);
+      fftInPlace(re, im, true);
+    }) / 2;
   const flops = 5 * n * Math.log2(n);
   const gflops = flops / (ms * 1e6);
   let line = `fft n=${n}${n === 4096 ? ' (radix-2)' : ' (Bluestein)'}: ${(ms * 1e3).toFixed(1)} us, ${((ms * 1e6) / n).toFixed(1)} ns/element, ${gflops.toFixed(2)} GFLOP/s (5 n log2 n), ${((100 * gflops) / peak).toFixed(0)}% of scalar peak`;
@@ -78,19 +94,25 @@ for (const n of [4096, 4095]) {
 
 // ---- 2D complex FFT
 {
-  const r = 256, c = 256;
-  const re = random(r * c), im = random(r * c);
-  const ms = timeIt(() => {
-    fft2InPlace(re, im, r, c);
-    fft2InPlace(re, im, r, c, true);
-  }) / 2;
+  const r = 256,
+    c = 256;
+  const re = random(r * c),
+    im = random(r * c);
+  const ms =
+    timeIt(() => {
+      fft2InPlace(re, im, r, c);
+      fft2InPlace(re, im, r, c, true);
+    }) / 2;
   const N = r * c;
   const gflops = (5 * N * Math.log2(N)) / (ms * 1e6);
-    const rowRe = random(c), rowIm = random(c);
+  const rowRe = random(c),
+    rowIm = random(c);
   const rowMs = timeIt(() => naiveDft(rowRe, rowIm), 50);
   const naive2dMs = rowMs * (r + c); // separable naive DFT: r row and c column transforms of length 256
-  log(`fft2 256x256: ${ms.toFixed(2)} ms, ${((ms * 1e6) / N).toFixed(1)} ns/element, ${gflops.toFixed(2)} GFLOP/s, ` +
-    `${((100 * gflops) / peak).toFixed(0)}% of scalar peak; row-column naive DFT (from one timed row) ${naive2dMs.toFixed(0)} ms -> ${(naive2dMs / ms).toFixed(0)}x`);
+  log(
+    `fft2 256x256: ${ms.toFixed(2)} ms, ${((ms * 1e6) / N).toFixed(1)} ns/element, ${gflops.toFixed(2)} GFLOP/s, ` +
+      `${((100 * gflops) / peak).toFixed(0)}% of scalar peak; row-column naive DFT (from one timed row) ${naive2dMs.toFixed(0)} ms -> ${(naive2dMs / ms).toFixed(0)}x`,
+  );
 }
 
 // ---- Burgers ETDRK4
@@ -108,9 +130,13 @@ for (const s of [129, 257]) {
   const parts: string[] = [];
   for (const p of ['none', 'jacobi', 'ic0', 'multigrid'] as PreconditionerKind[]) {
     let iterations = 0;
-    const ms = timeIt(() => {
-      iterations = solveDarcy(a, { preconditioner: p, tol: 1e-8 }).iterations;
-    }, 1, 2);
+    const ms = timeIt(
+      () => {
+        iterations = solveDarcy(a, { preconditioner: p, tol: 1e-8 }).iterations;
+      },
+      1,
+      2,
+    );
     parts.push(`${p} ${iterations} it ${ms.toFixed(0)} ms`);
   }
   log(`darcy ${s - 1}^2 cells (PCG to 1e-8): ${parts.join(' | ')}`);

@@ -49,7 +49,10 @@ function child(method: TwoBodyMethod, d: number, steps: number): void {
   }
   const itPerSec = steps / ((performance.now() - t0) / 1000);
   const out: Timing = {
-    method, d, itPerSec, firstStepS,
+    method,
+    d,
+    itPerSec,
+    firstStepS,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
     baseRssMB: baseRss / 2 ** 20,
     heapDeltaMB: (heapPeak - base) / 2 ** 20,
@@ -95,7 +98,9 @@ function speedTable(): void {
   const memLimit = Number(arg('mem-limit-gb', '6')) * 2 ** 30;
   const timeoutS = Number(arg('child-timeout', '420'));
   console.log(`\nTraining step (value and grad of the Poisson residual loss, 4-layer tanh MLP width ${WIDTH}, ${BATCH} points,`);
-  console.log(`|J| = ${SAMPLES}), f32, fx.jit, backend ${fx.getBackend()}; ${steps} timed steps (1 for the largest cases) after one warm-up step.`);
+  console.log(
+    `|J| = ${SAMPLES}), f32, fx.jit, backend ${fx.getBackend()}; ${steps} timed steps (1 for the largest cases) after one warm-up step.`,
+  );
   console.log('peak RSS = process maxRSS of a child running only that case (includes ~base RSS of the runtime)\n');
   console.log('method        d        it/s     first step s   peak RSS MB   heap+buffers delta MB   vs hessian   vs exact');
   const rate = { hessian: new Map<number, number>(), exact: new Map<number, number>() };
@@ -135,10 +140,13 @@ function accuracy(): void {
     let loss = NaN;
     for (let s = 1; s <= steps; s++) {
       loss = trainer.step();
-      if (s % Math.max(1, Math.floor(steps / 4)) === 0) console.log(`  d=${d} step ${s} loss ${loss.toExponential(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+      if (s % Math.max(1, Math.floor(steps / 4)) === 0)
+        console.log(`  d=${d} step ${s} loss ${loss.toExponential(3)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
     }
     const err = trainer.evaluate();
-    console.log(`d=${d}: relative L2 ${err.toExponential(3)} (target 1e-2) after ${steps} steps, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    console.log(
+      `d=${d}: relative L2 ${err.toExponential(3)} (target 1e-2) after ${steps} steps, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+    );
   }
 }
 

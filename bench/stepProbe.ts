@@ -11,7 +11,15 @@ export function poissonStepProblem() {
   const x = fx.random.uniform(1, [4096, 2]);
   const col = (i: number) => fx.mul(fx.sliceAxis(x, 1, i, i + 1), Math.PI);
   const f = fx.mul(fx.mul(fx.sin(col(0)), fx.sin(col(1))), 2 * Math.PI ** 2);
-  const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), f)));
+  const loss = (p: fx.nn.MlpParams) =>
+    fx.mean(
+      fx.square(
+        fx.add(
+          fx.laplacian((z) => net.apply(p, z), x),
+          f,
+        ),
+      ),
+    );
   return { net, loss };
 }
 

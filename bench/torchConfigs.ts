@@ -36,12 +36,14 @@ export interface TorchResult {
   note?: string;
 }
 
-export const configLabel = (c: TorchConfig): string => `${c.blas} BLAS, ${c.malloc} malloc, ${c.threads} ATen thread${c.threads > 1 ? 's' : ''}`;
+export const configLabel = (c: TorchConfig): string =>
+  `${c.blas} BLAS, ${c.malloc} malloc, ${c.threads} ATen thread${c.threads > 1 ? 's' : ''}`;
 
 /** Every combination of BLAS, malloc and thread count (1 and 2: on a loaded 2-core machine 1 often wins). */
 export function torchConfigs(threads: readonly number[] = [1, 2]): TorchConfig[] {
   return (['reference', 'openblas'] as const).flatMap((blas) =>
-    (['glibc', 'tcmalloc'] as const).flatMap((malloc) => threads.map((t) => ({ blas, malloc, threads: t }))));
+    (['glibc', 'tcmalloc'] as const).flatMap((malloc) => threads.map((t) => ({ blas, malloc, threads: t }))),
+  );
 }
 
 /** The environment that selects `c`, or why it cannot (a library of it is not installed). */
@@ -80,7 +82,12 @@ export function runTorch(script: string, args: readonly string[], c: TorchConfig
 }
 
 /** Tries every configuration; merges into `best` (per label, the minimum so far) and returns it. */
-export function tryTorchConfigs(script: string, args: readonly string[], best: Map<string, TorchResult> = new Map(), configs = torchConfigs()): Map<string, TorchResult> {
+export function tryTorchConfigs(
+  script: string,
+  args: readonly string[],
+  best: Map<string, TorchResult> = new Map(),
+  configs = torchConfigs(),
+): Map<string, TorchResult> {
   for (const c of configs) {
     const r = runTorch(script, args, c);
     const prev = best.get(r.label);

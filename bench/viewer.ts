@@ -45,13 +45,29 @@ const u = new Float64Array(n).map((_, i) => Math.sin(i * 1e-3));
 const ref = u.map((v, i) => v + 1e-3 * Math.cos(i));
 const err = u.map((v, i) => Math.abs(v - ref[i]));
 const file = join(run, 'fields', 'solution.vti');
-writeVtk(file, { kind: 'ImageData', dims: [nx, ny, nt], origin: [0, 0, 0], spacing: [1, 1, 1], pointData: [{ name: 'u', values: u }, { name: 'u_ref', values: ref }, { name: 'u_err', values: err }] });
+writeVtk(file, {
+  kind: 'ImageData',
+  dims: [nx, ny, nt],
+  origin: [0, 0, 0],
+  spacing: [1, 1, 1],
+  pointData: [
+    { name: 'u', values: u },
+    { name: 'u_ref', values: ref },
+    { name: 'u_err', values: err },
+  ],
+});
 const bytes = statSync(file).size;
 const server = await serveRun(run);
 try {
   // Seconds for one request, as curl times it (process start-up excluded), else by fetch.
-  const curl = (url: string) => new Promise<number>((resolve, reject) => execFile('curl', ['-sf', '-o', '/dev/null', '-w', '%{time_total}', url], (e, out) => (e ? reject(e) : resolve(Number(out)))));
-  const hasCurl = await curl(server.url + 'api/list').then(() => true, () => false);
+  const curl = (url: string) =>
+    new Promise<number>((resolve, reject) =>
+      execFile('curl', ['-sf', '-o', '/dev/null', '-w', '%{time_total}', url], (e, out) => (e ? reject(e) : resolve(Number(out)))),
+    );
+  const hasCurl = await curl(server.url + 'api/list').then(
+    () => true,
+    () => false,
+  );
   const get = async (path: string): Promise<number> => {
     const url = new URL(path, server.url).href;
     if (hasCurl) return curl(url);
@@ -71,10 +87,16 @@ try {
   const ds = decodeDataset(body);
   const slice = await best(5, () => toSurface(ds, nt >> 1));
   const mb = bytes / 1e6;
-  console.log(`viewer bench: ${nx}x${ny}x${nt} grid, 3 Float64 fields, ${mb.toFixed(1)} MB .vti, body ${(body.byteLength / 1e6).toFixed(1)} MB, client ${hasCurl ? 'curl' : 'fetch'}`);
+  console.log(
+    `viewer bench: ${nx}x${ny}x${nt} grid, 3 Float64 fields, ${mb.toFixed(1)} MB .vti, body ${(body.byteLength / 1e6).toFixed(1)} MB, client ${hasCurl ? 'curl' : 'fetch'}`,
+  );
   console.log(`  GET /run (raw file)     ${(raw * 1e3).toFixed(1)} ms  ${(mb / raw).toFixed(0)} MB/s`);
-  console.log(`  GET /api/dataset        ${(api * 1e3).toFixed(1)} ms  ${(mb / api).toFixed(0)} MB/s  (${(api / raw).toFixed(1)}x the raw file)`);
-  console.log(`  memcpy limit            ${(copy * 1e3).toFixed(2)} ms  ${(mb / copy).toFixed(0)} MB/s  (api at ${((100 * copy) / api).toFixed(1)}% of it)`);
+  console.log(
+    `  GET /api/dataset        ${(api * 1e3).toFixed(1)} ms  ${(mb / api).toFixed(0)} MB/s  (${(api / raw).toFixed(1)}x the raw file)`,
+  );
+  console.log(
+    `  memcpy limit            ${(copy * 1e3).toFixed(2)} ms  ${(mb / copy).toFixed(0)} MB/s  (api at ${((100 * copy) / api).toFixed(1)}% of it)`,
+  );
   console.log(`  app: decode body        ${(decode * 1e6).toFixed(0)} µs  (typed-array views into the body, no copy)`);
   console.log(`  app: one slice surface  ${(slice * 1e3).toFixed(1)} ms  (${nx * ny} points, ${(nx - 1) * (ny - 1)} quads)`);
 } finally {

@@ -34,8 +34,7 @@ function withArgs(args: readonly unknown[], argnums: readonly number[], flat: re
 }
 
 /** Cotangents for leaves the output does not depend on are zeros, not nulls. */
-const orZeros = (cts: ReadonlyArray<Tensor | null>, like: readonly Tensor[]): Tensor[] =>
-  cts.map((c, i) => c ?? ops.zerosLike(like[i]));
+const orZeros = (cts: ReadonlyArray<Tensor | null>, like: readonly Tensor[]): Tensor[] => cts.map((c, i) => c ?? ops.zerosLike(like[i]));
 
 export interface GradOptions {
   /** f returns [loss, aux]; aux (any tree of Tensors) is returned beside the value */
@@ -157,7 +156,12 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
     }
     const concrete = flat.every((t) => !t.isTracer);
     const graph = entry.graph;
-    const outs = entry.exe && concrete ? entry.exe.run(flat) : options.backend ? withBackend(options.backend, () => evalGraph(graph, flat)) : evalGraph(graph, flat);
+    const outs =
+      entry.exe && concrete
+        ? entry.exe.run(flat)
+        : options.backend
+          ? withBackend(options.backend, () => evalGraph(graph, flat))
+          : evalGraph(graph, flat);
     return unflatten(entry.outLike, outs);
   };
 }

@@ -6,7 +6,10 @@ import type { Tensor } from './tensor.js';
 type Fn = (...xs: Tensor[]) => Tensor;
 
 function tracePrimal(what: string, f: Fn, xs: readonly Tensor[]) {
-  const primal = makeGraph((...ys) => f(...ys), xs.map((t) => ({ shape: t.shape, dtype: t.dtype })));
+  const primal = makeGraph(
+    (...ys) => f(...ys),
+    xs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
   if (primal.outputs.length !== 1) throw new Error(`${what}: the function must return one Tensor`);
   return primal;
 }
@@ -16,7 +19,11 @@ function tracePrimal(what: string, f: Fn, xs: readonly Tensor[]) {
  * one cotangent (or null for zero) per input. grad/vjp use the rule (fwd runs in the forward pass);
  * jvp and jet differentiate f itself. Composes with jit.
  */
-export function customVjp(f: Fn, fwd: (...xs: Tensor[]) => [Tensor, Tensor[]], bwd: (residuals: Tensor[], ct: Tensor) => Array<Tensor | null>): Fn {
+export function customVjp(
+  f: Fn,
+  fwd: (...xs: Tensor[]) => [Tensor, Tensor[]],
+  bwd: (residuals: Tensor[], ct: Tensor) => Array<Tensor | null>,
+): Fn {
   const name = f.name || 'customVjp';
   return (...xs) => {
     if (xs.every((x) => !x.isTracer)) return f(...xs);

@@ -65,7 +65,11 @@ export function laplacian(f: RowFn, x: Tensor, opts: LaplacianOptions = {}): Ten
   const estimator = opts.estimator ?? 'exact';
   if (estimator !== 'exact') return stdeLaplacian(f, x, { ...opts, estimator });
   const d = x.shape[1];
-  return sumOfSecondDerivatives(f, x, Array.from({ length: d }, (_, i) => unitVector(d, i)));
+  return sumOfSecondDerivatives(
+    f,
+    x,
+    Array.from({ length: d }, (_, i) => unitVector(d, i)),
+  );
 }
 
 /**
@@ -80,7 +84,11 @@ export function sumOfSecondDerivatives(f: RowFn, x: Tensor, dirs: readonly (read
  * The value, first directional derivatives along every direction ([P*N, ...], block k = direction k) and the
  * summed second order sum_k v_k^T H v_k ([N, ...]) in one pass: collapsed Taylor mode, or a tiled jet as fallback.
  */
-export function firstAndSummedSecond(f: RowFn, x: Tensor, dirs: readonly (readonly number[])[]): { value: Tensor; first: Tensor; second: Tensor } {
+export function firstAndSummedSecond(
+  f: RowFn,
+  x: Tensor,
+  dirs: readonly (readonly number[])[],
+): { value: Tensor; first: Tensor; second: Tensor } {
   return taylor2Along(f, x, tileDirections(dirs, x.shape[0], x.dtype));
 }
 
@@ -93,7 +101,11 @@ export function hessianTrace(f: RowFn, x: Tensor): Tensor {
   const gradF = (z: Tensor): Tensor => grad((w: Tensor) => ops.sum(f(w)))(z) as Tensor;
   const hv = jvp(gradF, [tileRows(x, d)], [V])[1];
   const diag = ops.sum(ops.mul(hv, V), 1); // e_i . H e_i per block
-  const out = weightedBlockSum(diag, d, dirs.map(() => 1));
+  const out = weightedBlockSum(
+    diag,
+    d,
+    dirs.map(() => 1),
+  );
   const fShape = f(x).shape;
   return ops.reshape(out, fShape);
 }

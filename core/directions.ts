@@ -29,7 +29,11 @@ export function tileDirections(dirs: readonly (readonly number[])[], N: number, 
 export function weightedBlockSum(y: Tensor, P: number, weights: readonly number[]): Tensor {
   const N = y.shape[0] / P;
   const blocks = ops.reshape(y, [P, N, ...y.shape.slice(1)]);
-  const w = new Tensor([P, ...Array<number>(y.rank).fill(1)], y.dtype, allocate(y.dtype, P).map((_, i) => weights[i]));
+  const w = new Tensor(
+    [P, ...Array<number>(y.rank).fill(1)],
+    y.dtype,
+    allocate(y.dtype, P).map((_, i) => weights[i]),
+  );
   return ops.sum(ops.mul(blocks, w), 0);
 }
 

@@ -5,9 +5,12 @@ export type FloatArray = Float32Array | Float64Array;
 
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
-    case 'f32': return new Float32Array(size);
-    case 'f64': return new Float64Array(size);
-    case 'i32': return new Int32Array(size);
+    case 'f32':
+      return new Float32Array(size);
+    case 'f64':
+      return new Float64Array(size);
+    case 'i32':
+      return new Int32Array(size);
   }
 }
 

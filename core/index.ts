@@ -4,13 +4,40 @@ export * from './ops.js';
 export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions, type JitOptions } from './api.js';
 export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
 export {
-  stdeLaplacian, coordinateProbes, denseProbes, directionalDerivatives, probeSum, diagonalOperator, sigmaTrace, biharmonic,
-  partitionsInto, faaDiBrunoWeight, slotPattern, jetPartial, residualLosses, stdeLosses, independentSeeds,
-  type StdeOptions, type Probes, type Sigma, type SlotPattern, type JetPartialOptions, type ResidualLosses,
+  stdeLaplacian,
+  coordinateProbes,
+  denseProbes,
+  directionalDerivatives,
+  probeSum,
+  diagonalOperator,
+  sigmaTrace,
+  biharmonic,
+  partitionsInto,
+  faaDiBrunoWeight,
+  slotPattern,
+  jetPartial,
+  residualLosses,
+  stdeLosses,
+  independentSeeds,
+  type StdeOptions,
+  type Probes,
+  type Sigma,
+  type SlotPattern,
+  type JetPartialOptions,
+  type ResidualLosses,
 } from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
 export { customVjp, customJvp } from './custom.js';
-export { setBackend, withBackend, getBackend, registerBackend, findBackend, type Backend, type BackendName, type Compiled } from './backend/index.js';
+export {
+  setBackend,
+  withBackend,
+  getBackend,
+  registerBackend,
+  findBackend,
+  type Backend,
+  type BackendName,
+  type Compiled,
+} from './backend/index.js';
 export { primitiveNames } from './prims/registry.js';
 export type { PrimName, PrimParams, PrimDef } from './prims/types.js';
 export { printGraph, type Graph, type Eqn, type Var, type Params, type Aval } from './ir.js';

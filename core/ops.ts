@@ -45,7 +45,10 @@ function align(op: string, xs: TensorLike[]): Tensor[] {
 }
 
 type BinaryPrim = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'gt' | 'ge' | 'eq' | 'atan2';
-const binary = (prim: BinaryPrim) => (a: TensorLike, b: TensorLike): Tensor => bind(prim, align(prim, [a, b]));
+const binary =
+  (prim: BinaryPrim) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    bind(prim, align(prim, [a, b]));
 export const add = binary('add');
 export const sub = binary('sub');
 export const mul = binary('mul');
@@ -102,7 +105,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const free = shape.indexOf(-1);
-  let s = [...shape];
+  const s = [...shape];
   if (free >= 0) {
     const known = sizeOf(shape.filter((d) => d !== -1));
     s[free] = known ? x.size / known : 0;
@@ -118,7 +121,12 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 function keep(x: Tensor, reduced: Tensor, axes: number[], keepDims: boolean): Tensor {
-  return keepDims ? reshape(reduced, x.shape.map((d, i) => (axes.includes(i) ? 1 : d))) : reduced;
+  return keepDims
+    ? reshape(
+        reduced,
+        x.shape.map((d, i) => (axes.includes(i) ? 1 : d)),
+      )
+    : reduced;
 }
 
 export function sum(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
@@ -166,13 +174,20 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 1) return xs[0];
   const [ax] = normAxes(axis, xs[0].rank, 'concat');
   const dt = xs.reduce<DType>((d, t) => promote(d, t.dtype), xs[0].dtype);
-  return bind('concat', xs.map((t) => cast(t, dt)), { axis: ax });
+  return bind(
+    'concat',
+    xs.map((t) => cast(t, dt)),
+    { axis: ax },
+  );
 }
 
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!xs.length) throw new Error('stack: needs at least one tensor');
   const ax = axis < 0 ? axis + xs[0].rank + 1 : axis;
-  return concat(xs.map((t) => reshape(t, [...t.shape.slice(0, ax), 1, ...t.shape.slice(ax)])), ax);
+  return concat(
+    xs.map((t) => reshape(t, [...t.shape.slice(0, ax), 1, ...t.shape.slice(ax)])),
+    ax,
+  );
 }
 
 /** A box of x: `size[d] = -1` takes everything from start[d] on. */
@@ -185,7 +200,11 @@ export function slice(x: Tensor, start: readonly number[], size: readonly number
 /** Columns [from, to) along one axis. */
 export function sliceAxis(x: Tensor, axis: number, from: number, to: number): Tensor {
   const [ax] = normAxes(axis, x.rank, 'sliceAxis');
-  return slice(x, x.shape.map((_, d) => (d === ax ? from : 0)), x.shape.map((s, d) => (d === ax ? to - from : s)));
+  return slice(
+    x,
+    x.shape.map((_, d) => (d === ax ? from : 0)),
+    x.shape.map((s, d) => (d === ax ? to - from : s)),
+  );
 }
 
 export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
@@ -254,32 +273,90 @@ declare module './tensor.js' {
   }
 }
 const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]) => Tensor> = {
-  add(o: TensorLike) { return add(this, o); },
-  sub(o: TensorLike) { return sub(this, o); },
-  mul(o: TensorLike) { return mul(this, o); },
-  div(o: TensorLike) { return div(this, o); },
-  pow(o: TensorLike) { return pow(this, o); },
-  maximum(o: TensorLike) { return maximum(this, o); },
-  neg() { return neg(this); },
-  exp() { return exp(this); },
-  log() { return log(this); },
-  sin() { return sin(this); },
-  cos() { return cos(this); },
-  tanh() { return tanh(this); },
-  sqrt() { return sqrt(this); },
-  square() { return square(this); },
-  relu() { return relu(this); },
-  abs() { return abs(this); },
-  matmul(o: Tensor) { return matmul(this, o); },
-  sum(axis?: number | number[], keepDims = false) { return sum(this, axis, keepDims); },
-  mean(axis?: number | number[], keepDims = false) { return mean(this, axis, keepDims); },
-  max(axis?: number | number[], keepDims = false) { return max(this, axis, keepDims); },
-  reshape(shape: readonly number[]) { return reshape(this, shape); },
-  transpose(perm?: readonly number[]) { return transpose(this, perm); },
-  broadcastTo(shape: readonly number[]) { return broadcastTo(this, shape); },
-  slice(start: readonly number[], size: readonly number[]) { return slice(this, start, size); },
-  gather(indices: Tensor, axis = 0) { return gather(this, indices, axis); },
-  cast(dtype: DType) { return cast(this, dtype); },
+  add(o: TensorLike) {
+    return add(this, o);
+  },
+  sub(o: TensorLike) {
+    return sub(this, o);
+  },
+  mul(o: TensorLike) {
+    return mul(this, o);
+  },
+  div(o: TensorLike) {
+    return div(this, o);
+  },
+  pow(o: TensorLike) {
+    return pow(this, o);
+  },
+  maximum(o: TensorLike) {
+    return maximum(this, o);
+  },
+  neg() {
+    return neg(this);
+  },
+  exp() {
+    return exp(this);
+  },
+  log() {
+    return log(this);
+  },
+  sin() {
+    return sin(this);
+  },
+  cos() {
+    return cos(this);
+  },
+  tanh() {
+    return tanh(this);
+  },
+  sqrt() {
+    return sqrt(this);
+  },
+  square() {
+    return square(this);
+  },
+  relu() {
+    return relu(this);
+  },
+  abs() {
+    return abs(this);
+  },
+  matmul(o: Tensor) {
+    return matmul(this, o);
+  },
+  sum(axis?: number | number[], keepDims = false) {
+    return sum(this, axis, keepDims);
+  },
+  mean(axis?: number | number[], keepDims = false) {
+    return mean(this, axis, keepDims);
+  },
+  max(axis?: number | number[], keepDims = false) {
+    return max(this, axis, keepDims);
+  },
+  reshape(shape: readonly number[]) {
+    return reshape(this, shape);
+  },
+  transpose(perm?: readonly number[]) {
+    return transpose(this, perm);
+  },
+  broadcastTo(shape: readonly number[]) {
+    return broadcastTo(this, shape);
+  },
+  slice(start: readonly number[], size: readonly number[]) {
+    return slice(this, start, size);
+  },
+  gather(indices: Tensor, axis = 0) {
+    return gather(this, indices, axis);
+  },
+  cast(dtype: DType) {
+    return cast(this, dtype);
+  },
 };
-for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
-Object.defineProperty(Tensor.prototype, 'T', { get(this: Tensor) { return transpose(this); }, configurable: true });
+for (const [name, fn] of Object.entries(methods))
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) {
+    return transpose(this);
+  },
+  configurable: true,
+});

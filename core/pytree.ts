@@ -25,5 +25,8 @@ export function unflatten<T extends PyTree>(like: T, values: readonly Tensor[]):
 /** Applies f leaf-wise over trees of equal structure. */
 export function mapTree<T extends PyTree>(f: (...ts: Tensor[]) => Tensor, tree: T, ...rest: T[]): T {
   const others = rest.map(leaves);
-  return unflatten(tree, leaves(tree).map((t, i) => f(t, ...others.map((o) => o[i]))));
+  return unflatten(
+    tree,
+    leaves(tree).map((t, i) => f(t, ...others.map((o) => o[i]))),
+  );
 }

@@ -13,8 +13,7 @@ export function stridesOf(shape: Shape): number[] {
   return strides;
 }
 
-export const sameShape = (a: Shape, b: Shape): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export const fmt = (shape: Shape): string => `[${shape.join(',')}]`;
 

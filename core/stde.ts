@@ -60,14 +60,22 @@ export interface Probes {
 export function coordinateProbes(d: number, opts: StdeOptions = {}, dtype: DType = 'f32'): Probes {
   const axes = opts.axes ?? [...Array(d).keys()];
   const J = new Rng(opts.rng ?? 0).choose(axes.length, Math.min(samplesOf('coordinateProbes', opts), axes.length)).map((j) => axes[j]);
-  return { dirs: tileDirections(J.map((j) => unitVector(d, j)), 1, dtype), weights: J.map(() => axes.length / J.length) };
+  return {
+    dirs: tileDirections(
+      J.map((j) => unitVector(d, j)),
+      1,
+      dtype,
+    ),
+    weights: J.map(() => axes.length / J.length),
+  };
 }
 
 /** Per-point probes [S, N, d] with E[v v^T] = I (Rademacher by default, or Gaussian), weights 1/S. */
 export function denseProbes(d: number, N: number, opts: StdeOptions = {}, dtype: DType = 'f32'): Probes {
   const samples = samplesOf('denseProbes', opts);
   const dist = opts.distribution ?? 'rademacher';
-  if (dist !== 'rademacher' && dist !== 'gaussian') throw new Error(`denseProbes: distribution must be 'rademacher' or 'gaussian', got '${String(dist)}'`);
+  if (dist !== 'rademacher' && dist !== 'gaussian')
+    throw new Error(`denseProbes: distribution must be 'rademacher' or 'gaussian', got '${String(dist)}'`);
   const rng = new Rng(opts.rng ?? 0);
   const axes = opts.axes ?? [...Array(d).keys()];
   const v = allocate(dtype, samples * N * d);
@@ -111,11 +119,17 @@ export function probeSum(f: RowFn, x: Tensor, probes: Probes, order: number): Te
 // Operators.
 
 /** sum_i d^k f / dx_i^k: exact (d jets of order k) or sparse STDE ((d/|J|) sum over a random J). */
-export function diagonalOperator(f: RowFn, x: Tensor, order: number, opts: StdeOptions & { estimator?: 'exact' | 'stde-sparse' } = {}): Tensor {
+export function diagonalOperator(
+  f: RowFn,
+  x: Tensor,
+  order: number,
+  opts: StdeOptions & { estimator?: 'exact' | 'stde-sparse' } = {},
+): Tensor {
   checkPoints('diagonalOperator', x);
   const d = x.shape[1];
   const estimator = opts.estimator ?? 'exact';
-  if (estimator !== 'exact' && estimator !== 'stde-sparse') throw new Error(`diagonalOperator: estimator must be 'exact' or 'stde-sparse', got '${String(estimator)}'`);
+  if (estimator !== 'exact' && estimator !== 'stde-sparse')
+    throw new Error(`diagonalOperator: estimator must be 'exact' or 'stde-sparse', got '${String(estimator)}'`);
   return probeSum(f, x, coordinateProbes(d, estimator === 'exact' ? { samples: d } : opts, x.dtype), order);
 }
 
@@ -247,7 +261,10 @@ export interface SlotPattern {
 }
 
 const partitionText = (parts: readonly number[], counts: readonly number[]): string =>
-  parts.flatMap((p, i) => Array<number>(counts[i]).fill(p)).sort((a, b) => a - b).join('+') || '0';
+  parts
+    .flatMap((p, i) => Array<number>(counts[i]).fill(p))
+    .sort((a, b) => a - b)
+    .join('+') || '0';
 
 function nonzeroCoords(what: string, multiIndex: readonly number[], d: number): number[] {
   if (multiIndex.length !== d || multiIndex.some((a) => !Number.isInteger(a) || a < 0)) {
@@ -311,7 +328,9 @@ export function jetPartial(f: RowFn, x: Tensor, multiIndex: readonly number[], o
   const coords = nonzeroCoords('jetPartial', multiIndex, d);
   const slots = opts.slots ? [...opts.slots] : slotPattern(multiIndex).slots;
   if (slots.length !== coords.length || slots.some((l) => !Number.isInteger(l) || l < 1) || new Set(slots).size !== slots.length) {
-    throw new Error(`jetPartial: slots [${slots.join(',')}] must be ${coords.length} distinct positive integers (one per nonzero coordinate ${coords.join(',')})`);
+    throw new Error(
+      `jetPartial: slots [${slots.join(',')}] must be ${coords.length} distinct positive integers (one per nonzero coordinate ${coords.join(',')})`,
+    );
   }
   const target = coords.map((c) => multiIndex[c]);
   const order = slots.reduce((s, l, j) => s + l * target[j], 0);

@@ -26,9 +26,7 @@ export class Trace {
     if (t.buffer) return t;
     if (t.trace === this) return t.node as Var;
     if (!t.trace?.active) {
-      throw new Error(
-        `a traced tensor ${t} escaped the transformation that made it (e.g. stored outside fx.grad/jit and used later)`,
-      );
+      throw new Error(`a traced tensor ${t} escaped the transformation that made it (e.g. stored outside fx.grad/jit and used later)`);
     }
     let v = this.captured.get(t);
     if (!v) {
@@ -101,7 +99,14 @@ export function bindInputs(g: Graph, args: readonly Tensor[]): Map<Var, Tensor> 
 /** Evaluates a graph; inside an open trace this inlines it (that is how transformations compose). */
 export function evalGraph(g: Graph, args: readonly Tensor[]): Tensor[] {
   const env = bindInputs(g, args);
-  for (const e of g.eqns) env.set(e.out, rebind(e, e.inputs.map((a) => read(env, a))));
+  for (const e of g.eqns)
+    env.set(
+      e.out,
+      rebind(
+        e,
+        e.inputs.map((a) => read(env, a)),
+      ),
+    );
   return g.outputs.map((a) => read(env, a));
 }
 

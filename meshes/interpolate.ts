@@ -11,7 +11,8 @@ function checkData(points: ArrayLike<number>, values: ArrayLike<number>, dim: nu
   if (!Number.isInteger(dim) || dim < 1) throw new Error(`${what}: expected a dimension >= 1, got ${dim}`);
   const n = values.length;
   if (n < 1) throw new Error(`${what}: expected at least one data point`);
-  if (points.length !== n * dim) throw new Error(`${what}: expected ${n} x ${dim} = ${n * dim} coordinates for ${n} values, got ${points.length}`);
+  if (points.length !== n * dim)
+    throw new Error(`${what}: expected ${n} x ${dim} = ${n * dim} coordinates for ${n} values, got ${points.length}`);
   return n;
 }
 
@@ -58,7 +59,12 @@ function lowerIndex(a: Float64Array, v: number): number {
  * Interpolant of values given at the nodes of a rectilinear grid (any order of the points): multilinear or
  * nearest node. Outside the grid the coordinates are clamped to it (the boundary values continue).
  */
-export function gridInterpolator(points: ArrayLike<number>, values: ArrayLike<number>, dim: number, method: InterpolationMethod = 'linear'): PointFunction {
+export function gridInterpolator(
+  points: ArrayLike<number>,
+  values: ArrayLike<number>,
+  dim: number,
+  method: InterpolationMethod = 'linear',
+): PointFunction {
   checkData(points, values, dim, 'gridInterpolator');
   const axes = gridAxes(points, dim);
   if (!axes) throw new Error('gridInterpolator: the points do not form a rectilinear grid (use scatteredInterpolator)');
@@ -97,7 +103,12 @@ export function gridInterpolator(points: ArrayLike<number>, values: ArrayLike<nu
   };
 }
 
-interface KdNode { index: number; axis: number; left: KdNode | null; right: KdNode | null }
+interface KdNode {
+  index: number;
+  axis: number;
+  left: KdNode | null;
+  right: KdNode | null;
+}
 
 /** Index of the data point nearest to each query (Euclidean), by a k-d tree. */
 export function nearestIndex(points: ArrayLike<number>, dim: number): (p: ArrayLike<number>) => number {
@@ -109,7 +120,10 @@ export function nearestIndex(points: ArrayLike<number>, dim: number): (p: ArrayL
     const mid = ids.length >> 1;
     return { index: ids[mid], axis, left: build(ids.slice(0, mid), depth + 1), right: build(ids.slice(mid + 1), depth + 1) };
   };
-  const root = build(Array.from({ length: n }, (_, i) => i), 0);
+  const root = build(
+    Array.from({ length: n }, (_, i) => i),
+    0,
+  );
   return (p) => {
     let best = -1;
     let bestD = Infinity;
@@ -135,7 +149,12 @@ export function nearestIndex(points: ArrayLike<number>, dim: number): (p: ArrayL
  * Interpolant of values at scattered points: 'nearest' picks the nearest data point; 'linear' is barycentric
  * on the Delaunay triangulation in 2-D (nearest outside the convex hull, and in other dimensions).
  */
-export function scatteredInterpolator(points: ArrayLike<number>, values: ArrayLike<number>, dim: number, method: InterpolationMethod = 'linear'): PointFunction {
+export function scatteredInterpolator(
+  points: ArrayLike<number>,
+  values: ArrayLike<number>,
+  dim: number,
+  method: InterpolationMethod = 'linear',
+): PointFunction {
   const n = checkData(points, values, dim, 'scatteredInterpolator');
   const nearest = nearestIndex(points, dim);
   const byNearest: PointFunction = (p) => values[nearest(p)];
@@ -156,7 +175,12 @@ export function scatteredInterpolator(points: ArrayLike<number>, values: ArrayLi
 }
 
 /** gridInterpolator when the points form a rectilinear grid, else scatteredInterpolator. */
-export function tableInterpolator(points: ArrayLike<number>, values: ArrayLike<number>, dim: number, method: InterpolationMethod = 'linear'): PointFunction {
+export function tableInterpolator(
+  points: ArrayLike<number>,
+  values: ArrayLike<number>,
+  dim: number,
+  method: InterpolationMethod = 'linear',
+): PointFunction {
   checkData(points, values, dim, 'tableInterpolator');
   return gridAxes(points, dim) ? gridInterpolator(points, values, dim, method) : scatteredInterpolator(points, values, dim, method);
 }

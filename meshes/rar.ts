@@ -17,7 +17,8 @@ function gather(candidates: Points, idx: Uint32Array): RarSelection {
 
 function checkResiduals(candidates: Points, residualAbs: Float64Array, k: number, what: string): number {
   const n = pointCount(candidates);
-  if (residualAbs.length !== n) throw new Error(`${what}: residualAbs has ${residualAbs.length} entries, expected one per candidate (${n})`);
+  if (residualAbs.length !== n)
+    throw new Error(`${what}: residualAbs has ${residualAbs.length} entries, expected one per candidate (${n})`);
   checkCount(k, `${what} k`);
   if (k > n) throw new Error(`${what}: k=${k} exceeds the ${n} candidates`);
   for (let i = 0; i < n; i++) {
@@ -44,7 +45,7 @@ export interface RarDOptions {
 /** RAR-D probabilities p_i proportional to r_i^power / mean(r^power) + c, normalized to sum 1. */
 export function rarDProbabilities(residualAbs: Float64Array, power = 1, c = 1): Float64Array {
   if (!(power >= 0) || !(c >= 0)) throw new Error(`rarD: power and c must be non-negative, got power=${power}, c=${c}`);
-  const w = residualAbs.map((r) => Math.pow(r, power));
+  const w = residualAbs.map((r) => r ** power);
   const mean = w.reduce((s, v) => s + v, 0) / Math.max(w.length, 1);
   const p = w.map((v) => (mean > 0 ? v / mean : 0) + c);
   const total = p.reduce((s, v) => s + v, 0);

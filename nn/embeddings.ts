@@ -29,10 +29,12 @@ const posInt = (v: number): boolean => Number.isInteger(v) && v > 0;
 export function periodicEmbedding(axes: readonly PeriodicAxis[], inDim: number, dtype: DType, label = 'periodic'): Embedding {
   const byAxis = new Map<number, PeriodicAxis>();
   axes.forEach((a, i) => {
-    if (!Number.isInteger(a.axis) || a.axis < 0 || a.axis >= inDim) throw new Error(`${label}[${i}].axis: expected an input column 0..${inDim - 1}, got ${a.axis}`);
+    if (!Number.isInteger(a.axis) || a.axis < 0 || a.axis >= inDim)
+      throw new Error(`${label}[${i}].axis: expected an input column 0..${inDim - 1}, got ${a.axis}`);
     if (byAxis.has(a.axis)) throw new Error(`${label}[${i}].axis: column ${a.axis} is listed twice`);
     if (!(Number.isFinite(a.period) && a.period > 0)) throw new Error(`${label}[${i}].period: expected a positive number, got ${a.period}`);
-    if (a.harmonics !== undefined && !posInt(a.harmonics)) throw new Error(`${label}[${i}].harmonics: expected a positive integer, got ${a.harmonics}`);
+    if (a.harmonics !== undefined && !posInt(a.harmonics))
+      throw new Error(`${label}[${i}].harmonics: expected a positive integer, got ${a.harmonics}`);
     byAxis.set(a.axis, a);
   });
   let dim = 0;
@@ -45,7 +47,11 @@ export function periodicEmbedding(axes: readonly PeriodicAxis[], inDim: number, 
     }
     const h = a.harmonics ?? 1;
     dim += 2 * h;
-    return tensor(Float64Array.from({ length: h }, (_, k) => (2 * Math.PI * (k + 1)) / a.period), [1, h], dtype);
+    return tensor(
+      Float64Array.from({ length: h }, (_, k) => (2 * Math.PI * (k + 1)) / a.period),
+      [1, h],
+      dtype,
+    );
   });
   return {
     dim,
@@ -70,14 +76,24 @@ export interface FourierFeatureOptions {
 }
 
 /** Random Fourier features gamma(x) = [cos(2 pi x B), sin(2 pi x B)] with a fixed seeded B ~ N(0, sigma^2), [inDim, count]. */
-export function fourierFeatures(opts: FourierFeatureOptions, inDim: number, key: number, dtype: DType, label = 'fourierFeatures'): Embedding & { B: Tensor } {
+export function fourierFeatures(
+  opts: FourierFeatureOptions,
+  inDim: number,
+  key: number,
+  dtype: DType,
+  label = 'fourierFeatures',
+): Embedding & { B: Tensor } {
   const { count, sigma = 1 } = opts;
   if (!posInt(count)) throw new Error(`${label}.count: expected a positive integer, got ${count}`);
   if (!(Number.isFinite(sigma) && sigma > 0)) throw new Error(`${label}.sigma: expected a positive number, got ${sigma}`);
   const g = sampleInto('normal', key, inDim * count, dtype);
   for (let i = 0; i < g.length; i++) g[i] *= sigma;
   const B = new Tensor([inDim, count], dtype, g);
-  const twoPiB = tensor(Float64Array.from(g, (v) => 2 * Math.PI * v), [inDim, count], dtype);
+  const twoPiB = tensor(
+    Float64Array.from(g, (v) => 2 * Math.PI * v),
+    [inDim, count],
+    dtype,
+  );
   return {
     dim: 2 * count,
     B,

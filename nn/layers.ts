@@ -1,6 +1,6 @@
 // Dense layers with the optional extras of PINN networks: random weight factorization (Wang et al. 2022)
 // and adaptive activation slopes (Jagtap et al. 2020, LAAF per layer / GAAF shared).
-import { Tensor, zeros, tensor } from '../core/tensor.js';
+import { type Tensor, zeros, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { sampleInto } from '../core/random.js';
 import type { DType } from '../core/dtype.js';
@@ -45,8 +45,13 @@ export interface LayerFactory {
 const finite = (v: number): boolean => Number.isFinite(v);
 
 export function layerFactory(o: {
-  seed: number; dtype: DType; init: InitKind; activation: Activation;
-  factorization?: WeightFactorization; adaptive?: AdaptiveActivation; label: string;
+  seed: number;
+  dtype: DType;
+  init: InitKind;
+  activation: Activation;
+  factorization?: WeightFactorization;
+  adaptive?: AdaptiveActivation;
+  label: string;
 }): LayerFactory {
   const { seed, dtype, init, factorization, adaptive, label } = o;
   const act = activations[o.activation];

@@ -1,5 +1,5 @@
 // Fully connected networks with seeded initialisation (Glorot by default).
-import { Tensor, zeros } from '../core/tensor.js';
+import { type Tensor, zeros } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { initWeights, layerKey, type InitKind } from './init.js';
 import type { DType } from '../core/dtype.js';

@@ -8,7 +8,14 @@ import type { PyTree } from '../core/pytree.js';
 import type { Activation } from './mlp.js';
 import { INIT_KINDS, layerKey, type InitKind } from './init.js';
 import { fourierFeatures, periodicEmbedding, type Embedding, type FourierFeatureOptions, type PeriodicAxis } from './embeddings.js';
-import { denseApply, layerFactory, type AdaptiveActivation, type LayerFactory, type LayerParams, type WeightFactorization } from './layers.js';
+import {
+  denseApply,
+  layerFactory,
+  type AdaptiveActivation,
+  type LayerFactory,
+  type LayerParams,
+  type WeightFactorization,
+} from './layers.js';
 
 export type NetworkType = 'mlp' | 'modified-mlp' | 'resnet' | 'pfnn';
 export const NETWORK_TYPES: readonly NetworkType[] = ['mlp', 'modified-mlp', 'resnet', 'pfnn'];
@@ -120,7 +127,8 @@ function pfnn(f: LayerFactory, inDim: number, hidden: readonly number[], outDim:
 }
 
 function checkSpec(spec: NetworkSpec, inDim: number, outDim: number, label: string): void {
-  if (!NETWORK_TYPES.includes(spec.type)) throw new Error(`${label}.type: expected one of ${NETWORK_TYPES.join(', ')}, got '${String(spec.type)}'`);
+  if (!NETWORK_TYPES.includes(spec.type))
+    throw new Error(`${label}.type: expected one of ${NETWORK_TYPES.join(', ')}, got '${String(spec.type)}'`);
   const h = spec.hidden;
   if (!Array.isArray(h) || h.length < 1 || h.some((w) => !Number.isInteger(w) || w < 1)) {
     throw new Error(`${label}.hidden: expected a list of positive integer widths, got ${JSON.stringify(h)}`);
@@ -131,8 +139,12 @@ function checkSpec(spec: NetworkSpec, inDim: number, outDim: number, label: stri
   if (spec.type === 'modified-mlp' && h.length < 2) {
     throw new Error(`${label}.hidden: modified-mlp needs at least 2 layers (H1 and one gated layer), got [${h.join(', ')}]`);
   }
-  if (spec.init !== undefined && !INIT_KINDS.includes(spec.init)) throw new Error(`${label}.init: expected one of ${INIT_KINDS.join(', ')}, got '${String(spec.init)}'`);
-  for (const [name, v] of [['inDim', inDim], ['outDim', outDim]] as const) {
+  if (spec.init !== undefined && !INIT_KINDS.includes(spec.init))
+    throw new Error(`${label}.init: expected one of ${INIT_KINDS.join(', ')}, got '${String(spec.init)}'`);
+  for (const [name, v] of [
+    ['inDim', inDim],
+    ['outDim', outDim],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${label}: ${name} must be a positive integer, got ${v}`);
   }
 }
@@ -141,7 +153,12 @@ function checkSpec(spec: NetworkSpec, inDim: number, outDim: number, label: stri
  * Builds a network from its spec: fixed embeddings (periodic, then Fourier features), then the body.
  * The default spec `{ type: 'mlp', hidden }` gives exactly nn.mlp's weights (same keys, same order).
  */
-export function buildNetwork(spec: NetworkSpec, inDim: number, outDim: number, o: { seed?: number; dtype?: DType; label?: string } = {}): Network {
+export function buildNetwork(
+  spec: NetworkSpec,
+  inDim: number,
+  outDim: number,
+  o: { seed?: number; dtype?: DType; label?: string } = {},
+): Network {
   const { seed = 0, dtype = 'f32', label = 'network' } = o;
   checkSpec(spec, inDim, outDim, label);
   const embeds: Embedding[] = [];
@@ -153,15 +170,24 @@ export function buildNetwork(spec: NetworkSpec, inDim: number, outDim: number, o
     dim = ff.dim;
   }
   const f = layerFactory({
-    seed, dtype, init: spec.init ?? 'glorot-normal', activation: spec.activation ?? 'tanh',
-    factorization: spec.weightFactorization, adaptive: spec.adaptiveActivation, label,
+    seed,
+    dtype,
+    init: spec.init ?? 'glorot-normal',
+    activation: spec.activation ?? 'tanh',
+    factorization: spec.weightFactorization,
+    adaptive: spec.adaptiveActivation,
+    label,
   });
   const body = ((): Body<PyTree> => {
     switch (spec.type) {
-      case 'mlp': return stack(f, [dim, ...spec.hidden, outDim]) as unknown as Body<PyTree>;
-      case 'modified-mlp': return modifiedMlp(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
-      case 'resnet': return resnet(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
-      case 'pfnn': return pfnn(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
+      case 'mlp':
+        return stack(f, [dim, ...spec.hidden, outDim]) as unknown as Body<PyTree>;
+      case 'modified-mlp':
+        return modifiedMlp(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
+      case 'resnet':
+        return resnet(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
+      case 'pfnn':
+        return pfnn(f, dim, spec.hidden, outDim) as unknown as Body<PyTree>;
       default: {
         const never: never = spec;
         throw new Error(`${label}.type: unknown network type '${String((never as { type: unknown }).type)}'`);
@@ -174,9 +200,9 @@ export function buildNetwork(spec: NetworkSpec, inDim: number, outDim: number, o
   const embed = (x: Tensor): Tensor => embeds.reduce((h, e) => e.apply(h), x);
   const apply = shared
     ? (p: PyTree, x: Tensor): Tensor => {
-      const q = p as { body: PyTree; a: Tensor };
-      return body.apply(q.body, embed(x), q.a);
-    }
+        const q = p as { body: PyTree; a: Tensor };
+        return body.apply(q.body, embed(x), q.a);
+      }
     : (p: PyTree, x: Tensor): Tensor => body.apply(p, embed(x), undefined);
   return { spec, params, apply };
 }

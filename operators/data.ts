@@ -55,7 +55,11 @@ export function takeSamples(ds: OperatorSamples, from: number, count: number): O
 }
 
 /** First nTrain samples for training, the next nTest (default: the rest) held out. */
-export function splitSamples(ds: OperatorSamples, nTrain: number, nTest = ds.count - nTrain): { train: OperatorSamples; test: OperatorSamples } {
+export function splitSamples(
+  ds: OperatorSamples,
+  nTrain: number,
+  nTest = ds.count - nTrain,
+): { train: OperatorSamples; test: OperatorSamples } {
   if (nTrain + nTest > ds.count) throw new RangeError(`splitSamples: nTrain ${nTrain} + nTest ${nTest} exceed the ${ds.count} samples`);
   return { train: takeSamples(ds, 0, nTrain), test: takeSamples(ds, nTrain, nTest) };
 }
@@ -123,7 +127,9 @@ export class Normalizer {
 
   private check(per: number): void {
     if (this.kind === 'pointwise' && per !== this.mean.length) {
-      throw new RangeError(`Normalizer: pointwise statistics are for ${this.mean.length} values per sample, got ${per}; use 'global' to change resolution`);
+      throw new RangeError(
+        `Normalizer: pointwise statistics are for ${this.mean.length} values per sample, got ${per}; use 'global' to change resolution`,
+      );
     }
   }
 
@@ -132,7 +138,7 @@ export class Normalizer {
     const per = values.length / count;
     this.check(per);
     const w = this.mean.length;
-    return Float64Array.from(values, (v, i) => (v - this.mean[i % per % w]) / this.std[i % per % w]);
+    return Float64Array.from(values, (v, i) => (v - this.mean[(i % per) % w]) / this.std[(i % per) % w]);
   }
 
   /** Inverse map on a tensor [B, ...] inside a traced function. */

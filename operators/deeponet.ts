@@ -29,7 +29,13 @@ export interface DeepOnetOptions {
 /** [P, d] -> [P, d (1 + 2K)]: the coordinates followed by their Fourier features. */
 export function fourierFeatures(y: Tensor, K: number): Tensor {
   if (!K) return y;
-  const k = new Tensor([1, 1, K], y.dtype, y.dtype === 'f32' ? Float32Array.from({ length: K }, (_, i) => 2 * Math.PI * (i + 1)) : Float64Array.from({ length: K }, (_, i) => 2 * Math.PI * (i + 1)));
+  const k = new Tensor(
+    [1, 1, K],
+    y.dtype,
+    y.dtype === 'f32'
+      ? Float32Array.from({ length: K }, (_, i) => 2 * Math.PI * (i + 1))
+      : Float64Array.from({ length: K }, (_, i) => 2 * Math.PI * (i + 1)),
+  );
   const phase = ops.reshape(ops.mul(ops.reshape(y, [...y.shape, 1]), k), [y.shape[0], -1]); // [P, d K]
   return ops.concat([y, ops.cos(phase), ops.sin(phase)], 1);
 }
@@ -49,7 +55,9 @@ export function deeponet(o: DeepOnetOptions): DeepOnet {
   const { branch, trunk, activation = 'tanh', seed = 0, dtype = 'f32' } = o;
   const branchActivation = o.branchActivation ?? activation;
   if (branch.length < 2 || trunk.length < 2 || branch[branch.length - 1] !== trunk[trunk.length - 1]) {
-    throw new RangeError(`deeponet: branch [${branch.join(',')}] and trunk [${trunk.join(',')}] must have at least two widths each and the same last width`);
+    throw new RangeError(
+      `deeponet: branch [${branch.join(',')}] and trunk [${trunk.join(',')}] must have at least two widths each and the same last width`,
+    );
   }
   const act = activations[activation];
   if (!act) throw new RangeError(`deeponet: activation '${activation}' is not one of ${Object.keys(activations).join(', ')}`);
@@ -58,13 +66,17 @@ export function deeponet(o: DeepOnetOptions): DeepOnet {
   const params: DeepOnetParams = { branch: b.params, trunk: t.params, bias: zeros([], dtype) };
   const K = o.trunkFeatures ?? 0;
   if (!Number.isInteger(K) || K < 0) throw new RangeError(`deeponet: trunkFeatures must be a non-negative integer, got ${K}`);
-  if (trunk[0] % (1 + 2 * K) !== 0) throw new RangeError(`deeponet: trunk input width ${trunk[0]} must be d (1 + 2 trunkFeatures) = d x ${1 + 2 * K}`);
+  if (trunk[0] % (1 + 2 * K) !== 0)
+    throw new RangeError(`deeponet: trunk input width ${trunk[0]} must be d (1 + 2 trunkFeatures) = d x ${1 + 2 * K}`);
   const m = branch[0];
   const d = trunk[0] / (1 + 2 * K);
 
   const evaluate = (p: DeepOnetParams, a: Tensor, y: Tensor): Tensor => {
     if (a.rank !== 2 || a.shape[1] !== m || y.rank !== 2 || y.shape[1] !== d) {
-      throw new ShapeError('deeponet', `expected sensor values a [B, ${m}] and queries y [P, ${d}], got ${fmt(a.shape)} and ${fmt(y.shape)}`);
+      throw new ShapeError(
+        'deeponet',
+        `expected sensor values a [B, ${m}] and queries y [P, ${d}], got ${fmt(a.shape)} and ${fmt(y.shape)}`,
+      );
     }
     const bk = b.apply(p.branch, a); // [B, p]
     const tk = act(t.apply(p.trunk, fourierFeatures(ops.cast(y, a.dtype), K))); // [P, p]

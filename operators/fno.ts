@@ -2,7 +2,7 @@
 // lift (a(x), x) pointwise to `width` channels, L Fourier layers v <- act(K v + W v), project with two
 // pointwise linears. Every weight acts on functions, not grid points, so a trained FNO evaluates at any
 // resolution whose spectrum holds its modes (zero-shot super-resolution).
-import { Tensor } from '../core/tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { ShapeError } from '../core/errors.js';
 import { fmt } from '../core/shape.js';
@@ -120,23 +120,43 @@ export function fno(options: FnoOptions): Fno {
     const single = a.rank === dim + 1;
     const channelsLast = single ? ops.reshape(a, [...a.shape, 1]) : a;
     if (
-      coords.rank !== dim + 1 || coords.shape[dim] !== dim || channelsLast.rank !== dim + 2 ||
-      channelsLast.shape.slice(1, -1).join() !== spatial.join() || channelsLast.shape[dim + 1] !== inChannels
+      coords.rank !== dim + 1 ||
+      coords.shape[dim] !== dim ||
+      channelsLast.rank !== dim + 2 ||
+      channelsLast.shape.slice(1, -1).join() !== spatial.join() ||
+      channelsLast.shape[dim + 1] !== inChannels
     ) {
-      throw new ShapeError('fno', `expected a [B, ${spatial.join(', ')}${inChannels > 1 ? `, ${inChannels}` : ''}] on coords [...grid, ${dim}], got a ${fmt(a.shape)} and coords ${fmt(coords.shape)}`);
+      throw new ShapeError(
+        'fno',
+        `expected a [B, ${spatial.join(', ')}${inChannels > 1 ? `, ${inChannels}` : ''}] on coords [...grid, ${dim}], got a ${fmt(a.shape)} and coords ${fmt(coords.shape)}`,
+      );
     }
     const toFirst = [0, dim + 1, ...spatial.map((_, i) => i + 1)];
     const aFirst = ops.transpose(channelsLast, toFirst); // [B, cin, ...S]
-    const grid = ops.broadcastTo(ops.reshape(ops.transpose(coords, [dim, ...spatial.map((_, i) => i)]), [1, dim, ...spatial]), [B, dim, ...spatial]);
+    const grid = ops.broadcastTo(ops.reshape(ops.transpose(coords, [dim, ...spatial.map((_, i) => i)]), [1, dim, ...spatial]), [
+      B,
+      dim,
+      ...spatial,
+    ]);
     let v = pointwise(p.lift, ops.concat([aFirst, ops.cast(grid, a.dtype)], 1));
     const pad = o.padding;
-    if (pad) v = ops.pad(v, v.shape.map(() => 0), v.shape.map((_, i) => (i >= 2 ? pad : 0)));
+    if (pad)
+      v = ops.pad(
+        v,
+        v.shape.map(() => 0),
+        v.shape.map((_, i) => (i >= 2 ? pad : 0)),
+      );
     p.layers.forEach((layer, l) => {
       const k = dim === 1 ? spectralConv1d(v, layer.spectral) : spectralConv2d(v, layer.spectral, layer.spectral2 as Tensor);
       v = ops.add(k, pointwise(layer.pointwise, v));
       if (l < p.layers.length - 1) v = ops.gelu(v);
     });
-    if (pad) v = ops.slice(v, v.shape.map(() => 0), v.shape.map((d, i) => (i >= 2 ? d - pad : d)));
+    if (pad)
+      v = ops.slice(
+        v,
+        v.shape.map(() => 0),
+        v.shape.map((d, i) => (i >= 2 ? d - pad : d)),
+      );
     const out = pointwise(p.proj2, ops.gelu(pointwise(p.proj1, v))); // [B, cout, ...S]
     if (outChannels === 1) return ops.reshape(out, [B, ...spatial]);
     return ops.transpose(out, [0, ...spatial.map((_, i) => i + 2), 1]);

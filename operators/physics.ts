@@ -75,7 +75,12 @@ export function darcyResidual(u: Tensor, a: Tensor, h: number, f = 1): Tensor {
   const uc = box(u, 1, 1);
   const ac = box(a, 1, 1);
   let flux: Tensor | null = null;
-  for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]] as const) {
+  for (const [di, dj] of [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+  ] as const) {
     const an = box(a, 1 + di, 1 + dj);
     const face = ops.div(ops.mul(ops.mul(ac, an), 2), ops.add(ac, an));
     const term = ops.mul(face, ops.sub(box(u, 1 + di, 1 + dj), uc));

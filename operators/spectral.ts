@@ -15,7 +15,10 @@ export function complexMix(x: Tensor, w: Tensor): Tensor {
   const [B, cin, K] = x.shape;
   const [win, cout, wk] = w.shape;
   if (x.rank !== 4 || w.rank !== 4 || win !== cin || wk !== K || x.shape[3] !== 2 || w.shape[3] !== 2) {
-    throw new ShapeError('complexMix', `expected x [B, Cin, K, 2] and w [Cin, Cout, K, 2] with matching Cin and K, got ${fmt(x.shape)} and ${fmt(w.shape)}`);
+    throw new ShapeError(
+      'complexMix',
+      `expected x [B, Cin, K, 2] and w [Cin, Cout, K, 2] with matching Cin and K, got ${fmt(x.shape)} and ${fmt(w.shape)}`,
+    );
   }
   const xm = ops.reshape(ops.transpose(x, [2, 0, 3, 1]), [K, B, 2 * cin]); // [K, B, (re|im) x Cin]
   // real/imag planes first so the slices below are contiguous blocks (strided copies with a trailing
@@ -39,7 +42,11 @@ function keepBins(x: Tensor, keep: number): Tensor {
 function padBins(x: Tensor, size: number): Tensor {
   const lead = x.shape.slice(0, -2);
   const merged = ops.reshape(x, [...lead, 2 * x.shape[x.rank - 2]]);
-  const padded = ops.pad(merged, merged.shape.map(() => 0), merged.shape.map((d, a) => (a === merged.rank - 1 ? 2 * size - d : 0)));
+  const padded = ops.pad(
+    merged,
+    merged.shape.map(() => 0),
+    merged.shape.map((d, a) => (a === merged.rank - 1 ? 2 * size - d : 0)),
+  );
   return ops.reshape(padded, [...lead, size, 2]);
 }
 
@@ -97,13 +104,19 @@ export function spectralConv1d(x: Tensor, w: Tensor): Tensor {
  */
 export function spectralConv2d(x: Tensor, w1: Tensor, w2: Tensor): Tensor {
   if (x.rank !== 4 || w1.rank !== 5 || w1.shape.join() !== w2.shape.join() || x.shape[1] !== w1.shape[0]) {
-    throw new ShapeError('spectralConv2d', `expected x [B, Cin, nx, ny], w1 = w2 [Cin, Cout, m1, m2, 2], got ${fmt(x.shape)}, ${fmt(w1.shape)}, ${fmt(w2.shape)}`);
+    throw new ShapeError(
+      'spectralConv2d',
+      `expected x [B, Cin, nx, ny], w1 = w2 [Cin, Cout, m1, m2, 2], got ${fmt(x.shape)}, ${fmt(w1.shape)}, ${fmt(w2.shape)}`,
+    );
   }
   const [B, cin, nx, ny] = x.shape;
   const [, cout, m1, m2] = w1.shape;
   const half = (ny >> 1) + 1;
   if (2 * m1 > nx || m2 > half) {
-    throw new ShapeError('spectralConv2d', `grid ${nx}x${ny} is too coarse for modes (${m1}, ${m2}): need nx >= ${2 * m1} and ny >= ${2 * m2 - 2}`);
+    throw new ShapeError(
+      'spectralConv2d',
+      `grid ${nx}x${ny} is too coarse for modes (${m1}, ${m2}): need nx >= ${2 * m1} and ny >= ${2 * m2 - 2}`,
+    );
   }
   const Xy = keepBins(rfft(x), m2); // [B, Cin, nx, m2, 2]
   const X = fft(ops.transpose(Xy, [0, 1, 3, 2, 4])); // [B, Cin, m2, nx, 2]

@@ -59,7 +59,8 @@ const gridSize = (s: OperatorSamples) => s.gridShape.reduce((a, b) => a * b, 1);
 /** Shape of a batch of B samples: [B, ...grid] or [B, ...grid, channels]. */
 function batchShape(s: OperatorSamples, values: Float64Array, B: number): number[] {
   const c = perSample(values, s.count) / gridSize(s);
-  if (!Number.isInteger(c) || c < 1) throw new RangeError(`operator trainer: ${perSample(values, s.count)} values per sample do not fit grid [${s.gridShape.join(', ')}]`);
+  if (!Number.isInteger(c) || c < 1)
+    throw new RangeError(`operator trainer: ${perSample(values, s.count)} values per sample do not fit grid [${s.gridShape.join(', ')}]`);
   return c === 1 ? [B, ...s.gridShape] : [B, ...s.gridShape, c];
 }
 
@@ -98,13 +99,18 @@ export class OperatorTrainer<P> implements Trainer {
     this.flat = flattenTree(model.params as PyTree, 'f64');
     this.batchSize = o.batchSize ?? 20;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > train.count) {
-      throw new RangeError(`operator trainer: batchSize must be an integer in [1, ${train.count}] (the training samples), got ${this.batchSize}`);
+      throw new RangeError(
+        `operator trainer: batchSize must be an integer in [1, ${train.count}] (the training samples), got ${this.batchSize}`,
+      );
     }
     this.stepsPerEpoch = Math.floor(train.count / this.batchSize); // the remainder is dropped so one compiled shape serves every step
     const decayEvery = o.decayEvery ?? 100;
     this.optimizer =
       o.optimizer ??
-      new Adam({ lr: stepDecay({ lr: o.lr ?? 1e-3, stepSize: decayEvery * this.stepsPerEpoch, gamma: o.gamma ?? 0.5 }), weightDecay: o.weightDecay ?? 1e-4 });
+      new Adam({
+        lr: stepDecay({ lr: o.lr ?? 1e-3, stepSize: decayEvery * this.stepsPerEpoch, gamma: o.gamma ?? 0.5 }),
+        weightDecay: o.weightDecay ?? 1e-4,
+      });
     this.inNorm = Normalizer.fit(o.normalize?.input ?? 'global', train.inputs, train.count);
     this.outNorm = Normalizer.fit(o.normalize?.output ?? 'global', train.outputs, train.count);
     this.trainInputs = this.inNorm.encode(train.inputs, train.count);
@@ -125,8 +131,13 @@ export class OperatorTrainer<P> implements Trainer {
       return [total, terms];
     };
     // P is any tree of Tensors; the core's PyTree type is stricter than interfaces with named fields
-    const step = jit((p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
-      valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [[Tensor, PyTree], PyTree]);
+    const step = jit(
+      (p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
+        valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [
+          [Tensor, PyTree],
+          PyTree,
+        ],
+    );
     this.gradStep = (p, a, y, raw) => step(p as PyTree, a, y, raw);
   }
 
@@ -152,7 +163,9 @@ export class OperatorTrainer<P> implements Trainer {
     const B = idx.length;
     const a = rows(this.trainInputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype);
     const y = rows(train.outputs, perSample(train.outputs, train.count), idx, batchShape(train, train.outputs, B), this.dtype);
-    const raw = this.o.physics ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype) : a;
+    const raw = this.o.physics
+      ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype)
+      : a;
     const lr = this.optimizer.currentLr?.();
     const [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
     this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
@@ -197,7 +210,12 @@ export class OperatorTrainer<P> implements Trainer {
   /** Prediction for the first test sample, interpolated (multilinear, clamped) at the given points. */
   predict(points: Float64Array, n: number): Record<string, Float64Array> {
     const test = this.o.test;
-    const first = { ...test, count: 1, inputs: test.inputs.subarray(0, perSample(test.inputs, test.count)), outputs: test.outputs.subarray(0, perSample(test.outputs, test.count)) };
+    const first = {
+      ...test,
+      count: 1,
+      inputs: test.inputs.subarray(0, perSample(test.inputs, test.count)),
+      outputs: test.outputs.subarray(0, perSample(test.outputs, test.count)),
+    };
     const pred = this.predictSamples(first);
     const u = interpolateGrid(pred, test.gridShape, test.grid, points, n);
     const reference = interpolateGrid(first.outputs, test.gridShape, test.grid, points, n);
@@ -210,8 +228,10 @@ export class OperatorTrainer<P> implements Trainer {
 
   load(state: unknown): void {
     const s = state as Partial<OperatorTrainerState> | null;
-    if (!s || s.kind !== 'operator' || typeof s.step !== 'number' || !Array.isArray(s.params) || !s.optimizer) {
-      throw new Error(`operator trainer load: expected a state { kind: 'operator', step, params, optimizer }, got ${JSON.stringify(state)?.slice(0, 80)}`);
+    if (s?.kind !== 'operator' || typeof s.step !== 'number' || !Array.isArray(s.params) || !s.optimizer) {
+      throw new Error(
+        `operator trainer load: expected a state { kind: 'operator', step, params, optimizer }, got ${JSON.stringify(state)?.slice(0, 80)}`,
+      );
     }
     if (s.params.length !== this.flat.length) {
       throw new Error(`operator trainer load: state has ${s.params.length} parameters, the model has ${this.flat.length}`);
@@ -223,9 +243,16 @@ export class OperatorTrainer<P> implements Trainer {
 }
 
 /** Values on a 1D/2D tensor grid (axis coordinates `grid`, ascending) at n points, multilinear, clamped. */
-export function interpolateGrid(values: ArrayLike<number>, gridShape: readonly number[], grid: Float64Array, points: Float64Array, n: number): Float64Array {
+export function interpolateGrid(
+  values: ArrayLike<number>,
+  gridShape: readonly number[],
+  grid: Float64Array,
+  points: Float64Array,
+  n: number,
+): Float64Array {
   const dim = gridShape.length;
-  if (points.length !== n * dim) throw new RangeError(`interpolateGrid: ${points.length} coordinates are not ${n} points of dimension ${dim}`);
+  if (points.length !== n * dim)
+    throw new RangeError(`interpolateGrid: ${points.length} coordinates are not ${n} points of dimension ${dim}`);
   const locate = (x: number, size: number): [number, number] => {
     if (x <= grid[0]) return [0, 0];
     if (x >= grid[size - 1]) return [size - 1, 0];

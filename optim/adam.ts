@@ -54,8 +54,8 @@ export class Adam implements Optimizer {
     const lr = this.lr(this.t);
     this.t++;
     const { b1, b2, eps, wd } = this;
-    const stepSize = lr / (1 - Math.pow(b1, this.t));
-    const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.t));
+    const stepSize = lr / (1 - b1 ** this.t);
+    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** this.t);
     const l2 = this.decoupled ? 0 : wd;
     const shrink = this.decoupled ? 1 - lr * wd : 1;
     for (let i = 0; i < params.length; i++) {

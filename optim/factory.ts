@@ -1,12 +1,12 @@
 // Name-based construction for configs: makeOptimizer('adam', { lr: 1e-3 }). Options are validated
 // at run time and errors name the option path, e.g. `optimizer.betas: expected two numbers in [0,1)`.
 import type { Optimizer } from './types.js';
-import { Adam, parseAdam } from './adam.js';
-import { SGD, parseSgd } from './sgd.js';
-import { LBFGS, parseLbfgs } from './lbfgs.js';
-import { MultiAdam, parseMultiAdam } from './multiAdam.js';
+import { type Adam, parseAdam } from './adam.js';
+import { type SGD, parseSgd } from './sgd.js';
+import { type LBFGS, parseLbfgs } from './lbfgs.js';
+import { type MultiAdam, parseMultiAdam } from './multiAdam.js';
 import { ConFIG } from './config.js';
-import { MConFIG, parseMConfig } from './mconfig.js';
+import { type MConFIG, parseMConfig } from './mconfig.js';
 import { LearningRateAnnealing } from './lra.js';
 import { ReLoBRaLo } from './relobralo.js';
 import { PCGrad } from './pcgrad.js';
@@ -30,7 +30,17 @@ export interface OptimizerByName {
 export type OptimizerName = keyof OptimizerByName;
 
 export const optimizerNames: readonly OptimizerName[] = [
-  'adam', 'adamw', 'sgd', 'lbfgs', 'multiadam', 'config', 'mconfig', 'lra', 'relobralo', 'pcgrad', 'ntk',
+  'adam',
+  'adamw',
+  'sgd',
+  'lbfgs',
+  'multiadam',
+  'config',
+  'mconfig',
+  'lra',
+  'relobralo',
+  'pcgrad',
+  'ntk',
 ];
 
 /** What each method's step() consumes, so a trainer knows which gradients to compute. */

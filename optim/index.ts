@@ -1,6 +1,27 @@
 // Public surface of optim/: optimizers on flat parameter vectors, loss-balancing methods, schedules.
-export type { Vec, JsonValue, OptimState, Schedule, LearningRate, Optimizer, MultiLossOptimizer, ClosureOptimizer, ObjectiveFn, Convergence } from './types.js';
-export { constantLr, exponentialDecay, stepDecay, cosineDecay, linearDecay, warmup, resolveLr, makeSchedule, parseLr } from './schedules.js';
+export type {
+  Vec,
+  JsonValue,
+  OptimState,
+  Schedule,
+  LearningRate,
+  Optimizer,
+  MultiLossOptimizer,
+  ClosureOptimizer,
+  ObjectiveFn,
+  Convergence,
+} from './types.js';
+export {
+  constantLr,
+  exponentialDecay,
+  stepDecay,
+  cosineDecay,
+  linearDecay,
+  warmup,
+  resolveLr,
+  makeSchedule,
+  parseLr,
+} from './schedules.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { SGD, type SgdOptions } from './sgd.js';
 export { LBFGS, type LbfgsOptions, type MinimizeOptions, type LbfgsResult, type StopReason } from './lbfgs.js';

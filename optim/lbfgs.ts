@@ -68,7 +68,10 @@ export class LBFGS implements ClosureOptimizer {
     this.c2 = o.c2 ?? 0.9;
     this.maxLs = o.maxLineSearch ?? 25;
     this.tolerances = { grad: o.toleranceGrad, change: o.toleranceChange };
-    for (const [k, v] of [['toleranceGrad', o.toleranceGrad], ['toleranceChange', o.toleranceChange]] as const) {
+    for (const [k, v] of [
+      ['toleranceGrad', o.toleranceGrad],
+      ['toleranceChange', o.toleranceChange],
+    ] as const) {
       if (v !== undefined && !(v >= 0)) throw new Error(`optimizer.${k}: expected a number >= 0, got ${v}`);
     }
     if (!(Number.isInteger(this.m) && this.m >= 1)) throw new Error(`optimizer.history: expected an integer >= 1, got ${this.m}`);
@@ -243,6 +246,7 @@ export function parseLbfgs(opts: Options, path: string): LBFGS {
     toleranceChange: r.has('tolerance_change') ? r.number('tolerance_change', undefined, { min: 0 }) : undefined,
   };
   r.done();
-  if (!((o.c1 as number) < (o.c2 as number))) throw new Error(`${path}.c2: expected a number greater than ${path}.c1 (${o.c1}), got ${o.c2}`);
+  if (!((o.c1 as number) < (o.c2 as number)))
+    throw new Error(`${path}.c2: expected a number greater than ${path}.c1 (${o.c1}), got ${o.c2}`);
   return new LBFGS(o);
 }

@@ -63,15 +63,15 @@ export class MConFIG implements MultiLossOptimizer {
     const lr = this.lr(this.t);
     this.t++;
     // ConFIG on m_hat_k = m_k / c_k: weights on m_hat, folded into coefficients on m_k.
-    const c = this.counts.map((k) => 1 - Math.pow(b1, k));
+    const c = this.counts.map((k) => 1 - b1 ** k);
     const G = gram(this.m);
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) G[a * n + b] /= c[a] * c[b];
     const w = configWeightsFromGram(G, n);
     const coef = w.map((wk, k) => wk / c[k]);
     const s = this.s as Float64Array;
     const fakeM = this.fakeM as Float64Array;
-    const bc1 = 1 - Math.pow(b1, this.t);
-    const invBc2 = 1 / (1 - Math.pow(b2, this.t));
+    const bc1 = 1 - b1 ** this.t;
+    const invBc2 = 1 / (1 - b2 ** this.t);
     for (let j = 0; j < p; j++) {
       let d = 0;
       for (let k = 0; k < n; k++) d += coef[k] * this.m[k][j];

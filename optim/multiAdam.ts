@@ -47,8 +47,8 @@ export class MultiAdam implements MultiLossOptimizer {
     const lr = this.lr(this.t);
     this.t++;
     const { b1, b2, eps } = this;
-    const stepSize = lr / (1 - Math.pow(b1, this.t));
-    const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.t));
+    const stepSize = lr / (1 - b1 ** this.t);
+    const invSqrtBc2 = 1 / Math.sqrt(1 - b2 ** this.t);
     // Loss-outer loops keep every inner loop monomorphic over flat typed arrays (an element-outer
     // loop over m[i][j] measured ~3x slower in V8); the f64 accumulator keeps f32 params from
     // rounding each loss's contribution separately.

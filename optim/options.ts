@@ -87,10 +87,7 @@ export class OptionReader {
   betas(key: string, fallback: [number, number]): [number, number] {
     const v = this.take(key);
     if (v === undefined) return fallback;
-    const ok =
-      Array.isArray(v) &&
-      v.length === 2 &&
-      v.every((b) => typeof b === 'number' && Number.isFinite(b) && b >= 0 && b < 1);
+    const ok = Array.isArray(v) && v.length === 2 && v.every((b) => typeof b === 'number' && Number.isFinite(b) && b >= 0 && b < 1);
     if (!ok) throw optionError(this.sub(key), 'two numbers in [0,1)', v);
     return [v[0] as number, v[1] as number];
   }

@@ -53,9 +53,7 @@ export class ReLoBRaLo extends CombinedGradientOptimizer {
     const rho = this.rng.next() < this.rho ? 1 : 0;
     const fromStart = relativeBalance(losses, this.first, this.T);
     const fromPrev = relativeBalance(losses, this.prev, this.T);
-    this.lambda = this.lambda.map(
-      (l, i) => this.alpha * (rho * l + (1 - rho) * fromStart[i]) + (1 - this.alpha) * fromPrev[i],
-    );
+    this.lambda = this.lambda.map((l, i) => this.alpha * (rho * l + (1 - rho) * fromStart[i]) + (1 - this.alpha) * fromPrev[i]);
     this.prev = losses.slice();
     return this.lambda.slice();
   }

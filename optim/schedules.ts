@@ -13,14 +13,14 @@ export function exponentialDecay(o: { lr: number; decayRate: number; decaySteps?
   const every = o.decaySteps ?? 1;
   return (step) => {
     const p = step / every;
-    return o.lr * Math.pow(o.decayRate, o.staircase ? Math.floor(p) : p);
+    return o.lr * o.decayRate ** (o.staircase ? Math.floor(p) : p);
   };
 }
 
 /** lr * gamma^floor(step/stepSize). */
 export function stepDecay(o: { lr: number; stepSize: number; gamma?: number }): Schedule {
   const gamma = o.gamma ?? 0.1;
-  return (step) => o.lr * Math.pow(gamma, Math.floor(step / o.stepSize));
+  return (step) => o.lr * gamma ** Math.floor(step / o.stepSize);
 }
 
 /** Half-cosine from lr to minLr over totalSteps, then minLr. */

@@ -46,7 +46,11 @@ export type ObjectiveFn = (x: Float64Array) => { f: number; g: Float64Array };
 /** Optimizer that evaluates the objective itself (L-BFGS): one call runs one or more iterations. */
 export interface ClosureOptimizer {
   /** `stop` says which configured tolerance was met: training has converged and may end. */
-  step(params: Vec, fg: ObjectiveFn, o?: { maxIter?: number; tolGrad?: number; tolChange?: number }): { f: number; converged: boolean; stop?: Convergence };
+  step(
+    params: Vec,
+    fg: ObjectiveFn,
+    o?: { maxIter?: number; tolGrad?: number; tolChange?: number },
+  ): { f: number; converged: boolean; stop?: Convergence };
   state(): OptimState;
   load(s: OptimState): void;
 }

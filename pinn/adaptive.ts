@@ -35,14 +35,19 @@ const posInt = (v: unknown): boolean => typeof v === 'number' && Number.isIntege
 
 /** Checks options against the PDE point count `domainPoints` (RAD draws that many distinct candidates). */
 export function checkAdaptive(o: AdaptiveOptions, domainPoints: number, where = 'adaptive'): void {
-  if (!ADAPTIVE_METHODS.includes(o.method)) throw new Error(`${where}.method: expected one of ${ADAPTIVE_METHODS.join(', ')}, got '${String(o.method)}'`);
-  for (const key of ['every', 'candidates'] as const) if (!posInt(o[key])) throw new Error(`${where}.${key}: expected a positive integer, got ${String(o[key])}`);
+  if (!ADAPTIVE_METHODS.includes(o.method))
+    throw new Error(`${where}.method: expected one of ${ADAPTIVE_METHODS.join(', ')}, got '${String(o.method)}'`);
+  for (const key of ['every', 'candidates'] as const)
+    if (!posInt(o[key])) throw new Error(`${where}.${key}: expected a positive integer, got ${String(o[key])}`);
   if (o.add !== undefined && !posInt(o.add)) throw new Error(`${where}.add: expected a positive integer, got ${String(o.add)}`);
-  if (o.method !== 'rad' && (o.add ?? 100) > o.candidates) throw new Error(`${where}.add: expected at most candidates (${o.candidates}), got ${o.add ?? 100}`);
-  if (o.method === 'rad' && o.candidates < domainPoints) throw new Error(`${where}.candidates: expected at least the ${domainPoints} PDE points that RAD redraws, got ${o.candidates}`);
+  if (o.method !== 'rad' && (o.add ?? 100) > o.candidates)
+    throw new Error(`${where}.add: expected at most candidates (${o.candidates}), got ${o.add ?? 100}`);
+  if (o.method === 'rad' && o.candidates < domainPoints)
+    throw new Error(`${where}.candidates: expected at least the ${domainPoints} PDE points that RAD redraws, got ${o.candidates}`);
   for (const key of ['k', 'c'] as const) {
     const v = o[key];
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new Error(`${where}.${key}: expected a finite non-negative number, got ${String(v)}`);
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      throw new Error(`${where}.${key}: expected a finite non-negative number, got ${String(v)}`);
   }
 }
 
@@ -52,7 +57,11 @@ export class AdaptivePoints {
   /** bumped whenever the point set changes (the trainer's batch cache key) */
   version = 0;
 
-  constructor(readonly options: AdaptiveOptions, private readonly seed: number, private readonly domainPoints: number) {
+  constructor(
+    readonly options: AdaptiveOptions,
+    private readonly seed: number,
+    private readonly domainPoints: number,
+  ) {
     checkAdaptive(options, domainPoints);
   }
 
@@ -65,7 +74,12 @@ export class AdaptivePoints {
    * One refinement at `step`: `sample(n, seed)` draws n candidate points (row-major), `residualAbs` gives
    * |PDE residual| at them.
    */
-  refine(step: number, dim: number, sample: (n: number, seed: number) => Float64Array, residualAbs: (pts: Float64Array) => Float64Array): void {
+  refine(
+    step: number,
+    dim: number,
+    sample: (n: number, seed: number) => Float64Array,
+    residualAbs: (pts: Float64Array) => Float64Array,
+  ): void {
     const o = this.options;
     // rar-g keeps the trainer's original candidate seed, so existing RAR runs draw what they drew before
     const seed = hashSeed(this.seed * 31 + step + 0x5bd1e995);

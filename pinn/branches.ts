@@ -47,7 +47,11 @@ export function desugarBranches(node: MathNode): MathNode {
         case 'sign':
           return cond(cmp('>', 'larger', x, num(0)), num(1), cond(cmp('<', 'smaller', x, num(0)), num(-1), num(0)));
         case 'heaviside':
-          return cond(cmp('>', 'larger', x, num(0)), num(1), cond(cmp('<', 'smaller', x, num(0)), num(0), args[1] ?? num(HEAVISIDE_AT_ZERO)));
+          return cond(
+            cmp('>', 'larger', x, num(0)),
+            num(1),
+            cond(cmp('<', 'smaller', x, num(0)), num(0), args[1] ?? num(HEAVISIDE_AT_ZERO)),
+          );
         case 'abs':
           return cond(cmp('>=', 'largerEq', x, num(0)), x, new OperatorNode('-', 'unaryMinus', [x]));
         case 'min':
@@ -55,7 +59,8 @@ export function desugarBranches(node: MathNode): MathNode {
           return args.reduce((a, b) => cond(cmp(name === 'min' ? '<=' : '>=', name === 'min' ? 'smallerEq' : 'largerEq', a, b), a, b));
         case 'piecewise': {
           let out = args[args.length - 1];
-          for (let i = args.length - 3; i >= 0; i -= 2) out = cond(walk((n as unknown as { args: MathNode[] }).args[i], true), args[i + 1], out);
+          for (let i = args.length - 3; i >= 0; i -= 2)
+            out = cond(walk((n as unknown as { args: MathNode[] }).args[i], true), args[i + 1], out);
           return out;
         }
         default:

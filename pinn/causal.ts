@@ -5,7 +5,7 @@
 // tolerances, moving to the next once min_i w_i > delta.
 // Inside the jitted loss the chunking is a static-shape matmul with an [N, M] chunk-averaging matrix passed as
 // a batch input, and eps is a scalar batch input, so neither is baked into the compiled step.
-import { Tensor, tensor } from '../core/tensor.js';
+import { type Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { DType } from '../core/dtype.js';
 
@@ -34,7 +34,8 @@ export function checkCausal(o: CausalOptions, where = 'causal'): Required<Causal
   const epsilon = o.epsilon ?? [0.01, 0.1, 1, 10, 100];
   const delta = o.delta ?? 0.99;
   if (!Number.isInteger(chunks) || chunks < 1) throw new Error(`${where}.chunks: expected a positive integer, got ${chunks}`);
-  if (!epsilon.length || !epsilon.every((e) => Number.isFinite(e) && e >= 0)) throw new Error(`${where}.epsilon: expected a non-empty list of finite non-negative numbers, got [${epsilon.join(', ')}]`);
+  if (!epsilon.length || !epsilon.every((e) => Number.isFinite(e) && e >= 0))
+    throw new Error(`${where}.epsilon: expected a non-empty list of finite non-negative numbers, got [${epsilon.join(', ')}]`);
   if (!(delta > 0 && delta < 1)) throw new Error(`${where}.delta: expected a number in (0, 1), got ${delta}`);
   return { chunks, epsilon, delta };
 }
@@ -58,7 +59,11 @@ export function chunkMatrix(t: ArrayLike<number>, t0: number, t1: number, m: num
  */
 export function causalLoss(rs: readonly Tensor[], c: CausalInputs): { loss: Tensor; minWeight: Tensor; weights: Tensor[] } {
   const [n, m] = c.chunks.shape;
-  const u = tensor(Float64Array.from({ length: m * m }, (_, j) => (Math.floor(j / m) < j % m ? 1 : 0)), [m, m], c.chunks.dtype);
+  const u = tensor(
+    Float64Array.from({ length: m * m }, (_, j) => (Math.floor(j / m) < j % m ? 1 : 0)),
+    [m, m],
+    c.chunks.dtype,
+  );
   const weights: Tensor[] = [];
   const losses = rs.map((r) => {
     const l = ops.matmul(ops.reshape(ops.square(r), [1, n]), c.chunks);
@@ -122,7 +127,13 @@ export class CausalBatches {
   private chunks = new WeakMap<Tensor, Tensor>();
   private last: { base: object; index: number; out: object } | null = null;
 
-  constructor(options: CausalOptions, private readonly timeIndex: number, private readonly t0: number, private readonly t1: number, private readonly dtype: DType) {
+  constructor(
+    options: CausalOptions,
+    private readonly timeIndex: number,
+    private readonly t0: number,
+    private readonly t1: number,
+    private readonly dtype: DType,
+  ) {
     this.schedule = new CausalSchedule(options);
   }
 
@@ -131,7 +142,13 @@ export class CausalBatches {
     if (!c) {
       const [n, d] = x.shape;
       const v = x.dataSync();
-      c = chunkMatrix(Float64Array.from({ length: n }, (_, r) => v[r * d + this.timeIndex]), this.t0, this.t1, this.schedule.options.chunks, this.dtype);
+      c = chunkMatrix(
+        Float64Array.from({ length: n }, (_, r) => v[r * d + this.timeIndex]),
+        this.t0,
+        this.t1,
+        this.schedule.options.chunks,
+        this.dtype,
+      );
       this.chunks.set(x, c);
     }
     return c;

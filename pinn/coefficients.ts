@@ -12,7 +12,12 @@ function coefficientsRead(term: Term, layout: ContextLayout, names: ReadonlySet<
   const probe = new ProbeContext(layout, 'f64', param);
   const used = new Set<string>();
   const spy: FieldContext = Object.create(probe, {
-    input: { value: (name: string) => (names.has(name) && used.add(name), probe.input(name)) },
+    input: {
+      value: (name: string) => {
+        if (names.has(name)) used.add(name);
+        return probe.input(name);
+      },
+    },
   });
   term.residual(spy, spy);
   return [...used];
@@ -20,7 +25,10 @@ function coefficientsRead(term: Term, layout: ContextLayout, names: ReadonlySet<
 
 /** Sets Term.pointInputs on every term whose residual reads one of the coefficients. */
 export function attachCoefficients(
-  terms: readonly Term[], coefficients: Readonly<Record<string, PointCoefficient>>, layout: ContextLayout, param: (name: string) => number,
+  terms: readonly Term[],
+  coefficients: Readonly<Record<string, PointCoefficient>>,
+  layout: ContextLayout,
+  param: (name: string) => number,
 ): void {
   const names = new Set(Object.keys(coefficients));
   if (!names.size) return;
@@ -30,10 +38,12 @@ export function attachCoefficients(
     if (!used.length) continue;
     t.pointInputs = (x) => {
       const n = x.length / d;
-      return Object.fromEntries(used.map((name) => {
-        const f = coefficients[name];
-        return [name, Float64Array.from({ length: n }, (_, r) => f(x.subarray(r * d, (r + 1) * d)))];
-      }));
+      return Object.fromEntries(
+        used.map((name) => {
+          const f = coefficients[name];
+          return [name, Float64Array.from({ length: n }, (_, r) => f(x.subarray(r * d, (r + 1) * d)))];
+        }),
+      );
     };
   }
 }

@@ -120,23 +120,40 @@ abstract class ContextBase implements FieldContext {
 
   lap(field: string): Tensor {
     const d = this.layout.coords.length;
-    const terms = spatial(this.layout).map((i) => this.partial(field, Array.from({ length: d }, (_, j) => (j === i ? 2 : 0))));
+    const terms = spatial(this.layout).map((i) =>
+      this.partial(
+        field,
+        Array.from({ length: d }, (_, j) => (j === i ? 2 : 0)),
+      ),
+    );
     return terms.reduce((a, b) => ops.add(a, b));
   }
 
   grad(field: string): Tensor[] {
     const d = this.layout.coords.length;
-    return spatial(this.layout).map((i) => this.partial(field, Array.from({ length: d }, (_, j) => (j === i ? 1 : 0))));
+    return spatial(this.layout).map((i) =>
+      this.partial(
+        field,
+        Array.from({ length: d }, (_, j) => (j === i ? 1 : 0)),
+      ),
+    );
   }
 
   div(fields: readonly string[]): Tensor {
     const sp = spatial(this.layout);
     if (fields.length !== sp.length) {
-      throw new Error(`div([${fields.join(', ')}]): expected ${sp.length} fields (one per spatial coordinate ${sp.map((i) => this.layout.coords[i]).join(', ')})`);
+      throw new Error(
+        `div([${fields.join(', ')}]): expected ${sp.length} fields (one per spatial coordinate ${sp.map((i) => this.layout.coords[i]).join(', ')})`,
+      );
     }
     const d = this.layout.coords.length;
     return fields
-      .map((f, k) => this.partial(f, Array.from({ length: d }, (_, j) => (j === sp[k] ? 1 : 0))))
+      .map((f, k) =>
+        this.partial(
+          f,
+          Array.from({ length: d }, (_, j) => (j === sp[k] ? 1 : 0)),
+        ),
+      )
       .reduce((a, b) => ops.add(a, b));
   }
 }
@@ -148,7 +165,9 @@ export class ProbeContext extends ContextBase {
   private readonly mixedKeys = new Set<string>();
 
   constructor(
-    layout: ContextLayout, readonly dtype: DType, private readonly params: (name: string) => number,
+    layout: ContextLayout,
+    readonly dtype: DType,
+    private readonly params: (name: string) => number,
     private readonly lapByProbes = false,
   ) {
     super(layout);
@@ -212,7 +231,8 @@ export class ProbeContext extends ContextBase {
   }
 
   x(coord: string): Tensor {
-    if (!this.layout.coords.includes(coord)) throw new Error(`unknown coordinate '${coord}'; coordinates are ${this.layout.coords.join(', ')}`);
+    if (!this.layout.coords.includes(coord))
+      throw new Error(`unknown coordinate '${coord}'; coordinates are ${this.layout.coords.join(', ')}`);
     return this.dummy();
   }
 
@@ -250,7 +270,11 @@ export class EvalContext extends ContextBase {
   private readonly mixedCache = new Map<string, Tensor>();
   private normalCache: Tensor | null = null;
 
-  constructor(layout: ContextLayout, private readonly inp: EvalInputs, private readonly plan: DerivativePlan) {
+  constructor(
+    layout: ContextLayout,
+    private readonly inp: EvalInputs,
+    private readonly plan: DerivativePlan,
+  ) {
     super(layout);
     this.n = inp.x.shape[0];
     this.dtype = inp.x.dtype;
@@ -356,7 +380,11 @@ export class EvalContext extends ContextBase {
 
 /** Runs `residual` on a probe context and returns the derivative plan it needs. */
 export function planFor(
-  layout: ContextLayout, dtype: DType, params: (name: string) => number, residual: (c: FieldContext) => unknown, lapByProbes = false,
+  layout: ContextLayout,
+  dtype: DType,
+  params: (name: string) => number,
+  residual: (c: FieldContext) => unknown,
+  lapByProbes = false,
 ): DerivativePlan {
   const probe = new ProbeContext(layout, dtype, params, lapByProbes);
   residual(probe);

@@ -30,7 +30,8 @@ export function pdeLossName(given: string | undefined, i: number, n: number): st
 export function pdeLossNames(entries: readonly PdeEntry[]): string[] {
   const names = entries.map((e, i) => {
     const given = typeof e === 'object' && e !== null ? e.name : undefined;
-    if (given !== undefined && (typeof given !== 'string' || given === '')) throw new Error(`pde[${i}].name: expected a non-empty string, got ${JSON.stringify(given)}`);
+    if (given !== undefined && (typeof given !== 'string' || given === ''))
+      throw new Error(`pde[${i}].name: expected a non-empty string, got ${JSON.stringify(given)}`);
     return pdeLossName(given, i, entries.length);
   });
   names.forEach((n, i) => {

@@ -47,7 +47,20 @@ const UNARY: Record<string, { t: Unary; n: (x: number) => number }> = {
 export class ExprError extends Error {}
 
 /** Functions the tensor compiler knows (compileNode); coefficient names are callable too. */
-export const EXPR_FUNCTIONS: readonly string[] = [...Object.keys(UNARY), 'lap', 'laplacian', 'grad', 'div', 'dot', 'pow', 'min', 'max', 'sign', 'heaviside', 'piecewise'];
+export const EXPR_FUNCTIONS: readonly string[] = [
+  ...Object.keys(UNARY),
+  'lap',
+  'laplacian',
+  'grad',
+  'div',
+  'dot',
+  'pow',
+  'min',
+  'max',
+  'sign',
+  'heaviside',
+  'piecewise',
+];
 
 /** pi and e, known to every expression. */
 export const BUILTIN_CONSTANT_NAMES: readonly string[] = Object.keys(BUILTIN_CONSTANTS);
@@ -105,7 +118,13 @@ export function derivativeSymbol(scope: ExprScope, name: string): [string, strin
 }
 
 // ---- arithmetic on Val (numbers fold, vectors act elementwise) ----
-function lift(a: Val, b: Val, t: (x: Tensor | number, y: Tensor | number) => Tensor | number, n: (x: number, y: number) => number, what: string): Val {
+function lift(
+  a: Val,
+  b: Val,
+  t: (x: Tensor | number, y: Tensor | number) => Tensor | number,
+  n: (x: number, y: number) => number,
+  what: string,
+): Val {
   if (Array.isArray(a) || Array.isArray(b)) {
     if (Array.isArray(a) && Array.isArray(b)) {
       if (a.length !== b.length) throw new ExprError(`${what}: vectors of lengths ${a.length} and ${b.length}`);
@@ -156,20 +175,47 @@ function branchV(k: Val, a: () => Val, b: () => Val): Val {
     const len = [k, x, y].find((v): v is Val[] => Array.isArray(v))?.length ?? 0;
     const at = (v: Val, i: number): Val => (Array.isArray(v) ? v[i] : v);
     if ([k, x, y].some((v) => Array.isArray(v) && v.length !== len)) throw new ExprError('?: vectors of different lengths');
-    return Array.from({ length: len }, (_, i) => branchV(at(k, i), () => at(x, i), () => at(y, i)));
+    return Array.from({ length: len }, (_, i) =>
+      branchV(
+        at(k, i),
+        () => at(x, i),
+        () => at(y, i),
+      ),
+    );
   }
   return ops.where(k, x, y);
 }
 const andV = (a: Val, b: Val): Val =>
-  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? truthT(y) : 0) : ops.where(x, truthT(y), 0)), (x, y) => (x !== 0 && y !== 0 ? 1 : 0), 'and');
+  lift(
+    a,
+    b,
+    (x, y) => (typeof x === 'number' ? (x !== 0 ? truthT(y) : 0) : ops.where(x, truthT(y), 0)),
+    (x, y) => (x !== 0 && y !== 0 ? 1 : 0),
+    'and',
+  );
 const orV = (a: Val, b: Val): Val =>
-  lift(a, b, (x, y) => (typeof x === 'number' ? (x !== 0 ? 1 : truthT(y)) : ops.where(x, 1, truthT(y))), (x, y) => (x !== 0 || y !== 0 ? 1 : 0), 'or');
+  lift(
+    a,
+    b,
+    (x, y) => (typeof x === 'number' ? (x !== 0 ? 1 : truthT(y)) : ops.where(x, 1, truthT(y))),
+    (x, y) => (x !== 0 || y !== 0 ? 1 : 0),
+    'or',
+  );
 const notV = (a: Val): Val => mapV(a, { t: (x) => ops.where(x, 0, 1), n: (x) => (x !== 0 ? 0 : 1) });
 const minV = (a: Val, b: Val): Val => lift(a, b, ops.minimum, Math.min, 'min');
 const maxV = (a: Val, b: Val): Val => lift(a, b, ops.maximum, Math.max, 'max');
 /** pos where x > 0, neg where x < 0, zero at 0: sign(x) and heaviside(x); piecewise constant, so its derivative is 0. */
 const heavisideLike = (x: Val, pos: Val, neg: Val, zero: Val): Val =>
-  branchV(compareV('larger', x, 0), () => pos, () => branchV(compareV('smaller', x, 0), () => neg, () => zero));
+  branchV(
+    compareV('larger', x, 0),
+    () => pos,
+    () =>
+      branchV(
+        compareV('smaller', x, 0),
+        () => neg,
+        () => zero,
+      ),
+  );
 
 /** The scalar result of a compiled expression as an [N] tensor (constants broadcast). */
 export function toTensor(v: Val, c: FieldContext, label: string): Tensor {
@@ -208,7 +254,12 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
       case 'ConditionalNode': {
         const { condition, trueExpr, falseExpr } = n as unknown as { condition: MathNode; trueExpr: MathNode; falseExpr: MathNode };
         const [k, a, b] = [walk(condition), walk(trueExpr), walk(falseExpr)];
-        return (c) => branchV(k(c), () => a(c), () => b(c));
+        return (c) =>
+          branchV(
+            k(c),
+            () => a(c),
+            () => b(c),
+          );
       }
       case 'RelationalNode': {
         // chained comparisons: 0 < x < 1 is (0 < x) and (x < 1)
@@ -287,8 +338,11 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
         }
         if (coefficients.has(name)) {
           // a(x, y): the coefficient at the point itself (it is data on the host, not a function of tensors)
-          const own = args.length === scope.coords.length && args.every((a, k) => a.type === 'SymbolNode' && (a as unknown as { name: string }).name === scope.coords[k]);
-          if (!own) fail(`coefficient ${name}() is only evaluated at the point itself: write ${name} or ${name}(${scope.coords.join(', ')})`);
+          const own =
+            args.length === scope.coords.length &&
+            args.every((a, k) => a.type === 'SymbolNode' && (a as unknown as { name: string }).name === scope.coords[k]);
+          if (!own)
+            fail(`coefficient ${name}() is only evaluated at the point itself: write ${name} or ${name}(${scope.coords.join(', ')})`);
           return (c) => c.input(name);
         }
         if (name === 'grad') {
@@ -337,9 +391,17 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
           return (c) => heavisideLike(a(c), 1, 0, h0 ? h0(c) : 0.5);
         }
         if (name === 'piecewise') {
-          if (args.length < 3 || args.length % 2 === 0) fail(`piecewise() expects pairs (condition, value) then an otherwise value (an odd count >= 3), got ${args.length} arguments`);
+          if (args.length < 3 || args.length % 2 === 0)
+            fail(`piecewise() expects pairs (condition, value) then an otherwise value (an odd count >= 3), got ${args.length} arguments`);
           const fs = args.map(walk);
-          const from = (c: FieldContext, i: number): Val => (i === fs.length - 1 ? fs[i](c) : branchV(fs[i](c), () => fs[i + 1](c), () => from(c, i + 2)));
+          const from = (c: FieldContext, i: number): Val =>
+            i === fs.length - 1
+              ? fs[i](c)
+              : branchV(
+                  fs[i](c),
+                  () => fs[i + 1](c),
+                  () => from(c, i + 2),
+                );
           return (c) => from(c, 0);
         }
         const u = Object.hasOwn(UNARY, name) ? UNARY[name] : undefined;
@@ -398,7 +460,8 @@ function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Recor
       if (fn.name === 'grad') return parse(`[${spatial.map((v) => diff(ex(argName(args[0])), [v]).toString()).join(', ')}]`);
       if (fn.name === 'div') {
         const a = args[0];
-        if (a.type === 'FunctionNode') return sum(spatial.map((v) => diff(ex(argName((a as unknown as { args: MathNode[] }).args[0])), [v, v])));
+        if (a.type === 'FunctionNode')
+          return sum(spatial.map((v) => diff(ex(argName((a as unknown as { args: MathNode[] }).args[0])), [v, v])));
         const items = (a as unknown as { items: MathNode[] }).items;
         return sum(items.map((it, k) => diff(ex(argName(it)), [spatial[k]])));
       }
@@ -419,7 +482,13 @@ function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Recor
  * with R(s) the residual of the exact solution (linear in s), s = -R(0) / (R(1) - R(0)).
  * Returns a simplified expression in the coordinates.
  */
-export function deriveSource(src: string, source: string, scope: ExprScope, exact: Readonly<Record<string, string>>, label: string): string {
+export function deriveSource(
+  src: string,
+  source: string,
+  scope: ExprScope,
+  exact: Readonly<Record<string, string>>,
+  label: string,
+): string {
   const exactNodes: Record<string, MathNode> = {};
   for (const [f, e] of Object.entries(exact)) {
     try {
@@ -437,11 +506,14 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
   // it costs seconds on long derivative chains)
   // coefficients enter as extra variables with values that vary across probes (so a slope a(x) never folds)
   const vars = [...scope.coords, ...(scope.coefficients ?? [])];
-  const num = (e: string): ((p: ArrayLike<number>) => number) => compileNumeric(withoutCalls(e, scope.coefficients ?? []), vars, scope.constants ?? {}, label);
+  const num = (e: string): ((p: ArrayLike<number>) => number) =>
+    compileNumeric(withoutCalls(e, scope.coefficients ?? []), vars, scope.constants ?? {}, label);
   // linearity is read off the tree (symbols.ts): probing R(0), R(1), R(2) numerically misses sin(pi*s), which
   // vanishes at integers; the probes below only detect a slope that is zero everywhere and a constant slope
   const slopeAt = num(`(${r1}) - (${r0})`);
-  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) => vars.map((_, i) => v + 0.1 * ((i + k) % 3) + (i >= scope.coords.length ? 0.37 * i * (k + 1) : 0)));
+  const probes = [0.137, 0.291, 0.533, 0.718].map((v, k) =>
+    vars.map((_, i) => v + 0.1 * ((i + k) % 3) + (i >= scope.coords.length ? 0.37 * i * (k + 1) : 0)),
+  );
   const slopes = probes.map(slopeAt);
   if (!isAffineIn(parseEquation(src, label), source) || slopes.every((v) => v === 0)) {
     throw new ExprError(`${label}: the source symbol '${source}' must appear linearly in '${src}' to be derived from the exact solution`);
@@ -454,12 +526,21 @@ export function deriveSource(src: string, source: string, scope: ExprScope, exac
 function withoutCalls(src: string, coefficients: readonly string[]): string {
   if (!coefficients.length) return src;
   return parse(src)
-    .transform((n) => (n.type === 'FunctionNode' && coefficients.includes((n as unknown as { fn: { name: string } }).fn.name) ? parse((n as unknown as { fn: { name: string } }).fn.name) : n))
+    .transform((n) =>
+      n.type === 'FunctionNode' && coefficients.includes((n as unknown as { fn: { name: string } }).fn.name)
+        ? parse((n as unknown as { fn: { name: string } }).fn.name)
+        : n,
+    )
     .toString();
 }
 
 /** Numeric (plain JS) evaluation of an expression in the coordinates and constants, per point. */
-export function compileNumeric(src: string, coords: readonly string[], constants: Readonly<Record<string, number>> = {}, label = 'exact'): (p: ArrayLike<number>) => number {
+export function compileNumeric(
+  src: string,
+  coords: readonly string[],
+  constants: Readonly<Record<string, number>> = {},
+  label = 'exact',
+): (p: ArrayLike<number>) => number {
   let code: ReturnType<MathNode['compile']>;
   try {
     code = parse(src).compile();
@@ -468,9 +549,14 @@ export function compileNumeric(src: string, coords: readonly string[], constants
   }
   // unknown and reserved names are errors now, decided on the tree, not at the first point evaluated
   const use = symbolUse(parse(src));
-  const bad = use.symbols.find((s) => isReservedName(s) || !(coords.includes(s) || Object.hasOwn(constants, s) || Object.hasOwn(BUILTIN_CONSTANTS, s)))
-    ?? use.functions.find(isReservedName);
-  if (bad !== undefined) throw new ExprError(`${label}: ${isReservedName(bad) ? 'reserved name' : 'unknown symbol'} '${bad}' in '${src}'; known: ${[...coords, ...Object.keys(constants), ...Object.keys(BUILTIN_CONSTANTS)].join(', ')}`);
+  const bad =
+    use.symbols.find(
+      (s) => isReservedName(s) || !(coords.includes(s) || Object.hasOwn(constants, s) || Object.hasOwn(BUILTIN_CONSTANTS, s)),
+    ) ?? use.functions.find(isReservedName);
+  if (bad !== undefined)
+    throw new ExprError(
+      `${label}: ${isReservedName(bad) ? 'reserved name' : 'unknown symbol'} '${bad}' in '${src}'; known: ${[...coords, ...Object.keys(constants), ...Object.keys(BUILTIN_CONSTANTS)].join(', ')}`,
+    );
   if (use.unsupported.length) throw new ExprError(`${label}: unsupported syntax '${use.unsupported[0]}' in '${src}'`);
   const fast = pointFunction(parse(src), coords, { ...BUILTIN_CONSTANTS, ...constants });
   if (fast) return fast;

@@ -1,6 +1,15 @@
 // The PINN trainer's network: TrainerOptions.net (coordinates named) -> nn's NetworkSpec -> buildNetwork.
 import type { DType } from '../core/dtype.js';
-import { buildNetwork, type Activation, type AdaptiveActivation, type FourierFeatureOptions, type InitKind, type Network, type NetworkType, type WeightFactorization } from '../nn/index.js';
+import {
+  buildNetwork,
+  type Activation,
+  type AdaptiveActivation,
+  type FourierFeatureOptions,
+  type InitKind,
+  type Network,
+  type NetworkType,
+  type WeightFactorization,
+} from '../nn/index.js';
 
 export interface NetOptions {
   /** architecture (default 'mlp') */
@@ -38,6 +47,8 @@ export function trainerNetwork(net: NetOptions = {}, coords: readonly string[], 
       weightFactorization: net.weightFactorization,
       periodic,
     },
-    coords.length, outDim, { seed: net.seed ?? seed, dtype, label: 'net' },
+    coords.length,
+    outDim,
+    { seed: net.seed ?? seed, dtype, label: 'net' },
   );
 }

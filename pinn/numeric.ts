@@ -10,7 +10,8 @@ export type PointFn = (p: ArrayLike<number>) => number;
 
 const REL_TOL = 1e-12;
 const ABS_TOL = 1e-15;
-const near = (a: number, b: number): boolean => a === b || Math.abs(a - b) <= Math.max(REL_TOL * Math.max(Math.abs(a), Math.abs(b)), ABS_TOL);
+const near = (a: number, b: number): boolean =>
+  a === b || Math.abs(a - b) <= Math.max(REL_TOL * Math.max(Math.abs(a), Math.abs(b)), ABS_TOL);
 
 const BINARY: Record<string, (a: number, b: number) => number> = {
   add: (a, b) => a + b,
@@ -30,10 +31,29 @@ const BINARY: Record<string, (a: number, b: number) => number> = {
 };
 const UNARY_OPS: Record<string, (a: number) => number> = { unaryMinus: (a) => -a, unaryPlus: (a) => a, not: (a) => +(a === 0) };
 const FUNCTIONS: Record<string, (...a: number[]) => number> = {
-  sin: Math.sin, cos: Math.cos, tan: Math.tan, asin: Math.asin, acos: Math.acos, atan: Math.atan, atan2: Math.atan2,
-  sinh: Math.sinh, cosh: Math.cosh, tanh: Math.tanh, exp: Math.exp, log: Math.log, log10: Math.log10, log2: Math.log2,
-  sqrt: Math.sqrt, cbrt: Math.cbrt, abs: Math.abs, floor: Math.floor, ceil: Math.ceil, round: Math.round,
-  sign: Math.sign, min: Math.min, max: Math.max,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  asin: Math.asin,
+  acos: Math.acos,
+  atan: Math.atan,
+  atan2: Math.atan2,
+  sinh: Math.sinh,
+  cosh: Math.cosh,
+  tanh: Math.tanh,
+  exp: Math.exp,
+  log: Math.log,
+  log10: Math.log10,
+  log2: Math.log2,
+  sqrt: Math.sqrt,
+  cbrt: Math.cbrt,
+  abs: Math.abs,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: Math.round,
+  sign: Math.sign,
+  min: Math.min,
+  max: Math.max,
   ...(NUMERIC_FUNCTIONS as unknown as Record<string, (...a: number[]) => number>),
 };
 const ARITY: Record<string, number> = { atan2: 2, log: 1 };
@@ -41,7 +61,17 @@ const ARITY: Record<string, number> = { atan2: 2, log: 1 };
 /** The expression as a function of a point, or null when it uses something outside the supported subset. */
 export function pointFunction(node: MathNode, coords: readonly string[], constants: Readonly<Record<string, number>>): PointFn | null {
   const walk = (n: MathNode): PointFn | null => {
-    const any = n as unknown as { type: string; value?: unknown; name?: string; fn?: string | MathNode; args?: MathNode[]; content?: MathNode; condition?: MathNode; trueExpr?: MathNode; falseExpr?: MathNode };
+    const any = n as unknown as {
+      type: string;
+      value?: unknown;
+      name?: string;
+      fn?: string | MathNode;
+      args?: MathNode[];
+      content?: MathNode;
+      condition?: MathNode;
+      trueExpr?: MathNode;
+      falseExpr?: MathNode;
+    };
     switch (any.type) {
       case 'ConstantNode': {
         const v = typeof any.value === 'boolean' ? +any.value : any.value;
@@ -64,8 +94,16 @@ export function pointFunction(node: MathNode, coords: readonly string[], constan
         if (args.some((f) => f === null)) return null;
         const [a, b] = args as PointFn[];
         const fn = any.fn as string;
-        if (args.length === 1 && UNARY_OPS[fn]) return ((u) => (p: ArrayLike<number>) => u(a(p)))(UNARY_OPS[fn]);
-        if (args.length === 2 && BINARY[fn]) return ((op) => (p: ArrayLike<number>) => op(a(p), b(p)))(BINARY[fn]);
+        if (args.length === 1 && UNARY_OPS[fn])
+          return (
+            (u) => (p: ArrayLike<number>) =>
+              u(a(p))
+          )(UNARY_OPS[fn]);
+        if (args.length === 2 && BINARY[fn])
+          return (
+            (op) => (p: ArrayLike<number>) =>
+              op(a(p), b(p))
+          )(BINARY[fn]);
         return null;
       }
       case 'FunctionNode': {

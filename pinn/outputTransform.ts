@@ -1,7 +1,7 @@
 // Hard constraints from expressions (DeepXDE's apply_output_transform): per field, a mathjs expression in
 // the coordinates, the raw network outputs N_<field>, constants and pi, compiled once by pinn/expr.ts into
 // tensor ops. The result is a ProblemSpec.transform, so every derivative goes through it.
-import { Tensor } from '../core/tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { DType } from '../core/dtype.js';
 import { compileEquation, ExprError, splitEquation, type ExprScope } from './expr.js';
@@ -20,7 +20,12 @@ export const rawOutputName = (field: string): string => `N_${field}`;
 class ColumnsContext implements FieldContext {
   readonly n: number;
   readonly dtype: DType;
-  constructor(private readonly s: OutputTransformScope, private readonly xs: Tensor, private readonly out: Tensor, private readonly label: string) {
+  constructor(
+    private readonly s: OutputTransformScope,
+    private readonly xs: Tensor,
+    private readonly out: Tensor,
+    private readonly label: string,
+  ) {
     this.n = xs.shape[0];
     this.dtype = xs.dtype;
   }
@@ -28,13 +33,18 @@ class ColumnsContext implements FieldContext {
     return ops.reshape(ops.sliceAxis(t, 1, i, i + 1), [this.n]);
   }
   u(name: string): Tensor {
-    return this.col(this.out, this.s.fields.findIndex((f) => rawOutputName(f) === name));
+    return this.col(
+      this.out,
+      this.s.fields.findIndex((f) => rawOutputName(f) === name),
+    );
   }
   x(coord: string): Tensor {
     return this.col(this.xs, this.s.coords.indexOf(coord));
   }
   private none(what: string): never {
-    throw new ExprError(`${this.label}: ${what} is not available in an output transform (only coordinates, ${this.s.fields.map(rawOutputName).join(', ')} and constants)`);
+    throw new ExprError(
+      `${this.label}: ${what} is not available in an output transform (only coordinates, ${this.s.fields.map(rawOutputName).join(', ')} and constants)`,
+    );
   }
   d(field: string, wrt: string | readonly string[]): Tensor {
     return this.none(`the derivative ${field}_${typeof wrt === 'string' ? wrt : wrt.join('')}`);
@@ -64,9 +74,16 @@ class ColumnsContext implements FieldContext {
  * through. Errors (ExprError) name `${label}.<field>`: unknown fields, symbols, derivatives.
  */
 export function outputTransform(
-  exprs: Readonly<Record<string, string>>, scope: OutputTransformScope, label = 'output_transform',
+  exprs: Readonly<Record<string, string>>,
+  scope: OutputTransformScope,
+  label = 'output_transform',
 ): (x: Tensor, out: Tensor) => Tensor {
-  const exprScope: ExprScope = { coords: scope.coords, fields: scope.fields.map(rawOutputName), timeIndex: -1, constants: scope.constants ?? {} };
+  const exprScope: ExprScope = {
+    coords: scope.coords,
+    fields: scope.fields.map(rawOutputName),
+    timeIndex: -1,
+    constants: scope.constants ?? {},
+  };
   const compiled = new Map<number, (c: FieldContext) => Tensor>();
   for (const [field, src] of Object.entries(exprs)) {
     const j = scope.fields.indexOf(field);

@@ -17,9 +17,15 @@ export interface SecondPhase {
 /** The second phase's trainer, starting from `first`'s parameters. */
 export function secondPhaseTrainer(spec: ProblemSpec, options: TrainerOptions, phase: SecondPhase, first?: PinnTrainer): PinnTrainer {
   const second = new PinnTrainer(spec, {
-    ...options, optimizer: phase.optimizer ?? 'lbfgs', dtype: phase.dtype ?? 'f64', customOptimizer: undefined,
-    resampleEvery: 0, rar: undefined, // quasi-Newton curvature pairs need one fixed objective
-    adaptive: undefined, causal: undefined, timeMarching: undefined,
+    ...options,
+    optimizer: phase.optimizer ?? 'lbfgs',
+    dtype: phase.dtype ?? 'f64',
+    customOptimizer: undefined,
+    resampleEvery: 0,
+    rar: undefined, // quasi-Newton curvature pairs need one fixed objective
+    adaptive: undefined,
+    causal: undefined,
+    timeMarching: undefined,
     // fixed here by design: the under-resolution advice only applies when the first phase had fixed points too
     residualCheck: options.resampleEvery || options.adaptive?.method === 'rad' ? 0 : options.residualCheck,
   });
@@ -82,7 +88,7 @@ export class PhasedTrainer implements Trainer {
 
   load(state: unknown): void {
     const s = state as Partial<PhasedState> | null;
-    if (!s || s.format !== 'fluxion-pinn-phased-1' || (s.phase !== 1 && s.phase !== 2)) {
+    if (s?.format !== 'fluxion-pinn-phased-1' || (s.phase !== 1 && s.phase !== 2)) {
       throw new Error(`load: expected a two-phase PINN trainer state (format 'fluxion-pinn-phased-1'), got ${JSON.stringify(s?.format)}`);
     }
     if (s.phase === 2) {

@@ -8,7 +8,16 @@ import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
 import { checkTrueValues, checkUnknownScales } from './unknowns.js';
 import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
-import { compileEquation, compileNode, compileNumeric, deriveSource, parseEquation, toTensor, unknownSymbols, type ExprScope } from './expr.js';
+import {
+  compileEquation,
+  compileNode,
+  compileNumeric,
+  deriveSource,
+  parseEquation,
+  toTensor,
+  unknownSymbols,
+  type ExprScope,
+} from './expr.js';
 import { attachCoefficients, type PointCoefficient } from './coefficients.js';
 
 /** A value on points: a constant, a mathjs expression (coordinates, fields, constants), or a function of the context. */
@@ -23,25 +32,72 @@ interface ConditionBase {
   /** number of points per sampling (default from trainer options) */
   count?: number;
 }
-export interface DirichletSpec extends ConditionBase { kind: 'dirichlet'; field: string; value: ValueSpec; where?: PointFilter }
-export interface NeumannSpec extends ConditionBase { kind: 'neumann'; field: string; value: ValueSpec; where?: PointFilter }
+export interface DirichletSpec extends ConditionBase {
+  kind: 'dirichlet';
+  field: string;
+  value: ValueSpec;
+  where?: PointFilter;
+}
+export interface NeumannSpec extends ConditionBase {
+  kind: 'neumann';
+  field: string;
+  value: ValueSpec;
+  where?: PointFilter;
+}
 /** du/dn = value, where value may involve the field itself (e.g. 'u' or '2 - u'). */
-export interface RobinSpec extends ConditionBase { kind: 'robin'; field: string; value: ValueSpec; where?: PointFilter }
+export interface RobinSpec extends ConditionBase {
+  kind: 'robin';
+  field: string;
+  value: ValueSpec;
+  where?: PointFilter;
+}
 /** u (or du/dcoord with derivative 1) equal on the two faces coord = min and coord = max of the bounding box. */
-export interface PeriodicSpec extends ConditionBase { kind: 'periodic'; field: string; coord: string; derivative?: 0 | 1 }
+export interface PeriodicSpec extends ConditionBase {
+  kind: 'periodic';
+  field: string;
+  coord: string;
+  derivative?: 0 | 1;
+}
 /** u(x, t0) = value, or u_t(x, t0) = value with derivative 1. */
-export interface InitialSpec extends ConditionBase { kind: 'initial'; field: string; value: ValueSpec; derivative?: 0 | 1 }
+export interface InitialSpec extends ConditionBase {
+  kind: 'initial';
+  field: string;
+  value: ValueSpec;
+  derivative?: 0 | 1;
+}
 /**
  * Observations for inverse problems: rows of `points` (n x dim) with values per field. `fields` observes only
  * those of the values (default: every field with values), so an unknown coefficient field stays unobserved.
  */
-export interface DataSpec extends ConditionBase { kind: 'data'; points: Float64Array; values: Readonly<Record<string, Float64Array>>; fields?: readonly string[] }
+export interface DataSpec extends ConditionBase {
+  kind: 'data';
+  points: Float64Array;
+  values: Readonly<Record<string, Float64Array>>;
+  fields?: readonly string[];
+}
 /** u(at) = value at given points, e.g. pinning the pressure p(0, 0) = 0; `at` is one point or a list. */
-export interface PointSpec extends ConditionBase { kind: 'point'; field: string; at: readonly number[] | ReadonlyArray<readonly number[]>; value: ValueSpec }
+export interface PointSpec extends ConditionBase {
+  kind: 'point';
+  field: string;
+  at: readonly number[] | ReadonlyArray<readonly number[]>;
+  value: ValueSpec;
+}
 /** Any residual on boundary points (normals available through c.dn). */
-export interface BoundaryResidualSpec extends ConditionBase { kind: 'boundary'; residual: ResidualFn; where?: PointFilter }
+export interface BoundaryResidualSpec extends ConditionBase {
+  kind: 'boundary';
+  residual: ResidualFn;
+  where?: PointFilter;
+}
 
-export type ConditionSpec = DirichletSpec | NeumannSpec | RobinSpec | PeriodicSpec | InitialSpec | DataSpec | PointSpec | BoundaryResidualSpec;
+export type ConditionSpec =
+  | DirichletSpec
+  | NeumannSpec
+  | RobinSpec
+  | PeriodicSpec
+  | InitialSpec
+  | DataSpec
+  | PointSpec
+  | BoundaryResidualSpec;
 
 export interface ReferenceSet {
   /** row-major n x dim coordinates */
@@ -124,7 +180,14 @@ export interface CompiledProblem {
 const dimOf = (g: Geometry): number => g.dim;
 
 /** Boundary points passing `where` (oversampling until enough are found, or a clear error). */
-function boundaryDraw(g: Geometry, n: number, sampler: SamplerKind, seed: number, where: PointFilter | undefined, name: string): TermPoints {
+function boundaryDraw(
+  g: Geometry,
+  n: number,
+  sampler: SamplerKind,
+  seed: number,
+  where: PointFilter | undefined,
+  name: string,
+): TermPoints {
   if (g.dim === 1) {
     // 1D: the boundary is two points; alternate them so both are always present (random picks may miss one)
     const ends = [g.bbox.min[0], g.bbox.max[0]].filter((v) => !where || where(Float64Array.of(v)));
@@ -252,7 +315,8 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
   });
 
   const counts = new Map<string, number>();
-  const prefixOf = (c: ConditionSpec): string => (c.kind === 'initial' ? 'ic' : c.kind === 'data' || c.kind === 'point' ? c.kind : c.kind === 'periodic' ? 'periodic' : 'bc');
+  const prefixOf = (c: ConditionSpec): string =>
+    c.kind === 'initial' ? 'ic' : c.kind === 'data' || c.kind === 'point' ? c.kind : c.kind === 'periodic' ? 'periodic' : 'bc';
   const totals = new Map<string, number>();
   (spec.conditions ?? []).forEach((c) => totals.set(prefixOf(c), (totals.get(prefixOf(c)) ?? 0) + 1));
   (spec.conditions ?? []).forEach((cond, i) => {
@@ -262,10 +326,13 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     // a lone condition of its kind is just 'bc' / 'ic' / 'data'; several are numbered bc0, bc1, ...
     const name = cond.name ?? (totals.get(prefix) === 1 ? prefix : `${prefix}${k}`);
     const label = `conditions[${i}]`;
-    if (terms.some((t) => t.name === name || t.losses?.includes(name))) throw new Error(`${label}.name: duplicate loss term name '${name}'`);
+    if (terms.some((t) => t.name === name || t.losses?.includes(name)))
+      throw new Error(`${label}.name: duplicate loss term name '${name}'`);
     const base = { name, kind: cond.kind, fixedCount: cond.kind === 'data' ? undefined : cond.count };
     if (g instanceof TimeInterval && cond.kind !== 'initial' && cond.kind !== 'data') {
-      throw new Error(`${label}: a ${cond.kind} condition needs a spatial boundary, but the domain is the time interval of an ODE; use an initial condition`);
+      throw new Error(
+        `${label}: a ${cond.kind} condition needs a spatial boundary, but the domain is the time interval of an ODE; use an initial condition`,
+      );
     }
     switch (cond.kind) {
       case 'dirichlet':
@@ -276,7 +343,9 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
         const field = cond.field;
         const lhs = cond.kind === 'dirichlet' ? (c: FieldContext) => c.u(field) : (c: FieldContext) => c.dn(field);
         terms.push({
-          ...base, pointsKey: 'boundary', resample: true,
+          ...base,
+          pointsKey: 'boundary',
+          resample: true,
           draw: (n, sampler, seed) => boundaryDraw(g, n, sampler, seed, cond.where, name),
           residual: (c) => [ops.sub(lhs(c), value(c))],
         });
@@ -285,7 +354,9 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       case 'boundary': {
         const r = cond.residual;
         terms.push({
-          ...base, pointsKey: 'boundary', resample: true,
+          ...base,
+          pointsKey: 'boundary',
+          resample: true,
           draw: (n, sampler, seed) => boundaryDraw(g, n, sampler, seed, cond.where, name),
           residual: (c) => residualList(r(c), c, label),
         });
@@ -293,14 +364,17 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       }
       case 'initial': {
         checkField(spec, cond.field, label);
-        if (!isTimeGeometry(g)) throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain or timeInterval)`);
+        if (!isTimeGeometry(g))
+          throw new Error(`${label}: initial conditions need a time-domain geometry (meshes timeDomain or timeInterval)`);
         if (timeIndex !== d - 1) throw new Error(`${label}: the time coordinate must be the last coordinate`);
         const value = valueFn(cond.value, scope, `${label}.value`);
         const field = cond.field;
         const tName = spec.coords[timeIndex];
         const lhs = cond.derivative === 1 ? (c: FieldContext) => c.d(field, [tName]) : (c: FieldContext) => c.u(field);
         terms.push({
-          ...base, pointsKey: 'initial', resample: true,
+          ...base,
+          pointsKey: 'initial',
+          resample: true,
           draw: (n, sampler, seed) => ({ x: g.sampleInitial(n, sampler, seed).data }),
           residual: (c) => [ops.sub(lhs(c), value(c))],
         });
@@ -314,7 +388,9 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
         const coord = cond.coord;
         const lhs = cond.derivative === 1 ? (c: FieldContext) => c.d(field, [coord]) : (c: FieldContext) => c.u(field);
         terms.push({
-          ...base, pointsKey: 'boundary', resample: true,
+          ...base,
+          pointsKey: 'boundary',
+          resample: true,
           draw: (n, sampler, seed) => {
             const x = g.sampleInterior(n, sampler, seed).data;
             const partner = Float64Array.from(x);
@@ -330,16 +406,24 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
       }
       case 'data': {
         const n = cond.points.length / d;
-        if (!Number.isInteger(n) || n < 1) throw new Error(`${label}.points: expected n x ${d} coordinates, got ${cond.points.length} numbers`);
+        if (!Number.isInteger(n) || n < 1)
+          throw new Error(`${label}.points: expected n x ${d} coordinates, got ${cond.points.length} numbers`);
         const fields = cond.fields ? [...cond.fields] : Object.keys(cond.values);
         if (!fields.length) throw new Error(`${label}.values: expected values for at least one field`);
         fields.forEach((f) => {
           checkField(spec, f, `${label}.values`);
-          if (!cond.values[f]) throw new Error(`${label}.fields: no observed values for field '${f}'; values hold ${Object.keys(cond.values).join(', ') || 'none'}`);
-          if (cond.values[f].length !== n) throw new Error(`${label}.values.${f}: expected ${n} values (one per point), got ${cond.values[f].length}`);
+          if (!cond.values[f])
+            throw new Error(
+              `${label}.fields: no observed values for field '${f}'; values hold ${Object.keys(cond.values).join(', ') || 'none'}`,
+            );
+          if (cond.values[f].length !== n)
+            throw new Error(`${label}.values.${f}: expected ${n} values (one per point), got ${cond.values[f].length}`);
         });
         terms.push({
-          ...base, pointsKey: 'data', resample: false, fixedCount: n,
+          ...base,
+          pointsKey: 'data',
+          resample: false,
+          fixedCount: n,
           draw: () => ({ x: cond.points, inputs: Object.fromEntries(fields.map((f) => [f, cond.values[f]])) }),
           residual: (c) => fields.map((f) => ops.sub(c.u(f), c.input(f))),
         });
@@ -351,14 +435,19 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
         const value = valueFn(cond.value, scope, `${label}.value`);
         const field = cond.field;
         terms.push({
-          ...base, pointsKey: 'data', resample: false, fixedCount: x.length / d,
+          ...base,
+          pointsKey: 'data',
+          resample: false,
+          fixedCount: x.length / d,
           draw: () => ({ x }),
           residual: (c) => [ops.sub(c.u(field), value(c))],
         });
         break;
       }
       default:
-        throw new Error(`${label}.kind: expected dirichlet, neumann, robin, periodic, initial, data, point or boundary, got '${(cond as { kind: string }).kind}'`);
+        throw new Error(
+          `${label}.kind: expected dirichlet, neumann, robin, periodic, initial, data, point or boundary, got '${(cond as { kind: string }).kind}'`,
+        );
     }
   });
 
@@ -380,7 +469,8 @@ function pointRows(at: PointSpec['at'], d: number, label: string): Float64Array 
   const rows = (at.length > 0 && Array.isArray(at[0]) ? at : [at]) as ReadonlyArray<readonly number[]>;
   if (!rows.length) throw new Error(`${label}: expected at least one point`);
   rows.forEach((r, k) => {
-    if (!Array.isArray(r) || r.length !== d || !r.every(Number.isFinite)) throw new Error(`${label}${rows === at ? `[${k}]` : ''}: expected ${d} finite coordinates, got ${JSON.stringify(r)}`);
+    if (!Array.isArray(r) || r.length !== d || !r.every(Number.isFinite))
+      throw new Error(`${label}${rows === at ? `[${k}]` : ''}: expected ${d} finite coordinates, got ${JSON.stringify(r)}`);
   });
   return Float64Array.from(rows.flat());
 }

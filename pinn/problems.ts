@@ -81,7 +81,12 @@ export function burgers1d(dataPath = `${DATA_DIR}/burgers1d.dat`): ProblemSpec {
  * u = 1 on the outer square, u = 0 on the holes (checked against the data: 112 zero-valued nodes at r = 0.1).
  */
 export function poisson2dHoles(dataPath = `${DATA_DIR}/poisson1_cg_data.dat`): ProblemSpec {
-  const centers: Array<[number, number]> = [[0.3, 0.3], [-0.3, 0.3], [0.3, -0.3], [-0.3, -0.3]];
+  const centers: Array<[number, number]> = [
+    [0.3, 0.3],
+    [-0.3, 0.3],
+    [0.3, -0.3],
+    [-0.3, -0.3],
+  ];
   const domain = difference(rectangle([-0.5, -0.5], [0.5, 0.5]), unionAll(centers.map((c) => disk(c, 0.1))));
   const onOuter = (p: Float64Array): boolean => Math.abs(Math.abs(p[0]) - 0.5) < 1e-6 || Math.abs(Math.abs(p[1]) - 0.5) < 1e-6;
   let reference: ReferenceSet | undefined;
@@ -178,7 +183,9 @@ export function diffusionReaction(): ProblemSpec {
 }
 
 /** RK4 trajectory of the Lorenz system, sampled every `every` steps of size dt: rows [t, x, y, z]. */
-export function lorenzRk4(o: { sigma?: number; rho?: number; beta?: number; x0?: [number, number, number]; tEnd?: number; dt?: number; samples?: number } = {}): { t: Float64Array; xyz: Float64Array } {
+export function lorenzRk4(
+  o: { sigma?: number; rho?: number; beta?: number; x0?: [number, number, number]; tEnd?: number; dt?: number; samples?: number } = {},
+): { t: Float64Array; xyz: Float64Array } {
   const { sigma = 10, rho = 15, beta = 8 / 3, x0 = [-8, 7, 27], tEnd = 3, dt = 1e-3, samples = 40 } = o;
   const f = (s: number[]): number[] => [sigma * (s[1] - s[0]), s[0] * (rho - s[2]) - s[1], s[0] * s[1] - beta * s[2]];
   // integrate each sampling interval with a whole number of steps of size <= dt
@@ -239,11 +246,7 @@ export function kovasznay(Re = 20): ProblemSpec {
     fields: ['u', 'v', 'p'],
     domain: rectangle([-0.5, -0.5], [1, 1.5]),
     constants: { nu, lam },
-    pde: [
-      'u*u_x + v*u_y + p_x - nu*lap(u)',
-      'u*v_x + v*v_y + p_y - nu*lap(v)',
-      'div([u, v])',
-    ],
+    pde: ['u*u_x + v*u_y + p_x - nu*lap(u)', 'u*v_x + v*v_y + p_y - nu*lap(v)', 'div([u, v])'],
     exact,
     conditions: [
       { kind: 'dirichlet', field: 'u', value: exact.u, name: 'bc_u' },

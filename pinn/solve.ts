@@ -37,7 +37,8 @@ export interface SolveResult {
 export function solve(spec: ProblemSpec, options: SolveOptions): SolveResult {
   const { steps, finetune, logEvery = 1, evalEvery = 0, onStep, ...trainerOptions } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`solve: steps must be a non-negative integer, got ${steps}`);
-  if (finetune && (!Number.isInteger(finetune.steps) || finetune.steps < 0)) throw new Error(`solve: finetune.steps must be a non-negative integer, got ${finetune.steps}`);
+  if (finetune && (!Number.isInteger(finetune.steps) || finetune.steps < 0))
+    throw new Error(`solve: finetune.steps must be a non-negative integer, got ${finetune.steps}`);
   const history: SolveResult['history'] = [];
   const t0 = performance.now();
   let last: StepMetrics | null = null;

@@ -17,7 +17,16 @@ export interface SymbolUse {
   unsupported: string[];
 }
 
-const SUPPORTED = new Set(['ConstantNode', 'SymbolNode', 'ParenthesisNode', 'OperatorNode', 'FunctionNode', 'ConditionalNode', 'RelationalNode', 'ArrayNode']);
+const SUPPORTED = new Set([
+  'ConstantNode',
+  'SymbolNode',
+  'ParenthesisNode',
+  'OperatorNode',
+  'FunctionNode',
+  'ConditionalNode',
+  'RelationalNode',
+  'ArrayNode',
+]);
 
 const nameOf = (n: MathNode): string => (n as unknown as { name: string }).name;
 
@@ -61,11 +70,20 @@ function degree(node: MathNode, s: string): number {
       const { fn, args } = node as unknown as { fn: string; args: MathNode[] };
       const d = args.map(deg);
       switch (fn) {
-        case 'add': case 'subtract': return Math.max(...d);
-        case 'unaryMinus': case 'unaryPlus': return d[0];
-        case 'multiply': { const t = d[0] + d[1]; return t > 1 ? Infinity : t; }
-        case 'divide': return d[1] > 0 ? Infinity : d[0];
-        default: return any(args);
+        case 'add':
+        case 'subtract':
+          return Math.max(...d);
+        case 'unaryMinus':
+        case 'unaryPlus':
+          return d[0];
+        case 'multiply': {
+          const t = d[0] + d[1];
+          return t > 1 ? Infinity : t;
+        }
+        case 'divide':
+          return d[1] > 0 ? Infinity : d[0];
+        default:
+          return any(args);
       }
     }
     case 'FunctionNode': {
@@ -74,7 +92,9 @@ function degree(node: MathNode, s: string): number {
     }
     default: {
       let found = false;
-      node.traverse((n) => { found ||= n.type === 'SymbolNode' && nameOf(n) === s; });
+      node.traverse((n) => {
+        found ||= n.type === 'SymbolNode' && nameOf(n) === s;
+      });
       return found ? Infinity : 0;
     }
   }

@@ -13,9 +13,17 @@ export class TimeWindows {
   readonly windows: number;
   readonly steps: number;
 
-  constructor(o: TimeMarchingOptions, private readonly t0: number, private readonly t1: number, private readonly timeIndex: number, private readonly dim: number) {
-    if (!Number.isInteger(o.windows) || o.windows < 1) throw new Error(`timeMarching.windows: expected a positive integer, got ${o.windows}`);
-    if (o.steps === undefined || !Number.isInteger(o.steps) || o.steps < 1) throw new Error(`timeMarching.steps: expected the total number of training steps (a positive integer), got ${String(o.steps)}`);
+  constructor(
+    o: TimeMarchingOptions,
+    private readonly t0: number,
+    private readonly t1: number,
+    private readonly timeIndex: number,
+    private readonly dim: number,
+  ) {
+    if (!Number.isInteger(o.windows) || o.windows < 1)
+      throw new Error(`timeMarching.windows: expected a positive integer, got ${o.windows}`);
+    if (o.steps === undefined || !Number.isInteger(o.steps) || o.steps < 1)
+      throw new Error(`timeMarching.steps: expected the total number of training steps (a positive integer), got ${String(o.steps)}`);
     if (timeIndex < 0) throw new Error('timeMarching: the problem has no time coordinate');
     this.windows = o.windows;
     this.steps = o.steps;

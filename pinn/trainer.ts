@@ -1,7 +1,7 @@
 // The PINN trainer: samples points per loss term (a pure function of (seed, epoch, term)), builds
 // jitted loss+grad functions over the parameter tree, hands flat vectors to optim/, and evaluates
 // against exact solutions or reference data. Implements the runner's Trainer contract.
-import { Tensor, tensor } from '../core/tensor.js';
+import { type Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
@@ -211,7 +211,8 @@ export class PinnTrainer implements Trainer {
     this.adaptive = adaptive ? new AdaptivePoints(adaptive, this.seed, this.countFor(pde)) : null;
     const { min, max } = ps.domain.bbox;
     const ti = layout.timeIndex;
-    if ((options.causal || options.timeMarching) && ti < 0) throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
+    if ((options.causal || options.timeMarching) && ti < 0)
+      throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
     this.causal = options.causal ? new CausalBatches(options.causal, ti, min[ti], max[ti], this.dtype) : null;
     this.windows = options.timeMarching ? new TimeWindows(options.timeMarching, min[ti], max[ti], ti, d) : null;
     this.anchors = options.anchors ? anchorRows(options.anchors, d) : null;
@@ -219,42 +220,50 @@ export class PinnTrainer implements Trainer {
     const terms = this.problem.terms;
     // one loss per residual group (equation); aux (when given) collects statistics such as the causal
     // minimum weight alongside the loss terms
-    const termLosses = (i: number) => (p: Params, b: BatchTerm, aux?: Record<string, Tensor>): Tensor[] =>
-      this.residualGroups(i, p, b).map((rs, j) => {
-        if (!b.causal) return meanSquares(rs);
-        const c = causalLoss(rs, b.causal);
-        putStat(aux, names[this.lossesOf[i][j]], c.minWeight);
-        return c.loss;
-      });
+    const termLosses =
+      (i: number) =>
+      (p: Params, b: BatchTerm, aux?: Record<string, Tensor>): Tensor[] =>
+        this.residualGroups(i, p, b).map((rs, j) => {
+          if (!b.causal) return meanSquares(rs);
+          const c = causalLoss(rs, b.causal);
+          putStat(aux, names[this.lossesOf[i][j]], c.minWeight);
+          return c.loss;
+        });
     const allLosses = (q: Params, bb: Batch): Record<string, Tensor> => {
       const ls: Record<string, Tensor> = {};
       terms.forEach((t, i) => termLosses(i)(q, bb[t.name], ls).forEach((l, j) => (ls[names[this.lossesOf[i][j]]] = l)));
       return ls;
     };
-    this.totalFn = jitTree((p: Params, b: Batch, w: Record<string, Tensor>) =>
-      valueAndGrad(
-        (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
-          const ls = allLosses(q, bb);
-          const total = names.map((n) => ops.mul(ww[n], ls[n])).reduce((a, c) => ops.add(a, c));
-          return [total, ls];
-        },
-        0,
-        { hasAux: true },
-      )(p, b, w) as unknown as PyTree,
+    this.totalFn = jitTree(
+      (p: Params, b: Batch, w: Record<string, Tensor>) =>
+        valueAndGrad(
+          (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
+            const ls = allLosses(q, bb);
+            const total = names.map((n) => ops.mul(ww[n], ls[n])).reduce((a, c) => ops.add(a, c));
+            return [total, ls];
+          },
+          0,
+          { hasAux: true },
+        )(p, b, w) as unknown as PyTree,
     ) as unknown as PinnTrainer['totalFn'];
     // a one-loss term keeps plain valueAndGrad; a PDE system's equations share one forward evaluation
-    const perLoss = (i: number, f: (q: Params, bb: BatchTerm) => Tensor[]) => (p: Params, b: BatchTerm): [Tensor[], Params[]] => {
-      if (this.lossesOf[i].length > 1) return valuesAndGrads(f)(p, b);
-      const [l, g] = valueAndGrad((q: Params, bb: BatchTerm) => f(q, bb)[0], 0)(p, b) as unknown as [Tensor, Params];
-      return [[l], [g]];
-    };
+    const perLoss =
+      (i: number, f: (q: Params, bb: BatchTerm) => Tensor[]) =>
+      (p: Params, b: BatchTerm): [Tensor[], Params[]] => {
+        if (this.lossesOf[i].length > 1) return valuesAndGrads(f)(p, b);
+        const [l, g] = valueAndGrad((q: Params, bb: BatchTerm) => f(q, bb)[0], 0)(p, b) as unknown as [Tensor, Params];
+        return [[l], [g]];
+      };
     this.termFns = terms.map((_, i) => jitTree(perLoss(i, termLosses(i))));
     this.valuesFn = jitTree((p: Params, b: Batch) => allLosses(p, b));
     // NTK traces: gradient of the summed residuals at one point, per loss
     const sumOf = (rs: Tensor[]): Tensor => rs.map((r) => ops.sum(r)).reduce((a, c) => ops.add(a, c));
     this.pointGradFns = terms.map((_, i) => jitTree(perLoss(i, (q: Params, bb: BatchTerm) => this.residualGroups(i, q, bb).map(sumOf))));
     this.pdeMseFn = jitTree((p: Params, b: BatchTerm) =>
-      terms.map((t, i) => (t.kind === 'pde' ? meanSquares(this.residuals(i, p, b)) : null)).filter((l): l is Tensor => l !== null).reduce((a, c) => ops.add(a, c)),
+      terms
+        .map((t, i) => (t.kind === 'pde' ? meanSquares(this.residuals(i, p, b)) : null))
+        .filter((l): l is Tensor => l !== null)
+        .reduce((a, c) => ops.add(a, c)),
     );
   }
 
@@ -276,7 +285,14 @@ export class PinnTrainer implements Trainer {
     };
   }
 
-  private context(p: Params, x: Tensor, plan: DerivativePlan, normals?: Tensor, inputs?: Record<string, Tensor>, probes?: Tensor): FieldContext {
+  private context(
+    p: Params,
+    x: Tensor,
+    plan: DerivativePlan,
+    normals?: Tensor,
+    inputs?: Record<string, Tensor>,
+    probes?: Tensor,
+  ): FieldContext {
     const consts: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(p.unknowns)) consts[k] = this.unknownScale(k) === 1 ? v : ops.mul(v, this.unknownScale(k));
     for (const [k, v] of Object.entries(this.problem.spec.constants ?? {})) consts[k] ??= ops.scalar(v, this.dtype);
@@ -305,9 +321,8 @@ export class PinnTrainer implements Trainer {
       if (!this.plans[i].lapByProbes) return;
       const opts = { samples: stde.samples, rng: hashSeed(hashSeed(this.seed * 2654435761 + step) + i * 104729), axes: sp };
       const term = batch[t.name];
-      const { dirs } = stde.estimator === 'stde-sparse'
-        ? coordinateProbes(d, opts, this.dtype)
-        : denseProbes(d, term.x.shape[0], opts, this.dtype);
+      const { dirs } =
+        stde.estimator === 'stde-sparse' ? coordinateProbes(d, opts, this.dtype) : denseProbes(d, term.x.shape[0], opts, this.dtype);
       out[t.name] = { ...term, probes: dirs };
     });
     return out;
@@ -388,7 +403,12 @@ export class PinnTrainer implements Trainer {
 
   /** `batch` with the causal inputs (chunk matrix, eps) of every PDE term. */
   private withCausal(batch: Batch): Batch {
-    return this.causal ? this.causal.with(batch, this.problem.terms.filter((t) => t.kind === 'pde').map((t) => t.name)) : batch;
+    return this.causal
+      ? this.causal.with(
+          batch,
+          this.problem.terms.filter((t) => t.kind === 'pde').map((t) => t.name),
+        )
+      : batch;
   }
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
@@ -432,7 +452,13 @@ export class PinnTrainer implements Trainer {
 
   trainStep(): StepMetrics {
     const ad = this.adaptive;
-    if (ad?.due(this.stepCount)) ad.refine(this.stepCount, this.problem.spec.coords.length, (n, seed) => this.freshPoints(n, seed), (x) => this.residualAbs(x));
+    if (ad?.due(this.stepCount))
+      ad.refine(
+        this.stepCount,
+        this.problem.spec.coords.length,
+        (n, seed) => this.freshPoints(n, seed),
+        (x) => this.residualAbs(x),
+      );
     const batch = this.withProbes(this.withCausal(this.batchAt(this.stepCount)), this.stepCount);
     const names = this.termNames;
     const mode = this.inputs;
@@ -501,7 +527,7 @@ export class PinnTrainer implements Trainer {
       if (losses.every(Number.isFinite)) {
         const r = opt.step(this.flat, losses, grads);
         weights = Object.fromEntries(names.map((n, i) => [n, r.weights[i] * this.termWeights[i]]));
-        loss = names.reduce((s, n, i) => s + weights![n] * terms[n], 0);
+        loss = names.reduce((s, n) => s + weights![n] * terms[n], 0);
       } else {
         // a non-finite loss term is a divergence: no update, and the runner stops with exit 3
         loss = losses.reduce((a, b) => a + b, 0);
@@ -706,12 +732,17 @@ export class PinnTrainer implements Trainer {
   load(state: unknown): void {
     const s = state as Partial<TrainerState> | null;
     if (!s || typeof s !== 'object' || s.format !== 'fluxion-pinn-1') {
-      throw new Error(`load: expected a PINN trainer state (format 'fluxion-pinn-1'), got ${JSON.stringify((s as { format?: unknown } | null)?.format)}`);
+      throw new Error(
+        `load: expected a PINN trainer state (format 'fluxion-pinn-1'), got ${JSON.stringify((s as { format?: unknown } | null)?.format)}`,
+      );
     }
     if (!Array.isArray(s.params) || s.params.length !== this.flat.length) {
-      throw new Error(`load: state.params must hold ${this.flat.length} numbers, got ${Array.isArray(s.params) ? s.params.length : typeof s.params}`);
+      throw new Error(
+        `load: state.params must hold ${this.flat.length} numbers, got ${Array.isArray(s.params) ? s.params.length : typeof s.params}`,
+      );
     }
-    if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0) throw new Error(`load: state.step must be a non-negative integer, got ${String(s.step)}`);
+    if (typeof s.step !== 'number' || !Number.isInteger(s.step) || s.step < 0)
+      throw new Error(`load: state.step must be a non-negative integer, got ${String(s.step)}`);
     this.flat.set(s.params);
     this.setFlat(this.flat);
     this.optimizer.load(s.optimizer as OptimState);

@@ -7,7 +7,15 @@ import { mlp, type MlpParams } from '../nn/mlp.js';
 function pinnStep(points: number, layers: number[]): () => void {
   const net = mlp({ layers, seed: 0 });
   const x = fx.random.uniform(1, [points, 2]);
-  const loss = (p: MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
+  const loss = (p: MlpParams) =>
+    fx.mean(
+      fx.square(
+        fx.add(
+          fx.laplacian((z) => net.apply(p, z), x),
+          1,
+        ),
+      ),
+    );
   const step = fx.jit(fx.valueAndGrad(loss));
   return () => void step(net.params);
 }

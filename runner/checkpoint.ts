@@ -53,7 +53,8 @@ function readManifest(dir: string): CheckpointManifest | undefined {
   } catch (e) {
     throw new ConfigError(`${path}: unreadable checkpoint manifest (${(e as Error).message})`);
   }
-  if (m.version !== 1 || !Array.isArray(m.checkpoints)) throw new ConfigError(`${path}: expected a version 1 manifest with a checkpoints list`);
+  if (m.version !== 1 || !Array.isArray(m.checkpoints))
+    throw new ConfigError(`${path}: expected a version 1 manifest with a checkpoints list`);
   return m as CheckpointManifest;
 }
 

@@ -24,7 +24,8 @@ const BACKENDS: readonly BackendName[] = ['wasm', 'gpu', 'js'];
 
 function parseSteps(v: string, option = '--steps'): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${option}: expected a positive integer, got '${v}'`);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new ConfigError(`${option}: expected a positive integer, got '${v}'`);
   return n;
 }
 
@@ -66,9 +67,14 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--quiet', 'no progress output')
     .action(async (configPath: string, flags: RunFlags) => {
       const r = await runConfig({
-        configPath, outDir: flags.out, resume: !!flags.resume, backend: parseBackend(flags.backend),
-        steps: flags.steps === undefined ? undefined : parseSteps(flags.steps), quiet: !!flags.quiet,
-        trainerFactory: deps.trainerFactory, log: (line) => err(`${line}\n`),
+        configPath,
+        outDir: flags.out,
+        resume: !!flags.resume,
+        backend: parseBackend(flags.backend),
+        steps: flags.steps === undefined ? undefined : parseSteps(flags.steps),
+        quiet: !!flags.quiet,
+        trainerFactory: deps.trainerFactory,
+        log: (line) => err(`${line}\n`),
       });
       code = r.exitCode;
     });
@@ -92,9 +98,11 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .argument('<run dir>', 'a run directory written by `fluxion run`')
     .option('--port <n>', 'port (default: any free port)')
     .action(async (runDir: string, flags: { port?: string }) => {
-      if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new ConfigError(`<run dir>: expected a run directory, got '${runDir}'`);
+      if (!existsSync(runDir) || !statSync(runDir).isDirectory())
+        throw new ConfigError(`<run dir>: expected a run directory, got '${runDir}'`);
       const port = flags.port === undefined ? 0 : Number(flags.port);
-      if (!/^\d+$/.test(flags.port ?? '0') || port > 65535) throw new ConfigError(`--port: expected an integer in 0..65535, got '${flags.port}'`);
+      if (!/^\d+$/.test(flags.port ?? '0') || port > 65535)
+        throw new ConfigError(`--port: expected an integer in 0..65535, got '${flags.port}'`);
       const { serveRun } = await import('../viewer/index.js');
       const server = await serveRun(runDir, { port });
       out(`viewing ${runDir} at ${server.url} (Ctrl-C to stop); in-browser GPU training demo: ${server.url}demo.html\n`);

@@ -1,6 +1,6 @@
 // Load a YAML config, validate it, and turn the first problem into one line naming the key path.
 import { parseDocument, stringify } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, runKinds, type RunConfig } from './schema.js';
 import { ConfigError } from './errors.js';
 import { closest } from './suggest.js';
@@ -35,7 +35,11 @@ function show(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (typeof v === 'string') return `'${v}'`;
   // JSON writes NaN and Infinity (YAML .nan, .inf) as null; name them
-  const s = JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))?.replace(/"(NaN|-?Infinity)"/g, '$1') ?? String(v);
+  const s =
+    JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x))?.replace(
+      /"(NaN|-?Infinity)"/g,
+      '$1',
+    ) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
@@ -61,17 +65,29 @@ function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): z
   let i = 0;
   for (let guard = 0; s && guard < 200; guard++) {
     const d = defOf(s);
-    if (d.type === 'default' || d.type === 'optional' || d.type === 'prefault' || d.type === 'nullable') { s = d.innerType; continue; }
-    if (d.type === 'pipe') { s = d.in; continue; }
-    if (d.type === 'lazy' && d.getter) { s = d.getter(); continue; }
+    if (d.type === 'default' || d.type === 'optional' || d.type === 'prefault' || d.type === 'nullable') {
+      s = d.innerType;
+      continue;
+    }
+    if (d.type === 'pipe') {
+      s = d.in;
+      continue;
+    }
+    if (d.type === 'lazy' && d.getter) {
+      s = d.getter();
+      continue;
+    }
     if (d.type === 'union' && d.options) {
       const disc = d.discriminator;
       const tag = disc && v && typeof v === 'object' ? (v as Record<string, unknown>)[disc] : undefined;
-      s = d.options.find((o) => {
-        const field = disc === undefined ? undefined : defOf(o).shape?.[disc];
-        const values = field && (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
-        return values?.has(tag) ?? false;
-      }) ?? (v !== null && typeof v === 'object' ? d.options.find((o) => defOf(o).type === 'object') : undefined) ?? d.options[0];
+      s =
+        d.options.find((o) => {
+          const field = disc === undefined ? undefined : defOf(o).shape?.[disc];
+          const values = field && (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
+          return values?.has(tag) ?? false;
+        }) ??
+        (v !== null && typeof v === 'object' ? d.options.find((o) => defOf(o).type === 'object') : undefined) ??
+        d.options[0];
       continue;
     }
     if (i === path.length) return s;
@@ -87,7 +103,16 @@ function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): z
 }
 
 function typeName(t: string): string {
-  const names: Record<string, string> = { int: 'an integer', number: 'a number', string: 'a string', record: 'a mapping', object: 'a mapping', array: 'a list', boolean: 'true or false', tuple: 'a list' };
+  const names: Record<string, string> = {
+    int: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    record: 'a mapping',
+    object: 'a mapping',
+    array: 'a list',
+    boolean: 'true or false',
+    tuple: 'a list',
+  };
   return names[t] ?? t;
 }
 
@@ -117,8 +142,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       }
       // A value matching none of the alternatives: report the alternative whose issues go deepest.
       const deepest = u.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-      if (deepest && deepest.path.length > 0) return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
-      return `${path}: expected ${u.errors.map((e) => e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value').join(' or ')}, got ${show(got)}`;
+      if (deepest && deepest.path.length > 0)
+        return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
+      return `${path}: expected ${u.errors.map((e) => (e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value')).join(' or ')}, got ${show(got)}`;
     }
     case 'invalid_key':
       // a record key failing its schema (an identifier): the key's own message
@@ -130,7 +156,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       const op = issue.code === 'too_small' ? (issue.inclusive ? '>=' : '>') : issue.inclusive ? '<=' : '<';
       const what = issue.origin === 'array' ? 'entries' : issue.origin === 'string' ? 'characters' : '';
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
-      return what ? `${path}: expected ${op} ${String(bound)} ${what}, got ${show(got)}` : `${path}: expected a number ${op} ${String(bound)}, got ${show(got)}`;
+      return what
+        ? `${path}: expected ${op} ${String(bound)} ${what}, got ${show(got)}`
+        : `${path}: expected a number ${op} ${String(bound)}, got ${show(got)}`;
     }
     default:
       return `${path}: ${issue.message}${got !== undefined && issue.code !== 'custom' ? `, got ${show(got)}` : ''}`;
@@ -151,11 +179,15 @@ function reservedKeyPath(v: unknown, path: PathKey[] = []): PathKey[] | undefine
 
 /** Validates plain data; throws ConfigError naming the first problem's key path. */
 export function validateConfig(data: unknown, source = 'config'): RunConfig {
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${source}: expected a YAML mapping at the top level`);
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ConfigError(`${source}: expected a YAML mapping at the top level`);
   const kind = (data as Record<string, unknown>).kind;
   if (kind === undefined) throw new ConfigError(`kind: expected one of ${runKinds.join(', ')}, got nothing (required)`);
   const reserved = reservedKeyPath(data);
-  if (reserved) throw new ConfigError(`${formatPath(reserved)}: expected a key other than a JS object internal (__proto__, constructor, prototype, ...)`);
+  if (reserved)
+    throw new ConfigError(
+      `${formatPath(reserved)}: expected a key other than a JS object internal (__proto__, constructor, prototype, ...)`,
+    );
   const r = configSchema.safeParse(data);
   if (!r.success) {
     // A misspelt key also shows up as a missing required one; the misspelling is the better message.
@@ -190,7 +222,9 @@ export function parseConfigText(text: string, source = 'config'): RunConfig {
     // undefined aliases (*name without &name) and alias bombs surface only when the document is resolved
     const msg = (e as Error).message;
     const bomb = /alias count/i.test(msg);
-    throw new ConfigError(`${source}: invalid YAML: ${bomb ? `more than ${MAX_YAML_ALIASES} alias expansions (*name), refused as a resource exhaustion risk (an alias bomb?)` : msg.replace(/^Unresolved alias[^:]*: ?(.*)$/, "undefined alias '*$1' (define the anchor &$1 before using it)")}`);
+    throw new ConfigError(
+      `${source}: invalid YAML: ${bomb ? `more than ${MAX_YAML_ALIASES} alias expansions (*name), refused as a resource exhaustion risk (an alias bomb?)` : msg.replace(/^Unresolved alias[^:]*: ?(.*)$/, "undefined alias '*$1' (define the anchor &$1 before using it)")}`,
+    );
   }
   return validateConfig(data, source);
 }

@@ -1,7 +1,18 @@
 // Durable file writes for run outputs: every byte written (short writes looped), fsynced, read back and
 // checked before an atomic rename; failures become one-line errors naming the path and the cause.
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { IoError } from './errors.js';
 
@@ -105,7 +116,9 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): FileDi
     fd = undefined;
     const got = digest(readFileSync(tmp));
     if (got.bytes !== want.bytes || got.sha256 !== want.sha256) {
-      throw new IoError(`cannot write ${path}: read back ${got.bytes} bytes (sha256 ${got.sha256.slice(0, 12)}) after writing ${want.bytes} (sha256 ${want.sha256.slice(0, 12)})`);
+      throw new IoError(
+        `cannot write ${path}: read back ${got.bytes} bytes (sha256 ${got.sha256.slice(0, 12)}) after writing ${want.bytes} (sha256 ${want.sha256.slice(0, 12)})`,
+      );
     }
     renameSync(tmp, path);
   } catch (e) {
@@ -168,7 +181,10 @@ export function ensureDir(path: string, fail: (reason: string) => Error): string
       const code = errnoCode(e);
       if (code === 'EEXIST' && statSync(d).isDirectory()) continue; // created concurrently
       // the parent exists (made or checked just now), so ENOENT means this file system does not take new entries
-      const cause = code === 'ENOENT' ? `'${dirname(d)}' does not accept new directories (ENOENT; a virtual file system such as /proc?)` : describeError(e);
+      const cause =
+        code === 'ENOENT'
+          ? `'${dirname(d)}' does not accept new directories (ENOENT; a virtual file system such as /proc?)`
+          : describeError(e);
       throw fail(`cannot create directory '${d}': ${cause}`);
     }
     created.push(d);

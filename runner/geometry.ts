@@ -1,6 +1,18 @@
 // Builds a meshes/ Geometry from the config's CSG tree (and the time interval, when given).
 import {
-  interval, rectangle, box, hypercube, disk, sphere, hypersphere, polygon, union, intersection, difference, timeDomain, timeInterval,
+  interval,
+  rectangle,
+  box,
+  hypercube,
+  disk,
+  sphere,
+  hypersphere,
+  polygon,
+  union,
+  intersection,
+  difference,
+  timeDomain,
+  timeInterval,
   type Geometry,
 } from '../meshes/index.js';
 import type { GeometryNode } from './schema.js';
@@ -21,7 +33,9 @@ function checkNonEmpty(geo: Geometry, path: string): void {
     }
   }
   if (!geo.inside({ data, dim: d }).includes(1)) {
-    throw new ConfigError(`${path}: the region is empty (none of ${EMPTY_PROBES} points of its bounding box lies inside); a difference or intersection removes everything?`);
+    throw new ConfigError(
+      `${path}: the region is empty (none of ${EMPTY_PROBES} points of its bounding box lies inside); a difference or intersection removes everything?`,
+    );
   }
 }
 
@@ -35,18 +49,28 @@ export function buildGeometry(g: GeometryNode, path = 'geometry'): Geometry {
 function buildNode(g: GeometryNode, path: string): Geometry {
   try {
     switch (g.type) {
-      case 'interval': return interval(g.min, g.max);
-      case 'rectangle': return rectangle(g.min, g.max);
-      case 'box': return box(g.min, g.max);
-      case 'hypercube': return hypercube(g.min, g.max);
-      case 'disk': return disk(g.center, g.radius);
-      case 'sphere': return sphere(g.center, g.radius);
-      case 'hypersphere': return hypersphere(g.center, g.radius);
-      case 'polygon': return polygon(g.vertices);
+      case 'interval':
+        return interval(g.min, g.max);
+      case 'rectangle':
+        return rectangle(g.min, g.max);
+      case 'box':
+        return box(g.min, g.max);
+      case 'hypercube':
+        return hypercube(g.min, g.max);
+      case 'disk':
+        return disk(g.center, g.radius);
+      case 'sphere':
+        return sphere(g.center, g.radius);
+      case 'hypersphere':
+        return hypersphere(g.center, g.radius);
+      case 'polygon':
+        return polygon(g.vertices);
       default: {
         const op = { union, intersection, difference }[g.type];
         // difference(a, b, c) = a - b - c; union/intersection fold left.
-        return g.of.slice(1).reduce<Geometry>((acc, child, i) => op(acc, buildNode(child, `${path}.of[${i + 1}]`)), buildNode(g.of[0], `${path}.of[0]`));
+        return g.of
+          .slice(1)
+          .reduce<Geometry>((acc, child, i) => op(acc, buildNode(child, `${path}.of[${i + 1}]`)), buildNode(g.of[0], `${path}.of[0]`));
       }
     }
   } catch (e) {

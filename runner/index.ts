@@ -3,15 +3,47 @@ export { main, type MainDeps } from './cli.js';
 export { runConfig, validateFile, configHash, type RunOptions, type RunResult } from './run.js';
 export { loadConfig, parseConfigText, validateConfig, resolvedYaml, formatPath } from './config.js';
 export {
-  configSchema, pinnSchema, operatorSchema, simulationSchema, geometrySchema, conditionSchema, geometryDim, defaultCoords, runKinds,
-  type RunConfig, type PinnConfig, type OperatorConfig, type SimulationConfig, type TrainingConfig, type RunKind, type GeometryNode, type ConditionConfig,
+  configSchema,
+  pinnSchema,
+  operatorSchema,
+  simulationSchema,
+  geometrySchema,
+  conditionSchema,
+  geometryDim,
+  defaultCoords,
+  runKinds,
+  type RunConfig,
+  type PinnConfig,
+  type OperatorConfig,
+  type SimulationConfig,
+  type TrainingConfig,
+  type RunKind,
+  type GeometryNode,
+  type ConditionConfig,
 } from './schema.js';
 export { buildGeometry, buildDomain } from './geometry.js';
 export { buildOptimizer, optimizerOptions } from './optimizer.js';
-export { readCheckpoint, writeCheckpoint, writeFileAtomic, type Checkpoint, type CheckpointEntry, type CheckpointManifest, type ReadCheckpointOptions } from './checkpoint.js';
+export {
+  readCheckpoint,
+  writeCheckpoint,
+  writeFileAtomic,
+  type Checkpoint,
+  type CheckpointEntry,
+  type CheckpointManifest,
+  type ReadCheckpointOptions,
+} from './checkpoint.js';
 export { lockRunDir, RunDirLock, type LockInfo } from './runDir.js';
 export type { StopSignal } from './signals.js';
-export { readMetrics, writeFields, gridFields, evaluationGrid, type MetricsRecord, type Summary, type RunStatus, type StopReason } from './outputs.js';
+export {
+  readMetrics,
+  writeFields,
+  gridFields,
+  evaluationGrid,
+  type MetricsRecord,
+  type Summary,
+  type RunStatus,
+  type StopReason,
+} from './outputs.js';
 export { createTrainer } from './kinds.js';
 export { createPinnTrainerFromConfig, checkPinnConfig, pinnProblem, boundarySelector } from './pinnAdapter.js';
 export { createOperatorTrainerFromConfig } from './operatorAdapter.js';

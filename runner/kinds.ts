@@ -7,8 +7,11 @@ import type { Trainer, TrainerContext } from './trainer.js';
 
 export function createTrainer(config: RunConfig, ctx: TrainerContext): Trainer {
   switch (config.kind) {
-    case 'pinn': return createPinnTrainerFromConfig(config, ctx);
-    case 'operator': return createOperatorTrainerFromConfig(config, ctx);
-    case 'simulation': return createSimulationTrainer(config);
+    case 'pinn':
+      return createPinnTrainerFromConfig(config, ctx);
+    case 'operator':
+      return createOperatorTrainerFromConfig(config, ctx);
+    case 'simulation':
+      return createSimulationTrainer(config);
   }
 }

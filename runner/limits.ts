@@ -54,8 +54,16 @@ export function estimateMemory(c: PinnConfig, order: number): MemoryEstimate {
   const weights = widths.slice(1).reduce((s, w, i) => s + (widths[i] + 1) * w, 0);
   const parameters = weights * bytes * 4;
   const parts: [number, string, string][] = [
-    [training, 'training.points', `${points} points per step x ${activations} activations per point x ${bytes} bytes x ${terms} derivative terms x 3`],
-    [evaluation, grid >= c.training.points.test ? 'output.resolution' : 'training.points.test', `${evalPoints} evaluation points x ${activations} activations x ${bytes} bytes`],
+    [
+      training,
+      'training.points',
+      `${points} points per step x ${activations} activations per point x ${bytes} bytes x ${terms} derivative terms x 3`,
+    ],
+    [
+      evaluation,
+      grid >= c.training.points.test ? 'output.resolution' : 'training.points.test',
+      `${evalPoints} evaluation points x ${activations} activations x ${bytes} bytes`,
+    ],
     [parameters, 'network.layers', `${weights} weights x ${bytes} bytes x 4`],
   ];
   const [, path, detail] = parts.reduce((a, b) => (b[0] > a[0] ? b : a));
@@ -85,9 +93,14 @@ export function checkPinnLimits(c: PinnConfig, order: number, memoryBytes = tota
   if (c.training.adaptive) tooMany('training.adaptive.candidates', c.training.adaptive.candidates);
   const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const grid = gridPoints(c, coords.length);
-  if (grid > MAX_GRID_POINTS) throw new ConfigError(`output.resolution: expected an evaluation grid of at most ${MAX_GRID_POINTS} points, got ${grid.toPrecision(3)} (${JSON.stringify(c.output.resolution)} per axis)`);
+  if (grid > MAX_GRID_POINTS)
+    throw new ConfigError(
+      `output.resolution: expected an evaluation grid of at most ${MAX_GRID_POINTS} points, got ${grid.toPrecision(3)} (${JSON.stringify(c.output.resolution)} per axis)`,
+    );
   const m = estimateMemory(c, order);
   if (m.bytes > memoryBytes) {
-    throw new ConfigError(`${m.path}: the run needs about ${gib(m.bytes)} of memory (${m.detail}), above this machine's ${gib(memoryBytes)}; lower training.points, output.resolution or network.layers`);
+    throw new ConfigError(
+      `${m.path}: the run needs about ${gib(m.bytes)} of memory (${m.detail}), above this machine's ${gib(memoryBytes)}; lower training.points, output.resolution or network.layers`,
+    );
   }
 }

@@ -17,33 +17,59 @@ export const networkShape = {
   init: z.enum(INIT_KINDS as unknown as [string, ...string[]]).optional(),
   fourier_features: z.strictObject({ count: z.number().int().positive().default(64), sigma: positive.default(1) }).optional(),
   adaptive_activation: z.strictObject({ kind: z.enum(['laaf', 'gaaf']), scale: positive.default(10) }).optional(),
-  weight_factorization: z.strictObject({ mu: z.number().refine(Number.isFinite, 'expected a finite number').default(1), sigma: z.number().nonnegative().default(0.1) }).optional(),
+  weight_factorization: z
+    .strictObject({
+      mu: z.number().refine(Number.isFinite, 'expected a finite number').default(1),
+      sigma: z.number().nonnegative().default(0.1),
+    })
+    .optional(),
   /** coordinate -> period, or { period, harmonics } */
-  periodic: z.record(name, z.union([positive, z.strictObject({ period: positive, harmonics: z.number().int().positive().default(1) })])).optional(),
+  periodic: z
+    .record(name, z.union([positive, z.strictObject({ period: positive, harmonics: z.number().int().positive().default(1) })]))
+    .optional(),
   /** field -> expression in the coordinates, N_<field> (raw outputs) and constants */
   output_transform: z.record(name, z.string().min(1)).optional(),
 };
 
 type NetworkConfig = {
-  layers: number[]; activation: string; type?: string; init?: string;
-  fourier_features?: { count: number; sigma: number }; adaptive_activation?: { kind: 'laaf' | 'gaaf'; scale: number };
-  weight_factorization?: { mu: number; sigma: number }; periodic?: Record<string, number | { period: number; harmonics: number }>;
+  layers: number[];
+  activation: string;
+  type?: string;
+  init?: string;
+  fourier_features?: { count: number; sigma: number };
+  adaptive_activation?: { kind: 'laaf' | 'gaaf'; scale: number };
+  weight_factorization?: { mu: number; sigma: number };
+  periodic?: Record<string, number | { period: number; harmonics: number }>;
   output_transform?: Record<string, string>;
 };
 
 /** Cross-field rules of `network:` (keys name coordinates / fields, widths fit the architecture). */
 export function checkNetwork(n: NetworkConfig, coords: readonly string[], fields: readonly string[], ctx: z.RefinementCtx): void {
   for (const k of Object.keys(n.periodic ?? {})) {
-    if (!coords.includes(k)) ctx.addIssue({ code: 'custom', path: ['network', 'periodic', k], message: `expected one of the coordinates ${coords.join(', ')}` });
+    if (!coords.includes(k))
+      ctx.addIssue({ code: 'custom', path: ['network', 'periodic', k], message: `expected one of the coordinates ${coords.join(', ')}` });
   }
   for (const k of Object.keys(n.output_transform ?? {})) {
-    if (!fields.includes(k)) ctx.addIssue({ code: 'custom', path: ['network', 'output_transform', k], message: `expected one of the fields ${fields.join(', ')}` });
+    if (!fields.includes(k))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'output_transform', k],
+        message: `expected one of the fields ${fields.join(', ')}`,
+      });
   }
   if ((n.type === 'modified-mlp' || n.type === 'resnet') && n.layers.some((w) => w !== n.layers[0])) {
-    ctx.addIssue({ code: 'custom', path: ['network', 'layers'], message: `expected equal widths for ${n.type}, got [${n.layers.join(', ')}]` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['network', 'layers'],
+      message: `expected equal widths for ${n.type}, got [${n.layers.join(', ')}]`,
+    });
   }
   if (n.type === 'modified-mlp' && n.layers.length < 2) {
-    ctx.addIssue({ code: 'custom', path: ['network', 'layers'], message: `expected at least 2 layers for modified-mlp (H1 and one gated layer), got ${n.layers.length}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['network', 'layers'],
+      message: `expected at least 2 layers for modified-mlp (H1 and one gated layer), got ${n.layers.length}`,
+    });
   }
 }
 
@@ -63,7 +89,10 @@ export function netOptions(n: NetworkConfig, seed: number): NetOptions {
 }
 
 /** ProblemSpec.transform from `network.output_transform`, or undefined; expression errors are ConfigErrors. */
-export function configTransform(n: NetworkConfig, scope: { coords: readonly string[]; fields: readonly string[]; constants: Record<string, number> }): ProblemSpec['transform'] {
+export function configTransform(
+  n: NetworkConfig,
+  scope: { coords: readonly string[]; fields: readonly string[]; constants: Record<string, number> },
+): ProblemSpec['transform'] {
   if (!n.output_transform) return undefined;
   try {
     return outputTransform(n.output_transform, scope, 'network.output_transform');

@@ -19,16 +19,22 @@ function fileDataset(d: Extract<OperatorConfig['data'], { type: 'file' }>, ctx: 
   const get = (name: string, key: string) => {
     const a = ref.arrays[name];
     if (!a) throw new ConfigError(`data.${key}: '${d.file}' has no array '${name}'; available: ${ref.names.join(', ')}`);
-    if (a.shape.length < 2 || a.shape.length > 3) throw new ConfigError(`data.${key}: expected an array shaped [count, n] or [count, n, n], got [${a.shape.join(', ')}]`);
+    if (a.shape.length < 2 || a.shape.length > 3)
+      throw new ConfigError(`data.${key}: expected an array shaped [count, n] or [count, n, n], got [${a.shape.join(', ')}]`);
     return a;
   };
-  const a = get(d.inputs, 'inputs'), u = get(d.outputs, 'outputs');
-  if (a.shape.join() !== u.shape.join()) throw new ConfigError(`data: inputs [${a.shape.join(', ')}] and outputs [${u.shape.join(', ')}] must have the same shape`);
+  const a = get(d.inputs, 'inputs'),
+    u = get(d.outputs, 'outputs');
+  if (a.shape.join() !== u.shape.join())
+    throw new ConfigError(`data: inputs [${a.shape.join(', ')}] and outputs [${u.shape.join(', ')}] must have the same shape`);
   const [count, ...gridShape] = a.shape;
   const s = gridShape[0];
   const nTest = Math.max(1, Math.round(count * d.test_fraction));
   if (count - nTest < 1) throw new ConfigError(`data: ${count} samples leave none for training with test_fraction ${d.test_fraction}`);
-  return { all: { inputs: a.data, outputs: u.data, count, gridShape, grid: Float64Array.from({ length: s }, (_, j) => j / (s - 1)) }, nTrain: count - nTest };
+  return {
+    all: { inputs: a.data, outputs: u.data, count, gridShape, grid: Float64Array.from({ length: s }, (_, j) => j / (s - 1)) },
+    nTrain: count - nTest,
+  };
 }
 
 /** `fluxion validate`: a `data.type: file` dataset is read and its arrays and shapes checked (no training data is made). */
@@ -43,11 +49,12 @@ function dataset(c: OperatorConfig, ctx: TrainerContext): { train: OperatorSampl
     return splitSamples(all, nTrain);
   }
   const n = d.train + d.test;
-  const all = d.type === 'burgers'
-    ? burgersDataset({ n, resolution: d.resolution, nu: d.nu, T: d.T, seed: c.seed, solverResolution: d.solver_resolution, grf: d.grf })
-    : d.type === 'antiderivative'
-      ? antiderivativeDataset({ n, resolution: d.resolution, seed: c.seed, grf: d.grf })
-      : darcyDataset({ n, resolution: d.resolution, seed: c.seed, grf: d.grf });
+  const all =
+    d.type === 'burgers'
+      ? burgersDataset({ n, resolution: d.resolution, nu: d.nu, T: d.T, seed: c.seed, solverResolution: d.solver_resolution, grf: d.grf })
+      : d.type === 'antiderivative'
+        ? antiderivativeDataset({ n, resolution: d.resolution, seed: c.seed, grf: d.grf })
+        : darcyDataset({ n, resolution: d.resolution, seed: c.seed, grf: d.grf });
   return splitSamples(all, d.train, d.test);
 }
 
@@ -60,9 +67,14 @@ function sampleFields(trainer: OperatorTrainer<unknown>, test: OperatorSamples, 
   const out: FieldOutput[] = [];
   for (let k = 0; k < Math.min(count, test.count); k++) {
     const sl = (v: Float64Array) => v.slice(k * per, (k + 1) * per);
-    const truth = sl(test.outputs), p = sl(pred);
+    const truth = sl(test.outputs),
+      p = sl(pred);
     out.push({
-      kind: 'grid', name: `sample${k}`, counts: [...dims], origin: dims.map(() => test.grid[0]), spacing: dims.map(() => h),
+      kind: 'grid',
+      name: `sample${k}`,
+      counts: [...dims],
+      origin: dims.map(() => test.grid[0]),
+      spacing: dims.map(() => h),
       pointData: { input: sl(test.inputs), truth, prediction: p, error: p.map((v, i) => Math.abs(v - truth[i])) },
     });
   }
@@ -76,15 +88,36 @@ export function createOperatorTrainerFromConfig(c: OperatorConfig, ctx: TrainerC
   let model;
   if (m.type === 'fno') {
     if (dim !== 1 && dim !== 2) throw new ConfigError(`data: FNO handles 1D or 2D grids, the data has ${dim} axes`);
-    model = fno({ dim: dim as 1 | 2, modes: m.modes, width: m.width, layers: m.depth, projection: m.projection, padding: m.padding, seed: c.seed, dtype: c.dtype });
+    model = fno({
+      dim: dim as 1 | 2,
+      modes: m.modes,
+      width: m.width,
+      layers: m.depth,
+      projection: m.projection,
+      padding: m.padding,
+      seed: c.seed,
+      dtype: c.dtype,
+    });
   } else {
     const sensors = train.inputs.length / train.count;
-    model = deeponet({ branch: [sensors, ...m.branch, m.basis], trunk: [dim, ...m.trunk, m.basis], activation: m.activation, seed: c.seed, dtype: c.dtype });
+    model = deeponet({
+      branch: [sensors, ...m.branch, m.basis],
+      trunk: [dim, ...m.trunk, m.basis],
+      activation: m.activation,
+      seed: c.seed,
+      dtype: c.dtype,
+    });
   }
   const t = c.training;
   const useDefault = t.optimizer === 'adam' && t.lr === undefined && Object.keys(t.optimizer_options).length === 0;
   const trainer = new OperatorTrainer<unknown>({
-    model: model as never, train, test, batchSize: t.batch_size, seed: c.seed, loss: c.loss, decayEvery: t.decay_every,
+    model: model as never,
+    train,
+    test,
+    batchSize: t.batch_size,
+    seed: c.seed,
+    loss: c.loss,
+    decayEvery: t.decay_every,
     optimizer: useDefault ? undefined : (buildOptimizer(t) as Optimizer),
   });
   return Object.assign(trainer, { fields: (): FieldOutput[] => sampleFields(trainer, test, c.output.samples) });

@@ -67,16 +67,18 @@ export class MetricsLog {
    */
   truncateAfter(step: number, logEvery: number): void {
     if (!existsSync(this.path)) return this.reset();
-    const kept = readFileSync(this.path, 'utf8').split('\n').filter((line) => {
-      if (line.trim() === '') return false;
-      try {
-        const r = JSON.parse(line) as MetricsRecord;
-        // phase starts are logged by every run, like the grid steps
-        return r.step < step || (r.step === step && (r.step % logEvery === 0 || r.phase !== undefined));
-      } catch {
-        return false; // a torn last line from a killed run
-      }
-    });
+    const kept = readFileSync(this.path, 'utf8')
+      .split('\n')
+      .filter((line) => {
+        if (line.trim() === '') return false;
+        try {
+          const r = JSON.parse(line) as MetricsRecord;
+          // phase starts are logged by every run, like the grid steps
+          return r.step < step || (r.step === step && (r.step % logEvery === 0 || r.phase !== undefined));
+        } catch {
+          return false; // a torn last line from a killed run
+        }
+      });
     writeFileAtomic(this.path, kept.map((l) => `${l}\n`).join(''));
   }
 
@@ -86,7 +88,10 @@ export class MetricsLog {
 }
 
 export function readMetrics(path: string): MetricsRecord[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MetricsRecord);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as MetricsRecord);
 }
 
 /** 'failed': an output could not be written (exit 4; written only if the disk still takes it). */
@@ -131,10 +136,14 @@ export function writeSummary(dir: string, s: Summary): void {
  * The evaluation grid over the domain's bounding box (time is the last axis). A domain of more than 3 axes
  * is shown on the plane of its first two axes through the centre of the box (the other coordinates fixed).
  */
-export function evaluationGrid(domain: Geometry, resolution: number | readonly number[]): { counts: number[]; origin: number[]; spacing: number[]; points: Float64Array; inside: Uint8Array } {
+export function evaluationGrid(
+  domain: Geometry,
+  resolution: number | readonly number[],
+): { counts: number[]; origin: number[]; spacing: number[]; points: Float64Array; inside: Uint8Array } {
   const d = domain.dim;
   const axes = d > 3 ? 2 : d;
-  const counts = typeof resolution === 'number' ? new Array<number>(axes).fill(resolution) : axes < d ? resolution.slice(0, axes) : [...resolution];
+  const counts =
+    typeof resolution === 'number' ? new Array<number>(axes).fill(resolution) : axes < d ? resolution.slice(0, axes) : [...resolution];
   const { min, max } = domain.bbox;
   const g = uniformGrid({ min: Array.from(min).slice(0, axes), max: Array.from(max).slice(0, axes) }, counts);
   let points = g.points.data;
@@ -149,7 +158,11 @@ export function evaluationGrid(domain: Geometry, resolution: number | readonly n
 }
 
 /** Prediction, reference and absolute error at the reference data's own points (no interpolation). */
-export function referenceFields(predict: (p: Float64Array, n: number) => Record<string, Float64Array>, ref: { points: Float64Array; values: Record<string, Float64Array> }, dim: number): FieldOutput {
+export function referenceFields(
+  predict: (p: Float64Array, n: number) => Record<string, Float64Array>,
+  ref: { points: Float64Array; values: Record<string, Float64Array> },
+  dim: number,
+): FieldOutput {
   const n = ref.points.length / dim;
   const pred = predict(ref.points, n);
   const pointData: Record<string, Float64Array> = {};
@@ -164,7 +177,11 @@ export function referenceFields(predict: (p: Float64Array, n: number) => Record<
 }
 
 /** Prediction (and reference/error, as the trainer returns them) on the evaluation grid. */
-export function gridFields(predict: (p: Float64Array, n: number) => Record<string, Float64Array>, domain: Geometry, resolution: number | readonly number[]): FieldOutput {
+export function gridFields(
+  predict: (p: Float64Array, n: number) => Record<string, Float64Array>,
+  domain: Geometry,
+  resolution: number | readonly number[],
+): FieldOutput {
   const g = evaluationGrid(domain, resolution);
   const n = g.inside.length;
   const values = predict(g.points, n);
@@ -198,14 +215,20 @@ export function writeFields(dir: string, outputs: readonly FieldOutput[]): strin
       const file = `${o.name}.vti`;
       const n = o.counts.reduce((a, b) => a * b, 1);
       writeVtk(join(fieldsDir, file), {
-        kind: 'ImageData', dims: pad3(o.counts, 1), origin: pad3(o.origin, 0), spacing: pad3(o.spacing, 1), pointData: arrays(o.pointData, n),
+        kind: 'ImageData',
+        dims: pad3(o.counts, 1),
+        origin: pad3(o.origin, 0),
+        spacing: pad3(o.spacing, 1),
+        pointData: arrays(o.pointData, n),
       });
       written.push(file);
     } else if (o.kind === 'points') {
       const file = `${o.name}.vtp`;
       const n = o.points.length / o.dim;
       writeVtk(join(fieldsDir, file), {
-        kind: 'PolyData', points: o.points, pointDim: o.dim,
+        kind: 'PolyData',
+        points: o.points,
+        pointDim: o.dim,
         verts: { connectivity: Int32Array.from({ length: n }, (_, i) => i), offsets: Int32Array.from({ length: n }, (_, i) => i + 1) },
         pointData: arrays(o.pointData, n),
       });
@@ -214,18 +237,27 @@ export function writeFields(dir: string, outputs: readonly FieldOutput[]): strin
       const frames = series.get(o.name) ?? [];
       const file = `${o.name}_${String(frames.length).padStart(4, '0')}.vtp`;
       const n = o.points.length / o.dim;
-      const lines = o.lines && o.lines.length > 0 ? { connectivity: o.lines, offsets: Int32Array.from({ length: o.lines.length / 2 }, (_, i) => 2 * (i + 1)) } : undefined;
+      const lines =
+        o.lines && o.lines.length > 0
+          ? { connectivity: o.lines, offsets: Int32Array.from({ length: o.lines.length / 2 }, (_, i) => 2 * (i + 1)) }
+          : undefined;
       writeVtk(join(fieldsDir, file), {
-        kind: 'PolyData', points: o.points, pointDim: o.dim,
+        kind: 'PolyData',
+        points: o.points,
+        pointDim: o.dim,
         verts: { connectivity: Int32Array.from({ length: n }, (_, i) => i), offsets: Int32Array.from({ length: n }, (_, i) => i + 1) },
-        lines, pointData: arrays(o.pointData, n),
+        lines,
+        pointData: arrays(o.pointData, n),
       });
       frames.push({ file, time: o.time ?? o.step });
       series.set(o.name, frames);
     }
   }
   for (const [name, frames] of series) {
-    writePvd(join(fieldsDir, `${name}.pvd`), frames.map((f) => ({ file: f.file, time: f.time })));
+    writePvd(
+      join(fieldsDir, `${name}.pvd`),
+      frames.map((f) => ({ file: f.file, time: f.time })),
+    );
     written.push(`${name}.pvd`);
   }
   return written;

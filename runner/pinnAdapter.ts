@@ -1,6 +1,16 @@
 // `kind: pinn` config -> pinn/ ProblemSpec + TrainerOptions -> PinnTrainer.
 import { resolve } from 'node:path';
-import { PhasedTrainer, createTrainer as createPinnTrainer, compileNumeric, compileProblem, ExprError, type ConditionSpec, type ProblemSpec, type PointFilter, type TrainerOptions } from '../pinn/index.js';
+import {
+  PhasedTrainer,
+  createTrainer as createPinnTrainer,
+  compileNumeric,
+  compileProblem,
+  ExprError,
+  type ConditionSpec,
+  type ProblemSpec,
+  type PointFilter,
+  type TrainerOptions,
+} from '../pinn/index.js';
 import { mulberry32, permutation } from '../meshes/index.js';
 import type { Geometry } from '../meshes/index.js';
 import { ConfigError } from './errors.js';
@@ -15,15 +25,29 @@ import type { Trainer, TrainerContext } from './trainer.js';
 import { exactAt, fileCoefficients, initialFromFile, initialName, selectFields } from './tabulated.js';
 
 /** Face names for `on:` (axis index, min or max face of the bounding box). */
-export const FACES: Record<string, [number, 'min' | 'max']> = { left: [0, 'min'], right: [0, 'max'], bottom: [1, 'min'], top: [1, 'max'], front: [2, 'min'], back: [2, 'max'] };
+export const FACES: Record<string, [number, 'min' | 'max']> = {
+  left: [0, 'min'],
+  right: [0, 'max'],
+  bottom: [1, 'min'],
+  top: [1, 'max'],
+  front: [2, 'min'],
+  back: [2, 'max'],
+};
 
 /** `on:` -> point filter: 'boundary' (all), a face name, or a mathjs boolean expression in the coordinates. */
-export function boundarySelector(on: string, coords: readonly string[], constants: Record<string, number>, domain: Geometry, where: string): PointFilter | undefined {
+export function boundarySelector(
+  on: string,
+  coords: readonly string[],
+  constants: Record<string, number>,
+  domain: Geometry,
+  where: string,
+): PointFilter | undefined {
   if (on === 'boundary') return undefined;
   const face = FACES[on];
   if (face) {
     const [axis, side] = face;
-    if (axis >= domain.dim) throw new ConfigError(`${where}: face '${on}' needs at least ${axis + 1} coordinates, the domain has ${domain.dim}`);
+    if (axis >= domain.dim)
+      throw new ConfigError(`${where}: face '${on}' needs at least ${axis + 1} coordinates, the domain has ${domain.dim}`);
     const v = domain.bbox[side][axis];
     const tol = 1e-7 * Math.max(1, domain.bbox.max[axis] - domain.bbox.min[axis]);
     return (p) => Math.abs(p[axis] - v) <= tol;
@@ -32,7 +56,9 @@ export function boundarySelector(on: string, coords: readonly string[], constant
   try {
     fn = compileNumeric(`(${on}) ? 1 : 0`, coords, constants, where); // unknown symbols are found on the tree
   } catch (e) {
-    throw new ConfigError(`${where}: expected 'boundary', a face (${Object.keys(FACES).join(', ')}) or a boolean expression in ${coords.join(', ')}; ${(e as Error).message}`);
+    throw new ConfigError(
+      `${where}: expected 'boundary', a face (${Object.keys(FACES).join(', ')}) or a boolean expression in ${coords.join(', ')}; ${(e as Error).message}`,
+    );
   }
   return (p) => fn(p) !== 0;
 }
@@ -43,14 +69,22 @@ function robinValue(bc: Extract<ConditionConfig, { type: 'robin' }>, field: stri
 }
 
 /** n rows drawn without replacement (seeded), plus optional Gaussian noise of std `noise`. */
-function observations(set: PointSet, dim: number, n: number, noise: number, seed: number): { points: Float64Array; values: Record<string, Float64Array> } {
+function observations(
+  set: PointSet,
+  dim: number,
+  n: number,
+  noise: number,
+  seed: number,
+): { points: Float64Array; values: Record<string, Float64Array> } {
   const total = set.points.length / dim;
   const rand = mulberry32(seed);
   const pick = permutation(total, rand).subarray(0, Math.min(n, total));
   const points = new Float64Array(pick.length * dim);
   pick.forEach((r, i) => points.set(set.points.subarray(r * dim, (r + 1) * dim), i * dim));
   const gauss = (): number => Math.sqrt(-2 * Math.log(Math.max(rand(), 1e-300))) * Math.cos(2 * Math.PI * rand());
-  const values = Object.fromEntries(Object.entries(set.values).map(([f, v]) => [f, Float64Array.from(pick, (r) => v[r] + (noise > 0 ? noise * gauss() : 0))]));
+  const values = Object.fromEntries(
+    Object.entries(set.values).map(([f, v]) => [f, Float64Array.from(pick, (r) => v[r] + (noise > 0 ? noise * gauss() : 0))]),
+  );
   return { points, values };
 }
 
@@ -60,13 +94,22 @@ function exactExprs(c: PinnConfig): Record<string, string> {
 }
 
 /** Synthetic observations: exact solution values at seeded Halton points of the domain. */
-function exactSamples(domain: Geometry, coords: readonly string[], exact: Record<string, string>, constants: Record<string, number>, n: number, seed: number): PointSet {
+function exactSamples(
+  domain: Geometry,
+  coords: readonly string[],
+  exact: Record<string, string>,
+  constants: Record<string, number>,
+  n: number,
+  seed: number,
+): PointSet {
   const points = domain.sampleInterior(n, 'halton', seed).data;
   const d = coords.length;
-  const values = Object.fromEntries(Object.entries(exact).map(([f, src]) => {
-    const fn = compileNumeric(src, coords, constants, `exact.${f}`);
-    return [f, Float64Array.from({ length: points.length / d }, (_, r) => fn(points.subarray(r * d, (r + 1) * d)))];
-  }));
+  const values = Object.fromEntries(
+    Object.entries(exact).map(([f, src]) => {
+      const fn = compileNumeric(src, coords, constants, `exact.${f}`);
+      return [f, Float64Array.from({ length: points.length / d }, (_, r) => fn(points.subarray(r * d, (r + 1) * d)))];
+    }),
+  );
   return { points, values };
 }
 
@@ -84,7 +127,8 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const domain = buildDomain(c.geometry, c.time);
   const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
   const fields = c.fields;
-  const refCfg = c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
+  const refCfg =
+    c.reference === undefined ? undefined : typeof c.reference === 'string' ? { file: c.reference, columns: undefined } : c.reference;
   let refSet: PointSet | undefined;
   const reference = (): PointSet => {
     if (!refCfg) throw new Error('reference: not configured');
@@ -103,9 +147,21 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     switch (bc.type) {
       case 'dirichlet':
       case 'neumann':
-        return { ...base, kind: bc.type, field, value: bc.value, where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`) };
+        return {
+          ...base,
+          kind: bc.type,
+          field,
+          value: bc.value,
+          where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`),
+        };
       case 'robin':
-        return { ...base, kind: 'robin', field, value: robinValue(bc, field), where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`) };
+        return {
+          ...base,
+          kind: 'robin',
+          field,
+          value: robinValue(bc, field),
+          where: boundarySelector(bc.on, coords, c.constants, domain, `${where}.on`),
+        };
       case 'periodic':
         return { ...base, kind: 'periodic', field, coord: bc.axis };
       case 'initial':
@@ -119,11 +175,21 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
         // only the observed fields (field:/fields:), so an unknown coefficient field never leaks into the data term
         const obs = bc.fields ?? (bc.field !== undefined ? [bc.field] : undefined);
         const file = bc.file === undefined ? undefined : resolve(ctx.configDir, bc.file);
-        const set = file === undefined
-          ? refCfg ? reference() : exactSamples(domain, coords, exactExprs(c), c.constants, bc.n, c.seed + 104729 * (i + 1))
-          : bc.values === 'exact'
-            ? exactAt(loadPointSet(file, coords, [], bc.columns, where).points, coords, exactExprs(c), obs ?? Object.keys(exactExprs(c)), c.constants, where)
-            : loadPointSet(file, coords, obs ?? fields, bc.columns, where);
+        const set =
+          file === undefined
+            ? refCfg
+              ? reference()
+              : exactSamples(domain, coords, exactExprs(c), c.constants, bc.n, c.seed + 104729 * (i + 1))
+            : bc.values === 'exact'
+              ? exactAt(
+                  loadPointSet(file, coords, [], bc.columns, where).points,
+                  coords,
+                  exactExprs(c),
+                  obs ?? Object.keys(exactExprs(c)),
+                  c.constants,
+                  where,
+                )
+              : loadPointSet(file, coords, obs ?? fields, bc.columns, where);
         const picked = obs ? selectFields(set, obs, where) : set;
         return { ...base, kind: 'data', fields: obs, ...observations(picked, coords.length, bc.n, bc.noise, c.seed + 7919 * (i + 1)) };
       }
@@ -131,8 +197,16 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   });
   const exact = c.exact === undefined ? undefined : exactExprs(c);
   const spec: ProblemSpec = {
-    coords, fields, domain, time: c.time ? coords[coords.length - 1] : undefined,
-    constants: c.constants, ...unknownSpecs(c.unknowns), trueValues: c.true_values, pde, conditions, exact,
+    coords,
+    fields,
+    domain,
+    time: c.time ? coords[coords.length - 1] : undefined,
+    constants: c.constants,
+    ...unknownSpecs(c.unknowns),
+    trueValues: c.true_values,
+    pde,
+    conditions,
+    exact,
     reference: refCfg ? reference() : undefined,
     coefficients,
     transform: configTransform(c.network, { coords, fields, constants: c.constants }),
@@ -140,9 +214,12 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
   const t = c.training;
   const options: TrainerOptions = {
     net: netOptions(c.network, c.seed),
-    dtype: c.dtype, seed: c.seed, sampler: t.sampler as TrainerOptions['sampler'],
+    dtype: c.dtype,
+    seed: c.seed,
+    sampler: t.sampler as TrainerOptions['sampler'],
     points: { domain: t.points.domain, boundary: t.points.boundary, initial: t.points.initial },
-    resampleEvery: t.resample_every, weights,
+    resampleEvery: t.resample_every,
+    weights,
     optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
     evalPoints: t.points.test,
     derivatives: c.derivatives,

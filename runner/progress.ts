@@ -17,26 +17,41 @@ export function makeProgress(opts: { quiet: boolean; stream?: NodeJS.WriteStream
   if (!stream.isTTY) {
     let total = 0;
     return {
-      start(t) { total = t; },
+      start(t) {
+        total = t;
+      },
       update(step, loss, err, logged) {
         if (logged) stream.write(`step ${step}/${total}  loss ${fmt(loss)}  test error ${fmt(err)}\n`);
       },
       stop() {},
-      log(line) { stream.write(`${line}\n`); },
+      log(line) {
+        stream.write(`${line}\n`);
+      },
     };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'step {value}/{total} [{bar}] loss {loss} | test error {err} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+    {
+      stream,
+      format: 'step {value}/{total} [{bar}] loss {loss} | test error {err} | ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 50,
+    },
     cliProgress.Presets.shades_classic,
   );
   let lastErr: number | undefined;
   return {
-    start(total, startValue) { bar.start(total, startValue, { loss: '-', err: '-' }); },
+    start(total, startValue) {
+      bar.start(total, startValue, { loss: '-', err: '-' });
+    },
     update(step, loss, err, logged) {
       if (logged) lastErr = err;
       bar.update(step, { loss: fmt(loss), err: fmt(lastErr) });
     },
-    stop() { bar.stop(); },
-    log(line) { stream.write(`\n${line}\n`); },
+    stop() {
+      bar.stop();
+    },
+    log(line) {
+      stream.write(`\n${line}\n`);
+    },
   };
 }

@@ -15,14 +15,22 @@ function find(ref: ReferenceData, name: string, where: string): ReferenceArray {
   if (exact) return exact;
   const key = ref.names.find((n) => n.toLowerCase() === name.toLowerCase());
   if (key) return ref.arrays[key];
-  throw new ConfigError(`${where}: '${ref.source}' has no array '${name}'; available: ${ref.names.join(', ')} (map them with columns: [...])`);
+  throw new ConfigError(
+    `${where}: '${ref.source}' has no array '${name}'; available: ${ref.names.join(', ')} (map them with columns: [...])`,
+  );
 }
 
 /**
  * A file holding one 2-D array [n, k] (an .npy, or an .npz with only arr_0, e.g. columns t, x, u) as k named
  * columns: `columns` names them in order (default: coords then fields). Null for any other file.
  */
-function splitSingleArray(ref: ReferenceData, coords: readonly string[], fields: readonly string[], columns: readonly string[] | undefined, where: string): ReferenceData | null {
+function splitSingleArray(
+  ref: ReferenceData,
+  coords: readonly string[],
+  fields: readonly string[],
+  columns: readonly string[] | undefined,
+  where: string,
+): ReferenceData | null {
   if (ref.names.length !== 1) return null;
   const a = ref.arrays[ref.names[0]];
   const names = [...coords, ...fields];
@@ -30,9 +38,13 @@ function splitSingleArray(ref: ReferenceData, coords: readonly string[], fields:
   const [n, k] = a.shape;
   const cols = columns ?? names;
   if (cols.length !== k) {
-    throw new ConfigError(`${where}${columns ? '.columns' : ''}: '${ref.source}' holds one [${n}, ${k}] array; expected ${columns ? `${k} column names` : `${k} = ${names.length} columns (${names.join(', ')}) or columns: naming its ${k} columns`}, got ${cols.length}`);
+    throw new ConfigError(
+      `${where}${columns ? '.columns' : ''}: '${ref.source}' holds one [${n}, ${k}] array; expected ${columns ? `${k} column names` : `${k} = ${names.length} columns (${names.join(', ')}) or columns: naming its ${k} columns`}, got ${cols.length}`,
+    );
   }
-  const arrays = Object.fromEntries(cols.map((name, j) => [name, { data: Float64Array.from({ length: n }, (_, i) => a.data[i * k + j]), shape: [n] }]));
+  const arrays = Object.fromEntries(
+    cols.map((name, j) => [name, { data: Float64Array.from({ length: n }, (_, i) => a.data[i * k + j]), shape: [n] }]),
+  );
   return { source: ref.source, format: ref.format, names: cols, arrays };
 }
 
@@ -42,7 +54,13 @@ function splitSingleArray(ref: ReferenceData, coords: readonly string[], fields:
  * by matching lengths; equal lengths follow numpy's meshgrid default (last coordinate first). A file of one
  * 2-D array is split into columns first (splitSingleArray), with `columns` naming the array's columns.
  */
-export function loadPointSet(file: string, coords: readonly string[], fields: readonly string[], columns: readonly string[] | undefined, where: string): PointSet {
+export function loadPointSet(
+  file: string,
+  coords: readonly string[],
+  fields: readonly string[],
+  columns: readonly string[] | undefined,
+  where: string,
+): PointSet {
   let ref: ReferenceData;
   try {
     ref = loadReference(file);
@@ -71,10 +89,15 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
   // Scattered points: every coordinate has one value per field value.
   if (coordArrays.every((a) => size(a) === n0)) {
     const points = new Float64Array(n0 * d);
-    coordArrays.forEach((a, k) => { for (let i = 0; i < n0; i++) points[i * d + k] = a.data[i]; });
+    coordArrays.forEach((a, k) => {
+      for (let i = 0; i < n0; i++) points[i * d + k] = a.data[i];
+    });
     return { points, values: Object.fromEntries(fields.map((f, j) => [f, Float64Array.from(fieldArrays[j].data)])) };
   }
-  if (!fieldArrays.length) throw new ConfigError(`${where}: expected one value of each coordinate (${coords.join(', ')}) per point, got ${coordArrays.map((c) => size(c)).join(', ')}`);
+  if (!fieldArrays.length)
+    throw new ConfigError(
+      `${where}: expected one value of each coordinate (${coords.join(', ')}) per point, got ${coordArrays.map((c) => size(c)).join(', ')}`,
+    );
   // Tensor-product grid: field axes are the coordinate vectors (or the scattered space points x time).
   const shape = fieldArrays[0].shape.filter((s) => s !== 1);
   const lens = coordArrays.map(size);
@@ -87,7 +110,10 @@ export function loadPointSet(file: string, coords: readonly string[], fields: re
   else if (shape.length === d && distinct && lens.every((l, k) => l === shape[k])) axisOf = coords.map((_, k) => k);
   else if (shape.length === d && lens.every((l, k) => l === shape[d - 1 - k])) axisOf = coords.map((_, k) => d - 1 - k);
   else if (scatteredSpace) axisOf = coords.map((_, k) => (k < d - 1 ? 0 : 1));
-  else throw new ConfigError(`${where}: cannot lay out field shape [${fieldArrays[0].shape.join(', ')}] over coordinates ${coords.map((c, k) => `${c} (${lens[k]})`).join(', ')}`);
+  else
+    throw new ConfigError(
+      `${where}: cannot lay out field shape [${fieldArrays[0].shape.join(', ')}] over coordinates ${coords.map((c, k) => `${c} (${lens[k]})`).join(', ')}`,
+    );
   const strides = shape.map((_, a) => shape.slice(a + 1).reduce((p, q) => p * q, 1));
   const points = new Float64Array(n0 * d);
   for (let i = 0; i < n0; i++) {

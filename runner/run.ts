@@ -16,7 +16,16 @@ import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
 import { checkOperatorConfig } from './operatorAdapter.js';
 import { checkSimulationConfig } from './simulation.js';
-import { MetricsLog, gridFields, referenceFields, metricsRecord, writeFields, writeSummary, type RunStatus, type Summary } from './outputs.js';
+import {
+  MetricsLog,
+  gridFields,
+  referenceFields,
+  metricsRecord,
+  writeFields,
+  writeSummary,
+  type RunStatus,
+  type Summary,
+} from './outputs.js';
 import { makeProgress, type Progress } from './progress.js';
 import { runWarnings } from './warnings.js';
 import type { RunConfig } from './schema.js';
@@ -47,7 +56,10 @@ export interface RunResult {
 export function configHash(config: RunConfig): string {
   const { training, backend: _backend, ...rest } = config;
   const { steps: _steps, log_every: _log, checkpoint_every: _ckpt, ...trainingRest } = training;
-  return createHash('sha256').update(JSON.stringify({ ...rest, training: trainingRest })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...rest, training: trainingRest }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 function applyBackend(name: string): void {
@@ -72,7 +84,10 @@ function divergence(m: StepMetrics, bestLoss: number, factor: number): { criteri
   if (bad !== undefined) return { criterion: 'non_finite', detail: bad };
   // Only meaningful for positive losses (simulation objectives such as -distance can be negative).
   if (bestLoss > 0 && m.loss > factor * bestLoss) {
-    return { criterion: 'divergence_factor', detail: `loss ${m.loss.toExponential(3)} exceeds ${factor} x the best loss ${bestLoss.toExponential(3)} (training.divergence_factor)` };
+    return {
+      criterion: 'divergence_factor',
+      detail: `loss ${m.loss.toExponential(3)} exceeds ${factor} x the best loss ${bestLoss.toExponential(3)} (training.divergence_factor)`,
+    };
   }
   return undefined;
 }
@@ -119,7 +134,8 @@ class RunLoop {
 
   restore(ckpt: Checkpoint): void {
     this.trainer.load(ckpt.trainer);
-    if (this.trainer.step !== ckpt.step) throw new Error(`resume: trainer reports step ${this.trainer.step} after loading a step-${ckpt.step} checkpoint`);
+    if (this.trainer.step !== ckpt.step)
+      throw new Error(`resume: trainer reports step ${this.trainer.step} after loading a step-${ckpt.step} checkpoint`);
     this.wallBase = ckpt.wallTime;
     this.bestLoss = ckpt.bestLoss ?? Infinity;
     this.lastCheckpointStep = ckpt.step;
@@ -127,13 +143,20 @@ class RunLoop {
 
   /** '; last good checkpoint: step N in DIR' (or that none was written), for error messages. */
   lastGood(): string {
-    return this.lastCheckpointStep >= 0 ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}` : '; no checkpoint was written yet';
+    return this.lastCheckpointStep >= 0
+      ? `; last good checkpoint: step ${this.lastCheckpointStep} in ${join(this.outDir, 'checkpoint')}`
+      : '; no checkpoint was written yet';
   }
 
   private checkpoint(wall: number): void {
     try {
       writeCheckpoint(join(this.outDir, 'checkpoint'), {
-        version: 1, step: this.trainer.step, wallTime: wall, bestLoss: this.bestLoss, configHash: this.hash, trainer: this.trainer.state(),
+        version: 1,
+        step: this.trainer.step,
+        wallTime: wall,
+        bestLoss: this.bestLoss,
+        configHash: this.hash,
+        trainer: this.trainer.state(),
       });
     } catch (e) {
       if (e instanceof IoError) throw new IoError(`${e.message}${this.lastGood()}`);
@@ -142,7 +165,14 @@ class RunLoop {
     this.lastCheckpointStep = this.trainer.step;
   }
 
-  async run(): Promise<{ status: RunStatus; message?: string; wall: number; last?: StepMetrics; eval: EvalMetrics; stopped?: Summary['stopped'] }> {
+  async run(): Promise<{
+    status: RunStatus;
+    message?: string;
+    wall: number;
+    last?: StepMetrics;
+    eval: EvalMetrics;
+    stopped?: Summary['stopped'];
+  }> {
     const t = this.config.training;
     this.t0 = performance.now();
     const wall = (): number => this.wall();
@@ -160,18 +190,30 @@ class RunLoop {
           const step = this.trainer.step;
           const by = signal === 'SIGINT' ? '' : ` by ${signal}`;
           // evaluated now: the last logged evaluation may be steps old (unknowns moved since)
-          return { status: 'interrupted', message: `interrupted at step ${step}${by}; checkpoint written, continue with --resume`, wall: wall(), last: this.lastMetrics, eval: this.trainer.evaluate(), stopped: { reason: 'interrupted', signal, step } };
+          return {
+            status: 'interrupted',
+            message: `interrupted at step ${step}${by}; checkpoint written, continue with --resume`,
+            wall: wall(),
+            last: this.lastMetrics,
+            eval: this.trainer.evaluate(),
+            stopped: { reason: 'interrupted', signal, step },
+          };
         }
         const m = this.trainer.trainStep();
         const div = divergence(m, this.bestLoss, t.divergence_factor);
         const step = m.step;
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
-        const logged = step % t.log_every === 0 || step === t.steps || div !== undefined || m.phase !== undefined || m.converged !== undefined;
+        const logged =
+          step % t.log_every === 0 || step === t.steps || div !== undefined || m.phase !== undefined || m.converged !== undefined;
         const ev = logged && div?.criterion !== 'non_finite' ? this.trainer.evaluate() : {};
         this.noteWarnings(m.warnings);
         this.noteWarnings(ev.warnings);
         if (logged) this.metrics.append({ ...metricsRecord(m, ev, wall()), ...(div ? { diverged: div.criterion } : {}) });
-        if (div !== undefined) throw new DivergenceError(`training diverged at step ${step}: ${div.detail}${this.lastGood()}`, { criterion: div.criterion, step });
+        if (div !== undefined)
+          throw new DivergenceError(`training diverged at step ${step}: ${div.detail}${this.lastGood()}`, {
+            criterion: div.criterion,
+            step,
+          });
         this.bestLoss = Math.min(this.bestLoss, m.loss);
         this.lastMetrics = m;
         if (logged) this.lastEval = ev;
@@ -181,11 +223,22 @@ class RunLoop {
           // the optimizer's configured tolerance is met: further steps would not change the result
           if (this.lastCheckpointStep !== step) this.checkpoint(wall());
           this.progress.log(`step ${step}: converged (${m.converged}); stopping early`);
-          return { status: 'completed', wall: wall(), last: m, eval: this.lastEval, stopped: { reason: 'converged', criterion: m.converged, step } };
+          return {
+            status: 'completed',
+            wall: wall(),
+            last: m,
+            eval: this.lastEval,
+            stopped: { reason: 'converged', criterion: m.converged, step },
+          };
         }
       }
       if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
-      return { status: 'completed', wall: wall(), last: this.lastMetrics, eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate() };
+      return {
+        status: 'completed',
+        wall: wall(),
+        last: this.lastMetrics,
+        eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate(),
+      };
     } finally {
       this.progress.stop();
     }
@@ -237,15 +290,26 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   }
 }
 
-async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], outDir: string, signals: StopSignals, log: (line: string) => void): Promise<RunResult> {
+async function runLocked(
+  o: RunOptions,
+  config: RunConfig,
+  warnings: string[],
+  outDir: string,
+  signals: StopSignals,
+  log: (line: string) => void,
+): Promise<RunResult> {
   const ckptDir = join(outDir, 'checkpoint');
   const hash = configHash(config);
   let ckpt: Checkpoint | undefined;
   if (o.resume) {
     ckpt = readCheckpoint(ckptDir, { warn: (w) => log(`warning: ${w}`) });
     if (!ckpt) throw new ConfigError(`--resume: no checkpoint in ${ckptDir}`);
-    if (ckpt.configHash !== hash) throw new ConfigError(`--resume: the checkpoint in ${ckptDir} was written for a different config (only training.steps, log_every, checkpoint_every and backend may change)`);
-    if (ckpt.step > config.training.steps) throw new ConfigError(`--steps: expected at least the checkpoint's step ${ckpt.step}, got ${config.training.steps}`);
+    if (ckpt.configHash !== hash)
+      throw new ConfigError(
+        `--resume: the checkpoint in ${ckptDir} was written for a different config (only training.steps, log_every, checkpoint_every and backend may change)`,
+      );
+    if (ckpt.step > config.training.steps)
+      throw new ConfigError(`--steps: expected at least the checkpoint's step ${ckpt.step}, got ${config.training.steps}`);
   }
 
   const trainer = await (o.trainerFactory ?? createTrainer)(config, { configDir: dirname(resolve(o.configPath)) });
@@ -263,7 +327,11 @@ async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], o
   const loop = new RunLoop(config, trainer, outDir, progress, metrics, hash, warn, signals);
   if (ckpt) loop.restore(ckpt);
   const base: Omit<Summary, 'status' | 'steps' | 'wall_time'> = {
-    name: config.name, kind: config.kind, backend: getBackend(), ...(ckpt ? { resumed_from: ckpt.step } : {}), ...(warnings.length ? { warnings } : {}),
+    name: config.name,
+    kind: config.kind,
+    backend: getBackend(),
+    ...(ckpt ? { resumed_from: ckpt.step } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
   let outcome: Awaited<ReturnType<RunLoop['run']>>;
   try {
@@ -282,9 +350,16 @@ async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], o
     throw e;
   }
   const summary: Summary = {
-    ...base, status: outcome.status, steps: trainer.step, wall_time: outcome.wall,
-    loss: outcome.last?.loss, terms: outcome.last?.terms,
-    l2re: outcome.eval.l2re, per_field: outcome.eval.perField, unknowns: outcome.eval.unknowns, unknowns_rel_error: outcome.eval.unknownErrors,
+    ...base,
+    status: outcome.status,
+    steps: trainer.step,
+    wall_time: outcome.wall,
+    loss: outcome.last?.loss,
+    terms: outcome.last?.terms,
+    l2re: outcome.eval.l2re,
+    per_field: outcome.eval.perField,
+    unknowns: outcome.eval.unknowns,
+    unknowns_rel_error: outcome.eval.unknownErrors,
     ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };
@@ -299,7 +374,9 @@ async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], o
   else if (!o.quiet) {
     const l2re = summary.l2re !== undefined ? `, l2re ${summary.l2re.toExponential(3)}` : '';
     const stopped = summary.stopped?.reason === 'converged' ? ` (converged: ${summary.stopped.criterion})` : '';
-    log(`done: ${trainer.step} steps${stopped} in ${outcome.wall.toFixed(1)} s${l2re}${unknownsText(summary)}; outputs in ${outDir} (look: fluxion view ${outDir})`);
+    log(
+      `done: ${trainer.step} steps${stopped} in ${outcome.wall.toFixed(1)} s${l2re}${unknownsText(summary)}; outputs in ${outDir} (look: fluxion view ${outDir})`,
+    );
   }
   const exitCode = outcome.stopped?.reason === 'interrupted' ? signalExitCode(outcome.stopped.signal) : EXIT.ok;
   return { exitCode, outDir, summary };
@@ -309,7 +386,8 @@ async function runLocked(o: RunOptions, config: RunConfig, warnings: string[], o
 function unknownsText(s: Summary): string {
   const u = Object.entries(s.unknowns ?? {});
   if (!u.length) return '';
-  const err = (k: string): string => (s.unknowns_rel_error?.[k] !== undefined ? ` (rel. error ${s.unknowns_rel_error[k].toExponential(1)})` : '');
+  const err = (k: string): string =>
+    s.unknowns_rel_error?.[k] !== undefined ? ` (rel. error ${s.unknowns_rel_error[k].toExponential(1)})` : '';
   return `, unknowns ${u.map(([k, v]) => `${k} = ${v.toPrecision(4)}${err(k)}`).join(', ')}`;
 }
 
@@ -322,4 +400,3 @@ export function validateFile(path: string): { config: RunConfig; yaml: string } 
   if (config.kind === 'simulation') checkSimulationConfig(config);
   return { config, yaml: resolvedYaml(config) };
 }
-

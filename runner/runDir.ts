@@ -70,7 +70,8 @@ export class RunDirLock {
   }
 }
 
-const problem = (dir: string, reason: string): ConfigError => new ConfigError(`run directory '${dir}': ${reason}; choose another with --out`);
+const problem = (dir: string, reason: string): ConfigError =>
+  new ConfigError(`run directory '${dir}': ${reason}; choose another with --out`);
 
 /**
  * Creates `dir` if needed and takes its lock (O_EXCL create of <dir>/.lock with pid, host and start time).
@@ -97,7 +98,9 @@ export function lockRunDir(dir: string): RunDirLock {
         continue;
       }
       const who = other ? `pid ${other.pid} on ${other.host}, started ${other.started}` : `${path} is unreadable`;
-      throw new ConfigError(`run directory '${dir}' is in use by another run (${who}); wait for it or choose another directory with --out (delete ${path} if no run uses it)`);
+      throw new ConfigError(
+        `run directory '${dir}' is in use by another run (${who}); wait for it or choose another directory with --out (delete ${path} if no run uses it)`,
+      );
     }
     try {
       writeAll(fd, Buffer.from(`${JSON.stringify(info)}\n`));

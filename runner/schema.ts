@@ -14,7 +14,9 @@ const nonNegInt = z.number().int().nonnegative();
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 /** A constant or a mathjs expression in the coordinates, fields and constants. */
 const expr = z.union([finite, z.string().min(1)]);
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifier (letters, digits, _)')
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifier (letters, digits, _)')
   .refine((s) => !isReservedName(s), 'expected a name other than a JS object internal (__proto__, constructor, prototype, toString, ...)');
 const vec2 = z.tuple([finite, finite]);
 const vec3 = z.tuple([finite, finite, finite]);
@@ -31,15 +33,34 @@ export type GeometryNode =
   | { type: 'polygon'; vertices: [number, number][] }
   | { type: 'union' | 'intersection' | 'difference'; of: GeometryNode[] };
 
-export const geometryTypes = ['interval', 'rectangle', 'box', 'hypercube', 'disk', 'sphere', 'hypersphere', 'polygon', 'union', 'intersection', 'difference'] as const;
+export const geometryTypes = [
+  'interval',
+  'rectangle',
+  'box',
+  'hypercube',
+  'disk',
+  'sphere',
+  'hypersphere',
+  'polygon',
+  'union',
+  'intersection',
+  'difference',
+] as const;
 
 const minBelowMax = (g: { min: number | number[]; max: number | number[] }, ctx: z.RefinementCtx): void => {
   const lo = Array.isArray(g.min) ? g.min : [g.min];
   const hi = Array.isArray(g.max) ? g.max : [g.max];
-  if (lo.length !== hi.length) ctx.addIssue({ code: 'custom', path: ['max'], message: `expected ${lo.length} entries like min, got ${hi.length}` });
-  else lo.forEach((v, k) => {
-    if (!(hi[k] > v)) ctx.addIssue({ code: 'custom', path: Array.isArray(g.max) ? ['max', k] : ['max'], message: `expected a value greater than min (${v}), got ${hi[k]}` });
-  });
+  if (lo.length !== hi.length)
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `expected ${lo.length} entries like min, got ${hi.length}` });
+  else
+    lo.forEach((v, k) => {
+      if (!(hi[k] > v))
+        ctx.addIssue({
+          code: 'custom',
+          path: Array.isArray(g.max) ? ['max', k] : ['max'],
+          message: `expected a value greater than min (${v}), got ${hi[k]}`,
+        });
+    });
 };
 
 export const geometrySchema: z.ZodType<GeometryNode> = z.lazy(() =>
@@ -59,12 +80,21 @@ export const geometrySchema: z.ZodType<GeometryNode> = z.lazy(() =>
 /** Spatial dimension of a geometry tree (CSG operands are checked to agree). */
 export function geometryDim(g: GeometryNode): number {
   switch (g.type) {
-    case 'interval': return 1;
-    case 'rectangle': case 'disk': case 'polygon': return 2;
-    case 'box': case 'sphere': return 3;
-    case 'hypercube': return g.min.length;
-    case 'hypersphere': return g.center.length;
-    default: return geometryDim(g.of[0]);
+    case 'interval':
+      return 1;
+    case 'rectangle':
+    case 'disk':
+    case 'polygon':
+      return 2;
+    case 'box':
+    case 'sphere':
+      return 3;
+    case 'hypercube':
+      return g.min.length;
+    case 'hypersphere':
+      return g.center.length;
+    default:
+      return geometryDim(g.of[0]);
   }
 }
 
@@ -136,10 +166,19 @@ export type PdeEntryConfig = z.infer<typeof pdeEntrySchema>;
 export const conditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('dirichlet'), on: onSelector, value: expr, ...conditionCommon }),
   z.strictObject({ type: z.literal('neumann'), on: onSelector, value: expr, ...conditionCommon }),
-  z.strictObject({ type: z.literal('robin'), on: onSelector, alpha: expr.default(1), beta: expr.default(1), value: expr, ...conditionCommon }),
+  z.strictObject({
+    type: z.literal('robin'),
+    on: onSelector,
+    alpha: expr.default(1),
+    beta: expr.default(1),
+    value: expr,
+    ...conditionCommon,
+  }),
   z.strictObject({ type: z.literal('periodic'), axis: identifier, ...conditionCommon }),
   z.strictObject({
-    type: z.literal('initial'), value: expr.optional(), order: z.union([z.literal(0), z.literal(1)]).default(0),
+    type: z.literal('initial'),
+    value: expr.optional(),
+    order: z.union([z.literal(0), z.literal(1)]).default(0),
     /** Tabulated initial values (spatial coordinates and the field), interpolated, instead of `value`. */
     ...tabulated,
     ...conditionCommon,
@@ -215,7 +254,12 @@ export const pinnSchema = z
       .strictObject({
         ...trainingShape(5000, 100, 1000),
         points: z
-          .strictObject({ domain: posInt.default(2000), boundary: posInt.default(400), initial: posInt.default(400), test: posInt.default(2000) })
+          .strictObject({
+            domain: posInt.default(2000),
+            boundary: posInt.default(400),
+            initial: posInt.default(400),
+            test: posInt.default(2000),
+          })
           .prefault({}),
         sampler: z.enum(SAMPLER_KINDS as unknown as [string, ...string[]]).default('uniform'),
         /** Redraw collocation points every N steps (0 = never); a pure function of (seed, step). */
@@ -236,15 +280,21 @@ export const pinnSchema = z
         adaptive: z
           .strictObject({
             method: z.enum(ADAPTIVE_METHODS as unknown as [string, ...string[]]),
-            every: posInt.default(1000), candidates: posInt.default(10000), add: posInt.default(100),
-            k: z.number().nonnegative().default(1), c: z.number().nonnegative().default(1),
+            every: posInt.default(1000),
+            candidates: posInt.default(10000),
+            add: posInt.default(100),
+            k: z.number().nonnegative().default(1),
+            c: z.number().nonnegative().default(1),
           })
           .optional(),
         /** Causal weighting of the PDE loss over time chunks (Wang et al. 2022), with an epsilon schedule. */
         causal: z
           .strictObject({
             chunks: posInt.default(32),
-            epsilon: z.array(z.number().nonnegative().refine(Number.isFinite, 'expected a finite number')).min(1).default([0.01, 0.1, 1, 10, 100]),
+            epsilon: z
+              .array(z.number().nonnegative().refine(Number.isFinite, 'expected a finite number'))
+              .min(1)
+              .default([0.01, 0.1, 1, 10, 100]),
             delta: z.number().gt(0).lt(1).default(0.99),
           })
           .optional(),
@@ -252,13 +302,14 @@ export const pinnSchema = z
         time_marching: z.strictObject({ windows: posInt }).optional(),
         /** Extra PDE points used at every step: a list of points or a file of coordinate columns. */
         anchors: z
-          .union([z.array(z.array(finite).min(1)).min(1), z.strictObject({ file: z.string().min(1), columns: z.array(z.string().min(1)).optional() })])
+          .union([
+            z.array(z.array(finite).min(1)).min(1),
+            z.strictObject({ file: z.string().min(1), columns: z.array(z.string().min(1)).optional() }),
+          ])
           .optional(),
       })
       .prefault({}),
-    derivatives: z
-      .strictObject({ estimator: z.enum(ESTIMATORS).default('exact'), samples: posInt.default(16) })
-      .prefault({}),
+    derivatives: z.strictObject({ estimator: z.enum(ESTIMATORS).default('exact'), samples: posInt.default(16) }).prefault({}),
     output: z
       .strictObject({
         /** Evaluation grid points per axis (one number for all axes, or one per axis incl. time). */
@@ -268,11 +319,17 @@ export const pinnSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.geometry) checkCsgDims(c.geometry, ['geometry'], ctx);
-    else if (!c.time) ctx.addIssue({ code: 'custom', path: ['geometry'], message: 'expected a geometry (or `time: [t0, t1]` alone for an ODE)' });
+    else if (!c.time)
+      ctx.addIssue({ code: 'custom', path: ['geometry'], message: 'expected a geometry (or `time: [t0, t1]` alone for an ODE)' });
     const dim = spaceDim(c) + (c.time ? 1 : 0);
-    if (c.time && !(c.time[1] > c.time[0])) ctx.addIssue({ code: 'custom', path: ['time', 1], message: `expected t1 > t0 (${c.time[0]}), got ${c.time[1]}` });
+    if (c.time && !(c.time[1] > c.time[0]))
+      ctx.addIssue({ code: 'custom', path: ['time', 1], message: `expected t1 > t0 (${c.time[0]}), got ${c.time[1]}` });
     if (c.coords && c.coords.length !== dim) {
-      ctx.addIssue({ code: 'custom', path: ['coords'], message: `expected ${dim} names (geometry dimension${c.time ? ' + time' : ''}), got ${c.coords.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coords'],
+        message: `expected ${dim} names (geometry dimension${c.time ? ' + time' : ''}), got ${c.coords.length}`,
+      });
     }
     const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
     checkNetwork(c.network, coords, c.fields, ctx);
@@ -283,75 +340,146 @@ export const pinnSchema = z
     // every loss term (equations, then conditions as the adapter names them) needs its own name
     const lossNames = c.pde.map((e, i) => pdeLossName(typeof e === 'object' ? e.name : undefined, i, c.pde.length));
     lossNames.forEach((n, i) => {
-      if (lossNames.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['pde', i, 'name'], message: `expected a loss name not used by another equation, got '${n}'` });
+      if (lossNames.indexOf(n) !== i)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pde', i, 'name'],
+          message: `expected a loss name not used by another equation, got '${n}'`,
+        });
     });
     c.conditions.forEach((bc, i) => {
       const n = bc.name ?? `${bc.type}${i}`;
-      if (lossNames.includes(n)) ctx.addIssue({ code: 'custom', path: ['conditions', i, 'name'], message: `expected a loss name not used by an equation, got '${n}'` });
+      if (lossNames.includes(n))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'name'],
+          message: `expected a loss name not used by an equation, got '${n}'`,
+        });
     });
     c.conditions.forEach((bc, i) => {
       if (bc.field !== undefined && !c.fields.includes(bc.field)) {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'field'], message: `expected one of ${c.fields.join(', ')}, got '${bc.field}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'field'],
+          message: `expected one of ${c.fields.join(', ')}, got '${bc.field}'`,
+        });
       }
       if (bc.type === 'periodic' && !coords.includes(bc.axis)) {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'axis'], message: `expected one of ${coords.join(', ')}, got '${bc.axis}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'axis'],
+          message: `expected one of ${coords.join(', ')}, got '${bc.axis}'`,
+        });
       }
       if (!c.geometry && bc.type !== 'initial' && bc.type !== 'data') {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: `expected an initial or data condition: an ODE (time without geometry) has no spatial boundary for '${bc.type}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'type'],
+          message: `expected an initial or data condition: an ODE (time without geometry) has no spatial boundary for '${bc.type}'`,
+        });
       }
       if (bc.type === 'initial' && !c.time) {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'type'], message: "expected a `time: [t0, t1]` interval for an initial condition" });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'type'],
+          message: 'expected a `time: [t0, t1]` interval for an initial condition',
+        });
       }
       if (bc.type === 'data' && bc.file === undefined && c.reference === undefined && c.exact === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['conditions', i, 'file'], message: 'expected a data file (or a top-level reference or exact solution to sample from)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i, 'file'],
+          message: 'expected a data file (or a top-level reference or exact solution to sample from)',
+        });
       }
       checkTabularCondition(bc, ['conditions', i], c.fields, c.exact !== undefined, dim, ctx);
     });
     for (const [k, co] of Object.entries(c.coefficients)) {
-      if (names.has(k)) ctx.addIssue({ code: 'custom', path: ['coefficients', k], message: 'expected a name distinct from the coordinates, fields, constants and unknowns' });
+      if (names.has(k))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['coefficients', k],
+          message: 'expected a name distinct from the coordinates, fields, constants and unknowns',
+        });
       checkExtension(co.file, ['coefficients', k, 'file'], ctx);
     }
     for (const k of Object.keys(c.true_values ?? {})) {
-      if (!(k in c.unknowns)) ctx.addIssue({ code: 'custom', path: ['true_values', k], message: `expected one of the unknowns (${Object.keys(c.unknowns).join(', ') || 'none declared'}), got '${k}'` });
+      if (!(k in c.unknowns))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['true_values', k],
+          message: `expected one of the unknowns (${Object.keys(c.unknowns).join(', ') || 'none declared'}), got '${k}'`,
+        });
     }
     if (c.exact !== undefined && c.reference !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['reference'], message: 'expected either exact or reference, not both' });
     }
     const ft = c.training.finetune;
     if (ft && ft.at >= c.training.steps) {
-      ctx.addIssue({ code: 'custom', path: ['training', 'finetune', 'at'], message: `expected a step below training.steps (${c.training.steps}), got ${ft.at}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'finetune', 'at'],
+        message: `expected a step below training.steps (${c.training.steps}), got ${ft.at}`,
+      });
     }
     checkTrainingExtras(c, dim, ctx);
     if (typeof c.exact === 'object') {
       for (const k of Object.keys(c.exact)) {
-        if (!c.fields.includes(k)) ctx.addIssue({ code: 'custom', path: ['exact', k], message: `expected one of the fields ${c.fields.join(', ')}` });
+        if (!c.fields.includes(k))
+          ctx.addIssue({ code: 'custom', path: ['exact', k], message: `expected one of the fields ${c.fields.join(', ')}` });
       }
     }
     if (c.reference !== undefined) {
       const file = typeof c.reference === 'string' ? c.reference : c.reference.file;
       const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
       if (!referenceExtensions.includes(ext)) {
-        ctx.addIssue({ code: 'custom', path: typeof c.reference === 'string' ? ['reference'] : ['reference', 'file'], message: `expected a ${referenceExtensions.join('/')} file, got '${file}'` });
+        ctx.addIssue({
+          code: 'custom',
+          path: typeof c.reference === 'string' ? ['reference'] : ['reference', 'file'],
+          message: `expected a ${referenceExtensions.join('/')} file, got '${file}'`,
+        });
       }
     }
     if (Array.isArray(c.output.resolution) && c.output.resolution.length !== dim) {
-      ctx.addIssue({ code: 'custom', path: ['output', 'resolution'], message: `expected ${dim} entries (one per axis${c.time ? ', time last' : ''}), got ${c.output.resolution.length}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['output', 'resolution'],
+        message: `expected ${dim} entries (one per axis${c.time ? ', time last' : ''}), got ${c.output.resolution.length}`,
+      });
     }
-    if (Object.keys(c.unknowns).length > 0 && c.exact === undefined && c.reference === undefined && !c.conditions.some((b) => b.type === 'data')) {
-      ctx.addIssue({ code: 'custom', path: ['unknowns'], message: 'expected observations (a data condition or reference) to identify unknowns from' });
+    if (
+      Object.keys(c.unknowns).length > 0 &&
+      c.exact === undefined &&
+      c.reference === undefined &&
+      !c.conditions.some((b) => b.type === 'data')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unknowns'],
+        message: 'expected observations (a data condition or reference) to identify unknowns from',
+      });
     }
   });
 
 function checkExtension(file: string, path: (string | number)[], ctx: z.RefinementCtx): void {
   const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
-  if (!referenceExtensions.includes(ext)) ctx.addIssue({ code: 'custom', path, message: `expected a ${referenceExtensions.join('/')} file, got '${file}'` });
+  if (!referenceExtensions.includes(ext))
+    ctx.addIssue({ code: 'custom', path, message: `expected a ${referenceExtensions.join('/')} file, got '${file}'` });
 }
 
 /** Rules of initial (value or file), data (fields, values: exact) and point conditions. */
-function checkTabularCondition(bc: ConditionConfig, path: (string | number)[], fields: readonly string[], hasExact: boolean, dim: number, ctx: z.RefinementCtx): void {
+function checkTabularCondition(
+  bc: ConditionConfig,
+  path: (string | number)[],
+  fields: readonly string[],
+  hasExact: boolean,
+  dim: number,
+  ctx: z.RefinementCtx,
+): void {
   const issue = (at: (string | number)[], message: string): void => ctx.addIssue({ code: 'custom', path: [...path, ...at], message });
   if (bc.type === 'initial') {
-    if ((bc.value === undefined) === (bc.file === undefined)) issue([bc.file === undefined ? 'value' : 'file'], 'expected either value or file (tabulated initial values), not both or neither');
+    if ((bc.value === undefined) === (bc.file === undefined))
+      issue([bc.file === undefined ? 'value' : 'file'], 'expected either value or file (tabulated initial values), not both or neither');
     if (bc.file === undefined && bc.columns !== undefined) issue(['columns'], 'expected a file to name columns of');
     if (bc.file !== undefined) checkExtension(bc.file, [...path, 'file'], ctx);
     if (bc.file !== undefined && bc.order === 1) issue(['order'], 'expected order 0 for tabulated initial values');
@@ -362,7 +490,8 @@ function checkTabularCondition(bc: ConditionConfig, path: (string | number)[], f
       if (!fields.includes(f)) issue(['fields', k], `expected one of ${fields.join(', ')}, got '${f}'`);
     });
     if (bc.values === 'exact' && !hasExact) issue(['values'], 'expected a top-level exact solution to take the values from');
-    if (bc.values === 'exact' && bc.file === undefined) issue(['file'], 'expected a file listing the points to observe the exact solution at');
+    if (bc.values === 'exact' && bc.file === undefined)
+      issue(['file'], 'expected a file listing the points to observe the exact solution at');
     if (bc.file !== undefined) checkExtension(bc.file, [...path, 'file'], ctx);
   }
   if (bc.type === 'point') {
@@ -382,18 +511,28 @@ export function spaceDim(c: { geometry?: GeometryNode }): number {
 function checkTrainingExtras(c: PinnConfig, dim: number, ctx: z.RefinementCtx): void {
   const t = c.training;
   for (const key of ['causal', 'time_marching'] as const) {
-    if (t[key] && !c.time) ctx.addIssue({ code: 'custom', path: ['training', key], message: 'expected a `time: [t0, t1]` interval (an evolution problem)' });
+    if (t[key] && !c.time)
+      ctx.addIssue({ code: 'custom', path: ['training', key], message: 'expected a `time: [t0, t1]` interval (an evolution problem)' });
   }
   const a = t.adaptive;
   if (a && a.method === 'rad' && a.candidates < t.points.domain) {
-    ctx.addIssue({ code: 'custom', path: ['training', 'adaptive', 'candidates'], message: `expected at least training.points.domain (${t.points.domain}) candidates for rad, got ${a.candidates}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['training', 'adaptive', 'candidates'],
+      message: `expected at least training.points.domain (${t.points.domain}) candidates for rad, got ${a.candidates}`,
+    });
   }
   if (a && a.method !== 'rad' && a.add > a.candidates) {
-    ctx.addIssue({ code: 'custom', path: ['training', 'adaptive', 'add'], message: `expected at most candidates (${a.candidates}), got ${a.add}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['training', 'adaptive', 'add'],
+      message: `expected at most candidates (${a.candidates}), got ${a.add}`,
+    });
   }
   if (Array.isArray(t.anchors)) {
     t.anchors.forEach((p, i) => {
-      if (p.length !== dim) ctx.addIssue({ code: 'custom', path: ['training', 'anchors', i], message: `expected ${dim} coordinates, got ${p.length}` });
+      if (p.length !== dim)
+        ctx.addIssue({ code: 'custom', path: ['training', 'anchors', i], message: `expected ${dim} coordinates, got ${p.length}` });
     });
   }
 }
@@ -407,33 +546,63 @@ export function defaultCoords(spaceDim: number, time: boolean): string[] {
 /** Operator and simulation training have one loss and one gradient per step. */
 export const singleGradientOptimizers = ['adam', 'adamw', 'sgd'] as const;
 
-const grfSchema = z.strictObject({ alpha: z.number().positive().optional(), tau: z.number().positive().optional(), sigma: z.number().positive().optional() });
+const grfSchema = z.strictObject({
+  alpha: z.number().positive().optional(),
+  tau: z.number().positive().optional(),
+  sigma: z.number().positive().optional(),
+});
 
 export const operatorDataSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('burgers'),
-    train: posInt.default(200), test: posInt.default(50), resolution: posInt.default(128),
-    nu: z.number().positive().default(0.1), T: z.number().positive().default(1), solver_resolution: posInt.optional(), grf: grfSchema.optional(),
+    train: posInt.default(200),
+    test: posInt.default(50),
+    resolution: posInt.default(128),
+    nu: z.number().positive().default(0.1),
+    T: z.number().positive().default(1),
+    solver_resolution: posInt.optional(),
+    grf: grfSchema.optional(),
   }),
-  z.strictObject({ type: z.literal('antiderivative'), train: posInt.default(1000), test: posInt.default(200), resolution: posInt.default(100), grf: grfSchema.optional() }),
-  z.strictObject({ type: z.literal('darcy'), train: posInt.default(100), test: posInt.default(20), resolution: z.number().int().min(3).default(29), grf: grfSchema.optional() }),
   z.strictObject({
-    type: z.literal('file'), file: z.string().min(1),
+    type: z.literal('antiderivative'),
+    train: posInt.default(1000),
+    test: posInt.default(200),
+    resolution: posInt.default(100),
+    grf: grfSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('darcy'),
+    train: posInt.default(100),
+    test: posInt.default(20),
+    resolution: z.number().int().min(3).default(29),
+    grf: grfSchema.optional(),
+  }),
+  z.strictObject({
+    type: z.literal('file'),
+    file: z.string().min(1),
     /** Array names of inputs and outputs in the file ([count, ...grid]). */
-    inputs: z.string().min(1).default('inputs'), outputs: z.string().min(1).default('outputs'), test_fraction: z.number().gt(0).lt(1).default(0.2),
+    inputs: z.string().min(1).default('inputs'),
+    outputs: z.string().min(1).default('outputs'),
+    test_fraction: z.number().gt(0).lt(1).default(0.2),
   }),
 ]);
 
 export const operatorModelSchema = z.discriminatedUnion('type', [
   z.strictObject({
-    type: z.literal('fno'), modes: posInt.default(16), width: posInt.default(64), depth: posInt.default(4),
+    type: z.literal('fno'),
+    modes: posInt.default(16),
+    width: posInt.default(64),
+    depth: posInt.default(4),
     projection: posInt.default(128),
     /** Zero padding per axis for non-periodic problems (FNO Darcy: 9). */
     padding: nonNegInt.default(0),
   }),
   z.strictObject({
-    type: z.literal('deeponet'), branch: z.array(posInt).min(1).default([40, 40]), trunk: z.array(posInt).min(1).default([40, 40]),
-    basis: posInt.default(40), activation: z.enum(['gelu', 'tanh', 'relu', 'sin']).default('relu'),
+    type: z.literal('deeponet'),
+    branch: z.array(posInt).min(1).default([40, 40]),
+    trunk: z.array(posInt).min(1).default([40, 40]),
+    basis: posInt.default(40),
+    activation: z.enum(['gelu', 'tanh', 'relu', 'sin']).default('relu'),
   }),
 ]);
 
@@ -445,37 +614,57 @@ export const operatorSchema = z
     model: operatorModelSchema,
     data: operatorDataSchema,
     loss: z.enum(['relL2', 'mse']).default('relL2'),
-    training: z.strictObject({
-      ...trainingShape(500, 10, 100),
-      batch_size: posInt.default(20),
-      /** Default optimizer (no optimizer options and no lr given): Adam, weight decay 1e-4, lr halved every decay_every epochs. */
-      decay_every: posInt.default(100),
-    }).prefault({}),
+    training: z
+      .strictObject({
+        ...trainingShape(500, 10, 100),
+        batch_size: posInt.default(20),
+        /** Default optimizer (no optimizer options and no lr given): Adam, weight decay 1e-4, lr halved every decay_every epochs. */
+        decay_every: posInt.default(100),
+      })
+      .prefault({}),
     output: z.strictObject({ samples: posInt.default(4) }).prefault({}),
   })
   .superRefine((c, ctx) => {
     if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
-      ctx.addIssue({ code: 'custom', path: ['training', 'optimizer'], message: `expected one of ${singleGradientOptimizers.join(', ')} for operator learning (one loss), got '${c.training.optimizer}'` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'optimizer'],
+        message: `expected one of ${singleGradientOptimizers.join(', ')} for operator learning (one loss), got '${c.training.optimizer}'`,
+      });
     }
     if (c.model.type === 'fno' && c.data.type !== 'file' && c.model.modes > Math.floor(c.data.resolution / 2) + 1) {
-      ctx.addIssue({ code: 'custom', path: ['model', 'modes'], message: `expected at most resolution/2 + 1 = ${Math.floor(c.data.resolution / 2) + 1} modes, got ${c.model.modes}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model', 'modes'],
+        message: `expected at most resolution/2 + 1 = ${Math.floor(c.data.resolution / 2) + 1} modes, got ${c.model.modes}`,
+      });
     }
     if (c.data.type !== 'file' && c.training.batch_size > c.data.train) {
-      ctx.addIssue({ code: 'custom', path: ['training', 'batch_size'], message: `expected at most data.train = ${c.data.train}, got ${c.training.batch_size}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'batch_size'],
+        message: `expected at most data.train = ${c.data.train}, got ${c.training.batch_size}`,
+      });
     }
   });
 
 // ---------- differentiable simulation ----------
 const springSchema = z.strictObject({
-  a: nonNegInt, b: nonNegInt, stiffness: z.number().nonnegative(),
-  actuation: z.number().optional(), damping: z.number().nonnegative().optional(), rest_length: z.number().positive().optional(),
+  a: nonNegInt,
+  b: nonNegInt,
+  stiffness: z.number().nonnegative(),
+  actuation: z.number().optional(),
+  damping: z.number().nonnegative().optional(),
+  rest_length: z.number().positive().optional(),
 });
 
 export const simulatorSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('mass-spring'),
     /** 'default' = the DiffTaichi robot; or explicit points and springs. */
-    robot: z.union([z.literal('default'), z.strictObject({ points: z.array(vec2).min(2), springs: z.array(springSchema).min(1) })]).default('default'),
+    robot: z
+      .union([z.literal('default'), z.strictObject({ points: z.array(vec2).min(2), springs: z.array(springSchema).min(1) })])
+      .default('default'),
     dt: z.number().positive().default(0.004),
     gravity: finite.default(-4.8),
     drag: z.number().nonnegative().default(15),
@@ -497,7 +686,13 @@ export const simulatorSchema = z.discriminatedUnion('type', [
     boundary: z.enum(['sticky', 'slip', 'none']).default('sticky'),
     /** The simulated body: a block of nx x ny particles filling origin + [0, size]. */
     block: z
-      .strictObject({ nx: posInt.default(8), ny: posInt.default(8), origin: vec2.default([0.2, 0.4]), size: vec2.default([0.2, 0.2]), jitter_seed: nonNegInt.optional() })
+      .strictObject({
+        nx: posInt.default(8),
+        ny: posInt.default(8),
+        origin: vec2.default([0.2, 0.4]),
+        size: vec2.default([0.2, 0.2]),
+        jitter_seed: nonNegInt.optional(),
+      })
       .prefault({}),
   }),
 ]);
@@ -505,7 +700,10 @@ export const simulatorSchema = z.discriminatedUnion('type', [
 export const simTaskSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('walk'), horizon: posInt.default(400), checkpointing: z.enum(['all', 'sqrt']).default('all') }),
   z.strictObject({
-    type: z.literal('target'), target: vec2, horizon: posInt.default(200), initial_velocity: vec2.default([0, 0]),
+    type: z.literal('target'),
+    target: vec2,
+    horizon: posInt.default(200),
+    initial_velocity: vec2.default([0, 0]),
     checkpointing: z.enum(['all', 'sqrt']).default('sqrt'),
   }),
 ]);
@@ -521,11 +719,19 @@ export const simulationSchema = z
   })
   .superRefine((c, ctx) => {
     if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
-      ctx.addIssue({ code: 'custom', path: ['training', 'optimizer'], message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'optimizer'],
+        message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'`,
+      });
     }
     const needs = { walk: 'mass-spring', target: 'mpm' } as const;
     if (needs[c.task.type] !== c.simulator.type) {
-      ctx.addIssue({ code: 'custom', path: ['task', 'type'], message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target' : 'walk'}), got '${c.task.type}'` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'type'],
+        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target' : 'walk'}), got '${c.task.type}'`,
+      });
     }
   });
 

@@ -1,8 +1,18 @@
 // Trainers for `kind: simulation`: the sim/ simulators' losses and adjoints driven through the
 // Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
 import {
-  MassSpringSim, buildMassSpring, defaultRobot, walkLossAndGrad, massSpringFrames,
-  Mpm2D, blockParticles2D, targetLoss, sharedVelocityState, mpmFrames, ParticleLeftGridError, type MpmOptions,
+  MassSpringSim,
+  buildMassSpring,
+  defaultRobot,
+  walkLossAndGrad,
+  massSpringFrames,
+  Mpm2D,
+  blockParticles2D,
+  targetLoss,
+  sharedVelocityState,
+  mpmFrames,
+  ParticleLeftGridError,
+  type MpmOptions,
 } from '../sim/index.js';
 import { ConfigError, DivergenceError } from './errors.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
@@ -36,7 +46,11 @@ class SimulationTrainer implements Trainer {
   private stepCount = 0;
   private readonly optimizer: Optimizer;
 
-  constructor(private readonly task: SimTask, private readonly params: Float64Array, config: SimulationConfig) {
+  constructor(
+    private readonly task: SimTask,
+    private readonly params: Float64Array,
+    config: SimulationConfig,
+  ) {
     this.optimizer = buildOptimizer(config.training) as Optimizer;
   }
 
@@ -51,7 +65,9 @@ class SimulationTrainer implements Trainer {
     } catch (e) {
       // the body left the simulation box during training: a divergence of this run (exit 3), with the knobs named
       if (e instanceof ParticleLeftGridError) {
-        throw new DivergenceError(`${e.message} at training step ${this.stepCount + 1}; the parameters being trained sent it there: lower training.lr, simulator.dt or task.horizon, or start the block further from the walls`);
+        throw new DivergenceError(
+          `${e.message} at training step ${this.stepCount + 1}; the parameters being trained sent it there: lower training.lr, simulator.dt or task.horizon, or start the block further from the walls`,
+        );
       }
       throw e;
     }
@@ -86,18 +102,38 @@ class SimulationTrainer implements Trainer {
 }
 
 function particleFrames(name: string, frames: ReturnType<typeof mpmFrames>, dt: number): FieldOutput[] {
-  return frames.map((f) => ({ kind: 'particles', name, step: f.step, time: f.step * dt, points: f.points, dim: f.dim, lines: f.lines, pointData: f.pointData }));
+  return frames.map((f) => ({
+    kind: 'particles',
+    name,
+    step: f.step,
+    time: f.step * dt,
+    points: f.points,
+    dim: f.dim,
+    lines: f.lines,
+    pointData: f.pointData,
+  }));
 }
 
 function massSpringWalk(c: SimulationConfig): SimulationTrainer {
   const sc = c.simulator;
-  if (sc.type !== 'mass-spring' || c.task.type !== 'walk') throw new Error('massSpringWalk: expected a mass-spring simulator with a walk task');
-  const model = sc.robot === 'default'
-    ? defaultRobot()
-    : buildMassSpring(sc.robot.points, sc.robot.springs.map((s) => ({ ...s, restLength: s.rest_length })));
+  if (sc.type !== 'mass-spring' || c.task.type !== 'walk')
+    throw new Error('massSpringWalk: expected a mass-spring simulator with a walk task');
+  const model =
+    sc.robot === 'default'
+      ? defaultRobot()
+      : buildMassSpring(
+          sc.robot.points,
+          sc.robot.springs.map((s) => ({ ...s, restLength: s.rest_length })),
+        );
   const sim = new MassSpringSim(model, {
-    dt: sc.dt, gravity: sc.gravity, drag: sc.drag, groundHeight: sc.ground_height, friction: sc.friction,
-    nSin: sc.n_sin, omega: sc.omega, nHidden: sc.n_hidden,
+    dt: sc.dt,
+    gravity: sc.gravity,
+    drag: sc.drag,
+    groundHeight: sc.ground_height,
+    friction: sc.friction,
+    nSin: sc.n_sin,
+    omega: sc.omega,
+    nHidden: sc.n_hidden,
   });
   const { horizon, checkpointing } = c.task;
   const task: SimTask = {
@@ -116,15 +152,23 @@ function mpmTarget(c: SimulationConfig): SimulationTrainer {
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
   checkSimulationConfig(c);
   const opts: MpmOptions = {
-    nGrid: sc.n_grid, nParticles: nx * ny, dt: sc.dt, E: sc.E, nu: sc.nu, material: sc.material,
-    density: sc.density, gravity: sc.gravity, boundary: sc.boundary,
+    nGrid: sc.n_grid,
+    nParticles: nx * ny,
+    dt: sc.dt,
+    E: sc.E,
+    nu: sc.nu,
+    material: sc.material,
+    density: sc.density,
+    gravity: sc.gravity,
+    boundary: sc.boundary,
   };
   const sim = new Mpm2D(opts);
   const { target, horizon, checkpointing } = c.task;
   const task: SimTask = {
     termName: 'target',
     lossAndGrad: targetLoss(sim, positions, target, horizon, checkpointing),
-    frames: (vel) => particleFrames('particles', mpmFrames(sim, 2, sharedVelocityState(sim, positions, vel), horizon, c.output.frame_every), sc.dt),
+    frames: (vel) =>
+      particleFrames('particles', mpmFrames(sim, 2, sharedVelocityState(sim, positions, vel), horizon, c.output.frame_every), sc.dt),
   };
   return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
 }
@@ -137,9 +181,12 @@ export function checkSimulationConfig(c: SimulationConfig): void {
   const { origin, size } = sc.block;
   const dx = 1 / sc.n_grid;
   for (let k = 0; k < 2; k++) {
-    const lo = origin[k], hi = origin[k] + size[k];
+    const lo = origin[k],
+      hi = origin[k] + size[k];
     if (lo < 0.5 * dx || hi >= 1 - 1.5 * dx) {
-      throw new ConfigError(`simulator.block: the block spans [${lo}, ${hi}] on axis ${k}, outside the grid's interior [${0.5 * dx}, ${1 - 1.5 * dx}) for n_grid ${sc.n_grid} (move block.origin or shrink block.size)`);
+      throw new ConfigError(
+        `simulator.block: the block spans [${lo}, ${hi}] on axis ${k}, outside the grid's interior [${0.5 * dx}, ${1 - 1.5 * dx}) for n_grid ${sc.n_grid} (move block.origin or shrink block.size)`,
+      );
     }
   }
 }

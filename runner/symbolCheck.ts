@@ -4,7 +4,18 @@
 // derivatives, constants, unknowns, and the undeclared symbol derived as a source term, if any).
 import * as math from 'mathjs';
 import type { MathNode } from 'mathjs';
-import { BUILTIN_CONSTANT_NAMES, EXPR_FUNCTIONS, derivativeSymbol, isAffineIn, isReservedName, parseEquation, rawOutputName, symbolUse, ExprError, type ExprScope } from '../pinn/index.js';
+import {
+  BUILTIN_CONSTANT_NAMES,
+  EXPR_FUNCTIONS,
+  derivativeSymbol,
+  isAffineIn,
+  isReservedName,
+  parseEquation,
+  rawOutputName,
+  symbolUse,
+  type ExprError,
+  type ExprScope,
+} from '../pinn/index.js';
 import { NUMERIC_FUNCTIONS } from '../pinn/branches.js';
 import { ConfigError } from './errors.js';
 import { FACES } from './pinnAdapter.js';
@@ -42,9 +53,14 @@ interface Context {
 
 const FIELD_OPERATORS = new Set(['lap', 'laplacian', 'grad', 'div']);
 const numericFunction = (name: string): boolean =>
-  Object.hasOwn(NUMERIC_FUNCTIONS, name) || (Object.hasOwn(math, name) && typeof (math as unknown as Record<string, unknown>)[name] === 'function');
+  Object.hasOwn(NUMERIC_FUNCTIONS, name) ||
+  (Object.hasOwn(math, name) && typeof (math as unknown as Record<string, unknown>)[name] === 'function');
 
-const listed = (groups: Groups): string => groups.filter(([, l]) => l.length).map(([k, l]) => `${k} ${l.join(', ')}`).join('; ');
+const listed = (groups: Groups): string =>
+  groups
+    .filter(([, l]) => l.length)
+    .map(([k, l]) => `${k} ${l.join(', ')}`)
+    .join('; ');
 
 /** First- and second-order derivative names of the fields (suggestion candidates). */
 function derivativeNames(fields: readonly string[], coords: readonly string[]): string[] {
@@ -64,12 +80,21 @@ function check(src: string, path: string, ctx: Context, scope: ExprScope): { nod
   const node = parsed(src, path);
   const use = symbolUse(node);
   const reserved = [...use.symbols, ...use.functions].find(isReservedName);
-  if (reserved !== undefined) throw new ConfigError(`${path}: '${reserved}' is a reserved name, not a symbol, in '${src}'; use declared names (${listed(ctx.groups)})`);
-  if (use.unsupported.length) throw new ConfigError(`${path}: unsupported syntax '${use.unsupported[0]}' in '${src}'; expected arithmetic, comparisons, ?: and function calls`);
+  if (reserved !== undefined)
+    throw new ConfigError(
+      `${path}: '${reserved}' is a reserved name, not a symbol, in '${src}'; use declared names (${listed(ctx.groups)})`,
+    );
+  if (use.unsupported.length)
+    throw new ConfigError(
+      `${path}: unsupported syntax '${use.unsupported[0]}' in '${src}'; expected arithmetic, comparisons, ?: and function calls`,
+    );
   const known = new Set(ctx.groups.flatMap(([, l]) => l));
   for (const f of use.functions) {
     if (ctx.functions.includes(f)) continue;
-    if (known.has(f)) throw new ConfigError(`${path}: '${f}' is not a function in '${src}'; write ${f} itself (fields and coordinates are evaluated at the point)`);
+    if (known.has(f))
+      throw new ConfigError(
+        `${path}: '${f}' is not a function in '${src}'; write ${f} itself (fields and coordinates are evaluated at the point)`,
+      );
     const hint = closest(f, ctx.functions);
     throw new ConfigError(`${path}: unknown function '${f}' in '${src}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }
@@ -80,7 +105,9 @@ function check(src: string, path: string, ctx: Context, scope: ExprScope): { nod
 function unknownSymbol(path: string, src: string, s: string, ctx: Context, scope: ExprScope, why = ''): ConfigError {
   const candidates = [...ctx.groups.flatMap(([, l]) => l), ...(ctx.derivatives ? derivativeNames(scope.fields, scope.coords) : [])];
   const hint = closest(s, candidates);
-  return new ConfigError(`${path}: unknown symbol '${s}' in '${src}'${hint ? ` (did you mean '${hint}'?)` : ''}; declared: ${listed(ctx.groups)}${why}`);
+  return new ConfigError(
+    `${path}: unknown symbol '${s}' in '${src}'${hint ? ` (did you mean '${hint}'?)` : ''}; declared: ${listed(ctx.groups)}${why}`,
+  );
 }
 
 /** The fields, derivatives and names a PDE uses. */
@@ -109,10 +136,16 @@ function reading(path: string, src: string, node: MathNode, c: PinnConfig, scope
   for (const d of derivatives) for (const f of c.fields) if (new RegExp(`\\b${f}\\b`).test(d)) fields.add(f);
   const pick = (names: readonly string[]): string[] => use.symbols.filter((s) => names.includes(s));
   return {
-    path, src, fields: c.fields.filter((f) => fields.has(f)), derivatives, coordinates: pick(scope.coords),
-    constants: pick([...Object.keys(c.constants), ...BUILTIN_CONSTANT_NAMES]), unknowns: pick(Object.keys(c.unknowns)),
+    path,
+    src,
+    fields: c.fields.filter((f) => fields.has(f)),
+    derivatives,
+    coordinates: pick(scope.coords),
+    constants: pick([...Object.keys(c.constants), ...BUILTIN_CONSTANT_NAMES]),
+    unknowns: pick(Object.keys(c.unknowns)),
     coefficients: [...pick(Object.keys(c.coefficients)), ...use.functions.filter((f) => Object.hasOwn(c.coefficients, f))],
-    order, ...(source ? { source } : {}),
+    order,
+    ...(source ? { source } : {}),
   };
 }
 
@@ -126,13 +159,25 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
   const scope: ExprScope = { coords, fields: c.fields, timeIndex: c.time ? coords.length - 1 : -1 };
   const consts: [string, readonly string[]] = ['constants', [...Object.keys(c.constants), ...BUILTIN_CONSTANT_NAMES]];
   const full: Context = {
-    groups: [['coordinates', coords], ['fields', c.fields], consts, ['unknowns', Object.keys(c.unknowns)], ['coefficients', Object.keys(c.coefficients)]],
-    derivatives: true, functions: [...EXPR_FUNCTIONS, ...Object.keys(c.coefficients)],
+    groups: [
+      ['coordinates', coords],
+      ['fields', c.fields],
+      consts,
+      ['unknowns', Object.keys(c.unknowns)],
+      ['coefficients', Object.keys(c.coefficients)],
+    ],
+    derivatives: true,
+    functions: [...EXPR_FUNCTIONS, ...Object.keys(c.coefficients)],
   };
   const numericNames = Object.keys(math).filter(numericFunction);
-  const numeric: Context = { groups: [['coordinates', coords], consts], derivatives: false, functions: [...Object.keys(NUMERIC_FUNCTIONS), ...numericNames] };
+  const numeric: Context = {
+    groups: [['coordinates', coords], consts],
+    derivatives: false,
+    functions: [...Object.keys(NUMERIC_FUNCTIONS), ...numericNames],
+  };
   const transform: Context = {
-    groups: [['coordinates', coords], ['raw outputs', c.fields.map(rawOutputName)], consts], derivatives: false,
+    groups: [['coordinates', coords], ['raw outputs', c.fields.map(rawOutputName)], consts],
+    derivatives: false,
     functions: EXPR_FUNCTIONS.filter((f) => !FIELD_OPERATORS.has(f)),
   };
   const closed = (src: string | number | undefined, path: string, ctx: Context): void => {
@@ -153,7 +198,11 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
     const derivable = c.fields.every((f) => exactFields.includes(f));
     if (free.length === 1 && derivable && isAffineIn(node, free[0])) return reading(path, src, node, c, scope, free[0]);
     if (free.length) {
-      const why = !derivable ? '' : free.length > 1 ? `; only one undeclared symbol can be derived as a source term (also: ${free.slice(1).join(', ')})` : '; an undeclared symbol is derived as a source term only where it enters linearly';
+      const why = !derivable
+        ? ''
+        : free.length > 1
+          ? `; only one undeclared symbol can be derived as a source term (also: ${free.slice(1).join(', ')})`
+          : '; an undeclared symbol is derived as a source term only where it enters linearly';
       throw unknownSymbol(path, src, free[0], full, scope, why);
     }
     return reading(path, src, node, c, scope, undefined);
@@ -174,23 +223,37 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
 
 /** One line per derived source term, printed by `run` and `validate`. */
 export function derivedSourceNotes(readings: readonly EquationReading[], c: PinnConfig): string[] {
-  return readings.filter((r) => r.source !== undefined).map((r) => {
-    const s = r.source as string;
-    const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
-    // a one-letter source (f, s) is a usual name, not a typo: hint only within half the name's length
-    const near = closest(s, [...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns), ...Object.keys(c.coefficients)]);
-    const hint = near !== undefined && editDistance(s, near) <= Math.floor(s.length / 2) ? near : undefined;
-    return `${r.path}: '${s}' is not declared; it is derived from the exact solution as the source term${hint ? ` (a typo of '${hint}'?)` : ''}`;
-  });
+  return readings
+    .filter((r) => r.source !== undefined)
+    .map((r) => {
+      const s = r.source as string;
+      const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
+      // a one-letter source (f, s) is a usual name, not a typo: hint only within half the name's length
+      const near = closest(s, [
+        ...coords,
+        ...c.fields,
+        ...Object.keys(c.constants),
+        ...Object.keys(c.unknowns),
+        ...Object.keys(c.coefficients),
+      ]);
+      const hint = near !== undefined && editDistance(s, near) <= Math.floor(s.length / 2) ? near : undefined;
+      return `${r.path}: '${s}' is not declared; it is derived from the exact solution as the source term${hint ? ` (a typo of '${hint}'?)` : ''}`;
+    });
 }
 
 /** `fluxion validate --print`: what each PDE was understood as, as YAML comments. */
 export function describeReadings(readings: readonly EquationReading[]): string {
   const list = (l: readonly string[]): string => (l.length ? l.join(', ') : 'none');
-  return readings.map((r) => [
-    `# ${r.path}: ${r.src}`,
-    `#   fields: ${list(r.fields)}; derivatives: ${list(r.derivatives)}; coordinates: ${list(r.coordinates)}`,
-    `#   constants: ${list(r.constants)}; unknowns: ${list(r.unknowns)}; coefficients: ${list(r.coefficients)}`,
-    `#   source term: ${r.source === undefined ? 'none' : `${r.source} (undeclared; derived from the exact solution)`}`,
-  ].join('\n')).join('\n') + '\n';
+  return (
+    readings
+      .map((r) =>
+        [
+          `# ${r.path}: ${r.src}`,
+          `#   fields: ${list(r.fields)}; derivatives: ${list(r.derivatives)}; coordinates: ${list(r.coordinates)}`,
+          `#   constants: ${list(r.constants)}; unknowns: ${list(r.unknowns)}; coefficients: ${list(r.coefficients)}`,
+          `#   source term: ${r.source === undefined ? 'none' : `${r.source} (undeclared; derived from the exact solution)`}`,
+        ].join('\n'),
+      )
+      .join('\n') + '\n'
+  );
 }

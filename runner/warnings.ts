@@ -10,7 +10,9 @@ export function runWarnings(config: RunConfig, stepsFlag: number | undefined): s
   if (config.kind === 'pinn' && stepsFlag !== undefined) {
     const ft = config.training.finetune;
     if (ft && ft.at >= stepsFlag) {
-      out.push(`--steps ${stepsFlag} ends the run at or before training.finetune.at (${ft.at}): the finetune phase (${ft.optimizer}) will not run`);
+      out.push(
+        `--steps ${stepsFlag} ends the run at or before training.finetune.at (${ft.at}): the finetune phase (${ft.optimizer}) will not run`,
+      );
     }
   }
   return out;

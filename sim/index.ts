@@ -3,14 +3,38 @@ export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, typ
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';
 export { MlpController, initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
 export { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
-export { walkDistance, walkLossAndGrad, trainWalk, type WalkResult, type TrainWalkOptions, type TrainWalkResult } from './massSpring/walk.js';
+export {
+  walkDistance,
+  walkLossAndGrad,
+  trainWalk,
+  type WalkResult,
+  type TrainWalkOptions,
+  type TrainWalkResult,
+} from './massSpring/walk.js';
 export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
 export { Mpm2D } from './mpm/mpm2d.js';
-export { kirchhoff2, kirchhoff2Backward, snowPlasticity2, snowPlasticity2Backward, polarAngle2, type MpmMaterial, type StressParams, type StressBar } from './mpm/materials2d.js';
+export {
+  kirchhoff2,
+  kirchhoff2Backward,
+  snowPlasticity2,
+  snowPlasticity2Backward,
+  polarAngle2,
+  type MpmMaterial,
+  type StressParams,
+  type StressBar,
+} from './mpm/materials2d.js';
 export { lame, lameBackward, type Lame } from './mpm/lame.js';
 export {
-  blockParticles2D, hitTarget, targetLoss, sharedVelocityState, observeTrajectory, identifyYoungsModulus,
-  type HitTargetOptions, type HitTargetResult, type IdentifyEOptions, type IdentifyEResult,
+  blockParticles2D,
+  hitTarget,
+  targetLoss,
+  sharedVelocityState,
+  observeTrajectory,
+  identifyYoungsModulus,
+  type HitTargetOptions,
+  type HitTargetResult,
+  type IdentifyEOptions,
+  type IdentifyEResult,
 } from './mpm/tasks.js';
 export { massSpringFrames, mpmFrames, type SimFrame, type MpmLike } from './frames.js';
 export { Mpm3D } from './mpm/mpm3d.js';

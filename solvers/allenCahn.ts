@@ -20,7 +20,12 @@ export function solveAllenCahn1d(u0: Float64Array, opts: AllenCahnOptions): Etdr
   if (!(opts.eps > 0)) throw new RangeError(`solveAllenCahn1d: eps must be positive, got ${opts.eps}`);
   const k = rfftWavenumbers(n, opts.length ?? 1);
   const L = k.map((kk) => 1 - opts.eps * kk * kk);
-  return etdrk4Integrate(u0, L, pointwiseNonlinearity(n, (u) => -u * u * u), { T: opts.T, dt: opts.dt, snapshots: opts.snapshots });
+  return etdrk4Integrate(
+    u0,
+    L,
+    pointwiseNonlinearity(n, (u) => -u * u * u),
+    { T: opts.T, dt: opts.dt, snapshots: opts.snapshots },
+  );
 }
 
 /** Ginzburg-Landau energy with a spectral derivative and the periodic trapezoid rule. */

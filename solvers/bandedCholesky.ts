@@ -11,8 +11,13 @@ export class BandedCholesky {
    * @param bandwidth b, A[i][j] = 0 for |i - j| > b
    * @param entry A[i][j] for i >= j >= i - b
    */
-  constructor(readonly size: number, readonly bandwidth: number, entry: (i: number, j: number) => number) {
-    const b = bandwidth, w = b + 1;
+  constructor(
+    readonly size: number,
+    readonly bandwidth: number,
+    entry: (i: number, j: number) => number,
+  ) {
+    const b = bandwidth,
+      w = b + 1;
     const L = new Float64Array(size * w);
     for (let i = 0; i < size; i++) {
       for (let j = Math.max(0, i - b); j <= i; j++) {
@@ -55,7 +60,8 @@ export function factorFivePoint(A: FivePointOperator): BandedCholesky {
   const diag = A.diagonal();
   return new BandedCholesky(A.size, m, (p, q) => {
     if (p === q) return diag[p];
-    const i = (p % m) + 1, j = Math.floor(p / m) + 1;
+    const i = (p % m) + 1,
+      j = Math.floor(p / m) + 1;
     const c = A.couplings(i, j);
     if (q === p - 1 && i > 1) return -c.w;
     if (q === p - m) return -c.s;

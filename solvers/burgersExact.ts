@@ -34,7 +34,8 @@ export function burgersSineExact(x: Float64Array, t: number, nu: number, amplitu
   }
   const u = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    let phi = 1, phiX = 0;
+    let phi = 1,
+      phiX = 0;
     for (let k = 1; k <= coeffs.length; k++) {
       const w = 2 * Math.PI * k;
       phi += coeffs[k - 1] * Math.cos(w * x[i]);

@@ -11,7 +11,8 @@ export interface DarcyOptions extends SpdSolveOptions {
 /** Solves Darcy flow for the coefficient a given at s*s nodes (s >= 3). */
 export function solveDarcy(a: Float64Array, opts: DarcyOptions = {}): GridSolveResult {
   const s = Math.round(Math.sqrt(a.length));
-  if (s * s !== a.length || s < 3) throw new RangeError(`solveDarcy: coefficient must be an s*s node grid with s >= 3, got ${a.length} values`);
+  if (s * s !== a.length || s < 3)
+    throw new RangeError(`solveDarcy: coefficient must be an s*s node grid with s >= 3, got ${a.length} values`);
   const f = opts.f ?? 1;
   let rhs: Float64Array;
   if (typeof f === 'number') rhs = new Float64Array(s * s).fill(f);

@@ -42,7 +42,8 @@ export interface BurgersDatasetOptions {
 /** FNO Burgers data: a = u0 ~ GRF, output u(., T), both on x_j = j/resolution. */
 export function burgersDataset(opts: BurgersDatasetOptions): OperatorDataset {
   const { n, resolution, seed } = opts;
-  const nu = opts.nu ?? 0.1, T = opts.T ?? 1;
+  const nu = opts.nu ?? 0.1,
+    T = opts.T ?? 1;
   checkInt('burgersDataset', 'n', n, 1);
   checkInt('burgersDataset', 'resolution', resolution, 4);
   const N = opts.solverResolution ?? resolution;
@@ -125,7 +126,8 @@ export function antiderivativeDataset(opts: AntiderivativeDatasetOptions): Opera
     const X = grf1dSpectrum(lam, m, rng);
     inputs.set(irfft(X.re, X.im, m), s * m);
     const mean = X.re[0] / m;
-    const ure = new Float64Array(bins), uim = new Float64Array(bins);
+    const ure = new Float64Array(bins),
+      uim = new Float64Array(bins);
     for (let k = 1; k < bins; k++) {
       if (m % 2 === 0 && k === bins - 1) continue; // the Nyquist cosine integrates to sin(pi m x) = 0 on the grid
       const w = 2 * Math.PI * k;

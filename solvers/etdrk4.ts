@@ -22,32 +22,49 @@ export function etdrk4Coefficients(L: Float64Array, h: number, contourPoints = 3
   }
   const m = L.length;
   const c: Etdrk4Coefficients = {
-    E: new Float64Array(m), E2: new Float64Array(m), Q: new Float64Array(m),
-    f1: new Float64Array(m), f2: new Float64Array(m), f3: new Float64Array(m),
+    E: new Float64Array(m),
+    E2: new Float64Array(m),
+    Q: new Float64Array(m),
+    f1: new Float64Array(m),
+    f2: new Float64Array(m),
+    f3: new Float64Array(m),
   };
   const M = contourPoints;
   for (let i = 0; i < m; i++) {
     const hl = h * L[i];
     c.E[i] = Math.exp(hl);
     c.E2[i] = Math.exp(hl / 2);
-    let q = 0, a1 = 0, a2 = 0, a3 = 0;
+    let q = 0,
+      a1 = 0,
+      a2 = 0,
+      a3 = 0;
     for (let j = 1; j <= M; j++) {
       const th = (Math.PI * (j - 0.5)) / M;
       // z = hL + exp(i*th) on a unit circle around hL; only real parts are kept (conjugate pairs)
-      const zr = hl + Math.cos(th), zi = Math.sin(th);
-      const ez = Math.exp(zr), er = ez * Math.cos(zi), ei = ez * Math.sin(zi);
-      const eh = Math.exp(zr / 2), hr = eh * Math.cos(zi / 2), hi = eh * Math.sin(zi / 2);
-      const z2r = zr * zr - zi * zi, z2i = 2 * zr * zi;
-      const z3r = z2r * zr - z2i * zi, z3i = z2r * zi + z2i * zr;
+      const zr = hl + Math.cos(th),
+        zi = Math.sin(th);
+      const ez = Math.exp(zr),
+        er = ez * Math.cos(zi),
+        ei = ez * Math.sin(zi);
+      const eh = Math.exp(zr / 2),
+        hr = eh * Math.cos(zi / 2),
+        hi = eh * Math.sin(zi / 2);
+      const z2r = zr * zr - zi * zi,
+        z2i = 2 * zr * zi;
+      const z3r = z2r * zr - z2i * zi,
+        z3i = z2r * zi + z2i * zr;
       q += divRe(hr - 1, hi, zr, zi);
       // (-4 - z + e^z (4 - 3z + z^2)) / z^3
-      const p1r = 4 - 3 * zr + z2r, p1i = -3 * zi + z2i;
+      const p1r = 4 - 3 * zr + z2r,
+        p1i = -3 * zi + z2i;
       a1 += divRe(-4 - zr + er * p1r - ei * p1i, -zi + er * p1i + ei * p1r, z3r, z3i);
       // (2 + z + e^z (z - 2)) / z^3
-      const p2r = zr - 2, p2i = zi;
+      const p2r = zr - 2,
+        p2i = zi;
       a2 += divRe(2 + zr + er * p2r - ei * p2i, zi + er * p2i + ei * p2r, z3r, z3i);
       // (-4 - 3z - z^2 + e^z (4 - z)) / z^3
-      const p3r = 4 - zr, p3i = -zi;
+      const p3r = 4 - zr,
+        p3i = -zi;
       a3 += divRe(-4 - 3 * zr - z2r + er * p3r - ei * p3i, -3 * zi - z2i + er * p3i + ei * p3r, z3r, z3i);
     }
     c.Q[i] = (h * q) / M;
@@ -82,7 +99,12 @@ export class Etdrk4Stepper {
   private readonly bins: number;
   private readonly buf: Float64Array[];
 
-  constructor(L: Float64Array, readonly h: number, private readonly nonlinear: SpectralNonlinearity, contourPoints = 32) {
+  constructor(
+    L: Float64Array,
+    readonly h: number,
+    private readonly nonlinear: SpectralNonlinearity,
+    contourPoints = 32,
+  ) {
     this.coefficients = etdrk4Coefficients(L, h, contourPoints);
     this.bins = L.length;
     this.buf = Array.from({ length: 12 }, () => new Float64Array(this.bins));
@@ -142,7 +164,8 @@ export function etdrk4Integrate(u0: Float64Array, L: Float64Array, nonlinear: Sp
   if (!(opts.T > 0)) throw new RangeError(`etdrk4Integrate: T must be positive, got ${opts.T}`);
   if (!(opts.dt > 0)) throw new RangeError(`etdrk4Integrate: dt must be positive, got ${opts.dt}`);
   const snaps = opts.snapshots ?? 0;
-  if (!Number.isInteger(snaps) || snaps < 0) throw new RangeError(`etdrk4Integrate: snapshots must be a non-negative integer, got ${snaps}`);
+  if (!Number.isInteger(snaps) || snaps < 0)
+    throw new RangeError(`etdrk4Integrate: snapshots must be a non-negative integer, got ${snaps}`);
   const per = snaps > 0 ? Math.ceil(opts.T / snaps / opts.dt) : 0;
   const steps = snaps > 0 ? per * snaps : Math.ceil(opts.T / opts.dt - 1e-9);
   const h = opts.T / steps;

@@ -38,7 +38,8 @@ function wavenumbers(n: number, length: number): Float64Array {
 export function solveGrayScott2d(u0: Float64Array, v0: Float64Array, opts: GrayScottOptions): GrayScottResult {
   const { n } = opts;
   const m = n * n;
-  if (u0.length !== m || v0.length !== m) throw new RangeError(`solveGrayScott2d: u0 and v0 must have n^2 = ${m} values, got ${u0.length}, ${v0.length}`);
+  if (u0.length !== m || v0.length !== m)
+    throw new RangeError(`solveGrayScott2d: u0 and v0 must have n^2 = ${m} values, got ${u0.length}, ${v0.length}`);
   if (!(opts.T > 0) || !(opts.dt > 0)) throw new RangeError(`solveGrayScott2d: T and dt must be positive, got ${opts.T}, ${opts.dt}`);
   const k = wavenumbers(n, opts.length);
   const L = new Float64Array(2 * m);
@@ -49,9 +50,15 @@ export function solveGrayScott2d(u0: Float64Array, v0: Float64Array, opts: GrayS
       L[m + r * n + c] = -opts.epsV * k2 - opts.d;
     }
   }
-  const ur = new Float64Array(m), ui = new Float64Array(m), vr = new Float64Array(m), vi = new Float64Array(m);
+  const ur = new Float64Array(m),
+    ui = new Float64Array(m),
+    vr = new Float64Array(m),
+    vi = new Float64Array(m);
   const toPhysical = (sRe: Float64Array, sIm: Float64Array): void => {
-    ur.set(sRe.subarray(0, m)); ui.set(sIm.subarray(0, m)); vr.set(sRe.subarray(m)); vi.set(sIm.subarray(m));
+    ur.set(sRe.subarray(0, m));
+    ui.set(sIm.subarray(0, m));
+    vr.set(sRe.subarray(m));
+    vi.set(sIm.subarray(m));
     fft2InPlace(ur, ui, n, n, true);
     fft2InPlace(vr, vi, n, n, true);
   };
@@ -59,21 +66,35 @@ export function solveGrayScott2d(u0: Float64Array, v0: Float64Array, opts: GrayS
     toPhysical(sRe, sIm);
     for (let j = 0; j < m; j++) {
       const uvv = ur[j] * vr[j] * vr[j];
-      ur[j] = opts.b - uvv; vr[j] = uvv; ui[j] = 0; vi[j] = 0;
+      ur[j] = opts.b - uvv;
+      vr[j] = uvv;
+      ui[j] = 0;
+      vi[j] = 0;
     }
     fft2InPlace(ur, ui, n, n);
     fft2InPlace(vr, vi, n, n);
-    outRe.set(ur); outRe.set(vr, m); outIm.set(ui); outIm.set(vi, m);
+    outRe.set(ur);
+    outRe.set(vr, m);
+    outIm.set(ui);
+    outIm.set(vi, m);
   };
   const snaps = opts.snapshots ?? 0;
   const per = snaps > 0 ? Math.ceil(opts.T / snaps / opts.dt) : 0;
   const steps = snaps > 0 ? per * snaps : Math.ceil(opts.T / opts.dt - 1e-9);
   const h = opts.T / steps;
   const stepper = new Etdrk4Stepper(L, h, nonlinear);
-  const sRe = new Float64Array(2 * m), sIm = new Float64Array(2 * m);
-  const a = Float64Array.from(u0), ai = new Float64Array(m), bb = Float64Array.from(v0), bi = new Float64Array(m);
-  fft2InPlace(a, ai, n, n); fft2InPlace(bb, bi, n, n);
-  sRe.set(a); sRe.set(bb, m); sIm.set(ai); sIm.set(bi, m);
+  const sRe = new Float64Array(2 * m),
+    sIm = new Float64Array(2 * m);
+  const a = Float64Array.from(u0),
+    ai = new Float64Array(m),
+    bb = Float64Array.from(v0),
+    bi = new Float64Array(m);
+  fft2InPlace(a, ai, n, n);
+  fft2InPlace(bb, bi, n, n);
+  sRe.set(a);
+  sRe.set(bb, m);
+  sIm.set(ai);
+  sIm.set(bi, m);
   const snapshots: GrayScottResult['snapshots'] = [];
   for (let s = 1; s <= steps; s++) {
     stepper.step(sRe, sIm);

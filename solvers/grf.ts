@@ -136,7 +136,8 @@ export function sampleGrf2d(opts: Grf2dOptions): Float64Array {
       for (let kx = 0; kx < modes; kx++) {
         const a = coef[ky * modes + kx];
         if (a === 0) continue;
-        const row = ky * s, brow = kx * s;
+        const row = ky * s,
+          brow = kx * s;
         for (let ix = 0; ix < s; ix++) half[row + ix] += a * basis[brow + ix];
       }
     }
@@ -144,7 +145,8 @@ export function sampleGrf2d(opts: Grf2dOptions): Float64Array {
     for (let ky = 0; ky < modes; ky++) {
       for (let iy = 0; iy < s; iy++) {
         const w = basis[ky * s + iy];
-        const o = base + iy * s, h = ky * s;
+        const o = base + iy * s,
+          h = ky * s;
         for (let ix = 0; ix < s; ix++) out[o + ix] += w * half[h + ix];
       }
     }

@@ -31,11 +31,13 @@ export function solveHeat1d(u0: Float64Array, opts: Heat1dOptions): Float64Array
   const r = (opts.kappa * dt * n * n) / 2; // (dt/2) kappa / h^2
   const m = n - 1;
   const solve = dirichletTridiagonal(n, r, 1 + 2 * r);
-  const left = opts.left ?? (() => 0), right = opts.right ?? (() => 0);
+  const left = opts.left ?? (() => 0),
+    right = opts.right ?? (() => 0);
   const f = opts.source ?? (() => 0);
   let u: Float64Array = Float64Array.from(u0);
   for (let s = 0; s < steps; s++) {
-    const t0 = s * dt, t1 = (s + 1) * dt;
+    const t0 = s * dt,
+      t1 = (s + 1) * dt;
     const rhs = new Float64Array(m);
     for (let i = 1; i <= m; i++) {
       const x = i / n;
@@ -68,7 +70,8 @@ export function solveHeat2d(u0: Float64Array, opts: Heat2dOptions): Float64Array
   const Au = new Float64Array(u.length);
   const rhsNodes = new Float64Array(s * s);
   for (let step = 0; step < steps; step++) {
-    const t0 = step * dt, t1 = (step + 1) * dt;
+    const t0 = step * dt,
+      t1 = (step + 1) * dt;
     A.apply(u, Au);
     for (let j = 1; j < n; j++) {
       for (let i = 1; i < n; i++) {
@@ -78,7 +81,12 @@ export function solveHeat2d(u0: Float64Array, opts: Heat2dOptions): Float64Array
       }
     }
     // warm start from the previous step's solution
-    const res = solveFivePoint(implicit, rhsNodes, { preconditioner: opts.preconditioner, tol: opts.tol ?? 1e-12, maxIter: opts.maxIter }, u);
+    const res = solveFivePoint(
+      implicit,
+      rhsNodes,
+      { preconditioner: opts.preconditioner, tol: opts.tol ?? 1e-12, maxIter: opts.maxIter },
+      u,
+    );
     if (!res.converged) throw new Error(`solveHeat2d: linear solve did not converge at step ${step}`);
     u = interiorOf(res.u, n);
   }

@@ -18,7 +18,8 @@ export interface MultigridOptions {
 export function coarsenOperator(A: FivePointOperator): FivePointOperator {
   const { n, m, kx, ky } = A;
   if (n % 2 !== 0) throw new RangeError(`coarsenOperator: n must be even, got ${n}`);
-  const nc = n / 2, mc = nc - 1;
+  const nc = n / 2,
+    mc = nc - 1;
   const kxC = new Float64Array(nc * mc);
   const kyC = new Float64Array(nc * mc);
   const series = (a: number, b: number) => 1 / (2 * (1 / a + 1 / b)); // includes the 1/4 of H = 2h
@@ -77,10 +78,16 @@ function restrict(fine: Float64Array, m: number, coarse: Float64Array, mc: numbe
   const at = (i: number, j: number) => (i >= 1 && i <= m && j >= 1 && j <= m ? fine[(j - 1) * m + i - 1] : 0);
   for (let J = 1; J <= mc; J++) {
     for (let I = 1; I <= mc; I++) {
-      const i = 2 * I, j = 2 * J;
+      const i = 2 * I,
+        j = 2 * J;
       coarse[(J - 1) * mc + I - 1] =
-        (4 * at(i, j) + 2 * (at(i - 1, j) + at(i + 1, j) + at(i, j - 1) + at(i, j + 1)) +
-          at(i - 1, j - 1) + at(i + 1, j - 1) + at(i - 1, j + 1) + at(i + 1, j + 1)) / 16;
+        (4 * at(i, j) +
+          2 * (at(i - 1, j) + at(i + 1, j) + at(i, j - 1) + at(i, j + 1)) +
+          at(i - 1, j - 1) +
+          at(i + 1, j - 1) +
+          at(i - 1, j + 1) +
+          at(i + 1, j + 1)) /
+        16;
     }
   }
 }
@@ -90,7 +97,8 @@ function prolongAdd(coarse: Float64Array, mc: number, fine: Float64Array, m: num
   const at = (I: number, J: number) => (I >= 1 && I <= mc && J >= 1 && J <= mc ? coarse[(J - 1) * mc + I - 1] : 0);
   for (let j = 1; j <= m; j++) {
     for (let i = 1; i <= m; i++) {
-      const I = i >> 1, J = j >> 1;
+      const I = i >> 1,
+        J = j >> 1;
       let v: number;
       if (i % 2 === 0 && j % 2 === 0) v = at(I, J);
       else if (j % 2 === 0) v = 0.5 * (at(I, J) + at(I + 1, J));
@@ -109,11 +117,19 @@ export class Multigrid {
   constructor(A: FivePointOperator, opts: MultigridOptions = {}) {
     this.sweeps = opts.sweeps ?? 2;
     const coarsestN = opts.coarsestN ?? 4;
-    if (!Number.isInteger(this.sweeps) || this.sweeps < 1) throw new RangeError(`Multigrid: sweeps must be an integer >= 1, got ${this.sweeps}`);
+    if (!Number.isInteger(this.sweeps) || this.sweeps < 1)
+      throw new RangeError(`Multigrid: sweeps must be an integer >= 1, got ${this.sweeps}`);
     let op = A;
     for (;;) {
       const N = op.size;
-      this.levels.push({ A: op, diag: op.diagonal(), nb: op.neighbours(), x: new Float64Array(N), b: new Float64Array(N), r: new Float64Array(N) });
+      this.levels.push({
+        A: op,
+        diag: op.diagonal(),
+        nb: op.neighbours(),
+        x: new Float64Array(N),
+        b: new Float64Array(N),
+        r: new Float64Array(N),
+      });
       if (op.n <= coarsestN || op.n % 2 !== 0) break;
       op = coarsenOperator(op);
     }

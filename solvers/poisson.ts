@@ -15,7 +15,8 @@ export interface Poisson1dOptions {
 export function solvePoisson1d(f: Float64Array, opts: Poisson1dOptions = {}): Float64Array {
   const n = f.length - 1;
   if (n < 2) throw new RangeError(`solvePoisson1d: f must have at least 3 node values, got ${f.length}`);
-  const left = opts.left ?? 0, right = opts.right ?? 0;
+  const left = opts.left ?? 0,
+    right = opts.right ?? 0;
   const h2 = n * n;
   return dirichletTridiagonal(n, h2, 2 * h2)(f.slice(1, n), left, right);
 }
@@ -32,7 +33,12 @@ export function solvePoisson2d(f: Float64Array, opts: Poisson2dOptions = {}): Gr
   const A = laplacianOperator(s - 1);
   const method = opts.method ?? 'pcg';
   if (method === 'direct') {
-    return { u: withZeroBoundary(factorFivePoint(A).solve(interiorOf(f, s - 1)), s - 1), iterations: 0, converged: true, residualHistory: [] };
+    return {
+      u: withZeroBoundary(factorFivePoint(A).solve(interiorOf(f, s - 1)), s - 1),
+      iterations: 0,
+      converged: true,
+      residualHistory: [],
+    };
   }
   if (method !== 'pcg') throw new RangeError(`solvePoisson2d: method must be 'pcg' or 'direct', got '${String(method)}'`);
   return solveFivePoint(A, f, opts);

@@ -25,5 +25,10 @@ export function solveReactionDiffusion1d(u0: Float64Array, opts: ReactionDiffusi
   const k = rfftWavenumbers(n, opts.length ?? 2 * Math.PI);
   const L = k.map((kk) => opts.rho - opts.nu * kk * kk);
   const rho = opts.rho;
-  return etdrk4Integrate(u0, L, pointwiseNonlinearity(n, (u) => -rho * u * u), { T: opts.T, dt: opts.dt, snapshots: opts.snapshots });
+  return etdrk4Integrate(
+    u0,
+    L,
+    pointwiseNonlinearity(n, (u) => -rho * u * u),
+    { T: opts.T, dt: opts.dt, snapshots: opts.snapshots },
+  );
 }

@@ -24,16 +24,26 @@ export interface GridSolveResult {
 
 export function makePreconditioner(A: FivePointOperator, kind: PreconditionerKind): LinearMap | undefined {
   switch (kind) {
-    case 'none': return undefined;
-    case 'jacobi': return jacobiPreconditioner(A);
-    case 'ic0': return ic0Preconditioner(A);
-    case 'multigrid': return new Multigrid(A).asPreconditioner();
-    default: throw new RangeError(`preconditioner must be 'none' | 'jacobi' | 'ic0' | 'multigrid', got '${String(kind)}'`);
+    case 'none':
+      return undefined;
+    case 'jacobi':
+      return jacobiPreconditioner(A);
+    case 'ic0':
+      return ic0Preconditioner(A);
+    case 'multigrid':
+      return new Multigrid(A).asPreconditioner();
+    default:
+      throw new RangeError(`preconditioner must be 'none' | 'jacobi' | 'ic0' | 'multigrid', got '${String(kind)}'`);
   }
 }
 
 /** PCG on a five-point system with right-hand side given on the node grid. */
-export function solveFivePoint(A: FivePointOperator, rhsNodes: Float64Array, opts: SpdSolveOptions = {}, x0?: Float64Array): GridSolveResult {
+export function solveFivePoint(
+  A: FivePointOperator,
+  rhsNodes: Float64Array,
+  opts: SpdSolveOptions = {},
+  x0?: Float64Array,
+): GridSolveResult {
   const kind = opts.preconditioner ?? (A.n % 2 === 0 ? 'multigrid' : 'ic0');
   const res = pcg((x, y) => A.apply(x, y), interiorOf(rhsNodes, A.n), {
     preconditioner: makePreconditioner(A, kind),

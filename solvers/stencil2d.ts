@@ -19,7 +19,12 @@ export class FivePointOperator {
    * @param ky y-faces between nodes (i, j) and (i, j+1): index j*(n-1) + (i-1), j in [0, n), i in [1, n)
    * @param shift added to the diagonal (mass term, e.g. 1 for Crank-Nicolson's I + dt/2 A)
    */
-  constructor(readonly n: number, readonly kx: Float64Array, readonly ky: Float64Array, readonly shift = 0) {
+  constructor(
+    readonly n: number,
+    readonly kx: Float64Array,
+    readonly ky: Float64Array,
+    readonly shift = 0,
+  ) {
     if (!Number.isInteger(n) || n < 2) throw new RangeError(`FivePointOperator: n must be an integer >= 2, got ${n}`);
     this.m = n - 1;
     if (kx.length !== n * this.m) throw new RangeError(`FivePointOperator: kx must have n*(n-1) = ${n * this.m} entries, got ${kx.length}`);
@@ -33,7 +38,12 @@ export class FivePointOperator {
 
   /** Same stencil times `scale`, plus `shift` on the diagonal. */
   scaled(scale: number, shift: number): FivePointOperator {
-    return new FivePointOperator(this.n, this.kx.map((v) => v * scale), this.ky.map((v) => v * scale), shift);
+    return new FivePointOperator(
+      this.n,
+      this.kx.map((v) => v * scale),
+      this.ky.map((v) => v * scale),
+      shift,
+    );
   }
 
   /** out = A x */
@@ -43,8 +53,10 @@ export class FivePointOperator {
       const row = (j - 1) * m;
       for (let i = 1; i <= m; i++) {
         const p = row + i - 1;
-        const w = kx[(j - 1) * n + i - 1], e = kx[(j - 1) * n + i];
-        const s = ky[(j - 1) * m + i - 1], nn = ky[j * m + i - 1];
+        const w = kx[(j - 1) * n + i - 1],
+          e = kx[(j - 1) * n + i];
+        const s = ky[(j - 1) * m + i - 1],
+          nn = ky[j * m + i - 1];
         let v = (shift + w + e + s + nn) * x[p];
         if (i > 1) v -= w * x[p - 1];
         if (i < m) v -= e * x[p + 1];
@@ -80,7 +92,10 @@ export class FivePointOperator {
     const { m } = this;
     const N = this.size;
     const out: NeighbourCouplings = {
-      west: new Float64Array(N), east: new Float64Array(N), south: new Float64Array(N), north: new Float64Array(N),
+      west: new Float64Array(N),
+      east: new Float64Array(N),
+      south: new Float64Array(N),
+      north: new Float64Array(N),
     };
     for (let j = 1; j <= m; j++) {
       for (let i = 1; i <= m; i++) {
@@ -134,7 +149,8 @@ export function laplacianOperator(n: number): FivePointOperator {
 
 /** Interior values of a node-grid array ((n+1)^2, x fastest) as an unknown vector ((n-1)^2). */
 export function interiorOf(nodes: Float64Array, n: number): Float64Array {
-  const s = n + 1, m = n - 1;
+  const s = n + 1,
+    m = n - 1;
   if (nodes.length !== s * s) throw new RangeError(`interiorOf: expected ${s * s} node values, got ${nodes.length}`);
   const out = new Float64Array(m * m);
   for (let j = 1; j <= m; j++) for (let i = 1; i <= m; i++) out[(j - 1) * m + i - 1] = nodes[j * s + i];
@@ -143,7 +159,8 @@ export function interiorOf(nodes: Float64Array, n: number): Float64Array {
 
 /** Unknown vector ((n-1)^2) back on the full node grid with zero boundary values. */
 export function withZeroBoundary(interior: Float64Array, n: number): Float64Array {
-  const s = n + 1, m = n - 1;
+  const s = n + 1,
+    m = n - 1;
   if (interior.length !== m * m) throw new RangeError(`withZeroBoundary: expected ${m * m} interior values, got ${interior.length}`);
   const out = new Float64Array(s * s);
   for (let j = 1; j <= m; j++) for (let i = 1; i <= m; i++) out[j * s + i] = interior[(j - 1) * m + i - 1];

@@ -6,7 +6,11 @@
  */
 export function solveTridiagonal(lower: Float64Array, diag: Float64Array, upper: Float64Array, rhs: Float64Array): Float64Array {
   const N = diag.length;
-  for (const [name, arr] of [['lower', lower], ['upper', upper], ['rhs', rhs]] as const) {
+  for (const [name, arr] of [
+    ['lower', lower],
+    ['upper', upper],
+    ['rhs', rhs],
+  ] as const) {
     if (arr.length !== N) throw new RangeError(`solveTridiagonal: ${name} must have length ${N} like diag, got ${arr.length}`);
   }
   const c = new Float64Array(N);
@@ -31,7 +35,11 @@ export function solveTridiagonal(lower: Float64Array, diag: Float64Array, upper:
  * u[n] = right. The returned function adds the boundary terms to `rhs` (length n-1, modified
  * in place) and returns all n+1 node values.
  */
-export function dirichletTridiagonal(n: number, off: number, diag: number): (rhs: Float64Array, left: number, right: number) => Float64Array {
+export function dirichletTridiagonal(
+  n: number,
+  off: number,
+  diag: number,
+): (rhs: Float64Array, left: number, right: number) => Float64Array {
   const m = n - 1;
   const lower = new Float64Array(m).fill(-off);
   const upper = new Float64Array(m).fill(-off);

@@ -23,18 +23,38 @@ class Blocks {
 
 export function encodeWire(ds: VtkReadDataset): Buffer {
   const b = new Blocks();
-  const arrays = (list: readonly VtkArray[]): WireArray[] => list.map((a) => ({ name: a.name, components: a.components, values: b.add(a.values, 'f64') }));
+  const arrays = (list: readonly VtkArray[]): WireArray[] =>
+    list.map((a) => ({ name: a.name, components: a.components, values: b.add(a.values, 'f64') }));
   const cells = (c: CellList): WireCells => ({ connectivity: b.add(c.connectivity, 'i32'), offsets: b.add(c.offsets, 'i32') });
   const optional = (c: CellList | undefined) => (c && c.offsets.length > 0 ? cells(c) : undefined);
   let header: WireHeader;
   if (ds.kind === 'ImageData') {
-    header = { kind: 'ImageData', dims: [...ds.dims], origin: [...ds.origin], spacing: [...ds.spacing], pointData: arrays(ds.pointData), cellData: arrays(ds.cellData) };
+    header = {
+      kind: 'ImageData',
+      dims: [...ds.dims],
+      origin: [...ds.origin],
+      spacing: [...ds.spacing],
+      pointData: arrays(ds.pointData),
+      cellData: arrays(ds.cellData),
+    };
   } else if (ds.kind === 'UnstructuredGrid') {
-    header = { kind: 'UnstructuredGrid', points: b.add(ds.points, 'f64'), cells: cells(ds.cells), types: b.add(ds.types, 'i32'), pointData: arrays(ds.pointData), cellData: arrays(ds.cellData) };
+    header = {
+      kind: 'UnstructuredGrid',
+      points: b.add(ds.points, 'f64'),
+      cells: cells(ds.cells),
+      types: b.add(ds.types, 'i32'),
+      pointData: arrays(ds.pointData),
+      cellData: arrays(ds.cellData),
+    };
   } else {
     header = {
-      kind: 'PolyData', points: b.add(ds.points, 'f64'), verts: optional(ds.verts), lines: optional(ds.lines), polys: optional(ds.polys),
-      pointData: arrays(ds.pointData), cellData: arrays(ds.cellData),
+      kind: 'PolyData',
+      points: b.add(ds.points, 'f64'),
+      verts: optional(ds.verts),
+      lines: optional(ds.lines),
+      polys: optional(ds.polys),
+      pointData: arrays(ds.pointData),
+      cellData: arrays(ds.cellData),
     };
   }
   const json = Buffer.from(JSON.stringify(header));

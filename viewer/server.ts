@@ -32,9 +32,15 @@ export interface ViewerServer {
 }
 
 const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8', '.jsonl': 'text/plain; charset=utf-8', '.yaml': 'text/plain; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8', '.map': 'application/json; charset=utf-8', '.png': 'image/png',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'text/plain; charset=utf-8',
+  '.yaml': 'text/plain; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.png': 'image/png',
 };
 const APP_FILES = new Set(['index.html', 'app.js', 'app.css', 'app.js.map']);
 /** The in-browser training demo (viewer/demo), bundled into the same folder and served at the root. */
@@ -84,7 +90,8 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
     // A page on another origin could point a DNS name at 127.0.0.1 (rebinding); only our own
     // host names are answered.
     const hostHeader = req.headers.host ?? '';
-    if (hostHeader !== `127.0.0.1:${boundPort}` && hostHeader !== `localhost:${boundPort}`) return send(res, 403, '403: unexpected Host header\n');
+    if (hostHeader !== `127.0.0.1:${boundPort}` && hostHeader !== `localhost:${boundPort}`)
+      return send(res, 403, '403: unexpected Host header\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, '405: only GET\n');
     // Work on the raw target: WHATWG URL parsing would silently collapse '..' segments.
     const raw = req.url ?? '/';
@@ -114,7 +121,10 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
       }
       if (ext !== '.pvd') return send(res, 400, `400: expected a .pvd path, got '${rel}'\n`);
       const dir = posix.dirname(rel);
-      const series: WireSeries = { path: rel, frames: readPvd(file).map((f) => ({ time: f.time, file: posix.normalize(posix.join(dir, f.file)) })) };
+      const series: WireSeries = {
+        path: rel,
+        frames: readPvd(file).map((f) => ({ time: f.time, file: posix.normalize(posix.join(dir, f.file)) })),
+      };
       return sendJson(res, series);
     }
     send(res, 404, '404: not found\n');
@@ -143,9 +153,10 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
   boundPort = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${boundPort}/`,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((e) => (e ? reject(e) : resolve()));
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
   };
 }

@@ -23,9 +23,31 @@ export interface WireCells {
 
 /** The JSON header of a dataset body. */
 export type WireHeader =
-  | { readonly kind: 'ImageData'; readonly dims: [number, number, number]; readonly origin: [number, number, number]; readonly spacing: [number, number, number]; readonly pointData: WireArray[]; readonly cellData: WireArray[] }
-  | { readonly kind: 'UnstructuredGrid'; readonly points: WireBlock; readonly cells: WireCells; readonly types: WireBlock; readonly pointData: WireArray[]; readonly cellData: WireArray[] }
-  | { readonly kind: 'PolyData'; readonly points: WireBlock; readonly verts?: WireCells; readonly lines?: WireCells; readonly polys?: WireCells; readonly pointData: WireArray[]; readonly cellData: WireArray[] };
+  | {
+      readonly kind: 'ImageData';
+      readonly dims: [number, number, number];
+      readonly origin: [number, number, number];
+      readonly spacing: [number, number, number];
+      readonly pointData: WireArray[];
+      readonly cellData: WireArray[];
+    }
+  | {
+      readonly kind: 'UnstructuredGrid';
+      readonly points: WireBlock;
+      readonly cells: WireCells;
+      readonly types: WireBlock;
+      readonly pointData: WireArray[];
+      readonly cellData: WireArray[];
+    }
+  | {
+      readonly kind: 'PolyData';
+      readonly points: WireBlock;
+      readonly verts?: WireCells;
+      readonly lines?: WireCells;
+      readonly polys?: WireCells;
+      readonly pointData: WireArray[];
+      readonly cellData: WireArray[];
+    };
 
 /** Splits a dataset body into its header and the data section (8-byte aligned). */
 export function splitBody(body: ArrayBuffer): { header: WireHeader; data: { buffer: ArrayBuffer; start: number } } {

@@ -10,7 +10,16 @@ import { primitiveSource } from './gpu/source.js';
 import { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings } from './gpu/device.js';
 import { GpuExecutable } from '../compile/gpuExecutable.js';
 
-export { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings, type GpuTexture, type GpuValue } from './gpu/device.js';
+export {
+  asKernelArg,
+  onDevice,
+  toHost,
+  type GpuJs,
+  type GpuKernel,
+  type GpuKernelSettings,
+  type GpuTexture,
+  type GpuValue,
+} from './gpu/device.js';
 
 export interface GpuBackend extends Backend {
   readonly name: 'gpu';
@@ -48,7 +57,12 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
     let k = pipeline ? undefined : cache.get(key);
     if (!k) {
       const settings: GpuKernelSettings = {
-        output: [size], pipeline, precision: 'single', tactic: 'precision', dynamicOutput: false, dynamicArguments: false,
+        output: [size],
+        pipeline,
+        precision: 'single',
+        tactic: 'precision',
+        dynamicOutput: false,
+        dynamicArguments: false,
       };
       k = gpu.createKernel(source, settings) as GpuKernel;
       if (!pipeline) cache.set(key, k);
@@ -62,7 +76,14 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
     kernel,
     compile: (graph) => new GpuExecutable(graph, backend),
     run(prim, inputs, out, params): TypedArray {
-      const source = onDevice(prim, inputs, out) ? primitiveSource(prim, inputs.map((t) => t.shape as Shape), out.shape, params) : null;
+      const source = onDevice(prim, inputs, out)
+        ? primitiveSource(
+            prim,
+            inputs.map((t) => t.shape as Shape),
+            out.shape,
+            params,
+          )
+        : null;
       if (!source) return jsBackend.run(prim, inputs, out, params);
       const args = inputs.map((t) => asKernelArg(t.buffer as TypedArray));
       // a fresh copy: gpu.js may hand back its own reusable output buffer

@@ -21,8 +21,8 @@ export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE
   } catch (e) {
     throw new Error(
       `setBackend('gpu'): gpu.js has no '${mode}' context in this Node process (${(e as Error).message.trim()}). ` +
-        "No GPU binding is installed (headless-gl is skipped at install because it downloads binaries); " +
-        'set FLUXION_GPU_MODE=webasm or cpu to run the gpu backend\'s kernels through gpu.js on the CPU, ' +
+        'No GPU binding is installed (headless-gl is skipped at install because it downloads binaries); ' +
+        "set FLUXION_GPU_MODE=webasm or cpu to run the gpu backend's kernels through gpu.js on the CPU, " +
         'or use the backend in a browser (WebGL2).',
     );
   }

@@ -42,7 +42,12 @@ function resolve(b: BackendName | Backend, what: string): Backend {
   if (typeof b !== 'string') return b;
   const found = known.get(b);
   if (!found) {
-    const hint = b === 'wasm' ? ' (build the kernels with `npm run build:wasm`)' : b === 'gpu' ? ' (make it with registerGpuBackend(gpu), or use the Node entry point, which builds it on demand)' : '';
+    const hint =
+      b === 'wasm'
+        ? ' (build the kernels with `npm run build:wasm`)'
+        : b === 'gpu'
+          ? ' (make it with registerGpuBackend(gpu), or use the Node entry point, which builds it on demand)'
+          : '';
     throw new Error(`${what}: backend '${b}' is not available${hint}; available: ${[...known.keys()].join(', ')}`);
   }
   return found;

@@ -60,7 +60,9 @@ export class Executable {
     for (const a of graph.outputs) touch(a, Infinity);
     const owners = [...life.keys()];
     // constants never share: they are written once at compile time
-    const items = owners.map((o) => (o instanceof Var ? life.get(o) as Lifetime : { ...(life.get(o) as Lifetime), first: -1, last: Infinity }));
+    const items = owners.map((o) =>
+      o instanceof Var ? (life.get(o) as Lifetime) : { ...(life.get(o) as Lifetime), first: -1, last: Infinity },
+    );
     const { offsets, total } = planOffsets(items);
     this.base = kernels.alloc(Math.max(total, 64));
     owners.forEach((o, i) => {
@@ -95,7 +97,12 @@ export class Executable {
     if (!v) {
       const s = this.slot.get(a);
       if (!s) throw new Error(`internal: no buffer planned for ${String(a)}`);
-      v = s.dtype === 'f64' ? this.kernels.f64view(s.offset, s.size) : s.dtype === 'i32' ? this.kernels.i32view(s.offset, s.size) : this.kernels.f32view(s.offset, s.size);
+      v =
+        s.dtype === 'f64'
+          ? this.kernels.f64view(s.offset, s.size)
+          : s.dtype === 'i32'
+            ? this.kernels.i32view(s.offset, s.size)
+            : this.kernels.f32view(s.offset, s.size);
       this.views.set(a, v);
     }
     return v;
@@ -106,7 +113,11 @@ export class Executable {
     const n = sizeOf(e.out.shape);
     if (kernel) {
       const loop = jsLoop(kernel);
-      return () => loop(this.view(e.out), kernel.inputs.map((a) => this.view(a)));
+      return () =>
+        loop(
+          this.view(e.out),
+          kernel.inputs.map((a) => this.view(a)),
+        );
     }
     const [a0, a1] = e.inputs;
     if (e.prim === 'matmul' && e.out.dtype !== 'i32') {
@@ -145,7 +156,14 @@ export class Executable {
     const place = def.place;
     if (place) {
       const shapes = e.inputs.map((a) => (a as Var).shape);
-      return () => place(e.inputs.map((a) => this.view(a)), shapes, e.out, e.params, this.view(e.out));
+      return () =>
+        place(
+          e.inputs.map((a) => this.view(a)),
+          shapes,
+          e.out,
+          e.params,
+          this.view(e.out),
+        );
     }
     // everything else on the reference loops, written into the planned buffer
     return () => {

@@ -41,9 +41,16 @@ export class GpuExecutable {
         continue;
       }
       const avals = ins.map((a) => a as Var | Tensor);
-      const source = !onDevice(eqn.prim, avals, eqn.out) ? null
-        : kernel ? gpuSource(kernel)
-        : primitiveSource(eqn.prim, avals.map((a) => a.shape), eqn.out.shape, eqn.params);
+      const source = !onDevice(eqn.prim, avals, eqn.out)
+        ? null
+        : kernel
+          ? gpuSource(kernel)
+          : primitiveSource(
+              eqn.prim,
+              avals.map((a) => a.shape),
+              eqn.out.shape,
+              eqn.params,
+            );
       if (source) {
         const run = backend.kernel(source, sizeOf(eqn.out.shape), true);
         this.kernels.push(run);
@@ -109,7 +116,10 @@ function hostLoop(k: FusedKernel): Step {
   const loop = jsLoop(k);
   return (values) => {
     const out = allocate(k.out.dtype, k.size);
-    loop(out, k.inputs.map((a) => hostValue(values, a)));
+    loop(
+      out,
+      k.inputs.map((a) => hostValue(values, a)),
+    );
     values.set(k.out, out);
   };
 }

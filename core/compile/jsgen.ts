@@ -31,6 +31,10 @@ export function jsSource(k: FusedKernel): string {
 
 export function jsLoop(k: FusedKernel): LoopFn {
   // S: the scalar helpers (erf, softplus) that some primitives render as calls
-  const loop = new Function('out', 'ins', 'S', jsSource(k)) as (out: ArrayLike<number>, ins: ArrayLike<number>[], S: typeof JS_HELPERS) => void;
+  const loop = new Function('out', 'ins', 'S', jsSource(k)) as (
+    out: ArrayLike<number>,
+    ins: ArrayLike<number>[],
+    S: typeof JS_HELPERS,
+  ) => void;
   return (out, ins) => loop(out, ins, JS_HELPERS);
 }

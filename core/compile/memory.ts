@@ -16,9 +16,7 @@ export function planOffsets(items: readonly Lifetime[]): { offsets: number[]; to
   for (const i of order) {
     const it = items[i];
     const size = Math.ceil(Math.max(it.bytes, 1) / ALIGN) * ALIGN;
-    const clashes = placed
-      .filter((p) => p.item.first <= it.last && it.first <= p.item.last)
-      .sort((a, b) => a.start - b.start);
+    const clashes = placed.filter((p) => p.item.first <= it.last && it.first <= p.item.last).sort((a, b) => a.start - b.start);
     let start = 0;
     for (const c of clashes) {
       if (start + size <= c.start) break;

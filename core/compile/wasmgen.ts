@@ -9,8 +9,24 @@ import type { WasmEmitter } from '../prims/types.js';
 const SIMD = 0xfd;
 /** SIMD opcodes by name (f32x4 unless noted). */
 const OPS: Record<string, number> = {
-  add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9, abs: 0xe0, neg: 0xe1, sqrt: 0xe3, floor: 0x68,
-  eq: 0x41, ne: 0x42, lt: 0x43, gt: 0x44, le: 0x45, ge: 0x46, and: 0x4e /* v128 */, bitselect: 0x52 /* v128 */,
+  add: 0xe4,
+  sub: 0xe5,
+  mul: 0xe6,
+  div: 0xe7,
+  min: 0xe8,
+  max: 0xe9,
+  abs: 0xe0,
+  neg: 0xe1,
+  sqrt: 0xe3,
+  floor: 0x68,
+  eq: 0x41,
+  ne: 0x42,
+  lt: 0x43,
+  gt: 0x44,
+  le: 0x45,
+  ge: 0x46,
+  and: 0x4e /* v128 */,
+  bitselect: 0x52 /* v128 */,
 };
 const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
@@ -101,7 +117,10 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
     splat: (v) => splat(`c${v}`, f32const(v)),
     local: () => {
       const t = scratch();
-      return [[0x22, ...uleb(t)], [0x20, ...uleb(t)]];
+      return [
+        [0x22, ...uleb(t)],
+        [0x20, ...uleb(t)],
+      ];
     },
   };
   const read = (n: Extract<FusedNode, { kind: 'read' }>): number[] => {
@@ -112,13 +131,38 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   };
   const value = emitTree(k, w, read) as number[];
   const loop = [
-    0x02, 0x40, 0x03, 0x40,
-    ...i32const(outPtr), 0x20, 0, 0x6a, ...value, ...simd(V128_STORE), 4, 0,
-    0x20, 0, ...i32const(16), 0x6a, 0x22, 0, ...i32const(k.size * 4), 0x49, 0x0d, 0,
-    0x0b, 0x0b,
+    0x02,
+    0x40,
+    0x03,
+    0x40,
+    ...i32const(outPtr),
+    0x20,
+    0,
+    0x6a,
+    ...value,
+    ...simd(V128_STORE),
+    4,
+    0,
+    0x20,
+    0,
+    ...i32const(16),
+    0x6a,
+    0x22,
+    0,
+    ...i32const(k.size * 4),
+    0x49,
+    0x0d,
+    0,
+    0x0b,
+    0x0b,
   ];
   const init = hoisted.flatMap((code, i) => [...code, 0x21, ...uleb(i + 1)]);
-  const locals = hoisted.length ? vec([[1, I32], [...uleb(hoisted.length), V128]]) : vec([[1, I32]]);
+  const locals = hoisted.length
+    ? vec([
+        [1, I32],
+        [...uleb(hoisted.length), V128],
+      ])
+    : vec([[1, I32]]);
   const code = [...locals, ...init, ...loop, 0x0b];
   return [...uleb(code.length), ...code];
 }

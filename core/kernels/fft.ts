@@ -67,13 +67,18 @@ function radix2(re: Float64Array, im: Float64Array, sign: number): void {
   for (let i = 0; i < n; i++) {
     const j = rev[i];
     if (j > i) {
-      let t = re[i]; re[i] = re[j]; re[j] = t;
-      t = im[i]; im[i] = im[j]; im[j] = t;
+      let t = re[i];
+      re[i] = re[j];
+      re[j] = t;
+      t = im[i];
+      im[i] = im[j];
+      im[j] = t;
     }
   }
   // size-2 stage: twiddle 1, no multiplications
   for (let a = 0; a < n; a += 2) {
-    const xr = re[a + 1], xi = im[a + 1];
+    const xr = re[a + 1],
+      xi = im[a + 1];
     re[a + 1] = re[a] - xr;
     im[a + 1] = im[a] - xi;
     re[a] += xr;
@@ -173,15 +178,18 @@ function bluestein(re: Float64Array, im: Float64Array, sign: number): void {
   workIm.fill(0, n);
   radix2(workRe, workIm, -1);
   for (let k = 0; k < m; k++) {
-    const ar = workRe[k], ai = workIm[k];
-    const br = kernelRe[k], bi = kernelIm[k];
+    const ar = workRe[k],
+      ai = workIm[k];
+    const br = kernelRe[k],
+      bi = kernelIm[k];
     workRe[k] = ar * br - ai * bi;
     workIm[k] = ar * bi + ai * br;
   }
   radix2(workRe, workIm, 1);
   const scale = 1 / m;
   for (let k = 0; k < n; k++) {
-    const ar = workRe[k] * scale, ai = workIm[k] * scale;
+    const ar = workRe[k] * scale,
+      ai = workIm[k] * scale;
     re[k] = ar * chirpRe[k] - ai * chirpIm[k];
     im[k] = (ar * chirpIm[k] + ai * chirpRe[k]) * (sign * -1);
   }
@@ -274,7 +282,8 @@ export function rfft(x: Float64Array): Complex {
     const ei = 0.5 * (zi[a] - zi[b]);
     const or = 0.5 * (zi[a] + zi[b]);
     const oi = -0.5 * (zr[a] - zr[b]);
-    const wr = tw.re[k], wi = tw.im[k];
+    const wr = tw.re[k],
+      wi = tw.im[k];
     outRe[k] = er + wr * or - wi * oi;
     outIm[k] = ei + wr * oi + wi * or;
   }
@@ -314,12 +323,16 @@ export function irfft(re: Float64Array, im: Float64Array, n: number): Float64Arr
   const tw = realTwiddle(n);
   for (let k = 0; k < h; k++) {
     // X_k and conj X_{h-k} give the even/odd sub-spectra; Z = E + i O
-    const xr = re[k], xi = k === 0 ? 0 : im[k];
-    const yr = re[h - k], yi = h - k === h ? 0 : -im[h - k];
+    const xr = re[k],
+      xi = k === 0 ? 0 : im[k];
+    const yr = re[h - k],
+      yi = h - k === h ? 0 : -im[h - k];
     const er = 0.5 * (xr + yr);
     const ei = 0.5 * (xi + yi);
-    const wr = tw.re[k], wi = -tw.im[k]; // exp(+2*pi*i*k/n)
-    const dr = 0.5 * (xr - yr), di = 0.5 * (xi - yi);
+    const wr = tw.re[k],
+      wi = -tw.im[k]; // exp(+2*pi*i*k/n)
+    const dr = 0.5 * (xr - yr),
+      di = 0.5 * (xi - yi);
     const or = dr * wr - di * wi;
     const oi = dr * wi + di * wr;
     zr[k] = er - oi;
@@ -438,10 +451,12 @@ export function naiveDft(re: Float64Array, im: Float64Array, inverse = false): C
   const outIm = new Float64Array(n);
   const sign = inverse ? 1 : -1;
   for (let k = 0; k < n; k++) {
-    let sr = 0, si = 0;
+    let sr = 0,
+      si = 0;
     for (let j = 0; j < n; j++) {
       const t = (sign * 2 * Math.PI * ((j * k) % n)) / n;
-      const c = Math.cos(t), s = Math.sin(t);
+      const c = Math.cos(t),
+        s = Math.sin(t);
       sr += re[j] * c - im[j] * s;
       si += re[j] * s + im[j] * c;
     }

@@ -21,7 +21,7 @@ export function erf(x: number): number {
   // erfc a = e^{-a^2}/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))), evaluated from the tail
   let f = a;
   for (let k = 80; k >= 1; k--) f = a + k / 2 / f;
-  const erfc = (TWO_OVER_SQRT_PI / 2) * Math.exp(-a * a) / f;
+  const erfc = ((TWO_OVER_SQRT_PI / 2) * Math.exp(-a * a)) / f;
   return Math.sign(x) * (1 - erfc);
 }
 

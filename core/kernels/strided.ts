@@ -6,8 +6,12 @@ import { sizeOf, stridesOf, type Shape } from '../shape.js';
 
 /** Copies src viewed with (srcOffset, srcStrides) into dst viewed with (dstOffset, dstStrides), over `shape`. */
 function copyStrided(
-  src: TypedArray, srcOffset: number, srcStrides0: readonly number[],
-  dst: TypedArray, dstOffset: number, dstStrides0: readonly number[],
+  src: TypedArray,
+  srcOffset: number,
+  srcStrides0: readonly number[],
+  dst: TypedArray,
+  dstOffset: number,
+  dstStrides0: readonly number[],
   shape0: Shape,
 ): void {
   const n = sizeOf(shape0);

@@ -12,12 +12,29 @@ import { lit } from '../kernels/glsl.js';
 import type { ElementwiseImpl, NoParams, PrimDef, PrimTable, Series, WasmEmitter } from './types.js';
 
 export interface ElementwiseParams {
-  neg: NoParams; exp: NoParams; log: NoParams; sin: NoParams; cos: NoParams; tanh: NoParams; sqrt: NoParams;
+  neg: NoParams;
+  exp: NoParams;
+  log: NoParams;
+  sin: NoParams;
+  cos: NoParams;
+  tanh: NoParams;
+  sqrt: NoParams;
   powc: { readonly exponent: number };
-  erf: NoParams; softplus: NoParams; abs: NoParams; floor: NoParams; sign: NoParams;
+  erf: NoParams;
+  softplus: NoParams;
+  abs: NoParams;
+  floor: NoParams;
+  sign: NoParams;
   stop_gradient: NoParams;
-  add: NoParams; sub: NoParams; mul: NoParams; div: NoParams; max: NoParams; atan2: NoParams;
-  gt: NoParams; ge: NoParams; eq: NoParams;
+  add: NoParams;
+  sub: NoParams;
+  mul: NoParams;
+  div: NoParams;
+  max: NoParams;
+  atan2: NoParams;
+  gt: NoParams;
+  ge: NoParams;
+  eq: NoParams;
   where: NoParams;
   cast: { readonly dtype: DType };
 }
@@ -71,11 +88,18 @@ function def<K extends Name>(name: K, s: Spec<K>): PrimDef<K> {
 }
 
 /** A wasm renderer applying one f32x4 instruction to the operands. */
-const simd = (op: string) => (w: WasmEmitter, a: number[][]): number[] => [...a.flat(), ...w.op(op)];
+const simd =
+  (op: string) =>
+  (w: WasmEmitter, a: number[][]): number[] => [...a.flat(), ...w.op(op)];
 /** A comparison as 1.0 / 0.0: the lane mask AND the bits of 1.0. */
-const compare = (op: string) => (w: WasmEmitter, [a, b]: number[][]): number[] => [...a, ...b, ...w.op(op), ...w.splat(1), ...w.op('and')];
+const compare =
+  (op: string) =>
+  (w: WasmEmitter, [a, b]: number[][]): number[] => [...a, ...b, ...w.op(op), ...w.splat(1), ...w.op('and')];
 /** JS and GPU text of a call with the arguments in order. */
-const call = (fn: string) => (a: string[]): string => `${fn}(${a.join(', ')})`;
+const call =
+  (fn: string) =>
+  (a: string[]): string =>
+    `${fn}(${a.join(', ')})`;
 /** Scalar helpers the generated JS loops call (passed to them as `S`). */
 export const JS_HELPERS = { erf, softplus };
 
@@ -115,26 +139,47 @@ const cyclic = (n: number, cycle: ReadonlyArray<() => Tensor>): Tensor[] => {
 
 const unaryDefs = {
   neg: def('neg', {
-    arity: 1, scalar: (x) => -x, js: ([a]) => `(-${a})`, gpu: ([a]) => `(-${a})`, wasm: simd('neg'), simdKernel: false,
+    arity: 1,
+    scalar: (x) => -x,
+    js: ([a]) => `(-${a})`,
+    gpu: ([a]) => `(-${a})`,
+    wasm: simd('neg'),
+    simdKernel: false,
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [lax.neg(ct)] },
   }),
   exp: def('exp', {
-    arity: 1, scalar: Math.exp, js: call('Math.exp'), gpu: call('Math.exp'), simdKernel: true,
+    arity: 1,
+    scalar: Math.exp,
+    js: call('Math.exp'),
+    gpu: call('Math.exp'),
+    simdKernel: true,
     diff: { kind: 'unary', derivatives: (_, __, y, n) => new Array<Tensor>(n).fill(y) },
   }),
   log: def('log', {
-    arity: 1, scalar: Math.log, js: call('Math.log'), gpu: call('Math.log'), simdKernel: true,
+    arity: 1,
+    scalar: Math.log,
+    js: call('Math.log'),
+    gpu: call('Math.log'),
+    simdKernel: true,
     diff: {
       kind: 'unary',
       // (-1)^(j-1) (j-1)! / x^j
       derivatives: (lax, x, _, n) =>
         Array.from({ length: n }, (__, i) =>
-          i === 0 ? lax.div(1, x) : i === 1 ? lax.neg(lax.div(1, lax.square(x))) : lax.mul(lax.pow(x, -(i + 1)), (i % 2 ? -1 : 1) * fact(i)),
+          i === 0
+            ? lax.div(1, x)
+            : i === 1
+              ? lax.neg(lax.div(1, lax.square(x)))
+              : lax.mul(lax.pow(x, -(i + 1)), (i % 2 ? -1 : 1) * fact(i)),
         ),
     },
   }),
   sin: def('sin', {
-    arity: 1, scalar: Math.sin, js: call('Math.sin'), gpu: call('Math.sin'), simdKernel: true,
+    arity: 1,
+    scalar: Math.sin,
+    js: call('Math.sin'),
+    gpu: call('Math.sin'),
+    simdKernel: true,
     diff: {
       kind: 'unary',
       derivatives: (lax, x, y, n) => {
@@ -144,7 +189,11 @@ const unaryDefs = {
     },
   }),
   cos: def('cos', {
-    arity: 1, scalar: Math.cos, js: call('Math.cos'), gpu: call('Math.cos'), simdKernel: true,
+    arity: 1,
+    scalar: Math.cos,
+    js: call('Math.cos'),
+    gpu: call('Math.cos'),
+    simdKernel: true,
     diff: {
       kind: 'unary',
       derivatives: (lax, x, y, n) => {
@@ -154,26 +203,37 @@ const unaryDefs = {
     },
   }),
   tanh: def('tanh', {
-    arity: 1, scalar: Math.tanh, js: call('Math.tanh'), simdKernel: true,
+    arity: 1,
+    scalar: Math.tanh,
+    js: call('Math.tanh'),
+    simdKernel: true,
     // GLSL's tanh overflows to NaN for large |x| on some drivers; tanh(15) is 1 in f32 anyway
     gpu: ([a]) => `Math.tanh(Math.min(Math.max(${a}, -15.0), 15.0))`,
     // y' = 1 - y^2
     diff: { kind: 'unary', derivatives: (lax, _, y, n) => quadraticOde(lax, y, lax.sub(1, lax.square(y)), 0, -1, n) },
   }),
   sqrt: def('sqrt', {
-    arity: 1, scalar: Math.sqrt, js: call('Math.sqrt'), gpu: call('Math.sqrt'), wasm: simd('sqrt'),
+    arity: 1,
+    scalar: Math.sqrt,
+    js: call('Math.sqrt'),
+    gpu: call('Math.sqrt'),
+    wasm: simd('sqrt'),
     diff: {
       kind: 'unary',
       // falling(1/2, j) x^(1/2 - j) = falling(1/2, j) / y^(2j-1)
       derivatives: (lax, _, y, n) =>
         Array.from({ length: n }, (__, i) =>
-          i === 0 ? lax.div(0.5, y) : i === 1 ? lax.div(-0.25, lax.mul(y, lax.square(y))) : lax.div(falling(0.5, i + 1), lax.pow(y, 2 * i + 1)),
+          i === 0
+            ? lax.div(0.5, y)
+            : i === 1
+              ? lax.div(-0.25, lax.mul(y, lax.square(y)))
+              : lax.div(falling(0.5, i + 1), lax.pow(y, 2 * i + 1)),
         ),
     },
   }),
   powc: def('powc', {
     arity: 1,
-    scalar: (x, _, __, p) => Math.pow(x, p.exponent),
+    scalar: (x, _, __, p) => x ** p.exponent,
     js: ([a], p, f32) => (f32 && smallIntegerPower(p.exponent) ? f32Power(a, p.exponent) : `Math.pow(${a}, ${p.exponent})`),
     gpu: ([a], p) => powExpr(a, p.exponent),
     wasm: (w, [a], p) => {
@@ -196,7 +256,10 @@ const unaryDefs = {
     },
   }),
   erf: def('erf', {
-    arity: 1, scalar: erf, js: ([a]) => `S.erf(${a})`, gpu: ([a]) => erfGlsl(a),
+    arity: 1,
+    scalar: erf,
+    js: ([a]) => `S.erf(${a})`,
+    gpu: ([a]) => erfGlsl(a),
     // erf^(k+1) = (-1)^k H_k(x) erf', H the physicists' Hermite polynomials
     diff: {
       kind: 'unary',
@@ -213,7 +276,9 @@ const unaryDefs = {
     },
   }),
   softplus: def('softplus', {
-    arity: 1, scalar: softplus, js: ([a]) => `S.softplus(${a})`,
+    arity: 1,
+    scalar: softplus,
+    js: ([a]) => `S.softplus(${a})`,
     gpu: ([a]) => `(Math.max(${a}, 0.0) + Math.log(1.0 + Math.exp(-Math.abs(${a}))))`,
     // softplus' = sigmoid s, s' = s - s^2
     diff: {
@@ -225,20 +290,28 @@ const unaryDefs = {
     },
   }),
   abs: def('abs', {
-    arity: 1, scalar: Math.abs, js: call('Math.abs'), gpu: call('Math.abs'), wasm: simd('abs'),
+    arity: 1,
+    scalar: Math.abs,
+    js: call('Math.abs'),
+    gpu: call('Math.abs'),
+    wasm: simd('abs'),
     // sign(x): at 0 the derivative is taken as 0 (the subgradient's midpoint), so gradients never hold NaN
     diff: { kind: 'unary', derivatives: (lax, x, _, n) => [lax.sign(x), ...new Array<null>(n - 1).fill(null)] },
   }),
   floor: def('floor', { arity: 1, scalar: Math.floor, js: call('Math.floor'), gpu: call('Math.floor'), wasm: simd('floor'), diff: zero }),
   sign: def('sign', {
-    arity: 1, scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), js: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
+    arity: 1,
+    scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    js: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
     gpu: ([a]) => `(${a} > 0.0 ? 1.0 : (${a} < 0.0 ? -1.0 : 0.0))`,
     wasm: (w, [a]) => [...compare('gt')(w, [a, w.splat(0)]), ...compare('lt')(w, [a, w.splat(0)]), ...w.op('sub')],
     diff: zero,
   }),
   // shares its input's (immutable) buffer
   stop_gradient: def('stop_gradient', { arity: 1, scalar: (x) => x, js: ([a]) => a, gpu: ([a]) => a, diff: zero, impl: ([x]) => x }),
-} satisfies PrimTable<'neg' | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'sqrt' | 'powc' | 'erf' | 'softplus' | 'abs' | 'floor' | 'sign' | 'stop_gradient'>;
+} satisfies PrimTable<
+  'neg' | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'sqrt' | 'powc' | 'erf' | 'softplus' | 'abs' | 'floor' | 'sign' | 'stop_gradient'
+>;
 
 /** Cauchy product of two series with `mul` as the multiplication (elementwise or matrix). */
 export function product(lax: Lax, a: Series, b: Series, K: number, mul: (u: Tensor, v: Tensor) => Tensor = lax.mul): Series {
@@ -249,8 +322,14 @@ export function product(lax: Lax, a: Series, b: Series, K: number, mul: (u: Tens
 
 /** sum_{j=lo..hi} w(j) a_j b_{k-j}, skipping zero terms. */
 export function convolve(
-  lax: Lax, a: Series, b: Series, k: number, lo: number, hi: number,
-  w: (j: number) => number = () => 1, mul: (u: Tensor, v: Tensor) => Tensor = lax.mul,
+  lax: Lax,
+  a: Series,
+  b: Series,
+  k: number,
+  lo: number,
+  hi: number,
+  w: (j: number) => number = () => 1,
+  mul: (u: Tensor, v: Tensor) => Tensor = lax.mul,
 ): T {
   let acc: T = null;
   for (let j = lo; j <= hi; j++) {
@@ -266,15 +345,27 @@ export function convolve(
 
 const binaryDefs = {
   add: def('add', {
-    arity: 2, scalar: (a, b) => a + b, js: ([a, b]) => `(${a} + ${b})`, gpu: ([a, b]) => `(${a} + ${b})`, wasm: simd('add'),
+    arity: 2,
+    scalar: (a, b) => a + b,
+    js: ([a, b]) => `(${a} + ${b})`,
+    gpu: ([a, b]) => `(${a} + ${b})`,
+    wasm: simd('add'),
     diff: { kind: 'linear', in: 'all', transpose: (_, ct) => [ct, ct] },
   }),
   sub: def('sub', {
-    arity: 2, scalar: (a, b) => a - b, js: ([a, b]) => `(${a} - ${b})`, gpu: ([a, b]) => `(${a} - ${b})`, wasm: simd('sub'),
+    arity: 2,
+    scalar: (a, b) => a - b,
+    js: ([a, b]) => `(${a} - ${b})`,
+    gpu: ([a, b]) => `(${a} - ${b})`,
+    wasm: simd('sub'),
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [ct, lax.neg(ct)] },
   }),
   mul: def('mul', {
-    arity: 2, scalar: (a, b) => a * b, js: ([a, b]) => `(${a} * ${b})`, gpu: ([a, b]) => `(${a} * ${b})`, wasm: simd('mul'),
+    arity: 2,
+    scalar: (a, b) => a * b,
+    js: ([a, b]) => `(${a} * ${b})`,
+    gpu: ([a, b]) => `(${a} * ${b})`,
+    wasm: simd('mul'),
     diff: {
       kind: 'rules',
       jet: (lax, [a, b], _, K) => product(lax, a, b, K),
@@ -289,7 +380,11 @@ const binaryDefs = {
     },
   }),
   div: def('div', {
-    arity: 2, scalar: (a, b) => a / b, js: ([a, b]) => `(${a} / ${b})`, gpu: ([a, b]) => `(${a} / ${b})`, wasm: simd('div'),
+    arity: 2,
+    scalar: (a, b) => a / b,
+    js: ([a, b]) => `(${a} / ${b})`,
+    gpu: ([a, b]) => `(${a} / ${b})`,
+    wasm: simd('div'),
     diff: {
       kind: 'rules',
       jet: (lax, [a, b], y0, K) => {
@@ -312,7 +407,12 @@ const binaryDefs = {
     },
   }),
   max: def('max', {
-    arity: 2, scalar: (a, b) => (a >= b ? a : b), js: ([a, b]) => `(${a} >= ${b} ? ${a} : ${b})`, gpu: call('Math.max'), wasm: simd('max'),
+    arity: 2,
+    // biome-ignore lint/complexity/useMathMinMax: the ternary is the rule every backend renders (NaN and tie handling match the js kernels)
+    scalar: (a, b) => (a >= b ? a : b),
+    js: ([a, b]) => `(${a} >= ${b} ? ${a} : ${b})`,
+    gpu: call('Math.max'),
+    wasm: simd('max'),
     diff: {
       kind: 'rules',
       // the derivative of the selected operand (a on ties)
@@ -328,13 +428,17 @@ const binaryDefs = {
       },
       collapsed: (lax, { xs, y0, t1, t2, tiledOut }) => {
         const takeA = lax.greaterEqual(xs[0], xs[1]);
-        const pick = (u: T, v: T, c: Tensor, like: Tensor): T => (u || v ? lax.where(c, u ?? lax.zerosLike(like), v ?? lax.zerosLike(like)) : null);
+        const pick = (u: T, v: T, c: Tensor, like: Tensor): T =>
+          u || v ? lax.where(c, u ?? lax.zerosLike(like), v ?? lax.zerosLike(like)) : null;
         return [pick(t1[0], t1[1], tiledOut(takeA), tiledOut(y0)), pick(t2[0], t2[1], takeA, y0)];
       },
     },
   }),
   atan2: def('atan2', {
-    arity: 2, scalar: Math.atan2, js: call('Math.atan2'), gpu: call('Math.atan2'),
+    arity: 2,
+    scalar: Math.atan2,
+    js: call('Math.atan2'),
+    gpu: call('Math.atan2'),
     // atan2(a, b) is the angle of the point (b, a): d/da = b / r^2, d/db = -a / r^2
     diff: {
       kind: 'binary',
@@ -344,18 +448,44 @@ const binaryDefs = {
       },
     },
   }),
-  gt: def('gt', { arity: 2, scalar: (a, b) => (a > b ? 1 : 0), js: ([a, b]) => `(${a} > ${b} ? 1 : 0)`, gpu: ([a, b]) => `(${a} > ${b} ? 1.0 : 0.0)`, wasm: compare('gt'), diff: zero }),
-  ge: def('ge', { arity: 2, scalar: (a, b) => (a >= b ? 1 : 0), js: ([a, b]) => `(${a} >= ${b} ? 1 : 0)`, gpu: ([a, b]) => `(${a} >= ${b} ? 1.0 : 0.0)`, wasm: compare('ge'), diff: zero }),
-  eq: def('eq', { arity: 2, scalar: (a, b) => (a === b ? 1 : 0), js: ([a, b]) => `(${a} === ${b} ? 1 : 0)`, gpu: ([a, b]) => `(${a} == ${b} ? 1.0 : 0.0)`, wasm: compare('eq'), diff: zero }),
+  gt: def('gt', {
+    arity: 2,
+    scalar: (a, b) => (a > b ? 1 : 0),
+    js: ([a, b]) => `(${a} > ${b} ? 1 : 0)`,
+    gpu: ([a, b]) => `(${a} > ${b} ? 1.0 : 0.0)`,
+    wasm: compare('gt'),
+    diff: zero,
+  }),
+  ge: def('ge', {
+    arity: 2,
+    scalar: (a, b) => (a >= b ? 1 : 0),
+    js: ([a, b]) => `(${a} >= ${b} ? 1 : 0)`,
+    gpu: ([a, b]) => `(${a} >= ${b} ? 1.0 : 0.0)`,
+    wasm: compare('ge'),
+    diff: zero,
+  }),
+  eq: def('eq', {
+    arity: 2,
+    scalar: (a, b) => (a === b ? 1 : 0),
+    js: ([a, b]) => `(${a} === ${b} ? 1 : 0)`,
+    gpu: ([a, b]) => `(${a} == ${b} ? 1.0 : 0.0)`,
+    wasm: compare('eq'),
+    diff: zero,
+  }),
   where: def('where', {
-    arity: 3, scalar: (c, a, b) => (c !== 0 ? a : b), js: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`, gpu: ([c, a, b]) => `(${c} != 0.0 ? ${a} : ${b})`,
+    arity: 3,
+    scalar: (c, a, b) => (c !== 0 ? a : b),
+    js: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`,
+    gpu: ([c, a, b]) => `(${c} != 0.0 ? ${a} : ${b})`,
     // cond != 0 ? a : b
     wasm: (w, [c, a, b]) => [...a, ...b, ...c, ...w.splat(0), ...w.op('ne'), ...w.op('bitselect')],
     diff: { kind: 'linear', in: [1, 2], transpose: (lax, ct, [c]) => [null, lax.where(c, ct, 0), lax.where(c, 0, ct)] },
   }),
   cast: def('cast', {
-    arity: 1, scalar: (x) => x,
-    js: ([a], p) => (p.dtype === 'i32' ? `Math.trunc(${a})` : a), gpu: ([a]) => a,
+    arity: 1,
+    scalar: (x) => x,
+    js: ([a], p) => (p.dtype === 'i32' ? `Math.trunc(${a})` : a),
+    gpu: ([a]) => a,
     shape: ([a], p) => ({ shape: a.shape, dtype: p.dtype }),
     // truncates towards zero when it lands in i32
     impl: ([x], _s, out) => {

@@ -48,7 +48,11 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
       if (idx.dtype !== 'i32') throw new ShapeError('scatterAdd', `indices must be i32, got ${idx.dtype}`);
       const k = idx.shape.length;
       const ok = sameShape(upd.shape.slice(axis, axis + k), idx.shape);
-      if (!ok) throw new ShapeError('scatterAdd', `updates [${upd.shape.join(',')}] do not carry indices [${idx.shape.join(',')}] at axis ${axis}`);
+      if (!ok)
+        throw new ShapeError(
+          'scatterAdd',
+          `updates [${upd.shape.join(',')}] do not carry indices [${idx.shape.join(',')}] at axis ${axis}`,
+        );
       return { shape: [...upd.shape.slice(0, axis), size, ...upd.shape.slice(axis + k)], dtype: upd.dtype };
     },
     impl: ([idx, upd], [, us], out, { axis, size: n }) => {

@@ -17,7 +17,9 @@ export interface LayoutParams {
 type Name = keyof LayoutParams;
 
 /** A view-like primitive: evaluated (and compiled) as a strided copy of its input. */
-function viewDef<K extends 'broadcast' | 'transpose' | 'slice'>(d: Omit<PrimDef<K>, 'impl'> & Required<Pick<PrimDef<K>, 'view'>>): PrimDef<K> {
+function viewDef<K extends 'broadcast' | 'transpose' | 'slice'>(
+  d: Omit<PrimDef<K>, 'impl'> & Required<Pick<PrimDef<K>, 'view'>>,
+): PrimDef<K> {
   const view = d.view;
   return { ...d, impl: ([x], [s], out, p) => materialize(x, view(s, out, p), out) };
 }
@@ -93,7 +95,13 @@ export const layoutPrims: PrimTable<Name> = {
     diff: {
       kind: 'linear',
       in: 'all',
-      transpose: (lax, ct, [x], { start, shape: size }) => [lax.pad(ct, start, x.shape.map((d, i) => d - start[i] - size[i]))],
+      transpose: (lax, ct, [x], { start, shape: size }) => [
+        lax.pad(
+          ct,
+          start,
+          x.shape.map((d, i) => d - start[i] - size[i]),
+        ),
+      ],
     },
   }),
   pad: placeDef({
@@ -102,7 +110,13 @@ export const layoutPrims: PrimTable<Name> = {
     place: ([x], [s], out, { before }, dst) => {
       dst.fill(0);
       const os = stridesOf(out.shape);
-      placeAt(x, s, dst, before.reduce((acc, b, d) => acc + b * os[d], 0), out.shape);
+      placeAt(
+        x,
+        s,
+        dst,
+        before.reduce((acc, b, d) => acc + b * os[d], 0),
+        out.shape,
+      );
     },
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct, [x], { before }) => [lax.slice(ct, before, x.shape)] },
   }),

@@ -16,7 +16,14 @@ const reducedAval = ([a]: readonly Aval[], { axes }: { axes: readonly number[] }
   dtype: a.dtype,
 });
 
-function reduce(x: TypedArray, shape: Shape, out: Aval, axes: readonly number[], init: number, op: (acc: number, v: number) => number): TypedArray {
+function reduce(
+  x: TypedArray,
+  shape: Shape,
+  out: Aval,
+  axes: readonly number[],
+  init: number,
+  op: (acc: number, v: number) => number,
+): TypedArray {
   const res = allocate(out.dtype, sizeOf(out.shape)).fill(init);
   // stride of each input axis inside the output (0 on reduced axes)
   const outStrides = stridesOf(out.shape);
@@ -72,6 +79,7 @@ export const reducePrims: PrimTable<keyof ReduceParams> = {
   reduce_max: {
     name: 'reduce_max',
     shape: reducedAval,
+    // biome-ignore lint/complexity/useMathMinMax: a comparison, like the wasm and gpu reductions (Math.max would turn NaN handling different)
     impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, -Infinity, (a, v) => (v > a ? v : a)),
     diff: {
       kind: 'rules',

@@ -20,7 +20,14 @@ import type { CustomParams } from './custom.js';
 
 /** Parameters of every primitive, by name (each family contributes its own). */
 export interface PrimParams
-  extends ElementwiseParams, LayoutParams, ReduceParams, MatmulParams, IndexingParams, FftParams, RandomParams, CustomParams {}
+  extends ElementwiseParams,
+    LayoutParams,
+    ReduceParams,
+    MatmulParams,
+    IndexingParams,
+    FftParams,
+    RandomParams,
+    CustomParams {}
 export type PrimName = keyof PrimParams;
 /** The parameters of some primitive (what an untyped equation carries). */
 export type AnyParams = PrimParams[PrimName];
@@ -66,7 +73,15 @@ export type Differentiation<P> =
  */
 export type CollapsedRule<P> = (
   lax: Lax,
-  c: { xs: Tensor[]; y0: Tensor; t1: T[]; t2: T[]; tiledIn: (k: number) => Tensor; tiledOut: (t: Tensor) => Tensor; sumDirs: (t: Tensor) => Tensor },
+  c: {
+    xs: Tensor[];
+    y0: Tensor;
+    t1: T[];
+    t2: T[];
+    tiledIn: (k: number) => Tensor;
+    tiledOut: (t: Tensor) => Tensor;
+    sumDirs: (t: Tensor) => Tensor;
+  },
   p: P,
 ) => [T, T];
 

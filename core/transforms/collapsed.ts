@@ -27,7 +27,11 @@ export function collapsedSecondOrder(f: (x: Tensor) => Tensor, x: Tensor, direct
  * The whole collapsed pass: value f(x) [N, ...], first order J v_k per direction ([P*N, ...], block k =
  * direction k) and the summed second order sum_k v_k^T H v_k [N, ...].
  */
-export function collapsedTaylor2(f: (x: Tensor) => Tensor, x: Tensor, directions: Tensor): { value: Tensor; first: Tensor; second: Tensor } {
+export function collapsedTaylor2(
+  f: (x: Tensor) => Tensor,
+  x: Tensor,
+  directions: Tensor,
+): { value: Tensor; first: Tensor; second: Tensor } {
   const [N] = x.shape;
   const P = directions.shape[0] / N;
   if (!Number.isInteger(P) || P < 1) throw new NotCollapsible(`directions ${directions.shape} do not tile ${x.shape}`);
@@ -39,7 +43,8 @@ export function collapsedTaylor2(f: (x: Tensor) => Tensor, x: Tensor, directions
   /** A value of graph a brought to the row count of graph b (rows repeated per direction). */
   const tile = (t: Tensor, like: readonly number[]): Tensor => {
     if (sameShape(t.shape, like)) return t;
-    if (like[0] !== P * t.shape[0] || !sameShape(like.slice(1), t.shape.slice(1))) throw new NotCollapsible(`cannot tile ${t.shape} to ${like}`);
+    if (like[0] !== P * t.shape[0] || !sameShape(like.slice(1), t.shape.slice(1)))
+      throw new NotCollapsible(`cannot tile ${t.shape} to ${like}`);
     return repeatRows(t, P);
   };
   /** Sum over directions of a per-direction value: [P*N, ...] -> [N, ...]. */
@@ -65,16 +70,30 @@ export function collapsedTaylor2(f: (x: Tensor) => Tensor, x: Tensor, directions
     let y1: T = null;
     let y2: T = null;
     if (diff.kind === 'linear') {
-      y1 = applyLinear(eb, xs.map((_, k) => tiled(k)), t1);
+      y1 = applyLinear(
+        eb,
+        xs.map((_, k) => tiled(k)),
+        t1,
+      );
       y2 = applyLinear(e, xs, t2);
     } else if (diff.kind === 'unary') {
       const [d1, d2] = diff.derivatives(lax, xs[0], y0, 2, e.params);
       y1 = t1[0] && d1 ? ops.mul(t1[0], tile(d1, eb.out.shape)) : null;
       y2 = addMaybe(t2[0] && d1 ? ops.mul(t2[0], d1) : null, t1[0] && d2 ? ops.mul(sumDirs(ops.square(t1[0]), y0.shape), d2) : null);
     } else if (diff.kind === 'rules' && diff.collapsed) {
-      [y1, y2] = diff.collapsed(lax, {
-        xs, y0, t1, t2, tiledIn: tiled, tiledOut: (t) => tile(t, eb.out.shape), sumDirs: (t) => sumDirs(t, y0.shape),
-      }, e.params);
+      [y1, y2] = diff.collapsed(
+        lax,
+        {
+          xs,
+          y0,
+          t1,
+          t2,
+          tiledIn: tiled,
+          tiledOut: (t) => tile(t, eb.out.shape),
+          sumDirs: (t) => sumDirs(t, y0.shape),
+        },
+        e.params,
+      );
     } else if (diff.kind !== 'zero') {
       throw new NotCollapsible(`no collapsed rule for '${e.prim}'`);
     }

@@ -56,13 +56,27 @@ function composeUnary(derivatives: (n: number) => T[], x: Series, y0: Tensor, K:
  */
 function composeBinary(partials: (a: Tensor, b: Tensor) => [Tensor, Tensor], xs: Series[], y0: Tensor, K: number): Series {
   const primals = xs.map((s) => s[0] as Tensor);
-  const g = makeGraph((a, b) => partials(a, b), primals.map((t) => ({ shape: t.shape, dtype: t.dtype })));
-  const [gs, gSeries] = jetGraph(g, primals, xs.map((s) => s.slice(1, K).map((t, k) => times(t, factorial(k + 1)))), K - 1);
+  const g = makeGraph(
+    (a, b) => partials(a, b),
+    primals.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
+  const [gs, gSeries] = jetGraph(
+    g,
+    primals,
+    xs.map((s) => s.slice(1, K).map((t, k) => times(t, factorial(k + 1)))),
+    K - 1,
+  );
   const gCoeffs: Series[] = gs.map((g0, i) => [g0, ...gSeries[i].map((t, k) => times(t, 1 / factorial(k + 1)))]);
   const y: Series = [y0];
   for (let k = 1; k <= K; k++) {
     let acc: T = null;
-    xs.forEach((x, i) => (acc = addMaybe(acc, convolve(lax, x, gCoeffs[i], k, 1, k, (j) => j))));
+    xs.forEach(
+      (x, i) =>
+        (acc = addMaybe(
+          acc,
+          convolve(lax, x, gCoeffs[i], k, 1, k, (j) => j),
+        )),
+    );
     y.push(times(acc, 1 / k));
   }
   return y;
@@ -73,11 +87,19 @@ function composeCustom(e: Eqn, xs: Series[], K: number): Series {
   const p = e.params as CustomParams[keyof CustomParams];
   const primals = xs.map((s) => s[0] as Tensor);
   if (K === 1 && e.prim === 'custom_jvp') {
-    const [y, t] = (p as CustomParams['custom_jvp']).jvp(primals, xs.map((s, i) => s[1] ?? ops.zerosLike(primals[i])));
+    const [y, t] = (p as CustomParams['custom_jvp']).jvp(
+      primals,
+      xs.map((s, i) => s[1] ?? ops.zerosLike(primals[i])),
+    );
     return [y, t];
   }
   try {
-    const [[y], [s]] = jetGraph(p.primal, primals, xs.map((x) => x.slice(1).map((t, k) => times(t, factorial(k + 1)))), K);
+    const [[y], [s]] = jetGraph(
+      p.primal,
+      primals,
+      xs.map((x) => x.slice(1).map((t, k) => times(t, factorial(k + 1)))),
+      K,
+    );
     return [y, ...s.map((t, k) => times(t, 1 / factorial(k + 1)))];
   } catch (err) {
     throw new Error(`jet: '${p.name}' has no Taylor rule of order ${K} and its primal cannot be differentiated: ${(err as Error).message}`);
@@ -91,7 +113,14 @@ function seriesOut(e: Eqn, ins: Series[], y0: Tensor, K: number): Series {
   switch (diff.kind) {
     case 'linear': {
       const ys: Series = [y0];
-      for (let k = 1; k <= K; k++) ys.push(applyLinear(e, xs, ins.map((s) => s[k])));
+      for (let k = 1; k <= K; k++)
+        ys.push(
+          applyLinear(
+            e,
+            xs,
+            ins.map((s) => s[k]),
+          ),
+        );
       return ys;
     }
     case 'zero':
@@ -111,12 +140,7 @@ function seriesOut(e: Eqn, ins: Series[], y0: Tensor, K: number): Series {
  * Evaluates g on `primals` with Taylor series `series[i][k-1]` = k-th derivative of input i's curve
  * (JAX jet convention; null = zero). Returns outputs and their derivative series, K = series length.
  */
-export function jetGraph(
-  g: Graph,
-  primals: readonly Tensor[],
-  series: ReadonlyArray<ReadonlyArray<T>>,
-  K: number,
-): [Tensor[], T[][]] {
+export function jetGraph(g: Graph, primals: readonly Tensor[], series: ReadonlyArray<ReadonlyArray<T>>, K: number): [Tensor[], T[][]] {
   const env = bindInputs(g, primals);
   const coeffs = new Map<Var, Series>();
   g.inputs.forEach((v, i) => {
@@ -131,7 +155,11 @@ export function jetGraph(
     const xs = e.inputs.map((a) => read(env, a));
     const active = e.inputs.some((a) => a instanceof Var && coeffs.has(a));
     if (active && defOf(e.prim).diff.kind === 'custom') {
-      const ys = composeCustom(e, e.inputs.map((a, i) => seriesOf(a, xs[i])), K);
+      const ys = composeCustom(
+        e,
+        e.inputs.map((a, i) => seriesOf(a, xs[i])),
+        K,
+      );
       env.set(e.out, ys[0] as Tensor);
       if (ys.slice(1).some((t) => t)) coeffs.set(e.out, ys);
       continue;
@@ -139,7 +167,12 @@ export function jetGraph(
     const y0 = rebind(e, xs);
     env.set(e.out, y0);
     if (!active) continue;
-    const ys = seriesOut(e, e.inputs.map((a, i) => seriesOf(a, xs[i])), y0, K);
+    const ys = seriesOut(
+      e,
+      e.inputs.map((a, i) => seriesOf(a, xs[i])),
+      y0,
+      K,
+    );
     if (ys.slice(1).some((t) => t)) coeffs.set(e.out, ys);
   }
   const outs = g.outputs.map((a) => read(env, a));

@@ -29,7 +29,13 @@ function tangentOut(e: Eqn, xs: Tensor[], ts: T[], y: Tensor): T {
     }
     case 'rules':
       // the first-order Taylor coefficient
-      return diff.jet(lax, xs.map((x, i) => [x, ts[i]]), y, 1, e.params)[1];
+      return diff.jet(
+        lax,
+        xs.map((x, i) => [x, ts[i]]),
+        y,
+        1,
+        e.params,
+      )[1];
     case 'custom':
       throw new Error('internal: custom equations are handled by jvpGraph');
   }
@@ -39,7 +45,10 @@ function tangentOut(e: Eqn, xs: Tensor[], ts: T[], y: Tensor): T {
 function customTangent(e: Eqn, xs: Tensor[], ts: T[]): [Tensor, T] {
   if (e.prim === 'custom_jvp') {
     const p = e.params as CustomParams['custom_jvp'];
-    return p.jvp(xs, ts.map((t, i) => t ?? ops.zerosLike(xs[i])));
+    return p.jvp(
+      xs,
+      ts.map((t, i) => t ?? ops.zerosLike(xs[i])),
+    );
   }
   const p = e.params as CustomParams['custom_vjp'];
   const [[y], [t]] = jvpGraph(p.primal, xs, ts);

@@ -39,14 +39,19 @@ function customCotangents(e: Eqn, ct: Tensor, ins: Tensor[], saved: Tensor[] | u
     const p = e.params as CustomParams['custom_vjp'];
     const cts = p.bwd(saved ?? p.fwd(...ins)[1], ct);
     if (!Array.isArray(cts) || cts.length !== ins.length) {
-      throw new Error(`customVjp '${p.name}': bwd must return one cotangent (or null) per input (${ins.length}), got ${Array.isArray(cts) ? cts.length : typeof cts}`);
+      throw new Error(
+        `customVjp '${p.name}': bwd must return one cotangent (or null) per input (${ins.length}), got ${Array.isArray(cts) ? cts.length : typeof cts}`,
+      );
     }
     return cts;
   }
   // the jvp is linear in the tangents, so its vjp with respect to them (at zero) is its transpose
   const p = e.params as CustomParams['custom_jvp'];
   const zeros = ins.map((x) => ops.zerosLike(x));
-  const tangentMap = makeGraph((...ts) => p.jvp(ins, ts)[1], zeros.map((z) => ({ shape: z.shape, dtype: z.dtype })));
+  const tangentMap = makeGraph(
+    (...ts) => p.jvp(ins, ts)[1],
+    zeros.map((z) => ({ shape: z.shape, dtype: z.dtype })),
+  );
   return vjpGraph(tangentMap, zeros).pullback([ct]);
 }
 

@@ -5,7 +5,10 @@
 const PAGE = 65536;
 export const ALIGN = 64;
 
-interface FreeBlock { ptr: number; size: number }
+interface FreeBlock {
+  ptr: number;
+  size: number;
+}
 
 export class WasmHeap {
   private top: number;
@@ -14,7 +17,10 @@ export class WasmHeap {
   private liveBytes = 0;
 
   /** `base` is the first usable byte; address 0 stays unused so 0 can mean "no pointer". */
-  constructor(readonly memory: WebAssembly.Memory, base = ALIGN) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base = ALIGN,
+  ) {
     if (!Number.isInteger(base) || base <= 0) throw new Error(`WasmHeap: base must be a positive integer, got ${base}`);
     this.top = alignUp(base);
   }
@@ -28,7 +34,10 @@ export class WasmHeap {
       if (blk.size < size) continue;
       const ptr = blk.ptr;
       if (blk.size === size) this.freeList.splice(i, 1);
-      else { blk.ptr += size; blk.size -= size; }
+      else {
+        blk.ptr += size;
+        blk.size -= size;
+      }
       return this.track(ptr, size);
     }
     const ptr = this.top;
@@ -49,11 +58,21 @@ export class WasmHeap {
     // Coalesce with the next, then the previous block.
     const cur = this.freeList[i];
     const next = this.freeList[i + 1];
-    if (next && cur.ptr + cur.size === next.ptr) { cur.size += next.size; this.freeList.splice(i + 1, 1); }
+    if (next && cur.ptr + cur.size === next.ptr) {
+      cur.size += next.size;
+      this.freeList.splice(i + 1, 1);
+    }
     const prev = this.freeList[i - 1];
-    if (prev && prev.ptr + prev.size === cur.ptr) { prev.size += cur.size; this.freeList.splice(i, 1); i--; }
+    if (prev && prev.ptr + prev.size === cur.ptr) {
+      prev.size += cur.size;
+      this.freeList.splice(i, 1);
+      i--;
+    }
     const last = this.freeList[this.freeList.length - 1];
-    if (last && last.ptr + last.size === this.top) { this.top = last.ptr; this.freeList.pop(); }
+    if (last && last.ptr + last.size === this.top) {
+      this.top = last.ptr;
+      this.freeList.pop();
+    }
   }
 
   /** Size in bytes reserved for a live pointer (rounded up to the alignment). */
@@ -64,7 +83,13 @@ export class WasmHeap {
   }
 
   get stats(): { liveBytes: number; liveBlocks: number; freeBlocks: number; top: number; capacity: number } {
-    return { liveBytes: this.liveBytes, liveBlocks: this.sizes.size, freeBlocks: this.freeList.length, top: this.top, capacity: this.memory.buffer.byteLength };
+    return {
+      liveBytes: this.liveBytes,
+      liveBlocks: this.sizes.size,
+      freeBlocks: this.freeList.length,
+      top: this.top,
+      capacity: this.memory.buffer.byteLength,
+    };
   }
 
   private track(ptr: number, size: number): number {
@@ -82,11 +107,15 @@ export class WasmHeap {
     try {
       this.memory.grow(pages);
     } catch {
-      try { this.memory.grow(needPages); } catch (e) {
+      try {
+        this.memory.grow(needPages);
+      } catch (e) {
         throw new Error(`alloc: cannot grow wasm memory to ${end} bytes (${(e as Error).message})`);
       }
     }
   }
 }
 
-function alignUp(n: number): number { return Math.ceil(n / ALIGN) * ALIGN; }
+function alignUp(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}

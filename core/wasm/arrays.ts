@@ -3,7 +3,9 @@ import type { BinaryOp, Dtype, ReduceOp, UnaryOp, WasmKernels } from './kernels.
 
 type FloatArray = Float32Array | Float64Array;
 
-function dtypeOf(x: FloatArray): Dtype { return x instanceof Float64Array ? 'f64' : 'f32'; }
+function dtypeOf(x: FloatArray): Dtype {
+  return x instanceof Float64Array ? 'f64' : 'f32';
+}
 
 /** Copies arrays into fresh wasm allocations, runs `body` with their pointers, and frees them all. */
 function withBuffers<R>(k: WasmKernels, inputs: ArrayLike<number>[], kinds: ('f32' | 'f64' | 'i32')[], body: (ptrs: number[]) => R): R {
@@ -72,8 +74,16 @@ export function binaryArr<T extends FloatArray>(kern: WasmKernels, op: BinaryOp,
 }
 
 /** Broadcasting binary op on [outer, inner]: a and b are indexed with the given element strides (0 broadcasts). */
-export function binaryStridedArr<T extends FloatArray>(kern: WasmKernels, op: BinaryOp, a: T, aStrides: [number, number],
-  b: T, bStrides: [number, number], outer: number, inner: number): T {
+export function binaryStridedArr<T extends FloatArray>(
+  kern: WasmKernels,
+  op: BinaryOp,
+  a: T,
+  aStrides: [number, number],
+  b: T,
+  bStrides: [number, number],
+  outer: number,
+  inner: number,
+): T {
   const dtype = dtypeOf(a);
   if (dtypeOf(b) !== dtype) throw new Error(`binaryStridedArr: b must have the dtype of a (${dtype})`);
   const size = outer * inner;
@@ -121,7 +131,8 @@ export function gatherArr<T extends FloatArray>(kern: WasmKernels, x: T, idx: In
 export function scatterAddArr<T extends FloatArray>(kern: WasmKernels, y: T, idx: Int32Array, out: T, shape: [number, number, number]): T {
   const [outer, n, inner] = shape;
   if (out.length !== outer * n * inner) throw new Error(`scatterAddArr: out has length ${out.length}, expected ${outer}*${n}*${inner}`);
-  if (y.length !== outer * idx.length * inner) throw new Error(`scatterAddArr: y has length ${y.length}, expected ${outer}*${idx.length}*${inner}`);
+  if (y.length !== outer * idx.length * inner)
+    throw new Error(`scatterAddArr: y has length ${y.length}, expected ${outer}*${idx.length}*${inner}`);
   const dtype = dtypeOf(y);
   return withBuffers(kern, [y, idx, out], [dtype, 'i32', dtype], ([py, pi, po]) => {
     kern.scatterAdd(dtype, py, pi, po, outer, n, inner, idx.length);

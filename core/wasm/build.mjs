@@ -13,12 +13,24 @@ const outDir = join(here, 'build');
 // segments or runtime heap are emitted (stub runtime, no strings), so re-instantiating is harmless.
 const common = [
   entry,
-  '--runtime', 'stub',
-  '--importMemory', '--sharedMemory', '--noExportMemory',
-  '--initialMemory', '32', '--maximumMemory', '65536',
-  '--enable', 'simd,threads',
-  '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert',
-  '--use', 'abort=',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--sharedMemory',
+  '--noExportMemory',
+  '--initialMemory',
+  '32',
+  '--maximumMemory',
+  '65536',
+  '--enable',
+  'simd,threads',
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--noAssert',
+  '--use',
+  'abort=',
 ];
 
 const variants = [
@@ -33,7 +45,11 @@ function newestSourceTime() {
 }
 
 function upToDate(name) {
-  try { return statSync(join(outDir, `${name}.wasm`)).mtimeMs >= newestSourceTime(); } catch { return false; }
+  try {
+    return statSync(join(outDir, `${name}.wasm`)).mtimeMs >= newestSourceTime();
+  } catch {
+    return false;
+  }
 }
 
 mkdirSync(outDir, { recursive: true });

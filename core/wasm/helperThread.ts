@@ -3,8 +3,16 @@
 // a stuck or failed worker becomes a clear Error instead of a hang.
 import { Worker } from 'node:worker_threads';
 
-const STATE = 0, KIND = 1, ARGS = 2, MAX_ARGS = 24;
-const BOOT = 0, IDLE = 1, JOB = 2, DONE = 3, FAILED = 4, EXIT = 5;
+const STATE = 0,
+  KIND = 1,
+  ARGS = 2,
+  MAX_ARGS = 24;
+const BOOT = 0,
+  IDLE = 1,
+  JOB = 2,
+  DONE = 3,
+  FAILED = 4,
+  EXIT = 5;
 const MESSAGE_BYTES = 512;
 
 export type GemmKind = 'f32' | 'f64';

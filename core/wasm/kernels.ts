@@ -22,7 +22,7 @@ interface RawKernels {
   gather_f64(x: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
   scatter_add_f32(y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
   scatter_add_f64(y: number, idx: number, out: number, outer: number, n: number, inner: number, m: number): number;
-  [name: string]: (...args: number[]) => number | void;
+  [name: string]: (...args: number[]) => unknown;
 }
 
 /** C = op(A) op(B) (+ C when accumulate), row-major; pointers are byte offsets, strides in elements. */
@@ -92,7 +92,11 @@ export class WasmKernels {
   /** GEMM calls so far, and how many of them were split across two threads. */
   readonly counters = { gemm: 0, gemmThreaded: 0 };
 
-  constructor(readonly module: WebAssembly.Module, readonly variant: Variant, private readonly threadTimeoutMs = 10_000) {
+  constructor(
+    readonly module: WebAssembly.Module,
+    readonly variant: Variant,
+    private readonly threadTimeoutMs = 10_000,
+  ) {
     this.memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory, sin: Math.sin, cos: Math.cos } });
     this.raw = instance.exports as unknown as RawKernels;
@@ -101,24 +105,41 @@ export class WasmKernels {
     this.work = this.heap.alloc(this.workBytes);
   }
 
-  get relaxed(): boolean { return this.variant === 'relaxed'; }
+  get relaxed(): boolean {
+    return this.variant === 'relaxed';
+  }
 
   // ---- memory ----
-  alloc(bytes: number): number { return this.heap.alloc(bytes); }
-  free(ptr: number): void { this.heap.free(ptr); }
+  alloc(bytes: number): number {
+    return this.heap.alloc(bytes);
+  }
+  free(ptr: number): void {
+    this.heap.free(ptr);
+  }
   /** Views are cheap; re-get them after any allocation (growth replaces memory.buffer; old views keep their old length). */
-  f32view(ptr: number, n: number): Float32Array { return new Float32Array(this.memory.buffer, ptr, n); }
-  f64view(ptr: number, n: number): Float64Array { return new Float64Array(this.memory.buffer, ptr, n); }
-  i32view(ptr: number, n: number): Int32Array { return new Int32Array(this.memory.buffer, ptr, n); }
+  f32view(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+  f64view(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, n);
+  }
+  i32view(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
 
   // ---- threads ----
-  get threads(): 1 | 2 { return this.helper ? 2 : 1; }
+  get threads(): 1 | 2 {
+    return this.helper ? 2 : 1;
+  }
 
   /** 2 starts one helper worker (blocking until it is ready); 1 stops it. */
   setThreads(count: 1 | 2): void {
     if (count !== 1 && count !== 2) throw new Error(`setThreads: count must be 1 or 2, got ${String(count)}`);
     if (count === this.threads) return;
-    if (count === 1) { this.stopHelper(); return; }
+    if (count === 1) {
+      this.stopHelper();
+      return;
+    }
     const helperWork = this.heap.alloc(this.workBytes);
     try {
       this.helper = new HelperThread(this.module, this.memory);
@@ -129,7 +150,9 @@ export class WasmKernels {
     }
   }
 
-  dispose(): void { this.stopHelper(); }
+  dispose(): void {
+    this.stopHelper();
+  }
 
   private stopHelper(failed = false): void {
     if (!this.helper) return;
@@ -144,18 +167,34 @@ export class WasmKernels {
   gemm(g: GemmArgs): void {
     const dtype = checkDtype('gemm', g.dtype ?? 'f32');
     const { m, n, k } = g;
-    for (const [name, v] of [['m', m], ['n', n], ['k', k]] as const) checkCount(`gemm: ${name}`, v);
-    const ta = !!g.transA, tb = !!g.transB;
-    const lda = g.lda ?? Math.max(1, ta ? m : k), ldb = g.ldb ?? Math.max(1, tb ? k : n), ldc = g.ldc ?? Math.max(1, n);
+    for (const [name, v] of [
+      ['m', m],
+      ['n', n],
+      ['k', k],
+    ] as const)
+      checkCount(`gemm: ${name}`, v);
+    const ta = !!g.transA,
+      tb = !!g.transB;
+    const lda = g.lda ?? Math.max(1, ta ? m : k),
+      ldb = g.ldb ?? Math.max(1, tb ? k : n),
+      ldc = g.ldc ?? Math.max(1, n);
     checkLd('gemm: lda', lda, ta ? m : k);
     checkLd('gemm: ldb', ldb, tb ? k : n);
     checkLd('gemm: ldc', ldc, n);
     const batch = g.batch ?? 1;
     checkCount('gemm: batch', batch);
-    const sa = g.strideA ?? m * k, sb = g.strideB ?? k * n, sc = g.strideC ?? m * n;
-    for (const [name, v] of [['strideA', sa], ['strideB', sb], ['strideC', sc]] as const) checkCount(`gemm: ${name}`, v);
+    const sa = g.strideA ?? m * k,
+      sb = g.strideB ?? k * n,
+      sc = g.strideC ?? m * n;
+    for (const [name, v] of [
+      ['strideA', sa],
+      ['strideB', sb],
+      ['strideC', sc],
+    ] as const)
+      checkCount(`gemm: ${name}`, v);
     const bytes = BYTES[dtype];
-    const [ar, ac] = ta ? [k, m] : [m, k], [br, bc] = tb ? [n, k] : [k, n];
+    const [ar, ac] = ta ? [k, m] : [m, k],
+      [br, bc] = tb ? [n, k] : [k, n];
     this.checkSpan('gemm: a', g.a, matrixExtent(batch, sa, ar, ac, lda) * bytes);
     this.checkSpan('gemm: b', g.b, matrixExtent(batch, sb, br, bc, ldb) * bytes);
     this.checkSpan('gemm: c', g.c, matrixExtent(batch, sc, m, n, ldc) * bytes);
@@ -165,7 +204,10 @@ export class WasmKernels {
     const args = [ta ? 1 : 0, tb ? 1 : 0, m, n, k, g.a, lda, sa, g.b, ldb, sb, g.c, ldc, sc, batch, beta];
     const flops = 2 * m * n * k * batch;
     const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
-    if (!split) { this.callGemm(dtype, args, this.work); return; }
+    if (!split) {
+      this.callGemm(dtype, args, this.work);
+      return;
+    }
     this.counters.gemmThreaded++;
     this.runSplit(dtype, split[0], split[1], flops);
   }
@@ -177,17 +219,21 @@ export class WasmKernels {
   private runSplit(dtype: GemmKind, mine: number[], theirs: number[], flops: number): void {
     const helper = this.helper as HelperThread;
     helper.post(dtype, [...theirs, this.helperWork]);
+    // the helper is always waited for, even when our half fails, so its buffer is never reused mid-write
+    let ownFailure: unknown = null;
     try {
       this.callGemm(dtype, mine, this.work);
-    } finally {
-      try {
-        helper.wait(this.threadTimeoutMs + flops / 1e6);
-      } catch (e) {
-        // A broken helper is dropped so later calls run single-threaded instead of failing again.
-        this.stopHelper(true);
-        throw new Error(`${(e as Error).message} (GEMM of ${flops} flops; threading disabled, call setThreads(2) to retry)`);
-      }
+    } catch (e) {
+      ownFailure = e;
     }
+    try {
+      helper.wait(this.threadTimeoutMs + flops / 1e6);
+    } catch (e) {
+      // A broken helper is dropped so later calls run single-threaded instead of failing again.
+      this.stopHelper(true);
+      throw new Error(`${(e as Error).message} (GEMM of ${flops} flops; threading disabled, call setThreads(2) to retry)`);
+    }
+    if (ownFailure) throw ownFailure;
   }
 
   // ---- elementwise (contiguous unless strided; out may alias inputs) ----
@@ -196,22 +242,32 @@ export class WasmKernels {
     const ops = dtype === 'f64' ? F64_UNARY_OPS : UNARY_OPS;
     if (!ops.includes(op)) throw new Error(`unary: op must be one of ${ops.join(', ')} for ${dtype}, got ${String(op)}`);
     checkCount('unary: n', n);
-    this.checkSpan('unary: x', x, n * BYTES[dtype]); this.checkSpan('unary: out', out, n * BYTES[dtype]);
+    this.checkSpan('unary: x', x, n * BYTES[dtype]);
+    this.checkSpan('unary: out', out, n * BYTES[dtype]);
     this.raw[`${op}_${checkDtype('unary', dtype)}`](x, out, n);
   }
 
   binary(op: BinaryOp, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
     checkBinaryOp('binary', op);
     checkCount('binary: n', n);
-    for (const [name, p] of [['a', a], ['b', b], ['out', out]] as const) this.checkSpan(`binary: ${name}`, p, n * BYTES[checkDtype('binary', dtype)]);
+    for (const [name, p] of [
+      ['a', a],
+      ['b', b],
+      ['out', out],
+    ] as const)
+      this.checkSpan(`binary: ${name}`, p, n * BYTES[checkDtype('binary', dtype)]);
     this.raw[`${op}_${dtype}`](a, b, out, n);
   }
 
   /** out[i, j] = a[i*aStrides[0] + j*aStrides[1]] op b[...] for a contiguous out [outer, inner]; stride 0 broadcasts. */
   binaryStrided(op: BinaryOp, s: StridedBinaryArgs): void {
     checkBinaryOp('binaryStrided', op);
-    checkCount('binaryStrided: outer', s.outer); checkCount('binaryStrided: inner', s.inner);
-    for (const [name, v] of [['aStrides', s.aStrides], ['bStrides', s.bStrides]] as const) {
+    checkCount('binaryStrided: outer', s.outer);
+    checkCount('binaryStrided: inner', s.inner);
+    for (const [name, v] of [
+      ['aStrides', s.aStrides],
+      ['bStrides', s.bStrides],
+    ] as const) {
       if (v.length !== 2 || !v.every((x) => Number.isInteger(x) && x >= 0)) {
         throw new Error(`binaryStrided: ${name} must be two non-negative integers, got [${v.join(', ')}]`);
       }
@@ -221,20 +277,27 @@ export class WasmKernels {
     this.checkSpan('binaryStrided: a', s.a, extent(s.aStrides) * BYTES[dtype]);
     this.checkSpan('binaryStrided: b', s.b, extent(s.bStrides) * BYTES[dtype]);
     this.checkSpan('binaryStrided: out', s.out, s.outer * s.inner * BYTES[dtype]);
-    this.raw[`${op}_strided_${dtype}`](
-      s.a, s.aStrides[0], s.aStrides[1], s.b, s.bStrides[0], s.bStrides[1], s.out, s.outer, s.inner);
+    this.raw[`${op}_strided_${dtype}`](s.a, s.aStrides[0], s.aStrides[1], s.b, s.bStrides[0], s.bStrides[1], s.out, s.outer, s.inner);
   }
 
   /** out = cond != 0 ? a : b (cond has the same dtype). */
   where(cond: number, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {
     checkCount('where: n', n);
-    for (const [name, p] of [['cond', cond], ['a', a], ['b', b], ['out', out]] as const) this.checkSpan(`where: ${name}`, p, n * BYTES[checkDtype('where', dtype)]);
+    for (const [name, p] of [
+      ['cond', cond],
+      ['a', a],
+      ['b', b],
+      ['out', out],
+    ] as const)
+      this.checkSpan(`where: ${name}`, p, n * BYTES[checkDtype('where', dtype)]);
     this.raw[`where_${dtype}`](cond, a, b, out, n);
   }
 
   /** Reduces the middle axis of a contiguous [outer, len, inner] view into out[outer, inner] (must not overlap x; len = 0 gives 0 for sum, -Infinity for max). */
   reduce(op: ReduceOp, x: number, out: number, outer: number, len: number, inner: number, dtype: Dtype = 'f32'): void {
-    checkCount('reduce: outer', outer); checkCount('reduce: len', len); checkCount('reduce: inner', inner);
+    checkCount('reduce: outer', outer);
+    checkCount('reduce: len', len);
+    checkCount('reduce: inner', inner);
     if (op !== 'sum' && op !== 'max') throw new Error(`reduce: op must be 'sum' or 'max', got ${String(op)}`);
     this.checkSpan('reduce: x', x, outer * len * inner * BYTES[checkDtype('reduce', dtype)]);
     this.checkSpan('reduce: out', out, outer * inner * BYTES[dtype]);
@@ -271,7 +334,10 @@ export class WasmKernels {
 
   private checkIndexed(what: string, dtype: Dtype, outer: number, n: number, inner: number, m: number): void {
     checkDtype(what, dtype);
-    checkCount(`${what}: outer`, outer); checkCount(`${what}: n`, n); checkCount(`${what}: inner`, inner); checkCount(`${what}: m`, m);
+    checkCount(`${what}: outer`, outer);
+    checkCount(`${what}: n`, n);
+    checkCount(`${what}: inner`, inner);
+    checkCount(`${what}: m`, m);
   }
 
   private badIndex(what: string, idx: number, j: number, n: number): never {
@@ -287,7 +353,8 @@ export class WasmKernels {
 function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
   const [ta, tb, m, n, , a, lda, sa, b, ldb, sb, c, ldc, sc, batch] = args;
   const bytes = BYTES[dtype];
-  const mine = args.slice(), theirs = args.slice();
+  const mine = args.slice(),
+    theirs = args.slice();
   if (m >= 2 * MR && m >= n / 4) {
     const m0 = Math.ceil(m / 2 / MR) * MR;
     mine[2] = m0;
@@ -300,7 +367,9 @@ function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
     const b0 = Math.ceil(batch / 2);
     mine[14] = b0;
     theirs[14] = batch - b0;
-    theirs[5] = a + b0 * sa * bytes; theirs[8] = b + b0 * sb * bytes; theirs[11] = c + b0 * sc * bytes;
+    theirs[5] = a + b0 * sa * bytes;
+    theirs[8] = b + b0 * sb * bytes;
+    theirs[11] = c + b0 * sc * bytes;
     return [mine, theirs];
   }
   const nr = NR[dtype];

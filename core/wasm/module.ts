@@ -14,11 +14,19 @@ export function wasmPath(variant: Variant): string {
     const p = fileURLToPath(new URL(dir + file, import.meta.url));
     if (existsSync(p)) return p;
   }
-  throw new Error(`wasm kernels: ${file} not found (looked in ${BUILD_DIRS.join(', ')} next to core/wasm); run \`node core/wasm/build.mjs\``);
+  throw new Error(
+    `wasm kernels: ${file} not found (looked in ${BUILD_DIRS.join(', ')} next to core/wasm); run \`node core/wasm/build.mjs\``,
+  );
 }
 
 export function buildExists(): boolean {
-  try { wasmPath('simd'); wasmPath('relaxed'); return true; } catch { return false; }
+  try {
+    wasmPath('simd');
+    wasmPath('relaxed');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -28,7 +36,11 @@ export function buildExists(): boolean {
  */
 function withRelaxedFlag<T>(fn: () => T): T {
   setFlagsFromString('--experimental-wasm-relaxed-simd');
-  try { return fn(); } finally { setFlagsFromString('--no-experimental-wasm-relaxed-simd'); }
+  try {
+    return fn();
+  } finally {
+    setFlagsFromString('--no-experimental-wasm-relaxed-simd');
+  }
 }
 
 /** Whether the relaxed-SIMD build can run here (natively, or with the flag when `enableFlag`). */

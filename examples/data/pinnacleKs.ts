@@ -20,11 +20,15 @@ function main(): void {
   const x = Float64Array.from({ length: n }, (_, j) => (2 * Math.PI * j) / n);
   const r = solveKuramotoSivashinsky1d(x.map(ksInitial), { ...KS, dt: 5e-5, snapshots: times });
   const frames = [x.map(ksInitial), ...r.snapshots];
-  const lines = ['% Model: Kuramoto-Sivashinsky u_t + (100/16) u u_x + (100/16^2) u_xx + (100/16^4) u_xxxx = 0, periodic on [0, 2 pi), u0 = cos(x) (1 + sin(x))',
-    '% Source: fluxion solvers/kuramotoSivashinsky.ts (spectral ETDRK4, 512 modes, dt 5e-5); examples/data/pinnacleKs.ts', '% x  t  u'];
+  const lines = [
+    '% Model: Kuramoto-Sivashinsky u_t + (100/16) u u_x + (100/16^2) u_xx + (100/16^4) u_xxxx = 0, periodic on [0, 2 pi), u0 = cos(x) (1 + sin(x))',
+    '% Source: fluxion solvers/kuramotoSivashinsky.ts (spectral ETDRK4, 512 modes, dt 5e-5); examples/data/pinnacleKs.ts',
+    '% x  t  u',
+  ];
   frames.forEach((u, k) => {
     const t = k / times;
-    for (let j = 0; j <= n; j += every) lines.push(`${(j === n ? 2 * Math.PI : x[j]).toPrecision(8)} ${t.toPrecision(8)} ${u[j % n].toPrecision(8)}`);
+    for (let j = 0; j <= n; j += every)
+      lines.push(`${(j === n ? 2 * Math.PI : x[j]).toPrecision(8)} ${t.toPrecision(8)} ${u[j % n].toPrecision(8)}`);
   });
   const out = join(dirname(fileURLToPath(import.meta.url)), '../../data/pinnacle/ks.dat');
   writeFileSync(out, lines.join('\n') + '\n');

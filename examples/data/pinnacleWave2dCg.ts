@@ -21,25 +21,38 @@ const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../data/pinnacle')
 /** Decodes an 8-bit RGB/RGBA non-interlaced PNG into its red channel (row-major, row 0 = top). */
 export function pngRedChannel(buf: Buffer): { width: number; height: number; red: Uint8Array } {
   if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG file');
-  let off = 8, width = 0, height = 0, channels = 0;
+  let off = 8,
+    width = 0,
+    height = 0,
+    channels = 0;
   const idat: Buffer[] = [];
   while (off < buf.length) {
-    const len = buf.readUInt32BE(off), type = buf.toString('ascii', off + 4, off + 8), data = buf.subarray(off + 8, off + 8 + len);
+    const len = buf.readUInt32BE(off),
+      type = buf.toString('ascii', off + 4, off + 8),
+      data = buf.subarray(off + 8, off + 8 + len);
     if (type === 'IHDR') {
-      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
-      if (data[8] !== 8 || data[12] !== 0 || (data[9] !== 2 && data[9] !== 6)) throw new Error('only 8-bit non-interlaced RGB/RGBA PNGs are supported');
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[12] !== 0 || (data[9] !== 2 && data[9] !== 6))
+        throw new Error('only 8-bit non-interlaced RGB/RGBA PNGs are supported');
       channels = data[9] === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(data);
     off += 12 + len;
   }
   const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels, img = new Uint8Array(height * stride);
+  const stride = width * channels,
+    img = new Uint8Array(height * stride);
   for (let r = 0; r < height; r++) {
-    const f = raw[r * (stride + 1)], line = raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1));
+    const f = raw[r * (stride + 1)],
+      line = raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1));
     for (let i = 0; i < stride; i++) {
-      const a = i >= channels ? img[r * stride + i - channels] : 0, b = r > 0 ? img[(r - 1) * stride + i] : 0;
+      const a = i >= channels ? img[r * stride + i - channels] : 0,
+        b = r > 0 ? img[(r - 1) * stride + i] : 0;
       const cc = r > 0 && i >= channels ? img[(r - 1) * stride + i - channels] : 0;
-      const p = a + b - cc, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - cc);
+      const p = a + b - cc,
+        pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - cc);
       const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : cc;
       img[r * stride + i] = (line[i] + pred) & 255;
     }
@@ -56,8 +69,12 @@ export function darcyCoefficient(): { n: number; c: Float64Array } {
 
 /** Bilinear value of the pixel grid (n x n over [-1, 1]^2) at (x, y). */
 function bilinear(c: Float64Array, n: number, x: number, y: number): number {
-  const px = Math.min(Math.max(((x + 1) / 2) * (n - 1), 0), n - 1), py = Math.min(Math.max(((y + 1) / 2) * (n - 1), 0), n - 1);
-  const i = Math.min(Math.floor(px), n - 2), j = Math.min(Math.floor(py), n - 2), fx = px - i, fy = py - j;
+  const px = Math.min(Math.max(((x + 1) / 2) * (n - 1), 0), n - 1),
+    py = Math.min(Math.max(((y + 1) / 2) * (n - 1), 0), n - 1);
+  const i = Math.min(Math.floor(px), n - 2),
+    j = Math.min(Math.floor(py), n - 2),
+    fx = px - i,
+    fy = py - j;
   return (1 - fy) * ((1 - fx) * c[j * n + i] + fx * c[j * n + i + 1]) + fy * ((1 - fx) * c[(j + 1) * n + i] + fx * c[(j + 1) * n + i + 1]);
 }
 
@@ -65,39 +82,56 @@ export const waveInitial = (x: number, y: number): number => Math.exp(-((x + 0.5
 
 export function solveWave2dCg(cells: number, dt: number, frames: number) {
   const { n, c: pix } = darcyCoefficient();
-  const W = cells + 1, u0 = new Float64Array(W * W), c = new Float64Array(W * W);
-  for (let j = 0; j < W; j++) for (let i = 0; i < W; i++) {
-    const x = -1 + (2 * i) / cells, y = -1 + (2 * j) / cells;
-    u0[j * W + i] = waveInitial(x, y);
-    c[j * W + i] = bilinear(pix, n, x, y);
-  }
+  const W = cells + 1,
+    u0 = new Float64Array(W * W),
+    c = new Float64Array(W * W);
+  for (let j = 0; j < W; j++)
+    for (let i = 0; i < W; i++) {
+      const x = -1 + (2 * i) / cells,
+        y = -1 + (2 * j) / cells;
+      u0[j * W + i] = waveInitial(x, y);
+      c[j * W + i] = bilinear(pix, n, x, y);
+    }
   return { u0, ...solveWave2dNeumann(u0, c, { nx: cells, ny: cells, x0: -1, x1: 1, y0: -1, y1: 1, T: 5, dt, snapshots: frames }) };
 }
 
 function main(): void {
   const { n, c } = darcyCoefficient();
   const coef = ['% Model: PINNacle Darcy coefficient (data/pinnacle/darcy_2d_coef_256.png: yellow 12, purple 1) on [-1, 1]^2', '% x  y  c'];
-  for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) coef.push(`${(-1 + (2 * k) / (n - 1)).toPrecision(8)} ${(-1 + (2 * r) / (n - 1)).toPrecision(8)} ${c[r * n + k]}`);
+  for (let r = 0; r < n; r++)
+    for (let k = 0; k < n; k++)
+      coef.push(`${(-1 + (2 * k) / (n - 1)).toPrecision(8)} ${(-1 + (2 * r) / (n - 1)).toPrecision(8)} ${c[r * n + k]}`);
   writeFileSync(join(DIR, 'wave2d_cg_coef.dat'), coef.join('\n') + '\n');
-  const cells = 510, every = 10, frames = 20;
+  const cells = 510,
+    every = 10,
+    frames = 20;
   const fine = solveWave2dCg(cells, 5e-4, frames);
   const coarse = solveWave2dCg(cells / 2, 1e-3, frames);
-  const W = cells + 1, Wc = cells / 2 + 1;
+  const W = cells + 1,
+    Wc = cells / 2 + 1;
   fine.snapshots.forEach((s, k) => {
-    let num = 0, den = 0;
-    for (let j = 0; j < Wc; j++) for (let i = 0; i < Wc; i++) {
-      const a = s.u[2 * j * W + 2 * i];
-      num += (coarse.snapshots[k].u[j * Wc + i] - a) ** 2;
-      den += a * a;
-    }
+    let num = 0,
+      den = 0;
+    for (let j = 0; j < Wc; j++)
+      for (let i = 0; i < Wc; i++) {
+        const a = s.u[2 * j * W + 2 * i];
+        num += (coarse.snapshots[k].u[j * Wc + i] - a) ** 2;
+        den += a * a;
+      }
     console.log(`t=${s.t.toFixed(2)}: 256 vs 511 nodes rel ${Math.sqrt(num / den).toExponential(2)}`);
   });
-  const lines = ['% Model: PINNacle Wave2d-CG u_tt = c lap u, Neumann walls, u0 Gaussian at (-0.5, 0), u_t(0) = 0; c from wave2d_cg_coef.dat',
-    '% Source: fluxion solvers/wave2d.ts (finite differences, 511^2 nodes, leapfrog dt 5e-4); examples/data/pinnacleWave2dCg.ts', '% x  y  t  u'];
+  const lines = [
+    '% Model: PINNacle Wave2d-CG u_tt = c lap u, Neumann walls, u0 Gaussian at (-0.5, 0), u_t(0) = 0; c from wave2d_cg_coef.dat',
+    '% Source: fluxion solvers/wave2d.ts (finite differences, 511^2 nodes, leapfrog dt 5e-4); examples/data/pinnacleWave2dCg.ts',
+    '% x  y  t  u',
+  ];
   for (const fr of [{ t: 0, u: fine.u0 }, ...fine.snapshots]) {
-    for (let j = 0; j < W; j += every) for (let i = 0; i < W; i += every) {
-      lines.push(`${(-1 + (2 * i) / cells).toPrecision(6)} ${(-1 + (2 * j) / cells).toPrecision(6)} ${fr.t.toPrecision(6)} ${fr.u[j * W + i].toPrecision(7)}`);
-    }
+    for (let j = 0; j < W; j += every)
+      for (let i = 0; i < W; i += every) {
+        lines.push(
+          `${(-1 + (2 * i) / cells).toPrecision(6)} ${(-1 + (2 * j) / cells).toPrecision(6)} ${fr.t.toPrecision(6)} ${fr.u[j * W + i].toPrecision(7)}`,
+        );
+      }
   }
   writeFileSync(join(DIR, 'wave2d_cg.dat'), lines.join('\n') + '\n');
   console.log(`wrote ${coef.length - 2} coefficient rows and ${lines.length - 3} reference rows to ${DIR}`);

@@ -11,28 +11,52 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
-const nTrain = arg('train', 500), nTest = arg('test', 100), steps = arg('steps', 4000), m = arg('m', 64);
-const width = arg('width', 40), seed = arg('seed', 0), batch = arg('batch', 50);
+const nTrain = arg('train', 500),
+  nTest = arg('test', 100),
+  steps = arg('steps', 4000),
+  m = arg('m', 64);
+const width = arg('width', 40),
+  seed = arg('seed', 0),
+  batch = arg('batch', 50);
 const lossKind = process.argv.includes('--mse') ? 'mse' : 'relL2';
 const activation = process.argv.includes('--relu') ? 'relu' : 'tanh';
 const lr = arg('lr', 2e-3);
 const features = arg('features', 8);
 
 const { train, test } = splitSamples(antiderivativeDataset({ n: nTrain + nTest, resolution: m, seed: 3 }), nTrain);
-const model = deeponet({ branch: [m, width, width], trunk: [1 + 2 * features, width, width], trunkFeatures: features, activation, branchActivation: process.argv.includes('--branch-tanh') ? activation : 'linear', seed });
+const model = deeponet({
+  branch: [m, width, width],
+  trunk: [1 + 2 * features, width, width],
+  trunkFeatures: features,
+  activation,
+  branchActivation: process.argv.includes('--branch-tanh') ? activation : 'linear',
+  seed,
+});
 const stepsPerEpoch = Math.floor(nTrain / batch);
 const trainer = new OperatorTrainer({
-  model, train, test, batchSize: batch, loss: lossKind, lr, weightDecay: 0,
-  decayEvery: Math.max(1, Math.round(steps / 4 / stepsPerEpoch)), gamma: 0.5, seed,
+  model,
+  train,
+  test,
+  batchSize: batch,
+  loss: lossKind,
+  lr,
+  weightDecay: 0,
+  decayEvery: Math.max(1, Math.round(steps / 4 / stepsPerEpoch)),
+  gamma: 0.5,
+  seed,
 });
-console.log(`DeepONet branch [${m}, ${width}, ${width}] (${process.argv.includes("--branch-tanh") ? activation : "linear"}) trunk [${1 + 2 * features}, ${width}, ${width}] (${features} Fourier features): ${nTrain} train / ${nTest} test, batch ${batch}`);
+console.log(
+  `DeepONet branch [${m}, ${width}, ${width}] (${process.argv.includes('--branch-tanh') ? activation : 'linear'}) trunk [${1 + 2 * features}, ${width}, ${width}] (${features} Fourier features): ${nTrain} train / ${nTest} test, batch ${batch}`,
+);
 console.log('  step   train-mse   test-relL2   ms/step');
 let t0 = performance.now();
 for (let s = 1; s <= steps; s++) {
   const metrics = trainer.trainStep();
   if (s % Math.max(1, Math.floor(steps / 10)) === 0 || s === steps) {
     const ms = (performance.now() - t0) / Math.max(1, Math.floor(steps / 10));
-    console.log(`${String(s).padStart(6)}   ${metrics.loss.toExponential(3)}   ${trainer.evaluate().l2re?.toExponential(3)}    ${ms.toFixed(1)}`);
+    console.log(
+      `${String(s).padStart(6)}   ${metrics.loss.toExponential(3)}   ${trainer.evaluate().l2re?.toExponential(3)}    ${ms.toFixed(1)}`,
+    );
     t0 = performance.now();
   }
 }

@@ -13,9 +13,16 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
-const nTrain = arg('train', 1000), nTest = arg('test', 100), epochs = arg('epochs', 30);
-const width = arg('width', 32), modes = arg('modes', 16), batch = arg('batch', 20), res = arg('res', 256);
-const decayEvery = arg('decay-every', 4), seed = arg('seed', 0), lr = arg('lr', 2e-3);
+const nTrain = arg('train', 1000),
+  nTest = arg('test', 100),
+  epochs = arg('epochs', 30);
+const width = arg('width', 32),
+  modes = arg('modes', 16),
+  batch = arg('batch', 20),
+  res = arg('res', 256);
+const decayEvery = arg('decay-every', 4),
+  seed = arg('seed', 0),
+  lr = arg('lr', 2e-3);
 
 /** Burgers data cached in the temp dir: generating 1000 samples takes minutes on this machine. */
 function cachedBurgers(n: number, resolution: number, dataSeed: number): OperatorSamples {
@@ -42,7 +49,9 @@ const fine = cachedBurgers(nTest, 2 * res, 2); // the same test functions at twi
 const test = subsample(fine, 2);
 const model = fno({ dim: 1, modes, width, layers: 4, seed });
 const trainer = new OperatorTrainer({ model, train, test, fine, batchSize: batch, lr, decayEvery, gamma: 0.5, seed });
-console.log(`FNO-1D width ${width} modes ${modes}, lr ${lr} halved every ${decayEvery} epochs: ${nTrain} train / ${nTest} test at ${res} points, batch ${batch}, ${trainer.stepsPerEpoch} steps per epoch`);
+console.log(
+  `FNO-1D width ${width} modes ${modes}, lr ${lr} halved every ${decayEvery} epochs: ${nTrain} train / ${nTest} test at ${res} points, batch ${batch}, ${trainer.stepsPerEpoch} steps per epoch`,
+);
 console.log('epoch  train-loss  test-relL2  fine(2x)-relL2  s/epoch');
 let total = 0;
 for (let e = 1; e <= epochs; e++) {
@@ -52,6 +61,8 @@ for (let e = 1; e <= epochs; e++) {
   const sec = (performance.now() - t0) / 1000;
   total += sec;
   const ev = trainer.evaluate();
-  console.log(`${String(e).padStart(5)}  ${(loss / trainer.stepsPerEpoch).toExponential(3)}   ${ev.l2re?.toExponential(3)}   ${ev.perField?.fine?.toExponential(3)}       ${sec.toFixed(1)}`);
+  console.log(
+    `${String(e).padStart(5)}  ${(loss / trainer.stepsPerEpoch).toExponential(3)}   ${ev.l2re?.toExponential(3)}   ${ev.perField?.fine?.toExponential(3)}       ${sec.toFixed(1)}`,
+  );
 }
 console.log(`mean time per epoch ${(total / epochs).toFixed(1)} s (shared 2-core machine: noisy)`);

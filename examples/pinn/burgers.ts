@@ -4,7 +4,16 @@
 import * as pinn from '../../pinn/index.js';
 import { runExample } from './run.js';
 
-runExample('Burgers 1D', pinn.problems.burgers1d(), {
-  net: { hidden: [32, 32, 32], seed: 1 }, seed: 1, points: { domain: 2540, boundary: 80, initial: 160 }, sampler: 'sobol',
-  optimizer: { name: 'adam', lr: 1e-3 }, finetune: { steps: 10000, optimizer: { name: 'lbfgs', history: 50 }, dtype: 'f32' },
-}, 5000);
+runExample(
+  'Burgers 1D',
+  pinn.problems.burgers1d(),
+  {
+    net: { hidden: [32, 32, 32], seed: 1 },
+    seed: 1,
+    points: { domain: 2540, boundary: 80, initial: 160 },
+    sampler: 'sobol',
+    optimizer: { name: 'adam', lr: 1e-3 },
+    finetune: { steps: 10000, optimizer: { name: 'lbfgs', history: 50 }, dtype: 'f32' },
+  },
+  5000,
+);

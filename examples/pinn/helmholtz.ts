@@ -8,7 +8,15 @@ import { runExample } from './run.js';
 
 const lra = process.argv.includes('--lra');
 const lr = { type: 'exponential', lr: 1e-3, decayRate: 0.9, decaySteps: 1000 };
-runExample(`Helmholtz 2D (${lra ? 'LRA' : 'plain Adam'})`, pinn.problems.helmholtz2d(), {
-  net: { hidden: [50, 50, 50, 50] }, points: { domain: 128, boundary: 512 }, resampleEvery: 1, weights: { bc: 4 },
-  optimizer: lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10 } : { name: 'adam', lr },
-}, 40000);
+runExample(
+  `Helmholtz 2D (${lra ? 'LRA' : 'plain Adam'})`,
+  pinn.problems.helmholtz2d(),
+  {
+    net: { hidden: [50, 50, 50, 50] },
+    points: { domain: 128, boundary: 512 },
+    resampleEvery: 1,
+    weights: { bc: 4 },
+    optimizer: lra ? { name: 'lra', lr, alpha: 0.1, updateEvery: 10 } : { name: 'adam', lr },
+  },
+  40000,
+);

@@ -2,6 +2,13 @@
 import * as pinn from '../../pinn/index.js';
 import { runExample } from './run.js';
 
-runExample('Kovasznay flow', pinn.problems.kovasznay(), {
-  net: { hidden: [50, 50, 50, 50] }, points: { domain: 1000, boundary: 200 }, optimizer: { name: 'adam', lr: 1e-3 },
-}, 2000);
+runExample(
+  'Kovasznay flow',
+  pinn.problems.kovasznay(),
+  {
+    net: { hidden: [50, 50, 50, 50] },
+    points: { domain: 1000, boundary: 200 },
+    optimizer: { name: 'adam', lr: 1e-3 },
+  },
+  2000,
+);

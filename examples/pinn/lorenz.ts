@@ -2,6 +2,13 @@
 import * as pinn from '../../pinn/index.js';
 import { runExample } from './run.js';
 
-runExample('Lorenz inverse', pinn.problems.lorenzInverse(), {
-  net: { hidden: [40, 40, 40] }, points: { domain: 400, boundary: 2 }, optimizer: { name: 'adam', lr: 1e-3 },
-}, 3000);
+runExample(
+  'Lorenz inverse',
+  pinn.problems.lorenzInverse(),
+  {
+    net: { hidden: [40, 40, 40] },
+    points: { domain: 400, boundary: 2 },
+    optimizer: { name: 'adam', lr: 1e-3 },
+  },
+  3000,
+);

@@ -2,7 +2,14 @@
 import * as pinn from '../../pinn/index.js';
 import { runExample } from './run.js';
 
-runExample('Wave 1D', pinn.problems.wave1d(), {
-  net: { hidden: [64, 64, 64] }, points: { domain: 1000, boundary: 200, initial: 200 }, resampleEvery: 100,
-  optimizer: { name: 'adam', lr: 1e-3 },
-}, 2000);
+runExample(
+  'Wave 1D',
+  pinn.problems.wave1d(),
+  {
+    net: { hidden: [64, 64, 64] },
+    points: { domain: 1000, boundary: 200, initial: 200 },
+    resampleEvery: 100,
+    optimizer: { name: 'adam', lr: 1e-3 },
+  },
+  2000,
+);

@@ -145,10 +145,7 @@ function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights:
     const n = nonlinear[op].traced(u(x));
     const residual = (draw: number): fx.Tensor => {
       const probes = { dirs: fx.reshape(fx.sliceAxis(dirs, 0, draw, draw + 1), dirs.shape.slice(1)), weights };
-      const lap =
-        method === 'exact' ? fx.laplacian(u, x)
-        : method === 'hessian' ? fx.hessianTrace(u, x)
-        : probeSum(u, x, probes, 2);
+      const lap = method === 'exact' ? fx.laplacian(u, x) : method === 'hessian' ? fx.hessianTrace(u, x) : probeSum(u, x, probes, 2);
       return fx.sub(n ? fx.add(lap, n) : lap, f);
     };
     const stochastic = method === 'stde-sparse' || method === 'stde-dense';
@@ -168,9 +165,11 @@ export interface TwoBodyTrainer {
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
   const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased' } = o;
-  if (lossKind !== 'biased' && lossKind !== 'unbiased') throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
+  if (lossKind !== 'biased' && lossKind !== 'unbiased')
+    throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
-  if (!twoBodyMethods.includes(method)) throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
+  if (!twoBodyMethods.includes(method))
+    throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
   const problem = twoBody(d, seed);
   const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
   const P = Math.min(samples, d);
@@ -192,10 +191,10 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     const f = fx.tensor(fs, [batch, 1], dtype);
     s++;
     const draw = (seed: number): fx.Tensor =>
-      method === 'stde-sparse' ? coordinateProbes(d, { samples: P, rng: seed }, dtype).dirs
-      : denseProbes(d, batch, { samples: P, rng: seed }, dtype).dirs;
-    const dirs = method === 'exact' || method === 'hessian' ? noDirs
-      : fx.stack(independentSeeds(s).slice(0, draws).map(draw));
+      method === 'stde-sparse'
+        ? coordinateProbes(d, { samples: P, rng: seed }, dtype).dirs
+        : denseProbes(d, batch, { samples: P, rng: seed }, dtype).dirs;
+    const dirs = method === 'exact' || method === 'hessian' ? noDirs : fx.stack(independentSeeds(s).slice(0, draws).map(draw));
     const [value, grads] = valueAndGrad(params, x, f, dirs);
     opt.step(theta, flattenTree(grads as Params, dtype));
     params = unflattenTree(init, theta);
@@ -253,11 +252,19 @@ function cli(): void {
   const method = arg('method', 'stde-sparse') as TwoBodyMethod;
   const d = num('d', 100);
   const steps = num('steps', 1000);
-  console.log(`two-body ${op}, d = ${d}, ${method}, ${steps} steps (${process.argv.includes('--f64') ? 'f64' : 'f32'}, backend ${fx.getBackend()})`);
+  console.log(
+    `two-body ${op}, d = ${d}, ${method}, ${steps} steps (${process.argv.includes('--f64') ? 'f64' : 'f32'}, backend ${fx.getBackend()})`,
+  );
   const res = trainTwoBody({
-    d, steps, op, method,
-    samples: num('samples', 16), batch: num('batch', 100), seed: Number(arg('seed', '0')),
-    dtype: process.argv.includes('--f64') ? 'f64' : 'f32', jit: !process.argv.includes('--no-jit'),
+    d,
+    steps,
+    op,
+    method,
+    samples: num('samples', 16),
+    batch: num('batch', 100),
+    seed: Number(arg('seed', '0')),
+    dtype: process.argv.includes('--f64') ? 'f64' : 'f32',
+    jit: !process.argv.includes('--no-jit'),
     loss: arg('loss', 'biased') as 'biased' | 'unbiased',
     logEvery: num('log-every', 100),
     log: (s, l, t) => console.log(`step ${s}  loss ${l.toExponential(3)}  ${(s / t).toFixed(2)} it/s`),

@@ -60,12 +60,14 @@ export interface MatFile {
 
 function readMatrix(dv: DataView, el: Element, le: boolean, out: MatFile, where: string): void {
   const flags = readTag(dv, el.start, le, where);
-  if (flags.type !== 6 || flags.size !== 8) throw new Error(`${where}: matrix at byte ${el.start - 8} lacks its array-flags subelement (miUINT32, 8 bytes)`);
+  if (flags.type !== 6 || flags.size !== 8)
+    throw new Error(`${where}: matrix at byte ${el.start - 8} lacks its array-flags subelement (miUINT32, 8 bytes)`);
   const f0 = dv.getUint32(flags.start, le);
   const cls = f0 & 0xff;
   const complex = (f0 & 0x0800) !== 0;
   const dimsEl = readTag(dv, flags.next, le, where);
-  if (dimsEl.type !== 5) throw new Error(`${where}: matrix at byte ${el.start - 8} has dimensions of type ${dimsEl.type}, expected miINT32`);
+  if (dimsEl.type !== 5)
+    throw new Error(`${where}: matrix at byte ${el.start - 8} has dimensions of type ${dimsEl.type}, expected miINT32`);
   const dims = Array.from(numbers(dv, dimsEl, le, where));
   const nameEl = readTag(dv, dimsEl.next, le, where);
   const name = new TextDecoder('latin1').decode(new Uint8Array(dv.buffer, dv.byteOffset + nameEl.start, nameEl.size));

@@ -6,9 +6,23 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 type Reader = (dv: DataView, at: number, little: boolean) => number;
 
 const KINDS: Record<string, Record<number, Reader>> = {
-  f: { 2: (dv, at, le) => halfToFloat(dv.getUint16(at, le)), 4: (dv, at, le) => dv.getFloat32(at, le), 8: (dv, at, le) => dv.getFloat64(at, le) },
-  i: { 1: (dv, at) => dv.getInt8(at), 2: (dv, at, le) => dv.getInt16(at, le), 4: (dv, at, le) => dv.getInt32(at, le), 8: (dv, at, le) => Number(dv.getBigInt64(at, le)) },
-  u: { 1: (dv, at) => dv.getUint8(at), 2: (dv, at, le) => dv.getUint16(at, le), 4: (dv, at, le) => dv.getUint32(at, le), 8: (dv, at, le) => Number(dv.getBigUint64(at, le)) },
+  f: {
+    2: (dv, at, le) => halfToFloat(dv.getUint16(at, le)),
+    4: (dv, at, le) => dv.getFloat32(at, le),
+    8: (dv, at, le) => dv.getFloat64(at, le),
+  },
+  i: {
+    1: (dv, at) => dv.getInt8(at),
+    2: (dv, at, le) => dv.getInt16(at, le),
+    4: (dv, at, le) => dv.getInt32(at, le),
+    8: (dv, at, le) => Number(dv.getBigInt64(at, le)),
+  },
+  u: {
+    1: (dv, at) => dv.getUint8(at),
+    2: (dv, at, le) => dv.getUint16(at, le),
+    4: (dv, at, le) => dv.getUint32(at, le),
+    8: (dv, at, le) => Number(dv.getBigUint64(at, le)),
+  },
   b: { 1: (dv, at) => dv.getUint8(at) },
 };
 
@@ -16,9 +30,9 @@ function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
   const f = h & 0x3ff;
-  if (e === 0) return s * Math.pow(2, -14) * (f / 1024);
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
   if (e === 31) return f ? NaN : s * Infinity;
-  return s * Math.pow(2, e - 15) * (1 + f / 1024);
+  return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
 export interface NpyArray extends ReferenceArray {
@@ -57,8 +71,13 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) throw new Error(`${source}: malformed .npy header '${header.trim()}'`);
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    throw new Error(`${source}: malformed .npy header '${header.trim()}'`);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`${source}: bad shape (${shapeText}) in .npy header`);
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr);
   const reader = m ? KINDS[m[2]]?.[Number(m[3])] : undefined;
@@ -67,7 +86,10 @@ export function parseNpy(bytes: Uint8Array, source: string): NpyArray {
   const little = m[1] !== '>';
   const n = shape.reduce((a, b) => a * b, 1);
   const dataStart = start + headerLen;
-  if (dataStart + n * size > bytes.length) throw new Error(`${source}: data truncated: expected ${n * size} bytes for shape (${shape.join(', ')}), found ${bytes.length - dataStart}`);
+  if (dataStart + n * size > bytes.length)
+    throw new Error(
+      `${source}: data truncated: expected ${n * size} bytes for shape (${shape.join(', ')}), found ${bytes.length - dataStart}`,
+    );
   let data: Float64Array = new Float64Array(n);
   if (descr === '<f8') {
     const copy = new Uint8Array(n * 8);

@@ -24,11 +24,13 @@ function vtkReference(bytes: Uint8Array, source: string): ReferenceData {
     const [nx, ny, nz] = ds.dims;
     n = nx * ny * nz;
     coords = new Float64Array(n * 3);
-    for (let k = 0, i = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let l = 0; l < nx; l++, i++) {
-      coords[3 * i] = ds.origin[0] + l * ds.spacing[0];
-      coords[3 * i + 1] = ds.origin[1] + j * ds.spacing[1];
-      coords[3 * i + 2] = ds.origin[2] + k * ds.spacing[2];
-    }
+    for (let k = 0, i = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++)
+        for (let l = 0; l < nx; l++, i++) {
+          coords[3 * i] = ds.origin[0] + l * ds.spacing[0];
+          coords[3 * i + 1] = ds.origin[1] + j * ds.spacing[1];
+          coords[3 * i + 2] = ds.origin[2] + k * ds.spacing[2];
+        }
   } else {
     coords = ds.points;
     n = coords.length / 3;
@@ -77,7 +79,8 @@ export function readDataFile(path: string, maxBytes = MAX_DATA_FILE_BYTES): Uint
  */
 export function loadReference(path: string): ReferenceData {
   const ext = /\.([A-Za-z0-9]+)$/.exec(path)?.[1]?.toLowerCase();
-  if (!ext || !FORMATS.includes(`.${ext}`)) throw new Error(`loadReference: '${path}' has an unsupported extension; expected one of ${FORMATS}`);
+  if (!ext || !FORMATS.includes(`.${ext}`))
+    throw new Error(`loadReference: '${path}' has an unsupported extension; expected one of ${FORMATS}`);
   let bytes: Uint8Array;
   try {
     bytes = readDataFile(path);
@@ -109,7 +112,8 @@ export function loadReference(path: string): ReferenceData {
     }
     case 'mat': {
       const m = parseMat(bytes, path);
-      if (m.names.length === 0) throw new Error(`${path}: no numeric matrices found${m.skipped.length ? ` (skipped non-numeric: ${m.skipped.join(', ')})` : ''}`);
+      if (m.names.length === 0)
+        throw new Error(`${path}: no numeric matrices found${m.skipped.length ? ` (skipped non-numeric: ${m.skipped.join(', ')})` : ''}`);
       return { source: path, format: 'mat', names: m.names, arrays: m.arrays };
     }
     default:

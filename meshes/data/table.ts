@@ -13,7 +13,11 @@ function baseName(h: string): string {
 
 function splitHeader(line: string, count: number, delimiter: RegExp): string[] | undefined {
   for (const re of [/\s{2,}|\t/, delimiter]) {
-    const parts = line.trim().split(re).map((s) => s.trim()).filter((s) => s.length > 0);
+    const parts = line
+      .trim()
+      .split(re)
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
     if (parts.length === count) return parts;
   }
   return undefined;
@@ -55,7 +59,8 @@ export function parseTable(text: string, source: string): ReferenceData {
     if (m) meta[m[1].trim()] = m[2].trim();
   }
   const candidate = headerLine ?? comments[comments.length - 1];
-  const headers = (candidate !== undefined ? splitHeader(candidate, nCols, delimiter) : undefined) ?? Array.from({ length: nCols }, (_, j) => `col${j}`);
+  const headers =
+    (candidate !== undefined ? splitHeader(candidate, nCols, delimiter) : undefined) ?? Array.from({ length: nCols }, (_, j) => `col${j}`);
 
   const nRows = rows.length;
   const column = (j: number) => Float64Array.from(rows, (r) => r[j]);

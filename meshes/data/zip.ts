@@ -43,7 +43,8 @@ export function readZip(bytes: Uint8Array, source: string): ZipEntry[] {
   const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let e = 0; e < count; e++) {
-    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) throw new Error(`${source}: corrupt zip central directory (entry ${e})`);
+    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50)
+      throw new Error(`${source}: corrupt zip central directory (entry ${e})`);
     const method = dv.getUint16(p + 10, true);
     const crc = dv.getUint32(p + 16, true);
     let compSize = dv.getUint32(p + 20, true);
@@ -59,7 +60,8 @@ export function readZip(bytes: Uint8Array, source: string): ZipEntry[] {
     if (compSize === 0xffffffff) compSize = wide.shift() ?? compSize;
     if (local === 0xffffffff) local = wide.shift() ?? local;
     p += 46 + nameLen + extraLen + commentLen;
-    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50) throw new Error(`${source}: corrupt zip local header for '${name}'`);
+    if (local + 30 > bytes.length || dv.getUint32(local, true) !== 0x04034b50)
+      throw new Error(`${source}: corrupt zip local header for '${name}'`);
     const dataStart = local + 30 + dv.getUint16(local + 26, true) + dv.getUint16(local + 28, true);
     if (dataStart + compSize > bytes.length) throw new Error(`${source}: entry '${name}' is truncated`);
     const raw = bytes.subarray(dataStart, dataStart + compSize);

@@ -26,7 +26,11 @@ export class Csg implements Geometry {
   readonly bbox: BBox;
   private measure: number | undefined;
 
-  constructor(readonly op: CsgOp, readonly a: Geometry, readonly b: Geometry) {
+  constructor(
+    readonly op: CsgOp,
+    readonly a: Geometry,
+    readonly b: Geometry,
+  ) {
     if (a.dim !== b.dim) throw new Error(`${op}: operands must have the same dimension, got ${a.dim} and ${b.dim}`);
     this.dim = a.dim;
     this.bbox = combineBox(op, a.bbox, b.bbox);
@@ -99,7 +103,8 @@ export class Csg implements Geometry {
       const fa = this.a.sampleBoundary(MEASURE_SAMPLES, 'halton', 1).points;
       const fb = this.b.sampleBoundary(MEASURE_SAMPLES, 'halton', 2).points;
       const frac = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / m.length;
-      this.measure = this.a.boundaryMeasure() * frac(this.keepFromA(fa, DEFAULT_TOL)) + this.b.boundaryMeasure() * frac(this.keepFromB(fb, DEFAULT_TOL));
+      this.measure =
+        this.a.boundaryMeasure() * frac(this.keepFromA(fa, DEFAULT_TOL)) + this.b.boundaryMeasure() * frac(this.keepFromB(fb, DEFAULT_TOL));
     }
     return this.measure;
   }
@@ -183,4 +188,3 @@ export function unionAll(parts: readonly Geometry[]): Geometry {
   if (parts.length === 0) throw new Error('unionAll: expected at least one geometry');
   return parts.slice(1).reduce<Geometry>((acc, g) => union(acc, g), parts[0]);
 }
-

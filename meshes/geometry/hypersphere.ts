@@ -16,7 +16,10 @@ export class Hypersphere implements Geometry {
   readonly bbox: BBox;
   readonly center: Float64Array;
 
-  constructor(center: ArrayLike<number>, readonly radius: number) {
+  constructor(
+    center: ArrayLike<number>,
+    readonly radius: number,
+  ) {
     this.center = Float64Array.from(center);
     if (this.center.length === 0 || this.center.some((x) => !Number.isFinite(x))) {
       throw new Error(`hypersphere center: expected a nonempty list of finite numbers, got [${Array.from(center).join(', ')}]`);
@@ -74,7 +77,7 @@ export class Hypersphere implements Geometry {
   }
 
   boundaryMeasure(): number {
-    return (2 * Math.pow(Math.PI, this.dim / 2) * Math.pow(this.radius, this.dim - 1)) / gammaHalf(this.dim);
+    return (2 * Math.PI ** (this.dim / 2) * this.radius ** (this.dim - 1)) / gammaHalf(this.dim);
   }
 
   /** Unit directions from unit-cube samples: angle in 2D, Gaussian quantiles normalized in dD. */
@@ -115,7 +118,7 @@ export class Hypersphere implements Geometry {
     const out = new Float64Array(n * this.dim);
     for (let i = 0; i < n; i++) {
       // Radius quantile r = R u^(1/d) makes the density uniform in volume.
-      const r = this.radius * Math.pow(u[i * stride + dd], 1 / this.dim);
+      const r = this.radius * u[i * stride + dd] ** (1 / this.dim);
       for (let k = 0; k < this.dim; k++) out[i * this.dim + k] = this.center[k] + r * dirs[i * this.dim + k];
     }
     return { data: out, dim: this.dim };

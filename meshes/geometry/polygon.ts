@@ -41,7 +41,10 @@ export class Polygon implements Geometry {
     for (let i = 0; i < m; i++) {
       for (let j = i + 2; j < m; j++) {
         if (i === 0 && j === m - 1) continue;
-        const a = i, b = (i + 1) % m, c = j, d = (j + 1) % m;
+        const a = i,
+          b = (i + 1) % m,
+          c = j,
+          d = (j + 1) % m;
         if (segmentsCross(v[2 * a], v[2 * a + 1], v[2 * b], v[2 * b + 1], v[2 * c], v[2 * c + 1], v[2 * d], v[2 * d + 1])) {
           throw new Error(`polygon vertices: edges ${i} and ${j} intersect; expected a simple polygon`);
         }
@@ -74,7 +77,8 @@ export class Polygon implements Geometry {
     let edge = 0;
     for (let i = 0; i < m; i++) {
       const j = (i + 1) % m;
-      const ex = v[2 * j] - v[2 * i], ey = v[2 * j + 1] - v[2 * i + 1];
+      const ex = v[2 * j] - v[2 * i],
+        ey = v[2 * j + 1] - v[2 * i + 1];
       const t = Math.min(1, Math.max(0, ((x - v[2 * i]) * ex + (y - v[2 * i + 1]) * ey) / (ex * ex + ey * ey)));
       const d = Math.hypot(x - v[2 * i] - t * ex, y - v[2 * i + 1] - t * ey);
       if (d < best) {
@@ -91,7 +95,10 @@ export class Polygon implements Geometry {
     const m = this.vertexCount;
     let inside = false;
     for (let i = 0, j = m - 1; i < m; j = i++) {
-      const xi = v[2 * i], yi = v[2 * i + 1], xj = v[2 * j], yj = v[2 * j + 1];
+      const xi = v[2 * i],
+        yi = v[2 * i + 1],
+        xj = v[2 * j],
+        yj = v[2 * j + 1];
       if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
     }
     return inside;
@@ -102,7 +109,8 @@ export class Polygon implements Geometry {
     const n = pointCount(points);
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
-      const x = points.data[2 * i], y = points.data[2 * i + 1];
+      const x = points.data[2 * i],
+        y = points.data[2 * i + 1];
       out[i] = this.crossingInside(x, y) || this.nearestEdge(x, y).dist <= DEFAULT_TOL ? 1 : 0;
     }
     return out;
@@ -121,7 +129,8 @@ export class Polygon implements Geometry {
     const n = pointCount(points);
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const x = points.data[2 * i], y = points.data[2 * i + 1];
+      const x = points.data[2 * i],
+        y = points.data[2 * i + 1];
       const d = this.nearestEdge(x, y).dist;
       out[i] = this.crossingInside(x, y) ? -d : d;
     }
@@ -131,7 +140,8 @@ export class Polygon implements Geometry {
   private edgeNormal(e: number, out: Float64Array, at: number): void {
     const v = this.vertices;
     const j = (e + 1) % this.vertexCount;
-    const ex = v[2 * j] - v[2 * e], ey = v[2 * j + 1] - v[2 * e + 1];
+    const ex = v[2 * j] - v[2 * e],
+      ey = v[2 * j + 1] - v[2 * e + 1];
     const len = Math.hypot(ex, ey);
     // Counter-clockwise orientation puts the outside on the right of each edge.
     out[at] = ey / len;
@@ -164,7 +174,8 @@ export class Polygon implements Geometry {
     const nrm = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
       const s = u[i] * perim;
-      let lo = 0, hi = m - 1;
+      let lo = 0,
+        hi = m - 1;
       while (lo < hi) {
         const mid = (lo + hi + 1) >> 1;
         if (this.cumLength[mid] <= s) lo = mid;

@@ -28,7 +28,9 @@ export function sampleByRejection(
     const mask = accept(cand);
     tried += batch;
     if (filled === 0 && tried >= EMPTY_REGION_CANDIDATES && !mask.includes(1)) {
-      throw new Error(`${what}: rejection sampling accepted none of ${tried} candidates in the bounding box; the region is empty (e.g. a difference that removes everything)`);
+      throw new Error(
+        `${what}: rejection sampling accepted none of ${tried} candidates in the bounding box; the region is empty (e.g. a difference that removes everything)`,
+      );
     }
     const src = cand.data;
     for (let i = 0; i < batch && filled < n; i++) {

@@ -32,8 +32,13 @@ export class TimeDomainProduct implements Geometry {
   readonly dim: number;
   readonly bbox: BBox;
 
-  constructor(readonly space: Geometry, readonly t0: number, readonly t1: number) {
-    if (!(t1 > t0) || !Number.isFinite(t0) || !Number.isFinite(t1)) throw new Error(`timeDomain: expected finite t0 < t1, got [${t0}, ${t1}]`);
+  constructor(
+    readonly space: Geometry,
+    readonly t0: number,
+    readonly t1: number,
+  ) {
+    if (!(t1 > t0) || !Number.isFinite(t0) || !Number.isFinite(t1))
+      throw new Error(`timeDomain: expected finite t0 < t1, got [${t0}, ${t1}]`);
     this.dim = space.dim + 1;
     this.bbox = {
       min: Float64Array.from([...space.bbox.min, t0]),
@@ -54,7 +59,9 @@ export class TimeDomainProduct implements Geometry {
 
   onBoundary(points: Points, tol = DEFAULT_TOL): Uint8Array {
     const t = this.times(points);
-    return this.space.onBoundary(spatial(points, this.space.dim), tol).map((v, i) => (v && t[i] >= this.t0 - tol && t[i] <= this.t1 + tol ? 1 : 0));
+    return this.space
+      .onBoundary(spatial(points, this.space.dim), tol)
+      .map((v, i) => (v && t[i] >= this.t0 - tol && t[i] <= this.t1 + tol ? 1 : 0));
   }
 
   onInitial(points: Points, tol = DEFAULT_TOL): Uint8Array {

@@ -11,8 +11,12 @@ export class TimeInterval implements Geometry {
   readonly bbox: BBox;
   private readonly box: Hypercube;
 
-  constructor(readonly t0: number, readonly t1: number) {
-    if (!(t1 > t0) || !Number.isFinite(t0) || !Number.isFinite(t1)) throw new Error(`timeInterval: expected finite t0 < t1, got [${t0}, ${t1}]`);
+  constructor(
+    readonly t0: number,
+    readonly t1: number,
+  ) {
+    if (!(t1 > t0) || !Number.isFinite(t0) || !Number.isFinite(t1))
+      throw new Error(`timeInterval: expected finite t0 < t1, got [${t0}, ${t1}]`);
     this.box = new Hypercube([t0], [t1]);
     this.bbox = this.box.bbox;
   }

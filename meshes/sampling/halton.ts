@@ -23,7 +23,10 @@ export class HaltonSequence {
   private readonly bases: number[];
   private index: number;
 
-  constructor(readonly dim: number, skip = 0) {
+  constructor(
+    readonly dim: number,
+    skip = 0,
+  ) {
     if (!Number.isInteger(dim) || dim < 1) throw new Error(`halton dim: expected a positive integer, got ${dim}`);
     this.bases = firstPrimes(dim);
     this.index = skip;

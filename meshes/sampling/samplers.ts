@@ -59,7 +59,8 @@ export function createSampler(kind: SamplerKind, dim: number, seed = 0): UnitSam
     let batch = 0;
     return { dim, kind, next: (n) => latinHypercube(n, dim, seed * 7919 + batch++) };
   }
-  const seq = kind === 'sobol' ? new SobolSequence(dim, 1) : kind === 'hammersley' ? new HammersleySequence(dim) : new HaltonSequence(dim, 1);
+  const seq =
+    kind === 'sobol' ? new SobolSequence(dim, 1) : kind === 'hammersley' ? new HammersleySequence(dim) : new HaltonSequence(dim, 1);
   if (seed === 0) return { dim, kind, next: (n) => seq.next(n) };
   const rand = mulberry32(seed);
   const shift = Float64Array.from({ length: dim }, () => rand());
@@ -105,5 +106,5 @@ export function l2StarDiscrepancySq(points: Float64Array, dim: number): number {
       s2 += p;
     }
   }
-  return Math.pow(3, -dim) - (2 / n) * s1 + s2 / (n * n);
+  return 3 ** -dim - (2 / n) * s1 + s2 / (n * n);
 }

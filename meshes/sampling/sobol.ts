@@ -33,7 +33,10 @@ export class SobolSequence {
   private readonly state: Uint32Array;
   private index = 0;
 
-  constructor(readonly dim: number, skip = 0) {
+  constructor(
+    readonly dim: number,
+    skip = 0,
+  ) {
     if (!Number.isInteger(dim) || dim < 1 || dim > SOBOL_MAX_DIM) {
       throw new Error(`sobol dim: expected an integer in 1..${SOBOL_MAX_DIM}, got ${dim}`);
     }

@@ -4,11 +4,28 @@ import type { VtkArrayInput, VtkScalarType } from './types.js';
 type Ctor = { new (n: number): ArrayLike<number> & { buffer: ArrayBufferLike }; BYTES_PER_ELEMENT: number };
 
 const CTORS: Record<Exclude<VtkScalarType, 'Int64' | 'UInt64'>, Ctor> = {
-  Float32: Float32Array, Float64: Float64Array, Int8: Int8Array, UInt8: Uint8Array,
-  Int16: Int16Array, UInt16: Uint16Array, Int32: Int32Array, UInt32: Uint32Array,
+  Float32: Float32Array,
+  Float64: Float64Array,
+  Int8: Int8Array,
+  UInt8: Uint8Array,
+  Int16: Int16Array,
+  UInt16: Uint16Array,
+  Int32: Int32Array,
+  UInt32: Uint32Array,
 };
 
-export const SCALAR_TYPES: readonly VtkScalarType[] = ['Float32', 'Float64', 'Int8', 'UInt8', 'Int16', 'UInt16', 'Int32', 'UInt32', 'Int64', 'UInt64'];
+export const SCALAR_TYPES: readonly VtkScalarType[] = [
+  'Float32',
+  'Float64',
+  'Int8',
+  'UInt8',
+  'Int16',
+  'UInt16',
+  'Int32',
+  'UInt32',
+  'Int64',
+  'UInt64',
+];
 
 export function byteSize(type: VtkScalarType): number {
   return type === 'Int64' || type === 'UInt64' ? 8 : CTORS[type].BYTES_PER_ELEMENT;
@@ -69,9 +86,12 @@ export function formatAscii(values: ArrayLike<number>, type: VtkScalarType): str
 
 export function arrayMeta(a: VtkArrayInput, expectedTuples: number, where: string): { type: VtkScalarType; components: number } {
   const components = a.components ?? 1;
-  if (!Number.isInteger(components) || components < 1) throw new Error(`${where} '${a.name}': components must be a positive integer, got ${components}`);
+  if (!Number.isInteger(components) || components < 1)
+    throw new Error(`${where} '${a.name}': components must be a positive integer, got ${components}`);
   if (a.values.length !== expectedTuples * components) {
-    throw new Error(`${where} '${a.name}': expected ${expectedTuples} tuples x ${components} components = ${expectedTuples * components} values, got ${a.values.length}`);
+    throw new Error(
+      `${where} '${a.name}': expected ${expectedTuples} tuples x ${components} components = ${expectedTuples * components} values, got ${a.values.length}`,
+    );
   }
   return { type: a.type ?? inferType(a.values), components };
 }

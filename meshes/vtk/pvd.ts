@@ -30,5 +30,7 @@ export function readPvd(path: string): PvdFrame[] {
   const root = parseXml(readFileSync(path, 'utf8'), path);
   const file = requireChild(root, 'VTKFile', path);
   const coll = requireChild(file, 'Collection', path);
-  return coll.children.filter((c) => c.name === 'DataSet').map((c) => ({ time: Number(c.attrs.timestep), file: c.attrs.file ?? '', part: Number(c.attrs.part ?? 0) }));
+  return coll.children
+    .filter((c) => c.name === 'DataSet')
+    .map((c) => ({ time: Number(c.attrs.timestep), file: c.attrs.file ?? '', part: Number(c.attrs.part ?? 0) }));
 }

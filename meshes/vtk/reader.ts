@@ -8,7 +8,13 @@ import { type XmlElement, child, parseXml, requireChild } from './xml.js';
 
 export type VtkReadDataset =
   | (VtkImageData & { readonly pointData: VtkArray[]; readonly cellData: VtkArray[] })
-  | (VtkUnstructuredGrid & { readonly points: Float64Array; readonly cells: { connectivity: Float64Array; offsets: Float64Array }; readonly types: Float64Array; readonly pointData: VtkArray[]; readonly cellData: VtkArray[] })
+  | (VtkUnstructuredGrid & {
+      readonly points: Float64Array;
+      readonly cells: { connectivity: Float64Array; offsets: Float64Array };
+      readonly types: Float64Array;
+      readonly pointData: VtkArray[];
+      readonly cellData: VtkArray[];
+    })
   | (VtkPolyData & { readonly points: Float64Array; readonly pointData: VtkArray[]; readonly cellData: VtkArray[] });
 
 interface Context {
@@ -26,7 +32,11 @@ function readUInt(bytes: Uint8Array, at: number, size: number, where: string): n
 
 /** Sequential reader over raw bytes or base64 text (decoding only what is asked for). */
 class Source {
-  constructor(private readonly bytes: Uint8Array, private pos: number, private readonly base64: boolean) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    private pos: number,
+    private readonly base64: boolean,
+  ) {}
 
   /** Takes `n` decoded bytes that were encoded as one base64 unit (padding at its end). */
   take(n: number): Uint8Array {
@@ -105,7 +115,14 @@ function readDataArray(el: XmlElement, ctx: Context, tuples: number | undefined)
       throw new Error(`${where}: unsupported format '${format}'`);
     }
     const bytes = decodeBlock(src, ctx, where);
-    const size = type === 'Float64' || type === 'Int64' || type === 'UInt64' ? 8 : type === 'Float32' || type === 'Int32' || type === 'UInt32' ? 4 : type === 'Int16' || type === 'UInt16' ? 2 : 1;
+    const size =
+      type === 'Float64' || type === 'Int64' || type === 'UInt64'
+        ? 8
+        : type === 'Float32' || type === 'Int32' || type === 'UInt32'
+          ? 4
+          : type === 'Int16' || type === 'UInt16'
+            ? 2
+            : 1;
     values = fromBytes(bytes, type, Math.floor(bytes.length / size), where);
   }
   if (tuples !== undefined && values.length !== tuples * components) {
@@ -144,7 +161,8 @@ function onePiece(grid: XmlElement, where: string): XmlElement {
 
 function numbers(s: string | undefined, count: number, what: string, where: string): number[] {
   const v = (s ?? '').trim().split(/\s+/).map(Number);
-  if (v.length !== count || v.some((x) => !Number.isFinite(x))) throw new Error(`${where}: attribute ${what}="${s ?? ''}" should hold ${count} numbers`);
+  if (v.length !== count || v.some((x) => !Number.isFinite(x)))
+    throw new Error(`${where}: attribute ${what}="${s ?? ''}" should hold ${count} numbers`);
   return v;
 }
 
@@ -169,7 +187,8 @@ export function decodeVtk(bytes: Uint8Array, where = 'vtk'): VtkReadDataset {
   const file = root.children.find((c) => c.name === 'VTKFile');
   if (!file) throw new Error(`${where}: not a VTK XML file (no <VTKFile> element)`);
   const kind = file.attrs.type;
-  if (file.attrs.byte_order && file.attrs.byte_order !== 'LittleEndian') throw new Error(`${where}: byte_order ${file.attrs.byte_order} is not supported`);
+  if (file.attrs.byte_order && file.attrs.byte_order !== 'LittleEndian')
+    throw new Error(`${where}: byte_order ${file.attrs.byte_order} is not supported`);
   const header = file.attrs.header_type ?? 'UInt32';
   if (header !== 'UInt32' && header !== 'UInt64') throw new Error(`${where}: unsupported header_type '${header}'`);
   const compressor = file.attrs.compressor;
@@ -185,7 +204,10 @@ export function decodeVtk(bytes: Uint8Array, where = 'vtk'): VtkReadDataset {
     const o: [number, number, number] = [origin[0] + ext[0] * spacing[0], origin[1] + ext[2] * spacing[1], origin[2] + ext[4] * spacing[2]];
     const nCells = Math.max(dims[0] - 1, 1) * Math.max(dims[1] - 1, 1) * Math.max(dims[2] - 1, 1);
     return {
-      kind, dims, origin: o, spacing: [spacing[0], spacing[1], spacing[2]],
+      kind,
+      dims,
+      origin: o,
+      spacing: [spacing[0], spacing[1], spacing[2]],
       pointData: readFields(piece, 'PointData', ctx, dims[0] * dims[1] * dims[2]),
       cellData: readFields(piece, 'CellData', ctx, nCells),
     };
@@ -198,22 +220,45 @@ export function decodeVtk(bytes: Uint8Array, where = 'vtk'): VtkReadDataset {
     const cells = { connectivity: namedArray(cellsEl, 'connectivity', ctx), offsets: namedArray(cellsEl, 'offsets', ctx) };
     if (cells.offsets.length !== m) throw new Error(`${where}: NumberOfCells=${m} but ${cells.offsets.length} offsets`);
     return {
-      kind, points: readPoints(piece, ctx, n), pointDim: 3, cells, types: namedArray(cellsEl, 'types', ctx),
-      pointData: readFields(piece, 'PointData', ctx, n), cellData: readFields(piece, 'CellData', ctx, m),
+      kind,
+      points: readPoints(piece, ctx, n),
+      pointDim: 3,
+      cells,
+      types: namedArray(cellsEl, 'types', ctx),
+      pointData: readFields(piece, 'PointData', ctx, n),
+      cellData: readFields(piece, 'CellData', ctx, m),
     };
   }
   if (kind === 'PolyData') {
     const piece = onePiece(requireChild(file, 'PolyData', where), where);
     const n = Number(piece.attrs.NumberOfPoints);
-    const total = ['NumberOfVerts', 'NumberOfLines', 'NumberOfStrips', 'NumberOfPolys'].reduce((s, k) => s + Number(piece.attrs[k] ?? 0), 0);
-    const out: VtkPolyData & { points: Float64Array; pointData: VtkArray[]; cellData: VtkArray[]; verts?: CellList; lines?: CellList; polys?: CellList } = {
-      kind, points: readPoints(piece, ctx, n), pointDim: 3,
-      pointData: readFields(piece, 'PointData', ctx, n), cellData: readFields(piece, 'CellData', ctx, total),
+    const total = ['NumberOfVerts', 'NumberOfLines', 'NumberOfStrips', 'NumberOfPolys'].reduce(
+      (s, k) => s + Number(piece.attrs[k] ?? 0),
+      0,
+    );
+    const out: VtkPolyData & {
+      points: Float64Array;
+      pointData: VtkArray[];
+      cellData: VtkArray[];
+      verts?: CellList;
+      lines?: CellList;
+      polys?: CellList;
+    } = {
+      kind,
+      points: readPoints(piece, ctx, n),
+      pointDim: 3,
+      pointData: readFields(piece, 'PointData', ctx, n),
+      cellData: readFields(piece, 'CellData', ctx, total),
     };
     const verts = readCells(piece, 'Verts', ctx);
     const lines = readCells(piece, 'Lines', ctx);
     const polys = readCells(piece, 'Polys', ctx);
-    return { ...out, ...(verts?.offsets.length ? { verts } : {}), ...(lines?.offsets.length ? { lines } : {}), ...(polys?.offsets.length ? { polys } : {}) };
+    return {
+      ...out,
+      ...(verts?.offsets.length ? { verts } : {}),
+      ...(lines?.offsets.length ? { lines } : {}),
+      ...(polys?.offsets.length ? { polys } : {}),
+    };
   }
   throw new Error(`${where}: unsupported VTK file type '${kind ?? '(none)'}'`);
 }

@@ -23,7 +23,17 @@ export interface CellList {
   readonly offsets: ArrayLike<number>;
 }
 
-export const VTK_CELL = { VERTEX: 1, POLY_VERTEX: 2, LINE: 3, POLY_LINE: 4, TRIANGLE: 5, POLYGON: 7, QUAD: 9, TETRA: 10, HEXAHEDRON: 12 } as const;
+export const VTK_CELL = {
+  VERTEX: 1,
+  POLY_VERTEX: 2,
+  LINE: 3,
+  POLY_LINE: 4,
+  TRIANGLE: 5,
+  POLYGON: 7,
+  QUAD: 9,
+  TETRA: 10,
+  HEXAHEDRON: 12,
+} as const;
 
 export interface VtkImageData {
   readonly kind: 'ImageData';
@@ -76,7 +86,13 @@ export function uniformCells(indices: ArrayLike<number>, nodesPerCell: number): 
 }
 
 /** Unstructured grid of one cell type from a flat index array (e.g. TriMesh.triangles). */
-export function unstructuredFromCells(points: ArrayLike<number>, pointDim: number, indices: ArrayLike<number>, cellType: number, nodesPerCell: number): VtkUnstructuredGrid {
+export function unstructuredFromCells(
+  points: ArrayLike<number>,
+  pointDim: number,
+  indices: ArrayLike<number>,
+  cellType: number,
+  nodesPerCell: number,
+): VtkUnstructuredGrid {
   const cells = uniformCells(indices, nodesPerCell);
   return { kind: 'UnstructuredGrid', points, pointDim, cells, types: new Uint8Array(cells.offsets.length).fill(cellType) };
 }

@@ -13,7 +13,10 @@ class XmlBody {
   readonly blocks: Uint8Array[] = [];
   private offset = 0;
 
-  constructor(private readonly binary: boolean, private readonly header: 'UInt32' | 'UInt64') {}
+  constructor(
+    private readonly binary: boolean,
+    private readonly header: 'UInt32' | 'UInt64',
+  ) {}
 
   dataArray(indent: string, name: string | undefined, type: VtkScalarType, components: number, values: ArrayLike<number>): void {
     const attrs = `type="${type}"${name !== undefined ? ` Name="${escapeXml(name)}"` : ''} NumberOfComponents="${components}"`;
@@ -32,7 +35,10 @@ class XmlBody {
     }
     this.lines.push(`${indent}<DataArray ${attrs} format="appended" offset="${this.offset}"/>`);
     const bytes = toBytes(values, type);
-    const head = this.header === 'UInt64' ? new Uint8Array(new BigUint64Array([BigInt(bytes.length)]).buffer) : new Uint8Array(new Uint32Array([bytes.length]).buffer);
+    const head =
+      this.header === 'UInt64'
+        ? new Uint8Array(new BigUint64Array([BigInt(bytes.length)]).buffer)
+        : new Uint8Array(new Uint32Array([bytes.length]).buffer);
     if (this.header === 'UInt32' && bytes.length > 0xffffffff) throw new Error('vtk writer: array exceeds 4 GiB; use headerType UInt64');
     this.blocks.push(head, bytes);
     this.offset += head.length + bytes.length;
@@ -49,8 +55,10 @@ class XmlBody {
   }
 
   points(indent: string, coords: ArrayLike<number>, pointDim: number): number {
-    if (!Number.isInteger(pointDim) || pointDim < 1 || pointDim > 3) throw new Error(`vtk writer pointDim: expected 1, 2 or 3, got ${pointDim}`);
-    if (coords.length % pointDim !== 0) throw new Error(`vtk writer points: length ${coords.length} is not a multiple of pointDim ${pointDim}`);
+    if (!Number.isInteger(pointDim) || pointDim < 1 || pointDim > 3)
+      throw new Error(`vtk writer pointDim: expected 1, 2 or 3, got ${pointDim}`);
+    if (coords.length % pointDim !== 0)
+      throw new Error(`vtk writer points: length ${coords.length} is not a multiple of pointDim ${pointDim}`);
     const n = coords.length / pointDim;
     let xyz: ArrayLike<number> = coords;
     if (pointDim !== 3) {
@@ -68,10 +76,12 @@ class XmlBody {
     const m = cells.offsets.length;
     let prev = 0;
     for (let i = 0; i < m; i++) {
-      if (!(cells.offsets[i] >= prev)) throw new Error(`vtk writer ${tag}: offsets must be non-decreasing end indices (offsets[${i}]=${cells.offsets[i]})`);
+      if (!(cells.offsets[i] >= prev))
+        throw new Error(`vtk writer ${tag}: offsets must be non-decreasing end indices (offsets[${i}]=${cells.offsets[i]})`);
       prev = cells.offsets[i];
     }
-    if (prev !== cells.connectivity.length) throw new Error(`vtk writer ${tag}: last offset ${prev} must equal connectivity length ${cells.connectivity.length}`);
+    if (prev !== cells.connectivity.length)
+      throw new Error(`vtk writer ${tag}: last offset ${prev} must equal connectivity length ${cells.connectivity.length}`);
     for (let i = 0; i < cells.connectivity.length; i++) {
       const v = cells.connectivity[i];
       if (!(v >= 0 && v < nPoints)) throw new Error(`vtk writer ${tag}: connectivity[${i}]=${v} is not a point index in 0..${nPoints - 1}`);
@@ -94,15 +104,18 @@ const EMPTY: CellList = { connectivity: [], offsets: [] };
 export function encodeVtk(ds: VtkDataset, options: VtkWriteOptions = {}): Uint8Array {
   const binary = (options.format ?? 'binary') === 'binary';
   const header = options.headerType ?? 'UInt64';
-  if (options.format !== undefined && options.format !== 'ascii' && options.format !== 'binary') throw new Error(`vtk writer format: expected 'ascii' or 'binary', got '${String(options.format)}'`);
-  if (header !== 'UInt32' && header !== 'UInt64') throw new Error(`vtk writer headerType: expected 'UInt32' or 'UInt64', got '${String(header)}'`);
+  if (options.format !== undefined && options.format !== 'ascii' && options.format !== 'binary')
+    throw new Error(`vtk writer format: expected 'ascii' or 'binary', got '${String(options.format)}'`);
+  if (header !== 'UInt32' && header !== 'UInt64')
+    throw new Error(`vtk writer headerType: expected 'UInt32' or 'UInt64', got '${String(header)}'`);
   const body = new XmlBody(binary, header);
   const L = body.lines;
   L.push('<?xml version="1.0"?>');
   L.push(`<VTKFile type="${ds.kind}" version="1.0" byte_order="LittleEndian" header_type="${header}">`);
   if (ds.kind === 'ImageData') {
     const [nx, ny, nz] = ds.dims;
-    for (const [k, c] of ds.dims.entries()) if (!Number.isInteger(c) || c < 1) throw new Error(`vtk writer ImageData dims[${k}]: expected a positive integer, got ${c}`);
+    for (const [k, c] of ds.dims.entries())
+      if (!Number.isInteger(c) || c < 1) throw new Error(`vtk writer ImageData dims[${k}]: expected a positive integer, got ${c}`);
     const ext = `0 ${nx - 1} 0 ${ny - 1} 0 ${nz - 1}`;
     L.push(`  <ImageData WholeExtent="${ext}" Origin="${ds.origin.join(' ')}" Spacing="${ds.spacing.join(' ')}">`);
     L.push(`    <Piece Extent="${ext}">`);
@@ -124,7 +137,10 @@ export function encodeVtk(ds: VtkDataset, options: VtkWriteOptions = {}): Uint8A
     const n = ds.points.length / pd;
     const count = (c?: CellList) => (c ? c.offsets.length : 0);
     const total = count(ds.verts) + count(ds.lines) + count(ds.polys);
-    L.push('  <PolyData>', `    <Piece NumberOfPoints="${n}" NumberOfVerts="${count(ds.verts)}" NumberOfLines="${count(ds.lines)}" NumberOfStrips="0" NumberOfPolys="${count(ds.polys)}">`);
+    L.push(
+      '  <PolyData>',
+      `    <Piece NumberOfPoints="${n}" NumberOfVerts="${count(ds.verts)}" NumberOfLines="${count(ds.lines)}" NumberOfStrips="0" NumberOfPolys="${count(ds.polys)}">`,
+    );
     body.fields('      ', 'PointData', ds.pointData, n);
     // Cell data order in VTK is verts, lines, strips, polys.
     body.fields('      ', 'CellData', ds.cellData, total);
@@ -168,4 +184,3 @@ export function writeVtk(path: string, ds: VtkDataset, options: VtkWriteOptions 
   writeFileSync(path, bytes);
   return bytes.length;
 }
-

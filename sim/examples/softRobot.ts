@@ -12,7 +12,9 @@ const pos = blockParticles2D(16, 8, 0.1, 0.1 + 3 / 64, 0.2, 0.1);
 const n = pos.length / 2;
 const steps = 800;
 const sim = new Mpm2D({ nGrid: 64, nParticles: n, dt: 2e-4, E: 2000, nu: 0.3, gravity: -9.8, boundary: 'sticky', actuationStrength: 400 });
-const K = 4, omega = 40, groups = 2;
+const K = 4,
+  omega = 40,
+  groups = 2;
 const group = Int32Array.from({ length: n }, (_, p) => (pos[2 * p] < 0.2 ? 0 : 1));
 const theta = new Float64Array(groups * (K + 1)).map((_, i) => 0.3 * Math.sin(1.7 * i + 0.3));
 const adam = new Adam({ lr: 0.1 });
@@ -37,11 +39,17 @@ for (let it = 0; it <= iterations; it++) {
     for (let p = 0; p < n; p++) actuation[t * n + p] = groupAct[t * groups + group[p]];
   }
   sim.setActuation(actuation);
-  const r = reverseThroughTime(sim, sim.initialState(pos), steps, (t, s, g) => {
-    if (t !== steps) return 0;
-    for (let p = 0; p < n; p++) g[2 * p] -= 1 / n;
-    return -centreX(s);
-  }, 'sqrt');
+  const r = reverseThroughTime(
+    sim,
+    sim.initialState(pos),
+    steps,
+    (t, s, g) => {
+      if (t !== steps) return 0;
+      for (let p = 0; p < n; p++) g[2 * p] -= 1 / n;
+      return -centreX(s);
+    },
+    'sqrt',
+  );
   if (it % 5 === 0 || it === iterations) console.log(`iter ${it}: distance ${(-r.loss - c0).toFixed(4)}`);
   if (it === iterations) break;
   // chain d loss / d a[t, p] -> group activations -> (w, b)

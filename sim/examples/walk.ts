@@ -12,13 +12,25 @@ const steps = Number(process.argv[3] ?? 1000);
 const sim = new MassSpringSim(defaultRobot());
 const t0 = performance.now();
 const r = trainWalk(sim, {
-  steps, iterations, lr: 0.003, seed: 0, mode: 'sqrt',
-  onIteration: (it, d) => { if (it % 10 === 0) console.log(`iter ${it}: distance ${d.toFixed(4)}`); },
+  steps,
+  iterations,
+  lr: 0.003,
+  seed: 0,
+  mode: 'sqrt',
+  onIteration: (it, d) => {
+    if (it % 10 === 0) console.log(`iter ${it}: distance ${d.toFixed(4)}`);
+  },
 });
 const secs = (performance.now() - t0) / 1000;
-console.log(`untrained distance ${r.initialDistance.toFixed(4)}, trained ${r.finalDistance.toFixed(4)} ` +
-  `(${(r.finalDistance / Math.abs(r.initialDistance)).toFixed(1)}x) in ${secs.toFixed(1)} s`);
-const frames = massSpringFrames(sim, r.params, steps, 20).map((f) => ({ step: f.step, points: Array.from(f.points), lines: Array.from(f.lines ?? []) }));
+console.log(
+  `untrained distance ${r.initialDistance.toFixed(4)}, trained ${r.finalDistance.toFixed(4)} ` +
+    `(${(r.finalDistance / Math.abs(r.initialDistance)).toFixed(1)}x) in ${secs.toFixed(1)} s`,
+);
+const frames = massSpringFrames(sim, r.params, steps, 20).map((f) => ({
+  step: f.step,
+  points: Array.from(f.points),
+  lines: Array.from(f.lines ?? []),
+}));
 const outPath = process.argv[4] ?? join(tmpdir(), 'walk-frames.json');
 writeFileSync(outPath, JSON.stringify(frames));
 console.log(`wrote ${outPath} (${frames.length} frames)`);

@@ -30,8 +30,15 @@ export interface MassSpringOptions {
 }
 
 const DEFAULTS: Required<MassSpringOptions> = {
-  dt: 0.004, gravity: -4.8, drag: 15, groundHeight: 0.1, friction: 1,
-  nSin: 10, omega: 10, nHidden: 32, sensorScale: 0.05,
+  dt: 0.004,
+  gravity: -4.8,
+  drag: 15,
+  groundHeight: 0.1,
+  friction: 1,
+  nSin: 10,
+  omega: 10,
+  nHidden: 32,
+  sensorScale: 0.05,
 };
 
 const LENGTH_EPS = 1e-4;
@@ -56,7 +63,10 @@ export class MassSpringSim implements TimeStepper {
   private readonly vPre: Float64Array;
   private readonly vStateBar: Float64Array;
 
-  constructor(readonly model: MassSpringModel, options: MassSpringOptions = {}) {
+  constructor(
+    readonly model: MassSpringModel,
+    options: MassSpringOptions = {},
+  ) {
     this.opts = { ...DEFAULTS, ...options };
     for (const [k, v] of Object.entries(this.opts)) {
       if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`MassSpringSim: option ${k} must be a number, got ${String(v)}`);
@@ -94,9 +104,14 @@ export class MassSpringSim implements TimeStepper {
     const n = this.n;
     const u = this.u;
     for (let k = 0; k < nSin; k++) u[k] = Math.sin(omega * t * dt + (2 * Math.PI * k) / nSin);
-    let cx = 0, cy = 0;
-    for (let i = 0; i < n; i++) { cx += s[2 * i]; cy += s[2 * i + 1]; }
-    cx /= n; cy /= n;
+    let cx = 0,
+      cy = 0;
+    for (let i = 0; i < n; i++) {
+      cx += s[2 * i];
+      cy += s[2 * i + 1];
+    }
+    cx /= n;
+    cy /= n;
     const v0 = 2 * n;
     for (let i = 0; i < n; i++) {
       const o = nSin + 4 * i;
@@ -110,7 +125,8 @@ export class MassSpringSim implements TimeStepper {
   /** Velocity before contact: drag, gravity, spring impulses (into this.vPre). */
   private preContactVelocity(s: Float64Array): void {
     const { dt, gravity, drag } = this.opts;
-    const n = this.n, v0 = 2 * n;
+    const n = this.n,
+      v0 = 2 * n;
     const vp = this.vPre;
     const decay = Math.exp(-dt * drag);
     for (let i = 0; i < n; i++) {
@@ -120,15 +136,20 @@ export class MassSpringSim implements TimeStepper {
     const sp = this.model.springs;
     const act = this.ctrl.out;
     for (let k = 0; k < this.nSprings; k++) {
-      const a = sp.a[k], b = sp.b[k];
-      const dx = s[2 * a] - s[2 * b], dy = s[2 * a + 1] - s[2 * b + 1];
+      const a = sp.a[k],
+        b = sp.b[k];
+      const dx = s[2 * a] - s[2 * b],
+        dy = s[2 * a + 1] - s[2 * b + 1];
       const L = Math.hypot(dx, dy) + LENGTH_EPS;
       const target = sp.restLength[k] * (1 + sp.actuation[k] * act[k]);
       const vrd = (s[v0 + 2 * a] - s[v0 + 2 * b]) * dx + (s[v0 + 2 * a + 1] - s[v0 + 2 * b + 1]) * dy;
       const phi = (sp.stiffness[k] * (L - target)) / L + (sp.damping[k] * vrd) / (L * L);
-      const fx = dt * phi * dx, fy = dt * phi * dy;
-      vp[2 * a] -= fx; vp[2 * a + 1] -= fy;
-      vp[2 * b] += fx; vp[2 * b + 1] += fy;
+      const fx = dt * phi * dx,
+        fy = dt * phi * dy;
+      vp[2 * a] -= fx;
+      vp[2 * a + 1] -= fy;
+      vp[2 * b] += fx;
+      vp[2 * b + 1] += fy;
     }
   }
 
@@ -137,20 +158,26 @@ export class MassSpringSim implements TimeStepper {
     this.ctrl.forward(this.params, this.u);
     this.preContactVelocity(s);
     const { dt, groundHeight, friction } = this.opts;
-    const n = this.n, v0 = 2 * n, vp = this.vPre;
+    const n = this.n,
+      v0 = 2 * n,
+      vp = this.vPre;
     for (let i = 0; i < n; i++) {
-      const vx = vp[2 * i], vy = vp[2 * i + 1];
-      const x = s[2 * i], y = s[2 * i + 1];
+      const vx = vp[2 * i],
+        vy = vp[2 * i + 1];
+      const x = s[2 * i],
+        y = s[2 * i + 1];
       if (y + dt * vy < groundHeight && vy < -TOI_VMIN) {
         // Time of impact (DiffTaichi advance_toi): move to the ground, then continue with the
         // friction-projected velocity; keeps positions continuous in the parameters.
         const toi = (groundHeight - y) / vy;
         const nvx = friction === Infinity ? 0 : Math.sign(vx) * Math.max(Math.abs(vx) + friction * vy, 0);
-        out[v0 + 2 * i] = nvx; out[v0 + 2 * i + 1] = 0;
+        out[v0 + 2 * i] = nvx;
+        out[v0 + 2 * i + 1] = 0;
         out[2 * i] = x + toi * vx + (dt - toi) * nvx;
         out[2 * i + 1] = y + toi * vy;
       } else {
-        out[v0 + 2 * i] = vx; out[v0 + 2 * i + 1] = vy;
+        out[v0 + 2 * i] = vx;
+        out[v0 + 2 * i + 1] = vy;
         out[2 * i] = x + dt * vx;
         out[2 * i + 1] = y + dt * vy;
       }
@@ -162,17 +189,24 @@ export class MassSpringSim implements TimeStepper {
     this.ctrl.forward(this.params, this.u);
     this.preContactVelocity(s);
     const { dt, groundHeight, friction, drag, nSin, sensorScale } = this.opts;
-    const n = this.n, v0 = 2 * n, vp = this.vPre;
+    const n = this.n,
+      v0 = 2 * n,
+      vp = this.vPre;
     const decay = Math.exp(-dt * drag);
     // gIn holds x-bar in [0, 2n) and, temporarily, vPre-bar in [2n, 4n).
     for (let i = 0; i < n; i++) {
-      const vx = vp[2 * i], vy = vp[2 * i + 1];
+      const vx = vp[2 * i],
+        vy = vp[2 * i + 1];
       const y = s[2 * i + 1];
-      const gxx = gOut[2 * i], gxy = gOut[2 * i + 1];
-      const gvx = gOut[v0 + 2 * i], gvy = gOut[v0 + 2 * i + 1];
+      const gxx = gOut[2 * i],
+        gxy = gOut[2 * i + 1];
+      const gvx = gOut[v0 + 2 * i],
+        gvy = gOut[v0 + 2 * i + 1];
       if (y + dt * vy < groundHeight && vy < -TOI_VMIN) {
         const toi = (groundHeight - y) / vy;
-        let nvx = 0, dNdvx = 0, dNdvy = 0;
+        let nvx = 0,
+          dNdvx = 0,
+          dNdvy = 0;
         if (friction !== Infinity && Math.abs(vx) + friction * vy > 0) {
           nvx = vx + Math.sign(vx) * friction * vy;
           dNdvx = 1;
@@ -199,36 +233,55 @@ export class MassSpringSim implements TimeStepper {
     const dv = this.vStateBar;
     dv.fill(0);
     for (let k = 0; k < this.nSprings; k++) {
-      const a = sp.a[k], b = sp.b[k];
-      const dx = s[2 * a] - s[2 * b], dy = s[2 * a + 1] - s[2 * b + 1];
+      const a = sp.a[k],
+        b = sp.b[k];
+      const dx = s[2 * a] - s[2 * b],
+        dy = s[2 * a + 1] - s[2 * b + 1];
       const len = Math.hypot(dx, dy);
       const L = len + LENGTH_EPS;
-      const rest = sp.restLength[k], kS = sp.stiffness[k], c = sp.damping[k];
+      const rest = sp.restLength[k],
+        kS = sp.stiffness[k],
+        c = sp.damping[k];
       const target = rest * (1 + sp.actuation[k] * act[k]);
-      const rvx = s[v0 + 2 * a] - s[v0 + 2 * b], rvy = s[v0 + 2 * a + 1] - s[v0 + 2 * b + 1];
+      const rvx = s[v0 + 2 * a] - s[v0 + 2 * b],
+        rvy = s[v0 + 2 * a + 1] - s[v0 + 2 * b + 1];
       const vrd = rvx * dx + rvy * dy;
       const phi = (kS * (L - target)) / L + (c * vrd) / (L * L);
       const fbx = dt * (gIn[v0 + 2 * b] - gIn[v0 + 2 * a]);
       const fby = dt * (gIn[v0 + 2 * b + 1] - gIn[v0 + 2 * a + 1]);
-      let ddx = phi * fbx, ddy = phi * fby;
+      let ddx = phi * fbx,
+        ddy = phi * fby;
       const phiBar = fbx * dx + fby * dy;
       const vrdBar = (phiBar * c) / (L * L);
-      ddx += vrdBar * rvx; ddy += vrdBar * rvy;
+      ddx += vrdBar * rvx;
+      ddy += vrdBar * rvy;
       const LBar = phiBar * ((kS * target) / (L * L) - (2 * c * vrd) / (L * L * L));
-      if (len > 0) { ddx += (LBar * dx) / len; ddy += (LBar * dy) / len; }
+      if (len > 0) {
+        ddx += (LBar * dx) / len;
+        ddy += (LBar * dy) / len;
+      }
       actBar[k] = ((phiBar * -kS) / L) * rest * sp.actuation[k];
-      gIn[2 * a] += ddx; gIn[2 * a + 1] += ddy;
-      gIn[2 * b] -= ddx; gIn[2 * b + 1] -= ddy;
+      gIn[2 * a] += ddx;
+      gIn[2 * a + 1] += ddy;
+      gIn[2 * b] -= ddx;
+      gIn[2 * b + 1] -= ddy;
       // The dashpot term reads the state velocities directly.
-      dv[2 * a] += vrdBar * dx; dv[2 * a + 1] += vrdBar * dy;
-      dv[2 * b] -= vrdBar * dx; dv[2 * b + 1] -= vrdBar * dy;
+      dv[2 * a] += vrdBar * dx;
+      dv[2 * a + 1] += vrdBar * dy;
+      dv[2 * b] -= vrdBar * dx;
+      dv[2 * b + 1] -= vrdBar * dy;
     }
     // Controller: act depends on sensors u(x, v).
     const uBar = this.uBar;
     this.ctrl.backward(this.params, this.u, actBar, this.paramGrad, uBar);
-    let ox = 0, oy = 0;
-    for (let i = 0; i < n; i++) { ox += uBar[nSin + 4 * i]; oy += uBar[nSin + 4 * i + 1]; }
-    ox /= n; oy /= n;
+    let ox = 0,
+      oy = 0;
+    for (let i = 0; i < n; i++) {
+      ox += uBar[nSin + 4 * i];
+      oy += uBar[nSin + 4 * i + 1];
+    }
+    ox /= n;
+    oy /= n;
     for (let i = 0; i < n; i++) {
       const o = nSin + 4 * i;
       gIn[2 * i] += (uBar[o] - ox) * sensorScale;

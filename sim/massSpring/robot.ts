@@ -45,7 +45,10 @@ export function buildMassSpring(points: ReadonlyArray<readonly [number, number]>
     },
   };
   springs.forEach((s, k) => {
-    for (const [name, idx] of [['a', s.a], ['b', s.b]] as const) {
+    for (const [name, idx] of [
+      ['a', s.a],
+      ['b', s.b],
+    ] as const) {
       if (!Number.isInteger(idx) || idx < 0 || idx >= n) {
         throw new Error(`buildMassSpring: springs[${k}].${name} = ${idx} is not a particle index in [0, ${n})`);
       }
@@ -70,16 +73,28 @@ export function buildMassSpring(points: ReadonlyArray<readonly [number, number]>
  */
 export function defaultRobot(): MassSpringModel {
   const pts: [number, number][] = [
-    [0.2, 0.1], [0.3, 0.13], [0.4, 0.1],
-    [0.2, 0.2], [0.3, 0.2], [0.4, 0.2],
+    [0.2, 0.1],
+    [0.3, 0.13],
+    [0.4, 0.1],
+    [0.2, 0.2],
+    [0.3, 0.2],
+    [0.4, 0.2],
   ];
   const s = 14000;
   const act = 0.15;
   const link = (a: number, b: number, actuation = 0): SpringSpec => ({ a, b, stiffness: s, actuation });
   return buildMassSpring(pts, [
-    link(0, 1, act), link(1, 2, act), link(3, 4), link(4, 5),
-    link(0, 3, act), link(2, 5, act), link(0, 4, act), link(1, 4, act),
-    link(2, 4, act), link(3, 1, act), link(5, 1, act),
+    link(0, 1, act),
+    link(1, 2, act),
+    link(3, 4),
+    link(4, 5),
+    link(0, 3, act),
+    link(2, 5, act),
+    link(0, 4, act),
+    link(1, 4, act),
+    link(2, 4, act),
+    link(3, 1, act),
+    link(5, 1, act),
   ]);
 }
 

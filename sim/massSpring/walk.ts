@@ -37,11 +37,17 @@ export function walkLossAndGrad(sim: MassSpringSim, params: Float64Array, steps:
   sim.paramGrad.fill(0);
   const n = sim.n;
   const s0 = sim.initialState();
-  const r = reverseThroughTime(sim, s0, steps, (t, s, g) => {
-    if (t !== steps) return 0;
-    for (let i = 0; i < n; i++) g[2 * i] -= 1 / n;
-    return -centerX(s, n);
-  }, mode);
+  const r = reverseThroughTime(
+    sim,
+    s0,
+    steps,
+    (t, s, g) => {
+      if (t !== steps) return 0;
+      for (let i = 0; i < n; i++) g[2 * i] -= 1 / n;
+      return -centerX(s, n);
+    },
+    mode,
+  );
   return { loss: r.loss, grad: sim.paramGrad.slice(), distance: centerX(r.finalState, n) - centerX(s0, n) };
 }
 

@@ -56,8 +56,13 @@ export function polar3(F: Float64Array, o: number, R: Float64Array): void {
     const d = det3(R);
     if (d === 0) throw new Error('polar3: singular deformation gradient (det F = 0)');
     cofactor3(R, 0, tmpInv); // R^{-T} = cof(R) / det
-    let nR = 0, nI = 0;
-    for (let k = 0; k < 9; k++) { nR += R[k] * R[k]; tmpInv[k] /= d; nI += tmpInv[k] * tmpInv[k]; }
+    let nR = 0,
+      nI = 0;
+    for (let k = 0; k < 9; k++) {
+      nR += R[k] * R[k];
+      tmpInv[k] /= d;
+      nI += tmpInv[k] * tmpInv[k];
+    }
     const g = it < 6 ? Math.sqrt(Math.sqrt(nI / nR)) : 1;
     let change = 0;
     for (let k = 0; k < 9; k++) {

@@ -40,7 +40,9 @@ export function kirchhoff3(m: MpmMaterial, F: Float64Array, o: number, p: Stress
     mulNT3(Fm, Fm, out);
     const lj = p.lambda * Math.log(J);
     for (let k = 0; k < 9; k++) out[k] *= p.mu;
-    out[0] += lj - p.mu; out[4] += lj - p.mu; out[8] += lj - p.mu;
+    out[0] += lj - p.mu;
+    out[4] += lj - p.mu;
+    out[8] += lj - p.mu;
   } else if (m === 'fluid') {
     const kb = p.lambda + (2 / 3) * p.mu;
     out.fill(0);
@@ -51,7 +53,9 @@ export function kirchhoff3(m: MpmMaterial, F: Float64Array, o: number, p: Stress
     mulNT3(A, Fm, out);
     for (let k = 0; k < 9; k++) out[k] *= 2 * p.mu;
     const lj = p.lambda * J * (J - 1);
-    out[0] += lj; out[4] += lj; out[8] += lj;
+    out[0] += lj;
+    out[4] += lj;
+    out[8] += lj;
   } else {
     throw new Error(`MPM 3D: material ${m} is not supported in 3D (use fixedCorotated, neoHookean or fluid)`);
   }
@@ -63,8 +67,14 @@ export function kirchhoff3(m: MpmMaterial, F: Float64Array, o: number, p: Stress
 
 /** Accumulate F-bar into FBar[fo..fo+9) and parameter cotangents into pb, given tau-bar tb. */
 export function kirchhoff3Backward(
-  m: MpmMaterial, F: Float64Array, o: number, p: StressParams3, tb: Float64Array,
-  FBar: Float64Array, fo: number, pb: StressBar,
+  m: MpmMaterial,
+  F: Float64Array,
+  o: number,
+  p: StressParams3,
+  tb: Float64Array,
+  FBar: Float64Array,
+  fo: number,
+  pb: StressBar,
 ): void {
   load(F, o);
   const J = det3(Fm);
@@ -85,7 +95,8 @@ export function kirchhoff3Backward(
     const kb = p.lambda + (2 / 3) * p.mu;
     JBar += kb * (2 * J - 1) * tr;
     const kbar = tr * J * (J - 1);
-    pb.lambda += kbar; pb.mu += (2 / 3) * kbar;
+    pb.lambda += kbar;
+    pb.mu += (2 / 3) * kbar;
   } else {
     polar3(Fm, 0, R);
     for (let k = 0; k < 9; k++) A[k] = Fm[k] - R[k];
@@ -104,16 +115,22 @@ export function kirchhoff3Backward(
     // R-bar = -A-bar ; G = R^T R-bar
     for (let k = 0; k < 9; k++) T1[k] = -T1[k];
     mulTN3(R, T1, T2);
-    const g0 = T2[7] - T2[5], g1 = T2[2] - T2[6], g2 = T2[3] - T2[1];
+    const g0 = T2[7] - T2[5],
+      g1 = T2[2] - T2[6],
+      g2 = T2[3] - T2[1];
     // K = tr(S) I - S, S = R^T F
     mulTN3(R, Fm, A);
     const trS = A[0] + A[4] + A[8];
     for (let k = 0; k < 9; k++) A[k] = -A[k];
-    A[0] += trS; A[4] += trS; A[8] += trS;
+    A[0] += trS;
+    A[4] += trS;
+    A[8] += trS;
     solve3(A, g0, g1, g2, eta);
     // F-bar += R hat(eta), hat(e) = [[0,-e2,e1],[e2,0,-e0],[-e1,e0,0]]
     for (let i = 0; i < 3; i++) {
-      const r0 = R[3 * i], r1 = R[3 * i + 1], r2 = R[3 * i + 2];
+      const r0 = R[3 * i],
+        r1 = R[3 * i + 1],
+        r2 = R[3 * i + 2];
       FBar[fo + 3 * i] += r1 * eta[2] - r2 * eta[1];
       FBar[fo + 3 * i + 1] += -r0 * eta[2] + r2 * eta[0];
       FBar[fo + 3 * i + 2] += r0 * eta[1] - r1 * eta[0];

@@ -50,22 +50,36 @@ export interface MpmGrads {
 
 export function resolveMpmOptions(o: MpmOptions, dim: number): Required<MpmOptions> {
   if (!Number.isInteger(o.nGrid) || o.nGrid < 4) throw new Error(`MPM: nGrid must be an integer >= 4, got ${o.nGrid}`);
-  if (!Number.isInteger(o.nParticles) || o.nParticles < 1) throw new Error(`MPM: nParticles must be a positive integer, got ${o.nParticles}`);
+  if (!Number.isInteger(o.nParticles) || o.nParticles < 1)
+    throw new Error(`MPM: nParticles must be a positive integer, got ${o.nParticles}`);
   const dx = 1 / o.nGrid;
   const r: Required<MpmOptions> = {
-    nGrid: o.nGrid, nParticles: o.nParticles, dt: o.dt ?? 1e-4, E: o.E ?? 1000, nu: o.nu ?? 0.2,
-    material: o.material ?? 'fixedCorotated', particleVolume: o.particleVolume ?? Math.pow(dx / 2, dim),
-    density: o.density ?? 1, gravity: o.gravity ?? -9.8, boundary: o.boundary ?? 'sticky', boundCells: o.boundCells ?? 3,
-    actuationStrength: o.actuationStrength ?? 0, actuationDirection: o.actuationDirection ?? (dim === 2 ? [0, 1] : [0, 1, 0]),
-    hardening: o.hardening ?? 10, thetaC: o.thetaC ?? 2.5e-2, thetaS: o.thetaS ?? 4.5e-3,
+    nGrid: o.nGrid,
+    nParticles: o.nParticles,
+    dt: o.dt ?? 1e-4,
+    E: o.E ?? 1000,
+    nu: o.nu ?? 0.2,
+    material: o.material ?? 'fixedCorotated',
+    particleVolume: o.particleVolume ?? (dx / 2) ** dim,
+    density: o.density ?? 1,
+    gravity: o.gravity ?? -9.8,
+    boundary: o.boundary ?? 'sticky',
+    boundCells: o.boundCells ?? 3,
+    actuationStrength: o.actuationStrength ?? 0,
+    actuationDirection: o.actuationDirection ?? (dim === 2 ? [0, 1] : [0, 1, 0]),
+    hardening: o.hardening ?? 10,
+    thetaC: o.thetaC ?? 2.5e-2,
+    thetaS: o.thetaS ?? 4.5e-3,
   };
   if (!(r.dt > 0)) throw new Error(`MPM: dt must be > 0, got ${r.dt}`);
   lame(r.E, r.nu);
   if (!['fixedCorotated', 'neoHookean', 'fluid', 'snow'].includes(r.material)) {
     throw new Error(`MPM: material must be fixedCorotated | neoHookean | fluid | snow, got ${String(r.material)}`);
   }
-  if (!['sticky', 'slip', 'none'].includes(r.boundary)) throw new Error(`MPM: boundary must be sticky | slip | none, got ${String(r.boundary)}`);
-  if (r.actuationDirection.length !== dim) throw new Error(`MPM: actuationDirection must have ${dim} entries, got ${r.actuationDirection.length}`);
+  if (!['sticky', 'slip', 'none'].includes(r.boundary))
+    throw new Error(`MPM: boundary must be sticky | slip | none, got ${String(r.boundary)}`);
+  if (r.actuationDirection.length !== dim)
+    throw new Error(`MPM: actuationDirection must have ${dim} entries, got ${r.actuationDirection.length}`);
   const dn = Math.hypot(...r.actuationDirection);
   if (!(dn > 0)) throw new Error('MPM: actuationDirection must be non-zero');
   r.actuationDirection = r.actuationDirection.map((v) => v / dn);
@@ -74,8 +88,12 @@ export function resolveMpmOptions(o: MpmOptions, dim: number): Required<MpmOptio
 
 /** Quadratic B-spline weights and derivatives for fractional offset f in [0.5, 1.5), into w/dw at `o`. */
 export function bspline(f: number, w: Float64Array, dw: Float64Array, o = 0): void {
-  w[o] = 0.5 * (1.5 - f) * (1.5 - f); w[o + 1] = 0.75 - (f - 1) * (f - 1); w[o + 2] = 0.5 * (f - 0.5) * (f - 0.5);
-  dw[o] = f - 1.5; dw[o + 1] = -2 * (f - 1); dw[o + 2] = f - 0.5;
+  w[o] = 0.5 * (1.5 - f) * (1.5 - f);
+  w[o + 1] = 0.75 - (f - 1) * (f - 1);
+  w[o + 2] = 0.5 * (f - 0.5) * (f - 0.5);
+  dw[o] = f - 1.5;
+  dw[o + 1] = -2 * (f - 1);
+  dw[o + 2] = f - 0.5;
 }
 
 /** True when grid index `cell` lies in the wall layer of `b` cells and velocity component `v` points into that wall. */
@@ -107,7 +125,11 @@ export abstract class MpmBase {
   /** Cotangents of (mu, lambda, alpha) accumulated by the material adjoints during backward. */
   protected readonly sb: StressBar = { mu: 0, lambda: 0, alpha: 0 };
 
-  protected constructor(options: MpmOptions, dim: number, private readonly name: string) {
+  protected constructor(
+    options: MpmOptions,
+    dim: number,
+    private readonly name: string,
+  ) {
     this.opts = resolveMpmOptions(options, dim);
     this.n = this.opts.nParticles;
     this.dx = 1 / this.opts.nGrid;
@@ -123,21 +145,26 @@ export abstract class MpmBase {
   }
 
   resetGrads(): void {
-    this.grads.E = 0; this.grads.nu = 0; this.grads.actuation.fill(0);
+    this.grads.E = 0;
+    this.grads.nu = 0;
+    this.grads.actuation.fill(0);
   }
 
   /** Index of the first of the 3 grid nodes the B-spline of coordinate x touches (axis named in 3D). */
   protected gridBase(x: number, p: number, axis?: number): number {
     const b = Math.floor(x * this.invDx - 0.5);
     if (b < 0 || b > this.opts.nGrid - 3) {
-      throw new ParticleLeftGridError(`MPM: particle ${p} at ${x}${axis === undefined ? '' : ` (axis ${axis})`} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`);
+      throw new ParticleLeftGridError(
+        `MPM: particle ${p} at ${x}${axis === undefined ? '' : ` (axis ${axis})`} left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`,
+      );
     }
     return b;
   }
 
   protected refreshLame(): void {
     const l = lame(this.opts.E, this.opts.nu);
-    this.mu = l.mu; this.lambda = l.lambda;
+    this.mu = l.mu;
+    this.lambda = l.lambda;
   }
 
   /** Actuation stress scale alpha of particle p at step t (0 past the end of `actuation`). */

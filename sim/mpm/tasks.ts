@@ -7,13 +7,15 @@ import type { MpmOptions } from './mpmBase.js';
 
 /** Particles on a lattice (optionally jittered) filling [x0, x0 + w] x [y0, y0 + h]. */
 export function blockParticles2D(nx: number, ny: number, x0: number, y0: number, w: number, h: number, jitterSeed?: number): Float64Array {
-  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1) throw new Error(`blockParticles2D: nx, ny must be positive integers, got ${nx}, ${ny}`);
+  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1)
+    throw new Error(`blockParticles2D: nx, ny must be positive integers, got ${nx}, ${ny}`);
   const rng = jitterSeed === undefined ? null : new Mulberry32(jitterSeed);
   const out = new Float64Array(2 * nx * ny);
   let k = 0;
   for (let i = 0; i < nx; i++) {
     for (let j = 0; j < ny; j++) {
-      const jx = rng ? 0.3 * (rng.next() - 0.5) : 0, jy = rng ? 0.3 * (rng.next() - 0.5) : 0;
+      const jx = rng ? 0.3 * (rng.next() - 0.5) : 0,
+        jy = rng ? 0.3 * (rng.next() - 0.5) : 0;
       out[k++] = x0 + ((i + 0.5 + jx) * w) / nx;
       out[k++] = y0 + ((j + 0.5 + jy) * h) / ny;
     }
@@ -22,8 +24,12 @@ export function blockParticles2D(nx: number, ny: number, x0: number, y0: number,
 }
 
 function centre(s: Float64Array, n: number): [number, number] {
-  let cx = 0, cy = 0;
-  for (let p = 0; p < n; p++) { cx += s[2 * p]; cy += s[2 * p + 1]; }
+  let cx = 0,
+    cy = 0;
+  for (let p = 0; p < n; p++) {
+    cx += s[2 * p];
+    cy += s[2 * p + 1];
+  }
   return [cx / n, cy / n];
 }
 
@@ -44,7 +50,10 @@ export interface HitTargetResult {
 /** The initial state with every particle moving at the one velocity `vel`. */
 export function sharedVelocityState(sim: Mpm2D, positions: Float64Array, vel: ArrayLike<number>): Float64Array {
   const v = new Float64Array(2 * sim.n);
-  for (let p = 0; p < sim.n; p++) { v[2 * p] = vel[0]; v[2 * p + 1] = vel[1]; }
+  for (let p = 0; p < sim.n; p++) {
+    v[2 * p] = vel[0];
+    v[2 * p + 1] = vel[1];
+  }
   return sim.initialState(positions, v);
 }
 
@@ -53,19 +62,36 @@ export function sharedVelocityState(sim: Mpm2D, positions: Float64Array, vel: Ar
  * particles, with its gradient: the sum of the per-particle velocity cotangents.
  */
 export function targetLoss(
-  sim: Mpm2D, positions: Float64Array, target: readonly [number, number], steps: number, mode: CheckpointMode = 'sqrt',
+  sim: Mpm2D,
+  positions: Float64Array,
+  target: readonly [number, number],
+  steps: number,
+  mode: CheckpointMode = 'sqrt',
 ): (vel: ArrayLike<number>) => { loss: number; grad: Float64Array } {
   const n = sim.n;
   return (vel) => {
-    const r = reverseThroughTime(sim, sharedVelocityState(sim, positions, vel), steps, (t, s, g) => {
-      if (t !== steps) return 0;
-      const [cx, cy] = centre(s, n);
-      const ex = cx - target[0], ey = cy - target[1];
-      for (let p = 0; p < n; p++) { g[2 * p] += (2 * ex) / n; g[2 * p + 1] += (2 * ey) / n; }
-      return ex * ex + ey * ey;
-    }, mode);
+    const r = reverseThroughTime(
+      sim,
+      sharedVelocityState(sim, positions, vel),
+      steps,
+      (t, s, g) => {
+        if (t !== steps) return 0;
+        const [cx, cy] = centre(s, n);
+        const ex = cx - target[0],
+          ey = cy - target[1];
+        for (let p = 0; p < n; p++) {
+          g[2 * p] += (2 * ex) / n;
+          g[2 * p + 1] += (2 * ey) / n;
+        }
+        return ex * ex + ey * ey;
+      },
+      mode,
+    );
     const grad = new Float64Array(2);
-    for (let p = 0; p < n; p++) { grad[0] += r.initialStateGrad[2 * n + 2 * p]; grad[1] += r.initialStateGrad[2 * n + 2 * p + 1]; }
+    for (let p = 0; p < n; p++) {
+      grad[0] += r.initialStateGrad[2 * n + 2 * p];
+      grad[1] += r.initialStateGrad[2 * n + 2 * p + 1];
+    }
     return { loss: r.loss, grad };
   };
 }
@@ -102,11 +128,18 @@ export interface IdentifyEResult {
 }
 
 /** Positions x_t for t = 0, every, 2 every, ... <= steps from a forward run (the "observation"). */
-export function observeTrajectory(opts: MpmOptions, positions: Float64Array, velocities: Float64Array | undefined, steps: number, every = 1): Float64Array[] {
+export function observeTrajectory(
+  opts: MpmOptions,
+  positions: Float64Array,
+  velocities: Float64Array | undefined,
+  steps: number,
+  every = 1,
+): Float64Array[] {
   const sim = new Mpm2D(opts);
   const out: Float64Array[] = [];
   const s0 = sim.initialState(positions, velocities);
-  let a: Float64Array = s0, b: Float64Array = new Float64Array(sim.stateSize);
+  let a: Float64Array = s0,
+    b: Float64Array = new Float64Array(sim.stateSize);
   out.push(a.slice(0, 2 * sim.n));
   for (let t = 1; t <= steps; t++) {
     sim.forward(t - 1, a, b);
@@ -121,13 +154,18 @@ export function observeTrajectory(opts: MpmOptions, positions: Float64Array, vel
  * sum_k sum_p |x_p(k * every) - observed[k]_p|^2 over log E with Adam (other options fixed).
  */
 export function identifyYoungsModulus(
-  opts: MpmOptions, positions: Float64Array, velocities: Float64Array | undefined,
-  observed: Float64Array[], o: IdentifyEOptions,
+  opts: MpmOptions,
+  positions: Float64Array,
+  velocities: Float64Array | undefined,
+  observed: Float64Array[],
+  o: IdentifyEOptions,
 ): IdentifyEResult {
   const every = o.observeEvery ?? 1;
   if (!(o.E0 > 0)) throw new Error(`identifyYoungsModulus: E0 must be > 0, got ${o.E0}`);
   if (observed.length !== Math.floor(o.steps / every) + 1) {
-    throw new Error(`identifyYoungsModulus: observed has ${observed.length} frames, expected ${Math.floor(o.steps / every) + 1} (steps / observeEvery + 1)`);
+    throw new Error(
+      `identifyYoungsModulus: observed has ${observed.length} frames, expected ${Math.floor(o.steps / every) + 1} (steps / observeEvery + 1)`,
+    );
   }
   const logE = Float64Array.of(Math.log(o.E0));
   const adam = new Adam({ lr: o.lr ?? 0.1, betas: [0.5, 0.999] });
@@ -137,17 +175,23 @@ export function identifyYoungsModulus(
     const E = Math.exp(logE[0]);
     const sim = new Mpm2D({ ...opts, E });
     const n2 = 2 * sim.n;
-    const r = reverseThroughTime(sim, sim.initialState(positions, velocities), o.steps, (t, s, g) => {
-      if (t % every !== 0) return 0;
-      const obs = observed[t / every];
-      let l = 0;
-      for (let i = 0; i < n2; i++) {
-        const d = s[i] - obs[i];
-        l += d * d;
-        g[i] += 2 * d;
-      }
-      return l;
-    }, 'sqrt');
+    const r = reverseThroughTime(
+      sim,
+      sim.initialState(positions, velocities),
+      o.steps,
+      (t, s, g) => {
+        if (t % every !== 0) return 0;
+        const obs = observed[t / every];
+        let l = 0;
+        for (let i = 0; i < n2; i++) {
+          const d = s[i] - obs[i];
+          l += d * d;
+          g[i] += 2 * d;
+        }
+        return l;
+      },
+      'sqrt',
+    );
     history.push({ E, loss: r.loss });
     if (it === o.iterations) break;
     grad[0] = sim.grads.E * E; // d/d log E

@@ -55,7 +55,9 @@ describe('bench: results files', () => {
   it('a script writes its tracked results file only with --write, else to BENCH_RESULTS_DIR or nowhere', () => {
     const tracked = fileURLToPath(new URL('../../bench/results-gemm.json', import.meta.url));
     expect(resultsFile('gemm', ['node', 'gemm.ts', '--write'], {})).to.equal(tracked);
-    expect(resultsFile('gemm', ['node', 'gemm.ts', '--quick'], { BENCH_RESULTS_DIR: '/tmp/x' })).to.equal(join('/tmp/x', 'results-gemm.json'));
+    expect(resultsFile('gemm', ['node', 'gemm.ts', '--quick'], { BENCH_RESULTS_DIR: '/tmp/x' })).to.equal(
+      join('/tmp/x', 'results-gemm.json'),
+    );
     expect(resultsFile('gemm', ['node', 'gemm.ts'], {})).to.equal(null);
   });
 });

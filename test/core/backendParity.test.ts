@@ -21,7 +21,7 @@ function on<T>(backend: 'js' | 'wasm', f: () => T): T {
 
 const values = (ts: fx.Tensor[]): number[] => ts.flatMap((t) => Array.from(t.dataSync()));
 
-describe('backend parity: wasm vs js reference', function () {
+describe('backend parity: wasm vs js reference', () => {
   before(function () {
     try {
       on('wasm', () => 0);
@@ -44,7 +44,15 @@ describe('backend parity: wasm vs js reference', function () {
 
   const net = fx.nn.mlp({ layers: [2, 32, 32, 1], seed: 4 });
   const x = fx.random.uniform(3, [256, 2]);
-  const pinnLoss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
+  const pinnLoss = (p: fx.nn.MlpParams) =>
+    fx.mean(
+      fx.square(
+        fx.add(
+          fx.laplacian((z) => net.apply(p, z), x),
+          1,
+        ),
+      ),
+    );
 
   it('whole transformed graph: grad of a jet-Laplacian PINN loss (f32), eager and compiled', () => {
     const ref = on('js', () => fx.valueAndGrad(pinnLoss)(net.params));
@@ -72,10 +80,13 @@ describe('backend parity: wasm vs js reference', function () {
 
   it('fused loops generated as wasm SIMD and as JS give bit-identical results', () => {
     const flat = fx.leaves(net.params);
-    const g = fx.makeGraph((...ps) => {
-      const [v, grads] = fx.valueAndGrad(pinnLoss)(fx.unflatten(net.params, ps));
-      return [v as fx.Tensor, ...fx.leaves(grads as fx.PyTree)];
-    }, flat.map((t) => ({ shape: t.shape, dtype: t.dtype })));
+    const g = fx.makeGraph(
+      (...ps) => {
+        const [v, grads] = fx.valueAndGrad(pinnLoss)(fx.unflatten(net.params, ps));
+        return [v as fx.Tensor, ...fx.leaves(grads as fx.PyTree)];
+      },
+      flat.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+    );
     const kernels = wasmKernels();
     if (!kernels) return;
     const viaWasm = new Executable(g, kernels, { fusion: 'wasm' });
@@ -89,7 +100,10 @@ describe('backend parity: wasm vs js reference', function () {
   it("integer powers (gelu's x^3, x^-2) fuse into wasm SIMD loops, bit-identical to the JS loops, close to Math.pow", () => {
     const kernels = wasmKernels();
     if (!kernels) return;
-    const x = fx.tensor(Array.from({ length: 64 }, (_, i) => 0.25 + Math.sin(i) * 1.7), [64]);
+    const x = fx.tensor(
+      Array.from({ length: 64 }, (_, i) => 0.25 + Math.sin(i) * 1.7),
+      [64],
+    );
     const f = (z: fx.Tensor) => fx.add(fx.mul(fx.pow(z, 3), 0.044715), fx.pow(fx.add(fx.square(z), 1), -2));
     const g = fx.makeGraph(f, [{ shape: x.shape, dtype: x.dtype }]);
     const viaWasm = new Executable(g, kernels, { fusion: 'wasm' });

@@ -25,12 +25,31 @@ describe('composed transformations', () => {
       return fx.sum(fx.add(fx.gelu(m), fx.log(fx.add(fx.square(g), 1))), 1, true);
     };
     const x = rand64([6, 3], 22);
-    const dirs = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
-    const tiled = fx.sum(fx.reshape(fx.jet(f, fx.concat([x, x, x], 0), [fx.concat(dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])), 0), null])[1][1], [3, 6, 1]), 0);
+    const dirs = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    const tiled = fx.sum(
+      fx.reshape(
+        fx.jet(f, fx.concat([x, x, x], 0), [
+          fx.concat(
+            dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])),
+            0,
+          ),
+          null,
+        ])[1][1],
+        [3, 6, 1],
+      ),
+      0,
+    );
     expect(relErr(fx.laplacian(f, x).dataSync(), tiled.dataSync())).to.be.below(1e-12);
     // a function that mixes rows is refused (fx.laplacian then falls back to tiled jets)
     const mixing = (z: fx.Tensor) => fx.mul(f(z), fx.mean(z));
-    const V = fx.concat(dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])), 0);
+    const V = fx.concat(
+      dirs.map((v) => fx.broadcastTo(t64(v), [6, 3])),
+      0,
+    );
     expect(() => collapsedSecondOrder(mixing, x, V)).to.throw(NotCollapsible);
   });
 
@@ -38,17 +57,22 @@ describe('composed transformations', () => {
     const net = fx.nn.mlp({ layers: [2, 6, 6, 1], seed: 5, dtype: 'f64' });
     const x = rand64([7, 2], 2);
     const w = rand64([7, 1], 3);
-    const loss = (params: fx.nn.MlpParams) => fx.sum(fx.mul(fx.laplacian((z) => net.apply(params, z), x), w));
+    const loss = (params: fx.nn.MlpParams) =>
+      fx.sum(
+        fx.mul(
+          fx.laplacian((z) => net.apply(params, z), x),
+          w,
+        ),
+      );
     const grads = fx.grad(loss)(net.params) as fx.nn.MlpParams;
     // finite differences over every entry of the first weight matrix and the last bias
-    for (const [layer, key] of [[0, 'W'], [2, 'b'], [1, 'W']] as const) {
+    for (const [layer, key] of [
+      [0, 'W'],
+      [2, 'b'],
+      [1, 'W'],
+    ] as const) {
       const base = net.params[layer][key];
-      const fd = fdGrad(
-        (p) => loss(net.params.map((q, l) => (l === layer ? { ...q, [key]: p } : q))).item(),
-        [base],
-        0,
-        1e-5,
-      );
+      const fd = fdGrad((p) => loss(net.params.map((q, l) => (l === layer ? { ...q, [key]: p } : q))).item(), [base], 0, 1e-5);
       expect(relErr(grads[layer][key].dataSync(), fd)).to.be.below(1e-6, `layer ${layer} ${key}`);
     }
   });
@@ -62,7 +86,12 @@ describe('composed transformations', () => {
     const h = 1e-6;
     const gp = g(fx.add(x, fx.mul(v, h))).dataSync();
     const gm = g(fx.sub(x, fx.mul(v, h))).dataSync();
-    expect(relErr(hv, Array.from(gp, (a, i) => (a - gm[i]) / (2 * h)))).to.be.below(1e-6);
+    expect(
+      relErr(
+        hv,
+        Array.from(gp, (a, i) => (a - gm[i]) / (2 * h)),
+      ),
+    ).to.be.below(1e-6);
   });
 
   it('grad(grad(f)) gives the analytic second derivative; grad of grad of grad the third', () => {
@@ -86,7 +115,7 @@ describe('composed transformations', () => {
     const x = t64([0.6]);
     const [, [d1]] = fx.jet(g, x, [t64([1])]);
     const h = 1e-5;
-    const fd = ((g(shifted(x, 0, h)).item() - g(shifted(x, 0, -h)).item()) / (2 * h));
+    const fd = (g(shifted(x, 0, h)).item() - g(shifted(x, 0, -h)).item()) / (2 * h);
     expect(d1.item()).to.be.closeTo(fd, 1e-8);
   });
 
@@ -97,7 +126,11 @@ describe('composed transformations', () => {
       const y = fx.sliceAxis(p, 1, 1, 2);
       return fx.add(fx.mul(fx.sin(fx.mul(x, 2)), fx.exp(y)), fx.mul(fx.pow(x, 3), fx.square(y)));
     };
-    const pts = t64([[0.3, -0.2], [0.8, 0.5], [-0.4, 1.1]]);
+    const pts = t64([
+      [0.3, -0.2],
+      [0.8, 0.5],
+      [-0.4, 1.1],
+    ]);
     const P = pts.dataSync();
     const exact: Record<string, (x: number, y: number) => number> = {
       '1,1': (x, y) => 2 * Math.cos(2 * x) * Math.exp(y) + 6 * x * x * y,
@@ -167,8 +200,18 @@ describe('composed transformations', () => {
     });
     const a = rand64([4], 1);
     const b = rand64([4], 2);
-    expect(relErr(f(a).dataSync(), Array.from(a.dataSync(), (v) => 1 - Math.tanh(v) ** 2))).to.be.below(1e-14);
-    expect(relErr(f(b).dataSync(), Array.from(b.dataSync(), (v) => 1 - Math.tanh(v) ** 2))).to.be.below(1e-14);
+    expect(
+      relErr(
+        f(a).dataSync(),
+        Array.from(a.dataSync(), (v) => 1 - Math.tanh(v) ** 2),
+      ),
+    ).to.be.below(1e-14);
+    expect(
+      relErr(
+        f(b).dataSync(),
+        Array.from(b.dataSync(), (v) => 1 - Math.tanh(v) ** 2),
+      ),
+    ).to.be.below(1e-14);
     expect(traces).to.equal(1);
     f(rand64([3], 3));
     expect(traces).to.equal(2);

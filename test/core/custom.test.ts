@@ -41,7 +41,12 @@ describe('custom derivative rules', () => {
     // second derivative: bwd is written in differentiable ops, so grad(grad) goes through it
     const h = fx.grad((z: fx.Tensor) => fx.sum(fx.grad((w: fx.Tensor) => fx.sum(softplus(w)))(z) as fx.Tensor))(x) as fx.Tensor;
     const s = Array.from(x.dataSync()).map((v) => 1 / (1 + Math.exp(-v)));
-    expect(relErr(h.dataSync(), s.map((v) => v * (1 - v)))).to.be.below(1e-12);
+    expect(
+      relErr(
+        h.dataSync(),
+        s.map((v) => v * (1 - v)),
+      ),
+    ).to.be.below(1e-12);
   });
 
   it('customVjp: jvp and jet differentiate the primal; bwd must return one cotangent per input', () => {
@@ -50,8 +55,17 @@ describe('custom derivative rules', () => {
     const s = [0.2, -1.1].map((v) => 1 / (1 + Math.exp(-v)));
     expect(relErr(t.dataSync(), s)).to.be.below(1e-12);
     const [, [, second]] = fx.jet(softplus, x, [t64([1, 1]), null]);
-    expect(relErr(second.dataSync(), s.map((v) => v * (1 - v)))).to.be.below(1e-12);
-    const bad = fx.customVjp((z) => fx.mul(z, z), (z) => [fx.mul(z, z), [z]], () => []);
+    expect(
+      relErr(
+        second.dataSync(),
+        s.map((v) => v * (1 - v)),
+      ),
+    ).to.be.below(1e-12);
+    const bad = fx.customVjp(
+      (z) => fx.mul(z, z),
+      (z) => [fx.mul(z, z), [z]],
+      () => [],
+    );
     expect(() => fx.grad((z: fx.Tensor) => fx.sum(bad(z)))(x)).to.throw(/bwd must return one cotangent \(or null\) per input \(1\), got 0/);
   });
 
@@ -74,11 +88,21 @@ describe('custom derivative rules', () => {
     const [y, t] = fx.jvp(sqrtImplicit, [a], [t64([1, 2, 3])]);
     expect(jvpCalls).to.equal(1);
     expect(relErr(y.dataSync(), [0.5, 2, 9].map(Math.sqrt))).to.be.below(1e-14);
-    expect(relErr(t.dataSync(), [0.5, 2, 9].map((v, i) => (i + 1) / (2 * Math.sqrt(v))))).to.be.below(1e-14);
+    expect(
+      relErr(
+        t.dataSync(),
+        [0.5, 2, 9].map((v, i) => (i + 1) / (2 * Math.sqrt(v))),
+      ),
+    ).to.be.below(1e-14);
     jvpCalls = 0;
     const g = fx.jit(fx.grad((z: fx.Tensor) => fx.sum(sqrtImplicit(z))))(a) as fx.Tensor;
     expect(jvpCalls).to.be.greaterThan(0);
-    expect(relErr(g.dataSync(), [0.5, 2, 9].map((v) => 0.5 / Math.sqrt(v)))).to.be.below(1e-12);
+    expect(
+      relErr(
+        g.dataSync(),
+        [0.5, 2, 9].map((v) => 0.5 / Math.sqrt(v)),
+      ),
+    ).to.be.below(1e-12);
   });
 
   it('customJvp: jet uses the rule at first order and the primal beyond it', () => {

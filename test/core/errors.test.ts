@@ -87,10 +87,21 @@ describe('clear errors: the call site is the user frame however the library is i
   it('run from dist/ with source maps: frames of dist/ and of the mapped .ts sources are both skipped', async () => {
     const { libraryFolders, userCallSite } = await import('../../core/errors.js');
     const folders = libraryFolders('/opt/app/node_modules/fluxion/dist/core');
-    const stack = frames('/opt/app/node_modules/fluxion/dist/core/ops.js', '/opt/app/node_modules/fluxion/core/trace.ts', '/opt/app/node_modules/fluxion/pinn/context.ts', '/opt/app/src/model.ts');
+    const stack = frames(
+      '/opt/app/node_modules/fluxion/dist/core/ops.js',
+      '/opt/app/node_modules/fluxion/core/trace.ts',
+      '/opt/app/node_modules/fluxion/pinn/context.ts',
+      '/opt/app/src/model.ts',
+    );
     // node_modules frames are skipped anyway; the same layout outside node_modules (a linked checkout):
     const linked = libraryFolders('/opt/linked/fluxion/dist/core');
-    const local = frames('/opt/linked/fluxion/dist/core/ops.js', '/opt/linked/fluxion/core/trace.ts', '/opt/linked/fluxion/pinn/context.ts', '/opt/linked/fluxion/index.ts', '/opt/linked/app/model.ts');
+    const local = frames(
+      '/opt/linked/fluxion/dist/core/ops.js',
+      '/opt/linked/fluxion/core/trace.ts',
+      '/opt/linked/fluxion/pinn/context.ts',
+      '/opt/linked/fluxion/index.ts',
+      '/opt/linked/app/model.ts',
+    );
     expect(userCallSite(stack, folders)).to.match(/src\/model\.ts:13:8$/);
     expect(userCallSite(local, linked)).to.match(/app\/model\.ts:14:9$/);
   });

@@ -41,12 +41,12 @@ describe('fft primitives', () => {
   it('a spectral derivative through rfft/irfft is differentiable (grad of sum(sin-mode derivative)^2)', () => {
     const n = 16;
     const xs = Array.from({ length: n }, (_, j) => (2 * Math.PI * j) / n);
-    const u = fx.tensor(xs.map((x) => Math.sin(3 * x)), [n], 'f64');
-    const ik = fx.tensor(
-      Array.from({ length: n / 2 + 1 }, (_, k) => [0, k]).flat(),
-      [n / 2 + 1, 2],
+    const u = fx.tensor(
+      xs.map((x) => Math.sin(3 * x)),
+      [n],
       'f64',
     );
+    const ik = fx.tensor(Array.from({ length: n / 2 + 1 }, (_, k) => [0, k]).flat(), [n / 2 + 1, 2], 'f64');
     const deriv = (v: fx.Tensor) => {
       const V = fx.rfft(v);
       const re = fx.sliceAxis(V, 1, 0, 1);
@@ -54,9 +54,19 @@ describe('fft primitives', () => {
       const k = fx.sliceAxis(ik, 1, 1, 2);
       return fx.irfft(fx.concat([fx.neg(fx.mul(im, k)), fx.mul(re, k)], 1), n); // i k V
     };
-    expect(relErr(deriv(u).dataSync(), xs.map((x) => 3 * Math.cos(3 * x)))).to.be.below(1e-12);
+    expect(
+      relErr(
+        deriv(u).dataSync(),
+        xs.map((x) => 3 * Math.cos(3 * x)),
+      ),
+    ).to.be.below(1e-12);
     const g = fx.grad((v: fx.Tensor) => fx.sum(fx.square(deriv(v))))(u) as fx.Tensor;
     // d/du sum (D u)^2 = 2 D^T D u = -2 D^2 u = 2 * 9 * sin(3x) for this mode
-    expect(relErr(g.dataSync(), xs.map((x) => 18 * Math.sin(3 * x)))).to.be.below(1e-10);
+    expect(
+      relErr(
+        g.dataSync(),
+        xs.map((x) => 18 * Math.sin(3 * x)),
+      ),
+    ).to.be.below(1e-10);
   });
 });

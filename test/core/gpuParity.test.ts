@@ -27,7 +27,10 @@ function on<T>(backend: Name, f: () => T): T {
 const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
 const values = (ts: readonly fx.Tensor[]): number[] => ts.flatMap((t) => Array.from(t.dataSync()));
 const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonly fx.Tensor[]) =>
-  fx.makeGraph(f, xs.map((t) => ({ shape: t.shape, dtype: t.dtype })));
+  fx.makeGraph(
+    f,
+    xs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
 
 /**
  * No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
@@ -36,7 +39,7 @@ const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonl
 const HOST_ONLY = /scatterAdd|fft|reshape|^where$/;
 
 for (const mode of ['cpu', 'webasm'] as const) {
-  describe(`gpu backend (gpu.js '${mode}' mode) vs ${peer}`, function () {
+  describe(`gpu backend (gpu.js '${mode}' mode) vs ${peer}`, () => {
     let gpu: GpuBackend;
     before(() => {
       gpu = createNodeGpuBackend(mode);
@@ -74,7 +77,15 @@ for (const mode of ['cpu', 'webasm'] as const) {
 
     const net = fx.nn.mlp({ layers: [2, 32, 32, 1], seed: 4 });
     const x = fx.random.uniform(3, [256, 2]);
-    const pinnLoss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
+    const pinnLoss = (p: fx.nn.MlpParams) =>
+      fx.mean(
+        fx.square(
+          fx.add(
+            fx.laplacian((z) => net.apply(p, z), x),
+            1,
+          ),
+        ),
+      );
     const flat = (r: [unknown, unknown]) => values([r[0] as fx.Tensor, ...fx.leaves(r[1] as fx.PyTree)]);
 
     it('whole transformed graph: grad of a jet-Laplacian PINN loss, compiled, every step on device', () => {
@@ -111,7 +122,9 @@ describe('gpu backend selection in Node', () => {
   after(() => fx.setBackend(peer));
 
   it('names the bad FLUXION_GPU_MODE value and the accepted ones', () => {
-    expect(() => createNodeGpuBackend('vulkan')).to.throw(/FLUXION_GPU_MODE: expected one of gpu, headlessgl, webgpu, webasm, cpu, got 'vulkan'/);
+    expect(() => createNodeGpuBackend('vulkan')).to.throw(
+      /FLUXION_GPU_MODE: expected one of gpu, headlessgl, webgpu, webasm, cpu, got 'vulkan'/,
+    );
   });
 
   it("mode 'gpu' takes the best kernel gpu.js finds here and setBackend('gpu') reports it", () => {

@@ -77,11 +77,11 @@ const known: Record<string, { f: (x: fx.Tensor) => fx.Tensor; x0: number; c: (n:
   exp: { f: fx.exp, x0: 0.4, c: (n, x) => Math.exp(x) / fact(n) },
   sin: { f: fx.sin, x0: 0.7, c: (n, x) => Math.sin(x + (n * Math.PI) / 2) / fact(n) },
   cos: { f: fx.cos, x0: -0.3, c: (n, x) => Math.cos(x + (n * Math.PI) / 2) / fact(n) },
-  log: { f: fx.log, x0: 1.3, c: (n, x) => (n === 0 ? Math.log(x) : ((-1) ** (n + 1)) / (n * x ** n)) },
+  log: { f: fx.log, x0: 1.3, c: (n, x) => (n === 0 ? Math.log(x) : (-1) ** (n + 1) / (n * x ** n)) },
   sqrt: { f: fx.sqrt, x0: 1.7, c: (n, x) => binom(0.5, n) * x ** (0.5 - n) },
   'pow 2.5': { f: (x) => fx.pow(x, 2.5), x0: 1.2, c: (n, x) => binom(2.5, n) * x ** (2.5 - n) },
   'pow 3 (at 0)': { f: (x) => fx.pow(x, 3), x0: 0, c: (n) => (n === 3 ? 1 : 0) },
-  reciprocal: { f: (x) => fx.div(1, x), x0: 0.8, c: (n, x) => ((-1) ** n) / x ** (n + 1) },
+  reciprocal: { f: (x) => fx.div(1, x), x0: 0.8, c: (n, x) => (-1) ** n / x ** (n + 1) },
   tanh: { f: fx.tanh, x0: 0.35, c: (n, x) => tanhDerivatives(Math.tanh(x))[n] / fact(n) },
   erf: { f: fx.erf, x0: 0.6, c: (n, x) => erfDerivative(n, x) / fact(n) },
   softplus: { f: fx.softplus, x0: 0.3, c: (n, x) => softplusDerivatives(x)[n] / fact(n) },
@@ -108,7 +108,10 @@ describe('jet: Taylor coefficients up to order 6', () => {
 
   for (const [name, { f, x0, c }] of Object.entries(known)) {
     it(`${name} of a polynomial curve`, () => {
-      const expected = compose([...Array(K + 1).keys()].map((n) => c(n, x0)), q);
+      const expected = compose(
+        [...Array(K + 1).keys()].map((n) => c(n, x0)),
+        q,
+      );
       const [y, ys] = fx.jet(f, t64([x0], [1]), inputSeries);
       expect(y.item()).to.be.closeTo(expected[0], 1e-12);
       ys.forEach((yk, i) => {

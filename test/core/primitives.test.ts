@@ -29,11 +29,24 @@ describe('primitive derivatives vs central finite differences (f64)', () => {
 describe('special-function primitives: values', () => {
   it('erf matches tabulated values to 1e-15 (f64) and every backend to f32 accuracy', () => {
     // Abramowitz & Stegun table 7.1 / high-precision references
-    const table: Array<[number, number]> = [[0.01, 0.011283415555849618], [0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527], [3, 0.9999779095030014], [-1.5, -0.9661051464753108]];
-    const x = fx.tensor(table.map(([v]) => v), [table.length], 'f64');
+    const table: Array<[number, number]> = [
+      [0.01, 0.011283415555849618],
+      [0.5, 0.5204998778130465],
+      [1, 0.8427007929497149],
+      [2, 0.9953222650189527],
+      [3, 0.9999779095030014],
+      [-1.5, -0.9661051464753108],
+    ];
+    const x = fx.tensor(
+      table.map(([v]) => v),
+      [table.length],
+      'f64',
+    );
     const got = fx.erf(x).dataSync();
     table.forEach(([, want], i) => expect(got[i]).to.be.closeTo(want, 1e-15));
-    const f32 = fx.jit((z: fx.Tensor) => fx.erf(z))(fx.cast(x, 'f32')).dataSync();
+    const f32 = fx
+      .jit((z: fx.Tensor) => fx.erf(z))(fx.cast(x, 'f32'))
+      .dataSync();
     table.forEach(([, want], i) => expect(f32[i]).to.be.closeTo(want, 2e-7));
   });
 

@@ -7,7 +7,9 @@ import * as meshes from '../../meshes/index.js';
 describe('core/random: counter-based streams', () => {
   // values recorded from core/random.ts before meshes/rng.ts was merged into it
   it('uniformAt is a pure function of (key, i, lane)', () => {
-    expect([uniformAt(0, 0), uniformAt(7, 3), uniformAt(7, 3, 1), uniformAt(-5, 1000)]).to.deep.equal([0.6813889109698188, 0.8038003568077836, 0.6225170352027154, 0.7387572338614863]);
+    expect([uniformAt(0, 0), uniformAt(7, 3), uniformAt(7, 3, 1), uniformAt(-5, 1000)]).to.deep.equal([
+      0.6813889109698188, 0.8038003568077836, 0.6225170352027154, 0.7387572338614863,
+    ]);
   });
 
   it('sampleInto draws normals by Box-Muller on two lanes, rademacher signs by thresholding', () => {
@@ -36,7 +38,8 @@ describe('core/random: mulberry32', () => {
   it('normal() is Box-Muller on two consecutive draws', () => {
     const g = new Mulberry32(7);
     const u = new Mulberry32(7);
-    const u1 = u.next(), u2 = u.next();
+    const u1 = u.next(),
+      u2 = u.next();
     expect(g.normal()).to.equal(Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
     expect(new Mulberry32(7).normal()).to.equal(2.759372987028844);
   });

@@ -26,7 +26,12 @@ function smallElement(type: number, payload: Buffer): Buffer {
   return b;
 }
 /** miMATRIX with class `cls`; `colMajor` are the values in MATLAB (column-major) order. */
-function matMatrix(name: string, dims: number[], colMajor: number[], opts: { cls?: number; miType?: number; imag?: number[] } = {}): Buffer {
+function matMatrix(
+  name: string,
+  dims: number[],
+  colMajor: number[],
+  opts: { cls?: number; miType?: number; imag?: number[] } = {},
+): Buffer {
   const cls = opts.cls ?? 6;
   const flags = Buffer.alloc(8);
   flags.writeUInt32LE(cls | (opts.imag ? 0x0800 : 0), 0);
@@ -37,7 +42,12 @@ function matMatrix(name: string, dims: number[], colMajor: number[], opts: { cls
     const arr = mi === 9 ? new Float64Array(v) : mi === 7 ? new Float32Array(v) : mi === 5 ? new Int32Array(v) : new Uint8Array(v);
     return element(mi, Buffer.from(arr.buffer));
   };
-  const parts = [element(6, flags), element(5, dimBuf), nameBuf.length <= 4 ? smallElement(1, nameBuf) : element(1, nameBuf), encode(colMajor)];
+  const parts = [
+    element(6, flags),
+    element(5, dimBuf),
+    nameBuf.length <= 4 ? smallElement(1, nameBuf) : element(1, nameBuf),
+    encode(colMajor),
+  ];
   if (opts.imag) parts.push(encode(opts.imag));
   return element(14, Buffer.concat(parts));
 }
@@ -98,7 +108,9 @@ function zip(files: { name: string; data: Uint8Array; deflate: boolean }[]): Buf
 
 describe('meshes/data', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'fluxion-data-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fluxion-data-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('COMSOL burgers1d.dat: time-stamped columns become u[x, t]; u(x, 0) = -sin(pi x)', () => {
@@ -172,15 +184,23 @@ describe('meshes/data', () => {
     // Fortran-ordered int32 2x3 [[1,2,3],[4,5,6]] is stored column-major: 1 4 2 5 3 6.
     let header = "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 3), }";
     header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-    const fb = Buffer.concat([Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]), Buffer.from(new Uint16Array([header.length]).buffer), Buffer.from(header, 'latin1'), Buffer.from(new Int32Array([1, 4, 2, 5, 3, 6]).buffer)]);
+    const fb = Buffer.concat([
+      Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]),
+      Buffer.from(new Uint16Array([header.length]).buffer),
+      Buffer.from(header, 'latin1'),
+      Buffer.from(new Int32Array([1, 4, 2, 5, 3, 6]).buffer),
+    ]);
     const f = parseNpy(fb, 'f.npy');
     expect(Array.from(f.data)).to.deep.equal([1, 2, 3, 4, 5, 6]);
     expect(f.dtype).to.equal('<i4');
     const path = join(dir, 'fx.npz');
-    writeFileSync(path, zip([
-      { name: 'a.npy', data: encodeNpy(data, [6]), deflate: true },
-      { name: 'b.npy', data: fb, deflate: false },
-    ]));
+    writeFileSync(
+      path,
+      zip([
+        { name: 'a.npy', data: encodeNpy(data, [6]), deflate: true },
+        { name: 'b.npy', data: fb, deflate: false },
+      ]),
+    );
     const r = loadReference(path);
     expect(r.names).to.deep.equal(['a', 'b']);
     expect(Array.from(getArray(r, 'a').data)).to.deep.equal(Array.from(data));
@@ -217,14 +237,31 @@ describe('meshes/data', () => {
   it('VTK files load as reference fields with coordinates', () => {
     const path = join(dir, 'ref.vti');
     const u = Float64Array.from({ length: 12 }, (_, i) => i * i);
-    writeFileSync(path, encodeVtk({ kind: 'ImageData', dims: [4, 3, 1], origin: [0, 1, 0], spacing: [0.5, 0.25, 1], pointData: [{ name: 'u', values: u }] }));
+    writeFileSync(
+      path,
+      encodeVtk({ kind: 'ImageData', dims: [4, 3, 1], origin: [0, 1, 0], spacing: [0.5, 0.25, 1], pointData: [{ name: 'u', values: u }] }),
+    );
     const r = loadReference(path);
     expect(r.names).to.deep.equal(['x', 'y', 'z', 'u']);
     expect(Array.from(getArray(r, 'x').data.slice(0, 5))).to.deep.equal([0, 0.5, 1, 1.5, 0]);
     expect(getArray(r, 'y').data[4]).to.equal(1.25);
     expect(Array.from(getArray(r, 'u').data)).to.deep.equal(Array.from(u));
     const vtu = join(dir, 'ref.vtu');
-    writeFileSync(vtu, encodeVtk({ kind: 'UnstructuredGrid', points: [0, 0, 1, 0, 0, 1], pointDim: 2, cells: { connectivity: [0, 1, 2], offsets: [3] }, types: [5], pointData: [{ name: 'v', values: [1, 2, 3, 4, 5, 6], components: 2 }], cellData: [{ name: 'v', values: [9] }] }, { format: 'ascii' }));
+    writeFileSync(
+      vtu,
+      encodeVtk(
+        {
+          kind: 'UnstructuredGrid',
+          points: [0, 0, 1, 0, 0, 1],
+          pointDim: 2,
+          cells: { connectivity: [0, 1, 2], offsets: [3] },
+          types: [5],
+          pointData: [{ name: 'v', values: [1, 2, 3, 4, 5, 6], components: 2 }],
+          cellData: [{ name: 'v', values: [9] }],
+        },
+        { format: 'ascii' },
+      ),
+    );
     const rv = loadReference(vtu);
     expect(rv.names).to.deep.equal(['x', 'y', 'z', 'v', 'cell:v']);
     expect(getArray(rv, 'v').shape).to.deep.equal([3, 2]);

@@ -1,16 +1,31 @@
 import { expect } from 'chai';
 import {
-  type Geometry, type Points, box, difference, disk, hypercube, hypersphere, intersection, interval, pointCount,
-  polygon, rectangle, sphere, timeDomain, union, unionAll,
+  type Geometry,
+  type Points,
+  box,
+  difference,
+  disk,
+  hypercube,
+  hypersphere,
+  intersection,
+  interval,
+  pointCount,
+  polygon,
+  rectangle,
+  sphere,
+  timeDomain,
+  union,
+  unionAll,
 } from '../../meshes/index.js';
 
 const P = (rows: number[][]): Points => ({ data: Float64Array.from(rows.flat()), dim: rows[0].length });
 
 function holes(): Geometry {
   const r = 0.1;
-  return difference(rectangle([-0.5, -0.5], [0.5, 0.5]), unionAll([
-    disk([0.3, 0.3], r), disk([-0.3, 0.3], r), disk([0.3, -0.3], r), disk([-0.3, -0.3], r),
-  ]));
+  return difference(
+    rectangle([-0.5, -0.5], [0.5, 0.5]),
+    unionAll([disk([0.3, 0.3], r), disk([-0.3, 0.3], r), disk([0.3, -0.3], r), disk([-0.3, -0.3], r)]),
+  );
 }
 
 const cases: [string, () => Geometry][] = [
@@ -21,7 +36,18 @@ const cases: [string, () => Geometry][] = [
   ['disk', () => disk([1, -1], 0.5)],
   ['sphere', () => sphere([0, 0, 0], 2)],
   ['hypersphere4', () => hypersphere([0, 0, 0, 0], 1)],
-  ['L polygon', () => polygon([[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2]])],
+  [
+    'L polygon',
+    () =>
+      polygon([
+        [0, 0],
+        [2, 0],
+        [2, 1],
+        [1, 1],
+        [1, 2],
+        [0, 2],
+      ]),
+  ],
   ['rect minus 4 disks', holes],
   ['union of disks', () => union(disk([0, 0], 1), disk([1.5, 0], 1))],
   ['intersection disk/rect', () => intersection(disk([0, 0], 1), rectangle([0, -2], [2, 2]))],
@@ -72,9 +98,21 @@ describe('meshes/geometry', () => {
 
   it('hypercube: exact sdf, corner normals, measure', () => {
     const g = rectangle([0, 0], [2, 1]);
-    const sd = g.sdf(P([[1, 0.5], [3, 0.5], [3, 2], [0.2, 0.5]]));
+    const sd = g.sdf(
+      P([
+        [1, 0.5],
+        [3, 0.5],
+        [3, 2],
+        [0.2, 0.5],
+      ]),
+    );
     [-0.5, 1, Math.SQRT2, -0.2].forEach((v, i) => expect(sd[i]).to.be.closeTo(v, 1e-15));
-    const n = g.boundaryNormal(P([[2, 1], [1, 0]])).data;
+    const n = g.boundaryNormal(
+      P([
+        [2, 1],
+        [1, 0],
+      ]),
+    ).data;
     expect(n[0]).to.be.closeTo(Math.SQRT1_2, 1e-15);
     expect(n[1]).to.be.closeTo(Math.SQRT1_2, 1e-15);
     expect([n[2], n[3]]).to.deep.equal([0, -1]);
@@ -100,7 +138,7 @@ describe('meshes/geometry', () => {
     const g = hypersphere(new Array(d).fill(0), 2);
     const pts = g.sampleInterior(4000, 'uniform', 1);
     const r = g.sdf(pts).map((v) => v + 2);
-    const half = 2 * Math.pow(0.5, 1 / d);
+    const half = 2 * 0.5 ** (1 / d);
     expect(r.filter((v) => v <= half).length / 4000).to.be.closeTo(0.5, 0.03);
     let mean = 0;
     for (let i = 0; i < pts.data.length; i++) mean += pts.data[i] / pts.data.length;
@@ -110,22 +148,72 @@ describe('meshes/geometry', () => {
     expect(hypersphere([0, 0, 0, 0], 1).boundaryMeasure()).to.be.closeTo(2 * Math.PI * Math.PI, 1e-12);
     // Area fraction of a disk inside r/2 is 1/4 for uniform samples (QMC too).
     const dp = disk([0, 0], 1).sampleInterior(1024, 'sobol', 0);
-    expect(disk([0, 0], 0.5).inside(dp).reduce((s, v) => s + v, 0) / 1024).to.be.closeTo(0.25, 0.01);
+    expect(
+      disk([0, 0], 0.5)
+        .inside(dp)
+        .reduce((s, v) => s + v, 0) / 1024,
+    ).to.be.closeTo(0.25, 0.01);
   });
 
   it('polygon: orientation, exact sdf, errors for bad vertices', () => {
-    const cw = polygon([[0, 0], [0, 1], [1, 1], [1, 0]]);
-    const n = cw.boundaryNormal(P([[0.5, 0], [1, 0.5]])).data;
+    const cw = polygon([
+      [0, 0],
+      [0, 1],
+      [1, 1],
+      [1, 0],
+    ]);
+    const n = cw.boundaryNormal(
+      P([
+        [0.5, 0],
+        [1, 0.5],
+      ]),
+    ).data;
     expect(Array.from(n).map((v) => v + 0)).to.deep.equal([0, -1, 1, 0]);
-    const L = polygon([[0, 0], [2, 0], [2, 1], [1, 1], [1, 2], [0, 2]]);
-    expect(Array.from(L.inside(P([[1.5, 1.5], [0.5, 1.5], [1.5, 0.5], [1, 1]])))).to.deep.equal([0, 1, 1, 1]);
-    const sd = L.sdf(P([[1.5, 1.5], [0.5, 0.5], [3, 0.5]]));
+    const L = polygon([
+      [0, 0],
+      [2, 0],
+      [2, 1],
+      [1, 1],
+      [1, 2],
+      [0, 2],
+    ]);
+    expect(
+      Array.from(
+        L.inside(
+          P([
+            [1.5, 1.5],
+            [0.5, 1.5],
+            [1.5, 0.5],
+            [1, 1],
+          ]),
+        ),
+      ),
+    ).to.deep.equal([0, 1, 1, 1]);
+    const sd = L.sdf(
+      P([
+        [1.5, 1.5],
+        [0.5, 0.5],
+        [3, 0.5],
+      ]),
+    );
     expect(sd[0]).to.be.closeTo(0.5, 1e-15);
     expect(sd[1]).to.be.closeTo(-0.5, 1e-15);
     expect(sd[2]).to.be.closeTo(1, 1e-15);
     expect(L.boundaryMeasure()).to.equal(8);
-    expect(() => polygon([[0, 0], [2, 2], [2, 0], [0, 1]])).to.throw(/edges \d and \d intersect; expected a simple polygon/);
-    expect(() => polygon([[0, 0], [1, 1]])).to.throw(/at least 3/);
+    expect(() =>
+      polygon([
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 1],
+      ]),
+    ).to.throw(/edges \d and \d intersect; expected a simple polygon/);
+    expect(() =>
+      polygon([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).to.throw(/at least 3/);
   });
 
   it('CSG: rectangle minus four disks has the right area, perimeter and hole normals', () => {
@@ -139,11 +227,13 @@ describe('meshes/geometry', () => {
     const { points, normals } = g.sampleBoundary(2000, 'uniform', 9);
     let onHoles = 0;
     for (let i = 0; i < 2000; i++) {
-      const x = points.data[2 * i], y = points.data[2 * i + 1];
+      const x = points.data[2 * i],
+        y = points.data[2 * i + 1];
       if (Math.abs(x) < 0.5 - 1e-12 && Math.abs(y) < 0.5 - 1e-12) {
         onHoles++;
         // Outward from the domain = towards the hole center.
-        const cx = Math.sign(x) * 0.3, cy = Math.sign(y) * 0.3;
+        const cx = Math.sign(x) * 0.3,
+          cy = Math.sign(y) * 0.3;
         expect(normals.data[2 * i] * (cx - x) + normals.data[2 * i + 1] * (cy - y)).to.be.closeTo(r, 1e-9);
       }
     }
@@ -156,9 +246,28 @@ describe('meshes/geometry', () => {
     expect(u.sdf(P([[0.75, 0]]))[0]).to.be.closeTo(-0.25, 1e-15);
     expect(u.sdf(P([[-2, 0]]))[0]).to.be.closeTo(1, 1e-15);
     // (1, 0) is on disk A's boundary but inside disk B: not on the union's boundary.
-    expect(Array.from(u.onBoundary(P([[1, 0], [-1, 0], [2.5, 0]])))).to.deep.equal([0, 1, 1]);
+    expect(
+      Array.from(
+        u.onBoundary(
+          P([
+            [1, 0],
+            [-1, 0],
+            [2.5, 0],
+          ]),
+        ),
+      ),
+    ).to.deep.equal([0, 1, 1]);
     const i = intersection(disk([0, 0], 1), disk([1.5, 0], 1));
-    expect(Array.from(i.inside(P([[0.75, 0], [0, 0]])))).to.deep.equal([1, 0]);
+    expect(
+      Array.from(
+        i.inside(
+          P([
+            [0.75, 0],
+            [0, 0],
+          ]),
+        ),
+      ),
+    ).to.deep.equal([1, 0]);
     expect(() => union(disk([0, 0], 1), sphere([0, 0, 0], 1))).to.throw(/same dimension/);
   });
 

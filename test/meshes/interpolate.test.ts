@@ -16,8 +16,18 @@ describe('meshes/interpolate', () => {
 
   it('multilinear on a non-uniform, shuffled 2-D grid is exact on bilinear functions; nodes return their values', () => {
     const f = (p: number[]): number => 1 + 2 * p[0] - 3 * p[1] + 0.5 * p[0] * p[1];
-    const { points, values } = gridTable([[0, 0.1, 0.45, 1], [-1, 0, 0.3, 2]], f, 1);
-    expect(gridAxes(points, 2)?.map((a) => Array.from(a))).to.deep.equal([[0, 0.1, 0.45, 1], [-1, 0, 0.3, 2]]);
+    const { points, values } = gridTable(
+      [
+        [0, 0.1, 0.45, 1],
+        [-1, 0, 0.3, 2],
+      ],
+      f,
+      1,
+    );
+    expect(gridAxes(points, 2)?.map((a) => Array.from(a))).to.deep.equal([
+      [0, 0.1, 0.45, 1],
+      [-1, 0, 0.3, 2],
+    ]);
     const g = gridInterpolator(points, values, 2);
     for (let k = 0; k < 50; k++) {
       const p = [rand(), -1 + 3 * rand()];
@@ -28,7 +38,15 @@ describe('meshes/interpolate', () => {
 
   it('multilinear in 3-D and 1-D is exact on linear functions; outside the grid the coordinates clamp', () => {
     const f = (p: number[]): number => 0.5 - p[0] + 2 * p[1] + 4 * p[2];
-    const { points, values } = gridTable([[0, 0.5, 1], [0, 1], [0, 0.25, 0.5, 1]], f, 2);
+    const { points, values } = gridTable(
+      [
+        [0, 0.5, 1],
+        [0, 1],
+        [0, 0.25, 0.5, 1],
+      ],
+      f,
+      2,
+    );
     const g = tableInterpolator(points, values, 3, 'linear');
     for (let k = 0; k < 30; k++) {
       const p = [rand(), rand(), rand()];
@@ -41,7 +59,14 @@ describe('meshes/interpolate', () => {
   });
 
   it('nearest on a grid picks the nearest node per axis', () => {
-    const { points, values } = gridTable([[0, 1, 2], [0, 10]], (p) => p[0] + p[1], 3);
+    const { points, values } = gridTable(
+      [
+        [0, 1, 2],
+        [0, 10],
+      ],
+      (p) => p[0] + p[1],
+      3,
+    );
     const g = gridInterpolator(points, values, 2, 'nearest');
     expect(g([0.4, 4])).to.equal(0);
     expect(g([0.6, 6])).to.equal(11);
@@ -65,7 +90,8 @@ describe('meshes/interpolate', () => {
     }
     const far = [5, -3];
     const near = nearestIndex(points, 2)(far);
-    let best = -1, bestD = Infinity;
+    let best = -1,
+      bestD = Infinity;
     for (let i = 0; i < n; i++) {
       const d = (points[2 * i] - 5) ** 2 + (points[2 * i + 1] + 3) ** 2;
       if (d < bestD) [best, bestD] = [i, d];
@@ -81,7 +107,8 @@ describe('meshes/interpolate', () => {
     const g = scatteredInterpolator(points, values, 3, 'linear'); // linear is nearest outside 2-D
     for (let k = 0; k < 50; k++) {
       const q = [rand() * 1.2 - 0.1, rand(), rand()];
-      let best = -1, bestD = Infinity;
+      let best = -1,
+        bestD = Infinity;
       for (let i = 0; i < n; i++) {
         const d = (points[3 * i] - q[0]) ** 2 + (points[3 * i + 1] - q[1]) ** 2 + (points[3 * i + 2] - q[2]) ** 2;
         if (d < bestD) [best, bestD] = [i, d];

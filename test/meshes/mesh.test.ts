@@ -1,7 +1,19 @@
 import { expect } from 'chai';
 import {
-  P1Interpolator, boundaryEdges, difference, disk, gridIndex, pointCount, rarDProbabilities, rarDSelect, rarSelect,
-  rectangle, triangleAreas, triangulate, uniformGrid, concatPoints,
+  P1Interpolator,
+  boundaryEdges,
+  difference,
+  disk,
+  gridIndex,
+  pointCount,
+  rarDProbabilities,
+  rarDSelect,
+  rarSelect,
+  rectangle,
+  triangleAreas,
+  triangulate,
+  uniformGrid,
+  concatPoints,
 } from '../../meshes/index.js';
 
 describe('meshes/grid, trimesh, rar', () => {
@@ -24,7 +36,8 @@ describe('meshes/grid, trimesh, rar', () => {
     const edges = boundaryEdges(mesh);
     let len = 0;
     for (let e = 0; e < edges.length; e += 2) {
-      const a = edges[e], b = edges[e + 1];
+      const a = edges[e],
+        b = edges[e + 1];
       len += Math.hypot(g.points.data[2 * b] - g.points.data[2 * a], g.points.data[2 * b + 1] - g.points.data[2 * a + 1]);
     }
     expect(edges.length / 2).to.equal(12);
@@ -35,7 +48,10 @@ describe('meshes/grid, trimesh, rar', () => {
     const dom = difference(rectangle([-1, -1], [1, 1]), disk([0, 0], 0.4));
     const hole = disk([0, 0], 0.4).sampleBoundary(60, 'uniform', 1).points;
     const outer = rectangle([-1, -1], [1, 1]).sampleBoundary(80, 'halton', 0).points;
-    const pts = concatPoints([dom.sampleInterior(600, 'sobol', 0), hole, outer, { data: Float64Array.from([-1, -1, 1, -1, 1, 1, -1, 1]), dim: 2 }], 2);
+    const pts = concatPoints(
+      [dom.sampleInterior(600, 'sobol', 0), hole, outer, { data: Float64Array.from([-1, -1, 1, -1, 1, 1, -1, 1]), dim: 2 }],
+      2,
+    );
     const mesh = triangulate(pts, dom);
     const area = triangleAreas(mesh).reduce((s, a) => s + a, 0);
     expect(area).to.be.closeTo(4 - Math.PI * 0.16, 0.02);
@@ -45,7 +61,10 @@ describe('meshes/grid, trimesh, rar', () => {
     const q = dom.sampleInterior(300, 'uniform', 5);
     // Two components: the linear field and a copy, to check component striding.
     const two = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) { two[2 * i] = lin[i]; two[2 * i + 1] = -lin[i]; }
+    for (let i = 0; i < n; i++) {
+      two[2 * i] = lin[i];
+      two[2 * i + 1] = -lin[i];
+    }
     const v = interp.evaluate(two, q, 2);
     let inHull = 0;
     for (let i = 0; i < 300; i++) {

@@ -1,12 +1,29 @@
 import { expect } from 'chai';
-import { createSampler, hammersleyPoints, rectangle, haltonPoints, l2StarDiscrepancySq, latinHypercube, sampleUnitCube, sobolPoints, SOBOL_MAX_DIM, radicalInverse } from '../../meshes/index.js';
+import {
+  createSampler,
+  hammersleyPoints,
+  rectangle,
+  haltonPoints,
+  l2StarDiscrepancySq,
+  latinHypercube,
+  sampleUnitCube,
+  sobolPoints,
+  SOBOL_MAX_DIM,
+  radicalInverse,
+} from '../../meshes/index.js';
 
 describe('meshes/samplers', () => {
   it('Sobol first points match the Joe-Kuo / SciPy unscrambled sequence', () => {
     const p = sobolPoints(8, 3);
     const expected = [
-      [0, 0, 0], [0.5, 0.5, 0.5], [0.75, 0.25, 0.25], [0.25, 0.75, 0.75],
-      [0.375, 0.375, 0.625], [0.875, 0.875, 0.125], [0.625, 0.125, 0.875], [0.125, 0.625, 0.375],
+      [0, 0, 0],
+      [0.5, 0.5, 0.5],
+      [0.75, 0.25, 0.25],
+      [0.25, 0.75, 0.75],
+      [0.375, 0.375, 0.625],
+      [0.875, 0.875, 0.125],
+      [0.625, 0.125, 0.875],
+      [0.125, 0.625, 0.375],
     ];
     expect(Array.from(p)).to.deep.equal(expected.flat());
   });
@@ -20,7 +37,10 @@ describe('meshes/samplers', () => {
     for (let k = 0; k < d; k++) {
       const bins = new Uint8Array(n);
       for (let i = 0; i < n; i++) bins[Math.floor(p[i * d + k] * n)]++;
-      expect(Array.from(bins).every((c) => c === 1), `dim ${k}`).to.equal(true);
+      expect(
+        Array.from(bins).every((c) => c === 1),
+        `dim ${k}`,
+      ).to.equal(true);
     }
     // 2D projections of Joe-Kuo numbers are (t,m,2)-nets with small t: dims (0,20) with 2^m pts
     // fill every 2^a x 2^(m-t-a) box; check the weaker property of no duplicate points.

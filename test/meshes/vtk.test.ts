@@ -4,8 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import {
-  type VtkDataset, type VtkReadDataset, type VtkWriteOptions, VTK_CELL, decodeVtk, encodeVtk, readPvd, readVtk,
-  rectangle, triangulate, uniformCells, uniformGrid, unstructuredFromCells, writePvd, writeVtk,
+  type VtkDataset,
+  type VtkReadDataset,
+  type VtkWriteOptions,
+  VTK_CELL,
+  decodeVtk,
+  encodeVtk,
+  readPvd,
+  readVtk,
+  rectangle,
+  triangulate,
+  uniformCells,
+  uniformGrid,
+  unstructuredFromCells,
+  writePvd,
+  writeVtk,
 } from '../../meshes/index.js';
 
 const encodings: [string, VtkWriteOptions][] = [
@@ -33,14 +46,19 @@ function expectArrays(got: VtkReadDataset, want: VtkDataset): void {
 
 describe('meshes/vtk', () => {
   let dir: string;
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'fluxion-vtk-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fluxion-vtk-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const [label, opts] of encodings) {
     it(`ImageData round trip (${label})`, () => {
       const g = uniformGrid({ min: [0, 0, 0], max: [1, 2, 0.5] }, [4, 3, 2]);
       const ds: VtkDataset = {
-        kind: 'ImageData', dims: [4, 3, 2], origin: [0, 0, 0], spacing: [g.spacing[0], g.spacing[1], g.spacing[2]],
+        kind: 'ImageData',
+        dims: [4, 3, 2],
+        origin: [0, 0, 0],
+        spacing: [g.spacing[0], g.spacing[1], g.spacing[2]],
         pointData: [
           { name: 'u', values: field(24, 1, (i) => Math.sin(i) / 3) },
           { name: 'vel', values: Float32Array.from(field(24, 3, (i) => i * 0.1)), components: 3 },
@@ -63,11 +81,15 @@ describe('meshes/vtk', () => {
     it(`UnstructuredGrid round trip with triangles, tets, lines and vertices (${label})`, () => {
       const pts = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1];
       const ds: VtkDataset = {
-        kind: 'UnstructuredGrid', points: pts,
+        kind: 'UnstructuredGrid',
+        points: pts,
         cells: { connectivity: [0, 1, 2, 0, 1, 2, 3, 3, 4, 4], offsets: [3, 7, 9, 10] },
         types: [VTK_CELL.TRIANGLE, VTK_CELL.TETRA, VTK_CELL.LINE, VTK_CELL.VERTEX],
         pointData: [{ name: 'T', values: [1, 2, 3, 4, 5.5] }],
-        cellData: [{ name: 'mat', values: Int32Array.from([7, 8, 9, 10]) }, { name: 'g', values: field(4, 2, (i) => -i / 7), components: 2 }],
+        cellData: [
+          { name: 'mat', values: Int32Array.from([7, 8, 9, 10]) },
+          { name: 'g', values: field(4, 2, (i) => -i / 7), components: 2 },
+        ],
       };
       const path = join(dir, `ug-${label.replace(' ', '_')}.vtu`);
       writeVtk(path, ds, opts);
@@ -83,7 +105,9 @@ describe('meshes/vtk', () => {
     it(`PolyData round trip with verts, spring lines and polys (${label})`, () => {
       const pts2d = [0, 0, 1, 0, 1, 1, 0, 1];
       const ds: VtkDataset = {
-        kind: 'PolyData', points: pts2d, pointDim: 2,
+        kind: 'PolyData',
+        points: pts2d,
+        pointDim: 2,
         verts: uniformCells([0, 1, 2, 3], 1),
         lines: uniformCells([0, 1, 1, 2, 2, 3, 3, 0, 0, 2], 2),
         polys: { connectivity: [0, 1, 2, 3], offsets: [4] },
@@ -105,7 +129,10 @@ describe('meshes/vtk', () => {
   it('binary files hold the values as raw little-endian bytes (size check) and a mesh from delaunator writes', () => {
     const pts = rectangle([0, 0], [1, 1]).sampleInterior(50, 'halton', 0);
     const mesh = triangulate(pts);
-    const ds = { ...unstructuredFromCells(pts.data, 2, mesh.triangles, VTK_CELL.TRIANGLE, 3), pointData: [{ name: 'x', values: Float32Array.from({ length: 50 }, (_, i) => pts.data[2 * i]) }] };
+    const ds = {
+      ...unstructuredFromCells(pts.data, 2, mesh.triangles, VTK_CELL.TRIANGLE, 3),
+      pointData: [{ name: 'x', values: Float32Array.from({ length: 50 }, (_, i) => pts.data[2 * i]) }],
+    };
     const bin = encodeVtk(ds, { headerType: 'UInt32' });
     const nTri = mesh.triangles.length / 3;
     const payload = 50 * 3 * 8 + nTri * 3 * 4 + nTri * 4 + nTri + 50 * 4 + 5 * 4;
@@ -126,7 +153,12 @@ describe('meshes/vtk', () => {
     const blockSize = 4096;
     const blocks: Buffer[] = [];
     for (let o = 0; o < raw.length; o += blockSize) blocks.push(deflateSync(raw.subarray(o, o + blockSize)));
-    const head = new BigUint64Array([BigInt(blocks.length), BigInt(blockSize), BigInt(raw.length % blockSize), ...blocks.map((b) => BigInt(b.length))]);
+    const head = new BigUint64Array([
+      BigInt(blocks.length),
+      BigInt(blockSize),
+      BigInt(raw.length % blockSize),
+      ...blocks.map((b) => BigInt(b.length)),
+    ]);
     const xml = `<?xml version="1.0"?>\n<VTKFile type="ImageData" version="1.0" byte_order="LittleEndian" header_type="UInt64" compressor="vtkZLibDataCompressor">
   <ImageData WholeExtent="0 999 0 0 0 0" Origin="0 0 0" Spacing="1 1 1"><Piece Extent="0 999 0 0 0 0"><PointData>
   <DataArray type="Float64" Name="c" format="appended" offset="0"/></PointData></Piece></ImageData>
@@ -148,13 +180,17 @@ describe('meshes/vtk', () => {
   it('reads appended base64 data, uncompressed (joint header+data) and zlib (header encoded separately)', () => {
     const a = Float64Array.from([0.25, -1, 3e-9, 7]);
     const b = Int32Array.from([5, 6, 7]);
-    const joint = (arr: Float64Array | Int32Array) => Buffer.concat([Buffer.from(new Uint32Array([arr.byteLength]).buffer), Buffer.from(arr.buffer)]).toString('base64');
+    const joint = (arr: Float64Array | Int32Array) =>
+      Buffer.concat([Buffer.from(new Uint32Array([arr.byteLength]).buffer), Buffer.from(arr.buffer)]).toString('base64');
     const zipped = (arr: Float64Array | Int32Array) => {
       const z = deflateSync(Buffer.from(arr.buffer));
       const head = Buffer.from(new Uint32Array([1, arr.byteLength, arr.byteLength, z.length]).buffer).toString('base64');
       return head + z.toString('base64');
     };
-    for (const [label, enc, comp] of [['plain', joint, ''], ['zlib', zipped, ' compressor="vtkZLibDataCompressor"']] as const) {
+    for (const [label, enc, comp] of [
+      ['plain', joint, ''],
+      ['zlib', zipped, ' compressor="vtkZLibDataCompressor"'],
+    ] as const) {
       const sa = enc(a);
       const sb = enc(b);
       const xml = `<VTKFile type="UnstructuredGrid" version="0.1" byte_order="LittleEndian"${comp}><UnstructuredGrid><Piece NumberOfPoints="1" NumberOfCells="1">
@@ -179,12 +215,23 @@ describe('meshes/vtk', () => {
   });
 
   it('rejects bad input with messages naming the problem', () => {
-    const base = { kind: 'UnstructuredGrid' as const, points: [0, 0, 0, 1, 0, 0], cells: { connectivity: [0, 2], offsets: [2] }, types: [3] };
+    const base = {
+      kind: 'UnstructuredGrid' as const,
+      points: [0, 0, 0, 1, 0, 0],
+      cells: { connectivity: [0, 2], offsets: [2] },
+      types: [3],
+    };
     expect(() => encodeVtk(base)).to.throw(/connectivity\[1\]=2 is not a point index/);
-    expect(() => encodeVtk({ ...base, cells: { connectivity: [0, 1], offsets: [2] }, pointData: [{ name: 'u', values: [1] }] })).to.throw(/'u': expected 2 tuples/);
-    expect(() => writeVtk(join(dir, 'x.vti'), { ...base, cells: { connectivity: [0, 1], offsets: [2] } })).to.throw(/must be written to a '.vtu' file/);
+    expect(() => encodeVtk({ ...base, cells: { connectivity: [0, 1], offsets: [2] }, pointData: [{ name: 'u', values: [1] }] })).to.throw(
+      /'u': expected 2 tuples/,
+    );
+    expect(() => writeVtk(join(dir, 'x.vti'), { ...base, cells: { connectivity: [0, 1], offsets: [2] } })).to.throw(
+      /must be written to a '.vtu' file/,
+    );
     expect(() => readVtk(join(dir, 'missing.vtu'))).to.throw(/missing\.vtu/);
-    expect(() => decodeVtk(new TextEncoder().encode('<VTKFile type="ImageData"><ImageData></VTKFile>'), 'bad.vti')).to.throw(/bad\.vti: malformed XML/);
+    expect(() => decodeVtk(new TextEncoder().encode('<VTKFile type="ImageData"><ImageData></VTKFile>'), 'bad.vti')).to.throw(
+      /bad\.vti: malformed XML/,
+    );
     expect(() => decodeVtk(new TextEncoder().encode('<foo/>'), 'f.vtu')).to.throw(/not a VTK XML file/);
   });
 });
@@ -200,7 +247,17 @@ describe('meshes/vtk builders', () => {
     expect(img.origin).to.deep.equal([0, -1, 0]);
     expect(img.spacing).to.deep.equal([0.5, 1, 1]);
     expect(Array.from(img.pointData[0].values)).to.deep.equal(Array.from(u));
-    const pd = decodeVtk(encodeVtk(polyDataFromParticles({ data: Float64Array.from([0, 0, 1, 0, 0, 1]), dim: 2 }, [0, 1, 1, 2], [], [{ name: 'k', values: [0, 0, 0, 5, 6] }]), { format: 'ascii' }));
+    const pd = decodeVtk(
+      encodeVtk(
+        polyDataFromParticles(
+          { data: Float64Array.from([0, 0, 1, 0, 0, 1]), dim: 2 },
+          [0, 1, 1, 2],
+          [],
+          [{ name: 'k', values: [0, 0, 0, 5, 6] }],
+        ),
+        { format: 'ascii' },
+      ),
+    );
     if (pd.kind !== 'PolyData') throw new Error('kind');
     expect(Array.from(pd.lines!.connectivity)).to.deep.equal([0, 1, 1, 2]);
     expect(Array.from(pd.cellData[0].values)).to.deep.equal([0, 0, 0, 5, 6]);

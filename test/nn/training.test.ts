@@ -42,7 +42,10 @@ describe('nn: networks in the PINN trainer', () => {
   }
 
   it('checkpoints: state()/load() restore a modified MLP with LAAF and factorized weights exactly', () => {
-    const o: fx.pinn.TrainerOptions = { ...small, net: { type: 'modified-mlp', hidden: [8, 8], adaptiveActivation: { kind: 'laaf' }, weightFactorization: {} } };
+    const o: fx.pinn.TrainerOptions = {
+      ...small,
+      net: { type: 'modified-mlp', hidden: [8, 8], adaptiveActivation: { kind: 'laaf' }, weightFactorization: {} },
+    };
     const a = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);
     for (let i = 0; i < 3; i++) a.trainStep();
     const s = JSON.parse(JSON.stringify(a.state())) as unknown;
@@ -53,6 +56,8 @@ describe('nn: networks in the PINN trainer', () => {
   });
 
   it('a periodic coordinate that is not a coordinate is named', () => {
-    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { net: { periodic: { y: 1 } } })).to.throw(/net\.periodic\.y: unknown coordinate 'y'; coordinates are x/);
+    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { net: { periodic: { y: 1 } } })).to.throw(
+      /net\.periodic\.y: unknown coordinate 'y'; coordinates are x/,
+    );
   });
 });

@@ -8,7 +8,13 @@ import { rand64, relErr, shifted } from '../support/check.js';
 function fdLeaf<P>(loss: (p: P) => number, params: P, leaf: number, entries: number[], h = 1e-6): number[] {
   const ls = fx.leaves(params as unknown as fx.PyTree);
   return entries.map((i) => {
-    const at = (s: number) => loss(fx.unflatten(params as unknown as fx.PyTree, ls.map((t, k) => (k === leaf ? shifted(t, i, s) : t))) as P);
+    const at = (s: number) =>
+      loss(
+        fx.unflatten(
+          params as unknown as fx.PyTree,
+          ls.map((t, k) => (k === leaf ? shifted(t, i, s) : t)),
+        ) as P,
+      );
     return (at(h) - at(-h)) / (2 * h);
   });
 }
@@ -41,15 +47,34 @@ describe('operators: FNO', () => {
   it('1D parameter gradients match central differences (f64, tiny sizes)', () => {
     const net = fno({ dim: 1, modes: 3, width: 3, layers: 2, projection: 4, seed: 3, dtype: 'f64' });
     const a = rand64([2, 8], 1);
-    const coords = gridCoords([8], Float64Array.from({ length: 8 }, (_, j) => j / 8), 'f64');
+    const coords = gridCoords(
+      [8],
+      Float64Array.from({ length: 8 }, (_, j) => j / 8),
+      'f64',
+    );
     const w = rand64([2, 8], 2);
     checkGrads((p: FnoParams) => fx.sum(fx.mul(fx.tanh(net.apply(p, a, coords)), w)), net.params);
   });
 
   it('2D parameter gradients match central differences (f64, padding 1, two channels in and out)', () => {
-    const net = fno({ dim: 2, modes: 2, width: 2, layers: 2, projection: 3, padding: 1, inChannels: 2, outChannels: 2, seed: 4, dtype: 'f64' });
+    const net = fno({
+      dim: 2,
+      modes: 2,
+      width: 2,
+      layers: 2,
+      projection: 3,
+      padding: 1,
+      inChannels: 2,
+      outChannels: 2,
+      seed: 4,
+      dtype: 'f64',
+    });
     const a = rand64([1, 6, 5, 2], 3);
-    const coords = gridCoords([6, 5], Float64Array.from({ length: 6 }, (_, j) => j / 5), 'f64');
+    const coords = gridCoords(
+      [6, 5],
+      Float64Array.from({ length: 6 }, (_, j) => j / 5),
+      'f64',
+    );
     const out = net.apply(net.params, a, coords);
     expect(out.shape).to.deep.equal([1, 6, 5, 2]);
     const w = rand64([1, 6, 5, 2], 5);
@@ -85,7 +110,11 @@ describe('operators: FNO', () => {
     expect(() => fno({ dim: 3 as 1, modes: 4, width: 8 })).to.throw(/dim/);
     expect(() => fno({ dim: 1, modes: 0, width: 8 })).to.throw(/modes/);
     const net = fno({ dim: 1, modes: 2, width: 2, dtype: 'f64' });
-    const coords = gridCoords([8], Float64Array.from({ length: 8 }, (_, j) => j / 8), 'f64');
+    const coords = gridCoords(
+      [8],
+      Float64Array.from({ length: 8 }, (_, j) => j / 8),
+      'f64',
+    );
     expect(() => net.apply(net.params, fx.zeros([2, 6], 'f64'), coords)).to.throw(/coords/);
   });
 });
@@ -97,14 +126,28 @@ describe('operators: DeepONet', () => {
     const y = rand64([5, 1], 8);
     const w = rand64([3, 5], 9);
     const loss = (p: DeepOnetParams) => fx.sum(fx.mul(net.evaluate(p, a, y), w));
-    const bias = fdLeaf((p: DeepOnetParams) => loss(p).item(), net.params, fx.leaves(net.params as unknown as unknown as fx.PyTree).length - 1, [0]);
-    expect(bias[0]).to.be.closeTo(Array.from(w.dataSync()).reduce((s, v) => s + v, 0), 1e-8); // d/db0 = sum of weights
+    const bias = fdLeaf(
+      (p: DeepOnetParams) => loss(p).item(),
+      net.params,
+      fx.leaves(net.params as unknown as unknown as fx.PyTree).length - 1,
+      [0],
+    );
+    expect(bias[0]).to.be.closeTo(
+      Array.from(w.dataSync()).reduce((s, v) => s + v, 0),
+      1e-8,
+    ); // d/db0 = sum of weights
     checkGrads(loss, net.params);
   });
 
   it('trunk Fourier features are [y, cos(2 pi k y), sin(2 pi k y)] and the trunk width is checked', () => {
     const f = fourierFeatures(fx.tensor([0.1, 0.3], [2, 1], 'f64'), 2).dataSync();
-    const want = [0.1, 0.3].flatMap((y) => [y, Math.cos(2 * Math.PI * y), Math.cos(4 * Math.PI * y), Math.sin(2 * Math.PI * y), Math.sin(4 * Math.PI * y)]);
+    const want = [0.1, 0.3].flatMap((y) => [
+      y,
+      Math.cos(2 * Math.PI * y),
+      Math.cos(4 * Math.PI * y),
+      Math.sin(2 * Math.PI * y),
+      Math.sin(4 * Math.PI * y),
+    ]);
     expect(relErr(f, want)).to.be.below(1e-15);
     expect(() => deeponet({ branch: [4, 3], trunk: [2, 3], trunkFeatures: 2 })).to.throw(/trunk input width 2/);
     const net = deeponet({ branch: [4, 3], trunk: [5, 3], trunkFeatures: 2, dtype: 'f64' });

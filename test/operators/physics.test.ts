@@ -2,15 +2,28 @@
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { burgersSineExact } from '../../solvers/index.js';
-import { spectralDerivative, burgersResidual, darcyResidual, Normalizer, relativeL2, relativeL2Host, subsample } from '../../operators/index.js';
+import {
+  spectralDerivative,
+  burgersResidual,
+  darcyResidual,
+  Normalizer,
+  relativeL2,
+  relativeL2Host,
+  subsample,
+} from '../../operators/index.js';
 import { relErr } from '../support/check.js';
 
 describe('operators: physics-informed residuals', () => {
   it('spectral derivatives of a trigonometric polynomial are exact (orders 1-3, period 2)', () => {
-    const n = 16, L = 2;
+    const n = 16,
+      L = 2;
     const x = Array.from({ length: n }, (_, j) => (L * j) / n);
     const w = (2 * Math.PI) / L;
-    const u = fx.tensor(x.map((t) => Math.sin(3 * w * t) + 0.5 * Math.cos(w * t)), [1, n], 'f64');
+    const u = fx.tensor(
+      x.map((t) => Math.sin(3 * w * t) + 0.5 * Math.cos(w * t)),
+      [1, n],
+      'f64',
+    );
     const want = [
       x.map((t) => 3 * w * Math.cos(3 * w * t) - 0.5 * w * Math.sin(w * t)),
       x.map((t) => -9 * w * w * Math.sin(3 * w * t) - 0.5 * w * w * Math.cos(w * t)),
@@ -20,7 +33,8 @@ describe('operators: physics-informed residuals', () => {
   });
 
   it('the Burgers residual of the exact solution is small and falls like dt^2; a wrong viscosity is caught', () => {
-    const nx = 64, nu = 0.1;
+    const nx = 64,
+      nu = 0.1;
     const x = Float64Array.from({ length: nx }, (_, j) => j / nx);
     const residualNorm = (dt: number, nuGuess: number) => {
       const rows = [0.2, 0.2 + dt, 0.2 + 2 * dt].map((t) => Array.from(burgersSineExact(x, t, nu)));
@@ -35,11 +49,16 @@ describe('operators: physics-informed residuals', () => {
   });
 
   it('the Darcy residual vanishes for the exact quadratic solution of -lap u = 1 (a = 1) and is differentiable', () => {
-    const s = 9, h = 1 / (s - 1);
-    const u = fx.tensor(Array.from({ length: s * s }, (_, p) => {
-      const xi = Math.floor(p / s) * h;
-      return (xi * (1 - xi)) / 2; // -u'' = 1
-    }), [1, s, s], 'f64');
+    const s = 9,
+      h = 1 / (s - 1);
+    const u = fx.tensor(
+      Array.from({ length: s * s }, (_, p) => {
+        const xi = Math.floor(p / s) * h;
+        return (xi * (1 - xi)) / 2; // -u'' = 1
+      }),
+      [1, s, s],
+      'f64',
+    );
     const a = fx.ones([1, s, s], 'f64');
     const r = darcyResidual(u, a, h);
     expect(r.shape).to.deep.equal([1, s - 2, s - 2]);
@@ -60,9 +79,16 @@ describe('operators: physics-informed residuals', () => {
       expect(() => Normalizer.fromJSON(norm.toJSON()).encode(values, 3)).to.not.throw();
     }
     expect(() => Normalizer.fit('pointwise', values, 3).encode(values, 2)).to.throw(/pointwise/);
-    const p = fx.tensor([1, 2, 3, 4], [2, 2], 'f64'), q = fx.tensor([1, 1, 3, 5], [2, 2], 'f64');
+    const p = fx.tensor([1, 2, 3, 4], [2, 2], 'f64'),
+      q = fx.tensor([1, 1, 3, 5], [2, 2], 'f64');
     expect(relativeL2(p, q).item()).to.be.closeTo(relativeL2Host([1, 2, 3, 4], [1, 1, 3, 5], 2), 1e-15);
-    const ds = { inputs: Float64Array.from({ length: 8 }, (_, i) => i), outputs: Float64Array.from({ length: 8 }, (_, i) => -i), count: 2, gridShape: [4], grid: Float64Array.from([0, 0.25, 0.5, 0.75]) };
+    const ds = {
+      inputs: Float64Array.from({ length: 8 }, (_, i) => i),
+      outputs: Float64Array.from({ length: 8 }, (_, i) => -i),
+      count: 2,
+      gridShape: [4],
+      grid: Float64Array.from([0, 0.25, 0.5, 0.75]),
+    };
     const sub = subsample(ds, 2);
     expect(Array.from(sub.inputs)).to.deep.equal([0, 2, 4, 6]);
     expect(Array.from(sub.grid)).to.deep.equal([0, 0.5]);

@@ -16,7 +16,10 @@ function weights(shape: number[], value: (flat: number) => [number, number]): fx
 
 describe('operators: spectral convolution', () => {
   it('1D: a single mode cos(2 pi k x) becomes wr cos - wi sin per output channel; modes >= `modes` are removed', () => {
-    const n = 32, modes = 5, cin = 2, cout = 3;
+    const n = 32,
+      modes = 5,
+      cin = 2,
+      cout = 3;
     const w = weights([cin, cout, modes], (f) => [0.3 + 0.1 * f, -0.2 + 0.05 * f]);
     const wd = w.dataSync();
     const xs = Array.from({ length: n }, (_, j) => j / n);
@@ -40,29 +43,47 @@ describe('operators: spectral convolution', () => {
     const x = weights([2, 3, 4], (f) => [Math.sin(f + 1), Math.cos(2 * f)]); // [B=2, Cin=3, K=4, 2]
     const w = weights([3, 2, 4], (f) => [0.1 * f - 0.5, 0.3 - 0.07 * f]);
     const y = complexMix(x, w).dataSync();
-    const xd = x.dataSync(), wd = w.dataSync();
+    const xd = x.dataSync(),
+      wd = w.dataSync();
     const want: number[] = [];
-    for (let b = 0; b < 2; b++) for (let o = 0; o < 2; o++) for (let k = 0; k < 4; k++) {
-      let re = 0, im = 0;
-      for (let i = 0; i < 3; i++) {
-        const a = 2 * ((b * 3 + i) * 4 + k), c = 2 * ((i * 2 + o) * 4 + k);
-        re += xd[a] * wd[c] - xd[a + 1] * wd[c + 1];
-        im += xd[a] * wd[c + 1] + xd[a + 1] * wd[c];
-      }
-      want.push(re, im);
-    }
+    for (let b = 0; b < 2; b++)
+      for (let o = 0; o < 2; o++)
+        for (let k = 0; k < 4; k++) {
+          let re = 0,
+            im = 0;
+          for (let i = 0; i < 3; i++) {
+            const a = 2 * ((b * 3 + i) * 4 + k),
+              c = 2 * ((i * 2 + o) * 4 + k);
+            re += xd[a] * wd[c] - xd[a + 1] * wd[c + 1];
+            im += xd[a] * wd[c + 1] + xd[a + 1] * wd[c];
+          }
+          want.push(re, im);
+        }
     expect(relErr(y, want)).to.be.below(1e-14);
   });
 
   it('2D: modes (kx, ky) with kx >= 0 use w1, kx < 0 use w2; analytic result wr cos - wi sin', () => {
-    const nx = 12, ny = 10, m1 = 3, m2 = 3;
+    const nx = 12,
+      ny = 10,
+      m1 = 3,
+      m2 = 3;
     const w1 = weights([1, 1, m1, m2], (f) => [0.5 + 0.1 * f, 0.2 - 0.03 * f]);
     const w2 = weights([1, 1, m1, m2], (f) => [-0.4 + 0.02 * f, 0.6 - 0.05 * f]);
-    for (const [kx, ky] of [[1, 2], [-2, 1], [0, 1], [2, 4]]) {
+    for (const [kx, ky] of [
+      [1, 2],
+      [-2, 1],
+      [0, 1],
+      [2, 4],
+    ]) {
       const theta = (i: number, j: number) => TWO_PI * ((kx * i) / nx + (ky * j) / ny);
-      const x = fx.tensor(Array.from({ length: nx * ny }, (_, p) => Math.cos(theta(Math.floor(p / ny), p % ny))), [1, 1, nx, ny], 'f64');
+      const x = fx.tensor(
+        Array.from({ length: nx * ny }, (_, p) => Math.cos(theta(Math.floor(p / ny), p % ny))),
+        [1, 1, nx, ny],
+        'f64',
+      );
       const y = spectralConv2d(x, w1, w2).dataSync();
-      let wr = 0, wi = 0;
+      let wr = 0,
+        wi = 0;
       if (ky < m2) {
         const [w, row] = kx >= 0 ? [w1, kx] : [w2, m1 + kx];
         if (row >= 0 && row < m1) [wr, wi] = [w.dataSync()[2 * (row * m2 + ky)], w.dataSync()[2 * (row * m2 + ky) + 1]];

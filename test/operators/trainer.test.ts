@@ -25,7 +25,14 @@ describe('operators: trainer', () => {
   it('state()/load() through JSON resumes bit-identically (FNO, Adam with step decay mid-run)', () => {
     const { train, test } = antiderivative(36, 16);
     const make = () =>
-      new OperatorTrainer({ model: fno({ dim: 1, modes: 4, width: 6, layers: 2, projection: 8, seed: 2 }), train, test, batchSize: 4, decayEvery: 1, seed: 5 });
+      new OperatorTrainer({
+        model: fno({ dim: 1, modes: 4, width: 6, layers: 2, projection: 8, seed: 2 }),
+        train,
+        test,
+        batchSize: 4,
+        decayEvery: 1,
+        seed: 5,
+      });
     const a = make();
     for (let s = 0; s < 5; s++) a.trainStep();
     const saved = JSON.parse(JSON.stringify(a.state()));
@@ -42,14 +49,19 @@ describe('operators: trainer', () => {
 
   it('minibatches are a pure function of (seed, step) and cover every sample once per epoch', () => {
     const { train, test } = antiderivative(45, 8);
-    const make = (seed: number) => new OperatorTrainer({ model: deeponet({ branch: [8, 4], trunk: [1, 4] }), train, test, batchSize: 6, seed });
+    const make = (seed: number) =>
+      new OperatorTrainer({ model: deeponet({ branch: [8, 4], trunk: [1, 4] }), train, test, batchSize: 6, seed });
     const t = make(3);
     expect(t.stepsPerEpoch).to.equal(4);
     const epoch1 = [4, 5, 6, 7].flatMap((s) => t.batchIndices(s));
     expect(new Set(epoch1).size).to.equal(24);
     expect(make(3).batchIndices(5)).to.deep.equal(t.batchIndices(5));
     expect(make(4).batchIndices(5)).to.not.deep.equal(t.batchIndices(5));
-    expect(epochPermutation(25, 3, 0).slice().sort((x, y) => x - y)).to.deep.equal([...Array(25).keys()]);
+    expect(
+      epochPermutation(25, 3, 0)
+        .slice()
+        .sort((x, y) => x - y),
+    ).to.deep.equal([...Array(25).keys()]);
     // recorded before the shuffle moved onto core/random's shuffleInPlace: minibatch order must not change
     expect(epochPermutation(12, 3, 2)).to.deep.equal([11, 0, 2, 5, 3, 9, 8, 7, 6, 10, 4, 1]);
   });
@@ -57,7 +69,13 @@ describe('operators: trainer', () => {
   it('evaluates an FNO at a finer resolution and predicts on arbitrary points', () => {
     const { train, test } = antiderivative(30, 16);
     const fine = splitSamples(antiderivativeDataset({ n: 30, resolution: 32, seed: 11 }), 10).test;
-    const trainer = new OperatorTrainer({ model: fno({ dim: 1, modes: 4, width: 4, layers: 1, projection: 4 }), train, test, fine, batchSize: 5 });
+    const trainer = new OperatorTrainer({
+      model: fno({ dim: 1, modes: 4, width: 4, layers: 1, projection: 4 }),
+      train,
+      test,
+      fine,
+      batchSize: 5,
+    });
     const ev = trainer.evaluate();
     expect(ev.perField?.fine).to.be.a('number').and.be.above(0);
     expect(ev.l2re).to.equal(ev.perField?.test);
@@ -87,7 +105,16 @@ describe('operators: physics-informed training', () => {
       return fx.concat([fx.sub(du, mid), fx.mul(fx.sliceAxis(u, 1, 0, 1), 4)], 1);
     };
     const model = deeponet({ branch: [16, 20, 20], trunk: [1, 20, 20], seed: 1 });
-    const trainer = new OperatorTrainer({ model, train, test, batchSize: 20, lr: 3e-3, seed: 1, dataWeight: 0, physics: { weight: 1, residual } });
+    const trainer = new OperatorTrainer({
+      model,
+      train,
+      test,
+      batchSize: 20,
+      lr: 3e-3,
+      seed: 1,
+      dataWeight: 0,
+      physics: { weight: 1, residual },
+    });
     const before = trainer.evaluate().l2re as number;
     let m = trainer.trainStep();
     expect(m.terms).to.have.keys(['data', 'pde']);

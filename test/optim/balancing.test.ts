@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import {
-  LearningRateAnnealing, NtkWeighting, PCGrad, ReLoBRaLo, SGD, ntkTrace, ntkTraceWeights, pcgradDirection, relativeBalance,
+  LearningRateAnnealing,
+  NtkWeighting,
+  PCGrad,
+  ReLoBRaLo,
+  SGD,
+  ntkTrace,
+  ntkTraceWeights,
+  pcgradDirection,
+  relativeBalance,
 } from '../../optim/index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { expectClose, randomVec } from './helpers.js';
@@ -53,18 +61,27 @@ describe('optim learning-rate annealing (LRA)', () => {
   });
 
   it('ranges restrict the statistics: max over all ranges, mean per range averaged over ranges', () => {
-    const opt = new LearningRateAnnealing(sgd1(), { statistic: 'raw', alpha: 1, ranges: [[0, 2], [3, 4]] });
+    const opt = new LearningRateAnnealing(sgd1(), {
+      statistic: 'raw',
+      alpha: 1,
+      ranges: [
+        [0, 2],
+        [3, 4],
+      ],
+    });
     const gr = new Float64Array([1, -3, 50, 2]); // 50 lies outside the ranges: max 3
     const gb = new Float64Array([1, 3, 99, 4]); // range means 2 and 4 -> 3
     expectClose(opt.step(new Float64Array(4), [1, 1], [gr, gb]).weights, [1, 1], 1e-15);
-    expect(() => new LearningRateAnnealing(sgd1(), { ranges: [[2, 2]] })).to.throw(/optimizer.ranges\[0\]: expected integers 0 <= start < end, got \[2, 2\]/);
+    expect(() => new LearningRateAnnealing(sgd1(), { ranges: [[2, 2]] })).to.throw(
+      /optimizer.ranges\[0\]: expected integers 0 <= start < end, got \[2, 2\]/,
+    );
     const tooLong = new LearningRateAnnealing(sgd1(), { ranges: [[0, 9]] });
     expect(() => tooLong.step(new Float64Array(4), [1, 1], [gr, gb])).to.throw(/range end 9 exceeds the 4 parameters/);
   });
 });
 
 describe('optim ReLoBRaLo', () => {
-  it('relativeBalance is n * softmax(L(t) / (T L(t\')))', () => {
+  it("relativeBalance is n * softmax(L(t) / (T L(t')))", () => {
     // ratios (0.5, 1) with T = 1: 2 e^0.5/(e^0.5 + e) = 2/(1 + e^0.5) = 0.755081
     expectClose(relativeBalance([0.5, 1], [1, 1], 1), [0.755081338, 1.244918662], 1e-9);
     // huge ratios must not overflow

@@ -1,9 +1,34 @@
 import { expect } from 'chai';
-import { Adam, ConFIG, LBFGS, LearningRateAnnealing, MConFIG, MultiAdam, NtkWeighting, PCGrad, ReLoBRaLo, SGD, makeOptimizer, optimizerNames } from '../../optim/index.js';
+import {
+  Adam,
+  ConFIG,
+  LBFGS,
+  LearningRateAnnealing,
+  MConFIG,
+  MultiAdam,
+  NtkWeighting,
+  PCGrad,
+  ReLoBRaLo,
+  SGD,
+  makeOptimizer,
+  optimizerNames,
+} from '../../optim/index.js';
 
 describe('optim makeOptimizer', () => {
   it('builds every method by name', () => {
-    const kinds = { adam: Adam, adamw: Adam, sgd: SGD, lbfgs: LBFGS, multiadam: MultiAdam, config: ConFIG, mconfig: MConFIG, lra: LearningRateAnnealing, relobralo: ReLoBRaLo, pcgrad: PCGrad, ntk: NtkWeighting };
+    const kinds = {
+      adam: Adam,
+      adamw: Adam,
+      sgd: SGD,
+      lbfgs: LBFGS,
+      multiadam: MultiAdam,
+      config: ConFIG,
+      mconfig: MConFIG,
+      lra: LearningRateAnnealing,
+      relobralo: ReLoBRaLo,
+      pcgrad: PCGrad,
+      ntk: NtkWeighting,
+    };
     for (const name of optimizerNames) expect(makeOptimizer(name), name).to.be.instanceOf(kinds[name]);
   });
 

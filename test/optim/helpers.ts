@@ -1,6 +1,6 @@
 // Seeded test data and tolerance checks for the optim tests.
 import { expect } from 'chai';
-import { Mulberry32 } from '../../core/random.js';
+import type { Mulberry32 } from '../../core/random.js';
 
 /** Gaussian-ish (sum of uniforms) random vector, seeded. */
 export function randomVec(n: number, rng: Mulberry32, scale = 1): Float64Array {

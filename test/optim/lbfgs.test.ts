@@ -56,7 +56,11 @@ describe('optim L-BFGS', () => {
   });
 
   it('minimizes Rosenbrock from (-1.2, 1) to (1, 1) within 1e-8', () => {
-    const r = new LBFGS({ history: 10 }).minimize(rosenbrock, new Float64Array([-1.2, 1]), { maxIter: 200, tolGrad: 1e-12, tolChange: 1e-15 });
+    const r = new LBFGS({ history: 10 }).minimize(rosenbrock, new Float64Array([-1.2, 1]), {
+      maxIter: 200,
+      tolGrad: 1e-12,
+      tolChange: 1e-15,
+    });
     expect(r.converged).to.equal(true);
     expect(Math.abs(r.x[0] - 1)).to.be.below(1e-8);
     expect(Math.abs(r.x[1] - 1)).to.be.below(1e-8);

@@ -64,7 +64,9 @@ describe('optim L-BFGS: stopping tolerances (tolerance_grad, tolerance_change)',
   it('YAML option names tolerance_grad / tolerance_change reach the optimizer; bad values are named', () => {
     expect(stepsUntilStop(makeOptimizer('lbfgs', { tolerance_grad: 1e-8 }), 3).stop).to.equal('tolerance_grad');
     expect(stepsUntilStop(makeOptimizer('lbfgs', { tolerance_change: 1e-6 }), 3).stop).to.equal('tolerance_change');
-    expect(() => makeOptimizer('lbfgs', { tolerance_grad: -1 }, 'training.optimizer_options')).to.throw(/training\.optimizer_options\.tolerance_grad: expected/);
+    expect(() => makeOptimizer('lbfgs', { tolerance_grad: -1 }, 'training.optimizer_options')).to.throw(
+      /training\.optimizer_options\.tolerance_grad: expected/,
+    );
     expect(() => makeOptimizer('lbfgs', { tolerance_chnage: 1e-6 })).to.throw(/tolerance_chnage/);
   });
 });

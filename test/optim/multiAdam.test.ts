@@ -41,8 +41,14 @@ describe('optim MultiAdam', () => {
       const g2big = g2.map((x) => x * 1e4);
       a.step(pa, [1, 1], [g1, g2]);
       b.step(pb, [1, 1e4], [g1, g2big]);
-      ca.step(qa, g1.map((x, i) => x + g2[i]));
-      cb.step(qb, g1.map((x, i) => x + g2big[i]));
+      ca.step(
+        qa,
+        g1.map((x, i) => x + g2[i]),
+      );
+      cb.step(
+        qb,
+        g1.map((x, i) => x + g2big[i]),
+      );
     }
     expectClose(pb, pa, 1e-7, 'rescaled run');
     // control: Adam on the summed gradient is not invariant (loss 2 takes over), so the check can fail

@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { constantLr, cosineDecay, exponentialDecay, linearDecay, makeOptimizer, makeSchedule, parseLr, resolveLr, stepDecay, warmup, Adam } from '../../optim/index.js';
+import {
+  constantLr,
+  cosineDecay,
+  exponentialDecay,
+  linearDecay,
+  makeOptimizer,
+  makeSchedule,
+  parseLr,
+  resolveLr,
+  stepDecay,
+  warmup,
+  Adam,
+} from '../../optim/index.js';
 
 describe('optim schedules', () => {
   it('constant', () => {
@@ -65,10 +77,14 @@ describe('optim schedules', () => {
     expect(() => parseLr('fast', 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got "fast"');
     expect(() => parseLr([0.1], 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got [0.1]');
     expect(() => parseLr(undefined, 'training.lr')).to.throw('training.lr: expected a number in (0,inf), got undefined');
-    expect(() => parseLr({ type: 'warmup', warmupSteps: 2, after: -1 }, 'training.lr')).to.throw('training.lr.after: expected a number in (0,inf), got -1');
+    expect(() => parseLr({ type: 'warmup', warmupSteps: 2, after: -1 }, 'training.lr')).to.throw(
+      'training.lr.after: expected a number in (0,inf), got -1',
+    );
     expect(() => resolveLr(-2, 'mconfig.lr')).to.throw('mconfig.lr: expected a number in (0,inf), got -2');
     expect(makeOptimizer('multiadam', { lr: 0.5 }).currentLr()).to.equal(0.5);
-    expect(() => makeOptimizer('lra', { base: { name: 'sgd', lr: { type: 'cosine', lr: 1 } } })).to.throw('optimizer.base.lr.totalSteps: expected an integer');
+    expect(() => makeOptimizer('lra', { base: { name: 'sgd', lr: { type: 'cosine', lr: 1 } } })).to.throw(
+      'optimizer.base.lr.totalSteps: expected an integer',
+    );
   });
 
   it('an optimizer reads the schedule at the number of steps already taken', () => {

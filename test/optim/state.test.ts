@@ -60,7 +60,8 @@ describe('optim state()/load() round trip', () => {
   it('multiadam resumes bit-for-bit', () => checkMulti(() => makeOptimizer('multiadam', { lr: 0.01 }), 3));
   it('config resumes bit-for-bit (inner Adam state included)', () => checkMulti(() => makeOptimizer('config', { lr: 0.01 }), 3));
   it('mconfig resumes bit-for-bit mid round robin', () => checkMulti(() => makeOptimizer('mconfig', { lr: 0.01 }), 4));
-  it('lra resumes bit-for-bit', () => checkMulti(() => makeOptimizer('lra', { updateEvery: 4, base: { name: 'sgd', lr: 0.01, momentum: 0.5 } }), 2));
+  it('lra resumes bit-for-bit', () =>
+    checkMulti(() => makeOptimizer('lra', { updateEvery: 4, base: { name: 'sgd', lr: 0.01, momentum: 0.5 } }), 2));
   it('relobralo resumes bit-for-bit including its random stream', () =>
     checkMulti(() => makeOptimizer('relobralo', { expectedRho: 0.5, seed: 9 }), 3));
   it('pcgrad resumes bit-for-bit including its random stream', () => checkMulti(() => makeOptimizer('pcgrad', { seed: 4 }), 4));
@@ -68,7 +69,7 @@ describe('optim state()/load() round trip', () => {
 
   it('refuses state from a different optimizer kind', () => {
     const s = makeOptimizer('adam').state();
-    expect(() => makeOptimizer('sgd').load(s)).to.throw("optimizer state: expected kind 'sgd', got \"adam\"");
+    expect(() => makeOptimizer('sgd').load(s)).to.throw('optimizer state: expected kind \'sgd\', got "adam"');
     expect(() => makeOptimizer('pcgrad').load({ kind: 'pcgrad', rng: 1 })).to.throw('optimizer state.base');
   });
 });

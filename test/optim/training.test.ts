@@ -21,16 +21,26 @@ describe('optim: every method trains a two-loss problem to its shared minimiser'
       const kind = optimizerInputs[name];
       if (kind === 'objective') {
         const opt = makeOptimizer('lbfgs');
-        opt.minimize((p) => {
-          const { losses, grads } = lossesAndGrads(p);
-          return { f: losses[0] + losses[1], g: grads[0].map((g, i) => g + grads[1][i]) };
-        }, x, { tolGrad: 1e-12 }).x.forEach((v, i) => (x[i] = v));
+        opt
+          .minimize(
+            (p) => {
+              const { losses, grads } = lossesAndGrads(p);
+              return { f: losses[0] + losses[1], g: grads[0].map((g, i) => g + grads[1][i]) };
+            },
+            x,
+            { tolGrad: 1e-12 },
+          )
+          .x.forEach((v, i) => (x[i] = v));
       } else {
         const opts = name === 'sgd' ? { lr: 2e-3, momentum: 0.9 } : name === 'multiadam' ? { lr: 2e-2, betas: [0.9, 0.99] } : { lr: 2e-2 };
         const opt = makeOptimizer(name, opts);
         for (let t = 0; t < 3000; t++) {
           const { losses, grads } = lossesAndGrads(x);
-          if (kind === 'gradient') (opt as Optimizer).step(x, grads[0].map((g, i) => g + grads[1][i]));
+          if (kind === 'gradient')
+            (opt as Optimizer).step(
+              x,
+              grads[0].map((g, i) => g + grads[1][i]),
+            );
           else (opt as MultiLossOptimizer).step(x, losses, grads);
         }
       }

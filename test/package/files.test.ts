@@ -41,16 +41,20 @@ describe('package: shipped files', () => {
     expect(files.length).to.be.above(100);
     const hits: string[] = [];
     for (const f of files) {
-      readFileSync(join(root, f), 'utf8').split('\n').forEach((line, i) => {
-        if (MACHINE_PATH.test(line)) hits.push(`${f}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(join(root, f), 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (MACHINE_PATH.test(line)) hits.push(`${f}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(hits, hits.join('\n')).to.deep.equal([]);
   });
 
   it('the path pattern catches the paths it is meant to catch', () => {
-    for (const p of ['/wo' + 'rk/shared/data', '/ho' + 'me/alice/x', '/Us' + 'ers/bob/x', 'C:\\Us' + 'ers\\x']) expect(MACHINE_PATH.test(p), p).to.equal(true);
-    for (const p of ['/usr/bin/chromium', '../data/burgers1d.dat', 'https://github.com/i207M/PINNacle']) expect(MACHINE_PATH.test(p), p).to.equal(false);
+    for (const p of ['/wo' + 'rk/shared/data', '/ho' + 'me/alice/x', '/Us' + 'ers/bob/x', 'C:\\Us' + 'ers\\x'])
+      expect(MACHINE_PATH.test(p), p).to.equal(true);
+    for (const p of ['/usr/bin/chromium', '../data/burgers1d.dat', 'https://github.com/i207M/PINNacle'])
+      expect(MACHINE_PATH.test(p), p).to.equal(false);
   });
 
   it('the data folder resolves next to package.json and every file in it has a source and license in its README', () => {
@@ -61,7 +65,8 @@ describe('package: shipped files', () => {
     const readme = readFileSync(join(DATA_DIR, 'README.md'), 'utf8');
     // files of subfolders (data/pinnacle/...) are listed by their path below data/
     const files = readdirSync(DATA_DIR, { recursive: true, encoding: 'utf8' })
-      .filter((f) => f !== 'README.md' && statSync(join(DATA_DIR, f)).isFile()).map((f) => f.split('\\').join('/'));
+      .filter((f) => f !== 'README.md' && statSync(join(DATA_DIR, f)).isFile())
+      .map((f) => f.split('\\').join('/'));
     expect(files).to.include.members(['burgers1d.dat', 'poisson1_cg_data.dat']);
     for (const f of files) {
       const row = readme.split('\n').find((l) => l.startsWith(`| ${f} |`));

@@ -8,12 +8,15 @@ import { hashSeed } from '../../core/random.js';
 // u is held at 0 by the output transform, so the PDE residual is -g(x): a bump at x = 0.7 of width 0.05
 const bump = (x: number): number => 10 * Math.exp(-(((x - 0.7) / 0.05) ** 2));
 const localized: pinn.ProblemSpec = {
-  coords: ['x'], fields: ['u'], domain: interval(0, 1),
+  coords: ['x'],
+  fields: ['u'],
+  domain: interval(0, 1),
   pde: 'u - 10*exp(-((x - 0.7)/0.05)^2)',
   transform: (_x, y) => ops.mul(y, 0),
 };
 const base: pinn.TrainerOptions = { net: { hidden: [4] }, points: { domain: 500 }, seed: 3, optimizer: { name: 'adam', lr: 1e-3 } };
-const pdeX = (tr: pinn.PinnTrainer): Float64Array => Float64Array.from((tr.batchAt(tr.step).pde as { x: { dataSync(): ArrayLike<number> } }).x.dataSync());
+const pdeX = (tr: pinn.PinnTrainer): Float64Array =>
+  Float64Array.from((tr.batchAt(tr.step).pde as { x: { dataSync(): ArrayLike<number> } }).x.dataSync());
 const share = (x: Float64Array, lo: number, hi: number): number => x.filter((v) => v >= lo && v <= hi).length / x.length;
 
 describe('pinn: adaptive sampling of the PDE points', () => {
@@ -23,13 +26,23 @@ describe('pinn: adaptive sampling of the PDE points', () => {
     const ad = new pinn.AdaptivePoints({ method: 'rar-g', every: 10, candidates: 6, add: 3 }, 0, 4);
     expect(ad.due(0)).to.equal(false);
     expect(ad.due(10)).to.equal(true);
-    ad.refine(10, 1, () => cand, () => abs);
+    ad.refine(
+      10,
+      1,
+      () => cand,
+      () => abs,
+    );
     expect(Array.from(ad.apply(Float64Array.from([0, 0])))).to.deep.equal([0, 0, 0.9, 0.7, 0.5]);
-    ad.refine(20, 1, () => cand, () => abs);
+    ad.refine(
+      20,
+      1,
+      () => cand,
+      () => abs,
+    );
     expect(ad.apply(new Float64Array(0)).length).to.equal(6);
   });
 
-  it('rar-g in the trainer: the added points are the largest-residual candidates of the step\'s fresh draw', () => {
+  it("rar-g in the trainer: the added points are the largest-residual candidates of the step's fresh draw", () => {
     const tr = new pinn.PinnTrainer(localized, { ...base, adaptive: { method: 'rar-g', every: 2, candidates: 50, add: 5 } });
     tr.trainStep();
     tr.trainStep();
@@ -38,7 +51,9 @@ describe('pinn: adaptive sampling of the PDE points', () => {
     const x = pdeX(tr);
     expect(x.length).to.equal(505);
     const cand = localized.domain.sampleInterior(50, 'uniform', hashSeed(3 * 31 + 2 + 0x5bd1e995)).data;
-    const top = Array.from(cand).sort((a, b) => bump(b) - bump(a)).slice(0, 5);
+    const top = Array.from(cand)
+      .sort((a, b) => bump(b) - bump(a))
+      .slice(0, 5);
     expect(Array.from(x.subarray(500))).to.deep.equal(top.map(Math.fround)); // f32 batch
   });
 
@@ -70,7 +85,13 @@ describe('pinn: adaptive sampling of the PDE points', () => {
 
   for (const method of ['rad', 'rar-d'] as const) {
     it(`state()/load() through JSON continues bit-for-bit with ${method} (the point set is checkpointed)`, () => {
-      const o: pinn.TrainerOptions = { net: { hidden: [8] }, points: { domain: 16, boundary: 2 }, seed: 1, optimizer: { name: 'adam', lr: 1e-2 }, adaptive: { method, every: 3, candidates: 40, add: 4 } };
+      const o: pinn.TrainerOptions = {
+        net: { hidden: [8] },
+        points: { domain: 16, boundary: 2 },
+        seed: 1,
+        optimizer: { name: 'adam', lr: 1e-2 },
+        adaptive: { method, every: 3, candidates: 40, add: 4 },
+      };
       const a = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);
       for (let i = 0; i < 10; i++) a.trainStep();
       const b = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);
@@ -85,16 +106,28 @@ describe('pinn: adaptive sampling of the PDE points', () => {
 
   it('bad adaptive options are named', () => {
     const p = pinn.problems.poisson1d();
-    expect(() => new pinn.PinnTrainer(p, { points: { domain: 100 }, adaptive: { method: 'rad', every: 1, candidates: 50 } })).to.throw(/adaptive.candidates: expected at least the 100 PDE points/);
-    expect(() => new pinn.PinnTrainer(p, { adaptive: { method: 'rar-g', every: 0, candidates: 50 } })).to.throw(/adaptive.every: expected a positive integer, got 0/);
-    expect(() => new pinn.PinnTrainer(p, { adaptive: { method: 'rar-x' as 'rad', every: 1, candidates: 50 } })).to.throw(/adaptive.method: expected one of rar-g, rar-d, rad/);
+    expect(() => new pinn.PinnTrainer(p, { points: { domain: 100 }, adaptive: { method: 'rad', every: 1, candidates: 50 } })).to.throw(
+      /adaptive.candidates: expected at least the 100 PDE points/,
+    );
+    expect(() => new pinn.PinnTrainer(p, { adaptive: { method: 'rar-g', every: 0, candidates: 50 } })).to.throw(
+      /adaptive.every: expected a positive integer, got 0/,
+    );
+    expect(() => new pinn.PinnTrainer(p, { adaptive: { method: 'rar-x' as 'rad', every: 1, candidates: 50 } })).to.throw(
+      /adaptive.method: expected one of rar-g, rar-d, rad/,
+    );
   });
 });
 
 describe('pinn: anchor points', () => {
   it('are appended to the PDE points at every step, also when the points are redrawn', () => {
     const anchors = [[0.25], [-0.5]];
-    const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), { net: { hidden: [4] }, points: { domain: 10, boundary: 2 }, resampleEvery: 1, seed: 2, anchors });
+    const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), {
+      net: { hidden: [4] },
+      points: { domain: 10, boundary: 2 },
+      resampleEvery: 1,
+      seed: 2,
+      anchors,
+    });
     const x0 = pdeX(tr);
     tr.trainStep();
     const x1 = pdeX(tr);
@@ -102,7 +135,9 @@ describe('pinn: anchor points', () => {
     expect(Array.from(x0.subarray(10))).to.deep.equal([0.25, -0.5]);
     expect(Array.from(x1.subarray(10))).to.deep.equal([0.25, -0.5]);
     expect(Array.from(x1.subarray(0, 10))).to.not.deep.equal(Array.from(x0.subarray(0, 10)));
-    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { anchors: [[0.1, 0.2]] })).to.throw(/anchors\[0\]: expected 1 finite coordinates/);
+    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { anchors: [[0.1, 0.2]] })).to.throw(
+      /anchors\[0\]: expected 1 finite coordinates/,
+    );
   });
 });
 

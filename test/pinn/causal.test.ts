@@ -7,12 +7,22 @@ import { interval, timeDomain } from '../../meshes/index.js';
 
 // heat equation u_t = 0.1 u_xx on [0, 1] x [0, 1]
 const heat: pinn.ProblemSpec = {
-  coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1),
+  coords: ['x', 't'],
+  fields: ['u'],
+  domain: timeDomain(interval(0, 1), 0, 1),
   pde: 'u_t - 0.1*u_xx',
-  conditions: [{ kind: 'dirichlet', field: 'u', value: 0, name: 'bc' }, { kind: 'initial', field: 'u', value: 'sin(pi*x)', name: 'ic' }],
+  conditions: [
+    { kind: 'dirichlet', field: 'u', value: 0, name: 'bc' },
+    { kind: 'initial', field: 'u', value: 'sin(pi*x)', name: 'ic' },
+  ],
   exact: { u: 'exp(-0.1*pi^2*t)*sin(pi*x)' },
 };
-const small: pinn.TrainerOptions = { net: { hidden: [8] }, points: { domain: 40, boundary: 8, initial: 8 }, seed: 4, optimizer: { name: 'adam', lr: 1e-2 } };
+const small: pinn.TrainerOptions = {
+  net: { hidden: [8] },
+  points: { domain: 40, boundary: 8, initial: 8 },
+  seed: 4,
+  optimizer: { name: 'adam', lr: 1e-2 },
+};
 const rows = (t: { x: Tensor }): Float64Array => Float64Array.from(t.x.dataSync());
 type BatchOf = Record<string, { x: Tensor }>;
 
@@ -34,7 +44,7 @@ describe('pinn: causal weighting', () => {
     expect(two.minWeight.item()).to.be.closeTo(w[2], 1e-15);
   });
 
-  it('with eps huge only the first chunk counts: zero gradient on the later chunks\' residuals (weights held constant)', () => {
+  it("with eps huge only the first chunk counts: zero gradient on the later chunks' residuals (weights held constant)", () => {
     const c = inputs(1e4);
     const [v, g] = valueAndGrad((x: Tensor) => pinn.causalLoss([x], c).loss)(tensor(r, [6], 'f64')) as [Tensor, Tensor];
     expect(v.item()).to.be.closeTo(2.5 / 3, 1e-14);
@@ -54,7 +64,10 @@ describe('pinn: causal weighting', () => {
       let s = 0;
       let n = 0;
       r.forEach((v, i) => {
-        if (x[2 * i + 1] < 0.25) { s += v * v; n++; }
+        if (x[2 * i + 1] < 0.25) {
+          s += v * v;
+          n++;
+        }
       });
       return s / n / 4;
     };
@@ -72,7 +85,10 @@ describe('pinn: causal weighting', () => {
     let s = 0;
     let n = 0;
     res.forEach((v, i) => {
-      if (x[2 * i + 1] < 0.25) { s += v * v; n++; }
+      if (x[2 * i + 1] < 0.25) {
+        s += v * v;
+        n++;
+      }
     });
     const m = tr.trainStep();
     expect(m.terms.pde).to.be.closeTo(s / n / 4, 1e-12);
@@ -106,7 +122,10 @@ describe('pinn: causal weighting', () => {
     for (const optimizer of ['lbfgs', 'multiadam', 'mconfig'] as const) {
       const tr = new pinn.PinnTrainer(heat, { ...small, optimizer, causal: { chunks: 4, epsilon: [1e-9, 1] } });
       const ms = [tr.trainStep(), tr.trainStep()];
-      expect(ms.map((m) => m.causal?.epsilon), optimizer).to.deep.equal([1e-9, 1]);
+      expect(
+        ms.map((m) => m.causal?.epsilon),
+        optimizer,
+      ).to.deep.equal([1e-9, 1]);
       expect(Object.keys(ms[1].terms), optimizer).to.deep.equal(['pde', 'bc', 'ic']);
     }
     expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { causal: {} })).to.throw(/causal: needs a time coordinate/);
@@ -129,7 +148,11 @@ describe('pinn: curriculum time-marching', () => {
         expect(Math.max(...ts), `${term} step ${step}`).to.be.at.most(k / 4);
         expect(Math.max(...ts), `${term} step ${step}`).to.be.above(0.7 * (k / 4));
       }
-      expect(rows(b.ic).filter((_, i) => i % 2 === 1).every((t) => t === 0)).to.equal(true);
+      expect(
+        rows(b.ic)
+          .filter((_, i) => i % 2 === 1)
+          .every((t) => t === 0),
+      ).to.equal(true);
       // the last window is the whole interval: the same points as without time-marching
       if (k === 4) expect(rows(b.pde)).to.deep.equal(rows((plain.batchAt(step) as unknown as BatchOf).pde));
     }
@@ -147,6 +170,8 @@ describe('pinn: curriculum time-marching', () => {
     const res = pinn.solve(heat, { ...small, steps: 4, timeMarching: { windows: 2 } });
     const t = rows((res.trainer.batchAt(1) as unknown as BatchOf).pde).filter((_, i) => i % 2 === 1);
     expect(Math.max(...t)).to.be.at.most(0.5);
-    expect(() => new pinn.PinnTrainer(heat, { timeMarching: { windows: 2 } })).to.throw(/timeMarching.steps: expected the total number of training steps/);
+    expect(() => new pinn.PinnTrainer(heat, { timeMarching: { windows: 2 } })).to.throw(
+      /timeMarching.steps: expected the total number of training steps/,
+    );
   });
 });

@@ -9,15 +9,20 @@ import { gridInterpolator, rectangle } from '../../meshes/index.js';
 const xs = [0, 0.25, 0.5, 0.75, 1];
 const ys = [0, 0.3, 0.6, 1];
 const table = xs.flatMap((x) => ys.map((y) => [x, y]));
-const aFile = gridInterpolator(table.flat(), table.map(([x, y]) => 1 + x + 2 * y), 2);
+const aFile = gridInterpolator(
+  table.flat(),
+  table.map(([x, y]) => 1 + x + 2 * y),
+  2,
+);
 const aExpr = '(1 + x + 2*y)';
 
-const known = (x: fx.Tensor, out: fx.Tensor): fx.Tensor =>
-  fx.add(fx.mul(fx.sin(pinn.column(x, 0)), pinn.column(x, 1)), fx.mul(0, out));
+const known = (x: fx.Tensor, out: fx.Tensor): fx.Tensor => fx.add(fx.mul(fx.sin(pinn.column(x, 0)), pinn.column(x, 1)), fx.mul(0, out));
 
 function problem(a: string, extra: Partial<pinn.ProblemSpec> = {}): pinn.ProblemSpec {
   return {
-    coords: ['x', 'y'], fields: ['u'], domain: rectangle([0, 0], [1, 1]),
+    coords: ['x', 'y'],
+    fields: ['u'],
+    domain: rectangle([0, 0], [1, 1]),
     pde: `${a} * u_xx + u = x`,
     conditions: [{ kind: 'dirichlet', field: 'u', value: `${a} * y` }],
     ...extra,
@@ -52,24 +57,47 @@ describe('pinn: per-point coefficients', () => {
   });
 
   it('derives a manufactured source through a coefficient (the residual of the exact solution vanishes)', () => {
-    const spec = problem('a', { coefficients: { a: aFile }, pde: 'a * u_xx + u = f', exact: { u: 'sin(x) * y' }, transform: known, conditions: [] });
+    const spec = problem('a', {
+      coefficients: { a: aFile },
+      pde: 'a * u_xx + u = f',
+      exact: { u: 'sin(x) * y' },
+      transform: known,
+      conditions: [],
+    });
     const r = new pinn.PinnTrainer(spec, opts).pdeResiduals(Float64Array.from([0.1, 0.2, 0.7, 0.9]))[0];
     for (const v of r) expect(v).to.be.closeTo(0, 1e-12);
   });
 
   it('rejects coefficient names that are taken and calls at other points', () => {
-    expect(() => pinn.compileProblem(problem('u', { coefficients: { x: aFile } }))).to.throw('coefficients.x: the name is already a coordinate, field, constant or unknown');
-    expect(() => pinn.compileProblem(problem('a(y, x)', { coefficients: { a: aFile } }))).to.throw(/coefficient a\(\) is only evaluated at the point itself: write a or a\(x, y\)/);
+    expect(() => pinn.compileProblem(problem('u', { coefficients: { x: aFile } }))).to.throw(
+      'coefficients.x: the name is already a coordinate, field, constant or unknown',
+    );
+    expect(() => pinn.compileProblem(problem('a(y, x)', { coefficients: { a: aFile } }))).to.throw(
+      /coefficient a\(\) is only evaluated at the point itself: write a or a\(x, y\)/,
+    );
   });
 });
 
 describe('pinn: point constraints', () => {
   it('p(0, 0) = value at one or several points, the value an expression in the coordinates', () => {
     const spec: pinn.ProblemSpec = {
-      coords: ['x', 'y'], fields: ['u'], domain: rectangle([0, 0], [1, 1]), pde: 'u_xx', transform: known,
+      coords: ['x', 'y'],
+      fields: ['u'],
+      domain: rectangle([0, 0], [1, 1]),
+      pde: 'u_xx',
+      transform: known,
       conditions: [
         { kind: 'point', field: 'u', at: [0.5, 0.5], value: 0 },
-        { kind: 'point', name: 'pins', field: 'u', at: [[0.2, 1], [1, 0.5]], value: 'x + y' },
+        {
+          kind: 'point',
+          name: 'pins',
+          field: 'u',
+          at: [
+            [0.2, 1],
+            [1, 0.5],
+          ],
+          value: 'x + y',
+        },
       ],
     };
     const tr = new pinn.PinnTrainer(spec, opts);
@@ -86,8 +114,11 @@ describe('pinn: point constraints', () => {
     const data = (fields?: string[]): pinn.ProblemSpec => ({
       ...one,
       // u = sin(x) y, k = 0
-      transform: (x: fx.Tensor, o: fx.Tensor) => fx.add(fx.concat([fx.mul(fx.sin(pinn.column(x, 0)), pinn.column(x, 1)), fx.mul(0, pinn.column(x, 0))], 1), fx.mul(0, o)),
-      conditions: [{ kind: 'data', points: Float64Array.from([0.5, 0.5]), values: { u: Float64Array.of(1), k: Float64Array.of(2) }, fields }],
+      transform: (x: fx.Tensor, o: fx.Tensor) =>
+        fx.add(fx.concat([fx.mul(fx.sin(pinn.column(x, 0)), pinn.column(x, 1)), fx.mul(0, pinn.column(x, 0))], 1), fx.mul(0, o)),
+      conditions: [
+        { kind: 'data', points: Float64Array.from([0.5, 0.5]), values: { u: Float64Array.of(1), k: Float64Array.of(2) }, fields },
+      ],
     });
     const u = Math.sin(0.5) * 0.5;
     expect(new pinn.PinnTrainer(data(['u']), opts).losses().data).to.be.closeTo((u - 1) ** 2, 1e-12);

@@ -9,7 +9,10 @@ import type { PinnConfig } from '../../runner/schema.js';
 
 // u = x and v = -2x solve the system; the network is random, so the residuals are not zero.
 const system = (pde: ProblemSpec['pde']): ProblemSpec => ({
-  coords: ['x'], fields: ['u', 'v'], domain: interval(0, 1), pde,
+  coords: ['x'],
+  fields: ['u', 'v'],
+  domain: interval(0, 1),
+  pde,
   conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }],
 });
 const opts = { net: { hidden: [6, 6] }, seed: 2, dtype: 'f64' as const, points: { domain: 24, boundary: 2 } };
@@ -18,7 +21,8 @@ const opts = { net: { hidden: [6, 6] }, seed: 2, dtype: 'f64' as const, points: 
 function handLosses(tr: PinnTrainer): [number, number] {
   const x = Float64Array.from(tr.batchAt(0).pde.x.dataSync());
   const p = tr.predict(x, x.length);
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   x.forEach((xi, r) => {
     a += (p.u[r] - xi) ** 2;
     b += (p.v[r] + 2 * xi) ** 2;
@@ -34,13 +38,21 @@ class Spy implements MultiLossOptimizer {
     this.calls.push({ losses: losses.slice(), grads: grads.map((g) => Float64Array.from(g)) });
     return this.inner.step(params, losses, grads);
   }
-  state(): OptimState { return this.inner.state(); }
-  load(s: OptimState): void { this.inner.load(s); }
+  state(): OptimState {
+    return this.inner.state();
+  }
+  load(s: OptimState): void {
+    this.inner.load(s);
+  }
 }
 class GradSpy implements Optimizer {
   grads: Float64Array[] = [];
-  step(_p: Vec, g: Vec): void { this.grads.push(Float64Array.from(g)); }
-  state(): OptimState { return { kind: 'spy' }; }
+  step(_p: Vec, g: Vec): void {
+    this.grads.push(Float64Array.from(g));
+  }
+  state(): OptimState {
+    return { kind: 'spy' };
+  }
   load(): void {}
 }
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
@@ -63,20 +75,41 @@ describe('pinn: one loss term per PDE equation', () => {
   });
 
   it('named equations ({ residual, name }) and per-equation weights apply to the total loss', () => {
-    const tr = new PinnTrainer(system([{ residual: 'u - x', name: 'ux' }, { residual: 'v + 2*x', name: 'vx' }]), { ...opts, weights: { ux: 2, vx: 0.5 } });
+    const tr = new PinnTrainer(
+      system([
+        { residual: 'u - x', name: 'ux' },
+        { residual: 'v + 2*x', name: 'vx' },
+      ]),
+      { ...opts, weights: { ux: 2, vx: 0.5 } },
+    );
     expect(tr.termNames).to.deep.equal(['ux', 'vx', 'bc']);
     const m = tr.trainStep();
     expect(m.loss).to.be.closeTo(2 * m.terms.ux + 0.5 * m.terms.vx + m.terms.bc, 1e-12 * m.loss);
     expect(m.weights).to.deep.equal({ ux: 2, vx: 0.5, bc: 1 });
-    expect(() => new PinnTrainer(system([{ residual: 'u - x', name: 'a' }, { residual: 'v', name: 'a' }]), opts)).to.throw("pde[1].name: duplicate loss term name 'a'");
-    expect(() => new PinnTrainer({ ...system(['u - x', 'v']), conditions: [{ kind: 'dirichlet', field: 'u', value: 0, name: 'pde1' }] }, opts)).to.throw("duplicate loss term name 'pde1'");
+    expect(
+      () =>
+        new PinnTrainer(
+          system([
+            { residual: 'u - x', name: 'a' },
+            { residual: 'v', name: 'a' },
+          ]),
+          opts,
+        ),
+    ).to.throw("pde[1].name: duplicate loss term name 'a'");
+    expect(
+      () => new PinnTrainer({ ...system(['u - x', 'v']), conditions: [{ kind: 'dirichlet', field: 'u', value: 0, name: 'pde1' }] }, opts),
+    ).to.throw("duplicate loss term name 'pde1'");
   });
 
   for (const name of ['multiadam', 'config'] as const) {
     it(`${name} receives one loss and one gradient per equation, each the gradient of that equation's weighted loss`, () => {
       const weights = { pde0: 2, pde1: 0.5 };
       const spy = new Spy(makeOptimizer(name));
-      const tr = new PinnTrainer(system(['u - x', 'v + 2*x']), { ...opts, weights, customOptimizer: { optimizer: spy, inputs: 'per-loss-gradients' } });
+      const tr = new PinnTrainer(system(['u - x', 'v + 2*x']), {
+        ...opts,
+        weights,
+        customOptimizer: { optimizer: spy, inputs: 'per-loss-gradients' },
+      });
       const [a, b] = handLosses(tr);
       tr.trainStep();
       const { losses, grads } = spy.calls[0];
@@ -86,7 +119,11 @@ describe('pinn: one loss term per PDE equation', () => {
       // each gradient equals the full gradient of a trainer whose weights keep only that loss
       const only = (w: Record<string, number>): Float64Array => {
         const g = new GradSpy();
-        new PinnTrainer(system(['u - x', 'v + 2*x']), { ...opts, weights: w, customOptimizer: { optimizer: g, inputs: 'gradient' } }).trainStep();
+        new PinnTrainer(system(['u - x', 'v + 2*x']), {
+          ...opts,
+          weights: w,
+          customOptimizer: { optimizer: g, inputs: 'gradient' },
+        }).trainStep();
         return g.grads[0];
       };
       const g0 = only({ pde0: 2, pde1: 0, bc: 0 });
@@ -106,9 +143,21 @@ describe('pinn: one loss term per PDE equation', () => {
 
   it('a single equation is still the term "pde", with the loss values of the code before the split', () => {
     // recorded with the previous trainer (one 'pde' term summing its residuals), f32
-    const spec: ProblemSpec = { coords: ['x'], fields: ['u'], domain: interval(0, 1), pde: '-u_xx = pi^2*sin(pi*x)', conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }] };
+    const spec: ProblemSpec = {
+      coords: ['x'],
+      fields: ['u'],
+      domain: interval(0, 1),
+      pde: '-u_xx = pi^2*sin(pi*x)',
+      conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }],
+    };
     const run = (optimizer: 'adam' | 'ntk') => {
-      const tr = new PinnTrainer(spec, { net: { hidden: [8, 8] }, seed: 1, points: { domain: 32, boundary: 4 }, optimizer, ntk: { every: 1, points: 4 } });
+      const tr = new PinnTrainer(spec, {
+        net: { hidden: [8, 8] },
+        seed: 1,
+        points: { domain: 32, boundary: 4 },
+        optimizer,
+        ntk: { every: 1, points: 4 },
+      });
       return [tr.trainStep(), tr.trainStep(), tr.trainStep()];
     };
     const adam = run('adam');
@@ -127,29 +176,41 @@ describe('pinn: one loss term per PDE equation', () => {
   });
 
   it('YAML: pde entries as strings or { eq, name, weight }; weights go to their equation; duplicate names are rejected', () => {
-    const yaml = (pde: string) => `kind: pinn\nname: sys\ngeometry: { type: interval, min: 0, max: 1 }\nfields: [u, v]\npde: ${pde}\nconditions: [{ type: dirichlet, value: 0 }]\n`;
+    const yaml = (pde: string) =>
+      `kind: pinn\nname: sys\ngeometry: { type: interval, min: 0, max: 1 }\nfields: [u, v]\npde: ${pde}\nconditions: [{ type: dirichlet, value: 0 }]\n`;
     const c = parseConfigText(yaml("['u - x', { eq: 'v + 2*x', name: vx, weight: 3 }]")) as PinnConfig;
     const { spec, options } = pinnProblem(c, { configDir: '.' });
     expect(spec.pde).to.deep.equal(['u - x', { residual: 'v + 2*x', name: 'vx' }]);
     expect(options.weights).to.deep.equal({ vx: 3, dirichlet0: 1 });
     expect(new PinnTrainer(spec, { ...options, net: { hidden: [4] } }).termNames).to.deep.equal(['pde0', 'vx', 'dirichlet0']);
-    expect(() => parseConfigText(yaml("[{ eq: u, name: a }, { eq: v, name: a }]"))).to.throw(/pde\[1\]\.name: expected a loss name not used by another equation, got 'a'/);
-    expect(() => parseConfigText(yaml("[{ eq: u, name: dirichlet0 }, v]"))).to.throw(/conditions\[0\]\.name: expected a loss name not used by an equation/);
-    expect(() => parseConfigText(yaml("[{ eq: u, weight: -1 }]"))).to.throw(/pde\[0\]/);
+    expect(() => parseConfigText(yaml('[{ eq: u, name: a }, { eq: v, name: a }]'))).to.throw(
+      /pde\[1\]\.name: expected a loss name not used by another equation, got 'a'/,
+    );
+    expect(() => parseConfigText(yaml('[{ eq: u, name: dirichlet0 }, v]'))).to.throw(
+      /conditions\[0\]\.name: expected a loss name not used by an equation/,
+    );
+    expect(() => parseConfigText(yaml('[{ eq: u, weight: -1 }]'))).to.throw(/pde\[0\]/);
   });
 });
 
 describe('pinn: true values of unknowns and ODE domains (library API)', () => {
   it('evaluate() reports the relative error of each unknown with a true value; unknown keys are rejected', () => {
     const spec: ProblemSpec = {
-      coords: ['t'], fields: ['u'], domain: timeInterval(0, 1), unknowns: { k: 1, c: 0.2 }, trueValues: { k: 0.5, c: 0 },
-      pde: 'u_t + k*u - c', conditions: [{ kind: 'initial', field: 'u', value: 1 }],
+      coords: ['t'],
+      fields: ['u'],
+      domain: timeInterval(0, 1),
+      unknowns: { k: 1, c: 0.2 },
+      trueValues: { k: 0.5, c: 0 },
+      pde: 'u_t + k*u - c',
+      conditions: [{ kind: 'initial', field: 'u', value: 1 }],
     };
     const ev = new PinnTrainer(spec, { net: { hidden: [4] } }).evaluate();
     expect(ev.unknowns).to.deep.equal({ k: 1, c: ev.unknowns!.c });
     expect(ev.unknownErrors!.k).to.equal(1);
     expect(ev.unknownErrors!.c).to.be.closeTo(0.2, 1e-7); // absolute where the truth is 0
-    expect(() => new PinnTrainer({ ...spec, trueValues: { D: 0.1 } })).to.throw("trueValues.D: expected one of the unknowns (k, c), got 'D'");
+    expect(() => new PinnTrainer({ ...spec, trueValues: { D: 0.1 } })).to.throw(
+      "trueValues.D: expected one of the unknowns (k, c), got 'D'",
+    );
   });
 
   it('timeInterval: initial points at t0, interior in [t0, t1], and boundary conditions are refused', () => {
@@ -158,16 +219,32 @@ describe('pinn: true values of unknowns and ODE domains (library API)', () => {
     const x = g.sampleInterior(50, 'uniform', 1).data;
     expect(Math.min(...x)).to.be.at.least(1);
     expect(Math.max(...x)).to.be.at.most(3);
-    const spec: ProblemSpec = { coords: ['t'], fields: ['u'], domain: g, pde: 'u_t + u', conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }] };
+    const spec: ProblemSpec = {
+      coords: ['t'],
+      fields: ['u'],
+      domain: g,
+      pde: 'u_t + u',
+      conditions: [{ kind: 'dirichlet', field: 'u', value: 0 }],
+    };
     expect(() => new PinnTrainer(spec)).to.throw('conditions[0]: a dirichlet condition needs a spatial boundary');
   });
 });
 
 describe('pinn: solve() stops when L-BFGS meets its tolerance', () => {
   it('finetune with tolerance_change ends before its step budget and says why', () => {
-    const spec: ProblemSpec = { coords: ['t'], fields: ['u'], domain: timeInterval(0, 2), pde: 'u_t + u', conditions: [{ kind: 'initial', field: 'u', value: 1 }], exact: { u: 'exp(-t)' } };
+    const spec: ProblemSpec = {
+      coords: ['t'],
+      fields: ['u'],
+      domain: timeInterval(0, 2),
+      pde: 'u_t + u',
+      conditions: [{ kind: 'initial', field: 'u', value: 1 }],
+      exact: { u: 'exp(-t)' },
+    };
     const r = solve(spec, {
-      steps: 100, net: { hidden: [16, 16] }, optimizer: { name: 'adam', lr: 0.01 }, points: { domain: 64, initial: 1 },
+      steps: 100,
+      net: { hidden: [16, 16] },
+      optimizer: { name: 'adam', lr: 0.01 },
+      points: { domain: 64, initial: 1 },
       finetune: { steps: 1000, optimizer: { name: 'lbfgs', tolerance_change: 1e-10 }, patience: 1000 },
     });
     expect(r.final.converged).to.equal('tolerance_change');

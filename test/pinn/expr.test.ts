@@ -38,7 +38,11 @@ describe('pinn/expr: compiler', () => {
   it('derives manufactured source terms symbolically', () => {
     const f = pinn.deriveSource('-lap(u) = f', 'f', { coords: ['x', 'y'], fields: ['u'] }, { u: 'sin(pi*x)*sin(pi*y)' }, 'pde');
     const fn = pinn.compileNumeric(f, ['x', 'y']);
-    for (const [x, y] of [[0.3, 0.7], [0.11, 0.52]]) expect(fn([x, y])).to.be.closeTo(2 * Math.PI ** 2 * Math.sin(Math.PI * x) * Math.sin(Math.PI * y), 1e-9);
+    for (const [x, y] of [
+      [0.3, 0.7],
+      [0.11, 0.52],
+    ])
+      expect(fn([x, y])).to.be.closeTo(2 * Math.PI ** 2 * Math.sin(Math.PI * x) * Math.sin(Math.PI * y), 1e-9);
     // the source may sit anywhere linearly, with a coefficient
     const g = pinn.deriveSource('u_t - nu*u_xx + 2*s = 0', 's', scope2, { u: 'exp(-t)*cos(x)' }, 'pde');
     const gn = pinn.compileNumeric(g, ['x', 't'], { nu: 0.1 });
@@ -50,7 +54,9 @@ describe('pinn/expr: compiler', () => {
   it('compiled grad/div/dot/pow/functions evaluate on a field context like hand-written ops', () => {
     // u(x, y) = x^2 y + sin(y) as a transform of a dummy network; f64 points
     const spec: pinn.ProblemSpec = {
-      coords: ['x', 'y'], fields: ['u', 'v'], domain: rectangle([0, 0], [1, 1]),
+      coords: ['x', 'y'],
+      fields: ['u', 'v'],
+      domain: rectangle([0, 0], [1, 1]),
       pde: ['div(grad(u)) - lap(u)', 'dot(grad(u), [1, 2]) + pow(abs(v), 2) + tanh(x) + exp(y)/sqrt(4) + div([u, v])'],
       transform: (x, out) => {
         const X = pinn.column(x, 0);

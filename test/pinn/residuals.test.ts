@@ -11,7 +11,16 @@ function coordContext(x: fx.Tensor, coords: readonly string[]): pinn.FieldContex
     throw new Error('coordinates only');
   };
   return {
-    n: x.shape[0], dtype: x.dtype, u: no, d: no, lap: no, grad: no, div: no, dn: no, param: no, input: no,
+    n: x.shape[0],
+    dtype: x.dtype,
+    u: no,
+    d: no,
+    lap: no,
+    grad: no,
+    div: no,
+    dn: no,
+    param: no,
+    input: no,
     x: (c) => fx.reshape(pinn.column(x, coords.indexOf(c)), [x.shape[0]]),
   };
 }
@@ -84,7 +93,12 @@ describe('pinn: residuals of exact solutions', () => {
     const wave = new pinn.PinnTrainer(pinn.problems.wave1d(), opts).derivativePlans();
     expect(wave.pde.pureOrder).to.deep.equal([2, 2]);
     expect(wave.ic_t.pureOrder).to.deep.equal([0, 1]);
-    const mixedSpec: pinn.ProblemSpec = { coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1), pde: 'u_xt + u_tx + u_x' };
+    const mixedSpec: pinn.ProblemSpec = {
+      coords: ['x', 't'],
+      fields: ['u'],
+      domain: timeDomain(interval(0, 1), 0, 1),
+      pde: 'u_xt + u_tx + u_x',
+    };
     const mixed = new pinn.PinnTrainer(mixedSpec, opts).derivativePlans();
     expect(mixed.pde).to.deep.equal({ pureOrder: [1, 0], mixed: [[1, 1]], normal: false, collapsedLaplacian: false });
     // u_xt through polarization matches the analytic mixed partial
@@ -125,7 +139,13 @@ describe('pinn: collapsed Laplacian', () => {
     const tr = new pinn.PinnTrainer(exactly(pinn.problems.helmholtz2d()), { ...opts, dtype: 'f64' });
     for (const r of tr.pdeResiduals(Float64Array.from([0.3, -0.2, -0.7, 0.9]))[0]) expect(Math.abs(r)).to.be.below(1e-9);
     // first derivatives from the collapsed pass equal those of the tiled jets
-    const withFirst = new pinn.EvalContext(layout, inputs, { pureOrder: [0, 0], mixed: [], normal: false, collapsedLaplacian: true, collapsedFirst: [0, 1] });
+    const withFirst = new pinn.EvalContext(layout, inputs, {
+      pureOrder: [0, 0],
+      mixed: [],
+      normal: false,
+      collapsedLaplacian: true,
+      collapsedFirst: [0, 1],
+    });
     for (const f of ['u', 'v']) {
       for (const wrt of ['x', 'y']) {
         const a = withFirst.d(f, wrt).dataSync();
@@ -142,7 +162,10 @@ describe('pinn: collapsed Laplacian', () => {
 describe('pinn: boundary, initial, Neumann, Robin, periodic terms', () => {
   it('Neumann du/dn = 0 vanishes for cos(pi x) cos(pi y) and is 1 for u = x + y', () => {
     const base: pinn.ProblemSpec = {
-      coords: ['x', 'y'], fields: ['u'], domain: rectangle([0, 0], [1, 1]), pde: 'lap(u)',
+      coords: ['x', 'y'],
+      fields: ['u'],
+      domain: rectangle([0, 0], [1, 1]),
+      pde: 'lap(u)',
       conditions: [{ kind: 'neumann', field: 'u', value: 0, name: 'flux' }],
     };
     const good = new pinn.PinnTrainer(exactly(base, { u: 'cos(pi*x)*cos(pi*y)' }), opts).losses();
@@ -154,14 +177,36 @@ describe('pinn: boundary, initial, Neumann, Robin, periodic terms', () => {
 
   it('Robin du/dn = u at x = 1 vanishes for exp(x), not at x = 0', () => {
     const spec = (where: (p: Float64Array) => boolean): pinn.ProblemSpec =>
-      exactly({ coords: ['x'], fields: ['u'], domain: interval(0, 1), pde: 'u_x - u', conditions: [{ kind: 'robin', field: 'u', value: 'u', where, name: 'robin' }] }, { u: 'exp(x)' });
-    expect(new pinn.PinnTrainer(spec((p) => p[0] > 0.5), opts).losses().robin).to.be.below(1e-24);
-    expect(new pinn.PinnTrainer(spec((p) => p[0] < 0.5), opts).losses().robin).to.be.closeTo(4, 1e-12); // (-1 - 1)^2
+      exactly(
+        {
+          coords: ['x'],
+          fields: ['u'],
+          domain: interval(0, 1),
+          pde: 'u_x - u',
+          conditions: [{ kind: 'robin', field: 'u', value: 'u', where, name: 'robin' }],
+        },
+        { u: 'exp(x)' },
+      );
+    expect(
+      new pinn.PinnTrainer(
+        spec((p) => p[0] > 0.5),
+        opts,
+      ).losses().robin,
+    ).to.be.below(1e-24);
+    expect(
+      new pinn.PinnTrainer(
+        spec((p) => p[0] < 0.5),
+        opts,
+      ).losses().robin,
+    ).to.be.closeTo(4, 1e-12); // (-1 - 1)^2
   });
 
   it('periodic value and derivative terms vanish for sin(2 pi x) and not for x', () => {
     const base: pinn.ProblemSpec = {
-      coords: ['x', 't'], fields: ['u'], domain: timeDomain(interval(0, 1), 0, 1), pde: 'u_t',
+      coords: ['x', 't'],
+      fields: ['u'],
+      domain: timeDomain(interval(0, 1), 0, 1),
+      pde: 'u_t',
       conditions: [
         { kind: 'periodic', field: 'u', coord: 'x', name: 'p0' },
         { kind: 'periodic', field: 'u', coord: 'x', derivative: 1, name: 'p1' },

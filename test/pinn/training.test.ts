@@ -19,7 +19,7 @@ describe('pinn: training', () => {
     expect(res.history[0].lr).to.equal(5e-3);
   });
 
-  it('logs the rate the optimizer used: its own default, a base optimizer\'s, or the schedule at each step', () => {
+  it("logs the rate the optimizer used: its own default, a base optimizer's, or the schedule at each step", () => {
     const lrs = (optimizer: pinn.TrainerOptions['optimizer']) => {
       const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, optimizer });
       return [1, 2, 3].map(() => tr.trainStep().lr);
@@ -32,7 +32,10 @@ describe('pinn: training', () => {
   it('inverse problem: u_x = a u with data from exp(0.5 x) recovers a = 0.5 (L-BFGS, 40 steps)', () => {
     const xs = Float64Array.from({ length: 12 }, (_, i) => i / 11);
     const spec: pinn.ProblemSpec = {
-      coords: ['x'], fields: ['u'], domain: interval(0, 1), unknowns: { a: 0 },
+      coords: ['x'],
+      fields: ['u'],
+      domain: interval(0, 1),
+      unknowns: { a: 0 },
       pde: 'u_x - a*u',
       conditions: [{ kind: 'data', points: xs, values: { u: xs.map((x) => Math.exp(0.5 * x)) } }],
     };
@@ -42,7 +45,13 @@ describe('pinn: training', () => {
 
   it('every optimizer name runs steps with finite losses (and balancing methods report weights)', () => {
     for (const name of ['adam', 'lbfgs', 'multiadam', 'config', 'mconfig', 'lra', 'relobralo', 'pcgrad', 'ntk'] as const) {
-      const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, net: { hidden: [6] }, points: { domain: 8, boundary: 2 }, optimizer: name, ntk: { every: 2, points: 2 } });
+      const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), {
+        ...small,
+        net: { hidden: [6] },
+        points: { domain: 8, boundary: 2 },
+        optimizer: name,
+        ntk: { every: 2, points: 2 },
+      });
       for (let i = 0; i < 3; i++) {
         const m = tr.trainStep();
         expect(Number.isFinite(m.loss), name).to.equal(true);
@@ -61,7 +70,10 @@ describe('pinn: training', () => {
   });
 
   for (const [label, options] of [
-    ['adam, resampling every 2 steps, RAR', { optimizer: { name: 'adam', lr: 1e-2 }, resampleEvery: 2, rar: { every: 3, candidates: 20, add: 2 } }],
+    [
+      'adam, resampling every 2 steps, RAR',
+      { optimizer: { name: 'adam', lr: 1e-2 }, resampleEvery: 2, rar: { every: 3, candidates: 20, add: 2 } },
+    ],
     ['lra (f64)', { optimizer: 'lra', dtype: 'f64' }],
     ['mconfig', { optimizer: 'mconfig' }],
     ['lbfgs', { optimizer: 'lbfgs' }],
@@ -117,16 +129,29 @@ describe('pinn: training', () => {
   });
 
   it('solve() with finetune: Adam, then f64 L-BFGS from the Adam parameters, steps numbered on, loss lower', () => {
-    const res = pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 30, optimizer: { name: 'adam', lr: 1e-2 }, finetune: { steps: 15 } });
+    const res = pinn.solve(pinn.problems.poisson1d(), {
+      ...small,
+      steps: 30,
+      optimizer: { name: 'adam', lr: 1e-2 },
+      finetune: { steps: 15 },
+    });
     expect(res.history.map((m) => m.step)).to.deep.equal(Array.from({ length: 45 }, (_, i) => i + 1));
     expect(res.trainer.optimizerName).to.equal('lbfgs');
     expect(res.trainer.dtype).to.equal('f64');
     expect(res.final.finetuneSteps).to.equal(15);
     expect(res.history[44].loss).to.be.below(res.history[29].loss / 3);
-    expect(() => pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 1, finetune: { steps: -1 } })).to.throw(/finetune.steps must be a non-negative integer/);
+    expect(() => pinn.solve(pinn.problems.poisson1d(), { ...small, steps: 1, finetune: { steps: -1 } })).to.throw(
+      /finetune.steps must be a non-negative integer/,
+    );
     // patience: a converged fine-tune stops once its loss stops decreasing
     const tiny: pinn.ProblemSpec = { ...pinn.problems.poisson1d(), pde: 'u_xx' };
-    const stalled = pinn.solve(tiny, { net: { hidden: [2] }, points: { domain: 4, boundary: 2 }, seed: 1, steps: 0, finetune: { steps: 500, patience: 3 } });
+    const stalled = pinn.solve(tiny, {
+      net: { hidden: [2] },
+      points: { domain: 4, boundary: 2 },
+      seed: 1,
+      steps: 0,
+      finetune: { steps: 500, patience: 3 },
+    });
     expect(stalled.final.finetuneSteps).to.be.below(500);
     const tail = stalled.history.slice(-3).map((m) => m.loss);
     expect(Math.min(...tail)).to.be.at.least(Math.min(...stalled.history.slice(0, -3).map((m) => m.loss)));
@@ -139,7 +164,9 @@ describe('pinn: training', () => {
   });
 
   it('bad options name the option', () => {
-    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { weights: { nope: 2 } })).to.throw(/weights.nope: no loss term named 'nope'/);
+    expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { weights: { nope: 2 } })).to.throw(
+      /weights.nope: no loss term named 'nope'/,
+    );
     expect(() => new pinn.PinnTrainer(pinn.problems.poisson1d(), { optimizer: 'adamx' as 'adam' })).to.throw(/optimizer.name/);
   });
 });
@@ -148,7 +175,10 @@ describe('pinn: LRA statistics on the weight matrices', () => {
   it('matrixRanges covers exactly the rank-2 leaves of the flattened parameters', () => {
     const net = mlp({ layers: [2, 3, 1], seed: 0 });
     // leaves in flattening order: W0 [2,3] (6), b0 [3], W1 [3,1] (3), b1 [1]; then a scalar unknown
-    expect(matrixRanges({ net: net.params, unknowns: { k: tensor([1], []) } } as unknown as PyTree)).to.deep.equal([[0, 6], [9, 12]]);
+    expect(matrixRanges({ net: net.params, unknowns: { k: tensor([1], []) } } as unknown as PyTree)).to.deep.equal([
+      [0, 6],
+      [9, 12],
+    ]);
   });
 });
 
@@ -185,7 +215,9 @@ describe('pinn: Adam then L-BFGS as one trainer (PhasedTrainer)', () => {
   it('rejects a foreign state and a bad switch step', () => {
     const tr = new pinn.PhasedTrainer(pinn.problems.poisson1d(), opts, 5, phase2);
     expect(() => tr.load({ format: 'fluxion-pinn-1' })).to.throw(/expected a two-phase PINN trainer state/);
-    expect(() => new pinn.PhasedTrainer(pinn.problems.poisson1d(), opts, -1, phase2)).to.throw(/finetune.at: expected a non-negative integer step, got -1/);
+    expect(() => new pinn.PhasedTrainer(pinn.problems.poisson1d(), opts, -1, phase2)).to.throw(
+      /finetune.at: expected a non-negative integer step, got -1/,
+    );
   });
 });
 
@@ -195,10 +227,19 @@ describe('pinn: STDE Laplacian while training (derivatives.estimator)', () => {
   const coords = Array.from({ length: d }, (_, i) => `x${i}`);
   const exact = `(${coords.map((c) => `${c}^2`).join(' + ')}) / ${2 * d}`;
   const spec: pinn.ProblemSpec = {
-    coords, fields: ['u'], domain: hypercube(Array(d).fill(0), Array(d).fill(1)),
-    pde: 'lap(u) - 1', conditions: [{ kind: 'dirichlet', field: 'u', value: exact }], exact: { u: exact },
+    coords,
+    fields: ['u'],
+    domain: hypercube(Array(d).fill(0), Array(d).fill(1)),
+    pde: 'lap(u) - 1',
+    conditions: [{ kind: 'dirichlet', field: 'u', value: exact }],
+    exact: { u: exact },
   };
-  const base: pinn.TrainerOptions = { net: { hidden: [32, 32] }, points: { domain: 200, boundary: 200 }, seed: 1, optimizer: { name: 'adam', lr: 3e-3 } };
+  const base: pinn.TrainerOptions = {
+    net: { hidden: [32, 32] },
+    points: { domain: 200, boundary: 200 },
+    seed: 1,
+    optimizer: { name: 'adam', lr: 3e-3 },
+  };
 
   for (const estimator of ['stde-sparse', 'stde-dense'] as const) {
     it(`${estimator} with 2 probes per step trains the 8-D Poisson problem (loss / 100, L2RE < 0.15)`, () => {
@@ -212,8 +253,11 @@ describe('pinn: STDE Laplacian while training (derivatives.estimator)', () => {
     const o = { ...base, derivatives: { estimator: 'stde-sparse' as const, samples: 3 } };
     const tr = new pinn.PinnTrainer(spec, o);
     const probesAt = (step: number) =>
-      Array.from((tr as unknown as { withProbes(b: unknown, s: number): Record<string, { probes?: { dataSync(): ArrayLike<number> } }> })
-        .withProbes(tr.batchAt(step), step).pde.probes!.dataSync());
+      Array.from(
+        (tr as unknown as { withProbes(b: unknown, s: number): Record<string, { probes?: { dataSync(): ArrayLike<number> } }> })
+          .withProbes(tr.batchAt(step), step)
+          .pde.probes!.dataSync(),
+      );
     expect(probesAt(0)).to.not.deep.equal(probesAt(1));
     expect(probesAt(5)).to.deep.equal(probesAt(5));
     const a = new pinn.PinnTrainer(spec, o);
@@ -229,9 +273,13 @@ describe('pinn: STDE Laplacian while training (derivatives.estimator)', () => {
   it('evaluation stays exact, and bad settings are named', () => {
     const tr = new pinn.PinnTrainer(spec, { ...base, derivatives: { estimator: 'stde-sparse', samples: 1 } });
     const exactTr = new pinn.PinnTrainer(spec, base);
-    const pts = Float64Array.from({ length: 5 * d }, (_, i) => ((i * 0.37) % 1));
+    const pts = Float64Array.from({ length: 5 * d }, (_, i) => (i * 0.37) % 1);
     expect(Array.from(tr.pdeResiduals(pts)[0])).to.deep.equal(Array.from(exactTr.pdeResiduals(pts)[0]));
-    expect(() => new pinn.PinnTrainer(spec, { ...base, derivatives: { samples: 0 } })).to.throw(/derivatives.samples: expected a positive integer, got 0/);
-    expect(() => new pinn.PinnTrainer(spec, { ...base, derivatives: { estimator: 'hutch' as never } })).to.throw(/derivatives.estimator: expected one of exact, stde-sparse, stde-dense, got 'hutch'/);
+    expect(() => new pinn.PinnTrainer(spec, { ...base, derivatives: { samples: 0 } })).to.throw(
+      /derivatives.samples: expected a positive integer, got 0/,
+    );
+    expect(() => new pinn.PinnTrainer(spec, { ...base, derivatives: { estimator: 'hutch' as never } })).to.throw(
+      /derivatives.estimator: expected one of exact, stde-sparse, stde-dense, got 'hutch'/,
+    );
   });
 });

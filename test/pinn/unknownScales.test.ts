@@ -7,11 +7,21 @@ import { sinks, tempDir, writeConfig } from '../runner/helpers.js';
 
 const xs = Float64Array.from({ length: 12 }, (_, i) => i / 11);
 const spec = (scales?: Record<string, number>): pinn.ProblemSpec => ({
-  coords: ['x'], fields: ['u'], domain: interval(0, 1), unknowns: { a: 1 }, ...(scales ? { unknownScales: scales } : {}),
+  coords: ['x'],
+  fields: ['u'],
+  domain: interval(0, 1),
+  unknowns: { a: 1 },
+  ...(scales ? { unknownScales: scales } : {}),
   pde: 'u_x - a*u',
   conditions: [{ kind: 'data', points: xs, values: { u: xs.map((x) => Math.exp(5 * x)) } }],
 });
-const opts: pinn.TrainerOptions = { net: { hidden: [8] }, dtype: 'f64', points: { domain: 24 }, seed: 2, optimizer: { name: 'adam', lr: 1e-2 } };
+const opts: pinn.TrainerOptions = {
+  net: { hidden: [8] },
+  dtype: 'f64',
+  points: { domain: 24 },
+  seed: 2,
+  optimizer: { name: 'adam', lr: 1e-2 },
+};
 
 describe('pinn: scaled unknowns (unknownScales)', () => {
   it('the optimizer holds value / scale; unknowns(), evaluate() and the residual use the value', () => {
@@ -47,11 +57,20 @@ describe('pinn: scaled unknowns (unknownScales)', () => {
 
   it('YAML: unknowns { C: { init, scale } } runs and reports the value; a bad scale exits 2 naming the key', async () => {
     const dir = tempDir('fluxion-scale-');
-    const yaml = (u: string) => [
-      'kind: pinn', 'name: scaled', 'geometry: { type: interval, min: 0, max: 1 }', 'fields: [u]', `unknowns: { a: ${u} }`,
-      "pde: ['u_x - a*u']", "exact: 'exp(2*x)'", 'conditions: [{ type: data, n: 20 }]',
-      'network: { layers: [8] }', 'training: { steps: 3, log_every: 1, points: { domain: 16 } }', 'output: { resolution: 5 }',
-    ].join('\n');
+    const yaml = (u: string) =>
+      [
+        'kind: pinn',
+        'name: scaled',
+        'geometry: { type: interval, min: 0, max: 1 }',
+        'fields: [u]',
+        `unknowns: { a: ${u} }`,
+        "pde: ['u_x - a*u']",
+        "exact: 'exp(2*x)'",
+        'conditions: [{ type: data, n: 20 }]',
+        'network: { layers: [8] }',
+        'training: { steps: 3, log_every: 1, points: { domain: 16 } }',
+        'output: { resolution: 5 }',
+      ].join('\n');
     const ok = writeConfig(dir, yaml('{ init: 1, scale: 4 }'), 'ok.yaml');
     const s = sinks();
     expect(await main(['run', ok, '--out', `${dir}/ok`, '--quiet'], s.deps)).to.equal(0);

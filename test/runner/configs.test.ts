@@ -12,7 +12,9 @@ import { sinks, tempDir, writeConfig } from './helpers.js';
 import { readVtk } from '../../meshes/index.js';
 
 const CONFIGS = join(process.cwd(), 'configs');
-const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(CONFIGS)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 /** Smaller data/horizons for the test copy; returns the path to run. */
 function testCopy(file: string, dir: string): string {
@@ -39,7 +41,16 @@ function testCopy(file: string, dir: string): string {
 describe('runner: example configs', () => {
   const dir = tempDir();
   it(`there is one example per capability (${files.length} configs)`, () => {
-    for (const name of ['poisson2d', 'burgers1d', 'helmholtz2d', 'heat-inverse', 'fno-burgers', 'deeponet-antiderivative', 'mass-spring-walk', 'mpm-target']) {
+    for (const name of [
+      'poisson2d',
+      'burgers1d',
+      'helmholtz2d',
+      'heat-inverse',
+      'fno-burgers',
+      'deeponet-antiderivative',
+      'mass-spring-walk',
+      'mpm-target',
+    ]) {
       expect(files).to.include(`${name}.yaml`);
     }
   });
@@ -95,7 +106,8 @@ describe('runner: example configs', () => {
   for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml']) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);
-      const a = join(dir, `full-${file}`), b = join(dir, `half-${file}`);
+      const a = join(dir, `full-${file}`),
+        b = join(dir, `half-${file}`);
       expect(await main(['run', cfg, '--steps', '6', '--out', a, '--quiet'], sinks().deps)).to.equal(0);
       expect(await main(['run', cfg, '--steps', '3', '--out', b, '--quiet'], sinks().deps)).to.equal(0);
       expect(await main(['run', cfg, '--steps', '6', '--out', b, '--quiet', '--resume'], sinks().deps)).to.equal(0);

@@ -39,7 +39,13 @@ describe('runner: validate fuzzer (300 mutated example configs, seeded)', () => 
   });
 
   it('a boundary selector that matches nothing after the geometry changed exits 2 naming conditions[i].on', async () => {
-    const c: FuzzCase = { base: 'poisson-holes.yaml', mutations: [{ kind: 'delete', at: 1117000758 }, { kind: 'delete', at: 1011227563 }] };
+    const c: FuzzCase = {
+      base: 'poisson-holes.yaml',
+      mutations: [
+        { kind: 'delete', at: 1117000758 },
+        { kind: 'delete', at: 1011227563 },
+      ],
+    };
     const r = await runCase(c, 'empty-selector');
     expect(r.code, r.err).to.equal(2);
     expect(r.err).to.match(/conditions\[0\]\.on: .*no boundary points satisfy/);

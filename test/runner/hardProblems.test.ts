@@ -13,23 +13,40 @@ import { readVtk } from '../../meshes/index.js';
 import { pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
 
 const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
-const ode = (extra: string[]) => [
-  'kind: pinn', 'name: decay', 'seed: 0', 'time: [0, 2]', 'network: { layers: [16, 16] }', 'output: { resolution: 21 }', ...extra,
-].join('\n');
+const ode = (extra: string[]) =>
+  ['kind: pinn', 'name: decay', 'seed: 0', 'time: [0, 2]', 'network: { layers: [16, 16] }', 'output: { resolution: 21 }', ...extra].join(
+    '\n',
+  );
 const lorenz = [
-  'kind: pinn', 'name: lorenz', 'time: [0, 3]', 'fields: [x_, y_, z_]', 'constants: { s: 10, r: 28, b: 2.6667 }',
-  'pde:', "  - 'x__t = s*(y_ - x_)'", "  - { eq: 'y__t = x_*(r - z_) - y_', name: lorenz_y, weight: 2 }", "  - 'z__t - x_*y_ + b*z_'",
-  'conditions:', '  - { type: initial, field: x_, value: -8 }', '  - { type: initial, field: y_, value: 7 }', '  - { type: initial, field: z_, value: 27 }',
+  'kind: pinn',
+  'name: lorenz',
+  'time: [0, 3]',
+  'fields: [x_, y_, z_]',
+  'constants: { s: 10, r: 28, b: 2.6667 }',
+  'pde:',
+  "  - 'x__t = s*(y_ - x_)'",
+  "  - { eq: 'y__t = x_*(r - z_) - y_', name: lorenz_y, weight: 2 }",
+  "  - 'z__t - x_*y_ + b*z_'",
+  'conditions:',
+  '  - { type: initial, field: x_, value: -8 }',
+  '  - { type: initial, field: y_, value: 7 }',
+  '  - { type: initial, field: z_, value: 27 }',
 ].join('\n');
 
 describe('runner: ODE problems (time without geometry)', () => {
   const dir = tempDir('fluxion-ode-');
 
   it("u' = -u, u(0) = 1 on [0, 2] trains to l2re < 1e-2; fields on the 1-D time grid", async () => {
-    const cfg = writeConfig(dir, ode([
-      "pde: ['u_t + u']", 'conditions: [{ type: initial, value: 1 }]', "exact: 'exp(-t)'",
-      'training: { steps: 150, lr: 0.01, log_every: 50, points: { domain: 64, initial: 1 } }',
-    ]), 'ode.yaml');
+    const cfg = writeConfig(
+      dir,
+      ode([
+        "pde: ['u_t + u']",
+        'conditions: [{ type: initial, value: 1 }]',
+        "exact: 'exp(-t)'",
+        'training: { steps: 150, lr: 0.01, log_every: 50, points: { domain: 64, initial: 1 } }',
+      ]),
+      'ode.yaml',
+    );
     const out = join(dir, 'ode');
     expect(await main(['run', cfg, '--out', out, '--quiet'], sinks().deps)).to.equal(0);
     const s = summaryOf(out);
@@ -58,7 +75,9 @@ describe('runner: ODE problems (time without geometry)', () => {
   });
 
   it('initial conditions of order 1 fit u_t(t0): the term is the squared difference (finite-difference check)', () => {
-    const c = parseConfigText(ode(["pde: ['u_tt + u']", 'conditions: [{ type: initial, value: 0 }, { type: initial, value: 1, order: 1 }]'])) as PinnConfig;
+    const c = parseConfigText(
+      ode(["pde: ['u_tt + u']", 'conditions: [{ type: initial, value: 0 }, { type: initial, value: 1, order: 1 }]']),
+    ) as PinnConfig;
     const { spec, options } = pinnProblem(c, { configDir: dir });
     const tr = new PinnTrainer(spec, { ...options, dtype: 'f64', net: { hidden: [8] } });
     const h = 1e-5;
@@ -88,10 +107,15 @@ describe('runner: ODE problems (time without geometry)', () => {
 describe('runner: inverse problems report unknowns and their errors', () => {
   const dir = tempDir('fluxion-inverse-');
   // u' = -k u with data from exp(-t/2): k should move from 1 towards 0.5
-  const inverse = (extra: string[] = []) => ode([
-    "pde: ['u_t + k*u']", 'unknowns: { k: 1 }', "exact: 'exp(-0.5*t)'", 'conditions: [{ type: data, n: 20 }]',
-    'training: { steps: 120, lr: 0.01, log_every: 40, points: { domain: 64 } }', ...extra,
-  ]);
+  const inverse = (extra: string[] = []) =>
+    ode([
+      "pde: ['u_t + k*u']",
+      'unknowns: { k: 1 }',
+      "exact: 'exp(-0.5*t)'",
+      'conditions: [{ type: data, n: 20 }]',
+      'training: { steps: 120, lr: 0.01, log_every: 40, points: { domain: 64 } }',
+      ...extra,
+    ]);
 
   it('metrics.jsonl and summary.json carry each unknown and its relative error at every logged step; the console line prints them', async () => {
     const cfg = writeConfig(dir, inverse(['true_values: { k: 0.5 }']), 'inv.yaml');
@@ -105,7 +129,10 @@ describe('runner: inverse problems report unknowns and their errors', () => {
     const sum = summaryOf(out);
     expect(sum.unknowns).to.deep.equal(ms[2].unknowns);
     expect(sum.unknowns_rel_error).to.deep.equal(ms[2].unknowns_rel_error);
-    const done = s.err.join('').split('\n').find((l) => l.startsWith('done:'))!;
+    const done = s.err
+      .join('')
+      .split('\n')
+      .find((l) => l.startsWith('done:'))!;
     expect(done).to.contain(`unknowns k = ${sum.unknowns!.k.toPrecision(4)} (rel. error ${sum.unknowns_rel_error!.k.toExponential(1)})`);
   });
 
@@ -119,10 +146,16 @@ describe('runner: inverse problems report unknowns and their errors', () => {
 describe('runner: L-BFGS tolerances end a run early', () => {
   it('tolerance_change in training.finetune.optimizer_options stops the run; summary and metrics say why', async () => {
     const dir = tempDir('fluxion-tol-');
-    const cfg = writeConfig(dir, ode([
-      "pde: ['u_t + u']", 'conditions: [{ type: initial, value: 1 }]', "exact: 'exp(-t)'",
-      'training: { steps: 2000, lr: 0.01, log_every: 500, points: { domain: 64, initial: 1 }, finetune: { at: 100, optimizer_options: { tolerance_change: 1e-10 } } }',
-    ]), 'tol.yaml');
+    const cfg = writeConfig(
+      dir,
+      ode([
+        "pde: ['u_t + u']",
+        'conditions: [{ type: initial, value: 1 }]',
+        "exact: 'exp(-t)'",
+        'training: { steps: 2000, lr: 0.01, log_every: 500, points: { domain: 64, initial: 1 }, finetune: { at: 100, optimizer_options: { tolerance_change: 1e-10 } } }',
+      ]),
+      'tol.yaml',
+    );
     const out = join(dir, 'tol');
     const s = sinks();
     expect(await main(['run', cfg, '--out', out], s.deps)).to.equal(0);
@@ -142,12 +175,16 @@ describe('runner: --steps that skips the finetune phase', () => {
     const dir = tempDir('fluxion-warn-');
     const cfg = writeConfig(dir, pinnYaml(['training: { steps: 200, log_every: 10, finetune: { at: 100 } }']));
     const s = sinks();
-    expect(await main(['run', cfg, '--out', join(dir, 'a'), '--quiet', '--steps', '50'], { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(0);
+    expect(
+      await main(['run', cfg, '--out', join(dir, 'a'), '--quiet', '--steps', '50'], { ...s.deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(0);
     const msg = '--steps 50 ends the run at or before training.finetune.at (100): the finetune phase (lbfgs) will not run';
     expect(s.err.join('')).to.contain(`warning: ${msg}`);
     expect(summaryOf(join(dir, 'a')).warnings).to.deep.equal([msg]);
     const s2 = sinks();
-    expect(await main(['run', cfg, '--out', join(dir, 'b'), '--quiet', '--steps', '150'], { ...s2.deps, trainerFactory: quadraticFactory() })).to.equal(0);
+    expect(
+      await main(['run', cfg, '--out', join(dir, 'b'), '--quiet', '--steps', '150'], { ...s2.deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(0);
     expect(s2.err.join('')).to.not.contain('warning');
     expect(summaryOf(join(dir, 'b')).warnings).to.equal(undefined);
   });

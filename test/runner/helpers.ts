@@ -48,10 +48,13 @@ export class QuadraticTrainer implements Trainer {
     const g = new Float64Array(3);
     let loss = 0;
     for (let i = 0; i < m; i++) {
-      const x = hash01(this.o.seed, this.n, 2 * i), y = hash01(this.o.seed, this.n, 2 * i + 1);
+      const x = hash01(this.o.seed, this.n, 2 * i),
+        y = hash01(this.o.seed, this.n, 2 * i + 1);
       const r = this.w[0] + this.w[1] * x + this.w[2] * y - exactU(x, y);
       loss += (r * r) / m;
-      g[0] += (2 * r) / m; g[1] += (2 * r * x) / m; g[2] += (2 * r * y) / m;
+      g[0] += (2 * r) / m;
+      g[1] += (2 * r * x) / m;
+      g[2] += (2 * r * y) / m;
     }
     this.adam.step(this.w, g);
     this.n++;
@@ -62,15 +65,22 @@ export class QuadraticTrainer implements Trainer {
     return { step: this.n, loss, terms: { fit: loss }, lr: this.o.lr ?? 0.05 };
   }
   evaluate(): EvalMetrics {
-    let num = 0, den = 0;
-    TRUE_W.forEach((t, k) => { num += (this.w[k] - t) ** 2; den += t * t; });
+    let num = 0,
+      den = 0;
+    TRUE_W.forEach((t, k) => {
+      num += (this.w[k] - t) ** 2;
+      den += t * t;
+    });
     return { l2re: Math.sqrt(num / den), unknowns: { w0: this.w[0] } };
   }
   predict(points: Float64Array, n: number): Record<string, Float64Array> {
     const dim = points.length / n;
-    const u = new Float64Array(n), ref = new Float64Array(n), err = new Float64Array(n);
+    const u = new Float64Array(n),
+      ref = new Float64Array(n),
+      err = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const x = points[i * dim], y = points[i * dim + 1];
+      const x = points[i * dim],
+        y = points[i * dim + 1];
       u[i] = this.w[0] + this.w[1] * x + this.w[2] * y;
       ref[i] = exactU(x, y);
       err[i] = Math.abs(u[i] - ref[i]);
@@ -94,7 +104,8 @@ export class QuadraticTrainer implements Trainer {
 
 /** A factory using the config's seed (and the lr when it is a number). */
 export function quadraticFactory(extra: Partial<QuadraticOptions> = {}): TrainerFactory {
-  return (c: RunConfig) => new QuadraticTrainer({ seed: c.seed, lr: typeof c.training.lr === 'number' ? c.training.lr : undefined, ...extra });
+  return (c: RunConfig) =>
+    new QuadraticTrainer({ seed: c.seed, lr: typeof c.training.lr === 'number' ? c.training.lr : undefined, ...extra });
 }
 
 export function tempDir(prefix = 'fluxion-runner-'): string {
@@ -123,7 +134,8 @@ export function writeConfig(dir: string, text: string, file = 'config.yaml'): st
 
 /** Captures what main() prints. */
 export function sinks(): { out: string[]; err: string[]; deps: { out: (t: string) => void; err: (t: string) => void } } {
-  const out: string[] = [], err: string[] = [];
+  const out: string[] = [],
+    err: string[] = [];
   return { out, err, deps: { out: (t) => void out.push(t), err: (t) => void err.push(t) } };
 }
 

@@ -78,14 +78,21 @@ describe('runner: disk full (tmpfs of 2 MiB)', function () {
     const cfg = writeConfig(tempDir(), pinnYaml(['training: { steps: 100, log_every: 10, checkpoint_every: 50, lr: 0.05 }']));
     const out = join(dir, 'run');
     // 2 x 300 kB checkpoints fit
-    expect(await main(['run', cfg, '--out', out, '--quiet'], { ...sinks().deps, trainerFactory: quadraticFactory({ statePadding: 300_000 }) })).to.equal(0);
+    expect(
+      await main(['run', cfg, '--out', out, '--quiet'], { ...sinks().deps, trainerFactory: quadraticFactory({ statePadding: 300_000 }) }),
+    ).to.equal(0);
     // the next one, 1.7 MB, does not fit beside them: today a short write tears it and the run exits 0
     const s = sinks();
-    const code = await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', '200'], { ...s.deps, trainerFactory: quadraticFactory({ statePadding: 1_700_000 }) });
+    const code = await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', '200'], {
+      ...s.deps,
+      trainerFactory: quadraticFactory({ statePadding: 1_700_000 }),
+    });
     const msg = s.err.join('');
     expect(code, msg).to.equal(4);
     const ckptDir = join(out, 'checkpoint');
-    expect(msg).to.equal(`error: cannot write ${join(ckptDir, 'state-150.json')}: no space left on device (ENOSPC); last good checkpoint: step 100 in ${ckptDir}\n`);
+    expect(msg).to.equal(
+      `error: cannot write ${join(ckptDir, 'state-150.json')}: no space left on device (ENOSPC); last good checkpoint: step 100 in ${ckptDir}\n`,
+    );
     const ck = readCheckpoint(ckptDir)!;
     expect(ck.step).to.equal(100);
     expect((ck.trainer as { padding: string }).padding).to.have.length(300_000);
@@ -93,7 +100,12 @@ describe('runner: disk full (tmpfs of 2 MiB)', function () {
     expect(summaryOf(out)).to.include({ status: 'failed', steps: 150 });
     expect(existsSync(join(out, '.lock'))).to.equal(false);
     // and the run resumes from it once there is room
-    expect(await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', '200'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(0);
+    expect(
+      await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', '200'], {
+        ...sinks().deps,
+        trainerFactory: quadraticFactory(),
+      }),
+    ).to.equal(0);
     expect(readCheckpoint(ckptDir)!.step).to.equal(200);
   });
 
@@ -105,8 +117,19 @@ describe('runner: disk full (tmpfs of 2 MiB)', function () {
     log.reset();
     fill(dir);
     try {
-      expect(() => log.append({ step: 1, loss: 1, terms: {}, wall_time: 0 })).to.throw(IoError, `cannot write ${join(d, 'metrics.jsonl')}: no space left on device (ENOSPC)`);
-      const s: Summary = { name: 'x', kind: 'pinn', status: 'completed', steps: 1, wall_time: 0, backend: 'js', message: 'y'.repeat(10000) };
+      expect(() => log.append({ step: 1, loss: 1, terms: {}, wall_time: 0 })).to.throw(
+        IoError,
+        `cannot write ${join(d, 'metrics.jsonl')}: no space left on device (ENOSPC)`,
+      );
+      const s: Summary = {
+        name: 'x',
+        kind: 'pinn',
+        status: 'completed',
+        steps: 1,
+        wall_time: 0,
+        backend: 'js',
+        message: 'y'.repeat(10000),
+      };
       expect(() => writeSummary(d, s)).to.throw(IoError, `cannot write ${join(d, 'summary.json')}: no space left on device (ENOSPC)`);
       expect(readdirSync(d)).to.deep.equal(['metrics.jsonl']);
     } finally {
@@ -128,16 +151,21 @@ describe('runner: corrupt checkpoints', () => {
     writeFileSync(newest, text.replace('"step":100', '"step":999')); // same length, other bytes
     const s = sinks();
     expect(await main(['run', cfg, '--out', out, '--quiet', '--resume'], { ...s.deps, trainerFactory: f }), s.err.join('')).to.equal(0);
-    expect(s.err.join('')).to.equal(`warning: corrupt checkpoint ${newest} (step 100): SHA-256 differs from the manifest; using the previous good checkpoint, step 50\n`);
+    expect(s.err.join('')).to.equal(
+      `warning: corrupt checkpoint ${newest} (step 100): SHA-256 differs from the manifest; using the previous good checkpoint, step 50\n`,
+    );
     expect(summaryOf(out)).to.include({ resumed_from: 50, steps: 100, status: 'completed' });
     expect(readMetrics(join(out, 'metrics.jsonl')).map((r) => r.step)).to.deep.equal([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
 
     // both torn: refused, naming each problem
     const ck = join(out, 'checkpoint');
-    for (const file of ['state-50.json', 'state-100.json']) writeFileSync(join(ck, file), readFileSync(join(ck, file), 'utf8').slice(0, 40));
+    for (const file of ['state-50.json', 'state-100.json'])
+      writeFileSync(join(ck, file), readFileSync(join(ck, file), 'utf8').slice(0, 40));
     const s2 = sinks();
     expect(await main(['run', cfg, '--out', out, '--quiet', '--resume'], { ...s2.deps, trainerFactory: f })).to.equal(2);
-    expect(s2.err.join('')).to.match(/^error: .*checkpoint: no intact checkpoint: .*state-100\.json \(step 100\): 40 bytes, the manifest says \d+; .*state-50\.json \(step 50\): 40 bytes/);
+    expect(s2.err.join('')).to.match(
+      /^error: .*checkpoint: no intact checkpoint: .*state-100\.json \(step 100\): 40 bytes, the manifest says \d+; .*state-50\.json \(step 50\): 40 bytes/,
+    );
   });
 });
 
@@ -153,9 +181,15 @@ describe('runner: run directory problems exit 2 naming the path and the cause', 
 
   it('--out /proc/x (a parent that refuses children) fails at once instead of hanging', () => {
     // a child process: today Node's recursive mkdir spins forever here, so the timeout is what fails
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'runner/cli.ts', 'run', cfg, '--out', '/proc/fluxion-x/run', '--quiet'], { cwd: process.cwd(), timeout: 60000, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'runner/cli.ts', 'run', cfg, '--out', '/proc/fluxion-x/run', '--quiet'], {
+      cwd: process.cwd(),
+      timeout: 60000,
+      encoding: 'utf8',
+    });
     expect(r.status, `signal ${r.signal}: ${r.stderr}`).to.equal(2);
-    expect(r.stderr).to.equal("error: run directory '/proc/fluxion-x/run': cannot create directory '/proc/fluxion-x': '/proc' does not accept new directories (ENOENT; a virtual file system such as /proc?); choose another with --out\n");
+    expect(r.stderr).to.equal(
+      "error: run directory '/proc/fluxion-x/run': cannot create directory '/proc/fluxion-x': '/proc' does not accept new directories (ENOENT; a virtual file system such as /proc?); choose another with --out\n",
+    );
   });
 
   it('a file in place of the directory or of a parent', async () => {
@@ -174,11 +208,15 @@ describe('runner: run directory problems exit 2 naming the path and the cause', 
     try {
       const r = await run(join(ro, 'a', 'b'));
       expect(r.code).to.equal(2);
-      expect(r.msg).to.equal(`error: run directory '${join(ro, 'a', 'b')}': cannot create directory '${join(ro, 'a')}': read-only file system (EROFS); choose another with --out\n`);
+      expect(r.msg).to.equal(
+        `error: run directory '${join(ro, 'a', 'b')}': cannot create directory '${join(ro, 'a')}': read-only file system (EROFS); choose another with --out\n`,
+      );
       // the directory exists but cannot be written
       const r2 = await run(ro);
       expect(r2.code).to.equal(2);
-      expect(r2.msg).to.equal(`error: run directory '${ro}': cannot create ${join(ro, '.lock')}: read-only file system (EROFS); choose another with --out\n`);
+      expect(r2.msg).to.equal(
+        `error: run directory '${ro}': cannot create ${join(ro, '.lock')}: read-only file system (EROFS); choose another with --out\n`,
+      );
     } finally {
       unmount(m.dir);
     }
@@ -190,10 +228,14 @@ describe('runner: run directory problems exit 2 naming the path and the cause', 
     try {
       const r = await run(join(t, 'a', 'b'));
       expect(r.code).to.equal(2);
-      expect(r.msg).to.equal(`error: run directory '${join(t, 'a', 'b')}': cannot create directory '${join(t, 'a', 'b')}': no space left on device (ENOSPC); choose another with --out\n`);
+      expect(r.msg).to.equal(
+        `error: run directory '${join(t, 'a', 'b')}': cannot create directory '${join(t, 'a', 'b')}': no space left on device (ENOSPC); choose another with --out\n`,
+      );
       const r2 = await run(join(t, 'a'));
       expect(r2.code).to.equal(2);
-      expect(r2.msg).to.equal(`error: run directory '${join(t, 'a')}': cannot create ${join(t, 'a', '.lock')}: no space left on device (ENOSPC); choose another with --out\n`);
+      expect(r2.msg).to.equal(
+        `error: run directory '${join(t, 'a')}': cannot create ${join(t, 'a', '.lock')}: no space left on device (ENOSPC); choose another with --out\n`,
+      );
     } finally {
       unmount(m.dir);
     }
@@ -208,7 +250,9 @@ describe('runner: run directory problems exit 2 naming the path and the cause', 
     mkdirSync(locked, { mode: 0o555 });
     const r = await run(join(locked, 'run'));
     expect(r.code).to.equal(2);
-    expect(r.msg).to.equal(`error: run directory '${join(locked, 'run')}': cannot create directory '${join(locked, 'run')}': permission denied (EACCES); choose another with --out\n`);
+    expect(r.msg).to.equal(
+      `error: run directory '${join(locked, 'run')}': cannot create directory '${join(locked, 'run')}': permission denied (EACCES); choose another with --out\n`,
+    );
   });
 });
 
@@ -227,16 +271,22 @@ describe('runner: run directory lock', () => {
     writeFileSync(join(out, '.lock'), JSON.stringify({ pid: dead, host: 'elsewhere', started: '2026-01-01T00:00:00.000Z' }));
     const s = sinks();
     expect(await main(['run', cfg, '--out', out, '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(2);
-    expect(s.err.join('')).to.equal(`error: run directory '${out}' is in use by another run (pid ${dead} on elsewhere, started 2026-01-01T00:00:00.000Z); wait for it or choose another directory with --out (delete ${join(out, '.lock')} if no run uses it)\n`);
+    expect(s.err.join('')).to.equal(
+      `error: run directory '${out}' is in use by another run (pid ${dead} on elsewhere, started 2026-01-01T00:00:00.000Z); wait for it or choose another directory with --out (delete ${join(out, '.lock')} if no run uses it)\n`,
+    );
     expect(existsSync(join(out, '.lock'))).to.equal(true); // not ours to remove
   });
 
   it('is released on error exits (divergence, a refused resume) and a rejected config leaves no directory', async () => {
     const out = join(dir, 'errors');
-    expect(await main(['run', cfg, '--out', out, '--quiet'], { ...sinks().deps, trainerFactory: quadraticFactory({ nanAtStep: 15 }) })).to.equal(3);
+    expect(
+      await main(['run', cfg, '--out', out, '--quiet'], { ...sinks().deps, trainerFactory: quadraticFactory({ nanAtStep: 15 }) }),
+    ).to.equal(3);
     expect(existsSync(join(out, '.lock'))).to.equal(false);
     const other = writeConfig(dir, pinnYaml(['seed: 4', 'training: { steps: 20 }']).replace('seed: 3\n', ''), 'other.yaml');
-    expect(await main(['run', other, '--out', out, '--quiet', '--resume'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(2);
+    expect(
+      await main(['run', other, '--out', out, '--quiet', '--resume'], { ...sinks().deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(2);
     expect(existsSync(join(out, '.lock'))).to.equal(false);
     const never = join(dir, 'never', 'deeper');
     const bad = (): never => {

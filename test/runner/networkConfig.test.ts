@@ -36,7 +36,12 @@ describe('runner: network options in PINN configs', () => {
   it('modified-mlp + fourier_features + periodic + output_transform: the adapter builds them and a short run completes', async () => {
     const c = parseConfigText(yaml) as PinnConfig;
     const { spec, options } = pinnProblem(c, { configDir: dir });
-    expect(options.net).to.deep.include({ type: 'modified-mlp', hidden: [16, 16], fourierFeatures: { count: 8, sigma: 1 }, periodic: { x: { period: TWO_PI, harmonics: 2 } } });
+    expect(options.net).to.deep.include({
+      type: 'modified-mlp',
+      hidden: [16, 16],
+      fourierFeatures: { count: 8, sigma: 1 },
+      periodic: { x: { period: TWO_PI, harmonics: 2 } },
+    });
     expect(spec.transform).to.be.a('function');
     const t = new PinnTrainer(spec, options);
     for (let i = 0; i < 5; i++) expect(Number.isFinite(t.trainStep().loss)).to.equal(true);
@@ -65,19 +70,54 @@ describe('runner: network options in PINN configs', () => {
   const bad: Array<[string, string, string, string]> = [
     ['unknown network type', 'network: { type: cnn }', 'network.type:', 'expected one of mlp, modified-mlp, resnet, pfnn'],
     ['unknown init', 'network: { init: lecun }', 'network.init:', 'expected one of glorot-normal, glorot-uniform, he-normal, he-uniform'],
-    ['unequal modified-mlp widths', 'network: { type: modified-mlp, layers: [8, 4] }', 'network.layers:', 'expected equal widths for modified-mlp'],
+    [
+      'unequal modified-mlp widths',
+      'network: { type: modified-mlp, layers: [8, 4] }',
+      'network.layers:',
+      'expected equal widths for modified-mlp',
+    ],
     ['one-layer modified-mlp', 'network: { type: modified-mlp, layers: [8] }', 'network.layers:', 'expected at least 2 layers'],
     ['unequal resnet widths', 'network: { type: resnet, layers: [8, 4] }', 'network.layers:', 'expected equal widths for resnet'],
     ['zero Fourier features', 'network: { fourier_features: { count: 0 } }', 'network.fourier_features.count:', 'expected a number > 0'],
     ['misspelt Fourier key', 'network: { fourier_features: { sigmaa: 1 } }', 'network.fourier_features.sigmaa:', "did you mean 'sigma'?"],
-    ['unknown adaptive kind', 'network: { adaptive_activation: { kind: naaf } }', 'network.adaptive_activation.kind:', 'expected one of laaf, gaaf'],
-    ['negative factorization sigma', 'network: { weight_factorization: { sigma: -1 } }', 'network.weight_factorization.sigma:', 'expected a number >= 0'],
+    [
+      'unknown adaptive kind',
+      'network: { adaptive_activation: { kind: naaf } }',
+      'network.adaptive_activation.kind:',
+      'expected one of laaf, gaaf',
+    ],
+    [
+      'negative factorization sigma',
+      'network: { weight_factorization: { sigma: -1 } }',
+      'network.weight_factorization.sigma:',
+      'expected a number >= 0',
+    ],
     ['periodic in a non-coordinate', 'network: { periodic: { t: 1 } }', 'network.periodic.t:', 'expected one of the coordinates x, y'],
-    ['misspelt key of a periodic entry', 'network: { periodic: { x: { period: 1, harmonic: 2 } } }', 'network.periodic.x.harmonic:', "unknown key (did you mean 'harmonics'?); expected one of period, harmonics"],
+    [
+      'misspelt key of a periodic entry',
+      'network: { periodic: { x: { period: 1, harmonic: 2 } } }',
+      'network.periodic.x.harmonic:',
+      "unknown key (did you mean 'harmonics'?); expected one of period, harmonics",
+    ],
     ['non-positive period', 'network: { periodic: { x: 0 } }', 'network.periodic.x:', 'expected a number > 0'],
-    ['output transform of a non-field', "network: { output_transform: { v: 'N_u' } }", 'network.output_transform.v:', 'expected one of the fields u'],
-    ['unknown symbol in an output transform', "network: { output_transform: { u: 'x*N_u + w' } }", 'network.output_transform.u:', "unknown symbol 'w'"],
-    ['a field (not N_u) in an output transform', "network: { output_transform: { u: 'x*u' } }", 'network.output_transform.u:', "unknown symbol 'u'"],
+    [
+      'output transform of a non-field',
+      "network: { output_transform: { v: 'N_u' } }",
+      'network.output_transform.v:',
+      'expected one of the fields u',
+    ],
+    [
+      'unknown symbol in an output transform',
+      "network: { output_transform: { u: 'x*N_u + w' } }",
+      'network.output_transform.u:',
+      "unknown symbol 'w'",
+    ],
+    [
+      'a field (not N_u) in an output transform',
+      "network: { output_transform: { u: 'x*u' } }",
+      'network.output_transform.u:',
+      "unknown symbol 'u'",
+    ],
   ];
   for (const [what, block, path, expectation] of bad) {
     it(`exit 2: ${what}`, async () => {

@@ -6,10 +6,14 @@ import { main } from '../../runner/cli.js';
 import { encodeNpy } from '../../meshes/data/npy.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
 
-const config = (file: string, names = 'inputs: arr_0, outputs: arr_0') => [
-  'kind: operator', 'name: op', 'model: { type: fno, modes: 4, width: 8, depth: 1, projection: 8 }',
-  `data: { type: file, file: ${file}, ${names} }`, 'training: { steps: 2, batch_size: 2 }',
-].join('\n');
+const config = (file: string, names = 'inputs: arr_0, outputs: arr_0') =>
+  [
+    'kind: operator',
+    'name: op',
+    'model: { type: fno, modes: 4, width: 8, depth: 1, projection: 8 }',
+    `data: { type: file, file: ${file}, ${names} }`,
+    'training: { steps: 2, batch_size: 2 }',
+  ].join('\n');
 
 async function validate(dir: string, yaml: string): Promise<{ code: number; err: string }> {
   const s = sinks();
@@ -19,7 +23,13 @@ async function validate(dir: string, yaml: string): Promise<{ code: number; err:
 
 describe('runner: operator data files are checked by validate', () => {
   const dir = tempDir('fluxion-opdata-');
-  writeFileSync(join(dir, 'good.npy'), encodeNpy(new Float64Array(10 * 16).map((_, i) => Math.sin(i)), [10, 16]));
+  writeFileSync(
+    join(dir, 'good.npy'),
+    encodeNpy(
+      new Float64Array(10 * 16).map((_, i) => Math.sin(i)),
+      [10, 16],
+    ),
+  );
   writeFileSync(join(dir, 'flat.npy'), encodeNpy(new Float64Array(16), [16]));
 
   it('a readable file with [count, n] arrays validates', async () => {

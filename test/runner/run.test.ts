@@ -7,7 +7,7 @@ import { readCheckpoint } from '../../runner/checkpoint.js';
 import { readMetrics, type MetricsRecord, type Summary } from '../../runner/outputs.js';
 import { readVtk } from '../../meshes/index.js';
 import { getBackend } from '../../core/index.js';
-import { QuadraticTrainer, TRUE_W, pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
+import { type QuadraticTrainer, TRUE_W, pinnYaml, quadraticFactory, sinks, tempDir, writeConfig } from './helpers.js';
 
 const withoutWall = (ms: MetricsRecord[]) => ms.map(({ wall_time: _w, ...rest }) => rest);
 const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -78,9 +78,18 @@ describe('runner: run loop with a test-double trainer', () => {
     const out = join(dir, 'crash');
     const c2 = writeConfig(dir, pinnYaml(['training: { steps: 200, log_every: 10, checkpoint_every: 50, lr: 0.05 }']), 'c2.yaml');
     // NaN at step 75 stops the run after logging step 75; the checkpoint stays at 50
-    expect(await main(['run', c2, '--out', out, '--quiet', '--steps', '200'], { ...sinks().deps, trainerFactory: quadraticFactory({ nanAtStep: 75 }) })).to.equal(3);
-    expect(await main(['run', c2, '--out', out, '--quiet', '--resume'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(0);
-    expect(withoutWall(readMetrics(join(out, 'metrics.jsonl')))).to.deep.equal(withoutWall(readMetrics(join(dir, 'full', 'metrics.jsonl'))));
+    expect(
+      await main(['run', c2, '--out', out, '--quiet', '--steps', '200'], {
+        ...sinks().deps,
+        trainerFactory: quadraticFactory({ nanAtStep: 75 }),
+      }),
+    ).to.equal(3);
+    expect(await main(['run', c2, '--out', out, '--quiet', '--resume'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(
+      0,
+    );
+    expect(withoutWall(readMetrics(join(out, 'metrics.jsonl')))).to.deep.equal(
+      withoutWall(readMetrics(join(dir, 'full', 'metrics.jsonl'))),
+    );
   });
 
   it('NaN stops with exit 3, a message naming the step, and keeps the last good checkpoint', async () => {
@@ -118,16 +127,22 @@ describe('runner: run loop with a test-double trainer', () => {
   it('--resume refuses a changed problem and a missing checkpoint (exit 2)', async () => {
     const other = writeConfig(dir, pinnYaml(['seed: 4', 'training: { steps: 200 }']).replace('seed: 3\n', ''), 'other.yaml');
     const s = sinks();
-    expect(await main(['run', other, '--out', join(dir, 'half'), '--resume', '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() })).to.equal(2);
+    expect(
+      await main(['run', other, '--out', join(dir, 'half'), '--resume', '--quiet'], { ...s.deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(2);
     expect(s.err.join('')).to.contain('was written for a different config');
     const s2 = sinks();
-    expect(await main(['run', cfg, '--out', join(dir, 'nothing'), '--resume', '--quiet'], { ...s2.deps, trainerFactory: quadraticFactory() })).to.equal(2);
+    expect(
+      await main(['run', cfg, '--out', join(dir, 'nothing'), '--resume', '--quiet'], { ...s2.deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(2);
     expect(s2.err.join('')).to.contain('--resume: no checkpoint in');
   });
 
   it('a fresh run over an old run directory starts from scratch', async () => {
     const out = join(dir, 'half');
-    expect(await main(['run', cfg, '--out', out, '--quiet', '--steps', '20'], { ...sinks().deps, trainerFactory: quadraticFactory() })).to.equal(0);
+    expect(
+      await main(['run', cfg, '--out', out, '--quiet', '--steps', '20'], { ...sinks().deps, trainerFactory: quadraticFactory() }),
+    ).to.equal(0);
     expect(readMetrics(join(out, 'metrics.jsonl')).map((m) => m.step)).to.deep.equal([10, 20]);
     expect(existsSync(join(out, 'summary.json'))).to.equal(true);
     expect(summaryOf(out).resumed_from).to.equal(undefined);
@@ -167,8 +182,13 @@ describe('runner: --backend', () => {
     const cfg = writeConfig(dir, pinnYaml(['training: { steps: 4, log_every: 2 }']));
     let seen = '';
     const factory = quadraticFactory();
-    const spy: typeof factory = (c, ctx) => { seen = getBackend(); return factory(c, ctx); };
-    expect(await main(['run', cfg, '--out', join(dir, 'js'), '--backend', 'js', '--quiet'], { ...sinks().deps, trainerFactory: spy })).to.equal(0);
+    const spy: typeof factory = (c, ctx) => {
+      seen = getBackend();
+      return factory(c, ctx);
+    };
+    expect(
+      await main(['run', cfg, '--out', join(dir, 'js'), '--backend', 'js', '--quiet'], { ...sinks().deps, trainerFactory: spy }),
+    ).to.equal(0);
     expect(seen).to.equal('js');
     expect(summaryOf(join(dir, 'js')).backend).to.equal('js');
     expect(getBackend()).to.equal(before);
@@ -186,7 +206,10 @@ describe('runner: fluxion bench', () => {
   });
 
   it('rejects an unknown backend and a bad repeat count with exit 2', async () => {
-    for (const [args, msg] of [[['--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, got 'cuda'"], [['--reps', '0'], "--reps: expected a positive integer, got '0'"]] as const) {
+    for (const [args, msg] of [
+      [['--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, got 'cuda'"],
+      [['--reps', '0'], "--reps: expected a positive integer, got '0'"],
+    ] as const) {
       const s = sinks();
       expect(await main(['bench', ...args], s.deps)).to.equal(2);
       expect(s.err.join('')).to.contain(msg);

@@ -11,26 +11,35 @@ import { readMetrics, type MetricsRecord, type Summary } from '../../runner/outp
 import type { PinnConfig } from '../../runner/schema.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
 
-const heat = (training: string, extra: string[] = []): string => [
-  'kind: pinn', 'name: heat', 'seed: 2',
-  'geometry: { type: interval, min: 0, max: 1 }', 'time: [0, 1]',
-  "pde: ['u_t - 0.1*u_xx']",
-  "conditions: [{ type: dirichlet, value: 0 }, { type: initial, value: 'sin(pi*x)' }]",
-  "exact: 'exp(-0.1*pi^2*t)*sin(pi*x)'",
-  'network: { layers: [8] }',
-  'output: { resolution: [5, 4] }',
-  `training: { steps: 6, log_every: 2, checkpoint_every: 3, lr: 0.01, points: { domain: 32, boundary: 8, initial: 8, test: 50 }, ${training} }`,
-  ...extra,
-].join('\n');
+const heat = (training: string, extra: string[] = []): string =>
+  [
+    'kind: pinn',
+    'name: heat',
+    'seed: 2',
+    'geometry: { type: interval, min: 0, max: 1 }',
+    'time: [0, 1]',
+    "pde: ['u_t - 0.1*u_xx']",
+    "conditions: [{ type: dirichlet, value: 0 }, { type: initial, value: 'sin(pi*x)' }]",
+    "exact: 'exp(-0.1*pi^2*t)*sin(pi*x)'",
+    'network: { layers: [8] }',
+    'output: { resolution: [5, 4] }',
+    `training: { steps: 6, log_every: 2, checkpoint_every: 3, lr: 0.01, points: { domain: 32, boundary: 8, initial: 8, test: 50 }, ${training} }`,
+    ...extra,
+  ].join('\n');
 const withoutWall = (ms: MetricsRecord[]) => ms.map(({ wall_time: _w, ...rest }) => rest);
 
 describe('runner: adaptive sampling, causal training, time-marching, anchors and hammersley from YAML', () => {
   const dir = tempDir();
-  const full = 'adaptive: { method: rad, every: 2, candidates: 64 }, causal: { chunks: 4, epsilon: [1e-9, 1e-8, 1] }, time_marching: { windows: 3 }, sampler: hammersley, anchors: [[0.5, 0.1], [0.25, 0.9]]';
+  const full =
+    'adaptive: { method: rad, every: 2, candidates: 64 }, causal: { chunks: 4, epsilon: [1e-9, 1e-8, 1] }, time_marching: { windows: 3 }, sampler: hammersley, anchors: [[0.5, 0.1], [0.25, 0.9]]';
 
   it('maps every key onto the trainer options (anchors inline and from a file)', () => {
     writeFileSync(join(dir, 'pts.dat'), 'xx tt\n0.5 0.1\n0.25 0.9\n');
-    const file = writeConfig(dir, heat(full.replace('anchors: [[0.5, 0.1], [0.25, 0.9]]', 'anchors: { file: pts.dat, columns: [xx, tt] }')), 'map.yaml');
+    const file = writeConfig(
+      dir,
+      heat(full.replace('anchors: [[0.5, 0.1], [0.25, 0.9]]', 'anchors: { file: pts.dat, columns: [xx, tt] }')),
+      'map.yaml',
+    );
     const { options } = pinnProblem(loadConfig(file) as PinnConfig, { configDir: dir });
     expect(options.adaptive).to.deep.equal({ method: 'rad', every: 2, candidates: 64, add: 100, k: 1, c: 1 });
     expect(options.causal).to.deep.equal({ chunks: 4, epsilon: [1e-9, 1e-8, 1], delta: 0.99 });
@@ -71,16 +80,27 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
   });
 
   it('warns once when fixed collocation points under-resolve the solution, and records the ratio', async () => {
-    const yaml = (extra: string) => [
-      'kind: pinn', 'name: wiggle', 'seed: 1', 'geometry: { type: interval, min: 0, max: 1 }', "pde: ['u - sin(20*x)']",
-      'network: { layers: [16, 16] }', 'output: { resolution: 5 }',
-      `training: { steps: 1500, log_every: 500, lr: 0.01, points: { domain: 8 }${extra} }`,
-    ].join('\n');
+    const yaml = (extra: string) =>
+      [
+        'kind: pinn',
+        'name: wiggle',
+        'seed: 1',
+        'geometry: { type: interval, min: 0, max: 1 }',
+        "pde: ['u - sin(20*x)']",
+        'network: { layers: [16, 16] }',
+        'output: { resolution: 5 }',
+        `training: { steps: 1500, log_every: 500, lr: 0.01, points: { domain: 8 }${extra} }`,
+      ].join('\n');
     const out = join(dir, 'wiggle');
     const s = sinks();
     expect(await main(['run', writeConfig(dir, yaml(''), 'w.yaml'), '--out', out, '--quiet'], s.deps)).to.equal(0);
     const warning = 'collocation points under-resolve the solution: set resample_every or raise points.domain';
-    expect(s.err.join('').split('\n').filter((l) => l.includes('under-resolve'))).to.deep.equal([`warning: ${warning}`]);
+    expect(
+      s.err
+        .join('')
+        .split('\n')
+        .filter((l) => l.includes('under-resolve')),
+    ).to.deep.equal([`warning: ${warning}`]);
     const ms = readMetrics(join(out, 'metrics.jsonl'));
     expect(ms[2].residual_ratio).to.be.above(10);
     expect(ms[2].warnings).to.deep.equal([warning]);
@@ -88,21 +108,72 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
     // resampling: no check, no warning
     const s2 = sinks();
     const out2 = join(dir, 'wiggle2');
-    expect(await main(['run', writeConfig(dir, yaml(', resample_every: 1').replace('steps: 1500', 'steps: 100').replace('log_every: 500', 'log_every: 50'), 'w2.yaml'), '--out', out2, '--quiet'], s2.deps)).to.equal(0);
+    expect(
+      await main(
+        [
+          'run',
+          writeConfig(
+            dir,
+            yaml(', resample_every: 1').replace('steps: 1500', 'steps: 100').replace('log_every: 500', 'log_every: 50'),
+            'w2.yaml',
+          ),
+          '--out',
+          out2,
+          '--quiet',
+        ],
+        s2.deps,
+      ),
+    ).to.equal(0);
     expect(s2.err.join('')).to.not.contain('warning');
     for (const m of readMetrics(join(out2, 'metrics.jsonl'))) expect(m).to.not.have.any.keys('residual_ratio', 'warnings');
   });
 
   for (const [what, yaml, text] of [
-    ['causal without time', heat('causal: {}').replace('time: [0, 1]\n', '').replace(', { type: initial, value: \'sin(pi*x)\' }', '').replace('u_t - ', '').replace('exp(-0.1*pi^2*t)*', ''), "training.causal: expected a `time: [t0, t1]` interval"],
-    ['time_marching without time', heat('time_marching: { windows: 2 }').replace('time: [0, 1]\n', '').replace(', { type: initial, value: \'sin(pi*x)\' }', '').replace('u_t - ', '').replace('exp(-0.1*pi^2*t)*', ''), 'training.time_marching: expected a `time: [t0, t1]` interval'],
-    ['rad with too few candidates', heat('adaptive: { method: rad, candidates: 10 }'), 'training.adaptive.candidates: expected at least training.points.domain (32) candidates for rad, got 10'],
-    ['rar-g adding more than its candidates', heat('adaptive: { method: rar-g, candidates: 10, add: 20 }'), 'training.adaptive.add: expected at most candidates (10), got 20'],
-    ['unknown adaptive method', heat('adaptive: { method: rar }'), "training.adaptive.method: expected one of rar-g, rar-d, rad, got 'rar'"],
+    [
+      'causal without time',
+      heat('causal: {}')
+        .replace('time: [0, 1]\n', '')
+        .replace(", { type: initial, value: 'sin(pi*x)' }", '')
+        .replace('u_t - ', '')
+        .replace('exp(-0.1*pi^2*t)*', ''),
+      'training.causal: expected a `time: [t0, t1]` interval',
+    ],
+    [
+      'time_marching without time',
+      heat('time_marching: { windows: 2 }')
+        .replace('time: [0, 1]\n', '')
+        .replace(", { type: initial, value: 'sin(pi*x)' }", '')
+        .replace('u_t - ', '')
+        .replace('exp(-0.1*pi^2*t)*', ''),
+      'training.time_marching: expected a `time: [t0, t1]` interval',
+    ],
+    [
+      'rad with too few candidates',
+      heat('adaptive: { method: rad, candidates: 10 }'),
+      'training.adaptive.candidates: expected at least training.points.domain (32) candidates for rad, got 10',
+    ],
+    [
+      'rar-g adding more than its candidates',
+      heat('adaptive: { method: rar-g, candidates: 10, add: 20 }'),
+      'training.adaptive.add: expected at most candidates (10), got 20',
+    ],
+    [
+      'unknown adaptive method',
+      heat('adaptive: { method: rar }'),
+      "training.adaptive.method: expected one of rar-g, rar-d, rad, got 'rar'",
+    ],
     ['an anchor of the wrong dimension', heat('anchors: [[0.5]]'), 'training.anchors[0]: expected 2 coordinates, got 1'],
     ['an anchor outside the domain', heat('anchors: [[0.5, 2]]'), 'training.anchors: point 0 (0.5, 2) lies outside the domain'],
-    ['an anchors file without the columns', heat('anchors: { file: pts.dat, columns: [a, b] }'), 'training.anchors: \'pts.dat\' has no column a, b'],
-    ['unknown sampler', heat('sampler: hammersly'), "training.sampler: expected one of uniform, lhs, halton, sobol, hammersley, got 'hammersly'"],
+    [
+      'an anchors file without the columns',
+      heat('anchors: { file: pts.dat, columns: [a, b] }'),
+      "training.anchors: 'pts.dat' has no column a, b",
+    ],
+    [
+      'unknown sampler',
+      heat('sampler: hammersly'),
+      "training.sampler: expected one of uniform, lhs, halton, sobol, hammersley, got 'hammersly'",
+    ],
   ] as [string, string, string][]) {
     it(`rejects ${what} (exit 2, key path)`, async () => {
       const s = sinks();

@@ -18,12 +18,24 @@ describe('runner: geometry, on: selectors and reference layouts', () => {
     expect(boundarySelector('boundary', ['x', 'y'], {}, square, 'on')).to.equal(undefined);
     expect([left(Float64Array.of(-1, 0.3)), left(Float64Array.of(1, 0.3))]).to.deep.equal([true, false]);
     expect([top(Float64Array.of(0.2, 2)), top(Float64Array.of(0.2, 0))]).to.deep.equal([true, false]);
-    expect([expr(Float64Array.of(1, 0.5)), expr(Float64Array.of(0.2, 0.5)), expr(Float64Array.of(1, 1.5))]).to.deep.equal([true, false, false]);
-    expect(() => boundarySelector('front', ['x', 'y'], {}, square, 'conditions[2].on')).to.throw(/conditions\[2\]\.on: face 'front' needs at least 3 coordinates/);
+    expect([expr(Float64Array.of(1, 0.5)), expr(Float64Array.of(0.2, 0.5)), expr(Float64Array.of(1, 1.5))]).to.deep.equal([
+      true,
+      false,
+      false,
+    ]);
+    expect(() => boundarySelector('front', ['x', 'y'], {}, square, 'conditions[2].on')).to.throw(
+      /conditions\[2\]\.on: face 'front' needs at least 3 coordinates/,
+    );
   });
 
   it('CSG difference removes the hole; time adds the last axis', () => {
-    const g = buildGeometry({ type: 'difference', of: [{ type: 'rectangle', min: [0, 0], max: [1, 1] }, { type: 'disk', center: [0.5, 0.5], radius: 0.25 }] });
+    const g = buildGeometry({
+      type: 'difference',
+      of: [
+        { type: 'rectangle', min: [0, 0], max: [1, 1] },
+        { type: 'disk', center: [0.5, 0.5], radius: 0.25 },
+      ],
+    });
     expect(Array.from(g.inside({ data: Float64Array.of(0.5, 0.5, 0.1, 0.1), dim: 2 }))).to.deep.equal([0, 1]);
     const st = buildDomain({ type: 'interval', min: -1, max: 1 }, [0, 2]);
     expect([st.dim, Array.from(st.bbox.max)]).to.deep.equal([2, [1, 2]]);
@@ -32,7 +44,8 @@ describe('runner: geometry, on: selectors and reference layouts', () => {
   it('reference grids: meshgrid (t, x) layout and COMSOL-style time-stamped tables', () => {
     const dir = tempDir();
     // u[t_i, x_j] = 10 t_i + x_j on x = [0, 1, 2], t = [0, 0.5] (numpy meshgrid(x, t) layout), npz
-    const x = Float64Array.of(0, 1, 2), t = Float64Array.of(0, 0.5);
+    const x = Float64Array.of(0, 1, 2),
+      t = Float64Array.of(0, 0.5);
     const u = Float64Array.from({ length: 6 }, (_, k) => 10 * t[Math.floor(k / 3)] + x[k % 3]);
     const npz = zipStore({ 'x.npy': encodeNpy(x, [1, 3]), 't.npy': encodeNpy(t, [1, 2]), 'u.npy': encodeNpy(u, [2, 3]) });
     writeFileSync(join(dir, 'ref.npz'), npz);
@@ -49,26 +62,48 @@ describe('runner: geometry, on: selectors and reference layouts', () => {
 
 /** Minimal stored (uncompressed) zip writer for the .npz fixture. */
 function zipStore(files: Record<string, Uint8Array>): Uint8Array {
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc32 = (b: Uint8Array) => { let c = 0xffffffff; for (const v of b) c = crcTable[(c ^ v) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const parts: Buffer[] = [], central: Buffer[] = [];
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (b: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const v of b) c = crcTable[(c ^ v) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const parts: Buffer[] = [],
+    central: Buffer[] = [];
   let offset = 0;
   for (const [name, data] of Object.entries(files)) {
     const nm = Buffer.from(name);
     const h = Buffer.alloc(30);
-    h.writeUInt32LE(0x04034b50, 0); h.writeUInt16LE(20, 4); h.writeUInt32LE(crc32(data), 14);
-    h.writeUInt32LE(data.length, 18); h.writeUInt32LE(data.length, 22); h.writeUInt16LE(nm.length, 26);
+    h.writeUInt32LE(0x04034b50, 0);
+    h.writeUInt16LE(20, 4);
+    h.writeUInt32LE(crc32(data), 14);
+    h.writeUInt32LE(data.length, 18);
+    h.writeUInt32LE(data.length, 22);
+    h.writeUInt16LE(nm.length, 26);
     parts.push(h, nm, Buffer.from(data));
     const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt32LE(crc32(data), 16);
-    c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24); c.writeUInt16LE(nm.length, 28); c.writeUInt32LE(offset, 42);
+    c.writeUInt32LE(0x02014b50, 0);
+    c.writeUInt16LE(20, 4);
+    c.writeUInt16LE(20, 6);
+    c.writeUInt32LE(crc32(data), 16);
+    c.writeUInt32LE(data.length, 20);
+    c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(nm.length, 28);
+    c.writeUInt32LE(offset, 42);
     central.push(c, nm);
     offset += 30 + nm.length + data.length;
   }
   const cd = Buffer.concat(central);
   const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(Object.keys(files).length, 8); end.writeUInt16LE(Object.keys(files).length, 10);
-  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(files).length, 8);
+  end.writeUInt16LE(Object.keys(files).length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
   return new Uint8Array(Buffer.concat([...parts, cd, end]));
 }
 

@@ -14,13 +14,30 @@ import { sinks, tempDir, writeConfig } from './helpers.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A long simulation run in a child process, returned once it has logged a few steps. */
-async function startChild(dir: string): Promise<{ cfg: string; out: string; exited: Promise<number | null>; stderr: () => string; kill: (s: NodeJS.Signals) => void; pid: number }> {
-  const cfg = writeConfig(dir, [
-    'kind: simulation', 'name: sigint', 'simulator: { type: mass-spring }', 'task: { type: walk, horizon: 30 }',
-    'training: { steps: 100000, lr: 0.01, log_every: 1, checkpoint_every: 100000 }', 'output: { frame_every: 10 }',
-  ].join('\n'));
+async function startChild(dir: string): Promise<{
+  cfg: string;
+  out: string;
+  exited: Promise<number | null>;
+  stderr: () => string;
+  kill: (s: NodeJS.Signals) => void;
+  pid: number;
+}> {
+  const cfg = writeConfig(
+    dir,
+    [
+      'kind: simulation',
+      'name: sigint',
+      'simulator: { type: mass-spring }',
+      'task: { type: walk, horizon: 30 }',
+      'training: { steps: 100000, lr: 0.01, log_every: 1, checkpoint_every: 100000 }',
+      'output: { frame_every: 10 }',
+    ].join('\n'),
+  );
   const out = join(dir, 'run');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runner/cli.ts', 'run', cfg, '--out', out, '--quiet'], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'runner/cli.ts', 'run', cfg, '--out', out, '--quiet'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
@@ -54,7 +71,9 @@ describe('runner: SIGINT and SIGTERM', function () {
     expect(existsSync(join(out, '.lock')), 'lock released').to.equal(false);
 
     const s = sinks();
-    expect(await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', String(ck.step + 2)], s.deps), s.err.join('')).to.equal(0);
+    expect(await main(['run', cfg, '--out', out, '--quiet', '--resume', '--steps', String(ck.step + 2)], s.deps), s.err.join('')).to.equal(
+      0,
+    );
     const steps = readMetrics(metrics).map((m) => m.step);
     expect(steps).to.deep.equal(Array.from({ length: ck.step + 2 }, (_, i) => i + 1));
     expect(readCheckpoint(join(out, 'checkpoint'))!.step).to.equal(ck.step + 2);
@@ -67,7 +86,11 @@ describe('runner: SIGINT and SIGTERM', function () {
     expect(lock).to.include({ pid, host: hostname() });
     const s = sinks();
     expect(await main(['run', cfg, '--out', out, '--quiet'], s.deps)).to.equal(2);
-    expect(s.err.join('')).to.match(new RegExp(`^error: run directory '${out}' is in use by another run \\(pid ${pid} on ${hostname()}, started [0-9T:.Z-]+\\); wait for it or choose another directory with --out`));
+    expect(s.err.join('')).to.match(
+      new RegExp(
+        `^error: run directory '${out}' is in use by another run \\(pid ${pid} on ${hostname()}, started [0-9T:.Z-]+\\); wait for it or choose another directory with --out`,
+      ),
+    );
     kill('SIGTERM');
     const code = await exited;
     expect(code, stderr()).to.equal(143);

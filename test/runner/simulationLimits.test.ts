@@ -4,11 +4,18 @@ import { expect } from 'chai';
 import { main } from '../../runner/cli.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
 
-const mpm = (block: string, velocity: string) => [
-  'kind: simulation', 'name: box', 'simulator:', '  type: mpm', '  n_grid: 16', '  dt: 2.0e-4', `  block: ${block}`,
-  'task: { type: target, target: [0.5, 0.5], horizon: 20, initial_velocity: ' + velocity + ' }',
-  'training: { steps: 2, lr: 0.1, log_every: 1 }',
-].join('\n');
+const mpm = (block: string, velocity: string) =>
+  [
+    'kind: simulation',
+    'name: box',
+    'simulator:',
+    '  type: mpm',
+    '  n_grid: 16',
+    '  dt: 2.0e-4',
+    `  block: ${block}`,
+    'task: { type: target, target: [0.5, 0.5], horizon: 20, initial_velocity: ' + velocity + ' }',
+    'training: { steps: 2, lr: 0.1, log_every: 1 }',
+  ].join('\n');
 
 describe('runner: MPM bodies and the grid', () => {
   const dir = tempDir('fluxion-mpm-box-');

@@ -19,7 +19,12 @@ function problemOf(lines: string[], head = 'geometry: { type: rectangle, min: [0
   return pinnProblem(c, { configDir: dir });
 }
 const trainer = (p: ReturnType<typeof pinnProblem>): pinn.PinnTrainer =>
-  new pinn.PinnTrainer(p.spec, { ...p.options, dtype: 'f64', net: { hidden: [5], seed: 1 }, points: { domain: 16, boundary: 8, initial: 8 } });
+  new pinn.PinnTrainer(p.spec, {
+    ...p.options,
+    dtype: 'f64',
+    net: { hidden: [5], seed: 1 },
+    points: { domain: 16, boundary: 8, initial: 8 },
+  });
 const dataInputs = (p: ReturnType<typeof pinnProblem>, name: string): string[] => {
   const t = pinn.compileProblem(p.spec).terms.find((k) => k.name === name) as pinn.Term;
   return Object.keys(t.draw(0, 'uniform', 0).inputs ?? {});
@@ -64,7 +69,14 @@ function npz(arrays: Record<string, { data: number[]; shape: number[] }>): Uint8
 }
 
 // observations of u = x + y and of the unknown coefficient field a = 2 at 6 points, plus a junk column
-const obsRows = [[0.1, 0.2], [0.3, 0.9], [0.5, 0.5], [0.7, 0.1], [0.9, 0.6], [0.2, 0.7]];
+const obsRows = [
+  [0.1, 0.2],
+  [0.3, 0.9],
+  [0.5, 0.5],
+  [0.7, 0.1],
+  [0.9, 0.6],
+  [0.2, 0.7],
+];
 put('obs.dat', ['x y u a', ...obsRows.map(([x, y]) => `${x} ${y} ${x + y} 2`)].join('\n'));
 put('obs-named.dat', ['X Y junk uu', ...obsRows.map(([x, y]) => `${x} ${y} 7 ${x + y}`)].join('\n'));
 put('pts.dat', ['x y', ...obsRows.map(([x, y]) => `${x} ${y}`)].join('\n'));
@@ -72,8 +84,12 @@ const inverse = ['fields: [u, a]', "pde: ['a * lap(u)']", 'unknowns: { k: 1 }'];
 
 describe('runner: data conditions observe only their fields', () => {
   it('field: u leaves the unknown coefficient field a out of the data term (all fields without it)', () => {
-    expect(dataInputs(problemOf([...inverse, 'conditions: [{ type: data, file: obs.dat, field: u, n: 6 }]']), 'data0')).to.deep.equal(['u']);
-    expect(dataInputs(problemOf([...inverse, 'conditions: [{ type: data, file: obs.dat, fields: [u], n: 6 }]']), 'data0')).to.deep.equal(['u']);
+    expect(dataInputs(problemOf([...inverse, 'conditions: [{ type: data, file: obs.dat, field: u, n: 6 }]']), 'data0')).to.deep.equal([
+      'u',
+    ]);
+    expect(dataInputs(problemOf([...inverse, 'conditions: [{ type: data, file: obs.dat, fields: [u], n: 6 }]']), 'data0')).to.deep.equal([
+      'u',
+    ]);
     expect(dataInputs(problemOf([...inverse, 'conditions: [{ type: data, file: obs.dat, n: 6 }]']), 'data0')).to.deep.equal(['u', 'a']);
   });
 
@@ -103,7 +119,11 @@ describe('runner: data conditions observe only their fields', () => {
   });
 
   it('a point constraint { type: point, at, field, value } pins the field at one or several points', () => {
-    const p = problemOf(["fields: [u, p]", "pde: ['lap(u)', 'lap(p)']", "conditions: [{ type: point, at: [0, 0], field: p }, { type: point, name: pins, at: [[1, 0], [0.5, 0.5]], value: 'x + 1' }]"]);
+    const p = problemOf([
+      'fields: [u, p]',
+      "pde: ['lap(u)', 'lap(p)']",
+      "conditions: [{ type: point, at: [0, 0], field: p }, { type: point, name: pins, at: [[1, 0], [0.5, 0.5]], value: 'x + 1' }]",
+    ]);
     expect(p.spec.conditions).to.have.length(2);
     const tr = trainer(p);
     const pred = tr.predict(Float64Array.from([0, 0, 1, 0, 0.5, 0.5]), 3);
@@ -114,7 +134,12 @@ describe('runner: data conditions observe only their fields', () => {
 
   it('a file of one [n, 3] array (.npy, or .npz arr_0) is split into columns: columns names them, default coords then fields', () => {
     // columns t, x, u with u = x - t, in a problem whose coordinates are (x, t)
-    const rows = [[0, 0.1], [0.5, 0.2], [1, 0.9], [0.25, 0.4]].map(([t, x]) => [t, x, x - t]);
+    const rows = [
+      [0, 0.1],
+      [0.5, 0.2],
+      [1, 0.9],
+      [0.25, 0.4],
+    ].map(([t, x]) => [t, x, x - t]);
     put('txu.npy', encodeNpy(Float64Array.from(rows.flat()), [4, 3]));
     put('xtu.npz', npz({ arr_0: { data: rows.flatMap(([t, x, u]) => [x, t, u]), shape: [4, 3] } }));
     const head = 'geometry: { type: interval, min: 0, max: 1 }\ntime: [0, 1]';
@@ -138,7 +163,11 @@ describe('runner: coefficients and initial conditions from files', () => {
     const ref = trainer(problemOf(pde('(1 + x + 2*y)')));
     const pts = Float64Array.from([0.1, 0.2, 0.55, 0.95, 0.8, 0.33]);
     const want = ref.pdeResiduals(pts)[0];
-    for (const coef of ['{ a: { file: a.dat } }', '{ a: { file: a-cols.dat, columns: [px, py, val] } }', '{ a: { file: a.npy, interpolation: linear } }']) {
+    for (const coef of [
+      '{ a: { file: a.dat } }',
+      '{ a: { file: a-cols.dat, columns: [px, py, val] } }',
+      '{ a: { file: a.npy, interpolation: linear } }',
+    ]) {
       const tr = trainer(problemOf([...pde('a'), `coefficients: ${coef}`]));
       const got = tr.pdeResiduals(pts)[0];
       for (let i = 0; i < 3; i++) expect(got[i], coef).to.be.closeTo(want[i], 1e-12);

@@ -10,12 +10,19 @@ describe('sim/mpm 3x3 helpers', () => {
       if (det3(F) <= 0.05) continue;
       const R = new Float64Array(9);
       polar3(F, 0, R);
-      for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-        let rr = 0, s = 0, st = 0;
-        for (let k = 0; k < 3; k++) { rr += R[3 * k + i] * R[3 * k + j]; s += R[3 * k + i] * F[3 * k + j]; st += R[3 * k + j] * F[3 * k + i]; }
-        expect(rr).to.be.closeTo(i === j ? 1 : 0, 1e-13);
-        expect(s).to.be.closeTo(st, 1e-12);
-      }
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 3; j++) {
+          let rr = 0,
+            s = 0,
+            st = 0;
+          for (let k = 0; k < 3; k++) {
+            rr += R[3 * k + i] * R[3 * k + j];
+            s += R[3 * k + i] * F[3 * k + j];
+            st += R[3 * k + j] * F[3 * k + i];
+          }
+          expect(rr).to.be.closeTo(i === j ? 1 : 0, 1e-13);
+          expect(s).to.be.closeTo(st, 1e-12);
+        }
       expect(det3(R)).to.be.closeTo(1, 1e-13);
     }
   });
@@ -27,8 +34,10 @@ describe('sim/mpm 3x3 helpers', () => {
     cofactor3(A, 0, cof);
     for (let k = 0; k < 9; k++) {
       const h = 1e-6;
-      const p = A.slice(); p[k] += h;
-      const m = A.slice(); m[k] -= h;
+      const p = A.slice();
+      p[k] += h;
+      const m = A.slice();
+      m[k] -= h;
       expect((det3(p) - det3(m)) / (2 * h)).to.be.closeTo(cof[k], 1e-8);
     }
   });

@@ -10,10 +10,11 @@ function block(nx: number, ny: number, x0: number, y0: number, w: number, h: num
   const rng = new Mulberry32(seed);
   const out = new Float64Array(2 * nx * ny);
   let k = 0;
-  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) {
-    out[k++] = x0 + ((i + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / nx;
-    out[k++] = y0 + ((j + 0.5 + 0.3 * (rng.next() - 0.5)) * h) / ny;
-  }
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++) {
+      out[k++] = x0 + ((i + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / nx;
+      out[k++] = y0 + ((j + 0.5 + 0.3 * (rng.next() - 0.5)) * h) / ny;
+    }
   return out;
 }
 
@@ -58,7 +59,8 @@ describe('sim/mpm 2D', () => {
       const h = 1e-6;
       // initial velocity along a random direction
       const dir = Float64Array.from({ length: 2 * n }, () => rng.normal());
-      const vp = vel.map((v, i) => v + h * dir[i]), vm = vel.map((v, i) => v - h * dir[i]);
+      const vp = vel.map((v, i) => v + h * dir[i]),
+        vm = vel.map((v, i) => v - h * dir[i]);
       const fd = (run(mk(), vp) - run(mk(), vm)) / (2 * h);
       let an = 0;
       for (let i = 0; i < 2 * n; i++) an += r.initialStateGrad[2 * n + i] * dir[i];
@@ -120,12 +122,17 @@ describe('sim/mpm 2D', () => {
     }
     const s0 = sim.initialState(pos, spin);
     const mom = (s: Float64Array) => {
-      let px = 0, py = 0;
-      for (let p = 0; p < n; p++) { px += sim.pMass * s[2 * n + 2 * p]; py += sim.pMass * s[2 * n + 2 * p + 1]; }
+      let px = 0,
+        py = 0;
+      for (let p = 0; p < n; p++) {
+        px += sim.pMass * s[2 * n + 2 * p];
+        py += sim.pMass * s[2 * n + 2 * p + 1];
+      }
       return [px, py];
     };
     const [px0, py0] = mom(s0);
-    let maxMassErr = 0, maxMomErr = 0;
+    let maxMassErr = 0,
+      maxMomErr = 0;
     rollout(sim, s0, 100, (t, s) => {
       if (t === 0) return;
       let gmSum = 0;
@@ -148,14 +155,19 @@ describe('sim/mpm 2D', () => {
       for (let p = 0; p < m; p++) {
         s0[2 * p] = 0.45 + (p0[2 * p] - 0.45) * 1.05;
         s0[2 * p + 1] = 0.45 + (p0[2 * p + 1] - 0.45) * 0.97;
-        s0[8 * m + 4 * p] = 1.05; s0[8 * m + 4 * p + 3] = 0.97;
+        s0[8 * m + 4 * p] = 1.05;
+        s0[8 * m + 4 * p + 3] = 0.97;
       }
-      const mu = 1000 / 2.6, lambda = (1000 * 0.3) / (1.3 * 0.4);
+      const mu = 1000 / 2.6,
+        lambda = (1000 * 0.3) / (1.3 * 0.4);
       const energy = (s: Float64Array) => {
         let e = 0;
         for (let p = 0; p < m; p++) {
           const f = 8 * m + 4 * p;
-          const a = s[f], b = s[f + 1], c = s[f + 2], d = s[f + 3];
+          const a = s[f],
+            b = s[f + 1],
+            c = s[f + 2],
+            d = s[f + 3];
           const lj = Math.log(a * d - b * c);
           e += sim.opts.particleVolume * (0.5 * mu * (a * a + b * b + c * c + d * d - 2) - mu * lj + 0.5 * lambda * lj * lj);
           e += 0.5 * sim.pMass * (s[2 * m + 2 * p] ** 2 + s[2 * m + 2 * p + 1] ** 2);
@@ -163,8 +175,12 @@ describe('sim/mpm 2D', () => {
         return e;
       };
       const e0 = energy(s0);
-      let max = 0, end = 0;
-      rollout(sim, s0, Math.round(0.04 / dt), (_t, s) => { end = energy(s) / e0; max = Math.max(max, end); });
+      let max = 0,
+        end = 0;
+      rollout(sim, s0, Math.round(0.04 / dt), (_t, s) => {
+        end = energy(s) / e0;
+        max = Math.max(max, end);
+      });
       return { max, end };
     };
     const coarse = lossAt(16, 10, 2e-4);
@@ -181,17 +197,24 @@ describe('sim/mpm 2D', () => {
     const sim = new Mpm2D({ ...baseOpts, material: 'snow', E: 2000, boundary: 'sticky' });
     const down = new Float64Array(2 * n).map((_, i) => (i % 2 === 1 ? -3 : 0));
     const sT = rollout(sim, sim.initialState(pos, down), 400);
-    let minJp = Infinity, maxJp = -Infinity;
+    let minJp = Infinity,
+      maxJp = -Infinity;
     for (let p = 0; p < n; p++) {
       const f = 8 * n + 4 * p;
-      const a = sT[f], b = sT[f + 1], c = sT[f + 2], d = sT[f + 3];
+      const a = sT[f],
+        b = sT[f + 1],
+        c = sT[f + 2],
+        d = sT[f + 3];
       // singular values of a 2x2 matrix from its invariants
-      const q = a * a + b * b + c * c + d * d, det = a * d - b * c;
+      const q = a * a + b * b + c * c + d * d,
+        det = a * d - b * c;
       const disc = Math.sqrt(Math.max(q * q - 4 * det * det, 0));
-      const s1 = Math.sqrt((q + disc) / 2), s2 = Math.sqrt(Math.max((q - disc) / 2, 0));
+      const s1 = Math.sqrt((q + disc) / 2),
+        s2 = Math.sqrt(Math.max((q - disc) / 2, 0));
       expect(s1).to.be.at.most(1 + 4.5e-3 + 1e-12);
       expect(s2).to.be.at.least(1 - 2.5e-2 - 1e-12);
-      minJp = Math.min(minJp, sT[12 * n + p]); maxJp = Math.max(maxJp, sT[12 * n + p]);
+      minJp = Math.min(minJp, sT[12 * n + p]);
+      maxJp = Math.max(maxJp, sT[12 * n + p]);
     }
     expect(minJp).to.be.lessThan(0.999); // compacted on impact: plastic flow happened
     expect(Number.isFinite(maxJp)).to.equal(true);
@@ -200,8 +223,13 @@ describe('sim/mpm 2D', () => {
   it("snow plasticity adjoint: the clamp's cotangents match central differences, clamped and unclamped", () => {
     const r = new Mulberry32(5);
     // one unclamped F (identity map), one with sig0 above 1 + thetaS, one with both singular values clamped
-    for (const [F, Jp] of [[[1.001, 0.002, -0.001, 0.999], 1], [[1.01, 0.002, -0.003, 0.97], 1], [[0.96, 0.02, 0.01, 1.02], 1.1]] as const) {
-      const fb = [r.normal(), r.normal(), r.normal(), r.normal()], jb = r.normal();
+    for (const [F, Jp] of [
+      [[1.001, 0.002, -0.001, 0.999], 1],
+      [[1.01, 0.002, -0.003, 0.97], 1],
+      [[0.96, 0.02, 0.01, 1.02], 1.1],
+    ] as const) {
+      const fb = [r.normal(), r.normal(), r.normal(), r.normal()],
+        jb = r.normal();
       const f = (Fv: readonly number[], J: number): number => {
         const a = Float64Array.from(Fv);
         const jn = snowPlasticity2(a, 0, J, 2.5e-2, 4.5e-3);
@@ -231,7 +259,16 @@ describe('sim/mpm 2D', () => {
     expect(Math.min(...sT.subarray(12 * (low.length / 2)))).to.be.lessThan(0.97); // plastic compaction happened
     const dir = Float64Array.from({ length: low.length }, () => r.normal());
     const h = 1e-5;
-    const fd = (run(mk(), v0.map((v, i) => v + h * dir[i])) - run(mk(), v0.map((v, i) => v - h * dir[i]))) / (2 * h);
+    const fd =
+      (run(
+        mk(),
+        v0.map((v, i) => v + h * dir[i]),
+      ) -
+        run(
+          mk(),
+          v0.map((v, i) => v - h * dir[i]),
+        )) /
+      (2 * h);
     const an = dir.reduce((acc, d, i) => acc + d * res.initialStateGrad[low.length + i], 0);
     expect(relErr(an, fd)).to.be.lessThan(1e-3);
     const hE = 1e-3;

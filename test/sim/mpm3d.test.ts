@@ -7,9 +7,11 @@ function block3(k: number, x0: number, w: number, seed: number): Float64Array {
   const rng = new Mulberry32(seed);
   const out = new Float64Array(3 * k * k * k);
   let q = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) for (let l = 0; l < k; l++) {
-    for (const c of [i, j, l]) out[q++] = x0 + ((c + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / k;
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++)
+      for (let l = 0; l < k; l++) {
+        for (const c of [i, j, l]) out[q++] = x0 + ((c + 0.5 + 0.3 * (rng.next() - 0.5)) * w) / k;
+      }
   return out;
 }
 
@@ -25,7 +27,11 @@ describe('sim/mpm 3D', () => {
   const loss = (t: number, s: Float64Array, g: Float64Array): number => {
     if (t !== steps) return 0;
     let l = 0;
-    for (let i = 0; i < 3 * n; i++) { l += cx[i] * s[i] + 0.1 * cx[i] * s[3 * n + i]; g[i] += cx[i]; g[3 * n + i] += 0.1 * cx[i]; }
+    for (let i = 0; i < 3 * n; i++) {
+      l += cx[i] * s[i] + 0.1 * cx[i] * s[3 * n + i];
+      g[i] += cx[i];
+      g[3 * n + i] += 0.1 * cx[i];
+    }
     return l;
   };
 
@@ -33,7 +39,17 @@ describe('sim/mpm 3D', () => {
     it(`${material}: gradients w.r.t. initial velocity/positions, E, nu and actuation match central differences over ${steps} steps`, function () {
       this.timeout(60000);
       const mk = (E = 300, nu = 0.3) => {
-        const s = new Mpm3D({ nGrid: 10, nParticles: n, dt: 3e-4, E, nu, material, gravity: -9.8, boundary: 'slip', actuationStrength: 30 });
+        const s = new Mpm3D({
+          nGrid: 10,
+          nParticles: n,
+          dt: 3e-4,
+          E,
+          nu,
+          material,
+          gravity: -9.8,
+          boundary: 'slip',
+          actuationStrength: 30,
+        });
         return s;
       };
       const act = new Float64Array(steps * n);
@@ -43,12 +59,38 @@ describe('sim/mpm 3D', () => {
       const run = (s: Mpm3D, x: Float64Array, v: Float64Array) => reverseThroughTime(s, s.initialState(x, v), steps, loss).loss;
       const h = 1e-6;
       const dv = Float64Array.from({ length: 3 * n }, () => rng.normal());
-      const fdV = (run(mk(), pos, vel.map((v, i) => v + h * dv[i])) - run(mk(), pos, vel.map((v, i) => v - h * dv[i]))) / (2 * h);
-      let anV = 0, anX = 0;
-      for (let i = 0; i < 3 * n; i++) { anV += r.initialStateGrad[3 * n + i] * dv[i]; anX += r.initialStateGrad[i] * dv[i]; }
+      const fdV =
+        (run(
+          mk(),
+          pos,
+          vel.map((v, i) => v + h * dv[i]),
+        ) -
+          run(
+            mk(),
+            pos,
+            vel.map((v, i) => v - h * dv[i]),
+          )) /
+        (2 * h);
+      let anV = 0,
+        anX = 0;
+      for (let i = 0; i < 3 * n; i++) {
+        anV += r.initialStateGrad[3 * n + i] * dv[i];
+        anX += r.initialStateGrad[i] * dv[i];
+      }
       expect(relErr(anV, fdV)).to.be.lessThan(1e-3);
       const hx = 1e-7;
-      const fdX = (run(mk(), pos.map((v, i) => v + hx * dv[i]), vel) - run(mk(), pos.map((v, i) => v - hx * dv[i]), vel)) / (2 * hx);
+      const fdX =
+        (run(
+          mk(),
+          pos.map((v, i) => v + hx * dv[i]),
+          vel,
+        ) -
+          run(
+            mk(),
+            pos.map((v, i) => v - hx * dv[i]),
+            vel,
+          )) /
+        (2 * hx);
       expect(relErr(anX, fdX)).to.be.lessThan(1e-3);
       const fdE = (run(mk(300 + 1e-3), pos, vel) - run(mk(300 - 1e-3), pos, vel)) / 2e-3;
       expect(relErr(sim.grads.E, fdE)).to.be.lessThan(1e-3);
@@ -56,7 +98,11 @@ describe('sim/mpm 3D', () => {
       expect(relErr(sim.grads.nu, fdNu)).to.be.lessThan(1e-3);
       if (material !== 'fluid') {
         const da = Float64Array.from({ length: steps * n }, () => rng.normal());
-        const runA = (sg: number) => { const s = mk(); s.setActuation(act.map((a, i) => a + sg * h * da[i])); return run(s, pos, vel); };
+        const runA = (sg: number) => {
+          const s = mk();
+          s.setActuation(act.map((a, i) => a + sg * h * da[i]));
+          return run(s, pos, vel);
+        };
         const fdA = (runA(1) - runA(-1)) / (2 * h);
         let anA = 0;
         for (let i = 0; i < da.length; i++) anA += sim.grads.actuation[i] * da[i];
@@ -68,9 +114,15 @@ describe('sim/mpm 3D', () => {
   it('conserves mass exactly and momentum to round-off without gravity and walls', () => {
     const sim = new Mpm3D({ nGrid: 12, nParticles: n, dt: 3e-4, E: 300, gravity: 0, boundary: 'none' });
     const s0 = sim.initialState(pos, vel);
-    const mom = (s: Float64Array) => [0, 1, 2].map((a) => { let m = 0; for (let p = 0; p < n; p++) m += sim.pMass * s[3 * n + 3 * p + a]; return m; });
+    const mom = (s: Float64Array) =>
+      [0, 1, 2].map((a) => {
+        let m = 0;
+        for (let p = 0; p < n; p++) m += sim.pMass * s[3 * n + 3 * p + a];
+        return m;
+      });
     const m0 = mom(s0);
-    let massErr = 0, momErr = 0;
+    let massErr = 0,
+      momErr = 0;
     rollout(sim, s0, 60, (t, s) => {
       if (t === 0) return;
       let gs = 0;

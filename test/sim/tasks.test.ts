@@ -11,7 +11,8 @@ describe('sim tasks and frames', () => {
 
   it('MPM soft body hits a target by optimising its initial velocity (loss drops > 100x)', () => {
     const r = hitTarget(opts, pos, [0.55, 0.4], { steps: 250, iterations: 25, lr: 0.3 });
-    const first = r.history[0], last = r.history[r.history.length - 1];
+    const first = r.history[0],
+      last = r.history[r.history.length - 1];
     expect(last).to.be.lessThan(first / 100);
   });
 

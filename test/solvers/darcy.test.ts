@@ -73,12 +73,18 @@ describe('solvers/darcy (5-point FD + PCG)', () => {
     const a = nodes2d(n + 1, (x, y) => 1 + x * y + (x > 0.5 ? 4 : 0));
     const op = diffusionOperator(a, n);
     const mg = new Multigrid(op);
-    const u = randomVector(1, op.size), v = randomVector(2, op.size);
-    const mu = new Float64Array(op.size), mv = new Float64Array(op.size);
+    const u = randomVector(1, op.size),
+      v = randomVector(2, op.size);
+    const mu = new Float64Array(op.size),
+      mv = new Float64Array(op.size);
     mg.vcycle(u, mu);
     mg.vcycle(v, mv);
-    let a1 = 0, a2 = 0;
-    for (let i = 0; i < op.size; i++) { a1 += v[i] * mu[i]; a2 += u[i] * mv[i]; }
+    let a1 = 0,
+      a2 = 0;
+    for (let i = 0; i < op.size; i++) {
+      a1 += v[i] * mu[i];
+      a2 += u[i] * mv[i];
+    }
     expect(a1).to.be.closeTo(a2, 1e-10 * Math.abs(a1));
     const x = factorFivePoint(op).solve(u);
     const ax = new Float64Array(op.size);

@@ -12,9 +12,15 @@ describe('solvers/datasets', () => {
     const u = solveBurgers1d(fine.subarray(64, 128), { nu: 0.1, T: 0.2, dt: 1e-3 }).u;
     for (let j = 0; j < 32; j++) expect(d.outputs[32 + j]).to.be.closeTo(u[2 * j], 1e-6);
     // viscosity dissipates: the L2 norm of the output is below that of the input (mean is conserved)
-    let inNorm = 0, outNorm = 0, inMean = 0, outMean = 0;
+    let inNorm = 0,
+      outNorm = 0,
+      inMean = 0,
+      outMean = 0;
     for (let j = 0; j < 32; j++) {
-      inNorm += d.inputs[j] ** 2; outNorm += d.outputs[j] ** 2; inMean += d.inputs[j]; outMean += d.outputs[j];
+      inNorm += d.inputs[j] ** 2;
+      outNorm += d.outputs[j] ** 2;
+      inMean += d.inputs[j];
+      outMean += d.outputs[j];
     }
     expect(outNorm).to.be.below(inNorm);
     expect(outMean / 32).to.be.closeTo(inMean / 32, 1e-2);
@@ -43,7 +49,8 @@ describe('solvers/datasets', () => {
       // reference: cumulative trapezoid on a 256x finer grid of the trigonometric interpolant of v
       const fineN = m * 256;
       const V = rfft(v);
-      const re = new Float64Array(fineN / 2 + 1), im = new Float64Array(fineN / 2 + 1);
+      const re = new Float64Array(fineN / 2 + 1),
+        im = new Float64Array(fineN / 2 + 1);
       for (let k = 0; k < V.re.length; k++) {
         const nyq = k === m / 2 ? 0.5 : 1; // split the Nyquist bin as a real cosine
         re[k] = (V.re[k] * nyq * fineN) / m;

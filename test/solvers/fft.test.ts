@@ -1,8 +1,6 @@
 import { expect } from 'chai';
 import { Rng } from '../../core/random.js';
-import {
-  fft, ifft, rfft, irfft, fftAlongAxis, fft2, ifft2, rfft2, irfft2, naiveDft, fftInPlace,
-} from '../../core/kernels/fft.js';
+import { fft, ifft, rfft, irfft, fftAlongAxis, fft2, ifft2, rfft2, irfft2, naiveDft, fftInPlace } from '../../core/kernels/fft.js';
 import { maxDiff } from './helpers.js';
 
 function randomArray(rng: Rng, n: number): Float64Array {
@@ -17,7 +15,8 @@ describe('solvers/fft kernel', () => {
   it('complex FFT matches the naive DFT for powers of two and other lengths', () => {
     const rng = new Rng(11);
     for (const n of lengths) {
-      const re = randomArray(rng, n), im = randomArray(rng, n);
+      const re = randomArray(rng, n),
+        im = randomArray(rng, n);
       const fast = fft(re, im);
       const slow = naiveDft(re, im);
       const tol = 1e-12 * n * Math.sqrt(n);
@@ -33,12 +32,14 @@ describe('solvers/fft kernel', () => {
   it('ifft(fft(x)) recovers x and Parseval holds', () => {
     const rng = new Rng(12);
     for (const n of [8, 9, 1000, 1024]) {
-      const re = randomArray(rng, n), im = randomArray(rng, n);
+      const re = randomArray(rng, n),
+        im = randomArray(rng, n);
       const f = fft(re, im);
       const back = ifft(f.re, f.im);
       expect(maxDiff(back.re, re)).to.be.below(1e-12);
       expect(maxDiff(back.im, im)).to.be.below(1e-12);
-      let timeEnergy = 0, freqEnergy = 0;
+      let timeEnergy = 0,
+        freqEnergy = 0;
       for (let i = 0; i < n; i++) {
         timeEnergy += re[i] ** 2 + im[i] ** 2;
         freqEnergy += f.re[i] ** 2 + f.im[i] ** 2;
@@ -65,9 +66,11 @@ describe('solvers/fft kernel', () => {
     const rng = new Rng(14);
     const shape = [3, 5, 4];
     const size = 60;
-    const re = randomArray(rng, size), im = randomArray(rng, size);
+    const re = randomArray(rng, size),
+      im = randomArray(rng, size);
     for (let axis = 0; axis < 3; axis++) {
-      const r = Float64Array.from(re), i = Float64Array.from(im);
+      const r = Float64Array.from(re),
+        i = Float64Array.from(im);
       fftAlongAxis(r, i, shape, axis);
       const strides = [20, 4, 1];
       const n = shape[axis];
@@ -75,7 +78,8 @@ describe('solvers/fft kernel', () => {
       for (let flat = 0; flat < size; flat++) {
         const idx = [Math.floor(flat / 20), Math.floor(flat / 4) % 5, flat % 4];
         if (idx[axis] !== 0) continue;
-        const lr = new Float64Array(n), li = new Float64Array(n);
+        const lr = new Float64Array(n),
+          li = new Float64Array(n);
         for (let k = 0; k < n; k++) {
           lr[k] = re[flat + k * strides[axis]];
           li[k] = im[flat + k * strides[axis]];
@@ -94,26 +98,30 @@ describe('solvers/fft kernel', () => {
 
   it('2D transforms agree with the separable definition and rfft2 with fft2', () => {
     const rng = new Rng(15);
-    const rows = 6, cols = 10;
+    const rows = 6,
+      cols = 10;
     const x = randomArray(rng, rows * cols);
     const zero = new Float64Array(rows * cols);
     const full = fft2(x, zero, rows, cols);
     // direct 2D DFT of one coefficient
     const [p, q] = [2, 3];
-    let sr = 0, si = 0;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
-      const t = -2 * Math.PI * (p * r / rows + q * c / cols);
-      sr += x[r * cols + c] * Math.cos(t);
-      si += x[r * cols + c] * Math.sin(t);
-    }
+    let sr = 0,
+      si = 0;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        const t = -2 * Math.PI * ((p * r) / rows + (q * c) / cols);
+        sr += x[r * cols + c] * Math.cos(t);
+        si += x[r * cols + c] * Math.sin(t);
+      }
     expect(full.re[p * cols + q]).to.be.closeTo(sr, 1e-11);
     expect(full.im[p * cols + q]).to.be.closeTo(si, 1e-11);
     const half = rfft2(x, rows, cols);
     const bins = cols / 2 + 1;
-    for (let r = 0; r < rows; r++) for (let c = 0; c < bins; c++) {
-      expect(half.re[r * bins + c]).to.be.closeTo(full.re[r * cols + c], 1e-11);
-      expect(half.im[r * bins + c]).to.be.closeTo(full.im[r * cols + c], 1e-11);
-    }
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < bins; c++) {
+        expect(half.re[r * bins + c]).to.be.closeTo(full.re[r * cols + c], 1e-11);
+        expect(half.im[r * bins + c]).to.be.closeTo(full.im[r * cols + c], 1e-11);
+      }
     expect(maxDiff(irfft2(half.re, half.im, rows, cols), x)).to.be.below(1e-13);
     const back = ifft2(full.re, full.im, rows, cols);
     expect(maxDiff(back.re, x)).to.be.below(1e-13);

@@ -4,7 +4,8 @@ import { grf1dEigenvalues, sampleGrf1d, grf2dStd, sampleGrf2d, thresholdCoeffici
 
 describe('solvers/grf', () => {
   it('1D periodic GRF: sample power spectrum matches 625 (-Delta + 25 I)^-2', () => {
-    const n = 32, count = 4000;
+    const n = 32,
+      count = 4000;
     const samples = sampleGrf1d({ n, count, seed: 7 });
     const lam = grf1dEigenvalues(n);
     expect(lam[1]).to.be.closeTo(625 / (4 * Math.PI ** 2 + 25) ** 2, 1e-15);
@@ -21,7 +22,8 @@ describe('solvers/grf', () => {
   });
 
   it('1D periodic GRF: pointwise variance and lag covariance match the KL sums', () => {
-    const n = 16, count = 5000;
+    const n = 16,
+      count = 5000;
     const samples = sampleGrf1d({ n, count, seed: 8, alpha: 1.5, tau: 2, sigma: 3 });
     const lam = grf1dEigenvalues(n, { alpha: 1.5, tau: 2, sigma: 3 });
     const cov = (lag: number) => {
@@ -45,27 +47,35 @@ describe('solvers/grf', () => {
   });
 
   it('2D GRF: pointwise variance matches sum of lambda c_k1^2 c_k2^2 (FNO Darcy scaling)', () => {
-    const s = 9, count = 3000;
+    const s = 9,
+      count = 3000;
     const std = grf2dStd(s);
     expect(std[0]).to.equal(0);
     expect(std[1]).to.be.closeTo(3 * (Math.PI ** 2 + 9) ** -1, 1e-15);
     const samples = sampleGrf2d({ s, count, seed: 3 });
     const basis = (k: number, i: number) => (k === 0 ? 1 : Math.SQRT2 * Math.cos((Math.PI * k * i) / (s - 1)));
-    let sampleVar = 0, exactVar = 0, sampleCov = 0, exactCov = 0;
-    for (let iy = 0; iy < s; iy++) for (let ix = 0; ix < s; ix++) {
-      let v = 0, c = 0;
-      for (let a = 0; a < s; a++) for (let b = 0; b < s; b++) {
-        const l = std[a * s + b] ** 2;
-        v += l * (basis(a, iy) * basis(b, ix)) ** 2;
-        c += l * basis(a, iy) * basis(b, ix) * basis(a, iy) * basis(b, s - 1 - ix);
+    let sampleVar = 0,
+      exactVar = 0,
+      sampleCov = 0,
+      exactCov = 0;
+    for (let iy = 0; iy < s; iy++)
+      for (let ix = 0; ix < s; ix++) {
+        let v = 0,
+          c = 0;
+        for (let a = 0; a < s; a++)
+          for (let b = 0; b < s; b++) {
+            const l = std[a * s + b] ** 2;
+            v += l * (basis(a, iy) * basis(b, ix)) ** 2;
+            c += l * basis(a, iy) * basis(b, ix) * basis(a, iy) * basis(b, s - 1 - ix);
+          }
+        exactVar += v;
+        exactCov += c;
+        for (let n = 0; n < count; n++) {
+          const row = n * s * s + iy * s;
+          sampleVar += samples[row + ix] ** 2 / count;
+          sampleCov += (samples[row + ix] * samples[row + s - 1 - ix]) / count;
+        }
       }
-      exactVar += v; exactCov += c;
-      for (let n = 0; n < count; n++) {
-        const row = n * s * s + iy * s;
-        sampleVar += samples[row + ix] ** 2 / count;
-        sampleCov += (samples[row + ix] * samples[row + s - 1 - ix]) / count;
-      }
-    }
     expect(sampleVar / exactVar).to.be.within(0.93, 1.07);
     // covariance between mirror points, normalized by the variance scale
     expect(Math.abs(sampleCov - exactCov) / exactVar).to.be.below(0.07);

@@ -26,7 +26,11 @@ describe('solvers/heat and poisson (finite differences)', () => {
   });
 
   it('Dirichlet tridiagonal solve keeps the boundary values and satisfies every interior row', () => {
-    const n = 6, off = 2.5, d = 7, left = 0.75, right = -1.5;
+    const n = 6,
+      off = 2.5,
+      d = 7,
+      left = 0.75,
+      right = -1.5;
     const u = Float64Array.from({ length: n + 1 }, (_, i) => (i === 0 ? left : i === n ? right : Math.cos(i)));
     const rhs = Float64Array.from({ length: n - 1 }, (_, k) => -off * u[k] + d * u[k + 1] - off * u[k + 2]);
     const got = dirichletTridiagonal(n, off, d)(rhs.slice(), left, right);
@@ -39,7 +43,10 @@ describe('solvers/heat and poisson (finite differences)', () => {
   it('Poisson 1D with Dirichlet values converges at second order', () => {
     const exact = (x: number) => Math.sin(3 * PI * x) + 2 * x + 1;
     const errs = [16, 32, 64, 128].map((n) => {
-      const u = solvePoisson1d(nodes1d(n, (x) => 9 * PI * PI * Math.sin(3 * PI * x)), { left: 1, right: 3 });
+      const u = solvePoisson1d(
+        nodes1d(n, (x) => 9 * PI * PI * Math.sin(3 * PI * x)),
+        { left: 1, right: 3 },
+      );
       return maxDiff(u, nodes1d(n, exact));
     });
     for (const p of orders(errs)) expect(p).to.be.within(1.9, 2.1);
@@ -49,7 +56,10 @@ describe('solvers/heat and poisson (finite differences)', () => {
     const exact = (x: number, y: number) => Math.sin(PI * x) * Math.sin(2 * PI * y) * (1 + x * y);
     // -Delta of exact, by hand: u = S(x) T(y) w, w = 1 + x y
     const f = (x: number, y: number) => {
-      const S = Math.sin(PI * x), T = Math.sin(2 * PI * y), Sx = PI * Math.cos(PI * x), Ty = 2 * PI * Math.cos(2 * PI * y);
+      const S = Math.sin(PI * x),
+        T = Math.sin(2 * PI * y),
+        Sx = PI * Math.cos(PI * x),
+        Ty = 2 * PI * Math.cos(2 * PI * y);
       const w = 1 + x * y;
       const uxx = -PI * PI * S * T * w + 2 * Sx * T * y;
       const uyy = -4 * PI * PI * S * T * w + 2 * S * Ty * x;
@@ -72,10 +82,21 @@ describe('solvers/heat and poisson (finite differences)', () => {
       -Math.sin(PI * x) * Math.sin(t) + x * x - kappa * (-PI * PI * Math.sin(PI * x) * Math.cos(t) + 2 * (1 + t));
     const T = 0.5;
     const errs = [10, 20, 40, 80].map((n) => {
-      const u = solveHeat1d(nodes1d(n, (x) => exact(x, 0)), {
-        kappa, T, dt: 1 / n, source, left: () => 0, right: (t) => 1 + t,
-      });
-      return maxDiff(u, nodes1d(n, (x) => exact(x, T)));
+      const u = solveHeat1d(
+        nodes1d(n, (x) => exact(x, 0)),
+        {
+          kappa,
+          T,
+          dt: 1 / n,
+          source,
+          left: () => 0,
+          right: (t) => 1 + t,
+        },
+      );
+      return maxDiff(
+        u,
+        nodes1d(n, (x) => exact(x, T)),
+      );
     });
     for (const p of orders(errs)) expect(p).to.be.within(1.85, 2.2);
   });
@@ -87,8 +108,14 @@ describe('solvers/heat and poisson (finite differences)', () => {
     const T = 0.4;
     const errs = [8, 16, 32].map((n) => {
       const s = n + 1;
-      const u = solveHeat2d(nodes2d(s, (x, y) => exact(x, y, 0)), { kappa, T, dt: 0.8 / n, source });
-      return maxDiff(u, nodes2d(s, (x, y) => exact(x, y, T)));
+      const u = solveHeat2d(
+        nodes2d(s, (x, y) => exact(x, y, 0)),
+        { kappa, T, dt: 0.8 / n, source },
+      );
+      return maxDiff(
+        u,
+        nodes2d(s, (x, y) => exact(x, y, T)),
+      );
     });
     for (const p of orders(errs)) expect(p).to.be.within(1.85, 2.2);
     expect(() => solveHeat2d(new Float64Array(9), { kappa: 0, T: 1, dt: 0.1 })).to.throw(/kappa/);

@@ -19,7 +19,12 @@ describe('solvers/reactionDiffusion (Fisher-KPP, spectral ETDRK4)', () => {
     const u0 = x.map((xi) => Math.sin(3 * xi));
     const u = solveReactionDiffusion1d(u0, { nu: 0.2, rho: 0, T: 0.5, dt: 0.01 }).u;
     const f = Math.exp(-0.2 * 9 * 0.5);
-    expect(maxDiff(u, u0.map((v) => v * f))).to.be.below(1e-12);
+    expect(
+      maxDiff(
+        u,
+        u0.map((v) => v * f),
+      ),
+    ).to.be.below(1e-12);
   });
 
   it('converges at fourth order in dt on the stiff Gaussian problem (nu 3, rho 5)', () => {

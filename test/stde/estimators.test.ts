@@ -38,7 +38,9 @@ describe('stde: estimators', () => {
         const a = Array<number>(d).fill(0);
         a[i] += 1;
         a[j] += 1;
-        fx.derivative(f, x, a).dataSync().forEach((v, n) => (H[n][i][j] = H[n][j][i] = v));
+        fx.derivative(f, x, a)
+          .dataSync()
+          .forEach((v, n) => (H[n][i][j] = H[n][j][i] = v));
       }
     }
     return H;
@@ -87,7 +89,9 @@ describe('stde: estimators', () => {
         const a = Array<number>(d).fill(0);
         a[i] += 2;
         a[j] += 2;
-        fx.derivative(g, x, a).dataSync().forEach((v, n) => (ref[n] += (i === j ? 1 : 2) * v));
+        fx.derivative(g, x, a)
+          .dataSync()
+          .forEach((v, n) => (ref[n] += (i === j ? 1 : 2) * v));
       }
     }
     const exact = biharmonic(g, x).dataSync();

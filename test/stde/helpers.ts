@@ -11,7 +11,11 @@ export function testFunction(d: number, seed: number): (x: fx.Tensor) => fx.Tens
 
 export function points(N: number, d: number, seed: number): fx.Tensor {
   const u = fx.random.uniform(seed, [N, d], 'f64').dataSync();
-  return fx.tensor(Float64Array.from(u, (v) => 2 * v - 1), [N, d], 'f64');
+  return fx.tensor(
+    Float64Array.from(u, (v) => 2 * v - 1),
+    [N, d],
+    'f64',
+  );
 }
 
 /** Per-entry mean and standard error of repeated draws. */
@@ -24,10 +28,16 @@ export function meanAndSe(draws: readonly ArrayLike<number>[]): { mean: number[]
 }
 
 /** Every entry of the mean of draws within 4 standard errors of exact; also returns the statistics. */
-export function expectUnbiased(draws: readonly ArrayLike<number>[], exact: ArrayLike<number>, what: string): { mean: number[]; se: number[] } {
+export function expectUnbiased(
+  draws: readonly ArrayLike<number>[],
+  exact: ArrayLike<number>,
+  what: string,
+): { mean: number[]; se: number[] } {
   const stats = meanAndSe(draws);
   stats.mean.forEach((m, i) => {
-    expect(Math.abs(m - exact[i]), `${what} entry ${i}: mean ${m} exact ${exact[i]} se ${stats.se[i]}`).to.be.below(4 * stats.se[i] + 1e-10);
+    expect(Math.abs(m - exact[i]), `${what} entry ${i}: mean ${m} exact ${exact[i]} se ${stats.se[i]}`).to.be.below(
+      4 * stats.se[i] + 1e-10,
+    );
   });
   return stats;
 }
@@ -39,7 +49,9 @@ export function exactDiagonal(f: (x: fx.Tensor) => fx.Tensor, x: fx.Tensor, k: n
   for (let i = 0; i < d; i++) {
     const a = Array<number>(d).fill(0);
     a[i] = k;
-    fx.derivative(f, x, a).dataSync().forEach((v, n) => (out[n] += v));
+    fx.derivative(f, x, a)
+      .dataSync()
+      .forEach((v, n) => (out[n] += v));
   }
   return out;
 }

@@ -33,7 +33,14 @@ describe('stde: losses', () => {
   it('grad of the unbiased loss flows through both estimates (finite parameters, nonzero)', () => {
     const net = fx.nn.mlp({ layers: [d, 6, 1], seed: 4, dtype: 'f64' });
     const loss = (p: fx.nn.MlpParams) =>
-      stdeLosses((rng) => fx.sub(fx.laplacian((z) => net.apply(p, z), x, { estimator: 'stde-sparse', samples: 2, rng }), g), 7).unbiased;
+      stdeLosses(
+        (rng) =>
+          fx.sub(
+            fx.laplacian((z) => net.apply(p, z), x, { estimator: 'stde-sparse', samples: 2, rng }),
+            g,
+          ),
+        7,
+      ).unbiased;
     const grads = fx.grad(loss)(net.params) as unknown as fx.nn.MlpParams;
     const w = Array.from(grads[0].W.dataSync());
     expect(w.every(Number.isFinite)).to.equal(true);

@@ -7,10 +7,20 @@ import { points, testFunction } from './helpers.js';
 describe('stde: partitions and mixed partials', () => {
   it('partitionsInto has the known counts: p(k) with all parts, floor(k/2)+1 with {1,2}, one for 5 = 2+3', () => {
     const p = [1, 1, 2, 3, 5, 7, 11, 15, 22, 30, 42];
-    for (let k = 1; k <= 10; k++) expect(partitionsInto(k, Array.from({ length: k }, (_, i) => i + 1)).length, `p(${k})`).to.equal(p[k]);
+    for (let k = 1; k <= 10; k++)
+      expect(
+        partitionsInto(
+          k,
+          Array.from({ length: k }, (_, i) => i + 1),
+        ).length,
+        `p(${k})`,
+      ).to.equal(p[k]);
     for (let k = 0; k <= 9; k++) expect(partitionsInto(k, [1, 2]).length).to.equal(Math.floor(k / 2) + 1);
     expect(partitionsInto(5, [2, 3])).to.deep.equal([[1, 1]]);
-    expect(partitionsInto(3, [1, 2])).to.deep.equal([[1, 1], [3, 0]]);
+    expect(partitionsInto(3, [1, 2])).to.deep.equal([
+      [1, 1],
+      [3, 0],
+    ]);
     expect(partitionsInto(7, [2, 4])).to.deep.equal([]);
     expect(() => partitionsInto(4, [2, 2])).to.throw(/distinct positive integers/);
   });
@@ -43,7 +53,12 @@ describe('stde: partitions and mixed partials', () => {
   const x = points(4, d, 9);
 
   it('the order-3 output of a jet with e_0 in slot 1, e_1 in slot 2 is f_000 + 3 f_01 (partitions 1+1+1 and 1+2)', () => {
-    const e = (i: number) => fx.tensor(Array.from({ length: 4 * d }, (_, k) => (k % d === i ? 1 : 0)), [4, d], 'f64');
+    const e = (i: number) =>
+      fx.tensor(
+        Array.from({ length: 4 * d }, (_, k) => (k % d === i ? 1 : 0)),
+        [4, d],
+        'f64',
+      );
     const y3 = fx.jet(f, x, [e(0), e(1), null])[1][2].dataSync();
     const f000 = fx.derivative(f, x, [3, 0, 0]).dataSync();
     const f01 = fx.derivative(f, x, [1, 1, 0]).dataSync();
@@ -51,7 +66,15 @@ describe('stde: partitions and mixed partials', () => {
   });
 
   it('jetPartial with automatic slots matches fx.derivative (polarization) for several mixed multi-indices', () => {
-    for (const a of [[1, 1, 0], [0, 1, 1], [2, 1, 0], [1, 0, 2], [1, 1, 1], [0, 3, 0], [2, 2, 0]]) {
+    for (const a of [
+      [1, 1, 0],
+      [0, 1, 1],
+      [2, 1, 0],
+      [1, 0, 2],
+      [1, 1, 1],
+      [0, 3, 0],
+      [2, 2, 0],
+    ]) {
       const want = fx.derivative(f, x, a).dataSync();
       const got = jetPartial(f, x, a).dataSync();
       got.forEach((v, n) => expect(v, `[${a}] point ${n}`).to.be.closeTo(want[n], 1e-8 * (1 + Math.abs(want[n]))));
@@ -63,7 +86,24 @@ describe('stde: partitions and mixed partials', () => {
       /slot pattern \{e_0 in slot 1, e_1 in slot 2\} read at order 3 has extra partitions 1\+1\+1 besides 1\+2/,
     );
     expect(() => jetPartial(f, x, [1, 1, 0], { slots: [1, 3] })).to.throw(/extra partitions 1\+1\+1\+1 besides 1\+3/);
-    for (const [a, slots] of [[[1, 1, 0], [1, 2]], [[1, 1, 0], [1, 3]], [[0, 1, 2], [2, 1]], [[1, 1, 1], [1, 2, 3]]] as const) {
+    for (const [a, slots] of [
+      [
+        [1, 1, 0],
+        [1, 2],
+      ],
+      [
+        [1, 1, 0],
+        [1, 3],
+      ],
+      [
+        [0, 1, 2],
+        [2, 1],
+      ],
+      [
+        [1, 1, 1],
+        [1, 2, 3],
+      ],
+    ] as const) {
       const want = fx.derivative(f, x, [...a]).dataSync();
       const got = jetPartial(f, x, [...a], { slots: [...slots], contaminated: 'correct' }).dataSync();
       got.forEach((v, n) => expect(v, `[${a}] slots [${slots}]`).to.be.closeTo(want[n], 1e-8 * (1 + Math.abs(want[n]))));

@@ -30,7 +30,11 @@ export const cases: Case[] = [
   { name: 'matmul NN', f: (a, b) => fx.matmul(a, b), inputs: () => [rand64([3, 4], 23), rand64([4, 2], 24)] },
   { name: 'matmul TN', f: (a, b) => fx.matmul(a, b, { transA: true }), inputs: () => [rand64([4, 3], 25), rand64([4, 2], 26)] },
   { name: 'matmul NT', f: (a, b) => fx.matmul(a, b, { transB: true }), inputs: () => [rand64([3, 4], 27), rand64([2, 4], 28)] },
-  { name: 'matmul TT', f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }), inputs: () => [rand64([4, 3], 29), rand64([2, 4], 30)] },
+  {
+    name: 'matmul TT',
+    f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }),
+    inputs: () => [rand64([4, 3], 29), rand64([2, 4], 30)],
+  },
   { name: 'matmul batched + broadcast', f: (a, b) => fx.matmul(a, b), inputs: () => [rand64([2, 3, 4], 31), rand64([4, 5], 32)] },
   { name: 'matmul vector', f: (a, b) => fx.matmul(a, b), inputs: () => [rand64([4], 33), rand64([4, 3], 34)] },
   { name: 'sum axis', f: (a) => fx.sum(a, 1), inputs: () => [rand64([3, 4, 2], 35)] },
@@ -45,7 +49,23 @@ export const cases: Case[] = [
   { name: 'slice', f: (a) => fx.slice(a, [1, 0, 1], [2, 2, -1]), inputs: () => [rand64([3, 2, 4], 45)] },
   { name: 'pad', f: (a) => fx.pad(a, [1, 0], [2, 3]), inputs: () => [rand64([2, 3], 46)] },
   { name: 'gather (repeated indices)', f: (a) => fx.gather(a, idx([2, 0, 2, 1]), 1), inputs: () => [rand64([2, 3, 2], 47)] },
-  { name: 'gather 2-D indices', f: (a) => fx.gather(a, fx.tensor([[0, 1], [1, 1]], undefined, 'i32'), 0), inputs: () => [rand64([2, 3], 48)] },
+  {
+    name: 'gather 2-D indices',
+    f: (a) =>
+      fx.gather(
+        a,
+        fx.tensor(
+          [
+            [0, 1],
+            [1, 1],
+          ],
+          undefined,
+          'i32',
+        ),
+        0,
+      ),
+    inputs: () => [rand64([2, 3], 48)],
+  },
   { name: 'scatterAdd', f: (a, u) => fx.scatterAdd(a, idx([1, 1, 0]), u, 0), inputs: () => [rand64([3, 2], 49), rand64([3, 2], 50)] },
   { name: 'rfft (even n)', f: (a) => fx.rfft(a), inputs: () => [rand64([2, 8], 53)] },
   { name: 'rfft (odd n)', f: (a) => fx.rfft(a), inputs: () => [rand64([3, 7], 54)] },
@@ -61,8 +81,16 @@ export const cases: Case[] = [
   { name: 'broadcast into a middle axis', f: (a) => fx.broadcastTo(a, [4, 3, 5, 2]), inputs: () => [rand64([3, 1, 2], 62)] },
   { name: 'slice rank 3 with offsets on every axis', f: (a) => fx.slice(a, [1, 2, 1], [2, 3, 3]), inputs: () => [rand64([4, 6, 5], 63)] },
   { name: 'pad rank 3 on two axes', f: (a) => fx.pad(a, [0, 2, 1], [1, 0, 2]), inputs: () => [rand64([2, 3, 2], 64)] },
-  { name: 'concat of three along axis 0', f: (a, b) => fx.concat([a, b, a], 0), inputs: () => [rand64([2, 3, 2], 65), rand64([1, 3, 2], 66)] },
-  { name: 'matmul batched TT', f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }), inputs: () => [rand64([2, 4, 3], 67), rand64([2, 5, 4], 68)] },
+  {
+    name: 'concat of three along axis 0',
+    f: (a, b) => fx.concat([a, b, a], 0),
+    inputs: () => [rand64([2, 3, 2], 65), rand64([1, 3, 2], 66)],
+  },
+  {
+    name: 'matmul batched TT',
+    f: (a, b) => fx.matmul(a, b, { transA: true, transB: true }),
+    inputs: () => [rand64([2, 4, 3], 67), rand64([2, 5, 4], 68)],
+  },
   { name: 'gelu', f: (a) => fx.gelu(a), inputs: () => [rand64([4], 52)] },
   { name: 'erf', f: (a) => fx.erf(a), inputs: () => [rand64([6], 69, -2.5, 2.5)] },
   { name: 'softplus', f: (a) => fx.softplus(a), inputs: () => [t64([-30, -1.2, 0.3, 2, 40])] },
@@ -71,4 +99,3 @@ export const cases: Case[] = [
   { name: 'floor (zero derivative)', f: (a) => fx.floor(a), inputs: () => [t64([0.3, -1.5, 2.7, -0.1])] },
   { name: 'sign (zero derivative)', f: (a) => fx.sign(a), inputs: () => [t64([0.3, -1.5, 2.7, -0.1])] },
 ];
-

@@ -2,13 +2,16 @@
 // the core entry only, so the cases also bundle for the browser (test/viewer/gpuWebgl.test.ts)
 import * as fx from '../../core/index.js';
 
-export const t64 = (data: number[] | number[][], shape?: number[]): fx.Tensor =>
-  fx.tensor(data as number[], shape, 'f64');
+export const t64 = (data: number[] | number[][], shape?: number[]): fx.Tensor => fx.tensor(data as number[], shape, 'f64');
 
 /** Deterministic f64 tensor with entries in [lo, hi). */
 export function rand64(shape: number[], seed: number, lo = -1, hi = 1): fx.Tensor {
   const u = fx.random.uniform(seed, shape, 'f64').dataSync();
-  return fx.tensor(Float64Array.from(u, (v) => lo + (hi - lo) * v), shape, 'f64');
+  return fx.tensor(
+    Float64Array.from(u, (v) => lo + (hi - lo) * v),
+    shape,
+    'f64',
+  );
 }
 
 /** ||a - b|| / max(||b||, floor): norm-wise relative error. */

@@ -18,10 +18,7 @@ function summaryLine(passes, failures, skipped) {
   const total = [...skipped.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return line;
   const reasons = [...skipped.entries()].sort((a, b) => b[1] - a[1]);
-  const why =
-    reasons.length === 1
-      ? reasons[0][0] || 'it.skip'
-      : reasons.map(([reason, n]) => `${n} ${reason || 'it.skip'}`).join(', ');
+  const why = reasons.length === 1 ? reasons[0][0] || 'it.skip' : reasons.map(([reason, n]) => `${n} ${reason || 'it.skip'}`).join(', ');
   return `${line}, ${total} skipped (${why})`;
 }
 

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
-const reporter = require('./summaryReporter.cjs') as { summaryLine(passes: number, failures: number, skipped: Map<string, number>): string };
+const reporter = require('./summaryReporter.cjs') as {
+  summaryLine(passes: number, failures: number, skipped: Map<string, number>): string;
+};
 const REPORTER = fileURLToPath(new URL('./summaryReporter.cjs', import.meta.url));
 const SKIP = fileURLToPath(new URL('./skip.ts', import.meta.url));
 const MOCHA = require.resolve('mocha/bin/mocha.js');
@@ -29,7 +31,16 @@ describe('test summary reporter', function () {
   it('formats passed, failed and skipped-by-reason counts', () => {
     expect(reporter.summaryLine(5, 0, new Map())).to.equal('5 passed, 0 failed');
     expect(reporter.summaryLine(5, 1, new Map([['no chromium', 7]]))).to.equal('5 passed, 1 failed, 7 skipped (no chromium)');
-    expect(reporter.summaryLine(2, 0, new Map([['', 1], ['no chromium', 3]]))).to.equal('2 passed, 0 failed, 4 skipped (3 no chromium, 1 it.skip)');
+    expect(
+      reporter.summaryLine(
+        2,
+        0,
+        new Map([
+          ['', 1],
+          ['no chromium', 3],
+        ]),
+      ),
+    ).to.equal('2 passed, 0 failed, 4 skipped (3 no chromium, 1 it.skip)');
     expect(reporter.summaryLine(0, 0, new Map([['', 2]]))).to.equal('0 passed, 0 failed, 2 skipped (it.skip)');
   });
 
@@ -37,15 +48,18 @@ describe('test summary reporter', function () {
     const dir = mkdtempSync(join(tmpdir(), 'fluxion-reporter-'));
     try {
       const fixture = join(dir, 'fixture.test.ts');
-      writeFileSync(fixture, [
-        `import { skipBecause } from ${JSON.stringify(SKIP)};`,
-        "describe('browser', function () {",
-        "  before(function () { skipBecause(this, 'no chromium'); });",
-        "  it('a', () => {}); it('b', () => {});",
-        "  describe('nested', () => { it('c', () => {}); });",
-        '});',
-        "describe('plain', () => { it('passes', () => {}); it('fails', () => { throw new Error('x'); }); });",
-      ].join('\n'));
+      writeFileSync(
+        fixture,
+        [
+          `import { skipBecause } from ${JSON.stringify(SKIP)};`,
+          "describe('browser', function () {",
+          "  before(function () { skipBecause(this, 'no chromium'); });",
+          "  it('a', () => {}); it('b', () => {});",
+          "  describe('nested', () => { it('c', () => {}); });",
+          '});',
+          "describe('plain', () => { it('passes', () => {}); it('fails', () => { throw new Error('x'); }); });",
+        ].join('\n'),
+      );
       const last = runMocha([fixture]).pop() as string;
       expect(last).to.equal('1 passed, 1 failed, 3 skipped (no chromium)');
       expect(CI_SUMMARY.test(last)).to.equal(true);

@@ -33,7 +33,11 @@ describe('viewer app: metrics', () => {
   });
 
   it('ignores non-finite values (a diverged step) instead of breaking the chart', () => {
-    const curves = metricCurves([{ step: 0, loss: 1 }, { step: 1, loss: null }, { step: 2, loss: 0.5 }]);
+    const curves = metricCurves([
+      { step: 0, loss: 1 },
+      { step: 1, loss: null },
+      { step: 2, loss: 0.5 },
+    ]);
     expect(curves[0].steps).to.deep.equal([0, 2]);
   });
 
@@ -71,7 +75,18 @@ describe('viewer app: field groups and sources', () => {
 
   it('lists VTK files and series, folding series frames and skipping checkpoints', () => {
     const f = (path: string) => ({ path, size: 1, mtime: 0 });
-    const s = viewableSources(['fields/robot_0000.vtp', 'fields/robot_0001.vtp', 'fields/robot.pvd', 'fields/mesh.vtu', 'fields/solution.vti', 'fields/other_0001.vtp', 'checkpoint/x.vti', 'metrics.jsonl'].map(f));
+    const s = viewableSources(
+      [
+        'fields/robot_0000.vtp',
+        'fields/robot_0001.vtp',
+        'fields/robot.pvd',
+        'fields/mesh.vtu',
+        'fields/solution.vti',
+        'fields/other_0001.vtp',
+        'checkpoint/x.vti',
+        'metrics.jsonl',
+      ].map(f),
+    );
     expect(s).to.deep.equal([
       { path: 'fields/solution.vti', series: false },
       { path: 'fields/mesh.vtu', series: false },
@@ -143,13 +158,18 @@ describe('viewer app: surfaces', () => {
 
   it('passes particles and springs through from PolyData', () => {
     const ds: Dataset = {
-      kind: 'PolyData', points: Float64Array.from([0, 0, 0, 1, 0, 0, 2, 0, 0]), pointData: [],
+      kind: 'PolyData',
+      points: Float64Array.from([0, 0, 0, 1, 0, 0, 2, 0, 0]),
+      pointData: [],
       verts: { connectivity: Int32Array.from([0, 1, 2]), offsets: Int32Array.from([1, 2, 3]) },
       lines: { connectivity: Int32Array.from([0, 1, 1, 2]), offsets: Int32Array.from([2, 4]) },
     };
     const s = toSurface(ds);
     expect(cellsOf(s.verts)).to.deep.equal([[0], [1], [2]]);
-    expect(cellsOf(s.lines)).to.deep.equal([[0, 1], [1, 2]]);
+    expect(cellsOf(s.lines)).to.deep.equal([
+      [0, 1],
+      [1, 2],
+    ]);
   });
 
   it('frames the union of several frames (a moving robot stays in view)', () => {

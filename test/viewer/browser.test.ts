@@ -24,7 +24,6 @@ function bundleIsFresh(): boolean {
   return statSync(bundle).mtimeMs > sources;
 }
 
-
 interface PixelStats {
   width: number;
   height: number;
@@ -35,32 +34,36 @@ interface PixelStats {
 
 /** Decodes PNG data URLs in the page and compares them pixel by pixel. */
 function pixelStats(page: Page, a: string, b?: string): Promise<PixelStats> {
-  return page.evaluate(async ([a, b]) => {
-    const pixels = async (url: string) => {
-      const img = new Image();
-      img.src = url;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const g = c.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      return g.getImageData(0, 0, c.width, c.height);
-    };
-    const pa = await pixels(a);
-    const colours = new Set<number>();
-    const d = new Uint32Array(pa.data.buffer);
-    for (let i = 0; i < d.length; i++) colours.add(d[i]);
-    let changed = 0;
-    if (b) {
-      const pb = new Uint32Array((await pixels(b)).data.buffer);
-      for (let i = 0; i < d.length; i++) if (d[i] !== pb[i]) changed++;
-    }
-    return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length };
-  }, [a, b] as const);
+  return page.evaluate(
+    async ([a, b]) => {
+      const pixels = async (url: string) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        return g.getImageData(0, 0, c.width, c.height);
+      };
+      const pa = await pixels(a);
+      const colours = new Set<number>();
+      const d = new Uint32Array(pa.data.buffer);
+      for (let i = 0; i < d.length; i++) colours.add(d[i]);
+      let changed = 0;
+      if (b) {
+        const pb = new Uint32Array((await pixels(b)).data.buffer);
+        for (let i = 0; i < d.length; i++) if (d[i] !== pb[i]) changed++;
+      }
+      return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length };
+    },
+    [a, b] as const,
+  );
 }
 
-const capture = (page: Page) => page.evaluate(() => (window as unknown as { fluxionViewer: { capture(): Promise<string> } }).fluxionViewer.capture());
+const capture = (page: Page) =>
+  page.evaluate(() => (window as unknown as { fluxionViewer: { capture(): Promise<string> } }).fluxionViewer.capture());
 const renders = async (page: Page) => Number(await page.getAttribute('body', 'data-renders'));
 
 /** Presses a key on the time slider and waits for the app to draw the new frame. */
@@ -71,7 +74,7 @@ async function stepSlider(page: Page, key: string): Promise<void> {
   await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
 }
 
-describe('viewer in headless Chromium', function () {
+describe('viewer in headless Chromium', () => {
   let tmp: string;
   let run: string;
   let server: ViewerServer;
@@ -104,10 +107,20 @@ describe('viewer in headless Chromium', function () {
 
   it('loads the fixture run: title, summary, three panels, no errors', async () => {
     expect(await page.textContent('#title')).to.equal('run');
-    expect(await page.textContent('#summary')).to.contain('completed').and.contain('L2RE 1.20e-2');
+    expect(await page.textContent('#summary'))
+      .to.contain('completed')
+      .and.contain('L2RE 1.20e-2');
     expect(await page.textContent('#status')).to.equal('');
-    expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal(['prediction: u', 'reference: u_ref', 'error: u_err']);
-    expect(await page.$$eval('#source option', (o) => o.map((x) => (x as HTMLOptionElement).value))).to.deep.equal(['fields/solution.vti', 'fields/mesh.vtu', 'fields/robot.pvd']);
+    expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal([
+      'prediction: u',
+      'reference: u_ref',
+      'error: u_err',
+    ]);
+    expect(await page.$$eval('#source option', (o) => o.map((x) => (x as HTMLOptionElement).value))).to.deep.equal([
+      'fields/solution.vti',
+      'fields/mesh.vtu',
+      'fields/robot.pvd',
+    ]);
     expect(pageErrors).to.deep.equal([]);
     await page.screenshot({ path: join(shots, 'viewer-fields.png') });
   });
@@ -162,9 +175,19 @@ describe('viewer in headless Chromium', function () {
     expect(inked).to.be.greaterThan(0.005);
     // The runner appends lines and writes new fields; the page polls and catches up.
     appendFileSync(join(run, 'metrics.jsonl'), [20, 21, 22, 23, 24].map(metricsLine).join(''));
-    writeVtk(join(run, 'fields', 'late.vtu'), { kind: 'UnstructuredGrid', points: [0, 0, 1, 0, 0, 1], pointDim: 2, cells: { connectivity: [0, 1, 2], offsets: [3] }, types: [5] });
+    writeVtk(join(run, 'fields', 'late.vtu'), {
+      kind: 'UnstructuredGrid',
+      points: [0, 0, 1, 0, 0, 1],
+      pointDim: 2,
+      cells: { connectivity: [0, 1, 2], offsets: [3] },
+      types: [5],
+    });
     await page.waitForFunction(() => document.getElementById('chart')!.dataset.points === '100', undefined, { timeout: 10000 });
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/late.vtu'), undefined, { timeout: 10000 });
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/late.vtu'),
+      undefined,
+      { timeout: 10000 },
+    );
     await page.screenshot({ path: join(shots, 'viewer-live.png') });
     expect(pageErrors).to.deep.equal([]);
   });

@@ -11,7 +11,16 @@ import { skipBecause } from '../support/skip.js';
 /** Debian's package; FLUXION_CHROMIUM points elsewhere (or at nothing, to check the skip). */
 export const CHROMIUM = process.env.FLUXION_CHROMIUM ?? '/usr/bin/chromium';
 // The machine's network is closed: without the background-networking flags Chromium keeps dialling out.
-export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+export const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Screenshots the tests save (build/ is git-ignored). */
 export const shots = join(repoRoot, 'build', 'screenshots');
@@ -52,7 +61,11 @@ export async function browserTools(what: string, ctx: Mocha.Context): Promise<Br
 }
 
 /** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx. */
-export async function launchContext(tools: BrowserTools, dir: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
+export async function launchContext(
+  tools: BrowserTools,
+  dir: string,
+  viewport: { width: number; height: number },
+): Promise<BrowserContext> {
   const context = await tools.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: FLAGS, headless: true, viewport });
   // tsx compiles the tests with esbuild's keepNames, which wraps named functions in the callbacks
   // sent to page.evaluate in a `__name(...)` helper that the page lacks.

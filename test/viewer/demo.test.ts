@@ -17,7 +17,6 @@ import { browserTools, launchContext, shots } from './chromium.js';
 const GPU_STEPS = 150;
 const JS_STEPS = 40;
 
-
 const demoState = (page: Page): Promise<DemoState> => page.evaluate(() => (window as unknown as { fluxionDemo: DemoState }).fluxionDemo);
 
 /** Opens the demo and waits until it has finished (or failed). */
@@ -110,7 +109,9 @@ describe('in-browser training demo (headless Chromium)', function () {
     expect(gpuRun.step).to.equal(GPU_STEPS);
     expect(gpuRun.losses).to.have.length(GPU_STEPS);
     await page.screenshot({ path: join(shots, 'demo.png') });
-    console.log(`    gpu (${gpuRun.mode}): ${gpuRun.msPerStep.toFixed(1)} ms/step, loss ${gpuRun.losses[0].toExponential(2)} -> ${gpuRun.losses[GPU_STEPS - 1].toExponential(2)}, L2RE ${gpuRun.l2re.toExponential(2)}`);
+    console.log(
+      `    gpu (${gpuRun.mode}): ${gpuRun.msPerStep.toFixed(1)} ms/step, loss ${gpuRun.losses[0].toExponential(2)} -> ${gpuRun.losses[GPU_STEPS - 1].toExponential(2)}, L2RE ${gpuRun.l2re.toExponential(2)}`,
+    );
   });
 
   it('the GPU-backend demo reduces its loss and its error against sin(pi x)', () => {

@@ -37,8 +37,16 @@ function spaceTimeGrid(): VtkImageData {
     }
   }
   return {
-    kind: 'ImageData', dims: [nx, ny, nt], origin: [0, 0, 0], spacing: [1 / (nx - 1), 1 / (ny - 1), 1 / (nt - 1)],
-    pointData: [{ name: 'u', values: u }, { name: 'u_ref', values: ref }, { name: 'u_err', values: err }, { name: 'inside', values: inside }],
+    kind: 'ImageData',
+    dims: [nx, ny, nt],
+    origin: [0, 0, 0],
+    spacing: [1 / (nx - 1), 1 / (ny - 1), 1 / (nt - 1)],
+    pointData: [
+      { name: 'u', values: u },
+      { name: 'u_ref', values: ref },
+      { name: 'u_err', values: err },
+      { name: 'inside', values: inside },
+    ],
   };
 }
 
@@ -46,19 +54,22 @@ function robotFrame(f: number): VtkPolyData {
   // A 4x3 lattice of particles joined by springs, sliding right and shearing frame by frame.
   const pts: number[] = [];
   const speed: number[] = [];
-  for (let j = 0; j < 3; j++) for (let i = 0; i < 4; i++) {
-    pts.push(0.1 * i + 0.08 * f + 0.03 * f * j, 0.1 * j, 0);
-    speed.push(0.08 + 0.03 * j, 0, 0);
-  }
+  for (let j = 0; j < 3; j++)
+    for (let i = 0; i < 4; i++) {
+      pts.push(0.1 * i + 0.08 * f + 0.03 * f * j, 0.1 * j, 0);
+      speed.push(0.08 + 0.03 * j, 0, 0);
+    }
   const springs: number[] = [];
-  for (let j = 0; j < 3; j++) for (let i = 0; i < 4; i++) {
-    const p = j * 4 + i;
-    if (i < 3) springs.push(p, p + 1);
-    if (j < 2) springs.push(p, p + 4);
-  }
+  for (let j = 0; j < 3; j++)
+    for (let i = 0; i < 4; i++) {
+      const p = j * 4 + i;
+      if (i < 3) springs.push(p, p + 1);
+      if (j < 2) springs.push(p, p + 4);
+    }
   const n = pts.length / 3;
   return {
-    kind: 'PolyData', points: pts,
+    kind: 'PolyData',
+    points: pts,
     verts: { connectivity: Int32Array.from({ length: n }, (_, i) => i), offsets: Int32Array.from({ length: n }, (_, i) => i + 1) },
     lines: { connectivity: Int32Array.from(springs), offsets: Int32Array.from({ length: springs.length / 2 }, (_, i) => 2 * (i + 1)) },
     pointData: [{ name: 'v', values: speed, components: 3 }],
@@ -70,19 +81,26 @@ export function writeFixtureRun(dir: string, metricsSteps = 20): string {
   mkdirSync(join(dir, 'fields'), { recursive: true });
   writeFileSync(join(dir, 'config.resolved.yaml'), 'kind: pinn\nname: fixture\ntime: [0, 1]\nfields: [u]\n');
   writeFileSync(join(dir, 'metrics.jsonl'), Array.from({ length: metricsSteps }, (_, s) => metricsLine(s)).join(''));
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ name: 'fixture', kind: 'pinn', status: 'completed', steps: metricsSteps, wall_time: 1.5, backend: 'js', l2re: 0.012 }));
+  writeFileSync(
+    join(dir, 'summary.json'),
+    JSON.stringify({ name: 'fixture', kind: 'pinn', status: 'completed', steps: metricsSteps, wall_time: 1.5, backend: 'js', l2re: 0.012 }),
+  );
   writeVtk(join(dir, 'fields', 'solution.vti'), spaceTimeGrid());
   // Two triangles per square of a 5x5 point lattice.
   const m = 5;
   const xy: number[] = [];
   for (let j = 0; j < m; j++) for (let i = 0; i < m; i++) xy.push(i / (m - 1), j / (m - 1));
   const tris: number[] = [];
-  for (let j = 0; j + 1 < m; j++) for (let i = 0; i + 1 < m; i++) {
-    const p = j * m + i;
-    tris.push(p, p + 1, p + m + 1, p, p + m + 1, p + m);
-  }
+  for (let j = 0; j + 1 < m; j++)
+    for (let i = 0; i + 1 < m; i++) {
+      const p = j * m + i;
+      tris.push(p, p + 1, p + m + 1, p, p + m + 1, p + m);
+    }
   const mesh = unstructuredFromCells(xy, 2, tris, VTK_CELL.TRIANGLE, 3);
-  writeVtk(join(dir, 'fields', 'mesh.vtu'), { ...mesh, pointData: [{ name: 'T', values: Array.from({ length: m * m }, (_, p) => xy[2 * p] * xy[2 * p + 1]) }] });
+  writeVtk(join(dir, 'fields', 'mesh.vtu'), {
+    ...mesh,
+    pointData: [{ name: 'T', values: Array.from({ length: m * m }, (_, p) => xy[2 * p] * xy[2 * p + 1]) }],
+  });
   const frames = Array.from({ length: FRAMES }, (_, f) => ({ time: 0.1 * f, file: `robot_${String(f).padStart(4, '0')}.vtp` }));
   frames.forEach((fr, f) => writeVtk(join(dir, 'fields', fr.file), robotFrame(f)));
   writePvd(join(dir, 'fields', 'robot.pvd'), frames);

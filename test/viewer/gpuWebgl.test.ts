@@ -26,8 +26,14 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
     const tools = await browserTools('WebGL2 parity tests', this);
     const esbuild = await import('esbuild');
     const bundle = await esbuild.build({
-      entryPoints: [PAGE], bundle: true, write: false, format: 'esm', platform: 'browser', target: ['es2022'],
-      plugins: [tools.build.nodeBuiltinsShim], logLevel: 'warning',
+      entryPoints: [PAGE],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      target: ['es2022'],
+      plugins: [tools.build.nodeBuiltinsShim],
+      logLevel: 'warning',
     });
     const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
     try {
@@ -65,7 +71,9 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
     else {
       expect(p.relErr).to.be.below(1e-4);
       expect(p.hostSteps).to.deep.equal([]);
-      console.log(`    PINN value-and-grad (256 pts, 2-32-32-1): ${p.kernels} shaders, ${p.msPerStep.toFixed(1)} ms/step on SwiftShader, rel err ${p.relErr.toExponential(1)}`);
+      console.log(
+        `    PINN value-and-grad (256 pts, 2-32-32-1): ${p.kernels} shaders, ${p.msPerStep.toFixed(1)} ms/step on SwiftShader, rel err ${p.relErr.toExponential(1)}`,
+      );
     }
   });
 });

@@ -85,10 +85,25 @@ describe('viewer server', () => {
   });
 
   const attacks = [
-    '/run/../secret.txt', '/run/fields/../../secret.txt', '/run/..%2fsecret.txt', '/run/..%2Fsecret.txt', '/run/%2e%2e/secret.txt',
-    '/run/%2e%2e%2fsecret.txt', '/run/fields%2f..%2f..%2fsecret.txt', '/run/%2fetc%2fpasswd', '/run//etc/passwd', '/run/..%5csecret.txt',
-    '/run/leak.txt', '/run/linkdir/data.vti', '/run/%00summary.json', '/run/%zz', '/api/dataset?path=../elsewhere/data.vti',
-    '/api/dataset?path=%2Fetc%2Fpasswd', '/api/dataset?path=linkdir/data.vti', '/api/series?path=..%2Fsecret.txt', '/app/../../package.json',
+    '/run/../secret.txt',
+    '/run/fields/../../secret.txt',
+    '/run/..%2fsecret.txt',
+    '/run/..%2Fsecret.txt',
+    '/run/%2e%2e/secret.txt',
+    '/run/%2e%2e%2fsecret.txt',
+    '/run/fields%2f..%2f..%2fsecret.txt',
+    '/run/%2fetc%2fpasswd',
+    '/run//etc/passwd',
+    '/run/..%5csecret.txt',
+    '/run/leak.txt',
+    '/run/linkdir/data.vti',
+    '/run/%00summary.json',
+    '/run/%zz',
+    '/api/dataset?path=../elsewhere/data.vti',
+    '/api/dataset?path=%2Fetc%2Fpasswd',
+    '/api/dataset?path=linkdir/data.vti',
+    '/api/series?path=..%2Fsecret.txt',
+    '/app/../../package.json',
   ];
   for (const target of attacks) {
     it(`refuses ${target}`, async () => {
@@ -112,7 +127,9 @@ describe('viewer server', () => {
     const ref = ds.pointData.find((f) => f.name === 'u_ref')!;
     // Spot value of the analytic reference at (i, j, k) = (4, 6, 2): bit-exact through base64.
     const [i, j, k] = [4, 6, 2];
-    const x = i / (GRID.nx - 1), y = j / (GRID.ny - 1), t = k / (GRID.nt - 1);
+    const x = i / (GRID.nx - 1),
+      y = j / (GRID.ny - 1),
+      t = k / (GRID.nt - 1);
     expect(ref.values[(k * GRID.ny + j) * GRID.nx + i]).to.equal(Math.sin(2 * Math.PI * (x - 0.6 * t)) * Math.sin(Math.PI * y));
     expect(u.values.length).to.equal(GRID.nx * GRID.ny * GRID.nt);
     const mesh = decodeDataset((await rawGet(server.url, '/api/dataset?path=fields/mesh.vtu')).bytes);

@@ -6,7 +6,9 @@ describe('wasm/allocator WasmHeap', () => {
 
   it('returns aligned, non-overlapping blocks and reuses freed space', () => {
     const h = fresh();
-    const a = h.alloc(10), b = h.alloc(100), c = h.alloc(1);
+    const a = h.alloc(10),
+      b = h.alloc(100),
+      c = h.alloc(1);
     for (const p of [a, b, c]) expect(p % ALIGN).to.equal(0);
     expect(b).to.be.at.least(a + 10);
     expect(c).to.be.at.least(b + 100);
@@ -19,10 +21,13 @@ describe('wasm/allocator WasmHeap', () => {
     const h = fresh();
     const top0 = h.stats.top;
     const ps = [h.alloc(64), h.alloc(64), h.alloc(64), h.alloc(64)];
-    h.free(ps[1]); h.free(ps[2]);
+    h.free(ps[1]);
+    h.free(ps[2]);
     expect(h.stats.freeBlocks).to.equal(1);
     expect(h.alloc(128)).to.equal(ps[1]);
-    h.free(ps[1]); h.free(ps[3]); h.free(ps[0]);
+    h.free(ps[1]);
+    h.free(ps[3]);
+    h.free(ps[0]);
     expect(h.stats).to.include({ liveBlocks: 0, freeBlocks: 0, top: top0, liveBytes: 0 });
   });
 

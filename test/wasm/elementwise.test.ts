@@ -16,10 +16,14 @@ function inputs(seed: number, lo: number, hi: number, logScale = false): Float32
 }
 
 function maxUlp(got: Float32Array, x: Float32Array, f: (v: number) => number): { ulp: number; at: number } {
-  let ulp = 0, at = -1;
+  let ulp = 0,
+    at = -1;
   for (let i = 0; i < x.length; i++) {
     const d = ulpDistance(got[i], Math.fround(f(x[i])));
-    if (d > ulp) { ulp = d; at = i; }
+    if (d > ulp) {
+      ulp = d;
+      at = i;
+    }
   }
   return { ulp, at };
 }
@@ -39,7 +43,9 @@ const UNARY: [UnaryOp, (v: number) => number, number, number, boolean?][] = [
 
 describe('wasm/elementwise f32', () => {
   let kernels: WasmKernels[] = [];
-  before(() => { kernels = allVariants(); });
+  before(() => {
+    kernels = allVariants();
+  });
 
   for (const [op, f, lo, hi, logScale] of UNARY) {
     it(`${op} on [${lo}, ${hi}] (incl. inf, NaN, subnormals) is within 2 ulp of ${op === 'neg' ? 'JS negation' : `Math.${op}`}`, () => {
@@ -55,7 +61,10 @@ describe('wasm/elementwise f32', () => {
     const x = randomF32(2001, 99, -8192, 8192);
     const far = Float32Array.from([1e5, -3e7, 1e30, 12345.678, 8193]);
     for (const kern of kernels) {
-      for (const [op, f] of [['sin', Math.sin], ['cos', Math.cos]] as const) {
+      for (const [op, f] of [
+        ['sin', Math.sin],
+        ['cos', Math.cos],
+      ] as const) {
         const y = unaryArr(kern, op, x);
         let worst = 0;
         for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(y[i] - f(x[i])));
@@ -74,11 +83,16 @@ describe('wasm/elementwise f32', () => {
   });
 
   const BINARY: [BinaryOp, (a: number, b: number) => number][] = [
-    ['add', (a, b) => a + b], ['sub', (a, b) => a - b], ['mul', (a, b) => a * b], ['div', (a, b) => a / b], ['max', Math.max],
+    ['add', (a, b) => a + b],
+    ['sub', (a, b) => a - b],
+    ['mul', (a, b) => a * b],
+    ['div', (a, b) => a / b],
+    ['max', Math.max],
   ];
   for (const [op, f] of BINARY) {
     it(`${op} is exactly the f32-rounded JS result (odd length, specials)`, () => {
-      const a = inputs(3, -5, 5), b = inputs(4, -5, 5).reverse();
+      const a = inputs(3, -5, 5),
+        b = inputs(4, -5, 5).reverse();
       for (const kern of kernels) {
         const got = binaryArr(kern, op, a, b);
         const bad = Array.from(a.keys()).filter((i) => ulpDistance(got[i], Math.fround(f(a[i], b[i]))) !== 0);
@@ -88,11 +102,14 @@ describe('wasm/elementwise f32', () => {
   }
 
   it('f64 binary ops, neg and sqrt are exact (odd length, specials)', () => {
-    const a = Float64Array.from(inputs(7, -5, 5)), b = Float64Array.from(inputs(8, -5, 5)).reverse();
+    const a = Float64Array.from(inputs(7, -5, 5)),
+      b = Float64Array.from(inputs(8, -5, 5)).reverse();
     for (const kern of kernels) {
       for (const [op, f] of BINARY) {
         const got = binaryArr(kern, op, a, b);
-        expect(Array.from(a.keys()).filter((i) => !Object.is(got[i], f(a[i], b[i])) && !(got[i] === 0 && f(a[i], b[i]) === 0))).to.deep.equal([]);
+        expect(
+          Array.from(a.keys()).filter((i) => !Object.is(got[i], f(a[i], b[i])) && !(got[i] === 0 && f(a[i], b[i]) === 0)),
+        ).to.deep.equal([]);
       }
       expect(Array.from(unaryArr(kern, 'neg', a))).to.deep.equal(Array.from(a, (v) => -v));
       expect(Array.from(unaryArr(kern, 'sqrt', a))).to.deep.equal(Array.from(a, Math.sqrt));
@@ -102,7 +119,9 @@ describe('wasm/elementwise f32', () => {
 
   it('strided binary ops broadcast rows, columns and scalars, f32 and f64', () => {
     const [outer, inner] = [5, 11];
-    const full = randomF32(outer * inner, 12, -3, 3), row = randomF32(inner, 13, 1, 2), col = randomF32(outer, 14, 1, 2);
+    const full = randomF32(outer * inner, 12, -3, 3),
+      row = randomF32(inner, 13, 1, 2),
+      col = randomF32(outer, 14, 1, 2);
     const cases: [string, Float32Array, [number, number], Float32Array, [number, number], (i: number, j: number) => [number, number]][] = [
       ['full - row', full, [inner, 1], row, [0, 1], (i, j) => [full[i * inner + j], row[j]]],
       ['full / col', full, [inner, 1], col, [1, 0], (i, j) => [full[i * inner + j], col[i]]],
@@ -110,33 +129,43 @@ describe('wasm/elementwise f32', () => {
       ['scalar / full', col, [0, 0], full, [inner, 1], (i, j) => [col[0], full[i * inner + j]]],
       ['transposed a', full, [1, outer], row, [0, 1], (i, j) => [full[j * outer + i], row[j]]],
     ];
-    const ops: [BinaryOp, (a: number, b: number) => number][] = [['sub', (a, b) => a - b], ['div', (a, b) => a / b], ['max', Math.max]];
+    const ops: [BinaryOp, (a: number, b: number) => number][] = [
+      ['sub', (a, b) => a - b],
+      ['div', (a, b) => a / b],
+      ['max', Math.max],
+    ];
     for (const kern of kernels) {
       for (const [name, a, as, b, bs, pick] of cases) {
         for (const [op, f] of ops) {
           for (const f64 of [false, true]) {
-            const got = f64 ? binaryStridedArr(kern, op, Float64Array.from(a), as, Float64Array.from(b), bs, outer, inner)
+            const got = f64
+              ? binaryStridedArr(kern, op, Float64Array.from(a), as, Float64Array.from(b), bs, outer, inner)
               : binaryStridedArr(kern, op, a, as, b, bs, outer, inner);
             const bad: string[] = [];
-            for (let i = 0; i < outer; i++) for (let j = 0; j < inner; j++) {
-              const want = f(...pick(i, j));
-              if (got[i * inner + j] !== (f64 ? want : Math.fround(want))) bad.push(`${name} ${op} f64=${f64} [${i},${j}]`);
-            }
+            for (let i = 0; i < outer; i++)
+              for (let j = 0; j < inner; j++) {
+                const want = f(...pick(i, j));
+                if (got[i * inner + j] !== (f64 ? want : Math.fround(want))) bad.push(`${name} ${op} f64=${f64} [${i},${j}]`);
+              }
             expect(bad).to.deep.equal([]);
           }
         }
       }
     }
-    expect(() => kernels[0].binaryStrided('add', { a: 64, aStrides: [1, -1], b: 64, bStrides: [0, 0], out: 64, outer: 1, inner: 1 }))
-      .to.throw(/aStrides must be two non-negative integers, got \[1, -1\]/);
+    expect(() =>
+      kernels[0].binaryStrided('add', { a: 64, aStrides: [1, -1], b: 64, bStrides: [0, 0], out: 64, outer: 1, inner: 1 }),
+    ).to.throw(/aStrides must be two non-negative integers, got \[1, -1\]/);
   });
 
   it('where picks a where cond != 0 (NaN counts as true)', () => {
-    const cond = Float32Array.from([0, 1, -0, NaN, 2, 0, 0.5]), a = Float32Array.from([1, 2, 3, 4, 5, 6, 7]);
+    const cond = Float32Array.from([0, 1, -0, NaN, 2, 0, 0.5]),
+      a = Float32Array.from([1, 2, 3, 4, 5, 6, 7]);
     const b = Float32Array.from([-1, -2, -3, -4, -5, -6, -7]);
     for (const kern of kernels) {
       expect(Array.from(whereArr(kern, cond, a, b))).to.deep.equal([-1, 2, -3, 4, 5, -6, 7]);
-      const c64 = Float64Array.from(cond), a64 = Float64Array.from(a), b64 = Float64Array.from(b);
+      const c64 = Float64Array.from(cond),
+        a64 = Float64Array.from(a),
+        b64 = Float64Array.from(b);
       expect(Array.from(whereArr(kern, c64, a64, b64))).to.deep.equal([-1, 2, -3, 4, 5, -6, 7]);
     }
   });

@@ -4,18 +4,32 @@ import { matmul } from '../../core/wasm/arrays.js';
 import { DEFAULT_THREAD_MIN_FLOPS, type WasmKernels } from '../../core/wasm/kernels.js';
 
 /** Plain-JS reference in f64: C[q] = op(A[q]) op(B[q]) (+ C0[q]); also returns sum |a||b| for tolerances. */
-function refGemm(a: ArrayLike<number>, b: ArrayLike<number>, m: number, n: number, k: number, ta: boolean, tb: boolean,
-  batch = 1, c0?: ArrayLike<number>): { c: Float64Array; scale: Float64Array } {
-  const c = new Float64Array(batch * m * n), scale = new Float64Array(batch * m * n);
+function refGemm(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  n: number,
+  k: number,
+  ta: boolean,
+  tb: boolean,
+  batch = 1,
+  c0?: ArrayLike<number>,
+): { c: Float64Array; scale: Float64Array } {
+  const c = new Float64Array(batch * m * n),
+    scale = new Float64Array(batch * m * n);
   for (let q = 0; q < batch; q++) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let s = c0 ? c0[q * m * n + i * n + j] : 0, sa = Math.abs(s);
+        let s = c0 ? c0[q * m * n + i * n + j] : 0,
+          sa = Math.abs(s);
         for (let p = 0; p < k; p++) {
-          const x = a[q * m * k + (ta ? p * m + i : i * k + p)], y = b[q * k * n + (tb ? j * k + p : p * n + j)];
-          s += x * y; sa += Math.abs(x * y);
+          const x = a[q * m * k + (ta ? p * m + i : i * k + p)],
+            y = b[q * k * n + (tb ? j * k + p : p * n + j)];
+          s += x * y;
+          sa += Math.abs(x * y);
         }
-        c[q * m * n + i * n + j] = s; scale[q * m * n + i * n + j] = sa;
+        c[q * m * n + i * n + j] = s;
+        scale[q * m * n + i * n + j] = sa;
       }
     }
   }
@@ -24,46 +38,90 @@ function refGemm(a: ArrayLike<number>, b: ArrayLike<number>, m: number, n: numbe
 
 function expectClose(got: ArrayLike<number>, ref: { c: Float64Array; scale: Float64Array }, eps: number, what: string): void {
   expect(got.length).to.equal(ref.c.length);
-  let worst = 0, at = -1;
+  let worst = 0,
+    at = -1;
   for (let i = 0; i < got.length; i++) {
     const e = Math.abs(got[i] - ref.c[i]) / (ref.scale[i] + 1e-30);
-    if (!(e <= worst)) { worst = e; at = i; }
+    if (!(e <= worst)) {
+      worst = e;
+      at = i;
+    }
   }
   expect(worst, `${what}: worst relative error at ${at}: got ${got[at]}, expected ${ref.c[at]}`).to.be.at.most(eps);
 }
 
 const SHAPES: [number, number, number][] = [
-  [1, 1, 1], [1, 13, 1], [7, 1, 5], [5, 7, 3], [4, 8, 4], [17, 9, 33], [33, 65, 300], [130, 20, 7], [3, 1030, 5],
+  [1, 1, 1],
+  [1, 13, 1],
+  [7, 1, 5],
+  [5, 7, 3],
+  [4, 8, 4],
+  [17, 9, 33],
+  [33, 65, 300],
+  [130, 20, 7],
+  [3, 1030, 5],
 ];
-const VARIANTS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+const VARIANTS: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 
 describe('wasm/gemm', () => {
   let kernels: WasmKernels[] = [];
-  before(() => { kernels = allVariants(); });
-  afterEach(() => { for (const k of kernels) { k.setThreads(1); k.threadMinFlops = DEFAULT_THREAD_MIN_FLOPS; } });
+  before(() => {
+    kernels = allVariants();
+  });
+  afterEach(() => {
+    for (const k of kernels) {
+      k.setThreads(1);
+      k.threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
+    }
+  });
 
   it('f32 matches the JS reference for odd sizes, all transposes, with and without accumulate', () => {
     for (const kern of kernels) {
       SHAPES.forEach(([m, n, k], s) => {
         for (const [ta, tb] of VARIANTS) {
-          const a = randomF32(m * k, 11 + s), b = randomF32(k * n, 23 + s), c0 = randomF32(m * n, 37 + s);
-          expectClose(matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }), refGemm(a, b, m, n, k, ta, tb),
-            2e-6, `${kern.variant} ${m}x${n}x${k} ta=${ta} tb=${tb}`);
-          expectClose(matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: c0 }), refGemm(a, b, m, n, k, ta, tb, 1, c0),
-            2e-6, `${kern.variant} accumulate ${m}x${n}x${k} ta=${ta} tb=${tb}`);
+          const a = randomF32(m * k, 11 + s),
+            b = randomF32(k * n, 23 + s),
+            c0 = randomF32(m * n, 37 + s);
+          expectClose(
+            matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }),
+            refGemm(a, b, m, n, k, ta, tb),
+            2e-6,
+            `${kern.variant} ${m}x${n}x${k} ta=${ta} tb=${tb}`,
+          );
+          expectClose(
+            matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: c0 }),
+            refGemm(a, b, m, n, k, ta, tb, 1, c0),
+            2e-6,
+            `${kern.variant} accumulate ${m}x${n}x${k} ta=${ta} tb=${tb}`,
+          );
         }
       });
     }
   });
 
   it('f64 matches the JS reference to f64 precision (incl. n past the f64 column block)', () => {
-    const shapes: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [9, 515, 6], [131, 5, 260]];
+    const shapes: [number, number, number][] = [
+      [1, 1, 1],
+      [5, 7, 3],
+      [9, 515, 6],
+      [131, 5, 260],
+    ];
     for (const kern of kernels) {
       shapes.forEach(([m, n, k], s) => {
         for (const [ta, tb] of VARIANTS) {
-          const a = Float64Array.from(randomF32(m * k, 5 + s)), b = Float64Array.from(randomF32(k * n, 6 + s));
-          expectClose(matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }), refGemm(a, b, m, n, k, ta, tb),
-            1e-14, `${kern.variant} f64 ${m}x${n}x${k} ta=${ta} tb=${tb}`);
+          const a = Float64Array.from(randomF32(m * k, 5 + s)),
+            b = Float64Array.from(randomF32(k * n, 6 + s));
+          expectClose(
+            matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }),
+            refGemm(a, b, m, n, k, ta, tb),
+            1e-14,
+            `${kern.variant} f64 ${m}x${n}x${k} ta=${ta} tb=${tb}`,
+          );
         }
       });
     }
@@ -73,9 +131,14 @@ describe('wasm/gemm', () => {
     const [m, n, k, batch] = [6, 10, 9, 3];
     for (const kern of kernels) {
       for (const [ta, tb] of VARIANTS) {
-        const a = randomF32(batch * m * k, 1), b = randomF32(batch * k * n, 2);
-        expectClose(matmul(kern, a, b, { m, n, k, batch, transA: ta, transB: tb }), refGemm(a, b, m, n, k, ta, tb, batch),
-          2e-6, `${kern.variant} batched ta=${ta} tb=${tb}`);
+        const a = randomF32(batch * m * k, 1),
+          b = randomF32(batch * k * n, 2);
+        expectClose(
+          matmul(kern, a, b, { m, n, k, batch, transA: ta, transB: tb }),
+          refGemm(a, b, m, n, k, ta, tb, batch),
+          2e-6,
+          `${kern.variant} batched ta=${ta} tb=${tb}`,
+        );
       }
     }
   });
@@ -83,9 +146,13 @@ describe('wasm/gemm', () => {
   it('honours leading dimensions and strides (sub-matrix views, broadcast B with strideB = 0)', () => {
     const kern = kernels[0];
     const [m, n, k, lda, ldb, ldc, batch] = [5, 6, 7, 9, 8, 11, 2];
-    const A = randomF32(batch * m * lda, 3), B = randomF32(k * ldb, 4);
-    const pa = kern.alloc(A.length * 4), pb = kern.alloc(B.length * 4), pc = kern.alloc(batch * m * ldc * 4);
-    kern.f32view(pa, A.length).set(A); kern.f32view(pb, B.length).set(B);
+    const A = randomF32(batch * m * lda, 3),
+      B = randomF32(k * ldb, 4);
+    const pa = kern.alloc(A.length * 4),
+      pb = kern.alloc(B.length * 4),
+      pc = kern.alloc(batch * m * ldc * 4);
+    kern.f32view(pa, A.length).set(A);
+    kern.f32view(pb, B.length).set(B);
     kern.f32view(pc, batch * m * ldc).fill(-7);
     kern.gemm({ m, n, k, a: pa, b: pb, c: pc, lda, ldb, ldc, batch, strideA: m * lda, strideB: 0, strideC: m * ldc });
     const C = kern.f32view(pc, batch * m * ldc);
@@ -112,18 +179,23 @@ describe('wasm/gemm', () => {
 
   it('two threads give bitwise the same result as one (row, column and batch splits)', () => {
     const cases: { m: number; n: number; k: number; batch: number; f64?: boolean }[] = [
-      { m: 37, n: 29, k: 41, batch: 1 },  // rows
-      { m: 4, n: 70, k: 9, batch: 1 },    // columns
-      { m: 9, n: 11, k: 13, batch: 5 },   // rows of every batch item
-      { m: 3, n: 11, k: 13, batch: 5 },   // batches
-      { m: 2, n: 40, k: 5, batch: 3 },    // batches, odd count
+      { m: 37, n: 29, k: 41, batch: 1 }, // rows
+      { m: 4, n: 70, k: 9, batch: 1 }, // columns
+      { m: 9, n: 11, k: 13, batch: 5 }, // rows of every batch item
+      { m: 3, n: 11, k: 13, batch: 5 }, // batches
+      { m: 2, n: 40, k: 5, batch: 3 }, // batches, odd count
       { m: 23, n: 9, k: 300, batch: 1, f64: true },
     ];
-    const run = (kern: WasmKernels): number[][] => cases.flatMap(({ m, n, k, batch, f64 }) => VARIANTS.map(([ta, tb]) => {
-      const a32 = randomF32(batch * m * k, m), b32 = randomF32(batch * k * n, n);
-      const a = f64 ? Float64Array.from(a32) : a32, b = f64 ? Float64Array.from(b32) : b32;
-      return Array.from(matmul(kern, a, b, { m, n, k, batch, transA: ta, transB: tb }));
-    }));
+    const run = (kern: WasmKernels): number[][] =>
+      cases.flatMap(({ m, n, k, batch, f64 }) =>
+        VARIANTS.map(([ta, tb]) => {
+          const a32 = randomF32(batch * m * k, m),
+            b32 = randomF32(batch * k * n, n);
+          const a = f64 ? Float64Array.from(a32) : a32,
+            b = f64 ? Float64Array.from(b32) : b32;
+          return Array.from(matmul(kern, a, b, { m, n, k, batch, transA: ta, transB: tb }));
+        }),
+      );
     for (const kern of kernels) {
       kern.setThreads(1);
       const one = run(kern);
@@ -143,7 +215,8 @@ describe('wasm/gemm', () => {
     kern.setThreads(2);
     const [m, n, k] = [96, 80, 150];
     expect(2 * m * n * k).to.be.at.least(kern.threadMinFlops);
-    const a = randomF32(m * k, 77), b = randomF32(k * n, 78);
+    const a = randomF32(m * k, 77),
+      b = randomF32(k * n, 78);
     expectClose(matmul(kern, a, b, { m, n, k, transB: true }), refGemm(a, b, m, n, k, false, true), 2e-6, 'threaded');
   });
 
@@ -154,7 +227,9 @@ describe('wasm/gemm', () => {
     expect(() => kern.gemm({ m: 2, n: 2, k: 3, a: p, b: p, c: p, lda: 2 })).to.throw(/gemm: lda must be an integer >= 3/);
     expect(() => kern.gemm({ m: 1, n: 1, k: 1, a: 0, b: p, c: p })).to.throw(/gemm: a must point to 4 bytes inside the wasm memory/);
     const end = kern.memory.buffer.byteLength;
-    expect(() => kern.gemm({ m: 4, n: 4, k: 4, a: p, b: end - 60, c: p, transB: true })).to.throw(/gemm: b must point to 64 bytes .* got pointer/);
+    expect(() => kern.gemm({ m: 4, n: 4, k: 4, a: p, b: end - 60, c: p, transB: true })).to.throw(
+      /gemm: b must point to 64 bytes .* got pointer/,
+    );
     expect(() => kern.gemm({ m: 2, n: 2, k: 2, a: p, b: p, c: end - 4, batch: 2, strideC: 0 })).to.throw(/gemm: c must point to 16 bytes/);
     expect(() => kern.unary('exp', p, end - 8, 4)).to.throw(/unary: out must point to 16 bytes/);
     expect(() => kern.reduce('sum', p, p, 1, 1, 1, 'f16' as 'f32')).to.throw(/reduce: dtype must be 'f32' or 'f64', got f16/);

@@ -6,7 +6,10 @@ import { ensureBuilt } from './helpers.js';
 
 describe('wasm/helper-thread', () => {
   let kern: WasmKernels;
-  before(() => { ensureBuilt(); kern = new WasmKernels(compileVariant('simd'), 'simd'); });
+  before(() => {
+    ensureBuilt();
+    kern = new WasmKernels(compileVariant('simd'), 'simd');
+  });
 
   it('runs a GEMM job on the shared memory', () => {
     const work = kern.alloc(kern.raw.gemm_work_bytes());
@@ -17,8 +20,11 @@ describe('wasm/helper-thread', () => {
       t.post('f32', [0, 0, 2, 2, 2, p, 2, 4, p + 16, 2, 4, p + 32, 2, 4, 1, 0, work]);
       t.wait(5000);
       expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
-    } finally { t.close(); }
-    kern.free(p); kern.free(work);
+    } finally {
+      t.close();
+    }
+    kern.free(p);
+    kern.free(work);
   });
 
   it('turns a trap in the worker into an Error naming it', () => {
@@ -27,18 +33,23 @@ describe('wasm/helper-thread', () => {
       const bad = 0xfffff000; // far outside the memory
       t.post('f32', [0, 0, 8, 8, 8, bad, 8, 64, bad, 8, 64, bad, 8, 64, 1, 0, bad]);
       expect(() => t.wait(5000)).to.throw(/gemm job failed: RuntimeError: memory access out of bounds/);
-    } finally { t.close(); }
+    } finally {
+      t.close();
+    }
   });
 
   it('times out instead of blocking forever', () => {
     const n = 384;
-    const work = kern.alloc(kern.raw.gemm_work_bytes()), p = kern.alloc(3 * n * n * 4);
+    const work = kern.alloc(kern.raw.gemm_work_bytes()),
+      p = kern.alloc(3 * n * n * 4);
     const t = new HelperThread(kern.module, kern.memory);
     try {
       const args = [0, 0, n, n, n, p, n, 0, p, n, 0, p + n * n * 4, n, 0, 20, 0, work];
       t.post('f32', args);
       expect(() => t.wait(1)).to.throw(/did not finish within 1 ms/);
-    } finally { t.close(); }
+    } finally {
+      t.close();
+    }
     // p and work stay allocated: the terminated worker may still write there for a moment.
   });
 
@@ -48,8 +59,9 @@ describe('wasm/helper-thread', () => {
     const p = kern.alloc(3 * 64 * 8 * 4);
     // Test seam: point the helper's packing scratch outside the memory so only the worker traps.
     (kern as unknown as { helperWork: number }).helperWork = 0xfffff000;
-    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: p, b: p, c: p + 64 * 8 * 4 }))
-      .to.throw(/gemm job failed: RuntimeError: memory access out of bounds.*threading disabled/s);
+    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: p, b: p, c: p + 64 * 8 * 4 })).to.throw(
+      /gemm job failed: RuntimeError: memory access out of bounds.*threading disabled/s,
+    );
     expect(kern.threads).to.equal(1);
     kern.dispose();
   });
@@ -58,7 +70,7 @@ describe('wasm/helper-thread', () => {
 describe('wasm/module relaxed SIMD', () => {
   before(ensureBuilt);
 
-  it('compiles the relaxed build without leaving V8\'s relaxed-SIMD flag set', () => {
+  it("compiles the relaxed build without leaving V8's relaxed-SIMD flag set", () => {
     const native = relaxedSimdAvailable(false);
     const mod = compileVariant('relaxed');
     expect(relaxedSimdAvailable(false)).to.equal(native); // no process-wide side effect

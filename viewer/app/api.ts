@@ -14,7 +14,8 @@ export async function fetchDataset(path: string): Promise<Dataset> {
   return decodeDataset(await (await get(`/api/dataset?path=${encodeURIComponent(path)}`)).arrayBuffer());
 }
 
-export const fetchSeries = async (path: string): Promise<WireSeries> => (await get(`/api/series?path=${encodeURIComponent(path)}`)).json() as Promise<WireSeries>;
+export const fetchSeries = async (path: string): Promise<WireSeries> =>
+  (await get(`/api/series?path=${encodeURIComponent(path)}`)).json() as Promise<WireSeries>;
 
 /** A run file as text, or undefined when it does not exist (yet). */
 export async function fetchRunText(path: string): Promise<string | undefined> {

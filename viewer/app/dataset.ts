@@ -13,16 +13,36 @@ export interface Cells {
 }
 
 export type Dataset =
-  | { readonly kind: 'ImageData'; readonly dims: [number, number, number]; readonly origin: [number, number, number]; readonly spacing: [number, number, number]; readonly pointData: Field[] }
-  | { readonly kind: 'UnstructuredGrid'; readonly points: Float64Array; readonly cells: Cells; readonly types: Int32Array; readonly pointData: Field[] }
-  | { readonly kind: 'PolyData'; readonly points: Float64Array; readonly verts?: Cells; readonly lines?: Cells; readonly polys?: Cells; readonly pointData: Field[] };
+  | {
+      readonly kind: 'ImageData';
+      readonly dims: [number, number, number];
+      readonly origin: [number, number, number];
+      readonly spacing: [number, number, number];
+      readonly pointData: Field[];
+    }
+  | {
+      readonly kind: 'UnstructuredGrid';
+      readonly points: Float64Array;
+      readonly cells: Cells;
+      readonly types: Int32Array;
+      readonly pointData: Field[];
+    }
+  | {
+      readonly kind: 'PolyData';
+      readonly points: Float64Array;
+      readonly verts?: Cells;
+      readonly lines?: Cells;
+      readonly polys?: Cells;
+      readonly pointData: Field[];
+    };
 
 export function decodeDataset(body: ArrayBuffer): Dataset {
   const { header: h, data } = splitBody(body);
   const view = (b: WireBlock) => {
     const at = data.start + b.offset;
     const size = b.type === 'f64' ? 8 : 4;
-    if (at + b.length * size > data.buffer.byteLength) throw new Error(`dataset body: block at ${b.offset} (${b.length} x ${b.type}) runs past the end`);
+    if (at + b.length * size > data.buffer.byteLength)
+      throw new Error(`dataset body: block at ${b.offset} (${b.length} x ${b.type}) runs past the end`);
     return at;
   };
   const f64 = (b: WireBlock) => new Float64Array(data.buffer, view(b), b.length);
@@ -32,8 +52,12 @@ export function decodeDataset(body: ArrayBuffer): Dataset {
   if (h.kind === 'ImageData') return { kind: h.kind, dims: h.dims, origin: h.origin, spacing: h.spacing, pointData };
   if (h.kind === 'UnstructuredGrid') return { kind: h.kind, points: f64(h.points), cells: cells(h.cells), types: i32(h.types), pointData };
   return {
-    kind: h.kind, points: f64(h.points), pointData,
-    ...(h.verts ? { verts: cells(h.verts) } : {}), ...(h.lines ? { lines: cells(h.lines) } : {}), ...(h.polys ? { polys: cells(h.polys) } : {}),
+    kind: h.kind,
+    points: f64(h.points),
+    pointData,
+    ...(h.verts ? { verts: cells(h.verts) } : {}),
+    ...(h.lines ? { lines: cells(h.lines) } : {}),
+    ...(h.polys ? { polys: cells(h.polys) } : {}),
   };
 }
 

@@ -14,9 +14,14 @@ import { type Bounds, scalarRange, toSurface, unionBounds } from './surface.js';
 const POLL_MS = 1500;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
-  title: $('title'), summary: $('summary'), status: $('status'),
-  source: $<HTMLSelectElement>('source'), field: $<HTMLSelectElement>('field'),
-  time: $<HTMLInputElement>('time'), timeLabel: $('timeLabel'), chart: $<HTMLCanvasElement>('chart'),
+  title: $('title'),
+  summary: $('summary'),
+  status: $('status'),
+  source: $<HTMLSelectElement>('source'),
+  field: $<HTMLSelectElement>('field'),
+  time: $<HTMLInputElement>('time'),
+  timeLabel: $('timeLabel'),
+  chart: $<HTMLCanvasElement>('chart'),
 };
 const scene = new FieldScene($('view'), $('titles'));
 
@@ -45,7 +50,8 @@ async function dataset(path: string): Promise<Dataset> {
 
 function timeLabel(ds: Dataset, t: number): string {
   if (state.series) return `t = ${Number(state.series.frames[t]?.time.toPrecision(6))}`;
-  if (ds.kind === 'ImageData' && state.steps > 1) return `${state.info.timeDependent ? 't' : 'z'} = ${Number((ds.origin[2] + t * ds.spacing[2]).toPrecision(4))}`;
+  if (ds.kind === 'ImageData' && state.steps > 1)
+    return `${state.info.timeDependent ? 't' : 'z'} = ${Number((ds.origin[2] + t * ds.spacing[2]).toPrecision(4))}`;
   return '';
 }
 
@@ -69,7 +75,14 @@ async function render(reframe: boolean): Promise<void> {
     const range = scalarRange(values);
     panels.push({ title: `prediction: ${g.prediction}`, surface, array: g.prediction, range, preset: 'Cool to Warm' });
     if (g.reference) panels.push({ title: `reference: ${g.reference}`, surface, array: g.reference, range, preset: 'Cool to Warm' });
-    if (g.error) panels.push({ title: `error: ${g.error}`, surface, array: g.error, range: scalarRange([surface.scalars.get(g.error)!]), preset: 'Black-Body Radiation' });
+    if (g.error)
+      panels.push({
+        title: `error: ${g.error}`,
+        surface,
+        array: g.error,
+        range: scalarRange([surface.scalars.get(g.error)!]),
+        preset: 'Black-Body Radiation',
+      });
   }
   scene.show(panels, reframe ? (state.bounds ?? unionBounds([surface])) : undefined);
   ui.timeLabel.textContent = timeLabel(ds, t);
@@ -162,5 +175,7 @@ const hooks = {
 };
 (window as unknown as { fluxionViewer: typeof hooks }).fluxionViewer = hooks;
 
-void fetchListing().then((l) => { ui.title.textContent = l.name; }, report);
+void fetchListing().then((l) => {
+  ui.title.textContent = l.name;
+}, report);
 void poll(true);

@@ -40,7 +40,10 @@ export class FieldScene {
   private readonly camera = vtkCamera.newInstance();
   private readonly panels: Panel[] = [];
 
-  constructor(private readonly container: HTMLElement, private readonly titles: HTMLElement) {
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly titles: HTMLElement,
+  ) {
     this.window.addView(this.gl);
     this.gl.setContainer(container);
     const interactor = vtkRenderWindowInteractor.newInstance();

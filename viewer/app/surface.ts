@@ -12,9 +12,29 @@ export interface Surface {
   readonly scalars: Map<string, Float32Array>;
 }
 
-const VERTEX = 1, POLY_VERTEX = 2, LINE = 3, POLY_LINE = 4, TRIANGLE = 5, POLYGON = 7, QUAD = 9, TETRA = 10, HEXAHEDRON = 12;
-const TETRA_FACES = [[0, 1, 2], [0, 3, 1], [1, 3, 2], [0, 2, 3]];
-const HEX_FACES = [[0, 3, 2, 1], [4, 5, 6, 7], [0, 1, 5, 4], [1, 2, 6, 5], [2, 3, 7, 6], [3, 0, 4, 7]];
+const VERTEX = 1,
+  POLY_VERTEX = 2,
+  LINE = 3,
+  POLY_LINE = 4,
+  TRIANGLE = 5,
+  POLYGON = 7,
+  QUAD = 9,
+  TETRA = 10,
+  HEXAHEDRON = 12;
+const TETRA_FACES = [
+  [0, 1, 2],
+  [0, 3, 1],
+  [1, 3, 2],
+  [0, 2, 3],
+];
+const HEX_FACES = [
+  [0, 3, 2, 1],
+  [4, 5, 6, 7],
+  [0, 1, 5, 4],
+  [1, 2, 6, 5],
+  [2, 3, 7, 6],
+  [3, 0, 4, 7],
+];
 
 /** Magnitude of each tuple, taking only the points listed in `ids` (all when omitted). */
 function scalarOf(f: Field, ids?: ArrayLike<number>): Float32Array {
@@ -64,7 +84,8 @@ function forEachCell(c: Cells, f: (ids: Int32Array, index: number) => void): voi
  */
 function imageSurface(ds: Extract<Dataset, { kind: 'ImageData' }>, slice: number): Surface {
   const [nx, ny, nz] = ds.dims;
-  if (!Number.isInteger(slice) || slice < 0 || slice >= nz) throw new Error(`surface slice: expected an integer in 0..${nz - 1}, got ${slice}`);
+  if (!Number.isInteger(slice) || slice < 0 || slice >= nz)
+    throw new Error(`surface slice: expected an integer in 0..${nz - 1}, got ${slice}`);
   const n = nx * ny;
   const ids = Int32Array.from({ length: n }, (_, i) => slice * n + i);
   const points = new Float32Array(3 * n);
@@ -107,14 +128,23 @@ function unstructuredSurface(ds: Extract<Dataset, { kind: 'UnstructuredGrid' }>)
     else if (t === HEXAHEDRON) for (const f of HEX_FACES) polys.add(f.map((k) => ids[k]));
     // other cell types (wedges, quadratic cells) are not drawn
   });
-  return { points: Float32Array.from(ds.points), verts: verts.done(), lines: lines.done(), polys: polys.done(), scalars: new Map(ds.pointData.map((f) => [f.name, scalarOf(f)])) };
+  return {
+    points: Float32Array.from(ds.points),
+    verts: verts.done(),
+    lines: lines.done(),
+    polys: polys.done(),
+    scalars: new Map(ds.pointData.map((f) => [f.name, scalarOf(f)])),
+  };
 }
 
 export function toSurface(ds: Dataset, slice = 0): Surface {
   if (ds.kind === 'ImageData') return imageSurface(ds, slice);
   if (ds.kind === 'UnstructuredGrid') return unstructuredSurface(ds);
   return {
-    points: Float32Array.from(ds.points), verts: copyCells(ds.verts), lines: copyCells(ds.lines), polys: copyCells(ds.polys),
+    points: Float32Array.from(ds.points),
+    verts: copyCells(ds.verts),
+    lines: copyCells(ds.lines),
+    polys: copyCells(ds.polys),
     scalars: new Map(ds.pointData.map((f) => [f.name, scalarOf(f)])),
   };
 }

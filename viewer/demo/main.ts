@@ -44,7 +44,16 @@ function numberParam(q: URLSearchParams, name: string, fallback: number, integer
 }
 
 const state: DemoState = {
-  step: 0, losses: [], l2re: NaN, l2res: [], l2reSteps: [], backend: '', mode: '', msPerStep: NaN, done: false, error: null,
+  step: 0,
+  losses: [],
+  l2re: NaN,
+  l2res: [],
+  l2reSteps: [],
+  backend: '',
+  mode: '',
+  msPerStep: NaN,
+  done: false,
+  error: null,
 };
 window.fluxionDemo = state;
 
@@ -83,7 +92,8 @@ function start(): void {
   state.backend = active.backend;
   state.mode = active.mode;
   if (active.note) console.warn(active.note);
-  byId('backend').textContent = `backend: ${active.backend} (gpu.js mode: ${active.backend === 'gpu' ? active.mode : 'none, CPU reference loops'})`;
+  byId('backend').textContent =
+    `backend: ${active.backend} (gpu.js mode: ${active.backend === 'gpu' ? active.mode : 'none, CPU reference loops'})`;
   const demo = createPoissonDemo({ lr: numberParam(q, 'lr', 5e-3, false), seed: numberParam(q, 'seed', 0, true, true) });
   let timed = 0;
   let timedSteps = 0;
@@ -102,7 +112,8 @@ function start(): void {
           timedSteps++;
           state.msPerStep = timed / timedSteps;
         }
-        if (!Number.isFinite(state.losses[state.losses.length - 1])) throw new Error(`loss is ${state.losses[state.losses.length - 1]} at step ${state.step}`);
+        if (!Number.isFinite(state.losses[state.losses.length - 1]))
+          throw new Error(`loss is ${state.losses[state.losses.length - 1]} at step ${state.step}`);
       } while (state.step < maxSteps && performance.now() < until);
       if (state.step - lastEval >= EVAL_EVERY || state.step >= maxSteps) {
         draw(demo);

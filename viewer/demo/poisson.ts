@@ -49,7 +49,10 @@ export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
   const xb = column([0, 1]);
   const invPi2 = 1 / (Math.PI * Math.PI);
   const loss = (p: MlpParams): Tensor => {
-    const uxx = ops.reshape(laplacian((z) => net.apply(p, z), x), [points, 1]);
+    const uxx = ops.reshape(
+      laplacian((z) => net.apply(p, z), x),
+      [points, 1],
+    );
     const residual = ops.add(ops.mul(uxx, invPi2), source);
     const boundary = net.apply(p, xb);
     return ops.add(ops.mean(ops.square(residual)), ops.mul(ops.mean(ops.square(boundary)), boundaryWeight));
@@ -75,7 +78,8 @@ export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
     },
     evaluate() {
       const u = Array.from(predict(params, pxT).dataSync());
-      let num = 0, den = 0;
+      let num = 0,
+        den = 0;
       u.forEach((v, i) => {
         num += (v - exact[i]) ** 2;
         den += exact[i] ** 2;

@@ -51,4 +51,3 @@ export function onDevice(prim: string, ins: readonly Aval[], out: Aval): boolean
   if (out.dtype !== 'f32' || sizeOf(out.shape) === 0) return false;
   return ins.every((a, k) => a.dtype === 'f32' || (prim === 'gather' && k === 1 && a.dtype === 'i32'));
 }
-

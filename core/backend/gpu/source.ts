@@ -45,11 +45,21 @@ function reduction(inShape: Shape, axes: readonly number[], max: boolean): strin
   const strides = stridesOf(inShape);
   const kept = inShape.map((_, d) => d).filter((d) => !axes.includes(d));
   const reduced = [...axes].sort((a, b) => a - b);
-  const lines = kept.length ? decompose('i', kept.map((d) => inShape[d]), 'o') : [];
+  const lines = kept.length
+    ? decompose(
+        'i',
+        kept.map((d) => inShape[d]),
+        'o',
+      )
+    : [];
   const keptOffset = kept.map((d, j) => `o${j} * ${lit(strides[d])}`).join(' + ') || '0.0';
   const count = sizeOf(reduced.map((d) => inShape[d]));
   lines.push(`const base = ${keptOffset};`, `let acc = ${max ? '-3.4e38' : '0.0'};`);
-  const inner = decompose('j', reduced.map((d) => inShape[d]), 'r');
+  const inner = decompose(
+    'j',
+    reduced.map((d) => inShape[d]),
+    'r',
+  );
   const offset = reduced.map((d, j) => `r${j} * ${lit(strides[d])}`).join(' + ') || '0.0';
   const v = `x0[base + ${offset}]`;
   lines.push(
@@ -70,7 +80,9 @@ function matmul(aShape: Shape, outShape: Shape, p: PrimParams['matmul']): string
   const bAt = p.transB ? `b * ${lit(k * n)} + col * ${lit(k)} + kk` : `b * ${lit(k * n)} + kk * ${lit(n)} + col`;
   const lines = [
     ...decompose('i', [sizeOf(outShape.slice(0, r - 2)), m, n], 'o'),
-    'const b = o0;', 'const row = o1;', 'const col = o2;',
+    'const b = o0;',
+    'const row = o1;',
+    'const col = o2;',
     'let acc = 0.0;',
     `for (let kk = 0; kk < ${k}; kk++) {`,
     `  acc = acc + x0[${aAt}] * x1[${bAt}];`,
@@ -90,7 +102,9 @@ function concat(inShapes: readonly Shape[], outShape: Shape, axis: number): stri
     return { end: start, read };
   });
   // nested conditionals: the first input whose range holds o1
-  const expr = branches.slice(0, -1).reduceRight((acc, b) => `(o1 < ${lit(b.end)} ? ${b.read} : ${acc})`, branches[branches.length - 1].read);
+  const expr = branches
+    .slice(0, -1)
+    .reduceRight((acc, b) => `(o1 < ${lit(b.end)} ? ${b.read} : ${acc})`, branches[branches.length - 1].read);
   return body(inShapes.length, lines, expr);
 }
 
@@ -116,15 +130,27 @@ const KERNELS: { [K in PrimName]?: KernelText<K> } = {
   broadcast: ([s0], outShape) => {
     const off = outShape.length - s0.length;
     const strides = stridesOf(s0);
-    return stridedRead(outShape, 0, outShape.map((_, d) => (d < off || s0[d - off] === 1 ? 0 : strides[d - off])));
+    return stridedRead(
+      outShape,
+      0,
+      outShape.map((_, d) => (d < off || s0[d - off] === 1 ? 0 : strides[d - off])),
+    );
   },
   transpose: ([s0], outShape, { perm }) => {
     const strides = stridesOf(s0);
-    return stridedRead(outShape, 0, perm.map((a) => strides[a]));
+    return stridedRead(
+      outShape,
+      0,
+      perm.map((a) => strides[a]),
+    );
   },
   slice: ([s0], outShape, { start }) => {
     const strides = stridesOf(s0);
-    return stridedRead(outShape, start.reduce((acc, st, d) => acc + st * strides[d], 0), strides);
+    return stridedRead(
+      outShape,
+      start.reduce((acc, st, d) => acc + st * strides[d], 0),
+      strides,
+    );
   },
   reduce_sum: ([s0], _o, { axes }) => reduction(s0, axes, false),
   reduce_max: ([s0], _o, { axes }) => reduction(s0, axes, true),
@@ -141,7 +167,10 @@ const KERNELS: { [K in PrimName]?: KernelText<K> } = {
 export function primitiveSource(prim: PrimName, inShapes: readonly Shape[], outShape: Shape, p: AnyParams): string | null {
   const ew = defOf(prim).elementwise;
   if (ew) {
-    const expr = ew.render.gpu(inShapes.map((_, k) => `x${k}[i]`), p);
+    const expr = ew.render.gpu(
+      inShapes.map((_, k) => `x${k}[i]`),
+      p,
+    );
     return expr === null ? null : body(inShapes.length, [], expr);
   }
   const kernel = KERNELS[prim] as KernelText<PrimName> | undefined;

@@ -35,7 +35,10 @@ function on<T>(backend: Name, f: () => T): T {
 const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
 const values = (ts: readonly fx.Tensor[]): number[] => ts.flatMap((t) => Array.from(t.dataSync()));
 const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonly fx.Tensor[]) =>
-  fx.makeGraph(f, xs.map((t) => ({ shape: t.shape, dtype: t.dtype })));
+  fx.makeGraph(
+    f,
+    xs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
 
 const gpu = registerGpuBackend(new GPU({ mode: 'webgl2' }));
 const rows: ParityRow[] = cases.map((c) => {
@@ -55,7 +58,15 @@ function pinn(): ParityReport['pinn'] {
   try {
     const net = mlp({ layers: [2, 32, 32, 1], seed: 4 });
     const x = fx.random.uniform(3, [256, 2]);
-    const loss = (p: MlpParams) => fx.mean(fx.square(fx.add(fx.laplacian((z) => net.apply(p, z), x), 1)));
+    const loss = (p: MlpParams) =>
+      fx.mean(
+        fx.square(
+          fx.add(
+            fx.laplacian((z) => net.apply(p, z), x),
+            1,
+          ),
+        ),
+      );
     const flat = (r: [unknown, unknown]) => values([r[0] as fx.Tensor, ...fx.leaves(r[1] as fx.PyTree)]);
     const ref = on('js', () => flat(fx.valueAndGrad(loss)(net.params)));
     const step = on('gpu', () => fx.jit(fx.valueAndGrad(loss)));
@@ -64,10 +75,13 @@ function pinn(): ParityReport['pinn'] {
     for (let r = 0; r < 3; r++) on('gpu', () => step(net.params));
     const msPerStep = (performance.now() - t0) / 3;
     const ps = fx.leaves(net.params);
-    const exe = new GpuExecutable(graphOf((...qs) => {
-      const [v, g] = fx.valueAndGrad(loss)(fx.unflatten(net.params, qs));
-      return [v as fx.Tensor, ...fx.leaves(g as fx.PyTree)];
-    }, ps), gpu);
+    const exe = new GpuExecutable(
+      graphOf((...qs) => {
+        const [v, g] = fx.valueAndGrad(loss)(fx.unflatten(net.params, qs));
+        return [v as fx.Tensor, ...fx.leaves(g as fx.PyTree)];
+      }, ps),
+      gpu,
+    );
     return { relErr: relErr(got, ref), hostSteps: exe.hostSteps, kernels: exe.kernelCount, msPerStep };
   } catch (e) {
     return { error: String((e as Error).message) };
