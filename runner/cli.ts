@@ -8,6 +8,8 @@ import { runConfig, validateFile } from './run.js';
 import { runWarnings } from './warnings.js';
 import { checkPinnSymbols, describeReadings } from './symbolCheck.js';
 import { migrateText } from './migrate.js';
+import { configJsonSchema } from './jsonSchema.js';
+import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
@@ -95,8 +97,18 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     });
 
   program
+    .command('schema')
+    .description('print the JSON Schema of config files (for editors: completion, descriptions, checks)')
+    .option('--kind <kind>', `one kind's schema: ${runKinds.join(' | ')} (default: any kind)`)
+    .action((flags: { kind?: string }) => {
+      if (flags.kind !== undefined && !(runKinds as readonly string[]).includes(flags.kind))
+        throw new ConfigError(`--kind: expected one of ${runKinds.join(', ')}, got '${flags.kind}'`);
+      out(`${JSON.stringify(configJsonSchema(flags.kind as RunKind | undefined), null, 2)}\n`);
+    });
+
+  program
     .command('migrate')
-    .description('rename deprecated camelCase keys of configs to snake_case (comments and layout kept)')
+    .description('rename deprecated camelCase keys of configs to snake_case (comments and layout kept); add or update the $schema modeline')
     .argument('<configs...>', 'config files (.yaml)')
     .option('--write', 'rewrite the files in place (default: only list what would change)')
     .action((files: string[], flags: { write?: boolean }) => {

@@ -87,7 +87,8 @@ function schemaAt(schema: z.ZodType, data: unknown, path: readonly PathKey[]): z
           const values = field && (field as unknown as { _zod: { values?: Set<unknown> } })._zod.values;
           return values?.has(tag) ?? false;
         }) ??
-        (v !== null && typeof v === 'object' ? d.options.find((o) => defOf(o).type === 'object') : undefined) ??
+        // a mapping: the object alternative, or the (discriminated) union of objects (an lr schedule)
+        (v !== null && typeof v === 'object' ? d.options.find((o) => ['object', 'union'].includes(defOf(o).type)) : undefined) ??
         d.options[0];
       continue;
     }
@@ -142,8 +143,10 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
         return `${path}: expected one of ${values.join(', ')}, got ${show(got)}${hint ? ` (did you mean '${hint}'?)` : ''}`;
       }
       // A value matching none of the alternatives: report the alternative whose issues go deepest.
-      const deepest = u.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-      if (deepest && deepest.path.length > 0)
+      // A misspelt key is the better message there too.
+      const flat = u.errors.flat();
+      const deepest = flat.find((e) => e.code === 'unrecognized_keys') ?? flat.sort((a, b) => b.path.length - a.path.length)[0];
+      if (deepest && (deepest.path.length > 0 || deepest.code === 'unrecognized_keys'))
         return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
       return `${path}: expected ${u.errors.map((e) => (e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value')).join(' or ')}, got ${show(got)}`;
     }

@@ -11,24 +11,62 @@ const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an identifie
 
 /** Spread into the `network:` object of the PINN schema (all optional, so existing configs hash as before). */
 export const networkShape = {
-  /** mlp (default) | modified-mlp | resnet | pfnn */
-  type: z.enum(NETWORK_TYPES as unknown as [string, ...string[]]).optional(),
-  /** weight initialisation, default glorot-normal */
-  init: z.enum(INIT_KINDS as unknown as [string, ...string[]]).optional(),
-  fourier_features: z.strictObject({ count: z.number().int().positive().default(64), sigma: positive.default(1) }).optional(),
-  adaptive_activation: z.strictObject({ kind: z.enum(['laaf', 'gaaf']), scale: positive.default(10) }).optional(),
+  type: z
+    .enum(NETWORK_TYPES as unknown as [string, ...string[]])
+    .optional()
+    .describe('Architecture: mlp, modified-mlp, resnet or pfnn (one network per field).')
+    .meta({ default: 'mlp' }),
+  init: z
+    .enum(INIT_KINDS as unknown as [string, ...string[]])
+    .optional()
+    .describe('Weight initialisation.')
+    .meta({ default: 'glorot-normal' }),
+  fourier_features: z
+    .strictObject({
+      count: z.number().int().positive().default(64).describe('Random Fourier features (the first layer sees sin and cos of each).'),
+      sigma: positive.default(1).describe('Standard deviation of the random frequencies.'),
+    })
+    .optional()
+    .describe('Random Fourier feature embedding of the inputs.')
+    .meta({ examples: [{ count: 64, sigma: 1 }] }),
+  adaptive_activation: z
+    .strictObject({
+      kind: z
+        .enum(['laaf', 'gaaf'])
+        .describe('Trainable slope per neuron (laaf) or per layer (gaaf).')
+        .meta({ examples: ['laaf'] }),
+      scale: positive.default(10).describe('Slope scale factor n.'),
+    })
+    .optional()
+    .describe('Adaptive activation functions (Jagtap et al.).')
+    .meta({ examples: [{ kind: 'laaf' }] }),
   weight_factorization: z
     .strictObject({
-      mu: z.number().refine(Number.isFinite, 'expected a finite number').default(1),
-      sigma: z.number().nonnegative().default(0.1),
+      mu: z.number().refine(Number.isFinite, 'expected a finite number').default(1).describe('Mean of the log scale factors.'),
+      sigma: z.number().nonnegative().default(0.1).describe('Standard deviation of the log scale factors.'),
     })
-    .optional(),
-  /** coordinate -> period, or { period, harmonics } */
+    .optional()
+    .describe('Random weight factorization (Wang et al. 2022).')
+    .meta({ examples: [{ mu: 1, sigma: 0.1 }] }),
   periodic: z
-    .record(name, z.union([positive, z.strictObject({ period: positive, harmonics: z.number().int().positive().default(1) })]))
-    .optional(),
-  /** field -> expression in the coordinates, N_<field> (raw outputs) and constants */
-  output_transform: z.record(name, z.string().min(1)).optional(),
+    .record(
+      name,
+      z.union([
+        positive,
+        z.strictObject({
+          period: positive.describe('Period of the coordinate.'),
+          harmonics: z.number().int().positive().default(1).describe('Harmonics of the sin/cos embedding.'),
+        }),
+      ]),
+    )
+    .optional()
+    .describe('Exactly periodic inputs: coordinate -> period, or { period, harmonics }.')
+    .meta({ examples: [{ x: 2 }] }),
+  output_transform: z
+    .record(name, z.string().min(1))
+    .optional()
+    .describe('Hard constraints: field -> expression in the coordinates, N_<field> (raw outputs) and constants.')
+    .meta({ examples: [{ u: 'x*(1-x)*N_u' }] }),
 };
 
 type NetworkConfig = {

@@ -1,13 +1,14 @@
 // Config schemas (zod v4, strict objects, defaults filled) for the three run kinds. YAML keys are
-// snake_case; cross-field rules live in superRefine so every error carries its key path.
+// snake_case; cross-field rules live in superRefine so every error carries its key path. Every key carries a
+// description (and an example where it has no default): `fluxion schema` and docs/config.md are generated from them.
 import { z } from 'zod';
-import { optimizerNames } from '../optim/factory.js';
 import { SAMPLER_KINDS } from '../meshes/sampling/samplers.js';
 import { ESTIMATORS } from '../core/estimators.js';
 import { checkNetwork, networkShape } from './networkConfig.js';
 import { pdeLossName } from '../pinn/equations.js';
 import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
 import { isReservedName } from '../pinn/symbols.js';
+import { lrSpecSchema, optimizerEnum, optimizerOptionsSchema } from './optimizerSchema.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -63,19 +64,67 @@ const minBelowMax = (g: { min: number | number[]; max: number | number[] }, ctx:
     });
 };
 
-export const geometrySchema: z.ZodType<GeometryNode> = z.lazy(() =>
-  z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('interval'), min: finite, max: finite }).superRefine(minBelowMax),
-    z.strictObject({ type: z.literal('rectangle'), min: vec2, max: vec2 }).superRefine(minBelowMax),
-    z.strictObject({ type: z.literal('box'), min: vec3, max: vec3 }).superRefine(minBelowMax),
-    z.strictObject({ type: z.literal('hypercube'), min: z.array(finite).min(1), max: z.array(finite).min(1) }).superRefine(minBelowMax),
-    z.strictObject({ type: z.literal('disk'), center: vec2, radius: z.number().positive() }),
-    z.strictObject({ type: z.literal('sphere'), center: vec3, radius: z.number().positive() }),
-    z.strictObject({ type: z.literal('hypersphere'), center: z.array(finite).min(1), radius: z.number().positive() }),
-    z.strictObject({ type: z.literal('polygon'), vertices: z.array(vec2).min(3) }),
-    z.strictObject({ type: z.enum(['union', 'intersection', 'difference']), of: z.array(geometrySchema).min(2) }),
-  ]),
-) as z.ZodType<GeometryNode>;
+const shape = <T extends string>(type: T, description: string) => z.literal(type).describe(description);
+const lower = <S extends z.ZodType>(s: S, example: unknown) =>
+  s.describe('Lower corner (one value per axis).').meta({ examples: [example] });
+const upper = <S extends z.ZodType>(s: S, example: unknown) =>
+  s.describe('Upper corner, above min on every axis.').meta({ examples: [example] });
+const center = <S extends z.ZodType>(s: S, example: unknown) => s.describe('Centre point.').meta({ examples: [example] });
+const radius = z
+  .number()
+  .positive()
+  .describe('Radius (> 0).')
+  .meta({ examples: [0.5] });
+
+export const geometrySchema: z.ZodType<GeometryNode> = z
+  .lazy(() =>
+    z.discriminatedUnion('type', [
+      z
+        .strictObject({ type: shape('interval', '1-D interval [min, max].'), min: lower(finite, 0), max: upper(finite, 1) })
+        .superRefine(minBelowMax),
+      z
+        .strictObject({ type: shape('rectangle', 'Axis-aligned rectangle.'), min: lower(vec2, [0, 0]), max: upper(vec2, [1, 1]) })
+        .superRefine(minBelowMax),
+      z
+        .strictObject({ type: shape('box', 'Axis-aligned 3-D box.'), min: lower(vec3, [0, 0, 0]), max: upper(vec3, [1, 1, 1]) })
+        .superRefine(minBelowMax),
+      z
+        .strictObject({
+          type: shape('hypercube', 'Axis-aligned box in any dimension.'),
+          min: lower(z.array(finite).min(1), [0, 0, 0, 0]),
+          max: upper(z.array(finite).min(1), [1, 1, 1, 1]),
+        })
+        .superRefine(minBelowMax),
+      z.strictObject({ type: shape('disk', 'Disk in 2-D.'), center: center(vec2, [0, 0]), radius }),
+      z.strictObject({ type: shape('sphere', 'Ball in 3-D.'), center: center(vec3, [0, 0, 0]), radius }),
+      z.strictObject({
+        type: shape('hypersphere', 'Ball in any dimension.'),
+        center: center(z.array(finite).min(1), [0, 0, 0, 0]),
+        radius,
+      }),
+      z.strictObject({
+        type: shape('polygon', 'Simple 2-D polygon.'),
+        vertices: z
+          .array(vec2)
+          .min(3)
+          .describe('Corners in order (at least 3).')
+          .meta({
+            examples: [
+              [
+                [0, 0],
+                [1, 0],
+                [0, 1],
+              ],
+            ],
+          }),
+      }),
+      z.strictObject({
+        type: z.enum(['union', 'intersection', 'difference']).describe('CSG combination (difference: the first minus the others).'),
+        of: z.array(geometrySchema).min(2).describe('Geometries of one dimension (at least 2).'),
+      }),
+    ]),
+  )
+  .meta({ id: 'geometry', description: 'A shape, or a CSG union / intersection / difference of shapes.' }) as z.ZodType<GeometryNode>;
 
 /** Spatial dimension of a geometry tree (CSG operands are checked to agree). */
 export function geometryDim(g: GeometryNode): number {
@@ -109,21 +158,17 @@ function checkCsgDims(g: GeometryNode, path: (string | number)[], ctx: z.Refinem
 }
 
 // ---------- shared training / output blocks ----------
-const optimizerEnum = z.enum(optimizerNames as unknown as [string, ...string[]]);
-// the shape only: range and schedule keys are checked by optim's parseLr (checkOptimizer), with the key path
-const lrSpec = z.union([z.number(), z.record(z.string(), z.unknown())]);
-
 const trainingShape = (steps: number, logEvery: number, checkpointEvery: number) => ({
-  steps: posInt.default(steps),
-  optimizer: optimizerEnum.default('adam'),
-  /** Passed to optim's makeOptimizer (validated there, e.g. betas, eps, base). */
-  optimizer_options: z.record(z.string(), z.unknown()).default({}),
-  /** Learning rate or schedule spec ({ type: cosine, lr, totalSteps, ... }); optimizer default when absent. */
-  lr: lrSpec.optional(),
-  log_every: posInt.default(logEvery),
-  checkpoint_every: posInt.default(checkpointEvery),
-  /** Stop (exit 3) when the loss exceeds this multiple of the best loss so far. */
-  divergence_factor: z.number().gt(1).default(1e8),
+  steps: posInt.default(steps).describe('Training steps (optimizer updates; with finetune, both phases).'),
+  optimizer: optimizerEnum.default('adam').describe('Optimizer (optim/README.md describes each).'),
+  optimizer_options: optimizerOptionsSchema.prefault({}).describe('Options of `optimizer` (each optimizer reads its own).'),
+  lr: lrSpecSchema
+    .optional()
+    .describe("Learning rate or schedule ({ type: cosine, lr, total_steps, ... }); the optimizer's default when absent.")
+    .meta({ examples: [0.001] }),
+  log_every: posInt.default(logEvery).describe('Steps between lines of metrics.jsonl (and test-error evaluations).'),
+  checkpoint_every: posInt.default(checkpointEvery).describe('Steps between checkpoints (also written on Ctrl-C).'),
+  divergence_factor: z.number().gt(1).default(1e8).describe('Stop (exit 3) when the loss exceeds this multiple of the best loss so far.'),
 });
 
 const dtypeEnum = z.enum(['f32', 'f64']);
@@ -131,191 +176,364 @@ const backendEnum = z.enum(['auto', 'wasm', 'gpu', 'js']);
 const runName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a run name of letters, digits, ".", "_", "-"');
 
 const common = {
-  name: runName,
-  seed: z.number().int().nonnegative().default(0),
-  backend: backendEnum.default('auto'),
+  name: runName.describe('Run name: outputs go to runs/<name>/ (letters, digits, ".", "_", "-").').meta({ examples: ['poisson2d'] }),
+  seed: z.number().int().nonnegative().default(0).describe('Seed of every random draw (initialisation, sampling, data).'),
+  backend: backendEnum.default('auto').describe('Compute backend (auto: wasm; --backend overrides).'),
 };
+const dtype = dtypeEnum.default('f32').describe('Floating-point type of training.');
 
 // ---------- PINN ----------
 const conditionCommon = {
-  name: identifier.optional(),
-  field: identifier.optional(),
-  weight: z.number().nonnegative().default(1),
-  /** Collocation points for this condition (default training.points.boundary / initial). */
-  points: posInt.optional(),
+  name: identifier
+    .optional()
+    .describe('Loss term name (default <type><index>, e.g. dirichlet0).')
+    .meta({ examples: ['inlet'] }),
+  field: identifier
+    .optional()
+    .describe('Field the condition applies to (default: every field).')
+    .meta({ examples: ['u'] }),
+  weight: z.number().nonnegative().default(1).describe('Weight of this loss term.'),
+  points: posInt
+    .optional()
+    .describe('Collocation points for this condition (default training.points.boundary / initial).')
+    .meta({ examples: [200] }),
 };
 const columnNames = z.array(z.string().min(1)).min(1);
+const interpolation = z
+  .enum(['linear', 'nearest'])
+  .default('linear')
+  .describe('Interpolation of the tabulated values: multilinear (grids) or Delaunay (scattered), or nearest.');
 /** Values read from a data file and interpolated (multilinear/nearest on grids, Delaunay/nearest when scattered). */
 const tabulated = {
-  file: z.string().min(1).optional(),
-  /** The file's names for the coordinates then the value (or, for one 2-D array, its columns in order). */
-  columns: columnNames.optional(),
-  interpolation: z.enum(['linear', 'nearest']).default('linear'),
+  file: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Data file (.dat/.txt/.csv/.npz/.npy/.mat/.vtu/.vti), relative to the config.')
+    .meta({ examples: ['data/initial.dat'] }),
+  columns: columnNames
+    .optional()
+    .describe("The file's names for the coordinates then the value (or, for one 2-D array, its columns in order).")
+    .meta({ examples: [['x', 'u0']] }),
+  interpolation,
 };
 
-/** `on:` selects boundary points: 'boundary' (all) or a mathjs boolean expression such as `x == -1`. */
-const onSelector = z.string().min(1).default('boundary');
+const onSelector = z
+  .string()
+  .min(1)
+  .default('boundary')
+  .describe("Boundary points it applies to: 'boundary' (all) or a boolean expression such as `x == -1`.");
+const value = (what: string) => expr.describe(what).meta({ examples: ['sin(pi*x)'] });
 
 /** One PDE equation: 'u_t - u_xx' or { eq: 'u_t - u_xx', name: heat, weight: 2 }. */
-export const pdeEntrySchema = z.union([
-  z.string().min(1),
-  z.strictObject({ eq: z.string().min(1), name: identifier.optional(), weight: z.number().nonnegative().default(1) }),
-]);
+export const pdeEntrySchema = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      eq: z
+        .string()
+        .min(1)
+        .describe('Residual expression (= 0), e.g. u_t - nu*u_xx.')
+        .meta({ examples: ['u_t - 0.1*u_xx'] }),
+      name: identifier
+        .optional()
+        .describe('Loss term name (default pde, or pde<index> for several).')
+        .meta({ examples: ['heat'] }),
+      weight: z.number().nonnegative().default(1).describe('Weight of this loss term.'),
+    }),
+  ])
+  .describe('An equation: a residual expression, or { eq, name, weight }.');
 export type PdeEntryConfig = z.infer<typeof pdeEntrySchema>;
 
-export const conditionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('dirichlet'), on: onSelector, value: expr, ...conditionCommon }),
-  z.strictObject({ type: z.literal('neumann'), on: onSelector, value: expr, ...conditionCommon }),
-  z.strictObject({
-    type: z.literal('robin'),
-    on: onSelector,
-    alpha: expr.default(1),
-    beta: expr.default(1),
-    value: expr,
-    ...conditionCommon,
-  }),
-  z.strictObject({ type: z.literal('periodic'), axis: identifier, ...conditionCommon }),
-  z.strictObject({
-    type: z.literal('initial'),
-    value: expr.optional(),
-    order: z.union([z.literal(0), z.literal(1)]).default(0),
-    /** Tabulated initial values (spatial coordinates and the field), interpolated, instead of `value`. */
-    ...tabulated,
-    ...conditionCommon,
-  }),
-  z.strictObject({
-    type: z.literal('data'),
-    /** Observation file (.dat/.npz/.mat/.vtu/.vti); else sampled from the reference, else from the exact solution. */
-    file: z.string().min(1).optional(),
-    n: posInt.default(100),
-    noise: z.number().nonnegative().default(0),
-    /** Observed fields (default: every field; `field:` observes one). */
-    fields: z.array(identifier).min(1).optional(),
-    /** The file's names for the coordinates then the observed fields (or, for one 2-D array, its columns in order). */
-    columns: columnNames.optional(),
-    /** `exact`: observe the exact solution at the file's points (the file then only needs coordinates). */
-    values: z.enum(['file', 'exact']).default('file'),
-    ...conditionCommon,
-  }),
-  z.strictObject({
-    type: z.literal('point'),
-    /** One point [x, y] or a list [[x, y], ...]. */
-    at: z.union([z.array(finite).min(1), z.array(z.array(finite).min(1)).min(1)]),
-    value: expr.default(0),
-    ...conditionCommon,
-  }),
-]);
+const conditionType = <T extends string>(type: T, description: string) => z.literal(type).describe(description);
+export const conditionSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: conditionType('dirichlet', 'u = value on the selected boundary.'),
+      on: onSelector,
+      value: value('Prescribed value (number or expression).'),
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('neumann', 'Outward normal derivative = value.'),
+      on: onSelector,
+      value: value('Prescribed normal derivative.'),
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('robin', 'alpha u + beta du/dn = value.'),
+      on: onSelector,
+      alpha: expr.default(1).describe('Coefficient of u.'),
+      beta: expr.default(1).describe('Coefficient of the normal derivative.'),
+      value: value('Right-hand side.'),
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('periodic', 'Equal values (and first derivatives) on the two faces of an axis.'),
+      axis: identifier.describe('Coordinate whose two faces are identified.').meta({ examples: ['x'] }),
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('initial', 'Value (order 0) or time derivative (order 1) at t0.'),
+      value: value('Initial value (or time derivative) as an expression in space.').optional(),
+      order: z
+        .union([z.literal(0), z.literal(1)])
+        .default(0)
+        .describe('0: u(x, t0) = value; 1: u_t(x, t0) = value.'),
+      ...tabulated,
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('data', 'Observations: fits the fields to measured values (inverse problems).'),
+      file: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Observation file (.dat/.npz/.mat/.vtu/.vti); else sampled from the reference, else from the exact solution.')
+        .meta({ examples: ['data/observations.dat'] }),
+      n: posInt.default(100).describe('Observation points drawn when there is no file.'),
+      noise: z.number().nonnegative().default(0).describe('Relative Gaussian noise added to the observed values.'),
+      fields: z
+        .array(identifier)
+        .min(1)
+        .optional()
+        .describe('Observed fields (default: every field; `field:` observes one).')
+        .meta({ examples: [['u']] }),
+      columns: columnNames
+        .optional()
+        .describe("The file's names for the coordinates then the observed fields (or, for one 2-D array, its columns in order).")
+        .meta({ examples: [['x', 't', 'u']] }),
+      values: z
+        .enum(['file', 'exact'])
+        .default('file')
+        .describe("'exact': observe the exact solution at the file's points (the file then only needs coordinates)."),
+      ...conditionCommon,
+    }),
+    z.strictObject({
+      type: conditionType('point', 'u = value at given points.'),
+      at: z
+        .union([z.array(finite).min(1), z.array(z.array(finite).min(1)).min(1)])
+        .describe('One point [x, y] or a list [[x, y], ...].')
+        .meta({ examples: [[0, 0]] }),
+      value: expr.default(0).describe('Prescribed value.'),
+      ...conditionCommon,
+    }),
+  ])
+  .describe('A boundary, initial, data or point condition (each is its own loss term).');
 export type ConditionConfig = z.infer<typeof conditionSchema>;
 
-const referenceSchema = z.union([
-  z.string().min(1),
-  z.strictObject({
-    file: z.string().min(1),
-    /** Column/array names: coordinates then fields, when the file's own names do not match. */
-    columns: z.array(z.string().min(1)).optional(),
-  }),
-]);
+const referenceSchema = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      file: z
+        .string()
+        .min(1)
+        .describe('Reference solution file.')
+        .meta({ examples: ['data/ref.dat'] }),
+      columns: z
+        .array(z.string().min(1))
+        .optional()
+        .describe("Column/array names: coordinates then fields, when the file's own names do not match.")
+        .meta({ examples: [['x', 'y', 'u']] }),
+    }),
+  ])
+  .describe('Reference solution file (.dat/.txt/.csv/.npz/.npy/.mat/.vtu/.vti), or { file, columns }; gives the test error.')
+  .meta({ examples: ['data/poisson_ref.dat'] });
 
 const referenceExtensions = ['.dat', '.txt', '.csv', '.npz', '.npy', '.mat', '.vtu', '.vti'];
 
 export const pinnSchema = z
   .strictObject({
-    kind: z.literal('pinn'),
+    kind: z.literal('pinn').describe('Physics-informed neural network: train a network to satisfy PDEs and conditions.'),
     ...common,
-    dtype: dtypeEnum.default('f32'),
-    /** Spatial domain; may be omitted with `time` for an ODE (the domain is then the time interval, coords [t]). */
-    geometry: geometrySchema.optional(),
-    /** Time interval [t0, t1] for evolution problems (adds the coordinate `t`). */
-    time: vec2.optional(),
-    /** Coordinate names, default x, y, z (by dimension) then t. */
-    coords: z.array(identifier).min(1).optional(),
-    fields: z.array(identifier).min(1).default(['u']),
-    constants: z.record(identifier, finite).default({}),
-    /** Trainable constants of inverse problems: an initial value, or { init, scale } (the optimizer trains value / scale). */
-    unknowns: z.record(identifier, z.union([finite, z.strictObject({ init: finite, scale: z.number().positive() })])).default({}),
-    /** Known values of unknowns (benchmarks): metrics and summary report each one's relative error. */
-    true_values: z.record(identifier, finite).optional(),
-    /** Equations: strings, or `{ eq, name, weight }` (each equation is its own loss term). */
-    pde: z.array(pdeEntrySchema).min(1),
-    conditions: z.array(conditionSchema).default([]),
-    exact: z.union([z.string().min(1), z.record(identifier, z.string().min(1))]).optional(),
+    dtype,
+    geometry: geometrySchema
+      .optional()
+      .describe('Spatial domain; may be omitted with `time` for an ODE (the domain is then the time interval, coords [t]).')
+      .meta({ examples: [{ type: 'rectangle', min: [0, 0], max: [1, 1] }] }),
+    time: vec2
+      .optional()
+      .describe('Time interval [t0, t1] for evolution problems (adds the coordinate t).')
+      .meta({ examples: [[0, 1]] }),
+    coords: z
+      .array(identifier)
+      .min(1)
+      .optional()
+      .describe('Coordinate names, default x, y, z (x1, x2, ... above 3 axes) then t.')
+      .meta({ examples: [['x', 't']] }),
+    fields: z.array(identifier).min(1).default(['u']).describe('Names of the unknown fields (network outputs).'),
+    constants: z
+      .record(identifier, finite)
+      .default({})
+      .describe('Named constants usable in every expression.')
+      .meta({ examples: [{ nu: 0.01 }] }),
+    unknowns: z
+      .record(
+        identifier,
+        z.union([
+          finite,
+          z.strictObject({
+            init: finite.describe('Initial value.').meta({ examples: [0.5] }),
+            scale: z
+              .number()
+              .positive()
+              .describe('Typical magnitude: the optimizer trains value / scale.')
+              .meta({ examples: [0.01] }),
+          }),
+        ]),
+      )
+      .default({})
+      .describe('Trainable constants of inverse problems: an initial value, or { init, scale } (the optimizer trains value / scale).')
+      .meta({ examples: [{ D: 0.5 }] }),
+    true_values: z
+      .record(identifier, finite)
+      .optional()
+      .describe("Known values of unknowns (benchmarks): metrics and summary report each one's relative error.")
+      .meta({ examples: [{ D: 0.1 }] }),
+    pde: z
+      .array(pdeEntrySchema)
+      .min(1)
+      .describe('Equations (residual = 0): strings or { eq, name, weight }; derivatives as u_x, u_xx, u_xt, lap(u).')
+      .meta({ examples: [['lap(u) + 2*pi^2*sin(pi*x)*sin(pi*y)']] }),
+    conditions: z.array(conditionSchema).default([]).describe('Boundary, initial, data and point conditions.'),
+    exact: z
+      .union([z.string().min(1), z.record(identifier, z.string().min(1))])
+      .optional()
+      .describe('Exact solution (one expression, or one per field): test error, and source terms derived symbolically.')
+      .meta({ examples: ['sin(pi*x)*sin(pi*y)'] }),
     reference: referenceSchema.optional(),
-    /** Coefficient fields read from data files, usable in PDEs and condition values by name. */
-    coefficients: z.record(identifier, z.strictObject({ ...tabulated, file: z.string().min(1) })).default({}),
+    coefficients: z
+      .record(
+        identifier,
+        z.strictObject({
+          ...tabulated,
+          file: z
+            .string()
+            .min(1)
+            .describe('Data file of the coefficient, relative to the config.')
+            .meta({ examples: ['data/coef.dat'] }),
+        }),
+      )
+      .default({})
+      .describe('Coefficient fields read from data files, usable in PDEs and condition values by name.')
+      .meta({ examples: [{ a: { file: 'data/coef.dat' } }] }),
     network: z
       .strictObject({
-        /** Hidden widths (input and output widths come from coords and fields). */
-        layers: z.array(posInt).min(1).default([64, 64, 64]),
-        activation: z.enum(['tanh', 'sin', 'gelu', 'relu', 'sigmoid', 'swish']).default('tanh'),
+        layers: z
+          .array(posInt)
+          .min(1)
+          .default([64, 64, 64])
+          .describe('Hidden widths (input and output widths come from coords and fields).'),
+        activation: z.enum(['tanh', 'sin', 'gelu', 'relu', 'sigmoid', 'swish']).default('tanh').describe('Activation function.'),
         ...networkShape,
       })
-      .prefault({}),
+      .prefault({})
+      .describe('The network: widths, activation, architecture and input/output transforms.'),
     training: z
       .strictObject({
         ...trainingShape(5000, 100, 1000),
         points: z
           .strictObject({
-            domain: posInt.default(2000),
-            boundary: posInt.default(400),
-            initial: posInt.default(400),
-            test: posInt.default(2000),
+            domain: posInt.default(2000).describe('PDE collocation points in the domain.'),
+            boundary: posInt.default(400).describe('Points per boundary condition.'),
+            initial: posInt.default(400).describe('Points per initial condition.'),
+            test: posInt.default(2000).describe('Points the test error is measured on.'),
           })
-          .prefault({}),
-        sampler: z.enum(SAMPLER_KINDS as unknown as [string, ...string[]]).default('uniform'),
-        /** Redraw collocation points every N steps (0 = never); a pure function of (seed, step). */
-        resample_every: nonNegInt.default(0),
-        /**
-         * From step `at` on, a second optimizer (default L-BFGS, in f64 unless dtype says otherwise) continues from
-         * the trained parameters on the initial collocation points, held fixed; training.steps counts both phases.
-         */
+          .prefault({})
+          .describe('Collocation point counts.'),
+        sampler: z
+          .enum(SAMPLER_KINDS as unknown as [string, ...string[]])
+          .default('uniform')
+          .describe('How collocation points are drawn.'),
+        resample_every: nonNegInt
+          .default(0)
+          .describe('Redraw collocation points every N steps (0 = never); a pure function of (seed, step).'),
         finetune: z
           .strictObject({
-            at: nonNegInt,
-            optimizer: optimizerEnum.default('lbfgs'),
-            optimizer_options: z.record(z.string(), z.unknown()).default({}),
-            dtype: dtypeEnum.default('f64'),
+            at: nonNegInt.describe('Step at which the second optimizer takes over (below training.steps).').meta({ examples: [5000] }),
+            optimizer: optimizerEnum.default('lbfgs').describe('Optimizer of the second phase.'),
+            optimizer_options: optimizerOptionsSchema.prefault({}).describe('Options of `optimizer` (each optimizer reads its own).'),
+            dtype: dtypeEnum.default('f64').describe('Floating-point type of the second phase.'),
           })
-          .optional(),
-        /** Residual-based adaptive sampling of the PDE points: rar-g (greedy), rar-d, rad (Wu et al. 2023). */
+          .optional()
+          .describe(
+            'From step `at` on, a second optimizer (default L-BFGS, in f64) continues from the trained parameters on the collocation points of that step, held fixed.',
+          )
+          .meta({ examples: [{ at: 5000, optimizer: 'lbfgs' }] }),
         adaptive: z
           .strictObject({
-            method: z.enum(ADAPTIVE_METHODS as unknown as [string, ...string[]]),
-            every: posInt.default(1000),
-            candidates: posInt.default(10000),
-            add: posInt.default(100),
-            k: z.number().nonnegative().default(1),
-            c: z.number().nonnegative().default(1),
+            method: z
+              .enum(ADAPTIVE_METHODS as unknown as [string, ...string[]])
+              .describe('rar-g (greedy), rar-d or rad (Wu et al. 2023).')
+              .meta({ examples: ['rad'] }),
+            every: posInt.default(1000).describe('Steps between adaptations.'),
+            candidates: posInt.default(10000).describe('Candidate points whose residuals are ranked.'),
+            add: posInt.default(100).describe('Points added per adaptation (rar-g, rar-d).'),
+            k: z.number().nonnegative().default(1).describe('Exponent of the residual in the sampling density (rar-d, rad).'),
+            c: z.number().nonnegative().default(1).describe('Constant added to the density (rar-d, rad).'),
           })
-          .optional(),
-        /** Causal weighting of the PDE loss over time chunks (Wang et al. 2022), with an epsilon schedule. */
+          .optional()
+          .describe('Residual-based adaptive sampling of the PDE points.')
+          .meta({ examples: [{ method: 'rad', every: 500 }] }),
         causal: z
           .strictObject({
-            chunks: posInt.default(32),
+            chunks: posInt.default(32).describe('Time chunks the PDE loss is split into.'),
             epsilon: z
               .array(z.number().nonnegative().refine(Number.isFinite, 'expected a finite number'))
               .min(1)
-              .default([0.01, 0.1, 1, 10, 100]),
-            delta: z.number().gt(0).lt(1).default(0.99),
+              .default([0.01, 0.1, 1, 10, 100])
+              .describe('Causality parameters, taken in turn when the weights reach delta.'),
+            delta: z.number().gt(0).lt(1).default(0.99).describe('Smallest chunk weight at which epsilon moves on.'),
           })
-          .optional(),
-        /** Curriculum time-marching: PDE and boundary points in [t0, t0 + k (t1 - t0) / windows] during the k-th share of the steps. */
-        time_marching: z.strictObject({ windows: posInt }).optional(),
-        /** Extra PDE points used at every step: a list of points or a file of coordinate columns. */
+          .optional()
+          .describe('Causal weighting of the PDE loss over time chunks (Wang et al. 2022).')
+          .meta({ examples: [{ chunks: 32 }] }),
+        time_marching: z
+          .strictObject({ windows: posInt.describe('Number of time windows.').meta({ examples: [4] }) })
+          .optional()
+          .describe(
+            'Curriculum time-marching: PDE and boundary points in [t0, t0 + k (t1 - t0) / windows] during the k-th share of the steps.',
+          )
+          .meta({ examples: [{ windows: 4 }] }),
         anchors: z
           .union([
             z.array(z.array(finite).min(1)).min(1),
-            z.strictObject({ file: z.string().min(1), columns: z.array(z.string().min(1)).optional() }),
+            z.strictObject({
+              file: z
+                .string()
+                .min(1)
+                .describe('File of coordinate columns.')
+                .meta({ examples: ['data/anchors.dat'] }),
+              columns: z
+                .array(z.string().min(1))
+                .optional()
+                .describe("The file's names of the coordinates.")
+                .meta({ examples: [['x', 'y']] }),
+            }),
           ])
-          .optional(),
+          .optional()
+          .describe('Extra PDE points used at every step: a list of points or { file, columns }.')
+          .meta({ examples: [[[0, 0]]] }),
       })
-      .prefault({}),
-    derivatives: z.strictObject({ estimator: z.enum(ESTIMATORS).default('exact'), samples: posInt.default(16) }).prefault({}),
+      .prefault({})
+      .describe('Optimizer, steps, collocation points and training strategies.'),
+    derivatives: z
+      .strictObject({
+        estimator: z.enum(ESTIMATORS).default('exact').describe('exact (Taylor jets) or STDE (random probes, for high dimensions).'),
+        samples: posInt.default(16).describe('Probes per step of the STDE estimators.'),
+      })
+      .prefault({})
+      .describe('How PDE derivatives are computed.'),
     output: z
       .strictObject({
-        /** Evaluation grid points per axis (one number for all axes, or one per axis incl. time). */
-        resolution: z.union([z.number().int().min(2), z.array(z.number().int().min(2)).min(1)]).default(64),
+        resolution: z
+          .union([z.number().int().min(2), z.array(z.number().int().min(2)).min(1)])
+          .default(64)
+          .describe('Evaluation grid points per axis (one number for all axes, or one per axis incl. time).'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('Written fields.'),
   })
   .superRefine((c, ctx) => {
     if (c.geometry) checkCsgDims(c.geometry, ['geometry'], ctx);
@@ -546,83 +764,121 @@ export function defaultCoords(spaceDim: number, time: boolean): string[] {
 /** Operator and simulation training have one loss and one gradient per step. */
 export const singleGradientOptimizers = ['adam', 'adamw', 'sgd'] as const;
 
-const grfSchema = z.strictObject({
-  alpha: z.number().positive().optional(),
-  tau: z.number().positive().optional(),
-  sigma: z.number().positive().optional(),
-});
+const grfSchema = z
+  .strictObject({
+    alpha: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Smoothness exponent of the covariance (default 2).')
+      .meta({ examples: [2] }),
+    tau: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Inverse length scale (default 5; Darcy 3).')
+      .meta({ examples: [5] }),
+    sigma: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Amplitude (default 25; Darcy: set from tau and alpha).')
+      .meta({ examples: [25] }),
+  })
+  .describe('Gaussian random field of the inputs, sigma^2 (-Laplacian + tau^2)^-alpha (defaults as in the FNO paper).')
+  .meta({ examples: [{ alpha: 2, tau: 5 }] });
 
-export const operatorDataSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('burgers'),
-    train: posInt.default(200),
-    test: posInt.default(50),
-    resolution: posInt.default(128),
-    nu: z.number().positive().default(0.1),
-    T: z.number().positive().default(1),
-    solver_resolution: posInt.optional(),
-    grf: grfSchema.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('antiderivative'),
-    train: posInt.default(1000),
-    test: posInt.default(200),
-    resolution: posInt.default(100),
-    grf: grfSchema.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('darcy'),
-    train: posInt.default(100),
-    test: posInt.default(20),
-    resolution: z.number().int().min(3).default(29),
-    grf: grfSchema.optional(),
-  }),
-  z.strictObject({
-    type: z.literal('file'),
-    file: z.string().min(1),
-    /** Array names of inputs and outputs in the file ([count, ...grid]). */
-    inputs: z.string().min(1).default('inputs'),
-    outputs: z.string().min(1).default('outputs'),
-    test_fraction: z.number().gt(0).lt(1).default(0.2),
-  }),
-]);
+const dataType = <T extends string>(type: T, description: string) => z.literal(type).describe(description);
+const trainCount = (n: number) => posInt.default(n).describe('Training samples.');
+const testCount = (n: number) => posInt.default(n).describe('Test samples.');
 
-export const operatorModelSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('fno'),
-    modes: posInt.default(16),
-    width: posInt.default(64),
-    depth: posInt.default(4),
-    projection: posInt.default(128),
-    /** Zero padding per axis for non-periodic problems (FNO Darcy: 9). */
-    padding: nonNegInt.default(0),
-  }),
-  z.strictObject({
-    type: z.literal('deeponet'),
-    branch: z.array(posInt).min(1).default([40, 40]),
-    trunk: z.array(posInt).min(1).default([40, 40]),
-    basis: posInt.default(40),
-    activation: z.enum(['gelu', 'tanh', 'relu', 'sin']).default('relu'),
-  }),
-]);
+export const operatorDataSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: dataType('burgers', '1-D viscous Burgers: initial condition -> solution at time T (spectral solver).'),
+      train: trainCount(200),
+      test: testCount(50),
+      resolution: posInt.default(128).describe('Grid points of inputs and outputs.'),
+      nu: z.number().positive().default(0.1).describe('Viscosity.'),
+      T: z.number().positive().default(1).describe('Final time.'),
+      solver_resolution: posInt
+        .optional()
+        .describe('Grid of the reference solver, a multiple of resolution (default resolution).')
+        .meta({ examples: [1024] }),
+      grf: grfSchema.optional(),
+    }),
+    z.strictObject({
+      type: dataType('antiderivative', 'v -> its antiderivative u (u(0) = 0), the DeepONet example.'),
+      train: trainCount(1000),
+      test: testCount(200),
+      resolution: posInt.default(100).describe('Sensor / evaluation points.'),
+      grf: grfSchema.optional(),
+    }),
+    z.strictObject({
+      type: dataType('darcy', '2-D Darcy flow: thresholded coefficient field -> pressure (finite differences).'),
+      train: trainCount(100),
+      test: testCount(20),
+      resolution: z.number().int().min(3).default(29).describe('Grid points per axis.'),
+      grf: grfSchema.optional(),
+    }),
+    z.strictObject({
+      type: dataType('file', 'Input and output arrays from a file.'),
+      file: z
+        .string()
+        .min(1)
+        .describe('Data file (.npz, .mat) relative to the config.')
+        .meta({ examples: ['data/darcy.npz'] }),
+      inputs: z.string().min(1).default('inputs').describe('Array name of the inputs in the file ([count, ...grid]).'),
+      outputs: z.string().min(1).default('outputs').describe('Array name of the outputs in the file ([count, ...grid]).'),
+      test_fraction: z.number().gt(0).lt(1).default(0.2).describe('Share of the samples held out for testing.'),
+    }),
+  ])
+  .describe('The dataset: generated (burgers, antiderivative, darcy) or read from a file.');
+
+export const operatorModelSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('fno').describe('Fourier neural operator.'),
+      modes: posInt.default(16).describe('Fourier modes kept per axis (at most resolution/2 + 1).'),
+      width: posInt.default(64).describe('Channels of the spectral layers.'),
+      depth: posInt.default(4).describe('Spectral layers.'),
+      projection: posInt.default(128).describe('Hidden width of the output projection.'),
+      padding: nonNegInt.default(0).describe('Zero padding per axis for non-periodic problems (FNO Darcy: 9).'),
+    }),
+    z.strictObject({
+      type: z.literal('deeponet').describe('Deep operator network (branch and trunk nets).'),
+      branch: z.array(posInt).min(1).default([40, 40]).describe('Hidden widths of the branch net (input: the sensor values).'),
+      trunk: z.array(posInt).min(1).default([40, 40]).describe('Hidden widths of the trunk net (input: the coordinates).'),
+      basis: posInt.default(40).describe('Basis functions (output width of both nets).'),
+      activation: z.enum(['gelu', 'tanh', 'relu', 'sin']).default('relu').describe('Activation function.'),
+    }),
+  ])
+  .describe('The operator network.');
 
 export const operatorSchema = z
   .strictObject({
-    kind: z.literal('operator'),
+    kind: z.literal('operator').describe('Operator learning: learn a map between functions from input/output samples.'),
     ...common,
-    dtype: dtypeEnum.default('f32'),
+    dtype,
     model: operatorModelSchema,
     data: operatorDataSchema,
-    loss: z.enum(['relL2', 'mse']).default('relL2'),
+    loss: z.enum(['relL2', 'mse']).default('relL2').describe('Training loss: relative L2 per sample (relL2) or mean squared error.'),
     training: z
       .strictObject({
         ...trainingShape(500, 10, 100),
-        batch_size: posInt.default(20),
-        /** Default optimizer (no optimizer options and no lr given): Adam, weight decay 1e-4, lr halved every decay_every epochs. */
-        decay_every: posInt.default(100),
+        batch_size: posInt.default(20).describe('Samples per step (at most data.train).'),
+        decay_every: posInt
+          .default(100)
+          .describe(
+            'Default optimizer (no optimizer options and no lr given): Adam, weight decay 1e-4, lr halved every decay_every epochs.',
+          ),
       })
-      .prefault({}),
-    output: z.strictObject({ samples: posInt.default(4) }).prefault({}),
+      .prefault({})
+      .describe('Optimizer (adam, adamw or sgd) and steps (one step = one batch).'),
+    output: z
+      .strictObject({ samples: posInt.default(4).describe('Test samples written as fields (input, prediction, reference).') })
+      .prefault({})
+      .describe('Written fields.'),
   })
   .superRefine((c, ctx) => {
     if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
@@ -649,73 +905,129 @@ export const operatorSchema = z
   });
 
 // ---------- differentiable simulation ----------
-const springSchema = z.strictObject({
-  a: nonNegInt,
-  b: nonNegInt,
-  stiffness: z.number().nonnegative(),
-  actuation: z.number().optional(),
-  damping: z.number().nonnegative().optional(),
-  rest_length: z.number().positive().optional(),
-});
+const springSchema = z
+  .strictObject({
+    a: nonNegInt.describe('Index of the first point.').meta({ examples: [0] }),
+    b: nonNegInt.describe('Index of the second point.').meta({ examples: [1] }),
+    stiffness: z
+      .number()
+      .nonnegative()
+      .describe('Spring stiffness.')
+      .meta({ examples: [3e4] }),
+    actuation: z
+      .number()
+      .optional()
+      .describe('Actuation strength (0 or absent: passive).')
+      .meta({ examples: [0.15] }),
+    damping: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('Damping coefficient (default none).')
+      .meta({ examples: [0.5] }),
+    rest_length: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Rest length (default the initial distance).')
+      .meta({ examples: [0.1] }),
+  })
+  .describe('A spring between points a and b.');
 
-export const simulatorSchema = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('mass-spring'),
-    /** 'default' = the DiffTaichi robot; or explicit points and springs. */
-    robot: z
-      .union([z.literal('default'), z.strictObject({ points: z.array(vec2).min(2), springs: z.array(springSchema).min(1) })])
-      .default('default'),
-    dt: z.number().positive().default(0.004),
-    gravity: finite.default(-4.8),
-    drag: z.number().nonnegative().default(15),
-    ground_height: finite.default(0.1),
-    friction: z.number().nonnegative().default(1),
-    n_sin: posInt.default(10),
-    omega: z.number().positive().default(10),
-    n_hidden: posInt.default(32),
-  }),
-  z.strictObject({
-    type: z.literal('mpm'),
-    n_grid: z.number().int().min(4).default(32),
-    dt: z.number().positive().default(2e-4),
-    E: z.number().positive().default(1000),
-    nu: z.number().gt(-1).lt(0.5).default(0.2),
-    material: z.enum(['fixedCorotated', 'neoHookean', 'fluid', 'snow']).default('fixedCorotated'),
-    density: z.number().positive().default(1),
-    gravity: finite.default(-9.8),
-    boundary: z.enum(['sticky', 'slip', 'none']).default('sticky'),
-    /** The simulated body: a block of nx x ny particles filling origin + [0, size]. */
-    block: z
-      .strictObject({
-        nx: posInt.default(8),
-        ny: posInt.default(8),
-        origin: vec2.default([0.2, 0.4]),
-        size: vec2.default([0.2, 0.2]),
-        jitter_seed: nonNegInt.optional(),
-      })
-      .prefault({}),
-  }),
-]);
+export const simulatorSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('mass-spring').describe('2-D mass-spring robot on the ground (DiffTaichi), driven by a trained controller.'),
+      robot: z
+        .union([
+          z.literal('default'),
+          z.strictObject({
+            points: z
+              .array(vec2)
+              .min(2)
+              .describe('Point masses [x, y].')
+              .meta({
+                examples: [
+                  [
+                    [0, 0.1],
+                    [0.1, 0.1],
+                  ],
+                ],
+              }),
+            springs: z.array(springSchema).min(1).describe('Springs between the points.'),
+          }),
+        ])
+        .default('default')
+        .describe("'default' (the DiffTaichi robot), or explicit points and springs."),
+      dt: z.number().positive().default(0.004).describe('Time step.'),
+      gravity: finite.default(-4.8).describe('Gravity (vertical acceleration).'),
+      drag: z.number().nonnegative().default(15).describe('Velocity damping.'),
+      ground_height: finite.default(0.1).describe('Height of the ground.'),
+      friction: z.number().nonnegative().default(1).describe('Ground friction (1: points stick on contact).'),
+      n_sin: posInt.default(10).describe('Sine waves fed to the controller.'),
+      omega: z.number().positive().default(10).describe('Angular frequency of the sine waves.'),
+      n_hidden: posInt.default(32).describe('Hidden width of the controller.'),
+    }),
+    z.strictObject({
+      type: z.literal('mpm').describe('2-D MLS-MPM continuum (elastic, fluid or snow) on a grid.'),
+      n_grid: z.number().int().min(4).default(32).describe('Grid cells per axis of the unit square.'),
+      dt: z.number().positive().default(2e-4).describe('Time step.'),
+      E: z.number().positive().default(1000).describe("Young's modulus."),
+      nu: z.number().gt(-1).lt(0.5).default(0.2).describe("Poisson's ratio, in (-1, 0.5)."),
+      material: z.enum(['fixedCorotated', 'neoHookean', 'fluid', 'snow']).default('fixedCorotated').describe('Constitutive model.'),
+      density: z.number().positive().default(1).describe('Particle density.'),
+      gravity: finite.default(-9.8).describe('Gravity (vertical acceleration).'),
+      boundary: z.enum(['sticky', 'slip', 'none']).default('sticky').describe('Wall condition of the unit square.'),
+      block: z
+        .strictObject({
+          nx: posInt.default(8).describe('Particles along x.'),
+          ny: posInt.default(8).describe('Particles along y.'),
+          origin: vec2.default([0.2, 0.4]).describe('Lower-left corner.'),
+          size: vec2.default([0.2, 0.2]).describe('Width and height.'),
+          jitter_seed: nonNegInt
+            .optional()
+            .describe('Randomly jitter the particles with this seed (default a regular lattice).')
+            .meta({ examples: [1] }),
+        })
+        .prefault({})
+        .describe('The simulated body: a block of nx x ny particles filling origin + [0, size].'),
+    }),
+  ])
+  .describe('The simulator.');
 
-export const simTaskSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('walk'), horizon: posInt.default(400), checkpointing: z.enum(['all', 'sqrt']).default('all') }),
-  z.strictObject({
-    type: z.literal('target'),
-    target: vec2,
-    horizon: posInt.default(200),
-    initial_velocity: vec2.default([0, 0]),
-    checkpointing: z.enum(['all', 'sqrt']).default('sqrt'),
-  }),
-]);
+const checkpointing = (d: 'all' | 'sqrt') =>
+  z.enum(['all', 'sqrt']).default(d).describe('Backpropagation memory: keep all states, or sqrt(horizon) checkpoints and recompute.');
+export const simTaskSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('walk').describe('Train the controller to move the robot as far right as possible.'),
+      horizon: posInt.default(400).describe('Simulated steps per episode.'),
+      checkpointing: checkpointing('all'),
+    }),
+    z.strictObject({
+      type: z.literal('target').describe("Train the block's initial velocity so its centre of mass ends at target."),
+      target: vec2.describe('Target position of the centre of mass.').meta({ examples: [[0.6, 0.3]] }),
+      horizon: posInt.default(200).describe('Simulated steps.'),
+      initial_velocity: vec2.default([0, 0]).describe('Starting guess of the trained initial velocity.'),
+      checkpointing: checkpointing('sqrt'),
+    }),
+  ])
+  .describe('What is optimized (through the differentiable simulator).');
 
 export const simulationSchema = z
   .strictObject({
-    kind: z.literal('simulation'),
+    kind: z.literal('simulation').describe('Differentiable simulation: optimize controllers or parameters through a simulator.'),
     ...common,
     simulator: simulatorSchema,
     task: simTaskSchema,
-    training: z.strictObject(trainingShape(100, 1, 10)).prefault({}),
-    output: z.strictObject({ frame_every: posInt.default(10) }).prefault({}),
+    training: z
+      .strictObject(trainingShape(100, 1, 10))
+      .prefault({})
+      .describe('Optimizer (adam, adamw or sgd) and steps (one step = one episode).'),
+    output: z
+      .strictObject({ frame_every: posInt.default(10).describe('Simulated steps between written particle frames.') })
+      .prefault({})
+      .describe('Written frames.'),
   })
   .superRefine((c, ctx) => {
     if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {

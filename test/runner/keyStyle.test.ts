@@ -2,6 +2,7 @@
 // loaded with a deprecation warning for one release, and `fluxion migrate` rewriting them in place.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseConfigText } from '../../runner/config.js';
 import { migrateText } from '../../runner/migrate.js';
 import { buildOptimizer } from '../../runner/optimizer.js';
@@ -74,6 +75,8 @@ describe('config key style', () => {
   });
 });
 
+const ROOT = process.cwd();
+
 describe('fluxion migrate', () => {
   const before = [
     '# header comment',
@@ -89,17 +92,22 @@ describe('fluxion migrate', () => {
     '',
   ].join('\n');
 
-  it('renames only deprecated keys, keeping comments, quotes and layout byte for byte', () => {
-    const m = migrateText(before);
+  it('renames only deprecated keys, keeping comments, quotes and layout byte for byte; adds the $schema modeline', () => {
+    const m = migrateText(before, join(ROOT, 'configs', 'x.yaml'));
     expect(m.text).to.equal(
-      before.replace('decayRate: 0.9, decaySteps', 'decay_rate: 0.9, decay_steps').replace('"updateEvery": 100', '"update_every": 100'),
+      '# yaml-language-server: $schema=../schemas/pinn.schema.json\n' +
+        before.replace('decayRate: 0.9, decaySteps', 'decay_rate: 0.9, decay_steps').replace('"updateEvery": 100', '"update_every": 100'),
     );
     expect(m.renames.map((r) => `${r.path} ${r.from}`)).to.deep.equal([
       'training.lr.decay_rate decayRate',
       'training.lr.decay_steps decaySteps',
       'training.optimizer_options.update_every updateEvery',
     ]);
-    expect(migrateText(m.text).text).to.equal(m.text); // idempotent
+    expect(migrateText(m.text, join(ROOT, 'configs', 'x.yaml')).text).to.equal(m.text); // idempotent
+    // an existing modeline is updated in place, for the file's folder and kind
+    const moved = migrateText(m.text.replace('kind: pinn', 'kind: operator'), join(ROOT, 'bench', 'pinnacle', 'x.yaml')).text;
+    expect(moved.split('\n')[0]).to.equal('# yaml-language-server: $schema=../../schemas/operator.schema.json');
+    expect(moved.split('\n').slice(1)).to.deep.equal(m.text.replace('kind: pinn', 'kind: operator').split('\n').slice(1));
   });
 
   it('lists changes without --write and rewrites files with it', async () => {
@@ -110,7 +118,7 @@ describe('fluxion migrate', () => {
     expect(s.out.join('')).to.contain('training.lr.decayRate -> decay_rate').and.contain('would be rewritten');
     expect(readFileSync(file, 'utf8')).to.equal(`${before}\n`);
     expect(await main(['migrate', '--write', file], sinks().deps)).to.equal(0);
-    expect(readFileSync(file, 'utf8')).to.equal(`${migrateText(before).text}\n`);
+    expect(readFileSync(file, 'utf8')).to.equal(migrateText(`${before}\n`, file).text);
     expect(await main(['migrate', `${dir}/missing.yaml`], sinks().deps)).to.equal(2);
   });
 });

@@ -1,0 +1,31 @@
+// JSON Schema of the config files, generated from the zod schemas (z.toJSONSchema) with their descriptions,
+// defaults and examples: `fluxion schema`, the shipped schemas/*.schema.json, and docs/config.md come from it.
+import { z } from 'zod';
+import { configSchema, operatorSchema, pinnSchema, simulationSchema, type RunKind } from './schema.js';
+
+/** JSON Schema object (draft-07: the draft every YAML language server and ajv's default build read). */
+export type JsonSchema = { [key: string]: unknown };
+
+const byKind = { pinn: pinnSchema, operator: operatorSchema, simulation: simulationSchema } as const;
+
+/** Shipped schema file names: one per kind, and config.schema.json for any kind. */
+export const schemaFileName = (kind?: RunKind): string => `${kind ?? 'config'}.schema.json`;
+
+export function configJsonSchema(kind?: RunKind): JsonSchema {
+  const schema = kind ? byKind[kind] : configSchema;
+  // io 'input': keys with defaults are optional, as a user writes them
+  const j = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-7',
+    unrepresentable: 'any',
+    cycles: 'ref',
+    reused: 'inline',
+  }) as JsonSchema;
+  const { $schema, ...rest } = j;
+  return {
+    $schema,
+    title: kind ? `Fluxion ${kind} config` : 'Fluxion config',
+    description: `A Fluxion run config (${kind ? `kind: ${kind}` : 'any kind'}); keys are described in docs/config.md.`,
+    ...rest,
+  };
+}
