@@ -8,6 +8,7 @@ import { runConfig, validateFile } from './run.js';
 import { runWarnings } from './warnings.js';
 import { checkPinnSymbols, describeReadings } from './symbolCheck.js';
 import { migrateText } from './migrate.js';
+import { initConfig, initPdes } from './init.js';
 import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
@@ -94,6 +95,20 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';
       out(flags.print ? yaml + readings : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
+    });
+
+  program
+    .command('init')
+    .description('write a commented, runnable starting config (to stdout, or to --out)')
+    .argument('<kind>', 'pinn | operator | simulation')
+    .option('--pde <name>', `PINN problem: ${initPdes.join(' | ')} (default poisson)`)
+    .option('--out <file>', 'write the config to this file (refused if it exists)')
+    .action((kind: string, flags: { pde?: string; out?: string }) => {
+      const text = initConfig(kind, flags.pde, flags.out);
+      if (flags.out === undefined) return out(text);
+      if (existsSync(flags.out)) throw new ConfigError(`--out: '${flags.out}' exists; choose another file or remove it`);
+      writeFileAtomic(flags.out, text);
+      out(`wrote ${flags.out} (check: fluxion validate ${flags.out}; train: fluxion run ${flags.out})\n`);
     });
 
   program

@@ -122,7 +122,7 @@ export function configReference(): string {
     '',
     'Editors: the first line `# yaml-language-server: $schema=<path>/schemas/<kind>.schema.json` of a config makes any',
     'YAML language server complete keys, show these descriptions and flag unknown keys (`fluxion migrate` adds it;',
-    '`fluxion schema [--kind K]` prints the schema). `fluxion init <kind>` writes a commented starting config.',
+    '`fluxion schema [--kind K]` prints the schema). `fluxion init <kind> [--pde NAME]` writes a commented starting config.',
     '',
   ];
   const defs = new Map<string, Node>();
