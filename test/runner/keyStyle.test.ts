@@ -63,6 +63,15 @@ describe('config key style', () => {
     expect(c.training.optimizer_options).to.deep.equal({ update_every: 5, base: { name: 'adamw', weight_decay: 0.1 } });
   });
 
+  it('validate --print shows the resolved config in snake_case and what the PDE was read as; warnings on stderr', async () => {
+    const s = sinks();
+    expect(await main(['validate', writeConfig(tempDir(), camel), '--print'], s.deps)).to.equal(0);
+    const out = s.out.join('');
+    expect(out).to.contain('decay_rate: 0.5').and.contain('decay_steps: 10').and.not.contain('decayRate');
+    expect(out).to.contain('# understood as:');
+    expect(s.err.join('')).to.match(/^warning: training\.lr\.decayRate: deprecated key, read as 'decay_rate'/);
+  });
+
   it('names option errors in YAML spelling', async () => {
     const dir = tempDir();
     await rejectedAt(dir, pinnYaml(['training: { lr: { type: cosine, lr: 0.01 } }']), 'training.lr.total_steps:');
