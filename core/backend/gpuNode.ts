@@ -14,7 +14,7 @@ export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE
   if (!(MODES as readonly string[]).includes(mode)) {
     throw new Error(`FLUXION_GPU_MODE: expected one of ${MODES.join(', ')}, got '${mode}'`);
   }
-  const GpuClass = loadGpuJs();
+  const GpuClass = loadGpuJs() as GpuConstructor;
   let gpu: GPU;
   try {
     gpu = new GpuClass({ mode: mode as GPUMode | GPUInternalMode });
@@ -38,10 +38,13 @@ export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE
 
 type GpuConstructor = new (s: { mode: GPUMode | GPUInternalMode }) => GPU;
 
-/** gpu.js is an optional peer dependency: only the gpu backend needs it. */
-function loadGpuJs(): GpuConstructor {
+/**
+ * gpu.js is an optional peer dependency: only the gpu backend needs it. `load` resolves it (tests pass one that
+ * fails, to check the message a library user without gpu.js sees).
+ */
+export function loadGpuJs(load: (id: string) => unknown = createRequire(import.meta.url)): unknown {
   try {
-    return (createRequire(import.meta.url)('gpu.js') as { GPU: GpuConstructor }).GPU;
+    return (load('gpu.js') as { GPU: unknown }).GPU;
   } catch (e) {
     throw new Error(
       `setBackend('gpu'): the gpu backend runs on gpu.js, which is not installed (${(e as Error).message.split('\n')[0]}); ` +
