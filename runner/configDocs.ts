@@ -100,11 +100,18 @@ function sections(node: Node, path: string, title: string, intro?: string): Sect
   return [{ title, intro, rows }, ...nested];
 }
 
+/** A Markdown table, columns padded to their widest cell as the repository's formatter (Biome) writes them. */
+function table(header: string[], body: string[][]): string {
+  const rows = [header, ...body.map((r) => r.map(cell))];
+  const widths = header.map((_, j) => Math.max(3, ...rows.map((r) => r[j].length)));
+  const line = (r: string[]): string => `| ${r.map((c, j) => c.padEnd(widths[j])).join(' | ')} |`;
+  return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)].join('\n');
+}
+
 function render(s: Section, level: string): string {
   const head = `${level} ${s.title}\n\n${s.intro ? `${s.intro}\n\n` : ''}`;
-  const table = ['| key | type | default | meaning | example |', '| --- | --- | --- | --- | --- |'];
-  for (const r of s.rows) table.push(`| ${[r.key, r.type, r.def, r.meaning, r.example].map(cell).join(' | ')} |`);
-  return `${head}${table.join('\n')}\n`;
+  const body = s.rows.map((r) => [r.key, r.type, r.def, r.meaning, r.example]);
+  return `${head}${table(['key', 'type', 'default', 'meaning', 'example'], body)}\n`;
 }
 
 /** The whole of docs/config.md. */
@@ -136,7 +143,7 @@ export function configReference(): string {
     out.push(
       `## ${DEFS[name] ?? name}`,
       '',
-      `${String(n.description ?? '')} Used where a key's type says ${defLink(`#/definitions/${name}`)}.`,
+      [n.description, `Used where a key's type says ${defLink(`#/definitions/${name}`)}.`].filter(Boolean).join(' '),
       '',
     );
     for (const part of objectParts(n)) {
@@ -149,9 +156,10 @@ export function configReference(): string {
     '',
     'These camelCase spellings still load in this release, with a warning; `fluxion migrate <file> --write` renames them.',
     '',
-    '| old key | new key |',
-    '| --- | --- |',
-    ...Object.entries(OPTION_KEYS).map(([yaml, old]) => `| \`${old}\` | \`${yaml}\` |`),
+    table(
+      ['old key', 'new key'],
+      Object.entries(OPTION_KEYS).map(([yaml, old]) => [`\`${old}\``, `\`${yaml}\``]),
+    ),
     '',
   );
   return out.join('\n');

@@ -73,10 +73,11 @@ describe('config JSON Schema', () => {
     it(`${file.slice(ROOT.length + 1)} starts with a modeline and validates against that schema`, () => {
       const text = readFileSync(file, 'utf8');
       const m = /^# yaml-language-server: \$schema=(\S+)\n/.exec(text);
-      expect(m, 'first line: # yaml-language-server: $schema=...').to.not.equal(null);
+      expect(m, 'first line: # yaml-language-server: $schema=... (npm run migrate:configs adds it)').to.not.equal(null);
       const data = parse(text) as { kind: string };
       expect(m![1]).to.match(new RegExp(`/schemas/${data.kind}\\.schema\\.json$`));
       const validate = validatorFor(resolve(dirname(file), m![1]));
+      // camelCase keys fail here until `npm run migrate:configs` renames them
       expect(validate(data), JSON.stringify(validate.errors?.slice(0, 3))).to.equal(true);
     });
   }
