@@ -23,6 +23,10 @@ export {
 } from './schema.js';
 export { buildGeometry, buildDomain } from './geometry.js';
 export { buildOptimizer, optimizerOptions } from './optimizer.js';
+export { configJsonSchema, type JsonSchema } from './jsonSchema.js';
+export { migrateText, type Migration } from './migrate.js';
+export { initConfig } from './init.js';
+export { OPTION_KEYS } from './keyStyle.js';
 export {
   readCheckpoint,
   writeCheckpoint,

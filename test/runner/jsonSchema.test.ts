@@ -91,6 +91,16 @@ describe('config JSON Schema', () => {
     ['negative steps', ['training: { steps: -3 }'], 'training.steps'],
     ['misspelt network key', ['network: { layer: [8] }'], 'network.layer'],
   ];
+  it('rejects a misspelt simulator key at the path fluxion validate names (simulation schema)', async () => {
+    const text = readFileSync(join(ROOT, 'configs', 'mass-spring-walk.yaml'), 'utf8').replace('  drag: 15', '  drag: 15\n  n_sine: 4');
+    const v = validatorFor(join(ROOT, 'schemas', 'simulation.schema.json'));
+    expect(v(parse(text))).to.equal(false);
+    expect(errorPaths(v.errors ?? [])).to.include('simulator.n_sine');
+    const s = sinks();
+    expect(await main(['validate', writeConfig(tempDir(), text)], s.deps)).to.equal(2);
+    expect(s.err.join('')).to.match(/^error: simulator\.n_sine: unknown key \(did you mean 'n_sin'\?\)/);
+  });
+
   for (const [what, lines, path] of bad) {
     it(`rejects a ${what} at ${path}, as fluxion validate does`, async () => {
       const yaml = pinnYaml(lines);
