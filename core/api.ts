@@ -75,7 +75,10 @@ export function valueAndGrad<Args extends unknown[]>(
 }
 
 /** grad(f, argnums)(...args): gradient of a scalar function, shaped like the differentiated argument(s). */
-export function grad<Args extends unknown[]>(f: (...args: Args) => Tensor, argnums: number = 0): (...args: Args) => PyTree {
+export function grad<Args extends unknown[]>(
+  f: (...args: Args) => Tensor,
+  argnums: number | readonly number[] = 0,
+): (...args: Args) => PyTree {
   const vg = valueAndGrad(f, argnums);
   return (...args: Args) => vg(...args)[1] as PyTree;
 }

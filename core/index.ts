@@ -28,6 +28,8 @@ export {
 } from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
 export { customVjp, customJvp } from './custom.js';
+export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
+export { checkpoint } from './checkpoint.js';
 export {
   setBackend,
   withBackend,
