@@ -1,12 +1,14 @@
 // The `fluxion` command line. main(argv) returns the exit code so tests can call it in-process;
 // errors are one line (key path + expectation), stacks only with --debug.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DivergenceError, EXIT, IoError } from './errors.js';
 import { runConfig, validateFile } from './run.js';
 import { runWarnings } from './warnings.js';
 import { checkPinnSymbols, describeReadings } from './symbolCheck.js';
+import { migrateText } from './migrate.js';
+import { writeFileAtomic } from './fsio.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -85,11 +87,32 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .argument('<config>', 'config file (.yaml)')
     .option('--print', 'print the resolved config (all defaults filled)')
     .action((configPath: string, flags: { print?: boolean }) => {
-      const { config, yaml } = validateFile(configPath);
+      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`));
       for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';
       out(flags.print ? yaml + readings : `${configPath}: valid ${config.kind} config '${config.name}'\n`);
+    });
+
+  program
+    .command('migrate')
+    .description('rename deprecated camelCase keys of configs to snake_case (comments and layout kept)')
+    .argument('<configs...>', 'config files (.yaml)')
+    .option('--write', 'rewrite the files in place (default: only list what would change)')
+    .action((files: string[], flags: { write?: boolean }) => {
+      for (const file of files) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (e) {
+          throw new ConfigError(`${file}: cannot read config (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        }
+        const m = migrateText(text, file);
+        for (const r of m.renames) out(`${file}: ${r.path.slice(0, -r.to.length)}${r.from} -> ${r.to}\n`);
+        if (m.text === text) continue;
+        if (flags.write) writeFileAtomic(file, m.text);
+        else out(`${file}: would be rewritten (run with --write)\n`);
+      }
     });
 
   program

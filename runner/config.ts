@@ -9,6 +9,7 @@ import { checkPinnSymbols } from './symbolCheck.js';
 import { checkPinnLimits } from './limits.js';
 import { isReservedName } from '../pinn/symbols.js';
 import { readDataFile } from '../meshes/data/reference.js';
+import { renameDeprecatedKeys } from './keyStyle.js';
 
 /** Largest config file read (16 MiB). */
 const MAX_CONFIG_BYTES = 16 * 2 ** 20;
@@ -204,17 +205,21 @@ export function validateConfig(data: unknown, source = 'config'): RunConfig {
   return r.data;
 }
 
-/** Parses YAML text; syntax errors name the line and column. */
 /** Alias expansions allowed per document: a few hundred anchors is plenty, a "billion laughs" bomb is not. */
 export const MAX_YAML_ALIASES = 100;
 
-export function parseConfigText(text: string, source = 'config'): RunConfig {
+/** Where config warnings go by default (deprecated keys): Node's warning channel. */
+export const emitConfigWarning = (message: string): void => void process.emitWarning(message, { code: 'FLUXION_CONFIG' });
+
+/** Parses YAML text; syntax errors name the line and column; `warn` gets one line per deprecated key (read renamed). */
+export function parseConfigText(text: string, source = 'config', warn: (message: string) => void = emitConfigWarning): RunConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = e.linePos?.[0];
     throw new ConfigError(`${source}${pos ? `:${pos.line}:${pos.col}` : ''}: invalid YAML: ${e.message.split('\n')[0]}`);
   }
+  for (const w of renameDeprecatedKeys(doc)) warn(w);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
@@ -229,7 +234,7 @@ export function parseConfigText(text: string, source = 'config'): RunConfig {
   return validateConfig(data, source);
 }
 
-export function loadConfig(path: string): RunConfig {
+export function loadConfig(path: string, warn: (message: string) => void = emitConfigWarning): RunConfig {
   let text: string;
   try {
     // a regular file of bounded size: `fluxion validate /dev/zero` must not read forever
@@ -238,7 +243,7 @@ export function loadConfig(path: string): RunConfig {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${path}: cannot read config (${code ?? (e as Error).message})`);
   }
-  return parseConfigText(text, path);
+  return parseConfigText(text, path, warn);
 }
 
 /** The resolved config (all defaults filled) as YAML, written as config.resolved.yaml. */

@@ -3,6 +3,7 @@ import { makeOptimizer, type OptimizerByName, type OptimizerName } from '../opti
 import { parseLr } from '../optim/schedules.js';
 import type { Options } from '../optim/options.js';
 import { ConfigError } from './errors.js';
+import { toLibraryOptions, yamlMessage } from './keyStyle.js';
 
 export interface TrainingOptimizerConfig {
   optimizer: string;
@@ -10,11 +11,15 @@ export interface TrainingOptimizerConfig {
   lr?: number | Record<string, unknown>;
 }
 
-/** `training.lr` folded into the options (inside `base` for balancing methods that wrap one). */
+/**
+ * `training.lr` folded into the options (inside `base` for balancing methods that wrap one), in the library's
+ * spelling (`weight_decay` -> `weightDecay`, keyStyle.ts).
+ */
 export function optimizerOptions(t: TrainingOptimizerConfig, path = 'training'): Options {
   const OPTIONS_PATH = `${path}.optimizer_options`;
-  const opts: Options = { ...t.optimizer_options };
-  if (t.lr === undefined) return opts;
+  const opts: Options = toLibraryOptions({ ...t.optimizer_options });
+  const lr = toLibraryOptions(t.lr);
+  if (lr === undefined) return opts;
   if ('lr' in opts) throw new ConfigError(`${path}.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.lr is also set`);
   const base = opts.base;
   if (base !== undefined) {
@@ -22,9 +27,9 @@ export function optimizerOptions(t: TrainingOptimizerConfig, path = 'training'):
     if (typeof b === 'object' && b !== null && 'lr' in b) {
       throw new ConfigError(`${path}.lr: expected the learning rate in one place, but ${OPTIONS_PATH}.base.lr is also set`);
     }
-    opts.base = { ...b, lr: t.lr };
+    opts.base = { ...b, lr };
   } else {
-    opts.lr = t.lr;
+    opts.lr = lr;
   }
   return opts;
 }
@@ -37,16 +42,16 @@ export function buildOptimizer(t: TrainingOptimizerConfig, path = 'training'): O
   // checked at its own key path before it is folded into the options (possibly inside `base`)
   if (t.lr !== undefined) {
     try {
-      parseLr(t.lr, `${path}.lr`);
+      parseLr(toLibraryOptions(t.lr), `${path}.lr`);
     } catch (e) {
-      throw new ConfigError((e as Error).message);
+      throw new ConfigError(yamlMessage((e as Error).message));
     }
   }
   const opts = optimizerOptions(t, path);
   try {
     return makeOptimizer(t.optimizer as OptimizerName, opts, `${path}.optimizer_options`);
   } catch (e) {
-    throw new ConfigError((e as Error).message.replace(`${path}.optimizer_options.name`, `${path}.optimizer`));
+    throw new ConfigError(yamlMessage((e as Error).message).replace(`${path}.optimizer_options.name`, `${path}.optimizer`));
   }
 }
 

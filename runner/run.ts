@@ -271,9 +271,10 @@ export async function runConfig(o: RunOptions): Promise<RunResult> {
 
 async function runInDir(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const config = loadConfig(o.configPath);
+  const deprecations: string[] = [];
+  const config = loadConfig(o.configPath, (w) => deprecations.push(w));
   if (o.steps !== undefined) config.training.steps = o.steps;
-  const warnings = runWarnings(config, o.steps);
+  const warnings = [...deprecations, ...runWarnings(config, o.steps)];
   for (const w of warnings) log(`warning: ${w}`);
   if (o.backend !== undefined) config.backend = o.backend;
   const outDir = resolve(o.outDir ?? join('runs', config.name));
@@ -391,9 +392,9 @@ function unknownsText(s: Summary): string {
   return `, unknowns ${u.map(([k, v]) => `${k} = ${v.toPrecision(4)}${err(k)}`).join(', ')}`;
 }
 
-/** `fluxion validate`: parse and check a config; returns the resolved YAML. */
-export function validateFile(path: string): { config: RunConfig; yaml: string } {
-  const config = loadConfig(path);
+/** `fluxion validate`: parse and check a config; returns the resolved YAML (`warn`: deprecated keys). */
+export function validateFile(path: string, warn?: (message: string) => void): { config: RunConfig; yaml: string } {
+  const config = loadConfig(path, warn);
   const ctx = { configDir: dirname(resolve(path)) };
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);

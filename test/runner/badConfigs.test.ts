@@ -147,7 +147,7 @@ const cases: [string, string, string, string][] = [
     'expected two numbers',
   ],
   ['learning rate twice', pinnYaml(['training: { lr: 0.01, optimizer_options: { lr: 0.1 } }']), 'training.lr:', 'in one place'],
-  ['incomplete lr schedule', pinnYaml(['training: { lr: { type: cosine, lr: 0.01 } }']), 'training.lr.totalSteps:', 'expected an integer'],
+  ['incomplete lr schedule', pinnYaml(['training: { lr: { type: cosine, lr: 0.01 } }']), 'training.lr.total_steps:', 'expected an integer'],
   ['negative lr', pinnYaml(['training: { lr: -0.01 }']), 'training.lr:', 'expected a number in (0,inf), got -0.01'],
   [
     'zero lr for a base optimizer',
@@ -158,7 +158,7 @@ const cases: [string, string, string, string][] = [
   [
     'bad finetune lr',
     pinnYaml(['training: { steps: 6, finetune: { at: 3, optimizer: adam, optimizer_options: { lr: { type: step, lr: 0.1 } } } }']),
-    'training.finetune.optimizer_options.lr.stepSize:',
+    'training.finetune.optimizer_options.lr.step_size:',
     'expected an integer',
   ],
   [
