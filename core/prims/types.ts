@@ -17,6 +17,7 @@ import type { IndexingParams } from './indexing.js';
 import type { FftParams } from './fft.js';
 import type { RandomParams } from './random.js';
 import type { CustomParams } from './custom.js';
+import type { HostParams } from './host.js';
 
 /** Parameters of every primitive, by name (each family contributes its own). */
 export interface PrimParams
@@ -27,7 +28,8 @@ export interface PrimParams
     IndexingParams,
     FftParams,
     RandomParams,
-    CustomParams {}
+    CustomParams,
+    HostParams {}
 export type PrimName = keyof PrimParams;
 /** The parameters of some primitive (what an untyped equation carries). */
 export type AnyParams = PrimParams[PrimName];
