@@ -60,7 +60,7 @@ const theta = new Float64Array(n + 1); // k = 1 to start
 const adam = new Adam({ lr: 0.05 });
 const relErrK = () => {
   const k = theta.map(Math.exp);
-  const t = kTrue.dataSync();
+  const t = Array.from(kTrue.dataSync());
   return Math.sqrt(k.reduce((s, v, i) => s + (v - t[i]) ** 2, 0) / t.reduce((s, v) => s + v * v, 0));
 };
 console.log(`start: relative L2 error of k ${relErrK().toFixed(4)}`);
