@@ -1,6 +1,6 @@
 // Public transformations: trace the user's function into a graph, then interpret it with a rule table.
 // Inside another transformation the interpretation is itself traced, which is how they compose.
-import { evalGraph, makeGraph } from './trace.js';
+import { bind, evalGraph, makeGraph } from './trace.js';
 import { Tensor } from './tensor.js';
 import * as ops from './ops.js';
 import { leaves, unflatten, type PyTree } from './pytree.js';
@@ -75,7 +75,10 @@ export function valueAndGrad<Args extends unknown[]>(
 }
 
 /** grad(f, argnums)(...args): gradient of a scalar function, shaped like the differentiated argument(s). */
-export function grad<Args extends unknown[]>(f: (...args: Args) => Tensor, argnums: number = 0): (...args: Args) => PyTree {
+export function grad<Args extends unknown[]>(
+  f: (...args: Args) => Tensor,
+  argnums: number | readonly number[] = 0,
+): (...args: Args) => PyTree {
   const vg = valueAndGrad(f, argnums);
   return (...args: Args) => vg(...args)[1] as PyTree;
 }
@@ -85,6 +88,38 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...primals: Tensor[]): [Tens
   const g = makeGraph((...xs) => f(...xs), avalsOf(primals));
   const { outs, pullback } = vjpGraph(g, primals);
   return [outs[0], (ct: Tensor) => orZeros(pullback([ct]), primals)];
+}
+
+/**
+ * Forward gradient (Baydin et al. 2022, "Gradients without Backpropagation"): forwardGrad(f, argnums)(key, ...args)
+ * -> [value, (grad f . v) v] with v ~ N(0, I) drawn from `key`, an i32 scalar (one Gaussian per differentiated leaf), from a
+ * single jvp: no backward pass, no stored activations. An unbiased estimate of the gradient, shaped like it; a new
+ * key per step gives fresh directions. `key` may be a traced i32 scalar, so jit(forwardGrad(f)) compiles once.
+ */
+export function forwardGrad<Args extends unknown[]>(
+  f: (...args: Args) => Tensor,
+  argnums: number | readonly number[] = 0,
+): (key: Tensor, ...args: Args) => [Tensor, PyTree] {
+  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+  return (key, ...args) => {
+    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
+    if (key.dtype !== 'i32' || key.size !== 1)
+      throw new TypeError(`forwardGrad: the key must be an i32 scalar (fx.scalar(step, 'i32')), got ${key.dtype} ${fmt(key.shape)}`);
+    // leaf i of step `key` draws from key * L + i: distinct streams across leaves and steps
+    const base = ops.mul(ops.reshape(key, []), ops.scalar(flat.length, 'i32'));
+    const dirs = flat.map((t, i) =>
+      bind('random', [ops.add(base, ops.scalar(i, 'i32'))], { dist: 'normal', shape: [...t.shape], dtype: t.dtype }),
+    );
+    const [value, slope] = jvp((...xs) => asScalarLoss('forwardGrad', f(...(withArgs(args, nums, xs) as Args))), flat, dirs);
+    const estimates = dirs.map((v) => ops.mul(v, slope));
+    let at = 0;
+    const trees = nums.map((i) => {
+      const tree = args[i] as PyTree;
+      const n = leaves(tree).length;
+      return unflatten(tree, estimates.slice(at, (at += n)));
+    });
+    return [value, typeof argnums === 'number' ? trees[0] : trees];
+  };
 }
 
 /** jvp(f, primals, tangents) -> [f(primals), directional derivative]. */

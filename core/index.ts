@@ -1,7 +1,7 @@
 // The autodiff core's public surface.
 export { Tensor, tensor, fromBuffer, full, zeros, ones, arange, eye, type TensorLike } from './tensor.js';
 export * from './ops.js';
-export { grad, valueAndGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions, type JitOptions } from './api.js';
+export { grad, valueAndGrad, forwardGrad, vjp, jvp, jet, jit, makeGraph, type GradOptions, type JitOptions } from './api.js';
 export { derivative, laplacian, hessianTrace, type LaplacianOptions, type RowFn } from './derivatives.js';
 export {
   stdeLaplacian,
@@ -28,6 +28,9 @@ export {
 } from './stde.js';
 export { rfft, irfft, fft, ifft } from './fft.js';
 export { customVjp, customJvp } from './custom.js';
+export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
+export { checkpoint } from './checkpoint.js';
+export { hostCall, linearSolve, root, type LinearSolveOptions } from './implicit.js';
 export {
   setBackend,
   withBackend,

@@ -10,6 +10,7 @@ import { type MConFIG, parseMConfig } from './mconfig.js';
 import { LearningRateAnnealing } from './lra.js';
 import { ReLoBRaLo } from './relobralo.js';
 import { PCGrad } from './pcgrad.js';
+import { UPGrad } from './upgrad.js';
 import { NtkWeighting } from './ntk.js';
 import { OptionReader, optionError, type Options } from './options.js';
 
@@ -24,6 +25,7 @@ export interface OptimizerByName {
   lra: LearningRateAnnealing;
   relobralo: ReLoBRaLo;
   pcgrad: PCGrad;
+  upgrad: UPGrad;
   ntk: NtkWeighting;
 }
 
@@ -40,6 +42,7 @@ export const optimizerNames: readonly OptimizerName[] = [
   'lra',
   'relobralo',
   'pcgrad',
+  'upgrad',
   'ntk',
 ];
 
@@ -55,6 +58,7 @@ export const optimizerInputs: Readonly<Record<OptimizerName, 'gradient' | 'per-l
   lra: 'per-loss-gradients',
   relobralo: 'per-loss-gradients',
   pcgrad: 'per-loss-gradients',
+  upgrad: 'per-loss-gradients',
   ntk: 'per-loss-gradients',
 };
 
@@ -129,6 +133,9 @@ function build(name: OptimizerName, opts: Options, path: string): OptimizerByNam
       break;
     case 'pcgrad':
       made = new PCGrad(base, { seed: r.number('seed', 0, { integer: true }) });
+      break;
+    case 'upgrad':
+      made = new UPGrad(base);
       break;
     case 'ntk':
       made = new NtkWeighting(base);

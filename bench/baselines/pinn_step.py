@@ -10,6 +10,7 @@ import sys
 import time
 
 import torch
+from torch_runtime import runtime_config
 
 torch.manual_seed(0)
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -41,16 +42,6 @@ def step():
     loss.backward()
     opt.step()
     return loss.item()
-
-
-def runtime_config():
-    """The BLAS and malloc actually loaded (from /proc/self/maps), not the ones asked for."""
-    with open("/proc/self/maps") as maps:
-        libs = {line.split()[5] for line in maps if len(line.split()) >= 6}
-    blas = sorted(p for p in libs if os.path.basename(p).startswith(("libblas.so", "libopenblas")))
-    name = "openblas" if any("openblas" in p for p in blas) else "reference" if blas else "none"
-    malloc = "tcmalloc" if any("tcmalloc" in p for p in libs) else "glibc"
-    return {"blas": name, "blas_libs": blas, "malloc": malloc}
 
 
 for _ in range(3):

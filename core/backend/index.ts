@@ -11,6 +11,8 @@ import { makeWasmBackend, wasmKernels } from './wasm.js';
 /** A graph compiled once for repeated runs on concrete inputs. */
 export interface Compiled {
   run(args: readonly Tensor[]): Tensor[];
+  /** bytes of working memory one run uses, where the backend plans it (the wasm arena) */
+  readonly arenaBytes?: number;
 }
 
 export interface Backend {

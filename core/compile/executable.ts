@@ -20,6 +20,14 @@ const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_g
 
 type Step = () => void;
 
+/** dtype, shape and value of a constant whose entries are all equal; null for any other constant. */
+function fillKey(t: Tensor): string | null {
+  const d = t.dataSync();
+  const v = d[0];
+  for (let i = 1; i < d.length; i++) if (!Object.is(d[i], v)) return null;
+  return `${t.dtype}[${t.shape.join(',')}]=${Object.is(v, -0) ? '-0' : String(v)}`;
+}
+
 export class Executable {
   private readonly slot = new Map<Atom, { offset: number; size: number; dtype: DType }>();
   private readonly steps: Step[] = [];
@@ -29,6 +37,8 @@ export class Executable {
 
   /** How many fused loops run as generated wasm SIMD (the rest as generated JS). */
   readonly wasmLoopCount: number;
+  /** Bytes of the arena holding every value of one run (inputs, intermediates, outputs, constants). */
+  readonly arenaBytes: number;
 
   constructor(
     private readonly graph: Graph,
@@ -39,7 +49,15 @@ export class Executable {
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
     const life = new Map<Atom, Lifetime>();
+    const fills = new Map<string, Tensor>();
     const touch = (a: Atom, at: number): void => {
+      if (a instanceof Tensor && !root.has(a)) {
+        // derivative rules make full-shape fills (the 1 in 1 - tanh^2) per step: equal fills share one buffer
+        const key = fillKey(a);
+        const first = key && fills.get(key);
+        if (first && first !== a) root.set(a, first);
+        else if (key) fills.set(key, a);
+      }
       const o = owner(a);
       let l = life.get(o);
       if (!l) {
@@ -64,7 +82,8 @@ export class Executable {
       o instanceof Var ? (life.get(o) as Lifetime) : { ...(life.get(o) as Lifetime), first: -1, last: Infinity },
     );
     const { offsets, total } = planOffsets(items);
-    this.base = kernels.alloc(Math.max(total, 64));
+    this.arenaBytes = Math.max(total, 64);
+    this.base = kernels.alloc(this.arenaBytes);
     owners.forEach((o, i) => {
       const v = o as Var | Tensor;
       this.slot.set(o, { offset: this.base + offsets[i], size: sizeOf(v.shape), dtype: v.dtype });

@@ -56,13 +56,23 @@ export function planFusion(g: Graph, simdUnary: boolean): FusionPlan {
   const elementwise = (e: Eqn | undefined): e is Eqn => !!e && isElementwise(e, simdUnary);
   const fusedLoop = (e: Eqn): boolean => elementwise(e) && !inlineBroadcast(e);
 
+  // region[i]: how many unfusable equations precede equation i. Inlining moves a computation to its consumer,
+  // so its inputs live until then: across an unfusable step that would keep them alive while it runs (a
+  // gradient summed over T steps would hold all T terms to the end), so values are inlined within a region only.
+  const region = new Map<Eqn, number>();
+  let barriers = 0;
+  for (const e of g.eqns) {
+    if (!elementwise(e)) barriers++;
+    region.set(e, barriers);
+  }
+
   /** inlined: computed inside its consumers' loops, never stored */
   const inlined = (v: Var): boolean => {
     const e = producer.get(v);
     const cs = consumers.get(v) ?? [];
     if (!elementwise(e) || outputs.has(v) || !cs.length || !cs.every(fusedLoop)) return false;
     if (inlineBroadcast(e)) return true; // an indexed read: cheap to repeat in every consumer
-    return cs.length === 1 && sizeOf(cs[0].out.shape) === sizeOf(v.shape);
+    return cs.length === 1 && sizeOf(cs[0].out.shape) === sizeOf(v.shape) && region.get(cs[0]) === region.get(e);
   };
 
   const steps: FusionPlan['steps'] = [];

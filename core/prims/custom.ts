@@ -38,7 +38,24 @@ const outAval = (p: CustomBase) => {
   return { shape: out.shape, dtype: out.dtype };
 };
 
+/** Custom rules are batched by core/transforms/batch.ts, which rebuilds the function from batched rules. */
+const viaBatchGraph = (): never => {
+  throw new Error('internal: custom equations are batched by batchGraph');
+};
+
 export const customPrims: PrimTable<keyof CustomParams> = {
-  custom_vjp: { name: 'custom_vjp', shape: (_, p) => outAval(p), impl: (ins, s, _o, p) => evaluate(ins, s, p.f), diff: { kind: 'custom' } },
-  custom_jvp: { name: 'custom_jvp', shape: (_, p) => outAval(p), impl: (ins, s, _o, p) => evaluate(ins, s, p.f), diff: { kind: 'custom' } },
+  custom_vjp: {
+    name: 'custom_vjp',
+    shape: (_, p) => outAval(p),
+    impl: (ins, s, _o, p) => evaluate(ins, s, p.f),
+    diff: { kind: 'custom' },
+    batch: viaBatchGraph,
+  },
+  custom_jvp: {
+    name: 'custom_jvp',
+    shape: (_, p) => outAval(p),
+    impl: (ins, s, _o, p) => evaluate(ins, s, p.f),
+    diff: { kind: 'custom' },
+    batch: viaBatchGraph,
+  },
 };

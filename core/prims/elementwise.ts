@@ -10,6 +10,7 @@ import type { Lax } from '../lax.js';
 import { erf, softplus } from '../kernels/special.js';
 import { lit } from '../kernels/glsl.js';
 import type { ElementwiseImpl, NoParams, PrimDef, PrimTable, Series, WasmEmitter } from './types.js';
+import { batchLeading } from './batching.js';
 
 export interface ElementwiseParams {
   neg: NoParams;
@@ -82,6 +83,7 @@ function def<K extends Name>(name: K, s: Spec<K>): PrimDef<K> {
     shape: s.shape ?? ((ins) => sameAval(name, ins)),
     impl: s.impl ?? loop(s.arity, s.scalar),
     diff: s.diff,
+    batch: batchLeading(),
     elementwise: { scalar: s.scalar, render: { js: s.js, gpu: s.gpu, wasm: s.wasm ?? (() => null) } },
     simdKernel: s.simdKernel,
   };

@@ -6,6 +6,7 @@ import type { Aval } from '../ir.js';
 import { sizeOf } from '../shape.js';
 import * as fftKernels from '../kernels/fft.js';
 import type { NoParams, PrimTable } from './types.js';
+import { batchLeading } from './batching.js';
 
 export interface FftParams {
   rfft: NoParams;
@@ -46,6 +47,7 @@ const sameAval = ([a]: readonly Aval[]): Aval => ({ shape: a.shape, dtype: a.dty
 export const fftPrims: PrimTable<keyof FftParams> = {
   rfft: {
     name: 'rfft',
+    batch: batchLeading(),
     shape: ([a]) => {
       if (a.dtype === 'i32') throw new ShapeError('rfft', 'expected a float tensor');
       const n = a.shape[a.shape.length - 1];
@@ -65,6 +67,7 @@ export const fftPrims: PrimTable<keyof FftParams> = {
   },
   irfft: {
     name: 'irfft',
+    batch: batchLeading(),
     shape: ([a], { size: n }) => {
       const m = a.shape[a.shape.length - 2];
       if (!Number.isInteger(n) || n < 1 || (n >> 1) + 1 !== m) {
@@ -87,12 +90,14 @@ export const fftPrims: PrimTable<keyof FftParams> = {
   },
   fft: {
     name: 'fft',
+    batch: batchLeading(),
     shape: sameAval,
     impl: ([x], [s], out) => complexTransform(x, s[s.length - 2], out, false),
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [lax.fftAdjoints.fft(ct)] },
   },
   ifft: {
     name: 'ifft',
+    batch: batchLeading(),
     shape: sameAval,
     impl: ([x], [s], out) => complexTransform(x, s[s.length - 2], out, true),
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [lax.fftAdjoints.ifft(ct)] },

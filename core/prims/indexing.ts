@@ -3,6 +3,7 @@ import { ShapeError } from '../errors.js';
 import { allocate } from '../dtype.js';
 import { sameShape, sizeOf } from '../shape.js';
 import type { PrimTable } from './types.js';
+import { exampleOffsets, liftAll, moveAxis } from './batching.js';
 
 export interface IndexingParams {
   gather: { readonly axis: number };
@@ -17,6 +18,15 @@ function checkIndex(op: string, i: number, n: number): void {
 export const indexingPrims: PrimTable<keyof IndexingParams> = {
   gather: {
     name: 'gather',
+    batch: (lax, [x, idx], c) => {
+      const { axis } = c.params;
+      if (c.bdims[1] === null) return c.same([x, idx], { axis: axis + 1 });
+      if (c.bdims[0] === null) return moveAxis(lax, c.same([x, idx]), axis, 0);
+      // both batched: fold the batch axis into the gathered one and offset example b's indices by b * n
+      const n = x.shape[axis + 1];
+      const folded = lax.reshape(moveAxis(lax, x, 0, axis), [...x.shape.slice(1, axis + 1), c.size * n, ...x.shape.slice(axis + 2)]);
+      return moveAxis(lax, c.same([folded, lax.add(idx, exampleOffsets(c.size, n, idx.rank))]), axis, 0);
+    },
     shape: ([x, idx], { axis }) => {
       if (idx.dtype !== 'i32') throw new ShapeError('gather', `indices must be i32, got ${idx.dtype}`);
       return { shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)], dtype: x.dtype };
@@ -44,6 +54,18 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
   },
   scatter_add: {
     name: 'scatter_add',
+    batch: (lax, xs, c) => {
+      const { axis, size } = c.params;
+      if (c.bdims[0] === null) return c.same(xs, { axis: axis + 1, size });
+      // batched indices: fold the batch axis into the target axis, example b writing rows b * size + idx[b]
+      const [idx, upd] = liftAll(lax, xs, c);
+      const out = c.same([lax.add(idx, exampleOffsets(c.size, size, idx.rank)), moveAxis(lax, upd, 0, axis)], {
+        axis,
+        size: c.size * size,
+      });
+      const pre = out.shape.slice(0, axis);
+      return moveAxis(lax, lax.reshape(out, [...pre, c.size, size, ...out.shape.slice(axis + 1)]), axis, 0);
+    },
     shape: ([idx, upd], { axis, size }) => {
       if (idx.dtype !== 'i32') throw new ShapeError('scatterAdd', `indices must be i32, got ${idx.dtype}`);
       const k = idx.shape.length;

@@ -5,6 +5,7 @@ import { allocate } from '../dtype.js';
 import { fmt, invertPerm, sizeOf, stridesOf, type Shape } from '../shape.js';
 import { materialize, placeAt } from '../kernels/strided.js';
 import type { PrimDef, PrimTable } from './types.js';
+import { liftAll, shifted } from './batching.js';
 
 export interface LayoutParams {
   broadcast: { readonly shape: Shape };
@@ -40,6 +41,11 @@ function placeDef<K extends 'concat' | 'pad'>(d: Omit<PrimDef<K>, 'impl'> & Requ
 export const layoutPrims: PrimTable<Name> = {
   broadcast: viewDef({
     name: 'broadcast',
+    // the batched input gains the unit axes broadcasting would have added, so they stay behind the batch axis
+    batch: (lax, [x], c) =>
+      c.same([lax.reshape(x, [c.size, ...Array(c.params.shape.length - x.rank + 1).fill(1), ...x.shape.slice(1)])], {
+        shape: [c.size, ...c.params.shape],
+      }),
     shape: ([a], { shape }) => {
       const off = shape.length - a.shape.length;
       const ok = off >= 0 && a.shape.every((d, i) => d === 1 || d === shape[off + i]);
@@ -55,6 +61,7 @@ export const layoutPrims: PrimTable<Name> = {
   }),
   reshape: {
     name: 'reshape',
+    batch: (_lax, [x], c) => c.same([x], { shape: [c.size, ...c.params.shape] }),
     shape: ([a], { shape }) => {
       if (sizeOf(shape) !== sizeOf(a.shape)) {
         throw new ShapeError('reshape', `cannot reshape ${fmt(a.shape)} (size ${sizeOf(a.shape)}) to ${fmt(shape)}`);
@@ -67,6 +74,7 @@ export const layoutPrims: PrimTable<Name> = {
   },
   transpose: viewDef({
     name: 'transpose',
+    batch: (_lax, [x], c) => c.same([x], { perm: [0, ...shifted(c.params.perm)] }),
     shape: ([a], { perm }) => {
       const ok = perm.length === a.shape.length && [...perm].sort((x, y) => x - y).every((p, i) => p === i);
       if (!ok) throw new ShapeError('transpose', `perm [${perm.join(',')}] is not a permutation of ${a.shape.length} axes`);
@@ -80,6 +88,7 @@ export const layoutPrims: PrimTable<Name> = {
   }),
   slice: viewDef({
     name: 'slice',
+    batch: (_lax, [x], c) => c.same([x], { start: [0, ...c.params.start], shape: [c.size, ...c.params.shape] }),
     shape: ([a], { start, shape: size }) => {
       const ok =
         start.length === a.shape.length &&
@@ -106,6 +115,7 @@ export const layoutPrims: PrimTable<Name> = {
   }),
   pad: placeDef({
     name: 'pad',
+    batch: (_lax, [x], c) => c.same([x], { before: [0, ...c.params.before], after: [0, ...c.params.after] }),
     shape: ([a], { before, after }) => ({ shape: a.shape.map((d, i) => d + before[i] + after[i]), dtype: a.dtype }),
     place: ([x], [s], out, { before }, dst) => {
       dst.fill(0);
@@ -122,6 +132,7 @@ export const layoutPrims: PrimTable<Name> = {
   }),
   concat: placeDef({
     name: 'concat',
+    batch: (lax, xs, c) => c.same(liftAll(lax, xs, c), { axis: c.params.axis + 1 }),
     shape: (ins, { axis }) => {
       const [a] = ins;
       let total = 0;

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { product } from './elementwise.js';
 import type { PrimTable } from './types.js';
 import { NotCollapsible } from '../errors.js';
+import { liftAll } from './batching.js';
 
 export interface MatmulParams {
   matmul: { readonly transA: boolean; readonly transB: boolean };
@@ -23,6 +24,15 @@ function transposeLast2(x: TypedArray, batch: number, r: number, c: number): Typ
 export const matmulPrims: PrimTable<'matmul'> = {
   matmul: {
     name: 'matmul',
+    batch: (lax, [a, b], c) => {
+      // a stack of row blocks times one shared matrix is one taller product: no copies of the shared operand
+      if (c.bdims[1] === null && a.rank === 3 && !c.params.transA) {
+        const [n, m, k] = a.shape;
+        const y = c.same([lax.reshape(a, [n * m, k]), b]);
+        return lax.reshape(y, [n, m, y.shape[1]]);
+      }
+      return c.same(liftAll(lax, [a, b], c));
+    },
     shape: ([a, b], p) => {
       if (a.shape.length < 2 || b.shape.length !== a.shape.length) {
         throw new ShapeError('matmul', `operands need equal rank >= 2, got ${fmt(a.shape)} and ${fmt(b.shape)}`);

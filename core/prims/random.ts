@@ -12,6 +12,12 @@ export interface RandomParams {
 export const randomPrims: PrimTable<'random'> = {
   random: {
     name: 'random',
+    // one independent draw per key; batched keys are rare (vmap over seeds), so a loop of draws is enough
+    batch: (lax, [keys], c) =>
+      lax.concat(
+        Array.from({ length: c.size }, (_, b) => lax.reshape(c.same([lax.reshape(lax.slice(keys, [b], [1]), [])]), [1, ...c.params.shape])),
+        0,
+      ),
     shape: ([key], p) => {
       if (key.shape.length !== 0) throw new ShapeError('random', `key must be a scalar, got ${fmt(key.shape)}`);
       return { shape: p.shape, dtype: p.dtype };

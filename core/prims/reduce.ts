@@ -5,6 +5,7 @@ import { sizeOf, stridesOf, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { Lax } from '../lax.js';
 import type { PrimTable, Series } from './types.js';
+import { shifted } from './batching.js';
 
 export interface ReduceParams {
   reduce_sum: { readonly axes: readonly number[] };
@@ -68,6 +69,7 @@ function maxMask(lax: Lax, x: Tensor, y: Tensor, axes: readonly number[]): Tenso
 export const reducePrims: PrimTable<keyof ReduceParams> = {
   reduce_sum: {
     name: 'reduce_sum',
+    batch: (_lax, [x], c) => c.same([x], { axes: shifted(c.params.axes) }),
     shape: reducedAval,
     impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, 0, (a, v) => a + v),
     diff: {
@@ -78,6 +80,7 @@ export const reducePrims: PrimTable<keyof ReduceParams> = {
   },
   reduce_max: {
     name: 'reduce_max',
+    batch: (_lax, [x], c) => c.same([x], { axes: shifted(c.params.axes) }),
     shape: reducedAval,
     // biome-ignore lint/complexity/useMathMinMax: a comparison, like the wasm and gpu reductions (Math.max would turn NaN handling different)
     impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, -Infinity, (a, v) => (v > a ? v : a)),

@@ -9,6 +9,7 @@ import { indexingPrims } from './indexing.js';
 import { fftPrims } from './fft.js';
 import { randomPrims } from './random.js';
 import { customPrims } from './custom.js';
+import { hostPrims } from './host.js';
 import type { Aval } from '../ir.js';
 
 export const PRIMS: { readonly [K in PrimName]: PrimDef<K> } = {
@@ -20,6 +21,7 @@ export const PRIMS: { readonly [K in PrimName]: PrimDef<K> } = {
   ...fftPrims,
   ...randomPrims,
   ...customPrims,
+  ...hostPrims,
 };
 
 /** The definition of a primitive (its parameters typed by the name). */

@@ -17,6 +17,7 @@ import type { IndexingParams } from './indexing.js';
 import type { FftParams } from './fft.js';
 import type { RandomParams } from './random.js';
 import type { CustomParams } from './custom.js';
+import type { HostParams } from './host.js';
 
 /** Parameters of every primitive, by name (each family contributes its own). */
 export interface PrimParams
@@ -27,7 +28,8 @@ export interface PrimParams
     IndexingParams,
     FftParams,
     RandomParams,
-    CustomParams {}
+    CustomParams,
+    HostParams {}
 export type PrimName = keyof PrimParams;
 /** The parameters of some primitive (what an untyped equation carries). */
 export type AnyParams = PrimParams[PrimName];
@@ -85,6 +87,23 @@ export type CollapsedRule<P> = (
   p: P,
 ) => [T, T];
 
+/** Where a value's batch axis is under vmap: leading (0), or absent (null: one value shared by every example). */
+export type BatchDim = 0 | null;
+
+/** What a batching rule knows besides its inputs. */
+export interface BatchContext<P> {
+  /** per input: 0 when it carries the batch axis in front, null when it is shared; at least one is 0 */
+  readonly bdims: readonly BatchDim[];
+  /** the batch size */
+  readonly size: number;
+  readonly params: P;
+  /** applies this primitive again, with these parameters or new ones */
+  readonly same: (inputs: readonly Tensor[], params?: P) => Tensor;
+}
+
+/** vmap rule: the output, batched at axis 0, written in primitives (so vmap composes with every transformation). */
+export type BatchRule<P> = (lax: Lax, xs: Tensor[], c: BatchContext<P>) => Tensor;
+
 /** Source text of an elementwise operation for the generated-code backends. */
 export interface Renderers<P> {
   /** a JavaScript expression; f32 loops round the result themselves */
@@ -118,6 +137,8 @@ export interface PrimDef<K extends PrimName> {
   /** the reference evaluation on host arrays (the js backend; the oracle for the others) */
   impl: (ins: TypedArray[], shapes: Shape[], out: Aval, p: PrimParams[K]) => TypedArray;
   diff: Differentiation<PrimParams[K]>;
+  /** how vmap runs it on a batch */
+  batch: BatchRule<PrimParams[K]>;
   /** elementwise primitives: per-element value and the generated-code renderers (fusion reads these) */
   elementwise?: ElementwiseImpl<PrimParams[K]>;
   /** whether the wasm backend has a SIMD kernel for it in f32 (then it is not fused on CPU) */

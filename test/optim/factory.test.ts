@@ -10,6 +10,7 @@ import {
   PCGrad,
   ReLoBRaLo,
   SGD,
+  UPGrad,
   makeOptimizer,
   optimizerNames,
 } from '../../optim/index.js';
@@ -27,6 +28,7 @@ describe('optim makeOptimizer', () => {
       lra: LearningRateAnnealing,
       relobralo: ReLoBRaLo,
       pcgrad: PCGrad,
+      upgrad: UPGrad,
       ntk: NtkWeighting,
     };
     for (const name of optimizerNames) expect(makeOptimizer(name), name).to.be.instanceOf(kinds[name]);
