@@ -72,7 +72,7 @@ const baseSchema = z
       nesterov: z.boolean().optional().describe('SGD Nesterov momentum.').meta({ default: false }),
     }),
   ])
-  .describe('Inner optimizer of config, lra, relobralo, pcgrad and ntk: a name or { name, ...its options } (default adam).');
+  .describe('Inner optimizer of config, lra, relobralo, pcgrad, upgrad and ntk: a name or { name, ...its options } (default adam).');
 
 /** `optimizer_options`: every option of every optimizer; optim rejects the ones the chosen optimizer does not take. */
 export const optimizerOptionsSchema = z

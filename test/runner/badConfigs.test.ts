@@ -16,7 +16,7 @@ const cases: [string, string, string, string][] = [
     'unknown optimizer',
     pinnYaml(['training: { optimizer: adamm }']),
     'training.optimizer:',
-    "expected one of adam, adamw, sgd, lbfgs, multiadam, config, mconfig, lra, relobralo, pcgrad, ntk, got 'adamm' (did you mean 'adam'?)",
+    "expected one of adam, adamw, sgd, lbfgs, multiadam, config, mconfig, lra, relobralo, pcgrad, upgrad, ntk, got 'adamm' (did you mean 'adam'?)",
   ],
   [
     'finetune with a bad L-BFGS option',
