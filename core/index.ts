@@ -31,6 +31,7 @@ export { customVjp, customJvp } from './custom.js';
 export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
 export { checkpoint } from './checkpoint.js';
 export { hostCall, linearSolve, root, type LinearSolveOptions } from './implicit.js';
+export { odeint, type OdeintOptions, type Dynamics } from './odeint.js';
 export {
   setBackend,
   withBackend,
