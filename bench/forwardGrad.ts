@@ -17,7 +17,7 @@ const loss = (p: fx.nn.MlpParams) => fx.mean(fx.square(fx.sub(net.apply(p, x), t
 type Method = 'backprop' | 'forward gradient';
 const stepFns: Record<Method, (k: fx.Tensor, p: fx.nn.MlpParams) => [fx.Tensor, fx.PyTree]> = {
   backprop: fx.jit((_k: fx.Tensor, p: fx.nn.MlpParams) => fx.valueAndGrad(loss)(p) as [fx.Tensor, fx.PyTree]),
-  'forward gradient': fx.jit(fx.forwardGrad(loss)),
+  'forward gradient': fx.jit(fx.forwardGrad(loss) as (k: fx.Tensor, p: fx.nn.MlpParams) => [fx.Tensor, fx.PyTree]),
 };
 
 /** SGD for STEPS steps; the loss every 50 steps with the wall time so far. */

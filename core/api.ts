@@ -97,20 +97,33 @@ export function vjp(f: (...xs: Tensor[]) => Tensor, ...primals: Tensor[]): [Tens
  * key per step gives fresh directions. `key` may be a traced i32 scalar, so jit(forwardGrad(f)) compiles once.
  */
 export function forwardGrad<Args extends unknown[]>(
-  f: (...args: Args) => Tensor,
+  f: (...args: Args) => Tensor | [Tensor, PyTree],
   argnums: number | readonly number[] = 0,
-): (key: Tensor, ...args: Args) => [Tensor, PyTree] {
+  options: GradOptions = {},
+): (key: Tensor, ...args: Args) => [Tensor | [Tensor, PyTree], PyTree] {
   const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (key, ...args) => {
-    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
-    if (key.dtype !== 'i32' || key.size !== 1)
+    if (key.dtype !== 'i32' || key.size !== 1) {
       throw new TypeError(`forwardGrad: the key must be an i32 scalar (fx.scalar(step, 'i32')), got ${key.dtype} ${fmt(key.shape)}`);
+    }
+    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
     // leaf i of step `key` draws from key * L + i: distinct streams across leaves and steps
     const base = ops.mul(ops.reshape(key, []), ops.scalar(flat.length, 'i32'));
     const dirs = flat.map((t, i) =>
       bind('random', [ops.add(base, ops.scalar(i, 'i32'))], { dist: 'normal', shape: [...t.shape], dtype: t.dtype }),
     );
-    const [value, slope] = jvp((...xs) => asScalarLoss('forwardGrad', f(...(withArgs(args, nums, xs) as Args))), flat, dirs);
+    // the loss and (with hasAux) the aux leaves are outputs of one traced graph; only the loss is differentiated
+    let auxLike: PyTree | undefined;
+    const g = makeGraph((...xs) => {
+      const out = f(...(withArgs(args, nums, xs) as Args));
+      if (!options.hasAux) return asScalarLoss('forwardGrad', out);
+      if (!Array.isArray(out) || out.length !== 2) throw new TypeError('forwardGrad: with hasAux the function must return [loss, aux]');
+      auxLike = out[1] as PyTree;
+      return [asScalarLoss('forwardGrad', out[0]), ...leaves(auxLike)];
+    }, avalsOf(flat));
+    const [outs, [t]] = jvpGraph(g, flat, dirs);
+    const value = outs[0];
+    const slope = t ?? ops.zerosLike(value);
     const estimates = dirs.map((v) => ops.mul(v, slope));
     let at = 0;
     const trees = nums.map((i) => {
@@ -118,7 +131,8 @@ export function forwardGrad<Args extends unknown[]>(
       const n = leaves(tree).length;
       return unflatten(tree, estimates.slice(at, (at += n)));
     });
-    return [value, typeof argnums === 'number' ? trees[0] : trees];
+    const grads = typeof argnums === 'number' ? trees[0] : trees;
+    return [auxLike === undefined ? value : [value, unflatten(auxLike, outs.slice(1))], grads];
   };
 }
 

@@ -3,7 +3,7 @@
 // against exact solutions or reference data. Implements the runner's Trainer contract.
 import { type Tensor, tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
-import { jit, valueAndGrad } from '../core/api.js';
+import { forwardGrad, jit, valueAndGrad } from '../core/api.js';
 import type { DType } from '../core/dtype.js';
 import type { PyTree } from '../core/pytree.js';
 import type { Network } from '../nn/index.js';
@@ -44,6 +44,11 @@ export interface TrainerOptions {
   points?: { domain?: number; boundary?: number; initial?: number };
   /** redraw points every k steps (0 = fixed points) */
   resampleEvery?: number;
+  /**
+   * train on forward gradients (Baydin et al. 2022): (grad . v) v from one jvp per step, v ~ N(0, I) drawn from
+   * the step number; only with an optimizer that takes one gradient (adam, adamw, sgd)
+   */
+  forwardGradient?: boolean;
   /** residual-based adaptive refinement of the PDE points (greedy RAR; the same as adaptive: { method: 'rar-g', ... }) */
   rar?: { every: number; candidates: number; add: number };
   /** residual-based adaptive sampling of the PDE points: rar-g, rar-d or rad (see adaptive.ts) */
@@ -156,6 +161,9 @@ export class PinnTrainer implements Trainer {
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
   // jitted pure functions of (params, batch[, weights])
   private readonly totalFn: (p: Params, b: Batch, w: Record<string, Tensor>) => [[Tensor, Record<string, Tensor>], Params];
+  private readonly forwardFn:
+    | ((p: Params, b: Batch, w: Record<string, Tensor>, key: Tensor) => [[Tensor, Record<string, Tensor>], Params])
+    | null;
   /** per term: its losses and their gradients, from one evaluation of the residuals */
   private readonly termFns: Array<(p: Params, b: BatchTerm) => [Tensor[], Params[]]>;
   private readonly valuesFn: (p: Params, b: Batch) => Record<string, Tensor>;
@@ -234,18 +242,22 @@ export class PinnTrainer implements Trainer {
       terms.forEach((t, i) => termLosses(i)(q, bb[t.name], ls).forEach((l, j) => (ls[names[this.lossesOf[i][j]]] = l)));
       return ls;
     };
+    const weightedTotal = (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
+      const ls = allLosses(q, bb);
+      const total = names.map((n) => ops.mul(ww[n], ls[n])).reduce((a, c) => ops.add(a, c));
+      return [total, ls];
+    };
     this.totalFn = jitTree(
-      (p: Params, b: Batch, w: Record<string, Tensor>) =>
-        valueAndGrad(
-          (q: Params, bb: Batch, ww: Record<string, Tensor>): [Tensor, PyTree] => {
-            const ls = allLosses(q, bb);
-            const total = names.map((n) => ops.mul(ww[n], ls[n])).reduce((a, c) => ops.add(a, c));
-            return [total, ls];
-          },
-          0,
-          { hasAux: true },
-        )(p, b, w) as unknown as PyTree,
+      (p: Params, b: Batch, w: Record<string, Tensor>) => valueAndGrad(weightedTotal, 0, { hasAux: true })(p, b, w) as unknown as PyTree,
     ) as unknown as PinnTrainer['totalFn'];
+    if (options.forwardGradient && this.inputs !== 'gradient') {
+      throw new Error(`forwardGradient: needs an optimizer that takes one gradient (adam, adamw, sgd), got '${this.optimizerName}'`);
+    }
+    this.forwardFn = options.forwardGradient
+      ? (jitTree((p: Params, b: Batch, w: Record<string, Tensor>, key: Tensor) =>
+          forwardGrad(weightedTotal, 0, { hasAux: true })(key, p, b, w),
+        ) as unknown as PinnTrainer['forwardFn'])
+      : null;
     // a one-loss term keeps plain valueAndGrad; a PDE system's equations share one forward evaluation
     const perLoss =
       (i: number, f: (q: Params, bb: BatchTerm) => Tensor[]) =>
@@ -470,7 +482,9 @@ export class PinnTrainer implements Trainer {
     // the optimizer's rate for this update, read before it is taken (L-BFGS reports none)
     const lr = 'currentLr' in this.optimizer ? this.optimizer.currentLr?.() : undefined;
     if (mode === 'gradient') {
-      const [[l, ls], g] = this.totalFn(this.params, batch, this.weightTensors());
+      const [[l, ls], g] = this.forwardFn
+        ? this.forwardFn(this.params, batch, this.weightTensors(), ops.scalar(this.stepCount, 'i32'))
+        : this.totalFn(this.params, batch, this.weightTensors());
       loss = l.item();
       terms = this.readTerms(ls);
       (this.optimizer as Optimizer).step(this.flat, flattenTree(g as unknown as PyTree, this.dtype));

@@ -219,6 +219,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     sampler: t.sampler as TrainerOptions['sampler'],
     points: { domain: t.points.domain, boundary: t.points.boundary, initial: t.points.initial },
     resampleEvery: t.resample_every,
+    ...(t.forward_gradient ? { forwardGradient: true } : {}),
     weights,
     optimizer: { name: t.optimizer as never, ...optimizerOptions(t) },
     evalPoints: t.points.test,

@@ -9,6 +9,7 @@ import { pdeLossName } from '../pinn/equations.js';
 import { ADAPTIVE_METHODS } from '../pinn/adaptive.js';
 import { isReservedName } from '../pinn/symbols.js';
 import { lrSpecSchema, optimizerEnum, optimizerOptionsSchema } from './optimizerSchema.js';
+import { optimizerInputs, type OptimizerName } from '../optim/factory.js';
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -449,6 +450,12 @@ export const pinnSchema = z
         resample_every: nonNegInt
           .default(0)
           .describe('Redraw collocation points every N steps (0 = never); a pure function of (seed, step).'),
+        forward_gradient: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Train on forward gradients (Baydin et al. 2022): (grad . v) v from one forward-mode pass per step, v ~ N(0, I); no backward pass. Needs optimizer adam, adamw or sgd.',
+          ),
         finetune: z
           .strictObject({
             at: nonNegInt.describe('Step at which the second optimizer takes over (below training.steps).').meta({ examples: [5000] }),
@@ -551,6 +558,13 @@ export const pinnSchema = z
     }
     const coords = c.coords ?? defaultCoords(spaceDim(c), !!c.time);
     checkNetwork(c.network, coords, c.fields, ctx);
+    if (c.training.forward_gradient && optimizerInputs[c.training.optimizer as OptimizerName] !== 'gradient') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['training', 'forward_gradient'],
+        message: `needs an optimizer that takes one gradient (adam, adamw, sgd), got optimizer '${c.training.optimizer}'`,
+      });
+    }
     const names = new Set([...coords, ...c.fields, ...Object.keys(c.constants), ...Object.keys(c.unknowns)]);
     if (names.size !== coords.length + c.fields.length + Object.keys(c.constants).length + Object.keys(c.unknowns).length) {
       ctx.addIssue({ code: 'custom', path: ['fields'], message: 'expected coordinate, field, constant and unknown names to be distinct' });

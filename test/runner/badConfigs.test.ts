@@ -19,6 +19,12 @@ const cases: [string, string, string, string][] = [
     "expected one of adam, adamw, sgd, lbfgs, multiadam, config, mconfig, lra, relobralo, pcgrad, upgrad, ntk, got 'adamm' (did you mean 'adam'?)",
   ],
   [
+    'forward gradients with a per-loss optimizer',
+    pinnYaml(['training: { optimizer: multiadam, forward_gradient: true }']),
+    'training.forward_gradient:',
+    "needs an optimizer that takes one gradient (adam, adamw, sgd), got optimizer 'multiadam'",
+  ],
+  [
     'finetune with a bad L-BFGS option',
     pinnYaml(['training: { steps: 6, finetune: { at: 3, optimizer_options: { history: 0 } } }']),
     'training.finetune.optimizer_options.history:',
