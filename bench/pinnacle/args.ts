@@ -5,7 +5,7 @@ export const QUICK_STEPS = 500;
 export const DEFAULT_BUDGET_MIN = 15;
 
 export const USAGE = `usage: npm run bench:pinnacle -- [--quick] [--only a,b] [--seeds N] [--methods m1,m2] [--budget-min M] [--steps N]
-                              [--table-only] [--records FILE] [--results FILE]
+                              [--table-only] [--records FILE] [--results FILE] [--runs-dir DIR]
   --quick        ${QUICK_STEPS} steps per run, one seed (default: each config's own steps)
   --only a,b     these problems (ids of bench/pinnacle/<id>.yaml; default all)
   --seeds N      seeds per problem and method, the config's seed + 0..N-1 (default 1)
@@ -14,7 +14,8 @@ export const USAGE = `usage: npm run bench:pinnacle -- [--quick] [--only a,b] [-
   --steps N      training steps per run (overrides --quick's ${QUICK_STEPS})
   --table-only   only regenerate the results table from the records
   --records FILE records file (default bench/pinnacle/records.jsonl)
-  --results FILE table file (default bench/results-pinnacle.md)`;
+  --results FILE table file (default bench/results-pinnacle.md)
+  --runs-dir DIR run directories and method variants of the configs (default runs/pinnacle)`;
 
 export interface SuiteOptions {
   quick: boolean;
@@ -29,6 +30,7 @@ export interface SuiteOptions {
   /** overrides of the default records / results files */
   records?: string;
   results?: string;
+  runsDir?: string;
   help: boolean;
 }
 
@@ -51,7 +53,7 @@ function positiveNumber(flag: string, v: string): number {
   return n;
 }
 
-const VALUE_FLAGS = ['--only', '--seeds', '--methods', '--budget-min', '--steps', '--records', '--results'] as const;
+const VALUE_FLAGS = ['--only', '--seeds', '--methods', '--budget-min', '--steps', '--records', '--results', '--runs-dir'] as const;
 const BOOLEAN_FLAGS = ['--quick', '--table-only', '--help'] as const;
 
 export function parseArgs(argv: readonly string[]): SuiteOptions {
@@ -104,6 +106,9 @@ export function parseArgs(argv: readonly string[]): SuiteOptions {
         break;
       case '--results':
         o.results = v;
+        break;
+      case '--runs-dir':
+        o.runsDir = v;
         break;
     }
   }

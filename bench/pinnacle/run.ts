@@ -15,7 +15,7 @@ import { renderResults } from './table.js';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_DIR = join(REPO, 'bench', 'pinnacle');
 const CLI = join(REPO, 'bin', 'fluxion.js');
-/** Where run directories and the method variants of configs go (git-ignored). */
+/** Where run directories and the method variants of configs go by default (git-ignored). */
 const RUNS = join(REPO, 'runs', 'pinnacle');
 
 interface Job {
@@ -44,9 +44,10 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
   const variant = methodConfig(config, job.method, stepsRequested, job.k);
   const seed = variant.seed as number;
   const name = `${job.problem.id}-${job.method}-s${seed}-n${stepsRequested}`;
-  const cfgFile = join(RUNS, `${name}.yaml`);
-  const outDir = join(RUNS, name);
-  mkdirSync(RUNS, { recursive: true });
+  const runs = resolve(o.runsDir ?? RUNS);
+  const cfgFile = join(runs, `${name}.yaml`);
+  const outDir = join(runs, name);
+  mkdirSync(runs, { recursive: true });
   rmSync(outDir, { recursive: true, force: true }); // a stale checkpoint or lock of an earlier run
   writeFileSync(cfgFile, configYamlAt(variant, job.problem.file, cfgFile));
   const budgetS = o.budgetMin * 60;
