@@ -81,10 +81,12 @@ export function executeRun(r: RunRequest): Promise<RunOutcome> {
   );
   if (r.onProgress) {
     const every = (r.progressEveryS ?? 60) * 1000;
+    let last: string | undefined;
     timers.push(
       setInterval(() => {
         const line = lastMetricsLine(r.outDir);
-        if (line) r.onProgress!(`${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        if (line && line !== last) r.onProgress!(`${line} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+        last = line;
       }, every),
     );
   }
