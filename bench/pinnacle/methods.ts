@@ -24,9 +24,15 @@ export interface Method {
   patch(steps: number): Patch;
 }
 
-/** Share of the steps trained by Adam before L-BFGS takes over (the rest is L-BFGS). */
-const ADAM_SHARE = 0.8;
-/** Refinements of residual-based adaptive sampling over a run. */
+/**
+ * Share of the steps trained by Adam before L-BFGS takes over, as PINNacle's Adam_LBFGS (benchmark.py: switch_epoch
+ * 5000 of 20000). Theirs then runs torch's L-BFGS with up to 20 iterations per step; ours one iteration per step.
+ */
+const ADAM_SHARE = 0.25;
+/**
+ * Refinements of residual-based adaptive sampling over a run. PINNacle's RAR (src/utils/rar.py) adds the single
+ * worst training point every 1000 of 20000 steps; ours is RAR-G as Lu et al. (100 worst of 10000 fresh candidates).
+ */
 const RAR_ROUNDS = 10;
 
 export const METHODS = {
@@ -40,7 +46,7 @@ export const METHODS = {
     }),
   },
   lra: {
-    about: 'learning-rate annealing loss weights (Wang et al. 2021) around Adam',
+    about: 'learning-rate annealing loss weights (Wang et al. 2021) around Adam, the first equation as reference (PINNacle: all equations)',
     pinnacle: 'LRA',
     patch: () => ({ training: { optimizer: 'lra' } }),
   },

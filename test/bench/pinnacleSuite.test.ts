@@ -168,7 +168,7 @@ describe('bench:pinnacle suite', () => {
           expect(resolved.seed, `${p.id} / ${m} seed`).to.equal(((config.seed as number | undefined) ?? 0) + 1);
           const t = resolved.training;
           const n = resolved.network;
-          if (m === 'lbfgs') expect(t.finetune, p.id).to.deep.include({ at: 400, optimizer: 'lbfgs', dtype: 'f32' });
+          if (m === 'lbfgs') expect(t.finetune, p.id).to.deep.include({ at: 125, optimizer: 'lbfgs', dtype: 'f32' });
           if (m === 'lbfgs') expect(t.steps).to.equal(steps);
           if (m === 'lra' || m === 'ntk' || m === 'multiadam' || m === 'config') expect(t.optimizer).to.equal(m);
           if (m === 'rar') expect(t.adaptive).to.deep.include({ method: 'rar-g', every: 50, add: 100 });
