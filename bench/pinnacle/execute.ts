@@ -26,10 +26,13 @@ export interface RunOutcome {
   wallS: number;
   l2re: number | null;
   perField?: Record<string, number>;
+  /** the compute backend the runner reports */
+  backend?: string;
   message?: string;
 }
 
 interface SummaryJson {
+  backend?: string;
   status?: string;
   steps?: number;
   wall_time?: number;
@@ -111,6 +114,7 @@ export function executeRun(r: RunRequest): Promise<RunOutcome> {
         wallS: s?.wall_time ?? wall,
         l2re: status === 'completed' || status === 'budget' ? (s?.l2re ?? null) : null,
         ...(s?.per_field ? { perField: s.per_field } : {}),
+        ...(s?.backend ? { backend: s.backend } : {}),
         ...(status === 'failed' || status === 'diverged' ? { message: s?.message ?? firstError ?? `exit code ${code}` } : {}),
       });
     });

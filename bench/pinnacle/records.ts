@@ -25,6 +25,7 @@ export interface RunRecord {
   date: string;
   commit: string;
   machine: string;
+  backend?: string;
   /** the first line of the error of a failed run */
   message?: string;
 }

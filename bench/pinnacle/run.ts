@@ -76,6 +76,7 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
     date: new Date().toISOString(),
     commit: gitCommit(REPO),
     machine: started,
+    ...(r.backend ? { backend: r.backend } : {}),
     ...(r.message ? { message: r.message } : {}),
   };
   appendRecord(recordsFile, record);

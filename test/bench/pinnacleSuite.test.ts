@@ -295,6 +295,7 @@ describe('bench:pinnacle suite', () => {
       });
       expect(rs[0].l2re).to.be.a('number').within(0.01, 100);
       expect(Object.keys(rs[0].l2re_fields ?? {})).to.deep.equal(['u', 'a']);
+      expect(rs[0].backend).to.be.oneOf(['wasm', 'gpu', 'js']);
       expect(rs[0].commit).to.match(/^[0-9a-f]{7,}(-dirty)?$|^unknown$/);
       expect(readFileSync(results, 'utf8')).to.match(/\| pinv \| PInv \| \d\.\d+ \| 1 \| vanilla \| 5 \(custom\) \|/);
     });
