@@ -67,12 +67,16 @@ export function readRecords(file: string): RunRecord[] {
   return out;
 }
 
-/** Short commit of `repoRoot`, with '-dirty' when tracked files differ from it; 'unknown' outside git. */
+/**
+ * Short commit of `repoRoot`, with '-dirty' when tracked files that can change a run differ from it (edits under
+ * bench/ and test/ and of markdown do not); 'unknown' outside git.
+ */
 export function gitCommit(repoRoot: string): string {
   try {
     const git = (...a: string[]): string => execFileSync('git', ['-C', repoRoot, ...a], { encoding: 'utf8', stdio: 'pipe' }).trim();
     const head = git('rev-parse', '--short', 'HEAD');
-    return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}-dirty`;
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench', ':!test', ':!*.md');
+    return changed === '' ? head : `${head}-dirty`;
   } catch {
     return 'unknown';
   }
