@@ -8,6 +8,8 @@ export type RunStatus = 'completed' | 'budget' | 'diverged' | 'failed';
 
 export interface RunRecord {
   problem: string;
+  /** the config trained, relative to the repository (a stand-in from configs/ for some ids) */
+  config?: string;
   method: string;
   seed: number;
   setting: Setting;

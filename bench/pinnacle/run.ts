@@ -63,6 +63,7 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
   });
   const record: RunRecord = {
     problem: job.problem.id,
+    config: relative(REPO, job.problem.file),
     method: job.method,
     seed,
     setting: settingOf(o.steps),

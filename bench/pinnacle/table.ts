@@ -5,9 +5,11 @@ import { METHOD_IDS, METHODS, isMethodId } from './methods.js';
 import { PUBLISHED, publishedBest, publishedVanilla, unverified } from './published.js';
 import type { RunRecord, RunStatus } from './records.js';
 
-/** The runs of one problem, method and setting over seeds. */
+/** The runs of one problem config, method and setting over seeds. */
 export interface Group {
   problem: string;
+  /** the config trained (repo-relative), when the records say */
+  config?: string;
   method: string;
   setting: Setting;
   stepsRequested: number;
@@ -32,13 +34,13 @@ export function sampleStd(xs: readonly number[]): number | null {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-/** Groups by (problem, method, setting, steps requested); a seed run twice counts once, by its latest record. */
+/** Groups by (problem, config, method, setting, steps requested); a seed run twice counts once, by its latest record. */
 export function aggregate(records: readonly RunRecord[]): Group[] {
   const latest = new Map<string, RunRecord>();
-  for (const r of records) latest.set(JSON.stringify([r.problem, r.method, r.setting, r.steps_requested, r.seed]), r);
+  for (const r of records) latest.set(JSON.stringify([r.problem, r.config, r.method, r.setting, r.steps_requested, r.seed]), r);
   const groups = new Map<string, RunRecord[]>();
   for (const r of latest.values()) {
-    const k = JSON.stringify([r.problem, r.method, r.setting, r.steps_requested]);
+    const k = JSON.stringify([r.problem, r.config, r.method, r.setting, r.steps_requested]);
     const g = groups.get(k);
     if (g) g.push(r);
     else groups.set(k, [r]);
@@ -47,6 +49,7 @@ export function aggregate(records: readonly RunRecord[]): Group[] {
     const l2 = rs.map((r) => r.l2re).filter((v): v is number => v !== null && Number.isFinite(v));
     return {
       problem: rs[0].problem,
+      ...(rs[0].config !== undefined ? { config: rs[0].config } : {}),
       method: rs[0].method,
       setting: rs[0].setting,
       stepsRequested: rs[0].steps_requested,
@@ -88,6 +91,9 @@ function problemOrder(ids: readonly string[]): string[] {
   return [...paper, ...[...set].filter((p) => !Object.hasOwn(PUBLISHED, p)).sort()];
 }
 
+/** ' (configs/x.yaml)' when a group trained another config than bench/pinnacle/<id>.yaml (a stand-in), else ''. */
+const standIn = (g: Group): string => (g.config !== undefined && g.config !== `bench/pinnacle/${g.problem}.yaml` ? ` (${g.config})` : '');
+
 function publishedCells(problem: string): [string, string] {
   const v = publishedVanilla(problem);
   const b = publishedBest(problem);
@@ -108,7 +114,7 @@ export function bestTable(groups: readonly Group[]): string {
       return `| ${p} | ${name} | ${why} | | | | | ${pv} | ${pb} |`;
     }
     const steps = b.steps < b.stepsRequested ? `${Math.round(b.steps)} of ${b.stepsRequested}` : `${b.stepsRequested}`;
-    return `| ${p} | ${name} | ${l2Cell(b)} | ${b.n} | ${b.method} | ${steps} (${b.setting}) | ${b.wallS.toFixed(0)} | ${pv} | ${pb} |`;
+    return `| ${p} | ${name} | ${l2Cell(b)} | ${b.n} | ${b.method}${standIn(b)} | ${steps} (${b.setting}) | ${b.wallS.toFixed(0)} | ${pv} | ${pb} |`;
   });
   return [
     '| problem | PINNacle | ours: best L2RE (mean ± std) | seeds | method | steps | wall (s) | PINNacle PINN | PINNacle best (method) |',
@@ -122,9 +128,12 @@ export function quickTable(groups: readonly Group[]): string {
   const quick = groups.filter((g) => g.setting === 'quick');
   if (!quick.length) return `(no runs at the quick setting yet: \`npm run bench:pinnacle -- --quick\`)`;
   const methods = methodOrder(quick.map((g) => g.method));
-  const problems = problemOrder(quick.map((g) => g.problem));
-  const rows = problems.map((p) => {
-    const mine = quick.filter((g) => g.problem === p);
+  // one row per problem and config trained (a stand-in config's runs stay apart from the problem's own config)
+  const rowKeys = problemOrder(quick.map((g) => g.problem)).flatMap((p) =>
+    [...new Set(quick.filter((g) => g.problem === p).map((g) => g.config))].map((c) => ({ p, c })),
+  );
+  const rows = rowKeys.map(({ p, c }) => {
+    const mine = quick.filter((g) => g.problem === p && g.config === c);
     const best = bestGroup(mine);
     const cells = methods.map((m) => {
       const g = mine.find((x) => x.method === m);
@@ -132,7 +141,7 @@ export function quickTable(groups: readonly Group[]): string {
       const c = l2Cell(g);
       return g === best ? `**${c}**` : c;
     });
-    return `| ${p} | ${cells.join(' | ')} |`;
+    return `| ${p}${standIn(mine[0])} | ${cells.join(' | ')} |`;
   });
   return [`| problem | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---').join(' | ')} |`, ...rows].join('\n');
 }

@@ -190,6 +190,8 @@ describe('bench:pinnacle suite', () => {
       rec({ problem: 'ks', method: 'vanilla', seed: 0, l2re: 0.95 }),
       rec({ problem: 'ks', method: 'vanilla', seed: 0, l2re: 0.5, setting: 'full', steps_requested: 4000, steps: 1868, status: 'budget' }),
       rec({ problem: 'mine', method: 'vanilla', seed: 0, l2re: 0.7 }),
+      rec({ problem: 'poisson2d-c', config: 'configs/poisson-holes.yaml', method: 'vanilla', seed: 0, l2re: 0.4 }),
+      rec({ problem: 'poisson2d-c', config: 'bench/pinnacle/poisson2d-c.yaml', method: 'vanilla', seed: 0, l2re: 0.6 }),
     ];
 
     it('mean and sample std over seeds, one record per seed', () => {
@@ -207,6 +209,10 @@ describe('bench:pinnacle suite', () => {
       const row = (id: string): string => t.split('\n').find((l) => l.startsWith(`| ${id} |`))!;
       expect(row('pinv')).to.equal('| pinv | PInv | 0.0500 | 1 | lra | 500 (quick) | 10 | 0.0942 | 0.0196 (vPINN †) |');
       expect(row('ks')).to.equal('| ks | KS | 0.500 | 1 | vanilla | 1868 of 4000 (full) | 10 | 1.01 | 0.957 (LRA) |');
+      // a stand-in config says so
+      expect(row('poisson2d-c')).to.match(
+        /^\| poisson2d-c \| Poisson2d-C \| 0\.400 \| 1 \| vanilla \(configs\/poisson-holes\.yaml\) \| 500 \(quick\)/,
+      );
       expect(row('burgers1d-c')).to.match(/^\| burgers1d-c \| Burgers1d-C \| not run \|/);
       expect(row('mine')).to.match(/^\| mine \| — \| 0\.700 \|/); // a problem the paper does not have comes last
       expect(t.split('\n').length).to.equal(2 + 22 + 1);
@@ -217,6 +223,11 @@ describe('bench:pinnacle suite', () => {
       expect(t[0]).to.equal('| problem | vanilla | lra | ntk |');
       expect(t.find((l) => l.startsWith('| pinv |'))).to.equal('| pinv | 0.200 ± 0.100 | **0.0500** | diverged |');
       expect(t.find((l) => l.startsWith('| ks |'))).to.equal('| ks | **0.950** |  |  |'); // the full run is not a quick one
+      // runs of a stand-in config and of the problem's own config stay apart
+      expect(t.filter((l) => l.startsWith('| poisson2d-c'))).to.deep.equal([
+        '| poisson2d-c (configs/poisson-holes.yaml) | **0.400** |  |  |',
+        '| poisson2d-c | **0.600** |  |  |',
+      ]);
     });
 
     it('the results page carries both tables and the provenance', () => {
@@ -286,6 +297,7 @@ describe('bench:pinnacle suite', () => {
       expect(rs).to.have.length(1);
       expect(rs[0]).to.include({
         problem: 'pinv',
+        config: 'bench/pinnacle/pinv.yaml',
         method: 'vanilla',
         seed: 0,
         setting: 'custom',
