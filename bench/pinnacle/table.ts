@@ -101,6 +101,13 @@ function publishedCells(problem: string): [string, string] {
   return [v === null ? '—' : fmt(v), b === null ? '—' : `${fmt(b.l2re)} (${b.method}${dagger(b.method)})`];
 }
 
+/** A markdown table with columns padded to their widest cell, as Biome formats markdown (so `npm run lint` passes). */
+export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, j) => Math.max(3, h.length, ...rows.map((r) => (r[j] ?? '').length)));
+  const line = (cells: readonly string[]): string => `| ${widths.map((w, j) => (cells[j] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 /** Table 1: per problem, our best group beside PINNacle's vanilla and best published L2RE. */
 export function bestTable(groups: readonly Group[]): string {
   const problems = problemOrder([...Object.keys(PUBLISHED), ...groups.map((g) => g.problem)]);
@@ -111,16 +118,13 @@ export function bestTable(groups: readonly Group[]): string {
     const b = bestGroup(mine);
     if (!b) {
       const why = mine.length ? mine.flatMap((g) => g.failures).join(', ') : 'not run';
-      return `| ${p} | ${name} | ${why} | | | | | ${pv} | ${pb} |`;
+      return [p, name, why, '', '', '', '', pv, pb];
     }
     const steps = b.steps < b.stepsRequested ? `${Math.round(b.steps)} of ${b.stepsRequested}` : `${b.stepsRequested}`;
-    return `| ${p} | ${name} | ${l2Cell(b)} | ${b.n} | ${b.method}${standIn(b)} | ${steps} (${b.setting}) | ${b.wallS.toFixed(0)} | ${pv} | ${pb} |`;
+    return [p, name, l2Cell(b), `${b.n}`, `${b.method}${standIn(b)}`, `${steps} (${b.setting})`, b.wallS.toFixed(0), pv, pb];
   });
-  return [
-    '| problem | PINNacle | ours: best L2RE (mean ± std) | seeds | method | steps | wall (s) | PINNacle PINN | PINNacle best (method) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
+  const header = ['problem', 'PINNacle', 'ours: best L2RE (mean ± std)', 'seeds', 'method', 'steps', 'wall (s)', 'PINNacle PINN'];
+  return mdTable([...header, 'PINNacle best (method)'], rows);
 }
 
 /** Table 2: L2RE per problem x method at the quick setting; the row's best in bold. */
@@ -141,9 +145,9 @@ export function quickTable(groups: readonly Group[]): string {
       const c = l2Cell(g);
       return g === best ? `**${c}**` : c;
     });
-    return `| ${p}${standIn(mine[0])} | ${cells.join(' | ')} |`;
+    return [`${p}${standIn(mine[0])}`, ...cells];
   });
-  return [`| problem | ${methods.join(' | ')} |`, `| --- | ${methods.map(() => '---').join(' | ')} |`, ...rows].join('\n');
+  return mdTable(['problem', ...methods], rows);
 }
 
 /** The method legend: our id, what it does, the PINNacle column it compares with. */
@@ -189,6 +193,7 @@ Best of each row in bold.
 ${quickTable(groups)}
 
 Methods:
+
 ${methodLegend()}
 `;
 }

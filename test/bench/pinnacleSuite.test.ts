@@ -46,6 +46,9 @@ async function quietly<T>(f: () => Promise<T>): Promise<{ value: T; out: string;
   }
 }
 
+/** A table line with its padding collapsed. */
+const squeeze = (line: string): string => line.replace(/ {2,}/g, ' ');
+
 function rec(p: Partial<RunRecord> & Pick<RunRecord, 'problem' | 'method' | 'seed' | 'l2re'>): RunRecord {
   return {
     setting: 'quick',
@@ -206,7 +209,7 @@ describe('bench:pinnacle suite', () => {
 
     it('best per problem beside the published numbers; a budget-stopped run shows the steps it reached', () => {
       const t = bestTable(aggregate(records));
-      const row = (id: string): string => t.split('\n').find((l) => l.startsWith(`| ${id} |`))!;
+      const row = (id: string): string => squeeze(t.split('\n').find((l) => l.startsWith(`| ${id} `))!);
       expect(row('pinv')).to.equal('| pinv | PInv | 0.0500 | 1 | lra | 500 (quick) | 10 | 0.0942 | 0.0196 (vPINN †) |');
       expect(row('ks')).to.equal('| ks | KS | 0.500 | 1 | vanilla | 1868 of 4000 (full) | 10 | 1.01 | 0.957 (LRA) |');
       // a stand-in config says so
@@ -219,15 +222,23 @@ describe('bench:pinnacle suite', () => {
     });
 
     it('quick table: problem x method, the best of each row in bold, failures named', () => {
-      const t = quickTable(aggregate(records)).split('\n');
+      const t = quickTable(aggregate(records)).split('\n').map(squeeze);
       expect(t[0]).to.equal('| problem | vanilla | lra | ntk |');
       expect(t.find((l) => l.startsWith('| pinv |'))).to.equal('| pinv | 0.200 ± 0.100 | **0.0500** | diverged |');
-      expect(t.find((l) => l.startsWith('| ks |'))).to.equal('| ks | **0.950** |  |  |'); // the full run is not a quick one
+      expect(t.find((l) => l.startsWith('| ks |'))).to.equal('| ks | **0.950** | | |'); // the full run is not a quick one
       // runs of a stand-in config and of the problem's own config stay apart
       expect(t.filter((l) => l.startsWith('| poisson2d-c'))).to.deep.equal([
-        '| poisson2d-c (configs/poisson-holes.yaml) | **0.400** |  |  |',
-        '| poisson2d-c | **0.600** |  |  |',
+        '| poisson2d-c (configs/poisson-holes.yaml) | **0.400** | | |',
+        '| poisson2d-c | **0.600** | | |',
       ]);
+    });
+
+    it('tables are padded to equal widths per column (as the Biome markdown formatter leaves them)', () => {
+      const lines = quickTable(aggregate(records)).split('\n');
+      for (const l of lines) expect(l.length).to.equal(lines[0].length);
+      expect(lines[1]).to.match(/^\| -+ \| -+ \| -+ \| -+ \|$/);
+      const cols = lines[0].split(' | ').map((c) => c.length);
+      expect(lines[3].split(' | ').map((c) => c.length)).to.deep.equal(cols);
     });
 
     it('the results page carries both tables and the provenance', () => {
