@@ -98,10 +98,12 @@ export function executeRun(r: RunRequest): Promise<RunOutcome> {
       for (const t of timers) clearTimeout(t);
       const wall = (performance.now() - t0) / 1000;
       const s = readJson<SummaryJson>(join(r.outDir, 'summary.json'));
-      const firstError = stderr
+      // the CLI's own error line (warnings may come first), else the last line it wrote
+      const lines = stderr
         .split('\n')
         .map((l) => l.trim())
-        .find((l) => l !== '');
+        .filter((l) => l !== '');
+      const errorLine = lines.find((l) => /^error\b/i.test(l)) ?? lines[lines.length - 1];
       let status: RunStatus;
       if (code === 0 && s?.status === 'completed') status = 'completed';
       else if (budgetHit && s?.status === 'interrupted') status = 'budget';
@@ -115,7 +117,7 @@ export function executeRun(r: RunRequest): Promise<RunOutcome> {
         l2re: status === 'completed' || status === 'budget' ? (s?.l2re ?? null) : null,
         ...(s?.per_field ? { perField: s.per_field } : {}),
         ...(s?.backend ? { backend: s.backend } : {}),
-        ...(status === 'failed' || status === 'diverged' ? { message: s?.message ?? firstError ?? `exit code ${code}` } : {}),
+        ...(status === 'failed' || status === 'diverged' ? { message: s?.message ?? errorLine ?? `exit code ${code}` } : {}),
       });
     });
   });

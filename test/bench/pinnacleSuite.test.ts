@@ -323,6 +323,16 @@ describe('bench:pinnacle suite', () => {
       expect(readFileSync(results, 'utf8')).to.match(/\| pinv \| PInv \| \d\.\d+ \| 1 \| vanilla \| 5 \(custom\) \|/);
     });
 
+    it('a run the CLI rejects is recorded as failed with its error line', async () => {
+      const dir = join(tmp, 'bad');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'bad.yaml');
+      writeFileSync(file, 'kind: pinn\nname: bad\ngeometry: { type: interval, min: 0, max: 1 }\n');
+      const r = await executeRun({ cli: CLI, config: file, outDir: join(dir, 'out'), steps: 5, budgetS: 60 });
+      expect(r).to.include({ status: 'failed', exitCode: 2, l2re: null });
+      expect(r.message).to.match(/^error: .*pde/);
+    });
+
     it('at the wall-clock budget the run is interrupted and still reports its L2RE at the step reached', async () => {
       const dir = join(tmp, 'budget');
       const file = join(dir, 'pinv.yaml');
