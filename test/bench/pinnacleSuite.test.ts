@@ -320,7 +320,7 @@ describe('bench:pinnacle suite', () => {
       expect(Object.keys(rs[0].l2re_fields ?? {})).to.deep.equal(['u', 'a']);
       expect(rs[0].backend).to.be.oneOf(['wasm', 'gpu', 'js']);
       expect(rs[0].commit).to.match(/^[0-9a-f]{7,}(-dirty)?$|^unknown$/);
-      expect(readFileSync(results, 'utf8')).to.match(/\| pinv \| PInv \| \d\.\d+ \| 1 \| vanilla \| 5 \(custom\) \|/);
+      expect(squeeze(readFileSync(results, 'utf8'))).to.match(/\| pinv \| PInv \| \d\.\d+ \| 1 \| vanilla \| 5 \(custom\) \|/);
     });
 
     it('a run the CLI rejects is recorded as failed with its error line', async () => {
