@@ -36,9 +36,9 @@ const ADAM_SHARE = 0.25;
 const RAR_ROUNDS = 10;
 
 export const METHODS = {
-  vanilla: { about: "the config as written (PINNacle's PINN)", pinnacle: 'PINN', patch: () => ({}) },
+  vanilla: { about: 'the config as written', pinnacle: 'PINN', patch: () => ({}) },
   lbfgs: {
-    about: `Adam for ${ADAM_SHARE * 100}% of the steps, then L-BFGS (f32) on the points held fixed`,
+    about: `Adam for ${ADAM_SHARE * 100}% of the steps, then L-BFGS (f32, one iteration per step; PINNacle: up to 20) on the points held fixed`,
     pinnacle: 'LBFGS',
     // training.steps is written too: the finetune step must lie below it, whatever steps the config states
     patch: (steps) => ({
@@ -66,7 +66,7 @@ export const METHODS = {
     patch: () => ({ training: { optimizer: 'config' } }),
   },
   rar: {
-    about: `greedy residual-based adaptive refinement (RAR-G): ${RAR_ROUNDS} rounds adding 100 of 10000 candidates`,
+    about: `greedy residual-based adaptive refinement (RAR-G): ${RAR_ROUNDS} rounds adding 100 of 10000 candidates (PINNacle: 1 point per 1000 steps)`,
     pinnacle: 'RAR',
     patch: (steps) => ({
       training: { adaptive: { method: 'rar-g', every: Math.max(1, Math.floor(steps / RAR_ROUNDS)), candidates: 10000, add: 100 } },

@@ -152,9 +152,10 @@ export function quickTable(groups: readonly Group[]): string {
 
 /** The method legend: our id, what it does, the PINNacle column it compares with. */
 export function methodLegend(): string {
-  return METHOD_IDS.map((m) => `- \`${m}\`: ${METHODS[m].about}${METHODS[m].pinnacle ? ` (PINNacle: ${METHODS[m].pinnacle})` : ''}`).join(
-    '\n',
-  );
+  return METHOD_IDS.map((m) => {
+    const col = METHODS[m].pinnacle;
+    return `- \`${m}\`${col ? ` (PINNacle's ${col} column)` : ''}: ${METHODS[m].about}`;
+  }).join('\n');
 }
 
 export interface Provenance {
