@@ -1,7 +1,7 @@
 // Viscous 2-D Burgers u_t + u u_x + v u_y = nu lap u, v_t + u v_x + v v_y = nu lap v on a periodic square,
-// finite differences on an n x n node grid: the advection terms upwind by the local velocity with van Leer-limited
-// MUSCL face values (second order where smooth, no new extrema at shocks that the grid cannot resolve), central
-// second differences for the viscous terms, SSP-RK3 in time with a CFL-limited step.
+// finite volumes on an n x n grid: (u.grad) u split into the divergence of fluxes (Rusanov on van Leer MUSCL face
+// states, second order where smooth, no new extrema at shocks the grid cannot resolve) and a central remainder,
+// central second differences for the viscous terms, SSP-RK3 in time with a CFL-limited step.
 
 export interface Burgers2dOptions {
   /** Nodes per side; node (i, j) at (x0 + i h, y0 + j h), h = length / n, index j n + i (x fastest). */
@@ -27,60 +27,66 @@ function halfSlope(dl: number, dr: number): number {
   return p > 0 ? p / (dl + dr) : 0;
 }
 
-/** Adds -(a q_x + b q_y) + nu lap q at every node to `out` (periodic). */
-function advectDiffuse(q: Float64Array, a: Float64Array, b: Float64Array, n: number, h: number, nu: number, out: Float64Array): void {
+/** MUSCL (van Leer) left and right states at face i + 1/2 from q[i-1], q[i], q[i+1], q[i+2]. */
+function faceStates(qm: number, q0: number, qp: number, qpp: number): [number, number] {
+  return [q0 + halfSlope(q0 - qm, qp - q0), qp - halfSlope(qp - q0, qpp - qp)];
+}
+
+/**
+ * du, dv += -(u.grad) u + nu lap u, written as div of the fluxes F = (u^2/2, u v) in x and G = (u v, v^2/2) in y
+ * (Rusanov fluxes on MUSCL face states: the Jacobians' eigenvalues are u, u and v, v) minus the remainders
+ * u v_y and v u_x (central). Along x or y alone this is conservative Burgers, so shocks move at the
+ * Rankine-Hugoniot speed whatever the grid smears them to; the advective (upwind) form does not.
+ */
+function burgersRhs(u: Float64Array, v: Float64Array, n: number, h: number, nu: number, du: Float64Array, dv: Float64Array): void {
   const inv = 1 / h;
   const visc = nu / (h * h);
-  for (let j = 0; j < n; j++) {
-    const jm = ((j - 1 + n) % n) * n,
-      jm2 = ((j - 2 + n) % n) * n,
-      jp = ((j + 1) % n) * n,
-      jp2 = ((j + 2) % n) * n,
-      j0 = j * n;
+  const at = (i: number, j: number): number => ((j + n) % n) * n + ((i + n) % n);
+  // x faces: flux through face (i + 1/2, j) into cells i (out) and i + 1 (in)
+  for (let j = 0; j < n; j++)
     for (let i = 0; i < n; i++) {
-      const im = (i - 1 + n) % n,
-        im2 = (i - 2 + n) % n,
-        ip = (i + 1) % n,
-        ip2 = (i + 2) % n;
-      const id = j0 + i;
-      const c = q[id];
-      // x direction
-      const xl = q[j0 + im],
-        xll = q[j0 + im2],
-        xr = q[j0 + ip],
-        xrr = q[j0 + ip2];
-      let qx: number;
-      const ai = a[id];
-      if (ai >= 0) {
-        // left states at i + 1/2 and i - 1/2
-        const fp = c + halfSlope(c - xl, xr - c);
-        const fm = xl + halfSlope(xl - xll, c - xl);
-        qx = (fp - fm) * inv;
-      } else {
-        // right states at i + 1/2 and i - 1/2
-        const fp = xr - halfSlope(xr - c, xrr - xr);
-        const fm = c - halfSlope(c - xl, xr - c);
-        qx = (fp - fm) * inv;
-      }
-      // y direction
-      const yl = q[jm + i],
-        yll = q[jm2 + i],
-        yr = q[jp + i],
-        yrr = q[jp2 + i];
-      let qy: number;
-      const bi = b[id];
-      if (bi >= 0) {
-        const fp = c + halfSlope(c - yl, yr - c);
-        const fm = yl + halfSlope(yl - yll, c - yl);
-        qy = (fp - fm) * inv;
-      } else {
-        const fp = yr - halfSlope(yr - c, yrr - yr);
-        const fm = c - halfSlope(c - yl, yr - c);
-        qy = (fp - fm) * inv;
-      }
-      out[id] += -(ai * qx + bi * qy) + visc * (xl + xr + yl + yr - 4 * c);
+      const a = at(i - 1, j),
+        b = at(i, j),
+        c = at(i + 1, j),
+        d = at(i + 2, j);
+      const [uL, uR] = faceStates(u[a], u[b], u[c], u[d]);
+      const [vL, vR] = faceStates(v[a], v[b], v[c], v[d]);
+      const s = Math.max(Math.abs(uL), Math.abs(uR));
+      const fu = 0.25 * (uL * uL + uR * uR) - 0.5 * s * (uR - uL);
+      const fv = 0.5 * (uL * vL + uR * vR) - 0.5 * s * (vR - vL);
+      du[b] -= fu * inv;
+      du[c] += fu * inv;
+      dv[b] -= fv * inv;
+      dv[c] += fv * inv;
     }
-  }
+  // y faces
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const a = at(i, j - 1),
+        b = at(i, j),
+        c = at(i, j + 1),
+        d = at(i, j + 2);
+      const [uL, uR] = faceStates(u[a], u[b], u[c], u[d]);
+      const [vL, vR] = faceStates(v[a], v[b], v[c], v[d]);
+      const s = Math.max(Math.abs(vL), Math.abs(vR));
+      const gu = 0.5 * (uL * vL + uR * vR) - 0.5 * s * (uR - uL);
+      const gv = 0.25 * (vL * vL + vR * vR) - 0.5 * s * (vR - vL);
+      du[b] -= gu * inv;
+      du[c] += gu * inv;
+      dv[b] -= gv * inv;
+      dv[c] += gv * inv;
+    }
+  // remainders and viscosity
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) {
+      const k = at(i, j),
+        w = at(i - 1, j),
+        e = at(i + 1, j),
+        s = at(i, j - 1),
+        nn = at(i, j + 1);
+      du[k] += u[k] * (v[nn] - v[s]) * 0.5 * inv + visc * (u[w] + u[e] + u[s] + u[nn] - 4 * u[k]);
+      dv[k] += v[k] * (u[e] - u[w]) * 0.5 * inv + visc * (v[w] + v[e] + v[s] + v[nn] - 4 * v[k]);
+    }
 }
 
 /** Integrates from (u0, v0) at t = 0 to each of `times`; u0, v0 are n x n node values. */
@@ -106,8 +112,7 @@ export function solveBurgers2dPeriodic(u0: Float64Array, v0: Float64Array, opts:
   const rhs = (uu: Float64Array, vv: Float64Array): void => {
     du.fill(0);
     dv.fill(0);
-    advectDiffuse(uu, uu, vv, n, h, nu, du);
-    advectDiffuse(vv, uu, vv, n, h, nu, dv);
+    burgersRhs(uu, vv, n, h, nu, du, dv);
   };
   const frames: Burgers2dFrame[] = [];
   let t = 0;

@@ -6,7 +6,7 @@
 //   u_ = sum_{i,j<4} A_ij sin(2 pi (i x + j y)) + B_ij cos(2 pi (i x + j y)) (A, B = randn(4, 4)), v_ likewise,
 //   c = randn(2), s = 2 / max(u_, v_ over the 512 x 512 grid linspace(0, 4, 512)^2), u0 = s u_ + c0, v0 = s v_ + c1.
 // That this seed made upstream's burgers2d_0 is an assumption (its script runs the Darcy generator instead).
-// Solved by solvers/burgers2d.ts (upwind MUSCL finite differences, 512^2 nodes, SSP-RK3); the 256^2 solution
+// Solved by solvers/burgers2d.ts (finite volumes: Rusanov fluxes on MUSCL states, 512^2 cells, SSP-RK3); the 256^2 solution
 // estimates the reference's own error. Written every 8th node (64 x 64) x 11 times (every 0.1): rows x y t u v.
 // Usage: npx tsx examples/data/pinnacleBurgers2d.ts
 import { writeFileSync } from 'node:fs';
@@ -107,7 +107,7 @@ function main(): void {
   }
   const lines = [
     '% Model: PINNacle Burgers2d-C, u_t + (u.grad) u = 0.001 lap u, periodic on [0, 4)^2; initial state of upstream generate_functions.py, seed 20220722',
-    '% Source: fluxion solvers/burgers2d.ts (upwind MUSCL finite differences, 512^2 nodes, SSP-RK3); examples/data/pinnacleBurgers2d.ts',
+    '% Source: fluxion solvers/burgers2d.ts (finite volumes: Rusanov fluxes on MUSCL states, 512^2 cells, SSP-RK3); examples/data/pinnacleBurgers2d.ts',
     '% x  y  t  u  v',
   ];
   const every = 8,
