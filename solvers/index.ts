@@ -38,3 +38,8 @@ export { solveWave2dNeumann } from './wave2d.js';
 export type { Wave2dOptions, Wave2dResult } from './wave2d.js';
 export { solveChannelFlow } from './navierStokesChannel.js';
 export type { ChannelFlowOptions, ChannelFlowFrame } from './navierStokesChannel.js';
+export { solveCellHelmholtz } from './cellHelmholtz.js';
+export type { CellHelmholtzOptions, CellHelmholtzResult } from './cellHelmholtz.js';
+export { solveBurgers2dPeriodic } from './burgers2d.js';
+export type { Burgers2dOptions, Burgers2dFrame } from './burgers2d.js';
+export { NumpyRandomState } from './numpyRandom.js';
