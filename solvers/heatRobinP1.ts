@@ -64,7 +64,7 @@ function slot(p: Pattern, i: number, j: number): number {
 }
 
 /** Assembles M, K + kappa B and returns the boundary edges (for the Robin load). */
-export function assembleHeatRobinP1(mesh: TriMesh, kappa: number): Pattern & { edges: Uint32Array } {
+function assembleHeatRobinP1(mesh: TriMesh, kappa: number): Pattern & { edges: Uint32Array } {
   const x = mesh.points.data,
     n = x.length / 2,
     tri = mesh.triangles;

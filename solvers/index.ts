@@ -38,3 +38,7 @@ export { solveWave2dNeumann } from './wave2d.js';
 export type { Wave2dOptions, Wave2dResult } from './wave2d.js';
 export { solveChannelFlow } from './navierStokesChannel.js';
 export type { ChannelFlowOptions, ChannelFlowFrame } from './navierStokesChannel.js';
+export { solveHeatVaryingCoef } from './heatVaryingCoef.js';
+export type { HeatVaryingCoefOptions, HeatFrame } from './heatVaryingCoef.js';
+export { solveHeatRobinP1 } from './heatRobinP1.js';
+export type { HeatRobinP1Options, P1Frame } from './heatRobinP1.js';

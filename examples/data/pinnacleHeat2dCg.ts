@@ -4,7 +4,8 @@
 // radius 0.4, t in [0, 3], u = 0 at t = 0, Robin conditions du/dn = g - u with n the outward normal of the domain
 // (DeepXDE's RobinBC and CSG difference): g = 5 on the big circles, 1 on the small ones, 0.1 on the rectangle.
 // Solved by solvers/heatRobinP1.ts (P1 finite elements on meshes/perforatedMesh.ts, h = 0.1: about 40,000 nodes;
-// BDF2, dt = 5e-3) and, as a check, on h = 0.2 with the same dt; the run prints their relative L2 difference per frame.
+// BDF2, dt = 1e-2); as checks, h = 0.2 with the same dt and h = 0.2 with dt = 5e-3: the run prints the relative L2
+// differences per frame.
 // Written in the config's scaled coordinates X = x / 8, Y = y / 8 (so the network sees O(1) inputs) at the nodes
 // of an h = 0.4 mesh of the same domain x 16 times (every 0.2, t = 0 included) as rows `X Y t u`.
 // Usage: npx tsx examples/data/pinnacleHeat2dCg.ts
@@ -52,10 +53,21 @@ export function solveHeat2dCg(h: number, dt: number, frames: number): { mesh: Tr
   return { mesh, frames: solveHeatRobinP1(mesh, { T: 3, dt, frames, g: heat2dCgRobin }) };
 }
 
+function relL2(a: Float64Array, b: Float64Array): number {
+  let num = 0,
+    den = 0;
+  b.forEach((v, i) => {
+    num += (a[i] - v) ** 2;
+    den += v * v;
+  });
+  return Math.sqrt(num / den);
+}
+
 function main(): void {
   const frames = 15;
-  const fine = solveHeat2dCg(0.1, 5e-3, frames);
-  const coarse = solveHeat2dCg(0.2, 5e-3, frames);
+  const fine = solveHeat2dCg(0.1, 1e-2, frames);
+  const coarse = solveHeat2dCg(0.2, 1e-2, frames);
+  const coarseHalfDt = solveHeat2dCg(0.2, 5e-3, frames);
   const interp = new P1Interpolator(fine.mesh);
   const cpts = coarse.mesh.points;
   console.log(`fine mesh: ${fine.mesh.points.data.length / 2} nodes, coarse: ${cpts.data.length / 2}`);
@@ -67,12 +79,16 @@ function main(): void {
       num += (coarse.frames[k].u[i] - v) ** 2;
       den += v * v;
     });
-    console.log(`t=${fr.t.toFixed(2)}: h 0.2 vs 0.1 rel ${Math.sqrt(num / den).toExponential(2)}, max u ${Math.max(...fr.u).toFixed(4)}`);
+    const dtDiff = relL2(coarse.frames[k].u, coarseHalfDt.frames[k].u);
+    console.log(
+      `t=${fr.t.toFixed(2)}: h 0.2 vs 0.1 rel ${Math.sqrt(num / den).toExponential(2)}, dt 1e-2 vs 5e-3 (h 0.2) rel ${dtDiff.toExponential(2)}, ` +
+        `u in [${Math.min(...fr.u).toFixed(4)}, ${Math.max(...fr.u).toFixed(4)}]`,
+    );
   });
   const out = heat2dCgMesh(0.4).points;
   const lines = [
     '% Model: PINNacle Heat2d-CG u_t = lap u on [-8, 8] x [-12, 12] minus 17 disks, u0 = 0, du/dn = g - u (g = 5 big circles, 1 small, 0.1 sides)',
-    '% Source: fluxion solvers/heatRobinP1.ts (P1 FEM, h = 0.1, BDF2 dt 5e-3); examples/data/pinnacleHeat2dCg.ts. Coordinates scaled: X = x/8, Y = y/8',
+    '% Source: fluxion solvers/heatRobinP1.ts (P1 FEM, h = 0.1, BDF2 dt 1e-2); examples/data/pinnacleHeat2dCg.ts. Coordinates scaled: X = x/8, Y = y/8',
     '% X  Y  t  u',
   ];
   const m = out.data.length / 2;
