@@ -20,3 +20,4 @@ export * from './trimesh.js';
 export * from './interpolate.js';
 export * from './vtk/index.js';
 export * from './data/index.js';
+export { perforatedRectangleMesh, type Circle } from './perforatedMesh.js';

@@ -54,12 +54,14 @@ export class BandedCholesky {
   }
 }
 
-/** Factor a five-point operator exactly (bandwidth n-1). */
-export function factorFivePoint(A: FivePointOperator): BandedCholesky {
+/** Factor a five-point operator exactly (bandwidth n-1), plus an optional diagonal (per unknown, e.g. a mass term). */
+export function factorFivePoint(A: FivePointOperator, extraDiagonal?: Float64Array): BandedCholesky {
   const { m } = A;
   const diag = A.diagonal();
+  if (extraDiagonal && extraDiagonal.length !== A.size)
+    throw new RangeError(`factorFivePoint: extraDiagonal must have ${A.size} entries, got ${extraDiagonal.length}`);
   return new BandedCholesky(A.size, m, (p, q) => {
-    if (p === q) return diag[p];
+    if (p === q) return diag[p] + (extraDiagonal ? extraDiagonal[p] : 0);
     const i = (p % m) + 1,
       j = Math.floor(p / m) + 1;
     const c = A.couplings(i, j);

@@ -43,3 +43,7 @@ export type { CellHelmholtzOptions, CellHelmholtzResult } from './cellHelmholtz.
 export { solveBurgers2dPeriodic } from './burgers2d.js';
 export type { Burgers2dOptions, Burgers2dFrame } from './burgers2d.js';
 export { NumpyRandomState } from './numpyRandom.js';
+export { solveHeatVaryingCoef } from './heatVaryingCoef.js';
+export type { HeatVaryingCoefOptions, HeatFrame } from './heatVaryingCoef.js';
+export { solveHeatRobinP1 } from './heatRobinP1.js';
+export type { HeatRobinP1Options, P1Frame } from './heatRobinP1.js';

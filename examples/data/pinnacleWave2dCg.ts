@@ -11,53 +11,17 @@
 // as rows `x y t u`. The run also solves on 256 x 256 nodes and prints the relative L2 difference per frame.
 // Usage: npx tsx examples/data/pinnacleWave2dCg.ts
 import { readFileSync, writeFileSync } from 'node:fs';
-import { inflateSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodePng } from '../../meshes/data/png.js';
 import { solveWave2dNeumann } from '../../solvers/wave2d.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../data/pinnacle');
 
-/** Decodes an 8-bit RGB/RGBA non-interlaced PNG into its red channel (row-major, row 0 = top). */
+/** The red channel of an 8-bit RGB/RGBA PNG (row-major, row 0 = top). */
 export function pngRedChannel(buf: Buffer): { width: number; height: number; red: Uint8Array } {
-  if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error('not a PNG file');
-  let off = 8,
-    width = 0,
-    height = 0,
-    channels = 0;
-  const idat: Buffer[] = [];
-  while (off < buf.length) {
-    const len = buf.readUInt32BE(off),
-      type = buf.toString('ascii', off + 4, off + 8),
-      data = buf.subarray(off + 8, off + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      if (data[8] !== 8 || data[12] !== 0 || (data[9] !== 2 && data[9] !== 6))
-        throw new Error('only 8-bit non-interlaced RGB/RGBA PNGs are supported');
-      channels = data[9] === 6 ? 4 : 3;
-    } else if (type === 'IDAT') idat.push(data);
-    off += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const stride = width * channels,
-    img = new Uint8Array(height * stride);
-  for (let r = 0; r < height; r++) {
-    const f = raw[r * (stride + 1)],
-      line = raw.subarray(r * (stride + 1) + 1, (r + 1) * (stride + 1));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= channels ? img[r * stride + i - channels] : 0,
-        b = r > 0 ? img[(r - 1) * stride + i] : 0;
-      const cc = r > 0 && i >= channels ? img[(r - 1) * stride + i - channels] : 0;
-      const p = a + b - cc,
-        pa = Math.abs(p - a),
-        pb = Math.abs(p - b),
-        pc = Math.abs(p - cc);
-      const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : cc;
-      img[r * stride + i] = (line[i] + pred) & 255;
-    }
-  }
-  return { width, height, red: Uint8Array.from({ length: width * height }, (_, k) => img[k * channels]) };
+  const { width, height, channels, pixels } = decodePng(buf);
+  return { width, height, red: Uint8Array.from({ length: width * height }, (_, k) => pixels[k * channels]) };
 }
 
 /** The Darcy coefficient on the 256 x 256 pixel grid: 12 where the png is yellow (red > 128), else 1. */
