@@ -15,6 +15,8 @@ export interface StepMetrics {
   phase?: string;
   /** Set when the optimizer's configured tolerance is met: training has converged and the runner stops. */
   converged?: Convergence;
+  /** Euclidean norm of this step's gradient before any clipping (simulations: the chaos guard's signal). */
+  gradNorm?: number;
   /** Causal training: the epsilon this step used and the smallest chunk weight. */
   causal?: { epsilon: number; minWeight: number };
   /** Messages for the user (the runner prints each distinct one once and records them in metrics.jsonl). */

@@ -30,6 +30,8 @@ export interface MetricsRecord {
   diverged?: DivergenceCriterion;
   /** Causal training: the epsilon of this step and the smallest chunk weight. */
   causal?: { epsilon: number; min_weight: number };
+  /** Simulations: the gradient's Euclidean norm before clipping. */
+  grad_norm?: number;
   /** PINNs on fixed points: RMS PDE residual on fresh points / on the training points. */
   residual_ratio?: number;
   /** Warnings raised at this step (step and evaluation). */
@@ -46,6 +48,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (ev.unknownErrors) r.unknowns_rel_error = ev.unknownErrors;
   if (m.phase) r.phase = m.phase;
   if (m.converged) r.converged = m.converged;
+  if (m.gradNorm !== undefined) r.grad_norm = m.gradNorm;
   if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
   if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
   const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];

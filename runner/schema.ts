@@ -1035,7 +1035,17 @@ export const simulationSchema = z
     simulator: simulatorSchema,
     task: simTaskSchema,
     training: z
-      .strictObject(trainingShape(100, 1, 10))
+      .strictObject({
+        ...trainingShape(100, 1, 10),
+        grad_clip: z
+          .number()
+          .positive()
+          .optional()
+          .describe(
+            'Clip the gradient to this Euclidean norm before each update (gradients through long rollouts can explode; metrics.jsonl records grad_norm before clipping).',
+          )
+          .meta({ examples: [10] }),
+      })
       .prefault({})
       .describe('Optimizer (adam, adamw or sgd) and steps (one step = one episode).'),
     output: z

@@ -45,6 +45,7 @@ interface SimTask {
 class SimulationTrainer implements Trainer {
   private stepCount = 0;
   private readonly optimizer: Optimizer;
+  private readonly gradClip: number | undefined;
 
   constructor(
     private readonly task: SimTask,
@@ -52,6 +53,7 @@ class SimulationTrainer implements Trainer {
     config: SimulationConfig,
   ) {
     this.optimizer = buildOptimizer(config.training) as Optimizer;
+    this.gradClip = config.training.grad_clip;
   }
 
   get step(): number {
@@ -72,9 +74,12 @@ class SimulationTrainer implements Trainer {
       throw e;
     }
     const { loss, grad } = r;
+    // gradients through long rollouts can explode (chaos, contacts): clip the global norm where asked
+    const gradNorm = Math.hypot(...grad);
+    if (this.gradClip !== undefined && gradNorm > this.gradClip) for (let i = 0; i < grad.length; i++) grad[i] *= this.gradClip / gradNorm;
     this.optimizer.step(this.params, grad);
     this.stepCount++;
-    return { step: this.stepCount, loss, terms: { [this.task.termName]: loss } };
+    return { step: this.stepCount, loss, terms: { [this.task.termName]: loss }, gradNorm };
   }
 
   evaluate(): EvalMetrics {
