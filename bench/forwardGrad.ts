@@ -65,4 +65,4 @@ for (const r of results) {
   );
 }
 console.log(`forward gradient step time / backprop step time: ${(fg.msPerStep / bp.msPerStep).toFixed(2)}`);
-writeResults('forward-grad', { date: new Date().toISOString(), steps: STEPS, results });
+writeResults('forwardGrad', { date: new Date().toISOString(), steps: STEPS, results });

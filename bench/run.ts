@@ -13,7 +13,22 @@ const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const quick = !process.argv.includes('--full');
 const write = process.argv.includes(WRITE_FLAG);
 // each script prints its own table; its results land in a temporary folder (or, with --write, in bench/)
-const scripts = ['gemm', 'core', 'vmap', 'gpu', 'solvers', 'meshes', 'optim', 'operators', 'sim', 'pinn', 'stde', 'runner'];
+const scripts = [
+  'gemm',
+  'core',
+  'vmap',
+  'forwardGrad',
+  'odeint',
+  'gpu',
+  'solvers',
+  'meshes',
+  'optim',
+  'operators',
+  'sim',
+  'pinn',
+  'stde',
+  'runner',
+];
 const tmp = mkdtempSync(join(tmpdir(), 'fluxion-bench-'));
 const env = { ...process.env, BENCH_RESULTS_DIR: tmp };
 
