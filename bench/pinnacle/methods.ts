@@ -9,7 +9,7 @@ export interface Patch {
   network?: { adaptive_activation?: { kind: 'laaf' | 'gaaf' } };
   training?: {
     steps?: number;
-    optimizer?: 'lra' | 'ntk' | 'multiadam' | 'config';
+    optimizer?: 'lra' | 'ntk' | 'multiadam' | 'config' | 'mconfig' | 'relobralo' | 'pcgrad' | 'upgrad';
     finetune?: { at: number; optimizer: 'lbfgs'; dtype: 'f32' | 'f64' };
     adaptive?: { method: 'rar-g' | 'rar-d' | 'rad'; every: number; candidates?: number; add?: number };
   };
@@ -64,6 +64,26 @@ export const METHODS = {
     about: 'ConFIG: conflict-free gradient direction (Liu et al. 2024) around Adam',
     pinnacle: null,
     patch: () => ({ training: { optimizer: 'config' } }),
+  },
+  mconfig: {
+    about: 'M-ConFIG: momentum ConFIG, one loss gradient per step (Liu et al. 2024)',
+    pinnacle: null,
+    patch: () => ({ training: { optimizer: 'mconfig' } }),
+  },
+  relobralo: {
+    about: 'ReLoBRaLo: relative loss balancing with random lookback (Bischof & Kraus 2021) around Adam',
+    pinnacle: null,
+    patch: () => ({ training: { optimizer: 'relobralo' } }),
+  },
+  pcgrad: {
+    about: 'PCGrad: gradient surgery (Yu et al. 2020) around Adam',
+    pinnacle: null,
+    patch: () => ({ training: { optimizer: 'pcgrad' } }),
+  },
+  upgrad: {
+    about: 'UPGrad: Jacobian descent, mean projection onto the dual cone (Quinton & Rey 2024) around Adam',
+    pinnacle: null,
+    patch: () => ({ training: { optimizer: 'upgrad' } }),
   },
   rar: {
     about: `greedy residual-based adaptive refinement (RAR-G): ${RAR_ROUNDS} rounds adding 100 of 10000 candidates (PINNacle: 1 point per 1000 steps)`,
