@@ -3,7 +3,7 @@
 import { bind, evalGraph, makeGraph } from './trace.js';
 import { Tensor } from './tensor.js';
 import * as ops from './ops.js';
-import { leaves, unflatten, type PyTree } from './pytree.js';
+import { leaves, unflatten, unflattenEach, type PyTree } from './pytree.js';
 import { vjpGraph } from './transforms/vjp.js';
 import { jvpGraph } from './transforms/jvp.js';
 import { jetGraph } from './transforms/jet.js';
@@ -42,6 +42,38 @@ export interface GradOptions {
 }
 
 /**
+ * f's loss traced over the leaves of args[argnums]: graph outputs are the loss, then (with hasAux) the aux leaves.
+ * `finish` rebuilds the caller's value and the per-leaf derivatives into grad's result shapes.
+ */
+function traceLoss<Args extends unknown[]>(
+  what: string,
+  f: (...args: Args) => Tensor | [Tensor, PyTree],
+  args: Args,
+  argnums: number | readonly number[],
+  options: GradOptions,
+) {
+  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+  nums.forEach((i) => {
+    if (i >= args.length) throw new RangeError(`${what}: argnums ${i} but the function got ${args.length} arguments`);
+  });
+  const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
+  let auxTree: PyTree | undefined;
+  const graph = makeGraph((...xs) => {
+    const res = f(...(withArgs(args, nums, xs) as Args));
+    if (!options.hasAux) return [asScalarLoss(what, res)];
+    if (!Array.isArray(res) || res.length !== 2) throw new TypeError(`${what}: with hasAux the function must return [loss, aux]`);
+    auxTree = res[1] as PyTree;
+    return [asScalarLoss(what, res[0]), ...leaves(auxTree)];
+  }, avalsOf(flat));
+  const finish = (outs: readonly Tensor[], perLeaf: readonly Tensor[]): [Tensor | [Tensor, PyTree], PyTree | PyTree[]] => {
+    const trees = withArgs(args, nums, perLeaf);
+    const grads = typeof argnums === 'number' ? (trees[nums[0]] as PyTree) : nums.map((i) => trees[i] as PyTree);
+    return [options.hasAux ? [outs[0], unflatten(auxTree as PyTree, outs.slice(1))] : outs[0], grads];
+  };
+  return { flat, graph, finish };
+}
+
+/**
  * valueAndGrad(f, argnums)(...args) -> [value, grads] (with hasAux: [[value, aux], grads]).
  * Differentiated arguments may be Tensors or nested arrays/objects of Tensors; grads keep their structure.
  */
@@ -50,27 +82,14 @@ export function valueAndGrad<Args extends unknown[]>(
   argnums: number | readonly number[] = 0,
   options: GradOptions = {},
 ): (...args: Args) => [Tensor | [Tensor, PyTree], PyTree | PyTree[]] {
-  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...args: Args) => {
-    nums.forEach((i) => {
-      if (i >= args.length) throw new RangeError(`grad: argnums ${i} but the function got ${args.length} arguments`);
-    });
-    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
-    let auxTree: PyTree | undefined;
-    const g = makeGraph((...xs) => {
-      const res = f(...(withArgs(args, nums, xs) as Args));
-      if (!options.hasAux) return [asScalarLoss('grad', res)];
-      if (!Array.isArray(res) || res.length !== 2) throw new TypeError('grad: with hasAux the function must return [loss, aux]');
-      auxTree = res[1] as PyTree;
-      return [asScalarLoss('grad', res[0]), ...leaves(auxTree)];
-    }, avalsOf(flat));
-    const { outs, pullback } = vjpGraph(g, flat);
+    const { flat, graph, finish } = traceLoss('grad', f, args, argnums, options);
+    const { outs, pullback } = vjpGraph(graph, flat);
     const loss = outs[0];
-    const cts = orZeros(pullback([ops.broadcastTo(ops.scalar(1, loss.dtype), loss.shape), ...outs.slice(1).map(() => null)]), flat);
-    const grads = withArgs(args, nums, cts);
-    const gradOut = typeof argnums === 'number' ? (grads[nums[0]] as PyTree) : nums.map((i) => grads[i] as PyTree);
-    const value: Tensor | [Tensor, PyTree] = options.hasAux ? [loss, unflatten(auxTree as PyTree, outs.slice(1))] : loss;
-    return [value, gradOut];
+    return finish(
+      outs,
+      orZeros(pullback([ops.broadcastTo(ops.scalar(1, loss.dtype), loss.shape), ...outs.slice(1).map(() => null)]), flat),
+    );
   };
 }
 
@@ -100,39 +119,24 @@ export function forwardGrad<Args extends unknown[]>(
   f: (...args: Args) => Tensor | [Tensor, PyTree],
   argnums: number | readonly number[] = 0,
   options: GradOptions = {},
-): (key: Tensor, ...args: Args) => [Tensor | [Tensor, PyTree], PyTree] {
-  const nums = typeof argnums === 'number' ? [argnums] : [...argnums];
+): (key: Tensor, ...args: Args) => [Tensor | [Tensor, PyTree], PyTree | PyTree[]] {
   return (key, ...args) => {
     if (key.dtype !== 'i32' || key.size !== 1) {
       throw new TypeError(`forwardGrad: the key must be an i32 scalar (fx.scalar(step, 'i32')), got ${key.dtype} ${fmt(key.shape)}`);
     }
-    const flat = nums.flatMap((i) => leaves(args[i] as PyTree));
+    const { flat, graph, finish } = traceLoss('forwardGrad', f, args, argnums, options);
     // leaf i of step `key` draws from key * L + i: distinct streams across leaves and steps
     const base = ops.mul(ops.reshape(key, []), ops.scalar(flat.length, 'i32'));
     const dirs = flat.map((t, i) =>
       bind('random', [ops.add(base, ops.scalar(i, 'i32'))], { dist: 'normal', shape: [...t.shape], dtype: t.dtype }),
     );
-    // the loss and (with hasAux) the aux leaves are outputs of one traced graph; only the loss is differentiated
-    let auxLike: PyTree | undefined;
-    const g = makeGraph((...xs) => {
-      const out = f(...(withArgs(args, nums, xs) as Args));
-      if (!options.hasAux) return asScalarLoss('forwardGrad', out);
-      if (!Array.isArray(out) || out.length !== 2) throw new TypeError('forwardGrad: with hasAux the function must return [loss, aux]');
-      auxLike = out[1] as PyTree;
-      return [asScalarLoss('forwardGrad', out[0]), ...leaves(auxLike)];
-    }, avalsOf(flat));
-    const [outs, [t]] = jvpGraph(g, flat, dirs);
-    const value = outs[0];
-    const slope = t ?? ops.zerosLike(value);
-    const estimates = dirs.map((v) => ops.mul(v, slope));
-    let at = 0;
-    const trees = nums.map((i) => {
-      const tree = args[i] as PyTree;
-      const n = leaves(tree).length;
-      return unflatten(tree, estimates.slice(at, (at += n)));
-    });
-    const grads = typeof argnums === 'number' ? trees[0] : trees;
-    return [auxLike === undefined ? value : [value, unflatten(auxLike, outs.slice(1))], grads];
+    // only the loss (output 0) is differentiated; aux leaves ride along as plain outputs
+    const [outs, [t]] = jvpGraph(graph, flat, dirs);
+    const slope = t ?? ops.zerosLike(outs[0]);
+    return finish(
+      outs,
+      dirs.map((v) => ops.mul(v, slope)),
+    );
   };
 }
 
@@ -188,12 +192,7 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
     if (!entry) {
       let outLike: R | undefined;
       const graph = makeGraph((...xs) => {
-        let at = 0;
-        const rebuilt = args.map((a) => {
-          const n = leaves(a).length;
-          return unflatten(a, xs.slice((at += n) - n, at));
-        }) as Args;
-        outLike = f(...rebuilt);
+        outLike = f(...unflattenEach(args, xs));
         return leaves(outLike);
       }, avalsOf(flat));
       entry = { graph, outLike: outLike as R };

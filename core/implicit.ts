@@ -22,6 +22,24 @@ export function hostCall(
   return bind('host_call', [...inputs], { name, fn, shape: [...out.shape], dtype: out.dtype });
 }
 
+/**
+ * solve(first, ...params) whose backward pass keeps only the solution and the params, nothing of the solver's
+ * work: `bwd(x, params, ct)` returns one cotangent (or null) per input. The shape of every implicit rule here.
+ */
+export function solutionVjp(
+  solve: (first: Tensor, ...params: Tensor[]) => Tensor,
+  bwd: (x: Tensor, params: Tensor[], ct: Tensor) => Array<Tensor | null>,
+): (first: Tensor, ...params: Tensor[]) => Tensor {
+  return customVjp(
+    solve,
+    (first, ...params) => {
+      const x = solve(first, ...params);
+      return [x, [x, ...params]];
+    },
+    ([x, ...params], ct) => bwd(x, params, ct),
+  );
+}
+
 type Matvec = (x: Tensor, ...params: Tensor[]) => Tensor;
 type Solve = (b: Tensor, ...params: Tensor[]) => Tensor;
 
@@ -40,20 +58,12 @@ export interface LinearSolveOptions {
 export function linearSolve(matvec: Matvec, solve: Solve, options: LinearSolveOptions = {}): (b: Tensor, ...params: Tensor[]) => Tensor {
   const solveT = options.transposeSolve ?? (options.symmetric ? solve : undefined);
   if (!solveT) throw new Error('linearSolve: give transposeSolve, or symmetric: true when A(params) is symmetric');
-  const solved = customVjp(
-    (b, ...params) => solve(b, ...params),
-    (b, ...params) => {
-      const x = solve(b, ...params);
-      return [x, [x, ...params]];
-    },
-    ([x, ...params], ct) => {
-      const lambda = solveT(ct, ...params);
-      if (!params.length) return [lambda];
-      const [, pullback] = vjp((...ps: Tensor[]) => matvec(x, ...ps), ...params);
-      return [lambda, ...pullback(ops.neg(lambda))];
-    },
-  );
-  return (b, ...params) => solved(b, ...params);
+  return solutionVjp(solve, (x, params, ct) => {
+    const lambda = solveT(ct, ...params);
+    if (!params.length) return [lambda];
+    const [, pullback] = vjp((...ps: Tensor[]) => matvec(x, ...ps), ...params);
+    return [lambda, ...pullback(ops.neg(lambda))];
+  });
 }
 
 /**
@@ -66,17 +76,10 @@ export function root(
   solve: (x0: Tensor, ...params: Tensor[]) => Tensor,
   tangentSolve: (matvecT: (v: Tensor) => Tensor, ct: Tensor) => Tensor,
 ): (x0: Tensor, ...params: Tensor[]) => Tensor {
-  return customVjp(
-    (x0, ...params) => solve(x0, ...params),
-    (x0, ...params) => {
-      const x = solve(x0, ...params);
-      return [x, [x, ...params]];
-    },
-    ([x, ...params], ct) => {
-      const [, pullX] = vjp((z: Tensor) => F(z, ...params), x);
-      const lambda = tangentSolve((v) => pullX(v)[0], ct);
-      const [, pullP] = vjp((...ps: Tensor[]) => F(x, ...ps), ...params);
-      return [null, ...pullP(ops.neg(lambda))];
-    },
-  );
+  return solutionVjp(solve, (x, params, ct) => {
+    const [, pullX] = vjp((z: Tensor) => F(z, ...params), x);
+    const lambda = tangentSolve((v) => pullX(v)[0], ct);
+    const [, pullP] = vjp((...ps: Tensor[]) => F(x, ...ps), ...params);
+    return [null, ...pullP(ops.neg(lambda))];
+  });
 }

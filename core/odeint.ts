@@ -5,8 +5,7 @@
 import { tensor, type Tensor } from './tensor.js';
 import * as ops from './ops.js';
 import { jit, vjp } from './api.js';
-import { customVjp } from './custom.js';
-import { hostCall } from './implicit.js';
+import { hostCall, solutionVjp } from './implicit.js';
 import { leaves, unflatten, type PyTree } from './pytree.js';
 import { dopri5, type Dopri5Stats } from './ode/dopri5.js';
 import { sizeOf } from './shape.js';
@@ -139,20 +138,13 @@ function adjointOdeint<P extends PyTree>(f: Dynamics<P>, y0: Tensor, ts: readonl
       { shape: [n + np], dtype },
     );
 
-  const solve = customVjp(
-    (yStart, ...ps) => forward(yStart, ...ps),
-    (yStart, ...ps) => {
-      const ys = forward(yStart, ...ps);
-      return [ys, [ys, ...ps]];
-    },
-    ([ys, ...ps], ct) => {
-      const flat = backward(ys, ct, ...ps);
-      let at = n;
-      return [
-        ops.reshape(ops.sliceAxis(flat, 0, 0, n), [...shape]),
-        ...pShapes.map((s) => ops.reshape(ops.sliceAxis(flat, 0, at, (at += sizeOf(s))), [...s])),
-      ];
-    },
-  );
+  const solve = solutionVjp(forward, (ys, ps, ct) => {
+    const flat = backward(ys, ct, ...ps);
+    let at = n;
+    return [
+      ops.reshape(ops.sliceAxis(flat, 0, 0, n), [...shape]),
+      ...pShapes.map((s) => ops.reshape(ops.sliceAxis(flat, 0, at, (at += sizeOf(s))), [...s])),
+    ];
+  });
   return solve(y0, ...pLeaves);
 }

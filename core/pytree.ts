@@ -22,6 +22,15 @@ export function unflatten<T extends PyTree>(like: T, values: readonly Tensor[]):
   return build(like) as T;
 }
 
+/** Each tree of `likes` rebuilt in turn from consecutive leaves of `values` (the inverse of likes.flatMap(leaves)). */
+export function unflattenEach<T extends readonly PyTree[]>(likes: T, values: readonly Tensor[]): T {
+  let at = 0;
+  return likes.map((like) => {
+    const n = leaves(like).length;
+    return unflatten(like, values.slice(at, (at += n)));
+  }) as unknown as T;
+}
+
 /** Applies f leaf-wise over trees of equal structure. */
 export function mapTree<T extends PyTree>(f: (...ts: Tensor[]) => Tensor, tree: T, ...rest: T[]): T {
   const others = rest.map(leaves);

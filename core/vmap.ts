@@ -2,7 +2,7 @@
 import { makeGraph } from './trace.js';
 import { eye, type Tensor } from './tensor.js';
 import * as ops from './ops.js';
-import { leaves, unflatten, type PyTree } from './pytree.js';
+import { leaves, unflatten, unflattenEach, type PyTree } from './pytree.js';
 import { batchGraph } from './transforms/batch.js';
 import { lift, moveAxis } from './prims/batching.js';
 import { lax } from './lax.js';
@@ -51,9 +51,7 @@ export function vmap<Args extends PyTree[], R extends PyTree>(
     let outLike: R | undefined;
     const g = makeGraph(
       (...xs) => {
-        let at = 0;
-        const rebuilt = args.map((a, i) => unflatten(a, xs.slice(at, (at += counts[i])))) as Args;
-        outLike = f(...rebuilt);
+        outLike = f(...unflattenEach(args, xs));
         return leaves(outLike);
       },
       moved.map((t, i) => ({ shape: leafAxes[i] === null ? t.shape : t.shape.slice(1), dtype: t.dtype })),

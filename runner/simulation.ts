@@ -17,6 +17,7 @@ import {
 import { ConfigError, DivergenceError } from './errors.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import { buildOptimizer } from './optimizer.js';
+import { norm } from '../optim/vec.js';
 import type { SimulationConfig } from './schema.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer } from './trainer.js';
 
@@ -75,7 +76,7 @@ class SimulationTrainer implements Trainer {
     }
     const { loss, grad } = r;
     // gradients through long rollouts can explode (chaos, contacts): clip the global norm where asked
-    const gradNorm = Math.hypot(...grad);
+    const gradNorm = norm(grad);
     if (this.gradClip !== undefined && gradNorm > this.gradClip) for (let i = 0; i < grad.length; i++) grad[i] *= this.gradClip / gradNorm;
     this.optimizer.step(this.params, grad);
     this.stepCount++;

@@ -50,12 +50,14 @@ export class Executable {
     const owner = (a: Atom): Atom => root.get(a) ?? a;
     const life = new Map<Atom, Lifetime>();
     const fills = new Map<string, Tensor>();
+    const keyed = new Set<Tensor>(); // constants already looked at: fillKey reads every value, once each
     const touch = (a: Atom, at: number): void => {
-      if (a instanceof Tensor && !root.has(a)) {
+      if (a instanceof Tensor && !keyed.has(a)) {
+        keyed.add(a);
         // derivative rules make full-shape fills (the 1 in 1 - tanh^2) per step: equal fills share one buffer
         const key = fillKey(a);
         const first = key && fills.get(key);
-        if (first && first !== a) root.set(a, first);
+        if (first) root.set(a, first);
         else if (key) fills.set(key, a);
       }
       const o = owner(a);

@@ -34,3 +34,18 @@ export function exampleOffsets(size: number, n: number, rank: number): Tensor {
   const data = Int32Array.from({ length: size }, (_, b) => b * n);
   return tensor(data, [size, ...Array(rank - 1).fill(1)], 'i32');
 }
+
+/**
+ * The rule of primitives with no batched form (random draws, host calls): the primitive once per example,
+ * on that example's slice of each batched input, the results stacked. `shape` is one example's output shape.
+ */
+export const perExample =
+  <P>(shape: (p: P) => readonly number[]): BatchRule<P> =>
+  (lax, xs, c) =>
+    lax.concat(
+      Array.from({ length: c.size }, (_, b) => {
+        const example = xs.map((x, i) => (c.bdims[i] === 0 ? lax.reshape(lax.sliceAxis(x, 0, b, b + 1), x.shape.slice(1)) : x));
+        return lax.reshape(c.same(example), [1, ...shape(c.params)]);
+      }),
+      0,
+    );

@@ -4,9 +4,8 @@
 // differentiated through a rule around it (fx.linearSolve, fx.root, fx.customVjp).
 import type { DType, TypedArray } from '../dtype.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
-import type { Lax } from '../lax.js';
-import type { Tensor } from '../tensor.js';
 import type { PrimTable } from './types.js';
+import { perExample } from './batching.js';
 
 export interface HostParams {
   host_call: {
@@ -33,13 +32,6 @@ export const hostPrims: PrimTable<'host_call'> = {
     },
     diff: { kind: 'rules', jet: (_l, _x, _y, _k, p) => noDerivative(p.name), vjp: (_l, _c, _i, _o, p) => noDerivative(p.name) },
     // one host call per example
-    batch: (lax: Lax, xs: Tensor[], c) =>
-      lax.concat(
-        Array.from({ length: c.size }, (_, b) => {
-          const example = xs.map((x, i) => (c.bdims[i] === 0 ? lax.reshape(lax.sliceAxis(x, 0, b, b + 1), x.shape.slice(1)) : x));
-          return lax.reshape(c.same(example), [1, ...c.params.shape]);
-        }),
-        0,
-      ),
+    batch: perExample((p) => p.shape),
   },
 };

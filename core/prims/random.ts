@@ -4,6 +4,7 @@ import type { DType } from '../dtype.js';
 import { fmt, sizeOf, type Shape } from '../shape.js';
 import { sampleInto, type Distribution } from '../random.js';
 import type { PrimTable } from './types.js';
+import { perExample } from './batching.js';
 
 export interface RandomParams {
   random: { readonly dist: Distribution; readonly shape: Shape; readonly dtype: DType };
@@ -13,11 +14,7 @@ export const randomPrims: PrimTable<'random'> = {
   random: {
     name: 'random',
     // one independent draw per key; batched keys are rare (vmap over seeds), so a loop of draws is enough
-    batch: (lax, [keys], c) =>
-      lax.concat(
-        Array.from({ length: c.size }, (_, b) => lax.reshape(c.same([lax.reshape(lax.slice(keys, [b], [1]), [])]), [1, ...c.params.shape])),
-        0,
-      ),
+    batch: perExample((p) => p.shape),
     shape: ([key], p) => {
       if (key.shape.length !== 0) throw new ShapeError('random', `key must be a scalar, got ${fmt(key.shape)}`);
       return { shape: p.shape, dtype: p.dtype };
