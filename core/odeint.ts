@@ -2,7 +2,7 @@
 // params. With `adjoint` (the default) the forward pass runs adaptive Dormand-Prince on the host and the
 // backward pass integrates the adjoint system backwards in time, so memory is O(1) in solver steps; without
 // it, fixed-step RK4 is written in differentiable ops and backpropagated through (memory grows with steps).
-import { tensor, type Tensor } from './tensor.js';
+import { Tensor, tensor } from './tensor.js';
 import * as ops from './ops.js';
 import { jit, vjp } from './api.js';
 import { hostCall, solutionVjp } from './implicit.js';
@@ -64,6 +64,42 @@ function rk4<P extends PyTree>(f: Dynamics<P>, y0: Tensor, ts: readonly number[]
   return ops.stack(out, 0);
 }
 
+/** A tree's structure without its values: params of the same structure share compiled dynamics. */
+const structureOf = (t: PyTree): string =>
+  t instanceof Tensor
+    ? 'T'
+    : Array.isArray(t)
+      ? `[${t.map(structureOf).join(',')}]`
+      : `{${Object.keys(t)
+          .map((k) => `${k}:${structureOf((t as Record<string, PyTree>)[k])}`)
+          .join(',')}}`;
+
+type Compiled = { rhs: (...xs: Tensor[]) => Tensor | Tensor[]; augmented: (...xs: Tensor[]) => Tensor | Tensor[] };
+const compiledCache = new WeakMap<object, Map<string, Compiled>>();
+
+/**
+ * The dynamics and the augmented (adjoint) dynamics, jitted once per (f, params structure) so repeated odeint
+ * calls (every training step) reuse the compiled programs instead of tracing and compiling them again.
+ */
+function compiledDynamics<P extends PyTree>(f: Dynamics<P>, params: P): Compiled {
+  let byStructure = compiledCache.get(f);
+  if (!byStructure) compiledCache.set(f, (byStructure = new Map()));
+  const key = structureOf(params);
+  let c = byStructure.get(key);
+  if (!c) {
+    const fAt = (y: Tensor, t: Tensor, ps: Tensor[]) => f(y, t, unflatten(params, ps));
+    c = {
+      rhs: jit((y: Tensor, t: Tensor, ...ps: Tensor[]) => fAt(y, t, ps)),
+      augmented: jit((y: Tensor, a: Tensor, t: Tensor, ...ps: Tensor[]) => {
+        const [dy, pull] = vjp((yy: Tensor, ...pp: Tensor[]) => fAt(yy, t, pp), y, ...ps);
+        return [dy, ...pull(a).map(ops.neg)];
+      }),
+    };
+    byStructure.set(key, c);
+  }
+  return c;
+}
+
 function adjointOdeint<P extends PyTree>(f: Dynamics<P>, y0: Tensor, ts: readonly number[], params: P, o: OdeintOptions): Tensor {
   const tol = { rtol: o.rtol ?? 1e-6, atol: o.atol ?? 1e-8 };
   const shape = y0.shape;
@@ -73,13 +109,7 @@ function adjointOdeint<P extends PyTree>(f: Dynamics<P>, y0: Tensor, ts: readonl
   const pShapes = pLeaves.map((p) => p.shape);
   const np = pLeaves.reduce((s, p) => s + p.size, 0);
   const T = ts.length;
-  const fAt = (y: Tensor, t: Tensor, ps: Tensor[]) => f(y, t, unflatten(params, ps));
-  // compiled once per odeint call: the dynamics, and the augmented (adjoint) dynamics
-  const rhs = jit((y: Tensor, t: Tensor, ...ps: Tensor[]) => fAt(y, t, ps));
-  const augmented = jit((y: Tensor, a: Tensor, t: Tensor, ...ps: Tensor[]) => {
-    const [dy, pull] = vjp((yy: Tensor, ...pp: Tensor[]) => fAt(yy, t, pp), y, ...ps);
-    return [dy, ...pull(a).map(ops.neg)];
-  });
+  const { rhs, augmented } = compiledDynamics(f, params);
   const asTensor = (v: Float64Array, s: readonly number[]) => tensor(dtype === 'f64' ? v : Float32Array.from(v), [...s], dtype);
   const hostParams = (ins: ArrayLike<number>[]) => pShapes.map((s, i) => asTensor(Float64Array.from(ins[i]), s));
 

@@ -1,6 +1,6 @@
 // Learning the parameters of Lotka-Volterra dynamics from a noisy trajectory, through fx.odeint with the
 // adjoint method: x' = a x - b x y, y' = d x y - g y; truth (a, b, d, g) = (1.1, 0.4, 0.1, 0.4), 2% noise.
-// Run: npx tsx examples/ode/lotkaVolterra.ts   (about half a minute)
+// Run: npx tsx examples/ode/lotkaVolterra.ts   (a few seconds)
 import * as fx from '../../index.js';
 import { Adam } from '../../optim/index.js';
 
