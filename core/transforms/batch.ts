@@ -34,24 +34,29 @@ function batchedFn(size: number, f: (...xs: Tensor[]) => Tensor | Tensor[]) {
 }
 
 /** A function with user rules, rebuilt on batched arguments: its function and rules are vmapped in turn. */
-function batchCustom(e: Eqn, xs: Tensor[], size: number): Tensor {
-  const ins = xs;
+function batchCustom(e: Eqn, ins: Tensor[], size: number): Tensor {
+  // the batched function (first output) and its graph, as customVjp / customJvp record them
+  const batchedPrimal = (fn: (...xs: Tensor[]) => Tensor | Tensor[]) => {
+    const batched = batchedFn(size, fn);
+    const f = (...ys: Tensor[]) => batched(...ys)[0];
+    return {
+      f,
+      primal: makeGraph(
+        f,
+        ins.map((x) => ({ shape: x.shape, dtype: x.dtype })),
+      ),
+    };
+  };
   if (e.prim === 'custom_jvp') {
     const p = e.params as CustomParams['custom_jvp'];
-    const f = batchedFn(size, p.f);
     const jvp = (primals: Tensor[], tangents: Tensor[]): [Tensor, Tensor] => {
       const n = primals.length;
       const [y, t] = batchedFn(size, (...pt: Tensor[]) => p.jvp(pt.slice(0, n), pt.slice(n)))(...primals, ...tangents);
       return [y, t];
     };
-    const primal = makeGraph(
-      (...ys) => f(...ys)[0],
-      ins.map((x) => ({ shape: x.shape, dtype: x.dtype })),
-    );
-    return bind('custom_jvp', ins, { name: p.name, primal, f: (...ys) => f(...ys)[0], jvp });
+    return bind('custom_jvp', ins, { name: p.name, ...batchedPrimal(p.f), jvp });
   }
   const p = e.params as CustomParams['custom_vjp'];
-  const f = batchedFn(size, p.f);
   const fwd = (...ys: Tensor[]): [Tensor, Tensor[]] => {
     const [y, ...res] = batchedFn(size, (...zs: Tensor[]) => {
       const [out, residuals] = p.fwd(...zs);
@@ -66,11 +71,7 @@ function batchCustom(e: Eqn, xs: Tensor[], size: number): Tensor {
       p.bwd(rc.slice(0, n), rc[n]).map((c, i) => c ?? lax.broadcastTo(lax.scalar(0, ins[i].dtype), ins[i].shape.slice(1))),
     )(...res, ct);
   };
-  const primal = makeGraph(
-    (...ys) => f(...ys)[0],
-    ins.map((x) => ({ shape: x.shape, dtype: x.dtype })),
-  );
-  return bind('custom_vjp', ins, { name: p.name, primal, f: (...ys) => f(...ys)[0], fwd, bwd });
+  return bind('custom_vjp', ins, { name: p.name, ...batchedPrimal(p.f), fwd, bwd });
 }
 
 /**
