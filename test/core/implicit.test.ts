@@ -114,6 +114,8 @@ describe('implicit differentiation through a host solver', () => {
       /hostCall 'tridiagonal' has no derivative: .*fx.linearSolve/,
     );
     expect(() => fx.linearSolve(matvec, hostSolve)).to.throw(/give transposeSolve, or symmetric: true/);
+    const short = () => fx.hostCall('short', () => new Float64Array(2), [f], { shape: [n], dtype: 'f64' });
+    expect(short).to.throw(new RegExp(`hostCall 'short': returned 2 values, expected ${n}`));
   });
 });
 
