@@ -1,7 +1,7 @@
 /**
  * One-hidden-layer tanh controller (DiffTaichi mass_spring nn1/nn2): inputs are nSin sinusoids
  * sin(omega t + 2 pi k / nSin) and, per particle, position relative to the centre and velocity
- * (scaled by sensorScale); output act = tanh(W2 tanh(W1 u + b1) + b2), one value per spring.
+ * (scaled by sensorScale), then optional goal inputs; output act = tanh(W2 tanh(W1 u + b1) + b2), one value per spring.
  * Parameters live in one flat Float64Array: W1 (nHidden x nIn, row-major), b1, W2 (nOut x nHidden), b2.
  */
 import { Mulberry32 } from '../../core/random.js';
@@ -11,10 +11,12 @@ export interface ControllerShape {
   nParticles: number;
   nHidden: number;
   nOut: number;
+  /** Goal inputs appended after the particle sensors (a goal-conditioned controller); default 0. */
+  nGoal?: number;
 }
 
 export function controllerInputs(shape: ControllerShape): number {
-  return shape.nSin + 4 * shape.nParticles;
+  return shape.nSin + 4 * shape.nParticles + (shape.nGoal ?? 0);
 }
 
 export function controllerParamCount(shape: ControllerShape): number {
