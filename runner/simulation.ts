@@ -1,7 +1,9 @@
-// Trainers for `kind: simulation`: the sim/ simulators' losses and adjoints driven through the
+// Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the mass-spring core program's
+// autodiff, MPM's hand-written adjoints) driven through the
 // Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
 import {
-  MassSpringSim,
+  MassSpringProgram,
+  SegmentRunner,
   buildMassSpring,
   defaultRobot,
   walkLossAndGrad,
@@ -120,6 +122,14 @@ function particleFrames(name: string, frames: ReturnType<typeof mpmFrames>, dt: 
   }));
 }
 
+/**
+ * Steps per jitted segment of a mass-spring rollout: 'all' keeps every state (one-step segments), 'sqrt' keeps
+ * every ceil(sqrt(horizon))-th state and recomputes the segments between them in the backward pass.
+ */
+function segmentLength(horizon: number, checkpointing: 'all' | 'sqrt'): number {
+  return checkpointing === 'all' ? 1 : Math.max(1, Math.ceil(Math.sqrt(horizon)));
+}
+
 function massSpringWalk(c: SimulationConfig): SimulationTrainer {
   const sc = c.simulator;
   if (sc.type !== 'mass-spring' || c.task.type !== 'walk')
@@ -131,7 +141,7 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
           sc.robot.points,
           sc.robot.springs.map((s) => ({ ...s, restLength: s.rest_length })),
         );
-  const sim = new MassSpringSim(model, {
+  const sim = new MassSpringProgram(model, {
     dt: sc.dt,
     gravity: sc.gravity,
     drag: sc.drag,
@@ -142,12 +152,15 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
     nHidden: sc.n_hidden,
   });
   const { horizon, checkpointing } = c.task;
+  const runner = new SegmentRunner(sim, segmentLength(horizon, checkpointing));
+  // frames come from segment boundaries, so the frame stride is a segment of its own runner
+  const framer = new SegmentRunner(sim, c.output.frame_every);
   const task: SimTask = {
     termName: 'walk',
-    lossAndGrad: (p) => walkLossAndGrad(sim, p, horizon, checkpointing),
-    frames: (p) => particleFrames('robot', massSpringFrames(sim, Float64Array.from(p), horizon, c.output.frame_every), sc.dt),
+    lossAndGrad: (p) => walkLossAndGrad(runner, p, horizon),
+    frames: (p) => particleFrames('robot', massSpringFrames(framer, p, horizon)[0], sc.dt),
   };
-  return new SimulationTrainer(task, sim.initController(c.seed), c);
+  return new SimulationTrainer(task, Float64Array.from(sim.initController(c.seed).dataSync()), c);
 }
 
 /** Optimise one initial velocity shared by all particles so the final centre of mass hits the target. */

@@ -1,15 +1,17 @@
 /**
- * Differentiable 2D mass-spring simulator (DiffTaichi mass_spring.py): unit masses, symplectic
+ * Test oracle (the library's simulator is sim/massSpring/coreStep.ts, a core program): a hand-written
+ * differentiable 2D mass-spring simulator (DiffTaichi mass_spring.py): unit masses, symplectic
  * Euler, actuated rest lengths driven by an MLP controller, exponential drag, ground contact.
  * State layout: [x (2n), v (2n)]. Reverse mode is hand-written per step (recomputing the step's
  * intermediates from s_t), then chained through time by checkpoint.ts.
  */
-import type { TimeStepper } from '../checkpoint.js';
-import { MlpController, controllerParamCount, initController, type ControllerShape } from './controller.js';
-import type { MassSpringModel } from './robot.js';
-import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from './options.js';
+import type { TimeStepper } from '../../../sim/checkpoint.js';
+import { controllerParamCount, initController, type ControllerShape } from '../../../sim/massSpring/controller.js';
+import { MlpController } from './mlpController.js';
+import type { MassSpringModel } from '../../../sim/massSpring/robot.js';
+import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from '../../../sim/massSpring/options.js';
 
-export type { MassSpringOptions } from './options.js';
+export type { MassSpringOptions } from '../../../sim/massSpring/options.js';
 
 export class MassSpringSim implements TimeStepper {
   readonly opts: Required<MassSpringOptions>;
