@@ -14,6 +14,7 @@ export {
   type Segment,
   type RolloutOptions,
   type FinalLoss,
+  type TrajectoryLoss,
   type ThroughTimeResult,
 } from './massSpring/coreRollout.js';
 export {
@@ -26,6 +27,13 @@ export {
   type TrainWalkOptions,
   type TrainWalkResult,
 } from './massSpring/coreWalk.js';
+export {
+  Locomotion,
+  locomotionGoals,
+  type LocomotionGoal,
+  type LocomotionOptions,
+  type LocomotionEvaluation,
+} from './massSpring/locomotion.js';
 export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
 export { Mpm2D } from './mpm/mpm2d.js';
 export {

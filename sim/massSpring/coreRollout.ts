@@ -76,6 +76,9 @@ export function rollout(sim: MassSpringProgram, params: Tensor, s0: Tensor, step
 /** A loss of the final state (and the goal): a scalar Tensor. */
 export type FinalLoss = (sT: Tensor, goal?: Tensor) => Tensor;
 
+/** A loss of the states at segment boundaries [s_0, s_K, s_2K, ..., s_T] (and the goal): a scalar Tensor. */
+export type TrajectoryLoss = (states: readonly Tensor[], goal?: Tensor) => Tensor;
+
 export interface ThroughTimeResult {
   loss: number;
   /** d loss / d params. */
@@ -91,7 +94,8 @@ type SegmentVjp = (params: Tensor, s: Tensor, t0: Tensor, ct: Tensor, ...goal: T
 export class SegmentRunner {
   private readonly forwards = new Map<number, Segment>();
   private readonly backwards = new Map<number, SegmentVjp>();
-  private readonly losses = new Map<FinalLoss, (sT: Tensor, ...goal: Tensor[]) => [Tensor, Tensor]>();
+  private readonly losses = new Map<TrajectoryLoss, (states: Tensor[], ...goal: Tensor[]) => [Tensor, Tensor[]]>();
+  private readonly finals = new Map<FinalLoss, TrajectoryLoss>();
 
   constructor(
     readonly sim: MassSpringProgram,
@@ -120,11 +124,11 @@ export class SegmentRunner {
     return f;
   }
 
-  private lossGrad(loss: FinalLoss): (sT: Tensor, ...goal: Tensor[]) => [Tensor, Tensor] {
+  private lossGrad(loss: TrajectoryLoss): (states: Tensor[], ...goal: Tensor[]) => [Tensor, Tensor[]] {
     let f = this.losses.get(loss);
     if (!f) {
-      const vg = fx.valueAndGrad((sT: Tensor, ...goal: Tensor[]) => loss(sT, goal[0]));
-      this.losses.set(loss, (f = fx.jit((sT: Tensor, ...goal: Tensor[]) => vg(sT, ...goal) as [Tensor, Tensor])));
+      const vg = fx.valueAndGrad((states: Tensor[], ...goal: Tensor[]) => loss(states, goal[0]));
+      this.losses.set(loss, (f = fx.jit((states: Tensor[], ...goal: Tensor[]) => vg(states, ...goal) as [Tensor, Tensor[]])));
     }
     return f;
   }
@@ -144,25 +148,32 @@ export class SegmentRunner {
 
   /** Loss of the final state and its gradient w.r.t. params and s0 (states kept at segment boundaries only). */
   valueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: FinalLoss, goal?: Tensor): ThroughTimeResult {
+    let traj = this.finals.get(loss);
+    // one trajectory loss per final loss, so its gradient is compiled once
+    if (!traj) this.finals.set(loss, (traj = (states, g) => loss(states[states.length - 1], g)));
+    return this.trajectoryValueAndGrad(params, s0, steps, traj, goal);
+  }
+
+  /**
+   * Loss of the segment-boundary states and its gradient w.r.t. params and s0: the states at boundaries are kept,
+   * each segment is recomputed in the reverse sweep, and the loss's cotangent of boundary k joins the sweep there.
+   */
+  trajectoryValueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: TrajectoryLoss, goal?: Tensor): ThroughTimeResult {
     checkSteps('valueAndGrad', steps, this.segmentLength);
     const extra = goal ? [goal] : [];
     const parts = segments(steps, this.segmentLength);
-    const saved: Tensor[] = [];
-    let s = s0;
-    for (const [t0, len] of parts) {
-      saved.push(s);
-      s = this.forward(len)(params, s, fx.scalar(t0, 'f64'), ...extra);
-    }
-    const [value, ctFinal] = this.lossGrad(loss)(s, ...extra);
-    let ct = ctFinal;
+    const saved: Tensor[] = [s0];
+    for (const [t0, len] of parts) saved.push(this.forward(len)(params, saved[saved.length - 1], fx.scalar(t0, 'f64'), ...extra));
+    const [value, cts] = this.lossGrad(loss)(saved, ...extra);
+    let ct = cts[parts.length];
     const grad = new Float64Array(this.sim.nParams);
     for (let k = parts.length - 1; k >= 0; k--) {
       const [t0, len] = parts[k];
       const [ctP, ctS] = this.backward(len)(params, saved[k], fx.scalar(t0, 'f64'), ct, ...extra);
       const g = ctP.dataSync();
       for (let i = 0; i < grad.length; i++) grad[i] += g[i];
-      ct = ctS;
+      ct = fx.add(ctS, cts[k]);
     }
-    return { loss: value.dataSync()[0], grad, stateGrad: ct, finalState: s };
+    return { loss: value.dataSync()[0], grad, stateGrad: ct, finalState: saved[saved.length - 1] };
   }
 }
