@@ -3,7 +3,6 @@
  * { points (dim per point), dim, lines (index pairs), pointData }.
  */
 import { rollout, type TimeStepper } from './checkpoint.js';
-import * as fx from '../core/index.js';
 import type { Tensor } from '../core/index.js';
 import { initialPackedState, type SegmentRunner } from './massSpring/coreRollout.js';
 import { springPairs } from './massSpring/robot.js';
@@ -27,12 +26,11 @@ function checkEvery(every: number): void {
  */
 export function massSpringFrames(runner: SegmentRunner, params: Float64Array, steps: number, goal?: Tensor): SimFrame[][] {
   const sim = runner.sim;
-  if (params.length !== sim.nParams) throw new Error(`massSpringFrames: params has length ${params.length}, expected ${sim.nParams}`);
   const batch = goal?.shape[0] ?? 1;
   const n = sim.n;
   const lines = springPairs(sim.model);
   const frames: SimFrame[][] = Array.from({ length: batch }, () => []);
-  const p = fx.tensor(Float64Array.from(params), [sim.nParams], 'f64');
+  const p = sim.paramsTensor(params);
   runner.simulate(p, initialPackedState(sim, batch), steps, goal, (t, s) => {
     const data = s.dataSync();
     for (let b = 0; b < batch; b++) {

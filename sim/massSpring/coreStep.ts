@@ -56,6 +56,12 @@ export class MassSpringProgram {
     return fx.tensor(initController(this.controllerShape, seed), [this.nParams], 'f64');
   }
 
+  /** Flat controller params (e.g. an optimizer's vector) as the f64 tensor step() takes; the length is checked. */
+  paramsTensor(params: Float64Array): Tensor {
+    if (params.length !== this.nParams) throw new Error(`params has length ${params.length}, expected ${this.nParams}`);
+    return fx.tensor(Float64Array.from(params), [this.nParams], 'f64');
+  }
+
   /** The model's rest positions and zero velocities, repeated for `batch` environments: x, v of shape [B, n, 2]. */
   initialState(batch = 1): [Tensor, Tensor] {
     const x = new Float64Array(batch * 2 * this.n);

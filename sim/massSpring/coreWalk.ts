@@ -24,18 +24,13 @@ export interface WalkResult {
   distance: number;
 }
 
-function asParams(sim: MassSpringProgram, params: Float64Array): Tensor {
-  if (params.length !== sim.nParams) throw new Error(`params has length ${params.length}, expected ${sim.nParams}`);
-  return fx.tensor(Float64Array.from(params), [sim.nParams], 'f64');
-}
-
 const centreX = (sim: MassSpringProgram, s: Tensor): number => centreOfMass(sim, s).dataSync()[0];
 
 /** Forward only: distance travelled by the centre of mass. */
 export function walkDistance(runner: SegmentRunner, params: Float64Array, steps: number): number {
   const sim = runner.sim;
   const s0 = initialPackedState(sim);
-  return centreX(sim, runner.simulate(asParams(sim, params), s0, steps)) - centreX(sim, s0);
+  return centreX(sim, runner.simulate(sim.paramsTensor(params), s0, steps)) - centreX(sim, s0);
 }
 
 const losses = new WeakMap<MassSpringProgram, FinalLoss>();
@@ -46,7 +41,7 @@ export function walkLossAndGrad(runner: SegmentRunner, params: Float64Array, ste
   // one loss function per simulator, so the runner compiles its gradient once
   if (!loss) losses.set(sim, (loss = walkLoss(sim)));
   const s0 = initialPackedState(sim);
-  const r = runner.valueAndGrad(asParams(sim, params), s0, steps, loss);
+  const r = runner.valueAndGrad(sim.paramsTensor(params), s0, steps, loss);
   return { loss: r.loss, grad: r.grad, distance: centreX(sim, r.finalState) - centreX(sim, s0) };
 }
 

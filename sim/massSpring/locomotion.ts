@@ -111,24 +111,18 @@ export class Locomotion {
     return Float64Array.from({ length: n }, (_, i) => lo + ((i + 0.5) * (hi - lo)) / n);
   }
 
-  private paramsTensor(params: Float64Array): Tensor {
-    const n = this.runner.sim.nParams;
-    if (params.length !== n) throw new Error(`locomotion: params has length ${params.length}, expected ${n}`);
-    return fx.tensor(Float64Array.from(params), [n], 'f64');
-  }
-
   /** Mean squared goal error over this step's environments, and its gradient w.r.t. the controller params. */
   lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array } {
     const goal = this.goalInput(this.trainingGoals(step));
     const s0 = initialPackedState(this.runner.sim, this.opts.envs);
-    const r = this.runner.trajectoryValueAndGrad(this.paramsTensor(params), s0, this.opts.horizon, this.loss, goal);
+    const r = this.runner.trajectoryValueAndGrad(this.runner.sim.paramsTensor(params), s0, this.opts.horizon, this.loss, goal);
     return { loss: r.loss, grad: r.grad };
   }
 
   evaluate(params: Float64Array, goals: Float64Array = this.evaluationGoals()): LocomotionEvaluation {
     const states: Tensor[] = [];
     this.runner.simulate(
-      this.paramsTensor(params),
+      this.runner.sim.paramsTensor(params),
       initialPackedState(this.runner.sim, goals.length),
       this.opts.horizon,
       this.goalInput(goals),

@@ -202,9 +202,10 @@ describe('sim/massSpring core program', () => {
     expect(bytes(true)).to.be.lessThan(0.7 * bytes(false));
   });
 
-  it('a goal-conditioned controller refuses a step without its goal', () => {
+  it('refuses a goal-conditioned step without its goal, and params of the wrong length', () => {
     const core = new MassSpringProgram(robot(), {}, 1);
     const [x, v] = core.initialState(2);
     expect(() => core.step(core.initController(0), x, v, fx.scalar(0, 'f64'))).to.throw(/takes 1 goal input/);
+    expect(() => core.paramsTensor(new Float64Array(3))).to.throw(/params has length 3, expected/);
   });
 });
