@@ -44,4 +44,22 @@ describe('runner: mass-spring locomotion (goal-conditioned controller)', () => {
     const files = readdirSync(join(out, 'fields'));
     for (const k of [0, 3]) expect(files).to.include.members([`robot_${k}.pvd`, `goal_${k}.pvd`, `robot_${k}_0004.vtp`]);
   });
+
+  it('controller.hidden and controller.n_sin take precedence over the simulator keys (the checkpointed parameter count)', async () => {
+    const out = join(dir, 'width');
+    const yaml = [
+      'kind: simulation',
+      'name: width',
+      'simulator: { type: mass-spring, n_hidden: 32 }',
+      'controller: { type: mlp, hidden: 4, n_sin: 2 }',
+      'task: { type: walk, horizon: 5 }',
+      'training: { steps: 1 }',
+    ].join('\n');
+    const s = sinks();
+    expect(await main(['run', writeConfig(dir, yaml, 'width.yaml'), '--quiet', '--out', out], s.deps), s.err.join('')).to.equal(0);
+    const state = JSON.parse(readFileSync(join(out, 'checkpoint', 'state-1.json'), 'utf8')) as { trainer: { params: number[] } };
+    // default robot: 6 particles, 11 springs; inputs 2 sines + 4 per particle
+    const nIn = 2 + 4 * 6;
+    expect(state.trainer.params.length).to.equal(4 * nIn + 4 + 11 * 4 + 11);
+  });
 });
