@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as fx from '../../core/index.js';
+import { relErr } from '../support/check.js';
 import type { Tensor } from '../../core/index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { reverseThroughTime, rollout as oracleRollout } from '../../sim/checkpoint.js';
@@ -23,18 +24,6 @@ function pair(options: MassSpringOptions): { oracle: MassSpringSim; core: MassSp
 }
 
 const f64 = (a: Float64Array, shape: number[]): Tensor => fx.tensor(Float64Array.from(a), shape, 'f64');
-
-/** max |a - b| / max |b|: errors relative to the size of the oracle's vector. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).to.equal(b.length);
-  let e = 0,
-    m = 0;
-  for (let i = 0; i < b.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return e / m;
-}
 
 /** A start with velocities, so particles hit the ground and slide within a few steps. */
 function movingStart(n: number): Float64Array {
