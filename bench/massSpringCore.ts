@@ -21,6 +21,7 @@ import { walkLoss } from '../sim/massSpring/coreWalk.js';
 import { defaultRobot } from '../sim/massSpring/robot.js';
 import { MassSpringSim } from '../test/sim/oracle/massSpring.js';
 import { walkLossAndGrad as oracleWalk } from '../test/sim/oracle/walk.js';
+import { mdTable } from './pinnacle/table.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { best } from './timing.js';
 
@@ -136,26 +137,32 @@ const lines = [
   `${new Date().toISOString().slice(0, 10)}, load average ${load.toFixed(2)} (2 shared cores), wasm backend, f64, default robot`,
   `(${sim.n} particles, ${sim.nSprings} springs, ${sim.nParams} controller params), horizon ${T} steps, best of ${reps}.`,
   '',
-  '| implementation | envs | forward env-steps/s | vs hand-written | gradient / forward time |',
-  '|---|---|---|---|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.impl} | ${r.batch} | ${r.forwardStepsPerS.toFixed(0)} | ${(r.forwardStepsPerS / oracleRate).toFixed(3)}x | ${r.gradOverForward.toFixed(2)} |`,
+  mdTable(
+    ['implementation', 'envs', 'forward env-steps/s', 'vs hand-written', 'gradient / forward time'],
+    rows.map((r) => [
+      r.impl,
+      String(r.batch),
+      r.forwardStepsPerS.toFixed(0),
+      `${(r.forwardStepsPerS / oracleRate).toFixed(3)}x`,
+      r.gradOverForward.toFixed(2),
+    ]),
   ),
   '',
   `Memory of the compiled whole-rollout gradient (${Tm} steps, wasm arena planned by fx.jit's compiler):`,
   '',
-  '| checkpointing | arena KiB | compile s |',
-  '|---|---|---|',
-  `| none | ${kib(plain.bytes)} | ${plain.seconds.toFixed(1)} |`,
-  `| fx.checkpoint every ${Km} steps | ${kib(remat.bytes)} | ${remat.seconds.toFixed(1)} |`,
+  mdTable(
+    ['checkpointing', 'arena KiB', 'compile s'],
+    [
+      ['none', kib(plain.bytes), plain.seconds.toFixed(1)],
+      [`fx.checkpoint every ${Km} steps`, kib(remat.bytes), remat.seconds.toFixed(1)],
+    ],
+  ),
   '',
   `Memory of the host loop (SegmentRunner, ${T} steps, one environment): boundary states kept + one segment-vjp arena:`,
   '',
-  '| segment K | states KiB | segment-vjp arena KiB | total KiB |',
-  '|---|---|---|---|',
-  ...hostMemory.map(
-    (m) => `| ${m.K}${m.K === 1 ? ' (every state)' : ' (sqrt T)'} | ${kib(m.states)} | ${kib(m.vjpArena)} | ${kib(m.total)} |`,
+  mdTable(
+    ['segment K', 'states KiB', 'segment-vjp arena KiB', 'total KiB'],
+    hostMemory.map((m) => [`${m.K}${m.K === 1 ? ' (every state)' : ' (sqrt T)'}`, kib(m.states), kib(m.vjpArena), kib(m.total)]),
   ),
   '',
   'Reading: at this size the jitted core step is dominated by per-primitive overhead, not arithmetic (16 environments',
