@@ -186,6 +186,6 @@ writeResults('massSpringCore', {
   hostMemory,
 });
 if (process.argv.includes(WRITE_FLAG)) {
-  writeFileSync(fileURLToPath(new URL('./results-mass-spring-core.md', import.meta.url)), `${table}\n`);
+  writeFileSync(fileURLToPath(new URL('./results-mass-spring-core.md', import.meta.url)), `${table.trimEnd()}\n`);
   console.log('wrote bench/results-mass-spring-core.md');
 }
