@@ -25,6 +25,7 @@ const scripts = [
   'optim',
   'operators',
   'sim',
+  'massSpringCore',
   'pinn',
   'stde',
   'runner',

@@ -3,16 +3,13 @@
  * - 2D MLS-MPM forward particle-steps/s (fixed-corotated, 8192 particles, 64^2 and 128^2 grids),
  *   against a naive port of the 88-line MLS-MPM written with number[][] matrices (peer) and an
  *   estimated flop rate; forward+backward / forward cost ratio.
- * - mass-spring steps/s (default robot, 32 hidden units), forward and forward+backward.
+ * Mass-spring (the core program beside the hand-written oracle) is in bench/massSpringCore.ts.
  * The machine has 2 cores shared with other developers: numbers are noisy (best of repeats).
  */
 import { Mpm2D } from '../sim/mpm/mpm2d.js';
 import { Mpm3D } from '../sim/mpm/mpm3d.js';
 import { blockParticles2D } from '../sim/mpm/tasks.js';
 import { reverseThroughTime, rollout } from '../sim/checkpoint.js';
-import { MassSpringSim } from '../sim/massSpring/massSpring.js';
-import { defaultRobot } from '../sim/massSpring/robot.js';
-import { walkDistance, walkLossAndGrad } from '../sim/massSpring/walk.js';
 import { best } from './timing.js';
 
 /** Naive peer: the 88-line MLS-MPM structure with nested arrays and small matrix helpers. */
@@ -154,19 +151,6 @@ function benchMpm(nGrid: number, nParticles: number, steps: number): void {
   console.log(`  forward+backward / forward: ${(tfb / tf).toFixed(2)} (store all), ${(tfbSqrt / tf).toFixed(2)} (sqrt checkpoints)`);
 }
 
-function benchMassSpring(steps: number): void {
-  const sim = new MassSpringSim(defaultRobot());
-  const p = sim.initController(0);
-  walkDistance(sim, p, 50);
-  const tf = best(5, () => walkDistance(sim, p, steps));
-  const tfb = best(5, () => walkLossAndGrad(sim, p, steps, 'all'));
-  const tfbS = best(5, () => walkLossAndGrad(sim, p, steps, 'sqrt'));
-  console.log(`mass-spring default robot (${sim.n} particles, ${sim.nSprings} springs, ${sim.nParams} controller params), ${steps} steps:`);
-  console.log(
-    `  forward ${(steps / tf / 1e3).toFixed(1)} k steps/s; forward+backward ${(steps / tfb / 1e3).toFixed(1)} k steps/s (ratio ${(tfb / tf).toFixed(2)}; sqrt checkpoints ${(tfbS / tf).toFixed(2)})`,
-  );
-}
-
 function benchMpm3D(nGrid: number, side: number, steps: number): void {
   const pos = new Float64Array(3 * side ** 3);
   let q = 0;
@@ -197,4 +181,3 @@ function benchMpm3D(nGrid: number, side: number, steps: number): void {
 benchMpm(64, 8192, 100);
 benchMpm(128, 8192, 100);
 benchMpm3D(32, 20, 20);
-benchMassSpring(1000);

@@ -33,6 +33,8 @@ export interface EvalMetrics {
   unknownErrors?: Record<string, number>;
   /** PINNs on fixed points: RMS PDE residual on fresh points over the one on the training points */
   residualRatio?: number;
+  /** Task scores by name (e.g. a locomotion controller's goal_distance and success_rate on held-out goals) */
+  task?: Record<string, number>;
   /** Messages for the user, as StepMetrics.warnings. */
   warnings?: string[];
 }

@@ -34,6 +34,8 @@ export interface MetricsRecord {
   grad_norm?: number;
   /** PINNs on fixed points: RMS PDE residual on fresh points / on the training points. */
   residual_ratio?: number;
+  /** Task scores (locomotion: goal_distance and success_rate on held-out goals). */
+  task?: Record<string, number>;
   /** Warnings raised at this step (step and evaluation). */
   warnings?: string[];
 }
@@ -51,6 +53,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (m.gradNorm !== undefined) r.grad_norm = m.gradNorm;
   if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
   if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
+  if (ev.task) r.task = ev.task;
   const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];
   if (warnings.length) r.warnings = warnings;
   return r;
@@ -119,6 +122,8 @@ export interface Summary {
   per_field?: Record<string, number>;
   unknowns?: Record<string, number>;
   unknowns_rel_error?: Record<string, number>;
+  /** Task scores at the end (locomotion: goal_distance and success_rate on held-out goals). */
+  task?: Record<string, number>;
   resumed_from?: number;
   message?: string;
   fields?: string[];

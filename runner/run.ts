@@ -361,6 +361,7 @@ async function runLocked(
     per_field: outcome.eval.perField,
     unknowns: outcome.eval.unknowns,
     unknowns_rel_error: outcome.eval.unknownErrors,
+    task: outcome.eval.task,
     ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };

@@ -978,9 +978,9 @@ export const simulatorSchema = z
       drag: z.number().nonnegative().default(15).describe('Velocity damping.'),
       ground_height: finite.default(0.1).describe('Height of the ground.'),
       friction: z.number().nonnegative().default(1).describe('Ground friction (1: points stick on contact).'),
-      n_sin: posInt.default(10).describe('Sine waves fed to the controller.'),
-      omega: z.number().positive().default(10).describe('Angular frequency of the sine waves.'),
-      n_hidden: posInt.default(32).describe('Hidden width of the controller.'),
+      n_sin: posInt.default(10).describe('Sine waves fed to the controller (controller.n_sin, when given, takes precedence).'),
+      omega: z.number().positive().default(10).describe('Angular frequency of the sine waves (controller.omega takes precedence).'),
+      n_hidden: posInt.default(32).describe('Hidden width of the controller (controller.hidden takes precedence).'),
     }),
     z.strictObject({
       type: z.literal('mpm').describe('2-D MLS-MPM continuum (elastic, fluid or snow) on a grid.'),
@@ -1011,12 +1011,62 @@ export const simulatorSchema = z
 
 const checkpointing = (d: 'all' | 'sqrt') =>
   z.enum(['all', 'sqrt']).default(d).describe('Backpropagation memory: keep all states, or sqrt(horizon) checkpoints and recompute.');
+export const controllerSchema = z
+  .strictObject({
+    type: z
+      .literal('mlp')
+      .describe(
+        'One-hidden-layer tanh MLP: phase sinusoids, particle state relative to the centre of mass (and the goal) in, one actuation per spring out.',
+      ),
+    hidden: posInt
+      .optional()
+      .describe('Hidden width (default simulator.n_hidden, 32).')
+      .meta({ examples: [32] }),
+    n_sin: posInt
+      .optional()
+      .describe('Phase-clock sine waves fed to the network (default simulator.n_sin, 10).')
+      .meta({ examples: [10] }),
+    omega: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Angular frequency of the phase clock, per unit time (default simulator.omega, 10).')
+      .meta({ examples: [10] }),
+  })
+  .describe('The neural controller of a mass-spring robot.');
+
 export const simTaskSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
       type: z.literal('walk').describe('Train the controller to move the robot as far right as possible.'),
       horizon: posInt.default(400).describe('Simulated steps per episode.'),
       checkpointing: checkpointing('all'),
+    }),
+    z.strictObject({
+      type: z
+        .literal('locomotion')
+        .describe('Train a goal-conditioned controller on a batch of environments with random goals; evaluate on held-out goals.'),
+      goal: z
+        .enum(['running', 'jumping'])
+        .default('running')
+        .describe(
+          'running: reach a target mean x velocity over the episode; jumping: raise the centre of mass by a target height at its peak.',
+        ),
+      goal_range: vec2
+        .describe('Goals are drawn uniformly from [min, max] (velocity for running, height for jumping; max > min).')
+        .meta({ examples: [[0.02, 0.16]] }),
+      envs: posInt.default(8).describe('Environments (goals) simulated together in each training step.'),
+      eval_goals: posInt
+        .default(8)
+        .describe('Held-out goals, the midpoints of eval_goals equal cells of goal_range, evaluated at every logged step.'),
+      tolerance: z
+        .number()
+        .positive()
+        .optional()
+        .describe('An evaluation episode succeeds when |achieved - goal| <= tolerance (default a tenth of the goal range).')
+        .meta({ examples: [0.014] }),
+      horizon: posInt.default(300).describe('Simulated steps per episode.'),
+      checkpointing: checkpointing('sqrt'),
     }),
     z.strictObject({
       type: z.literal('target').describe("Train the block's initial velocity so its centre of mass ends at target."),
@@ -1033,6 +1083,7 @@ export const simulationSchema = z
     kind: z.literal('simulation').describe('Differentiable simulation: optimize controllers or parameters through a simulator.'),
     ...common,
     simulator: simulatorSchema,
+    controller: controllerSchema.optional(),
     task: simTaskSchema,
     training: z
       .strictObject({
@@ -1061,12 +1112,26 @@ export const simulationSchema = z
         message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'`,
       });
     }
-    const needs = { walk: 'mass-spring', target: 'mpm' } as const;
+    const needs = { walk: 'mass-spring', locomotion: 'mass-spring', target: 'mpm' } as const;
     if (needs[c.task.type] !== c.simulator.type) {
       ctx.addIssue({
         code: 'custom',
         path: ['task', 'type'],
-        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target' : 'walk'}), got '${c.task.type}'`,
+        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target' : 'walk or locomotion'}), got '${c.task.type}'`,
+      });
+    }
+    if (c.controller && c.simulator.type !== 'mass-spring') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controller'],
+        message: `a controller drives a mass-spring robot; simulator '${c.simulator.type}' has none`,
+      });
+    }
+    if (c.task.type === 'locomotion' && !(c.task.goal_range[1] > c.task.goal_range[0])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['task', 'goal_range'],
+        message: `expected [min, max] with max > min, got [${c.task.goal_range.join(', ')}]`,
       });
     }
   });

@@ -1,7 +1,9 @@
-// Trainers for `kind: simulation`: the sim/ simulators' losses and adjoints driven through the
+// Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the mass-spring core program's
+// autodiff, MPM's hand-written adjoints) driven through the
 // Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
 import {
-  MassSpringSim,
+  MassSpringProgram,
+  SegmentRunner,
   buildMassSpring,
   defaultRobot,
   walkLossAndGrad,
@@ -12,7 +14,9 @@ import {
   sharedVelocityState,
   mpmFrames,
   ParticleLeftGridError,
+  Locomotion,
   type MpmOptions,
+  type SimFrame,
 } from '../sim/index.js';
 import { ConfigError, DivergenceError } from './errors.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
@@ -39,8 +43,11 @@ function readSimState(s: unknown, nParams: number): SimState {
 /** Loss/gradient of one task at the current parameters, plus its field frames. */
 interface SimTask {
   readonly termName: string;
-  lossAndGrad(params: Float64Array): { loss: number; grad: Float64Array };
+  /** `step` counts completed training steps (tasks that draw goals per step key them on it, so --resume redraws them). */
+  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array };
   frames(params: Float64Array): FieldOutput[];
+  /** Task scores of the current parameters, where the task has any. */
+  evaluate?(params: Float64Array): EvalMetrics;
 }
 
 class SimulationTrainer implements Trainer {
@@ -64,7 +71,7 @@ class SimulationTrainer implements Trainer {
   trainStep(): StepMetrics {
     let r: ReturnType<SimTask['lossAndGrad']>;
     try {
-      r = this.task.lossAndGrad(this.params);
+      r = this.task.lossAndGrad(this.params, this.stepCount);
     } catch (e) {
       // the body left the simulation box during training: a divergence of this run (exit 3), with the knobs named
       if (e instanceof ParticleLeftGridError) {
@@ -84,7 +91,7 @@ class SimulationTrainer implements Trainer {
   }
 
   evaluate(): EvalMetrics {
-    return {};
+    return this.task.evaluate?.(this.params) ?? {};
   }
 
   predict(): Record<string, Float64Array> {
@@ -120,10 +127,18 @@ function particleFrames(name: string, frames: ReturnType<typeof mpmFrames>, dt: 
   }));
 }
 
-function massSpringWalk(c: SimulationConfig): SimulationTrainer {
+/**
+ * Steps per jitted segment of a mass-spring rollout: 'all' keeps every state (one-step segments), 'sqrt' keeps
+ * every ceil(sqrt(horizon))-th state and recomputes the segments between them in the backward pass.
+ */
+function segmentLength(horizon: number, checkpointing: 'all' | 'sqrt'): number {
+  return checkpointing === 'all' ? 1 : Math.max(1, Math.ceil(Math.sqrt(horizon)));
+}
+
+/** The mass-spring robot and its controller from the config (controller.* over the simulator's controller keys). */
+function massSpringProgram(c: SimulationConfig, nGoal: number): MassSpringProgram {
   const sc = c.simulator;
-  if (sc.type !== 'mass-spring' || c.task.type !== 'walk')
-    throw new Error('massSpringWalk: expected a mass-spring simulator with a walk task');
+  if (sc.type !== 'mass-spring') throw new Error('massSpringProgram: expected a mass-spring simulator');
   const model =
     sc.robot === 'default'
       ? defaultRobot()
@@ -131,23 +146,97 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
           sc.robot.points,
           sc.robot.springs.map((s) => ({ ...s, restLength: s.rest_length })),
         );
-  const sim = new MassSpringSim(model, {
-    dt: sc.dt,
-    gravity: sc.gravity,
-    drag: sc.drag,
-    groundHeight: sc.ground_height,
-    friction: sc.friction,
-    nSin: sc.n_sin,
-    omega: sc.omega,
-    nHidden: sc.n_hidden,
-  });
+  const ctrl = c.controller;
+  return new MassSpringProgram(
+    model,
+    {
+      dt: sc.dt,
+      gravity: sc.gravity,
+      drag: sc.drag,
+      groundHeight: sc.ground_height,
+      friction: sc.friction,
+      nSin: ctrl?.n_sin ?? sc.n_sin,
+      omega: ctrl?.omega ?? sc.omega,
+      nHidden: ctrl?.hidden ?? sc.n_hidden,
+    },
+    nGoal,
+  );
+}
+
+const initialParams = (sim: MassSpringProgram, seed: number): Float64Array => Float64Array.from(sim.initController(seed).dataSync());
+
+function massSpringWalk(c: SimulationConfig): SimulationTrainer {
+  if (c.task.type !== 'walk') throw new Error('massSpringWalk: expected a walk task');
+  const sim = massSpringProgram(c, 0);
   const { horizon, checkpointing } = c.task;
+  const runner = new SegmentRunner(sim, segmentLength(horizon, checkpointing));
+  // frames come from segment boundaries, so the frame stride is a segment of its own runner
+  const framer = new SegmentRunner(sim, c.output.frame_every);
   const task: SimTask = {
     termName: 'walk',
-    lossAndGrad: (p) => walkLossAndGrad(sim, p, horizon, checkpointing),
-    frames: (p) => particleFrames('robot', massSpringFrames(sim, Float64Array.from(p), horizon, c.output.frame_every), sc.dt),
+    lossAndGrad: (p) => walkLossAndGrad(runner, p, horizon),
+    frames: (p) => particleFrames('robot', massSpringFrames(framer, p, horizon)[0], c.simulator.dt),
   };
-  return new SimulationTrainer(task, sim.initController(c.seed), c);
+  return new SimulationTrainer(task, initialParams(sim, c.seed), c);
+}
+
+/**
+ * Goal markers for the viewer, one point per frame: running, a pacer moving at the goal velocity from the start
+ * centre; jumping, the target height above the current centre.
+ */
+function goalMarker(loco: Locomotion, goal: number, frame: SimFrame, start: SimFrame): Float64Array {
+  const centre = (f: SimFrame, k: number): number => {
+    let sum = 0;
+    for (let i = k; i < f.points.length; i += 2) sum += f.points[i];
+    return (2 * sum) / f.points.length;
+  };
+  const dt = loco.runner.sim.opts.dt;
+  return loco.opts.goal === 'running'
+    ? Float64Array.of(centre(start, 0) + goal * frame.step * dt, centre(start, 1))
+    : Float64Array.of(centre(frame, 0), centre(start, 1) + goal);
+}
+
+function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
+  if (c.task.type !== 'locomotion') throw new Error('massSpringLocomotion: expected a locomotion task');
+  const t = c.task;
+  const sim = massSpringProgram(c, 1);
+  const opts = {
+    goal: t.goal,
+    range: t.goal_range,
+    horizon: t.horizon,
+    envs: t.envs,
+    evalGoals: t.eval_goals,
+    tolerance: t.tolerance ?? (t.goal_range[1] - t.goal_range[0]) / 10,
+    seed: c.seed,
+  };
+  const loco = new Locomotion(new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing)), opts);
+  const framer = new SegmentRunner(sim, c.output.frame_every);
+  const dt = c.simulator.dt;
+  const task: SimTask = {
+    termName: t.goal,
+    lossAndGrad: (p, step) => loco.lossAndGrad(p, step),
+    evaluate: (p) => {
+      const e = loco.evaluate(p);
+      return { task: { goal_distance: e.goalDistance, success_rate: e.successRate } };
+    },
+    frames: (p) => {
+      const goals = loco.evaluationGoals();
+      return massSpringFrames(framer, p, t.horizon, loco.goalInput(goals)).flatMap((frames, k) => [
+        ...particleFrames(`robot_${k}`, frames, dt),
+        ...particleFrames(
+          `goal_${k}`,
+          frames.map((f) => ({
+            step: f.step,
+            dim: 2,
+            points: goalMarker(loco, goals[k], f, frames[0]),
+            pointData: { goal: Float64Array.of(goals[k]) },
+          })),
+          dt,
+        ),
+      ]);
+    },
+  };
+  return new SimulationTrainer(task, initialParams(sim, c.seed), c);
 }
 
 /** Optimise one initial velocity shared by all particles so the final centre of mass hits the target. */
@@ -198,5 +287,6 @@ export function checkSimulationConfig(c: SimulationConfig): void {
 }
 
 export function createSimulationTrainer(c: SimulationConfig): Trainer {
-  return c.simulator.type === 'mass-spring' ? massSpringWalk(c) : mpmTarget(c);
+  if (c.simulator.type !== 'mass-spring') return mpmTarget(c);
+  return c.task.type === 'locomotion' ? massSpringLocomotion(c) : massSpringWalk(c);
 }

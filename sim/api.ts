@@ -1,5 +1,6 @@
 /** Factory entry points named in DESIGN.md: fx.sim.mpm(...) and fx.sim.massSpring(...). */
-import { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
+import { MassSpringProgram } from './massSpring/coreStep.js';
+import type { MassSpringOptions } from './massSpring/options.js';
 import { defaultRobot, type MassSpringModel } from './massSpring/robot.js';
 import { Mpm2D } from './mpm/mpm2d.js';
 import type { MpmOptions } from './mpm/mpmBase.js';
@@ -14,7 +15,7 @@ export function mpm(options: MpmOptions & { dim?: 2 | 3 }): Mpm2D | Mpm3D {
   throw new Error(`sim.mpm: dim must be 2 or 3, got ${String(dim)}`);
 }
 
-/** A mass-spring simulator for `model` (DiffTaichi's default walker when omitted). */
-export function massSpring(model: MassSpringModel = defaultRobot(), options: MassSpringOptions = {}): MassSpringSim {
-  return new MassSpringSim(model, options);
+/** A mass-spring simulator (a core program) for `model` (DiffTaichi's default walker when omitted). */
+export function massSpring(model: MassSpringModel = defaultRobot(), options: MassSpringOptions = {}, nGoal = 0): MassSpringProgram {
+  return new MassSpringProgram(model, options, nGoal);
 }

@@ -3,7 +3,8 @@
  * { points (dim per point), dim, lines (index pairs), pointData }.
  */
 import { rollout, type TimeStepper } from './checkpoint.js';
-import type { MassSpringSim } from './massSpring/massSpring.js';
+import type { Tensor } from '../core/index.js';
+import { initialPackedState, type SegmentRunner } from './massSpring/coreRollout.js';
 import { springPairs } from './massSpring/robot.js';
 
 export interface SimFrame {
@@ -19,17 +20,29 @@ function checkEvery(every: number): void {
   if (!Number.isInteger(every) || every < 1) throw new Error(`frames: every must be a positive integer, got ${every}`);
 }
 
-/** Frames of a mass-spring rollout under controller params: positions, velocities, springs. */
-export function massSpringFrames(sim: MassSpringSim, params: Float64Array, steps: number, every = 1): SimFrame[] {
-  checkEvery(every);
-  if (params.length !== sim.nParams) throw new Error(`massSpringFrames: params has length ${params.length}, expected ${sim.nParams}`);
-  sim.params = params;
+/**
+ * Frames of a mass-spring rollout under controller params, one list per environment (the batch of `goal`, else one):
+ * positions, velocities, springs, at the runner's segment boundaries (every runner.segmentLength steps).
+ */
+export function massSpringFrames(runner: SegmentRunner, params: Float64Array, steps: number, goal?: Tensor): SimFrame[][] {
+  const sim = runner.sim;
+  const batch = goal?.shape[0] ?? 1;
   const n = sim.n;
   const lines = springPairs(sim.model);
-  const frames: SimFrame[] = [];
-  rollout(sim, sim.initialState(), steps, (t, s) => {
-    if (t % every !== 0 && t !== steps) return;
-    frames.push({ step: t, points: s.slice(0, 2 * n), dim: 2, lines, pointData: { velocity: s.slice(2 * n, 4 * n) } });
+  const frames: SimFrame[][] = Array.from({ length: batch }, () => []);
+  const p = sim.paramsTensor(params);
+  runner.simulate(p, initialPackedState(sim, batch), steps, goal, (t, s) => {
+    const data = s.dataSync();
+    for (let b = 0; b < batch; b++) {
+      const o = 4 * n * b;
+      frames[b].push({
+        step: t,
+        points: Float64Array.from(data.subarray(o, o + 2 * n)),
+        dim: 2,
+        lines,
+        pointData: { velocity: Float64Array.from(data.subarray(o + 2 * n, o + 4 * n)) },
+      });
+    }
   });
   return frames;
 }

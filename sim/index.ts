@@ -1,16 +1,39 @@
-/** Differentiable simulators: mass-spring robots and MLS-MPM, with hand-written adjoints. */
+/** Differentiable simulators: mass-spring robots as core programs, MLS-MPM with hand-written adjoints. */
 export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, type StateLoss, type ReverseResult } from './checkpoint.js';
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';
-export { MlpController, initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
-export { MassSpringSim, type MassSpringOptions } from './massSpring/massSpring.js';
+export { initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
+export { MASS_SPRING_DEFAULTS, resolveMassSpringOptions, type MassSpringOptions } from './massSpring/options.js';
+export { MassSpringProgram } from './massSpring/coreStep.js';
 export {
+  rollout as massSpringRollout,
+  segment as massSpringSegment,
+  packState,
+  unpackState,
+  initialPackedState,
+  SegmentRunner,
+  type Segment,
+  type RolloutOptions,
+  type FinalLoss,
+  type TrajectoryLoss,
+  type ThroughTimeResult,
+} from './massSpring/coreRollout.js';
+export {
+  centreOfMass,
+  walkLoss,
   walkDistance,
   walkLossAndGrad,
   trainWalk,
   type WalkResult,
   type TrainWalkOptions,
   type TrainWalkResult,
-} from './massSpring/walk.js';
+} from './massSpring/coreWalk.js';
+export {
+  Locomotion,
+  locomotionGoals,
+  type LocomotionGoal,
+  type LocomotionOptions,
+  type LocomotionEvaluation,
+} from './massSpring/locomotion.js';
 export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
 export { Mpm2D } from './mpm/mpm2d.js';
 export {

@@ -179,6 +179,34 @@ const cases: [string, string, string, string][] = [
     "expected a task for simulator 'mass-spring'",
   ],
   [
+    'locomotion goal range with max <= min',
+    sim('').replace('type: walk, horizon: 10', 'type: locomotion, goal_range: [0.2, 0.1]'),
+    'task.goal_range:',
+    'expected [min, max] with max > min, got [0.2, 0.1]',
+  ],
+  [
+    'locomotion on the MPM simulator',
+    sim('').replace('type: mass-spring', 'type: mpm').replace('type: walk, horizon: 10', 'type: locomotion, goal_range: [0, 1]'),
+    'task.type:',
+    "expected a task for simulator 'mpm' (target), got 'locomotion'",
+  ],
+  [
+    'unknown locomotion goal',
+    sim('').replace('type: walk, horizon: 10', 'type: locomotion, goal: swimming, goal_range: [0, 1]'),
+    'task.goal:',
+    'running',
+  ],
+  ['unknown controller type', sim('controller: { type: lstm }'), 'controller.type:', "'mlp'"],
+  [
+    'controller on the MPM simulator',
+    sim('controller: { type: mlp }')
+      .replace('type: mass-spring', 'type: mpm')
+      .replace('type: walk, horizon: 10', 'type: target, target: [0.5, 0.5]'),
+    'controller:',
+    'a controller drives a mass-spring robot',
+  ],
+  ['zero controller width', sim('controller: { type: mlp, hidden: 0 }'), 'controller.hidden:', 'expected'],
+  [
     'multi-loss optimizer on a simulation',
     sim('training: { optimizer: pcgrad }'),
     'training.optimizer:',

@@ -49,6 +49,7 @@ describe('runner: example configs', () => {
       'fno-burgers',
       'deeponet-antiderivative',
       'mass-spring-walk',
+      'mass-spring-locomotion',
       'mpm-target',
     ]) {
       expect(files).to.include(`${name}.yaml`);
@@ -103,7 +104,7 @@ describe('runner: example configs', () => {
     expect(ms.at(-1)!.unknowns_rel_error!.D).to.equal(Math.abs(ms.at(-1)!.unknowns!.D - 0.1) / 0.1);
   });
 
-  for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml']) {
+  for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml', 'mass-spring-locomotion.yaml']) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);
       const a = join(dir, `full-${file}`),

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { MassSpringSim } from '../../sim/massSpring/massSpring.js';
+import { MassSpringSim } from './oracle/massSpring.js';
 import { defaultRobot } from '../../sim/massSpring/robot.js';
-import { walkLossAndGrad, walkDistance, trainWalk } from '../../sim/massSpring/walk.js';
+import { walkLossAndGrad, walkDistance, trainWalk } from './oracle/walk.js';
 import { Mulberry32 } from '../../core/random.js';
 
-describe('sim/massSpring', () => {
+// the hand-written simulator is the oracle of the core program (massSpringCore.test.ts): check it on its own first
+describe('sim/massSpring hand-written oracle', () => {
   it('controller-weight gradient matches central finite differences over 150 steps', () => {
     for (const friction of [Infinity, 1.5]) {
       const sim = new MassSpringSim(defaultRobot(), { friction });

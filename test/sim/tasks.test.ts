@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { blockParticles2D, hitTarget, identifyYoungsModulus, observeTrajectory } from '../../sim/mpm/tasks.js';
 import { Mpm2D } from '../../sim/mpm/mpm2d.js';
-import { MassSpringSim } from '../../sim/massSpring/massSpring.js';
+import { MassSpringProgram } from '../../sim/massSpring/coreStep.js';
+import { SegmentRunner } from '../../sim/massSpring/coreRollout.js';
 import { defaultRobot } from '../../sim/massSpring/robot.js';
 import { massSpringFrames, mpmFrames } from '../../sim/frames.js';
 
@@ -25,8 +26,8 @@ describe('sim tasks and frames', () => {
   });
 
   it('frames carry positions, springs and point data of the right sizes', () => {
-    const sim = new MassSpringSim(defaultRobot());
-    const f = massSpringFrames(sim, sim.initController(0), 10, 5);
+    const sim = new MassSpringProgram(defaultRobot());
+    const f = massSpringFrames(new SegmentRunner(sim, 5), sim.initController(0).dataSync() as Float64Array, 10)[0];
     expect(f.map((x) => x.step)).to.deep.equal([0, 5, 10]);
     expect(f[0].points.length).to.equal(2 * sim.n);
     expect(f[0].lines?.length).to.equal(2 * sim.nSprings);

@@ -1,49 +1,17 @@
 /**
- * Differentiable 2D mass-spring simulator (DiffTaichi mass_spring.py): unit masses, symplectic
+ * Test oracle (the library's simulator is sim/massSpring/coreStep.ts, a core program): a hand-written
+ * differentiable 2D mass-spring simulator (DiffTaichi mass_spring.py): unit masses, symplectic
  * Euler, actuated rest lengths driven by an MLP controller, exponential drag, ground contact.
  * State layout: [x (2n), v (2n)]. Reverse mode is hand-written per step (recomputing the step's
  * intermediates from s_t), then chained through time by checkpoint.ts.
  */
-import type { TimeStepper } from '../checkpoint.js';
-import { MlpController, controllerParamCount, initController, type ControllerShape } from './controller.js';
-import type { MassSpringModel } from './robot.js';
+import type { TimeStepper } from '../../../sim/checkpoint.js';
+import { controllerParamCount, initController, type ControllerShape } from '../../../sim/massSpring/controller.js';
+import { MlpController } from './mlpController.js';
+import type { MassSpringModel } from '../../../sim/massSpring/robot.js';
+import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from '../../../sim/massSpring/options.js';
 
-export interface MassSpringOptions {
-  dt?: number;
-  /** Vertical gravity acceleration (negative = down). */
-  gravity?: number;
-  /** Drag rate: velocities are scaled by exp(-dt * drag) each step. */
-  drag?: number;
-  groundHeight?: number;
-  /**
-   * Coulomb friction coefficient at the ground (default 1). Infinity (DiffTaichi's rule) zeroes the
-   * whole velocity of a particle that reaches the ground; finite values keep a tangential velocity
-   * reduced by friction * |normal velocity|. Contact uses a time of impact inside the step.
-   */
-  friction?: number;
-  nSin?: number;
-  /** Angular frequency of the sinusoid inputs. */
-  omega?: number;
-  nHidden?: number;
-  /** Scale of the position/velocity sensor inputs. */
-  sensorScale?: number;
-}
-
-const DEFAULTS: Required<MassSpringOptions> = {
-  dt: 0.004,
-  gravity: -4.8,
-  drag: 15,
-  groundHeight: 0.1,
-  friction: 1,
-  nSin: 10,
-  omega: 10,
-  nHidden: 32,
-  sensorScale: 0.05,
-};
-
-const LENGTH_EPS = 1e-4;
-/** Only particles approaching the ground faster than this get a time-of-impact contact. */
-const TOI_VMIN = 1e-4;
+export type { MassSpringOptions } from '../../../sim/massSpring/options.js';
 
 export class MassSpringSim implements TimeStepper {
   readonly opts: Required<MassSpringOptions>;
@@ -67,12 +35,7 @@ export class MassSpringSim implements TimeStepper {
     readonly model: MassSpringModel,
     options: MassSpringOptions = {},
   ) {
-    this.opts = { ...DEFAULTS, ...options };
-    for (const [k, v] of Object.entries(this.opts)) {
-      if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`MassSpringSim: option ${k} must be a number, got ${String(v)}`);
-    }
-    if (!(this.opts.dt > 0)) throw new Error(`MassSpringSim: dt must be > 0, got ${this.opts.dt}`);
-    if (!(this.opts.friction >= 0)) throw new Error(`MassSpringSim: friction must be >= 0, got ${this.opts.friction}`);
+    this.opts = resolveMassSpringOptions(options, 'MassSpringSim');
     if (model.positions.length % 2 !== 0) throw new Error(`MassSpringSim: positions length ${model.positions.length} is not even`);
     this.n = model.positions.length / 2;
     this.nSprings = model.springs.a.length;

@@ -1,6 +1,6 @@
-/** The walk task: loss = -(x of the centre of mass at the end); Adam on controller weights. */
-import { Adam } from '../../optim/adam.js';
-import { reverseThroughTime, rollout, type CheckpointMode } from '../checkpoint.js';
+/** Test oracle for the walk task: loss = -(x of the centre of mass at the end); Adam on controller weights. */
+import { Adam } from '../../../optim/adam.js';
+import { reverseThroughTime, rollout, type CheckpointMode } from '../../../sim/checkpoint.js';
 import type { MassSpringSim } from './massSpring.js';
 
 export interface WalkResult {

@@ -1,0 +1,148 @@
+/**
+ * One mass-spring step as a pure function of core Tensors: (params, x, v, t[, goal]) -> (x', v'), with an explicit
+ * leading batch axis over environments (x, v: [B, n, 2]). Same physics as the hand-written simulator (DiffTaichi
+ * mass_spring.py): symplectic Euler, drag, gravity, actuated rest lengths, ground contact with a time of impact and
+ * Coulomb friction. Being made of core primitives, fx.grad / fx.vjp / fx.jit / fx.checkpoint apply to any rollout.
+ */
+import * as fx from '../../core/index.js';
+import type { Tensor } from '../../core/index.js';
+import { controllerInputs, controllerParamCount, initController, type ControllerShape } from './controller.js';
+import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from './options.js';
+import type { MassSpringModel } from './robot.js';
+
+const f64 = (a: ArrayLike<number>): Tensor => fx.tensor(Float64Array.from(a), [a.length], 'f64');
+
+export class MassSpringProgram {
+  readonly opts: Required<MassSpringOptions>;
+  readonly n: number;
+  readonly nSprings: number;
+  readonly controllerShape: ControllerShape;
+  readonly nParams: number;
+  private readonly endpoints: Tensor;
+  private readonly rest: Tensor;
+  private readonly stiffness: Tensor;
+  private readonly damping: Tensor;
+  private readonly actuation: Tensor;
+  private readonly phaseOffsets: Tensor;
+  private readonly gravityImpulse: Tensor;
+
+  constructor(
+    readonly model: MassSpringModel,
+    options: MassSpringOptions = {},
+    /** Goal inputs of a goal-conditioned controller (0: the plain DiffTaichi controller). */
+    readonly nGoal = 0,
+  ) {
+    this.opts = resolveMassSpringOptions(options, 'MassSpringProgram');
+    if (model.positions.length % 2 !== 0) throw new Error(`MassSpringProgram: positions length ${model.positions.length} is not even`);
+    if (!Number.isInteger(nGoal) || nGoal < 0) throw new Error(`MassSpringProgram: nGoal must be a non-negative integer, got ${nGoal}`);
+    const sp = model.springs;
+    this.n = model.positions.length / 2;
+    this.nSprings = sp.a.length;
+    this.controllerShape = { nSin: this.opts.nSin, nParticles: this.n, nHidden: this.opts.nHidden, nOut: this.nSprings, nGoal };
+    this.nParams = controllerParamCount(this.controllerShape);
+    // both endpoints in one index list so the spring impulses land in one scatter
+    this.endpoints = fx.tensor(Int32Array.from([...sp.a, ...sp.b]), [2 * this.nSprings], 'i32');
+    this.rest = f64(sp.restLength);
+    this.stiffness = f64(sp.stiffness);
+    this.damping = f64(sp.damping);
+    this.actuation = f64(sp.actuation);
+    const { nSin, dt, gravity } = this.opts;
+    this.phaseOffsets = f64(Array.from({ length: nSin }, (_, k) => (2 * Math.PI * k) / nSin));
+    this.gravityImpulse = f64([0, dt * gravity]);
+  }
+
+  /** Seeded Glorot-normal controller parameters, flat [W1, b1, W2, b2] as in the hand-written controller. */
+  initController(seed: number): Tensor {
+    return fx.tensor(initController(this.controllerShape, seed), [this.nParams], 'f64');
+  }
+
+  /** Flat controller params (e.g. an optimizer's vector) as the f64 tensor step() takes; the length is checked. */
+  paramsTensor(params: Float64Array): Tensor {
+    if (params.length !== this.nParams) throw new Error(`params has length ${params.length}, expected ${this.nParams}`);
+    return fx.tensor(Float64Array.from(params), [this.nParams], 'f64');
+  }
+
+  /** The model's rest positions and zero velocities, repeated for `batch` environments: x, v of shape [B, n, 2]. */
+  initialState(batch = 1): [Tensor, Tensor] {
+    const x = new Float64Array(batch * 2 * this.n);
+    for (let b = 0; b < batch; b++) x.set(this.model.positions, b * 2 * this.n);
+    return [fx.tensor(x, [batch, this.n, 2], 'f64'), fx.zeros([batch, this.n, 2], 'f64')];
+  }
+
+  /** act = tanh(W2 tanh(W1 u + b1) + b2) for a batch of inputs u [B, nIn]; params flat as initController lays them out. */
+  controller(params: Tensor, u: Tensor): Tensor {
+    const { nHidden, nOut } = this.controllerShape;
+    const nIn = controllerInputs(this.controllerShape);
+    let at = 0;
+    const take = (shape: number[]): Tensor => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const t = fx.reshape(fx.slice(params, [at], [size]), shape);
+      at += size;
+      return t;
+    };
+    const w1 = take([nHidden, nIn]);
+    const b1 = take([nHidden]);
+    const w2 = take([nOut, nHidden]);
+    const b2 = take([nOut]);
+    const h = fx.tanh(fx.add(fx.matmul(u, w1, { transB: true }), b1));
+    return fx.tanh(fx.add(fx.matmul(h, w2, { transB: true }), b2));
+  }
+
+  /** Controller inputs: phase sinusoids, per-particle (x - centre, v) * sensorScale, then the goal [B, nGoal]. */
+  private sensors(x: Tensor, v: Tensor, t: Tensor, goal: Tensor | undefined): Tensor {
+    const { omega, dt, sensorScale, nSin } = this.opts;
+    const batch = x.shape[0];
+    const phase = fx.sin(fx.add(fx.mul(fx.mul(t, omega), dt), this.phaseOffsets));
+    const rel = fx.mul(fx.sub(x, fx.mean(x, 1, true)), sensorScale);
+    const particles = fx.reshape(fx.concat([rel, fx.mul(v, sensorScale)], 2), [batch, 4 * this.n]);
+    const parts = [fx.broadcastTo(fx.reshape(phase, [1, nSin]), [batch, nSin]), particles];
+    if (this.nGoal > 0) {
+      if (!goal) throw new Error(`MassSpringProgram.step: this controller takes ${this.nGoal} goal input(s); pass goal [B, ${this.nGoal}]`);
+      parts.push(goal);
+    }
+    return fx.concat(parts, 1);
+  }
+
+  /** Velocity after drag, gravity and the spring impulses, before ground contact. */
+  private preContactVelocity(x: Tensor, v: Tensor, act: Tensor): Tensor {
+    const { dt, drag } = this.opts;
+    const m = this.nSprings;
+    const ends = (y: Tensor): Tensor => {
+      const both = fx.gather(y, this.endpoints, 1);
+      return fx.sub(fx.sliceAxis(both, 1, 0, m), fx.sliceAxis(both, 1, m, 2 * m));
+    };
+    const d = ends(x);
+    const L = fx.add(fx.sqrt(fx.sum(fx.square(d), 2)), LENGTH_EPS);
+    const target = fx.mul(this.rest, fx.add(fx.mul(this.actuation, act), 1));
+    const vrd = fx.sum(fx.mul(ends(v), d), 2);
+    const phi = fx.add(fx.div(fx.mul(this.stiffness, fx.sub(L, target)), L), fx.div(fx.mul(this.damping, vrd), fx.mul(L, L)));
+    const f = fx.mul(fx.reshape(fx.mul(phi, dt), [x.shape[0], m, 1]), d);
+    const vDrag = fx.add(fx.mul(v, Math.exp(-dt * drag)), this.gravityImpulse);
+    return fx.scatterAdd(vDrag, this.endpoints, fx.concat([fx.neg(f), f], 1), 1);
+  }
+
+  /** One symplectic-Euler step of every environment. t is the step index (f64 scalar), driving the phase clock. */
+  step(params: Tensor, x: Tensor, v: Tensor, t: Tensor, goal?: Tensor): [Tensor, Tensor] {
+    const { dt, groundHeight, friction } = this.opts;
+    const act = this.controller(params, this.sensors(x, v, t, goal));
+    const vp = this.preContactVelocity(x, v, act);
+    const px = fx.sliceAxis(x, 2, 0, 1);
+    const py = fx.sliceAxis(x, 2, 1, 2);
+    const vx = fx.sliceAxis(vp, 2, 0, 1);
+    const vy = fx.sliceAxis(vp, 2, 1, 2);
+    const freeX = fx.add(px, fx.mul(vx, dt));
+    const freeY = fx.add(py, fx.mul(vy, dt));
+    // time of impact (DiffTaichi advance_toi): a particle reaching the ground inside the step moves to it, then
+    // slides with the friction-projected velocity; this keeps positions continuous in the parameters
+    const hit = fx.mul(fx.greater(groundHeight, freeY), fx.greater(-TOI_VMIN, vy));
+    // the branch not taken must stay finite, or where's zero cotangent times inf poisons the gradient
+    const vyHit = fx.where(hit, vy, -1);
+    const toi = fx.div(fx.sub(groundHeight, py), vyHit);
+    const slide = friction === Infinity ? fx.zerosLike(vx) : fx.mul(fx.sign(vx), fx.relu(fx.add(fx.abs(vx), fx.mul(vyHit, friction))));
+    const hitX = fx.add(fx.add(px, fx.mul(toi, vx)), fx.mul(fx.sub(dt, toi), slide));
+    const hitY = fx.add(py, fx.mul(toi, vyHit));
+    const x1 = fx.concat([fx.where(hit, hitX, freeX), fx.where(hit, hitY, freeY)], 2);
+    const v1 = fx.concat([fx.where(hit, slide, vx), fx.where(hit, 0, vy)], 2);
+    return [x1, v1];
+  }
+}
