@@ -7,14 +7,15 @@
 import * as fx from '../../core/index.js';
 import type { Tensor, DType } from '../../core/index.js';
 
-export interface MpmState {
+// a type alias, not an interface: object types without an index signature are pytrees only as aliases
+export type MpmState = {
   x: Tensor;
   v: Tensor;
   C: Tensor;
   F: Tensor;
   /** plastic volume ratio (snow) */
   Jp?: Tensor;
-}
+};
 
 export interface StateShape {
   dim: number;

@@ -13,13 +13,14 @@ import { rows, stackRows, type Mat } from './smallMat.js';
 import type { MpmState, StateShape } from './state.js';
 import { stencil } from './stencil.js';
 
-export interface MpmParams {
+// a type alias, not an interface: object types without an index signature are pytrees only as aliases
+export type MpmParams = {
   /** Young's modulus and Poisson ratio, scalars */
   E: Tensor;
   nu: Tensor;
   /** this step's actuation a_p [N] (stress actuationStrength * a_p F d d^T F^T); omitted = none */
   actuation?: Tensor;
-}
+};
 
 export interface CoreMpmOptions extends MpmOptions {
   dim?: 2 | 3;
