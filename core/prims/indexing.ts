@@ -37,10 +37,17 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
       const inner = sizeOf(s.slice(axis + 1));
       const m = idx.length;
       const res = allocate(out.dtype, sizeOf(out.shape));
+      for (let j = 0; j < m; j++) checkIndex('gather', idx[j], n);
       for (let o = 0; o < outer; o++) {
+        if (inner === 1) {
+          // element gathers (particle-grid transfers): a subarray per element would dominate the cost
+          const xo = o * n;
+          const ro = o * m;
+          for (let j = 0; j < m; j++) res[ro + j] = x[xo + idx[j]];
+          continue;
+        }
         for (let j = 0; j < m; j++) {
           const src = idx[j];
-          checkIndex('gather', src, n);
           res.set(x.subarray((o * n + src) * inner, (o * n + src + 1) * inner), (o * m + j) * inner);
         }
       }
@@ -82,10 +89,16 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
       const m = idx.length;
       const inner = sizeOf(out.shape.slice(axis + 1));
       const res = allocate(out.dtype, sizeOf(out.shape));
+      for (let j = 0; j < m; j++) checkIndex('scatterAdd', idx[j], n);
       for (let o = 0; o < outer; o++) {
+        if (inner === 1) {
+          const ro = o * n;
+          const uo = o * m;
+          for (let j = 0; j < m; j++) res[ro + idx[j]] += upd[uo + j];
+          continue;
+        }
         for (let j = 0; j < m; j++) {
           const dst = idx[j];
-          checkIndex('scatterAdd', dst, n);
           const d0 = (o * n + dst) * inner;
           const s0 = (o * m + j) * inner;
           for (let i = 0; i < inner; i++) res[d0 + i] += upd[s0 + i];

@@ -112,8 +112,9 @@ export class CoreMpmStepper implements TimeStepper {
 
   private args(t: number, s: Float64Array): [Tensor, Tensor, Tensor, Tensor[]] {
     const n = this.sim.shape.n;
-    const act = this.actuation.length ? [fx.tensor(this.rowOf(t), [n], 'f64')] : [];
-    return [fx.tensor(s, [s.length], 'f64'), fx.tensor(this.E, [], 'f64'), fx.tensor(this.nu, [], 'f64'), act];
+    // fromBuffer wraps without copying: the compiled step copies its inputs into its arena anyway
+    const act = this.actuation.length ? [fx.fromBuffer(this.rowOf(t), [n])] : [];
+    return [fx.fromBuffer(s, [s.length]), fx.scalar(this.E, 'f64'), fx.scalar(this.nu, 'f64'), act];
   }
 
   /** Actuation of step t (zeros past the end, as the hand-written simulators). */
@@ -142,7 +143,7 @@ export class CoreMpmStepper implements TimeStepper {
   }
 
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
-    const [gs, gE, gnu, ga] = this.bwd(...this.args(t, s), fx.tensor(gOut, [gOut.length], 'f64'));
+    const [gs, gE, gnu, ga] = this.bwd(...this.args(t, s), fx.fromBuffer(gOut, [gOut.length]));
     gIn.set(gs.dataSync());
     this.grads.E += gE.item();
     this.grads.nu += gnu.item();
