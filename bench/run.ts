@@ -25,6 +25,7 @@ const scripts = [
   'optim',
   'operators',
   'sim',
+  'simCore',
   'pinn',
   'stde',
   'runner',
