@@ -9,6 +9,7 @@
  *   stored needs ~1.6 GB and tens of minutes on this 2-core machine), plus the compiled step/vjp arena bytes.
  * Run: node --expose-gc --import tsx bench/simCore.ts [--quick] [--write]  (--write rewrites bench/results-sim-core.md)
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,11 @@ import * as fx from '../core/index.js';
 import { reverseThroughTime, rollout, type StateLoss, type TimeStepper } from '../sim/checkpoint.js';
 import { Mpm2D } from '../sim/mpm/mpm2d.js';
 import { blockParticles2D } from '../sim/mpm/tasks.js';
-import { CoreMpmStepper, coreMpm, fromParticleMajor, packState, unpackState } from '../sim/coreMpm/index.js';
+import { CoreMpmStepper, coreMpm, fromParticleMajor, mpmRollout, packState, unpackState } from '../sim/coreMpm/index.js';
+import { Executable } from '../core/compile/executable.js';
+import { planFusion } from '../core/compile/fusion.js';
+import { wasmKernels } from '../core/backend/wasm.js';
+import { defOf } from '../core/prims/registry.js';
 import { best } from './timing.js';
 import { WRITE_FLAG } from './results.js';
 
@@ -30,6 +35,8 @@ const steps = quick ? 10 : 30;
 const gradSteps = quick ? 16 : 64;
 const memSteps = quick ? 16 : 100;
 const LONG = 2000;
+
+const pureSteps = quick ? 4 : 16;
 
 const pos = blockParticles2D(side, side, 0.2, 0.2, 0.5, 0.5, 1);
 const n = pos.length / 2;
@@ -106,7 +113,78 @@ function arenaBytes(): { step: number; vjp: number } {
   };
 }
 
+/**
+ * Child process: peak RSS growth of eager fx.grad through mpmRollout (the pure helper, fx.checkpoint per segment or
+ * none). A fresh process per mode because the peak RSS of a process only grows.
+ */
+function pureGradChild(segment: 'sqrt' | 'none', T: number): void {
+  const { E, nu } = sim.params();
+  const s0 = fromParticleMajor(handS0, sim.shape);
+  gc?.();
+  const before = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  fx.grad((e: fx.Tensor) => fx.sum(mpmRollout(sim, s0, { E: e, nu }, T, { segment }).x))(E);
+  const seconds = (performance.now() - t0) / 1e3;
+  console.log(JSON.stringify({ rssGrowth: 1024 * (process.resourceUsage().maxRSS - before), seconds }));
+}
+
+function pureGradMemory(segment: 'sqrt' | 'none', T: number): { rssGrowth: number; seconds: number } {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--pure-grad-child', segment, String(T)], {
+    encoding: 'utf8',
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`simCore child failed: ${r.stderr}`);
+  return JSON.parse(line);
+}
+
+/**
+ * Where the time of one compiled core step goes: each step of the wasm executable timed, summed by primitive
+ * (fused loops by their root primitive; [K*N] marks values with one entry per (stencil node, particle)).
+ * Reads the executable's private step list: a measurement hook for this benchmark only.
+ */
+function stepBreakdown(reps: number): Array<[string, number]> {
+  const kernels = wasmKernels();
+  if (!kernels) return [];
+  const S = coreS0.length;
+  const g = fx.makeGraph(
+    (s, E, nu) => packState(sim.step(unpackState(s, sim.shape), { E, nu })),
+    [
+      { shape: [S], dtype: 'f64' },
+      { shape: [], dtype: 'f64' },
+      { shape: [], dtype: 'f64' },
+    ],
+  );
+  const exe = new Executable(g, kernels);
+  const plan = planFusion(g, true).steps.filter(({ eqn }) => !(defOf(eqn.prim).alias || eqn.prim === 'stop_gradient'));
+  const steps = (exe as unknown as { steps: Array<() => void> }).steps;
+  if (steps.length !== plan.length) return [];
+  const times = new Float64Array(steps.length);
+  const args = [fx.fromBuffer(coreS0, [S]), fx.scalar(opts.E, 'f64'), fx.scalar(opts.nu, 'f64')];
+  exe.run(args);
+  steps.forEach((run, i) => {
+    steps[i] = () => {
+      const t0 = performance.now();
+      run();
+      times[i] += performance.now() - t0;
+    };
+  });
+  for (let r = 0; r < reps; r++) exe.run(args);
+  const byPrim = new Map<string, number>();
+  plan.forEach(({ eqn, kernel }, i) => {
+    const k = `${kernel ? 'fused loop ' : ''}${eqn.prim}${eqn.out.shape.reduce((a, b) => a * b, 1) > 9 * n - 1 ? ' [K*N]' : ''}`;
+    byPrim.set(k, (byPrim.get(k) ?? 0) + times[i] / reps);
+  });
+  exe.dispose();
+  return [...byPrim].sort((a, b) => b[1] - a[1]);
+}
+
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const childAt = process.argv.indexOf('--pure-grad-child');
+if (childAt >= 0) {
+  pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
+  process.exit(0);
+}
 const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(' ');
@@ -123,6 +201,10 @@ const extra = memSqrt - 2 * seg(memSteps) * perState;
 const longAll = LONG * perState + extra;
 const longSqrt = 2 * seg(LONG) * perState + extra;
 const arena = arenaBytes();
+const pureSqrt = pureGradMemory('sqrt', pureSteps);
+const pureNone = pureGradMemory('none', pureSteps);
+const breakdown = stepBreakdown(quick ? 3 : 10);
+const breakdownTotal = breakdown.reduce((a, [, t]) => a + t, 0);
 
 const rows: string[][] = [
   [
@@ -147,13 +229,31 @@ const rows: string[][] = [
   [`gradient memory, ${LONG} steps, store all (extrapolated)`, '', mb(longAll), `${mb(perState)} per stored state`],
   [`gradient memory, ${LONG} steps, sqrt checkpoints (extrapolated)`, '', mb(longSqrt), `${2 * seg(LONG)} states`],
   ['compiled arena: step / step vjp', '', `${mb(arena.step)} / ${mb(arena.vjp)}`, 'one per jitted function, reused every step'],
+  [
+    `eager fx.grad(mpmRollout), ${pureSteps} steps, no checkpoints (peak RSS growth)`,
+    '',
+    `${mb(pureNone.rssGrowth)} (${pureNone.seconds.toFixed(1)} s)`,
+    'every intermediate of every step kept',
+  ],
+  [
+    `eager fx.grad(mpmRollout), ${pureSteps} steps, fx.checkpoint per ${seg(pureSteps)} steps (peak RSS growth)`,
+    '',
+    `${mb(pureSqrt.rssGrowth)} (${pureSqrt.seconds.toFixed(1)} s)`,
+    'segment inputs kept, one segment recomputed at a time',
+  ],
 ];
 const table = [
   '| quantity | hand-written (sim/mpm) | core (sim/coreMpm, jitted step) | note |',
   '|---|---|---|---|',
   ...rows.map((r) => `| ${r.join(' | ')} |`),
 ].join('\n');
+const breakdownTable = [
+  `| step of the compiled core forward step | ms/step | share |`,
+  '|---|---|---|',
+  ...breakdown.slice(0, 14).map(([k, t]) => `| ${k} | ${t.toFixed(2)} | ${((100 * t) / breakdownTotal).toFixed(0)}% |`),
+].join('\n');
 console.log(table);
+console.log(breakdownTable);
 if (write) {
   const md = `# Core MLS-MPM vs hand-written (bench/simCore.ts)
 
@@ -165,7 +265,13 @@ ${table}
 Memory rows: peak ArrayBuffer bytes above the starting level, sampled at every step of reverseThroughTime with the core
 stepper. The ${LONG}-step rows are extrapolated from the ${memSteps}-step runs (per stored state = measured difference between
 the two modes divided by the difference in stored states), not measured: a ${LONG}-step store-all gradient at this size needs
-well over a GB and, at the measured step times, tens of minutes on this machine.
+well over a GB and, at the measured step times, tens of minutes on this machine. The eager fx.grad rows run the pure
+rollout helper (the same values, differentiated without jit) in a fresh process each and report the growth of its peak RSS.
+
+Where the time of the core forward step goes (each step of the compiled wasm executable timed, ${quick ? 3 : 10} runs; fused
+loops are generated JavaScript in f64, gather / scatter-add / reduce-sum / concat run the reference loops):
+
+${breakdownTable}
 `;
   writeFileSync(fileURLToPath(new URL('./results-sim-core.md', import.meta.url)), md);
   console.log('written: bench/results-sim-core.md');

@@ -96,9 +96,12 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
 
     // ---- G2P: v = sum w v_i, C = 4/dx^2 sum w v_i (x_i - x_p)^T, x += dt v, F = (I + dt C) F ----
     const wg = fx.mul(st.weight, fx.reshape(fx.gather(stackRows(gv), st.index, 1), [dim, K, n]));
-    const vNew = fx.sum(wg, 1);
+    // sums over the stencil axis as [1, K] x [K, N] products: the GEMM kernel beats the generic reduction loop here
+    const ones = fx.ones([1, K], dtype);
+    const stencilSum = (t: Tensor): Tensor => fx.reshape(fx.matmul(ones, t), [dim, n]);
+    const vNew = stencilSum(wg);
     // column b of B for every row a: [dim (b), dim (a), N] -> row-major entries [a, b]
-    const Bcols = st.offset.map((off) => fx.sum(fx.mul(wg, off), 1));
+    const Bcols = st.offset.map((off) => stencilSum(fx.mul(wg, off)));
     const CNew = fx.mul(cs, fx.reshape(fx.transpose(fx.stack(Bcols, 0), [1, 0, 2]), [dim * dim, n]));
     let FNew = updateDeformation(F, rows(CNew), o.dt);
     let Jp = state.Jp;
