@@ -88,8 +88,9 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
       for (let b = 1; b < dim; b++) q = fx.add(q, fx.mul(M[dim * a + b], st.offset[b]));
       return fx.mul(st.weight, q);
     });
-    const contributions = fx.reshape(fx.stack([fx.mul(st.weight, pMass), ...momentum], 0), [dim + 1, K * n]);
-    const grid = rows(fx.scatterAdd(fx.zeros([dim + 1, G], dtype), st.index, contributions, 1));
+    // one scatter per field: stacking them first would copy every (node, particle) value, and again in reverse
+    const empty = fx.zeros([G], dtype);
+    const grid = [fx.mul(st.weight, pMass), ...momentum].map((c) => fx.scatterAdd(empty, st.index, fx.reshape(c, [K * n])));
 
     // ---- grid update ----
     const gv = gridVelocity(rule, walls, grid[0], grid.slice(1));

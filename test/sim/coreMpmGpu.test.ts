@@ -86,7 +86,7 @@ describe("sim/coreMpm on the gpu backend (gpu.js 'cpu' mode) vs wasm, f32", () =
       );
       const exe = on('gpu', () => new GpuExecutable(g, fx.findBackend('gpu') as GpuBackend));
       // i32 results and scatter-add stay on the reference loops by the gpu backend's design (core/backend/gpu.ts)
-      expect(exe.hostSteps).to.deep.equal(['cast', 'scatter_add']);
+      expect([...new Set(exe.hostSteps)].sort()).to.deep.equal(['cast', 'scatter_add']);
       expect(exe.kernelCount).to.be.above(50);
     });
   }
