@@ -55,13 +55,44 @@ const lossAt =
     return 0;
   };
 
-function rates(stepper: TimeStepper, s0: Float64Array) {
-  rollout(stepper, s0, 3); // warm-up (and compile, for the core)
-  const tf = best(3, () => rollout(stepper, s0, steps));
-  reverseThroughTime(stepper, s0, 2, lossAt(2), 'sqrt');
-  const tfT = best(1, () => rollout(stepper, s0, gradSteps));
-  const tg = best(1, () => reverseThroughTime(stepper, s0, gradSteps, lossAt(gradSteps), 'sqrt'));
-  return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps, gradRatio: tg / tfT, gradMsPerStep: (1e3 * tg) / gradSteps };
+/**
+ * Forward and gradient timings of both simulators, interleaved (hand, core, hand, core, ...) and the best of each kept:
+ * the machine's load changes over seconds, and alternating keeps both sides under the same conditions.
+ */
+function rates(pairs: Array<[TimeStepper, Float64Array]>, reps: number) {
+  for (const [stepper, s0] of pairs) {
+    rollout(stepper, s0, 3); // warm-up (and compile, for the core)
+    reverseThroughTime(stepper, s0, 2, lossAt(2), 'sqrt');
+  }
+  const tf = pairs.map(() => Infinity);
+  const tfT = pairs.map(() => Infinity);
+  const tg = pairs.map(() => Infinity);
+  for (let r = 0; r < reps; r++) {
+    pairs.forEach(([stepper, s0], k) => {
+      tf[k] = Math.min(
+        tf[k],
+        best(1, () => rollout(stepper, s0, steps)),
+      );
+    });
+  }
+  for (let r = 0; r < Math.max(1, reps >> 1); r++) {
+    pairs.forEach(([stepper, s0], k) => {
+      tfT[k] = Math.min(
+        tfT[k],
+        best(1, () => rollout(stepper, s0, gradSteps)),
+      );
+      tg[k] = Math.min(
+        tg[k],
+        best(1, () => reverseThroughTime(stepper, s0, gradSteps, lossAt(gradSteps), 'sqrt')),
+      );
+    });
+  }
+  return pairs.map((_, k) => ({
+    rate: (n * steps) / tf[k],
+    msPerStep: (1e3 * tf[k]) / steps,
+    gradRatio: tg[k] / tfT[k],
+    gradMsPerStep: (1e3 * tg[k]) / gradSteps,
+  }));
 }
 
 /** Peak ArrayBuffer bytes above the starting level during a gradient run (sampled at every step, forward and reverse). */
@@ -189,8 +220,29 @@ const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(' ');
 console.log(`simCore: ${n} particles, ${nGrid}^2 grid, f64, backend ${fx.getBackend()}, load average ${load}`);
-const h = rates(hand, handS0);
-const c = rates(core, coreS0);
+const [h, c] = rates(
+  [
+    [hand, handS0],
+    [core, coreS0],
+  ],
+  quick ? 3 : 6,
+);
+/** The same step in f32 (the wasm backend's SIMD fused loops are f32 only), jitted, on tensors: for where the f64 time goes. */
+function f32Rate(): { rate: number; msPerStep: number } {
+  const sim32 = coreMpm({ ...opts, dim: 2, dtype: 'f32' });
+  const step = fx.jit(sim32.step);
+  const p = sim32.params();
+  const s0 = sim32.initialState(fx.cast(fx.transpose(fx.tensor(pos, [n, 2], 'f64')), 'f32'));
+  const run = (k: number) => {
+    let s = s0;
+    for (let t = 0; t < k; t++) s = step(s, p);
+    s.x.dataSync();
+  };
+  run(2);
+  const tf = best(3, () => run(steps));
+  return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps };
+}
+const c32 = f32Rate();
 const stateBytes = 8 * coreS0.length;
 const memAll = peakBytes(core, coreS0, memSteps, 'all');
 const memSqrt = peakBytes(core, coreS0, memSteps, 'sqrt');
@@ -212,6 +264,12 @@ const rows: string[][] = [
     `${(h.rate / 1e6).toFixed(2)} M (${h.msPerStep.toFixed(2)} ms/step)`,
     `${(c.rate / 1e6).toFixed(3)} M (${c.msPerStep.toFixed(2)} ms/step)`,
     `core/hand ${(c.rate / h.rate).toFixed(3)}x (target >= 0.5x)`,
+  ],
+  [
+    'forward, particle-steps/s, core in f32 (SIMD fused loops)',
+    '',
+    `${(c32.rate / 1e6).toFixed(3)} M (${c32.msPerStep.toFixed(2)} ms/step)`,
+    `core f32 / hand f64 ${(c32.rate / h.rate).toFixed(3)}x`,
   ],
   [
     `gradient (sqrt checkpoints, ${gradSteps} steps) / forward`,
