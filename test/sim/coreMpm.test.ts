@@ -200,6 +200,37 @@ describe('sim/coreMpm: MLS-MPM on the autodiff core vs the hand-written simulato
     });
   }
 
+  describe('walls', () => {
+    // a block in the wall layer of the lower-left corner, thrown into the corner: the boundary rule acts on most nodes
+    const wallCase = (boundary: 'sticky' | 'slip' | 'none'): Case => {
+      const c = makeCase(2, 'fixedCorotated', 30);
+      for (let p = 0; p < c.pos.length; p++) c.pos[p] = 0.1 + (c.pos[p] - 0.4) * 0.5;
+      for (let p = 0; p < c.vel.length; p++) c.vel[p] = -1 + 0.2 * c.vel[p];
+      return { ...c, opts: { ...c.opts, boundary } };
+    };
+    const finals = new Map<string, Float64Array>();
+    for (const boundary of ['sticky', 'slip', 'none'] as const) {
+      it(`${boundary}: states and gradients match the hand-written simulator`, () => {
+        const c = wallCase(boundary);
+        const sim = coreMpm({ ...c.opts, dim: 2 });
+        const want = oracle(c);
+        finals.set(boundary, want.finalState);
+        const [value, g] = fx.valueAndGrad(coreLoss(c, sim, 4), [0, 1, 2, 3, 4])(...coreArgs(c, sim)) as [fx.Tensor, fx.Tensor[]];
+        expect(rel(value.item(), want.loss)).to.be.below(1e-10);
+        expect(scaledErr(particleMajor(g[0]), want.x0)).to.be.below(1e-6);
+        expect(scaledErr(particleMajor(g[1]), want.v0)).to.be.below(1e-6);
+        expect(rel(g[2].item(), want.E)).to.be.below(1e-6);
+        expect(rel(g[3].item(), want.nu)).to.be.below(1e-6);
+        expect(scaledErr(g[4].dataSync(), want.act)).to.be.below(1e-6);
+      });
+    }
+    it('the three rules give different motions here (the walls are reached)', () => {
+      const [a, b, c] = ['sticky', 'slip', 'none'].map((k) => finals.get(k) as Float64Array);
+      expect(scaledErr(a, b)).to.be.above(1e-4);
+      expect(scaledErr(b, c)).to.be.above(1e-4);
+    });
+  });
+
   describe('rollout drivers', () => {
     const c = cases[1]; // 2D neoHookean
     const sim = coreMpm({ ...c.opts, dim: c.dim });
