@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../core/index.js';
 import { reverseThroughTime, rollout, type StateLoss, type TimeStepper } from '../sim/checkpoint.js';
 import { Mpm2D } from '../sim/mpm/mpm2d.js';
+import { Mpm3D } from '../sim/mpm/mpm3d.js';
 import { blockParticles2D } from '../sim/mpm/tasks.js';
 import { CoreMpmStepper, coreMpm, fromParticleMajor, mpmRollout, packState, unpackState } from '../sim/coreMpm/index.js';
 import { Executable } from '../core/compile/executable.js';
@@ -243,6 +244,37 @@ function f32Rate(): { rate: number; msPerStep: number } {
   return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps };
 }
 const c32 = f32Rate();
+
+/** 3D forward rates, hand-written vs core (jitted step behind the stepper), interleaved: 3D fixed-corotated uses the Newton polar. */
+function rates3D(material: 'neoHookean' | 'fixedCorotated') {
+  const side3 = quick ? 12 : 20;
+  const n3 = side3 ** 3;
+  const pos3 = new Float64Array(3 * n3);
+  let q = 0;
+  for (let i = 0; i < side3; i++)
+    for (let j = 0; j < side3; j++) for (let k = 0; k < side3; k++) for (const c of [i, j, k]) pos3[q++] = 0.3 + (0.4 * (c + 0.5)) / side3;
+  const o3 = { nGrid: 32, nParticles: n3, dt: 1e-4, E: 1000, nu: 0.2, material };
+  const h3 = new Mpm3D(o3);
+  const s3 = h3.initialState(pos3);
+  const c3 = new CoreMpmStepper(coreMpm({ ...o3, dim: 3 }));
+  const cs3 = packState(fromParticleMajor(s3, c3.sim.shape)).dataSync() as Float64Array;
+  const k = quick ? 2 : 5;
+  const t = [Infinity, Infinity];
+  rollout(h3, s3, 1);
+  rollout(c3, cs3, 1);
+  for (let r = 0; r < 3; r++) {
+    t[0] = Math.min(
+      t[0],
+      best(1, () => rollout(h3, s3, k)),
+    );
+    t[1] = Math.min(
+      t[1],
+      best(1, () => rollout(c3, cs3, k)),
+    );
+  }
+  return { n3, hand: (n3 * k) / t[0], core: (n3 * k) / t[1] };
+}
+const r3 = (['neoHookean', 'fixedCorotated'] as const).map((m) => ({ m, ...rates3D(m) }));
 const stateBytes = 8 * coreS0.length;
 const memAll = peakBytes(core, coreS0, memSteps, 'all');
 const memSqrt = peakBytes(core, coreS0, memSteps, 'sqrt');
@@ -271,6 +303,12 @@ const rows: string[][] = [
     `${(c32.rate / 1e6).toFixed(3)} M (${c32.msPerStep.toFixed(2)} ms/step)`,
     `core f32 / hand f64 ${(c32.rate / h.rate).toFixed(3)}x`,
   ],
+  ...r3.map(({ m, n3, hand: hr, core: cr }) => [
+    `3D ${m} forward (${n3} particles, 32^3 grid), particle-steps/s`,
+    `${(hr / 1e6).toFixed(2)} M`,
+    `${(cr / 1e6).toFixed(3)} M`,
+    `core/hand ${(cr / hr).toFixed(3)}x`,
+  ]),
   [
     `gradient (sqrt checkpoints, ${gradSteps} steps) / forward`,
     `${h.gradRatio.toFixed(2)}x`,
