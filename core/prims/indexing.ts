@@ -57,6 +57,15 @@ function scatterAddInto(
   const outer = sizeOf(us.slice(0, axis));
   const m = idx.length;
   const inner = sizeOf(out.shape.slice(axis + 1));
+  if (outer === 1 && inner === 1) {
+    // one pass for the common case (a particle-to-grid transfer): check each index where it is used
+    for (let j = 0; j < m; j++) {
+      const d = idx[j];
+      if (!(d >= 0 && d < n)) checkIndex('scatterAdd', d, n);
+      dst[d] += upd[j];
+    }
+    return;
+  }
   for (let j = 0; j < m; j++) checkIndex('scatterAdd', idx[j], n);
   for (let o = 0; o < outer; o++) {
     if (inner === 1) {
