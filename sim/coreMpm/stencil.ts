@@ -14,6 +14,10 @@ export interface Stencil {
   weight: Tensor;
   /** per axis a: (x_node - x_p)_a, [3^d, N] */
   offset: Tensor[];
+  /** per axis a: the particle's position in cells from its first stencil node, f_a = x_a / dx - base_a, [N] */
+  frac: Tensor[];
+  /** [1 + d, 3^d] constants: a row of ones, then per axis a each stencil node's index i_a in {0, 1, 2} */
+  moments: Tensor;
 }
 
 /** Quadratic B-spline weights of the 3 nodes at fractional offset f in [0.5, 1.5): [3, N]. */
@@ -41,11 +45,13 @@ export function stencil(x: readonly Tensor[], nGrid: number): Stencil {
   let weight: Tensor | null = null;
   let node: Tensor | null = null;
   const offset: Tensor[] = [];
+  const frac: Tensor[] = [];
   for (let a = 0; a < d; a++) {
     const s = fx.mul(x[a], nGrid);
     // base node: floor has zero derivative, so f carries all of x's
     const base = fx.floor(fx.sub(s, 0.5));
     const f = fx.sub(s, base);
+    frac.push(f);
     const w = along(bsplineWeights(f), a, d);
     weight = weight ? fx.mul(weight, w) : w;
     offset.push(along(fx.mul(fx.sub(k3, fx.reshape(f, [1, n])), dx), a, d));
@@ -53,5 +59,16 @@ export function stencil(x: readonly Tensor[], nGrid: number): Stencil {
     const coord = along(fx.add(k3, fx.reshape(base, [1, n])), a, d);
     node = node ? fx.add(fx.mul(node, nGrid), coord) : coord;
   }
-  return { index: fx.reshape(fx.cast(node as Tensor, 'i32'), [3 ** d * n]), weight: weight as Tensor, offset };
+  const K = 3 ** d;
+  const moments = Array.from({ length: (1 + d) * K }, (_, r) => {
+    const [row, k] = [Math.floor(r / K), r % K];
+    return row === 0 ? 1 : Math.floor(k / 3 ** (d - row)) % 3;
+  });
+  return {
+    index: fx.reshape(fx.cast(node as Tensor, 'i32'), [K * n]),
+    weight: weight as Tensor,
+    offset,
+    frac,
+    moments: fx.tensor(moments, [1 + d, K], x[0].dtype),
+  };
 }

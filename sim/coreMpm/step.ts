@@ -97,14 +97,18 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
 
     // ---- G2P: v = sum w v_i, C = 4/dx^2 sum w v_i (x_i - x_p)^T, x += dt v, F = (I + dt C) F ----
     const wg = fx.mul(st.weight, fx.reshape(fx.gather(stackRows(gv), st.index, 1), [dim, K, n]));
-    // sums over the stencil axis as [1, K] x [K, N] products: the GEMM kernel beats the generic reduction loop here
-    const ones = fx.ones([1, K], dtype);
-    const stencilSum = (t: Tensor): Tensor => fx.reshape(fx.matmul(ones, t), [dim, n]);
-    const vNew = stencilSum(wg);
-    // column b of B for every row a: [dim (b), dim (a), N] -> row-major entries [a, b]
-    const Bcols = st.offset.map((off) => stencilSum(fx.mul(wg, off)));
-    const CNew = fx.mul(cs, fx.reshape(fx.transpose(fx.stack(Bcols, 0), [1, 0, 2]), [dim * dim, n]));
-    let FNew = updateDeformation(F, rows(CNew), o.dt);
+    // every stencil sum in one product [1 + d, K] x [K, N] per velocity row (the GEMM kernel, not a reduction loop):
+    // S[a, 0] = sum_k w v_a = v_a and S[a, 1 + b] = sum_k w v_a i_b, so with x_k - x_p = (i_b - f_b) dx per axis,
+    // B[a, b] = sum_k w v_a (x_k - x_p)_b = dx (S[a, 1 + b] - f_b v_a) without forming w v (x_k - x_p) per node
+    const S = fx.matmul(st.moments, wg);
+    const moment = (a: number, r: number): Tensor => fx.reshape(fx.slice(S, [a, r, 0], [1, 1, n]), [n]);
+    const vRows = Array.from({ length: dim }, (_, a) => moment(a, 0));
+    const vNew = stackRows(vRows);
+    const Cm: Mat = [];
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++) Cm.push(fx.mul(cs / nG, fx.sub(moment(a, 1 + b), fx.mul(st.frac[b], vRows[a]))));
+    const CNew = stackRows(Cm);
+    let FNew = updateDeformation(F, Cm, o.dt);
     let Jp = state.Jp;
     if (o.material === 'fluid') FNew = fluidReset(FNew);
     if (snow) {
