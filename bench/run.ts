@@ -26,6 +26,7 @@ const scripts = [
   'operators',
   'sim',
   'massSpringCore',
+  'simCore',
   'pinn',
   'stde',
   'runner',

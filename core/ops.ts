@@ -59,7 +59,11 @@ export const greaterEqual = binary('ge');
 export const equal = binary('eq');
 /** atan2(y, x): the angle of the point (x, y), in (-pi, pi]. */
 export const atan2 = binary('atan2');
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => neg(maximum(neg(asT(a)), neg(asT(b))));
+/** min(a, b); a number takes the tensor operand's dtype (as in every binary op), not f32. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = align('minimum', [a, b]);
+  return neg(maximum(neg(x), neg(y)));
+}
 const asT = (x: TensorLike): Tensor => asTensor(x, x instanceof Tensor ? x.dtype : 'f32');
 
 export const neg = (x: Tensor): Tensor => bind('neg', [x]);

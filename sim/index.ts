@@ -64,3 +64,14 @@ export { Mpm3D } from './mpm/mpm3d.js';
 export { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './mpm/materials3d.js';
 export { polar3, det3 } from './mpm/mat3.js';
 export { mpm, massSpring } from './api.js';
+// MLS-MPM as core programs (fx.grad / fx.jit / fx.vjp over whole rollouts); the hand-written sim/mpm above is its oracle.
+export {
+  coreMpm,
+  mpmRollout,
+  CoreMpmStepper,
+  type CoreMpm,
+  type CoreMpmOptions,
+  type MpmParams,
+  type RolloutParams,
+} from './coreMpm/index.js';
+export * as mpmCore from './coreMpm/index.js';

@@ -9,6 +9,7 @@ import { jsBackend } from './js.js';
 import { primitiveSource } from './gpu/source.js';
 import { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings } from './gpu/device.js';
 import { GpuExecutable } from '../compile/gpuExecutable.js';
+import { inlineCustom } from '../compile/inline.js';
 
 export {
   asKernelArg,
@@ -74,7 +75,7 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
     name: 'gpu',
     mode,
     kernel,
-    compile: (graph) => new GpuExecutable(graph, backend),
+    compile: (graph) => new GpuExecutable(inlineCustom(graph), backend),
     run(prim, inputs, out, params): TypedArray {
       const source = onDevice(prim, inputs, out)
         ? primitiveSource(

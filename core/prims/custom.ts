@@ -5,7 +5,7 @@ import { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
 import type { PrimTable } from './types.js';
 
-interface CustomBase {
+export interface CustomBase {
   /** the user's function name, for messages and printed graphs */
   readonly name: string;
   /** f traced on the call's input shapes (differentiated where no rule applies) */

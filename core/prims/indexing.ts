@@ -1,7 +1,8 @@
 // Indexed reads and writes along one axis: gather (numpy take) and its transpose, scatter-add.
 import { ShapeError } from '../errors.js';
-import { allocate } from '../dtype.js';
-import { sameShape, sizeOf } from '../shape.js';
+import { allocate, type TypedArray } from '../dtype.js';
+import { sameShape, sizeOf, type Shape } from '../shape.js';
+import type { Aval } from '../ir.js';
 import type { PrimTable } from './types.js';
 import { exampleOffsets, liftAll, moveAxis } from './batching.js';
 
@@ -13,6 +14,72 @@ export interface IndexingParams {
 
 function checkIndex(op: string, i: number, n: number): void {
   if (!(i >= 0 && i < n)) throw new RangeError(`${op}: index ${i} is out of range [0, ${n})`);
+}
+
+/** The reference evaluation into a fresh buffer (the js backend and eager calls). */
+function intoNew(out: Aval, write: (dst: TypedArray) => void): TypedArray {
+  const res = allocate(out.dtype, sizeOf(out.shape));
+  write(res);
+  return res;
+}
+
+/** gather into `dst` (every element written): compiled graphs pass their planned buffer, so nothing is allocated per run. */
+function gatherInto([x, idx]: readonly TypedArray[], [s]: readonly Shape[], axis: number, dst: TypedArray): void {
+  const outer = sizeOf(s.slice(0, axis));
+  const n = s[axis];
+  const inner = sizeOf(s.slice(axis + 1));
+  const m = idx.length;
+  for (let j = 0; j < m; j++) checkIndex('gather', idx[j], n);
+  for (let o = 0; o < outer; o++) {
+    if (inner === 1) {
+      // element gathers (particle-grid transfers): a subarray per element would dominate the cost
+      const xo = o * n;
+      const ro = o * m;
+      for (let j = 0; j < m; j++) dst[ro + j] = x[xo + idx[j]];
+      continue;
+    }
+    for (let j = 0; j < m; j++) {
+      const src = idx[j];
+      dst.set(x.subarray((o * n + src) * inner, (o * n + src + 1) * inner), (o * m + j) * inner);
+    }
+  }
+}
+
+/** scatter-add into `dst`, which it zeroes first (a planned buffer holds an earlier value). */
+function scatterAddInto(
+  [idx, upd]: readonly TypedArray[],
+  [, us]: readonly Shape[],
+  out: Aval,
+  { axis, size: n }: IndexingParams['scatter_add'],
+  dst: TypedArray,
+): void {
+  dst.fill(0);
+  const outer = sizeOf(us.slice(0, axis));
+  const m = idx.length;
+  const inner = sizeOf(out.shape.slice(axis + 1));
+  if (outer === 1 && inner === 1) {
+    // one pass for the common case (a particle-to-grid transfer): check each index where it is used
+    for (let j = 0; j < m; j++) {
+      const d = idx[j];
+      if (!(d >= 0 && d < n)) checkIndex('scatterAdd', d, n);
+      dst[d] += upd[j];
+    }
+    return;
+  }
+  for (let j = 0; j < m; j++) checkIndex('scatterAdd', idx[j], n);
+  for (let o = 0; o < outer; o++) {
+    if (inner === 1) {
+      const ro = o * n;
+      const uo = o * m;
+      for (let j = 0; j < m; j++) dst[ro + idx[j]] += upd[uo + j];
+      continue;
+    }
+    for (let j = 0; j < m; j++) {
+      const d0 = (o * n + idx[j]) * inner;
+      const s0 = (o * m + j) * inner;
+      for (let i = 0; i < inner; i++) dst[d0 + i] += upd[s0 + i];
+    }
+  }
 }
 
 export const indexingPrims: PrimTable<keyof IndexingParams> = {
@@ -31,21 +98,8 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
       if (idx.dtype !== 'i32') throw new ShapeError('gather', `indices must be i32, got ${idx.dtype}`);
       return { shape: [...x.shape.slice(0, axis), ...idx.shape, ...x.shape.slice(axis + 1)], dtype: x.dtype };
     },
-    impl: ([x, idx], [s], out, { axis }) => {
-      const outer = sizeOf(s.slice(0, axis));
-      const n = s[axis];
-      const inner = sizeOf(s.slice(axis + 1));
-      const m = idx.length;
-      const res = allocate(out.dtype, sizeOf(out.shape));
-      for (let o = 0; o < outer; o++) {
-        for (let j = 0; j < m; j++) {
-          const src = idx[j];
-          checkIndex('gather', src, n);
-          res.set(x.subarray((o * n + src) * inner, (o * n + src + 1) * inner), (o * m + j) * inner);
-        }
-      }
-      return res;
-    },
+    impl: (ins, shapes, out, p) => intoNew(out, (dst) => gatherInto(ins, shapes, p.axis, dst)),
+    place: (ins, shapes, _out, p, dst) => gatherInto(ins, shapes, p.axis, dst),
     diff: {
       kind: 'linear',
       in: [0],
@@ -77,22 +131,8 @@ export const indexingPrims: PrimTable<keyof IndexingParams> = {
         );
       return { shape: [...upd.shape.slice(0, axis), size, ...upd.shape.slice(axis + k)], dtype: upd.dtype };
     },
-    impl: ([idx, upd], [, us], out, { axis, size: n }) => {
-      const outer = sizeOf(us.slice(0, axis));
-      const m = idx.length;
-      const inner = sizeOf(out.shape.slice(axis + 1));
-      const res = allocate(out.dtype, sizeOf(out.shape));
-      for (let o = 0; o < outer; o++) {
-        for (let j = 0; j < m; j++) {
-          const dst = idx[j];
-          checkIndex('scatterAdd', dst, n);
-          const d0 = (o * n + dst) * inner;
-          const s0 = (o * m + j) * inner;
-          for (let i = 0; i < inner; i++) res[d0 + i] += upd[s0 + i];
-        }
-      }
-      return res;
-    },
+    impl: (ins, shapes, out, p) => intoNew(out, (dst) => scatterAddInto(ins, shapes, out, p, dst)),
+    place: (ins, shapes, out, p, dst) => scatterAddInto(ins, shapes, out, p, dst),
     diff: { kind: 'linear', in: [1], transpose: (lax, ct, [idx], { axis }) => [null, lax.bind('gather', [ct, idx], { axis })] },
   },
 };

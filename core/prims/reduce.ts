@@ -17,15 +17,17 @@ const reducedAval = ([a]: readonly Aval[], { axes }: { axes: readonly number[] }
   dtype: a.dtype,
 });
 
-function reduce(
+/** Reduces x into `res` (overwritten; a compiled graph's planned buffer, or a fresh one from reduce). */
+function reduceInto(
   x: TypedArray,
   shape: Shape,
   out: Aval,
   axes: readonly number[],
   init: number,
   op: (acc: number, v: number) => number,
+  res: TypedArray,
 ): TypedArray {
-  const res = allocate(out.dtype, sizeOf(out.shape)).fill(init);
+  res.fill(init);
   // stride of each input axis inside the output (0 on reduced axes)
   const outStrides = stridesOf(out.shape);
   const strides: number[] = [];
@@ -61,6 +63,21 @@ function reduce(
   return res;
 }
 
+function reduce(
+  x: TypedArray,
+  shape: Shape,
+  out: Aval,
+  axes: readonly number[],
+  init: number,
+  op: (acc: number, v: number) => number,
+): TypedArray {
+  return reduceInto(x, shape, out, axes, init, op, allocate(out.dtype, sizeOf(out.shape)));
+}
+
+const add = (a: number, v: number): number => a + v;
+// biome-ignore lint/complexity/useMathMinMax: a comparison, like the wasm and gpu reductions (Math.max would turn NaN handling different)
+const larger = (a: number, v: number): number => (v > a ? v : a);
+
 /** 1 where x attains the (broadcast) maximum y of its reduced cell. */
 function maxMask(lax: Lax, x: Tensor, y: Tensor, axes: readonly number[]): Tensor {
   return lax.equal(x, lax.broadcastTo(lax.reshape(y, lax.keptShape(x.shape, axes)), x.shape));
@@ -71,7 +88,11 @@ export const reducePrims: PrimTable<keyof ReduceParams> = {
     name: 'reduce_sum',
     batch: (_lax, [x], c) => c.same([x], { axes: shifted(c.params.axes) }),
     shape: reducedAval,
-    impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, 0, (a, v) => a + v),
+    impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, 0, add),
+    // compiled graphs reduce straight into the planned buffer (no result allocated per run)
+    place: ([x], [s], out, p, dst) => {
+      reduceInto(x, s, out, p.axes, 0, add, dst);
+    },
     diff: {
       kind: 'linear',
       in: 'all',
@@ -82,8 +103,10 @@ export const reducePrims: PrimTable<keyof ReduceParams> = {
     name: 'reduce_max',
     batch: (_lax, [x], c) => c.same([x], { axes: shifted(c.params.axes) }),
     shape: reducedAval,
-    // biome-ignore lint/complexity/useMathMinMax: a comparison, like the wasm and gpu reductions (Math.max would turn NaN handling different)
-    impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, -Infinity, (a, v) => (v > a ? v : a)),
+    impl: ([x], [s], out, p) => reduce(x, s, out, p.axes, -Infinity, larger),
+    place: ([x], [s], out, p, dst) => {
+      reduceInto(x, s, out, p.axes, -Infinity, larger, dst);
+    },
     diff: {
       kind: 'rules',
       jet: (lax, [x], y0, K, p) => {

@@ -147,7 +147,11 @@ export interface PrimDef<K extends PrimName> {
   alias?: boolean;
   /** view-like primitives: where each output element reads input 0 (compiled graphs copy it in place) */
   view?: (inShape: Shape, out: Aval, p: PrimParams[K]) => StridedView;
-  /** primitives that place their inputs into regions of the output (concat, pad), written into `dst` */
+  /**
+   * primitives whose reference evaluation can write its whole output into a given buffer `dst` (concat and pad place
+   * their inputs into regions of it; gather and scatter-add index into it): compiled graphs pass the planned buffer
+   * instead of allocating a result and copying it on every run
+   */
   place?: (ins: readonly TypedArray[], shapes: readonly Shape[], out: Aval, p: PrimParams[K], dst: TypedArray) => void;
 }
 

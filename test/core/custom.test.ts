@@ -112,3 +112,30 @@ describe('custom derivative rules', () => {
     expect(d2.item()).to.be.closeTo(-0.25 * 2 ** -1.5, 1e-10);
   });
 });
+
+describe('custom functions in compiled graphs', () => {
+  it('a jitted function runs a custom function as its traced primal (no per-run evaluation of f), nested and repeated', () => {
+    let calls = 0;
+    const f = (x: fx.Tensor): fx.Tensor => {
+      calls++;
+      return fx.mul(fx.sin(x), 2);
+    };
+    const g = fx.customVjp(
+      f,
+      (x) => [f(x), [x]],
+      ([x], ct) => [fx.mul(ct, fx.mul(fx.cos(x), 2))],
+    );
+    // the same jitted inner function evaluated twice inside a trace: both equations share one primal graph
+    const inner = fx.jit((x: fx.Tensor) => fx.add(g(x), 1));
+    const outer = fx.jit((x: fx.Tensor) => fx.mul(inner(fx.checkpoint(inner)(x)), inner(x)));
+    const x = t64([0.3, -1.2, 2]);
+    const want = [0.3, -1.2, 2].map((v) => {
+      const h = (z: number) => 2 * Math.sin(z) + 1;
+      return h(h(v)) * h(v);
+    });
+    expect(relErr((outer(x) as fx.Tensor).dataSync(), want)).to.be.below(1e-14);
+    const before = calls;
+    expect(relErr((outer(x) as fx.Tensor).dataSync(), want)).to.be.below(1e-14);
+    expect(calls, 'f is not evaluated again by a compiled run').to.equal(before);
+  });
+});

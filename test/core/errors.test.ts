@@ -45,6 +45,8 @@ describe('clear errors', () => {
     expect(messageOf(() => fx.reshape(fx.zeros([2, 3]), [4, 2]))).to.contain('cannot reshape [2,3]');
     expect(messageOf(() => fx.sum(fx.zeros([2, 3]), 2))).to.contain('axis 2 is out of range for rank 2');
     expect(messageOf(() => fx.gather(fx.zeros([2, 3]), [0, 3], 1))).to.contain('index 3 is out of range [0, 3)');
+    expect(messageOf(() => fx.scatterAdd(fx.zeros([3]), [0, 5], fx.ones([2])))).to.contain('scatterAdd: index 5 is out of range [0, 3)');
+    expect(messageOf(() => fx.scatterAdd(fx.zeros([2, 3]), [-1], fx.ones([2, 1]), 1))).to.contain('index -1 is out of range [0, 3)');
     expect(messageOf(() => fx.derivative((x) => x, fx.zeros([4, 2]), [1]))).to.contain('must hold 2 non-negative integers');
     expect(messageOf(() => fx.setBackend('tpu' as fx.BackendName))).to.contain("backend 'tpu' is not available; available: js");
     expect(messageOf(() => fx.nn.mlp({ layers: [2] }))).to.contain('at least two positive integer widths');

@@ -60,3 +60,13 @@ describe('special-function primitives: values', () => {
     expect(Array.from(g.dataSync())).to.deep.equal([0, -1, 1]);
   });
 });
+
+describe('binary ops with a number operand', () => {
+  it('minimum and maximum keep an f64 tensor f64 (the number is not rounded to f32)', () => {
+    const x = fx.tensor([2, 0.5], [2], 'f64');
+    // 1.0045 is not representable in f32: an f32 round trip would show up as 3e-8
+    expect(fx.minimum(x, 1.0045).dataSync()).to.deep.equal(Float64Array.from([1.0045, 0.5]));
+    expect(fx.maximum(x, 1.0045).dataSync()).to.deep.equal(Float64Array.from([2, 1.0045]));
+    expect(fx.minimum(1.0045, x).dtype).to.equal('f64');
+  });
+});

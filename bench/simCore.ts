@@ -1,0 +1,380 @@
+/**
+ * The core MLS-MPM (sim/coreMpm: the step as a core program, jitted once, looped on the host) side by side with the
+ * hand-written Float64 simulator (sim/mpm) in one run: 2D fixed-corotated, ~8k particles, 64^2 grid, f64, wasm backend.
+ * - forward particle-steps/s of both (target: core >= 0.5x hand-written)
+ * - gradient step (forward + backward, sqrt(T) checkpoints via sim/checkpoint.ts reverseThroughTime) / forward time
+ *   (target <= 4x)
+ * - memory of a rollout gradient with and without checkpointing: peak ArrayBuffer bytes over a T_mem-step run (sampled
+ *   at every step), extrapolated to 2,000 steps from the per-state bytes (a 2,000-step gradient with every state
+ *   stored needs ~1.6 GB and tens of minutes on this 2-core machine), plus the compiled step/vjp arena bytes.
+ * Run: node --expose-gc --import tsx bench/simCore.ts [--quick] [--write]  (--write rewrites bench/results-sim-core.md)
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as fx from '../core/index.js';
+import { reverseThroughTime, rollout, type StateLoss, type TimeStepper } from '../sim/checkpoint.js';
+import { Mpm2D } from '../sim/mpm/mpm2d.js';
+import { Mpm3D } from '../sim/mpm/mpm3d.js';
+import { blockParticles2D } from '../sim/mpm/tasks.js';
+import { CoreMpmStepper, coreMpm, fromParticleMajor, mpmRollout, packState, unpackState } from '../sim/coreMpm/index.js';
+import { Executable } from '../core/compile/executable.js';
+import { planFusion } from '../core/compile/fusion.js';
+import { wasmKernels } from '../core/backend/wasm.js';
+import { defOf } from '../core/prims/registry.js';
+import { best } from './timing.js';
+import { WRITE_FLAG } from './results.js';
+
+const quick = process.argv.includes('--quick');
+const write = process.argv.includes(WRITE_FLAG);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const side = 91; // 8281 particles
+const nGrid = 64;
+const steps = quick ? 10 : 30;
+const gradSteps = quick ? 16 : 64;
+const memSteps = quick ? 16 : 100;
+const LONG = 2000;
+
+const pureSteps = quick ? 4 : 16;
+
+const pos = blockParticles2D(side, side, 0.2, 0.2, 0.5, 0.5, 1);
+const n = pos.length / 2;
+const opts = { nGrid, nParticles: n, dt: 1e-4, E: 1000, nu: 0.2, gravity: -9.8 };
+const hand = new Mpm2D(opts);
+const handS0 = hand.initialState(pos);
+const sim = coreMpm({ ...opts, dim: 2 });
+const core = new CoreMpmStepper(sim);
+const coreS0 = packState(fromParticleMajor(handS0, sim.shape)).dataSync() as Float64Array;
+
+/** A final-state loss on the positions (its layout differs between the two: particle-major vs component-major). */
+const lossAt =
+  (T: number): StateLoss =>
+  (t, _s, g) => {
+    if (t === T) g.fill(1, 0, 2 * n);
+    return 0;
+  };
+
+/**
+ * Forward and gradient timings of both simulators, interleaved (hand, core, hand, core, ...) and the best of each kept:
+ * the machine's load changes over seconds, and alternating keeps both sides under the same conditions.
+ */
+function rates(pairs: Array<[TimeStepper, Float64Array]>, reps: number) {
+  for (const [stepper, s0] of pairs) {
+    rollout(stepper, s0, 3); // warm-up (and compile, for the core)
+    reverseThroughTime(stepper, s0, 2, lossAt(2), 'sqrt');
+  }
+  const tf = pairs.map(() => Infinity);
+  const tfT = pairs.map(() => Infinity);
+  const tg = pairs.map(() => Infinity);
+  for (let r = 0; r < reps; r++) {
+    pairs.forEach(([stepper, s0], k) => {
+      tf[k] = Math.min(
+        tf[k],
+        best(1, () => rollout(stepper, s0, steps)),
+      );
+    });
+  }
+  for (let r = 0; r < Math.max(1, reps >> 1); r++) {
+    pairs.forEach(([stepper, s0], k) => {
+      tfT[k] = Math.min(
+        tfT[k],
+        best(1, () => rollout(stepper, s0, gradSteps)),
+      );
+      tg[k] = Math.min(
+        tg[k],
+        best(1, () => reverseThroughTime(stepper, s0, gradSteps, lossAt(gradSteps), 'sqrt')),
+      );
+    });
+  }
+  return pairs.map((_, k) => ({
+    rate: (n * steps) / tf[k],
+    msPerStep: (1e3 * tf[k]) / steps,
+    gradRatio: tg[k] / tfT[k],
+    gradMsPerStep: (1e3 * tg[k]) / gradSteps,
+  }));
+}
+
+/** Peak ArrayBuffer bytes above the starting level during a gradient run (sampled at every step, forward and reverse). */
+function peakBytes(stepper: TimeStepper, s0: Float64Array, T: number, mode: 'all' | 'sqrt'): number {
+  gc?.();
+  gc?.();
+  const base = process.memoryUsage().arrayBuffers;
+  let peak = 0;
+  const loss = lossAt(T);
+  reverseThroughTime(
+    stepper,
+    s0,
+    T,
+    (t, s, g) => {
+      peak = Math.max(peak, process.memoryUsage().arrayBuffers - base);
+      return loss(t, s, g);
+    },
+    mode,
+  );
+  return peak;
+}
+
+/** Arena bytes of the compiled core step and step vjp (the wasm executable's planned memory). */
+function arenaBytes(): { step: number; vjp: number } {
+  const backend = fx.findBackend(fx.getBackend());
+  const S = coreS0.length;
+  const stepFlat = (s: fx.Tensor, E: fx.Tensor, nu: fx.Tensor) => packState(sim.step(unpackState(s, sim.shape), { E, nu }));
+  const avals = [
+    { shape: [S], dtype: 'f64' as const },
+    { shape: [], dtype: 'f64' as const },
+    { shape: [], dtype: 'f64' as const },
+  ];
+  const size = (g: fx.Graph): number => {
+    const exe = backend?.compile?.(g) as { arenaBytes?: number } | undefined;
+    return exe?.arenaBytes ?? Number.NaN;
+  };
+  return {
+    step: size(fx.makeGraph(stepFlat, avals)),
+    vjp: size(
+      fx.makeGraph(
+        (s, E, nu, ct) =>
+          fx.concat(
+            fx
+              .vjp(stepFlat, s, E, nu)[1](ct)
+              .map((t) => fx.reshape(t, [-1])),
+          ),
+        [...avals, avals[0]],
+      ),
+    ),
+  };
+}
+
+/**
+ * Child process: peak RSS growth of eager fx.grad through mpmRollout (the pure helper, fx.checkpoint per segment or
+ * none). A fresh process per mode because the peak RSS of a process only grows.
+ */
+function pureGradChild(segment: 'sqrt' | 'none', T: number): void {
+  const { E, nu } = sim.params();
+  const s0 = fromParticleMajor(handS0, sim.shape);
+  gc?.();
+  const before = process.resourceUsage().maxRSS;
+  const t0 = performance.now();
+  fx.grad((e: fx.Tensor) => fx.sum(mpmRollout(sim, s0, { E: e, nu }, T, { segment }).x))(E);
+  const seconds = (performance.now() - t0) / 1e3;
+  console.log(JSON.stringify({ rssGrowth: 1024 * (process.resourceUsage().maxRSS - before), seconds }));
+}
+
+function pureGradMemory(segment: 'sqrt' | 'none', T: number): { rssGrowth: number; seconds: number } {
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--pure-grad-child', segment, String(T)], {
+    encoding: 'utf8',
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`simCore child failed: ${r.stderr}`);
+  return JSON.parse(line);
+}
+
+/**
+ * Where the time of one compiled core step goes: each step of the wasm executable timed, summed by primitive
+ * (fused loops by their root primitive; [K*N] marks values with one entry per (stencil node, particle)).
+ * Reads the executable's private step list: a measurement hook for this benchmark only.
+ */
+function stepBreakdown(reps: number): Array<[string, number]> {
+  const kernels = wasmKernels();
+  if (!kernels) return [];
+  const S = coreS0.length;
+  const g = fx.makeGraph(
+    (s, E, nu) => packState(sim.step(unpackState(s, sim.shape), { E, nu })),
+    [
+      { shape: [S], dtype: 'f64' },
+      { shape: [], dtype: 'f64' },
+      { shape: [], dtype: 'f64' },
+    ],
+  );
+  const exe = new Executable(g, kernels);
+  const plan = planFusion(g, true).steps.filter(({ eqn }) => !(defOf(eqn.prim).alias || eqn.prim === 'stop_gradient'));
+  const steps = (exe as unknown as { steps: Array<() => void> }).steps;
+  if (steps.length !== plan.length) return [];
+  const times = new Float64Array(steps.length).fill(Infinity);
+  const args = [fx.fromBuffer(coreS0, [S]), fx.scalar(opts.E, 'f64'), fx.scalar(opts.nu, 'f64')];
+  exe.run(args);
+  steps.forEach((run, i) => {
+    steps[i] = () => {
+      const t0 = performance.now();
+      run();
+      // the best of the runs per step: the machine is shared and a preempted step says nothing about the step
+      times[i] = Math.min(times[i], performance.now() - t0);
+    };
+  });
+  for (let r = 0; r < reps; r++) exe.run(args);
+  const byPrim = new Map<string, number>();
+  plan.forEach(({ eqn, kernel }, i) => {
+    const k = `${kernel ? 'fused loop ' : ''}${eqn.prim}${eqn.out.shape.reduce((a, b) => a * b, 1) > 9 * n - 1 ? ' [K*N]' : ''}`;
+    byPrim.set(k, (byPrim.get(k) ?? 0) + times[i]);
+  });
+  exe.dispose();
+  return [...byPrim].sort((a, b) => b[1] - a[1]);
+}
+
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const childAt = process.argv.indexOf('--pure-grad-child');
+if (childAt >= 0) {
+  pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
+  process.exit(0);
+}
+const load = loadavg()
+  .map((l) => l.toFixed(2))
+  .join(' ');
+console.log(`simCore: ${n} particles, ${nGrid}^2 grid, f64, backend ${fx.getBackend()}, load average ${load}`);
+const [h, c] = rates(
+  [
+    [hand, handS0],
+    [core, coreS0],
+  ],
+  quick ? 3 : 6,
+);
+/** The same step in f32 (the wasm backend's SIMD fused loops are f32 only), jitted, on tensors: for where the f64 time goes. */
+function f32Rate(): { rate: number; msPerStep: number } {
+  const sim32 = coreMpm({ ...opts, dim: 2, dtype: 'f32' });
+  const step = fx.jit(sim32.step);
+  const p = sim32.params();
+  const s0 = sim32.initialState(fx.cast(fx.transpose(fx.tensor(pos, [n, 2], 'f64')), 'f32'));
+  const run = (k: number) => {
+    let s = s0;
+    for (let t = 0; t < k; t++) s = step(s, p);
+    s.x.dataSync();
+  };
+  run(2);
+  const tf = best(3, () => run(steps));
+  return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps };
+}
+const c32 = f32Rate();
+
+/** 3D forward rates, hand-written vs core (jitted step behind the stepper), interleaved: 3D fixed-corotated uses the Newton polar. */
+function rates3D(material: 'neoHookean' | 'fixedCorotated') {
+  const side3 = quick ? 12 : 20;
+  const n3 = side3 ** 3;
+  const pos3 = new Float64Array(3 * n3);
+  let q = 0;
+  for (let i = 0; i < side3; i++)
+    for (let j = 0; j < side3; j++) for (let k = 0; k < side3; k++) for (const c of [i, j, k]) pos3[q++] = 0.3 + (0.4 * (c + 0.5)) / side3;
+  const o3 = { nGrid: 32, nParticles: n3, dt: 1e-4, E: 1000, nu: 0.2, material };
+  const h3 = new Mpm3D(o3);
+  const s3 = h3.initialState(pos3);
+  const c3 = new CoreMpmStepper(coreMpm({ ...o3, dim: 3 }));
+  const cs3 = packState(fromParticleMajor(s3, c3.sim.shape)).dataSync() as Float64Array;
+  const k = quick ? 2 : 5;
+  const t = [Infinity, Infinity];
+  rollout(h3, s3, 1);
+  rollout(c3, cs3, 1);
+  for (let r = 0; r < 3; r++) {
+    t[0] = Math.min(
+      t[0],
+      best(1, () => rollout(h3, s3, k)),
+    );
+    t[1] = Math.min(
+      t[1],
+      best(1, () => rollout(c3, cs3, k)),
+    );
+  }
+  return { n3, hand: (n3 * k) / t[0], core: (n3 * k) / t[1] };
+}
+const r3 = (['neoHookean', 'fixedCorotated'] as const).map((m) => ({ m, ...rates3D(m) }));
+const stateBytes = 8 * coreS0.length;
+// the smaller run first: garbage a full collection leaves behind from the big one would hide the small one's peak
+const memSqrt = peakBytes(core, coreS0, memSteps, 'sqrt');
+const memAll = peakBytes(core, coreS0, memSteps, 'all');
+const seg = (T: number): number => Math.ceil(Math.sqrt(T));
+// per-state bytes from the measured difference; extrapolated to LONG steps with the number of states each mode keeps
+// what each mode holds at its peak, counted: stored states (the forward pass's checkpoints, plus the recomputed
+// segment for sqrt) of stateBytes each, and the two compiled arenas; the measured peaks above add uncollected garbage
+const held = (T: number, mode: 'all' | 'sqrt'): number => (mode === 'all' ? T : 2 * seg(T)) * stateBytes;
+const arena = arenaBytes();
+const longAll = held(LONG, 'all') + arena.step + arena.vjp;
+const longSqrt = held(LONG, 'sqrt') + arena.step + arena.vjp;
+const pureSqrt = pureGradMemory('sqrt', pureSteps);
+const pureNone = pureGradMemory('none', pureSteps);
+const breakdown = stepBreakdown(quick ? 3 : 10);
+const breakdownTotal = breakdown.reduce((a, [, t]) => a + t, 0);
+
+const rows: string[][] = [
+  [
+    'forward, particle-steps/s',
+    `${(h.rate / 1e6).toFixed(2)} M (${h.msPerStep.toFixed(2)} ms/step)`,
+    `${(c.rate / 1e6).toFixed(3)} M (${c.msPerStep.toFixed(2)} ms/step)`,
+    `core/hand ${(c.rate / h.rate).toFixed(3)}x (target >= 0.5x)`,
+  ],
+  [
+    'forward, particle-steps/s, core in f32 (SIMD fused loops)',
+    '',
+    `${(c32.rate / 1e6).toFixed(3)} M (${c32.msPerStep.toFixed(2)} ms/step)`,
+    `core f32 / hand f64 ${(c32.rate / h.rate).toFixed(3)}x`,
+  ],
+  ...r3.map(({ m, n3, hand: hr, core: cr }) => [
+    `3D ${m} forward (${n3} particles, 32^3 grid), particle-steps/s`,
+    `${(hr / 1e6).toFixed(2)} M`,
+    `${(cr / 1e6).toFixed(3)} M`,
+    `core/hand ${(cr / hr).toFixed(3)}x`,
+  ]),
+  [
+    `gradient (sqrt checkpoints, ${gradSteps} steps) / forward`,
+    `${h.gradRatio.toFixed(2)}x`,
+    `${c.gradRatio.toFixed(2)}x (${c.gradMsPerStep.toFixed(1)} ms/step)`,
+    'target <= 4x',
+  ],
+  [`gradient memory, ${memSteps} steps, store all (measured peak)`, '', mb(memAll), `state ${mb(stateBytes)}`],
+  [
+    `gradient memory, ${memSteps} steps, sqrt checkpoints (measured peak)`,
+    '',
+    mb(memSqrt),
+    `${seg(memSteps)} checkpoints + ${seg(memSteps)}-state segment`,
+  ],
+  [`gradient memory, ${LONG} steps, store all (counted)`, '', mb(longAll), `${LONG} states + arenas`],
+  [`gradient memory, ${LONG} steps, sqrt checkpoints (counted)`, '', mb(longSqrt), `${2 * seg(LONG)} states + arenas`],
+  ['compiled arena: step / step vjp', '', `${mb(arena.step)} / ${mb(arena.vjp)}`, 'one per jitted function, reused every step'],
+  [
+    `eager fx.grad(mpmRollout), ${pureSteps} steps, no checkpoints (peak RSS growth)`,
+    '',
+    `${mb(pureNone.rssGrowth)} (${pureNone.seconds.toFixed(1)} s)`,
+    'every intermediate of every step kept',
+  ],
+  [
+    `eager fx.grad(mpmRollout), ${pureSteps} steps, fx.checkpoint per ${seg(pureSteps)} steps (peak RSS growth)`,
+    '',
+    `${mb(pureSqrt.rssGrowth)} (${pureSqrt.seconds.toFixed(1)} s)`,
+    'segment inputs kept, one segment recomputed at a time',
+  ],
+];
+const table = [
+  '| quantity | hand-written (sim/mpm) | core (sim/coreMpm, jitted step) | note |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+const breakdownTable = [
+  `| step of the compiled core forward step | ms/step | share |`,
+  '|---|---|---|',
+  ...breakdown.slice(0, 14).map(([k, t]) => `| ${k} | ${t.toFixed(2)} | ${((100 * t) / breakdownTotal).toFixed(0)}% |`),
+].join('\n');
+console.log(table);
+console.log(breakdownTable);
+if (write) {
+  const md = `# Core MLS-MPM vs hand-written (bench/simCore.ts)
+
+\`node --expose-gc --import tsx bench/simCore.ts${quick ? ' --quick' : ''} --write\` on ${new Date().toISOString().slice(0, 10)}, wasm backend, f64,
+2D fixed-corotated, ${n} particles, ${nGrid}^2 grid, load average ${load} (2 shared cores: timings are noisy, best of repeats).
+
+${table}
+
+Memory rows: the measured ones are peak ArrayBuffer bytes above the starting level, sampled at every step of
+reverseThroughTime with the core stepper (they include garbage not yet collected, so they are upper bounds that vary with
+GC timing). The ${LONG}-step rows are counted, not measured: the states each mode holds at its peak (${LONG} for store-all;
+${seg(LONG)} checkpoints + a ${seg(LONG)}-step recomputed segment for sqrt) times the state size, plus the compiled step and
+step-vjp arenas. A ${LONG}-step store-all gradient at this size takes tens of minutes on this machine at the measured
+step times, so it was not run. The eager fx.grad rows run the pure
+rollout helper (the same values, differentiated without jit) in a fresh process each and report the growth of its peak RSS.
+
+Where the time of the core forward step goes (each step of the compiled wasm executable timed, best of ${quick ? 3 : 10} runs; fused
+loops are generated JavaScript in f64, gather / scatter-add / reduce-sum / concat run the reference loops):
+
+${breakdownTable}
+`;
+  writeFileSync(fileURLToPath(new URL('./results-sim-core.md', import.meta.url)), md);
+  console.log('written: bench/results-sim-core.md');
+}

@@ -1,0 +1,156 @@
+/**
+ * Rollouts of the core MLS-MPM step.
+ * - mpmRollout: a pure function of tensors (fx.grad, fx.vjp, fx.jit apply to it); with `segment` steps per
+ *   fx.checkpoint, reverse mode keeps only each segment's input state and recomputes the segment when the
+ *   backward pass reaches it, so a gradient holds O(T / segment + segment) states (segment = sqrt T by default).
+ * - CoreMpmStepper: the same step jitted once (and its vjp jitted once) behind sim/checkpoint.ts's TimeStepper,
+ *   so reverseThroughTime drives long rollouts on the host with sqrt(T) checkpoints. A jitted graph of one
+ *   step stays small; unrolling thousands of steps into one graph would not compile in reasonable time.
+ */
+import * as fx from '../../core/index.js';
+import type { Tensor } from '../../core/index.js';
+import type { TimeStepper } from '../checkpoint.js';
+import { ParticleLeftGridError } from '../mpm/mpmBase.js';
+import { packState, stateSize, unpackState, type MpmState } from './state.js';
+import type { CoreMpm } from './step.js';
+
+export interface RolloutParams {
+  E: Tensor;
+  nu: Tensor;
+  /** per-step actuation [steps, N] (row t drives step t); omitted = none */
+  actuation?: Tensor;
+}
+
+export interface RolloutOptions {
+  /** steps per checkpointed segment: 'sqrt' (default) = ceil(sqrt(steps)); 0 or 'none' = no checkpointing */
+  segment?: number | 'sqrt' | 'none';
+}
+
+export function segmentLength(steps: number, segment: RolloutOptions['segment'] = 'sqrt'): number {
+  if (segment === 'none' || segment === 0) return 0;
+  if (segment === 'sqrt') return Math.max(1, Math.ceil(Math.sqrt(steps)));
+  if (!Number.isInteger(segment) || segment < 0)
+    throw new Error(`mpmRollout: segment must be a non-negative integer, 'sqrt' or 'none', got ${segment}`);
+  return segment;
+}
+
+const actuationRow = (act: Tensor, t: number): Tensor => fx.reshape(fx.slice(act, [t, 0], [1, act.shape[1]]), [act.shape[1]]);
+
+function runSteps(sim: CoreMpm, s: MpmState, steps: number, E: Tensor, nu: Tensor, act?: Tensor): MpmState {
+  let st = s;
+  for (let t = 0; t < steps; t++) st = sim.step(st, { E, nu, actuation: act ? actuationRow(act, t) : undefined });
+  return st;
+}
+
+/** The state after `steps` steps from state0. */
+export function mpmRollout(sim: CoreMpm, state0: MpmState, params: RolloutParams, steps: number, options: RolloutOptions = {}): MpmState {
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`mpmRollout: steps must be a non-negative integer, got ${steps}`);
+  const { E, nu, actuation } = params;
+  if (actuation && (actuation.rank !== 2 || actuation.shape[0] < steps || actuation.shape[1] !== sim.shape.n)) {
+    throw new Error(`mpmRollout: actuation must be [steps >= ${steps}, ${sim.shape.n}], got [${actuation.shape.join(', ')}]`);
+  }
+  const seg = segmentLength(steps, options.segment);
+  if (!seg) return runSteps(sim, state0, steps, E, nu, actuation);
+  let flat = packState(state0);
+  for (let t0 = 0; t0 < steps; t0 += seg) {
+    const k = Math.min(seg, steps - t0);
+    const segmentFn = fx.checkpoint((s: Tensor, e: Tensor, v: Tensor, ...a: Tensor[]) =>
+      packState(runSteps(sim, unpackState(s, sim.shape), k, e, v, a[0])),
+    );
+    const a = actuation ? [fx.slice(actuation, [t0, 0], [k, sim.shape.n])] : [];
+    flat = segmentFn(flat, E, nu, ...a);
+  }
+  return unpackState(flat, sim.shape);
+}
+
+export interface CoreMpmGrads {
+  E: number;
+  nu: number;
+  /** d loss / d actuation, layout steps x N, or empty */
+  actuation: Float64Array;
+}
+
+/**
+ * The core step as a TimeStepper on flat Float64Array states in packState's (component-major) order, for
+ * reverseThroughTime: forward is the jitted step, backward the jitted vjp of one step; parameter cotangents
+ * accumulate in `grads` as in the hand-written simulators.
+ */
+export class CoreMpmStepper implements TimeStepper {
+  readonly stateSize: number;
+  readonly grads: CoreMpmGrads = { E: 0, nu: 0, actuation: new Float64Array(0) };
+  /** per-step actuation a[t * N + p] (empty = none) */
+  actuation: Float64Array = new Float64Array(0);
+  E: number;
+  nu: number;
+  private readonly stepFlat: (s: Tensor, E: Tensor, nu: Tensor, ...a: Tensor[]) => Tensor;
+  private readonly fwd: (s: Tensor, E: Tensor, nu: Tensor, a: Tensor[]) => Tensor;
+  private readonly bwd: (s: Tensor, E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => Tensor[];
+
+  constructor(readonly sim: CoreMpm) {
+    if (sim.dtype !== 'f64') throw new Error('CoreMpmStepper: the host-driven rollout runs in f64');
+    this.stateSize = stateSize(sim.shape);
+    this.E = sim.opts.E;
+    this.nu = sim.opts.nu;
+    this.stepFlat = (s, E, nu, ...a) => packState(sim.step(unpackState(s, sim.shape), { E, nu, actuation: a[0] }));
+    this.fwd = fx.jit((s: Tensor, E: Tensor, nu: Tensor, a: Tensor[]) => this.stepFlat(s, E, nu, ...a));
+    this.bwd = fx.jit((s: Tensor, E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => fx.vjp(this.stepFlat, s, E, nu, ...a)[1](ct));
+  }
+
+  /** Set per-step actuation (length steps * N) and size its gradient buffer. */
+  setActuation(a: Float64Array): void {
+    const n = this.sim.shape.n;
+    if (a.length % n !== 0) throw new Error(`CoreMpmStepper.setActuation: length ${a.length} is not a multiple of nParticles ${n}`);
+    this.actuation = a;
+    this.grads.actuation = new Float64Array(a.length);
+  }
+
+  resetGrads(): void {
+    this.grads.E = 0;
+    this.grads.nu = 0;
+    this.grads.actuation.fill(0);
+  }
+
+  private args(t: number, s: Float64Array): [Tensor, Tensor, Tensor, Tensor[]] {
+    const n = this.sim.shape.n;
+    // fromBuffer wraps without copying: the compiled step copies its inputs into its arena anyway
+    const act = this.actuation.length ? [fx.fromBuffer(this.rowOf(t), [n])] : [];
+    return [fx.fromBuffer(s, [s.length]), fx.scalar(this.E, 'f64'), fx.scalar(this.nu, 'f64'), act];
+  }
+
+  /** Actuation of step t (zeros past the end, as the hand-written simulators). */
+  private rowOf(t: number): Float64Array {
+    const n = this.sim.shape.n;
+    return (t + 1) * n <= this.actuation.length ? this.actuation.subarray(t * n, (t + 1) * n) : new Float64Array(n);
+  }
+
+  /** The B-spline stencil must stay on the grid: the core's gather/scatter would read a wrong node instead of failing. */
+  private checkInside(s: Float64Array): void {
+    const { dim, n } = this.sim.shape;
+    const nG = this.sim.opts.nGrid;
+    for (let i = 0; i < dim * n; i++) {
+      const b = Math.floor(s[i] * nG - 0.5);
+      if (!(b >= 0 && b <= nG - 3)) {
+        throw new ParticleLeftGridError(
+          `MPM: particle ${i % n} at ${s[i]} (axis ${Math.floor(i / n)}) left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`,
+        );
+      }
+    }
+  }
+
+  forward(t: number, s: Float64Array, out: Float64Array): void {
+    this.checkInside(s);
+    out.set(this.fwd(...this.args(t, s)).dataSync());
+  }
+
+  backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
+    const [gs, gE, gnu, ga] = this.bwd(...this.args(t, s), fx.fromBuffer(gOut, [gOut.length]));
+    gIn.set(gs.dataSync());
+    this.grads.E += gE.item();
+    this.grads.nu += gnu.item();
+    const n = this.sim.shape.n;
+    if (ga && (t + 1) * n <= this.grads.actuation.length) {
+      const g = ga.dataSync();
+      for (let p = 0; p < n; p++) this.grads.actuation[t * n + p] += g[p];
+    }
+  }
+}
