@@ -12,6 +12,7 @@ import { initConfig, initPdes } from './init.js';
 import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
+import { parseOverride } from './overrides.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -40,7 +41,13 @@ function parseBackend(v: string | undefined): BackendName | undefined {
   return v as BackendName;
 }
 
+/** Collects repeated `--set` options. */
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const SET_HELP = 'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]';
+
 interface RunFlags {
+  set: string[];
+  configDir?: string;
   out?: string;
   resume?: boolean;
   backend?: string;
@@ -70,9 +77,13 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`)
     .option('--steps <n>', 'override training.steps')
     .option('--quiet', 'no progress output')
+    .option('--set <key=value>', SET_HELP, collect, [])
+    .option('--config-dir <dir>', "resolve the config's relative paths against this directory (default: the config file's)")
     .action(async (configPath: string, flags: RunFlags) => {
       const r = await runConfig({
         configPath,
+        overrides: flags.set.map(parseOverride),
+        configDir: flags.configDir,
         outDir: flags.out,
         resume: !!flags.resume,
         backend: parseBackend(flags.backend),
@@ -89,8 +100,9 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .description('check a config and print nothing but a verdict (or the resolved config with --print)')
     .argument('<config>', 'config file (.yaml)')
     .option('--print', 'print the resolved config (all defaults filled)')
-    .action((configPath: string, flags: { print?: boolean }) => {
-      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`));
+    .option('--set <key=value>', SET_HELP, collect, [])
+    .action((configPath: string, flags: { print?: boolean; set: string[] }) => {
+      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), flags.set.map(parseOverride));
       for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';
