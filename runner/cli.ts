@@ -96,6 +96,28 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     });
 
   program
+    .command('sweep')
+    .description('run a grid / random search over config keys and seeds on a local worker pool; outputs go to runs/<sweep>/')
+    .argument('<sweep>', 'sweep file (.yaml)')
+    .option('--workers <n>', 'runs at once, one child process each (default: one per core)')
+    .option('--out <dir>', 'sweep directory (default runs/<sweep name>)')
+    .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
+    .option('--quiet', 'no progress output')
+    .action(async (sweepPath: string, flags: { workers?: string; out?: string; backend?: string; quiet?: boolean }) => {
+      const { runSweep } = await import('./sweep.js');
+      const r = await runSweep({
+        sweepPath,
+        outDir: flags.out,
+        workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers'),
+        backend: parseBackend(flags.backend),
+        quiet: !!flags.quiet,
+        log: (line) => err(`${line}\n`),
+        tty: deps.err === undefined ? process.stderr : undefined,
+      });
+      code = r.exitCode;
+    });
+
+  program
     .command('validate')
     .description('check a config and print nothing but a verdict (or the resolved config with --print)')
     .argument('<config>', 'config file (.yaml)')
