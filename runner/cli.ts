@@ -13,6 +13,8 @@ import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
 import { parseOverride } from './overrides.js';
+// static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
+import { runSweep } from './sweep.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -104,7 +106,6 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
     .option('--quiet', 'no progress output')
     .action(async (sweepPath: string, flags: { workers?: string; out?: string; backend?: string; quiet?: boolean }) => {
-      const { runSweep } = await import('./sweep.js');
       const r = await runSweep({
         sweepPath,
         outDir: flags.out,
