@@ -1,9 +1,12 @@
 // Bad sweep files exit 2 with one line that starts at the sweep key path that is wrong (the schema's own keys, and
 // config keys set through set / grid / random, checked against the base config before any run starts).
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
 import { main } from '../../runner/cli.js';
+import { loadSweep } from '../../runner/sweepConfig.js';
 import { pinnYaml, sinks, tempDir, writeConfig } from './helpers.js';
 
 const dir = tempDir('fluxion-sweepfiles-');
@@ -74,5 +77,39 @@ describe('sweep files: rejected by key path', () => {
     const m = sinks();
     expect(await main(['sweep', missing, '--quiet', '--out', join(dir, 'missing')], m.deps)).to.equal(2);
     expect(m.err.join('')).to.match(/nowhere\.yaml: cannot read config \(ENOENT\)/);
+  });
+});
+
+describe('sweep files: the example and the JSON Schema', () => {
+  const example = join(process.cwd(), 'configs', 'sweeps', 'poisson-lr.yaml');
+  const schema = JSON.parse(readFileSync(join(process.cwd(), 'schemas', 'sweep.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+  it('configs/sweeps/poisson-lr.yaml loads, plans 2 settings x 2 seeds on configs/poisson2d.yaml, and fits the schema', () => {
+    const l = loadSweep(example, () => {});
+    expect(l.runs.map((r) => [r.setting['training.lr'], r.seed])).to.deep.equal([
+      [0.003, 0],
+      [0.003, 1],
+      [0.01, 0],
+      [0.01, 1],
+    ]);
+    expect(l.basePath).to.equal(join(process.cwd(), 'configs', 'poisson2d.yaml'));
+    expect(l.config.training.steps).to.equal(150); // the sweep's set: applies
+    const text = readFileSync(example, 'utf8');
+    expect(text.split('\n')[0]).to.equal('# yaml-language-server: $schema=../../schemas/sweep.schema.json');
+    expect(validate(parse(text)), JSON.stringify(validate.errors)).to.equal(true);
+  });
+
+  it('the JSON Schema (an independent validator) refuses what fluxion sweep refuses, at the same key', () => {
+    const base = { name: 's', base: 'b.yaml' };
+    for (const [bad, key] of [
+      [{ gird: {} }, 'gird'],
+      [{ budget: { max_runs: 0 } }, 'max_runs'],
+      [{ random: { count: 1, params: { x: { unifrom: [0, 1] } } } }, 'unifrom'],
+      [{ seeds: -1 }, 'seeds'],
+    ] as const) {
+      expect(validate({ ...base, ...bad }), JSON.stringify(bad)).to.equal(false);
+      expect(JSON.stringify(validate.errors)).to.contain(key);
+    }
   });
 });
