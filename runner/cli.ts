@@ -15,6 +15,7 @@ import { writeFileAtomic } from './fsio.js';
 import { parseOverride } from './overrides.js';
 // static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
 import { runSweep } from './sweep.js';
+import { runQueuedSweep, runWorker } from './sweepQueue.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -23,6 +24,8 @@ export interface MainDeps {
   trainerFactory?: TrainerFactory;
   /** `view` serves until this settles (default: until SIGINT). */
   viewUntil?: Promise<void>;
+  /** `worker` takes jobs until this settles (default: until SIGINT / SIGTERM). */
+  workerUntil?: Promise<void>;
   /** Output sinks (default process.stdout / process.stderr). */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -105,17 +108,40 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--out <dir>', 'sweep directory (default runs/<sweep name>)')
     .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
     .option('--quiet', 'no progress output')
-    .action(async (sweepPath: string, flags: { workers?: string; out?: string; backend?: string; quiet?: boolean }) => {
-      const r = await runSweep({
+    .option('--queue <url>', 'enqueue the runs on a BullMQ queue in Redis (redis://host:port) for `fluxion worker`s and wait for them')
+    .action(async (sweepPath: string, flags: { workers?: string; out?: string; backend?: string; quiet?: boolean; queue?: string }) => {
+      const common = {
         sweepPath,
         outDir: flags.out,
-        workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers'),
         backend: parseBackend(flags.backend),
         quiet: !!flags.quiet,
-        log: (line) => err(`${line}\n`),
+        log: (line: string) => err(`${line}\n`),
         tty: deps.err === undefined ? process.stderr : undefined,
-      });
+      };
+      if (flags.queue !== undefined && flags.workers !== undefined)
+        throw new ConfigError('--workers: not with --queue (start `fluxion worker` processes instead)');
+      const r =
+        flags.queue === undefined
+          ? await runSweep({ ...common, workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers') })
+          : await runQueuedSweep({ ...common, queue: flags.queue });
       code = r.exitCode;
+    });
+
+  program
+    .command('worker')
+    .description('take sweep runs from a BullMQ queue (fluxion sweep --queue) and run them, one at a time, until Ctrl-C')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://host:port')
+    .requiredOption('--runs <dir>', 'the directory holding the sweep directories (default of fluxion sweep: runs), shared with the sweep')
+    .option('--lock-duration <ms>', "ms a job's lock lasts without renewal before it counts as stalled and is retried (default 30000)")
+    .action(async (flags: { queue: string; runs: string; lockDuration?: string }) => {
+      code = await runWorker({
+        queue: flags.queue,
+        runs: flags.runs,
+        lockDuration: flags.lockDuration === undefined ? undefined : parseSteps(flags.lockDuration, '--lock-duration'),
+        log: (line) => err(`${line}\n`),
+        runCli: (args, write) => main(args, { ...deps, out: write, err: write }),
+        until: deps.workerUntil,
+      });
     });
 
   program

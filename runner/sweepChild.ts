@@ -24,11 +24,14 @@ export interface ChildExit {
   signal?: NodeJS.Signals;
 }
 
-/** Starts `fluxion <args>` with stdout and stderr appended to `logFile`; stop() sends SIGINT (checkpoint, exit 130). */
-export function launchCli(args: readonly string[], logFile: string): Launched<ChildExit> {
+/**
+ * Starts `fluxion <args>` with stdout and stderr appended to `logFile`; stop() sends SIGINT (checkpoint, exit 130).
+ * `env`: extra environment variables of the child.
+ */
+export function launchCli(args: readonly string[], logFile: string, env: Record<string, string> = {}): Launched<ChildExit> {
   const { command, args: pre } = cliCommand();
   const fd = openSync(logFile, 'a');
-  const child = spawn(command, [...pre, ...args], { stdio: ['ignore', fd, fd] });
+  const child = spawn(command, [...pre, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   closeSync(fd);
   const done = new Promise<ChildExit>((resolve) => {
     child.on('error', () => resolve({ code: 1 }));
