@@ -5,8 +5,9 @@
 // sweep directory must be shared by the sweep and its workers (the jobs name run directories relative to DIR).
 import { appendFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+// bullmq and ioredis are loaded on first use (below), so importing the runner does not load a Redis client
+import type { Job, Queue as BullQueue } from 'bullmq';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { BackendName } from '../core/index.js';
 import { ConfigError, EXIT } from './errors.js';
 import { ensureDir } from './fsio.js';
@@ -57,7 +58,8 @@ export function redisConnection(url: string): RedisOptions {
 }
 
 /** A client for BullMQ (under ESM it takes a constructed ioredis client, not options); closed by the caller. */
-function redisClient(url: string): Redis {
+async function redisClient(url: string): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   return new Redis(redisConnection(url));
 }
 
@@ -82,8 +84,16 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepResult
   const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   redisConnection(o.queue); // a bad URL is bad input before anything else happens
   const s = openSweep(o.sweepPath, o.outDir, log);
-  const connection = redisClient(o.queue);
-  const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+  let connection: Redis;
+  let queue: BullQueue<RunJobData, RunJobResult>;
+  try {
+    connection = await redisClient(o.queue);
+    const { Queue } = await import('bullmq');
+    queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+  } catch (e) {
+    s.lock.release();
+    throw e;
+  }
   let signal: StopSignal | undefined;
   const onSignal = (sig: StopSignal): void => {
     signal ??= sig;
@@ -160,7 +170,8 @@ export interface WorkerOptions {
 /** `fluxion worker`: processes run jobs one at a time until a signal, then closes (the running run checkpoints). */
 export async function runWorker(o: WorkerOptions): Promise<number> {
   const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
-  const connection = redisClient(o.queue);
+  const { Worker, UnrecoverableError } = await import('bullmq');
+  const connection = await redisClient(o.queue);
   const runsDir = resolve(o.runs);
   const lockDuration = o.lockDuration ?? 30000;
   const processor = async (job: Job<RunJobData, RunJobResult>): Promise<RunJobResult> => {

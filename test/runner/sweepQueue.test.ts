@@ -11,6 +11,7 @@ import { main } from '../../runner/cli.js';
 import { redisConnection } from '../../runner/sweepQueue.js';
 import type { Summary } from '../../runner/outputs.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
+import { skipBecause } from '../support/skip.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,8 +67,8 @@ describe('fluxion sweep --queue (BullMQ) and fluxion worker', function () {
 
   before(async function () {
     if (spawnSync('redis-server', ['--version']).status !== 0) {
-      console.warn('    SKIPPED: redis-server is not installed (apt-get install -y redis-server); the BullMQ sweep test did not run');
-      this.skip();
+      console.warn('    SKIPPED: redis-server is not installed (apt-get install -y redis-server); the BullMQ sweep tests did not run');
+      skipBecause(this, 'no redis-server');
     }
     const port = await freePort();
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
