@@ -58,9 +58,26 @@ export function redisConnection(url: string): RedisOptions {
 }
 
 /** A client for BullMQ (under ESM it takes a constructed ioredis client, not options); closed by the caller. */
-async function redisClient(url: string): Promise<Redis> {
+async function redisClient(url: string, timeoutMs = 10000): Promise<Redis> {
   const { Redis } = await import('ioredis');
-  return new Redis(redisConnection(url));
+  const client = new Redis(redisConnection(url));
+  // connection errors surface as the ConfigError below, not as ioredis' "unhandled error event" lines
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      client.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+  } catch {
+    client.disconnect();
+    throw new ConfigError(`--queue: cannot reach Redis at ${url} within ${timeoutMs / 1000} s (is redis-server running?)`);
+  } finally {
+    clearTimeout(timer);
+  }
+  return client;
 }
 
 /** BullMQ job ids may not contain ':'; sweep names and run ids never do. */

@@ -89,6 +89,11 @@ describe('fluxion sweep --queue (BullMQ) and fluxion worker', function () {
     const file = writeConfig(dir, SWEEP, 'sweep.yaml');
     expect(await main(['sweep', file, '--queue', 'http://h:1', '--out', join(dir, 'x')], s.deps)).to.equal(2);
     expect(s.err.join('')).to.match(/^error: --queue: expected redis:\/\/host:port, got 'http:\/\/h:1'\n$/);
+    // nothing listens on a port just freed: exit 2 with one line, not a hang
+    const d = sinks();
+    const down = `redis://127.0.0.1:${await freePort()}`;
+    expect(await main(['sweep', file, '--queue', down, '--out', join(dir, 'y')], d.deps)).to.equal(2);
+    expect(d.err.join('')).to.match(/^error: --queue: cannot reach Redis at redis:\/\/127.0.0.1:\d+ within 10 s[^\n]*\n$/);
   });
 
   it('6 runs on 2 workers, one SIGKILLed mid-run: all complete, the killed run resumes, results equal the local pool', async () => {
