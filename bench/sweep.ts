@@ -2,6 +2,7 @@
 // 8 runs one after another (1 worker), each sweep in a fresh directory; every run is a child process (`fluxion run`),
 // so process start-up is part of what is timed. Best of `reps` per worker count (alternating), with the machine's
 // load average beside each (the machine is shared). `--write` keeps bench/results-sweep.json and results-sweep.md.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,12 +29,30 @@ const SWEEP = [
   'seeds: 2',
 ].join('\n');
 
+/** Seconds for `n` node processes spinning a fixed CPU-bound loop at once: what the shared machine gives right now. */
+function spin(n: number): Promise<number> {
+  const code = 'let x = 0; for (let i = 0; i < 4e8; i++) x = (x + i * 7) % 1000003; if (x < 0) console.log(x);';
+  const t0 = performance.now();
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () => new Promise<void>((r) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).on('exit', () => r())),
+    ),
+  ).then(() => (performance.now() - t0) / 1000);
+}
+
 interface Timing {
   workers: number;
   seconds: number;
   load_before: number;
   load_after: number;
 }
+
+// calibration: 2 CPU-bound processes at once against 2 one after another (0.5 on two idle cores)
+const spin1 = (await spin(1)) * 2;
+const spin2 = await spin(2);
+const calibration = spin2 / spin1;
+console.log(`calibration: 2 spinning processes at once / one after another = ${calibration.toFixed(2)} (0.5 on 2 idle cores)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-sweep-'));
 const file = join(dir, 'sweep.yaml');
@@ -61,7 +80,7 @@ console.log(
   `8 runs: 1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target <= 0.6)`,
 );
 
-const result = { date: new Date().toISOString(), cores, runs: 8, steps: STEPS, reps, timings, ratio };
+const result = { date: new Date().toISOString(), cores, runs: 8, steps: STEPS, reps, timings, ratio, calibration };
 writeResults('sweep', result);
 if (process.argv.includes(WRITE_FLAG)) {
   const md = [
@@ -76,6 +95,8 @@ if (process.argv.includes(WRITE_FLAG)) {
     ...timings.map((t) => `| ${t.workers} | ${t.seconds.toFixed(1)} | ${t.load_before.toFixed(2)} | ${t.load_after.toFixed(2)} |`),
     '',
     `Ratio 2 workers / 1 worker (best of each): **${ratio.toFixed(2)}** (target <= 0.6).`,
+    `Calibration at the start: 2 CPU-bound node processes at once took ${calibration.toFixed(2)}x the time of the same two one`,
+    'after another (0.5 on two idle cores): the floor the machine allowed a 2-worker pool at that moment.',
     '',
   ].join('\n');
   const path = fileURLToPath(new URL('./results-sweep.md', import.meta.url));
