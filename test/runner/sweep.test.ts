@@ -3,7 +3,8 @@
 // interrupted one continued from its checkpoint) and ends with the results of an uninterrupted sweep.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { readMetrics, type Summary } from '../../runner/outputs.js';
@@ -100,6 +101,20 @@ describe('fluxion sweep: local pool', function () {
         .slice(1)
         .map((row) => row[4]),
     ).to.deep.equal(['interrupted', 'interrupted', 'pending', 'pending']);
+  });
+
+  it('a run that fails is a failed row, its reason in its run.log, and the sweep exits 1', async () => {
+    const single = writeConfig(dir, SWEEP.replace(/^grid: .*$/m, '').replace('seeds: 2', 'seeds: 1'), 'single.yaml');
+    const out = join(dir, 'failing');
+    // another live run (this process) holds the run directory: the child refuses it with exit 2
+    mkdirSync(join(out, 'base-s0'), { recursive: true });
+    const lock = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+    writeFileSync(join(out, 'base-s0', '.lock'), `${JSON.stringify(lock)}\n`);
+    const r = await sweep(single, out, 1);
+    expect(r.code, r.log).to.equal(1);
+    expect(r.log).to.contain('base-s0: failed (exit 2; see').and.contain('1 run(s) failed');
+    expect(resultsOf(out).slice(1)).to.deep.equal([['base-s0', 'base', '0', 'failed', '', '', '']]);
+    expect(readFileSync(join(out, 'base-s0', 'run.log'), 'utf8')).to.match(/is in use by another run \(pid \d+/);
   });
 
   it('SIGINT stops the sweep at a checkpoint; a rerun skips finished runs, resumes the interrupted one, and matches', async () => {
