@@ -30,6 +30,7 @@ const scripts = [
   'pinn',
   'stde',
   'runner',
+  'sweep',
 ];
 const tmp = mkdtempSync(join(tmpdir(), 'fluxion-bench-'));
 const env = { ...process.env, BENCH_RESULTS_DIR: tmp };

@@ -12,6 +12,10 @@ import { initConfig, initPdes } from './init.js';
 import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
+import { parseOverride } from './overrides.js';
+// static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
+import { runSweep } from './sweep.js';
+import { runQueuedSweep, runWorker } from './sweepQueue.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -20,6 +24,8 @@ export interface MainDeps {
   trainerFactory?: TrainerFactory;
   /** `view` serves until this settles (default: until SIGINT). */
   viewUntil?: Promise<void>;
+  /** `worker` takes jobs until this settles (default: until SIGINT / SIGTERM). */
+  workerUntil?: Promise<void>;
   /** Output sinks (default process.stdout / process.stderr). */
   out?: (text: string) => void;
   err?: (text: string) => void;
@@ -40,7 +46,13 @@ function parseBackend(v: string | undefined): BackendName | undefined {
   return v as BackendName;
 }
 
+/** Collects repeated `--set` options. */
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const SET_HELP = 'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]';
+
 interface RunFlags {
+  set: string[];
+  configDir?: string;
   out?: string;
   resume?: boolean;
   backend?: string;
@@ -70,9 +82,13 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`)
     .option('--steps <n>', 'override training.steps')
     .option('--quiet', 'no progress output')
+    .option('--set <key=value>', SET_HELP, collect, [])
+    .option('--config-dir <dir>', "resolve the config's relative paths against this directory (default: the config file's)")
     .action(async (configPath: string, flags: RunFlags) => {
       const r = await runConfig({
         configPath,
+        overrides: flags.set.map(parseOverride),
+        configDir: flags.configDir,
         outDir: flags.out,
         resume: !!flags.resume,
         backend: parseBackend(flags.backend),
@@ -85,12 +101,57 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     });
 
   program
+    .command('sweep')
+    .description('run a grid / random search over config keys and seeds on a local worker pool; outputs go to runs/<sweep>/')
+    .argument('<sweep>', 'sweep file (.yaml)')
+    .option('--workers <n>', 'runs at once, one child process each (default: one per core)')
+    .option('--out <dir>', 'sweep directory (default runs/<sweep name>)')
+    .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
+    .option('--quiet', 'no progress output')
+    .option('--queue <url>', 'enqueue the runs on a BullMQ queue in Redis (redis://host:port) for `fluxion worker`s and wait for them')
+    .action(async (sweepPath: string, flags: { workers?: string; out?: string; backend?: string; quiet?: boolean; queue?: string }) => {
+      const common = {
+        sweepPath,
+        outDir: flags.out,
+        backend: parseBackend(flags.backend),
+        quiet: !!flags.quiet,
+        log: (line: string) => err(`${line}\n`),
+        tty: deps.err === undefined ? process.stderr : undefined,
+      };
+      if (flags.queue !== undefined && flags.workers !== undefined)
+        throw new ConfigError('--workers: not with --queue (start `fluxion worker` processes instead)');
+      const r =
+        flags.queue === undefined
+          ? await runSweep({ ...common, workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers') })
+          : await runQueuedSweep({ ...common, queue: flags.queue });
+      code = r.exitCode;
+    });
+
+  program
+    .command('worker')
+    .description('take sweep runs from a BullMQ queue (fluxion sweep --queue) and run them, one at a time, until Ctrl-C')
+    .requiredOption('--queue <url>', 'the Redis of the queue: redis://host:port')
+    .requiredOption('--runs <dir>', 'the directory holding the sweep directories (default of fluxion sweep: runs), shared with the sweep')
+    .option('--lock-duration <ms>', "ms a job's lock lasts without renewal before it counts as stalled and is retried (default 30000)")
+    .action(async (flags: { queue: string; runs: string; lockDuration?: string }) => {
+      code = await runWorker({
+        queue: flags.queue,
+        runs: flags.runs,
+        lockDuration: flags.lockDuration === undefined ? undefined : parseSteps(flags.lockDuration, '--lock-duration'),
+        log: (line) => err(`${line}\n`),
+        runCli: (args, write) => main(args, { ...deps, out: write, err: write }),
+        until: deps.workerUntil,
+      });
+    });
+
+  program
     .command('validate')
     .description('check a config and print nothing but a verdict (or the resolved config with --print)')
     .argument('<config>', 'config file (.yaml)')
     .option('--print', 'print the resolved config (all defaults filled)')
-    .action((configPath: string, flags: { print?: boolean }) => {
-      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`));
+    .option('--set <key=value>', SET_HELP, collect, [])
+    .action((configPath: string, flags: { print?: boolean; set: string[] }) => {
+      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), flags.set.map(parseOverride));
       for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';

@@ -10,6 +10,7 @@ import { checkPinnLimits } from './limits.js';
 import { isReservedName } from '../pinn/symbols.js';
 import { readDataFile } from '../meshes/data/reference.js';
 import { renameDeprecatedKeys } from './keyStyle.js';
+import { applyOverrides, type Override } from './overrides.js';
 
 /** Largest config file read (16 MiB). */
 const MAX_CONFIG_BYTES = 16 * 2 ** 20;
@@ -118,12 +119,13 @@ function typeName(t: string): string {
   return names[t] ?? t;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+/** One line for a zod issue: the key path, what was expected and what came (`root`: the schema `data` was checked by). */
+export function describeIssue(issue: z.core.$ZodIssue, data: unknown, root: z.ZodType = configSchema): string {
   const path = formatPath(issue.path);
   const got = valueAt(data, issue.path);
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const obj = schemaAt(configSchema, data, issue.path);
+      const obj = schemaAt(root, data, issue.path);
       const known = obj ? Object.keys(defOf(obj).shape ?? {}) : [];
       const key = issue.keys[0];
       const hint = closest(key, known);
@@ -147,7 +149,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
       const flat = u.errors.flat();
       const deepest = flat.find((e) => e.code === 'unrecognized_keys') ?? flat.sort((a, b) => b.path.length - a.path.length)[0];
       if (deepest && (deepest.path.length > 0 || deepest.code === 'unrecognized_keys'))
-        return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data);
+        return describeIssue({ ...deepest, path: [...issue.path, ...deepest.path] } as z.core.$ZodIssue, data, root);
       return `${path}: expected ${u.errors.map((e) => (e[0]?.code === 'invalid_type' ? typeName((e[0] as { expected: string }).expected) : 'a valid value')).join(' or ')}, got ${show(got)}`;
     }
     case 'invalid_key':
@@ -194,9 +196,7 @@ export function validateConfig(data: unknown, source = 'config'): RunConfig {
     );
   const r = configSchema.safeParse(data);
   if (!r.success) {
-    // A misspelt key also shows up as a missing required one; the misspelling is the better message.
-    const issues = r.error.issues;
-    throw new ConfigError(describeIssue(issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0], data));
+    throw new ConfigError(describeIssue(firstIssue(r.error.issues), data));
   }
   checkOptimizer(r.data.training);
   if (r.data.kind === 'pinn' && r.data.training.finetune) checkOptimizer(r.data.training.finetune, 'training.finetune');
@@ -214,8 +214,16 @@ export const MAX_YAML_ALIASES = 100;
 /** Where config warnings go by default (deprecated keys): Node's warning channel. */
 export const emitConfigWarning = (message: string): void => void process.emitWarning(message, { code: 'FLUXION_CONFIG' });
 
-/** Parses YAML text; syntax errors name the line and column; `warn` gets one line per deprecated key (read renamed). */
-export function parseConfigText(text: string, source = 'config', warn: (message: string) => void = emitConfigWarning): RunConfig {
+/** The first issue worth reporting: a misspelt key also shows up as a missing required one, and is the better message. */
+export function firstIssue(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue {
+  return issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0];
+}
+
+/**
+ * Parses YAML text into plain data; syntax errors name the line and column; `warn` gets one line per deprecated
+ * key (read renamed).
+ */
+export function parseYamlText(text: string, source = 'config', warn: (message: string) => void = emitConfigWarning): unknown {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
@@ -234,22 +242,42 @@ export function parseConfigText(text: string, source = 'config', warn: (message:
       `${source}: invalid YAML: ${bomb ? `more than ${MAX_YAML_ALIASES} alias expansions (*name), refused as a resource exhaustion risk (an alias bomb?)` : msg.replace(/^Unresolved alias[^:]*: ?(.*)$/, "undefined alias '*$1' (define the anchor &$1 before using it)")}`,
     );
   }
+  return data;
+}
+
+/** Parses and validates a config's YAML text; `overrides` (`--set`) are applied to the data before validation. */
+export function parseConfigText(
+  text: string,
+  source = 'config',
+  warn: (message: string) => void = emitConfigWarning,
+  overrides: readonly Override[] = [],
+): RunConfig {
+  const data = parseYamlText(text, source, warn);
+  if (overrides.length > 0 && data !== null && typeof data === 'object' && !Array.isArray(data))
+    applyOverrides(data as Record<string, unknown>, overrides);
   return validateConfig(data, source);
 }
 
-export function loadConfig(path: string, warn: (message: string) => void = emitConfigWarning): RunConfig {
-  let text: string;
+/** Reads a config file of bounded size as text; an unreadable file is a ConfigError naming it. */
+export function readConfigText(path: string): string {
   try {
     // a regular file of bounded size: `fluxion validate /dev/zero` must not read forever
-    text = new TextDecoder().decode(readDataFile(path, MAX_CONFIG_BYTES));
+    return new TextDecoder().decode(readDataFile(path, MAX_CONFIG_BYTES));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(`${path}: cannot read config (${code ?? (e as Error).message})`);
   }
-  return parseConfigText(text, path, warn);
 }
 
-/** The resolved config (all defaults filled) as YAML, written as config.resolved.yaml. */
-export function resolvedYaml(config: RunConfig): string {
-  return stringify(config, { lineWidth: 0 });
+export function loadConfig(
+  path: string,
+  warn: (message: string) => void = emitConfigWarning,
+  overrides: readonly Override[] = [],
+): RunConfig {
+  return parseConfigText(readConfigText(path), path, warn, overrides);
+}
+
+/** The resolved config (all defaults filled) as YAML, written as config.resolved.yaml (`header`: leading comment lines). */
+export function resolvedYaml(config: RunConfig, header = ''): string {
+  return header + stringify(config, { lineWidth: 0 });
 }

@@ -1,6 +1,6 @@
 // docs/config.md: the reference of every config key (type, default, meaning, example), rendered from the JSON
 // Schema that the zod schemas generate, so the reference, the editor schema and the validator say the same thing.
-import { configJsonSchema, schemaFileName, type JsonSchema } from './jsonSchema.js';
+import { configJsonSchema, schemaFileName, sweepJsonSchema, type JsonSchema } from './jsonSchema.js';
 import { OPTION_KEYS } from './keyStyle.js';
 import { runKinds } from './schema.js';
 
@@ -170,6 +170,7 @@ export function generatedConfigFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const kind of [...runKinds, undefined])
     files[`schemas/${schemaFileName(kind)}`] = `${JSON.stringify(configJsonSchema(kind), null, 2)}\n`;
+  files['schemas/sweep.schema.json'] = `${JSON.stringify(sweepJsonSchema(), null, 2)}\n`;
   files['docs/config.md'] = configReference();
   return files;
 }

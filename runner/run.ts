@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 // the package entry, so that 'gpu' is available to setBackend in Node (see index.ts)
 import { setBackend, getBackend, type BackendName } from '../index.js';
 import { loadConfig, resolvedYaml } from './config.js';
+import { overridesComment, type Override } from './overrides.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { ConfigError, DivergenceError, EXIT, IoError, type DivergenceCriterion } from './errors.js';
 import { withIo, writeFileAtomic } from './fsio.js';
@@ -39,6 +40,10 @@ export interface RunOptions {
   backend?: BackendName;
   /** Overrides training.steps. */
   steps?: number;
+  /** `--set key.path=value` assignments, applied to the config file's data before validation. */
+  overrides?: readonly Override[];
+  /** The directory relative paths of the config are resolved against (default: the config file's). */
+  configDir?: string;
   quiet?: boolean;
   /** Replaces the kind's trainer (tests use a small double). */
   trainerFactory?: TrainerFactory;
@@ -272,7 +277,7 @@ export async function runConfig(o: RunOptions): Promise<RunResult> {
 async function runInDir(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const deprecations: string[] = [];
-  const config = loadConfig(o.configPath, (w) => deprecations.push(w));
+  const config = loadConfig(o.configPath, (w) => deprecations.push(w), o.overrides);
   if (o.steps !== undefined) config.training.steps = o.steps;
   const warnings = [...deprecations, ...runWarnings(config, o.steps)];
   for (const w of warnings) log(`warning: ${w}`);
@@ -301,6 +306,7 @@ async function runLocked(
 ): Promise<RunResult> {
   const ckptDir = join(outDir, 'checkpoint');
   const hash = configHash(config);
+  const configDir = o.configDir ?? dirname(resolve(o.configPath));
   let ckpt: Checkpoint | undefined;
   if (o.resume) {
     ckpt = readCheckpoint(ckptDir, { warn: (w) => log(`warning: ${w}`) });
@@ -313,8 +319,8 @@ async function runLocked(
       throw new ConfigError(`--steps: expected at least the checkpoint's step ${ckpt.step}, got ${config.training.steps}`);
   }
 
-  const trainer = await (o.trainerFactory ?? createTrainer)(config, { configDir: dirname(resolve(o.configPath)) });
-  writeFileAtomic(join(outDir, 'config.resolved.yaml'), resolvedYaml(config));
+  const trainer = await (o.trainerFactory ?? createTrainer)(config, { configDir });
+  writeFileAtomic(join(outDir, 'config.resolved.yaml'), resolvedYaml(config, overridesComment(o.overrides ?? [])));
   const metrics = new MetricsLog(join(outDir, 'metrics.jsonl'));
   if (ckpt) {
     metrics.truncateAfter(ckpt.step, config.training.log_every);
@@ -368,7 +374,7 @@ async function runLocked(
   const allWarnings = [...new Set([...warnings, ...loop.warnings])];
   if (allWarnings.length) summary.warnings = allWarnings;
   if (outcome.status === 'completed') {
-    const fields = fieldOutputs(config, trainer, dirname(resolve(o.configPath)));
+    const fields = fieldOutputs(config, trainer, configDir);
     summary.fields = withIo(join(outDir, 'fields'), () => writeFields(outDir, fields));
   }
   writeSummary(outDir, summary);
@@ -394,11 +400,15 @@ function unknownsText(s: Summary): string {
 }
 
 /** `fluxion validate`: parse and check a config; returns the resolved YAML (`warn`: deprecated keys). */
-export function validateFile(path: string, warn?: (message: string) => void): { config: RunConfig; yaml: string } {
-  const config = loadConfig(path, warn);
+export function validateFile(
+  path: string,
+  warn?: (message: string) => void,
+  overrides: readonly Override[] = [],
+): { config: RunConfig; yaml: string } {
+  const config = loadConfig(path, warn, overrides);
   const ctx = { configDir: dirname(resolve(path)) };
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);
   if (config.kind === 'simulation') checkSimulationConfig(config);
-  return { config, yaml: resolvedYaml(config) };
+  return { config, yaml: resolvedYaml(config, overridesComment(overrides)) };
 }

@@ -141,12 +141,12 @@ export function sinks(): { out: string[]; err: string[]; deps: { out: (t: string
 
 /**
  * `fluxion validate` on a config text in `dir`: asserts exit 2 with one line (no stack) that starts at the key
- * path `path`; returns that line without the `error: ` prefix and the folder.
+ * path `path` (`args`: more arguments, e.g. `--set` overrides); returns that line without the `error: ` prefix and the folder.
  */
-export async function rejectedAt(dir: string, yaml: string, path: string): Promise<string> {
+export async function rejectedAt(dir: string, yaml: string, path: string, args: readonly string[] = []): Promise<string> {
   const file = writeConfig(dir, yaml);
   const s = sinks();
-  const code = await main(['validate', file], s.deps);
+  const code = await main(['validate', file, ...args], s.deps);
   const msg = s.err.join('');
   expect(code, msg).to.equal(2);
   expect(msg.split('\n').filter((l) => l !== '')).to.have.length(1); // one line, no stack
