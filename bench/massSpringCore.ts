@@ -21,7 +21,7 @@ import { walkLoss } from '../sim/massSpring/coreWalk.js';
 import { defaultRobot } from '../sim/massSpring/robot.js';
 import { MassSpringSim } from '../test/sim/oracle/massSpring.js';
 import { walkLossAndGrad as oracleWalk } from '../test/sim/oracle/walk.js';
-import { mdTable } from './pinnacle/table.js';
+import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { best } from './timing.js';
 

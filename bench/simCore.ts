@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { mdTable } from './markdown.js';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../core/index.js';
@@ -342,16 +343,11 @@ const rows: string[][] = [
     'segment inputs kept, one segment recomputed at a time',
   ],
 ];
-const table = [
-  '| quantity | hand-written (sim/mpm) | core (sim/coreMpm, jitted step) | note |',
-  '|---|---|---|---|',
-  ...rows.map((r) => `| ${r.join(' | ')} |`),
-].join('\n');
-const breakdownTable = [
-  `| step of the compiled core forward step | ms/step | share |`,
-  '|---|---|---|',
-  ...breakdown.slice(0, 14).map(([k, t]) => `| ${k} | ${t.toFixed(2)} | ${((100 * t) / breakdownTotal).toFixed(0)}% |`),
-].join('\n');
+const table = mdTable(['quantity', 'hand-written (sim/mpm)', 'core (sim/coreMpm, jitted step)', 'note'], rows);
+const breakdownTable = mdTable(
+  ['step of the compiled core forward step', 'ms/step', 'share'],
+  breakdown.slice(0, 14).map(([k, t]) => [k, t.toFixed(2), `${((100 * t) / breakdownTotal).toFixed(0)}%`]),
+);
 console.log(table);
 console.log(breakdownTable);
 if (write) {

@@ -8,6 +8,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '../runner/sweep.js';
+import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 
 const quick = process.argv.includes('--quick');
@@ -90,9 +91,10 @@ if (process.argv.includes(WRITE_FLAG)) {
     `8 runs of a tiny Poisson PINN (2x16 tanh, ${STEPS} Adam steps, 200 points), each a child process \`fluxion run\` under tsx`,
     '(start-up included). Best of the repeats; 1-min load average before and after each sweep.',
     '',
-    '| workers | wall time (s) | load before | load after |',
-    '| --- | --- | --- | --- |',
-    ...timings.map((t) => `| ${t.workers} | ${t.seconds.toFixed(1)} | ${t.load_before.toFixed(2)} | ${t.load_after.toFixed(2)} |`),
+    mdTable(
+      ['workers', 'wall time (s)', 'load before', 'load after'],
+      timings.map((t) => [String(t.workers), t.seconds.toFixed(1), t.load_before.toFixed(2), t.load_after.toFixed(2)]),
+    ),
     '',
     `Ratio 2 workers / 1 worker (best of each): **${ratio.toFixed(2)}** (target <= 0.6).`,
     `Calibration at the start: 2 CPU-bound node processes at once took ${calibration.toFixed(2)}x the time of the same two one`,

@@ -4,6 +4,7 @@ import { QUICK_STEPS, type Setting } from './args.js';
 import { METHOD_IDS, METHODS, isMethodId } from './methods.js';
 import { PUBLISHED, publishedBest, publishedVanilla, unverified } from './published.js';
 import type { RunRecord, RunStatus } from './records.js';
+import { mdTable } from '../markdown.js';
 
 /** The runs of one problem config, method and setting over seeds. */
 export interface Group {
@@ -99,13 +100,6 @@ function publishedCells(problem: string): [string, string] {
   const b = publishedBest(problem);
   const dagger = (m: Parameters<typeof unverified>[1]): string => (unverified(problem, m) ? ' †' : '');
   return [v === null ? '—' : fmt(v), b === null ? '—' : `${fmt(b.l2re)} (${b.method}${dagger(b.method)})`];
-}
-
-/** A markdown table with columns padded to their widest cell, as Biome formats markdown (so `npm run lint` passes). */
-export function mdTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, j) => Math.max(3, h.length, ...rows.map((r) => (r[j] ?? '').length)));
-  const line = (cells: readonly string[]): string => `| ${widths.map((w, j) => (cells[j] ?? '').padEnd(w)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** Table 1: per problem, our best group beside PINNacle's vanilla and best published L2RE. */
