@@ -126,6 +126,33 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
     });
   }
 
+  for (const d of [2, 3] as const) {
+    it(`${d}D MPM step with the neural material: a body at rest without gravity stays exactly at rest (stress-free F = I)`, () => {
+      const side = 4;
+      const n = side ** d;
+      const x = Array.from({ length: d }, (_, a) =>
+        Array.from({ length: n }, (_, p) => 0.4 + ((Math.floor(p / side ** a) % side) + 0.5) * 0.05),
+      ).flat();
+      const law = neuralElasticity({ dim: d, stiffness: 100, seed: 7 });
+      const sim = coreMpm({ dim: d, nGrid: 12, nParticles: n, dt: 1e-3, gravity: 0, material: 'neural', neural: law });
+      const s0 = sim.initialState(fx.tensor(x, [d, n], 'f64'));
+      let st = s0;
+      for (let t = 0; t < 3; t++) st = sim.step(st, { ...sim.params(), theta: law.init() });
+      expect(Math.max(...Array.from(st.v.dataSync(), Math.abs))).to.be.below(1e-12);
+      // and the same step does move a body whose F is not the identity (the stress reaches the grid)
+      const F0 = fx.mul(
+        s0.F,
+        fx.tensor(
+          Array.from({ length: d * d }, (_, k) => (k === 0 ? 1.05 : 1)),
+          [d * d, 1],
+          'f64',
+        ),
+      );
+      const moved = sim.step({ ...s0, F: F0 }, { ...sim.params(), theta: law.init() });
+      expect(Math.max(...Array.from(moved.v.dataSync(), Math.abs))).to.be.above(1e-6);
+    });
+  }
+
   describe('through the core MPM (2D)', () => {
     const nGrid = 16;
     const body = bodyParticles({ shape: 'square', centre: [0.5, 0.5], size: 0.25, v0: [0.5, -0.2], gradV: [5, 2, -1, -4] }, nGrid);
