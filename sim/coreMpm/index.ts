@@ -6,3 +6,4 @@ export { kirchhoff, snowPlasticity, polarRotation, type StressInputs, type CoreM
 export { polar2, polar3, polar3Tensor } from './polar.js';
 export { stencil, bsplineWeights, type Stencil } from './stencil.js';
 export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
+export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';

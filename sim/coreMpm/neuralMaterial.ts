@@ -43,7 +43,7 @@ export interface NeuralElasticity {
 }
 
 /** The MLP's layers read back out of the flat vector (leaf order of the MlpParams tree: W then b per layer). */
-function unflattenMlp(theta: Tensor, like: MlpParams): MlpParams {
+export function unflattenMlp(theta: Tensor, like: MlpParams): MlpParams {
   let at = 0;
   const take = (shape: readonly number[]): Tensor => {
     const size = shape.reduce((a, b) => a * b, 1);

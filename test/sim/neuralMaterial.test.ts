@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { bodyParticles } from '../../sim/coreMpm/bodies.js';
-import { coreMpm, neuralElasticity } from '../../sim/coreMpm/index.js';
+import { coreMpm, neuralElasticity, neuralPlasticity, polar2 } from '../../sim/coreMpm/index.js';
 import { fitNeuralMaterial, observeFrames, trajectoryLoss, type Observation } from '../../sim/coreMpm/learnMaterial.js';
 import { det, matMul, matMulNT, type Mat } from '../../sim/coreMpm/smallMat.js';
 
@@ -153,6 +153,37 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
     });
   }
 
+  describe('learned plastic projection (2D)', () => {
+    const pl = neuralPlasticity({ seed: 9, hidden: [8, 8] });
+    const rng = new Mulberry32(77);
+    const perturbed = fx.add(
+      pl.init(),
+      fx.tensor(
+        Float64Array.from({ length: pl.size }, () => 0.5 * rng.normal()),
+        [pl.size],
+        'f64',
+      ),
+    );
+
+    it('is frame-indifferent: project(Q F) = Q project(F) (1e-12) and does act for a trained-like theta', () => {
+      const F = randomF(2, rng);
+      const Q = randomRotations(2, rng);
+      const out = pl.project(F, perturbed);
+      expect(scaledErr(pl.project(matMul(Q, F), perturbed), matMul(Q, out))).to.be.below(1e-12);
+      expect(scaledErr(out, F)).to.be.above(1e-3, 'the perturbed projection must move F');
+    });
+
+    it('starts almost elastic: F - (1 - h)(F - m R) with h = exp(-softplus(-8)), m the mean singular value (1e-12)', () => {
+      const F = randomF(2, rng);
+      const R = polar2(F);
+      // m = tr(R^T F) / 2: the mean singular value
+      const m = fx.mul(0.5, fx.add(fx.add(fx.mul(R[0], F[0]), fx.mul(R[2], F[2])), fx.add(fx.mul(R[1], F[1]), fx.mul(R[3], F[3]))));
+      const shrink = 1 - Math.exp(-Math.log1p(Math.exp(-8)));
+      const want = F.map((f, k) => fx.sub(f, fx.mul(shrink, fx.sub(f, fx.mul(m, R[k])))));
+      expect(scaledErr(pl.project(F, pl.init()), want)).to.be.below(1e-12);
+    });
+  });
+
   describe('through the core MPM (2D)', () => {
     const nGrid = 16;
     const body = bodyParticles({ shape: 'square', centre: [0.5, 0.5], size: 0.25, v0: [0.5, -0.2], gradV: [5, 2, -1, -4] }, nGrid);
@@ -166,7 +197,10 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
 
     it('rejects the neural material without its law or its parameters', () => {
       expect(() => coreMpm({ ...base, material: 'neural' })).to.throw(/needs the option neural/);
-      expect(() => sim.step(state0, sim.params())).to.throw(/needs params.theta/);
+      expect(() => coreMpm({ ...base, material: 'fixedCorotated', neuralPlasticity: neuralPlasticity() })).to.throw(
+        /needs material 'neural' in 2D/,
+      );
+      expect(() => sim.step(state0, sim.params())).to.throw(/needs params.theta of shape/);
     });
 
     it('d loss / d theta through a checkpointed rollout matches central differences (1e-6 relative, f64)', () => {
@@ -183,6 +217,35 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
       const fd = (f(fx.add(th, fx.mul(h, dir))).item() - f(fx.sub(th, fx.mul(h, dir))).item()) / (2 * h);
       const ad = fx.sum(fx.mul(g, dir)).item();
       expect(Math.abs(ad)).to.be.above(1e-8, 'the loss must depend on theta');
+      expect(Math.abs(fd - ad) / Math.abs(ad)).to.be.below(1e-6);
+    });
+
+    it('with the plastic projection too: d loss / d theta (elastic and plastic parts) matches central differences from F = I', () => {
+      const pl = neuralPlasticity({ seed: 4, hidden: [8, 8] });
+      const simP = coreMpm({ ...base, material: 'neural', neural: law, neuralPlasticity: pl });
+      const rng = new Mulberry32(12);
+      const size = law.size + pl.size;
+      // perturbed off the almost-elastic start so the plastic part of the gradient is not negligible
+      const th = fx.add(
+        fx.concat([law.init(), pl.init()]),
+        fx.tensor(
+          Float64Array.from({ length: size }, () => 0.3 * rng.normal()),
+          [size],
+          'f64',
+        ),
+      );
+      const f = (t: fx.Tensor): fx.Tensor => trajectoryLoss(simP, obs, t, every, 0.25);
+      const g = fx.grad(f)(th) as fx.Tensor;
+      expect(g.dataSync().every(Number.isFinite)).to.equal(true);
+      const dir = fx.tensor(
+        Float64Array.from({ length: size }, () => rng.normal()),
+        [size],
+        'f64',
+      );
+      const h = 1e-5;
+      const fd = (f(fx.add(th, fx.mul(h, dir))).item() - f(fx.sub(th, fx.mul(h, dir))).item()) / (2 * h);
+      const ad = fx.sum(fx.mul(g, dir)).item();
+      expect(Math.abs(ad)).to.be.above(1e-8);
       expect(Math.abs(fd - ad) / Math.abs(ad)).to.be.below(1e-6);
     });
 
