@@ -2,6 +2,8 @@
 export { coreMpm, lameTensors, type CoreMpm, type CoreMpmOptions, type MpmParams } from './step.js';
 export { mpmRollout, segmentLength, CoreMpmStepper, type RolloutParams, type RolloutOptions, type CoreMpmGrads } from './rollout.js';
 export { packState, unpackState, stateSize, fromParticleMajor, toParticleMajor, type MpmState, type StateShape } from './state.js';
-export { kirchhoff, snowPlasticity, polarRotation, type StressInputs } from './materials.js';
+export { kirchhoff, snowPlasticity, polarRotation, type StressInputs, type CoreMpmMaterial } from './materials.js';
 export { polar2, polar3, polar3Tensor } from './polar.js';
 export { stencil, bsplineWeights, type Stencil } from './stencil.js';
+export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
+export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';

@@ -6,6 +6,7 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { MpmMaterial } from '../mpm/materials2d.js';
+import type { NeuralElasticity } from './neuralMaterial.js';
 import { polar2, polar3 } from './polar.js';
 import { addDiagonal, det, dimOf, matMul, matMulNT, matVec, scaleMat, subMat, type Mat } from './smallMat.js';
 
@@ -17,17 +18,25 @@ export interface StressInputs {
   alpha: Tensor | null;
   /** unit actuation direction */
   direction: readonly number[];
+  /** the learned law and its parameters (material 'neural' only) */
+  neural?: { law: NeuralElasticity; theta: Tensor };
 }
+
+/** The analytic materials of sim/mpm plus the learned one. */
+export type CoreMpmMaterial = MpmMaterial | 'neural';
 
 /** Polar rotation of F, closed form in 2D and Newton with a custom vjp in 3D. */
 export const polarRotation = (F: Mat): Mat => (F.length === 4 ? polar2(F) : polar3(F));
 
 /** Kirchhoff stress of `material` (snow is fixed-corotated with the hardened moduli it is given). */
-export function kirchhoff(material: MpmMaterial, F: Mat, p: StressInputs): Mat {
+export function kirchhoff(material: CoreMpmMaterial, F: Mat, p: StressInputs): Mat {
   const d = dimOf(F);
   const J = det(F);
   let tau: Mat;
-  if (material === 'neoHookean') {
+  if (material === 'neural') {
+    if (!p.neural) throw new Error("kirchhoff: material 'neural' needs the law and its parameters theta");
+    tau = p.neural.law.kirchhoff(F, p.neural.theta);
+  } else if (material === 'neoHookean') {
     // mu (F F^T - I) + lambda log J I
     tau = addDiagonal(scaleMat(addDiagonal(matMulNT(F, F), -1), p.mu), fx.mul(p.lambda, fx.log(J)));
   } else if (material === 'fluid') {

@@ -19,6 +19,8 @@ export interface RolloutParams {
   nu: Tensor;
   /** per-step actuation [steps, N] (row t drives step t); omitted = none */
   actuation?: Tensor;
+  /** the learned law's flat parameters (material 'neural') */
+  theta?: Tensor;
 }
 
 export interface RolloutOptions {
@@ -36,29 +38,31 @@ export function segmentLength(steps: number, segment: RolloutOptions['segment'] 
 
 const actuationRow = (act: Tensor, t: number): Tensor => fx.reshape(fx.slice(act, [t, 0], [1, act.shape[1]]), [act.shape[1]]);
 
-function runSteps(sim: CoreMpm, s: MpmState, steps: number, E: Tensor, nu: Tensor, act?: Tensor): MpmState {
+function runSteps(sim: CoreMpm, s: MpmState, steps: number, E: Tensor, nu: Tensor, act?: Tensor, theta?: Tensor): MpmState {
   let st = s;
-  for (let t = 0; t < steps; t++) st = sim.step(st, { E, nu, actuation: act ? actuationRow(act, t) : undefined });
+  for (let t = 0; t < steps; t++) st = sim.step(st, { E, nu, actuation: act ? actuationRow(act, t) : undefined, theta });
   return st;
 }
 
 /** The state after `steps` steps from state0. */
 export function mpmRollout(sim: CoreMpm, state0: MpmState, params: RolloutParams, steps: number, options: RolloutOptions = {}): MpmState {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`mpmRollout: steps must be a non-negative integer, got ${steps}`);
-  const { E, nu, actuation } = params;
+  const { E, nu, actuation, theta } = params;
   if (actuation && (actuation.rank !== 2 || actuation.shape[0] < steps || actuation.shape[1] !== sim.shape.n)) {
     throw new Error(`mpmRollout: actuation must be [steps >= ${steps}, ${sim.shape.n}], got [${actuation.shape.join(', ')}]`);
   }
   const seg = segmentLength(steps, options.segment);
-  if (!seg) return runSteps(sim, state0, steps, E, nu, actuation);
+  if (!seg) return runSteps(sim, state0, steps, E, nu, actuation, theta);
   let flat = packState(state0);
   for (let t0 = 0; t0 < steps; t0 += seg) {
     const k = Math.min(seg, steps - t0);
-    const segmentFn = fx.checkpoint((s: Tensor, e: Tensor, v: Tensor, ...a: Tensor[]) =>
-      packState(runSteps(sim, unpackState(s, sim.shape), k, e, v, a[0])),
-    );
+    // checkpoint takes tensors only: theta, when present, travels as the last argument after the optional actuation
+    const segmentFn = fx.checkpoint((s: Tensor, e: Tensor, v: Tensor, ...rest: Tensor[]) => {
+      const th = theta ? rest[rest.length - 1] : undefined;
+      return packState(runSteps(sim, unpackState(s, sim.shape), k, e, v, actuation ? rest[0] : undefined, th));
+    });
     const a = actuation ? [fx.slice(actuation, [t0, 0], [k, sim.shape.n])] : [];
-    flat = segmentFn(flat, E, nu, ...a);
+    flat = segmentFn(flat, E, nu, ...a, ...(theta ? [theta] : []));
   }
   return unpackState(flat, sim.shape);
 }

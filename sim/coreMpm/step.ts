@@ -8,7 +8,9 @@ import * as fx from '../../core/index.js';
 import type { DType, Tensor } from '../../core/index.js';
 import { resolveMpmOptions, type MpmOptions } from '../mpm/mpmBase.js';
 import { gridVelocity, wallMasks } from './grid.js';
-import { fluidReset, kirchhoff, snowPlasticity, updateDeformation } from './materials.js';
+import { fluidReset, kirchhoff, snowPlasticity, updateDeformation, type CoreMpmMaterial } from './materials.js';
+import type { NeuralElasticity } from './neuralMaterial.js';
+import type { NeuralPlasticity } from './neuralPlasticity.js';
 import { rows, stackRows, type Mat } from './smallMat.js';
 import type { MpmState, StateShape } from './state.js';
 import { stencil } from './stencil.js';
@@ -20,16 +22,26 @@ export type MpmParams = {
   nu: Tensor;
   /** this step's actuation a_p [N] (stress actuationStrength * a_p F d d^T F^T); omitted = none */
   actuation?: Tensor;
+  /** the learned law's flat parameters (material 'neural'; E and nu are then unused): the elastic network's, then the
+   *  plastic network's when there is one */
+  theta?: Tensor;
 };
 
-export interface CoreMpmOptions extends MpmOptions {
+export interface CoreMpmOptions extends Omit<MpmOptions, 'material'> {
   dim?: 2 | 3;
+  /** an analytic material of sim/mpm, or 'neural': the learned law `neural`, parameterised by MpmParams.theta */
+  material?: CoreMpmMaterial;
+  neural?: NeuralElasticity;
+  /** a learned plastic return mapping applied to F after each update (2D, material 'neural' only) */
+  neuralPlasticity?: NeuralPlasticity;
   /** f64 (default; what the hand-written simulator computes in) or f32 */
   dtype?: DType;
 }
 
 export interface CoreMpm {
   readonly dim: 2 | 3;
+  /** the material the step uses (opts.material holds sim/mpm's validated stand-in when this is 'neural') */
+  readonly material: CoreMpmMaterial;
   readonly opts: Required<MpmOptions>;
   readonly dtype: DType;
   readonly shape: StateShape;
@@ -51,7 +63,17 @@ export function lameTensors(E: Tensor, nu: Tensor): { mu: Tensor; lambda: Tensor
 export function coreMpm(options: CoreMpmOptions): CoreMpm {
   const dim = options.dim ?? 2;
   if (dim !== 2 && dim !== 3) throw new Error(`coreMpm: dim must be 2 or 3, got ${String(dim)}`);
-  const o = resolveMpmOptions(options, dim);
+  const material = options.material ?? 'fixedCorotated';
+  const law = options.neural;
+  if (material === 'neural') {
+    if (!law) throw new Error("coreMpm: material 'neural' needs the option neural (a neuralElasticity law)");
+    if (law.dim !== dim) throw new Error(`coreMpm: the neural law is built for d = ${law.dim}, the simulator has d = ${dim}`);
+  }
+  const plastic = options.neuralPlasticity;
+  if (plastic && (material !== 'neural' || dim !== 2)) throw new Error("coreMpm: neuralPlasticity needs material 'neural' in 2D");
+  const thetaSize = (law?.size ?? 0) + (plastic?.size ?? 0);
+  // sim/mpm validates everything but the learned material, for which any elastic stand-in passes its checks
+  const o = resolveMpmOptions({ ...options, material: material === 'neural' ? 'neoHookean' : material }, dim);
   if (dim === 3 && o.material === 'snow') throw new Error('coreMpm: material snow is only implemented in 2D');
   const dtype = options.dtype ?? 'f64';
   const n = o.nParticles;
@@ -81,7 +103,18 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
       lambda = fx.mul(lambda, h);
     }
     const alpha = params.actuation ? fx.mul(o.actuationStrength, params.actuation) : null;
-    const tau = kirchhoff(o.material, F, { mu, lambda, alpha, direction: o.actuationDirection });
+    let neural: { law: NeuralElasticity; theta: Tensor } | undefined;
+    let thetaPlastic: Tensor | undefined;
+    if (material === 'neural' && law) {
+      const th = params.theta;
+      if (th?.rank !== 1 || th.shape[0] !== thetaSize)
+        throw new Error(
+          `coreMpm: material 'neural' needs params.theta of shape [${thetaSize}], got ${th ? `[${th.shape.join(', ')}]` : 'none'}`,
+        );
+      neural = { law, theta: plastic ? fx.slice(th, [0], [law.size]) : th };
+      if (plastic) thetaPlastic = fx.slice(th, [law.size], [plastic.size]);
+    }
+    const tau = kirchhoff(material, F, { mu, lambda, alpha, direction: o.actuationDirection, neural });
     const M = tau.map((t, k) => fx.add(fx.mul(stressCoef, t), fx.mul(pMass, C[k])));
     const momentum = v.map((va, a) => {
       let q = fx.add(fx.mul(pMass, va), fx.mul(M[dim * a], st.offset[0]));
@@ -110,7 +143,8 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
     const CNew = stackRows(Cm);
     let FNew = updateDeformation(F, Cm, o.dt);
     let Jp = state.Jp;
-    if (o.material === 'fluid') FNew = fluidReset(FNew);
+    if (material === 'fluid') FNew = fluidReset(FNew);
+    if (plastic && thetaPlastic) FNew = plastic.project(FNew, thetaPlastic);
     if (snow) {
       const r = snowPlasticity(FNew, state.Jp as Tensor, o.thetaC, o.thetaS);
       FNew = r.F;
@@ -134,5 +168,5 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
   }
 
   const params = (E = o.E, nu = o.nu) => ({ E: fx.tensor(E, [], dtype), nu: fx.tensor(nu, [], dtype) });
-  return { dim, opts: o, dtype, shape, pMass, step, initialState, params };
+  return { dim, material, opts: o, dtype, shape, pMass, step, initialState, params };
 }

@@ -1,0 +1,96 @@
+/**
+ * Fitting a learned constitutive law to observed particle motion (NCLaw's training, elastic part): the loss is the
+ * mean squared particle position error against observed frames, over a rollout of the core MPM, differentiated in
+ * the law's parameters theta through the whole rollout (checkpointed segments) and minimised with Adam.
+ */
+import * as fx from '../../core/index.js';
+import type { Tensor } from '../../core/index.js';
+import { Adam } from '../../optim/adam.js';
+import { mpmRollout, type RolloutParams } from './rollout.js';
+import type { MpmState } from './state.js';
+import type { CoreMpm } from './step.js';
+
+/** One observed motion: the initial state and particle positions [d, N] every `every` steps (frames 1..K). */
+// a type alias, not an interface: object types without an index signature are pytrees only as aliases
+export type Observation = {
+  state0: MpmState;
+  frames: Tensor[];
+};
+
+/** Positions [d, N] after every `every` steps, `count` frames (the rollout between frames is checkpointed). */
+export function observeFrames(sim: CoreMpm, state0: MpmState, params: RolloutParams, every: number, count: number): Tensor[] {
+  if (!Number.isInteger(every) || every < 1) throw new Error(`observeFrames: every must be a positive integer, got ${every}`);
+  const out: Tensor[] = [];
+  let st = state0;
+  for (let k = 0; k < count; k++) {
+    st = mpmRollout(sim, st, params, every);
+    out.push(st.x);
+  }
+  return out;
+}
+
+/**
+ * Mean over frames and particles of |x - x_obs|^2 / scale^2 (scale: the body's size, so the loss reads as squared
+ * relative error), for the law with parameters theta.
+ */
+export function trajectoryLoss(sim: CoreMpm, obs: Observation, theta: Tensor, every: number, scale: number): Tensor {
+  const { E, nu } = sim.params();
+  const xs = observeFrames(sim, obs.state0, { E, nu, theta }, every, obs.frames.length);
+  let total: Tensor = fx.scalar(0, sim.dtype);
+  xs.forEach((x, k) => {
+    const d = fx.sub(x, obs.frames[k]);
+    total = fx.add(total, fx.sum(fx.mul(d, d)));
+  });
+  return fx.mul(total, 1 / (obs.frames.length * sim.shape.n * scale * scale));
+}
+
+/** Mean particle distance |x - x_ref| / scale at each frame: the evaluation metric. */
+export function relativeDistances(xs: readonly Tensor[], ref: readonly Tensor[], scale: number): number[] {
+  return xs.map((x, k) => {
+    const d = fx.sub(x, ref[k]);
+    const dist = fx.sqrt(fx.sum(fx.mul(d, d), 0));
+    return fx.mean(dist).item() / scale;
+  });
+}
+
+export interface FitOptions {
+  /** steps between observed frames */
+  every: number;
+  /** the body's size (loss normalisation) */
+  scale: number;
+  iterations: number;
+  /** Adam's learning rate (default 1e-2) */
+  lr?: number;
+  /** called after each iteration with the loss before the update */
+  onIteration?: (it: number, loss: number) => void;
+}
+
+export interface FitResult {
+  theta: Tensor;
+  /** loss before each update (summed over observations) */
+  losses: number[];
+}
+
+/** Adam on theta through the rollouts of every observation (one jitted value-and-gradient per observation shape). */
+export function fitNeuralMaterial(sim: CoreMpm, observations: readonly Observation[], theta0: Tensor, o: FitOptions): FitResult {
+  if (sim.material !== 'neural') throw new Error(`fitNeuralMaterial: the simulator's material must be 'neural', got ${sim.material}`);
+  const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, o.every, o.scale), 0));
+  const opt = new Adam({ lr: o.lr ?? 1e-2 });
+  const params = Float64Array.from(theta0.dataSync());
+  const losses: number[] = [];
+  for (let it = 0; it < o.iterations; it++) {
+    const grad = new Float64Array(params.length);
+    let loss = 0;
+    for (const ob of observations) {
+      const [value, g] = vg(fx.tensor(params, theta0.shape, sim.dtype), ob) as [Tensor, Tensor];
+      loss += value.item();
+      const gd = g.dataSync();
+      for (let i = 0; i < grad.length; i++) grad[i] += gd[i];
+    }
+    if (!Number.isFinite(loss)) throw new Error(`fitNeuralMaterial: loss is ${loss} at iteration ${it}`);
+    losses.push(loss);
+    o.onIteration?.(it, loss);
+    opt.step(params, grad);
+  }
+  return { theta: fx.tensor(params, theta0.shape, sim.dtype), losses };
+}
