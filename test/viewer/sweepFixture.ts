@@ -25,7 +25,7 @@ export interface SweepFixture {
 }
 
 export function writeFixtureSweep(dir: string): SweepFixture {
-  const lrs = [0.003, 0.0001];
+  const lrs = [0.003, 1e-7]; // results.csv writes 1e-7 as "1e-7": text order would put it after "0.003"
   const runs: PlannedRun[] = lrs.flatMap((lr) =>
     [0, 1].map((seed) => {
       const setting = { 'training.lr': lr };
@@ -34,7 +34,7 @@ export function writeFixtureSweep(dir: string): SweepFixture {
     }),
   );
   // rates: completed, completed, failed (log only), pending (no directory)
-  const rates = [0.4, 0.25, undefined, undefined];
+  const rates = [0.25, 0.4, undefined, undefined]; // the second run ends with the lower l2re
   const rows: RunRow[] = runs.map((run, i) => {
     const rate = rates[i];
     if (i === 3) return rowFromSummary(run, undefined);

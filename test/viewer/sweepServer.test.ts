@@ -48,7 +48,7 @@ describe('viewer server on a sweep directory', () => {
     const planned = sweep.rows.slice(0, 4);
     expect(planned.map((x) => x.id)).to.deep.equal(fx.runs.map((x) => x.id));
     expect(planned.map((x) => x.seed)).to.deep.equal([0, 1, 0, 1]);
-    expect(planned.map((x) => x.params['training.lr'])).to.deep.equal(['0.003', '0.003', '0.0001', '0.0001']);
+    expect(planned.map((x) => x.params['training.lr'])).to.deep.equal(['0.003', '0.003', '1e-7', '1e-7']);
     expect(planned.map((x) => x.status)).to.deep.equal(['completed', 'completed', 'failed', 'pending']);
     expect(planned.map((x) => x.l2re)).to.deep.equal(fx.runs.map((x) => fx.l2re.get(x.id)));
     expect(planned.map((x) => x.steps)).to.deep.equal([SWEEP_STEPS, SWEEP_STEPS, undefined, undefined]);
@@ -64,9 +64,9 @@ describe('viewer server on a sweep directory', () => {
     expect(m.curves.map((c) => c.name)).to.deep.equal(['loss', 'l2re']);
     const steps = Array.from({ length: SWEEP_STEPS }, (_, s) => s);
     expect(m.curves[0].steps).to.deep.equal(steps);
-    // The fixture's second run decays at rate 0.25.
-    m.curves[0].values.forEach((v, s) => expect(v).to.be.closeTo(Math.exp(-0.25 * s) + 1e-4, 1e-15));
-    m.curves[1].values.forEach((v, s) => expect(v).to.be.closeTo(0.5 * Math.exp(-0.125 * s), 1e-15));
+    // The fixture's second run decays at rate 0.4.
+    m.curves[0].values.forEach((v, s) => expect(v).to.be.closeTo(Math.exp(-0.4 * s) + 1e-4, 1e-15));
+    m.curves[1].values.forEach((v, s) => expect(v).to.be.closeTo(0.5 * Math.exp(-0.2 * s), 1e-15));
     // A failed run without metrics has no curves; an unknown run is a 404.
     expect((JSON.parse((await rawGet(server.url, `/api/metrics?run=${fx.runs[2].id}`)).body) as WireRunMetrics).curves).to.deep.equal([]);
     expect((await rawGet(server.url, '/api/metrics?run=nope-s0')).status).to.equal(404);

@@ -4,7 +4,7 @@
 import type { WireCurve, WireSweep, WireSweepRow } from '../wire.js';
 import { fetchRunMetrics, fetchSweep } from './api.js';
 import { chartColour, drawChart, type PlotCurve } from './chart.js';
-import { type Column, formatCell, settingLabel, sortRows, sweepColumns } from './sweepTable.js';
+import { type Column, cellText, settingLabel, sortRows, sweepColumns } from './sweepTable.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const ui = {
@@ -79,7 +79,7 @@ function rowElement(r: WireSweepRow): HTMLTableRowElement {
       a.href = `/runs/${encodeURIComponent(r.id)}/`;
       a.textContent = r.id;
       td.append(a);
-    } else td.textContent = formatCell(c.value(r));
+    } else td.textContent = cellText(c, r);
     tr.append(td);
   }
   return tr;

@@ -8,6 +8,8 @@ export interface Column {
   readonly key: string;
   readonly label: string;
   readonly value: (r: WireSweepRow) => Cell;
+  /** The cell as shown; default formatCell of the value. Swept values are shown as results.csv wrote them. */
+  readonly text?: (r: WireSweepRow) => string;
 }
 
 /** A swept value as a number when results.csv wrote one ('0.003', '1e-3'), else the text. */
@@ -20,7 +22,7 @@ function param(text: string | undefined): Cell {
 export function sweepColumns(keys: readonly string[]): Column[] {
   return [
     { key: 'id', label: 'run', value: (r) => r.id },
-    ...keys.map((k): Column => ({ key: `param:${k}`, label: k, value: (r) => param(r.params[k]) })),
+    ...keys.map((k): Column => ({ key: `param:${k}`, label: k, value: (r) => param(r.params[k]), text: (r) => r.params[k] ?? '' })),
     { key: 'seed', label: 'seed', value: (r) => r.seed },
     { key: 'status', label: 'status', value: (r) => r.status },
     { key: 'steps', label: 'steps', value: (r) => r.steps },
@@ -47,7 +49,9 @@ export function sortRows(rows: readonly WireSweepRow[], column: Column, descendi
 }
 
 /** A cell as the table shows it: metrics in 4 significant digits. */
-export function formatCell(v: Cell): string {
+export const cellText = (c: Column, r: WireSweepRow): string => (c.text ? c.text(r) : formatCell(c.value(r)));
+
+function formatCell(v: Cell): string {
   if (v === undefined) return '';
   if (typeof v === 'number' && !Number.isInteger(v))
     return Math.abs(v) < 1e-2 || Math.abs(v) >= 1e4 ? v.toExponential(3) : v.toPrecision(4);
