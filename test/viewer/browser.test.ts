@@ -91,6 +91,7 @@ describe('viewer in headless Chromium', () => {
 
   it('loads the fixture run: title, summary, three panels, no errors', async () => {
     expect(await page.textContent('#title')).to.equal('run');
+    expect(await page.isHidden('#up'), 'a single run has no sweep page to go back to').to.equal(true);
     expect(await page.textContent('#summary'))
       .to.contain('completed')
       .and.contain('L2RE 1.20e-2');

@@ -101,6 +101,10 @@ describe('sweep page in headless Chromium', () => {
     expect(await page.textContent('#summary')).to.contain('completed');
     // The run page's chart reads the run's own metrics.jsonl: SWEEP_STEPS x (loss, one term, l2re).
     await page.waitForFunction((n) => document.getElementById('chart')!.dataset.points === n, String(3 * SWEEP_STEPS), { timeout: 10000 });
+    // ... and links back to the sweep page.
+    await Promise.all([page.waitForURL(server.url), page.click('#up')]);
+    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    expect(await page.textContent('#title')).to.equal('sweep lr');
     expect(pageErrors).to.deep.equal([]);
   });
 });
