@@ -205,8 +205,8 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
 
   program
     .command('view')
-    .description('serve the run viewer (fields, metrics) for a run directory on http://127.0.0.1')
-    .argument('<run dir>', 'a run directory written by `fluxion run`')
+    .description('serve the run viewer (fields, metrics) for a run directory, or the sweep page for a sweep directory, on http://127.0.0.1')
+    .argument('<run dir>', 'a run directory written by `fluxion run`, or a sweep directory written by `fluxion sweep`')
     .option('--port <n>', 'port (default: any free port)')
     .action(async (runDir: string, flags: { port?: string }) => {
       if (!existsSync(runDir) || !statSync(runDir).isDirectory())

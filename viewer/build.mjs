@@ -1,4 +1,4 @@
-// Bundles the browser app (viewer/app) with esbuild into viewer/dist: app.js, app.css, index.html,
+// Bundles the browser app (viewer/app) with esbuild into viewer/dist: app.js, app.css, index.html, sweep.js, sweep.html,
 // and the in-browser training demo (viewer/demo) beside it: demo.js, demo.css, demo.html.
 // Run: node viewer/build.mjs   (also imported by the end-to-end tests to build on demand)
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -27,11 +27,16 @@ async function bundle(entry, outfile, { minify, plugins = [] }) {
   });
 }
 
+/** The run page (app.js, index.html) and the sweep page (sweep.js, sweep.html), sharing app.css. */
 export async function buildViewer({ outdir = distDir, minify = true } = {}) {
-  const result = await bundle(join(here, 'app', 'main.ts'), join(outdir, 'app.js'), { minify });
+  const [app, sweep] = await Promise.all([
+    bundle(join(here, 'app', 'main.ts'), join(outdir, 'app.js'), { minify }),
+    bundle(join(here, 'app', 'sweepPage.ts'), join(outdir, 'sweep.js'), { minify }),
+  ]);
   copyFileSync(join(here, 'app', 'index.html'), join(outdir, 'index.html'));
+  copyFileSync(join(here, 'app', 'sweep.html'), join(outdir, 'sweep.html'));
   copyFileSync(join(here, 'app', 'style.css'), join(outdir, 'app.css'));
-  return result;
+  return { metafile: { outputs: { ...app.metafile.outputs, ...sweep.metafile.outputs } } };
 }
 
 /**

@@ -4,7 +4,11 @@
 //   /api/list                     files with sizes and mtimes (polled by the app for live runs)
 //   /api/dataset?path=fields/x.vtu  a VTK file decoded by meshes/ (binary, see wire.ts)
 //   /api/series?path=fields/f.pvd   a .pvd collection with run-relative frame paths
-// Nothing outside the run directory is ever read: see safePath.ts.
+// Given a sweep directory (results.csv at its root, see sweepData.ts) it serves the sweep page at / instead,
+// two more endpoints, and each run's own page under /runs/<id>/ (the same routes as above, relative to it):
+//   /api/sweep                    results.csv as typed rows
+//   /api/metrics?run=<id>         one run's loss and l2re curves
+// Nothing outside the run (or sweep) directory is ever read: see safePath.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +18,7 @@ import { decodeVtk, readPvd } from '../meshes/index.js';
 import { encodeWire } from './encode.js';
 import { listRun } from './listing.js';
 import { resolveInside } from './safePath.js';
+import { isSweepDir, readSweep, runMetrics, sweepRunDir } from './sweepData.js';
 import type { WireSeries } from './wire.js';
 
 export interface ServeOptions {
@@ -42,7 +47,7 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
   '.png': 'image/png',
 };
-const APP_FILES = new Set(['index.html', 'app.js', 'app.css', 'app.js.map']);
+const APP_FILES = new Set(['index.html', 'app.js', 'app.css', 'app.js.map', 'sweep.html', 'sweep.js', 'sweep.js.map']);
 /** The in-browser training demo (viewer/demo), bundled into the same folder and served at the root. */
 const DEMO_FILES = new Set(['demo.html', 'demo.js', 'demo.css', 'demo.js.map']);
 const VTK_EXT = new Set(['.vti', '.vtu', '.vtp']);
@@ -70,10 +75,11 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`serveRun port: expected an integer in 0..65535, got ${port}`);
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new Error(`serveRun runDir: '${runDir}' is not a directory`);
   const root = realpathSync(runDir);
+  const sweep = isSweepDir(root);
   const appDir = options.appDir ?? defaultAppDir();
   let boundPort = 0;
 
-  const runFile = (res: ServerResponse, encoded: string): string | undefined => {
+  const runFile = (res: ServerResponse, root: string, encoded: string): string | undefined => {
     const r = resolveInside(root, encoded);
     if (!r.ok) {
       send(res, r.status, `${r.status}: ${r.reason}\n`);
@@ -99,12 +105,42 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
     const pathname = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
 
-    if (pathname === '/' || pathname === '/index.html') return sendApp(res, 'index.html');
     if (pathname === '/favicon.ico') return send(res, 204, '');
     if (pathname.startsWith('/app/')) return sendApp(res, pathname.slice(5));
     if (DEMO_FILES.has(pathname.slice(1))) return sendApp(res, pathname.slice(1));
+    if (!sweep) return handleRun(res, root, pathname, query);
+    if (pathname === '/' || pathname === '/index.html') return sendApp(res, 'sweep.html');
+    if (pathname === '/api/sweep') return sendJson(res, readSweep(root));
+    if (pathname === '/api/metrics') {
+      const id = query.get('run');
+      if (!id) return send(res, 400, '400: missing ?run=\n');
+      const dir = sweepRunDir(root, id);
+      if (!dir.ok) return send(res, dir.status, `${dir.status}: ${dir.reason}\n`);
+      return sendJson(res, runMetrics(id, dir.path));
+    }
+    const m = /^\/runs\/([^/]+)(\/.*)?$/.exec(pathname);
+    if (m) {
+      // A run's own page: the run app under /runs/<id>/ requests its routes relative to that prefix.
+      let id: string;
+      try {
+        id = decodeURIComponent(m[1]);
+      } catch {
+        return send(res, 400, '400: malformed percent-encoding\n');
+      }
+      const dir = sweepRunDir(root, id);
+      if (!dir.ok) return send(res, dir.status, `${dir.status}: ${dir.reason}\n`);
+      if (m[2] === undefined) return redirect(res, `/runs/${encodeURIComponent(id)}/`);
+      return handleRun(res, dir.path, m[2], query);
+    }
+    // The sweep's own files (results.csv, summary.md, <id>/metrics.jsonl) stay under /run/.
+    handleRun(res, root, pathname, query);
+  };
+
+  /** The single-run routes against the run directory `root` (the served one, or a run of the served sweep). */
+  const handleRun = (res: ServerResponse, root: string, pathname: string, query: URLSearchParams): void => {
+    if (pathname === '/' || pathname === '/index.html') return sendApp(res, 'index.html');
     if (pathname.startsWith('/run/')) {
-      const file = runFile(res, pathname.slice(5));
+      const file = runFile(res, root, pathname.slice(5));
       if (file) send(res, 200, readFileSync(file), MIME[extname(file).toLowerCase()] ?? 'application/octet-stream');
       return;
     }
@@ -112,7 +148,7 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
     if (pathname === '/api/dataset' || pathname === '/api/series') {
       const rel = query.get('path');
       if (!rel) return send(res, 400, '400: missing ?path=\n');
-      const file = runFile(res, encodeURIComponent(rel));
+      const file = runFile(res, root, encodeURIComponent(rel));
       if (!file) return;
       const ext = extname(file).toLowerCase();
       if (pathname === '/api/dataset') {
@@ -128,6 +164,11 @@ export async function serveRun(runDir: string, options: ServeOptions = {}): Prom
       return sendJson(res, series);
     }
     send(res, 404, '404: not found\n');
+  };
+
+  const redirect = (res: ServerResponse, location: string): void => {
+    res.writeHead(301, { location, 'cache-control': 'no-store' });
+    res.end();
   };
 
   const sendApp = (res: ServerResponse, name: string): void => {

@@ -78,3 +78,40 @@ export interface WireSeries {
   readonly path: string;
   readonly frames: { readonly time: number; readonly file: string }[];
 }
+
+/** One (step, value) curve of a run's metrics.jsonl. */
+export interface WireCurve {
+  readonly name: string;
+  readonly steps: number[];
+  readonly values: number[];
+}
+
+/** One row of a sweep's results.csv (runner/sweepResults.ts); numbers absent for pending or failed runs. */
+export interface WireSweepRow {
+  readonly id: string;
+  /** The setting's hash, shared by its seeds. */
+  readonly setting: string;
+  readonly seed: number;
+  /** The swept keys' values as written in results.csv (numbers, strings or JSON). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly status: string;
+  readonly steps?: number;
+  readonly loss?: number;
+  readonly l2re?: number;
+  readonly wallTime?: number;
+}
+
+/** /api/sweep: the sweep directory's results. */
+export interface WireSweep {
+  /** Base name of the sweep directory. */
+  readonly name: string;
+  /** The swept keys, in results.csv column order. */
+  readonly keys: string[];
+  readonly rows: WireSweepRow[];
+}
+
+/** /api/metrics?run=<id>: the loss and test-error (l2re) curves of one run of a sweep. */
+export interface WireRunMetrics {
+  readonly run: string;
+  readonly curves: WireCurve[];
+}

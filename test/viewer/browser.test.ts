@@ -2,27 +2,14 @@
 // playwright-core) against a fixture run served by serveRun. Skips, saying why, when Chromium,
 // playwright-core or esbuild is missing, so machines without a browser stay green.
 import { expect } from 'chai';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeVtk } from '../../meshes/index.js';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
-import { browserTools, launchContext, repoRoot, shots } from './chromium.js';
-
-const distDir = join(repoRoot, 'viewer', 'dist');
-
-function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
-}
-
-function bundleIsFresh(): boolean {
-  const bundle = join(distDir, 'app.js');
-  if (!existsSync(bundle) || !existsSync(join(distDir, 'index.html'))) return false;
-  const sources = Math.max(newestMtime(join(repoRoot, 'viewer', 'app')), statSync(join(repoRoot, 'viewer', 'wire.ts')).mtimeMs);
-  return statSync(bundle).mtimeMs > sources;
-}
+import { appBundle, browserTools, launchContext, shots } from './chromium.js';
 
 interface PixelStats {
   width: number;
@@ -86,10 +73,7 @@ describe('viewer in headless Chromium', () => {
   before(async function () {
     const tools = await browserTools('viewer end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
-    // Reuse viewer/dist when it is newer than every app source (the prepare step builds it);
-    // otherwise bundle the current sources into the temp folder.
-    appDir = bundleIsFresh() ? distDir : join(tmp, 'app');
-    if (appDir !== distDir) await tools.build.buildViewer({ outdir: appDir, minify: false });
+    appDir = await appBundle(tools, tmp);
     run = writeFixtureRun(join(tmp, 'run'));
     server = await serveRun(run, { appDir });
     context = await launchContext(tools, join(tmp, 'profile'), { width: 960, height: 640 });
@@ -107,6 +91,7 @@ describe('viewer in headless Chromium', () => {
 
   it('loads the fixture run: title, summary, three panels, no errors', async () => {
     expect(await page.textContent('#title')).to.equal('run');
+    expect(await page.isHidden('#up'), 'a single run has no sweep page to go back to').to.equal(true);
     expect(await page.textContent('#summary'))
       .to.contain('completed')
       .and.contain('L2RE 1.20e-2');

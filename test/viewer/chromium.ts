@@ -1,7 +1,7 @@
 // Shared set-up of the end-to-end tests in real headless Chromium (Debian's /usr/bin/chromium driven by
 // playwright-core): what to launch, with which flags, and a skip that says why when a piece is missing,
 // so machines without a browser stay green.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
@@ -71,4 +71,29 @@ export async function launchContext(
   // sent to page.evaluate in a `__name(...)` helper that the page lacks.
   await context.addInitScript('globalThis.__name = (f) => f;');
   return context;
+}
+
+const distDir = join(repoRoot, 'viewer', 'dist');
+
+function newestMtime(dir: string): number {
+  return Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+}
+
+/** True when viewer/dist holds both pages, bundled after the last change to any app source. */
+function bundleIsFresh(): boolean {
+  const bundles = ['app.js', 'index.html', 'sweep.js', 'sweep.html'].map((f) => join(distDir, f));
+  if (!bundles.every(existsSync)) return false;
+  const sources = Math.max(newestMtime(join(repoRoot, 'viewer', 'app')), statSync(join(repoRoot, 'viewer', 'wire.ts')).mtimeMs);
+  return Math.min(...bundles.map((b) => statSync(b).mtimeMs)) > sources;
+}
+
+/**
+ * The folder of the bundled app: viewer/dist when it is newer than every app source (the prepare step builds
+ * it), otherwise the current sources bundled into `tmp`/app.
+ */
+export async function appBundle(tools: BrowserTools, tmp: string): Promise<string> {
+  if (bundleIsFresh()) return distDir;
+  const appDir = join(tmp, 'app');
+  await tools.build.buildViewer({ outdir: appDir, minify: false });
+  return appDir;
 }

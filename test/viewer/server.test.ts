@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
@@ -9,24 +8,7 @@ import { decodeDataset } from '../../viewer/app/dataset.js';
 import { encodeWire } from '../../viewer/encode.js';
 import { decodeVtk } from '../../meshes/index.js';
 import { FRAMES, GRID, writeFixtureRun } from './fixture.js';
-
-/** Raw HTTP GET: the target is sent verbatim (fetch/URL would normalise '..' away). */
-function rawGet(base: string, target: string, host?: string): Promise<{ status: number; body: string; bytes: ArrayBuffer }> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: target, method: 'GET', headers: host ? { host } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const all = Buffer.concat(chunks);
-        const bytes = all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
-        resolve({ status: res.statusCode ?? 0, body: all.toString('utf8'), bytes });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { rawGet } from './http.js';
 
 describe('viewer server', () => {
   let tmp: string;

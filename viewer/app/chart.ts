@@ -5,7 +5,16 @@ import type { Curve } from './metrics.js';
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const PAD = { left: 52, right: 10, top: 10, bottom: 24 };
 
-export function drawChart(canvas: HTMLCanvasElement, curves: readonly Curve[]): void {
+/** The i-th colour of the chart's cycle. */
+export const chartColour = (i: number): string => COLOURS[i % COLOURS.length];
+
+/** A curve with an optional fixed colour (default: the i-th of the cycle) and dash. */
+export interface PlotCurve extends Curve {
+  readonly colour?: string;
+  readonly dashed?: boolean;
+}
+
+export function drawChart(canvas: HTMLCanvasElement, curves: readonly PlotCurve[]): void {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
@@ -42,11 +51,13 @@ export function drawChart(canvas: HTMLCanvasElement, curves: readonly Curve[]): 
   for (const t of niceTicks(s.xMin, s.xMax, 5)) g.fillText(String(t), X(t), h - 8);
 
   curves.forEach((c, i) => {
-    g.strokeStyle = COLOURS[i % COLOURS.length];
+    g.strokeStyle = c.colour ?? chartColour(i);
     g.lineWidth = c.name === 'loss' ? 2 : 1.25;
+    g.setLineDash(c.dashed ? [5, 3] : []);
     g.beginPath();
     c.steps.forEach((x, k) => (k === 0 ? g.moveTo(X(x), Y(c.values[k])) : g.lineTo(X(x), Y(c.values[k]))));
     g.stroke();
+    g.setLineDash([]);
     g.fillStyle = g.strokeStyle;
     g.textAlign = 'left';
     g.fillText(c.name, PAD.left + 8, PAD.top + 12 + 13 * i);

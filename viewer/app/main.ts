@@ -1,7 +1,7 @@
 // Wires the page: pick a dataset and a field, show prediction / reference / error, step through
 // time, plot metrics, and poll the server so a run in progress updates live.
 import type { RunListing, WireSeries } from '../wire.js';
-import { fetchDataset, fetchListing, fetchRunText, fetchSeries } from './api.js';
+import { fetchDataset, fetchListing, fetchRunText, fetchSeries, runBase } from './api.js';
 import { drawChart } from './chart.js';
 import { type Dataset, sliceCount } from './dataset.js';
 import { groupFields } from './fieldGroups.js';
@@ -175,6 +175,8 @@ const hooks = {
 };
 (window as unknown as { fluxionViewer: typeof hooks }).fluxionViewer = hooks;
 
+// A run of a served sweep (its page under /runs/<id>/) links back to the sweep page.
+$('up').hidden = runBase(location.pathname) === '';
 void fetchListing().then((l) => {
   ui.title.textContent = l.name;
 }, report);

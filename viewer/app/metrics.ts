@@ -1,10 +1,7 @@
 // metrics.jsonl (one JSON object per logged step, see runner/outputs.ts) into plottable curves.
+import type { WireCurve } from '../wire.js';
 
-export interface Curve {
-  readonly name: string;
-  readonly steps: number[];
-  readonly values: number[];
-}
+export type Curve = WireCurve;
 
 type Row = Record<string, unknown>;
 
