@@ -161,12 +161,16 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--t-final <t>', 'burgers: final time (default 1)')
     .option('--solver-resolution <n>', 'burgers: solver grid, a multiple of --resolution (default --resolution)')
     .option('--quiet', 'no progress output')
-    .action(async (kind: string, flags: GenerateFlags & { out?: string; workers?: string; quiet?: boolean }) => {
+    .option('--queue <url>', 'enqueue the shards on a BullMQ queue in Redis (redis://host:port) for `fluxion worker`s and wait for them')
+    .action(async (kind: string, flags: GenerateFlags & { out?: string; workers?: string; quiet?: boolean; queue?: string }) => {
       const req = parseDatasetRequest(kind, flags);
+      if (flags.queue !== undefined && flags.workers !== undefined)
+        throw new ConfigError('--workers: not with --queue (start `fluxion worker` processes instead)');
       const r = await generateDataset({
         ...req,
         outDir: flags.out,
         workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers'),
+        queue: flags.queue,
         quiet: !!flags.quiet,
         log: (line: string) => err(`${line}\n`),
         tty: deps.err === undefined ? process.stderr : undefined,
@@ -175,11 +179,11 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     });
   data
     .command('shard', { hidden: true })
-    .description('write one shard of the dataset planned in <dir> (the child process of data generate)')
-    .argument('<dir>', 'dataset directory holding manifest.json')
+    .description('write one shard of the dataset planned in --out (the job of data generate)')
     .argument('<index>', 'shard index')
-    .action((dir: string, index: string) => {
-      writeShard(dir, Number(index));
+    .requiredOption('--out <dir>', 'dataset directory holding manifest.json')
+    .action((index: string, flags: { out: string }) => {
+      writeShard(flags.out, Number(index));
     });
 
   program

@@ -3,7 +3,7 @@
 // manifest.json; a rerun skips finished shards, so an interrupted generation loses none and ends with the same bytes.
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, EXIT } from './errors.js';
 import { digest, writeFileAtomic } from './fsio.js';
 import { readDataFile } from '../meshes/index.js';
@@ -26,6 +26,7 @@ import { signalExitCode, type StopSignal } from './signals.js';
 import { launchCli, type ChildExit } from './sweepChild.js';
 import { runPool } from './sweepPool.js';
 import { makeSweepProgress } from './sweepProgress.js';
+import { enqueueAndWait, jobId, openQueue, redisConnection, type QueuedJob } from './sweepQueue.js';
 
 /** The command-line options of `data generate`, as typed (strings). */
 export interface GenerateFlags {
@@ -120,6 +121,9 @@ function withChecksums(dir: string, m: DatasetManifest): DatasetManifest {
   return { ...m, shards };
 }
 
+/** `fluxion data shard i` without `--out DIR` (the pool adds it; so does a queue worker, with its own path to DIR). */
+const shardArgs = (s: ShardEntry): string[] => ['data', 'shard', String(s.index)];
+
 const manifestText = (m: DatasetManifest): string => `${JSON.stringify(m, null, 2)}\n`;
 
 export interface GenerateOptions extends DatasetRequest {
@@ -130,6 +134,8 @@ export interface GenerateOptions extends DatasetRequest {
   quiet?: boolean;
   log?: (line: string) => void;
   tty?: NodeJS.WriteStream;
+  /** Enqueue the shards on this BullMQ queue (redis://host:port) for `fluxion worker`s instead of the local pool. */
+  queue?: string;
   /** Stops the generation like SIGINT (tests). */
   stop?: AbortSignal;
 }
@@ -143,6 +149,7 @@ export interface GenerateResult {
 export async function generateDataset(o: GenerateOptions): Promise<GenerateResult> {
   const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const dir = resolve(o.outDir ?? join('datasets', o.kind));
+  if (o.queue !== undefined) redisConnection(o.queue); // a bad URL is bad input before anything is written
   const lock = lockRunDir(dir);
   try {
     const plan = planDataset(o.kind, o.options, o.seed, o.samples, o.shards);
@@ -161,9 +168,10 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
     const todo = m.shards.filter((s) => s.sha256 === undefined);
     const workers = o.workers ?? availableParallelism();
     const threadEnv: Record<string, string> = workers > 1 ? { FLUXION_THREADS: '1' } : {};
+    const where = o.queue === undefined ? `on ${Math.min(workers, Math.max(1, todo.length))} worker(s)` : `queued on ${o.queue}`;
     if (!o.quiet)
       log(
-        `dataset ${o.kind}: ${o.samples} samples in ${m.shards.length} shards (${m.shards.length - todo.length} finished, ${todo.length} to make) on ${Math.min(workers, Math.max(1, todo.length))} worker(s); outputs in ${dir}`,
+        `dataset ${o.kind}: ${o.samples} samples in ${m.shards.length} shards (${m.shards.length - todo.length} finished, ${todo.length} to make) ${where}; outputs in ${dir}`,
       );
     const stop = new AbortController();
     let signal: StopSignal | undefined;
@@ -177,24 +185,47 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
     o.stop?.addEventListener('abort', onStop);
     const progress = makeSweepProgress({ quiet: !!o.quiet, tty: o.tty, write: log, label: 'data' });
     let failed = 0;
+    const logFile = join(dir, o.queue === undefined ? 'generate.log' : 'run.log');
+    const started = (s: ShardEntry): void => progress.started(s.file, `(${s.samples} samples, seed ${s.seed})`);
+    /** A shard's job ended: record its checksum if its file is there. */
+    const ended = (s: ShardEntry, why: string, interrupted: boolean): void => {
+      m = { ...m, shards: m.shards.map((e) => (e.index === s.index ? recorded(dir, e) : e)) };
+      writeFileAtomic(path, manifestText(m));
+      const ok = m.shards[s.index].sha256 !== undefined;
+      if (!ok && !interrupted && !signal) failed++;
+      progress.ended(s.file, ok ? 'written' : `not written (${why}; see ${logFile})`);
+    };
     try {
       progress.start(m.shards.length, m.shards.length - todo.length);
-      await runPool<ShardEntry, ChildExit>(
-        todo,
-        workers,
-        (s) => launchCli(['data', 'shard', dir, String(s.index)], join(dir, 'generate.log'), threadEnv),
-        {
-          started: (s) => progress.started(s.file, `(${s.samples} samples, seed ${s.seed})`),
-          ended: (s, exit) => {
-            m = { ...m, shards: m.shards.map((e) => (e.index === s.index ? recorded(dir, e) : e)) };
-            writeFileAtomic(path, manifestText(m));
-            const ok = m.shards[s.index].sha256 !== undefined;
-            if (!ok && !exit.signal && !signal) failed++;
-            progress.ended(s.file, ok ? 'written' : `not written (exit ${exit.code}; see ${join(dir, 'generate.log')})`);
-          },
-        },
-        stop.signal,
-      );
+      if (o.queue === undefined) {
+        await runPool<ShardEntry, ChildExit>(
+          todo,
+          workers,
+          (s) => launchCli([...shardArgs(s), '--out', dir], logFile, threadEnv),
+          { started, ended: (s, exit) => ended(s, `exit ${exit.code}`, exit.signal !== undefined) },
+          stop.signal,
+        );
+      } else {
+        const q = await openQueue(o.queue);
+        try {
+          const root = resolve(dir, '..');
+          const name = `data-${basename(dir).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+          const jobs = todo.map((s): QueuedJob<ShardEntry> => {
+            const runId = s.file.replace(/\.npz$/, '');
+            const data = { sweep: name, runId, runDir: relative(root, dir).split(sep).join('/'), args: shardArgs(s) };
+            return { id: jobId(name, runId), data, item: s };
+          });
+          const left = await enqueueAndWait(
+            q.queue,
+            jobs,
+            { started, ended: (s, state, job) => ended(s, state === 'failed' ? (job?.failedReason ?? 'failed') : 'no file', false) },
+            () => signal !== undefined,
+          );
+          if (signal && left > 0) log(`${left} shard job(s) stay queued for the workers`);
+        } finally {
+          await q.close();
+        }
+      }
     } finally {
       progress.stop();
       process.off('SIGINT', onSignal);
@@ -207,7 +238,7 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
       return { exitCode: signalExitCode(signal), dir, manifest: m };
     }
     if (failed > 0) {
-      log(`error: ${failed} shard(s) failed; see ${join(dir, 'generate.log')}`);
+      log(`error: ${failed} shard(s) failed; see ${logFile}`);
       return { exitCode: EXIT.failure, dir, manifest: m };
     }
     if (!o.quiet) log(`dataset ${o.kind}: ${done} of ${m.shards.length} shards written; manifest ${path}`);
