@@ -16,6 +16,8 @@ import { parseOverride } from './overrides.js';
 // static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
 import { runSweep } from './sweep.js';
 import { runQueuedSweep, runWorker } from './sweepQueue.js';
+import { generateDataset, parseDatasetRequest, writeShard, type GenerateFlags } from './datasetGenerate.js';
+import { datasetKinds } from './datasetSpec.js';
 import type { TrainerFactory } from './trainer.js';
 import type { BackendName } from '../core/index.js';
 
@@ -142,6 +144,46 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
         runCli: (args, write) => main(args, { ...deps, out: write, err: write }),
         until: deps.workerUntil,
       });
+    });
+
+  const data = program.command('data').description('operator datasets: generate them shard by shard on the local worker pool');
+  data
+    .command('generate')
+    .description('generate an operator dataset as .npz shards plus manifest.json; rerunning skips finished shards')
+    .argument('<kind>', `generator: ${datasetKinds.join(' | ')}`)
+    .option('--samples <n>', 'samples in the dataset')
+    .option('--shards <n>', 'shards (one job each; default 1)')
+    .option('--out <dir>', 'dataset directory (default datasets/<kind>)')
+    .option('--workers <n>', 'shards at once, one child process each (default: one per core)')
+    .option('--seed <k>', "dataset seed; shard i's samples come from a seed derived from (seed, i) (default 0)")
+    .option('--resolution <n>', 'grid points per axis (default: burgers 128, darcy 29, antiderivative 100)')
+    .option('--nu <v>', 'burgers: viscosity (default 0.1)')
+    .option('--t-final <t>', 'burgers: final time (default 1)')
+    .option('--solver-resolution <n>', 'burgers: solver grid, a multiple of --resolution (default --resolution)')
+    .option('--quiet', 'no progress output')
+    .option('--queue <url>', 'enqueue the shards on a BullMQ queue in Redis (redis://host:port) for `fluxion worker`s and wait for them')
+    .action(async (kind: string, flags: GenerateFlags & { out?: string; workers?: string; quiet?: boolean; queue?: string }) => {
+      const req = parseDatasetRequest(kind, flags);
+      if (flags.queue !== undefined && flags.workers !== undefined)
+        throw new ConfigError('--workers: not with --queue (start `fluxion worker` processes instead)');
+      const r = await generateDataset({
+        ...req,
+        outDir: flags.out,
+        workers: flags.workers === undefined ? undefined : parseSteps(flags.workers, '--workers'),
+        queue: flags.queue,
+        quiet: !!flags.quiet,
+        log: (line: string) => err(`${line}\n`),
+        tty: deps.err === undefined ? process.stderr : undefined,
+      });
+      code = r.exitCode;
+    });
+  data
+    .command('shard', { hidden: true })
+    .description('write one shard of the dataset planned in --out (the job of data generate)')
+    .argument('<index>', 'shard index')
+    .requiredOption('--out <dir>', 'dataset directory holding manifest.json')
+    .action((index: string, flags: { out: string }) => {
+      writeShard(flags.out, Number(index));
     });
 
   program

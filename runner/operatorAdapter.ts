@@ -5,6 +5,7 @@ import { fno, deeponet, OperatorTrainer, splitSamples, type OperatorSamples } fr
 import { loadReference } from '../meshes/index.js';
 import type { Optimizer } from '../optim/types.js';
 import { ConfigError } from './errors.js';
+import { loadDataset, readManifest } from './datasetRead.js';
 import { buildOptimizer } from './optimizer.js';
 import type { OperatorConfig } from './schema.js';
 import type { FieldOutput, Trainer, TrainerContext } from './trainer.js';
@@ -37,9 +38,25 @@ function fileDataset(d: Extract<OperatorConfig['data'], { type: 'file' }>, ctx: 
   };
 }
 
-/** `fluxion validate`: a `data.type: file` dataset is read and its arrays and shapes checked (no training data is made). */
+/** A `data.type: dataset` directory: its manifest must hold train + test samples (errors name the key). */
+function datasetDir(c: OperatorConfig, ctx: TrainerContext, read: boolean): OperatorDataset | undefined {
+  const d = c.data as Extract<OperatorConfig['data'], { type: 'dataset' }>;
+  const dir = resolve(ctx.configDir, d.path);
+  const m = readManifest(dir, (reason) => new ConfigError(`data.path: ${reason}`));
+  if (d.train + d.test > m.samples)
+    throw new ConfigError(`data.train: ${d.train} + data.test ${d.test} samples exceed the ${m.samples} of '${d.path}'`);
+  const most = Math.floor(m.options.resolution / 2) + 1;
+  if (c.model.type === 'fno' && c.model.modes > most)
+    throw new ConfigError(
+      `model.modes: expected at most resolution/2 + 1 = ${most} modes (the dataset's resolution is ${m.options.resolution}), got ${c.model.modes}`,
+    );
+  return read ? loadDataset(dir, d.train + d.test, (reason) => new ConfigError(`data.path: ${reason}`)) : undefined;
+}
+
+/** `fluxion validate`: a `data.type: file` dataset is read and its arrays and shapes checked, a dataset directory's manifest too (no training data is made). */
 export function checkOperatorConfig(c: OperatorConfig, ctx: TrainerContext): void {
   if (c.data.type === 'file') fileDataset(c.data, ctx);
+  if (c.data.type === 'dataset') datasetDir(c, ctx, false);
 }
 
 function dataset(c: OperatorConfig, ctx: TrainerContext): { train: OperatorSamples; test: OperatorSamples } {
@@ -48,6 +65,7 @@ function dataset(c: OperatorConfig, ctx: TrainerContext): { train: OperatorSampl
     const { all, nTrain } = fileDataset(d, ctx);
     return splitSamples(all, nTrain);
   }
+  if (d.type === 'dataset') return splitSamples(datasetDir(c, ctx, true) as OperatorDataset, d.train, d.test);
   const n = d.train + d.test;
   const all =
     d.type === 'burgers'

@@ -846,8 +846,18 @@ export const operatorDataSchema = z
       outputs: z.string().min(1).default('outputs').describe('Array name of the outputs in the file ([count, ...grid]).'),
       test_fraction: z.number().gt(0).lt(1).default(0.2).describe('Share of the samples held out for testing.'),
     }),
+    z.strictObject({
+      type: dataType('dataset', 'A dataset directory written by `fluxion data generate` (manifest.json and .npz shards).'),
+      path: z
+        .string()
+        .min(1)
+        .describe('The dataset directory, relative to the config.')
+        .meta({ examples: ['../data/burgers-ds'] }),
+      train: posInt.describe('Training samples: the first train samples of the dataset.').meta({ examples: [800] }),
+      test: posInt.describe('Test samples: the next test samples after the training ones.').meta({ examples: [200] }),
+    }),
   ])
-  .describe('The dataset: generated (burgers, antiderivative, darcy) or read from a file.');
+  .describe('The dataset: generated (burgers, antiderivative, darcy), read from a file, or a generated dataset directory.');
 
 export const operatorModelSchema = z
   .discriminatedUnion('type', [
@@ -902,7 +912,12 @@ export const operatorSchema = z
         message: `expected one of ${singleGradientOptimizers.join(', ')} for operator learning (one loss), got '${c.training.optimizer}'`,
       });
     }
-    if (c.model.type === 'fno' && c.data.type !== 'file' && c.model.modes > Math.floor(c.data.resolution / 2) + 1) {
+    if (
+      c.model.type === 'fno' &&
+      c.data.type !== 'file' &&
+      c.data.type !== 'dataset' &&
+      c.model.modes > Math.floor(c.data.resolution / 2) + 1
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['model', 'modes'],

@@ -11,7 +11,13 @@ export interface SweepProgress {
   log(line: string): void;
 }
 
-export function makeSweepProgress(opts: { quiet: boolean; tty?: NodeJS.WriteStream; write: (line: string) => void }): SweepProgress {
+export function makeSweepProgress(opts: {
+  quiet: boolean;
+  tty?: NodeJS.WriteStream;
+  write: (line: string) => void;
+  /** The bar's title (default 'sweep'). */
+  label?: string;
+}): SweepProgress {
   if (opts.quiet) return { start() {}, started() {}, ended() {}, stop() {}, log() {} };
   let total = 0;
   let done = 0;
@@ -37,7 +43,7 @@ export function makeSweepProgress(opts: { quiet: boolean; tty?: NodeJS.WriteStre
     };
   }
   const bar = new cliProgress.SingleBar(
-    { stream, format: 'sweep [{bar}] {value}/{total} done | running: {running}', hideCursor: true },
+    { stream, format: `${opts.label ?? 'sweep'} [{bar}] {value}/{total} done | running: {running}`, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
   const show = (): void => bar.update(done, { running: [...running].join(' ') || '-' });

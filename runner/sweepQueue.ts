@@ -81,7 +81,7 @@ async function redisClient(url: string, timeoutMs = 10000): Promise<Redis> {
 }
 
 /** BullMQ job ids may not contain ':'; sweep names and run ids never do. */
-const jobId = (sweep: string, runId: string): string => `${sweep}.${runId}`;
+export const jobId = (sweep: string, runId: string): string => `${sweep}.${runId}`;
 
 export interface QueuedSweepOptions {
   sweepPath: string;
@@ -97,16 +97,83 @@ export interface QueuedSweepOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The queue of a sweep or dataset and its Redis client; close() closes both. */
+export interface OpenQueue {
+  queue: BullQueue<RunJobData, RunJobResult>;
+  close(): Promise<void>;
+}
+
+export async function openQueue(url: string): Promise<OpenQueue> {
+  const connection = await redisClient(url);
+  try {
+    const { Queue } = await import('bullmq');
+    const queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+    return {
+      queue,
+      close: async () => {
+        await queue.close();
+        connection.disconnect();
+      },
+    };
+  } catch (e) {
+    connection.disconnect();
+    throw e;
+  }
+}
+
+/** One job to enqueue: its BullMQ id, its data, and the caller's item it stands for. */
+export interface QueuedJob<T> {
+  id: string;
+  data: RunJobData;
+  item: T;
+}
+
+export interface JobHooks<T> {
+  started(item: T): void;
+  ended(item: T, state: 'completed' | 'failed', job: Job<RunJobData, RunJobResult> | undefined): void;
+}
+
+/** Adds `jobs` (replacing finished jobs of an earlier attempt) and polls them until all ended or `stopped()`; returns how many are still pending. */
+export async function enqueueAndWait<T>(
+  queue: BullQueue<RunJobData, RunJobResult>,
+  jobs: readonly QueuedJob<T>[],
+  hooks: JobHooks<T>,
+  stopped: () => boolean,
+  pollMs = 300,
+): Promise<number> {
+  const pending = new Map<string, T>();
+  for (const j of jobs) {
+    // a finished job of an earlier attempt would make add() a no-op: the directory is what says it is done
+    const old = await queue.getJob(j.id);
+    if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
+    await queue.add(j.data.runId, j.data, { jobId: j.id, attempts: 3, removeOnComplete: false, removeOnFail: false });
+    pending.set(j.id, j.item);
+  }
+  const active = new Set<string>();
+  while (pending.size > 0 && !stopped()) {
+    for (const [id, item] of pending) {
+      const state = await queue.getJobState(id);
+      if (state === 'active' && !active.has(id)) {
+        active.add(id);
+        hooks.started(item);
+      }
+      if (state !== 'completed' && state !== 'failed') continue;
+      pending.delete(id);
+      active.delete(id);
+      hooks.ended(item, state, await queue.getJob(id));
+    }
+    if (pending.size > 0) await sleep(pollMs);
+  }
+  return pending.size;
+}
+
 export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepResult> {
   const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   redisConnection(o.queue); // a bad URL is bad input before anything else happens
   const s = openSweep(o.sweepPath, o.outDir, log);
-  let connection: Redis;
-  let queue: BullQueue<RunJobData, RunJobResult>;
+  let q: OpenQueue;
   try {
-    connection = await redisClient(o.queue);
-    const { Queue } = await import('bullmq');
-    queue = new Queue<RunJobData, RunJobResult>(QUEUE_NAME, { connection });
+    q = await openQueue(o.queue);
   } catch (e) {
     s.lock.release();
     throw e;
@@ -122,12 +189,7 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepResult
     const name = s.loaded.sweep.name;
     const root = resolve(s.dir, '..');
     if (!o.quiet) log(`${planLine(s)} queued on ${o.queue}; workers: fluxion worker --queue ${o.queue} --runs ${root}`);
-    const pending = new Map<string, PlannedRun>();
-    for (const r of s.todo) {
-      const id = jobId(name, r.id);
-      // a finished job of an earlier attempt would make add() a no-op: the run directory is what says it is done
-      const old = await queue.getJob(id);
-      if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
+    const jobs = s.todo.map((r): QueuedJob<PlannedRun> => {
       ensureDir(s.runDir(r), (reason) => new ConfigError(`run directory '${s.runDir(r)}': ${reason}`));
       const data: RunJobData = {
         sweep: name,
@@ -135,38 +197,32 @@ export async function runQueuedSweep(o: QueuedSweepOptions): Promise<SweepResult
         runDir: relative(root, s.runDir(r)).split(sep).join('/'),
         args: runArgs(s.loaded, s.basePath, r, o.backend),
       };
-      await queue.add(r.id, data, { jobId: id, attempts: 3, removeOnComplete: false, removeOnFail: false });
-      pending.set(id, r);
-    }
+      return { id: jobId(name, r.id), data, item: r };
+    });
     progress.start(s.loaded.runs.length, s.loaded.runs.length - s.todo.length);
     const outcomes = new Map<PlannedRun, RunRow['status']>();
-    const active = new Set<string>();
-    while (pending.size > 0 && !signal) {
-      for (const [id, r] of pending) {
-        const state = await queue.getJobState(id);
-        if (state === 'active' && !active.has(id)) {
-          active.add(id);
-          progress.started(r.id, runLabel(s, r));
-        }
-        if (state !== 'completed' && state !== 'failed') continue;
-        const job = await queue.getJob(id);
-        const status: RunRow['status'] = state === 'completed' ? (job?.returnvalue?.status ?? 'completed') : 'failed';
-        outcomes.set(r, status);
-        pending.delete(id);
-        active.delete(id);
-        progress.ended(r.id, endedLine(s, r, status, job?.failedReason));
-      }
-      if (pending.size > 0) await sleep(o.pollMs ?? 300);
-    }
+    const left = await enqueueAndWait(
+      q.queue,
+      jobs,
+      {
+        started: (r) => progress.started(r.id, runLabel(s, r)),
+        ended: (r, state, job) => {
+          const status: RunRow['status'] = state === 'completed' ? (job?.returnvalue?.status ?? 'completed') : 'failed';
+          outcomes.set(r, status);
+          progress.ended(r.id, endedLine(s, r, status, job?.failedReason));
+        },
+      },
+      () => signal !== undefined,
+      o.pollMs,
+    );
     progress.stop();
-    if (signal) log(`${pending.size} job(s) stay queued for the workers; rerun the sweep to wait for them and summarize`);
+    if (signal) log(`${left} job(s) stay queued for the workers; rerun the sweep to wait for them and summarize`);
     return finishSweep(s, { outcomes, signal, quiet: !!o.quiet, log });
   } finally {
     progress.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await queue.close();
-    connection.disconnect();
+    await q.close();
     s.lock.release();
   }
 }

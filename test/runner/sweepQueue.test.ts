@@ -3,15 +3,14 @@
 // SIGKILL mid-run; BullMQ's stalled-job check hands its job to the other worker, which resumes it from the checkpoint,
 // and the results equal the local pool's.
 import { expect } from 'chai';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { redisConnection } from '../../runner/sweepQueue.js';
 import type { Summary } from '../../runner/outputs.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
-import { skipBecause } from '../support/skip.js';
+import { freePort, startRedis } from './redis.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,28 +36,6 @@ const resultsOf = (dir: string): string[][] =>
     .split('\n')
     .map((l) => l.split(',').slice(0, -1));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const c = createConnection({ host: '127.0.0.1', port }, () => c.write('PING\r\n'));
-    c.on('data', (d) => {
-      c.destroy();
-      resolve(d.toString().startsWith('+PONG'));
-    });
-    c.on('error', () => resolve(false));
-  });
-}
-
 describe('fluxion sweep --queue (BullMQ) and fluxion worker', function () {
   this.timeout(900000);
   let redis: ChildProcess | undefined;
@@ -66,15 +43,7 @@ describe('fluxion sweep --queue (BullMQ) and fluxion worker', function () {
   const workers: ChildProcess[] = [];
 
   before(async function () {
-    if (spawnSync('redis-server', ['--version']).status !== 0) {
-      console.warn('    SKIPPED: redis-server is not installed (apt-get install -y redis-server); the BullMQ sweep tests did not run');
-      skipBecause(this, 'no redis-server');
-    }
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 200 && !(await ping(port)); i++) await sleep(50);
-    expect(await ping(port), 'redis-server answers PING').to.equal(true);
-    url = `redis://127.0.0.1:${port}`;
+    ({ redis, url } = await startRedis(this, 'the BullMQ sweep tests'));
   });
 
   after(() => {

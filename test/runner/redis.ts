@@ -1,0 +1,44 @@
+// A throwaway redis-server for the BullMQ tests: on 127.0.0.1, a free port, no persistence; skipped (loudly) without it.
+import { expect } from 'chai';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+import { skipBecause } from '../support/skip.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const c = createConnection({ host: '127.0.0.1', port }, () => c.write('PING\r\n'));
+    c.on('data', (d) => {
+      c.destroy();
+      resolve(d.toString().startsWith('+PONG'));
+    });
+    c.on('error', () => resolve(false));
+  });
+}
+
+/** Starts redis-server (or skips the suite, naming what did not run); returns the server and its URL. */
+export async function startRedis(ctx: Mocha.Context, what: string): Promise<{ redis: ChildProcess; url: string }> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    console.warn(`    SKIPPED: redis-server is not installed (apt-get install -y redis-server); ${what} did not run`);
+    skipBecause(ctx, 'no redis-server');
+  }
+  const port = await freePort();
+  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 200 && !(await ping(port)); i++) await sleep(50);
+  expect(await ping(port), 'redis-server answers PING').to.equal(true);
+  return { redis, url: `redis://127.0.0.1:${port}` };
+}
