@@ -9,31 +9,17 @@ import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { readMetrics, type Summary } from '../../runner/outputs.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
+import { resultsOf, tinySweep } from './tinySweep.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const SWEEP = [
-  'name: tiny',
-  'base:',
-  '  kind: pinn',
-  '  name: tiny',
-  '  geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
-  "  pde: ['-lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)']",
-  '  conditions: [{ type: dirichlet, on: boundary, value: 0, weight: 10 }]',
-  '  exact: sin(pi*x)*sin(pi*y)',
-  '  network: { layers: [8], activation: tanh }',
-  '  training: { steps: 300, lr: 0.01, points: { domain: 64, boundary: 16, test: 64 }, log_every: 50, checkpoint_every: 10 }',
-  '  output: { resolution: 5 }',
-  'grid: { training.lr: [0.003, 0.02] }',
-  'seeds: 2',
-].join('\n');
+const SWEEP = tinySweep({
+  name: 'tiny',
+  lrs: [0.003, 0.02],
+  seeds: 2,
+  training: '{ steps: 300, lr: 0.01, points: { domain: 64, boundary: 16, test: 64 }, log_every: 50, checkpoint_every: 10 }',
+});
 
-/** results.csv without its last column (wall_time: the only value that depends on timing). */
-const resultsOf = (dir: string): string[][] =>
-  readFileSync(join(dir, 'results.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(',').slice(0, -1));
 const summaryOf = (run: string): Summary => JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as Summary;
 const metricsOf = (run: string) => readMetrics(join(run, 'metrics.jsonl')).map(({ wall_time: _w, ...m }) => m);
 

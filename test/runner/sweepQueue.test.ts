@@ -11,30 +11,16 @@ import { redisConnection } from '../../runner/sweepQueue.js';
 import type { Summary } from '../../runner/outputs.js';
 import { sinks, tempDir, writeConfig } from './helpers.js';
 import { freePort, startRedis } from './redis.js';
+import { resultsOf, tinySweep } from './tinySweep.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const SWEEP = [
-  'name: queued',
-  'base:',
-  '  kind: pinn',
-  '  name: queued',
-  '  geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
-  "  pde: ['-lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)']",
-  '  conditions: [{ type: dirichlet, on: boundary, value: 0, weight: 10 }]',
-  '  exact: sin(pi*x)*sin(pi*y)',
-  '  network: { layers: [8], activation: tanh }',
-  '  training: { steps: 600, lr: 0.01, points: { domain: 64, boundary: 16, test: 64 }, log_every: 100, checkpoint_every: 10 }',
-  '  output: { resolution: 5 }',
-  'grid: { training.lr: [0.003, 0.01, 0.02] }',
-  'seeds: 2',
-].join('\n');
-
-const resultsOf = (dir: string): string[][] =>
-  readFileSync(join(dir, 'results.csv'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => l.split(',').slice(0, -1));
+const SWEEP = tinySweep({
+  name: 'queued',
+  lrs: [0.003, 0.01, 0.02],
+  seeds: 2,
+  training: '{ steps: 600, lr: 0.01, points: { domain: 64, boundary: 16, test: 64 }, log_every: 100, checkpoint_every: 10 }',
+});
 
 describe('fluxion sweep --queue (BullMQ) and fluxion worker', function () {
   this.timeout(900000);

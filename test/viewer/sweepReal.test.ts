@@ -9,22 +9,14 @@ import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import type { WireRunMetrics, WireSweep } from '../../viewer/wire.js';
 import { sinks, tempDir, writeConfig } from '../runner/helpers.js';
 import { rawGet } from './http.js';
+import { tinySweep } from '../runner/tinySweep.js';
 
-const SWEEP = [
-  'name: tiny',
-  'base:',
-  '  kind: pinn',
-  '  name: tiny',
-  '  geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
-  "  pde: ['-lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)']",
-  '  conditions: [{ type: dirichlet, on: boundary, value: 0, weight: 10 }]',
-  '  exact: sin(pi*x)*sin(pi*y)',
-  '  network: { layers: [8], activation: tanh }',
-  '  training: { steps: 20, lr: 0.01, points: { domain: 32, boundary: 8, test: 32 }, log_every: 5 }',
-  '  output: { resolution: 5 }',
-  'grid: { training.lr: [0.003, 0.02] }',
-  'seeds: 1',
-].join('\n');
+const SWEEP = tinySweep({
+  name: 'tiny',
+  lrs: [0.003, 0.02],
+  seeds: 1,
+  training: '{ steps: 20, lr: 0.01, points: { domain: 32, boundary: 8, test: 32 }, log_every: 5 }',
+});
 
 describe('viewer server on a sweep written by fluxion sweep', function () {
   this.timeout(300000);
