@@ -9,6 +9,7 @@ import { Mpm2D } from '../../sim/mpm/mpm2d.js';
 import { Mpm3D } from '../../sim/mpm/mpm3d.js';
 import type { MpmMaterial } from '../../sim/mpm/materials2d.js';
 import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
+import { scaledErr } from '../support/check.js';
 import {
   CoreMpmStepper,
   coreMpm,
@@ -19,16 +20,6 @@ import {
   type CoreMpm,
 } from '../../sim/coreMpm/index.js';
 
-/** max |a - b| / max |b|: the error relative to the field's scale (entries near zero do not blow it up). */
-function scaledErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let s = 0;
-  for (let i = 0; i < b.length; i++) {
-    e = Math.max(e, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return e / Math.max(s, 1e-300);
-}
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 /** [N, d] particle-major -> [d, N] */

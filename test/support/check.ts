@@ -25,6 +25,17 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-12
   return Math.sqrt(num) / Math.max(Math.sqrt(den), floor);
 }
 
+/** max |a - b| / max(max |b|, floor): the error relative to the field's scale (entries near zero do not blow it up). */
+export function scaledErr(a: ArrayLike<number>, b: ArrayLike<number>, floor = 1e-300): number {
+  let e = 0;
+  let s = 0;
+  for (let i = 0; i < b.length; i++) {
+    e = Math.max(e, Math.abs(a[i] - b[i]));
+    s = Math.max(s, Math.abs(b[i]));
+  }
+  return e / Math.max(s, floor);
+}
+
 /** x with entry i shifted by h (a fresh tensor). */
 export function shifted(x: fx.Tensor, i: number, h: number): fx.Tensor {
   const b = Float64Array.from(x.dataSync());
