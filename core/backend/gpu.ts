@@ -10,6 +10,7 @@ import { primitiveSource } from './gpu/source.js';
 import { asKernelArg, onDevice, toHost, type GpuJs, type GpuKernel, type GpuKernelSettings } from './gpu/device.js';
 import { GpuExecutable } from '../compile/gpuExecutable.js';
 import { inlineCustom } from '../compile/inline.js';
+import { pruneDead } from '../compile/prune.js';
 
 export {
   asKernelArg,
@@ -75,7 +76,7 @@ export function makeGpuBackend(gpu: GpuJs): GpuBackend {
     name: 'gpu',
     mode,
     kernel,
-    compile: (graph) => new GpuExecutable(inlineCustom(graph), backend),
+    compile: (graph) => new GpuExecutable(pruneDead(inlineCustom(graph)), backend),
     run(prim, inputs, out, params): TypedArray {
       const source = onDevice(prim, inputs, out)
         ? primitiveSource(

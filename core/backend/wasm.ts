@@ -4,6 +4,7 @@ import type { Backend } from './index.js';
 import { jsBackend } from './js.js';
 import { Executable } from '../compile/executable.js';
 import { inlineCustom } from '../compile/inline.js';
+import { pruneDead } from '../compile/prune.js';
 import type { PrimParams } from '../prims/types.js';
 import type { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
@@ -23,7 +24,7 @@ export function makeWasmBackend(kernels: WasmKernels): Backend {
     name: 'wasm',
     compile(graph) {
       ensureThreads(kernels);
-      return new Executable(inlineCustom(graph), kernels);
+      return new Executable(pruneDead(inlineCustom(graph)), kernels);
     },
     run(prim, inputs: readonly Tensor[], out, params) {
       const bufs = inputs.map((t) => t.buffer as TypedArray);

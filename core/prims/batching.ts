@@ -36,16 +36,17 @@ export function exampleOffsets(size: number, n: number, rank: number): Tensor {
 }
 
 /**
- * The rule of primitives with no batched form (random draws, host calls): the primitive once per example,
- * on that example's slice of each batched input, the results stacked. `shape` is one example's output shape.
+ * The rule of primitives with no batched form (random draws, host calls, particle-grid transfers): the primitive
+ * once per example, on that example's slice of each batched input, the results stacked.
  */
 export const perExample =
-  <P>(shape: (p: P) => readonly number[]): BatchRule<P> =>
+  <P>(): BatchRule<P> =>
   (lax, xs, c) =>
     lax.concat(
       Array.from({ length: c.size }, (_, b) => {
         const example = xs.map((x, i) => (c.bdims[i] === 0 ? lax.reshape(lax.sliceAxis(x, 0, b, b + 1), x.shape.slice(1)) : x));
-        return lax.reshape(c.same(example), [1, ...shape(c.params)]);
+        const y = c.same(example);
+        return lax.reshape(y, [1, ...y.shape]);
       }),
       0,
     );

@@ -14,7 +14,7 @@ export const randomPrims: PrimTable<'random'> = {
   random: {
     name: 'random',
     // one independent draw per key; batched keys are rare (vmap over seeds), so a loop of draws is enough
-    batch: perExample((p) => p.shape),
+    batch: perExample(),
     shape: ([key], p) => {
       if (key.shape.length !== 0) throw new ShapeError('random', `key must be a scalar, got ${fmt(key.shape)}`);
       return { shape: p.shape, dtype: p.dtype };

@@ -10,6 +10,7 @@ import { fftPrims } from './fft.js';
 import { randomPrims } from './random.js';
 import { customPrims } from './custom.js';
 import { hostPrims } from './host.js';
+import { bsplinePrims } from './bspline.js';
 import type { Aval } from '../ir.js';
 
 export const PRIMS: { readonly [K in PrimName]: PrimDef<K> } = {
@@ -22,6 +23,7 @@ export const PRIMS: { readonly [K in PrimName]: PrimDef<K> } = {
   ...randomPrims,
   ...customPrims,
   ...hostPrims,
+  ...bsplinePrims,
 };
 
 /** The definition of a primitive (its parameters typed by the name). */

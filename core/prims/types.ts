@@ -18,6 +18,7 @@ import type { FftParams } from './fft.js';
 import type { RandomParams } from './random.js';
 import type { CustomParams } from './custom.js';
 import type { HostParams } from './host.js';
+import type { BsplineParams } from './bspline.js';
 
 /** Parameters of every primitive, by name (each family contributes its own). */
 export interface PrimParams
@@ -29,7 +30,8 @@ export interface PrimParams
     FftParams,
     RandomParams,
     CustomParams,
-    HostParams {}
+    HostParams,
+    BsplineParams {}
 export type PrimName = keyof PrimParams;
 /** The parameters of some primitive (what an untyped equation carries). */
 export type AnyParams = PrimParams[PrimName];

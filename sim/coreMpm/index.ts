@@ -4,6 +4,5 @@ export { mpmRollout, segmentLength, CoreMpmStepper, type RolloutParams, type Rol
 export { packState, unpackState, stateSize, fromParticleMajor, toParticleMajor, type MpmState, type StateShape } from './state.js';
 export { kirchhoff, snowPlasticity, polarRotation, type StressInputs, type CoreMpmMaterial } from './materials.js';
 export { polar2, polar3, polar3Tensor } from './polar.js';
-export { stencil, bsplineWeights, type Stencil } from './stencil.js';
 export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
 export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';

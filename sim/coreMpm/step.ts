@@ -13,7 +13,6 @@ import type { NeuralElasticity } from './neuralMaterial.js';
 import type { NeuralPlasticity } from './neuralPlasticity.js';
 import { rows, stackRows, type Mat } from './smallMat.js';
 import type { MpmState, StateShape } from './state.js';
-import { stencil } from './stencil.js';
 
 // a type alias, not an interface: object types without an index signature are pytrees only as aliases
 export type MpmParams = {
@@ -78,7 +77,6 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
   const dtype = options.dtype ?? 'f64';
   const n = o.nParticles;
   const nG = o.nGrid;
-  const G = nG ** dim;
   const snow = o.material === 'snow';
   const pMass = o.density * o.particleVolume;
   const stressCoef = -o.dt * o.particleVolume * 4 * nG * nG;
@@ -88,12 +86,8 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
   const shape: StateShape = { dim, n, snow };
 
   function step(state: MpmState, params: MpmParams): MpmState {
-    const x = rows(state.x);
-    const v = rows(state.v);
     const C: Mat = rows(state.C);
     const F: Mat = rows(state.F);
-    const st = stencil(x, nG);
-    const K = 3 ** dim;
 
     // ---- P2G: affine momentum M = -dt V 4/dx^2 tau + m C, node momentum w (m v + M (x_i - x_p)) ----
     let { mu, lambda } = lameTensors(params.E, params.nu);
@@ -116,30 +110,23 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
     }
     const tau = kirchhoff(material, F, { mu, lambda, alpha, direction: o.actuationDirection, neural });
     const M = tau.map((t, k) => fx.add(fx.mul(stressCoef, t), fx.mul(pMass, C[k])));
-    const momentum = v.map((va, a) => {
-      let q = fx.add(fx.mul(pMass, va), fx.mul(M[dim * a], st.offset[0]));
-      for (let b = 1; b < dim; b++) q = fx.add(q, fx.mul(M[dim * a + b], st.offset[b]));
-      return fx.mul(st.weight, q);
-    });
-    // one scatter per field: stacking them first would copy every (node, particle) value, and again in reverse
-    const empty = fx.zeros([G], dtype);
-    const grid = [fx.mul(st.weight, pMass), ...momentum].map((c) => fx.scatterAdd(empty, st.index, fx.reshape(c, [K * n])));
+    // P2G in one fused transfer: channel 0 the mass (coefficients [m, 0...]), channel 1 + a the momentum
+    // (coefficients [m v_a, M[a, 0..d-1]]); node value w (A_0 + sum_b A_b (x_i - x_p)_b)
+    const v = rows(state.v);
+    const zero = fx.zeros([n], dtype);
+    const massRow = [fx.full([n], pMass, dtype), ...v.map(() => zero)];
+    const coef = [massRow, ...v.map((va, a) => [fx.mul(pMass, va), ...M.slice(dim * a, dim * a + dim)])];
+    const grid = rows(fx.bsplineP2G(state.x, fx.reshape(stackRows(coef.flat()), [1 + dim, 1 + dim, n]), nG));
 
     // ---- grid update ----
     const gv = gridVelocity(rule, walls, grid[0], grid.slice(1));
 
     // ---- G2P: v = sum w v_i, C = 4/dx^2 sum w v_i (x_i - x_p)^T, x += dt v, F = (I + dt C) F ----
-    const wg = fx.mul(st.weight, fx.reshape(fx.gather(stackRows(gv), st.index, 1), [dim, K, n]));
-    // every stencil sum in one product [1 + d, K] x [K, N] per velocity row (the GEMM kernel, not a reduction loop):
-    // S[a, 0] = sum_k w v_a = v_a and S[a, 1 + b] = sum_k w v_a i_b, so with x_k - x_p = (i_b - f_b) dx per axis,
-    // B[a, b] = sum_k w v_a (x_k - x_p)_b = dx (S[a, 1 + b] - f_b v_a) without forming w v (x_k - x_p) per node
-    const S = fx.matmul(st.moments, wg);
-    const moment = (a: number, r: number): Tensor => fx.reshape(fx.slice(S, [a, r, 0], [1, 1, n]), [n]);
-    const vRows = Array.from({ length: dim }, (_, a) => moment(a, 0));
-    const vNew = stackRows(vRows);
+    // S[a, 0] = sum_k w v_a, S[a, 1 + b] = sum_k w v_a (x_k - x_p)_b
+    const S = rows(fx.reshape(fx.bsplineG2P(state.x, stackRows(gv), nG), [dim * (1 + dim), n]));
+    const vNew = stackRows(Array.from({ length: dim }, (_, a) => S[(1 + dim) * a]));
     const Cm: Mat = [];
-    for (let a = 0; a < dim; a++)
-      for (let b = 0; b < dim; b++) Cm.push(fx.mul(cs / nG, fx.sub(moment(a, 1 + b), fx.mul(st.frac[b], vRows[a]))));
+    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) Cm.push(fx.mul(cs, S[(1 + dim) * a + 1 + b]));
     const CNew = stackRows(Cm);
     let FNew = updateDeformation(F, Cm, o.dt);
     let Jp = state.Jp;

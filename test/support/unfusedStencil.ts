@@ -1,11 +1,13 @@
 /**
- * The quadratic B-spline stencil of MLS-MPM, once for any dimension, as tensor ops: for particles at x
+ * The quadratic B-spline stencil of MLS-MPM written with plain tensor ops (the unfused reference of the
+ * bspline_transfer primitive that sim/coreMpm uses, core/prims/bspline.ts): for particles at x
  * (d rows of [N]), the 3^d grid nodes each particle touches (flat node indices, i32), their weights and
  * their offsets x_node - x_p. Stencil-major layout [3^d, N]: per-particle values broadcast along the
  * leading axis, which compiled loops read in place.
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
+import { rows } from '../../sim/coreMpm/smallMat.js';
 
 export interface Stencil {
   /** flat grid node of each (stencil node, particle), i32 [3^d * N] in stencil-major order */
@@ -71,4 +73,30 @@ export function stencil(x: readonly Tensor[], nGrid: number): Stencil {
     frac,
     moments: fx.tensor(moments, [1 + d, K], x[0].dtype),
   };
+}
+
+/** bsplineP2G as scatterAdd of [3^d, N] stencil values: x [d, N], A [c, 1 + d, N] -> [c, nGrid^d]. */
+export function unfusedP2G(x: Tensor, A: Tensor, nGrid: number): Tensor {
+  const [d, n] = x.shape;
+  const st = stencil(rows(x), nGrid);
+  const K = 3 ** d;
+  const grid = Array.from({ length: A.shape[0] }, (_, ch) => {
+    const a = (r: number): Tensor => fx.reshape(fx.slice(A, [ch, r, 0], [1, 1, n]), [1, n]);
+    let q = fx.broadcastTo(a(0), [K, n]);
+    for (let b = 0; b < d; b++) q = fx.add(q, fx.mul(a(1 + b), st.offset[b]));
+    return fx.scatterAdd(fx.zeros([nGrid ** d], x.dtype), st.index, fx.reshape(fx.mul(st.weight, q), [K * n]));
+  });
+  return fx.stack(grid, 0);
+}
+
+/** bsplineG2P as gather of [3^d, N] stencil values: x [d, N], g [c, nGrid^d] -> [c, 1 + d, N]. */
+export function unfusedG2P(x: Tensor, g: Tensor, nGrid: number): Tensor {
+  const [d, n] = x.shape;
+  const st = stencil(rows(x), nGrid);
+  const K = 3 ** d;
+  const out = rows(g).map((gc) => {
+    const wg = fx.mul(st.weight, fx.reshape(fx.gather(gc, st.index), [K, n]));
+    return fx.stack([fx.sum(wg, 0), ...st.offset.map((o) => fx.sum(fx.mul(wg, o), 0))], 0);
+  });
+  return fx.stack(out, 0);
 }

@@ -1,0 +1,184 @@
+// Particle-grid transfers with quadratic B-splines (MLS-MPM / PIC): one loop over particles and their 3^d
+// stencil nodes, nothing stored per (node, particle). All three transfers are slots of one multilinear form
+//   B(x; A, g, t_1..t_m) = sum_{c,p,k,r} g[c, i_k(x_p)] A[c, r, p] D^m_{t_1..t_m} (w_k b_r)(x_p)
+// with w_k the node's weight, b_0 = 1 and b_{1+a} = (x_node - x_p)_a, D^m the m-th directional derivative in x_p
+// along the per-particle tangents t_j. The kernel returns the slot left free: the grid (scatter), the per-particle
+// coefficients (gather), or the positions (the gradient in x_p, i.e. one more tangent left open).
+import type { TypedArray } from '../dtype.js';
+
+export type TransferSlot = 'grid' | 'coef' | 'pos';
+
+export interface Transfer {
+  nGrid: number;
+  /** dimension d, particles n, channels c */
+  d: number;
+  n: number;
+  c: number;
+  /** positions [d, n] */
+  x: TypedArray;
+  /** coefficients [c, 1 + d, n] (absent when free = coef) */
+  A: TypedArray | null;
+  /** grid values [c, nGrid^d] (absent when free = grid) */
+  g: TypedArray | null;
+  /** tangents, each [d, n] */
+  t: readonly TypedArray[];
+  free: TransferSlot;
+}
+
+/** Derivative orders above 3 of a product of quadratic and linear factors vanish. */
+const MAX_ORDER = 4;
+
+/**
+ * Per axis and node k, the derivatives in x of the weight N_k(f) (W) and of N_k(f) (x_node - x_p) (V), orders
+ * 0..J; f = x nGrid - base, so d/dx = nGrid d/df and d(x_node - x_p)/dx = -1.
+ */
+function axisTables(f: number, nGrid: number, J: number, W: Float64Array, V: Float64Array, at: number): void {
+  const dx = 1 / nGrid;
+  // N_k and its first two f-derivatives (the third vanishes)
+  const n0 = [0.5 * (1.5 - f) ** 2, f - 1.5, 1];
+  const n1 = [0.75 - (f - 1) ** 2, -2 * (f - 1), -2];
+  const n2 = [0.5 * (f - 0.5) ** 2, f - 0.5, 1];
+  const ns = [n0, n1, n2];
+  for (let k = 0; k < 3; k++) {
+    const off = (k - f) * dx;
+    let scale = 1;
+    for (let j = 0; j <= J; j++) {
+      const w = j < 3 ? ns[k][j] * scale : 0;
+      const i = at + k * MAX_ORDER + j;
+      W[i] = w;
+      V[i] = w * off - (j > 0 ? j * W[i - 1] : 0);
+      scale *= nGrid;
+    }
+  }
+}
+
+/** The slot left free: grid [c, G], coef [c, 1 + d, n] or pos [d, n], written over `dst`. */
+export function bsplineTransfer(a: Transfer, dst: TypedArray): void {
+  const { nGrid, d, n, c, x, A, g, t, free } = a;
+  const R = 1 + d;
+  const K = 3 ** d;
+  const G = nGrid ** d;
+  const m = t.length;
+  const J = m + (free === 'pos' ? 1 : 0);
+  if (J >= MAX_ORDER) throw new Error(`bsplineTransfer: derivatives of order ${J} are not implemented (at most ${MAX_ORDER - 1})`);
+  dst.fill(0);
+  // stencil node kk: digit k_a per axis and its flat offset from the base node
+  const digit = new Int32Array(K * d);
+  const nodeOff = new Int32Array(K);
+  for (let kk = 0; kk < K; kk++) {
+    let rest = kk;
+    let off = 0;
+    for (let ax = d - 1; ax >= 0; ax--) {
+      digit[kk * d + ax] = rest % 3;
+      off += (rest % 3) * nGrid ** (d - 1 - ax);
+      rest = Math.floor(rest / 3);
+    }
+    nodeOff[kk] = off;
+  }
+  const W = new Float64Array(d * 3 * MAX_ORDER);
+  const V = new Float64Array(d * 3 * MAX_ORDER);
+  // the terms of D^J: each assignment of the J derivative slots to axes; `ord` counts slots per axis, `out` is
+  // the free position axis (the last slot) when free = pos
+  const terms = d ** J;
+  const ord = new Int32Array(terms * d);
+  const outAxis = new Int32Array(terms);
+  const slotAxis = new Int32Array(terms * Math.max(J, 1));
+  for (let s = 0; s < terms; s++) {
+    let rest = s;
+    for (let j = 0; j < J; j++) {
+      const ax = rest % d;
+      rest = Math.floor(rest / d);
+      slotAxis[s * J + j] = ax;
+      ord[s * d + ax]++;
+      if (j === J - 1) outAxis[s] = ax;
+    }
+  }
+  const weight = new Float64Array(terms);
+  const phi = new Float64Array((free === 'pos' ? d : 1) * R);
+  const base = new Int32Array(d);
+  const off = new Float64Array(d);
+  const wAx = new Float64Array(d * 3);
+  for (let p = 0; p < n; p++) {
+    let baseIdx = 0;
+    for (let ax = 0; ax < d; ax++) {
+      const s = x[ax * n + p] * nGrid;
+      const b = Math.floor(s - 0.5);
+      if (!(b >= 0 && b <= nGrid - 3)) {
+        throw new RangeError(
+          `bsplineTransfer: particle ${p} at ${x[ax * n + p]} (axis ${ax}) is outside the grid: its stencil needs 0.5/nGrid <= x < 1 - 1.5/nGrid`,
+        );
+      }
+      base[ax] = b;
+      baseIdx = baseIdx * nGrid + b;
+      const f = s - b;
+      if (J === 0) {
+        wAx[3 * ax] = 0.5 * (1.5 - f) ** 2;
+        wAx[3 * ax + 1] = 0.75 - (f - 1) ** 2;
+        wAx[3 * ax + 2] = 0.5 * (f - 0.5) ** 2;
+        off[ax] = -f / nGrid;
+      } else axisTables(f, nGrid, J, W, V, ax * 3 * MAX_ORDER);
+    }
+    if (J > 0) {
+      for (let s = 0; s < terms; s++) {
+        let wt = 1;
+        // the free slot (pos) carries no tangent
+        for (let j = 0; j < m; j++) wt *= t[j][slotAxis[s * J + j] * n + p];
+        weight[s] = wt;
+      }
+    }
+    for (let kk = 0; kk < K; kk++) {
+      const idx = baseIdx + nodeOff[kk];
+      if (J === 0) {
+        // phi_0 = w, phi_{1+b} = w (x_node - x_p)_b
+        let w = 1;
+        for (let ax = 0; ax < d; ax++) w *= wAx[3 * ax + digit[kk * d + ax]];
+        phi[0] = w;
+        for (let ax = 0; ax < d; ax++) phi[1 + ax] = w * (off[ax] + digit[kk * d + ax] / nGrid);
+      } else {
+        phi.fill(0);
+        for (let s = 0; s < terms; s++) {
+          const wt = weight[s];
+          if (wt === 0) continue;
+          const o = free === 'pos' ? outAxis[s] * R : 0;
+          let all = wt;
+          for (let ax = 0; ax < d; ax++) all *= W[ax * 3 * MAX_ORDER + digit[kk * d + ax] * MAX_ORDER + ord[s * d + ax]];
+          phi[o] += all;
+          for (let b = 0; b < d; b++) {
+            let v = wt;
+            for (let ax = 0; ax < d; ax++) {
+              const i = ax * 3 * MAX_ORDER + digit[kk * d + ax] * MAX_ORDER + ord[s * d + ax];
+              v *= ax === b ? V[i] : W[i];
+            }
+            phi[o + 1 + b] += v;
+          }
+        }
+      }
+      if (free === 'grid') {
+        const Ac = A as TypedArray;
+        for (let ch = 0; ch < c; ch++) {
+          let q = 0;
+          for (let r = 0; r < R; r++) q += Ac[(ch * R + r) * n + p] * phi[r];
+          dst[ch * G + idx] += q;
+        }
+      } else if (free === 'coef') {
+        const gc = g as TypedArray;
+        for (let ch = 0; ch < c; ch++) {
+          const gv = gc[ch * G + idx];
+          for (let r = 0; r < R; r++) dst[(ch * R + r) * n + p] += gv * phi[r];
+        }
+      } else {
+        const Ac = A as TypedArray;
+        const gc = g as TypedArray;
+        for (let ch = 0; ch < c; ch++) {
+          const gv = gc[ch * G + idx];
+          if (gv === 0) continue;
+          for (let ax = 0; ax < d; ax++) {
+            let q = 0;
+            for (let r = 0; r < R; r++) q += Ac[(ch * R + r) * n + p] * phi[ax * R + r];
+            dst[ax * n + p] += gv * q;
+          }
+        }
+      }
+    }
+  }
+}
