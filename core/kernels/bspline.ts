@@ -52,6 +52,284 @@ function axisTables(f: number, nGrid: number, J: number, W: Float64Array, V: Flo
   }
 }
 
+/** The stencil's base node along axis ax of particle p (a range error when the stencil leaves the grid). */
+function baseOf(x: TypedArray, n: number, p: number, ax: number, nGrid: number): number {
+  const b = Math.floor(x[ax * n + p] * nGrid - 0.5);
+  if (!(b >= 0 && b <= nGrid - 3)) outside(p, ax, x[ax * n + p]);
+  return b;
+}
+
+/**
+ * The transfers of the step and of its gradient (no tangents: scatter, gather, position gradient) in 2D and 3D, one
+ * loop per case with the per-axis weights in locals: the step's hot loops. (Small typed arrays for the weights are
+ * 3x slower: every store to the output, which may alias them, forces a reload.) Per node, with f_a = x_a nGrid - base_a:
+ * w = prod_a N_{k_a}(f_a), off_a = (k_a - f_a) dx, and
+ * d/dx_a [w (A_0 + sum_b A_b off_b)] = dw/dx_a (A_0 + sum_b A_b off_b) - w A_{1+a}.
+ */
+const N0 = (f: number): number => 0.5 * (1.5 - f) * (1.5 - f);
+const N1 = (f: number): number => 0.75 - (f - 1) * (f - 1);
+const N2 = (f: number): number => 0.5 * (f - 0.5) * (f - 0.5);
+/** the three weights' derivatives in f (times nGrid for x) */
+const D0 = (f: number): number => f - 1.5;
+const D1 = (f: number): number => -2 * (f - 1);
+const D2 = (f: number): number => f - 0.5;
+const pick = (k: number, f: number): number => (k === 0 ? N0(f) : k === 1 ? N1(f) : N2(f));
+const pickD = (k: number, f: number): number => (k === 0 ? D0(f) : k === 1 ? D1(f) : D2(f));
+
+function scatter2(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const A = a.A as TypedArray;
+  const G = nGrid * nGrid;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const wy0 = N0(fy);
+    const wy1 = N1(fy);
+    const wy2 = N2(fy);
+    const oy0 = -fy * dx;
+    const oy1 = oy0 + dx;
+    const oy2 = oy1 + dx;
+    for (let ch = 0; ch < c; ch++) {
+      const o = 3 * ch * n + p;
+      const a0 = A[o];
+      const a1 = A[o + n];
+      const a2 = A[o + 2 * n];
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const q = a0 + a1 * (i - fx) * dx;
+        const row = ch * G + (bx + i) * nGrid + by;
+        dst[row] += wi * wy0 * (q + a2 * oy0);
+        dst[row + 1] += wi * wy1 * (q + a2 * oy1);
+        dst[row + 2] += wi * wy2 * (q + a2 * oy2);
+      }
+    }
+  }
+}
+
+function gather2(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const g = a.g as TypedArray;
+  const G = nGrid * nGrid;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const wy0 = N0(fy);
+    const wy1 = N1(fy);
+    const wy2 = N2(fy);
+    const oy0 = -fy * dx;
+    for (let ch = 0; ch < c; ch++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const row = ch * G + (bx + i) * nGrid + by;
+        const g0 = g[row] * wy0;
+        const g1 = g[row + 1] * wy1;
+        const g2 = g[row + 2] * wy2;
+        const sum = wi * (g0 + g1 + g2);
+        s0 += sum;
+        s1 += sum * (i - fx) * dx;
+        s2 += wi * (g0 * oy0 + g1 * (oy0 + dx) + g2 * (oy0 + 2 * dx));
+      }
+      const o = 3 * ch * n + p;
+      dst[o] = s0;
+      dst[o + n] = s1;
+      dst[o + 2 * n] = s2;
+    }
+  }
+}
+
+function gradPos2(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const A = a.A as TypedArray;
+  const g = a.g as TypedArray;
+  const G = nGrid * nGrid;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    let gx = 0;
+    let gy = 0;
+    for (let ch = 0; ch < c; ch++) {
+      const o = 3 * ch * n + p;
+      const a0 = A[o];
+      const a1 = A[o + n];
+      const a2 = A[o + 2 * n];
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const dwi = pickD(i, fx) * nGrid;
+        const q = a0 + a1 * (i - fx) * dx;
+        const row = ch * G + (bx + i) * nGrid + by;
+        for (let j = 0; j < 3; j++) {
+          const gv = g[row + j];
+          const wj = pick(j, fy);
+          const v = q + a2 * (j - fy) * dx;
+          gx += gv * wj * (dwi * v - wi * a1);
+          gy += gv * wi * (pickD(j, fy) * nGrid * v - wj * a2);
+        }
+      }
+    }
+    dst[p] = gx;
+    dst[n + p] = gy;
+  }
+}
+
+function scatter3(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const A = a.A as TypedArray;
+  const G = nGrid ** 3;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const bz = baseOf(x, n, p, 2, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const fz = x[2 * n + p] * nGrid - bz;
+    const wz0 = N0(fz);
+    const wz1 = N1(fz);
+    const wz2 = N2(fz);
+    const oz0 = -fz * dx;
+    const oz1 = oz0 + dx;
+    const oz2 = oz1 + dx;
+    for (let ch = 0; ch < c; ch++) {
+      const o = 4 * ch * n + p;
+      const a0 = A[o];
+      const a1 = A[o + n];
+      const a2 = A[o + 2 * n];
+      const a3 = A[o + 3 * n];
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const qi = a0 + a1 * (i - fx) * dx;
+        for (let j = 0; j < 3; j++) {
+          const wij = wi * pick(j, fy);
+          const q = qi + a2 * (j - fy) * dx;
+          const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
+          dst[row] += wij * wz0 * (q + a3 * oz0);
+          dst[row + 1] += wij * wz1 * (q + a3 * oz1);
+          dst[row + 2] += wij * wz2 * (q + a3 * oz2);
+        }
+      }
+    }
+  }
+}
+
+function gather3(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const g = a.g as TypedArray;
+  const G = nGrid ** 3;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const bz = baseOf(x, n, p, 2, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const fz = x[2 * n + p] * nGrid - bz;
+    const wz0 = N0(fz);
+    const wz1 = N1(fz);
+    const wz2 = N2(fz);
+    const oz0 = -fz * dx;
+    for (let ch = 0; ch < c; ch++) {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const oi = (i - fx) * dx;
+        for (let j = 0; j < 3; j++) {
+          const wij = wi * pick(j, fy);
+          const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
+          const g0 = g[row] * wz0;
+          const g1 = g[row + 1] * wz1;
+          const g2 = g[row + 2] * wz2;
+          const sum = wij * (g0 + g1 + g2);
+          s0 += sum;
+          s1 += sum * oi;
+          s2 += sum * (j - fy) * dx;
+          s3 += wij * (g0 * oz0 + g1 * (oz0 + dx) + g2 * (oz0 + 2 * dx));
+        }
+      }
+      const o = 4 * ch * n + p;
+      dst[o] = s0;
+      dst[o + n] = s1;
+      dst[o + 2 * n] = s2;
+      dst[o + 3 * n] = s3;
+    }
+  }
+}
+
+function gradPos3(a: Transfer, dst: TypedArray): void {
+  const { nGrid, n, c, x } = a;
+  const A = a.A as TypedArray;
+  const g = a.g as TypedArray;
+  const G = nGrid ** 3;
+  const dx = 1 / nGrid;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const bz = baseOf(x, n, p, 2, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const fz = x[2 * n + p] * nGrid - bz;
+    let gx = 0;
+    let gy = 0;
+    let gz = 0;
+    for (let ch = 0; ch < c; ch++) {
+      const o = 4 * ch * n + p;
+      const a0 = A[o];
+      const a1 = A[o + n];
+      const a2 = A[o + 2 * n];
+      const a3 = A[o + 3 * n];
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const dwi = pickD(i, fx) * nGrid;
+        const qi = a0 + a1 * (i - fx) * dx;
+        for (let j = 0; j < 3; j++) {
+          const wj = pick(j, fy);
+          const dwj = pickD(j, fy) * nGrid;
+          const q = qi + a2 * (j - fy) * dx;
+          const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
+          for (let k = 0; k < 3; k++) {
+            const gv = g[row + k];
+            const wk = pick(k, fz);
+            const v = q + a3 * (k - fz) * dx;
+            const w = wi * wj * wk;
+            gx += gv * (dwi * wj * wk * v - w * a1);
+            gy += gv * (wi * dwj * wk * v - w * a2);
+            gz += gv * (wi * wj * pickD(k, fz) * nGrid * v - w * a3);
+          }
+        }
+      }
+    }
+    dst[p] = gx;
+    dst[n + p] = gy;
+    dst[2 * n + p] = gz;
+  }
+}
+
+/** The specialised loops by dimension and free slot (no tangents). */
+const FIRST_ORDER: Record<2 | 3, Record<TransferSlot, (a: Transfer, dst: TypedArray) => void>> = {
+  2: { grid: scatter2, coef: gather2, pos: gradPos2 },
+  3: { grid: scatter3, coef: gather3, pos: gradPos3 },
+};
+
+function outside(p: number, ax: number, v: number): never {
+  throw new RangeError(
+    `bsplineTransfer: particle ${p} at ${v} (axis ${ax}) is outside the grid: its stencil needs 0.5/nGrid <= x < 1 - 1.5/nGrid`,
+  );
+}
+
 /** The slot left free: grid [c, G], coef [c, 1 + d, n] or pos [d, n], written over `dst`. */
 export function bsplineTransfer(a: Transfer, dst: TypedArray): void {
   const { nGrid, d, n, c, x, A, g, t, free } = a;
@@ -60,6 +338,11 @@ export function bsplineTransfer(a: Transfer, dst: TypedArray): void {
   const G = nGrid ** d;
   const m = t.length;
   const J = m + (free === 'pos' ? 1 : 0);
+  if (m === 0 && (d === 2 || d === 3)) {
+    dst.fill(0);
+    FIRST_ORDER[d][free](a, dst);
+    return;
+  }
   if (J >= MAX_ORDER) throw new Error(`bsplineTransfer: derivatives of order ${J} are not implemented (at most ${MAX_ORDER - 1})`);
   dst.fill(0);
   // stencil node kk: digit k_a per axis and its flat offset from the base node
@@ -103,11 +386,7 @@ export function bsplineTransfer(a: Transfer, dst: TypedArray): void {
     for (let ax = 0; ax < d; ax++) {
       const s = x[ax * n + p] * nGrid;
       const b = Math.floor(s - 0.5);
-      if (!(b >= 0 && b <= nGrid - 3)) {
-        throw new RangeError(
-          `bsplineTransfer: particle ${p} at ${x[ax * n + p]} (axis ${ax}) is outside the grid: its stencil needs 0.5/nGrid <= x < 1 - 1.5/nGrid`,
-        );
-      }
+      if (!(b >= 0 && b <= nGrid - 3)) outside(p, ax, x[ax * n + p]);
       base[ax] = b;
       baseIdx = baseIdx * nGrid + b;
       const f = s - b;

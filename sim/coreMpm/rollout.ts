@@ -11,7 +11,7 @@ import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { TimeStepper } from '../checkpoint.js';
 import { ParticleLeftGridError } from '../mpm/mpmBase.js';
-import { packState, stateSize, unpackState, type MpmState } from './state.js';
+import { packState, stateFromRows, stateRows, stateSize, unpackState, type MpmState } from './state.js';
 import type { CoreMpm } from './step.js';
 
 export interface RolloutParams {
@@ -86,18 +86,23 @@ export class CoreMpmStepper implements TimeStepper {
   actuation: Float64Array = new Float64Array(0);
   E: number;
   nu: number;
-  private readonly stepFlat: (s: Tensor, E: Tensor, nu: Tensor, ...a: Tensor[]) => Tensor;
-  private readonly fwd: (s: Tensor, E: Tensor, nu: Tensor, a: Tensor[]) => Tensor;
-  private readonly bwd: (s: Tensor, E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => Tensor[];
+  /** the state's rows, each [N] (no slicing in the jitted graphs: the cotangent of a slice is a padded full copy) */
+  private readonly rowCount: number;
+  private readonly fwd: (rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[]) => Tensor;
+  private readonly bwd: (rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => Tensor[];
 
   constructor(readonly sim: CoreMpm) {
     if (sim.dtype !== 'f64') throw new Error('CoreMpmStepper: the host-driven rollout runs in f64');
     this.stateSize = stateSize(sim.shape);
+    this.rowCount = stateRows(sim.shape);
     this.E = sim.opts.E;
     this.nu = sim.opts.nu;
-    this.stepFlat = (s, E, nu, ...a) => packState(sim.step(unpackState(s, sim.shape), { E, nu, actuation: a[0] }));
-    this.fwd = fx.jit((s: Tensor, E: Tensor, nu: Tensor, a: Tensor[]) => this.stepFlat(s, E, nu, ...a));
-    this.bwd = fx.jit((s: Tensor, E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => fx.vjp(this.stepFlat, s, E, nu, ...a)[1](ct));
+    const rc = this.rowCount;
+    // inputs: the state's rows, E, nu, then the optional actuation row
+    const stepRows = (...xs: Tensor[]): Tensor =>
+      packState(sim.step(stateFromRows(xs.slice(0, rc), sim.shape), { E: xs[rc], nu: xs[rc + 1], actuation: xs[rc + 2] }));
+    this.fwd = fx.jit((rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[]) => stepRows(...rs, E, nu, ...a));
+    this.bwd = fx.jit((rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => fx.vjp(stepRows, ...rs, E, nu, ...a)[1](ct));
   }
 
   /** Set per-step actuation (length steps * N) and size its gradient buffer. */
@@ -114,11 +119,12 @@ export class CoreMpmStepper implements TimeStepper {
     this.grads.actuation.fill(0);
   }
 
-  private args(t: number, s: Float64Array): [Tensor, Tensor, Tensor, Tensor[]] {
+  private args(t: number, s: Float64Array): [Tensor[], Tensor, Tensor, Tensor[]] {
     const n = this.sim.shape.n;
     // fromBuffer wraps without copying: the compiled step copies its inputs into its arena anyway
     const act = this.actuation.length ? [fx.fromBuffer(this.rowOf(t), [n])] : [];
-    return [fx.fromBuffer(s, [s.length]), fx.scalar(this.E, 'f64'), fx.scalar(this.nu, 'f64'), act];
+    const rs = Array.from({ length: this.rowCount }, (_, k) => fx.fromBuffer(s.subarray(k * n, (k + 1) * n), [n]));
+    return [rs, fx.scalar(this.E, 'f64'), fx.scalar(this.nu, 'f64'), act];
   }
 
   /** Actuation of step t (zeros past the end, as the hand-written simulators). */
@@ -147,11 +153,13 @@ export class CoreMpmStepper implements TimeStepper {
   }
 
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
-    const [gs, gE, gnu, ga] = this.bwd(...this.args(t, s), fx.fromBuffer(gOut, [gOut.length]));
-    gIn.set(gs.dataSync());
+    const rc = this.rowCount;
+    const n = this.sim.shape.n;
+    const cts = this.bwd(...this.args(t, s), fx.fromBuffer(gOut, [gOut.length]));
+    for (let k = 0; k < rc; k++) gIn.set(cts[k].dataSync(), k * n);
+    const [gE, gnu, ga] = cts.slice(rc);
     this.grads.E += gE.item();
     this.grads.nu += gnu.item();
-    const n = this.sim.shape.n;
     if (ga && (t + 1) * n <= this.grads.actuation.length) {
       const g = ga.dataSync();
       for (let p = 0; p < n; p++) this.grads.actuation[t * n + p] += g[p];

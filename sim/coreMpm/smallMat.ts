@@ -101,11 +101,20 @@ export function det(a: Mat): Tensor {
   return fx.add(fx.add(fx.mul(a[0], c[0]), fx.mul(a[1], c[1])), fx.mul(a[2], c[2]));
 }
 
+/** The rows each stacked tensor was made of (stackRows then rows gives the same tensors back, not slices of a copy). */
+const stackedFrom = new WeakMap<Tensor, readonly Tensor[]>();
+
 /** Rows of a [rows, N] tensor as [N] tensors (how per-particle vectors and matrices are unpacked). */
 export function rows(t: Tensor): Tensor[] {
+  const parts = stackedFrom.get(t);
+  if (parts) return [...parts];
   const [r, n] = t.shape;
   return Array.from({ length: r }, (_, i) => fx.reshape(fx.slice(t, [i, 0], [1, n]), [n]));
 }
 
 /** The inverse of rows: stacks [N] tensors into [rows, N]. */
-export const stackRows = (xs: readonly Tensor[]): Tensor => fx.stack(xs, 0);
+export function stackRows(xs: readonly Tensor[]): Tensor {
+  const t = fx.stack(xs, 0);
+  stackedFrom.set(t, [...xs]);
+  return t;
+}

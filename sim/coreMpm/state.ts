@@ -6,6 +6,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor, DType } from '../../core/index.js';
+import { stackRows } from './smallMat.js';
 
 // a type alias, not an interface: object types without an index signature are pytrees only as aliases
 export type MpmState = {
@@ -26,7 +27,10 @@ export interface StateShape {
 /** Rows per field, in state order. */
 const fieldRows = (s: StateShape): number[] => [s.dim, s.dim, s.dim * s.dim, s.dim * s.dim, ...(s.snow ? [1] : [])];
 
-export const stateSize = (s: StateShape): number => fieldRows(s).reduce((a, r) => a + r, 0) * s.n;
+/** Rows of the state (each [N]): 2 d + 2 d^2, plus Jp for snow. */
+export const stateRows = (s: StateShape): number => fieldRows(s).reduce((a, r) => a + r, 0);
+
+export const stateSize = (s: StateShape): number => stateRows(s) * s.n;
 
 const leavesOf = (st: MpmState): Tensor[] => [st.x, st.v, st.C, st.F, ...(st.Jp ? [st.Jp] : [])];
 
@@ -38,6 +42,17 @@ function fromLeaves(ls: Tensor[], s: StateShape): MpmState {
 
 /** The state as one flat tensor (component-major order). */
 export const packState = (st: MpmState): Tensor => fx.concat(leavesOf(st).map((t) => fx.reshape(t, [-1])));
+
+/** The state from its rows, each an [N] tensor, in packState's order (no slicing: the step reads the rows themselves). */
+export function stateFromRows(rs: readonly Tensor[], s: StateShape): MpmState {
+  let at = 0;
+  const ls = fieldRows(s).map((r) => {
+    const t = stackRows(rs.slice(at, at + r));
+    at += r;
+    return t;
+  });
+  return fromLeaves(ls, s);
+}
 
 export function unpackState(flat: Tensor, s: StateShape): MpmState {
   let at = 0;
