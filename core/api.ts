@@ -173,6 +173,11 @@ export function jet(f: (x: Tensor) => Tensor, primal: Tensor, series: ReadonlyAr
 export interface JitOptions {
   /** run on this backend instead of the current one (compiled by it when it can compile graphs) */
   backend?: Backend;
+  /**
+   * the returned tensors' buffers belong to the compiled function and are overwritten by its next call: for drivers
+   * that copy the outputs out at once (a time stepper), so no call allocates its outputs
+   */
+  reuseOutputs?: boolean;
 }
 
 /**
@@ -206,7 +211,7 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
     const graph = entry.graph;
     const outs =
       entry.exe && concrete
-        ? entry.exe.run(flat)
+        ? entry.exe.run(flat, { reuseOutputs: options.reuseOutputs })
         : options.backend
           ? withBackend(options.backend, () => evalGraph(graph, flat))
           : evalGraph(graph, flat);

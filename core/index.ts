@@ -29,6 +29,7 @@ export {
 export { rfft, irfft, fft, ifft } from './fft.js';
 export { customVjp, customJvp } from './custom.js';
 export { bsplineP2G, bsplineG2P } from './bspline.js';
+export { splitVjp, type SplitVjp } from './splitVjp.js';
 export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
 export { checkpoint } from './checkpoint.js';
 export { hostCall, linearSolve, root, type LinearSolveOptions } from './implicit.js';

@@ -12,6 +12,12 @@ export interface TimeStepper {
   forward(t: number, s: Float64Array, out: Float64Array): void;
   /** gIn = (d s_{t+1} / d s_t)^T gOut (overwrite gIn); accumulate parameter cotangents. */
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void;
+  /**
+   * Optional: forward, called by the reverse sweep when it recomputes a segment; backward(t, s) follows for the
+   * same (unchanged) s before the sweep leaves the segment, so the stepper may keep what that backward needs
+   * (and must drop it there).
+   */
+  recompute?(t: number, s: Float64Array, out: Float64Array): void;
 }
 
 export type CheckpointMode = 'all' | 'sqrt';
@@ -92,7 +98,10 @@ export function reverseThroughTime(
     const t0 = seg * every;
     const t1 = Math.min(steps, t0 + every);
     segment[0].set(saved[seg]);
-    for (let t = t0; t < t1 - 1; t++) stepper.forward(t, segment[t - t0], segment[t - t0 + 1]);
+    for (let t = t0; t < t1 - 1; t++) {
+      if (stepper.recompute) stepper.recompute(t, segment[t - t0], segment[t - t0 + 1]);
+      else stepper.forward(t, segment[t - t0], segment[t - t0 + 1]);
+    }
     for (let t = t1 - 1; t >= t0; t--) {
       const s = segment[t - t0];
       stepper.backward(t, s, g, gPrev);

@@ -8,9 +8,14 @@ import type { AnyParams, PrimName } from '../prims/types.js';
 import { jsBackend } from './js.js';
 import { makeWasmBackend, wasmKernels } from './wasm.js';
 
+export interface RunOptions {
+  reuseOutputs?: boolean;
+}
+
 /** A graph compiled once for repeated runs on concrete inputs. */
 export interface Compiled {
-  run(args: readonly Tensor[]): Tensor[];
+  /** reuseOutputs: the returned tensors may wrap buffers the compiled graph owns and overwrites on its next run */
+  run(args: readonly Tensor[], options?: RunOptions): Tensor[];
   /** bytes of working memory one run uses, where the backend plans it (the wasm arena) */
   readonly arenaBytes?: number;
 }

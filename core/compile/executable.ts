@@ -13,6 +13,7 @@ import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
 import type { PrimParams } from '../prims/types.js';
+import type { RunOptions } from '../backend/index.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
 /** Ops whose output is the input's bytes unchanged share its buffer. */
@@ -34,6 +35,8 @@ export class Executable {
   private base = 0;
   private viewsFor: ArrayBuffer | SharedArrayBuffer | null = null;
   private views = new Map<Atom, TypedArray>();
+  /** per output, the buffer runs with reuseOutputs write into */
+  private readonly outputs: TypedArray[] = [];
 
   /** How many fused loops run as generated wasm SIMD (the rest as generated JS). */
   readonly wasmLoopCount: number;
@@ -193,14 +196,20 @@ export class Executable {
     };
   }
 
-  run(args: readonly Tensor[]): Tensor[] {
+  run(args: readonly Tensor[], options: RunOptions = {}): Tensor[] {
     this.graph.inputs.forEach((v, i) => {
       if (this.slot.has(v)) this.view(v).set(args[i].dataSync());
     });
     for (const step of this.steps) step();
-    return this.graph.outputs.map((a) => {
+    return this.graph.outputs.map((a, k) => {
       if (!(a instanceof Var)) return a;
-      const out = allocate(a.dtype, sizeOf(a.shape));
+      // a fresh large array is paged in by its first write, which can cost more than the whole run (shared
+      // machine): callers that copy the outputs out at once reuse one buffer per output instead
+      let out = options.reuseOutputs ? this.outputs[k] : undefined;
+      if (!out) {
+        out = allocate(a.dtype, sizeOf(a.shape));
+        if (options.reuseOutputs) this.outputs[k] = out;
+      }
       out.set(this.view(a));
       return new Tensor(a.shape, a.dtype, out);
     });

@@ -6,7 +6,8 @@ export interface Lifetime {
   last: number; // last step that reads it (Infinity: read after the run)
 }
 
-const ALIGN = 64; // SIMD loads and cache lines
+// SIMD loads and cache lines; generated SIMD loops also run their last vector into a value's padding (wasmgen.ts)
+const ALIGN = 64;
 /** Time buckets of the placed-value index; more buckets make queries narrower and long lifetimes costlier. */
 const MAX_BUCKETS = 1024;
 

@@ -1,4 +1,4 @@
-// Fused f32 loops as generated WebAssembly SIMD (f32x4), one module per compiled graph. Arena offsets
+// Fused f32 and f64 loops as generated WebAssembly SIMD (f32x4, f64x2), one module per compiled graph. Arena offsets
 // are baked in as constants; the module imports the kernels' shared memory. Loops that need anything
 // beyond what the primitives render for wasm (render.wasm: arithmetic, comparisons, select, small
 // integer powers...) stay on the JS generator.
@@ -8,7 +8,7 @@ import type { WasmEmitter } from '../prims/types.js';
 
 const SIMD = 0xfd;
 /** SIMD opcodes by name (f32x4 unless noted). */
-const OPS: Record<string, number> = {
+const OPS32: Record<string, number> = {
   add: 0xe4,
   sub: 0xe5,
   mul: 0xe6,
@@ -28,9 +28,53 @@ const OPS: Record<string, number> = {
   and: 0x4e /* v128 */,
   bitselect: 0x52 /* v128 */,
 };
+/** The same names for f64x2 (IEEE double arithmetic, so the loops round exactly as the JS ones). */
+const OPS64: Record<string, number> = {
+  add: 0xf0,
+  sub: 0xf1,
+  mul: 0xf2,
+  div: 0xf3,
+  min: 0xf4,
+  max: 0xf5,
+  abs: 0xec,
+  neg: 0xed,
+  sqrt: 0xef,
+  floor: 0x75,
+  eq: 0x47,
+  ne: 0x48,
+  lt: 0x49,
+  gt: 0x4a,
+  le: 0x4b,
+  ge: 0x4c,
+  and: 0x4e /* v128 */,
+  bitselect: 0x52 /* v128 */,
+};
+/** What differs between the two lane types. */
+interface Lanes {
+  bytes: 4 | 8;
+  ops: Record<string, number>;
+  splat: number;
+  /** scalar load opcode and its alignment exponent */
+  load: [number, number];
+  constant: (v: number) => number[];
+}
+const F32: Lanes = {
+  bytes: 4,
+  ops: OPS32,
+  splat: 0x13,
+  load: [0x2a, 2],
+  constant: (v) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+};
+const F64: Lanes = {
+  bytes: 8,
+  ops: OPS64,
+  splat: 0x14,
+  load: [0x2b, 3],
+  constant: (v) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
+};
+const lanesOf = (k: FusedKernel): Lanes => (k.out.dtype === 'f64' ? F64 : F32);
 const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
-const F32X4_SPLAT = 0x13;
 const V128 = 0x7b;
 const I32 = 0x7f;
 
@@ -54,7 +98,6 @@ function sleb(n: number): number[] {
   }
 }
 const i32const = (v: number): number[] => [0x41, ...sleb(v | 0)];
-const f32const = (v: number): number[] => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)];
 const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
@@ -76,45 +119,50 @@ function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, {
 }
 
 const simd = (op: number): number[] => [SIMD, ...uleb(op)];
-function opcode(name: string): number[] {
-  const op = OPS[name];
-  if (op === undefined) throw new Error(`wasmgen: no SIMD instruction '${name}'`);
-  return simd(op);
-}
+const opcode =
+  (l: Lanes) =>
+  (name: string): number[] => {
+    const op = l.ops[name];
+    if (op === undefined) throw new Error(`wasmgen: no SIMD instruction '${name}'`);
+    return simd(op);
+  };
 
-/** Whether a fused loop can be generated as f32x4 code. */
+/** Whether a fused loop can be generated as f32x4 or f64x2 code (every value of the loop's float type). */
 export function wasmEligible(k: FusedKernel): boolean {
-  if (k.out.dtype !== 'f32' || k.size % 4 !== 0 || k.size === 0) return false;
+  const dtype = k.out.dtype;
+  if (dtype === 'i32' || k.size === 0) return false;
+  const perVector = 16 / lanesOf(k).bytes;
   const readsOk = (n: FusedNode): boolean => {
     if (n.kind === 'const') return true;
     if (n.kind === 'read') {
       const src = k.inputs[n.read.input];
-      return src.dtype === 'f32' && (typeof n.read.at !== 'number' || n.read.at % 4 === 0);
+      return src.dtype === dtype && (typeof n.read.at !== 'number' || n.read.at % perVector === 0);
     }
-    return n.dtype === 'f32' && n.args.every(readsOk);
+    return n.dtype === dtype && n.args.every(readsOk);
   };
-  const dry: WasmEmitter = { op: opcode, splat: () => [], local: () => [[], []] };
+  const dry: WasmEmitter = { op: opcode(lanesOf(k)), splat: () => [], local: () => [[], []] };
   return readsOk(k.tree) && emitTree(k, dry, () => []) !== null;
 }
 
 /** Body of one loop function: locals (counter, hoisted splats) and the f32x4 loop. */
 function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): number[] {
+  const lanes = lanesOf(k);
   const hoisted: number[][] = []; // code producing a v128, stored in locals 1..
   const splatLocal = new Map<string, number>();
   const splat = (key: string, code: number[]): number[] => {
     let l = splatLocal.get(key);
     if (l === undefined) {
-      hoisted.push([...code, ...simd(F32X4_SPLAT)]);
+      hoisted.push([...code, ...simd(lanes.splat)]);
       l = hoisted.length; // local 0 is the byte counter
       splatLocal.set(key, l);
     }
     return [0x20, ...uleb(l)];
   };
   /** A fresh v128 local (initialised like the splats, then overwritten inside the loop). */
-  const scratch = (): number => hoisted.push([...f32const(0), ...simd(F32X4_SPLAT)]);
+  const scratch = (): number => hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]);
   const w: WasmEmitter = {
-    op: opcode,
-    splat: (v) => splat(`c${v}`, f32const(v)),
+    op: opcode(lanes),
+    splat: (v) => splat(`c${v}`, lanes.constant(v)),
     local: () => {
       const t = scratch();
       return [
@@ -125,8 +173,8 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   };
   const read = (n: Extract<FusedNode, { kind: 'read' }>): number[] => {
     const { input, at } = n.read;
-    if (at === 'scalar') return splat(`r${input}`, [...i32const(ptr(input)), 0x2a, 2, 0]);
-    const offset = at === 'same' ? [0x20, 0] : [0x20, 0, ...i32const(at * 4), 0x70]; // counter % period
+    if (at === 'scalar') return splat(`r${input}`, [...i32const(ptr(input)), ...lanes.load, 0]);
+    const offset = at === 'same' ? [0x20, 0] : [0x20, 0, ...i32const(at * lanes.bytes), 0x70]; // counter % period
     return [...i32const(ptr(input)), ...offset, 0x6a, ...simd(V128_LOAD), 4, 0];
   };
   const value = emitTree(k, w, read) as number[];
@@ -149,7 +197,9 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
     0x6a,
     0x22,
     0,
-    ...i32const(k.size * 4),
+    // whole vectors: a size that is not a multiple of the lanes runs into the value's slot padding (arena slots are
+    // padded to 64 bytes, core/compile/memory.ts), whose lanes nothing reads
+    ...i32const(Math.ceil((k.size * lanes.bytes) / 16) * 16),
     0x49,
     0x0d,
     0,

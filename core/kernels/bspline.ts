@@ -6,7 +6,11 @@
 // coefficients (gather), or the positions (the gradient in x_p, i.e. one more tangent left open).
 import type { TypedArray } from '../dtype.js';
 
-export type TransferSlot = 'grid' | 'coef' | 'pos';
+/** The slot a transfer leaves free; 'pos+coef' / 'pos+grid' fill two in one pass (flat: pos first, then the other). */
+export type TransferSlot = 'grid' | 'coef' | 'pos' | 'pos+coef' | 'pos+grid';
+/** The single slots a transfer's output holds, in order. */
+export const slotsOf = (free: TransferSlot): Array<'grid' | 'coef' | 'pos'> =>
+  free === 'pos+coef' ? ['pos', 'coef'] : free === 'pos+grid' ? ['pos', 'grid'] : [free];
 
 export interface Transfer {
   nGrid: number;
@@ -146,43 +150,6 @@ function gather2(a: Transfer, dst: TypedArray): void {
   }
 }
 
-function gradPos2(a: Transfer, dst: TypedArray): void {
-  const { nGrid, n, c, x } = a;
-  const A = a.A as TypedArray;
-  const g = a.g as TypedArray;
-  const G = nGrid * nGrid;
-  const dx = 1 / nGrid;
-  for (let p = 0; p < n; p++) {
-    const bx = baseOf(x, n, p, 0, nGrid);
-    const by = baseOf(x, n, p, 1, nGrid);
-    const fx = x[p] * nGrid - bx;
-    const fy = x[n + p] * nGrid - by;
-    let gx = 0;
-    let gy = 0;
-    for (let ch = 0; ch < c; ch++) {
-      const o = 3 * ch * n + p;
-      const a0 = A[o];
-      const a1 = A[o + n];
-      const a2 = A[o + 2 * n];
-      for (let i = 0; i < 3; i++) {
-        const wi = pick(i, fx);
-        const dwi = pickD(i, fx) * nGrid;
-        const q = a0 + a1 * (i - fx) * dx;
-        const row = ch * G + (bx + i) * nGrid + by;
-        for (let j = 0; j < 3; j++) {
-          const gv = g[row + j];
-          const wj = pick(j, fy);
-          const v = q + a2 * (j - fy) * dx;
-          gx += gv * wj * (dwi * v - wi * a1);
-          gy += gv * wi * (pickD(j, fy) * nGrid * v - wj * a2);
-        }
-      }
-    }
-    dst[p] = gx;
-    dst[n + p] = gy;
-  }
-}
-
 function scatter3(a: Transfer, dst: TypedArray): void {
   const { nGrid, n, c, x } = a;
   const A = a.A as TypedArray;
@@ -269,12 +236,87 @@ function gather3(a: Transfer, dst: TypedArray): void {
   }
 }
 
-function gradPos3(a: Transfer, dst: TypedArray): void {
+/**
+ * The position gradient, optionally with the slot that the same pass can fill (the vjp of a scatter also needs the
+ * gather of its cotangent, the vjp of a gather the scatter of its cotangent): pos into dst[0, d N), the other from
+ * dst[d N). Per node: t = sum_j g w_j v_j with v = A_0 + sum_b A_b off_b, u = sum_j g w_j.
+ */
+function gradPos2(a: Transfer, dst: TypedArray, also: 'coef' | 'grid' | null): void {
+  const { nGrid, n, c, x } = a;
+  const A = a.A as TypedArray;
+  const g = a.g as TypedArray;
+  const G = nGrid * nGrid;
+  const dx = 1 / nGrid;
+  const at = 2 * n;
+  for (let p = 0; p < n; p++) {
+    const bx = baseOf(x, n, p, 0, nGrid);
+    const by = baseOf(x, n, p, 1, nGrid);
+    const fx = x[p] * nGrid - bx;
+    const fy = x[n + p] * nGrid - by;
+    const wy0 = N0(fy);
+    const wy1 = N1(fy);
+    const wy2 = N2(fy);
+    const dy0 = D0(fy) * nGrid;
+    const dy1 = D1(fy) * nGrid;
+    const dy2 = D2(fy) * nGrid;
+    const oy0 = -fy * dx;
+    const oy1 = oy0 + dx;
+    const oy2 = oy1 + dx;
+    let gx = 0;
+    let gy = 0;
+    for (let ch = 0; ch < c; ch++) {
+      const o = 3 * ch * n + p;
+      const a0 = A[o];
+      const a1 = A[o + n];
+      const a2 = A[o + 2 * n];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = 0; i < 3; i++) {
+        const wi = pick(i, fx);
+        const dwi = pickD(i, fx) * nGrid;
+        const oi = (i - fx) * dx;
+        const q = a0 + a1 * oi;
+        const row = ch * G + (bx + i) * nGrid + by;
+        const v0 = q + a2 * oy0;
+        const v1 = q + a2 * oy1;
+        const v2 = q + a2 * oy2;
+        const g0 = g[row] * wy0;
+        const g1 = g[row + 1] * wy1;
+        const g2 = g[row + 2] * wy2;
+        const u = g0 + g1 + g2;
+        gx += dwi * (g0 * v0 + g1 * v1 + g2 * v2) - wi * a1 * u;
+        gy += wi * (g[row] * dy0 * v0 + g[row + 1] * dy1 * v1 + g[row + 2] * dy2 * v2 - a2 * u);
+        if (also === 'coef') {
+          s0 += wi * u;
+          s1 += wi * u * oi;
+          s2 += wi * (g0 * oy0 + g1 * oy1 + g2 * oy2);
+        } else if (also === 'grid') {
+          const r = at + row;
+          dst[r] += wi * wy0 * v0;
+          dst[r + 1] += wi * wy1 * v1;
+          dst[r + 2] += wi * wy2 * v2;
+        }
+      }
+      if (also === 'coef') {
+        dst[at + o] = s0;
+        dst[at + o + n] = s1;
+        dst[at + o + 2 * n] = s2;
+      }
+    }
+    dst[p] = gx;
+    dst[n + p] = gy;
+  }
+}
+
+/** gradPos2 in 3D. */
+function gradPos3(a: Transfer, dst: TypedArray, also: 'coef' | 'grid' | null): void {
   const { nGrid, n, c, x } = a;
   const A = a.A as TypedArray;
   const g = a.g as TypedArray;
   const G = nGrid ** 3;
   const dx = 1 / nGrid;
+  const at = 3 * n;
   for (let p = 0; p < n; p++) {
     const bx = baseOf(x, n, p, 0, nGrid);
     const by = baseOf(x, n, p, 1, nGrid);
@@ -282,6 +324,15 @@ function gradPos3(a: Transfer, dst: TypedArray): void {
     const fx = x[p] * nGrid - bx;
     const fy = x[n + p] * nGrid - by;
     const fz = x[2 * n + p] * nGrid - bz;
+    const wz0 = N0(fz);
+    const wz1 = N1(fz);
+    const wz2 = N2(fz);
+    const dz0 = D0(fz) * nGrid;
+    const dz1 = D1(fz) * nGrid;
+    const dz2 = D2(fz) * nGrid;
+    const oz0 = -fz * dx;
+    const oz1 = oz0 + dx;
+    const oz2 = oz1 + dx;
     let gx = 0;
     let gy = 0;
     let gz = 0;
@@ -291,25 +342,51 @@ function gradPos3(a: Transfer, dst: TypedArray): void {
       const a1 = A[o + n];
       const a2 = A[o + 2 * n];
       const a3 = A[o + 3 * n];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       for (let i = 0; i < 3; i++) {
         const wi = pick(i, fx);
         const dwi = pickD(i, fx) * nGrid;
-        const qi = a0 + a1 * (i - fx) * dx;
+        const oi = (i - fx) * dx;
+        const qi = a0 + a1 * oi;
         for (let j = 0; j < 3; j++) {
           const wj = pick(j, fy);
           const dwj = pickD(j, fy) * nGrid;
-          const q = qi + a2 * (j - fy) * dx;
+          const oj = (j - fy) * dx;
+          const q = qi + a2 * oj;
           const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
-          for (let k = 0; k < 3; k++) {
-            const gv = g[row + k];
-            const wk = pick(k, fz);
-            const v = q + a3 * (k - fz) * dx;
-            const w = wi * wj * wk;
-            gx += gv * (dwi * wj * wk * v - w * a1);
-            gy += gv * (wi * dwj * wk * v - w * a2);
-            gz += gv * (wi * wj * pickD(k, fz) * nGrid * v - w * a3);
+          const v0 = q + a3 * oz0;
+          const v1 = q + a3 * oz1;
+          const v2 = q + a3 * oz2;
+          const g0 = g[row] * wz0;
+          const g1 = g[row + 1] * wz1;
+          const g2 = g[row + 2] * wz2;
+          const u = g0 + g1 + g2;
+          const t = g0 * v0 + g1 * v1 + g2 * v2;
+          const wij = wi * wj;
+          gx += dwi * wj * t - wij * a1 * u;
+          gy += wi * dwj * t - wij * a2 * u;
+          gz += wij * (g[row] * dz0 * v0 + g[row + 1] * dz1 * v1 + g[row + 2] * dz2 * v2 - a3 * u);
+          if (also === 'coef') {
+            s0 += wij * u;
+            s1 += wij * u * oi;
+            s2 += wij * u * oj;
+            s3 += wij * (g0 * oz0 + g1 * oz1 + g2 * oz2);
+          } else if (also === 'grid') {
+            const r = at + row;
+            dst[r] += wij * wz0 * v0;
+            dst[r + 1] += wij * wz1 * v1;
+            dst[r + 2] += wij * wz2 * v2;
           }
         }
+      }
+      if (also === 'coef') {
+        dst[at + o] = s0;
+        dst[at + o + n] = s1;
+        dst[at + o + 2 * n] = s2;
+        dst[at + o + 3 * n] = s3;
       }
     }
     dst[p] = gx;
@@ -320,8 +397,20 @@ function gradPos3(a: Transfer, dst: TypedArray): void {
 
 /** The specialised loops by dimension and free slot (no tangents). */
 const FIRST_ORDER: Record<2 | 3, Record<TransferSlot, (a: Transfer, dst: TypedArray) => void>> = {
-  2: { grid: scatter2, coef: gather2, pos: gradPos2 },
-  3: { grid: scatter3, coef: gather3, pos: gradPos3 },
+  2: {
+    grid: scatter2,
+    coef: gather2,
+    pos: (a, dst) => gradPos2(a, dst, null),
+    'pos+coef': (a, dst) => gradPos2(a, dst, 'coef'),
+    'pos+grid': (a, dst) => gradPos2(a, dst, 'grid'),
+  },
+  3: {
+    grid: scatter3,
+    coef: gather3,
+    pos: (a, dst) => gradPos3(a, dst, null),
+    'pos+coef': (a, dst) => gradPos3(a, dst, 'coef'),
+    'pos+grid': (a, dst) => gradPos3(a, dst, 'grid'),
+  },
 };
 
 function outside(p: number, ax: number, v: number): never {
@@ -341,6 +430,11 @@ export function bsplineTransfer(a: Transfer, dst: TypedArray): void {
   if (m === 0 && (d === 2 || d === 3)) {
     dst.fill(0);
     FIRST_ORDER[d][free](a, dst);
+    return;
+  }
+  if (free === 'pos+coef' || free === 'pos+grid') {
+    bsplineTransfer({ ...a, free: 'pos' }, dst.subarray(0, d * n));
+    bsplineTransfer({ ...a, free: free === 'pos+coef' ? 'coef' : 'grid' }, dst.subarray(d * n));
     return;
   }
   if (J >= MAX_ORDER) throw new Error(`bsplineTransfer: derivatives of order ${J} are not implemented (at most ${MAX_ORDER - 1})`);

@@ -1,5 +1,6 @@
 // bspline_transfer: particle-grid transfers with quadratic B-splines (core/kernels/bspline.ts), one primitive for
-// the scatter (free slot 'grid'), the gather ('coef') and their position gradients ('pos'). The multilinear form
+// the scatter (free slot 'grid'), the gather ('coef') and their position gradients ('pos'; 'pos+coef' and
+// 'pos+grid' fill two slots in one pass, flattened, for the reverse mode of the first two). The multilinear form
 // they are slots of is closed under differentiation: the derivative in x adds a tangent, the transpose in a linear
 // slot frees that slot, so every vjp and jvp is the same primitive again (any order of reverse mode; forward mode
 // to first order per jet).
@@ -9,7 +10,7 @@ import type { Aval } from '../ir.js';
 import { fmt, sameShape, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { Lax } from '../lax.js';
-import { bsplineTransfer, type TransferSlot } from '../kernels/bspline.js';
+import { bsplineTransfer, slotsOf, type TransferSlot } from '../kernels/bspline.js';
 import type { PrimTable, Series } from './types.js';
 import { perExample } from './batching.js';
 
@@ -27,10 +28,12 @@ interface Parts<X> {
   g: X | null;
   t: X[];
 }
+/** Whether the inputs hold both A and g (every slot but a lone grid or coef). */
+const both = (free: TransferSlot): boolean => free !== 'grid' && free !== 'coef';
 function parts<X>(ins: readonly X[], free: TransferSlot): Parts<X> {
   const A = free === 'coef' ? null : ins[1];
-  const g = free === 'grid' ? null : ins[free === 'pos' ? 2 : 1];
-  return { x: ins[0], A, g, t: ins.slice(free === 'pos' ? 3 : 2) };
+  const g = free === 'grid' ? null : ins[both(free) ? 2 : 1];
+  return { x: ins[0], A, g, t: ins.slice(both(free) ? 3 : 2) };
 }
 
 /** The transfer with slot `free` left open over the given filled slots. */
@@ -61,7 +64,9 @@ function shapeOf(ins: readonly Aval[], p: P): Aval {
   }
   for (const v of [A, g, ...t]) if (v && v.dtype !== x.dtype) throw new ShapeError(op, `every input must be ${x.dtype}, got ${v.dtype}`);
   for (const v of t) if (!sameShape(v.shape, x.shape)) throw new ShapeError(op, `tangents must be ${fmt(x.shape)}, got ${fmt(v.shape)}`);
-  const shape = p.free === 'grid' ? [c, G] : p.free === 'coef' ? [c, 1 + d, n] : [d, n];
+  const single = { grid: [c, G], coef: [c, 1 + d, n], pos: [d, n] };
+  const slots = slotsOf(p.free);
+  const shape = slots.length === 1 ? single[slots[0]] : [sizeOf(single[slots[0]]) + sizeOf(single[slots[1]])];
   return { shape, dtype: x.dtype };
 }
 
@@ -73,18 +78,29 @@ function place(ins: readonly TypedArray[], shapes: readonly (readonly number[])[
 
 /**
  * Cotangents of every input for output cotangent ct: the pairing <ct, out> is the form with one more filled slot
- * (free = pos: one more tangent), and its gradient in each input is that input's slot left free.
+ * (free = pos: one more tangent), and its gradient in each input is that input's slot left free. A scatter's or
+ * gather's position cotangent and the other one come from one combined pass.
  */
 function vjp(lax: Lax, ct: Tensor, ins: Tensor[], p: P): Array<Tensor | null> {
+  const slots = slotsOf(p.free);
+  if (slots.length === 2) return vjpOfPair(lax, ct, ins, p, slots[1] as 'coef' | 'grid');
   const q = parts(ins, p.free);
   // the pairing's slots
   const A = p.free === 'coef' ? ct : q.A;
   const g = p.free === 'grid' ? ct : q.g;
   const t = p.free === 'pos' ? [...q.t, ct] : q.t;
   const T = (free: TransferSlot, tt: Tensor[]): Tensor => transfer(lax, p.nGrid, free, q.x, A, g, tt);
-  const out: Array<Tensor | null> = [T('pos', t)];
-  if (p.free !== 'coef') out.push(T('coef', t));
-  if (p.free !== 'grid') out.push(T('grid', t));
+  const out: Array<Tensor | null> = [];
+  if (p.free === 'pos') out.push(T('pos', t), T('coef', t), T('grid', t));
+  else {
+    // free grid: the other slot is the coefficients' (a gather of ct); free coef: the grid's (a scatter of ct)
+    const other = p.free === 'grid' ? 'coef' : 'grid';
+    const [d, n] = q.x.shape;
+    const flat = T(`pos+${other}`, t);
+    const size = sizeOf(flat.shape) - d * n;
+    const rest = lax.reshape(lax.slice(flat, [d * n], [size]), other === 'coef' ? (q.A as Tensor).shape : (q.g as Tensor).shape);
+    out.push(lax.reshape(lax.slice(flat, [0], [d * n]), [d, n]), rest);
+  }
   // the form is symmetric in its tangents: tangent j's slot is a free position slot over the others
   q.t.forEach((_, j) =>
     out.push(
@@ -97,9 +113,37 @@ function vjp(lax: Lax, ct: Tensor, ins: Tensor[], p: P): Array<Tensor | null> {
   return out;
 }
 
+/** The vjp of a two-slot output: each part's vjp on its inputs, with its share of ct. */
+function vjpOfPair(lax: Lax, ct: Tensor, ins: Tensor[], p: P, other: 'coef' | 'grid'): Array<Tensor | null> {
+  const q = parts(ins, p.free);
+  const [d, n] = q.x.shape;
+  const total = sizeOf(ct.shape);
+  const pos = vjp(lax, lax.reshape(lax.slice(ct, [0], [d * n]), [d, n]), ins, { ...p, free: 'pos' });
+  const otherIns = [q.x, other === 'grid' ? (q.A as Tensor) : (q.g as Tensor), ...q.t];
+  const otherShape = other === 'grid' ? [(q.A as Tensor).shape[0], p.nGrid ** d] : (q.A as Tensor).shape;
+  const rest = vjp(lax, lax.reshape(lax.slice(ct, [d * n], [total - d * n]), otherShape), otherIns, { ...p, free: other });
+  // rest is over [x, A or g, ...t]; spread it over [x, A, g, ...t]
+  const spread = [rest[0], other === 'grid' ? rest[1] : null, other === 'coef' ? rest[1] : null, ...rest.slice(2)];
+  return pos.map((c, i) => (c && spread[i] ? lax.add(c, spread[i] as Tensor) : (c ?? spread[i])));
+}
+
 /** First-order tangent: each input's tangent in its own slot, x's as one more tangent. */
 function jet(lax: Lax, xs: Series[], y0: Tensor, K: number, p: P): Series {
   if (K > 1) throw new Error('bsplineTransfer: Taylor coefficients above first order (jet K > 1) are not implemented');
+  const slots = slotsOf(p.free);
+  if (slots.length === 2) {
+    // each part's tangent on its own inputs ([x, A, g, ...t] for pos; without g or A for the other), flattened
+    const other = slots[1];
+    const [, A, g, ...t] = xs;
+    const partIns = other === 'grid' ? [xs[0], A, ...t] : [xs[0], g, ...t];
+    const tangents = [jet(lax, xs, y0, 1, { ...p, free: 'pos' })[1], jet(lax, partIns, y0, 1, { ...p, free: other })[1]];
+    if (!tangents[0] && !tangents[1]) return [y0, null];
+    const [d, n] = (xs[0][0] as Tensor).shape;
+    const flat = tangents.map((tt, i) =>
+      tt ? lax.reshape(tt, [-1]) : lax.broadcastTo(lax.scalar(0, y0.dtype), [i === 0 ? d * n : sizeOf(y0.shape) - d * n]),
+    );
+    return [y0, lax.concat(flat, 0)];
+  }
   const primal = xs.map((s) => s[0] as Tensor);
   const q = parts(primal, p.free);
   const dq = parts(

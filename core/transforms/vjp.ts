@@ -4,10 +4,11 @@
 import { bindInputs, makeGraph, read, rebind } from '../trace.js';
 import { Var, type Eqn, type Graph } from '../ir.js';
 import * as ops from '../ops.js';
-import type { Tensor } from '../tensor.js';
+import { zeros, type Tensor } from '../tensor.js';
 import { lax } from '../lax.js';
 import { defOf } from '../prims/registry.js';
 import type { CustomParams } from '../prims/custom.js';
+import type { PrimParams } from '../prims/types.js';
 import { activeVars, addMaybe } from './common.js';
 
 type T = Tensor | null;
@@ -83,21 +84,75 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
       const sum = addMaybe(ctEnv.get(v), ct);
       if (sum) ctEnv.set(v, sum);
     };
+    // cotangents of slices, held until their input's cotangent is read: row slices that tile it are joined by
+    // one concat instead of a zero-padded full copy per slice summed (a state unpacked into rows, say)
+    const pending = new Map<Var, PendingSlice[]>();
+    const settle = (v: Var): Tensor | undefined => {
+      const parts = pending.get(v);
+      if (parts) {
+        pending.delete(v);
+        accumulate(v, joinSlices(v, parts));
+      }
+      return ctEnv.get(v);
+    };
     g.outputs.forEach((a, i) => {
       if (a instanceof Var && active.has(a)) accumulate(a, cts[i]);
     });
     for (let k = g.eqns.length - 1; k >= 0; k--) {
       const e = g.eqns[k];
-      const ct = ctEnv.get(e.out);
+      const ct = settle(e.out);
       if (!ct || !active.has(e.out)) continue;
       ctEnv.delete(e.out); // free as we go
+      const x = e.inputs[0];
+      if (e.prim === 'slice' && x instanceof Var) {
+        if (active.has(x)) pending.set(x, [...(pending.get(x) ?? []), { start: (e.params as PrimParams['slice']).start, ct }]);
+        continue;
+      }
       const ins = e.inputs.map((a) => read(env, a));
       cotangents(e, ct, ins, read(env, e.out), residuals.get(e)).forEach((c, i) => {
         const a = e.inputs[i];
         if (a instanceof Var && active.has(a)) accumulate(a, c);
       });
     }
-    return g.inputs.map((v) => ctEnv.get(v) ?? null);
+    return g.inputs.map((v) => settle(v) ?? null);
   };
   return { outs, pullback };
+}
+
+interface PendingSlice {
+  start: readonly number[];
+  ct: Tensor;
+}
+
+/**
+ * The cotangent of v from those of its slices: a concat along axis 0 (zeros in the gaps) when the slices are whole
+ * rows of v and do not overlap, else the sum of each slice's transpose (its zero-padded copy).
+ */
+function joinSlices(v: Var, parts: PendingSlice[]): Tensor {
+  const rows = (p: PendingSlice): boolean => p.ct.shape.every((d, a) => a === 0 || (p.start[a] === 0 && d === v.shape[a]));
+  const sorted = [...parts].sort((a, b) => a.start[0] - b.start[0]);
+  const disjoint = sorted.every((p, i) => i === 0 || sorted[i - 1].start[0] + sorted[i - 1].ct.shape[0] <= p.start[0]);
+  if (v.shape.length === 0 || !parts.every(rows) || !disjoint) {
+    return parts
+      .map((p) =>
+        ops.pad(
+          p.ct,
+          p.start,
+          v.shape.map((d, a) => d - p.start[a] - p.ct.shape[a]),
+        ),
+      )
+      .reduce((a, b) => ops.add(a, b));
+  }
+  const pieces: Tensor[] = [];
+  let at = 0;
+  const gap = (to: number): void => {
+    if (to > at) pieces.push(zeros([to - at, ...v.shape.slice(1)], v.dtype));
+  };
+  for (const p of sorted) {
+    gap(p.start[0]);
+    pieces.push(p.ct);
+    at = p.start[0] + p.ct.shape[0];
+  }
+  gap(v.shape[0]);
+  return pieces.length === 1 ? pieces[0] : ops.concat(pieces, 0);
 }

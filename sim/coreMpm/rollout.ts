@@ -88,8 +88,13 @@ export class CoreMpmStepper implements TimeStepper {
   nu: number;
   /** the state's rows, each [N] (no slicing in the jitted graphs: the cotangent of a slice is a padded full copy) */
   private readonly rowCount: number;
+  private readonly stepRows: (...xs: Tensor[]) => Tensor;
   private readonly fwd: (rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[]) => Tensor;
-  private readonly bwd: (rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => Tensor[];
+  /** the step's vjp as a compiled forward half with residuals and a backward half, with and without actuation */
+  private readonly split = new Map<boolean, fx.SplitVjp>();
+  /** residuals kept by recompute for the backward of the same step and state, in buffers of `pool` */
+  private kept: { t: number; s: Float64Array; residuals: Tensor[] }[] = [];
+  private pool: Float64Array[][] = [];
 
   constructor(readonly sim: CoreMpm) {
     if (sim.dtype !== 'f64') throw new Error('CoreMpmStepper: the host-driven rollout runs in f64');
@@ -101,8 +106,26 @@ export class CoreMpmStepper implements TimeStepper {
     // inputs: the state's rows, E, nu, then the optional actuation row
     const stepRows = (...xs: Tensor[]): Tensor =>
       packState(sim.step(stateFromRows(xs.slice(0, rc), sim.shape), { E: xs[rc], nu: xs[rc + 1], actuation: xs[rc + 2] }));
-    this.fwd = fx.jit((rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[]) => stepRows(...rs, E, nu, ...a));
-    this.bwd = fx.jit((rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[], ct: Tensor) => fx.vjp(stepRows, ...rs, E, nu, ...a)[1](ct));
+    this.stepRows = stepRows;
+    // outputs are copied out at once: the compiled step reuses its output buffers (no fresh pages every step)
+    this.fwd = fx.jit((rs: Tensor[], E: Tensor, nu: Tensor, a: Tensor[]) => stepRows(...rs, E, nu, ...a), { reuseOutputs: true });
+  }
+
+  private splitFor(actuated: boolean): fx.SplitVjp {
+    let sp = this.split.get(actuated);
+    if (!sp) {
+      const row = { shape: [this.sim.shape.n], dtype: 'f64' as const };
+      const scalar = { shape: [], dtype: 'f64' as const };
+      const avals = [...Array.from({ length: this.rowCount }, () => row), scalar, scalar, ...(actuated ? [row] : [])];
+      sp = fx.splitVjp(this.stepRows, avals, { reuseOutputs: true });
+      this.split.set(actuated, sp);
+    }
+    return sp;
+  }
+
+  private flatArgs(t: number, s: Float64Array): Tensor[] {
+    const [rs, E, nu, a] = this.args(t, s);
+    return [...rs, E, nu, ...a];
   }
 
   /** Set per-step actuation (length steps * N) and size its gradient buffer. */
@@ -152,10 +175,38 @@ export class CoreMpmStepper implements TimeStepper {
     out.set(this.fwd(...this.args(t, s)).dataSync());
   }
 
+  /** The forward step keeping its residuals for backward(t, s) (reverseThroughTime's segment recomputation). */
+  recompute(t: number, s: Float64Array, out: Float64Array): void {
+    this.checkInside(s);
+    const { out: next, residuals } = this.splitFor(this.actuation.length > 0).forward(...this.flatArgs(t, s));
+    out.set(next.dataSync());
+    // what an abandoned sweep kept for this step or later ones is stale
+    this.drop(this.kept.findIndex((k) => k.t >= t));
+    // the split's outputs are overwritten by its next call: the kept residuals are copies, in recycled buffers
+    const bufs = this.pool.pop() ?? residuals.map((r) => new Float64Array(r.size));
+    const kept = residuals.map((r, i) => {
+      bufs[i].set(r.dataSync());
+      return fx.fromBuffer(bufs[i], [...r.shape]);
+    });
+    this.kept.push({ t, s, residuals: kept });
+  }
+
+  /** Forgets the kept residuals from index `at` on (none when at < 0), recycling their buffers. */
+  private drop(at: number): void {
+    if (at < 0) return;
+    for (const k of this.kept.splice(at)) this.pool.push(k.residuals.map((r) => r.dataSync() as Float64Array));
+  }
+
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void {
     const rc = this.rowCount;
     const n = this.sim.shape.n;
-    const cts = this.bwd(...this.args(t, s), fx.fromBuffer(gOut, [gOut.length]));
+    const split = this.splitFor(this.actuation.length > 0);
+    // the residuals recompute kept for this step and state, dropped with any kept for later steps (already passed)
+    const at = this.kept.findIndex((k) => k.t === t && k.s === s);
+    const xs = this.flatArgs(t, s);
+    const residuals = at >= 0 ? this.kept[at].residuals : split.forward(...xs).residuals;
+    const cts = split.backward(xs, residuals, fx.fromBuffer(gOut, [gOut.length]));
+    this.drop(at);
     for (let k = 0; k < rc; k++) gIn.set(cts[k].dataSync(), k * n);
     const [gE, gnu, ga] = cts.slice(rc);
     this.grads.E += gE.item();

@@ -97,6 +97,41 @@ describe('backend parity: wasm vs js reference', () => {
     viaJs.dispose();
   });
 
+  it('f64 fused loops run as wasm f64x2 SIMD, bit-identical to the JS loops (scalar and same-shape reads, odd size)', () => {
+    const kernels = wasmKernels();
+    if (!kernels) return;
+    // 35 entries: the last vector runs into the slot's padding
+    const x = fx.tensor(
+      Array.from({ length: 35 }, (_, i) => Math.sin(1.3 * i) * 2.1),
+      [7, 5],
+      'f64',
+    );
+    const y = fx.tensor(
+      Array.from({ length: 35 }, (_, i) => Math.cos(0.7 * i) * 1.9),
+      [7, 5],
+      'f64',
+    );
+    const s = fx.scalar(0.37, 'f64');
+    const f = (a: fx.Tensor, b: fx.Tensor, c: fx.Tensor) => {
+      const u = fx.where(fx.greater(a, 0), fx.mul(fx.sqrt(fx.abs(a)), b), fx.maximum(a, -0.5));
+      const v = fx.div(fx.floor(fx.mul(a, 3)), fx.add(fx.square(b), c));
+      return fx.sub(fx.add(u, fx.mul(v, fx.pow(a, 3))), fx.neg(fx.minimum(b, c)));
+    };
+    const g = fx.makeGraph(
+      f,
+      [x, y, s].map((t) => ({ shape: t.shape, dtype: t.dtype })),
+    );
+    const viaWasm = new Executable(g, kernels, { fusion: 'wasm' });
+    const viaJs = new Executable(g, kernels, { fusion: 'js' });
+    expect(viaWasm.wasmLoopCount).to.be.above(0);
+    expect(viaJs.wasmLoopCount).to.equal(0);
+    const w = values(viaWasm.run([x, y, s]));
+    expect(w).to.deep.equal(values(viaJs.run([x, y, s])));
+    expect(relErr(w, on('js', () => f(x, y, s)).dataSync())).to.be.below(1e-15);
+    viaWasm.dispose();
+    viaJs.dispose();
+  });
+
   it("integer powers (gelu's x^3, x^-2) fuse into wasm SIMD loops, bit-identical to the JS loops, close to Math.pow", () => {
     const kernels = wasmKernels();
     if (!kernels) return;
