@@ -215,6 +215,12 @@ function stepBreakdown(reps: number): Array<[string, number]> {
 }
 
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+/** The same benchmark before the fused transfer primitive, f64 SIMD loops and the split vjp (recorded, not rerun). */
+const BEFORE = `Before (2026-12-06, the [3^d, N] stencil program with gather / scatterAdd, f64 fused loops in JS, the step vjp recomputing
+the forward; load average 6.62 7.02 8.11): forward 0.759 M vs 4.57 M particle-steps/s (0.166x); f32 0.631 M; 3D neoHookean
+0.143 M vs 0.57 M (0.250x), 3D fixedCorotated 0.125 M vs 0.61 M (0.206x); gradient / forward 4.22x (hand-written 8.69x);
+arenas 7.1 / 16.5 MiB; 2000-step sqrt gradient 91.8 MiB counted.`;
 const childAt = process.argv.indexOf('--pure-grad-child');
 if (childAt >= 0) {
   pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
@@ -286,7 +292,10 @@ const seg = (T: number): number => Math.ceil(Math.sqrt(T));
 // per-state bytes from the measured difference; extrapolated to LONG steps with the number of states each mode keeps
 // what each mode holds at its peak, counted: stored states (the forward pass's checkpoints, plus the recomputed
 // segment for sqrt) of stateBytes each, and the two compiled arenas; the measured peaks above add uncollected garbage
-const held = (T: number, mode: 'all' | 'sqrt'): number => (mode === 'all' ? T : 2 * seg(T)) * stateBytes;
+// sqrt also keeps the recomputed segment's residuals (CoreMpmStepper.recompute) until each step's backward
+const residualBytes = core.residualBytes();
+const held = (T: number, mode: 'all' | 'sqrt'): number =>
+  mode === 'all' ? T * stateBytes : 2 * seg(T) * stateBytes + (seg(T) - 1) * residualBytes;
 const arena = arenaBytes();
 const longAll = held(LONG, 'all') + arena.step + arena.vjp;
 const longSqrt = held(LONG, 'sqrt') + arena.step + arena.vjp;
@@ -328,7 +337,12 @@ const rows: string[][] = [
     `${seg(memSteps)} checkpoints + ${seg(memSteps)}-state segment`,
   ],
   [`gradient memory, ${LONG} steps, store all (counted)`, '', mb(longAll), `${LONG} states + arenas`],
-  [`gradient memory, ${LONG} steps, sqrt checkpoints (counted)`, '', mb(longSqrt), `${2 * seg(LONG)} states + arenas`],
+  [
+    `gradient memory, ${LONG} steps, sqrt checkpoints (counted)`,
+    '',
+    mb(longSqrt),
+    `${2 * seg(LONG)} states + ${seg(LONG) - 1} steps' residuals (${mb(residualBytes)} each) + arenas`,
+  ],
   ['compiled arena: step / step vjp', '', `${mb(arena.step)} / ${mb(arena.vjp)}`, 'one per jitted function, reused every step'],
   [
     `eager fx.grad(mpmRollout), ${pureSteps} steps, no checkpoints (peak RSS growth)`,
@@ -358,16 +372,18 @@ if (write) {
 
 ${table}
 
+${BEFORE}
+
 Memory rows: the measured ones are peak ArrayBuffer bytes above the starting level, sampled at every step of
 reverseThroughTime with the core stepper (they include garbage not yet collected, so they are upper bounds that vary with
 GC timing). The ${LONG}-step rows are counted, not measured: the states each mode holds at its peak (${LONG} for store-all;
-${seg(LONG)} checkpoints + a ${seg(LONG)}-step recomputed segment for sqrt) times the state size, plus the compiled step and
-step-vjp arenas. A ${LONG}-step store-all gradient at this size takes tens of minutes on this machine at the measured
+${seg(LONG)} checkpoints + a ${seg(LONG)}-step recomputed segment for sqrt, whose recomputation also keeps each step's
+residuals for its backward) times their sizes, plus the compiled step and step-vjp arenas. A ${LONG}-step store-all gradient at this size takes tens of minutes on this machine at the measured
 step times, so it was not run. The eager fx.grad rows run the pure
 rollout helper (the same values, differentiated without jit) in a fresh process each and report the growth of its peak RSS.
 
-Where the time of the core forward step goes (each step of the compiled wasm executable timed, best of ${quick ? 3 : 10} runs; fused
-loops are generated JavaScript in f64, gather / scatter-add / reduce-sum / concat run the reference loops):
+Where the time of the core forward step goes (each step of the compiled wasm executable timed, best of ${quick ? 3 : 10} runs;
+bspline_transfer is the fused particle-grid primitive (P2G, G2P), fused loops run as wasm f64x2 SIMD):
 
 ${breakdownTable}
 `;

@@ -175,6 +175,16 @@ export class CoreMpmStepper implements TimeStepper {
     out.set(this.fwd(...this.args(t, s)).dataSync());
   }
 
+  /** Bytes recompute keeps per step until that step's backward (the split's residuals; memory accounting). */
+  residualBytes(): number {
+    const n = this.sim.shape.n;
+    const s = new Float64Array(this.stateSize);
+    // a state inside the grid: the rest positions of the particles do not matter for the sizes
+    s.fill(0.5, 0, this.sim.dim * n);
+    const { residuals } = this.splitFor(this.actuation.length > 0).forward(...this.flatArgs(0, s));
+    return residuals.reduce((a, r) => a + 8 * r.size, 0);
+  }
+
   /** The forward step keeping its residuals for backward(t, s) (reverseThroughTime's segment recomputation). */
   recompute(t: number, s: Float64Array, out: Float64Array): void {
     this.checkInside(s);
