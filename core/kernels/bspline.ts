@@ -66,7 +66,8 @@ function baseOf(x: TypedArray, n: number, p: number, ax: number, nGrid: number):
 /**
  * The transfers of the step and of its gradient (no tangents: scatter, gather, position gradient) in 2D and 3D, one
  * loop per case with the per-axis weights in locals: the step's hot loops. (Small typed arrays for the weights are
- * 3x slower: every store to the output, which may alias them, forces a reload.) Per node, with f_a = x_a nGrid - base_a:
+ * 3x slower: every store to the output, which may alias them, forces a reload; one loop for both dimensions with the
+ * dimension as a branch was 1.6x slower, hence the 2D / 3D twins.) Per node, with f_a = x_a nGrid - base_a:
  * w = prod_a N_{k_a}(f_a), off_a = (k_a - f_a) dx, and
  * d/dx_a [w (A_0 + sum_b A_b off_b)] = dw/dx_a (A_0 + sum_b A_b off_b) - w A_{1+a}.
  */
@@ -80,9 +81,10 @@ const D2 = (f: number): number => f - 0.5;
 const pick = (k: number, f: number): number => (k === 0 ? N0(f) : k === 1 ? N1(f) : N2(f));
 const pickD = (k: number, f: number): number => (k === 0 ? D0(f) : k === 1 ? D1(f) : D2(f));
 
-function scatter2(a: Transfer, dst: TypedArray): void {
+/** Scatter (A to the grid) or gather (the grid to coefficients) in 2D. */
+function transfer2(a: Transfer, dst: TypedArray, scatter: boolean): void {
   const { nGrid, n, c, x } = a;
-  const A = a.A as TypedArray;
+  const src = (scatter ? a.A : a.g) as TypedArray;
   const G = nGrid * nGrid;
   const dx = 1 / nGrid;
   for (let p = 0; p < n; p++) {
@@ -98,51 +100,34 @@ function scatter2(a: Transfer, dst: TypedArray): void {
     const oy2 = oy1 + dx;
     for (let ch = 0; ch < c; ch++) {
       const o = 3 * ch * n + p;
-      const a0 = A[o];
-      const a1 = A[o + n];
-      const a2 = A[o + 2 * n];
-      for (let i = 0; i < 3; i++) {
-        const wi = pick(i, fx);
-        const q = a0 + a1 * (i - fx) * dx;
-        const row = ch * G + (bx + i) * nGrid + by;
-        dst[row] += wi * wy0 * (q + a2 * oy0);
-        dst[row + 1] += wi * wy1 * (q + a2 * oy1);
-        dst[row + 2] += wi * wy2 * (q + a2 * oy2);
+      if (scatter) {
+        const a0 = src[o];
+        const a1 = src[o + n];
+        const a2 = src[o + 2 * n];
+        for (let i = 0; i < 3; i++) {
+          const wi = pick(i, fx);
+          const q = a0 + a1 * (i - fx) * dx;
+          const row = ch * G + (bx + i) * nGrid + by;
+          dst[row] += wi * wy0 * (q + a2 * oy0);
+          dst[row + 1] += wi * wy1 * (q + a2 * oy1);
+          dst[row + 2] += wi * wy2 * (q + a2 * oy2);
+        }
+        continue;
       }
-    }
-  }
-}
-
-function gather2(a: Transfer, dst: TypedArray): void {
-  const { nGrid, n, c, x } = a;
-  const g = a.g as TypedArray;
-  const G = nGrid * nGrid;
-  const dx = 1 / nGrid;
-  for (let p = 0; p < n; p++) {
-    const bx = baseOf(x, n, p, 0, nGrid);
-    const by = baseOf(x, n, p, 1, nGrid);
-    const fx = x[p] * nGrid - bx;
-    const fy = x[n + p] * nGrid - by;
-    const wy0 = N0(fy);
-    const wy1 = N1(fy);
-    const wy2 = N2(fy);
-    const oy0 = -fy * dx;
-    for (let ch = 0; ch < c; ch++) {
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
       for (let i = 0; i < 3; i++) {
         const wi = pick(i, fx);
         const row = ch * G + (bx + i) * nGrid + by;
-        const g0 = g[row] * wy0;
-        const g1 = g[row + 1] * wy1;
-        const g2 = g[row + 2] * wy2;
+        const g0 = src[row] * wy0;
+        const g1 = src[row + 1] * wy1;
+        const g2 = src[row + 2] * wy2;
         const sum = wi * (g0 + g1 + g2);
         s0 += sum;
         s1 += sum * (i - fx) * dx;
-        s2 += wi * (g0 * oy0 + g1 * (oy0 + dx) + g2 * (oy0 + 2 * dx));
+        s2 += wi * (g0 * oy0 + g1 * oy1 + g2 * oy2);
       }
-      const o = 3 * ch * n + p;
       dst[o] = s0;
       dst[o + n] = s1;
       dst[o + 2 * n] = s2;
@@ -150,9 +135,10 @@ function gather2(a: Transfer, dst: TypedArray): void {
   }
 }
 
-function scatter3(a: Transfer, dst: TypedArray): void {
+/** transfer2 in 3D. */
+function transfer3(a: Transfer, dst: TypedArray, scatter: boolean): void {
   const { nGrid, n, c, x } = a;
-  const A = a.A as TypedArray;
+  const src = (scatter ? a.A : a.g) as TypedArray;
   const G = nGrid ** 3;
   const dx = 1 / nGrid;
   for (let p = 0; p < n; p++) {
@@ -170,43 +156,10 @@ function scatter3(a: Transfer, dst: TypedArray): void {
     const oz2 = oz1 + dx;
     for (let ch = 0; ch < c; ch++) {
       const o = 4 * ch * n + p;
-      const a0 = A[o];
-      const a1 = A[o + n];
-      const a2 = A[o + 2 * n];
-      const a3 = A[o + 3 * n];
-      for (let i = 0; i < 3; i++) {
-        const wi = pick(i, fx);
-        const qi = a0 + a1 * (i - fx) * dx;
-        for (let j = 0; j < 3; j++) {
-          const wij = wi * pick(j, fy);
-          const q = qi + a2 * (j - fy) * dx;
-          const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
-          dst[row] += wij * wz0 * (q + a3 * oz0);
-          dst[row + 1] += wij * wz1 * (q + a3 * oz1);
-          dst[row + 2] += wij * wz2 * (q + a3 * oz2);
-        }
-      }
-    }
-  }
-}
-
-function gather3(a: Transfer, dst: TypedArray): void {
-  const { nGrid, n, c, x } = a;
-  const g = a.g as TypedArray;
-  const G = nGrid ** 3;
-  const dx = 1 / nGrid;
-  for (let p = 0; p < n; p++) {
-    const bx = baseOf(x, n, p, 0, nGrid);
-    const by = baseOf(x, n, p, 1, nGrid);
-    const bz = baseOf(x, n, p, 2, nGrid);
-    const fx = x[p] * nGrid - bx;
-    const fy = x[n + p] * nGrid - by;
-    const fz = x[2 * n + p] * nGrid - bz;
-    const wz0 = N0(fz);
-    const wz1 = N1(fz);
-    const wz2 = N2(fz);
-    const oz0 = -fz * dx;
-    for (let ch = 0; ch < c; ch++) {
+      const a0 = scatter ? src[o] : 0;
+      const a1 = scatter ? src[o + n] : 0;
+      const a2 = scatter ? src[o + 2 * n] : 0;
+      const a3 = scatter ? src[o + 3 * n] : 0;
       let s0 = 0;
       let s1 = 0;
       let s2 = 0;
@@ -216,22 +169,31 @@ function gather3(a: Transfer, dst: TypedArray): void {
         const oi = (i - fx) * dx;
         for (let j = 0; j < 3; j++) {
           const wij = wi * pick(j, fy);
+          const oj = (j - fy) * dx;
           const row = ch * G + ((bx + i) * nGrid + by + j) * nGrid + bz;
-          const g0 = g[row] * wz0;
-          const g1 = g[row + 1] * wz1;
-          const g2 = g[row + 2] * wz2;
+          if (scatter) {
+            const q = a0 + a1 * oi + a2 * oj;
+            dst[row] += wij * wz0 * (q + a3 * oz0);
+            dst[row + 1] += wij * wz1 * (q + a3 * oz1);
+            dst[row + 2] += wij * wz2 * (q + a3 * oz2);
+            continue;
+          }
+          const g0 = src[row] * wz0;
+          const g1 = src[row + 1] * wz1;
+          const g2 = src[row + 2] * wz2;
           const sum = wij * (g0 + g1 + g2);
           s0 += sum;
           s1 += sum * oi;
-          s2 += sum * (j - fy) * dx;
-          s3 += wij * (g0 * oz0 + g1 * (oz0 + dx) + g2 * (oz0 + 2 * dx));
+          s2 += sum * oj;
+          s3 += wij * (g0 * oz0 + g1 * oz1 + g2 * oz2);
         }
       }
-      const o = 4 * ch * n + p;
-      dst[o] = s0;
-      dst[o + n] = s1;
-      dst[o + 2 * n] = s2;
-      dst[o + 3 * n] = s3;
+      if (!scatter) {
+        dst[o] = s0;
+        dst[o + n] = s1;
+        dst[o + 2 * n] = s2;
+        dst[o + 3 * n] = s3;
+      }
     }
   }
 }
@@ -398,15 +360,15 @@ function gradPos3(a: Transfer, dst: TypedArray, also: 'coef' | 'grid' | null): v
 /** The specialised loops by dimension and free slot (no tangents). */
 const FIRST_ORDER: Record<2 | 3, Record<TransferSlot, (a: Transfer, dst: TypedArray) => void>> = {
   2: {
-    grid: scatter2,
-    coef: gather2,
+    grid: (a, dst) => transfer2(a, dst, true),
+    coef: (a, dst) => transfer2(a, dst, false),
     pos: (a, dst) => gradPos2(a, dst, null),
     'pos+coef': (a, dst) => gradPos2(a, dst, 'coef'),
     'pos+grid': (a, dst) => gradPos2(a, dst, 'grid'),
   },
   3: {
-    grid: scatter3,
-    coef: gather3,
+    grid: (a, dst) => transfer3(a, dst, true),
+    coef: (a, dst) => transfer3(a, dst, false),
     pos: (a, dst) => gradPos3(a, dst, null),
     'pos+coef': (a, dst) => gradPos3(a, dst, 'coef'),
     'pos+grid': (a, dst) => gradPos3(a, dst, 'grid'),
