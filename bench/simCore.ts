@@ -174,7 +174,7 @@ function pureGradMemory(segment: 'sqrt' | 'none', T: number): { rssGrowth: numbe
 
 /**
  * Where the time of one compiled core step goes: each step of the wasm executable timed, summed by primitive
- * (fused loops by their root primitive; [K*N] marks values with one entry per (stencil node, particle)).
+ * (fused loops by their root primitive; [K*N] marks values of at least 3^d N entries, here the 9-row P2G coefficient stack).
  * Reads the executable's private step list: a measurement hook for this benchmark only.
  */
 function stepBreakdown(reps: number): Array<[string, number]> {
