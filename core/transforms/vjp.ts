@@ -78,6 +78,7 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
   }
   const outs = g.outputs.map((a) => read(env, a));
 
+  const onlySliced = slicedOnly(g);
   const pullback = (cts: ReadonlyArray<T>): T[] => {
     const ctEnv = new Map<Var, Tensor>();
     const accumulate = (v: Var, ct: T): void => {
@@ -85,7 +86,8 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
       if (sum) ctEnv.set(v, sum);
     };
     // cotangents of slices, held until their input's cotangent is read: row slices that tile it are joined by
-    // one concat instead of a zero-padded full copy per slice summed (a state unpacked into rows, say)
+    // one concat instead of a zero-padded full copy per slice summed (a state unpacked into rows, say). Only for
+    // values read by slices alone: with other reads too, the sum keeps its order (and so its rounding)
     const pending = new Map<Var, PendingSlice[]>();
     const settle = (v: Var): Tensor | undefined => {
       const parts = pending.get(v);
@@ -104,7 +106,7 @@ export function vjpGraph(g: Graph, args: readonly Tensor[], wrt?: readonly boole
       if (!ct || !active.has(e.out)) continue;
       ctEnv.delete(e.out); // free as we go
       const x = e.inputs[0];
-      if (e.prim === 'slice' && x instanceof Var) {
+      if (e.prim === 'slice' && x instanceof Var && onlySliced.has(x)) {
         if (active.has(x)) pending.set(x, [...(pending.get(x) ?? []), { start: (e.params as PrimParams['slice']).start, ct }]);
         continue;
       }
@@ -155,4 +157,15 @@ function joinSlices(v: Var, parts: PendingSlice[]): Tensor {
   }
   gap(v.shape[0]);
   return pieces.length === 1 ? pieces[0] : ops.concat(pieces, 0);
+}
+
+/** Variables that only slice equations read (not outputs of the graph). */
+function slicedOnly(g: Graph): Set<Var> {
+  const sliced = new Set<Var>();
+  const other = new Set<Var>(g.outputs.filter((a): a is Var => a instanceof Var));
+  for (const e of g.eqns) {
+    for (const a of e.inputs) if (a instanceof Var) (e.prim === 'slice' ? sliced : other).add(a);
+  }
+  for (const v of other) sliced.delete(v);
+  return sliced;
 }
