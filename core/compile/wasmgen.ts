@@ -138,6 +138,8 @@ export function wasmEligible(k: FusedKernel): boolean {
       const src = k.inputs[n.read.input];
       return src.dtype === dtype && (typeof n.read.at !== 'number' || n.read.at % perVector === 0);
     }
+    // f64 loops compute integer powers with Math.pow, which a product fold would not reproduce bit for bit
+    if (dtype === 'f64' && n.prim === 'powc') return false;
     return n.dtype === dtype && n.args.every(readsOk);
   };
   const dry: WasmEmitter = { op: opcode(lanesOf(k)), splat: () => [], local: () => [[], []] };

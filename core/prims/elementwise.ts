@@ -236,8 +236,7 @@ const unaryDefs = {
   powc: def('powc', {
     arity: 1,
     scalar: (x, _, __, p) => x ** p.exponent,
-    // small integer powers as a product fold in both precisions: what the wasm SIMD loops compute, bit for bit
-    js: ([a], p, f32) => (smallIntegerPower(p.exponent) ? powerFold(a, p.exponent, f32) : `Math.pow(${a}, ${p.exponent})`),
+    js: ([a], p, f32) => (f32 && smallIntegerPower(p.exponent) ? f32Power(a, p.exponent) : `Math.pow(${a}, ${p.exponent})`),
     gpu: ([a], p) => powExpr(a, p.exponent),
     wasm: (w, [a], p) => {
       const e = p.exponent;
@@ -510,11 +509,10 @@ export const elementwisePrims: PrimTable<Name> = { ...unaryDefs, ...binaryDefs }
 export const smallIntegerPower = (e: number | undefined): e is number => e !== undefined && Number.isInteger(e) && Math.abs(e) <= 8;
 
 /** x^e as the wasm loops compute it in f32: a left fold of rounded multiplications (then 1/x^|e|). */
-/** x^e for a small integer e as a left fold of products (each rounded to f32 in f32 loops). */
-function powerFold(x: string, e: number, f32: boolean): string {
+function f32Power(x: string, e: number): string {
   if (e === 0) return '1';
   let code = x;
-  for (let k = 1; k < Math.abs(e); k++) code = f32 ? `Math.fround(${code} * ${x})` : `(${code} * ${x})`;
+  for (let k = 1; k < Math.abs(e); k++) code = `Math.fround(${code} * ${x})`;
   return e > 0 ? code : `(1 / ${code})`;
 }
 
