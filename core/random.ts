@@ -44,6 +44,25 @@ export function sampleInto(dist: Distribution, key: number, size: number, dtype:
   return out;
 }
 
+/**
+ * Standard normals in bulk: Box-Muller using both outputs of a pair of 32-bit uniforms, one hash of (key,
+ * counter) each, so about 6x cheaper than sampleInto's normals (53-bit uniforms on two lanes, one output).
+ * For large draws where 32-bit uniforms are enough (collocation points at 1e6 dimensions); value i is a
+ * pure function of (key, i), so a row of points can be regenerated alone.
+ */
+export function normalsInto(out: { length: number; [i: number]: number }, key: number): void {
+  const k = mix32(key ^ 0x85ebca6b);
+  const n = out.length;
+  for (let i = 0; i < n; i += 2) {
+    const u1 = (mix32((k + i) >>> 0) + 0.5) / 4294967296;
+    const u2 = (mix32((k + i + 1) >>> 0) + 0.5) / 4294967296;
+    const r = Math.sqrt(-2 * Math.log(u1));
+    const t = 2 * Math.PI * u2;
+    out[i] = r * Math.cos(t);
+    if (i + 1 < n) out[i + 1] = r * Math.sin(t);
+  }
+}
+
 /** A small seeded generator for host-side choices (sampling index sets, shuffles). */
 export class Rng {
   private counter = 0;
@@ -61,12 +80,17 @@ export class Rng {
   /** k distinct integers from [0, n), by a partial Fisher-Yates shuffle. */
   choose(n: number, k: number): number[] {
     if (k > n) throw new RangeError(`choose: cannot draw ${k} distinct values from ${n}`);
-    const pool = [...Array(n).keys()];
+    // the swapped entries only (a sparse pool), so a draw of k from n = 1e6 costs O(k), not O(n)
+    const pool = new Map<number, number>();
+    const at = (i: number): number => pool.get(i) ?? i;
+    const out: number[] = [];
     for (let i = 0; i < k; i++) {
       const j = i + this.int(n - i);
-      [pool[i], pool[j]] = [pool[j], pool[i]];
+      const pj = at(j);
+      pool.set(j, at(i));
+      out.push(pj);
     }
-    return pool.slice(0, k);
+    return out;
   }
 }
 

@@ -7,10 +7,18 @@
 //   [--seed 0] [--f64] [--no-jit]
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
-import { coordinateProbes, denseProbes, independentSeeds, probeSum, residualLosses } from '../../core/stde.js';
+import {
+  affineCoordinateTaylor2,
+  coordinateProbes,
+  coordinateSample,
+  denseProbes,
+  independentSeeds,
+  probeSum,
+  residualLosses,
+} from '../../core/stde.js';
 import { Adam, linearDecay } from '../../optim/index.js';
 import { flattenTree, unflattenTree } from '../../nn/flat.js';
-import { sampleInto } from '../../core/random.js';
+import { hashSeed, normalsInto, sampleInto, uniformAt } from '../../core/random.js';
 import type { Estimator } from '../../core/estimators.js';
 
 export type TwoBodyOp = 'poisson' | 'allen-cahn' | 'sine-gordon';
@@ -43,36 +51,45 @@ export interface TwoBody {
 export function twoBody(d: number, seed = 0): TwoBody {
   if (!Number.isInteger(d) || d < 2) throw new Error(`twoBody: d must be an integer >= 2, got ${d}`);
   const c = sampleInto('normal', 7777 + seed, d - 1, 'f64') as Float64Array;
-  const u = (x: ArrayLike<number>): number => {
-    let g = 0;
-    let r2 = 0;
-    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
-    for (let i = 0; i + 1 < d; i++) g += c[i] * Math.sin(x[i] + Math.cos(x[i + 1]) + x[i + 1] * Math.cos(x[i]));
-    return (1 - r2) * g;
-  };
-  // lap((1 - |x|^2) g) = (1 - |x|^2) lap g - 4 x.grad g - 2 d g; term i depends on a = x_i, b = x_{i+1}:
-  // psi = a + cos b + b cos a, lap sin psi = -sin psi (psi_a^2 + psi_b^2) + cos psi (psi_aa + psi_bb)
-  const laplacian = (x: ArrayLike<number>): number => {
+  // g = sum_i c_i sin psi_i with psi_i = a + cos b + b cos a (a = x_i, b = x_{i+1}); the sin and cos of each
+  // coordinate are computed once and carried to the next term (the sums run over 1e6 coordinates per point).
+  // lap((1 - |x|^2) g) = (1 - |x|^2) lap g - 4 x.grad g - 2 d g, and
+  // lap sin psi = -sin psi (psi_a^2 + psi_b^2) + cos psi (psi_aa + psi_bb)
+  const terms = (x: ArrayLike<number>, withLaplacian: boolean): { g: number; lapG: number; xGradG: number; r2: number } => {
     let g = 0;
     let lapG = 0;
     let xGradG = 0;
-    let r2 = 0;
-    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
+    let r2 = x[0] * x[0];
+    let sa = withLaplacian ? Math.sin(x[0]) : 0;
+    let ca = Math.cos(x[0]);
     for (let i = 0; i + 1 < d; i++) {
       const a = x[i];
       const b = x[i + 1];
-      const psi = a + Math.cos(b) + b * Math.cos(a);
+      r2 += b * b;
+      const sb = withLaplacian ? Math.sin(b) : 0;
+      const cb = Math.cos(b);
+      const psi = a + cb + b * ca;
       const s = Math.sin(psi);
-      const co = Math.cos(psi);
-      const pa = 1 - b * Math.sin(a);
-      const pb = -Math.sin(b) + Math.cos(a);
-      const paa = -b * Math.cos(a);
-      const pbb = -Math.cos(b);
       g += c[i] * s;
-      lapG += c[i] * (-s * (pa * pa + pb * pb) + co * (paa + pbb));
-      xGradG += c[i] * co * (a * pa + b * pb);
+      if (withLaplacian) {
+        const co = Math.cos(psi);
+        const pa = 1 - b * sa;
+        const pb = -sb + ca;
+        lapG += c[i] * (-s * (pa * pa + pb * pb) + co * (-b * ca - cb));
+        xGradG += c[i] * co * (a * pa + b * pb);
+      }
+      sa = sb;
+      ca = cb;
     }
-    return (1 - r2) * lapG - 4 * xGradG - 2 * d * g;
+    return { g, lapG, xGradG, r2 };
+  };
+  const u = (x: ArrayLike<number>): number => {
+    const t = terms(x, false);
+    return (1 - t.r2) * t.g;
+  };
+  const laplacian = (x: ArrayLike<number>): number => {
+    const t = terms(x, true);
+    return (1 - t.r2) * t.lapG - 4 * t.xGradG - 2 * d * t.g;
   };
   const source = (op: TwoBodyOp, x: ArrayLike<number>): number => laplacian(x) + nonlinear[op].host(u(x));
   const cT = fx.tensor(c, [1, d - 1], 'f64');
@@ -86,17 +103,24 @@ export function twoBody(d: number, seed = 0): TwoBody {
   return { d, c, u, laplacian, source, uTraced };
 }
 
-/** N points in the unit ball: r ~ U(0, 1) times a normalized Gaussian direction (as in the paper). */
-export function ballPoints(N: number, d: number, seed: number): Float64Array {
-  const g = sampleInto('normal', seed, N * d, 'f64');
-  const r = sampleInto('uniform', seed ^ 0x5bd1e995, N, 'f64');
-  const out = new Float64Array(N * d);
-  for (let n = 0; n < N; n++) {
-    let norm = 0;
-    for (let i = 0; i < d; i++) norm += g[n * d + i] ** 2;
-    const s = r[n] / Math.sqrt(norm);
-    for (let i = 0; i < d; i++) out[n * d + i] = g[n * d + i] * s;
-  }
+/**
+ * Point n of the stream `seed` in the unit ball of R^d, written into `out` (length d): r ~ U(0, 1) times a
+ * normalized Gaussian direction (as in the paper). Each point is a pure function of (seed, n), so a batch is
+ * generated per step from the seed and a test set can be streamed point by point, never stored at 1e6-D.
+ */
+export function ballPointInto(out: Float32Array | Float64Array, seed: number, n: number): void {
+  const key = hashSeed(seed);
+  normalsInto(out, (key ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
+  let norm = 0;
+  for (let i = 0; i < out.length; i++) norm += out[i] * out[i];
+  const s = uniformAt(key ^ 0x5bd1e995, n) / Math.sqrt(norm);
+  for (let i = 0; i < out.length; i++) out[i] *= s;
+}
+
+/** N points in the unit ball ([N, d] row-major; see ballPointInto). */
+export function ballPoints(N: number, d: number, seed: number, dtype: 'f32' | 'f64' = 'f64'): Float32Array | Float64Array {
+  const out = dtype === 'f32' ? new Float32Array(N * d) : new Float64Array(N * d);
+  for (let n = 0; n < N; n++) ballPointInto(out.subarray(n * d, (n + 1) * d), seed, n);
   return out;
 }
 
@@ -117,6 +141,11 @@ export interface TrainOptions {
   dtype?: 'f32' | 'f64';
   testPoints?: number;
   jit?: boolean;
+  /**
+   * sparse STDE tangents: 'rows' (default) gathers the sampled rows of the first weight matrix (memory
+   * O(N (|J| + width))); 'tiled' forms the [|J| N, d] unit-vector tangents (the generic path, for comparison)
+   */
+  probes?: 'rows' | 'tiled';
   /** residual loss: mean r^2 (default) or the unbiased mean r_1 r_2 over two independent STDE draws */
   loss?: 'biased' | 'unbiased';
   /** called every `logEvery` steps and after the last */
@@ -136,16 +165,53 @@ export interface TrainResult {
 type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
 
 /**
- * Residual loss of one step; `dirs` ([draws, P, ...]: one or two independent draws) carries the STDE directions as a
- * jit argument, so every step gets fresh ones. Biased: mean r_1^2; unbiased: mean r_1 r_2 (STDE paper).
+ * Sparse-STDE Laplacian of u = (1 - |x|^2) m(x), m = MLP, along the coordinates J, never forming a [P*N, d]
+ * tangent: with q = 1 - |x|^2 (q' = -2 x_j and q'' = -2 along e_j), the product rule gives
+ * D^2 u[e_j] = -2 m - 4 x_j D m[e_j] + q D^2 m[e_j], and the first layer is affine, so D^k m[e_j] comes from the
+ * gathered rows W1_J (affineCoordinateTaylor2). Returns the estimate w sum_j D^2 u[e_j] and m(x).
  */
-function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights: number[], kind: 'biased' | 'unbiased') {
+export function sparseAnsatzLaplacian(params: Params, x: fx.Tensor, J: fx.Tensor, w: number): { lap: fx.Tensor; m: fx.Tensor } {
+  const [first, ...rest] = params;
+  const [N] = x.shape;
+  const P = J.shape[0];
+  const tail = (a: fx.Tensor): fx.Tensor => mlpApply(rest, fx.tanh(a));
+  const t = affineCoordinateTaylor2(tail, fx.add(fx.matmul(x, first.W), first.b), first.W, J);
+  const xJ = fx.reshape(fx.transpose(fx.gather(x, J, 1)), [P * N, 1]); // block p = x_{J_p} of every point
+  const cross = fx.sum(fx.reshape(fx.mul(xJ, t.first), [P, N, 1]), 0);
+  const q = fx.sub(1, fx.sum(fx.square(x), 1, true));
+  const lap = fx.mul(fx.add(fx.sub(fx.mul(t.value, -2 * P), fx.mul(cross, 4)), fx.mul(q, t.second)), w);
+  return { lap, m: t.value };
+}
+
+/** The MLP layers after the first (the activation already applied), as nn.mlp's apply runs them. */
+function mlpApply(layers: Params, h: fx.Tensor): fx.Tensor {
+  layers.forEach((p, l) => {
+    h = fx.add(fx.matmul(h, p.W), p.b);
+    if (l < layers.length - 1) h = fx.tanh(h);
+  });
+  return h;
+}
+
+/**
+ * Residual loss of one step; `dirs` carries the STDE draw as a jit argument, so every step gets a fresh one:
+ * [draws, P] coordinates (i32) for row probes, [draws, P, ...] directions otherwise; one or two independent
+ * draws. Biased: mean r_1^2; unbiased: mean r_1 r_2 (STDE paper).
+ */
+function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights: number[], kind: 'biased' | 'unbiased', rows: boolean) {
   return (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor): fx.Tensor => {
     const u = (z: fx.Tensor): fx.Tensor => fx.mul(fx.sub(1, fx.sum(fx.square(z), 1, true)), net.apply(params, z));
-    const n = nonlinear[op].traced(u(x));
-    const residual = (draw: number): fx.Tensor => {
-      const probes = { dirs: fx.reshape(fx.sliceAxis(dirs, 0, draw, draw + 1), dirs.shape.slice(1)), weights };
-      const lap = method === 'exact' ? fx.laplacian(u, x) : method === 'hessian' ? fx.hessianTrace(u, x) : probeSum(u, x, probes, 2);
+    const draw = (k: number): fx.Tensor => fx.reshape(fx.sliceAxis(dirs, 0, k, k + 1), dirs.shape.slice(1));
+    const residual = (k: number): fx.Tensor => {
+      let lap: fx.Tensor;
+      let uAt: () => fx.Tensor = () => u(x);
+      if (rows) {
+        const r = sparseAnsatzLaplacian(params, x, draw(k), weights[0]);
+        lap = r.lap;
+        uAt = () => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), r.m);
+      } else if (method === 'exact') lap = fx.laplacian(u, x);
+      else if (method === 'hessian') lap = fx.hessianTrace(u, x);
+      else lap = probeSum(u, x, { dirs: draw(k), weights }, 2);
+      const n = nonlinear[op].traced(uAt());
       return fx.sub(n ? fx.add(lap, n) : lap, f);
     };
     const stochastic = method === 'stde-sparse' || method === 'stde-dense';
@@ -164,17 +230,19 @@ export interface TwoBodyTrainer {
 /** The training loop's state: network, jitted value-and-grad, Adam with linear decay to 0 over `steps`. */
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
-  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased' } = o;
+  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased', probes = 'rows' } = o;
   if (lossKind !== 'biased' && lossKind !== 'unbiased')
     throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
   if (!twoBodyMethods.includes(method))
     throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
+  if (probes !== 'rows' && probes !== 'tiled') throw new Error(`trainTwoBody: probes must be 'rows' or 'tiled', got '${String(probes)}'`);
   const problem = twoBody(d, seed);
   const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
   const P = Math.min(samples, d);
+  const rows = method === 'stde-sparse' && probes === 'rows';
   const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
-  const loss = makeLoss(net, op, method, weights, lossKind);
+  const loss = makeLoss(net, op, method, weights, lossKind, rows);
   const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
   const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
   const noDirs = fx.zeros([1, 1, d], dtype);
@@ -185,22 +253,29 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   let params = init;
   let s = 0;
   const step = (): number => {
-    const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s);
+    const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s, dtype);
     const fs = Float64Array.from({ length: batch }, (_, n) => problem.source(op, xs.subarray(n * d, (n + 1) * d)));
     const x = fx.tensor(xs, [batch, d], dtype);
     const f = fx.tensor(fs, [batch, 1], dtype);
     s++;
-    const draw = (seed: number): fx.Tensor =>
-      method === 'stde-sparse'
-        ? coordinateProbes(d, { samples: P, rng: seed }, dtype).dirs
-        : denseProbes(d, batch, { samples: P, rng: seed }, dtype).dirs;
-    const dirs = method === 'exact' || method === 'hessian' ? noDirs : fx.stack(independentSeeds(s).slice(0, draws).map(draw));
+    const seeds = independentSeeds(s).slice(0, draws);
+    let dirs: fx.Tensor;
+    if (rows) dirs = fx.tensor(Int32Array.from(seeds.flatMap((r) => coordinateSample(d, { samples: P, rng: r }))), [draws, P], 'i32');
+    else if (method === 'exact' || method === 'hessian') dirs = noDirs;
+    else {
+      const draw = (r: number): fx.Tensor =>
+        method === 'stde-sparse'
+          ? coordinateProbes(d, { samples: P, rng: r }, dtype).dirs
+          : denseProbes(d, batch, { samples: P, rng: r }, dtype).dirs;
+      dirs = fx.stack(seeds.map(draw));
+    }
     const [value, grads] = valueAndGrad(params, x, f, dirs);
     opt.step(theta, flattenTree(grads as Params, dtype));
     params = unflattenTree(init, theta);
     return (value as fx.Tensor).item();
   };
-  return { step, evaluate: () => relativeL2(net, params, problem, testPoints, seed, dtype) };
+  const apply = fx.jit((ps: Params, x: fx.Tensor) => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)));
+  return { step, evaluate: () => relativeL2((x) => apply(params, x) as fx.Tensor, problem, testPoints, seed, dtype) };
 }
 
 /** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
@@ -217,18 +292,21 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
 }
 
-/** ||u_theta - u*|| / ||u*|| over held-out ball points (a seed stream disjoint from training). */
-export function relativeL2(net: fx.nn.Mlp, params: Params, problem: TwoBody, n: number, seed: number, dtype: 'f32' | 'f64'): number {
+/**
+ * ||u_theta - u*|| / ||u*|| over n held-out ball points (a seed stream disjoint from training), streamed in
+ * chunks of at most 2^24 coordinates: neither the test set nor u* on it is ever stored whole.
+ */
+export function relativeL2(predict: (x: fx.Tensor) => fx.Tensor, problem: TwoBody, n: number, seed: number, dtype: 'f32' | 'f64'): number {
   const d = problem.d;
-  const chunk = Math.max(1, Math.min(n, Math.floor(2e6 / d)));
+  const chunk = Math.max(1, Math.min(n, Math.floor(2 ** 24 / d)));
+  const buf = dtype === 'f32' ? new Float32Array(chunk * d) : new Float64Array(chunk * d);
   let num = 0;
   let den = 0;
   for (let at = 0; at < n; at += chunk) {
     const m = Math.min(chunk, n - at);
-    const xs = ballPoints(m, d, -1 - seed * 7919 - at);
-    const x = fx.tensor(xs, [m, d], dtype);
-    const r2 = fx.sub(1, fx.sum(fx.square(x), 1, true));
-    const pred = fx.mul(r2, net.apply(params, x)).dataSync();
+    const xs = buf.subarray(0, m * d);
+    for (let k = 0; k < m; k++) ballPointInto(xs.subarray(k * d, (k + 1) * d), -1 - seed * 7919, at + k);
+    const pred = predict(fx.tensor(xs, [m, d], dtype)).dataSync();
     for (let k = 0; k < m; k++) {
       const ref = problem.u(xs.subarray(k * d, (k + 1) * d));
       num += (pred[k] - ref) ** 2;

@@ -50,4 +50,15 @@ describe('stde: two-body example', () => {
     expect(noisy.finalLoss).to.not.be.closeTo(exact.finalLoss, 1e-6 * exact.finalLoss);
     expect(() => trainTwoBody({ ...base, loss: 'nope' as never })).to.throw(/loss must be 'biased' or 'unbiased'/);
   });
+
+  it('sparse STDE with gathered rows (default) takes the same steps as unit-vector tangents, at |J| < d', () => {
+    for (const op of ['poisson', 'allen-cahn'] as const) {
+      const base = { d: 7, steps: 3, width: 8, depth: 3, batch: 5, dtype: 'f64' as const, testPoints: 50, op, samples: 3 };
+      const rows = trainTwoBody({ ...base, loss: 'unbiased' });
+      const tiled = trainTwoBody({ ...base, loss: 'unbiased', probes: 'tiled' });
+      expect(rows.finalLoss).to.be.closeTo(tiled.finalLoss, 1e-10 * Math.abs(tiled.finalLoss));
+      expect(rows.l2re).to.be.closeTo(tiled.l2re, 1e-10);
+    }
+    expect(() => trainTwoBody({ d: 4, steps: 1, probes: 'dense' as never })).to.throw(/probes must be 'rows' or 'tiled'/);
+  });
 });
