@@ -4,7 +4,9 @@
 // source f from the closed-form Laplacian of u*. Ansatz (1 - |x|^2) MLP(x), so u = 0 on the sphere.
 // Usage: npx tsx examples/stde/twobody.ts [--d 100] [--steps 1000] [--op poisson|allen-cahn|sine-gordon]
 //   [--method stde-sparse|stde-dense|exact|hessian] [--loss biased|unbiased] [--samples 16] [--batch 100]
-//   [--seed 0] [--f64] [--no-jit]
+//   [--seed 0] [--lr 1e-3] [--test-points N] [--eval-every K] [--target 1e-2] [--log-every K] [--f64] [--no-jit]
+// At d >= 1e5 the default test set is 200 points (u* costs O(d) per point); --eval-every K reports the held-out
+// error every K steps (the time includes it) and --target stops once it is reached.
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
 import {
@@ -18,8 +20,9 @@ import {
 } from '../../core/stde.js';
 import { Adam, linearDecay } from '../../optim/index.js';
 import { flattenTree, unflattenTree } from '../../nn/flat.js';
-import { hashSeed, normalsInto, sampleInto, uniformAt } from '../../core/random.js';
+import { hashSeed, sampleInto, uniformAt, uniformsInto } from '../../core/random.js';
 import type { Estimator } from '../../core/estimators.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
 
 export type TwoBodyOp = 'poisson' | 'allen-cahn' | 'sine-gordon';
 export const twoBodyOps: readonly TwoBodyOp[] = ['poisson', 'allen-cahn', 'sine-gordon'];
@@ -46,6 +49,9 @@ export interface TwoBody {
   source(op: TwoBodyOp, x: ArrayLike<number>): number;
   /** u* as a row-wise traced function [N, d] -> [N, 1] (the check on the closed form) */
   uTraced(x: fx.Tensor): fx.Tensor;
+  /** the closed-form lap u* and source, traced [N, d] -> [N, 1] */
+  laplacianTraced(x: fx.Tensor): fx.Tensor;
+  sourceTraced(op: TwoBodyOp, x: fx.Tensor): fx.Tensor;
 }
 
 export function twoBody(d: number, seed = 0): TwoBody {
@@ -93,34 +99,93 @@ export function twoBody(d: number, seed = 0): TwoBody {
   };
   const source = (op: TwoBodyOp, x: ArrayLike<number>): number => laplacian(x) + nonlinear[op].host(u(x));
   const cT = fx.tensor(c, [1, d - 1], 'f64');
-  const uTraced = (x: fx.Tensor): fx.Tensor => {
+  // the same closed forms traced on [N, d] rows (the training step's sources and the test error at high d)
+  const parts = (x: fx.Tensor) => {
+    const cx = fx.cast(cT, x.dtype);
     const a = fx.sliceAxis(x, 1, 0, d - 1);
     const b = fx.sliceAxis(x, 1, 1, d);
-    const psi = fx.add(fx.add(a, fx.cos(b)), fx.mul(b, fx.cos(a)));
-    const g = fx.sum(fx.mul(fx.sin(psi), fx.cast(cT, x.dtype)), 1, true);
-    return fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), g);
+    const [ca, cb] = [fx.cos(a), fx.cos(b)];
+    const psi = fx.add(fx.add(a, cb), fx.mul(b, ca));
+    const s = fx.sin(psi);
+    const q = fx.sub(1, fx.sum(fx.square(x), 1, true));
+    const sum = (t: fx.Tensor): fx.Tensor => fx.sum(fx.mul(t, cx), 1, true);
+    return { a, b, ca, cb, psi, s, q, g: sum(s), sum };
   };
-  return { d, c, u, laplacian, source, uTraced };
+  const uTraced = (x: fx.Tensor): fx.Tensor => {
+    const p = parts(x);
+    return fx.mul(p.q, p.g);
+  };
+  const laplacianTraced = (x: fx.Tensor): fx.Tensor => {
+    const { a, b, ca, cb, psi, s, q, g, sum } = parts(x);
+    const co = fx.cos(psi);
+    const pa = fx.sub(1, fx.mul(b, fx.sin(a)));
+    const pb = fx.sub(ca, fx.sin(b));
+    const lapG = sum(fx.sub(fx.mul(co, fx.neg(fx.add(fx.mul(b, ca), cb))), fx.mul(s, fx.add(fx.square(pa), fx.square(pb)))));
+    const xGradG = sum(fx.mul(co, fx.add(fx.mul(a, pa), fx.mul(b, pb))));
+    return fx.sub(fx.sub(fx.mul(q, lapG), fx.mul(xGradG, 4)), fx.mul(g, 2 * d));
+  };
+  const sourceTraced = (op: TwoBodyOp, x: fx.Tensor): fx.Tensor => {
+    const n = nonlinear[op].traced(uTraced(x));
+    return n ? fx.add(laplacianTraced(x), n) : laplacianTraced(x);
+  };
+  return { d, c, u, laplacian, source, uTraced, laplacianTraced, sourceTraced };
 }
 
 /**
- * Point n of the stream `seed` in the unit ball of R^d, written into `out` (length d): r ~ U(0, 1) times a
- * normalized Gaussian direction (as in the paper). Each point is a pure function of (seed, n), so a batch is
- * generated per step from the seed and a test set can be streamed point by point, never stored at 1e6-D.
+ * Points in the unit ball, r ~ U(0, 1) times a normalized Gaussian direction (as in the paper), as a pure
+ * function of (seed, n): a batch is generated per step from the seed and a test set is streamed, never stored
+ * whole at 1e6-D. The host draws cheap 32-bit uniforms (ballUniforms); the Box-Muller transform, the
+ * normalization and the source term run traced (ballFromUniforms), on the backend's kernels.
  */
-export function ballPointInto(out: Float32Array | Float64Array, seed: number, n: number): void {
+export function ballUniforms(d: number, seed: number, n: number, out: Float32Array | Float64Array): { r: number } {
   const key = hashSeed(seed);
-  normalsInto(out, (key ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
-  let norm = 0;
-  for (let i = 0; i < out.length; i++) norm += out[i] * out[i];
-  const s = uniformAt(key ^ 0x5bd1e995, n) / Math.sqrt(norm);
-  for (let i = 0; i < out.length; i++) out[i] *= s;
+  uniformsInto(out.subarray(0, 2 * Math.ceil(d / 2)), (key ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
+  return { r: uniformAt(key ^ 0x5bd1e995, n) };
 }
 
-/** N points in the unit ball ([N, d] row-major; see ballPointInto). */
-export function ballPoints(N: number, d: number, seed: number, dtype: 'f32' | 'f64' = 'f64'): Float32Array | Float64Array {
-  const out = dtype === 'f32' ? new Float32Array(N * d) : new Float64Array(N * d);
-  for (let n = 0; n < N; n++) ballPointInto(out.subarray(n * d, (n + 1) * d), seed, n);
+/** U [m, 2 ceil(d/2)] uniforms and r [m, 1] radii -> [m, d] points: g = (R cos T, R sin T), x = r g / |g|. */
+export function ballFromUniforms(U: fx.Tensor, r: fx.Tensor, d: number): fx.Tensor {
+  const h = Math.ceil(d / 2);
+  const R = fx.sqrt(fx.mul(fx.log(fx.sliceAxis(U, 1, 0, h)), -2));
+  const T = fx.mul(fx.sliceAxis(U, 1, h, 2 * h), 2 * Math.PI);
+  const g = fx.sliceAxis(fx.concat([fx.mul(R, fx.cos(T)), fx.mul(R, fx.sin(T))], 1), 1, 0, d);
+  return fx.mul(g, fx.div(r, fx.sqrt(fx.sum(fx.square(g), 1, true))));
+}
+
+/** N points of the stream `seed` ([N, d] row-major, on the host: tests and small d). */
+export function ballPoints(N: number, d: number, seed: number): Float64Array {
+  const h = Math.ceil(d / 2);
+  const U = new Float64Array(N * 2 * h);
+  const r = new Float64Array(N);
+  for (let n = 0; n < N; n++) r[n] = ballUniforms(d, seed, n, U.subarray(n * 2 * h, (n + 1) * 2 * h)).r;
+  return ballFromUniforms(fx.tensor(U, [N, 2 * h], 'f64'), fx.tensor(r, [N, 1], 'f64'), d).dataSync() as Float64Array;
+}
+
+/**
+ * Streams the points of `seed` (n of them, from index `from`) through `use` in chunks of at most 2^22
+ * coordinates: use(x [m, d] traced from uniforms, first index) runs under one jit per chunk size.
+ */
+export function streamBall<T>(
+  d: number,
+  seed: number,
+  from: number,
+  n: number,
+  dtype: 'f32' | 'f64',
+  use: (U: fx.Tensor, r: fx.Tensor) => T,
+): T[] {
+  const h = Math.ceil(d / 2);
+  // equal chunks where a divisor of n allows (every chunk size is one more trace and compile of `use`)
+  let parts = Math.max(1, Math.ceil((n * d) / 2 ** 22));
+  while (parts < n && n % parts !== 0 && parts < 2 * Math.ceil((n * d) / 2 ** 22)) parts++;
+  const chunk = Math.ceil(n / parts);
+  const U = dtype === 'f32' ? new Float32Array(chunk * 2 * h) : new Float64Array(chunk * 2 * h);
+  const r = new Float64Array(chunk);
+  const out: T[] = [];
+  for (let at = 0; at < n; at += chunk) {
+    const m = Math.min(chunk, n - at);
+    for (let k = 0; k < m; k++) r[k] = ballUniforms(d, seed, from + at + k, U.subarray(k * 2 * h, (k + 1) * 2 * h)).r;
+    out.push(use(fx.tensor(U.subarray(0, m * 2 * h), [m, 2 * h], dtype), fx.tensor(r.subarray(0, m), [m, 1], dtype)));
+  }
   return out;
 }
 
@@ -248,13 +313,24 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   const noDirs = fx.zeros([1, 1, d], dtype);
   const draws = lossKind === 'unbiased' ? 2 : 1;
   const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
+  const sample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
+    const x = ballFromUniforms(U, r, d);
+    return [x, problem.sourceTraced(op, x)];
+  });
   const init: Params = net.params;
   const theta = flattenTree(init, dtype);
   let params = init;
   let s = 0;
   const step = (): number => {
-    const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s, dtype);
-    const fs = Float64Array.from({ length: batch }, (_, n) => problem.source(op, xs.subarray(n * d, (n + 1) * d)));
+    const xs = dtype === 'f32' ? new Float32Array(batch * d) : new Float64Array(batch * d);
+    const fs = new Float64Array(batch);
+    let at = 0;
+    streamBall(d, 1_000_003 * (seed + 1) + s, 0, batch, dtype, (U, r) => {
+      const [xc, fc] = sample(U, r) as fx.Tensor[];
+      xs.set(xc.dataSync(), at * d);
+      fs.set(fc.dataSync(), at);
+      at += xc.shape[0];
+    });
     const x = fx.tensor(xs, [batch, d], dtype);
     const f = fx.tensor(fs, [batch, 1], dtype);
     s++;
@@ -274,8 +350,14 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     params = unflattenTree(init, theta);
     return (value as fx.Tensor).item();
   };
-  const apply = fx.jit((ps: Params, x: fx.Tensor) => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)));
-  return { step, evaluate: () => relativeL2((x) => apply(params, x) as fx.Tensor, problem, testPoints, seed, dtype) };
+  const testSeed = -1 - seed * 7919; // a stream disjoint from training
+  const predictAndExact = fx.jit((ps: Params, U: fx.Tensor, r: fx.Tensor) => {
+    const x = ballFromUniforms(U, r, d);
+    return [fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)), problem.uTraced(x)];
+  });
+  const evaluate = (): number =>
+    relativeL2(streamBall(d, testSeed, 0, testPoints, dtype, (U, r) => predictAndExact(params, U, r) as fx.Tensor[]));
+  return { step, evaluate };
 }
 
 /** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
@@ -292,28 +374,24 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
 }
 
-/**
- * ||u_theta - u*|| / ||u*|| over n held-out ball points (a seed stream disjoint from training), streamed in
- * chunks of at most 2^24 coordinates: neither the test set nor u* on it is ever stored whole.
- */
-export function relativeL2(predict: (x: fx.Tensor) => fx.Tensor, problem: TwoBody, n: number, seed: number, dtype: 'f32' | 'f64'): number {
-  const d = problem.d;
-  const chunk = Math.max(1, Math.min(n, Math.floor(2 ** 24 / d)));
-  const buf = dtype === 'f32' ? new Float32Array(chunk * d) : new Float64Array(chunk * d);
+/** ||u_theta - u*|| / ||u*|| from chunks of (prediction, exact) values (streamed: never all points at once). */
+export function relativeL2(chunks: Iterable<readonly fx.Tensor[]>): number {
   let num = 0;
   let den = 0;
-  for (let at = 0; at < n; at += chunk) {
-    const m = Math.min(chunk, n - at);
-    const xs = buf.subarray(0, m * d);
-    for (let k = 0; k < m; k++) ballPointInto(xs.subarray(k * d, (k + 1) * d), -1 - seed * 7919, at + k);
-    const pred = predict(fx.tensor(xs, [m, d], dtype)).dataSync();
-    for (let k = 0; k < m; k++) {
-      const ref = problem.u(xs.subarray(k * d, (k + 1) * d));
-      num += (pred[k] - ref) ** 2;
-      den += ref ** 2;
+  for (const [pred, exact] of chunks) {
+    const p = pred.dataSync();
+    const e = exact.dataSync();
+    for (let k = 0; k < p.length; k++) {
+      num += (p[k] - e[k]) ** 2;
+      den += e[k] ** 2;
     }
   }
   return Math.sqrt(num / den);
+}
+
+/** Peak resident memory and the wasm instance's memory (it only grows), in MB. */
+export function memoryMB(): { rss: number; wasm: number } {
+  return { rss: process.resourceUsage().maxRSS / 1024, wasm: (wasmKernels()?.memory.buffer.byteLength ?? 0) / 2 ** 20 };
 }
 
 function cli(): void {
@@ -323,31 +401,67 @@ function cli(): void {
   };
   const num = (name: string, fallback: number): number => {
     const v = Number(arg(name, String(fallback)));
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got '${arg(name, '')}'`);
+    if (!Number.isFinite(v) || v <= 0) {
+      console.error(`--${name} must be a positive number, got '${arg(name, '')}'`);
+      process.exit(2);
+    }
     return v;
   };
   const op = arg('op', 'poisson') as TwoBodyOp;
   const method = arg('method', 'stde-sparse') as TwoBodyMethod;
   const d = num('d', 100);
   const steps = num('steps', 1000);
-  console.log(
-    `two-body ${op}, d = ${d}, ${method}, ${steps} steps (${process.argv.includes('--f64') ? 'f64' : 'f32'}, backend ${fx.getBackend()})`,
-  );
-  const res = trainTwoBody({
+  const evalEvery = Number(arg('eval-every', '0'));
+  const target = Number(arg('target', '0'));
+  const dtype = process.argv.includes('--f64') ? 'f64' : 'f32';
+  console.log(`two-body ${op}, d = ${d}, ${method}, ${steps} steps (${dtype}, backend ${fx.getBackend()})`);
+  const options: Omit<TrainOptions, 'log' | 'logEvery'> = {
     d,
     steps,
     op,
     method,
     samples: num('samples', 16),
     batch: num('batch', 100),
+    lr: num('lr', 1e-3),
+    testPoints: num('test-points', d >= 1e5 ? 200 : 2000),
     seed: Number(arg('seed', '0')),
-    dtype: process.argv.includes('--f64') ? 'f64' : 'f32',
+    dtype,
     jit: !process.argv.includes('--no-jit'),
     loss: arg('loss', 'biased') as 'biased' | 'unbiased',
-    logEvery: num('log-every', 100),
-    log: (s, l, t) => console.log(`step ${s}  loss ${l.toExponential(3)}  ${(s / t).toFixed(2)} it/s`),
-  });
-  console.log(`relative L2 error ${res.l2re.toExponential(3)}, ${res.stepsPerSecond.toFixed(2)} it/s, ${res.seconds.toFixed(1)} s`);
+  };
+  let trainer: TwoBodyTrainer;
+  try {
+    trainer = twoBodyTrainer(options);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const logEvery = num('log-every', 100);
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  let l2 = NaN;
+  let s = 1;
+  for (; s <= steps; s++) {
+    const loss = trainer.step();
+    const mem = memoryMB();
+    const at = `step ${s}  ${seconds().toFixed(1)} s  ${(s / seconds()).toFixed(3)} it/s  peak RSS ${mem.rss.toFixed(0)} MB  wasm ${mem.wasm.toFixed(0)} MB`;
+    if (s % logEvery === 0 || s === steps) console.log(`${at}  loss ${loss.toExponential(3)}`);
+    if (evalEvery > 0 && (s % evalEvery === 0 || s === steps)) {
+      const tEval = performance.now();
+      l2 = trainer.evaluate();
+      console.log(`${at}  relative L2 ${l2.toExponential(3)} (evaluation ${((performance.now() - tEval) / 1000).toFixed(1)} s, included)`);
+      if (target > 0 && l2 <= target) {
+        console.log(`reached relative L2 <= ${target} at step ${s}, ${seconds().toFixed(1)} s`);
+        break;
+      }
+    }
+  }
+  if (!(evalEvery > 0)) l2 = trainer.evaluate();
+  const mem = memoryMB();
+  console.log(
+    `relative L2 error ${l2.toExponential(3)}, ${(Math.min(s, steps) / seconds()).toFixed(3)} it/s, ${seconds().toFixed(1)} s, ` +
+      `peak RSS ${mem.rss.toFixed(0)} MB, wasm memory ${mem.wasm.toFixed(0)} MB`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) cli();
