@@ -312,6 +312,9 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
   const noDirs = fx.zeros([1, 1, d], dtype);
   const draws = lossKind === 'unbiased' ? 2 : 1;
+  // Dense Adam on purpose: even with gathered rows, W1's gradient is dense, x^T da from the primal a = x W1 + b
+  // (the points are dense) plus the rows J from the tangents, so every entry of W1 is touched every step and a
+  // lazy/sparse Adam would not be Adam here. Its state is O(d * width) on the host, outside wasm memory.
   const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
   const sample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
     const x = ballFromUniforms(U, r, d);
