@@ -12,7 +12,7 @@ import { initConfig, initPdes } from './init.js';
 import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
-import { parseOverride } from './overrides.js';
+import { parseOverride, parseUnset, type Override } from './overrides.js';
 // static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
 import { runSweep } from './sweep.js';
 import { runQueuedSweep, runWorker } from './sweepQueue.js';
@@ -50,10 +50,20 @@ function parseBackend(v: string | undefined): BackendName | undefined {
 
 /** Collects repeated `--set` options. */
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const SET_HELP = 'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]';
+const SET_HELP =
+  'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]; a null value removes the key';
+const UNSET_HELP =
+  'remove a key of the config file, e.g. an optional section (repeatable; applied before --set): --unset training.finetune';
+
+/** The overrides of `--unset` then `--set` (so `--unset a --set a.b=1` replaces the section). */
+const overridesOf = (flags: { set: string[]; unset: string[] }): Override[] => [
+  ...flags.unset.map(parseUnset),
+  ...flags.set.map(parseOverride),
+];
 
 interface RunFlags {
   set: string[];
+  unset: string[];
   configDir?: string;
   out?: string;
   resume?: boolean;
@@ -85,11 +95,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--steps <n>', 'override training.steps')
     .option('--quiet', 'no progress output')
     .option('--set <key=value>', SET_HELP, collect, [])
+    .option('--unset <key>', UNSET_HELP, collect, [])
     .option('--config-dir <dir>', "resolve the config's relative paths against this directory (default: the config file's)")
     .action(async (configPath: string, flags: RunFlags) => {
       const r = await runConfig({
         configPath,
-        overrides: flags.set.map(parseOverride),
+        overrides: overridesOf(flags),
         configDir: flags.configDir,
         outDir: flags.out,
         resume: !!flags.resume,
@@ -192,8 +203,9 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .argument('<config>', 'config file (.yaml)')
     .option('--print', 'print the resolved config (all defaults filled)')
     .option('--set <key=value>', SET_HELP, collect, [])
-    .action((configPath: string, flags: { print?: boolean; set: string[] }) => {
-      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), flags.set.map(parseOverride));
+    .option('--unset <key>', UNSET_HELP, collect, [])
+    .action((configPath: string, flags: { print?: boolean; set: string[]; unset: string[] }) => {
+      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), overridesOf(flags));
       for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';
