@@ -16,6 +16,7 @@ import { parseOverride, parseUnset, type Override } from './overrides.js';
 // static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
 import { runSweep } from './sweep.js';
 import { runQueuedSweep, runWorker } from './sweepQueue.js';
+import { serveLane } from './sweepLane.js';
 import { generateDataset, parseDatasetRequest, writeShard, type GenerateFlags } from './datasetGenerate.js';
 import { datasetKinds } from './datasetSpec.js';
 import type { TrainerFactory } from './trainer.js';
@@ -155,6 +156,13 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
         runCli: (args, write) => main(args, { ...deps, out: write, err: write }),
         until: deps.workerUntil,
       });
+    });
+
+  program
+    .command('pool-lane', { hidden: true })
+    .description('run the jobs the local pool sends over IPC, in-process, until the pool closes the channel')
+    .action(async () => {
+      await serveLane((args, write) => main(args, { ...deps, out: write, err: write }));
     });
 
   const data = program.command('data').description('operator datasets: generate them shard by shard on the local worker pool');
