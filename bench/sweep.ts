@@ -17,8 +17,8 @@ import { runSweep } from '../runner/sweep.js';
 import { cliCommand, Lanes } from '../runner/sweepLane.js';
 import { enqueueAndWait, jobId, openQueue, type QueuedJob, type RunJobData } from '../runner/sweepQueue.js';
 import { spawnRedis } from '../test/runner/redis.js';
-import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
+import { type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
 
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 2;
@@ -57,16 +57,6 @@ async function calibrate(): Promise<number> {
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-sweep-'));
 
 // 1. the pool, calibrated around every sweep
-interface Timing {
-  workers: number;
-  seconds: number;
-  /** sum of the runs' training wall times (summary.json) */
-  training: number;
-  calibration_before: number;
-  calibration_after: number;
-  load_before: number;
-  load_after: number;
-}
 const sweepFile = join(dir, 'sweep.yaml');
 writeFileSync(sweepFile, `${SWEEP.join('\n')}\n`);
 const timings: Timing[] = [];
@@ -129,16 +119,6 @@ const minOf = (f: (x: (typeof perRun)[number]) => number): number => Math.min(..
 const runCost = { fresh: minOf((x) => x.fresh), lane: minOf((x) => x.lane), training: minOf((x) => x.training_lane) };
 
 // 3. the queue's overhead per job
-interface QueueFigures {
-  jobs: number;
-  poll_ms: number;
-  /** enqueue (or the previous job's end, when the worker was busy) -> the worker starts the job, ms */
-  start_ms: { median: number; p90: number; max: number };
-  /** the worker finishes the job -> the waiting sweep sees it, ms */
-  result_ms: { median: number; p90: number; max: number };
-  /** start -> finish inside the worker (an in-process 1-step `fluxion run`), ms */
-  job_ms: { median: number };
-}
 const stats = (xs: number[]): { median: number; p90: number; max: number } => {
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] };
@@ -199,7 +179,7 @@ else {
 rmSync(dir, { recursive: true, force: true });
 
 const cores = availableParallelism();
-const result = {
+const result: SweepBench = {
   date: new Date().toISOString(),
   cores,
   runs: 8,
@@ -213,61 +193,7 @@ const result = {
 };
 writeResults('sweep', result);
 if (process.argv.includes(WRITE_FLAG)) {
-  const f = (x: number, d = 1): string => x.toFixed(d);
-  const calib = (t: Timing): string => `${f(t.calibration_before, 2)} / ${f(t.calibration_after, 2)}`;
-  const md = [
-    '# Sweeps: the local pool and the BullMQ queue',
-    '',
-    `\`npx tsx bench/sweep.ts --write\` on ${result.date.slice(0, 10)}, ${cores} cores (shared with other jobs).`,
-    '',
-    '## Local pool: 8 short runs, 2 workers vs one after another',
-    '',
-    `8 runs of a tiny Poisson PINN (2x16 tanh, ${STEPS} Adam steps, 200 points), each \`fluxion run\` in one of the pool's`,
-    'long-lived lane processes (started per sweep, under tsx: their start-up is timed). Calibration: 2 CPU-bound node',
-    'processes at once / 1 alone, measured right before and after each sweep: 1.0 when two cores are free, 2.0 when',
-    'the two share one core. The pool ratio cannot go below half of the calibration at the time.',
-    '',
-    mdTable(
-      ['workers', 'wall time (s)', "runs' training (s)", 'calibration before / after', 'load before', 'load after'],
-      timings.map((t) => [String(t.workers), f(t.seconds), f(t.training), calib(t), f(t.load_before, 2), f(t.load_after, 2)]),
-    ),
-    '',
-    `Ratio 2 workers / 1 worker (best of each): **${f(ratio, 2)}** (target <= 0.6; floor at the time: half the calibration).`,
-    '',
-    '## What a run costs besides training',
-    '',
-    'The same run as a fresh `fluxion run` process (node + tsx start-up, module loading: mathjs alone takes seconds on a',
-    "busy machine) and as a job of a warm pool lane (what every run after a lane's first costs); best of the repeats.",
-    '',
-    mdTable(
-      ['fresh process (s)', 'warm lane job (s)', 'training inside (s)'],
-      [[f(runCost.fresh, 2), f(runCost.lane, 2), f(runCost.training, 2)]],
-    ),
-    '',
-    'Before the lanes (one child process per run), the same bench measured 0.75-0.88 for the ratio with the cores',
-    'busy (calibration 1.07 on the 0.5-is-free scale, i.e. 2.14 here).',
-    '',
-    '## Queue overhead per job (BullMQ on redis-server)',
-    '',
-    queue
-      ? [
-          `${queue.jobs} jobs, each a 1-step \`fluxion run\` of the same PINN (median ${queue.job_ms.median} ms in the worker), on one \`fluxion worker\` that`,
-          'was already waiting; redis-server on 127.0.0.1. Enqueue -> start: from the job being added (or the previous job',
-          'ending, while the worker was busy) to the worker starting it. Finish -> result: from the worker finishing it to',
-          `the waiting sweep seeing it (\`enqueueAndWait\` polls the job states every ${queue.poll_ms} ms).`,
-          '',
-          mdTable(
-            ['ms', 'median', 'p90', 'max'],
-            [
-              ['enqueue -> start', String(queue.start_ms.median), String(queue.start_ms.p90), String(queue.start_ms.max)],
-              ['finish -> result', String(queue.result_ms.median), String(queue.result_ms.p90), String(queue.result_ms.max)],
-            ],
-          ),
-        ].join('\n')
-      : 'Not measured: redis-server was not installed.',
-    '',
-  ].join('\n');
   const path = fileURLToPath(new URL('./results-sweep.md', import.meta.url));
-  writeFileSync(path, md);
+  writeFileSync(path, sweepMarkdown(result));
   console.log(`wrote ${path}`);
 }
