@@ -3,12 +3,17 @@
 // Each (method, d) runs in its own child process so its peak RSS (process.resourceUsage().maxRSS) is its own.
 // Usage: npx tsx bench/stde.ts [--dims 100,1000,10000,100000] [--steps 5] [--train-steps 400]
 //   [--train-dims 100,1000] [--mem-limit-gb 6] [--child-timeout 420] [--skip-train]
+//   npx tsx bench/stde.ts --scaling [--scaling-dims 1000,10000,100000,1000000] [--scaling-steps 3]: sparse STDE
+//   with gathered first-layer rows (the default path) at up to 1e6-D: it/s, peak RSS, wasm memory, and the exponent
+//   of the iteration time in d (least squares on log-log).
 // The peer is the grad-of-grad Hessian trace (fx.hessianTrace) and the exact Taylor Laplacian (d jets);
 // no PyTorch/JAX here. The machine (2 cores) is shared with other developers: timings are noisy.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { twoBodyMethods as methods, twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
+import { mdTable } from './markdown.js';
+import { memoryMB, twoBodyMethods as methods, twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
 
 const BATCH = 100;
 const SAMPLES = 16;
@@ -150,7 +155,86 @@ function accuracy(): void {
   }
 }
 
+interface ScalingRow {
+  d: number;
+  itPerSec: number;
+  firstStepS: number;
+  rssMB: number;
+  wasmMB: number;
+}
+
+/** Child: sparse STDE (gathered rows), one warm-up step, then `steps` timed steps. */
+function scalingChild(d: number, steps: number): void {
+  const trainer = twoBodyTrainer({ d, steps: steps + 1, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
+  let t0 = performance.now();
+  trainer.step();
+  const firstStepS = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  for (let s = 0; s < steps; s++) trainer.step();
+  const mem = memoryMB();
+  const row: ScalingRow = { d, itPerSec: steps / ((performance.now() - t0) / 1000), firstStepS, rssMB: mem.rss, wasmMB: mem.wasm };
+  console.log(`RESULT ${JSON.stringify(row)}`);
+}
+
+/** Least-squares slope of log(y) on log(x): the exponent p in y ~ x^p. */
+export function logLogSlope(x: readonly number[], y: readonly number[]): number {
+  const lx = x.map(Math.log);
+  const ly = y.map(Math.log);
+  const mx = lx.reduce((a, v) => a + v, 0) / lx.length;
+  const my = ly.reduce((a, v) => a + v, 0) / ly.length;
+  const num = lx.reduce((a, v, i) => a + (v - mx) * (ly[i] - my), 0);
+  return num / lx.reduce((a, v) => a + (v - mx) ** 2, 0);
+}
+
+function scaling(): void {
+  const dims = arg('scaling-dims', '1000,10000,100000,1000000').split(',').map(Number);
+  const steps = Number(arg('scaling-steps', '3'));
+  const timeoutS = Number(arg('child-timeout', '1200'));
+  const script = fileURLToPath(import.meta.url);
+  const rows: ScalingRow[] = [];
+  const table: string[][] = [];
+  for (const d of dims) {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, '--scaling-child', String(d), String(steps)], {
+      encoding: 'utf8',
+      timeout: timeoutS * 1000,
+      maxBuffer: 1 << 24,
+    });
+    const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) {
+      table.push([String(d), `failed (${r.signal ?? `exit ${r.status}`})`, '', '', '', '']);
+      continue;
+    }
+    const row = JSON.parse(line.slice(7)) as ScalingRow;
+    rows.push(row);
+    table.push([
+      String(d),
+      row.itPerSec.toFixed(3),
+      (1 / row.itPerSec).toFixed(2),
+      row.firstStepS.toFixed(1),
+      row.rssMB.toFixed(0),
+      row.wasmMB.toFixed(0),
+    ]);
+  }
+  console.log(
+    `\nSparse STDE, gathered first-layer rows: Poisson two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, f32, ` +
+      `${steps} timed steps after one warm-up; load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')} (2 shared cores)\n`,
+  );
+  console.log(mdTable(['d', 'it/s', 's/it', 'first step s', 'peak RSS MB', 'wasm memory MB'], table));
+  if (rows.length >= 2) {
+    const p = logLogSlope(
+      rows.map((r) => r.d),
+      rows.map((r) => 1 / r.itPerSec),
+    );
+    console.log(`\niteration time ~ d^${p.toFixed(2)} over d = ${rows.map((r) => r.d).join(', ')}`);
+  }
+}
+
 if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
+else if (process.argv[2] === '--scaling-child') scalingChild(Number(process.argv[3]), Number(process.argv[4]));
+else if (process.argv.includes('--scaling')) scaling();
 else {
   speedTable();
   if (!process.argv.includes('--skip-train')) accuracy();

@@ -1,107 +1,199 @@
-// The local sweep pool: 8 short runs (a tiny Poisson PINN, 4 learning rates x 2 seeds) on 2 workers against the same
-// 8 runs one after another (1 worker), each sweep in a fresh directory; every run is a child process (`fluxion run`),
-// so process start-up is part of what is timed. Best of `reps` per worker count (alternating), with the machine's
-// load average beside each (the machine is shared). `--write` keeps bench/results-sweep.json and results-sweep.md.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Sweeps on the local pool and on the BullMQ queue:
+// 1. pool speed: 8 short runs (a tiny Poisson PINN, 4 learning rates x 2 seeds) on 2 workers against the same 8 runs
+//    one after another (1 worker), each sweep in a fresh directory, best of `reps` per worker count (alternating); a
+//    CPU calibration (2 spinning node processes at once vs 1 alone) right before and after every sweep, so the figures
+//    say whether the 2 cores were free at the time (the machine is shared).
+// 2. what a run costs besides training: one run as a fresh `fluxion run` process against the same run as a job of a
+//    warm pool lane (the pool's long-lived child), and the run's own training wall time.
+// 3. the queue's overhead per job (redis-server on a free port, one `fluxion worker` process, jobs that
+//    are 1-step runs): enqueue -> start, and finish -> the sweep seeing the result, from BullMQ's job timestamps.
+// `--write` keeps bench/results-sweep.json and results-sweep.md.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSweep } from '../runner/sweep.js';
-import { mdTable } from './markdown.js';
+import { cliCommand, Lanes } from '../runner/sweepLane.js';
+import { enqueueAndWait, jobId, openQueue, type QueuedJob, type RunJobData } from '../runner/sweepQueue.js';
+import { spawnRedis } from '../test/runner/redis.js';
 import { WRITE_FLAG, writeResults } from './results.js';
+import { type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
 
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 2;
 const STEPS = 300;
-const SWEEP = [
+const QUEUE_JOBS = quick ? 8 : 20;
+const BASE = [
+  'kind: pinn',
   'name: bench-sweep',
-  'base:',
-  '  kind: pinn',
-  '  name: bench-sweep',
-  '  geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
-  "  pde: ['-lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)']",
-  '  conditions: [{ type: dirichlet, on: boundary, value: 0, weight: 10 }]',
-  '  exact: sin(pi*x)*sin(pi*y)',
-  '  network: { layers: [16, 16], activation: tanh }',
-  `  training: { steps: ${STEPS}, lr: 0.01, points: { domain: 200, boundary: 40, test: 200 }, log_every: 100, checkpoint_every: 100 }`,
-  '  output: { resolution: 9 }',
-  'grid: { training.lr: [0.001, 0.003, 0.01, 0.03] }',
-  'seeds: 2',
-].join('\n');
+  'geometry: { type: rectangle, min: [0, 0], max: [1, 1] }',
+  "pde: ['-lap(u) = 2*pi^2*sin(pi*x)*sin(pi*y)']",
+  'conditions: [{ type: dirichlet, on: boundary, value: 0, weight: 10 }]',
+  'exact: sin(pi*x)*sin(pi*y)',
+  'network: { layers: [16, 16], activation: tanh }',
+  `training: { steps: ${STEPS}, lr: 0.01, points: { domain: 200, boundary: 40, test: 200 }, log_every: 100, checkpoint_every: 100 }`,
+  'output: { resolution: 9 }',
+];
+const SWEEP = ['name: bench-sweep', 'base:', ...BASE.map((l) => `  ${l}`), 'grid: { training.lr: [0.001, 0.003, 0.01, 0.03] }', 'seeds: 2'];
 
-/** Seconds for `n` node processes spinning a fixed CPU-bound loop at once: what the shared machine gives right now. */
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+const load = (): number => loadavg()[0];
+
+/** Seconds for `n` node processes spinning a fixed CPU-bound loop at once. */
 function spin(n: number): Promise<number> {
-  const code = 'let x = 0; for (let i = 0; i < 4e8; i++) x = (x + i * 7) % 1000003; if (x < 0) console.log(x);';
+  const code = 'let x = 0; for (let i = 0; i < 2e8; i++) x = (x + i * 7) % 1000003; if (x < 0) console.log(x);';
   const t0 = performance.now();
-  return Promise.all(
-    Array.from(
-      { length: n },
-      () => new Promise<void>((r) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).on('exit', () => r())),
-    ),
-  ).then(() => (performance.now() - t0) / 1000);
+  const one = (): Promise<void> => new Promise((r) => spawn(process.execPath, ['-e', code], { stdio: 'ignore' }).on('exit', () => r()));
+  return Promise.all(Array.from({ length: n }, one)).then(() => seconds(t0));
 }
 
-interface Timing {
-  workers: number;
-  seconds: number;
-  load_before: number;
-  load_after: number;
+/** 2 spinning processes at once / 1 alone: 1.0 when two cores are free, 2.0 when the two share one core's worth. */
+async function calibrate(): Promise<number> {
+  const alone = await spin(1);
+  return (await spin(2)) / alone;
 }
-
-// calibration: 2 CPU-bound processes at once against 2 one after another (0.5 on two idle cores)
-const spin1 = (await spin(1)) * 2;
-const spin2 = await spin(2);
-const calibration = spin2 / spin1;
-console.log(`calibration: 2 spinning processes at once / one after another = ${calibration.toFixed(2)} (0.5 on 2 idle cores)`);
 
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-sweep-'));
-const file = join(dir, 'sweep.yaml');
-writeFileSync(file, `${SWEEP}\n`);
+
+// 1. the pool, calibrated around every sweep
+const sweepFile = join(dir, 'sweep.yaml');
+writeFileSync(sweepFile, `${SWEEP.join('\n')}\n`);
 const timings: Timing[] = [];
 let k = 0;
 for (let r = 0; r < reps; r++) {
   for (const workers of r % 2 === 0 ? [1, 2] : [2, 1]) {
-    const load = loadavg()[0];
+    const calibration_before = await calibrate();
+    const load_before = load();
     const t0 = performance.now();
-    const res = await runSweep({ sweepPath: file, outDir: join(dir, `s${k++}`), workers, quiet: true, log: () => {} });
-    const seconds = (performance.now() - t0) / 1000;
+    const res = await runSweep({ sweepPath: sweepFile, outDir: join(dir, `s${k++}`), workers, quiet: true, log: () => {} });
+    const wall = seconds(t0);
     if (res.exitCode !== 0 || res.rows.some((row) => row.status !== 'completed')) throw new Error(`sweep on ${workers} worker(s) failed`);
-    timings.push({ workers, seconds, load_before: load, load_after: loadavg()[0] });
-    console.log(`${workers} worker(s): ${seconds.toFixed(1)} s (1-min load ${load.toFixed(2)} -> ${loadavg()[0].toFixed(2)})`);
+    const training = res.rows.reduce((a, row) => a + (row.wallTime ?? 0), 0);
+    const load_after = load();
+    const calibration_after = await calibrate();
+    timings.push({ workers, seconds: wall, training, calibration_before, calibration_after, load_before, load_after });
+    console.log(
+      `${workers} worker(s): ${wall.toFixed(1)} s (runs' training ${training.toFixed(1)} s); calibration ${calibration_before.toFixed(2)} -> ${calibration_after.toFixed(2)}; load ${load_before.toFixed(2)} -> ${load_after.toFixed(2)}`,
+    );
   }
 }
-rmSync(dir, { recursive: true, force: true });
-
 const bestOf = (w: number): Timing => timings.filter((t) => t.workers === w).sort((a, b) => a.seconds - b.seconds)[0];
 const [one, two] = [bestOf(1), bestOf(2)];
 const ratio = two.seconds / one.seconds;
-const cores = availableParallelism();
 console.log(
   `8 runs: 1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target <= 0.6)`,
 );
 
-const result = { date: new Date().toISOString(), cores, runs: 8, steps: STEPS, reps, timings, ratio, calibration };
+// 2. one run: a fresh process against a job of a warm lane
+const runFile = join(dir, 'run.yaml');
+writeFileSync(runFile, `${BASE.join('\n')}\n`);
+const wallOf = (out: string): number => (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { wall_time: number }).wall_time;
+async function freshRun(out: string): Promise<number> {
+  const { command, args } = cliCommand();
+  const t0 = performance.now();
+  await new Promise<void>((r) =>
+    spawn(command, [...args, 'run', runFile, '--out', out, '--quiet'], { stdio: 'ignore' }).on('exit', () => r()),
+  );
+  return seconds(t0);
+}
+const lanes = new Lanes();
+const perRun: { fresh: number; lane: number; training_fresh: number; training_lane: number }[] = [];
+try {
+  await lanes.run(0, ['validate', runFile], join(dir, 'warm.log')).done; // the lane's start-up, not timed
+  for (let r = 0; r < reps + 1; r++) {
+    const fresh = await freshRun(join(dir, `fresh${r}`));
+    const t0 = performance.now();
+    const exit = await lanes.run(0, ['run', runFile, '--out', join(dir, `lane${r}`), '--quiet'], join(dir, `lane${r}.log`)).done;
+    if (exit.code !== 0) throw new Error(`lane run exited ${exit.code}`);
+    const lane = seconds(t0);
+    perRun.push({ fresh, lane, training_fresh: wallOf(join(dir, `fresh${r}`)), training_lane: wallOf(join(dir, `lane${r}`)) });
+    console.log(
+      `one run: fresh process ${fresh.toFixed(2)} s, warm lane ${lane.toFixed(2)} s (training ${perRun[r].training_lane.toFixed(2)} s)`,
+    );
+  }
+} finally {
+  lanes.close();
+}
+const minOf = (f: (x: (typeof perRun)[number]) => number): number => Math.min(...perRun.map(f));
+const runCost = { fresh: minOf((x) => x.fresh), lane: minOf((x) => x.lane), training: minOf((x) => x.training_lane) };
+
+// 3. the queue's overhead per job
+const stats = (xs: number[]): { median: number; p90: number; max: number } => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { median: s[Math.floor(s.length / 2)], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] };
+};
+let queue: QueueFigures | undefined;
+const redis = await spawnRedis();
+let worker: ChildProcess | undefined;
+if (!redis) console.log('queue: skipped (redis-server is not installed: apt-get install -y redis-server)');
+else {
+  try {
+    const root = join(dir, 'queue');
+    const { command, args } = cliCommand();
+    let log = '';
+    worker = spawn(command, [...args, 'worker', '--queue', redis.url, '--runs', root], { stdio: ['ignore', 'ignore', 'pipe'] });
+    worker.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    for (let i = 0; i < 2400 && !log.includes('waiting for runs'); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!log.includes('waiting for runs')) throw new Error(`worker did not start: ${log}`);
+    const q = await openQueue(redis.url);
+    const seen = new Map<string, number>();
+    try {
+      const jobs = Array.from({ length: QUEUE_JOBS }, (_, i): QueuedJob<string> => {
+        const data: RunJobData = { sweep: 'bench', runId: `j${i}`, runDir: `q/j${i}`, args: ['run', runFile, '--quiet', '--steps', '1'] };
+        return { id: jobId('bench', `j${i}`), data, item: `j${i}` };
+      });
+      const pollMs = 300; // enqueueAndWait's default
+      const left = await enqueueAndWait(q.queue, jobs, { started: () => {}, ended: (id) => seen.set(id, Date.now()) }, () => false, pollMs);
+      if (left !== 0) throw new Error(`${left} queue jobs left`);
+      const js = await Promise.all(jobs.map((j) => q.queue.getJob(j.id)));
+      const start: number[] = [];
+      const result: number[] = [];
+      const job: number[] = [];
+      let prevEnd = 0;
+      for (const j of js.sort((a, b) => (a?.processedOn ?? 0) - (b?.processedOn ?? 0))) {
+        if (!j?.processedOn || !j.finishedOn) throw new Error('a queue job without timestamps');
+        start.push(j.processedOn - Math.max(j.timestamp, prevEnd));
+        result.push(seen.get(j.data.runId)! - j.finishedOn);
+        job.push(j.finishedOn - j.processedOn);
+        prevEnd = j.finishedOn;
+      }
+      queue = {
+        jobs: QUEUE_JOBS,
+        poll_ms: pollMs,
+        start_ms: stats(start),
+        result_ms: stats(result),
+        job_ms: { median: stats(job).median },
+      };
+      console.log(
+        `queue, ${QUEUE_JOBS} jobs on 1 worker: enqueue -> start median ${queue.start_ms.median} ms (p90 ${queue.start_ms.p90}), finish -> result median ${queue.result_ms.median} ms (p90 ${queue.result_ms.p90}; polled every ${pollMs} ms)`,
+      );
+    } finally {
+      await q.close();
+    }
+  } finally {
+    worker?.kill('SIGTERM');
+    redis.redis.kill('SIGTERM');
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const cores = availableParallelism();
+const result: SweepBench = {
+  date: new Date().toISOString(),
+  cores,
+  runs: 8,
+  steps: STEPS,
+  reps,
+  timings,
+  ratio,
+  run_cost: runCost,
+  per_run: perRun,
+  queue,
+};
 writeResults('sweep', result);
 if (process.argv.includes(WRITE_FLAG)) {
-  const md = [
-    '# Sweep pool: 8 short runs, 2 workers vs one after another',
-    '',
-    `\`npx tsx bench/sweep.ts --write\` on ${result.date.slice(0, 10)}, ${cores} cores (shared with other jobs).`,
-    `8 runs of a tiny Poisson PINN (2x16 tanh, ${STEPS} Adam steps, 200 points), each a child process \`fluxion run\` under tsx`,
-    '(start-up included). Best of the repeats; 1-min load average before and after each sweep.',
-    '',
-    mdTable(
-      ['workers', 'wall time (s)', 'load before', 'load after'],
-      timings.map((t) => [String(t.workers), t.seconds.toFixed(1), t.load_before.toFixed(2), t.load_after.toFixed(2)]),
-    ),
-    '',
-    `Ratio 2 workers / 1 worker (best of each): **${ratio.toFixed(2)}** (target <= 0.6).`,
-    `Calibration at the start: 2 CPU-bound node processes at once took ${calibration.toFixed(2)}x the time of the same two one`,
-    'after another (0.5 on two idle cores): the floor the machine allowed a 2-worker pool at that moment.',
-    '',
-  ].join('\n');
   const path = fileURLToPath(new URL('./results-sweep.md', import.meta.url));
-  writeFileSync(path, md);
+  writeFileSync(path, sweepMarkdown(result));
   console.log(`wrote ${path}`);
 }

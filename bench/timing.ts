@@ -27,3 +27,15 @@ export function medianMs(reps: number, f: () => void): number {
   }
   return ts.sort((a, b) => a - b)[Math.floor(reps / 2)];
 }
+
+/** best() for asynchronous work (a step that ends by awaiting a read-back from the GPU). */
+export async function bestAsync(reps: number, f: () => Promise<unknown>, warmup = false): Promise<number> {
+  if (warmup) await f();
+  let b = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await f();
+    b = Math.min(b, (performance.now() - t0) / 1000);
+  }
+  return b;
+}

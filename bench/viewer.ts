@@ -17,17 +17,10 @@ import { writeVtk } from '../meshes/index.js';
 import { decodeDataset } from '../viewer/app/dataset.js';
 import { toSurface } from '../viewer/app/surface.js';
 import { serveRun } from '../viewer/index.js';
+import { bestAsync } from './timing.js';
 
-async function best(reps: number, f: () => Promise<unknown> | unknown): Promise<number> {
-  await f(); // warm-up
-  let b = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await f();
-    b = Math.min(b, (performance.now() - t0) / 1000);
-  }
-  return b;
-}
+/** Best seconds of `reps` awaited calls after a warm-up call. */
+const best = (reps: number, f: () => Promise<unknown> | unknown): Promise<number> => bestAsync(reps, async () => f(), true);
 
 /** Runs f n times one after another (requests must not overlap). */
 async function sequential<T>(n: number, f: () => Promise<T>): Promise<T[]> {

@@ -44,6 +44,16 @@ export function sampleInto(dist: Distribution, key: number, size: number, dtype:
   return out;
 }
 
+/**
+ * Uniforms in (0, 1) in bulk, 32 random bits each from one hash of (key, i): about 6x cheaper than
+ * uniformAt's 53 bits from two hashed words. For large draws where 32 bits are enough (collocation points
+ * at 1e6 dimensions, transformed into normals on the backend); value i is a pure function of (key, i).
+ */
+export function uniformsInto(out: { length: number; [i: number]: number }, key: number): void {
+  const k = mix32(key ^ 0x85ebca6b);
+  for (let i = 0; i < out.length; i++) out[i] = (mix32((k + i) >>> 0) + 0.5) / 4294967296;
+}
+
 /** A small seeded generator for host-side choices (sampling index sets, shuffles). */
 export class Rng {
   private counter = 0;
@@ -61,12 +71,17 @@ export class Rng {
   /** k distinct integers from [0, n), by a partial Fisher-Yates shuffle. */
   choose(n: number, k: number): number[] {
     if (k > n) throw new RangeError(`choose: cannot draw ${k} distinct values from ${n}`);
-    const pool = [...Array(n).keys()];
+    // the swapped entries only (a sparse pool), so a draw of k from n = 1e6 costs O(k), not O(n)
+    const pool = new Map<number, number>();
+    const at = (i: number): number => pool.get(i) ?? i;
+    const out: number[] = [];
     for (let i = 0; i < k; i++) {
       const j = i + this.int(n - i);
-      [pool[i], pool[j]] = [pool[j], pool[i]];
+      const pj = at(j);
+      pool.set(j, at(i));
+      out.push(pj);
     }
-    return pool.slice(0, k);
+    return out;
   }
 }
 

@@ -56,10 +56,17 @@ export interface Probes {
   weights: readonly number[];
 }
 
+/** The coordinates J of a sparse draw (those coordinateProbes turns into unit vectors), for structured probes. */
+export function coordinateSample(d: number, opts: StdeOptions = {}): number[] {
+  const n = opts.axes?.length ?? d;
+  const J = new Rng(opts.rng ?? 0).choose(n, Math.min(samplesOf('coordinateProbes', opts), n));
+  return opts.axes ? J.map((j) => (opts.axes as readonly number[])[j]) : J;
+}
+
 /** Coordinate directions e_j: all d with weight 1 (samples >= d), else |J| drawn without replacement, weight d/|J|. */
 export function coordinateProbes(d: number, opts: StdeOptions = {}, dtype: DType = 'f32'): Probes {
   const axes = opts.axes ?? [...Array(d).keys()];
-  const J = new Rng(opts.rng ?? 0).choose(axes.length, Math.min(samplesOf('coordinateProbes', opts), axes.length)).map((j) => axes[j]);
+  const J = coordinateSample(d, opts);
   return {
     dirs: tileDirections(
       J.map((j) => unitVector(d, j)),
@@ -113,6 +120,30 @@ export function probeSum(f: RowFn, x: Tensor, probes: Probes, order: number): Te
     return ops.mul(taylor2Along(f, x, tileDirs('probeSum', ops.cast(probes.dirs, x.dtype), N, d)).second, w);
   }
   return weightedBlockSum(directionalDerivatives(f, x, probes.dirs, order), P, probes.weights);
+}
+
+/**
+ * Coordinate probes through an affine first layer, f(x) = g(x W + b) with W [d, h]: the layer maps e_j to the
+ * row W_j and has no second-order term, so D^k f(x)[e_j] = D^k g(a)[W_j] at a = x W + b. The tangents are the
+ * gathered rows W_J ([P, h], shared by all points): no [P*N, d] tangent is formed, the activations are
+ * O(N * (P + h)) and W's gradient through the tangents reaches only the rows J (the primal a = x W + b still
+ * gives the dense x^T da). J may be a traced i32 tensor (a jit argument, fresh coordinates every step).
+ * Returns g(a) [N, ...], the first order per probe [P*N, ...] (block p = coordinate J[p]) and the summed
+ * second order sum_p D^2 g(a)[W_{J_p}] [N, ...] (unweighted: scale by the estimator's weight d/|J|).
+ */
+export function affineCoordinateTaylor2(
+  g: RowFn,
+  a: Tensor,
+  W: Tensor,
+  J: Tensor | readonly number[],
+): { value: Tensor; first: Tensor; second: Tensor } {
+  checkPoints('affineCoordinateTaylor2', a);
+  const [N, h] = a.shape;
+  if (W.rank !== 2 || W.shape[1] !== h) throw new Error(`affineCoordinateTaylor2: W must be [d, ${h}], got ${fmt(W.shape)}`);
+  const rows = ops.cast(ops.gather(W, J, 0), a.dtype);
+  if (rows.rank !== 2)
+    throw new Error(`affineCoordinateTaylor2: J must be a list of coordinates, got shape ${fmt(rows.shape.slice(0, -1))}`);
+  return taylor2Along(g, a, tileDirs('affineCoordinateTaylor2', rows, N, h));
 }
 
 // ---------------------------------------------------------------------------------------------

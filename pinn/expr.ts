@@ -9,6 +9,7 @@ import type { FieldContext } from './context.js';
 import { branchDerivative, NUMERIC_FUNCTIONS } from './branches.js';
 import { pointFunction } from './numeric.js';
 import { isAffineIn, isReservedName, symbolUse } from './symbols.js';
+import { foldLaplacians } from './lapFold.js';
 
 /** A compiled value: a constant, a per-point tensor, or a vector of those (grad, [u, v]). */
 export type Val = number | Tensor | Val[];
@@ -414,7 +415,19 @@ export function compileNode(node: MathNode, scope: ExprScope, label: string, src
         return fail(`unsupported syntax '${n.toString()}' (${n.type})`);
     }
   };
-  return walk(node);
+  return walk(foldLaplacians(node, (name) => pureSecondField(scope, name), spatialCoords(scope).length));
+}
+
+/** The coordinates lap/grad/div act on: all but the time coordinate. */
+function spatialCoords(scope: ExprScope): string[] {
+  return scope.coords.filter((_, i) => i !== (scope.timeIndex ?? -1));
+}
+
+/** The field of `name` when it is a pure second derivative along one spatial coordinate ('u_yy' -> 'u'). */
+function pureSecondField(scope: ExprScope, name: string): string | null {
+  const [field, wrt] = derivativeSymbol(scope, name) ?? ['', []];
+  const pure = wrt.length === 2 && wrt[0] === wrt[1] && spatialCoords(scope).includes(wrt[0]);
+  return pure ? field : null;
 }
 
 /** Compiles one equation string (`lhs = rhs` becomes lhs - rhs) to a scalar residual. */
@@ -443,7 +456,7 @@ export function unknownSymbols(src: string, scope: ExprScope, label: string): st
 
 /** Replaces fields and their derivatives in `node` by the exact solutions' symbolic expressions. */
 function substituteExact(node: MathNode, scope: ExprScope, exact: Readonly<Record<string, MathNode>>, label: string): MathNode {
-  const spatial = scope.coords.filter((_, i) => i !== (scope.timeIndex ?? -1));
+  const spatial = spatialCoords(scope);
   const ex = (field: string): MathNode => {
     const e = exact[field];
     if (!e) throw new ExprError(`${label}: no exact solution for field '${field}'`);

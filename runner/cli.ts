@@ -12,10 +12,11 @@ import { initConfig, initPdes } from './init.js';
 import { configJsonSchema } from './jsonSchema.js';
 import { runKinds, type RunKind } from './schema.js';
 import { writeFileAtomic } from './fsio.js';
-import { parseOverride } from './overrides.js';
+import { parseOverride, parseUnset, type Override } from './overrides.js';
 // static: a dynamic import gives tests (tsx's require hook) a second copy of errors.ts, and its ConfigError exits 1
 import { runSweep } from './sweep.js';
 import { runQueuedSweep, runWorker } from './sweepQueue.js';
+import { serveLane } from './sweepLane.js';
 import { generateDataset, parseDatasetRequest, writeShard, type GenerateFlags } from './datasetGenerate.js';
 import { datasetKinds } from './datasetSpec.js';
 import type { TrainerFactory } from './trainer.js';
@@ -50,10 +51,20 @@ function parseBackend(v: string | undefined): BackendName | undefined {
 
 /** Collects repeated `--set` options. */
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const SET_HELP = 'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]';
+const SET_HELP =
+  'override a config key, the value read as YAML (repeatable): --set training.lr=1e-3 --set network.layers=[64,64]; a null value removes the key';
+const UNSET_HELP =
+  'remove a key of the config file, e.g. an optional section (repeatable; applied before --set): --unset training.finetune';
+
+/** The overrides of `--unset` then `--set` (so `--unset a --set a.b=1` replaces the section). */
+const overridesOf = (flags: { set: string[]; unset: string[] }): Override[] => [
+  ...flags.unset.map(parseUnset),
+  ...flags.set.map(parseOverride),
+];
 
 interface RunFlags {
   set: string[];
+  unset: string[];
   configDir?: string;
   out?: string;
   resume?: boolean;
@@ -85,11 +96,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--steps <n>', 'override training.steps')
     .option('--quiet', 'no progress output')
     .option('--set <key=value>', SET_HELP, collect, [])
+    .option('--unset <key>', UNSET_HELP, collect, [])
     .option('--config-dir <dir>', "resolve the config's relative paths against this directory (default: the config file's)")
     .action(async (configPath: string, flags: RunFlags) => {
       const r = await runConfig({
         configPath,
-        overrides: flags.set.map(parseOverride),
+        overrides: overridesOf(flags),
         configDir: flags.configDir,
         outDir: flags.out,
         resume: !!flags.resume,
@@ -106,7 +118,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .command('sweep')
     .description('run a grid / random search over config keys and seeds on a local worker pool; outputs go to runs/<sweep>/')
     .argument('<sweep>', 'sweep file (.yaml)')
-    .option('--workers <n>', 'runs at once, one child process each (default: one per core)')
+    .option('--workers <n>', 'runs at once, one child process each, reused for its next runs (default: one per core)')
     .option('--out <dir>', 'sweep directory (default runs/<sweep name>)')
     .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
     .option('--quiet', 'no progress output')
@@ -146,6 +158,13 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       });
     });
 
+  program
+    .command('pool-lane', { hidden: true })
+    .description('run the jobs the local pool sends over IPC, in-process, until the pool closes the channel')
+    .action(async () => {
+      await serveLane((args, write) => main(args, { ...deps, out: write, err: write }));
+    });
+
   const data = program.command('data').description('operator datasets: generate them shard by shard on the local worker pool');
   data
     .command('generate')
@@ -154,7 +173,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--samples <n>', 'samples in the dataset')
     .option('--shards <n>', 'shards (one job each; default 1)')
     .option('--out <dir>', 'dataset directory (default datasets/<kind>)')
-    .option('--workers <n>', 'shards at once, one child process each (default: one per core)')
+    .option('--workers <n>', 'shards at once, one child process each, reused for its next shards (default: one per core)')
     .option('--seed <k>', "dataset seed; shard i's samples come from a seed derived from (seed, i) (default 0)")
     .option('--resolution <n>', 'grid points per axis (default: burgers 128, darcy 29, antiderivative 100)')
     .option('--nu <v>', 'burgers: viscosity (default 0.1)')
@@ -192,8 +211,9 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .argument('<config>', 'config file (.yaml)')
     .option('--print', 'print the resolved config (all defaults filled)')
     .option('--set <key=value>', SET_HELP, collect, [])
-    .action((configPath: string, flags: { print?: boolean; set: string[] }) => {
-      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), flags.set.map(parseOverride));
+    .option('--unset <key>', UNSET_HELP, collect, [])
+    .action((configPath: string, flags: { print?: boolean; set: string[]; unset: string[] }) => {
+      const { config, yaml } = validateFile(configPath, (w) => err(`warning: ${w}\n`), overridesOf(flags));
       for (const w of runWarnings(config, undefined)) err(`warning: ${w}\n`);
       // --print: the resolved config, then what each PDE was understood as (YAML comments)
       const readings = flags.print && config.kind === 'pinn' ? `# understood as:\n${describeReadings(checkPinnSymbols(config))}` : '';

@@ -171,6 +171,18 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown, root: z.Zo
   }
 }
 
+/** Why `path` names no key the config schema knows (removing an absent key): the unknown-key line, or undefined. */
+export function unknownKeyAt(data: unknown, path: readonly PathKey[]): string | undefined {
+  for (let i = 1; i <= path.length; i++) {
+    if (schemaAt(configSchema, data, path.slice(0, i))) continue;
+    const parent = schemaAt(configSchema, data, path.slice(0, i - 1));
+    if (!parent || !defOf(parent).shape) return `${formatPath(path.slice(0, i))}: unknown key`;
+    const issue = { code: 'unrecognized_keys', keys: [String(path[i - 1])], path: path.slice(0, i - 1), message: '', input: undefined };
+    return describeIssue(issue as unknown as z.core.$ZodIssue, data);
+  }
+  return undefined;
+}
+
 /** The path of the first mapping key such as __proto__ or constructor (YAML makes them own keys; zod drops them silently). */
 function reservedKeyPath(v: unknown, path: PathKey[] = []): PathKey[] | undefined {
   if (v === null || typeof v !== 'object' || path.length > 64) return undefined;
@@ -245,7 +257,7 @@ export function parseYamlText(text: string, source = 'config', warn: (message: s
   return data;
 }
 
-/** Parses and validates a config's YAML text; `overrides` (`--set`) are applied to the data before validation. */
+/** Parses and validates a config's YAML text; `overrides` (`--set`, `--unset`) are applied to the data before validation. */
 export function parseConfigText(
   text: string,
   source = 'config',
@@ -254,7 +266,7 @@ export function parseConfigText(
 ): RunConfig {
   const data = parseYamlText(text, source, warn);
   if (overrides.length > 0 && data !== null && typeof data === 'object' && !Array.isArray(data))
-    applyOverrides(data as Record<string, unknown>, overrides);
+    applyOverrides(data as Record<string, unknown>, overrides, unknownKeyAt);
   return validateConfig(data, source);
 }
 

@@ -1,5 +1,5 @@
-// `fluxion data generate <kind>`: an operator dataset made shard by shard on the sweep's local pool, one child
-// process (`fluxion data shard DIR i`) per shard. Each shard is written atomically and recorded with its checksum in
+// `fluxion data generate <kind>`: an operator dataset made shard by shard on the sweep's local pool, one job
+// (`fluxion data shard i --out DIR`) per shard in the pool's child processes. Each shard is written atomically and recorded with its checksum in
 // manifest.json; a rerun skips finished shards, so an interrupted generation loses none and ends with the same bytes.
 import { existsSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,7 +23,7 @@ import {
 } from './datasetSpec.js';
 import { lockRunDir } from './runDir.js';
 import { signalExitCode, type StopSignal } from './signals.js';
-import { launchCli, type ChildExit } from './sweepChild.js';
+import { Lanes, type ChildExit } from './sweepLane.js';
 import { runPool } from './sweepPool.js';
 import { makeSweepProgress } from './sweepProgress.js';
 import { enqueueAndWait, jobId, openQueue, redisConnection, type QueuedJob } from './sweepQueue.js';
@@ -198,13 +198,18 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
     try {
       progress.start(m.shards.length, m.shards.length - todo.length);
       if (o.queue === undefined) {
-        await runPool<ShardEntry, ChildExit>(
-          todo,
-          workers,
-          (s) => launchCli([...shardArgs(s), '--out', dir], logFile, threadEnv),
-          { started, ended: (s, exit) => ended(s, `exit ${exit.code}`, exit.signal !== undefined) },
-          stop.signal,
-        );
+        const lanes = new Lanes(threadEnv);
+        try {
+          await runPool<ShardEntry, ChildExit>(
+            todo,
+            workers,
+            (s, lane) => lanes.run(lane, [...shardArgs(s), '--out', dir], logFile),
+            { started, ended: (s, exit) => ended(s, `exit ${exit.code}`, exit.signal !== undefined) },
+            stop.signal,
+          );
+        } finally {
+          lanes.close();
+        }
       } else {
         const q = await openQueue(o.queue);
         try {

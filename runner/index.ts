@@ -58,7 +58,7 @@ export type { Trainer, StepMetrics, EvalMetrics, FieldOutput, TrainerContext, Tr
 export { loadAnchors, type AnchorsConfig } from './anchors.js';
 export { checkPinnSymbols, describeReadings, derivedSourceNotes, type EquationReading } from './symbolCheck.js';
 export { checkPinnLimits, estimateMemory, MAX_POINTS, MAX_GRID_POINTS, type MemoryEstimate } from './limits.js';
-export { parseOverride, parseKeyPath, applyOverrides, type Override, type KeyPath } from './overrides.js';
+export { parseOverride, parseUnset, parseKeyPath, applyOverrides, type Override, type KeyPath } from './overrides.js';
 export { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 export { runQueuedSweep, runWorker, redisConnection, type QueuedSweepOptions, type WorkerOptions } from './sweepQueue.js';
 export { loadSweep, type LoadedSweep } from './sweepConfig.js';

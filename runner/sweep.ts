@@ -1,5 +1,5 @@
-// `fluxion sweep sweep.yaml` on the local pool: every planned run is a child process (`fluxion run` with the run's
-// --set overrides) in its own directory runs/<sweep>/<run id>/. Rerunning skips finished runs and resumes interrupted
+// `fluxion sweep sweep.yaml` on the local pool: every planned run is `fluxion run` with the run's --set overrides, in
+// one of the pool's long-lived child processes (sweepLane.ts), in its own directory runs/<sweep>/<run id>/. Rerunning skips finished runs and resumes interrupted
 // ones from their checkpoints (`--resume`); SIGINT / SIGTERM and budget.max_wall_time stop the children at a
 // checkpoint, and the results of finished runs are written (results.csv, summary.md).
 import { availableParallelism } from 'node:os';
@@ -8,7 +8,7 @@ import type { BackendName } from '../core/index.js';
 import { ConfigError, EXIT } from './errors.js';
 import { ensureDir } from './fsio.js';
 import type { StopSignal } from './signals.js';
-import { launchCli, type ChildExit } from './sweepChild.js';
+import { Lanes, type ChildExit } from './sweepLane.js';
 import { runPool } from './sweepPool.js';
 import { makeSweepProgress } from './sweepProgress.js';
 import type { RunRow } from './sweepResults.js';
@@ -66,16 +66,17 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
           }, budget.max_wall_time * 1000);
     const progress = makeSweepProgress({ quiet: !!o.quiet, tty: o.tty, write: log });
     const outcomes = new Map<(typeof s.todo)[number], RunRow['status']>();
+    const lanes = new Lanes(threadEnv);
     try {
       progress.start(s.loaded.runs.length, s.loaded.runs.length - s.todo.length);
       await runPool<(typeof s.todo)[number], ChildExit>(
         s.todo,
         workers,
-        (r) => {
+        (r, lane) => {
           const dir = s.runDir(r);
           ensureDir(dir, (reason) => new ConfigError(`run directory '${dir}': ${reason}`));
           const resume = s.states.get(r) === 'resume' ? ['--resume'] : [];
-          return launchCli([...runArgs(s.loaded, s.basePath, r, o.backend), '--out', dir, ...resume], join(dir, 'run.log'), threadEnv);
+          return lanes.run(lane, [...runArgs(s.loaded, s.basePath, r, o.backend), '--out', dir, ...resume], join(dir, 'run.log'));
         },
         {
           started: (r) => progress.started(r.id, runLabel(s, r)),
@@ -88,6 +89,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
         stop.signal,
       );
     } finally {
+      lanes.close();
       progress.stop();
       if (timer) clearTimeout(timer);
       process.off('SIGINT', onSignal);

@@ -12,11 +12,14 @@ export interface PoolHooks<J, R> {
   ended?(job: J, result: R): void;
 }
 
-/** Runs `launch` over `jobs` with at most `workers` at once; returns the results of the jobs that were launched. */
+/**
+ * Runs `launch` over `jobs` with at most `workers` at once; returns the results of the jobs that were launched.
+ * `launch` gets the lane (0 .. workers-1) the job runs in: one job per lane at a time.
+ */
 export async function runPool<J, R>(
   jobs: readonly J[],
   workers: number,
-  launch: (job: J) => Launched<R>,
+  launch: (job: J, lane: number) => Launched<R>,
   hooks: PoolHooks<J, R> = {},
   signal?: AbortSignal,
 ): Promise<Map<J, R>> {
@@ -27,10 +30,10 @@ export async function runPool<J, R>(
   };
   signal?.addEventListener('abort', onAbort);
   let next = 0;
-  const lane = async (): Promise<void> => {
+  const lane = async (_: unknown, index: number): Promise<void> => {
     while (next < jobs.length && !signal?.aborted) {
       const job = jobs[next++];
-      const l = launch(job);
+      const l = launch(job, index);
       running.add(l);
       hooks.started?.(job);
       try {

@@ -67,12 +67,12 @@ export const sweepSchema = z
     set: z
       .record(keyPath, z.unknown())
       .default({})
-      .describe('Overrides applied to every run (key path: value), like `fluxion run --set`.')
+      .describe('Overrides applied to every run (key path: value), like `fluxion run --set`; a null value removes the key from the base.')
       .meta({ examples: [{ 'training.steps': 200 }] }),
     grid: z
       .record(keyPath, z.array(z.unknown()).min(1))
       .default({})
-      .describe('Key path: list of values; every combination is a setting (crossed with the random samples, if any).')
+      .describe('Key path: list of values; every combination is a setting (crossed with the random samples, if any); null removes the key.')
       .meta({
         examples: [
           {

@@ -1,6 +1,6 @@
 // Elementwise primitives: arithmetic, transcendental functions, comparisons, select and cast.
 // Each definition carries its derivative (once: linear, zero, the list f', f'', ... or the partials)
-// and how the js, gpu and wasm code generators render it inside a fused loop.
+// and how the js, gpu, wgsl and wasm code generators render it inside a fused loop.
 import { ShapeError } from '../errors.js';
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { fmt, sameShape } from '../shape.js';
@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import type { Lax } from '../lax.js';
 import { erf, softplus } from '../kernels/special.js';
 import { lit } from '../kernels/glsl.js';
+import { wgslLit } from '../kernels/wgsl.js';
 import type { ElementwiseImpl, NoParams, PrimDef, PrimTable, Series, WasmEmitter } from './types.js';
 import { batchLeading } from './batching.js';
 
@@ -70,6 +71,7 @@ interface Spec<K extends Name> {
   scalar: ElementwiseImpl<ElementwiseParams[K]>['scalar'];
   js: ElementwiseImpl<ElementwiseParams[K]>['render']['js'];
   gpu: ElementwiseImpl<ElementwiseParams[K]>['render']['gpu'];
+  wgsl: ElementwiseImpl<ElementwiseParams[K]>['render']['wgsl'];
   wasm?: ElementwiseImpl<ElementwiseParams[K]>['render']['wasm'];
   diff: PrimDef<K>['diff'];
   simdKernel?: boolean;
@@ -84,7 +86,7 @@ function def<K extends Name>(name: K, s: Spec<K>): PrimDef<K> {
     impl: s.impl ?? loop(s.arity, s.scalar),
     diff: s.diff,
     batch: batchLeading(),
-    elementwise: { scalar: s.scalar, render: { js: s.js, gpu: s.gpu, wasm: s.wasm ?? (() => null) } },
+    elementwise: { scalar: s.scalar, render: { js: s.js, gpu: s.gpu, wgsl: s.wgsl, wasm: s.wasm ?? (() => null) } },
     simdKernel: s.simdKernel,
   };
 }
@@ -145,6 +147,7 @@ const unaryDefs = {
     scalar: (x) => -x,
     js: ([a]) => `(-${a})`,
     gpu: ([a]) => `(-${a})`,
+    wgsl: ([a]) => `(-${a})`,
     wasm: simd('neg'),
     simdKernel: false,
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [lax.neg(ct)] },
@@ -154,6 +157,7 @@ const unaryDefs = {
     scalar: Math.exp,
     js: call('Math.exp'),
     gpu: call('Math.exp'),
+    wgsl: call('exp'),
     simdKernel: true,
     diff: { kind: 'unary', derivatives: (_, __, y, n) => new Array<Tensor>(n).fill(y) },
   }),
@@ -162,6 +166,7 @@ const unaryDefs = {
     scalar: Math.log,
     js: call('Math.log'),
     gpu: call('Math.log'),
+    wgsl: call('log'),
     simdKernel: true,
     diff: {
       kind: 'unary',
@@ -181,6 +186,7 @@ const unaryDefs = {
     scalar: Math.sin,
     js: call('Math.sin'),
     gpu: call('Math.sin'),
+    wgsl: call('sin'),
     simdKernel: true,
     diff: {
       kind: 'unary',
@@ -195,6 +201,7 @@ const unaryDefs = {
     scalar: Math.cos,
     js: call('Math.cos'),
     gpu: call('Math.cos'),
+    wgsl: call('cos'),
     simdKernel: true,
     diff: {
       kind: 'unary',
@@ -211,6 +218,7 @@ const unaryDefs = {
     simdKernel: true,
     // GLSL's tanh overflows to NaN for large |x| on some drivers; tanh(15) is 1 in f32 anyway
     gpu: ([a]) => `Math.tanh(Math.min(Math.max(${a}, -15.0), 15.0))`,
+    wgsl: ([a]) => `tanh(clamp(${a}, -15.0, 15.0))`,
     // y' = 1 - y^2
     diff: { kind: 'unary', derivatives: (lax, _, y, n) => quadraticOde(lax, y, lax.sub(1, lax.square(y)), 0, -1, n) },
   }),
@@ -219,6 +227,7 @@ const unaryDefs = {
     scalar: Math.sqrt,
     js: call('Math.sqrt'),
     gpu: call('Math.sqrt'),
+    wgsl: call('sqrt'),
     wasm: simd('sqrt'),
     diff: {
       kind: 'unary',
@@ -237,7 +246,8 @@ const unaryDefs = {
     arity: 1,
     scalar: (x, _, __, p) => x ** p.exponent,
     js: ([a], p, f32) => (f32 && smallIntegerPower(p.exponent) ? f32Power(a, p.exponent) : `Math.pow(${a}, ${p.exponent})`),
-    gpu: ([a], p) => powExpr(a, p.exponent),
+    gpu: ([a], p) => powExpr(a, p.exponent, GPU_MATH),
+    wgsl: ([a], p) => powExpr(a, p.exponent, WGSL_MATH),
     wasm: (w, [a], p) => {
       const e = p.exponent;
       if (!smallIntegerPower(e)) return null;
@@ -261,7 +271,8 @@ const unaryDefs = {
     arity: 1,
     scalar: erf,
     js: ([a]) => `S.erf(${a})`,
-    gpu: ([a]) => erfGlsl(a),
+    gpu: ([a]) => erfExpr(a, GPU_MATH),
+    wgsl: ([a]) => erfExpr(a, WGSL_MATH),
     // erf^(k+1) = (-1)^k H_k(x) erf', H the physicists' Hermite polynomials
     diff: {
       kind: 'unary',
@@ -282,6 +293,7 @@ const unaryDefs = {
     scalar: softplus,
     js: ([a]) => `S.softplus(${a})`,
     gpu: ([a]) => `(Math.max(${a}, 0.0) + Math.log(1.0 + Math.exp(-Math.abs(${a}))))`,
+    wgsl: ([a]) => `(max(${a}, 0.0) + log(1.0 + exp(-abs(${a}))))`,
     // softplus' = sigmoid s, s' = s - s^2
     diff: {
       kind: 'unary',
@@ -296,21 +308,39 @@ const unaryDefs = {
     scalar: Math.abs,
     js: call('Math.abs'),
     gpu: call('Math.abs'),
+    wgsl: call('abs'),
     wasm: simd('abs'),
     // sign(x): at 0 the derivative is taken as 0 (the subgradient's midpoint), so gradients never hold NaN
     diff: { kind: 'unary', derivatives: (lax, x, _, n) => [lax.sign(x), ...new Array<null>(n - 1).fill(null)] },
   }),
-  floor: def('floor', { arity: 1, scalar: Math.floor, js: call('Math.floor'), gpu: call('Math.floor'), wasm: simd('floor'), diff: zero }),
+  floor: def('floor', {
+    arity: 1,
+    scalar: Math.floor,
+    js: call('Math.floor'),
+    gpu: call('Math.floor'),
+    wgsl: call('floor'),
+    wasm: simd('floor'),
+    diff: zero,
+  }),
   sign: def('sign', {
     arity: 1,
     scalar: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
     js: ([a]) => `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`,
     gpu: ([a]) => `(${a} > 0.0 ? 1.0 : (${a} < 0.0 ? -1.0 : 0.0))`,
+    wgsl: call('sign'),
     wasm: (w, [a]) => [...compare('gt')(w, [a, w.splat(0)]), ...compare('lt')(w, [a, w.splat(0)]), ...w.op('sub')],
     diff: zero,
   }),
   // shares its input's (immutable) buffer
-  stop_gradient: def('stop_gradient', { arity: 1, scalar: (x) => x, js: ([a]) => a, gpu: ([a]) => a, diff: zero, impl: ([x]) => x }),
+  stop_gradient: def('stop_gradient', {
+    arity: 1,
+    scalar: (x) => x,
+    js: ([a]) => a,
+    gpu: ([a]) => a,
+    wgsl: ([a]) => a,
+    diff: zero,
+    impl: ([x]) => x,
+  }),
 } satisfies PrimTable<
   'neg' | 'exp' | 'log' | 'sin' | 'cos' | 'tanh' | 'sqrt' | 'powc' | 'erf' | 'softplus' | 'abs' | 'floor' | 'sign' | 'stop_gradient'
 >;
@@ -351,6 +381,7 @@ const binaryDefs = {
     scalar: (a, b) => a + b,
     js: ([a, b]) => `(${a} + ${b})`,
     gpu: ([a, b]) => `(${a} + ${b})`,
+    wgsl: ([a, b]) => `(${a} + ${b})`,
     wasm: simd('add'),
     diff: { kind: 'linear', in: 'all', transpose: (_, ct) => [ct, ct] },
   }),
@@ -359,6 +390,7 @@ const binaryDefs = {
     scalar: (a, b) => a - b,
     js: ([a, b]) => `(${a} - ${b})`,
     gpu: ([a, b]) => `(${a} - ${b})`,
+    wgsl: ([a, b]) => `(${a} - ${b})`,
     wasm: simd('sub'),
     diff: { kind: 'linear', in: 'all', transpose: (lax, ct) => [ct, lax.neg(ct)] },
   }),
@@ -367,6 +399,7 @@ const binaryDefs = {
     scalar: (a, b) => a * b,
     js: ([a, b]) => `(${a} * ${b})`,
     gpu: ([a, b]) => `(${a} * ${b})`,
+    wgsl: ([a, b]) => `(${a} * ${b})`,
     wasm: simd('mul'),
     diff: {
       kind: 'rules',
@@ -386,6 +419,7 @@ const binaryDefs = {
     scalar: (a, b) => a / b,
     js: ([a, b]) => `(${a} / ${b})`,
     gpu: ([a, b]) => `(${a} / ${b})`,
+    wgsl: ([a, b]) => `(${a} / ${b})`,
     wasm: simd('div'),
     diff: {
       kind: 'rules',
@@ -414,6 +448,7 @@ const binaryDefs = {
     scalar: (a, b) => (a >= b ? a : b),
     js: ([a, b]) => `(${a} >= ${b} ? ${a} : ${b})`,
     gpu: call('Math.max'),
+    wgsl: ([a, b]) => `select(${b}, ${a}, ${a} >= ${b})`,
     wasm: simd('max'),
     diff: {
       kind: 'rules',
@@ -441,6 +476,7 @@ const binaryDefs = {
     scalar: Math.atan2,
     js: call('Math.atan2'),
     gpu: call('Math.atan2'),
+    wgsl: call('atan2'),
     // atan2(a, b) is the angle of the point (b, a): d/da = b / r^2, d/db = -a / r^2
     diff: {
       kind: 'binary',
@@ -455,6 +491,7 @@ const binaryDefs = {
     scalar: (a, b) => (a > b ? 1 : 0),
     js: ([a, b]) => `(${a} > ${b} ? 1 : 0)`,
     gpu: ([a, b]) => `(${a} > ${b} ? 1.0 : 0.0)`,
+    wgsl: ([a, b]) => `select(0.0, 1.0, ${a} > ${b})`,
     wasm: compare('gt'),
     diff: zero,
   }),
@@ -463,6 +500,7 @@ const binaryDefs = {
     scalar: (a, b) => (a >= b ? 1 : 0),
     js: ([a, b]) => `(${a} >= ${b} ? 1 : 0)`,
     gpu: ([a, b]) => `(${a} >= ${b} ? 1.0 : 0.0)`,
+    wgsl: ([a, b]) => `select(0.0, 1.0, ${a} >= ${b})`,
     wasm: compare('ge'),
     diff: zero,
   }),
@@ -471,6 +509,7 @@ const binaryDefs = {
     scalar: (a, b) => (a === b ? 1 : 0),
     js: ([a, b]) => `(${a} === ${b} ? 1 : 0)`,
     gpu: ([a, b]) => `(${a} == ${b} ? 1.0 : 0.0)`,
+    wgsl: ([a, b]) => `select(0.0, 1.0, ${a} == ${b})`,
     wasm: compare('eq'),
     diff: zero,
   }),
@@ -479,6 +518,7 @@ const binaryDefs = {
     scalar: (c, a, b) => (c !== 0 ? a : b),
     js: ([c, a, b]) => `(${c} !== 0 ? ${a} : ${b})`,
     gpu: ([c, a, b]) => `(${c} != 0.0 ? ${a} : ${b})`,
+    wgsl: ([c, a, b]) => `select(${b}, ${a}, ${c} != 0.0)`,
     // cond != 0 ? a : b
     wasm: (w, [c, a, b]) => [...a, ...b, ...c, ...w.splat(0), ...w.op('ne'), ...w.op('bitselect')],
     diff: { kind: 'linear', in: [1, 2], transpose: (lax, ct, [c]) => [null, lax.where(c, ct, 0), lax.where(c, 0, ct)] },
@@ -488,6 +528,7 @@ const binaryDefs = {
     scalar: (x) => x,
     js: ([a], p) => (p.dtype === 'i32' ? `Math.trunc(${a})` : a),
     gpu: ([a]) => a,
+    wgsl: ([a], p) => (p.dtype === 'f32' ? a : null),
     shape: ([a], p) => ({ shape: a.shape, dtype: p.dtype }),
     // truncates towards zero when it lands in i32
     impl: ([x], _s, out) => {
@@ -516,19 +557,30 @@ function f32Power(x: string, e: number): string {
   return e > 0 ? code : `(1 / ${code})`;
 }
 
-/** GLSL's pow is undefined for negative bases, so integer exponents keep the sign by hand. */
-function powExpr(a: string, p: number): string {
+/** How a kernel language spells a math function, a float literal and a two-way choice. */
+interface Dialect {
+  fn: (name: string) => string;
+  lit: (v: number) => string;
+  select: (cond: string, a: string, b: string) => string;
+}
+/** gpu.js kernel text (JavaScript that gpu.js translates). */
+const GPU_MATH: Dialect = { fn: (n) => `Math.${n}`, lit, select: (c, a, b) => `(${c} ? ${a} : ${b})` };
+/** WGSL: builtins without a namespace, no ternary operator. */
+const WGSL_MATH: Dialect = { fn: (n) => n, lit: wgslLit, select: (c, a, b) => `select(${b}, ${a}, ${c})` };
+
+/** pow is undefined for negative bases in GLSL and WGSL, so integer exponents keep the sign by hand. */
+function powExpr(a: string, p: number, d: Dialect): string {
   if (p === 1) return a;
   if (p === 2) return `(${a} * ${a})`;
-  if (!Number.isInteger(p)) return `Math.pow(${a}, ${lit(p)})`;
-  const mag = `Math.pow(Math.abs(${a}), ${lit(p)})`;
-  return p % 2 === 0 ? mag : `(${a} < 0.0 ? -${mag} : ${mag})`;
+  if (!Number.isInteger(p)) return `${d.fn('pow')}(${a}, ${d.lit(p)})`;
+  const mag = `${d.fn('pow')}(${d.fn('abs')}(${a}), ${d.lit(p)})`;
+  return p % 2 === 0 ? mag : d.select(`${a} < 0.0`, `-${mag}`, mag);
 }
 
 /** erf for f32 kernels: Abramowitz & Stegun 7.1.26 (absolute error below 1.5e-7). */
-function erfGlsl(a: string): string {
-  const t = `(1.0 / (1.0 + 0.3275911 * Math.abs(${a})))`;
+function erfExpr(a: string, d: Dialect): string {
+  const t = `(1.0 / (1.0 + 0.3275911 * ${d.fn('abs')}(${a})))`;
   const poly = `((((1.061405429 * ${t} - 1.453152027) * ${t} + 1.421413741) * ${t} - 0.284496736) * ${t} + 0.254829592) * ${t}`;
-  const mag = `(1.0 - ${poly} * Math.exp(-(${a}) * (${a})))`;
-  return `(${a} < 0.0 ? -${mag} : ${mag})`;
+  const mag = `(1.0 - ${poly} * ${d.fn('exp')}(-(${a}) * (${a})))`;
+  return d.select(`${a} < 0.0`, `-${mag}`, mag);
 }

@@ -112,6 +112,8 @@ export interface Renderers<P> {
   js: (args: string[], p: P, f32: boolean) => string;
   /** a gpu.js (GLSL/WGSL-translatable) expression, or null to keep the op off the device */
   gpu: (args: string[], p: P) => string | null;
+  /** a WGSL f32 expression for the webgpu backend's compute shaders, or null when it has none */
+  wgsl: (args: string[], p: P) => string | null;
   /** f32x4 WebAssembly code, or null to leave the loop on the JS generator */
   wasm: (w: WasmEmitter, args: number[][], p: P) => number[] | null;
 }

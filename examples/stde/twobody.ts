@@ -4,14 +4,25 @@
 // source f from the closed-form Laplacian of u*. Ansatz (1 - |x|^2) MLP(x), so u = 0 on the sphere.
 // Usage: npx tsx examples/stde/twobody.ts [--d 100] [--steps 1000] [--op poisson|allen-cahn|sine-gordon]
 //   [--method stde-sparse|stde-dense|exact|hessian] [--loss biased|unbiased] [--samples 16] [--batch 100]
-//   [--seed 0] [--f64] [--no-jit]
+//   [--seed 0] [--lr 1e-3] [--test-points N] [--eval-every K] [--target 1e-2] [--log-every K] [--f64] [--no-jit]
+// At d >= 1e5 the default test set is 200 points (u* costs O(d) per point); --eval-every K reports the held-out
+// error every K steps (the time includes it) and --target stops once it is reached.
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
-import { coordinateProbes, denseProbes, independentSeeds, probeSum, residualLosses } from '../../core/stde.js';
+import {
+  affineCoordinateTaylor2,
+  coordinateProbes,
+  coordinateSample,
+  denseProbes,
+  independentSeeds,
+  probeSum,
+  residualLosses,
+} from '../../core/stde.js';
 import { Adam, linearDecay } from '../../optim/index.js';
 import { flattenTree, unflattenTree } from '../../nn/flat.js';
-import { sampleInto } from '../../core/random.js';
+import { hashSeed, sampleInto, uniformAt, uniformsInto } from '../../core/random.js';
 import type { Estimator } from '../../core/estimators.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
 
 export type TwoBodyOp = 'poisson' | 'allen-cahn' | 'sine-gordon';
 export const twoBodyOps: readonly TwoBodyOp[] = ['poisson', 'allen-cahn', 'sine-gordon'];
@@ -38,64 +49,142 @@ export interface TwoBody {
   source(op: TwoBodyOp, x: ArrayLike<number>): number;
   /** u* as a row-wise traced function [N, d] -> [N, 1] (the check on the closed form) */
   uTraced(x: fx.Tensor): fx.Tensor;
+  /** the closed-form lap u* and source, traced [N, d] -> [N, 1] */
+  laplacianTraced(x: fx.Tensor): fx.Tensor;
+  sourceTraced(op: TwoBodyOp, x: fx.Tensor): fx.Tensor;
 }
 
 export function twoBody(d: number, seed = 0): TwoBody {
   if (!Number.isInteger(d) || d < 2) throw new Error(`twoBody: d must be an integer >= 2, got ${d}`);
   const c = sampleInto('normal', 7777 + seed, d - 1, 'f64') as Float64Array;
-  const u = (x: ArrayLike<number>): number => {
-    let g = 0;
-    let r2 = 0;
-    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
-    for (let i = 0; i + 1 < d; i++) g += c[i] * Math.sin(x[i] + Math.cos(x[i + 1]) + x[i + 1] * Math.cos(x[i]));
-    return (1 - r2) * g;
-  };
-  // lap((1 - |x|^2) g) = (1 - |x|^2) lap g - 4 x.grad g - 2 d g; term i depends on a = x_i, b = x_{i+1}:
-  // psi = a + cos b + b cos a, lap sin psi = -sin psi (psi_a^2 + psi_b^2) + cos psi (psi_aa + psi_bb)
-  const laplacian = (x: ArrayLike<number>): number => {
+  // g = sum_i c_i sin psi_i with psi_i = a + cos b + b cos a (a = x_i, b = x_{i+1}); the sin and cos of each
+  // coordinate are computed once and carried to the next term (the sums run over 1e6 coordinates per point).
+  // lap((1 - |x|^2) g) = (1 - |x|^2) lap g - 4 x.grad g - 2 d g, and
+  // lap sin psi = -sin psi (psi_a^2 + psi_b^2) + cos psi (psi_aa + psi_bb)
+  const terms = (x: ArrayLike<number>, withLaplacian: boolean): { g: number; lapG: number; xGradG: number; r2: number } => {
     let g = 0;
     let lapG = 0;
     let xGradG = 0;
-    let r2 = 0;
-    for (let i = 0; i < d; i++) r2 += x[i] * x[i];
+    let r2 = x[0] * x[0];
+    let sa = withLaplacian ? Math.sin(x[0]) : 0;
+    let ca = Math.cos(x[0]);
     for (let i = 0; i + 1 < d; i++) {
       const a = x[i];
       const b = x[i + 1];
-      const psi = a + Math.cos(b) + b * Math.cos(a);
+      r2 += b * b;
+      const sb = withLaplacian ? Math.sin(b) : 0;
+      const cb = Math.cos(b);
+      const psi = a + cb + b * ca;
       const s = Math.sin(psi);
-      const co = Math.cos(psi);
-      const pa = 1 - b * Math.sin(a);
-      const pb = -Math.sin(b) + Math.cos(a);
-      const paa = -b * Math.cos(a);
-      const pbb = -Math.cos(b);
       g += c[i] * s;
-      lapG += c[i] * (-s * (pa * pa + pb * pb) + co * (paa + pbb));
-      xGradG += c[i] * co * (a * pa + b * pb);
+      if (withLaplacian) {
+        const co = Math.cos(psi);
+        const pa = 1 - b * sa;
+        const pb = -sb + ca;
+        lapG += c[i] * (-s * (pa * pa + pb * pb) + co * (-b * ca - cb));
+        xGradG += c[i] * co * (a * pa + b * pb);
+      }
+      sa = sb;
+      ca = cb;
     }
-    return (1 - r2) * lapG - 4 * xGradG - 2 * d * g;
+    return { g, lapG, xGradG, r2 };
+  };
+  const u = (x: ArrayLike<number>): number => {
+    const t = terms(x, false);
+    return (1 - t.r2) * t.g;
+  };
+  const laplacian = (x: ArrayLike<number>): number => {
+    const t = terms(x, true);
+    return (1 - t.r2) * t.lapG - 4 * t.xGradG - 2 * d * t.g;
   };
   const source = (op: TwoBodyOp, x: ArrayLike<number>): number => laplacian(x) + nonlinear[op].host(u(x));
   const cT = fx.tensor(c, [1, d - 1], 'f64');
-  const uTraced = (x: fx.Tensor): fx.Tensor => {
+  // the same closed forms traced on [N, d] rows (the training step's sources and the test error at high d)
+  const parts = (x: fx.Tensor) => {
+    const cx = fx.cast(cT, x.dtype);
     const a = fx.sliceAxis(x, 1, 0, d - 1);
     const b = fx.sliceAxis(x, 1, 1, d);
-    const psi = fx.add(fx.add(a, fx.cos(b)), fx.mul(b, fx.cos(a)));
-    const g = fx.sum(fx.mul(fx.sin(psi), fx.cast(cT, x.dtype)), 1, true);
-    return fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), g);
+    const [ca, cb] = [fx.cos(a), fx.cos(b)];
+    const psi = fx.add(fx.add(a, cb), fx.mul(b, ca));
+    const s = fx.sin(psi);
+    const q = fx.sub(1, fx.sum(fx.square(x), 1, true));
+    const sum = (t: fx.Tensor): fx.Tensor => fx.sum(fx.mul(t, cx), 1, true);
+    return { a, b, ca, cb, psi, s, q, g: sum(s), sum };
   };
-  return { d, c, u, laplacian, source, uTraced };
+  const uTraced = (x: fx.Tensor): fx.Tensor => {
+    const p = parts(x);
+    return fx.mul(p.q, p.g);
+  };
+  const laplacianTraced = (x: fx.Tensor): fx.Tensor => {
+    const { a, b, ca, cb, psi, s, q, g, sum } = parts(x);
+    const co = fx.cos(psi);
+    const pa = fx.sub(1, fx.mul(b, fx.sin(a)));
+    const pb = fx.sub(ca, fx.sin(b));
+    const lapG = sum(fx.sub(fx.mul(co, fx.neg(fx.add(fx.mul(b, ca), cb))), fx.mul(s, fx.add(fx.square(pa), fx.square(pb)))));
+    const xGradG = sum(fx.mul(co, fx.add(fx.mul(a, pa), fx.mul(b, pb))));
+    return fx.sub(fx.sub(fx.mul(q, lapG), fx.mul(xGradG, 4)), fx.mul(g, 2 * d));
+  };
+  const sourceTraced = (op: TwoBodyOp, x: fx.Tensor): fx.Tensor => {
+    const n = nonlinear[op].traced(uTraced(x));
+    return n ? fx.add(laplacianTraced(x), n) : laplacianTraced(x);
+  };
+  return { d, c, u, laplacian, source, uTraced, laplacianTraced, sourceTraced };
 }
 
-/** N points in the unit ball: r ~ U(0, 1) times a normalized Gaussian direction (as in the paper). */
+/**
+ * Points in the unit ball, r ~ U(0, 1) times a normalized Gaussian direction (as in the paper), as a pure
+ * function of (seed, n): a batch is generated per step from the seed and a test set is streamed, never stored
+ * whole at 1e6-D. The host draws cheap 32-bit uniforms (ballUniforms); the Box-Muller transform, the
+ * normalization and the source term run traced (ballFromUniforms), on the backend's kernels.
+ */
+export function ballUniforms(d: number, seed: number, n: number, out: Float32Array | Float64Array): { r: number } {
+  const key = hashSeed(seed);
+  uniformsInto(out.subarray(0, 2 * Math.ceil(d / 2)), (key ^ Math.imul(n + 1, 0x9e3779b1)) >>> 0);
+  return { r: uniformAt(key ^ 0x5bd1e995, n) };
+}
+
+/** U [m, 2 ceil(d/2)] uniforms and r [m, 1] radii -> [m, d] points: g = (R cos T, R sin T), x = r g / |g|. */
+export function ballFromUniforms(U: fx.Tensor, r: fx.Tensor, d: number): fx.Tensor {
+  const h = Math.ceil(d / 2);
+  const R = fx.sqrt(fx.mul(fx.log(fx.sliceAxis(U, 1, 0, h)), -2));
+  const T = fx.mul(fx.sliceAxis(U, 1, h, 2 * h), 2 * Math.PI);
+  const g = fx.sliceAxis(fx.concat([fx.mul(R, fx.cos(T)), fx.mul(R, fx.sin(T))], 1), 1, 0, d);
+  return fx.mul(g, fx.div(r, fx.sqrt(fx.sum(fx.square(g), 1, true))));
+}
+
+/** N points of the stream `seed` ([N, d] row-major, on the host: tests and small d). */
 export function ballPoints(N: number, d: number, seed: number): Float64Array {
-  const g = sampleInto('normal', seed, N * d, 'f64');
-  const r = sampleInto('uniform', seed ^ 0x5bd1e995, N, 'f64');
-  const out = new Float64Array(N * d);
-  for (let n = 0; n < N; n++) {
-    let norm = 0;
-    for (let i = 0; i < d; i++) norm += g[n * d + i] ** 2;
-    const s = r[n] / Math.sqrt(norm);
-    for (let i = 0; i < d; i++) out[n * d + i] = g[n * d + i] * s;
+  const h = Math.ceil(d / 2);
+  const U = new Float64Array(N * 2 * h);
+  const r = new Float64Array(N);
+  for (let n = 0; n < N; n++) r[n] = ballUniforms(d, seed, n, U.subarray(n * 2 * h, (n + 1) * 2 * h)).r;
+  return ballFromUniforms(fx.tensor(U, [N, 2 * h], 'f64'), fx.tensor(r, [N, 1], 'f64'), d).dataSync() as Float64Array;
+}
+
+/**
+ * Streams the points of `seed` (n of them, from index `from`) through `use` in chunks of at most 2^22
+ * coordinates: use(x [m, d] traced from uniforms, first index) runs under one jit per chunk size.
+ */
+export function streamBall<T>(
+  d: number,
+  seed: number,
+  from: number,
+  n: number,
+  dtype: 'f32' | 'f64',
+  use: (U: fx.Tensor, r: fx.Tensor) => T,
+): T[] {
+  const h = Math.ceil(d / 2);
+  // equal chunks where a divisor of n allows (every chunk size is one more trace and compile of `use`)
+  let parts = Math.max(1, Math.ceil((n * d) / 2 ** 22));
+  while (parts < n && n % parts !== 0 && parts < 2 * Math.ceil((n * d) / 2 ** 22)) parts++;
+  const chunk = Math.ceil(n / parts);
+  const U = dtype === 'f32' ? new Float32Array(chunk * 2 * h) : new Float64Array(chunk * 2 * h);
+  const r = new Float64Array(chunk);
+  const out: T[] = [];
+  for (let at = 0; at < n; at += chunk) {
+    const m = Math.min(chunk, n - at);
+    for (let k = 0; k < m; k++) r[k] = ballUniforms(d, seed, from + at + k, U.subarray(k * 2 * h, (k + 1) * 2 * h)).r;
+    out.push(use(fx.tensor(U.subarray(0, m * 2 * h), [m, 2 * h], dtype), fx.tensor(r.subarray(0, m), [m, 1], dtype)));
   }
   return out;
 }
@@ -117,6 +206,11 @@ export interface TrainOptions {
   dtype?: 'f32' | 'f64';
   testPoints?: number;
   jit?: boolean;
+  /**
+   * sparse STDE tangents: 'rows' (default) gathers the sampled rows of the first weight matrix (memory
+   * O(N (|J| + width))); 'tiled' forms the [|J| N, d] unit-vector tangents (the generic path, for comparison)
+   */
+  probes?: 'rows' | 'tiled';
   /** residual loss: mean r^2 (default) or the unbiased mean r_1 r_2 over two independent STDE draws */
   loss?: 'biased' | 'unbiased';
   /** called every `logEvery` steps and after the last */
@@ -136,16 +230,53 @@ export interface TrainResult {
 type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
 
 /**
- * Residual loss of one step; `dirs` ([draws, P, ...]: one or two independent draws) carries the STDE directions as a
- * jit argument, so every step gets fresh ones. Biased: mean r_1^2; unbiased: mean r_1 r_2 (STDE paper).
+ * Sparse-STDE Laplacian of u = (1 - |x|^2) m(x), m = MLP, along the coordinates J, never forming a [P*N, d]
+ * tangent: with q = 1 - |x|^2 (q' = -2 x_j and q'' = -2 along e_j), the product rule gives
+ * D^2 u[e_j] = -2 m - 4 x_j D m[e_j] + q D^2 m[e_j], and the first layer is affine, so D^k m[e_j] comes from the
+ * gathered rows W1_J (affineCoordinateTaylor2). Returns the estimate w sum_j D^2 u[e_j] and m(x).
  */
-function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights: number[], kind: 'biased' | 'unbiased') {
+export function sparseAnsatzLaplacian(params: Params, x: fx.Tensor, J: fx.Tensor, w: number): { lap: fx.Tensor; m: fx.Tensor } {
+  const [first, ...rest] = params;
+  const [N] = x.shape;
+  const P = J.shape[0];
+  const tail = (a: fx.Tensor): fx.Tensor => mlpApply(rest, fx.tanh(a));
+  const t = affineCoordinateTaylor2(tail, fx.add(fx.matmul(x, first.W), first.b), first.W, J);
+  const xJ = fx.reshape(fx.transpose(fx.gather(x, J, 1)), [P * N, 1]); // block p = x_{J_p} of every point
+  const cross = fx.sum(fx.reshape(fx.mul(xJ, t.first), [P, N, 1]), 0);
+  const q = fx.sub(1, fx.sum(fx.square(x), 1, true));
+  const lap = fx.mul(fx.add(fx.sub(fx.mul(t.value, -2 * P), fx.mul(cross, 4)), fx.mul(q, t.second)), w);
+  return { lap, m: t.value };
+}
+
+/** The MLP layers after the first (the activation already applied), as nn.mlp's apply runs them. */
+function mlpApply(layers: Params, h: fx.Tensor): fx.Tensor {
+  layers.forEach((p, l) => {
+    h = fx.add(fx.matmul(h, p.W), p.b);
+    if (l < layers.length - 1) h = fx.tanh(h);
+  });
+  return h;
+}
+
+/**
+ * Residual loss of one step; `dirs` carries the STDE draw as a jit argument, so every step gets a fresh one:
+ * [draws, P] coordinates (i32) for row probes, [draws, P, ...] directions otherwise; one or two independent
+ * draws. Biased: mean r_1^2; unbiased: mean r_1 r_2 (STDE paper).
+ */
+function makeLoss(net: fx.nn.Mlp, op: TwoBodyOp, method: TwoBodyMethod, weights: number[], kind: 'biased' | 'unbiased', rows: boolean) {
   return (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor): fx.Tensor => {
     const u = (z: fx.Tensor): fx.Tensor => fx.mul(fx.sub(1, fx.sum(fx.square(z), 1, true)), net.apply(params, z));
-    const n = nonlinear[op].traced(u(x));
-    const residual = (draw: number): fx.Tensor => {
-      const probes = { dirs: fx.reshape(fx.sliceAxis(dirs, 0, draw, draw + 1), dirs.shape.slice(1)), weights };
-      const lap = method === 'exact' ? fx.laplacian(u, x) : method === 'hessian' ? fx.hessianTrace(u, x) : probeSum(u, x, probes, 2);
+    const draw = (k: number): fx.Tensor => fx.reshape(fx.sliceAxis(dirs, 0, k, k + 1), dirs.shape.slice(1));
+    const residual = (k: number): fx.Tensor => {
+      let lap: fx.Tensor;
+      let uAt: () => fx.Tensor = () => u(x);
+      if (rows) {
+        const r = sparseAnsatzLaplacian(params, x, draw(k), weights[0]);
+        lap = r.lap;
+        uAt = () => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), r.m);
+      } else if (method === 'exact') lap = fx.laplacian(u, x);
+      else if (method === 'hessian') lap = fx.hessianTrace(u, x);
+      else lap = probeSum(u, x, { dirs: draw(k), weights }, 2);
+      const n = nonlinear[op].traced(uAt());
       return fx.sub(n ? fx.add(lap, n) : lap, f);
     };
     const stochastic = method === 'stde-sparse' || method === 'stde-dense';
@@ -164,43 +295,72 @@ export interface TwoBodyTrainer {
 /** The training loop's state: network, jitted value-and-grad, Adam with linear decay to 0 over `steps`. */
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
-  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased' } = o;
+  const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased', probes = 'rows' } = o;
   if (lossKind !== 'biased' && lossKind !== 'unbiased')
     throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
   if (!twoBodyMethods.includes(method))
     throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
+  if (probes !== 'rows' && probes !== 'tiled') throw new Error(`trainTwoBody: probes must be 'rows' or 'tiled', got '${String(probes)}'`);
   const problem = twoBody(d, seed);
   const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
   const P = Math.min(samples, d);
+  const rows = method === 'stde-sparse' && probes === 'rows';
   const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
-  const loss = makeLoss(net, op, method, weights, lossKind);
+  const loss = makeLoss(net, op, method, weights, lossKind, rows);
   const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
   const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
   const noDirs = fx.zeros([1, 1, d], dtype);
   const draws = lossKind === 'unbiased' ? 2 : 1;
+  // Dense Adam on purpose: even with gathered rows, W1's gradient is dense, x^T da from the primal a = x W1 + b
+  // (the points are dense) plus the rows J from the tangents, so every entry of W1 is touched every step and a
+  // lazy/sparse Adam would not be Adam here. Its state is O(d * width) on the host, outside wasm memory.
   const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
+  const sample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
+    const x = ballFromUniforms(U, r, d);
+    return [x, problem.sourceTraced(op, x)];
+  });
   const init: Params = net.params;
   const theta = flattenTree(init, dtype);
   let params = init;
   let s = 0;
   const step = (): number => {
-    const xs = ballPoints(batch, d, 1_000_003 * (seed + 1) + s);
-    const fs = Float64Array.from({ length: batch }, (_, n) => problem.source(op, xs.subarray(n * d, (n + 1) * d)));
+    const xs = dtype === 'f32' ? new Float32Array(batch * d) : new Float64Array(batch * d);
+    const fs = new Float64Array(batch);
+    let at = 0;
+    streamBall(d, 1_000_003 * (seed + 1) + s, 0, batch, dtype, (U, r) => {
+      const [xc, fc] = sample(U, r) as fx.Tensor[];
+      xs.set(xc.dataSync(), at * d);
+      fs.set(fc.dataSync(), at);
+      at += xc.shape[0];
+    });
     const x = fx.tensor(xs, [batch, d], dtype);
     const f = fx.tensor(fs, [batch, 1], dtype);
     s++;
-    const draw = (seed: number): fx.Tensor =>
-      method === 'stde-sparse'
-        ? coordinateProbes(d, { samples: P, rng: seed }, dtype).dirs
-        : denseProbes(d, batch, { samples: P, rng: seed }, dtype).dirs;
-    const dirs = method === 'exact' || method === 'hessian' ? noDirs : fx.stack(independentSeeds(s).slice(0, draws).map(draw));
+    const seeds = independentSeeds(s).slice(0, draws);
+    let dirs: fx.Tensor;
+    if (rows) dirs = fx.tensor(Int32Array.from(seeds.flatMap((r) => coordinateSample(d, { samples: P, rng: r }))), [draws, P], 'i32');
+    else if (method === 'exact' || method === 'hessian') dirs = noDirs;
+    else {
+      const draw = (r: number): fx.Tensor =>
+        method === 'stde-sparse'
+          ? coordinateProbes(d, { samples: P, rng: r }, dtype).dirs
+          : denseProbes(d, batch, { samples: P, rng: r }, dtype).dirs;
+      dirs = fx.stack(seeds.map(draw));
+    }
     const [value, grads] = valueAndGrad(params, x, f, dirs);
     opt.step(theta, flattenTree(grads as Params, dtype));
     params = unflattenTree(init, theta);
     return (value as fx.Tensor).item();
   };
-  return { step, evaluate: () => relativeL2(net, params, problem, testPoints, seed, dtype) };
+  const testSeed = -1 - seed * 7919; // a stream disjoint from training
+  const predictAndExact = fx.jit((ps: Params, U: fx.Tensor, r: fx.Tensor) => {
+    const x = ballFromUniforms(U, r, d);
+    return [fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)), problem.uTraced(x)];
+  });
+  const evaluate = (): number =>
+    relativeL2(streamBall(d, testSeed, 0, testPoints, dtype, (U, r) => predictAndExact(params, U, r) as fx.Tensor[]));
+  return { step, evaluate };
 }
 
 /** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
@@ -217,25 +377,24 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
 }
 
-/** ||u_theta - u*|| / ||u*|| over held-out ball points (a seed stream disjoint from training). */
-export function relativeL2(net: fx.nn.Mlp, params: Params, problem: TwoBody, n: number, seed: number, dtype: 'f32' | 'f64'): number {
-  const d = problem.d;
-  const chunk = Math.max(1, Math.min(n, Math.floor(2e6 / d)));
+/** ||u_theta - u*|| / ||u*|| from chunks of (prediction, exact) values (streamed: never all points at once). */
+export function relativeL2(chunks: Iterable<readonly fx.Tensor[]>): number {
   let num = 0;
   let den = 0;
-  for (let at = 0; at < n; at += chunk) {
-    const m = Math.min(chunk, n - at);
-    const xs = ballPoints(m, d, -1 - seed * 7919 - at);
-    const x = fx.tensor(xs, [m, d], dtype);
-    const r2 = fx.sub(1, fx.sum(fx.square(x), 1, true));
-    const pred = fx.mul(r2, net.apply(params, x)).dataSync();
-    for (let k = 0; k < m; k++) {
-      const ref = problem.u(xs.subarray(k * d, (k + 1) * d));
-      num += (pred[k] - ref) ** 2;
-      den += ref ** 2;
+  for (const [pred, exact] of chunks) {
+    const p = pred.dataSync();
+    const e = exact.dataSync();
+    for (let k = 0; k < p.length; k++) {
+      num += (p[k] - e[k]) ** 2;
+      den += e[k] ** 2;
     }
   }
   return Math.sqrt(num / den);
+}
+
+/** Peak resident memory and the wasm instance's memory (it only grows), in MB. */
+export function memoryMB(): { rss: number; wasm: number } {
+  return { rss: process.resourceUsage().maxRSS / 1024, wasm: (wasmKernels()?.memory.buffer.byteLength ?? 0) / 2 ** 20 };
 }
 
 function cli(): void {
@@ -245,31 +404,67 @@ function cli(): void {
   };
   const num = (name: string, fallback: number): number => {
     const v = Number(arg(name, String(fallback)));
-    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got '${arg(name, '')}'`);
+    if (!Number.isFinite(v) || v <= 0) {
+      console.error(`--${name} must be a positive number, got '${arg(name, '')}'`);
+      process.exit(2);
+    }
     return v;
   };
   const op = arg('op', 'poisson') as TwoBodyOp;
   const method = arg('method', 'stde-sparse') as TwoBodyMethod;
   const d = num('d', 100);
   const steps = num('steps', 1000);
-  console.log(
-    `two-body ${op}, d = ${d}, ${method}, ${steps} steps (${process.argv.includes('--f64') ? 'f64' : 'f32'}, backend ${fx.getBackend()})`,
-  );
-  const res = trainTwoBody({
+  const evalEvery = Number(arg('eval-every', '0'));
+  const target = Number(arg('target', '0'));
+  const dtype = process.argv.includes('--f64') ? 'f64' : 'f32';
+  console.log(`two-body ${op}, d = ${d}, ${method}, ${steps} steps (${dtype}, backend ${fx.getBackend()})`);
+  const options: Omit<TrainOptions, 'log' | 'logEvery'> = {
     d,
     steps,
     op,
     method,
     samples: num('samples', 16),
     batch: num('batch', 100),
+    lr: num('lr', 1e-3),
+    testPoints: num('test-points', d >= 1e5 ? 200 : 2000),
     seed: Number(arg('seed', '0')),
-    dtype: process.argv.includes('--f64') ? 'f64' : 'f32',
+    dtype,
     jit: !process.argv.includes('--no-jit'),
     loss: arg('loss', 'biased') as 'biased' | 'unbiased',
-    logEvery: num('log-every', 100),
-    log: (s, l, t) => console.log(`step ${s}  loss ${l.toExponential(3)}  ${(s / t).toFixed(2)} it/s`),
-  });
-  console.log(`relative L2 error ${res.l2re.toExponential(3)}, ${res.stepsPerSecond.toFixed(2)} it/s, ${res.seconds.toFixed(1)} s`);
+  };
+  let trainer: TwoBodyTrainer;
+  try {
+    trainer = twoBodyTrainer(options);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const logEvery = num('log-every', 100);
+  const t0 = performance.now();
+  const seconds = () => (performance.now() - t0) / 1000;
+  let l2 = NaN;
+  let s = 1;
+  for (; s <= steps; s++) {
+    const loss = trainer.step();
+    const mem = memoryMB();
+    const at = `step ${s}  ${seconds().toFixed(1)} s  ${(s / seconds()).toFixed(3)} it/s  peak RSS ${mem.rss.toFixed(0)} MB  wasm ${mem.wasm.toFixed(0)} MB`;
+    if (s % logEvery === 0 || s === steps) console.log(`${at}  loss ${loss.toExponential(3)}`);
+    if (evalEvery > 0 && (s % evalEvery === 0 || s === steps)) {
+      const tEval = performance.now();
+      l2 = trainer.evaluate();
+      console.log(`${at}  relative L2 ${l2.toExponential(3)} (evaluation ${((performance.now() - tEval) / 1000).toFixed(1)} s, included)`);
+      if (target > 0 && l2 <= target) {
+        console.log(`reached relative L2 <= ${target} at step ${s}, ${seconds().toFixed(1)} s`);
+        break;
+      }
+    }
+  }
+  if (!(evalEvery > 0)) l2 = trainer.evaluate();
+  const mem = memoryMB();
+  console.log(
+    `relative L2 error ${l2.toExponential(3)}, ${(Math.min(s, steps) / seconds()).toFixed(3)} it/s, ${seconds().toFixed(1)} s, ` +
+      `peak RSS ${mem.rss.toFixed(0)} MB, wasm memory ${mem.wasm.toFixed(0)} MB`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) cli();

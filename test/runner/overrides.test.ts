@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { main } from '../../runner/cli.js';
-import { applyOverrides, parseKeyPath, parseOverride } from '../../runner/overrides.js';
+import { applyOverrides, parseKeyPath, parseOverride, parseUnset } from '../../runner/overrides.js';
 import { readMetrics } from '../../runner/outputs.js';
 import { pinnYaml, quadraticFactory, rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
 
@@ -90,6 +90,64 @@ describe('runner: --set overrides', () => {
       expect(await rejectedAt(dir, yaml, '--set', ['--set', 'seed='])).to.match(/expected a value/);
       expect(await rejectedAt(dir, yaml, '--set', ['--set', 'network.layers=[1,'])).to.match(/invalid YAML value/);
       expect(await rejectedAt(dir, yaml, '--set', ['--set', '__proto__.x=1'])).to.match(/JS object internal/);
+    });
+  });
+  describe('removing a key: --unset key.path, or a null value', () => {
+    const FINETUNE = 'training: { steps: 40, lr: 0.05, finetune: { at: 20, optimizer: lbfgs } }';
+    /** validate --print of `yaml` with `args`, without the comment lines (the overrides record). */
+    async function printed(dir: string, yaml: string, args: string[] = []): Promise<string> {
+      const file = writeConfig(dir, yaml, `c${Math.random().toString(36).slice(2)}.yaml`);
+      const s = sinks();
+      expect(await main(['validate', file, '--print', ...args], s.deps), s.err.join('')).to.equal(0);
+      return s.out
+        .join('')
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
+    }
+
+    it('equals the config file without the key; the schema default comes back; the record marks it', async () => {
+      const dir = tempDir();
+      const without = await printed(dir, pinnYaml(['training: { steps: 40 }']));
+      expect(without).to.not.include('finetune');
+      const withIt = await printed(dir, pinnYaml([FINETUNE]));
+      expect(withIt).to.include('finetune');
+      // finetune removed and lr back to its default: the file without both keys
+      expect(await printed(dir, pinnYaml([FINETUNE]), ['--unset', 'training.finetune', '--unset', 'training.lr'])).to.equal(without);
+      expect(await printed(dir, pinnYaml([FINETUNE]), ['--set', 'training.finetune=null', '--set', 'training.lr=null'])).to.equal(without);
+      // --unset runs before --set: the section is replaced, not merged
+      const replaced = await printed(dir, pinnYaml([FINETUNE]), ['--unset', 'training.finetune', '--set', 'training.finetune={ at: 30 }']);
+      expect(replaced).to.equal(await printed(dir, pinnYaml(['training: { steps: 40, lr: 0.05, finetune: { at: 30 } }'])));
+      // an absent key that the schema knows: nothing to remove, no error (a sweep grid may switch off what a base lacks)
+      expect(await printed(dir, pinnYaml(['training: { steps: 40 }']), ['--unset', 'training.finetune'])).to.equal(without);
+      const file = writeConfig(dir, pinnYaml([FINETUNE]), 'recorded.yaml');
+      const s = sinks();
+      expect(await main(['validate', file, '--print', '--unset', 'training.finetune'], s.deps)).to.equal(0);
+      expect(s.out.join('').split('\n').slice(0, 2)).to.deep.equal([
+        '# overrides (--set), applied to the config file before validation:',
+        '#   training.finetune=null (key removed)',
+      ]);
+    });
+
+    it('applyOverrides removes without creating the mappings on the way', () => {
+      const data = { training: { lr: 1, steps: 2 }, seed: 1 };
+      applyOverrides(data, [parseUnset('training.lr'), parseUnset('network.layers'), parseOverride('seed=null')]);
+      expect(data).to.deep.equal({ training: { steps: 2 } });
+    });
+
+    it('an unknown key, a list entry, a path through a scalar or a required key exit 2 naming the key path', async () => {
+      const dir = tempDir();
+      const yaml = pinnYaml([FINETUNE]);
+      expect(await rejectedAt(dir, yaml, 'training.finetun', ['--unset', 'training.finetun'])).to.match(
+        /unknown key \(did you mean 'finetune'\?\)/,
+      );
+      expect(await rejectedAt(dir, yaml, 'traning', ['--unset', 'traning.finetune'])).to.match(/did you mean 'training'/);
+      expect(await rejectedAt(dir, yaml, 'network.layers[0]', ['--unset', 'network.layers[0]', '--set', 'network.layers=[4]'])).to.match(
+        /cannot remove a list entry; set the whole list instead/,
+      );
+      expect(await rejectedAt(dir, yaml, 'seed', ['--unset', 'seed.x'])).to.match(/expected a mapping to remove 'seed.x', got 3/);
+      expect(await rejectedAt(dir, yaml, 'name', ['--unset', 'name'])).to.match(/expected a string, got nothing \(required\)/);
+      expect(await rejectedAt(dir, yaml, '--unset', ['--unset', 'a..b'])).to.match(/expected a key path/);
     });
   });
 });

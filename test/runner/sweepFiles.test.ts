@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { main } from '../../runner/cli.js';
-import { loadSweep } from '../../runner/sweepConfig.js';
+import { loadSweep, runOverrides } from '../../runner/sweepConfig.js';
+import { parseConfigText } from '../../runner/config.js';
 import { pinnYaml, sinks, tempDir, writeConfig } from './helpers.js';
 
 const dir = tempDir('fluxion-sweepfiles-');
@@ -66,6 +67,24 @@ describe('sweep files: rejected by key path', () => {
       /also set by set.training.lr/,
     );
     expect(await sweepRejectedAt(['grid: { training..lr: [1] }'], 'grid.training..lr')).to.match(/expected a key path/);
+    // null removes a key: a misspelt one or a list entry is named at its sweep key
+    expect(await sweepRejectedAt(['grid: { training.finetun: [null] }'], 'grid.training.finetun')).to.match(/did you mean 'finetune'/);
+    expect(await sweepRejectedAt(['set: { "network.layers[0]": null }'], 'set.network.layers[0]')).to.match(/cannot remove a list entry/);
+  });
+
+  it('a null value removes the key: set switches off a section of the base, a grid compares with and without', () => {
+    writeConfig(dir, pinnYaml(['training: { steps: 5, lr: 0.05, finetune: { at: 3, optimizer: lbfgs } }']), 'finetuned.yaml');
+    const file = writeConfig(
+      dir,
+      ['name: ft', 'base: finetuned.yaml', 'set: { training.lr: null }', 'grid: { training.finetune: [null, { at: 2 }] }'].join('\n'),
+      'ft.yaml',
+    );
+    const loaded = loadSweep(file);
+    expect(loaded.runs.map((r) => r.setting)).to.deep.equal([{ 'training.finetune': null }, { 'training.finetune': { at: 2 } }]);
+    const configs = loaded.runs.map((r) => parseConfigText(loaded.baseText, 'base', () => {}, runOverrides(loaded.sweep, r)));
+    const plain = parseConfigText(pinnYaml(['training: { steps: 5 }']));
+    expect(configs.map((c) => c.training.lr)).to.deep.equal([plain.training.lr, plain.training.lr]);
+    expect(configs.map((c) => (c.kind === 'pinn' ? c.training.finetune?.at : 'not pinn'))).to.deep.equal([undefined, 2]);
   });
 
   it('a bad inline base is named under base', async () => {

@@ -1,7 +1,7 @@
 // The two-body example: closed-form Laplacian of u* against jets, and the training loop's estimators agreeing.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { ballPoints, trainTwoBody, twoBody } from '../../examples/stde/twobody.js';
+import { ballPoints, ballUniforms, trainTwoBody, twoBody } from '../../examples/stde/twobody.js';
 
 describe('stde: two-body example', () => {
   const d = 5;
@@ -12,7 +12,14 @@ describe('stde: two-body example', () => {
   const row = (n: number) => xs.subarray(n * d, (n + 1) * d);
 
   it('points lie in the unit ball; the traced u* equals the host u*', () => {
-    for (let n = 0; n < N; n++) expect(Math.hypot(...row(n))).to.be.below(1);
+    for (let n = 0; n < N; n++) expect(Math.hypot(...row(n))).to.be.closeTo(ballUniforms(d, 11, n, new Float64Array(6)).r, 1e-14);
+    // directions: 400 points in 9-D; per coordinate E[x_i] = 0 and E[x_i^2] = E[r^2] / d = 1 / (3 d)
+    const many = ballPoints(400, 9, 5);
+    for (let i = 0; i < 9; i++) {
+      const col = Array.from({ length: 400 }, (_, n) => many[n * 9 + i]);
+      expect(Math.abs(col.reduce((a, v) => a + v, 0) / 400)).to.be.below(4 * Math.sqrt(1 / 27 / 400));
+      expect(col.reduce((a, v) => a + v * v, 0) / 400).to.be.closeTo(1 / 27, 0.3 / 27);
+    }
     const ut = problem.uTraced(x).dataSync();
     for (let n = 0; n < N; n++) expect(ut[n]).to.be.closeTo(problem.u(row(n)), 1e-13);
   });
@@ -23,6 +30,10 @@ describe('stde: two-body example', () => {
       const closed = problem.laplacian(row(n));
       expect(closed).to.be.closeTo(lap[n], 1e-10 * (1 + Math.abs(lap[n])));
       const u = problem.u(row(n));
+      for (const op of ['poisson', 'allen-cahn', 'sine-gordon'] as const) {
+        const traced = problem.sourceTraced(op, x).dataSync()[n];
+        expect(traced).to.be.closeTo(problem.source(op, row(n)), 1e-10 * (1 + Math.abs(traced)));
+      }
       expect(problem.source('poisson', row(n))).to.equal(closed);
       expect(problem.source('allen-cahn', row(n))).to.be.closeTo(closed + u - u ** 3, 1e-12);
       expect(problem.source('sine-gordon', row(n))).to.be.closeTo(closed + Math.sin(u), 1e-12);
@@ -49,5 +60,16 @@ describe('stde: two-body example', () => {
     expect(Number.isFinite(noisy.l2re)).to.equal(true);
     expect(noisy.finalLoss).to.not.be.closeTo(exact.finalLoss, 1e-6 * exact.finalLoss);
     expect(() => trainTwoBody({ ...base, loss: 'nope' as never })).to.throw(/loss must be 'biased' or 'unbiased'/);
+  });
+
+  it('sparse STDE with gathered rows (default) takes the same steps as unit-vector tangents, at |J| < d', () => {
+    for (const op of ['poisson', 'allen-cahn'] as const) {
+      const base = { d: 7, steps: 3, width: 8, depth: 3, batch: 5, dtype: 'f64' as const, testPoints: 50, op, samples: 3 };
+      const rows = trainTwoBody({ ...base, loss: 'unbiased' });
+      const tiled = trainTwoBody({ ...base, loss: 'unbiased', probes: 'tiled' });
+      expect(rows.finalLoss).to.be.closeTo(tiled.finalLoss, 1e-10 * Math.abs(tiled.finalLoss));
+      expect(rows.l2re).to.be.closeTo(tiled.l2re, 1e-10);
+    }
+    expect(() => trainTwoBody({ d: 4, steps: 1, probes: 'dense' as never })).to.throw(/probes must be 'rows' or 'tiled'/);
   });
 });

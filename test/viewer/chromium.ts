@@ -21,6 +21,10 @@ export const FLAGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+/** Chromium exposes WebGPU on Linux only behind this flag; SwiftShader is its CPU adapter (no GPU needed). */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+/** navigator.gpu exists in secure contexts only, so WebGPU pages are served (by request interception) from localhost. */
+const SECURE_ORIGIN = 'http://localhost/';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Screenshots the tests save (build/ is git-ignored). */
 export const shots = join(repoRoot, 'build', 'screenshots');
@@ -96,4 +100,42 @@ export async function appBundle(tools: BrowserTools, tmp: string): Promise<strin
   const appDir = join(tmp, 'app');
   await tools.build.buildViewer({ outdir: appDir, minify: false });
   return appDir;
+}
+
+/**
+ * Bundles the page module `entry`, runs it in a fresh headless Chromium (with WebGPU enabled when `webgpu`) on a
+ * secure localhost origin, and returns what it publishes on globalThis[`global`], with the page's uncaught errors.
+ */
+export async function runPage<R>(
+  tools: BrowserTools,
+  entry: string,
+  global: string,
+  o: { webgpu: boolean; timeoutMs: number },
+): Promise<{ result: R; errors: string[] }> {
+  const esbuild = await import('esbuild');
+  const bundle = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    plugins: [tools.build.nodeBuiltinsShim],
+    logLevel: 'warning',
+  });
+  const args = o.webgpu ? [...FLAGS, ...WEBGPU_FLAGS] : FLAGS;
+  const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args, headless: true });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.route(SECURE_ORIGIN, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>fluxion</title>' }));
+    await page.goto(SECURE_ORIGIN);
+    await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+    await page.waitForFunction((g) => g in globalThis, global, { timeout: o.timeoutMs });
+    const result = (await page.evaluate((g) => (globalThis as unknown as Record<string, unknown>)[g], global)) as R;
+    return { result, errors };
+  } finally {
+    await browser.close();
+  }
 }

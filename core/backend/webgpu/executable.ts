@@ -1,0 +1,107 @@
+// A planned program (program.ts) bound to a device: one arena buffer, one compute pipeline per kernel.
+// A run writes host inputs into the arena (or copies resident ones on the device), records every
+// dispatch into one compute pass and copies each output into a fresh buffer that the caller owns as a
+// DeviceTensor; nothing is read back.
+import type { Tensor } from '../../tensor.js';
+import { fmt, sameShape, sizeOf } from '../../shape.js';
+import type { Program, Slot } from './program.js';
+import type { Kernel } from './shaders.js';
+import { DeviceTensor, type WebGpuContext } from './device.js';
+import type { WgBindGroup, WgBuffer, WgPipeline } from './types.js';
+
+/** Compiled pipelines by shader text, shared by the executables of one backend. */
+export type PipelineCache = Map<string, WgPipeline>;
+
+export class WebGpuExecutable {
+  private readonly arena: WgBuffer;
+  private readonly steps: Array<{ pipeline: WgPipeline; bind: WgBindGroup; kernel: Kernel }>;
+  private disposed = false;
+
+  constructor(
+    readonly program: Program,
+    private readonly ctx: WebGpuContext,
+    pipelines: PipelineCache,
+  ) {
+    const { device } = ctx;
+    const max = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    if (program.arenaBytes > max) {
+      throw new Error(
+        `webgpu backend: the graph needs ${program.arenaBytes} bytes of device memory in one buffer; this device allows ${max}`,
+      );
+    }
+    this.arena = ctx.buffer(program.arenaBytes);
+    for (const c of program.constants) if (c.data.length) device.queue.writeBuffer(this.arena, c.offset * 4, c.data);
+    this.steps = program.kernels.map((kernel) => {
+      const pipeline = ctx.guarded(`compiling the shader for ${kernel.label}\n${kernel.wgsl}\n`, () => {
+        let p = pipelines.get(kernel.wgsl);
+        if (!p) {
+          p = device.createComputePipeline({
+            layout: 'auto',
+            compute: { module: device.createShaderModule({ code: kernel.wgsl }), entryPoint: 'main' },
+          });
+          pipelines.set(kernel.wgsl, p);
+        }
+        return p;
+      });
+      const bind = device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: this.arena } }],
+      });
+      return { pipeline, bind, kernel };
+    });
+  }
+
+  /** How many dispatches one run records. */
+  get kernelCount(): number {
+    return this.steps.length;
+  }
+
+  run(args: ReadonlyArray<Tensor | DeviceTensor>): DeviceTensor[] {
+    if (this.disposed) throw new Error('webgpu backend: this executable was disposed');
+    const { inputs, outputs } = this.program;
+    if (args.length !== inputs.length) throw new Error(`webgpu backend: expected ${inputs.length} inputs, got ${args.length}`);
+    const { device } = this.ctx;
+    return this.ctx.guarded('running a compiled graph', () => {
+      const enc = device.createCommandEncoder();
+      args.forEach((a, i) =>
+        this.bindInput(a, inputs[i], i, (src) => enc.copyBufferToBuffer(src, 0, this.arena, inputs[i].offset * 4, a.size * 4)),
+      );
+      const pass = enc.beginComputePass();
+      for (const s of this.steps) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.bind);
+        pass.dispatchWorkgroups(...s.kernel.groups);
+      }
+      pass.end();
+      const outs = outputs.map((o) => {
+        const bytes = sizeOf(o.aval.shape) * 4;
+        const buf = this.ctx.buffer(bytes);
+        if (bytes) enc.copyBufferToBuffer(this.arena, o.offset * 4, buf, 0, bytes);
+        return new DeviceTensor([...o.aval.shape], o.aval.dtype === 'i32' ? 'i32' : 'f32', buf, this.ctx);
+      });
+      device.queue.submit([enc.finish()]);
+      return outs;
+    });
+  }
+
+  /** Checks input `i` against its slot, then writes it (host) or has `copy` record its device copy. */
+  private bindInput(a: Tensor | DeviceTensor, slot: Slot, i: number, copy: (src: WgBuffer) => void): void {
+    if (!sameShape(a.shape, slot.aval.shape) || a.dtype !== slot.aval.dtype) {
+      throw new Error(
+        `webgpu backend: input ${i} is ${a.dtype}${fmt(a.shape)}, the compiled graph expects ${slot.aval.dtype}${fmt(slot.aval.shape)}`,
+      );
+    }
+    if (!a.size) return;
+    if (a instanceof DeviceTensor) {
+      a.checkLive(`input ${i}`);
+      if (a.context !== this.ctx) throw new Error(`webgpu backend: input ${i} lives on another device`);
+      copy(a.buffer);
+    } else this.ctx.device.queue.writeBuffer(this.arena, slot.offset * 4, a.dataSync());
+  }
+
+  /** Frees the arena; the executable must not be run afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.arena.destroy();
+  }
+}

@@ -1,0 +1,196 @@
+// A graph planned for the webgpu backend, independent of any device: the fused elementwise chains the
+// other compilers use, one arena with liveness-based offsets (core/compile/memory.ts), and the list of
+// WGSL dispatches. Pure, so Node tests check the planning and its errors without a GPU.
+import { Var, type Atom, type Aval, type Eqn, type Graph } from '../../ir.js';
+import { Tensor } from '../../tensor.js';
+import { fmt, sizeOf, type Shape } from '../../shape.js';
+import { defOf } from '../../prims/registry.js';
+import type { PrimName, PrimParams } from '../../prims/types.js';
+import type { ElementwiseParams } from '../../prims/elementwise.js';
+import { planFusion } from '../../compile/fusion.js';
+import { inlineCustom } from '../../compile/inline.js';
+import { planOffsets, type Lifetime } from '../../compile/memory.js';
+import {
+  concatKernel,
+  fusedKernel,
+  gatherKernel,
+  matmulKernel,
+  padKernel,
+  reduceKernel,
+  scatterAddKernels,
+  viewKernel,
+  type Kernel,
+} from './shaders.js';
+
+/** A value's place in the arena, in 4-byte words. */
+export interface Slot {
+  readonly offset: number;
+  readonly aval: Aval;
+}
+
+export interface Program {
+  readonly arenaBytes: number;
+  /** the graph's explicit inputs, in order */
+  readonly inputs: readonly Slot[];
+  readonly outputs: readonly Slot[];
+  /** literal tensors, written into the arena once */
+  readonly constants: ReadonlyArray<Slot & { readonly data: Float32Array | Int32Array }>;
+  readonly kernels: readonly Kernel[];
+}
+
+/** The error every unsupported graph raises: it names the backend, the primitive and what is missing. */
+export class WebGpuUnsupported extends Error {
+  override readonly name = 'WebGpuUnsupported';
+}
+
+type Ctx<K extends PrimName> = {
+  readonly params: PrimParams[K];
+  readonly inShapes: readonly Shape[];
+  readonly out: Aval;
+  /** arena word offset of input k */
+  readonly at: (k: number) => number;
+  /** arena word offset of the output */
+  readonly to: number;
+};
+type Build<K extends PrimName> = (c: Ctx<K>) => Kernel[];
+type NonElementwise = Exclude<PrimName, keyof ElementwiseParams>;
+
+/** Each non-elementwise primitive's kernels, or why it has none yet (a primitive missing here fails to compile). */
+const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: string } } = {
+  broadcast: (c) => view('broadcast', c),
+  reshape: { unsupported: 'internal: reshape shares its input buffer and never runs as a kernel' },
+  transpose: (c) => view('transpose', c),
+  slice: (c) => view('slice', c),
+  pad: (c) => [padKernel(c.inShapes[0], c.params, c.out.shape, c.at(0), c.to)],
+  concat: (c) => [
+    concatKernel(
+      c.inShapes,
+      c.inShapes.map((_, k) => c.at(k)),
+      c.out.shape,
+      c.params.axis,
+      c.to,
+    ),
+  ],
+  reduce_sum: (c) => [reduceKernel(c.inShapes[0], c.params.axes, false, c.at(0), c.to)],
+  reduce_max: (c) => [reduceKernel(c.inShapes[0], c.params.axes, true, c.at(0), c.to)],
+  matmul: (c) => [matmulKernel(c.inShapes[0], c.out, c.params, c.at(0), c.at(1), c.to)],
+  gather: (c) => [gatherKernel(c.inShapes[0], sizeOf(c.inShapes[1]), c.params.axis, c.at(0), c.at(1), c.to)],
+  scatter_add: (c) => scatterAddKernels(c.inShapes[0], c.inShapes[1], c.params, c.at(0), c.at(1), c.to),
+  rfft: { unsupported: 'FFTs have no WGSL kernels yet' },
+  irfft: { unsupported: 'FFTs have no WGSL kernels yet' },
+  fft: { unsupported: 'FFTs have no WGSL kernels yet' },
+  ifft: { unsupported: 'FFTs have no WGSL kernels yet' },
+  random: { unsupported: 'random draws inside a compiled graph have no WGSL kernel yet; draw them outside and pass them in' },
+  custom_vjp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
+  custom_jvp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
+  host_call: { unsupported: 'host callbacks run JavaScript on host arrays, which a compute shader cannot call' },
+};
+
+function view<K extends 'broadcast' | 'transpose' | 'slice'>(prim: K, c: Ctx<K>): Kernel[] {
+  const v = defOf(prim).view?.(c.inShapes[0], c.out, c.params);
+  if (!v) throw new Error(`internal: ${prim} has no strided view`);
+  return [viewKernel(v, c.out.shape, c.at(0), c.to, prim)];
+}
+
+const describe = (a: Aval): string => `${a.dtype}${fmt(a.shape)}`;
+
+function unsupportedDtype(a: Aval, where: string): WebGpuUnsupported {
+  const fix =
+    a.dtype === 'f64'
+      ? "cast to f32 (fx.cast(x, 'f32')) or run this function on the wasm backend, which computes in f64"
+      : 'i32 values are supported only as gather/scatter-add indices; run this function on the wasm backend';
+  return new WebGpuUnsupported(`webgpu backend: dtype ${a.dtype} is not supported (f32 only): ${where} is ${describe(a)}; ${fix}`);
+}
+
+/** Input slots that hold i32 indices. */
+const indexSlot = (prim: PrimName, k: number): boolean => (prim === 'gather' && k === 1) || (prim === 'scatter_add' && k === 0);
+
+/** Throws WebGpuUnsupported for the first value the backend cannot hold: anything but f32, i32 indices aside. */
+function checkDtypes(g: Graph): void {
+  g.inputs.forEach((v, i) => {
+    if (v.dtype === 'f64') throw unsupportedDtype(v, `input ${i}`);
+  });
+  for (const e of g.eqns) {
+    if (e.out.dtype !== 'f32') throw unsupportedDtype(e.out, `the output of ${e.prim}`);
+    e.inputs.forEach((a, k) => {
+      const want = indexSlot(e.prim, k) ? 'i32' : 'f32';
+      if (a.dtype !== want) throw unsupportedDtype(a, `input ${k} of ${e.prim}${a instanceof Tensor ? ' (a constant)' : ''}`);
+    });
+  }
+  g.outputs.forEach((a, i) => {
+    if (a.dtype === 'f64') throw unsupportedDtype(a, `output ${i}`);
+  });
+}
+
+/** Ops whose output is the input's bytes unchanged share its arena range. */
+const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias;
+
+/** Plans `graph` for the webgpu backend; throws WebGpuUnsupported naming what it cannot run. */
+export function planProgram(graph0: Graph): Program {
+  const graph = inlineCustom(graph0);
+  if (graph.captured.length) {
+    throw new WebGpuUnsupported('webgpu backend: this graph reads values of an enclosing trace; compile the outermost function instead');
+  }
+  checkDtypes(graph);
+  const plan = planFusion(graph, false);
+  const root = new Map<Atom, Atom>();
+  const owner = (a: Atom): Atom => root.get(a) ?? a;
+  const life = new Map<Atom, Lifetime>();
+  const touch = (a: Atom, at: number): void => {
+    const o = owner(a);
+    let l = life.get(o);
+    if (!l) {
+      const isInput = o instanceof Var && graph.inputs.includes(o);
+      l = { bytes: sizeOf(o.shape) * 4, first: isInput || !(o instanceof Var) ? -1 : at, last: at };
+      life.set(o, l);
+    }
+    // constants are written once at compile time, so no other value may ever take their range
+    l.last = o instanceof Var ? Math.max(l.last, at) : Infinity;
+  };
+  graph.inputs.forEach((v) => touch(v, -1));
+  plan.steps.forEach(({ eqn, kernel }, i) => {
+    (kernel ? kernel.inputs : eqn.inputs).forEach((a) => touch(a, i));
+    if (aliases(eqn) && !kernel) root.set(eqn.out, owner(eqn.inputs[0]));
+    else touch(eqn.out, i);
+  });
+  for (const a of graph.outputs) touch(a, Infinity);
+  const owners = [...life.keys()];
+  const { offsets, total } = planOffsets(owners.map((o) => life.get(o) as Lifetime));
+  const words = new Map<Atom, number>(owners.map((o, i) => [o, offsets[i] / 4]));
+  const at = (a: Atom): number => {
+    const w = words.get(owner(a));
+    if (w === undefined) throw new Error(`internal: no arena slot for ${String(a)}`);
+    return w;
+  };
+  const slot = (a: Atom): Slot => ({ offset: at(a), aval: { shape: a.shape, dtype: a.dtype } });
+
+  const kernels: Kernel[] = [];
+  for (const { eqn, kernel } of plan.steps) {
+    if (kernel) {
+      const k = fusedKernel(kernel, (j) => at(kernel.inputs[j]), at(eqn.out));
+      if ('missing' in k) throw new WebGpuUnsupported(`webgpu backend: primitive '${k.missing}' has no WGSL rendering`);
+      kernels.push(k);
+      continue;
+    }
+    if (aliases(eqn)) continue;
+    const build = KERNELS[eqn.prim as NonElementwise] as Build<PrimName> | { unsupported: string };
+    if ('unsupported' in build)
+      throw new WebGpuUnsupported(`webgpu backend: primitive '${eqn.prim}' is not supported: ${build.unsupported}`);
+    if (sizeOf(eqn.out.shape) === 0) continue;
+    kernels.push(
+      ...build({
+        params: eqn.params,
+        inShapes: eqn.inputs.map((a) => a.shape),
+        out: eqn.out,
+        at: (k) => at(eqn.inputs[k]),
+        to: at(eqn.out),
+      }),
+    );
+  }
+  const constants = owners.flatMap((o) => {
+    if (o instanceof Var) return [];
+    const data = o.dataSync();
+    return [{ ...slot(o), data: data instanceof Int32Array ? data : Float32Array.from(data) }];
+  });
+  return { arenaBytes: Math.max(total, 256), inputs: graph.inputs.map(slot), outputs: graph.outputs.map(slot), constants, kernels };
+}

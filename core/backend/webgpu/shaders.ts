@@ -1,0 +1,290 @@
+// WGSL compute shaders for one compiled graph. Every value lives in one storage buffer (the arena, `m`,
+// f32 words; i32 indices stored as their bits) at an offset planned at compile time, so shapes, strides
+// and offsets are all baked into the text as u32 literals and a kernel binds nothing but the arena.
+import { WGSL_SPECIALS, wgslLit } from '../../kernels/wgsl.js';
+import { defOf } from '../../prims/registry.js';
+import type { PrimName, PrimParams } from '../../prims/types.js';
+import { sizeOf, stridesOf, type Shape } from '../../shape.js';
+import type { FusedKernel, FusedNode } from '../../compile/fusion.js';
+import type { StridedView } from '../../kernels/strided.js';
+import type { Aval } from '../../ir.js';
+
+/** One dispatch: the shader text and its workgroup grid. */
+export interface Kernel {
+  readonly wgsl: string;
+  readonly groups: readonly [number, number, number];
+  /** what it computes, for error messages */
+  readonly label: string;
+}
+
+/** Workgroups per grid dimension that every WebGPU device accepts. */
+const MAX_GROUPS = 65535;
+/** Threads per workgroup of the one-thread-per-element kernels. */
+const WG = 64;
+/** Matmul tile edge: a 16x16 workgroup computes a 16x16 output tile from shared 16x16 tiles of A and B. */
+const TILE = 16;
+/** Reductions over at least this many elements per output use a whole workgroup per output cell. */
+const WIDE_REDUCTION = 256;
+
+const u = (n: number): string => `${n}u`;
+const ARENA = `@group(0) @binding(0) var<storage, read_write> m: array<f32>;\n${WGSL_SPECIALS}`;
+const ATOMIC_ARENA = '@group(0) @binding(0) var<storage, read_write> m: array<atomic<u32>>;';
+
+/** A grid of `n` workgroups folded into x and y (x at most MAX_GROUPS). */
+function grid(n: number, z = 1): [number, number, number] {
+  const x = Math.max(1, Math.min(n, MAX_GROUPS));
+  const y = Math.ceil(n / x);
+  if (y > MAX_GROUPS || z > MAX_GROUPS) throw new Error(`webgpu backend: ${n} x ${z} workgroups exceed the dispatch limits`);
+  return [x, Math.max(1, y), z];
+}
+
+/** One thread per element `i` of `n`: lines computing it, ending in stores (the body's own). */
+function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
+  const groups = grid(Math.ceil(n / WG));
+  const wgsl = [
+    arena,
+    `@compute @workgroup_size(${WG})`,
+    'fn main(@builtin(global_invocation_id) g: vec3u) {',
+    `  let i = g.x + g.y * ${u(groups[0] * WG)};`,
+    `  if (i >= ${u(n)}) { return; }`,
+    ...body.map((l) => `  ${l}`),
+    '}',
+  ].join('\n');
+  return { wgsl, groups, label };
+}
+
+/** Lines splitting the flat index `flat` into per-axis indices `${name}0..` of `shape` (exact u32 division). */
+function decompose(flat: string, shape: Shape, name: string): string[] {
+  if (!shape.length) return [];
+  const strides = stridesOf(shape);
+  const lines = [`var ${name}r = ${flat};`];
+  shape.forEach((_, d) => {
+    const s = strides[d];
+    lines.push(`let ${name}${d} = ${s === 1 ? `${name}r` : `${name}r / ${u(s)}`};`);
+    if (d < shape.length - 1) lines.push(`${name}r = ${name}r - ${name}${d} * ${u(s)};`);
+  });
+  return lines;
+}
+
+/** `base + sum_d coef[d] * ${name}d`, zero terms dropped (u32). */
+function affine(base: number, coef: readonly number[], name: string): string {
+  const terms = coef.flatMap((c, d) => (c === 0 ? [] : [c === 1 ? `${name}${d}` : `${name}${d} * ${u(c)}`]));
+  return [u(base), ...terms].join(' + ');
+}
+
+/** A fused elementwise loop, or the name of the first primitive in it without a WGSL rendering. */
+export function fusedKernel(k: FusedKernel, at: (input: number) => number, out: number): Kernel | { missing: PrimName } {
+  const lines: string[] = [];
+  let missing: PrimName | null = null;
+  let tmp = 0;
+  const emit = (n: FusedNode): string => {
+    if (n.kind === 'const') return wgslLit(Math.fround(n.value));
+    if (n.kind === 'read') {
+      const { input, at: how } = n.read;
+      const index = how === 'same' ? 'i' : how === 'scalar' ? '0u' : `i % ${u(how)}`;
+      return `m[${u(at(input))} + ${index}]`;
+    }
+    const expr = defOf(n.prim).elementwise?.render.wgsl(n.args.map(emit), n.params) ?? null;
+    if (expr === null) {
+      missing ??= n.prim;
+      return '0.0';
+    }
+    const name = `t${tmp++}`;
+    lines.push(`let ${name}: f32 = ${expr};`);
+    return name;
+  };
+  const result = emit(k.tree);
+  if (missing) return { missing };
+  return perElement(k.size, [...lines, `m[${u(out)} + i] = ${result};`], `fused ${k.out.toString()}`);
+}
+
+/** out[i] = in[view(i)]: broadcast, transpose and slice, from the primitive's own strided view. */
+export function viewKernel(view: StridedView, outShape: Shape, src: number, out: number, label: string): Kernel {
+  const n = sizeOf(outShape);
+  return perElement(
+    n,
+    [...decompose('i', outShape, 'o'), `m[${u(out)} + i] = m[${u(src)} + ${affine(view.offset, view.strides, 'o')}];`],
+    label,
+  );
+}
+
+export function concatKernel(inShapes: readonly Shape[], srcs: readonly number[], outShape: Shape, axis: number, out: number): Kernel {
+  const inner = sizeOf(outShape.slice(axis + 1));
+  const lines = [...decompose('i', [sizeOf(outShape.slice(0, axis)), outShape[axis], inner], 'o'), 'var v = 0.0;'];
+  let start = 0;
+  inShapes.forEach((s, k) => {
+    const len = s[axis];
+    const read = `v = m[${u(srcs[k])} + o0 * ${u(len * inner)} + (o1 - ${u(start)}) * ${u(inner)} + o2];`;
+    lines.push(k === 0 ? `if (o1 < ${u(start + len)}) { ${read} }` : `else if (o1 < ${u(start + len)}) { ${read} }`);
+    start += len;
+  });
+  lines.push(`m[${u(out)} + i] = v;`);
+  return perElement(sizeOf(outShape), lines, `concat axis ${axis}`);
+}
+
+export function padKernel(inShape: Shape, { before }: PrimParams['pad'], outShape: Shape, src: number, out: number): Kernel {
+  const strides = stridesOf(inShape);
+  const inside = inShape.map((d, k) => `o${k} >= ${u(before[k])} && o${k} < ${u(before[k] + d)}`).join(' && ') || 'true';
+  const at = inShape.map((_, k) => `(o${k} - ${u(before[k])}) * ${u(strides[k])}`).join(' + ') || '0u';
+  const lines = [...decompose('i', outShape, 'o'), 'var v = 0.0;', `if (${inside}) { v = m[${u(src)} + ${at}]; }`, `m[${u(out)} + i] = v;`];
+  return perElement(sizeOf(outShape), lines, 'pad');
+}
+
+/** Index `j` of the i32 index array at `idx` (stored as bits in the f32 arena). */
+const indexAt = (idx: number, j: string, atomic = false): string =>
+  `u32(bitcast<i32>(${atomic ? `atomicLoad(&m[${u(idx)} + ${j}])` : `m[${u(idx)} + ${j}]`}))`;
+
+/** numpy take along `axis`. Indices are not range-checked on the device: an out-of-range one reads 0 (see the README). */
+export function gatherKernel(xShape: Shape, idxSize: number, axis: number, x: number, idx: number, out: number): Kernel {
+  const inner = sizeOf(xShape.slice(axis + 1));
+  const n = xShape[axis];
+  const shape = [sizeOf(xShape.slice(0, axis)), idxSize, inner];
+  const lines = [
+    ...decompose('i', shape, 'o'),
+    `let d = ${indexAt(idx, 'o1')};`,
+    'var v = 0.0;',
+    `if (d < ${u(n)}) { v = m[${u(x)} + o0 * ${u(n * inner)} + d * ${u(inner)} + o2]; }`,
+    `m[${u(out)} + i] = v;`,
+  ];
+  return perElement(sizeOf(shape), lines, `gather axis ${axis}`);
+}
+
+/**
+ * scatter-add as two dispatches: zero the output, then one thread per update element adding it with an
+ * atomic compare-and-swap loop on the f32's bits (WGSL has integer atomics only). The order in which
+ * colliding updates land varies, so sums with repeated indices can differ from run to run in the last bits.
+ */
+export function scatterAddKernels(
+  idxShape: Shape,
+  updShape: Shape,
+  p: PrimParams['scatter_add'],
+  idx: number,
+  upd: number,
+  out: number,
+): Kernel[] {
+  const { axis, size: n } = p;
+  const idxSize = sizeOf(idxShape);
+  const outer = sizeOf(updShape.slice(0, axis));
+  const inner = sizeOf(updShape.slice(axis + idxShape.length));
+  const zero = perElement(outer * n * inner, [`m[${u(out)} + i] = 0.0;`], 'scatter-add (zero)');
+  const lines = [
+    ...decompose('i', [outer, idxSize, inner], 'o'),
+    `let d = ${indexAt(idx, 'o1', true)};`,
+    `if (d >= ${u(n)}) { return; }`,
+    `let dst = ${u(out)} + (o0 * ${u(n)} + d) * ${u(inner)} + o2;`,
+    `let v = bitcast<f32>(atomicLoad(&m[${u(upd)} + i]));`,
+    'var old = atomicLoad(&m[dst]);',
+    'loop {',
+    '  let r = atomicCompareExchangeWeak(&m[dst], old, bitcast<u32>(bitcast<f32>(old) + v));',
+    '  if (r.exchanged) { break; }',
+    '  old = r.old_value;',
+    '}',
+  ];
+  return [zero, perElement(outer * idxSize * inner, lines, 'scatter-add (atomic)', ATOMIC_ARENA)];
+}
+
+/** Sum or max over `axes`: a workgroup tree per output cell for wide reductions, else a loop per thread. */
+export function reduceKernel(inShape: Shape, axes: readonly number[], max: boolean, src: number, out: number): Kernel {
+  const strides = stridesOf(inShape);
+  const kept = inShape.map((_, d) => d).filter((d) => !axes.includes(d));
+  const reduced = [...axes].sort((a, b) => a - b);
+  const outputs = sizeOf(kept.map((d) => inShape[d]));
+  const count = sizeOf(reduced.map((d) => inShape[d]));
+  const keptOffset = ['0u', ...kept.map((d, j) => `o${j} * ${u(strides[d])}`)].join(' + ');
+  const offset = ['0u', ...reduced.map((d, j) => `r${j} * ${u(strides[d])}`)].join(' + ');
+  const init = max ? wgslLit(-Infinity) : '0.0';
+  const combine = (a: string, b: string): string => (max ? `max(${a}, ${b})` : `${a} + ${b}`);
+  const label = `reduce_${max ? 'max' : 'sum'} axes ${axes.join(',')}`;
+  const accumulate = (from: string, step: string): string[] => [
+    `let base = ${keptOffset};`,
+    `var acc: f32 = ${init};`,
+    `for (var j = ${from}; j < ${u(count)}; j = j + ${step}) {`,
+    ...decompose(
+      'j',
+      reduced.map((d) => inShape[d]),
+      'r',
+    ).map((l) => `  ${l}`),
+    `  acc = ${combine('acc', `m[${u(src)} + base + ${offset}]`)};`,
+    '}',
+  ];
+  const keptIndex = decompose(
+    'i',
+    kept.map((d) => inShape[d]),
+    'o',
+  );
+  if (count < WIDE_REDUCTION) {
+    return perElement(outputs, [...keptIndex, ...accumulate('0u', '1u'), `m[${u(out)} + i] = acc;`], label);
+  }
+  const groups = grid(outputs);
+  const wgsl = [
+    ARENA,
+    `var<workgroup> sh: array<f32, ${WG}>;`,
+    `@compute @workgroup_size(${WG})`,
+    'fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_index) l: u32) {',
+    `  let i = w.x + w.y * ${u(groups[0])};`,
+    `  if (i >= ${u(outputs)}) { return; }`,
+    ...[...keptIndex, ...accumulate('l', u(WG))].map((s) => `  ${s}`),
+    '  sh[l] = acc;',
+    '  workgroupBarrier();',
+    `  for (var s = ${u(WG / 2)}; s > 0u; s = s >> 1u) {`,
+    `    if (l < s) { sh[l] = ${combine('sh[l]', 'sh[l + s]')}; }`,
+    '    workgroupBarrier();',
+    '  }',
+    `  if (l == 0u) { m[${u(out)} + i] = sh[0]; }`,
+    '}',
+  ].join('\n');
+  return { wgsl, groups, label };
+}
+
+/**
+ * Batched C = op(A) op(B), tiled: each 16x16 workgroup stages a 16x16 tile of A and one of B in workgroup
+ * memory per step along k, so every A and B element is read from the arena once per tile instead of once per
+ * output element.
+ */
+export function matmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], a: number, b: number, c: number): Kernel {
+  const r = out.shape.length;
+  const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
+  const K = p.transA ? aShape[r - 2] : aShape[r - 1];
+  const batch = sizeOf(out.shape.slice(0, r - 2));
+  // element (row, k) of A and (k, col) of B in batch `bt`, row-major storage
+  const aAt = p.transA ? `bt * ${u(M * K)} + k * ${u(M)} + row` : `bt * ${u(M * K)} + row * ${u(K)} + k`;
+  const bAt = p.transB ? `bt * ${u(K * N)} + col * ${u(K)} + k` : `bt * ${u(K * N)} + k * ${u(N)} + col`;
+  const groups = [Math.ceil(N / TILE), Math.ceil(M / TILE), batch] as [number, number, number];
+  if (groups.some((g) => g > MAX_GROUPS)) throw new Error(`webgpu backend: matmul ${out.shape.join('x')} exceeds the dispatch limits`);
+  const T = u(TILE);
+  const wgsl = [
+    ARENA,
+    `var<workgroup> ta: array<f32, ${TILE * TILE}>;`,
+    `var<workgroup> tb: array<f32, ${TILE * TILE}>;`,
+    `@compute @workgroup_size(${TILE}, ${TILE})`,
+    'fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_id) l: vec3u) {',
+    `  let bt = w.z;`,
+    `  let r0 = w.y * ${T};`,
+    `  let c0 = w.x * ${T};`,
+    '  var acc = 0.0;',
+    `  for (var t = 0u; t < ${u(K)}; t = t + ${T}) {`,
+    '    {',
+    '      let row = r0 + l.y;',
+    '      let k = t + l.x;',
+    '      var v = 0.0;',
+    `      if (row < ${u(M)} && k < ${u(K)}) { v = m[${u(a)} + ${aAt}]; }`,
+    `      ta[l.y * ${T} + l.x] = v;`,
+    '    }',
+    '    {',
+    '      let col = c0 + l.x;',
+    '      let k = t + l.y;',
+    '      var v = 0.0;',
+    `      if (col < ${u(N)} && k < ${u(K)}) { v = m[${u(b)} + ${bAt}]; }`,
+    `      tb[l.y * ${T} + l.x] = v;`,
+    '    }',
+    '    workgroupBarrier();',
+    `    for (var q = 0u; q < ${T}; q = q + 1u) { acc = acc + ta[l.y * ${T} + q] * tb[q * ${T} + l.x]; }`,
+    '    workgroupBarrier();',
+    '  }',
+    '  let row = r0 + l.y;',
+    '  let col = c0 + l.x;',
+    `  if (row < ${u(M)} && col < ${u(N)}) { m[${u(c)} + bt * ${u(M * N)} + row * ${u(N)} + col] = acc; }`,
+    '}',
+  ].join('\n');
+  return { wgsl, groups, label: `matmul ${M}x${K}x${N}${batch > 1 ? ` (batch ${batch})` : ''}` };
+}

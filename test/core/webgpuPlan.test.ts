@@ -1,0 +1,92 @@
+// The webgpu backend's planning and WGSL generation, which need no device (the shaders themselves run in
+// test/viewer/webgpu.test.ts): fusion into single dispatches, tiled matmul, arena reuse, the errors for
+// what the backend cannot run, and the skip message where no WebGPU exists.
+import { expect } from 'chai';
+import * as fx from '../../index.js';
+import { planProgram, requestWebGpuBackend, WebGpuUnsupported } from '../../core/backend/webgpu/index.js';
+import { wgslLit } from '../../core/kernels/wgsl.js';
+
+const graph = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], ...shapes: number[][]) =>
+  fx.makeGraph(
+    f,
+    shapes.map((shape) => ({ shape, dtype: 'f32' as const })),
+  );
+
+describe('webgpu backend: planning and WGSL generation', () => {
+  it('an elementwise chain with a broadcast is one fused dispatch', () => {
+    const p = planProgram(graph((a, b) => fx.tanh(fx.add(fx.mul(a, b), 1)), [8, 4], [4]));
+    expect(p.kernels.length).to.equal(1);
+    const src = p.kernels[0].wgsl;
+    expect(src).to.match(/tanh\(clamp\(/);
+    // the [4] operand is read in place modulo its period, not materialised
+    expect(src).to.match(/i % 4u/);
+  });
+
+  it('matmul is a 16x16 tiled kernel staging A and B in workgroup memory', () => {
+    const p = planProgram(graph((a, b) => fx.matmul(a, b), [40, 24], [24, 33]));
+    const k = p.kernels[0];
+    expect(k.wgsl).to.match(/var<workgroup> ta: array<f32, 256>/);
+    expect(k.wgsl).to.match(/workgroupBarrier/);
+    expect(k.groups).to.deep.equal([3, 3, 1]);
+  });
+
+  it('scatter-add zeroes its output, then adds with an atomic compare-exchange loop', () => {
+    const idx = fx.tensor([1, 1, 0], [3], 'i32');
+    const p = planProgram(graph((u) => fx.scatterAdd(fx.zeros([3, 2]), idx, u, 0), [3, 2]));
+    const srcs = p.kernels.map((k) => k.wgsl).join('\n');
+    expect(srcs).to.match(/atomicCompareExchangeWeak/);
+    expect(p.constants.some((c) => c.data instanceof Int32Array)).to.equal(true);
+  });
+
+  it('wide reductions use a workgroup tree per output cell, narrow ones a loop per thread', () => {
+    const wide = planProgram(graph((a) => fx.sum(a, 1), [3, 1000]));
+    expect(wide.kernels[0].wgsl).to.match(/var<workgroup> sh/);
+    expect(wide.kernels[0].groups[0]).to.equal(3);
+    const narrow = planProgram(graph((a) => fx.max(a, 0), [5, 7]));
+    expect(narrow.kernels[0].wgsl).not.to.match(/var<workgroup>/);
+  });
+
+  it('values whose lifetimes do not overlap share arena space', () => {
+    // a chain of matmuls: each intermediate dies once the next is computed
+    const f = (a: fx.Tensor) => {
+      let y = a;
+      for (let i = 0; i < 6; i++) y = fx.matmul(y, y);
+      return y;
+    };
+    const p = planProgram(graph(f, [64, 64]));
+    expect(p.arenaBytes).to.be.below(6 * 64 * 64 * 4);
+  });
+
+  it('f64 inputs and constants fail with an error naming the backend and the dtype', () => {
+    const g64 = fx.makeGraph((a) => fx.exp(a), [{ shape: [3], dtype: 'f64' }]);
+    expect(() => planProgram(g64)).to.throw(
+      WebGpuUnsupported,
+      /webgpu backend: dtype f64 is not supported \(f32 only\): input 0 is f64\[3\]/,
+    );
+    const lit = fx.tensor([1, 0, 1], [3], 'f64');
+    expect(() => planProgram(graph((a) => fx.where(lit, a, a), [3]))).to.throw(WebGpuUnsupported, /dtype f64 is not supported/);
+  });
+
+  it('primitives without kernels fail naming the primitive', () => {
+    expect(() => planProgram(graph((a) => fx.rfft(a), [8]))).to.throw(WebGpuUnsupported, /primitive 'rfft' is not supported: FFTs/);
+  });
+
+  it('literals: NaN and infinities come from a run-time bit pattern, floats always carry a point', () => {
+    expect(wgslLit(2)).to.equal('2.0');
+    expect(wgslLit(-0.5)).to.equal('-0.5');
+    expect(wgslLit(Number.NaN)).to.equal('bitcast<f32>(specials.x)');
+    expect(wgslLit(-Infinity)).to.equal('bitcast<f32>(specials.z)');
+    expect(wgslLit(1e39)).to.equal('bitcast<f32>(specials.y)');
+  });
+
+  it('without WebGPU (Node here) requesting the backend says what is missing', async () => {
+    const noAdapter = { requestAdapter: async () => null };
+    let msg = '';
+    await requestWebGpuBackend(noAdapter).catch((e: Error) => (msg = e.message));
+    expect(msg).to.match(/webgpu backend: WebGPU is present but requestAdapter\(\) found no adapter/);
+    if (!('gpu' in (globalThis.navigator ?? {}))) {
+      await requestWebGpuBackend().catch((e: Error) => (msg = e.message));
+      expect(msg).to.match(/webgpu backend: this environment has no WebGPU/);
+    }
+  });
+});

@@ -1,0 +1,142 @@
+// Browser page (bundled by test/viewer/webgpu.test.ts): every primitive case, a whole PINN gradient and a
+// few Adam training steps on the webgpu backend (WGSL compute shaders), against the js reference backend in
+// the same tab; the training trajectory goes back to Node, where the test compares it with wasm.
+// Publishes the report on globalThis.fluxionWebGpu.
+import * as fx from '../../../core/index.js';
+import { planProgram, requestWebGpuBackend, type WebGpuBackend } from '../../../core/backend/webgpu/index.js';
+import type { MlpParams } from '../../../nn/mlp.js';
+import { cases } from '../../support/cases.js';
+import { relErr } from '../../support/check.js';
+import { lrHat, pinnProblem } from '../../support/pinnAdamStep.js';
+
+export interface WebGpuRow {
+  name: string;
+  /** relative error of the compiled result against the js reference */
+  compiled: number;
+  /** dispatches of the compiled graph */
+  kernels: number;
+  error?: string;
+}
+export interface TrainingRun {
+  losses: number[];
+  params: number[];
+  msPerStep: number;
+}
+export type WebGpuReport =
+  | { unavailable: string }
+  | {
+      adapter: string;
+      rows: WebGpuRow[];
+      pinn: { relErr: number; kernels: number } | { error: string };
+      training: TrainingRun | { error: string };
+      /** the same output read twice after two runs on resident inputs */
+      residentRepeat: boolean;
+    };
+
+export const TRAIN = { points: 256, layers: [2, 16, 16, 1], steps: 5 };
+
+const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
+const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonly fx.Tensor[]) =>
+  fx.makeGraph(
+    f,
+    xs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
+const message = (e: unknown): string => String((e as Error).message ?? e);
+const onJs = <T>(f: () => T): T => {
+  fx.setBackend('js');
+  return f();
+};
+
+async function caseRows(gpu: WebGpuBackend): Promise<WebGpuRow[]> {
+  const rows: WebGpuRow[] = [];
+  for (const c of cases) {
+    try {
+      const xs = c.inputs().map(f32);
+      const ref = onJs(() => c.f(...xs)).dataSync();
+      const got = await gpu
+        .jit((...ys: fx.Tensor[]) => c.f(...ys))(...xs)
+        .data();
+      rows.push({ name: c.name, compiled: relErr(got, ref), kernels: planProgram(graphOf(c.f, xs)).kernels.length });
+    } catch (e) {
+      rows.push({ name: c.name, compiled: NaN, kernels: 0, error: message(e) });
+    }
+  }
+  return rows;
+}
+
+async function pinnGrad(gpu: WebGpuBackend): Promise<{ relErr: number; kernels: number } | { error: string }> {
+  try {
+    const { state, x, loss } = pinnProblem(256, [2, 32, 32, 1]);
+    const vg = (p: MlpParams) => {
+      const [v, g] = fx.valueAndGrad((q: MlpParams) => loss(q, x))(p);
+      return [v as fx.Tensor, ...fx.leaves(g as fx.PyTree)];
+    };
+    const ref = onJs(() => vg(state.params)).flatMap((t) => Array.from(t.dataSync()));
+    const outs = gpu.jit(vg)(state.params);
+    const got = (await Promise.all(outs.map((t) => t.data()))).flatMap((d) => Array.from(d));
+    const ps = fx.leaves(state.params);
+    const kernels = planProgram(graphOf((...qs) => vg(fx.unflatten(state.params, qs)), ps)).kernels.length;
+    return { relErr: relErr(got, ref), kernels };
+  } catch (e) {
+    return { error: message(e) };
+  }
+}
+
+/** TRAIN.steps Adam steps with everything resident; only the losses are read back. */
+async function training(gpu: WebGpuBackend): Promise<TrainingRun | { error: string }> {
+  try {
+    const { state, x, step } = pinnProblem(TRAIN.points, TRAIN.layers);
+    const compiled = gpu.jit(step);
+    const xd = gpu.upload(x);
+    const [first, s1] = compiled(state, xd, lrHat(1));
+    const lossReads = [first.data()];
+    await lossReads[0]; // the first call compiled the shaders: time the steps after it
+    let s = s1;
+    const t0 = performance.now();
+    for (let t = 2; t <= TRAIN.steps; t++) {
+      const [l, next] = compiled(s, xd, lrHat(t));
+      lossReads.push(l.data());
+      s = next;
+    }
+    const losses = (await Promise.all(lossReads)).map((d) => d[0]);
+    const msPerStep = (performance.now() - t0) / (TRAIN.steps - 1);
+    const flat = await Promise.all(s.params.flatMap((l) => [l.W.data(), l.b.data()]));
+    return { losses, params: flat.flatMap((d) => Array.from(d)), msPerStep };
+  } catch (e) {
+    return { error: message(e) };
+  }
+}
+
+async function residentRepeat(gpu: WebGpuBackend): Promise<boolean> {
+  const f = gpu.jit((a: fx.Tensor) => fx.add(fx.mul(a, 2), 1));
+  const a = gpu.upload(fx.tensor([1, 2, 3], [3]));
+  const b = f(a);
+  const c = f(b); // b stays valid and unchanged while c is computed from it
+  const [bv, cv] = await Promise.all([b.data(), c.data()]);
+  return Array.from(bv).join() === '3,5,7' && Array.from(cv).join() === '7,11,15';
+}
+
+async function report(): Promise<WebGpuReport> {
+  let gpu: WebGpuBackend;
+  try {
+    gpu = await requestWebGpuBackend();
+  } catch (e) {
+    return { unavailable: message(e) };
+  }
+  return {
+    adapter: gpu.adapter,
+    rows: await caseRows(gpu),
+    pinn: await pinnGrad(gpu),
+    training: await training(gpu),
+    residentRepeat: await residentRepeat(gpu),
+  };
+}
+
+report().then(
+  (r) => {
+    (globalThis as { fluxionWebGpu?: WebGpuReport }).fluxionWebGpu = r;
+  },
+  (e) => {
+    (globalThis as { fluxionWebGpu?: WebGpuReport }).fluxionWebGpu = { unavailable: `page failed: ${message(e)}` };
+  },
+);
