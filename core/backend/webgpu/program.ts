@@ -84,6 +84,7 @@ const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: strin
   custom_vjp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
   custom_jvp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
   host_call: { unsupported: 'host callbacks run JavaScript on host arrays, which a compute shader cannot call' },
+  bspline_transfer: { unsupported: 'the particle-grid transfers have no compute shader yet' },
 };
 
 function view<K extends 'broadcast' | 'transpose' | 'slice'>(prim: K, c: Ctx<K>): Kernel[] {
