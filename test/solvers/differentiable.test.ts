@@ -102,6 +102,25 @@ describe('differentiable grid solvers (implicit differentiation through solvers/
     expect(newton).to.be.below(0.25 * u10);
   });
 
+  it('composes with jit and vmap over forcings (one host solve per example), and runs in f32', () => {
+    let solves = 0;
+    const solver = diffusionSolver({ onSolve: () => solves++ });
+    const fs = fx.stack([f, fx.mul(f, -0.5), fx.add(f, 3)]);
+    const loss = (aa: fx.Tensor) => fx.sum(fx.square(fx.vmap(solver, [0, null])(fs, aa) as fx.Tensor));
+    const step = fx.jit(fx.grad(loss));
+    step(a);
+    solves = 0;
+    const g = step(a) as fx.Tensor;
+    expect(solves).to.equal(6); // 3 forward + 3 adjoint
+    const eager = [0, 1, 2].map(
+      (i) => fx.grad((aa: fx.Tensor) => fx.sum(fx.square(solver(fx.reshape(fx.sliceAxis(fs, 0, i, i + 1), [s, s]), aa))))(a) as fx.Tensor,
+    );
+    expect(relErr(g.dataSync(), (fx.add(fx.add(eager[0], eager[1]), eager[2]) as fx.Tensor).dataSync())).to.be.below(1e-10);
+    const u32 = solver(fx.cast(f, 'f32'), fx.cast(a, 'f32'));
+    expect(u32.dtype).to.equal('f32');
+    expect(relErr(u32.dataSync(), solver(f, a).dataSync())).to.be.below(1e-6);
+  });
+
   it('bad grids are named', () => {
     expect(() => diffusionSolver()(fx.zerosLike(a), fx.reshape(a, [s * s]))).to.throw(/diffusionSolver: a must be an \[s, s\] node grid/);
     expect(() => semilinearSolver()(interior(f), a)).to.throw(/semilinearSolver: f must be \[17, 17\] like a/);
