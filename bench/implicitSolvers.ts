@@ -69,6 +69,9 @@ for (const [kind, tol] of [
   reference(c.solver, fLinear);
   rows.push({ method: `implicit PCG (${kind}, tol ${tol})`, iterations: c.log.join(' + '), solver: c.solver, f: fLinear });
 }
+const vcycles = counted((onSolve) => diffusionSolver({ method: 'multigrid', tol: 1e-12, onSolve }));
+reference(vcycles.solver, fLinear);
+rows.push({ method: 'implicit multigrid V-cycles (tol 1e-12)', iterations: vcycles.log.join(' + '), solver: vcycles.solver, f: fLinear });
 for (const [steps, it] of [
   [4, 20],
   [8, 40],

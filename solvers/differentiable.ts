@@ -7,8 +7,14 @@ import type { Tensor } from '../core/tensor.js';
 import type { DType, TypedArray } from '../core/dtype.js';
 import { diffusionApply, interior, zeroBoundary } from './diffusionOps.js';
 import { diffusionOperator, type FivePointOperator } from './stencil2d.js';
+import { Multigrid } from './multigrid.js';
 import { preconditionerFor, solveFivePointInterior, type SpdSolveOptions } from './spdSolve.js';
 import { solveSemilinear, solveSemilinearJacobian, type NewtonOptions } from './semilinear.js';
+
+export interface DiffusionSolveOptions extends SpdSolveOptions {
+  /** 'pcg' (default; `preconditioner` picks its preconditioner) or 'multigrid' (V-cycles alone, solvers/multigrid.ts) */
+  method?: 'pcg' | 'multigrid';
+}
 
 export interface DifferentiableSolveOptions {
   /** called after every host solve with its PCG iterations (forward, adjoint, each Newton step summed) */
@@ -34,17 +40,24 @@ const operatorOf = (a: TypedArray, shape: readonly number[]): FivePointOperator 
 
 /**
  * -div(a grad u) = f (Darcy / variable-coefficient Poisson) solved by PCG (`preconditioner`: 'multigrid',
- * 'ic0', 'jacobi' or 'none' for plain CG). The operator is symmetric, so the gradient's adjoint solve is the
- * same PCG on the adjoint right-hand side.
+ * 'ic0', 'jacobi' or 'none' for plain CG) or by multigrid V-cycles (`method: 'multigrid'`). The operator is
+ * symmetric, so the gradient's adjoint solve is the same solver on the adjoint right-hand side.
  */
-export function diffusionSolver(opts: SpdSolveOptions & DifferentiableSolveOptions = {}): GridSolver {
+export function diffusionSolver(opts: DiffusionSolveOptions & DifferentiableSolveOptions = {}): GridSolver {
+  const method = opts.method ?? 'pcg';
+  if (method !== 'pcg' && method !== 'multigrid')
+    throw new RangeError(`diffusionSolver: method must be 'pcg' or 'multigrid', got '${String(method)}'`);
   const hostSolve = (b: Tensor, a: Tensor): Tensor =>
     hostCall(
-      'diffusion-pcg',
+      `diffusion-${method}`,
       ([rhs, coef], shapes) => {
-        const res = solveFivePointInterior(operatorOf(coef, shapes[1]), Float64Array.from(rhs), opts);
+        const A = operatorOf(coef, shapes[1]);
+        const res =
+          method === 'pcg' ? solveFivePointInterior(A, Float64Array.from(rhs), opts) : new Multigrid(A).solve(Float64Array.from(rhs), opts);
         if (!res.converged)
-          throw new Error(`diffusionSolver: PCG did not converge in ${res.iterations} iterations (residual ${res.residualHistory.at(-1)})`);
+          throw new Error(
+            `diffusionSolver: ${method} did not converge in ${res.iterations} iterations (residual ${res.residualHistory.at(-1)})`,
+          );
         opts.onSolve?.(res.iterations);
         return asDtype(res.x, b.dtype);
       },

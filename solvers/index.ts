@@ -51,4 +51,4 @@ export { solveSemilinear, solveSemilinearJacobian, semilinearResidual } from './
 export type { NewtonOptions, NewtonResult } from './semilinear.js';
 export { diffusionApply, interior, zeroBoundary } from './diffusionOps.js';
 export { diffusionSolver, semilinearSolver } from './differentiable.js';
-export type { DifferentiableSolveOptions, GridSolver } from './differentiable.js';
+export type { DiffusionSolveOptions, DifferentiableSolveOptions, GridSolver } from './differentiable.js';

@@ -7,6 +7,7 @@ import { diffusionApply, interior } from '../../solvers/diffusionOps.js';
 import { diffusionSolver, semilinearSolver, type GridSolver } from '../../solvers/differentiable.js';
 import { diffusionOperator } from '../../solvers/stencil2d.js';
 import { solveDarcy } from '../../solvers/darcy.js';
+import { solvePoisson2d } from '../../solvers/poisson.js';
 import { semilinearResidual, solveSemilinear } from '../../solvers/semilinear.js';
 import { preconditionerFor } from '../../solvers/spdSolve.js';
 import { fdGrad, rand64, relErr } from '../support/check.js';
@@ -52,6 +53,24 @@ describe('differentiable grid solvers (implicit differentiation through solvers/
     const u = diffusionSolver({ preconditioner: 'multigrid', tol: 1e-12 })(f, a);
     const want = solveDarcy(a.dataSync() as Float64Array, { f: f.dataSync() as Float64Array, tol: 1e-12 }).u;
     expect(relErr(u.dataSync(), want)).to.be.below(1e-10);
+  });
+
+  it('with a = 1 it is the Poisson solve of solvers/poisson.ts; multigrid V-cycles alone agree with PCG', () => {
+    const ones = fx.add(fx.zerosLike(a), 1);
+    const want = solvePoisson2d(f.dataSync() as Float64Array, { method: 'direct' }).u;
+    expect(relErr(diffusionSolver({ tol: 1e-12 })(f, ones).dataSync(), want)).to.be.below(1e-10);
+    let cycles = 0;
+    const u = diffusionSolver({ method: 'multigrid', tol: 1e-12, onSolve: (it) => (cycles = it) })(f, a);
+    expect(relErr(u.dataSync(), diffusionSolver({ tol: 1e-12 })(f, a).dataSync())).to.be.below(1e-10);
+    expect(cycles).to.be.within(3, 30);
+    expect(() => diffusionSolver({ method: 'multigrid', tol: 1e-12, maxIter: 2 })(f, a)).to.throw(
+      /diffusionSolver: multigrid did not converge in 2 iterations/,
+    );
+  });
+
+  it('gradients through multigrid V-cycles match finite differences', () => {
+    const solves = checkGradients((onSolve) => diffusionSolver({ method: 'multigrid', tol: 1e-13, onSolve }), 1e-6, f);
+    expect(solves).to.have.length(2);
   });
 
   for (const preconditioner of ['none', 'multigrid'] as const) {
