@@ -1,9 +1,9 @@
 // Gradients through the grid solvers: implicit differentiation (solvers/differentiable.ts) against
 // differentiating the unrolled iterations. Per method: host solver iterations, the wasm working memory
 // (arena bytes) of the compiled gradient program, gradient error against the tight implicit gradient,
-// and the time of one jitted value-and-gradient step. Writes bench/results-implicit-solvers.md.
-// Run: npx tsx bench/implicitSolvers.ts   (about a minute; times are noisy on the shared machine)
-import { writeFileSync } from 'node:fs';
+// and the time of one jitted value-and-gradient step (median of 5). --quick: a 17 x 17 grid instead of 33 x 33.
+// Run: npx tsx bench/implicitSolvers.ts [--quick] [--write]   (under a minute; times are noisy on the shared machine)
+import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import { diffusionApply, interior, zeroBoundary } from '../solvers/diffusionOps.js';
 import { diffusionSolver, semilinearSolver, type GridSolver } from '../solvers/differentiable.js';
@@ -11,8 +11,9 @@ import { rand64, relErr } from '../test/support/check.js';
 import { gradArenaBytes, unrolledCg } from '../test/support/unrolledCg.js';
 import { mdTable } from './markdown.js';
 import { medianMs } from './timing.js';
+import { writeResults } from './results.js';
 
-const n = 32;
+const n = process.argv.includes('--quick') ? 16 : 32;
 const s = n + 1;
 const a = rand64([s, s], 1, 0.5, 2);
 const fLinear = rand64([s, s], 2, 0, 40);
@@ -85,27 +86,25 @@ rows.push({
   f: fStrong,
 });
 
-const table = rows.map(({ method, iterations, solver, f }) => {
+const results = rows.map(({ method, iterations, solver, f }) => {
   const loss = lossOf(solver);
-  const arena = gradArenaBytes(loss, [a, f]);
-  const g = (fx.grad(loss)(a, f) as fx.Tensor).dataSync();
-  const err = relErr(g, f === fLinear ? refLinear : refNewton);
+  const arenaKiB = gradArenaBytes(loss, [a, f]) / 1024;
+  const gradientError = relErr((fx.grad(loss)(a, f) as fx.Tensor).dataSync(), f === fLinear ? refLinear : refNewton);
   const step = fx.jit(fx.valueAndGrad(loss));
-  const ms = medianMs(5, () => step(a, f));
-  console.log(method, iterations, arena, err, ms);
-  return [method, iterations, (arena / 1024).toFixed(0), err.toExponential(1), ms.toFixed(1)];
+  return { method, iterations, arenaKiB, gradientError, stepMs: medianMs(5, () => step(a, f)) };
 });
 
-const md = `# Gradients through grid solvers: implicit vs unrolled
-
--div(a grad u) (+ u^3) = f on a ${s} x ${s} node grid (${(n - 1) ** 2} unknowns), loss sum (u - obs)^2, gradient
+console.log(`-div(a grad u) (+ u^3) = f on a ${s} x ${s} node grid (${(n - 1) ** 2} unknowns), loss sum (u - obs)^2, gradient
 wrt the node coefficient a. Iterations: host PCG iterations (forward + adjoint solve) for the implicit rows,
 the unrolled count (Newton: steps x CG iterations) for the others; implicit Newton's forward count sums the
-PCG iterations of all its Newton steps. Arena: working memory of the compiled
-gradient program on the wasm backend. Gradient error: relative L2 against the implicit gradient at tol 1e-12.
-Step: median wall time of one jitted value-and-gradient call (shared 2-core machine, noisy).
-
-${mdTable(['method', 'iterations', 'arena KiB', 'gradient error', 'step ms'], table)}
-`;
-writeFileSync(new URL('results-implicit-solvers.md', import.meta.url), md);
-console.log(md);
+PCG iterations of all its Newton steps. Arena: working memory of the compiled gradient program on the wasm
+backend. Gradient error: relative L2 against the implicit gradient at tol 1e-12. Step: median wall time of
+one jitted value-and-gradient call; load average ${loadavg()[0].toFixed(2)} (shared 2-core machine).
+`);
+console.log(
+  mdTable(
+    ['method', 'iterations', 'arena KiB', 'gradient error', 'step ms'],
+    results.map((r) => [r.method, r.iterations, r.arenaKiB.toFixed(0), r.gradientError.toExponential(1), r.stepMs.toFixed(1)]),
+  ),
+);
+writeResults('implicitSolvers', { date: new Date().toISOString(), grid: s, loadavg: loadavg()[0], rows: results });
