@@ -69,16 +69,17 @@ export function linearSolve(matvec: Matvec, solve: Solve, options: LinearSolveOp
 /**
  * x*(params) with F(x*, params) = 0, found by `solve(x0, ...params)` (Newton, fixed point, a host solver),
  * differentiated by the implicit function theorem: with J = dF/dx at x*, J^T lambda = ct is solved by
- * `tangentSolve(J^T-matvec, ct)` and the params' cotangents are -lambda^T dF/dparams.
+ * `tangentSolve(J^T-matvec, ct, x*, params)` and the params' cotangents are -lambda^T dF/dparams. x* and the
+ * params let a host solver assemble J itself instead of going through the traced matvec.
  */
 export function root(
   F: (x: Tensor, ...params: Tensor[]) => Tensor,
   solve: (x0: Tensor, ...params: Tensor[]) => Tensor,
-  tangentSolve: (matvecT: (v: Tensor) => Tensor, ct: Tensor) => Tensor,
+  tangentSolve: (matvecT: (v: Tensor) => Tensor, ct: Tensor, x: Tensor, params: Tensor[]) => Tensor,
 ): (x0: Tensor, ...params: Tensor[]) => Tensor {
   return solutionVjp(solve, (x, params, ct) => {
     const [, pullX] = vjp((z: Tensor) => F(z, ...params), x);
-    const lambda = tangentSolve((v) => pullX(v)[0], ct);
+    const lambda = tangentSolve((v) => pullX(v)[0], ct, x, params);
     const [, pullP] = vjp((...ps: Tensor[]) => F(x, ...ps), ...params);
     return [null, ...pullP(ops.neg(lambda))];
   });

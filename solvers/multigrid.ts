@@ -3,7 +3,7 @@
 // three parallel rows weighted 1/4, 1/2, 1/4 -> arithmetic), transfers are full weighting and
 // bilinear interpolation (P = 4 R^T), and smoothing is Gauss-Seidel forward before / backward
 // after the coarse correction, so one V-cycle is a symmetric operator usable inside CG.
-import type { LinearMap } from './cg.js';
+import type { LinearMap, PcgResult } from './cg.js';
 import { FivePointOperator, type NeighbourCouplings } from './stencil2d.js';
 import { factorFivePoint, type BandedCholesky } from './bandedCholesky.js';
 
@@ -158,6 +158,34 @@ export class Multigrid {
     this.cycle(l + 1);
     prolongAdd(next.x, next.A.m, level.x, level.A.m);
     for (let s = 0; s < this.sweeps; s++) gaussSeidel(level, false);
+  }
+
+  /**
+   * V-cycles as a stationary iteration, x <- x + V(b - A x), until ||b - A x||_2 <= tol ||b||_2 (default
+   * 1e-10, at most maxIter = 100 cycles). Same result shape as pcg.
+   */
+  solve(b: Float64Array, opts: { tol?: number; maxIter?: number } = {}): PcgResult {
+    const A = this.levels[0].A;
+    const tol = opts.tol ?? 1e-10;
+    const maxIter = opts.maxIter ?? 100;
+    if (b.length !== A.size) throw new RangeError(`Multigrid.solve: b must have ${A.size} values, got ${b.length}`);
+    if (!(tol > 0)) throw new RangeError(`Multigrid.solve: tol must be positive, got ${tol}`);
+    const x = new Float64Array(b.length);
+    const r = Float64Array.from(b);
+    const dx = new Float64Array(b.length);
+    const norm = (v: Float64Array) => Math.sqrt(v.reduce((acc, e) => acc + e * e, 0));
+    const bNorm = norm(b) || 1;
+    const history = [norm(r) / bNorm];
+    let it = 0;
+    while (history[it] > tol && it < maxIter) {
+      this.vcycle(r, dx);
+      for (let p = 0; p < x.length; p++) x[p] += dx[p];
+      A.apply(x, r);
+      for (let p = 0; p < x.length; p++) r[p] = b[p] - r[p];
+      it++;
+      history.push(norm(r) / bNorm);
+    }
+    return { x, iterations: it, converged: history[it] <= tol, residualHistory: history };
   }
 
   /** The V-cycle as a CG preconditioner. */

@@ -1,5 +1,5 @@
 // PCG solves of five-point systems with a choice of preconditioner (shared by Darcy, Poisson, heat).
-import { pcg, type LinearMap } from './cg.js';
+import { pcg, type LinearMap, type PcgResult } from './cg.js';
 import { interiorOf, withZeroBoundary, type FivePointOperator } from './stencil2d.js';
 import { jacobiPreconditioner, ic0Preconditioner } from './preconditioners.js';
 import { Multigrid } from './multigrid.js';
@@ -37,6 +37,16 @@ export function makePreconditioner(A: FivePointOperator, kind: PreconditionerKin
   }
 }
 
+/** The preconditioner `opts` asks for, defaulting to multigrid where n is even (it halves n), else ic0. */
+export function preconditionerFor(A: FivePointOperator, opts: SpdSolveOptions): LinearMap | undefined {
+  return makePreconditioner(A, opts.preconditioner ?? (A.n % 2 === 0 ? 'multigrid' : 'ic0'));
+}
+
+/** PCG on A x = b over the interior unknowns ((n-1)^2 values), preconditioned from A. */
+export function solveFivePointInterior(A: FivePointOperator, b: Float64Array, opts: SpdSolveOptions = {}, x0?: Float64Array): PcgResult {
+  return pcg((x, y) => A.apply(x, y), b, { preconditioner: preconditionerFor(A, opts), tol: opts.tol ?? 1e-10, maxIter: opts.maxIter, x0 });
+}
+
 /** PCG on a five-point system with right-hand side given on the node grid. */
 export function solveFivePoint(
   A: FivePointOperator,
@@ -44,12 +54,6 @@ export function solveFivePoint(
   opts: SpdSolveOptions = {},
   x0?: Float64Array,
 ): GridSolveResult {
-  const kind = opts.preconditioner ?? (A.n % 2 === 0 ? 'multigrid' : 'ic0');
-  const res = pcg((x, y) => A.apply(x, y), interiorOf(rhsNodes, A.n), {
-    preconditioner: makePreconditioner(A, kind),
-    tol: opts.tol ?? 1e-10,
-    maxIter: opts.maxIter,
-    x0,
-  });
+  const res = solveFivePointInterior(A, interiorOf(rhsNodes, A.n), opts, x0);
   return { u: withZeroBoundary(res.x, A.n), iterations: res.iterations, converged: res.converged, residualHistory: res.residualHistory };
 }

@@ -3,9 +3,9 @@
 // does not grow with solver iterations (against differentiating an unrolled CG).
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { findBackend } from '../../core/backend/index.js';
 import { solveTridiagonal } from '../../solvers/tridiagonal.js';
 import { fdGrad, rand64, relErr } from '../support/check.js';
+import { gradArenaBytes, unrolledCg } from '../support/unrolledCg.js';
 
 // -(k u')' = f on (0, 1), u(0) = u(1) = 0, n interior nodes, k on the n + 1 cell faces
 const n = 24;
@@ -79,29 +79,9 @@ describe('implicit differentiation through a host solver', () => {
   });
 
   it('working memory stays flat in solver iterations, unlike differentiating an unrolled CG', () => {
-    /** CG in differentiable ops, a fixed number of iterations (what unrolled differentiation stores). */
-    const cg = (iterations: number) => (b: fx.Tensor, kk: fx.Tensor) => {
-      let x = fx.zerosLike(b);
-      let r = b;
-      let p = b;
-      let rr = fx.sum(fx.square(r));
-      for (let i = 0; i < iterations; i++) {
-        const ap = matvec(p, kk);
-        const alpha = fx.div(rr, fx.sum(fx.mul(p, ap)));
-        x = fx.add(x, fx.mul(alpha, p));
-        r = fx.sub(r, fx.mul(alpha, ap));
-        const next = fx.sum(fx.square(r));
-        p = fx.add(r, fx.mul(fx.div(next, rr), p));
-        rr = next;
-      }
-      return x;
-    };
-    const wasm = findBackend('wasm');
-    const arena = (s: (b: fx.Tensor, kk: fx.Tensor) => fx.Tensor) => {
-      const l = (kk: fx.Tensor, ff: fx.Tensor) => fx.sum(fx.square(fx.sub(s(ff, kk), obs)));
-      const g = fx.makeGraph((kk, ff) => fx.grad(l)(kk, ff) as fx.Tensor, [k, f]);
-      return wasm?.compile?.(g).arenaBytes ?? Number.NaN;
-    };
+    const cg = (iterations: number) => (b: fx.Tensor, kk: fx.Tensor) => unrolledCg((p) => matvec(p, kk), b, iterations);
+    const arena = (solver: (b: fx.Tensor, kk: fx.Tensor) => fx.Tensor) =>
+      gradArenaBytes((kk, ff) => fx.sum(fx.square(fx.sub(solver(ff, kk), obs))), [k, f]);
     const unrolled = [10, 40].map((it) => arena(cg(it)));
     const implicit = [10, 40].map((it) => arena(fx.linearSolve(matvec, cg(it), { symmetric: true })));
     expect(unrolled[1]).to.be.above(2 * unrolled[0]);
