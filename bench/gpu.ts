@@ -11,7 +11,7 @@ import { createNodeGpuBackend } from '../core/backend/gpuNode.js';
 import { best } from './timing.js';
 import { writeResults } from './results.js';
 import { benchProblems, MATMUL_N } from '../runner/benchProblems.js';
-import { findBrowserTools, CHROMIUM, FLAGS } from '../test/viewer/chromium.js';
+import { findBrowserTools, runPage } from '../test/viewer/chromium.js';
 import type { BrowserBench } from './pages/gpuWebgl.page.js';
 
 const quick = process.argv.includes('--quick');
@@ -45,28 +45,11 @@ Object.assign(table, await browserTable());
 async function browserTable(): Promise<Record<string, Record<string, number>>> {
   const tools = await findBrowserTools('browser part of bench/gpu.ts');
   if (typeof tools === 'string') return {};
-  const esbuild = await import('esbuild');
-  const bundle = await esbuild.build({
-    entryPoints: [here('./pages/gpuWebgl.page.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022'],
-    plugins: [tools.build.nodeBuiltinsShim],
-    logLevel: 'warning',
+  const { result: r } = await runPage<BrowserBench>(tools, here('./pages/gpuWebgl.page.ts'), 'fluxionBench', {
+    webgpu: false,
+    timeoutMs: 600000,
   });
-  const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-  try {
-    const page = await browser.newPage();
-    await page.setContent('<!doctype html><title>gpu bench</title>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
-    await page.waitForFunction(() => 'fluxionBench' in globalThis, null, { timeout: 600000 });
-    const r = await page.evaluate(() => (globalThis as unknown as { fluxionBench: BrowserBench }).fluxionBench);
-    return Object.fromEntries(Object.entries(table).map(([name, row]) => [name, { ...row, ...r.ms[name] }]));
-  } finally {
-    await browser.close();
-  }
+  return Object.fromEntries(Object.entries(table).map(([name, row]) => [name, { ...row, ...r.ms[name] }]));
 }
 
 const flops = 2 * MATMUL_N ** 3;

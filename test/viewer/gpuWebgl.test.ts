@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { fileURLToPath } from 'node:url';
 import type { ParityReport } from './pages/gpuParity.page.js';
-import { browserTools, CHROMIUM, FLAGS } from './chromium.js';
+import { browserTools, runPage } from './chromium.js';
 
 const PAGE = fileURLToPath(new URL('./pages/gpuParity.page.ts', import.meta.url));
 /** No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
@@ -24,30 +24,9 @@ describe('gpu backend as WebGL2 shaders (headless Chromium)', function () {
 
   before(async function () {
     const tools = await browserTools('WebGL2 parity tests', this);
-    const esbuild = await import('esbuild');
-    const bundle = await esbuild.build({
-      entryPoints: [PAGE],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: ['es2022'],
-      plugins: [tools.build.nodeBuiltinsShim],
-      logLevel: 'warning',
-    });
-    const browser = await tools.chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.setContent('<!doctype html><title>gpu parity</title>');
-      await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
-      await page.waitForFunction(() => 'fluxionParity' in globalThis, null, { timeout: 150000 });
-      report = await page.evaluate(() => (globalThis as unknown as { fluxionParity: ParityReport }).fluxionParity);
-      expect(errors).to.deep.equal([]);
-    } finally {
-      await browser.close();
-    }
+    const { result, errors } = await runPage<ParityReport>(tools, PAGE, 'fluxionParity', { webgpu: false, timeoutMs: 150000 });
+    expect(errors).to.deep.equal([]);
+    report = result;
   });
 
   it('runs in gpu.js webgl2 mode', () => {
