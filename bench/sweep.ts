@@ -7,7 +7,7 @@
 //    warm pool lane (the pool's long-lived child), and the run's own training wall time.
 // 3. the queue's overhead per job (redis-server on a free port, one `fluxion worker` process, jobs that
 //    are 1-step runs): enqueue -> start, and finish -> the sweep seeing the result, from BullMQ's job timestamps.
-// `--write` keeps bench/results-sweep.json and results-sweep.md.
+// `--write` keeps bench/results-sweep.json and results-sweep.md; `--steps N` sets the runs' Adam steps (default 300).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -22,7 +22,13 @@ import { type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from '
 
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 2;
-const STEPS = 300;
+const stepsFlag = process.argv.indexOf('--steps');
+/** Adam steps per run (`--steps N`; default 300): how long a run trains against its lane's start-up. */
+const STEPS = stepsFlag >= 0 ? Number(process.argv[stepsFlag + 1]) : 300;
+if (!Number.isInteger(STEPS) || STEPS < 1) {
+  console.error(`--steps: expected a positive integer, got '${process.argv[stepsFlag + 1]}'`);
+  process.exit(2);
+}
 const QUEUE_JOBS = quick ? 8 : 20;
 const BASE = [
   'kind: pinn',
