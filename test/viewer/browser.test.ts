@@ -9,7 +9,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { writeVtk } from '../../meshes/index.js';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
-import { appBundle, browserTools, launchContext, shots } from './chromium.js';
+import { browserTools, openViewer, shots } from './chromium.js';
 
 interface PixelStats {
   width: number;
@@ -73,14 +73,8 @@ describe('viewer in headless Chromium', () => {
   before(async function () {
     const tools = await browserTools('viewer end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-e2e-'));
-    appDir = await appBundle(tools, tmp);
     run = writeFixtureRun(join(tmp, 'run'));
-    server = await serveRun(run, { appDir });
-    context = await launchContext(tools, join(tmp, 'profile'), { width: 960, height: 640 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    ({ appDir, server, context, page } = await openViewer(tools, tmp, run, { width: 960, height: 640 }, pageErrors));
   });
 
   after(async () => {

@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import type { Plugin } from 'esbuild';
 import { skipBecause } from '../support/skip.js';
 
@@ -75,6 +76,35 @@ export async function launchContext(
   // sent to page.evaluate in a `__name(...)` helper that the page lacks.
   await context.addInitScript('globalThis.__name = (f) => f;');
   return context;
+}
+
+/** The viewer serving a run or sweep folder, and a page on it. */
+export interface OpenViewer {
+  appDir: string;
+  server: ViewerServer;
+  context: BrowserContext;
+  page: Page;
+}
+
+/**
+ * Bundles the app (appBundle), serves `dir` with it and opens it in a fresh context profiled under `tmp`, waiting
+ * until the page is ready (body[data-ready="1"]); the page's uncaught errors are pushed to `pageErrors`.
+ */
+export async function openViewer(
+  tools: BrowserTools,
+  tmp: string,
+  dir: string,
+  viewport: { width: number; height: number },
+  pageErrors: string[],
+): Promise<OpenViewer> {
+  const appDir = await appBundle(tools, tmp);
+  const server = await serveRun(dir, { appDir });
+  const context = await launchContext(tools, join(tmp, 'profile'), viewport);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  return { appDir, server, context, page };
 }
 
 const distDir = join(repoRoot, 'viewer', 'dist');

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { serveRun, type ViewerServer } from '../../viewer/index.js';
-import { appBundle, browserTools, launchContext, shots } from './chromium.js';
+import type { ViewerServer } from '../../viewer/index.js';
+import { browserTools, openViewer, shots } from './chromium.js';
 import { SWEEP_STEPS, type SweepFixture, writeFixtureSweep } from './sweepFixture.js';
 
 describe('sweep page in headless Chromium', () => {
@@ -24,14 +24,8 @@ describe('sweep page in headless Chromium', () => {
   before(async function () {
     const tools = await browserTools('sweep page end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-viewer-sweep-e2e-'));
-    const appDir = await appBundle(tools, tmp);
     fx = writeFixtureSweep(join(tmp, 'lr'));
-    server = await serveRun(fx.dir, { appDir });
-    context = await launchContext(tools, join(tmp, 'profile'), { width: 960, height: 700 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    ({ server, context, page } = await openViewer(tools, tmp, fx.dir, { width: 960, height: 700 }, pageErrors));
   });
 
   after(async () => {
