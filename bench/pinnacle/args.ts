@@ -4,11 +4,12 @@ import { METHOD_IDS, isMethodId, type MethodId } from './methods.js';
 export const QUICK_STEPS = 500;
 export const DEFAULT_BUDGET_MIN = 15;
 
-export const USAGE = `usage: npm run bench:pinnacle -- [--quick] [--only a,b] [--seeds N] [--methods m1,m2] [--budget-min M] [--steps N]
+export const USAGE = `usage: npm run bench:pinnacle -- [--quick] [--only a,b] [--seeds N] [--first-seed K] [--methods m1,m2] [--budget-min M] [--steps N]
                               [--table-only] [--records FILE] [--results FILE] [--runs-dir DIR]
   --quick        ${QUICK_STEPS} steps per run, one seed (default: each config's own steps)
   --only a,b     these problems (ids of bench/pinnacle/<id>.yaml; default all)
-  --seeds N      seeds per problem and method, the config's seed + 0..N-1 (default 1)
+  --seeds N      seeds per problem and method, the config's seed + K..K+N-1 (default 1)
+  --first-seed K the first seed offset K (default 0; e.g. --seeds 2 --first-seed 1 adds seeds 1 and 2 to a row with seed 0)
   --methods m,.. ${METHOD_IDS.join(', ')} (default vanilla)
   --budget-min M wall-clock cap per run in minutes: SIGINT at M, the run keeps its state at that step (default ${DEFAULT_BUDGET_MIN})
   --steps N      training steps per run (overrides --quick's ${QUICK_STEPS})
@@ -22,6 +23,8 @@ export interface SuiteOptions {
   /** problem ids; undefined = all */
   only?: string[];
   seeds: number;
+  /** offset of the first seed from the config's own */
+  firstSeed: number;
   methods: MethodId[];
   budgetMin: number;
   /** steps per run; undefined = each config's own */
@@ -53,11 +56,29 @@ function positiveNumber(flag: string, v: string): number {
   return n;
 }
 
-const VALUE_FLAGS = ['--only', '--seeds', '--methods', '--budget-min', '--steps', '--records', '--results', '--runs-dir'] as const;
+const VALUE_FLAGS = [
+  '--only',
+  '--seeds',
+  '--first-seed',
+  '--methods',
+  '--budget-min',
+  '--steps',
+  '--records',
+  '--results',
+  '--runs-dir',
+] as const;
 const BOOLEAN_FLAGS = ['--quick', '--table-only', '--help'] as const;
 
 export function parseArgs(argv: readonly string[]): SuiteOptions {
-  const o: SuiteOptions = { quick: false, seeds: 1, methods: ['vanilla'], budgetMin: DEFAULT_BUDGET_MIN, tableOnly: false, help: false };
+  const o: SuiteOptions = {
+    quick: false,
+    seeds: 1,
+    firstSeed: 0,
+    methods: ['vanilla'],
+    budgetMin: DEFAULT_BUDGET_MIN,
+    tableOnly: false,
+    help: false,
+  };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
@@ -87,6 +108,10 @@ export function parseArgs(argv: readonly string[]): SuiteOptions {
         break;
       case '--seeds':
         o.seeds = positiveInt(flag, v);
+        break;
+      case '--first-seed':
+        if (!/^\d+$/.test(v)) throw new UsageError(`${flag}: expected a non-negative integer, got '${v}'`);
+        o.firstSeed = Number(v);
         break;
       case '--methods': {
         const ms = list(flag, v);

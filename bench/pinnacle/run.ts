@@ -1,4 +1,4 @@
-// `npm run bench:pinnacle -- [--quick] [--only a,b] [--seeds N] [--methods m1,m2] [--budget-min M] [--steps N]
+// `npm run bench:pinnacle -- [--quick] [--only a,b] [--seeds N] [--first-seed K] [--methods m1,m2] [--budget-min M] [--steps N]
 // [--table-only]`: trains every selected PINNacle problem x method x seed as its own `fluxion run` process (one at
 // a time: the machine is shared), appends one record per run to bench/pinnacle/records.jsonl, and regenerates
 // bench/results-pinnacle.md from all records. Options: bench/pinnacle/args.ts (USAGE).
@@ -104,7 +104,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (!existsSync(join(REPO, 'dist', 'runner', 'cli.js'))) throw new UsageError('dist/ is missing: run `npm run build` first');
       const problems = selectProblems(discoverProblems(BENCH_DIR, REPO), o.only);
       jobs = problems.flatMap((problem) =>
-        o.methods.flatMap((method) => Array.from({ length: o.seeds }, (_, k) => ({ problem, method, k }))),
+        o.methods.flatMap((method) => Array.from({ length: o.seeds }, (_, k) => ({ problem, method, k: o.firstSeed + k }))),
       );
     }
   } catch (e) {

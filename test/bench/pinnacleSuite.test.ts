@@ -78,7 +78,8 @@ describe('bench:pinnacle suite', () => {
       expect(o.only).to.deep.equal(['gs', 'ks']);
       expect(o.methods).to.deep.equal(['vanilla', 'lra']);
       expect(parseArgs(['--quick', '--steps', '7']).steps).to.equal(7);
-      expect(parseArgs([])).to.include({ seeds: 1, budgetMin: 15, quick: false });
+      expect(parseArgs([])).to.include({ seeds: 1, firstSeed: 0, budgetMin: 15, quick: false });
+      expect(parseArgs(['--seeds', '2', '--first-seed', '1'])).to.include({ seeds: 2, firstSeed: 1 });
       expect(parseArgs([]).steps).to.equal(undefined);
       expect(parseArgs([]).methods).to.deep.equal(['vanilla']);
     });
@@ -86,6 +87,8 @@ describe('bench:pinnacle suite', () => {
     it('rejects bad input with a message naming the flag', () => {
       expect(usageError(['--bogus'])).to.match(/^--bogus: unknown option/);
       expect(usageError(['--seeds', '0'])).to.equal("--seeds: expected a positive integer, got '0'");
+      expect(usageError(['--first-seed', '-1'])).to.equal("--first-seed: expected a non-negative integer, got '-1'");
+      expect(usageError(['--first-seed', 'x'])).to.equal("--first-seed: expected a non-negative integer, got 'x'");
       expect(usageError(['--steps', '1.5'])).to.match(/^--steps: expected a positive integer/);
       expect(usageError(['--steps'])).to.equal('--steps: expected a value');
       expect(usageError(['--only', '--quick'])).to.equal('--only: expected a value');
