@@ -12,7 +12,7 @@ import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
-import { rdftGemm, irdftGemm } from './spectralStep.js';
+import { dftStep } from './spectralStep.js';
 import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
@@ -198,14 +198,15 @@ export class Executable {
     };
   }
 
-  /** The truncated real DFTs of spectral layers, along the leading axis: one GEMM each on the planned buffers. */
+  /** The truncated real DFTs of spectral layers, along the leading axis: GEMM or FFT on the planned buffers. */
   private spectralStep(e: Eqn): Step {
     const x = e.inputs[0] as Var;
     const dtype = e.out.dtype as 'f32' | 'f64';
+    const { weighted } = e.params as PrimParams['rdft_modes' | 'irdft_modes'];
     const go =
       e.prim === 'rdft_modes'
-        ? rdftGemm(this.kernels, { n: x.shape[0], m: e.out.shape[0], L: sizeOf(x.shape.slice(1)), dtype, ...(e.params as PrimParams['rdft_modes']) })
-        : irdftGemm(this.kernels, { n: e.out.shape[0], m: x.shape[0], L: sizeOf(x.shape.slice(2)), dtype, ...(e.params as PrimParams['irdft_modes']) });
+        ? dftStep(this.kernels, 'rdft', { n: x.shape[0], m: e.out.shape[0], L: sizeOf(x.shape.slice(1)), dtype, weighted })
+        : dftStep(this.kernels, 'irdft', { n: e.out.shape[0], m: x.shape[0], L: sizeOf(x.shape.slice(2)), dtype, weighted });
     return () => go(this.ptr(x), this.ptr(e.out));
   }
 

@@ -1,7 +1,11 @@
-// Compiled (wasm backend) steps of the truncated real DFTs of the spectral layers (core/prims/spectral.ts):
-// along the leading axis each is one GEMM against a [2m, n] table of cos / -sin rows.
+// Compiled (wasm backend) steps of the truncated real DFTs of the spectral layers (core/prims/spectral.ts),
+// along the leading axis of [n, L]: either one GEMM against a [2m, n] table of cos / -sin rows (4 n m flops
+// per column, at GEMM speed) or FFTs across all columns (core/kernels/fftColumns.ts: ~2.5 n log2 n flops per
+// column, at plain-JS speed). Which is cheaper depends on n, m, L and the machine, so the first compile of a
+// shape times both on scratch buffers and keeps the faster for the process (a measured choice, not a model).
 import type { WasmKernels } from '../wasm/kernels.js';
 import { dftTables } from '../kernels/spectral.js';
+import { rdftModesFft, irdftModesFft } from '../kernels/fftColumns.js';
 
 type Float = 'f32' | 'f64';
 const BYTES: Record<Float, number> = { f32: 4, f64: 8 };
@@ -35,6 +39,68 @@ export interface DftShape {
   L: number;
   weighted: boolean;
   dtype: Float;
+}
+
+export type SpectralPath = 'gemm' | 'fft';
+let forced: SpectralPath | 'auto' = 'auto';
+/** Forces one path for steps compiled from now on ('auto': the measured choice); for benchmarks and tests. */
+export function setSpectralPath(path: SpectralPath | 'auto'): void {
+  forced = path;
+}
+
+type Kernel = (x: number, out: number) => void;
+type Direction = 'rdft' | 'irdft';
+
+function view(k: WasmKernels, dtype: Float, ptr: number, n: number): Float32Array | Float64Array {
+  return dtype === 'f32' ? k.f32view(ptr, n) : k.f64view(ptr, n);
+}
+
+function fftKernel(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
+  const { n, m, L, weighted, dtype } = s;
+  return dir === 'rdft'
+    ? (x, out) => rdftModesFft(view(k, dtype, x, n * L), n, L, m, weighted, view(k, dtype, out, 2 * m * L))
+    : (x, out) => irdftModesFft(view(k, dtype, x, 2 * m * L), n, L, m, weighted, view(k, dtype, out, n * L));
+}
+
+/** The measured choice per shape and direction (per kernel instance: threads change GEMM speed). */
+const chosen = new WeakMap<WasmKernels, Map<string, SpectralPath>>();
+function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft: Kernel): SpectralPath {
+  let cache = chosen.get(k);
+  if (!cache) chosen.set(k, (cache = new Map()));
+  const key = `${dir}:${s.n}:${s.m}:${s.L}:${s.weighted}:${s.dtype}`;
+  let path = cache.get(key);
+  if (!path) {
+    const bytes = BYTES[s.dtype];
+    const [inLen, outLen] = dir === 'rdft' ? [s.n * s.L, 2 * s.m * s.L] : [2 * s.m * s.L, s.n * s.L];
+    const x = k.alloc(inLen * bytes);
+    const out = k.alloc(outLen * bytes);
+    view(k, s.dtype, x, inLen).fill(1);
+    const best = (f: Kernel): number => {
+      let b = Infinity;
+      for (let r = 0; r < 3; r++) {
+        const t0 = performance.now();
+        f(x, out);
+        b = Math.min(b, performance.now() - t0);
+      }
+      return b;
+    };
+    try {
+      path = best(gemm) <= best(fft) ? 'gemm' : 'fft';
+    } finally {
+      k.free(x);
+      k.free(out);
+    }
+    cache.set(key, path);
+  }
+  return path;
+}
+
+/** The step of rdft_modes / irdft_modes on [n, L]: the forced path, else the measured faster one. */
+export function dftStep(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
+  const gemm = dir === 'rdft' ? rdftGemm(k, s) : irdftGemm(k, s);
+  const fft = fftKernel(k, dir, s);
+  const path = forced === 'auto' ? measure(k, dir, s, gemm, fft) : forced;
+  return path === 'gemm' ? gemm : fft;
 }
 
 /** rdft_modes: x [n, L] -> [2m, L] = table [2m, n] @ x. */

@@ -1,0 +1,166 @@
+// FNO-1D training step side by side with PyTorch (bench/baselines/fno_step.py, the same architecture): lift to
+// 64 channels, 4 Fourier layers with 16 modes, projection 128, batch 20, MSE, Adam, f32, at n = 256 and 1024.
+// Ours: fx.jit(valueAndGrad) plus Adam on the flat parameter vector. The peer runs in every CPU configuration
+// of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
+// both see the same load; the ratio is the median over rounds of (ours / torch) within a round. A split of our
+// step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
+// Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json).
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import * as fx from '../index.js';
+import { fno, gridCoords, spectralConv1dPointsFirst } from '../operators/index.js';
+import { Adam } from '../optim/adam.js';
+import { flattenTree, unflattenTree } from '../nn/flat.js';
+import { medianMs } from './timing.js';
+import { mdTable } from './markdown.js';
+import { WRITE_FLAG, writeResults } from './results.js';
+import { configLabel, fastest, runTorch, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
+import { setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
+
+const quick = process.argv.includes('--quick');
+const argAt = (name: string): string | undefined => process.argv[process.argv.indexOf(name) + 1];
+const rounds = Number(process.argv.includes('--rounds') ? argAt('--rounds') : quick ? 2 : 5);
+const REPS = quick ? 5 : 15;
+const SIZES = [256, 1024];
+const [B, WIDTH, MODES, LAYERS, PROJ] = [20, 64, 16, 4, 128];
+const script = fileURLToPath(new URL('./baselines/fno_step.py', import.meta.url));
+
+/** Our step: compiled value-and-gradient of the MSE, then Adam (lr 1e-3) on the flat f32 parameter vector. */
+function fluxionStep(n: number): () => void {
+  const model = fno({ dim: 1, modes: MODES, width: WIDTH, layers: LAYERS, projection: PROJ, seed: 0 });
+  const a = fx.random.normal(1, [B, n]);
+  const y = fx.random.normal(2, [B, n]);
+  const coords = gridCoords(
+    [n],
+    Float64Array.from({ length: n }, (_, j) => j / n),
+    'f32',
+  );
+  type P = typeof model.params;
+  const vg = fx.jit((p: fx.PyTree) => fx.valueAndGrad((q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.apply(q as unknown as P, a, coords), y))))(p));
+  let params = model.params as unknown as fx.PyTree;
+  const flat = flattenTree(params, 'f32');
+  const grad = new Float32Array(flat.length);
+  const adam = new Adam({ lr: 1e-3 });
+  return () => {
+    const [v, g] = vg(params) as [fx.Tensor, fx.PyTree];
+    v.item();
+    flattenTree(g, 'f32', grad);
+    adam.step(flat, grad);
+    params = unflattenTree(params, flat);
+  };
+}
+
+/** The four spectral layers of the step alone, forward and backward (their share of the step). */
+function spectralLayers(n: number): () => void {
+  const x = fx.random.normal(3, [n, B, WIDTH]);
+  const ws = Array.from({ length: LAYERS }, (_, l) => fx.random.normal(4 + l, [WIDTH, WIDTH, MODES, 2]));
+  const r = fx.random.normal(9, [n, B, WIDTH]);
+  const f = fx.jit((...w: fx.Tensor[]) =>
+    fx.valueAndGrad((xx: fx.Tensor, ...ww: fx.Tensor[]) =>
+      ww.reduce((acc, wl) => fx.add(acc, fx.sum(fx.mul(spectralConv1dPointsFirst(xx, wl), r))), fx.scalar(0)),
+      [0, 1, 2, 3, 4],
+    )(x, ...w),
+  );
+  return () => {
+    const [v] = f(...ws) as [fx.Tensor, fx.Tensor[]];
+    v.item();
+  };
+}
+
+const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+const load0 = loadavg()[0];
+const missing = torchMissing();
+interface Row {
+  n: number;
+  fluxionMs: number;
+  torchMs: number | null;
+  ratio: number | null;
+  torchConfig: string;
+  spectralGemmMs: number;
+  spectralFftMs: number;
+  load: string;
+}
+const rows: Row[] = [];
+const allConfigs: Record<number, TorchResult[]> = {};
+for (const n of SIZES) {
+  const ours = fluxionStep(n);
+  const peerArgs = [String(quick ? 10 : 20), String(n)];
+  // every configuration once, to find the fastest on this machine now
+  const best = missing ? null : fastest((allConfigs[n] = [...tryTorchConfigs(script, peerArgs).values()]));
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  const ratios: number[] = [];
+  const loads: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    loads.push(loadavg()[0]);
+    const t = medianMs(REPS, ours);
+    mine.push(t);
+    if (best) {
+      const p = runTorch(script, peerArgs, best.config);
+      if (p.ms !== null) {
+        theirs.push(p.ms);
+        ratios.push(t / p.ms);
+      }
+    }
+  }
+  const split: Record<SpectralPath, number> = { gemm: NaN, fft: NaN };
+  for (const path of ['gemm', 'fft'] as const) {
+    setSpectralPath(path);
+    split[path] = medianMs(REPS, spectralLayers(n));
+  }
+  setSpectralPath('auto');
+  rows.push({
+    n,
+    fluxionMs: median(mine),
+    torchMs: theirs.length ? median(theirs) : null,
+    ratio: ratios.length ? median(ratios) : null,
+    torchConfig: best ? configLabel(best.config) : (missing ?? 'no configuration ran'),
+    spectralGemmMs: split.gemm,
+    spectralFftMs: split.fft,
+    load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
+  });
+}
+
+const header = ['n', 'fluxion ms', 'torch ms', 'ratio', 'torch configuration', 'spectral layers: GEMM ms', 'FFT ms', 'load'];
+const table = mdTable(
+  header,
+  rows.map((r) => [
+    String(r.n),
+    r.fluxionMs.toFixed(1),
+    r.torchMs === null ? '-' : r.torchMs.toFixed(1),
+    r.ratio === null ? '-' : r.ratio.toFixed(2),
+    r.torchConfig,
+    r.spectralGemmMs.toFixed(1),
+    r.spectralFftMs.toFixed(1),
+    r.load,
+  ]),
+);
+const peers = Object.entries(allConfigs).map(([n, rs]) =>
+  mdTable(
+    [`torch at n=${n}`, 'ms', 'note'],
+    rs.map((r) => [r.label, r.ms === null ? '-' : r.ms.toFixed(1), r.note ?? '']),
+  ),
+);
+console.log(table);
+for (const p of peers) console.log(`\n${p}`);
+console.log(`\nload average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on 2 shared cores; ${rounds} interleaved rounds.`);
+writeResults('fno', { date: new Date().toISOString(), quick, rounds, rows, peers: allConfigs });
+if (process.argv.includes(WRITE_FLAG)) {
+  const md = [
+    '# FNO-1D training step: fluxion vs PyTorch',
+    '',
+    `Written by \`npx tsx bench/fno.ts${quick ? ' --quick' : ''} --write\` on ${new Date().toISOString().slice(0, 10)}: batch ${B}, width ${WIDTH}, ` +
+      `${LAYERS} Fourier layers with ${MODES} modes, projection ${PROJ}, MSE, Adam, f32. Each row: medians over ${rounds} ` +
+      `interleaved rounds (ours: median of ${REPS} steps; torch: its script's median in its fastest configuration); ` +
+      'ratio < 1 means fluxion is faster. The spectral columns time our 4 spectral layers alone (forward + backward) ' +
+      'with the truncated DFT as GEMM and as FFT.',
+    '',
+    table,
+    '',
+    'Every PyTorch configuration tried (the fastest is used above):',
+    '',
+    ...peers.flatMap((p) => [p, '']),
+  ].join('\n');
+  writeFileSync(new URL('./results-fno.md', import.meta.url), md);
+}
