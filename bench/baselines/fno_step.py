@@ -4,15 +4,11 @@ pointwise to 64 channels, 4 Fourier layers v <- gelu(K v + W v) (no activation a
 a GELU between; GELU is the tanh approximation, as fx.gelu. MSE loss, Adam, batch 20, float32, grid size n.
 Prints one JSON line with the median step time and the configuration it really ran with (see pinn_step.py).
 Usage: python3 fno_step.py [aten_threads] [steps] [n]"""
-import json
-import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
-from torch_runtime import runtime_config
+from torch_runtime import report, time_steps
 
 torch.manual_seed(0)
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -70,20 +66,5 @@ def step():
     return loss.item()
 
 
-for _ in range(3):
-    step()
-times = []
-for _ in range(steps):
-    t0 = time.perf_counter()
-    loss = step()
-    times.append((time.perf_counter() - t0) * 1e3)
-print(json.dumps({
-    "ms_per_step": statistics.median(times),
-    "mean_ms": statistics.fmean(times),
-    "threads": torch.get_num_threads(),
-    "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-    **runtime_config(),
-    "torch": torch.__version__,
-    "n": n,
-    "loss": loss,
-}))
+times, loss = time_steps(step, steps)
+report(times, n=n, loss=loss)
