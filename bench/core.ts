@@ -9,6 +9,7 @@ import { wasmKernels } from '../core/backend/wasm.js';
 import { medianMs } from './timing.js';
 import { poissonStepProblem } from './stepProbe.js';
 import { writeResults } from './results.js';
+import { tfjsLabel, tryTfjsConfigs, type TfjsResult } from './tfjsConfigs.js';
 import { configLabel, fastest, torchConfigs, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 
 const quick = process.argv.includes('--quick');
@@ -63,6 +64,7 @@ const reps = quick ? 5 : 15;
 const missing = torchMissing();
 const ours: number[] = [];
 const torchRuns = new Map<string, TorchResult>();
+const tfjsRuns = new Map<string, TfjsResult>();
 for (let round = 0; round < (quick ? 1 : 3); round++) {
   ours.push(medianMs(reps, step));
   // later rounds repeat only the configurations within 2x of the fastest (the reference BLAS takes ~1 s a step)
@@ -72,11 +74,15 @@ for (let round = 0; round < (quick ? 1 : 3); round++) {
       ? torchConfigs()
       : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
   if (!missing) tryTorchConfigs(here('./baselines/pinn_step.py'), [String(reps)], torchRuns, configs);
+  // TF.js takes ~1 s a step: 5 steps a round
+  if (round < 2) tryTfjsConfigs(here('./baselines/tfjs_pinn_step.ts'), ['5'], tfjsRuns);
 }
 const oursMs = Math.min(...ours);
 const best = fastest(torchRuns.values());
 const torchMs = best?.ms ?? null;
 for (const r of torchRuns.values()) console.log(`PyTorch, ${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms`}`);
+for (const r of tfjsRuns.values()) console.log(`${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms (${r.note})`}`);
+const bestTfjs = fastest(tfjsRuns.values());
 const jet = tanhJet(quick ? 8192 : 32768);
 const results = {
   date: new Date().toISOString(),
@@ -92,6 +98,11 @@ const results = {
     pytorchConfig: best?.config ?? null,
     pytorchConfigsMs: Object.fromEntries([...torchRuns.values()].map((r) => [r.label, r.ms])),
     ratio: torchMs ? oursMs / torchMs : null,
+    tfjsMs: bestTfjs?.ms ?? null,
+    tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : null,
+    tfjsNote: 'forward-propagated Laplacian jets + tf.variableGrads (TF.js cannot take gradients of its gradients through matMul)',
+    tfjsConfigsMs: Object.fromEntries([...tfjsRuns.values()].map((r) => [r.label, r.ms])),
+    ratioTfjs: bestTfjs?.ms ? oursMs / bestTfjs.ms : null,
   },
   tanhJetElementsPerSecond: jet,
 };
@@ -100,7 +111,8 @@ console.log(
   `PINN step: fluxion ${oursMs.toFixed(1)} ms` +
     (best && torchMs
       ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}`
-      : ` (${results.pinnStep.pytorchNote})`),
+      : ` (${results.pinnStep.pytorchNote})`) +
+    (bestTfjs?.ms ? `; ${bestTfjs.label} ${bestTfjs.ms.toFixed(1)} ms, ratio ${(oursMs / bestTfjs.ms).toFixed(3)}` : ''),
 );
 for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
 console.log(

@@ -88,17 +88,25 @@ export function tryTorchConfigs(
   best: Map<string, TorchResult> = new Map(),
   configs = torchConfigs(),
 ): Map<string, TorchResult> {
-  for (const c of configs) {
-    const r = runTorch(script, args, c);
-    const prev = best.get(r.label);
-    if (!prev || (r.ms !== null && (prev.ms === null || r.ms < prev.ms))) best.set(r.label, r);
-  }
+  for (const c of configs) keepBest(best, runTorch(script, args, c));
   return best;
 }
 
+/** A peer's timing in one configuration (PyTorch's here, TF.js's in bench/tfjsConfigs.ts): null ms = did not run. */
+export interface PeerTiming {
+  label: string;
+  ms: number | null;
+}
+
+/** Keeps per label the fastest run so far (a failed run only where nothing ran yet, so its note shows). */
+export function keepBest<R extends PeerTiming>(best: Map<string, R>, r: R): void {
+  const prev = best.get(r.label);
+  if (!prev || (r.ms !== null && (prev.ms === null || r.ms < prev.ms))) best.set(r.label, r);
+}
+
 /** The fastest configuration that ran, or null. */
-export function fastest(results: Iterable<TorchResult>): TorchResult | null {
-  let b: TorchResult | null = null;
+export function fastest<R extends PeerTiming>(results: Iterable<R>): R | null {
+  let b: R | null = null;
   for (const r of results) if (r.ms !== null && (b === null || r.ms < (b.ms as number))) b = r;
   return b;
 }
