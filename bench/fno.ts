@@ -2,7 +2,7 @@
 // 64 channels, 4 Fourier layers with 16 modes, projection 128, batch 20, MSE, Adam, f32, at n = 256 and 1024.
 // Ours: fx.jit(valueAndGrad) plus Adam on the flat parameter vector. The peer runs in every CPU configuration
 // of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
-// both see the same load; the ratio is the median over rounds of (ours / torch) within a round. A split of our
+// both see the same load (TensorFlow.js, bench/baselines/tfjs_fno_step.ts, in each of its backends once); the ratio is the median over rounds of (ours / torch) within a round. A split of our
 // step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
 // Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json).
 import { writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { medianMs } from './timing.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { configLabel, fastest, runTorch, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
+import { tfjsLabel, tryTfjsConfigs, type TfjsResult } from './tfjsConfigs.js';
 import { setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
 import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 
@@ -26,6 +27,7 @@ const REPS = quick ? 5 : 15;
 const SIZES = [256, 1024];
 const [B, WIDTH, MODES, LAYERS, PROJ] = [20, 64, 16, 4, 128];
 const script = fileURLToPath(new URL('./baselines/fno_step.py', import.meta.url));
+const tfjsScript = fileURLToPath(new URL('./baselines/tfjs_fno_step.ts', import.meta.url));
 
 /** Our step: compiled value-and-gradient of the MSE, then Adam (lr 1e-3) on the flat f32 parameter vector. */
 function fluxionStep(n: number): () => void {
@@ -87,17 +89,24 @@ interface Row {
   torchMs: number | null;
   ratio: number | null;
   torchConfig: string;
+  /** TensorFlow.js (its fastest backend, timed once before the rounds) */
+  tfjsMs: number | null;
+  tfjsConfig: string;
   spectralGemmMs: number;
   spectralFftMs: number;
   load: string;
 }
 const rows: Row[] = [];
-const allConfigs: Record<number, TorchResult[]> = {};
+const allConfigs: Record<number, Array<TorchResult | TfjsResult>> = {};
 for (const n of SIZES) {
   const ours = fluxionStep(n);
   const peerArgs = [String(quick ? 10 : 20), String(n)];
   // every configuration once, to find the fastest on this machine now
-  const best = missing ? null : fastest((allConfigs[n] = [...tryTorchConfigs(script, peerArgs).values()]));
+  const torchRuns = missing ? [] : [...tryTorchConfigs(script, peerArgs).values()];
+  const tfjsRuns = [...tryTfjsConfigs(tfjsScript, peerArgs).values()];
+  allConfigs[n] = [...torchRuns, ...tfjsRuns];
+  const best = fastest(torchRuns);
+  const bestTfjs = fastest(tfjsRuns);
   const mine: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const theirs: number[] = [];
   const ratios: number[] = [];
@@ -134,6 +143,8 @@ for (const n of SIZES) {
     torchMs: theirs.length ? median(theirs) : null,
     ratio: ratios.length ? median(ratios) : null,
     torchConfig: best ? configLabel(best.config) : (missing ?? 'no configuration ran'),
+    tfjsMs: bestTfjs?.ms ?? null,
+    tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : 'did not run',
     spectralGemmMs: split.gemm,
     spectralFftMs: split.fft,
     load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
@@ -158,6 +169,7 @@ const table = mdTable(
     r.torchMs === null ? '-' : r.torchMs.toFixed(1),
     r.ratio === null ? '-' : r.ratio.toFixed(2),
     r.torchConfig,
+    r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
     r.spectralGemmMs.toFixed(1),
     r.spectralFftMs.toFixed(1),
     r.load,
@@ -165,7 +177,7 @@ const table = mdTable(
 );
 const peers = Object.entries(allConfigs).map(([n, rs]) =>
   mdTable(
-    [`torch at n=${n}`, 'ms', 'note'],
+    [`peer at n=${n}`, 'ms', 'note'],
     rs.map((r) => [r.label, r.ms === null ? '-' : r.ms.toFixed(1), r.note ?? '']),
   ),
 );
@@ -185,7 +197,7 @@ if (process.argv.includes(WRITE_FLAG)) {
     '',
     table,
     '',
-    'Every PyTorch configuration tried (the fastest is used above):',
+    'Every peer configuration tried (the fastest PyTorch one is timed again in each round; TF.js once):',
     '',
     ...peers.flatMap((p) => [p, '']),
   ].join('\n');
