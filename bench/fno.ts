@@ -69,6 +69,24 @@ function spectralLayers(n: number): () => void {
   };
 }
 
+const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
+
+/** Median wall and CPU (all threads of the process) milliseconds of `reps` calls after one warm-up call. */
+function wallAndCpu(reps: number, f: () => void): { wall: number; cpu: number } {
+  f();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    f();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1e3);
+  }
+  return { wall: median(wall), cpu: median(cpu) };
+}
+
 /** Our kernels on 1 or 2 threads (FLUXION_THREADS, read by ensureThreads), like torch's 1 or 2 ATen threads. */
 function useThreads(t: 1 | 2): void {
   if (t === 1) process.env.FLUXION_THREADS = '1';
@@ -77,7 +95,6 @@ function useThreads(t: 1 | 2): void {
   if (k) ensureThreads(k);
 }
 
-const median = (xs: number[]): number => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 const load0 = loadavg()[0];
 const missing = torchMissing();
 interface Row {
@@ -87,6 +104,9 @@ interface Row {
   fluxion1Ms: number;
   fluxion2Ms: number;
   torchMs: number | null;
+  /** CPU ms per step single-threaded (ours at 1 thread, torch's fastest 1-thread configuration): the work, whatever the load */
+  fluxionCpuMs: number;
+  torchCpuMs: number | null;
   ratio: number | null;
   torchConfig: string;
   /** TensorFlow.js (its fastest backend, timed once before the rounds) */
@@ -108,6 +128,7 @@ for (const n of SIZES) {
   const best = fastest(torchRuns);
   const bestTfjs = fastest(tfjsRuns);
   const mine: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const cpuMine: number[] = [];
   const theirs: number[] = [];
   const ratios: number[] = [];
   const loads: number[] = [];
@@ -115,9 +136,10 @@ for (const n of SIZES) {
     loads.push(loadavg()[0]);
     const byThreads = ([2, 1] as const).map((th) => {
       useThreads(th);
-      const t = medianMs(REPS, ours);
-      mine[th].push(t);
-      return t;
+      const t = wallAndCpu(REPS, ours);
+      mine[th].push(t.wall);
+      if (th === 1) cpuMine.push(t.cpu);
+      return t.wall;
     });
     const t = Math.min(...byThreads);
     if (best) {
@@ -141,6 +163,8 @@ for (const n of SIZES) {
     fluxion1Ms: median(mine[1]),
     fluxion2Ms: median(mine[2]),
     torchMs: theirs.length ? median(theirs) : null,
+    fluxionCpuMs: median(cpuMine),
+    torchCpuMs: fastest(torchRuns.filter((r) => r.config.threads === 1))?.cpuMs ?? null,
     ratio: ratios.length ? median(ratios) : null,
     torchConfig: best ? configLabel(best.config) : (missing ?? 'no configuration ran'),
     tfjsMs: bestTfjs?.ms ?? null,
@@ -169,6 +193,7 @@ const table = mdTable(
     r.torchMs === null ? '-' : r.torchMs.toFixed(1),
     r.ratio === null ? '-' : r.ratio.toFixed(2),
     r.torchConfig,
+    `${r.fluxionCpuMs.toFixed(1)} / ${r.torchCpuMs === null ? '-' : r.torchCpuMs.toFixed(1)}`,
     r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
     r.spectralGemmMs.toFixed(1),
     r.spectralFftMs.toFixed(1),

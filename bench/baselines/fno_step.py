@@ -66,5 +66,5 @@ def step():
     return loss.item()
 
 
-times, loss = time_steps(step, steps)
-report(times, n=n, loss=loss)
+times, cpu, loss = time_steps(step, steps)
+report(times, cpu, n=n, loss=loss)

@@ -40,5 +40,5 @@ def step():
     return loss.item()
 
 
-times, loss = time_steps(step, steps)
-report(times, loss=loss)
+times, cpu, loss = time_steps(step, steps)
+report(times, cpu, loss=loss)

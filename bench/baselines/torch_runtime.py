@@ -18,22 +18,25 @@ def runtime_config():
 
 
 def time_steps(step, steps, warmup=3):
-    """Milliseconds of each of `steps` calls of step() after `warmup` untimed ones, and the last call's result."""
+    """Wall and CPU (all threads) milliseconds of each of `steps` calls of step() after `warmup` untimed ones, and
+    the last call's result. On a loaded machine CPU time still measures the work of a single-threaded run."""
     for _ in range(warmup):
         step()
-    times, last = [], None
+    times, cpu, last = [], [], None
     for _ in range(steps):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         last = step()
         times.append((time.perf_counter() - t0) * 1e3)
-    return times, last
+        cpu.append((time.process_time() - c0) * 1e3)
+    return times, cpu, last
 
 
-def report(times, **extra):
+def report(times, cpu, **extra):
     """The JSON line the spawner (bench/torchConfigs.ts) reads: median and mean step time, the runtime really used, extras."""
     print(json.dumps({
         "ms_per_step": statistics.median(times),
         "mean_ms": statistics.fmean(times),
+        "cpu_ms_per_step": statistics.median(cpu),
         "threads": torch.get_num_threads(),
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         **runtime_config(),
