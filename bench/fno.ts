@@ -4,8 +4,9 @@
 // of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
 // both see the same load (TensorFlow.js, bench/baselines/tfjs_fno_step.ts, in each of its backends once); the ratio is the median over rounds of (ours / torch) within a round. A split of our
 // step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
-// Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json).
-import { writeFileSync } from 'node:fs';
+// Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json;
+// --render only rewrites the .md from the .json).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
@@ -95,7 +96,6 @@ function useThreads(t: 1 | 2): void {
   if (k) ensureThreads(k);
 }
 
-const load0 = loadavg()[0];
 const missing = torchMissing();
 interface Row {
   n: number;
@@ -116,115 +116,150 @@ interface Row {
   spectralFftMs: number;
   load: string;
 }
-const rows: Row[] = [];
-const allConfigs: Record<number, Array<TorchResult | TfjsResult>> = {};
-for (const n of SIZES) {
-  const ours = fluxionStep(n);
-  const peerArgs = [String(quick ? 10 : 20), String(n)];
-  // every configuration once, to find the fastest on this machine now
-  const torchRuns = missing ? [] : [...tryTorchConfigs(script, peerArgs).values()];
-  const tfjsRuns = [...tryTfjsConfigs(tfjsScript, peerArgs).values()];
-  allConfigs[n] = [...torchRuns, ...tfjsRuns];
-  const best = fastest(torchRuns);
-  const bestTfjs = fastest(tfjsRuns);
-  const mine: Record<1 | 2, number[]> = { 1: [], 2: [] };
-  const cpuMine: number[] = [];
-  const theirs: number[] = [];
-  const ratios: number[] = [];
-  const loads: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    loads.push(loadavg()[0]);
-    const byThreads = ([2, 1] as const).map((th) => {
-      useThreads(th);
-      const t = wallAndCpu(REPS, ours);
-      mine[th].push(t.wall);
-      if (th === 1) cpuMine.push(t.cpu);
-      return t.wall;
-    });
-    const t = Math.min(...byThreads);
-    if (best) {
-      const p = runTorch(script, peerArgs, best.config);
-      if (p.ms !== null) {
-        theirs.push(p.ms);
-        ratios.push(t / p.ms);
-      }
-    }
-  }
-  const split: Record<SpectralPath, number> = { gemm: NaN, fft: NaN };
-  for (const path of ['gemm', 'fft'] as const) {
-    setSpectralPath(path);
-    split[path] = medianMs(REPS, spectralLayers(n));
-  }
-  setSpectralPath('auto');
-  useThreads(2);
-  rows.push({
-    n,
-    fluxionMs: Math.min(median(mine[1]), median(mine[2])),
-    fluxion1Ms: median(mine[1]),
-    fluxion2Ms: median(mine[2]),
-    torchMs: theirs.length ? median(theirs) : null,
-    fluxionCpuMs: median(cpuMine),
-    torchCpuMs: fastest(torchRuns.filter((r) => r.config.threads === 1))?.cpuMs ?? null,
-    ratio: ratios.length ? median(ratios) : null,
-    torchConfig: best ? configLabel(best.config) : (missing ?? 'no configuration ran'),
-    tfjsMs: bestTfjs?.ms ?? null,
-    tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : 'did not run',
-    spectralGemmMs: split.gemm,
-    spectralFftMs: split.fft,
-    load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
-  });
+type Peer = TorchResult | TfjsResult;
+interface Results {
+  date: string;
+  quick: boolean;
+  rounds: number;
+  load: string;
+  rows: Row[];
+  peers: Record<number, Peer[]>;
 }
 
-const header = [
-  'n',
-  'fluxion ms (1 / 2 threads)',
-  'torch ms',
-  'ratio',
-  'torch configuration',
-  'spectral layers: GEMM ms',
-  'FFT ms',
-  'load',
-];
-const table = mdTable(
-  header,
-  rows.map((r) => [
-    String(r.n),
-    `${r.fluxion1Ms.toFixed(1)} / ${r.fluxion2Ms.toFixed(1)}`,
-    r.torchMs === null ? '-' : r.torchMs.toFixed(1),
-    r.ratio === null ? '-' : r.ratio.toFixed(2),
-    r.torchConfig,
-    `${r.fluxionCpuMs.toFixed(1)} / ${r.torchCpuMs === null ? '-' : r.torchCpuMs.toFixed(1)}`,
-    r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
-    r.spectralGemmMs.toFixed(1),
-    r.spectralFftMs.toFixed(1),
-    r.load,
-  ]),
-);
-const peers = Object.entries(allConfigs).map(([n, rs]) =>
-  mdTable(
-    [`peer at n=${n}`, 'ms', 'note'],
-    rs.map((r) => [r.label, r.ms === null ? '-' : r.ms.toFixed(1), r.note ?? '']),
-  ),
-);
-console.log(table);
-for (const p of peers) console.log(`\n${p}`);
-console.log(`\nload average ${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)} on 2 shared cores; ${rounds} interleaved rounds.`);
-writeResults('fno', { date: new Date().toISOString(), quick, rounds, rows, peers: allConfigs });
-if (process.argv.includes(WRITE_FLAG)) {
-  const md = [
+function measureAll(): Results {
+  const rows: Row[] = [];
+  const allConfigs: Record<number, Peer[]> = {};
+  const load0 = loadavg()[0];
+  for (const n of SIZES) {
+    const ours = fluxionStep(n);
+    const peerArgs = [String(quick ? 10 : 20), String(n)];
+    // every configuration once, to find the fastest on this machine now
+    const torchRuns = missing ? [] : [...tryTorchConfigs(script, peerArgs).values()];
+    // TF.js is 10-40x slower than both (its cpu backend minutes per run at n=1024): 5 steps are enough
+    const tfjsRuns = [...tryTfjsConfigs(tfjsScript, ['5', String(n)]).values()];
+    allConfigs[n] = [...torchRuns, ...tfjsRuns];
+    const best = fastest(torchRuns);
+    const bestTfjs = fastest(tfjsRuns);
+    const mine: Record<1 | 2, number[]> = { 1: [], 2: [] };
+    const cpuMine: number[] = [];
+    const theirs: number[] = [];
+    const ratios: number[] = [];
+    const loads: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      loads.push(loadavg()[0]);
+      const byThreads = ([2, 1] as const).map((th) => {
+        useThreads(th);
+        const t = wallAndCpu(REPS, ours);
+        mine[th].push(t.wall);
+        if (th === 1) cpuMine.push(t.cpu);
+        return t.wall;
+      });
+      const t = Math.min(...byThreads);
+      if (best) {
+        const p = runTorch(script, peerArgs, best.config);
+        if (p.ms !== null) {
+          theirs.push(p.ms);
+          ratios.push(t / p.ms);
+        }
+      }
+    }
+    const split: Record<SpectralPath, number> = { gemm: NaN, fft: NaN };
+    for (const path of ['gemm', 'fft'] as const) {
+      setSpectralPath(path);
+      split[path] = medianMs(REPS, spectralLayers(n));
+    }
+    setSpectralPath('auto');
+    useThreads(2);
+    rows.push({
+      n,
+      fluxionMs: Math.min(median(mine[1]), median(mine[2])),
+      fluxion1Ms: median(mine[1]),
+      fluxion2Ms: median(mine[2]),
+      torchMs: theirs.length ? median(theirs) : null,
+      fluxionCpuMs: median(cpuMine),
+      torchCpuMs: fastest(torchRuns.filter((r) => r.config.threads === 1))?.cpuMs ?? null,
+      ratio: ratios.length ? median(ratios) : null,
+      torchConfig: best ? configLabel(best.config) : (missing ?? 'no configuration ran'),
+      tfjsMs: bestTfjs?.ms ?? null,
+      tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : 'did not run',
+      spectralGemmMs: split.gemm,
+      spectralFftMs: split.fft,
+      load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
+    });
+  }
+  return {
+    date: new Date().toISOString(),
+    quick,
+    rounds,
+    load: `${load0.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`,
+    rows,
+    peers: allConfigs,
+  };
+}
+
+/** The markdown of bench/results-fno.md. */
+function render(res: Results): string {
+  const header = [
+    'n',
+    'fluxion ms (1 / 2 threads)',
+    'torch ms',
+    'ratio',
+    'torch configuration',
+    'CPU ms, 1 thread (ours / torch)',
+    'CPU ratio',
+    'TF.js ms',
+    'spectral layers GEMM / FFT ms',
+    'load',
+  ];
+  const table = mdTable(
+    header,
+    res.rows.map((r) => [
+      String(r.n),
+      `${r.fluxion1Ms.toFixed(1)} / ${r.fluxion2Ms.toFixed(1)}`,
+      r.torchMs === null ? '-' : r.torchMs.toFixed(1),
+      r.ratio === null ? '-' : r.ratio.toFixed(2),
+      r.torchConfig,
+      `${r.fluxionCpuMs.toFixed(1)} / ${r.torchCpuMs === null ? '-' : r.torchCpuMs.toFixed(1)}`,
+      r.torchCpuMs === null ? '-' : (r.fluxionCpuMs / r.torchCpuMs).toFixed(2),
+      r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
+      `${r.spectralGemmMs.toFixed(1)} / ${r.spectralFftMs.toFixed(1)}`,
+      r.load,
+    ]),
+  );
+  const peers = Object.entries(res.peers).map(([n, rs]) =>
+    mdTable(
+      [`peer at n=${n}`, 'ms', 'CPU ms', 'note'],
+      rs.map((r) => [
+        r.label,
+        r.ms === null ? '-' : r.ms.toFixed(1),
+        'cpuMs' in r && r.cpuMs !== undefined ? r.cpuMs.toFixed(1) : '-',
+        r.note ?? '',
+      ]),
+    ),
+  );
+  return [
     '# FNO-1D training step: fluxion vs PyTorch',
     '',
-    `Written by \`npx tsx bench/fno.ts${quick ? ' --quick' : ''} --write\` on ${new Date().toISOString().slice(0, 10)}: batch ${B}, width ${WIDTH}, ` +
-      `${LAYERS} Fourier layers with ${MODES} modes, projection ${PROJ}, MSE, Adam, f32. Each row: medians over ${rounds} ` +
-      `interleaved rounds (ours: median of ${REPS} steps on 1 and on 2 threads; torch: its script's median in its fastest ` +
-      'configuration); ratio: median over rounds of (our faster thread count / torch), < 1 means fluxion is faster. The spectral columns time our 4 spectral layers alone (forward + backward) ' +
-      'with the truncated DFT as GEMM and as FFT.',
+    `Written by \`npx tsx bench/fno.ts${res.quick ? ' --quick' : ''} --write\` on ${res.date.slice(0, 10)} (load average ${res.load} on 2 ` +
+      `shared cores): batch ${B}, width ${WIDTH}, ${LAYERS} Fourier layers with ${MODES} modes, projection ${PROJ}, MSE, Adam, f32. ` +
+      `Each row: medians over ${res.rounds} interleaved rounds (ours: median of ${REPS} steps on 1 and on 2 threads; torch: its ` +
+      "script's median in its fastest configuration); ratio: median over rounds of (our faster thread count / torch), < 1 " +
+      'means fluxion is faster. CPU ms: process CPU time per step on 1 thread (ours; torch in its fastest 1-thread ' +
+      'configuration), the work done whatever the load. The spectral column times our 4 spectral layers alone (forward + ' +
+      'backward, 2 threads) with the truncated DFT as GEMM and as FFT.',
     '',
     table,
     '',
-    'Every peer configuration tried (the fastest PyTorch one is timed again in each round; TF.js once):',
+    'Every peer configuration tried (the fastest PyTorch one is timed again in each round; TF.js once, 5 steps):',
     '',
     ...peers.flatMap((p) => [p, '']),
   ].join('\n');
-  writeFileSync(new URL('./results-fno.md', import.meta.url), md);
 }
+
+// --render rewrites bench/results-fno.md from bench/results-fno.json without measuring again
+const jsonFile = new URL('./results-fno.json', import.meta.url);
+const res = process.argv.includes('--render') ? (JSON.parse(readFileSync(jsonFile, 'utf8')) as Results) : measureAll();
+const md = render(res);
+console.log(md);
+if (!process.argv.includes('--render')) writeResults('fno', res);
+if (process.argv.includes(WRITE_FLAG) || process.argv.includes('--render')) writeFileSync(new URL('./results-fno.md', import.meta.url), md);
