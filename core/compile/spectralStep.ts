@@ -5,7 +5,7 @@
 // shape times both on scratch buffers and keeps the faster for the process (a measured choice, not a model).
 import type { WasmKernels } from '../wasm/kernels.js';
 import { dftTables } from '../kernels/spectral.js';
-import { rdftModesFft, irdftModesFft } from '../kernels/fftColumns.js';
+import { rdftModesFft, irdftModesFft, releaseFftWork } from '../kernels/fftColumns.js';
 
 type Float = 'f32' | 'f64';
 const BYTES: Record<Float, number> = { f32: 4, f64: 8 };
@@ -89,6 +89,7 @@ function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft:
         for (let r = 0; r < 2; r++) [g, f] = [Math.min(g, once(gemm)), Math.min(f, once(fft))];
       }
       path = g <= f ? 'gemm' : 'fft';
+      if (path === 'gemm') releaseFftWork(s.n, s.L);
     } finally {
       k.free(x);
       k.free(out);

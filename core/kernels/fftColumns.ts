@@ -195,6 +195,11 @@ function work(n: number, H: number, f64: boolean): Array<Float32Array | Float64A
   return w;
 }
 
+/** Drops the work arrays of (n, columns): the calibration's FFT runs need not keep them when the GEMM path wins. */
+export function releaseFftWork(n: number, L: number): void {
+  for (const f64 of [false, true]) scratch.delete(`${n}:${Math.ceil(L / 2)}:${f64}`);
+}
+
 /** rdft_modes by FFT: x [n, L] -> out [2m, L] (rows re_k, im_k), each bin scaled as binScale says. */
 export function rdftModesFft(x: TypedArray, n: number, L: number, m: number, weighted: boolean, out: TypedArray): void {
   const H = Math.ceil(L / 2);
