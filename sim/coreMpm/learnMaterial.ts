@@ -6,7 +6,7 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import { Adam } from '../../optim/adam.js';
-import { checkInsideGrid, mpmRollout, type RolloutParams } from './rollout.js';
+import { checkInsideGrid, gridErrors, mpmRollout, type RolloutParams } from './rollout.js';
 import type { MpmState } from './state.js';
 import type { CoreMpm, MpmParams } from './step.js';
 
@@ -83,15 +83,15 @@ export function trajectoryValueAndGrad(
   if (sim.material !== 'neural') throw new Error(`trajectoryValueAndGrad: the simulator's material must be 'neural', got ${sim.material}`);
   const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, every, 1), 0));
   return (theta, ob) => {
-    const [value, g] = vg(theta, ob) as [Tensor, Tensor];
+    const [value, g] = gridErrors(() => vg(theta, ob) as [Tensor, Tensor]);
     return { loss: value.item(), grad: Float64Array.from(g.dataSync()) };
   };
 }
 
 /**
  * A host-driven rollout for evaluation and data generation: the states after every `every` steps, `count` frames, from
- * one jitted graph of `every` steps (no checkpointing; nothing is differentiated). Particle positions are checked
- * against the grid at every frame (the core's gather would otherwise read a wrong node without failing).
+ * one jitted graph of `every` steps (no checkpointing; nothing is differentiated). A particle off the grid, at a frame
+ * or inside a step (the transfer kernel refuses it), raises ParticleLeftGridError.
  */
 export function frameRollout(sim: CoreMpm, every: number): (state0: MpmState, params: RolloutParams, count: number) => MpmState[] {
   if (!Number.isInteger(every) || every < 1) throw new Error(`frameRollout: every must be a positive integer, got ${every}`);
@@ -102,7 +102,7 @@ export function frameRollout(sim: CoreMpm, every: number): (state0: MpmState, pa
     const out: MpmState[] = [];
     let st = state0;
     for (let k = 0; k < count; k++) {
-      st = advance(st, p);
+      st = gridErrors(() => advance(st, p));
       checkInsideGrid(st.x.dataSync(), sim.dim, sim.shape.n, sim.opts.nGrid);
       out.push(st);
     }

@@ -82,6 +82,20 @@ export function checkInsideGrid(x: ArrayLike<number>, dim: number, n: number, nG
   }
 }
 
+/**
+ * The core's B-spline transfer refuses a particle off the grid with a RangeError (a particle can leave between two
+ * host checks, or turn NaN): rethrown as the simulators' ParticleLeftGridError so runners report a divergence.
+ */
+export function gridErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && e.message.startsWith('bsplineTransfer: '))
+      throw new ParticleLeftGridError(`MPM: ${e.message.slice(17)}`);
+    throw e;
+  }
+}
+
 export interface CoreMpmGrads {
   E: number;
   nu: number;
