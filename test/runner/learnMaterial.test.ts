@@ -146,6 +146,20 @@ describe('runner: learn_material (a neural constitutive law trained through the 
     expect(params.every(Number.isFinite)).to.equal(true);
   });
 
+  it('a law the optimizer makes explode stops as a divergence (exit 3, status diverged) naming training.lr', async function () {
+    this.timeout(120000);
+    const yaml = config({
+      material: '{ type: neural }',
+      task: ['  every: 5', '  train_steps: 20', '  test_steps: 20'],
+      training: 'training: { steps: 6, lr: 30, log_every: 1 }',
+    });
+    const o = join(dir, 'diverged');
+    const s = sinks();
+    expect(await main(['run', writeConfig(dir, yaml, 'diverged.yaml'), '--quiet', '--out', o], s.deps)).to.equal(3);
+    expect(s.err.join('')).to.match(/outside the grid.* after step 1; .*lower training\.lr/);
+    expect(JSON.parse(readFileSync(join(o, 'summary.json'), 'utf8'))).to.include({ status: 'diverged' });
+  });
+
   describe('rejected configs (exit 2, the key path named)', () => {
     const bad = tempDir('fluxion-learn-material-bad-');
     it('an analytic material for learn_material, and a neural one for target', async () => {
