@@ -7,6 +7,7 @@ import type { Tensor } from '../core/index.js';
 import {
   MaterialLearning,
   ParticleLeftGridError,
+  bodyParticles,
   generateTrajectories,
   type Body2D,
   type MaterialErrors,
@@ -78,18 +79,18 @@ function readFileData(c: SimulationConfig, ctx: TrainerContext, path: string): {
   return { train: f.train, test: f.test };
 }
 
-/** `fluxion validate`: bodies inside the grid, and a trajectory file that reads and fits the config. */
-export function checkLearnMaterialConfig(c: SimulationConfig, ctx: TrainerContext): void {
-  const { sc, task } = parts(c);
-  if (task.data.type === 'file') {
-    readFileData(c, ctx, task.data.path);
-    return;
-  }
+/** Generated data: each body holds particles and starts inside the grid. */
+function checkBodies(sc: MpmSimulator, d: Extract<LearnTask['data'], { type: 'generate' }>): void {
   for (const role of ['train', 'test'] as const) {
-    task.data[role].forEach((b, i) => {
+    d[role].forEach((b, i) => {
+      const at = `task.data.${role}[${i}]`;
+      if (bodyParticles(toBody(b), sc.n_grid).n === 0)
+        throw new ConfigError(
+          `${at}.size: a ${b.shape} of size ${b.size} holds no particles on the lattice of spacing 1 / (2 n_grid) = ${1 / (2 * sc.n_grid)}`,
+        );
       const r = b.size / 2;
       checkBoxInGrid(
-        `task.data.${role}[${i}]`,
+        at,
         'the body',
         [b.centre[0] - r, b.centre[1] - r],
         [b.centre[0] + r, b.centre[1] + r],
@@ -100,7 +101,14 @@ export function checkLearnMaterialConfig(c: SimulationConfig, ctx: TrainerContex
   }
 }
 
-/** The observed trajectories, cut to the evaluation horizon. */
+/** `fluxion validate`: bodies inside the grid, or a trajectory file that reads and fits the config. */
+export function checkLearnMaterialConfig(c: SimulationConfig, ctx: TrainerContext): void {
+  const { sc, task } = parts(c);
+  if (task.data.type === 'file') readFileData(c, ctx, task.data.path);
+  else checkBodies(sc, task.data);
+}
+
+/** The observed trajectories (checked as validate does), cut to the evaluation horizon. */
 function loadTrajectories(c: SimulationConfig, ctx: TrainerContext): { train: Trajectory[]; test: Trajectory[] } {
   const { sc, task } = parts(c);
   const frames = task.test_steps / task.every;
@@ -110,6 +118,7 @@ function loadTrajectories(c: SimulationConfig, ctx: TrainerContext): { train: Tr
     const f = readFileData(c, ctx, d.path);
     return { train: cut(f.train), test: cut(f.test) };
   }
+  checkBodies(sc, d);
   const gt = d.ground_truth;
   const truth = { material: gt.material, E: gt.E, nu: gt.nu, hardening: gt.hardening, thetaC: gt.theta_c, thetaS: gt.theta_s };
   const generate = (role: 'train' | 'test'): Trajectory[] =>
@@ -168,7 +177,6 @@ export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext): 
   const { sc, task } = parts(c);
   const m = sc.material;
   if (typeof m !== 'object') throw new Error('learn_material: expected a neural material (the schema requires one)');
-  checkLearnMaterialConfig(c, ctx);
   const data = loadTrajectories(c, ctx);
   const seed = m.seed ?? c.seed;
   const learn = new MaterialLearning({

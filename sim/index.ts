@@ -74,6 +74,7 @@ export {
   type MpmParams,
   type RolloutParams,
   MaterialLearning,
+  bodyParticles,
   generateTrajectories,
   type Body2D,
   type GroundTruth,

@@ -187,11 +187,13 @@ describe('runner: learn_material (a neural constitutive law trained through the 
       );
       await rejectedAt(bad, config({ output: 'output: { frame_every: 7 }' }), 'output.frame_every: expected a multiple of task.every (5)');
     });
-    it('a ground truth without a material model, and a body outside the grid', async () => {
+    it('a ground truth without a material model, a body outside the grid, and one too small for a particle', async () => {
       await rejectedAt(bad, config({ data: generated.map((l) => l.replace('neoHookean', 'fluid')) }), 'task.data.ground_truth.material');
       const outside = generated.map((l) => l.replace('[0.5,0.55]', '[0.5,0.9]'));
       const msg = await rejectedAt(bad, config({ data: outside }), 'task.data.test[0]: the body spans');
       expect(msg).to.match(/on axis 1/);
+      const tiny = generated.map((l) => l.replace('"size":0.25', '"size":0.01'));
+      await rejectedAt(bad, config({ data: tiny }), 'task.data.train[0].size: a square of size 0.01 holds no particles');
     });
     it('a trajectory file that is missing, malformed, or sampled differently from the config', async () => {
       const file = (name: string, body: unknown) => {
