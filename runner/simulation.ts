@@ -1,6 +1,6 @@
 // Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the mass-spring core program's
-// autodiff, MPM's hand-written adjoints) driven through the
-// Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
+// autodiff, MPM's hand-written adjoints; task learn_material in runner/learnMaterial.ts) as SimTasks of the shared
+// SimulationTrainer (runner/simTrainer.ts).
 import {
   MassSpringProgram,
   SegmentRunner,
