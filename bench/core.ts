@@ -15,9 +15,9 @@ import { configLabel, fastest, torchConfigs, torchMissing, tryTorchConfigs, type
 const quick = process.argv.includes('--quick');
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
-/** The PINN step of the issue: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian, Adam. */
-function pinnStep(): () => number {
-  const { net, loss } = poissonStepProblem();
+/** The PINN step: 2D Poisson, exact Laplacian, Adam; 4096 points and a 2-64-64-64-1 tanh MLP unless given. */
+function pinnStep(points?: number, layers?: readonly number[]): () => number {
+  const { net, loss } = poissonStepProblem(points, layers);
   const valueAndGrad = fx.jit(fx.valueAndGrad(loss));
   let params = net.params;
   const flat = fx.nn.flattenTree(params, 'f32');
@@ -56,40 +56,48 @@ function tanhJet(n: number): Record<string, number> {
   return Object.fromEntries(Object.entries(rows).map(([k, ms]) => [k, (n * 64) / (ms / 1e3)]));
 }
 
-const load0 = loadavg();
-const step = pinnStep();
-const reps = quick ? 5 : 15;
-// interleave ours and PyTorch's so both see the same machine load; PyTorch in every configuration of
-// bench/torchConfigs.ts (BLAS, malloc, threads), keeping each one's best round
-const missing = torchMissing();
-const ours: number[] = [];
-const torchRuns = new Map<string, TorchResult>();
-const tfjsRuns = new Map<string, TfjsResult>();
-for (let round = 0; round < (quick ? 1 : 3); round++) {
-  ours.push(medianMs(reps, step));
-  // later rounds repeat only the configurations within 2x of the fastest (the reference BLAS takes ~1 s a step)
-  const lead = fastest(torchRuns.values());
-  const configs =
-    round === 0 || !lead
-      ? torchConfigs()
-      : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
-  if (!missing) tryTorchConfigs(here('./baselines/pinn_step.py'), [String(reps)], torchRuns, configs);
-  // TF.js takes ~1 s a step: 5 steps a round
-  if (round < 2) tryTfjsConfigs(here('./baselines/tfjs_pinn_step.ts'), ['5'], tfjsRuns);
-}
-const oursMs = Math.min(...ours);
-const best = fastest(torchRuns.values());
-const torchMs = best?.ms ?? null;
-for (const r of torchRuns.values()) console.log(`PyTorch, ${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms`}`);
-for (const r of tfjsRuns.values()) console.log(`${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms (${r.note})`}`);
-const bestTfjs = fastest(tfjsRuns.values());
-const jet = tanhJet(quick ? 8192 : 32768);
-const results = {
-  date: new Date().toISOString(),
-  loadavgBefore: load0,
-  loadavgAfter: loadavg(),
-  pinnStep: {
-    problem: '2D Poisson, 4096 points, 2-64-64-64-1 tanh, exact Laplacian (jets), Adam; f32',
+/** Issue 24's two PINN steps: the reference one and the wider one (2-128x4-1 on 8192 points). */
+const CASES = [
+  { key: 'pinnStep', points: 4096, layers: [2, 64, 64, 64, 1] },
+  { key: 'pinnStepWide', points: 8192, layers: [2, 128, 128, 128, 128, 1] },
+] as const;
+
+/** Ours, PyTorch in every configuration of bench/torchConfigs.ts (BLAS, malloc, threads) and TF.js (its backends),
+ * interleaved round by round so all see the same machine load; each keeps its best round. */
+function compare(points: number, layers: readonly number[]) {
+  const step = pinnStep(points, layers);
+  const reps = quick ? 5 : 15;
+  const missing = torchMissing();
+  const ours: number[] = [];
+  const torchRuns = new Map<string, TorchResult>();
+  const tfjsRuns = new Map<string, TfjsResult>();
+  const shape = [String(points), layers.join(',')];
+  for (let round = 0; round < (quick ? 1 : 3); round++) {
+    ours.push(medianMs(reps, step));
+    // later rounds repeat only the configurations within 2x of the fastest (the reference BLAS takes ~1 s a step)
+    const lead = fastest(torchRuns.values());
+    const configs =
+      round === 0 || !lead
+        ? torchConfigs()
+        : [...torchRuns.values()].filter((r) => r.ms !== null && r.ms <= 2 * (lead.ms as number)).map((r) => r.config);
+    if (!missing) tryTorchConfigs(here('./baselines/pinn_step.py'), [String(reps), ...shape], torchRuns, configs);
+    // TF.js takes ~1 s a step: 5 steps a round, two rounds
+    if (round < 2) tryTfjsConfigs(here('./baselines/tfjs_pinn_step.ts'), ['5', ...shape], tfjsRuns);
+  }
+  const oursMs = Math.min(...ours);
+  const best = fastest(torchRuns.values());
+  const torchMs = best?.ms ?? null;
+  const bestTfjs = fastest(tfjsRuns.values());
+  const label = `${points} points, ${layers.join('-')} tanh`;
+  for (const r of torchRuns.values()) console.log(`${label}: PyTorch, ${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms`}`);
+  for (const r of tfjsRuns.values()) console.log(`${label}: ${r.label}: ${r.ms === null ? r.note : `${r.ms.toFixed(1)} ms (${r.note})`}`);
+  console.log(
+    `PINN step, ${label}: fluxion ${oursMs.toFixed(1)} ms` +
+      (best && torchMs ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}` : '') +
+      (bestTfjs?.ms ? `; ${bestTfjs.label} ${bestTfjs.ms.toFixed(1)} ms, ratio ${(oursMs / bestTfjs.ms).toFixed(3)}` : ''),
+  );
+  return {
+    problem: `2D Poisson, ${label}, exact Laplacian (jets), Adam; f32`,
     fluxionMs: oursMs,
     pytorchMs: torchMs,
     pytorchNote: best
@@ -103,17 +111,20 @@ const results = {
     tfjsNote: 'forward-propagated Laplacian jets + tf.variableGrads (TF.js cannot take gradients of its gradients through matMul)',
     tfjsConfigsMs: Object.fromEntries([...tfjsRuns.values()].map((r) => [r.label, r.ms])),
     ratioTfjs: bestTfjs?.ms ? oursMs / bestTfjs.ms : null,
-  },
+  };
+}
+
+const load0 = loadavg();
+const steps = Object.fromEntries(CASES.map((c) => [c.key, compare(c.points, c.layers)]));
+const jet = tanhJet(quick ? 8192 : 32768);
+const results = {
+  date: new Date().toISOString(),
+  loadavgBefore: load0,
+  loadavgAfter: loadavg(),
+  ...steps,
   tanhJetElementsPerSecond: jet,
 };
 writeResults('core', results);
-console.log(
-  `PINN step: fluxion ${oursMs.toFixed(1)} ms` +
-    (best && torchMs
-      ? `, PyTorch ${torchMs.toFixed(1)} ms (${configLabel(best.config)}), ratio ${(oursMs / torchMs).toFixed(2)}`
-      : ` (${results.pinnStep.pytorchNote})`) +
-    (bestTfjs?.ms ? `; ${bestTfjs.label} ${bestTfjs.ms.toFixed(1)} ms, ratio ${(oursMs / bestTfjs.ms).toFixed(3)}` : ''),
-);
 for (const [k, eps] of Object.entries(jet)) console.log(`tanh jet (order 2), ${k}: ${(eps / 1e6).toFixed(1)} M elements/s`);
 console.log(
   `load average ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${loadavg()

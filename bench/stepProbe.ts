@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import * as fx from '../index.js';
 import { medianMs as median } from './timing.js';
 
-/** The PINN step's problem: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian (also bench/core.ts's). */
-export function poissonStepProblem() {
-  const net = fx.nn.mlp({ layers: [2, 64, 64, 64, 1], seed: 0 });
-  const x = fx.random.uniform(1, [4096, 2]);
+/** The PINN step's problem: 2D Poisson, 4096 points, 2-64-64-64-1 tanh MLP, exact Laplacian (also bench/core.ts's,
+ * which also runs issue 24's wider case: 8192 points, 2-128x4-1). */
+export function poissonStepProblem(points = 4096, layers: readonly number[] = [2, 64, 64, 64, 1]) {
+  const net = fx.nn.mlp({ layers: [...layers], seed: 0 });
+  const x = fx.random.uniform(1, [points, 2]);
   const col = (i: number) => fx.mul(fx.sliceAxis(x, 1, i, i + 1), Math.PI);
   const f = fx.mul(fx.mul(fx.sin(col(0)), fx.sin(col(1))), 2 * Math.PI ** 2);
   const loss = (p: fx.nn.MlpParams) =>

@@ -17,10 +17,8 @@ export interface TfjsResult {
   note?: string;
 }
 
-export const TFJS_CONFIGS: readonly TfjsConfig[] = [
-  { backend: 'wasm', threads: 1 },
-  { backend: 'cpu', threads: 1 },
-];
+/** The cpu backend runs the scripts too (`... tfjs_pinn_step.ts cpu 1`) but is 3-5x slower than wasm: not tried. */
+export const TFJS_CONFIGS: readonly TfjsConfig[] = [{ backend: 'wasm', threads: 1 }];
 
 export const tfjsLabel = (c: TfjsConfig): string => `TF.js ${c.backend} backend, ${c.threads} thread${c.threads > 1 ? 's' : ''}`;
 

@@ -12,6 +12,6 @@ export function createTrainer(config: RunConfig, ctx: TrainerContext): Trainer {
     case 'operator':
       return createOperatorTrainerFromConfig(config, ctx);
     case 'simulation':
-      return createSimulationTrainer(config);
+      return createSimulationTrainer(config, ctx);
   }
 }

@@ -409,6 +409,6 @@ export function validateFile(
   const ctx = { configDir: dirname(resolve(path)) };
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);
-  if (config.kind === 'simulation') checkSimulationConfig(config);
+  if (config.kind === 'simulation') checkSimulationConfig(config, ctx);
   return { config, yaml: resolvedYaml(config, overridesComment(overrides)) };
 }

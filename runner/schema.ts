@@ -963,6 +963,35 @@ const springSchema = z
   })
   .describe('A spring between points a and b.');
 
+const hiddenWidths = z.array(posInt).min(1).default([16, 16]);
+export const neuralMaterialSchema = z
+  .strictObject({
+    type: z
+      .literal('neural')
+      .describe(
+        'A learned hyperelastic law (NCLaw): strain energy E0 [(Ibar1 - 2) exp(m1) + (J - 1)^2 exp(m2)] / 2 with m = MLP(Ibar1 - 2, J - 1), frame-indifferent and stress-free at rest by construction; stress by autodiff.',
+      ),
+    hidden: hiddenWidths.describe('Hidden widths of the elastic network (tanh).'),
+    seed: nonNegInt
+      .optional()
+      .describe("Seed of the networks' initialisation (default the run's seed; the plastic network uses seed + 1).")
+      .meta({ examples: [1] }),
+    stiffness: z
+      .number()
+      .positive()
+      .optional()
+      .describe("E0, the stiffness scale of the network's moduli: a prior guess of Young's modulus (default simulator.E).")
+      .meta({ examples: [100] }),
+    plastic: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Add the learned plastic return mapping: a second MLP of the singular values of F that projects F after every step (yield and volume change).',
+      ),
+    plastic_hidden: hiddenWidths.describe('Hidden widths of the plastic network (tanh; used when plastic is true).'),
+  })
+  .describe('A neural constitutive law of the MPM simulator, trained by task learn_material.');
+
 export const simulatorSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
@@ -1003,7 +1032,10 @@ export const simulatorSchema = z
       dt: z.number().positive().default(2e-4).describe('Time step.'),
       E: z.number().positive().default(1000).describe("Young's modulus."),
       nu: z.number().gt(-1).lt(0.5).default(0.2).describe("Poisson's ratio, in (-1, 0.5)."),
-      material: z.enum(['fixedCorotated', 'neoHookean', 'fluid', 'snow']).default('fixedCorotated').describe('Constitutive model.'),
+      material: z
+        .union([z.enum(['fixedCorotated', 'neoHookean', 'fluid', 'snow']), neuralMaterialSchema])
+        .default('fixedCorotated')
+        .describe('Constitutive model: an analytic one by name, or { type: neural, ... } (a learned law, trained by task learn_material).'),
       density: z.number().positive().default(1).describe('Particle density.'),
       gravity: finite.default(-9.8).describe('Gravity (vertical acceleration).'),
       boundary: z.enum(['sticky', 'slip', 'none']).default('sticky').describe('Wall condition of the unit square.'),
@@ -1019,7 +1051,7 @@ export const simulatorSchema = z
             .meta({ examples: [1] }),
         })
         .prefault({})
-        .describe('The simulated body: a block of nx x ny particles filling origin + [0, size].'),
+        .describe('The simulated body of task target: a block of nx x ny particles filling origin + [0, size].'),
     }),
   ])
   .describe('The simulator.');
@@ -1049,6 +1081,96 @@ export const controllerSchema = z
       .meta({ examples: [10] }),
   })
   .describe('The neural controller of a mass-spring robot.');
+
+const bodySchema = z
+  .strictObject({
+    shape: z.enum(['square', 'disc']).default('square').describe('A filled square or disc, 4 particles per grid cell.'),
+    centre: vec2.describe('Centre [x, y] in the unit square.').meta({ examples: [[0.5, 0.5]] }),
+    size: z
+      .number()
+      .positive()
+      .describe('Side of the square or diameter of the disc; errors are reported relative to it.')
+      .meta({ examples: [0.25] }),
+    velocity: vec2.default([0, 0]).describe('Initial translation velocity v0.'),
+    velocity_gradient: z
+      .tuple([finite, finite, finite, finite])
+      .default([0, 0, 0, 0])
+      .describe(
+        'Initial velocity gradient L, row-major [L00, L01, L10, L11]: v = v0 + L (x - centre); its symmetric part strains the body at once.',
+      ),
+  })
+  .describe('A body and its initial motion.');
+
+const groundTruthSchema = z
+  .strictObject({
+    material: z
+      .enum(['fixedCorotated', 'neoHookean', 'snow'])
+      .describe('The analytic material that generates the observed motion (snow: elastoplastic).')
+      .meta({ examples: ['neoHookean'] }),
+    E: z
+      .number()
+      .positive()
+      .describe("Young's modulus.")
+      .meta({ examples: [200] }),
+    nu: z
+      .number()
+      .gt(-1)
+      .lt(0.5)
+      .describe("Poisson's ratio, in (-1, 0.5).")
+      .meta({ examples: [0.3] }),
+    hardening: z
+      .number()
+      .nonnegative()
+      .optional()
+      .describe('Snow: hardening coefficient (default 10; 0 = perfectly plastic).')
+      .meta({ examples: [0] }),
+    theta_c: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Snow: singular values of F are clamped to [1 - theta_c, 1 + theta_s] (default 2.5e-2).')
+      .meta({ examples: [0.03] }),
+    theta_s: z
+      .number()
+      .positive()
+      .optional()
+      .describe('Snow: upper clamp 1 + theta_s of the singular values (default 4.5e-3).')
+      .meta({ examples: [0.03] }),
+  })
+  .describe('The ground-truth material, simulated by the same MPM (grid, dt, gravity, walls) as the learned law.');
+
+const learnMaterialTaskSchema = z.strictObject({
+  type: z
+    .literal('learn_material')
+    .describe(
+      'Train simulator.material (type neural) through the differentiable MPM so rollouts match observed particle trajectories; score rollouts of held-out trajectories over test_steps.',
+    ),
+  data: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('generate').describe('Simulate the observed trajectories with a named ground-truth material.'),
+        ground_truth: groundTruthSchema,
+        train: z.array(bodySchema).min(1).describe('Bodies whose motion the law is trained on.'),
+        test: z.array(bodySchema).min(1).describe('Held-out bodies (other shapes and initial motions) the law is scored on.'),
+      }),
+      z.strictObject({
+        type: z.literal('file').describe('Observed trajectories from a JSON file (format in README.md, "Learning a material").'),
+        path: z
+          .string()
+          .min(1)
+          .describe('The trajectory file, relative to the config.')
+          .meta({ examples: ['data/trajectories.json'] }),
+      }),
+    ])
+    .describe('The observed trajectories: generated from a ground-truth material, or read from a file.'),
+  every: posInt.default(5).describe('Simulated steps between observed frames.'),
+  train_steps: posInt
+    .default(40)
+    .describe('Trained horizon: the loss compares the first train_steps steps of each training trajectory (a multiple of every).'),
+  test_steps: posInt
+    .default(160)
+    .describe('Evaluation horizon, at least train_steps and a multiple of every; held-out trajectories are scored over it.'),
+});
 
 export const simTaskSchema = z
   .discriminatedUnion('type', [
@@ -1083,6 +1205,7 @@ export const simTaskSchema = z
       horizon: posInt.default(300).describe('Simulated steps per episode.'),
       checkpointing: checkpointing('sqrt'),
     }),
+    learnMaterialTaskSchema,
     z.strictObject({
       type: z.literal('target').describe("Train the block's initial velocity so its centre of mass ends at target."),
       target: vec2.describe('Target position of the centre of mass.').meta({ examples: [[0.6, 0.3]] }),
@@ -1127,14 +1250,15 @@ export const simulationSchema = z
         message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'`,
       });
     }
-    const needs = { walk: 'mass-spring', locomotion: 'mass-spring', target: 'mpm' } as const;
+    const needs = { walk: 'mass-spring', locomotion: 'mass-spring', target: 'mpm', learn_material: 'mpm' } as const;
     if (needs[c.task.type] !== c.simulator.type) {
       ctx.addIssue({
         code: 'custom',
         path: ['task', 'type'],
-        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target' : 'walk or locomotion'}), got '${c.task.type}'`,
+        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target or learn_material' : 'walk or locomotion'}), got '${c.task.type}'`,
       });
     }
+    if (c.simulator.type === 'mpm') learnMaterialRules(c, c.simulator.material, ctx);
     if (c.controller && c.simulator.type !== 'mass-spring') {
       ctx.addIssue({
         code: 'custom',
@@ -1150,6 +1274,46 @@ export const simulationSchema = z
       });
     }
   });
+
+/** task learn_material trains a neural material, and only it does; horizons and frames on the observed frames. */
+function learnMaterialRules(c: z.output<typeof simulationSchema>, material: string | { type: 'neural' }, ctx: z.RefinementCtx): void {
+  const neural = typeof material === 'object';
+  if (c.task.type !== 'learn_material') {
+    if (neural)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['simulator', 'material'],
+        message: `a neural material is trained by task learn_material; task '${c.task.type}' needs an analytic material (fixedCorotated, neoHookean, fluid, snow)`,
+      });
+    return;
+  }
+  if (!neural)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['simulator', 'material'],
+      message: `expected { type: neural, ... } for task learn_material (the law it trains), got '${String(material)}'`,
+    });
+  const { every, train_steps, test_steps } = c.task;
+  for (const [key, v] of [
+    ['train_steps', train_steps],
+    ['test_steps', test_steps],
+  ] as const) {
+    if (v % every !== 0)
+      ctx.addIssue({ code: 'custom', path: ['task', key], message: `expected a multiple of task.every (${every}), got ${v}` });
+  }
+  if (test_steps < train_steps)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['task', 'test_steps'],
+      message: `expected at least task.train_steps (${train_steps}), got ${test_steps}`,
+    });
+  if (c.output.frame_every % every !== 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['output', 'frame_every'],
+      message: `expected a multiple of task.every (${every}): frames are written at observed frames, got ${c.output.frame_every}`,
+    });
+}
 
 export const configSchema = z.discriminatedUnion('kind', [pinnSchema, operatorSchema, simulationSchema]);
 

@@ -1,6 +1,6 @@
 // Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the mass-spring core program's
-// autodiff, MPM's hand-written adjoints) driven through the
-// Trainer contract, with optim/ optimizers so checkpoints hold the full optimizer state.
+// autodiff, MPM's hand-written adjoints; task learn_material in runner/learnMaterial.ts) as SimTasks of the shared
+// SimulationTrainer (runner/simTrainer.ts).
 import {
   MassSpringProgram,
   SegmentRunner,
@@ -13,119 +13,14 @@ import {
   targetLoss,
   sharedVelocityState,
   mpmFrames,
-  ParticleLeftGridError,
   Locomotion,
   type MpmOptions,
   type SimFrame,
 } from '../sim/index.js';
-import { ConfigError, DivergenceError } from './errors.js';
-import type { Optimizer, OptimState } from '../optim/types.js';
-import { buildOptimizer } from './optimizer.js';
-import { norm } from '../optim/vec.js';
 import type { SimulationConfig } from './schema.js';
-import type { EvalMetrics, FieldOutput, StepMetrics, Trainer } from './trainer.js';
-
-interface SimState {
-  step: number;
-  params: number[];
-  optimizer: OptimState;
-}
-
-function readSimState(s: unknown, nParams: number): SimState {
-  const st = s as Partial<SimState> | null;
-  if (!st || typeof st.step !== 'number' || !Array.isArray(st.params) || typeof st.optimizer !== 'object') {
-    throw new Error('simulation checkpoint: expected { step, params, optimizer }');
-  }
-  if (st.params.length !== nParams) throw new Error(`simulation checkpoint: params has length ${st.params.length}, expected ${nParams}`);
-  return st as SimState;
-}
-
-/** Loss/gradient of one task at the current parameters, plus its field frames. */
-interface SimTask {
-  readonly termName: string;
-  /** `step` counts completed training steps (tasks that draw goals per step key them on it, so --resume redraws them). */
-  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array };
-  frames(params: Float64Array): FieldOutput[];
-  /** Task scores of the current parameters, where the task has any. */
-  evaluate?(params: Float64Array): EvalMetrics;
-}
-
-class SimulationTrainer implements Trainer {
-  private stepCount = 0;
-  private readonly optimizer: Optimizer;
-  private readonly gradClip: number | undefined;
-
-  constructor(
-    private readonly task: SimTask,
-    private readonly params: Float64Array,
-    config: SimulationConfig,
-  ) {
-    this.optimizer = buildOptimizer(config.training) as Optimizer;
-    this.gradClip = config.training.grad_clip;
-  }
-
-  get step(): number {
-    return this.stepCount;
-  }
-
-  trainStep(): StepMetrics {
-    let r: ReturnType<SimTask['lossAndGrad']>;
-    try {
-      r = this.task.lossAndGrad(this.params, this.stepCount);
-    } catch (e) {
-      // the body left the simulation box during training: a divergence of this run (exit 3), with the knobs named
-      if (e instanceof ParticleLeftGridError) {
-        throw new DivergenceError(
-          `${e.message} at training step ${this.stepCount + 1}; the parameters being trained sent it there: lower training.lr, simulator.dt or task.horizon, or start the block further from the walls`,
-        );
-      }
-      throw e;
-    }
-    const { loss, grad } = r;
-    // gradients through long rollouts can explode (chaos, contacts): clip the global norm where asked
-    const gradNorm = norm(grad);
-    if (this.gradClip !== undefined && gradNorm > this.gradClip) for (let i = 0; i < grad.length; i++) grad[i] *= this.gradClip / gradNorm;
-    this.optimizer.step(this.params, grad);
-    this.stepCount++;
-    return { step: this.stepCount, loss, terms: { [this.task.termName]: loss }, gradNorm };
-  }
-
-  evaluate(): EvalMetrics {
-    return this.task.evaluate?.(this.params) ?? {};
-  }
-
-  predict(): Record<string, Float64Array> {
-    throw new Error('predict: a simulation has no field to query at points; its output is particle frames');
-  }
-
-  fields(): FieldOutput[] {
-    return this.task.frames(this.params);
-  }
-
-  state(): SimState {
-    return { step: this.stepCount, params: Array.from(this.params), optimizer: this.optimizer.state() };
-  }
-
-  load(state: unknown): void {
-    const s = readSimState(state, this.params.length);
-    this.params.set(s.params);
-    this.optimizer.load(s.optimizer);
-    this.stepCount = s.step;
-  }
-}
-
-function particleFrames(name: string, frames: ReturnType<typeof mpmFrames>, dt: number): FieldOutput[] {
-  return frames.map((f) => ({
-    kind: 'particles',
-    name,
-    step: f.step,
-    time: f.step * dt,
-    points: f.points,
-    dim: f.dim,
-    lines: f.lines,
-    pointData: f.pointData,
-  }));
-}
+import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js';
+import type { Trainer, TrainerContext } from './trainer.js';
+import { checkBoxInGrid, checkLearnMaterialConfig, learnMaterialTrainer } from './learnMaterial.js';
 
 /**
  * Steps per jitted segment of a mass-spring rollout: 'all' keeps every state (one-step segments), 'sqrt' keeps
@@ -240,12 +135,13 @@ function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
 }
 
 /** Optimise one initial velocity shared by all particles so the final centre of mass hits the target. */
-function mpmTarget(c: SimulationConfig): SimulationTrainer {
+function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer {
   const sc = c.simulator;
   if (sc.type !== 'mpm' || c.task.type !== 'target') throw new Error('mpmTarget: expected an mpm simulator with a target task');
+  if (typeof sc.material === 'object') throw new Error('mpmTarget: expected an analytic material (the schema rejects a neural one)');
   const { nx, ny, origin, size, jitter_seed } = sc.block;
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
-  checkSimulationConfig(c);
+  checkSimulationConfig(c, ctx);
   const opts: MpmOptions = {
     nGrid: sc.n_grid,
     nParticles: nx * ny,
@@ -269,24 +165,22 @@ function mpmTarget(c: SimulationConfig): SimulationTrainer {
 }
 
 /** `fluxion validate` (and trainer construction): what can be known wrong before simulating. */
-export function checkSimulationConfig(c: SimulationConfig): void {
+export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext = { configDir: '.' }): void {
   const sc = c.simulator;
   if (sc.type !== 'mpm') return;
-  // the B-splines need 0.5 dx <= x < 1 - 1.5 dx: a block outside that box cannot start
+  if (c.task.type === 'learn_material') return checkLearnMaterialConfig(c, ctx);
   const { origin, size } = sc.block;
-  const dx = 1 / sc.n_grid;
-  for (let k = 0; k < 2; k++) {
-    const lo = origin[k],
-      hi = origin[k] + size[k];
-    if (lo < 0.5 * dx || hi >= 1 - 1.5 * dx) {
-      throw new ConfigError(
-        `simulator.block: the block spans [${lo}, ${hi}] on axis ${k}, outside the grid's interior [${0.5 * dx}, ${1 - 1.5 * dx}) for n_grid ${sc.n_grid} (move block.origin or shrink block.size)`,
-      );
-    }
-  }
+  checkBoxInGrid(
+    'simulator.block',
+    'the block',
+    origin,
+    [origin[0] + size[0], origin[1] + size[1]],
+    sc.n_grid,
+    'move block.origin or shrink block.size',
+  );
 }
 
-export function createSimulationTrainer(c: SimulationConfig): Trainer {
-  if (c.simulator.type !== 'mass-spring') return mpmTarget(c);
+export function createSimulationTrainer(c: SimulationConfig, ctx: TrainerContext = { configDir: '.' }): Trainer {
+  if (c.simulator.type !== 'mass-spring') return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx) : mpmTarget(c, ctx);
   return c.task.type === 'locomotion' ? massSpringLocomotion(c) : massSpringWalk(c);
 }

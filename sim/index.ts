@@ -73,5 +73,14 @@ export {
   type CoreMpmOptions,
   type MpmParams,
   type RolloutParams,
+  MaterialLearning,
+  bodyParticles,
+  generateTrajectories,
+  type Body2D,
+  type GroundTruth,
+  type MaterialErrors,
+  type MaterialSimOptions,
+  type Prediction,
+  type Trajectory,
 } from './coreMpm/index.js';
 export * as mpmCore from './coreMpm/index.js';

@@ -2,7 +2,7 @@
 points, 2-64-64-64-1 tanh MLP, exact Laplacian by double backward, Adam. Prints one JSON line with the
 median step time and the configuration it really ran with (the BLAS and malloc mapped into the process),
 so the spawner (bench/torchConfigs.ts) can try BLAS/malloc/thread settings and check each one took effect.
-Usage: python3 pinn_step.py [aten_threads] [steps]"""
+Usage: python3 pinn_step.py [aten_threads] [steps] [points] [layers, e.g. 2,64,64,64,1]"""
 import sys
 
 import torch
@@ -11,8 +11,8 @@ from torch_runtime import report, time_steps
 torch.manual_seed(0)
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-N = 4096
-layers = [2, 64, 64, 64, 1]
+N = int(sys.argv[3]) if len(sys.argv) > 3 else 4096
+layers = [int(w) for w in sys.argv[4].split(",")] if len(sys.argv) > 4 else [2, 64, 64, 64, 1]
 mods = []
 for a, b in zip(layers[:-1], layers[1:]):
     lin = torch.nn.Linear(a, b)

@@ -1,7 +1,7 @@
 // TensorFlow.js peer of bench/core.ts's PINN step (the JS peer; PyTorch's is pinn_step.py): 2D Poisson,
 // u = sin(pi x) sin(pi y), 4096 collocation points, 2-64-64-64-1 tanh MLP (Glorot normal, zero biases), exact
 // Laplacian by nested reverse-mode gradients (TF.js has no forward/Taylor mode), Adam lr 1e-3.
-// Usage: npx tsx bench/baselines/tfjs_pinn_step.ts <backend wasm|cpu> <threads> [steps]
+// Usage: npx tsx bench/baselines/tfjs_pinn_step.ts <backend wasm|cpu> <threads> [steps] [points] [layers, e.g. 2,64,64,64,1]
 // Prints one JSON line: the median step time and the configuration that really ran (backend, SIMD, threads).
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -12,8 +12,8 @@ const threads = Number(process.argv[3] ?? 1);
 const steps = Number(process.argv[4] ?? 30);
 const runtime = await startTfjs(backend, threads, setThreadsCount, getThreadsCount);
 
-const N = 4096;
-const layers = [2, 64, 64, 64, 1];
+const N = Number(process.argv[5] ?? 4096);
+const layers = (process.argv[6] ?? '2,64,64,64,1').split(',').map(Number);
 const weights = layers
   .slice(1)
   .map((out, l) => tf.variable(tf.randomNormal([layers[l], out], 0, Math.sqrt(2 / (layers[l] + out)), 'float32', l)));

@@ -6,3 +6,21 @@ export { kirchhoff, snowPlasticity, polarRotation, type StressInputs, type CoreM
 export { polar2, polar3, polar3Tensor } from './polar.js';
 export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
 export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';
+export { bodyParticles, type Body2D, type Particles2D } from './bodies.js';
+export {
+  fitNeuralMaterial,
+  frameRollout,
+  observeFrames,
+  relativeDistances,
+  trajectoryLoss,
+  trajectoryValueAndGrad,
+  type Observation,
+} from './learnMaterial.js';
+export { generateTrajectories, type GroundTruth, type MaterialSimOptions, type Trajectory } from './trajectories.js';
+export {
+  MaterialLearning,
+  type MaterialErrors,
+  type MaterialLearningOptions,
+  type NeuralLawOptions,
+  type Prediction,
+} from './materialTask.js';

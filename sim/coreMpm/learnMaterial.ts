@@ -6,9 +6,9 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import { Adam } from '../../optim/adam.js';
-import { mpmRollout, type RolloutParams } from './rollout.js';
+import { checkInsideGrid, gridErrors, mpmRollout, type RolloutParams } from './rollout.js';
 import type { MpmState } from './state.js';
-import type { CoreMpm } from './step.js';
+import type { CoreMpm, MpmParams } from './step.js';
 
 /** One observed motion: the initial state and particle positions [d, N] every `every` steps (frames 1..K). */
 // a type alias, not an interface: object types without an index signature are pytrees only as aliases
@@ -71,21 +71,59 @@ export interface FitResult {
   losses: number[];
 }
 
+/**
+ * The jitted value and gradient in theta of trajectoryLoss with scale 1 (callers divide by their scale^2 on the host,
+ * so a scale never enters a compiled graph: the jit cache is keyed by shapes only). One compiled graph per observation
+ * shape (particle count, frame count).
+ */
+export function trajectoryValueAndGrad(
+  sim: CoreMpm,
+  every: number,
+): (theta: Tensor, ob: Observation) => { loss: number; grad: Float64Array } {
+  if (sim.material !== 'neural') throw new Error(`trajectoryValueAndGrad: the simulator's material must be 'neural', got ${sim.material}`);
+  const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, every, 1), 0));
+  return (theta, ob) => {
+    const [value, g] = gridErrors(() => vg(theta, ob) as [Tensor, Tensor]);
+    return { loss: value.item(), grad: Float64Array.from(g.dataSync()) };
+  };
+}
+
+/**
+ * A host-driven rollout for evaluation and data generation: the states after every `every` steps, `count` frames, from
+ * one jitted graph of `every` steps (no checkpointing; nothing is differentiated). A particle off the grid, at a frame
+ * or inside a step (the transfer kernel refuses it), raises ParticleLeftGridError.
+ */
+export function frameRollout(sim: CoreMpm, every: number): (state0: MpmState, params: RolloutParams, count: number) => MpmState[] {
+  if (!Number.isInteger(every) || every < 1) throw new Error(`frameRollout: every must be a positive integer, got ${every}`);
+  const advance = fx.jit((s: MpmState, p: MpmParams) => mpmRollout(sim, s, p, every, { segment: 'none' }));
+  return (state0, params, count) => {
+    // no undefined entries in the jitted function's pytree
+    const p: MpmParams = params.theta ? { E: params.E, nu: params.nu, theta: params.theta } : { E: params.E, nu: params.nu };
+    const out: MpmState[] = [];
+    let st = state0;
+    for (let k = 0; k < count; k++) {
+      st = gridErrors(() => advance(st, p));
+      checkInsideGrid(st.x.dataSync(), sim.dim, sim.shape.n, sim.opts.nGrid);
+      out.push(st);
+    }
+    return out;
+  };
+}
+
 /** Adam on theta through the rollouts of every observation (one jitted value-and-gradient per observation shape). */
 export function fitNeuralMaterial(sim: CoreMpm, observations: readonly Observation[], theta0: Tensor, o: FitOptions): FitResult {
-  if (sim.material !== 'neural') throw new Error(`fitNeuralMaterial: the simulator's material must be 'neural', got ${sim.material}`);
-  const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, o.every, o.scale), 0));
+  const vg = trajectoryValueAndGrad(sim, o.every);
   const opt = new Adam({ lr: o.lr ?? 1e-2 });
   const params = Float64Array.from(theta0.dataSync());
   const losses: number[] = [];
+  const s2 = o.scale * o.scale;
   for (let it = 0; it < o.iterations; it++) {
     const grad = new Float64Array(params.length);
     let loss = 0;
     for (const ob of observations) {
-      const [value, g] = vg(fx.tensor(params, theta0.shape, sim.dtype), ob) as [Tensor, Tensor];
-      loss += value.item();
-      const gd = g.dataSync();
-      for (let i = 0; i < grad.length; i++) grad[i] += gd[i];
+      const r = vg(fx.tensor(params, theta0.shape, sim.dtype), ob);
+      loss += r.loss / s2;
+      for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] / s2;
     }
     if (!Number.isFinite(loss)) throw new Error(`fitNeuralMaterial: loss is ${loss} at iteration ${it}`);
     losses.push(loss);

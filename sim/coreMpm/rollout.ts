@@ -67,6 +67,35 @@ export function mpmRollout(sim: CoreMpm, state0: MpmState, params: RolloutParams
   return unpackState(flat, sim.shape);
 }
 
+/**
+ * The B-spline stencil must stay on the grid: the core's gather/scatter would read a wrong node instead of failing.
+ * x: positions component-major ([d, N] flattened; a packed state starts with them).
+ */
+export function checkInsideGrid(x: ArrayLike<number>, dim: number, n: number, nGrid: number): void {
+  for (let i = 0; i < dim * n; i++) {
+    const b = Math.floor(x[i] * nGrid - 0.5);
+    if (!(b >= 0 && b <= nGrid - 3)) {
+      throw new ParticleLeftGridError(
+        `MPM: particle ${i % n} at ${x[i]} (axis ${Math.floor(i / n)}) left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`,
+      );
+    }
+  }
+}
+
+/**
+ * The core's B-spline transfer refuses a particle off the grid with a RangeError (a particle can leave between two
+ * host checks, or turn NaN): rethrown as the simulators' ParticleLeftGridError so runners report a divergence.
+ */
+export function gridErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && e.message.startsWith('bsplineTransfer: '))
+      throw new ParticleLeftGridError(`MPM: ${e.message.slice(17)}`);
+    throw e;
+  }
+}
+
 export interface CoreMpmGrads {
   E: number;
   nu: number;
@@ -156,18 +185,8 @@ export class CoreMpmStepper implements TimeStepper {
     return (t + 1) * n <= this.actuation.length ? this.actuation.subarray(t * n, (t + 1) * n) : new Float64Array(n);
   }
 
-  /** The B-spline stencil must stay on the grid: the core's gather/scatter would read a wrong node instead of failing. */
   private checkInside(s: Float64Array): void {
-    const { dim, n } = this.sim.shape;
-    const nG = this.sim.opts.nGrid;
-    for (let i = 0; i < dim * n; i++) {
-      const b = Math.floor(s[i] * nG - 0.5);
-      if (!(b >= 0 && b <= nG - 3)) {
-        throw new ParticleLeftGridError(
-          `MPM: particle ${i % n} at ${s[i]} (axis ${Math.floor(i / n)}) left the grid (needs 0.5*dx <= x < 1 - 1.5*dx)`,
-        );
-      }
-    }
+    checkInsideGrid(s, this.sim.dim, this.sim.shape.n, this.sim.opts.nGrid);
   }
 
   forward(t: number, s: Float64Array, out: Float64Array): void {

@@ -188,7 +188,7 @@ const cases: [string, string, string, string][] = [
     'locomotion on the MPM simulator',
     sim('').replace('type: mass-spring', 'type: mpm').replace('type: walk, horizon: 10', 'type: locomotion, goal_range: [0, 1]'),
     'task.type:',
-    "expected a task for simulator 'mpm' (target), got 'locomotion'",
+    "expected a task for simulator 'mpm' (target or learn_material), got 'locomotion'",
   ],
   [
     'unknown locomotion goal',

@@ -32,6 +32,8 @@ function testCopy(file: string, dir: string): string {
     c.data = { ...c.data, train: 8, test: 4, resolution: c.data.type === 'burgers' ? 32 : c.data.resolution };
     if (c.model.type === 'fno') c.model.modes = Math.min(c.model.modes, 8);
     c.training = { ...c.training, batch_size: 4 };
+  } else if (c.task.type === 'learn_material') {
+    c.task = { ...c.task, train_steps: 10, test_steps: 20 };
   } else {
     c.task = { ...c.task, horizon: 40 };
   }
@@ -51,6 +53,7 @@ describe('runner: example configs', () => {
       'mass-spring-walk',
       'mass-spring-locomotion',
       'mpm-target',
+      'mpm-learn-material',
     ]) {
       expect(files).to.include(`${name}.yaml`);
     }
@@ -104,7 +107,13 @@ describe('runner: example configs', () => {
     expect(ms.at(-1)!.unknowns_rel_error!.D).to.equal(Math.abs(ms.at(-1)!.unknowns!.D - 0.1) / 0.1);
   });
 
-  for (const file of ['poisson2d.yaml', 'burgers1d.yaml', 'mass-spring-walk.yaml', 'mass-spring-locomotion.yaml']) {
+  for (const file of [
+    'poisson2d.yaml',
+    'burgers1d.yaml',
+    'mass-spring-walk.yaml',
+    'mass-spring-locomotion.yaml',
+    'mpm-learn-material.yaml',
+  ]) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);
       const a = join(dir, `full-${file}`),

@@ -13,8 +13,26 @@ import { sinks, tempDir, writeConfig } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const walk = ['simulator: { type: mass-spring }', 'task: { type: walk, horizon: 30 }'];
+// task learn_material: the neural material's trainer checkpoints and stops the same way
+const learnMaterial = [
+  'simulator: { type: mpm, n_grid: 16, dt: 4.0e-4, E: 100, material: { type: neural, hidden: [8] } }',
+  'task:',
+  '  type: learn_material',
+  '  data:',
+  '    type: generate',
+  '    ground_truth: { material: neoHookean, E: 200, nu: 0.3 }',
+  '    train: [{ centre: [0.5, 0.5], size: 0.2, velocity_gradient: [20, 0, 0, -20] }]',
+  '    test: [{ shape: disc, centre: [0.5, 0.5], size: 0.2 }]',
+  '  train_steps: 10',
+  '  test_steps: 10',
+];
+
 /** A long simulation run in a child process, returned once it has logged a few steps. */
-async function startChild(dir: string): Promise<{
+async function startChild(
+  dir: string,
+  body: readonly string[] = walk,
+): Promise<{
   cfg: string;
   out: string;
   exited: Promise<number | null>;
@@ -27,8 +45,7 @@ async function startChild(dir: string): Promise<{
     [
       'kind: simulation',
       'name: sigint',
-      'simulator: { type: mass-spring }',
-      'task: { type: walk, horizon: 30 }',
+      ...body,
       'training: { steps: 100000, lr: 0.01, log_every: 1, checkpoint_every: 100000 }',
       'output: { frame_every: 10 }',
     ].join('\n'),
@@ -55,9 +72,18 @@ async function startChild(dir: string): Promise<{
 describe('runner: SIGINT and SIGTERM', function () {
   this.timeout(120000);
 
-  it('writes a checkpoint on SIGINT, exits 130, and a resume finishes the run', async () => {
+  for (const [task, body] of [
+    ['walk', walk],
+    ['learn_material', learnMaterial],
+  ] as const) {
+    it(`writes a checkpoint on SIGINT, exits 130, and a resume finishes the run (task ${task})`, async () => {
+      await interruptAndResume(body);
+    });
+  }
+
+  async function interruptAndResume(body: readonly string[]): Promise<void> {
     const dir = tempDir();
-    const { cfg, out, exited, stderr, kill } = await startChild(dir);
+    const { cfg, out, exited, stderr, kill } = await startChild(dir, body);
     const metrics = join(out, 'metrics.jsonl');
     kill('SIGINT');
     const code = await exited;
@@ -77,7 +103,7 @@ describe('runner: SIGINT and SIGTERM', function () {
     const steps = readMetrics(metrics).map((m) => m.step);
     expect(steps).to.deep.equal(Array.from({ length: ck.step + 2 }, (_, i) => i + 1));
     expect(readCheckpoint(join(out, 'checkpoint'))!.step).to.equal(ck.step + 2);
-  });
+  }
 
   it('refuses a second run on the directory while the child holds it; SIGTERM checkpoints and exits 143', async () => {
     const dir = tempDir();

@@ -6,7 +6,15 @@ import * as fx from '../../index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { bodyParticles } from '../../sim/coreMpm/bodies.js';
 import { coreMpm, neuralElasticity, neuralPlasticity, polar2 } from '../../sim/coreMpm/index.js';
-import { fitNeuralMaterial, observeFrames, trajectoryLoss, type Observation } from '../../sim/coreMpm/learnMaterial.js';
+import {
+  fitNeuralMaterial,
+  frameRollout,
+  observeFrames,
+  trajectoryLoss,
+  trajectoryValueAndGrad,
+  type Observation,
+} from '../../sim/coreMpm/learnMaterial.js';
+import { ParticleLeftGridError } from '../../sim/mpm/mpmBase.js';
 import { det, matMul, matMulNT, type Mat } from '../../sim/coreMpm/smallMat.js';
 
 const N = 16;
@@ -247,6 +255,24 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
       const ad = fx.sum(fx.mul(g, dir)).item();
       expect(Math.abs(ad)).to.be.above(1e-8);
       expect(Math.abs(fd - ad) / Math.abs(ad)).to.be.below(1e-6);
+    });
+
+    it('frameRollout (jitted host-driven frames) gives the traced rollout of observeFrames (1e-12), and stops a body that leaves the grid', () => {
+      const th = law.init();
+      const states = frameRollout(sim, every)(state0, { ...sim.params(), theta: th }, 3);
+      const traced = observeFrames(sim, state0, { ...sim.params(), theta: th }, every, 3);
+      states.forEach((s, k) => expect(scaledErr([s.x], [traced[k]])).to.be.below(1e-12));
+      const fast = truth.initialState(body.x, fx.add(body.v, fx.tensor([300, 0], [2, 1], 'f64')));
+      expect(() => frameRollout(truth, every)(fast, truth.params(), 3)).to.throw(ParticleLeftGridError, /outside the grid|left the grid/);
+    });
+
+    it('trajectoryValueAndGrad is trajectoryLoss with scale 1 and its fx.grad (1e-12)', () => {
+      const th = law.init();
+      const r = trajectoryValueAndGrad(sim, every)(th, obs);
+      const f = (t: fx.Tensor): fx.Tensor => trajectoryLoss(sim, obs, t, every, 1);
+      expect(Math.abs(r.loss - f(th).item()) / f(th).item()).to.be.below(1e-12);
+      const g = (fx.grad(f)(th) as fx.Tensor).dataSync();
+      expect(scaledErr([fx.tensor(r.grad, [law.size], 'f64')], [fx.tensor(g, [law.size], 'f64')])).to.be.below(1e-12);
     });
 
     it('a seeded 30-iteration Adam run cuts the trajectory loss by more than 20x (58x when written)', () => {
