@@ -25,6 +25,7 @@ const scripts = [
   'meshes',
   'optim',
   'operators',
+  'fno',
   'sim',
   'massSpringCore',
   'simCore',

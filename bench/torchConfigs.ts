@@ -23,6 +23,8 @@ export interface TorchConfig {
 /** What a baseline script prints (one JSON line): its timing and the configuration it really ran with. */
 export interface TorchRun {
   ms_per_step: number;
+  /** CPU time of the process per step, all threads (scripts using torch_runtime.report) */
+  cpu_ms_per_step?: number;
   threads: number;
   blas: string;
   malloc: string;
@@ -33,6 +35,8 @@ export interface TorchResult {
   label: string;
   /** the script's time, or why there is none (missing library, failure, setting that did not take) */
   ms: number | null;
+  /** CPU milliseconds per step, where the script reports them */
+  cpuMs?: number;
   note?: string;
 }
 
@@ -78,7 +82,7 @@ export function runTorch(script: string, args: readonly string[], c: TorchConfig
   if (run.blas !== c.blas || run.malloc !== c.malloc || run.threads !== c.threads) {
     return { config: c, label, ms: null, note: `ran with ${run.blas} BLAS, ${run.malloc} malloc, ${run.threads} threads instead` };
   }
-  return { config: c, label, ms: run.ms_per_step, note: `torch ${run.torch}` };
+  return { config: c, label, ms: run.ms_per_step, cpuMs: run.cpu_ms_per_step, note: `torch ${run.torch}` };
 }
 
 /** Tries every configuration; merges into `best` (per label, the minimum so far) and returns it. */

@@ -60,3 +60,21 @@ export const fftAdjoints = {
   rfft: (ct: Tensor, n: number): Tensor => ops.mul(irfft(ops.mul(ct, binWeights(n, ct, 0.5, 1, false)), n), n),
   irfft: (ct: Tensor, n: number): Tensor => ops.div(ops.mul(rfft(ct), binWeights(n, ct, 2, 1, true)), n),
 };
+
+/**
+ * The m lowest bins of the real DFT along the leading axis: x [n, ...rest] -> [m, 2, ...rest] ((re, im) planes per
+ * bin). `weighted` scales bin k by irfft's t_k / n; irdftModes with the same flag is its transpose.
+ */
+export function rdftModes(x: Tensor, modes: number, weighted = false): Tensor {
+  return bind('rdft_modes', [x], { modes, weighted });
+}
+
+/** X [m, 2, ...rest] -> real [size, ...rest]; `weighted` (the default) makes it irfft of a spectrum whose other bins are zero. */
+export function irdftModes(X: Tensor, size: number, weighted = true): Tensor {
+  return bind('irdft_modes', [X], { size, weighted });
+}
+
+/** Complex weights w [Cin, Cout, K, 2] as real blocks [K, 2Cin, 2Cout] = [[wr, wi], [-wi, wr]]: [xr | xi] @ block = x w. */
+export function complexBlock(w: Tensor): Tensor {
+  return bind('complex_block', [w], {});
+}

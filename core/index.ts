@@ -26,7 +26,7 @@ export {
   type JetPartialOptions,
   type ResidualLosses,
 } from './stde.js';
-export { rfft, irfft, fft, ifft } from './fft.js';
+export { rfft, irfft, fft, ifft, rdftModes, irdftModes, complexBlock } from './fft.js';
 export { customVjp, customJvp } from './custom.js';
 export { bsplineP2G, bsplineG2P } from './bspline.js';
 export { splitVjp, type SplitVjp } from './splitVjp.js';

@@ -8,7 +8,7 @@ import { ShapeError } from '../core/errors.js';
 import { fmt } from '../core/shape.js';
 import type { DType } from '../core/dtype.js';
 import { checkPositiveInt, paramKey, pointwiseInit, uniformTensor, type PointwiseParams } from './init.js';
-import { spectralConv1d, spectralConv2d } from './spectral.js';
+import { spectralConv1dPointsFirst, spectralConv2d } from './spectral.js';
 import { gridCoords } from './data.js';
 
 export interface FnoOptions {
@@ -71,6 +71,13 @@ export function pointwise(p: PointwiseParams, x: Tensor): Tensor {
   return ops.reshape(y, [B, cout, ...spatial]);
 }
 
+/** Pointwise linear on channels-last data: x [..., Cin] -> [..., Cout], one GEMM over every point (and sample). */
+export function pointwiseLast(p: PointwiseParams, x: Tensor): Tensor {
+  const cin = x.shape[x.rank - 1];
+  const y = ops.add(ops.matmul(ops.reshape(x, [-1, cin]), p.W, { transB: true }), p.b);
+  return ops.reshape(y, [...x.shape.slice(0, -1), p.W.shape[0]]);
+}
+
 /** Spectral weights scale * U[0,1) for real and imaginary parts, scale = 1/(in*out), as in the reference. */
 function spectralInit(shape: number[], seed: number, index: number, dtype: DType): Tensor {
   const scale = 1 / (shape[0] * shape[1]);
@@ -131,6 +138,7 @@ export function fno(options: FnoOptions): Fno {
         `expected a [B, ${spatial.join(', ')}${inChannels > 1 ? `, ${inChannels}` : ''}] on coords [...grid, ${dim}], got a ${fmt(a.shape)} and coords ${fmt(coords.shape)}`,
       );
     }
+    if (dim === 1) return apply1d(p, channelsLast, coords);
     const toFirst = [0, dim + 1, ...spatial.map((_, i) => i + 1)];
     const aFirst = ops.transpose(channelsLast, toFirst); // [B, cin, ...S]
     const grid = ops.broadcastTo(ops.reshape(ops.transpose(coords, [dim, ...spatial.map((_, i) => i)]), [1, dim, ...spatial]), [
@@ -147,7 +155,7 @@ export function fno(options: FnoOptions): Fno {
         v.shape.map((_, i) => (i >= 2 ? pad : 0)),
       );
     p.layers.forEach((layer, l) => {
-      const k = dim === 1 ? spectralConv1d(v, layer.spectral) : spectralConv2d(v, layer.spectral, layer.spectral2 as Tensor);
+      const k = spectralConv2d(v, layer.spectral, layer.spectral2 as Tensor);
       v = ops.add(k, pointwise(layer.pointwise, v));
       if (l < p.layers.length - 1) v = ops.gelu(v);
     });
@@ -160,6 +168,23 @@ export function fno(options: FnoOptions): Fno {
     const out = pointwise(p.proj2, ops.gelu(pointwise(p.proj1, v))); // [B, cout, ...S]
     if (outChannels === 1) return ops.reshape(out, [B, ...spatial]);
     return ops.transpose(out, [0, ...spatial.map((_, i) => i + 2), 1]);
+  };
+
+  // 1D runs grid points first, channels last ([n, B, C]): every pointwise linear is one GEMM over all n*B
+  // points, and so are the spectral layers' DFTs (spectralConv1dPointsFirst)
+  const apply1d = (p: FnoParams, a: Tensor, coords: Tensor): Tensor => {
+    const [B, n] = a.shape;
+    const grid = ops.broadcastTo(ops.reshape(ops.cast(coords, a.dtype), [n, 1, 1]), [n, B, 1]);
+    let v = pointwiseLast(p.lift, ops.concat([ops.transpose(a, [1, 0, 2]), grid], 2)); // [n, B, width]
+    const pad = o.padding;
+    if (pad) v = ops.pad(v, [0, 0, 0], [pad, 0, 0]);
+    p.layers.forEach((layer, l) => {
+      v = ops.add(spectralConv1dPointsFirst(v, layer.spectral), pointwiseLast(layer.pointwise, v));
+      if (l < p.layers.length - 1) v = ops.gelu(v);
+    });
+    if (pad) v = ops.slice(v, [0, 0, 0], [n, B, v.shape[2]]);
+    const out = ops.transpose(pointwiseLast(p.proj2, ops.gelu(pointwiseLast(p.proj1, v))), [1, 0, 2]); // [B, n, cout]
+    return outChannels === 1 ? ops.reshape(out, [B, n]) : out;
   };
 
   const applyOnGrid = (p: FnoParams, a: Tensor): Tensor => {

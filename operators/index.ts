@@ -1,6 +1,6 @@
 // Neural operators: FNO (1D/2D), DeepONet, PINO-style physics losses, data handling and a trainer.
 export { fno, pointwise, type Fno, type FnoOptions, type FnoParams, type FourierLayerParams, type OperatorModel } from './fno.js';
-export { spectralConv1d, spectralConv2d, complexMix } from './spectral.js';
+export { spectralConv1d, spectralConv1dPointsFirst, spectralConv2d, complexMix } from './spectral.js';
 export { deeponet, fourierFeatures, type DeepOnet, type DeepOnetOptions, type DeepOnetParams } from './deeponet.js';
 export { spectralDerivative, burgersResidual, darcyResidual, type BurgersResidualOptions } from './physics.js';
 export {

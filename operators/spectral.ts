@@ -1,8 +1,8 @@
 // Spectral convolutions (the Fourier layers' global part): truncate to the lowest modes, mix channels by
 // learned complex weights, transform back. Complex numbers are trailing (real, imag) pairs, as in core/fft.
-import { Tensor } from '../core/tensor.js';
+import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
-import { rfft, irfft, fft, ifft } from '../core/fft.js';
+import { rfft, irfft, fft, ifft, rdftModes, irdftModes, complexBlock } from '../core/fft.js';
 import { ShapeError } from '../core/errors.js';
 import { fmt } from '../core/shape.js';
 
@@ -21,13 +21,7 @@ export function complexMix(x: Tensor, w: Tensor): Tensor {
     );
   }
   const xm = ops.reshape(ops.transpose(x, [2, 0, 3, 1]), [K, B, 2 * cin]); // [K, B, (re|im) x Cin]
-  // real/imag planes first so the slices below are contiguous blocks (strided copies with a trailing
-  // axis of 2 are the slowest kind on the reference backend)
-  const wt = ops.transpose(w, [3, 2, 0, 1]); // [2, K, Cin, Cout]
-  const wr = ops.reshape(ops.sliceAxis(wt, 0, 0, 1), [K, cin, cout]);
-  const wi = ops.reshape(ops.sliceAxis(wt, 0, 1, 2), [K, cin, cout]);
-  const block = ops.concat([ops.concat([wr, wi], 2), ops.concat([ops.neg(wi), wr], 2)], 1); // [K, 2Cin, 2Cout]
-  const y = ops.matmul(xm, block); // [K, B, 2Cout]
+  const y = ops.matmul(xm, complexBlock(w)); // [K, B, 2Cout]
   return ops.transpose(ops.reshape(y, [K, B, 2, cout]), [1, 3, 0, 2]);
 }
 
@@ -50,51 +44,37 @@ function padBins(x: Tensor, size: number): Tensor {
   return ops.reshape(padded, [...lead, size, 2]);
 }
 
-/**
- * Truncated real DFT as matrices, cached per (n, m, dtype): `forward` [n, 2m] maps a real signal to its m
- * lowest rfft bins (numpy convention, (re, im) pairs), `inverse` [2m, n] is irfft of a spectrum whose
- * other bins are zero. With few modes a GEMM beats FFT + slice + pad by far, and stays exact.
- */
-const dftCache = new Map<string, { forward: Tensor; inverse: Tensor }>();
-function truncatedDft(n: number, m: number, dtype: Tensor['dtype']): { forward: Tensor; inverse: Tensor } {
-  const key = `${n}:${m}:${dtype}`;
-  let d = dftCache.get(key);
-  if (!d) {
-    const fwd = new Float64Array(n * 2 * m);
-    const inv = new Float64Array(2 * m * n);
-    for (let k = 0; k < m; k++) {
-      const twice = k === 0 || 2 * k === n ? 1 : 2; // irfft counts every bin but DC and Nyquist twice
-      for (let j = 0; j < n; j++) {
-        const t = (2 * Math.PI * j * k) / n;
-        fwd[j * 2 * m + 2 * k] = Math.cos(t);
-        fwd[j * 2 * m + 2 * k + 1] = -Math.sin(t);
-        inv[2 * k * n + j] = (twice * Math.cos(t)) / n;
-        inv[(2 * k + 1) * n + j] = (-twice * Math.sin(t)) / n;
-      }
-    }
-    const cast = (a: Float64Array): Float32Array | Float64Array => (dtype === 'f64' ? a : Float32Array.from(a));
-    d = { forward: new Tensor([n, 2 * m], dtype, cast(fwd)), inverse: new Tensor([2 * m, n], dtype, cast(inv)) };
-    dftCache.set(key, d);
-  }
-  return d;
-}
+/** w [Cin, Cout, K, 2] cut to its first m modes (a no-op when K = m). */
+const firstModes = (w: Tensor, m: number): Tensor => (w.shape[2] === m ? w : ops.sliceAxis(w, 2, 0, m));
 
 /**
- * 1D spectral convolution: x [B, Cin, n] real, w [Cin, Cout, modes, 2] -> [B, Cout, n]. Keeps the lowest
- * min(modes, n/2+1) rfft modes (the rest of the spectrum is zeroed), so any n works: the layer is a
- * fixed operator on functions, evaluated at the resolution of its input.
+ * 1D spectral convolution, grid points first: x [n, B, Cin] real, w [Cin, Cout, modes, 2] -> [n, B, Cout].
+ * Keeps the lowest min(modes, n/2+1) rfft modes (the rest of the spectrum is zeroed), so any n works: the layer
+ * is a fixed operator on functions, evaluated at the resolution of its input. With the grid axis leading, the
+ * truncated DFT and its inverse are one GEMM each over all B * C signals (rdftModes / irdftModes), and the
+ * complex mixing one GEMM per mode.
  */
+export function spectralConv1dPointsFirst(x: Tensor, w: Tensor): Tensor {
+  if (x.rank !== 3 || w.rank !== 4 || x.shape[2] !== w.shape[0] || w.shape[3] !== 2) {
+    throw new ShapeError(
+      'spectralConv1dPointsFirst',
+      `expected x [n, B, Cin] and w [Cin, Cout, modes, 2], got ${fmt(x.shape)} and ${fmt(w.shape)}`,
+    );
+  }
+  const [n, B, cin] = x.shape;
+  const cout = w.shape[1];
+  const m = Math.min(w.shape[2], (n >> 1) + 1);
+  const X = ops.reshape(ops.transpose(rdftModes(x, m), [0, 2, 1, 3]), [m, B, 2 * cin]); // [m, B, (re|im) x Cin]
+  const Y = ops.matmul(X, complexBlock(firstModes(w, m))); // [m, B, 2Cout]
+  return irdftModes(ops.transpose(ops.reshape(Y, [m, B, 2, cout]), [0, 2, 1, 3]), n);
+}
+
+/** 1D spectral convolution, channels first: x [B, Cin, n], w [Cin, Cout, modes, 2] -> [B, Cout, n] (see spectralConv1dPointsFirst). */
 export function spectralConv1d(x: Tensor, w: Tensor): Tensor {
   if (x.rank !== 3 || w.rank !== 4 || x.shape[1] !== w.shape[0]) {
     throw new ShapeError('spectralConv1d', `expected x [B, Cin, n] and w [Cin, Cout, modes, 2], got ${fmt(x.shape)} and ${fmt(w.shape)}`);
   }
-  const [B, cin, n] = x.shape;
-  const cout = w.shape[1];
-  const m = Math.min(w.shape[2], (n >> 1) + 1);
-  const { forward, inverse } = truncatedDft(n, m, x.dtype);
-  const X = ops.reshape(ops.matmul(ops.reshape(x, [B * cin, n]), forward), [B, cin, m, 2]);
-  const Y = complexMix(X, m === w.shape[2] ? w : keepBins(w, m)); // [B, Cout, m, 2]
-  return ops.reshape(ops.matmul(ops.reshape(Y, [B * cout, 2 * m]), inverse), [B, cout, n]);
+  return ops.transpose(spectralConv1dPointsFirst(ops.transpose(x, [2, 0, 1]), w), [1, 2, 0]);
 }
 
 /**

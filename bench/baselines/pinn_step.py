@@ -3,14 +3,10 @@ points, 2-64-64-64-1 tanh MLP, exact Laplacian by double backward, Adam. Prints 
 median step time and the configuration it really ran with (the BLAS and malloc mapped into the process),
 so the spawner (bench/torchConfigs.ts) can try BLAS/malloc/thread settings and check each one took effect.
 Usage: python3 pinn_step.py [aten_threads] [steps] [points] [layers, e.g. 2,64,64,64,1]"""
-import json
-import os
-import statistics
 import sys
-import time
 
 import torch
-from torch_runtime import runtime_config
+from torch_runtime import report, time_steps
 
 torch.manual_seed(0)
 torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 2)
@@ -44,19 +40,5 @@ def step():
     return loss.item()
 
 
-for _ in range(3):
-    step()
-times = []
-for _ in range(steps):
-    t0 = time.perf_counter()
-    loss = step()
-    times.append((time.perf_counter() - t0) * 1e3)
-print(json.dumps({
-    "ms_per_step": statistics.median(times),
-    "mean_ms": statistics.fmean(times),
-    "threads": torch.get_num_threads(),
-    "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
-    **runtime_config(),
-    "torch": torch.__version__,
-    "loss": loss,
-}))
+times, cpu, loss = time_steps(step, steps)
+report(times, cpu, loss=loss)

@@ -12,6 +12,7 @@ import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
+import { dftStep } from './spectralStep.js';
 import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
@@ -172,6 +173,7 @@ export class Executable {
       const inner = sizeOf(s.slice(axes[axes.length - 1] + 1));
       return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
     }
+    if (e.prim === 'rdft_modes' || e.prim === 'irdft_modes') return this.spectralStep(e);
     // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
     if (def.view) {
       const view = def.view((a0 as Var).shape, e.out, e.params);
@@ -194,6 +196,18 @@ export class Executable {
       const ins = e.inputs.map((a) => new Tensor((a as Var).shape, (a as Var).dtype, this.view(a)));
       this.view(e.out).set(jsBackend.run(e.prim, ins, e.out, e.params));
     };
+  }
+
+  /** The truncated real DFTs of spectral layers, along the leading axis: GEMM or FFT on the planned buffers. */
+  private spectralStep(e: Eqn): Step {
+    const x = e.inputs[0] as Var;
+    const dtype = e.out.dtype as 'f32' | 'f64';
+    const { weighted } = e.params as PrimParams['rdft_modes' | 'irdft_modes'];
+    const go =
+      e.prim === 'rdft_modes'
+        ? dftStep(this.kernels, 'rdft', { n: x.shape[0], m: e.out.shape[0], L: sizeOf(x.shape.slice(1)), dtype, weighted })
+        : dftStep(this.kernels, 'irdft', { n: e.out.shape[0], m: x.shape[0], L: sizeOf(x.shape.slice(2)), dtype, weighted });
+    return () => go(this.ptr(x), this.ptr(e.out));
   }
 
   run(args: readonly Tensor[], options: RunOptions = {}): Tensor[] {

@@ -7,6 +7,7 @@ import { reducePrims } from './reduce.js';
 import { matmulPrims } from './matmul.js';
 import { indexingPrims } from './indexing.js';
 import { fftPrims } from './fft.js';
+import { spectralPrims } from './spectral.js';
 import { randomPrims } from './random.js';
 import { customPrims } from './custom.js';
 import { hostPrims } from './host.js';
@@ -20,6 +21,7 @@ export const PRIMS: { readonly [K in PrimName]: PrimDef<K> } = {
   ...matmulPrims,
   ...indexingPrims,
   ...fftPrims,
+  ...spectralPrims,
   ...randomPrims,
   ...customPrims,
   ...hostPrims,

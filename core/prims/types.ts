@@ -15,6 +15,7 @@ import type { ReduceParams } from './reduce.js';
 import type { MatmulParams } from './matmul.js';
 import type { IndexingParams } from './indexing.js';
 import type { FftParams } from './fft.js';
+import type { SpectralParams } from './spectral.js';
 import type { RandomParams } from './random.js';
 import type { CustomParams } from './custom.js';
 import type { HostParams } from './host.js';
@@ -28,6 +29,7 @@ export interface PrimParams
     MatmulParams,
     IndexingParams,
     FftParams,
+    SpectralParams,
     RandomParams,
     CustomParams,
     HostParams,

@@ -2,22 +2,14 @@
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { cases } from '../support/cases.js';
-import { rand64, relErr } from '../support/check.js';
+import { onBackend, rand64, relErr } from '../support/check.js';
 import { skipBecause } from '../support/skip.js';
 import { Executable } from '../../core/compile/executable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 
 const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
 
-function on<T>(backend: 'js' | 'wasm', f: () => T): T {
-  const before = fx.getBackend();
-  fx.setBackend(backend);
-  try {
-    return f();
-  } finally {
-    fx.setBackend(before as 'js' | 'wasm');
-  }
-}
+const on = onBackend;
 
 const values = (ts: fx.Tensor[]): number[] => ts.flatMap((t) => Array.from(t.dataSync()));
 

@@ -33,10 +33,11 @@ const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonl
   );
 
 /**
- * No device kernel by design: scatter-add and FFTs stay on the reference loops, reshape is a no-op,
+ * No device kernel by design: scatter-add, FFTs and the spectral-layer DFTs / weight blocks stay on the reference
+ * loops, reshape is a no-op,
  * and the shared `where` case's condition is an f64 literal (an f32 one is tested on device below).
  */
-const HOST_ONLY = /scatterAdd|fft|reshape|^where$/;
+const HOST_ONLY = /scatterAdd|fft|dft_modes|complex_block|reshape|^where$/;
 
 for (const mode of ['cpu', 'webasm'] as const) {
   describe(`gpu backend (gpu.js '${mode}' mode) vs ${peer}`, () => {

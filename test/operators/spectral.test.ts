@@ -1,8 +1,11 @@
 // Spectral convolutions against their analytic action on single Fourier modes.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { spectralConv1d, spectralConv2d, complexMix } from '../../operators/index.js';
-import { relErr } from '../support/check.js';
+import { spectralConv1d, spectralConv1dPointsFirst, spectralConv2d, complexMix } from '../../operators/index.js';
+import { fdGrad, rand64, relErr } from '../support/check.js';
+import { skipBecause } from '../support/skip.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
+import { setSpectralPath } from '../../core/compile/spectralStep.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -102,5 +105,77 @@ describe('operators: spectral convolution', () => {
     expect(() => spectralConv1d(x, fx.zeros([3, 2, 4, 2], 'f64'))).to.throw(/Cin/);
     const w = fx.zeros([1, 1, 4, 4, 2], 'f64');
     expect(() => spectralConv2d(fx.zeros([1, 1, 6, 6], 'f64'), w, w)).to.throw(/too coarse/);
+  });
+
+  describe('1D layer against the rfft path (rfft, keep m bins, complexMix, zero-pad, irfft)', () => {
+    const m = 16;
+    /** the layer written with the generic FFT primitives: an independent implementation */
+    const viaRfft = (x: fx.Tensor, w: fx.Tensor): fx.Tensor => {
+      const n = x.shape[2];
+      const X = fx.sliceAxis(fx.rfft(x), 2, 0, m); // [B, Cin, m, 2]
+      const Y = complexMix(X, w);
+      return fx.irfft(fx.pad(Y, [0, 0, 0, 0], [0, 0, (n >> 1) + 1 - m, 0]), n);
+    };
+    /** value and gradients (x, w) of <layer(x, w), r> */
+    const probe = (layer: (x: fx.Tensor, w: fx.Tensor) => fx.Tensor) => (x: fx.Tensor, w: fx.Tensor, r: fx.Tensor) => {
+      const [v, g] = fx.valueAndGrad((a: fx.Tensor, b: fx.Tensor) => fx.sum(fx.mul(layer(a, b), r)), [0, 1])(x, w) as [
+        fx.Tensor,
+        fx.Tensor[],
+      ];
+      return [layer(x, w), v, ...g];
+    };
+    const inputs = (n: number): [fx.Tensor, fx.Tensor, fx.Tensor] => [
+      rand64([2, 3, n], n),
+      rand64([3, 4, m, 2], n + 1),
+      rand64([2, 4, n], n + 2),
+    ];
+
+    const backend = fx.getBackend() as fx.BackendName;
+    before(function () {
+      if (!wasmKernels()) skipBecause(this, 'no wasm build');
+    });
+    after(() => {
+      setSpectralPath('auto');
+      fx.setBackend(backend);
+    });
+    for (const path of ['gemm', 'fft'] as const)
+      for (const n of [64, 256, 1000, 1024]) {
+        it(`${path}, n=${n}: outputs and gradients equal the rfft path's to f32 tolerance (jit on wasm, f32)`, () => {
+          setSpectralPath(path);
+          fx.setBackend('js');
+          const want = probe(viaRfft)(...inputs(n));
+          fx.setBackend('wasm');
+          const [x, w, r] = inputs(n).map((t) => fx.cast(t, 'f32'));
+          const got = fx.jit(probe(spectralConv1d))(x, w, r);
+          got.forEach((t, i) => expect(relErr(t.dataSync(), want[i].dataSync())).to.be.below(3e-5, `output ${i}`));
+        });
+      }
+
+    it('n=1000 (not a power of two): gradients match central differences (f64)', () => {
+      const [x, w, r] = inputs(1000);
+      const f = (a: fx.Tensor, b: fx.Tensor) => fx.sum(fx.mul(spectralConv1d(a, b), r)).item();
+      const [, , gx, gw] = probe(spectralConv1d)(x, w, r);
+      const picks = [0, 17, 999, 1500, 5999];
+      expect(
+        relErr(
+          picks.map((i) => gx.dataSync()[i]),
+          fdGrad(f, [x, w], 0, 1e-6, picks),
+        ),
+      ).to.be.below(1e-7);
+      const wPicks = [0, 1, 31, 200, 383];
+      expect(
+        relErr(
+          wPicks.map((i) => gw.dataSync()[i]),
+          fdGrad(f, [x, w], 1, 1e-6, wPicks),
+        ),
+      ).to.be.below(1e-7);
+    });
+
+    it('the points-first form is the channels-first form transposed', () => {
+      const [x, w] = inputs(24);
+      const a = spectralConv1d(x, w);
+      const b = spectralConv1dPointsFirst(fx.transpose(x, [2, 0, 1]), w);
+      expect(relErr(fx.transpose(b, [1, 2, 0]).dataSync(), a.dataSync())).to.be.below(1e-14);
+    });
   });
 });

@@ -73,6 +73,11 @@ export const cases: Case[] = [
   { name: 'irfft (odd n)', f: (a) => fx.irfft(a, 7), inputs: () => [rand64([4, 2], 56)] },
   { name: 'fft', f: (a) => fx.fft(a), inputs: () => [rand64([2, 6, 2], 57)] },
   { name: 'ifft', f: (a) => fx.ifft(a), inputs: () => [rand64([5, 2], 58)] },
+  { name: 'rdft_modes (even n)', f: (a) => fx.rdftModes(a, 3), inputs: () => [rand64([8, 2, 3], 59)] },
+  { name: 'rdft_modes weighted (odd n, every bin)', f: (a) => fx.rdftModes(a, 4, true), inputs: () => [rand64([7, 5], 60)] },
+  { name: 'irdft_modes (even n, Nyquist bin)', f: (a) => fx.irdftModes(a, 8), inputs: () => [rand64([5, 2, 3], 61)] },
+  { name: 'irdft_modes unweighted (odd n)', f: (a) => fx.irdftModes(a, 9, false), inputs: () => [rand64([3, 2, 2], 62)] },
+  { name: 'complex_block', f: (a) => fx.complexBlock(a), inputs: () => [rand64([2, 3, 4, 2], 63)] },
   { name: 'sigmoid', f: (a) => fx.sigmoid(a), inputs: () => [rand64([4], 51)] },
   // higher-rank layouts: every index computation of a strided or reduced kernel gets a non-trivial stride
   { name: 'sum over axes 0 and 2 of rank 3', f: (a) => fx.sum(a, [0, 2]), inputs: () => [rand64([3, 4, 5], 59)] },

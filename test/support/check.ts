@@ -60,3 +60,14 @@ export function fdDirectional(f: (...xs: fx.Tensor[]) => fx.Tensor, xs: fx.Tenso
   const b = f(...step(-h)).dataSync();
   return Float64Array.from(a, (v, i) => (v - b[i]) / (2 * h));
 }
+
+/** f() with `backend` as the current backend, the previous one restored afterwards. */
+export function onBackend<T>(backend: fx.BackendName, f: () => T): T {
+  const before = fx.getBackend() as fx.BackendName;
+  fx.setBackend(backend);
+  try {
+    return f();
+  } finally {
+    fx.setBackend(before);
+  }
+}

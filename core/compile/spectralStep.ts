@@ -1,0 +1,118 @@
+// Compiled (wasm backend) steps of the truncated real DFTs of the spectral layers (core/prims/spectral.ts),
+// along the leading axis of [n, L]: either one GEMM against a [2m, n] table of cos / -sin rows (4 n m flops
+// per column, at GEMM speed) or FFTs across all columns (core/kernels/fftColumns.ts: ~2.5 n log2 n flops per
+// column, at plain-JS speed). Which is cheaper depends on n, m, L and the machine, so the first compile of a
+// shape times both on scratch buffers and keeps the faster for the process (a measured choice, not a model).
+import type { WasmKernels } from '../wasm/kernels.js';
+import { dftTables } from '../kernels/spectral.js';
+import { rdftModesFft, irdftModesFft, releaseFftWork } from '../kernels/fftColumns.js';
+
+type Float = 'f32' | 'f64';
+const BYTES: Record<Float, number> = { f32: 4, f64: 8 };
+
+/** The [2m, n] table (rows cos_k, -sin_k interleaved) in wasm memory, per kernel instance; it lives as long as the module. */
+const resident = new WeakMap<WasmKernels, Map<string, number>>();
+function tableIn(k: WasmKernels, n: number, m: number, weighted: boolean, dtype: Float): number {
+  let cache = resident.get(k);
+  if (!cache) resident.set(k, (cache = new Map()));
+  const key = `${n}:${m}:${weighted}:${dtype}`;
+  let ptr = cache.get(key);
+  if (ptr === undefined) {
+    const { cos, sin } = dftTables(n, m, weighted);
+    ptr = k.alloc(2 * m * n * BYTES[dtype]);
+    const view = dtype === 'f32' ? k.f32view(ptr, 2 * m * n) : k.f64view(ptr, 2 * m * n);
+    for (let r = 0; r < m; r++) {
+      view.set(cos.subarray(r * n, (r + 1) * n), 2 * r * n);
+      view.set(sin.subarray(r * n, (r + 1) * n), (2 * r + 1) * n);
+    }
+    cache.set(key, ptr);
+  }
+  return ptr;
+}
+
+export interface DftShape {
+  /** transform length */
+  n: number;
+  /** kept bins */
+  m: number;
+  /** columns transformed together (the product of the trailing axes) */
+  L: number;
+  weighted: boolean;
+  dtype: Float;
+}
+
+export type SpectralPath = 'gemm' | 'fft';
+let forced: SpectralPath | 'auto' = 'auto';
+/** Forces one path for steps compiled from now on ('auto': the measured choice); for benchmarks and tests. */
+export function setSpectralPath(path: SpectralPath | 'auto'): void {
+  forced = path;
+}
+
+type Kernel = (x: number, out: number) => void;
+type Direction = 'rdft' | 'irdft';
+
+function view(k: WasmKernels, dtype: Float, ptr: number, n: number): Float32Array | Float64Array {
+  return dtype === 'f32' ? k.f32view(ptr, n) : k.f64view(ptr, n);
+}
+
+function fftKernel(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
+  const { n, m, L, weighted, dtype } = s;
+  return dir === 'rdft'
+    ? (x, out) => rdftModesFft(view(k, dtype, x, n * L), n, L, m, weighted, view(k, dtype, out, 2 * m * L))
+    : (x, out) => irdftModesFft(view(k, dtype, x, 2 * m * L), n, L, m, weighted, view(k, dtype, out, n * L));
+}
+
+/** The measured choice per shape and direction (per kernel instance: threads change GEMM speed). */
+const chosen = new WeakMap<WasmKernels, Map<string, SpectralPath>>();
+function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft: Kernel): SpectralPath {
+  let cache = chosen.get(k);
+  if (!cache) chosen.set(k, (cache = new Map()));
+  const key = `${dir}:${s.n}:${s.m}:${s.L}:${s.weighted}:${s.dtype}`;
+  let path = cache.get(key);
+  if (!path) {
+    const bytes = BYTES[s.dtype];
+    const [inLen, outLen] = dir === 'rdft' ? [s.n * s.L, 2 * s.m * s.L] : [2 * s.m * s.L, s.n * s.L];
+    const x = k.alloc(inLen * bytes);
+    const out = k.alloc(outLen * bytes);
+    view(k, s.dtype, x, inLen).fill(1);
+    const once = (f: Kernel): number => {
+      const t0 = performance.now();
+      f(x, out);
+      return performance.now() - t0;
+    };
+    try {
+      gemm(x, out); // untimed: builds the table / the FFT plan and work arrays
+      fft(x, out);
+      // one call each; a clear winner (2x) is kept, a close call gets two more timings each (minimum)
+      let [g, f] = [once(gemm), once(fft)];
+      if (g < 2 * f && f < 2 * g) {
+        for (let r = 0; r < 2; r++) [g, f] = [Math.min(g, once(gemm)), Math.min(f, once(fft))];
+      }
+      path = g <= f ? 'gemm' : 'fft';
+      if (path === 'gemm') releaseFftWork(s.n, s.L);
+    } finally {
+      k.free(x);
+      k.free(out);
+    }
+    cache.set(key, path);
+  }
+  return path;
+}
+
+/** The step of rdft_modes / irdft_modes on [n, L]: the forced path, else the measured faster one. */
+export function dftStep(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
+  const gemm = dir === 'rdft' ? rdftGemm(k, s) : irdftGemm(k, s);
+  const fft = fftKernel(k, dir, s);
+  const path = forced === 'auto' ? measure(k, dir, s, gemm, fft) : forced;
+  return path === 'gemm' ? gemm : fft;
+}
+
+/** rdft_modes: x [n, L] -> [2m, L] = table [2m, n] @ x. */
+export function rdftGemm(k: WasmKernels, { n, m, L, weighted, dtype }: DftShape): (x: number, out: number) => void {
+  return (x, out) => k.gemm({ dtype, m: 2 * m, n: L, k: n, a: tableIn(k, n, m, weighted, dtype), b: x, c: out });
+}
+
+/** irdft_modes: X [2m, L] -> [n, L] = table^T [n, 2m] @ X. */
+export function irdftGemm(k: WasmKernels, { n, m, L, weighted, dtype }: DftShape): (x: number, out: number) => void {
+  return (x, out) => k.gemm({ dtype, transA: true, m: n, n: L, k: 2 * m, a: tableIn(k, n, m, weighted, dtype), b: x, c: out });
+}

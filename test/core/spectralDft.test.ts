@@ -1,0 +1,101 @@
+// The truncated real DFTs of the spectral layers (rdft_modes / irdft_modes) against numpy-convention rfft/irfft,
+// their FFT kernels against the direct sums, and the compiled wasm steps (GEMM and FFT paths) against the
+// js reference, at power-of-two, mixed-radix (1000) and prime lengths.
+import { expect } from 'chai';
+import * as fx from '../../index.js';
+import { onBackend, rand64, relErr } from '../support/check.js';
+import { skipBecause } from '../support/skip.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
+import { rdftModes, irdftModes } from '../../core/kernels/spectral.js';
+import { rdftModesFft, irdftModesFft } from '../../core/kernels/fftColumns.js';
+import { setSpectralPath } from '../../core/compile/spectralStep.js';
+
+const on = onBackend;
+
+/** [n, L] -> [L, n] (rows become signals for rfft) */
+const rowsLast = (x: fx.Tensor): fx.Tensor => fx.transpose(x, [1, 0]);
+const SIZES = [64, 256, 1000, 1024];
+
+describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
+  for (const n of SIZES) {
+    it(`n=${n}: rdftModes is rfft's first 16 bins, irdftModes(weighted) is irfft of them zero-padded (f64)`, () => {
+      const m = 16;
+      const L = 3;
+      const x = rand64([n, L], n);
+      const X = on('js', () => fx.rdftModes(x, m)); // [m, 2, L]
+      const ref = on('js', () => fx.sliceAxis(fx.rfft(rowsLast(x)), 1, 0, m)); // [L, m, 2]
+      expect(relErr(fx.transpose(X, [2, 0, 1]).dataSync(), ref.dataSync())).to.be.below(1e-12);
+      const spec = rand64([m, 2, L], n + 1);
+      const y = on('js', () => fx.irdftModes(spec, n)); // [n, L]
+      const full = fx.pad(fx.transpose(spec, [2, 0, 1]), [0, 0, 0], [0, (n >> 1) + 1 - m, 0]); // [L, n/2+1, 2]
+      const want = on('js', () => fx.irfft(full, n)); // [L, n]
+      expect(relErr(rowsLast(y).dataSync(), want.dataSync())).to.be.below(1e-12);
+    });
+  }
+
+  it('FFT kernels equal the direct sums: every bin, odd column counts, mixed-radix and prime lengths (f64)', () => {
+    for (const [n, L, m] of [
+      [64, 5, 33],
+      [256, 7, 16],
+      [1000, 6, 16],
+      [1024, 4, 513],
+      [97, 3, 49],
+      [30, 1, 16],
+    ]) {
+      for (const weighted of [false, true]) {
+        const x = rand64([n, L], 3 * n + L).dataSync();
+        const [a, b] = [new Float64Array(2 * m * L), new Float64Array(2 * m * L)];
+        rdftModes(x, n, L, m, weighted, a);
+        rdftModesFft(x, n, L, m, weighted, b);
+        expect(relErr(b, a)).to.be.below(1e-12, `rdft n=${n} L=${L} m=${m}`);
+        const X = rand64([2 * m, L], 5 * n + L).dataSync();
+        const [c, d] = [new Float64Array(n * L), new Float64Array(n * L)];
+        irdftModes(X, n, L, m, weighted, c);
+        irdftModesFft(X, n, L, m, weighted, d);
+        expect(relErr(d, c)).to.be.below(1e-12, `irdft n=${n} L=${L} m=${m}`);
+      }
+    }
+  });
+
+  describe('compiled on wasm, GEMM and FFT paths (f32)', () => {
+    before(function () {
+      if (!wasmKernels()) skipBecause(this, 'no wasm build');
+    });
+    after(() => setSpectralPath('auto'));
+    for (const path of ['gemm', 'fft'] as const)
+      for (const n of SIZES) {
+        it(`${path}, n=${n}: values and the vjp of both transforms match the js reference`, () => {
+          setSpectralPath(path);
+          const x = rand64([n, 4, 6], n + 7);
+          const ct = rand64([16, 2, 4, 6], n + 8);
+          const f = (z: fx.Tensor, c: fx.Tensor) => {
+            const [X, back] = fx.vjp((u: fx.Tensor) => fx.rdftModes(u, 16), z);
+            const y = fx.irdftModes(X, n);
+            return [X, y, back(c)[0] as fx.Tensor];
+          };
+          const ref = on('js', () => f(x, ct));
+          const got = on('wasm', () => fx.jit(f)(fx.cast(x, 'f32'), fx.cast(ct, 'f32')));
+          got.forEach((g, i) => expect(relErr(g.dataSync(), ref[i].dataSync())).to.be.below(2e-5, `output ${i}`));
+        });
+      }
+  });
+
+  it('vmap over a leading example axis equals the per-example loop', () => {
+    const xs = rand64([3, 12, 2, 2], 11);
+    const got = fx.vmap((x: fx.Tensor) => fx.irdftModes(fx.rdftModes(x, 5), 12, false))(xs);
+    const want = fx.concat(
+      [0, 1, 2].map((b) => {
+        const x = fx.reshape(fx.sliceAxis(xs, 0, b, b + 1), [12, 2, 2]);
+        return fx.reshape(fx.irdftModes(fx.rdftModes(x, 5), 12, false), [1, 12, 2, 2]);
+      }),
+      0,
+    );
+    expect(relErr(got.dataSync(), want.dataSync())).to.be.below(1e-12);
+  });
+
+  it('rejects more modes than the length has and non-pair spectra, naming the primitive', () => {
+    expect(() => fx.rdftModes(rand64([8, 2], 1), 6)).to.throw(/rdft_modes.*modes 6/);
+    expect(() => fx.irdftModes(rand64([4, 3, 2], 1), 8)).to.throw(/irdft_modes/);
+    expect(() => fx.irdftModes(rand64([6, 2, 2], 1), 8)).to.throw(/irdft_modes.*size 8/);
+  });
+});
