@@ -67,6 +67,29 @@ describe('webgpu backend: planning and WGSL generation', () => {
     expect(() => planProgram(graph((a) => fx.where(lit, a, a), [3]))).to.throw(WebGpuUnsupported, /dtype f64 is not supported/);
   });
 
+  it("an FNO-1D value-and-grad plans (the spectral layers' DFTs and weight blocks have kernels)", () => {
+    const model = fx.operators.fno({ dim: 1, modes: 4, width: 8, layers: 2, projection: 16, seed: 0 });
+    const coords = fx.operators.gridCoords(
+      [16],
+      Float64Array.from({ length: 16 }, (_, j) => j / 16),
+      'f32',
+    );
+    const a = fx.random.normal(1, [3, 16]);
+    type P = typeof model.params;
+    const like = model.params as unknown as fx.PyTree;
+    const ws = fx.leaves(like);
+    // the gradient with respect to every weight: the transposes (complex_block_t, rdft of cotangents) run too
+    const grads = (...xs: fx.Tensor[]) =>
+      fx.leaves(
+        fx.grad((q: fx.PyTree) => fx.mean(fx.square(model.apply(q as unknown as P, a, coords))))(fx.unflatten(like, xs)) as fx.PyTree,
+      );
+    const p = planProgram(graph(grads, ...ws.map((w) => w.shape)));
+    const labels = p.kernels.map((k) => k.label);
+    for (const op of ['rdft_modes', 'irdft_modes', 'complex_block', 'complex_block_t']) {
+      expect(labels.some((l) => l.startsWith(op))).to.equal(true, op);
+    }
+  });
+
   it('primitives without kernels fail naming the primitive', () => {
     expect(() => planProgram(graph((a) => fx.rfft(a), [8]))).to.throw(WebGpuUnsupported, /primitive 'rfft' is not supported: FFTs/);
   });

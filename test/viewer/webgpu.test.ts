@@ -20,8 +20,9 @@ const UNSUPPORTED: Array<[RegExp, RegExp]> = [
   [/^where$/, /webgpu backend: dtype f64 is not supported \(f32 only\)/],
   [/fft/, /webgpu backend: primitive '(i?r?fft)' is not supported: FFTs/],
 ];
-/** Same tolerances as the gpu.js WebGL2 test (test/viewer/gpuWebgl.test.ts). */
-const tolerance = (name: string): number => (/^(sin|cos)$/.test(name) ? 2e-4 : 1e-5);
+/** Same tolerances as the gpu.js WebGL2 test (test/viewer/gpuWebgl.test.ts); the spectral-layer DFTs sum shader
+ * sin/cos twiddles (measured 3e-5 to 1.1e-4 in SwiftShader), so they get the sin/cos allowance with headroom. */
+const tolerance = (name: string): number => (/^(sin|cos)$/.test(name) ? 2e-4 : /dft_modes/.test(name) ? 5e-4 : 1e-5);
 
 /** The same steps as the page's, compiled for wasm here. */
 function wasmTraining(): { losses: number[]; params: number[] } {

@@ -11,7 +11,11 @@ import { planFusion } from '../../compile/fusion.js';
 import { inlineCustom } from '../../compile/inline.js';
 import { planOffsets, type Lifetime } from '../../compile/memory.js';
 import {
+  complexBlockKernel,
+  complexBlockTKernel,
   concatKernel,
+  irdftModesKernel,
+  rdftModesKernel,
   fusedKernel,
   gatherKernel,
   matmulKernel,
@@ -80,10 +84,17 @@ const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: strin
   irfft: { unsupported: 'FFTs have no WGSL kernels yet' },
   fft: { unsupported: 'FFTs have no WGSL kernels yet' },
   ifft: { unsupported: 'FFTs have no WGSL kernels yet' },
-  rdft_modes: { unsupported: 'spectral-layer DFTs have no WGSL kernels yet' },
-  irdft_modes: { unsupported: 'spectral-layer DFTs have no WGSL kernels yet' },
-  complex_block: { unsupported: 'complex weight blocks have no WGSL kernels yet' },
-  complex_block_t: { unsupported: 'complex weight blocks have no WGSL kernels yet' },
+  // direct sums, one thread per output (the wasm backend runs these as GEMMs or FFTs)
+  rdft_modes: (c) => [rdftModesKernel(c.inShapes[0][0], sizeOf(c.inShapes[0].slice(1)), c.params.modes, c.params.weighted, c.at(0), c.to)],
+  irdft_modes: (c) => [irdftModesKernel(c.params.size, sizeOf(c.inShapes[0].slice(2)), c.inShapes[0][0], c.params.weighted, c.at(0), c.to)],
+  complex_block: (c) => {
+    const [cin, cout, K] = c.inShapes[0];
+    return [complexBlockKernel(cin, cout, K, c.at(0), c.to)];
+  },
+  complex_block_t: (c) => {
+    const [K, cin2, cout2] = c.inShapes[0];
+    return [complexBlockTKernel(cin2 / 2, cout2 / 2, K, c.at(0), c.to)];
+  },
   random: { unsupported: 'random draws inside a compiled graph have no WGSL kernel yet; draw them outside and pass them in' },
   custom_vjp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
   custom_jvp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },

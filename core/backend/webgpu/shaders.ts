@@ -288,3 +288,69 @@ export function matmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], 
   ].join('\n');
   return { wgsl, groups, label: `matmul ${M}x${K}x${N}${batch > 1 ? ` (batch ${batch})` : ''}` };
 }
+
+/** `k`'s scale of the truncated DFT (core/kernels/spectral.ts binScale) as a WGSL expression of the u32 `k`. */
+const binScaleWgsl = (n: number, weighted: boolean): string =>
+  weighted ? `select(${(2 / n).toExponential(9)}, ${(1 / n).toExponential(9)}, k == 0u || 2u * k == ${u(n)})` : '1.0';
+
+/** The twiddle angle 2 pi (jk mod n) / n, reduced first so large jk stay exact (u32: n * m must fit). */
+function angleWgsl(n: number, m: number, op: string): string {
+  if (n * m >= 2 ** 32) throw new RangeError(`${op}: n * modes = ${n * m} overflows the shader's u32 index arithmetic`);
+  return `${(2 * Math.PI).toPrecision(17)} * f32((j * k) % ${u(n)}) / ${n}.0`;
+}
+
+/** rdft_modes: x [n, L] -> [m, 2, L], one thread per output: out[k, p, l] = s_k sum_j (cos | -sin)(angle) x[j, l]. */
+export function rdftModesKernel(n: number, L: number, m: number, weighted: boolean, x: number, out: number): Kernel {
+  const lines = [
+    ...decompose('i', [m, 2, L], 'o'),
+    'let k = o0;',
+    'var acc = 0.0;',
+    `for (var j = 0u; j < ${u(n)}; j = j + 1u) {`,
+    `  let a = ${angleWgsl(n, m, 'rdft_modes')};`,
+    `  acc = acc + select(-sin(a), cos(a), o1 == 0u) * m[${u(x)} + j * ${u(L)} + o2];`,
+    '}',
+    `m[${u(out)} + i] = ${binScaleWgsl(n, weighted)} * acc;`,
+  ];
+  return perElement(m * 2 * L, lines, `rdft_modes ${n} -> ${m} modes`);
+}
+
+/** irdft_modes: X [m, 2, L] -> [n, L], one thread per output: out[j, l] = sum_k s_k (cos X[k, 0, l] - sin X[k, 1, l]). */
+export function irdftModesKernel(n: number, L: number, m: number, weighted: boolean, X: number, out: number): Kernel {
+  const lines = [
+    ...decompose('i', [n, L], 'o'),
+    'let j = o0;',
+    'var acc = 0.0;',
+    `for (var k = 0u; k < ${u(m)}; k = k + 1u) {`,
+    `  let a = ${angleWgsl(n, m, 'irdft_modes')};`,
+    `  let re = m[${u(X)} + (2u * k) * ${u(L)} + o1];`,
+    `  let im = m[${u(X)} + (2u * k + 1u) * ${u(L)} + o1];`,
+    `  acc = acc + ${binScaleWgsl(n, weighted)} * (cos(a) * re - sin(a) * im);`,
+    '}',
+    `m[${u(out)} + i] = acc;`,
+  ];
+  return perElement(n * L, lines, `irdft_modes ${m} modes -> ${n}`);
+}
+
+/** complex_block: w [Cin, Cout, K, 2] -> [K, 2Cin, 2Cout] = [[wr, wi], [-wi, wr]] per mode, one thread per output. */
+export function complexBlockKernel(cin: number, cout: number, K: number, w: number, out: number): Kernel {
+  const lines = [
+    ...decompose('i', [K, 2, cin, 2, cout], 'o'), // (mode, block row, i, block column, o)
+    `let src = ${u(w)} + ((o2 * ${u(cout)} + o4) * ${u(K)} + o0) * 2u;`,
+    'let diagonal = o1 == o3;',
+    `let v = select(m[src + 1u], m[src], diagonal);`,
+    `m[${u(out)} + i] = select(v, -v, o1 == 1u && o3 == 0u);`,
+  ];
+  return perElement(K * 4 * cin * cout, lines, 'complex_block');
+}
+
+/** complex_block_t: g [K, 2Cin, 2Cout] -> [Cin, Cout, K, 2] = (g00 + g11, g01 - g10), one thread per output. */
+export function complexBlockTKernel(cin: number, cout: number, K: number, g: number, out: number): Kernel {
+  const row = 2 * cout;
+  const lines = [
+    ...decompose('i', [cin, cout, K, 2], 'o'),
+    `let top = ${u(g)} + (o2 * ${u(2 * cin)} + o0) * ${u(row)};`,
+    `let bottom = top + ${u(cin * row)};`,
+    `m[${u(out)} + i] = select(m[top + ${u(cout)} + o1] - m[bottom + o1], m[top + o1] + m[bottom + ${u(cout)} + o1], o3 == 0u);`,
+  ];
+  return perElement(cin * cout * K * 2, lines, 'complex_block_t');
+}
