@@ -9,6 +9,7 @@ import { flattenTree, unflattenTree } from '../nn/flat.js';
 import { allocate, type DType } from '../core/dtype.js';
 import { shuffleInPlace, uniformAt } from '../core/random.js';
 import { Adam } from '../optim/adam.js';
+import { FusedAdam } from '../optim/fusedAdam.js';
 import { stepDecay } from '../optim/schedules.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import type { OperatorModel } from './fno.js';
@@ -36,6 +37,11 @@ export interface OperatorTrainerOptions<P> {
   gamma?: number;
   /** replaces the default Adam + step decay */
   optimizer?: Optimizer;
+  /**
+   * Adam / AdamW (the default, or an `optimizer` that is an Adam) run inside the compiled step on f32 parameters
+   * (optim/fusedAdam.ts); false keeps the host Adam (f64 moments). f64 models always use the host Adam.
+   */
+  fusedOptimizer?: boolean;
   loss?: 'relL2' | 'mse';
   /** weight of the data term (0 for purely physics-informed training) */
   dataWeight?: number;
@@ -88,6 +94,8 @@ export class OperatorTrainer<P> implements Trainer {
   private readonly trainInputs: Float64Array;
   private readonly coords: Tensor;
   private readonly gradStep: (p: P, a: Tensor, y: Tensor, raw: Tensor) => [[Tensor, PyTree], PyTree];
+  /** the Adam fused into the compiled step, which then holds the parameters (this.flat is unused) */
+  private readonly fused: FusedAdam<PyTree, [Tensor, Tensor, Tensor], PyTree> | null;
   private readonly forwards = new Map<OperatorSamples, (p: P, a: Tensor) => Tensor>();
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
@@ -131,23 +139,30 @@ export class OperatorTrainer<P> implements Trainer {
       return [total, terms];
     };
     // P is any tree of Tensors; the core's PyTree type is stricter than interfaces with named fields
-    const step = jit(
-      (p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
-        valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [
-          [Tensor, PyTree],
-          PyTree,
-        ],
-    );
+    const lossAndGrad = (p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
+      valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [
+        [Tensor, PyTree],
+        PyTree,
+      ];
+    const step = jit(lossAndGrad);
     this.gradStep = (p, a, y, raw) => step(p as PyTree, a, y, raw);
+    const fuse = (o.fusedOptimizer ?? true) && this.dtype === 'f32' && this.optimizer instanceof Adam;
+    this.fused = fuse ? new FusedAdam(lossAndGrad, model.params as PyTree, (this.optimizer as Adam).settings) : null;
+    if (this.fused && (this.optimizer as Adam).steps > 0) this.fused.load(this.optimizer.state());
   }
 
   get step(): number {
     return this.stepCount;
   }
 
+  /** Whether the optimizer runs inside the compiled step (optim/fusedAdam.ts) rather than on the host. */
+  get optimizerFused(): boolean {
+    return this.fused !== null;
+  }
+
   /** Current parameters as the model's tree. */
   params(): P {
-    return unflattenTree(this.like as PyTree, this.flat) as P;
+    return (this.fused ? this.fused.params() : unflattenTree(this.like as PyTree, this.flat)) as P;
   }
 
   /** Training-sample indices of minibatch `step` (0-based): a pure function of (seed, step). */
@@ -166,9 +181,15 @@ export class OperatorTrainer<P> implements Trainer {
     const raw = this.o.physics
       ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype)
       : a;
-    const lr = this.optimizer.currentLr?.();
-    const [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
-    this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
+    const lr = this.fused ? this.fused.currentLr() : this.optimizer.currentLr?.();
+    let loss: Tensor;
+    let aux: PyTree;
+    if (this.fused) [loss, aux] = this.fused.update(a, y, raw);
+    else {
+      let grads: PyTree;
+      [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
+      this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
+    }
     this.stepCount++;
     const terms = Object.fromEntries(Object.entries(aux as Record<string, Tensor>).map(([k, t]) => [k, t.item()]));
     const m: StepMetrics = { step: this.stepCount, loss: loss.item(), terms };
@@ -223,7 +244,9 @@ export class OperatorTrainer<P> implements Trainer {
   }
 
   state(): OperatorTrainerState {
-    return { kind: 'operator', step: this.stepCount, params: Array.from(this.flat), optimizer: this.optimizer.state() };
+    const f = this.fused;
+    const params = Array.from(f ? flattenTree(f.params(), 'f32') : this.flat);
+    return { kind: 'operator', step: this.stepCount, params, optimizer: f ? f.state() : this.optimizer.state() };
   }
 
   load(state: unknown): void {
@@ -237,7 +260,10 @@ export class OperatorTrainer<P> implements Trainer {
       throw new Error(`operator trainer load: state has ${s.params.length} parameters, the model has ${this.flat.length}`);
     }
     this.flat.set(s.params);
-    this.optimizer.load(s.optimizer);
+    if (this.fused) {
+      this.fused.setParams(unflattenTree(this.like as PyTree, this.flat));
+      this.fused.load(s.optimizer);
+    } else this.optimizer.load(s.optimizer);
     this.stepCount = s.step;
   }
 }
