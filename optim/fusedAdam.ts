@@ -33,14 +33,15 @@ function adamLeaf(p: Tensor, g: Tensor, m: Tensor, v: Tensor, { k, h }: Scalars,
   return [ops.sub(kept, ops.div(ops.mul(m2, h.stepSize), denom)), m2, v2];
 }
 
-export class FusedAdam<P extends PyTree, A extends PyTree[], Aux extends PyTree> {
+/** P, the arguments A and Aux are trees of Tensors (interfaces with named fields are welcome: they are not checked as PyTree). */
+export class FusedAdam<P, A extends unknown[], Aux> {
   private readonly s: AdamSettings;
   /** leaves of the parameter tree (the state's leaves are the parameters', then m's, then v's) */
   private readonly n: number;
   private readonly size: number;
   private t = 0;
   private readonly constants: Constants;
-  private readonly step: CarriedStep<State, [Scalars, ...A], [Tensor, Aux]>;
+  private readonly step: CarriedStep<State, [Scalars, ...PyTree[]], [Tensor, PyTree]>;
 
   /** `params` (f32) start the state; the moments start at zero. `options` as the host Adam's, or its `settings`. */
   constructor(
@@ -49,31 +50,31 @@ export class FusedAdam<P extends PyTree, A extends PyTree[], Aux extends PyTree>
     options: AdamOptions = {},
   ) {
     this.s = new Adam(options).settings; // the host Adam's defaults and checks
-    const ls = leaves(like);
+    const ls = leaves(like as PyTree);
     const bad = ls.findIndex((t) => t.dtype !== 'f32');
     if (bad >= 0) throw new Error(`FusedAdam: parameters must be f32 (f64 runs use the host Adam); leaf ${bad} is ${ls[bad].dtype}`);
     this.n = ls.length;
-    this.size = treeSize(like);
+    this.size = treeSize(like as PyTree);
     const zeros = unflatten(
-      like,
+      like as PyTree,
       ls.map((t) => new Tensor(t.shape, 'f32', new Float32Array(t.size))),
     );
     const [b1, b2] = this.s.betas;
     const c = (x: number): Tensor => ops.scalar(x, 'f32');
     this.constants = { b1: c(b1), c1: c(1 - b1), b2: c(b2), c2: c(1 - b2), eps: c(this.s.eps), wd: c(this.s.weightDecay) };
     this.step = jitCarry(
-      (st: State, h: Scalars, ...args: A): [State, [Tensor, Aux]] => {
-        const [[loss, aux], g] = lossAndGrad(st.p as P, ...args);
-        const [p, gs, m, v] = [st.p, g, st.m, st.v].map((t) => leaves(t as PyTree));
+      (st: State, h: Scalars, ...args: PyTree[]): [State, [Tensor, PyTree]] => {
+        const [[loss, aux], g] = lossAndGrad(st.p as P, ...(args as A));
+        const [p, gs, m, v] = [st.p, g as PyTree, st.m, st.v].map((t) => leaves(t));
         const upd = p.map((pi, i) => adamLeaf(pi, gs[i], m[i], v[i], h, this.s));
         const tree = (k: number): PyTree =>
           unflatten(
             st.p,
             upd.map((u) => u[k]),
           );
-        return [{ p: tree(0), m: tree(1), v: tree(2) }, [loss, aux]];
+        return [{ p: tree(0), m: tree(1), v: tree(2) }, [loss, aux as PyTree]];
       },
-      { p: like, m: zeros, v: zeros },
+      { p: like as PyTree, m: zeros, v: zeros },
     );
   }
 
@@ -101,19 +102,19 @@ export class FusedAdam<P extends PyTree, A extends PyTree[], Aux extends PyTree>
       invSqrtBc2: ops.scalar(1 / Math.sqrt(1 - b2 ** t)),
       shrink: ops.scalar(this.s.decoupled ? 1 - lr * this.s.weightDecay : 1),
     };
-    const out = this.step.call({ k: this.constants, h }, ...args);
+    const out = this.step.call({ k: this.constants, h }, ...(args as PyTree[]));
     this.t = t;
-    return out;
+    return out as [Tensor, Aux];
   }
 
   /** The current parameters (copies). */
   params(): P {
-    return unflatten(this.like, this.step.readLeaves(0, this.n));
+    return unflatten(this.like as PyTree, this.step.readLeaves(0, this.n)) as P;
   }
 
   /** Replaces the parameters (the moments are kept). */
   setParams(p: P): void {
-    this.step.writeLeaves(0, leaves(p));
+    this.step.writeLeaves(0, leaves(p as PyTree));
   }
 
   /** The host Adam's state format: { kind, t, m, v } with the moments as flat vectors in leaves() order. */
@@ -128,7 +129,7 @@ export class FusedAdam<P extends PyTree, A extends PyTree[], Aux extends PyTree>
     const moment = (key: string): Tensor[] => {
       const vec = readVec(s, key) ?? new Float32Array(this.size);
       if (vec.length !== this.size) throw new Error(`optimizer state.${key}: expected ${this.size} numbers, got ${vec.length}`);
-      return leaves(unflattenTree(this.like, vec));
+      return leaves(unflattenTree(this.like as PyTree, vec));
     };
     this.step.writeLeaves(this.n, [...moment('m'), ...moment('v')]);
     this.t = t;
