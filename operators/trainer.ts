@@ -6,7 +6,7 @@ import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import { leaves, type PyTree } from '../core/pytree.js';
 import { flattenTree, unflattenTree } from '../nn/flat.js';
-import { allocate, type DType } from '../core/dtype.js';
+import { allocate, type DType, type FloatArray } from '../core/dtype.js';
 import { shuffleInPlace, uniformAt } from '../core/random.js';
 import { Adam } from '../optim/adam.js';
 import { FusedAdam } from '../optim/fusedAdam.js';
@@ -70,7 +70,7 @@ function batchShape(s: OperatorSamples, values: Float64Array, B: number): number
   return c === 1 ? [B, ...s.gridShape] : [B, ...s.gridShape, c];
 }
 
-function rows(values: Float64Array, per: number, idx: readonly number[], shape: number[], dtype: DType): Tensor {
+function rows(values: FloatArray, per: number, idx: readonly number[], shape: number[], dtype: DType): Tensor {
   const out = allocate(dtype, idx.length * per);
   idx.forEach((r, i) => out.set(values.subarray(r * per, (r + 1) * per), i * per));
   return new Tensor(shape, dtype, out);
@@ -91,7 +91,10 @@ export class OperatorTrainer<P> implements Trainer {
   private readonly optimizer: Optimizer;
   private readonly inNorm: Normalizer;
   private readonly outNorm: Normalizer;
-  private readonly trainInputs: Float64Array;
+  /** the training set in the model's dtype (encoded inputs, outputs, raw inputs for physics), so batches are plain copies */
+  private readonly trainSet: { inputs: FloatArray; outputs: FloatArray; raw: FloatArray | null };
+  /** the sample order of the current epoch */
+  private order: { epoch: number; perm: number[] } | null = null;
   private readonly coords: Tensor;
   private readonly gradStep: (p: P, a: Tensor, y: Tensor, raw: Tensor) => [[Tensor, PyTree], PyTree];
   /** the Adam fused into the compiled step, which then holds the parameters (this.flat is unused) */
@@ -121,7 +124,12 @@ export class OperatorTrainer<P> implements Trainer {
       });
     this.inNorm = Normalizer.fit(o.normalize?.input ?? 'global', train.inputs, train.count);
     this.outNorm = Normalizer.fit(o.normalize?.output ?? 'global', train.outputs, train.count);
-    this.trainInputs = this.inNorm.encode(train.inputs, train.count);
+    const inDtype = (v: Float64Array): FloatArray => (this.dtype === 'f64' ? v : Float32Array.from(v));
+    this.trainSet = {
+      inputs: inDtype(this.inNorm.encode(train.inputs, train.count)),
+      outputs: inDtype(train.outputs),
+      raw: o.physics ? inDtype(train.inputs) : null,
+    };
     this.coords = gridCoords(train.gridShape, train.grid, this.dtype);
     const dataWeight = o.dataWeight ?? 1;
     const lossKind = o.loss ?? 'relL2';
@@ -169,18 +177,18 @@ export class OperatorTrainer<P> implements Trainer {
   batchIndices(step: number): number[] {
     const epoch = Math.floor(step / this.stepsPerEpoch);
     const b = step % this.stepsPerEpoch;
-    return epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch).slice(b * this.batchSize, (b + 1) * this.batchSize);
+    if (this.order?.epoch !== epoch) this.order = { epoch, perm: epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch) };
+    return this.order.perm.slice(b * this.batchSize, (b + 1) * this.batchSize);
   }
 
   trainStep(): StepMetrics {
     const { train } = this.o;
     const idx = this.batchIndices(this.stepCount);
     const B = idx.length;
-    const a = rows(this.trainInputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype);
-    const y = rows(train.outputs, perSample(train.outputs, train.count), idx, batchShape(train, train.outputs, B), this.dtype);
-    const raw = this.o.physics
-      ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype)
-      : a;
+    const { inputs, outputs, raw: rawInputs } = this.trainSet;
+    const a = rows(inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype);
+    const y = rows(outputs, perSample(train.outputs, train.count), idx, batchShape(train, train.outputs, B), this.dtype);
+    const raw = rawInputs ? rows(rawInputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype) : a;
     const lr = this.fused ? this.fused.currentLr() : this.optimizer.currentLr?.();
     let loss: Tensor;
     let aux: PyTree;
