@@ -24,10 +24,11 @@ type Scalars = { k: Constants; h: StepScalars };
 
 /** One Adam update of one parameter tensor in primitives (the formulas of adam.ts), which the compiler fuses into loops. */
 function adamLeaf(p: Tensor, g: Tensor, m: Tensor, v: Tensor, { k, h }: Scalars, s: AdamSettings): [Tensor, Tensor, Tensor] {
-  // the L2 term is written once per use so that each moment's loop computes it inline instead of storing it
+  // the L2 term is traced once per use so that the moments' loops compute it inline instead of storing it
   const grad = (): Tensor => (s.decoupled || !s.weightDecay ? g : ops.add(g, ops.mul(p, k.wd)));
   const m2 = ops.add(ops.mul(m, k.b1), ops.mul(grad(), k.c1));
-  const v2 = ops.add(ops.mul(v, k.b2), ops.mul(ops.square(grad()), k.c2));
+  // grad() * grad(), not square(grad()): a value read twice by one loop is stored rather than computed inline
+  const v2 = ops.add(ops.mul(v, k.b2), ops.mul(ops.mul(grad(), grad()), k.c2));
   const denom = ops.add(ops.mul(ops.sqrt(v2), h.invSqrtBc2), k.eps);
   const kept = s.decoupled ? ops.mul(p, h.shrink) : p;
   return [ops.sub(kept, ops.div(ops.mul(m2, h.stepSize), denom)), m2, v2];
