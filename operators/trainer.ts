@@ -70,7 +70,7 @@ function batchShape(s: OperatorSamples, values: Float64Array, B: number): number
   return c === 1 ? [B, ...s.gridShape] : [B, ...s.gridShape, c];
 }
 
-function rows(values: FloatArray, per: number, idx: readonly number[], shape: number[], dtype: DType): Tensor {
+function rows(values: Float64Array, per: number, idx: readonly number[], shape: number[], dtype: DType): Tensor {
   const out = allocate(dtype, idx.length * per);
   idx.forEach((r, i) => out.set(values.subarray(r * per, (r + 1) * per), i * per));
   return new Tensor(shape, dtype, out);
@@ -91,10 +91,10 @@ export class OperatorTrainer<P> implements Trainer {
   private readonly optimizer: Optimizer;
   private readonly inNorm: Normalizer;
   private readonly outNorm: Normalizer;
-  /** the training set in the model's dtype (encoded inputs, outputs, raw inputs for physics), so batches are plain copies */
-  private readonly trainSet: { inputs: FloatArray; outputs: FloatArray; raw: FloatArray | null };
-  /** the sample order of the current epoch */
-  private order: { epoch: number; perm: number[] } | null = null;
+  /** the training set in the model's dtype: encoded inputs, outputs (and raw inputs for physics) */
+  private readonly trainSet: FloatArray[];
+  /** the current epoch's sample order, and the training set in that order: each step's batch is a view of consecutive rows */
+  private epochSet: { epoch: number; perm: number[]; rows: FloatArray[] } | null = null;
   private readonly coords: Tensor;
   private readonly gradStep: (p: P, a: Tensor, y: Tensor, raw: Tensor) => [[Tensor, PyTree], PyTree];
   /** the Adam fused into the compiled step, which then holds the parameters (this.flat is unused) */
@@ -125,11 +125,7 @@ export class OperatorTrainer<P> implements Trainer {
     this.inNorm = Normalizer.fit(o.normalize?.input ?? 'global', train.inputs, train.count);
     this.outNorm = Normalizer.fit(o.normalize?.output ?? 'global', train.outputs, train.count);
     const inDtype = (v: Float64Array): FloatArray => (this.dtype === 'f64' ? v : Float32Array.from(v));
-    this.trainSet = {
-      inputs: inDtype(this.inNorm.encode(train.inputs, train.count)),
-      outputs: inDtype(train.outputs),
-      raw: o.physics ? inDtype(train.inputs) : null,
-    };
+    this.trainSet = [this.inNorm.encode(train.inputs, train.count), train.outputs, ...(o.physics ? [train.inputs] : [])].map(inDtype);
     this.coords = gridCoords(train.gridShape, train.grid, this.dtype);
     const dataWeight = o.dataWeight ?? 1;
     const lossKind = o.loss ?? 'relL2';
@@ -175,20 +171,35 @@ export class OperatorTrainer<P> implements Trainer {
 
   /** Training-sample indices of minibatch `step` (0-based): a pure function of (seed, step). */
   batchIndices(step: number): number[] {
-    const epoch = Math.floor(step / this.stepsPerEpoch);
     const b = step % this.stepsPerEpoch;
-    if (this.order?.epoch !== epoch) this.order = { epoch, perm: epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch) };
-    return this.order.perm.slice(b * this.batchSize, (b + 1) * this.batchSize);
+    return this.epochRows(step).perm.slice(b * this.batchSize, (b + 1) * this.batchSize);
+  }
+
+  /** The epoch of `step`: its permutation and the training set's rows in that order (refilled when the epoch changes). */
+  private epochRows(step: number): { perm: number[]; rows: FloatArray[] } {
+    const epoch = Math.floor(step / this.stepsPerEpoch);
+    if (this.epochSet?.epoch === epoch) return this.epochSet;
+    const perm = epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch);
+    const used = perm.slice(0, this.stepsPerEpoch * this.batchSize);
+    const rows = this.trainSet.map((values, k) => {
+      const per = values.length / this.o.train.count;
+      const out = this.epochSet?.rows[k] ?? allocate(this.dtype, used.length * per);
+      used.forEach((r, i) => out.set(values.subarray(r * per, (r + 1) * per), i * per));
+      return out as FloatArray;
+    });
+    this.epochSet = { epoch, perm, rows };
+    return this.epochSet;
   }
 
   trainStep(): StepMetrics {
     const { train } = this.o;
-    const idx = this.batchIndices(this.stepCount);
-    const B = idx.length;
-    const { inputs, outputs, raw: rawInputs } = this.trainSet;
-    const a = rows(inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype);
-    const y = rows(outputs, perSample(train.outputs, train.count), idx, batchShape(train, train.outputs, B), this.dtype);
-    const raw = rawInputs ? rows(rawInputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype) : a;
+    const B = this.batchSize;
+    const b = this.stepCount % this.stepsPerEpoch;
+    const [a, y, raw = a] = this.epochRows(this.stepCount).rows.map((values, k) => {
+      const per = values.length / (this.stepsPerEpoch * B);
+      const shape = batchShape(train, k === 1 ? train.outputs : train.inputs, B);
+      return new Tensor(shape, this.dtype, values.subarray(b * B * per, (b + 1) * B * per));
+    });
     const lr = this.fused ? this.fused.currentLr() : this.optimizer.currentLr?.();
     let loss: Tensor;
     let aux: PyTree;
