@@ -7,7 +7,7 @@
 // all in one process, interleaved so that every variant sees the same machine load; medians (and best) of every
 // timed block (variants alternate block by block). Problems: FNO-1D (width 64, 16 modes, 4 layers, projection 128, batch 20, MSE) at n = 256 and 1024,
 // DeepONet (100 sensors, width 40, batch 50) and the Poisson-2D PINN (2-64-64-64-1 tanh, 4096 + 256 points).
-// Run: npx tsx bench/trainerOverhead.ts [--quick] [--only fno256,deeponet,pinn] [--write]
+// Run: npx tsx bench/trainerOverhead.ts [--quick] [--rounds N] [--only fno256,fno1024,deeponet,pinn] [--write]
 // (--write rewrites bench/results-trainer-overhead.md). The machine has 2 shared cores: compare ratios, not times.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -23,7 +23,8 @@ import { WRITE_FLAG } from './results.js';
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',') : null;
-const ROUNDS = quick ? 2 : 6;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg >= 0 ? Number(process.argv[roundsArg + 1]) : quick ? 2 : 6;
 
 type Variant = { name: string; step: () => void };
 interface Case {
