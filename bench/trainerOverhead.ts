@@ -188,13 +188,17 @@ for (const c of cases) {
   const variants = c.variants();
   variants.forEach((v) => v.step()); // compile
   const times = variants.map((): number[] => []);
+  const cpu = variants.map((): number[] => []);
   // variants alternate block by block (a block: `block` consecutive steps, timed together) so that a burst of
   // load from other jobs lands on all of them alike
   for (let r = 0; r < ROUNDS * c.blocks; r++) {
     variants.forEach((v, i) => {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       for (let k = 0; k < c.block; k++) v.step();
+      const used = process.cpuUsage(c0);
       times[i].push((performance.now() - t0) / c.block);
+      cpu[i].push((used.user + used.system) / 1e3 / c.block);
     });
   }
   const refMin = Math.min(...times[0]);
@@ -202,13 +206,27 @@ for (const c of cases) {
     const [ms, min] = [median(times[i]), Math.min(...times[i])];
     // each block against the reference's block of the same cycle: load that drifts over seconds cancels out
     const paired = median(times[i].map((t, r) => t / times[0][r]));
-    table.push([c.problem, v.name, ms.toFixed(2), paired.toFixed(3), min.toFixed(2), (min / refMin).toFixed(3)]);
+    // CPU time of the process (both threads): other jobs on the machine inflate it far less than wall time
+    const cpuMs = median(cpu[i]);
+    table.push([
+      c.problem,
+      v.name,
+      ms.toFixed(2),
+      paired.toFixed(3),
+      min.toFixed(2),
+      (min / refMin).toFixed(3),
+      cpuMs.toFixed(2),
+      (cpuMs / median(cpu[0])).toFixed(3),
+    ]);
   });
 }
 const load = `load average ${load0.map((l) => l.toFixed(2)).join(' ')} -> ${loadavg()
   .map((l) => l.toFixed(2))
   .join(' ')}`;
-const md = mdTable(['problem', 'step', 'median ms', 'ratio (median of pairs)', 'best ms', 'ratio of bests'], table);
+const md = mdTable(
+  ['problem', 'step', 'median ms', 'ratio (median of pairs)', 'best ms', 'ratio of bests', 'median CPU ms', 'CPU ratio'],
+  table,
+);
 const note = `The PINN's reference is the trainer's own compiled loss+grad (the problem compiler's graph); the hand-written
 Poisson loss beside it is a different graph.`;
 console.log(md);
@@ -220,7 +238,8 @@ if (process.argv.includes(WRITE_FLAG)) {
 \`npx tsx bench/trainerOverhead.ts --write\` (${new Date().toISOString().slice(0, 10)}, wasm backend, f32). Median wall time of
 one training step (and the best), the variants alternating block by block over ${ROUNDS} rounds. Ratios against a hand-written
 \`jit(valueAndGrad)\` of the same loss that reads its gradient out and applies no update: the median over cycles of each
-block's time over the reference's block in the same cycle, and the ratio of the best blocks. ${load} on 2 shared cores.
+block's time over the reference's block in the same cycle, the ratio of the best blocks, and the ratio of median CPU
+time (user + system of the process, both its threads), which the machine's other jobs disturb least. ${load} on 2 shared cores.
 
 ${md}
 
