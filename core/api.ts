@@ -12,7 +12,11 @@ import type { Graph } from './ir.js';
 import { currentBackend, withBackend, type Backend, type Compiled } from './backend/index.js';
 
 type Avals = Array<{ shape: readonly number[]; dtype: Tensor['dtype'] }>;
-const avalsOf = (ts: readonly Tensor[]): Avals => ts.map((t) => ({ shape: t.shape, dtype: t.dtype }));
+export const avalsOf = (ts: readonly Tensor[]): Avals => ts.map((t) => ({ shape: t.shape, dtype: t.dtype }));
+
+/** What a jitted function compiles once for: the leaves' dtypes and shapes, and how many leaves each argument has. */
+export const signature = (args: readonly PyTree[], flat: readonly Tensor[]): string =>
+  flat.map((t) => `${t.dtype}${fmt(t.shape)}`).join(';') + `|${args.map((a) => leaves(a).length).join(',')}`;
 
 function asScalarLoss(what: string, out: unknown): Tensor {
   if (!(out instanceof Tensor)) throw new TypeError(`${what}: the function must return a Tensor, got ${typeof out}`);
@@ -192,7 +196,7 @@ export function jit<Args extends PyTree[], R extends PyTree>(f: (...args: Args) 
     let cache = caches.get(backend);
     if (!cache) caches.set(backend, (cache = new Map()));
     const flat = args.flatMap((a) => leaves(a));
-    const key = flat.map((t) => `${t.dtype}${fmt(t.shape)}`).join(';') + `|${args.map((a) => leaves(a).length).join(',')}`;
+    const key = signature(args, flat);
     let entry = cache.get(key);
     if (!entry) {
       let outLike: R | undefined;

@@ -30,6 +30,7 @@ export { rfft, irfft, fft, ifft, rdftModes, irdftModes, complexBlock } from './f
 export { customVjp, customJvp } from './custom.js';
 export { bsplineP2G, bsplineG2P } from './bspline.js';
 export { splitVjp, type SplitVjp } from './splitVjp.js';
+export { jitCarry, CarriedStep, type JitCarryOptions } from './jitCarry.js';
 export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
 export { checkpoint } from './checkpoint.js';
 export { hostCall, linearSolve, root, type LinearSolveOptions } from './implicit.js';

@@ -6,9 +6,10 @@ import * as ops from '../core/ops.js';
 import { jit, valueAndGrad } from '../core/api.js';
 import { leaves, type PyTree } from '../core/pytree.js';
 import { flattenTree, unflattenTree } from '../nn/flat.js';
-import { allocate, type DType } from '../core/dtype.js';
+import { allocate, type DType, type FloatArray } from '../core/dtype.js';
 import { shuffleInPlace, uniformAt } from '../core/random.js';
 import { Adam } from '../optim/adam.js';
+import { FusedAdam } from '../optim/fusedAdam.js';
 import { stepDecay } from '../optim/schedules.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import type { OperatorModel } from './fno.js';
@@ -36,6 +37,11 @@ export interface OperatorTrainerOptions<P> {
   gamma?: number;
   /** replaces the default Adam + step decay */
   optimizer?: Optimizer;
+  /**
+   * Adam / AdamW (the default, or an `optimizer` that is an Adam) run inside the compiled step on f32 parameters
+   * (optim/fusedAdam.ts); false keeps the host Adam (f64 moments). f64 models always use the host Adam.
+   */
+  fusedOptimizer?: boolean;
   loss?: 'relL2' | 'mse';
   /** weight of the data term (0 for purely physics-informed training) */
   dataWeight?: number;
@@ -85,9 +91,14 @@ export class OperatorTrainer<P> implements Trainer {
   private readonly optimizer: Optimizer;
   private readonly inNorm: Normalizer;
   private readonly outNorm: Normalizer;
-  private readonly trainInputs: Float64Array;
+  /** the training set in the model's dtype: encoded inputs, outputs (and raw inputs for physics) */
+  private readonly trainSet: FloatArray[];
+  /** the current epoch's sample order, and the training set in that order: each step's batch is a view of consecutive rows */
+  private epochSet: { epoch: number; perm: number[]; rows: FloatArray[] } | null = null;
   private readonly coords: Tensor;
   private readonly gradStep: (p: P, a: Tensor, y: Tensor, raw: Tensor) => [[Tensor, PyTree], PyTree];
+  /** the Adam fused into the compiled step, which then holds the parameters (this.flat is unused) */
+  private readonly fused: FusedAdam<PyTree, [Tensor, Tensor, Tensor], PyTree> | null;
   private readonly forwards = new Map<OperatorSamples, (p: P, a: Tensor) => Tensor>();
   readonly batchSize: number;
   readonly stepsPerEpoch: number;
@@ -113,7 +124,8 @@ export class OperatorTrainer<P> implements Trainer {
       });
     this.inNorm = Normalizer.fit(o.normalize?.input ?? 'global', train.inputs, train.count);
     this.outNorm = Normalizer.fit(o.normalize?.output ?? 'global', train.outputs, train.count);
-    this.trainInputs = this.inNorm.encode(train.inputs, train.count);
+    const inDtype = (v: Float64Array): FloatArray => (this.dtype === 'f64' ? v : Float32Array.from(v));
+    this.trainSet = [this.inNorm.encode(train.inputs, train.count), train.outputs, ...(o.physics ? [train.inputs] : [])].map(inDtype);
     this.coords = gridCoords(train.gridShape, train.grid, this.dtype);
     const dataWeight = o.dataWeight ?? 1;
     const lossKind = o.loss ?? 'relL2';
@@ -131,44 +143,72 @@ export class OperatorTrainer<P> implements Trainer {
       return [total, terms];
     };
     // P is any tree of Tensors; the core's PyTree type is stricter than interfaces with named fields
-    const step = jit(
-      (p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
-        valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [
-          [Tensor, PyTree],
-          PyTree,
-        ],
-    );
+    const lossAndGrad = (p: PyTree, a: Tensor, y: Tensor, raw: Tensor) =>
+      valueAndGrad((q: PyTree, ...rest: Tensor[]) => loss(q as P, rest[0], rest[1], rest[2]), 0, { hasAux: true })(p, a, y, raw) as [
+        [Tensor, PyTree],
+        PyTree,
+      ];
+    const step = jit(lossAndGrad);
     this.gradStep = (p, a, y, raw) => step(p as PyTree, a, y, raw);
+    const fuse = (o.fusedOptimizer ?? true) && this.dtype === 'f32' && this.optimizer instanceof Adam;
+    this.fused = fuse ? new FusedAdam(lossAndGrad, model.params as PyTree, (this.optimizer as Adam).settings) : null;
+    if (this.fused && (this.optimizer as Adam).steps > 0) this.fused.load(this.optimizer.state());
   }
 
   get step(): number {
     return this.stepCount;
   }
 
+  /** Whether the optimizer runs inside the compiled step (optim/fusedAdam.ts) rather than on the host. */
+  get optimizerFused(): boolean {
+    return this.fused !== null;
+  }
+
   /** Current parameters as the model's tree. */
   params(): P {
-    return unflattenTree(this.like as PyTree, this.flat) as P;
+    return (this.fused ? this.fused.params() : unflattenTree(this.like as PyTree, this.flat)) as P;
   }
 
   /** Training-sample indices of minibatch `step` (0-based): a pure function of (seed, step). */
   batchIndices(step: number): number[] {
-    const epoch = Math.floor(step / this.stepsPerEpoch);
     const b = step % this.stepsPerEpoch;
-    return epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch).slice(b * this.batchSize, (b + 1) * this.batchSize);
+    return this.epochRows(step).perm.slice(b * this.batchSize, (b + 1) * this.batchSize);
+  }
+
+  /** The epoch of `step`: its permutation and the training set's rows in that order (refilled when the epoch changes). */
+  private epochRows(step: number): { perm: number[]; rows: FloatArray[] } {
+    const epoch = Math.floor(step / this.stepsPerEpoch);
+    if (this.epochSet?.epoch === epoch) return this.epochSet;
+    const perm = epochPermutation(this.o.train.count, this.o.seed ?? 0, epoch);
+    const used = perm.slice(0, this.stepsPerEpoch * this.batchSize);
+    const rows = this.trainSet.map((values, k) => {
+      const per = values.length / this.o.train.count;
+      const out = this.epochSet?.rows[k] ?? allocate(this.dtype, used.length * per);
+      used.forEach((r, i) => out.set(values.subarray(r * per, (r + 1) * per), i * per));
+      return out as FloatArray;
+    });
+    this.epochSet = { epoch, perm, rows };
+    return this.epochSet;
   }
 
   trainStep(): StepMetrics {
     const { train } = this.o;
-    const idx = this.batchIndices(this.stepCount);
-    const B = idx.length;
-    const a = rows(this.trainInputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype);
-    const y = rows(train.outputs, perSample(train.outputs, train.count), idx, batchShape(train, train.outputs, B), this.dtype);
-    const raw = this.o.physics
-      ? rows(train.inputs, perSample(train.inputs, train.count), idx, batchShape(train, train.inputs, B), this.dtype)
-      : a;
-    const lr = this.optimizer.currentLr?.();
-    const [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
-    this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
+    const B = this.batchSize;
+    const b = this.stepCount % this.stepsPerEpoch;
+    const [a, y, raw = a] = this.epochRows(this.stepCount).rows.map((values, k) => {
+      const per = values.length / (this.stepsPerEpoch * B);
+      const shape = batchShape(train, k === 1 ? train.outputs : train.inputs, B);
+      return new Tensor(shape, this.dtype, values.subarray(b * B * per, (b + 1) * B * per));
+    });
+    const lr = this.fused ? this.fused.currentLr() : this.optimizer.currentLr?.();
+    let loss: Tensor;
+    let aux: PyTree;
+    if (this.fused) [loss, aux] = this.fused.update(a, y, raw);
+    else {
+      let grads: PyTree;
+      [[loss, aux], grads] = this.gradStep(this.params(), a, y, raw);
+      this.optimizer.step(this.flat, flattenTree(grads, 'f64'));
+    }
     this.stepCount++;
     const terms = Object.fromEntries(Object.entries(aux as Record<string, Tensor>).map(([k, t]) => [k, t.item()]));
     const m: StepMetrics = { step: this.stepCount, loss: loss.item(), terms };
@@ -223,7 +263,9 @@ export class OperatorTrainer<P> implements Trainer {
   }
 
   state(): OperatorTrainerState {
-    return { kind: 'operator', step: this.stepCount, params: Array.from(this.flat), optimizer: this.optimizer.state() };
+    const f = this.fused;
+    const params = Array.from(f ? flattenTree(f.params(), 'f32') : this.flat);
+    return { kind: 'operator', step: this.stepCount, params, optimizer: f ? f.state() : this.optimizer.state() };
   }
 
   load(state: unknown): void {
@@ -237,7 +279,10 @@ export class OperatorTrainer<P> implements Trainer {
       throw new Error(`operator trainer load: state has ${s.params.length} parameters, the model has ${this.flat.length}`);
     }
     this.flat.set(s.params);
-    this.optimizer.load(s.optimizer);
+    if (this.fused) {
+      this.fused.setParams(unflattenTree(this.like as PyTree, this.flat));
+      this.fused.load(s.optimizer);
+    } else this.optimizer.load(s.optimizer);
     this.stepCount = s.step;
   }
 }

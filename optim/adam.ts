@@ -14,6 +14,9 @@ export interface AdamOptions {
   decoupled?: boolean;
 }
 
+/** AdamOptions with every default filled in and the learning rate as a schedule. */
+export type AdamSettings = Required<Omit<AdamOptions, 'lr'>> & { lr: Schedule };
+
 export class Adam implements Optimizer {
   private readonly lr: Schedule;
   private readonly b1: number;
@@ -36,6 +39,11 @@ export class Adam implements Optimizer {
 
   get kind(): string {
     return this.decoupled ? 'adamw' : 'adam';
+  }
+
+  /** The hyperparameters, e.g. to run the same method fused into a compiled step (optim/fusedAdam.ts). */
+  get settings(): AdamSettings {
+    return { lr: this.lr, betas: [this.b1, this.b2], eps: this.eps, weightDecay: this.wd, decoupled: this.decoupled };
   }
 
   /** Number of updates taken so far. */

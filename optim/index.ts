@@ -22,7 +22,8 @@ export {
   makeSchedule,
   parseLr,
 } from './schedules.js';
-export { Adam, type AdamOptions } from './adam.js';
+export { Adam, type AdamOptions, type AdamSettings } from './adam.js';
+export { FusedAdam, type LossAndGrad } from './fusedAdam.js';
 export { SGD, type SgdOptions } from './sgd.js';
 export { LBFGS, type LbfgsOptions, type MinimizeOptions, type LbfgsResult, type StopReason } from './lbfgs.js';
 export { strongWolfe, cubicMinimizer, type LinePoint, type LineSearchOptions, type LineSearchResult } from './lineSearch.js';

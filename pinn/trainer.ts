@@ -15,6 +15,8 @@ import { ESTIMATORS, type Estimator } from '../core/estimators.js';
 import { makeOptimizer, optimizerInputs, type OptimizerName } from '../optim/factory.js';
 import type { ClosureOptimizer, MultiLossOptimizer, Optimizer, OptimState } from '../optim/types.js';
 import { NtkWeighting } from '../optim/ntk.js';
+import { Adam } from '../optim/adam.js';
+import { FusedAdam } from '../optim/fusedAdam.js';
 import { MConFIG } from '../optim/mconfig.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
@@ -83,6 +85,11 @@ export interface TrainerOptions {
    * instead of `optimizer`; `inputs` says what its step() consumes.
    */
   customOptimizer?: { optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer; inputs: OptimizerInputs };
+  /**
+   * adam / adamw run inside the compiled training step on the f32 parameters (optim/fusedAdam.ts; default true);
+   * false keeps the host Adam (f64 moments). f64 runs and the other optimizers always run on the host.
+   */
+  fusedOptimizer?: boolean;
 }
 
 export type OptimizerInputs = (typeof optimizerInputs)[OptimizerName];
@@ -138,8 +145,12 @@ export class PinnTrainer implements Trainer {
   private readonly opts: TrainerOptions;
   private readonly seed: number;
   private readonly net: Network;
-  private params: Params;
-  private flat: FlatVec;
+  /** the parameters as a tree and as one vector (read through `params` / `flat`, which catch up with `fused`) */
+  private current: Params;
+  private currentFlat: FlatVec;
+  /** Adam / AdamW inside the compiled step: it holds the parameters, and `current` is stale after its steps */
+  private readonly fused: FusedAdam<Params, [Batch, Record<string, Tensor>, Tensor], Record<string, Tensor>> | null;
+  private stale = false;
   private readonly optimizer: Optimizer | MultiLossOptimizer | ClosureOptimizer;
   private readonly plans: DerivativePlan[];
   /** STDE settings for lap() while training; null for the exact Laplacian */
@@ -182,8 +193,8 @@ export class PinnTrainer implements Trainer {
     this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype);
     const unknowns: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v / this.unknownScale(k)], [], this.dtype);
-    this.params = { net: this.net.params, unknowns };
-    this.flat = flattenTree(this.params as unknown as PyTree, this.dtype);
+    this.current = { net: this.net.params, unknowns };
+    this.currentFlat = flattenTree(this.current as unknown as PyTree, this.dtype);
 
     this.lossNames = [];
     this.lossesOf = this.problem.terms.map((t) => (t.losses ?? [t.name]).map((n) => this.lossNames.push(n) - 1));
@@ -253,6 +264,17 @@ export class PinnTrainer implements Trainer {
     if (options.forwardGradient && this.inputs !== 'gradient') {
       throw new Error(`forwardGradient: needs an optimizer that takes one gradient (adam, adamw, sgd), got '${this.optimizerName}'`);
     }
+    const fuse = (options.fusedOptimizer ?? true) && !custom && this.dtype === 'f32' && this.optimizer instanceof Adam;
+    this.fused = fuse
+      ? new FusedAdam(
+          (p: Params, b: Batch, w: Record<string, Tensor>, key: Tensor) =>
+            (options.forwardGradient
+              ? forwardGrad(weightedTotal, 0, { hasAux: true })(key, p, b, w)
+              : valueAndGrad(weightedTotal, 0, { hasAux: true })(p, b, w)) as unknown as [[Tensor, Record<string, Tensor>], Params],
+          this.current,
+          (this.optimizer as Adam).settings,
+        )
+      : null;
     this.forwardFn = options.forwardGradient
       ? (jitTree((p: Params, b: Batch, w: Record<string, Tensor>, key: Tensor) =>
           forwardGrad(weightedTotal, 0, { hasAux: true })(key, p, b, w),
@@ -281,6 +303,29 @@ export class PinnTrainer implements Trainer {
 
   get step(): number {
     return this.stepCount;
+  }
+
+  /** Whether the optimizer runs inside the compiled step (optim/fusedAdam.ts) rather than on the host. */
+  get optimizerFused(): boolean {
+    return this.fused !== null;
+  }
+
+  private get params(): Params {
+    this.sync();
+    return this.current;
+  }
+
+  private get flat(): FlatVec {
+    this.sync();
+    return this.currentFlat;
+  }
+
+  /** Reads the parameters back from the fused optimizer after its steps (evaluation, checkpoints, adaptive points). */
+  private sync(): void {
+    if (!this.stale || !this.fused) return;
+    this.stale = false;
+    this.current = this.fused.params();
+    flattenTree(this.current as unknown as PyTree, this.dtype, this.currentFlat);
   }
 
   /** Loss term names (one per PDE equation, then the conditions). */
@@ -449,7 +494,8 @@ export class PinnTrainer implements Trainer {
 
   // ---- training ----
   private setFlat(v: FlatVec): void {
-    this.params = unflattenTree(this.params as unknown as PyTree, v) as unknown as Params;
+    this.current = unflattenTree(this.params as unknown as PyTree, v) as unknown as Params;
+    this.fused?.setParams(this.current);
   }
 
   private weightTensors(): Record<string, Tensor> {
@@ -480,8 +526,14 @@ export class PinnTrainer implements Trainer {
     let converged: StepMetrics['converged'];
     const userWeighted = this.termWeights.some((w) => w !== 1);
     // the optimizer's rate for this update, read before it is taken (L-BFGS reports none)
-    const lr = 'currentLr' in this.optimizer ? this.optimizer.currentLr?.() : undefined;
-    if (mode === 'gradient') {
+    const lr = this.fused ? this.fused.currentLr() : 'currentLr' in this.optimizer ? this.optimizer.currentLr?.() : undefined;
+    if (this.fused) {
+      const [l, ls] = this.fused.update(batch, this.weightTensors(), ops.scalar(this.stepCount, 'i32'));
+      this.stale = true;
+      loss = l.item();
+      terms = this.readTerms(ls);
+      if (userWeighted) weights = Object.fromEntries(names.map((n, i) => [n, this.termWeights[i]]));
+    } else if (mode === 'gradient') {
       const [[l, ls], g] = this.forwardFn
         ? this.forwardFn(this.params, batch, this.weightTensors(), ops.scalar(this.stepCount, 'i32'))
         : this.totalFn(this.params, batch, this.weightTensors());
@@ -547,7 +599,7 @@ export class PinnTrainer implements Trainer {
         loss = losses.reduce((a, b) => a + b, 0);
       }
     }
-    this.setFlat(this.flat);
+    if (!this.fused) this.setFlat(this.flat);
     this.stepCount++;
     const split = splitStats(terms);
     const m: StepMetrics = { step: this.stepCount, loss, terms: split.terms };
@@ -736,7 +788,7 @@ export class PinnTrainer implements Trainer {
       format: 'fluxion-pinn-1',
       step: this.stepCount,
       params: Array.from(this.flat),
-      optimizer: this.optimizer.state(),
+      optimizer: this.fused ? this.fused.state() : this.optimizer.state(),
       rarPoints: this.adaptive ? this.adaptive.state().added : [],
       ...(this.adaptive?.options.method === 'rad' ? { radPoints: this.adaptive.state().replaced } : {}),
       ...(this.causal ? { causalIndex: this.causal.schedule.index } : {}),
@@ -759,7 +811,8 @@ export class PinnTrainer implements Trainer {
       throw new Error(`load: state.step must be a non-negative integer, got ${String(s.step)}`);
     this.flat.set(s.params);
     this.setFlat(this.flat);
-    this.optimizer.load(s.optimizer as OptimState);
+    if (this.fused) this.fused.load(s.optimizer as OptimState);
+    else this.optimizer.load(s.optimizer as OptimState);
     this.stepCount = s.step;
     this.adaptive?.load({ added: s.rarPoints, replaced: s.radPoints ?? null });
     this.causal?.schedule.load(s.causalIndex);

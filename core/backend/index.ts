@@ -5,11 +5,17 @@ import type { TypedArray } from '../dtype.js';
 import type { Aval, Graph } from '../ir.js';
 import type { Tensor } from '../tensor.js';
 import type { AnyParams, PrimName } from '../prims/types.js';
+import type { Carry } from '../compile/carry.js';
 import { jsBackend } from './js.js';
 import { makeWasmBackend, wasmKernels } from './wasm.js';
 
 export interface RunOptions {
   reuseOutputs?: boolean;
+}
+
+export interface CompileOptions {
+  /** state kept by the compiled graph between runs (fx.jitCarry); backends without readInput ignore it */
+  carry?: readonly Carry[];
 }
 
 /** A graph compiled once for repeated runs on concrete inputs. */
@@ -18,6 +24,12 @@ export interface Compiled {
   run(args: readonly Tensor[], options?: RunOptions): Tensor[];
   /** bytes of working memory one run uses, where the backend plans it (the wasm arena) */
   readonly arenaBytes?: number;
+  /**
+   * Where the backend keeps CompileOptions.carry: run() ignores the carried inputs' arguments, returns only the outputs
+   * not carried, and these read and set the carried inputs' values.
+   */
+  readInput?(j: number): TypedArray;
+  writeInput?(j: number, data: ArrayLike<number>): void;
 }
 
 export interface Backend {
@@ -25,7 +37,7 @@ export interface Backend {
   /** evaluates one primitive on concrete inputs */
   run(prim: PrimName, inputs: readonly Tensor[], out: Aval, params: AnyParams): TypedArray;
   /** compiles a graph for `jit`; backends without it have their graphs interpreted one primitive at a time */
-  compile?(graph: Graph): Compiled;
+  compile?(graph: Graph, options?: CompileOptions): Compiled;
 }
 
 export type BackendName = 'js' | 'wasm' | 'gpu';

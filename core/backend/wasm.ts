@@ -22,9 +22,9 @@ const ELEMENTWISE_MIN = 4096;
 export function makeWasmBackend(kernels: WasmKernels): Backend {
   return {
     name: 'wasm',
-    compile(graph) {
+    compile(graph, options) {
       ensureThreads(kernels);
-      return new Executable(pruneDead(inlineCustom(graph)), kernels);
+      return new Executable(pruneDead(inlineCustom(graph)), kernels, { carry: options?.carry });
     },
     run(prim, inputs: readonly Tensor[], out, params) {
       const bufs = inputs.map((t) => t.buffer as TypedArray);

@@ -13,6 +13,7 @@ import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
 import { dftStep } from './spectralStep.js';
+import { checkCarries, inPlaceCarries, type Carry } from './carry.js';
 import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
@@ -38,6 +39,12 @@ export class Executable {
   private views = new Map<Atom, TypedArray>();
   /** per output, the buffer runs with reuseOutputs write into */
   private readonly outputs: TypedArray[] = [];
+  /** carried state: inputs kept in the arena between runs, and the carries not computed in place (copied after a run) */
+  private readonly carried = new Set<number>();
+  private readonly copies: Carry[] = [];
+  private readonly carriedOutputs = new Set<number>();
+  /** a copied carry reads an input's buffer that another copy may overwrite first (a swap) */
+  private readonly copyViaSnapshot: boolean;
 
   /** How many fused loops run as generated wasm SIMD (the rest as generated JS). */
   readonly wasmLoopCount: number;
@@ -47,7 +54,7 @@ export class Executable {
   constructor(
     private readonly graph: Graph,
     private readonly kernels: WasmKernels,
-    options: { fusion?: 'wasm' | 'js' } = {},
+    options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[] } = {},
   ) {
     const plan = planFusion(graph, true);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
@@ -82,6 +89,18 @@ export class Executable {
       else touch(eqn.out, i);
     });
     for (const a of graph.outputs) touch(a, Infinity);
+    const carries = options.carry ?? [];
+    checkCarries(graph, carries);
+    const inPlace = inPlaceCarries(graph, plan, carries, life, owner);
+    for (const c of carries) {
+      this.carried.add(c.input);
+      this.carriedOutputs.add(c.output);
+      (life.get(graph.inputs[c.input]) as Lifetime).last = Infinity;
+      const o = graph.outputs[c.output];
+      if (o instanceof Var && inPlace.get(o) === graph.inputs[c.input]) life.delete(o);
+      else this.copies.push(c);
+    }
+    this.copyViaSnapshot = this.copies.some((c) => graph.inputs.includes(owner(graph.outputs[c.output]) as Var));
     const owners = [...life.keys()];
     // constants never share: they are written once at compile time
     const items = owners.map((o) =>
@@ -94,6 +113,7 @@ export class Executable {
       const v = o as Var | Tensor;
       this.slot.set(o, { offset: this.base + offsets[i], size: sizeOf(v.shape), dtype: v.dtype });
     });
+    for (const [o, i] of inPlace) this.slot.set(o, this.slot.get(i) as { offset: number; size: number; dtype: DType });
     for (const [alias, o] of root) this.slot.set(alias, this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType });
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
     const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
@@ -210,13 +230,26 @@ export class Executable {
     return () => go(this.ptr(x), this.ptr(e.out));
   }
 
+  /** The value of carried input `j` now (a copy). */
+  readInput(j: number): TypedArray {
+    return this.view(this.graph.inputs[j]).slice();
+  }
+
+  /** Sets carried input `j` for the next run. */
+  writeInput(j: number, data: ArrayLike<number>): void {
+    this.view(this.graph.inputs[j]).set(data);
+  }
+
+  /** Runs the graph; carried inputs are read from the arena (their `args` entries are ignored) and only the outputs not carried are returned. */
   run(args: readonly Tensor[], options: RunOptions = {}): Tensor[] {
     this.graph.inputs.forEach((v, i) => {
-      if (this.slot.has(v)) this.view(v).set(args[i].dataSync());
+      if (this.slot.has(v) && !this.carried.has(i)) this.view(v).set(args[i].dataSync());
     });
     for (const step of this.steps) step();
-    return this.graph.outputs.map((a, k) => {
-      if (!(a instanceof Var)) return a;
+    this.copyCarries();
+    return this.graph.outputs.flatMap((a, k) => {
+      if (this.carriedOutputs.has(k)) return [];
+      if (!(a instanceof Var)) return [a];
       // a fresh large array is paged in by its first write, which can cost more than the whole run (shared
       // machine): callers that copy the outputs out at once reuse one buffer per output instead
       let out = options.reuseOutputs ? this.outputs[k] : undefined;
@@ -225,7 +258,15 @@ export class Executable {
         if (options.reuseOutputs) this.outputs[k] = out;
       }
       out.set(this.view(a));
-      return new Tensor(a.shape, a.dtype, out);
+      return [new Tensor(a.shape, a.dtype, out)];
     });
+  }
+
+  /** Carried outputs not computed in place, into their inputs (through copies where one of them is an input's old value). */
+  private copyCarries(): void {
+    if (!this.copies.length) return;
+    const from = this.copies.map((c) => this.view(this.graph.outputs[c.output]));
+    const values = this.copyViaSnapshot ? from.map((v) => v.slice()) : from;
+    this.copies.forEach((c, k) => this.view(this.graph.inputs[c.input]).set(values[k]));
   }
 }

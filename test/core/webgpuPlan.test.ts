@@ -83,7 +83,7 @@ describe('webgpu backend: planning and WGSL generation', () => {
       fx.leaves(
         fx.grad((q: fx.PyTree) => fx.mean(fx.square(model.apply(q as unknown as P, a, coords))))(fx.unflatten(like, xs)) as fx.PyTree,
       );
-    const p = planProgram(graph(grads, ...ws.map((w) => w.shape)));
+    const p = planProgram(graph(grads, ...ws.map((w) => [...w.shape])));
     const labels = p.kernels.map((k) => k.label);
     for (const op of ['rdft_modes', 'irdft_modes', 'complex_block', 'complex_block_t']) {
       expect(labels.some((l) => l.startsWith(op))).to.equal(true, op);

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { antiderivativeDataset } from '../../solvers/index.js';
+import { relErr } from '../support/check.js';
 import { deeponet, fno, OperatorTrainer, splitSamples, epochPermutation, type OperatorSamples } from '../../operators/index.js';
 
 function antiderivative(n: number, m: number): { train: OperatorSamples; test: OperatorSamples } {
@@ -45,6 +46,42 @@ describe('operators: trainer', () => {
     expect(resumed.map((m) => m.lr)).to.deep.equal(tail.map((m) => m.lr));
     expect((b.state() as { params: number[] }).params).to.deep.equal((a.state() as { params: number[] }).params);
     expect(tail[6].lr).to.be.below(tail[0].lr as number); // the decay happened inside the compared window
+  });
+
+  it('Adam runs fused into the compiled step (f32) and follows the host Adam (f64 moments) to f32 rounding', () => {
+    const { train, test } = antiderivative(60, 16);
+    const make = (fusedOptimizer: boolean) =>
+      new OperatorTrainer({
+        model: deeponet({ branch: [16, 20, 20], trunk: [1, 20, 20], seed: 4 }),
+        train,
+        test,
+        batchSize: 10,
+        lr: 3e-3,
+        decayEvery: 2,
+        seed: 2,
+        fusedOptimizer,
+      });
+    const [fused, host] = [make(true), make(false)];
+    expect([fused.optimizerFused, host.optimizerFused]).to.deep.equal([true, false]);
+    const steps = Array.from({ length: 30 }, () => [fused.trainStep(), host.trainStep()]);
+    expect(
+      relErr(
+        steps.map(([f]) => f.loss),
+        steps.map(([, h]) => h.loss),
+      ),
+    ).to.be.below(1e-6); // measured 1e-7
+    expect(steps.map(([f]) => f.lr)).to.deep.equal(steps.map(([, h]) => h.lr));
+    const params = (t: { state(): unknown }) => (t.state() as { params: number[] }).params;
+    expect(relErr(params(fused), params(host))).to.be.below(1e-6);
+    expect(fused.evaluate().l2re).to.be.closeTo(host.evaluate().l2re as number, 1e-4);
+    // an f64 model keeps the host path
+    const f64 = new OperatorTrainer({
+      model: deeponet({ branch: [16, 4], trunk: [1, 4], seed: 1, dtype: 'f64' }),
+      train,
+      test,
+      batchSize: 10,
+    });
+    expect(f64.optimizerFused).to.equal(false);
   });
 
   it('minibatches are a pure function of (seed, step) and cover every sample once per epoch', () => {

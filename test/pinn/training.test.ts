@@ -95,6 +95,34 @@ describe('pinn: training', () => {
     });
   }
 
+  it('adam / adamw run fused into the compiled step (f32) and follow the host Adam to f32 rounding; others stay on the host', () => {
+    for (const optimizer of [
+      { name: 'adamw', lr: { type: 'cosine', lr: 2e-2, totalSteps: 30 }, weightDecay: 0.1 },
+      { name: 'adam', lr: 1e-2, weightDecay: 1e-3 },
+    ] as const) {
+      const o: pinn.TrainerOptions = { ...small, optimizer, resampleEvery: 5, weights: { bc: 10 } };
+      const fused = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);
+      const host = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...o, fusedOptimizer: false });
+      expect([fused.optimizerFused, host.optimizerFused]).to.deep.equal([true, false]);
+      const steps = Array.from({ length: 30 }, () => [fused.trainStep(), host.trainStep()]);
+      const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+      steps.forEach(([f, h]) => {
+        expect(rel(f.loss, h.loss), `${optimizer.name} step ${f.step}`).to.be.below(1e-5); // measured up to 5e-7
+        expect([f.lr, f.weights]).to.deep.equal([h.lr, h.weights]);
+      });
+      expect(steps[29][0].loss).to.be.below(steps[0][0].loss / 2);
+      const [pf, ph] = [fused.parameters(), host.parameters()];
+      expect(pf.reduce((s, v, i) => s + (v - ph[i]) ** 2, 0) / ph.reduce((s, v) => s + v * v, 0)).to.be.below(1e-10);
+    }
+    const on = (o: pinn.TrainerOptions) => new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, ...o }).optimizerFused;
+    expect([on({ dtype: 'f64' }), on({ optimizer: 'lra' }), on({ optimizer: 'sgd' }), on({ forwardGradient: true })]).to.deep.equal([
+      false,
+      false,
+      false,
+      true,
+    ]);
+  });
+
   it('L-BFGS steps reuse the evaluation at their start point (one fewer loss+grad per step)', () => {
     const o: pinn.TrainerOptions = { ...small, dtype: 'f64', optimizer: 'lbfgs' };
     const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), o);

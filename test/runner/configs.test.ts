@@ -107,9 +107,12 @@ describe('runner: example configs', () => {
     expect(ms.at(-1)!.unknowns_rel_error!.D).to.equal(Math.abs(ms.at(-1)!.unknowns!.D - 0.1) / 0.1);
   });
 
+  // the PINN and operator configs train with Adam fused into the compiled step (optim/fusedAdam.ts)
   for (const file of [
     'poisson2d.yaml',
     'burgers1d.yaml',
+    'deeponet-antiderivative.yaml',
+    'fno-burgers.yaml',
     'mass-spring-walk.yaml',
     'mass-spring-locomotion.yaml',
     'mpm-learn-material.yaml',
