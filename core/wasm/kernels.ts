@@ -73,7 +73,8 @@ export interface LoadOptions {
   threadTimeoutMs?: number;
 }
 
-const MR = 4;
+/** Micro-tile of core/wasm/assembly/gemm.ts: row splits fall on whole tiles. */
+const MR = { f32: 6, f64: 4 } as const;
 const NR = { f32: 8, f64: 4 } as const;
 const BYTES = { f32: 4, f64: 8 } as const;
 /** Below this many flops a second thread costs more (wake-up, duplicate B packing) than it saves; see bench/gemm.ts. */
@@ -355,8 +356,9 @@ function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
   const bytes = BYTES[dtype];
   const mine = args.slice(),
     theirs = args.slice();
-  if (m >= 2 * MR && m >= n / 4) {
-    const m0 = Math.ceil(m / 2 / MR) * MR;
+  const mr = MR[dtype];
+  if (m >= 2 * mr && m >= n / 4) {
+    const m0 = Math.ceil(m / 2 / mr) * mr;
     mine[2] = m0;
     theirs[2] = m - m0;
     theirs[5] = a + (ta ? m0 : m0 * lda) * bytes;

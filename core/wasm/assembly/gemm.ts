@@ -3,46 +3,83 @@
 // micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block.
 import { madd4, madd2 } from './simd';
 
-const MR = 4;
-const NR_F32 = 8; // 4 rows x 2 f32x4 = 8 accumulators
+const MR_F32 = 6; // 6 rows x 2 f32x4 = 12 accumulators: enough independent FMAs to cover latency x 2 pipes
+const MR_F64 = 4;
+const NR_F32 = 8;
 const NR_F64 = 4; // 4 rows x 2 f64x2 = 8 accumulators
 const KC = 256;
-const MC = 128;
+const MC = 144; // a multiple of both MR
 const NC_F32 = 1024;
 const NC_F64 = 512;
 
 /** Bytes of scratch one thread must pass as `work` (same for both precisions). */
 export function gemm_work_bytes(): i32 {
-  const f32 = (KC * NC_F32 + MC * KC + MR * NR_F32) * 4;
-  const f64 = (KC * NC_F64 + MC * KC + MR * NR_F64) * 8;
+  const f32 = (KC * NC_F32 + MC * KC + MR_F32 * NR_F32) * 4;
+  const f64 = (KC * NC_F64 + MC * KC + MR_F64 * NR_F64) * 8;
   return max(f32, f64);
 }
 
 // @ts-ignore: decorator
 @inline function el<T>(base: usize, i: i32): usize { return base + <usize>i * sizeof<T>(); }
 
+/** Transposes a 4x4 f32 block given by its rows x0..x3: column q goes to dst + q * stride. */
+// @ts-ignore: decorator
+@inline function storeT4(dst: usize, stride: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+  v128.store(dst + stride, v128.shuffle<i64>(t0, t1, 1, 3));
+  v128.store(dst + 2 * stride, v128.shuffle<i64>(t2, t3, 0, 2));
+  v128.store(dst + 3 * stride, v128.shuffle<i64>(t2, t3, 1, 3));
+}
+
+// @ts-ignore: decorator
+@inline function mrOf<T>(): i32 { return sizeof<T>() == 4 ? MR_F32 : MR_F64; }
+
 /** Packs rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into MR-row panels: dst[panel][p][r]. */
 function packA<T>(ta: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  const MR = mrOf<T>();
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
     const i = i0 + ip;
     if (rows == MR && !ta) {
       const r0 = el<T>(a, i * lda + p0), r1 = el<T>(r0, lda), r2 = el<T>(r1, lda), r3 = el<T>(r2, lda);
-      for (let p = 0; p < kc; p++) {
+      const r4 = el<T>(r3, lda), r5 = el<T>(r4, lda);
+      let p = 0;
+      if (sizeof<T>() == 4) {
+        // four k steps at a time: 4x4 transpose of rows 0-3, rows 4-5 interleaved in pairs
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          storeT4(dst, 24, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
+          const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
+          const lo = v128.shuffle<i32>(v4, v5, 0, 4, 1, 5), hi = v128.shuffle<i32>(v4, v5, 2, 6, 3, 7);
+          store<i64>(dst, i64x2.extract_lane(lo, 0), 16);
+          store<i64>(dst, i64x2.extract_lane(lo, 1), 40);
+          store<i64>(dst, i64x2.extract_lane(hi, 0), 64);
+          store<i64>(dst, i64x2.extract_lane(hi, 1), 88);
+          dst += 96;
+        }
+      }
+      for (; p < kc; p++) {
         const o = <usize>p * sizeof<T>();
         store<T>(dst, load<T>(r0 + o));
         store<T>(dst, load<T>(r1 + o), sizeof<T>());
         store<T>(dst, load<T>(r2 + o), 2 * sizeof<T>());
         store<T>(dst, load<T>(r3 + o), 3 * sizeof<T>());
+        if (MR == 6) {
+          store<T>(dst, load<T>(r4 + o), 4 * sizeof<T>());
+          store<T>(dst, load<T>(r5 + o), 5 * sizeof<T>());
+        }
         dst += MR * sizeof<T>();
       }
     } else if (rows == MR) {
-      // MR contiguous elements per step: one f32x4 or two f64x2 vectors.
+      // MR contiguous elements per step: 6 f32 (16 + 8 bytes) or 4 f64 (2 x 16 bytes).
       let src = el<T>(a, p0 * lda + i);
       const step = <usize>lda * sizeof<T>();
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
-        if (sizeof<T>() == 8) v128.store(dst, v128.load(src, 16), 16);
+        if (sizeof<T>() == 4) store<u64>(dst, load<u64>(src, 16), 16);
+        else v128.store(dst, v128.load(src, 16), 16);
         src += step;
         dst += MR * sizeof<T>();
       }
@@ -74,6 +111,22 @@ function packB<T>(tb: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
         v128.store(d, v128.load(src));
         v128.store(d, v128.load(src, 16), 16);
         src += step;
+        d += 32;
+      }
+    } else if (cols == nr && sizeof<T>() == 4) {
+      // B^T: each panel column is a contiguous run along k; 4x4 transposes give four rows of the panel at a time
+      const s0 = el<T>(b, j * ldb + p0);
+      const ld = <usize>ldb << 2;
+      let d = dst;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = s0 + (<usize>p << 2);
+        storeT4(d, 32, v128.load(o), v128.load(o + ld), v128.load(o + 2 * ld), v128.load(o + 3 * ld));
+        storeT4(d + 16, 32, v128.load(o + 4 * ld), v128.load(o + 5 * ld), v128.load(o + 6 * ld), v128.load(o + 7 * ld));
+        d += 128;
+      }
+      for (; p < kc; p++) {
+        for (let c = 0; c < nr; c++) store<T>(d + (<usize>c << 2), load<T>(s0 + <usize>c * ld + (<usize>p << 2)));
         d += 32;
       }
     } else {
@@ -119,34 +172,70 @@ function putPartial<T>(tmp: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i
   }
 }
 
+/** 6x8 f32 tile over kc steps of a packed 6-row A panel (12 accumulators). */
 function micro_f32(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd4(a, b0, c00); c01 = madd4(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd4(a, b0, c10); c11 = madd4(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd4(a, b0, c20); c21 = madd4(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd4(a, b0, c30); c31 = madd4(a, b1, c31);
-    pa += 16;
+    let x = v128.load32_splat(pa);
+    c00 = madd4(x, b0, c00); c01 = madd4(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd4(x, b0, c10); c11 = madd4(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd4(x, b0, c20); c21 = madd4(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd4(x, b0, c30); c31 = madd4(x, b1, c31);
+    x = v128.load32_splat(pa, 16);
+    c40 = madd4(x, b0, c40); c41 = madd4(x, b1, c41);
+    x = v128.load32_splat(pa, 20);
+    c50 = madd4(x, b0, c50); c51 = madd4(x, b1, c51);
+    pa += 24;
     pb += 32;
   }
-  if (mr == MR && nr == NR_F32) {
+  if (mr == MR_F32 && nr == NR_F32) {
     const ld = <usize>ldc << 2;
     put(c, c00, c01, acc, true);
     put(c + ld, c10, c11, acc, true);
     put(c + 2 * ld, c20, c21, acc, true);
     put(c + 3 * ld, c30, c31, acc, true);
+    put(c + 4 * ld, c40, c41, acc, true);
+    put(c + 5 * ld, c50, c51, acc, true);
   } else {
     put(tmp, c00, c01, false, true);
     put(tmp + 32, c10, c11, false, true);
     put(tmp + 64, c20, c21, false, true);
     put(tmp + 96, c30, c31, false, true);
+    put(tmp + 128, c40, c41, false, true);
+    put(tmp + 160, c50, c51, false, true);
     putPartial<f32>(tmp, c, ldc, acc, mr, nr);
   }
+}
+
+/**
+ * The first 4 rows of a 6-row panel as a 4x8 tile: the last row tile when only up to 4 rows are left
+ * costs 8 FMAs per step instead of 12 (m = 20 or 2 would otherwise waste a third or two thirds).
+ */
+function micro_f32_4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = madd4(x, b0, c00); c01 = madd4(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd4(x, b0, c10); c11 = madd4(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd4(x, b0, c20); c21 = madd4(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd4(x, b0, c30); c31 = madd4(x, b1, c31);
+    pa += MR_F32 * 4;
+    pb += 32;
+  }
+  put(tmp, c00, c01, false, true);
+  put(tmp + 32, c10, c11, false, true);
+  put(tmp + 64, c20, c21, false, true);
+  put(tmp + 96, c30, c31, false, true);
+  putPartial<f32>(tmp, c, ldc, acc, mr, nr);
 }
 
 function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
@@ -164,7 +253,7 @@ function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
     pa += 32;
     pb += 32;
   }
-  if (mr == MR && nr == NR_F64) {
+  if (mr == MR_F64 && nr == NR_F64) {
     const ld = <usize>ldc << 3;
     put(c, c00, c01, acc, false);
     put(c + ld, c10, c11, acc, false);
@@ -184,6 +273,7 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
   const isF32 = sizeof<T>() == 4;
   const NR = isF32 ? NR_F32 : NR_F64;
   const NC = isF32 ? NC_F32 : NC_F64;
+  const MR = mrOf<T>();
   if (k <= 0) {
     if (!beta) for (let i = 0; i < m; i++) memory.fill(el<T>(c, i * ldc), 0, <usize>n * sizeof<T>());
     return;
@@ -206,9 +296,14 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
-            const paPanel = pa + <usize>ir * <usize>kc * sizeof<T>();
-            if (isF32) micro_f32(kc, paPanel, pbPanel, cp, ldc, acc, mr, nr, tmp);
-            else micro_f64(kc, paPanel, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            const pp = pa + <usize>ir * <usize>kc * sizeof<T>();
+            if (isF32 && mr <= 4) {
+              micro_f32_4(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            } else if (isF32) {
+              micro_f32(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            } else {
+              micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            }
           }
         }
       }
