@@ -204,6 +204,11 @@ export class WasmKernels {
     const beta = g.accumulate ? 1 : 0;
     const args = [ta ? 1 : 0, tb ? 1 : 0, m, n, k, g.a, lda, sa, g.b, ldb, sb, g.c, ldc, sc, batch, beta];
     const flops = 2 * m * n * k * batch;
+    const k0 = batch === 1 && ldc === n ? splitK(m, n, k) : 0;
+    if (k0) {
+      this.gemmSplitK(dtype, args, k0, flops);
+      return;
+    }
     const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
     if (!split) {
       this.callGemm(dtype, args, this.work);
@@ -211,6 +216,37 @@ export class WasmKernels {
     }
     this.counters.gemmThreaded++;
     this.runSplit(dtype, split[0], split[1], flops);
+  }
+
+  /**
+   * C (+)= A[:, :k0] B[:k0, :] into C and A[:, k0:] B[k0:, :] into a scratch block, then C += scratch. The
+   * halves run on the two threads when there are two, one after the other otherwise: the same sums either way.
+   */
+  private gemmSplitK(dtype: Dtype, args: number[], k0: number, flops: number): void {
+    const [ta, tb, m, n, k, a, lda, , b, ldb] = args;
+    const bytes = BYTES[dtype];
+    const scratch = this.heap.alloc(m * n * bytes);
+    try {
+      const first = args.slice(),
+        second = args.slice();
+      first[4] = k0;
+      second[4] = k - k0;
+      second[5] = a + (ta ? k0 * lda : k0) * bytes;
+      second[8] = b + (tb ? k0 : k0 * ldb) * bytes;
+      second[11] = scratch;
+      second[12] = n;
+      second[15] = 0;
+      if (this.helper && flops >= this.threadMinFlops) {
+        this.counters.gemmThreaded++;
+        this.runSplit(dtype, first, second, flops);
+      } else {
+        this.callGemm(dtype, first, this.work);
+        this.callGemm(dtype, second, this.work);
+      }
+      this.raw[`add_${dtype}`](args[11], scratch, args[11], m * n);
+    } finally {
+      this.heap.free(scratch);
+    }
   }
 
   private callGemm(dtype: Dtype, args: number[], work: number): void {
@@ -345,6 +381,19 @@ export class WasmKernels {
     const v = this.i32view(idx + 4 * j, 1)[0];
     throw new Error(`${what}: idx[${j}] = ${v} is out of range, expected 0 <= idx < ${n}`);
   }
+}
+
+/** Reduction block of the kernels (KC in core/wasm/assembly/gemm.ts): k splits fall on whole blocks. */
+const KC = 256;
+
+/**
+ * Where a GEMM with a long reduction and a small C (weight gradients X^T dY over N rows) is cut along k: both
+ * threads then run full-size tiles over half the rows each, instead of half of a C too small to split well
+ * and the whole of B packed twice. 0: no k split. Depends on the shape only, never on the thread count.
+ */
+export function splitK(m: number, n: number, k: number): number {
+  if (k < 2 * KC || k < 4 * Math.max(m, n)) return 0;
+  return Math.ceil(k / 2 / KC) * KC;
 }
 
 /**

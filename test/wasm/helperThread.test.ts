@@ -77,14 +77,15 @@ describe('wasm/module relaxed SIMD', () => {
     const kern = new WasmKernels(mod, 'relaxed');
     kern.setThreads(2);
     kern.threadMinFlops = 0;
-    const p = kern.alloc(64);
+    const p = kern.alloc(128);
     kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     kern.gemm({ m: 2, n: 2, k: 2, a: p, b: p + 16, c: p + 32 });
     expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
     expect(kern.counters.gemmThreaded).to.equal(0); // 2x2 cannot be split
-    kern.gemm({ m: 8, n: 1, k: 1, a: p, b: p, c: p + 32 });
+    kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // the 2x2 product overwrote 8..11
+    kern.gemm({ m: 12, n: 1, k: 1, a: p, b: p, c: p + 64 }); // two 6-row tiles: split by rows
     expect(kern.counters.gemmThreaded).to.equal(1);
-    expect(Array.from(kern.f32view(p + 32, 8))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from(kern.f32view(p + 64, 12))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     kern.dispose();
   });
 });
