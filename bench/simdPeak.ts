@@ -97,9 +97,14 @@ export function measureAllPeaks(trials = 7): SimdPeak[] {
   return out;
 }
 
-/** The limit GEMMs are measured against: the best probe for that variant and thread count. */
+/**
+ * The limit GEMMs are measured against: the best probe for that build and thread count. Two threads are held
+ * to at least twice one thread's peak: two cores have twice the pipes, and on this shared machine the
+ * two-thread probe seldom gets both cores for its whole run.
+ */
 export function peakFor(peaks: readonly SimdPeak[], variant: string, threads: number): number {
-  return Math.max(...peaks.filter((p) => p.variant === variant && p.threads === threads).map((p) => p.gflops));
+  const best = (t: number): number => Math.max(...peaks.filter((p) => p.variant === variant && p.threads === t).map((p) => p.gflops));
+  return threads === 2 ? Math.max(best(2), 2 * best(1)) : best(1);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
