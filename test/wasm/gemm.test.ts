@@ -60,6 +60,7 @@ const SHAPES: [number, number, number][] = [
   [33, 65, 300],
   [130, 20, 7],
   [3, 1030, 5],
+  [9, 1, 70], // n = 1: the GEMV path, rows and k past whole vectors
 ];
 const VARIANTS: [boolean, boolean][] = [
   [false, false],
@@ -133,6 +134,7 @@ describe('wasm/gemm', () => {
       [5, 7, 1100],
       [13, 9, 600],
       [64, 3, 1030],
+      [6, 1, 700], // GEMV halves
     ];
     for (const [m, n, k] of shapes) expect(splitK(m, n, k), `${m}x${n}x${k} is cut`).to.be.within(1, k - 1);
     expect(splitK(64, 64, 255), 'short k').to.equal(0);

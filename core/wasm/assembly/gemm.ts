@@ -268,6 +268,45 @@ function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
   }
 }
 
+/**
+ * C[:, 0] = A x (+ C) for n = 1, row-major A and a contiguous x (op(B)'s only column): output layers, where
+ * the tile kernels would use one of 8 columns. Four rows at a time, f32x4 over k.
+ */
+function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i32, beta: bool): void {
+  const k4 = k & ~3;
+  const ld = <usize>lda << 2;
+  for (let i = 0; i < m; i += 4) {
+    const rows = min(4, m - i);
+    const r0 = a + (<usize>i * ld);
+    // rows past m re-read the last row (results dropped), so nothing outside A is touched
+    const r1 = rows > 1 ? r0 + ld : r0, r2 = rows > 2 ? r1 + ld : r1, r3 = rows > 3 ? r2 + ld : r2;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let p = 0; p < k4; p += 4) {
+      const o = <usize>p << 2;
+      const v = v128.load(x + o);
+      s0 = madd4(v128.load(r0 + o), v, s0);
+      s1 = madd4(v128.load(r1 + o), v, s1);
+      s2 = madd4(v128.load(r2 + o), v, s2);
+      s3 = madd4(v128.load(r3 + o), v, s3);
+    }
+    // horizontal sums of the four accumulators at once: lane r of t is row r's total
+    const u0 = f32x4.add(v128.shuffle<i32>(s0, s1, 0, 4, 1, 5), v128.shuffle<i32>(s0, s1, 2, 6, 3, 7));
+    const u1 = f32x4.add(v128.shuffle<i32>(s2, s3, 0, 4, 1, 5), v128.shuffle<i32>(s2, s3, 2, 6, 3, 7));
+    const t = f32x4.add(v128.shuffle<i64>(u0, u1, 0, 2), v128.shuffle<i64>(u0, u1, 1, 3));
+    for (let r = 0; r < rows; r++) {
+      const ri = i + r;
+      const row = a + (<usize>ri * ld);
+      let sum = f32x4.extract_lane(t, 0);
+      if (r == 1) sum = f32x4.extract_lane(t, 1);
+      else if (r == 2) sum = f32x4.extract_lane(t, 2);
+      else if (r == 3) sum = f32x4.extract_lane(t, 3);
+      for (let p = k4; p < k; p++) sum += load<f32>(row + (<usize>p << 2)) * load<f32>(x + (<usize>p << 2));
+      const d = c + (<usize>ri * <usize>ldc << 2);
+      store<f32>(d, beta ? load<f32>(d) + sum : sum);
+    }
+  }
+}
+
 function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, beta: bool, work: usize): void {
   const isF32 = sizeof<T>() == 4;
@@ -276,6 +315,10 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
   const MR = mrOf<T>();
   if (k <= 0) {
     if (!beta) for (let i = 0; i < m; i++) memory.fill(el<T>(c, i * ldc), 0, <usize>n * sizeof<T>());
+    return;
+  }
+  if (isF32 && n == 1 && !ta && (tb || ldb == 1)) {
+    gemv_f32(m, k, a, lda, b, c, ldc, beta);
     return;
   }
   const pb = work;
