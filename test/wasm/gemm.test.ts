@@ -183,8 +183,16 @@ describe('wasm/gemm', () => {
   });
 
   it('honours leading dimensions and strides (sub-matrix views, broadcast B with strideB = 0)', () => {
-    const kern = kernels[0];
-    const [m, n, k, lda, ldb, ldc, batch] = [5, 6, 7, 9, 8, 11, 2];
+    // n = 6: B packed; n = 17: two whole 8-column panels of B read in place at stride ldb, one packed
+    for (const [kern, n, ldb] of [
+      [kernels[0], 6, 8],
+      [kernels[kernels.length - 1], 17, 21],
+    ] as const)
+      checkLeadingDims(kern, n, ldb);
+  });
+
+  function checkLeadingDims(kern: WasmKernels, n: number, ldb: number): void {
+    const [m, k, lda, ldc, batch] = [5, 7, 9, n + 5, 2];
     const A = randomF32(batch * m * lda, 3),
       B = randomF32(k * ldb, 4);
     const pa = kern.alloc(A.length * 4),
@@ -207,7 +215,7 @@ describe('wasm/gemm', () => {
       }
     }
     for (const p of [pa, pb, pc]) kern.free(p);
-  });
+  }
 
   it('k = 0 gives zeros (or leaves C when accumulating)', () => {
     const kern = kernels[0];

@@ -9,6 +9,8 @@ const NR_F32 = 8;
 const NR_F64 = 4; // 4 rows x 2 f64x2 = 8 accumulators
 const KC = 256;
 const MC = 144; // a multiple of both MR
+/** Up to this many rows of C, f32 GEMMs read a row-major B in place instead of packing it. */
+const B_DIRECT_MAX_M = 48;
 const NC_F32 = 1024;
 const NC_F64 = 512;
 
@@ -173,7 +175,7 @@ function putPartial<T>(tmp: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i
 }
 
 /** 6x8 f32 tile over kc steps of a packed 6-row A panel (12 accumulators). */
-function micro_f32(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
+function micro_f32(kc: i32, pa: usize, pb: usize, bs: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
@@ -191,7 +193,7 @@ function micro_f32(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
     x = v128.load32_splat(pa, 20);
     c50 = madd4(x, b0, c50); c51 = madd4(x, b1, c51);
     pa += 24;
-    pb += 32;
+    pb += bs;
   }
   if (mr == MR_F32 && nr == NR_F32) {
     const ld = <usize>ldc << 2;
@@ -216,7 +218,7 @@ function micro_f32(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
  * The first 4 rows of a 6-row panel as a 4x8 tile: the last row tile when only up to 4 rows are left
  * costs 8 FMAs per step instead of 12 (m = 20 or 2 would otherwise waste a third or two thirds).
  */
-function micro_f32_4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
+function micro_f32_4(kc: i32, pa: usize, pb: usize, bs: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
   let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
@@ -229,7 +231,7 @@ function micro_f32_4(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: boo
     x = v128.load32_splat(pa, 12);
     c30 = madd4(x, b0, c30); c31 = madd4(x, b1, c31);
     pa += MR_F32 * 4;
-    pb += 32;
+    pb += bs;
   }
   put(tmp, c00, c01, false, true);
   put(tmp + 32, c10, c11, false, true);
@@ -329,21 +331,28 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const acc = beta || pc > 0;
-      packB<T>(tb, b, ldb, pc, jc, kc, nc, NR, pb);
+      // small m: B is read where it lies (its rows are runs of 8 along n), packing it would cost more than
+      // the few row tiles reusing it; only a last partial panel is packed (zero-padded)
+      const bDirect = isF32 && !tb && m <= B_DIRECT_MAX_M;
+      const ncFull = nc - nc % NR;
+      if (!bDirect) packB<T>(tb, b, ldb, pc, jc, kc, nc, NR, pb);
+      else if (ncFull < nc) packB<T>(tb, b, ldb, pc, jc + ncFull, kc, nc - ncFull, NR, pb + <usize>ncFull * <usize>kc * sizeof<T>());
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pbPanel = pb + <usize>jr * <usize>kc * sizeof<T>();
+          const direct = bDirect && jr < ncFull;
+          const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
+          const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
             const pp = pa + <usize>ir * <usize>kc * sizeof<T>();
             if (isF32 && mr <= 4) {
-              micro_f32_4(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+              micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
             } else if (isF32) {
-              micro_f32(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+              micro_f32(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
             } else {
               micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
             }
