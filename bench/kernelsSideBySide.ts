@@ -17,6 +17,7 @@ import { inlineCustom } from '../core/compile/inline.js';
 import { pruneDead } from '../core/compile/prune.js';
 import { leaves, unflatten, type PyTree } from '../core/pytree.js';
 import { loadKernels, type WasmKernels } from '../core/wasm/kernels.js';
+import { mdTable } from './markdown.js';
 import { poissonStepProblem } from './stepProbe.js';
 import { configLabel, fastest, torchConfigs, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 
@@ -87,8 +88,12 @@ async function main(): Promise<void> {
   // per round the median of its steps; the best round is the least disturbed (PyTorch's figure is the same)
   const bestRound = (name: 'base' | 'this'): number =>
     Math.min(...Array.from({ length: rounds }, (_, r) => median(ms[name].slice(r * reps, (r + 1) * reps))));
-  const row = (name: 'base' | 'this'): string =>
-    `| ${name} | ${median(ms[name]).toFixed(2)} | ${bestRound(name).toFixed(2)} | ${Math.min(...ms[name]).toFixed(2)} |`;
+  const row = (name: 'base' | 'this'): string[] => [
+    name,
+    median(ms[name]).toFixed(2),
+    bestRound(name).toFixed(2),
+    Math.min(...ms[name]).toFixed(2),
+  ];
   const lines: string[] = [];
   const say = (line: string): void => {
     console.log(line);
@@ -104,9 +109,7 @@ async function main(): Promise<void> {
     for (const name of ['base', 'this'] as const)
       say(`${name}: ` + Array.from({ length: rounds }, (_, r) => median(ms[name].slice(r * reps, (r + 1) * reps)).toFixed(1)).join(' '));
   say(`largest relative difference of the outputs (loss, gradients): ${worst.toExponential(2)}`);
-  say('| kernels | median step ms | best round (median) ms | min step ms |\n|---|---|---|---|');
-  say(row('base'));
-  say(row('this'));
+  say(mdTable(['kernels', 'median step ms', 'best round (median) ms', 'min step ms'], [row('base'), row('this')]));
   say(
     `ratio base/this: median ${(median(ms.base) / median(ms.this)).toFixed(3)}, best round ${(bestRound('base') / bestRound('this')).toFixed(3)}, min ${(Math.min(...ms.base) / Math.min(...ms.this)).toFixed(3)}`,
   );

@@ -1,6 +1,7 @@
 // Register-blocked, cache-blocked GEMM: C = op(A) op(B) (+ C when beta = 1), row-major, f32 and f64.
 // BLIS-style loops: B block (KC x NC) and A block (MC x KC) are packed into `work` (zero-padded to full
-// micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block.
+// micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block. f32: a
+// row-major B is read in place when C has few rows, and n = 1 runs as a GEMV.
 import { madd4, madd2 } from './simd';
 
 const MR_F32 = 6; // 6 rows x 2 f32x4 = 12 accumulators: enough independent FMAs to cover latency x 2 pipes
