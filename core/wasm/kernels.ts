@@ -90,8 +90,14 @@ export class WasmKernels {
   private helperWork = 0;
   /** GEMMs with at least this many flops (2mnk per batch item) are split across two threads. */
   threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
-  /** GEMM calls so far, and how many of them were split across two threads. */
-  readonly counters = { gemm: 0, gemmThreaded: 0 };
+  /**
+   * When the main thread has finished its half of a split GEMM before the helper has started the other,
+   * it runs that half itself (same code, same bits): on a machine whose cores are taken by other jobs the
+   * helper may not be scheduled for milliseconds. false: always wait for the helper.
+   */
+  takeBack = true;
+  /** GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took back. */
+  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0 };
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -262,6 +268,11 @@ export class WasmKernels {
       this.callGemm(dtype, mine, this.work);
     } catch (e) {
       ownFailure = e;
+    }
+    if (!ownFailure && this.takeBack && helper.takeBack()) {
+      this.counters.takenBack++;
+      this.callGemm(dtype, theirs, this.work);
+      return;
     }
     try {
       helper.wait(this.threadTimeoutMs + flops / 1e6);

@@ -12,33 +12,32 @@ import { madd4 } from './simd';
   return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
 }
 
-/** `iters` rounds of 12 independent f32x4 madd4 (one FMA in the relaxed build, mul + add otherwise): 96 flops per round. */
-export function peak_madd_f32(iters: i32, seed: f32, xs: f32, ys: f32): f32 {
+// @ts-ignore: decorator
+@inline function step(c: v128, x: v128, y: v128, fused: bool): v128 {
+  return fused ? madd4(c, x, y) : f32x4.add(f32x4.mul(c, x), y);
+}
+
+/** `iters` rounds of 12 independent chains c = c * x + y (`fused`: madd4, else f32x4.mul and f32x4.add). */
+// @ts-ignore: decorator
+@inline function probe(iters: i32, seed: f32, xs: f32, ys: f32, fused: bool): f32 {
   const x = f32x4.splat(xs), y = f32x4.splat(ys);
   let c0 = f32x4.splat(seed), c1 = f32x4.splat(seed + 1), c2 = f32x4.splat(seed + 2), c3 = f32x4.splat(seed + 3);
   let c4 = f32x4.splat(seed + 4), c5 = f32x4.splat(seed + 5), c6 = f32x4.splat(seed + 6), c7 = f32x4.splat(seed + 7);
   let c8 = f32x4.splat(seed + 8), c9 = f32x4.splat(seed + 9), c10 = f32x4.splat(seed + 10), c11 = f32x4.splat(seed + 11);
   for (let i = 0; i < iters; i++) {
-    c0 = madd4(c0, x, y); c1 = madd4(c1, x, y); c2 = madd4(c2, x, y); c3 = madd4(c3, x, y);
-    c4 = madd4(c4, x, y); c5 = madd4(c5, x, y); c6 = madd4(c6, x, y); c7 = madd4(c7, x, y);
-    c8 = madd4(c8, x, y); c9 = madd4(c9, x, y); c10 = madd4(c10, x, y); c11 = madd4(c11, x, y);
+    c0 = step(c0, x, y, fused); c1 = step(c1, x, y, fused); c2 = step(c2, x, y, fused); c3 = step(c3, x, y, fused);
+    c4 = step(c4, x, y, fused); c5 = step(c5, x, y, fused); c6 = step(c6, x, y, fused); c7 = step(c7, x, y, fused);
+    c8 = step(c8, x, y, fused); c9 = step(c9, x, y, fused); c10 = step(c10, x, y, fused); c11 = step(c11, x, y, fused);
   }
   return sum12(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
 }
 
-// @ts-ignore: decorator
-@inline function muladd(c: v128, x: v128, y: v128): v128 { return f32x4.add(f32x4.mul(c, x), y); }
+/** 12 independent f32x4 madd4 per round (one FMA in the relaxed build, mul + add otherwise): 96 flops per round. */
+export function peak_madd_f32(iters: i32, seed: f32, xs: f32, ys: f32): f32 {
+  return probe(iters, seed, xs, ys, true);
+}
 
 /** The same 96 flops per round as separate f32x4.mul and f32x4.add in every build. */
 export function peak_muladd_f32(iters: i32, seed: f32, xs: f32, ys: f32): f32 {
-  const x = f32x4.splat(xs), y = f32x4.splat(ys);
-  let c0 = f32x4.splat(seed), c1 = f32x4.splat(seed + 1), c2 = f32x4.splat(seed + 2), c3 = f32x4.splat(seed + 3);
-  let c4 = f32x4.splat(seed + 4), c5 = f32x4.splat(seed + 5), c6 = f32x4.splat(seed + 6), c7 = f32x4.splat(seed + 7);
-  let c8 = f32x4.splat(seed + 8), c9 = f32x4.splat(seed + 9), c10 = f32x4.splat(seed + 10), c11 = f32x4.splat(seed + 11);
-  for (let i = 0; i < iters; i++) {
-    c0 = muladd(c0, x, y); c1 = muladd(c1, x, y); c2 = muladd(c2, x, y); c3 = muladd(c3, x, y);
-    c4 = muladd(c4, x, y); c5 = muladd(c5, x, y); c6 = muladd(c6, x, y); c7 = muladd(c7, x, y);
-    c8 = muladd(c8, x, y); c9 = muladd(c9, x, y); c10 = muladd(c10, x, y); c11 = muladd(c11, x, y);
-  }
-  return sum12(c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11);
+  return probe(iters, seed, xs, ys, false);
 }
