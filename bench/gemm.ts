@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_THREAD_MIN_FLOPS, loadKernels, type WasmKernels, type UnaryOp } from '../core/wasm/kernels.js';
 import { buildExists } from '../core/wasm/module.js';
 import { writeResults } from './results.js';
-import { measureAllPeaks, peakFor, peakPerCpuSecond, type SimdPeak } from './simdPeak.js';
+import { measureAllPeaks, peakFor, type SimdPeak } from './simdPeak.js';
 
 const quick = process.argv.includes('--quick');
 const MIN_MS = quick ? 150 : 400;
@@ -231,8 +231,7 @@ function main(): void {
   }
   // peaks again at the end: the machine is shared, the best of both is the less disturbed measurement
   const peaksAfter = measureAllPeaks(quick ? 3 : 7);
-  const peak = (variant: string, threads: number): number =>
-    Math.max(peakFor(peaks, variant, threads), peakFor(peaksAfter, variant, threads));
+  const peak = (variant: string, threads: number): number => peakFor([...peaks, ...peaksAfter], variant, threads);
   const result = {
     date: new Date().toISOString(),
     node: process.version,
@@ -240,9 +239,9 @@ function main(): void {
     cores: cpus().length,
     loadavgBefore: load0,
     loadavgAfter: loadavg(),
-    note: 'Shared 2-core machine, noisy: best of trials. pctPeak: GFLOP/s as % of the measured SIMD peak (bench/simdPeak.ts: register-only f32x4 multiply-add loops, 12 independent chains) for that build and thread count, the better of the measurements before and after the GEMMs; for two threads at least twice the one-thread peak. pctPeakPerCpuSecond: GFLOP per CPU-second (all threads) as % of the probe per CPU-second: what the kernel does while it has its cores, the steadier figure when other jobs take the cores.',
-    peakEstimateGflopsPerCore: peak(best.variant, 1),
-    // the probes as measured (best of before and after); peakFor holds two threads to at least 2x one
+    note: 'Shared 2-core machine, noisy: best of trials. pctPeak: GFLOP/s as % of the measured SIMD peak (bench/simdPeak.ts: register-only f32x4 multiply-add loops, 12 independent chains) for that build and thread count: threads x one core probe rate per CPU-second (bench/simdPeak.ts peakFor), the best of the probes before and after the GEMMs. pctPeakPerCpuSecond: GFLOP per CPU-second (all threads) as % of the probe per CPU-second: what the kernel does while it has its cores, the steadier figure when other jobs take the cores.',
+    peakEstimateGflopsPerCore: peak(best.variant, 1), // measured: bench/simdPeak.ts
+    // the probes as measured (best of before and after)
     simdPeak: peaks.map((p) => {
       const same = peaksAfter.filter((q) => q.kind === p.kind && q.variant === p.variant && q.threads === p.threads);
       return {
@@ -257,8 +256,7 @@ function main(): void {
         ...r,
         pctPeak: (100 * r.gflops) / peak(r.variant, r.threads),
         // kernel efficiency while it has its cores: flops per CPU-second against one core's per CPU-second limit
-        pctPeakPerCpuSecond:
-          (100 * r.gflopPerCpuSecond) / Math.max(peakPerCpuSecond(peaks, r.variant), peakPerCpuSecond(peaksAfter, r.variant)),
+        pctPeakPerCpuSecond: (100 * r.gflopPerCpuSecond) / peak(r.variant, 1),
         vsNaive: r.gflops / (peer?.gflops ?? NaN),
         vsNaivePerCpuSecond: r.gflopPerCpuSecond / (peer?.gflopPerCpuSecond ?? NaN),
       };

@@ -215,8 +215,10 @@ function main(): void {
     `Load average ${load0.map((v) => v.toFixed(2)).join(' ')} -> ${loadavg()
       .map((v) => v.toFixed(2))
       .join(' ')} on 2 shared cores. Measured SIMD peak (bench/simdPeak.ts, ${kern.variant} madd): ${peaks
-      .map((q) => `${q.gflops.toFixed(1)} GFLOP/s on ${q.threads} thread(s)`)
-      .join(', ')}; "% SIMD peak" uses the peak for the threads that GEMM ran on.`,
+      .map((q) => `${q.gflops.toFixed(1)} GFLOP/s wall, ${q.gflopPerCpuSecond.toFixed(1)} per CPU-second on ${q.threads} thread(s)`)
+      .join(
+        '; ',
+      )}. "% SIMD peak": of ${peakFor(peaks, kern.variant, 1).toFixed(1)} GFLOP/s per thread the GEMM ran on (one core's rate per CPU-second).`,
     'Step times include the profiler (one performance.now() pair per step); per-op ms are medians over reps, so they need not add up to the step.',
     '',
   ].join('\n');

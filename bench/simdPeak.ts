@@ -114,18 +114,15 @@ export function measureAllPeaks(trials = 7): SimdPeak[] {
 }
 
 /**
- * The limit GEMMs are measured against: the best probe for that build and thread count. Two threads are held
- * to at least twice one thread's peak: two cores have twice the pipes, and on this shared machine the
- * two-thread probe seldom gets both cores for its whole run.
+ * The limit GEMMs are measured against, in GFLOP/s for `threads` threads: one core's best probe rate per
+ * CPU-second (what the loop does while it holds a core; the best wall-clock probe where that is higher)
+ * times the thread count. On this shared machine a wall-clock probe rarely holds its cores for its whole
+ * run, two threads least of all, so the per-CPU-second rate is the machine's limit, not a lucky moment.
  */
 export function peakFor(peaks: readonly SimdPeak[], variant: string, threads: number): number {
-  const best = (t: number): number => Math.max(...peaks.filter((p) => p.variant === variant && p.threads === t).map((p) => p.gflops));
-  return threads === 2 ? Math.max(best(2), 2 * best(1)) : best(1);
-}
-
-/** One core's limit per CPU-second for that build (the best probe of any thread count: per CPU-second they agree). */
-export function peakPerCpuSecond(peaks: readonly SimdPeak[], variant: string): number {
-  return Math.max(...peaks.filter((p) => p.variant === variant).map((p) => p.gflopPerCpuSecond));
+  const mine = peaks.filter((p) => p.variant === variant);
+  const perCore = Math.max(...mine.map((p) => p.gflopPerCpuSecond), ...mine.filter((p) => p.threads === 1).map((p) => p.gflops));
+  return threads * perCore;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
