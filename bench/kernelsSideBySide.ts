@@ -7,7 +7,7 @@
 // within 2x of the fastest), so the peer shares the same load.
 // Run: npx tsx bench/kernelsSideBySide.ts --base ../other-checkout [--rounds 15] [--reps 5] [--threads 1|2] [--torch] [--rounds-detail]
 // [--out FILE] (appends what it prints to FILE)
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -123,7 +123,12 @@ async function main(): Promise<void> {
     );
   } else say(`PyTorch: ${missing ?? [...torchRuns.values()].map((t) => `${t.label}: ${t.note}`).join('; ')}`);
   const out = arg('--out');
-  if (out) appendFileSync(out, `${lines.join('\n')}\n\n`);
+  if (out) {
+    const head = existsSync(out)
+      ? ''
+      : '## PINN step on two kernel sets, alternating in one process\n\nWritten by `npx tsx bench/kernelsSideBySide.ts --base <checkout> --out <file>` (one block per run).\n\n';
+    appendFileSync(out, `${head}${new Date().toISOString()}, ${process.version}\n${lines.join('\n')}\n\n`);
+  }
   for (const k of Object.values(kernels)) k.setThreads(1);
 }
 
