@@ -14,6 +14,7 @@ import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
 import { dftStep } from './spectralStep.js';
 import { checkCarries, inPlaceCarries, type Carry } from './carry.js';
+import { describeStep, stepProfiler, timedStep } from './profile.js';
 import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
@@ -120,10 +121,12 @@ export class Executable {
     const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
     const wasmLoop = new Map(loops.map((k, i) => [k, compiled[i]]));
     this.wasmLoopCount = loops.length;
+    const profiler = stepProfiler(); // opt-in (bench/profile.ts): without one the steps are not wrapped
     for (const { eqn, kernel } of plan.steps) {
       if (aliases(eqn)) continue;
       const loop = kernel && wasmLoop.get(kernel);
-      this.steps.push(loop ?? this.compileStep(eqn, kernel));
+      const step = loop ?? this.compileStep(eqn, kernel);
+      this.steps.push(profiler ? timedStep(profiler, describeStep(eqn, kernel, !!loop), step) : step);
     }
   }
 

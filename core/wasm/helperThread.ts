@@ -12,7 +12,8 @@ const BOOT = 0,
   JOB = 2,
   DONE = 3,
   FAILED = 4,
-  EXIT = 5;
+  EXIT = 5,
+  RUNNING = 6;
 const MESSAGE_BYTES = 512;
 
 export type GemmKind = 'f32' | 'f64';
@@ -40,6 +41,7 @@ function fail(e) {
       if (s === ${EXIT}) return;
       Atomics.wait(I, ${STATE}, s);
     }
+    if (Atomics.compareExchange(I, ${STATE}, ${JOB}, ${RUNNING}) !== ${JOB}) continue; // taken back
     try {
       const a = Array.from(I.subarray(${ARGS}, ${ARGS} + 17));
       (I[${KIND}] === 0 ? ex.gemm_f32 : ex.gemm_f64)(...a);
@@ -62,7 +64,7 @@ export class HelperThread {
     this.text = new Uint8Array(control, (ARGS + MAX_ARGS) * 4);
     this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control } });
     this.worker.unref(); // never keeps the process alive
-    this.waitWhile(BOOT, 'start', startTimeoutMs);
+    this.waitWhile([BOOT], 'start', startTimeoutMs);
     if (Atomics.load(this.ctrl, STATE) !== IDLE) this.raise('start');
   }
 
@@ -77,11 +79,21 @@ export class HelperThread {
     Atomics.notify(this.ctrl, STATE);
   }
 
+  /**
+   * Takes the posted job back if the worker has not started it (on a loaded machine it may not have been
+   * scheduled yet): true means the caller must run it itself, and the worker will not touch it.
+   */
+  takeBack(): boolean {
+    if (!this.busy || Atomics.compareExchange(this.ctrl, STATE, JOB, IDLE) !== JOB) return false;
+    this.busy = false;
+    return true;
+  }
+
   /** Blocks until the posted job is done; throws (and the thread must be closed) on failure or after `timeoutMs`. */
   wait(timeoutMs: number): void {
     if (!this.busy) return;
     this.busy = false;
-    this.waitWhile(JOB, 'gemm job', timeoutMs);
+    this.waitWhile([JOB, RUNNING], 'gemm job', timeoutMs);
     if (Atomics.load(this.ctrl, STATE) !== DONE) this.raise('gemm job');
     Atomics.store(this.ctrl, STATE, IDLE);
   }
@@ -92,12 +104,13 @@ export class HelperThread {
     void this.worker.terminate();
   }
 
-  private waitWhile(state: number, what: string, timeoutMs: number): void {
+  private waitWhile(states: readonly number[], what: string, timeoutMs: number): void {
     const deadline = Date.now() + timeoutMs;
-    while (Atomics.load(this.ctrl, STATE) === state) {
+    let s: number;
+    while (states.includes((s = Atomics.load(this.ctrl, STATE)))) {
       const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(this.ctrl, STATE, state, left) === 'timed-out') {
-        if (Atomics.load(this.ctrl, STATE) !== state) break;
+      if (left <= 0 || Atomics.wait(this.ctrl, STATE, s, left) === 'timed-out') {
+        if (!states.includes(Atomics.load(this.ctrl, STATE))) break;
         throw new Error(`wasm helper thread: ${what} did not finish within ${timeoutMs} ms`);
       }
     }

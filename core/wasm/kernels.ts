@@ -73,7 +73,8 @@ export interface LoadOptions {
   threadTimeoutMs?: number;
 }
 
-const MR = 4;
+/** Micro-tile of core/wasm/assembly/gemm.ts: row splits fall on whole tiles. */
+const MR = { f32: 6, f64: 4 } as const;
 const NR = { f32: 8, f64: 4 } as const;
 const BYTES = { f32: 4, f64: 8 } as const;
 /** Below this many flops a second thread costs more (wake-up, duplicate B packing) than it saves; see bench/gemm.ts. */
@@ -89,8 +90,14 @@ export class WasmKernels {
   private helperWork = 0;
   /** GEMMs with at least this many flops (2mnk per batch item) are split across two threads. */
   threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
-  /** GEMM calls so far, and how many of them were split across two threads. */
-  readonly counters = { gemm: 0, gemmThreaded: 0 };
+  /**
+   * When the main thread has finished its half of a split GEMM before the helper has started the other,
+   * it runs that half itself (same code, same bits): on a machine whose cores are taken by other jobs the
+   * helper may not be scheduled for milliseconds. false: always wait for the helper.
+   */
+  takeBack = true;
+  /** GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took back. */
+  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0 };
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -203,6 +210,11 @@ export class WasmKernels {
     const beta = g.accumulate ? 1 : 0;
     const args = [ta ? 1 : 0, tb ? 1 : 0, m, n, k, g.a, lda, sa, g.b, ldb, sb, g.c, ldc, sc, batch, beta];
     const flops = 2 * m * n * k * batch;
+    const k0 = batch === 1 && ldc === n ? splitK(m, n, k) : 0;
+    if (k0) {
+      this.gemmSplitK(dtype, args, k0, flops);
+      return;
+    }
     const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
     if (!split) {
       this.callGemm(dtype, args, this.work);
@@ -210,6 +222,37 @@ export class WasmKernels {
     }
     this.counters.gemmThreaded++;
     this.runSplit(dtype, split[0], split[1], flops);
+  }
+
+  /**
+   * C (+)= A[:, :k0] B[:k0, :] into C and A[:, k0:] B[k0:, :] into a scratch block, then C += scratch. The
+   * halves run on the two threads when there are two, one after the other otherwise: the same sums either way.
+   */
+  private gemmSplitK(dtype: Dtype, args: number[], k0: number, flops: number): void {
+    const [ta, tb, m, n, k, a, lda, , b, ldb] = args;
+    const bytes = BYTES[dtype];
+    const scratch = this.heap.alloc(m * n * bytes);
+    try {
+      const first = args.slice(),
+        second = args.slice();
+      first[4] = k0;
+      second[4] = k - k0;
+      second[5] = a + (ta ? k0 * lda : k0) * bytes;
+      second[8] = b + (tb ? k0 : k0 * ldb) * bytes;
+      second[11] = scratch;
+      second[12] = n;
+      second[15] = 0;
+      if (this.helper && flops >= this.threadMinFlops) {
+        this.counters.gemmThreaded++;
+        this.runSplit(dtype, first, second, flops);
+      } else {
+        this.callGemm(dtype, first, this.work);
+        this.callGemm(dtype, second, this.work);
+      }
+      this.raw[`add_${dtype}`](args[11], scratch, args[11], m * n);
+    } finally {
+      this.heap.free(scratch);
+    }
   }
 
   private callGemm(dtype: Dtype, args: number[], work: number): void {
@@ -225,6 +268,11 @@ export class WasmKernels {
       this.callGemm(dtype, mine, this.work);
     } catch (e) {
       ownFailure = e;
+    }
+    if (!ownFailure && this.takeBack && helper.takeBack()) {
+      this.counters.takenBack++;
+      this.callGemm(dtype, theirs, this.work);
+      return;
     }
     try {
       helper.wait(this.threadTimeoutMs + flops / 1e6);
@@ -346,6 +394,19 @@ export class WasmKernels {
   }
 }
 
+/** Reduction block of the kernels (KC in core/wasm/assembly/gemm.ts): k splits fall on whole blocks. */
+const KC = 256;
+
+/**
+ * Where a GEMM with a long reduction and a small C (weight gradients X^T dY over N rows) is cut along k: both
+ * threads then run full-size tiles over half the rows each, instead of half of a C too small to split well
+ * and the whole of B packed twice. 0: no k split. Depends on the shape only, never on the thread count.
+ */
+export function splitK(m: number, n: number, k: number): number {
+  if (k < 2 * KC || k < 4 * Math.max(m, n)) return 0;
+  return Math.ceil(k / 2 / KC) * KC;
+}
+
 /**
  * Splits one GEMM argument list into two halves: rows of C (in every batch item) when there are enough,
  * else batch items, else columns of C. Each half is itself a valid gemm_* argument list.
@@ -355,8 +416,9 @@ function splitGemm(dtype: Dtype, args: number[]): [number[], number[]] | null {
   const bytes = BYTES[dtype];
   const mine = args.slice(),
     theirs = args.slice();
-  if (m >= 2 * MR && m >= n / 4) {
-    const m0 = Math.ceil(m / 2 / MR) * MR;
+  const mr = MR[dtype];
+  if (m >= 2 * mr && m >= n / 4) {
+    const m0 = Math.ceil(m / 2 / mr) * mr;
     mine[2] = m0;
     theirs[2] = m - m0;
     theirs[5] = a + (ta ? m0 : m0 * lda) * bytes;

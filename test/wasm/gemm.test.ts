@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { allVariants, randomF32, rng } from './helpers.js';
 import { matmul } from '../../core/wasm/arrays.js';
-import { DEFAULT_THREAD_MIN_FLOPS, type WasmKernels } from '../../core/wasm/kernels.js';
+import { DEFAULT_THREAD_MIN_FLOPS, splitK, type WasmKernels } from '../../core/wasm/kernels.js';
 
 /** Plain-JS reference in f64: C[q] = op(A[q]) op(B[q]) (+ C0[q]); also returns sum |a||b| for tolerances. */
 function refGemm(
@@ -60,6 +60,7 @@ const SHAPES: [number, number, number][] = [
   [33, 65, 300],
   [130, 20, 7],
   [3, 1030, 5],
+  [9, 1, 70], // n = 1: the GEMV path, rows and k past whole vectors
 ];
 const VARIANTS: [boolean, boolean][] = [
   [false, false],
@@ -127,6 +128,44 @@ describe('wasm/gemm', () => {
     }
   });
 
+  it('long reductions (cut in two halves along k) match the reference, all transposes, f32 and f64, with accumulate', () => {
+    const shapes: [number, number, number][] = [
+      [1, 1, 513],
+      [5, 7, 1100],
+      [13, 9, 600],
+      [64, 3, 1030],
+      [6, 1, 700], // GEMV halves
+    ];
+    for (const [m, n, k] of shapes) expect(splitK(m, n, k), `${m}x${n}x${k} is cut`).to.be.within(1, k - 1);
+    expect(splitK(64, 64, 255), 'short k').to.equal(0);
+    expect(splitK(300, 64, 1024), 'large C').to.equal(0);
+    for (const kern of kernels) {
+      shapes.forEach(([m, n, k], s) => {
+        for (const [ta, tb] of VARIANTS) {
+          const a = randomF32(m * k, 41 + s),
+            b = randomF32(k * n, 43 + s),
+            c0 = randomF32(m * n, 47 + s);
+          const what = `${kern.variant} ${m}x${n}x${k} ta=${ta} tb=${tb}`;
+          expectClose(matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }), refGemm(a, b, m, n, k, ta, tb), 2e-6, what);
+          expectClose(
+            matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: c0 }),
+            refGemm(a, b, m, n, k, ta, tb, 1, c0),
+            2e-6,
+            `accumulate ${what}`,
+          );
+          const a64 = Float64Array.from(a),
+            b64 = Float64Array.from(b);
+          expectClose(
+            matmul(kern, a64, b64, { m, n, k, transA: ta, transB: tb }),
+            refGemm(a64, b64, m, n, k, ta, tb),
+            1e-14,
+            `f64 ${what}`,
+          );
+        }
+      });
+    }
+  });
+
   it('batched GEMM equals per-batch GEMMs, all transposes', () => {
     const [m, n, k, batch] = [6, 10, 9, 3];
     for (const kern of kernels) {
@@ -144,8 +183,16 @@ describe('wasm/gemm', () => {
   });
 
   it('honours leading dimensions and strides (sub-matrix views, broadcast B with strideB = 0)', () => {
-    const kern = kernels[0];
-    const [m, n, k, lda, ldb, ldc, batch] = [5, 6, 7, 9, 8, 11, 2];
+    // n = 6: B packed; n = 17: two whole 8-column panels of B read in place at stride ldb, one packed
+    for (const [kern, n, ldb] of [
+      [kernels[0], 6, 8],
+      [kernels[kernels.length - 1], 17, 21],
+    ] as const)
+      checkLeadingDims(kern, n, ldb);
+  });
+
+  function checkLeadingDims(kern: WasmKernels, n: number, ldb: number): void {
+    const [m, k, lda, ldc, batch] = [5, 7, 9, n + 5, 2];
     const A = randomF32(batch * m * lda, 3),
       B = randomF32(k * ldb, 4);
     const pa = kern.alloc(A.length * 4),
@@ -168,7 +215,7 @@ describe('wasm/gemm', () => {
       }
     }
     for (const p of [pa, pb, pc]) kern.free(p);
-  });
+  }
 
   it('k = 0 gives zeros (or leaves C when accumulating)', () => {
     const kern = kernels[0];
@@ -177,7 +224,7 @@ describe('wasm/gemm', () => {
     expect(Array.from(matmul(kern, new Float32Array(0), new Float32Array(0), { m: 2, n: 3, k: 0, c: c0 }))).to.deep.equal(Array.from(c0));
   });
 
-  it('two threads give bitwise the same result as one (row, column and batch splits)', () => {
+  it('two threads give bitwise the same result as one (row, column, batch and k splits)', () => {
     const cases: { m: number; n: number; k: number; batch: number; f64?: boolean }[] = [
       { m: 37, n: 29, k: 41, batch: 1 }, // rows
       { m: 4, n: 70, k: 9, batch: 1 }, // columns
@@ -185,6 +232,8 @@ describe('wasm/gemm', () => {
       { m: 3, n: 11, k: 13, batch: 5 }, // batches
       { m: 2, n: 40, k: 5, batch: 3 }, // batches, odd count
       { m: 23, n: 9, k: 300, batch: 1, f64: true },
+      { m: 10, n: 7, k: 700, batch: 1 }, // halves of k
+      { m: 6, n: 5, k: 600, batch: 1, f64: true },
     ];
     const run = (kern: WasmKernels): number[][] =>
       cases.flatMap(({ m, n, k, batch, f64 }) =>

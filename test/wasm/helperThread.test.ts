@@ -53,13 +53,39 @@ describe('wasm/helper-thread', () => {
     // p and work stay allocated: the terminated worker may still write there for a moment.
   });
 
+  it('a job the worker has not started can be taken back, and the worker then leaves it alone', () => {
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      const bad = 0xfffff000; // the worker would trap on this job if it ran it
+      t.post('f32', [0, 0, 8, 8, 8, bad, 8, 64, bad, 8, 64, bad, 8, 64, 1, 0, bad]);
+      const took = t.takeBack();
+      if (!took) expect(() => t.wait(5000)).to.throw(/gemm job failed/); // the worker was faster: it ran (and trapped)
+      expect(t.takeBack(), 'nothing left to take back').to.equal(false);
+      const work = kern.alloc(kern.raw.gemm_work_bytes());
+      const p = kern.alloc(3 * 16);
+      kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0]);
+      if (took) {
+        // the next job runs normally: the taken-back one was never started
+        t.post('f32', [0, 0, 2, 2, 2, p, 2, 4, p + 16, 2, 4, p + 32, 2, 4, 1, 0, work]);
+        t.wait(5000);
+        expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
+      }
+      kern.free(p);
+      kern.free(work);
+    } finally {
+      t.close();
+    }
+  });
+
   it('a broken helper makes WasmKernels.gemm throw once and fall back to one thread', () => {
     kern.setThreads(2);
     kern.threadMinFlops = 0;
-    const p = kern.alloc(3 * 64 * 8 * 4);
-    // Test seam: point the helper's packing scratch outside the memory so only the worker traps.
+    kern.takeBack = false; // else the main thread may run the helper's half itself before the helper traps
+    const p = kern.alloc(3 * 128 * 8 * 4);
+    // Test seam: point the helper's packing scratch outside the memory so only the worker traps (its 64 rows
+    // are more than the kernel reads B in place for, so it packs B there first).
     (kern as unknown as { helperWork: number }).helperWork = 0xfffff000;
-    expect(() => kern.gemm({ m: 64, n: 8, k: 8, a: p, b: p, c: p + 64 * 8 * 4 })).to.throw(
+    expect(() => kern.gemm({ m: 128, n: 8, k: 8, a: p, b: p, c: p + 128 * 8 * 4 })).to.throw(
       /gemm job failed: RuntimeError: memory access out of bounds.*threading disabled/s,
     );
     expect(kern.threads).to.equal(1);
@@ -77,14 +103,15 @@ describe('wasm/module relaxed SIMD', () => {
     const kern = new WasmKernels(mod, 'relaxed');
     kern.setThreads(2);
     kern.threadMinFlops = 0;
-    const p = kern.alloc(64);
+    const p = kern.alloc(128);
     kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     kern.gemm({ m: 2, n: 2, k: 2, a: p, b: p + 16, c: p + 32 });
     expect(Array.from(kern.f32view(p + 32, 4))).to.deep.equal([19, 22, 43, 50]);
     expect(kern.counters.gemmThreaded).to.equal(0); // 2x2 cannot be split
-    kern.gemm({ m: 8, n: 1, k: 1, a: p, b: p, c: p + 32 });
+    kern.f32view(p, 12).set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]); // the 2x2 product overwrote 8..11
+    kern.gemm({ m: 12, n: 1, k: 1, a: p, b: p, c: p + 64 }); // two 6-row tiles: split by rows
     expect(kern.counters.gemmThreaded).to.equal(1);
-    expect(Array.from(kern.f32view(p + 32, 8))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from(kern.f32view(p + 64, 12))).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     kern.dispose();
   });
 });

@@ -1,48 +1,88 @@
 // Register-blocked, cache-blocked GEMM: C = op(A) op(B) (+ C when beta = 1), row-major, f32 and f64.
 // BLIS-style loops: B block (KC x NC) and A block (MC x KC) are packed into `work` (zero-padded to full
-// micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block.
+// micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block. f32: a
+// row-major B is read in place when C has few rows, and n = 1 runs as a GEMV.
 import { madd4, madd2 } from './simd';
 
-const MR = 4;
-const NR_F32 = 8; // 4 rows x 2 f32x4 = 8 accumulators
+const MR_F32 = 6; // 6 rows x 2 f32x4 = 12 accumulators: enough independent FMAs to cover latency x 2 pipes
+const MR_F64 = 4;
+const NR_F32 = 8;
 const NR_F64 = 4; // 4 rows x 2 f64x2 = 8 accumulators
 const KC = 256;
-const MC = 128;
+const MC = 144; // a multiple of both MR
+/** Up to this many rows of C, f32 GEMMs read a row-major B in place instead of packing it. */
+const B_DIRECT_MAX_M = 48;
 const NC_F32 = 1024;
 const NC_F64 = 512;
 
 /** Bytes of scratch one thread must pass as `work` (same for both precisions). */
 export function gemm_work_bytes(): i32 {
-  const f32 = (KC * NC_F32 + MC * KC + MR * NR_F32) * 4;
-  const f64 = (KC * NC_F64 + MC * KC + MR * NR_F64) * 8;
+  const f32 = (KC * NC_F32 + MC * KC + MR_F32 * NR_F32) * 4;
+  const f64 = (KC * NC_F64 + MC * KC + MR_F64 * NR_F64) * 8;
   return max(f32, f64);
 }
 
 // @ts-ignore: decorator
 @inline function el<T>(base: usize, i: i32): usize { return base + <usize>i * sizeof<T>(); }
 
+/** Transposes a 4x4 f32 block given by its rows x0..x3: column q goes to dst + q * stride. */
+// @ts-ignore: decorator
+@inline function storeT4(dst: usize, stride: usize, x0: v128, x1: v128, x2: v128, x3: v128): void {
+  const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7), t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<i64>(t0, t1, 0, 2));
+  v128.store(dst + stride, v128.shuffle<i64>(t0, t1, 1, 3));
+  v128.store(dst + 2 * stride, v128.shuffle<i64>(t2, t3, 0, 2));
+  v128.store(dst + 3 * stride, v128.shuffle<i64>(t2, t3, 1, 3));
+}
+
+// @ts-ignore: decorator
+@inline function mrOf<T>(): i32 { return sizeof<T>() == 4 ? MR_F32 : MR_F64; }
+
 /** Packs rows [i0, i0+mc) x cols [p0, p0+kc) of op(A) into MR-row panels: dst[panel][p][r]. */
 function packA<T>(ta: bool, a: usize, lda: i32, i0: i32, p0: i32, mc: i32, kc: i32, dst: usize): void {
+  const MR = mrOf<T>();
   for (let ip = 0; ip < mc; ip += MR) {
     const rows = min(MR, mc - ip);
     const i = i0 + ip;
     if (rows == MR && !ta) {
       const r0 = el<T>(a, i * lda + p0), r1 = el<T>(r0, lda), r2 = el<T>(r1, lda), r3 = el<T>(r2, lda);
-      for (let p = 0; p < kc; p++) {
+      const r4 = el<T>(r3, lda), r5 = el<T>(r4, lda);
+      let p = 0;
+      if (sizeof<T>() == 4) {
+        // four k steps at a time: 4x4 transpose of rows 0-3, rows 4-5 interleaved in pairs
+        for (; p + 4 <= kc; p += 4) {
+          const o = <usize>p << 2;
+          storeT4(dst, 24, v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o));
+          const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
+          const lo = v128.shuffle<i32>(v4, v5, 0, 4, 1, 5), hi = v128.shuffle<i32>(v4, v5, 2, 6, 3, 7);
+          store<i64>(dst, i64x2.extract_lane(lo, 0), 16);
+          store<i64>(dst, i64x2.extract_lane(lo, 1), 40);
+          store<i64>(dst, i64x2.extract_lane(hi, 0), 64);
+          store<i64>(dst, i64x2.extract_lane(hi, 1), 88);
+          dst += 96;
+        }
+      }
+      for (; p < kc; p++) {
         const o = <usize>p * sizeof<T>();
         store<T>(dst, load<T>(r0 + o));
         store<T>(dst, load<T>(r1 + o), sizeof<T>());
         store<T>(dst, load<T>(r2 + o), 2 * sizeof<T>());
         store<T>(dst, load<T>(r3 + o), 3 * sizeof<T>());
+        if (MR == 6) {
+          store<T>(dst, load<T>(r4 + o), 4 * sizeof<T>());
+          store<T>(dst, load<T>(r5 + o), 5 * sizeof<T>());
+        }
         dst += MR * sizeof<T>();
       }
     } else if (rows == MR) {
-      // MR contiguous elements per step: one f32x4 or two f64x2 vectors.
+      // MR contiguous elements per step: 6 f32 (16 + 8 bytes) or 4 f64 (2 x 16 bytes).
       let src = el<T>(a, p0 * lda + i);
       const step = <usize>lda * sizeof<T>();
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(src));
-        if (sizeof<T>() == 8) v128.store(dst, v128.load(src, 16), 16);
+        if (sizeof<T>() == 4) store<u64>(dst, load<u64>(src, 16), 16);
+        else v128.store(dst, v128.load(src, 16), 16);
         src += step;
         dst += MR * sizeof<T>();
       }
@@ -74,6 +114,22 @@ function packB<T>(tb: bool, b: usize, ldb: i32, p0: i32, j0: i32, kc: i32, nc: i
         v128.store(d, v128.load(src));
         v128.store(d, v128.load(src, 16), 16);
         src += step;
+        d += 32;
+      }
+    } else if (cols == nr && sizeof<T>() == 4) {
+      // B^T: each panel column is a contiguous run along k; 4x4 transposes give four rows of the panel at a time
+      const s0 = el<T>(b, j * ldb + p0);
+      const ld = <usize>ldb << 2;
+      let d = dst;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const o = s0 + (<usize>p << 2);
+        storeT4(d, 32, v128.load(o), v128.load(o + ld), v128.load(o + 2 * ld), v128.load(o + 3 * ld));
+        storeT4(d + 16, 32, v128.load(o + 4 * ld), v128.load(o + 5 * ld), v128.load(o + 6 * ld), v128.load(o + 7 * ld));
+        d += 128;
+      }
+      for (; p < kc; p++) {
+        for (let c = 0; c < nr; c++) store<T>(d + (<usize>c << 2), load<T>(s0 + <usize>c * ld + (<usize>p << 2)));
         d += 32;
       }
     } else {
@@ -119,34 +175,70 @@ function putPartial<T>(tmp: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i
   }
 }
 
-function micro_f32(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
-  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+/** 6x8 f32 tile over kc steps of a packed 6-row A panel (12 accumulators). */
+function micro_f32(kc: i32, pa: usize, pb: usize, bs: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd4(a, b0, c00); c01 = madd4(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd4(a, b0, c10); c11 = madd4(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd4(a, b0, c20); c21 = madd4(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd4(a, b0, c30); c31 = madd4(a, b1, c31);
-    pa += 16;
-    pb += 32;
+    let x = v128.load32_splat(pa);
+    c00 = madd4(x, b0, c00); c01 = madd4(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd4(x, b0, c10); c11 = madd4(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd4(x, b0, c20); c21 = madd4(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd4(x, b0, c30); c31 = madd4(x, b1, c31);
+    x = v128.load32_splat(pa, 16);
+    c40 = madd4(x, b0, c40); c41 = madd4(x, b1, c41);
+    x = v128.load32_splat(pa, 20);
+    c50 = madd4(x, b0, c50); c51 = madd4(x, b1, c51);
+    pa += 24;
+    pb += bs;
   }
-  if (mr == MR && nr == NR_F32) {
+  if (mr == MR_F32 && nr == NR_F32) {
     const ld = <usize>ldc << 2;
     put(c, c00, c01, acc, true);
     put(c + ld, c10, c11, acc, true);
     put(c + 2 * ld, c20, c21, acc, true);
     put(c + 3 * ld, c30, c31, acc, true);
+    put(c + 4 * ld, c40, c41, acc, true);
+    put(c + 5 * ld, c50, c51, acc, true);
   } else {
     put(tmp, c00, c01, false, true);
     put(tmp + 32, c10, c11, false, true);
     put(tmp + 64, c20, c21, false, true);
     put(tmp + 96, c30, c31, false, true);
+    put(tmp + 128, c40, c41, false, true);
+    put(tmp + 160, c50, c51, false, true);
     putPartial<f32>(tmp, c, ldc, acc, mr, nr);
   }
+}
+
+/**
+ * The first 4 rows of a 6-row panel as a 4x8 tile: the last row tile when only up to 4 rows are left
+ * costs 8 FMAs per step instead of 12 (m = 20 or 2 would otherwise waste a third or two thirds).
+ */
+function micro_f32_4(kc: i32, pa: usize, pb: usize, bs: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = madd4(x, b0, c00); c01 = madd4(x, b1, c01);
+    x = v128.load32_splat(pa, 4);
+    c10 = madd4(x, b0, c10); c11 = madd4(x, b1, c11);
+    x = v128.load32_splat(pa, 8);
+    c20 = madd4(x, b0, c20); c21 = madd4(x, b1, c21);
+    x = v128.load32_splat(pa, 12);
+    c30 = madd4(x, b0, c30); c31 = madd4(x, b1, c31);
+    pa += MR_F32 * 4;
+    pb += bs;
+  }
+  put(tmp, c00, c01, false, true);
+  put(tmp + 32, c10, c11, false, true);
+  put(tmp + 64, c20, c21, false, true);
+  put(tmp + 96, c30, c31, false, true);
+  putPartial<f32>(tmp, c, ldc, acc, mr, nr);
 }
 
 function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool, mr: i32, nr: i32, tmp: usize): void {
@@ -164,7 +256,7 @@ function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
     pa += 32;
     pb += 32;
   }
-  if (mr == MR && nr == NR_F64) {
+  if (mr == MR_F64 && nr == NR_F64) {
     const ld = <usize>ldc << 3;
     put(c, c00, c01, acc, false);
     put(c + ld, c10, c11, acc, false);
@@ -179,13 +271,57 @@ function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
   }
 }
 
+/**
+ * C[:, 0] = A x (+ C) for n = 1, row-major A and a contiguous x (op(B)'s only column): output layers, where
+ * the tile kernels would use one of 8 columns. Four rows at a time, f32x4 over k.
+ */
+function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i32, beta: bool): void {
+  const k4 = k & ~3;
+  const ld = <usize>lda << 2;
+  for (let i = 0; i < m; i += 4) {
+    const rows = min(4, m - i);
+    const r0 = a + (<usize>i * ld);
+    // rows past m re-read the last row (results dropped), so nothing outside A is touched
+    const r1 = rows > 1 ? r0 + ld : r0, r2 = rows > 2 ? r1 + ld : r1, r3 = rows > 3 ? r2 + ld : r2;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let p = 0; p < k4; p += 4) {
+      const o = <usize>p << 2;
+      const v = v128.load(x + o);
+      s0 = madd4(v128.load(r0 + o), v, s0);
+      s1 = madd4(v128.load(r1 + o), v, s1);
+      s2 = madd4(v128.load(r2 + o), v, s2);
+      s3 = madd4(v128.load(r3 + o), v, s3);
+    }
+    // horizontal sums of the four accumulators at once: lane r of t is row r's total
+    const u0 = f32x4.add(v128.shuffle<i32>(s0, s1, 0, 4, 1, 5), v128.shuffle<i32>(s0, s1, 2, 6, 3, 7));
+    const u1 = f32x4.add(v128.shuffle<i32>(s2, s3, 0, 4, 1, 5), v128.shuffle<i32>(s2, s3, 2, 6, 3, 7));
+    const t = f32x4.add(v128.shuffle<i64>(u0, u1, 0, 2), v128.shuffle<i64>(u0, u1, 1, 3));
+    for (let r = 0; r < rows; r++) {
+      const ri = i + r;
+      const row = a + (<usize>ri * ld);
+      let sum = f32x4.extract_lane(t, 0);
+      if (r == 1) sum = f32x4.extract_lane(t, 1);
+      else if (r == 2) sum = f32x4.extract_lane(t, 2);
+      else if (r == 3) sum = f32x4.extract_lane(t, 3);
+      for (let p = k4; p < k; p++) sum += load<f32>(row + (<usize>p << 2)) * load<f32>(x + (<usize>p << 2));
+      const d = c + (<usize>ri * <usize>ldc << 2);
+      store<f32>(d, beta ? load<f32>(d) + sum : sum);
+    }
+  }
+}
+
 function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, beta: bool, work: usize): void {
   const isF32 = sizeof<T>() == 4;
   const NR = isF32 ? NR_F32 : NR_F64;
   const NC = isF32 ? NC_F32 : NC_F64;
+  const MR = mrOf<T>();
   if (k <= 0) {
     if (!beta) for (let i = 0; i < m; i++) memory.fill(el<T>(c, i * ldc), 0, <usize>n * sizeof<T>());
+    return;
+  }
+  if (isF32 && n == 1 && !ta && (tb || ldb == 1)) {
+    gemv_f32(m, k, a, lda, b, c, ldc, beta);
     return;
   }
   const pb = work;
@@ -196,19 +332,31 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const acc = beta || pc > 0;
-      packB<T>(tb, b, ldb, pc, jc, kc, nc, NR, pb);
+      // small m: B is read where it lies (its rows are runs of 8 along n), packing it would cost more than
+      // the few row tiles reusing it; only a last partial panel is packed (zero-padded)
+      const bDirect = isF32 && !tb && m <= B_DIRECT_MAX_M;
+      const ncFull = nc - nc % NR;
+      if (!bDirect) packB<T>(tb, b, ldb, pc, jc, kc, nc, NR, pb);
+      else if (ncFull < nc) packB<T>(tb, b, ldb, pc, jc + ncFull, kc, nc - ncFull, NR, pb + <usize>ncFull * <usize>kc * sizeof<T>());
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pbPanel = pb + <usize>jr * <usize>kc * sizeof<T>();
+          const direct = bDirect && jr < ncFull;
+          const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
+          const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
-            const paPanel = pa + <usize>ir * <usize>kc * sizeof<T>();
-            if (isF32) micro_f32(kc, paPanel, pbPanel, cp, ldc, acc, mr, nr, tmp);
-            else micro_f64(kc, paPanel, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            const pp = pa + <usize>ir * <usize>kc * sizeof<T>();
+            if (isF32 && mr <= 4) {
+              micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+            } else if (isF32) {
+              micro_f32(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+            } else {
+              micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+            }
           }
         }
       }
