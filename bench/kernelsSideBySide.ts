@@ -109,7 +109,8 @@ async function main(): Promise<void> {
     for (const name of ['base', 'this'] as const)
       say(`${name}: ` + Array.from({ length: rounds }, (_, r) => median(ms[name].slice(r * reps, (r + 1) * reps)).toFixed(1)).join(' '));
   say(`largest relative difference of the outputs (loss, gradients): ${worst.toExponential(2)}`);
-  say(mdTable(['kernels', 'median step ms', 'best round (median) ms', 'min step ms'], [row('base'), row('this')]));
+  // blank lines around the table: Markdown would read the lines next to it as more rows
+  say(`\n${mdTable(['kernels', 'median step ms', 'best round (median) ms', 'min step ms'], [row('base'), row('this')])}\n`);
   say(
     `ratio base/this: median ${(median(ms.base) / median(ms.this)).toFixed(3)}, best round ${(bestRound('base') / bestRound('this')).toFixed(3)}, min ${(Math.min(...ms.base) / Math.min(...ms.this)).toFixed(3)}`,
   );
