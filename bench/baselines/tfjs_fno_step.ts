@@ -6,7 +6,7 @@
 // Usage: npx tsx bench/baselines/tfjs_fno_step.ts <backend wasm|cpu> <threads> [steps] [n]
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { median, startTfjs } from './tfjs_runtime.js';
+import { adamStep, startTfjs, timeSteps } from './tfjs_runtime.js';
 
 const backend = process.argv[2] ?? 'wasm';
 const threads = Number(process.argv[3] ?? 1);
@@ -69,13 +69,7 @@ function forward(): tf.Tensor {
   return dense(gelu(dense(v.reshape([B * n, WIDTH]), proj1)), proj2).reshape([B, n]);
 }
 
-const opt = tf.train.adam(1e-3);
-const step = (): number => {
-  const loss = tf.tidy(() => opt.minimize(() => tf.mean(tf.square(tf.sub(forward(), y))) as tf.Scalar, true) as tf.Scalar);
-  const value = loss.dataSync()[0];
-  loss.dispose();
-  return value;
-};
+const step = adamStep(() => tf.mean(tf.square(tf.sub(forward(), y))) as tf.Scalar);
 
 // The truncated DFT pair must be numpy's rfft/irfft: a signal made of the kept modes comes back unchanged
 tf.tidy(() => {
@@ -88,12 +82,4 @@ tf.tidy(() => {
   if (!(err < 1e-4)) throw new Error(`the truncated DFT pair does not invert on kept modes: max error ${err}`);
 });
 
-for (let i = 0; i < 3; i++) step();
-const times: number[] = [];
-let loss = 0;
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  loss = step();
-  times.push(performance.now() - t0);
-}
-console.log(JSON.stringify({ ms_per_step: median(times), ...runtime, n, loss, tensors: tf.memory().numTensors }));
+console.log(JSON.stringify({ ...timeSteps(step, steps), ...runtime, n, tensors: tf.memory().numTensors }));

@@ -5,7 +5,7 @@
 // Prints one JSON line: the median step time and the configuration that really ran (backend, SIMD, threads).
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { median, startTfjs } from './tfjs_runtime.js';
+import { adamStep, startTfjs, timeSteps } from './tfjs_runtime.js';
 
 const backend = process.argv[2] ?? 'wasm';
 const threads = Number(process.argv[3] ?? 1);
@@ -21,7 +21,6 @@ const biases = layers.slice(1).map((out) => tf.variable(tf.zeros([out])));
 const x = tf.randomUniform([N, 2], 0, 1, 'float32', 7);
 const [x0, x1] = tf.split(x, 2, 1);
 const f = tf.mul(tf.mul(tf.sin(tf.mul(x0, Math.PI)), tf.sin(tf.mul(x1, Math.PI))), 2 * Math.PI ** 2);
-const opt = tf.train.adam(1e-3);
 
 // TF.js cannot differentiate its own gradients through matMul + tanh (tf.grad(tf.grad(f)) throws "Cannot compute
 // gradient"), so the Laplacian is propagated forward through the layers by hand, the second-order Taylor jet of
@@ -48,14 +47,7 @@ const laplacian = (z: tf.Tensor2D): tf.Tensor => {
   throw new Error('unreachable');
 };
 
-const step = (): number => {
-  const loss = tf.tidy(
-    () => opt.minimize(() => tf.mean(tf.square(tf.add(laplacian(x as tf.Tensor2D), f))) as tf.Scalar, true) as tf.Scalar,
-  );
-  const value = loss.dataSync()[0];
-  loss.dispose();
-  return value;
-};
+const step = adamStep(() => tf.mean(tf.square(tf.add(laplacian(x as tf.Tensor2D), f))) as tf.Scalar);
 
 // The hand-propagated Laplacian must be the network's: compare with central differences (f32, h = 1e-2)
 const u = (z: tf.Tensor): tf.Tensor => {
@@ -75,12 +67,4 @@ tf.tidy(() => {
   if (!(err < 1e-2)) throw new Error(`the Laplacian disagrees with central differences: relative error ${err}`);
 });
 
-for (let i = 0; i < 3; i++) step();
-const times: number[] = [];
-let loss = 0;
-for (let i = 0; i < steps; i++) {
-  const t0 = performance.now();
-  loss = step();
-  times.push(performance.now() - t0);
-}
-console.log(JSON.stringify({ ms_per_step: median(times), ...runtime, loss, tensors: tf.memory().numTensors }));
+console.log(JSON.stringify({ ...timeSteps(step, steps), ...runtime, tensors: tf.memory().numTensors }));

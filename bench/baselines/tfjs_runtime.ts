@@ -24,7 +24,31 @@ export async function startTfjs(
   return { backend: tf.getBackend(), simd, threads: backend === 'wasm' ? getThreadsCount() : 1, tfjs: tf.version_core };
 }
 
-export const median = (xs: number[]): number => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[s.length >> 1];
 };
+
+/** One Adam (lr 1e-3) step minimising `loss`, returning its value read back to the host, as the other peers do. */
+export function adamStep(loss: () => tf.Scalar): () => number {
+  const opt = tf.train.adam(1e-3);
+  return () => {
+    const value = tf.tidy(() => opt.minimize(loss, true) as tf.Scalar);
+    const v = value.dataSync()[0];
+    value.dispose();
+    return v;
+  };
+}
+
+/** 3 warm-up steps, then `steps` timed ones: their median time and the last loss. */
+export function timeSteps(step: () => number, steps: number): { ms_per_step: number; loss: number } {
+  for (let i = 0; i < 3; i++) step();
+  const times: number[] = [];
+  let loss = 0;
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    loss = step();
+    times.push(performance.now() - t0);
+  }
+  return { ms_per_step: median(times), loss };
+}
