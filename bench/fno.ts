@@ -1,6 +1,6 @@
 // FNO-1D training step side by side with PyTorch (bench/baselines/fno_step.py, the same architecture): lift to
 // 64 channels, 4 Fourier layers with 16 modes, projection 128, batch 20, MSE, Adam, f32, at n = 256 and 1024.
-// Ours: fx.jit(valueAndGrad) plus Adam on the flat parameter vector. The peer runs in every CPU configuration
+// Ours: fx.optim.FusedAdam (the loss, its gradient and the Adam update as one compiled step, as the trainer runs it). The peer runs in every CPU configuration
 // of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
 // both see the same load (TensorFlow.js, bench/baselines/tfjs_fno_step.ts, in each of its backends once); the ratio is the median over rounds of (ours / torch) within a round. A split of our
 // step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
@@ -11,8 +11,6 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { fno, spectralConv1dPointsFirst } from '../operators/index.js';
-import { Adam } from '../optim/adam.js';
-import { flattenTree, unflattenTree } from '../nn/flat.js';
 import { medianMs } from './timing.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
@@ -30,25 +28,21 @@ const [B, WIDTH, MODES, LAYERS, PROJ] = [20, 64, 16, 4, 128];
 const script = fileURLToPath(new URL('./baselines/fno_step.py', import.meta.url));
 const tfjsScript = fileURLToPath(new URL('./baselines/tfjs_fno_step.ts', import.meta.url));
 
-/** Our step: compiled value-and-gradient of the MSE, then Adam (lr 1e-3) on the flat f32 parameter vector. */
+/** Our step: the MSE, its gradient and Adam (lr 1e-3) as one compiled step with the moments kept in wasm memory. */
 function fluxionStep(n: number): () => void {
   const model = fno({ dim: 1, modes: MODES, width: WIDTH, layers: LAYERS, projection: PROJ, seed: 0 });
   const a = fx.random.normal(1, [B, n]);
   const y = fx.random.normal(2, [B, n]);
   type P = typeof model.params;
-  const vg = fx.jit((p: fx.PyTree) =>
-    fx.valueAndGrad((q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y))))(p),
-  );
-  let params = model.params as unknown as fx.PyTree;
-  const flat = flattenTree(params, 'f32');
-  const grad = new Float32Array(flat.length);
-  const adam = new Adam({ lr: 1e-3 });
+  const lossAndGrad = (p: P): [[fx.Tensor, fx.Tensor], P] => {
+    const loss = (q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y)));
+    const [value, grads] = fx.valueAndGrad(loss)(p as unknown as fx.PyTree) as [fx.Tensor, fx.PyTree];
+    return [[value, value], grads as unknown as P];
+  };
+  // Adam inside the compiled step (fx.optim.FusedAdam), as the operator trainer runs it
+  const adam = new fx.optim.FusedAdam(lossAndGrad, model.params, { lr: 1e-3 });
   return () => {
-    const [v, g] = vg(params) as [fx.Tensor, fx.PyTree];
-    v.item();
-    flattenTree(g, 'f32', grad);
-    adam.step(flat, grad);
-    params = unflattenTree(params, flat);
+    adam.update()[0].item();
   };
 }
 
