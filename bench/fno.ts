@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { fno, spectralConv1dPointsFirst } from '../operators/index.js';
+import { spectralConv1dPointsFirst } from '../operators/index.js';
+import { fnoStepProblem } from './stepProbe.js';
 import { medianMs } from './timing.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
@@ -30,9 +31,7 @@ const tfjsScript = fileURLToPath(new URL('./baselines/tfjs_fno_step.ts', import.
 
 /** Our step: the MSE, its gradient and Adam (lr 1e-3) as one compiled step with the moments kept in wasm memory. */
 function fluxionStep(n: number): () => void {
-  const model = fno({ dim: 1, modes: MODES, width: WIDTH, layers: LAYERS, projection: PROJ, seed: 0 });
-  const a = fx.random.normal(1, [B, n]);
-  const y = fx.random.normal(2, [B, n]);
+  const { model, a, y } = fnoStepProblem(n);
   type P = typeof model.params;
   const lossAndGrad = (p: P): [[fx.Tensor, fx.Tensor], P] => {
     const loss = (q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y)));

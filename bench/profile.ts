@@ -12,9 +12,8 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
 import { wasmKernels } from '../core/backend/wasm.js';
-import { fno, gridCoords } from '../operators/index.js';
 import { mdTable } from './markdown.js';
-import { poissonStepProblem } from './stepProbe.js';
+import { fnoStepProblem, poissonStepProblem } from './stepProbe.js';
 import { measurePeak, peakFor, type SimdPeak } from './simdPeak.js';
 
 const arg = (name: string): string | undefined => {
@@ -138,17 +137,9 @@ function pinn(): { rows: Row[]; stepMs: number } {
 }
 
 function fnoStep(n: number): { rows: Row[]; stepMs: number } {
-  const B = 20;
-  const model = fno({ dim: 1, modes: 16, width: 64, layers: 4, projection: 128, seed: 0 });
-  const a = fx.random.normal(1, [B, n]);
-  const y = fx.random.normal(2, [B, n]);
-  const coords = gridCoords(
-    [n],
-    Float64Array.from({ length: n }, (_, j) => j / n),
-    'f32',
-  );
+  const { model, a, y } = fnoStepProblem(n);
   type P = typeof model.params;
-  const loss = (p: fx.PyTree) => fx.mean(fx.square(fx.sub(model.apply(p as unknown as P, a, coords), y)));
+  const loss = (p: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(p as unknown as P, a), y)));
   const s = adamStep(fx.jit(fx.valueAndGrad(loss)), model.params as unknown as fx.PyTree);
   return profileStep(s.compiled, s.host);
 }
