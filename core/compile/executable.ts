@@ -8,6 +8,7 @@ import { jsBackend } from '../backend/js.js';
 import { copyView } from '../kernels/strided.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
+import type { SharedLoops } from '../wasm/helperThread.js';
 import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
@@ -49,6 +50,8 @@ export class Executable {
 
   /** How many fused loops run as generated wasm SIMD (the rest as generated JS). */
   readonly wasmLoopCount: number;
+  /** The generated loop module, named so the helper thread can run half of each large loop. */
+  private readonly sharedLoops: SharedLoops | null;
   /** Bytes of the arena holding every value of one run (inputs, intermediates, outputs, constants). */
   readonly arenaBytes: number;
 
@@ -119,7 +122,15 @@ export class Executable {
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
     const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
     const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
-    const wasmLoop = new Map(loops.map((k, i) => [k, compiled[i]]));
+    this.sharedLoops = compiled && kernels.shareLoops(compiled.module);
+    const wasmLoop = new Map<FusedKernel, Step>();
+    if (compiled) {
+      const shared = this.sharedLoops as SharedLoops;
+      loops.forEach((k, i) => {
+        const [fn, end] = [compiled.fns[i], compiled.ends[i]];
+        wasmLoop.set(k, () => kernels.runLoop(shared, i, fn, end));
+      });
+    }
     this.wasmLoopCount = loops.length;
     const profiler = stepProfiler(); // opt-in (bench/profile.ts): without one the steps are not wrapped
     for (const { eqn, kernel } of plan.steps) {
@@ -132,6 +143,7 @@ export class Executable {
 
   /** Frees the arena; the executable must not be run afterwards. */
   dispose(): void {
+    if (this.sharedLoops) this.kernels.forgetLoops(this.sharedLoops);
     this.kernels.free(this.base);
   }
 

@@ -146,22 +146,24 @@ export function wasmEligible(k: FusedKernel): boolean {
   return readsOk(k.tree) && emitTree(k, dry, () => []) !== null;
 }
 
-/** Body of one loop function: locals (counter, hoisted splats) and the f32x4 loop. */
+/** Locals 0 and 1 are the parameters (start, end): byte offsets into the loop's index space. */
+const FIRST_LOCAL = 2;
+
+/** Body of one loop function (start, end) -> (): hoisted splats as locals, and the f32x4 loop over [start, end). */
 function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): number[] {
   const lanes = lanesOf(k);
-  const hoisted: number[][] = []; // code producing a v128, stored in locals 1..
+  const hoisted: number[][] = []; // code producing a v128, stored in locals FIRST_LOCAL..
   const splatLocal = new Map<string, number>();
   const splat = (key: string, code: number[]): number[] => {
     let l = splatLocal.get(key);
     if (l === undefined) {
-      hoisted.push([...code, ...simd(lanes.splat)]);
-      l = hoisted.length; // local 0 is the byte counter
+      l = FIRST_LOCAL + hoisted.push([...code, ...simd(lanes.splat)]) - 1;
       splatLocal.set(key, l);
     }
     return [0x20, ...uleb(l)];
   };
   /** A fresh v128 local (initialised like the splats, then overwritten inside the loop). */
-  const scratch = (): number => hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]);
+  const scratch = (): number => FIRST_LOCAL + hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]) - 1;
   const w: WasmEmitter = {
     op: opcode(lanes),
     splat: (v) => splat(`c${v}`, lanes.constant(v)),
@@ -199,37 +201,42 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
     0x6a,
     0x22,
     0,
-    // whole vectors: a size that is not a multiple of the lanes runs into the value's slot padding (arena slots are
-    // padded to 64 bytes, core/compile/memory.ts), whose lanes nothing reads
-    ...i32const(Math.ceil((k.size * lanes.bytes) / 16) * 16),
+    // to `end` in whole vectors: callers pass a multiple of 16, rounded up past a size that is not a multiple of
+    // the lanes into the value's slot padding (arena slots are padded to 64 bytes, core/compile/memory.ts)
+    0x20,
+    1,
     0x49,
     0x0d,
     0,
     0x0b,
     0x0b,
   ];
-  const init = hoisted.flatMap((code, i) => [...code, 0x21, ...uleb(i + 1)]);
-  const locals = hoisted.length
-    ? vec([
-        [1, I32],
-        [...uleb(hoisted.length), V128],
-      ])
-    : vec([[1, I32]]);
+  const init = hoisted.flatMap((code, i) => [...code, 0x21, ...uleb(FIRST_LOCAL + i)]);
+  const locals = hoisted.length ? vec([[...uleb(hoisted.length), V128]]) : vec([]);
   const code = [...locals, ...init, ...loop, 0x0b];
   return [...uleb(code.length), ...code];
 }
 
+/** Fused loops compiled into one module: `fns[i](start, end)` runs loop i over the byte range [start, end). */
+export interface LoopModule {
+  /** The compiled module (a helper thread instantiates it on the same shared memory). */
+  readonly module: WebAssembly.Module;
+  readonly fns: ReadonlyArray<(start: number, end: number) => void>;
+  /** Each loop's whole range in bytes: its size rounded up to whole 16-byte vectors. */
+  readonly ends: readonly number[];
+}
+
 /**
  * Compiles the loops into one module over `memory`; `pointers(k)` gives each loop's input byte
- * offsets and its output offset. Returns one callable per loop, in order.
+ * offsets and its output offset.
  */
 export function wasmLoops(
   loops: readonly FusedKernel[],
   pointers: (k: FusedKernel) => { inputs: number[]; out: number },
   memory: WebAssembly.Memory,
-): Array<() => void> {
-  if (!loops.length) return [];
-  const types = section(1, vec([[0x60, 0, 0]]));
+): LoopModule | null {
+  if (!loops.length) return null;
+  const types = section(1, vec([[0x60, 2, I32, I32, 0]]));
   const imports = section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x03, ...uleb(1), ...uleb(65536)]]));
   const funcs = section(3, vec(loops.map(() => [0])));
   const exports = section(7, vec(loops.map((_, i) => [...name(`f${i}`), 0x00, ...uleb(i)])));
@@ -243,6 +250,11 @@ export function wasmLoops(
     ),
   );
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...types, ...imports, ...funcs, ...exports, ...code]);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  return loops.map((_, i) => instance.exports[`f${i}`] as () => void);
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return {
+    module,
+    fns: loops.map((_, i) => instance.exports[`f${i}`] as (start: number, end: number) => void),
+    ends: loops.map((k) => Math.ceil((k.size * lanesOf(k).bytes) / 16) * 16),
+  };
 }

@@ -1,7 +1,9 @@
-// One helper worker thread that runs GEMM jobs on the shared wasm memory. The main thread posts a job
-// through a shared control block, computes its own share, then blocks in Atomics.wait with a timeout:
-// a stuck or failed worker becomes a clear Error instead of a hang.
-import { Worker } from 'node:worker_threads';
+// One helper worker thread that runs jobs on the shared wasm memory: GEMMs and other exports of the kernels module,
+// and the fused elementwise loops of compiled graphs (core/compile/wasmgen.ts), whose modules it receives through a
+// message port and instantiates on the same memory. The main thread posts a job through a shared control block,
+// computes its own share, then blocks in Atomics.wait with a timeout: a stuck or failed worker becomes a clear Error
+// instead of a hang.
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 
 const STATE = 0,
   KIND = 1,
@@ -14,20 +16,55 @@ const BOOT = 0,
   FAILED = 4,
   EXIT = 5,
   RUNNING = 6;
+/** Job kinds: 0/1 gemm_f32/gemm_f64 (17 args); 2 a kernels export (ARGS: name index, argc, args...); 3 a loop. */
+const GEMM_F32 = 0,
+  GEMM_F64 = 1,
+  EXPORT = 2,
+  LOOP = 3;
 const MESSAGE_BYTES = 512;
+/** Polls of the control block before sleeping (a few microseconds each thousand); env FLUXION_THREAD_SPIN overrides. */
+export const DEFAULT_SPIN = spinFromEnv(process.env.FLUXION_THREAD_SPIN);
+
+function spinFromEnv(v: string | undefined): number {
+  if (v === undefined || v === '') return 20_000;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`FLUXION_THREAD_SPIN must be a non-negative integer, got '${v}'`);
+  return n;
+}
 
 export type GemmKind = 'f32' | 'f64';
 
+/** A compiled module of fused loops, as the helper knows it: `id` names it in jobs, `fn{i}(start, end)` its loops. */
+export interface SharedLoops {
+  readonly id: number;
+  readonly module: WebAssembly.Module;
+}
+
 // Plain JS (eval'd CommonJS) so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control } = workerData;
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { module, memory, control, port, exportNames } = workerData;
 const I = new Int32Array(control, 0, ${ARGS + MAX_ARGS});
 const text = new Uint8Array(control, ${(ARGS + MAX_ARGS) * 4});
+const loops = new Map();
 function fail(e) {
   const bytes = new TextEncoder().encode(String(e && e.stack || e)).subarray(0, text.length - 1);
   text.fill(0); text.set(bytes);
   Atomics.store(I, ${STATE}, ${FAILED}); Atomics.notify(I, ${STATE});
+}
+// Loop modules arrive on the port before the first job that names them (postMessage has queued them by then).
+function receive() {
+  for (let m; (m = receiveMessageOnPort(port)); ) {
+    const { id, module: mod, drop } = m.message;
+    if (drop !== undefined) loops.delete(drop);
+    else loops.set(id, new WebAssembly.Instance(mod, { env: { memory } }).exports);
+  }
+}
+function loopsOf(id) {
+  if (!loops.has(id)) receive();
+  const ex = loops.get(id);
+  if (!ex) throw new Error('fused loop module ' + id + ' was never sent to the helper');
+  return ex;
 }
 (function main() {
   let ex;
@@ -36,15 +73,25 @@ function fail(e) {
   } catch (e) { fail(e); return; }
   Atomics.store(I, ${STATE}, ${IDLE}); Atomics.notify(I, ${STATE});
   for (;;) {
-    let s;
+    let s, spins = workerData.spin; // right after a job the next one often follows within microseconds
     while ((s = Atomics.load(I, ${STATE})) !== ${JOB}) {
       if (s === ${EXIT}) return;
+      if (spins-- > 0) continue;
       Atomics.wait(I, ${STATE}, s);
     }
     if (Atomics.compareExchange(I, ${STATE}, ${JOB}, ${RUNNING}) !== ${JOB}) continue; // taken back
     try {
-      const a = Array.from(I.subarray(${ARGS}, ${ARGS} + 17));
-      (I[${KIND}] === 0 ? ex.gemm_f32 : ex.gemm_f64)(...a);
+      const kind = I[${KIND}];
+      if (kind === ${GEMM_F32} || kind === ${GEMM_F64}) {
+        const a = Array.from(I.subarray(${ARGS}, ${ARGS} + 17));
+        (kind === ${GEMM_F32} ? ex.gemm_f32 : ex.gemm_f64)(...a);
+      } else if (kind === ${EXPORT}) {
+        const argc = I[${ARGS} + 1];
+        ex[exportNames[I[${ARGS}]]](...Array.from(I.subarray(${ARGS} + 2, ${ARGS} + 2 + argc)));
+      } else if (kind === ${LOOP}) {
+        receive();
+        loopsOf(I[${ARGS}])['f' + I[${ARGS} + 1]](I[${ARGS} + 2], I[${ARGS} + 3]);
+      } else throw new Error('unknown job kind ' + kind);
       Atomics.store(I, ${STATE}, ${DONE}); Atomics.notify(I, ${STATE});
     } catch (e) { fail(e); }
   }
@@ -55,14 +102,40 @@ export class HelperThread {
   private readonly worker: Worker;
   private readonly ctrl: Int32Array;
   private readonly text: Uint8Array;
+  private readonly port: MessagePort;
+  /** Exports of the kernels module that EXPORT jobs may call, by index. */
+  private readonly exportNames: readonly string[];
+  /** Loop modules this worker has been sent (it keeps them until `forgetLoops`). */
+  private readonly sent = new Set<number>();
   private busy = false;
+  private job = 'gemm job';
 
-  /** Starts the worker and blocks until it has instantiated the module (or `startTimeoutMs` passes). */
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, startTimeoutMs = 10_000) {
+  /**
+   * Starts the worker and blocks until it has instantiated the module (or `startTimeoutMs` passes). Between jobs
+   * each side polls the control block `spin` times before sleeping in Atomics.wait: a futex wake-up costs tens of
+   * microseconds, as much as half of a small job.
+   */
+  constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    startTimeoutMs = 10_000,
+    private readonly spin = DEFAULT_SPIN,
+  ) {
     const control = new SharedArrayBuffer((ARGS + MAX_ARGS) * 4 + MESSAGE_BYTES);
     this.ctrl = new Int32Array(control, 0, ARGS + MAX_ARGS);
     this.text = new Uint8Array(control, (ARGS + MAX_ARGS) * 4);
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { module, memory, control } });
+    this.exportNames = WebAssembly.Module.exports(module)
+      .filter((e) => e.kind === 'function')
+      .map((e) => e.name);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.port.unref();
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { module, memory, control, port: port2, exportNames: this.exportNames, spin },
+      transferList: [port2],
+    });
     this.worker.unref(); // never keeps the process alive
     this.waitWhile([BOOT], 'start', startTimeoutMs);
     if (Atomics.load(this.ctrl, STATE) !== IDLE) this.raise('start');
@@ -70,11 +143,37 @@ export class HelperThread {
 
   /** Hands a gemm_f32/gemm_f64 argument list to the worker; call wait() before the next post. */
   post(kind: GemmKind, args: readonly number[]): void {
+    this.postJob(kind === 'f32' ? GEMM_F32 : GEMM_F64, args, 'gemm job');
+  }
+
+  /** Hands a call of the kernels module's export `name` (e.g. 'tanh_f32') to the worker. */
+  postExport(name: string, args: readonly number[]): void {
+    const index = this.exportNames.indexOf(name);
+    if (index < 0) throw new Error(`HelperThread.postExport: the kernels module has no export '${name}'`);
+    this.postJob(EXPORT, [index, args.length, ...args], `${name} job`);
+  }
+
+  /** Hands loop `index` of `loops` over the byte range [start, end) to the worker (sending the module first if new). */
+  postLoop(loops: SharedLoops, index: number, start: number, end: number): void {
+    if (!this.sent.has(loops.id)) {
+      this.port.postMessage({ id: loops.id, module: loops.module });
+      this.sent.add(loops.id);
+    }
+    this.postJob(LOOP, [loops.id, index, start, end], 'fused loop job');
+  }
+
+  /** The worker may drop its instance of these loops (their graph was disposed). */
+  forgetLoops(id: number): void {
+    if (this.sent.delete(id)) this.port.postMessage({ drop: id });
+  }
+
+  private postJob(kind: number, args: readonly number[], job: string): void {
     if (this.busy) throw new Error('HelperThread.post: previous job not awaited');
     if (args.length > MAX_ARGS) throw new Error(`HelperThread.post: ${args.length} args, at most ${MAX_ARGS}`);
-    this.ctrl[KIND] = kind === 'f32' ? 0 : 1;
+    this.ctrl[KIND] = kind;
     for (let i = 0; i < args.length; i++) this.ctrl[ARGS + i] = args[i];
     this.busy = true;
+    this.job = job;
     Atomics.store(this.ctrl, STATE, JOB);
     Atomics.notify(this.ctrl, STATE);
   }
@@ -93,20 +192,22 @@ export class HelperThread {
   wait(timeoutMs: number): void {
     if (!this.busy) return;
     this.busy = false;
-    this.waitWhile([JOB, RUNNING], 'gemm job', timeoutMs);
-    if (Atomics.load(this.ctrl, STATE) !== DONE) this.raise('gemm job');
+    this.waitWhile([JOB, RUNNING], this.job, timeoutMs);
+    if (Atomics.load(this.ctrl, STATE) !== DONE) this.raise(this.job);
     Atomics.store(this.ctrl, STATE, IDLE);
   }
 
   close(): void {
     Atomics.store(this.ctrl, STATE, EXIT);
     Atomics.notify(this.ctrl, STATE);
+    this.port.close();
     void this.worker.terminate();
   }
 
   private waitWhile(states: readonly number[], what: string, timeoutMs: number): void {
     const deadline = Date.now() + timeoutMs;
     let s: number;
+    for (let i = 0; i < this.spin && states.includes(Atomics.load(this.ctrl, STATE)); i++);
     while (states.includes((s = Atomics.load(this.ctrl, STATE)))) {
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.ctrl, STATE, s, left) === 'timed-out') {

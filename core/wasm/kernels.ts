@@ -1,7 +1,7 @@
 // Typed loader and pointer-level API for the AssemblyScript SIMD kernels. All pointers are byte
 // offsets into one shared WebAssembly.Memory managed by a JS-side free-list heap.
 import { WasmHeap } from './allocator.js';
-import { HelperThread, type GemmKind } from './helperThread.js';
+import { HelperThread, type GemmKind, type SharedLoops } from './helperThread.js';
 import { compileVariant, relaxedSimdAvailable, type Variant } from './module.js';
 
 export type Dtype = 'f32' | 'f64';
@@ -79,6 +79,8 @@ const NR = { f32: 8, f64: 4 } as const;
 const BYTES = { f32: 4, f64: 8 } as const;
 /** Below this many flops a second thread costs more (wake-up, duplicate B packing) than it saves; see bench/gemm.ts. */
 export const DEFAULT_THREAD_MIN_FLOPS = 1 << 20;
+/** Elementwise passes writing at least this many bytes run half on each thread (see bench/profile.ts). */
+export const DEFAULT_SPLIT_MIN_BYTES = 1 << 18;
 
 export class WasmKernels {
   readonly memory: WebAssembly.Memory;
@@ -96,8 +98,14 @@ export class WasmKernels {
    * helper may not be scheduled for milliseconds. false: always wait for the helper.
    */
   takeBack = true;
-  /** GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took back. */
-  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0 };
+  /** Elementwise passes (fused loops, unary kernels) writing at least this many bytes are split across two threads. */
+  splitMinBytes = DEFAULT_SPLIT_MIN_BYTES;
+  /**
+   * GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took
+   * back; elementwise passes split across two threads (whose taken-back halves count in takenBack too).
+   */
+  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0, elementwiseThreaded: 0 };
+  private nextLoopsId = 1;
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -159,6 +167,37 @@ export class WasmKernels {
 
   dispose(): void {
     this.stopHelper();
+  }
+
+  // ---- fused loops of compiled graphs (core/compile/wasmgen.ts) ----
+  /** Names a compiled loop module so the helper thread can run its loops too. */
+  shareLoops(module: WebAssembly.Module): SharedLoops {
+    return { id: this.nextLoopsId++, module };
+  }
+
+  /** The helper may drop its copy of these loops (their graph is disposed). */
+  forgetLoops(loops: SharedLoops): void {
+    this.helper?.forgetLoops(loops.id);
+  }
+
+  /**
+   * Runs `fn` (loop `index` of `loops`) over the byte range [0, end): large ranges run half on each thread, split
+   * on a cache line. Each element is computed by the same code either way, so the results are the same bits.
+   */
+  runLoop(loops: SharedLoops, index: number, fn: (start: number, end: number) => void, end: number): void {
+    const mid = Math.floor(end / 128) * 64; // a generated loop runs at least one vector: both shares non-empty
+    if (!this.helper || end < this.splitMinBytes || mid === 0) {
+      fn(0, end);
+      return;
+    }
+    this.counters.elementwiseThreaded++;
+    this.runOnBoth(
+      'fused loop',
+      (h) => h.postLoop(loops, index, mid, end),
+      () => fn(0, mid),
+      () => fn(mid, end),
+      end / 1e6,
+    );
   }
 
   private stopHelper(failed = false): void {
@@ -260,26 +299,40 @@ export class WasmKernels {
   }
 
   private runSplit(dtype: GemmKind, mine: number[], theirs: number[], flops: number): void {
+    this.runOnBoth(
+      `GEMM of ${flops} flops`,
+      (h) => h.post(dtype, [...theirs, this.helperWork]),
+      () => this.callGemm(dtype, mine, this.work),
+      () => this.callGemm(dtype, theirs, this.work),
+      flops / 1e6,
+    );
+  }
+
+  /**
+   * Posts the helper's share, runs ours, then takes the helper's share back if it has not started (the worker
+   * may not be scheduled for milliseconds on a busy machine) or waits for it (timeout: threadTimeoutMs plus
+   * `extraMs`). The helper is always waited for, even when our share fails, so no buffer is reused mid-write.
+   */
+  private runOnBoth(what: string, post: (h: HelperThread) => void, mine: () => void, theirs: () => void, extraMs: number): void {
     const helper = this.helper as HelperThread;
-    helper.post(dtype, [...theirs, this.helperWork]);
-    // the helper is always waited for, even when our half fails, so its buffer is never reused mid-write
+    post(helper);
     let ownFailure: unknown = null;
     try {
-      this.callGemm(dtype, mine, this.work);
+      mine();
     } catch (e) {
       ownFailure = e;
     }
     if (!ownFailure && this.takeBack && helper.takeBack()) {
       this.counters.takenBack++;
-      this.callGemm(dtype, theirs, this.work);
+      theirs();
       return;
     }
     try {
-      helper.wait(this.threadTimeoutMs + flops / 1e6);
+      helper.wait(this.threadTimeoutMs + extraMs);
     } catch (e) {
       // A broken helper is dropped so later calls run single-threaded instead of failing again.
       this.stopHelper(true);
-      throw new Error(`${(e as Error).message} (GEMM of ${flops} flops; threading disabled, call setThreads(2) to retry)`);
+      throw new Error(`${(e as Error).message} (${what}; threading disabled, call setThreads(2) to retry)`);
     }
     if (ownFailure) throw ownFailure;
   }
@@ -292,7 +345,22 @@ export class WasmKernels {
     checkCount('unary: n', n);
     this.checkSpan('unary: x', x, n * BYTES[dtype]);
     this.checkSpan('unary: out', out, n * BYTES[dtype]);
-    this.raw[`${op}_${checkDtype('unary', dtype)}`](x, out, n);
+    const name = `${op}_${checkDtype('unary', dtype)}`;
+    const bytes = BYTES[dtype];
+    const half = Math.floor((n * bytes) / 128) * (64 / bytes); // our share, in elements, ending on a cache line
+    if (!this.helper || n * bytes < this.splitMinBytes || half === 0) {
+      this.raw[name](x, out, n);
+      return;
+    }
+    const theirs = [x + half * bytes, out + half * bytes, n - half];
+    this.counters.elementwiseThreaded++;
+    this.runOnBoth(
+      `${name} of ${n} elements`,
+      (h) => h.postExport(name, theirs),
+      () => this.raw[name](x, out, half),
+      () => this.raw[name](...theirs),
+      (n * bytes) / 1e8,
+    );
   }
 
   binary(op: BinaryOp, a: number, b: number, out: number, n: number, dtype: Dtype = 'f32'): void {

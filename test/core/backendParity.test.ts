@@ -45,6 +45,15 @@ describe('backend parity: wasm vs js reference', () => {
         ),
       ),
     );
+  /** The PINN loss's value-and-grad as a graph of the flat parameters. */
+  const pinnStepGraph = (flat: fx.Tensor[]) =>
+    fx.makeGraph(
+      (...ps) => {
+        const [v, grads] = fx.valueAndGrad(pinnLoss)(fx.unflatten(net.params, ps));
+        return [v as fx.Tensor, ...fx.leaves(grads as fx.PyTree)];
+      },
+      flat.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+    );
 
   it('whole transformed graph: grad of a jet-Laplacian PINN loss (f32), eager and compiled', () => {
     const ref = on('js', () => fx.valueAndGrad(pinnLoss)(net.params));
@@ -72,13 +81,7 @@ describe('backend parity: wasm vs js reference', () => {
 
   it('fused loops generated as wasm SIMD and as JS give bit-identical results', () => {
     const flat = fx.leaves(net.params);
-    const g = fx.makeGraph(
-      (...ps) => {
-        const [v, grads] = fx.valueAndGrad(pinnLoss)(fx.unflatten(net.params, ps));
-        return [v as fx.Tensor, ...fx.leaves(grads as fx.PyTree)];
-      },
-      flat.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-    );
+    const g = pinnStepGraph(flat);
     const kernels = wasmKernels();
     if (!kernels) return;
     const viaWasm = new Executable(g, kernels, { fusion: 'wasm' });
@@ -87,6 +90,30 @@ describe('backend parity: wasm vs js reference', () => {
     expect(values(viaWasm.run(flat))).to.deep.equal(values(viaJs.run(flat)));
     viaWasm.dispose();
     viaJs.dispose();
+  });
+
+  it('fused loops and unary kernels split across two threads give the same bits as one thread', () => {
+    const kernels = wasmKernels();
+    if (!kernels) return;
+    const flat = fx.leaves(net.params);
+    const g = pinnStepGraph(flat);
+    const saved = { threads: kernels.threads, splitMinBytes: kernels.splitMinBytes, takeBack: kernels.takeBack };
+    const exe = new Executable(g, kernels, { fusion: 'wasm' });
+    try {
+      kernels.setThreads(1);
+      const one = values(exe.run(flat));
+      kernels.setThreads(2);
+      kernels.splitMinBytes = 0; // every loop of at least two cache lines is split
+      kernels.takeBack = false; // the helper runs its share, never the main thread
+      const before = kernels.counters.elementwiseThreaded;
+      const two = values(exe.run(flat));
+      expect(kernels.counters.elementwiseThreaded - before).to.be.above(5);
+      expect(two).to.deep.equal(one);
+    } finally {
+      exe.dispose();
+      Object.assign(kernels, { splitMinBytes: saved.splitMinBytes, takeBack: saved.takeBack });
+      kernels.setThreads(saved.threads);
+    }
   });
 
   it('f64 fused loops run as wasm f64x2 SIMD, bit-identical to the JS loops (scalar and same-shape reads, odd size)', () => {

@@ -27,6 +27,46 @@ describe('wasm/helper-thread', () => {
     kern.free(work);
   });
 
+  it('runs an export of the kernels module, and names it when it traps', () => {
+    const n = 1000;
+    const x = kern.alloc(n * 4),
+      out = kern.alloc(n * 4),
+      ref = kern.alloc(n * 4);
+    kern.f32view(x, n).set(Array.from({ length: n }, (_, i) => Math.sin(0.37 * i) * 3));
+    kern.raw.tanh_f32(x, ref, n);
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      t.postExport('tanh_f32', [x, out, n]);
+      t.wait(5000);
+      expect(Array.from(kern.f32view(out, n))).to.deep.equal(Array.from(kern.f32view(ref, n)));
+      t.postExport('tanh_f32', [0xfffff000, out, 64]);
+      expect(() => t.wait(5000)).to.throw(/tanh_f32 job failed: RuntimeError: memory access out of bounds/);
+      expect(() => t.postExport('no_such_kernel', [])).to.throw(/no export 'no_such_kernel'/);
+    } finally {
+      t.close();
+    }
+    for (const p of [x, out, ref]) kern.free(p);
+  });
+
+  it('WasmKernels.unary split across two threads gives the same bits as one thread', () => {
+    const n = 100_003; // not a multiple of the lanes or of a cache line
+    const x = kern.alloc(n * 4),
+      one = kern.alloc(n * 4),
+      two = kern.alloc(n * 4);
+    kern.f32view(x, n).set(Array.from({ length: n }, (_, i) => Math.cos(0.011 * i) * 4));
+    kern.setThreads(1);
+    kern.unary('tanh', x, one, n);
+    kern.setThreads(2);
+    kern.takeBack = false; // the helper runs its share
+    const before = kern.counters.elementwiseThreaded;
+    kern.unary('tanh', x, two, n);
+    expect(kern.counters.elementwiseThreaded - before).to.equal(1);
+    expect(Array.from(kern.f32view(two, n))).to.deep.equal(Array.from(kern.f32view(one, n)));
+    kern.takeBack = true;
+    kern.setThreads(1);
+    for (const p of [x, one, two]) kern.free(p);
+  });
+
   it('turns a trap in the worker into an Error naming it', () => {
     const t = new HelperThread(kern.module, kern.memory);
     try {
