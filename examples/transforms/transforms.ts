@@ -10,8 +10,8 @@
 import * as fx from '../../index.js';
 
 const maxAbsDiff = (a: fx.Tensor, b: fx.Tensor): number => {
-  const p = a.dataSync();
-  const q = b.dataSync();
+  const p = Float64Array.from(a.dataSync());
+  const q = Float64Array.from(b.dataSync());
   return p.reduce((m, v, i) => Math.max(m, Math.abs(v - q[i])), 0);
 };
 
