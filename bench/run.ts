@@ -19,6 +19,7 @@ const scripts = [
   'vmap',
   'forwardGrad',
   'odeint',
+  'truncation',
   'implicitSolvers',
   'gpu',
   'solvers',

@@ -37,3 +37,19 @@ export function rolloutGrowth(step: (x: Tensor) => Tensor, x0: Tensor, v0: Tenso
   const exponent = logGrowth.reduce((a, b) => a + b, 0) / steps;
   return { logGrowth, exponent, amplification: Math.exp(exponent * steps) };
 }
+
+/**
+ * The amplification a gradient truncated every `window` steps can get (truncated backpropagation through time):
+ * the largest growth over one window [jK, (j+1)K) of the rollout, against `amplification` over all of it. A chaotic
+ * rollout (exponent > 0) grows the latter like e^(exponent T) and the former like e^(exponent K) only.
+ */
+export function windowAmplification(growth: RolloutGrowth, window: number): number {
+  if (!Number.isInteger(window) || window < 1)
+    throw new RangeError(`windowAmplification: window must be a positive integer, got ${window}`);
+  let most = 0;
+  for (let start = 0; start < growth.logGrowth.length; start += window) {
+    const sum = growth.logGrowth.slice(start, start + window).reduce((a, b) => a + b, 0);
+    most = Math.max(most, Math.exp(sum));
+  }
+  return most;
+}

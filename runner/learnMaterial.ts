@@ -191,6 +191,7 @@ export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext): 
     trainFrames: task.train_steps / task.every,
     train: data.train,
     test: data.test,
+    truncateEvery: c.training.truncate_every,
   });
   const theta0 = learn.init();
   // the untrained law's scores, the reference the trained ones are read against (fixed: computed once)

@@ -1234,6 +1234,12 @@ export const simulationSchema = z
             'Clip the gradient to this Euclidean norm before each update (gradients through long rollouts can explode; metrics.jsonl records grad_norm before clipping).',
           )
           .meta({ examples: [10] }),
+        truncate_every: posInt
+          .optional()
+          .describe(
+            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion (any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
+          )
+          .meta({ examples: [50] }),
       })
       .prefault({})
       .describe('Optimizer (adam, adamw or sgd) and steps (one step = one episode).'),
@@ -1259,6 +1265,7 @@ export const simulationSchema = z
       });
     }
     if (c.simulator.type === 'mpm') learnMaterialRules(c, c.simulator.material, ctx);
+    truncationRules(c, ctx);
     if (c.controller && c.simulator.type !== 'mass-spring') {
       ctx.addIssue({
         code: 'custom',
@@ -1274,6 +1281,25 @@ export const simulationSchema = z
       });
     }
   });
+
+/** training.truncate_every where a cut can leave a gradient: not target (its parameters act at step 0 only). */
+function truncationRules(c: z.output<typeof simulationSchema>, ctx: z.RefinementCtx): void {
+  const K = c.training.truncate_every;
+  if (K === undefined) return;
+  const path = ['training', 'truncate_every'];
+  if (c.task.type === 'target')
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `task target trains the initial velocity, which acts before the first cut: a truncated gradient would be zero (got ${K}; remove the key or use grad_clip)`,
+    });
+  if (c.task.type === 'learn_material' && K % c.task.every !== 0)
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `expected a multiple of task.every (${c.task.every}) for task learn_material (cuts fall on observed frames), got ${K}`,
+    });
+}
 
 /** task learn_material trains a neural material, and only it does; horizons and frames on the observed frames. */
 function learnMaterialRules(c: z.output<typeof simulationSchema>, material: string | { type: 'neural' }, ctx: z.RefinementCtx): void {

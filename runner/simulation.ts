@@ -64,7 +64,7 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
   if (c.task.type !== 'walk') throw new Error('massSpringWalk: expected a walk task');
   const sim = massSpringProgram(c, 0);
   const { horizon, checkpointing } = c.task;
-  const runner = new SegmentRunner(sim, segmentLength(horizon, checkpointing));
+  const runner = new SegmentRunner(sim, segmentLength(horizon, checkpointing), { truncateEvery: c.training.truncate_every });
   // frames come from segment boundaries, so the frame stride is a segment of its own runner
   const framer = new SegmentRunner(sim, c.output.frame_every);
   const task: SimTask = {
@@ -104,7 +104,8 @@ function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
     tolerance: t.tolerance ?? (t.goal_range[1] - t.goal_range[0]) / 10,
     seed: c.seed,
   };
-  const loco = new Locomotion(new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing)), opts);
+  const runner = new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
+  const loco = new Locomotion(runner, opts);
   const framer = new SegmentRunner(sim, c.output.frame_every);
   const dt = c.simulator.dt;
   const task: SimTask = {

@@ -11,6 +11,7 @@ export {
   unpackState,
   initialPackedState,
   SegmentRunner,
+  type SegmentRunnerOptions,
   type Segment,
   type RolloutOptions,
   type FinalLoss,

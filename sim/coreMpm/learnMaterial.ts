@@ -17,25 +17,51 @@ export type Observation = {
   frames: Tensor[];
 };
 
-/** Positions [d, N] after every `every` steps, `count` frames (the rollout between frames is checkpointed). */
-export function observeFrames(sim: CoreMpm, state0: MpmState, params: RolloutParams, every: number, count: number): Tensor[] {
+/**
+ * Positions [d, N] after every `every` steps, `count` frames (the rollout between frames is checkpointed). With
+ * `truncateEvery` (a multiple of `every`), the state is stop_gradient-ed after each frame at a multiple of it: truncated
+ * backpropagation through time, each frame's error reaching back at most truncateEvery steps.
+ */
+export function observeFrames(
+  sim: CoreMpm,
+  state0: MpmState,
+  params: RolloutParams,
+  every: number,
+  count: number,
+  truncateEvery?: number,
+): Tensor[] {
   if (!Number.isInteger(every) || every < 1) throw new Error(`observeFrames: every must be a positive integer, got ${every}`);
+  checkTruncation(every, truncateEvery);
   const out: Tensor[] = [];
   let st = state0;
-  for (let k = 0; k < count; k++) {
+  for (let k = 1; k <= count; k++) {
     st = mpmRollout(sim, st, params, every);
     out.push(st.x);
+    // the frame's own error still sees the window it ends; the next window starts from a frozen state
+    if (truncateEvery !== undefined && (k * every) % truncateEvery === 0) st = fx.mapTree(fx.stopGradient, st);
   }
   return out;
+}
+
+function checkTruncation(every: number, truncateEvery: number | undefined): void {
+  if (truncateEvery !== undefined && !(Number.isInteger(truncateEvery) && truncateEvery >= 1 && truncateEvery % every === 0))
+    throw new Error(`observeFrames: truncateEvery must be a positive multiple of every (${every}), got ${truncateEvery}`);
 }
 
 /**
  * Mean over frames and particles of |x - x_obs|^2 / scale^2 (scale: the body's size, so the loss reads as squared
  * relative error), for the law with parameters theta.
  */
-export function trajectoryLoss(sim: CoreMpm, obs: Observation, theta: Tensor, every: number, scale: number): Tensor {
+export function trajectoryLoss(
+  sim: CoreMpm,
+  obs: Observation,
+  theta: Tensor,
+  every: number,
+  scale: number,
+  truncateEvery?: number,
+): Tensor {
   const { E, nu } = sim.params();
-  const xs = observeFrames(sim, obs.state0, { E, nu, theta }, every, obs.frames.length);
+  const xs = observeFrames(sim, obs.state0, { E, nu, theta }, every, obs.frames.length, truncateEvery);
   let total: Tensor = fx.scalar(0, sim.dtype);
   xs.forEach((x, k) => {
     const d = fx.sub(x, obs.frames[k]);
@@ -79,9 +105,12 @@ export interface FitResult {
 export function trajectoryValueAndGrad(
   sim: CoreMpm,
   every: number,
+  /** truncated backpropagation through time (observeFrames) */
+  truncateEvery?: number,
 ): (theta: Tensor, ob: Observation) => { loss: number; grad: Float64Array } {
   if (sim.material !== 'neural') throw new Error(`trajectoryValueAndGrad: the simulator's material must be 'neural', got ${sim.material}`);
-  const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, every, 1), 0));
+  checkTruncation(every, truncateEvery);
+  const vg = fx.jit(fx.valueAndGrad((th: Tensor, ob: Observation) => trajectoryLoss(sim, ob, th, every, 1, truncateEvery), 0));
   return (theta, ob) => {
     const [value, g] = gridErrors(() => vg(theta, ob) as [Tensor, Tensor]);
     return { loss: value.item(), grad: Float64Array.from(g.dataSync()) };

@@ -33,6 +33,8 @@ export interface MaterialLearningOptions {
   trainFrames: number;
   train: readonly Trajectory[];
   test: readonly Trajectory[];
+  /** truncated backpropagation through time in the training loss: a multiple of every (observeFrames) */
+  truncateEvery?: number;
 }
 
 export interface MaterialErrors {
@@ -114,7 +116,11 @@ export class MaterialLearning {
         neural: this.law,
         neuralPlasticity: this.plastic,
       });
-      pc = { sim, valueAndGrad: trajectoryValueAndGrad(sim, this.opts.every), rollout: frameRollout(sim, this.opts.every) };
+      pc = {
+        sim,
+        valueAndGrad: trajectoryValueAndGrad(sim, this.opts.every, this.opts.truncateEvery),
+        rollout: frameRollout(sim, this.opts.every),
+      };
       this.byCount.set(n, pc);
     }
     return pc;

@@ -10,6 +10,13 @@
  *   number of values, so a graph unrolled over thousands of steps would compile for minutes, while a segment compiles
  *   once and is replayed. It keeps the states at segment boundaries and recomputes each segment in reverse: the same
  *   checkpointing, at segment granularity, with compiled code.
+ *
+ * Truncated backpropagation through time (`truncateEvery: K`, the remedy for exploding gradients through long or
+ * chaotic rollouts that Metz et al. 2021 discuss): the state entering steps K, 2K, 3K, ... is stop_gradient-ed, as
+ * `if (t % K == 0) s = s.detach()` in a PyTorch loop. The forward pass and the loss are unchanged; a loss term on
+ * s_t sends its gradient back through the steps since the last cut at or before t only (at most K steps), so the
+ * gradient is the sum over windows [jK, (j+1)K) of each window's losses differentiated with the window's start state
+ * frozen. K >= the horizon gives the full gradient.
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
@@ -31,12 +38,30 @@ export function initialPackedState(sim: MassSpringProgram, batch = 1): Tensor {
 /** (params, s, t0[, goal]) -> the state `steps` steps later; t0 (f64 scalar) is the index of the first step. */
 export type Segment = (...xs: Tensor[]) => Tensor;
 
+/** `steps` steps from s; where keep[k] = 0 the state entering step k is cut from the gradient (keep is 0/1, [steps]). */
+function advance(sim: MassSpringProgram, steps: number, params: Tensor, s: Tensor, t0: Tensor, goal?: Tensor, keep?: Tensor): Tensor {
+  let [x, v] = unpackState(sim, s);
+  for (let k = 0; k < steps; k++) {
+    if (keep) {
+      // x keep + stop_gradient(x) (1 - keep): the same value, no gradient where keep = 0
+      const c = fx.sliceAxis(keep, 0, k, k + 1);
+      const cut = (y: Tensor): Tensor => fx.add(fx.mul(y, c), fx.mul(fx.stopGradient(y), fx.sub(1, c)));
+      [x, v] = [cut(x), cut(v)];
+    }
+    [x, v] = sim.step(params, x, v, k === 0 ? t0 : fx.add(t0, k), goal);
+  }
+  return packState(x, v);
+}
+
 export function segment(sim: MassSpringProgram, steps: number): Segment {
-  return (params, s, t0, goal) => {
-    let [x, v] = unpackState(sim, s);
-    for (let k = 0; k < steps; k++) [x, v] = sim.step(params, x, v, k === 0 ? t0 : fx.add(t0, k), goal);
-    return packState(x, v);
-  };
+  return (params, s, t0, goal) => advance(sim, steps, params, s, t0, goal);
+}
+
+/** Where the steps [t0, t0 + len) of a rollout truncated every `every` steps start from a cut state (none: undefined). */
+function cutMask(t0: number, len: number, every: number | undefined): Float64Array | undefined {
+  if (every === undefined) return undefined;
+  const keep = Float64Array.from({ length: len }, (_, k) => (t0 + k > 0 && (t0 + k) % every === 0 ? 0 : 1));
+  return keep.includes(0) ? keep : undefined;
 }
 
 function checkSteps(what: string, steps: number, seg: number): void {
@@ -89,11 +114,21 @@ export interface ThroughTimeResult {
 }
 
 type SegmentVjp = (params: Tensor, s: Tensor, t0: Tensor, ct: Tensor, ...goal: Tensor[]) => [Tensor, Tensor];
+type TruncatedVjp = (params: Tensor, s: Tensor, t0: Tensor, keep: Tensor, ct: Tensor, ...goal: Tensor[]) => [Tensor, Tensor];
+
+export interface SegmentRunnerOptions {
+  /** Truncated backpropagation through time: cut the gradient at the states entering steps K, 2K, ... (module doc). */
+  truncateEvery?: number;
+}
+
+const isZero = (t: Tensor): boolean => t.dataSync().every((v) => v === 0);
 
 /** Jitted segments replayed on the host; gradients by reverse sweeps over stored segment-boundary states. */
 export class SegmentRunner {
   private readonly forwards = new Map<number, Segment>();
   private readonly backwards = new Map<number, SegmentVjp>();
+  private readonly truncatedBackwards = new Map<number, TruncatedVjp>();
+  readonly truncateEvery: number | undefined;
   private readonly losses = new Map<TrajectoryLoss, (states: Tensor[], ...goal: Tensor[]) => [Tensor, Tensor[]]>();
   private readonly finals = new Map<FinalLoss, TrajectoryLoss>();
 
@@ -101,8 +136,13 @@ export class SegmentRunner {
     readonly sim: MassSpringProgram,
     /** Steps per jitted segment. */
     readonly segmentLength: number,
+    options: SegmentRunnerOptions = {},
   ) {
     checkSteps('SegmentRunner', 0, segmentLength);
+    const K = options.truncateEvery;
+    if (K !== undefined && !(Number.isInteger(K) && K >= 1))
+      throw new Error(`SegmentRunner: truncateEvery must be a positive integer, got ${K}`);
+    this.truncateEvery = K;
   }
 
   private forward(len: number): Segment {
@@ -120,6 +160,21 @@ export class SegmentRunner {
         return [ctP, ctS];
       };
       this.backwards.set(len, (f = fx.jit(pull)));
+    }
+    return f;
+  }
+
+  /** The vjp of a segment with cuts inside it (one compiled graph per length; the cut positions are an input). */
+  private truncatedBackward(len: number): TruncatedVjp {
+    let f = this.truncatedBackwards.get(len);
+    if (!f) {
+      const seg = (params: Tensor, s: Tensor, t0: Tensor, keep: Tensor, ...goal: Tensor[]): Tensor =>
+        advance(this.sim, len, params, s, t0, goal[0], keep);
+      const pull = (params: Tensor, s: Tensor, t0: Tensor, keep: Tensor, ct: Tensor, ...goal: Tensor[]): [Tensor, Tensor] => {
+        const [ctP, ctS] = fx.vjp(seg, params, s, t0, keep, ...goal)[1](ct);
+        return [ctP, ctS];
+      };
+      this.truncatedBackwards.set(len, (f = fx.jit(pull)));
     }
     return f;
   }
@@ -157,6 +212,8 @@ export class SegmentRunner {
   /**
    * Loss of the segment-boundary states and its gradient w.r.t. params and s0: the states at boundaries are kept,
    * each segment is recomputed in the reverse sweep, and the loss's cotangent of boundary k joins the sweep there.
+   * With truncateEvery the gradient is the truncated one (module doc); a segment whose incoming cotangent is zero
+   * (before the last cut of a final-state loss) contributes nothing and is skipped.
    */
   trajectoryValueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: TrajectoryLoss, goal?: Tensor): ThroughTimeResult {
     checkSteps('valueAndGrad', steps, this.segmentLength);
@@ -169,7 +226,15 @@ export class SegmentRunner {
     const grad = new Float64Array(this.sim.nParams);
     for (let k = parts.length - 1; k >= 0; k--) {
       const [t0, len] = parts[k];
-      const [ctP, ctS] = this.backward(len)(params, saved[k], fx.scalar(t0, 'f64'), ct, ...extra);
+      if (this.truncateEvery !== undefined && isZero(ct)) {
+        ct = cts[k];
+        continue;
+      }
+      const keep = cutMask(t0, len, this.truncateEvery);
+      const at = fx.scalar(t0, 'f64');
+      const [ctP, ctS] = keep
+        ? this.truncatedBackward(len)(params, saved[k], at, fx.tensor(keep, [len], 'f64'), ct, ...extra)
+        : this.backward(len)(params, saved[k], at, ct, ...extra);
       const g = ctP.dataSync();
       for (let i = 0; i < grad.length; i++) grad[i] += g[i];
       ct = fx.add(ctS, cts[k]);

@@ -31,6 +31,34 @@ describe('rolloutGrowth (chaos guard)', () => {
     expect(Math.log(Math.abs(g))).to.be.closeTo(Math.log(fx.rolloutGrowth(step, x0, t64([1]), T).amplification), 1e-9);
   });
 
+  it('windowAmplification is the growth of a gradient truncated every K steps; on a chaotic map it stays bounded as T grows', () => {
+    const logistic = (x: fx.Tensor) => fx.mul(fx.mul(x, fx.sub(1, x)), 3.9);
+    const K = 6;
+    const x0 = t64([0.31]);
+    // 1D: the gradient of x_end wrt x_start through one window is the product of the window's growth factors
+    const windowGrad = (start: number, end: number) => {
+      let x: fx.Tensor = x0;
+      for (let k = 0; k < start; k++) x = logistic(x);
+      const run = (y: fx.Tensor) => {
+        let z = y;
+        for (let k = start; k < end; k++) z = logistic(z);
+        return fx.sum(z);
+      };
+      return Math.abs((fx.grad(run)(x) as fx.Tensor).item());
+    };
+    const small = fx.rolloutGrowth(logistic, x0, t64([1]), 20);
+    const perWindow = [0, 6, 12, 18].map((s) => windowGrad(s, Math.min(s + K, 20)));
+    expect(Math.log(fx.windowAmplification(small, K))).to.be.closeTo(Math.log(Math.max(...perWindow)), 1e-9);
+    // a window as long as the rollout is the whole amplification
+    expect(fx.windowAmplification(small, 20)).to.be.closeTo(small.amplification, 1e-9 * small.amplification);
+    // chaotic (exponent > 0): the full amplification explodes with T, the windowed one does not
+    const long = fx.rolloutGrowth(logistic, x0, t64([1]), 400);
+    expect(long.exponent).to.be.greaterThan(0.3);
+    expect(long.amplification).to.be.greaterThan(1e50);
+    expect(fx.windowAmplification(long, K)).to.be.lessThan(Math.exp(K * 1.4));
+    expect(() => fx.windowAmplification(long, 0)).to.throw(/windowAmplification: window must be a positive integer/);
+  });
+
   it('refuses a bad step count by name', () => {
     expect(() => fx.rolloutGrowth((x) => x, t64([1]), t64([1]), 0)).to.throw(/rolloutGrowth: steps must be a positive integer/);
   });

@@ -16,6 +16,7 @@ import {
 } from '../../sim/coreMpm/learnMaterial.js';
 import { ParticleLeftGridError } from '../../sim/mpm/mpmBase.js';
 import { det, matMul, matMulNT, type Mat } from '../../sim/coreMpm/smallMat.js';
+import { relErr } from '../support/check.js';
 
 const N = 16;
 
@@ -273,6 +274,37 @@ describe('sim/coreMpm neural material: a learned hyperelastic law', () => {
       expect(Math.abs(r.loss - f(th).item()) / f(th).item()).to.be.below(1e-12);
       const g = (fx.grad(f)(th) as fx.Tensor).dataSync();
       expect(scaledErr([fx.tensor(r.grad, [law.size], 'f64')], [fx.tensor(g, [law.size], 'f64')])).to.be.below(1e-12);
+    });
+
+    it('truncateEvery: the gradient sums each window of frame errors differentiated from the frozen start of the window', () => {
+      const th = law.init();
+      const scale = 0.25;
+      // frames at steps 4, 8, 12; cuts every 8 steps: frames 1-2 see the rollout from state0, frame 3 from a frozen s_8
+      const s8 = frameRollout(sim, every)(state0, { ...sim.params(), theta: th }, 2)[1];
+      const windows = (t: fx.Tensor): fx.Tensor =>
+        fx.add(
+          fx.mul(2 / 3, trajectoryLoss(sim, { state0, frames: obs.frames.slice(0, 2) }, t, every, scale)),
+          fx.mul(1 / 3, trajectoryLoss(sim, { state0: s8, frames: obs.frames.slice(2) }, t, every, scale)),
+        );
+      const truncated = (t: fx.Tensor): fx.Tensor => trajectoryLoss(sim, obs, t, every, scale, 8);
+      const want = (fx.grad(windows)(th) as fx.Tensor).dataSync();
+      const got = (fx.grad(truncated)(th) as fx.Tensor).dataSync();
+      expect(relErr(got, want)).to.be.below(1e-10);
+      expect(truncated(th).item()).to.be.closeTo(trajectoryLoss(sim, obs, th, every, scale).item(), 1e-15);
+      const full = (fx.grad((t: fx.Tensor) => trajectoryLoss(sim, obs, t, every, scale))(th) as fx.Tensor).dataSync();
+      expect(relErr(got, full)).to.be.above(1e-3, 'the cut must change the gradient');
+      // jitted, at scale 1; a cut at the last frame or beyond is no cut
+      const jitted = trajectoryValueAndGrad(sim, every, 8)(th, obs).grad;
+      expect(
+        relErr(
+          jitted,
+          got.map((g) => g * scale * scale),
+        ),
+      ).to.be.below(1e-10);
+      expect(relErr(trajectoryValueAndGrad(sim, every, 12)(th, obs).grad, trajectoryValueAndGrad(sim, every)(th, obs).grad)).to.be.below(
+        1e-14,
+      );
+      expect(() => trajectoryValueAndGrad(sim, every, 6)).to.throw(/truncateEvery must be a positive multiple of every \(4\), got 6/);
     });
 
     it('a seeded 30-iteration Adam run cuts the trajectory loss by more than 20x (58x when written)', () => {
