@@ -84,3 +84,8 @@ export function root(
     return [null, ...pullP(ops.neg(lambda))];
   });
 }
+
+/** JAX's name for `root` (jax.lax.custom_root). */
+export const customRoot = root;
+/** JAX's name for `linearSolve` (jax.lax.custom_linear_solve). */
+export const customLinearSolve = linearSolve;

@@ -33,7 +33,7 @@ export { splitVjp, type SplitVjp } from './splitVjp.js';
 export { jitCarry, CarriedStep, type JitCarryOptions } from './jitCarry.js';
 export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
 export { checkpoint } from './checkpoint.js';
-export { hostCall, linearSolve, root, type LinearSolveOptions } from './implicit.js';
+export { hostCall, linearSolve, root, customLinearSolve, customRoot, type LinearSolveOptions } from './implicit.js';
 export { odeint, type OdeintOptions, type Dynamics } from './odeint.js';
 export { rolloutGrowth, windowAmplification, type RolloutGrowth } from './lyapunov.js';
 export {

@@ -131,4 +131,9 @@ describe('root: implicit function theorem through Newton on the host', () => {
       ),
     ).to.be.below(1e-12);
   });
+
+  it("is also exported under JAX's names (customRoot, customLinearSolve)", () => {
+    expect(fx.customRoot).to.equal(fx.root);
+    expect(fx.customLinearSolve).to.equal(fx.linearSolve);
+  });
 });
