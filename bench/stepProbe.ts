@@ -24,10 +24,13 @@ export function poissonStepProblem(points = 4096, layers: readonly number[] = [2
   return { net, loss };
 }
 
+/** Issue 24's FNO-1D (the FNO paper's Burgers size): lift to 64, 4 Fourier layers of 16 modes, projection 128. */
+export const fnoStepModel = () => fx.operators.fno({ dim: 1, modes: 16, width: 64, layers: 4, projection: 128, seed: 0 });
+
 /** Issue 24's FNO-1D step problem (bench/fno.ts, bench/profile.ts): batch 20, lift to 64, 4 Fourier layers of 16
  * modes, projection 128, on n grid points; random inputs and targets (the cost does not depend on the values). */
 export function fnoStepProblem(n: number) {
-  const model = fx.operators.fno({ dim: 1, modes: 16, width: 64, layers: 4, projection: 128, seed: 0 });
+  const model = fnoStepModel();
   return { model, a: fx.random.normal(1, [20, n]), y: fx.random.normal(2, [20, n]) };
 }
 

@@ -13,12 +13,13 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { deeponet, fno, gridCoords, OperatorTrainer, type OperatorModel, type OperatorSamples } from '../operators/index.js';
+import { deeponet, gridCoords, OperatorTrainer, type OperatorModel, type OperatorSamples } from '../operators/index.js';
 import { PinnTrainer, problems } from '../pinn/index.js';
 import { Adam, FusedAdam } from '../optim/index.js';
 import { flattenTree, unflattenTree } from '../nn/flat.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG } from './results.js';
+import { fnoStepModel } from './stepProbe.js';
 
 const quick = process.argv.includes('--quick');
 const onlyArg = process.argv.indexOf('--only');
@@ -154,21 +155,20 @@ function pinnCase(): Variant[] {
   ];
 }
 
-const fnoModel = () => fno({ dim: 1, modes: 16, width: 64, layers: 4, projection: 128, seed: 0 });
 const cases: Case[] = [
   {
     key: 'fno256',
     problem: 'FNO-1D n=256, batch 20',
     blocks: quick ? 3 : 10,
     block: 1,
-    variants: () => operatorCase(fnoModel, syntheticSamples(1000, 256, 1), 20),
+    variants: () => operatorCase(fnoStepModel, syntheticSamples(1000, 256, 1), 20),
   },
   {
     key: 'fno1024',
     problem: 'FNO-1D n=1024, batch 20',
     blocks: quick ? 1 : 3,
     block: 1,
-    variants: () => operatorCase(fnoModel, syntheticSamples(200, 1024, 3), 20),
+    variants: () => operatorCase(fnoStepModel, syntheticSamples(200, 1024, 3), 20),
   },
   {
     key: 'deeponet',
