@@ -68,6 +68,15 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
     expect(supported.map((r) => r.name)).to.include.members(['scatterAdd', 'gather (repeated indices)', 'matmul batched TT', 'max axis']);
   });
 
+  it("matmuls and reductions off the kernels' block and tile sizes match on both kernel targets (register blocks, workgroup tiles)", () => {
+    for (const target of ['cpu', 'gpu'] as const) {
+      const rows = report.targets[target];
+      expect(rows.length, target).to.be.above(10);
+      const bad = rows.filter((r) => r.error || !(r.compiled < 1e-5));
+      expect(bad, `${target}: ${JSON.stringify(bad, null, 1)}`).to.deep.equal([]);
+    }
+  });
+
   it('f64 values and FFTs fail with an error naming the backend and what it lacks', () => {
     for (const [name, error] of UNSUPPORTED) {
       const rows = report.rows.filter((r) => name.test(r.name));

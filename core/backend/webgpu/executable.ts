@@ -99,6 +99,37 @@ export class WebGpuExecutable {
     } else this.ctx.device.queue.writeBuffer(this.arena, slot.offset * 4, a.dataSync());
   }
 
+  /**
+   * @internal for bench/webgpuProfile.ts: each dispatch submitted alone `reps` times on the arena as it is
+   * (after a run, so its values are real), best wall time of submit + onSubmittedWorkDone, in ms. SwiftShader
+   * offers no timestamp queries, so this is how a kernel's share of a step is measured.
+   */
+  async timeEach(reps: number): Promise<Array<{ label: string; ms: number }>> {
+    const { device } = this.ctx;
+    const once = async (s?: (typeof this.steps)[number]): Promise<number> => {
+      const t0 = performance.now();
+      const enc = device.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      if (s) {
+        pass.setPipeline(s.pipeline);
+        pass.setBindGroup(0, s.bind);
+        pass.dispatchWorkgroups(...s.kernel.groups);
+      }
+      pass.end();
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
+      return performance.now() - t0;
+    };
+    const bestOf = async (s?: (typeof this.steps)[number]): Promise<number> => {
+      let b = Infinity;
+      for (let r = 0; r < reps; r++) b = Math.min(b, await once(s));
+      return b;
+    };
+    const rows = [{ label: '(empty submit)', ms: await bestOf() }];
+    for (const s of this.steps) rows.push({ label: s.kernel.label, ms: await bestOf(s) });
+    return rows;
+  }
+
   /** Frees the arena; the executable must not be run afterwards. */
   dispose(): void {
     this.disposed = true;

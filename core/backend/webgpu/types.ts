@@ -65,7 +65,14 @@ export interface WgDevice {
 }
 export interface WgAdapter {
   readonly limits: WgLimits;
-  readonly info?: { readonly vendor: string; readonly architecture: string; readonly description: string };
+  readonly info?: {
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly description: string;
+    readonly isFallbackAdapter?: boolean;
+  };
+  /** the older place of the flag (before it moved into info) */
+  readonly isFallbackAdapter?: boolean;
   requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<WgDevice>;
 }
 /** navigator.gpu, or the `gpu` object of Node's `webgpu` package. */
