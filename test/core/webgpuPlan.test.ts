@@ -48,6 +48,18 @@ describe('webgpu backend: planning and WGSL generation', () => {
     expect(wide.kernels[0].wgsl).not.to.match(/var<workgroup>/);
   });
 
+  it('for a CPU emulation a large elementwise loop runs 16 consecutive elements per thread in fewer workgroups', () => {
+    const f = (a: fx.Tensor) => fx.tanh(fx.mul(a, 2));
+    const gpu = planProgram(graph(f, [1024, 32]));
+    const cpu = planProgram(graph(f, [1024, 32]), 'cpu');
+    expect(gpu.kernels[0].groups).to.deep.equal([512, 1, 1]);
+    expect(cpu.kernels[0].groups).to.deep.equal([32, 1, 1]);
+    expect(cpu.kernels[0].wgsl).to.match(/fn element\(i: u32\)/);
+    expect(cpu.kernels[0].wgsl).to.match(/min\(first \+ 16u, 32768u\)/);
+    // small loops keep one element per thread
+    expect(planProgram(graph(f, [40]), 'cpu').kernels[0].wgsl).not.to.match(/fn element/);
+  });
+
   it('SwiftShader and fallback adapters count as CPU emulations', () => {
     const limits = {} as never;
     const requestDevice = async () => ({}) as never;

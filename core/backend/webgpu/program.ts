@@ -20,6 +20,7 @@ import {
   gatherKernel,
   matmulKernel,
   blockedMatmulKernel,
+  launchFor,
   padKernel,
   reduceKernel,
   scatterAddKernels,
@@ -215,5 +216,11 @@ export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Progra
     const data = o.dataSync();
     return [{ ...slot(o), data: data instanceof Int32Array ? data : Float32Array.from(data) }];
   });
-  return { arenaBytes: Math.max(total, 256), inputs: graph.inputs.map(slot), outputs: graph.outputs.map(slot), constants, kernels };
+  return {
+    arenaBytes: Math.max(total, 256),
+    inputs: graph.inputs.map(slot),
+    outputs: graph.outputs.map(slot),
+    constants,
+    kernels: kernels.map((k) => launchFor(k, target)),
+  };
 }
