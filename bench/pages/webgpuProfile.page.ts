@@ -3,7 +3,7 @@
 // pipelines, shader modules, submits, writes, map-backs), and each dispatch of the compiled step is then
 // timed alone. Publishes globalThis.fluxionWebGpuProfile.
 import * as fx from '../../core/index.js';
-import { requestWebGpuBackend } from '../../core/backend/webgpu/index.js';
+import { disposeResident, requestWebGpuBackend } from '../../core/backend/webgpu/index.js';
 import type { WgGpu } from '../../core/backend/webgpu/types.js';
 import { lrHat, pinnProblem, type AdamState } from '../../test/support/pinnAdamStep.js';
 
@@ -12,14 +12,15 @@ export interface WebGpuProfile {
   features: string[];
   problems: Array<{
     name: string;
-    kernels: number;
+    dispatches: number;
     /** wall ms of the first call (tracing, planning, shader compilation) and the best of the later ones */
     firstMs: number;
     stepMs: number;
-    /** WebGPU calls per step, counted over the later calls */
+    /** WebGPU calls per step, counted over the calls after the second */
     callsPerStep: Record<string, number>;
-    /** each dispatch alone: best ms of submit + onSubmittedWorkDone */
-    kernelsAlone: Array<{ label: string; ms: number }>;
+    /** each dispatch's best ms (WebGpuExecutable.timeEach), by timestamp queries where the device has them */
+    timestamps: boolean;
+    kernels: Array<{ label: string; ms: number }>;
   }>;
   error?: string;
 }
@@ -47,6 +48,7 @@ function countingGpu(gpu: WgGpu): WgGpu {
       if (!adapter) return null;
       return {
         limits: adapter.limits,
+        features: adapter.features,
         info: adapter.info,
         requestDevice: async (d) => {
           const device = await adapter.requestDevice(d);
@@ -75,7 +77,7 @@ async function run(): Promise<WebGpuProfile> {
   if (!nav?.gpu) throw new Error('no navigator.gpu');
   const adapter = (await nav.gpu.requestAdapter()) as unknown as { features?: Set<string> } | null;
   const features = [...(adapter?.features ?? [])];
-  const gpu = await requestWebGpuBackend(countingGpu(nav.gpu));
+  const gpu = await requestWebGpuBackend(countingGpu(nav.gpu), { timestamps: true });
   const problems: WebGpuProfile['problems'] = [];
   for (const [name, points, layers] of [
     ['1024 pts, 2-32-32-1', 1024, [2, 32, 32, 1]],
@@ -87,12 +89,17 @@ async function run(): Promise<WebGpuProfile> {
     let s: Array<fx.Tensor | Awaited<ReturnType<typeof gpu.upload>>> = inputs.slice(0, n);
     const call = async () => {
       const [loss, ...next] = g(...s, xd, inputs[n + 1]);
+      disposeResident(s);
       s = next;
       await loss.data();
+      loss.dispose();
     };
     let t0 = performance.now();
     await call();
     const firstMs = performance.now() - t0;
+    // the second call's outputs are new buffers (the first call's, its inputs, are still live while it runs);
+    // from the third on they reuse the buffers of the state disposed a step before
+    await call();
     for (const k of Object.keys(counts)) delete counts[k];
     const reps = 3;
     let stepMs = Infinity;
@@ -109,7 +116,8 @@ async function run(): Promise<WebGpuProfile> {
       ),
     );
     await exe.run(inputs)[0].data();
-    problems.push({ name, kernels: exe.kernelCount, firstMs, stepMs, callsPerStep, kernelsAlone: await exe.timeEach(3) });
+    const { timestamps, ms } = await exe.timeEach(3);
+    problems.push({ name, dispatches: exe.kernelCount, firstMs, stepMs, callsPerStep, timestamps, kernels: ms });
   }
   return { adapter: gpu.adapter, features, problems };
 }

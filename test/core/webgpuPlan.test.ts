@@ -62,14 +62,16 @@ describe('webgpu backend: planning and WGSL generation', () => {
 
   it('SwiftShader and fallback adapters count as CPU emulations', () => {
     const limits = {} as never;
+    const features = new Set<string>();
     const requestDevice = async () => ({}) as never;
-    const ss = { limits, requestDevice, info: { vendor: 'google', architecture: 'swiftshader', description: '' } };
+    const ss = { limits, features, requestDevice, info: { vendor: 'google', architecture: 'swiftshader', description: '' } };
     const fallback = {
       limits,
+      features,
       requestDevice,
       info: { vendor: 'mesa', architecture: '', description: 'llvmpipe', isFallbackAdapter: true },
     };
-    const gpu = { limits, requestDevice, info: { vendor: 'nvidia', architecture: 'hopper', description: '' } };
+    const gpu = { limits, features, requestDevice, info: { vendor: 'nvidia', architecture: 'hopper', description: '' } };
     expect([ss, fallback, gpu].map(emulatesOnCpu)).to.deep.equal([true, true, false]);
   });
 

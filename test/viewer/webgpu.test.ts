@@ -114,4 +114,8 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
   it('outputs stay valid after being fed back as inputs (fresh buffers per call)', () => {
     expect(report.residentRepeat).to.equal(true);
   });
+
+  it("a disposed output's buffer serves the next output, and a read asked for before the dispose keeps its values", () => {
+    expect(report.recycled).to.equal('3,5,7 | 21,41,61');
+  });
 });

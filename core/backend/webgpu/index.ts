@@ -51,6 +51,14 @@ export interface WebGpuBackend {
 
 const isLeaf = (x: unknown): x is Tensor | DeviceTensor => x instanceof Tensor || x instanceof DeviceTensor;
 
+/**
+ * Disposes every DeviceTensor of a pytree (host Tensors are left alone): a loop that drops each step's old state
+ * this way hands its buffers to the next step's outputs, so steps allocate no GPU memory.
+ */
+export function disposeResident(tree: unknown): void {
+  for (const t of leavesWhere(tree, isLeaf, 'a Tensor or DeviceTensor')) if (t instanceof DeviceTensor) t.dispose();
+}
+
 /** A CPU emulation of WebGPU: a fallback adapter, or SwiftShader (Chromium's, which does not flag itself as one). */
 export function emulatesOnCpu(adapter: WgAdapter): boolean {
   const info = adapter.info;
@@ -64,6 +72,8 @@ export function emulatesOnCpu(adapter: WgAdapter): boolean {
 export interface WebGpuOptions {
   /** kernels shaped for a GPU or for a CPU emulation; by default 'cpu' where emulatesOnCpu(adapter), else 'gpu' */
   readonly target?: KernelTarget;
+  /** ask for timestamp queries where the adapter has them (bench/webgpuProfile.ts times each dispatch with them) */
+  readonly timestamps?: boolean;
 }
 
 /**
@@ -84,6 +94,7 @@ export async function requestWebGpuBackend(gpu?: WgGpu, options: WebGpuOptions =
   // the defaults cap a binding at 128 MiB; ask for what the adapter offers, since a whole graph lives in one buffer
   const device = await adapter.requestDevice({
     requiredLimits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize },
+    requiredFeatures: options.timestamps && adapter.features?.has('timestamp-query') ? ['timestamp-query'] : [],
   });
   const ctx = new WebGpuContext(device);
   const pipelines: PipelineCache = new Map();

@@ -33,6 +33,8 @@ export type WebGpuReport =
       training: TrainingRun | { error: string };
       /** the same output read twice after two runs on resident inputs */
       residentRepeat: boolean;
+      /** recycledRead's two reads */
+      recycled: string;
     };
 
 export const TRAIN = { points: 256, layers: [2, 16, 16, 1], steps: 5 };
@@ -139,6 +141,16 @@ async function residentRepeat(gpu: WebGpuBackend): Promise<boolean> {
   return Array.from(bv).join() === '3,5,7' && Array.from(cv).join() === '7,11,15';
 }
 
+/** A disposed output's buffer goes to the next output of its size; a read asked for before the dispose still sees the old values. */
+async function recycledRead(gpu: WebGpuBackend): Promise<string> {
+  const f = gpu.jit((a: fx.Tensor) => fx.add(fx.mul(a, 2), 1));
+  const b = f(gpu.upload(fx.tensor([1, 2, 3], [3])));
+  const pending = b.data();
+  b.dispose();
+  const c = f(fx.tensor([10, 20, 30], [3]));
+  return [await pending, await c.data()].map((d) => Array.from(d).join()).join(' | ');
+}
+
 async function report(): Promise<WebGpuReport> {
   let gpu: WebGpuBackend;
   try {
@@ -160,6 +172,7 @@ async function report(): Promise<WebGpuReport> {
     pinn: await pinnGrad(gpu),
     training: await training(gpu),
     residentRepeat: await residentRepeat(gpu),
+    recycled: await recycledRead(gpu),
   };
 }
 
