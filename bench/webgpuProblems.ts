@@ -4,7 +4,7 @@
 // step ends by awaiting a read-back of one output (the loss, or the product) so that it is complete.
 // Core-only imports: it bundles for a browser tab.
 import * as fx from '../core/index.js';
-import type { WebGpuBackend } from '../core/backend/webgpu/index.js';
+import { disposeResident, type WebGpuBackend } from '../core/backend/webgpu/index.js';
 import { lrHat, pinnProblem } from '../test/support/pinnAdamStep.js';
 
 export interface Problem {
@@ -32,7 +32,10 @@ function matmul(n: number): Problem {
   };
 }
 
-/** One Adam step; the webgpu one keeps parameters, moments and points resident and reads back the loss. */
+/**
+ * One Adam step; the webgpu one keeps parameters, moments and points resident, reads back the loss and disposes
+ * the old state, so its steps create no buffers.
+ */
 function pinnStep(points: number, layers: number[]): Problem {
   const { state, x, step } = pinnProblem(points, layers);
   const lr = lrHat(1);
@@ -47,8 +50,10 @@ function pinnStep(points: number, layers: number[]): Problem {
       let s: Parameters<typeof g>[0] = state;
       return async () => {
         const [loss, next] = g(s, xd, lr);
+        disposeResident(s); // as a training loop would: the next step's outputs reuse the buffers
         s = next;
         await loss.data();
+        loss.dispose();
       };
     },
   };

@@ -20,10 +20,33 @@ type State = { p: PyTree; m: PyTree; v: PyTree };
 type Constants = { b1: Tensor; c1: Tensor; b2: Tensor; c2: Tensor; eps: Tensor; wd: Tensor };
 /** Per-step scalars: lr / (1 - b1^t), 1 / sqrt(1 - b2^t) and AdamW's shrink factor 1 - lr wd. */
 type StepScalars = { stepSize: Tensor; invSqrtBc2: Tensor; shrink: Tensor };
-type Scalars = { k: Constants; h: StepScalars };
+/** What adamLeaf reads besides the tensors: pass it as an input of the compiled step. */
+export type AdamScalars = { k: Constants; h: StepScalars };
+type Scalars = AdamScalars;
 
-/** One Adam update of one parameter tensor in primitives (the formulas of adam.ts), which the compiler fuses into loops. */
-function adamLeaf(p: Tensor, g: Tensor, m: Tensor, v: Tensor, { k, h }: Scalars, s: AdamSettings): [Tensor, Tensor, Tensor] {
+/** The settings' scalar inputs, fixed for a run. */
+export function adamConstants(s: AdamSettings): AdamScalars['k'] {
+  const [b1, b2] = s.betas;
+  const c = (x: number): Tensor => ops.scalar(x, 'f32');
+  return { b1: c(b1), c1: c(1 - b1), b2: c(b2), c2: c(1 - b2), eps: c(s.eps), wd: c(s.weightDecay) };
+}
+
+/** The scalar inputs of update number `t` (1, 2, ...). */
+export function adamStepScalars(s: AdamSettings, t: number): AdamScalars['h'] {
+  const lr = s.lr(t - 1);
+  const [b1, b2] = s.betas;
+  return {
+    stepSize: ops.scalar(lr / (1 - b1 ** t)),
+    invSqrtBc2: ops.scalar(1 / Math.sqrt(1 - b2 ** t)),
+    shrink: ops.scalar(s.decoupled ? 1 - lr * s.weightDecay : 1),
+  };
+}
+
+/**
+ * One Adam update of one parameter tensor in primitives (the formulas of adam.ts), which the compiler fuses into
+ * loops: [parameter, first moment, second moment] after it.
+ */
+export function adamLeaf(p: Tensor, g: Tensor, m: Tensor, v: Tensor, { k, h }: Scalars, s: AdamSettings): [Tensor, Tensor, Tensor] {
   // the L2 term is traced once per use so that the moments' loops compute it inline instead of storing it
   const grad = (): Tensor => (s.decoupled || !s.weightDecay ? g : ops.add(g, ops.mul(p, k.wd)));
   const m2 = ops.add(ops.mul(m, k.b1), ops.mul(grad(), k.c1));
@@ -60,9 +83,7 @@ export class FusedAdam<P, A extends unknown[], Aux> {
       like as PyTree,
       ls.map((t) => new Tensor(t.shape, 'f32', new Float32Array(t.size))),
     );
-    const [b1, b2] = this.s.betas;
-    const c = (x: number): Tensor => ops.scalar(x, 'f32');
-    this.constants = { b1: c(b1), c1: c(1 - b1), b2: c(b2), c2: c(1 - b2), eps: c(this.s.eps), wd: c(this.s.weightDecay) };
+    this.constants = adamConstants(this.s);
     this.step = jitCarry(
       (st: State, h: Scalars, ...args: PyTree[]): [State, [Tensor, PyTree]] => {
         const [[loss, aux], g] = lossAndGrad(st.p as P, ...(args as A));
@@ -95,15 +116,8 @@ export class FusedAdam<P, A extends unknown[], Aux> {
 
   /** One update from the gradient at `args`; returns the loss and aux values at the parameters before the update. */
   update(...args: A): [Tensor, Aux] {
-    const lr = this.s.lr(this.t);
     const t = this.t + 1;
-    const [b1, b2] = this.s.betas;
-    const h: StepScalars = {
-      stepSize: ops.scalar(lr / (1 - b1 ** t)),
-      invSqrtBc2: ops.scalar(1 / Math.sqrt(1 - b2 ** t)),
-      shrink: ops.scalar(this.s.decoupled ? 1 - lr * this.s.weightDecay : 1),
-    };
-    const out = this.step.call({ k: this.constants, h }, ...(args as PyTree[]));
+    const out = this.step.call({ k: this.constants, h: adamStepScalars(this.s, t) }, ...(args as PyTree[]));
     this.t = t;
     return out as [Tensor, Aux];
   }

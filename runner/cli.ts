@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { RUN_BACKENDS } from './backendChoice.js';
 import { ConfigError, DivergenceError, EXIT, IoError } from './errors.js';
 import { runConfig, validateFile } from './run.js';
 import { runWarnings } from './warnings.js';
@@ -43,10 +44,11 @@ function parseSteps(v: string, option = '--steps'): number {
   return n;
 }
 
-function parseBackend(v: string | undefined): BackendName | undefined {
+/** `--backend`'s value, one of `allowed` (a run also takes webgpu; sweeps and bench the synchronous backends). */
+function parseBackend<B extends string>(v: string | undefined, allowed: readonly B[]): B | undefined {
   if (v === undefined) return undefined;
-  if (!(BACKENDS as readonly string[]).includes(v)) throw new ConfigError(`--backend: expected one of ${BACKENDS.join(', ')}, got '${v}'`);
-  return v as BackendName;
+  if (!(allowed as readonly string[]).includes(v)) throw new ConfigError(`--backend: expected one of ${allowed.join(', ')}, got '${v}'`);
+  return v as B;
 }
 
 /** Collects repeated `--set` options. */
@@ -92,7 +94,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .argument('<config>', 'config file (.yaml)')
     .option('--out <dir>', 'run directory (default runs/<name>)')
     .option('--resume', 'continue from the latest checkpoint in the run directory')
-    .option('--backend <name>', `compute backend: ${BACKENDS.join(' | ')}`)
+    .option('--backend <name>', `compute backend: ${RUN_BACKENDS.join(' | ')}`)
     .option('--steps <n>', 'override training.steps')
     .option('--quiet', 'no progress output')
     .option('--set <key=value>', SET_HELP, collect, [])
@@ -105,7 +107,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
         configDir: flags.configDir,
         outDir: flags.out,
         resume: !!flags.resume,
-        backend: parseBackend(flags.backend),
+        backend: parseBackend(flags.backend, RUN_BACKENDS),
         steps: flags.steps === undefined ? undefined : parseSteps(flags.steps),
         quiet: !!flags.quiet,
         trainerFactory: deps.trainerFactory,
@@ -127,7 +129,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
       const common = {
         sweepPath,
         outDir: flags.out,
-        backend: parseBackend(flags.backend),
+        backend: parseBackend(flags.backend, BACKENDS),
         quiet: !!flags.quiet,
         log: (line: string) => err(`${line}\n`),
         tty: deps.err === undefined ? process.stderr : undefined,
@@ -289,7 +291,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--backend <names>', `comma-separated backends (default wasm): ${BACKENDS.join(', ')}`)
     .option('--reps <n>', 'timed repeats per problem, best is reported (default 5)')
     .action(async (flags: { backend?: string; reps?: string }) => {
-      const backends = (flags.backend ?? 'wasm').split(',').map((b) => parseBackend(b.trim()) as BackendName);
+      const backends = (flags.backend ?? 'wasm').split(',').map((b) => parseBackend(b.trim(), BACKENDS) as BackendName);
       const reps = flags.reps === undefined ? 5 : parseSteps(flags.reps, '--reps');
       const { runBench, formatBenchRow } = await import('./bench.js');
       out(`backend     problem${' '.repeat(30)}best of ${reps}\n`);

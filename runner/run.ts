@@ -30,6 +30,7 @@ import {
 import { makeProgress, type Progress } from './progress.js';
 import { runWarnings } from './warnings.js';
 import type { RunConfig } from './schema.js';
+import { applyBackend, type RunBackend } from './backendChoice.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
 
 export interface RunOptions {
@@ -37,7 +38,7 @@ export interface RunOptions {
   /** Run directory; default runs/<name>. */
   outDir?: string;
   resume?: boolean;
-  backend?: BackendName;
+  backend?: RunBackend;
   /** Overrides training.steps. */
   steps?: number;
   /** `--set key.path=value` assignments, applied to the config file's data before validation. */
@@ -65,15 +66,6 @@ export function configHash(config: RunConfig): string {
     .update(JSON.stringify({ ...rest, training: trainingRest }))
     .digest('hex')
     .slice(0, 16);
-}
-
-function applyBackend(name: string): void {
-  if (name === 'auto') return;
-  try {
-    setBackend(name as BackendName);
-  } catch (e) {
-    throw new ConfigError(`backend: ${(e as Error).message}`);
-  }
 }
 
 /** First non-finite quantity of a step, for the divergence message. */
@@ -283,7 +275,7 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   for (const w of warnings) log(`warning: ${w}`);
   if (o.backend !== undefined) config.backend = o.backend;
   const outDir = resolve(o.outDir ?? join('runs', config.name));
-  applyBackend(config.backend);
+  await applyBackend(config.backend);
 
   // held until this function returns or throws; a signal before training starts releases it and ends the process
   const lock = lockRunDir(outDir);

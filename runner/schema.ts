@@ -173,13 +173,19 @@ const trainingShape = (steps: number, logEvery: number, checkpointEvery: number)
 });
 
 const dtypeEnum = z.enum(['f32', 'f64']);
-const backendEnum = z.enum(['auto', 'wasm', 'gpu', 'js']);
+const backendEnum = z.enum(['auto', 'wasm', 'gpu', 'js', 'webgpu']);
 const runName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a run name of letters, digits, ".", "_", "-"');
 
 const common = {
   name: runName.describe('Run name: outputs go to runs/<name>/ (letters, digits, ".", "_", "-").').meta({ examples: ['poisson2d'] }),
   seed: z.number().int().nonnegative().default(0).describe('Seed of every random draw (initialisation, sampling, data).'),
-  backend: backendEnum.default('auto').describe('Compute backend (auto: wasm; --backend overrides).'),
+  backend: backendEnum
+    .default('auto')
+    .describe(
+      'Compute backend; --backend overrides. auto: wasm (webgpu only when named: the trainers step synchronously). ' +
+        'webgpu (WGSL compute shaders) needs a WebGPU adapter, in Node from the webgpu package; for now a run on it exits 2 ' +
+        'saying what is missing (no adapter, or the trainers, which do not run on webgpu yet).',
+    ),
 };
 const dtype = dtypeEnum.default('f32').describe('Floating-point type of training.');
 

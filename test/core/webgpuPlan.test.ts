@@ -3,7 +3,7 @@
 // what the backend cannot run, and the skip message where no WebGPU exists.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
-import { planProgram, requestWebGpuBackend, WebGpuUnsupported } from '../../core/backend/webgpu/index.js';
+import { emulatesOnCpu, planProgram, requestWebGpuBackend, WebGpuUnsupported } from '../../core/backend/webgpu/index.js';
 import { wgslLit } from '../../core/kernels/wgsl.js';
 
 const graph = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], ...shapes: number[][]) =>
@@ -28,6 +28,51 @@ describe('webgpu backend: planning and WGSL generation', () => {
     expect(k.wgsl).to.match(/var<workgroup> ta: array<f32, 256>/);
     expect(k.wgsl).to.match(/workgroupBarrier/);
     expect(k.groups).to.deep.equal([3, 3, 1]);
+  });
+
+  it("for a CPU emulation ('cpu' target) matmuls and reductions never synchronise a workgroup", () => {
+    const p = planProgram(
+      graph((a, b) => fx.sum(fx.matmul(a, b), 0), [40, 24], [24, 33]),
+      'cpu',
+    );
+    for (const k of p.kernels) expect(k.wgsl).not.to.match(/var<workgroup>|workgroupBarrier/);
+    // 8 rows x 4 columns per thread: 5 x 9 blocks, one 16-thread workgroup
+    const mm = p.kernels[0].wgsl;
+    expect(mm).to.match(/var c7_3 = 0\.0;/);
+    expect(mm).not.to.match(/c8_0|c0_4/);
+    expect(p.kernels[0].groups).to.deep.equal([3, 1, 1]);
+    const wide = planProgram(
+      graph((a) => fx.sum(a, 1), [3, 1000]),
+      'cpu',
+    );
+    expect(wide.kernels[0].wgsl).not.to.match(/var<workgroup>/);
+  });
+
+  it('for a CPU emulation a large elementwise loop runs 16 consecutive elements per thread in fewer workgroups', () => {
+    const f = (a: fx.Tensor) => fx.tanh(fx.mul(a, 2));
+    const gpu = planProgram(graph(f, [1024, 32]));
+    const cpu = planProgram(graph(f, [1024, 32]), 'cpu');
+    expect(gpu.kernels[0].groups).to.deep.equal([512, 1, 1]);
+    expect(cpu.kernels[0].groups).to.deep.equal([32, 1, 1]);
+    expect(cpu.kernels[0].wgsl).to.match(/fn element\(i: u32\)/);
+    expect(cpu.kernels[0].wgsl).to.match(/min\(first \+ 16u, 32768u\)/);
+    // small loops keep one element per thread
+    expect(planProgram(graph(f, [40]), 'cpu').kernels[0].wgsl).not.to.match(/fn element/);
+  });
+
+  it('SwiftShader and fallback adapters count as CPU emulations', () => {
+    const limits = {} as never;
+    const features = new Set<string>();
+    const requestDevice = async () => ({}) as never;
+    const ss = { limits, features, requestDevice, info: { vendor: 'google', architecture: 'swiftshader', description: '' } };
+    const fallback = {
+      limits,
+      features,
+      requestDevice,
+      info: { vendor: 'mesa', architecture: '', description: 'llvmpipe', isFallbackAdapter: true },
+    };
+    const gpu = { limits, features, requestDevice, info: { vendor: 'nvidia', architecture: 'hopper', description: '' } };
+    expect([ss, fallback, gpu].map(emulatesOnCpu)).to.deep.equal([true, true, false]);
   });
 
   it('scatter-add zeroes its output, then adds with an atomic compare-exchange loop', () => {

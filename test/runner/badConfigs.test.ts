@@ -267,7 +267,7 @@ describe('runner: invalid configs exit 2 naming the key path', () => {
     const file = writeConfig(dir, pinnYaml());
     for (const [argv, text] of [
       [['run', file, '--steps', 'ten'], "--steps: expected a positive integer, got 'ten'"],
-      [['run', file, '--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, got 'cuda'"],
+      [['run', file, '--backend', 'cuda'], "--backend: expected one of wasm, gpu, js, webgpu, got 'cuda'"],
       [['validate', `${dir}/missing.yaml`], 'cannot read config (ENOENT)'],
       [['run', file, '--stepz', '3'], "unknown option '--stepz'"],
     ] as [string[], string][]) {

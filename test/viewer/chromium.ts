@@ -65,13 +65,15 @@ export async function browserTools(what: string, ctx: Mocha.Context): Promise<Br
   return typeof tools === 'string' ? skipBecause(ctx, tools) : tools;
 }
 
-/** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx. */
+/** A context with its profile in `dir`, ready for page.evaluate callbacks compiled by tsx; `webgpu` adds WEBGPU_FLAGS. */
 export async function launchContext(
   tools: BrowserTools,
   dir: string,
   viewport: { width: number; height: number },
+  webgpu = false,
 ): Promise<BrowserContext> {
-  const context = await tools.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args: FLAGS, headless: true, viewport });
+  const args = webgpu ? [...FLAGS, ...WEBGPU_FLAGS] : FLAGS;
+  const context = await tools.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, args, headless: true, viewport });
   // tsx compiles the tests with esbuild's keepNames, which wraps named functions in the callbacks
   // sent to page.evaluate in a `__name(...)` helper that the page lacks.
   await context.addInitScript('globalThis.__name = (f) => f;');

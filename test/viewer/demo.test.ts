@@ -1,6 +1,7 @@
 // End-to-end: the in-browser training demo (viewer/demo, served at /demo.html) in real headless
 // Chromium. Chromium's SwiftShader gives WebGL2 without a GPU, so the gpu backend runs its gpu.js
-// kernels as real WebGL2 shaders here. Skips, saying why, when Chromium, playwright-core or esbuild
+// kernels as real WebGL2 shaders here; with the WebGPU flags it gives a WebGPU adapter too, and the demo
+// then trains on the webgpu backend. Skips, saying why, when Chromium, playwright-core or esbuild
 // is missing.
 import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { serveRun, type ViewerServer } from '../../viewer/index.js';
 import { getBackend, setBackend, type BackendName } from '../../core/backend/index.js';
 import { createPoissonDemo, grid } from '../../viewer/demo/poisson.js';
 import type { DemoState } from '../../viewer/demo/main.js';
-import { browserTools, launchContext, shots } from './chromium.js';
+import { browserTools, launchContext, shots, type BrowserTools } from './chromium.js';
 
 /** Enough Adam steps for the loss to fall by two decades (0.52 -> ~5e-3 at step 150 on both backends). */
 const GPU_STEPS = 150;
@@ -77,10 +78,11 @@ describe('in-browser training demo (headless Chromium)', function () {
   let context: BrowserContext;
   let page: Page;
   let gpuRun: DemoState;
+  let tools: BrowserTools;
   const pageErrors: string[] = [];
 
   before(async function () {
-    const tools = await browserTools('demo end-to-end tests', this);
+    tools = await browserTools('demo end-to-end tests', this);
     tmp = mkdtempSync(join(tmpdir(), 'fluxion-demo-e2e-'));
     // The demo bundles core/, nn/ and optim/ too, so a freshness check would have to cover them all;
     // bundling takes about a second, so the test always bundles the current sources.
@@ -154,11 +156,42 @@ describe('in-browser training demo (headless Chromium)', function () {
     console.log(`    js: ${js.msPerStep.toFixed(1)} ms/step (gpu ${gpuRun.msPerStep.toFixed(1)} ms/step on ${gpuRun.mode})`);
   });
 
+  it('without WebGPU in the browser, the default is the gpu backend; asking for webgpu there is an error on the page', async () => {
+    expect(gpuRun.backend).to.equal('gpu');
+    const asked = await runDemo(page, `${server.url}demo.html?backend=webgpu&steps=3`, 20000);
+    expect(asked.error).to.match(/webgpu backend: /);
+    expect(asked.step).to.equal(0);
+  });
+
+  it('with WebGPU (SwiftShader), the default trains the whole Adam step as compute shaders, from the same loss', async () => {
+    const ctx = await launchContext(tools, join(tmp, 'profile-webgpu'), { width: 1280, height: 560 }, true);
+    try {
+      const p = ctx.pages()[0] ?? (await ctx.newPage());
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(e.message));
+      const run = await runDemo(p, `${server.url}demo.html?steps=${GPU_STEPS}`, 100000);
+      expect(run.error).to.equal(null);
+      expect(errors).to.deep.equal([]);
+      expect(run.backend).to.equal('webgpu');
+      expect(run.mode).to.match(/swiftshader/);
+      expect(await p.textContent('#backend')).to.contain('WGSL compute shaders on');
+      // same seed, f32 on both: the same first loss; two decades lower after 150 steps, as on the gpu backend
+      expect(Math.abs(run.losses[0] - gpuRun.losses[0]) / gpuRun.losses[0]).to.be.below(1e-4);
+      expect(run.losses[GPU_STEPS - 1]).to.be.below(0.05 * run.losses[0]);
+      expect(run.l2re).to.be.below(0.1);
+      console.log(
+        `    webgpu (${run.mode}): ${run.msPerStep.toFixed(1)} ms/step (gpu ${gpuRun.msPerStep.toFixed(1)}), loss ${run.losses[0].toExponential(2)} -> ${run.losses[GPU_STEPS - 1].toExponential(2)}, L2RE ${run.l2re.toExponential(2)}`,
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('shows a bad URL parameter as an error on the page instead of training', async () => {
     const bad = await runDemo(page, `${server.url}demo.html?backend=cuda`, 20000);
-    expect(bad.error).to.contain("expected 'gpu' or 'js'");
+    expect(bad.error).to.contain("expected 'webgpu', 'gpu' or 'js'");
     expect(bad.step).to.equal(0);
-    expect(await page.textContent('#status')).to.contain("?backend=cuda: expected 'gpu' or 'js'");
+    expect(await page.textContent('#status')).to.contain("?backend=cuda: expected 'webgpu', 'gpu' or 'js'");
     expect(await page.getAttribute('#status', 'class')).to.equal('error');
   });
 });

@@ -68,6 +68,15 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
     expect(supported.map((r) => r.name)).to.include.members(['scatterAdd', 'gather (repeated indices)', 'matmul batched TT', 'max axis']);
   });
 
+  it("matmuls and reductions off the kernels' block and tile sizes match on both kernel targets (register blocks, workgroup tiles)", () => {
+    for (const target of ['cpu', 'gpu'] as const) {
+      const rows = report.targets[target];
+      expect(rows.length, target).to.be.above(10);
+      const bad = rows.filter((r) => r.error || !(r.compiled < 1e-5));
+      expect(bad, `${target}: ${JSON.stringify(bad, null, 1)}`).to.deep.equal([]);
+    }
+  });
+
   it('f64 values and FFTs fail with an error naming the backend and what it lacks', () => {
     for (const [name, error] of UNSUPPORTED) {
       const rows = report.rows.filter((r) => name.test(r.name));
@@ -104,5 +113,9 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
 
   it('outputs stay valid after being fed back as inputs (fresh buffers per call)', () => {
     expect(report.residentRepeat).to.equal(true);
+  });
+
+  it("a disposed output's buffer serves the next output, and a read asked for before the dispose keeps its values", () => {
+    expect(report.recycled).to.equal('3,5,7 | 21,41,61');
   });
 });

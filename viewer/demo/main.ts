@@ -1,10 +1,11 @@
 // The in-browser demo page: trains the 1D Poisson PINN of poisson.ts in chunks of steps between
 // repaints, so the tab stays responsive, and plots the loss and the prediction live. State for
 // tests and curious users sits on window.fluxionDemo; body[data-ready] is set after the first step.
-// URL parameters: ?steps=N (default 2000), ?backend=gpu|js (default gpu), ?lr=, ?seed=.
+// URL parameters: ?steps=N (default 2000), ?backend=webgpu|gpu|js (default webgpu where the browser has a WebGPU
+// adapter, else gpu), ?lr=, ?seed=.
 import { drawChart } from '../app/chart.js';
 import { activate, parseBackend } from './backend.js';
-import { createPoissonDemo, type PoissonDemo } from './poisson.js';
+import { createPoissonDemo, createWebGpuPoissonDemo, type AsyncPoissonDemo } from './poisson.js';
 
 export interface DemoState {
   step: number;
@@ -65,8 +66,8 @@ function fail(e: unknown): void {
   document.body.dataset.ready = '1';
 }
 
-function draw(demo: PoissonDemo): void {
-  const ev = demo.evaluate();
+async function draw(demo: AsyncPoissonDemo): Promise<void> {
+  const ev = await demo.evaluate();
   state.l2re = ev.l2re;
   state.l2res.push(ev.l2re);
   state.l2reSteps.push(state.step);
@@ -85,26 +86,34 @@ function draw(demo: PoissonDemo): void {
   byId('ms').textContent = Number.isFinite(state.msPerStep) ? state.msPerStep.toFixed(1) : '-';
 }
 
-function start(): void {
+async function start(): Promise<void> {
   const q = new URLSearchParams(location.search);
   const maxSteps = numberParam(q, 'steps', 2000, true);
-  const active = activate(parseBackend(q.get('backend')));
+  const options = { lr: numberParam(q, 'lr', 5e-3, false), seed: numberParam(q, 'seed', 0, true, true) };
+  const active = await activate(parseBackend(q.get('backend')));
   state.backend = active.backend;
   state.mode = active.mode;
   if (active.note) console.warn(active.note);
   byId('backend').textContent =
-    `backend: ${active.backend} (gpu.js mode: ${active.backend === 'gpu' ? active.mode : 'none, CPU reference loops'})`;
-  const demo = createPoissonDemo({ lr: numberParam(q, 'lr', 5e-3, false), seed: numberParam(q, 'seed', 0, true, true) });
+    active.backend === 'webgpu'
+      ? `backend: webgpu (WGSL compute shaders on ${active.mode})`
+      : `backend: ${active.backend} (gpu.js mode: ${active.backend === 'gpu' ? active.mode : 'none, CPU reference loops'})`;
+  let demo: AsyncPoissonDemo;
+  if (active.webgpu) demo = createWebGpuPoissonDemo(active.webgpu, options);
+  else {
+    const sync = createPoissonDemo(options);
+    demo = { step: async () => sync.step(), evaluate: async () => sync.evaluate() };
+  }
   let timed = 0;
   let timedSteps = 0;
   let lastEval = -Infinity;
 
-  const chunk = (): void => {
+  const chunk = async (): Promise<void> => {
     try {
       const until = performance.now() + CHUNK_MS;
       do {
         const t0 = performance.now();
-        state.losses.push(demo.step());
+        state.losses.push(await demo.step());
         state.step++;
         // the first step traces, differentiates and compiles kernels: not a training step's cost
         if (state.step > 1) {
@@ -116,7 +125,7 @@ function start(): void {
           throw new Error(`loss is ${state.losses[state.losses.length - 1]} at step ${state.step}`);
       } while (state.step < maxSteps && performance.now() < until);
       if (state.step - lastEval >= EVAL_EVERY || state.step >= maxSteps) {
-        draw(demo);
+        await draw(demo);
         lastEval = state.step;
       }
       document.body.dataset.ready = '1';
@@ -134,8 +143,4 @@ function start(): void {
   setTimeout(chunk, 0);
 }
 
-try {
-  start();
-} catch (e) {
-  fail(e);
-}
+start().catch(fail);

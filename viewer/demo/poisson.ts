@@ -1,6 +1,7 @@
 // The demo's training problem, free of any DOM: 1D Poisson u''(x) = -pi^2 sin(pi x) on [0, 1] with
 // u(0) = u(1) = 0 (exact u = sin(pi x)), a small tanh MLP, exact second derivative by Taylor mode,
-// Adam on the flat parameter vector. The page (main.ts) drives step() in chunks and plots.
+// Adam on the flat parameter vector, or (createWebGpuPoissonDemo) the whole Adam step as WGSL compute shaders with
+// the parameters and moments resident on the GPU. The page (main.ts) drives step() in chunks and plots.
 import { Tensor } from '../../core/tensor.js';
 import * as ops from '../../core/ops.js';
 import { jit, valueAndGrad } from '../../core/api.js';
@@ -9,6 +10,9 @@ import { mlp, type MlpParams } from '../../nn/mlp.js';
 import { Adam } from '../../optim/adam.js';
 import { parseLr } from '../../optim/schedules.js';
 import { flattenTree, unflattenTree } from '../../nn/flat.js';
+import { leaves, unflatten, type PyTree } from '../../core/pytree.js';
+import { adamConstants, adamLeaf, adamStepScalars, type AdamScalars } from '../../optim/fusedAdam.js';
+import { disposeResident, type WebGpuBackend } from '../../core/backend/webgpu/index.js';
 
 export interface PoissonDemoOptions {
   /** Interior collocation points (a uniform grid, fixed). */
@@ -23,11 +27,24 @@ export interface PoissonDemoOptions {
   plotPoints?: number;
 }
 
+export interface Evaluation {
+  x: number[];
+  u: number[];
+  exact: number[];
+  l2re: number;
+}
+
 export interface PoissonDemo {
   /** One Adam step; returns the loss evaluated at the parameters before the update. */
   step(): number;
   /** Prediction on the plot grid and its relative L2 error against sin(pi x). */
-  evaluate(): { x: number[]; u: number[]; exact: number[]; l2re: number };
+  evaluate(): Evaluation;
+}
+
+/** The same, where values come back from a GPU asynchronously (webgpu). */
+export interface AsyncPoissonDemo {
+  step(): Promise<number>;
+  evaluate(): Promise<Evaluation>;
 }
 
 const column = (values: readonly number[]): Tensor => new Tensor([values.length, 1], 'f32', Float32Array.from(values));
@@ -37,7 +54,8 @@ export function grid(n: number, from: number, to: number): number[] {
   return Array.from({ length: n }, (_, i) => from + ((to - from) * i) / (n - 1));
 }
 
-export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
+/** The problem: network, loss, plot grid and the relative L2 error of a prediction on it. */
+function setup(o: PoissonDemoOptions) {
   const { points = 64, hidden = [32, 32], lr = 5e-3, seed = 0, boundaryWeight = 1, plotPoints = 101 } = o;
   if (!Number.isInteger(points) || points < 2) throw new Error(`createPoissonDemo points: expected an integer >= 2, got ${points}`);
   parseLr(lr, 'createPoissonDemo lr');
@@ -57,15 +75,28 @@ export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
     const boundary = net.apply(p, xb);
     return ops.add(ops.mean(ops.square(residual)), ops.mul(ops.mean(ops.square(boundary)), boundaryWeight));
   };
+  const px = grid(plotPoints, 0, 1);
+  const exact = px.map((v) => Math.sin(Math.PI * v));
+  const evaluation = (u: ArrayLike<number>): Evaluation => {
+    let num = 0,
+      den = 0;
+    exact.forEach((e, i) => {
+      num += (u[i] - e) ** 2;
+      den += e ** 2;
+    });
+    return { x: px, u: Array.from(u), exact, l2re: Math.sqrt(num / den) };
+  };
+  return { net, loss, lr, pxT: column(px), evaluation };
+}
+
+export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
+  const { net, loss, lr, pxT, evaluation } = setup(o);
   const lossAndGrad = jit(valueAndGrad(loss));
   const predict = jit((p: MlpParams, z: Tensor) => net.apply(p, z));
   let params = net.params;
   const vec = flattenTree(params, 'f32');
   const gvec = new Float32Array(vec.length);
   const adam = new Adam({ lr });
-  const px = grid(plotPoints, 0, 1);
-  const pxT = column(px);
-  const exact = px.map((v) => Math.sin(Math.PI * v));
 
   return {
     step() {
@@ -76,15 +107,53 @@ export function createPoissonDemo(o: PoissonDemoOptions = {}): PoissonDemo {
       params = unflattenTree(params, vec);
       return l;
     },
-    evaluate() {
-      const u = Array.from(predict(params, pxT).dataSync());
-      let num = 0,
-        den = 0;
-      u.forEach((v, i) => {
-        num += (v - exact[i]) ** 2;
-        den += exact[i] ** 2;
-      });
-      return { x: px, u, exact, l2re: Math.sqrt(num / den) };
+    evaluate: () => evaluation(predict(params, pxT).dataSync()),
+  };
+}
+
+type AdamState = { p: MlpParams; m: MlpParams; v: MlpParams };
+
+/**
+ * The demo on a webgpu backend: loss, gradient and the Adam update (the formulas of optim/fusedAdam.ts) in one
+ * compiled step whose parameters and moments stay in GPU buffers; each step reads back only its loss.
+ */
+export function createWebGpuPoissonDemo(gpu: WebGpuBackend, o: PoissonDemoOptions = {}): AsyncPoissonDemo {
+  const { net, loss, lr, pxT, evaluation } = setup(o);
+  const settings = new Adam({ lr }).settings;
+  const k = adamConstants(settings);
+  const step = gpu.jit((s: AdamState, scalars: AdamScalars): [Tensor, AdamState] => {
+    const [value, g] = valueAndGrad(loss)(s.p) as [Tensor, MlpParams];
+    const [p, gs, m, v] = [s.p, g, s.m, s.v].map((t) => leaves(t as unknown as PyTree));
+    const upd = p.map((pi, i) => adamLeaf(pi, gs[i], m[i], v[i], scalars, settings));
+    const tree = (j: number): MlpParams =>
+      unflatten(
+        s.p as unknown as PyTree,
+        upd.map((u) => u[j]),
+      ) as unknown as MlpParams;
+    return [value, { p: tree(0), m: tree(1), v: tree(2) }];
+  });
+  const predict = gpu.jit((p: MlpParams, z: Tensor) => net.apply(p, z));
+  const zeros = unflatten(
+    net.params as unknown as PyTree,
+    leaves(net.params as unknown as PyTree).map((t) => new Tensor(t.shape, 'f32', new Float32Array(t.size))),
+  ) as unknown as MlpParams;
+  let state: Parameters<typeof step>[0] = { p: net.params, m: zeros, v: zeros };
+  let t = 0;
+  return {
+    async step() {
+      t++;
+      const [value, next] = step(state, { k, h: adamStepScalars(settings, t) });
+      disposeResident(state);
+      state = next;
+      const l = (await value.data())[0];
+      value.dispose();
+      return l;
+    },
+    async evaluate() {
+      const u = predict(state.p, pxT);
+      const e = evaluation(await u.data());
+      u.dispose();
+      return e;
     },
   };
 }

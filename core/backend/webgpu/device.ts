@@ -8,9 +8,19 @@ import { MAP_READ, USAGE, type WgBuffer, type WgDevice } from './types.js';
 
 export type DeviceDType = 'f32' | 'i32';
 
+/** Bytes of freed buffers kept for reuse, per context. */
+const SPARE_BYTES = 64 * 2 ** 20;
+
 export class WebGpuContext {
   /** error scopes not yet looked at, with what they covered */
   private pending: Array<Promise<string | null>> = [];
+  /**
+   * Freed storage buffers and read-back staging buffers by size, handed out again: a training loop that disposes
+   * each step's old state creates no buffer per step. Reuse is safe while earlier work on a buffer is still queued,
+   * since the queue runs the new writes after it.
+   */
+  private readonly spare = { storage: new Map<number, WgBuffer[]>(), staging: new Map<number, WgBuffer[]>() };
+  private spareBytes = 0;
 
   constructor(readonly device: WgDevice) {}
 
@@ -32,26 +42,46 @@ export class WebGpuContext {
 
   buffer(bytes: number): WgBuffer {
     // a zero-sized binding is invalid: empty tensors still get one word
-    return this.device.createBuffer({ size: Math.max(4, bytes), usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+    const size = Math.max(4, bytes);
+    return this.reuse('storage', size) ?? this.device.createBuffer({ size, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
   }
 
-  /** A copy of `bytes` bytes of `src` from `offset`, on the host. */
+  /** Keeps a buffer of buffer() for reuse (or destroys it when enough are kept); its owner must not touch it again. */
+  recycle(b: WgBuffer, kind: 'storage' | 'staging' = 'storage'): void {
+    if (this.spareBytes + b.size > SPARE_BYTES) return b.destroy();
+    const list = this.spare[kind].get(b.size) ?? [];
+    list.push(b);
+    this.spare[kind].set(b.size, list);
+    this.spareBytes += b.size;
+  }
+
+  private reuse(kind: 'storage' | 'staging', size: number): WgBuffer | undefined {
+    const b = this.spare[kind].get(size)?.pop();
+    if (b) this.spareBytes -= size;
+    return b;
+  }
+
+  /**
+   * A copy of `bytes` bytes of `src` from `offset`, on the host. The copy is queued before this returns, so `src`
+   * may be recycled (a DeviceTensor disposed) while the read is pending.
+   */
   async read(src: WgBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
-    await this.check();
-    const staging = this.device.createBuffer({ size: Math.max(4, bytes), usage: MAP_READ | USAGE.COPY_DST });
+    const size = Math.max(4, bytes);
+    const staging = this.reuse('staging', size) ?? this.device.createBuffer({ size, usage: MAP_READ | USAGE.COPY_DST });
     const enc = this.device.createCommandEncoder();
     if (bytes) enc.copyBufferToBuffer(src, offset, staging, 0, bytes);
     this.device.queue.submit([enc.finish()]);
+    await this.check();
     await staging.mapAsync(MAP_READ);
     const copy = staging.getMappedRange().slice(0, bytes);
     staging.unmap();
-    staging.destroy();
+    this.recycle(staging, 'staging');
     return copy;
   }
 }
 
-/** Frees the buffers of resident tensors the program dropped without dispose(). */
-const released = new FinalizationRegistry<WgBuffer>((b) => b.destroy());
+/** Recycles the buffers of resident tensors the program dropped without dispose(). */
+const released = new FinalizationRegistry<{ buffer: WgBuffer; ctx: WebGpuContext }>(({ buffer, ctx }) => ctx.recycle(buffer));
 
 /**
  * A tensor resident in a GPU buffer: what compiled webgpu functions return and accept. Its values come
@@ -67,7 +97,7 @@ export class DeviceTensor {
     readonly buffer: WgBuffer,
     private readonly ctx: WebGpuContext,
   ) {
-    released.register(this, buffer, this);
+    released.register(this, { buffer, ctx }, this);
   }
 
   get size(): number {
@@ -91,12 +121,15 @@ export class DeviceTensor {
     return new Tensor([...this.shape], this.dtype, await this.data());
   }
 
-  /** Frees the GPU buffer now (it is also freed once the tensor is garbage collected). */
+  /**
+   * Frees the GPU buffer now, for the next outputs to reuse (it is also freed once the tensor is garbage collected).
+   * Reads already asked for (data()) still return the values.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     released.unregister(this);
-    this.buffer.destroy();
+    this.ctx.recycle(this.buffer);
   }
 
   /** @internal throws when the buffer has been freed */

@@ -7,14 +7,16 @@ import { fmt, sameShape, sizeOf } from '../../shape.js';
 import type { Program, Slot } from './program.js';
 import type { Kernel } from './shaders.js';
 import { DeviceTensor, type WebGpuContext } from './device.js';
-import type { WgBindGroup, WgBuffer, WgPipeline } from './types.js';
+import { USAGE, type WgBindGroup, type WgBuffer, type WgComputePass, type WgPipeline } from './types.js';
 
 /** Compiled pipelines by shader text, shared by the executables of one backend. */
 export type PipelineCache = Map<string, WgPipeline>;
 
+type Step = { pipeline: WgPipeline; bind: WgBindGroup; kernel: Kernel };
+
 export class WebGpuExecutable {
   private readonly arena: WgBuffer;
-  private readonly steps: Array<{ pipeline: WgPipeline; bind: WgBindGroup; kernel: Kernel }>;
+  private readonly steps: Step[];
   private disposed = false;
 
   constructor(
@@ -97,6 +99,59 @@ export class WebGpuExecutable {
       if (a.context !== this.ctx) throw new Error(`webgpu backend: input ${i} lives on another device`);
       copy(a.buffer);
     } else this.ctx.device.queue.writeBuffer(this.arena, slot.offset * 4, a.dataSync());
+  }
+
+  /**
+   * @internal for bench/webgpuProfile.ts: each dispatch's time in ms, the best of `reps` runs on the arena as it
+   * is (after a run, so its values are real). With timestamp queries (a device asked for them) all dispatches run
+   * in one submit, each in its own pass between two timestamps; without, each is submitted alone and timed by wall
+   * clock up to onSubmittedWorkDone, less the time of an empty submit.
+   */
+  async timeEach(reps: number): Promise<{ timestamps: boolean; ms: Array<{ label: string; ms: number }> }> {
+    const { device } = this.ctx;
+    const best = this.steps.map(() => Infinity);
+    const dispatch = (pass: WgComputePass, s: Step): void => {
+      pass.setPipeline(s.pipeline);
+      pass.setBindGroup(0, s.bind);
+      pass.dispatchWorkgroups(...s.kernel.groups);
+    };
+    const timestamps = device.features?.has('timestamp-query') ?? false;
+    if (timestamps) {
+      const n = this.steps.length;
+      const queries = device.createQuerySet({ type: 'timestamp', count: 2 * n });
+      const resolved = device.createBuffer({ size: 16 * n, usage: USAGE.QUERY_RESOLVE | USAGE.COPY_SRC });
+      for (let r = 0; r < reps; r++) {
+        const enc = device.createCommandEncoder();
+        this.steps.forEach((s, k) => {
+          const pass = enc.beginComputePass({
+            timestampWrites: { querySet: queries, beginningOfPassWriteIndex: 2 * k, endOfPassWriteIndex: 2 * k + 1 },
+          });
+          dispatch(pass, s);
+          pass.end();
+        });
+        enc.resolveQuerySet(queries, 0, 2 * n, resolved, 0);
+        device.queue.submit([enc.finish()]);
+        const ns = new BigUint64Array(await this.ctx.read(resolved, 0, 16 * n));
+        this.steps.forEach((_, k) => (best[k] = Math.min(best[k], Number(ns[2 * k + 1] - ns[2 * k]) / 1e6)));
+      }
+      queries.destroy();
+      resolved.destroy();
+    } else {
+      const once = async (s?: Step): Promise<number> => {
+        const t0 = performance.now();
+        const enc = device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        if (s) dispatch(pass, s);
+        pass.end();
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+        return performance.now() - t0;
+      };
+      let empty = Infinity;
+      for (let r = 0; r < reps; r++) empty = Math.min(empty, await once());
+      for (const [k, s] of this.steps.entries()) for (let r = 0; r < reps; r++) best[k] = Math.min(best[k], (await once(s)) - empty);
+    }
+    return { timestamps, ms: this.steps.map((s, k) => ({ label: s.kernel.label, ms: Math.max(0, best[k]) })) };
   }
 
   /** Frees the arena; the executable must not be run afterwards. */

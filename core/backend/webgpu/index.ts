@@ -10,12 +10,14 @@ import { leavesWhere, unflattenWhere, type PyTree } from '../../pytree.js';
 import { planProgram } from './program.js';
 import { WebGpuExecutable, type PipelineCache } from './executable.js';
 import { DeviceTensor, uploadTensor, WebGpuContext } from './device.js';
-import type { WgGpu } from './types.js';
+import type { WgAdapter, WgGpu } from './types.js';
+import type { KernelTarget } from './shaders.js';
 
 export { DeviceTensor } from './device.js';
 export { WebGpuExecutable } from './executable.js';
 export { planProgram, WebGpuUnsupported, type Program } from './program.js';
 export type { WgGpu } from './types.js';
+export type { KernelTarget } from './shaders.js';
 
 /** A pytree of `T`'s shape whose Tensor leaves may also be resident DeviceTensors. */
 export type DeviceInput<T> = T extends Tensor
@@ -32,6 +34,8 @@ export interface WebGpuBackend {
   readonly name: 'webgpu';
   /** the adapter's vendor and architecture, e.g. 'google swiftshader' */
   readonly adapter: string;
+  /** what the kernels are shaped for: 'cpu' on an adapter that emulates WebGPU on the CPU (SwiftShader) */
+  readonly target: KernelTarget;
   /** compiles a traced graph for this device */
   compile(graph: Graph): WebGpuExecutable;
   /** a resident copy of a host tensor */
@@ -48,10 +52,35 @@ export interface WebGpuBackend {
 const isLeaf = (x: unknown): x is Tensor | DeviceTensor => x instanceof Tensor || x instanceof DeviceTensor;
 
 /**
+ * Disposes every DeviceTensor of a pytree (host Tensors are left alone): a loop that drops each step's old state
+ * this way hands its buffers to the next step's outputs, so steps allocate no GPU memory.
+ */
+export function disposeResident(tree: unknown): void {
+  for (const t of leavesWhere(tree, isLeaf, 'a Tensor or DeviceTensor')) if (t instanceof DeviceTensor) t.dispose();
+}
+
+/** A CPU emulation of WebGPU: a fallback adapter, or SwiftShader (Chromium's, which does not flag itself as one). */
+export function emulatesOnCpu(adapter: WgAdapter): boolean {
+  const info = adapter.info;
+  return !!(
+    info?.isFallbackAdapter ||
+    adapter.isFallbackAdapter ||
+    /swiftshader/i.test(`${info?.vendor} ${info?.architecture} ${info?.description}`)
+  );
+}
+
+export interface WebGpuOptions {
+  /** kernels shaped for a GPU or for a CPU emulation; by default 'cpu' where emulatesOnCpu(adapter), else 'gpu' */
+  readonly target?: KernelTarget;
+  /** ask for timestamp queries where the adapter has them (bench/webgpuProfile.ts times each dispatch with them) */
+  readonly timestamps?: boolean;
+}
+
+/**
  * A webgpu backend on the default adapter of `gpu` (navigator.gpu in a browser; Node's `webgpu` package's
  * `gpu`). Rejects with a message saying what is missing when there is no WebGPU or no adapter.
  */
-export async function requestWebGpuBackend(gpu?: WgGpu): Promise<WebGpuBackend> {
+export async function requestWebGpuBackend(gpu?: WgGpu, options: WebGpuOptions = {}): Promise<WebGpuBackend> {
   const found = gpu ?? (globalThis as { navigator?: { gpu?: WgGpu } }).navigator?.gpu;
   if (!found) {
     throw new Error(
@@ -65,14 +94,17 @@ export async function requestWebGpuBackend(gpu?: WgGpu): Promise<WebGpuBackend> 
   // the defaults cap a binding at 128 MiB; ask for what the adapter offers, since a whole graph lives in one buffer
   const device = await adapter.requestDevice({
     requiredLimits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize },
+    requiredFeatures: options.timestamps && adapter.features?.has('timestamp-query') ? ['timestamp-query'] : [],
   });
   const ctx = new WebGpuContext(device);
   const pipelines: PipelineCache = new Map();
-  const compile = (graph: Graph): WebGpuExecutable => new WebGpuExecutable(planProgram(graph), ctx, pipelines);
+  const target = options.target ?? (emulatesOnCpu(adapter) ? 'cpu' : 'gpu');
+  const compile = (graph: Graph): WebGpuExecutable => new WebGpuExecutable(planProgram(graph, target), ctx, pipelines);
   const info = adapter.info;
   return {
     name: 'webgpu',
     adapter: info ? `${info.vendor} ${info.architecture}`.trim() : 'unknown',
+    target,
     compile,
     upload: (t) => uploadTensor(ctx, t),
     jit: (f) => jitOn(compile, f as unknown as (...args: PyTree[]) => PyTree) as never,

@@ -19,11 +19,14 @@ import {
   fusedKernel,
   gatherKernel,
   matmulKernel,
+  blockedMatmulKernel,
+  launchFor,
   padKernel,
   reduceKernel,
   scatterAddKernels,
   viewKernel,
   type Kernel,
+  type KernelTarget,
 } from './shaders.js';
 
 /** A value's place in the arena, in 4-byte words. */
@@ -55,6 +58,7 @@ type Ctx<K extends PrimName> = {
   readonly at: (k: number) => number;
   /** arena word offset of the output */
   readonly to: number;
+  readonly target: KernelTarget;
 };
 type Build<K extends PrimName> = (c: Ctx<K>) => Kernel[];
 type NonElementwise = Exclude<PrimName, keyof ElementwiseParams>;
@@ -75,9 +79,9 @@ const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: strin
       c.to,
     ),
   ],
-  reduce_sum: (c) => [reduceKernel(c.inShapes[0], c.params.axes, false, c.at(0), c.to)],
-  reduce_max: (c) => [reduceKernel(c.inShapes[0], c.params.axes, true, c.at(0), c.to)],
-  matmul: (c) => [matmulKernel(c.inShapes[0], c.out, c.params, c.at(0), c.at(1), c.to)],
+  reduce_sum: (c) => [reduceKernel(c.inShapes[0], c.params.axes, false, c.at(0), c.to, c.target)],
+  reduce_max: (c) => [reduceKernel(c.inShapes[0], c.params.axes, true, c.at(0), c.to, c.target)],
+  matmul: (c) => [(c.target === 'cpu' ? blockedMatmulKernel : matmulKernel)(c.inShapes[0], c.out, c.params, c.at(0), c.at(1), c.to)],
   gather: (c) => [gatherKernel(c.inShapes[0], sizeOf(c.inShapes[1]), c.params.axis, c.at(0), c.at(1), c.to)],
   scatter_add: (c) => scatterAddKernels(c.inShapes[0], c.inShapes[1], c.params, c.at(0), c.at(1), c.to),
   rfft: { unsupported: 'FFTs have no WGSL kernels yet' },
@@ -141,8 +145,11 @@ function checkDtypes(g: Graph): void {
 /** Ops whose output is the input's bytes unchanged share its arena range. */
 const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias;
 
-/** Plans `graph` for the webgpu backend; throws WebGpuUnsupported naming what it cannot run. */
-export function planProgram(graph0: Graph): Program {
+/**
+ * Plans `graph` for the webgpu backend, its kernels shaped for `target` (shaders.ts KernelTarget); throws
+ * WebGpuUnsupported naming what it cannot run.
+ */
+export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Program {
   const graph = inlineCustom(graph0);
   if (graph.captured.length) {
     throw new WebGpuUnsupported('webgpu backend: this graph reads values of an enclosing trace; compile the outermost function instead');
@@ -200,6 +207,7 @@ export function planProgram(graph0: Graph): Program {
         out: eqn.out,
         at: (k) => at(eqn.inputs[k]),
         to: at(eqn.out),
+        target,
       }),
     );
   }
@@ -208,5 +216,11 @@ export function planProgram(graph0: Graph): Program {
     const data = o.dataSync();
     return [{ ...slot(o), data: data instanceof Int32Array ? data : Float32Array.from(data) }];
   });
-  return { arenaBytes: Math.max(total, 256), inputs: graph.inputs.map(slot), outputs: graph.outputs.map(slot), constants, kernels };
+  return {
+    arenaBytes: Math.max(total, 256),
+    inputs: graph.inputs.map(slot),
+    outputs: graph.outputs.map(slot),
+    constants,
+    kernels: kernels.map((k) => launchFor(k, target)),
+  };
 }

@@ -15,7 +15,18 @@ export interface Kernel {
   readonly groups: readonly [number, number, number];
   /** what it computes, for error messages */
   readonly label: string;
+  /** an element loop's parts, for launchFor to render another launch shape */
+  readonly loop?: ElementLoop;
 }
+
+/**
+ * What the kernels are shaped for. 'gpu': workgroup-memory matmul tiles and workgroup reduction trees. 'cpu': an
+ * adapter that emulates WebGPU on CPU threads (SwiftShader, a fallback adapter), which runs a workgroup's
+ * invocations in SIMD batches and every workgroupBarrier as a coroutine switch of all of them: there a 16x16
+ * tiled matmul 4096x64x64 took 1100 ms against 21 ms for a kernel with no barriers in which each thread keeps an
+ * 8x4 block of outputs in registers (bench/results-webgpu-profile.md), so 'cpu' kernels never synchronise.
+ */
+export type KernelTarget = 'gpu' | 'cpu';
 
 /** Workgroups per grid dimension that every WebGPU device accepts. */
 const MAX_GROUPS = 65535;
@@ -38,19 +49,52 @@ function grid(n: number, z = 1): [number, number, number] {
   return [x, Math.max(1, y), z];
 }
 
-/** One thread per element `i` of `n`: lines computing it, ending in stores (the body's own). */
+/** The parts of a loop over elements `i` < n, rendered by renderLoop in a launch shape. */
+interface ElementLoop {
+  readonly n: number;
+  /** lines computing element `i`, ending in its stores; a `return` ends that element only */
+  readonly body: readonly string[];
+  readonly arena: string;
+}
+
+/**
+ * A loop over `per` consecutive elements per thread, `wg` threads per workgroup. One element per thread suits a
+ * GPU. A CPU emulation pays ~1.4 us per workgroup (SwiftShader here: a 32768-element fused kernel took 1.55 ms as
+ * 512 workgroups of 64 threads, 0.82 ms as 32 workgroups of 64 threads doing 16 elements each).
+ */
+function renderLoop({ n, body, arena }: ElementLoop, label: string, wg: number, per: number): Kernel {
+  const groups = grid(Math.ceil(Math.ceil(n / per) / wg));
+  const thread = `g.x + g.y * ${u(groups[0] * wg)}`;
+  const entry = [`@compute @workgroup_size(${wg})`, 'fn main(@builtin(global_invocation_id) g: vec3u) {'];
+  const wgsl =
+    per === 1
+      ? [arena, ...entry, `  let i = ${thread};`, `  if (i >= ${u(n)}) { return; }`, ...body.map((l) => `  ${l}`), '}']
+      : [
+          arena,
+          'fn element(i: u32) {',
+          ...body.map((l) => `  ${l}`),
+          '}',
+          ...entry,
+          `  let first = (${thread}) * ${u(per)};`,
+          `  for (var i = first; i < min(first + ${u(per)}, ${u(n)}); i = i + 1u) { element(i); }`,
+          '}',
+        ];
+  return { wgsl: wgsl.join('\n'), groups, label, loop: { n, body, arena } };
+}
+
+/** One thread per element `i` of `n` (launchFor may give each thread several): lines computing it, ending in stores. */
 function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
-  const groups = grid(Math.ceil(n / WG));
-  const wgsl = [
-    arena,
-    `@compute @workgroup_size(${WG})`,
-    'fn main(@builtin(global_invocation_id) g: vec3u) {',
-    `  let i = g.x + g.y * ${u(groups[0] * WG)};`,
-    `  if (i >= ${u(n)}) { return; }`,
-    ...body.map((l) => `  ${l}`),
-    '}',
-  ].join('\n');
-  return { wgsl, groups, label };
+  return renderLoop({ n, body, arena }, label, WG, 1);
+}
+
+/**
+ * `k` launched for `target`: on a CPU emulation an element loop gets up to 16 consecutive elements per thread,
+ * keeping at least 16 workgroups where there is the work for them; other kernels are returned as they are.
+ */
+export function launchFor(k: Kernel, target: KernelTarget): Kernel {
+  if (target === 'gpu' || !k.loop) return k;
+  const per = Math.min(16, Math.max(1, Math.floor(k.loop.n / (WG * 16))));
+  return per === 1 ? k : renderLoop(k.loop, k.label, WG, per);
 }
 
 /** Lines splitting the flat index `flat` into per-axis indices `${name}0..` of `shape` (exact u32 division). */
@@ -183,8 +227,18 @@ export function scatterAddKernels(
   return [zero, perElement(outer * idxSize * inner, lines, 'scatter-add (atomic)', ATOMIC_ARENA)];
 }
 
-/** Sum or max over `axes`: a workgroup tree per output cell for wide reductions, else a loop per thread. */
-export function reduceKernel(inShape: Shape, axes: readonly number[], max: boolean, src: number, out: number): Kernel {
+/**
+ * Sum or max over `axes`: on a 'gpu' target a workgroup tree per output cell for wide reductions, else (and on a
+ * 'cpu' target always) a loop per thread.
+ */
+export function reduceKernel(
+  inShape: Shape,
+  axes: readonly number[],
+  max: boolean,
+  src: number,
+  out: number,
+  target: KernelTarget = 'gpu',
+): Kernel {
   const strides = stridesOf(inShape);
   const kept = inShape.map((_, d) => d).filter((d) => !axes.includes(d));
   const reduced = [...axes].sort((a, b) => a - b);
@@ -212,7 +266,7 @@ export function reduceKernel(inShape: Shape, axes: readonly number[], max: boole
     kept.map((d) => inShape[d]),
     'o',
   );
-  if (count < WIDE_REDUCTION) {
+  if (count < WIDE_REDUCTION || target === 'cpu') {
     return perElement(outputs, [...keptIndex, ...accumulate('0u', '1u'), `m[${u(out)} + i] = acc;`], label);
   }
   const groups = grid(outputs);
@@ -236,19 +290,72 @@ export function reduceKernel(inShape: Shape, axes: readonly number[], max: boole
   return { wgsl, groups, label };
 }
 
-/**
- * Batched C = op(A) op(B), tiled: each 16x16 workgroup stages a 16x16 tile of A and one of B in workgroup
- * memory per step along k, so every A and B element is read from the arena once per tile instead of once per
- * output element.
- */
-export function matmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], a: number, b: number, c: number): Kernel {
+/** Matmul dimensions and the arena index expressions of A[row, k] and B[k, col] in batch `bt`. */
+function matmulLayout(aShape: Shape, out: Aval, p: PrimParams['matmul']) {
   const r = out.shape.length;
   const [M, N] = [out.shape[r - 2], out.shape[r - 1]];
   const K = p.transA ? aShape[r - 2] : aShape[r - 1];
   const batch = sizeOf(out.shape.slice(0, r - 2));
-  // element (row, k) of A and (k, col) of B in batch `bt`, row-major storage
-  const aAt = p.transA ? `bt * ${u(M * K)} + k * ${u(M)} + row` : `bt * ${u(M * K)} + row * ${u(K)} + k`;
-  const bAt = p.transB ? `bt * ${u(K * N)} + col * ${u(K)} + k` : `bt * ${u(K * N)} + k * ${u(N)} + col`;
+  // A[row, k] = a + aRow * row + aK * k, likewise B[k, col], within batch bt (row-major storage)
+  const aRow = p.transA ? 1 : K;
+  const aK = p.transA ? M : 1;
+  const bCol = p.transB ? K : 1;
+  const bK = p.transB ? 1 : N;
+  const label = `matmul ${M}x${K}x${N}${batch > 1 ? ` (batch ${batch})` : ''}`;
+  return { M, N, K, batch, aRow, aK, bCol, bK, label };
+}
+
+/** `c * name` as u32 WGSL, simplified. */
+const times = (c: number, name: string): string => (c === 0 ? '0u' : c === 1 ? name : `${name} * ${u(c)}`);
+
+/**
+ * Batched C = op(A) op(B) for a 'cpu' target: no workgroup memory and no barriers; each thread accumulates a
+ * block of up to 8 rows x 4 columns of C in registers, so every A value it loads is used 4 times and every B value
+ * 8 times. Rows and columns past the edge are clamped on load (no branch in the k loop) and skipped on store.
+ */
+export function blockedMatmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], a: number, b: number, c: number): Kernel {
+  const { M, N, K, batch, aRow, aK, bCol, bK, label } = matmulLayout(aShape, out, p);
+  const RB = Math.min(8, M);
+  const CB = Math.min(4, N);
+  const [rowBlocks, colBlocks] = [Math.ceil(M / RB), Math.ceil(N / CB)];
+  const threads = batch * rowBlocks * colBlocks;
+  const rows = Array.from({ length: RB }, (_, i) => i);
+  const cols = Array.from({ length: CB }, (_, j) => j);
+  const lines = [
+    ...decompose('i', [batch, rowBlocks, colBlocks], 'o'),
+    `let r0 = o1 * ${u(RB)};`,
+    `let c0 = o2 * ${u(CB)};`,
+    ...rows.map((i) => `let pa${i} = ${u(a)} + o0 * ${u(M * K)} + ${times(aRow, `min(r0 + ${u(i)}, ${u(M - 1)})`)};`),
+    ...cols.map((j) => `let pb${j} = ${u(b)} + o0 * ${u(K * N)} + ${times(bCol, `min(c0 + ${u(j)}, ${u(N - 1)})`)};`),
+    ...rows.flatMap((i) => cols.map((j) => `var c${i}_${j} = 0.0;`)),
+    `for (var k = 0u; k < ${u(K)}; k = k + 1u) {`,
+    ...rows.map((i) => `  let a${i} = m[pa${i} + ${times(aK, 'k')}];`),
+    ...cols.map((j) => `  let b${j} = m[pb${j} + ${times(bK, 'k')}];`),
+    ...rows.flatMap((i) => cols.map((j) => `  c${i}_${j} = c${i}_${j} + a${i} * b${j};`)),
+    '}',
+    `let pc = ${u(c)} + o0 * ${u(M * N)} + r0 * ${u(N)} + c0;`,
+    ...rows.flatMap((i) =>
+      cols.map((j) => {
+        const store = `m[pc + ${u(i * N + j)}] = c${i}_${j};`;
+        const inside = [i > 0 && M % RB ? `r0 + ${u(i)} < ${u(M)}` : '', j > 0 && N % CB ? `c0 + ${u(j)} < ${u(N)}` : ''].filter(Boolean);
+        return inside.length ? `if (${inside.join(' && ')}) { ${store} }` : store;
+      }),
+    ),
+  ];
+  // few threads: small workgroups, so that the emulating CPU's threads all get some
+  const { wgsl, groups } = renderLoop({ n: threads, body: lines, arena: ARENA }, label, threads >= 4096 ? WG : 16, 1);
+  return { wgsl, groups, label };
+}
+
+/**
+ * Batched C = op(A) op(B) for a 'gpu' target, tiled: each 16x16 workgroup stages a 16x16 tile of A and one of B in workgroup
+ * memory per step along k, so every A and B element is read from the arena once per tile instead of once per
+ * output element.
+ */
+export function matmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], a: number, b: number, c: number): Kernel {
+  const { M, N, K, batch, aRow, aK, bCol, bK, label } = matmulLayout(aShape, out, p);
+  const aAt = `bt * ${u(M * K)} + ${times(aRow, 'row')} + ${times(aK, 'k')}`;
+  const bAt = `bt * ${u(K * N)} + ${times(bCol, 'col')} + ${times(bK, 'k')}`;
   const groups = [Math.ceil(N / TILE), Math.ceil(M / TILE), batch] as [number, number, number];
   if (groups.some((g) => g > MAX_GROUPS)) throw new Error(`webgpu backend: matmul ${out.shape.join('x')} exceeds the dispatch limits`);
   const T = u(TILE);
@@ -286,7 +393,7 @@ export function matmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], 
     `  if (row < ${u(M)} && col < ${u(N)}) { m[${u(c)} + bt * ${u(M * N)} + row * ${u(N)} + col] = acc; }`,
     '}',
   ].join('\n');
-  return { wgsl, groups, label: `matmul ${M}x${K}x${N}${batch > 1 ? ` (batch ${batch})` : ''}` };
+  return { wgsl, groups, label };
 }
 
 /** `k`'s scale of the truncated DFT (core/kernels/spectral.ts binScale) as a WGSL expression of the u32 `k`. */

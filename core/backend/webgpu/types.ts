@@ -3,7 +3,7 @@
 // package (Dawn) satisfy them.
 
 /** GPUBufferUsage / GPUMapMode flags by value (the globals are missing in Node without a binding). */
-export const USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, STORAGE: 0x0080 } as const;
+export const USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
 export const MAP_READ = 0x0001;
 
 export interface WgBuffer {
@@ -34,8 +34,15 @@ export interface WgComputePass {
 export interface WgCommandBuffer {
   readonly label: string;
 }
+/** A set of timestamp queries (the optional 'timestamp-query' feature; the profiler's only) */
+export interface WgQuerySet {
+  destroy(): void;
+}
 export interface WgEncoder {
-  beginComputePass(): WgComputePass;
+  beginComputePass(d?: {
+    timestampWrites?: { querySet: WgQuerySet; beginningOfPassWriteIndex: number; endOfPassWriteIndex: number };
+  }): WgComputePass;
+  resolveQuerySet(q: WgQuerySet, first: number, count: number, dst: WgBuffer, dstOffset: number): void;
   copyBufferToBuffer(src: WgBuffer, srcOffset: number, dst: WgBuffer, dstOffset: number, size: number): void;
   finish(): WgCommandBuffer;
 }
@@ -53,6 +60,8 @@ export interface WgLimits {
 }
 export interface WgDevice {
   readonly queue: WgQueue;
+  readonly features: ReadonlySet<string>;
+  createQuerySet(d: { type: 'timestamp'; count: number }): WgQuerySet;
   readonly limits: WgLimits;
   createBuffer(d: { size: number; usage: number }): WgBuffer;
   createShaderModule(d: { code: string }): WgShaderModule;
@@ -65,8 +74,16 @@ export interface WgDevice {
 }
 export interface WgAdapter {
   readonly limits: WgLimits;
-  readonly info?: { readonly vendor: string; readonly architecture: string; readonly description: string };
-  requestDevice(d?: { requiredLimits?: Record<string, number> }): Promise<WgDevice>;
+  readonly features: ReadonlySet<string>;
+  readonly info?: {
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly description: string;
+    readonly isFallbackAdapter?: boolean;
+  };
+  /** the older place of the flag (before it moved into info) */
+  readonly isFallbackAdapter?: boolean;
+  requestDevice(d?: { requiredLimits?: Record<string, number>; requiredFeatures?: string[] }): Promise<WgDevice>;
 }
 /** navigator.gpu, or the `gpu` object of Node's `webgpu` package. */
 export interface WgGpu {

@@ -3,10 +3,10 @@
 // the same tab; the training trajectory goes back to Node, where the test compares it with wasm.
 // Publishes the report on globalThis.fluxionWebGpu.
 import * as fx from '../../../core/index.js';
-import { planProgram, requestWebGpuBackend, type WebGpuBackend } from '../../../core/backend/webgpu/index.js';
+import { planProgram, requestWebGpuBackend, type KernelTarget, type WebGpuBackend } from '../../../core/backend/webgpu/index.js';
 import type { MlpParams } from '../../../nn/mlp.js';
-import { cases } from '../../support/cases.js';
-import { relErr } from '../../support/check.js';
+import { cases, type Case } from '../../support/cases.js';
+import { rand64, relErr } from '../../support/check.js';
 import { lrHat, pinnProblem } from '../../support/pinnAdamStep.js';
 
 export interface WebGpuRow {
@@ -27,10 +27,14 @@ export type WebGpuReport =
   | {
       adapter: string;
       rows: WebGpuRow[];
+      /** the matmul and reduction cases, with shapes off the kernels' blocks and tiles, on each kernel target */
+      targets: Record<KernelTarget, WebGpuRow[]>;
       pinn: { relErr: number; kernels: number } | { error: string };
       training: TrainingRun | { error: string };
       /** the same output read twice after two runs on resident inputs */
       residentRepeat: boolean;
+      /** recycledRead's two reads */
+      recycled: string;
     };
 
 export const TRAIN = { points: 256, layers: [2, 16, 16, 1], steps: 5 };
@@ -47,16 +51,37 @@ const onJs = <T>(f: () => T): T => {
   return f();
 };
 
-async function caseRows(gpu: WebGpuBackend): Promise<WebGpuRow[]> {
+const mm = (name: string, a: number[], b: number[], o: { transA?: boolean; transB?: boolean }, seed: number): Case => ({
+  name,
+  f: (x, y) => fx.matmul(x, y, o),
+  inputs: () => [rand64(a, seed), rand64(b, seed + 1)],
+});
+/**
+ * Shapes that are no multiple of the 'cpu' matmul's 8x4 register block nor of the 'gpu' one's 16x16 tile, a long k,
+ * and reductions wide enough for the 'gpu' target's workgroup tree.
+ */
+export const edgeCases: Case[] = [
+  mm('matmul 19x37x13 NN', [19, 37], [37, 13], {}, 101),
+  mm('matmul 19x37x13 TN', [37, 19], [37, 13], { transA: true }, 103),
+  mm('matmul 19x37x13 NT', [19, 37], [13, 37], { transB: true }, 105),
+  mm('matmul 19x37x13 TT', [37, 19], [13, 37], { transA: true, transB: true }, 107),
+  mm('matmul batched 3x(9x5x6)', [3, 9, 5], [3, 5, 6], {}, 109),
+  mm('matmul 2x700x3 (long k)', [700, 2], [700, 3], { transA: true }, 111),
+  mm('matmul 300x2x33', [300, 2], [2, 33], {}, 113),
+  { name: 'sum wide axis', f: (a) => fx.sum(a, 1), inputs: () => [rand64([3, 1000], 115)] },
+  { name: 'max wide leading axis', f: (a) => fx.max(a, 0), inputs: () => [rand64([700, 3], 116)] },
+];
+
+async function caseRows(gpu: WebGpuBackend, list: readonly Case[] = cases): Promise<WebGpuRow[]> {
   const rows: WebGpuRow[] = [];
-  for (const c of cases) {
+  for (const c of list) {
     try {
       const xs = c.inputs().map(f32);
       const ref = onJs(() => c.f(...xs)).dataSync();
       const got = await gpu
         .jit((...ys: fx.Tensor[]) => c.f(...ys))(...xs)
         .data();
-      rows.push({ name: c.name, compiled: relErr(got, ref), kernels: planProgram(graphOf(c.f, xs)).kernels.length });
+      rows.push({ name: c.name, compiled: relErr(got, ref), kernels: planProgram(graphOf(c.f, xs), gpu.target).kernels.length });
     } catch (e) {
       rows.push({ name: c.name, compiled: NaN, kernels: 0, error: message(e) });
     }
@@ -116,6 +141,16 @@ async function residentRepeat(gpu: WebGpuBackend): Promise<boolean> {
   return Array.from(bv).join() === '3,5,7' && Array.from(cv).join() === '7,11,15';
 }
 
+/** A disposed output's buffer goes to the next output of its size; a read asked for before the dispose still sees the old values. */
+async function recycledRead(gpu: WebGpuBackend): Promise<string> {
+  const f = gpu.jit((a: fx.Tensor) => fx.add(fx.mul(a, 2), 1));
+  const b = f(gpu.upload(fx.tensor([1, 2, 3], [3])));
+  const pending = b.data();
+  b.dispose();
+  const c = f(fx.tensor([10, 20, 30], [3]));
+  return [await pending, await c.data()].map((d) => Array.from(d).join()).join(' | ');
+}
+
 async function report(): Promise<WebGpuReport> {
   let gpu: WebGpuBackend;
   try {
@@ -123,12 +158,21 @@ async function report(): Promise<WebGpuReport> {
   } catch (e) {
     return { unavailable: message(e) };
   }
+  const shaped = [...cases.filter((c) => /^(matmul|sum|mean|max)/.test(c.name)), ...edgeCases];
+  const targets = {} as Record<KernelTarget, WebGpuRow[]>;
+  for (const target of ['cpu', 'gpu'] as const) {
+    const other = await requestWebGpuBackend(undefined, { target });
+    targets[target] = await caseRows(other, shaped);
+    other.destroy();
+  }
   return {
-    adapter: gpu.adapter,
+    adapter: `${gpu.adapter} (kernels for a ${gpu.target})`,
     rows: await caseRows(gpu),
+    targets,
     pinn: await pinnGrad(gpu),
     training: await training(gpu),
     residentRepeat: await residentRepeat(gpu),
+    recycled: await recycledRead(gpu),
   };
 }
 
