@@ -15,6 +15,11 @@ export class Worker {
     throw new Error('node:worker_threads Worker: not available in the browser');
   }
 }
+export class MessageChannel {
+  constructor() {
+    throw new Error('node:worker_threads MessageChannel: not available in the browser');
+  }
+}
 
 // node:path, as errors.ts uses it (default import): only ever given the '' from fileURLToPath above.
 const sep = '/';
