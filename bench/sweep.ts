@@ -21,7 +21,7 @@ import { BIN, ensureCompiled, importCompiled } from './compiled.js';
 import { enqueueAndWait, jobId, openQueue, type QueuedJob, type RunJobData } from '../runner/sweepQueue.js';
 import { spawnRedis } from '../test/runner/redis.js';
 import { WRITE_FLAG, writeResults } from './results.js';
-import { type LaneFigures, type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
+import { cpuRatio, type LaneFigures, laneCpu, type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
 
 const rebuilt = ensureCompiled();
 const { runSweep } = (await importCompiled('runner/sweep.js')) as typeof import('../runner/sweep.js');
@@ -183,6 +183,18 @@ for (const workers of [1, 2]) {
     `lanes on ${workers} worker(s), ${fig.total.toFixed(1)} s: start-up wall ${fig.startup.map((x) => x.wall.toFixed(2)).join(', ')} s, CPU ${fig.startup.map((x) => x.cpu?.toFixed(2) ?? '-').join(', ')} s; first runs wall ${sum(fig.runs.filter((r) => r.first).map((r) => r.wall))} s, CPU ${sum(fig.runs.filter((r) => r.first).map((r) => r.cpu))} s; ${later.length} later runs wall ${sum(later.map((r) => r.wall))} s, CPU ${sum(later.map((r) => r.cpu))} s (training ${sum(later.map((r) => r.training))} s)`,
   );
 }
+
+const cpuR = cpuRatio(lanesSplit);
+console.log(
+  `CPU seconds per lane: ${lanesSplit
+    .map(
+      (l) =>
+        `${l.workers} worker(s) ${laneCpu(l)
+          .map((c) => c?.toFixed(2) ?? '-')
+          .join(', ')}`,
+    )
+    .join('; ')}; busiest 2-worker lane / 1-worker lane: ${cpuR?.toFixed(2) ?? '-'} (the ratio on two free cores)`,
+);
 
 // 3. one run: a fresh process against a job of a warm lane
 const freshRun = (out: string): Promise<number> => freshCli(['run', runFile, '--out', out, '--quiet']);

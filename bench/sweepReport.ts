@@ -59,6 +59,11 @@ export interface SweepBench {
   queue?: QueueFigures;
 }
 
+const cpuRatioText = (lanes: readonly LaneFigures[]): string => {
+  const c = cpuRatio(lanes);
+  return c === null ? '-' : f(c, 2);
+};
+
 const total = (xs: readonly (number | null)[]): string =>
   xs.length === 0 || xs.some((x) => x === null)
     ? '-'
@@ -66,6 +71,28 @@ const total = (xs: readonly (number | null)[]): string =>
         (xs as number[]).reduce((a, b) => a + b, 0),
         2,
       );
+
+/** CPU seconds of each lane: its start-up and its runs (null where /proc was missing). */
+export function laneCpu(l: LaneFigures): (number | null)[] {
+  return l.startup.map((st) => {
+    const runs = l.runs.filter((r) => r.lane === st.lane).map((r) => r.cpu);
+    return [st.cpu, ...runs].some((c) => c === null) ? null : [st.cpu, ...runs].reduce((a: number, c) => a + (c as number), 0);
+  });
+}
+
+/**
+ * The busiest 2-worker lane's CPU seconds over the 1-worker lane's: what the wall-time ratio would be on two cores
+ * free of other jobs (each lane on its own core), read from CPU time, which other jobs barely change. It leaves out
+ * the V8 helper threads' overlap (counted as CPU, run beside the main thread), so it errs high, not low.
+ */
+export function cpuRatio(lanes: readonly LaneFigures[]): number | null {
+  const one = lanes.find((l) => l.workers === 1);
+  const two = lanes.find((l) => l.workers === 2);
+  if (!one || !two) return null;
+  const [a, b] = [laneCpu(one), laneCpu(two)];
+  if ([...a, ...b].some((c) => c === null)) return null;
+  return Math.max(...(b as number[])) / (a as number[])[0];
+}
 
 /** One row per worker count: lane start-up, first runs and later runs (wall and CPU seconds, summed over lanes). */
 function laneRows(lanes: readonly LaneFigures[]): string[][] {
@@ -146,6 +173,16 @@ export function sweepMarkdown(r: SweepBench): string {
             ['workers', 'start-up wall / CPU', 'first runs wall / CPU', 'later runs: wall / CPU', 'their training', 'all (s)'],
             laneRows(r.lanes),
           ),
+          '',
+          `CPU seconds per lane: ${r.lanes
+            .map(
+              (l) =>
+                `${l.workers} worker(s) ${laneCpu(l)
+                  .map((c) => (c === null ? '-' : f(c, 2)))
+                  .join(', ')}`,
+            )
+            .join('; ')}.`,
+          `Busiest 2-worker lane / the 1-worker lane, in CPU seconds (the ratio two free cores would give): **${cpuRatioText(r.lanes)}**.`,
         ]
       : []),
     '',
