@@ -21,7 +21,16 @@ import { BIN, ensureCompiled, importCompiled } from './compiled.js';
 import { enqueueAndWait, jobId, openQueue, type QueuedJob, type RunJobData } from '../runner/sweepQueue.js';
 import { spawnRedis } from '../test/runner/redis.js';
 import { WRITE_FLAG, writeResults } from './results.js';
-import { cpuRatio, type LaneFigures, laneCpu, type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
+import {
+  cpuModelRatio,
+  cpuRatio,
+  type LaneFigures,
+  laneCpu,
+  type QueueFigures,
+  type SweepBench,
+  sweepMarkdown,
+  type Timing,
+} from './sweepReport.js';
 
 const rebuilt = ensureCompiled();
 const { runSweep } = (await importCompiled('runner/sweep.js')) as typeof import('../runner/sweep.js');
@@ -193,7 +202,9 @@ console.log(
           .map((c) => c?.toFixed(2) ?? '-')
           .join(', ')}`,
     )
-    .join('; ')}; busiest 2-worker lane / 1-worker lane: ${cpuR?.toFixed(2) ?? '-'} (the ratio on two free cores)`,
+    .join(
+      '; ',
+    )}; busiest 2-worker lane / 1-worker lane: ${cpuR?.toFixed(2) ?? '-'}, runs split evenly: ${cpuModelRatio(lanesSplit)?.toFixed(2) ?? '-'} (the ratio on two free cores)`,
 );
 
 // 3. one run: a fresh process against a job of a warm lane

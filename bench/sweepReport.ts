@@ -59,10 +59,8 @@ export interface SweepBench {
   queue?: QueueFigures;
 }
 
-const cpuRatioText = (lanes: readonly LaneFigures[]): string => {
-  const c = cpuRatio(lanes);
-  return c === null ? '-' : f(c, 2);
-};
+const ratioText = (c: number | null): string => (c === null ? '-' : f(c, 2));
+const cpuRatioText = (lanes: readonly LaneFigures[]): string => ratioText(cpuRatio(lanes));
 
 const total = (xs: readonly (number | null)[]): string =>
   xs.length === 0 || xs.some((x) => x === null)
@@ -92,6 +90,28 @@ export function cpuRatio(lanes: readonly LaneFigures[]): number | null {
   const [a, b] = [laneCpu(one), laneCpu(two)];
   if ([...a, ...b].some((c) => c === null)) return null;
   return Math.max(...(b as number[])) / (a as number[])[0];
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * The same ratio with the runs split evenly (ceil(runs / workers) per lane, as on free cores where the lanes start
+ * together): per lane, the mean start-up CPU + the mean first run + the rest at the mean later-run CPU of that worker
+ * count. On a loaded machine one lane may start late and run fewer runs; this takes the measured costs, not that split.
+ */
+export function cpuModelRatio(lanes: readonly LaneFigures[]): number | null {
+  const est = (w: number): number | null => {
+    const l = lanes.find((x) => x.workers === w);
+    if (!l) return null;
+    const cpus = [...l.startup.map((x) => x.cpu), ...l.runs.map((r) => r.cpu)];
+    if (cpus.some((c) => c === null)) return null;
+    const first = l.runs.filter((r) => r.first).map((r) => r.cpu as number);
+    const later = l.runs.filter((r) => !r.first).map((r) => r.cpu as number);
+    const perLane = Math.ceil(l.runs.length / w);
+    return mean(l.startup.map((x) => x.cpu as number)) + mean(first) + (perLane - 1) * (later.length ? mean(later) : 0);
+  };
+  const [one, two] = [est(1), est(2)];
+  return one === null || two === null ? null : two / one;
 }
 
 /** One row per worker count: lane start-up, first runs and later runs (wall and CPU seconds, summed over lanes). */
@@ -182,7 +202,8 @@ export function sweepMarkdown(r: SweepBench): string {
                   .join(', ')}`,
             )
             .join('; ')}.`,
-          `Busiest 2-worker lane / the 1-worker lane, in CPU seconds (the ratio two free cores would give): **${cpuRatioText(r.lanes)}**.`,
+          `Busiest 2-worker lane / the 1-worker lane, in CPU seconds (the ratio two free cores would give): **${cpuRatioText(r.lanes)}**;`,
+          `with the runs split evenly (${Math.ceil(r.runs / 2)} per lane, each lane's costs at the measured means): **${ratioText(cpuModelRatio(r.lanes))}**.`,
         ]
       : []),
     '',
