@@ -75,7 +75,7 @@ describe('thread budget', function () {
     expect(s.err.join('')).to.equal("error: FLUXION_THREADS: expected a positive integer (threads one process may use), got 'lots'\n");
   });
 
-  it('a PINN run gives the same summary and metrics on one thread and on two with every GEMM split', async function () {
+  it('a PINN run gives the same summary and metrics on one thread and on two with every GEMM and elementwise pass split', async function () {
     const k = wasmKernels();
     if (!k) this.skip(); // the wasm build is made by npm ci / npm run build:wasm
     const dir = tempDir('fluxion-threads-');
@@ -94,11 +94,16 @@ describe('thread budget', function () {
         'output: { resolution: 5 }',
       ].join('\n'),
     );
-    const minFlops = k.threadMinFlops;
-    k.threadMinFlops = 0; // split every GEMM, however small, across the two threads
-    const run = async (threads: string): Promise<{ summary: Record<string, unknown>; metrics: unknown[]; split: number }> => {
+    const [minFlops, minBytes] = [k.threadMinFlops, k.splitMinBytes];
+    // split every GEMM and every elementwise pass (of at least two cache lines), however small, across the two threads
+    k.threadMinFlops = 0;
+    k.splitMinBytes = 0;
+    const run = async (
+      threads: string,
+    ): Promise<{ summary: Record<string, unknown>; metrics: unknown[]; split: number; passes: number }> => {
       const out = join(dir, `t${threads}`);
       const split0 = k.counters.gemmThreaded;
+      const passes0 = k.counters.elementwiseThreaded;
       const s = sinks();
       const code = await withThreadsEnv(threads, () => main(['run', cfg, '--out', out, '--quiet'], s.deps));
       expect(code, s.err.join('')).to.equal(0);
@@ -110,19 +115,21 @@ describe('thread budget', function () {
           const { wall_time: _t, ...m } = JSON.parse(l) as Record<string, unknown>;
           return m;
         });
-      return { summary, metrics, split: k.counters.gemmThreaded - split0 };
+      return { summary, metrics, split: k.counters.gemmThreaded - split0, passes: k.counters.elementwiseThreaded - passes0 };
     };
     try {
       const one = await run('1');
       const two = await run('2');
-      expect(one.split, 'one thread splits nothing').to.equal(0);
+      expect(one.split + one.passes, 'one thread splits nothing').to.equal(0);
       expect(two.split, 'two threads split the GEMMs').to.be.greaterThan(100);
+      expect(two.passes, 'and the elementwise passes').to.be.greaterThan(100);
       expect(k.threads).to.equal(2);
       expect(two.summary).to.deep.equal(one.summary);
       expect(two.metrics).to.deep.equal(one.metrics);
       expect(one.metrics).to.have.length(3); // steps 10, 20, 30
     } finally {
       k.threadMinFlops = minFlops;
+      k.splitMinBytes = minBytes;
       k.allowThreads(1);
     }
   });
