@@ -1,24 +1,42 @@
-// Sweeps on the local pool and on the BullMQ queue:
+// Sweeps on the local pool and on the BullMQ queue, through the compiled package (dist/, what `fluxion` runs; built
+// first when older than the sources), so the pool's lanes are the children users get:
 // 1. pool speed: 8 short runs (a tiny Poisson PINN, 4 learning rates x 2 seeds) on 2 workers against the same 8 runs
 //    one after another (1 worker), each sweep in a fresh directory, best of `reps` per worker count (alternating); a
 //    CPU calibration (2 spinning node processes at once vs 1 alone) right before and after every sweep, so the figures
-//    say whether the 2 cores were free at the time (the machine is shared).
-// 2. what a run costs besides training: one run as a fresh `fluxion run` process against the same run as a job of a
+//    say whether the 2 cores were free at the time (the machine is shared). Also against the 8 runs as 8 separate
+//    `fluxion run` processes one after another (what a user without sweeps does).
+// 2. where a lane's time goes: the pool's lanes started by hand on 1 and 2 workers, each lane's start-up (process,
+//    module loading) and each run's wall and CPU seconds (Linux: the child's /proc/<pid>/stat), first run apart.
+// 3. what a run costs besides training: one run as a fresh `fluxion run` process against the same run as a job of a
 //    warm pool lane (the pool's long-lived child), and the run's own training wall time.
-// 3. the queue's overhead per job (redis-server on a free port, one `fluxion worker` process, jobs that
+// 4. the queue's overhead per job (redis-server on a free port, one `fluxion worker` process, jobs that
 //    are 1-step runs): enqueue -> start, and finish -> the sweep seeing the result, from BullMQ's job timestamps.
 // `--write` keeps bench/results-sweep.json and results-sweep.md; `--steps N` sets the runs' Adam steps (default 300).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSweep } from '../runner/sweep.js';
-import { cliCommand, Lanes } from '../runner/sweepLane.js';
+import { BIN, ensureCompiled, importCompiled } from './compiled.js';
 import { enqueueAndWait, jobId, openQueue, type QueuedJob, type RunJobData } from '../runner/sweepQueue.js';
 import { spawnRedis } from '../test/runner/redis.js';
 import { WRITE_FLAG, writeResults } from './results.js';
-import { type QueueFigures, type SweepBench, sweepMarkdown, type Timing } from './sweepReport.js';
+import {
+  cpuModelRatio,
+  cpuRatio,
+  type LaneFigures,
+  laneCpu,
+  type QueueFigures,
+  type SweepBench,
+  sweepMarkdown,
+  type Timing,
+} from './sweepReport.js';
+
+const rebuilt = ensureCompiled();
+const { runSweep } = (await importCompiled('runner/sweep.js')) as typeof import('../runner/sweep.js');
+const { cliCommand, Lanes } = (await importCompiled('runner/sweepLane.js')) as typeof import('../runner/sweepLane.js');
+const { laneThreads } = (await importCompiled('runner/threads.js')) as typeof import('../runner/threads.js');
+const { threadBudget } = (await importCompiled('core/threads.js')) as typeof import('../core/threads.js');
 
 const quick = process.argv.includes('--quick');
 const reps = quick ? 1 : 2;
@@ -41,9 +59,13 @@ const BASE = [
   `training: { steps: ${STEPS}, lr: 0.01, points: { domain: 200, boundary: 40, test: 200 }, log_every: 100, checkpoint_every: 100 }`,
   'output: { resolution: 9 }',
 ];
-const SWEEP = ['name: bench-sweep', 'base:', ...BASE.map((l) => `  ${l}`), 'grid: { training.lr: [0.001, 0.003, 0.01, 0.03] }', 'seeds: 2'];
+const LRS = [0.001, 0.003, 0.01, 0.03];
+const SWEEP = ['name: bench-sweep', 'base:', ...BASE.map((l) => `  ${l}`), `grid: { training.lr: [${LRS.join(', ')}] }`, 'seeds: 2'];
+/** The sweep's 8 runs as `--set` overrides of the base config. */
+const RUN_SETS = LRS.flatMap((lr) => [0, 1].map((seed) => ['--set', `training.lr=${lr}`, '--set', `seed=${seed}`]));
 
 const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+const wallOf = (out: string): number => (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { wall_time: number }).wall_time;
 const load = (): number => loadavg()[0];
 
 /** Seconds for `n` node processes spinning a fixed CPU-bound loop at once. */
@@ -60,7 +82,31 @@ async function calibrate(): Promise<number> {
   return (await spin(2)) / alone;
 }
 
+/** CPU seconds (user + system, all threads) of process `pid` so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  const stat = `/proc/${pid}/stat`;
+  if (pid === undefined || !existsSync(stat)) return null;
+  const fields = readFileSync(stat, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100 on Linux)
+}
+
+/** `fluxion <args>` as a fresh process of the compiled CLI; resolves with its wall seconds. */
+async function freshCli(args: readonly string[]): Promise<number> {
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((r) => spawn(process.execPath, [BIN, ...args], { stdio: 'ignore' }).on('exit', r));
+  if (code !== 0) throw new Error(`fluxion ${args.join(' ')} exited ${code}`);
+  return seconds(t0);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'fluxion-bench-sweep-'));
+const runFile = join(dir, 'run.yaml');
+writeFileSync(runFile, `${BASE.join('\n')}\n`);
+const budget = threadBudget();
+console.log(
+  `${availableParallelism()} cores, thread budget ${budget}; lanes get ${laneThreads(1, budget)} kernel thread(s) on 1 worker, ${laneThreads(2, budget)} on 2; ${process.version}; dist/ ${rebuilt ? 'rebuilt' : 'up to date'}; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 // 1. the pool, calibrated around every sweep
 const sweepFile = join(dir, 'sweep.yaml');
@@ -84,25 +130,85 @@ for (let r = 0; r < reps; r++) {
     );
   }
 }
+// the same 8 runs as 8 `fluxion run` processes one after another
+const separate: { seconds: number; load_before: number; load_after: number }[] = [];
+for (let r = 0; r < reps; r++) {
+  const load_before = load();
+  const t0 = performance.now();
+  for (const [i, sets] of RUN_SETS.entries()) await freshCli(['run', runFile, '--out', join(dir, `sep${r}-${i}`), '--quiet', ...sets]);
+  separate.push({ seconds: seconds(t0), load_before, load_after: load() });
+  console.log(
+    `8 separate fluxion run processes: ${separate[r].seconds.toFixed(1)} s; load ${load_before.toFixed(2)} -> ${load().toFixed(2)}`,
+  );
+}
 const bestOf = (w: number): Timing => timings.filter((t) => t.workers === w).sort((a, b) => a.seconds - b.seconds)[0];
 const [one, two] = [bestOf(1), bestOf(2)];
 const ratio = two.seconds / one.seconds;
+const separateBest = Math.min(...separate.map((x) => x.seconds));
 console.log(
-  `8 runs: 1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target <= 0.6)`,
+  `8 runs: 1 worker ${one.seconds.toFixed(1)} s, 2 workers ${two.seconds.toFixed(1)} s: ratio ${ratio.toFixed(2)} (target <= 0.6); 8 separate processes ${separateBest.toFixed(1)} s: 2 workers / separate ${(two.seconds / separateBest).toFixed(2)}`,
 );
 
-// 2. one run: a fresh process against a job of a warm lane
-const runFile = join(dir, 'run.yaml');
-writeFileSync(runFile, `${BASE.join('\n')}\n`);
-const wallOf = (out: string): number => (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { wall_time: number }).wall_time;
-async function freshRun(out: string): Promise<number> {
-  const { command, args } = cliCommand();
+// 2. where a lane's time goes: lanes started by hand, the 8 runs spread over them as the pool does
+const lanesSplit: LaneFigures[] = [];
+for (const workers of [1, 2]) {
+  const lanes = new Lanes({ FLUXION_THREADS: String(laneThreads(workers, budget)) });
+  const fig: LaneFigures = { workers, startup: [], runs: [] };
+  let next = 0;
   const t0 = performance.now();
-  await new Promise<void>((r) =>
-    spawn(command, [...args, 'run', runFile, '--out', out, '--quiet'], { stdio: 'ignore' }).on('exit', () => r()),
+  try {
+    await Promise.all(
+      Array.from({ length: workers }, async (_, lane) => {
+        const ts = performance.now();
+        // a job that loads the config path (validate) stands for the start-up: a lane starts on its first job
+        await lanes.run(lane, ['validate', runFile], join(dir, `split${workers}-v${lane}.log`)).done;
+        fig.startup.push({ lane, wall: seconds(ts), cpu: cpuSeconds(lanes.pid(lane)) });
+        for (let first = true; next < RUN_SETS.length; first = false) {
+          const i = next++;
+          const pid = lanes.pid(lane);
+          const c0 = cpuSeconds(pid);
+          const tr = performance.now();
+          const out = join(dir, `split${workers}-${i}`);
+          const exit = await lanes.run(
+            lane,
+            ['run', runFile, '--out', out, '--quiet', ...RUN_SETS[i]],
+            join(dir, `split${workers}-${i}.log`),
+          ).done;
+          if (exit.code !== 0) throw new Error(`lane run exited ${exit.code}`);
+          const c1 = cpuSeconds(pid);
+          fig.runs.push({ lane, first, wall: seconds(tr), cpu: c0 === null || c1 === null ? null : c1 - c0, training: wallOf(out) });
+        }
+      }),
+    );
+  } finally {
+    lanes.close();
+  }
+  fig.total = seconds(t0);
+  lanesSplit.push(fig);
+  const sum = (xs: (number | null)[]): string =>
+    xs.some((x) => x === null) ? '-' : (xs as number[]).reduce((a, b) => a + b, 0).toFixed(2);
+  const later = fig.runs.filter((r) => !r.first);
+  console.log(
+    `lanes on ${workers} worker(s), ${fig.total.toFixed(1)} s: start-up wall ${fig.startup.map((x) => x.wall.toFixed(2)).join(', ')} s, CPU ${fig.startup.map((x) => x.cpu?.toFixed(2) ?? '-').join(', ')} s; first runs wall ${sum(fig.runs.filter((r) => r.first).map((r) => r.wall))} s, CPU ${sum(fig.runs.filter((r) => r.first).map((r) => r.cpu))} s; ${later.length} later runs wall ${sum(later.map((r) => r.wall))} s, CPU ${sum(later.map((r) => r.cpu))} s (training ${sum(later.map((r) => r.training))} s)`,
   );
-  return seconds(t0);
 }
+
+const cpuR = cpuRatio(lanesSplit);
+console.log(
+  `CPU seconds per lane: ${lanesSplit
+    .map(
+      (l) =>
+        `${l.workers} worker(s) ${laneCpu(l)
+          .map((c) => c?.toFixed(2) ?? '-')
+          .join(', ')}`,
+    )
+    .join(
+      '; ',
+    )}; busiest 2-worker lane / 1-worker lane: ${cpuR?.toFixed(2) ?? '-'}, runs split evenly: ${cpuModelRatio(lanesSplit)?.toFixed(2) ?? '-'} (the ratio on two free cores)`,
+);
+
+// 3. one run: a fresh process against a job of a warm lane
+const freshRun = (out: string): Promise<number> => freshCli(['run', runFile, '--out', out, '--quiet']);
 const lanes = new Lanes();
 const perRun: { fresh: number; lane: number; training_fresh: number; training_lane: number }[] = [];
 try {
@@ -124,7 +230,7 @@ try {
 const minOf = (f: (x: (typeof perRun)[number]) => number): number => Math.min(...perRun.map(f));
 const runCost = { fresh: minOf((x) => x.fresh), lane: minOf((x) => x.lane), training: minOf((x) => x.training_lane) };
 
-// 3. the queue's overhead per job
+// 4. the queue's overhead per job
 const stats = (xs: number[]): { median: number; p90: number; max: number } => {
   const s = [...xs].sort((a, b) => a - b);
   return { median: s[Math.floor(s.length / 2)], p90: s[Math.min(s.length - 1, Math.floor(s.length * 0.9))], max: s[s.length - 1] };
@@ -188,11 +294,15 @@ const cores = availableParallelism();
 const result: SweepBench = {
   date: new Date().toISOString(),
   cores,
+  node: process.version,
+  thread_budget: budget,
   runs: 8,
   steps: STEPS,
   reps,
   timings,
   ratio,
+  separate,
+  lanes: lanesSplit,
   run_cost: runCost,
   per_run: perRun,
   queue,

@@ -3,7 +3,8 @@
 // The derivative of a branching expression is the derivative of the selected branch (defined almost
 // everywhere, and finite at the switch point): every branch is hoisted to the top,
 // E[c ? a : b] = c ? E[a] : E[b], and mathjs differentiates the branch-free leaves.
-import { ConditionalNode, ConstantNode, OperatorNode, ParenthesisNode, derivative as symDerivative, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { ConditionalNode, ConstantNode, OperatorNode, ParenthesisNode, derivative as symDerivative } from './mathjs.js';
 
 /** H(0) = 0.5 (numpy.heaviside(x, 0.5)) unless a second argument says otherwise. */
 export const HEAVISIDE_AT_ZERO = 0.5;

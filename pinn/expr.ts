@@ -2,7 +2,8 @@
 // `div(grad(u))`, `u_t + dot([u, v], grad(u))`, compiled once into closures over a FieldContext.
 // The closures call c.d()/c.lap(), so the probe run of the context decides which jets to take.
 // `exact:` solutions produce missing source terms symbolically (mathjs derivative).
-import { parse, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { parse } from './mathjs.js';
 import { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { FieldContext } from './context.js';

@@ -4,7 +4,8 @@
 // axis, which is what a user writing the Laplacian out by hand means. Only bare derivative symbols
 // join the fold: `u_xx + 2*u_yy` is left alone, and so is a derivative that also appears elsewhere
 // (the context then shares the pure jets, as before).
-import { FunctionNode, OperatorNode, SymbolNode, type MathNode } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { FunctionNode, OperatorNode, SymbolNode } from './mathjs.js';
 
 interface SignedTerm {
   negative: boolean;

@@ -120,7 +120,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .command('sweep')
     .description('run a grid / random search over config keys and seeds on a local worker pool; outputs go to runs/<sweep>/')
     .argument('<sweep>', 'sweep file (.yaml)')
-    .option('--workers <n>', 'runs at once, one child process each, reused for its next runs (default: one per core)')
+    .option('--workers <n>', 'runs at once, one child process each, reused for its next runs (default: one per core, or FLUXION_THREADS)')
     .option('--out <dir>', 'sweep directory (default runs/<sweep name>)')
     .option('--backend <name>', `compute backend of every run: ${BACKENDS.join(' | ')}`)
     .option('--quiet', 'no progress output')
@@ -175,7 +175,10 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     .option('--samples <n>', 'samples in the dataset')
     .option('--shards <n>', 'shards (one job each; default 1)')
     .option('--out <dir>', 'dataset directory (default datasets/<kind>)')
-    .option('--workers <n>', 'shards at once, one child process each, reused for its next shards (default: one per core)')
+    .option(
+      '--workers <n>',
+      'shards at once, one child process each, reused for its next shards (default: one per core, or FLUXION_THREADS)',
+    )
     .option('--seed <k>', "dataset seed; shard i's samples come from a seed derived from (seed, i) (default 0)")
     .option('--resolution <n>', 'grid points per axis (default: burgers 128, darcy 29, antiderivative 100)')
     .option('--nu <v>', 'burgers: viscosity (default 0.1)')

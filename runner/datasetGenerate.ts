@@ -2,7 +2,6 @@
 // (`fluxion data shard i --out DIR`) per shard in the pool's child processes. Each shard is written atomically and recorded with its checksum in
 // manifest.json; a rerun skips finished shards, so an interrupted generation loses none and ends with the same bytes.
 import { existsSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { ConfigError, EXIT } from './errors.js';
 import { digest, writeFileAtomic } from './fsio.js';
@@ -24,6 +23,7 @@ import {
 import { lockRunDir } from './runDir.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { Lanes, type ChildExit } from './sweepLane.js';
+import { checkedThreadBudget, laneThreadEnv } from './threads.js';
 import { runPool } from './sweepPool.js';
 import { makeSweepProgress } from './sweepProgress.js';
 import { enqueueAndWait, jobId, openQueue, redisConnection, type QueuedJob } from './sweepQueue.js';
@@ -166,8 +166,8 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
     m = withChecksums(dir, m);
     writeFileAtomic(path, manifestText(m));
     const todo = m.shards.filter((s) => s.sha256 === undefined);
-    const workers = o.workers ?? availableParallelism();
-    const threadEnv: Record<string, string> = workers > 1 ? { FLUXION_THREADS: '1' } : {};
+    const threads = checkedThreadBudget();
+    const workers = o.workers ?? threads;
     const where = o.queue === undefined ? `on ${Math.min(workers, Math.max(1, todo.length))} worker(s)` : `queued on ${o.queue}`;
     if (!o.quiet)
       log(
@@ -198,7 +198,7 @@ export async function generateDataset(o: GenerateOptions): Promise<GenerateResul
     try {
       progress.start(m.shards.length, m.shards.length - todo.length);
       if (o.queue === undefined) {
-        const lanes = new Lanes(threadEnv);
+        const lanes = new Lanes(laneThreadEnv(workers, threads));
         try {
           await runPool<ShardEntry, ChildExit>(
             todo,

@@ -32,6 +32,7 @@ import { runWarnings } from './warnings.js';
 import type { RunConfig } from './schema.js';
 import { applyBackend, type RunBackend } from './backendChoice.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
+import { checkedThreadBudget } from './threads.js';
 
 export interface RunOptions {
   configPath: string;
@@ -268,6 +269,7 @@ export async function runConfig(o: RunOptions): Promise<RunResult> {
 
 async function runInDir(o: RunOptions): Promise<RunResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  checkedThreadBudget(); // a bad FLUXION_THREADS exits 2 now, not at the kernels' first compile
   const deprecations: string[] = [];
   const config = loadConfig(o.configPath, (w) => deprecations.push(w), o.overrides);
   if (o.steps !== undefined) config.training.steps = o.steps;

@@ -2,13 +2,13 @@
 // one of the pool's long-lived child processes (sweepLane.ts), in its own directory runs/<sweep>/<run id>/. Rerunning skips finished runs and resumes interrupted
 // ones from their checkpoints (`--resume`); SIGINT / SIGTERM and budget.max_wall_time stop the children at a
 // checkpoint, and the results of finished runs are written (results.csv, summary.md).
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { BackendName } from '../core/index.js';
 import { ConfigError, EXIT } from './errors.js';
 import { ensureDir } from './fsio.js';
 import type { StopSignal } from './signals.js';
 import { Lanes, type ChildExit } from './sweepLane.js';
+import { checkedThreadBudget, laneThreadEnv } from './threads.js';
 import { runPool } from './sweepPool.js';
 import { makeSweepProgress } from './sweepProgress.js';
 import type { RunRow } from './sweepResults.js';
@@ -42,10 +42,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const log = o.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const s = openSweep(o.sweepPath, o.outDir, log);
   try {
-    const workers = o.workers ?? availableParallelism();
-    // the pool is the parallelism: with several workers each run keeps its kernels on one thread (no GEMM helper
-    // thread per child competing for the same cores); results are the same either way
-    const threadEnv: Record<string, string> = workers > 1 ? { FLUXION_THREADS: '1' } : {};
+    // the thread budget (FLUXION_THREADS, else the cores) is shared: each lane's kernels get floor(budget / workers)
+    // threads, so 2 workers on 2 cores run no GEMM helper threads beside each other; results are the same bits
+    const threads = checkedThreadBudget();
+    const workers = o.workers ?? threads;
     const budget = s.loaded.sweep.budget;
     if (!o.quiet) log(`${planLine(s)} on ${Math.min(workers, Math.max(1, s.todo.length))} worker(s); outputs in ${s.dir}`);
     const stop = new AbortController();
@@ -66,7 +66,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
           }, budget.max_wall_time * 1000);
     const progress = makeSweepProgress({ quiet: !!o.quiet, tty: o.tty, write: log });
     const outcomes = new Map<(typeof s.todo)[number], RunRow['status']>();
-    const lanes = new Lanes(threadEnv);
+    const lanes = new Lanes(laneThreadEnv(workers, threads));
     try {
       progress.start(s.loaded.runs.length, s.loaded.runs.length - s.todo.length);
       await runPool<(typeof s.todo)[number], ChildExit>(

@@ -12,14 +12,36 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from './errors.js';
 import type { Launched } from './sweepPool.js';
 
-/** The child's command line before `pool-lane`: node, its loader flags (tsx), and cli.ts or cli.js beside this module. */
+/**
+ * The child's command line before `pool-lane`: node, its flags, and cli.ts or cli.js beside this module. cli.ts needs
+ * the tsx loader; cli.js (the compiled package) must not get it from a parent running under tsx (a bench or test
+ * importing dist/): its hooks cost the child a second of start-up and slow every import.
+ */
 export function cliCommand(): { command: string; args: string[] } {
   const self = fileURLToPath(import.meta.url);
+  const ts = extname(self) === '.ts';
   const cli = join(dirname(self), `cli${extname(self)}`);
-  // keep loader flags (--import tsx), drop debugger ones (their port would clash)
-  const flags = process.execArgv.filter((a) => !a.startsWith('--inspect'));
-  if (extname(self) === '.ts' && !flags.some((a) => a.includes('tsx'))) flags.push('--import', 'tsx');
+  // drop debugger flags (their port would clash)
+  const flags = loaderFlags(
+    process.execArgv.filter((a) => !a.startsWith('--inspect')),
+    ts,
+  );
+  if (ts && !flags.some((a) => a.includes('tsx'))) flags.push('--import', 'tsx');
   return { command: process.execPath, args: [...flags, cli] };
+}
+
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
+/** `flags` without tsx's (`--import tsx`, `--require .../tsx/dist/preflight.cjs`, `--import=...`) unless `keepTsx`. */
+export function loaderFlags(flags: readonly string[], keepTsx: boolean): string[] {
+  if (keepTsx) return [...flags];
+  const out: string[] = [];
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i];
+    if (LOADER_FLAGS.has(f) && flags[i + 1]?.includes('tsx')) i++;
+    else if (!LOADER_FLAGS.has(f.split('=')[0]) || !f.includes('tsx')) out.push(f);
+  }
+  return out;
 }
 
 /** How a job ended: its exit code, or 128 + the signal's number when a signal killed its child. */

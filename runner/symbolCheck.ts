@@ -2,7 +2,7 @@
 // trained: an unknown symbol or function names its key path with a "did you mean", reserved names
 // (__proto__, constructor) are refused, and each PDE is read into what it was understood as (fields,
 // derivatives, constants, unknowns, and the undeclared symbol derived as a source term, if any).
-import * as math from 'mathjs';
+import { math } from '../pinn/mathjs.js';
 import type { MathNode } from 'mathjs';
 import {
   BUILTIN_CONSTANT_NAMES,
@@ -48,7 +48,17 @@ interface Context {
   /** field derivatives (u_x, lap(u)) allowed */
   derivatives: boolean;
   /** callable names: functions, and coefficients (`a(x, y)`) */
-  functions: readonly string[];
+  functions: Callables;
+}
+
+/** Which names can be called; the full list only for a "did you mean" (listing mathjs' functions creates them all). */
+interface Callables {
+  has(name: string): boolean;
+  names(): readonly string[];
+}
+
+function callables(names: readonly string[]): Callables {
+  return { has: (n) => names.includes(n), names: () => names };
 }
 
 const FIELD_OPERATORS = new Set(['lap', 'laplacian', 'grad', 'div']);
@@ -90,12 +100,12 @@ function check(src: string, path: string, ctx: Context, scope: ExprScope): { nod
     );
   const known = new Set(ctx.groups.flatMap(([, l]) => l));
   for (const f of use.functions) {
-    if (ctx.functions.includes(f)) continue;
+    if (ctx.functions.has(f)) continue;
     if (known.has(f))
       throw new ConfigError(
         `${path}: '${f}' is not a function in '${src}'; write ${f} itself (fields and coordinates are evaluated at the point)`,
       );
-    const hint = closest(f, ctx.functions);
+    const hint = closest(f, ctx.functions.names());
     throw new ConfigError(`${path}: unknown function '${f}' in '${src}'${hint ? ` (did you mean '${hint}'?)` : ''}`);
   }
   const free = use.symbols.filter((s) => !known.has(s) && !(ctx.derivatives && derivativeSymbol(scope, s)));
@@ -167,18 +177,17 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
       ['coefficients', Object.keys(c.coefficients)],
     ],
     derivatives: true,
-    functions: [...EXPR_FUNCTIONS, ...Object.keys(c.coefficients)],
+    functions: callables([...EXPR_FUNCTIONS, ...Object.keys(c.coefficients)]),
   };
-  const numericNames = Object.keys(math).filter(numericFunction);
   const numeric: Context = {
     groups: [['coordinates', coords], consts],
     derivatives: false,
-    functions: [...Object.keys(NUMERIC_FUNCTIONS), ...numericNames],
+    functions: { has: numericFunction, names: () => [...Object.keys(NUMERIC_FUNCTIONS), ...Object.keys(math).filter(numericFunction)] },
   };
   const transform: Context = {
     groups: [['coordinates', coords], ['raw outputs', c.fields.map(rawOutputName)], consts],
     derivatives: false,
-    functions: EXPR_FUNCTIONS.filter((f) => !FIELD_OPERATORS.has(f)),
+    functions: callables(EXPR_FUNCTIONS.filter((f) => !FIELD_OPERATORS.has(f))),
   };
   const closed = (src: string | number | undefined, path: string, ctx: Context): void => {
     if (typeof src !== 'string') return;

@@ -9,7 +9,7 @@ import type { PrimParams } from '../prims/types.js';
 import type { Tensor } from '../tensor.js';
 import type { TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { availableParallelism } from 'node:os';
+import { threadBudget } from '../threads.js';
 import { buildExists } from '../wasm/module.js';
 import { loadKernels, type WasmKernels, UNARY_OPS, BINARY_OPS, type UnaryOp, type BinaryOp } from '../wasm/kernels.js';
 import { matmul as wasmMatmul, unaryArr, binaryArr } from '../wasm/arrays.js';
@@ -52,12 +52,12 @@ export function makeWasmBackend(kernels: WasmKernels): Backend {
 }
 
 /**
- * Starts the GEMM helper thread on first heavy use (not at import: a worker costs tens of ms).
- * FLUXION_THREADS=1 keeps everything on the calling thread.
+ * Allows the kernels the second thread when the thread budget (FLUXION_THREADS, else the cores) has room for it; the
+ * helper itself starts at the first GEMM big enough to split (a worker costs tens of ms, and small problems never
+ * split). A budget of 1 keeps everything on the calling thread. Results are the same bits either way.
  */
 export function ensureThreads(k: WasmKernels): void {
-  const want = process.env.FLUXION_THREADS === '1' || availableParallelism() < 2 ? 1 : 2;
-  if (k.threads !== want) k.setThreads(want);
+  k.allowThreads(threadBudget() >= 2 ? 2 : 1);
 }
 
 let cached: WasmKernels | null | undefined;

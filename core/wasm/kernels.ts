@@ -90,6 +90,8 @@ export class WasmKernels {
   private readonly workBytes: number;
   private helper: HelperThread | null = null;
   private helperWork = 0;
+  /** 2: a pass big enough to split starts the helper if it is not running (allowThreads). */
+  private allowed: 1 | 2 = 1;
   /** GEMMs with at least this many flops (2mnk per batch item) are split across two threads. */
   threadMinFlops = DEFAULT_THREAD_MIN_FLOPS;
   /**
@@ -147,22 +149,24 @@ export class WasmKernels {
     return this.helper ? 2 : 1;
   }
 
+  /**
+   * 2: GEMMs of at least threadMinFlops and elementwise passes of at least splitMinBytes run on two threads, the
+   * helper worker starting at the first of them (its GEMM scratch is reserved now, so nothing is allocated mid-GEMM);
+   * 1 stops the helper. Unlike setThreads(2), a process whose work is all small never pays for the worker (its start,
+   * its spinning between jobs).
+   */
+  allowThreads(count: 1 | 2): void {
+    if (count !== 1 && count !== 2) throw new Error(`allowThreads: count must be 1 or 2, got ${String(count)}`);
+    this.allowed = count;
+    if (count === 1) this.stopHelper();
+    else if (!this.helperWork) this.helperWork = this.heap.alloc(this.workBytes);
+  }
+
   /** 2 starts one helper worker (blocking until it is ready); 1 stops it. */
   setThreads(count: 1 | 2): void {
     if (count !== 1 && count !== 2) throw new Error(`setThreads: count must be 1 or 2, got ${String(count)}`);
-    if (count === this.threads) return;
-    if (count === 1) {
-      this.stopHelper();
-      return;
-    }
-    const helperWork = this.heap.alloc(this.workBytes);
-    try {
-      this.helper = new HelperThread(this.module, this.memory);
-      this.helperWork = helperWork;
-    } catch (e) {
-      this.heap.free(helperWork);
-      throw e;
-    }
+    this.allowThreads(count);
+    if (count === 2 && !this.helper) this.startHelper();
   }
 
   dispose(): void {
@@ -186,7 +190,7 @@ export class WasmKernels {
    */
   runLoop(loops: SharedLoops, index: number, fn: (start: number, end: number) => void, end: number): void {
     const mid = Math.floor(end / 128) * 64; // a generated loop runs at least one vector: both shares non-empty
-    if (!this.helper || end < this.splitMinBytes || mid === 0) {
+    if (end < this.splitMinBytes || mid === 0 || !this.twoThreads()) {
       fn(0, end);
       return;
     }
@@ -200,12 +204,21 @@ export class WasmKernels {
     );
   }
 
+  private startHelper(): void {
+    try {
+      this.helper = new HelperThread(this.module, this.memory);
+    } catch (e) {
+      this.stopHelper();
+      throw e;
+    }
+  }
+
   private stopHelper(failed = false): void {
-    if (!this.helper) return;
-    this.helper.close();
+    this.allowed = 1;
+    this.helper?.close();
     this.helper = null;
     // A timed-out worker may still be writing its scratch until terminate() lands: never reuse it then.
-    if (!failed) this.heap.free(this.helperWork);
+    if (!failed && this.helperWork) this.heap.free(this.helperWork);
     this.helperWork = 0;
   }
 
@@ -254,7 +267,7 @@ export class WasmKernels {
       this.gemmSplitK(dtype, args, k0, flops);
       return;
     }
-    const split = this.helper && flops >= this.threadMinFlops ? splitGemm(dtype, args) : null;
+    const split = flops >= this.threadMinFlops && this.twoThreads() ? splitGemm(dtype, args) : null;
     if (!split) {
       this.callGemm(dtype, args, this.work);
       return;
@@ -281,7 +294,7 @@ export class WasmKernels {
       second[11] = scratch;
       second[12] = n;
       second[15] = 0;
-      if (this.helper && flops >= this.threadMinFlops) {
+      if (flops >= this.threadMinFlops && this.twoThreads()) {
         this.counters.gemmThreaded++;
         this.runSplit(dtype, first, second, flops);
       } else {
@@ -292,6 +305,12 @@ export class WasmKernels {
     } finally {
       this.heap.free(scratch);
     }
+  }
+
+  /** Whether a pass big enough to split runs on two threads; starts the helper for the first one when two are allowed. */
+  private twoThreads(): boolean {
+    if (!this.helper && this.allowed === 2) this.startHelper();
+    return this.helper !== null;
   }
 
   private callGemm(dtype: Dtype, args: number[], work: number): void {
@@ -348,7 +367,7 @@ export class WasmKernels {
     const name = `${op}_${checkDtype('unary', dtype)}`;
     const bytes = BYTES[dtype];
     const half = Math.floor((n * bytes) / 128) * (64 / bytes); // our share, in elements, ending on a cache line
-    if (!this.helper || n * bytes < this.splitMinBytes || half === 0) {
+    if (n * bytes < this.splitMinBytes || half === 0 || !this.twoThreads()) {
       this.raw[name](x, out, n);
       return;
     }

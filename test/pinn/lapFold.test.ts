@@ -1,7 +1,7 @@
 // A written-out Laplacian (u_xx + u_yy) is folded into lap(u) so it runs as one collapsed Taylor pass;
 // anything else is left as written, and the folded residual equals the tiled-jet one.
 import { expect } from 'chai';
-import { parse } from 'mathjs';
+import { parse } from '../../pinn/mathjs.js';
 import * as pinn from '../../pinn/index.js';
 import { foldLaplacians } from '../../pinn/lapFold.js';
 import { rectangle, timeDomain } from '../../meshes/index.js';

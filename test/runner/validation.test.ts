@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'mathjs';
+import { parse } from '../../pinn/mathjs.js';
 import { main, tidyMessage } from '../../runner/cli.js';
 import { parseConfigText } from '../../runner/config.js';
 import { checkPinnLimits, estimateMemory } from '../../runner/limits.js';
@@ -53,6 +53,18 @@ const cases: [string, string, string, string[]][] = [
     noExact([]).replace("pde: ['u - (1 + 2*x - 3*y)']", "pde: ['lap(u) + sinn(x)']"),
     'pde[0]:',
     ["unknown function 'sinn'", "(did you mean 'sin'?)"],
+  ],
+  [
+    'an unknown function in exact: the hint comes from mathjs and the numeric functions',
+    pinnYaml().replace("exact: '1 + 2*x - 3*y'", "exact: '1 + heavisid(x - 0.5)'"),
+    'exact:',
+    ["unknown function 'heavisid'", "(did you mean 'heaviside'?)"],
+  ],
+  [
+    'an unknown mathjs-like function in exact',
+    pinnYaml().replace("exact: '1 + 2*x - 3*y'", "exact: '1 + cosh2(x)'"),
+    'exact:',
+    ["unknown function 'cosh2'", "(did you mean 'cosh'?)"],
   ],
   [
     'a field called like a function',

@@ -269,6 +269,30 @@ describe('wasm/gemm', () => {
     expectClose(matmul(kern, a, b, { m, n, k, transB: true }), refGemm(a, b, m, n, k, false, true), 2e-6, 'threaded');
   });
 
+  it('allowThreads(2) starts the helper at the first GEMM big enough to split, with the same bits as one thread', () => {
+    const kern = kernels[kernels.length - 1];
+    const [m, n, k] = [96, 80, 150];
+    const a = randomF32(m * k, 79),
+      b = randomF32(k * n, 80);
+    const small = { m: 8, n: 8, k: 8 };
+    kern.setThreads(1);
+    const one = matmul(kern, a, b, { m, n, k });
+    kern.allowThreads(2);
+    expect(2 * small.m * small.n * small.k).to.be.below(kern.threadMinFlops);
+    matmul(kern, a.subarray(0, 64), b.subarray(0, 64), small);
+    expect(kern.threads, 'no helper for a small GEMM').to.equal(1);
+    const split0 = kern.counters.gemmThreaded;
+    const two = matmul(kern, a, b, { m, n, k });
+    expect(kern.threads, 'the big GEMM started the helper').to.equal(2);
+    expect(kern.counters.gemmThreaded - split0).to.equal(1);
+    expect(Array.from(two)).to.deep.equal(Array.from(one));
+    kern.allowThreads(1);
+    expect(kern.threads).to.equal(1);
+    matmul(kern, a, b, { m, n, k });
+    expect(kern.threads, 'a budget of one never starts it').to.equal(1);
+    expect(() => kern.allowThreads(0 as 1)).to.throw(/allowThreads: count must be 1 or 2, got 0/);
+  });
+
   it('rejects bad arguments with messages naming them', () => {
     const kern = kernels[0];
     const p = kern.alloc(64);
