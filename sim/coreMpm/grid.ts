@@ -5,7 +5,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor, DType } from '../../core/index.js';
-import type { MpmBoundary } from '../mpm/mpmBase.js';
+import type { MpmBoundary } from '../mpmOptions.js';
 
 export interface GridRule {
   nGrid: number;

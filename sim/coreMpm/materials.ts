@@ -5,7 +5,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
-import type { MpmMaterial } from '../mpm/materials2d.js';
+import type { MpmMaterial } from '../mpmOptions.js';
 import type { NeuralElasticity } from './neuralMaterial.js';
 import { polar2, polar3 } from './polar.js';
 import { addDiagonal, det, dimOf, matMul, matMulNT, matVec, scaleMat, subMat, type Mat } from './smallMat.js';

@@ -6,7 +6,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { DType, Tensor } from '../../core/index.js';
-import { resolveMpmOptions, type MpmOptions } from '../mpm/mpmBase.js';
+import { resolveMpmOptions, type MpmOptions } from '../mpmOptions.js';
 import { gridVelocity, wallMasks } from './grid.js';
 import { fluidReset, kirchhoff, snowPlasticity, updateDeformation, type CoreMpmMaterial } from './materials.js';
 import type { NeuralElasticity } from './neuralMaterial.js';

@@ -5,10 +5,10 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { reverseThroughTime } from '../../sim/checkpoint.js';
-import { Mpm2D } from '../../sim/mpm/mpm2d.js';
-import { Mpm3D } from '../../sim/mpm/mpm3d.js';
-import type { MpmMaterial } from '../../sim/mpm/materials2d.js';
-import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
+import { Mpm2D } from './oracle/mpm/mpm2d.js';
+import { Mpm3D } from './oracle/mpm/mpm3d.js';
+import type { MpmMaterial } from './oracle/mpm/materials2d.js';
+import type { MpmOptions } from './oracle/mpm/mpmBase.js';
 import { scaledErr } from '../support/check.js';
 import {
   CoreMpmStepper,

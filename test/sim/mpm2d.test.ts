@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { Mpm2D } from '../../sim/mpm/mpm2d.js';
-import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
+import { Mpm2D } from './oracle/mpm/mpm2d.js';
+import type { MpmOptions } from './oracle/mpm/mpmBase.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
 import { Mulberry32 } from '../../core/random.js';
-import { snowPlasticity2, snowPlasticity2Backward } from '../../sim/mpm/materials2d.js';
+import { snowPlasticity2, snowPlasticity2Backward } from './oracle/mpm/materials2d.js';
 
 /** Particles on a jittered lattice filling [x0, x0 + w] x [y0, y0 + h]. */
 function block(nx: number, ny: number, x0: number, y0: number, w: number, h: number, seed: number): Float64Array {

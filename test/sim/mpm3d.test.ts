@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Mpm3D } from '../../sim/mpm/mpm3d.js';
+import { Mpm3D } from './oracle/mpm/mpm3d.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
 import { Mulberry32 } from '../../core/random.js';
 
