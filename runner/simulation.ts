@@ -163,8 +163,12 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
   const task: SimTask = {
     termName: 'target',
     lossAndGrad: targetLoss(runner, positions, target, horizon),
-    frames: (vel) =>
-      particleFrames('particles', coreMpmFrames(framer, framer.moduli(), sharedVelocityState(sim, positions, vel), horizon), sc.dt),
+    frames: (vel) => {
+      const frames = coreMpmFrames(framer, framer.moduli(), sharedVelocityState(sim, positions, vel), horizon);
+      // the target as a goal series beside the particles (the viewer draws it over them)
+      const goal = frames.map((f) => ({ step: f.step, dim: 2, points: Float64Array.from(target), pointData: {} }));
+      return [...particleFrames('particles', frames, sc.dt), ...particleFrames('goal', goal, sc.dt)];
+    },
   };
   return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeVtk } from '../../meshes/index.js';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
-import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
+import { metricsLine, writeFixtureRun, writeOverlaySeries, FRAMES } from './fixture.js';
 import { browserTools, openViewer, shots } from './chromium.js';
 
 interface PixelStats {
@@ -139,6 +139,47 @@ describe('viewer in headless Chromium', () => {
     const diff = await pixelStats(page, f0, await capture(page));
     expect(diff.changed).to.be.greaterThan(0.002);
     await page.screenshot({ path: join(shots, 'viewer-particles.png') });
+  });
+
+  it('draws the ground truth and the goal over a simulation series, in their own colours', async () => {
+    writeOverlaySeries(run);
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/goal.pvd'),
+    );
+    let before = await renders(page);
+    await page.selectOption('#source', 'fields/mesh.vtu');
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    before = await renders(page);
+    await page.selectOption('#source', 'fields/robot.pvd');
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal([
+      'prediction: v + truth (orange) + goal (green)',
+    ]);
+    // pixels of the overlay colours: the goal's green (0.3, 1, 0.35) and the truth's orange (1, 0.6, 0.15) blended at 0.55
+    const counts = await page.evaluate(
+      async (url) => {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const g = c.getContext('2d')!;
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let green = 0;
+        let orange = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (d[i + 1] > 200 && d[i] < 110 && d[i + 2] < 130) green++;
+          if (d[i] > 120 && d[i + 1] > 70 && d[i + 1] < d[i] - 30 && d[i + 2] < 90) orange++;
+        }
+        return { green, orange };
+      },
+      await capture(page),
+    );
+    expect(counts.green, 'goal pixels').to.be.greaterThan(20);
+    expect(counts.orange, 'truth pixels').to.be.greaterThan(20);
+    await page.screenshot({ path: join(shots, 'viewer-overlays.png') });
   });
 
   it('draws the metrics chart and follows a run in progress', async () => {
