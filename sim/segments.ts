@@ -106,7 +106,9 @@ export class SegmentedRollout {
         const [ctP, ctS] = fx.vjp(seg, params, s, t0, ...extra)[1](ct);
         return [ctP, ctS];
       };
-      this.backwards.set(len, (f = fx.jit(pull)));
+      // its outputs are read at once (the parameter cotangent summed on the host, the state's fed to the next call),
+      // so one buffer per output is reused instead of paging in fresh ones every segment
+      this.backwards.set(len, (f = fx.jit(pull, { reuseOutputs: true })));
     }
     return f;
   }
