@@ -174,15 +174,17 @@ function pureGradChild(segment: 'sqrt' | 'none', T: number): void {
   console.log(JSON.stringify({ rssGrowth: 1024 * (process.resourceUsage().maxRSS - before), seconds }));
 }
 
-function pureGradMemory(segment: 'sqrt' | 'none', T: number): { rssGrowth: number; seconds: number } {
+/** The last stdout line (JSON) of this script run as a child with `args` (a fresh process: its own heap and peak RSS). */
+function child<T>(args: string[]): T {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--pure-grad-child', segment, String(T)], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], { encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`simCore child failed: ${r.stderr}`);
-  return JSON.parse(line);
+  return JSON.parse(line) as T;
 }
+
+const pureGradMemory = (segment: 'sqrt' | 'none', T: number) =>
+  child<{ rssGrowth: number; seconds: number }>(['--pure-grad-child', segment, String(T)]);
 
 /**
  * Where the time of one compiled core step goes: each step of the wasm executable timed, summed by primitive
@@ -322,6 +324,12 @@ if (childAt >= 0) {
   pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
   process.exit(0);
 }
+// the runner-size comparison runs in a fresh process: after the 8k-particle runs, this one's heap makes its garbage
+// collections (and so the small rollouts' times) several times slower
+if (process.argv.includes('--runner-size-child')) {
+  console.log(JSON.stringify(runnerSize(quick ? 3 : 10)));
+  process.exit(0);
+}
 const load = loadavg()
   .map((l) => l.toFixed(2))
   .join(' ');
@@ -350,7 +358,7 @@ function f32Rate(): { rate: number; msPerStep: number } {
 }
 const c32 = f32Rate();
 const segR = segmentRates(quick ? 2 : 4);
-const small = runnerSize(quick ? 3 : 10);
+const small = child<ReturnType<typeof runnerSize>>(['--runner-size-child', ...(quick ? ['--quick'] : [])]);
 
 /** 3D forward rates, hand-written vs core (jitted step behind the stepper), interleaved: 3D fixed-corotated uses the Newton polar. */
 function rates3D(material: 'neoHookean' | 'fixedCorotated') {

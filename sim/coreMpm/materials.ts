@@ -1,7 +1,7 @@
 /**
  * Constitutive models as core functions of the deformation gradient, written once for d = 2 and 3:
  * Kirchhoff stress tau = P F^T (what MLS-MPM scatters), and snow's plastic return mapping (2D).
- * Same formulas as sim/mpm/materials{2,3}d.ts; derivatives come from the core.
+ * Same formulas as the oracle's test/sim/oracle/mpm/materials{2,3}d.ts; derivatives come from the core.
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';

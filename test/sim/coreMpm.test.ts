@@ -1,4 +1,4 @@
-// The core MLS-MPM (sim/coreMpm) against the hand-written simulator and its hand-written adjoints (sim/mpm, the
+// The core MLS-MPM (sim/coreMpm) against the hand-written simulator and its hand-written adjoints (test/sim/oracle/mpm, the
 // oracle): forward states to ~1e-10 in f64, gradients w.r.t. initial positions and velocities, E, nu and the
 // actuation to 1e-6 relative, and central finite differences of the core loss itself.
 import { expect } from 'chai';

@@ -37,7 +37,7 @@ function makeLoss(n: number, steps: number, seed: number) {
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
-describe('sim/mpm 2D', () => {
+describe('oracle: hand-written MPM 2D', () => {
   const steps = 120;
   const pos = block(10, 10, 0.3, 0.3, 0.3, 0.3, 1);
   const n = pos.length / 2;

@@ -17,7 +17,7 @@ function block3(k: number, x0: number, w: number, seed: number): Float64Array {
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
-describe('sim/mpm 3D', () => {
+describe('oracle: hand-written MPM 3D', () => {
   const steps = 100;
   const pos = block3(4, 0.35, 0.25, 1);
   const n = pos.length / 3;

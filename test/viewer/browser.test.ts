@@ -17,6 +17,9 @@ interface PixelStats {
   distinct: number;
   /** Fraction of pixels that differ from the other image (when one is given). */
   changed: number;
+  /** Pixels of the viewer's overlay colours: the goal's green, the truth's orange (blended over the background). */
+  green: number;
+  orange: number;
 }
 
 /** Decodes PNG data URLs in the page and compares them pixel by pixel. */
@@ -38,12 +41,19 @@ function pixelStats(page: Page, a: string, b?: string): Promise<PixelStats> {
       const colours = new Set<number>();
       const d = new Uint32Array(pa.data.buffer);
       for (let i = 0; i < d.length; i++) colours.add(d[i]);
+      let green = 0;
+      let orange = 0;
+      const px = pa.data;
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 1] > 200 && px[i] < 110 && px[i + 2] < 130) green++;
+        if (px[i] > 120 && px[i + 1] > 70 && px[i + 1] < px[i] - 30 && px[i + 2] < 90) orange++;
+      }
       let changed = 0;
       if (b) {
         const pb = new Uint32Array((await pixels(b)).data.buffer);
         for (let i = 0; i < d.length; i++) if (d[i] !== pb[i]) changed++;
       }
-      return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length };
+      return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length, green, orange };
     },
     [a, b] as const,
   );
@@ -156,27 +166,7 @@ describe('viewer in headless Chromium', () => {
       'prediction: v + truth (orange) + goal (green)',
     ]);
     // pixels of the overlay colours: the goal's green (0.3, 1, 0.35) and the truth's orange (1, 0.6, 0.15) blended at 0.55
-    const counts = await page.evaluate(
-      async (url) => {
-        const img = new Image();
-        img.src = url;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.width;
-        c.height = img.height;
-        const g = c.getContext('2d')!;
-        g.drawImage(img, 0, 0);
-        const d = g.getImageData(0, 0, c.width, c.height).data;
-        let green = 0;
-        let orange = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          if (d[i + 1] > 200 && d[i] < 110 && d[i + 2] < 130) green++;
-          if (d[i] > 120 && d[i + 1] > 70 && d[i + 1] < d[i] - 30 && d[i + 2] < 90) orange++;
-        }
-        return { green, orange };
-      },
-      await capture(page),
-    );
+    const counts = await pixelStats(page, await capture(page));
     expect(counts.green, 'goal pixels').to.be.greaterThan(20);
     expect(counts.orange, 'truth pixels').to.be.greaterThan(20);
     await page.screenshot({ path: join(shots, 'viewer-overlays.png') });
