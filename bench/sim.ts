@@ -6,9 +6,9 @@
  * Mass-spring (the core program beside the hand-written oracle) is in bench/massSpringCore.ts.
  * The machine has 2 cores shared with other developers: numbers are noisy (best of repeats).
  */
-import { Mpm2D } from '../sim/mpm/mpm2d.js';
-import { Mpm3D } from '../sim/mpm/mpm3d.js';
-import { blockParticles2D } from '../sim/mpm/tasks.js';
+import { Mpm2D } from '../test/sim/oracle/mpm/mpm2d.js';
+import { Mpm3D } from '../test/sim/oracle/mpm/mpm3d.js';
+import { blockParticles2D } from '../sim/coreMpm/bodies.js';
 import { reverseThroughTime, rollout } from '../sim/checkpoint.js';
 import { best } from './timing.js';
 

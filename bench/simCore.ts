@@ -16,15 +16,27 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../core/index.js';
 import { reverseThroughTime, rollout, type StateLoss, type TimeStepper } from '../sim/checkpoint.js';
-import { Mpm2D } from '../sim/mpm/mpm2d.js';
-import { Mpm3D } from '../sim/mpm/mpm3d.js';
-import { blockParticles2D } from '../sim/mpm/tasks.js';
-import { CoreMpmStepper, coreMpm, fromParticleMajor, mpmRollout, packState, unpackState } from '../sim/coreMpm/index.js';
+import { Mpm2D } from '../test/sim/oracle/mpm/mpm2d.js';
+import { Mpm3D } from '../test/sim/oracle/mpm/mpm3d.js';
+import { blockParticles2D } from '../sim/coreMpm/bodies.js';
+import {
+  CoreMpmStepper,
+  MpmSegments,
+  checkpointSegment,
+  coreMpm,
+  fromParticleMajor,
+  mpmRollout,
+  packState,
+  sharedVelocityState,
+  targetLoss,
+  unpackState,
+} from '../sim/coreMpm/index.js';
+import { sharedVelocityState as oracleVelocityState, targetLoss as oracleTargetLoss } from '../test/sim/oracle/mpm/tasks.js';
 import { Executable } from '../core/compile/executable.js';
 import { planFusion } from '../core/compile/fusion.js';
 import { wasmKernels } from '../core/backend/wasm.js';
 import { defOf } from '../core/prims/registry.js';
-import { best } from './timing.js';
+import { best, wallAndCpu } from './timing.js';
 import { WRITE_FLAG } from './results.js';
 
 const quick = process.argv.includes('--quick');
@@ -66,34 +78,29 @@ function rates(pairs: Array<[TimeStepper, Float64Array]>, reps: number) {
     rollout(stepper, s0, 3); // warm-up (and compile, for the core)
     reverseThroughTime(stepper, s0, 2, lossAt(2), 'sqrt');
   }
-  const tf = pairs.map(() => Infinity);
-  const tfT = pairs.map(() => Infinity);
-  const tg = pairs.map(() => Infinity);
-  for (let r = 0; r < reps; r++) {
-    pairs.forEach(([stepper, s0], k) => {
-      tf[k] = Math.min(
-        tf[k],
-        best(1, () => rollout(stepper, s0, steps)),
-      );
-    });
-  }
+  // best wall and best CPU time of each, over the repeats
+  const tf = pairs.map(() => ({ wall: Infinity, cpu: Infinity }));
+  const tfT = pairs.map(() => ({ wall: Infinity, cpu: Infinity }));
+  const tg = pairs.map(() => ({ wall: Infinity, cpu: Infinity }));
+  const keep = (acc: { wall: number; cpu: number }, f: () => void): void => {
+    const t = wallAndCpu(f);
+    acc.wall = Math.min(acc.wall, t.wall);
+    acc.cpu = Math.min(acc.cpu, t.cpu);
+  };
+  for (let r = 0; r < reps; r++) pairs.forEach(([stepper, s0], k) => keep(tf[k], () => rollout(stepper, s0, steps)));
   for (let r = 0; r < Math.max(1, reps >> 1); r++) {
     pairs.forEach(([stepper, s0], k) => {
-      tfT[k] = Math.min(
-        tfT[k],
-        best(1, () => rollout(stepper, s0, gradSteps)),
-      );
-      tg[k] = Math.min(
-        tg[k],
-        best(1, () => reverseThroughTime(stepper, s0, gradSteps, lossAt(gradSteps), 'sqrt')),
-      );
+      keep(tfT[k], () => rollout(stepper, s0, gradSteps));
+      keep(tg[k], () => reverseThroughTime(stepper, s0, gradSteps, lossAt(gradSteps), 'sqrt'));
     });
   }
   return pairs.map((_, k) => ({
-    rate: (n * steps) / tf[k],
-    msPerStep: (1e3 * tf[k]) / steps,
-    gradRatio: tg[k] / tfT[k],
-    gradMsPerStep: (1e3 * tg[k]) / gradSteps,
+    rate: (n * steps) / tf[k].wall,
+    cpuRate: (n * steps) / tf[k].cpu,
+    msPerStep: (1e3 * tf[k].wall) / steps,
+    gradRatio: tg[k].wall / tfT[k].wall,
+    cpuGradRatio: tg[k].cpu / tfT[k].cpu,
+    gradMsPerStep: (1e3 * tg[k].wall) / gradSteps,
   }));
 }
 
@@ -162,15 +169,17 @@ function pureGradChild(segment: 'sqrt' | 'none', T: number): void {
   console.log(JSON.stringify({ rssGrowth: 1024 * (process.resourceUsage().maxRSS - before), seconds }));
 }
 
-function pureGradMemory(segment: 'sqrt' | 'none', T: number): { rssGrowth: number; seconds: number } {
+/** The last stdout line (JSON) of this script run as a child with `args` (a fresh process: its own heap and peak RSS). */
+function child<T>(args: string[]): T {
   const script = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, '--pure-grad-child', segment, String(T)], {
-    encoding: 'utf8',
-  });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, ...args], { encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !line.startsWith('{')) throw new Error(`simCore child failed: ${r.stderr}`);
-  return JSON.parse(line);
+  return JSON.parse(line) as T;
 }
+
+const pureGradMemory = (segment: 'sqrt' | 'none', T: number) =>
+  child<{ rssGrowth: number; seconds: number }>(['--pure-grad-child', segment, String(T)]);
 
 /**
  * Where the time of one compiled core step goes: each step of the wasm executable timed, summed by primitive
@@ -214,6 +223,90 @@ function stepBreakdown(reps: number): Array<[string, number]> {
   return [...byPrim].sort((a, b) => b[1] - a[1]);
 }
 
+/**
+ * The core step as jitted K-step segments (MpmSegments, the runner's path) beside the hand-written loops, interleaved:
+ * forward over gradSteps steps and the gradient of sum(x_T) with one checkpoint per segment (K = gradSteps^(1/2)).
+ */
+function segmentRates(reps: number) {
+  const K = checkpointSegment(gradSteps, 'sqrt');
+  const runner = new MpmSegments(sim, K);
+  const p = runner.moduli();
+  const s0 = fx.fromBuffer(coreS0, [coreS0.length]);
+  const loss = (sT: fx.Tensor): fx.Tensor => fx.sum(unpackState(sT, sim.shape).x);
+  const t0 = performance.now();
+  runner.simulate(p, s0, gradSteps).dataSync();
+  runner.valueAndGrad(p, s0, gradSteps, loss);
+  const compile = (performance.now() - t0) / 1e3;
+  const t = { hand: Infinity, fwd: Infinity, grad: Infinity };
+  for (let r = 0; r < reps; r++) {
+    t.hand = Math.min(
+      t.hand,
+      best(1, () => rollout(hand, handS0, gradSteps)),
+    );
+    t.fwd = Math.min(
+      t.fwd,
+      best(1, () => runner.simulate(p, s0, gradSteps).dataSync()),
+    );
+    t.grad = Math.min(
+      t.grad,
+      best(1, () => runner.valueAndGrad(p, s0, gradSteps, loss)),
+    );
+  }
+  return {
+    K,
+    compile,
+    handRate: (n * gradSteps) / t.hand,
+    rate: (n * gradSteps) / t.fwd,
+    gradRatio: t.grad / t.fwd,
+    gradMs: (1e3 * t.grad) / gradSteps,
+  };
+}
+
+/**
+ * The runner's own MPM size (configs/mpm-target.yaml: 64 particles, 32^2 grid, 300 steps, the target loss and its
+ * sqrt-checkpointed gradient in the shared velocity): hand-written, the per-step jitted CoreMpmStepper, and MpmSegments
+ * (what the runner uses), interleaved, best of `reps`; plus the segments' first call (compilation).
+ */
+function runnerSize(reps: number) {
+  const T = 300;
+  const pos64 = blockParticles2D(8, 8, 0.2, 0.4, 0.2, 0.2);
+  const o = { nGrid: 32, nParticles: 64, dt: 2e-4, E: 1000, nu: 0.2, gravity: -9.8 };
+  const target = [0.55, 0.45] as const;
+  const vel = [0.1, 0.2];
+  const h = new Mpm2D(o);
+  const hs0 = oracleVelocityState(h, pos64, vel);
+  const handGrad = oracleTargetLoss(h, pos64, target, T, 'sqrt');
+  const s64 = coreMpm({ ...o, dim: 2 });
+  const t0 = performance.now();
+  const runner = new MpmSegments(s64, checkpointSegment(T, 'sqrt'));
+  const segGrad = targetLoss(runner, pos64, target, T);
+  segGrad(vel);
+  const p = runner.moduli();
+  const c0 = sharedVelocityState(s64, pos64, vel);
+  runner.simulate(p, c0, T);
+  const compile = (performance.now() - t0) / 1e3;
+  const stepper = new CoreMpmStepper(s64);
+  const cs0 = c0.dataSync() as Float64Array;
+  const stepLoss: StateLoss = (t, _s, g) => {
+    if (t === T) g.fill(1 / 64, 0, 128);
+    return 0;
+  };
+  reverseThroughTime(stepper, cs0, T, stepLoss, 'sqrt');
+  const ms: Record<string, number> = {};
+  const rec = (k: string, f: () => void): void => {
+    ms[k] = Math.min(ms[k] ?? Infinity, 1e3 * best(1, f));
+  };
+  for (let r = 0; r < reps; r++) {
+    rec('handFwd', () => rollout(h, hs0, T));
+    rec('segFwd', () => runner.simulate(p, c0, T).dataSync());
+    rec('stepFwd', () => rollout(stepper, cs0, T));
+    rec('handGrad', () => handGrad(vel));
+    rec('segGrad', () => segGrad(vel));
+    rec('stepGrad', () => reverseThroughTime(stepper, cs0, T, stepLoss, 'sqrt'));
+  }
+  return { T, K: runner.segmentLength, compile, ms };
+}
+
 const mb = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 /** The same benchmark before the fused transfer primitive, f64 SIMD loops and the split vjp (recorded, not rerun). */
@@ -224,6 +317,12 @@ arenas 7.1 / 16.5 MiB; 2000-step sqrt gradient 91.8 MiB counted.`;
 const childAt = process.argv.indexOf('--pure-grad-child');
 if (childAt >= 0) {
   pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
+  process.exit(0);
+}
+// the runner-size comparison runs in a fresh process: after the 8k-particle runs, this one's heap makes its garbage
+// collections (and so the small rollouts' times) several times slower
+if (process.argv.includes('--runner-size-child')) {
+  console.log(JSON.stringify(runnerSize(quick ? 3 : 10)));
   process.exit(0);
 }
 const load = loadavg()
@@ -253,6 +352,8 @@ function f32Rate(): { rate: number; msPerStep: number } {
   return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps };
 }
 const c32 = f32Rate();
+const segR = segmentRates(quick ? 2 : 4);
+const small = child<ReturnType<typeof runnerSize>>(['--runner-size-child', ...(quick ? ['--quick'] : [])]);
 
 /** 3D forward rates, hand-written vs core (jitted step behind the stepper), interleaved: 3D fixed-corotated uses the Newton polar. */
 function rates3D(material: 'neoHookean' | 'fixedCorotated') {
@@ -309,7 +410,13 @@ const rows: string[][] = [
     'forward, particle-steps/s',
     `${(h.rate / 1e6).toFixed(2)} M (${h.msPerStep.toFixed(2)} ms/step)`,
     `${(c.rate / 1e6).toFixed(3)} M (${c.msPerStep.toFixed(2)} ms/step)`,
-    `core/hand ${(c.rate / h.rate).toFixed(3)}x (target >= 0.5x)`,
+    `core/hand ${(c.rate / h.rate).toFixed(3)}x wall, ${(c.cpuRate / h.cpuRate).toFixed(3)}x CPU time (target >= 0.5x)`,
+  ],
+  [
+    `forward, particle-steps/s, core as jitted ${segR.K}-step segments (MpmSegments), ${gradSteps} steps`,
+    `${(segR.handRate / 1e6).toFixed(2)} M`,
+    `${(segR.rate / 1e6).toFixed(3)} M`,
+    `core/hand ${(segR.rate / segR.handRate).toFixed(3)}x (target >= 0.5x)`,
   ],
   [
     'forward, particle-steps/s, core in f32 (SIMD fused loops)',
@@ -325,9 +432,15 @@ const rows: string[][] = [
   ]),
   [
     `gradient (sqrt checkpoints, ${gradSteps} steps) / forward`,
-    `${h.gradRatio.toFixed(2)}x`,
-    `${c.gradRatio.toFixed(2)}x (${c.gradMsPerStep.toFixed(1)} ms/step)`,
+    `${h.gradRatio.toFixed(2)}x (CPU ${h.cpuGradRatio.toFixed(2)}x)`,
+    `${c.gradRatio.toFixed(2)}x (CPU ${c.cpuGradRatio.toFixed(2)}x; ${c.gradMsPerStep.toFixed(1)} ms/step)`,
     'target <= 4x',
+  ],
+  [
+    `gradient (one checkpoint per ${segR.K}-step segment, ${gradSteps} steps) / forward, MpmSegments`,
+    '',
+    `${segR.gradRatio.toFixed(2)}x (${segR.gradMs.toFixed(1)} ms/step)`,
+    `target <= 4x; first call (compilation) ${segR.compile.toFixed(1)} s`,
   ],
   [`gradient memory, ${memSteps} steps, store all (measured peak)`, '', mb(memAll), `state ${mb(stateBytes)}`],
   [
@@ -357,12 +470,31 @@ const rows: string[][] = [
     'segment inputs kept, one segment recomputed at a time',
   ],
 ];
-const table = mdTable(['quantity', 'hand-written (sim/mpm)', 'core (sim/coreMpm, jitted step)', 'note'], rows);
+const table = mdTable(['quantity', 'hand-written (test/sim/oracle/mpm)', 'core (sim/coreMpm; jitted step unless noted)', 'note'], rows);
+const smallTable = mdTable(
+  [
+    'per 300-step rollout (64 particles, 32^2 grid)',
+    'hand-written',
+    'core, jitted step (CoreMpmStepper)',
+    `core, jitted ${small.K}-step segments (MpmSegments)`,
+  ],
+  [
+    ['forward', `${small.ms.handFwd.toFixed(1)} ms`, `${small.ms.stepFwd.toFixed(1)} ms`, `${small.ms.segFwd.toFixed(1)} ms`],
+    [
+      'target loss + sqrt-checkpointed gradient',
+      `${small.ms.handGrad.toFixed(1)} ms`,
+      `${small.ms.stepGrad.toFixed(1)} ms`,
+      `${small.ms.segGrad.toFixed(1)} ms`,
+    ],
+  ],
+);
 const breakdownTable = mdTable(
   ['step of the compiled core forward step', 'ms/step', 'share'],
   breakdown.slice(0, 14).map(([k, t]) => [k, t.toFixed(2), `${((100 * t) / breakdownTotal).toFixed(0)}%`]),
 );
 console.log(table);
+console.log(smallTable);
+console.log(`segments' first call (compilation) at the runner size: ${small.compile.toFixed(1)} s`);
 console.log(breakdownTable);
 if (write) {
   const md = `# Core MLS-MPM vs hand-written (bench/simCore.ts)
@@ -373,6 +505,11 @@ if (write) {
 ${table}
 
 ${BEFORE}
+
+At the runner's own MPM size (configs/mpm-target.yaml: the target task's loss and gradient, best of ${quick ? 3 : 10}, interleaved);
+the runner uses MpmSegments, whose first call compiles the segment and its vjp (${small.compile.toFixed(1)} s here):
+
+${smallTable}
 
 Memory rows: the measured ones are peak ArrayBuffer bytes above the starting level, sampled at every step of
 reverseThroughTime with the core stepper (they include garbage not yet collected, so they are upper bounds that vary with

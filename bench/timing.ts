@@ -16,6 +16,19 @@ export function best(reps: number, f: () => void, warmup = false): number {
   return b;
 }
 
+/**
+ * Wall and process CPU time (user + system, all threads) in seconds of one call of `f`. On an oversubscribed machine
+ * the CPU time is the steadier of the two: time the process spends preempted counts in the wall time only.
+ */
+export function wallAndCpu(f: () => void): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  f();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1e6 };
+}
+
 /** Median wall time in milliseconds of `reps` calls of `f`, after one untimed warm-up (compile) call. */
 export function medianMs(reps: number, f: () => void): number {
   f();

@@ -1,5 +1,5 @@
-// Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the mass-spring core program's
-// autodiff, MPM's hand-written adjoints; task learn_material in runner/learnMaterial.ts) as SimTasks of the shared
+// Trainers for `kind: simulation`: the sim/ simulators' losses and gradients (the core programs' autodiff through
+// jitted, checkpointed segments; task learn_material in runner/learnMaterial.ts) as SimTasks of the shared
 // SimulationTrainer (runner/simTrainer.ts).
 import {
   MassSpringProgram,
@@ -8,13 +8,14 @@ import {
   defaultRobot,
   walkLossAndGrad,
   massSpringFrames,
-  Mpm2D,
+  MpmSegments,
+  coreMpm,
   blockParticles2D,
+  checkpointSegment,
   targetLoss,
   sharedVelocityState,
-  mpmFrames,
+  coreMpmFrames,
   Locomotion,
-  type MpmOptions,
   type SimFrame,
 } from '../sim/index.js';
 import type { SimulationConfig } from './schema.js';
@@ -143,7 +144,8 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
   const { nx, ny, origin, size, jitter_seed } = sc.block;
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
   checkSimulationConfig(c, ctx);
-  const opts: MpmOptions = {
+  const sim = coreMpm({
+    dim: 2,
     nGrid: sc.n_grid,
     nParticles: nx * ny,
     dt: sc.dt,
@@ -153,14 +155,20 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
     density: sc.density,
     gravity: sc.gravity,
     boundary: sc.boundary,
-  };
-  const sim = new Mpm2D(opts);
+  });
   const { target, horizon, checkpointing } = c.task;
+  const runner = new MpmSegments(sim, checkpointSegment(horizon, checkpointing));
+  // frames come from segment boundaries, so the frame stride is a segment of its own runner
+  const framer = new MpmSegments(sim, c.output.frame_every);
   const task: SimTask = {
     termName: 'target',
-    lossAndGrad: targetLoss(sim, positions, target, horizon, checkpointing),
-    frames: (vel) =>
-      particleFrames('particles', mpmFrames(sim, 2, sharedVelocityState(sim, positions, vel), horizon, c.output.frame_every), sc.dt),
+    lossAndGrad: targetLoss(runner, positions, target, horizon),
+    frames: (vel) => {
+      const frames = coreMpmFrames(framer, framer.moduli(), sharedVelocityState(sim, positions, vel), horizon);
+      // the target as a goal series beside the particles (the viewer draws it over them)
+      const goal = frames.map((f) => ({ step: f.step, dim: 2, points: Float64Array.from(target), pointData: {} }));
+      return [...particleFrames('particles', frames, sc.dt), ...particleFrames('goal', goal, sc.dt)];
+    },
   };
   return new SimulationTrainer(task, Float64Array.from(c.task.initial_velocity), c);
 }

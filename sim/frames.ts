@@ -2,10 +2,10 @@
  * Per-frame particle output as plain arrays, in the shape the meshes/ VTK PolyData writer takes:
  * { points (dim per point), dim, lines (index pairs), pointData }.
  */
-import { rollout, type TimeStepper } from './checkpoint.js';
 import type { Tensor } from '../core/index.js';
 import { initialPackedState, type SegmentRunner } from './massSpring/coreRollout.js';
 import { springPairs } from './massSpring/robot.js';
+import type { MpmSegments } from './coreMpm/segments.js';
 
 export interface SimFrame {
   /** Time step index of this frame. */
@@ -14,10 +14,6 @@ export interface SimFrame {
   dim: number;
   lines?: Int32Array;
   pointData: Record<string, Float64Array>;
-}
-
-function checkEvery(every: number): void {
-  if (!Number.isInteger(every) || every < 1) throw new Error(`frames: every must be a positive integer, got ${every}`);
 }
 
 /**
@@ -47,11 +43,6 @@ export function massSpringFrames(runner: SegmentRunner, params: Float64Array, st
   return frames;
 }
 
-/** Anything laid out as MPM state: [x (dim N), v (dim N), C (dim^2 N), F (dim^2 N), ...]. */
-export interface MpmLike extends TimeStepper {
-  readonly n: number;
-}
-
 function det(F: Float64Array, o: number, dim: number): number {
   if (dim === 2) return F[o] * F[o + 3] - F[o + 1] * F[o + 2];
   return (
@@ -61,17 +52,28 @@ function det(F: Float64Array, o: number, dim: number): number {
   );
 }
 
-/** Frames of an MPM rollout: positions, velocities and J = det F per particle. */
-export function mpmFrames(sim: MpmLike, dim: 2 | 3, s0: Float64Array, steps: number, every = 1): SimFrame[] {
-  checkEvery(every);
-  const n = sim.n;
-  const fOff = (2 * dim + dim * dim) * n;
+/**
+ * Frames of a core MPM rollout (packed, component-major states) at the runner's segment boundaries (every
+ * runner.segmentLength steps, and the last step): positions, velocities and J = det F per particle.
+ */
+export function coreMpmFrames(runner: MpmSegments, params: Tensor, s0: Tensor, steps: number): SimFrame[] {
+  const { dim, n } = runner.sim.shape;
   const frames: SimFrame[] = [];
-  rollout(sim, s0, steps, (t, s) => {
-    if (t % every !== 0 && t !== steps) return;
+  const F = new Float64Array(dim * dim);
+  runner.simulate(params, s0, steps, undefined, (t, st) => {
+    const s = st.dataSync();
+    const points = new Float64Array(dim * n);
+    const velocity = new Float64Array(dim * n);
     const J = new Float64Array(n);
-    for (let p = 0; p < n; p++) J[p] = det(s, fOff + dim * dim * p, dim);
-    frames.push({ step: t, points: s.slice(0, dim * n), dim, pointData: { velocity: s.slice(dim * n, 2 * dim * n), J } });
+    for (let p = 0; p < n; p++) {
+      for (let k = 0; k < dim; k++) {
+        points[dim * p + k] = s[k * n + p];
+        velocity[dim * p + k] = s[(dim + k) * n + p];
+      }
+      for (let e = 0; e < dim * dim; e++) F[e] = s[(2 * dim + dim * dim + e) * n + p];
+      J[p] = det(F, 0, dim);
+    }
+    frames.push({ step: t, points, dim, pointData: { velocity, J } });
   });
   return frames;
 }

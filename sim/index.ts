@@ -1,4 +1,4 @@
-/** Differentiable simulators: mass-spring robots as core programs, MLS-MPM with hand-written adjoints. */
+/** Differentiable simulators as programs of the autodiff core: mass-spring robots and MLS-MPM (2D, 3D). */
 export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, type StateLoss, type ReverseResult } from './checkpoint.js';
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';
 export { initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
@@ -35,41 +35,35 @@ export {
   type LocomotionOptions,
   type LocomotionEvaluation,
 } from './massSpring/locomotion.js';
-export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary, type MpmGrads } from './mpm/mpmBase.js';
-export { Mpm2D } from './mpm/mpm2d.js';
 export {
-  kirchhoff2,
-  kirchhoff2Backward,
-  snowPlasticity2,
-  snowPlasticity2Backward,
-  polarAngle2,
+  resolveMpmOptions,
+  checkModuli,
+  ParticleLeftGridError,
+  type MpmOptions,
+  type MpmBoundary,
   type MpmMaterial,
-  type StressParams,
-  type StressBar,
-} from './mpm/materials2d.js';
-export { lame, lameBackward, type Lame } from './mpm/lame.js';
+} from './mpmOptions.js';
+export { SegmentedRollout } from './segments.js';
+export { massSpringFrames, coreMpmFrames, type SimFrame } from './frames.js';
+export { mpm, massSpring } from './api.js';
+// MLS-MPM as core programs (fx.grad / fx.jit / fx.vjp over whole rollouts); the hand-written MPM is its test oracle
+// (test/sim/oracle/mpm).
 export {
+  coreMpm,
+  mpmRollout,
+  CoreMpmStepper,
+  MpmSegments,
   blockParticles2D,
-  hitTarget,
-  targetLoss,
+  checkpointSegment,
   sharedVelocityState,
+  targetLoss,
+  hitTarget,
   observeTrajectory,
   identifyYoungsModulus,
   type HitTargetOptions,
   type HitTargetResult,
   type IdentifyEOptions,
   type IdentifyEResult,
-} from './mpm/tasks.js';
-export { massSpringFrames, mpmFrames, type SimFrame, type MpmLike } from './frames.js';
-export { Mpm3D } from './mpm/mpm3d.js';
-export { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './mpm/materials3d.js';
-export { polar3, det3 } from './mpm/mat3.js';
-export { mpm, massSpring } from './api.js';
-// MLS-MPM as core programs (fx.grad / fx.jit / fx.vjp over whole rollouts); the hand-written sim/mpm above is its oracle.
-export {
-  coreMpm,
-  mpmRollout,
-  CoreMpmStepper,
   type CoreMpm,
   type CoreMpmOptions,
   type MpmParams,

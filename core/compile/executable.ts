@@ -5,7 +5,7 @@ import { Tensor } from '../tensor.js';
 import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
-import { copyView } from '../kernels/strided.js';
+import { copyView, isContiguousRun } from '../kernels/strided.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import type { SharedLoops } from '../wasm/helperThread.js';
@@ -24,6 +24,8 @@ const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
 const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_gradient';
 
 type Step = () => void;
+/** A contiguous copy inside the arena: source atom, source element offset, output element offset, length. */
+type Block = readonly [Atom, number, number, number];
 
 /** dtype, shape and value of a constant whose entries are all equal; null for any other constant. */
 function fillKey(t: Tensor): string | null {
@@ -39,6 +41,7 @@ export class Executable {
   private base = 0;
   private viewsFor: ArrayBuffer | SharedArrayBuffer | null = null;
   private views = new Map<Atom, TypedArray>();
+  private bytesView: Uint8Array | null = null;
   /** per output, the buffer runs with reuseOutputs write into */
   private readonly outputs: TypedArray[] = [];
   /** carried state: inputs kept in the arena between runs, and the carries not computed in place (copied after a run) */
@@ -212,7 +215,23 @@ export class Executable {
     // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
     if (def.view) {
       const view = def.view((a0 as Var).shape, e.out, e.params);
+      // a view that is one contiguous run of its input (a row block of a slice) is a single memmove in the arena:
+      // the strided loop's per-call setup costs more than the copy at the sizes small simulations run at
+      if (isContiguousRun(view, e.out.shape)) return this.blockCopies([[a0, view.offset, 0, n]], e.out);
       return () => copyView(this.view(a0), view, this.view(e.out), e.out.shape);
+    }
+    // concat along an axis with only unit axes before it: each input is one contiguous block of the output
+    if (e.prim === 'concat') {
+      const { axis } = e.params as PrimParams['concat'];
+      if (e.out.shape.slice(0, axis).every((d) => d === 1)) {
+        let at = 0;
+        const blocks = e.inputs.map((a): Block => {
+          const len = sizeOf((a as Var).shape);
+          at += len;
+          return [a, 0, at - len, len];
+        });
+        return this.blockCopies(blocks, e.out);
+      }
     }
     const place = def.place;
     if (place) {
@@ -231,6 +250,23 @@ export class Executable {
       const ins = e.inputs.map((a) => new Tensor((a as Var).shape, (a as Var).dtype, this.view(a)));
       this.view(e.out).set(jsBackend.run(e.prim, ins, e.out, e.params));
     };
+  }
+
+  /** Copies each block [src, src element offset, out element offset, length] inside the arena (memmove semantics). */
+  private blockCopies(blocks: readonly Block[], out: Var): Step {
+    const width = BYTES[out.dtype];
+    const moves = blocks.map(([a, from, to, len]) => [this.ptr(out) + to * width, this.ptr(a) + from * width, len * width] as const);
+    return () => {
+      const mem = this.arenaBytesView();
+      for (const [to, from, bytes] of moves) mem.copyWithin(to, from, from + bytes);
+    };
+  }
+
+  /** The wasm memory as bytes (a fresh view after the memory grows). */
+  private arenaBytesView(): Uint8Array {
+    const buf = this.kernels.memory.buffer;
+    if (this.bytesView?.buffer !== buf) this.bytesView = new Uint8Array(buf);
+    return this.bytesView;
   }
 
   /** The truncated real DFTs of spectral layers, along the leading axis: GEMM or FFT on the planned buffers. */

@@ -71,6 +71,12 @@ export interface StridedView {
   strides: number[];
 }
 
+/** True when the view reads one contiguous run of its source (every axis longer than 1 strides as in a packed array). */
+export function isContiguousRun(view: StridedView, shape: Shape): boolean {
+  const packed = stridesOf(shape);
+  return shape.every((d, k) => d === 1 || view.strides[k] === packed[k]);
+}
+
 /** Copies the view of src into dst (contiguous, of the output's shape). */
 export function copyView(src: TypedArray, view: StridedView, dst: TypedArray, shape: Shape): void {
   copyStrided(src, view.offset, view.strides, dst, 0, stridesOf(shape), shape);

@@ -14,7 +14,7 @@ import * as fx from '../../index.js';
 import { type Body2D, bodyParticles } from '../../sim/coreMpm/bodies.js';
 import { type CoreMpm, type CoreMpmOptions, coreMpm, neuralElasticity, neuralPlasticity } from '../../sim/coreMpm/index.js';
 import { fitNeuralMaterial, type Observation, observeFrames, relativeDistances } from '../../sim/coreMpm/learnMaterial.js';
-import type { MpmMaterial } from '../../sim/mpm/materials2d.js';
+import type { MpmMaterial } from '../../sim/mpmOptions.js';
 
 const mode = process.argv[2] ?? 'elastic';
 if (mode !== 'elastic' && mode !== 'plastic') throw new Error(`mode must be elastic or plastic, got ${mode}`);

@@ -6,6 +6,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
+import { Mulberry32 } from '../../core/random.js';
 
 export interface Body2D {
   shape: 'square' | 'disc';
@@ -44,4 +45,22 @@ export function bodyParticles(b: Body2D, nGrid: number): Particles2D {
   const vx = xs.map((x, p) => b.v0[0] + L00 * (x - b.centre[0]) + L01 * (ys[p] - b.centre[1]));
   const vy = xs.map((x, p) => b.v0[1] + L10 * (x - b.centre[0]) + L11 * (ys[p] - b.centre[1]));
   return { n, x: fx.tensor([...xs, ...ys], [2, n], 'f64'), v: fx.tensor([...vx, ...vy], [2, n], 'f64') };
+}
+
+/** Particles on a lattice (optionally jittered) filling [x0, x0 + w] x [y0, y0 + h]. */
+export function blockParticles2D(nx: number, ny: number, x0: number, y0: number, w: number, h: number, jitterSeed?: number): Float64Array {
+  if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1)
+    throw new Error(`blockParticles2D: nx, ny must be positive integers, got ${nx}, ${ny}`);
+  const rng = jitterSeed === undefined ? null : new Mulberry32(jitterSeed);
+  const out = new Float64Array(2 * nx * ny);
+  let k = 0;
+  for (let i = 0; i < nx; i++) {
+    for (let j = 0; j < ny; j++) {
+      const jx = rng ? 0.3 * (rng.next() - 0.5) : 0,
+        jy = rng ? 0.3 * (rng.next() - 0.5) : 0;
+      out[k++] = x0 + ((i + 0.5 + jx) * w) / nx;
+      out[k++] = y0 + ((j + 0.5 + jy) * h) / ny;
+    }
+  }
+  return out;
 }

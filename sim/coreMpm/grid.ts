@@ -1,11 +1,11 @@
 /**
  * The grid update of MLS-MPM as elementwise ops on [G] node arrays: momentum -> velocity where there is
- * mass, gravity, and the wall rule of sim/mpm/mpmBase.ts (a component moving into the wall layer of
+ * mass, gravity, and the wall rule of the hand-written oracle (test/sim/oracle/mpm/mpmBase.ts) (a component moving into the wall layer of
  * `boundCells` cells is zeroed; sticky zeroes every component of a node once any one hits).
  */
 import * as fx from '../../core/index.js';
 import type { Tensor, DType } from '../../core/index.js';
-import type { MpmBoundary } from '../mpm/mpmBase.js';
+import type { MpmBoundary } from '../mpmOptions.js';
 
 export interface GridRule {
   nGrid: number;

@@ -1,4 +1,4 @@
-/** MLS-MPM as programs of the autodiff core (the hand-written sim/mpm is its test oracle). */
+/** MLS-MPM as programs of the autodiff core (the hand-written test/sim/oracle/mpm is its test oracle). */
 export { coreMpm, lameTensors, type CoreMpm, type CoreMpmOptions, type MpmParams } from './step.js';
 export { mpmRollout, segmentLength, CoreMpmStepper, type RolloutParams, type RolloutOptions, type CoreMpmGrads } from './rollout.js';
 export { packState, unpackState, stateSize, fromParticleMajor, toParticleMajor, type MpmState, type StateShape } from './state.js';
@@ -6,7 +6,21 @@ export { kirchhoff, snowPlasticity, polarRotation, type StressInputs, type CoreM
 export { polar2, polar3, polar3Tensor } from './polar.js';
 export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
 export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';
-export { bodyParticles, type Body2D, type Particles2D } from './bodies.js';
+export { bodyParticles, blockParticles2D, type Body2D, type Particles2D } from './bodies.js';
+export { MpmSegments, mpmSegment } from './segments.js';
+export {
+  checkpointSegment,
+  componentMajor,
+  sharedVelocityState,
+  targetLoss,
+  hitTarget,
+  observeTrajectory,
+  identifyYoungsModulus,
+  type HitTargetOptions,
+  type HitTargetResult,
+  type IdentifyEOptions,
+  type IdentifyEResult,
+} from './tasks.js';
 export {
   fitNeuralMaterial,
   frameRollout,

@@ -1,11 +1,11 @@
 /**
  * Constitutive models as core functions of the deformation gradient, written once for d = 2 and 3:
  * Kirchhoff stress tau = P F^T (what MLS-MPM scatters), and snow's plastic return mapping (2D).
- * Same formulas as sim/mpm/materials{2,3}d.ts; derivatives come from the core.
+ * Same formulas as the oracle's test/sim/oracle/mpm/materials{2,3}d.ts; derivatives come from the core.
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
-import type { MpmMaterial } from '../mpm/materials2d.js';
+import type { MpmMaterial } from '../mpmOptions.js';
 import type { NeuralElasticity } from './neuralMaterial.js';
 import { polar2, polar3 } from './polar.js';
 import { addDiagonal, det, dimOf, matMul, matMulNT, matVec, scaleMat, subMat, type Mat } from './smallMat.js';

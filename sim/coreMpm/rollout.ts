@@ -10,7 +10,7 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { TimeStepper } from '../checkpoint.js';
-import { ParticleLeftGridError } from '../mpm/mpmBase.js';
+import { ParticleLeftGridError } from '../mpmOptions.js';
 import { packState, stateFromRows, stateRows, stateSize, unpackState, type MpmState } from './state.js';
 import type { CoreMpm } from './step.js';
 

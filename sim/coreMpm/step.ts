@@ -1,12 +1,12 @@
 /**
  * One MLS-MPM step (2D or 3D; APIC, quadratic B-splines) as a pure function of core tensors, state -> state:
  * P2G by scatterAdd, the grid update by elementwise ops, G2P by gather, materials as core functions.
- * The same scheme, options and order of operations as the hand-written sim/mpm (which serves as its test
+ * The same scheme, options and order of operations as the hand-written test/sim/oracle/mpm (which serves as its test
  * oracle), so every transformation of the core (grad, vjp, jvp, jit, vmap, checkpoint) applies to it.
  */
 import * as fx from '../../core/index.js';
 import type { DType, Tensor } from '../../core/index.js';
-import { resolveMpmOptions, type MpmOptions } from '../mpm/mpmBase.js';
+import { resolveMpmOptions, type MpmOptions } from '../mpmOptions.js';
 import { gridVelocity, wallMasks } from './grid.js';
 import { fluidReset, kirchhoff, snowPlasticity, updateDeformation, type CoreMpmMaterial } from './materials.js';
 import type { NeuralElasticity } from './neuralMaterial.js';
@@ -28,7 +28,7 @@ export type MpmParams = {
 
 export interface CoreMpmOptions extends Omit<MpmOptions, 'material'> {
   dim?: 2 | 3;
-  /** an analytic material of sim/mpm, or 'neural': the learned law `neural`, parameterised by MpmParams.theta */
+  /** an analytic material (sim/mpmOptions.ts), or 'neural': the learned law `neural`, parameterised by MpmParams.theta */
   material?: CoreMpmMaterial;
   neural?: NeuralElasticity;
   /** a learned plastic return mapping applied to F after each update (2D, material 'neural' only) */
@@ -39,7 +39,7 @@ export interface CoreMpmOptions extends Omit<MpmOptions, 'material'> {
 
 export interface CoreMpm {
   readonly dim: 2 | 3;
-  /** the material the step uses (opts.material holds sim/mpm's validated stand-in when this is 'neural') */
+  /** the material the step uses (opts.material holds the validated stand-in when this is 'neural') */
   readonly material: CoreMpmMaterial;
   readonly opts: Required<MpmOptions>;
   readonly dtype: DType;
@@ -71,7 +71,7 @@ export function coreMpm(options: CoreMpmOptions): CoreMpm {
   const plastic = options.neuralPlasticity;
   if (plastic && (material !== 'neural' || dim !== 2)) throw new Error("coreMpm: neuralPlasticity needs material 'neural' in 2D");
   const thetaSize = (law?.size ?? 0) + (plastic?.size ?? 0);
-  // sim/mpm validates everything but the learned material, for which any elastic stand-in passes its checks
+  // resolveMpmOptions validates everything but the learned material, for which any elastic stand-in passes its checks
   const o = resolveMpmOptions({ ...options, material: material === 'neural' ? 'neoHookean' : material }, dim);
   if (dim === 3 && o.material === 'snow') throw new Error('coreMpm: material snow is only implemented in 2D');
   const dtype = options.dtype ?? 'f64';

@@ -115,6 +115,7 @@ describe('runner: example configs', () => {
     'fno-burgers.yaml',
     'mass-spring-walk.yaml',
     'mass-spring-locomotion.yaml',
+    'mpm-target.yaml',
     'mpm-learn-material.yaml',
   ]) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {

@@ -32,6 +32,6 @@ describe('runner: MPM bodies and the grid', () => {
     const cfg = writeConfig(dir, mpm('{ nx: 4, ny: 4, origin: [0.4, 0.4], size: [0.2, 0.2] }', '[2000, 0]'), 'thrown.yaml');
     expect(await main(['validate', cfg], sinks().deps)).to.equal(0);
     expect(await main(['run', cfg, '--out', `${dir}/thrown`, '--quiet'], s.deps)).to.equal(3);
-    expect(s.err.join('')).to.match(/left the grid .* at training step 1; .*training\.lr/);
+    expect(s.err.join('')).to.match(/MPM: particle \d+ .* outside the grid.* at training step 1; .*training\.lr/);
   });
 });

@@ -1,14 +1,14 @@
-// The core MLS-MPM (sim/coreMpm) against the hand-written simulator and its hand-written adjoints (sim/mpm, the
+// The core MLS-MPM (sim/coreMpm) against the hand-written simulator and its hand-written adjoints (test/sim/oracle/mpm, the
 // oracle): forward states to ~1e-10 in f64, gradients w.r.t. initial positions and velocities, E, nu and the
 // actuation to 1e-6 relative, and central finite differences of the core loss itself.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { Mulberry32 } from '../../core/random.js';
 import { reverseThroughTime } from '../../sim/checkpoint.js';
-import { Mpm2D } from '../../sim/mpm/mpm2d.js';
-import { Mpm3D } from '../../sim/mpm/mpm3d.js';
-import type { MpmMaterial } from '../../sim/mpm/materials2d.js';
-import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
+import { Mpm2D } from './oracle/mpm/mpm2d.js';
+import { Mpm3D } from './oracle/mpm/mpm3d.js';
+import type { MpmMaterial } from './oracle/mpm/materials2d.js';
+import type { MpmOptions } from './oracle/mpm/mpmBase.js';
 import { scaledErr } from '../support/check.js';
 import {
   CoreMpmStepper,

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { Mulberry32 } from '../../core/random.js';
-import { polar3 as polar3Hand } from '../../sim/mpm/mat3.js';
+import { polar3 as polar3Hand } from './oracle/mpm/mat3.js';
 import { polar3Tensor, snowPlasticity } from '../../sim/coreMpm/index.js';
 
 const rel = (a: ArrayLike<number>, b: ArrayLike<number>): number => {

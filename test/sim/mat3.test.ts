@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { polar3, det3, cofactor3 } from '../../sim/mpm/mat3.js';
+import { polar3, det3, cofactor3 } from './oracle/mpm/mat3.js';
 import { Mulberry32 } from '../../core/random.js';
 
-describe('sim/mpm 3x3 helpers', () => {
+describe('oracle: hand-written MPM 3x3 helpers', () => {
   it('polar3 returns a proper rotation with symmetric positive S = R^T F', () => {
     const rng = new Mulberry32(5);
     for (let trial = 0; trial < 20; trial++) {

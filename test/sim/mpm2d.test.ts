@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { Mpm2D } from '../../sim/mpm/mpm2d.js';
-import type { MpmOptions } from '../../sim/mpm/mpmBase.js';
+import { Mpm2D } from './oracle/mpm/mpm2d.js';
+import type { MpmOptions } from './oracle/mpm/mpmBase.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
 import { Mulberry32 } from '../../core/random.js';
-import { snowPlasticity2, snowPlasticity2Backward } from '../../sim/mpm/materials2d.js';
+import { snowPlasticity2, snowPlasticity2Backward } from './oracle/mpm/materials2d.js';
 
 /** Particles on a jittered lattice filling [x0, x0 + w] x [y0, y0 + h]. */
 function block(nx: number, ny: number, x0: number, y0: number, w: number, h: number, seed: number): Float64Array {
@@ -37,7 +37,7 @@ function makeLoss(n: number, steps: number, seed: number) {
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
-describe('sim/mpm 2D', () => {
+describe('oracle: hand-written MPM 2D', () => {
   const steps = 120;
   const pos = block(10, 10, 0.3, 0.3, 0.3, 0.3, 1);
   const n = pos.length / 2;

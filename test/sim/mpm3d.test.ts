@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Mpm3D } from '../../sim/mpm/mpm3d.js';
+import { Mpm3D } from './oracle/mpm/mpm3d.js';
 import { reverseThroughTime, rollout } from '../../sim/checkpoint.js';
 import { Mulberry32 } from '../../core/random.js';
 
@@ -17,7 +17,7 @@ function block3(k: number, x0: number, w: number, seed: number): Float64Array {
 
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-12);
 
-describe('sim/mpm 3D', () => {
+describe('oracle: hand-written MPM 3D', () => {
   const steps = 100;
   const pos = block3(4, 0.35, 0.25, 1);
   const n = pos.length / 3;

@@ -14,7 +14,7 @@ import {
   trajectoryValueAndGrad,
   type Observation,
 } from '../../sim/coreMpm/learnMaterial.js';
-import { ParticleLeftGridError } from '../../sim/mpm/mpmBase.js';
+import { ParticleLeftGridError } from '../../sim/mpmOptions.js';
 import { det, matMul, matMulNT, type Mat } from '../../sim/coreMpm/smallMat.js';
 import { relErr } from '../support/check.js';
 

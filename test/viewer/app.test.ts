@@ -5,7 +5,7 @@ import type { Dataset } from '../../viewer/app/dataset.js';
 import { groupFields } from '../../viewer/app/fieldGroups.js';
 import { metricCurves, parseMetrics } from '../../viewer/app/metrics.js';
 import { runInfo } from '../../viewer/app/runInfo.js';
-import { viewableSources } from '../../viewer/app/sources.js';
+import { overlaysOf, viewableSources } from '../../viewer/app/sources.js';
 import { scalarRange, toSurface, unionBounds } from '../../viewer/app/surface.js';
 import { metricsLine } from './fixture.js';
 
@@ -93,6 +93,28 @@ describe('viewer app: field groups and sources', () => {
       { path: 'fields/robot.pvd', series: true },
       { path: 'fields/other_0001.vtp', series: false },
     ]);
+  });
+
+  it('overlays a series with its ground truth and goal where the listing has them', () => {
+    const src = (path: string) => ({ path, series: path.endsWith('.pvd') });
+    const sources = [
+      'fields/test_0.pvd',
+      'fields/test_0_truth.pvd',
+      'fields/test_1.pvd',
+      'fields/robot_2.pvd',
+      'fields/goal_2.pvd',
+      'fields/particles.pvd',
+      'fields/goal.pvd',
+      'fields/goal_2_0001.vtp',
+    ].map(src);
+    expect(overlaysOf('fields/test_0.pvd', sources)).to.deep.equal([{ path: 'fields/test_0_truth.pvd', kind: 'truth' }]);
+    expect(overlaysOf('fields/test_1.pvd', sources)).to.deep.equal([]);
+    expect(overlaysOf('fields/robot_2.pvd', sources)).to.deep.equal([{ path: 'fields/goal_2.pvd', kind: 'goal' }]);
+    expect(overlaysOf('fields/particles.pvd', sources)).to.deep.equal([{ path: 'fields/goal.pvd', kind: 'goal' }]);
+    // a truth or goal series, or a single file, is drawn alone
+    expect(overlaysOf('fields/test_0_truth.pvd', sources)).to.deep.equal([]);
+    expect(overlaysOf('fields/goal_2.pvd', sources)).to.deep.equal([]);
+    expect(overlaysOf('fields/goal_2_0001.vtp', sources)).to.deep.equal([]);
   });
 
   it('reads the time flag from the config and a summary line', () => {

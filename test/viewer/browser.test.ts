@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { writeVtk } from '../../meshes/index.js';
 import { serveRun, type ViewerServer } from '../../viewer/index.js';
-import { metricsLine, writeFixtureRun, FRAMES } from './fixture.js';
+import { metricsLine, writeFixtureRun, writeOverlaySeries, FRAMES } from './fixture.js';
 import { browserTools, openViewer, shots } from './chromium.js';
 
 interface PixelStats {
@@ -17,6 +17,9 @@ interface PixelStats {
   distinct: number;
   /** Fraction of pixels that differ from the other image (when one is given). */
   changed: number;
+  /** Pixels of the viewer's overlay colours: the goal's green, the truth's orange (blended over the background). */
+  green: number;
+  orange: number;
 }
 
 /** Decodes PNG data URLs in the page and compares them pixel by pixel. */
@@ -38,12 +41,19 @@ function pixelStats(page: Page, a: string, b?: string): Promise<PixelStats> {
       const colours = new Set<number>();
       const d = new Uint32Array(pa.data.buffer);
       for (let i = 0; i < d.length; i++) colours.add(d[i]);
+      let green = 0;
+      let orange = 0;
+      const px = pa.data;
+      for (let i = 0; i < px.length; i += 4) {
+        if (px[i + 1] > 200 && px[i] < 110 && px[i + 2] < 130) green++;
+        if (px[i] > 120 && px[i + 1] > 70 && px[i + 1] < px[i] - 30 && px[i + 2] < 90) orange++;
+      }
       let changed = 0;
       if (b) {
         const pb = new Uint32Array((await pixels(b)).data.buffer);
         for (let i = 0; i < d.length; i++) if (d[i] !== pb[i]) changed++;
       }
-      return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length };
+      return { width: pa.width, height: pa.height, distinct: colours.size, changed: changed / d.length, green, orange };
     },
     [a, b] as const,
   );
@@ -139,6 +149,27 @@ describe('viewer in headless Chromium', () => {
     const diff = await pixelStats(page, f0, await capture(page));
     expect(diff.changed).to.be.greaterThan(0.002);
     await page.screenshot({ path: join(shots, 'viewer-particles.png') });
+  });
+
+  it('draws the ground truth and the goal over a simulation series, in their own colours', async () => {
+    writeOverlaySeries(run);
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('#source option')).some((o) => (o as HTMLOptionElement).value === 'fields/goal.pvd'),
+    );
+    let before = await renders(page);
+    await page.selectOption('#source', 'fields/mesh.vtu');
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    before = await renders(page);
+    await page.selectOption('#source', 'fields/robot.pvd');
+    await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal([
+      'prediction: v + truth (orange) + goal (green)',
+    ]);
+    // pixels of the overlay colours: the goal's green (0.3, 1, 0.35) and the truth's orange (1, 0.6, 0.15) blended at 0.55
+    const counts = await pixelStats(page, await capture(page));
+    expect(counts.green, 'goal pixels').to.be.greaterThan(20);
+    expect(counts.orange, 'truth pixels').to.be.greaterThan(20);
+    await page.screenshot({ path: join(shots, 'viewer-overlays.png') });
   });
 
   it('draws the metrics chart and follows a run in progress', async () => {

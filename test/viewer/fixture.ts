@@ -106,3 +106,28 @@ export function writeFixtureRun(dir: string, metricsSteps = 20): string {
   writePvd(join(dir, 'fields', 'robot.pvd'), frames);
   return dir;
 }
+
+/**
+ * Series the viewer draws over fields/robot.pvd: a ground truth (`robot_truth.pvd`, the lattice shifted up by 0.05) and
+ * a goal (`goal.pvd`, one point ahead of the robot).
+ */
+export function writeOverlaySeries(dir: string): void {
+  const frames = (name: string) =>
+    Array.from({ length: FRAMES }, (_, f) => ({ time: 0.1 * f, file: `${name}_${String(f).padStart(4, '0')}.vtp` }));
+  const truth = frames('robot_truth');
+  truth.forEach((fr, f) => {
+    const r = robotFrame(f);
+    writeVtk(join(dir, 'fields', fr.file), { ...r, points: Array.from(r.points, (x, i) => (i % 3 === 1 ? x + 0.05 : x)), pointData: [] });
+  });
+  writePvd(join(dir, 'fields', 'robot_truth.pvd'), truth);
+  const goal = frames('goal');
+  goal.forEach((fr) =>
+    writeVtk(join(dir, 'fields', fr.file), {
+      kind: 'PolyData',
+      points: [0.75, 0.1, 0],
+      verts: { connectivity: Int32Array.of(0), offsets: Int32Array.of(1) },
+      pointData: [],
+    }),
+  );
+  writePvd(join(dir, 'fields', 'goal.pvd'), goal);
+}

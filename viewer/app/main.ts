@@ -7,8 +7,8 @@ import { type Dataset, sliceCount } from './dataset.js';
 import { groupFields } from './fieldGroups.js';
 import { metricCurves, parseMetrics } from './metrics.js';
 import { type RunInfo, runInfo } from './runInfo.js';
-import { type PanelSpec, FieldScene } from './scene.js';
-import { type Source, viewableSources } from './sources.js';
+import { type OverlaySpec, type PanelSpec, FieldScene } from './scene.js';
+import { type Overlay, type Source, overlaysOf, viewableSources } from './sources.js';
 import { type Bounds, scalarRange, toSurface, unionBounds } from './surface.js';
 
 const POLL_MS = 1500;
@@ -30,6 +30,8 @@ const state = {
   sources: [] as Source[],
   source: undefined as Source | undefined,
   series: undefined as WireSeries | undefined,
+  /** Series drawn over the current one (its ground truth, its goal), with their frames. */
+  overlays: [] as Array<Overlay & { series: WireSeries }>,
   cache: new Map<string, Dataset>(),
   steps: 1,
   /** Camera framing for the current source, set when it is opened. */
@@ -56,6 +58,23 @@ function timeLabel(ds: Dataset, t: number): string {
 }
 
 /** Draws the current source at the slider's time index. */
+/** Solid colours of overlays: the truth's particles translucent orange under the prediction's map, the goal green. */
+const OVERLAY_STYLE: Record<Overlay['kind'], Omit<OverlaySpec, 'surface'> & { name: string }> = {
+  truth: { name: 'truth (orange)', colour: [1, 0.6, 0.15], pointSize: 4, opacity: 0.55 },
+  goal: { name: 'goal (green)', colour: [0.3, 1, 0.35], pointSize: 12, opacity: 1 },
+};
+
+/** The overlays at time index t (a shorter series holds its last frame). */
+async function overlaySpecs(t: number): Promise<OverlaySpec[]> {
+  return Promise.all(
+    state.overlays.map(async (o) => {
+      const frames = o.series.frames;
+      const { name: _n, ...style } = OVERLAY_STYLE[o.kind];
+      return { ...style, surface: toSurface(await dataset(frames[Math.min(t, frames.length - 1)].file), 0) };
+    }),
+  );
+}
+
 async function render(reframe: boolean): Promise<void> {
   if (!state.source) return;
   const t = Number(ui.time.value);
@@ -69,11 +88,13 @@ async function render(reframe: boolean): Promise<void> {
   }
   const g = groups.find((x) => x.base === ui.field.value) ?? groups[0];
   const panels: PanelSpec[] = [];
-  if (!g) panels.push({ title: state.source.path, surface, range: [0, 1], preset: 'Cool to Warm' });
+  if (!g) panels.push({ title: state.source.path, surface, range: [0, 1], preset: 'Cool to Warm', overlays: await overlaySpecs(t) });
   else {
     const values = [g.prediction, g.reference].filter((n): n is string => !!n).map((n) => surface.scalars.get(n)!);
     const range = scalarRange(values);
-    panels.push({ title: `prediction: ${g.prediction}`, surface, array: g.prediction, range, preset: 'Cool to Warm' });
+    const overlays = await overlaySpecs(t);
+    const over = state.overlays.map((o) => ` + ${OVERLAY_STYLE[o.kind].name}`).join('');
+    panels.push({ title: `prediction: ${g.prediction}${over}`, surface, array: g.prediction, range, preset: 'Cool to Warm', overlays });
     if (g.reference) panels.push({ title: `reference: ${g.reference}`, surface, array: g.reference, range, preset: 'Cool to Warm' });
     if (g.error)
       panels.push({
@@ -94,13 +115,18 @@ async function openSource(path: string, keepTime: boolean): Promise<void> {
   const source = state.sources.find((s) => s.path === path);
   state.source = source;
   state.series = undefined;
+  state.overlays = [];
   if (!source) return;
   state.series = source.series ? await fetchSeries(source.path) : undefined;
+  state.overlays = await Promise.all(
+    overlaysOf(source.path, state.sources).map(async (o) => ({ ...o, series: await fetchSeries(o.path) })),
+  );
   state.bounds = undefined;
   if (state.series) {
     // Frames are fetched up front: playback then needs no requests, and the camera can frame
-    // the whole motion.
-    const frames = await Promise.all(state.series.frames.map((f) => dataset(f.file)));
+    // the whole motion (the overlays' too, so a goal off the body's path stays in view).
+    const files = [state.series, ...state.overlays.map((o) => o.series)].flatMap((s) => s.frames.map((f) => f.file));
+    const frames = await Promise.all(files.map((f) => dataset(f)));
     state.bounds = unionBounds(frames.map((ds) => toSurface(ds)));
   }
   state.steps = state.series ? state.series.frames.length : sliceCount(await dataset(source.path));

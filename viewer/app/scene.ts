@@ -24,6 +24,20 @@ export interface PanelSpec {
   readonly range: [number, number];
   /** A vtk.js colour-map preset name. */
   readonly preset: string;
+  /** Drawn over the surface in solid colours (a ground truth's particles, a goal marker). */
+  readonly overlays?: readonly OverlaySpec[];
+}
+
+export interface OverlaySpec {
+  readonly surface: Surface;
+  readonly colour: [number, number, number];
+  readonly pointSize: number;
+  readonly opacity: number;
+}
+
+interface OverlayActor {
+  readonly actor: vtkActor;
+  readonly polyData: vtkPolyData;
 }
 
 interface Panel {
@@ -32,6 +46,7 @@ interface Panel {
   readonly mapper: vtkMapper;
   readonly colours: vtkColorTransferFunction;
   readonly scalarBar: vtkScalarBarActor;
+  readonly overlays: OverlayActor[];
 }
 
 export class FieldScene {
@@ -106,7 +121,34 @@ export class FieldScene {
     scalarBar.setScalarsToColors(colours);
     scalarBar.setDrawNanAnnotation(false);
     renderer.addActor(scalarBar);
-    return { renderer, polyData, mapper, colours, scalarBar };
+    return { renderer, polyData, mapper, colours, scalarBar, overlays: [] };
+  }
+
+  private createOverlay(renderer: vtkRenderer): OverlayActor {
+    const polyData = vtkPolyData.newInstance();
+    const mapper = vtkMapper.newInstance({ scalarVisibility: false });
+    mapper.setInputData(polyData);
+    const actor = vtkActor.newInstance();
+    actor.setMapper(mapper);
+    renderer.addActor(actor);
+    return { actor, polyData };
+  }
+
+  /** The panel's overlays: as many actors as specs shown, the rest hidden. */
+  private updateOverlays(p: Panel, specs: readonly OverlaySpec[]): void {
+    while (p.overlays.length < specs.length) p.overlays.push(this.createOverlay(p.renderer));
+    p.overlays.forEach((o, i) => {
+      const s = specs[i];
+      o.actor.setVisibility(!!s);
+      if (!s) return;
+      const pd = o.polyData;
+      pd.getPoints().setData(s.surface.points, 3);
+      pd.getVerts().setData(s.surface.verts);
+      pd.getLines().setData(s.surface.lines);
+      pd.getPolys().setData(s.surface.polys);
+      pd.modified();
+      o.actor.getProperty().set({ ambient: 1, diffuse: 0, color: s.colour, pointSize: s.pointSize, lineWidth: 1, opacity: s.opacity });
+    });
   }
 
   private update(p: Panel, s: PanelSpec): void {
@@ -118,6 +160,7 @@ export class FieldScene {
     const values = s.array !== undefined ? s.surface.scalars.get(s.array) : undefined;
     const pointData = pd.getPointData();
     pointData.removeAllArrays();
+    this.updateOverlays(p, s.overlays ?? []);
     if (values) pointData.setScalars(vtkDataArray.newInstance({ name: s.array, values, numberOfComponents: 1 }));
     pd.modified();
     p.mapper.setScalarVisibility(!!values);

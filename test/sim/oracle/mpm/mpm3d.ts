@@ -3,7 +3,7 @@
  * 27-node quadratic B-spline stencils. State: [x (3N), v (3N), C (9N), F (9N)].
  * Materials: fixedCorotated (Newton polar + exact adjoint), neoHookean, fluid. Snow is 2D only.
  */
-import type { TimeStepper } from '../checkpoint.js';
+import type { TimeStepper } from '../../../../sim/checkpoint.js';
 import { kirchhoff3, kirchhoff3Backward, type StressParams3 } from './materials3d.js';
 import { det3 } from './mat3.js';
 import { MpmBase, boundaryZeroMask, bspline, movesIntoWall, type MpmOptions } from './mpmBase.js';

@@ -5,7 +5,7 @@
  * The hand-written adjoint recomputes the step's grid from s_t, then reverses G2P, the grid
  * update and P2G. Parameter cotangents (E, nu, per-step actuation) accumulate in `grads`.
  */
-import type { TimeStepper } from '../checkpoint.js';
+import type { TimeStepper } from '../../../../sim/checkpoint.js';
 import { kirchhoff2, kirchhoff2Backward, snowPlasticity2, snowPlasticity2Backward, type StressParams } from './materials2d.js';
 import { MpmBase, boundaryZeroMask, bspline, movesIntoWall, type MpmOptions } from './mpmBase.js';
 

@@ -1,89 +1,20 @@
 /**
- * What Mpm2D and Mpm3D share: options and their validation, the quadratic B-spline, the wall
+ * The hand-written MLS-MPM (Float64 loops with hand-written adjoints): the test oracle of the core simulator
+ * (sim/coreMpm). What Mpm2D and Mpm3D share: options (sim/mpmOptions.ts) and their validation, the quadratic B-spline, the wall
  * rule of the grid update, and the per-run bookkeeping (actuation, Lamé parameters, parameter
  * cotangents). The particle/grid transfers stay per dimension: they are the hot loops, unrolled.
  */
 import { lame, lameBackward } from './lame.js';
-import type { MpmMaterial, StressBar } from './materials2d.js';
+import type { StressBar } from './materials2d.js';
+import { ParticleLeftGridError, resolveMpmOptions, type MpmBoundary, type MpmOptions } from '../../../../sim/mpmOptions.js';
 
-/** A particle moved outside the grid the B-splines cover (the simulation blew up or the body flew away). */
-export class ParticleLeftGridError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ParticleLeftGridError';
-  }
-}
-
-export type MpmBoundary = 'sticky' | 'slip' | 'none';
-
-export interface MpmOptions {
-  /** Grid cells per side of the unit box. */
-  nGrid: number;
-  nParticles: number;
-  dt?: number;
-  E?: number;
-  nu?: number;
-  material?: MpmMaterial;
-  /** Particle volume; default (dx / 2)^dim (4 particles per cell in 2D). */
-  particleVolume?: number;
-  density?: number;
-  /** Gravity acceleration along the last axis (negative = down). */
-  gravity?: number;
-  boundary?: MpmBoundary;
-  /** Boundary layer thickness in cells. */
-  boundCells?: number;
-  /** Actuation stress scale: tau += strength * a_p * F d d^T F^T. */
-  actuationStrength?: number;
-  actuationDirection?: number[];
-  /** Snow: hardening coefficient and clamps of the singular values. */
-  hardening?: number;
-  thetaC?: number;
-  thetaS?: number;
-}
+export { resolveMpmOptions, ParticleLeftGridError, type MpmOptions, type MpmBoundary } from '../../../../sim/mpmOptions.js';
 
 export interface MpmGrads {
   E: number;
   nu: number;
   /** d loss / d actuation, same layout as `actuation` (steps x N), or empty. */
   actuation: Float64Array;
-}
-
-export function resolveMpmOptions(o: MpmOptions, dim: number): Required<MpmOptions> {
-  if (!Number.isInteger(o.nGrid) || o.nGrid < 4) throw new Error(`MPM: nGrid must be an integer >= 4, got ${o.nGrid}`);
-  if (!Number.isInteger(o.nParticles) || o.nParticles < 1)
-    throw new Error(`MPM: nParticles must be a positive integer, got ${o.nParticles}`);
-  const dx = 1 / o.nGrid;
-  const r: Required<MpmOptions> = {
-    nGrid: o.nGrid,
-    nParticles: o.nParticles,
-    dt: o.dt ?? 1e-4,
-    E: o.E ?? 1000,
-    nu: o.nu ?? 0.2,
-    material: o.material ?? 'fixedCorotated',
-    particleVolume: o.particleVolume ?? (dx / 2) ** dim,
-    density: o.density ?? 1,
-    gravity: o.gravity ?? -9.8,
-    boundary: o.boundary ?? 'sticky',
-    boundCells: o.boundCells ?? 3,
-    actuationStrength: o.actuationStrength ?? 0,
-    actuationDirection: o.actuationDirection ?? (dim === 2 ? [0, 1] : [0, 1, 0]),
-    hardening: o.hardening ?? 10,
-    thetaC: o.thetaC ?? 2.5e-2,
-    thetaS: o.thetaS ?? 4.5e-3,
-  };
-  if (!(r.dt > 0)) throw new Error(`MPM: dt must be > 0, got ${r.dt}`);
-  lame(r.E, r.nu);
-  if (!['fixedCorotated', 'neoHookean', 'fluid', 'snow'].includes(r.material)) {
-    throw new Error(`MPM: material must be fixedCorotated | neoHookean | fluid | snow, got ${String(r.material)}`);
-  }
-  if (!['sticky', 'slip', 'none'].includes(r.boundary))
-    throw new Error(`MPM: boundary must be sticky | slip | none, got ${String(r.boundary)}`);
-  if (r.actuationDirection.length !== dim)
-    throw new Error(`MPM: actuationDirection must have ${dim} entries, got ${r.actuationDirection.length}`);
-  const dn = Math.hypot(...r.actuationDirection);
-  if (!(dn > 0)) throw new Error('MPM: actuationDirection must be non-zero');
-  r.actuationDirection = r.actuationDirection.map((v) => v / dn);
-  return r;
 }
 
 /** Quadratic B-spline weights and derivatives for fractional offset f in [0.5, 1.5), into w/dw at `o`. */

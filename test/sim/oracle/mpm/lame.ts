@@ -1,3 +1,5 @@
+import { checkModuli } from '../../../../sim/mpmOptions.js';
+
 /** Young's modulus / Poisson ratio <-> Lamé parameters, and the chain rule back to (E, nu). */
 export interface Lame {
   mu: number;
@@ -5,8 +7,7 @@ export interface Lame {
 }
 
 export function lame(E: number, nu: number): Lame {
-  if (!(E > 0)) throw new Error(`Young's modulus E must be > 0, got ${E}`);
-  if (!(nu > -1 && nu < 0.5)) throw new Error(`Poisson ratio nu must be in (-1, 0.5), got ${nu}`);
+  checkModuli(E, nu);
   return { mu: E / (2 * (1 + nu)), lambda: (E * nu) / ((1 + nu) * (1 - 2 * nu)) };
 }
 

@@ -2,7 +2,9 @@
  * 2D constitutive models as Kirchhoff stress tau = P F^T (what MLS-MPM scatters), and their
  * adjoints. Matrices are row-major [a00, a01, a10, a11] read from (array, offset).
  */
-export type MpmMaterial = 'fixedCorotated' | 'neoHookean' | 'fluid' | 'snow';
+import type { MpmMaterial } from '../../../../sim/mpmOptions.js';
+
+export type { MpmMaterial };
 
 export interface StressParams {
   mu: number;
