@@ -95,7 +95,10 @@ describe('stde: two-body example', () => {
     const stepArena = (probes: 'rows' | 'tiled'): number => {
       const sizes: number[] = [];
       const alloc = kernels.alloc;
-      kernels.alloc = (n: number) => (sizes.push(n), alloc.call(kernels, n));
+      kernels.alloc = (n: number) => {
+        sizes.push(n);
+        return alloc.call(kernels, n);
+      };
       try {
         twoBodyTrainer({ ...o, probes }).step(); // compiles the point sampler, then the step (its arena last)
       } finally {
