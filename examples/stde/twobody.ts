@@ -220,6 +220,11 @@ export interface TrainOptions {
   probes?: 'rows' | 'tiled';
   /** residual loss: mean r^2 (default) or the unbiased mean r_1 r_2 over two independent STDE draws */
   loss?: 'biased' | 'unbiased';
+  /**
+   * coordinates per chunk of the point sampler (default 2^21: its compiled graph's temporaries) and per test
+   * prediction call (default 2^24: W1 is copied in per call); they bound memory, not results
+   */
+  chunks?: { sample?: number; predict?: number };
   /** called every `logEvery` steps and after the last */
   log?: (step: number, loss: number, seconds: number) => void;
   logEvery?: number;
@@ -303,6 +308,7 @@ export interface TwoBodyTrainer {
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
   const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased', probes = 'rows' } = o;
+  const { sample: sampleChunk = 2 ** 21, predict: predictChunk = 2 ** 24 } = o.chunks ?? {};
   if (lossKind !== 'biased' && lossKind !== 'unbiased')
     throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
@@ -333,12 +339,15 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   // fused loop per tensor, no host copies); f64 and uncompiled runs use the host Adam on flat vectors.
   const fused = jit && dtype === 'f32' ? new FusedAdam(lossAndGrad, net.params, { lr: schedule }) : null;
   const host = fused ? null : hostAdam(net.params, jit ? fx.jit(lossAndGrad) : lossAndGrad, schedule, dtype);
-  // The points and sources are made from the seed in chunks of SAMPLE_CHUNK coordinates by their own small compiled
+  // The points and sources are made from the seed in chunks of sampleChunk coordinates by their own small compiled
   // graph (Box-Muller and the closed-form source have many [m, d] temporaries), into one reused host buffer.
-  const sample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
-    const x = ballFromUniforms(U, r, d);
-    return [x, problem.sourceTraced(op, x)];
-  });
+  const sample = fx.jit(
+    (U: fx.Tensor, r: fx.Tensor) => {
+      const x = ballFromUniforms(U, r, d);
+      return [x, problem.sourceTraced(op, x)];
+    },
+    { reuseOutputs: true }, // copied out at once: no fresh output arrays (paged in anew) per chunk
+  );
   const xs = dtype === 'f32' ? new Float32Array(batch * d) : new Float64Array(batch * d);
   const fs = dtype === 'f32' ? new Float32Array(batch) : new Float64Array(batch);
   let s = 0;
@@ -356,7 +365,7 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
         fs.set(fc.dataSync(), at);
         at += xc.shape[0];
       },
-      SAMPLE_CHUNK,
+      sampleChunk,
     );
     s++;
     const seeds = independentSeeds(s).slice(0, draws);
@@ -378,52 +387,59 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   };
   const current = (): Params => (fused ? fused.params() : (host as HostAdam).params());
   const testSeed = -1 - seed * 7919; // a stream disjoint from training
-  // test points and u* in small chunks; the prediction in chunks of EVAL_CHUNK coordinates (W1 goes in per call)
-  const testSample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
-    const x = ballFromUniforms(U, r, d);
-    return [x, problem.uTraced(x)];
-  });
+  const testSample = fx.jit(
+    (U: fx.Tensor, r: fx.Tensor) => {
+      const x = ballFromUniforms(U, r, d);
+      return [x, problem.uTraced(x)];
+    },
+    { reuseOutputs: true },
+  );
   const predict = fx.jit((ps: Params, x: fx.Tensor) => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)));
+  // Test points stream: sampled in sampleChunk chunks, gathered into prediction calls of up to predictChunk
+  // coordinates (W1 is copied in per call), the last call padded with zero rows so that one compiled signature
+  // (one copy of W1 in the arena) serves them all.
   const evaluate = (): number => {
     const ps = current();
-    const chunks = streamBall(
+    let xg: Float32Array | Float64Array | null = null;
+    let rows = 0;
+    let filled = 0;
+    const exact: number[] = [];
+    const sums = { num: 0, den: 0 };
+    const predictFilled = (): void => {
+      const x = xg as Float32Array | Float64Array;
+      const p = (predict(ps, new Tensor([rows, d], dtype, x.fill(0, filled * d))) as fx.Tensor).dataSync();
+      exact.forEach((e, k) => {
+        sums.num += (p[k] - e) ** 2;
+        sums.den += e ** 2;
+      });
+      exact.length = 0;
+      filled = 0;
+    };
+    streamBall(
       d,
       testSeed,
       0,
       testPoints,
       dtype,
       (U, r) => {
-        const [x, exact] = testSample(U, r) as fx.Tensor[];
-        return { x: x.dataSync(), exact: exact.dataSync() };
+        const [x, u] = testSample(U, r) as fx.Tensor[];
+        const m = u.shape[0];
+        if (!xg) {
+          rows = m * Math.max(1, Math.min(Math.ceil(testPoints / m), Math.floor(predictChunk / (m * d))));
+          xg = dtype === 'f32' ? new Float32Array(rows * d) : new Float64Array(rows * d);
+        }
+        xg.set(x.dataSync(), filled * d);
+        exact.push(...u.dataSync());
+        filled += m;
+        if (filled + m > rows) predictFilled();
       },
-      SAMPLE_CHUNK,
+      sampleChunk,
     );
-    // G sample chunks per prediction call, the last call padded with zero rows: one compiled signature (each
-    // signature holds its own copy of W1 in the arena)
-    const m = chunks[0].exact.length;
-    const G = Math.max(1, Math.min(chunks.length, Math.floor(EVAL_CHUNK / (m * d))));
-    const xg = dtype === 'f32' ? new Float32Array(G * m * d) : new Float64Array(G * m * d);
-    const preds: fx.Tensor[][] = [];
-    for (let at = 0; at < chunks.length; at += G) {
-      const group = chunks.slice(at, at + G);
-      xg.fill(0);
-      group.forEach((c, k) => xg.set(c.x, k * m * d));
-      const p = (predict(ps, new Tensor([G * m, d], dtype, xg)) as fx.Tensor).dataSync();
-      group.forEach((c, k) =>
-        preds.push([
-          fx.tensor(p.subarray(k * m, k * m + c.exact.length), [c.exact.length, 1], dtype),
-          fx.tensor(c.exact, [c.exact.length, 1], dtype),
-        ]),
-      );
-    }
-    return relativeL2(preds);
+    if (filled) predictFilled();
+    return Math.sqrt(sums.num / sums.den);
   };
   return { step, evaluate };
 }
-
-/** Coordinates per chunk of the point sampler (its graph's temporaries) and of a test prediction call. */
-const SAMPLE_CHUNK = 2 ** 21;
-const EVAL_CHUNK = 2 ** 24;
 
 type StepLossAndGrad = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => [[fx.Tensor, fx.Tensor], Params];
 interface HostAdam {
@@ -459,21 +475,6 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   }
   const seconds = (performance.now() - t0) / 1000;
   return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
-}
-
-/** ||u_theta - u*|| / ||u*|| from chunks of (prediction, exact) values (streamed: never all points at once). */
-export function relativeL2(chunks: Iterable<readonly fx.Tensor[]>): number {
-  let num = 0;
-  let den = 0;
-  for (const [pred, exact] of chunks) {
-    const p = pred.dataSync();
-    const e = exact.dataSync();
-    for (let k = 0; k < p.length; k++) {
-      num += (p[k] - e[k]) ** 2;
-      den += e[k] ** 2;
-    }
-  }
-  return Math.sqrt(num / den);
 }
 
 /** Peak resident memory and the wasm instance's memory (it only grows), in MB. */

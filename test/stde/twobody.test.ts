@@ -113,4 +113,19 @@ describe('stde: two-body example', () => {
     // the unit-vector tangents [|J| N, d] (and their jets) alone exceed it
     expect(stepArena('tiled')).to.be.above(2 * bound);
   });
+
+  it('the test error streams: chunked sampling and zero-padded prediction calls give the one-pass relative L2', () => {
+    const o = { d: 7, steps: 1, width: 8, depth: 3, testPoints: 23, dtype: 'f64' as const, seed: 2 };
+    // one point per sample chunk (23 is prime), 8 per prediction call: 3 calls, the last one padded with a zero row
+    const streamed = twoBodyTrainer({ ...o, chunks: { sample: 14, predict: 56 } }).evaluate();
+    const whole = twoBodyTrainer(o).evaluate();
+    const net = fx.nn.mlp({ layers: [7, 8, 8, 1], activation: 'tanh', seed: 2, dtype: 'f64' });
+    const pts = ballPoints(23, 7, -1 - 2 * 7919); // the trainer's test stream
+    const x = fx.tensor(pts, [23, 7], 'f64');
+    const pred = fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(net.params, x)).dataSync();
+    const exact = Array.from({ length: 23 }, (_, n) => twoBody(7, 2).u(pts.subarray(n * 7, (n + 1) * 7)));
+    const direct = Math.sqrt(exact.reduce((a, e, n) => a + (pred[n] - e) ** 2, 0) / exact.reduce((a, e) => a + e * e, 0));
+    expect(streamed).to.be.closeTo(direct, 1e-12);
+    expect(whole).to.be.closeTo(direct, 1e-12);
+  });
 });
