@@ -3,7 +3,8 @@
 // Each (method, d) runs in its own child process so its peak RSS (process.resourceUsage().maxRSS) is its own.
 // Usage: npx tsx bench/stde.ts [--dims 100,1000,10000,100000] [--steps 5] [--train-steps 400]
 //   [--train-dims 100,1000] [--mem-limit-gb 6] [--child-timeout 420] [--skip-train]
-//   npx tsx bench/stde.ts --scaling [--scaling-dims 1000,10000,100000,1000000] [--scaling-steps 3]: sparse STDE
+//   npx tsx bench/stde.ts --scaling [--scaling-dims 1000,10000,100000,1000000] [--scaling-steps 3]
+//   [--scaling-op poisson|allen-cahn|sine-gordon]: sparse STDE
 //   with gathered first-layer rows (the default path) at up to 1e6-D: it/s, peak RSS, wasm memory, and the exponent
 //   of the iteration time in d (least squares on log-log).
 //   npx tsx bench/stde.ts --profile 100000 [--profile-steps 3]: where one sparse-STDE step's time goes, by compiled
@@ -16,7 +17,14 @@ import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { mdTable } from './markdown.js';
 import { setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
-import { memoryMB, twoBodyMethods as methods, twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
+import {
+  memoryMB,
+  twoBodyMethods as methods,
+  twoBodyOps,
+  twoBodyTrainer,
+  type TwoBodyMethod,
+  type TwoBodyOp,
+} from '../examples/stde/twobody.js';
 
 const BATCH = 100;
 const SAMPLES = 16;
@@ -169,8 +177,8 @@ interface ScalingRow {
 }
 
 /** Child: sparse STDE (gathered rows), one warm-up step, then `steps` timed steps. */
-function scalingChild(d: number, steps: number): void {
-  const trainer = twoBodyTrainer({ d, steps: steps + 1, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
+function scalingChild(d: number, steps: number, op: TwoBodyOp): void {
+  const trainer = twoBodyTrainer({ d, steps: steps + 1, op, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
   let t0 = performance.now();
   trainer.step();
   const firstStepS = (performance.now() - t0) / 1000;
@@ -197,12 +205,17 @@ export function logLogSlope(x: readonly number[], y: readonly number[]): number 
 function scaling(): void {
   const dims = arg('scaling-dims', '1000,10000,100000,1000000').split(',').map(Number);
   const steps = Number(arg('scaling-steps', '3'));
+  const op = arg('scaling-op', 'poisson') as TwoBodyOp;
+  if (!twoBodyOps.includes(op)) {
+    console.error(`--scaling-op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
+    process.exit(2);
+  }
   const timeoutS = Number(arg('child-timeout', '1200'));
   const script = fileURLToPath(import.meta.url);
   const rows: ScalingRow[] = [];
   const table: string[][] = [];
   for (const d of dims) {
-    const r = spawnSync(process.execPath, [...process.execArgv, script, '--scaling-child', String(d), String(steps)], {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, '--scaling-child', String(d), String(steps), op], {
       encoding: 'utf8',
       timeout: timeoutS * 1000,
       maxBuffer: 1 << 24,
@@ -225,7 +238,7 @@ function scaling(): void {
     ]);
   }
   console.log(
-    `\nSparse STDE, gathered first-layer rows, Adam fused into the compiled step (f32): Poisson two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, f32, ` +
+    `\nSparse STDE, gathered first-layer rows, Adam fused into the compiled step (f32): ${op} two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, f32, ` +
       `${steps} timed steps after one warm-up; load average ${os
         .loadavg()
         .map((v) => v.toFixed(1))
@@ -305,7 +318,8 @@ function profile(d: number, steps: number): void {
 
 if (process.argv[2] === '--profile') profile(Number(process.argv[3]), Number(arg('profile-steps', '3')));
 else if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
-else if (process.argv[2] === '--scaling-child') scalingChild(Number(process.argv[3]), Number(process.argv[4]));
+else if (process.argv[2] === '--scaling-child')
+  scalingChild(Number(process.argv[3]), Number(process.argv[4]), process.argv[5] as TwoBodyOp);
 else if (process.argv.includes('--scaling')) scaling();
 else {
   speedTable();
