@@ -335,8 +335,8 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   const schedule = linearDecay({ lr, totalSteps: steps });
   // W1's gradient is dense, x^T da from the primal a = x W1 + b (the points are dense) plus the rows J from the
   // tangents, so every entry of W1 changes every step and Adam stays dense (a lazy/sparse Adam would not be Adam
-  // here). In f32 it runs inside the compiled step (FusedAdam: parameters and both moments in the wasm arena, one
-  // fused loop per tensor, no host copies); f64 and uncompiled runs use the host Adam on flat vectors.
+  // here). In f32 it runs inside the compiled step (FusedAdam: parameters and both moments in the wasm arena, updated
+  // in place by fused elementwise loops, no host copies); f64 and uncompiled runs use the host Adam on flat vectors.
   const fused = jit && dtype === 'f32' ? new FusedAdam(lossAndGrad, net.params, { lr: schedule }) : null;
   const host = fused ? null : hostAdam(net.params, jit ? fx.jit(lossAndGrad) : lossAndGrad, schedule, dtype);
   // The points and sources are made from the seed in chunks of sampleChunk coordinates by their own small compiled
