@@ -3,9 +3,12 @@
 // Each (method, d) runs in its own child process so its peak RSS (process.resourceUsage().maxRSS) is its own.
 // Usage: npx tsx bench/stde.ts [--dims 100,1000,10000,100000] [--steps 5] [--train-steps 400]
 //   [--train-dims 100,1000] [--mem-limit-gb 6] [--child-timeout 420] [--skip-train]
-//   npx tsx bench/stde.ts --scaling [--scaling-dims 1000,10000,100000,1000000] [--scaling-steps 3]: sparse STDE
+//   npx tsx bench/stde.ts --scaling [--scaling-dims 1000,10000,100000,1000000] [--scaling-steps 3]
+//   [--scaling-op poisson|allen-cahn|sine-gordon]: sparse STDE
 //   with gathered first-layer rows (the default path) at up to 1e6-D: it/s, peak RSS, wasm memory, and the exponent
 //   of the iteration time in d (least squares on log-log).
+//   npx tsx bench/stde.ts --profile 100000 [--profile-steps 3]: where one sparse-STDE step's time goes, by compiled
+//   kernel (GEMM shapes, fused loops, reductions, copies) plus the host work around the compiled step.
 // The peer is the grad-of-grad Hessian trace (fx.hessianTrace) and the exact Taylor Laplacian (d jets);
 // no PyTorch/JAX here. The machine (2 cores) is shared with other developers: timings are noisy.
 import { spawnSync } from 'node:child_process';
@@ -13,7 +16,15 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { mdTable } from './markdown.js';
-import { memoryMB, twoBodyMethods as methods, twoBodyTrainer, type TwoBodyMethod } from '../examples/stde/twobody.js';
+import { setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
+import {
+  memoryMB,
+  twoBodyMethods as methods,
+  twoBodyOps,
+  twoBodyTrainer,
+  type TwoBodyMethod,
+  type TwoBodyOp,
+} from '../examples/stde/twobody.js';
 
 const BATCH = 100;
 const SAMPLES = 16;
@@ -158,21 +169,26 @@ function accuracy(): void {
 interface ScalingRow {
   d: number;
   itPerSec: number;
+  /** CPU seconds per step (all threads): what a quiet machine would take, give or take the second core */
+  cpuS: number;
   firstStepS: number;
   rssMB: number;
   wasmMB: number;
 }
 
 /** Child: sparse STDE (gathered rows), one warm-up step, then `steps` timed steps. */
-function scalingChild(d: number, steps: number): void {
-  const trainer = twoBodyTrainer({ d, steps: steps + 1, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
+function scalingChild(d: number, steps: number, op: TwoBodyOp): void {
+  const trainer = twoBodyTrainer({ d, steps: steps + 1, op, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
   let t0 = performance.now();
   trainer.step();
   const firstStepS = (performance.now() - t0) / 1000;
+  const cpu0 = process.cpuUsage();
   t0 = performance.now();
   for (let s = 0; s < steps; s++) trainer.step();
+  const cpu = process.cpuUsage(cpu0);
   const mem = memoryMB();
-  const row: ScalingRow = { d, itPerSec: steps / ((performance.now() - t0) / 1000), firstStepS, rssMB: mem.rss, wasmMB: mem.wasm };
+  const cpuS = (cpu.user + cpu.system) / 1e6 / steps;
+  const row: ScalingRow = { d, itPerSec: steps / ((performance.now() - t0) / 1000), cpuS, firstStepS, rssMB: mem.rss, wasmMB: mem.wasm };
   console.log(`RESULT ${JSON.stringify(row)}`);
 }
 
@@ -189,19 +205,24 @@ export function logLogSlope(x: readonly number[], y: readonly number[]): number 
 function scaling(): void {
   const dims = arg('scaling-dims', '1000,10000,100000,1000000').split(',').map(Number);
   const steps = Number(arg('scaling-steps', '3'));
+  const op = arg('scaling-op', 'poisson') as TwoBodyOp;
+  if (!twoBodyOps.includes(op)) {
+    console.error(`--scaling-op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
+    process.exit(2);
+  }
   const timeoutS = Number(arg('child-timeout', '1200'));
   const script = fileURLToPath(import.meta.url);
   const rows: ScalingRow[] = [];
   const table: string[][] = [];
   for (const d of dims) {
-    const r = spawnSync(process.execPath, [...process.execArgv, script, '--scaling-child', String(d), String(steps)], {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, '--scaling-child', String(d), String(steps), op], {
       encoding: 'utf8',
       timeout: timeoutS * 1000,
       maxBuffer: 1 << 24,
     });
     const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
     if (!line) {
-      table.push([String(d), `failed (${r.signal ?? `exit ${r.status}`})`, '', '', '', '']);
+      table.push([String(d), `failed (${r.signal ?? `exit ${r.status}`})`, '', '', '', '', '']);
       continue;
     }
     const row = JSON.parse(line.slice(7)) as ScalingRow;
@@ -210,30 +231,95 @@ function scaling(): void {
       String(d),
       row.itPerSec.toFixed(3),
       (1 / row.itPerSec).toFixed(2),
+      row.cpuS.toFixed(2),
       row.firstStepS.toFixed(1),
       row.rssMB.toFixed(0),
       row.wasmMB.toFixed(0),
     ]);
   }
   console.log(
-    `\nSparse STDE, gathered first-layer rows: Poisson two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, f32, ` +
+    `\nSparse STDE, gathered first-layer rows, Adam fused into the compiled step (f32): ${op} two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, f32, ` +
       `${steps} timed steps after one warm-up; load average ${os
         .loadavg()
         .map((v) => v.toFixed(1))
         .join(' ')} (2 shared cores)\n`,
   );
-  console.log(mdTable(['d', 'it/s', 's/it', 'first step s', 'peak RSS MB', 'wasm memory MB'], table));
+  console.log(mdTable(['d', 'it/s', 's/it', 'CPU s/it', 'first step s', 'peak RSS MB', 'wasm memory MB'], table));
   if (rows.length >= 2) {
     const p = logLogSlope(
       rows.map((r) => r.d),
       rows.map((r) => 1 / r.itPerSec),
     );
-    console.log(`\niteration time ~ d^${p.toFixed(2)} over d = ${rows.map((r) => r.d).join(', ')}`);
+    const pc = logLogSlope(
+      rows.map((r) => r.d),
+      rows.map((r) => r.cpuS),
+    );
+    console.log(`\niteration time ~ d^${p.toFixed(2)} (wall), d^${pc.toFixed(2)} (CPU) over d = ${rows.map((r) => r.d).join(', ')}`);
   }
 }
 
-if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
-else if (process.argv[2] === '--scaling-child') scalingChild(Number(process.argv[3]), Number(process.argv[4]));
+/** Sums each compiled kernel's time by label over the timed steps. */
+class KernelTimes implements StepProfiler {
+  readonly byLabel = new Map<string, { info: StepInfo; calls: number; ms: number }>();
+  on = false;
+  record(info: StepInfo, ms: number): void {
+    if (!this.on) return;
+    const r = this.byLabel.get(info.label) ?? { info, calls: 0, ms: 0 };
+    r.calls++;
+    r.ms += ms;
+    this.byLabel.set(info.label, r);
+  }
+}
+
+/** One sparse-STDE step at `d` taken apart: compiled kernels by label, the host rest, wall and CPU time. */
+function profile(d: number, steps: number): void {
+  const rec = new KernelTimes();
+  setStepProfiler(rec);
+  const trainer = twoBodyTrainer({ d, steps: steps + 1, method: 'stde-sparse', batch: BATCH, samples: SAMPLES, width: WIDTH });
+  let t0 = performance.now();
+  trainer.step();
+  const firstS = (performance.now() - t0) / 1000;
+  rec.on = true;
+  const cpu0 = process.cpuUsage();
+  t0 = performance.now();
+  for (let s = 0; s < steps; s++) trainer.step();
+  const wallMs = (performance.now() - t0) / steps;
+  const cpu = process.cpuUsage(cpu0);
+  setStepProfiler(null);
+  const rows = [...rec.byLabel.values()].sort((a, b) => b.ms - a.ms);
+  const kernelMs = rows.reduce((a, r) => a + r.ms, 0) / steps;
+  const table = rows
+    .slice(0, 14)
+    .map((r) => [
+      r.info.kind,
+      r.info.label,
+      String(r.calls / steps),
+      (r.ms / steps).toFixed(1),
+      r.info.flops ? ((r.info.flops * r.calls) / (r.ms * 1e6)).toFixed(1) : '',
+      r.info.bytes ? ((r.info.bytes * r.calls) / (r.ms * 1e6)).toFixed(1) : '',
+    ]);
+  table.push([
+    'host',
+    'everything outside the compiled kernels (uniforms, inputs in, outputs out)',
+    '1',
+    (wallMs - kernelMs).toFixed(1),
+    '',
+    '',
+  ]);
+  const mem = memoryMB();
+  console.log(
+    `\nSparse STDE step at d = ${d} (Poisson two-body, ${BATCH} points, |J| = ${SAMPLES}, width ${WIDTH}, FusedAdam f32): ` +
+      `${wallMs.toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000 / steps).toFixed(0)} ms CPU per step over ${steps} steps; ` +
+      `first step ${firstS.toFixed(1)} s; wasm memory ${mem.wasm.toFixed(0)} MB, peak RSS ${mem.rss.toFixed(0)} MB; ` +
+      `load average ${os.loadavg()[0].toFixed(1)} (2 shared cores)\n`,
+  );
+  console.log(mdTable(['kind', 'kernel', 'calls/step', 'ms/step', 'GFLOP/s', 'GB/s'], table));
+}
+
+if (process.argv[2] === '--profile') profile(Number(process.argv[3]), Number(arg('profile-steps', '3')));
+else if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
+else if (process.argv[2] === '--scaling-child')
+  scalingChild(Number(process.argv[3]), Number(process.argv[4]), process.argv[5] as TwoBodyOp);
 else if (process.argv.includes('--scaling')) scaling();
 else {
   speedTable();

@@ -27,8 +27,11 @@ export interface JitCarryOptions {
 
 export class CarriedStep<S extends PyTree, A extends PyTree[], R extends PyTree> {
   private readonly avals: Aval[];
-  /** init's leaves: they stand in for the carried arguments, which a resident graph does not read */
-  private readonly placeholders: Tensor[];
+  /** stand-ins for the carried arguments, which a resident graph does not read (not init's leaves: once the state is
+   * resident, its host copy, e.g. an optimizer's zero moments of a 1e8-parameter layer, can be collected) */
+  private readonly ignored: Tensor[];
+  /** init's tree structure (leaves replaced by the stand-ins) */
+  private readonly like: S;
   /** the state's leaves while no compiled graph holds it */
   private host: Tensor[] | null;
   /** the compiled graph holding the state, when one does */
@@ -37,12 +40,14 @@ export class CarriedStep<S extends PyTree, A extends PyTree[], R extends PyTree>
 
   constructor(
     private readonly f: (state: S, ...args: A) => [S, R],
-    private readonly like: S,
+    init: S,
     private readonly options: JitCarryOptions = {},
   ) {
-    this.placeholders = leaves(like);
-    this.host = [...this.placeholders];
-    this.avals = avalsOf(this.placeholders);
+    this.host = leaves(init);
+    this.avals = avalsOf(this.host);
+    const unread = new Tensor([], 'f32', new Float32Array(1));
+    this.ignored = this.avals.map(() => unread);
+    this.like = unflatten(init, this.ignored); // the structure only
   }
 
   /** One step: runs f on the current state and `args`, keeps the new state, returns f's other output. */
@@ -58,7 +63,7 @@ export class CarriedStep<S extends PyTree, A extends PyTree[], R extends PyTree>
     if (!entry) cache.set(key, (entry = this.compile(backend, args, flatArgs)));
     if (entry.resident) {
       if (this.holder !== entry) this.moveTo(entry);
-      const outs = (entry.exe as Compiled).run([...this.placeholders, ...flatArgs]);
+      const outs = (entry.exe as Compiled).run([...this.ignored, ...flatArgs]);
       return unflatten(entry.outLike, outs);
     }
     const flat = [...this.readLeaves(0, this.avals.length), ...flatArgs];

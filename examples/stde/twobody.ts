@@ -18,7 +18,8 @@ import {
   probeSum,
   residualLosses,
 } from '../../core/stde.js';
-import { Adam, linearDecay } from '../../optim/index.js';
+import { Adam, FusedAdam, linearDecay } from '../../optim/index.js';
+import { Tensor } from '../../core/tensor.js';
 import { flattenTree, unflattenTree } from '../../nn/flat.js';
 import { hashSeed, sampleInto, uniformAt, uniformsInto } from '../../core/random.js';
 import type { Estimator } from '../../core/estimators.js';
@@ -101,25 +102,29 @@ export function twoBody(d: number, seed = 0): TwoBody {
   const cT = fx.tensor(c, [1, d - 1], 'f64');
   // the same closed forms traced on [N, d] rows (the training step's sources and the test error at high d)
   const parts = (x: fx.Tensor) => {
-    const cx = fx.cast(cT, x.dtype);
-    const a = fx.sliceAxis(x, 1, 0, d - 1);
-    const b = fx.sliceAxis(x, 1, 1, d);
-    const [ca, cb] = [fx.cos(a), fx.cos(b)];
+    const coef = fx.cast(cT, x.dtype);
+    // the first d - 1 and the last d - 1 coordinates; cos and sin of x are taken once and sliced the same way
+    const lo = (t: fx.Tensor): fx.Tensor => fx.sliceAxis(t, 1, 0, d - 1);
+    const hi = (t: fx.Tensor): fx.Tensor => fx.sliceAxis(t, 1, 1, d);
+    const [a, b] = [lo(x), hi(x)];
+    const cosX = fx.cos(x);
+    const [ca, cb] = [lo(cosX), hi(cosX)];
     const psi = fx.add(fx.add(a, cb), fx.mul(b, ca));
     const s = fx.sin(psi);
     const q = fx.sub(1, fx.sum(fx.square(x), 1, true));
-    const sum = (t: fx.Tensor): fx.Tensor => fx.sum(fx.mul(t, cx), 1, true);
-    return { a, b, ca, cb, psi, s, q, g: sum(s), sum };
+    const sum = (t: fx.Tensor): fx.Tensor => fx.sum(fx.mul(t, coef), 1, true);
+    return { a, b, ca, cb, psi, s, q, g: sum(s), sum, lo, hi };
   };
   const uTraced = (x: fx.Tensor): fx.Tensor => {
     const p = parts(x);
     return fx.mul(p.q, p.g);
   };
   const laplacianTraced = (x: fx.Tensor): fx.Tensor => {
-    const { a, b, ca, cb, psi, s, q, g, sum } = parts(x);
+    const { a, b, ca, cb, psi, s, q, g, sum, lo, hi } = parts(x);
     const co = fx.cos(psi);
-    const pa = fx.sub(1, fx.mul(b, fx.sin(a)));
-    const pb = fx.sub(ca, fx.sin(b));
+    const sx = fx.sin(x);
+    const pa = fx.sub(1, fx.mul(b, lo(sx)));
+    const pb = fx.sub(ca, hi(sx));
     const lapG = sum(fx.sub(fx.mul(co, fx.neg(fx.add(fx.mul(b, ca), cb))), fx.mul(s, fx.add(fx.square(pa), fx.square(pb)))));
     const xGradG = sum(fx.mul(co, fx.add(fx.mul(a, pa), fx.mul(b, pb))));
     return fx.sub(fx.sub(fx.mul(q, lapG), fx.mul(xGradG, 4)), fx.mul(g, 2 * d));
@@ -162,8 +167,8 @@ export function ballPoints(N: number, d: number, seed: number): Float64Array {
 }
 
 /**
- * Streams the points of `seed` (n of them, from index `from`) through `use` in chunks of at most 2^22
- * coordinates: use(x [m, d] traced from uniforms, first index) runs under one jit per chunk size.
+ * Streams the points of `seed` (n of them, from index `from`) through `use` in chunks of at most `budget`
+ * coordinates (at least one point): use(U [m, 2 ceil(d/2)], r [m, 1]) runs under one jit per chunk size.
  */
 export function streamBall<T>(
   d: number,
@@ -172,11 +177,13 @@ export function streamBall<T>(
   n: number,
   dtype: 'f32' | 'f64',
   use: (U: fx.Tensor, r: fx.Tensor) => T,
+  budget = 2 ** 22,
 ): T[] {
   const h = Math.ceil(d / 2);
   // equal chunks where a divisor of n allows (every chunk size is one more trace and compile of `use`)
-  let parts = Math.max(1, Math.ceil((n * d) / 2 ** 22));
-  while (parts < n && n % parts !== 0 && parts < 2 * Math.ceil((n * d) / 2 ** 22)) parts++;
+  const least = Math.min(n, Math.max(1, Math.ceil((n * d) / budget)));
+  let parts = least;
+  while (parts < n && n % parts !== 0 && parts < 2 * least) parts++;
   const chunk = Math.ceil(n / parts);
   const U = dtype === 'f32' ? new Float32Array(chunk * 2 * h) : new Float64Array(chunk * 2 * h);
   const r = new Float64Array(chunk);
@@ -213,6 +220,11 @@ export interface TrainOptions {
   probes?: 'rows' | 'tiled';
   /** residual loss: mean r^2 (default) or the unbiased mean r_1 r_2 over two independent STDE draws */
   loss?: 'biased' | 'unbiased';
+  /**
+   * coordinates per chunk of the point sampler (default 2^21: its compiled graph's temporaries) and per test
+   * prediction call (default 2^24: W1 is copied in per call); they bound memory, not results
+   */
+  chunks?: { sample?: number; predict?: number };
   /** called every `logEvery` steps and after the last */
   log?: (step: number, loss: number, seconds: number) => void;
   logEvery?: number;
@@ -296,6 +308,7 @@ export interface TwoBodyTrainer {
 export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBodyTrainer {
   const { d, steps, op = 'poisson', method = 'stde-sparse', batch = 100, samples = 16, width = 128, depth = 4 } = o;
   const { lr = 1e-3, seed = 0, dtype = 'f32', testPoints = 2000, jit = true, loss: lossKind = 'biased', probes = 'rows' } = o;
+  const { sample: sampleChunk = 2 ** 21, predict: predictChunk = 2 ** 24 } = o.chunks ?? {};
   if (lossKind !== 'biased' && lossKind !== 'unbiased')
     throw new Error(`trainTwoBody: loss must be 'biased' or 'unbiased', got '${String(lossKind)}'`);
   if (!twoBodyOps.includes(op)) throw new Error(`trainTwoBody: op must be one of ${twoBodyOps.join(', ')}, got '${op}'`);
@@ -308,34 +321,52 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   const rows = method === 'stde-sparse' && probes === 'rows';
   const weights = Array<number>(P).fill(method === 'stde-sparse' ? d / P : 1 / P);
   const loss = makeLoss(net, op, method, weights, lossKind, rows);
-  const stepFn = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => fx.valueAndGrad(loss)(params, x, f, dirs);
-  const valueAndGrad = jit ? fx.jit(stepFn) : stepFn;
   const noDirs = fx.zeros([1, 1, d], dtype);
   const draws = lossKind === 'unbiased' ? 2 : 1;
-  // Dense Adam on purpose: even with gathered rows, W1's gradient is dense, x^T da from the primal a = x W1 + b
-  // (the points are dense) plus the rows J from the tangents, so every entry of W1 is touched every step and a
-  // lazy/sparse Adam would not be Adam here. Its state is O(d * width) on the host, outside wasm memory.
-  const opt = new Adam({ lr: linearDecay({ lr, totalSteps: steps }) });
-  const sample = fx.jit((U: fx.Tensor, r: fx.Tensor) => {
-    const x = ballFromUniforms(U, r, d);
-    return [x, problem.sourceTraced(op, x)];
-  });
-  const init: Params = net.params;
-  const theta = flattenTree(init, dtype);
-  let params = init;
+  const lossAndGrad: StepLossAndGrad = (params, x, f, dirs) =>
+    fx.valueAndGrad(
+      (ps: Params, ...a: fx.Tensor[]): [fx.Tensor, fx.Tensor] => {
+        const l = loss(ps, a[0], a[1], a[2]);
+        return [l, l];
+      },
+      0,
+      { hasAux: true },
+    )(params, x, f, dirs) as unknown as [[fx.Tensor, fx.Tensor], Params];
+  const schedule = linearDecay({ lr, totalSteps: steps });
+  // W1's gradient is dense, x^T da from the primal a = x W1 + b (the points are dense) plus the rows J from the
+  // tangents, so every entry of W1 changes every step and Adam stays dense (a lazy/sparse Adam would not be Adam
+  // here). In f32 it runs inside the compiled step (FusedAdam: parameters and both moments in the wasm arena, updated
+  // in place by fused elementwise loops, no host copies); f64 and uncompiled runs use the host Adam on flat vectors.
+  const fused = jit && dtype === 'f32' ? new FusedAdam(lossAndGrad, net.params, { lr: schedule }) : null;
+  const host = fused ? null : hostAdam(net.params, jit ? fx.jit(lossAndGrad) : lossAndGrad, schedule, dtype);
+  // The points and sources are made from the seed in chunks of sampleChunk coordinates by their own small compiled
+  // graph (Box-Muller and the closed-form source have many [m, d] temporaries), into one reused host buffer.
+  const sample = fx.jit(
+    (U: fx.Tensor, r: fx.Tensor) => {
+      const x = ballFromUniforms(U, r, d);
+      return [x, problem.sourceTraced(op, x)];
+    },
+    { reuseOutputs: true }, // copied out at once: no fresh output arrays (paged in anew) per chunk
+  );
+  const xs = dtype === 'f32' ? new Float32Array(batch * d) : new Float64Array(batch * d);
+  const fs = dtype === 'f32' ? new Float32Array(batch) : new Float64Array(batch);
   let s = 0;
   const step = (): number => {
-    const xs = dtype === 'f32' ? new Float32Array(batch * d) : new Float64Array(batch * d);
-    const fs = new Float64Array(batch);
     let at = 0;
-    streamBall(d, 1_000_003 * (seed + 1) + s, 0, batch, dtype, (U, r) => {
-      const [xc, fc] = sample(U, r) as fx.Tensor[];
-      xs.set(xc.dataSync(), at * d);
-      fs.set(fc.dataSync(), at);
-      at += xc.shape[0];
-    });
-    const x = fx.tensor(xs, [batch, d], dtype);
-    const f = fx.tensor(fs, [batch, 1], dtype);
+    streamBall(
+      d,
+      1_000_003 * (seed + 1) + s,
+      0,
+      batch,
+      dtype,
+      (U, r) => {
+        const [xc, fc] = sample(U, r) as fx.Tensor[];
+        xs.set(xc.dataSync(), at * d);
+        fs.set(fc.dataSync(), at);
+        at += xc.shape[0];
+      },
+      sampleChunk,
+    );
     s++;
     const seeds = independentSeeds(s).slice(0, draws);
     let dirs: fx.Tensor;
@@ -348,19 +379,88 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
           : denseProbes(d, batch, { samples: P, rng: r }, dtype).dirs;
       dirs = fx.stack(seeds.map(draw));
     }
-    const [value, grads] = valueAndGrad(params, x, f, dirs);
-    opt.step(theta, flattenTree(grads as Params, dtype));
-    params = unflattenTree(init, theta);
-    return (value as fx.Tensor).item();
+    // wrapped, not copied: the compiled step copies its inputs into the arena
+    const x = new Tensor([batch, d], dtype, xs);
+    const f = new Tensor([batch, 1], dtype, fs);
+    const value = fused ? fused.update(x, f, dirs)[0] : (host as HostAdam).step(x, f, dirs);
+    return value.item();
   };
+  const current = (): Params => (fused ? fused.params() : (host as HostAdam).params());
   const testSeed = -1 - seed * 7919; // a stream disjoint from training
-  const predictAndExact = fx.jit((ps: Params, U: fx.Tensor, r: fx.Tensor) => {
-    const x = ballFromUniforms(U, r, d);
-    return [fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)), problem.uTraced(x)];
-  });
-  const evaluate = (): number =>
-    relativeL2(streamBall(d, testSeed, 0, testPoints, dtype, (U, r) => predictAndExact(params, U, r) as fx.Tensor[]));
+  const testSample = fx.jit(
+    (U: fx.Tensor, r: fx.Tensor) => {
+      const x = ballFromUniforms(U, r, d);
+      return [x, problem.uTraced(x)];
+    },
+    { reuseOutputs: true },
+  );
+  const predict = fx.jit((ps: Params, x: fx.Tensor) => fx.mul(fx.sub(1, fx.sum(fx.square(x), 1, true)), net.apply(ps, x)));
+  // Test points stream: sampled in sampleChunk chunks, gathered into prediction calls of up to predictChunk
+  // coordinates (W1 is copied in per call), the last call padded with zero rows so that one compiled signature
+  // (one copy of W1 in the arena) serves them all.
+  const evaluate = (): number => {
+    const ps = current();
+    let xg: Float32Array | Float64Array | null = null;
+    let rows = 0;
+    let filled = 0;
+    const exact: number[] = [];
+    const sums = { num: 0, den: 0 };
+    const predictFilled = (): void => {
+      const x = xg as Float32Array | Float64Array;
+      const p = (predict(ps, new Tensor([rows, d], dtype, x.fill(0, filled * d))) as fx.Tensor).dataSync();
+      exact.forEach((e, k) => {
+        sums.num += (p[k] - e) ** 2;
+        sums.den += e ** 2;
+      });
+      exact.length = 0;
+      filled = 0;
+    };
+    streamBall(
+      d,
+      testSeed,
+      0,
+      testPoints,
+      dtype,
+      (U, r) => {
+        const [x, u] = testSample(U, r) as fx.Tensor[];
+        const m = u.shape[0];
+        if (!xg) {
+          rows = m * Math.max(1, Math.min(Math.ceil(testPoints / m), Math.floor(predictChunk / (m * d))));
+          xg = dtype === 'f32' ? new Float32Array(rows * d) : new Float64Array(rows * d);
+        }
+        xg.set(x.dataSync(), filled * d);
+        exact.push(...u.dataSync());
+        filled += m;
+        if (filled + m > rows) predictFilled();
+      },
+      sampleChunk,
+    );
+    if (filled) predictFilled();
+    return Math.sqrt(sums.num / sums.den);
+  };
   return { step, evaluate };
+}
+
+type StepLossAndGrad = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => [[fx.Tensor, fx.Tensor], Params];
+interface HostAdam {
+  step(x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor): fx.Tensor;
+  params(): Params;
+}
+
+/** The host Adam on flat vectors (f64 runs, uncompiled runs): gradient out of the step, update, parameters back in. */
+function hostAdam(init: Params, lossAndGrad: StepLossAndGrad, lr: (step: number) => number, dtype: 'f32' | 'f64'): HostAdam {
+  const opt = new Adam({ lr });
+  const theta = flattenTree(init, dtype);
+  let params = init;
+  return {
+    step(x, f, dirs) {
+      const [[value], grads] = lossAndGrad(params, x, f, dirs);
+      opt.step(theta, flattenTree(grads, dtype));
+      params = unflattenTree(init, theta);
+      return value;
+    },
+    params: () => params,
+  };
 }
 
 /** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
@@ -375,21 +475,6 @@ export function trainTwoBody(o: TrainOptions): TrainResult {
   }
   const seconds = (performance.now() - t0) / 1000;
   return { l2re: trainer.evaluate(), finalLoss: last, seconds, stepsPerSecond: o.steps / seconds };
-}
-
-/** ||u_theta - u*|| / ||u*|| from chunks of (prediction, exact) values (streamed: never all points at once). */
-export function relativeL2(chunks: Iterable<readonly fx.Tensor[]>): number {
-  let num = 0;
-  let den = 0;
-  for (const [pred, exact] of chunks) {
-    const p = pred.dataSync();
-    const e = exact.dataSync();
-    for (let k = 0; k < p.length; k++) {
-      num += (p[k] - e[k]) ** 2;
-      den += e[k] ** 2;
-    }
-  }
-  return Math.sqrt(num / den);
 }
 
 /** Peak resident memory and the wasm instance's memory (it only grows), in MB. */
