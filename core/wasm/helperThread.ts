@@ -22,8 +22,13 @@ const GEMM_F32 = 0,
   EXPORT = 2,
   LOOP = 3;
 const MESSAGE_BYTES = 512;
-/** Polls of the control block before sleeping (20000 take about 0.1 ms here); env FLUXION_THREAD_SPIN overrides. */
-export const DEFAULT_SPIN = spinFromEnv(process.env.FLUXION_THREAD_SPIN);
+/**
+ * Polls of the control block before sleeping (20000 take about 0.1 ms here); env FLUXION_THREAD_SPIN overrides.
+ * Read when a helper starts, not at import: the demo's browser bundle imports this module and has no `process`.
+ */
+export function defaultSpin(): number {
+  return spinFromEnv(process.env.FLUXION_THREAD_SPIN);
+}
 
 function spinFromEnv(v: string | undefined): number {
   if (v === undefined || v === '') return 20_000;
@@ -119,7 +124,7 @@ export class HelperThread {
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     startTimeoutMs = 10_000,
-    private readonly spin = DEFAULT_SPIN,
+    private readonly spin = defaultSpin(),
   ) {
     const control = new SharedArrayBuffer((ARGS + MAX_ARGS) * 4 + MESSAGE_BYTES);
     this.ctrl = new Int32Array(control, 0, ARGS + MAX_ARGS);
