@@ -18,6 +18,7 @@ import { NtkWeighting } from '../optim/ntk.js';
 import { Adam } from '../optim/adam.js';
 import { FusedAdam } from '../optim/fusedAdam.js';
 import { MConFIG } from '../optim/mconfig.js';
+import { pdeConditionGroups } from '../optim/multiAdam.js';
 import { EvalContext, planFor, spatial, type DerivativePlan, type FieldContext } from './context.js';
 import { compileProblem, type CompiledProblem, type ProblemSpec, type Term, type TermPoints } from './problem.js';
 import { flattenTree, matrixRanges, unflattenTree, type FlatVec } from '../nn/flat.js';
@@ -211,7 +212,12 @@ export class PinnTrainer implements Trainer {
     this.inputs = custom ? custom.inputs : optimizerInputs[name];
     // LRA reads its gradient statistics on the weight matrices, as the method's authors' code does
     const lraRanges = name === 'lra' && optOpts.ranges === undefined ? { ranges: matrixRanges(this.params as unknown as PyTree) } : {};
-    this.optimizer = custom ? custom.optimizer : makeOptimizer(name, { ...optOpts, ...lraRanges });
+    // and MultiAdam groups the losses as its authors' code does: the PDE residuals, then all conditions
+    const maGroups =
+      name === 'multiadam' && optOpts.groups === undefined
+        ? { groups: pdeConditionGroups(names.map((_, i) => this.problem.terms[this.slotOf(i)[0]].kind === 'pde')) }
+        : {};
+    this.optimizer = custom ? custom.optimizer : makeOptimizer(name, { ...optOpts, ...lraRanges, ...maGroups });
 
     const paramValue = (n: string): number => {
       if (n in (ps.unknowns ?? {})) return (ps.unknowns as Record<string, number>)[n];

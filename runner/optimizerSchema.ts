@@ -89,8 +89,15 @@ export const optimizerOptionsSchema = z
     weights: z
       .array(num)
       .optional()
-      .describe('Fixed loss weights, one per loss term (multiadam).')
+      .describe('Fixed weights, one per loss group (multiadam; default 1/(number of groups) each).')
       .meta({ examples: [[1, 10]] }),
+    groups: z
+      .array(int)
+      .optional()
+      .describe(
+        "Group (0, 1, ...) of each loss term, in the config's term order (multiadam; default the authors' two groups: the PDE residuals, then every condition).",
+      )
+      .meta({ examples: [[0, 1, 2]] }),
     history: int.optional().describe('Stored curvature pairs (lbfgs).').meta({ default: 10 }),
     c1: num.optional().describe('Armijo constant of the line search, in (0, 1) (lbfgs).').meta({ default: 1e-4 }),
     c2: num.optional().describe('Curvature constant of the line search, in (c1, 1) (lbfgs).').meta({ default: 0.9 }),

@@ -58,6 +58,8 @@ describe('optim state()/load() round trip', () => {
   }
 
   it('multiadam resumes bit-for-bit', () => checkMulti(() => makeOptimizer('multiadam', { lr: 0.01 }), 3));
+  it('multiadam with loss groups resumes bit-for-bit', () =>
+    checkMulti(() => makeOptimizer('multiadam', { lr: 0.01, groups: [0, 1, 1] }), 3));
   it('config resumes bit-for-bit (inner Adam state included)', () => checkMulti(() => makeOptimizer('config', { lr: 0.01 }), 3));
   it('mconfig resumes bit-for-bit mid round robin', () => checkMulti(() => makeOptimizer('mconfig', { lr: 0.01 }), 4));
   it('lra resumes bit-for-bit', () =>

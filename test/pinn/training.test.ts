@@ -61,6 +61,14 @@ describe('pinn: training', () => {
     }
   });
 
+  it("multiadam groups the losses as the authors' code does: the PDE residual, then the conditions together", () => {
+    const spec = { ...pinn.problems.burgers1d(), reference: undefined };
+    const opts: pinn.TrainerOptions = { ...small, net: { hidden: [6] }, points: { domain: 8, boundary: 2, initial: 4 } };
+    const weights = (optimizer: pinn.TrainerOptions['optimizer']) => new pinn.PinnTrainer(spec, { ...opts, optimizer }).trainStep().weights;
+    expect(weights('multiadam')).to.deep.equal({ pde: 0.5, bc: 0.5, ic: 0.5 });
+    expect(weights({ name: 'multiadam', groups: [0, 1, 2] })).to.deep.equal({ pde: 1 / 3, bc: 1 / 3, ic: 1 / 3 });
+  });
+
   it('L-BFGS lowers the loss of the 1D Poisson problem', () => {
     const tr = new pinn.PinnTrainer(pinn.problems.poisson1d(), { ...small, dtype: 'f64', optimizer: 'lbfgs' });
     const l0 = tr.trainStep().loss;
