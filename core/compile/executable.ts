@@ -6,6 +6,7 @@ import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
 import { copyView, isContiguousRun } from '../kernels/strided.js';
+import { outsideGrid } from '../kernels/bspline.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import type { SharedLoops } from '../wasm/helperThread.js';
@@ -172,6 +173,24 @@ export class Executable {
   }
   private ptr = (a: Atom): number => (this.slot.get(a) as { offset: number }).offset;
 
+  /**
+   * The 2D f64 position gradients of the B-spline transfer (the MPM backward's particle loops) on the wasm kernel;
+   * null for every other transfer (the JS kernels of core/kernels/bspline.ts run those).
+   */
+  private bsplineGradStep(e: Eqn): Step | null {
+    const { nGrid, free, tangents } = e.params as PrimParams['bspline_transfer'];
+    const [x, A, g] = e.inputs as Var[];
+    const also = free === 'pos+coef' ? 'coef' : free === 'pos+grid' ? 'grid' : free === 'pos' ? null : undefined;
+    if (also === undefined || tangents !== 0 || e.out.dtype !== 'f64' || x.shape[0] !== 2) return null;
+    const n = x.shape[1];
+    const c = A.shape[0];
+    return () => {
+      const pos = this.ptr(e.out);
+      const bad = this.kernels.bsplineGradPos2(this.ptr(x), this.ptr(A), this.ptr(g), pos, pos + 16 * n, n, c, nGrid, also);
+      if (bad >= 0) outsideGrid(bad >> 1, bad & 1, this.view(x)[(bad & 1) * n + (bad >> 1)]);
+    };
+  }
+
   private compileStep(e: Eqn, kernel?: FusedKernel): Step {
     const n = sizeOf(e.out.shape);
     if (kernel) {
@@ -204,14 +223,18 @@ export class Executable {
     }
     const axes = e.prim === 'reduce_sum' ? (e.params as PrimParams['reduce_sum']).axes : [];
     const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
-    if (e.prim === 'reduce_sum' && e.out.dtype === 'f32' && contiguous && axes.length) {
+    // f64 too: a simulator's parameter cotangents are sums over every particle, several per step
+    if (e.prim === 'reduce_sum' && e.out.dtype !== 'i32' && contiguous && axes.length) {
       const s = (a0 as Var).shape;
       const outer = sizeOf(s.slice(0, axes[0]));
       const len = sizeOf(s.slice(axes[0], axes[axes.length - 1] + 1));
       const inner = sizeOf(s.slice(axes[axes.length - 1] + 1));
-      return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
+      const dtype = e.out.dtype;
+      return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner, dtype);
     }
     if (e.prim === 'rdft_modes' || e.prim === 'irdft_modes') return this.spectralStep(e);
+    const transfer = e.prim === 'bspline_transfer' ? this.bsplineGradStep(e) : null;
+    if (transfer) return transfer;
     // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
     if (def.view) {
       const view = def.view((a0 as Var).shape, e.out, e.params);
