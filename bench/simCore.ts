@@ -33,10 +33,9 @@ import {
   unpackState,
 } from '../sim/coreMpm/index.js';
 import { sharedVelocityState as oracleVelocityState, targetLoss as oracleTargetLoss } from '../test/sim/oracle/mpm/tasks.js';
-import { Executable } from '../core/compile/executable.js';
+import { Executable, aliasOffset } from '../core/compile/executable.js';
 import { planFusion } from '../core/compile/fusion.js';
 import { wasmKernels } from '../core/backend/wasm.js';
-import { defOf } from '../core/prims/registry.js';
 import { best, wallAndCpu } from './timing.js';
 import { setStepProfiler, type StepInfo } from '../core/compile/profile.js';
 import { WRITE_FLAG } from './results.js';
@@ -201,7 +200,7 @@ function stepBreakdown(reps: number): Array<[string, number]> {
     ],
   );
   const exe = new Executable(g, kernels);
-  const plan = planFusion(g, true).steps.filter(({ eqn }) => !(defOf(eqn.prim).alias || eqn.prim === 'stop_gradient'));
+  const plan = planFusion(g, true).steps.filter(({ eqn }) => aliasOffset(eqn) === null);
   const steps = (exe as unknown as { steps: Array<() => void> }).steps;
   if (steps.length !== plan.length) return [];
   const times = new Float64Array(steps.length).fill(Infinity);

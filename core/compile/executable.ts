@@ -21,8 +21,18 @@ import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
-/** Ops whose output is the input's bytes unchanged share its buffer. */
-const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_gradient';
+/**
+ * Where an op's output lies inside its input's bytes (element offset), or null: ops whose output is the input's bytes
+ * unchanged (reshape and the like) at 0, and slices that are one contiguous run of their input (a row block) at the
+ * run's start. Such outputs share their input's buffer: no step runs for them.
+ */
+export function aliasOffset(e: Eqn): number | null {
+  if (defOf(e.prim).alias || e.prim === 'stop_gradient') return 0;
+  if (e.prim !== 'slice') return null;
+  const view = (defOf('slice').view as NonNullable<ReturnType<typeof defOf>['view']>)((e.inputs[0] as Var).shape, e.out, e.params);
+  return isContiguousRun(view, e.out.shape) ? view.offset : null;
+}
+const aliases = (e: Eqn): boolean => aliasOffset(e) !== null;
 
 type Step = () => void;
 /** A contiguous copy inside the arena: source atom, source element offset, output element offset, length. */
@@ -67,6 +77,7 @@ export class Executable {
     const plan = planFusion(graph, true);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
+    const at = new Map<Atom, number>(); // alias -> its element offset in the owner's bytes
     const life = new Map<Atom, Lifetime>();
     const fills = new Map<string, Tensor>();
     const keyed = new Set<Tensor>(); // constants already looked at: fillKey reads every value, once each
@@ -93,8 +104,11 @@ export class Executable {
     plan.steps.forEach(({ eqn, kernel }, i) => {
       const reads = kernel ? kernel.inputs : eqn.inputs;
       reads.forEach((a) => touch(a, i));
-      if (aliases(eqn)) root.set(eqn.out, owner(eqn.inputs[0]));
-      else touch(eqn.out, i);
+      const offset = aliasOffset(eqn);
+      if (offset !== null) {
+        root.set(eqn.out, owner(eqn.inputs[0]));
+        at.set(eqn.out, (at.get(eqn.inputs[0]) ?? 0) + offset);
+      } else touch(eqn.out, i);
     });
     for (const a of graph.outputs) touch(a, Infinity);
     const carries = options.carry ?? [];
@@ -122,7 +136,11 @@ export class Executable {
       this.slot.set(o, { offset: this.base + offsets[i], size: sizeOf(v.shape), dtype: v.dtype });
     });
     for (const [o, i] of inPlace) this.slot.set(o, this.slot.get(i) as { offset: number; size: number; dtype: DType });
-    for (const [alias, o] of root) this.slot.set(alias, this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType });
+    for (const [alias, o] of root) {
+      const s = this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType };
+      const v = alias as Var | Tensor;
+      this.slot.set(alias, { offset: s.offset + (at.get(alias) ?? 0) * BYTES[s.dtype], size: sizeOf(v.shape), dtype: s.dtype });
+    }
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
     const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
     const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
