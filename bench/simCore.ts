@@ -7,7 +7,8 @@
  * - memory of a rollout gradient with and without checkpointing: peak ArrayBuffer bytes over a T_mem-step run (sampled
  *   at every step), extrapolated to 2,000 steps from the per-state bytes (a 2,000-step gradient with every state
  *   stored needs ~1.6 GB and tens of minutes on this 2-core machine), plus the compiled step/vjp arena bytes.
- * Run: node --expose-gc --import tsx bench/simCore.ts [--quick] [--write]  (--write rewrites bench/results-sim-core.md)
+ * Run: node --expose-gc --import tsx bench/simCore.ts [--quick] [--write]  (--write rewrites bench/results-sim-core.md;
+ *   --grad-breakdown prints only the per-phase profile of the sqrt-checkpointed gradient)
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -32,11 +33,11 @@ import {
   unpackState,
 } from '../sim/coreMpm/index.js';
 import { sharedVelocityState as oracleVelocityState, targetLoss as oracleTargetLoss } from '../test/sim/oracle/mpm/tasks.js';
-import { Executable } from '../core/compile/executable.js';
+import { Executable, aliasOffset } from '../core/compile/executable.js';
 import { planFusion } from '../core/compile/fusion.js';
 import { wasmKernels } from '../core/backend/wasm.js';
-import { defOf } from '../core/prims/registry.js';
 import { best, wallAndCpu } from './timing.js';
+import { setStepProfiler, type StepInfo } from '../core/compile/profile.js';
 import { WRITE_FLAG } from './results.js';
 
 const quick = process.argv.includes('--quick');
@@ -199,7 +200,7 @@ function stepBreakdown(reps: number): Array<[string, number]> {
     ],
   );
   const exe = new Executable(g, kernels);
-  const plan = planFusion(g, true).steps.filter(({ eqn }) => !(defOf(eqn.prim).alias || eqn.prim === 'stop_gradient'));
+  const plan = planFusion(g, true).steps.filter(({ eqn }) => aliasOffset(eqn) === null);
   const steps = (exe as unknown as { steps: Array<() => void> }).steps;
   if (steps.length !== plan.length) return [];
   const times = new Float64Array(steps.length).fill(Infinity);
@@ -221,6 +222,79 @@ function stepBreakdown(reps: number): Array<[string, number]> {
   });
   exe.dispose();
   return [...byPrim].sort((a, b) => b[1] - a[1]);
+}
+
+/** A bspline_transfer step's label by its output size: which transfer (or transfer gradient) it is. */
+function transferName(label: string): string {
+  const size =
+    /\[([\dx]+)\]$/
+      .exec(label)?.[1]
+      .split('x')
+      .reduce((a, b) => a * Number(b), 1) ?? 0;
+  const G = nGrid * nGrid;
+  const names: Record<number, string> = {
+    [3 * G]: 'P2G (scatter)',
+    [6 * n]: 'G2P (gather)',
+    [11 * n]: 'P2G vjp (pos+coef, wasm f64x2)',
+    [2 * n + 2 * G]: 'G2P vjp (pos+grid, wasm f64x2)',
+  };
+  return `bspline_transfer ${names[size] ?? label}`;
+}
+
+/**
+ * Where the time of a sqrt-checkpointed gradient goes, per phase of reverseThroughTime with the core stepper: the
+ * forward pass (the jitted step), the reverse sweep's recomputation (the step vjp's forward half, keeping residuals)
+ * and the backward (the step vjp's backward half), each compiled step timed by the executables' profiler hook
+ * (core/compile/profile.ts) and summed by kind (transfers by slot); best of `reps` runs per entry, ms per step.
+ */
+function gradBreakdown(reps: number): { rows: Array<[string, number[]]>; totals: number[] } {
+  const phases = ['forward', 'recompute', 'backward'] as const;
+  let phase = 0;
+  const run = new Map<string, number[]>();
+  setStepProfiler({
+    record: (info: StepInfo, ms: number) => {
+      const k = info.label.startsWith('bspline_transfer')
+        ? transferName(info.label)
+        : info.kind === 'place'
+          ? info.label.split(' ')[0]
+          : info.kind;
+      const v = run.get(k) ?? [0, 0, 0];
+      v[phase] += ms;
+      run.set(k, v);
+    },
+  });
+  const stepper = new CoreMpmStepper(sim);
+  const timed: TimeStepper = {
+    stateSize: stepper.stateSize,
+    forward: (t, s, out) => {
+      phase = 0;
+      stepper.forward(t, s, out);
+    },
+    recompute: (t, s, out) => {
+      phase = 1;
+      stepper.recompute(t, s, out);
+    },
+    backward: (t, s, gOut, gIn) => {
+      phase = 2;
+      stepper.backward(t, s, gOut, gIn);
+    },
+  };
+  const T = gradSteps;
+  // the first call compiles the step and the step vjp's halves while the hook is installed: they time every step
+  reverseThroughTime(timed, coreS0, 4, lossAt(4), 'sqrt');
+  setStepProfiler(null);
+  const best = new Map<string, number[]>();
+  for (let r = 0; r < reps; r++) {
+    run.clear();
+    reverseThroughTime(timed, coreS0, T, lossAt(T), 'sqrt');
+    for (const [k, v] of run)
+      best.set(
+        k,
+        (best.get(k) ?? [Infinity, Infinity, Infinity]).map((b, i) => Math.min(b, v[i] / T)),
+      );
+  }
+  const rows = [...best].sort((a, b) => b[1][2] - a[1][2]);
+  return { rows, totals: phases.map((_, i) => rows.reduce((a, [, v]) => a + v[i], 0)) };
 }
 
 /**
@@ -314,6 +388,20 @@ const BEFORE = `Before (2026-12-06, the [3^d, N] stencil program with gather / s
 the forward; load average 6.62 7.02 8.11): forward 0.759 M vs 4.57 M particle-steps/s (0.166x); f32 0.631 M; 3D neoHookean
 0.143 M vs 0.57 M (0.250x), 3D fixedCorotated 0.125 M vs 0.61 M (0.206x); gradient / forward 4.22x (hand-written 8.69x);
 arenas 7.1 / 16.5 MiB; 2000-step sqrt gradient 91.8 MiB counted.`;
+// a LONG-step gradient's peak memory, measured in a fresh process per mode (its own heap and garbage)
+const longAt = process.argv.indexOf('--long-memory-child');
+if (longAt >= 0) {
+  const t0 = performance.now();
+  const peak = peakBytes(core, coreS0, LONG, process.argv[longAt + 1] as 'all' | 'sqrt');
+  console.log(JSON.stringify({ peak, seconds: (performance.now() - t0) / 1e3 }));
+  process.exit(0);
+}
+// --grad-breakdown: only the gradient's per-phase breakdown (a quick profile of the backward)
+if (process.argv.includes('--grad-breakdown')) {
+  const { rows, totals } = gradBreakdown(quick ? 2 : 5);
+  for (const [k, v] of [...rows, ['total', totals] as const]) console.log(`${k}: ${v.map((t) => t.toFixed(3)).join(' / ')} ms`);
+  process.exit(0);
+}
 const childAt = process.argv.indexOf('--pure-grad-child');
 if (childAt >= 0) {
   pureGradChild(process.argv[childAt + 1] as 'sqrt' | 'none', Number(process.argv[childAt + 2]));
@@ -351,8 +439,9 @@ function f32Rate(): { rate: number; msPerStep: number } {
   const tf = best(3, () => run(steps));
   return { rate: (n * steps) / tf, msPerStep: (1e3 * tf) / steps };
 }
-const c32 = f32Rate();
 const segR = segmentRates(quick ? 2 : 4);
+// after the f64 rows: its Float32Array calls make the JS transfer kernels polymorphic (slower) for whatever follows
+const c32 = f32Rate();
 const small = child<ReturnType<typeof runnerSize>>(['--runner-size-child', ...(quick ? ['--quick'] : [])]);
 
 /** 3D forward rates, hand-written vs core (jitted step behind the stepper), interleaved: 3D fixed-corotated uses the Newton polar. */
@@ -395,14 +484,19 @@ const seg = (T: number): number => Math.ceil(Math.sqrt(T));
 // segment for sqrt) of stateBytes each, and the two compiled arenas; the measured peaks above add uncollected garbage
 // sqrt also keeps the recomputed segment's residuals (CoreMpmStepper.recompute) until each step's backward
 const residualBytes = core.residualBytes();
+// (the last segment's recomputation happens in the forward pass: its seg(T) steps' residuals are held at once)
 const held = (T: number, mode: 'all' | 'sqrt'): number =>
-  mode === 'all' ? T * stateBytes : 2 * seg(T) * stateBytes + (seg(T) - 1) * residualBytes;
+  mode === 'all' ? T * stateBytes : 2 * seg(T) * stateBytes + seg(T) * residualBytes;
 const arena = arenaBytes();
 const longAll = held(LONG, 'all') + arena.step + arena.vjp;
 const longSqrt = held(LONG, 'sqrt') + arena.step + arena.vjp;
+const longMemory = (mode: 'all' | 'sqrt') => child<{ peak: number; seconds: number }>(['--long-memory-child', mode]);
+// measured in full runs only (a minute or more each on this machine)
+const longMeasured = quick ? null : { sqrt: longMemory('sqrt'), all: longMemory('all') };
 const pureSqrt = pureGradMemory('sqrt', pureSteps);
 const pureNone = pureGradMemory('none', pureSteps);
 const breakdown = stepBreakdown(quick ? 3 : 10);
+const gradParts = gradBreakdown(quick ? 2 : 5);
 const breakdownTotal = breakdown.reduce((a, [, t]) => a + t, 0);
 
 const rows: string[][] = [
@@ -454,8 +548,16 @@ const rows: string[][] = [
     `gradient memory, ${LONG} steps, sqrt checkpoints (counted)`,
     '',
     mb(longSqrt),
-    `${2 * seg(LONG)} states + ${seg(LONG) - 1} steps' residuals (${mb(residualBytes)} each) + arenas`,
+    `${2 * seg(LONG)} states + ${seg(LONG)} steps' residuals (${mb(residualBytes)} each) + arenas`,
   ],
+  ...(longMeasured
+    ? (['all', 'sqrt'] as const).map((m) => [
+        `gradient memory, ${LONG} steps, ${m === 'all' ? 'store all' : 'sqrt checkpoints'} (measured peak, fresh process)`,
+        '',
+        mb(longMeasured[m].peak),
+        `whole gradient ${longMeasured[m].seconds.toFixed(0)} s`,
+      ])
+    : []),
   ['compiled arena: step / step vjp', '', `${mb(arena.step)} / ${mb(arena.vjp)}`, 'one per jitted function, reused every step'],
   [
     `eager fx.grad(mpmRollout), ${pureSteps} steps, no checkpoints (peak RSS growth)`,
@@ -495,7 +597,15 @@ const breakdownTable = mdTable(
 console.log(table);
 console.log(smallTable);
 console.log(`segments' first call (compilation) at the runner size: ${small.compile.toFixed(1)} s`);
+const gradTable = mdTable(
+  ['step kind (sqrt-checkpointed gradient, core stepper)', 'forward pass', 'recomputation', 'backward'],
+  [
+    ...gradParts.rows.slice(0, 12).map(([k, v]) => [k, ...v.map((t) => t.toFixed(3))]),
+    ['total (sum of the steps, ms per time step)', ...gradParts.totals.map((t) => t.toFixed(3))],
+  ],
+);
 console.log(breakdownTable);
+console.log(gradTable);
 if (write) {
   const md = `# Core MLS-MPM vs hand-written (bench/simCore.ts)
 
@@ -513,16 +623,23 @@ ${smallTable}
 
 Memory rows: the measured ones are peak ArrayBuffer bytes above the starting level, sampled at every step of
 reverseThroughTime with the core stepper (they include garbage not yet collected, so they are upper bounds that vary with
-GC timing). The ${LONG}-step rows are counted, not measured: the states each mode holds at its peak (${LONG} for store-all;
+GC timing). The ${LONG}-step rows are counted (the states each mode holds at its peak: ${LONG} for store-all;
 ${seg(LONG)} checkpoints + a ${seg(LONG)}-step recomputed segment for sqrt, whose recomputation also keeps each step's
-residuals for its backward) times their sizes, plus the compiled step and step-vjp arenas. A ${LONG}-step store-all gradient at this size takes tens of minutes on this machine at the measured
-step times, so it was not run. The eager fx.grad rows run the pure
+residuals for its backward; times their sizes, plus the compiled step and step-vjp arenas) and, in full runs, measured
+the same way as the 100-step rows in a fresh process per mode. The eager fx.grad rows run the pure
 rollout helper (the same values, differentiated without jit) in a fresh process each and report the growth of its peak RSS.
 
 Where the time of the core forward step goes (each step of the compiled wasm executable timed, best of ${quick ? 3 : 10} runs;
 bspline_transfer is the fused particle-grid primitive (P2G, G2P), fused loops run as wasm f64x2 SIMD):
 
 ${breakdownTable}
+
+Where the time of the sqrt-checkpointed gradient goes (${gradSteps} steps, the core stepper under reverseThroughTime; every
+compiled step timed by core/compile/profile.ts's hook, summed by kind, best of ${quick ? 2 : 5} runs per entry, ms per
+time step; the last segment's states and residuals come from the forward pass, so the recomputation covers
+${gradSteps - seg(gradSteps)} of the ${gradSteps} steps; the transfer gradients run on two threads when the helper thread gets a core):
+
+${gradTable}
 `;
   writeFileSync(fileURLToPath(new URL('./results-sim-core.md', import.meta.url)), md);
   console.log('written: bench/results-sim-core.md');

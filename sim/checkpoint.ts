@@ -13,7 +13,8 @@ export interface TimeStepper {
   /** gIn = (d s_{t+1} / d s_t)^T gOut (overwrite gIn); accumulate parameter cotangents. */
   backward(t: number, s: Float64Array, gOut: Float64Array, gIn: Float64Array): void;
   /**
-   * Optional: forward, called by the reverse sweep when it recomputes a segment; backward(t, s) follows for the
+   * Optional: forward, called by the reverse sweep when it recomputes a segment (and by the forward pass over the
+   * last segment, which the sweep then does not recompute); backward(t, s) follows for the
    * same (unchanged) s before the sweep leaves the segment, so the stepper may keep what that backward needs
    * (and must drop it there).
    */
@@ -79,10 +80,18 @@ export function reverseThroughTime(
   let cur = s0.slice();
   let next = new Float64Array(n);
   const scratchGrad = new Float64Array(n);
+  const segment: Float64Array[] = [];
+  for (let k = 0; k < every; k++) segment.push(new Float64Array(n));
+  // a stepper that keeps residuals runs the last segment through recompute already in the forward pass, in the
+  // segment buffers: the reverse sweep starts there and needs no second pass over it
+  const last = steps > 0 && stepper.recompute ? Math.floor((steps - 1) / every) * every : steps;
   for (let t = 0; t < steps; t++) {
     if (t % every === 0) saved.push(cur.slice());
     lossValue += loss(t, cur, scratchGrad);
-    stepper.forward(t, cur, next);
+    if (t >= last && stepper.recompute) {
+      segment[t - last].set(cur);
+      stepper.recompute(t, segment[t - last], next);
+    } else stepper.forward(t, cur, next);
     const tmp = cur;
     cur = next;
     next = tmp;
@@ -92,13 +101,11 @@ export function reverseThroughTime(
   lossValue += loss(steps, finalState, g);
   let gPrev = new Float64Array(n);
   // Reverse sweep segment by segment; within a segment recompute states from its checkpoint.
-  const segment: Float64Array[] = [];
-  for (let k = 0; k < every; k++) segment.push(new Float64Array(n));
   for (let seg = saved.length - 1; seg >= 0; seg--) {
     const t0 = seg * every;
     const t1 = Math.min(steps, t0 + every);
     segment[0].set(saved[seg]);
-    for (let t = t0; t < t1 - 1; t++) {
+    for (let t = t0; t < t1 - 1 && t0 < last; t++) {
       if (stepper.recompute) stepper.recompute(t, segment[t - t0], segment[t - t0 + 1]);
       else stepper.forward(t, segment[t - t0], segment[t - t0 + 1]);
     }

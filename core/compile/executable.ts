@@ -6,6 +6,7 @@ import { allocate, type DType, type TypedArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
 import { copyView, isContiguousRun } from '../kernels/strided.js';
+import { outsideGrid } from '../kernels/bspline.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import type { SharedLoops } from '../wasm/helperThread.js';
@@ -20,8 +21,18 @@ import type { PrimParams } from '../prims/types.js';
 import type { RunOptions } from '../backend/index.js';
 
 const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4 };
-/** Ops whose output is the input's bytes unchanged share its buffer. */
-const aliases = (e: Eqn): boolean => !!defOf(e.prim).alias || e.prim === 'stop_gradient';
+/**
+ * Where an op's output lies inside its input's bytes (element offset), or null: ops whose output is the input's bytes
+ * unchanged (reshape and the like) at 0, and slices that are one contiguous run of their input (a row block) at the
+ * run's start. Such outputs share their input's buffer: no step runs for them.
+ */
+export function aliasOffset(e: Eqn): number | null {
+  if (defOf(e.prim).alias || e.prim === 'stop_gradient') return 0;
+  if (e.prim !== 'slice') return null;
+  const view = (defOf('slice').view as NonNullable<ReturnType<typeof defOf>['view']>)((e.inputs[0] as Var).shape, e.out, e.params);
+  return isContiguousRun(view, e.out.shape) ? view.offset : null;
+}
+const aliases = (e: Eqn): boolean => aliasOffset(e) !== null;
 
 type Step = () => void;
 /** A contiguous copy inside the arena: source atom, source element offset, output element offset, length. */
@@ -66,6 +77,7 @@ export class Executable {
     const plan = planFusion(graph, true);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
+    const at = new Map<Atom, number>(); // alias -> its element offset in the owner's bytes
     const life = new Map<Atom, Lifetime>();
     const fills = new Map<string, Tensor>();
     const keyed = new Set<Tensor>(); // constants already looked at: fillKey reads every value, once each
@@ -92,8 +104,11 @@ export class Executable {
     plan.steps.forEach(({ eqn, kernel }, i) => {
       const reads = kernel ? kernel.inputs : eqn.inputs;
       reads.forEach((a) => touch(a, i));
-      if (aliases(eqn)) root.set(eqn.out, owner(eqn.inputs[0]));
-      else touch(eqn.out, i);
+      const offset = aliasOffset(eqn);
+      if (offset !== null) {
+        root.set(eqn.out, owner(eqn.inputs[0]));
+        at.set(eqn.out, (at.get(eqn.inputs[0]) ?? 0) + offset);
+      } else touch(eqn.out, i);
     });
     for (const a of graph.outputs) touch(a, Infinity);
     const carries = options.carry ?? [];
@@ -121,7 +136,11 @@ export class Executable {
       this.slot.set(o, { offset: this.base + offsets[i], size: sizeOf(v.shape), dtype: v.dtype });
     });
     for (const [o, i] of inPlace) this.slot.set(o, this.slot.get(i) as { offset: number; size: number; dtype: DType });
-    for (const [alias, o] of root) this.slot.set(alias, this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType });
+    for (const [alias, o] of root) {
+      const s = this.slot.get(owner(o)) as { offset: number; size: number; dtype: DType };
+      const v = alias as Var | Tensor;
+      this.slot.set(alias, { offset: s.offset + (at.get(alias) ?? 0) * BYTES[s.dtype], size: sizeOf(v.shape), dtype: s.dtype });
+    }
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
     const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
     const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
@@ -172,6 +191,24 @@ export class Executable {
   }
   private ptr = (a: Atom): number => (this.slot.get(a) as { offset: number }).offset;
 
+  /**
+   * The 2D f64 position gradients of the B-spline transfer (the MPM backward's particle loops) on the wasm kernel;
+   * null for every other transfer (the JS kernels of core/kernels/bspline.ts run those).
+   */
+  private bsplineGradStep(e: Eqn): Step | null {
+    const { nGrid, free, tangents } = e.params as PrimParams['bspline_transfer'];
+    const [x, A, g] = e.inputs as Var[];
+    const also = free === 'pos+coef' ? 'coef' : free === 'pos+grid' ? 'grid' : free === 'pos' ? null : undefined;
+    if (also === undefined || tangents !== 0 || e.out.dtype !== 'f64' || x.shape[0] !== 2) return null;
+    const n = x.shape[1];
+    const c = A.shape[0];
+    return () => {
+      const pos = this.ptr(e.out);
+      const bad = this.kernels.bsplineGradPos2(this.ptr(x), this.ptr(A), this.ptr(g), pos, pos + 16 * n, n, c, nGrid, also);
+      if (bad >= 0) outsideGrid(bad >> 1, bad & 1, this.view(x)[(bad & 1) * n + (bad >> 1)]);
+    };
+  }
+
   private compileStep(e: Eqn, kernel?: FusedKernel): Step {
     const n = sizeOf(e.out.shape);
     if (kernel) {
@@ -204,14 +241,18 @@ export class Executable {
     }
     const axes = e.prim === 'reduce_sum' ? (e.params as PrimParams['reduce_sum']).axes : [];
     const contiguous = axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
-    if (e.prim === 'reduce_sum' && e.out.dtype === 'f32' && contiguous && axes.length) {
+    // f64 too: a simulator's parameter cotangents are sums over every particle, several per step
+    if (e.prim === 'reduce_sum' && e.out.dtype !== 'i32' && contiguous && axes.length) {
       const s = (a0 as Var).shape;
       const outer = sizeOf(s.slice(0, axes[0]));
       const len = sizeOf(s.slice(axes[0], axes[axes.length - 1] + 1));
       const inner = sizeOf(s.slice(axes[axes.length - 1] + 1));
-      return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner);
+      const dtype = e.out.dtype;
+      return () => this.kernels.reduce('sum', this.ptr(a0), this.ptr(e.out), outer, len, inner, dtype);
     }
     if (e.prim === 'rdft_modes' || e.prim === 'irdft_modes') return this.spectralStep(e);
+    const transfer = e.prim === 'bspline_transfer' ? this.bsplineGradStep(e) : null;
+    if (transfer) return transfer;
     // view-like ops (broadcast, transpose, slice) and concat/pad copy straight into the planned buffer
     if (def.view) {
       const view = def.view((a0 as Var).shape, e.out, e.params);

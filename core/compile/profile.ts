@@ -65,7 +65,7 @@ export function describeStep(e: Eqn, kernel: FusedKernel | undefined, wasmLoop: 
   if (out.dtype === 'f32' && def.simdKernel) return { kind: 'unary simd', label: `${e.prim} [${shapeOf(out)}]`, ...base };
   const axes = e.prim === 'reduce_sum' ? (e.params as PrimParams['reduce_sum']).axes : [];
   const contiguous = axes.length > 0 && axes.every((ax, i) => i === 0 || ax === axes[i - 1] + 1);
-  if (contiguous && out.dtype === 'f32')
+  if (contiguous && out.dtype !== 'i32')
     return { kind: 'reduce', label: `reduce_sum [${shapeOf(e.inputs[0])}] -> [${shapeOf(out)}]`, ...base };
   if (def.view) return { kind: 'copy', label: `${e.prim} [${shapeOf(e.inputs[0])}] -> [${shapeOf(out)}]`, ...base };
   if (def.place) return { kind: 'place', label: `${e.prim} -> [${shapeOf(out)}]`, ...base };

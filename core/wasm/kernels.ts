@@ -81,6 +81,8 @@ const BYTES = { f32: 4, f64: 8 } as const;
 export const DEFAULT_THREAD_MIN_FLOPS = 1 << 20;
 /** Elementwise passes writing at least this many bytes run half on each thread (see bench/profile.ts). */
 export const DEFAULT_SPLIT_MIN_BYTES = 1 << 18;
+/** Particles from which bsplineGradPos2 splits its loop in two (over two threads when there are two). */
+export const BSPLINE_SPLIT = 1024;
 
 export class WasmKernels {
   readonly memory: WebAssembly.Memory;
@@ -457,6 +459,63 @@ export class WasmKernels {
     this.checkSpan('scatterAdd: out', out, outer * n * inner * BYTES[dtype]);
     const bad = (dtype === 'f64' ? this.raw.scatter_add_f64 : this.raw.scatter_add_f32)(y, idx, out, outer, n, inner, m);
     if (bad >= 0) this.badIndex('scatterAdd', idx, bad, n);
+  }
+
+  /**
+   * The 2D f64 B-spline transfer's position gradient (core/kernels/bspline.ts gradPos2, f64x2 over particle pairs)
+   * for x [2, n], A [c, 3, n], g [c, nGrid^2] into pos [2, n] and, with also = 'coef', the gather of g into
+   * other [c, 3, n], with 'grid' the scatter of A into other [c, nGrid^2]. Above BSPLINE_SPLIT particles the two
+   * halves of the particles run on the two threads (the scatter's second half into a scratch grid added after,
+   * also on one thread: the same sums either way). Returns -1, or 2 p + axis of the first particle whose stencil
+   * leaves the grid (then the outputs are incomplete).
+   */
+  bsplineGradPos2(
+    x: number,
+    A: number,
+    g: number,
+    pos: number,
+    other: number,
+    n: number,
+    c: number,
+    nGrid: number,
+    also: 'coef' | 'grid' | null,
+  ): number {
+    checkCount('bsplineGradPos2: n', n);
+    checkCount('bsplineGradPos2: c', c);
+    if (!Number.isInteger(nGrid) || nGrid < 3) throw new Error(`bsplineGradPos2: nGrid must be an integer >= 3, got ${nGrid}`);
+    const G = nGrid * nGrid;
+    this.checkSpan('bsplineGradPos2: x', x, 16 * n);
+    this.checkSpan('bsplineGradPos2: A', A, 24 * c * n);
+    this.checkSpan('bsplineGradPos2: g', g, 8 * c * G);
+    this.checkSpan('bsplineGradPos2: pos', pos, 16 * n);
+    if (also) this.checkSpan('bsplineGradPos2: other', other, also === 'coef' ? 24 * c * n : 8 * c * G);
+    const mode = also === 'coef' ? 1 : also === 'grid' ? 2 : 0;
+    const run = this.raw.bspline_grad_pos2_f64x2;
+    if (also === 'grid') this.f64view(other, c * G).fill(0);
+    if (n < BSPLINE_SPLIT) return run(x, A, g, pos, other, n, c, nGrid, mode, 0, n) as number;
+    const mid = 2 * Math.floor(n / 4);
+    const scratch = also === 'grid' ? this.heap.alloc(8 * c * G) : other;
+    try {
+      if (also === 'grid') this.f64view(scratch, c * G).fill(0);
+      let bad = -1;
+      const theirs = (): void => void run(x, A, g, pos, scratch, n, c, nGrid, mode, mid, n);
+      // ours, then the check of their particles (their kernel's answer does not come back)
+      const mine = (): void => {
+        bad = run(x, A, g, pos, other, n, c, nGrid, mode, 0, mid) as number;
+        if (bad < 0) bad = this.raw.bspline_check2(x, n, nGrid, mid, n) as number;
+      };
+      if (this.twoThreads()) {
+        const args = [x, A, g, pos, scratch, n, c, nGrid, mode, mid, n];
+        this.runOnBoth('B-spline transfer gradient', (h) => h.postExport('bspline_grad_pos2_f64x2', args), mine, theirs, n / 1e5);
+      } else {
+        mine();
+        theirs();
+      }
+      if (also === 'grid') this.raw.add_f64(other, scratch, other, c * G);
+      return bad;
+    } finally {
+      if (also === 'grid') this.heap.free(scratch);
+    }
   }
 
   /** Throws unless [ptr, ptr + bytes) is a valid non-null range of the wasm memory. */

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { fdDirectional, fdGrad, rand64, relErr } from '../support/check.js';
 import { unfusedG2P, unfusedP2G } from '../support/unfusedStencil.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
 
 const nG = 8;
 const N = 7;
@@ -124,3 +125,50 @@ for (const d of [2, 3]) {
     });
   });
 }
+
+// The compiled 2D f64 position gradients run on the wasm kernel (f64x2 over particle pairs, the particles split in
+// two halves above BSPLINE_SPLIT, on two threads when the helper runs): equal to the JS kernel the eager path runs.
+describe('bspline transfer gradients, compiled 2D f64 (wasm kernel)', () => {
+  const nGrid = 16;
+  const kernels = wasmKernels();
+  const restore = kernels?.threads ?? 1;
+  after(() => kernels?.setThreads(restore));
+  for (const [n, threads] of [
+    [7, 1],
+    [3001, 1],
+    [3001, 2],
+  ] as const) {
+    it(`${n} particles, ${threads} thread(s): the vjps of P2G and G2P equal the eager (JS) ones`, function () {
+      if (!kernels) this.skip();
+      kernels?.setThreads(threads);
+      const x = rand64([2, n], 31, 0.1, 0.85);
+      const A = rand64([3, 3, n], 32);
+      const gridCt = rand64([3, nGrid * nGrid], 33);
+      const g = rand64([2, nGrid * nGrid], 34);
+      const coefCt = rand64([2, 3, n], 35);
+      const p2g = (xx: fx.Tensor, AA: fx.Tensor): fx.Tensor[] => fx.vjp((a, b) => fx.bsplineP2G(a, b, nGrid), xx, AA)[1](gridCt);
+      const g2p = (xx: fx.Tensor, gg: fx.Tensor): fx.Tensor[] => fx.vjp((a, b) => fx.bsplineG2P(a, b, nGrid), xx, gg)[1](coefCt);
+      for (const [f, a, b] of [
+        [p2g, x, A],
+        [g2p, x, g],
+      ] as const) {
+        const eager = f(a, b);
+        const compiled = fx.jit(f)(a, b);
+        eager.forEach((e, i) => expect(relErr(compiled[i].dataSync(), e.dataSync())).to.be.below(1e-13));
+      }
+    });
+  }
+
+  it('a particle off the grid in the second half of the particles is the same RangeError', () => {
+    const n = 3001;
+    const x = fx.tensor(
+      Float64Array.from(rand64([2, n], 36, 0.1, 0.85).dataSync(), (v, i) => (i === n + 2999 ? 0.97 : v)),
+      [2, n],
+      'f64',
+    );
+    const f = fx.jit((xx: fx.Tensor, AA: fx.Tensor) =>
+      fx.vjp((a, b) => fx.bsplineP2G(a, b, nGrid), xx, AA)[1](rand64([3, nGrid * nGrid], 37)),
+    );
+    expect(() => f(x, rand64([3, 3, n], 38))).to.throw(RangeError, /particle 2999 at 0\.97 \(axis 1\) is outside the grid/);
+  });
+});

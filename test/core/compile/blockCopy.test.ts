@@ -5,6 +5,7 @@ import * as fx from '../../../index.js';
 import { Executable } from '../../../core/compile/executable.js';
 import { wasmKernels } from '../../../core/backend/wasm.js';
 import { skipBecause } from '../../support/skip.js';
+import { setStepProfiler } from '../../../core/compile/profile.js';
 
 describe('compile: block copies of slice and concat', () => {
   const kernels = wasmKernels();
@@ -62,5 +63,26 @@ describe('compile: block copies of slice and concat', () => {
       },
       [idx, x],
     );
+  });
+
+  it("contiguous slices share their input's buffer (no step runs): slices of slices, of an input, as outputs, across reuse", () => {
+    const x = fx.random.normal(7, [5, 7], 'f64');
+    const f = (t: fx.Tensor): fx.Tensor[] => {
+      const y = fx.mul(t, 2);
+      const block = fx.slice(y, [2, 0], [3, 7]);
+      const row = fx.slice(block, [1, 0], [1, 7]);
+      const late = fx.exp(y); // y's buffer must outlive the slices' last reads
+      return [fx.add(row, 1), block, fx.slice(t, [4, 0], [1, 7]), fx.sub(late, fx.reshape(row, [7]))];
+    };
+    const labels: string[] = [];
+    setStepProfiler({ record: (info) => labels.push(info.label) });
+    const exe = new Executable(fx.makeGraph(f, [x]), kernels as NonNullable<typeof kernels>);
+    setStepProfiler(null);
+    exe.run([x]);
+    const got = exe.run([x]).map((t) => Array.from(t.dataSync()));
+    const want = f(x).map((t) => Array.from(t.dataSync()));
+    expect(got).to.deep.equal(want);
+    expect(labels.filter((l) => l.startsWith('slice'))).to.deep.equal([]);
+    exe.dispose();
   });
 });
