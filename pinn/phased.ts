@@ -22,14 +22,17 @@ export function secondPhaseTrainer(spec: ProblemSpec, options: TrainerOptions, p
     dtype: phase.dtype ?? 'f64',
     customOptimizer: undefined,
     resampleEvery: 0,
-    rar: undefined, // quasi-Newton curvature pairs need one fixed objective
-    adaptive: undefined,
+    // the first phase's adaptive points carry over, frozen: quasi-Newton curvature pairs need one fixed objective
+    adaptiveFrozen: true,
     causal: undefined,
     timeMarching: undefined,
     // fixed here by design: the under-resolution advice only applies when the first phase had fixed points too
     residualCheck: options.resampleEvery || options.adaptive?.method === 'rad' ? 0 : options.residualCheck,
   });
-  if (first) second.setParameters(first.parameters());
+  if (first) {
+    second.setParameters(first.parameters());
+    second.adoptPoints(first);
+  }
   return second;
 }
 

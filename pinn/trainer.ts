@@ -56,6 +56,11 @@ export interface TrainerOptions {
   rar?: { every: number; candidates: number; add: number };
   /** residual-based adaptive sampling of the PDE points: rar-g, rar-d or rad (see adaptive.ts) */
   adaptive?: AdaptiveOptions;
+  /**
+   * keep the adaptive point set (copied with adoptPoints or loaded from a state) but never refine it: a second
+   * optimizer phase on the first phase's points (quasi-Newton curvature pairs need one fixed objective)
+   */
+  adaptiveFrozen?: boolean;
   /** causal weighting of the PDE loss over time chunks, with an epsilon schedule (see causal.ts) */
   causal?: CausalOptions;
   /** curriculum time-marching over growing time windows (see timeWindows.ts) */
@@ -515,7 +520,7 @@ export class PinnTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    const ad = this.adaptive;
+    const ad = this.opts.adaptiveFrozen ? null : this.adaptive;
     if (ad?.due(this.stepCount))
       ad.refine(
         this.stepCount,
@@ -768,6 +773,12 @@ export class PinnTrainer implements Trainer {
   /** All trainable scalars (network, then unknowns) as one f64 vector, e.g. to hand an Adam run to an f64 L-BFGS trainer. */
   parameters(): Float64Array {
     return Float64Array.from(this.flat);
+  }
+
+  /** Takes over `other`'s adaptive point set (added and RAD-replaced points); a no-op without adaptive sampling. */
+  adoptPoints(other: PinnTrainer): void {
+    if (this.adaptive && other.adaptive) this.adaptive.load(other.adaptive.state());
+    this.batchCache = null;
   }
 
   /** Overwrites every trainable scalar from a vector laid out as parameters(); optimizer state is kept. */

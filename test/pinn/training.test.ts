@@ -248,6 +248,23 @@ describe('pinn: Adam then L-BFGS as one trainer (PhasedTrainer)', () => {
     }
   });
 
+  it("L-BFGS trains on the first phase's adaptive points, frozen, and resumes bit-for-bit", () => {
+    const o: pinn.TrainerOptions = { ...opts, resampleEvery: 0, adaptive: { method: 'rar-g', every: 3, candidates: 40, add: 4 } };
+    const rar = (t: pinn.PhasedTrainer): number[] => (t.state().trainer as { rarPoints: number[] }).rarPoints;
+    const a = new pinn.PhasedTrainer(pinn.problems.poisson1d(), o, 7, phase2);
+    for (let i = 0; i < 7; i++) a.trainStep();
+    const added = rar(a);
+    expect(added.length).to.equal(2 * 4); // refinements at steps 3 and 6, 4 points of (x)
+    for (let i = 7; i < 16; i++) a.trainStep(); // phase 2: would refine at 9, 12 and 15 if it were not frozen
+    expect(rar(a)).to.deep.equal(added);
+    const b = new pinn.PhasedTrainer(pinn.problems.poisson1d(), o, 7, phase2);
+    for (let i = 0; i < 10; i++) b.trainStep();
+    const c = new pinn.PhasedTrainer(pinn.problems.poisson1d(), o, 7, phase2);
+    c.load(JSON.parse(JSON.stringify(b.state())));
+    for (let i = 10; i < 16; i++) c.trainStep();
+    expect(JSON.stringify(c.state())).to.equal(JSON.stringify(a.state()));
+  });
+
   it('rejects a foreign state and a bad switch step', () => {
     const tr = new pinn.PhasedTrainer(pinn.problems.poisson1d(), opts, 5, phase2);
     expect(() => tr.load({ format: 'fluxion-pinn-1' })).to.throw(/expected a two-phase PINN trainer state/);
