@@ -268,7 +268,7 @@ export interface TrainResult {
 }
 
 // a type alias (not an interface) so the parameter list is structurally a PyTree for jit and unflattenTree
-type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
+export type Params = Array<{ W: fx.Tensor; b: fx.Tensor }>;
 
 /**
  * The ansatz as a linear model: u = phi theta with phi(x) = (1 - |x|^2) [h(x), 1], h the last hidden layer [N, k]
@@ -378,6 +378,8 @@ export interface TwoBodyTrainer {
   evaluate(): number;
   /** the initial least-squares solve of the output layer when `lsq` is set and it has not run (the first step runs it) */
   solveInitial(): void;
+  /** the current parameters (copies) */
+  params(): Params;
 }
 
 /** The training loop's state: network, jitted value-and-grad, Adam with linear decay to 0 over `steps`. */
@@ -554,7 +556,7 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     if (filled) predictFilled();
     return Math.sqrt(sums.num / sums.den);
   };
-  return { step, evaluate, solveInitial };
+  return { step, evaluate, solveInitial, params: current };
 }
 
 type StepLossAndGrad = (params: Params, x: fx.Tensor, f: fx.Tensor, dirs: fx.Tensor) => [[fx.Tensor, fx.Tensor[]], Params];
