@@ -5,7 +5,7 @@
 // Usage: npx tsx examples/stde/twobody.ts [--d 100] [--steps 1000] [--op poisson|allen-cahn|sine-gordon]
 //   [--method stde-sparse|stde-dense|exact|hessian] [--loss biased|unbiased] [--samples 16] [--batch 100]
 //   [--seed 0] [--lr 1e-3] [--test-points N] [--eval-every K] [--target 1e-2] [--log-every K] [--f64] [--no-jit]
-//   [--lsq-every K] [--lsq-batches 4] [--lsq-ridge 1e-6] [--no-lsq]
+//   [--lsq-every K] [--lsq-batches 4] [--lsq-ridge 1e-6] [--lsq-warmup 100] [--lsq-iterations 1|5] [--no-lsq]
 // At d >= 1e5 the default test set is 200 points (u* costs O(d) per point); --eval-every K reports the held-out
 // error every K steps (the time includes it; with the least-squares layer also at step 0, after its solve) and
 // --target stops once it is reached.
@@ -16,9 +16,12 @@
 // hidden features, r = lap(phi) theta - f with phi = (1 - |x|^2) [h, 1], so before the first Adam step the trainer runs
 // --lsq-batches passes at the initial parameters (learning rate 0; the step's own points, sparse-STDE feature
 // Laplacians and loss), solves the ridge-regularized least squares for theta (optim/outputLsq.ts; Allen-Cahn and
-// Sine-Gordon: one Gauss-Newton step) and restarts Adam there; --lsq-every K solves again every K Adam steps from the
-// last steps' systems (no extra passes). Measured (seed 0, 400 residuals, load 9-13): relative L2 4.8e-3 at 1e4-D,
-// 6.0e-3 at 1e5-D, 9.0e-4 at 1e6-D right after the solve (bench/results-stde-scaling.txt).
+// Sine-Gordon: Gauss-Newton, --lsq-iterations 5 by default, fresh points each) and restarts Adam there with the
+// learning rate warmed up linearly over --lsq-warmup steps (Adam's first updates are ~lr sign(g) on every weight: at
+// 1e5-D, without the warm-up, they took the error from 6.0e-3 to 0.11 within 25 steps, back to 5.4e-3 only at step
+// 100); --lsq-every K solves again every K Adam steps from the last steps' systems (no extra passes). Measured (seed 0,
+// 400 residuals, load 9-30): relative L2 4.8e-3 at 1e4-D, 6.0e-3 at 1e5-D, 9.0e-4 at 1e6-D right after the solve
+// (bench/results-stde-converge.txt).
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
 import {
@@ -252,7 +255,7 @@ export interface TrainOptions {
    * every = K > 0, theta is solved again after every K-th Adam step from that step's and the `batches` - 1 previous
    * steps' systems (Adam's moments kept). Absent: plain Adam (the CLI turns it on).
    */
-  lsq?: { every?: number; batches?: number; ridge?: number };
+  lsq?: { every?: number; batches?: number; ridge?: number; warmup?: number; iterations?: number };
   /** called after each least-squares solve */
   onSolve?: (r: LsqReport) => void;
   /** called every `logEvery` steps and after the last */
@@ -405,7 +408,7 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
   if (!twoBodyMethods.includes(method))
     throw new Error(`trainTwoBody: method must be one of ${twoBodyMethods.join(', ')}, got '${method}'`);
   if (probes !== 'rows' && probes !== 'tiled') throw new Error(`trainTwoBody: probes must be 'rows' or 'tiled', got '${String(probes)}'`);
-  const lsq = o.lsq ? lsqSettings(o.lsq, method) : null;
+  const lsq = o.lsq ? lsqSettings(o.lsq, method, op) : null;
   const problem = twoBody(d, seed);
   const net = fx.nn.mlp({ layers: [d, ...Array<number>(depth - 1).fill(width), 1], activation: 'tanh', seed, dtype });
   const P = Math.min(samples, d);
@@ -423,7 +426,10 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     ) as unknown as [[fx.Tensor, fx.Tensor[]], Params];
   const decay = linearDecay({ lr, totalSteps: steps });
   let frozen = false; // the least-squares passes at the initial parameters run the step with learning rate 0
-  const schedule = (t: number): number => (frozen ? 0 : decay(t));
+  // after the solve Adam restarts; its first updates are ~lr sign(g) on every weight, which at high d moves the first
+  // layer's features as much as they vary and undoes the solve, so the restart warms the learning rate up linearly
+  const warm = (t: number): number => (lsq ? Math.min(1, (t + 1) / (lsq.warmup + 1)) : 1);
+  const schedule = (t: number): number => (frozen ? 0 : decay(t) * warm(t));
   // W1's gradient is dense, x^T da from the primal a = x W1 + b (the points are dense) plus the rows J from the
   // tangents, so every entry of W1 changes every step and Adam stays dense (a lazy/sparse Adam would not be Adam
   // here). In f32 it runs inside the compiled step (FusedAdam: parameters and both moments in the wasm arena, updated
@@ -498,9 +504,11 @@ export function twoBodyTrainer(o: Omit<TrainOptions, 'log' | 'logEvery'>): TwoBo
     initialSolved = true;
     const t0 = performance.now();
     frozen = true;
-    for (let b = 0; b < lsq.batches; b++) addSystem(pass()[1]);
+    for (let i = 0; i < lsq.iterations; i++) {
+      for (let b = 0; b < lsq.batches; b++) addSystem(pass()[1]);
+      solve(t0);
+    }
     frozen = false;
-    solve(t0);
     opt.reset();
   };
   const step = (): number => {
@@ -640,15 +648,23 @@ function hostAdam(init: Params, lossAndGrad: StepLossAndGrad, lr: (step: number)
   };
 }
 
-/** Checked least-squares settings (defaults: initial solve only, 4 batches, ridge 1e-6). */
-function lsqSettings(o: NonNullable<TrainOptions['lsq']>, method: TwoBodyMethod): { every: number; batches: number; ridge: number } {
-  const { every = 0, batches = 4, ridge = 1e-6 } = o;
+/** Checked least-squares settings (defaults: initial solve only, 4 batches, ridge 1e-6, 100 warm-up steps, 1 or 5 iterations). */
+function lsqSettings(
+  o: NonNullable<TrainOptions['lsq']>,
+  method: TwoBodyMethod,
+  op: TwoBodyOp,
+): { every: number; batches: number; ridge: number; warmup: number; iterations: number } {
+  // a linear operator's least squares is exact in one solve; a nonlinear one's Gauss-Newton takes a few
+  const { every = 0, batches = 4, ridge = 1e-6, warmup = 100, iterations = op === 'poisson' ? 1 : 5 } = o;
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new Error(`trainTwoBody: lsq.iterations must be an integer >= 1, got ${iterations}`);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`trainTwoBody: lsq.warmup must be an integer >= 0, got ${warmup}`);
   if (!Number.isInteger(every) || every < 0) throw new Error(`trainTwoBody: lsq.every must be an integer >= 0, got ${every}`);
   if (!Number.isInteger(batches) || batches < 1) throw new Error(`trainTwoBody: lsq.batches must be an integer >= 1, got ${batches}`);
   if (every > 0 && batches > every) throw new Error(`trainTwoBody: lsq.batches (${batches}) must be at most lsq.every (${every})`);
   if (!(ridge > 0)) throw new Error(`trainTwoBody: lsq.ridge must be positive, got ${ridge}`);
   if (method === 'hessian') throw new Error("trainTwoBody: lsq needs the features' Laplacians, which method 'hessian' does not give");
-  return { every, batches, ridge };
+  return { every, batches, ridge, warmup, iterations };
 }
 
 /** Trains the ansatz with Adam (linear decay to 0) and returns the held-out relative L2 error. */
@@ -706,7 +722,13 @@ function cli(): void {
     loss: arg('loss', 'biased') as 'biased' | 'unbiased',
     lsq: process.argv.includes('--no-lsq')
       ? undefined
-      : { every: Number(arg('lsq-every', '0')), batches: Number(arg('lsq-batches', '4')), ridge: Number(arg('lsq-ridge', '1e-6')) },
+      : {
+          every: Number(arg('lsq-every', '0')),
+          batches: Number(arg('lsq-batches', '4')),
+          ridge: Number(arg('lsq-ridge', '1e-6')),
+          warmup: Number(arg('lsq-warmup', '100')),
+          iterations: Number(arg('lsq-iterations', op === 'poisson' ? '1' : '5')),
+        },
     onSolve: (r) =>
       console.log(
         `least-squares output layer after ${r.step} Adam steps: loss ${r.before.toExponential(3)} -> ${r.after.toExponential(3)} ` +

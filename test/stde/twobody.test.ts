@@ -181,7 +181,13 @@ describe('stde: two-body example', () => {
     };
     const solved = (op: 'poisson' | 'allen-cahn', method: 'stde-sparse' | 'exact' = 'stde-sparse') => {
       const reports: LsqReport[] = [];
-      const t = twoBodyTrainer({ ...o, op, method, lsq: { batches: passes, ridge: 1e-13 }, onSolve: (r) => reports.push(r) });
+      const t = twoBodyTrainer({
+        ...o,
+        op,
+        method,
+        lsq: { batches: passes, ridge: 1e-13, iterations: 1 },
+        onSolve: (r) => reports.push(r),
+      });
       t.solveInitial();
       const last = t.params()[2];
       return { theta: [...last.W.dataSync(), ...last.b.dataSync()], report: reports[0], trainer: t };
@@ -207,6 +213,18 @@ describe('stde: two-body example', () => {
       theta.forEach((v, k) => expect(v).to.be.closeTo(ref.theta[k], 1e-6 * (1 + Math.abs(ref.theta[k]))));
       expect(report.before).to.be.closeTo(ref.before, 1e-9 * ref.before);
       expect(report.after).to.be.closeTo(ref.model, 1e-6 * ref.before);
+    });
+
+    it('Allen-Cahn: the initial Gauss-Newton iterates (fresh points each) drive the loss down; Poisson needs one solve', () => {
+      const reports: LsqReport[] = [];
+      const t = twoBodyTrainer({ ...o, op: 'allen-cahn', lsq: { batches: 2, iterations: 3 }, onSolve: (r) => reports.push(r) });
+      t.solveInitial();
+      expect(reports.map((r) => r.step)).to.deep.equal([0, 0, 0]);
+      for (const r of reports) expect(r.after).to.be.at.most(r.before);
+      expect(reports[2].before).to.be.below(0.2 * reports[0].before);
+      const poisson: LsqReport[] = [];
+      twoBodyTrainer({ ...o, lsq: {}, onSolve: (r) => poisson.push(r) }).solveInitial();
+      expect(poisson.length).to.equal(1);
     });
 
     it('the solve is what makes the error independent of the solution scale: 1e3-D, relative L2 ~1 -> < 5e-2 before any Adam step', () => {
@@ -245,6 +263,8 @@ describe('stde: two-body example', () => {
       expect(() => twoBodyTrainer({ ...bad, lsq: { every: 2, batches: 3 } })).to.throw(/lsq.batches \(3\) must be at most lsq.every \(2\)/);
       expect(() => twoBodyTrainer({ ...bad, lsq: { ridge: 0 } })).to.throw(/lsq.ridge must be positive/);
       expect(() => twoBodyTrainer({ ...bad, method: 'hessian', lsq: {} })).to.throw(/method 'hessian'/);
+      expect(() => twoBodyTrainer({ ...bad, lsq: { warmup: 1.5 } })).to.throw(/lsq.warmup must be an integer >= 0, got 1.5/);
+      expect(() => twoBodyTrainer({ ...bad, lsq: { iterations: 0 } })).to.throw(/lsq.iterations must be an integer >= 1, got 0/);
     });
   });
 });
