@@ -179,12 +179,17 @@ describe('stde: two-body example', () => {
       const model = rows.reduce((a, w) => a + (w.r + w.J.reduce((b, v, k) => b + v * delta[k], 0)) ** 2, 0) / N;
       return { theta: theta0.map((v, k) => v + delta[k]), before, model };
     };
-    const solved = (op: 'poisson' | 'allen-cahn', method: 'stde-sparse' | 'exact' = 'stde-sparse') => {
+    const solved = (
+      op: 'poisson' | 'allen-cahn',
+      method: 'stde-sparse' | 'exact' = 'stde-sparse',
+      loss: 'biased' | 'unbiased' = 'biased',
+    ) => {
       const reports: LsqReport[] = [];
       const t = twoBodyTrainer({
         ...o,
         op,
         method,
+        loss,
         lsq: { batches: passes, ridge: 1e-13, iterations: 1 },
         onSolve: (r) => reports.push(r),
       });
@@ -195,8 +200,13 @@ describe('stde: two-body example', () => {
 
     it('Poisson: the initial solve is the dense least-squares output layer; its loss is the reported one and far below the start', () => {
       const ref = dense('poisson');
-      for (const method of ['stde-sparse', 'exact'] as const) {
-        const { theta, report } = solved('poisson', method);
+      // the unbiased loss's system (two draws, cross term) is the same at |J| = d, where both draws are exact
+      for (const [method, loss] of [
+        ['stde-sparse', 'biased'],
+        ['exact', 'biased'],
+        ['stde-sparse', 'unbiased'],
+      ] as const) {
+        const { theta, report } = solved('poisson', method, loss);
         theta.forEach((v, k) => expect(v).to.be.closeTo(ref.theta[k], 1e-6 * (1 + Math.abs(ref.theta[k]))));
         expect(report.step).to.equal(0);
         expect(report.rows).to.equal(passes * o.batch);
