@@ -21,7 +21,9 @@
 // 1e5-D, without the warm-up, they took the error from 6.0e-3 to 0.11 within 25 steps, back to 5.4e-3 only at step
 // 100); --lsq-every K solves again every K Adam steps from the last steps' systems (no extra passes). Measured (seed 0,
 // 400 residuals, load 9-30): relative L2 4.8e-3 at 1e4-D, 6.0e-3 at 1e5-D, 9.0e-4 at 1e6-D right after the solve
-// (bench/results-stde-converge.txt).
+// (bench/results-stde-converge.txt). At 1e6-D, Adam at lr 1e-3 after the solve makes it worse (above 1e-2 from step 50,
+// warm-up and all: the first layer's weights are ~1.4e-3 there): use --target 1e-2 --eval-every K, which stops at
+// the solve, or a smaller --lr.
 import { pathToFileURL } from 'node:url';
 import * as fx from '../../index.js';
 import {
