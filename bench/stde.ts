@@ -7,6 +7,8 @@
 //   [--scaling-op poisson|allen-cahn|sine-gordon]: sparse STDE
 //   with gathered first-layer rows (the default path) at up to 1e6-D: it/s, peak RSS, wasm memory, and the exponent
 //   of the iteration time in d (least squares on log-log).
+//   npx tsx bench/stde.ts --converge [--converge-dims 10000,100000] [--converge-steps 0] [--converge-op poisson]: the
+//   least-squares output layer (examples/stde/twobody.ts, lsq): time to it, relative L2 after it and after K Adam steps.
 //   npx tsx bench/stde.ts --profile 100000 [--profile-steps 3]: where one sparse-STDE step's time goes, by compiled
 //   kernel (GEMM shapes, fused loops, reductions, copies) plus the host work around the compiled step.
 // The peer is the grad-of-grad Hessian trace (fx.hessianTrace) and the exact Taylor Laplacian (d jets);
@@ -316,10 +318,108 @@ function profile(d: number, steps: number): void {
   console.log(mdTable(['kind', 'kernel', 'calls/step', 'ms/step', 'GFLOP/s', 'GB/s'], table));
 }
 
+interface ConvergeRow {
+  d: number;
+  /** wall seconds to the initial solve (its passes include the step's compile) and the L2 there */
+  solveS: number;
+  l2Solve: number;
+  /** wall seconds and L2 after `steps` further Adam steps (NaN when none) */
+  steps: number;
+  totalS: number;
+  l2: number;
+  cpuS: number;
+  rssMB: number;
+  wasmMB: number;
+}
+
+/** Child: the least-squares output layer at `d`, its held-out error, then `steps` Adam steps and the error again. */
+function convergeChild(d: number, steps: number, op: TwoBodyOp): void {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const trainer = twoBodyTrainer({
+    d,
+    steps: Math.max(steps, 1),
+    op,
+    batch: BATCH,
+    samples: SAMPLES,
+    width: WIDTH,
+    testPoints: d >= 1e5 ? 200 : 2000,
+    lsq: {},
+  });
+  trainer.solveInitial();
+  const solveS = (performance.now() - t0) / 1000;
+  const l2Solve = trainer.evaluate();
+  for (let s = 0; s < steps; s++) trainer.step();
+  const l2 = steps ? trainer.evaluate() : Number.NaN;
+  const cpu = process.cpuUsage(cpu0);
+  const mem = memoryMB();
+  const row: ConvergeRow = {
+    d,
+    solveS,
+    l2Solve,
+    steps,
+    totalS: (performance.now() - t0) / 1000,
+    l2,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+    rssMB: mem.rss,
+    wasmMB: mem.wasm,
+  };
+  console.log(`RESULT ${JSON.stringify(row)}`);
+}
+
+/** Time to the least-squares output layer and its relative L2 per d (each d in its own child process). */
+function converge(): void {
+  const dims = arg('converge-dims', '10000,100000').split(',').map(Number);
+  const steps = Number(arg('converge-steps', '0'));
+  const op = arg('converge-op', 'poisson') as TwoBodyOp;
+  if (!twoBodyOps.includes(op) || !(Number.isInteger(steps) && steps >= 0)) {
+    console.error(
+      `--converge-op must be one of ${twoBodyOps.join(', ')} (got '${op}') and --converge-steps an integer >= 0 (got ${steps})`,
+    );
+    process.exit(2);
+  }
+  const script = fileURLToPath(import.meta.url);
+  const table = dims.map((d) => {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, '--converge-child', String(d), String(steps), op], {
+      encoding: 'utf8',
+      timeout: Number(arg('child-timeout', '3600')) * 1000,
+      maxBuffer: 1 << 24,
+    });
+    const line = r.stdout?.split('\n').find((l) => l.startsWith('RESULT '));
+    if (!line) return [String(d), `failed (${r.signal ?? `exit ${r.status}`})`, '', '', '', '', '', ''];
+    const row = JSON.parse(line.slice(7)) as ConvergeRow;
+    return [
+      String(d),
+      row.solveS.toFixed(1),
+      row.l2Solve.toExponential(2),
+      steps ? `${row.l2.toExponential(2)} (${row.totalS.toFixed(0)} s)` : '',
+      row.cpuS.toFixed(1),
+      row.rssMB.toFixed(0),
+      row.wasmMB.toFixed(0),
+    ];
+  });
+  console.log(
+    `\nLeast-squares output layer (4 passes of ${BATCH} points at the initial parameters, sparse STDE |J| = ${SAMPLES}, width ${WIDTH}, f32), ` +
+      `${op} two-body, then ${steps} Adam steps; load average ${os
+        .loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')} (2 shared cores)\n`,
+  );
+  console.log(
+    mdTable(
+      ['d', 'to the solve, s', 'relative L2 after it', `after ${steps} Adam steps`, 'CPU s (all)', 'peak RSS MB', 'wasm memory MB'],
+      table,
+    ),
+  );
+}
+
 if (process.argv[2] === '--profile') profile(Number(process.argv[3]), Number(arg('profile-steps', '3')));
 else if (process.argv[2] === '--child') child(process.argv[3] as TwoBodyMethod, Number(process.argv[4]), Number(process.argv[5]));
 else if (process.argv[2] === '--scaling-child')
   scalingChild(Number(process.argv[3]), Number(process.argv[4]), process.argv[5] as TwoBodyOp);
+else if (process.argv[2] === '--converge-child')
+  convergeChild(Number(process.argv[3]), Number(process.argv[4]), process.argv[5] as TwoBodyOp);
+else if (process.argv.includes('--converge')) converge();
 else if (process.argv.includes('--scaling')) scaling();
 else {
   speedTable();

@@ -132,6 +132,33 @@ export class FusedAdam<P, A extends unknown[], Aux> {
     this.step.writeLeaves(0, leaves(p as PyTree));
   }
 
+  /** Parameter leaves [from, to) in leaves() order (copies), e.g. a small output layer without reading the rest. */
+  paramLeaves(from: number, to: number): Tensor[] {
+    if (!(0 <= from && from <= to && to <= this.n)) throw new Error(`FusedAdam.paramLeaves: [${from}, ${to}) is outside 0..${this.n}`);
+    return this.step.readLeaves(from, to);
+  }
+
+  /** Replaces parameter leaves from, from + 1, ... (the moments are kept). */
+  setParamLeaves(from: number, ts: readonly Tensor[]): void {
+    if (!(0 <= from && from + ts.length <= this.n))
+      throw new Error(`FusedAdam.setParamLeaves: ${ts.length} leaves from ${from} do not fit ${this.n}`);
+    this.step.writeLeaves(from, ts);
+  }
+
+  /** Restarts Adam at the current parameters: both moments zero, step count 0 (the schedule starts over). */
+  reset(): void {
+    // one host zero buffer per distinct size, shared by the leaves (and both moments) of that size
+    const zeros = new Map<number, Float32Array>();
+    const ls = leaves(this.like as PyTree);
+    const zero = (t: Tensor): Tensor => {
+      let z = zeros.get(t.size);
+      if (!z) zeros.set(t.size, (z = new Float32Array(t.size)));
+      return new Tensor(t.shape, 'f32', z);
+    };
+    for (let k = 0; k < 2; k++) ls.forEach((t, i) => this.step.writeLeaves((k + 1) * this.n + i, [zero(t)]));
+    this.t = 0;
+  }
+
   /** The host Adam's state format: { kind, t, m, v } with the moments as flat vectors in leaves() order. */
   state(): OptimState {
     const flat = (from: number): number[] => Array.from(flattenTree(this.step.readLeaves(from, from + this.n), 'f32'));

@@ -82,6 +82,23 @@ describe('FusedAdam', () => {
     expect(Array.from(rest.params)).to.deep.equal(Array.from(full.params));
   });
 
+  it('reset() restarts at the current parameters like a fresh instance; paramLeaves/setParamLeaves touch one leaf', () => {
+    const o = { lr: schedule };
+    const first = fusedRun(o, 10);
+    first.opt.reset();
+    expect(first.opt.steps).to.equal(0);
+    const fresh = new FusedAdam(lossAndGrad, unflattenTree(net.params, first.params), o);
+    expect(fusedRun(o, 10, first.opt).losses).to.deep.equal(fusedRun(o, 10, fresh).losses);
+    const before = flattenTree(fresh.params(), 'f32');
+    const [W] = fresh.paramLeaves(2, 3);
+    const doubled = fx.mul(W, 2);
+    fresh.setParamLeaves(2, [doubled]);
+    expect(Array.from(fresh.paramLeaves(2, 3)[0].dataSync())).to.deep.equal(Array.from(doubled.dataSync()));
+    const after = flattenTree(fresh.params(), 'f32');
+    expect(after.filter((v, i) => v !== before[i]).length).to.equal(W.size - Array.from(W.dataSync()).filter((v) => v === 0).length);
+    expect(() => fresh.paramLeaves(0, 99)).to.throw(/outside 0\.\.6/);
+  });
+
   it('state() is the host Adam state format: each loads the other', () => {
     const host = new Adam({ lr: 1e-2 });
     const flat = flattenTree(net.params, 'f32');
