@@ -142,7 +142,10 @@ export class HelperThread {
       transferList: [port2],
     });
     this.worker.unref(); // never keeps the process alive
-    this.waitWhile([BOOT], 'start', startTimeoutMs);
+    if (!this.waitWhile([BOOT], startTimeoutMs)) {
+      void this.worker.terminate();
+      throw new Error(`wasm helper thread: start did not finish within ${startTimeoutMs} ms`);
+    }
     if (Atomics.load(this.ctrl, STATE) !== IDLE) this.raise('start');
   }
 
@@ -193,13 +196,20 @@ export class HelperThread {
     return true;
   }
 
-  /** Blocks until the posted job is done; throws (and the thread must be closed) on failure or after `timeoutMs`. */
-  wait(timeoutMs: number): void {
-    if (!this.busy) return;
+  /**
+   * Blocks until the posted job is done (true), or takes it back when the worker has not started it within
+   * `timeoutMs` (false: the caller must run it itself; on a machine at load 30+ a thread may wait that long for a core).
+   * A started job is always waited for to its end: the worker's job loop reports every failure, so it cannot hang.
+   * Throws when the job failed.
+   */
+  wait(timeoutMs: number): boolean {
+    if (!this.busy) return true;
     this.busy = false;
-    this.waitWhile([JOB, RUNNING], this.job, timeoutMs);
+    if (!this.waitWhile([JOB], timeoutMs) && Atomics.compareExchange(this.ctrl, STATE, JOB, IDLE) === JOB) return false;
+    this.waitWhile([JOB, RUNNING], Number.POSITIVE_INFINITY);
     if (Atomics.load(this.ctrl, STATE) !== DONE) this.raise(this.job);
     Atomics.store(this.ctrl, STATE, IDLE);
+    return true;
   }
 
   close(): void {
@@ -209,17 +219,18 @@ export class HelperThread {
     void this.worker.terminate();
   }
 
-  private waitWhile(states: readonly number[], what: string, timeoutMs: number): void {
+  /** Waits while the state is one of `states`; false when `timeoutMs` passed first. */
+  private waitWhile(states: readonly number[], timeoutMs: number): boolean {
     const deadline = Date.now() + timeoutMs;
     let s: number;
     for (let i = 0; i < this.spin && states.includes(Atomics.load(this.ctrl, STATE)); i++);
     while (states.includes((s = Atomics.load(this.ctrl, STATE)))) {
       const left = deadline - Date.now();
-      if (left <= 0 || Atomics.wait(this.ctrl, STATE, s, left) === 'timed-out') {
-        if (!states.includes(Atomics.load(this.ctrl, STATE))) break;
-        throw new Error(`wasm helper thread: ${what} did not finish within ${timeoutMs} ms`);
+      if (left <= 0 || Atomics.wait(this.ctrl, STATE, s, Number.isFinite(left) ? left : undefined) === 'timed-out') {
+        return !states.includes(Atomics.load(this.ctrl, STATE));
       }
     }
+    return true;
   }
 
   private raise(what: string): never {

@@ -331,8 +331,9 @@ export class WasmKernels {
 
   /**
    * Posts the helper's share, runs ours, then takes the helper's share back if it has not started (the worker
-   * may not be scheduled for milliseconds on a busy machine) or waits for it (timeout: threadTimeoutMs plus
-   * `extraMs`). The helper is always waited for, even when our share fails, so no buffer is reused mid-write.
+   * may not be scheduled for milliseconds on a busy machine) or waits for it; a share still not started after
+   * threadTimeoutMs plus `extraMs` is taken back and run here. A started share is always waited for, even when ours
+   * fails, so no buffer is reused mid-write.
    */
   private runOnBoth(what: string, post: (h: HelperThread) => void, mine: () => void, theirs: () => void, extraMs: number): void {
     const helper = this.helper as HelperThread;
@@ -349,7 +350,11 @@ export class WasmKernels {
       return;
     }
     try {
-      helper.wait(this.threadTimeoutMs + extraMs);
+      if (!helper.wait(this.threadTimeoutMs + extraMs)) {
+        // not started by the deadline (no core for the helper): ours to run, so a loaded machine is slow, not fatal
+        this.counters.takenBack++;
+        if (!ownFailure) theirs();
+      }
     } catch (e) {
       // A broken helper is dropped so later calls run single-threaded instead of failing again.
       this.stopHelper(true);
