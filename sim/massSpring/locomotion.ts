@@ -72,7 +72,7 @@ export class Locomotion {
     return fx.tensor(
       goals.map((g) => (2 * (g - lo)) / (hi - lo) - 1),
       [goals.length, 1],
-      'f64',
+      this.runner.sim.dtype,
     );
   }
 
