@@ -1,0 +1,84 @@
+// kind: simulation on `backend: gpu` (here gpu.js's 'cpu' mode, the kernels a real GPU would run): the simulators are
+// built in f32 there, and walk, locomotion and target train as on wasm to f32 rounding; learn_material exits 2 with a
+// one-line reason before anything is written.
+import { expect } from 'chai';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../runner/cli.js';
+import { readMetrics } from '../../runner/outputs.js';
+import * as fx from '../../index.js';
+import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
+import { sinks, tempDir, writeConfig } from './helpers.js';
+
+const peer = wasmKernels() ? 'wasm' : 'js';
+
+const configs: Record<string, string[]> = {
+  walk: ['simulator: { type: mass-spring }', 'task: { type: walk, horizon: 30 }'],
+  locomotion: [
+    'simulator: { type: mass-spring }',
+    'controller: { type: mlp }',
+    'task: { type: locomotion, goal: running, goal_range: [0.02, 0.16], envs: 2, eval_goals: 2, horizon: 30 }',
+    'output: { frame_every: 10 }',
+  ],
+  target: [
+    'simulator: { type: mpm, n_grid: 16, dt: 2.0e-4, E: 1000, nu: 0.2, block: { nx: 4, ny: 4, origin: [0.3, 0.4], size: [0.2, 0.2] } }',
+    'task: { type: target, target: [0.55, 0.45], horizon: 16, initial_velocity: [0.5, 0] }',
+    'output: { frame_every: 8 }',
+  ],
+};
+
+type Row = { step: number; loss: number; grad_norm: number };
+
+describe("runner: kind simulation on backend gpu (gpu.js 'cpu' mode)", () => {
+  const dir = tempDir('fluxion-simgpu-');
+  before(() => {
+    createNodeGpuBackend('cpu');
+  });
+  after(() => fx.setBackend(peer));
+
+  const run = async (task: string, backend: string): Promise<{ rows: Row[]; backend: string }> => {
+    const out = join(dir, `${task}-${backend}`);
+    const yaml = ['kind: simulation', `name: ${task}`, 'seed: 0', `backend: ${backend}`, ...configs[task]];
+    yaml.push('training: { steps: 2, optimizer: adam, lr: 0.01, log_every: 1 }');
+    const s = sinks();
+    const code = await main(['run', writeConfig(dir, yaml.join('\n'), `${task}-${backend}.yaml`), '--quiet', '--out', out], s.deps);
+    expect(code, s.err.join('')).to.equal(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { backend: string };
+    return { rows: readMetrics(join(out, 'metrics.jsonl')) as unknown as Row[], backend: summary.backend };
+  };
+
+  for (const task of Object.keys(configs)) {
+    it(`task ${task}: two training steps equal the ${peer} run's to f32 rounding (loss 1e-5, gradient norm 1e-3)`, async () => {
+      const ref = await run(task, peer);
+      const gpu = await run(task, 'gpu');
+      expect(gpu.backend).to.equal('gpu');
+      expect(gpu.rows.map((r) => r.step)).to.deep.equal([1, 2]);
+      gpu.rows.forEach((r, i) => {
+        const want = ref.rows[i];
+        expect(Math.abs(r.loss - want.loss), `step ${r.step} loss`).to.be.below(1e-5 * Math.abs(want.loss));
+        expect(Math.abs(r.grad_norm - want.grad_norm), `step ${r.step} grad_norm`).to.be.below(1e-3 * want.grad_norm);
+        // the gpu run is in f32: not bit-equal to the f64 reference
+        expect(r.loss).not.to.equal(want.loss);
+      });
+    });
+  }
+
+  it('task learn_material: backend gpu (YAML or --backend) exits 2 in one line saying why, writing nothing', async () => {
+    const learn = readFileSync(join(import.meta.dirname, '../../configs/mpm-learn-material.yaml'), 'utf8');
+    for (const [file, extra] of [
+      [writeConfig(dir, learn.replace('seed: 0', 'seed: 0\nbackend: gpu'), 'learn-gpu.yaml'), []],
+      [writeConfig(dir, learn, 'learn.yaml'), ['--backend', 'gpu']],
+    ] as const) {
+      const out = join(dir, `learn${extra.length}`);
+      const s = sinks();
+      const code = await main(['run', file, '--quiet', '--out', out, ...extra], s.deps);
+      const err = s.err.join('');
+      expect(code, err).to.equal(2);
+      expect(err.trim().split('\n')).to.have.length(1);
+      expect(err).to.match(/^error: backend: gpu: task learn_material does not run on the gpu backend yet/);
+      expect(err).to.contain('Use backend: wasm (or auto)');
+      expect(existsSync(out)).to.equal(false);
+    }
+  });
+});
