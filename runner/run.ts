@@ -16,7 +16,7 @@ import { buildDomain } from './geometry.js';
 import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
 import { checkOperatorConfig } from './operatorAdapter.js';
-import { checkSimulationBackend, checkSimulationConfig } from './simulation.js';
+import { checkSimulationConfig } from './simulation.js';
 import {
   MetricsLog,
   gridFields,
@@ -277,7 +277,6 @@ async function runInDir(o: RunOptions): Promise<RunResult> {
   for (const w of warnings) log(`warning: ${w}`);
   if (o.backend !== undefined) config.backend = o.backend;
   const outDir = resolve(o.outDir ?? join('runs', config.name));
-  if (config.kind === 'simulation') checkSimulationBackend(config, config.backend);
   await applyBackend(config.backend);
 
   // held until this function returns or throws; a signal before training starts releases it and ends the process

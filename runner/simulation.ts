@@ -20,7 +20,6 @@ import {
 } from '../sim/index.js';
 import { getBackend } from '../core/index.js';
 import type { FloatDType } from '../core/dtype.js';
-import { ConfigError } from './errors.js';
 import type { SimulationConfig } from './schema.js';
 import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js';
 import type { Trainer, TrainerContext } from './trainer.js';
@@ -39,19 +38,6 @@ function segmentLength(horizon: number, checkpointing: 'all' | 'sqrt'): number {
  * primitive at a time), f64 elsewhere.
  */
 const simDtype = (): FloatDType => (getBackend() === 'gpu' ? 'f32' : 'f64');
-
-/**
- * A simulation config on `backend`: every task runs on wasm and js; on gpu (in f32) walk, locomotion and target do,
- * and learn_material does not yet, which is a ConfigError (exit 2) naming why, before anything is written.
- */
-export function checkSimulationBackend(c: SimulationConfig, backend: string): void {
-  if (backend === 'gpu' && c.task.type === 'learn_material') {
-    throw new ConfigError(
-      'backend: gpu: task learn_material does not run on the gpu backend yet (its material-learning task and trajectories ' +
-        'are built in f64 only); the gpu backend runs tasks walk, locomotion and target. Use backend: wasm (or auto)',
-    );
-  }
-}
 
 /** The mass-spring robot and its controller from the config (controller.* over the simulator's controller keys). */
 function massSpringProgram(c: SimulationConfig, nGoal: number): MassSpringProgram {
@@ -214,6 +200,7 @@ export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext =
 }
 
 export function createSimulationTrainer(c: SimulationConfig, ctx: TrainerContext = { configDir: '.' }): Trainer {
-  if (c.simulator.type !== 'mass-spring') return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx) : mpmTarget(c, ctx);
+  if (c.simulator.type !== 'mass-spring')
+    return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx, simDtype()) : mpmTarget(c, ctx);
   return c.task.type === 'locomotion' ? massSpringLocomotion(c) : massSpringWalk(c);
 }

@@ -1,8 +1,7 @@
 // kind: simulation on `backend: gpu` (here gpu.js's 'cpu' mode, the kernels a real GPU would run): the simulators are
-// built in f32 there, and walk, locomotion and target train as on wasm to f32 rounding; learn_material exits 2 with a
-// one-line reason before anything is written.
+// built in f32 there, and every task (walk, locomotion, target, learn_material) trains as on wasm to f32 rounding.
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { readMetrics } from '../../runner/outputs.js';
@@ -25,6 +24,21 @@ const configs: Record<string, string[]> = {
     'simulator: { type: mpm, n_grid: 16, dt: 2.0e-4, E: 1000, nu: 0.2, block: { nx: 4, ny: 4, origin: [0.3, 0.4], size: [0.2, 0.2] } }',
     'task: { type: target, target: [0.55, 0.45], horizon: 16, initial_velocity: [0.5, 0] }',
     'output: { frame_every: 8 }',
+  ],
+  learn_material: [
+    'simulator:',
+    '  { type: mpm, n_grid: 16, dt: 1.0e-3, E: 100, boundary: sticky, material: { type: neural, hidden: [8], seed: 1 } }',
+    'task:',
+    '  type: learn_material',
+    '  data:',
+    '    type: generate',
+    '    ground_truth: { material: neoHookean, E: 200, nu: 0.3 }',
+    '    train: [{ shape: square, centre: [0.5, 0.5], size: 0.25, velocity: [0.5, 0], velocity_gradient: [24, 9, 0, -18] }]',
+    '    test: [{ shape: square, centre: [0.5, 0.5], size: 0.25, velocity: [-0.4, 0.3], velocity_gradient: [12, 27, -9, -6] }]',
+    '  every: 10',
+    '  train_steps: 20',
+    '  test_steps: 20',
+    'output: { frame_every: 10 }',
   ],
 };
 
@@ -63,22 +77,4 @@ describe("runner: kind simulation on backend gpu (gpu.js 'cpu' mode)", () => {
       });
     });
   }
-
-  it('task learn_material: backend gpu (YAML or --backend) exits 2 in one line saying why, writing nothing', async () => {
-    const learn = readFileSync(join(import.meta.dirname, '../../configs/mpm-learn-material.yaml'), 'utf8');
-    for (const [file, extra] of [
-      [writeConfig(dir, learn.replace('seed: 0', 'seed: 0\nbackend: gpu'), 'learn-gpu.yaml'), []],
-      [writeConfig(dir, learn, 'learn.yaml'), ['--backend', 'gpu']],
-    ] as const) {
-      const out = join(dir, `learn${extra.length}`);
-      const s = sinks();
-      const code = await main(['run', file, '--quiet', '--out', out, ...extra], s.deps);
-      const err = s.err.join('');
-      expect(code, err).to.equal(2);
-      expect(err.trim().split('\n')).to.have.length(1);
-      expect(err).to.match(/^error: backend: gpu: task learn_material does not run on the gpu backend yet/);
-      expect(err).to.contain('Use backend: wasm (or auto)');
-      expect(existsSync(out)).to.equal(false);
-    }
-  });
 });
