@@ -13,7 +13,7 @@ import { inlineCustom } from '../../core/compile/inline.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 import type { FloatDType } from '../../core/dtype.js';
 import { MassSpringProgram } from '../../sim/massSpring/coreStep.js';
-import { SegmentRunner, segment } from '../../sim/massSpring/coreRollout.js';
+import { SegmentRunner, rollout, segment } from '../../sim/massSpring/coreRollout.js';
 import { walkLoss } from '../../sim/massSpring/coreWalk.js';
 import { defaultRobot, type MassSpringModel } from '../../sim/massSpring/robot.js';
 import { scaledErr } from '../support/check.js';
@@ -134,6 +134,19 @@ describe("sim/massSpring core program in f32: gpu backend (gpu.js 'cpu' mode) vs
       expect(exe.hostSteps).to.deep.equal([]);
       expect(exe.kernelCount).to.be.above(20);
     }
+  });
+
+  it('fx.grad of a whole traced rollout (fx.checkpoint segments), jitted: gpu equals wasm f32 and the SegmentRunner', () => {
+    const sim = new MassSpringProgram(robot(), { dtype: 'f32' });
+    const s0 = fx.tensor(movingStart(sim.n), [BATCH, 2 * sim.n, 2], 'f32');
+    const p = sim.initController(3);
+    const loss = walkLoss(sim);
+    const gradOf = fx.grad((q: Tensor) => loss(rollout(sim, q, s0, 12, { segment: 4, checkpoint: true })));
+    const grad = (): number[] => Array.from((fx.jit((q: Tensor) => gradOf(q) as Tensor)(p) as Tensor).dataSync());
+    const onGpu = fx.withBackend('gpu', grad);
+    expect(scaledErr(onGpu, fx.withBackend(peer, grad))).to.be.below(1e-4);
+    const viaSegments = fx.withBackend('gpu', () => new SegmentRunner(sim, 4).valueAndGrad(p, s0, 12, loss).grad);
+    expect(scaledErr(onGpu, viaSegments)).to.be.below(1e-4);
   });
 
   it('rejects a dtype other than f32 / f64, naming it', () => {
