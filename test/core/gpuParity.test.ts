@@ -9,7 +9,7 @@ import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
 import type { GpuBackend } from '../../core/backend/gpu.js';
 import { GpuExecutable } from '../../core/compile/gpuExecutable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
-import { SCATTER_MAX_WORK } from '../../core/backend/gpu/source.js';
+import { SCATTER_MAX_INDICES, SCATTER_MAX_WORK } from '../../core/backend/gpu/source.js';
 import { Mulberry32 } from '../../core/random.js';
 import { sizeOf } from '../../core/shape.js';
 
@@ -116,6 +116,10 @@ for (const mode of ['cpu', 'webasm'] as const) {
       const exe = new GpuExecutable(graphOf(big, [draw([n]), draw([n + 1])]), gpu);
       expect(n * (n + 1)).to.be.above(SCATTER_MAX_WORK);
       expect(exe.hostSteps).to.deep.equal(['scatter_add']);
+      // more indices than one thread may scan, into a small output
+      const m = SCATTER_MAX_INDICES + 1;
+      const long = (a: fx.Tensor, b: fx.Tensor) => fx.scatterAdd(a, idx(new Array<number>(m).fill(1), [m]), b);
+      expect(new GpuExecutable(graphOf(long, [draw([2]), draw([m])]), gpu).hostSteps).to.deep.equal(['scatter_add']);
     });
 
     const net = fx.nn.mlp({ layers: [2, 32, 32, 1], seed: 4 });

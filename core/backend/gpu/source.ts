@@ -125,16 +125,18 @@ function gather(xShape: Shape, idxShape: Shape, axis: number): string {
 
 /** Above this many index tests per call (output cells x indices), scatter-add stays on the reference loops. */
 export const SCATTER_MAX_WORK = 1 << 24;
+/** Above this many indices (one thread's loop; a long-running shader can trip a GPU watchdog) too. */
+export const SCATTER_MAX_INDICES = 1 << 16;
 
 /**
  * Scatter-add in gather form (WebGL cannot scatter): output cell (o, a, i) sums the updates (o, j, i) of every j with
- * idx[j] = a, so each thread scans all m indices and a call costs output x m; past SCATTER_MAX_WORK (large index lists,
- * e.g. particle-to-grid transfers) the host loops' O(m) is the better deal. An out-of-range index adds nothing here
+ * idx[j] = a, so each thread scans all m indices and a call costs output x m; past SCATTER_MAX_WORK or
+ * SCATTER_MAX_INDICES (large index lists, e.g. particle-to-grid transfers) the host loops' O(m) is the better deal. An out-of-range index adds nothing here
  * (the host loops throw), as gather's kernel does not check its indices either.
  */
 function scatterAdd(idxShape: Shape, outShape: Shape, { axis, size }: PrimParams['scatter_add']): string | null {
   const m = sizeOf(idxShape);
-  if (sizeOf(outShape) * m > SCATTER_MAX_WORK) return null;
+  if (m > SCATTER_MAX_INDICES || sizeOf(outShape) * m > SCATTER_MAX_WORK) return null;
   const inner = sizeOf(outShape.slice(axis + 1));
   const lines = [
     ...decompose('i', [sizeOf(outShape.slice(0, axis)), size, inner], 'o'),
