@@ -1,15 +1,22 @@
 // Fusion plan: which variables are materialised in memory, and an expression tree per fused
 // elementwise loop. A single-use elementwise value feeding an elementwise consumer of the same size is
 // computed inline; scalar and trailing-suffix broadcasts are read in place with an index expression.
+// With the wasm executable's options (FusionOptions) a loop also looks through reshapes, sums a few
+// leading blocks in place (reduce_sum over a short leading axis, the directions of a collapsed jet) and
+// takes uniform literals as constants, so that chains like square -> reshape -> sum over directions ->
+// mul run as one loop instead of three passes over memory.
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { sizeOf, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { DType } from '../dtype.js';
-import type { AnyParams, PrimName } from '../prims/types.js';
+import type { AnyParams, PrimName, PrimParams } from '../prims/types.js';
 import { defOf } from '../prims/registry.js';
 
-/** How a fused loop reads input k at element i: i itself, element 0, or i modulo a period. */
-export type Read = { input: number; at: 'same' | 'scalar' | number };
+/**
+ * How a fused loop reads input k at element i: i itself, element 0, or i modulo a period; `shift` (elements,
+ * default 0) is added to i first (a block of a leading sum reads its input `shift` elements on).
+ */
+export type Read = { input: number; at: 'same' | 'scalar' | number; shift?: number };
 export type FusedNode =
   | { kind: 'read'; read: Read }
   | { kind: 'const'; value: number }
@@ -28,6 +35,19 @@ export interface FusionPlan {
   steps: Array<{ eqn: Eqn; kernel?: FusedKernel }>;
 }
 
+/** What a backend's loop generators support beyond plain elementwise trees (all off: the gpu backends' plan). */
+export interface FusionOptions {
+  /** reshapes are free inside a loop (same elements, same order) */
+  readonly throughReshape?: boolean;
+  /** reduce_sum over a leading axis of at most this many blocks runs as adds of shifted reads (0: never) */
+  readonly leadingSumMax?: number;
+  /** literal tensors whose entries are all equal are constants, not reads */
+  readonly uniformLiterals?: boolean;
+}
+
+/** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
+export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true };
+
 /** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
 export function inlineBroadcast(e: Eqn): boolean {
   if (e.prim !== 'broadcast') return false;
@@ -36,25 +56,51 @@ export function inlineBroadcast(e: Eqn): boolean {
   return sameShape(s, e.out.shape.slice(e.out.shape.length - s.length));
 }
 
+/** The number of blocks of a reduce_sum over axis 0 alone (a sum of contiguous equal blocks), else 0. */
+export function leadingSumBlocks(e: Eqn): number {
+  if (e.prim !== 'reduce_sum' || e.out.dtype === 'i32') return 0;
+  const { axes } = e.params as PrimParams['reduce_sum'];
+  const shape = (e.inputs[0] as Var | Tensor).shape;
+  return axes.length === 1 && axes[0] === 0 && shape.length > 1 ? shape[0] : 0;
+}
+
 /**
  * Whether an equation can run inside a fused loop: elementwise primitives, except (with `simdUnary`)
- * f32 transcendentals that the wasm backend runs on its SIMD kernels, and in-place broadcasts.
+ * f32 transcendentals that the wasm backend runs on its SIMD kernels, and in-place broadcasts; with
+ * `options`, also reshapes and short leading sums.
  */
-export function isElementwise(e: Eqn, simdUnary: boolean): boolean {
+export function isElementwise(e: Eqn, simdUnary: boolean, options: FusionOptions = {}): boolean {
   const def = defOf(e.prim);
   if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel);
+  if (options.throughReshape && e.prim === 'reshape') return true;
+  const blocks = leadingSumBlocks(e);
+  if (blocks > 1 && blocks <= (options.leadingSumMax ?? 0)) return true;
   return inlineBroadcast(e);
 }
 
-export function planFusion(g: Graph, simdUnary: boolean): FusionPlan {
+/** Whether every entry of a literal is the same number (cached: a literal is scanned once). */
+const uniformCache = new WeakMap<Tensor, number | null>();
+function uniformValue(t: Tensor): number | null {
+  let v = uniformCache.get(t);
+  if (v === undefined) {
+    const d = t.dataSync();
+    v = d.length ? d[0] : null;
+    for (let i = 1; i < d.length && v !== null; i++) if (!Object.is(d[i], v)) v = null;
+    uniformCache.set(t, v);
+  }
+  return v;
+}
+
+export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions = {}): FusionPlan {
   const consumers = new Map<Var, Eqn[]>();
   for (const e of g.eqns) {
     for (const a of e.inputs) if (a instanceof Var) consumers.set(a, [...(consumers.get(a) ?? []), e]);
   }
   const outputs = new Set(g.outputs.filter((a): a is Var => a instanceof Var));
   const producer = new Map<Var, Eqn>(g.eqns.map((e) => [e.out, e]));
-  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && isElementwise(e, simdUnary);
-  const fusedLoop = (e: Eqn): boolean => elementwise(e) && !inlineBroadcast(e);
+  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && isElementwise(e, simdUnary, options);
+  const isReshape = (e: Eqn): boolean => e.prim === 'reshape';
+  const fusedLoop = (e: Eqn): boolean => elementwise(e) && !inlineBroadcast(e) && !isReshape(e);
 
   // region[i]: how many unfusable equations precede equation i. Inlining moves a computation to its consumer,
   // so its inputs live until then: across an unfusable step that would keep them alive while it runs (a
@@ -67,39 +113,71 @@ export function planFusion(g: Graph, simdUnary: boolean): FusionPlan {
   }
 
   /** inlined: computed inside its consumers' loops, never stored */
+  const memo = new Map<Var, boolean>();
   const inlined = (v: Var): boolean => {
+    let r = memo.get(v);
+    if (r === undefined) {
+      r = decide(v);
+      memo.set(v, r);
+    }
+    return r;
+  };
+  // a consumer that takes v into its own loop: a fused loop, or a reshape that is itself inlined
+  const absorbs = (c: Eqn): boolean => fusedLoop(c) || (isReshape(c) && elementwise(c) && inlined(c.out));
+  const decide = (v: Var): boolean => {
     const e = producer.get(v);
     const cs = consumers.get(v) ?? [];
-    if (!elementwise(e) || outputs.has(v) || !cs.length || !cs.every(fusedLoop)) return false;
-    if (inlineBroadcast(e)) return true; // an indexed read: cheap to repeat in every consumer
-    return cs.length === 1 && sizeOf(cs[0].out.shape) === sizeOf(v.shape) && region.get(cs[0]) === region.get(e);
+    if (!elementwise(e) || outputs.has(v) || !cs.length || !cs.every(absorbs)) return false;
+    if (inlineBroadcast(e) || isReshape(e)) return true; // an indexed read or a renaming: free in every consumer
+    if (cs.length !== 1 || region.get(cs[0]) !== region.get(e)) return false;
+    // a leading sum reads its input's blocks: the input is larger than the sum by the number of blocks
+    return sizeOf(cs[0].out.shape) * Math.max(1, leadingSumBlocks(cs[0])) === sizeOf(v.shape);
   };
 
   const steps: FusionPlan['steps'] = [];
   for (const e of g.eqns) {
     if (inlined(e.out)) continue;
-    steps.push(elementwise(e) ? { eqn: e, kernel: buildKernel(e, producer, inlined) } : { eqn: e });
+    // a reshape that is stored keeps its input's bytes (an alias), no loop
+    steps.push(elementwise(e) && !isReshape(e) ? { eqn: e, kernel: buildKernel(e, producer, inlined, options) } : { eqn: e });
   }
   return { steps };
 }
 
-function buildKernel(root: Eqn, producer: Map<Var, Eqn>, inlined: (v: Var) => boolean): FusedKernel {
+function buildKernel(root: Eqn, producer: Map<Var, Eqn>, inlined: (v: Var) => boolean, options: FusionOptions): FusedKernel {
   const inputs: Atom[] = [];
   const size = sizeOf(root.out.shape);
-  const read = (a: Atom, at: Read['at']): FusedNode => {
-    if (!(a instanceof Var) && a.size === 1) return { kind: 'const', value: a.dataSync()[0] };
+  const read = (a: Atom, at: Read['at'], shift: number): FusedNode => {
+    if (!(a instanceof Var) && (a.size === 1 || options.uniformLiterals)) {
+      const u = a.size === 1 ? a.dataSync()[0] : uniformValue(a);
+      if (u !== null) return { kind: 'const', value: u };
+    }
     let k = inputs.indexOf(a);
     if (k < 0) k = inputs.push(a) - 1;
-    return { kind: 'read', read: { input: k, at } };
+    // a periodic read repeats every `at` elements, so only the shift modulo the period matters
+    const s = typeof at === 'number' ? shift % at : at === 'scalar' ? 0 : shift;
+    return { kind: 'read', read: s ? { input: k, at, shift: s } : { input: k, at } };
   };
-  const node = (e: Eqn): FusedNode => {
+  const arg = (a: Atom, shift: number): FusedNode =>
+    a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn, shift) : read(a, 'same', shift);
+  /** The value of e's output at element i + shift. */
+  const node = (e: Eqn, shift: number): FusedNode => {
     if (e.prim === 'broadcast') {
       const src = e.inputs[0];
       const n = sizeOf((src as Var).shape);
-      return read(src, n === 1 ? 'scalar' : n === size ? 'same' : n);
+      return read(src, n === 1 ? 'scalar' : n === sizeOf(e.out.shape) ? 'same' : n, shift);
     }
-    const args = e.inputs.map((a) => (a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn) : read(a, 'same')));
+    if (e.prim === 'reshape') return arg(e.inputs[0], shift);
+    const blocks = leadingSumBlocks(e);
+    if (blocks) {
+      // block b of the input starts b * |out| elements on; summed in order, as the reduction kernel does
+      const n = sizeOf(e.out.shape);
+      let acc = arg(e.inputs[0], shift);
+      for (let b = 1; b < blocks; b++)
+        acc = { kind: 'op', prim: 'add', args: [acc, arg(e.inputs[0], shift + b * n)], params: {}, dtype: e.out.dtype };
+      return acc;
+    }
+    const args = e.inputs.map((a) => arg(a, shift));
     return { kind: 'op', prim: e.prim, args, params: e.params, dtype: e.out.dtype };
   };
-  return { out: root.out, inputs, tree: node(root), size };
+  return { out: root.out, inputs, tree: node(root, 0), size };
 }

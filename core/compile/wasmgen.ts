@@ -136,7 +136,8 @@ export function wasmEligible(k: FusedKernel): boolean {
     if (n.kind === 'const') return true;
     if (n.kind === 'read') {
       const src = k.inputs[n.read.input];
-      return src.dtype === dtype && (typeof n.read.at !== 'number' || n.read.at % perVector === 0);
+      const whole = (x: number | undefined): boolean => (x ?? 0) % perVector === 0;
+      return src.dtype === dtype && (typeof n.read.at !== 'number' || whole(n.read.at)) && whole(n.read.shift);
     }
     // f64 loops compute integer powers with Math.pow, which a product fold would not reproduce bit for bit
     if (dtype === 'f64' && n.prim === 'powc') return false;
@@ -178,8 +179,11 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   const read = (n: Extract<FusedNode, { kind: 'read' }>): number[] => {
     const { input, at } = n.read;
     if (at === 'scalar') return splat(`r${input}`, [...i32const(ptr(input)), ...lanes.load, 0]);
-    const offset = at === 'same' ? [0x20, 0] : [0x20, 0, ...i32const(at * lanes.bytes), 0x70]; // counter % period
-    return [...i32const(ptr(input)), ...offset, 0x6a, ...simd(V128_LOAD), 4, 0];
+    const shift = (n.read.shift ?? 0) * lanes.bytes;
+    if (at === 'same') return [...i32const(ptr(input) + shift), 0x20, 0, 0x6a, ...simd(V128_LOAD), 4, 0];
+    const counter = shift ? [0x20, 0, ...i32const(shift), 0x6a] : [0x20, 0];
+    // (counter + shift) % period
+    return [...i32const(ptr(input)), ...counter, ...i32const(at * lanes.bytes), 0x70, 0x6a, ...simd(V128_LOAD), 4, 0];
   };
   const value = emitTree(k, w, read) as number[];
   const loop = [
