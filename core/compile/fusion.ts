@@ -43,10 +43,15 @@ export interface FusionOptions {
   readonly leadingSumMax?: number;
   /** literal tensors whose entries are all equal are constants, not reads */
   readonly uniformLiterals?: boolean;
+  /**
+   * a value of at most this many elementwise ops is recomputed in each consuming loop (also inside a broadcast)
+   * instead of stored, when the values it reads are kept to its last use anyway (0: never)
+   */
+  readonly rematOps?: number;
 }
 
 /** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
-export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true };
+export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 4 };
 
 /** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
 export function inlineBroadcast(e: Eqn): boolean {
@@ -122,16 +127,55 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
     }
     return r;
   };
-  // a consumer that takes v into its own loop: a fused loop, or a reshape that is itself inlined
-  const absorbs = (c: Eqn): boolean => fusedLoop(c) || (isReshape(c) && elementwise(c) && inlined(c.out));
+  // a consumer that takes v into its own loop: a fused loop, or a reshape or (for a recomputed value) a broadcast
+  // that is itself inlined
+  const absorbs = (c: Eqn): boolean =>
+    fusedLoop(c) || ((isReshape(c) || (inlineBroadcast(c) && !!options.rematOps)) && elementwise(c) && inlined(c.out));
   const decide = (v: Var): boolean => {
     const e = producer.get(v);
     const cs = consumers.get(v) ?? [];
     if (!elementwise(e) || outputs.has(v) || !cs.length || !cs.every(absorbs)) return false;
     if (inlineBroadcast(e) || isReshape(e)) return true; // an indexed read or a renaming: free in every consumer
-    if (cs.length !== 1 || region.get(cs[0]) !== region.get(e)) return false;
-    // a leading sum reads its input's blocks: the input is larger than the sum by the number of blocks
-    return sizeOf(cs[0].out.shape) * Math.max(1, leadingSumBlocks(cs[0])) === sizeOf(v.shape);
+    const c = cs[0];
+    if (cs.length === 1 && !expands(c) && region.get(c) === region.get(e)) {
+      // a leading sum reads its input's blocks: the input is larger than the sum by the number of blocks
+      if (sizeOf(c.out.shape) * Math.max(1, leadingSumBlocks(c)) === sizeOf(v.shape)) return true;
+    }
+    return recomputable(v);
+  };
+
+  /** Whether a consumer reads its input more than once per element: a broadcast, maybe after reshapes. */
+  const expands = (c: Eqn): boolean => inlineBroadcast(c) || (isReshape(c) && (consumers.get(c.out) ?? []).some(expands));
+  // where each value is last read directly, in equation order (outputs: never freed)
+  const index = new Map<Eqn, number>(g.eqns.map((e, i) => [e, i]));
+  const lastRead = (v: Var): number =>
+    outputs.has(v) ? Infinity : Math.max(-1, ...(consumers.get(v) ?? []).map((c) => index.get(c) as number));
+  /** The last read of v's value in a loop: reshapes and broadcasts inlined on the way pass it on. */
+  const lastUse = (v: Var): number =>
+    Math.max(-1, ...(consumers.get(v) ?? []).map((c) => (isReshape(c) || inlineBroadcast(c) ? lastUse(c.out) : (index.get(c) as number))));
+  /**
+   * Whether v is cheap to recompute in each consumer: at most rematOps elementwise ops (no leading sum: a broadcast
+   * reads it periodically), reading only values that live to v's last use anyway, so no lifetime grows.
+   */
+  const recomputable = (v: Var): boolean => {
+    const limit = options.rematOps ?? 0;
+    if (!limit) return false;
+    let ops = 0;
+    const leaves: Var[] = [];
+    const walk = (u: Var): boolean => {
+      const e = producer.get(u) as Eqn;
+      if (leadingSumBlocks(e)) return false;
+      if (!inlineBroadcast(e) && !isReshape(e)) ops++;
+      for (const a of e.inputs) {
+        if (!(a instanceof Var)) continue;
+        if (!inlined(a)) leaves.push(a);
+        else if (!walk(a)) return false;
+      }
+      return ops <= limit;
+    };
+    if (!walk(v)) return false;
+    const until = lastUse(v);
+    return leaves.every((u) => lastRead(u) >= until);
   };
 
   const steps: FusionPlan['steps'] = [];
@@ -143,41 +187,51 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
   return { steps };
 }
 
+/** Where a node is evaluated: at loop element i + shift, at (i + shift) modulo a period, or at element 0. */
+type Index = { at: 'same' | 'scalar' | number; shift: number };
+
 function buildKernel(root: Eqn, producer: Map<Var, Eqn>, inlined: (v: Var) => boolean, options: FusionOptions): FusedKernel {
   const inputs: Atom[] = [];
   const size = sizeOf(root.out.shape);
-  const read = (a: Atom, at: Read['at'], shift: number): FusedNode => {
+  const read = (a: Atom, { at, shift }: Index): FusedNode => {
     if (!(a instanceof Var) && (a.size === 1 || options.uniformLiterals)) {
       const u = a.size === 1 ? a.dataSync()[0] : uniformValue(a);
       if (u !== null) return { kind: 'const', value: u };
     }
     let k = inputs.indexOf(a);
     if (k < 0) k = inputs.push(a) - 1;
-    // a periodic read repeats every `at` elements, so only the shift modulo the period matters
-    const s = typeof at === 'number' ? shift % at : at === 'scalar' ? 0 : shift;
+    const s = at === 'scalar' ? 0 : shift;
     return { kind: 'read', read: s ? { input: k, at, shift: s } : { input: k, at } };
   };
-  const arg = (a: Atom, shift: number): FusedNode =>
-    a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn, shift) : read(a, 'same', shift);
-  /** The value of e's output at element i + shift. */
-  const node = (e: Eqn, shift: number): FusedNode => {
+  const arg = (a: Atom, ix: Index): FusedNode => (a instanceof Var && inlined(a) ? node(producer.get(a) as Eqn, ix) : read(a, ix));
+  /** The value of e's output at index ix. */
+  const node = (e: Eqn, ix: Index): FusedNode => {
     if (e.prim === 'broadcast') {
       const src = e.inputs[0];
       const n = sizeOf((src as Var).shape);
-      return read(src, n === 1 ? 'scalar' : n === sizeOf(e.out.shape) ? 'same' : n, shift);
+      if (n === sizeOf(e.out.shape)) return arg(src, ix);
+      // a suffix broadcast repeats its input every n elements; inside another period m, n divides m
+      return arg(src, n === 1 || ix.at === 'scalar' ? { at: 'scalar', shift: 0 } : { at: n, shift: ix.shift % n });
     }
-    if (e.prim === 'reshape') return arg(e.inputs[0], shift);
+    if (e.prim === 'reshape') return arg(e.inputs[0], ix);
     const blocks = leadingSumBlocks(e);
     if (blocks) {
+      if (ix.at !== 'same') throw new Error('internal: a leading sum read periodically');
       // block b of the input starts b * |out| elements on; summed in order, as the reduction kernel does
       const n = sizeOf(e.out.shape);
-      let acc = arg(e.inputs[0], shift);
+      let acc = arg(e.inputs[0], ix);
       for (let b = 1; b < blocks; b++)
-        acc = { kind: 'op', prim: 'add', args: [acc, arg(e.inputs[0], shift + b * n)], params: {}, dtype: e.out.dtype };
+        acc = {
+          kind: 'op',
+          prim: 'add',
+          args: [acc, arg(e.inputs[0], { at: 'same', shift: ix.shift + b * n })],
+          params: {},
+          dtype: e.out.dtype,
+        };
       return acc;
     }
-    const args = e.inputs.map((a) => arg(a, shift));
+    const args = e.inputs.map((a) => arg(a, ix));
     return { kind: 'op', prim: e.prim, args, params: e.params, dtype: e.out.dtype };
   };
-  return { out: root.out, inputs, tree: node(root, 0), size };
+  return { out: root.out, inputs, tree: node(root, { at: 'same', shift: 0 }), size };
 }

@@ -102,18 +102,46 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 
-/** The f32x4 code of a fused tree, or null where some primitive has no wasm rendering. */
+/** A node's structure as a string: equal keys compute equal values. */
+const keyOf = (n: FusedNode): string =>
+  n.kind === 'const'
+    ? `c${n.value}`
+    : n.kind === 'read'
+      ? `r${n.read.input}@${n.read.at}+${n.read.shift ?? 0}`
+      : `${n.prim}${JSON.stringify(n.params)}(${n.args.map(keyOf).join(',')})`;
+
+/**
+ * The f32x4 code of a fused tree, or null where some primitive has no wasm rendering. A subtree that occurs more
+ * than once (a recomputed value, the two products of a square's derivative) is computed once into a local.
+ */
 function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, { kind: 'read' }>) => number[]): number[] | null {
+  const count = new Map<string, number>();
+  const tally = (n: FusedNode): void => {
+    if (n.kind !== 'op') return;
+    const key = keyOf(n);
+    const c = (count.get(key) ?? 0) + 1;
+    count.set(key, c);
+    if (c === 1) n.args.forEach(tally); // the inner nodes of a repeat are computed once with it
+  };
+  tally(k.tree);
+  const saved = new Map<string, number[]>(); // key -> code reading the local it was stored in
   const emit = (n: FusedNode): number[] | null => {
     if (n.kind === 'const') return w.splat(n.value);
     if (n.kind === 'read') return read(n);
+    const key = keyOf(n);
+    const again = saved.get(key);
+    if (again) return again;
     const args: number[][] = [];
     for (const a of n.args) {
       const code = emit(a);
       if (!code) return null;
       args.push(code);
     }
-    return defOf(n.prim).elementwise?.render.wasm(w, args, n.params) ?? null;
+    const code = defOf(n.prim).elementwise?.render.wasm(w, args, n.params) ?? null;
+    if (!code || (count.get(key) ?? 0) < 2) return code;
+    const [tee, get] = w.local();
+    saved.set(key, get);
+    return [...code, ...tee];
   };
   return emit(k.tree);
 }

@@ -86,6 +86,70 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     for (const loops of ['wasm', 'js'] as const) expect(Array.from(run(f, [s, y], loops, false)[0]), loops).to.deep.equal(want);
   });
 
+  it('a cheap value read by several loops and through a broadcast is recomputed in each, not stored', () => {
+    // d = 1 - y^2 as tanh's derivative: read by a same-size loop, by a tiled (broadcast) product and late again
+    const f = (y: fx.Tensor, z1: fx.Tensor, z2: fx.Tensor) => {
+      const [N, C] = y.shape;
+      const d = fx.sub(1, fx.square(y));
+      const tiled = fx.reshape(fx.broadcastTo(fx.reshape(d, [1, N, C]), [2, N, C]), [2 * N, C]);
+      const first = fx.mul(z1, tiled);
+      const second = fx.mul(z2, d);
+      const g = fx.matmul(second, fx.transpose(fx.sliceAxis(first, 0, 0, C), [1, 0])); // an unfusable step between
+      return [first, fx.add(fx.mul(d, y), fx.sum(g))];
+    };
+    const avals = [
+      { shape: [16, 8], dtype: 'f32' as const },
+      { shape: [32, 8], dtype: 'f32' as const },
+      { shape: [16, 8], dtype: 'f32' as const },
+    ];
+    const g = fx.makeGraph(f, avals);
+    const stored = (opts: typeof WASM_FUSION) => planFusion(g, true, opts).steps.filter((s) => s.kernel).length;
+    expect(stored(WASM_FUSION)).to.equal(stored({ ...WASM_FUSION, rematOps: 0 }) - 1);
+    const xs = avals.map((a, i) => fx.random.normal(20 + i, [...a.shape]));
+    const want = run(f, xs, 'wasm', true);
+    for (const loops of ['wasm', 'js'] as const) expect(run(f, xs, loops, false), loops).to.deep.equal(want);
+  });
+
+  it('a value whose input would otherwise be freed earlier is stored (no lifetime grows)', () => {
+    // a is last read by d; d is read again after a matmul: recomputing d there would keep a alive
+    const f = (a: fx.Tensor, w: fx.Tensor) => {
+      const d = fx.sub(1, fx.square(a));
+      const h = fx.matmul(fx.mul(d, 2), w);
+      return [fx.mul(h, d)];
+    };
+    const g = fx.makeGraph(f, [
+      { shape: [8, 8], dtype: 'f32' },
+      { shape: [8, 8], dtype: 'f32' },
+    ]);
+    const loops = planFusion(g, true, WASM_FUSION).steps.filter((s) => s.kernel);
+    expect(loops).to.have.length(3); // d, 2d and h*d
+  });
+
+  it('the PINN step (Poisson, exact Laplacian by a collapsed jet, tanh MLP): fewer loops, bitwise the same value and gradients', () => {
+    const net = fx.nn.mlp({ layers: [2, 16, 16, 1], seed: 1 });
+    const x = fx.random.uniform(2, [64, 2]);
+    const leaves = [net.params.map((l) => l.W), net.params.map((l) => l.b)].flat();
+    const L = net.params.length;
+    const f = (...ps: fx.Tensor[]) => {
+      const p = ps.slice(0, L).map((W, i) => ({ W, b: ps[L + i] }));
+      const loss = (q: typeof p) =>
+        fx.mean(
+          fx.square(
+            fx.add(
+              fx.laplacian((z) => net.apply(q, z), x),
+              1,
+            ),
+          ),
+        );
+      const [v, grads] = fx.valueAndGrad(loss)(p) as [fx.Tensor, typeof p];
+      return [v, ...grads.map((l) => l.W), ...grads.map((l) => l.b)];
+    };
+    const g = fx.makeGraph(f, leaves);
+    const loops = (opts: typeof WASM_FUSION) => planFusion(g, true, opts).steps.filter((s) => s.kernel).length;
+    expect(loops(WASM_FUSION)).to.be.below(loops({}) * 0.8); // 53 -> 41 loops when written
+    expect(run(f, leaves, 'wasm', false)).to.deep.equal(run(f, leaves, 'wasm', true));
+  });
+
   it('a sum over more blocks than leadingSumMax stays a reduction', () => {
     const g = fx.makeGraph(collapsedChain(9), [
       { shape: [9 * 4, 4], dtype: 'f32' },
