@@ -45,13 +45,14 @@ export interface FusionOptions {
   readonly uniformLiterals?: boolean;
   /**
    * a value of at most this many elementwise ops is recomputed in each consuming loop (also inside a broadcast)
-   * instead of stored, when the values it reads are kept to its last use anyway (0: never)
+   * instead of stored, when the values it reads are kept to its last use anyway or at most across other loops
+   * (0: never)
    */
   readonly rematOps?: number;
 }
 
 /** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
-export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 4 };
+export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 6 };
 
 /** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
 export function inlineBroadcast(e: Eqn): boolean {
@@ -155,7 +156,8 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
     Math.max(-1, ...(consumers.get(v) ?? []).map((c) => (isReshape(c) || inlineBroadcast(c) ? lastUse(c.out) : (index.get(c) as number))));
   /**
    * Whether v is cheap to recompute in each consumer: at most rematOps elementwise ops (no leading sum: a broadcast
-   * reads it periodically), reading only values that live to v's last use anyway, so no lifetime grows.
+   * reads it periodically), reading only values that live to v's last use anyway or whose lives grow only across
+   * other loops, never across an unfusable step's buffers.
    */
   const recomputable = (v: Var): boolean => {
     const limit = options.rematOps ?? 0;
@@ -175,7 +177,12 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
     };
     if (!walk(v)) return false;
     const until = lastUse(v);
-    return leaves.every((u) => lastRead(u) >= until);
+    // a read moved later within one region keeps its value alive only across loops (no buffer of an unfusable step)
+    const sameRegion = (i: number, j: number): boolean => region.get(g.eqns[i]) === region.get(g.eqns[j]);
+    return leaves.every((u) => {
+      const last = lastRead(u);
+      return last >= until || (last >= 0 && sameRegion(last, until));
+    });
   };
 
   const steps: FusionPlan['steps'] = [];
