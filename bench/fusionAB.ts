@@ -96,9 +96,11 @@ function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor
       }
     }
   }
+  const arena = { plain: exes.plain.arenaBytes, fused: exes.fused.arenaBytes };
   for (const e of Object.values(exes)) e.dispose();
   const summary = (k: keyof typeof times) => ({
     ...plans[k],
+    arenaMB: Math.round(arena[k] / 1e5) / 10,
     wallMs: median(times[k].wall),
     wallMsMin: Math.min(...times[k].wall),
     cpuMs: median(times[k].cpu),
@@ -106,8 +108,8 @@ function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor
   const plain = summary('plain');
   const fused = summary('fused');
   console.log(
-    `${label}: plain ${plain.fusedLoops} loops ${plain.loopMBPerStep} MB, wall ${plain.wallMs.toFixed(2)} ms (min ${plain.wallMsMin.toFixed(2)}), cpu ${plain.cpuMs.toFixed(2)} ms; ` +
-      `fused ${fused.fusedLoops} loops ${fused.loopMBPerStep} MB, wall ${fused.wallMs.toFixed(2)} ms (min ${fused.wallMsMin.toFixed(2)}), cpu ${fused.cpuMs.toFixed(2)} ms; ` +
+    `${label}: plain ${plain.fusedLoops} loops ${plain.loopMBPerStep} MB (arena ${plain.arenaMB} MB), wall ${plain.wallMs.toFixed(2)} ms (min ${plain.wallMsMin.toFixed(2)}), cpu ${plain.cpuMs.toFixed(2)} ms; ` +
+      `fused ${fused.fusedLoops} loops ${fused.loopMBPerStep} MB (arena ${fused.arenaMB} MB), wall ${fused.wallMs.toFixed(2)} ms (min ${fused.wallMsMin.toFixed(2)}), cpu ${fused.cpuMs.toFixed(2)} ms; ` +
       `ratio wall ${(fused.wallMs / plain.wallMs).toFixed(3)}, cpu ${(fused.cpuMs / plain.cpuMs).toFixed(3)}; outputs bitwise equal: ${bitwise} (max rel. diff ${maxRelDiff.toExponential(1)})`,
   );
   return {

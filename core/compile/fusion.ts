@@ -155,18 +155,31 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
   const lastUse = (v: Var): number =>
     Math.max(-1, ...(consumers.get(v) ?? []).map((c) => (isReshape(c) || inlineBroadcast(c) ? lastUse(c.out) : (index.get(c) as number))));
   /**
-   * Whether v is cheap to recompute in each consumer: at most rematOps elementwise ops (no leading sum: a broadcast
-   * reads it periodically), reading only values that live to v's last use anyway or whose lives grow only across
-   * other loops, never across an unfusable step's buffers.
+   * Whether v is cheap to recompute in each consumer: at most rematOps elementwise ops (a leading sum only where no
+   * broadcast reads v periodically), reading only values that live to v's last use anyway or whose lives grow only
+   * across other loops, never across an unfusable step's buffers.
    */
   const recomputable = (v: Var): boolean => {
     const limit = options.rematOps ?? 0;
     if (!limit) return false;
+    const periodic = (consumers.get(v) ?? []).some(expands);
     let ops = 0;
     const leaves: Var[] = [];
     const walk = (u: Var): boolean => {
       const e = producer.get(u) as Eqn;
-      if (leadingSumBlocks(e)) return false;
+      const blocks = leadingSumBlocks(e);
+      if (blocks) {
+        // the blocks' adds, and each block's value computed anew
+        if (periodic) return false;
+        ops += blocks - 1;
+        const x = e.inputs[0];
+        if (!(x instanceof Var) || !inlined(x)) {
+          if (x instanceof Var) leaves.push(x);
+          return ops <= limit;
+        }
+        for (let b = 0; b < blocks; b++) if (!walk(x)) return false;
+        return ops <= limit;
+      }
       if (!inlineBroadcast(e) && !isReshape(e)) ops++;
       for (const a of e.inputs) {
         if (!(a instanceof Var)) continue;

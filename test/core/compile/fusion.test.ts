@@ -110,6 +110,32 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     for (const loops of ['wasm', 'js'] as const) expect(run(f, xs, loops, false), loops).to.deep.equal(want);
   });
 
+  it('a sum over directions read by two loops is recomputed in each, but stored where a broadcast would read it', () => {
+    const f =
+      (tile: boolean) =>
+      (z1: fx.Tensor, y: fx.Tensor, w: fx.Tensor): fx.Tensor[] => {
+        const [N, C] = y.shape;
+        const s = fx.sum(fx.reshape(fx.square(z1), [2, N, C]), 0);
+        const b = fx.matmul(fx.mul(s, y), w); // an unfusable step; z1 is read after it anyway
+        const out = [fx.add(fx.mul(s, b), fx.sum(z1))];
+        if (tile) out.push(fx.mul(fx.reshape(fx.broadcastTo(fx.reshape(s, [1, N, C]), [2, N, C]), [2 * N, C]), z1));
+        return out;
+      };
+    const avals = [
+      { shape: [32, 8], dtype: 'f32' as const },
+      { shape: [16, 8], dtype: 'f32' as const },
+      { shape: [8, 8], dtype: 'f32' as const },
+    ];
+    const sumStored = (tile: boolean) =>
+      planFusion(fx.makeGraph(f(tile), avals), true, WASM_FUSION).steps.some(
+        (st) => st.eqn.prim === 'reduce_sum' && st.eqn.out.shape.length === 2,
+      );
+    expect(sumStored(false)).to.equal(false);
+    expect(sumStored(true)).to.equal(true); // the tiled product reads it periodically
+    const xs = avals.map((a, i) => fx.random.normal(30 + i, [...a.shape]));
+    for (const tile of [false, true]) expect(run(f(tile), xs, 'wasm', false)).to.deep.equal(run(f(tile), xs, 'wasm', true));
+  });
+
   it('a value whose input would otherwise be freed earlier is stored (no lifetime grows)', () => {
     // a is last read by d; d is read again after a matmul: recomputing d there would keep a alive
     const f = (a: fx.Tensor, w: fx.Tensor) => {
