@@ -7,6 +7,8 @@ import { pinnYaml, quadraticFactory, rejectedAt, sinks, tempDir, writeConfig } f
 
 const sim = (extra: string): string =>
   `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
+const mpmLoco = (extra: string): string =>
+  `kind: simulation\nname: m\nsimulator: { type: mpm, robot: { body: walker, origin: [0.1, 0.1], actuation_strength: 4 } }\ncontroller: { type: mlp }\ntask: { type: locomotion, goal_range: [0, 0.1], horizon: 10 }\n${extra}`;
 const op = (extra: string): string =>
   `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;
 
@@ -185,11 +187,36 @@ const cases: [string, string, string, string][] = [
     'expected [min, max] with max > min, got [0.2, 0.1]',
   ],
   [
-    'locomotion on the MPM simulator',
-    sim('').replace('type: mass-spring', 'type: mpm').replace('type: walk, horizon: 10', 'type: locomotion, goal_range: [0, 1]'),
+    'walk on the MPM simulator',
+    sim('').replace('type: mass-spring', 'type: mpm'),
     'task.type:',
-    "expected a task for simulator 'mpm' (target or learn_material), got 'locomotion'",
+    "expected a task for simulator 'mpm' (locomotion, target, learn_material), got 'walk'",
   ],
+  [
+    'MPM locomotion with truncated backpropagation',
+    mpmLoco('training: { truncate_every: 10 }'),
+    'training.truncate_every:',
+    'not implemented for the MPM robot of task locomotion',
+  ],
+  [
+    'MPM robot with a bad actuator group',
+    mpmLoco('').replace('body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: -2 }]'),
+    'simulator.robot.body',
+    'expected',
+  ],
+  [
+    'MPM robot without actuation',
+    mpmLoco('').replace('actuation_strength: 4', 'actuation_strength: 0'),
+    'simulator.robot.actuation_strength:',
+    'expected',
+  ],
+  [
+    'MPM robot outside the grid',
+    mpmLoco('').replace('origin: [0.1, 0.1]', 'origin: [0.8, 0.1]'),
+    'simulator.robot:',
+    "outside the grid's interior",
+  ],
+  ['misspelt MPM robot key', mpmLoco('').replace('body: walker', 'bdy: walker'), 'simulator.robot.bdy:', "did you mean 'body'?"],
   [
     'unknown locomotion goal',
     sim('').replace('type: walk, horizon: 10', 'type: locomotion, goal: swimming, goal_range: [0, 1]'),
@@ -203,7 +230,7 @@ const cases: [string, string, string, string][] = [
       .replace('type: mass-spring', 'type: mpm')
       .replace('type: walk, horizon: 10', 'type: target, target: [0.5, 0.5]'),
     'controller:',
-    'a controller drives a mass-spring robot',
+    'a controller drives a mass-spring robot or the MPM robot of task locomotion',
   ],
   ['zero controller width', sim('controller: { type: mlp, hidden: 0 }'), 'controller.hidden:', 'expected'],
   [
