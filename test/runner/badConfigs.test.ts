@@ -9,6 +9,13 @@ const sim = (extra: string): string =>
   `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
 const mpmLoco = (extra: string): string =>
   `kind: simulation\nname: m\nsimulator: { type: mpm, robot: { body: walker, origin: [0.1, 0.1], actuation_strength: 4 } }\ncontroller: { type: mlp }\ntask: { type: locomotion, goal_range: [0, 0.1], horizon: 10 }\n${extra}`;
+// simulator.robot variants of a valid MPM locomotion config: [description, replaced, by, key path, message]
+const robotVariants: [string, string, string, string, string][] = [
+  ['bad actuator group', 'body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: -2 }]', 'simulator.robot.body', 'expected'],
+  ['no actuation', 'actuation_strength: 4', 'actuation_strength: 0', 'simulator.robot.actuation_strength:', 'expected'],
+  ['outside the grid', 'origin: [0.1, 0.1]', 'origin: [0.8, 0.1]', 'simulator.robot:', "outside the grid's interior"],
+  ['misspelt key', 'body: walker', 'bdy: walker', 'simulator.robot.bdy:', "did you mean 'body'?"],
+];
 const op = (extra: string): string =>
   `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;
 
@@ -199,25 +206,6 @@ const cases: [string, string, string, string][] = [
     'not implemented for the MPM robot of task locomotion',
   ],
   [
-    'MPM robot with a bad actuator group',
-    mpmLoco('').replace('body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: -2 }]'),
-    'simulator.robot.body',
-    'expected',
-  ],
-  [
-    'MPM robot without actuation',
-    mpmLoco('').replace('actuation_strength: 4', 'actuation_strength: 0'),
-    'simulator.robot.actuation_strength:',
-    'expected',
-  ],
-  [
-    'MPM robot outside the grid',
-    mpmLoco('').replace('origin: [0.1, 0.1]', 'origin: [0.8, 0.1]'),
-    'simulator.robot:',
-    "outside the grid's interior",
-  ],
-  ['misspelt MPM robot key', mpmLoco('').replace('body: walker', 'bdy: walker'), 'simulator.robot.bdy:', "did you mean 'body'?"],
-  [
     'unknown locomotion goal',
     sim('').replace('type: walk, horizon: 10', 'type: locomotion, goal: swimming, goal_range: [0, 1]'),
     'task.goal:',
@@ -267,6 +255,12 @@ const cases: [string, string, string, string][] = [
   ],
   ['YAML syntax error', 'kind: pinn\nname: [unclosed', 'config.yaml:', 'invalid YAML'],
   ['duplicate key', pinnYaml(['seed: 4']), 'config.yaml:', 'invalid YAML'],
+  ...robotVariants.map(([what, from, to, path, message]): [string, string, string, string] => [
+    `MPM robot: ${what}`,
+    mpmLoco('').replace(from, to),
+    path,
+    message,
+  ]),
 ];
 
 describe('runner: invalid configs exit 2 naming the key path', () => {
