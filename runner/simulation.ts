@@ -24,6 +24,9 @@ import {
   mpmRobotFrames,
   type LocomotionEvaluation,
   type MpmRobot,
+  type RobotRect,
+  robotExtent,
+  robotGroups,
   type MpmMaterial,
   type MpmOptions,
   type LocomotionGoals,
@@ -35,6 +38,7 @@ import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js
 import type { Trainer, TrainerContext } from './trainer.js';
 import type { Tensor } from '../core/index.js';
 import { checkBoxInGrid, checkLearnMaterialConfig, learnMaterialTrainer } from './learnMaterial.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Steps per jitted segment of a mass-spring rollout: 'all' keeps every state (one-step segments), 'sqrt' keeps
@@ -175,10 +179,14 @@ function analyticMpmOptions(sc: MpmSimulatorConfig, material: MpmMaterial): Omit
   return { nGrid: sc.n_grid, dt: sc.dt, E: sc.E, nu: sc.nu, material, density: sc.density, gravity: sc.gravity, boundary: sc.boundary };
 }
 
+const robotRects = (sc: MpmSimulatorConfig): RobotRect[] => (sc.robot.body === 'walker' ? difftaichiWalker() : sc.robot.body);
+
+/** Most particles of an MPM robot (every environment simulates them all, every step). */
+const MAX_ROBOT_PARTICLES = 100_000;
+
 /** The particles and actuator groups of simulator.robot. */
 function mpmRobot(sc: MpmSimulatorConfig): MpmRobot {
-  const r = sc.robot;
-  return buildMpmRobot(r.body === 'walker' ? difftaichiWalker() : r.body, sc.n_grid, r.origin, r.scale);
+  return buildMpmRobot(robotRects(sc), sc.n_grid, sc.robot.origin, sc.robot.scale);
 }
 
 /** The MPM robot of task locomotion and its controller from the config. */
@@ -238,14 +246,19 @@ export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext =
   if (sc.type !== 'mpm') return;
   if (c.task.type === 'learn_material') return checkLearnMaterialConfig(c, ctx);
   if (c.task.type === 'locomotion') {
-    const robot = mpmRobot(sc);
-    const lo = [Infinity, Infinity];
-    const hi = [-Infinity, -Infinity];
-    robot.positions.forEach((v, i) => {
-      lo[i % 2] = Math.min(lo[i % 2], v);
-      hi[i % 2] = Math.max(hi[i % 2], v);
-    });
-    return checkBoxInGrid('simulator.robot', 'the robot', lo, hi, sc.n_grid, 'move robot.origin or lower robot.scale');
+    const r = sc.robot;
+    try {
+      robotGroups(robotRects(sc));
+    } catch (e) {
+      throw new ConfigError(`simulator.robot.body: ${(e as Error).message}`);
+    }
+    const { lo, hi, particles } = robotExtent(robotRects(sc), sc.n_grid, r.origin, r.scale);
+    checkBoxInGrid('simulator.robot', 'the robot', lo, hi, sc.n_grid, 'move robot.origin or lower robot.scale');
+    if (particles > MAX_ROBOT_PARTICLES)
+      throw new ConfigError(
+        `simulator.robot: the robot has ${particles} particles at n_grid ${sc.n_grid}, more than ${MAX_ROBOT_PARTICLES} (lower robot.scale or n_grid)`,
+      );
+    return;
   }
   const { origin, size } = sc.block;
   checkBoxInGrid(

@@ -76,6 +76,8 @@ export {
   MpmLocomotion,
   buildMpmRobot,
   difftaichiWalker,
+  robotExtent,
+  robotGroups,
   type MpmRobot,
   type RobotRect,
   type MpmControllerOptions,

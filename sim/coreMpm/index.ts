@@ -8,7 +8,7 @@ export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions }
 export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';
 export { bodyParticles, blockParticles2D, type Body2D, type Particles2D } from './bodies.js';
 export { GridSegments, MpmSegments, mpmSegment } from './segments.js';
-export { buildMpmRobot, difftaichiWalker, type MpmRobot, type RobotRect } from './robot.js';
+export { buildMpmRobot, difftaichiWalker, rectLattice, robotExtent, robotGroups, type MpmRobot, type RobotRect } from './robot.js';
 export { MpmRobotProgram, MpmRobotSegments, type MpmControllerOptions, type MpmRobotSimOptions } from './controlled.js';
 export { MpmLocomotion } from './locomotion.js';
 export {

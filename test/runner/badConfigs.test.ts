@@ -15,6 +15,15 @@ const robotVariants: [string, string, string, string, string][] = [
   ['no actuation', 'actuation_strength: 4', 'actuation_strength: 0', 'simulator.robot.actuation_strength:', 'expected'],
   ['outside the grid', 'origin: [0.1, 0.1]', 'origin: [0.8, 0.1]', 'simulator.robot:', "outside the grid's interior"],
   ['misspelt key', 'body: walker', 'bdy: walker', 'simulator.robot.bdy:', "did you mean 'body'?"],
+  [
+    'group gap',
+    'body: walker',
+    'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: 5 }]',
+    'simulator.robot.body:',
+    'actuator group 0 has no rectangle',
+  ],
+  ['no actuated part', 'body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1 }]', 'simulator.robot.body:', 'no rectangle is actuated'],
+  ['too many particles', 'type: mpm,', 'type: mpm, n_grid: 4000,', 'simulator.robot:', 'more than 100000'],
 ];
 const op = (extra: string): string =>
   `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;

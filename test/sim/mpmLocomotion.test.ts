@@ -104,6 +104,7 @@ describe('sim/coreMpm controlled robot and locomotion (batched, f64)', () => {
   it('rejects bad robots, controllers and missing goals', () => {
     expect(() => buildMpmRobot([], 16, [0.3, 0.3])).to.throw(/at least one rectangle/);
     expect(() => buildMpmRobot([{ x: 0, y: 0, w: 0.1, h: 0.1, group: 1 }], 16, [0.3, 0.3])).to.throw(/group 0 has no rectangle/);
+    expect(() => buildMpmRobot([{ x: 0, y: 0, w: 0.1, h: 0.1, group: -1 }], 16, [0.3, 0.3])).to.throw(/no rectangle is actuated/);
     expect(() => buildMpmRobot([{ x: 0, y: 0, w: 0, h: 0.1, group: 0 }], 16, [0.3, 0.3])).to.throw(/w, h > 0/);
     const robot = buildMpmRobot(rects, 16, [0.35, 0.19]);
     expect(() => new MpmRobotProgram(robot, { nGrid: 16 }, { nHidden: 4, nSin: 2, omega: 20 })).to.throw(/actuationStrength must be > 0/);
