@@ -2,8 +2,8 @@
  * configs/mpm-locomotion.yaml as the runner trains it (the same trainer, no outputs): the held-out goal distance and
  * success rate of the untrained controller and after every logged step, wall and CPU time per training step, and the
  * machine's load (2 shared cores: timings under load are upper bounds; the held-out figures do not depend on it).
- * Run: npx tsx bench/mpmLocomotion.ts [--steps N] [--write]   (--write rewrites bench/results-mpm-locomotion.json and
- * bench/results-mpm-locomotion.md)
+ * Run: npx tsx bench/mpmLocomotion.ts [--quick | --steps N] [--write]   (--quick: 20 steps; --write rewrites
+ * bench/results-mpmLocomotion.json and bench/results-mpm-locomotion.md; `npm run bench` runs it with --quick)
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -17,7 +17,7 @@ import { WRITE_FLAG, writeResults } from './results.js';
 const configPath = fileURLToPath(new URL('../configs/mpm-locomotion.yaml', import.meta.url));
 const config = loadConfig(configPath) as SimulationConfig;
 const at = process.argv.indexOf('--steps');
-const steps = at > 0 ? Number(process.argv[at + 1]) : config.training.steps;
+const steps = at > 0 ? Number(process.argv[at + 1]) : process.argv.includes('--quick') ? 20 : config.training.steps;
 if (!(Number.isInteger(steps) && steps > 0))
   throw new Error(`bench/mpmLocomotion: --steps must be a positive integer, got ${process.argv[at + 1]}`);
 const every = config.training.log_every;
@@ -78,7 +78,7 @@ const meta = {
   cpu_s: last.cpuS,
   rows,
 };
-writeResults('mpm-locomotion', meta);
+writeResults('mpmLocomotion', meta);
 if (process.argv.includes(WRITE_FLAG)) {
   const table = mdTable(
     ['step', 'held-out goal distance', 'success rate', 'training loss', 'wall s (cumulative)', 'CPU s', 'load avg (1 min)'],
