@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../runner/config.js';
 import type { SimulationConfig } from '../runner/schema.js';
 import { createSimulationTrainer } from '../runner/simulation.js';
+import { LocomotionGoals } from '../sim/locomotionGoals.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 
@@ -64,13 +65,25 @@ for (let s = 1; s <= steps; s++) {
   const m = trainer.trainStep();
   if (s % every === 0 || s === steps) log(s, m.loss);
 }
+// what a goal-blind controller could reach at best on the held-out goals: one speed for all, the median goal
+const task = config.task;
+if (task.type !== 'locomotion') throw new Error('bench/mpmLocomotion: expected task locomotion');
+const held = new LocomotionGoals(
+  { goal: task.goal, range: task.goal_range, horizon: task.horizon, envs: task.envs, evalGoals: task.eval_goals, tolerance: 1, seed: 0 },
+  config.simulator.dt,
+)
+  .evaluationGoals()
+  .sort();
+const median = held.length % 2 ? held[(held.length - 1) / 2] : (held[held.length / 2 - 1] + held[held.length / 2]) / 2;
+const goalBlind = held.reduce((a, g) => a + Math.abs(g - median), 0) / held.length;
 const first = rows[0];
 const last = rows[rows.length - 1];
 const meta = {
   config: 'configs/mpm-locomotion.yaml',
   steps,
-  envs: config.task.type === 'locomotion' ? config.task.envs : 0,
-  horizon: config.task.type === 'locomotion' ? config.task.horizon : 0,
+  envs: task.envs,
+  horizon: task.horizon,
+  goal_blind_best: goalBlind,
   date: new Date().toISOString(),
   untrained: { goal_distance: first.goalDistance, success_rate: first.successRate },
   trained: { goal_distance: last.goalDistance, success_rate: last.successRate },
@@ -101,7 +114,8 @@ if (process.argv.includes(WRITE_FLAG)) {
     'jobs, so wall times are upper bounds (see the load column). Goals are target mean x velocities over the episode',
     '(distance = velocity x horizon x dt); the goal distance is the mean |achieved - goal| over the held-out goals.',
     '',
-    `Held-out goal distance: untrained ${first.goalDistance.toFixed(4)}, trained ${last.goalDistance.toFixed(4)} (success rate ${first.successRate.toFixed(3)} -> ${last.successRate.toFixed(3)}).`,
+    `Held-out goal distance: untrained ${first.goalDistance.toFixed(4)}, trained ${last.goalDistance.toFixed(4)} (success rate ${first.successRate.toFixed(3)} -> ${last.successRate.toFixed(3)});`,
+    `the best a goal-blind controller could do (one speed, the median goal, for every goal) is ${goalBlind.toFixed(4)}.`,
     '',
     table,
     '',
