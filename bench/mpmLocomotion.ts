@@ -71,6 +71,7 @@ if (task.type !== 'locomotion') throw new Error('bench/mpmLocomotion: expected t
 const held = new LocomotionGoals(
   { goal: task.goal, range: task.goal_range, horizon: task.horizon, envs: task.envs, evalGoals: task.eval_goals, tolerance: 1, seed: 0 },
   config.simulator.dt,
+  'f64',
 )
   .evaluationGoals()
   .sort();

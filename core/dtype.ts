@@ -2,6 +2,7 @@
 export type DType = 'f32' | 'f64' | 'i32';
 export type TypedArray = Float32Array | Float64Array | Int32Array;
 export type FloatArray = Float32Array | Float64Array;
+export type FloatDType = 'f32' | 'f64';
 
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {

@@ -66,7 +66,7 @@ export { withPointInputs, type PointCoefficient } from './coefficients.js';
 export { HEAVISIDE_AT_ZERO } from './branches.js';
 export { flattenTree, unflattenTree, treeSize, type FlatVec } from '../nn/flat.js';
 export { column } from './transforms.js';
-export { outputTransform, rawOutputName, type OutputTransformScope } from './outputTransform.js';
+export { inputFeatures, outputTransform, rawOutputName, type InputFeatures, type OutputTransformScope } from './outputTransform.js';
 export { trainerNetwork } from './network.js';
 export * as problems from './problems.js';
 export { findPackageRoot, PACKAGE_DATA_DIR } from './packageData.js';

@@ -30,7 +30,15 @@ export interface NetOptions {
   periodic?: Readonly<Record<string, number | { period: number; harmonics?: number }>>;
 }
 
-export function trainerNetwork(net: NetOptions = {}, coords: readonly string[], outDim: number, seed: number, dtype: DType): Network {
+/** The network on the coordinates, plus `extraInputs` columns after them (ProblemSpec.features). */
+export function trainerNetwork(
+  net: NetOptions = {},
+  coords: readonly string[],
+  outDim: number,
+  seed: number,
+  dtype: DType,
+  extraInputs = 0,
+): Network {
   const periodic = Object.entries(net.periodic ?? {}).map(([name, p]) => {
     const axis = coords.indexOf(name);
     if (axis < 0) throw new Error(`net.periodic.${name}: unknown coordinate '${name}'; coordinates are ${coords.join(', ')}`);
@@ -47,7 +55,7 @@ export function trainerNetwork(net: NetOptions = {}, coords: readonly string[], 
       weightFactorization: net.weightFactorization,
       periodic,
     },
-    coords.length,
+    coords.length + extraInputs,
     outDim,
     { seed: net.seed ?? seed, dtype, label: 'net' },
   );

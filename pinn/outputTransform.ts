@@ -1,10 +1,11 @@
-// Hard constraints from expressions (DeepXDE's apply_output_transform): per field, a mathjs expression in
-// the coordinates, the raw network outputs N_<field>, constants and pi, compiled once by pinn/expr.ts into
-// tensor ops. The result is a ProblemSpec.transform, so every derivative goes through it.
+// Expressions around the network, compiled once by pinn/expr.ts into tensor ops, so every derivative goes
+// through them: hard constraints (DeepXDE's apply_output_transform: per field, an expression in the
+// coordinates, the raw network outputs N_<field>, constants and pi; a ProblemSpec.transform) and input
+// features (expressions in the coordinates appended to the network's inputs; a ProblemSpec.features).
 import type { Tensor } from '../core/tensor.js';
 import * as ops from '../core/ops.js';
 import type { DType } from '../core/dtype.js';
-import { compileEquation, ExprError, splitEquation, type ExprScope } from './expr.js';
+import { compileEquation, ExprError, splitEquation } from './expr.js';
 import type { FieldContext } from './context.js';
 
 export interface OutputTransformScope {
@@ -69,6 +70,21 @@ class ColumnsContext implements FieldContext {
   }
 }
 
+/** One expression of `scope` compiled, with a dry run on a dummy row that surfaces run-time errors. */
+function compileColumn(src: string, scope: OutputTransformScope, where: string, what: string): (c: FieldContext) => Tensor {
+  if (typeof src !== 'string' || !src.trim()) throw new ExprError(`${where}: expected an expression string, got ${JSON.stringify(src)}`);
+  if (splitEquation(src)[1] !== null) throw new ExprError(`${where}: expected an expression for ${what} (no '='), got '${src}'`);
+  const f = compileEquation(
+    src,
+    { coords: scope.coords, fields: scope.fields.map(rawOutputName), timeIndex: -1, constants: scope.constants ?? {} },
+    where,
+  );
+  // one evaluation on a dummy row surfaces what only shows at run time (derivatives, constants)
+  const half = (k: number): Tensor => ops.broadcastTo(ops.scalar(0.5, 'f64'), [1, k]);
+  f(new ColumnsContext(scope, half(scope.coords.length), half(Math.max(scope.fields.length, 1)), where));
+  return f;
+}
+
 /**
  * `{ u: 'x*(1-x)*N_u + sin(pi*x)' }` -> transform(x [N, d], out [N, fields]) -> [N, fields]; fields not listed pass
  * through. Errors (ExprError) name `${label}.<field>`: unknown fields, symbols, derivatives.
@@ -78,25 +94,12 @@ export function outputTransform(
   scope: OutputTransformScope,
   label = 'output_transform',
 ): (x: Tensor, out: Tensor) => Tensor {
-  const exprScope: ExprScope = {
-    coords: scope.coords,
-    fields: scope.fields.map(rawOutputName),
-    timeIndex: -1,
-    constants: scope.constants ?? {},
-  };
   const compiled = new Map<number, (c: FieldContext) => Tensor>();
   for (const [field, src] of Object.entries(exprs)) {
     const j = scope.fields.indexOf(field);
     const where = `${label}.${field}`;
     if (j < 0) throw new ExprError(`${where}: unknown field '${field}'; fields are ${scope.fields.join(', ')}`);
-    if (typeof src !== 'string' || !src.trim()) throw new ExprError(`${where}: expected an expression string, got ${JSON.stringify(src)}`);
-    if (splitEquation(src)[1] !== null) throw new ExprError(`${where}: expected an expression for ${field} (no '='), got '${src}'`);
-    const f = compileEquation(src, exprScope, where);
-    // one evaluation on a dummy row surfaces what only shows at run time (derivatives, constants)
-    const d = scope.coords.length;
-    const k = scope.fields.length;
-    f(new ColumnsContext(scope, ops.broadcastTo(ops.scalar(0.5, 'f64'), [1, d]), ops.broadcastTo(ops.scalar(0.5, 'f64'), [1, k]), where));
-    compiled.set(j, f);
+    compiled.set(j, compileColumn(src, scope, where, field));
   }
   const k = scope.fields.length;
   return (x, out) => {
@@ -106,5 +109,35 @@ export function outputTransform(
       return f ? ops.reshape(f(c), [c.n, 1]) : ops.sliceAxis(out, 1, j, j + 1);
     });
     return cols.length === 1 ? cols[0] : ops.concat(cols, 1);
+  };
+}
+
+/** Input features: names in order and the map x [N, d] -> [N, names.length] appended to the network's inputs. */
+export interface InputFeatures {
+  names: readonly string[];
+  map: (x: Tensor) => Tensor;
+}
+
+/**
+ * `{ d: 'sqrt(x^2 + y^2) - 0.5' }` -> extra network inputs computed from the coordinates (and constants), e.g.
+ * distances to boundary pieces, so a solution shaped by the geometry is simple in the network's inputs. Errors
+ * (ExprError) name `${label}.<name>`: unknown symbols, raw outputs or derivatives.
+ */
+export function inputFeatures(
+  exprs: Readonly<Record<string, string>>,
+  scope: Omit<OutputTransformScope, 'fields'>,
+  label = 'input_features',
+): InputFeatures {
+  const s: OutputTransformScope = { ...scope, fields: [] };
+  const names = Object.keys(exprs);
+  if (!names.length) throw new ExprError(`${label}: expected at least one feature`);
+  const compiled = names.map((name) => compileColumn(exprs[name], s, `${label}.${name}`, `feature '${name}'`));
+  return {
+    names,
+    map: (x) => {
+      const c = new ColumnsContext(s, x, x, label);
+      const cols = compiled.map((f) => ops.reshape(ops.broadcastTo(f(c), [c.n]), [c.n, 1]));
+      return cols.length === 1 ? cols[0] : ops.concat(cols, 1);
+    },
   };
 }

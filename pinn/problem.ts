@@ -19,6 +19,7 @@ import {
   type ExprScope,
 } from './expr.js';
 import { attachCoefficients, type PointCoefficient } from './coefficients.js';
+import type { InputFeatures } from './outputTransform.js';
 
 /** A value on points: a constant, a mathjs expression (coordinates, fields, constants), or a function of the context. */
 export type ValueSpec = number | string | FieldFn;
@@ -131,6 +132,8 @@ export interface ProblemSpec {
   conditions?: readonly ConditionSpec[];
   /** hard constraints: u = transform(x [N,d], netOut [N,fields]) -> [N,fields] */
   transform?: (x: Tensor, out: Tensor) => Tensor;
+  /** extra network inputs computed from the coordinates (pinn/outputTransform.ts inputFeatures), appended to x */
+  features?: InputFeatures;
   /** exact solution per field (expressions in the coordinates, or functions of a point) */
   exact?: Readonly<Record<string, string | ((p: Float64Array) => number)>>;
   reference?: ReferenceSet;

@@ -196,7 +196,7 @@ export class PinnTrainer implements Trainer {
     this.dtype = options.dtype ?? 'f32';
     if (this.dtype !== 'f32' && this.dtype !== 'f64') throw new Error(`dtype: expected 'f32' or 'f64', got '${String(this.dtype)}'`);
     this.seed = options.seed ?? 0;
-    this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype);
+    this.net = trainerNetwork(options.net, ps.coords, ps.fields.length, this.seed, this.dtype, ps.features?.names.length ?? 0);
     const unknowns: Record<string, Tensor> = {};
     for (const [k, v] of Object.entries(ps.unknowns ?? {})) unknowns[k] = tensor([v / this.unknownScale(k)], [], this.dtype);
     this.current = { net: this.net.params, unknowns };
@@ -344,11 +344,11 @@ export class PinnTrainer implements Trainer {
     return this.lossNames.slice();
   }
 
-  /** Row-wise network with the output transform: [N, d] -> [N, fields]. */
+  /** Row-wise network with the input features and the output transform: [N, d] -> [N, fields]. */
   private netFn(p: Params): (x: Tensor) => Tensor {
-    const tr = this.problem.spec.transform;
+    const { transform: tr, features } = this.problem.spec;
     return (x) => {
-      const y = this.net.apply(p.net, x);
+      const y = this.net.apply(p.net, features ? ops.concat([x, features.map(x)], 1) : x);
       return tr ? tr(x, y) : y;
     };
   }

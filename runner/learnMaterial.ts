@@ -1,6 +1,7 @@
 // kind: simulation, task learn_material: the neural constitutive law of simulator.material ({ type: neural }) trained
 // through the differentiable core MPM on observed particle trajectories (generated from a ground-truth material, or
 // read from a file), scored on held-out trajectories over a longer horizon; frames of every rollout and its truth.
+import type { FloatDType } from '../core/dtype.js';
 import { resolve } from 'node:path';
 import * as fx from '../core/index.js';
 import type { Tensor } from '../core/index.js';
@@ -173,7 +174,8 @@ function predictionFrames(pr: Prediction, every: number, frameEvery: number): { 
   return { predicted, truth };
 }
 
-export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer {
+/** `dtype`: the learned law's simulators' float type (f32 on the gpu backend; runner/simulation.ts). */
+export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext, dtype: FloatDType = 'f64'): SimulationTrainer {
   const { sc, task } = parts(c);
   const m = sc.material;
   if (typeof m !== 'object') throw new Error('learn_material: expected a neural material (the schema requires one)');
@@ -192,6 +194,7 @@ export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext): 
     train: data.train,
     test: data.test,
     truncateEvery: c.training.truncate_every,
+    dtype,
   });
   const theta0 = learn.init();
   // the untrained law's scores, the reference the trained ones are read against (fixed: computed once)

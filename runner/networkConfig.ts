@@ -3,7 +3,7 @@
 // translation to TrainerOptions.net and ProblemSpec.transform.
 import { z } from 'zod';
 import { NETWORK_TYPES, INIT_KINDS } from '../nn/index.js';
-import { outputTransform, ExprError, type NetOptions, type ProblemSpec } from '../pinn/index.js';
+import { inputFeatures, outputTransform, ExprError, type NetOptions, type ProblemSpec } from '../pinn/index.js';
 import { ConfigError } from './errors.js';
 
 const positive = z.number().positive().refine(Number.isFinite, 'expected a finite number');
@@ -67,6 +67,13 @@ export const networkShape = {
     .optional()
     .describe('Hard constraints: field -> expression in the coordinates, N_<field> (raw outputs) and constants.')
     .meta({ examples: [{ u: 'x*(1-x)*N_u' }] }),
+  input_features: z
+    .record(name, z.string().min(1))
+    .optional()
+    .describe(
+      'Extra network inputs: name -> expression in the coordinates and constants (e.g. the distance to a boundary piece), appended to the coordinates; derivatives go through them.',
+    )
+    .meta({ examples: [{ d: 'sqrt(x^2 + y^2) - 0.5' }] }),
 };
 
 type NetworkConfig = {
@@ -79,6 +86,7 @@ type NetworkConfig = {
   weight_factorization?: { mu: number; sigma: number };
   periodic?: Record<string, number | { period: number; harmonics: number }>;
   output_transform?: Record<string, string>;
+  input_features?: Record<string, string>;
 };
 
 /** Cross-field rules of `network:` (keys name coordinates / fields, widths fit the architecture). */
@@ -126,16 +134,30 @@ export function netOptions(n: NetworkConfig, seed: number): NetOptions {
   };
 }
 
+/** Runs an expression compile; its ExprErrors (which name the key) become ConfigErrors (exit 2). */
+function compiled<T>(compile: () => T): T {
+  try {
+    return compile();
+  } catch (e) {
+    if (e instanceof ExprError) throw new ConfigError(e.message);
+    throw e;
+  }
+}
+
 /** ProblemSpec.transform from `network.output_transform`, or undefined; expression errors are ConfigErrors. */
 export function configTransform(
   n: NetworkConfig,
   scope: { coords: readonly string[]; fields: readonly string[]; constants: Record<string, number> },
 ): ProblemSpec['transform'] {
-  if (!n.output_transform) return undefined;
-  try {
-    return outputTransform(n.output_transform, scope, 'network.output_transform');
-  } catch (e) {
-    if (e instanceof ExprError) throw new ConfigError(e.message);
-    throw e;
-  }
+  const exprs = n.output_transform;
+  return exprs && compiled(() => outputTransform(exprs, scope, 'network.output_transform'));
+}
+
+/** ProblemSpec.features from `network.input_features`, or undefined; expression errors are ConfigErrors. */
+export function configFeatures(
+  n: NetworkConfig,
+  scope: { coords: readonly string[]; constants: Record<string, number> },
+): ProblemSpec['features'] {
+  const exprs = n.input_features;
+  return exprs && compiled(() => inputFeatures(exprs, scope, 'network.input_features'));
 }

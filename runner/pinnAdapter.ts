@@ -17,7 +17,7 @@ import { ConfigError } from './errors.js';
 import { loadAnchors } from './anchors.js';
 import { buildDomain } from './geometry.js';
 import { optimizerOptions } from './optimizer.js';
-import { configTransform, netOptions } from './networkConfig.js';
+import { configFeatures, configTransform, netOptions } from './networkConfig.js';
 import { loadPointSet, type PointSet } from './reference.js';
 import { pdeFromConfig } from './pdeEntries.js';
 import { defaultCoords, spaceDim, type ConditionConfig, type PinnConfig } from './schema.js';
@@ -210,6 +210,7 @@ export function pinnProblem(c: PinnConfig, ctx: TrainerContext): { spec: Problem
     reference: refCfg ? reference() : undefined,
     coefficients,
     transform: configTransform(c.network, { coords, fields, constants: c.constants }),
+    features: configFeatures(c.network, { coords, constants: c.constants }),
   };
   const t = c.training;
   const options: TrainerOptions = {

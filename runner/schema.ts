@@ -184,7 +184,8 @@ const common = {
     .describe(
       'Compute backend; --backend overrides. auto: wasm (webgpu only when named: the trainers step synchronously). ' +
         'webgpu (WGSL compute shaders) needs a WebGPU adapter, in Node from the webgpu package; for now a run on it exits 2 ' +
-        'saying what is missing (no adapter, or the trainers, which do not run on webgpu yet).',
+        'saying what is missing (no adapter, or the trainers, which do not run on webgpu yet). gpu (gpu.js kernels, f32): ' +
+        'kind simulation builds its simulators in f32 there.',
     ),
 };
 const dtype = dtypeEnum.default('f32').describe('Floating-point type of training.');

@@ -33,6 +33,8 @@ import {
   type LocomotionOptions,
   type SimFrame,
 } from '../sim/index.js';
+import { getBackend } from '../core/index.js';
+import type { FloatDType } from '../core/dtype.js';
 import type { SimulationConfig } from './schema.js';
 import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js';
 import type { Trainer, TrainerContext } from './trainer.js';
@@ -47,6 +49,12 @@ import { ConfigError } from './errors.js';
 function segmentLength(horizon: number, checkpointing: 'all' | 'sqrt'): number {
   return checkpointing === 'all' ? 1 : Math.max(1, Math.ceil(Math.sqrt(horizon)));
 }
+
+/**
+ * The simulators' float type: f32 on the gpu backend (its device dtype: f64 values would run on its host loops, one
+ * primitive at a time), f64 elsewhere.
+ */
+const simDtype = (): FloatDType => (getBackend() === 'gpu' ? 'f32' : 'f64');
 
 /** The mass-spring robot and its controller from the config (controller.* over the simulator's controller keys). */
 function massSpringProgram(c: SimulationConfig, nGoal: number): MassSpringProgram {
@@ -71,6 +79,7 @@ function massSpringProgram(c: SimulationConfig, nGoal: number): MassSpringProgra
       nSin: ctrl?.n_sin ?? sc.n_sin,
       omega: ctrl?.omega ?? sc.omega,
       nHidden: ctrl?.hidden ?? sc.n_hidden,
+      dtype: simDtype(),
     },
     nGoal,
   );
@@ -197,7 +206,7 @@ function mpmRobotProgram(c: SimulationConfig): MpmRobotProgram {
   const ctrl = c.controller;
   return new MpmRobotProgram(
     mpmRobot(sc),
-    { ...analyticMpmOptions(sc, sc.material), actuationStrength: sc.robot.actuation_strength },
+    { ...analyticMpmOptions(sc, sc.material), actuationStrength: sc.robot.actuation_strength, dtype: simDtype() },
     { nHidden: ctrl?.hidden ?? 32, nSin: ctrl?.n_sin ?? 4, omega: ctrl?.omega ?? 20 },
   );
 }
@@ -222,7 +231,7 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
   const { nx, ny, origin, size, jitter_seed } = sc.block;
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
   checkSimulationConfig(c, ctx);
-  const sim = coreMpm({ dim: 2, nParticles: nx * ny, ...analyticMpmOptions(sc, sc.material) });
+  const sim = coreMpm({ dim: 2, nParticles: nx * ny, ...analyticMpmOptions(sc, sc.material), dtype: simDtype() });
   const { target, horizon, checkpointing } = c.task;
   const runner = new MpmSegments(sim, checkpointSegment(horizon, checkpointing));
   // frames come from segment boundaries, so the frame stride is a segment of its own runner
@@ -274,7 +283,7 @@ export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext =
 export function createSimulationTrainer(c: SimulationConfig, ctx: TrainerContext = { configDir: '.' }): Trainer {
   if (c.simulator.type !== 'mass-spring') {
     if (c.task.type === 'locomotion') return mpmLocomotion(c, ctx);
-    return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx) : mpmTarget(c, ctx);
+    return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx, simDtype()) : mpmTarget(c, ctx);
   }
   return c.task.type === 'locomotion' ? massSpringLocomotion(c) : massSpringWalk(c);
 }

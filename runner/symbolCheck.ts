@@ -189,6 +189,7 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
     derivatives: false,
     functions: callables(EXPR_FUNCTIONS.filter((f) => !FIELD_OPERATORS.has(f))),
   };
+  const features: Context = { ...transform, groups: [['coordinates', coords], consts] };
   const closed = (src: string | number | undefined, path: string, ctx: Context): void => {
     if (typeof src !== 'string') return;
     const { free } = check(src, path, ctx, scope);
@@ -227,6 +228,7 @@ export function checkPinnSymbols(c: PinnConfig): EquationReading[] {
     if ('value' in bc) closed(bc.value, `${at}.value`, full);
   });
   for (const [f, e] of Object.entries(c.network.output_transform ?? {})) closed(e, `network.output_transform.${f}`, transform);
+  for (const [f, e] of Object.entries(c.network.input_features ?? {})) closed(e, `network.input_features.${f}`, features);
   return readings;
 }
 

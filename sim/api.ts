@@ -1,7 +1,6 @@
 /** Factory entry points named in DESIGN.md: fx.sim.mpm(...) and fx.sim.massSpring(...). */
 import { coreMpm, type CoreMpm, type CoreMpmOptions } from './coreMpm/step.js';
-import { MassSpringProgram } from './massSpring/coreStep.js';
-import type { MassSpringOptions } from './massSpring/options.js';
+import { MassSpringProgram, type MassSpringProgramOptions } from './massSpring/coreStep.js';
 import { defaultRobot, type MassSpringModel } from './massSpring/robot.js';
 
 /** An MLS-MPM simulator as a core program (2D unless `dim: 3`): a pure step over core tensors. */
@@ -10,6 +9,6 @@ export function mpm(options: CoreMpmOptions): CoreMpm {
 }
 
 /** A mass-spring simulator (a core program) for `model` (DiffTaichi's default walker when omitted). */
-export function massSpring(model: MassSpringModel = defaultRobot(), options: MassSpringOptions = {}, nGoal = 0): MassSpringProgram {
+export function massSpring(model: MassSpringModel = defaultRobot(), options: MassSpringProgramOptions = {}, nGoal = 0): MassSpringProgram {
   return new MassSpringProgram(model, options, nGoal);
 }

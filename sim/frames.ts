@@ -55,7 +55,7 @@ function det(F: Float64Array, o: number, dim: number): number {
 }
 
 /** One MPM frame of a packed, component-major state stored at `data[o ...]`: positions, velocities, J = det F. */
-function mpmFrame(data: Float64Array, o: number, dim: number, n: number, step: number): SimFrame {
+function mpmFrame(data: Float32Array | Float64Array, o: number, dim: number, n: number, step: number): SimFrame {
   const s = data.subarray(o);
   const points = new Float64Array(dim * n);
   const velocity = new Float64Array(dim * n);
@@ -79,7 +79,9 @@ function mpmFrame(data: Float64Array, o: number, dim: number, n: number, step: n
 export function coreMpmFrames(runner: MpmSegments, params: Tensor, s0: Tensor, steps: number): SimFrame[] {
   const { dim, n } = runner.sim.shape;
   const frames: SimFrame[] = [];
-  runner.simulate(params, s0, steps, undefined, (t, st) => frames.push(mpmFrame(st.dataSync() as Float64Array, 0, dim, n, t)));
+  runner.simulate(params, s0, steps, undefined, (t, st) =>
+    frames.push(mpmFrame(st.dataSync() as Float32Array | Float64Array, 0, dim, n, t)),
+  );
   return frames;
 }
 
@@ -95,7 +97,7 @@ export function mpmRobotFrames(runner: MpmRobotSegments, params: Float64Array, s
   const group = Float64Array.from(prog.robot.groups);
   const frames: SimFrame[][] = Array.from({ length: batch }, () => []);
   runner.simulate(prog.paramsTensor(params), prog.initialState(batch), steps, goal, (t, st) => {
-    const data = st.dataSync() as Float64Array;
+    const data = st.dataSync() as Float32Array | Float64Array;
     for (let b = 0; b < batch; b++) {
       const f = mpmFrame(data, b * size, dim, n, t);
       f.pointData.group = group;

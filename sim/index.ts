@@ -3,7 +3,7 @@ export { rollout, reverseThroughTime, type TimeStepper, type CheckpointMode, typ
 export { buildMassSpring, defaultRobot, springPairs, type MassSpringModel, type SpringSpec } from './massSpring/robot.js';
 export { initController, controllerParamCount, controllerInputs, type ControllerShape } from './massSpring/controller.js';
 export { MASS_SPRING_DEFAULTS, resolveMassSpringOptions, type MassSpringOptions } from './massSpring/options.js';
-export { MassSpringProgram } from './massSpring/coreStep.js';
+export { MassSpringProgram, type MassSpringProgramOptions } from './massSpring/coreStep.js';
 export {
   rollout as massSpringRollout,
   segment as massSpringSegment,

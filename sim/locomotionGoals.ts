@@ -6,6 +6,7 @@
  */
 import * as fx from '../core/index.js';
 import type { Tensor } from '../core/index.js';
+import type { FloatDType } from '../core/dtype.js';
 import { uniformAt } from '../core/random.js';
 
 export const locomotionGoals = ['running', 'jumping'] as const;
@@ -52,17 +53,19 @@ export class LocomotionGoals {
     readonly opts: LocomotionOptions,
     /** Simulated time of one step (running's achieved velocity is the distance over horizon * dt). */
     readonly dt: number,
+    /** Float type of the controller program the goal inputs feed (f32 on the gpu backend). */
+    readonly dtype: FloatDType,
   ) {
     checkLocomotionOptions(opts);
   }
 
-  /** Goals as controller inputs [B, 1], mapped from the range onto [-1, 1] so the network sees unit-scale inputs. */
+  /** Goals as controller inputs [B, 1] of the program's dtype, mapped from the range onto [-1, 1] so the network sees unit-scale inputs. */
   goalInput(goals: Float64Array): Tensor {
     const [lo, hi] = this.opts.range;
     return fx.tensor(
       goals.map((g) => (2 * (g - lo)) / (hi - lo) - 1),
       [goals.length, 1],
-      'f64',
+      this.dtype,
     );
   }
 

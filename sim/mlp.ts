@@ -5,6 +5,7 @@
  */
 import * as fx from '../core/index.js';
 import type { Tensor } from '../core/index.js';
+import type { FloatDType } from '../core/dtype.js';
 import { Mulberry32 } from '../core/random.js';
 
 export interface MlpShape {
@@ -47,16 +48,16 @@ export function applyMlp(s: MlpShape, params: Tensor, u: Tensor): Tensor {
   return fx.tanh(fx.add(fx.matmul(h, w2, { transB: true }), b2));
 }
 
-/** The phase clock: sin(omega t dt + 2 pi k / nSin), k < nSin, for a step index t (f64 scalar) -> [nSin]. */
+/** The phase clock: sin(omega t dt + 2 pi k / nSin), k < nSin, for a step index t (a scalar of the offsets' dtype) -> [nSin]. */
 export function phaseClock(t: Tensor, omega: number, dt: number, offsets: Tensor): Tensor {
   return fx.sin(fx.add(fx.mul(fx.mul(t, omega), dt), offsets));
 }
 
-/** The clock's phase offsets 2 pi k / nSin as a constant [nSin]. */
-export function phaseOffsets(nSin: number): Tensor {
+/** The clock's phase offsets 2 pi k / nSin as a constant [nSin] of the program's dtype (f32 on the gpu backend). */
+export function phaseOffsets(nSin: number, dtype: FloatDType): Tensor {
   return fx.tensor(
     Float64Array.from({ length: nSin }, (_, k) => (2 * Math.PI * k) / nSin),
     [nSin],
-    'f64',
+    dtype,
   );
 }

@@ -15,7 +15,7 @@
 import * as fx from '../core/index.js';
 import type { Tensor } from '../core/index.js';
 
-/** (params, s, t0, ...extra) -> the state `len` steps later; t0 (f64 scalar) is the index of the first step. */
+/** (params, s, t0, ...extra) -> the state `len` steps later; t0 (a scalar of the params' dtype) is the index of the first step. */
 export type Segment = (...xs: Tensor[]) => Tensor;
 
 /** A loss of the final state (and the extra inputs' first, e.g. a goal): a scalar Tensor. */
@@ -145,7 +145,7 @@ export class SegmentedRollout {
     let s = s0;
     onState?.(0, s);
     for (const [t0, len] of segments(steps, this.segmentLength)) {
-      s = this.forward(len)(params, s, fx.scalar(t0, 'f64'), ...xs);
+      s = this.forward(len)(params, s, fx.scalar(t0, params.dtype), ...xs);
       onState?.(t0 + len, s);
     }
     return s;
@@ -170,7 +170,7 @@ export class SegmentedRollout {
     const xs = extra ? [extra] : [];
     const parts = segments(steps, this.segmentLength);
     const saved: Tensor[] = [s0];
-    for (const [t0, len] of parts) saved.push(this.forward(len)(params, saved[saved.length - 1], fx.scalar(t0, 'f64'), ...xs));
+    for (const [t0, len] of parts) saved.push(this.forward(len)(params, saved[saved.length - 1], fx.scalar(t0, params.dtype), ...xs));
     const [value, cts] = this.lossGrad(loss)(saved, ...xs);
     let ct = cts[parts.length];
     const grad = new Float64Array(params.size);
@@ -181,9 +181,9 @@ export class SegmentedRollout {
         continue;
       }
       const keep = cutMask(t0, len, this.truncateEvery);
-      const at = fx.scalar(t0, 'f64');
+      const at = fx.scalar(t0, params.dtype);
       const [ctP, ctS] = keep
-        ? this.truncatedBackward(len)(params, saved[k], at, fx.tensor(keep, [len], 'f64'), ct, ...xs)
+        ? this.truncatedBackward(len)(params, saved[k], at, fx.tensor(keep, [len], params.dtype), ct, ...xs)
         : this.backward(len)(params, saved[k], at, ct, ...xs);
       const g = ctP.dataSync();
       for (let i = 0; i < grad.length; i++) grad[i] += g[i];

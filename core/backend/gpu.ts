@@ -1,8 +1,9 @@
 // The gpu backend: each f32 primitive runs as a gpu.js kernel generated for its shapes (source.ts),
 // compiled once and cached. gpu.js picks WebGL2/WebGL in a browser and headless-gl in Node where it is
 // installed; its 'cpu' and 'webasm' modes run the very same kernels on the CPU, which is how CI checks
-// parity without a GPU. Random draws, FFTs, scatter-add (and the fused B-spline particle-grid transfer, whose
-// P2G half is a scatter-add) and f64/i32 results stay on the reference loops.
+// parity without a GPU. Random draws, FFTs, the fused B-spline particle-grid transfer (its P2G half is a scatter over
+// many particles), scatter-add over large index lists (gpu/source.ts: a device scatter-add scans every index per
+// output cell) and f64/i32 results stay on the reference loops.
 import type { TypedArray } from '../dtype.js';
 import { sizeOf, type Shape } from '../shape.js';
 import { registerBackend, type Backend } from './index.js';

@@ -12,6 +12,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
+import type { FloatDType } from '../../core/dtype.js';
 import { applyMlp, initMlp, mlpParamCount, phaseClock, phaseOffsets, type MlpShape } from '../mlp.js';
 import type { Segment } from '../segments.js';
 import type { MpmMaterial } from '../mpmOptions.js';
@@ -34,13 +35,16 @@ export interface MpmControllerOptions {
   velocityScale?: number;
 }
 
-/** The simulator of the robot: any analytic material, 2D, f64. */
+/** The simulator of the robot: any analytic material, 2D, in f64 (default) or f32 (the gpu backend's device dtype). */
 export type MpmRobotSimOptions = Omit<CoreMpmOptions, 'nParticles' | 'dim' | 'material' | 'neural' | 'neuralPlasticity' | 'dtype'> & {
   material?: MpmMaterial;
+  dtype?: FloatDType;
 };
 
 export class MpmRobotProgram {
   readonly sim: CoreMpm;
+  /** float type of the simulator, the controller and its inputs */
+  readonly dtype: FloatDType;
   readonly mlp: MlpShape;
   readonly nParams: number;
   readonly n: number;
@@ -68,7 +72,10 @@ export class MpmRobotProgram {
     if (robot.nGroups < 1) throw new Error('MpmRobotProgram: the robot has no actuator group');
     this.n = robot.groups.length;
     this.nGroups = robot.nGroups;
-    this.sim = coreMpm({ ...simOptions, dim: 2, nParticles: this.n, dtype: 'f64' });
+    const dtype = simOptions.dtype ?? 'f64';
+    if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`MpmRobotProgram: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    this.dtype = dtype;
+    this.sim = coreMpm({ ...simOptions, dim: 2, nParticles: this.n, dtype });
     if (!(this.sim.opts.actuationStrength > 0))
       throw new Error('MpmRobotProgram: actuationStrength must be > 0 (the controller drives nothing)');
     this.positionScale = controller.positionScale ?? 10;
@@ -85,9 +92,9 @@ export class MpmRobotProgram {
       mean[p * G + g] = 1 / count[g];
       member[g * this.n + p] = 1;
     });
-    this.groupMean = fx.tensor(mean, [this.n, G], 'f64');
-    this.membership = fx.tensor(member, [G, this.n], 'f64');
-    this.offsets = phaseOffsets(nSin);
+    this.groupMean = fx.tensor(mean, [this.n, G], dtype);
+    this.membership = fx.tensor(member, [G, this.n], dtype);
+    this.offsets = phaseOffsets(nSin, dtype);
   }
 
   /** Seeded Glorot-normal controller parameters (sim/mlp.ts layout). */
@@ -95,15 +102,15 @@ export class MpmRobotProgram {
     return initMlp(this.mlp, seed);
   }
 
-  /** Flat controller params as the f64 tensor the segments take; the length is checked. */
+  /** Flat controller params as the tensor the segments take (the program's dtype); the length is checked. */
   paramsTensor(params: Float64Array): Tensor {
     if (params.length !== this.nParams) throw new Error(`params has length ${params.length}, expected ${this.nParams}`);
-    return fx.tensor(Float64Array.from(params), [this.nParams], 'f64');
+    return fx.tensor(Float64Array.from(params), [this.nParams], this.dtype);
   }
 
   /** The robot at rest, repeated for `batch` environments: packed states [B, S]. */
   initialState(batch = 1): Tensor {
-    const x = fx.tensor(componentMajor(this.robot.positions, 2), [2, this.n], 'f64');
+    const x = fx.tensor(componentMajor(this.robot.positions, 2), [2, this.n], this.dtype);
     const s = packState(this.sim.initialState(x));
     return fx.broadcastTo(fx.reshape(s, [1, s.size]), [batch, s.size]);
   }
@@ -138,12 +145,14 @@ export class MpmRobotProgram {
     return fx.reshape(fx.matmul(act, this.membership), [this.n]);
   }
 
-  /** `len` steps of one environment from its packed state s [S] (t0: index of the first step, f64 scalar). */
+  /** `len` steps of one environment from its packed state s [S] (t0: index of the first step, a scalar of the program's dtype). */
   private advance(len: number, params: Tensor, s: Tensor, t0: Tensor, goal?: Tensor): Tensor {
     const moduli = this.sim.params();
     let st = unpackState(s, this.sim.shape);
+    // an f64 clock must not promote an f32 program
+    const t0d = fx.cast(t0, this.dtype);
     for (let k = 0; k < len; k++) {
-      const t = k === 0 ? t0 : fx.add(t0, k);
+      const t = k === 0 ? t0d : fx.add(t0d, k);
       st = this.sim.step(st, { ...moduli, actuation: this.actuation(params, st, t, goal) });
     }
     return packState(st);

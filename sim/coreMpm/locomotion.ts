@@ -19,7 +19,7 @@ export class MpmLocomotion {
   ) {
     const prog = runner.program;
     if (prog.nGoal !== 1) throw new Error(`locomotion: the controller must take 1 goal input, got nGoal = ${prog.nGoal}`);
-    this.goals = new LocomotionGoals(opts, prog.sim.opts.dt);
+    this.goals = new LocomotionGoals(opts, prog.sim.opts.dt, prog.dtype);
     this.loss = (states, goal) => {
       if (!goal) throw new Error('locomotion: the loss needs the goal inputs');
       return this.goals.loss(this.centres(states), goal);

@@ -7,6 +7,7 @@
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
+import type { FloatDType } from '../../core/dtype.js';
 import { frameRollout, relativeDistances, trajectoryValueAndGrad, type Observation } from './learnMaterial.js';
 import type { RolloutParams } from './rollout.js';
 import { neuralElasticity, type NeuralElasticity } from './neuralMaterial.js';
@@ -35,6 +36,8 @@ export interface MaterialLearningOptions {
   test: readonly Trajectory[];
   /** truncated backpropagation through time in the training loss: a multiple of every (observeFrames) */
   truncateEvery?: number;
+  /** float type of the learned law and its simulators (default f64; f32 for the gpu backend); trajectories are cast to it */
+  dtype?: FloatDType;
 }
 
 export interface MaterialErrors {
@@ -83,6 +86,7 @@ export class MaterialLearning {
   readonly plastic?: NeuralPlasticity;
   /** length of the flat parameter vector: the elastic network's, then the plastic network's */
   readonly size: number;
+  readonly dtype: FloatDType;
   /** simulators, losses and rollouts per particle count (a simulator's particle count is fixed) */
   private readonly byCount = new Map<number, PerCount>();
 
@@ -94,8 +98,9 @@ export class MaterialLearning {
     if (!train.length || !test.length) throw new Error('materialLearning: needs at least one training and one held-out trajectory');
     for (const t of train) checkTrajectory(t, trainFrames, 'training trajectory');
     for (const t of test) checkTrajectory(t, 1, 'held-out trajectory');
-    this.law = neuralElasticity({ dim: 2, stiffness: law.stiffness, hidden: law.hidden, seed: law.seed });
-    if (law.plastic) this.plastic = neuralPlasticity({ hidden: law.plastic.hidden, seed: law.plastic.seed });
+    const dtype = (this.dtype = opts.dtype ?? 'f64');
+    this.law = neuralElasticity({ dim: 2, stiffness: law.stiffness, hidden: law.hidden, seed: law.seed, dtype });
+    if (law.plastic) this.plastic = neuralPlasticity({ hidden: law.plastic.hidden, seed: law.plastic.seed, dtype });
     this.size = this.law.size + (this.plastic?.size ?? 0);
   }
 
@@ -115,6 +120,7 @@ export class MaterialLearning {
         material: 'neural',
         neural: this.law,
         neuralPlasticity: this.plastic,
+        dtype: this.dtype,
       });
       pc = {
         sim,
@@ -128,7 +134,12 @@ export class MaterialLearning {
 
   private thetaTensor(theta: Float64Array): Tensor {
     if (theta.length !== this.size) throw new Error(`materialLearning: theta has length ${theta.length}, expected ${this.size}`);
-    return fx.tensor(theta, [this.size], 'f64');
+    return fx.tensor(theta, [this.size], this.dtype);
+  }
+
+  /** A trajectory's start as a simulator state of this task's dtype. */
+  private start(pc: PerCount, t: Trajectory): MpmState {
+    return pc.sim.initialState(fx.cast(t.x0, this.dtype), fx.cast(t.v0, this.dtype));
   }
 
   /**
@@ -141,7 +152,8 @@ export class MaterialLearning {
     let loss = 0;
     for (const t of this.opts.train) {
       const pc = this.forCount(t.x0.shape[1]);
-      const ob: Observation = { state0: pc.sim.initialState(t.x0, t.v0), frames: t.frames.slice(0, this.opts.trainFrames) };
+      const frames = t.frames.slice(0, this.opts.trainFrames).map((f) => fx.cast(f, this.dtype));
+      const ob: Observation = { state0: this.start(pc, t), frames };
       const r = pc.valueAndGrad(th, ob);
       const s2 = t.size * t.size;
       loss += r.loss / s2;
@@ -156,7 +168,7 @@ export class MaterialLearning {
     return trajectories.map((t) => {
       const pc = this.forCount(t.x0.shape[1]);
       const params: RolloutParams = { ...pc.sim.params(), theta: th };
-      const states = pc.rollout(pc.sim.initialState(t.x0, t.v0), params, t.frames.length);
+      const states = pc.rollout(this.start(pc, t), params, t.frames.length);
       const errors = relativeDistances(
         states.map((s) => s.x),
         t.frames,

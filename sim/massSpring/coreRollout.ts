@@ -74,7 +74,7 @@ export function rollout(sim: MassSpringProgram, params: Tensor, s0: Tensor, step
   let s = s0;
   for (const [t0, len] of segments(steps, seg)) {
     const f = opts.checkpoint ? fx.checkpoint(segment(sim, len)) : segment(sim, len);
-    s = f(params, s, fx.scalar(t0, 'f64'), ...extra);
+    s = f(params, s, fx.scalar(t0, sim.dtype), ...extra);
   }
   return s;
 }

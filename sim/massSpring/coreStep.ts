@@ -3,18 +3,26 @@
  * leading batch axis over environments (x, v: [B, n, 2]). Same physics as the hand-written simulator (DiffTaichi
  * mass_spring.py): symplectic Euler, drag, gravity, actuated rest lengths, ground contact with a time of impact and
  * Coulomb friction. Being made of core primitives, fx.grad / fx.vjp / fx.jit / fx.checkpoint apply to any rollout.
+ *
+ * `dtype: 'f32'` builds every constant, parameter and state in f32 (default f64): the gpu backend's device dtype, so
+ * the same program runs there (f64 values would fall back to its host loops).
  */
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
+import type { FloatDType } from '../../core/dtype.js';
 import { applyMlp, phaseClock, phaseOffsets } from '../mlp.js';
 import { controllerInputs, controllerParamCount, initController, type ControllerShape } from './controller.js';
 import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from './options.js';
 import type { MassSpringModel } from './robot.js';
 
-const f64 = (a: ArrayLike<number>): Tensor => fx.tensor(Float64Array.from(a), [a.length], 'f64');
+export interface MassSpringProgramOptions extends MassSpringOptions {
+  /** Float type of the program's tensors (default f64; f32 for the gpu backend). */
+  dtype?: FloatDType;
+}
 
 export class MassSpringProgram {
   readonly opts: Required<MassSpringOptions>;
+  readonly dtype: FloatDType;
   readonly n: number;
   readonly nSprings: number;
   readonly controllerShape: ControllerShape;
@@ -29,11 +37,14 @@ export class MassSpringProgram {
 
   constructor(
     readonly model: MassSpringModel,
-    options: MassSpringOptions = {},
+    options: MassSpringProgramOptions = {},
     /** Goal inputs of a goal-conditioned controller (0: the plain DiffTaichi controller). */
     readonly nGoal = 0,
   ) {
-    this.opts = resolveMassSpringOptions(options, 'MassSpringProgram');
+    const { dtype = 'f64', ...physics } = options;
+    if (dtype !== 'f32' && dtype !== 'f64') throw new Error(`MassSpringProgram: dtype must be 'f32' or 'f64', got ${String(dtype)}`);
+    this.dtype = dtype;
+    this.opts = resolveMassSpringOptions(physics, 'MassSpringProgram');
     if (model.positions.length % 2 !== 0) throw new Error(`MassSpringProgram: positions length ${model.positions.length} is not even`);
     if (!Number.isInteger(nGoal) || nGoal < 0) throw new Error(`MassSpringProgram: nGoal must be a non-negative integer, got ${nGoal}`);
     const sp = model.springs;
@@ -43,31 +54,36 @@ export class MassSpringProgram {
     this.nParams = controllerParamCount(this.controllerShape);
     // both endpoints in one index list so the spring impulses land in one scatter
     this.endpoints = fx.tensor(Int32Array.from([...sp.a, ...sp.b]), [2 * this.nSprings], 'i32');
-    this.rest = f64(sp.restLength);
-    this.stiffness = f64(sp.stiffness);
-    this.damping = f64(sp.damping);
-    this.actuation = f64(sp.actuation);
+    this.rest = this.vector(sp.restLength);
+    this.stiffness = this.vector(sp.stiffness);
+    this.damping = this.vector(sp.damping);
+    this.actuation = this.vector(sp.actuation);
     const { nSin, dt, gravity } = this.opts;
-    this.phaseOffsets = phaseOffsets(nSin);
-    this.gravityImpulse = f64([0, dt * gravity]);
+    this.phaseOffsets = phaseOffsets(nSin, this.dtype);
+    this.gravityImpulse = this.vector([0, dt * gravity]);
+  }
+
+  /** Values as a 1-D tensor of the program's dtype. */
+  private vector(a: ArrayLike<number>): Tensor {
+    return fx.tensor(Float64Array.from(a), [a.length], this.dtype);
   }
 
   /** Seeded Glorot-normal controller parameters, flat [W1, b1, W2, b2] as in the hand-written controller. */
   initController(seed: number): Tensor {
-    return fx.tensor(initController(this.controllerShape, seed), [this.nParams], 'f64');
+    return this.vector(initController(this.controllerShape, seed));
   }
 
-  /** Flat controller params (e.g. an optimizer's vector) as the f64 tensor step() takes; the length is checked. */
+  /** Flat controller params (e.g. an optimizer's vector) as the tensor step() takes (program dtype); the length is checked. */
   paramsTensor(params: Float64Array): Tensor {
     if (params.length !== this.nParams) throw new Error(`params has length ${params.length}, expected ${this.nParams}`);
-    return fx.tensor(Float64Array.from(params), [this.nParams], 'f64');
+    return this.vector(params);
   }
 
   /** The model's rest positions and zero velocities, repeated for `batch` environments: x, v of shape [B, n, 2]. */
   initialState(batch = 1): [Tensor, Tensor] {
     const x = new Float64Array(batch * 2 * this.n);
     for (let b = 0; b < batch; b++) x.set(this.model.positions, b * 2 * this.n);
-    return [fx.tensor(x, [batch, this.n, 2], 'f64'), fx.zeros([batch, this.n, 2], 'f64')];
+    return [fx.tensor(x, [batch, this.n, 2], this.dtype), fx.zeros([batch, this.n, 2], this.dtype)];
   }
 
   /** act = tanh(W2 tanh(W1 u + b1) + b2) for a batch of inputs u [B, nIn]; params flat as initController lays them out. */
@@ -109,10 +125,13 @@ export class MassSpringProgram {
     return fx.scatterAdd(vDrag, this.endpoints, fx.concat([fx.neg(f), f], 1), 1);
   }
 
-  /** One symplectic-Euler step of every environment. t is the step index (f64 scalar), driving the phase clock. */
+  /**
+   * One symplectic-Euler step of every environment. t is the step index (a float scalar, driving the phase clock);
+   * it is cast to the program's dtype, so an f64 clock cannot promote an f32 program.
+   */
   step(params: Tensor, x: Tensor, v: Tensor, t: Tensor, goal?: Tensor): [Tensor, Tensor] {
     const { dt, groundHeight, friction } = this.opts;
-    const act = this.controller(params, this.sensors(x, v, t, goal));
+    const act = this.controller(params, this.sensors(x, v, fx.cast(t, this.dtype), goal));
     const vp = this.preContactVelocity(x, v, act);
     const px = fx.sliceAxis(x, 2, 0, 1);
     const py = fx.sliceAxis(x, 2, 1, 2);

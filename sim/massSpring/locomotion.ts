@@ -19,7 +19,7 @@ export class Locomotion {
     readonly runner: SegmentRunner,
     readonly opts: LocomotionOptions,
   ) {
-    this.goals = new LocomotionGoals(opts, runner.sim.opts.dt);
+    this.goals = new LocomotionGoals(opts, runner.sim.opts.dt, runner.sim.dtype);
     if (runner.sim.nGoal !== 1) throw new Error(`locomotion: the controller must take 1 goal input, got nGoal = ${runner.sim.nGoal}`);
     this.loss = (states, goal) => {
       if (!goal) throw new Error('locomotion: the loss needs the goal inputs');

@@ -9,6 +9,9 @@ import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
 import type { GpuBackend } from '../../core/backend/gpu.js';
 import { GpuExecutable } from '../../core/compile/gpuExecutable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
+import { SCATTER_MAX_INDICES, SCATTER_MAX_WORK } from '../../core/backend/gpu/source.js';
+import { Mulberry32 } from '../../core/random.js';
+import { sizeOf } from '../../core/shape.js';
 
 type Name = 'js' | 'wasm' | 'gpu';
 /** The peer: the wasm backend where its kernels are built, else the js reference. */
@@ -33,11 +36,10 @@ const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonl
   );
 
 /**
- * No device kernel by design: scatter-add, FFTs and the spectral-layer DFTs / weight blocks stay on the reference
- * loops, reshape is a no-op,
- * and the shared `where` case's condition is an f64 literal (an f32 one is tested on device below).
+ * No device kernel by design: FFTs and the spectral-layer DFTs / weight blocks stay on the reference loops, reshape
+ * is a no-op, and the shared `where` case's condition is an f64 literal (an f32 one is tested on device below).
  */
-const HOST_ONLY = /scatterAdd|fft|dft_modes|complex_block|reshape|^where$/;
+const HOST_ONLY = /fft|dft_modes|complex_block|reshape|^where$/;
 
 for (const mode of ['cpu', 'webasm'] as const) {
   describe(`gpu backend (gpu.js '${mode}' mode) vs ${peer}`, () => {
@@ -74,6 +76,50 @@ for (const mode of ['cpu', 'webasm'] as const) {
       const exe = new GpuExecutable(graphOf(f, [a, b]), gpu);
       expect(exe.hostSteps).to.deep.equal([]);
       expect(Array.from(exe.run([a, b])[0].dataSync())).to.deep.equal([0.5, 2, 4, 0]);
+    });
+
+    it('scatter-add on device: repeated and unused indices, 2-D index lists, outer and inner axes; large ones on the host', () => {
+      const rng = new Mulberry32(12);
+      const draw = (shape: number[]) =>
+        fx.tensor(
+          Float32Array.from({ length: sizeOf(shape) }, () => rng.normal()),
+          shape,
+          'f32',
+        );
+      const idx = (values: number[], shape: number[]) => fx.tensor(Int32Array.from(values), shape, 'i32');
+      // target row 2 gets nothing, row 0 three updates; the 2-D list [2, 3] scatters into axis 1 of [4, 5, 3]
+      const i1 = idx([0, 3, 0, 1, 0, 3], [2, 3]);
+      const cases: Array<[fx.Tensor, fx.Tensor, fx.Tensor, number]> = [
+        [draw([4, 5, 3]), i1, draw([4, 2, 3, 3]), 1],
+        [draw([6]), idx([5, 5, 1, 0, 5], [5]), draw([5]), 0],
+        [draw([2, 7]), idx([6, 0, 6], [3]), draw([2, 3]), 1],
+      ];
+      for (const [x, i, u, axis] of cases) {
+        const f = (a: fx.Tensor, b: fx.Tensor) => fx.scatterAdd(a, i, b, axis);
+        const exe = new GpuExecutable(graphOf(f, [x, u]), gpu);
+        expect(exe.hostSteps).to.deep.equal([]);
+        const ref = on(peer, () => f(x, u)).dataSync();
+        expect(relErr(exe.run([x, u])[0].dataSync(), ref)).to.be.below(1e-6);
+        expect(relErr(on('gpu', () => f(x, u)).dataSync(), ref)).to.be.below(1e-6);
+      }
+      // output cells x indices past SCATTER_MAX_WORK: the host loops' O(indices) pass
+      const n = 1 << 12;
+      const big = (a: fx.Tensor, b: fx.Tensor) =>
+        fx.scatterAdd(
+          a,
+          idx(
+            Array.from({ length: n + 1 }, (_, k) => k % n),
+            [n + 1],
+          ),
+          b,
+        );
+      const exe = new GpuExecutable(graphOf(big, [draw([n]), draw([n + 1])]), gpu);
+      expect(n * (n + 1)).to.be.above(SCATTER_MAX_WORK);
+      expect(exe.hostSteps).to.deep.equal(['scatter_add']);
+      // more indices than one thread may scan, into a small output
+      const m = SCATTER_MAX_INDICES + 1;
+      const long = (a: fx.Tensor, b: fx.Tensor) => fx.scatterAdd(a, idx(new Array<number>(m).fill(1), [m]), b);
+      expect(new GpuExecutable(graphOf(long, [draw([2]), draw([m])]), gpu).hostSteps).to.deep.equal(['scatter_add']);
     });
 
     const net = fx.nn.mlp({ layers: [2, 32, 32, 1], seed: 4 });

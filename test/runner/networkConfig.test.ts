@@ -113,6 +113,18 @@ describe('runner: network options in PINN configs', () => {
       "unknown symbol 'w'",
     ],
     [
+      'unknown symbol in an input feature',
+      "network: { input_features: { d: 'sqrt(x^2 + q^2)' } }",
+      'network.input_features.d:',
+      "unknown symbol 'q'",
+    ],
+    [
+      'a raw output in an input feature',
+      "network: { input_features: { d: 'x*N_u' } }",
+      'network.input_features.d:',
+      "unknown symbol 'N_u'",
+    ],
+    [
       'a field (not N_u) in an output transform',
       "network: { output_transform: { u: 'x*u' } }",
       'network.output_transform.u:',

@@ -1,6 +1,7 @@
 // The controlled MPM soft robot (sim/coreMpm/controlled.ts) and its locomotion task: the batched rollout's gradient
 // (vmapped segments, checkpoints at segment boundaries) against central differences, every environment of the
-// batch equal to a run of its own, and the robot's and program's input checks.
+// batch equal to a run of its own, and the robot's and program's input checks. In f32 (the gpu backend's dtype): f32
+// against f64 on the reference backend, and the gpu backend (gpu.js 'cpu' mode) against it in f32.
 import { expect } from 'chai';
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
@@ -9,7 +10,10 @@ import { MpmLocomotion } from '../../sim/coreMpm/locomotion.js';
 import { buildMpmRobot, difftaichiWalker, type RobotRect } from '../../sim/coreMpm/robot.js';
 import type { LocomotionGoal } from '../../sim/locomotionGoals.js';
 import { Mulberry32 } from '../../core/random.js';
-import { relErr } from '../support/check.js';
+import { relErr, scaledErr } from '../support/check.js';
+import type { FloatDType } from '../../core/dtype.js';
+import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
+import { wasmKernels } from '../../core/backend/wasm.js';
 
 // a slab on two actuated legs: 24 particles on a 16^2 grid, standing on the floor layer (internal stress alone cannot
 // move the centre of mass: the floor reaction carries the controller's effect)
@@ -20,17 +24,17 @@ const rects: RobotRect[] = [
 ];
 const horizon = 8;
 
-function program(): MpmRobotProgram {
+function program(dtype: FloatDType = 'f64'): MpmRobotProgram {
   const robot = buildMpmRobot(rects, 16, [0.35, 0.19]);
   return new MpmRobotProgram(
     robot,
-    { nGrid: 16, dt: 2e-3, E: 25, nu: 0.25, gravity: -3.8, actuationStrength: 40 },
+    { nGrid: 16, dt: 2e-3, E: 25, nu: 0.25, gravity: -3.8, actuationStrength: 40, dtype },
     { nHidden: 4, nSin: 2, omega: 20 },
   );
 }
 
-function make(goal: LocomotionGoal): MpmLocomotion {
-  return new MpmLocomotion(new MpmRobotSegments(program(), 4), {
+function make(goal: LocomotionGoal, dtype: FloatDType = 'f64'): MpmLocomotion {
+  return new MpmLocomotion(new MpmRobotSegments(program(dtype), 4), {
     goal,
     range: goal === 'running' ? [0, 0.2] : [0.001, 0.01],
     horizon,
@@ -113,5 +117,46 @@ describe('sim/coreMpm controlled robot and locomotion (batched, f64)', () => {
     const runner = new MpmRobotSegments(prog, 3);
     expect(() => runner.simulate(prog.paramsTensor(prog.initController(0)), prog.initialState(1), 3)).to.throw(/goal input/);
     expect(() => prog.paramsTensor(new Float64Array(3))).to.throw(/expected/);
+  });
+});
+
+describe("sim/coreMpm controlled robot in f32: f32 vs f64, and the gpu backend (gpu.js 'cpu' mode) vs the reference", () => {
+  const peer = wasmKernels() ? 'wasm' : 'js';
+  before(() => {
+    createNodeGpuBackend('cpu');
+  });
+  after(() => fx.setBackend(peer));
+
+  /** Loss, gradient and the final states' dtype of one training step (running, B = 2) in `dtype` on `backend`. */
+  const step = (backend: 'gpu' | 'wasm' | 'js', dtype: FloatDType) =>
+    fx.withBackend(backend, () => {
+      const loco = make('running', dtype);
+      const prog = loco.runner.program;
+      // params f32-representable, so both dtypes start from the same controller
+      const p = Float64Array.from(Float32Array.from(prog.initController(1)));
+      const goal = loco.goals.goalInput(loco.goals.trainingGoals(0));
+      const last = loco.runner.simulate(prog.paramsTensor(p), prog.initialState(2), horizon, goal);
+      return { ...loco.lossAndGrad(p, 0), dtype: last.dtype, goalDtype: goal.dtype };
+    });
+
+  it('the f32 program keeps goals and states in f32; its loss and gradient equal f64 to f32 rounding (1e-4; measured 1.1e-5, 7.4e-6)', () => {
+    const f32 = step(peer, 'f32');
+    const f64 = step(peer, 'f64');
+    expect([f32.dtype, f32.goalDtype, f64.dtype, f64.goalDtype]).to.deep.equal(['f32', 'f32', 'f64', 'f64']);
+    expect(f32.loss).not.to.equal(f64.loss);
+    expect(relErr([f32.loss], [f64.loss])).to.be.below(1e-4);
+    expect(scaledErr(f32.grad, f64.grad)).to.be.below(1e-4);
+  });
+
+  it('on the gpu backend in f32 the loss and gradient equal the reference backend in f32 (1e-5, 1e-4; measured 0, 2.0e-6)', () => {
+    const gpu = step('gpu', 'f32');
+    const ref = step(peer, 'f32');
+    expect(gpu.dtype).to.equal('f32');
+    expect(relErr([gpu.loss], [ref.loss])).to.be.below(1e-5);
+    expect(scaledErr(gpu.grad, ref.grad)).to.be.below(1e-4);
+  });
+
+  it('rejects a dtype other than f32 / f64, naming it', () => {
+    expect(() => program('i32' as FloatDType)).to.throw(/MpmRobotProgram: dtype must be 'f32' or 'f64', got i32/);
   });
 });

@@ -8,9 +8,9 @@ import type { ParityReport } from './pages/gpuParity.page.js';
 import { browserTools, runPage } from './chromium.js';
 
 const PAGE = fileURLToPath(new URL('./pages/gpuParity.page.ts', import.meta.url));
-/** No device kernel by design: scatter-add, FFTs and the spectral-layer DFTs and weight blocks stay on the
- * reference loops, reshape is a no-op, and the shared `where` case's condition is an f64 literal. */
-const HOST_ONLY = /scatterAdd|fft|dft_modes|complex_block|reshape|^where$/;
+/** No device kernel by design: FFTs and the spectral-layer DFTs and weight blocks stay on the reference loops,
+ * reshape is a no-op, and the shared `where` case's condition is an f64 literal. */
+const HOST_ONLY = /fft|dft_modes|complex_block|reshape|^where$/;
 /**
  * Relative error allowed against the f32 reference loops. GLSL leaves the precision of sin and cos
  * to the implementation; SwiftShader's are good to ~1e-4 (measured 4.5e-5 and 8.1e-5 here), the

@@ -43,11 +43,14 @@ export function toHost(v: unknown): Float32Array {
   throw new Error(`gpu backend: unexpected kernel result ${Object.prototype.toString.call(v)}`);
 }
 
-/** Kernel arguments are f32; gather's i32 indices are exact in f32 below 2^24. */
+/** Kernel arguments are f32; gather's and scatter-add's i32 indices are exact in f32 below 2^24. */
 export const asKernelArg = (b: TypedArray): Float32Array => (b instanceof Float32Array ? b : Float32Array.from(b));
 
-/** Whether `prim` can run as a kernel here: f32 in and out (i32 only as gather's indices). */
+/** Which input of an indexing primitive holds its i32 indices. */
+const INDEX_INPUT: Readonly<Record<string, number>> = { gather: 1, scatter_add: 0 };
+
+/** Whether `prim` can run as a kernel here: f32 in and out (i32 only as gather's and scatter-add's indices). */
 export function onDevice(prim: string, ins: readonly Aval[], out: Aval): boolean {
   if (out.dtype !== 'f32' || sizeOf(out.shape) === 0) return false;
-  return ins.every((a, k) => a.dtype === 'f32' || (prim === 'gather' && k === 1 && a.dtype === 'i32'));
+  return ins.every((a, k) => a.dtype === 'f32' || (INDEX_INPUT[prim] === k && a.dtype === 'i32'));
 }

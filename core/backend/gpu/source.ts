@@ -123,8 +123,36 @@ function gather(xShape: Shape, idxShape: Shape, axis: number): string {
   return body(2, lines, `x0[o0 * ${lit(xShape[axis] * inner)} + x1[o1] * ${lit(inner)} + o2]`);
 }
 
-/** Kernels of the primitives that are not elementwise, per primitive (absent: stays on the reference loops). */
-type KernelText<K extends PrimName> = (inShapes: readonly Shape[], outShape: Shape, p: PrimParams[K]) => string;
+/** Above this many index tests per call (output cells x indices), scatter-add stays on the reference loops. */
+export const SCATTER_MAX_WORK = 1 << 24;
+/** Above this many indices (one thread's loop; a long-running shader can trip a GPU watchdog) too. */
+export const SCATTER_MAX_INDICES = 1 << 16;
+
+/**
+ * Scatter-add in gather form (WebGL cannot scatter): output cell (o, a, i) sums the updates (o, j, i) of every j with
+ * idx[j] = a, so each thread scans all m indices and a call costs output x m; past SCATTER_MAX_WORK or
+ * SCATTER_MAX_INDICES (large index lists, e.g. particle-to-grid transfers) the host loops' O(m) is the better deal. An out-of-range index adds nothing here
+ * (the host loops throw), as gather's kernel does not check its indices either.
+ */
+function scatterAdd(idxShape: Shape, outShape: Shape, { axis, size }: PrimParams['scatter_add']): string | null {
+  const m = sizeOf(idxShape);
+  if (m > SCATTER_MAX_INDICES || sizeOf(outShape) * m > SCATTER_MAX_WORK) return null;
+  const inner = sizeOf(outShape.slice(axis + 1));
+  const lines = [
+    ...decompose('i', [sizeOf(outShape.slice(0, axis)), size, inner], 'o'),
+    'let acc = 0.0;',
+    `for (let j = 0; j < ${m}; j++) {`,
+    // indices are exact in f32; the half-unit window keeps an approximate GPU comparison safe
+    '  if (Math.abs(x0[j] - o1) < 0.5) {',
+    `    acc = acc + x1[o0 * ${lit(m * inner)} + j * ${lit(inner)} + o2];`,
+    '  }',
+    '}',
+  ];
+  return body(2, lines, 'acc');
+}
+
+/** Kernels of the primitives that are not elementwise, per primitive (absent or null: stays on the reference loops). */
+type KernelText<K extends PrimName> = (inShapes: readonly Shape[], outShape: Shape, p: PrimParams[K]) => string | null;
 const KERNELS: { [K in PrimName]?: KernelText<K> } = {
   reshape: () => body(1, [], 'x0[i]'),
   broadcast: ([s0], outShape) => {
@@ -158,11 +186,12 @@ const KERNELS: { [K in PrimName]?: KernelText<K> } = {
   concat: (inShapes, outShape, { axis }) => concat(inShapes, outShape, axis),
   pad: ([s0], outShape, p) => pad(s0, outShape, p),
   gather: ([s0, s1], _o, { axis }) => gather(s0, s1, axis),
+  scatter_add: ([s0], outShape, p) => scatterAdd(s0, outShape, p),
 };
 
 /**
  * The kernel source computing `prim` for these shapes, or null when the primitive stays on the
- * reference loops (random draws, FFTs, scatter-add, and anything not f32 in and out).
+ * reference loops (random draws, FFTs, scatter-add over large index lists, and anything not f32 in and out).
  */
 export function primitiveSource(prim: PrimName, inShapes: readonly Shape[], outShape: Shape, p: AnyParams): string | null {
   const ew = defOf(prim).elementwise;
