@@ -30,6 +30,7 @@ const scripts = [
   'sim',
   'massSpringCore',
   'simCore',
+  'mpmLocomotion',
   'pinn',
   'stde',
   'runner',

@@ -999,6 +999,38 @@ export const neuralMaterialSchema = z
   })
   .describe('A neural constitutive law of the MPM simulator, trained by task learn_material.');
 
+const robotRectSchema = z
+  .strictObject({
+    x: finite.describe('Lower-left corner x, relative to robot.origin (before robot.scale).'),
+    y: finite.describe('Lower-left corner y, relative to robot.origin (before robot.scale).'),
+    w: z.number().positive().describe('Width.'),
+    h: z.number().positive().describe('Height.'),
+    group: z
+      .number()
+      .int()
+      .min(-1)
+      .default(-1)
+      .describe('Actuator group 0, 1, ... (one controller output each), or -1 for passive material.'),
+  })
+  .describe('A rectangle of the robot, filled with 4 particles per grid cell.');
+
+const mpmRobotSchema = z
+  .strictObject({
+    body: z
+      .union([z.literal('walker'), z.array(robotRectSchema).min(1)])
+      .default('walker')
+      .describe("'walker' (DiffTaichi mpm.py's robot: a 0.3 x 0.1 slab on four actuated 0.05 x 0.1 legs), or explicit rectangles."),
+    origin: vec2.default([0.1, 0.1]).describe("Where the body's (0, 0) is placed in the unit square (above the floor layer of 3 cells)."),
+    scale: z.number().positive().default(1).describe('Scale of the body.'),
+    actuation_strength: z
+      .number()
+      .positive()
+      .default(4)
+      .describe('Actuation stress scale: a group at actuation a adds strength * a * F d d^T F^T (d vertical) to its particles.'),
+  })
+  .prefault({})
+  .describe('The actuated soft robot of task locomotion (groups driven by the controller).');
+
 export const simulatorSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
@@ -1059,6 +1091,7 @@ export const simulatorSchema = z
         })
         .prefault({})
         .describe('The simulated body of task target: a block of nx x ny particles filling origin + [0, size].'),
+      robot: mpmRobotSchema,
     }),
   ])
   .describe('The simulator.');
@@ -1070,24 +1103,24 @@ export const controllerSchema = z
     type: z
       .literal('mlp')
       .describe(
-        'One-hidden-layer tanh MLP: phase sinusoids, particle state relative to the centre of mass (and the goal) in, one actuation per spring out.',
+        "One-hidden-layer tanh MLP: phase sinusoids, the state relative to the centre of mass (mass-spring: every particle; MPM: each actuator group's mean position and velocity, and the centre's velocity) and the goal in, one actuation per spring (MPM: per actuator group) out.",
       ),
     hidden: posInt
       .optional()
-      .describe('Hidden width (default simulator.n_hidden, 32).')
+      .describe('Hidden width (default simulator.n_hidden, 32; MPM 32).')
       .meta({ examples: [32] }),
     n_sin: posInt
       .optional()
-      .describe('Phase-clock sine waves fed to the network (default simulator.n_sin, 10).')
+      .describe('Phase-clock sine waves fed to the network (default simulator.n_sin, 10; MPM 4).')
       .meta({ examples: [10] }),
     omega: z
       .number()
       .positive()
       .optional()
-      .describe('Angular frequency of the phase clock, per unit time (default simulator.omega, 10).')
+      .describe('Angular frequency of the phase clock, per unit time (default simulator.omega, 10; MPM 20).')
       .meta({ examples: [10] }),
   })
-  .describe('The neural controller of a mass-spring robot.');
+  .describe('The neural controller of a robot (mass-spring, or the MPM robot of task locomotion).');
 
 const bodySchema = z
   .strictObject({
@@ -1244,7 +1277,7 @@ export const simulationSchema = z
         truncate_every: posInt
           .optional()
           .describe(
-            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion (any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
+            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion on the mass-spring robot (any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
           )
           .meta({ examples: [50] }),
       })
@@ -1263,21 +1296,27 @@ export const simulationSchema = z
         message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'`,
       });
     }
-    const needs = { walk: 'mass-spring', locomotion: 'mass-spring', target: 'mpm', learn_material: 'mpm' } as const;
-    if (needs[c.task.type] !== c.simulator.type) {
+    const needs: Record<SimTaskType, readonly SimulatorType[]> = {
+      walk: ['mass-spring'],
+      locomotion: ['mass-spring', 'mpm'],
+      target: ['mpm'],
+      learn_material: ['mpm'],
+    };
+    if (!needs[c.task.type].includes(c.simulator.type)) {
+      const fits = (Object.keys(needs) as SimTaskType[]).filter((k) => needs[k].includes(c.simulator.type));
       ctx.addIssue({
         code: 'custom',
         path: ['task', 'type'],
-        message: `expected a task for simulator '${c.simulator.type}' (${c.simulator.type === 'mpm' ? 'target or learn_material' : 'walk or locomotion'}), got '${c.task.type}'`,
+        message: `expected a task for simulator '${c.simulator.type}' (${fits.join(', ')}), got '${c.task.type}'`,
       });
     }
     if (c.simulator.type === 'mpm') learnMaterialRules(c, c.simulator.material, ctx);
     truncationRules(c, ctx);
-    if (c.controller && c.simulator.type !== 'mass-spring') {
+    if (c.controller && c.simulator.type !== 'mass-spring' && c.task.type !== 'locomotion') {
       ctx.addIssue({
         code: 'custom',
         path: ['controller'],
-        message: `a controller drives a mass-spring robot; simulator '${c.simulator.type}' has none`,
+        message: `a controller drives a mass-spring robot or the MPM robot of task locomotion; simulator '${c.simulator.type}' with task '${c.task.type}' has none`,
       });
     }
     if (c.task.type === 'locomotion' && !(c.task.goal_range[1] > c.task.goal_range[0])) {
@@ -1294,6 +1333,12 @@ function truncationRules(c: z.output<typeof simulationSchema>, ctx: z.Refinement
   const K = c.training.truncate_every;
   if (K === undefined) return;
   const path = ['training', 'truncate_every'];
+  if (c.task.type === 'locomotion' && c.simulator.type === 'mpm')
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: `not implemented for the MPM robot of task locomotion (got ${K}; remove the key or use grad_clip)`,
+    });
   if (c.task.type === 'target')
     ctx.addIssue({
       code: 'custom',
@@ -1353,6 +1398,8 @@ export const configSchema = z.discriminatedUnion('kind', [pinnSchema, operatorSc
 export type PinnConfig = z.output<typeof pinnSchema>;
 export type OperatorConfig = z.output<typeof operatorSchema>;
 export type SimulationConfig = z.output<typeof simulationSchema>;
+type SimTaskType = z.output<typeof simTaskSchema>['type'];
+type SimulatorType = z.output<typeof simulatorSchema>['type'];
 export type RunConfig = z.output<typeof configSchema>;
 export type TrainingConfig = RunConfig['training'];
 export const runKinds = ['pinn', 'operator', 'simulation'] as const;

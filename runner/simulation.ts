@@ -16,6 +16,21 @@ import {
   sharedVelocityState,
   coreMpmFrames,
   Locomotion,
+  MpmLocomotion,
+  MpmRobotProgram,
+  MpmRobotSegments,
+  buildMpmRobot,
+  difftaichiWalker,
+  mpmRobotFrames,
+  type LocomotionEvaluation,
+  type MpmRobot,
+  type RobotRect,
+  robotExtent,
+  robotGroups,
+  type MpmMaterial,
+  type MpmOptions,
+  type LocomotionGoals,
+  type LocomotionOptions,
   type SimFrame,
 } from '../sim/index.js';
 import { getBackend } from '../core/index.js';
@@ -23,7 +38,9 @@ import type { FloatDType } from '../core/dtype.js';
 import type { SimulationConfig } from './schema.js';
 import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js';
 import type { Trainer, TrainerContext } from './trainer.js';
+import type { Tensor } from '../core/index.js';
 import { checkBoxInGrid, checkLearnMaterialConfig, learnMaterialTrainer } from './learnMaterial.js';
+import { ConfigError } from './errors.js';
 
 /**
  * Steps per jitted segment of a mass-spring rollout: 'all' keeps every state (one-step segments), 'sqrt' keeps
@@ -89,23 +106,22 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
  * Goal markers for the viewer, one point per frame: running, a pacer moving at the goal velocity from the start
  * centre; jumping, the target height above the current centre.
  */
-function goalMarker(loco: Locomotion, goal: number, frame: SimFrame, start: SimFrame): Float64Array {
+function goalMarker(goals: LocomotionGoals, goal: number, frame: SimFrame, start: SimFrame): Float64Array {
   const centre = (f: SimFrame, k: number): number => {
     let sum = 0;
     for (let i = k; i < f.points.length; i += 2) sum += f.points[i];
     return (2 * sum) / f.points.length;
   };
-  const dt = loco.runner.sim.opts.dt;
-  return loco.opts.goal === 'running'
-    ? Float64Array.of(centre(start, 0) + goal * frame.step * dt, centre(start, 1))
+  return goals.opts.goal === 'running'
+    ? Float64Array.of(centre(start, 0) + goal * frame.step * goals.dt, centre(start, 1))
     : Float64Array.of(centre(frame, 0), centre(start, 1) + goal);
 }
 
-function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
-  if (c.task.type !== 'locomotion') throw new Error('massSpringLocomotion: expected a locomotion task');
+/** task.locomotion's options (tolerance by default a tenth of the goal range). */
+function locomotionOptions(c: SimulationConfig): LocomotionOptions {
+  if (c.task.type !== 'locomotion') throw new Error('locomotionOptions: expected a locomotion task');
   const t = c.task;
-  const sim = massSpringProgram(c, 1);
-  const opts = {
+  return {
     goal: t.goal,
     range: t.goal_range,
     horizon: t.horizon,
@@ -114,35 +130,97 @@ function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
     tolerance: t.tolerance ?? (t.goal_range[1] - t.goal_range[0]) / 10,
     seed: c.seed,
   };
-  const runner = new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
-  const loco = new Locomotion(runner, opts);
-  const framer = new SegmentRunner(sim, c.output.frame_every);
-  const dt = c.simulator.dt;
-  const task: SimTask = {
-    termName: t.goal,
+}
+
+/** A trained locomotion task (mass-spring or MPM): its loss and gradient, scores and goal conditioning. */
+interface LocomotionTask {
+  readonly goals: LocomotionGoals;
+  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array };
+  evaluate(params: Float64Array): LocomotionEvaluation;
+}
+
+/**
+ * The SimTask of a locomotion task: scores on the held-out goals; frames of the robots under those goals (`rollout`:
+ * one frame list per environment for the goal inputs) beside their goal markers, one series each.
+ */
+function locomotionSimTask(loco: LocomotionTask, rollout: (p: Float64Array, goal: Tensor) => SimFrame[][], dt: number): SimTask {
+  const goals = loco.goals;
+  const evalGoals = goals.evaluationGoals();
+  return {
+    termName: goals.opts.goal,
     lossAndGrad: (p, step) => loco.lossAndGrad(p, step),
     evaluate: (p) => {
       const e = loco.evaluate(p);
       return { task: { goal_distance: e.goalDistance, success_rate: e.successRate } };
     },
-    frames: (p) => {
-      const goals = loco.evaluationGoals();
-      return massSpringFrames(framer, p, t.horizon, loco.goalInput(goals)).flatMap((frames, k) => [
+    frames: (p) =>
+      rollout(p, goals.goalInput(evalGoals)).flatMap((frames, k) => [
         ...particleFrames(`robot_${k}`, frames, dt),
         ...particleFrames(
           `goal_${k}`,
           frames.map((f) => ({
             step: f.step,
             dim: 2,
-            points: goalMarker(loco, goals[k], f, frames[0]),
-            pointData: { goal: Float64Array.of(goals[k]) },
+            points: goalMarker(goals, evalGoals[k], f, frames[0]),
+            pointData: { goal: Float64Array.of(evalGoals[k]) },
           })),
           dt,
         ),
-      ]);
-    },
+      ]),
   };
+}
+
+function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
+  if (c.task.type !== 'locomotion') throw new Error('massSpringLocomotion: expected a locomotion task');
+  const t = c.task;
+  const sim = massSpringProgram(c, 1);
+  const runner = new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
+  const loco = new Locomotion(runner, locomotionOptions(c));
+  const framer = new SegmentRunner(sim, c.output.frame_every);
+  const task = locomotionSimTask(loco, (p, goal) => massSpringFrames(framer, p, t.horizon, goal), c.simulator.dt);
   return new SimulationTrainer(task, initialParams(sim, c.seed), c);
+}
+
+type MpmSimulatorConfig = Extract<SimulationConfig['simulator'], { type: 'mpm' }>;
+
+/** The simulator keys of an MPM with an analytic material, as the core MPM's options. */
+function analyticMpmOptions(sc: MpmSimulatorConfig, material: MpmMaterial): Omit<MpmOptions, 'nParticles'> {
+  return { nGrid: sc.n_grid, dt: sc.dt, E: sc.E, nu: sc.nu, material, density: sc.density, gravity: sc.gravity, boundary: sc.boundary };
+}
+
+const robotRects = (sc: MpmSimulatorConfig): RobotRect[] => (sc.robot.body === 'walker' ? difftaichiWalker() : sc.robot.body);
+
+/** Most particles of an MPM robot (every environment simulates them all, every step). */
+const MAX_ROBOT_PARTICLES = 100_000;
+
+/** The particles and actuator groups of simulator.robot. */
+function mpmRobot(sc: MpmSimulatorConfig): MpmRobot {
+  return buildMpmRobot(robotRects(sc), sc.n_grid, sc.robot.origin, sc.robot.scale);
+}
+
+/** The MPM robot of task locomotion and its controller from the config. */
+function mpmRobotProgram(c: SimulationConfig): MpmRobotProgram {
+  const sc = c.simulator;
+  if (sc.type !== 'mpm' || typeof sc.material === 'object')
+    throw new Error('mpmRobotProgram: expected an mpm simulator with an analytic material');
+  const ctrl = c.controller;
+  return new MpmRobotProgram(
+    mpmRobot(sc),
+    { ...analyticMpmOptions(sc, sc.material), actuationStrength: sc.robot.actuation_strength, dtype: simDtype() },
+    { nHidden: ctrl?.hidden ?? 32, nSin: ctrl?.n_sin ?? 4, omega: ctrl?.omega ?? 20 },
+  );
+}
+
+/** Goal-conditioned locomotion of the MPM soft robot: B environments per step in one vmapped, checkpointed program. */
+function mpmLocomotion(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer {
+  if (c.task.type !== 'locomotion') throw new Error('mpmLocomotion: expected a locomotion task');
+  const t = c.task;
+  checkSimulationConfig(c, ctx);
+  const prog = mpmRobotProgram(c);
+  const loco = new MpmLocomotion(new MpmRobotSegments(prog, checkpointSegment(t.horizon, t.checkpointing)), locomotionOptions(c));
+  const framer = new MpmRobotSegments(prog, c.output.frame_every);
+  const task = locomotionSimTask(loco, (p, goal) => mpmRobotFrames(framer, p, t.horizon, goal), c.simulator.dt);
+  return new SimulationTrainer(task, prog.initController(c.seed), c);
 }
 
 /** Optimise one initial velocity shared by all particles so the final centre of mass hits the target. */
@@ -153,19 +231,7 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
   const { nx, ny, origin, size, jitter_seed } = sc.block;
   const positions = blockParticles2D(nx, ny, origin[0], origin[1], size[0], size[1], jitter_seed);
   checkSimulationConfig(c, ctx);
-  const sim = coreMpm({
-    dim: 2,
-    nGrid: sc.n_grid,
-    nParticles: nx * ny,
-    dt: sc.dt,
-    E: sc.E,
-    nu: sc.nu,
-    material: sc.material,
-    density: sc.density,
-    gravity: sc.gravity,
-    boundary: sc.boundary,
-    dtype: simDtype(),
-  });
+  const sim = coreMpm({ dim: 2, nParticles: nx * ny, ...analyticMpmOptions(sc, sc.material), dtype: simDtype() });
   const { target, horizon, checkpointing } = c.task;
   const runner = new MpmSegments(sim, checkpointSegment(horizon, checkpointing));
   // frames come from segment boundaries, so the frame stride is a segment of its own runner
@@ -188,6 +254,21 @@ export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext =
   const sc = c.simulator;
   if (sc.type !== 'mpm') return;
   if (c.task.type === 'learn_material') return checkLearnMaterialConfig(c, ctx);
+  if (c.task.type === 'locomotion') {
+    const r = sc.robot;
+    try {
+      robotGroups(robotRects(sc));
+    } catch (e) {
+      throw new ConfigError(`simulator.robot.body: ${(e as Error).message}`);
+    }
+    const { lo, hi, particles } = robotExtent(robotRects(sc), sc.n_grid, r.origin, r.scale);
+    checkBoxInGrid('simulator.robot', 'the robot', lo, hi, sc.n_grid, 'move robot.origin or lower robot.scale');
+    if (particles > MAX_ROBOT_PARTICLES)
+      throw new ConfigError(
+        `simulator.robot: the robot has ${particles} particles at n_grid ${sc.n_grid}, more than ${MAX_ROBOT_PARTICLES} (lower robot.scale or n_grid)`,
+      );
+    return;
+  }
   const { origin, size } = sc.block;
   checkBoxInGrid(
     'simulator.block',
@@ -200,7 +281,9 @@ export function checkSimulationConfig(c: SimulationConfig, ctx: TrainerContext =
 }
 
 export function createSimulationTrainer(c: SimulationConfig, ctx: TrainerContext = { configDir: '.' }): Trainer {
-  if (c.simulator.type !== 'mass-spring')
+  if (c.simulator.type !== 'mass-spring') {
+    if (c.task.type === 'locomotion') return mpmLocomotion(c, ctx);
     return c.task.type === 'learn_material' ? learnMaterialTrainer(c, ctx, simDtype()) : mpmTarget(c, ctx);
+  }
   return c.task.type === 'locomotion' ? massSpringLocomotion(c) : massSpringWalk(c);
 }

@@ -6,6 +6,8 @@ import type { Tensor } from '../core/index.js';
 import { initialPackedState, type SegmentRunner } from './massSpring/coreRollout.js';
 import { springPairs } from './massSpring/robot.js';
 import type { MpmSegments } from './coreMpm/segments.js';
+import type { MpmRobotSegments } from './coreMpm/controlled.js';
+import { stateSize } from './coreMpm/state.js';
 
 export interface SimFrame {
   /** Time step index of this frame. */
@@ -52,6 +54,24 @@ function det(F: Float64Array, o: number, dim: number): number {
   );
 }
 
+/** One MPM frame of a packed, component-major state stored at `data[o ...]`: positions, velocities, J = det F. */
+function mpmFrame(data: Float32Array | Float64Array, o: number, dim: number, n: number, step: number): SimFrame {
+  const s = data.subarray(o);
+  const points = new Float64Array(dim * n);
+  const velocity = new Float64Array(dim * n);
+  const J = new Float64Array(n);
+  const F = new Float64Array(dim * dim);
+  for (let p = 0; p < n; p++) {
+    for (let k = 0; k < dim; k++) {
+      points[dim * p + k] = s[k * n + p];
+      velocity[dim * p + k] = s[(dim + k) * n + p];
+    }
+    for (let e = 0; e < dim * dim; e++) F[e] = s[(2 * dim + dim * dim + e) * n + p];
+    J[p] = det(F, 0, dim);
+  }
+  return { step, points, dim, pointData: { velocity, J } };
+}
+
 /**
  * Frames of a core MPM rollout (packed, component-major states) at the runner's segment boundaries (every
  * runner.segmentLength steps, and the last step): positions, velocities and J = det F per particle.
@@ -59,21 +79,30 @@ function det(F: Float64Array, o: number, dim: number): number {
 export function coreMpmFrames(runner: MpmSegments, params: Tensor, s0: Tensor, steps: number): SimFrame[] {
   const { dim, n } = runner.sim.shape;
   const frames: SimFrame[] = [];
-  const F = new Float64Array(dim * dim);
-  runner.simulate(params, s0, steps, undefined, (t, st) => {
-    const s = st.dataSync();
-    const points = new Float64Array(dim * n);
-    const velocity = new Float64Array(dim * n);
-    const J = new Float64Array(n);
-    for (let p = 0; p < n; p++) {
-      for (let k = 0; k < dim; k++) {
-        points[dim * p + k] = s[k * n + p];
-        velocity[dim * p + k] = s[(dim + k) * n + p];
-      }
-      for (let e = 0; e < dim * dim; e++) F[e] = s[(2 * dim + dim * dim + e) * n + p];
-      J[p] = det(F, 0, dim);
+  runner.simulate(params, s0, steps, undefined, (t, st) =>
+    frames.push(mpmFrame(st.dataSync() as Float32Array | Float64Array, 0, dim, n, t)),
+  );
+  return frames;
+}
+
+/**
+ * Frames of a controlled MPM robot, one list per environment (the batch of `goal`): positions, velocities and J at
+ * the runner's segment boundaries, and the actuator group of each particle.
+ */
+export function mpmRobotFrames(runner: MpmRobotSegments, params: Float64Array, steps: number, goal: Tensor): SimFrame[][] {
+  const prog = runner.program;
+  const { dim, n } = prog.sim.shape;
+  const batch = goal.shape[0];
+  const size = stateSize(prog.sim.shape);
+  const group = Float64Array.from(prog.robot.groups);
+  const frames: SimFrame[][] = Array.from({ length: batch }, () => []);
+  runner.simulate(prog.paramsTensor(params), prog.initialState(batch), steps, goal, (t, st) => {
+    const data = st.dataSync() as Float32Array | Float64Array;
+    for (let b = 0; b < batch; b++) {
+      const f = mpmFrame(data, b * size, dim, n, t);
+      f.pointData.group = group;
+      frames[b].push(f);
     }
-    frames.push({ step: t, points, dim, pointData: { velocity, J } });
   });
   return frames;
 }

@@ -28,13 +28,15 @@ export {
   type TrainWalkOptions,
   type TrainWalkResult,
 } from './massSpring/coreWalk.js';
+export { Locomotion } from './massSpring/locomotion.js';
 export {
-  Locomotion,
+  LocomotionGoals,
   locomotionGoals,
   type LocomotionGoal,
   type LocomotionOptions,
   type LocomotionEvaluation,
-} from './massSpring/locomotion.js';
+} from './locomotionGoals.js';
+export { applyMlp, initMlp, mlpParamCount, type MlpShape } from './mlp.js';
 export {
   resolveMpmOptions,
   checkModuli,
@@ -44,7 +46,7 @@ export {
   type MpmMaterial,
 } from './mpmOptions.js';
 export { SegmentedRollout } from './segments.js';
-export { massSpringFrames, coreMpmFrames, type SimFrame } from './frames.js';
+export { massSpringFrames, coreMpmFrames, mpmRobotFrames, type SimFrame } from './frames.js';
 export { mpm, massSpring } from './api.js';
 // MLS-MPM as core programs (fx.grad / fx.jit / fx.vjp over whole rollouts); the hand-written MPM is its test oracle
 // (test/sim/oracle/mpm).
@@ -69,6 +71,16 @@ export {
   type MpmParams,
   type RolloutParams,
   MaterialLearning,
+  MpmRobotProgram,
+  MpmRobotSegments,
+  MpmLocomotion,
+  buildMpmRobot,
+  difftaichiWalker,
+  robotExtent,
+  robotGroups,
+  type MpmRobot,
+  type RobotRect,
+  type MpmControllerOptions,
   bodyParticles,
   generateTrajectories,
   type Body2D,

@@ -7,7 +7,10 @@ export { polar2, polar3, polar3Tensor } from './polar.js';
 export { neuralElasticity, type NeuralElasticity, type NeuralElasticityOptions } from './neuralMaterial.js';
 export { neuralPlasticity, type NeuralPlasticity, type NeuralPlasticityOptions } from './neuralPlasticity.js';
 export { bodyParticles, blockParticles2D, type Body2D, type Particles2D } from './bodies.js';
-export { MpmSegments, mpmSegment } from './segments.js';
+export { GridSegments, MpmSegments, mpmSegment } from './segments.js';
+export { buildMpmRobot, difftaichiWalker, rectLattice, robotExtent, robotGroups, type MpmRobot, type RobotRect } from './robot.js';
+export { MpmRobotProgram, MpmRobotSegments, type MpmControllerOptions, type MpmRobotSimOptions } from './controlled.js';
+export { MpmLocomotion } from './locomotion.js';
 export {
   checkpointSegment,
   componentMajor,

@@ -25,22 +25,10 @@ export function mpmSegment(sim: CoreMpm, len: number): Segment {
 }
 
 /**
- * Jitted segments of a core MPM on its packed state (packState's layout). A particle that leaves the grid inside a
- * segment (the transfer kernel refuses it) raises ParticleLeftGridError, as in the hand-written simulators.
+ * Jitted MPM segments whose particles must stay on the grid: a particle that leaves it inside a segment (the transfer
+ * kernel refuses it) raises ParticleLeftGridError, as in the hand-written simulators.
  */
-export class MpmSegments extends SegmentedRollout {
-  constructor(
-    readonly sim: CoreMpm,
-    segmentLength: number,
-  ) {
-    super((len) => mpmSegment(sim, len), segmentLength);
-  }
-
-  /** The flat parameter vector [E, nu] (analytic materials). */
-  moduli(E = this.sim.opts.E, nu = this.sim.opts.nu): Tensor {
-    return fx.tensor([E, nu], [2], this.sim.dtype);
-  }
-
+export class GridSegments extends SegmentedRollout {
   override simulate(params: Tensor, s0: Tensor, steps: number, extra?: Tensor, onState?: (t: number, s: Tensor) => void): Tensor {
     return gridErrors(() => super.simulate(params, s0, steps, extra, onState));
   }
@@ -51,5 +39,20 @@ export class MpmSegments extends SegmentedRollout {
 
   override trajectoryValueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: TrajectoryLoss, extra?: Tensor): ThroughTimeResult {
     return gridErrors(() => super.trajectoryValueAndGrad(params, s0, steps, loss, extra));
+  }
+}
+
+/** Jitted segments of a core MPM on its packed state (packState's layout). */
+export class MpmSegments extends GridSegments {
+  constructor(
+    readonly sim: CoreMpm,
+    segmentLength: number,
+  ) {
+    super((len) => mpmSegment(sim, len), segmentLength);
+  }
+
+  /** The flat parameter vector [E, nu] (analytic materials). */
+  moduli(E = this.sim.opts.E, nu = this.sim.opts.nu): Tensor {
+    return fx.tensor([E, nu], [2], this.sim.dtype);
   }
 }

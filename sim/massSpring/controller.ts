@@ -4,7 +4,7 @@
  * (scaled by sensorScale), then optional goal inputs; output act = tanh(W2 tanh(W1 u + b1) + b2), one value per spring.
  * Parameters live in one flat Float64Array: W1 (nHidden x nIn, row-major), b1, W2 (nOut x nHidden), b2.
  */
-import { Mulberry32 } from '../../core/random.js';
+import { initMlp, mlpParamCount } from '../mlp.js';
 
 export interface ControllerShape {
   nSin: number;
@@ -20,23 +20,13 @@ export function controllerInputs(shape: ControllerShape): number {
 }
 
 export function controllerParamCount(shape: ControllerShape): number {
-  const nIn = controllerInputs(shape);
-  return shape.nHidden * nIn + shape.nHidden + shape.nOut * shape.nHidden + shape.nOut;
+  return mlpParamCount({ nIn: controllerInputs(shape), nHidden: shape.nHidden, nOut: shape.nOut });
 }
 
-/** Glorot-normal weights (std sqrt(2 / (fanIn + fanOut))), zero biases, seeded. */
+/** Glorot-normal weights (std sqrt(2 / (fanIn + fanOut))), zero biases, seeded (sim/mlp.ts). */
 export function initController(shape: ControllerShape, seed: number): Float64Array {
   for (const [k, v] of Object.entries(shape)) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`initController: ${k} must be a non-negative integer, got ${v}`);
   }
-  const rng = new Mulberry32(seed);
-  const nIn = controllerInputs(shape);
-  const p = new Float64Array(controllerParamCount(shape));
-  const s1 = Math.sqrt(2 / (nIn + shape.nHidden));
-  const s2 = Math.sqrt(2 / (shape.nHidden + shape.nOut));
-  const w1 = shape.nHidden * nIn;
-  for (let i = 0; i < w1; i++) p[i] = rng.normal() * s1;
-  const w2 = w1 + shape.nHidden;
-  for (let i = 0; i < shape.nOut * shape.nHidden; i++) p[w2 + i] = rng.normal() * s2;
-  return p;
+  return initMlp({ nIn: controllerInputs(shape), nHidden: shape.nHidden, nOut: shape.nOut }, seed);
 }

@@ -10,6 +10,7 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { FloatDType } from '../../core/dtype.js';
+import { applyMlp, phaseClock, phaseOffsets } from '../mlp.js';
 import { controllerInputs, controllerParamCount, initController, type ControllerShape } from './controller.js';
 import { LENGTH_EPS, TOI_VMIN, resolveMassSpringOptions, type MassSpringOptions } from './options.js';
 import type { MassSpringModel } from './robot.js';
@@ -58,7 +59,7 @@ export class MassSpringProgram {
     this.damping = this.vector(sp.damping);
     this.actuation = this.vector(sp.actuation);
     const { nSin, dt, gravity } = this.opts;
-    this.phaseOffsets = this.vector(Array.from({ length: nSin }, (_, k) => (2 * Math.PI * k) / nSin));
+    this.phaseOffsets = phaseOffsets(nSin, this.dtype);
     this.gravityImpulse = this.vector([0, dt * gravity]);
   }
 
@@ -88,27 +89,14 @@ export class MassSpringProgram {
   /** act = tanh(W2 tanh(W1 u + b1) + b2) for a batch of inputs u [B, nIn]; params flat as initController lays them out. */
   controller(params: Tensor, u: Tensor): Tensor {
     const { nHidden, nOut } = this.controllerShape;
-    const nIn = controllerInputs(this.controllerShape);
-    let at = 0;
-    const take = (shape: number[]): Tensor => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      const t = fx.reshape(fx.slice(params, [at], [size]), shape);
-      at += size;
-      return t;
-    };
-    const w1 = take([nHidden, nIn]);
-    const b1 = take([nHidden]);
-    const w2 = take([nOut, nHidden]);
-    const b2 = take([nOut]);
-    const h = fx.tanh(fx.add(fx.matmul(u, w1, { transB: true }), b1));
-    return fx.tanh(fx.add(fx.matmul(h, w2, { transB: true }), b2));
+    return applyMlp({ nIn: controllerInputs(this.controllerShape), nHidden, nOut }, params, u);
   }
 
   /** Controller inputs: phase sinusoids, per-particle (x - centre, v) * sensorScale, then the goal [B, nGoal]. */
   private sensors(x: Tensor, v: Tensor, t: Tensor, goal: Tensor | undefined): Tensor {
     const { omega, dt, sensorScale, nSin } = this.opts;
     const batch = x.shape[0];
-    const phase = fx.sin(fx.add(fx.mul(fx.mul(t, omega), dt), this.phaseOffsets));
+    const phase = phaseClock(t, omega, dt, this.phaseOffsets);
     const rel = fx.mul(fx.sub(x, fx.mean(x, 1, true)), sensorScale);
     const particles = fx.reshape(fx.concat([rel, fx.mul(v, sensorScale)], 2), [batch, 4 * this.n]);
     const parts = [fx.broadcastTo(fx.reshape(phase, [1, nSin]), [batch, nSin]), particles];

@@ -7,6 +7,24 @@ import { pinnYaml, quadraticFactory, rejectedAt, sinks, tempDir, writeConfig } f
 
 const sim = (extra: string): string =>
   `kind: simulation\nname: s\nsimulator: { type: mass-spring }\ntask: { type: walk, horizon: 10 }\n${extra}`;
+const mpmLoco = (extra: string): string =>
+  `kind: simulation\nname: m\nsimulator: { type: mpm, robot: { body: walker, origin: [0.1, 0.1], actuation_strength: 4 } }\ncontroller: { type: mlp }\ntask: { type: locomotion, goal_range: [0, 0.1], horizon: 10 }\n${extra}`;
+// simulator.robot variants of a valid MPM locomotion config: [description, replaced, by, key path, message]
+const robotVariants: [string, string, string, string, string][] = [
+  ['bad actuator group', 'body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: -2 }]', 'simulator.robot.body', 'expected'],
+  ['no actuation', 'actuation_strength: 4', 'actuation_strength: 0', 'simulator.robot.actuation_strength:', 'expected'],
+  ['outside the grid', 'origin: [0.1, 0.1]', 'origin: [0.8, 0.1]', 'simulator.robot:', "outside the grid's interior"],
+  ['misspelt key', 'body: walker', 'bdy: walker', 'simulator.robot.bdy:', "did you mean 'body'?"],
+  [
+    'group gap',
+    'body: walker',
+    'body: [{ x: 0, y: 0, w: 0.1, h: 0.1, group: 5 }]',
+    'simulator.robot.body:',
+    'actuator group 0 has no rectangle',
+  ],
+  ['no actuated part', 'body: walker', 'body: [{ x: 0, y: 0, w: 0.1, h: 0.1 }]', 'simulator.robot.body:', 'no rectangle is actuated'],
+  ['too many particles', 'type: mpm,', 'type: mpm, n_grid: 4000,', 'simulator.robot:', 'more than 100000'],
+];
 const op = (extra: string): string =>
   `kind: operator\nname: o\nmodel: { type: fno, modes: 8 }\ndata: { type: burgers, resolution: 32, train: 10, test: 2 }\ntraining: { batch_size: 5 }\n${extra}`;
 
@@ -185,10 +203,16 @@ const cases: [string, string, string, string][] = [
     'expected [min, max] with max > min, got [0.2, 0.1]',
   ],
   [
-    'locomotion on the MPM simulator',
-    sim('').replace('type: mass-spring', 'type: mpm').replace('type: walk, horizon: 10', 'type: locomotion, goal_range: [0, 1]'),
+    'walk on the MPM simulator',
+    sim('').replace('type: mass-spring', 'type: mpm'),
     'task.type:',
-    "expected a task for simulator 'mpm' (target or learn_material), got 'locomotion'",
+    "expected a task for simulator 'mpm' (locomotion, target, learn_material), got 'walk'",
+  ],
+  [
+    'MPM locomotion with truncated backpropagation',
+    mpmLoco('training: { truncate_every: 10 }'),
+    'training.truncate_every:',
+    'not implemented for the MPM robot of task locomotion',
   ],
   [
     'unknown locomotion goal',
@@ -203,7 +227,7 @@ const cases: [string, string, string, string][] = [
       .replace('type: mass-spring', 'type: mpm')
       .replace('type: walk, horizon: 10', 'type: target, target: [0.5, 0.5]'),
     'controller:',
-    'a controller drives a mass-spring robot',
+    'a controller drives a mass-spring robot or the MPM robot of task locomotion',
   ],
   ['zero controller width', sim('controller: { type: mlp, hidden: 0 }'), 'controller.hidden:', 'expected'],
   [
@@ -240,6 +264,12 @@ const cases: [string, string, string, string][] = [
   ],
   ['YAML syntax error', 'kind: pinn\nname: [unclosed', 'config.yaml:', 'invalid YAML'],
   ['duplicate key', pinnYaml(['seed: 4']), 'config.yaml:', 'invalid YAML'],
+  ...robotVariants.map(([what, from, to, path, message]): [string, string, string, string] => [
+    `MPM robot: ${what}`,
+    mpmLoco('').replace(from, to),
+    path,
+    message,
+  ]),
 ];
 
 describe('runner: invalid configs exit 2 naming the key path', () => {

@@ -54,6 +54,7 @@ describe('runner: example configs', () => {
       'mass-spring-locomotion',
       'mpm-target',
       'mpm-learn-material',
+      'mpm-locomotion',
     ]) {
       expect(files).to.include(`${name}.yaml`);
     }
@@ -117,6 +118,7 @@ describe('runner: example configs', () => {
     'mass-spring-locomotion.yaml',
     'mpm-target.yaml',
     'mpm-learn-material.yaml',
+    'mpm-locomotion.yaml',
   ]) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);

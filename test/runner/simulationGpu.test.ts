@@ -1,5 +1,6 @@
 // kind: simulation on `backend: gpu` (here gpu.js's 'cpu' mode, the kernels a real GPU would run): the simulators are
-// built in f32 there, and every task (walk, locomotion, target, learn_material) trains as on wasm to f32 rounding.
+// built in f32 there, and every task (walk, locomotion on both simulators, target, learn_material) trains as on wasm
+// to f32 rounding.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,13 @@ const configs: Record<string, string[]> = {
     'controller: { type: mlp }',
     'task: { type: locomotion, goal: running, goal_range: [0.02, 0.16], envs: 2, eval_goals: 2, horizon: 30 }',
     'output: { frame_every: 10 }',
+  ],
+  // the MPM soft robot's goal-conditioned controller (a small walker: 16^2 grid, short horizon)
+  mpm_locomotion: [
+    'simulator: { type: mpm, n_grid: 16, dt: 0.001, E: 25, nu: 0.25, gravity: -3.8, robot: { body: walker, origin: [0.1, 0.1] } }',
+    'controller: { type: mlp, hidden: 8 }',
+    'task: { type: locomotion, goal: running, goal_range: [0.01, 0.08], envs: 2, eval_goals: 2, horizon: 12 }',
+    'output: { frame_every: 6 }',
   ],
   target: [
     'simulator: { type: mpm, n_grid: 16, dt: 2.0e-4, E: 1000, nu: 0.2, block: { nx: 4, ny: 4, origin: [0.3, 0.4], size: [0.2, 0.2] } }',
@@ -44,6 +52,11 @@ const configs: Record<string, string[]> = {
 
 type Row = { step: number; loss: number; grad_norm: number };
 
+// relative loss bound against the f64 run: 1e-5, except the MPM robot's running loss, whose achieved velocity is a
+// small displacement over a short episode (dx / (horizon dt), f32 positions ~0.2): f32 rounds it to 3e-5 relative here
+// (1.1e-5 in test/sim/mpmLocomotion.test.ts)
+const lossTol: Record<string, number> = { mpm_locomotion: 1e-4 };
+
 describe("runner: kind simulation on backend gpu (gpu.js 'cpu' mode)", () => {
   const dir = tempDir('fluxion-simgpu-');
   before(() => {
@@ -63,14 +76,14 @@ describe("runner: kind simulation on backend gpu (gpu.js 'cpu' mode)", () => {
   };
 
   for (const task of Object.keys(configs)) {
-    it(`task ${task}: two training steps equal the ${peer} run's to f32 rounding (loss 1e-5, gradient norm 1e-3)`, async () => {
+    it(`task ${task}: two training steps equal the ${peer} run's to f32 rounding (loss ${lossTol[task] ?? 1e-5}, gradient norm 1e-3)`, async () => {
       const ref = await run(task, peer);
       const gpu = await run(task, 'gpu');
       expect(gpu.backend).to.equal('gpu');
       expect(gpu.rows.map((r) => r.step)).to.deep.equal([1, 2]);
       gpu.rows.forEach((r, i) => {
         const want = ref.rows[i];
-        expect(Math.abs(r.loss - want.loss), `step ${r.step} loss`).to.be.below(1e-5 * Math.abs(want.loss));
+        expect(Math.abs(r.loss - want.loss), `step ${r.step} loss`).to.be.below((lossTol[task] ?? 1e-5) * Math.abs(want.loss));
         expect(Math.abs(r.grad_norm - want.grad_norm), `step ${r.step} grad_norm`).to.be.below(1e-3 * want.grad_norm);
         // the gpu run is in f32: not bit-equal to the f64 reference
         expect(r.loss).not.to.equal(want.loss);
