@@ -10,7 +10,7 @@ import { outsideGrid } from '../kernels/bspline.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import type { SharedLoops } from '../wasm/helperThread.js';
-import { planFusion, type FusedKernel } from './fusion.js';
+import { planFusion, WASM_FUSION, type FusedKernel, type FusionOptions } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
@@ -72,9 +72,9 @@ export class Executable {
   constructor(
     private readonly graph: Graph,
     private readonly kernels: WasmKernels,
-    options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[] } = {},
+    options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[]; fusionOptions?: FusionOptions } = {},
   ) {
-    const plan = planFusion(graph, true);
+    const plan = planFusion(graph, true, options.fusionOptions ?? WASM_FUSION);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
     const at = new Map<Atom, number>(); // alias -> its element offset in the owner's bytes
