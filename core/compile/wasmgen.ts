@@ -77,6 +77,7 @@ const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
 const V128 = 0x7b;
 const I32 = 0x7f;
+const DROP = 0x1a;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -102,17 +103,23 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 
+/** A constant's key: -0 apart from 0 (`${-0}` is '0'), so that a loop's -0 is not splatted as +0. */
+const constKey = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+
 /** A node's structure as a string: equal keys compute equal values. */
 const keyOf = (n: FusedNode): string =>
   n.kind === 'const'
-    ? `c${n.value}`
+    ? `c${constKey(n.value)}`
     : n.kind === 'read'
       ? `r${n.read.input}@${n.read.at}+${n.read.shift ?? 0}`
       : `${n.prim}${JSON.stringify(n.params)}(${n.args.map(keyOf).join(',')})`;
 
 /**
  * The f32x4 code of a fused tree, or null where some primitive has no wasm rendering. A subtree that occurs more
- * than once (a recomputed value, the two products of a square's derivative) is computed once into a local.
+ * than once (a recomputed value, the two products of a square's derivative) is computed once into a local. Those
+ * locals are stored by statements ahead of the tree's expression (inner repeats first): a primitive may place its
+ * arguments' code in any order (where evaluates its branches before its condition), so a read of the local inside
+ * the expression must never come before the one write of it in the code.
  */
 function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, { kind: 'read' }>) => number[]): number[] | null {
   const count = new Map<string, number>();
@@ -125,6 +132,7 @@ function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, {
   };
   tally(k.tree);
   const saved = new Map<string, number[]>(); // key -> code reading the local it was stored in
+  const stores: number[] = []; // statements: each repeat's value into its local, leaving the stack as it was
   const emit = (n: FusedNode): number[] | null => {
     if (n.kind === 'const') return w.splat(n.value);
     if (n.kind === 'read') return read(n);
@@ -140,10 +148,12 @@ function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, {
     const code = defOf(n.prim).elementwise?.render.wasm(w, args, n.params) ?? null;
     if (!code || (count.get(key) ?? 0) < 2) return code;
     const [tee, get] = w.local();
+    stores.push(...code, ...tee, DROP);
     saved.set(key, get);
-    return [...code, ...tee];
+    return get;
   };
-  return emit(k.tree);
+  const value = emit(k.tree);
+  return value && [...stores, ...value];
 }
 
 const simd = (op: number): number[] => [SIMD, ...uleb(op)];
@@ -195,7 +205,7 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   const scratch = (): number => FIRST_LOCAL + hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]) - 1;
   const w: WasmEmitter = {
     op: opcode(lanes),
-    splat: (v) => splat(`c${v}`, lanes.constant(v)),
+    splat: (v) => splat(`c${constKey(v)}`, lanes.constant(v)),
     local: () => {
       const t = scratch();
       return [

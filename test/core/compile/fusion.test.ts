@@ -176,6 +176,22 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     expect(run(f, leaves, 'wasm', false)).to.deep.equal(run(f, leaves, 'wasm', true));
   });
 
+  it('a repeated subtree in the condition and a branch of a where (rendered branches first) gives the op-by-op values', () => {
+    // where's wasm code evaluates its branches before its condition: the subtree computed once into a local must be
+    // stored before any read of that local, whatever order the primitive places its arguments in
+    const f = (x: fx.Tensor, y: fx.Tensor) => {
+      const xy = () => fx.mul(x, y); // traced twice: two equal subtrees of one loop
+      return [fx.where(fx.greater(xy(), 0), fx.add(xy(), 1), fx.sub(y, x))];
+    };
+    for (const dtype of ['f32', 'f64'] as const) {
+      const xs = [fx.cast(fx.random.normal(41, [16, 8]), dtype), fx.cast(fx.random.normal(42, [16, 8]), dtype)];
+      const want = f(xs[0], xs[1]).map((t) => Float64Array.from(t.dataSync()));
+      const g = fx.makeGraph(f, xs);
+      expect(planFusion(g, true, WASM_FUSION).steps.filter((s) => s.kernel)).to.have.length(1);
+      for (const loops of ['wasm', 'js'] as const) expect(run(f, xs, loops, false), `${dtype} ${loops}`).to.deep.equal(want);
+    }
+  });
+
   it('a sum over more blocks than leadingSumMax stays a reduction', () => {
     const g = fx.makeGraph(collapsedChain(9), [
       { shape: [9 * 4, 4], dtype: 'f32' },
