@@ -192,6 +192,20 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     }
   });
 
+  it('a stop_gradient whose loop computes its input inline (a reshape read through, a product) runs, not aliased', () => {
+    // the executable shares a stop_gradient's bytes with its input only where the plan stores that input
+    const f = (x: fx.Tensor, y: fx.Tensor): fx.Tensor[] => {
+      const r = fx.reshape(x, [2, 64]); // read through by both consumers: never stored
+      const s = fx.stopGradient(r);
+      const p = fx.stopGradient(fx.mul(x, y)); // the product only feeds the stop_gradient: inlined into its loop
+      return [s, p, fx.add(fx.reshape(s, [128]), 1), fx.sub(r, 2), fx.mul(p, 3)]; // s and p stored: outputs
+    };
+    const xs = [fx.random.normal(51, [128]), fx.random.normal(52, [128])];
+    const want = f(xs[0], xs[1]).map((t) => Float64Array.from(t.dataSync()));
+    for (const plain of [false, true])
+      for (const loops of ['wasm', 'js'] as const) expect(run(f, xs, loops, plain), `${loops}, plain ${plain}`).to.deep.equal(want);
+  });
+
   it('a sum over more blocks than leadingSumMax stays a reduction', () => {
     const g = fx.makeGraph(collapsedChain(9), [
       { shape: [9 * 4, 4], dtype: 'f32' },
