@@ -33,8 +33,8 @@ import {
   unpackState,
 } from '../sim/coreMpm/index.js';
 import { sharedVelocityState as oracleVelocityState, targetLoss as oracleTargetLoss } from '../test/sim/oracle/mpm/tasks.js';
-import { Executable, aliasOffset } from '../core/compile/executable.js';
-import { planFusion } from '../core/compile/fusion.js';
+import { Executable, stepAlias } from '../core/compile/executable.js';
+import { planFusion, WASM_FUSION } from '../core/compile/fusion.js';
 import { wasmKernels } from '../core/backend/wasm.js';
 import { best, wallAndCpu } from './timing.js';
 import { setStepProfiler, type StepInfo } from '../core/compile/profile.js';
@@ -200,7 +200,7 @@ function stepBreakdown(reps: number): Array<[string, number]> {
     ],
   );
   const exe = new Executable(g, kernels);
-  const plan = planFusion(g, true).steps.filter(({ eqn }) => aliasOffset(eqn) === null);
+  const plan = planFusion(g, true, WASM_FUSION).steps.filter((step) => stepAlias(step) === null);
   const steps = (exe as unknown as { steps: Array<() => void> }).steps;
   if (steps.length !== plan.length) return [];
   const times = new Float64Array(steps.length).fill(Infinity);

@@ -28,7 +28,8 @@ export function checkCarries(graph: Graph, carries: readonly Carry[]): void {
 /** Whether every read of `input` in the fused loop is of the element being written (so writing in place is safe). */
 function readsOnlySame(k: FusedKernel, isInput: (a: Atom) => boolean): boolean {
   const ok = (n: FusedNode): boolean =>
-    n.kind === 'const' || (n.kind === 'read' ? !isInput(k.inputs[n.read.input]) || n.read.at === 'same' : n.args.every(ok));
+    n.kind === 'const' ||
+    (n.kind === 'read' ? !isInput(k.inputs[n.read.input]) || (n.read.at === 'same' && !n.read.shift) : n.args.every(ok));
   return ok(k.tree);
 }
 

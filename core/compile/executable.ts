@@ -10,7 +10,7 @@ import { outsideGrid } from '../kernels/bspline.js';
 import { defOf } from '../prims/registry.js';
 import type { WasmKernels, UnaryOp } from '../wasm/kernels.js';
 import type { SharedLoops } from '../wasm/helperThread.js';
-import { planFusion, type FusedKernel } from './fusion.js';
+import { planFusion, WASM_FUSION, type FusedKernel, type FusionOptions, type FusionPlan } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { wasmEligible, wasmLoops } from './wasmgen.js';
 import { planOffsets, type Lifetime } from './memory.js';
@@ -32,7 +32,14 @@ export function aliasOffset(e: Eqn): number | null {
   const view = (defOf('slice').view as NonNullable<ReturnType<typeof defOf>['view']>)((e.inputs[0] as Var).shape, e.out, e.params);
   return isContiguousRun(view, e.out.shape) ? view.offset : null;
 }
-const aliases = (e: Eqn): boolean => aliasOffset(e) !== null;
+/**
+ * A planned step's alias offset (aliasOffset), or null where the step runs. A stop_gradient is elementwise, so its loop
+ * may compute its input inline (a reshape read through, a single-use product): that input has no bytes to share, so
+ * the loop runs. It aliases only where its loop reads the stored input itself.
+ */
+export function stepAlias({ eqn, kernel }: FusionPlan['steps'][number]): number | null {
+  return !kernel || kernel.inputs[0] === eqn.inputs[0] ? aliasOffset(eqn) : null;
+}
 
 type Step = () => void;
 /** A contiguous copy inside the arena: source atom, source element offset, output element offset, length. */
@@ -72,9 +79,9 @@ export class Executable {
   constructor(
     private readonly graph: Graph,
     private readonly kernels: WasmKernels,
-    options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[] } = {},
+    options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[]; fusionOptions?: FusionOptions } = {},
   ) {
-    const plan = planFusion(graph, true);
+    const plan = planFusion(graph, true, options.fusionOptions ?? WASM_FUSION);
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
     const at = new Map<Atom, number>(); // alias -> its element offset in the owner's bytes
@@ -101,10 +108,11 @@ export class Executable {
       if (!(o instanceof Var)) l.first = -1; // constants live for the whole run
     };
     graph.inputs.forEach((v) => touch(v, -1));
-    plan.steps.forEach(({ eqn, kernel }, i) => {
+    plan.steps.forEach((step, i) => {
+      const { eqn, kernel } = step;
       const reads = kernel ? kernel.inputs : eqn.inputs;
       reads.forEach((a) => touch(a, i));
-      const offset = aliasOffset(eqn);
+      const offset = stepAlias(step);
       if (offset !== null) {
         root.set(eqn.out, owner(eqn.inputs[0]));
         at.set(eqn.out, (at.get(eqn.inputs[0]) ?? 0) + offset);
@@ -142,7 +150,10 @@ export class Executable {
       this.slot.set(alias, { offset: s.offset + (at.get(alias) ?? 0) * BYTES[s.dtype], size: sizeOf(v.shape), dtype: s.dtype });
     }
     for (const o of owners) if (!(o instanceof Var)) this.view(o).set(o.dataSync());
-    const loops = plan.steps.flatMap((s) => (s.kernel && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : []));
+    // aliased steps run nothing: their loops are not compiled
+    const loops = plan.steps.flatMap((s) =>
+      s.kernel && stepAlias(s) === null && options.fusion !== 'js' && wasmEligible(s.kernel) ? [s.kernel] : [],
+    );
     const compiled = wasmLoops(loops, (k) => ({ inputs: k.inputs.map(this.ptr), out: this.ptr(k.out) }), kernels.memory);
     this.sharedLoops = compiled && kernels.shareLoops(compiled.module);
     const wasmLoop = new Map<FusedKernel, Step>();
@@ -155,8 +166,9 @@ export class Executable {
     }
     this.wasmLoopCount = loops.length;
     const profiler = stepProfiler(); // opt-in (bench/profile.ts): without one the steps are not wrapped
-    for (const { eqn, kernel } of plan.steps) {
-      if (aliases(eqn)) continue;
+    for (const planned of plan.steps) {
+      if (stepAlias(planned) !== null) continue;
+      const { eqn, kernel } = planned;
       const loop = kernel && wasmLoop.get(kernel);
       const step = loop ?? this.compileStep(eqn, kernel);
       this.steps.push(profiler ? timedStep(profiler, describeStep(eqn, kernel, !!loop), step) : step);

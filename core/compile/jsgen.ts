@@ -14,7 +14,8 @@ export function jsSource(k: FusedKernel): string {
     if (n.kind === 'const') return `(${n.value})`;
     if (n.kind === 'read') {
       const { input, at } = n.read;
-      return `in${input}[${at === 'same' ? 'i' : at === 'scalar' ? '0' : `i % ${at}`}]`;
+      const i = n.read.shift ? `(i + ${n.read.shift})` : 'i';
+      return `in${input}[${at === 'same' ? i : at === 'scalar' ? '0' : `${i} % ${at}`}]`;
     }
     const render = defOf(n.prim).elementwise?.render.js;
     if (!render) throw new Error(`jsgen: '${n.prim}' is not elementwise`);

@@ -77,6 +77,7 @@ const V128_LOAD = 0x00;
 const V128_STORE = 0x0b;
 const V128 = 0x7b;
 const I32 = 0x7f;
+const DROP = 0x1a;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -102,20 +103,57 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
 const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
 
-/** The f32x4 code of a fused tree, or null where some primitive has no wasm rendering. */
+/** A constant's key: -0 apart from 0 (`${-0}` is '0'), so that a loop's -0 is not splatted as +0. */
+const constKey = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+
+/** A node's structure as a string: equal keys compute equal values. */
+const keyOf = (n: FusedNode): string =>
+  n.kind === 'const'
+    ? `c${constKey(n.value)}`
+    : n.kind === 'read'
+      ? `r${n.read.input}@${n.read.at}+${n.read.shift ?? 0}`
+      : `${n.prim}${JSON.stringify(n.params)}(${n.args.map(keyOf).join(',')})`;
+
+/**
+ * The f32x4 code of a fused tree, or null where some primitive has no wasm rendering. A subtree that occurs more
+ * than once (a recomputed value, the two products of a square's derivative) is computed once into a local. Those
+ * locals are stored by statements ahead of the tree's expression (inner repeats first): a primitive may place its
+ * arguments' code in any order (where evaluates its branches before its condition), so a read of the local inside
+ * the expression must never come before the one write of it in the code.
+ */
 function emitTree(k: FusedKernel, w: WasmEmitter, read: (n: Extract<FusedNode, { kind: 'read' }>) => number[]): number[] | null {
+  const count = new Map<string, number>();
+  const tally = (n: FusedNode): void => {
+    if (n.kind !== 'op') return;
+    const key = keyOf(n);
+    const c = (count.get(key) ?? 0) + 1;
+    count.set(key, c);
+    if (c === 1) n.args.forEach(tally); // the inner nodes of a repeat are computed once with it
+  };
+  tally(k.tree);
+  const saved = new Map<string, number[]>(); // key -> code reading the local it was stored in
+  const stores: number[] = []; // statements: each repeat's value into its local, leaving the stack as it was
   const emit = (n: FusedNode): number[] | null => {
     if (n.kind === 'const') return w.splat(n.value);
     if (n.kind === 'read') return read(n);
+    const key = keyOf(n);
+    const again = saved.get(key);
+    if (again) return again;
     const args: number[][] = [];
     for (const a of n.args) {
       const code = emit(a);
       if (!code) return null;
       args.push(code);
     }
-    return defOf(n.prim).elementwise?.render.wasm(w, args, n.params) ?? null;
+    const code = defOf(n.prim).elementwise?.render.wasm(w, args, n.params) ?? null;
+    if (!code || (count.get(key) ?? 0) < 2) return code;
+    const [tee, get] = w.local();
+    stores.push(...code, ...tee, DROP);
+    saved.set(key, get);
+    return get;
   };
-  return emit(k.tree);
+  const value = emit(k.tree);
+  return value && [...stores, ...value];
 }
 
 const simd = (op: number): number[] => [SIMD, ...uleb(op)];
@@ -136,7 +174,8 @@ export function wasmEligible(k: FusedKernel): boolean {
     if (n.kind === 'const') return true;
     if (n.kind === 'read') {
       const src = k.inputs[n.read.input];
-      return src.dtype === dtype && (typeof n.read.at !== 'number' || n.read.at % perVector === 0);
+      const whole = (x: number | undefined): boolean => (x ?? 0) % perVector === 0;
+      return src.dtype === dtype && (typeof n.read.at !== 'number' || whole(n.read.at)) && whole(n.read.shift);
     }
     // f64 loops compute integer powers with Math.pow, which a product fold would not reproduce bit for bit
     if (dtype === 'f64' && n.prim === 'powc') return false;
@@ -166,7 +205,7 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   const scratch = (): number => FIRST_LOCAL + hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]) - 1;
   const w: WasmEmitter = {
     op: opcode(lanes),
-    splat: (v) => splat(`c${v}`, lanes.constant(v)),
+    splat: (v) => splat(`c${constKey(v)}`, lanes.constant(v)),
     local: () => {
       const t = scratch();
       return [
@@ -178,8 +217,11 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   const read = (n: Extract<FusedNode, { kind: 'read' }>): number[] => {
     const { input, at } = n.read;
     if (at === 'scalar') return splat(`r${input}`, [...i32const(ptr(input)), ...lanes.load, 0]);
-    const offset = at === 'same' ? [0x20, 0] : [0x20, 0, ...i32const(at * lanes.bytes), 0x70]; // counter % period
-    return [...i32const(ptr(input)), ...offset, 0x6a, ...simd(V128_LOAD), 4, 0];
+    const shift = (n.read.shift ?? 0) * lanes.bytes;
+    if (at === 'same') return [...i32const(ptr(input) + shift), 0x20, 0, 0x6a, ...simd(V128_LOAD), 4, 0];
+    const counter = shift ? [0x20, 0, ...i32const(shift), 0x6a] : [0x20, 0];
+    // (counter + shift) % period
+    return [...i32const(ptr(input)), ...counter, ...i32const(at * lanes.bytes), 0x70, 0x6a, ...simd(V128_LOAD), 4, 0];
   };
   const value = emitTree(k, w, read) as number[];
   const loop = [

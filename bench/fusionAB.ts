@@ -1,0 +1,139 @@
+// A/B of the wasm executable's fusion options (core/compile/fusion.ts, WASM_FUSION: loops through reshapes, sums
+// over a few leading blocks in place, uniform literals as constants, cheap values recomputed instead of stored)
+// against the plain plan, on the compiled value-and-grad graphs of issue 24's PINN steps (bench/stepProbe.ts's
+// Poisson problem, exact Laplacian by the collapsed Taylor jet) and FNO-1D step (n=256). Both executables are built from the same graph in
+// one process and timed in alternating blocks, so both see the same machine load; wall and process CPU time
+// (user + system, both threads) per step, fused loops and bytes their loops move per step, and whether every
+// output is bitwise equal.
+// Run: npx tsx bench/fusionAB.ts [--quick] [--write] (--write updates bench/results-fusionAB.json)
+import { loadavg } from 'node:os';
+import * as fx from '../index.js';
+import { Executable } from '../core/compile/executable.js';
+import { planFusion, WASM_FUSION, type FusionOptions } from '../core/compile/fusion.js';
+import { inlineCustom } from '../core/compile/inline.js';
+import { pruneDead } from '../core/compile/prune.js';
+import { describeStep } from '../core/compile/profile.js';
+import { wasmKernels } from '../core/backend/wasm.js';
+import type { Graph } from '../core/ir.js';
+import { fnoStepProblem, poissonStepProblem } from './stepProbe.js';
+import { wallAndCpu } from './timing.js';
+import { writeResults } from './results.js';
+
+const quick = process.argv.includes('--quick');
+const CASES = [
+  { key: 'pinnStep', label: '4096 points, 2-64-64-64-1 tanh', graph: () => pinnGraph(4096, [2, 64, 64, 64, 1]) },
+  { key: 'pinnStepWide', label: '8192 points, 2-128x4-1 tanh', graph: () => pinnGraph(8192, [2, 128, 128, 128, 128, 1]) },
+  { key: 'fnoStep256', label: 'FNO-1D n=256 (bench/fno.ts)', graph: () => fnoGraph(256) },
+] as const;
+const PLANS: Record<'plain' | 'fused', FusionOptions> = { plain: {}, fused: WASM_FUSION };
+
+/** The graph fx.jit(fx.valueAndGrad(loss)) compiles for the wasm backend, and its parameter leaves. */
+function stepGraph<P extends fx.PyTree>(params: P, loss: (p: P) => fx.Tensor): { graph: Graph; args: fx.Tensor[] } {
+  const args = fx.leaves(params);
+  const graph = fx.makeGraph(
+    (...xs) => {
+      const [value, grads] = fx.valueAndGrad(loss)(fx.unflatten(params, xs)) as [fx.Tensor, P];
+      return [value, ...fx.leaves(grads)];
+    },
+    args.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+  );
+  return { graph: pruneDead(inlineCustom(graph)), args };
+}
+
+function pinnGraph(points: number, layers: readonly number[]) {
+  const { net, loss } = poissonStepProblem(points, layers);
+  return stepGraph(net.params, loss);
+}
+
+function fnoGraph(n: number) {
+  const { model, a, y } = fnoStepProblem(n);
+  type P = typeof model.params;
+  // as bench/profile.ts: the FNO's parameter record is a pytree without PyTree's index signature
+  return stepGraph(model.params as unknown as fx.PyTree, (p) => fx.mean(fx.square(fx.sub(model.applyOnGrid(p as unknown as P, a), y))));
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor[] }) {
+  const kernels = wasmKernels();
+  if (!kernels) throw new Error('bench/fusionAB.ts: the wasm kernels are not built (npm run build:wasm)');
+  const exes = {
+    plain: new Executable(graph, kernels, { fusionOptions: PLANS.plain }),
+    fused: new Executable(graph, kernels, { fusionOptions: PLANS.fused }),
+  };
+  const outs = { plain: exes.plain.run(args).map((t) => t.dataSync()), fused: exes.fused.run(args).map((t) => t.dataSync()) };
+  const bitwise = outs.plain.every((o, i) => o.every((v, j) => Object.is(v, outs.fused[i][j])));
+  // largest difference of an output relative to that output's largest entry (f32 rounding where sums of more
+  // than two blocks add in f32 instead of the reduction kernel's f64)
+  const maxRelDiff = Math.max(
+    ...outs.plain.map((o, i) => {
+      let d = 0;
+      let m = 0;
+      o.forEach((v, j) => {
+        d = Math.max(d, Math.abs(v - outs.fused[i][j]));
+        m = Math.max(m, Math.abs(v));
+      });
+      return m ? d / m : d;
+    }),
+  );
+  const plans = Object.fromEntries(
+    (Object.keys(PLANS) as Array<keyof typeof PLANS>).map((k) => {
+      const loops = planFusion(graph, true, PLANS[k]).steps.filter((s) => s.kernel);
+      const mb = loops.reduce((s, l) => s + describeStep(l.eqn, l.kernel, true).bytes, 0) / 1e6;
+      return [k, { fusedLoops: loops.length, loopMBPerStep: Math.round(mb * 10) / 10 }];
+    }),
+  );
+  const reps = quick ? 5 : 15;
+  const rounds = quick ? 2 : 6;
+  const times = { plain: { wall: [] as number[], cpu: [] as number[] }, fused: { wall: [] as number[], cpu: [] as number[] } };
+  for (let r = 0; r < rounds; r++) {
+    for (const k of r % 2 ? (['fused', 'plain'] as const) : (['plain', 'fused'] as const)) {
+      exes[k].run(args); // warm: the other plan's arena was in the caches
+      for (let i = 0; i < reps; i++) {
+        const t = wallAndCpu(() => exes[k].run(args));
+        times[k].wall.push(t.wall * 1e3);
+        times[k].cpu.push(t.cpu * 1e3);
+      }
+    }
+  }
+  const arena = { plain: exes.plain.arenaBytes, fused: exes.fused.arenaBytes };
+  for (const e of Object.values(exes)) e.dispose();
+  const summary = (k: keyof typeof times) => ({
+    ...plans[k],
+    arenaMB: Math.round(arena[k] / 1e5) / 10,
+    wallMs: median(times[k].wall),
+    wallMsMin: Math.min(...times[k].wall),
+    cpuMs: median(times[k].cpu),
+  });
+  const plain = summary('plain');
+  const fused = summary('fused');
+  console.log(
+    `${label}: plain ${plain.fusedLoops} loops ${plain.loopMBPerStep} MB (arena ${plain.arenaMB} MB), wall ${plain.wallMs.toFixed(2)} ms (min ${plain.wallMsMin.toFixed(2)}), cpu ${plain.cpuMs.toFixed(2)} ms; ` +
+      `fused ${fused.fusedLoops} loops ${fused.loopMBPerStep} MB (arena ${fused.arenaMB} MB), wall ${fused.wallMs.toFixed(2)} ms (min ${fused.wallMsMin.toFixed(2)}), cpu ${fused.cpuMs.toFixed(2)} ms; ` +
+      `ratio wall ${(fused.wallMs / plain.wallMs).toFixed(3)}, cpu ${(fused.cpuMs / plain.cpuMs).toFixed(3)}; outputs bitwise equal: ${bitwise} (max rel. diff ${maxRelDiff.toExponential(1)})`,
+  );
+  return {
+    problem: `value and gradient, ${label}; f32, compiled wasm graph`,
+    plain,
+    fused,
+    ratioWall: fused.wallMs / plain.wallMs,
+    ratioCpu: fused.cpuMs / plain.cpuMs,
+    bitwiseEqual: bitwise,
+    maxRelDiff,
+  };
+}
+
+fx.setBackend('wasm');
+const load0 = loadavg();
+const steps = Object.fromEntries(CASES.map((c) => [c.key, compare(c.label, c.graph())]));
+const load1 = loadavg();
+console.log(`load average ${load0.map((l) => l.toFixed(2)).join(' ')} -> ${load1.map((l) => l.toFixed(2)).join(' ')}`);
+writeResults('fusionAB', {
+  date: new Date().toISOString(),
+  node: process.version,
+  threads: wasmKernels()?.threads ?? null,
+  loadavgBefore: load0,
+  loadavgAfter: load1,
+  note: 'medians over interleaved blocks; cpuMs is process user+system time per step (both threads)',
+  ...steps,
+});
