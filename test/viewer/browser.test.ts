@@ -162,6 +162,8 @@ describe('viewer in headless Chromium', () => {
     before = await renders(page);
     await page.selectOption('#source', 'fields/robot.pvd');
     await page.waitForFunction((n) => Number(document.body.dataset.renders) > n, before);
+    // a late render of the previous source (mesh.vtu, field T) can count first: wait for the series' own title
+    await page.waitForFunction(() => document.querySelector('#titles > div')?.textContent?.startsWith('prediction: v'));
     expect(await page.$$eval('#titles > div', (d) => d.map((x) => x.textContent))).to.deep.equal([
       'prediction: v + truth (orange) + goal (green)',
     ]);
