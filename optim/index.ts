@@ -65,4 +65,4 @@ export const pcgrad = (o: { seed?: number; base?: Optimizer } = {}): PCGrad => n
 export const upgrad = (o: { base?: Optimizer } = {}): UPGrad => new UPGrad(o.base ?? new Adam());
 export const sgd = (o: SgdOptions = {}): SGD => new SGD(o);
 export const ntk = (base: Optimizer = new Adam()): NtkWeighting => new NtkWeighting(base);
-export type { StepMetrics, EvalMetrics, Trainer } from './trainer.js';
+export type { StepMetrics, EvalMetrics, Trainer, HeldOutScore, FinishReport } from './trainer.js';

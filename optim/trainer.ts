@@ -21,6 +21,23 @@ export interface StepMetrics {
   causal?: { epsilon: number; minWeight: number };
   /** Messages for the user (the runner prints each distinct one once and records them in metrics.jsonl). */
   warnings?: string[];
+  /** Model selection (keep_best): this step's held-out PDE residual, and the lowest so far with its step. */
+  heldOut?: HeldOutScore;
+}
+
+export interface HeldOutScore {
+  residual: number;
+  best: number;
+  bestStep: number;
+}
+
+/** What a trainer did when training completed (Trainer.finish), for the summary and the console. */
+export interface FinishReport {
+  message: string;
+  /** The step whose parameters the trainer holds from now on. */
+  selectedStep: number;
+  /** Its held-out PDE residual. */
+  heldOutResidual: number;
 }
 
 export interface EvalMetrics {
@@ -48,4 +65,9 @@ export interface Trainer {
   /** JSON-serialisable snapshot; load(state()) then trainStep() continues bit-for-bit. */
   state(): unknown;
   load(state: unknown): void;
+  /**
+   * Optional: called once when training completes (every step done, or converged), before the final evaluation
+   * and outputs; a trainer may change its parameters here (keep_best restores the best held-out ones).
+   */
+  finish?(): FinishReport | undefined;
 }

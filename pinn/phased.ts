@@ -85,6 +85,18 @@ export class PhasedTrainer implements Trainer {
     return this.current.predict(points, n);
   }
 
+  parameters(): Float64Array {
+    return this.current.parameters();
+  }
+
+  setParameters(values: ArrayLike<number>): void {
+    this.current.setParameters(values);
+  }
+
+  heldOutResidual(n: number): number {
+    return this.current.heldOutResidual(n);
+  }
+
   state(): PhasedState {
     return { format: 'fluxion-pinn-phased-1', phase: this.second ? 2 : 1, trainer: this.current.state() };
   }

@@ -174,6 +174,7 @@ export class PinnTrainer implements Trainer {
   private readonly anchors: Float64Array | null;
   private batchCache: { key: string; batch: Batch } | null = null;
   private evalSet: { points: Float64Array; values: Record<string, Float64Array> } | null = null;
+  private heldOut: { n: number; batch: BatchTerm } | null = null;
   /** L-BFGS: the last objective evaluation, reused when the next step starts at the same point */
   private lastObjective: { batch: Batch; x: Float64Array; f: number; g: Float64Array; terms: Record<string, number> } | null = null;
   // jitted pure functions of (params, batch[, weights])
@@ -735,6 +736,20 @@ export class PinnTrainer implements Trainer {
     const fresh = this.freshPoints(n, hashSeed(this.seed * 40503 + this.stepCount + 0x2545f491), 'uniform');
     const mse = (x: Float64Array): number => this.pdeMseFn(this.params, { x: this.toTensor(x, d) }).item();
     return rmsRatio(mse(fresh), mse(train));
+  }
+
+  /**
+   * Sum over the PDE equations of the mean squared residual at `n` held-out domain points: one fixed set per n,
+   * drawn over the whole domain from its own seed stream (the training points are a function of (seed, step) on other streams), so
+   * it scores the fit between collocation points without the reference (keep_best).
+   */
+  heldOutResidual(n: number): number {
+    if (this.heldOut?.n !== n) {
+      const x = this.problem.spec.domain.sampleInterior(n, 'uniform', hashSeed(this.seed * 92821 + 0x6a09e667)).data;
+      // as pdeResiduals: with the point inputs (tabulated coefficients) of the PDE term at these points
+      this.heldOut = { n, batch: this.toBatchTerm(withPointInputs(this.problem.terms[0], { x })) };
+    }
+    return this.pdeMseFn(this.params, this.heldOut.batch).item();
   }
 
   evaluate(): EvalMetrics {

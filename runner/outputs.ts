@@ -38,6 +38,8 @@ export interface MetricsRecord {
   task?: Record<string, number>;
   /** Warnings raised at this step (step and evaluation). */
   warnings?: string[];
+  /** keep_best: this step's held-out PDE residual, and the lowest so far with its step. */
+  held_out?: { residual: number; best: number; best_step: number };
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -54,6 +56,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
   if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
   if (ev.task) r.task = ev.task;
+  if (m.heldOut) r.held_out = { residual: m.heldOut.residual, best: m.heldOut.best, best_step: m.heldOut.bestStep };
   const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];
   if (warnings.length) r.warnings = warnings;
   return r;
@@ -134,6 +137,8 @@ export interface Summary {
   warnings?: string[];
   /** Why the run ended before training.steps: the optimizer's tolerance was met, it diverged, or a signal. */
   stopped?: StopReason;
+  /** keep_best: the step whose parameters the outputs and errors are of, and its held-out PDE residual. */
+  selected?: { step: number; held_out_residual: number };
 }
 
 export function writeSummary(dir: string, s: Summary): void {

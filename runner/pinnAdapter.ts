@@ -1,6 +1,7 @@
 // `kind: pinn` config -> pinn/ ProblemSpec + TrainerOptions -> PinnTrainer.
 import { resolve } from 'node:path';
 import {
+  KeepBest,
   PhasedTrainer,
   createTrainer as createPinnTrainer,
   compileNumeric,
@@ -280,10 +281,11 @@ export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext):
   const { spec, options } = pinnProblem(c, ctx);
   const f = c.training.finetune;
   checkProblem(c, spec);
+  const k = c.training.keep_best;
   try {
-    if (!f) return createPinnTrainer(spec, options);
-    const optimizer = { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
-    return new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype });
+    const optimizer = f && { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
+    const trainer = f ? new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype }) : createPinnTrainer(spec, options);
+    return k ? new KeepBest(trainer, { points: k.points, every: k.every ?? c.training.log_every }) : trainer;
   } catch (e) {
     throw asConfigError(e);
   }

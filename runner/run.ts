@@ -94,6 +94,16 @@ const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r)
 /** Steps are synchronous; the loop yields this often so a signal handler can run. */
 const YIELD_EVERY_MS = 10;
 
+interface LoopOutcome {
+  status: RunStatus;
+  message?: string;
+  wall: number;
+  last?: StepMetrics;
+  eval: EvalMetrics;
+  stopped?: Summary['stopped'];
+  selected?: Summary['selected'];
+}
+
 class RunLoop {
   constructor(
     private readonly config: RunConfig,
@@ -163,14 +173,24 @@ class RunLoop {
     this.lastCheckpointStep = this.trainer.step;
   }
 
-  async run(): Promise<{
-    status: RunStatus;
-    message?: string;
-    wall: number;
-    last?: StepMetrics;
-    eval: EvalMetrics;
-    stopped?: Summary['stopped'];
-  }> {
+  /**
+   * The end of a completed run: the trainer's finish (keep_best may go back to earlier parameters, which are then
+   * evaluated afresh), then the final checkpoint. `lastEval`: the evaluation of the last step, if it was logged.
+   */
+  private completed(wall: () => number, lastEval: EvalMetrics | undefined): LoopOutcome {
+    const report = this.trainer.finish?.();
+    if (report) this.progress.log(report.message);
+    if (report || this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
+    return {
+      status: 'completed',
+      wall: wall(),
+      last: this.lastMetrics,
+      eval: report || !lastEval ? this.trainer.evaluate() : lastEval,
+      ...(report ? { selected: { step: report.selectedStep, held_out_residual: report.heldOutResidual } } : {}),
+    };
+  }
+
+  async run(): Promise<LoopOutcome> {
     const t = this.config.training;
     this.t0 = performance.now();
     const wall = (): number => this.wall();
@@ -219,24 +239,11 @@ class RunLoop {
         if (step % t.checkpoint_every === 0) this.checkpoint(wall());
         if (m.converged) {
           // the optimizer's configured tolerance is met: further steps would not change the result
-          if (this.lastCheckpointStep !== step) this.checkpoint(wall());
           this.progress.log(`step ${step}: converged (${m.converged}); stopping early`);
-          return {
-            status: 'completed',
-            wall: wall(),
-            last: m,
-            eval: this.lastEval,
-            stopped: { reason: 'converged', criterion: m.converged, step },
-          };
+          return { ...this.completed(wall, this.lastEval), last: m, stopped: { reason: 'converged', criterion: m.converged, step } };
         }
       }
-      if (this.lastCheckpointStep !== this.trainer.step) this.checkpoint(wall());
-      return {
-        status: 'completed',
-        wall: wall(),
-        last: this.lastMetrics,
-        eval: this.lastMetrics ? this.lastEval : this.trainer.evaluate(),
-      };
+      return this.completed(wall, this.lastMetrics ? this.lastEval : undefined);
     } finally {
       this.progress.stop();
     }
@@ -334,7 +341,7 @@ async function runLocked(
     ...(ckpt ? { resumed_from: ckpt.step } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
-  let outcome: Awaited<ReturnType<RunLoop['run']>>;
+  let outcome: LoopOutcome;
   try {
     outcome = await signals.defer(() => loop.run());
   } catch (e) {
@@ -363,6 +370,7 @@ async function runLocked(
     unknowns_rel_error: outcome.eval.unknownErrors,
     task: outcome.eval.task,
     ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
+    ...(outcome.selected ? { selected: outcome.selected } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),
   };
   const allWarnings = [...new Set([...warnings, ...loop.warnings])];

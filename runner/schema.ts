@@ -475,6 +475,16 @@ export const pinnSchema = z
             'From step `at` on, a second optimizer (default L-BFGS, in f64) continues from the trained parameters on the collocation points of that step, held fixed.',
           )
           .meta({ examples: [{ at: 5000, optimizer: 'lbfgs' }] }),
+        keep_best: z
+          .strictObject({
+            points: posInt.default(2048).describe('Held-out domain points the PDE residual is scored on (a fixed set, never trained on).'),
+            every: posInt.optional().describe('Steps between scores (default: log_every).'),
+          })
+          .optional()
+          .describe(
+            'Model selection without the reference: score the PDE residual on held-out points every `every` steps and, when training completes, go back to the parameters with the lowest score (e.g. against L-BFGS overfitting fixed points). Not applied to an interrupted run.',
+          )
+          .meta({ examples: [{ points: 2048 }] }),
         adaptive: z
           .strictObject({
             method: z
