@@ -12,7 +12,12 @@ export interface SecondPhase {
   optimizer?: OptimizerSpec;
   /** default 'f64' (robust near round-off); f32 costs ~2.5x less per step on wasm and reached the Burgers target in bench/pinn.ts */
   dtype?: DType;
+  /** Point counts of the second phase where they differ from the first's (more fixed points: less overfitting between them). */
+  points?: TrainerOptions['points'];
 }
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** The second phase's trainer, starting from `first`'s parameters. */
 export function secondPhaseTrainer(spec: ProblemSpec, options: TrainerOptions, phase: SecondPhase, first?: PinnTrainer): PinnTrainer {
@@ -20,6 +25,7 @@ export function secondPhaseTrainer(spec: ProblemSpec, options: TrainerOptions, p
     ...options,
     optimizer: phase.optimizer ?? 'lbfgs',
     dtype: phase.dtype ?? 'f64',
+    points: { ...options.points, ...definedOnly(phase.points ?? {}) },
     customOptimizer: undefined,
     resampleEvery: 0,
     // the first phase's adaptive points carry over, frozen: quasi-Newton curvature pairs need one fixed objective

@@ -469,6 +469,16 @@ export const pinnSchema = z
             optimizer: optimizerEnum.default('lbfgs').describe('Optimizer of the second phase.'),
             optimizer_options: optimizerOptionsSchema.prefault({}).describe('Options of `optimizer` (each optimizer reads its own).'),
             dtype: dtypeEnum.default('f64').describe('Floating-point type of the second phase.'),
+            points: z
+              .strictObject({
+                domain: posInt.optional().describe('PDE collocation points of the second phase.'),
+                boundary: posInt.optional().describe('Points per boundary condition in the second phase.'),
+                initial: posInt.optional().describe('Points per initial condition in the second phase.'),
+              })
+              .optional()
+              .describe(
+                'Point counts of the second phase where they differ from training.points: its points are held fixed, and more of them leave less room to overfit between them.',
+              ),
           })
           .optional()
           .describe(

@@ -265,6 +265,14 @@ describe('pinn: Adam then L-BFGS as one trainer (PhasedTrainer)', () => {
     expect(JSON.stringify(c.state())).to.equal(JSON.stringify(a.state()));
   });
 
+  it('finetune points: the second phase draws its own count of fixed points, the others as the first phase', () => {
+    const rows = (t: pinn.PinnTrainer, term: string): number => t.batchAt(0)[term].x.shape[0];
+    const second = pinn.secondPhaseTrainer(pinn.problems.poisson1d(), opts, { ...phase2, points: { domain: 200 } });
+    expect(rows(second, 'pde')).to.equal(200);
+    expect(rows(second, 'bc')).to.equal(rows(new pinn.PinnTrainer(pinn.problems.poisson1d(), opts), 'bc'));
+    expect(rows(pinn.secondPhaseTrainer(pinn.problems.poisson1d(), opts, phase2), 'pde')).to.equal(48);
+  });
+
   it('rejects a foreign state and a bad switch step', () => {
     const tr = new pinn.PhasedTrainer(pinn.problems.poisson1d(), opts, 5, phase2);
     expect(() => tr.load({ format: 'fluxion-pinn-1' })).to.throw(/expected a two-phase PINN trainer state/);

@@ -49,6 +49,12 @@ const cases: [string, string, string, string][] = [
     'expected',
   ],
   [
+    'finetune with no points',
+    pinnYaml(['training: { steps: 6, finetune: { at: 3, points: { domain: 0 } } }']),
+    'training.finetune.points.domain:',
+    'expected',
+  ],
+  [
     'finetune that never starts',
     pinnYaml(['training: { steps: 6, finetune: { at: 6 } }']),
     'training.finetune.at:',
