@@ -284,7 +284,9 @@ export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext):
   const k = c.training.keep_best;
   try {
     const optimizer = f && { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
-    const trainer = f ? new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype, points: f.points }) : createPinnTrainer(spec, options);
+    const trainer = f
+      ? new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype, points: f.points })
+      : createPinnTrainer(spec, options);
     return k ? new KeepBest(trainer, { points: k.points, every: k.every ?? c.training.log_every }) : trainer;
   } catch (e) {
     throw asConfigError(e);
