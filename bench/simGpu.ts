@@ -3,7 +3,9 @@
  * and forward + reverse through time for a gradient), mass-spring (DiffTaichi's walker, batch 1 and 16) and 2D MLS-MPM.
  * The gpu rows are gpu.js's 'cpu' mode: its JavaScript emulation of the kernels a real GPU would run (no GPU here), so
  * they say what the gpu path costs on a CPU, not what a GPU would do. The gpu backend is f32, so wasm runs both f32
- * (the same program) and f64 (the default). Run: npx tsx bench/simGpu.ts [--quick] [--write]
+ * (the same program) and f64 (the default). For MPM, the gpu backend also runs with its B-spline transfer kernels on
+ * (in gpu.js's CPU modes they are off by default, core/backend/gpu.ts): an A/B in one process.
+ * Run: npx tsx bench/simGpu.ts [--quick] [--write]
  * (--write rewrites bench/results-sim-gpu.json).
  */
 import { loadavg } from 'node:os';
@@ -11,6 +13,7 @@ import * as fx from '../index.js';
 import type { Tensor } from '../index.js';
 import { createNodeGpuBackend } from '../core/backend/gpuNode.js';
 import type { FloatDType } from '../core/dtype.js';
+import type { PrimName } from '../core/prims/types.js';
 import { MassSpringProgram } from '../sim/massSpring/coreStep.js';
 import { SegmentRunner, initialPackedState } from '../sim/massSpring/coreRollout.js';
 import { walkLoss } from '../sim/massSpring/coreWalk.js';
@@ -24,18 +27,43 @@ const quick = process.argv.includes('--quick');
 const reps = quick ? 2 : 8;
 const load0 = loadavg();
 if (!fx.findBackend('wasm')?.compile) throw new Error('bench/simGpu: the wasm backend is not built (npm run build:wasm)');
-createNodeGpuBackend('cpu');
+const gpu = createNodeGpuBackend('cpu');
 
 type Backend = 'wasm' | 'gpu';
-const variants: Array<{ label: string; backend: Backend; dtype: FloatDType }> = [
+interface Variant {
+  label: string;
+  backend: Backend;
+  dtype: FloatDType;
+  /** the gpu backend's hostOnly while this variant compiles (absent: its default; the A/B of device kernels) */
+  hostOnly?: PrimName[];
+}
+const variants: Variant[] = [
   { label: 'wasm f64', backend: 'wasm', dtype: 'f64' },
   { label: 'wasm f32', backend: 'wasm', dtype: 'f32' },
   { label: 'gpu f32 (gpu.js cpu emulation)', backend: 'gpu', dtype: 'f32' },
+  { label: 'gpu f32, B-spline transfers on device', backend: 'gpu', dtype: 'f32', hostOnly: [] },
 ];
+
+/** f with the gpu backend keeping exactly `prims` on the host (graphs compiled inside keep that choice). */
+function withHostOnly<T>(prims: readonly PrimName[] | undefined, f: () => T): T {
+  const before = [...gpu.hostOnly];
+  if (prims) {
+    gpu.hostOnly.clear();
+    for (const p of prims) gpu.hostOnly.add(p);
+  }
+  try {
+    return f();
+  } finally {
+    gpu.hostOnly.clear();
+    for (const p of before) gpu.hostOnly.add(p);
+  }
+}
 
 interface Problem {
   name: string;
   steps: number;
+  /** whether it runs B-spline transfers (MPM): only then is the device-transfer variant timed */
+  transfers?: boolean;
   /** builds the problem in `dtype` on the current backend: a forward rollout and a gradient, each of `steps` steps */
   make(dtype: FloatDType): { forward: () => void; gradient: () => void };
 }
@@ -59,6 +87,7 @@ const massSpring = (batch: number): Problem => ({
 
 const mpm: Problem = {
   name: '2D MLS-MPM fixed-corotated, 256 particles, 32^2 grid',
+  transfers: true,
   steps: quick ? 10 : 20,
   make(dtype) {
     const positions = blockParticles2D(16, 16, 0.3, 0.4, 0.2, 0.2, 0);
@@ -84,15 +113,19 @@ interface Case {
   grd: number;
 }
 const cases: Case[] = problems.flatMap((problem) =>
-  variants.map((variant) => {
-    const run = (f: () => void) => () => fx.withBackend(variant.backend, f);
-    const { forward, gradient } = fx.withBackend(variant.backend, () => problem.make(variant.dtype));
-    const c = { problem, variant, forward: run(forward), gradient: run(gradient), fwd: Infinity, grd: Infinity };
-    // the first calls compile the segment and its vjp (untimed)
-    c.forward();
-    c.gradient();
-    return c;
-  }),
+  variants
+    .filter((variant) => !variant.hostOnly || problem.transfers)
+    .map((variant) => {
+      const run = (f: () => void) => () => fx.withBackend(variant.backend, f);
+      const { forward, gradient } = fx.withBackend(variant.backend, () => problem.make(variant.dtype));
+      const c = { problem, variant, forward: run(forward), gradient: run(gradient), fwd: Infinity, grd: Infinity };
+      // the first calls compile the segment and its vjp (untimed)
+      withHostOnly(variant.hostOnly, () => {
+        c.forward();
+        c.gradient();
+      });
+      return c;
+    }),
 );
 // rounds over every case in turn, so all of them see the same (shifting) load; the best of `reps` per case
 for (let r = 0; r < reps; r++) {

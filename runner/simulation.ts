@@ -15,6 +15,7 @@ import {
   targetLoss,
   sharedVelocityState,
   coreMpmFrames,
+  type GoalLocomotion,
   Locomotion,
   MpmLocomotion,
   MpmRobotProgram,
@@ -22,7 +23,6 @@ import {
   buildMpmRobot,
   difftaichiWalker,
   mpmRobotFrames,
-  type LocomotionEvaluation,
   type MpmRobot,
   type RobotRect,
   robotExtent,
@@ -132,18 +132,11 @@ function locomotionOptions(c: SimulationConfig): LocomotionOptions {
   };
 }
 
-/** A trained locomotion task (mass-spring or MPM): its loss and gradient, scores and goal conditioning. */
-interface LocomotionTask {
-  readonly goals: LocomotionGoals;
-  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array };
-  evaluate(params: Float64Array): LocomotionEvaluation;
-}
-
 /**
  * The SimTask of a locomotion task: scores on the held-out goals; frames of the robots under those goals (`rollout`:
  * one frame list per environment for the goal inputs) beside their goal markers, one series each.
  */
-function locomotionSimTask(loco: LocomotionTask, rollout: (p: Float64Array, goal: Tensor) => SimFrame[][], dt: number): SimTask {
+function locomotionSimTask(loco: GoalLocomotion, rollout: (p: Float64Array, goal: Tensor) => SimFrame[][], dt: number): SimTask {
   const goals = loco.goals;
   const evalGoals = goals.evaluationGoals();
   return {

@@ -28,7 +28,8 @@ export {
   type TrainWalkOptions,
   type TrainWalkResult,
 } from './massSpring/coreWalk.js';
-export { Locomotion } from './massSpring/locomotion.js';
+export { Locomotion, massSpringBody } from './massSpring/locomotion.js';
+export { GoalLocomotion, type LocomotionBody } from './goalLocomotion.js';
 export {
   LocomotionGoals,
   locomotionGoals,
@@ -74,6 +75,7 @@ export {
   MpmRobotProgram,
   MpmRobotSegments,
   MpmLocomotion,
+  mpmRobotBody,
   buildMpmRobot,
   difftaichiWalker,
   robotExtent,

@@ -4,10 +4,9 @@
 // 'headlessgl' / 'webasm' / 'cpu' explicitly (the parity tests use the last two).
 import { createRequire } from 'node:module';
 import type { GPU, GPUMode, GPUInternalMode } from 'gpu.js';
-import { registerGpuBackend, type GpuBackend } from './gpu.js';
+import { CPU_MODES, registerGpuBackend, type GpuBackend } from './gpu.js';
 
 const MODES = ['gpu', 'headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
-const CPU_MODES = new Set(['webasm', 'cpu']);
 export type NodeGpuMode = (typeof MODES)[number];
 
 export function createNodeGpuBackend(mode: string = process.env.FLUXION_GPU_MODE ?? 'gpu'): GpuBackend {

@@ -1,6 +1,7 @@
 // A graph compiled for the gpu backend: every fused elementwise chain and every other f32 primitive
 // is one gpu.js kernel; kernels run in pipeline mode, so intermediate values stay on the device as
-// textures and only the graph's outputs (and inputs of ops left on the reference loops) are read back.
+// textures and only the graph's outputs, inputs of ops left on the reference loops and the inputs of host checks
+// (a B-spline transfer's positions, gpu/source.ts hostCheck) are read back.
 import { Var, type Atom, type Eqn, type Graph } from '../ir.js';
 import { Tensor } from '../tensor.js';
 import { allocate, type TypedArray } from '../dtype.js';
@@ -8,7 +9,7 @@ import { sizeOf } from '../shape.js';
 import { jsBackend } from '../backend/js.js';
 import { asKernelArg, onDevice, toHost, type GpuKernel, type GpuValue } from '../backend/gpu/device.js';
 import type { GpuBackend } from '../backend/gpu.js';
-import { primitiveSource } from '../backend/gpu/source.js';
+import { hostCheck, primitiveSource } from '../backend/gpu/source.js';
 import { planFusion, type FusedKernel } from './fusion.js';
 import { jsLoop } from './jsgen.js';
 import { gpuSource } from './gpugen.js';
@@ -41,20 +42,31 @@ export class GpuExecutable {
         continue;
       }
       const avals = ins.map((a) => a as Var | Tensor);
-      const source = !onDevice(eqn.prim, avals, eqn.out)
-        ? null
-        : kernel
-          ? gpuSource(kernel)
-          : primitiveSource(
-              eqn.prim,
-              avals.map((a) => a.shape),
-              eqn.out.shape,
-              eqn.params,
-            );
+      const source =
+        !onDevice(eqn.prim, avals, eqn.out) || (!kernel && backend.hostOnly.has(eqn.prim))
+          ? null
+          : kernel
+            ? gpuSource(kernel)
+            : primitiveSource(
+                eqn.prim,
+                avals.map((a) => a.shape),
+                eqn.out.shape,
+                eqn.params,
+              );
       if (source) {
         const run = backend.kernel(source, sizeOf(eqn.out.shape), true);
         this.kernels.push(run);
-        this.steps.push((v) => v.set(eqn.out, run(...ins.map((a) => deviceArg(v, a))) as GpuValue));
+        const guard = kernel
+          ? null
+          : hostCheck(
+              eqn.prim,
+              avals.map((a) => a.shape),
+              eqn.params,
+            );
+        this.steps.push((v) => {
+          guard?.check(guard.inputs.map((k) => hostValue(v, ins[k])));
+          v.set(eqn.out, run(...ins.map((a) => deviceArg(v, a))) as GpuValue);
+        });
       } else {
         this.hostSteps.push(eqn.prim);
         this.steps.push(kernel ? hostLoop(kernel) : referenceStep(eqn));

@@ -387,6 +387,11 @@ const FIRST_ORDER: Record<2 | 3, Record<TransferSlot, (a: Transfer, dst: TypedAr
   },
 };
 
+/** Throws the transfers' RangeError for the first particle whose stencil leaves the grid (for kernels that cannot throw). */
+export function checkOnGrid(x: TypedArray, d: number, n: number, nGrid: number): void {
+  for (let p = 0; p < n; p++) for (let ax = 0; ax < d; ax++) baseOf(x, n, p, ax, nGrid);
+}
+
 /** The error of a particle whose stencil leaves the grid (every transfer kernel's, JS or wasm). */
 export function outsideGrid(p: number, ax: number, v: number): never {
   throw new RangeError(

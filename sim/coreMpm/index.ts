@@ -10,7 +10,7 @@ export { bodyParticles, blockParticles2D, type Body2D, type Particles2D } from '
 export { GridSegments, MpmSegments, mpmSegment } from './segments.js';
 export { buildMpmRobot, difftaichiWalker, rectLattice, robotExtent, robotGroups, type MpmRobot, type RobotRect } from './robot.js';
 export { MpmRobotProgram, MpmRobotSegments, type MpmControllerOptions, type MpmRobotSimOptions } from './controlled.js';
-export { MpmLocomotion } from './locomotion.js';
+export { MpmLocomotion, mpmRobotBody } from './locomotion.js';
 export {
   checkpointSegment,
   componentMajor,

@@ -30,7 +30,7 @@ describe('sim/massSpring locomotion (goal-conditioned, batched)', () => {
       const sim = loco.runner.sim;
       const p = Float64Array.from(sim.initController(1).dataSync());
       const r = loco.lossAndGrad(p, 0);
-      const goals = loco.goalInput(loco.trainingGoals(0));
+      const goals = loco.goals.goalInput(loco.goals.trainingGoals(0));
       const s0 = initialPackedState(sim, 3);
       const value = (q: Float64Array): number => {
         const states: Tensor[] = [];
@@ -52,9 +52,9 @@ describe('sim/massSpring locomotion (goal-conditioned, batched)', () => {
     const sim = loco.runner.sim;
     const p = sim.initController(2);
     const goals = Float64Array.of(0.03, 0.17);
-    const both = rollout(sim, p, initialPackedState(sim, 2), 30, { goal: loco.goalInput(goals) }).dataSync();
+    const both = rollout(sim, p, initialPackedState(sim, 2), 30, { goal: loco.goals.goalInput(goals) }).dataSync();
     goals.forEach((g, b) => {
-      const alone = rollout(sim, p, initialPackedState(sim, 1), 30, { goal: loco.goalInput(Float64Array.of(g)) }).dataSync();
+      const alone = rollout(sim, p, initialPackedState(sim, 1), 30, { goal: loco.goals.goalInput(Float64Array.of(g)) }).dataSync();
       const mine = both.subarray(b * alone.length, (b + 1) * alone.length);
       alone.forEach((v, i) => expect(mine[i]).to.be.closeTo(v, 1e-14));
     });
@@ -80,11 +80,11 @@ describe('sim/massSpring locomotion (goal-conditioned, batched)', () => {
 
   it('training goals are seeded per step inside the range; evaluation goals are off the training stream', () => {
     const loco = make('running');
-    const a = loco.trainingGoals(7);
-    expect(Array.from(loco.trainingGoals(7))).to.deep.equal(Array.from(a));
-    expect(Array.from(loco.trainingGoals(8))).to.not.deep.equal(Array.from(a));
+    const a = loco.goals.trainingGoals(7);
+    expect(Array.from(loco.goals.trainingGoals(7))).to.deep.equal(Array.from(a));
+    expect(Array.from(loco.goals.trainingGoals(8))).to.not.deep.equal(Array.from(a));
     for (const g of a) expect(g).to.be.within(0, 0.2);
-    const ev = loco.evaluationGoals();
+    const ev = loco.goals.evaluationGoals();
     [0.025, 0.075, 0.125, 0.175].forEach((g, i) => expect(ev[i]).to.be.closeTo(g, 1e-15));
     const e = loco.evaluate(Float64Array.from(loco.runner.sim.initController(0).dataSync()));
     expect(e.achieved.length).to.equal(4);

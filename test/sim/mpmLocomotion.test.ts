@@ -13,6 +13,7 @@ import { Mulberry32 } from '../../core/random.js';
 import { relErr, scaledErr } from '../support/check.js';
 import type { FloatDType } from '../../core/dtype.js';
 import { createNodeGpuBackend } from '../../core/backend/gpuNode.js';
+import { CPU_HOST_ONLY, type GpuBackend } from '../../core/backend/gpu.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 
 // a slab on two actuated legs: 24 particles on a 16^2 grid, standing on the floor layer (internal stress alone cannot
@@ -122,8 +123,9 @@ describe('sim/coreMpm controlled robot and locomotion (batched, f64)', () => {
 
 describe("sim/coreMpm controlled robot in f32: f32 vs f64, and the gpu backend (gpu.js 'cpu' mode) vs the reference", () => {
   const peer = wasmKernels() ? 'wasm' : 'js';
+  let gpu: GpuBackend;
   before(() => {
-    createNodeGpuBackend('cpu');
+    gpu = createNodeGpuBackend('cpu');
   });
   after(() => fx.setBackend(peer));
 
@@ -154,6 +156,18 @@ describe("sim/coreMpm controlled robot in f32: f32 vs f64, and the gpu backend (
     expect(gpu.dtype).to.equal('f32');
     expect(relErr([gpu.loss], [ref.loss])).to.be.below(1e-5);
     expect(scaledErr(gpu.grad, ref.grad)).to.be.below(1e-4);
+  });
+
+  it('with the particle-grid transfers on device too (vmapped over the batch), the same bounds (measured 0, 3.2e-6)', () => {
+    gpu.hostOnly.clear();
+    try {
+      const dev = step('gpu', 'f32');
+      const ref = step(peer, 'f32');
+      expect(relErr([dev.loss], [ref.loss])).to.be.below(1e-5);
+      expect(scaledErr(dev.grad, ref.grad)).to.be.below(1e-4);
+    } finally {
+      for (const p of CPU_HOST_ONLY) gpu.hostOnly.add(p);
+    }
   });
 
   it('rejects a dtype other than f32 / f64, naming it', () => {

@@ -3,26 +3,13 @@
 // in as literals, so each kernel is straight-line arithmetic plus constant-bound loops, which gpu.js
 // translates to GLSL (webgl/webgl2), WGSL, WebAssembly or plain JS (cpu) alike.
 import type { AnyParams, PrimName, PrimParams } from '../../prims/types.js';
+import type { TypedArray } from '../../dtype.js';
 import { defOf } from '../../prims/registry.js';
-import { lit } from '../../kernels/glsl.js';
 import { sizeOf, stridesOf, type Shape } from '../../shape.js';
+import { body, decompose, lit } from './text.js';
+import { bsplineGuard, bsplineKernel } from './bspline.js';
 
-export { lit };
-
-/**
- * Lines that split the flat index `flat` into per-axis indices `${name}0..` of `shape`. Floating-point
- * division on a GPU may be approximate, so the quotient is taken at flat + 0.5 (exact below 2^23).
- */
-export function decompose(flat: string, shape: Shape, name: string): string[] {
-  const strides = stridesOf(shape);
-  const lines = [`let ${name}r = ${flat};`];
-  shape.forEach((_, d) => {
-    const s = strides[d];
-    lines.push(`const ${name}${d} = ${s === 1 ? `${name}r` : `Math.floor((${name}r + 0.5) / ${lit(s)})`};`);
-    if (d < shape.length - 1) lines.push(`${name}r = ${name}r - ${name}${d} * ${lit(s)};`);
-  });
-  return lines;
-}
+export { decompose, lit };
 
 /** `base + sum_d coef[d] * idx_d` with zero terms dropped. */
 function affine(base: number, coef: readonly number[], name: string): string {
@@ -30,9 +17,6 @@ function affine(base: number, coef: readonly number[], name: string): string {
   if (base !== 0 || !terms.length) terms.unshift(lit(base));
   return terms.join(' + ');
 }
-
-const body = (args: number, lines: string[], result: string): string =>
-  `function (${[...Array(args).keys()].map((k) => `x${k}`).join(', ')}) {\n  const i = this.thread.x;\n  ${lines.join('\n  ')}\n  return ${result};\n}`;
 
 /** A kernel reading input 0 at an affine function of the output's multi-index. */
 function stridedRead(outShape: Shape, base: number, coef: readonly number[]): string {
@@ -187,11 +171,28 @@ const KERNELS: { [K in PrimName]?: KernelText<K> } = {
   pad: ([s0], outShape, p) => pad(s0, outShape, p),
   gather: ([s0, s1], _o, { axis }) => gather(s0, s1, axis),
   scatter_add: ([s0], outShape, p) => scatterAdd(s0, outShape, p),
+  bspline_transfer: (inShapes, _o, p) => bsplineKernel(inShapes, p),
 };
+
+/** A check a device kernel cannot make (it cannot throw), run on the host before it on the inputs it names. */
+export interface HostCheck {
+  readonly inputs: readonly number[];
+  check(values: readonly TypedArray[]): void;
+}
+const CHECKS: { [K in PrimName]?: (inShapes: readonly Shape[], p: PrimParams[K]) => HostCheck } = {
+  bspline_transfer: bsplineGuard,
+};
+
+/** The host check to run before `prim`'s device kernel, if it has one. */
+export function hostCheck(prim: PrimName, inShapes: readonly Shape[], p: AnyParams): HostCheck | null {
+  const make = CHECKS[prim] as ((s: readonly Shape[], q: AnyParams) => HostCheck) | undefined;
+  return make ? make(inShapes, p) : null;
+}
 
 /**
  * The kernel source computing `prim` for these shapes, or null when the primitive stays on the
- * reference loops (random draws, FFTs, scatter-add over large index lists, and anything not f32 in and out).
+ * reference loops (random draws, FFTs, scatter-add over large index lists, B-spline transfers with tangents or a
+ * P2G too large for the gather form, and anything not f32 in and out).
  */
 export function primitiveSource(prim: PrimName, inShapes: readonly Shape[], outShape: Shape, p: AnyParams): string | null {
   const ew = defOf(prim).elementwise;

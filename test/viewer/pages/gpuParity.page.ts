@@ -1,5 +1,5 @@
-// Browser page (bundled by test/viewer/gpuWebgl.test.ts): every primitive case and a whole PINN
-// gradient on the gpu backend with gpu.js in WebGL2 mode, against the js reference backend in the
+// Browser page (bundled by test/viewer/gpuWebgl.test.ts): every primitive case, the B-spline transfer's slots and a
+// whole PINN gradient on the gpu backend with gpu.js in WebGL2 mode, against the js reference backend in the
 // same tab. Publishes the report on globalThis.fluxionParity.
 import { GPU } from 'gpu.js';
 import * as fx from '../../../core/index.js';
@@ -8,6 +8,8 @@ import { GpuExecutable } from '../../../core/compile/gpuExecutable.js';
 import { mlp, type MlpParams } from '../../../nn/mlp.js';
 import { cases } from '../../support/cases.js';
 import { relErr } from '../../support/check.js';
+import { bind } from '../../../core/trace.js';
+import { Mulberry32 } from '../../../core/random.js';
 
 export interface ParityRow {
   name: string;
@@ -41,18 +43,43 @@ const graphOf = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], xs: readonl
   );
 
 const gpu = registerGpuBackend(new GPU({ mode: 'webgl2' }));
-const rows: ParityRow[] = cases.map((c) => {
+function row(name: string, f: (...xs: fx.Tensor[]) => fx.Tensor, xs: fx.Tensor[]): ParityRow {
   try {
-    const xs = c.inputs().map(f32);
-    const ref = on('js', () => c.f(...xs)).dataSync();
-    const eager = on('gpu', () => c.f(...xs)).dataSync();
-    const compiled = on('gpu', () => fx.jit((...ys: fx.Tensor[]) => c.f(...ys))(...xs)).dataSync();
-    const kernels = new GpuExecutable(graphOf(c.f, xs), gpu).kernelCount;
-    return { name: c.name, eager: relErr(eager, ref), compiled: relErr(compiled, ref), kernels };
+    const ref = on('js', () => f(...xs)).dataSync();
+    const eager = on('gpu', () => f(...xs)).dataSync();
+    const compiled = on('gpu', () => fx.jit((...ys: fx.Tensor[]) => f(...ys))(...xs)).dataSync();
+    const kernels = new GpuExecutable(graphOf(f, xs), gpu).kernelCount;
+    return { name, eager: relErr(eager, ref), compiled: relErr(compiled, ref), kernels };
   } catch (e) {
-    return { name: c.name, eager: NaN, compiled: NaN, kernels: 0, error: String((e as Error).message) };
+    return { name, eager: NaN, compiled: NaN, kernels: 0, error: String((e as Error).message) };
   }
-});
+}
+
+/** The B-spline transfer's first-order slots as shaders (core/backend/gpu/bspline.ts), 2D and 3D, 13 particles. */
+function transferRows(): ParityRow[] {
+  return (
+    [
+      [2, 8],
+      [3, 6],
+    ] as const
+  ).flatMap(([d, nGrid]) => {
+    const rng = new Mulberry32(d);
+    const draw = (shape: number[], v: () => number) =>
+      fx.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, v), shape, 'f32');
+    const x = draw([d, 13], () => 0.5 / nGrid + 0.01 + (1 - 2 / nGrid - 0.02) * rng.next());
+    const A = draw([2, 1 + d, 13], () => rng.normal());
+    const g = draw([2, nGrid ** d], () => rng.normal());
+    return (['grid', 'coef', 'pos', 'pos+coef', 'pos+grid'] as const).map((free) =>
+      row(`bspline_transfer ${d}D ${free}`, (...xs) => bind('bspline_transfer', xs, { nGrid, free, tangents: 0 }), [
+        x,
+        ...(free === 'coef' ? [] : [A]),
+        ...(free === 'grid' ? [] : [g]),
+      ]),
+    );
+  });
+}
+
+const rows: ParityRow[] = [...cases.map((c) => row(c.name, c.f, c.inputs().map(f32))), ...transferRows()];
 
 function pinn(): ParityReport['pinn'] {
   try {
