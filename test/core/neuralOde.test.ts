@@ -9,9 +9,10 @@ import { relErr } from '../support/check.js';
 
 describe('neural ODE example: an MLP vector field learned through the adjoint method', () => {
   // the demo's 1000 observations on [0, 25]; fewer steps than the example, the same model and batches
-  const data = spiralData();
+  let data: ReturnType<typeof spiralData>;
   let trained: ReturnType<typeof trainNeuralOde>;
   before(() => {
+    data = spiralData();
     trained = trainNeuralOde(data, { steps: 150, seed: 0 });
   });
 
