@@ -4,7 +4,7 @@
 // per interval: compiled working memory (the wasm arena), time per gradient and agreement.
 // Run: npx tsx bench/odeint.ts [--write]
 import * as fx from '../index.js';
-import { findBackend } from '../core/backend/index.js';
+import { gradArenaBytes } from './arena.js';
 import { best } from './timing.js';
 import { writeResults } from './results.js';
 
@@ -19,12 +19,10 @@ const y0 = fx.tensor([10, 5], [2], 'f64');
 const p = fx.tensor([1.1, 0.4, 0.1, 0.4], [4], 'f64');
 const loss = (opts: fx.OdeintOptions) => (pp: fx.Tensor) => fx.sum(fx.square(fx.odeint(lv, y0, ts, pp, opts)));
 
-const wasm = findBackend('wasm');
 const measure = (label: string, opts: fx.OdeintOptions) => {
   const f = loss(opts);
   const g = fx.grad(f);
-  const graph = fx.makeGraph((pp) => g(pp) as fx.Tensor, [p]);
-  const arenaKiB = (wasm?.compile?.(graph).arenaBytes ?? Number.NaN) / 1024;
+  const arenaKiB = gradArenaBytes(f, [p]) / 1024;
   const seconds = best(1, () => g(p), true);
   return { label, arenaKiB, ms: seconds * 1e3, grad: Array.from((g(p) as fx.Tensor).dataSync()) };
 };

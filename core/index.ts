@@ -35,6 +35,7 @@ export { vmap, jacfwd, jacrev, hessian, type InAxis } from './vmap.js';
 export { checkpoint } from './checkpoint.js';
 export { hostCall, linearSolve, root, customLinearSolve, customRoot, type LinearSolveOptions } from './implicit.js';
 export { odeint, type OdeintOptions, type Dynamics } from './odeint.js';
+export type { Dopri5Stats } from './ode/dopri5.js';
 export { rolloutGrowth, windowAmplification, type RolloutGrowth } from './lyapunov.js';
 export {
   setBackend,

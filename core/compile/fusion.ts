@@ -54,6 +54,9 @@ export interface FusionOptions {
 /** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
 export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 6 };
 
+/** The deepest expression tree of one fused loop (levels of inlined values below its root). */
+export const MAX_FUSED_DEPTH = 64;
+
 /** Broadcasts that a loop can read in place: scalars and inputs equal to a suffix of the output shape. */
 export function inlineBroadcast(e: Eqn): boolean {
   if (e.prim !== 'broadcast') return false;
@@ -197,6 +200,18 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
       return last >= until || (last >= 0 && sameRegion(last, until));
     });
   };
+
+  // a chain of single-use values would fuse into one expression as deep as the chain (tens of thousands of ops in
+  // the gradient of an unrolled solver: too deep for the recursive tree builder and code generators), so a fused
+  // loop's value is stored wherever its tree would grow deeper than MAX_FUSED_DEPTH
+  const depth = new Map<Var, number>();
+  for (const e of g.eqns) {
+    if (!inlined(e.out)) continue;
+    let d = 1;
+    for (const a of e.inputs) if (a instanceof Var) d = Math.max(d, 1 + (depth.get(a) ?? 0));
+    if (d >= MAX_FUSED_DEPTH && fusedLoop(e)) memo.set(e.out, false);
+    else depth.set(e.out, d);
+  }
 
   const steps: FusionPlan['steps'] = [];
   for (const e of g.eqns) {

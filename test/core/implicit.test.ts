@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { solveTridiagonal } from '../../solvers/tridiagonal.js';
 import { fdGrad, rand64, relErr } from '../support/check.js';
-import { gradArenaBytes, unrolledCg } from '../support/unrolledCg.js';
+import { unrolledCg } from '../support/unrolledCg.js';
+import { gradArenaBytes } from '../../bench/arena.js';
 
 // -(k u')' = f on (0, 1), u(0) = u(1) = 0, n interior nodes, k on the n + 1 cell faces
 const n = 24;

@@ -1,9 +1,11 @@
 // fx.odeint: the adaptive host integrator against closed-form solutions, and adjoint gradients against
-// finite differences and against backpropagation through RK4, with O(1) memory in solver steps.
+// finite differences and against backpropagation through RK4; the adjoint's memory is asserted O(1) in solver steps
+// (the compiled gradient program's arena at two step counts), the unrolled one's linear.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { dopri5 } from '../../core/ode/dopri5.js';
 import { fdGrad, relErr, t64 } from '../support/check.js';
+import { gradArenaBytes } from '../../bench/arena.js';
 
 // linear decay with a time-dependent rate: y' = -k (1 + t) y, y = y0 exp(-k (t + t^2 / 2))
 const decay = (y: fx.Tensor, t: fx.Tensor, p: { k: fx.Tensor }) => fx.mul(fx.neg(fx.mul(p.k, fx.add(t, 1))), y);
@@ -57,6 +59,28 @@ describe('odeint (neural ODEs, adjoint method)', () => {
     const [uy, up] = fx.grad(unrolled, [0, 1])(y0, p) as fx.Tensor[];
     expect(relErr(gy.dataSync(), uy.dataSync())).to.be.below(1e-5);
     expect(relErr(gp.dataSync(), up.dataSync())).to.be.below(1e-5);
+  });
+
+  it("the adjoint's working memory does not grow with the solver's steps; backprop through RK4 grows linearly", () => {
+    // the compiled gradient program's arena (what bench/odeint.ts reports), over [0, 5] with two observation intervals
+    const span = [0, 2.5, 5];
+    const y0 = t64([2, 1]);
+    const k = t64([0.3]);
+    const loss = (opts: fx.OdeintOptions) => (yy: fx.Tensor, kk: fx.Tensor) =>
+      fx.sum(fx.square(fx.odeint(decay, yy, span, { k: kk }, opts)));
+    const adjoint = (rtol: number) => {
+      const stats = { steps: 0, rejected: 0, evaluations: 0 };
+      fx.grad(loss({ rtol, atol: rtol, stats }), [0, 1])(y0, k);
+      return { steps: stats.steps, bytes: gradArenaBytes(loss({ rtol, atol: rtol }), [y0, k]) };
+    };
+    const loose = adjoint(1e-4);
+    const tight = adjoint(1e-11);
+    expect(tight.steps).to.be.above(5 * loose.steps);
+    expect(tight.bytes).to.equal(loose.bytes);
+    // 20 and 160 RK4 steps in all (10 and 80 per interval): every step's stages are kept for the backward pass
+    const [short, long] = [10, 80].map((steps) => gradArenaBytes(loss({ adjoint: false, steps }), [y0, k]));
+    expect(long / short).to.be.within(6, 9);
+    expect(loose.bytes).to.be.below(short / 10);
   });
 
   it('composes with jit: a compiled gradient step gives the eager gradient', () => {

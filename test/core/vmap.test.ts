@@ -1,6 +1,6 @@
 // fx.vmap against the loop it replaces: for every primitive family, the batched program must give what
 // calling f once per example and stacking gives, with any mix of mapped and shared arguments, and it must
-// compose with grad, jvp and jit. jacfwd / jacrev / hessian are checked against finite differences and
+// compose with grad, jvp, jet and jit. jacfwd / jacrev / hessian are checked against finite differences and
 // closed forms.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
@@ -128,7 +128,7 @@ describe('vmap: batched programs equal the per-example loop', () => {
   });
 });
 
-describe('vmap composes with grad, jvp and jit', () => {
+describe('vmap composes with grad, jvp, jet and jit', () => {
   // a two-layer network's squared error on one example: the per-example gradient case of JAX's docs
   const params: [fx.Tensor, fx.Tensor, fx.Tensor] = [rand64([3, 8], 11), rand64([8], 12), rand64([8, 1], 13)];
   const loss = (x: fx.Tensor, y: fx.Tensor, w1: fx.Tensor, b1: fx.Tensor, w2: fx.Tensor) => {
@@ -161,6 +161,35 @@ describe('vmap composes with grad, jvp and jit', () => {
     const jvps = fx.vmap((a: fx.Tensor, t: fx.Tensor) => fx.jvp(f, [a], [t])[1])(xs, tangents) as fx.Tensor;
     const looped = loop((a, t) => fx.jvp(f, [a], [t])[1], [xs, tangents], [0, 0]);
     expect(relErr(jvps.dataSync(), looped.dataSync())).to.be.below(1e-12);
+  });
+
+  it('vmap(jet), jet(vmap) and the per-example loop of jets give the same Taylor series', () => {
+    // per example: x [3] -> [2], through matmul, tanh, sin, exp, a reduction and a reshape
+    const f = (a: fx.Tensor) => {
+      const h = fx.tanh(fx.matmul(fx.reshape(a, [1, 3]), params[0]));
+      return fx.reshape(fx.concat([fx.sin(fx.matmul(h, params[2])), fx.reshape(fx.sum(fx.exp(fx.mul(h, 0.5))), [1, 1])], 1), [2]);
+    };
+    const series = [rand64([6, 3], 20), rand64([6, 3], 21), rand64([6, 3], 22)];
+    const jetLeaves = (a: fx.Tensor, ...vs: fx.Tensor[]) => {
+      const [y, out] = fx.jet(f, a, vs);
+      return [y, ...out];
+    };
+    const looped = [0, 1, 2, 3].map((k) => loop((a, ...vs) => jetLeaves(a, ...vs)[k], [xs, ...series], [0, 0, 0, 0]));
+    const mapped = fx.vmap(jetLeaves)(xs, ...series) as fx.Tensor[];
+    const [y, out] = fx.jet(fx.vmap(f) as (a: fx.Tensor) => fx.Tensor, xs, series);
+    [y, ...out].forEach((t, k) => {
+      expect(t.shape).to.deep.equal([6, 2]);
+      expect(relErr(mapped[k].dataSync(), looped[k].dataSync()), `vmap(jet) order ${k}`).to.be.below(1e-12);
+      expect(relErr(t.dataSync(), looped[k].dataSync()), `jet(vmap) order ${k}`).to.be.below(1e-12);
+    });
+    // a shared direction and a zero second term: series entries that are not mapped, or absent
+    const v = rand64([3], 23);
+    const shared = fx.vmap((a: fx.Tensor, d: fx.Tensor) => fx.jet(f, a, [d, null, d])[1][2], [0, null])(xs, v) as fx.Tensor;
+    const sharedLoop = loop((a, d) => fx.jet(f, a, [d, null, d])[1][2], [xs, v], [0, null]);
+    expect(relErr(shared.dataSync(), sharedLoop.dataSync())).to.be.below(1e-12);
+    // the loop is itself checked: order 1 of the jet is the jvp
+    const jvps = loop((a, d) => fx.jvp(f, [a], [d])[1], [xs, series[0]], [0, 0]);
+    expect(relErr(looped[1].dataSync(), jvps.dataSync())).to.be.below(1e-12);
   });
 
   it('vmap of vmap maps two axes', () => {

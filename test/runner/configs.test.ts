@@ -48,6 +48,7 @@ describe('runner: example configs', () => {
       'burgers1d',
       'helmholtz2d',
       'heat-inverse',
+      'heat1d-upgrad',
       'fno-burgers',
       'deeponet-antiderivative',
       'mass-spring-walk',

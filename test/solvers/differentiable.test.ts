@@ -11,7 +11,8 @@ import { solvePoisson2d } from '../../solvers/poisson.js';
 import { semilinearResidual, solveSemilinear } from '../../solvers/semilinear.js';
 import { preconditionerFor } from '../../solvers/spdSolve.js';
 import { fdGrad, rand64, relErr } from '../support/check.js';
-import { gradArenaBytes, unrolledCg } from '../support/unrolledCg.js';
+import { unrolledCg } from '../support/unrolledCg.js';
+import { gradArenaBytes } from '../../bench/arena.js';
 
 const n = 16; // intervals per side: multigrid coarsens 16 -> 8 -> 4
 const s = n + 1;

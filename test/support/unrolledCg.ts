@@ -1,7 +1,6 @@
 // CG written in differentiable ops with a fixed iteration count: what differentiating through the solver's
 // iterations (unrolling) stores, the baseline the implicit rules are measured against.
 import * as fx from '../../index.js';
-import { findBackend } from '../../core/backend/index.js';
 
 export function unrolledCg(matvec: (p: fx.Tensor) => fx.Tensor, b: fx.Tensor, iterations: number): fx.Tensor {
   let x = fx.zerosLike(b);
@@ -18,19 +17,4 @@ export function unrolledCg(matvec: (p: fx.Tensor) => fx.Tensor, b: fx.Tensor, it
     rr = next;
   }
   return x;
-}
-
-/** Bytes of working memory the wasm backend allocates for the compiled gradient program of f at xs. */
-export function gradArenaBytes(f: (...xs: fx.Tensor[]) => fx.Tensor, xs: fx.Tensor[]): number {
-  const g = fx.makeGraph(
-    (...ys: fx.Tensor[]) =>
-      fx.grad(
-        f,
-        xs.map((_, i) => i),
-      )(...ys) as fx.Tensor[],
-    xs,
-  );
-  const bytes = findBackend('wasm')?.compile?.(g).arenaBytes;
-  if (bytes === undefined) throw new Error('gradArenaBytes: the wasm backend does not report arenaBytes');
-  return bytes;
 }

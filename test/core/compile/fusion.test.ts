@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import * as fx from '../../../index.js';
 import { Executable } from '../../../core/compile/executable.js';
 import { wasmKernels } from '../../../core/backend/wasm.js';
-import { planFusion, WASM_FUSION, type FusedNode } from '../../../core/compile/fusion.js';
+import { MAX_FUSED_DEPTH, planFusion, WASM_FUSION, type FusedNode } from '../../../core/compile/fusion.js';
 import { relErr } from '../../support/check.js';
 import { skipBecause } from '../../support/skip.js';
 
@@ -204,6 +204,21 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     const want = f(xs[0], xs[1]).map((t) => Float64Array.from(t.dataSync()));
     for (const plain of [false, true])
       for (const loops of ['wasm', 'js'] as const) expect(run(f, xs, loops, plain), `${loops}, plain ${plain}`).to.deep.equal(want);
+  });
+
+  it('a chain of 5000 single-use ops (an unrolled solver) is cut into loops of bounded depth and gives the op-by-op values', () => {
+    const f = (x: fx.Tensor) => {
+      let y = x;
+      for (let k = 0; k < 2500; k++) y = fx.add(fx.mul(y, 0.999), 0.001);
+      return [y];
+    };
+    const x = fx.random.normal(5, [4, 8], 'f64');
+    const treeDepth = (n: FusedNode): number => (n.kind === 'op' ? 1 + Math.max(...n.args.map(treeDepth)) : 0);
+    const loops = planFusion(fx.makeGraph(f, [x]), true, WASM_FUSION).steps.filter((st) => st.kernel);
+    expect(loops.length).to.be.at.least(5000 / MAX_FUSED_DEPTH);
+    for (const l of loops) expect(treeDepth(l.kernel?.tree as FusedNode)).to.be.at.most(MAX_FUSED_DEPTH);
+    const want = Float64Array.from(f(x)[0].dataSync());
+    for (const kind of ['wasm', 'js'] as const) expect(relErr(run(f, [x], kind, false)[0], want), kind).to.be.below(1e-14);
   });
 
   it('a sum over more blocks than leadingSumMax stays a reduction', () => {
