@@ -3,7 +3,7 @@
 // Ours: fx.optim.FusedAdam (the loss, its gradient and the Adam update as one compiled step, as the trainer runs it). The peer runs in every CPU configuration
 // of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
 // both see the same load (TensorFlow.js, bench/baselines/tfjs_fno_step.ts, in each of its backends once); the ratio is the median over rounds of (ours / torch) within a round. A split of our
-// step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
+// step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in each DFT path.
 // Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json;
 // --render only rewrites the .md from the .json).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { configLabel, fastest, runTorch, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 import { tfjsLabel, tryTfjsConfigs, type TfjsResult } from './tfjsConfigs.js';
-import { setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
+import { SPECTRAL_PATHS, setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
 import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 
 const quick = process.argv.includes('--quick');
@@ -106,6 +106,8 @@ interface Row {
   tfjsMs: number | null;
   tfjsConfig: string;
   spectralGemmMs: number;
+  /** the folded GEMMs (absent from results written before that path existed) */
+  spectralFoldMs?: number;
   spectralFftMs: number;
   load: string;
 }
@@ -156,8 +158,8 @@ function measureAll(): Results {
         }
       }
     }
-    const split: Record<SpectralPath, number> = { gemm: NaN, fft: NaN };
-    for (const path of ['gemm', 'fft'] as const) {
+    const split: Record<SpectralPath, number> = { gemm: NaN, fold: NaN, fft: NaN };
+    for (const path of SPECTRAL_PATHS) {
       setSpectralPath(path);
       split[path] = medianMs(REPS, spectralLayers(n));
     }
@@ -176,6 +178,7 @@ function measureAll(): Results {
       tfjsMs: bestTfjs?.ms ?? null,
       tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : 'did not run',
       spectralGemmMs: split.gemm,
+      spectralFoldMs: split.fold,
       spectralFftMs: split.fft,
       load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
     });
@@ -201,7 +204,7 @@ function render(res: Results): string {
     'CPU ms, 1 thread (ours / torch)',
     'CPU ratio',
     'TF.js ms',
-    'spectral layers GEMM / FFT ms',
+    'spectral layers GEMM / folded GEMM / FFT ms',
     'load',
   ];
   const table = mdTable(
@@ -215,7 +218,7 @@ function render(res: Results): string {
       `${r.fluxionCpuMs.toFixed(1)} / ${r.torchCpuMs === null ? '-' : r.torchCpuMs.toFixed(1)}`,
       r.torchCpuMs === null ? '-' : (r.fluxionCpuMs / r.torchCpuMs).toFixed(2),
       r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
-      `${r.spectralGemmMs.toFixed(1)} / ${r.spectralFftMs.toFixed(1)}`,
+      `${r.spectralGemmMs.toFixed(1)} / ${r.spectralFoldMs?.toFixed(1) ?? '-'} / ${r.spectralFftMs.toFixed(1)}`,
       r.load,
     ]),
   );
@@ -239,7 +242,7 @@ function render(res: Results): string {
       "script's median in its fastest configuration); ratio: median over rounds of (our faster thread count / torch), < 1 " +
       'means fluxion is faster. CPU ms: process CPU time per step on 1 thread (ours; torch in its fastest 1-thread ' +
       'configuration), the work done whatever the load. The spectral column times our 4 spectral layers alone (forward + ' +
-      'backward, 2 threads) with the truncated DFT as GEMM and as FFT.',
+      'backward, 2 threads) with the truncated DFT as GEMM, as the folded GEMMs (cos/sin symmetry, half the flops) and as FFT.',
     '',
     table,
     '',

@@ -1,6 +1,6 @@
 // The truncated real DFTs of the spectral layers (rdft_modes / irdft_modes) against numpy-convention rfft/irfft,
-// their FFT kernels against the direct sums, and the compiled wasm steps (GEMM and FFT paths) against the
-// js reference, at power-of-two, mixed-radix (1000) and prime lengths.
+// their FFT kernels against the direct sums, and the compiled wasm steps (GEMM, folded GEMM and FFT paths) against
+// the js reference, at power-of-two, mixed-radix (1000) and prime lengths.
 import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { onBackend, rand64, relErr } from '../support/check.js';
@@ -8,7 +8,7 @@ import { skipBecause } from '../support/skip.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 import { rdftModes, irdftModes } from '../../core/kernels/spectral.js';
 import { rdftModesFft, irdftModesFft } from '../../core/kernels/fftColumns.js';
-import { setSpectralPath } from '../../core/compile/spectralStep.js';
+import { SPECTRAL_PATHS, setSpectralPath } from '../../core/compile/spectralStep.js';
 
 const on = onBackend;
 
@@ -57,24 +57,27 @@ describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
     }
   });
 
-  describe('compiled on wasm, GEMM and FFT paths (f32)', () => {
+  describe('compiled on wasm, GEMM, folded GEMM and FFT paths (f32)', () => {
     before(function () {
       if (!wasmKernels()) skipBecause(this, 'no wasm build');
     });
     after(() => setSpectralPath('auto'));
-    for (const path of ['gemm', 'fft'] as const)
-      for (const n of SIZES) {
-        it(`${path}, n=${n}: values and the vjp of both transforms match the js reference`, () => {
+    for (const path of SPECTRAL_PATHS)
+      // odd and tiny lengths: the folded GEMM's middle row (even n only) and its empty sine half (n <= 2)
+      for (const [n, m] of [...SIZES.map((s) => [s, 16]), [97, 16], [33, 16], [3, 2], [2, 2]]) {
+        it(`${path}, n=${n}, ${m} modes: values and the vjp of both transforms match the js reference`, () => {
           setSpectralPath(path);
           const x = rand64([n, 4, 6], n + 7);
-          const ct = rand64([16, 2, 4, 6], n + 8);
-          const f = (z: fx.Tensor, c: fx.Tensor) => {
-            const [X, back] = fx.vjp((u: fx.Tensor) => fx.rdftModes(u, 16), z);
-            const y = fx.irdftModes(X, n);
-            return [X, y, back(c)[0] as fx.Tensor];
+          const ct = rand64([m, 2, 4, 6], n + 8);
+          const cy = rand64([n, 4, 6], n + 9);
+          // both directions, both weightings: the vjp of irdft_modes (weighted) is a weighted rdft_modes
+          const f = (z: fx.Tensor, c: fx.Tensor, d: fx.Tensor) => {
+            const [X, back] = fx.vjp((u: fx.Tensor) => fx.rdftModes(u, m), z);
+            const [y, backY] = fx.vjp((u: fx.Tensor) => fx.irdftModes(u, n), X);
+            return [X, y, back(c)[0] as fx.Tensor, backY(d)[0] as fx.Tensor];
           };
-          const ref = on('js', () => f(x, ct));
-          const got = on('wasm', () => fx.jit(f)(fx.cast(x, 'f32'), fx.cast(ct, 'f32')));
+          const ref = on('js', () => f(x, ct, cy));
+          const got = on('wasm', () => fx.jit(f)(fx.cast(x, 'f32'), fx.cast(ct, 'f32'), fx.cast(cy, 'f32')));
           got.forEach((g, i) => expect(relErr(g.dataSync(), ref[i].dataSync())).to.be.below(2e-5, `output ${i}`));
         });
       }
