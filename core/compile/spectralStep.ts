@@ -7,6 +7,7 @@
 import type { WasmKernels } from '../wasm/kernels.js';
 import { dftTables } from '../kernels/spectral.js';
 import { rdftModesFft, irdftModesFft, releaseFftWork } from '../kernels/fftColumns.js';
+import { irdftFold, rdftFold, releaseFoldWork } from './spectralFold.js';
 
 type Float = 'f32' | 'f64';
 const BYTES: Record<Float, number> = { f32: 4, f64: 8 };
@@ -120,99 +121,4 @@ export function rdftGemm(k: WasmKernels, { n, m, L, weighted, dtype }: DftShape)
 /** irdft_modes: X [2m, L] -> [n, L] = table^T [n, 2m] @ X. */
 export function irdftGemm(k: WasmKernels, { n, m, L, weighted, dtype }: DftShape): (x: number, out: number) => void {
   return (x, out) => k.gemm({ dtype, transA: true, m: n, n: L, k: 2 * m, a: tableIn(k, n, m, weighted, dtype), b: x, c: out });
-}
-
-// ---- the folded GEMMs ----
-// With h = floor(n/2) and o = ceil(n/2) - 1: cos(2 pi (n-j) k/n) = cos(2 pi jk/n) and sin(...) = -sin(...), so
-//   re_k = sum_{j<=h} C[k, j] e_j,  e_0 = x_0, e_j = x_j + x_{n-j} (0 < j < n-j), e_h = x_h for even n,
-//   im_k = sum_{1<=j<=o} S[k, j] d_j,  d_j = x_j - x_{n-j},
-// C and S the (scaled) cos / -sin tables: two GEMMs of m rows over about n/2 each instead of one of 2m rows over n.
-// The inverse is their transpose: A = C^T re (rows 0..h), B = S^T im (rows 1..o), then x_j = A_j + B_j and
-// x_{n-j} = A_j - B_j.
-
-const half = (n: number): { h: number; o: number } => ({ h: n >> 1, o: (n - 1) >> 1 });
-
-/** The folded tables in wasm memory: C [m, h+1] then S [m, o], per kernel instance and shape. */
-const foldTables = new WeakMap<WasmKernels, Map<string, { c: number; s: number }>>();
-function foldTablesIn(k: WasmKernels, n: number, m: number, weighted: boolean, dtype: Float): { c: number; s: number } {
-  let cache = foldTables.get(k);
-  if (!cache) foldTables.set(k, (cache = new Map()));
-  const key = `${n}:${m}:${weighted}:${dtype}`;
-  let t = cache.get(key);
-  if (!t) {
-    const { cos, sin } = dftTables(n, m, weighted);
-    const { h, o } = half(n);
-    const c = k.alloc(m * (h + 1 + o) * BYTES[dtype]);
-    const v = view(k, dtype, c, m * (h + 1 + o));
-    for (let r = 0; r < m; r++) {
-      v.set(cos.subarray(r * n, r * n + h + 1), r * (h + 1));
-      v.set(sin.subarray(r * n + 1, r * n + 1 + o), m * (h + 1) + r * o);
-    }
-    cache.set(key, (t = { c, s: c + m * (h + 1) * BYTES[dtype] }));
-  }
-  return t;
-}
-
-/** Scratch of n x L values per kernel instance and shape (the folded rows), shared by every step of that shape. */
-const foldWork = new WeakMap<WasmKernels, Map<string, number>>();
-function foldWorkIn(k: WasmKernels, { n, L, dtype }: DftShape): number {
-  let cache = foldWork.get(k);
-  if (!cache) foldWork.set(k, (cache = new Map()));
-  const key = `${n}:${L}:${dtype}`;
-  let ptr = cache.get(key);
-  if (ptr === undefined) cache.set(key, (ptr = k.alloc(n * L * BYTES[dtype])));
-  return ptr;
-}
-function releaseFoldWork(k: WasmKernels, { n, L, dtype }: DftShape): void {
-  const cache = foldWork.get(k);
-  const key = `${n}:${L}:${dtype}`;
-  const ptr = cache?.get(key);
-  if (ptr === undefined) return;
-  k.free(ptr);
-  cache?.delete(key);
-}
-
-/** Row-wise sums and differences: sum[i] = a[i] + b[i] and diff[i] = a[i] - b[i] over `len` values (byte pointers). */
-function sumDiff(k: WasmKernels, dtype: Float): (a: number, b: number, sum: number, diff: number, len: number) => void {
-  const add = k.raw[`add_${dtype}`];
-  const sub = k.raw[`sub_${dtype}`];
-  return (a, b, sum, diff, len) => {
-    sub(a, b, diff, len); // first: sum may be a (in place)
-    add(a, b, sum, len);
-  };
-}
-
-/** rdft_modes folded: x [n, L] -> d rows (1..o) and e rows (0..h) in the scratch, then re = C e, im = S d. */
-export function rdftFold(k: WasmKernels, s: DftShape): Kernel {
-  const { n, m, L, weighted, dtype } = s;
-  const { h, o } = half(n);
-  const row = L * BYTES[dtype];
-  const bf = sumDiff(k, dtype);
-  return (x, out) => {
-    const t = foldTablesIn(k, n, m, weighted, dtype);
-    const e = foldWorkIn(k, s);
-    const d = e + (h + 1) * row; // d_j at d + (j - 1) rows
-    for (let j = 1; j <= o; j++) bf(x + j * row, x + (n - j) * row, e + j * row, d + (j - 1) * row, L);
-    view(k, dtype, e, L).set(view(k, dtype, x, L));
-    if (2 * h === n) view(k, dtype, e + h * row, L).set(view(k, dtype, x + h * row, L));
-    k.gemm({ dtype, m, n: L, k: h + 1, a: t.c, b: e, c: out, ldc: 2 * L });
-    if (o) k.gemm({ dtype, m, n: L, k: o, a: t.s, b: d, c: out + row, ldc: 2 * L });
-    else for (let r = 0; r < m; r++) view(k, dtype, out + (2 * r + 1) * row, L).fill(0);
-  };
-}
-
-/** irdft_modes folded: A = C^T re into out's rows 0..h, B = S^T im into the scratch, then the rows' sums and differences. */
-export function irdftFold(k: WasmKernels, s: DftShape): Kernel {
-  const { n, m, L, weighted, dtype } = s;
-  const { h, o } = half(n);
-  const row = L * BYTES[dtype];
-  const bf = sumDiff(k, dtype);
-  return (X, out) => {
-    const t = foldTablesIn(k, n, m, weighted, dtype);
-    const b = foldWorkIn(k, s);
-    k.gemm({ dtype, transA: true, m: h + 1, n: L, k: m, a: t.c, b: X, ldb: 2 * L, c: out });
-    if (!o) return;
-    k.gemm({ dtype, transA: true, m: o, n: L, k: m, a: t.s, b: X + row, ldb: 2 * L, c: b });
-    for (let j = 1; j <= o; j++) bf(out + j * row, b + (j - 1) * row, out + j * row, out + (n - j) * row, L);
-  };
 }

@@ -62,9 +62,9 @@ describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
       if (!wasmKernels()) skipBecause(this, 'no wasm build');
     });
     after(() => setSpectralPath('auto'));
+    // odd and tiny lengths: the folded GEMM's middle row (even n only) and its empty sine half (n <= 2)
     for (const path of SPECTRAL_PATHS)
-      // odd and tiny lengths: the folded GEMM's middle row (even n only) and its empty sine half (n <= 2)
-      for (const [n, m] of [...SIZES.map((s) => [s, 16]), [97, 16], [33, 16], [3, 2], [2, 2]]) {
+      for (const [n, m] of [...SIZES.map((s) => [s, 16]), [97, 16], [33, 16], [10, 4], [8, 5], [4, 1], [4, 3], [3, 2], [2, 2]]) {
         it(`${path}, n=${n}, ${m} modes: values and the vjp of both transforms match the js reference`, () => {
           setSpectralPath(path);
           const x = rand64([n, 4, 6], n + 7);
