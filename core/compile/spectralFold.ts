@@ -99,6 +99,11 @@ export function releaseFoldWork(k: WasmKernels, s: DftShape): void {
   cache?.delete(workKey(s));
 }
 
+/** Whether the loaded kernels have the pass this shape's fold needs (a build from before it lacks butterfly4). */
+export function foldBuilt(k: WasmKernels, { n, dtype }: DftShape): boolean {
+  return n % 4 !== 0 || typeof k.raw[`butterfly4_${dtype}`] === 'function';
+}
+
 /** sum = a + b and diff = a - b over one row (byte pointers); sum may be a. */
 type SumDiff = (a: number, b: number, sum: number, diff: number) => void;
 function sumDiff(k: WasmKernels, { L, dtype }: DftShape): SumDiff {

@@ -390,6 +390,7 @@ export class WasmKernels {
         this.checkSpan(`butterfly4: ${name} row ${i}`, Math.min(p, p + (count - 1) * stride), Math.abs((count - 1) * stride) + len * bytes);
       });
     const name = `butterfly4_${dtype}`;
+    if (typeof this.raw[name] !== 'function') throw new Error(`butterfly4: the kernels build has no ${name} (run npm run build:wasm)`);
     const args = (rows: readonly RowWalk[], from: number): number[] => rows.flatMap(([p, s]) => [p + from * s, s]);
     const g0 = Math.ceil(count / 2);
     if (4 * count * len * bytes < this.splitMinBytes || count < 2 || !this.twoThreads()) {
