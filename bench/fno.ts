@@ -17,7 +17,7 @@ import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { configLabel, fastest, runTorch, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 import { tfjsLabel, tryTfjsConfigs, type TfjsResult } from './tfjsConfigs.js';
-import { SPECTRAL_PATHS, setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
+import { SPECTRAL_PATHS, setSpectralPath, spectralChoices, type SpectralPath } from '../core/compile/spectralStep.js';
 import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 
 const quick = process.argv.includes('--quick');
@@ -165,6 +165,9 @@ function measureAll(): Results {
     }
     setSpectralPath('auto');
     useThreads(2);
+    const kern = wasmKernels();
+    const chosen = kern ? [...spectralChoices(kern)].filter(([key]) => key.split(':')[1] === String(n)) : [];
+    console.log(`n=${n}: measured DFT paths ${chosen.map(([key, path]) => `${key} ${path}`).join(', ')}`);
     rows.push({
       n,
       fluxionMs: Math.min(median(mine[1]), median(mine[2])),

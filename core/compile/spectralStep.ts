@@ -88,11 +88,16 @@ function measure(k: WasmKernels, dir: Direction, s: DftShape, kernels: Record<Sp
       // a kernels build older than the fold's pass kernel (npm run build:wasm not rerun) leaves that path out
       const paths = SPECTRAL_PATHS.filter((p) => p !== 'fold' || foldBuilt(k, s));
       for (const p of paths) kernels[p](x, out); // untimed: builds the tables / the FFT plan and work arrays
-      // one call each; a path 2x slower than the best is dropped, the close ones get two more timings each (minimum)
-      const ms = new Map(paths.map((p) => [p, once(kernels[p])]));
-      const best = () => Math.min(...ms.values());
-      for (const [p, t] of ms) if (t >= 2 * best()) ms.delete(p);
-      for (let r = 0; r < 2 && ms.size > 1; r++) for (const [p, t] of ms) ms.set(p, Math.min(t, once(kernels[p])));
+      // the minimum of interleaved calls (a shared machine preempts single calls by milliseconds): two rounds of
+      // every path, then a path 2x slower than the best is dropped and the close ones get three more rounds
+      const ms = new Map(paths.map((p) => [p, Infinity]));
+      const rounds = (r: number) => {
+        for (; r > 0; r--) for (const [p, t] of ms) ms.set(p, Math.min(t, once(kernels[p])));
+      };
+      rounds(2);
+      const best = Math.min(...ms.values());
+      for (const [p, t] of ms) if (t >= 2 * best) ms.delete(p);
+      if (ms.size > 1) rounds(3);
       path = [...ms].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
       if (path !== 'fft') releaseFftWork(s.n, s.L);
       if (path !== 'fold') releaseFoldWork(k, s);
@@ -103,6 +108,11 @@ function measure(k: WasmKernels, dir: Direction, s: DftShape, kernels: Record<Sp
     cache.set(key, path);
   }
   return path;
+}
+
+/** The measured choices so far, by `direction:n:m:L:weighted:dtype` (for benchmarks to report). */
+export function spectralChoices(k: WasmKernels): ReadonlyMap<string, SpectralPath> {
+  return chosen.get(k) ?? new Map();
 }
 
 /** The step of rdft_modes / irdft_modes on [n, L]: the forced path, else the measured faster one. */
