@@ -11,7 +11,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { spectralConv1dPointsFirst } from '../operators/index.js';
-import { fnoStepProblem } from './stepProbe.js';
+import { fnoTrainingStep } from './stepProbe.js';
 import { medianMs } from './timing.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
@@ -28,22 +28,6 @@ const SIZES = [256, 1024];
 const [B, WIDTH, MODES, LAYERS, PROJ] = [20, 64, 16, 4, 128];
 const script = fileURLToPath(new URL('./baselines/fno_step.py', import.meta.url));
 const tfjsScript = fileURLToPath(new URL('./baselines/tfjs_fno_step.ts', import.meta.url));
-
-/** Our step: the MSE, its gradient and Adam (lr 1e-3) as one compiled step with the moments kept in wasm memory. */
-function fluxionStep(n: number): () => void {
-  const { model, a, y } = fnoStepProblem(n);
-  type P = typeof model.params;
-  const lossAndGrad = (p: P): [[fx.Tensor, fx.Tensor], P] => {
-    const loss = (q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y)));
-    const [value, grads] = fx.valueAndGrad(loss)(p as unknown as fx.PyTree) as [fx.Tensor, fx.PyTree];
-    return [[value, value], grads as unknown as P];
-  };
-  // Adam inside the compiled step (fx.optim.FusedAdam), as the operator trainer runs it
-  const adam = new fx.optim.FusedAdam(lossAndGrad, model.params, { lr: 1e-3 });
-  return () => {
-    adam.update()[0].item();
-  };
-}
 
 /** The four spectral layers of the step alone, forward and backward (their share of the step). */
 function spectralLayers(n: number): () => void {
@@ -126,7 +110,7 @@ function measureAll(): Results {
   const allConfigs: Record<number, Peer[]> = {};
   const load0 = loadavg()[0];
   for (const n of SIZES) {
-    const ours = fluxionStep(n);
+    const ours = fnoTrainingStep(n);
     const peerArgs = [String(quick ? 10 : 20), String(n)];
     // every configuration once, to find the fastest on this machine now
     const torchRuns = missing ? [] : [...tryTorchConfigs(script, peerArgs).values()];
