@@ -31,22 +31,39 @@ interface Block {
   at: number;
 }
 
-/** The blocks of a length-n transform: two (re, im) or, where 4 divides n, four (re/im x even/odd bins). */
-function blocksFor(n: number): Block[] {
+/**
+ * The blocks of a length-n transform with m bins: two (re, im) or, where 4 divides n, four (re/im x even/odd bins).
+ * With four blocks and m even every block has m/2 bins, so they run as one batched GEMM (one call, split across the
+ * threads by blocks): each block then takes `width` = n/4 + 1 rows of the scratch, the rows past its own zero, and its
+ * table is zero-padded to that width; `width` 0: a GEMM per block.
+ */
+function layoutFor(n: number, m: number): { blocks: Block[]; width: number; scratchRows: number } {
   if (n % 4) {
     const h = n >> 1;
-    return [
+    const blocks: Block[] = [
       { part: 0, k0: 0, step: 1, j0: 0, rows: h + 1, at: 0 },
       { part: 1, k0: 0, step: 1, j0: 1, rows: (n - 1) >> 1, at: h + 1 },
     ];
+    return { blocks, width: 0, scratchRows: n };
   }
   const q = n / 4;
-  return [
+  if (m % 2) {
+    const blocks: Block[] = [
+      { part: 0, k0: 0, step: 2, j0: 0, rows: q + 1, at: 0 }, // EE
+      { part: 0, k0: 1, step: 2, j0: 0, rows: q, at: q + 1 }, // EO
+      { part: 1, k0: 0, step: 2, j0: 1, rows: q - 1, at: 2 * q + 1 }, // DE
+      { part: 1, k0: 1, step: 2, j0: 1, rows: q, at: 3 * q }, // DO
+    ];
+    return { blocks, width: 0, scratchRows: n };
+  }
+  // in the order of their bins' rows in the spectrum [m, 2, L] (k even re, k even im, k odd re, k odd im): one row apart
+  const blocks: Block[] = [
     { part: 0, k0: 0, step: 2, j0: 0, rows: q + 1, at: 0 }, // EE
-    { part: 0, k0: 1, step: 2, j0: 0, rows: q, at: q + 1 }, // EO
-    { part: 1, k0: 0, step: 2, j0: 1, rows: q - 1, at: 2 * q + 1 }, // DE
-    { part: 1, k0: 1, step: 2, j0: 1, rows: q, at: 3 * q }, // DO
+    { part: 1, k0: 0, step: 2, j0: 1, rows: q - 1, at: q + 1 }, // DE
+    { part: 0, k0: 1, step: 2, j0: 0, rows: q, at: 2 * (q + 1) }, // EO
+    { part: 1, k0: 1, step: 2, j0: 1, rows: q, at: 3 * (q + 1) }, // DO
   ];
+  return { blocks, width: q + 1, scratchRows: 4 * (q + 1) };
 }
 
 const binsOf = (b: Block, m: number): number => (m > b.k0 ? Math.ceil((m - b.k0) / b.step) : 0);
@@ -55,24 +72,38 @@ function view(k: WasmKernels, dtype: Float, ptr: number, n: number): Float32Arra
   return dtype === 'f32' ? k.f32view(ptr, n) : k.f64view(ptr, n);
 }
 
-/** Each block's table [bins, rows] in wasm memory, per kernel instance and shape (they live as long as the module). */
+/**
+ * Each block's table [bins, max(rows, width)] in wasm memory (zero past its rows), per kernel instance and shape (they
+ * live as long as the module); with a width, one allocation, block after block.
+ */
 const tables = new WeakMap<WasmKernels, Map<string, number[]>>();
-function tablesIn(k: WasmKernels, { n, m, weighted, dtype }: DftShape, blocks: readonly Block[]): number[] {
+function tablesIn(k: WasmKernels, { n, m, weighted, dtype }: DftShape): number[] {
   let cache = tables.get(k);
   if (!cache) tables.set(k, (cache = new Map()));
   const key = `${n}:${m}:${weighted}:${dtype}`;
   let ptrs = cache.get(key);
   if (!ptrs) {
     const { cos, sin } = dftTables(n, m, weighted);
-    ptrs = blocks.map((b) => {
-      const bins = binsOf(b, m);
-      const ptr = k.alloc(Math.max(1, bins * b.rows) * BYTES[dtype]);
-      const v = view(k, dtype, ptr, bins * b.rows);
+    const { blocks, width } = layoutFor(n, m);
+    const sizes = blocks.map((b) => binsOf(b, m) * Math.max(b.rows, width));
+    const base = k.alloc(
+      Math.max(
+        1,
+        sizes.reduce((a, b) => a + b, 0),
+      ) * BYTES[dtype],
+    );
+    let at = base;
+    ptrs = blocks.map((b, i) => {
+      const cols = Math.max(b.rows, width);
+      const v = view(k, dtype, at, sizes[i]);
+      v.fill(0);
       const src = b.part ? sin : cos;
-      for (let r = 0; r < bins; r++) {
+      for (let r = 0; r < binsOf(b, m); r++) {
         const kk = b.k0 + r * b.step;
-        v.set(src.subarray(kk * n + b.j0, kk * n + b.j0 + b.rows), r * b.rows);
+        v.set(src.subarray(kk * n + b.j0, kk * n + b.j0 + b.rows), r * cols);
       }
+      const ptr = at;
+      at += sizes[i] * BYTES[dtype];
       return ptr;
     });
     cache.set(key, ptrs);
@@ -80,14 +111,14 @@ function tablesIn(k: WasmKernels, { n, m, weighted, dtype }: DftShape, blocks: r
   return ptrs;
 }
 
-/** Scratch of n rows of L values (the folded rows), shared by every step of a shape. */
+/** Scratch of n + 4 rows of L values (the folded rows, padded), shared by every step of a shape. */
 const work = new WeakMap<WasmKernels, Map<string, number>>();
 const workKey = ({ n, L, dtype }: DftShape): string => `${n}:${L}:${dtype}`;
 function workIn(k: WasmKernels, s: DftShape): number {
   let cache = work.get(k);
   if (!cache) work.set(k, (cache = new Map()));
   let ptr = cache.get(workKey(s));
-  if (ptr === undefined) cache.set(workKey(s), (ptr = k.alloc(s.n * s.L * BYTES[s.dtype])));
+  if (ptr === undefined) cache.set(workKey(s), (ptr = k.alloc((s.n + 4) * s.L * BYTES[s.dtype])));
   return ptr;
 }
 /** Frees the scratch of a shape whose steps took another path. */
@@ -136,9 +167,17 @@ function foldPass(k: WasmKernels, s: DftShape, forward: boolean): (x: number, f:
     };
   }
   const q = n / 4;
+  const { blocks } = layoutFor(n, s.m);
+  // folded row j of a block: its row j - j0
+  const [EE, EO, DE, DO] = [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ].map(([part, k0]) => blocks.find((b) => b.part === part && b.k0 === k0) as Block);
   return (x, f) => {
     const X = (j: number) => x + j * row;
-    const [EE, EO, DE, DO] = [0, q + 1, 2 * q, 3 * q - 1].map((at) => (j: number) => f + (at + j) * row);
+    const F = (b: Block, j: number) => f + (b.at + j - b.j0) * row;
     // groups j = 1 .. q-1: rows x_j, x_{n-j}, x_{h-j}, x_{h+j} <-> EE_j, EO_j, DO_j, DE_j (x_{n-j}, x_{h-j} walk down)
     const xs: RowWalk[] = [
       [X(1), row],
@@ -146,14 +185,14 @@ function foldPass(k: WasmKernels, s: DftShape, forward: boolean): (x: number, f:
       [X(h - 1), -row],
       [X(h + 1), row],
     ];
-    const fs: RowWalk[] = [EE(1), EO(1), DO(1), DE(1)].map((p) => [p, row] as const);
+    const fs: RowWalk[] = [F(EE, 1), F(EO, 1), F(DO, 1), F(DE, 1)].map((p) => [p, row] as const);
     if (forward) {
-      bf(X(0), X(h), EE(0), EO(0));
-      bf(X(q), X(3 * q), EE(q), DO(q));
+      bf(X(0), X(h), F(EE, 0), F(EO, 0));
+      bf(X(q), X(3 * q), F(EE, q), F(DO, q));
       k.butterfly4(s.dtype, xs, fs, q - 1, s.L);
     } else {
-      bf(EE(0), EO(0), X(0), X(h));
-      bf(EE(q), DO(q), X(q), X(3 * q));
+      bf(F(EE, 0), F(EO, 0), X(0), X(h));
+      bf(F(EE, q), F(DO, q), X(q), X(3 * q));
       k.butterfly4(s.dtype, fs, xs, q - 1, s.L);
     }
   };
@@ -166,12 +205,10 @@ function foldPass(k: WasmKernels, s: DftShape, forward: boolean): (x: number, f:
 function foldKernel(k: WasmKernels, s: DftShape, forward: boolean): (x: number, out: number) => void {
   const { n, m, L, dtype } = s;
   const row = L * BYTES[dtype];
-  const blocks = blocksFor(n);
+  const { blocks, width } = layoutFor(n, m);
   const pass = foldPass(k, s, forward);
-  return (x, out) => {
-    const tabs = tablesIn(k, s, blocks);
-    const f = workIn(k, s);
-    if (forward) pass(x, f);
+  /** One GEMM per block: its table against its folded rows and its bins' rows of the spectrum. */
+  const perBlock = (tabs: number[], f: number, x: number, out: number): void =>
     blocks.forEach((b, i) => {
       const bins = binsOf(b, m);
       // the block's bins in the spectrum [m, 2, L] (x's for the inverse, out's for the forward transform)
@@ -186,6 +223,23 @@ function foldKernel(k: WasmKernels, s: DftShape, forward: boolean): (x: number, 
         else view(k, dtype, rows, b.rows * L).fill(0);
       }
     });
+  /** The four blocks as one batched GEMM (m even, 4 | n): block i's bins are spectrum rows i, i + 4, ... */
+  const batched = (tabs: number[], f: number, x: number, out: number): void => {
+    const bins = m / 2;
+    const tables = { a: tabs[0], strideA: bins * width, batch: 4 };
+    if (forward) {
+      // the rows past each block's own are read against zero columns: zero them (an inverse may have left NaN there)
+      for (const b of blocks) if (b.rows < width) view(k, dtype, f + (b.at + b.rows) * row, (width - b.rows) * L).fill(0);
+      k.gemm({ dtype, m: bins, n: L, k: width, ...tables, b: f, strideB: width * L, c: out, ldc: 4 * L, strideC: L });
+    } else {
+      k.gemm({ dtype, transA: true, m: width, n: L, k: bins, ...tables, b: x, ldb: 4 * L, strideB: L, c: f, strideC: width * L });
+    }
+  };
+  return (x, out) => {
+    const tabs = tablesIn(k, s);
+    const f = workIn(k, s);
+    if (forward) pass(x, f);
+    (width ? batched : perBlock)(tabs, f, x, out);
     if (!forward) pass(out, f);
   };
 }

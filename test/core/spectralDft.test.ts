@@ -9,7 +9,7 @@ import { wasmKernels } from '../../core/backend/wasm.js';
 import { rdftModes, irdftModes } from '../../core/kernels/spectral.js';
 import { rdftModesFft, irdftModesFft } from '../../core/kernels/fftColumns.js';
 import { SPECTRAL_PATHS, setSpectralPath } from '../../core/compile/spectralStep.js';
-import { foldBuilt } from '../../core/compile/spectralFold.js';
+import { foldBuilt, irdftFold, rdftFold } from '../../core/compile/spectralFold.js';
 
 const on = onBackend;
 
@@ -65,7 +65,19 @@ describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
     after(() => setSpectralPath('auto'));
     // odd and tiny lengths: the folded GEMM's middle row (even n only) and its empty sine half (n <= 2)
     for (const path of SPECTRAL_PATHS)
-      for (const [n, m] of [...SIZES.map((s) => [s, 16]), [97, 16], [33, 16], [10, 4], [8, 5], [4, 1], [4, 3], [3, 2], [2, 2]]) {
+      for (const [n, m] of [
+        ...SIZES.map((s) => [s, 16]),
+        [97, 16],
+        [33, 16],
+        [10, 4],
+        [8, 5],
+        [8, 4],
+        [4, 1],
+        [4, 2],
+        [4, 3],
+        [3, 2],
+        [2, 2],
+      ]) {
         it(`${path}, n=${n}, ${m} modes: values and the vjp of both transforms match the js reference`, () => {
           setSpectralPath(path);
           const x = rand64([n, 4, 6], n + 7);
@@ -91,6 +103,25 @@ describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
     expect(foldBuilt(stale, shape(1024))).to.equal(false);
     expect(foldBuilt(stale, shape(1022))).to.equal(true);
     if (k) expect(foldBuilt(k, shape(1024))).to.equal(true);
+  });
+
+  it('fold: a NaN spectrum through the inverse leaves no NaN in the next forward transform of finite data (shared scratch)', function () {
+    const k = wasmKernels();
+    if (!k) return skipBecause(this, 'no wasm build');
+    const s = { n: 64, m: 16, L: 5, weighted: false, dtype: 'f32' as const };
+    const [X, y, x, out] = [2 * s.m * s.L, s.n * s.L, s.n * s.L, 2 * s.m * s.L].map((len) => k.alloc(4 * len));
+    try {
+      k.f32view(X, 2 * s.m * s.L).fill(Number.NaN);
+      irdftFold(k, s)(X, y);
+      const xs = rand64([s.n, s.L], 3).dataSync();
+      k.f32view(x, s.n * s.L).set(xs);
+      rdftFold(k, s)(x, out);
+      const want = new Float64Array(2 * s.m * s.L);
+      rdftModes(Float64Array.from(k.f32view(x, s.n * s.L)), s.n, s.L, s.m, false, want);
+      expect(relErr(k.f32view(out, 2 * s.m * s.L), want)).to.be.below(1e-5);
+    } finally {
+      for (const p of [X, y, x, out]) k.free(p);
+    }
   });
 
   it('vmap over a leading example axis equals the per-example loop', () => {
