@@ -96,6 +96,26 @@ describe('spectral-layer DFTs (rdft_modes, irdft_modes)', () => {
       }
   });
 
+  it('fold in f64 (the f64x2 pass kernel, f64 GEMMs): n=64 and n=30 equal the js reference to 1e-12', function () {
+    if (!wasmKernels()) return skipBecause(this, 'no wasm build');
+    try {
+      setSpectralPath('fold');
+      for (const n of [64, 30]) {
+        const x = rand64([n, 3, 5], n);
+        const ct = rand64([12, 2, 3, 5], n + 1);
+        const f = (z: fx.Tensor, c: fx.Tensor) => {
+          const [X, back] = fx.vjp((u: fx.Tensor) => fx.rdftModes(u, 12), z);
+          return [X, fx.irdftModes(X, n), back(c)[0] as fx.Tensor];
+        };
+        const ref = on('js', () => f(x, ct));
+        const got = on('wasm', () => fx.jit(f)(x, ct));
+        got.forEach((g, i) => expect(relErr(g.dataSync(), ref[i].dataSync())).to.be.below(1e-12, `n=${n} output ${i}`));
+      }
+    } finally {
+      setSpectralPath('auto');
+    }
+  });
+
   it('the fold path needs the butterfly4 kernel only where 4 divides n (an older kernels build leaves it out there)', () => {
     const k = wasmKernels();
     const stale = { raw: {} } as unknown as NonNullable<typeof k>;
