@@ -3,7 +3,7 @@
 // Ours: fx.optim.FusedAdam (the loss, its gradient and the Adam update as one compiled step, as the trainer runs it). The peer runs in every CPU configuration
 // of bench/torchConfigs.ts once, then its fastest one is timed again in each round, interleaved with ours, so
 // both see the same load (TensorFlow.js, bench/baselines/tfjs_fno_step.ts, in each of its backends once); the ratio is the median over rounds of (ours / torch) within a round. A split of our
-// step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in both DFT paths.
+// step times the spectral layers alone (4 x fwd+bwd of spectralConv1dPointsFirst), in each DFT path.
 // Run: npx tsx bench/fno.ts [--quick] [--rounds N] [--write] (--write rewrites bench/results-fno.md and .json;
 // --render only rewrites the .md from the .json).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,13 +11,13 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
 import { spectralConv1dPointsFirst } from '../operators/index.js';
-import { fnoStepProblem } from './stepProbe.js';
+import { fnoTrainingStep } from './stepProbe.js';
 import { medianMs } from './timing.js';
 import { mdTable } from './markdown.js';
 import { WRITE_FLAG, writeResults } from './results.js';
 import { configLabel, fastest, runTorch, torchMissing, tryTorchConfigs, type TorchResult } from './torchConfigs.js';
 import { tfjsLabel, tryTfjsConfigs, type TfjsResult } from './tfjsConfigs.js';
-import { setSpectralPath, type SpectralPath } from '../core/compile/spectralStep.js';
+import { SPECTRAL_PATHS, setSpectralPath, spectralChoices, type SpectralPath } from '../core/compile/spectralStep.js';
 import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 
 const quick = process.argv.includes('--quick');
@@ -28,22 +28,6 @@ const SIZES = [256, 1024];
 const [B, WIDTH, MODES, LAYERS, PROJ] = [20, 64, 16, 4, 128];
 const script = fileURLToPath(new URL('./baselines/fno_step.py', import.meta.url));
 const tfjsScript = fileURLToPath(new URL('./baselines/tfjs_fno_step.ts', import.meta.url));
-
-/** Our step: the MSE, its gradient and Adam (lr 1e-3) as one compiled step with the moments kept in wasm memory. */
-function fluxionStep(n: number): () => void {
-  const { model, a, y } = fnoStepProblem(n);
-  type P = typeof model.params;
-  const lossAndGrad = (p: P): [[fx.Tensor, fx.Tensor], P] => {
-    const loss = (q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y)));
-    const [value, grads] = fx.valueAndGrad(loss)(p as unknown as fx.PyTree) as [fx.Tensor, fx.PyTree];
-    return [[value, value], grads as unknown as P];
-  };
-  // Adam inside the compiled step (fx.optim.FusedAdam), as the operator trainer runs it
-  const adam = new fx.optim.FusedAdam(lossAndGrad, model.params, { lr: 1e-3 });
-  return () => {
-    adam.update()[0].item();
-  };
-}
 
 /** The four spectral layers of the step alone, forward and backward (their share of the step). */
 function spectralLayers(n: number): () => void {
@@ -106,6 +90,8 @@ interface Row {
   tfjsMs: number | null;
   tfjsConfig: string;
   spectralGemmMs: number;
+  /** the folded GEMMs (absent from results written before that path existed) */
+  spectralFoldMs?: number;
   spectralFftMs: number;
   load: string;
 }
@@ -124,7 +110,7 @@ function measureAll(): Results {
   const allConfigs: Record<number, Peer[]> = {};
   const load0 = loadavg()[0];
   for (const n of SIZES) {
-    const ours = fluxionStep(n);
+    const ours = fnoTrainingStep(n);
     const peerArgs = [String(quick ? 10 : 20), String(n)];
     // every configuration once, to find the fastest on this machine now
     const torchRuns = missing ? [] : [...tryTorchConfigs(script, peerArgs).values()];
@@ -156,13 +142,16 @@ function measureAll(): Results {
         }
       }
     }
-    const split: Record<SpectralPath, number> = { gemm: NaN, fft: NaN };
-    for (const path of ['gemm', 'fft'] as const) {
+    const split: Record<SpectralPath, number> = { gemm: NaN, fold: NaN, fft: NaN };
+    for (const path of SPECTRAL_PATHS) {
       setSpectralPath(path);
       split[path] = medianMs(REPS, spectralLayers(n));
     }
     setSpectralPath('auto');
     useThreads(2);
+    const kern = wasmKernels();
+    const chosen = kern ? [...spectralChoices(kern)].filter(([key]) => key.split(':')[1] === String(n)) : [];
+    console.log(`n=${n}: measured DFT paths ${chosen.map(([key, path]) => `${key} ${path}`).join(', ')}`);
     rows.push({
       n,
       fluxionMs: Math.min(median(mine[1]), median(mine[2])),
@@ -176,6 +165,7 @@ function measureAll(): Results {
       tfjsMs: bestTfjs?.ms ?? null,
       tfjsConfig: bestTfjs ? tfjsLabel(bestTfjs.config) : 'did not run',
       spectralGemmMs: split.gemm,
+      spectralFoldMs: split.fold,
       spectralFftMs: split.fft,
       load: `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
     });
@@ -201,7 +191,7 @@ function render(res: Results): string {
     'CPU ms, 1 thread (ours / torch)',
     'CPU ratio',
     'TF.js ms',
-    'spectral layers GEMM / FFT ms',
+    'spectral layers GEMM / folded GEMM / FFT ms',
     'load',
   ];
   const table = mdTable(
@@ -215,7 +205,7 @@ function render(res: Results): string {
       `${r.fluxionCpuMs.toFixed(1)} / ${r.torchCpuMs === null ? '-' : r.torchCpuMs.toFixed(1)}`,
       r.torchCpuMs === null ? '-' : (r.fluxionCpuMs / r.torchCpuMs).toFixed(2),
       r.tfjsMs === null ? '-' : `${r.tfjsMs.toFixed(1)} (${r.tfjsConfig.replace('TF.js ', '')})`,
-      `${r.spectralGemmMs.toFixed(1)} / ${r.spectralFftMs.toFixed(1)}`,
+      `${r.spectralGemmMs.toFixed(1)} / ${r.spectralFoldMs?.toFixed(1) ?? '-'} / ${r.spectralFftMs.toFixed(1)}`,
       r.load,
     ]),
   );
@@ -239,7 +229,7 @@ function render(res: Results): string {
       "script's median in its fastest configuration); ratio: median over rounds of (our faster thread count / torch), < 1 " +
       'means fluxion is faster. CPU ms: process CPU time per step on 1 thread (ours; torch in its fastest 1-thread ' +
       'configuration), the work done whatever the load. The spectral column times our 4 spectral layers alone (forward + ' +
-      'backward, 2 threads) with the truncated DFT as GEMM and as FFT.',
+      'backward, 2 threads) with the truncated DFT as GEMM, as the folded GEMMs (cos/sin symmetry, half the flops) and as FFT.',
     '',
     table,
     '',

@@ -1,19 +1,21 @@
 // A/B of the wasm executable's fusion options (core/compile/fusion.ts, WASM_FUSION: loops through reshapes, sums
 // over a few leading blocks in place, uniform literals as constants, cheap values recomputed instead of stored)
 // against the plain plan, on the compiled value-and-grad graphs of issue 24's PINN steps (bench/stepProbe.ts's
-// Poisson problem, exact Laplacian by the collapsed Taylor jet) and FNO-1D step (n=256). Both executables are built from the same graph in
+// Poisson problem, exact Laplacian by the collapsed Taylor jet) and FNO-1D step (n=256 and n=1024). Both executables are built from the same graph in
 // one process and timed in alternating blocks, so both see the same machine load; wall and process CPU time
 // (user + system, both threads) per step, fused loops and bytes their loops move per step, and whether every
 // output is bitwise equal.
-// Run: npx tsx bench/fusionAB.ts [--quick] [--write] (--write updates bench/results-fusionAB.json)
+// Run: npx tsx bench/fusionAB.ts [--quick] [--case fnoStep1024] [--profile] [--write] (--write updates
+// bench/results-fusionAB.json; --case runs one case; --profile also prints each plan's time per step kind and
+// its largest steps, from executables built under core/compile/profile.ts's timer, interleaved the same way)
 import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import { Executable } from '../core/compile/executable.js';
 import { planFusion, WASM_FUSION, type FusionOptions } from '../core/compile/fusion.js';
 import { inlineCustom } from '../core/compile/inline.js';
 import { pruneDead } from '../core/compile/prune.js';
-import { describeStep } from '../core/compile/profile.js';
-import { wasmKernels } from '../core/backend/wasm.js';
+import { describeStep, setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
+import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 import type { Graph } from '../core/ir.js';
 import { fnoStepProblem, poissonStepProblem } from './stepProbe.js';
 import { wallAndCpu } from './timing.js';
@@ -24,7 +26,12 @@ const CASES = [
   { key: 'pinnStep', label: '4096 points, 2-64-64-64-1 tanh', graph: () => pinnGraph(4096, [2, 64, 64, 64, 1]) },
   { key: 'pinnStepWide', label: '8192 points, 2-128x4-1 tanh', graph: () => pinnGraph(8192, [2, 128, 128, 128, 128, 1]) },
   { key: 'fnoStep256', label: 'FNO-1D n=256 (bench/fno.ts)', graph: () => fnoGraph(256) },
+  { key: 'fnoStep1024', label: 'FNO-1D n=1024 (bench/fno.ts)', graph: () => fnoGraph(1024) },
 ] as const;
+const only = process.argv.includes('--case') ? process.argv[process.argv.indexOf('--case') + 1] : undefined;
+if (only && !CASES.some((c) => c.key === only))
+  throw new Error(`bench/fusionAB.ts: unknown --case ${only} (one of ${CASES.map((c) => c.key).join(', ')})`);
+const profile = process.argv.includes('--profile');
 const PLANS: Record<'plain' | 'fused', FusionOptions> = { plain: {}, fused: WASM_FUSION };
 
 /** The graph fx.jit(fx.valueAndGrad(loss)) compiles for the wasm backend, and its parameter leaves. */
@@ -53,6 +60,60 @@ function fnoGraph(n: number) {
 }
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Milliseconds per run by step label (summed over a run's steps of that label), one entry per run. */
+class PerLabel implements StepProfiler {
+  readonly ms = new Map<string, { info: StepInfo; runs: number[] }>();
+  run = -1;
+  record(info: StepInfo, ms: number): void {
+    if (this.run < 0) return;
+    let r = this.ms.get(info.label);
+    if (!r) this.ms.set(info.label, (r = { info, runs: [] }));
+    r.runs[this.run] = (r.runs[this.run] ?? 0) + ms;
+  }
+}
+
+/** Each plan's median time per step kind and its largest step labels (interleaved runs under the step timer). */
+function profilePlans(graph: Graph, args: fx.Tensor[], kernels: NonNullable<ReturnType<typeof wasmKernels>>): void {
+  const recs = { plain: new PerLabel(), fused: new PerLabel() };
+  const exes = {} as Record<keyof typeof recs, Executable>;
+  for (const k of ['plain', 'fused'] as const) {
+    setStepProfiler(recs[k]);
+    try {
+      exes[k] = new Executable(graph, kernels, { fusionOptions: PLANS[k] });
+    } finally {
+      setStepProfiler(null);
+    }
+  }
+  const runs = quick ? 6 : 20;
+  for (let r = 0; r < runs; r++) {
+    for (const k of r % 2 ? (['fused', 'plain'] as const) : (['plain', 'fused'] as const)) {
+      exes[k].run(args);
+      recs[k].run = r;
+      exes[k].run(args);
+      recs[k].run = -1;
+    }
+  }
+  for (const e of Object.values(exes)) e.dispose();
+  const rows = (k: keyof typeof recs) =>
+    [...recs[k].ms.values()].map((r) => ({ kind: r.info.kind, label: r.info.label, ms: median(r.runs.map((x) => x ?? 0)) }));
+  const labels = new Set<string>();
+  const byPlan = { plain: rows('plain'), fused: rows('fused') };
+  for (const k of ['plain', 'fused'] as const) {
+    const kinds = new Map<string, number>();
+    for (const r of byPlan[k]) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + r.ms);
+    const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+    console.log(
+      `  ${k}: steps ${total.toFixed(2)} ms; ${[...kinds]
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, ms]) => `${kind} ${ms.toFixed(2)}`)
+        .join(', ')}`,
+    );
+    for (const r of [...byPlan[k]].sort((a, b) => b.ms - a.ms).slice(0, 12)) labels.add(r.label);
+  }
+  const of = (k: keyof typeof byPlan, l: string): string => byPlan[k].find((r) => r.label === l)?.ms.toFixed(3) ?? '-';
+  for (const l of labels) console.log(`    ${l}: plain ${of('plain', l)} ms, fused ${of('fused', l)} ms`);
+}
 
 function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor[] }) {
   const kernels = wasmKernels();
@@ -98,6 +159,7 @@ function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor
   }
   const arena = { plain: exes.plain.arenaBytes, fused: exes.fused.arenaBytes };
   for (const e of Object.values(exes)) e.dispose();
+  if (profile) profilePlans(graph, args, kernels);
   const summary = (k: keyof typeof times) => ({
     ...plans[k],
     arenaMB: Math.round(arena[k] / 1e5) / 10,
@@ -124,8 +186,13 @@ function compare(label: string, { graph, args }: { graph: Graph; args: fx.Tensor
 }
 
 fx.setBackend('wasm');
+{
+  // the second thread as jit gives it (FLUXION_THREADS=1 keeps one), so both plans split their large loops and GEMMs
+  const k = wasmKernels();
+  if (k) ensureThreads(k);
+}
 const load0 = loadavg();
-const steps = Object.fromEntries(CASES.map((c) => [c.key, compare(c.label, c.graph())]));
+const steps = Object.fromEntries(CASES.filter((c) => !only || c.key === only).map((c) => [c.key, compare(c.label, c.graph())]));
 const load1 = loadavg();
 console.log(`load average ${load0.map((l) => l.toFixed(2)).join(' ')} -> ${load1.map((l) => l.toFixed(2)).join(' ')}`);
 writeResults('fusionAB', {

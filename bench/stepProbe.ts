@@ -34,6 +34,25 @@ export function fnoStepProblem(n: number) {
   return { model, a: fx.random.normal(1, [20, n]), y: fx.random.normal(2, [20, n]) };
 }
 
+/**
+ * Issue 24's FNO-1D training step as bench/fno.ts times it: the MSE, its gradient and Adam (lr 1e-3) as one compiled
+ * step (fx.optim.FusedAdam, as the operator trainer runs it) with the moments kept in wasm memory. Compiled at the
+ * first call.
+ */
+export function fnoTrainingStep(n: number): () => void {
+  const { model, a, y } = fnoStepProblem(n);
+  type P = typeof model.params;
+  const lossAndGrad = (p: P): [[fx.Tensor, fx.Tensor], P] => {
+    const loss = (q: fx.PyTree) => fx.mean(fx.square(fx.sub(model.applyOnGrid(q as unknown as P, a), y)));
+    const [value, grads] = fx.valueAndGrad(loss)(p as unknown as fx.PyTree) as [fx.Tensor, fx.PyTree];
+    return [[value, value], grads as unknown as P];
+  };
+  const adam = new fx.optim.FusedAdam(lossAndGrad, model.params, { lr: 1e-3 });
+  return () => {
+    adam.update()[0].item();
+  };
+}
+
 function pinnStep(): { compileMs: number; stepMs: number } {
   const { net, loss } = poissonStepProblem();
   const valueAndGrad = fx.jit(fx.valueAndGrad(loss));

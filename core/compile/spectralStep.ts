@@ -1,11 +1,13 @@
 // Compiled (wasm backend) steps of the truncated real DFTs of the spectral layers (core/prims/spectral.ts),
-// along the leading axis of [n, L]: either one GEMM against a [2m, n] table of cos / -sin rows (4 n m flops
-// per column, at GEMM speed) or FFTs across all columns (core/kernels/fftColumns.ts: ~2.5 n log2 n flops per
-// column, at plain-JS speed). Which is cheaper depends on n, m, L and the machine, so the first compile of a
-// shape times both on scratch buffers and keeps the faster for the process (a measured choice, not a model).
+// along the leading axis of [n, L]: one GEMM against a [2m, n] table of cos / -sin rows (4 n m flops per column,
+// at GEMM speed); the same GEMM folded by the tables' symmetry (cos even, sin odd about j = n/2: half the flops,
+// plus a pass of row sums and differences); or FFTs across all columns (core/kernels/fftColumns.ts: ~2.5 n log2 n
+// flops per column, at plain-JS speed). Which is cheapest depends on n, m, L and the machine, so the first compile
+// of a shape times each on scratch buffers and keeps the fastest for the process (a measured choice, not a model).
 import type { WasmKernels } from '../wasm/kernels.js';
 import { dftTables } from '../kernels/spectral.js';
 import { rdftModesFft, irdftModesFft, releaseFftWork } from '../kernels/fftColumns.js';
+import { foldBuilt, irdftFold, rdftFold, releaseFoldWork } from './spectralFold.js';
 
 type Float = 'f32' | 'f64';
 const BYTES: Record<Float, number> = { f32: 4, f64: 8 };
@@ -41,7 +43,9 @@ export interface DftShape {
   dtype: Float;
 }
 
-export type SpectralPath = 'gemm' | 'fft';
+export type SpectralPath = 'gemm' | 'fold' | 'fft';
+/** Every path, in the order the measured choice prefers on a tie. */
+export const SPECTRAL_PATHS: readonly SpectralPath[] = ['gemm', 'fold', 'fft'];
 let forced: SpectralPath | 'auto' = 'auto';
 /** Forces one path for steps compiled from now on ('auto': the measured choice); for benchmarks and tests. */
 export function setSpectralPath(path: SpectralPath | 'auto'): void {
@@ -64,7 +68,7 @@ function fftKernel(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
 
 /** The measured choice per shape and direction (per kernel instance: threads change GEMM speed). */
 const chosen = new WeakMap<WasmKernels, Map<string, SpectralPath>>();
-function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft: Kernel): SpectralPath {
+function measure(k: WasmKernels, dir: Direction, s: DftShape, kernels: Record<SpectralPath, Kernel>): SpectralPath {
   let cache = chosen.get(k);
   if (!cache) chosen.set(k, (cache = new Map()));
   const key = `${dir}:${s.n}:${s.m}:${s.L}:${s.weighted}:${s.dtype}`;
@@ -81,15 +85,22 @@ function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft:
       return performance.now() - t0;
     };
     try {
-      gemm(x, out); // untimed: builds the table / the FFT plan and work arrays
-      fft(x, out);
-      // one call each; a clear winner (2x) is kept, a close call gets two more timings each (minimum)
-      let [g, f] = [once(gemm), once(fft)];
-      if (g < 2 * f && f < 2 * g) {
-        for (let r = 0; r < 2; r++) [g, f] = [Math.min(g, once(gemm)), Math.min(f, once(fft))];
-      }
-      path = g <= f ? 'gemm' : 'fft';
-      if (path === 'gemm') releaseFftWork(s.n, s.L);
+      // a kernels build older than the fold's pass kernel (npm run build:wasm not rerun) leaves that path out
+      const paths = SPECTRAL_PATHS.filter((p) => p !== 'fold' || foldBuilt(k, s));
+      for (const p of paths) kernels[p](x, out); // untimed: builds the tables / the FFT plan and work arrays
+      // the minimum of interleaved calls (a shared machine preempts single calls by milliseconds): two rounds of
+      // every path, then a path 2x slower than the best is dropped and the close ones get three more rounds
+      const ms = new Map(paths.map((p) => [p, Infinity]));
+      const rounds = (r: number) => {
+        for (; r > 0; r--) for (const [p, t] of ms) ms.set(p, Math.min(t, once(kernels[p])));
+      };
+      rounds(2);
+      const best = Math.min(...ms.values());
+      for (const [p, t] of ms) if (t >= 2 * best) ms.delete(p);
+      if (ms.size > 1) rounds(3);
+      path = [...ms].reduce((a, b) => (b[1] < a[1] ? b : a))[0];
+      if (path !== 'fft') releaseFftWork(s.n, s.L);
+      if (path !== 'fold') releaseFoldWork(k, s);
     } finally {
       k.free(x);
       k.free(out);
@@ -99,12 +110,19 @@ function measure(k: WasmKernels, dir: Direction, s: DftShape, gemm: Kernel, fft:
   return path;
 }
 
+/** The measured choices so far, by `direction:n:m:L:weighted:dtype` (for benchmarks to report). */
+export function spectralChoices(k: WasmKernels): ReadonlyMap<string, SpectralPath> {
+  return chosen.get(k) ?? new Map();
+}
+
 /** The step of rdft_modes / irdft_modes on [n, L]: the forced path, else the measured faster one. */
 export function dftStep(k: WasmKernels, dir: Direction, s: DftShape): Kernel {
-  const gemm = dir === 'rdft' ? rdftGemm(k, s) : irdftGemm(k, s);
-  const fft = fftKernel(k, dir, s);
-  const path = forced === 'auto' ? measure(k, dir, s, gemm, fft) : forced;
-  return path === 'gemm' ? gemm : fft;
+  const kernels: Record<SpectralPath, Kernel> = {
+    gemm: dir === 'rdft' ? rdftGemm(k, s) : irdftGemm(k, s),
+    fold: dir === 'rdft' ? rdftFold(k, s) : irdftFold(k, s),
+    fft: fftKernel(k, dir, s),
+  };
+  return kernels[forced === 'auto' ? measure(k, dir, s, kernels) : forced];
 }
 
 /** rdft_modes: x [n, L] -> [2m, L] = table [2m, n] @ x. */

@@ -25,6 +25,9 @@ interface RawKernels {
   [name: string]: (...args: number[]) => unknown;
 }
 
+/** A row walked by a strided pass: [byte pointer of its first row, byte stride from one group to the next]. */
+export type RowWalk = readonly [number, number];
+
 /** C = op(A) op(B) (+ C when accumulate), row-major; pointers are byte offsets, strides in elements. */
 export interface GemmArgs {
   dtype?: Dtype;
@@ -361,6 +364,48 @@ export class WasmKernels {
       throw new Error(`${(e as Error).message} (${what}; threading disabled, call setThreads(2) to retry)`);
     }
     if (ownFailure) throw ownFailure;
+  }
+
+  // ---- row butterflies (core/compile/spectralFold.ts) ----
+  /**
+   * Over `count` groups of four input and four output rows of `len` values (each row a [byte pointer, byte stride per
+   * group] pair, the stride possibly negative): u0 = i0 + i1, u1 = i0 - i1, u2 = i2 + i3, u3 = i2 - i3, then
+   * o0 = u0 + u2, o1 = u0 - u2, o2 = u1 + u3, o3 = u1 - u3. Outputs must not alias inputs. Large passes split their
+   * groups across the two threads (same bits either way).
+   */
+  butterfly4(dtype: Dtype, ins: readonly RowWalk[], outs: readonly RowWalk[], count: number, len: number): void {
+    checkDtype('butterfly4', dtype);
+    checkCount('butterfly4: count', count);
+    checkCount('butterfly4: len', len);
+    if (ins.length !== 4 || outs.length !== 4)
+      throw new Error(`butterfly4: 4 input and 4 output rows, got ${ins.length} and ${outs.length}`);
+    if (!count || !len) return;
+    const bytes = BYTES[dtype];
+    for (const [name, rows] of [
+      ['in', ins],
+      ['out', outs],
+    ] as const)
+      rows.forEach(([p, stride], i) => {
+        if (!Number.isInteger(stride)) throw new Error(`butterfly4: ${name} row ${i} stride must be an integer, got ${stride}`);
+        this.checkSpan(`butterfly4: ${name} row ${i}`, Math.min(p, p + (count - 1) * stride), Math.abs((count - 1) * stride) + len * bytes);
+      });
+    const name = `butterfly4_${dtype}`;
+    if (typeof this.raw[name] !== 'function') throw new Error(`butterfly4: the kernels build has no ${name} (run npm run build:wasm)`);
+    const args = (rows: readonly RowWalk[], from: number): number[] => rows.flatMap(([p, s]) => [p + from * s, s]);
+    const g0 = Math.ceil(count / 2);
+    if (4 * count * len * bytes < this.splitMinBytes || count < 2 || !this.twoThreads()) {
+      this.raw[name](...args(ins, 0), ...args(outs, 0), count, len);
+      return;
+    }
+    const theirs = [...args(ins, g0), ...args(outs, g0), count - g0, len];
+    this.counters.elementwiseThreaded++;
+    this.runOnBoth(
+      `${name} of ${count} groups`,
+      (h) => h.postExport(name, theirs),
+      () => this.raw[name](...args(ins, 0), ...args(outs, 0), g0, len),
+      () => this.raw[name](...theirs),
+      (4 * count * len * bytes) / 1e8,
+    );
   }
 
   // ---- elementwise (contiguous unless strided; out may alias inputs) ----

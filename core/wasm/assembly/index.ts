@@ -12,3 +12,4 @@ export { sum_f32, max_reduce_f32, sum_f64, max_reduce_f64 } from './reduce';
 export { gather_f32, gather_f64, scatter_add_f32, scatter_add_f64 } from './gather';
 export { peak_madd_f32, peak_muladd_f32 } from './peak';
 export { bspline_grad_pos2_f64x2, bspline_check2 } from './bspline';
+export { butterfly4_f32, butterfly4_f64 } from './butterfly';

@@ -86,6 +86,15 @@ describe('compile: fusion through reshapes, leading sums and uniform literals', 
     for (const loops of ['wasm', 'js'] as const) expect(Array.from(run(f, [s, y], loops, false)[0]), loops).to.deep.equal(want);
   });
 
+  for (const C of [64, 12])
+    it(`a bias of ${C} channels read periodically (${C === 64 ? 'a power-of-two' : 'any other'} period) equals the JS loops and eager evaluation`, () => {
+      const f = (b: fx.Tensor, y: fx.Tensor) => [fx.mul(fx.add(fx.mul(y, 1.5), fx.broadcastTo(b, [9, C])), fx.broadcastTo(b, [9, C]))];
+      const b = fx.random.normal(7, [C]);
+      const y = fx.random.normal(8, [9, C]);
+      const want = Array.from(f(b, y)[0].dataSync());
+      for (const loops of ['wasm', 'js'] as const) expect(Array.from(run(f, [b, y], loops, false)[0]), loops).to.deep.equal(want);
+    });
+
   it('a cheap value read by several loops and through a broadcast is recomputed in each, not stored', () => {
     // d = 1 - y^2 as tanh's derivative: read by a same-size loop, by a tiled (broadcast) product and late again
     const f = (y: fx.Tensor, z1: fx.Tensor, z2: fx.Tensor) => {
