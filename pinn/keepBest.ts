@@ -80,12 +80,12 @@ export class KeepBest implements Trainer {
     const last = this.score();
     const best = this.best;
     if (!best) return undefined;
-    if (best.step !== this.inner.step) this.inner.setParameters(best.params);
+    const restore = best.step !== this.inner.step;
+    if (restore) this.inner.setParameters(best.params);
     const held = `held-out PDE residual ${best.score.toExponential(3)}`;
-    const message =
-      best.step === this.inner.step
-        ? `keep_best: the final parameters have the lowest ${held}`
-        : `keep_best: parameters of step ${best.step} restored (${held}; ${last.residual.toExponential(3)} at step ${this.inner.step})`;
+    const message = restore
+      ? `keep_best: parameters of step ${best.step} restored (${held}; ${last.residual.toExponential(3)} at step ${this.inner.step})`
+      : `keep_best: the final parameters have the lowest ${held}`;
     return { message, selectedStep: best.step, heldOutResidual: best.score };
   }
 
