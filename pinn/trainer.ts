@@ -482,8 +482,7 @@ export class PinnTrainer implements Trainer {
 
   /** Signed PDE residuals (one array per equation) at the given points (row-major n x d). */
   pdeResiduals(points: Float64Array): Float64Array[] {
-    const b = this.toBatchTerm(withPointInputs(this.problem.terms[0], { x: points }));
-    return this.residuals(0, this.params, b).map((r) => Float64Array.from(r.dataSync()));
+    return this.residuals(0, this.params, this.pdeBatch(points)).map((r) => Float64Array.from(r.dataSync()));
   }
 
   /** |PDE residual| summed over equations at the given points. */
@@ -734,8 +733,7 @@ export class PinnTrainer implements Trainer {
     const pde = this.problem.terms.find((t) => t.kind === 'pde') as Term;
     const train = strideRows(Float64Array.from(this.batchAt(this.stepCount)[pde.name].x.dataSync()), d, 512);
     const fresh = this.freshPoints(n, hashSeed(this.seed * 40503 + this.stepCount + 0x2545f491), 'uniform');
-    const mse = (x: Float64Array): number => this.pdeMseFn(this.params, { x: this.toTensor(x, d) }).item();
-    return rmsRatio(mse(fresh), mse(train));
+    return rmsRatio(this.pdeMse(this.pdeBatch(fresh)), this.pdeMse(this.pdeBatch(train)));
   }
 
   /**
@@ -746,10 +744,19 @@ export class PinnTrainer implements Trainer {
   heldOutResidual(n: number): number {
     if (this.heldOut?.n !== n) {
       const x = this.problem.spec.domain.sampleInterior(n, 'uniform', hashSeed(this.seed * 92821 + 0x6a09e667)).data;
-      // as pdeResiduals: with the point inputs (tabulated coefficients) of the PDE term at these points
-      this.heldOut = { n, batch: this.toBatchTerm(withPointInputs(this.problem.terms[0], { x })) };
+      this.heldOut = { n, batch: this.pdeBatch(x) };
     }
-    return this.pdeMseFn(this.params, this.heldOut.batch).item();
+    return this.pdeMse(this.heldOut.batch);
+  }
+
+  /** The PDE term's batch at the given points, with its point inputs (tabulated coefficients) evaluated there. */
+  private pdeBatch(points: Float64Array): BatchTerm {
+    return this.toBatchTerm(withPointInputs(this.problem.terms[0], { x: points }));
+  }
+
+  /** Sum over the PDE equations of the mean squared residual on a batch. */
+  private pdeMse(batch: BatchTerm): number {
+    return this.pdeMseFn(this.params, batch).item();
   }
 
   evaluate(): EvalMetrics {

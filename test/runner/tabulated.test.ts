@@ -172,6 +172,9 @@ describe('runner: coefficients and initial conditions from files', () => {
       const got = tr.pdeResiduals(pts)[0];
       for (let i = 0; i < 3; i++) expect(got[i], coef).to.be.closeTo(want[i], 1e-12);
       expect(tr.losses().dirichlet0, coef).to.be.closeTo(ref.losses().dirichlet0, 1e-12);
+      // the fixed-points check and keep_best score the residual with the coefficient at their own points too
+      expect(tr.residualRatio(), coef).to.be.closeTo(ref.residualRatio() as number, 1e-9);
+      expect(tr.heldOutResidual(32), coef).to.be.closeTo(ref.heldOutResidual(32), 1e-12);
     }
   });
 
