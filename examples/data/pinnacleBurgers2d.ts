@@ -72,7 +72,8 @@ export function burgers2dInitialExpr(init: Burgers2dInitial, field: 'u' | 'v'): 
   return `${init.shift[field === 'u' ? 0 : 1].toPrecision(10)} + ${terms.join(' + ')}`.replace(/\+ -/g, '- ');
 }
 
-function solve(init: Burgers2dInitial, n: number, times: number[]): Burgers2dFrame[] {
+/** The instance solved by solvers/burgers2d.ts on n^2 cells (viscosity nu): frames at t = 0 and at each of `times`. */
+export function solveBurgers2dInstance(init: Burgers2dInitial, n: number, times: number[], nu = BURGERS2D.nu): Burgers2dFrame[] {
   const h = BURGERS2D.length / n;
   const u0 = new Float64Array(n * n),
     v0 = new Float64Array(n * n);
@@ -81,7 +82,7 @@ function solve(init: Burgers2dInitial, n: number, times: number[]): Burgers2dFra
       u0[j * n + i] = burgers2dInitialValue(init, 'u', i * h, j * h);
       v0[j * n + i] = burgers2dInitialValue(init, 'v', i * h, j * h);
     }
-  return [{ t: 0, u: u0, v: v0 }, ...solveBurgers2dPeriodic(u0, v0, { n, length: BURGERS2D.length, nu: BURGERS2D.nu, times })];
+  return [{ t: 0, u: u0, v: v0 }, ...solveBurgers2dPeriodic(u0, v0, { n, length: BURGERS2D.length, nu, times })];
 }
 
 function main(): void {
@@ -91,8 +92,8 @@ function main(): void {
   console.log(`v0: ${burgers2dInitialExpr(init, 'v')}`);
   const times = Array.from({ length: 10 }, (_, k) => (k + 1) / 10);
   const n = 512;
-  const fine = solve(init, n, times);
-  const coarse = solve(init, n / 2, times);
+  const fine = solveBurgers2dInstance(init, n, times);
+  const coarse = solveBurgers2dInstance(init, n / 2, times);
   for (let s = 1; s < fine.length; s++) {
     let num = 0,
       den = 0;
