@@ -157,6 +157,10 @@ describe('bench/pinnacle part 1a configs and references', () => {
     ];
     const init = burgers2dInitial();
     for (const [f, x, y, value] of tables) expect(burgers2dInitialValue(init, f, x, y)).to.be.closeTo(value, 1e-12);
+    // ref/burgers2d_init_u_2.dat (same copy): instance 2 is the generator seeded with 20220722 + 2
+    const instance2 = burgers2dInitial(BURGERS2D.seed + 2);
+    expect(burgers2dInitialValue(instance2, 'u', 0, 0)).to.be.closeTo(-0.4951974375783306, 1e-12);
+    expect(burgers2dInitialValue(instance2, 'u', 0.007827788649706457, 0)).to.be.closeTo(-0.4601744860789828, 1e-12);
     // COMSOL's t = 0 values of instance 3 (its mesh interpolation of the table, written to 4 digits) are the generator
     // seeded with 20220722 + 3, and not with + 2
     const sample = readFileSync(join(ROOT, 'data/pinnacle/burgers2d_3.sample.dat'), 'utf8')
