@@ -4,8 +4,7 @@
 // 11 written times). Usage: npx tsx bench/pinnacle/burgers2dFloor.ts [--write]  (--write: bench/pinnacle/burgers2d-floor.md)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { solveBurgers2dPeriodic } from '../../solvers/burgers2d.js';
-import { BURGERS2D, burgers2dInitial, burgers2dInitialValue } from '../../examples/data/pinnacleBurgers2d.js';
+import { BURGERS2D, burgers2dInitial, solveBurgers2dInstance } from '../../examples/data/pinnacleBurgers2d.js';
 import { mdTable } from '../markdown.js';
 
 const REFERENCE = fileURLToPath(new URL('../../data/pinnacle/burgers2d.dat', import.meta.url));
@@ -23,15 +22,7 @@ function readReference(): number[][] {
 /** L2RE (u, v jointly) over all written times, and per time, of the n^2 solution at viscosity nu. */
 function score(rows: number[][], n: number, nu: number): { all: number; perTime: number[] } {
   const h = BURGERS2D.length / n;
-  const init = burgers2dInitial();
-  const u0 = new Float64Array(n * n);
-  const v0 = new Float64Array(n * n);
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < n; i++) {
-      u0[j * n + i] = burgers2dInitialValue(init, 'u', i * h, j * h);
-      v0[j * n + i] = burgers2dInitialValue(init, 'v', i * h, j * h);
-    }
-  const frames = [{ t: 0, u: u0, v: v0 }, ...solveBurgers2dPeriodic(u0, v0, { n, length: BURGERS2D.length, nu, times: TIMES })];
+  const frames = solveBurgers2dInstance(burgers2dInitial(), n, TIMES, nu);
   let num = 0;
   let den = 0;
   const perTime = frames.map((f) => {

@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { runConfig, validateFile } from '../../runner/run.js';
 import { fileCoefficients } from '../../runner/tabulated.js';
 import { loadReference } from '../../meshes/index.js';
-import { burgers2dInitial, burgers2dInitialExpr, burgers2dInitialValue } from '../../examples/data/pinnacleBurgers2d.js';
+import { BURGERS2D, burgers2dInitial, burgers2dInitialExpr, burgers2dInitialValue } from '../../examples/data/pinnacleBurgers2d.js';
 
 const ROOT = process.cwd();
 const BENCH = join(ROOT, 'bench', 'pinnacle');
@@ -141,6 +141,42 @@ describe('bench/pinnacle part 1a configs and references', () => {
     });
     expect(rows).to.equal(64 * 64);
     expect(dev).to.be.below(1e-6); // written to 7 digits
+  });
+
+  it("Burgers2d-C initial state: upstream's own tables (instance 0) and COMSOL's t = 0 column (instance 3 = seed + 3)", () => {
+    // rows of upstream's ref/burgers2d_init_u_0.dat and ref/burgers2d_init_v_0.dat (github.com/florentiner/PINNacle at
+    // c2e7adb: the 512 x 512 tables upstream interpolates its initial condition from), x y value
+    const tables: Array<['u' | 'v', number, number, number]> = [
+      ['u', 0, 0, 0.6093427685800314],
+      ['u', 0.8767123287671232, 0, 2.1170564257629065],
+      ['u', 3.9452054794520546, 1.7925636007827788, 1.0608908936281969],
+      ['u', 0.3835616438356164, 1.8003913894324852, -1.4714489620509443],
+      ['v', 0.3287671232876712, 3.013698630136986, 1.9512859816831036],
+      ['v', 1.1272015655577299, 3.013698630136986, 0.874963215595084],
+      ['v', 1.7769080234833659, 3.013698630136986, 0.9789590181659493],
+    ];
+    const init = burgers2dInitial();
+    for (const [f, x, y, value] of tables) expect(burgers2dInitialValue(init, f, x, y)).to.be.closeTo(value, 1e-12);
+    // ref/burgers2d_init_u_2.dat (same copy): instance 2 is the generator seeded with 20220722 + 2
+    const instance2 = burgers2dInitial(BURGERS2D.seed + 2);
+    expect(burgers2dInitialValue(instance2, 'u', 0, 0)).to.be.closeTo(-0.4951974375783306, 1e-12);
+    expect(burgers2dInitialValue(instance2, 'u', 0.007827788649706457, 0)).to.be.closeTo(-0.4601744860789828, 1e-12);
+    // COMSOL's t = 0 values of instance 3 (its mesh interpolation of the table, written to 4 digits) are the generator
+    // seeded with 20220722 + 3, and not with + 2
+    const sample = readFileSync(join(ROOT, 'data/pinnacle/burgers2d_3.sample.dat'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('%'))
+      .map((l) => l.trim().split(/\s+/).map(Number));
+    expect(sample.length).to.be.above(500);
+    const deviation = (seed: number): number => {
+      const other = burgers2dInitial(seed);
+      let dev = 0;
+      for (const [x, y, u, v] of sample)
+        dev = Math.max(dev, Math.abs(burgers2dInitialValue(other, 'u', x, y) - u), Math.abs(burgers2dInitialValue(other, 'v', x, y) - v));
+      return dev;
+    };
+    expect(deviation(BURGERS2D.seed + 3)).to.be.below(1e-2);
+    expect(deviation(BURGERS2D.seed + 2)).to.be.above(1);
   });
 
   it('Burgers2d-C reference: each component keeps within its initial range (advection-diffusion maximum principle)', () => {
