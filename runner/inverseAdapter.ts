@@ -1,0 +1,113 @@
+// The trainer of `kind: inverse`: the config's grid, sources and observations as a coefficient-recovery loss
+// (solvers/coefficientRecovery.ts), its jitted value and gradient (each solve differentiated implicitly) stepped by
+// the shared SimulationTrainer, so checkpoints, --resume and the optimizer are those of the other gradient kinds.
+import * as fx from '../index.js';
+import { compileNumeric, ExprError } from '../pinn/index.js';
+import { diffusionSolver } from '../solvers/differentiable.js';
+import {
+  coefficientOf,
+  nodeGrid,
+  parameterOf,
+  recoveryLoss,
+  relativeL2,
+  solveEach,
+  syntheticObservations,
+  type RecoveryTerms,
+} from '../solvers/coefficientRecovery.js';
+import { ConfigError } from './errors.js';
+import type { InverseConfig } from './schema.js';
+import { SimulationTrainer, type SimTask } from './simTrainer.js';
+import type { FieldOutput, Trainer } from './trainer.js';
+
+type XY = (x: number, y: number) => number;
+
+/** An expression key as a function of (x, y); parse errors and unknown symbols exit 2 naming `key`. */
+function xyFunction(src: number | string, key: string): XY {
+  if (typeof src === 'number') return () => src;
+  let fn: (p: ArrayLike<number>) => number;
+  try {
+    fn = compileNumeric(src, ['x', 'y'], {}, key);
+  } catch (e) {
+    if (e instanceof ExprError) throw new ConfigError(e.message);
+    throw e;
+  }
+  return (x, y) => fn([x, y]);
+}
+
+/** The expression at every node, checked finite (and positive where asked) so a bad value names its key. */
+function nodeValues(src: number | string, key: string, n: number, positive = false): Float64Array {
+  const g = nodeGrid(n, xyFunction(src, key));
+  const bad = g.findIndex((v) => !Number.isFinite(v) || (positive && !(v > 0)));
+  if (bad >= 0) {
+    const s = n + 1;
+    const at = `(x, y) = (${(bad % s) / n}, ${Math.floor(bad / s) / n})`;
+    throw new ConfigError(`${key}: expected ${positive ? 'a positive' : 'a finite'} value at every node, got ${g[bad]} at ${at}`);
+  }
+  return g;
+}
+
+/** The expressions of a config at the grid's nodes: `fluxion validate` runs this, and so does the trainer. */
+export function checkInverseConfig(c: InverseConfig): { forcings: Float64Array[]; kTrue: Float64Array } {
+  const n = c.grid.n;
+  return {
+    forcings: c.sources.map((f, j) => nodeValues(f, `sources[${j}]`, n)),
+    kTrue: nodeValues(c.observations.k_true, 'observations.k_true', n, true),
+  };
+}
+
+/** The config's loss and gradient in theta (k = exp or softplus of theta, node by node), its error and fields. */
+export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64Array } {
+  const { forcings: fs, kTrue } = checkInverseConfig(c);
+  const n = c.grid.n;
+  const s = n + 1;
+  const solver = diffusionSolver({ method: c.solver.method, preconditioner: c.solver.preconditioner, tol: c.solver.tol });
+  const forcings = fx.tensor(
+    fs.flatMap((g) => Array.from(g)),
+    [fs.length, s, s],
+    'f64',
+  );
+  const { observed, scale } = syntheticObservations(solver, forcings, fx.tensor(kTrue, [s, s], 'f64'), c.observations.noise, c.seed);
+  if (!(scale > 0)) throw new ConfigError('sources: every solution u_j is zero (all forcings vanish inside the square); nothing to fit');
+  const { positivity } = c.coefficient;
+  const step = fx.jit(
+    fx.valueAndGrad(recoveryLoss({ solver, forcings, observed, scale, positivity, smoothness: c.regularization.smoothness }), 0, {
+      hasAux: true,
+    }),
+  );
+  const asTheta = (p: Float64Array) => fx.tensor(p, [s, s], 'f64');
+  const kOf = (p: Float64Array) => Float64Array.from(coefficientOf(asTheta(p), positivity).dataSync());
+  const task: SimTask = {
+    termName: 'misfit',
+    lossAndGrad: (p) => {
+      const [[value, terms], grad] = step(asTheta(p)) as [[fx.Tensor, RecoveryTerms], fx.Tensor];
+      return {
+        loss: value.item(),
+        grad: Float64Array.from(grad.dataSync()),
+        terms: { misfit: terms.misfit.item(), smoothness: terms.smoothness.item() },
+      };
+    },
+    evaluate: (p) => {
+      const l2re = relativeL2(kOf(p), kTrue);
+      return { l2re, perField: { k: l2re } };
+    },
+    frames: (p) => [inverseFields(n, kOf(p), kTrue, solveEach(solver)(forcings, fx.tensor(kOf(p), [s, s], 'f64')), observed)],
+  };
+  return { task, initial: new Float64Array(s * s).fill(parameterOf(c.coefficient.initial, positivity)) };
+}
+
+export function createInverseTrainer(c: InverseConfig): Trainer {
+  const { task, initial } = inverseTask(c);
+  return new SimulationTrainer(task, initial, c);
+}
+
+/** fields/coefficient.vti: k recovered, true and their difference; each u_j for the recovered k and as observed. */
+function inverseFields(n: number, k: Float64Array, kTrue: Float64Array, u: fx.Tensor, observed: fx.Tensor): FieldOutput {
+  const size = (n + 1) ** 2;
+  const pointData: Record<string, Float64Array> = { k, k_reference: kTrue, k_error: k.map((v, i) => Math.abs(v - kTrue[i])) };
+  const [us, obs] = [u.dataSync(), observed.dataSync()];
+  for (let j = 0; j < u.shape[0]; j++) {
+    pointData[`u${j}`] = Float64Array.from(us.subarray(j * size, (j + 1) * size));
+    pointData[`u${j}_observed`] = Float64Array.from(obs.subarray(j * size, (j + 1) * size));
+  }
+  return { kind: 'grid', name: 'coefficient', counts: [n + 1, n + 1], origin: [0, 0], spacing: [1 / n, 1 / n], pointData };
+}
