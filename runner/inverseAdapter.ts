@@ -14,12 +14,15 @@ import {
   syntheticObservations,
   type RecoveryTerms,
 } from '../solvers/coefficientRecovery.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, DivergenceError } from './errors.js';
 import type { InverseConfig } from './schema.js';
 import { SimulationTrainer, type SimTask } from './simTrainer.js';
 import type { FieldOutput, Trainer } from './trainer.js';
 
 type XY = (x: number, y: number) => number;
+
+/** 'k in [min, max]' of a coefficient grid, for messages. */
+const range = (k: Float64Array): string => `k in [${Math.min(...k).toExponential(2)}, ${Math.max(...k).toExponential(2)}]`;
 
 /** An expression key as a function of (x, y); parse errors and unknown symbols exit 2 naming `key`. */
 function xyFunction(src: number | string, key: string): XY {
@@ -46,6 +49,22 @@ function nodeValues(src: number | string, key: string, n: number, positive = fal
   return g;
 }
 
+/**
+ * The host solvers' own failures: no convergence within their iterations, a coefficient that is not positive, or
+ * one so large or small that the operator or its preconditioner breaks down (NaN pivots).
+ */
+const solverFailure = (e: unknown): e is Error =>
+  e instanceof Error && /^(diffusionSolver|diffusionOperator|BandedCholesky|pcg|ic0Preconditioner|Multigrid)\b/.test(e.message);
+
+/** f(), with a solver failure rethrown as `wrap(message)` (a bad config or a divergence rather than a crash). */
+function solving<T>(f: () => T, wrap: (message: string) => Error): T {
+  try {
+    return f();
+  } catch (e) {
+    throw solverFailure(e) ? wrap(e.message) : e;
+  }
+}
+
 /** The expressions of a config at the grid's nodes: `fluxion validate` runs this, and so does the trainer. */
 export function checkInverseConfig(c: InverseConfig): { forcings: Float64Array[]; kTrue: Float64Array } {
   const n = c.grid.n;
@@ -66,7 +85,10 @@ export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64
     [fs.length, s, s],
     'f64',
   );
-  const { observed, scale } = syntheticObservations(solver, forcings, fx.tensor(kTrue, [s, s], 'f64'), c.observations.noise, c.seed);
+  const { observed, scale } = solving(
+    () => syntheticObservations(solver, forcings, fx.tensor(kTrue, [s, s], 'f64'), c.observations.noise, c.seed),
+    (m) => new ConfigError(`observations.k_true: solving for the observations failed (${m}); loosen solver.tol or smooth k_true`),
+  );
   if (!(scale > 0)) throw new ConfigError('sources: every solution u_j is zero (all forcings vanish inside the square); nothing to fit');
   const { positivity } = c.coefficient;
   const step = fx.jit(
@@ -78,8 +100,14 @@ export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64
   const kOf = (p: Float64Array) => Float64Array.from(coefficientOf(asTheta(p), positivity).dataSync());
   const task: SimTask = {
     termName: 'misfit',
-    lossAndGrad: (p) => {
-      const [[value, terms], grad] = step(asTheta(p)) as [[fx.Tensor, RecoveryTerms], fx.Tensor];
+    lossAndGrad: (p, done) => {
+      const [[value, terms], grad] = solving(
+        () => step(asTheta(p)) as [[fx.Tensor, RecoveryTerms], fx.Tensor],
+        (m) =>
+          new DivergenceError(
+            `training step ${done + 1}: the solver failed at the current k (${range(kOf(p))}: ${m}); lower training.lr or raise regularization.smoothness`,
+          ),
+      );
       return {
         loss: value.item(),
         grad: Float64Array.from(grad.dataSync()),

@@ -1430,7 +1430,9 @@ export const inverseSchema = z
         'diffusion_coefficient: recover k(x, y) > 0 in -div(k grad u) = f_j on the unit square, u = 0 on the boundary, from observations of every u_j at the grid nodes (five-point finite differences, k at the nodes).',
       ),
     grid: z
-      .strictObject({ n: posInt.min(2).default(16).describe('Intervals per side: k, f and u live on the (n + 1)^2 nodes.') })
+      .strictObject({
+        n: posInt.min(2).max(1024).default(16).describe('Intervals per side (2 to 1024): k, f and u live on the (n + 1)^2 nodes.'),
+      })
       .prefault({})
       .describe('The finite-difference grid on the unit square.'),
     sources: z
@@ -1485,7 +1487,12 @@ export const inverseSchema = z
           .optional()
           .describe('Preconditioner of pcg (none: plain CG; multigrid needs n even). Default multigrid when n is even, else ic0.')
           .meta({ examples: ['multigrid'] }),
-        tol: z.number().positive().lt(1).default(1e-10).describe('Relative residual tolerance of every forward and adjoint solve.'),
+        tol: z
+          .number()
+          .min(1e-14)
+          .lt(1)
+          .default(1e-10)
+          .describe('Relative residual tolerance of every forward and adjoint solve, in [1e-14, 1) (f64 rounding bounds it below).'),
       })
       .prefault({})
       .describe('The linear solver run on the host at every solve; its iterations are never differentiated.'),

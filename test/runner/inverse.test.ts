@@ -112,6 +112,8 @@ describe('runner: kind inverse (coefficient recovery through an implicitly diffe
       ['unparsable source', inverseYaml().replace("'20*cos(pi*x)*cos(pi*y) + 10'", "'20*cos(pi*x'"), 'sources[0]:', 'cannot parse'],
       ['unknown symbol', inverseYaml().replace('(y - 0.6)', '(z - 0.6)'), 'observations.k_true:', "unknown symbol 'z'"],
       ['k_true not positive', inverseYaml().replace("'1 + 0.5*", "'x - 0.5*"), 'observations.k_true:', 'expected a positive value'],
+      ['grid too large', inverseYaml([], 4096), 'grid.n:', 'expected a number <= 1024'],
+      ['tolerance below rounding', inverseYaml(['solver: { tol: 1.0e-20 }']), 'solver.tol:', 'expected a number >= 1e-14'],
       ['no sources', inverseYaml().replace(/sources: .*/, 'sources: []'), 'sources:', 'expected >= 1 entries'],
       ['odd n with multigrid', inverseYaml(['solver: { preconditioner: multigrid }'], 7), 'grid.n:', 'expected an even n'],
       [
@@ -125,6 +127,13 @@ describe('runner: kind inverse (coefficient recovery through an implicitly diffe
     for (const [what, yaml, path, expectation] of cases) {
       it(what, async () => expect(await rejectedAt(dir, yaml, path)).to.contain(expectation));
     }
+
+    it('a step that sends k out of range stops as a divergence (exit 3) naming the knobs', async () => {
+      const file = writeConfig(dir, inverseYaml(['training: { optimizer: sgd, lr: 1.0e+6, steps: 5 }']), 'diverge.yaml');
+      const s = sinks();
+      expect(await main(['run', file, '--out', join(dir, 'diverge'), '--quiet'], s.deps)).to.equal(3);
+      expect(s.err.join('')).to.match(/training step \d+: the solver failed at the current k \(k in .*lower training\.lr/);
+    });
 
     it('`run` rejects a bad expression the same way', async () => {
       const file = writeConfig(dir, inverseYaml().replace('(y - 0.6)', '(z - 0.6)'), 'bad.yaml');
