@@ -17,7 +17,10 @@ import {
 import { ConfigError, DivergenceError } from './errors.js';
 import type { InverseConfig } from './schema.js';
 import { SimulationTrainer, type SimTask } from './simTrainer.js';
-import type { FieldOutput, Trainer } from './trainer.js';
+import type { FieldOutput, Trainer, TrainerContext } from './trainer.js';
+import type { GridSolver } from '../solvers/differentiable.js';
+import { loadReference } from '../meshes/index.js';
+import { resolve } from 'node:path';
 
 type XY = (x: number, y: number) => number;
 
@@ -65,18 +68,69 @@ function solving<T>(f: () => T, wrap: (message: string) => Error): T {
   }
 }
 
-/** The expressions of a config at the grid's nodes: `fluxion validate` runs this, and so does the trainer. */
-export function checkInverseConfig(c: InverseConfig): { forcings: Float64Array[]; kTrue: Float64Array } {
+/** observations.file: one array [sources, n + 1, n + 1] of finite values. */
+function observedFile(file: string, ctx: TrainerContext, sources: number, n: number): Float64Array {
+  let ref: ReturnType<typeof loadReference>;
+  try {
+    ref = loadReference(resolve(ctx.configDir, file));
+  } catch (e) {
+    throw new ConfigError(`observations.file: ${(e as Error).message}`);
+  }
+  if (ref.names.length !== 1)
+    throw new ConfigError(`observations.file: expected one array in '${file}', got ${ref.names.length} (${ref.names.join(', ')})`);
+  const a = ref.arrays[ref.names[0]];
+  const want = [sources, n + 1, n + 1];
+  if (a.shape.join() !== want.join())
+    throw new ConfigError(
+      `observations.file: expected an array shaped [sources, n + 1, n + 1] = [${want.join(', ')}], got [${a.shape.join(', ')}]`,
+    );
+  const bad = a.data.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new ConfigError(`observations.file: expected finite values, got ${a.data[bad]} at flat index ${bad}`);
+  return Float64Array.from(a.data);
+}
+
+interface InverseInputs {
+  forcings: Float64Array[];
+  /** the true coefficient at the nodes, where observations.k_true gives it */
+  kTrue?: Float64Array;
+  /** the observations read from observations.file, if given */
+  observed?: Float64Array;
+}
+
+/** The expressions and the data file of a config, checked: `fluxion validate` runs this, and so does the trainer. */
+export function checkInverseConfig(c: InverseConfig, ctx: TrainerContext): InverseInputs {
   const n = c.grid.n;
+  const o = c.observations;
   return {
     forcings: c.sources.map((f, j) => nodeValues(f, `sources[${j}]`, n)),
-    kTrue: nodeValues(c.observations.k_true, 'observations.k_true', n, true),
+    kTrue: o.k_true === undefined ? undefined : nodeValues(o.k_true, 'observations.k_true', n, true),
+    observed: o.file === undefined ? undefined : observedFile(o.file, ctx, c.sources.length, n),
   };
 }
 
+/** Observations from the file, or synthetic ones for k_true, with the scale the misfit divides by. */
+function observations(
+  c: InverseConfig,
+  inputs: InverseInputs,
+  solver: GridSolver,
+  forcings: fx.Tensor,
+): { observed: fx.Tensor; scale: number } {
+  if (inputs.observed) {
+    const observed = fx.tensor(inputs.observed, forcings.shape, 'f64');
+    return { observed, scale: Math.max(...Array.from(inputs.observed, Math.abs)) };
+  }
+  const s = c.grid.n + 1;
+  const kTrue = fx.tensor(inputs.kTrue as Float64Array, [s, s], 'f64'); // the schema asks for k_true without a file
+  return solving(
+    () => syntheticObservations(solver, forcings, kTrue, c.observations.noise ?? 0.01, c.seed),
+    (m) => new ConfigError(`observations.k_true: solving for the observations failed (${m}); loosen solver.tol or smooth k_true`),
+  );
+}
+
 /** The config's loss and gradient in theta (k = exp or softplus of theta, node by node), its error and fields. */
-export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64Array } {
-  const { forcings: fs, kTrue } = checkInverseConfig(c);
+export function inverseTask(c: InverseConfig, ctx: TrainerContext = { configDir: '.' }): { task: SimTask; initial: Float64Array } {
+  const inputs = checkInverseConfig(c, ctx);
+  const { forcings: fs, kTrue } = inputs;
   const n = c.grid.n;
   const s = n + 1;
   const solver = diffusionSolver({ method: c.solver.method, preconditioner: c.solver.preconditioner, tol: c.solver.tol });
@@ -85,11 +139,8 @@ export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64
     [fs.length, s, s],
     'f64',
   );
-  const { observed, scale } = solving(
-    () => syntheticObservations(solver, forcings, fx.tensor(kTrue, [s, s], 'f64'), c.observations.noise, c.seed),
-    (m) => new ConfigError(`observations.k_true: solving for the observations failed (${m}); loosen solver.tol or smooth k_true`),
-  );
-  if (!(scale > 0)) throw new ConfigError('sources: every solution u_j is zero (all forcings vanish inside the square); nothing to fit');
+  const { observed, scale } = observations(c, inputs, solver, forcings);
+  if (!(scale > 0)) throw new ConfigError('observations: every observed u_j is zero everywhere; nothing to fit');
   const { positivity } = c.coefficient;
   const step = fx.jit(
     fx.valueAndGrad(recoveryLoss({ solver, forcings, observed, scale, positivity, smoothness: c.regularization.smoothness }), 0, {
@@ -115,6 +166,7 @@ export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64
       };
     },
     evaluate: (p) => {
+      if (!kTrue) return {};
       const l2re = relativeL2(kOf(p), kTrue);
       return { l2re, perField: { k: l2re } };
     },
@@ -123,15 +175,17 @@ export function inverseTask(c: InverseConfig): { task: SimTask; initial: Float64
   return { task, initial: new Float64Array(s * s).fill(parameterOf(c.coefficient.initial, positivity)) };
 }
 
-export function createInverseTrainer(c: InverseConfig): Trainer {
-  const { task, initial } = inverseTask(c);
+export function createInverseTrainer(c: InverseConfig, ctx: TrainerContext = { configDir: '.' }): Trainer {
+  const { task, initial } = inverseTask(c, ctx);
   return new SimulationTrainer(task, initial, c);
 }
 
-/** fields/coefficient.vti: k recovered, true and their difference; each u_j for the recovered k and as observed. */
-function inverseFields(n: number, k: Float64Array, kTrue: Float64Array, u: fx.Tensor, observed: fx.Tensor): FieldOutput {
+/** fields/coefficient.vti: k recovered (true and their difference where known); each u_j for the recovered k and as observed. */
+function inverseFields(n: number, k: Float64Array, kTrue: Float64Array | undefined, u: fx.Tensor, observed: fx.Tensor): FieldOutput {
   const size = (n + 1) ** 2;
-  const pointData: Record<string, Float64Array> = { k, k_reference: kTrue, k_error: k.map((v, i) => Math.abs(v - kTrue[i])) };
+  const pointData: Record<string, Float64Array> = kTrue
+    ? { k, k_reference: kTrue, k_error: k.map((v, i) => Math.abs(v - kTrue[i])) }
+    : { k };
   const [us, obs] = [u.dataSync(), observed.dataSync()];
   for (let j = 0; j < u.shape[0]; j++) {
     pointData[`u${j}`] = Float64Array.from(us.subarray(j * size, (j + 1) * size));

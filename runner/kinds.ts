@@ -15,6 +15,6 @@ export function createTrainer(config: RunConfig, ctx: TrainerContext): Trainer {
     case 'simulation':
       return createSimulationTrainer(config, ctx);
     case 'inverse':
-      return createInverseTrainer(config);
+      return createInverseTrainer(config, ctx);
   }
 }

@@ -413,6 +413,6 @@ export function validateFile(
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);
   if (config.kind === 'simulation') checkSimulationConfig(config, ctx);
-  if (config.kind === 'inverse') checkInverseConfig(config);
+  if (config.kind === 'inverse') checkInverseConfig(config, ctx);
   return { config, yaml: resolvedYaml(config, overridesComment(overrides)) };
 }

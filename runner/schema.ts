@@ -1442,18 +1442,29 @@ export const inverseSchema = z
       .meta({ examples: [['20*cos(pi*x)*cos(pi*y) + 10', '20*cos(2*pi*x)*cos(pi*y) + 10']] }),
     observations: z
       .strictObject({
-        k_true: xyExpr('The true coefficient (> 0 at every node)', '1 + 0.5*sin(pi*x)*sin(pi*y)').describe(
-          'The true coefficient, a constant or a mathjs expression in x and y (> 0 at every node): the synthetic observations are its solutions, and the relative L2 error of k against it is reported.',
-        ),
+        k_true: xyExpr('The true coefficient (> 0 at every node)', '1 + 0.5*sin(pi*x)*sin(pi*y)')
+          .optional()
+          .describe(
+            'The true coefficient, a constant or a mathjs expression in x and y (> 0 at every node): without `file`, the observations are its solutions plus noise; with or without, the relative L2 error of k against it is reported.',
+          ),
         noise: z
           .number()
           .nonnegative()
-          .default(0.01)
+          .optional()
           .describe(
-            'Standard deviation of the Gaussian noise added to each observed u_j, relative to max |u| over all of them (seeded by `seed`).',
-          ),
+            'Synthetic observations: standard deviation of the Gaussian noise added to each u_j, relative to max |u| over all of them (seeded by `seed`). Default 0.01; not with `file`.',
+          )
+          .meta({ examples: [0.01] }),
+        file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Measured observations instead: a .npy file (or .npz/.mat with one array), relative to the config, of shape [sources, n + 1, n + 1]: u_j at the nodes, row j = y index, x fastest.',
+          )
+          .meta({ examples: ['data/observed.npy'] }),
       })
-      .describe('Synthetic observations of every u_j at every node: the solutions for k_true plus noise.'),
+      .describe('Observations of every u_j at every node: synthetic (the solutions for k_true plus noise) or from `file`.'),
     coefficient: z
       .strictObject({
         positivity: z
@@ -1503,6 +1514,19 @@ export const inverseSchema = z
   })
   .superRefine((c, ctx) => {
     singleGradientRule(c.training.optimizer, 'an inverse problem', ctx);
+    const o = c.observations;
+    if (o.file === undefined && o.k_true === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['observations', 'k_true'],
+        message: 'expected k_true (synthetic observations) or observations.file (measured ones), got neither',
+      });
+    if (o.file !== undefined && o.noise !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['observations', 'noise'],
+        message: `adds noise to synthetic observations; observations.file holds measured ones (got noise ${o.noise}; remove one)`,
+      });
     const mg =
       c.solver.method === 'multigrid'
         ? 'solver.method multigrid'

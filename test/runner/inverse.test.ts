@@ -1,7 +1,7 @@
 // kind: inverse (runner/inverseAdapter.ts): the gradient the trainer steps with against central differences of its
 // loss, recovery of a coefficient field through the CLI, bit-for-bit resume, and bad input exiting 2 at its key.
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import * as fx from '../../index.js';
@@ -11,7 +11,10 @@ import { readCheckpoint } from '../../runner/checkpoint.js';
 import { createInverseTrainer, inverseTask } from '../../runner/inverseAdapter.js';
 import { readMetrics, type Summary } from '../../runner/outputs.js';
 import type { InverseConfig } from '../../runner/schema.js';
-import { readVtk } from '../../meshes/index.js';
+import { encodeNpy, readVtk } from '../../meshes/index.js';
+import { compileNumeric } from '../../pinn/index.js';
+import { diffusionSolver } from '../../solvers/differentiable.js';
+import { nodeGrid, syntheticObservations } from '../../solvers/coefficientRecovery.js';
 import { fdGrad, relErr } from '../support/check.js';
 import { rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
 
@@ -27,6 +30,12 @@ const inverseYaml = (extra: string[] = [], n = 8): string =>
     "  k_true: '1 + 0.5*exp(-((x - 0.4)^2 + (y - 0.6)^2)/0.05)'",
     ...extra,
   ].join('\n');
+
+const fnOf = (src: string) => {
+  const f = compileNumeric(src, ['x', 'y']);
+  return (x: number, y: number) => f([x, y]);
+};
+const kTrueFn = fnOf('1 + 0.5*exp(-((x - 0.4)^2 + (y - 0.6)^2)/0.05)');
 
 const configOf = (yaml: string): InverseConfig => {
   const c = validateConfig(parse(yaml));
@@ -105,6 +114,32 @@ describe('runner: kind inverse (coefficient recovery through an implicitly diffe
     expect((ta as { step: number }).step).to.equal(6);
   });
 
+  it('observations.file: a file holding the synthetic observations gives the same run; without k_true no error is reported', async () => {
+    // noise 0, so both runs divide the misfit by the same max |u|
+    const synthetic = configOf(inverseYaml(['  noise: 0']));
+    const solver = diffusionSolver({ tol: synthetic.solver.tol });
+    const s = synthetic.grid.n + 1;
+    const forcings = fx.tensor(
+      synthetic.sources.flatMap((f) => Array.from(nodeGrid(synthetic.grid.n, (x, y) => fnOf(String(f))(x, y)))),
+      [3, s, s],
+      'f64',
+    );
+    const kTrue = fx.tensor(nodeGrid(synthetic.grid.n, kTrueFn), [s, s], 'f64');
+    const { observed } = syntheticObservations(solver, forcings, kTrue, 0, 0);
+    writeFileSync(join(dir, 'observed.npy'), encodeNpy(Float64Array.from(observed.dataSync()), observed.shape));
+    const run = async (name: string, yaml: string) => {
+      const r = sinks();
+      const code = await main(['run', writeConfig(dir, yaml, `${name}.yaml`), '--steps', '4', '--out', join(dir, name), '--quiet'], r.deps);
+      expect(code, r.err.join('')).to.equal(0);
+      return readMetrics(join(dir, name, 'metrics.jsonl')).map(({ wall_time: _w, ...m }) => m);
+    };
+    const fromFile = inverseYaml(['  file: observed.npy', 'training: { log_every: 1 }']);
+    expect(await run('file', fromFile)).to.deep.equal(await run('synthetic', inverseYaml(['  noise: 0', 'training: { log_every: 1 }'])));
+    const blind = await run('blind', fromFile.replace(/ {2}k_true: .*\n/, ''));
+    expect(blind.at(-1)).to.not.have.property('l2re');
+    expect(blind.at(-1)!.terms!.misfit).to.be.a('number');
+  });
+
   describe('bad input exits 2 naming the key', () => {
     const cases: [string, string, string, string][] = [
       ['misspelt key', inverseYaml(['  noize: 0.1']), 'observations.noize:', "did you mean 'noise'?"],
@@ -114,6 +149,15 @@ describe('runner: kind inverse (coefficient recovery through an implicitly diffe
       ['k_true not positive', inverseYaml().replace("'1 + 0.5*", "'x - 0.5*"), 'observations.k_true:', 'expected a positive value'],
       ['grid too large', inverseYaml([], 4096), 'grid.n:', 'expected a number <= 1024'],
       ['tolerance below rounding', inverseYaml(['solver: { tol: 1.0e-20 }']), 'solver.tol:', 'expected a number >= 1e-14'],
+      ['neither k_true nor a file', inverseYaml().replace(/ {2}k_true: .*/, '  noise: 0.1'), 'observations.k_true:', 'got neither'],
+      ['noise with a file', inverseYaml(['  noise: 0.1', '  file: observed.npy']), 'observations.noise:', 'measured ones'],
+      [
+        'a file of the wrong shape',
+        inverseYaml(['  file: wrong.npy']),
+        'observations.file:',
+        'expected an array shaped [sources, n + 1, n + 1] = [3, 9, 9], got [3, 9]',
+      ],
+      ['a missing file', inverseYaml(['  file: absent.npy']), 'observations.file:', 'absent.npy'],
       ['no sources', inverseYaml().replace(/sources: .*/, 'sources: []'), 'sources:', 'expected >= 1 entries'],
       ['odd n with multigrid', inverseYaml(['solver: { preconditioner: multigrid }'], 7), 'grid.n:', 'expected an even n'],
       [
@@ -124,6 +168,7 @@ describe('runner: kind inverse (coefficient recovery through an implicitly diffe
       ],
       ['a two-gradient optimizer', inverseYaml(['training: { optimizer: lbfgs }']), 'training.optimizer:', 'for an inverse problem'],
     ];
+    writeFileSync(join(dir, 'wrong.npy'), encodeNpy(new Float64Array(27), [3, 9]));
     for (const [what, yaml, path, expectation] of cases) {
       it(what, async () => expect(await rejectedAt(dir, yaml, path)).to.contain(expectation));
     }
