@@ -3,9 +3,10 @@
 // the shared SimulationTrainer, so checkpoints, --resume and the optimizer are those of the other gradient kinds.
 import * as fx from '../index.js';
 import { compileNumeric, ExprError } from '../pinn/index.js';
-import { diffusionSolver } from '../solvers/differentiable.js';
+import { diffusionSolver, type GridSolver } from '../solvers/differentiable.js';
 import {
   coefficientOf,
+  maxAbs,
   nodeGrid,
   parameterOf,
   recoveryLoss,
@@ -18,14 +19,17 @@ import { ConfigError, DivergenceError } from './errors.js';
 import type { InverseConfig } from './schema.js';
 import { SimulationTrainer, type SimTask } from './simTrainer.js';
 import type { FieldOutput, Trainer, TrainerContext } from './trainer.js';
-import type { GridSolver } from '../solvers/differentiable.js';
 import { loadReference } from '../meshes/index.js';
 import { resolve } from 'node:path';
 
 type XY = (x: number, y: number) => number;
 
 /** 'k in [min, max]' of a coefficient grid, for messages. */
-const range = (k: Float64Array): string => `k in [${Math.min(...k).toExponential(2)}, ${Math.max(...k).toExponential(2)}]`;
+function range(k: Float64Array): string {
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const v of k) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  return `k in [${lo.toExponential(2)}, ${hi.toExponential(2)}]`;
+}
 
 /** An expression key as a function of (x, y); parse errors and unknown symbols exit 2 naming `key`. */
 function xyFunction(src: number | string, key: string): XY {
@@ -117,7 +121,7 @@ function observations(
 ): { observed: fx.Tensor; scale: number } {
   if (inputs.observed) {
     const observed = fx.tensor(inputs.observed, forcings.shape, 'f64');
-    return { observed, scale: Math.max(...Array.from(inputs.observed, Math.abs)) };
+    return { observed, scale: maxAbs(inputs.observed) };
   }
   const s = c.grid.n + 1;
   const kTrue = fx.tensor(inputs.kTrue as Float64Array, [s, s], 'f64'); // the schema asks for k_true without a file

@@ -29,6 +29,13 @@ export function parameterOf(k: number, positivity: Positivity): number {
   return positivity === 'exp' ? Math.log(k) : k + Math.log(-Math.expm1(-k)); // log(e^k - 1) without overflow
 }
 
+/** max |v| (a loop: spreading a million values into Math.max overflows the stack). */
+export function maxAbs(values: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}
+
 /** The solver mapped over a stack of forcings [m, s, s] with one coefficient grid [s, s]. */
 export function solveEach(solver: GridSolver): (forcings: Tensor, k: Tensor) => Tensor {
   return vmap(solver, [0, null]) as (forcings: Tensor, k: Tensor) => Tensor;
@@ -43,8 +50,7 @@ export function syntheticObservations(
   seed: number,
 ): { clean: Tensor; observed: Tensor; scale: number } {
   const clean = solveEach(solver)(forcings, k);
-  let scale = 0;
-  for (const v of clean.dataSync()) scale = Math.max(scale, Math.abs(v));
+  const scale = maxAbs(clean.dataSync());
   const observed = noise > 0 ? ops.add(clean, ops.mul(random.normal(seed, clean.shape, clean.dtype), noise * scale)) : clean;
   return { clean, observed, scale };
 }
@@ -73,7 +79,7 @@ export type RecoveryTerms = {
  * k = coefficientOf(theta)), in the shape valueAndGrad's hasAux takes.
  */
 export function recoveryLoss(o: RecoveryLossOptions): (theta: Tensor) => [Tensor, RecoveryTerms] {
-  const scale = o.scale ?? Math.max(...Array.from(o.observed.dataSync(), Math.abs));
+  const scale = o.scale ?? maxAbs(o.observed.dataSync());
   if (!(scale > 0)) throw new RangeError('recoveryLoss: the observations are all zero; nothing to fit');
   const solveAll = solveEach(o.solver);
   const s = o.forcings.shape[1];

@@ -61,5 +61,6 @@ export {
   syntheticObservations,
   recoveryLoss,
   relativeL2,
+  maxAbs,
 } from './coefficientRecovery.js';
 export type { Positivity, RecoveryLossOptions, RecoveryTerms } from './coefficientRecovery.js';
