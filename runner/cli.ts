@@ -228,7 +228,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   program
     .command('init')
     .description('write a commented, runnable starting config (to stdout, or to --out)')
-    .argument('<kind>', 'pinn | operator | simulation')
+    .argument('<kind>', runKinds.join(' | '))
     .option('--pde <name>', `PINN problem: ${initPdes.join(' | ')} (default poisson)`)
     .option('--out <file>', 'write the config to this file (refused if it exists)')
     .action((kind: string, flags: { pde?: string; out?: string }) => {

@@ -1,13 +1,13 @@
 // JSON Schema of the config files, generated from the zod schemas (z.toJSONSchema) with their descriptions,
 // defaults and examples: `fluxion schema`, the shipped schemas/*.schema.json, and docs/config.md come from it.
 import { z } from 'zod';
-import { configSchema, operatorSchema, pinnSchema, simulationSchema, type RunKind } from './schema.js';
+import { configSchema, inverseSchema, operatorSchema, pinnSchema, simulationSchema, type RunKind } from './schema.js';
 import { sweepSchema } from './sweepSchema.js';
 
 /** JSON Schema object (draft-07: the draft every YAML language server and ajv's default build read). */
 export type JsonSchema = { [key: string]: unknown };
 
-const byKind = { pinn: pinnSchema, operator: operatorSchema, simulation: simulationSchema } as const;
+const byKind = { pinn: pinnSchema, operator: operatorSchema, simulation: simulationSchema, inverse: inverseSchema } as const;
 
 /** Shipped schema file names: one per kind, and config.schema.json for any kind. */
 export const schemaFileName = (kind?: RunKind): string => `${kind ?? 'config'}.schema.json`;

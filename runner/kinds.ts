@@ -2,6 +2,7 @@
 import { createPinnTrainerFromConfig } from './pinnAdapter.js';
 import { createOperatorTrainerFromConfig } from './operatorAdapter.js';
 import { createSimulationTrainer } from './simulation.js';
+import { createInverseTrainer } from './inverseAdapter.js';
 import type { RunConfig } from './schema.js';
 import type { Trainer, TrainerContext } from './trainer.js';
 
@@ -13,5 +14,7 @@ export function createTrainer(config: RunConfig, ctx: TrainerContext): Trainer {
       return createOperatorTrainerFromConfig(config, ctx);
     case 'simulation':
       return createSimulationTrainer(config, ctx);
+    case 'inverse':
+      return createInverseTrainer(config, ctx);
   }
 }

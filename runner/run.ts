@@ -17,6 +17,7 @@ import { createTrainer } from './kinds.js';
 import { checkPinnConfig, pinnProblem } from './pinnAdapter.js';
 import { checkOperatorConfig } from './operatorAdapter.js';
 import { checkSimulationConfig } from './simulation.js';
+import { checkInverseConfig } from './inverseAdapter.js';
 import {
   MetricsLog,
   gridFields,
@@ -412,5 +413,6 @@ export function validateFile(
   if (config.kind === 'pinn') checkPinnConfig(config, ctx);
   if (config.kind === 'operator') checkOperatorConfig(config, ctx);
   if (config.kind === 'simulation') checkSimulationConfig(config, ctx);
+  if (config.kind === 'inverse') checkInverseConfig(config, ctx);
   return { config, yaml: resolvedYaml(config, overridesComment(overrides)) };
 }

@@ -1,4 +1,4 @@
-// Config schemas (zod v4, strict objects, defaults filled) for the three run kinds. YAML keys are
+// Config schemas (zod v4, strict objects, defaults filled) for the four run kinds. YAML keys are
 // snake_case; cross-field rules live in superRefine so every error carries its key path. Every key carries a
 // description (and an example where it has no default): `fluxion schema` and docs/config.md are generated from them.
 import { z } from 'zod';
@@ -805,6 +805,16 @@ export function defaultCoords(spaceDim: number, time: boolean): string[] {
 /** Operator and simulation training have one loss and one gradient per step. */
 export const singleGradientOptimizers = ['adam', 'adamw', 'sgd'] as const;
 
+/** Kinds with one loss take an optimizer of one gradient: an issue at training.optimizer otherwise. */
+function singleGradientRule(optimizer: string, what: string, ctx: z.RefinementCtx): void {
+  if ((singleGradientOptimizers as readonly string[]).includes(optimizer)) return;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['training', 'optimizer'],
+    message: `expected one of ${singleGradientOptimizers.join(', ')} for ${what} (one loss), got '${optimizer}'`,
+  });
+}
+
 const grfSchema = z
   .strictObject({
     alpha: z
@@ -932,13 +942,7 @@ export const operatorSchema = z
       .describe('Written fields.'),
   })
   .superRefine((c, ctx) => {
-    if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training', 'optimizer'],
-        message: `expected one of ${singleGradientOptimizers.join(', ')} for operator learning (one loss), got '${c.training.optimizer}'`,
-      });
-    }
+    singleGradientRule(c.training.optimizer, 'operator learning', ctx);
     if (
       c.model.type === 'fno' &&
       c.data.type !== 'file' &&
@@ -1309,13 +1313,7 @@ export const simulationSchema = z
       .describe('Written frames.'),
   })
   .superRefine((c, ctx) => {
-    if (!(singleGradientOptimizers as readonly string[]).includes(c.training.optimizer)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training', 'optimizer'],
-        message: `expected one of ${singleGradientOptimizers.join(', ')} for a simulation (one loss), got '${c.training.optimizer}'`,
-      });
-    }
+    singleGradientRule(c.training.optimizer, 'a simulation', ctx);
     const needs: Record<SimTaskType, readonly SimulatorType[]> = {
       walk: ['mass-spring'],
       locomotion: ['mass-spring', 'mpm'],
@@ -1413,14 +1411,147 @@ function learnMaterialRules(c: z.output<typeof simulationSchema>, material: stri
     });
 }
 
-export const configSchema = z.discriminatedUnion('kind', [pinnSchema, operatorSchema, simulationSchema]);
+// ---------- inverse problems through a differentiable solver ----------
+const xyExpr = (what: string, example: string) =>
+  expr.describe(`${what}: a constant or a mathjs expression in x and y.`).meta({ examples: [example] });
+
+export const inverseSchema = z
+  .strictObject({
+    kind: z
+      .literal('inverse')
+      .describe(
+        'Inverse problem through a classical solver: fit an unknown field by gradient descent, with gradients of each solve from the implicit function theorem (one adjoint solve, memory independent of the solver iterations).',
+      ),
+    ...common,
+    problem: z
+      .literal('diffusion_coefficient')
+      .default('diffusion_coefficient')
+      .describe(
+        'diffusion_coefficient: recover k(x, y) > 0 in -div(k grad u) = f_j on the unit square, u = 0 on the boundary, from observations of every u_j at the grid nodes (five-point finite differences, k at the nodes).',
+      ),
+    grid: z
+      .strictObject({
+        n: posInt.min(2).max(1024).default(16).describe('Intervals per side (2 to 1024): k, f and u live on the (n + 1)^2 nodes.'),
+      })
+      .prefault({})
+      .describe('The finite-difference grid on the unit square.'),
+    sources: z
+      .array(xyExpr('A forcing f_j', '20*cos(pi*x)*cos(pi*y) + 10'))
+      .min(1)
+      .describe('The forcings f_j, one solve each per step; k is identifiable only where some grad u_j is non-zero, so give several.')
+      .meta({ examples: [['20*cos(pi*x)*cos(pi*y) + 10', '20*cos(2*pi*x)*cos(pi*y) + 10']] }),
+    observations: z
+      .strictObject({
+        k_true: xyExpr('The true coefficient (> 0 at every node)', '1 + 0.5*sin(pi*x)*sin(pi*y)')
+          .optional()
+          .describe(
+            'The true coefficient, a constant or a mathjs expression in x and y (> 0 at every node): without `file`, the observations are its solutions plus noise; with or without, the relative L2 error of k against it is reported.',
+          ),
+        noise: z
+          .number()
+          .nonnegative()
+          .optional()
+          .describe(
+            'Synthetic observations: standard deviation of the Gaussian noise added to each u_j, relative to max |u| over all of them (seeded by `seed`). Default 0.01; not with `file`.',
+          )
+          .meta({ examples: [0.01] }),
+        file: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Measured observations instead: a .npy file (or .npz/.mat with one array), relative to the config, of shape [sources, n + 1, n + 1]: u_j at the nodes, row j = y index, x fastest.',
+          )
+          .meta({ examples: ['data/observed.npy'] }),
+      })
+      .describe('Observations of every u_j at every node: synthetic (the solutions for k_true plus noise) or from `file`.'),
+    coefficient: z
+      .strictObject({
+        positivity: z
+          .enum(['exp', 'softplus'])
+          .default('exp')
+          .describe('How each node value theta maps to k > 0: exp(theta), or softplus(theta) = log(1 + e^theta).'),
+        initial: z.number().positive().default(1).describe('Starting value of k at every node.'),
+      })
+      .prefault({})
+      .describe('The trained parametrisation of k: one value per node.'),
+    regularization: z
+      .strictObject({
+        smoothness: z
+          .number()
+          .nonnegative()
+          .default(2e-5)
+          .describe(
+            'Weight of sum |theta_i - theta_j|^2 over neighbouring nodes (the discrete integral of |grad theta|^2), added to the misfit (the mean squared error of u over max |u|^2).',
+          ),
+      })
+      .prefault({})
+      .describe('Regularisation of the recovered field against the noise.'),
+    solver: z
+      .strictObject({
+        method: z
+          .enum(['pcg', 'multigrid'])
+          .default('pcg')
+          .describe('pcg: preconditioned conjugate gradients; multigrid: V-cycles on their own (n even).'),
+        preconditioner: z
+          .enum(['multigrid', 'ic0', 'jacobi', 'none'])
+          .optional()
+          .describe('Preconditioner of pcg (none: plain CG; multigrid needs n even). Default multigrid when n is even, else ic0.')
+          .meta({ examples: ['multigrid'] }),
+        tol: z
+          .number()
+          .min(1e-14)
+          .lt(1)
+          .default(1e-10)
+          .describe('Relative residual tolerance of every forward and adjoint solve, in [1e-14, 1) (f64 rounding bounds it below).'),
+      })
+      .prefault({})
+      .describe('The linear solver run on the host at every solve; its iterations are never differentiated.'),
+    training: z
+      .strictObject(trainingShape(300, 20, 100))
+      .prefault({})
+      .describe('Optimizer (adam, adamw or sgd) and steps (one step = one solve per source, and one adjoint solve per source).'),
+  })
+  .superRefine((c, ctx) => {
+    singleGradientRule(c.training.optimizer, 'an inverse problem', ctx);
+    const o = c.observations;
+    if (o.file === undefined && o.k_true === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['observations', 'k_true'],
+        message: 'expected k_true (synthetic observations) or observations.file (measured ones), got neither',
+      });
+    if (o.file !== undefined && o.noise !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['observations', 'noise'],
+        message: `adds noise to synthetic observations; observations.file holds measured ones (got noise ${o.noise}; remove one)`,
+      });
+    const mg =
+      c.solver.method === 'multigrid'
+        ? 'solver.method multigrid'
+        : c.solver.preconditioner === 'multigrid'
+          ? 'solver.preconditioner multigrid'
+          : '';
+    if (mg && c.grid.n % 2 !== 0)
+      ctx.addIssue({ code: 'custom', path: ['grid', 'n'], message: `expected an even n for ${mg} (it halves the grid), got ${c.grid.n}` });
+    if (c.solver.method === 'multigrid' && c.solver.preconditioner !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['solver', 'preconditioner'],
+        message: `preconditions pcg only; solver.method multigrid has none (got '${c.solver.preconditioner}')`,
+      });
+  });
+
+export const configSchema = z.discriminatedUnion('kind', [pinnSchema, operatorSchema, simulationSchema, inverseSchema]);
 
 export type PinnConfig = z.output<typeof pinnSchema>;
 export type OperatorConfig = z.output<typeof operatorSchema>;
 export type SimulationConfig = z.output<typeof simulationSchema>;
+export type InverseConfig = z.output<typeof inverseSchema>;
 type SimTaskType = z.output<typeof simTaskSchema>['type'];
 type SimulatorType = z.output<typeof simulatorSchema>['type'];
 export type RunConfig = z.output<typeof configSchema>;
 export type TrainingConfig = RunConfig['training'];
-export const runKinds = ['pinn', 'operator', 'simulation'] as const;
+export const runKinds = ['pinn', 'operator', 'simulation', 'inverse'] as const;
 export type RunKind = (typeof runKinds)[number];

@@ -1,11 +1,11 @@
-// The Trainer every `kind: simulation` task runs under: a task's loss and gradient (SimTask) stepped by an optim/
-// optimizer, so checkpoints hold the parameters and the full optimizer state, and --resume continues bit-for-bit.
+// The Trainer every `kind: simulation` task (and `kind: inverse`) runs under: a task's loss and gradient (SimTask)
+// stepped by an optim/ optimizer, so checkpoints hold the parameters and the full optimizer state, and --resume
+// continues bit-for-bit.
 import { ParticleLeftGridError, type SimFrame } from '../sim/index.js';
 import { DivergenceError } from './errors.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
-import { buildOptimizer } from './optimizer.js';
+import { buildOptimizer, type TrainingOptimizerConfig } from './optimizer.js';
 import { norm } from '../optim/vec.js';
-import type { SimulationConfig } from './schema.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer } from './trainer.js';
 
 interface SimState {
@@ -27,7 +27,7 @@ function readSimState(s: unknown, nParams: number): SimState {
 export interface SimTask {
   readonly termName: string;
   /** `step` counts completed training steps (tasks that draw goals per step key them on it, so --resume redraws them). */
-  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array };
+  lossAndGrad(params: Float64Array, step: number): { loss: number; grad: Float64Array; terms?: Record<string, number> };
   frames(params: Float64Array): FieldOutput[];
   /** Task scores of the current parameters, where the task has any. */
   evaluate?(params: Float64Array): EvalMetrics;
@@ -41,7 +41,7 @@ export class SimulationTrainer implements Trainer {
   constructor(
     private readonly task: SimTask,
     private readonly params: Float64Array,
-    config: SimulationConfig,
+    config: { training: TrainingOptimizerConfig & { grad_clip?: number } },
   ) {
     this.optimizer = buildOptimizer(config.training) as Optimizer;
     this.gradClip = config.training.grad_clip;
@@ -52,13 +52,16 @@ export class SimulationTrainer implements Trainer {
   }
 
   trainStep(): StepMetrics {
-    const { loss, grad } = this.diverging(() => this.task.lossAndGrad(this.params, this.stepCount), `training step ${this.stepCount + 1}`);
+    const { loss, grad, terms } = this.diverging(
+      () => this.task.lossAndGrad(this.params, this.stepCount),
+      `training step ${this.stepCount + 1}`,
+    );
     // gradients through long rollouts can explode (chaos, contacts): clip the global norm where asked
     const gradNorm = norm(grad);
     if (this.gradClip !== undefined && gradNorm > this.gradClip) for (let i = 0; i < grad.length; i++) grad[i] *= this.gradClip / gradNorm;
     this.optimizer.step(this.params, grad);
     this.stepCount++;
-    return { step: this.stepCount, loss, terms: { [this.task.termName]: loss }, gradNorm };
+    return { step: this.stepCount, loss, terms: terms ?? { [this.task.termName]: loss }, gradNorm };
   }
 
   evaluate(): EvalMetrics {

@@ -52,3 +52,15 @@ export type { NewtonOptions, NewtonResult } from './semilinear.js';
 export { diffusionApply, interior, zeroBoundary } from './diffusionOps.js';
 export { diffusionSolver, semilinearSolver } from './differentiable.js';
 export type { DiffusionSolveOptions, DifferentiableSolveOptions, GridSolver } from './differentiable.js';
+export {
+  nodeGrid,
+  forcingStack,
+  coefficientOf,
+  parameterOf,
+  solveEach,
+  syntheticObservations,
+  recoveryLoss,
+  relativeL2,
+  maxAbs,
+} from './coefficientRecovery.js';
+export type { Positivity, RecoveryLossOptions, RecoveryTerms } from './coefficientRecovery.js';

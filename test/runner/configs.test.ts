@@ -1,5 +1,5 @@
 // Every example config validates and runs 5 steps through the real trainers. Operator datasets and
-// simulation horizons, PINN point counts and output grids are shrunk in a temporary copy (data
+// simulation horizons, inverse grids, PINN point counts and output grids are shrunk in a temporary copy (data
 // generation and large batches would dominate the test time); the shipped files are validated as is.
 import { expect } from 'chai';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -32,6 +32,8 @@ function testCopy(file: string, dir: string): string {
     c.data = { ...c.data, train: 8, test: 4, resolution: c.data.type === 'burgers' ? 32 : c.data.resolution };
     if (c.model.type === 'fno') c.model.modes = Math.min(c.model.modes, 8);
     c.training = { ...c.training, batch_size: 4 };
+  } else if (c.kind === 'inverse') {
+    c.grid = { n: 8 };
   } else if (c.task.type === 'learn_material') {
     c.task = { ...c.task, train_steps: 10, test_steps: 20 };
   } else {
@@ -56,6 +58,7 @@ describe('runner: example configs', () => {
       'mpm-target',
       'mpm-learn-material',
       'mpm-locomotion',
+      'diffusion-coefficient',
     ]) {
       expect(files).to.include(`${name}.yaml`);
     }
@@ -120,6 +123,7 @@ describe('runner: example configs', () => {
     'mpm-target.yaml',
     'mpm-learn-material.yaml',
     'mpm-locomotion.yaml',
+    'diffusion-coefficient.yaml',
   ]) {
     it(`${file}: real trainer resumes bit-for-bit (6 steps == 3 + resume to 6)`, async () => {
       const cfg = testCopy(file, dir);

@@ -13,6 +13,7 @@ describe('fluxion init', () => {
     ...initPdes.map((p): [string, string] => ['pinn', p]),
     ['operator', undefined],
     ['simulation', undefined],
+    ['inverse', undefined],
   ];
 
   for (const [kind, pde] of cases) {
@@ -31,6 +32,7 @@ describe('fluxion init', () => {
     ['pinn', 'heat'],
     ['operator', undefined],
     ['simulation', undefined],
+    ['inverse', undefined],
   ] as const) {
     it(`init ${kind} --out writes a config that fluxion run trains for 2 steps`, async () => {
       const file = join(dir, `${kind}.yaml`);
