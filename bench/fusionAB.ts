@@ -12,12 +12,10 @@ import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import { Executable } from '../core/compile/executable.js';
 import { planFusion, WASM_FUSION, type FusionOptions } from '../core/compile/fusion.js';
-import { inlineCustom } from '../core/compile/inline.js';
-import { pruneDead } from '../core/compile/prune.js';
 import { describeStep, setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
 import { ensureThreads, wasmKernels } from '../core/backend/wasm.js';
 import type { Graph } from '../core/ir.js';
-import { fnoStepProblem, poissonStepProblem } from './stepProbe.js';
+import { fnoGraph, pinnGraph } from './stepGraphs.js';
 import { wallAndCpu } from './timing.js';
 import { writeResults } from './results.js';
 
@@ -33,31 +31,6 @@ if (only && !CASES.some((c) => c.key === only))
   throw new Error(`bench/fusionAB.ts: unknown --case ${only} (one of ${CASES.map((c) => c.key).join(', ')})`);
 const profile = process.argv.includes('--profile');
 const PLANS: Record<'plain' | 'fused', FusionOptions> = { plain: {}, fused: WASM_FUSION };
-
-/** The graph fx.jit(fx.valueAndGrad(loss)) compiles for the wasm backend, and its parameter leaves. */
-function stepGraph<P extends fx.PyTree>(params: P, loss: (p: P) => fx.Tensor): { graph: Graph; args: fx.Tensor[] } {
-  const args = fx.leaves(params);
-  const graph = fx.makeGraph(
-    (...xs) => {
-      const [value, grads] = fx.valueAndGrad(loss)(fx.unflatten(params, xs)) as [fx.Tensor, P];
-      return [value, ...fx.leaves(grads)];
-    },
-    args.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-  );
-  return { graph: pruneDead(inlineCustom(graph)), args };
-}
-
-function pinnGraph(points: number, layers: readonly number[]) {
-  const { net, loss } = poissonStepProblem(points, layers);
-  return stepGraph(net.params, loss);
-}
-
-function fnoGraph(n: number) {
-  const { model, a, y } = fnoStepProblem(n);
-  type P = typeof model.params;
-  // as bench/profile.ts: the FNO's parameter record is a pytree without PyTree's index signature
-  return stepGraph(model.params as unknown as fx.PyTree, (p) => fx.mean(fx.square(fx.sub(model.applyOnGrid(p as unknown as P, a), y))));
-}
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

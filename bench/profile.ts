@@ -4,15 +4,18 @@
 // reductions, copies, reference loops) plus the host work around the compiled graph (jit call overhead:
 // argument copy-in and outputs; Adam with its flatten/unflatten copies). GEMMs are given in GFLOP/s and
 // as a share of the measured SIMD peak (bench/simdPeak.ts); elementwise steps in bytes moved.
-// Run: npx tsx bench/profile.ts [--fno] [--n 1024] [--reps 20] [--write] (--write updates
-// bench/results-profile.md with both steps; without --fno only the PINN step is profiled).
+// Run: npx tsx bench/profile.ts [--case poisson|wide] [--points N --hidden 128x4] [--fno] [--n 1024] [--reps 20]
+// [--write] (--write updates bench/results-profile.md, or results-profile-wide.md for --case wide, with both steps; without --fno only the PINN step is
+// profiled). --case wide is issue 24's wider PINN step: 8192 points, 2-128x4-1 (bench/core.ts's pinnStepWide);
+// --points and --hidden (width x hidden layers) override the case's size.
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as fx from '../index.js';
-import { setStepProfiler, type StepInfo, type StepProfiler } from '../core/compile/profile.js';
+import { setStepProfiler } from '../core/compile/profile.js';
 import { wasmKernels } from '../core/backend/wasm.js';
 import { mdTable } from './markdown.js';
+import { median, Recorder } from './stepRecorder.js';
 import { fnoStepProblem, poissonStepProblem } from './stepProbe.js';
 import { measurePeak, peakFor, type SimdPeak } from './simdPeak.js';
 
@@ -22,27 +25,24 @@ const arg = (name: string): string | undefined => {
 };
 const REPS = Number(arg('--reps') ?? 20);
 const withFno = process.argv.includes('--fno') || process.argv.includes('--write');
+const CASE = arg('--case') ?? 'poisson';
 
-/** Per-label time of every rep, so each label's median over reps can be taken. */
-class Recorder implements StepProfiler {
-  readonly byLabel = new Map<string, { info: StepInfo; calls: number; ms: number[] }>();
-  rep = -1;
-  record(info: StepInfo, ms: number): void {
-    if (this.rep < 0) return;
-    let r = this.byLabel.get(info.label);
-    if (!r) {
-      r = { info, calls: 0, ms: [] };
-      this.byLabel.set(info.label, r);
-    }
-    if (this.rep === 0) r.calls++;
-    r.ms[this.rep] = (r.ms[this.rep] ?? 0) + ms;
-  }
+/** The PINN step's size: bench/core.ts's two cases, or --points / --hidden WxL over the chosen case. */
+function pinnSize(): { points: number; layers: number[] } {
+  const cases: Record<string, { points: number; hidden: string }> = {
+    poisson: { points: 4096, hidden: '64x3' },
+    wide: { points: 8192, hidden: '128x4' },
+  };
+  const name = CASE;
+  const c = cases[name];
+  if (!c) throw new Error(`bench/profile.ts: --case ${name}: expected one of ${Object.keys(cases).join(', ')}`);
+  const points = Number(arg('--points') ?? c.points);
+  const hidden = arg('--hidden') ?? c.hidden;
+  const m = /^(\d+)x(\d+)$/.exec(hidden);
+  if (!m || !(Number.isInteger(points) && points > 0))
+    throw new Error(`bench/profile.ts: --points ${points} --hidden ${hidden}: expected a positive count and WIDTHxLAYERS`);
+  return { points, layers: [2, ...Array.from({ length: Number(m[2]) }, () => Number(m[1])), 1] };
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor(s.length / 2)] : 0;
-};
 
 interface Row {
   kind: string;
@@ -130,8 +130,8 @@ function adamStep<P extends fx.PyTree>(vg: (p: P) => unknown, params0: P): { com
   };
 }
 
-function pinn(): { rows: Row[]; stepMs: number } {
-  const { net, loss } = poissonStepProblem();
+function pinn(points: number, layers: readonly number[]): { rows: Row[]; stepMs: number } {
+  const { net, loss } = poissonStepProblem(points, layers);
   const s = adamStep(fx.jit(fx.valueAndGrad(loss)), net.params);
   return profileStep(s.compiled, s.host);
 }
@@ -196,7 +196,8 @@ function main(): void {
   if (!kern) throw new Error('bench/profile.ts: the wasm kernels are not built (npm run build:wasm)');
   const load0 = loadavg();
   fx.setBackend('wasm');
-  const p = pinn();
+  const size = pinnSize();
+  const p = pinn(size.points, size.layers);
   const f = withFno ? fnoStep(Number(arg('--n') ?? 256)) : null;
   const peaks = [1, 2].map((t) => measurePeak(kern, 'madd', t as 1 | 2, 1e7, 5));
   const head = [
@@ -213,12 +214,13 @@ function main(): void {
     'Step times include the profiler (one performance.now() pair per step); per-op ms are medians over reps, so they need not add up to the step.',
     '',
   ].join('\n');
-  const body = [tables('PINN: Poisson 2D, 4096 points, 2-64-64-64-1 tanh, exact Laplacian, Adam', p, peaks)];
+  const body = [tables(`PINN: Poisson 2D, ${size.points} points, ${size.layers.join('-')} tanh, exact Laplacian, Adam`, p, peaks)];
   if (f) body.push(tables(`FNO-1D: n=${arg('--n') ?? 256}, width 64, 4 layers x 16 modes, projection 128, batch 20, MSE, Adam`, f, peaks));
   const md = `${head}\n${body.join('\n')}`;
   console.log(md);
   if (process.argv.includes('--write')) {
-    const file = fileURLToPath(new URL('./results-profile.md', import.meta.url));
+    // each case keeps its own file: the wide one does not overwrite the reference profile
+    const file = fileURLToPath(new URL(`./results-profile${CASE === 'poisson' ? '' : `-${CASE}`}.md`, import.meta.url));
     writeFileSync(file, md);
     console.log(`wrote ${file}`);
   }

@@ -51,11 +51,16 @@ export function relaxedSimdAvailable(enableFlag: boolean): boolean {
 }
 
 export function compileVariant(variant: Variant): WebAssembly.Module {
-  const bytes = readFileSync(wasmPath(variant));
+  return compileWasmFile(wasmPath(variant), variant);
+}
+
+/** Compiles a kernels build at `path` (also another checkout's, for bench/kernelAB.ts's side-by-side runs). */
+export function compileWasmFile(path: string, variant: Variant): WebAssembly.Module {
+  const bytes = readFileSync(path);
   if (WebAssembly.validate(bytes)) return new WebAssembly.Module(bytes);
   if (variant === 'relaxed') {
     const mod = withRelaxedFlag(() => (WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null));
     if (mod) return mod;
   }
-  throw new Error(`wasm kernels: ${variant} build does not validate on this runtime (${process.version})`);
+  throw new Error(`wasm kernels: ${variant} build ${path} does not validate on this runtime (${process.version})`);
 }

@@ -61,6 +61,11 @@ const SHAPES: [number, number, number][] = [
   [130, 20, 7],
   [3, 1030, 5],
   [9, 1, 70], // n = 1: the GEMV path, rows and k past whole vectors
+  // row-major A read in place (m > 48, 16 <= k <= 256) and A^T read in place (m <= 144): two row blocks with a
+  // 1-row tail, a 2-row tail (4-row tile), k = KC exactly with a partial column panel
+  [151, 20, 37],
+  [50, 9, 16],
+  [200, 17, 256],
 ];
 const VARIANTS: [boolean, boolean][] = [
   [false, false],
@@ -227,6 +232,7 @@ describe('wasm/gemm', () => {
   it('two threads give bitwise the same result as one (row, column, batch and k splits)', () => {
     const cases: { m: number; n: number; k: number; batch: number; f64?: boolean }[] = [
       { m: 37, n: 29, k: 41, batch: 1 }, // rows
+      { m: 151, n: 20, k: 37, batch: 1 }, // rows, each half's A read in place
       { m: 4, n: 70, k: 9, batch: 1 }, // columns
       { m: 9, n: 11, k: 13, batch: 5 }, // rows of every batch item
       { m: 3, n: 11, k: 13, batch: 5 }, // batches
