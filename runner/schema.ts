@@ -1297,7 +1297,7 @@ export const simulationSchema = z
         truncate_every: posInt
           .optional()
           .describe(
-            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion on the mass-spring robot (any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
+            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion (mass-spring or MPM robot, any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
           )
           .meta({ examples: [50] }),
       })
@@ -1353,12 +1353,6 @@ function truncationRules(c: z.output<typeof simulationSchema>, ctx: z.Refinement
   const K = c.training.truncate_every;
   if (K === undefined) return;
   const path = ['training', 'truncate_every'];
-  if (c.task.type === 'locomotion' && c.simulator.type === 'mpm')
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: `not implemented for the MPM robot of task locomotion (got ${K}; remove the key or use grad_clip)`,
-    });
   if (c.task.type === 'target')
     ctx.addIssue({
       code: 'custom',

@@ -210,7 +210,8 @@ function mpmLocomotion(c: SimulationConfig, ctx: TrainerContext): SimulationTrai
   const t = c.task;
   checkSimulationConfig(c, ctx);
   const prog = mpmRobotProgram(c);
-  const loco = new MpmLocomotion(new MpmRobotSegments(prog, checkpointSegment(t.horizon, t.checkpointing)), locomotionOptions(c));
+  const runner = new MpmRobotSegments(prog, checkpointSegment(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
+  const loco = new MpmLocomotion(runner, locomotionOptions(c));
   const framer = new MpmRobotSegments(prog, c.output.frame_every);
   const task = locomotionSimTask(loco, (p, goal) => mpmRobotFrames(framer, p, t.horizon, goal), c.simulator.dt);
   return new SimulationTrainer(task, prog.initController(c.seed), c);

@@ -46,6 +46,14 @@ export interface SegmentedOptions {
 type SegmentVjp = (params: Tensor, s: Tensor, t0: Tensor, ct: Tensor, ...extra: Tensor[]) => [Tensor, Tensor];
 type TruncatedVjp = (params: Tensor, s: Tensor, t0: Tensor, keep: Tensor, ct: Tensor, ...extra: Tensor[]) => [Tensor, Tensor];
 
+/**
+ * y where keep = 1, stop_gradient(y) where keep = 0 (keep: a 0/1 tensor broadcasting against y): the same value, the
+ * gradient cut where asked, with the cut positions a runtime input so one compiled graph serves every mask.
+ */
+export function cutGradient(y: Tensor, keep: Tensor): Tensor {
+  return fx.add(fx.mul(y, keep), fx.mul(fx.stopGradient(y), fx.sub(1, keep)));
+}
+
 /** Where the steps [t0, t0 + len) of a rollout truncated every `every` steps start from a cut state (none: undefined). */
 function cutMask(t0: number, len: number, every: number | undefined): Float64Array | undefined {
   if (every === undefined) return undefined;

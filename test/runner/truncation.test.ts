@@ -51,6 +51,28 @@ describe('runner: simulation training.truncate_every', () => {
     expect(Math.abs(cut[0].grad_norm - free[0].grad_norm) / free[0].grad_norm).to.be.above(1e-3);
   });
 
+  it('MPM locomotion: K >= horizon trains exactly as without the key; K < horizon changes the gradient, not the loss', async function () {
+    this.timeout(120000);
+    const mpm = (extra: string) =>
+      [
+        'kind: simulation',
+        'name: mpm',
+        'seed: 0',
+        'simulator: { type: mpm, n_grid: 32, dt: 0.001, E: 25, nu: 0.25, gravity: -3.8, robot: { body: walker, origin: [0.1, 0.1] } }',
+        'controller: { type: mlp, hidden: 8, n_sin: 2 }',
+        'task: { type: locomotion, goal: running, goal_range: [0.01, 0.08], envs: 2, eval_goals: 2, horizon: 24 }',
+        `training: { steps: 1, optimizer: adam, lr: 0.01, log_every: 1${extra} }`,
+        'output: { frame_every: 24 }',
+      ].join('\n');
+    const free = await run(mpm(''), 'mpm-free');
+    const same = await run(mpm(', truncate_every: 24'), 'mpm-same');
+    expect(same[0].loss).to.equal(free[0].loss);
+    expect(same[0].grad_norm).to.equal(free[0].grad_norm);
+    const cut = await run(mpm(', truncate_every: 7'), 'mpm-cut');
+    expect(cut[0].loss).to.equal(free[0].loss);
+    expect(Math.abs(cut[0].grad_norm - free[0].grad_norm) / free[0].grad_norm).to.be.above(1e-3);
+  });
+
   it('refuses a value that is not a positive integer, at its key path', async () => {
     for (const bad of ['0', '-5', '2.5', 'often']) {
       const body = await rejectedAt(dir, walk(`, truncate_every: ${bad}`), 'training.truncate_every');
