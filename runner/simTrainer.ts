@@ -1,7 +1,8 @@
 // The Trainer every `kind: simulation` task runs under: a task's loss and gradient (SimTask) stepped by an optim/
 // optimizer, so checkpoints hold the parameters and the full optimizer state, and --resume continues bit-for-bit.
 import { ParticleLeftGridError, type SimFrame } from '../sim/index.js';
-import { DivergenceError } from './errors.js';
+import { ConfigError, DivergenceError } from './errors.js';
+import { ChaosGuard, type ChaosProbe } from './chaosGuard.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import { buildOptimizer } from './optimizer.js';
 import { norm } from '../optim/vec.js';
@@ -31,20 +32,32 @@ export interface SimTask {
   frames(params: Float64Array): FieldOutput[];
   /** Task scores of the current parameters, where the task has any. */
   evaluate?(params: Float64Array): EvalMetrics;
+  /** The rollout training.chaos_check measures (runner/chaosGuard.ts), where the task has one. */
+  chaos?: ChaosProbe;
 }
 
 export class SimulationTrainer implements Trainer {
   private stepCount = 0;
   private readonly optimizer: Optimizer;
   private readonly gradClip: number | undefined;
+  private readonly guard: ChaosGuard | undefined;
 
   constructor(
     private readonly task: SimTask,
     private readonly params: Float64Array,
     config: SimulationConfig,
   ) {
-    this.optimizer = buildOptimizer(config.training) as Optimizer;
-    this.gradClip = config.training.grad_clip;
+    const t = config.training;
+    this.optimizer = buildOptimizer(t) as Optimizer;
+    this.gradClip = t.grad_clip;
+    if (t.chaos_check) {
+      if (!task.chaos) throw new ConfigError(`training.chaos_check: task ${config.task.type} has no rollout to measure`);
+      this.guard = new ChaosGuard(task.chaos, {
+        every: t.chaos_check.every,
+        warnAbove: t.chaos_check.warn_above,
+        truncateEvery: t.truncate_every,
+      });
+    }
   }
 
   get step(): number {
@@ -61,8 +74,14 @@ export class SimulationTrainer implements Trainer {
     return { step: this.stepCount, loss, terms: { [this.task.termName]: loss }, gradNorm };
   }
 
+  /** The task's scores, and the chaos check where one is due (it reads the parameters, never changes them). */
   evaluate(): EvalMetrics {
-    return this.diverging(() => this.task.evaluate?.(this.params) ?? {}, `the evaluation after step ${this.stepCount}`);
+    const when = `the evaluation after step ${this.stepCount}`;
+    const ev = this.diverging(() => this.task.evaluate?.(this.params) ?? {}, when);
+    const guard = this.guard;
+    if (!guard?.due(this.stepCount)) return ev;
+    const { report, warning } = this.diverging(() => guard.measure(this.params, this.stepCount), when);
+    return { ...ev, chaos: report, ...(warning ? { warnings: [...(ev.warnings ?? []), warning] } : {}) };
   }
 
   /** A body that left the simulation box: a divergence of this run (exit 3), with the knobs named. */
