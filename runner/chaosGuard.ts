@@ -77,19 +77,19 @@ export class ChaosGuard {
 
   private warning(r: ChaosReport, trained: number): string {
     const head =
-      `chaos_check at step ${r.step}: the rollout is chaotic: perturbations grow ${fmt(r.growthPerStep)}x per simulated step ` +
+      `chaos_check at step ${r.step}: perturbations of the rollout grow ${fmt(r.growthPerStep)}x per simulated step ` +
       `(Lyapunov exponent ${fmt(r.exponent)})`;
     const limit = `chaos_check.warn_above ${fmt(this.opts.warnAbove)}`;
-    // the window over which e^(exponent K) stays at the threshold
-    const suggested = Math.max(1, Math.floor(Math.log(this.opts.warnAbove) / r.exponent));
+    // the window over which e^(exponent K) stays at the threshold (a window can grow past it on a mean exponent <= 0)
+    const about = r.exponent > 0 ? ` (about ${Math.max(1, Math.floor(Math.log(this.opts.warnAbove) / r.exponent))})` : '';
     if (r.windowAmplification !== undefined)
       return (
         `${head}, amplifying the gradient by ${fmt(trained)} within one truncate_every window of ${this.opts.truncateEvery} steps ` +
-        `(> ${limit}): lower training.truncate_every (about ${suggested}) or set training.grad_clip`
+        `(> ${limit}): lower training.truncate_every${about} or set training.grad_clip`
       );
     return (
       `${head}, amplifying gradients through the ${r.horizon}-step horizon by ${fmt(trained)} (> ${limit}): ` +
-      `set training.truncate_every (about ${suggested}) or training.grad_clip`
+      `set training.truncate_every${about} or training.grad_clip`
     );
   }
 }

@@ -1317,7 +1317,7 @@ export const simulationSchema = z
           })
           .optional()
           .describe(
-            "Chaos guard (Metz et al. 2021, 'Gradients are Not All You Need'): at the current parameters, the growth of a perturbation of the initial state through the task's rollout (the largest Lyapunov exponent, by forward-mode tangents renormalised every segment; about the cost of one forward rollout), written to metrics.jsonl and summary.json as chaos: { exponent, growth_per_step, amplification, window_amplification (with truncate_every), horizon, seconds }. Gradients through a chaotic rollout (growth_per_step > 1) explode like the amplification; truncate_every or grad_clip tame them. Tasks walk, locomotion (on the held-out goals) and target; not learn_material.",
+            "Chaos guard (Metz et al. 2021, 'Gradients are Not All You Need'): at the current parameters, the growth of a perturbation of the initial state through the task's rollout (the largest Lyapunov exponent, by forward-mode tangents renormalised every segment; about the cost of one forward rollout), written to metrics.jsonl and summary.json as chaos: { exponent, growth_per_step, amplification, window_amplification (with truncate_every), horizon, seconds }. Gradients through a chaotic rollout (growth_per_step > 1) explode like the amplification; truncate_every or grad_clip tame them. Tasks walk, locomotion (the episode of the middle held-out goal) and target; not learn_material.",
           )
           .meta({ examples: [{ every: 10, warn_above: 1000 }] }),
       })
