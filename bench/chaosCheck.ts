@@ -3,6 +3,7 @@
 // first round, which compiles, is dropped), best of the rest. Locomotion checks the held-out goals' episodes
 // (eval_goals environments) where a step simulates envs of them forward and backward. Beside the cost: what the
 // check measured at the seeded controller.
+// learn_material checks its first training trajectory, where a step fits every training trajectory.
 // Run: npx tsx bench/chaosCheck.ts [--quick] [--write]   (--quick: horizons cut to 100, 2 rounds)
 import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -15,12 +16,12 @@ import { writeResults } from './results.js';
 
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 3 : 5;
-const configs = ['mass-spring-walk', 'mass-spring-locomotion', 'mpm-locomotion'];
+const configs = ['mass-spring-walk', 'mass-spring-locomotion', 'mpm-locomotion', 'mpm-learn-material'];
 const path = (name: string): string => fileURLToPath(new URL(`../configs/${name}.yaml`, import.meta.url));
 
 const rows: Record<string, number | string>[] = [];
 for (const name of configs) {
-  const sets = ['training.chaos_check={ every: 1 }', ...(quick ? ['task.horizon=100'] : [])];
+  const sets = ['training.chaos_check={ every: 1 }', ...(quick && name !== 'mpm-learn-material' ? ['task.horizon=100'] : [])];
   const c = loadConfig(path(name), () => {}, sets.map(parseOverride)) as SimulationConfig;
   const trainer = createSimulationTrainer(c, { configDir: '.' });
   let step = Infinity;
@@ -37,7 +38,7 @@ for (const name of configs) {
     step = Math.min(step, ms);
     check = Math.min(check, chaos.seconds * 1e3);
   }
-  const horizon = c.task.type === 'walk' || c.task.type === 'locomotion' ? c.task.horizon : 0;
+  const horizon = c.task.type === 'learn_material' ? c.task.train_steps : c.task.horizon;
   rows.push({ config: name, horizon, msStep: step, msCheck: check, ratio: check / step, ...last! });
 }
 

@@ -1317,7 +1317,7 @@ export const simulationSchema = z
           })
           .optional()
           .describe(
-            "Chaos guard (Metz et al. 2021, 'Gradients are Not All You Need'): at the current parameters, the growth of a perturbation of the initial state through the task's rollout (the largest Lyapunov exponent, by forward-mode tangents renormalised every segment; about the cost of one forward rollout), written to metrics.jsonl and summary.json as chaos: { exponent, growth_per_step, amplification, window_amplification (with truncate_every), horizon, seconds }. Gradients through a chaotic rollout (growth_per_step > 1) explode like the amplification; truncate_every or grad_clip tame them. Tasks walk, locomotion (the episode of the middle held-out goal) and target; not learn_material.",
+            "Chaos guard (Metz et al. 2021, 'Gradients are Not All You Need'): at the current parameters, the growth of a perturbation of the initial state through the task's rollout (the largest Lyapunov exponent, by forward-mode tangents renormalised every segment; about the cost of one forward rollout), written to metrics.jsonl and summary.json as chaos: { exponent, growth_per_step, amplification, window_amplification (with truncate_every), horizon, seconds }. Gradients through a chaotic rollout (growth_per_step > 1) explode like the amplification; truncate_every or grad_clip tame them. Tasks walk, locomotion (the episode of the middle held-out goal), target, and learn_material (the first training trajectory over the training frames, the learned law's parameters held).",
           )
           .meta({ examples: [{ every: 10, warn_above: 1000 }] }),
       })
@@ -1352,12 +1352,6 @@ export const simulationSchema = z
     }
     if (c.simulator.type === 'mpm') learnMaterialRules(c, c.simulator.material, ctx);
     truncationRules(c, ctx);
-    if (c.training.chaos_check && c.task.type === 'learn_material')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['training', 'chaos_check'],
-        message: 'not implemented for task learn_material (walk, locomotion and target have it); remove the key',
-      });
     if (c.controller && c.simulator.type !== 'mass-spring' && c.task.type !== 'locomotion') {
       ctx.addIssue({
         code: 'custom',
