@@ -20,6 +20,7 @@ const scripts = [
   'forwardGrad',
   'odeint',
   'truncation',
+  'chaosCheck',
   'implicitSolvers',
   'gpu',
   'solvers',

@@ -1,21 +1,14 @@
 // Chaos guard (Metz et al. 2021): the gradient of a long mass-spring walk (loss = -final centre x) through the whole
 // rollout against the truncated one (SegmentRunner truncateEvery K = training.truncate_every), beside what the chaos
-// diagnostic predicts: fx.rolloutGrowth's largest Lyapunov exponent, the amplification e^(exponent T) of a gradient
-// through the whole rollout and fx.windowAmplification's largest over one K-step window. Two controllers: the seeded
-// DiffTaichi one, and the same weights x4 (saturating, and with a slightly positive exponent). Time per gradient too:
+// diagnostic predicts: the largest Lyapunov exponent (SegmentRunner.growth, core/lyapunov.ts; what the runner's
+// training.chaos_check reports), the amplification e^(exponent T) of a gradient through the whole rollout and
+// fx.windowAmplification's largest over one K-step window. Two controllers: the seeded DiffTaichi one, and the same
+// weights x4 (saturating, and with a slightly positive exponent). Time per gradient and per growth measurement too:
 // with a final-state loss, segments before the last cut get a zero cotangent and are skipped.
 // Run: npx tsx bench/truncation.ts [--quick] [--write]
 import * as os from 'node:os';
 import * as fx from '../index.js';
-import {
-  MassSpringProgram,
-  SegmentRunner,
-  defaultRobot,
-  initialPackedState,
-  packState,
-  unpackState,
-  walkLossAndGrad,
-} from '../sim/index.js';
+import { MassSpringProgram, SegmentRunner, defaultRobot, initialPackedState, walkLossAndGrad } from '../sim/index.js';
 import { mdTable } from './markdown.js';
 import { writeResults } from './results.js';
 import { best } from './timing.js';
@@ -26,31 +19,21 @@ const K = 50;
 const segment = 20;
 const sim = new MassSpringProgram(defaultRobot());
 
-/** The step on [s (flat), t]: time travels in the state so the controller's clock advances under rolloutGrowth. */
-function clockedStep(params: fx.Tensor): (y: fx.Tensor) => fx.Tensor {
-  const n = 4 * sim.n;
-  return (y) => {
-    const s = fx.reshape(fx.sliceAxis(y, 0, 0, n), [1, 2 * sim.n, 2]);
-    const t = fx.reshape(fx.sliceAxis(y, 0, n, n + 1), []);
-    const [x, v] = sim.step(params, ...unpackState(sim, s), t);
-    return fx.concat([fx.reshape(packState(x, v), [n]), fx.reshape(fx.add(t, 1), [1])], 0);
-  };
-}
-
 const rows: Record<string, number | string>[] = [];
 for (const gain of [1, 4]) {
   const params = fx.mul(sim.initController(0), gain);
   const flat = Float64Array.from(params.dataSync());
-  const y0 = fx.concat([fx.reshape(initialPackedState(sim), [4 * sim.n]), fx.tensor([0], [1], 'f64')], 0);
-  // a generic tangent on the state, none on the clock
+  const s0 = initialPackedState(sim);
+  // a generic tangent on the state
   const v0 = fx.tensor(
-    Float64Array.from({ length: y0.size }, (_, i) => (i < y0.size - 1 ? Math.sin(i + 1) : 0)),
-    y0.shape,
+    Float64Array.from({ length: s0.size }, (_, i) => Math.sin(i + 1)),
+    s0.shape,
     'f64',
   );
   for (const T of horizons) {
-    const growth = fx.rolloutGrowth(clockedStep(params), y0, v0, T);
     const full = new SegmentRunner(sim, segment);
+    // renormalised every 10 steps, so the stretches tile the K-step windows
+    const growth = full.growth(params, s0, T, v0, undefined, 10);
     const cut = new SegmentRunner(sim, segment, { truncateEvery: K });
     const gFull = walkLossAndGrad(full, flat, T).grad;
     const gCut = walkLossAndGrad(cut, flat, T).grad;
@@ -64,6 +47,7 @@ for (const gain of [1, 4]) {
       gradNormTruncated: Math.hypot(...gCut),
       msFull: best(1, () => walkLossAndGrad(full, flat, T)) * 1e3,
       msTruncated: best(1, () => walkLossAndGrad(cut, flat, T)) * 1e3,
+      msGrowth: best(1, () => full.growth(params, s0, T, v0, undefined, 10)) * 1e3,
     });
   }
 }
@@ -82,6 +66,7 @@ console.log(
       `grad norm K = ${K}`,
       'ms full',
       `ms K = ${K}`,
+      'ms growth',
     ],
     rows.map((r) => [
       String(r.controller),
@@ -93,6 +78,7 @@ console.log(
       e(r.gradNormTruncated),
       Number(r.msFull).toFixed(0),
       Number(r.msTruncated).toFixed(0),
+      Number(r.msGrowth).toFixed(0),
     ]),
   ),
 );

@@ -36,7 +36,16 @@ export { checkpoint } from './checkpoint.js';
 export { hostCall, linearSolve, root, customLinearSolve, customRoot, type LinearSolveOptions } from './implicit.js';
 export { odeint, type OdeintOptions, type Dynamics } from './odeint.js';
 export type { Dopri5Stats } from './ode/dopri5.js';
-export { rolloutGrowth, windowAmplification, type RolloutGrowth } from './lyapunov.js';
+export {
+  rolloutGrowth,
+  windowAmplification,
+  tangentMap,
+  unitTangent,
+  growthOf,
+  randomTangent,
+  type RolloutGrowth,
+  type TangentMap,
+} from './lyapunov.js';
 export {
   setBackend,
   withBackend,

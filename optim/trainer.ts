@@ -54,6 +54,26 @@ export interface EvalMetrics {
   task?: Record<string, number>;
   /** Messages for the user, as StepMetrics.warnings. */
   warnings?: string[];
+  /** Simulations with training.chaos_check: the growth of perturbations through the rollout, when measured. */
+  chaos?: ChaosReport;
+}
+
+/** The chaos guard's measurement of a rollout at the current parameters (Metz et al. 2021; core/lyapunov.ts). */
+export interface ChaosReport {
+  /** the training step it was measured after */
+  step: number;
+  /** largest Lyapunov exponent per simulated step (> 0: perturbations, and gradients through the rollout, grow) */
+  exponent: number;
+  /** e^exponent: the growth factor per step (the spectral radius of the step's Jacobian, on average) */
+  growthPerStep: number;
+  /** e^(exponent horizon): the amplification of a gradient through the whole rollout */
+  amplification: number;
+  /** with truncated backprop: the largest amplification over one truncation window */
+  windowAmplification?: number;
+  /** simulated steps measured */
+  horizon: number;
+  /** wall time of the measurement */
+  seconds: number;
 }
 
 export interface Trainer {

@@ -203,6 +203,7 @@ export function learnMaterialTrainer(c: SimulationConfig, ctx: TrainerContext, d
   const sim: SimTask = {
     termName: 'trajectory',
     lossAndGrad: (p) => learn.lossAndGrad(p),
+    chaos: { segmentLength: task.every, growth: (p, stride) => learn.growth(p, stride, c.seed) },
     evaluate: (p) => {
       untrained ??= scores(learn.errors(theta0), 'untrained_');
       return { task: { ...scores(learn.errors(p), ''), ...untrained } };

@@ -5,7 +5,7 @@ import { writeVtk, writePvd, uniformGrid, type Geometry, type VtkArrayInput } fr
 import { appendFileIo, writeFileAtomic } from './fsio.js';
 import type { DivergenceCriterion } from './errors.js';
 import type { StopSignal } from './signals.js';
-import type { EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
+import type { ChaosReport, EvalMetrics, FieldOutput, StepMetrics } from './trainer.js';
 import type { Convergence } from '../optim/types.js';
 
 export interface MetricsRecord {
@@ -38,8 +38,34 @@ export interface MetricsRecord {
   task?: Record<string, number>;
   /** Warnings raised at this step (step and evaluation). */
   warnings?: string[];
+  /** Simulations with training.chaos_check, at the steps it ran. */
+  chaos?: ChaosRecord;
   /** keep_best: this step's held-out PDE residual, and the lowest so far with its step. */
   held_out?: { residual: number; best: number; best_step: number };
+}
+
+/** The chaos guard's measurement (optim/trainer.ts ChaosReport) in snake_case. */
+export interface ChaosRecord {
+  step: number;
+  exponent: number;
+  growth_per_step: number;
+  amplification: number;
+  window_amplification?: number;
+  horizon: number;
+  seconds: number;
+}
+
+/** The chaos guard's report as written to metrics.jsonl and summary.json (snake_case keys). */
+export function chaosRecord(c: ChaosReport): ChaosRecord {
+  return {
+    step: c.step,
+    exponent: c.exponent,
+    growth_per_step: c.growthPerStep,
+    amplification: c.amplification,
+    ...(c.windowAmplification !== undefined ? { window_amplification: c.windowAmplification } : {}),
+    horizon: c.horizon,
+    seconds: c.seconds,
+  };
 }
 
 export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number): MetricsRecord {
@@ -56,6 +82,7 @@ export function metricsRecord(m: StepMetrics, ev: EvalMetrics, wallTime: number)
   if (m.causal) r.causal = { epsilon: m.causal.epsilon, min_weight: m.causal.minWeight };
   if (ev.residualRatio !== undefined) r.residual_ratio = ev.residualRatio;
   if (ev.task) r.task = ev.task;
+  if (ev.chaos) r.chaos = chaosRecord(ev.chaos);
   if (m.heldOut) r.held_out = { residual: m.heldOut.residual, best: m.heldOut.best, best_step: m.heldOut.bestStep };
   const warnings = [...(m.warnings ?? []), ...(ev.warnings ?? [])];
   if (warnings.length) r.warnings = warnings;
@@ -137,6 +164,8 @@ export interface Summary {
   warnings?: string[];
   /** Why the run ended before training.steps: the optimizer's tolerance was met, it diverged, or a signal. */
   stopped?: StopReason;
+  /** training.chaos_check (simulations): the last measurement of the rollout's growth. */
+  chaos?: ChaosRecord;
   /** keep_best: the step whose parameters the outputs and errors are of, and its held-out PDE residual. */
   selected?: { step: number; held_out_residual: number };
 }

@@ -23,6 +23,7 @@ import {
   gridFields,
   referenceFields,
   metricsRecord,
+  chaosRecord,
   writeFields,
   writeSummary,
   type RunStatus,
@@ -32,7 +33,7 @@ import { makeProgress, type Progress } from './progress.js';
 import { runWarnings } from './warnings.js';
 import type { RunConfig } from './schema.js';
 import { applyBackend, type RunBackend } from './backendChoice.js';
-import type { EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
+import type { ChaosReport, EvalMetrics, FieldOutput, StepMetrics, Trainer, TrainerFactory } from './trainer.js';
 import { checkedThreadBudget } from './threads.js';
 
 export interface RunOptions {
@@ -120,6 +121,14 @@ class RunLoop {
 
   /** Distinct warnings so far, each printed once. */
   readonly warnings = new Set<string>();
+  /** The last chaos_check measurement (simulations), for the summary. */
+  chaos: ChaosReport | undefined;
+
+  private evaluate(): EvalMetrics {
+    const ev = this.trainer.evaluate();
+    if (ev.chaos) this.chaos = ev.chaos;
+    return ev;
+  }
 
   private noteWarnings(list: readonly string[] | undefined): void {
     for (const w of list ?? []) {
@@ -186,7 +195,7 @@ class RunLoop {
       status: 'completed',
       wall: wall(),
       last: this.lastMetrics,
-      eval: report || !lastEval ? this.trainer.evaluate() : lastEval,
+      eval: report || !lastEval ? this.evaluate() : lastEval,
       ...(report ? { selected: { step: report.selectedStep, held_out_residual: report.heldOutResidual } } : {}),
     };
   }
@@ -214,7 +223,7 @@ class RunLoop {
             message: `interrupted at step ${step}${by}; checkpoint written, continue with --resume`,
             wall: wall(),
             last: this.lastMetrics,
-            eval: this.trainer.evaluate(),
+            eval: this.evaluate(),
             stopped: { reason: 'interrupted', signal, step },
           };
         }
@@ -224,7 +233,7 @@ class RunLoop {
         if (m.phase) this.progress.log(`step ${step}: ${m.phase}`);
         const logged =
           step % t.log_every === 0 || step === t.steps || div !== undefined || m.phase !== undefined || m.converged !== undefined;
-        const ev = logged && div?.criterion !== 'non_finite' ? this.trainer.evaluate() : {};
+        const ev = logged && div?.criterion !== 'non_finite' ? this.evaluate() : {};
         this.noteWarnings(m.warnings);
         this.noteWarnings(ev.warnings);
         if (logged) this.metrics.append({ ...metricsRecord(m, ev, wall()), ...(div ? { diverged: div.criterion } : {}) });
@@ -370,6 +379,7 @@ async function runLocked(
     unknowns: outcome.eval.unknowns,
     unknowns_rel_error: outcome.eval.unknownErrors,
     task: outcome.eval.task,
+    ...(loop.chaos ? { chaos: chaosRecord(loop.chaos) } : {}),
     ...(outcome.stopped ? { stopped: outcome.stopped } : {}),
     ...(outcome.selected ? { selected: outcome.selected } : {}),
     ...(outcome.message ? { message: outcome.message } : {}),

@@ -1301,9 +1301,29 @@ export const simulationSchema = z
         truncate_every: posInt
           .optional()
           .describe(
-            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion on the mass-spring robot (any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
+            'Truncated backpropagation through time: the state entering simulated steps K, 2K, ... is cut from the gradient (stop_gradient), so each loss term backpropagates through at most the K steps since the last cut; the forward rollout and the loss are unchanged, and K >= the horizon gives the full gradient. Tasks walk and locomotion (mass-spring or MPM robot, any K) and learn_material (a multiple of task.every); not target, whose trained initial velocity acts before the first cut.',
           )
           .meta({ examples: [50] }),
+        chaos_check: z
+          .strictObject({
+            every: posInt
+              .default(10)
+              .describe(
+                'Training steps between checks: one runs at the first logged step (log_every) and then at each logged step at least this many steps after the last.',
+              ),
+            warn_above: z
+              .number()
+              .gt(1)
+              .default(1000)
+              .describe(
+                'Warn (once, on stderr and in summary.json) when the gradient trained on is amplified more than this: through the whole horizon, or within one truncate_every window. Amplification A over T steps is a growth of A^(1/T) per step.',
+              ),
+          })
+          .optional()
+          .describe(
+            "Chaos guard (Metz et al. 2021, 'Gradients are Not All You Need'): at the current parameters, the growth of a perturbation of the initial state through the task's rollout (the largest Lyapunov exponent, by forward-mode tangents renormalised every segment; about the cost of one forward rollout), written to metrics.jsonl and summary.json as chaos: { exponent, growth_per_step, amplification, window_amplification (with truncate_every), horizon, seconds }. Gradients through a chaotic rollout (growth_per_step > 1) explode like the amplification; truncate_every or grad_clip tame them. Tasks walk, locomotion (the episode of the middle held-out goal), target, and learn_material (the first training trajectory over the training frames, the learned law's parameters held).",
+          )
+          .meta({ examples: [{ every: 10, warn_above: 1000 }] }),
       })
       .prefault({})
       .describe('Optimizer (adam, adamw or sgd) and steps (one step = one episode).'),
@@ -1351,12 +1371,6 @@ function truncationRules(c: z.output<typeof simulationSchema>, ctx: z.Refinement
   const K = c.training.truncate_every;
   if (K === undefined) return;
   const path = ['training', 'truncate_every'];
-  if (c.task.type === 'locomotion' && c.simulator.type === 'mpm')
-    ctx.addIssue({
-      code: 'custom',
-      path,
-      message: `not implemented for the MPM robot of task locomotion (got ${K}; remove the key or use grad_clip)`,
-    });
   if (c.task.type === 'target')
     ctx.addIssue({
       code: 'custom',

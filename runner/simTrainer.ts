@@ -2,11 +2,19 @@
 // stepped by an optim/ optimizer, so checkpoints hold the parameters and the full optimizer state, and --resume
 // continues bit-for-bit.
 import { ParticleLeftGridError, type SimFrame } from '../sim/index.js';
-import { DivergenceError } from './errors.js';
+import { ConfigError, DivergenceError } from './errors.js';
+import { ChaosGuard, type ChaosProbe } from './chaosGuard.js';
 import type { Optimizer, OptimState } from '../optim/types.js';
 import { buildOptimizer, type TrainingOptimizerConfig } from './optimizer.js';
 import { norm } from '../optim/vec.js';
+import type { SimulationConfig } from './schema.js';
 import type { EvalMetrics, FieldOutput, StepMetrics, Trainer } from './trainer.js';
+
+/** What the trainer reads of a config: the optimizer block, and the simulation-only keys where the kind has them. */
+interface SimTrainerConfig {
+  task?: { type: string };
+  training: TrainingOptimizerConfig & Partial<Pick<SimulationConfig['training'], 'grad_clip' | 'chaos_check' | 'truncate_every'>>;
+}
 
 interface SimState {
   step: number;
@@ -31,20 +39,32 @@ export interface SimTask {
   frames(params: Float64Array): FieldOutput[];
   /** Task scores of the current parameters, where the task has any. */
   evaluate?(params: Float64Array): EvalMetrics;
+  /** The rollout training.chaos_check measures (runner/chaosGuard.ts), where the task has one. */
+  chaos?: ChaosProbe;
 }
 
 export class SimulationTrainer implements Trainer {
   private stepCount = 0;
   private readonly optimizer: Optimizer;
   private readonly gradClip: number | undefined;
+  private readonly guard: ChaosGuard | undefined;
 
   constructor(
     private readonly task: SimTask,
     private readonly params: Float64Array,
-    config: { training: TrainingOptimizerConfig & { grad_clip?: number } },
+    config: SimTrainerConfig,
   ) {
-    this.optimizer = buildOptimizer(config.training) as Optimizer;
-    this.gradClip = config.training.grad_clip;
+    const t = config.training;
+    this.optimizer = buildOptimizer(t) as Optimizer;
+    this.gradClip = t.grad_clip;
+    if (t.chaos_check) {
+      if (!task.chaos) throw new ConfigError(`training.chaos_check: task ${config.task?.type ?? 'of this kind'} has no rollout to measure`);
+      this.guard = new ChaosGuard(task.chaos, {
+        every: t.chaos_check.every,
+        warnAbove: t.chaos_check.warn_above,
+        truncateEvery: t.truncate_every,
+      });
+    }
   }
 
   get step(): number {
@@ -64,8 +84,14 @@ export class SimulationTrainer implements Trainer {
     return { step: this.stepCount, loss, terms: terms ?? { [this.task.termName]: loss }, gradNorm };
   }
 
+  /** The task's scores, and the chaos check where one is due (it reads the parameters, never changes them). */
   evaluate(): EvalMetrics {
-    return this.diverging(() => this.task.evaluate?.(this.params) ?? {}, `the evaluation after step ${this.stepCount}`);
+    const when = `the evaluation after step ${this.stepCount}`;
+    const ev = this.diverging(() => this.task.evaluate?.(this.params) ?? {}, when);
+    const guard = this.guard;
+    if (!guard?.due(this.stepCount)) return ev;
+    const { report, warning } = this.diverging(() => guard.measure(this.params, this.stepCount), when);
+    return { ...ev, chaos: report, ...(warning ? { warnings: [...(ev.warnings ?? []), warning] } : {}) };
   }
 
   /** A body that left the simulation box: a divergence of this run (exit 3), with the knobs named. */

@@ -7,6 +7,7 @@ import {
   buildMassSpring,
   defaultRobot,
   walkLossAndGrad,
+  initialPackedState,
   massSpringFrames,
   MpmSegments,
   coreMpm,
@@ -33,7 +34,7 @@ import {
   type LocomotionOptions,
   type SimFrame,
 } from '../sim/index.js';
-import { getBackend } from '../core/index.js';
+import { getBackend, randomTangent } from '../core/index.js';
 import type { FloatDType } from '../core/dtype.js';
 import type { SimulationConfig } from './schema.js';
 import { SimulationTrainer, particleFrames, type SimTask } from './simTrainer.js';
@@ -98,6 +99,13 @@ function massSpringWalk(c: SimulationConfig): SimulationTrainer {
     termName: 'walk',
     lossAndGrad: (p) => walkLossAndGrad(runner, p, horizon),
     frames: (p) => particleFrames('robot', massSpringFrames(framer, p, horizon)[0], c.simulator.dt),
+    chaos: {
+      segmentLength: runner.segmentLength,
+      growth: (p, stride) => {
+        const s0 = initialPackedState(sim);
+        return runner.growth(sim.paramsTensor(p), s0, horizon, randomTangent(s0, c.seed), undefined, stride);
+      },
+    },
   };
   return new SimulationTrainer(task, initialParams(sim, c.seed), c);
 }
@@ -136,11 +144,21 @@ function locomotionOptions(c: SimulationConfig): LocomotionOptions {
  * The SimTask of a locomotion task: scores on the held-out goals; frames of the robots under those goals (`rollout`:
  * one frame list per environment for the goal inputs) beside their goal markers, one series each.
  */
-function locomotionSimTask(loco: GoalLocomotion, rollout: (p: Float64Array, goal: Tensor) => SimFrame[][], dt: number): SimTask {
+function locomotionSimTask(
+  loco: GoalLocomotion,
+  rollout: (p: Float64Array, goal: Tensor) => SimFrame[][],
+  dt: number,
+  seed: number,
+): SimTask {
   const goals = loco.goals;
   const evalGoals = goals.evaluationGoals();
   return {
     termName: goals.opts.goal,
+    // one episode, the middle held-out goal's: the check costs a third of a training step, not eval_goals / envs of them
+    chaos: {
+      segmentLength: loco.runner.segmentLength,
+      growth: (p, stride) => loco.growth(p, stride, seed, evalGoals.slice(evalGoals.length >> 1, (evalGoals.length >> 1) + 1)),
+    },
     lossAndGrad: (p, step) => loco.lossAndGrad(p, step),
     evaluate: (p) => {
       const e = loco.evaluate(p);
@@ -170,7 +188,7 @@ function massSpringLocomotion(c: SimulationConfig): SimulationTrainer {
   const runner = new SegmentRunner(sim, segmentLength(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
   const loco = new Locomotion(runner, locomotionOptions(c));
   const framer = new SegmentRunner(sim, c.output.frame_every);
-  const task = locomotionSimTask(loco, (p, goal) => massSpringFrames(framer, p, t.horizon, goal), c.simulator.dt);
+  const task = locomotionSimTask(loco, (p, goal) => massSpringFrames(framer, p, t.horizon, goal), c.simulator.dt, c.seed);
   return new SimulationTrainer(task, initialParams(sim, c.seed), c);
 }
 
@@ -210,9 +228,10 @@ function mpmLocomotion(c: SimulationConfig, ctx: TrainerContext): SimulationTrai
   const t = c.task;
   checkSimulationConfig(c, ctx);
   const prog = mpmRobotProgram(c);
-  const loco = new MpmLocomotion(new MpmRobotSegments(prog, checkpointSegment(t.horizon, t.checkpointing)), locomotionOptions(c));
+  const runner = new MpmRobotSegments(prog, checkpointSegment(t.horizon, t.checkpointing), { truncateEvery: c.training.truncate_every });
+  const loco = new MpmLocomotion(runner, locomotionOptions(c));
   const framer = new MpmRobotSegments(prog, c.output.frame_every);
-  const task = locomotionSimTask(loco, (p, goal) => mpmRobotFrames(framer, p, t.horizon, goal), c.simulator.dt);
+  const task = locomotionSimTask(loco, (p, goal) => mpmRobotFrames(framer, p, t.horizon, goal), c.simulator.dt, c.seed);
   return new SimulationTrainer(task, prog.initController(c.seed), c);
 }
 
@@ -232,6 +251,13 @@ function mpmTarget(c: SimulationConfig, ctx: TrainerContext): SimulationTrainer 
   const task: SimTask = {
     termName: 'target',
     lossAndGrad: targetLoss(runner, positions, target, horizon),
+    chaos: {
+      segmentLength: runner.segmentLength,
+      growth: (vel, stride) => {
+        const s0 = sharedVelocityState(sim, positions, vel);
+        return runner.growth(runner.moduli(), s0, horizon, randomTangent(s0, c.seed), undefined, stride);
+      },
+    },
     frames: (vel) => {
       const frames = coreMpmFrames(framer, framer.moduli(), sharedVelocityState(sim, positions, vel), horizon);
       // the target as a goal series beside the particles (the viewer draws it over them)

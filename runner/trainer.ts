@@ -3,7 +3,7 @@
 import type { RunConfig } from './schema.js';
 import type { Trainer as BaseTrainer } from '../optim/trainer.js';
 
-export type { StepMetrics, EvalMetrics } from '../optim/trainer.js';
+export type { StepMetrics, EvalMetrics, ChaosReport } from '../optim/trainer.js';
 
 /** A regular grid (VTK ImageData, up to 3 axes) or a particle frame (VTK PolyData). */
 export type FieldOutput =

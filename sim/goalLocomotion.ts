@@ -5,7 +5,7 @@
  * batch, differentiated through the rollout with checkpoints at segment boundaries (sim/segments.ts). Goals, loss and
  * scores are the shared ones of sim/locomotionGoals.ts; a robot (mass-spring, MPM) brings only a LocomotionBody.
  */
-import type { Tensor } from '../core/index.js';
+import { type RolloutGrowth, type Tensor, randomTangent } from '../core/index.js';
 import type { FloatDType } from '../core/dtype.js';
 import { LocomotionGoals, type LocomotionEvaluation, type LocomotionOptions } from './locomotionGoals.js';
 import type { SegmentedRollout, TrajectoryLoss } from './segments.js';
@@ -73,6 +73,16 @@ export class GoalLocomotion<R extends SegmentedRollout = SegmentedRollout> {
   rollout(params: Float64Array, goals: Float64Array, onState: (t: number, s: Tensor) => void): void {
     const b = this.body;
     this.runner.simulate(b.paramsTensor(params), b.initialState(goals.length), this.opts.horizon, this.goals.goalInput(goals), onState);
+  }
+
+  /**
+   * The chaos guard on the episodes of `goals` (default the held-out ones): the growth of a seeded random
+   * perturbation of the start states through the horizon, in stretches of `stride` steps (SegmentedRollout.growth).
+   */
+  growth(params: Float64Array, stride: number, seed: number, goals: Float64Array = this.goals.evaluationGoals()): RolloutGrowth {
+    const b = this.body;
+    const s0 = b.initialState(goals.length);
+    return this.runner.growth(b.paramsTensor(params), s0, this.opts.horizon, randomTangent(s0, seed), this.goals.goalInput(goals), stride);
   }
 
   evaluate(params: Float64Array, goals: Float64Array = this.goals.evaluationGoals()): LocomotionEvaluation {

@@ -13,7 +13,7 @@
  * steps K, 2K, ... is cut from the gradient; the forward pass and the loss are unchanged (sim/massSpring/coreRollout.ts).
  */
 import * as fx from '../core/index.js';
-import type { Tensor } from '../core/index.js';
+import type { RolloutGrowth, TangentMap, Tensor } from '../core/index.js';
 
 /** (params, s, t0, ...extra) -> the state `len` steps later; t0 (a scalar of the params' dtype) is the index of the first step. */
 export type Segment = (...xs: Tensor[]) => Tensor;
@@ -46,6 +46,14 @@ export interface SegmentedOptions {
 type SegmentVjp = (params: Tensor, s: Tensor, t0: Tensor, ct: Tensor, ...extra: Tensor[]) => [Tensor, Tensor];
 type TruncatedVjp = (params: Tensor, s: Tensor, t0: Tensor, keep: Tensor, ct: Tensor, ...extra: Tensor[]) => [Tensor, Tensor];
 
+/**
+ * y where keep = 1, stop_gradient(y) where keep = 0 (keep: a 0/1 tensor broadcasting against y): the same value, the
+ * gradient cut where asked, with the cut positions a runtime input so one compiled graph serves every mask.
+ */
+export function cutGradient(y: Tensor, keep: Tensor): Tensor {
+  return fx.add(fx.mul(y, keep), fx.mul(fx.stopGradient(y), fx.sub(1, keep)));
+}
+
 /** Where the steps [t0, t0 + len) of a rollout truncated every `every` steps start from a cut state (none: undefined). */
 function cutMask(t0: number, len: number, every: number | undefined): Float64Array | undefined {
   if (every === undefined) return undefined;
@@ -72,6 +80,7 @@ export class SegmentedRollout {
   private readonly forwards = new Map<number, Segment>();
   private readonly backwards = new Map<number, SegmentVjp>();
   private readonly truncatedBackwards = new Map<number, TruncatedVjp>();
+  private readonly tangents = new Map<number, TangentMap>();
   readonly truncateEvery: number | undefined;
   private readonly losses = new Map<TrajectoryLoss, (states: Tensor[], ...extra: Tensor[]) => [Tensor, Tensor[]]>();
   private readonly finals = new Map<FinalLoss, TrajectoryLoss>();
@@ -136,6 +145,39 @@ export class SegmentedRollout {
       this.losses.set(loss, (f = fx.jit((states: Tensor[], ...extra: Tensor[]) => vg(states, ...extra) as [Tensor, Tensor[]])));
     }
     return f;
+  }
+
+  private tangent(len: number): TangentMap {
+    let f = this.tangents.get(len);
+    if (!f) {
+      const seg = this.makeSegment(len);
+      this.tangents.set(
+        len,
+        (f = fx.tangentMap((s: Tensor, params: Tensor, t0: Tensor, ...extra: Tensor[]) => seg(params, s, t0, ...extra))),
+      );
+    }
+    return f;
+  }
+
+  /**
+   * The chaos guard (core/lyapunov.ts) on this rollout: the growth of a perturbation v0 of s0 through `steps` steps
+   * under params, pushed through each stretch of `stride` steps (default: the segment length; one compiled jvp per
+   * stretch length) by jvp and renormalised between stretches. Its cost is about one forward pass with tangents.
+   */
+  growth(params: Tensor, s0: Tensor, steps: number, v0: Tensor, extra?: Tensor, stride = this.segmentLength): RolloutGrowth {
+    checkSteps('growth', steps, stride);
+    if (steps < 1) throw new Error(`growth: steps must be a positive integer, got ${steps}`);
+    const xs = extra ? [extra] : [];
+    let s = s0;
+    let v = fx.unitTangent(v0);
+    const logGrowth: number[] = [];
+    for (const [t0, len] of segments(steps, stride)) {
+      const [y, t, norm] = this.tangent(len)(s, v, params, fx.scalar(t0, params.dtype), ...xs);
+      logGrowth.push(Math.log(norm.item()));
+      s = y;
+      v = t;
+    }
+    return fx.growthOf(logGrowth, stride, steps);
   }
 
   /** Final state after `steps` steps; onState sees the states at segment boundaries (t = 0, K, 2K, ..., steps). */

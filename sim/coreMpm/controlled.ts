@@ -14,7 +14,7 @@ import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { FloatDType } from '../../core/dtype.js';
 import { applyMlp, initMlp, mlpParamCount, phaseClock, phaseOffsets, type MlpShape } from '../mlp.js';
-import type { Segment } from '../segments.js';
+import { cutGradient, type Segment, type TruncatedSegment } from '../segments.js';
 import type { MpmMaterial } from '../mpmOptions.js';
 import type { MpmRobot } from './robot.js';
 import { GridSegments } from './segments.js';
@@ -145,13 +145,17 @@ export class MpmRobotProgram {
     return fx.reshape(fx.matmul(act, this.membership), [this.n]);
   }
 
-  /** `len` steps of one environment from its packed state s [S] (t0: index of the first step, a scalar of the program's dtype). */
-  private advance(len: number, params: Tensor, s: Tensor, t0: Tensor, goal?: Tensor): Tensor {
+  /**
+   * `len` steps of one environment from its packed state s [S] (t0: index of the first step, a scalar of the program's
+   * dtype); where keep[k] = 0 ([len] of 0/1) the state entering step k is cut from the gradient (truncated backprop).
+   */
+  private advance(len: number, params: Tensor, s: Tensor, t0: Tensor, goal?: Tensor, keep?: Tensor): Tensor {
     const moduli = this.sim.params();
     let st = unpackState(s, this.sim.shape);
     // an f64 clock must not promote an f32 program
     const t0d = fx.cast(t0, this.dtype);
     for (let k = 0; k < len; k++) {
+      if (keep) st = fx.mapTree((y) => cutGradient(y, fx.cast(fx.sliceAxis(keep, 0, k, k + 1), this.dtype)), st);
       const t = k === 0 ? t0d : fx.add(t0d, k);
       st = this.sim.step(st, { ...moduli, actuation: this.actuation(params, st, t, goal) });
     }
@@ -167,6 +171,21 @@ export class MpmRobotProgram {
       return goal ? fx.vmap(one, [null, 0, null, 0])(params, s, t0, goal) : fx.vmap(one, [null, 0, null])(params, s, t0);
     };
   }
+
+  /** (params, s [B, S], t0, keep [len], goal [B, nGoal]?) -> segment(len)'s states, the gradient cut where keep[k] = 0. */
+  truncatedSegment(len: number): TruncatedSegment {
+    return (params, s, t0, keep, goal) => {
+      const one = (p: Tensor, si: Tensor, t: Tensor, kp: Tensor, ...g: Tensor[]): Tensor => this.advance(len, p, si, t, g[0], kp);
+      return goal
+        ? fx.vmap(one, [null, 0, null, null, 0])(params, s, t0, keep, goal)
+        : fx.vmap(one, [null, 0, null, null])(params, s, t0, keep);
+    };
+  }
+}
+
+export interface MpmRobotSegmentsOptions {
+  /** Truncated backpropagation through time: cut the gradient at the states entering steps K, 2K, ... (sim/segments.ts). */
+  truncateEvery?: number;
 }
 
 /** Jitted segments of a controlled MPM robot (sim/segments.ts); the extra input is the goal [B, nGoal]. */
@@ -174,7 +193,13 @@ export class MpmRobotSegments extends GridSegments {
   constructor(
     readonly program: MpmRobotProgram,
     segmentLength: number,
+    options: MpmRobotSegmentsOptions = {},
   ) {
-    super((len) => program.segment(len), segmentLength, {}, 'MpmRobotSegments');
+    super(
+      (len) => program.segment(len),
+      segmentLength,
+      { truncateEvery: options.truncateEvery, truncated: (len) => program.truncatedSegment(len) },
+      'MpmRobotSegments',
+    );
   }
 }

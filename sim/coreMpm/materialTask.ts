@@ -6,13 +6,14 @@
  * motion. Errors are mean particle distances divided by the body's size.
  */
 import * as fx from '../../core/index.js';
-import type { Tensor } from '../../core/index.js';
+import type { RolloutGrowth, Tensor } from '../../core/index.js';
 import type { FloatDType } from '../../core/dtype.js';
 import { frameRollout, relativeDistances, trajectoryValueAndGrad, type Observation } from './learnMaterial.js';
 import type { RolloutParams } from './rollout.js';
 import { neuralElasticity, type NeuralElasticity } from './neuralMaterial.js';
 import { neuralPlasticity, type NeuralPlasticity } from './neuralPlasticity.js';
-import type { MpmState } from './state.js';
+import { type MpmState, packState } from './state.js';
+import { MpmSegments } from './segments.js';
 import { type CoreMpm, coreMpm } from './step.js';
 import type { MaterialSimOptions, Trajectory } from './trajectories.js';
 
@@ -65,6 +66,8 @@ interface PerCount {
   sim: CoreMpm;
   valueAndGrad: ReturnType<typeof trajectoryValueAndGrad>;
   rollout: ReturnType<typeof frameRollout>;
+  /** jitted segments of `every` steps (the chaos guard's rollout), made on first use */
+  segments?: MpmSegments;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -160,6 +163,19 @@ export class MaterialLearning {
       for (let i = 0; i < grad.length; i++) grad[i] += r.grad[i] / s2;
     }
     return { loss, grad };
+  }
+
+  /**
+   * The chaos guard on the first training trajectory's rollout over the training frames under the law theta: the
+   * growth of a seeded random perturbation of its start state, in stretches of `stride` steps (SegmentedRollout.growth).
+   */
+  growth(theta: Float64Array, stride: number, seed: number): RolloutGrowth {
+    const t = this.opts.train[0];
+    const pc = this.forCount(t.x0.shape[1]);
+    pc.segments ??= new MpmSegments(pc.sim, this.opts.every);
+    const s0 = packState(this.start(pc, t));
+    const steps = this.opts.trainFrames * this.opts.every;
+    return pc.segments.growth(this.thetaTensor(theta), s0, steps, fx.randomTangent(s0, seed), undefined, stride);
   }
 
   /** Rollouts of the given trajectories under the law theta, over all their observed frames. */

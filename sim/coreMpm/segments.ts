@@ -7,7 +7,7 @@
  * The segment's flat parameter vector is [E, nu] for an analytic material and the law's theta for 'neural'.
  */
 import * as fx from '../../core/index.js';
-import type { Tensor } from '../../core/index.js';
+import type { RolloutGrowth, Tensor } from '../../core/index.js';
 import { SegmentedRollout, type FinalLoss, type Segment, type ThroughTimeResult, type TrajectoryLoss } from '../segments.js';
 import { gridErrors, mpmRollout } from './rollout.js';
 import { packState, unpackState } from './state.js';
@@ -35,6 +35,10 @@ export class GridSegments extends SegmentedRollout {
 
   override valueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: FinalLoss, extra?: Tensor): ThroughTimeResult {
     return gridErrors(() => super.valueAndGrad(params, s0, steps, loss, extra));
+  }
+
+  override growth(params: Tensor, s0: Tensor, steps: number, v0: Tensor, extra?: Tensor, stride?: number): RolloutGrowth {
+    return gridErrors(() => super.growth(params, s0, steps, v0, extra, stride));
   }
 
   override trajectoryValueAndGrad(params: Tensor, s0: Tensor, steps: number, loss: TrajectoryLoss, extra?: Tensor): ThroughTimeResult {

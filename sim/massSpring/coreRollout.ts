@@ -21,7 +21,7 @@
 import * as fx from '../../core/index.js';
 import type { Tensor } from '../../core/index.js';
 import type { MassSpringProgram } from './coreStep.js';
-import { SegmentedRollout, checkSteps, segments, type Segment } from '../segments.js';
+import { SegmentedRollout, checkSteps, cutGradient, segments, type Segment } from '../segments.js';
 
 export type { Segment, FinalLoss, TrajectoryLoss, ThroughTimeResult } from '../segments.js';
 
@@ -45,8 +45,7 @@ function advance(sim: MassSpringProgram, steps: number, params: Tensor, s: Tenso
     if (keep) {
       // x keep + stop_gradient(x) (1 - keep): the same value, no gradient where keep = 0
       const c = fx.sliceAxis(keep, 0, k, k + 1);
-      const cut = (y: Tensor): Tensor => fx.add(fx.mul(y, c), fx.mul(fx.stopGradient(y), fx.sub(1, c)));
-      [x, v] = [cut(x), cut(v)];
+      [x, v] = [cutGradient(x, c), cutGradient(v, c)];
     }
     [x, v] = sim.step(params, x, v, k === 0 ? t0 : fx.add(t0, k), goal);
   }

@@ -215,12 +215,6 @@ const cases: [string, string, string, string][] = [
     "expected a task for simulator 'mpm' (locomotion, target, learn_material), got 'walk'",
   ],
   [
-    'MPM locomotion with truncated backpropagation',
-    mpmLoco('training: { truncate_every: 10 }'),
-    'training.truncate_every:',
-    'not implemented for the MPM robot of task locomotion',
-  ],
-  [
     'unknown locomotion goal',
     sim('').replace('type: walk, horizon: 10', 'type: locomotion, goal: swimming, goal_range: [0, 1]'),
     'task.goal:',

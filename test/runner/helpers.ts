@@ -154,3 +154,33 @@ export async function rejectedAt(dir: string, yaml: string, path: string, args: 
   expect(body.startsWith(path), body).to.equal(true);
   return body;
 }
+
+/** A small MPM locomotion config (the DiffTaichi walker, 2 environments, 24 steps, one training step); `training`: more keys. */
+export function mpmLocomotionYaml(name: string, training = ''): string {
+  return [
+    'kind: simulation',
+    `name: ${name}`,
+    'seed: 0',
+    'simulator: { type: mpm, n_grid: 32, dt: 0.001, E: 25, nu: 0.25, gravity: -3.8, robot: { body: walker, origin: [0.1, 0.1] } }',
+    'controller: { type: mlp, hidden: 8, n_sin: 2 }',
+    'task: { type: locomotion, goal: running, goal_range: [0.01, 0.08], envs: 2, eval_goals: 2, horizon: 24 }',
+    `training: { steps: 1, optimizer: adam, lr: 0.01, log_every: 1${training} }`,
+    'output: { frame_every: 24 }',
+  ].join('\n');
+}
+
+/** A small learn_material config (a neural law fitted to a generated neo-Hookean square); `training`: the training map. */
+export function learnMaterialYaml(training: string): string {
+  return [
+    'kind: simulation',
+    'name: learn',
+    'simulator: { type: mpm, n_grid: 16, dt: 4.0e-4, E: 100, material: { type: neural, hidden: [8] } }',
+    'task:',
+    '  type: learn_material',
+    '  data: { type: generate, ground_truth: { material: neoHookean, E: 200, nu: 0.3 }, train: [{ shape: square, centre: [0.5, 0.5], size: 0.25 }], test: [{ shape: disc, centre: [0.5, 0.5], size: 0.3 }] }',
+    '  every: 5',
+    '  train_steps: 20',
+    '  test_steps: 40',
+    `training: ${training}`,
+  ].join('\n');
+}

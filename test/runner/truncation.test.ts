@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../runner/cli.js';
 import { readMetrics } from '../../runner/outputs.js';
 import { MassSpringProgram, SegmentRunner, defaultRobot, initialPackedState, walkLoss } from '../../sim/index.js';
-import { rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
+import { learnMaterialYaml, mpmLocomotionYaml, rejectedAt, sinks, tempDir, writeConfig } from './helpers.js';
 
 const walk = (extra: string, horizon = 30) =>
   [
@@ -51,6 +51,18 @@ describe('runner: simulation training.truncate_every', () => {
     expect(Math.abs(cut[0].grad_norm - free[0].grad_norm) / free[0].grad_norm).to.be.above(1e-3);
   });
 
+  it('MPM locomotion: K >= horizon trains exactly as without the key; K < horizon changes the gradient, not the loss', async function () {
+    this.timeout(120000);
+    const mpm = (extra: string) => mpmLocomotionYaml('mpm', extra);
+    const free = await run(mpm(''), 'mpm-free');
+    const same = await run(mpm(', truncate_every: 24'), 'mpm-same');
+    expect(same[0].loss).to.equal(free[0].loss);
+    expect(same[0].grad_norm).to.equal(free[0].grad_norm);
+    const cut = await run(mpm(', truncate_every: 7'), 'mpm-cut');
+    expect(cut[0].loss).to.equal(free[0].loss);
+    expect(Math.abs(cut[0].grad_norm - free[0].grad_norm) / free[0].grad_norm).to.be.above(1e-3);
+  });
+
   it('refuses a value that is not a positive integer, at its key path', async () => {
     for (const bad of ['0', '-5', '2.5', 'often']) {
       const body = await rejectedAt(dir, walk(`, truncate_every: ${bad}`), 'training.truncate_every');
@@ -67,18 +79,7 @@ describe('runner: simulation training.truncate_every', () => {
       'training: { steps: 2, truncate_every: 10 }',
     ].join('\n');
     expect(await rejectedAt(dir, target, 'training.truncate_every')).to.match(/task target trains the initial velocity/);
-    const learn = [
-      'kind: simulation',
-      'name: learn',
-      'simulator: { type: mpm, n_grid: 16, dt: 4.0e-4, E: 100, material: { type: neural, hidden: [8] } }',
-      'task:',
-      '  type: learn_material',
-      '  data: { type: generate, ground_truth: { material: neoHookean, E: 200, nu: 0.3 }, train: [{ shape: square, centre: [0.5, 0.5], size: 0.25 }], test: [{ shape: disc, centre: [0.5, 0.5], size: 0.3 }] }',
-      '  every: 5',
-      '  train_steps: 20',
-      '  test_steps: 40',
-      'training: { steps: 2, truncate_every: 7 }',
-    ].join('\n');
+    const learn = learnMaterialYaml('{ steps: 2, truncate_every: 7 }');
     expect(await rejectedAt(dir, learn, 'training.truncate_every')).to.match(/expected a multiple of task\.every \(5\).*got 7/);
   });
 });
