@@ -37,8 +37,8 @@ const TILE = 16;
 /** Reductions over at least this many elements per output use a whole workgroup per output cell. */
 const WIDE_REDUCTION = 256;
 
-const u = (n: number): string => `${n}u`;
-const ARENA = `@group(0) @binding(0) var<storage, read_write> m: array<f32>;\n${WGSL_SPECIALS}`;
+export const u = (n: number): string => `${n}u`;
+export const ARENA = `@group(0) @binding(0) var<storage, read_write> m: array<f32>;\n${WGSL_SPECIALS}`;
 const ATOMIC_ARENA = '@group(0) @binding(0) var<storage, read_write> m: array<atomic<u32>>;';
 
 /** A grid of `n` workgroups folded into x and y (x at most MAX_GROUPS). */
@@ -83,7 +83,7 @@ function renderLoop({ n, body, arena }: ElementLoop, label: string, wg: number, 
 }
 
 /** One thread per element `i` of `n` (launchFor may give each thread several): lines computing it, ending in stores. */
-function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
+export function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
   return renderLoop({ n, body, arena }, label, WG, 1);
 }
 
@@ -98,7 +98,7 @@ export function launchFor(k: Kernel, target: KernelTarget): Kernel {
 }
 
 /** Lines splitting the flat index `flat` into per-axis indices `${name}0..` of `shape` (exact u32 division). */
-function decompose(flat: string, shape: Shape, name: string): string[] {
+export function decompose(flat: string, shape: Shape, name: string): string[] {
   if (!shape.length) return [];
   const strides = stridesOf(shape);
   const lines = [`var ${name}r = ${flat};`];
