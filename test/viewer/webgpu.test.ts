@@ -101,6 +101,15 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
     }
   });
 
+  it('an FNO-2D value-and-grad (rfft/fft/irfft and their transposes) matches the js reference to 1e-5', () => {
+    const f = report.fno2d;
+    if ('error' in f) expect.fail(f.error);
+    else {
+      expect(f.relErr).to.be.below(1e-5);
+      console.log(`    FNO-2D value-and-grad (2 x 8^2, w4 m3 2 layers): ${f.kernels} dispatches, rel err ${f.relErr.toExponential(1)}`);
+    }
+  });
+
   it('a whole PINN value-and-grad (jets + reverse mode) matches the js reference to 1e-4', () => {
     const p = report.pinn;
     if ('error' in p) expect.fail(p.error);

@@ -5,6 +5,8 @@
 import * as fx from '../../../core/index.js';
 import { planProgram, requestWebGpuBackend, type KernelTarget, type WebGpuBackend } from '../../../core/backend/webgpu/index.js';
 import type { MlpParams } from '../../../nn/mlp.js';
+import { fno } from '../../../operators/fno.js';
+import { gridCoords } from '../../../operators/data.js';
 import { cases, type Case } from '../../support/cases.js';
 import { rand64, relErr } from '../../support/check.js';
 import { lrHat, pinnProblem } from '../../support/pinnAdamStep.js';
@@ -41,6 +43,8 @@ export type WebGpuReport =
       targets: Record<KernelTarget, WebGpuRow[]>;
       random: RandomRow[];
       pinn: { relErr: number; kernels: number } | { error: string };
+      /** an FNO-2D value-and-grad (rfft/irfft and their transposes) */
+      fno2d: { relErr: number; kernels: number } | { error: string };
       training: TrainingRun | { error: string };
       /** the same output read twice after two runs on resident inputs */
       residentRepeat: boolean;
@@ -167,6 +171,33 @@ async function pinnGrad(gpu: WebGpuBackend): Promise<{ relErr: number; kernels: 
   }
 }
 
+/** The loss and every weight gradient of a small FNO-2D (rfft along y, fft along x, and back) against the js reference. */
+async function fno2dGrad(gpu: WebGpuBackend): Promise<{ relErr: number; kernels: number } | { error: string }> {
+  try {
+    const model = fno({ dim: 2, modes: 3, width: 4, layers: 2, projection: 8, seed: 0 });
+    const n = 8;
+    const coords = gridCoords(
+      [n, n],
+      Float64Array.from({ length: n }, (_, j) => j / n),
+      'f32',
+    );
+    const a = f32(rand64([2, n, n], 131));
+    const like = model.params as unknown as fx.PyTree;
+    const vg = (...ws: fx.Tensor[]) => {
+      const loss = (q: fx.PyTree) => fx.mean(fx.square(model.apply(q as unknown as typeof model.params, a, coords)));
+      const [v, g] = fx.valueAndGrad(loss)(fx.unflatten(like, ws));
+      return [v as fx.Tensor, ...fx.leaves(g as fx.PyTree)];
+    };
+    const ws = fx.leaves(like);
+    const ref = onJs(() => vg(...ws)).flatMap((t) => Array.from(t.dataSync()));
+    const outs = gpu.jit(vg)(...ws);
+    const got = (await Promise.all(outs.map((t) => t.data()))).flatMap((d) => Array.from(d));
+    return { relErr: relErr(got, ref), kernels: planProgram(graphOf(vg, ws)).kernels.length };
+  } catch (e) {
+    return { error: message(e) };
+  }
+}
+
 /** TRAIN.steps Adam steps with everything resident; only the losses are read back. */
 async function training(gpu: WebGpuBackend): Promise<TrainingRun | { error: string }> {
   try {
@@ -231,6 +262,7 @@ async function report(): Promise<WebGpuReport> {
     random: await randomRows(gpu),
     targets,
     pinn: await pinnGrad(gpu),
+    fno2d: await fno2dGrad(gpu),
     training: await training(gpu),
     residentRepeat: await residentRepeat(gpu),
     recycled: await recycledRead(gpu),
