@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { emulatesOnCpu, planProgram, requestWebGpuBackend, WebGpuUnsupported } from '../../core/backend/webgpu/index.js';
 import { wgslLit } from '../../core/kernels/wgsl.js';
+import { lrHat, pinnProblem, type AdamState } from '../support/pinnAdamStep.js';
 
 const graph = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], ...shapes: number[][]) =>
   fx.makeGraph(
@@ -49,6 +50,40 @@ describe('webgpu backend: planning and WGSL generation', () => {
       'cpu',
     );
     expect(wide.kernels[0].wgsl).not.to.match(/var<workgroup>/);
+  });
+
+  it("'cpu' matmuls take offsets and sizes from a uniform block: shapes with the same transposes and block share one shader", () => {
+    const mm = (a: number[], b: number[], o = {}) =>
+      planProgram(
+        graph((x, y) => fx.matmul(x, y, o), a, b),
+        'cpu',
+      ).kernels[0];
+    const [k1, k2] = [mm([40, 24], [24, 33]), mm([19, 37], [37, 13])];
+    expect(k1.wgsl).to.equal(k2.wgsl);
+    expect(k1.wgsl).to.match(/var<uniform> q: Q/);
+    // after the offsets of a, b and c: M, N, K, the batch strides, row and column blocks, threads
+    expect(Array.from(k2.uniforms ?? []).slice(3)).to.deep.equal([19, 13, 37, 19 * 37, 37 * 13, 19 * 13, 3, 4, 12]);
+    // other transposes or a narrower block: another shader
+    expect(mm([24, 40], [24, 33], { transA: true }).wgsl).not.to.equal(k1.wgsl);
+    expect(mm([40, 24], [24, 2]).wgsl).not.to.equal(k1.wgsl);
+    // a PINN step's 17 matmuls need a handful of pipelines
+    const { state, x, step } = pinnProblem(256, [2, 16, 16, 1]);
+    const n = fx.leaves(state).length;
+    const flat = (...xs: fx.Tensor[]) => {
+      const [loss, next] = step(fx.unflatten(state, xs.slice(0, n)) as AdamState, xs[n], xs[n + 1]);
+      return [loss, ...fx.leaves(next)];
+    };
+    const ins = [...fx.leaves(state), x, lrHat(1)];
+    const p = planProgram(
+      fx.makeGraph(
+        flat,
+        ins.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      ),
+      'cpu',
+    );
+    const matmuls = p.kernels.filter((k) => k.label.startsWith('matmul'));
+    expect(matmuls.length).to.be.above(10);
+    expect(new Set(matmuls.map((k) => k.wgsl)).size).to.be.at.most(8);
   });
 
   it('for a CPU emulation a large elementwise loop runs 16 consecutive elements per thread in fewer workgroups', () => {
