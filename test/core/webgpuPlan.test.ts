@@ -52,6 +52,22 @@ describe('webgpu backend: planning and WGSL generation', () => {
     expect(wide.kernels[0].wgsl).not.to.match(/var<workgroup>/);
   });
 
+  it('kernels computing the same thing on other values take their offsets from a uniform block and share one shader', () => {
+    const p = planProgram(graph((a, b) => [fx.tanh(fx.mul(a, 3)), fx.tanh(fx.mul(b, 3))], [5, 7], [5, 7]));
+    expect(p.kernels.length).to.equal(2);
+    expect(p.kernels[0].wgsl).to.equal(p.kernels[1].wgsl);
+    expect(p.kernels[0].wgsl).to.match(/var<uniform> q: array<vec4u, 1>/);
+    // each kernel's block: its input's offset, the constant 3's, its output's
+    const pairs = p.kernels.map((k) => [k.uniforms?.[0], k.uniforms?.[2]].join());
+    const [a, b] = p.inputs.map((s) => s.offset);
+    const [x, y] = p.outputs.map((s) => s.offset);
+    expect(pairs).to.have.members([`${a},${x}`, `${b},${y}`]);
+    // a kernel whose text is unique anyway keeps its offsets as literals
+    const single = planProgram(graph((c) => fx.tanh(fx.mul(c, 3)), [5, 7]));
+    expect(single.kernels[0].uniforms).to.equal(undefined);
+    expect(single.kernels[0].wgsl).to.match(/m\[\d+u \+ i\]/);
+  });
+
   it("'cpu' matmuls take offsets and sizes from a uniform block: shapes with the same transposes and block share one shader", () => {
     const mm = (a: number[], b: number[], o = {}) =>
       planProgram(
@@ -203,7 +219,13 @@ describe('webgpu backend: planning and WGSL generation', () => {
     // a widening kernel's first store is to its scratch, which holds 3 x [4, 32] complex values (768 words)
     const starts = p.kernels
       .filter((k) => /widen|Hermitian/.test(k.label))
-      .map((k) => Number(/m\[(\d+)u \+ 2u \* i\] =/.exec(k.wgsl)?.[1]));
+      .map((k) => {
+        // a literal, or (kernels sharing a shader) the uniform block's word named by q[j].c
+        const literal = /m\[(\d+)u \+ 2u \* i\] =/.exec(k.wgsl);
+        if (literal) return Number(literal[1]);
+        const [, j, c] = /m\[q\[(\d+)\]\.([xyzw]) \+ 2u \* i\] =/.exec(k.wgsl) ?? [];
+        return Number(k.uniforms?.[4 * Number(j) + 'xyzw'.indexOf(c)]);
+      });
     expect(starts.length).to.equal(3);
     const apart = (w: number, at: number, size: number): boolean => w + 768 <= at || w >= at + size;
     for (const w of starts) {

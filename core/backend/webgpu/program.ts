@@ -21,6 +21,7 @@ import {
   matmulKernel,
   blockedMatmulKernel,
   launchFor,
+  shareByOffsets,
   padKernel,
   reduceKernel,
   scatterAddKernels,
@@ -265,6 +266,6 @@ export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Progra
     inputs: graph.inputs.map(slot),
     outputs: graph.outputs.map(slot),
     constants,
-    kernels: kernels.map((k) => launchFor(k, target)),
+    kernels: shareByOffsets(kernels.map((k) => launchFor(k, target))),
   };
 }

@@ -99,6 +99,42 @@ export function launchFor(k: Kernel, target: KernelTarget): Kernel {
   return per === 1 ? k : renderLoop(k.loop, k.label, WG, per);
 }
 
+/** Offsets a kernel's uniform block holds at most (UNIFORM_STRIDE bytes in executable.ts). */
+const MAX_UNIFORM_OFFSETS = 64;
+
+/**
+ * `k` with the arena offsets it indexes by (\`m[123u + ...]\`) read from a uniform block instead of written into its
+ * text, or `k` itself where it has a uniform block already or too many offsets.
+ */
+function offsetsAsUniforms(k: Kernel): Kernel {
+  if (k.uniforms) return k;
+  const offsets: number[] = [];
+  const wgsl = k.wgsl.replace(/m\[(\d+)u/g, (_, d: string) => {
+    const j = offsets.push(Number(d)) - 1;
+    return `m[q[${j >> 2}].${'xyzw'[j & 3]}`;
+  });
+  if (!offsets.length || offsets.length > MAX_UNIFORM_OFFSETS) return k;
+  const uniforms = new Uint32Array(Math.ceil(offsets.length / 4) * 4);
+  uniforms.set(offsets);
+  const declare = `@group(0) @binding(1) var<uniform> q: array<vec4u, ${uniforms.length / 4}>;`;
+  return { ...k, wgsl: `${wgsl}\n${declare}`, uniforms };
+}
+
+/**
+ * The kernels of one program, those that compute the same thing on other values (the same text but for arena
+ * offsets) rewritten to read their offsets from a uniform block, so that they share one pipeline; the others keep
+ * their offsets as literals. A CPU emulation compiles a pipeline in ~26 ms (median; SwiftShader here), and a PINN
+ * step's 99 and 143 kernels have 85 and 120 distinct texts with the offsets written in, 43 and 44 without; but a
+ * uniform offset costs SwiftShader run time (a 1024-point step ~15% slower with every kernel rewritten), so kernels
+ * whose text is unique anyway keep literals.
+ */
+export function shareByOffsets(kernels: readonly Kernel[]): Kernel[] {
+  const rewritten = kernels.map(offsetsAsUniforms);
+  const count = new Map<string, number>();
+  for (const k of rewritten) count.set(k.wgsl, (count.get(k.wgsl) ?? 0) + 1);
+  return kernels.map((k, i) => (k.uniforms || (count.get(rewritten[i].wgsl) ?? 0) < 2 ? k : rewritten[i]));
+}
+
 /** Lines splitting the flat index `flat` into per-axis indices `${name}0..` of `shape` (exact u32 division). */
 export function decompose(flat: string, shape: Shape, name: string): string[] {
   if (!shape.length) return [];
