@@ -5,12 +5,16 @@ import { expect } from 'chai';
 import * as fx from '../../index.js';
 import { emulatesOnCpu, planProgram, requestWebGpuBackend, WebGpuUnsupported } from '../../core/backend/webgpu/index.js';
 import { wgslLit } from '../../core/kernels/wgsl.js';
+import { lrHat, pinnProblem, type AdamState } from '../support/pinnAdamStep.js';
 
 const graph = (f: (...xs: fx.Tensor[]) => fx.Tensor | fx.Tensor[], ...shapes: number[][]) =>
   fx.makeGraph(
     f,
     shapes.map((shape) => ({ shape, dtype: 'f32' as const })),
   );
+
+/** WGSL without its comments. */
+const code = (wgsl: string): string => wgsl.replace(/\/\/.*$/gm, '');
 
 describe('webgpu backend: planning and WGSL generation', () => {
   it('an elementwise chain with a broadcast is one fused dispatch', () => {
@@ -46,6 +50,56 @@ describe('webgpu backend: planning and WGSL generation', () => {
       'cpu',
     );
     expect(wide.kernels[0].wgsl).not.to.match(/var<workgroup>/);
+  });
+
+  it('kernels computing the same thing on other values take their offsets from a uniform block and share one shader', () => {
+    const p = planProgram(graph((a, b) => [fx.tanh(fx.mul(a, 3)), fx.tanh(fx.mul(b, 3))], [5, 7], [5, 7]));
+    expect(p.kernels.length).to.equal(2);
+    expect(p.kernels[0].wgsl).to.equal(p.kernels[1].wgsl);
+    expect(p.kernels[0].wgsl).to.match(/var<uniform> q: array<vec4u, 1>/);
+    // each kernel's block: its input's offset, the constant 3's, its output's
+    const pairs = p.kernels.map((k) => [k.uniforms?.[0], k.uniforms?.[2]].join());
+    const [a, b] = p.inputs.map((s) => s.offset);
+    const [x, y] = p.outputs.map((s) => s.offset);
+    expect(pairs).to.have.members([`${a},${x}`, `${b},${y}`]);
+    // a kernel whose text is unique anyway keeps its offsets as literals
+    const single = planProgram(graph((c) => fx.tanh(fx.mul(c, 3)), [5, 7]));
+    expect(single.kernels[0].uniforms).to.equal(undefined);
+    expect(single.kernels[0].wgsl).to.match(/m\[\d+u \+ i\]/);
+  });
+
+  it("'cpu' matmuls take offsets and sizes from a uniform block: shapes with the same transposes and block share one shader", () => {
+    const mm = (a: number[], b: number[], o = {}) =>
+      planProgram(
+        graph((x, y) => fx.matmul(x, y, o), a, b),
+        'cpu',
+      ).kernels[0];
+    const [k1, k2] = [mm([40, 24], [24, 33]), mm([19, 37], [37, 13])];
+    expect(k1.wgsl).to.equal(k2.wgsl);
+    expect(k1.wgsl).to.match(/var<uniform> q: Q/);
+    // after the offsets of a, b and c: M, N, K, the batch strides, row and column blocks, threads
+    expect(Array.from(k2.uniforms ?? []).slice(3)).to.deep.equal([19, 13, 37, 19 * 37, 37 * 13, 19 * 13, 3, 4, 12]);
+    // other transposes or a narrower block: another shader
+    expect(mm([24, 40], [24, 33], { transA: true }).wgsl).not.to.equal(k1.wgsl);
+    expect(mm([40, 24], [24, 2]).wgsl).not.to.equal(k1.wgsl);
+    // a PINN step's 17 matmuls need a handful of pipelines
+    const { state, x, step } = pinnProblem(256, [2, 16, 16, 1]);
+    const n = fx.leaves(state).length;
+    const flat = (...xs: fx.Tensor[]) => {
+      const [loss, next] = step(fx.unflatten(state, xs.slice(0, n)) as AdamState, xs[n], xs[n + 1]);
+      return [loss, ...fx.leaves(next)];
+    };
+    const ins = [...fx.leaves(state), x, lrHat(1)];
+    const p = planProgram(
+      fx.makeGraph(
+        flat,
+        ins.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      ),
+      'cpu',
+    );
+    const matmuls = p.kernels.filter((k) => k.label.startsWith('matmul'));
+    expect(matmuls.length).to.be.above(10);
+    expect(new Set(matmuls.map((k) => k.wgsl)).size).to.be.at.most(8);
   });
 
   it('for a CPU emulation a large elementwise loop runs 16 consecutive elements per thread in fewer workgroups', () => {
@@ -136,7 +190,63 @@ describe('webgpu backend: planning and WGSL generation', () => {
   });
 
   it('primitives without kernels fail naming the primitive', () => {
-    expect(() => planProgram(graph((a) => fx.rfft(a), [8]))).to.throw(WebGpuUnsupported, /primitive 'rfft' is not supported: FFTs/);
+    const twice = (a: fx.Tensor) => fx.hostCall('twice', ([x]) => x.map((v) => 2 * v), [a], { shape: [8], dtype: 'f32' });
+    expect(() => planProgram(graph(twice, [8]))).to.throw(WebGpuUnsupported, /primitive 'host_call' is not supported: host callbacks/);
+  });
+
+  it('a power-of-two FFT is log2(n) Stockham stages; other lengths one direct DFT; twiddles are an arena table', () => {
+    const pow2 = planProgram(graph((a) => fx.fft(a), [3, 64, 2]));
+    expect(pow2.kernels.map((k) => k.label)).to.deep.equal(Array.from({ length: 6 }, (_, s) => `FFT 3x64 (stage ${s + 1} of 6)`));
+    // one table of (cos, sin) pairs for t < 64, computed on the host
+    const table = pow2.constants.find((c) => c.data.length === 128);
+    expect(table?.data[2 * 16]).to.be.closeTo(0, 1e-7);
+    expect(table?.data[2 * 16 + 1]).to.equal(1);
+    for (const k of pow2.kernels) expect(code(k.wgsl)).not.to.match(/\b(sin|cos)\(/);
+    const odd = planProgram(graph((a) => fx.ifft(a), [2, 6, 2]));
+    expect(odd.kernels.map((k) => k.label)).to.deep.equal(['inverse FFT 2x6 (direct DFT)']);
+    // rfft widens to complex scratch, transforms, keeps the first n/2 + 1 bins
+    const r = planProgram(graph((a) => fx.rfft(a), [4, 16]));
+    expect(r.kernels.map((k) => k.label)).to.deep.equal([
+      'rfft 4x16 (widen)',
+      ...[1, 2, 3, 4].map((s) => `FFT 4x16 (stage ${s} of 4)`),
+      'rfft 4x16 (first 9 bins)',
+    ]);
+  });
+
+  it("an FFT's scratch never overlaps a value live at its step, and its table survives the run", () => {
+    // the input is read to the end and output 0 is written by the first FFT: every FFT's scratch must avoid both
+    const p = planProgram(graph((a) => [fx.rfft(a), fx.mul(fx.irfft(fx.rfft(a), 32), a)], [4, 32]));
+    // a widening kernel's first store is to its scratch, which holds 3 x [4, 32] complex values (768 words)
+    const starts = p.kernels
+      .filter((k) => /widen|Hermitian/.test(k.label))
+      .map((k) => {
+        // a literal, or (kernels sharing a shader) the uniform block's word named by q[j].c
+        const literal = /m\[(\d+)u \+ 2u \* i\] =/.exec(k.wgsl);
+        if (literal) return Number(literal[1]);
+        const [, j, c] = /m\[q\[(\d+)\]\.([xyzw]) \+ 2u \* i\] =/.exec(k.wgsl) ?? [];
+        return Number(k.uniforms?.[4 * Number(j) + 'xyzw'.indexOf(c)]);
+      });
+    expect(starts.length).to.equal(3);
+    const apart = (w: number, at: number, size: number): boolean => w + 768 <= at || w >= at + size;
+    for (const w of starts) {
+      expect(apart(w, p.inputs[0].offset, 128), `scratch at word ${w} overlaps the input`).to.equal(true);
+      expect(apart(w, p.outputs[0].offset, 4 * 17 * 2), `scratch at word ${w} overlaps output 0`).to.equal(true);
+    }
+    // one twiddle table for the three length-32 FFTs, a constant that no value may overwrite
+    const tables = p.constants.filter((c) => c.data.length === 64);
+    expect(tables.length).to.equal(1);
+    for (const t of tables) for (const w of starts) expect(apart(w, t.offset, 64)).to.equal(true);
+  });
+
+  it('a random draw is one dispatch of the counter-based generator in u32 arithmetic, its key an i32 input', () => {
+    const p = fx.makeGraph((k) => fx.random.normal(k, [3, 5]), [{ shape: [], dtype: 'i32' }]);
+    const plan = planProgram(p);
+    expect(plan.kernels.length).to.equal(1);
+    expect(plan.kernels[0].wgsl).to.match(/array<u32>/);
+    expect(plan.kernels[0].wgsl).to.match(/0x7feb352du/);
+    expect(code(plan.kernels[0].wgsl)).not.to.match(/\b(sin|cos|log)\(/);
+    const f64 = fx.makeGraph((k) => fx.random.uniform(k, [3], 'f64'), [{ shape: [], dtype: 'i32' }]);
+    expect(() => planProgram(f64)).to.throw(WebGpuUnsupported, /dtype f64 is not supported/);
   });
 
   it('literals: NaN and infinities come from a run-time bit pattern, floats always carry a point', () => {

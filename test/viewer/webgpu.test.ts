@@ -15,11 +15,8 @@ import { skipBecause } from '../support/skip.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
 
 const PAGE = fileURLToPath(new URL('./pages/webgpuParity.page.ts', import.meta.url));
-/** Cases that must fail with the backend's own error: an f64 literal, and FFTs (no WGSL kernels yet). */
-const UNSUPPORTED: Array<[RegExp, RegExp]> = [
-  [/^where$/, /webgpu backend: dtype f64 is not supported \(f32 only\)/],
-  [/fft/, /webgpu backend: primitive '(i?r?fft)' is not supported: FFTs/],
-];
+/** Cases that must fail with the backend's own error: an f64 literal. */
+const UNSUPPORTED: Array<[RegExp, RegExp]> = [[/^where$/, /webgpu backend: dtype f64 is not supported \(f32 only\)/]];
 /** Same tolerances as the gpu.js WebGL2 test (test/viewer/gpuWebgl.test.ts); the spectral-layer DFTs sum shader
  * sin/cos twiddles (measured 3e-5 to 1.1e-4 in SwiftShader), so they get the sin/cos allowance with headroom. */
 const tolerance = (name: string): number => (/^(sin|cos)$/.test(name) ? 2e-4 : /dft_modes/.test(name) ? 5e-4 : 1e-5);
@@ -77,11 +74,39 @@ describe('webgpu backend as WGSL compute shaders (headless Chromium, SwiftShader
     }
   });
 
-  it('f64 values and FFTs fail with an error naming the backend and what it lacks', () => {
+  it('f64 values fail with an error naming the backend and what it lacks', () => {
     for (const [name, error] of UNSUPPORTED) {
       const rows = report.rows.filter((r) => name.test(r.name));
       expect(rows.length).to.be.above(0);
       for (const r of rows) expect(r.error, r.name).to.match(error);
+    }
+  });
+
+  it('FFTs of every kind, power-of-two lengths (Stockham stages) and others (direct DFTs), match the js reference', () => {
+    const rows = report.rows.filter((r) => /fft/.test(r.name));
+    expect(rows.length).to.be.at.least(14);
+    const bad = rows.filter((r) => r.error || !(r.compiled < 1e-5));
+    expect(bad, JSON.stringify(bad, null, 1)).to.deep.equal([]);
+    const worst = Math.max(...rows.map((r) => r.compiled));
+    console.log(`    ${rows.length} FFT cases, worst rel err ${worst.toExponential(1)}`);
+  });
+
+  it('seeded draws inside a graph: uniform and Rademacher equal the js/wasm values bit for bit, normal within 8 f32 ulps', () => {
+    expect(report.random.length).to.equal(4);
+    for (const r of report.random) {
+      expect(r.error, r.name).to.equal(undefined);
+      if (r.name.startsWith('normal')) expect(r.maxUlps, r.name).to.be.at.most(8);
+      else expect(r.differing, r.name).to.equal(0);
+      console.log(`    ${r.name}: ${r.differing} of ${r.size} values differ, at most ${r.maxUlps} ulps`);
+    }
+  });
+
+  it('an FNO-2D value-and-grad (rfft/fft/irfft and their transposes) matches the js reference to 1e-5', () => {
+    const f = report.fno2d;
+    if ('error' in f) expect.fail(f.error);
+    else {
+      expect(f.relErr).to.be.below(1e-5);
+      console.log(`    FNO-2D value-and-grad (2 x 8^2, w4 m3 2 layers): ${f.kernels} dispatches, rel err ${f.relErr.toExponential(1)}`);
     }
   });
 

@@ -9,6 +9,9 @@ import type { Kernel } from './shaders.js';
 import { DeviceTensor, type WebGpuContext } from './device.js';
 import { USAGE, type WgBindGroup, type WgBuffer, type WgComputePass, type WgPipeline } from './types.js';
 
+/** Bytes between kernels' uniform blocks: WebGPU's largest allowed minUniformBufferOffsetAlignment. */
+const UNIFORM_STRIDE = 256;
+
 /** Compiled pipelines by shader text, shared by the executables of one backend. */
 export type PipelineCache = Map<string, WgPipeline>;
 
@@ -16,6 +19,8 @@ type Step = { pipeline: WgPipeline; bind: WgBindGroup; kernel: Kernel };
 
 export class WebGpuExecutable {
   private readonly arena: WgBuffer;
+  /** the kernels' uniform blocks (null when none has one), UNIFORM_STRIDE bytes apart */
+  private readonly uniforms: WgBuffer | null;
   private readonly steps: Step[];
   private disposed = false;
 
@@ -33,6 +38,11 @@ export class WebGpuExecutable {
     }
     this.arena = ctx.buffer(program.arenaBytes);
     for (const c of program.constants) if (c.data.length) device.queue.writeBuffer(this.arena, c.offset * 4, c.data);
+    const withUniforms = program.kernels.filter((k) => k.uniforms).length;
+    this.uniforms = withUniforms
+      ? device.createBuffer({ size: withUniforms * UNIFORM_STRIDE, usage: USAGE.UNIFORM | USAGE.COPY_DST })
+      : null;
+    let nextUniform = 0;
     this.steps = program.kernels.map((kernel) => {
       const pipeline = ctx.guarded(`compiling the shader for ${kernel.label}\n${kernel.wgsl}\n`, () => {
         let p = pipelines.get(kernel.wgsl);
@@ -45,10 +55,16 @@ export class WebGpuExecutable {
         }
         return p;
       });
-      const bind = device.createBindGroup({
-        layout: pipeline.getBindGroupLayout(0),
-        entries: [{ binding: 0, resource: { buffer: this.arena } }],
-      });
+      const entries: Array<{ binding: number; resource: { buffer: WgBuffer; offset?: number; size?: number } }> = [
+        { binding: 0, resource: { buffer: this.arena } },
+      ];
+      if (kernel.uniforms && this.uniforms) {
+        const offset = UNIFORM_STRIDE * nextUniform++;
+        device.queue.writeBuffer(this.uniforms, offset, kernel.uniforms);
+        // uniform blocks are sized in multiples of 16 bytes
+        entries.push({ binding: 1, resource: { buffer: this.uniforms, offset, size: Math.ceil(kernel.uniforms.byteLength / 16) * 16 } });
+      }
+      const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
       return { pipeline, bind, kernel };
     });
   }
@@ -158,5 +174,6 @@ export class WebGpuExecutable {
   dispose(): void {
     this.disposed = true;
     this.arena.destroy();
+    this.uniforms?.destroy();
   }
 }

@@ -21,6 +21,7 @@ import {
   matmulKernel,
   blockedMatmulKernel,
   launchFor,
+  shareByOffsets,
   padKernel,
   reduceKernel,
   scatterAddKernels,
@@ -28,6 +29,8 @@ import {
   type Kernel,
   type KernelTarget,
 } from './shaders.js';
+import { fftJob, fftKernels, fftScratchWords, twiddleTable, type FftPrim } from './fftShaders.js';
+import { randomKernel } from './randomShaders.js';
 
 /** A value's place in the arena, in 4-byte words. */
 export interface Slot {
@@ -59,6 +62,9 @@ type Ctx<K extends PrimName> = {
   /** arena word offset of the output */
   readonly to: number;
   readonly target: KernelTarget;
+  /** arena word offsets of the step's scratch and tables (extrasFor) */
+  readonly scratch: number;
+  readonly tables: readonly number[];
 };
 type Build<K extends PrimName> = (c: Ctx<K>) => Kernel[];
 type NonElementwise = Exclude<PrimName, keyof ElementwiseParams>;
@@ -84,10 +90,10 @@ const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: strin
   matmul: (c) => [(c.target === 'cpu' ? blockedMatmulKernel : matmulKernel)(c.inShapes[0], c.out, c.params, c.at(0), c.at(1), c.to)],
   gather: (c) => [gatherKernel(c.inShapes[0], sizeOf(c.inShapes[1]), c.params.axis, c.at(0), c.at(1), c.to)],
   scatter_add: (c) => scatterAddKernels(c.inShapes[0], c.inShapes[1], c.params, c.at(0), c.at(1), c.to),
-  rfft: { unsupported: 'FFTs have no WGSL kernels yet' },
-  irfft: { unsupported: 'FFTs have no WGSL kernels yet' },
-  fft: { unsupported: 'FFTs have no WGSL kernels yet' },
-  ifft: { unsupported: 'FFTs have no WGSL kernels yet' },
+  rfft: (c) => fftOf('rfft', c),
+  irfft: (c) => fftOf('irfft', c),
+  fft: (c) => fftOf('fft', c),
+  ifft: (c) => fftOf('ifft', c),
   // direct sums, one thread per output (the wasm backend runs these as GEMMs or FFTs)
   rdft_modes: (c) => [rdftModesKernel(c.inShapes[0][0], sizeOf(c.inShapes[0].slice(1)), c.params.modes, c.params.weighted, c.at(0), c.to)],
   irdft_modes: (c) => [irdftModesKernel(c.params.size, sizeOf(c.inShapes[0].slice(2)), c.inShapes[0][0], c.params.weighted, c.at(0), c.to)],
@@ -99,12 +105,31 @@ const KERNELS: { [K in NonElementwise]: Build<K> | { readonly unsupported: strin
     const [K, cin2, cout2] = c.inShapes[0];
     return [complexBlockTKernel(cin2 / 2, cout2 / 2, K, c.at(0), c.to)];
   },
-  random: { unsupported: 'random draws inside a compiled graph have no WGSL kernel yet; draw them outside and pass them in' },
+  random: (c) => [randomKernel(c.params, sizeOf(c.out.shape), c.at(0), c.to)],
   custom_vjp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
   custom_jvp: { unsupported: 'a custom rule whose primal reads an enclosing trace cannot be compiled' },
   host_call: { unsupported: 'host callbacks run JavaScript on host arrays, which a compute shader cannot call' },
   bspline_transfer: { unsupported: 'the particle-grid transfers have no compute shader yet' },
 };
+
+function fftOf<K extends FftPrim>(prim: K, c: Ctx<K>): Kernel[] {
+  return fftKernels(fftJob(prim, c.inShapes[0], c.params), c.at(0), c.to, c.scratch, c.tables[0]);
+}
+
+/** Arena space an equation's kernels need besides its operands: scratch words (live during its step only) and constant tables. */
+interface Extras {
+  readonly scratchWords: number;
+  /** tables by a key naming their contents: equations asking for the same key share one copy */
+  readonly tables: ReadonlyArray<{ readonly key: string; readonly data: Float32Array }>;
+}
+const NO_EXTRAS: Extras = { scratchWords: 0, tables: [] };
+const FFTS: ReadonlySet<PrimName> = new Set<PrimName>(['rfft', 'irfft', 'fft', 'ifft']);
+
+function extrasFor(e: Eqn): Extras {
+  if (!FFTS.has(e.prim)) return NO_EXTRAS;
+  const job = fftJob(e.prim as FftPrim, e.inputs[0].shape, e.params as PrimParams[FftPrim]);
+  return { scratchWords: fftScratchWords(job), tables: [{ key: `twiddles ${job.n}`, data: twiddleTable(job.n) }] };
+}
 
 function view<K extends 'broadcast' | 'transpose' | 'slice'>(prim: K, c: Ctx<K>): Kernel[] {
   const v = defOf(prim).view?.(c.inShapes[0], c.out, c.params);
@@ -123,7 +148,8 @@ function unsupportedDtype(a: Aval, where: string): WebGpuUnsupported {
 }
 
 /** Input slots that hold i32 indices. */
-const indexSlot = (prim: PrimName, k: number): boolean => (prim === 'gather' && k === 1) || (prim === 'scatter_add' && k === 0);
+const indexSlot = (prim: PrimName, k: number): boolean =>
+  (prim === 'gather' && k === 1) || (prim === 'scatter_add' && k === 0) || (prim === 'random' && k === 0);
 
 /** Throws WebGpuUnsupported for the first value the backend cannot hold: anything but f32, i32 indices aside. */
 function checkDtypes(g: Graph): void {
@@ -178,8 +204,20 @@ export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Progra
   });
   for (const a of graph.outputs) touch(a, Infinity);
   const owners = [...life.keys()];
-  const { offsets, total } = planOffsets(owners.map((o) => life.get(o) as Lifetime));
+  // scratch lives during its own step; each distinct table, like the constants, for good
+  const extras = plan.steps.map(({ eqn, kernel }) => (kernel ? NO_EXTRAS : extrasFor(eqn)));
+  const tableData = new Map(extras.flatMap((x) => x.tables.map((t) => [t.key, t.data] as const)));
+  const tableKeys = [...tableData.keys()];
+  const scratchSteps = extras.flatMap((x, i) => (x.scratchWords ? [i] : []));
+  const { offsets, total } = planOffsets([
+    ...owners.map((o) => life.get(o) as Lifetime),
+    ...scratchSteps.map((i) => ({ bytes: extras[i].scratchWords * 4, first: i, last: i })),
+    ...tableKeys.map((k) => ({ bytes: (tableData.get(k) as Float32Array).length * 4, first: -1, last: Infinity })),
+  ]);
   const words = new Map<Atom, number>(owners.map((o, i) => [o, offsets[i] / 4]));
+  const scratchAt = new Map(scratchSteps.map((i, j) => [i, offsets[owners.length + j] / 4]));
+  const tableAt = new Map(tableKeys.map((k, j) => [k, offsets[owners.length + scratchSteps.length + j] / 4]));
+  const extraAt = extras.map((x, i) => ({ scratch: scratchAt.get(i) ?? 0, tables: x.tables.map((t) => tableAt.get(t.key) as number) }));
   const at = (a: Atom): number => {
     const w = words.get(owner(a));
     if (w === undefined) throw new Error(`internal: no arena slot for ${String(a)}`);
@@ -188,7 +226,7 @@ export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Progra
   const slot = (a: Atom): Slot => ({ offset: at(a), aval: { shape: a.shape, dtype: a.dtype } });
 
   const kernels: Kernel[] = [];
-  for (const { eqn, kernel } of plan.steps) {
+  for (const [i, { eqn, kernel }] of plan.steps.entries()) {
     if (kernel) {
       const k = fusedKernel(kernel, (j) => at(kernel.inputs[j]), at(eqn.out));
       if ('missing' in k) throw new WebGpuUnsupported(`webgpu backend: primitive '${k.missing}' has no WGSL rendering`);
@@ -208,19 +246,26 @@ export function planProgram(graph0: Graph, target: KernelTarget = 'gpu'): Progra
         at: (k) => at(eqn.inputs[k]),
         to: at(eqn.out),
         target,
+        ...extraAt[i],
       }),
     );
   }
-  const constants = owners.flatMap((o) => {
-    if (o instanceof Var) return [];
-    const data = o.dataSync();
-    return [{ ...slot(o), data: data instanceof Int32Array ? data : Float32Array.from(data) }];
-  });
+  const constants = [
+    ...owners.flatMap((o) => {
+      if (o instanceof Var) return [];
+      const data = o.dataSync();
+      return [{ ...slot(o), data: data instanceof Int32Array ? data : Float32Array.from(data) }];
+    }),
+    ...tableKeys.map((k) => {
+      const data = tableData.get(k) as Float32Array;
+      return { offset: tableAt.get(k) as number, aval: { shape: [data.length], dtype: 'f32' as const }, data };
+    }),
+  ];
   return {
     arenaBytes: Math.max(total, 256),
     inputs: graph.inputs.map(slot),
     outputs: graph.outputs.map(slot),
     constants,
-    kernels: kernels.map((k) => launchFor(k, target)),
+    kernels: shareByOffsets(kernels.map((k) => launchFor(k, target))),
   };
 }

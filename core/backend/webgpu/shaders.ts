@@ -17,6 +17,8 @@ export interface Kernel {
   readonly label: string;
   /** an element loop's parts, for launchFor to render another launch shape */
   readonly loop?: ElementLoop;
+  /** the values of a uniform block at binding 1 (u32 words), for kernels whose text leaves them out so that it is shared */
+  readonly uniforms?: Uint32Array;
 }
 
 /**
@@ -37,8 +39,8 @@ const TILE = 16;
 /** Reductions over at least this many elements per output use a whole workgroup per output cell. */
 const WIDE_REDUCTION = 256;
 
-const u = (n: number): string => `${n}u`;
-const ARENA = `@group(0) @binding(0) var<storage, read_write> m: array<f32>;\n${WGSL_SPECIALS}`;
+export const u = (n: number): string => `${n}u`;
+export const ARENA = `@group(0) @binding(0) var<storage, read_write> m: array<f32>;\n${WGSL_SPECIALS}`;
 const ATOMIC_ARENA = '@group(0) @binding(0) var<storage, read_write> m: array<atomic<u32>>;';
 
 /** A grid of `n` workgroups folded into x and y (x at most MAX_GROUPS). */
@@ -83,7 +85,7 @@ function renderLoop({ n, body, arena }: ElementLoop, label: string, wg: number, 
 }
 
 /** One thread per element `i` of `n` (launchFor may give each thread several): lines computing it, ending in stores. */
-function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
+export function perElement(n: number, body: string[], label: string, arena = ARENA): Kernel {
   return renderLoop({ n, body, arena }, label, WG, 1);
 }
 
@@ -97,8 +99,44 @@ export function launchFor(k: Kernel, target: KernelTarget): Kernel {
   return per === 1 ? k : renderLoop(k.loop, k.label, WG, per);
 }
 
+/** Offsets a kernel's uniform block holds at most (UNIFORM_STRIDE bytes in executable.ts). */
+const MAX_UNIFORM_OFFSETS = 64;
+
+/**
+ * `k` with the arena offsets it indexes by (\`m[123u + ...]\`) read from a uniform block instead of written into its
+ * text, or `k` itself where it has a uniform block already or too many offsets.
+ */
+function offsetsAsUniforms(k: Kernel): Kernel {
+  if (k.uniforms) return k;
+  const offsets: number[] = [];
+  const wgsl = k.wgsl.replace(/m\[(\d+)u/g, (_, d: string) => {
+    const j = offsets.push(Number(d)) - 1;
+    return `m[q[${j >> 2}].${'xyzw'[j & 3]}`;
+  });
+  if (!offsets.length || offsets.length > MAX_UNIFORM_OFFSETS) return k;
+  const uniforms = new Uint32Array(Math.ceil(offsets.length / 4) * 4);
+  uniforms.set(offsets);
+  const declare = `@group(0) @binding(1) var<uniform> q: array<vec4u, ${uniforms.length / 4}>;`;
+  return { ...k, wgsl: `${wgsl}\n${declare}`, uniforms };
+}
+
+/**
+ * The kernels of one program, those that compute the same thing on other values (the same text but for arena
+ * offsets) rewritten to read their offsets from a uniform block, so that they share one pipeline; the others keep
+ * their offsets as literals. A CPU emulation compiles a pipeline in ~26 ms (median; SwiftShader here), and a PINN
+ * step's 99 and 143 kernels have 85 and 120 distinct texts with the offsets written in, 43 and 44 without; but a
+ * uniform offset costs SwiftShader run time (a 1024-point step ~15% slower with every kernel rewritten), so kernels
+ * whose text is unique anyway keep literals.
+ */
+export function shareByOffsets(kernels: readonly Kernel[]): Kernel[] {
+  const rewritten = kernels.map(offsetsAsUniforms);
+  const count = new Map<string, number>();
+  for (const k of rewritten) count.set(k.wgsl, (count.get(k.wgsl) ?? 0) + 1);
+  return kernels.map((k, i) => (k.uniforms || (count.get(rewritten[i].wgsl) ?? 0) < 2 ? k : rewritten[i]));
+}
+
 /** Lines splitting the flat index `flat` into per-axis indices `${name}0..` of `shape` (exact u32 division). */
-function decompose(flat: string, shape: Shape, name: string): string[] {
+export function decompose(flat: string, shape: Shape, name: string): string[] {
   if (!shape.length) return [];
   const strides = stridesOf(shape);
   const lines = [`var ${name}r = ${flat};`];
@@ -308,43 +346,80 @@ function matmulLayout(aShape: Shape, out: Aval, p: PrimParams['matmul']) {
 /** `c * name` as u32 WGSL, simplified. */
 const times = (c: number, name: string): string => (c === 0 ? '0u' : c === 1 ? name : `${name} * ${u(c)}`);
 
+/** The fields of a blocked matmul's uniform block, in order (u32 each). */
+const MATMUL_FIELDS = ['a', 'b', 'c', 'M', 'N', 'K', 'aBatch', 'bBatch', 'cBatch', 'rowBlocks', 'colBlocks', 'threads'] as const;
+
 /**
  * Batched C = op(A) op(B) for a 'cpu' target: no workgroup memory and no barriers; each thread accumulates a
  * block of up to 8 rows x 4 columns of C in registers, so every A value it loads is used 4 times and every B value
  * 8 times. Rows and columns past the edge are clamped on load (no branch in the k loop) and skipped on store.
+ * Offsets and sizes come from a uniform block, so the shader text depends only on the transposes, the block and
+ * the workgroup size: matmuls of one step share a few pipelines. Compiling this unrolled kernel is what a CPU
+ * emulation spends most of a first call on (SwiftShader here: 200-600 ms a matmul pipeline, 26 ms the median
+ * other kernel).
  */
 export function blockedMatmulKernel(aShape: Shape, out: Aval, p: PrimParams['matmul'], a: number, b: number, c: number): Kernel {
-  const { M, N, K, batch, aRow, aK, bCol, bK, label } = matmulLayout(aShape, out, p);
+  const { M, N, K, batch, label } = matmulLayout(aShape, out, p);
   const RB = Math.min(8, M);
   const CB = Math.min(4, N);
   const [rowBlocks, colBlocks] = [Math.ceil(M / RB), Math.ceil(N / CB)];
   const threads = batch * rowBlocks * colBlocks;
+  // few threads: small workgroups, so that the emulating CPU's threads all get some
+  const wg = threads >= 4096 ? WG : 16;
+  const groups = grid(Math.ceil(threads / wg));
+  const values: Record<(typeof MATMUL_FIELDS)[number], number> = {
+    a,
+    b,
+    c,
+    M,
+    N,
+    K,
+    aBatch: M * K,
+    bBatch: K * N,
+    cBatch: M * N,
+    rowBlocks,
+    colBlocks,
+    threads,
+  };
+  // the strides of A[row, k] and B[k, col]: 1 stays a literal, the rest are read from the uniform block
+  const aRow = p.transA ? '' : ' * q.K';
+  const aK = p.transA ? ' * q.M' : '';
+  const bCol = p.transB ? ' * q.K' : '';
+  const bK = p.transB ? '' : ' * q.N';
   const rows = Array.from({ length: RB }, (_, i) => i);
   const cols = Array.from({ length: CB }, (_, j) => j);
-  const lines = [
-    ...decompose('i', [batch, rowBlocks, colBlocks], 'o'),
-    `let r0 = o1 * ${u(RB)};`,
-    `let c0 = o2 * ${u(CB)};`,
-    ...rows.map((i) => `let pa${i} = ${u(a)} + o0 * ${u(M * K)} + ${times(aRow, `min(r0 + ${u(i)}, ${u(M - 1)})`)};`),
-    ...cols.map((j) => `let pb${j} = ${u(b)} + o0 * ${u(K * N)} + ${times(bCol, `min(c0 + ${u(j)}, ${u(N - 1)})`)};`),
-    ...rows.flatMap((i) => cols.map((j) => `var c${i}_${j} = 0.0;`)),
-    `for (var k = 0u; k < ${u(K)}; k = k + 1u) {`,
-    ...rows.map((i) => `  let a${i} = m[pa${i} + ${times(aK, 'k')}];`),
-    ...cols.map((j) => `  let b${j} = m[pb${j} + ${times(bK, 'k')}];`),
-    ...rows.flatMap((i) => cols.map((j) => `  c${i}_${j} = c${i}_${j} + a${i} * b${j};`)),
-    '}',
-    `let pc = ${u(c)} + o0 * ${u(M * N)} + r0 * ${u(N)} + c0;`,
+  const wgsl = [
+    ARENA,
+    `struct Q { ${MATMUL_FIELDS.map((f) => `${f}: u32`).join(', ')} }`,
+    '@group(0) @binding(1) var<uniform> q: Q;',
+    `@compute @workgroup_size(${wg})`,
+    'fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) nw: vec3u) {',
+    `  let i = g.x + g.y * nw.x * ${u(wg)};`,
+    '  if (i >= q.threads) { return; }',
+    '  let o2 = i % q.colBlocks;',
+    '  let o1 = (i / q.colBlocks) % q.rowBlocks;',
+    '  let o0 = i / (q.colBlocks * q.rowBlocks);',
+    `  let r0 = o1 * ${u(RB)};`,
+    `  let c0 = o2 * ${u(CB)};`,
+    ...rows.map((i) => `  let pa${i} = q.a + o0 * q.aBatch + min(r0 + ${u(i)}, q.M - 1u)${aRow};`),
+    ...cols.map((j) => `  let pb${j} = q.b + o0 * q.bBatch + min(c0 + ${u(j)}, q.N - 1u)${bCol};`),
+    ...rows.flatMap((i) => cols.map((j) => `  var c${i}_${j} = 0.0;`)),
+    '  for (var k = 0u; k < q.K; k = k + 1u) {',
+    ...rows.map((i) => `    let a${i} = m[pa${i} + k${aK}];`),
+    ...cols.map((j) => `    let b${j} = m[pb${j} + k${bK}];`),
+    ...rows.flatMap((i) => cols.map((j) => `    c${i}_${j} = c${i}_${j} + a${i} * b${j};`)),
+    '  }',
+    '  let pc = q.c + o0 * q.cBatch + r0 * q.N + c0;',
     ...rows.flatMap((i) =>
       cols.map((j) => {
-        const store = `m[pc + ${u(i * N + j)}] = c${i}_${j};`;
-        const inside = [i > 0 && M % RB ? `r0 + ${u(i)} < ${u(M)}` : '', j > 0 && N % CB ? `c0 + ${u(j)} < ${u(N)}` : ''].filter(Boolean);
-        return inside.length ? `if (${inside.join(' && ')}) { ${store} }` : store;
+        const store = `m[pc + ${u(i)} * q.N + ${u(j)}] = c${i}_${j};`;
+        const inside = [i > 0 ? `r0 + ${u(i)} < q.M` : '', j > 0 ? `c0 + ${u(j)} < q.N` : ''].filter(Boolean);
+        return `  ${inside.length ? `if (${inside.join(' && ')}) { ${store} }` : store}`;
       }),
     ),
-  ];
-  // few threads: small workgroups, so that the emulating CPU's threads all get some
-  const { wgsl, groups } = renderLoop({ n: threads, body: lines, arena: ARENA }, label, threads >= 4096 ? WG : 16, 1);
-  return { wgsl, groups, label };
+    '}',
+  ].join('\n');
+  return { wgsl, groups, label, uniforms: Uint32Array.from(MATMUL_FIELDS, (f) => values[f]) };
 }
 
 /**

@@ -3,7 +3,14 @@
 // package (Dawn) satisfy them.
 
 /** GPUBufferUsage / GPUMapMode flags by value (the globals are missing in Node without a binding). */
-export const USAGE = { MAP_READ: 0x0001, COPY_SRC: 0x0004, COPY_DST: 0x0008, STORAGE: 0x0080, QUERY_RESOLVE: 0x0200 } as const;
+export const USAGE = {
+  MAP_READ: 0x0001,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+  QUERY_RESOLVE: 0x0200,
+} as const;
 export const MAP_READ = 0x0001;
 
 export interface WgBuffer {
@@ -66,7 +73,10 @@ export interface WgDevice {
   createBuffer(d: { size: number; usage: number }): WgBuffer;
   createShaderModule(d: { code: string }): WgShaderModule;
   createComputePipeline(d: { layout: 'auto'; compute: { module: WgShaderModule; entryPoint: string } }): WgPipeline;
-  createBindGroup(d: { layout: WgBindGroupLayout; entries: Array<{ binding: number; resource: { buffer: WgBuffer } }> }): WgBindGroup;
+  createBindGroup(d: {
+    layout: WgBindGroupLayout;
+    entries: Array<{ binding: number; resource: { buffer: WgBuffer; offset?: number; size?: number } }>;
+  }): WgBindGroup;
   createCommandEncoder(): WgEncoder;
   pushErrorScope(filter: 'validation' | 'out-of-memory'): void;
   popErrorScope(): Promise<{ readonly message: string } | null>;

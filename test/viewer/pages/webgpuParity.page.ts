@@ -5,6 +5,8 @@
 import * as fx from '../../../core/index.js';
 import { planProgram, requestWebGpuBackend, type KernelTarget, type WebGpuBackend } from '../../../core/backend/webgpu/index.js';
 import type { MlpParams } from '../../../nn/mlp.js';
+import { fno } from '../../../operators/fno.js';
+import { gridCoords } from '../../../operators/data.js';
 import { cases, type Case } from '../../support/cases.js';
 import { rand64, relErr } from '../../support/check.js';
 import { lrHat, pinnProblem } from '../../support/pinnAdamStep.js';
@@ -22,6 +24,16 @@ export interface TrainingRun {
   params: number[];
   msPerStep: number;
 }
+/** A seeded draw inside a compiled graph (the key an input) against the js reference's f32 values. */
+export interface RandomRow {
+  name: string;
+  size: number;
+  /** values that differ from the reference at all */
+  differing: number;
+  /** the largest difference in units in the last place of the reference value */
+  maxUlps: number;
+  error?: string;
+}
 export type WebGpuReport =
   | { unavailable: string }
   | {
@@ -29,7 +41,10 @@ export type WebGpuReport =
       rows: WebGpuRow[];
       /** the matmul and reduction cases, with shapes off the kernels' blocks and tiles, on each kernel target */
       targets: Record<KernelTarget, WebGpuRow[]>;
+      random: RandomRow[];
       pinn: { relErr: number; kernels: number } | { error: string };
+      /** an FNO-2D value-and-grad (rfft/irfft and their transposes) */
+      fno2d: { relErr: number; kernels: number } | { error: string };
       training: TrainingRun | { error: string };
       /** the same output read twice after two runs on resident inputs */
       residentRepeat: boolean;
@@ -72,6 +87,55 @@ export const edgeCases: Case[] = [
   { name: 'max wide leading axis', f: (a) => fx.max(a, 0), inputs: () => [rand64([700, 3], 116)] },
 ];
 
+/** Power-of-two lengths (radix-2 Stockham stages) and longer direct DFTs than the shared cases have. */
+export const fftCases: Case[] = [
+  { name: 'fft n=64 (6 radix-2 stages)', f: (a) => fx.fft(a), inputs: () => [rand64([3, 64, 2], 121)] },
+  { name: 'ifft n=128', f: (a) => fx.ifft(a), inputs: () => [rand64([2, 128, 2], 122)] },
+  { name: 'rfft n=256', f: (a) => fx.rfft(a), inputs: () => [rand64([4, 256], 123)] },
+  { name: 'irfft n=32', f: (a) => fx.irfft(a, 32), inputs: () => [rand64([5, 17, 2], 124)] },
+  { name: 'rfft n=2', f: (a) => fx.rfft(a), inputs: () => [rand64([3, 2], 125)] },
+  { name: 'irfft n=1', f: (a) => fx.irfft(a, 1), inputs: () => [rand64([2, 1, 2], 126)] },
+  { name: 'fft n=100 (direct DFT)', f: (a) => fx.fft(a), inputs: () => [rand64([2, 100, 2], 127)] },
+  {
+    name: 'rfft of rfft (two FFTs sharing scratch)',
+    f: (a) => fx.rfft(fx.reshape(fx.rfft(a), [2, 34])),
+    inputs: () => [rand64([2, 32], 128)],
+  },
+];
+
+/** Seeded draws whose key is a graph input (a literal key is drawn on the host while tracing). */
+const randomDraws: Array<{ dist: 'uniform' | 'rademacher' | 'normal'; key: number; size: number }> = [
+  { dist: 'uniform', key: 7, size: 1 << 16 },
+  { dist: 'rademacher', key: -3, size: 4099 },
+  { dist: 'normal', key: 12345, size: 1 << 16 },
+  { dist: 'normal', key: -1, size: 1000 },
+];
+
+async function randomRows(gpu: WebGpuBackend): Promise<RandomRow[]> {
+  const rows: RandomRow[] = [];
+  for (const { dist, key, size } of randomDraws) {
+    const name = `${dist} key ${key}`;
+    try {
+      const k = fx.tensor([key], [], 'i32');
+      const draw = (kk: fx.Tensor) => fx.random[dist](kk, [size]);
+      const ref = onJs(() => draw(k)).dataSync();
+      const got = await gpu.jit(draw)(k).data();
+      let differing = 0;
+      let maxUlps = 0;
+      ref.forEach((r, i) => {
+        if (got[i] === r) return;
+        differing++;
+        // an f32 ulp of r: 2^(exponent - 23)
+        maxUlps = Math.max(maxUlps, Math.abs(got[i] - r) / 2 ** (Math.floor(Math.log2(Math.abs(r))) - 23));
+      });
+      rows.push({ name, size, differing, maxUlps });
+    } catch (e) {
+      rows.push({ name, size, differing: size, maxUlps: NaN, error: message(e) });
+    }
+  }
+  return rows;
+}
+
 async function caseRows(gpu: WebGpuBackend, list: readonly Case[] = cases): Promise<WebGpuRow[]> {
   const rows: WebGpuRow[] = [];
   for (const c of list) {
@@ -102,6 +166,33 @@ async function pinnGrad(gpu: WebGpuBackend): Promise<{ relErr: number; kernels: 
     const ps = fx.leaves(state.params);
     const kernels = planProgram(graphOf((...qs) => vg(fx.unflatten(state.params, qs)), ps)).kernels.length;
     return { relErr: relErr(got, ref), kernels };
+  } catch (e) {
+    return { error: message(e) };
+  }
+}
+
+/** The loss and every weight gradient of a small FNO-2D (rfft along y, fft along x, and back) against the js reference. */
+async function fno2dGrad(gpu: WebGpuBackend): Promise<{ relErr: number; kernels: number } | { error: string }> {
+  try {
+    const model = fno({ dim: 2, modes: 3, width: 4, layers: 2, projection: 8, seed: 0 });
+    const n = 8;
+    const coords = gridCoords(
+      [n, n],
+      Float64Array.from({ length: n }, (_, j) => j / n),
+      'f32',
+    );
+    const a = f32(rand64([2, n, n], 131));
+    const like = model.params as unknown as fx.PyTree;
+    const vg = (...ws: fx.Tensor[]) => {
+      const loss = (q: fx.PyTree) => fx.mean(fx.square(model.apply(q as unknown as typeof model.params, a, coords)));
+      const [v, g] = fx.valueAndGrad(loss)(fx.unflatten(like, ws));
+      return [v as fx.Tensor, ...fx.leaves(g as fx.PyTree)];
+    };
+    const ws = fx.leaves(like);
+    const ref = onJs(() => vg(...ws)).flatMap((t) => Array.from(t.dataSync()));
+    const outs = gpu.jit(vg)(...ws);
+    const got = (await Promise.all(outs.map((t) => t.data()))).flatMap((d) => Array.from(d));
+    return { relErr: relErr(got, ref), kernels: planProgram(graphOf(vg, ws)).kernels.length };
   } catch (e) {
     return { error: message(e) };
   }
@@ -167,9 +258,11 @@ async function report(): Promise<WebGpuReport> {
   }
   return {
     adapter: `${gpu.adapter} (kernels for a ${gpu.target})`,
-    rows: await caseRows(gpu),
+    rows: await caseRows(gpu, [...cases, ...fftCases]),
+    random: await randomRows(gpu),
     targets,
     pinn: await pinnGrad(gpu),
+    fno2d: await fno2dGrad(gpu),
     training: await training(gpu),
     residentRepeat: await residentRepeat(gpu),
     recycled: await recycledRead(gpu),
