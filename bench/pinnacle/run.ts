@@ -53,6 +53,8 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
   const budgetS = o.budgetMin * 60;
   const started = machine();
   console.log(`${label} ${job.problem.id} / ${job.method} / seed ${seed}: ${stepsRequested} steps, budget ${o.budgetMin} min`);
+  // the code that runs is the one checked out now (the tree may move on while a 15-minute run trains)
+  const commit = gitCommit(REPO);
   const r = await executeRun({
     cli: CLI,
     config: cfgFile,
@@ -75,7 +77,7 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
     l2re: r.l2re,
     ...(r.perField ? { l2re_fields: r.perField } : {}),
     date: new Date().toISOString(),
-    commit: gitCommit(REPO),
+    commit,
     machine: started,
     ...(r.backend ? { backend: r.backend } : {}),
     ...(r.message ? { message: r.message } : {}),
