@@ -2,10 +2,11 @@
 // (solvers/coefficientRecovery.ts), its jitted value and gradient (each solve differentiated implicitly) stepped by
 // the shared SimulationTrainer, so checkpoints, --resume and the optimizer are those of the other gradient kinds.
 import * as fx from '../index.js';
-import { compileNumeric, ExprError } from '../pinn/index.js';
+import { compileNumeric } from '../pinn/index.js';
 import { diffusionSolver, type GridSolver } from '../solvers/differentiable.js';
 import {
   coefficientOf,
+  gridStack,
   maxAbs,
   nodeGrid,
   parameterOf,
@@ -16,6 +17,7 @@ import {
   type RecoveryTerms,
 } from '../solvers/coefficientRecovery.js';
 import { ConfigError, DivergenceError } from './errors.js';
+import { compiled } from './networkConfig.js';
 import type { InverseConfig } from './schema.js';
 import { SimulationTrainer, type SimTask } from './simTrainer.js';
 import type { FieldOutput, Trainer, TrainerContext } from './trainer.js';
@@ -34,13 +36,7 @@ function range(k: Float64Array): string {
 /** An expression key as a function of (x, y); parse errors and unknown symbols exit 2 naming `key`. */
 function xyFunction(src: number | string, key: string): XY {
   if (typeof src === 'number') return () => src;
-  let fn: (p: ArrayLike<number>) => number;
-  try {
-    fn = compileNumeric(src, ['x', 'y'], {}, key);
-  } catch (e) {
-    if (e instanceof ExprError) throw new ConfigError(e.message);
-    throw e;
-  }
+  const fn = compiled(() => compileNumeric(src, ['x', 'y'], {}, key));
   return (x, y) => fn([x, y]);
 }
 
@@ -138,11 +134,7 @@ export function inverseTask(c: InverseConfig, ctx: TrainerContext = { configDir:
   const n = c.grid.n;
   const s = n + 1;
   const solver = diffusionSolver({ method: c.solver.method, preconditioner: c.solver.preconditioner, tol: c.solver.tol });
-  const forcings = fx.tensor(
-    fs.flatMap((g) => Array.from(g)),
-    [fs.length, s, s],
-    'f64',
-  );
+  const forcings = gridStack(n, fs);
   const { observed, scale } = observations(c, inputs, solver, forcings);
   if (!(scale > 0)) throw new ConfigError('observations: every observed u_j is zero everywhere; nothing to fit');
   const { positivity } = c.coefficient;
@@ -174,7 +166,10 @@ export function inverseTask(c: InverseConfig, ctx: TrainerContext = { configDir:
       const l2re = relativeL2(kOf(p), kTrue);
       return { l2re, perField: { k: l2re } };
     },
-    frames: (p) => [inverseFields(n, kOf(p), kTrue, solveEach(solver)(forcings, fx.tensor(kOf(p), [s, s], 'f64')), observed)],
+    frames: (p) => {
+      const k = kOf(p);
+      return [inverseFields(n, k, kTrue, solveEach(solver)(forcings, fx.tensor(k, [s, s], 'f64')), observed)];
+    },
   };
   return { task, initial: new Float64Array(s * s).fill(parameterOf(c.coefficient.initial, positivity)) };
 }

@@ -135,7 +135,7 @@ export function netOptions(n: NetworkConfig, seed: number): NetOptions {
 }
 
 /** Runs an expression compile; its ExprErrors (which name the key) become ConfigErrors (exit 2). */
-function compiled<T>(compile: () => T): T {
+export function compiled<T>(compile: () => T): T {
   try {
     return compile();
   } catch (e) {

@@ -103,12 +103,20 @@ export function relativeL2(k: ArrayLike<number>, truth: ArrayLike<number>): numb
   return Math.sqrt(num / den);
 }
 
-/** A stack of node grids [m, s, s] from m functions of (x, y). */
-export function forcingStack(n: number, fs: ReadonlyArray<(x: number, y: number) => number>): Tensor {
+/** A stack [m, s, s] of m node grids (each of (n + 1)^2 values, nodeGrid's layout). */
+export function gridStack(n: number, grids: readonly Float64Array[]): Tensor {
   const s = n + 1;
   return tensor(
-    fs.flatMap((f) => Array.from(nodeGrid(n, f))),
-    [fs.length, s, s],
+    grids.flatMap((g) => Array.from(g)),
+    [grids.length, s, s],
     'f64',
+  );
+}
+
+/** A stack of node grids [m, s, s] from m functions of (x, y). */
+export function forcingStack(n: number, fs: ReadonlyArray<(x: number, y: number) => number>): Tensor {
+  return gridStack(
+    n,
+    fs.map((f) => nodeGrid(n, f)),
   );
 }

@@ -55,6 +55,7 @@ export type { DiffusionSolveOptions, DifferentiableSolveOptions, GridSolver } fr
 export {
   nodeGrid,
   forcingStack,
+  gridStack,
   coefficientOf,
   parameterOf,
   solveEach,
