@@ -44,6 +44,8 @@ const UNARY: Record<string, { t: Unary; n: (x: number) => number }> = {
   cosh: { t: (x) => ops.mul(0.5, ops.add(ops.exp(x), ops.exp(ops.neg(x)))), n: Math.cosh },
   sqrt: { t: ops.sqrt, n: Math.sqrt },
   abs: { t: ops.abs, n: Math.abs },
+  // a weight that must not be trained through (e.g. a residual weight computed from the fields): value unchanged
+  stop_gradient: { t: ops.stopGradient, n: (x) => x },
 };
 
 export class ExprError extends Error {}

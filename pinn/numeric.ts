@@ -52,6 +52,7 @@ const FUNCTIONS: Record<string, (...a: number[]) => number> = {
   ceil: Math.ceil,
   round: Math.round,
   sign: Math.sign,
+  stop_gradient: (x: number) => x, // host values carry no gradients
   min: Math.min,
   max: Math.max,
   ...(NUMERIC_FUNCTIONS as unknown as Record<string, (...a: number[]) => number>),
