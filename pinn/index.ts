@@ -62,6 +62,7 @@ export {
 } from './trainer.js';
 export { solve, type SolveOptions, type SolveResult, type FinetuneOptions } from './solve.js';
 export { PhasedTrainer, secondPhaseTrainer, type SecondPhase } from './phased.js';
+export { SequentialWindows, WINDOW_IC, type SequentialWindowsOptions } from './sequentialWindows.js';
 export { KeepBest, type KeepBestOptions, type SelectableTrainer } from './keepBest.js';
 export { withPointInputs, type PointCoefficient } from './coefficients.js';
 export { HEAVISIDE_AT_ZERO } from './branches.js';

@@ -9,6 +9,7 @@ import type { PyTree } from '../core/pytree.js';
 import type { Network } from '../nn/index.js';
 import { trainerNetwork, type NetOptions } from './network.js';
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
+import type { Geometry } from '../meshes/geometry/geometry.js';
 import { hashSeed } from '../core/random.js';
 import { coordinateProbes, denseProbes } from '../core/stde.js';
 import { ESTIMATORS, type Estimator } from '../core/estimators.js';
@@ -675,12 +676,22 @@ export class PinnTrainer implements Trainer {
   // ---- evaluation ----
   /** Network fields at points (row-major n x dim), plus `<field>_ref` and `<field>_err` where an exact solution is known. */
   predict(points: Float64Array, n: number): Record<string, Float64Array> {
+    return this.predictAt(this.params, points, n);
+  }
+
+  /** predict() with other parameters, laid out as parameters() (e.g. an earlier time window's network); the trainer's own are untouched. */
+  predictWith(values: Float64Array, points: Float64Array, n: number): Record<string, Float64Array> {
+    if (values.length !== this.flat.length) throw new Error(`predictWith: expected ${this.flat.length} parameters, got ${values.length}`);
+    return this.predictAt(unflattenTree(this.params as unknown as PyTree, values) as unknown as Params, points, n);
+  }
+
+  private predictAt(p: Params, points: Float64Array, n: number): Record<string, Float64Array> {
     const d = this.problem.spec.coords.length;
     if (points.length !== n * d) throw new Error(`predict: expected ${n} x ${d} = ${n * d} coordinates, got ${points.length}`);
     const fields = this.problem.spec.fields;
     const out: Record<string, Float64Array> = Object.fromEntries(fields.map((f) => [f, new Float64Array(n)]));
     const chunk = 4096;
-    const f = this.netFn(this.params);
+    const f = this.netFn(p);
     for (let s = 0; s < n; s += chunk) {
       const m = Math.min(chunk, n - s);
       const y = f(this.toTensor(points.subarray(s * d, (s + m) * d), d)).dataSync();
@@ -704,6 +715,11 @@ export class PinnTrainer implements Trainer {
     return out;
   }
 
+  /** Where evaluate() samples when only an exact solution is known (a time window's trainer widens it to the whole run). */
+  protected evaluationDomain(): Geometry {
+    return this.problem.spec.domain;
+  }
+
   private evaluationSet(): { points: Float64Array; values: Record<string, Float64Array> } | null {
     if (this.evalSet) return this.evalSet;
     const spec = this.problem.spec;
@@ -712,7 +728,7 @@ export class PinnTrainer implements Trainer {
     } else if (this.problem.exact) {
       const d = spec.coords.length;
       const n = this.opts.evalPoints ?? 2000;
-      const pts = spec.domain.sampleInterior(n, 'halton', 12345).data;
+      const pts = this.evaluationDomain().sampleInterior(n, 'halton', 12345).data;
       const values: Record<string, Float64Array> = {};
       for (const [name, fn] of Object.entries(this.problem.exact)) {
         values[name] = Float64Array.from({ length: n }, (_, r) => fn(pts.subarray(r * d, (r + 1) * d)));

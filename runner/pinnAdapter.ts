@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import {
   KeepBest,
   PhasedTrainer,
+  SequentialWindows,
   createTrainer as createPinnTrainer,
   compileNumeric,
   compileProblem,
@@ -238,7 +239,9 @@ function trainingExtras(c: PinnConfig, ctx: TrainerContext, coords: readonly str
   if (t.adaptive) o.adaptive = { ...t.adaptive, method: t.adaptive.method as NonNullable<TrainerOptions['adaptive']>['method'] };
   if (t.causal) o.causal = t.causal;
   // the windows share the first phase's steps (a fine-tune runs on the whole interval)
-  if (t.time_marching) o.timeMarching = { windows: t.time_marching.windows, steps: Math.max(1, t.finetune ? t.finetune.at : t.steps) };
+  // sequential windows are a trainer of their own (createPinnTrainerFromConfig), not a curriculum
+  if (t.time_marching && t.time_marching.mode !== 'sequential')
+    o.timeMarching = { windows: t.time_marching.windows, steps: Math.max(1, t.finetune ? t.finetune.at : t.steps) };
   if (t.anchors) o.anchors = loadAnchors(t.anchors, coords, domain, ctx.configDir);
   return o;
 }
@@ -284,6 +287,15 @@ export function createPinnTrainerFromConfig(c: PinnConfig, ctx: TrainerContext):
   const k = c.training.keep_best;
   try {
     const optimizer = f && { name: f.optimizer as never, ...optimizerOptions(f, 'training.finetune') };
+    const tm = c.training.time_marching;
+    // (the schema keeps finetune and keep_best away from sequential windows)
+    if (tm?.mode === 'sequential')
+      return new SequentialWindows(spec, options, {
+        windows: tm.windows,
+        steps: c.training.steps,
+        icPoints: tm.ic_points,
+        icWeight: tm.ic_weight,
+      });
     const trainer = f
       ? new PhasedTrainer(spec, options, f.at, { optimizer, dtype: f.dtype, points: f.points })
       : createPinnTrainer(spec, options);

@@ -524,12 +524,27 @@ export const pinnSchema = z
           .describe('Causal weighting of the PDE loss over time chunks (Wang et al. 2022).')
           .meta({ examples: [{ chunks: 32 }] }),
         time_marching: z
-          .strictObject({ windows: posInt.describe('Number of time windows.').meta({ examples: [4] }) })
+          .strictObject({
+            windows: posInt.describe('Number of time windows.').meta({ examples: [4] }),
+            mode: z
+              .enum(['curriculum', 'sequential'])
+              .default('curriculum')
+              .describe(
+                'curriculum: one network, points in the growing window [t0, t_k] during the k-th share of the steps; sequential: one network per window, trained in turn on its own slab, each starting from the previous one and fitted to its prediction at the window start.',
+              ),
+            ic_points: posInt
+              .optional()
+              .describe('sequential: points at each later window start where the previous window is fitted (default 4096).'),
+            ic_weight: z
+              .number()
+              .nonnegative()
+              .refine(Number.isFinite, 'expected a finite number')
+              .optional()
+              .describe('sequential: weight of that fit, the loss term window_ic (default 1).'),
+          })
           .optional()
-          .describe(
-            'Curriculum time-marching: PDE and boundary points in [t0, t0 + k (t1 - t0) / windows] during the k-th share of the steps.',
-          )
-          .meta({ examples: [{ windows: 4 }] }),
+          .describe('Time-marching over equal time windows: a curriculum for one network, or one network per window in sequence.')
+          .meta({ examples: [{ windows: 4 }, { windows: 10, mode: 'sequential' }] }),
         anchors: z
           .union([
             z.array(z.array(finite).min(1)).min(1),
@@ -772,6 +787,30 @@ function checkTrainingExtras(c: PinnConfig, dim: number, ctx: z.RefinementCtx): 
   for (const key of ['causal', 'time_marching'] as const) {
     if (t[key] && !c.time)
       ctx.addIssue({ code: 'custom', path: ['training', key], message: 'expected a `time: [t0, t1]` interval (an evolution problem)' });
+  }
+  const tm = t.time_marching;
+  if (tm && tm.mode !== 'sequential') {
+    for (const key of ['ic_points', 'ic_weight'] as const)
+      if (tm[key] !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['training', 'time_marching', key], message: 'expected only with mode: sequential' });
+  }
+  if (tm?.mode === 'sequential') {
+    for (const key of ['finetune', 'keep_best'] as const)
+      if (t[key])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['training', 'time_marching', 'mode'],
+          message: `sequential windows train one network per window; training.${key} works on one network over the whole run (use mode: curriculum)`,
+        });
+    c.conditions.forEach((b, i) => {
+      if (b.type === 'initial' && b.order === 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['conditions', i],
+          message:
+            'an initial condition on a time derivative needs one network over the whole interval (windows pass on values, not u_t); use time_marching mode: curriculum',
+        });
+    });
   }
   const a = t.adaptive;
   if (a && a.method === 'rad' && a.candidates < t.points.domain) {

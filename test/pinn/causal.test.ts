@@ -3,26 +3,8 @@ import { expect } from 'chai';
 import * as pinn from '../../pinn/index.js';
 import { tensor, type Tensor } from '../../core/tensor.js';
 import { valueAndGrad } from '../../core/api.js';
-import { interval, timeDomain } from '../../meshes/index.js';
+import { heat, small } from './heatFixture.js';
 
-// heat equation u_t = 0.1 u_xx on [0, 1] x [0, 1]
-const heat: pinn.ProblemSpec = {
-  coords: ['x', 't'],
-  fields: ['u'],
-  domain: timeDomain(interval(0, 1), 0, 1),
-  pde: 'u_t - 0.1*u_xx',
-  conditions: [
-    { kind: 'dirichlet', field: 'u', value: 0, name: 'bc' },
-    { kind: 'initial', field: 'u', value: 'sin(pi*x)', name: 'ic' },
-  ],
-  exact: { u: 'exp(-0.1*pi^2*t)*sin(pi*x)' },
-};
-const small: pinn.TrainerOptions = {
-  net: { hidden: [8] },
-  points: { domain: 40, boundary: 8, initial: 8 },
-  seed: 4,
-  optimizer: { name: 'adam', lr: 1e-2 },
-};
 const rows = (t: { x: Tensor }): Float64Array => Float64Array.from(t.x.dataSync());
 type BatchOf = Record<string, { x: Tensor }>;
 

@@ -79,7 +79,7 @@ describe('pinn/expr: compiler', () => {
     }
   });
 
-  it('stop_gradient keeps the value and blocks the parameters\' gradient', () => {
+  it("stop_gradient keeps the value and blocks the parameters' gradient", () => {
     const problem = (pde: string): pinn.ProblemSpec => ({ coords: ['x'], fields: ['u'], domain: interval(0, 1), pde });
     const opts = { dtype: 'f64' as const, seed: 3, net: { hidden: [4] }, points: { domain: 8, boundary: 2 }, lr: 0.1 };
     const stopped = new pinn.PinnTrainer(problem('stop_gradient(1 + u_x^2) * u'), opts);

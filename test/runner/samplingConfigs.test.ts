@@ -70,6 +70,23 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
     expect(readMetrics(join(dir, 'tm', 'metrics.jsonl')).map((m) => m.step)).to.deep.equal([2, 4, 6]);
   });
 
+  it('sequential time windows run from YAML: one network per window, each announced, scored on the whole interval', async () => {
+    const cfg = writeConfig(dir, heat('time_marching: { windows: 3, mode: sequential, ic_points: 16, ic_weight: 10 }'), 'seq.yaml');
+    const out = join(dir, 'seq');
+    expect(await main(['run', cfg, '--out', out, '--quiet'], sinks().deps)).to.equal(0);
+    const ms = readMetrics(join(out, 'metrics.jsonl'));
+    expect(ms.map((m) => m.step)).to.deep.equal([2, 3, 4, 5, 6]);
+    expect(ms.filter((m) => m.phase).map((m) => [m.step, m.phase])).to.deep.equal([
+      [3, `time window 2/3: t in [${1 / 3}, ${2 / 3}]`],
+      [5, `time window 3/3: t in [${2 / 3}, 1]`],
+    ]);
+    expect(Object.keys(ms[4].terms)).to.deep.equal(['pde', 'dirichlet0', 'window_ic']);
+    const state = readCheckpoint(join(out, 'checkpoint'))!.trainer as { window: number; frozen: number[][] };
+    expect([state.window, state.frozen.length]).to.deep.equal([2, 2]);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    expect(summary.l2re).to.be.a('number').and.to.be.above(0);
+  });
+
   it('rar-g and rar-d run from YAML', async () => {
     for (const method of ['rar-g', 'rar-d']) {
       const cfg = writeConfig(dir, heat(`adaptive: { method: ${method}, every: 2, candidates: 40, add: 3 }`), `${method}.yaml`);
@@ -168,6 +185,24 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
       'an anchors file without the columns',
       heat('anchors: { file: pts.dat, columns: [a, b] }'),
       "training.anchors: 'pts.dat' has no column a, b",
+    ],
+    [
+      'sequential-window keys on a curriculum',
+      heat('time_marching: { windows: 2, ic_weight: 10 }'),
+      'training.time_marching.ic_weight: expected only with mode: sequential',
+    ],
+    [
+      'sequential windows with a fine-tune',
+      heat('time_marching: { windows: 2, mode: sequential }, finetune: { at: 3, optimizer: lbfgs }'),
+      'training.time_marching.mode: sequential windows train one network per window; training.finetune works on one network',
+    ],
+    [
+      'sequential windows with an initial rate',
+      heat('time_marching: { windows: 2, mode: sequential }').replace(
+        "{ type: initial, value: 'sin(pi*x)' }]",
+        "{ type: initial, value: 'sin(pi*x)' }, { type: initial, order: 1, value: 0 }]",
+      ),
+      'conditions[2]: an initial condition on a time derivative needs one network over the whole interval',
     ],
     [
       'unknown sampler',
