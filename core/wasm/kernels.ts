@@ -93,6 +93,8 @@ export class WasmKernels {
   readonly raw: RawKernels;
   private readonly work: number;
   private readonly workBytes: number;
+  /** The i32 from which both threads claim row blocks of a shared GEMM (gemm_f32_claim). */
+  private readonly claimCounter: number;
   private helper: HelperThread | null = null;
   private helperWork = 0;
   /** 2: a pass big enough to split starts the helper if it is not running (allowThreads). */
@@ -109,9 +111,10 @@ export class WasmKernels {
   splitMinBytes = DEFAULT_SPLIT_MIN_BYTES;
   /**
    * GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took
-   * back; elementwise passes split across two threads (whose taken-back halves count in takenBack too).
+   * back; of the split GEMMs, those whose row blocks the threads claimed as they went (gemmClaimed); elementwise
+   * passes split across two threads (whose taken-back halves count in takenBack too).
    */
-  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0, elementwiseThreaded: 0 };
+  readonly counters = { gemm: 0, gemmThreaded: 0, gemmClaimed: 0, takenBack: 0, elementwiseThreaded: 0 };
   private nextLoopsId = 1;
 
   constructor(
@@ -125,6 +128,7 @@ export class WasmKernels {
     this.heap = new WasmHeap(this.memory);
     this.workBytes = this.raw.gemm_work_bytes();
     this.work = this.heap.alloc(this.workBytes);
+    this.claimCounter = this.heap.alloc(4);
   }
 
   get relaxed(): boolean {
@@ -272,6 +276,12 @@ export class WasmKernels {
       this.gemmSplitK(dtype, args, k0, flops);
       return;
     }
+    if (dtype === 'f32' && batch === 1 && flops >= this.threadMinFlops && this.claimable(ta, m, n, k) && this.twoThreads()) {
+      this.counters.gemmThreaded++;
+      this.counters.gemmClaimed++;
+      this.gemmClaimed(args, flops);
+      return;
+    }
     const split = flops >= this.threadMinFlops && this.twoThreads() ? splitGemm(dtype, args) : null;
     if (!split) {
       this.callGemm(dtype, args, this.work);
@@ -310,6 +320,31 @@ export class WasmKernels {
     } finally {
       this.heap.free(scratch);
     }
+  }
+
+  private claimable(ta: boolean, m: number, n: number, k: number): boolean {
+    // absent from builds before row claiming (bench/kernelAB.ts may load one as its baseline): fixed halves there
+    const claimable = this.raw.gemm_claimable as ((ta: number, m: number, n: number, k: number) => number) | undefined;
+    return !!claimable?.(ta ? 1 : 0, m, n, k);
+  }
+
+  /**
+   * Both threads claim row blocks of one GEMM until none is left, instead of taking fixed halves: when the other
+   * jobs on the machine slow one thread down, the other takes more of the rows. Bits as gemm_f32's.
+   */
+  private gemmClaimed(args: number[], flops: number): void {
+    const claim = this.raw.gemm_f32_claim as (...a: number[]) => void;
+    // args without the batch strides and count: gemm_f32_claim takes one product
+    const [ta, tb, m, n, k, a, lda, , b, ldb, , c, ldc, , , beta] = args;
+    const one = [ta, tb, m, n, k, a, lda, b, ldb, c, ldc, beta];
+    Atomics.store(new Int32Array(this.memory.buffer, this.claimCounter, 1), 0, 0);
+    this.runOnBoth(
+      `GEMM of ${flops} flops`,
+      (h) => h.postExport('gemm_f32_claim', [...one, this.helperWork, this.claimCounter]),
+      () => claim(...one, this.work, this.claimCounter),
+      () => {}, // a share not started has nothing left: this thread claimed every block
+      flops / 1e6,
+    );
   }
 
   /** Whether a pass big enough to split runs on two threads; starts the helper for the first one when two are allowed. */
