@@ -84,6 +84,11 @@ const BYTES = { f32: 4, f64: 8 } as const;
 export const DEFAULT_THREAD_MIN_FLOPS = 1 << 20;
 /** Elementwise passes writing at least this many bytes run half on each thread (see bench/profile.ts). */
 export const DEFAULT_SPLIT_MIN_BYTES = 1 << 18;
+/**
+ * Elementwise passes split across the threads run in chunks of this many bytes that each thread claims as it gets
+ * to them (64 KiB: a few microseconds each, a few dozen chunks in a pass of 4 MB).
+ */
+export const CLAIM_CHUNK_BYTES = 1 << 16;
 /** Particles from which bsplineGradPos2 splits its loop in two (over two threads when there are two). */
 export const BSPLINE_SPLIT = 1024;
 
@@ -194,21 +199,30 @@ export class WasmKernels {
   }
 
   /**
-   * Runs `fn` (loop `index` of `loops`) over the byte range [0, end): large ranges run half on each thread, split
-   * on a cache line. Each element is computed by the same code either way, so the results are the same bits.
+   * Runs `fn` (loop `index` of `loops`) over the byte range [0, end): large ranges run on both threads, in chunks
+   * (whole cache lines) that each claims as it gets to them. Each element is computed by the same code either
+   * way, so the results are the same bits.
    */
   runLoop(loops: SharedLoops, index: number, fn: (start: number, end: number) => void, end: number): void {
-    const mid = Math.floor(end / 128) * 64; // a generated loop runs at least one vector: both shares non-empty
-    if (end < this.splitMinBytes || mid === 0 || !this.twoThreads()) {
+    if (end < this.splitMinBytes || end < 128 || !this.twoThreads()) {
       fn(0, end);
       return;
     }
+    this.runClaimed('fused loop', (h) => h.postLoopClaimed(loops, index, CLAIM_CHUNK_BYTES, end), fn, end);
+  }
+
+  /**
+   * Runs a pass over [0, end) bytes on both threads: `post` hands the helper a claimed job over the same chunks,
+   * this thread claims chunks too; a share the helper never started has nothing left once this thread is done.
+   */
+  private runClaimed(what: string, post: (h: HelperThread) => void, run: (start: number, end: number) => void, end: number): void {
+    const helper = this.helper as HelperThread;
     this.counters.elementwiseThreaded++;
     this.runOnBoth(
-      'fused loop',
-      (h) => h.postLoop(loops, index, mid, end),
-      () => fn(0, mid),
-      () => fn(mid, end),
+      what,
+      post,
+      () => helper.claim(CLAIM_CHUNK_BYTES, end, run),
+      () => {},
       end / 1e6,
     );
   }
@@ -453,19 +467,18 @@ export class WasmKernels {
     this.checkSpan('unary: out', out, n * BYTES[dtype]);
     const name = `${op}_${checkDtype('unary', dtype)}`;
     const bytes = BYTES[dtype];
-    const half = Math.floor((n * bytes) / 128) * (64 / bytes); // our share, in elements, ending on a cache line
-    if (n * bytes < this.splitMinBytes || half === 0 || !this.twoThreads()) {
+    const end = n * bytes;
+    if (end < this.splitMinBytes || end < 128 || !this.twoThreads()) {
       this.raw[name](x, out, n);
       return;
     }
-    const theirs = [x + half * bytes, out + half * bytes, n - half];
-    this.counters.elementwiseThreaded++;
-    this.runOnBoth(
+    const shift = Math.log2(bytes);
+    const f = this.raw[name];
+    this.runClaimed(
       `${name} of ${n} elements`,
-      (h) => h.postExport(name, theirs),
-      () => this.raw[name](x, out, half),
-      () => this.raw[name](...theirs),
-      (n * bytes) / 1e8,
+      (h) => h.postExportClaimed(name, x, out, CLAIM_CHUNK_BYTES, end, shift),
+      (s, e) => f(x + s, out + s, (e - s) >> shift),
+      end,
     );
   }
 
