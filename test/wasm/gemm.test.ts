@@ -266,8 +266,8 @@ describe('wasm/gemm', () => {
   });
 
   it('two threads claiming row blocks of tall GEMMs give the bits of one thread and the reference (tails, accumulate)', () => {
-    // claimable: A row-major, 16 <= k <= 256, n <= 1024, m > 48; m past whole 6-row tiles and 144-row blocks, the
-    // last 288 rows in 24-row blocks, n past whole 8-column panels
+    // claimable: A row-major, 16 <= k <= 256, n <= 1024, m > 48; m past whole 6-row tiles and 144-row sub-blocks of
+    // the claimed ranges (a quarter of the rows left, at least 24), n past whole 8-column panels
     const shapes: [number, number, number][] = [
       [49, 9, 16],
       [145, 20, 37],

@@ -352,12 +352,14 @@ function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i
 }
 
 /**
- * First row of block j of C's rows when threads claim blocks (gemm_f32_claim): MC-row blocks, then blocks of 4 row
- * tiles over the last 2 * MC rows, so the thread done first waits for at most 4 tiles of the other; past the end, m.
+ * First row of block j of C's rows when threads claim blocks (gemm_f32_claim), past the end m: guided blocks of a
+ * quarter of the rows left (whole row tiles, at least 4), so the first claims are long runs of rows and the last
+ * ones short, and the thread done first waits for at most 4 tiles of the other. O(j): j stays below ~30.
  */
 function claimedRow(j: i32, m: i32, mr: i32): i32 {
-  const big = max(0, m - 2 * MC) / MC;
-  return j < big ? j * MC : min(m, big * MC + (j - big) * 4 * mr);
+  let r = 0;
+  for (let i = 0; i < j && r < m; i++) r += max(4 * mr, (m - r) / (4 * mr) * mr);
+  return min(r, m);
 }
 
 function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
@@ -396,35 +398,39 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
       // where they lie by micro_f32_rows (measured 5-8% less CPU per call at 4096x64x64 and 8192x128x128, NN and NT)
       const aRows = isF32 && !ta && k >= ROWS_A_MIN_K && k <= KC && m > B_DIRECT_MAX_M;
       const mFull = m - m % MR;
-      // row blocks in order, or (counter) as this thread claims them: only with one k and one column block
+      // all rows in MC-row blocks, or (counter) the row ranges this thread claims, each in MC-row blocks: only with
+      // one k and one column block
       for (let j = 0; ; j++) {
         const q = counter ? atomic.add<i32>(counter, 1) : j;
-        const ic = counter ? claimedRow(q, m, MR) : q * MC;
-        if (ic >= m) break;
-        const mc = counter ? claimedRow(q + 1, m, MR) - ic : min(MC, m - ic);
-        if (aDirect || aRows) {
-          // only a last partial panel is packed (in the first panel's place: nothing else of this block is)
-          if (ic + mc > mFull) packA<T>(ta, a, lda, mFull, pc, m - mFull, kc, pa);
-        } else packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const direct = bDirect && jr < ncFull;
-          const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
-          const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
-            const full = ic + ir < mFull;
-            const aHere = aDirect && full;
-            const pp = aHere ? el<T>(a, pc * lda + ir) : aDirect || aRows ? pa : pa + <usize>ir * <usize>kc * sizeof<T>();
-            if (aRows && full) {
-              micro_f32_rows(kc, el<T>(a, (ic + ir) * lda + pc), <usize>lda << 2, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else if (isF32 && mr <= 4) {
-              micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else if (isF32) {
-              micro_f32(kc, pp, aHere ? <usize>lda << 2 : 24, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else {
-              micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+        const r0 = counter ? claimedRow(q, m, MR) : q > 0 ? m : 0;
+        if (r0 >= m) break;
+        const r1 = counter ? claimedRow(q + 1, m, MR) : m;
+        for (let ic = r0; ic < r1; ic += MC) {
+          const mc = min(MC, r1 - ic);
+          if (aDirect || aRows) {
+            // only a last partial panel is packed (in the first panel's place: nothing else of this block is)
+            if (ic + mc > mFull) packA<T>(ta, a, lda, mFull, pc, m - mFull, kc, pa);
+          } else packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nr = min(NR, nc - jr);
+            const direct = bDirect && jr < ncFull;
+            const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
+            const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
+            for (let ir = 0; ir < mc; ir += MR) {
+              const mr = min(MR, mc - ir);
+              const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
+              const full = ic + ir < mFull;
+              const aHere = aDirect && full;
+              const pp = aHere ? el<T>(a, pc * lda + ir) : aDirect || aRows ? pa : pa + <usize>ir * <usize>kc * sizeof<T>();
+              if (aRows && full) {
+                micro_f32_rows(kc, el<T>(a, (ic + ir) * lda + pc), <usize>lda << 2, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else if (isF32 && mr <= 4) {
+                micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else if (isF32) {
+                micro_f32(kc, pp, aHere ? <usize>lda << 2 : 24, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else {
+                micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+              }
             }
           }
         }
