@@ -16,11 +16,16 @@ const BOOT = 0,
   FAILED = 4,
   EXIT = 5,
   RUNNING = 6;
-/** Job kinds: 0/1 gemm_f32/gemm_f64 (17 args); 2 a kernels export (ARGS: name index, argc, args...); 3 a loop. */
+/**
+ * Job kinds: 0/1 gemm_f32/gemm_f64 (17 args); 2 a kernels export (ARGS: name index, argc, args...); 4 a fused
+ * loop's chunks claimed with the caller (id, index, chunk, end); 5 chunks of an export f(x, out, count) claimed
+ * with the caller (name index, x, out, chunk, end, log2 of the element size): both in bytes.
+ */
 const GEMM_F32 = 0,
   GEMM_F64 = 1,
   EXPORT = 2,
-  LOOP = 3;
+  LOOP_CLAIMED = 4,
+  EXPORT_CLAIMED = 5;
 const MESSAGE_BYTES = 512;
 /**
  * Polls of the control block before sleeping (20000 take about 0.1 ms here); env FLUXION_THREAD_SPIN overrides.
@@ -48,8 +53,13 @@ export interface SharedLoops {
 // Plain JS (eval'd CommonJS) so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { module, memory, control, port, exportNames } = workerData;
+const { module, memory, control, claim, port, exportNames } = workerData;
 const I = new Int32Array(control, 0, ${ARGS + MAX_ARGS});
+const C = new Int32Array(claim);
+// the chunks [s, s + chunk) of [0, end) that this thread claims before the caller does
+function claimed(chunk, end, run) {
+  for (let s; (s = Atomics.add(C, 0, chunk)) < end; ) run(s, Math.min(s + chunk, end));
+}
 const text = new Uint8Array(control, ${(ARGS + MAX_ARGS) * 4});
 const loops = new Map();
 function fail(e) {
@@ -93,9 +103,12 @@ function loopsOf(id) {
       } else if (kind === ${EXPORT}) {
         const argc = I[${ARGS} + 1];
         ex[exportNames[I[${ARGS}]]](...Array.from(I.subarray(${ARGS} + 2, ${ARGS} + 2 + argc)));
-      } else if (kind === ${LOOP}) {
+      } else if (kind === ${LOOP_CLAIMED}) {
         receive();
-        loopsOf(I[${ARGS}])['f' + I[${ARGS} + 1]](I[${ARGS} + 2], I[${ARGS} + 3]);
+        claimed(I[${ARGS} + 2], I[${ARGS} + 3], loopsOf(I[${ARGS}])['f' + I[${ARGS} + 1]]);
+      } else if (kind === ${EXPORT_CLAIMED}) {
+        const f = ex[exportNames[I[${ARGS}]]], x = I[${ARGS} + 1], out = I[${ARGS} + 2], shift = I[${ARGS} + 5];
+        claimed(I[${ARGS} + 3], I[${ARGS} + 4], (s, e) => f(x + s, out + s, (e - s) >> shift));
       } else throw new Error('unknown job kind ' + kind);
       Atomics.store(I, ${STATE}, ${DONE}); Atomics.notify(I, ${STATE});
     } catch (e) { fail(e); }
@@ -106,6 +119,8 @@ function loopsOf(id) {
 export class HelperThread {
   private readonly worker: Worker;
   private readonly ctrl: Int32Array;
+  /** The next unclaimed byte of a claimed job's range, counted up by both threads (alone on its cache line). */
+  private readonly claimCounter = new Int32Array(new SharedArrayBuffer(64), 0, 1);
   private readonly text: Uint8Array;
   private readonly port: MessagePort;
   /** Exports of the kernels module that EXPORT jobs may call, by index. */
@@ -138,7 +153,7 @@ export class HelperThread {
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       execArgv: [],
-      workerData: { module, memory, control, port: port2, exportNames: this.exportNames, spin },
+      workerData: { module, memory, control, claim: this.claimCounter.buffer, port: port2, exportNames: this.exportNames, spin },
       transferList: [port2],
     });
     this.worker.unref(); // never keeps the process alive
@@ -156,18 +171,42 @@ export class HelperThread {
 
   /** Hands a call of the kernels module's export `name` (e.g. 'tanh_f32') to the worker. */
   postExport(name: string, args: readonly number[]): void {
-    const index = this.exportNames.indexOf(name);
-    if (index < 0) throw new Error(`HelperThread.postExport: the kernels module has no export '${name}'`);
-    this.postJob(EXPORT, [index, args.length, ...args], `${name} job`);
+    this.postJob(EXPORT, [this.exportIndex(name), args.length, ...args], `${name} job`);
   }
 
-  /** Hands loop `index` of `loops` over the byte range [start, end) to the worker (sending the module first if new). */
-  postLoop(loops: SharedLoops, index: number, start: number, end: number): void {
+  private exportIndex(name: string): number {
+    const index = this.exportNames.indexOf(name);
+    if (index < 0) throw new Error(`HelperThread.postExport: the kernels module has no export '${name}'`);
+    return index;
+  }
+
+  private sendLoops(loops: SharedLoops): void {
     if (!this.sent.has(loops.id)) {
       this.port.postMessage({ id: loops.id, module: loops.module });
       this.sent.add(loops.id);
     }
-    this.postJob(LOOP, [loops.id, index, start, end], 'fused loop job');
+  }
+
+  /**
+   * Hands loop `index` of `loops` over [0, end) to the worker as chunks of `chunk` bytes that both threads claim:
+   * the caller runs `claim` with the same chunk and end, so a thread that other jobs slow down takes fewer chunks.
+   */
+  postLoopClaimed(loops: SharedLoops, index: number, chunk: number, end: number): void {
+    this.sendLoops(loops);
+    Atomics.store(this.claimCounter, 0, 0);
+    this.postJob(LOOP_CLAIMED, [loops.id, index, chunk, end], 'fused loop job');
+  }
+
+  /** The same for an export f(x, out, count) over the bytes [0, end) of x and out, elements of 2^shift bytes. */
+  postExportClaimed(name: string, x: number, out: number, chunk: number, end: number, shift: number): void {
+    const index = this.exportIndex(name);
+    Atomics.store(this.claimCounter, 0, 0);
+    this.postJob(EXPORT_CLAIMED, [index, x, out, chunk, end, shift], `${name} job`);
+  }
+
+  /** The caller's side of a claimed job: runs each chunk [s, e) it claims until none is left. */
+  claim(chunk: number, end: number, run: (start: number, end: number) => void): void {
+    for (let s: number; (s = Atomics.add(this.claimCounter, 0, chunk)) < end; ) run(s, Math.min(s + chunk, end));
   }
 
   /** The worker may drop its instance of these loops (their graph was disposed). */

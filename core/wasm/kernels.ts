@@ -84,6 +84,11 @@ const BYTES = { f32: 4, f64: 8 } as const;
 export const DEFAULT_THREAD_MIN_FLOPS = 1 << 20;
 /** Elementwise passes writing at least this many bytes run half on each thread (see bench/profile.ts). */
 export const DEFAULT_SPLIT_MIN_BYTES = 1 << 18;
+/**
+ * Elementwise passes split across the threads run in chunks of this many bytes that each thread claims as it gets
+ * to them (64 KiB: a few microseconds each, a few dozen chunks in a pass of 4 MB).
+ */
+export const CLAIM_CHUNK_BYTES = 1 << 16;
 /** Particles from which bsplineGradPos2 splits its loop in two (over two threads when there are two). */
 export const BSPLINE_SPLIT = 1024;
 
@@ -93,6 +98,8 @@ export class WasmKernels {
   readonly raw: RawKernels;
   private readonly work: number;
   private readonly workBytes: number;
+  /** The i32 from which both threads claim row blocks of a shared GEMM (gemm_f32_claim). */
+  private readonly claimCounter: number;
   private helper: HelperThread | null = null;
   private helperWork = 0;
   /** 2: a pass big enough to split starts the helper if it is not running (allowThreads). */
@@ -109,9 +116,10 @@ export class WasmKernels {
   splitMinBytes = DEFAULT_SPLIT_MIN_BYTES;
   /**
    * GEMM calls so far, how many were split across two threads, and of those how many halves the main thread took
-   * back; elementwise passes split across two threads (whose taken-back halves count in takenBack too).
+   * back; of the split GEMMs, those whose row blocks the threads claimed as they went (gemmClaimed); elementwise
+   * passes split across two threads (whose taken-back halves count in takenBack too).
    */
-  readonly counters = { gemm: 0, gemmThreaded: 0, takenBack: 0, elementwiseThreaded: 0 };
+  readonly counters = { gemm: 0, gemmThreaded: 0, gemmClaimed: 0, takenBack: 0, elementwiseThreaded: 0 };
   private nextLoopsId = 1;
 
   constructor(
@@ -125,6 +133,7 @@ export class WasmKernels {
     this.heap = new WasmHeap(this.memory);
     this.workBytes = this.raw.gemm_work_bytes();
     this.work = this.heap.alloc(this.workBytes);
+    this.claimCounter = this.heap.alloc(4);
   }
 
   get relaxed(): boolean {
@@ -190,21 +199,30 @@ export class WasmKernels {
   }
 
   /**
-   * Runs `fn` (loop `index` of `loops`) over the byte range [0, end): large ranges run half on each thread, split
-   * on a cache line. Each element is computed by the same code either way, so the results are the same bits.
+   * Runs `fn` (loop `index` of `loops`) over the byte range [0, end): large ranges run on both threads, in chunks
+   * (whole cache lines) that each claims as it gets to them. Each element is computed by the same code either
+   * way, so the results are the same bits.
    */
   runLoop(loops: SharedLoops, index: number, fn: (start: number, end: number) => void, end: number): void {
-    const mid = Math.floor(end / 128) * 64; // a generated loop runs at least one vector: both shares non-empty
-    if (end < this.splitMinBytes || mid === 0 || !this.twoThreads()) {
+    if (end < this.splitMinBytes || end < 128 || !this.twoThreads()) {
       fn(0, end);
       return;
     }
+    this.runClaimed('fused loop', (h) => h.postLoopClaimed(loops, index, CLAIM_CHUNK_BYTES, end), fn, end);
+  }
+
+  /**
+   * Runs a pass over [0, end) bytes on both threads: `post` hands the helper a claimed job over the same chunks,
+   * this thread claims chunks too; a share the helper never started has nothing left once this thread is done.
+   */
+  private runClaimed(what: string, post: (h: HelperThread) => void, run: (start: number, end: number) => void, end: number): void {
+    const helper = this.helper as HelperThread;
     this.counters.elementwiseThreaded++;
     this.runOnBoth(
-      'fused loop',
-      (h) => h.postLoop(loops, index, mid, end),
-      () => fn(0, mid),
-      () => fn(mid, end),
+      what,
+      post,
+      () => helper.claim(CLAIM_CHUNK_BYTES, end, run),
+      () => {},
       end / 1e6,
     );
   }
@@ -272,6 +290,12 @@ export class WasmKernels {
       this.gemmSplitK(dtype, args, k0, flops);
       return;
     }
+    if (dtype === 'f32' && batch === 1 && flops >= this.threadMinFlops && this.claimable(ta, m, n, k) && this.twoThreads()) {
+      this.counters.gemmThreaded++;
+      this.counters.gemmClaimed++;
+      this.gemmClaimed(args, flops);
+      return;
+    }
     const split = flops >= this.threadMinFlops && this.twoThreads() ? splitGemm(dtype, args) : null;
     if (!split) {
       this.callGemm(dtype, args, this.work);
@@ -310,6 +334,31 @@ export class WasmKernels {
     } finally {
       this.heap.free(scratch);
     }
+  }
+
+  private claimable(ta: boolean, m: number, n: number, k: number): boolean {
+    // absent from builds before row claiming (bench/kernelAB.ts may load one as its baseline): fixed halves there
+    const claimable = this.raw.gemm_claimable as ((ta: number, m: number, n: number, k: number) => number) | undefined;
+    return !!claimable?.(ta ? 1 : 0, m, n, k);
+  }
+
+  /**
+   * Both threads claim row blocks of one GEMM until none is left, instead of taking fixed halves: when the other
+   * jobs on the machine slow one thread down, the other takes more of the rows. Bits as gemm_f32's.
+   */
+  private gemmClaimed(args: number[], flops: number): void {
+    const claim = this.raw.gemm_f32_claim as (...a: number[]) => void;
+    // args without the batch strides and count: gemm_f32_claim takes one product
+    const [ta, tb, m, n, k, a, lda, , b, ldb, , c, ldc, , , beta] = args;
+    const one = [ta, tb, m, n, k, a, lda, b, ldb, c, ldc, beta];
+    Atomics.store(new Int32Array(this.memory.buffer, this.claimCounter, 1), 0, 0);
+    this.runOnBoth(
+      `GEMM of ${flops} flops`,
+      (h) => h.postExport('gemm_f32_claim', [...one, this.helperWork, this.claimCounter]),
+      () => claim(...one, this.work, this.claimCounter),
+      () => {}, // a share not started has nothing left: this thread claimed every block
+      flops / 1e6,
+    );
   }
 
   /** Whether a pass big enough to split runs on two threads; starts the helper for the first one when two are allowed. */
@@ -418,19 +467,18 @@ export class WasmKernels {
     this.checkSpan('unary: out', out, n * BYTES[dtype]);
     const name = `${op}_${checkDtype('unary', dtype)}`;
     const bytes = BYTES[dtype];
-    const half = Math.floor((n * bytes) / 128) * (64 / bytes); // our share, in elements, ending on a cache line
-    if (n * bytes < this.splitMinBytes || half === 0 || !this.twoThreads()) {
+    const end = n * bytes;
+    if (end < this.splitMinBytes || end < 128 || !this.twoThreads()) {
       this.raw[name](x, out, n);
       return;
     }
-    const theirs = [x + half * bytes, out + half * bytes, n - half];
-    this.counters.elementwiseThreaded++;
-    this.runOnBoth(
+    const shift = Math.log2(bytes);
+    const f = this.raw[name];
+    this.runClaimed(
       `${name} of ${n} elements`,
-      (h) => h.postExport(name, theirs),
-      () => this.raw[name](x, out, half),
-      () => this.raw[name](...theirs),
-      (n * bytes) / 1e8,
+      (h) => h.postExportClaimed(name, x, out, CLAIM_CHUNK_BYTES, end, shift),
+      (s, e) => f(x + s, out + s, (e - s) >> shift),
+      end,
     );
   }
 

@@ -265,6 +265,85 @@ describe('wasm/gemm', () => {
     }
   });
 
+  it('two threads claiming row blocks of tall GEMMs give the bits of one thread and the reference (tails, accumulate)', () => {
+    // claimable: A row-major, 16 <= k <= 256, n <= 1024, m > 48; m past whole 6-row tiles and 144-row sub-blocks of
+    // the claimed ranges (a quarter of the rows left, at least 24), n past whole 8-column panels
+    const shapes: [number, number, number][] = [
+      [49, 9, 16],
+      [145, 20, 37],
+      [289, 130, 128],
+      [433, 8, 256],
+      [1003, 77, 61],
+    ];
+    for (const kern of kernels) {
+      const run = (): Float32Array[] =>
+        shapes.flatMap(([m, n, k], s) =>
+          [false, true].flatMap((tb) => {
+            const a = randomF32(m * k, 101 + s),
+              b = randomF32(k * n, 103 + s),
+              c0 = randomF32(m * n, 107 + s);
+            return [matmul(kern, a, b, { m, n, k, transB: tb }), matmul(kern, a, b, { m, n, k, transB: tb, c: c0.slice() })];
+          }),
+        );
+      kern.setThreads(1);
+      const one = run();
+      kern.setThreads(2);
+      kern.threadMinFlops = 0;
+      const claimed0 = kern.counters.gemmClaimed;
+      const two = run();
+      expect(kern.counters.gemmClaimed - claimed0, 'every product was claimed in row blocks').to.equal(shapes.length * 4);
+      two.forEach((c, i) => expect(Array.from(c), `${kern.variant} product ${i}`).to.deep.equal(Array.from(one[i])));
+      shapes.forEach(([m, n, k], s) =>
+        [false, true].forEach((tb, t) => {
+          const a = randomF32(m * k, 101 + s),
+            b = randomF32(k * n, 103 + s),
+            c0 = randomF32(m * n, 107 + s);
+          const at = 4 * s + 2 * t;
+          expectClose(two[at], refGemm(a, b, m, n, k, false, tb), 2e-6, `${kern.variant} claimed ${m}x${n}x${k} tb=${tb}`);
+          expectClose(two[at + 1], refGemm(a, b, m, n, k, false, tb, 1, c0), 2e-6, `${kern.variant} claimed += ${m}x${n}x${k}`);
+        }),
+      );
+    }
+  });
+
+  it('gemm_f32_claim computes each row block once: a thread that finds them claimed leaves C alone', () => {
+    const kern = kernels[kernels.length - 1];
+    const [m, n, k] = [433, 20, 37];
+    const a = randomF32(m * k, 111),
+      b = randomF32(k * n, 112),
+      c0 = randomF32(m * n, 113);
+    expect(kern.raw.gemm_claimable(0, m, n, k)).to.equal(1);
+    expect(kern.raw.gemm_claimable(0, m, n, 300), 'two k blocks').to.equal(0);
+    expect(kern.raw.gemm_claimable(1, m, n, k), 'A transposed').to.equal(0);
+    expect(kern.raw.gemm_claimable(0, 48, n, k), 'few rows').to.equal(0);
+    const [pa, pb, pc, work, counter] = [a.length, b.length, c0.length, 0, 1].map((len) => kern.alloc(Math.max(4, 4 * len)));
+    const claimWork = kern.alloc(kern.raw.gemm_work_bytes() as number);
+    try {
+      kern.f32view(pa, a.length).set(a);
+      kern.f32view(pb, b.length).set(b);
+      const claim = (start: number): Float32Array => {
+        kern.f32view(pc, c0.length).set(c0);
+        kern.i32view(counter, 1)[0] = start;
+        kern.raw.gemm_f32_claim(0, 0, m, n, k, pa, k, pb, n, pc, n, 1, claimWork, counter);
+        return kern.f32view(pc, c0.length).slice();
+      };
+      const all = claim(0);
+      expect(Array.from(all)).to.deep.equal(Array.from(matmul(kern, a, b, { m, n, k, c: c0.slice() })));
+      expect(Array.from(claim(1000)), 'every block taken: C as it was').to.deep.equal(Array.from(c0));
+      // blocks 0-1 taken by another thread: this one computes the rest, from a whole row tile on
+      const rest = claim(2);
+      const first = rest.findIndex((v, i) => !Object.is(v, c0[i]));
+      const row = Math.floor(first / n);
+      expect(row % 6, 'a block starts on a row tile').to.equal(0);
+      expect(row).to.be.greaterThan(0);
+      expect(Array.from(rest.subarray(row * n)), 'rows from there as one thread computes them').to.deep.equal(
+        Array.from(all.subarray(row * n)),
+      );
+    } finally {
+      for (const p of [pa, pb, pc, work, counter, claimWork]) kern.free(p);
+    }
+  });
+
   it('threaded GEMM above the default threshold matches the reference', () => {
     const kern = kernels[kernels.length - 1];
     kern.setThreads(2);

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import { HelperThread } from '../../core/wasm/helperThread.js';
 import { compileVariant, relaxedSimdAvailable } from '../../core/wasm/module.js';
-import { WasmKernels } from '../../core/wasm/kernels.js';
+import { CLAIM_CHUNK_BYTES, WasmKernels } from '../../core/wasm/kernels.js';
+import { wasmLoops } from '../../core/compile/wasmgen.js';
+import type { FusedKernel } from '../../core/compile/fusion.js';
+import { Var } from '../../core/ir.js';
 import { ensureBuilt } from './helpers.js';
 
 describe('wasm/helper-thread', () => {
@@ -65,6 +68,71 @@ describe('wasm/helper-thread', () => {
     kern.takeBack = true;
     kern.setThreads(1);
     for (const p of [x, one, two]) kern.free(p);
+  });
+
+  it('a claimed export runs every chunk exactly once across both threads (in-place neg, a partial last chunk)', () => {
+    const n = 100_003;
+    const x = kern.alloc(n * 4);
+    const values = Array.from({ length: n }, (_, i) => Math.sin(0.13 * i) + 0.5);
+    const t = new HelperThread(kern.module, kern.memory);
+    try {
+      for (const chunk of [64, 4096, 1 << 20]) {
+        kern.f32view(x, n).set(values);
+        // a chunk run twice (or never) would leave its elements as they were
+        t.postExportClaimed('neg_f32', x, x, chunk, n * 4, 2);
+        t.claim(chunk, n * 4, (s, e) => kern.raw.neg_f32(x + s, x + s, (e - s) >> 2));
+        t.wait(5000);
+        const got = kern.f32view(x, n);
+        const wrong = values.findIndex((v, i) => got[i] !== -Math.fround(v));
+        expect(wrong, `chunk ${chunk}: first element not negated once`).to.equal(-1);
+      }
+    } finally {
+      t.close();
+    }
+    kern.free(x);
+  });
+
+  it('WasmKernels.runLoop claims chunks of a fused loop on both threads: each element once, the bits of one thread', () => {
+    // out = x * x + out over n elements (in place on out), not a whole number of chunks
+    const n = (5 * CLAIM_CHUNK_BYTES) / 4 + 37;
+    const xs = new Var([n], 'f32'),
+      outs = new Var([n], 'f32');
+    const read = (input: number) => ({ kind: 'read' as const, read: { input, at: 'same' as const } });
+    const sq = { kind: 'op' as const, prim: 'mul' as const, args: [read(0), read(0)], params: {}, dtype: 'f32' as const };
+    const loop: FusedKernel = {
+      out: outs,
+      inputs: [xs, outs],
+      tree: { kind: 'op', prim: 'add', args: [sq, read(1)], params: {}, dtype: 'f32' },
+      size: n,
+    };
+    const x = kern.alloc(n * 4 + 64),
+      out = kern.alloc(n * 4 + 64);
+    const mod = wasmLoops([loop], () => ({ inputs: [x, out], out }), kern.memory);
+    expect(mod).to.not.equal(null);
+    const { module, fns, ends } = mod as NonNullable<typeof mod>;
+    const shared = kern.shareLoops(module);
+    const xv = Array.from({ length: n }, (_, i) => Math.cos(0.7 * i));
+    const run = (threads: 1 | 2): Float32Array => {
+      kern.setThreads(threads);
+      kern.f32view(x, n).set(xv);
+      kern.f32view(out, n).fill(1);
+      kern.runLoop(shared, 0, fns[0], ends[0]);
+      return kern.f32view(out, n).slice();
+    };
+    const one = run(1);
+    kern.takeBack = false; // the helper claims chunks too
+    const before = kern.counters.elementwiseThreaded;
+    const two = run(2);
+    kern.takeBack = true;
+    kern.setThreads(1);
+    kern.forgetLoops(shared);
+    expect(kern.counters.elementwiseThreaded - before).to.equal(1);
+    expect(Array.from(two)).to.deep.equal(Array.from(one));
+    // an element run twice would hold 1 + 2 x^2
+    const wrong = xv.findIndex((v, i) => one[i] !== Math.fround(Math.fround(Math.fround(v) * Math.fround(v)) + 1));
+    expect(wrong, 'first element not x^2 + 1').to.equal(-1);
+    kern.free(x);
+    kern.free(out);
   });
 
   it('turns a trap in the worker into an Error naming it', () => {

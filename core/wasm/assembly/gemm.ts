@@ -351,8 +351,19 @@ function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i
   }
 }
 
+/**
+ * First row of block j of C's rows when threads claim blocks (gemm_f32_claim), past the end m: guided blocks of a
+ * quarter of the rows left (whole row tiles, at least 4), so the first claims are long runs of rows and the last
+ * ones short, and the thread done first waits for at most 4 tiles of the other. O(j): j stays below ~30.
+ */
+function claimedRow(j: i32, m: i32, mr: i32): i32 {
+  let r = 0;
+  for (let i = 0; i < j && r < m; i++) r += max(4 * mr, (m - r) / (4 * mr) * mr);
+  return min(r, m);
+}
+
 function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
-  c: usize, ldc: i32, beta: bool, work: usize): void {
+  c: usize, ldc: i32, beta: bool, work: usize, counter: usize = 0): void {
   const isF32 = sizeof<T>() == 4;
   const NR = isF32 ? NR_F32 : NR_F64;
   const NC = isF32 ? NC_F32 : NC_F64;
@@ -387,31 +398,39 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
       // where they lie by micro_f32_rows (measured 5-8% less CPU per call at 4096x64x64 and 8192x128x128, NN and NT)
       const aRows = isF32 && !ta && k >= ROWS_A_MIN_K && k <= KC && m > B_DIRECT_MAX_M;
       const mFull = m - m % MR;
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        if (aDirect || aRows) {
-          // only a last partial panel is packed (in the first panel's place: nothing else of this block is)
-          if (ic + mc > mFull) packA<T>(ta, a, lda, mFull, pc, m - mFull, kc, pa);
-        } else packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const direct = bDirect && jr < ncFull;
-          const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
-          const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
-            const full = ic + ir < mFull;
-            const aHere = aDirect && full;
-            const pp = aHere ? el<T>(a, pc * lda + ir) : aDirect || aRows ? pa : pa + <usize>ir * <usize>kc * sizeof<T>();
-            if (aRows && full) {
-              micro_f32_rows(kc, el<T>(a, (ic + ir) * lda + pc), <usize>lda << 2, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else if (isF32 && mr <= 4) {
-              micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else if (isF32) {
-              micro_f32(kc, pp, aHere ? <usize>lda << 2 : 24, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
-            } else {
-              micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+      // all rows in MC-row blocks, or (counter) the row ranges this thread claims, each in MC-row blocks: only with
+      // one k and one column block
+      for (let j = 0; ; j++) {
+        const q = counter ? atomic.add<i32>(counter, 1) : j;
+        const r0 = counter ? claimedRow(q, m, MR) : q > 0 ? m : 0;
+        if (r0 >= m) break;
+        const r1 = counter ? claimedRow(q + 1, m, MR) : m;
+        for (let ic = r0; ic < r1; ic += MC) {
+          const mc = min(MC, r1 - ic);
+          if (aDirect || aRows) {
+            // only a last partial panel is packed (in the first panel's place: nothing else of this block is)
+            if (ic + mc > mFull) packA<T>(ta, a, lda, mFull, pc, m - mFull, kc, pa);
+          } else packA<T>(ta, a, lda, ic, pc, mc, kc, pa);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nr = min(NR, nc - jr);
+            const direct = bDirect && jr < ncFull;
+            const pbPanel = direct ? el<T>(b, pc * ldb + jc + jr) : pb + <usize>jr * <usize>kc * sizeof<T>();
+            const bs: usize = direct ? <usize>ldb * sizeof<T>() : 32;
+            for (let ir = 0; ir < mc; ir += MR) {
+              const mr = min(MR, mc - ir);
+              const cp = el<T>(c, (ic + ir) * ldc + jc + jr);
+              const full = ic + ir < mFull;
+              const aHere = aDirect && full;
+              const pp = aHere ? el<T>(a, pc * lda + ir) : aDirect || aRows ? pa : pa + <usize>ir * <usize>kc * sizeof<T>();
+              if (aRows && full) {
+                micro_f32_rows(kc, el<T>(a, (ic + ir) * lda + pc), <usize>lda << 2, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else if (isF32 && mr <= 4) {
+                micro_f32_4(kc, pp, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else if (isF32) {
+                micro_f32(kc, pp, aHere ? <usize>lda << 2 : 24, pbPanel, bs, cp, ldc, acc, mr, nr, tmp);
+              } else {
+                micro_f64(kc, pp, pbPanel, cp, ldc, acc, mr, nr, tmp);
+              }
             }
           }
         }
@@ -432,6 +451,23 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
 export function gemm_f32(ta: i32, tb: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, sa: i32,
   b: usize, ldb: i32, sb: i32, c: usize, ldc: i32, sc: i32, batch: i32, beta: i32, work: usize): void {
   gemmBatched<f32>(ta, tb, m, n, k, a, lda, sa, b, ldb, sb, c, ldc, sc, batch, beta, work);
+}
+
+/** Whether gemm_f32_claim can run this product: f32 row-major A read in place, one k block, one column block. */
+export function gemm_claimable(ta: i32, m: i32, n: i32, k: i32): i32 {
+  return i32(ta == 0 && k >= ROWS_A_MIN_K && k <= KC && n <= NC_F32 && m > B_DIRECT_MAX_M && n > 1);
+}
+
+/**
+ * gemm_f32 (one product) for threads that share its rows as they get to them: each runs it with the same
+ * arguments and its own `work`, claiming row blocks from the i32 at `counter` (zeroed before the first starts).
+ * A thread that is not scheduled leaves its blocks to the other; each row tile is computed by the same code
+ * either way, so the result has the same bits as gemm_f32. Only where gemm_claimable (B is packed once).
+ */
+export function gemm_f32_claim(ta: i32, tb: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  c: usize, ldc: i32, beta: i32, work: usize, counter: usize): void {
+  if (claimedRow(atomic.load<i32>(counter), m, MR_F32) >= m) return; // started late: nothing left, skip packing B
+  gemmOne<f32>(ta != 0, tb != 0, m, n, k, a, lda, b, ldb, c, ldc, beta != 0, work, counter);
 }
 
 export function gemm_f64(ta: i32, tb: i32, m: i32, n: i32, k: i32, a: usize, lda: i32, sa: i32,

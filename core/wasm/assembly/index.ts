@@ -1,6 +1,6 @@
 // Entry point of the Fluxion wasm kernel module: every export takes byte pointers into the (shared,
 // imported) linear memory. Memory management lives on the JS side (core/wasm/allocator.ts).
-export { gemm_f32, gemm_f64, gemm_work_bytes } from './gemm';
+export { gemm_f32, gemm_f64, gemm_work_bytes, gemm_f32_claim, gemm_claimable } from './gemm';
 export {
   add_f32, sub_f32, mul_f32, div_f32, max_f32, add_f64, sub_f64, mul_f64, div_f64, max_f64,
   add_strided_f32, sub_strided_f32, mul_strided_f32, div_strided_f32, max_strided_f32,
