@@ -1,5 +1,6 @@
 // bench/pinnacle/records.jsonl: one JSON object per finished run, appended; the tables are computed from it.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Setting } from './args.js';
@@ -10,6 +11,8 @@ export interface RunRecord {
   problem: string;
   /** the config trained, relative to the repository (a stand-in from configs/ for some ids) */
   config?: string;
+  /** configDigest of the config as trained (method variant and rebased paths included): which version of it ran */
+  config_sha256?: string;
   method: string;
   seed: number;
   setting: Setting;
@@ -30,6 +33,11 @@ export interface RunRecord {
   backend?: string;
   /** the first line of the error of a failed run */
   message?: string;
+}
+
+/** The first 16 hex digits of the SHA-256 of a config's text: the commit alone does not say, since edits under bench/ leave it clean. */
+export function configDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 export function appendRecord(file: string, r: RunRecord): void {

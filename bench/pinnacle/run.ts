@@ -9,7 +9,7 @@ import { USAGE, UsageError, parseArgs, settingOf, type SuiteOptions } from './ar
 import { executeRun } from './execute.js';
 import { configSteps, methodConfig, type MethodId } from './methods.js';
 import { configYamlAt, discoverProblems, readConfig, selectProblems, type Problem } from './problems.js';
-import { appendRecord, gitCommit, machine, readRecords, type RunRecord } from './records.js';
+import { appendRecord, configDigest, gitCommit, machine, readRecords, type RunRecord } from './records.js';
 import { renderResults } from './table.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,7 +49,8 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
   const outDir = join(runs, name);
   mkdirSync(runs, { recursive: true });
   rmSync(outDir, { recursive: true, force: true }); // a stale checkpoint or lock of an earlier run
-  writeFileSync(cfgFile, configYamlAt(variant, job.problem.file, cfgFile));
+  const cfgText = configYamlAt(variant, job.problem.file, cfgFile);
+  writeFileSync(cfgFile, cfgText);
   const budgetS = o.budgetMin * 60;
   const started = machine();
   console.log(`${label} ${job.problem.id} / ${job.method} / seed ${seed}: ${stepsRequested} steps, budget ${o.budgetMin} min`);
@@ -66,6 +67,7 @@ async function runJob(job: Job, o: SuiteOptions, recordsFile: string, label: str
   const record: RunRecord = {
     problem: job.problem.id,
     config: relative(REPO, job.problem.file),
+    config_sha256: configDigest(cfgText),
     method: job.method,
     seed,
     setting: settingOf(o.steps),

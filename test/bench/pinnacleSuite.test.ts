@@ -3,6 +3,7 @@
 // best from known records, the published table covers PINNacle's 22 problems, and a real 5-step run writes a record.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -323,6 +324,9 @@ describe('bench:pinnacle suite', () => {
       expect(Object.keys(rs[0].l2re_fields ?? {})).to.deep.equal(['u', 'a']);
       expect(rs[0].backend).to.be.oneOf(['wasm', 'gpu', 'js']);
       expect(rs[0].commit).to.match(/^[0-9a-f]{7,}(-dirty)?$|^unknown$/);
+      // the digest is of the exact YAML the run trained (written beside its output)
+      const trained = readFileSync(join(tmp, 'runs', 'pinv-vanilla-s0-n5.yaml'), 'utf8');
+      expect(rs[0].config_sha256).to.equal(createHash('sha256').update(trained).digest('hex').slice(0, 16));
       expect(squeeze(readFileSync(results, 'utf8'))).to.match(/\| pinv \| PInv \| \d\.\d+ \| 1 \| vanilla \| 5 \(custom\) \|/);
     });
 
