@@ -11,6 +11,7 @@ import { compileProblem, type CompiledProblem, type DataSpec, type ProblemSpec }
 import type { Geometry } from '../meshes/geometry/geometry.js';
 import { TimeDomainProduct } from '../meshes/geometry/timeDomain.js';
 import { TimeInterval, isTimeGeometry, type TimeGeometry } from '../meshes/geometry/timeInterval.js';
+import { TimeWindows } from './timeWindows.js';
 
 export interface SequentialWindowsOptions {
   windows: number;
@@ -81,7 +82,10 @@ interface WindowsState {
 
 export class SequentialWindows implements Trainer {
   private readonly geometry: TimeGeometry;
+  /** the windows' count, ends and step shares, as the curriculum's (with its checks) */
+  private readonly split: TimeWindows;
   private readonly windows: number;
+  private readonly steps: number;
   private readonly icPoints: number;
   private readonly icWeight: number;
   private frozen: Float64Array[] = [];
@@ -91,11 +95,9 @@ export class SequentialWindows implements Trainer {
   constructor(
     private readonly spec: ProblemSpec,
     private readonly options: TrainerOptions,
-    private readonly o: SequentialWindowsOptions,
+    o: SequentialWindowsOptions,
   ) {
     const { windows, steps, icPoints = 4096, icWeight = 1 } = o;
-    if (!Number.isInteger(windows) || windows < 1) throw new Error(`timeMarching.windows: expected a positive integer, got ${windows}`);
-    if (!Number.isInteger(steps) || steps < 1) throw new Error(`timeMarching.steps: expected a positive integer, got ${steps}`);
     if (!Number.isInteger(icPoints) || icPoints < 1) throw new Error(`timeMarching.icPoints: expected a positive integer, got ${icPoints}`);
     if (!(icWeight >= 0) || !Number.isFinite(icWeight))
       throw new Error(`timeMarching.icWeight: expected a finite number >= 0, got ${icWeight}`);
@@ -107,7 +109,10 @@ export class SequentialWindows implements Trainer {
         `timeMarching (sequential): windows pass on the fields' values, not their time derivatives; the initial condition '${rate.name ?? 'ic'}' on u_t needs one network over the whole interval`,
       );
     this.geometry = spec.domain;
+    const dim = spec.coords.length;
+    this.split = new TimeWindows({ windows, steps }, spec.domain.t0, spec.domain.t1, dim - 1, dim);
     this.windows = windows;
+    this.steps = steps;
     this.icPoints = icPoints;
     this.icWeight = icWeight;
     this.trainer = this.windowTrainer(0);
@@ -115,9 +120,7 @@ export class SequentialWindows implements Trainer {
 
   /** Window k's time interval. */
   private bounds(k: number): [number, number] {
-    const { t0, t1 } = this.geometry;
-    const dt = (t1 - t0) / this.windows;
-    return [t0 + k * dt, k === this.windows - 1 ? t1 : t0 + (k + 1) * dt];
+    return [this.split.end(k), k === this.windows - 1 ? this.geometry.t1 : this.split.end(k + 1)];
   }
 
   /** The window owning time t: t in (t_k, t_k+1] -> k, t0 -> 0 (clamped to the interval). */
@@ -129,7 +132,7 @@ export class SequentialWindows implements Trainer {
 
   /** The step at which window k starts (the windows share the steps as evenly as integers allow). */
   private start(k: number): number {
-    return Math.floor((k * this.o.steps) / this.windows);
+    return Math.floor((k * this.steps) / this.windows);
   }
 
   private windowTrainer(k: number): WindowTrainer {
