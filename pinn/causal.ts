@@ -75,6 +75,16 @@ export function causalLoss(rs: readonly Tensor[], c: CausalInputs): { loss: Tens
   return { loss: losses.reduce((a, b) => ops.add(a, b)), minWeight: ops.neg(ops.max(ops.neg(last))), weights };
 }
 
+/**
+ * Loss of an integral constraint (an equation whose spatial mean must vanish at every time, not each point):
+ * per residual r, the chunk means m = r C ([1, M]; an empty chunk's is 0) and the loss mean(m^2), summed over
+ * the term's residuals. Unweighted by causality: a balance holds at every time regardless of earlier ones.
+ */
+export function integralLoss(rs: readonly Tensor[], c: CausalInputs): Tensor {
+  const [n] = c.chunks.shape;
+  return rs.map((r) => ops.mean(ops.square(ops.matmul(ops.reshape(r, [1, n]), c.chunks)))).reduce((a, b) => ops.add(a, b));
+}
+
 /** Records a term's minimum weight among the aux outputs of a loss evaluation. */
 export function putStat(aux: Record<string, Tensor> | undefined, term: string, minWeight: Tensor): void {
   if (aux) aux[STAT + term] = minWeight;

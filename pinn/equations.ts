@@ -7,6 +7,11 @@ export interface PdeEquation {
   residual: string | ResidualFn;
   /** loss term name; default 'pde' for a single equation, 'pde0', 'pde1', ... for a system */
   name?: string;
+  /**
+   * an integral constraint: the residual's spatial mean vanishes at every time (a global balance such as a
+   * conservation law), enforced per causal time chunk instead of pointwise (needs `causal`; see causal.ts)
+   */
+  integral?: boolean;
 }
 /** A string, a residual function (several returned residuals sum into its one loss) or a named equation. */
 export type PdeEntry = string | ResidualFn | PdeEquation;
@@ -19,6 +24,11 @@ export function pdeEntries(pde: PdeEntry | ReadonlyArray<PdeEntry>): PdeEntry[] 
 /** The residual of an entry (string or function). */
 export function entryResidual(e: PdeEntry): string | ResidualFn {
   return typeof e === 'object' && e !== null ? e.residual : e;
+}
+
+/** Per entry: whether it is an integral constraint (`integral: true`). */
+export function integralFlags(entries: readonly PdeEntry[]): boolean[] {
+  return entries.map((e) => typeof e === 'object' && e !== null && e.integral === true);
 }
 
 /** Loss name of entry i of n: its own name, else 'pde' for a lone equation (as before systems were split), else pde<i>. */

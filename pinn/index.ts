@@ -84,6 +84,7 @@ export {
   CausalSchedule,
   CausalBatches,
   causalLoss,
+  integralLoss,
   chunkMatrix,
   checkCausal,
   splitStats,

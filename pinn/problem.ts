@@ -7,7 +7,7 @@ import { isTimeGeometry, TimeInterval } from '../meshes/geometry/timeInterval.js
 import type { SamplerKind } from '../meshes/sampling/samplers.js';
 import type { FieldContext, FieldFn, ContextLayout } from './context.js';
 import { checkTrueValues, checkUnknownScales } from './unknowns.js';
-import { entryResidual, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
+import { entryResidual, integralFlags, pdeEntries, pdeLossNames, type PdeEntry } from './equations.js';
 import {
   compileEquation,
   compileNode,
@@ -167,6 +167,8 @@ export interface Term {
   pointInputs?: (x: Float64Array) => Record<string, Float64Array>;
   /** loss names of this term's points, one per residual group (default [name]); a PDE system has one per equation */
   losses?: readonly string[];
+  /** per entry of `losses`: whether that loss is an integral constraint (PdeEquation.integral) */
+  integral?: readonly boolean[];
   /** residuals grouped by loss (one group per entry of `losses`); absent: all residuals feed one loss */
   residualGroups?(c: FieldContext, partner?: FieldContext): Tensor[][];
 }
@@ -314,6 +316,7 @@ export function compileProblem(spec: ProblemSpec): CompiledProblem {
     draw: (n, sampler, seed) => ({ x: g.sampleInterior(n, sampler, seed).data }),
     residual: (c) => pdeFns.flatMap((f) => f(c)),
     losses: pdeNames,
+    integral: integralFlags(entries),
     residualGroups: (c) => pdeFns.map((f) => f(c)),
   });
 

@@ -27,7 +27,7 @@ import { withPointInputs } from './coefficients.js';
 import { valuesAndGrads } from './multigrad.js';
 import { unknownErrors } from './unknowns.js';
 import { AdaptivePoints, type AdaptiveOptions } from './adaptive.js';
-import { CausalBatches, causalLoss, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
+import { CausalBatches, causalLoss, integralLoss, putStat, splitStats, type CausalInputs, type CausalOptions } from './causal.js';
 import { TimeWindows, type TimeMarchingOptions } from './timeWindows.js';
 import { anchorRows, appendRows } from './anchors.js';
 import { RATIO_LIMIT, UNDER_RESOLVED, rmsRatio, strideRows } from './resolution.js';
@@ -245,6 +245,11 @@ export class PinnTrainer implements Trainer {
     const ti = layout.timeIndex;
     if ((options.causal || options.timeMarching) && ti < 0)
       throw new Error(`${options.causal ? 'causal' : 'timeMarching'}: needs a time coordinate (problem.time)`);
+    const integral = this.problem.terms.flatMap((t) => (t.losses ?? []).filter((_, j) => t.integral?.[j]));
+    if (integral.length && !options.causal)
+      throw new Error(
+        `pde '${integral[0]}': an integral equation needs causal (its time chunks are the times its spatial mean vanishes at)`,
+      );
     this.causal = options.causal ? new CausalBatches(options.causal, ti, min[ti], max[ti], this.dtype) : null;
     this.windows = options.timeMarching ? new TimeWindows(options.timeMarching, min[ti], max[ti], ti, d) : null;
     this.anchors = options.anchors ? anchorRows(options.anchors, d) : null;
@@ -256,6 +261,7 @@ export class PinnTrainer implements Trainer {
       (i: number) =>
       (p: Params, b: BatchTerm, aux?: Record<string, Tensor>): Tensor[] =>
         this.residualGroups(i, p, b).map((rs, j) => {
+          if (b.causal && terms[i].integral?.[j]) return integralLoss(rs, b.causal);
           if (!b.causal) return meanSquares(rs);
           const c = causalLoss(rs, b.causal);
           putStat(aux, names[this.lossesOf[i][j]], c.minWeight);

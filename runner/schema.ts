@@ -248,9 +248,15 @@ export const pdeEntrySchema = z
         .describe('Loss term name (default pde, or pde<index> for several).')
         .meta({ examples: ['heat'] }),
       weight: z.number().nonnegative().default(1).describe('Weight of this loss term.'),
+      integral: z
+        .boolean()
+        .default(false)
+        .describe(
+          'An integral constraint: the spatial mean of the residual vanishes at every time (a global balance such as a conservation law) instead of the residual at each point; the loss is the mean over training.causal time chunks of the squared chunk mean. Needs training.causal.',
+        ),
     }),
   ])
-  .describe('An equation: a residual expression, or { eq, name, weight }.');
+  .describe('An equation: a residual expression, or { eq, name, weight, integral }.');
 export type PdeEntryConfig = z.infer<typeof pdeEntrySchema>;
 
 const conditionType = <T extends string>(type: T, description: string) => z.literal(type).describe(description);
@@ -788,6 +794,14 @@ function checkTrainingExtras(c: PinnConfig, dim: number, ctx: z.RefinementCtx): 
     if (t[key] && !c.time)
       ctx.addIssue({ code: 'custom', path: ['training', key], message: 'expected a `time: [t0, t1]` interval (an evolution problem)' });
   }
+  c.pde.forEach((e, i) => {
+    if (typeof e === 'object' && e.integral && !t.causal)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pde', i, 'integral'],
+        message: 'expected training.causal: its time chunks are the times at which the spatial mean must vanish',
+      });
+  });
   const tm = t.time_marching;
   if (tm && tm.mode !== 'sequential') {
     for (const key of ['ic_points', 'ic_weight'] as const)

@@ -70,6 +70,20 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
     expect(readMetrics(join(dir, 'tm', 'metrics.jsonl')).map((m) => m.step)).to.deep.equal([2, 4, 6]);
   });
 
+  it('an integral equation runs from YAML as its own weighted loss term', async () => {
+    const yaml = heat('causal: { chunks: 4 }').replace(
+      "pde: ['u_t - 0.1*u_xx']",
+      "pde: ['u_t - 0.1*u_xx', { eq: 'u_t - 0.1*u_xx', name: balance, weight: 3, integral: true }]",
+    );
+    const out = join(dir, 'integral');
+    expect(await main(['run', writeConfig(dir, yaml, 'integral.yaml'), '--out', out, '--quiet'], sinks().deps)).to.equal(0);
+    const last = readMetrics(join(out, 'metrics.jsonl')).at(-1)!;
+    expect(last.weights).to.include({ balance: 3 });
+    expect(last.terms.balance).to.be.above(0);
+    const { pde0, balance, dirichlet0, initial1 } = last.terms;
+    expect(last.loss).to.be.closeTo(pde0 + 3 * balance + dirichlet0 + initial1, 1e-6 * last.loss);
+  });
+
   it('sequential time windows run from YAML: one network per window, each announced, scored on the whole interval', async () => {
     const cfg = writeConfig(dir, heat('time_marching: { windows: 3, mode: sequential, ic_points: 16, ic_weight: 10 }'), 'seq.yaml');
     const out = join(dir, 'seq');
@@ -203,6 +217,11 @@ describe('runner: adaptive sampling, causal training, time-marching, anchors and
         "{ type: initial, value: 'sin(pi*x)' }, { type: initial, order: 1, value: 0 }]",
       ),
       'conditions[2]: an initial condition on a time derivative needs one network over the whole interval',
+    ],
+    [
+      'an integral equation without causal chunks',
+      heat('sampler: halton').replace("pde: ['u_t - 0.1*u_xx']", "pde: ['u_t - 0.1*u_xx', { eq: 'u_t', integral: true, name: balance }]"),
+      'pde[1].integral: expected training.causal',
     ],
     [
       'unknown sampler',
