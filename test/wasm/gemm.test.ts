@@ -74,6 +74,22 @@ const VARIANTS: [boolean, boolean][] = [
   [true, true],
 ];
 
+/**
+ * Runs `run` on one thread, then on two with every GEMM split: all `products` must be claimed in row blocks, with the
+ * bits of one thread. Returns the two-thread results.
+ */
+function sameBitsClaimed(kern: WasmKernels, run: () => Float32Array[], products: number): Float32Array[] {
+  kern.setThreads(1);
+  const one = run();
+  kern.setThreads(2);
+  kern.threadMinFlops = 0;
+  const claimed0 = kern.counters.gemmClaimed;
+  const two = run();
+  expect(kern.counters.gemmClaimed - claimed0, 'every product was claimed in row blocks').to.equal(products);
+  two.forEach((c, i) => expect(Array.from(c), `${kern.variant} product ${i}`).to.deep.equal(Array.from(one[i])));
+  return two;
+}
+
 describe('wasm/gemm', () => {
   let kernels: WasmKernels[] = [];
   before(() => {
@@ -240,6 +256,9 @@ describe('wasm/gemm', () => {
       { m: 23, n: 9, k: 300, batch: 1, f64: true },
       { m: 10, n: 7, k: 700, batch: 1 }, // halves of k
       { m: 6, n: 5, k: 600, batch: 1, f64: true },
+      { m: 37, n: 29, k: 3, batch: 1 }, // rows of a rank-k update
+      { m: 64, n: 1, k: 1030, batch: 1 }, // halves of k of A^T x (and of the GEMV)
+      { m: 2, n: 37, k: 700, batch: 1 }, // halves of k of a two-row A^T B
     ];
     const run = (kern: WasmKernels): number[][] =>
       cases.flatMap(({ m, n, k, batch, f64 }) =>
@@ -285,14 +304,7 @@ describe('wasm/gemm', () => {
             return [matmul(kern, a, b, { m, n, k, transB: tb }), matmul(kern, a, b, { m, n, k, transB: tb, c: c0.slice() })];
           }),
         );
-      kern.setThreads(1);
-      const one = run();
-      kern.setThreads(2);
-      kern.threadMinFlops = 0;
-      const claimed0 = kern.counters.gemmClaimed;
-      const two = run();
-      expect(kern.counters.gemmClaimed - claimed0, 'every product was claimed in row blocks').to.equal(shapes.length * 4);
-      two.forEach((c, i) => expect(Array.from(c), `${kern.variant} product ${i}`).to.deep.equal(Array.from(one[i])));
+      const two = sameBitsClaimed(kern, run, shapes.length * 4);
       shapes.forEach(([m, n, k], s) =>
         [false, true].forEach((tb, t) => {
           const a = randomF32(m * k, 101 + s),
@@ -306,6 +318,130 @@ describe('wasm/gemm', () => {
     }
   });
 
+  // The memory-bound paths of core/wasm/assembly/skinny.ts: rank-k updates (k <= 4, any transposes), A^T x (n = 1, A
+  // transposed) and A^T B with m <= 2; sizes past whole vectors (n % 4, m % 4), past the 32- and 16-row blocks of
+  // A^T x, the 16- and 32-column blocks of A^T B, and k past one KC = 256 block.
+  const SKINNY: [number, number, number, boolean, boolean][] = [
+    [1, 1, 1, false, false],
+    [7, 5, 1, false, true],
+    [50, 9, 2, false, false],
+    [97, 13, 3, true, false],
+    [130, 33, 4, true, true],
+    [61, 64, 1, false, true],
+    [5, 1, 3, true, false], // rank-k with one column, A transposed
+    [64, 1, 300, true, false], // A^T x: two 32-row blocks, two k blocks
+    [83, 1, 37, true, true], // 32 + 32 + 16 + 3 rows
+    [3, 1, 9, true, false],
+    [1, 37, 300, true, false], // A^T B, one row: a 32-column block and a tail
+    [2, 70, 261, true, false], // two rows: 16-column blocks and a 2-column tail
+    [2, 3, 7, true, false],
+  ];
+
+  it('skinny paths (rank-k updates, A^T x, two-row A^T B) match the JS reference, with and without accumulate', () => {
+    for (const kern of kernels) {
+      SKINNY.forEach(([m, n, k, ta, tb], s) => {
+        const a = randomF32(m * k, 201 + s),
+          b = randomF32(k * n, 203 + s),
+          c0 = randomF32(m * n, 207 + s);
+        const what = `${kern.variant} ${m}x${n}x${k} ta=${ta} tb=${tb}`;
+        expectClose(matmul(kern, a, b, { m, n, k, transA: ta, transB: tb }), refGemm(a, b, m, n, k, ta, tb), 2e-6, what);
+        const acc = matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: c0.slice() });
+        expectClose(acc, refGemm(a, b, m, n, k, ta, tb, 1, c0), 2e-6, `accumulate ${what}`);
+      });
+    }
+  });
+
+  it('skinny paths honour leading dimensions (padding untouched)', () => {
+    for (const kern of kernels) {
+      SKINNY.forEach(([m, n, k, ta, tb], s) => {
+        const [lda, ldb, ldc] = [(ta ? m : k) + 3, (tb ? k : n) + 2, n + 5];
+        const A = randomF32((ta ? k : m) * lda, 211 + s),
+          B = randomF32((tb ? n : k) * ldb, 213 + s),
+          C0 = randomF32(m * ldc, 217 + s);
+        const [pa, pb, pc] = [A, B, C0].map((x) => kern.alloc(4 * x.length));
+        try {
+          kern.f32view(pa, A.length).set(A);
+          kern.f32view(pb, B.length).set(B);
+          for (const accumulate of [false, true]) {
+            kern.f32view(pc, C0.length).set(C0);
+            kern.gemm({ m, n, k, a: pa, b: pb, c: pc, lda, ldb, ldc, transA: ta, transB: tb, accumulate });
+            const C = kern.f32view(pc, C0.length);
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < ldc; j++) {
+                const got = C[i * ldc + j];
+                if (j >= n) {
+                  expect(got, 'padding column untouched').to.equal(C0[i * ldc + j]);
+                  continue;
+                }
+                let ref = accumulate ? C0[i * ldc + j] : 0,
+                  scale = Math.abs(ref);
+                for (let p = 0; p < k; p++) {
+                  const x = A[ta ? p * lda + i : i * lda + p] * B[tb ? j * ldb + p : p * ldb + j];
+                  ref += x;
+                  scale += Math.abs(x);
+                }
+                expect(Math.abs(got - ref), `${kern.variant} ${m}x${n}x${k} ta=${ta} tb=${tb} += ${accumulate} at ${i},${j}`).to.be.at.most(
+                  2e-6 * scale + 1e-30,
+                );
+              }
+            }
+          }
+        } finally {
+          for (const p of [pa, pb, pc]) kern.free(p);
+        }
+      });
+    }
+  });
+
+  it('the baseline SIMD build sums each element in k order from 0 per 256-step block, then adds C: exact f32 bits', () => {
+    // what the tile kernels do (f32 multiply, then add, without FMA), so the skinny paths give the tile kernels' bits;
+    // two tile-kernel shapes check that order on the general path too. k stays below the halving of long reductions.
+    const kern = kernels[0];
+    expect(kern.variant).to.equal('simd');
+    const f = Math.fround;
+    const shapes: [number, number, number, boolean, boolean][] = [...SKINNY, [17, 9, 33, false, true], [13, 20, 300, true, false]];
+    shapes.forEach(([m, n, k, ta, tb], s) => {
+      const a = randomF32(m * k, 221 + s),
+        b = randomF32(k * n, 223 + s),
+        c0 = randomF32(m * n, 227 + s);
+      for (const acc of [false, true]) {
+        const got = matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: acc ? c0.slice() : undefined });
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            let c = acc ? c0[i * n + j] : 0;
+            for (let p0 = 0; p0 < k; p0 += 256) {
+              let sum = 0;
+              for (let p = p0; p < Math.min(k, p0 + 256); p++)
+                sum = f(sum + f(a[ta ? p * m + i : i * k + p] * b[tb ? j * k + p : p * n + j]));
+              c = acc || p0 > 0 ? f(c + sum) : sum;
+            }
+            expect(got[i * n + j], `${m}x${n}x${k} ta=${ta} tb=${tb} += ${acc} at ${i},${j}`).to.equal(c);
+          }
+        }
+      }
+    });
+  });
+
+  it('two threads claiming rows of rank-k updates (and their GEMVs) give the bits of one thread', () => {
+    const shapes: [number, number, number, boolean, boolean][] = [
+      [49, 9, 1, false, true],
+      [433, 64, 2, false, false],
+      [1003, 77, 4, true, true],
+      [301, 1, 3, false, false], // n = 1: the GEMV
+      [301, 1, 3, false, true],
+    ];
+    for (const kern of kernels) {
+      const run = (): Float32Array[] =>
+        shapes.flatMap(([m, n, k, ta, tb], s) => {
+          const a = randomF32(m * k, 231 + s),
+            b = randomF32(k * n, 233 + s),
+            c0 = randomF32(m * n, 237 + s);
+          return [false, true].map((acc) => matmul(kern, a, b, { m, n, k, transA: ta, transB: tb, c: acc ? c0.slice() : undefined }));
+        });
+      sameBitsClaimed(kern, run, shapes.length * 2);
+    }
+  });
+
   it('gemm_f32_claim computes each row block once: a thread that finds them claimed leaves C alone', () => {
     const kern = kernels[kernels.length - 1];
     const [m, n, k] = [433, 20, 37];
@@ -316,6 +452,9 @@ describe('wasm/gemm', () => {
     expect(kern.raw.gemm_claimable(0, m, n, 300), 'two k blocks').to.equal(0);
     expect(kern.raw.gemm_claimable(1, m, n, k), 'A transposed').to.equal(0);
     expect(kern.raw.gemm_claimable(0, 48, n, k), 'few rows').to.equal(0);
+    expect(kern.raw.gemm_claimable(1, m, n, 4), 'rank-k update, A transposed').to.equal(1);
+    expect(kern.raw.gemm_claimable(0, m, 1, 2), 'rank-k update, one column').to.equal(1);
+    expect(kern.raw.gemm_claimable(0, 48, n, 1), 'rank-k update, few rows').to.equal(0);
     const [pa, pb, pc, work, counter] = [a.length, b.length, c0.length, 0, 1].map((len) => kern.alloc(Math.max(4, 4 * len)));
     const claimWork = kern.alloc(kern.raw.gemm_work_bytes() as number);
     try {

@@ -1,8 +1,10 @@
 // Register-blocked, cache-blocked GEMM: C = op(A) op(B) (+ C when beta = 1), row-major, f32 and f64.
 // BLIS-style loops: B block (KC x NC) and A block (MC x KC) are packed into `work` (zero-padded to full
 // micro-panels, transposes resolved while packing), then an MR x NR micro-kernel sweeps the block. f32: a
-// row-major B is read in place when C has few rows, and n = 1 runs as a GEMV.
+// row-major B is read in place when C has few rows, n = 1 runs as a GEMV, and other memory-bound shapes run the
+// kernels of skinny.ts.
 import { madd4, madd2 } from './simd';
+import { RANK_K_MAX, TN_ROWS_MAX, gemvTF32, rankKPack, rankKRowsF32, rankKWorkBytes, tnRowsF32 } from './skinny';
 
 const MR_F32 = 6; // 6 rows x 2 f32x4 = 12 accumulators: enough independent FMAs to cover latency x 2 pipes
 const MR_F64 = 4;
@@ -313,13 +315,14 @@ function micro_f64(kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, acc: bool,
 }
 
 /**
- * C[:, 0] = A x (+ C) for n = 1, row-major A and a contiguous x (op(B)'s only column): output layers, where
- * the tile kernels would use one of 8 columns. Four rows at a time, f32x4 over k.
+ * Rows [r0, r1) of C[:, 0] = A x (+ C) for n = 1, row-major A and a contiguous x (op(B)'s only column): output layers,
+ * where the tile kernels would use one of 8 columns. Four rows at a time, f32x4 over k; each row's sum is the same
+ * wherever the range starts.
  */
-function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i32, beta: bool): void {
+function gemv_f32(m: i32, k: i32, a: usize, lda: i32, x: usize, c: usize, ldc: i32, beta: bool, r0: i32): void {
   const k4 = k & ~3;
   const ld = <usize>lda << 2;
-  for (let i = 0; i < m; i += 4) {
+  for (let i = r0; i < m; i += 4) {
     const rows = min(4, m - i);
     const r0 = a + (<usize>i * ld);
     // rows past m re-read the last row (results dropped), so nothing outside A is touched
@@ -362,6 +365,58 @@ function claimedRow(j: i32, m: i32, mr: i32): i32 {
   return min(r, m);
 }
 
+// @ts-ignore: decorator
+@inline function nextBlock(counter: usize, j: i32): i32 {
+  return counter ? atomic.add<i32>(counter, 1) : j;
+}
+
+/** First row of row block q: claimed blocks (claimedRow), or, not claiming, block 0 is all m rows. */
+// @ts-ignore: decorator
+@inline function blockRow(counter: usize, q: i32, m: i32, mr: i32): i32 {
+  return counter ? claimedRow(q, m, mr) : q > 0 ? m : 0;
+}
+
+const NOT_SKINNY = 0,
+  GEMV = 1,
+  RANK_K = 2,
+  GEMV_T = 3,
+  TN_ROWS = 4;
+
+/** Which memory-bound f32 path (core/wasm/assembly/skinny.ts, gemv_f32) runs this product, if any. */
+function skinnyPath(ta: bool, tb: bool, m: i32, n: i32, k: i32, ldb: i32): i32 {
+  if (n == 1 && !ta && (tb || ldb == 1)) return GEMV;
+  if (k <= RANK_K_MAX && rankKWorkBytes(k, n) <= <usize>(KC * NC_F32) << 2) return RANK_K;
+  if (n == 1 && ta) return GEMV_T;
+  if (ta && !tb && m <= TN_ROWS_MAX) return TN_ROWS;
+  return NOT_SKINNY;
+}
+
+/** Runs a skinny path; GEMV and RANK_K rows may be claimed (counter), the others always run whole. */
+function skinny(path: i32, ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
+  c: usize, ldc: i32, beta: bool, work: usize, counter: usize): void {
+  if (path == GEMV_T || path == TN_ROWS) {
+    // k in KC blocks as the tile kernels take it: each block's sums from 0, then added to C
+    const xs = tb ? 1 : ldb; // A^T x: x[p] at b + p xs (elements)
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const acc = beta || pc > 0;
+      const ap = el<f32>(a, pc * lda);
+      if (path == GEMV_T) gemvTF32(m, kc, ap, lda, el<f32>(b, pc * xs), xs, c, ldc, acc);
+      else tnRowsF32(m, n, kc, ap, lda, el<f32>(b, pc * ldb), ldb, c, ldc, acc);
+    }
+    return;
+  }
+  if (path == RANK_K) rankKPack(tb, n, k, b, ldb, work);
+  for (let j = 0; ; j++) {
+    const q = nextBlock(counter, j);
+    const r0 = blockRow(counter, q, m, MR_F32);
+    if (r0 >= m) break;
+    const r1 = blockRow(counter, q + 1, m, MR_F32);
+    if (path == GEMV) gemv_f32(r1, k, a, lda, b, c, ldc, beta, r0);
+    else rankKRowsF32(ta, n, k, a, lda, work, c, ldc, beta, r0, r1);
+  }
+}
+
 function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32,
   c: usize, ldc: i32, beta: bool, work: usize, counter: usize = 0): void {
   const isF32 = sizeof<T>() == 4;
@@ -372,9 +427,12 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
     if (!beta) for (let i = 0; i < m; i++) memory.fill(el<T>(c, i * ldc), 0, <usize>n * sizeof<T>());
     return;
   }
-  if (isF32 && n == 1 && !ta && (tb || ldb == 1)) {
-    gemv_f32(m, k, a, lda, b, c, ldc, beta);
-    return;
+  if (isF32) {
+    const path = skinnyPath(ta, tb, m, n, k, ldb);
+    if (path != NOT_SKINNY) {
+      skinny(path, ta, tb, m, n, k, a, lda, b, ldb, c, ldc, beta, work, counter);
+      return;
+    }
   }
   const pb = work;
   const pa = pb + <usize>(KC * NC) * sizeof<T>();
@@ -401,10 +459,10 @@ function gemmOne<T>(ta: bool, tb: bool, m: i32, n: i32, k: i32, a: usize, lda: i
       // all rows in MC-row blocks, or (counter) the row ranges this thread claims, each in MC-row blocks: only with
       // one k and one column block
       for (let j = 0; ; j++) {
-        const q = counter ? atomic.add<i32>(counter, 1) : j;
-        const r0 = counter ? claimedRow(q, m, MR) : q > 0 ? m : 0;
+        const q = nextBlock(counter, j);
+        const r0 = blockRow(counter, q, m, MR);
         if (r0 >= m) break;
-        const r1 = counter ? claimedRow(q + 1, m, MR) : m;
+        const r1 = blockRow(counter, q + 1, m, MR);
         for (let ic = r0; ic < r1; ic += MC) {
           const mc = min(MC, r1 - ic);
           if (aDirect || aRows) {
@@ -453,9 +511,18 @@ export function gemm_f32(ta: i32, tb: i32, m: i32, n: i32, k: i32, a: usize, lda
   gemmBatched<f32>(ta, tb, m, n, k, a, lda, sa, b, ldb, sb, c, ldc, sc, batch, beta, work);
 }
 
-/** Whether gemm_f32_claim can run this product: f32 row-major A read in place, one k block, one column block. */
+/**
+ * Whether gemm_f32_claim can run this product: f32 row-major A read in place, one k block, one column block; or a
+ * rank-k update (k <= RANK_K_MAX, or its GEMV when n = 1), whose rows are independent.
+ */
 export function gemm_claimable(ta: i32, m: i32, n: i32, k: i32): i32 {
-  return i32(ta == 0 && k >= ROWS_A_MIN_K && k <= KC && n <= NC_F32 && m > B_DIRECT_MAX_M && n > 1);
+  if (m <= B_DIRECT_MAX_M) return 0;
+  if (k >= 1 && k <= RANK_K_MAX) {
+    // tb and ldb only choose between these two (a strided x makes a GEMV a rank-k update), both claimable
+    const path = skinnyPath(ta != 0, false, m, n, k, 1);
+    return i32(path == GEMV || path == RANK_K);
+  }
+  return i32(ta == 0 && k >= ROWS_A_MIN_K && k <= KC && n <= NC_F32 && n > 1);
 }
 
 /**
