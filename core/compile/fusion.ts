@@ -49,10 +49,21 @@ export interface FusionOptions {
    * (0: never)
    */
   readonly rematOps?: number;
+  /**
+   * f32 transcendentals whose SIMD kernel the wasm loops render (PrimDef.simdInLoops: tanh) run inside fused loops
+   * instead of as their own pass, so an activation reads its pre-activation in the loop that makes it; never recomputed
+   */
+  readonly simdInLoops?: boolean;
 }
 
 /** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
-export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 6 };
+export const WASM_FUSION: FusionOptions = {
+  throughReshape: true,
+  leadingSumMax: 8,
+  uniformLiterals: true,
+  rematOps: 6,
+  simdInLoops: true,
+};
 
 /** The deepest expression tree of one fused loop (levels of inlined values below its root). */
 export const MAX_FUSED_DEPTH = 64;
@@ -80,7 +91,7 @@ export function leadingSumBlocks(e: Eqn): number {
  */
 export function isElementwise(e: Eqn, simdUnary: boolean, options: FusionOptions = {}): boolean {
   const def = defOf(e.prim);
-  if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel);
+  if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel) || (!!options.simdInLoops && !!def.simdInLoops);
   if (options.throughReshape && e.prim === 'reshape') return true;
   const blocks = leadingSumBlocks(e);
   if (blocks > 1 && blocks <= (options.leadingSumMax ?? 0)) return true;
@@ -183,6 +194,8 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
         for (let b = 0; b < blocks; b++) if (!walk(x)) return false;
         return ops <= limit;
       }
+      // a transcendental costs tens of instructions per vector: computed once, stored
+      if (simdUnary && e.out.dtype === 'f32' && defOf(e.prim).simdKernel) return false;
       if (!inlineBroadcast(e) && !isReshape(e)) ops++;
       for (const a of e.inputs) {
         if (!(a instanceof Var)) continue;
