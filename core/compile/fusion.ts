@@ -111,14 +111,47 @@ function uniformValue(t: Tensor): number | null {
   return v;
 }
 
-export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions = {}): FusionPlan {
+/**
+ * The fusion plan of g. With options.simdInLoops and `loopOk` (whether a loop's generated code can render it: the wasm
+ * generator's eligibility), a transcendental stays its own SIMD pass wherever the loop it would join fails loopOk: a JS
+ * loop would run it on Math's scalar function, many times slower than the kernel (a bias of 50 channels, say).
+ */
+export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions = {}, loopOk?: (k: FusedKernel) => boolean): FusionPlan {
+  const apart = new Set<Eqn>();
+  const producer = new Map<Var, Eqn>(g.eqns.map((e) => [e.out, e]));
+  for (;;) {
+    const { plan, inlined } = planWith(g, simdUnary, options, apart);
+    if (!options.simdInLoops || !simdUnary || !loopOk) return plan;
+    const before = apart.size;
+    // the equations a loop computes: its root and the inlined values below it
+    const absorbed = (e: Eqn, into: Set<Eqn>): void => {
+      into.add(e);
+      for (const a of e.inputs) if (a instanceof Var && inlined(a) && producer.has(a)) absorbed(producer.get(a) as Eqn, into);
+    };
+    for (const { eqn, kernel } of plan.steps) {
+      if (!kernel || loopOk(kernel)) continue;
+      const inside = new Set<Eqn>();
+      absorbed(eqn, inside);
+      for (const e of inside) if (e.out.dtype === 'f32' && defOf(e.prim).simdInLoops) apart.add(e);
+    }
+    if (apart.size === before) return plan;
+  }
+}
+
+/** The plan with the equations of `apart` kept out of loops, and which values its loops compute inline. */
+function planWith(
+  g: Graph,
+  simdUnary: boolean,
+  options: FusionOptions,
+  apart: ReadonlySet<Eqn>,
+): { plan: FusionPlan; inlined: (v: Var) => boolean } {
   const consumers = new Map<Var, Eqn[]>();
   for (const e of g.eqns) {
     for (const a of e.inputs) if (a instanceof Var) consumers.set(a, [...(consumers.get(a) ?? []), e]);
   }
   const outputs = new Set(g.outputs.filter((a): a is Var => a instanceof Var));
   const producer = new Map<Var, Eqn>(g.eqns.map((e) => [e.out, e]));
-  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && isElementwise(e, simdUnary, options);
+  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && !apart.has(e) && isElementwise(e, simdUnary, options);
   const isReshape = (e: Eqn): boolean => e.prim === 'reshape';
   const fusedLoop = (e: Eqn): boolean => elementwise(e) && !inlineBroadcast(e) && !isReshape(e);
 
@@ -232,7 +265,7 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
     // a reshape that is stored keeps its input's bytes (an alias), no loop
     steps.push(elementwise(e) && !isReshape(e) ? { eqn: e, kernel: buildKernel(e, producer, inlined, options) } : { eqn: e });
   }
-  return { steps };
+  return { plan: { steps }, inlined };
 }
 
 /** Where a node is evaluated: at loop element i + shift, at (i + shift) modulo a period, or at element 0. */

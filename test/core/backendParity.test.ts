@@ -6,7 +6,6 @@ import { onBackend, rand64, relErr } from '../support/check.js';
 import { skipBecause } from '../support/skip.js';
 import { Executable } from '../../core/compile/executable.js';
 import { wasmKernels } from '../../core/backend/wasm.js';
-import { WASM_FUSION } from '../../core/compile/fusion.js';
 
 const f32 = (t: fx.Tensor): fx.Tensor => (t.dtype === 'f64' ? fx.cast(t, 'f32') : t);
 
@@ -85,11 +84,8 @@ describe('backend parity: wasm vs js reference', () => {
     const g = pinnStepGraph(flat);
     const kernels = wasmKernels();
     if (!kernels) return;
-    // tanh on its SIMD kernel in both: inside a loop the JS generator calls Math.tanh (test/core/compile/tanhInLoops.test.ts
-    // checks the wasm loops' tanh against that kernel)
-    const fusionOptions = { ...WASM_FUSION, simdInLoops: false };
-    const viaWasm = new Executable(g, kernels, { fusion: 'wasm', fusionOptions });
-    const viaJs = new Executable(g, kernels, { fusion: 'js', fusionOptions });
+    const viaWasm = new Executable(g, kernels, { fusion: 'wasm' });
+    const viaJs = new Executable(g, kernels, { fusion: 'js' });
     expect(viaWasm.wasmLoopCount).to.be.above(10);
     expect(values(viaWasm.run(flat))).to.deep.equal(values(viaJs.run(flat)));
     viaWasm.dispose();

@@ -4,7 +4,6 @@ import * as fx from '../../../index.js';
 import { Executable } from '../../../core/compile/executable.js';
 import { setStepProfiler, type StepInfo } from '../../../core/compile/profile.js';
 import { wasmKernels } from '../../../core/backend/wasm.js';
-import { WASM_FUSION } from '../../../core/compile/fusion.js';
 import { skipBecause } from '../../support/skip.js';
 
 describe('compile/profile: per-step timing of an Executable', () => {
@@ -14,8 +13,7 @@ describe('compile/profile: per-step timing of an Executable', () => {
   });
   afterEach(() => setStepProfiler(null));
 
-  // x [6, 4] @ w [4, 3] (GEMM), tanh (SIMD unary: tanh left out of the loops), times 2 plus 1 (one fused loop), sum
-  // over rows (reduction)
+  // x [6, 4] @ w [4, 3] (GEMM), tanh (SIMD unary), times 2 plus 1 (one fused loop), sum over rows (reduction)
   const f = (x: fx.Tensor, w: fx.Tensor): fx.Tensor => fx.sum(fx.add(fx.mul(fx.tanh(fx.matmul(x, w)), 2), 1), 0);
   const x = fx.random.normal(1, [6, 4]);
   const w = fx.random.normal(2, [4, 3]);
@@ -23,11 +21,10 @@ describe('compile/profile: per-step timing of an Executable', () => {
 
   it('records every step once per run with its kind, GEMM flops and bytes, and leaves the results unchanged', () => {
     const k = kernels as NonNullable<typeof kernels>;
-    const options = { fusionOptions: { ...WASM_FUSION, simdInLoops: false } };
-    const plain = new Executable(graph(), k, options);
+    const plain = new Executable(graph(), k);
     const seen: Array<{ info: StepInfo; ms: number }> = [];
     setStepProfiler({ record: (info, ms) => seen.push({ info, ms }) });
-    const timed = new Executable(graph(), k, options);
+    const timed = new Executable(graph(), k);
     setStepProfiler(null);
     const want = plain.run([x, w])[0].dataSync();
     expect(seen, 'building records nothing').to.have.length(0);

@@ -6,6 +6,7 @@ import * as fx from '../../../index.js';
 import { Executable } from '../../../core/compile/executable.js';
 import { wasmKernels } from '../../../core/backend/wasm.js';
 import { planFusion, WASM_FUSION, type FusedNode } from '../../../core/compile/fusion.js';
+import { wasmEligible } from '../../../core/compile/wasmgen.js';
 import { skipBecause } from '../../support/skip.js';
 
 const prims = (n: FusedNode): string[] => (n.kind === 'op' ? [n.prim, ...n.args.flatMap(prims)] : []);
@@ -72,5 +73,23 @@ describe('compile: tanh in generated fused loops', () => {
       else expect(Math.abs(v - want), `tanh(${x[i]})`).to.be.at.most(3 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -126));
     });
     exe.dispose();
+  });
+
+  it('stays its own SIMD pass where the loop would not be generated wasm (a bias of 6 channels: a period of 6 lanes)', () => {
+    const rows = fx.random.normal(3, [40, 6]);
+    const xs = [rows, fx.tensor([1.5], [], 'f32'), fx.random.normal(4, [6])];
+    const g = fx.makeGraph(f, xs);
+    const steps = planFusion(g, true, WASM_FUSION, wasmEligible).steps;
+    expect(steps.map((st) => (st.kernel ? 'loop' : st.eqn.prim))).to.deep.equal(['loop', 'tanh']);
+    expect(steps.flatMap((st) => (st.kernel ? prims(st.kernel.tree) : []))).to.not.include('tanh');
+    // without the eligibility check the planner would put it in the loop
+    expect(planFusion(g, true, WASM_FUSION).steps.map((st) => (st.kernel ? 'loop' : st.eqn.prim))).to.deep.equal(['loop']);
+    // and the JS generator never takes it: the same bits as the kernel either way
+    const k = kernels as NonNullable<typeof kernels>;
+    const viaJs = new Executable(g, k, { fusion: 'js' });
+    const apart = new Executable(g, k, { fusionOptions: { ...WASM_FUSION, simdInLoops: false } });
+    expect(Array.from(viaJs.run(xs)[0].dataSync())).to.deep.equal(Array.from(apart.run(xs)[0].dataSync()));
+    viaJs.dispose();
+    apart.dispose();
   });
 });
