@@ -1,8 +1,11 @@
 // Paired A/B of one WASM_FUSION option on bench/core.ts's two PINN steps as the trainers run them (2D Poisson, exact
 // Laplacian, fx.optim.FusedAdam: the compiled value-and-grad with Adam inside, through jitCarry): two optimizers on the
 // same problem, one compiled with the option off, timed in alternating blocks in one process so both see the same load.
-// Prints the median ms per step of each and their ratio (on / off), with the load average.
-// Run: npx tsx bench/stepAB.ts --option simdInLoops [--case pinnStep|pinnStepWide] [--rounds 8] [--reps 10]
+// Build order matters by a few percent (the later arenas ran faster here), so four optimizers are built in the order
+// off, on, on, off and timed round-robin; each setting's median pools its two. Prints the median ms per step of each and
+// their ratio (on / off), with the load average.
+// Run: npx tsx bench/stepAB.ts --option simdInLoops [--case pinnStep|pinnStepWide] [--rounds 8] [--reps 10] [--aa]
+// (--aa builds all four with the option on: the ratio then shows the pairing's own bias and noise)
 import { loadavg } from 'node:os';
 import * as fx from '../index.js';
 import { WASM_FUSION, type FusionOptions } from '../core/compile/fusion.js';
@@ -46,22 +49,27 @@ function step(points: number, layers: readonly number[], on: boolean): () => num
 fx.setBackend('wasm');
 for (const c of CASES.filter((x) => !only || x.key === only)) {
   const load0 = loadavg()[0];
-  const steps = { off: step(c.points, c.layers, false), on: step(c.points, c.layers, true) };
+  const aa = process.argv.includes('--aa');
+  const built = (['off', 'on', 'on', 'off'] as const).map((k) => ({ k, run: step(c.points, c.layers, aa || k === 'on') }));
   const ms = { off: [] as number[], on: [] as number[] };
+  const each = built.map(() => [] as number[]); // per optimizer, in build order
   const losses = { off: 0, on: 0 };
   for (let r = 0; r < rounds; r++) {
-    for (const k of r % 2 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      steps[k]();
+    for (const j of r % 2 ? [3, 2, 1, 0] : [0, 1, 2, 3]) {
+      const { k, run } = built[j];
+      run();
       for (let i = 0; i < reps; i++) {
         const t0 = performance.now();
-        losses[k] = steps[k]();
-        ms[k].push(performance.now() - t0);
+        losses[k] = run();
+        const t = performance.now() - t0;
+        ms[k].push(t);
+        each[j].push(t);
       }
     }
   }
   const [off, on] = [median(ms.off), median(ms.on)];
   console.log(
     `${c.key} (${c.points} points, ${c.layers.join('-')}): ${option} off ${off.toFixed(2)} ms, on ${on.toFixed(2)} ms, ratio ${(on / off).toFixed(3)}; ` +
-      `last losses ${losses.off.toExponential(4)} / ${losses.on.toExponential(4)}; load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
+      `by build order ${each.map((e, j) => `${built[j].k} ${median(e).toFixed(2)}`).join(', ')}; last losses ${losses.off.toExponential(4)} / ${losses.on.toExponential(4)}; load ${load0.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`,
   );
 }
