@@ -5,7 +5,8 @@
 // one process and timed in alternating blocks, so both see the same machine load; wall and process CPU time
 // (user + system, both threads) per step, fused loops and bytes their loops move per step, and whether every
 // output is bitwise equal.
-// Run: npx tsx bench/fusionAB.ts [--quick] [--case fnoStep1024] [--profile] [--write] (--write updates
+// Run: npx tsx bench/fusionAB.ts [--quick] [--case fnoStep1024] [--profile] [--without simdInLoops] [--write] (--without
+// OPTION: the baseline is WASM_FUSION with that one option off instead of the plain plan; --write updates
 // bench/results-fusionAB.json; --case runs one case; --profile also prints each plan's time per step kind and
 // its largest steps, from executables built under core/compile/profile.ts's timer, interleaved the same way)
 import { loadavg } from 'node:os';
@@ -30,7 +31,9 @@ const only = process.argv.includes('--case') ? process.argv[process.argv.indexOf
 if (only && !CASES.some((c) => c.key === only))
   throw new Error(`bench/fusionAB.ts: unknown --case ${only} (one of ${CASES.map((c) => c.key).join(', ')})`);
 const profile = process.argv.includes('--profile');
-const PLANS: Record<'plain' | 'fused', FusionOptions> = { plain: {}, fused: WASM_FUSION };
+const without = process.argv.includes('--without') ? process.argv[process.argv.indexOf('--without') + 1] : undefined;
+if (without && !(without in WASM_FUSION)) throw new Error(`bench/fusionAB.ts: --without ${without}: not an option of WASM_FUSION`);
+const PLANS: Record<'plain' | 'fused', FusionOptions> = { plain: without ? { ...WASM_FUSION, [without]: false } : {}, fused: WASM_FUSION };
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

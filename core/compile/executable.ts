@@ -81,7 +81,8 @@ export class Executable {
     private readonly kernels: WasmKernels,
     options: { fusion?: 'wasm' | 'js'; carry?: readonly Carry[]; fusionOptions?: FusionOptions } = {},
   ) {
-    const plan = planFusion(graph, true, options.fusionOptions ?? WASM_FUSION);
+    // a transcendental joins only loops that run as generated wasm (never with the JS generator)
+    const plan = planFusion(graph, true, options.fusionOptions ?? WASM_FUSION, (k) => options.fusion !== 'js' && wasmEligible(k));
     const root = new Map<Atom, Atom>(); // alias -> owner of the bytes
     const owner = (a: Atom): Atom => root.get(a) ?? a;
     const at = new Map<Atom, number>(); // alias -> its element offset in the owner's bytes

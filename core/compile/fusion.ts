@@ -49,10 +49,21 @@ export interface FusionOptions {
    * (0: never)
    */
   readonly rematOps?: number;
+  /**
+   * f32 transcendentals whose SIMD kernel the wasm loops render (PrimDef.simdInLoops: tanh) run inside fused loops
+   * instead of as their own pass, so an activation reads its pre-activation in the loop that makes it; never recomputed
+   */
+  readonly simdInLoops?: boolean;
 }
 
 /** The wasm executable's options: sums over up to 8 directions, so a d <= 8 Laplacian's collapsed jet fuses. */
-export const WASM_FUSION: FusionOptions = { throughReshape: true, leadingSumMax: 8, uniformLiterals: true, rematOps: 6 };
+export const WASM_FUSION: FusionOptions = {
+  throughReshape: true,
+  leadingSumMax: 8,
+  uniformLiterals: true,
+  rematOps: 6,
+  simdInLoops: true,
+};
 
 /** The deepest expression tree of one fused loop (levels of inlined values below its root). */
 export const MAX_FUSED_DEPTH = 64;
@@ -80,7 +91,7 @@ export function leadingSumBlocks(e: Eqn): number {
  */
 export function isElementwise(e: Eqn, simdUnary: boolean, options: FusionOptions = {}): boolean {
   const def = defOf(e.prim);
-  if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel);
+  if (def.elementwise) return !(simdUnary && e.out.dtype === 'f32' && def.simdKernel) || (!!options.simdInLoops && !!def.simdInLoops);
   if (options.throughReshape && e.prim === 'reshape') return true;
   const blocks = leadingSumBlocks(e);
   if (blocks > 1 && blocks <= (options.leadingSumMax ?? 0)) return true;
@@ -100,14 +111,47 @@ function uniformValue(t: Tensor): number | null {
   return v;
 }
 
-export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions = {}): FusionPlan {
+/**
+ * The fusion plan of g. With options.simdInLoops and `loopOk` (whether a loop's generated code can render it: the wasm
+ * generator's eligibility), a transcendental stays its own SIMD pass wherever the loop it would join fails loopOk: a JS
+ * loop would run it on Math's scalar function, many times slower than the kernel (a bias of 50 channels, say).
+ */
+export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions = {}, loopOk?: (k: FusedKernel) => boolean): FusionPlan {
+  const apart = new Set<Eqn>();
+  const producer = new Map<Var, Eqn>(g.eqns.map((e) => [e.out, e]));
+  for (;;) {
+    const { plan, inlined } = planWith(g, simdUnary, options, apart);
+    if (!options.simdInLoops || !simdUnary || !loopOk) return plan;
+    const before = apart.size;
+    // the equations a loop computes: its root and the inlined values below it
+    const absorbed = (e: Eqn, into: Set<Eqn>): void => {
+      into.add(e);
+      for (const a of e.inputs) if (a instanceof Var && inlined(a) && producer.has(a)) absorbed(producer.get(a) as Eqn, into);
+    };
+    for (const { eqn, kernel } of plan.steps) {
+      if (!kernel || loopOk(kernel)) continue;
+      const inside = new Set<Eqn>();
+      absorbed(eqn, inside);
+      for (const e of inside) if (e.out.dtype === 'f32' && defOf(e.prim).simdInLoops) apart.add(e);
+    }
+    if (apart.size === before) return plan;
+  }
+}
+
+/** The plan with the equations of `apart` kept out of loops, and which values its loops compute inline. */
+function planWith(
+  g: Graph,
+  simdUnary: boolean,
+  options: FusionOptions,
+  apart: ReadonlySet<Eqn>,
+): { plan: FusionPlan; inlined: (v: Var) => boolean } {
   const consumers = new Map<Var, Eqn[]>();
   for (const e of g.eqns) {
     for (const a of e.inputs) if (a instanceof Var) consumers.set(a, [...(consumers.get(a) ?? []), e]);
   }
   const outputs = new Set(g.outputs.filter((a): a is Var => a instanceof Var));
   const producer = new Map<Var, Eqn>(g.eqns.map((e) => [e.out, e]));
-  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && isElementwise(e, simdUnary, options);
+  const elementwise = (e: Eqn | undefined): e is Eqn => !!e && !apart.has(e) && isElementwise(e, simdUnary, options);
   const isReshape = (e: Eqn): boolean => e.prim === 'reshape';
   const fusedLoop = (e: Eqn): boolean => elementwise(e) && !inlineBroadcast(e) && !isReshape(e);
 
@@ -183,6 +227,8 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
         for (let b = 0; b < blocks; b++) if (!walk(x)) return false;
         return ops <= limit;
       }
+      // a transcendental costs tens of instructions per vector: computed once, stored
+      if (simdUnary && e.out.dtype === 'f32' && defOf(e.prim).simdKernel) return false;
       if (!inlineBroadcast(e) && !isReshape(e)) ops++;
       for (const a of e.inputs) {
         if (!(a instanceof Var)) continue;
@@ -219,7 +265,7 @@ export function planFusion(g: Graph, simdUnary: boolean, options: FusionOptions 
     // a reshape that is stored keeps its input's bytes (an alias), no loop
     steps.push(elementwise(e) && !isReshape(e) ? { eqn: e, kernel: buildKernel(e, producer, inlined, options) } : { eqn: e });
   }
-  return { steps };
+  return { plan: { steps }, inlined };
 }
 
 /** Where a node is evaluated: at loop element i + shift, at (i + shift) modulo a period, or at element 0. */

@@ -27,6 +27,15 @@ const OPS32: Record<string, number> = {
   ge: 0x46,
   and: 0x4e /* v128 */,
   bitselect: 0x52 /* v128 */,
+  // for tanh in place (core/prims/tanhWasm.ts)
+  nearest: 0x6a,
+  or: 0x50 /* v128 */,
+  all_true: 0xa3 /* i32x4 */,
+  'i32.trunc_sat_f32': 0xf8,
+  'i32.add': 0xae,
+  'i32.sub': 0xb1,
+  'i32.shl': 0xab,
+  'i32.shr_s': 0xac,
 };
 /** The same names for f64x2 (IEEE double arithmetic, so the loops round exactly as the JS ones). */
 const OPS64: Record<string, number> = {
@@ -51,6 +60,7 @@ const OPS64: Record<string, number> = {
 };
 /** What differs between the two lane types. */
 interface Lanes {
+  dtype: 'f32' | 'f64';
   bytes: 4 | 8;
   ops: Record<string, number>;
   splat: number;
@@ -59,6 +69,7 @@ interface Lanes {
   constant: (v: number) => number[];
 }
 const F32: Lanes = {
+  dtype: 'f32',
   bytes: 4,
   ops: OPS32,
   splat: 0x13,
@@ -66,6 +77,7 @@ const F32: Lanes = {
   constant: (v) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
 };
 const F64: Lanes = {
+  dtype: 'f64',
   bytes: 8,
   ops: OPS64,
   splat: 0x14,
@@ -181,7 +193,7 @@ export function wasmEligible(k: FusedKernel): boolean {
     if (dtype === 'f64' && n.prim === 'powc') return false;
     return n.dtype === dtype && n.args.every(readsOk);
   };
-  const dry: WasmEmitter = { op: opcode(lanesOf(k)), splat: () => [], local: () => [[], []] };
+  const dry: WasmEmitter = { dtype: lanesOf(k).dtype, op: opcode(lanesOf(k)), splat: () => [], local: () => [[], []] };
   return readsOk(k.tree) && emitTree(k, dry, () => []) !== null;
 }
 
@@ -204,6 +216,7 @@ function body(k: FusedKernel, ptr: (i: number) => number, outPtr: number): numbe
   /** A fresh v128 local (initialised like the splats, then overwritten inside the loop). */
   const scratch = (): number => FIRST_LOCAL + hoisted.push([...lanes.constant(0), ...simd(lanes.splat)]) - 1;
   const w: WasmEmitter = {
+    dtype: lanes.dtype,
     op: opcode(lanes),
     splat: (v) => splat(`c${constKey(v)}`, lanes.constant(v)),
     local: () => {

@@ -12,6 +12,7 @@ import { lit } from '../kernels/glsl.js';
 import { wgslLit } from '../kernels/wgsl.js';
 import type { ElementwiseImpl, NoParams, PrimDef, PrimTable, Series, WasmEmitter } from './types.js';
 import { batchLeading } from './batching.js';
+import { tanhWasm } from './tanhWasm.js';
 
 export interface ElementwiseParams {
   neg: NoParams;
@@ -75,6 +76,7 @@ interface Spec<K extends Name> {
   wasm?: ElementwiseImpl<ElementwiseParams[K]>['render']['wasm'];
   diff: PrimDef<K>['diff'];
   simdKernel?: boolean;
+  simdInLoops?: boolean;
   shape?: PrimDef<K>['shape'];
   impl?: PrimDef<K>['impl'];
 }
@@ -88,6 +90,7 @@ function def<K extends Name>(name: K, s: Spec<K>): PrimDef<K> {
     batch: batchLeading(),
     elementwise: { scalar: s.scalar, render: { js: s.js, gpu: s.gpu, wgsl: s.wgsl, wasm: s.wasm ?? (() => null) } },
     simdKernel: s.simdKernel,
+    simdInLoops: s.simdInLoops,
   };
 }
 
@@ -216,6 +219,8 @@ const unaryDefs = {
     scalar: Math.tanh,
     js: call('Math.tanh'),
     simdKernel: true,
+    simdInLoops: true,
+    wasm: tanhWasm,
     // GLSL's tanh overflows to NaN for large |x| on some drivers; tanh(15) is 1 in f32 anyway
     gpu: ([a]) => `Math.tanh(Math.min(Math.max(${a}, -15.0), 15.0))`,
     wgsl: ([a]) => `tanh(clamp(${a}, -15.0, 15.0))`,

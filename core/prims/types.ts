@@ -122,7 +122,12 @@ export interface Renderers<P> {
 
 /** What a wasm renderer may use: opcodes and constants of the enclosing loop. */
 export interface WasmEmitter {
-  /** a SIMD instruction by its f32x4 name (add, sub, mul, div, max, min, neg, abs, sqrt, floor, gt, ge, eq, ne, and, bitselect) */
+  /** the loop's lane type: f32x4 or f64x2 */
+  readonly dtype: 'f32' | 'f64';
+  /**
+   * a SIMD instruction by its f32x4 name (add, sub, mul, div, max, min, neg, abs, sqrt, floor, gt, ge, eq, ne, and,
+   * bitselect); f32 loops also have nearest, lt, or, all_true and i32x4's trunc_sat_f32, add, sub, shl, shr_s
+   */
   op(name: string): number[];
   /** a splatted f32 constant, hoisted out of the loop */
   splat(value: number): number[];
@@ -149,6 +154,8 @@ export interface PrimDef<K extends PrimName> {
   elementwise?: ElementwiseImpl<PrimParams[K]>;
   /** whether the wasm backend has a SIMD kernel for it in f32 (then it is not fused on CPU) */
   simdKernel?: boolean;
+  /** the wasm loop generator renders that kernel's own instructions, so fused loops may compute it in place (FusionOptions.simdInLoops) */
+  simdInLoops?: boolean;
   /** the output is the input's bytes unchanged (reshape, stop_gradient): compiled graphs share the buffer */
   alias?: boolean;
   /** view-like primitives: where each output element reads input 0 (compiled graphs copy it in place) */
