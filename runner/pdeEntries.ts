@@ -4,7 +4,9 @@ import type { PdeEntryConfig } from './schema.js';
 
 /** The spec's pde list; `weights` receives the weight of every equation given in object form. */
 export function pdeFromConfig(entries: readonly PdeEntryConfig[], weights: Record<string, number>): PdeEntry[] {
-  const pde: PdeEntry[] = entries.map((e) => (typeof e === 'string' ? e : { residual: e.eq, name: e.name, integral: e.integral }));
+  const pde: PdeEntry[] = entries.map((e) =>
+    typeof e === 'string' ? e : { residual: e.eq, name: e.name, ...(e.integral ? { integral: true } : {}) },
+  );
   entries.forEach((e, i) => {
     if (typeof e !== 'string') weights[pdeLossName(e.name, i, entries.length)] = e.weight;
   });
